@@ -1,0 +1,34 @@
+package io.vpclab.dataplane.underlay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+
+/**
+ * The VTEP's UDP socket toward other VTEPs: Netty epoll (NIO off Linux) in production, an
+ * in-memory twin in tests. The whole data plane of one VTEP runs on {@link #loop()}.
+ */
+public interface Underlay extends AutoCloseable {
+
+    /** The event loop that owns the socket; ports and pipeline run on it too. */
+    EventLoop loop();
+
+    /** The bound local address (the VTEP's underlay IP and UDP port). */
+    InetSocketAddress localAddress();
+
+    /** Starts delivering received datagrams to {@code sink} on {@link #loop()}. */
+    void start(DatagramSink sink);
+
+    /**
+     * Queues one UDP payload (VXLAN header + inner frame) for {@code destination}. Call on
+     * {@link #loop()}; takes ownership of {@code payload}. Nothing leaves before {@link #flush()}.
+     */
+    void send(ByteBuf payload, InetSocketAddress destination);
+
+    /** Sends everything queued by {@link #send} (one batch, so GSO and sendmmsg can apply later). */
+    void flush();
+
+    /** Closes the socket. Idempotent. */
+    @Override
+    void close();
+}

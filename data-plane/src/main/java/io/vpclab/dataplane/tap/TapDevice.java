@@ -1,0 +1,272 @@
+package io.vpclab.dataplane.tap;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoEvent;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
+import io.vpclab.dataplane.port.FrameDevice;
+import io.vpclab.dataplane.port.FrameSink;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Linux TAP device ({@code IFF_TAP | IFF_NO_PI}) whose file descriptor is read and written on
+ * the data plane's Netty <b>epoll</b> event loop, next to the UDP underlay. It does not work on
+ * the NIO transport: {@link #start} refuses a loop that cannot register an {@link EpollIoHandle}.
+ *
+ * <p>Each frame is read into its own pooled direct buffer at readerIndex {@link #HEADROOM}, so
+ * encapsulation writes the VXLAN header in place; ownership passes to the sink. Reads drain the
+ * fd in bursts of {@link #READ_BURST} frames (the fd is level-triggered, so a busy TAP cannot
+ * starve the socket). Writes never block: when the TAP queue is full (EAGAIN) the frame is
+ * dropped and counted, like a full NIC ring.
+ */
+public final class TapDevice implements FrameDevice {
+
+    /** Frames read per wake-up before yielding the loop to the socket. */
+    static final int READ_BURST = 64;
+    /** A jumbo frame (9216 MTU) with Ethernet, 802.1Q and FCS room. */
+    public static final int DEFAULT_MAX_FRAME = 9216 + 14 + 4 + 4;
+
+    private static final Logger log = LoggerFactory.getLogger(TapDevice.class);
+
+    private final String name;
+    private final FileDescriptor fd;
+    private final int maxFrameBytes;
+    private final ByteBufAllocator allocator;
+    private final TapCounters counters = new TapCounters();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile IoRegistration registration;
+    private volatile EventLoop loop;
+    private FrameSink sink;
+    private Runnable batchEnd = () -> { };
+    private ByteBuf scratch;
+
+    private TapDevice(String name, int fd, int maxFrameBytes, ByteBufAllocator allocator) {
+        this.name = name;
+        this.fd = new FileDescriptor(fd);
+        this.maxFrameBytes = maxFrameBytes;
+        this.allocator = allocator;
+    }
+
+    /**
+     * Creates TAP {@code name}, or attaches to an existing persistent one (as the bench's
+     * {@code ip tuntap add} devices are). A TAP created here disappears when it is closed.
+     */
+    public static TapDevice open(String name) {
+        return open(name, DEFAULT_MAX_FRAME);
+    }
+
+    /** As {@link #open(String)}, with frames up to {@code maxFrameBytes} (longer ones are dropped). */
+    public static TapDevice open(String name, int maxFrameBytes) {
+        if (maxFrameBytes < 60 || maxFrameBytes > 65535) {
+            throw new IllegalArgumentException("maxFrameBytes must be 60..65535, got " + maxFrameBytes);
+        }
+        return new TapDevice(name, LinuxTun.openTap(name), maxFrameBytes, PooledByteBufAllocator.DEFAULT);
+    }
+
+    /** True when /dev/net/tun can be opened here (Linux, root or CAP_NET_ADMIN). */
+    public static boolean isSupported() {
+        return LinuxTun.available();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Live counters of this device. */
+    public TapCounters counters() {
+        return counters;
+    }
+
+    /**
+     * Runs {@code action} on the loop after each burst of frames handed to the sink, so the
+     * pipeline can flush the underlay once per burst (sendmmsg) instead of once per frame.
+     * Call before {@link #start}.
+     */
+    public void onBatchEnd(Runnable action) {
+        this.batchEnd = Objects.requireNonNull(action, "action");
+    }
+
+    /**
+     * Registers the fd on {@code loop}, which must be an epoll event loop (see the class doc),
+     * and starts reading. Blocks until registered unless called on the loop itself.
+     */
+    @Override
+    public void start(EventLoop loop, FrameSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        if (!(loop instanceof IoEventLoop ioLoop) || !ioLoop.isCompatible(Handle.class)) {
+            throw new TapException("TAP " + name + " needs Netty's epoll transport; the event loop "
+                    + loop + " cannot register a file descriptor (NIO fallback has no TAP support)");
+        }
+        if (closed.get()) {
+            throw new TapException("TAP " + name + " is closed");
+        }
+        this.sink = sink;
+        this.loop = loop;
+        var registered = ioLoop.register(new Handle());
+        if (!loop.inEventLoop()) {
+            registered.syncUninterruptibly();
+        }
+        registered.addListener(f -> {
+            if (f.isSuccess()) {
+                IoRegistration reg = (IoRegistration) f.getNow();
+                registration = reg;
+                reg.submit(EpollIoOps.EPOLLIN);
+            } else {
+                log.error("TAP {} could not join the event loop", name, f.cause());
+            }
+        });
+    }
+
+    /**
+     * Writes one frame (from readerIndex to writerIndex) to the TAP and releases it. Call on the
+     * loop. A full TAP queue (EAGAIN) or an error drops the frame and counts it.
+     */
+    @Override
+    public void write(ByteBuf frame) {
+        try {
+            int length = frame.readableBytes();
+            if (closed.get()) {
+                counters.writeErrors.incrementAndGet();
+                return;
+            }
+            int written;
+            if (frame.hasMemoryAddress()) {
+                written = fd.writeAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
+            } else {
+                // heap or composite buffer: one copy into a reused direct buffer
+                ByteBuf direct = scratch(length);
+                direct.clear().writeBytes(frame, frame.readerIndex(), length);
+                written = fd.writeAddress(direct.memoryAddress(), 0, length);
+            }
+            if (written == length) {
+                counters.framesWritten.incrementAndGet();
+                counters.bytesWritten.addAndGet(length);
+            } else {
+                counters.writeDrops.incrementAndGet();
+            }
+        } catch (IOException e) {
+            counters.writeErrors.incrementAndGet();
+            log.debug("write to TAP {} failed: {}", name, e.toString());
+        } finally {
+            frame.release();
+        }
+    }
+
+    private ByteBuf scratch(int length) {
+        if (scratch == null || scratch.capacity() < length) {
+            if (scratch != null) {
+                scratch.release();
+            }
+            scratch = allocator.directBuffer(Math.max(length, 2048));
+        }
+        return scratch;
+    }
+
+    /** Unregisters from the loop and closes the fd (a TAP created by {@link #open} then disappears). */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        EventLoop current = loop;
+        if (current != null && !current.isShuttingDown() && !current.inEventLoop()) {
+            current.submit(this::releaseOnLoop).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        } else {
+            releaseOnLoop();
+        }
+        closeFd();
+    }
+
+    private void releaseOnLoop() {
+        IoRegistration reg = registration;
+        if (reg != null) {
+            reg.cancel();
+        }
+        if (scratch != null) {
+            scratch.release();
+            scratch = null;
+        }
+    }
+
+    private void closeFd() {
+        try {
+            fd.close();
+        } catch (IOException e) {
+            log.debug("closing TAP {}: {}", name, e.toString());
+        }
+    }
+
+    private void readBurst() {
+        for (int i = 0; i < READ_BURST; i++) {
+            // one spare byte tells a frame longer than maxFrameBytes from one that fits exactly
+            int limit = HEADROOM + maxFrameBytes + 1;
+            ByteBuf frame = allocator.directBuffer(limit);
+            int n;
+            try {
+                n = frame.hasMemoryAddress()
+                        ? fd.readAddress(frame.memoryAddress(), HEADROOM, limit)
+                        : fd.read(frame.internalNioBuffer(0, limit), HEADROOM, limit);
+            } catch (IOException e) {
+                frame.release();
+                counters.readErrors.incrementAndGet();
+                log.debug("read from TAP {} failed: {}", name, e.toString());
+                break;
+            }
+            if (n <= 0) {
+                // 0 = EAGAIN (drained), -1 = EOF (device gone)
+                frame.release();
+                break;
+            }
+            if (n > maxFrameBytes) {
+                frame.release();
+                counters.oversizeDrops.incrementAndGet();
+                continue;
+            }
+            frame.setIndex(HEADROOM, HEADROOM + n);
+            counters.framesRead.incrementAndGet();
+            counters.bytesRead.addAndGet(n);
+            sink.accept(frame);
+        }
+        batchEnd.run();
+    }
+
+    private final class Handle implements EpollIoHandle {
+
+        @Override
+        public FileDescriptor fd() {
+            return fd;
+        }
+
+        @Override
+        public void handle(IoRegistration reg, IoEvent event) {
+            if (closed.get()) {
+                return;
+            }
+            if (((EpollIoEvent) event).ops().contains(EpollIoOps.EPOLLIN)) {
+                readBurst();
+            }
+        }
+
+        @Override
+        public void close() {
+            // the loop is shutting down with us still registered
+            if (closed.compareAndSet(false, true)) {
+                releaseOnLoop();
+                closeFd();
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * Linux TAP devices as {@link io.vpclab.dataplane.port.FrameDevice}s: opened with JNA through
+ * {@code /dev/net/tun} ({@code TUNSETIFF}, {@code IFF_TAP | IFF_NO_PI}) and read on the Netty
+ * epoll event loop that also owns the UDP underlay, one pooled direct buffer per frame with
+ * {@link io.vpclab.dataplane.port.FrameDevice#HEADROOM} bytes in front for the VXLAN header.
+ * One fd per TAP; no state grows with traffic.
+ */
+package io.vpclab.dataplane.tap;

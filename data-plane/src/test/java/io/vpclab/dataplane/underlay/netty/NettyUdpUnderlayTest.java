@@ -1,0 +1,149 @@
+package io.vpclab.dataplane.underlay.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.epoll.Epoll;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class NettyUdpUnderlayTest {
+
+    private static final InetSocketAddress ANY_LOOPBACK_PORT = new InetSocketAddress("127.0.0.1", 0);
+
+    private record Received(String text, InetSocketAddress sender, boolean onLoop) {
+    }
+
+    @ParameterizedTest(name = "epoll={0}")
+    @ValueSource(booleans = {true, false})
+    void deliversEveryDatagramOfABatchWithItsSenderOnTheLoop(boolean epoll) {
+        UnderlayOptions options = epoll ? UnderlayOptions.defaults() : UnderlayOptions.defaults().withNio();
+        try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options);
+             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
+            assertThat(a.isEpoll()).isEqualTo(epoll && Epoll.isAvailable());
+            List<Received> received = new CopyOnWriteArrayList<>();
+            b.start((payload, sender) -> {
+                try {
+                    received.add(new Received(payload.toString(StandardCharsets.US_ASCII), sender,
+                            b.loop().inEventLoop()));
+                } finally {
+                    payload.release();
+                }
+            });
+            int count = 100;
+            a.loop().execute(() -> {
+                for (int i = 0; i < count; i++) {
+                    a.send(Unpooled.copiedBuffer("datagram-" + i, StandardCharsets.US_ASCII), b.localAddress());
+                }
+                a.flush();
+            });
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == count);
+            assertThat(received).extracting(Received::text).containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.IntStream.range(0, count).mapToObj(i -> "datagram-" + i).toList());
+            assertThat(received).allSatisfy(r -> {
+                assertThat(r.sender()).isEqualTo(a.localAddress());
+                assertThat(r.onLoop()).isTrue();
+            });
+            assertThat(a.sendDrops()).isZero();
+        }
+    }
+
+    @Test
+    void nothingQueuedLeavesBeforeFlush() {
+        try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT);
+             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT)) {
+            List<String> received = new CopyOnWriteArrayList<>();
+            b.start((payload, sender) -> {
+                received.add(payload.toString(StandardCharsets.US_ASCII));
+                payload.release();
+            });
+            a.loop().submit(() -> a.send(Unpooled.copiedBuffer("first", StandardCharsets.US_ASCII),
+                    b.localAddress())).syncUninterruptibly();
+            // a round trip on b's socket proves the first datagram had its chance to arrive
+            try (NettyUdpUnderlay probe = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT)) {
+                probe.loop().submit(() -> {
+                    probe.send(Unpooled.copiedBuffer("probe", StandardCharsets.US_ASCII), b.localAddress());
+                    probe.flush();
+                }).syncUninterruptibly();
+                await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("probe"));
+            }
+            assertThat(received).containsExactly("probe");
+
+            a.loop().execute(a::flush);
+            await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("first"));
+        }
+    }
+
+    @Test
+    void datagramsWaitInTheSocketUntilStart() {
+        try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT);
+             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT)) {
+            a.loop().submit(() -> {
+                a.send(Unpooled.copiedBuffer("early", StandardCharsets.US_ASCII), b.localAddress());
+                a.flush();
+            }).syncUninterruptibly();
+            List<String> received = new CopyOnWriteArrayList<>();
+            b.start((payload, sender) -> {
+                received.add(payload.toString(StandardCharsets.US_ASCII));
+                payload.release();
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("early"));
+        }
+    }
+
+    @Test
+    void largestDatagramOfTheUnderlayMtuArrivesWhole() {
+        UnderlayOptions options = UnderlayOptions.forUnderlayMtu(1500);
+        try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options);
+             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
+            List<Integer> sizes = new CopyOnWriteArrayList<>();
+            b.start((payload, sender) -> {
+                sizes.add(payload.readableBytes());
+                payload.release();
+            });
+            a.loop().execute(() -> {
+                ByteBuf full = Unpooled.buffer(options.maxDatagramBytes()).writeZero(options.maxDatagramBytes());
+                a.send(full, b.localAddress());
+                a.flush();
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> !sizes.isEmpty());
+            assertThat(sizes).containsExactly(1472);
+        }
+    }
+
+    @Test
+    void bindingABusyPortFailsWithTheAddress() {
+        try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT)) {
+            assertThatThrownBy(() -> NettyUdpUnderlay.bind(a.localAddress()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot bind UDP")
+                    .hasMessageContaining(String.valueOf(a.localAddress().getPort()));
+        }
+    }
+
+    @Test
+    void closeIsIdempotentAndStopsTheLoop() {
+        NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT);
+        a.close();
+        a.close();
+        assertThat(a.loop().isShuttingDown()).isTrue();
+    }
+
+    @Test
+    void optionsRejectImpossibleSizes() {
+        assertThatThrownBy(() -> UnderlayOptions.forUnderlayMtu(80))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxDatagramBytes");
+        assertThatThrownBy(() -> new UnderlayOptions(1472, 0, 1 << 20, 1 << 20, true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("receiveBatch");
+    }
+}

@@ -1,0 +1,31 @@
+package io.vpclab.controlplane.compiler;
+
+import io.vpclab.api.model.ForwardingTable;
+import io.vpclab.api.model.TableHost;
+
+/**
+ * {@code (network snapshot, host) -> forwarding table}. The concerns compile in the order an
+ * agent applies them: L2 (VTEPs, segments, ports, remote MACs), then ARP bindings, then the
+ * routers that resolve next hops through those bindings.
+ */
+public final class ForwardingTableCompiler {
+
+    private ForwardingTableCompiler() {
+    }
+
+    /** The host's table at the given generation. Deterministic: equal snapshots give equal tables. */
+    public static ForwardingTable compile(NetworkSnapshot snapshot, String hostId, long generation) {
+        HostScope scope = HostScope.of(snapshot, hostId);
+        HostNode host = scope.host();
+        ForwardingTable table = new ForwardingTable(new TableHost(host.underlayIp())
+                        .id(host.id())
+                        .name(host.name())
+                        .udpPort(host.udpPort())
+                        .underlayMtu(host.underlayMtu()))
+                .generation(generation);
+        L2Compiler.compile(scope, table);
+        ArpCompiler.compile(scope, table);
+        RouteCompiler.compile(scope, table);
+        return table;
+    }
+}

@@ -1,0 +1,56 @@
+package io.vpclab.controlplane.compiler;
+
+import io.vpclab.api.model.ForwardingTable;
+import io.vpclab.api.model.MacEntry;
+import io.vpclab.api.model.Port;
+import io.vpclab.api.model.PortKind;
+import io.vpclab.api.model.Segment;
+import io.vpclab.api.model.Vtep;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Segments with their flood lists, local ports, remote MAC entries and the VTEPs they name. */
+final class L2Compiler {
+
+    private L2Compiler() {
+    }
+
+    static void compile(HostScope scope, ForwardingTable table) {
+        Set<String> remoteHosts = new TreeSet<>();
+        for (HostScope.VisibleSegment visible : scope.segments()) {
+            SubnetNode subnet = visible.subnet();
+            Set<String> floodList = new TreeSet<>();
+            for (InstanceNode instance : visible.instances()) {
+                if (scope.isLocal(instance)) {
+                    table.addPortsItem(port(instance, subnet));
+                } else {
+                    floodList.add(instance.hostId());
+                    table.addMacsItem(new MacEntry(subnet.vni(), instance.mac(), instance.hostId()));
+                }
+            }
+            remoteHosts.addAll(floodList);
+            table.addSegmentsItem(new Segment(subnet.vni())
+                    .vlanId(subnet.vlanId())
+                    .subnetId(subnet.id())
+                    .cidrBlock(subnet.cidrBlock())
+                    .gatewayIp(subnet.gatewayIp())
+                    .routerId(visible.vpc().id())
+                    .floodList(floodList.stream().toList()));
+        }
+        for (String hostId : remoteHosts) {
+            HostNode remote = scope.snapshot().hosts().get(hostId);
+            if (remote != null) {
+                table.addVtepsItem(new Vtep(remote.id(), remote.underlayIp()).port(remote.udpPort()));
+            }
+        }
+    }
+
+    private static Port port(InstanceNode instance, SubnetNode subnet) {
+        int prefixLength = Integer.parseInt(subnet.cidrBlock().substring(subnet.cidrBlock().indexOf('/') + 1));
+        return new Port(instance.id(), PortKind.fromValue(instance.kind()), subnet.vni(), instance.mac())
+                .name(instance.name())
+                .ipAddress(instance.privateIp())
+                .prefixLength(prefixLength)
+                .gatewayIp(subnet.gatewayIp());
+    }
+}

@@ -1,0 +1,40 @@
+package io.vpclab.controlplane.compiler;
+
+import io.vpclab.api.model.ForwardingTable;
+import io.vpclab.api.model.Route;
+import io.vpclab.api.model.Router;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * One distributed router per VPC with a local port. Its routes reach the VPC's own subnets and
+ * the subnets of its active peers, and nothing further: peering is not transitive.
+ */
+final class RouteCompiler {
+
+    private RouteCompiler() {
+    }
+
+    static void compile(HostScope scope, ForwardingTable table) {
+        NetworkSnapshot snapshot = scope.snapshot();
+        for (String vpcId : scope.localVpcs()) {
+            VpcNode vpc = snapshot.vpcs().get(vpcId);
+            List<Route> routes = new ArrayList<>();
+            addSubnetRoutes(vpc, routes);
+            for (String peerId : new TreeSet<>(snapshot.peersOf(vpcId))) {
+                VpcNode peer = snapshot.vpcs().get(peerId);
+                if (peer != null) {
+                    addSubnetRoutes(peer, routes);
+                }
+            }
+            table.addRoutersItem(new Router(vpc.id(), vpc.routerMac()).routes(routes));
+        }
+    }
+
+    private static void addSubnetRoutes(VpcNode vpc, List<Route> routes) {
+        for (SubnetNode subnet : vpc.subnets()) {
+            routes.add(new Route(subnet.cidrBlock(), subnet.vni()));
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.vpclab.controlplane.compiler;
+
+import io.vpclab.api.model.BindingKey;
+import io.vpclab.api.model.ForwardingTable;
+import io.vpclab.api.model.IpBinding;
+import io.vpclab.api.model.MacEntry;
+import io.vpclab.api.model.MacKey;
+import io.vpclab.api.model.Port;
+import io.vpclab.api.model.Router;
+import io.vpclab.api.model.Segment;
+import io.vpclab.api.model.TableDelta;
+import io.vpclab.api.model.TableEntries;
+import io.vpclab.api.model.TableKeys;
+import io.vpclab.api.model.Vtep;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The difference between two generations of one host's table, keyed as the stream documents:
+ * vteps by id, segments by vni, ports by id, macs by (vni, mac), bindings by (vni, ipAddress),
+ * routers by id. Its size grows with what changed, not with the table.
+ */
+public final class TableDiff {
+
+    private TableDiff() {
+    }
+
+    public static TableDelta between(ForwardingTable from, ForwardingTable to) {
+        TableEntries upsert = new TableEntries();
+        TableKeys remove = new TableKeys();
+        diff(from.getVteps(), to.getVteps(), Vtep::getId, upsert::addVtepsItem, remove::addVtepsItem);
+        diff(from.getSegments(), to.getSegments(), Segment::getVni, upsert::addSegmentsItem, remove::addSegmentsItem);
+        diff(from.getPorts(), to.getPorts(), Port::getId, upsert::addPortsItem, remove::addPortsItem);
+        diff(from.getMacs(), to.getMacs(), TableDiff::macKey, upsert::addMacsItem, remove::addMacsItem);
+        diff(from.getBindings(), to.getBindings(), TableDiff::bindingKey, upsert::addBindingsItem,
+                remove::addBindingsItem);
+        diff(from.getRouters(), to.getRouters(), Router::getId, upsert::addRoutersItem, remove::addRoutersItem);
+        TableDelta delta = new TableDelta(to.getGeneration(), from.getGeneration()).upsert(upsert).remove(remove);
+        if (!Objects.equals(from.getHost(), to.getHost())) {
+            delta.host(to.getHost());
+        }
+        return delta;
+    }
+
+    /** True when the delta changes nothing (apart from the generation). */
+    public static boolean isEmpty(TableDelta delta) {
+        TableEntries upsert = delta.getUpsert();
+        TableKeys remove = delta.getRemove();
+        return delta.getHost() == null
+                && upsert.getVteps().isEmpty() && upsert.getSegments().isEmpty() && upsert.getPorts().isEmpty()
+                && upsert.getMacs().isEmpty() && upsert.getBindings().isEmpty() && upsert.getRouters().isEmpty()
+                && remove.getVteps().isEmpty() && remove.getSegments().isEmpty() && remove.getPorts().isEmpty()
+                && remove.getMacs().isEmpty() && remove.getBindings().isEmpty() && remove.getRouters().isEmpty();
+    }
+
+    /** The table a delta leads to; the inverse of {@link #between} (used by tests and replay). */
+    public static ForwardingTable apply(ForwardingTable from, TableDelta delta) {
+        if (!Objects.equals(from.getGeneration(), delta.getBaseGeneration())) {
+            throw new IllegalArgumentException("delta for generation " + delta.getBaseGeneration()
+                    + " cannot apply to generation " + from.getGeneration());
+        }
+        TableEntries upsert = delta.getUpsert();
+        TableKeys remove = delta.getRemove();
+        return new ForwardingTable(delta.getHost() != null ? delta.getHost() : from.getHost())
+                .generation(delta.getGeneration())
+                .vteps(merge(from.getVteps(), upsert.getVteps(), remove.getVteps(), Vtep::getId, Function.identity()))
+                .segments(merge(from.getSegments(), upsert.getSegments(), remove.getSegments(), Segment::getVni,
+                        Function.identity()))
+                .ports(merge(from.getPorts(), upsert.getPorts(), remove.getPorts(), Port::getId, Function.identity()))
+                .macs(merge(from.getMacs(), upsert.getMacs(), remove.getMacs(), TableDiff::macKey, Function.identity()))
+                .bindings(merge(from.getBindings(), upsert.getBindings(), remove.getBindings(), TableDiff::bindingKey,
+                        Function.identity()))
+                .routers(merge(from.getRouters(), upsert.getRouters(), remove.getRouters(), Router::getId,
+                        Function.identity()));
+    }
+
+    private static <T, K> void diff(List<T> from, List<T> to, Function<T, K> key,
+            Consumer<T> upsert, Consumer<K> remove) {
+        Map<K, T> before = index(from, key);
+        Map<K, T> after = index(to, key);
+        after.forEach((k, entry) -> {
+            if (!entry.equals(before.get(k))) {
+                upsert.accept(entry);
+            }
+        });
+        before.keySet().forEach(k -> {
+            if (!after.containsKey(k)) {
+                remove.accept(k);
+            }
+        });
+    }
+
+    private static <T, K, R> List<T> merge(List<T> from, List<T> upserts, List<R> removals, Function<T, K> key,
+            Function<R, K> removalKey) {
+        Map<K, T> merged = index(from, key);
+        removals.forEach(r -> merged.remove(removalKey.apply(r)));
+        upserts.forEach(entry -> merged.put(key.apply(entry), entry));
+        return new ArrayList<>(merged.values());
+    }
+
+    private static <T, K> Map<K, T> index(List<T> entries, Function<T, K> key) {
+        Map<K, T> map = new LinkedHashMap<>();
+        entries.forEach(entry -> map.put(key.apply(entry), entry));
+        return map;
+    }
+
+    private static MacKey macKey(MacEntry entry) {
+        return new MacKey(entry.getVni(), entry.getMac());
+    }
+
+    private static BindingKey bindingKey(IpBinding binding) {
+        return new BindingKey(binding.getVni(), binding.getIpAddress());
+    }
+}

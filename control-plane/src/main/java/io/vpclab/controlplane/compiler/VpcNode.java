@@ -1,0 +1,31 @@
+package io.vpclab.controlplane.compiler;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Objects;
+
+/** A VPC with its subnets and instances: the unit the store reloads after a change. */
+public record VpcNode(String id, String tenantId, List<SubnetNode> subnets, List<InstanceNode> instances) {
+
+    public VpcNode {
+        Objects.requireNonNull(id, "id");
+        subnets = List.copyOf(subnets);
+        instances = List.copyOf(instances);
+    }
+
+    /**
+     * The distributed router's MAC: derived from the VPC id so every host and every restart
+     * agree without storing it. Locally administered unicast (02:...), like instance MACs.
+     */
+    public String routerMac() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("router:" + id).getBytes(StandardCharsets.UTF_8));
+            return String.format("02:%02x:%02x:%02x:%02x:%02x",
+                    digest[0], digest[1], digest[2], digest[3], digest[4]);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,7 +1,7 @@
 package io.vpclab.controlplane.compiler;
 
-import io.vpclab.api.model.ForwardingTable;
-import io.vpclab.api.model.IpBinding;
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.IpBinding;
 
 /**
  * IP -> MAC bindings of every visible segment: the agent answers ARP from these and resolves
@@ -15,7 +15,7 @@ final class ArpCompiler {
     static void compile(HostScope scope, ForwardingTable table) {
         for (HostScope.VisibleSegment visible : scope.segments()) {
             for (InstanceNode instance : visible.instances()) {
-                table.addBindingsItem(new IpBinding(visible.subnet().vni(), instance.privateIp(), instance.mac()));
+                table.addBindingsItem(new IpBinding().vni(visible.subnet().vni()).ipAddress(instance.privateIp()).mac(instance.mac()));
             }
         }
     }

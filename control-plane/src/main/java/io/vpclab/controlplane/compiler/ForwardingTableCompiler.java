@@ -1,7 +1,7 @@
 package io.vpclab.controlplane.compiler;
 
-import io.vpclab.api.model.ForwardingTable;
-import io.vpclab.api.model.TableHost;
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.TableHost;
 
 /**
  * {@code (network snapshot, host) -> forwarding table}. The concerns compile in the order an
@@ -17,7 +17,7 @@ public final class ForwardingTableCompiler {
     public static ForwardingTable compile(NetworkSnapshot snapshot, String hostId, long generation) {
         HostScope scope = HostScope.of(snapshot, hostId);
         HostNode host = scope.host();
-        ForwardingTable table = new ForwardingTable(new TableHost(host.underlayIp())
+        ForwardingTable table = new ForwardingTable().host(new TableHost().underlayIp(host.underlayIp())
                         .id(host.id())
                         .name(host.name())
                         .udpPort(host.udpPort())

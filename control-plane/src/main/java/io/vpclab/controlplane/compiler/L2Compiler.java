@@ -1,11 +1,11 @@
 package io.vpclab.controlplane.compiler;
 
-import io.vpclab.api.model.ForwardingTable;
-import io.vpclab.api.model.MacEntry;
-import io.vpclab.api.model.Port;
-import io.vpclab.api.model.PortKind;
-import io.vpclab.api.model.Segment;
-import io.vpclab.api.model.Vtep;
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.MacEntry;
+import io.vpclab.client.model.Port;
+import io.vpclab.client.model.PortKind;
+import io.vpclab.client.model.Segment;
+import io.vpclab.client.model.Vtep;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -25,11 +25,11 @@ final class L2Compiler {
                     table.addPortsItem(port(instance, subnet));
                 } else {
                     floodList.add(instance.hostId());
-                    table.addMacsItem(new MacEntry(subnet.vni(), instance.mac(), instance.hostId()));
+                    table.addMacsItem(new MacEntry().vni(subnet.vni()).mac(instance.mac()).vtep(instance.hostId()));
                 }
             }
             remoteHosts.addAll(floodList);
-            table.addSegmentsItem(new Segment(subnet.vni())
+            table.addSegmentsItem(new Segment().vni(subnet.vni())
                     .vlanId(subnet.vlanId())
                     .subnetId(subnet.id())
                     .cidrBlock(subnet.cidrBlock())
@@ -40,14 +40,14 @@ final class L2Compiler {
         for (String hostId : remoteHosts) {
             HostNode remote = scope.snapshot().hosts().get(hostId);
             if (remote != null) {
-                table.addVtepsItem(new Vtep(remote.id(), remote.underlayIp()).port(remote.udpPort()));
+                table.addVtepsItem(new Vtep().id(remote.id()).ip(remote.underlayIp()).port(remote.udpPort()));
             }
         }
     }
 
-    private static Port port(InstanceNode instance, SubnetNode subnet) {
+    private static Port port(InstanceNode instance).vtep(SubnetNode subnet) {
         int prefixLength = Integer.parseInt(subnet.cidrBlock().substring(subnet.cidrBlock().indexOf('/') + 1));
-        return new Port(instance.id(), PortKind.fromValue(instance.kind()), subnet.vni(), instance.mac())
+        return new Port().id(instance.id()).kind(PortKind.fromValue(instance.kind())).vni(subnet.vni()).mac(instance.mac())
                 .name(instance.name())
                 .ipAddress(instance.privateIp())
                 .prefixLength(prefixLength)

@@ -1,8 +1,8 @@
 package io.vpclab.controlplane.compiler;
 
-import io.vpclab.api.model.ForwardingTable;
-import io.vpclab.api.model.Route;
-import io.vpclab.api.model.Router;
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.Route;
+import io.vpclab.client.model.Router;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -28,13 +28,13 @@ final class RouteCompiler {
                     addSubnetRoutes(peer, routes);
                 }
             }
-            table.addRoutersItem(new Router(vpc.id(), vpc.routerMac()).routes(routes));
+            table.addRoutersItem(new Router().id(vpc.id()).mac(vpc.routerMac()).routes(routes));
         }
     }
 
     private static void addSubnetRoutes(VpcNode vpc, List<Route> routes) {
         for (SubnetNode subnet : vpc.subnets()) {
-            routes.add(new Route(subnet.cidrBlock(), subnet.vni()));
+            routes.add(new Route().destination(subnet.cidrBlock()).vni(subnet.vni()));
         }
     }
 }

@@ -11,7 +11,7 @@
  * transitive). So entries per host grow with the instances of the VPCs it serves, not with the
  * whole installation, and a change to one VPC touches only the hosts that serve it or its peers.
  *
- * <p>{@link io.vpclab.controlplane.compiler.TableDiff} turns two generations into the delta the
- * stream carries.
+ * <p>Tables are the contract's own types ({@code io.vpclab.client.model}), so the control plane and
+ * the agent diff and apply them with one shared {@link io.vpclab.client.table.TableDiff}.
  */
 package io.vpclab.controlplane.compiler;

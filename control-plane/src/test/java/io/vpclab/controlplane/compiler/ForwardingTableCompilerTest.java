@@ -3,14 +3,14 @@ package io.vpclab.controlplane.compiler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vpclab.api.model.ForwardingTable;
-import io.vpclab.api.model.IpBinding;
-import io.vpclab.api.model.MacEntry;
-import io.vpclab.api.model.Port;
-import io.vpclab.api.model.Route;
-import io.vpclab.api.model.Router;
-import io.vpclab.api.model.Segment;
-import io.vpclab.api.model.Vtep;
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.IpBinding;
+import io.vpclab.client.model.MacEntry;
+import io.vpclab.client.model.Port;
+import io.vpclab.client.model.Route;
+import io.vpclab.client.model.Router;
+import io.vpclab.client.model.Segment;
+import io.vpclab.client.model.Vtep;
 import org.junit.jupiter.api.Test;
 
 class ForwardingTableCompilerTest {

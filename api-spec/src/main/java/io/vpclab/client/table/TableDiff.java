@@ -1,17 +1,17 @@
-package io.vpclab.controlplane.compiler;
+package io.vpclab.client.table;
 
-import io.vpclab.api.model.BindingKey;
-import io.vpclab.api.model.ForwardingTable;
-import io.vpclab.api.model.IpBinding;
-import io.vpclab.api.model.MacEntry;
-import io.vpclab.api.model.MacKey;
-import io.vpclab.api.model.Port;
-import io.vpclab.api.model.Router;
-import io.vpclab.api.model.Segment;
-import io.vpclab.api.model.TableDelta;
-import io.vpclab.api.model.TableEntries;
-import io.vpclab.api.model.TableKeys;
-import io.vpclab.api.model.Vtep;
+import io.vpclab.client.model.BindingKey;
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.IpBinding;
+import io.vpclab.client.model.MacEntry;
+import io.vpclab.client.model.MacKey;
+import io.vpclab.client.model.Port;
+import io.vpclab.client.model.Router;
+import io.vpclab.client.model.Segment;
+import io.vpclab.client.model.TableDelta;
+import io.vpclab.client.model.TableEntries;
+import io.vpclab.client.model.TableKeys;
+import io.vpclab.client.model.Vtep;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +40,7 @@ public final class TableDiff {
         diff(from.getBindings(), to.getBindings(), TableDiff::bindingKey, upsert::addBindingsItem,
                 remove::addBindingsItem);
         diff(from.getRouters(), to.getRouters(), Router::getId, upsert::addRoutersItem, remove::addRoutersItem);
-        TableDelta delta = new TableDelta(to.getGeneration(), from.getGeneration()).upsert(upsert).remove(remove);
+        TableDelta delta = new TableDelta().generation(to.getGeneration()).baseGeneration(from.getGeneration()).upsert(upsert).remove(remove);
         if (!Objects.equals(from.getHost(), to.getHost())) {
             delta.host(to.getHost());
         }
@@ -58,7 +58,7 @@ public final class TableDiff {
                 && remove.getMacs().isEmpty() && remove.getBindings().isEmpty() && remove.getRouters().isEmpty();
     }
 
-    /** The table a delta leads to; the inverse of {@link #between} (used by tests and replay). */
+    /** The table a delta leads to; the inverse of {@link #between}. The agent applies deltas with it. */
     public static ForwardingTable apply(ForwardingTable from, TableDelta delta) {
         if (!Objects.equals(from.getGeneration(), delta.getBaseGeneration())) {
             throw new IllegalArgumentException("delta for generation " + delta.getBaseGeneration()
@@ -66,7 +66,7 @@ public final class TableDiff {
         }
         TableEntries upsert = delta.getUpsert();
         TableKeys remove = delta.getRemove();
-        return new ForwardingTable(delta.getHost() != null ? delta.getHost() : from.getHost())
+        return new ForwardingTable().host(delta.getHost() != null ? delta.getHost() : from.getHost())
                 .generation(delta.getGeneration())
                 .vteps(merge(from.getVteps(), upsert.getVteps(), remove.getVteps(), Vtep::getId, Function.identity()))
                 .segments(merge(from.getSegments(), upsert.getSegments(), remove.getSegments(), Segment::getVni,
@@ -110,10 +110,10 @@ public final class TableDiff {
     }
 
     private static MacKey macKey(MacEntry entry) {
-        return new MacKey(entry.getVni(), entry.getMac());
+        return new MacKey().vni(entry.getVni()).mac(entry.getMac());
     }
 
     private static BindingKey bindingKey(IpBinding binding) {
-        return new BindingKey(binding.getVni(), binding.getIpAddress());
+        return new BindingKey().vni(binding.getVni()).ipAddress(binding.getIpAddress());
     }
 }

@@ -3,8 +3,9 @@ package io.vpclab.controlplane.compiler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vpclab.api.model.ForwardingTable;
-import io.vpclab.api.model.TableDelta;
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.TableDelta;
+import io.vpclab.client.table.TableDiff;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
-class TableDiffTest {
+class CompiledTableDiffTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -45,7 +45,7 @@ final class L2Compiler {
         }
     }
 
-    private static Port port(InstanceNode instance).vtep(SubnetNode subnet) {
+    private static Port port(InstanceNode instance, SubnetNode subnet) {
         int prefixLength = Integer.parseInt(subnet.cidrBlock().substring(subnet.cidrBlock().indexOf('/') + 1));
         return new Port().id(instance.id()).kind(PortKind.fromValue(instance.kind())).vni(subnet.vni()).mac(instance.mac())
                 .name(instance.name())

@@ -1,0 +1,131 @@
+package io.vpclab.agent;
+
+import io.vpclab.agent.stats.CounterFormat;
+import io.vpclab.agent.stats.StatsServer;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * The VTEP agent's command line. Standalone modes, for tunnels without a control plane:
+ * {@code --tap NAME --vni N --local IP --remote IP} (one point-to-point tunnel on an existing
+ * TAP) or {@code --table FILE} (a static forwarding table). Counters are printed on SIGTERM and
+ * on SIGUSR2, and served by {@code --stats-port}.
+ */
+@Command(name = "vpclab-agent", mixinStandardHelpOptions = true, version = "vpclab-agent 0.1",
+        description = "VPC Lab VTEP agent: VXLAN (RFC 7348) between TAP devices, network namespaces and remote VTEPs.")
+public final class AgentMain implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
+
+    @Option(names = "--tap", paramLabel = "NAME", description = "Existing TAP device for a point-to-point tunnel.")
+    String tap;
+
+    @Option(names = "--vni", paramLabel = "N", description = "VNI of the point-to-point tunnel, 1..16777215.")
+    Integer vni;
+
+    @Option(names = "--local", paramLabel = "IP", description = "Underlay IPv4 address to bind and send from.")
+    InetAddress local;
+
+    @Option(names = "--remote", paramLabel = "IP", description = "Underlay IPv4 address of the remote VTEP.")
+    InetAddress remote;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "4789",
+            description = "VXLAN UDP port (default ${DEFAULT-VALUE}, RFC 7348; the Linux default is 8472).")
+    int port;
+
+    @Option(names = "--mtu", paramLabel = "BYTES", defaultValue = "1500",
+            description = "Underlay MTU (default ${DEFAULT-VALUE}); inner frames up to MTU - 50 + 14 bytes pass.")
+    int mtu;
+
+    @Option(names = "--table", paramLabel = "FILE", description = "Static forwarding table (YAML or JSON, schema ForwardingTable).")
+    Path table;
+
+    @Option(names = "--stats-port", paramLabel = "PORT",
+            description = "Serve /counters (JSON) and /metrics (Prometheus) on 127.0.0.1:PORT.")
+    Integer statsPort;
+
+    private final PrintStream out;
+
+    AgentMain(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        int exit = new CommandLine(new AgentMain(System.out)).execute(args);
+        if (exit != 0) {
+            System.exit(exit);
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        RunningAgent agent = startMode();
+        StatsServer stats = statsPort == null ? null : StatsServer.start(statsPort, agent);
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean closing = new AtomicBoolean();
+        Signal.handle(new Signal("USR2"), signal -> printCounters(agent));
+        Signal.handle(new Signal("HUP"), signal -> {
+            try {
+                agent.reload();
+            } catch (RuntimeException e) {
+                log.error("reload refused, the running table stays: {}", e.getMessage());
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (closing.compareAndSet(false, true)) {
+                printCounters(agent);
+                if (stats != null) {
+                    stats.close();
+                }
+                agent.close();
+                out.println("stopped");
+                out.flush();
+                stopped.countDown();
+            }
+        }, "agent-shutdown"));
+        out.println("ready" + (stats == null ? "" : " stats-port=" + stats.port()));
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private RunningAgent startMode() {
+        boolean pointToPoint = tap != null || vni != null || local != null || remote != null;
+        if (table != null && pointToPoint) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--table cannot be combined with --tap/--vni/--local/--remote");
+        }
+        if (table != null) {
+            return TableAgent.start(table);
+        }
+        if (tap == null || vni == null || local == null || remote == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "give --table FILE, or all of --tap, --vni, --local and --remote");
+        }
+        if (vni < 1 || vni > 0xFF_FFFF) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--vni must be 1..16777215, got " + vni);
+        }
+        if (port < 1 || port > 65535) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--port must be 1..65535, got " + port);
+        }
+        if (mtu < 1280 || mtu > 65535) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--mtu must be 1280..65535, got " + mtu);
+        }
+        return PointToPointAgent.start(tap, vni, local, remote, port, mtu);
+    }
+
+    private void printCounters(RunningAgent agent) {
+        out.println("counters " + CounterFormat.json(agent.counterGroups()));
+        out.flush();
+    }
+}

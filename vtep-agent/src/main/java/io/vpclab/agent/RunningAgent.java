@@ -1,0 +1,15 @@
+package io.vpclab.agent;
+
+import io.vpclab.agent.stats.CounterSource;
+
+/** A started agent mode: forwards until closed, and shows its counters. */
+public interface RunningAgent extends CounterSource, AutoCloseable {
+
+    /** Re-reads its configuration (SIGHUP); a mode without one logs that there is nothing to reload. */
+    default void reload() {
+    }
+
+    /** Stops forwarding and removes what the mode created. Idempotent. */
+    @Override
+    void close();
+}

@@ -25,6 +25,16 @@ public interface Underlay extends AutoCloseable {
      */
     void send(ByteBuf payload, InetSocketAddress destination);
 
+    /**
+     * Like {@link #send(ByteBuf, InetSocketAddress)}, with the UDP source port the VTEP chose
+     * from a hash of the inner flow (49152..65535, RFC 7348 s5). An underlay that can choose the
+     * source port per datagram uses it; one bound socket sends from its bound port instead, which
+     * receivers (the Linux kernel included) accept.
+     */
+    default void send(ByteBuf payload, InetSocketAddress destination, int sourcePort) {
+        send(payload, destination);
+    }
+
     /** Sends everything queued by {@link #send} (one batch, so GSO and sendmmsg can apply later). */
     void flush();
 

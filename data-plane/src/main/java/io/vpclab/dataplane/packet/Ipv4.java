@@ -1,0 +1,142 @@
+package io.vpclab.dataplane.packet;
+
+import io.netty.buffer.ByteBuf;
+
+/** IPv4 header view (RFC 791 s3.1). */
+public final class Ipv4 {
+
+    /** Header without options: IHL 5 (RFC 791 s3.1). */
+    public static final int MIN_HEADER_LENGTH = 20;
+    /** IHL is 4 bits of 32-bit words: at most 15 x 4 bytes. */
+    public static final int MAX_HEADER_LENGTH = 60;
+    /** More-fragments flag in the flags/fragment-offset word. */
+    public static final int FLAG_MORE_FRAGMENTS = 0x2000;
+    /** Don't-fragment flag. */
+    public static final int FLAG_DONT_FRAGMENT = 0x4000;
+    public static final int FRAGMENT_OFFSET_MASK = 0x1FFF;
+
+    private static final String NAME = "IPv4";
+
+    private Ipv4() {
+    }
+
+    public static int version(ByteBuf buf, int offset) {
+        return buf.getUnsignedByte(offset) >>> 4;
+    }
+
+    public static int headerLength(ByteBuf buf, int offset) {
+        return (buf.getUnsignedByte(offset) & 0x0F) * 4;
+    }
+
+    public static int optionsLength(ByteBuf buf, int offset) {
+        return headerLength(buf, offset) - MIN_HEADER_LENGTH;
+    }
+
+    public static int totalLength(ByteBuf buf, int offset) {
+        return buf.getUnsignedShort(offset + 2);
+    }
+
+    public static int identification(ByteBuf buf, int offset) {
+        return buf.getUnsignedShort(offset + 4);
+    }
+
+    public static int flagsAndFragment(ByteBuf buf, int offset) {
+        return buf.getUnsignedShort(offset + 6);
+    }
+
+    public static boolean isFragment(ByteBuf buf, int offset) {
+        int word = flagsAndFragment(buf, offset);
+        return (word & FLAG_MORE_FRAGMENTS) != 0 || (word & FRAGMENT_OFFSET_MASK) != 0;
+    }
+
+    public static int ttl(ByteBuf buf, int offset) {
+        return buf.getUnsignedByte(offset + 8);
+    }
+
+    public static int protocol(ByteBuf buf, int offset) {
+        return buf.getUnsignedByte(offset + 9);
+    }
+
+    public static int checksum(ByteBuf buf, int offset) {
+        return buf.getUnsignedShort(offset + 10);
+    }
+
+    public static int source(ByteBuf buf, int offset) {
+        return buf.getInt(offset + 12);
+    }
+
+    public static int destination(ByteBuf buf, int offset) {
+        return buf.getInt(offset + 16);
+    }
+
+    /**
+     * True when a well-formed IPv4 header starts at {@code offset}: version 4, IHL >= 5, header
+     * and total length within the frame. Allocation free, for the hot path.
+     */
+    public static boolean isValid(ByteBuf buf, int offset) {
+        if (!Packets.fits(buf, offset, MIN_HEADER_LENGTH) || version(buf, offset) != 4) {
+            return false;
+        }
+        int headerLength = headerLength(buf, offset);
+        int totalLength = totalLength(buf, offset);
+        return headerLength >= MIN_HEADER_LENGTH && totalLength >= headerLength && Packets.fits(buf, offset, totalLength);
+    }
+
+    /** Like {@link #isValid} but says why; returns the header length. */
+    public static int check(ByteBuf buf, int offset) {
+        Packets.require(buf, offset, MIN_HEADER_LENGTH, NAME);
+        if (version(buf, offset) != 4) {
+            throw PacketFormatException.invalid(NAME, "version " + version(buf, offset));
+        }
+        int headerLength = headerLength(buf, offset);
+        if (headerLength < MIN_HEADER_LENGTH) {
+            throw PacketFormatException.invalid(NAME, "header length " + headerLength + " below 20");
+        }
+        int totalLength = totalLength(buf, offset);
+        if (totalLength < headerLength) {
+            throw PacketFormatException.invalid(NAME, "total length " + totalLength + " below header length " + headerLength);
+        }
+        Packets.require(buf, offset, totalLength, NAME);
+        return headerLength;
+    }
+
+    /** The checksum the header at {@code offset} should carry (its own checksum field counted as zero). */
+    public static int computeChecksum(ByteBuf buf, int offset) {
+        int headerLength = headerLength(buf, offset);
+        long sum = Packets.sum(buf, offset, headerLength, 0) - checksum(buf, offset);
+        return Packets.fold(sum);
+    }
+
+    public static boolean verifyChecksum(ByteBuf buf, int offset) {
+        return Packets.fold(Packets.sum(buf, offset, headerLength(buf, offset), 0)) == 0;
+    }
+
+    public static void updateChecksum(ByteBuf buf, int offset) {
+        buf.setShort(offset + 10, 0);
+        buf.setShort(offset + 10, Packets.fold(Packets.sum(buf, offset, headerLength(buf, offset), 0)));
+    }
+
+    /** Decrements TTL and patches the checksum incrementally (RFC 1624), as a router does (RFC 1812 s5.3.1). */
+    public static void decrementTtl(ByteBuf buf, int offset) {
+        int oldWord = buf.getUnsignedShort(offset + 8);
+        int newWord = (oldWord - 0x100) & 0xFFFF;
+        buf.setShort(offset + 8, newWord);
+        buf.setShort(offset + 10, Packets.adjustChecksum(checksum(buf, offset), oldWord, newWord));
+    }
+
+    /** Writes a 20-byte header (no options, DF clear) with a correct checksum; returns the payload offset. */
+    public static int write(ByteBuf buf, int offset, int totalLength, int identification, int ttl, int protocol,
+                            int source, int destination) {
+        buf.setByte(offset, 0x45);
+        buf.setByte(offset + 1, 0);
+        buf.setShort(offset + 2, totalLength);
+        buf.setShort(offset + 4, identification);
+        buf.setShort(offset + 6, 0);
+        buf.setByte(offset + 8, ttl);
+        buf.setByte(offset + 9, protocol);
+        buf.setInt(offset + 12, source);
+        buf.setInt(offset + 16, destination);
+        updateChecksum(buf, offset);
+        return offset + MIN_HEADER_LENGTH;
+    }
+}

@@ -1,0 +1,29 @@
+package io.vpclab.dataplane.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.packet.EtherType;
+import io.vpclab.dataplane.packet.Ethernet;
+import io.vpclab.dataplane.table.ForwardingState;
+
+/**
+ * Stage 2, classify: ARP goes to the responder, frames addressed to the segment's router MAC go
+ * to the router, everything else is bridged.
+ */
+final class Classifier {
+
+    static final int ARP = 0;
+    static final int ROUTE = 1;
+    static final int BRIDGE = 2;
+
+    int classify(Tables t, int segment, ByteBuf frame) {
+        int offset = frame.readerIndex();
+        if (Ethernet.etherType(frame, offset) == EtherType.ARP_VALUE) {
+            return ARP;
+        }
+        int router = t.state.segmentRouter(segment);
+        if (router != ForwardingState.NONE && Ethernet.destination(frame, offset) == t.state.routerMac(router)) {
+            return ROUTE;
+        }
+        return BRIDGE;
+    }
+}

@@ -1,0 +1,98 @@
+package io.vpclab.dataplane.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.vpclab.dataplane.capture.Capture;
+import io.vpclab.dataplane.port.FrameDevice;
+import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.underlay.Underlay;
+
+/**
+ * What the stages share: the installed {@link Tables}, the two ways out (a local port or the
+ * underlay), the drop counter, and end-of-batch flushing. One per VTEP, used on its loop.
+ */
+public final class Forwarding {
+
+    private final Underlay underlay;
+    private final EventLoop loop;
+    private final Runnable flushTask = this::flushAll;
+    private boolean flushScheduled;
+    Tables tables;
+
+    Forwarding(Underlay underlay, Tables initial) {
+        this.underlay = underlay;
+        this.loop = underlay == null ? null : underlay.loop();
+        this.tables = initial;
+    }
+
+    /**
+     * Counts {@code reason} on the host and, when known (index >= 0), on the port and segment,
+     * then releases {@code buf}.
+     */
+    void drop(Tables t, int port, int segment, DropReason reason, ByteBuf buf) {
+        t.host.drop(reason);
+        if (port >= 0) {
+            t.ports[port].drop(reason);
+        }
+        if (segment >= 0) {
+            t.segments[segment].drop(reason);
+        }
+        buf.release();
+    }
+
+    /** Hands {@code frame} to the device of local port {@code port}; drops it when none is attached. */
+    void toPort(Tables t, int port, ByteBuf frame) {
+        FrameDevice device = t.devices[port];
+        int segment = t.state.portSegment(port);
+        if (device == null) {
+            drop(t, port, segment, DropReason.NO_LOCAL_PORT, frame);
+            return;
+        }
+        int length = frame.readableBytes();
+        t.ports[port].out(length);
+        t.segments[segment].out(length);
+        Capture capture = t.portCaptures[port];
+        if (capture != null) {
+            capture.frame(frame);
+        }
+        device.write(frame);
+        scheduleFlush();
+    }
+
+    /** Sends one VXLAN datagram (payload starts at the VXLAN header) to a remote VTEP. */
+    void toUnderlay(Tables t, int vtep, ByteBuf payload, int sourcePort) {
+        t.host.out(payload.readableBytes());
+        Capture capture = t.underlayCapture;
+        java.net.InetSocketAddress destination = t.state.vtepAddress(vtep);
+        if (capture != null) {
+            capture.datagram(payload, t.localIp, t.localPort,
+                io.vpclab.dataplane.net.Ipv4Address.bitsOf(destination.getAddress()), destination.getPort());
+        }
+        underlay.send(payload, destination, sourcePort);
+        scheduleFlush();
+    }
+
+    /**
+     * Flushes ports and underlay once per batch: the flush runs as a loop task after the I/O
+     * events being processed, so frames read in one wakeup leave in one batch.
+     */
+    private void scheduleFlush() {
+        if (!flushScheduled && loop != null) {
+            flushScheduled = true;
+            loop.execute(flushTask);
+        }
+    }
+
+    void flushAll() {
+        flushScheduled = false;
+        Tables t = tables;
+        for (FrameDevice device : t.devices) {
+            if (device != null) {
+                device.flush();
+            }
+        }
+        if (underlay != null) {
+            underlay.flush();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.vpclab.dataplane.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.net.MacAddress;
+import io.vpclab.dataplane.packet.Ethernet;
+import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.table.ForwardingState;
+
+/**
+ * Stage 4, L2 lookup and flood: a unicast destination is a local port or a remote VTEP from the
+ * segment's static MAC table (unknown unicast is dropped: the control plane knows every MAC). A
+ * group destination floods: a copy to every other local port of the segment and head-end
+ * replication to each VTEP of the flood list.
+ */
+final class L2Forwarder {
+
+    private final Forwarding forwarding;
+    private final VxlanEncapsulator encapsulator;
+
+    L2Forwarder(Forwarding forwarding, VxlanEncapsulator encapsulator) {
+        this.forwarding = forwarding;
+        this.encapsulator = encapsulator;
+    }
+
+    /** Forwards a frame that entered {@code segment} from local port {@code ingressPort}. */
+    void forward(Tables t, int segment, int ingressPort, ByteBuf frame) {
+        long destination = Ethernet.destination(frame, frame.readerIndex());
+        if (MacAddress.isMulticast(destination)) {
+            flood(t, segment, ingressPort, frame);
+            return;
+        }
+        int entry = t.state.macEntry(segment, destination);
+        if (entry == ForwardingState.NONE) {
+            forwarding.drop(t, ingressPort, segment, DropReason.UNKNOWN_DESTINATION, frame);
+        } else if (ForwardingState.isLocalPortEntry(entry)) {
+            int port = ForwardingState.entryIndex(entry);
+            if (port == ingressPort) {
+                forwarding.drop(t, ingressPort, segment, DropReason.UNKNOWN_DESTINATION, frame);
+            } else {
+                forwarding.toPort(t, port, frame);
+            }
+        } else {
+            encapsulator.encapsulate(t, segment, ingressPort, ForwardingState.entryIndex(entry), frame);
+        }
+    }
+
+    private void flood(Tables t, int segment, int ingressPort, ByteBuf frame) {
+        t.segments[segment].flood();
+        t.host.flood();
+        int locals = t.state.localPortCount(segment);
+        for (int i = 0; i < locals; i++) {
+            int port = t.state.localPort(segment, i);
+            if (port != ingressPort && t.devices[port] != null) {
+                forwarding.toPort(t, port, frame.retainedDuplicate());
+            }
+        }
+        encapsulator.replicate(t, segment, ingressPort, frame);
+    }
+}

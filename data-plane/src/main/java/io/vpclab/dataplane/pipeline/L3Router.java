@@ -1,0 +1,124 @@
+package io.vpclab.dataplane.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.packet.EtherType;
+import io.vpclab.dataplane.packet.Ethernet;
+import io.vpclab.dataplane.packet.Icmp;
+import io.vpclab.dataplane.packet.IcmpType;
+import io.vpclab.dataplane.packet.IpProtocol;
+import io.vpclab.dataplane.packet.Ipv4;
+import io.vpclab.dataplane.packet.Packets;
+import io.vpclab.dataplane.port.FrameDevice;
+import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.table.ForwardingState;
+
+/**
+ * Stage 5, L3 route: the distributed router of a VPC, at the ingress host (asymmetric IRB).
+ * A frame sent to the router MAC is matched longest-prefix-first against the router's routes,
+ * which give the egress segment; the destination MAC comes from that segment's bindings. The
+ * frame is rewritten in place (source MAC = router MAC, TTL - 1 with an incremental checksum
+ * update) and bridged on the egress segment. TTL 1 or 0 gets ICMP time exceeded from the
+ * ingress segment's gateway address, so traceroute shows the router as exactly one hop. The
+ * router also answers ping to its own gateway addresses.
+ */
+final class L3Router {
+
+    /** TTL of packets the router originates (RFC 1700 default; Linux uses 64 too). */
+    private static final int ORIGINATED_TTL = 64;
+
+    private final Forwarding forwarding;
+    private final L2Forwarder bridge;
+
+    L3Router(Forwarding forwarding, L2Forwarder bridge) {
+        this.forwarding = forwarding;
+        this.bridge = bridge;
+    }
+
+    void route(Tables t, int port, int segment, ByteBuf frame) {
+        int offset = frame.readerIndex();
+        int ip = offset + Ethernet.HEADER_LENGTH;
+        // PortIngress has validated the IPv4 header of every IPv4 frame.
+        if (Ethernet.etherType(frame, offset) != EtherType.IPV4_VALUE) {
+            forwarding.drop(t, port, segment, DropReason.NO_ROUTE, frame);
+            return;
+        }
+        ForwardingState state = t.state;
+        int router = state.segmentRouter(segment);
+        int destination = Ipv4.destination(frame, ip);
+        if (state.gatewaySegment(router, destination) != ForwardingState.NONE) {
+            answerForGateway(t, port, segment, router, frame);
+            return;
+        }
+        if (Ipv4.ttl(frame, ip) <= 1) {
+            timeExceeded(t, port, segment, router, frame);
+            return;
+        }
+        int egress = state.route(router, destination);
+        long mac = egress == ForwardingState.NONE ? ForwardingState.NO_MAC : state.bindingMac(egress, destination);
+        if (mac == ForwardingState.NO_MAC) {
+            forwarding.drop(t, port, segment, DropReason.NO_ROUTE, frame);
+            return;
+        }
+        Ethernet.setDestination(frame, offset, mac);
+        Ethernet.setSource(frame, offset, state.routerMac(router));
+        Ipv4.decrementTtl(frame, ip);
+        t.segments[egress].in(frame.readableBytes());
+        bridge.forward(t, egress, port, frame);
+    }
+
+    /** Echo request to a gateway address: answered in place. Anything else for the router: dropped. */
+    private void answerForGateway(Tables t, int port, int segment, int router, ByteBuf frame) {
+        int offset = frame.readerIndex();
+        int ip = offset + Ethernet.HEADER_LENGTH;
+        int headerLength = Ipv4.headerLength(frame, ip);
+        int icmp = ip + headerLength;
+        int icmpLength = Ipv4.totalLength(frame, ip) - headerLength;
+        if (Ipv4.protocol(frame, ip) != IpProtocol.ICMP_VALUE || icmpLength < Icmp.HEADER_LENGTH
+            || Ipv4.isFragment(frame, ip) || Icmp.type(frame, icmp) != IcmpType.ECHO_REQUEST_VALUE) {
+            forwarding.drop(t, port, segment, DropReason.NO_ROUTE, frame);
+            return;
+        }
+        long requesterMac = Ethernet.source(frame, offset);
+        Ethernet.setDestination(frame, offset, requesterMac);
+        Ethernet.setSource(frame, offset, t.state.routerMac(router));
+        int requester = Ipv4.source(frame, ip);
+        frame.setInt(ip + 12, Ipv4.destination(frame, ip));
+        frame.setInt(ip + 16, requester);
+        frame.setByte(ip + 8, ORIGINATED_TTL);
+        Ipv4.updateChecksum(frame, ip);
+        int oldWord = frame.getUnsignedShort(icmp);
+        int newWord = (IcmpType.ECHO_REPLY_VALUE << 8) | Icmp.code(frame, icmp);
+        frame.setShort(icmp, newWord);
+        frame.setShort(icmp + 2, Packets.adjustChecksum(Icmp.checksum(frame, icmp), oldWord, newWord));
+        forwarding.toPort(t, port, frame);
+    }
+
+    /** ICMP time exceeded (RFC 792) from the ingress gateway, quoting the IP header plus 8 bytes. */
+    private void timeExceeded(Tables t, int port, int segment, int router, ByteBuf frame) {
+        int offset = frame.readerIndex();
+        int ip = offset + Ethernet.HEADER_LENGTH;
+        int gateway = t.state.segmentGateway(segment);
+        int headerLength = Ipv4.headerLength(frame, ip);
+        boolean isIcmpError = Ipv4.protocol(frame, ip) == IpProtocol.ICMP_VALUE
+            && (Ipv4.totalLength(frame, ip) == headerLength
+                || Icmp.type(frame, ip + headerLength) != IcmpType.ECHO_REQUEST_VALUE
+                    && Icmp.type(frame, ip + headerLength) != IcmpType.ECHO_REPLY_VALUE);
+        if (gateway == 0 || isIcmpError) {   // never answer an ICMP error with another (RFC 1812 s4.3.2.7)
+            forwarding.drop(t, port, segment, DropReason.TTL_EXCEEDED, frame);
+            return;
+        }
+        int quoted = Math.min(Ipv4.totalLength(frame, ip), Ipv4.headerLength(frame, ip) + Icmp.QUOTED_PAYLOAD);
+        int icmpLength = Icmp.HEADER_LENGTH + quoted;
+        int ipLength = Ipv4.MIN_HEADER_LENGTH + icmpLength;
+        int frameLength = Ethernet.HEADER_LENGTH + ipLength;
+        ByteBuf reply = frame.alloc().directBuffer(FrameDevice.HEADROOM + frameLength);
+        reply.writerIndex(FrameDevice.HEADROOM + frameLength).readerIndex(FrameDevice.HEADROOM);
+        int at = Ethernet.write(reply, FrameDevice.HEADROOM, Ethernet.source(frame, offset), t.state.routerMac(router),
+            EtherType.IPV4_VALUE);
+        at = Ipv4.write(reply, at, ipLength, 0, ORIGINATED_TTL, IpProtocol.ICMP_VALUE, gateway, Ipv4.source(frame, ip));
+        reply.setBytes(at + Icmp.HEADER_LENGTH, frame, ip, quoted);
+        Icmp.write(reply, at, icmpLength, IcmpType.TIME_EXCEEDED_VALUE, Icmp.CODE_TTL_EXCEEDED, 0);
+        forwarding.drop(t, port, segment, DropReason.TTL_EXCEEDED, frame);
+        forwarding.toPort(t, port, reply);
+    }
+}

@@ -1,0 +1,42 @@
+package io.vpclab.dataplane.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.net.MacAddress;
+import io.vpclab.dataplane.packet.Ethernet;
+import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.table.ForwardingState;
+
+/**
+ * Receive stage 2, local delivery: a decapsulated frame goes to the local port of its segment
+ * that owns the destination MAC, or to every local port of the segment when it is broadcast or
+ * multicast. Frames are never sent back to the underlay (split horizon).
+ */
+final class LocalDelivery {
+
+    private final Forwarding forwarding;
+
+    LocalDelivery(Forwarding forwarding) {
+        this.forwarding = forwarding;
+    }
+
+    void deliver(Tables t, int segment, ByteBuf frame) {
+        long destination = Ethernet.destination(frame, frame.readerIndex());
+        if (MacAddress.isMulticast(destination)) {
+            int locals = t.state.localPortCount(segment);
+            for (int i = 0; i < locals; i++) {
+                int port = t.state.localPort(segment, i);
+                if (t.devices[port] != null) {
+                    forwarding.toPort(t, port, frame.retainedDuplicate());
+                }
+            }
+            frame.release();
+            return;
+        }
+        int entry = t.state.macEntry(segment, destination);
+        if (entry == ForwardingState.NONE || !ForwardingState.isLocalPortEntry(entry)) {
+            forwarding.drop(t, -1, segment, DropReason.NO_LOCAL_PORT, frame);
+            return;
+        }
+        forwarding.toPort(t, ForwardingState.entryIndex(entry), frame);
+    }
+}

@@ -1,0 +1,231 @@
+package io.vpclab.dataplane.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.capture.Capture;
+import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.dataplane.port.FrameDevice;
+import io.vpclab.dataplane.stats.CountersSnapshot;
+import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.stats.TrafficCounters;
+import io.vpclab.dataplane.stats.VtepCounters;
+import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.dataplane.underlay.Underlay;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The data plane of one VTEP. Stages, in processing order:
+ *
+ * <pre>
+ * from a port:        PortIngress -> Classifier -> ArpResponder | L3Router | L2Forwarder
+ *                     -> (L2Forwarder) -> VxlanEncapsulator -> underlay send, or a local port
+ * from the underlay:  VxlanDecapsulator -> LocalDelivery -> a local port
+ * </pre>
+ *
+ * <p>Loop-confined: every method runs on the underlay's event loop (the {@code Vtep} facade
+ * hops there). The installed {@link Tables} are replaced whole on every change.
+ */
+public final class Pipeline {
+
+    private final Forwarding forwarding;
+    private final PortIngress ingress = new PortIngress();
+    private final Classifier classifier = new Classifier();
+    private final ArpResponder arpResponder;
+    private final L3Router router;
+    private final L2Forwarder bridge;
+    private final VxlanDecapsulator decapsulator;
+
+    private final VtepCounters counters = new VtepCounters();
+    private final Map<String, Attachment> attachments = new LinkedHashMap<>();
+    private final Map<String, Capture> portCaptures = new HashMap<>();
+    private final InetSocketAddress localAddress;
+    private ForwardingState state;
+    private Capture underlayCapture;
+
+    /** An attached device and the index of its port in the installed table (or NONE). */
+    public static final class Attachment {
+        final String portId;
+        final FrameDevice device;
+        int index = ForwardingState.NONE;
+
+        Attachment(String portId, FrameDevice device) {
+            this.portId = portId;
+            this.device = device;
+        }
+
+        public String portId() {
+            return portId;
+        }
+
+        public FrameDevice device() {
+            return device;
+        }
+    }
+
+    public Pipeline(Underlay underlay, InetSocketAddress localAddress, ForwardingState initial) {
+        this.localAddress = localAddress;
+        this.state = initial;
+        this.forwarding = new Forwarding(underlay, null);
+        VxlanEncapsulator encapsulator = new VxlanEncapsulator(forwarding);
+        this.bridge = new L2Forwarder(forwarding, encapsulator);
+        this.arpResponder = new ArpResponder(forwarding, bridge);
+        this.router = new L3Router(forwarding, bridge);
+        this.decapsulator = new VxlanDecapsulator(forwarding, new LocalDelivery(forwarding));
+        rebuild();
+    }
+
+    // ---- packets ------------------------------------------------------------------------
+
+    /** A frame read from an attached device. Takes ownership of {@code frame}. */
+    public void fromPort(Attachment attachment, ByteBuf frame) {
+        Tables t = forwarding.tables;
+        int port = attachment.index;
+        if (port == ForwardingState.NONE) {
+            forwarding.drop(t, -1, -1, DropReason.UNKNOWN_PORT, frame);
+            return;
+        }
+        int segment = t.state.portSegment(port);
+        int length = frame.readableBytes();
+        t.ports[port].in(length);
+        Capture capture = t.portCaptures[port];
+        if (capture != null) {
+            capture.frame(frame);
+        }
+        DropReason refused = ingress.check(t, port, frame);
+        if (refused != null) {
+            forwarding.drop(t, port, segment, refused, frame);
+            return;
+        }
+        t.segments[segment].in(length);
+        switch (classifier.classify(t, segment, frame)) {
+            case Classifier.ARP -> arpResponder.handle(t, port, segment, frame);
+            case Classifier.ROUTE -> router.route(t, port, segment, frame);
+            default -> bridge.forward(t, segment, port, frame);
+        }
+    }
+
+    /** A datagram from the underlay (VXLAN header first). Takes ownership of {@code payload}. */
+    public void fromUnderlay(ByteBuf payload, InetSocketAddress sender) {
+        decapsulator.receive(forwarding.tables, payload, sender);
+    }
+
+    /** Sends whatever the last batch queued; for callers that drive the pipeline without a loop (benchmarks). */
+    public void flush() {
+        forwarding.flushAll();
+    }
+
+    // ---- configuration (on the loop) --------------------------------------------------
+
+    public ForwardingState state() {
+        return state;
+    }
+
+    public void install(ForwardingState next) {
+        state = next;
+        rebuild();
+    }
+
+    public Attachment attach(String portId, FrameDevice device) {
+        if (attachments.containsKey(portId)) {
+            throw new IllegalStateException("port " + portId + " already has a device attached");
+        }
+        Attachment attachment = new Attachment(portId, device);
+        attachments.put(portId, attachment);
+        rebuild();
+        return attachment;
+    }
+
+    /** Removes the port's device; returns it (null when none was attached). */
+    public FrameDevice detach(String portId) {
+        Attachment attachment = attachments.remove(portId);
+        if (attachment == null) {
+            return null;
+        }
+        attachment.index = ForwardingState.NONE;
+        rebuild();
+        return attachment.device;
+    }
+
+    public Map<String, Attachment> attachments() {
+        return Map.copyOf(attachments);
+    }
+
+    /** Starts a capture at a port id or at {@link #UNDERLAY}; one capture per point. */
+    public Capture startCapture(String point, java.nio.file.Path file) {
+        if (UNDERLAY.equals(point)) {
+            if (underlayCapture != null) {
+                throw new IllegalStateException("the underlay is already being captured to " + underlayCapture.file());
+            }
+            underlayCapture = new Capture(point, file);
+            rebuild();
+            return underlayCapture;
+        }
+        if (portCaptures.containsKey(point)) {
+            throw new IllegalStateException("port " + point + " is already being captured to " + portCaptures.get(point).file());
+        }
+        if (state.portIndexOf(point) == ForwardingState.NONE) {
+            throw new IllegalArgumentException("no port " + point + " in the current table (capture points: ports or "
+                + UNDERLAY + ")");
+        }
+        Capture capture = new Capture(point, file);
+        portCaptures.put(point, capture);
+        rebuild();
+        return capture;
+    }
+
+    public void stopCapture(Capture capture) {
+        if (capture == underlayCapture) {
+            underlayCapture = null;
+        } else if (!portCaptures.remove(capture.point(), capture)) {
+            capture.close();
+            return;
+        }
+        rebuild();
+        capture.close();
+    }
+
+    /** The capture point name of the underlay. */
+    public static final String UNDERLAY = "underlay";
+
+    public CountersSnapshot counters() {
+        return counters.snapshot();
+    }
+
+    /** Stops every capture; the caller closes devices and the underlay. */
+    public void closeCaptures() {
+        portCaptures.values().forEach(Capture::close);
+        portCaptures.clear();
+        if (underlayCapture != null) {
+            underlayCapture.close();
+            underlayCapture = null;
+        }
+        rebuild();
+    }
+
+    private void rebuild() {
+        int portCount = state.portCount();
+        TrafficCounters[] ports = new TrafficCounters[portCount];
+        FrameDevice[] devices = new FrameDevice[portCount];
+        Capture[] captures = new Capture[portCount];
+        for (int i = 0; i < portCount; i++) {
+            String id = state.port(i).id();
+            ports[i] = counters.port(id);
+            captures[i] = portCaptures.get(id);
+        }
+        for (Attachment attachment : attachments.values()) {
+            attachment.index = state.portIndexOf(attachment.portId);
+            if (attachment.index != ForwardingState.NONE) {
+                devices[attachment.index] = attachment.device;
+            }
+        }
+        TrafficCounters[] segments = new TrafficCounters[state.segmentCount()];
+        for (int i = 0; i < segments.length; i++) {
+            segments[i] = counters.segment(state.segmentVni(i));
+        }
+        int localIp = Ipv4Address.bitsOf(localAddress.getAddress());
+        forwarding.tables = new Tables(state, counters.host(), ports, segments, devices, captures, underlayCapture,
+            localIp, localAddress.getPort());
+    }
+}

@@ -1,0 +1,56 @@
+package io.vpclab.dataplane.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.packet.Arp;
+import io.vpclab.dataplane.packet.EtherType;
+import io.vpclab.dataplane.packet.Ethernet;
+import io.vpclab.dataplane.packet.Ipv4;
+import io.vpclab.dataplane.stats.DropReason;
+
+/**
+ * Stage 1, port ingress: anti-spoofing. A port sends only with its own MAC and, when it has an
+ * address, its own IPv4 source, in IPv4 headers and in ARP sender fields alike. Access ports
+ * carry untagged frames. Other EtherTypes (IPv6 neighbour discovery, for example) pass on the
+ * MAC check alone.
+ */
+final class PortIngress {
+
+    /** Returns null when the frame may enter, else why it may not. Does not consume the frame. */
+    DropReason check(Tables t, int port, ByteBuf frame) {
+        int offset = frame.readerIndex();
+        if (frame.readableBytes() < Ethernet.HEADER_LENGTH) {
+            return DropReason.TRUNCATED;
+        }
+        if (Ethernet.source(frame, offset) != t.portMacs[port]) {
+            return DropReason.SPOOFED_SOURCE;
+        }
+        int payload = offset + Ethernet.HEADER_LENGTH;
+        switch (Ethernet.etherType(frame, offset)) {
+            case EtherType.VLAN_VALUE:
+                return DropReason.VLAN_TAGGED;
+            case EtherType.ARP_VALUE:
+                if (!Arp.isEthernetIpv4(frame, payload)) {
+                    return DropReason.MALFORMED;
+                }
+                if (Arp.senderMac(frame, payload) != t.portMacs[port]) {
+                    return DropReason.SPOOFED_SOURCE;
+                }
+                int sender = Arp.senderIp(frame, payload);
+                // 0.0.0.0 is an address probe (RFC 5227 s2.1.1), which claims nothing.
+                if (t.portHasIp[port] && sender != 0 && sender != t.portIps[port]) {
+                    return DropReason.SPOOFED_SOURCE;
+                }
+                return null;
+            case EtherType.IPV4_VALUE:
+                if (!Ipv4.isValid(frame, payload)) {
+                    return DropReason.MALFORMED;
+                }
+                if (t.portHasIp[port] && Ipv4.source(frame, payload) != t.portIps[port]) {
+                    return DropReason.SPOOFED_SOURCE;
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+}

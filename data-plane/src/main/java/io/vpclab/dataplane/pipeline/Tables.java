@@ -1,0 +1,49 @@
+package io.vpclab.dataplane.pipeline;
+
+import io.vpclab.dataplane.capture.Capture;
+import io.vpclab.dataplane.port.FrameDevice;
+import io.vpclab.dataplane.stats.TrafficCounters;
+import io.vpclab.dataplane.table.ForwardingState;
+
+/**
+ * One installed generation: the forwarding state plus everything indexed like it (counters,
+ * attached devices, captures), rebuilt on the loop whenever any of them changes, so a stage
+ * reads one consistent set without maps.
+ */
+final class Tables {
+
+    final ForwardingState state;
+    final TrafficCounters host;
+    final TrafficCounters[] ports;
+    final TrafficCounters[] segments;
+    final FrameDevice[] devices;
+    final Capture[] portCaptures;
+    final Capture underlayCapture;
+    final long[] portMacs;
+    final int[] portIps;
+    final boolean[] portHasIp;
+    final int localIp;
+    final int localPort;
+
+    Tables(ForwardingState state, TrafficCounters host, TrafficCounters[] ports, TrafficCounters[] segments,
+           FrameDevice[] devices, Capture[] portCaptures, Capture underlayCapture, int localIp, int localPort) {
+        this.state = state;
+        this.host = host;
+        this.ports = ports;
+        this.segments = segments;
+        this.devices = devices;
+        this.portCaptures = portCaptures;
+        this.underlayCapture = underlayCapture;
+        this.localIp = localIp;
+        this.localPort = localPort;
+        int count = state.portCount();
+        portMacs = new long[count];
+        portIps = new int[count];
+        portHasIp = new boolean[count];
+        for (int i = 0; i < count; i++) {
+            portMacs[i] = state.port(i).mac().bits();
+            portHasIp[i] = state.port(i).ipAddress() != null;
+            portIps[i] = portHasIp[i] ? state.port(i).ipAddress().bits() : 0;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.vpclab.dataplane.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.capture.Capture;
+import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.dataplane.packet.Vxlan;
+import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.table.ForwardingState;
+import java.net.InetSocketAddress;
+
+/**
+ * Receive stage 1, VXLAN decapsulation (RFC 7348 s5): only from a known VTEP address, at least
+ * 8 + 14 bytes, I flag set (the reserved bits are ignored), and a VNI served here. Then the
+ * header is skipped in place and the inner frame goes to local delivery.
+ */
+final class VxlanDecapsulator {
+
+    private final Forwarding forwarding;
+    private final LocalDelivery delivery;
+
+    VxlanDecapsulator(Forwarding forwarding, LocalDelivery delivery) {
+        this.forwarding = forwarding;
+        this.delivery = delivery;
+    }
+
+    void receive(Tables t, ByteBuf payload, InetSocketAddress sender) {
+        int length = payload.readableBytes();
+        t.host.in(length);
+        int senderIp = Ipv4Address.bitsOf(sender.getAddress());
+        Capture capture = t.underlayCapture;
+        if (capture != null) {
+            capture.datagram(payload, senderIp, sender.getPort(), t.localIp, t.localPort);
+        }
+        if (t.state.vtepIndexOf(senderIp) == ForwardingState.NONE) {
+            forwarding.drop(t, -1, -1, DropReason.UNKNOWN_VTEP, payload);
+            return;
+        }
+        if (length < Vxlan.MIN_DATAGRAM_LENGTH) {
+            forwarding.drop(t, -1, -1, DropReason.TRUNCATED, payload);
+            return;
+        }
+        int offset = payload.readerIndex();
+        if (!Vxlan.hasVni(payload, offset)) {
+            forwarding.drop(t, -1, -1, DropReason.NO_I_FLAG, payload);
+            return;
+        }
+        int segment = t.state.segmentIndexOf(Vxlan.vni(payload, offset));
+        if (segment == ForwardingState.NONE) {
+            forwarding.drop(t, -1, -1, DropReason.UNKNOWN_VNI, payload);
+            return;
+        }
+        payload.readerIndex(offset + Vxlan.HEADER_LENGTH);
+        t.segments[segment].in(length - Vxlan.HEADER_LENGTH);
+        delivery.deliver(t, segment, payload);
+    }
+}

@@ -1,0 +1,47 @@
+package io.vpclab.dataplane.stats;
+
+/** Why the data plane dropped a frame or datagram. Every drop is counted under exactly one reason. */
+public enum DropReason {
+    /** A VXLAN header without the I flag (RFC 7348 s5). */
+    NO_I_FLAG,
+    /** Shorter than its headers (a datagram under 8 + 14 bytes, a frame under 14). */
+    TRUNCATED,
+    /** Headers present but inconsistent (bad IPv4 header or checksum, non-Ethernet/IPv4 ARP). */
+    MALFORMED,
+    /** VXLAN for a VNI not served on this host. */
+    UNKNOWN_VNI,
+    /** VXLAN from an address that is not a registered VTEP. */
+    UNKNOWN_VTEP,
+    /** A frame from a device whose port is not in the current table. */
+    UNKNOWN_PORT,
+    /** A port sent a frame with a MAC or IP that is not its own (anti-spoofing). */
+    SPOOFED_SOURCE,
+    /** An 802.1Q-tagged frame from an access port. */
+    VLAN_TAGGED,
+    /** A unicast frame for a MAC that is neither a local port nor a remote entry of the segment. */
+    UNKNOWN_DESTINATION,
+    /** An ARP request for an address without a binding: dropped, never flooded. */
+    ARP_UNKNOWN_BINDING,
+    /** An ARP probe or announcement for the sender's own address: nobody answers it (RFC 5227). */
+    ARP_OWN_ADDRESS,
+    /** Routed with TTL 1 or 0: answered with ICMP time exceeded. */
+    TTL_EXCEEDED,
+    /** Larger than the underlay MTU minus 50 allows: VTEPs never fragment. */
+    OVERSIZE,
+    /** Sent to the router MAC with no route (or no binding) for the destination. */
+    NO_ROUTE,
+    /** Decapsulated, but no local port of the segment owns the destination MAC. */
+    NO_LOCAL_PORT,
+    /** The port or underlay refused the write. */
+    TRANSMIT_ERROR;
+
+    private static final DropReason[] VALUES = values();
+
+    public static int count() {
+        return VALUES.length;
+    }
+
+    static DropReason ofOrdinal(int ordinal) {
+        return VALUES[ordinal];
+    }
+}

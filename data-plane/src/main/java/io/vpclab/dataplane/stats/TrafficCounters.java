@@ -1,0 +1,43 @@
+package io.vpclab.dataplane.stats;
+
+/**
+ * Mutable counters of one port, segment or host. Single writer: only the VTEP's event loop
+ * touches them, so the fields are plain {@code long}s and counting is a field increment.
+ */
+public final class TrafficCounters {
+
+    private long packetsIn;
+    private long bytesIn;
+    private long packetsOut;
+    private long bytesOut;
+    private long floods;
+    private long arpRepliesSuppressed;
+    private final long[] drops = new long[DropReason.count()];
+
+    public void in(int bytes) {
+        packetsIn++;
+        bytesIn += bytes;
+    }
+
+    public void out(int bytes) {
+        packetsOut++;
+        bytesOut += bytes;
+    }
+
+    public void flood() {
+        floods++;
+    }
+
+    public void arpReplySuppressed() {
+        arpRepliesSuppressed++;
+    }
+
+    public void drop(DropReason reason) {
+        drops[reason.ordinal()]++;
+    }
+
+    /** A copy of the current values; call on the writer thread. */
+    public TrafficSnapshot snapshot() {
+        return TrafficSnapshot.of(packetsIn, bytesIn, packetsOut, bytesOut, floods, arpRepliesSuppressed, drops);
+    }
+}

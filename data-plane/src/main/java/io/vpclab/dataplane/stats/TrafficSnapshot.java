@@ -1,0 +1,39 @@
+package io.vpclab.dataplane.stats;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Immutable copy of one {@link TrafficCounters}.
+ *
+ * @param drops drops by reason; reasons never seen are absent
+ */
+public record TrafficSnapshot(long packetsIn, long bytesIn, long packetsOut, long bytesOut, long floods,
+                              long arpRepliesSuppressed, Map<DropReason, Long> drops) {
+
+    public static final TrafficSnapshot ZERO = new TrafficSnapshot(0, 0, 0, 0, 0, 0, Map.of());
+
+    public TrafficSnapshot {
+        drops = Collections.unmodifiableMap(drops.isEmpty() ? new EnumMap<>(DropReason.class) : new EnumMap<>(drops));
+    }
+
+    static TrafficSnapshot of(long packetsIn, long bytesIn, long packetsOut, long bytesOut, long floods,
+                              long arpRepliesSuppressed, long[] drops) {
+        Map<DropReason, Long> byReason = new EnumMap<>(DropReason.class);
+        for (int i = 0; i < drops.length; i++) {
+            if (drops[i] != 0) {
+                byReason.put(DropReason.ofOrdinal(i), drops[i]);
+            }
+        }
+        return new TrafficSnapshot(packetsIn, bytesIn, packetsOut, bytesOut, floods, arpRepliesSuppressed, byReason);
+    }
+
+    public long dropped(DropReason reason) {
+        return drops.getOrDefault(reason, 0L);
+    }
+
+    public long totalDrops() {
+        return drops.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

@@ -1,0 +1,419 @@
+package io.vpclab.dataplane.table;
+
+import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.dataplane.net.MacAddress;
+import io.vpclab.dataplane.packet.Vxlan;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one VTEP needs to forward, as one immutable snapshot (one generation of the
+ * contract's {@code ForwardingTable}). The data plane swaps whole snapshots through a volatile
+ * reference, so readers never lock and never see half a table.
+ *
+ * <p>Entities are numbered at build time (vtep, segment, port and router indexes) and the
+ * lookup methods below take and return those indexes, or {@link #NONE}; none of them allocates.
+ */
+public final class ForwardingState {
+
+    /** Returned by index lookups that find nothing. */
+    public static final int NONE = -1;
+
+    /** Returned by {@link #bindingMac} when the segment holds no binding for the address. */
+    public static final long NO_MAC = -1L;
+
+    private final long generation;
+    private final TableHost host;
+    private final List<RemoteVtep> vteps;
+    private final List<Segment> segments;
+    private final List<LocalPort> ports;
+    private final List<MacEntry> macs;
+    private final List<IpBinding> bindings;
+    private final List<Router> routers;
+
+    private final InetSocketAddress[] vtepAddresses;
+    private final LongIntMap vtepByIp;
+    private final LongIntMap segmentByVni;
+    private final Map<String, Integer> portById;
+    private final int[] portSegment;
+    private final SegmentLookup[] segmentLookups;
+    private final RouterLookup[] routerLookups;
+
+    private ForwardingState(Builder b) {
+        this.generation = b.generation;
+        this.host = b.host;
+        this.vteps = List.copyOf(b.vteps);
+        this.segments = List.copyOf(b.segments);
+        this.ports = List.copyOf(b.ports);
+        this.macs = List.copyOf(b.macs);
+        this.bindings = List.copyOf(b.bindings);
+        this.routers = List.copyOf(b.routers);
+
+        Map<String, Integer> vtepById = new HashMap<>();
+        LongIntMap.Builder vtepIps = new LongIntMap.Builder();
+        vtepAddresses = new InetSocketAddress[vteps.size()];
+        for (int i = 0; i < vteps.size(); i++) {
+            RemoteVtep vtep = vteps.get(i);
+            if (vtepById.putIfAbsent(vtep.id(), i) != null) {
+                throw new IllegalArgumentException("vtep " + vtep.id() + ": duplicate id");
+            }
+            if (vtep.ip().equals(host.underlayIp())) {
+                throw new IllegalArgumentException("vtep " + vtep.id() + ": ip " + vtep.ip() + " is this host's own underlay ip");
+            }
+            if (!vtepIps.put(vtep.ip().bits() & 0xFFFF_FFFFL, i)) {
+                throw new IllegalArgumentException("vtep " + vtep.id() + ": ip " + vtep.ip() + " is already used by another vtep");
+            }
+            vtepAddresses[i] = new InetSocketAddress(vtep.ip().toInetAddress(), vtep.udpPort());
+        }
+        vtepByIp = vtepIps.build();
+
+        Map<String, Integer> routerById = new HashMap<>();
+        for (int i = 0; i < routers.size(); i++) {
+            if (routerById.putIfAbsent(routers.get(i).id(), i) != null) {
+                throw new IllegalArgumentException("router " + routers.get(i).id() + ": duplicate id");
+            }
+        }
+
+        LongIntMap.Builder vnis = new LongIntMap.Builder();
+        SegmentLookup.Builder[] segmentBuilders = new SegmentLookup.Builder[segments.size()];
+        for (int i = 0; i < segments.size(); i++) {
+            Segment segment = segments.get(i);
+            if (!vnis.put(segment.vni().value(), i)) {
+                throw new IllegalArgumentException("segment " + segment.vni() + ": duplicate vni");
+            }
+            int router = NONE;
+            if (segment.routerId() != null) {
+                Integer found = routerById.get(segment.routerId());
+                if (found == null) {
+                    throw new IllegalArgumentException("segment " + segment.vni() + ": unknown router " + segment.routerId());
+                }
+                router = found;
+            }
+            int[] flood = new int[segment.floodList().size()];
+            for (int f = 0; f < flood.length; f++) {
+                String vtepId = segment.floodList().get(f);
+                Integer vtep = vtepById.get(vtepId);
+                if (vtep == null) {
+                    throw new IllegalArgumentException("segment " + segment.vni() + ": floodList names unknown vtep " + vtepId);
+                }
+                flood[f] = vtep;
+            }
+            if (Arrays.stream(flood).distinct().count() != flood.length) {
+                throw new IllegalArgumentException("segment " + segment.vni() + ": floodList repeats a vtep");
+            }
+            segmentBuilders[i] = new SegmentLookup.Builder(segment, router, flood);
+        }
+        segmentByVni = vnis.build();
+
+        portById = new HashMap<>();
+        portSegment = new int[ports.size()];
+        for (int i = 0; i < ports.size(); i++) {
+            LocalPort port = ports.get(i);
+            if (portById.putIfAbsent(port.id(), i) != null) {
+                throw new IllegalArgumentException("port " + port.id() + ": duplicate id");
+            }
+            int segment = segmentByVni.get(port.vni().value());
+            if (segment == NONE) {
+                throw new IllegalArgumentException("port " + port.id() + ": vni " + port.vni() + " is not a segment of this table");
+            }
+            portSegment[i] = segment;
+            SegmentLookup.Builder sb = segmentBuilders[segment];
+            if (!sb.macs.put(port.mac().bits(), SegmentLookup.localPortEntry(i))) {
+                throw new IllegalArgumentException("port " + port.id() + ": mac " + port.mac() + " is already used on vni " + port.vni());
+            }
+            sb.localPorts.add(i);
+        }
+
+        for (MacEntry entry : macs) {
+            int segment = segmentByVni.get(entry.vni().value());
+            if (segment == NONE) {
+                throw new IllegalArgumentException("mac " + entry.mac() + ": vni " + entry.vni() + " is not a segment of this table");
+            }
+            Integer vtep = vtepById.get(entry.vtepId());
+            if (vtep == null) {
+                throw new IllegalArgumentException("mac " + entry.mac() + " on vni " + entry.vni() + ": unknown vtep " + entry.vtepId());
+            }
+            if (!segmentBuilders[segment].macs.put(entry.mac().bits(), SegmentLookup.remoteVtepEntry(vtep))) {
+                throw new IllegalArgumentException("mac " + entry.mac() + " on vni " + entry.vni() + ": duplicate entry");
+            }
+        }
+
+        for (IpBinding binding : bindings) {
+            int segment = segmentByVni.get(binding.vni().value());
+            if (segment == NONE) {
+                throw new IllegalArgumentException("binding " + binding.ipAddress() + ": vni " + binding.vni() + " is not a segment of this table");
+            }
+            Segment config = segments.get(segment);
+            if (config.cidrBlock() != null && !config.cidrBlock().contains(binding.ipAddress())) {
+                throw new IllegalArgumentException("binding " + binding.ipAddress() + " on vni " + binding.vni() + ": outside " + config.cidrBlock());
+            }
+            if (!segmentBuilders[segment].bind(binding.ipAddress().bits(), binding.mac().bits())) {
+                throw new IllegalArgumentException("binding " + binding.ipAddress() + " on vni " + binding.vni() + ": duplicate entry");
+            }
+        }
+        // A local port's own address answers ARP even when the table lists no explicit binding for it.
+        for (int i = 0; i < ports.size(); i++) {
+            LocalPort port = ports.get(i);
+            if (port.ipAddress() == null) {
+                continue;
+            }
+            SegmentLookup.Builder sb = segmentBuilders[portSegment[i]];
+            long listed = sb.bindingMac(port.ipAddress().bits());
+            if (listed == NO_MAC) {
+                sb.bind(port.ipAddress().bits(), port.mac().bits());
+            } else if (listed != port.mac().bits()) {
+                throw new IllegalArgumentException("port " + port.id() + ": ip " + port.ipAddress() + " is bound to "
+                    + MacAddress.format(listed) + ", not to the port's mac " + port.mac());
+            }
+        }
+
+        segmentLookups = new SegmentLookup[segments.size()];
+        for (int i = 0; i < segmentBuilders.length; i++) {
+            segmentLookups[i] = segmentBuilders[i].build();
+        }
+
+        routerLookups = new RouterLookup[routers.size()];
+        for (int i = 0; i < routers.size(); i++) {
+            Router router = routers.get(i);
+            List<int[]> gateways = new ArrayList<>();
+            for (int s = 0; s < segments.size(); s++) {
+                if (segmentLookups[s].router() == i && segments.get(s).gatewayIp() != null) {
+                    gateways.add(new int[] {segments.get(s).gatewayIp().bits(), s});
+                }
+            }
+            routerLookups[i] = RouterLookup.build(router, gateways, vni -> segmentByVni.get(vni));
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A table with only the host: every frame and datagram is dropped with a reason. */
+    public static ForwardingState empty(TableHost host) {
+        return builder().host(host).build();
+    }
+
+    public long generation() {
+        return generation;
+    }
+
+    public TableHost host() {
+        return host;
+    }
+
+    public List<RemoteVtep> vteps() {
+        return vteps;
+    }
+
+    public List<Segment> segments() {
+        return segments;
+    }
+
+    public List<LocalPort> ports() {
+        return ports;
+    }
+
+    public List<MacEntry> macs() {
+        return macs;
+    }
+
+    public List<IpBinding> bindings() {
+        return bindings;
+    }
+
+    public List<Router> routers() {
+        return routers;
+    }
+
+    /** Largest inner Ethernet frame (without FCS) that fits the underlay MTU unfragmented. */
+    public int maxInnerFrameLength() {
+        return host.underlayMtu() - Vxlan.OVERHEAD + 14;
+    }
+
+    // ---- hot-path lookups by index ------------------------------------------------------
+
+    /** The vtep whose underlay address is {@code ip}, or {@link #NONE}. */
+    public int vtepIndexOf(int ip) {
+        return vtepByIp.get(ip & 0xFFFF_FFFFL);
+    }
+
+    public InetSocketAddress vtepAddress(int vtep) {
+        return vtepAddresses[vtep];
+    }
+
+    public int segmentIndexOf(int vni) {
+        return segmentByVni.get(vni);
+    }
+
+    public int segmentCount() {
+        return segmentLookups.length;
+    }
+
+    public int segmentVni(int segment) {
+        return segments.get(segment).vni().value();
+    }
+
+    /** The port with this id, or {@link #NONE}. Not for the hot path (it hashes a String). */
+    public int portIndexOf(String portId) {
+        Integer index = portById.get(portId);
+        return index == null ? NONE : index;
+    }
+
+    public int portCount() {
+        return portSegment.length;
+    }
+
+    public LocalPort port(int port) {
+        return ports.get(port);
+    }
+
+    public int portSegment(int port) {
+        return portSegment[port];
+    }
+
+    /** MAC table entry of {@code mac} on the segment: see {@link SegmentLookup#macEntry}. */
+    public int macEntry(int segment, long mac) {
+        return segmentLookups[segment].macEntry(mac);
+    }
+
+    public static boolean isLocalPortEntry(int entry) {
+        return SegmentLookup.isLocalPort(entry);
+    }
+
+    /** The port or vtep index inside a {@link #macEntry} result. */
+    public static int entryIndex(int entry) {
+        return SegmentLookup.index(entry);
+    }
+
+    public long bindingMac(int segment, int ip) {
+        return segmentLookups[segment].bindingMac(ip);
+    }
+
+    public int floodCount(int segment) {
+        return segmentLookups[segment].floodCount();
+    }
+
+    public int floodVtep(int segment, int i) {
+        return segmentLookups[segment].floodVtep(i);
+    }
+
+    public int localPortCount(int segment) {
+        return segmentLookups[segment].localPortCount();
+    }
+
+    public int localPort(int segment, int i) {
+        return segmentLookups[segment].localPort(i);
+    }
+
+    /** The router of the segment, or {@link #NONE} when it is not routed. */
+    public int segmentRouter(int segment) {
+        return segmentLookups[segment].router();
+    }
+
+    /** The gateway address of the segment (0 when it has none). */
+    public int segmentGateway(int segment) {
+        Ipv4Address gateway = segments.get(segment).gatewayIp();
+        return gateway == null ? 0 : gateway.bits();
+    }
+
+    public long routerMac(int router) {
+        return routerLookups[router].mac();
+    }
+
+    /** Longest-prefix match on the router's routes: the egress segment, or {@link #NONE}. */
+    public int route(int router, int destination) {
+        return routerLookups[router].lookup(destination);
+    }
+
+    /** The segment whose gateway address is {@code ip} on this router, or {@link #NONE}. */
+    public int gatewaySegment(int router, int ip) {
+        return routerLookups[router].gatewaySegment(ip);
+    }
+
+    @Override
+    public String toString() {
+        return "ForwardingState{generation=" + generation + ", vteps=" + vteps.size() + ", segments=" + segments.size()
+            + ", ports=" + ports.size() + ", macs=" + macs.size() + ", bindings=" + bindings.size()
+            + ", routers=" + routers.size() + "}";
+    }
+
+    /**
+     * Collects one table's entries; {@link #build()} validates them all and either returns a
+     * complete snapshot or throws an {@link IllegalArgumentException} naming the first bad entry.
+     */
+    public static final class Builder {
+        private long generation;
+        private TableHost host;
+        private final List<RemoteVtep> vteps = new ArrayList<>();
+        private final List<Segment> segments = new ArrayList<>();
+        private final List<LocalPort> ports = new ArrayList<>();
+        private final List<MacEntry> macs = new ArrayList<>();
+        private final List<IpBinding> bindings = new ArrayList<>();
+        private final List<Router> routers = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder generation(long generation) {
+            if (generation < 0) {
+                throw new IllegalArgumentException("generation must be >= 0: " + generation);
+            }
+            this.generation = generation;
+            return this;
+        }
+
+        public Builder host(TableHost host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder vtep(RemoteVtep vtep) {
+            vteps.add(require(vtep, "vtep"));
+            return this;
+        }
+
+        public Builder segment(Segment segment) {
+            segments.add(require(segment, "segment"));
+            return this;
+        }
+
+        public Builder port(LocalPort port) {
+            ports.add(require(port, "port"));
+            return this;
+        }
+
+        public Builder mac(MacEntry mac) {
+            macs.add(require(mac, "mac"));
+            return this;
+        }
+
+        public Builder binding(IpBinding binding) {
+            bindings.add(require(binding, "binding"));
+            return this;
+        }
+
+        public Builder router(Router router) {
+            routers.add(require(router, "router"));
+            return this;
+        }
+
+        public ForwardingState build() {
+            if (host == null) {
+                throw new IllegalArgumentException("host is required");
+            }
+            return new ForwardingState(this);
+        }
+
+        private static <T> T require(T entry, String what) {
+            if (entry == null) {
+                throw new IllegalArgumentException(what + " entry is null");
+            }
+            return entry;
+        }
+    }
+}

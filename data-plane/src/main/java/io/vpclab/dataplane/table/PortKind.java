@@ -1,0 +1,30 @@
+package io.vpclab.dataplane.table;
+
+import java.util.Locale;
+
+/** What kind of instance sits behind a port (contract schema {@code PortKind}). */
+public enum PortKind {
+    SIMULATED("simulated"),
+    NETNS("netns"),
+    TAP("tap");
+
+    private final String wireName;
+
+    PortKind(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    /** Parses the contract's lower-case name; anything else is refused with the allowed values. */
+    public static PortKind parse(String text) {
+        for (PortKind kind : values()) {
+            if (kind.wireName.equals(text == null ? null : text.toLowerCase(Locale.ROOT))) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("port kind must be simulated, netns or tap: " + text);
+    }
+}

@@ -1,0 +1,85 @@
+package io.vpclab.dataplane.table;
+
+import io.vpclab.dataplane.net.Ipv4Prefix;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * A router compiled for lookups: routes sorted longest prefix first (so the first match is the
+ * longest; a VPC has tens of routes, where a linear scan of two int arrays beats a trie), and its
+ * gateway addresses with their segments.
+ */
+final class RouterLookup {
+
+    private final long mac;
+    private final int[] networks;
+    private final int[] masks;
+    private final int[] segments;
+    private final int[] gatewayIps;
+    private final int[] gatewaySegments;
+
+    private RouterLookup(long mac, int[] networks, int[] masks, int[] segments, int[] gatewayIps, int[] gatewaySegments) {
+        this.mac = mac;
+        this.networks = networks;
+        this.masks = masks;
+        this.segments = segments;
+        this.gatewayIps = gatewayIps;
+        this.gatewaySegments = gatewaySegments;
+    }
+
+    static RouterLookup build(Router router, List<int[]> gateways, IntUnaryOperator segmentOfVni) {
+        List<Route> sorted = new ArrayList<>(router.routes());
+        sorted.sort(Comparator.comparingInt((Route r) -> r.destination().length()).reversed());
+        Set<Ipv4Prefix> seen = new HashSet<>();
+        int[] networks = new int[sorted.size()];
+        int[] masks = new int[sorted.size()];
+        int[] segments = new int[sorted.size()];
+        for (int i = 0; i < sorted.size(); i++) {
+            Route route = sorted.get(i);
+            if (!seen.add(route.destination())) {
+                throw new IllegalArgumentException("router " + router.id() + ": duplicate route " + route.destination());
+            }
+            int segment = segmentOfVni.applyAsInt(route.vni().value());
+            if (segment == ForwardingState.NONE) {
+                throw new IllegalArgumentException("router " + router.id() + ": route " + route.destination()
+                    + " -> vni " + route.vni() + " is not a segment of this table");
+            }
+            networks[i] = route.destination().network();
+            masks[i] = Ipv4Prefix.mask(route.destination().length());
+            segments[i] = segment;
+        }
+        int[] gatewayIps = new int[gateways.size()];
+        int[] gatewaySegments = new int[gateways.size()];
+        for (int i = 0; i < gateways.size(); i++) {
+            gatewayIps[i] = gateways.get(i)[0];
+            gatewaySegments[i] = gateways.get(i)[1];
+        }
+        return new RouterLookup(router.mac().bits(), networks, masks, segments, gatewayIps, gatewaySegments);
+    }
+
+    long mac() {
+        return mac;
+    }
+
+    int lookup(int destination) {
+        for (int i = 0; i < networks.length; i++) {
+            if ((destination & masks[i]) == networks[i]) {
+                return segments[i];
+            }
+        }
+        return ForwardingState.NONE;
+    }
+
+    int gatewaySegment(int ip) {
+        for (int i = 0; i < gatewayIps.length; i++) {
+            if (gatewayIps[i] == ip) {
+                return gatewaySegments[i];
+            }
+        }
+        return ForwardingState.NONE;
+    }
+}

@@ -1,0 +1,61 @@
+package io.vpclab.controlplane.instance;
+
+import io.vpclab.api.InstancesApi;
+import io.vpclab.api.model.InstanceCreate;
+import io.vpclab.api.model.InstanceKind;
+import io.vpclab.api.model.InstanceList;
+import io.vpclab.api.model.InstanceUpdate;
+import io.vpclab.controlplane.system.Callers;
+import io.vpclab.controlplane.system.PageRequest;
+import io.vpclab.controlplane.system.Times;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class InstanceController implements InstancesApi {
+
+    private final InstanceService instances;
+
+    InstanceController(InstanceService instances) {
+        this.instances = instances;
+    }
+
+    @Override
+    public ResponseEntity<io.vpclab.api.model.Instance> runInstance(InstanceCreate body) {
+        Instance.Kind kind = body.getKind() == null ? null : Instance.Kind.valueOf(body.getKind().name());
+        Instance instance = instances.launch(Callers.current(), new InstanceService.Launch(body.getSubnetId(), body.getHostId(),
+                kind, body.getName(), body.getPrivateIpAddress()));
+        return ResponseEntity.status(HttpStatus.CREATED).body(toDto(instance));
+    }
+
+    @Override
+    public ResponseEntity<InstanceList> listInstances(String vpcId, String subnetId, String hostId, Integer maxResults, String nextToken) {
+        PageRequest.Page<io.vpclab.api.model.Instance> page = instances.list(Callers.current(), vpcId, subnetId, hostId,
+                PageRequest.of(maxResults, nextToken)).map(InstanceController::toDto);
+        return ResponseEntity.ok(new InstanceList(page.items()).nextToken(page.nextToken()));
+    }
+
+    @Override
+    public ResponseEntity<io.vpclab.api.model.Instance> getInstance(String instanceId) {
+        return ResponseEntity.ok(toDto(instances.get(Callers.current(), instanceId)));
+    }
+
+    @Override
+    public ResponseEntity<io.vpclab.api.model.Instance> updateInstance(String instanceId, InstanceUpdate body) {
+        return ResponseEntity.ok(toDto(instances.update(Callers.current(), instanceId, body.getHostId(), body.getName())));
+    }
+
+    @Override
+    public ResponseEntity<Void> terminateInstance(String instanceId) {
+        instances.terminate(Callers.current(), instanceId);
+        return ResponseEntity.noContent().build();
+    }
+
+    static io.vpclab.api.model.Instance toDto(Instance instance) {
+        return new io.vpclab.api.model.Instance(instance.id(), instance.tenantId(), instance.vpcId(), instance.subnetId(),
+                instance.hostId(), InstanceKind.valueOf(instance.kind().name()), instance.privateIpAddress(), instance.macAddress(),
+                Times.utc(instance.createdAt()))
+                .name(instance.name());
+    }
+}

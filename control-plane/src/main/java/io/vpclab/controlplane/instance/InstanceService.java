@@ -1,0 +1,138 @@
+package io.vpclab.controlplane.instance;
+
+import io.vpclab.controlplane.host.Host;
+import io.vpclab.controlplane.host.HostDeleting;
+import io.vpclab.controlplane.host.HostService;
+import io.vpclab.controlplane.subnet.SubnetDeleting;
+import io.vpclab.controlplane.subnet.SubnetService;
+import io.vpclab.controlplane.system.ApiException;
+import io.vpclab.controlplane.system.Caller;
+import io.vpclab.controlplane.system.ChangeKind;
+import io.vpclab.controlplane.system.Ids;
+import io.vpclab.controlplane.system.PageRequest;
+import io.vpclab.controlplane.vpc.VpcService;
+import java.time.Instant;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Instances: placement on a host that can run their kind, an address from IPAM, a MAC unique in the segment. */
+@Service
+public class InstanceService {
+
+    /** A random 46-bit MAC collides rarely; this bounds the retries in a pathological segment. */
+    private static final int MAC_ATTEMPTS = 16;
+
+    private final InstanceRepository instances;
+    private final SubnetService subnets;
+    private final HostService hosts;
+    private final VpcService vpcs;
+    private final ApplicationEventPublisher events;
+
+    InstanceService(InstanceRepository instances, SubnetService subnets, HostService hosts, VpcService vpcs,
+            ApplicationEventPublisher events) {
+        this.instances = instances;
+        this.subnets = subnets;
+        this.hosts = hosts;
+        this.vpcs = vpcs;
+        this.events = events;
+    }
+
+    public record Launch(String subnetId, String hostId, Instance.Kind kind, String name, String privateIpAddress) {
+    }
+
+    @Transactional
+    public Instance launch(Caller caller, Launch launch) {
+        caller.requireAdminOrTenant();
+        if (launch.hostId() == null || launch.hostId().isBlank()) {
+            throw ApiException.badRequest("MissingParameter", "hostId is required");
+        }
+        Instance.Kind kind = launch.kind() == null ? Instance.Kind.SIMULATED : launch.kind();
+        String instanceId = Ids.newId(Ids.INSTANCE);
+        // Lock order everywhere: VPC, subnet (both inside reserveAddress), then host.
+        SubnetService.AddressReservation address = subnets.reserveAddress(caller, launch.subnetId(), launch.privateIpAddress(), instanceId);
+        Host host = hosts.lockForPlacement(launch.hostId(), Host.Capability.valueOf(kind.name()));
+        String mac = uniqueMac(address.subnet().id());
+        Instance instance = instances.saveAndFlush(new Instance(instanceId, address.subnet().tenantId(), address.subnet().vpcId(),
+                address.subnet().id(), host.id(), kind, launch.name(), address.ipAddress(), mac, Instant.now()));
+        events.publishEvent(changed(instance, null, ChangeKind.CREATED));
+        return instance;
+    }
+
+    @Transactional(readOnly = true)
+    public Instance get(Caller caller, String instanceId) {
+        return instances.findById(instanceId).filter(i -> caller.canSee(i.tenantId())).orElseThrow(() -> notFound(instanceId));
+    }
+
+    @Transactional(readOnly = true)
+    public PageRequest.Page<Instance> list(Caller caller, String vpcId, String subnetId, String hostId, PageRequest page) {
+        caller.requireAdminOrTenant();
+        return page.page(instances.page(caller.tenantScope(), vpcId, subnetId, hostId, page.afterId(), Limit.of(page.fetchSize())),
+                Instance::id);
+    }
+
+    /** Moves (live-migrates) and/or renames; IP and MAC stay. */
+    @Transactional
+    public Instance update(Caller caller, String instanceId, String newHostId, String newName) {
+        Instance visible = get(caller, instanceId);
+        vpcs.lockForMutation(caller, visible.vpcId());
+        Instance instance = instances.lockById(instanceId).orElseThrow(() -> notFound(instanceId));
+        String previousHost = instance.hostId();
+        if (newHostId != null && !newHostId.equals(previousHost)) {
+            Host host = hosts.lockForPlacement(newHostId, Host.Capability.valueOf(instance.kind().name()));
+            instance.moveTo(host.id());
+        }
+        if (newName != null) {
+            instance.rename(newName);
+        }
+        instances.flush();
+        events.publishEvent(changed(instance, previousHost, ChangeKind.UPDATED));
+        return instance;
+    }
+
+    @Transactional
+    public void terminate(Caller caller, String instanceId) {
+        Instance visible = get(caller, instanceId);
+        vpcs.lockForMutation(caller, visible.vpcId());
+        Instance instance = instances.lockById(instanceId).orElseThrow(() -> notFound(instanceId));
+        events.publishEvent(changed(instance, null, ChangeKind.DELETED));
+        instances.delete(instance);
+        instances.flush();
+        subnets.releaseAddress(instance.subnetId(), instance.privateIpAddress());
+    }
+
+    @EventListener
+    void refuseSubnetDeleteWithInstances(SubnetDeleting deleting) {
+        if (instances.existsBySubnetId(deleting.subnetId())) {
+            throw ApiException.dependencyViolation("subnet " + deleting.subnetId() + " still has instances");
+        }
+    }
+
+    @EventListener
+    void refuseHostDeleteWithInstances(HostDeleting deleting) {
+        if (instances.existsByHostId(deleting.hostId())) {
+            throw ApiException.dependencyViolation("host " + deleting.hostId() + " still runs instances; terminate or move them first");
+        }
+    }
+
+    private String uniqueMac(String subnetId) {
+        for (int attempt = 0; attempt < MAC_ATTEMPTS; attempt++) {
+            String mac = MacAddresses.random();
+            if (!instances.existsBySubnetIdAndMacAddress(subnetId, mac)) {
+                return mac;
+            }
+        }
+        throw new IllegalStateException("no unique MAC after " + MAC_ATTEMPTS + " attempts in subnet " + subnetId);
+    }
+
+    private static InstanceChanged changed(Instance instance, String previousHost, ChangeKind kind) {
+        return new InstanceChanged(instance.id(), instance.vpcId(), instance.subnetId(), instance.hostId(), previousHost,
+                instance.tenantId(), kind);
+    }
+
+    static ApiException notFound(String instanceId) {
+        return ApiException.notFound("InvalidInstanceID.NotFound", "instance " + instanceId + " does not exist");
+    }
+}

@@ -1,0 +1,70 @@
+package io.vpclab.controlplane.subnet;
+
+import io.vpclab.api.SubnetsApi;
+import io.vpclab.api.model.EffectiveRoute;
+import io.vpclab.api.model.EffectiveRoutes;
+import io.vpclab.api.model.RouteTargetType;
+import io.vpclab.api.model.Segmentation;
+import io.vpclab.api.model.SubnetCreate;
+import io.vpclab.api.model.SubnetList;
+import io.vpclab.controlplane.system.Caller;
+import io.vpclab.controlplane.system.Callers;
+import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.controlplane.system.PageRequest;
+import io.vpclab.controlplane.system.Times;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class SubnetController implements SubnetsApi {
+
+    private final SubnetService subnets;
+
+    SubnetController(SubnetService subnets) {
+        this.subnets = subnets;
+    }
+
+    @Override
+    public ResponseEntity<io.vpclab.api.model.Subnet> createSubnet(SubnetCreate body) {
+        Subnet subnet = subnets.create(Callers.current(), body.getVpcId(), body.getCidrBlock(), body.getName());
+        return ResponseEntity.status(HttpStatus.CREATED).body(toDto(subnet));
+    }
+
+    @Override
+    public ResponseEntity<SubnetList> listSubnets(String vpcId, Integer maxResults, String nextToken) {
+        PageRequest.Page<io.vpclab.api.model.Subnet> page = subnets.list(Callers.current(), vpcId, PageRequest.of(maxResults, nextToken))
+                .map(this::toDto);
+        return ResponseEntity.ok(new SubnetList(page.items()).nextToken(page.nextToken()));
+    }
+
+    @Override
+    public ResponseEntity<io.vpclab.api.model.Subnet> getSubnet(String subnetId) {
+        return ResponseEntity.ok(toDto(subnets.get(Callers.current(), subnetId)));
+    }
+
+    @Override
+    public ResponseEntity<Void> deleteSubnet(String subnetId) {
+        subnets.delete(Callers.current(), subnetId);
+        return ResponseEntity.noContent().build();
+    }
+
+    @Override
+    public ResponseEntity<EffectiveRoutes> getSubnetRoutes(String subnetId) {
+        Caller caller = Callers.current();
+        Subnet subnet = subnets.get(caller, subnetId);
+        return ResponseEntity.ok(new EffectiveRoutes(subnet.id(), subnet.vpcId(), subnets.effectiveRoutes(caller, subnetId).stream()
+                .map(r -> new EffectiveRoute(r.destinationCidrBlock(), RouteTargetType.fromValue(r.target().name().toLowerCase().replace('_', '-')))
+                        .targetId(r.targetId()))
+                .toList()));
+    }
+
+    private io.vpclab.api.model.Subnet toDto(Subnet subnet) {
+        return new io.vpclab.api.model.Subnet(subnet.id(), subnet.tenantId(), subnet.vpcId(), subnet.cidrBlock(), subnet.segmentId(),
+                Segmentation.fromValue(subnet.segmentation()), (int) subnet.addressPlan().usableCount(),
+                (int) subnet.availableAddressCount(), Ipv4Cidr.formatAddress(subnet.addressPlan().gateway()),
+                Times.utc(subnet.createdAt()))
+                .name(subnet.name())
+                .natGatewayId(subnets.natGatewayOf(subnet));
+    }
+}

@@ -1,0 +1,214 @@
+package io.vpclab.controlplane.subnet;
+
+import io.vpclab.controlplane.system.ApiException;
+import io.vpclab.controlplane.system.Caller;
+import io.vpclab.controlplane.system.ChangeKind;
+import io.vpclab.controlplane.system.Ids;
+import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.controlplane.system.PageRequest;
+import io.vpclab.controlplane.system.VpcLabProperties;
+import io.vpclab.controlplane.vpc.VpcCidrBlockRemoving;
+import io.vpclab.controlplane.vpc.VpcDeleting;
+import io.vpclab.controlplane.vpc.VpcService;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Subnets, their segment IDs and IPAM. Address reservations ({@link #reserveAddress}) are what
+ * instances (and NAT gateways) call: they lock the VPC, then the subnet, then take an address.
+ */
+@Service
+public class SubnetService {
+
+    public static final int MIN_PREFIX = 16;
+    public static final int MAX_PREFIX = 28;
+
+    private final SubnetRepository subnets;
+    private final AddressAllocationRepository addresses;
+    private final SegmentIdAllocator segments;
+    private final VpcService vpcs;
+    private final List<RouteContributor> routeContributors;
+    private final ApplicationEventPublisher events;
+    private final VpcLabProperties properties;
+
+    SubnetService(SubnetRepository subnets, AddressAllocationRepository addresses, SegmentIdAllocator segments,
+            VpcService vpcs, List<RouteContributor> routeContributors, ApplicationEventPublisher events,
+            VpcLabProperties properties) {
+        this.subnets = subnets;
+        this.addresses = addresses;
+        this.segments = segments;
+        this.vpcs = vpcs;
+        this.routeContributors = routeContributors;
+        this.events = events;
+        this.properties = properties;
+    }
+
+    /** An address taken in a subnet, with what a port needs to configure itself. */
+    public record AddressReservation(Subnet subnet, long address) {
+
+        public String ipAddress() {
+            return Ipv4Cidr.formatAddress(address);
+        }
+    }
+
+    @Transactional
+    public Subnet create(Caller caller, String vpcId, String cidrText, String name) {
+        if (vpcId == null || vpcId.isBlank()) {
+            throw ApiException.badRequest("MissingParameter", "vpcId is required");
+        }
+        VpcService.VpcView vpc = vpcs.lockForMutation(caller, vpcId);
+        Ipv4Cidr cidr = Ipv4Cidr.parse(cidrText, "cidrBlock");
+        if (cidr.prefixLength() < MIN_PREFIX || cidr.prefixLength() > MAX_PREFIX) {
+            throw ApiException.badRequest("InvalidSubnet.Range", "subnet " + cidr + " must be /" + MIN_PREFIX + " to /" + MAX_PREFIX);
+        }
+        if (vpc.cidrs().stream().noneMatch(block -> block.contains(cidr))) {
+            throw ApiException.badRequest("InvalidSubnet.Range", "subnet " + cidr + " is not inside any CIDR block of VPC "
+                    + vpcId + " " + vpc.cidrs());
+        }
+        List<Subnet> clash = subnets.overlapping(vpcId, cidr.first(), cidr.last(), Limit.of(1));
+        if (!clash.isEmpty()) {
+            throw ApiException.conflict("InvalidSubnet.Conflict", "subnet " + cidr + " overlaps " + clash.get(0).cidrBlock()
+                    + " (" + clash.get(0).id() + ")");
+        }
+        int quota = properties.quota().subnetsPerVpc();
+        if (subnets.countByVpcId(vpcId) >= quota) {
+            throw ApiException.conflict("SubnetLimitExceeded", "VPC " + vpcId + " already has " + quota
+                    + " subnets (quota vpclab.quota.subnets-per-vpc)");
+        }
+        SegmentIdAllocator.Segment segment = segments.allocate();
+        Subnet subnet = subnets.saveAndFlush(new Subnet(Ids.newId(Ids.SUBNET), vpc.tenantId(), vpcId, name, cidr, segment,
+                Instant.now()));
+        events.publishEvent(new SubnetChanged(subnet.id(), vpcId, subnet.tenantId(), ChangeKind.CREATED));
+        return subnet;
+    }
+
+    @Transactional(readOnly = true)
+    public Subnet get(Caller caller, String subnetId) {
+        return subnets.findById(subnetId).filter(s -> caller.canSee(s.tenantId())).orElseThrow(() -> notFound(subnetId));
+    }
+
+    @Transactional(readOnly = true)
+    public PageRequest.Page<Subnet> list(Caller caller, String vpcId, PageRequest page) {
+        caller.requireAdminOrTenant();
+        return page.page(subnets.page(caller.tenantScope(), vpcId, page.afterId(), Limit.of(page.fetchSize())), Subnet::id);
+    }
+
+    @Transactional
+    public void delete(Caller caller, String subnetId) {
+        Subnet visible = get(caller, subnetId);
+        vpcs.lockForMutation(caller, visible.vpcId());
+        Subnet subnet = subnets.lockById(subnetId).orElseThrow(() -> notFound(subnetId));
+        events.publishEvent(new SubnetDeleting(subnetId, subnet.vpcId()));
+        addresses.releaseAll(subnetId);
+        subnets.delete(subnet);
+        subnets.flush();
+        segments.release(subnet.segmentation());
+        events.publishEvent(new SubnetChanged(subnetId, subnet.vpcId(), subnet.tenantId(), ChangeKind.DELETED));
+    }
+
+    /** Local routes for every VPC block, then what peerings and NAT gateways contribute. */
+    @Transactional(readOnly = true)
+    public List<RouteContributor.RouteEntry> effectiveRoutes(Caller caller, String subnetId) {
+        Subnet subnet = get(caller, subnetId);
+        List<RouteContributor.RouteEntry> routes = new ArrayList<>();
+        for (Ipv4Cidr block : vpcs.get(caller, subnet.vpcId()).cidrs()) {
+            routes.add(new RouteContributor.RouteEntry(block.toString(), RouteContributor.Target.LOCAL, subnet.vpcId()));
+        }
+        routeContributors.forEach(contributor -> routes.addAll(contributor.routesFor(subnet)));
+        return routes;
+    }
+
+    /** The NAT gateway the subnet's default route goes through, from the contributed routes; null if none. */
+    @Transactional(readOnly = true)
+    public String natGatewayOf(Subnet subnet) {
+        return routeContributors.stream().flatMap(c -> c.routesFor(subnet).stream())
+                .filter(r -> r.target() == RouteContributor.Target.NAT_GATEWAY)
+                .map(RouteContributor.RouteEntry::targetId).findFirst().orElse(null);
+    }
+
+    /**
+     * Takes an address of the subnet for {@code ownerId}: the requested one (a free, usable address
+     * of the subnet) or the lowest free one. Locks the VPC, then the subnet row, so two requests
+     * never get one address; the primary key of address_allocation backs this up.
+     */
+    @Transactional
+    public AddressReservation reserveAddress(Caller caller, String subnetId, String requestedIp, String ownerId) {
+        if (subnetId == null || subnetId.isBlank()) {
+            throw ApiException.badRequest("MissingParameter", "subnetId is required");
+        }
+        Subnet visible = get(caller, subnetId);
+        vpcs.lockForMutation(caller, visible.vpcId());
+        Subnet subnet = subnets.lockById(subnetId).orElseThrow(() -> notFound(subnetId));
+        AddressPlan plan = subnet.addressPlan();
+        long address;
+        if (requestedIp != null) {
+            Long requested = Ipv4Cidr.parseAddress(requestedIp);
+            if (requested == null) {
+                throw ApiException.invalidParameter("privateIpAddress '" + requestedIp + "' is not an IPv4 address");
+            }
+            if (!plan.contains(requested)) {
+                throw ApiException.invalidParameter("privateIpAddress " + requestedIp + " is not in subnet " + subnet.cidrBlock());
+            }
+            if (plan.isReserved(requested)) {
+                throw ApiException.invalidParameter("privateIpAddress " + requestedIp + " is reserved in subnet " + subnet.cidrBlock()
+                        + " (network, gateway, the next two and broadcast are reserved)");
+            }
+            if (addresses.existsBySubnetIdAndAddress(subnetId, requested)) {
+                throw ApiException.conflict("InvalidIPAddress.InUse", "address " + requestedIp + " is already in use in subnet " + subnetId);
+            }
+            address = requested;
+        } else {
+            if (subnet.availableAddressCount() <= 0) {
+                throw insufficient(subnet);
+            }
+            address = plan.nextFree(addresses.addresses(subnetId)).orElseThrow(() -> insufficient(subnet));
+        }
+        addresses.saveAndFlush(new AddressAllocation(subnetId, address, ownerId));
+        subnet.addressesTaken(1);
+        events.publishEvent(new SubnetChanged(subnetId, subnet.vpcId(), subnet.tenantId(), ChangeKind.UPDATED));
+        return new AddressReservation(subnet, address);
+    }
+
+    /** Gives an address back; the caller holds the VPC lock (it is deleting the address's owner). */
+    @Transactional
+    public void releaseAddress(String subnetId, String ipAddress) {
+        Long address = Ipv4Cidr.parseAddress(ipAddress);
+        Subnet subnet = subnets.lockById(subnetId).orElseThrow(() -> notFound(subnetId));
+        if (address != null && addresses.release(subnetId, address) > 0) {
+            subnet.addressesTaken(-1);
+            events.publishEvent(new SubnetChanged(subnetId, subnet.vpcId(), subnet.tenantId(), ChangeKind.UPDATED));
+        }
+    }
+
+    @EventListener
+    void refuseVpcDeleteWithSubnets(VpcDeleting deleting) {
+        if (subnets.existsByVpcId(deleting.vpcId())) {
+            throw ApiException.dependencyViolation("VPC " + deleting.vpcId() + " still has subnets");
+        }
+    }
+
+    @EventListener
+    void refuseBlockRemovalWithSubnets(VpcCidrBlockRemoving removing) {
+        Ipv4Cidr block = removing.cidrBlock();
+        List<Subnet> inside = subnets.overlapping(removing.vpcId(), block.first(), block.last(), Limit.of(1));
+        if (!inside.isEmpty()) {
+            throw ApiException.dependencyViolation("CIDR block " + block + " still holds subnet " + inside.get(0).id()
+                    + " (" + inside.get(0).cidrBlock() + ")");
+        }
+    }
+
+    private static ApiException insufficient(Subnet subnet) {
+        return ApiException.conflict("InsufficientFreeAddressesInSubnet", "subnet " + subnet.id() + " (" + subnet.cidrBlock()
+                + ") has no free address left (" + subnet.addressPlan().usableCount() + " usable)");
+    }
+
+    static ApiException notFound(String subnetId) {
+        return ApiException.notFound("InvalidSubnetID.NotFound", "subnet " + subnetId + " does not exist");
+    }
+}

@@ -1,0 +1,16 @@
+package io.vpclab.agent;
+
+import io.vpclab.agent.port.PortSetupException;
+import io.vpclab.dataplane.port.FrameDevice;
+import io.vpclab.dataplane.table.LocalPort;
+
+/** Creates the in-process host of a {@code simulated} port. */
+final class SimulatedPorts {
+
+    private SimulatedPorts() {
+    }
+
+    static FrameDevice create(LocalPort port) {
+        throw new PortSetupException("port " + port.id() + ": simulated hosts are not in this data-plane build yet");
+    }
+}

@@ -1,0 +1,133 @@
+package io.vpclab.agent.port;
+
+import static io.vpclab.agent.port.IpCommand.ip;
+import static io.vpclab.agent.port.IpCommand.ipQuietly;
+
+import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.dataplane.port.FrameDevice;
+import io.vpclab.dataplane.table.LocalPort;
+import io.vpclab.dataplane.tap.TapDevice;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the instance side of a port by kind, with iproute2 (the agent runs as root):
+ * <ul>
+ *   <li>{@code simulated}: an in-process host from the given factory;</li>
+ *   <li>{@code tap}: a TAP named {@code device} (or derived from the id), up, for a VM or container;</li>
+ *   <li>{@code netns}: a namespace ({@code namespace}, or derived) holding a TAP created here and
+ *       moved in (the fd stays attached), with the port's MAC, address/prefix, MTU, default route
+ *       via its gateway, and {@code lo} up: a real Linux host for ping, curl and iperf3.</li>
+ * </ul>
+ * A step that fails undoes the steps before it and reports the command's stderr. Used by the
+ * static table mode now and by the southbound when the control plane pushes ports.
+ */
+public final class PortProvisioner {
+
+    private static final Logger log = LoggerFactory.getLogger(PortProvisioner.class);
+
+    private final Function<LocalPort, FrameDevice> simulatedHosts;
+    private final int maxFrameBytes;
+
+    /**
+     * @param simulatedHosts creates the in-process host of a {@code simulated} port
+     * @param maxFrameBytes  largest frame a TAP reads (the underlay's inner frame limit)
+     */
+    public PortProvisioner(Function<LocalPort, FrameDevice> simulatedHosts, int maxFrameBytes) {
+        this.simulatedHosts = Objects.requireNonNull(simulatedHosts, "simulatedHosts");
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    public ProvisionedPort provision(LocalPort port) {
+        return switch (port.kind()) {
+            case SIMULATED -> new Created(port.id(), simulatedHosts.apply(port), () -> { });
+            case TAP -> tap(port);
+            case NETNS -> netns(port);
+        };
+    }
+
+    private ProvisionedPort tap(LocalPort port) {
+        String device = PortNames.device(port);
+        TapDevice tap = TapDevice.open(device, maxFrameBytes);
+        try {
+            ip("link", "set", "dev", device, "mtu", Integer.toString(port.mtu()), "up");
+        } catch (PortSetupException e) {
+            tap.close();
+            throw new PortSetupException("port " + port.id() + ": " + e.getMessage(), e);
+        }
+        log.info("port {}: TAP {} up", port.id(), device);
+        return new Created(port.id(), tap, () -> { });
+    }
+
+    private ProvisionedPort netns(LocalPort port) {
+        String device = PortNames.device(port);
+        String namespace = PortNames.namespace(port);
+        if (ip("netns", "list").lines().anyMatch(line -> line.split(" ")[0].equals(namespace))) {
+            throw new PortSetupException("port " + port.id() + ": namespace " + namespace
+                    + " already exists; the agent only uses namespaces it creates (delete it or name another)");
+        }
+        ip("netns", "add", namespace);
+        TapDevice tap = null;
+        try {
+            tap = TapDevice.open(device, maxFrameBytes);
+            ip("link", "set", "dev", device, "netns", namespace);
+            ip("-n", namespace, "link", "set", "lo", "up");
+            ip("-n", namespace, "link", "set", "dev", device, "address", port.mac().toString(),
+                    "mtu", Integer.toString(port.mtu()));
+            if (port.ipAddress() != null) {
+                ip("-n", namespace, "addr", "add", port.ipAddress() + "/" + port.prefixLength(), "dev", device);
+            }
+            ip("-n", namespace, "link", "set", "dev", device, "up");
+            Ipv4Address gateway = port.gatewayIp();
+            if (gateway != null) {
+                ip("-n", namespace, "route", "add", "default", "via", gateway.toString(), "dev", device);
+            }
+        } catch (RuntimeException e) {
+            if (tap != null) {
+                tap.close();
+            }
+            ipQuietly("netns", "del", namespace);
+            throw new PortSetupException("port " + port.id() + ": " + e.getMessage(), e);
+        }
+        log.info("port {}: namespace {} with {} {}/{} via {}", port.id(), namespace, device,
+                port.ipAddress(), port.prefixLength(), port.gatewayIp());
+        return new Created(port.id(), tap, () -> ipQuietly("netns", "del", namespace));
+    }
+
+    private static final class Created implements ProvisionedPort {
+        private final String portId;
+        private final FrameDevice device;
+        private final Runnable removal;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Created(String portId, FrameDevice device, Runnable removal) {
+            this.portId = portId;
+            this.device = device;
+            this.removal = removal;
+        }
+
+        @Override
+        public String portId() {
+            return portId;
+        }
+
+        @Override
+        public FrameDevice device() {
+            return device;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                try {
+                    device.close();
+                } finally {
+                    removal.run();
+                }
+            }
+        }
+    }
+}

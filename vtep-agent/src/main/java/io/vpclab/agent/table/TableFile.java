@@ -1,0 +1,148 @@
+package io.vpclab.agent.table;
+
+import io.vpclab.client.model.ForwardingTable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads a static forwarding table (YAML or JSON, the contract's {@code ForwardingTable}
+ * schema) into the generated client model and validates it completely. A file is either
+ * returned whole and valid, or refused with a {@link TableFileException} that names the line,
+ * column and reason of each problem; there is no partial result.
+ */
+public final class TableFile {
+
+    /** Larger files are refused before parsing: a static table of a lab fits in far less. */
+    static final int MAX_BYTES = 8 * 1024 * 1024;
+
+    private static final ObjectMapper YAML = configure(YAMLMapper.builder()).build();
+    private static final ObjectMapper JSON = configure(JsonMapper.builder()).build();
+
+    private TableFile() {
+    }
+
+    private static <M extends ObjectMapper, B extends tools.jackson.databind.cfg.MapperBuilder<M, B>> B configure(B builder) {
+        return builder
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION);
+    }
+
+    /** Reads {@code file}: JSON when it ends in {@code .json}, YAML otherwise. */
+    public static ForwardingTable read(Path file) {
+        String source = file.toString();
+        byte[] bytes;
+        try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw refused(source, 0, 0, "", "file is larger than " + MAX_BYTES + " bytes");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw refused(source, 0, 0, "", "cannot read the file: " + e);
+        }
+        return parse(source, new String(bytes, StandardCharsets.UTF_8), !source.toLowerCase().endsWith(".json"));
+    }
+
+    /** Parses and validates {@code text}; {@code source} names it in errors. */
+    public static ForwardingTable parse(String source, String text, boolean yaml) {
+        ObjectMapper mapper = yaml ? YAML : JSON;
+        SourceLocations locations;
+        ForwardingTable table;
+        try (JsonParser parser = mapper.createParser(text)) {
+            locations = SourceLocations.scan(parser);
+        } catch (JacksonException e) {
+            throw fromJackson(source, e);
+        }
+        try {
+            table = mapper.readValue(text, ForwardingTable.class);
+        } catch (JacksonException e) {
+            throw fromJackson(source, e);
+        } catch (RuntimeException e) {
+            // a generated setter or enum factory refused a value without location
+            throw refused(source, 0, 0, "", "cannot read the table: " + e.getMessage());
+        }
+        if (table == null) {
+            throw refused(source, 1, 1, "", "the document is empty; a table needs at least host.underlayIp");
+        }
+        List<TableValidator.Issue> issues = TableValidator.validate(table);
+        if (!issues.isEmpty()) {
+            List<TableProblem> problems = new ArrayList<>();
+            for (TableValidator.Issue issue : issues) {
+                int[] at = locations.find(issue.pointer());
+                problems.add(new TableProblem(at[0], at[1], path(issue.pointer()), issue.reason()));
+            }
+            throw new TableFileException(source, problems);
+        }
+        return table;
+    }
+
+    /** {@code /ports/2/mac} to {@code ports[2].mac}. */
+    static String path(String pointer) {
+        StringBuilder out = new StringBuilder();
+        for (String part : pointer.split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (part.chars().allMatch(Character::isDigit)) {
+                out.append('[').append(part).append(']');
+            } else {
+                if (out.length() > 0) {
+                    out.append('.');
+                }
+                out.append(part.replace("~1", "/").replace("~0", "~"));
+            }
+        }
+        return out.toString();
+    }
+
+    private static TableFileException fromJackson(String source, JacksonException e) {
+        int[] at = SourceLocations.position(e.getLocation());
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                if (path.length() > 0) {
+                    path.append('.');
+                }
+                path.append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        String reason;
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            reason = "unknown field '" + unknown.getPropertyName() + "'"
+                    + (unknown.getKnownPropertyIds() == null ? "" : "; known fields: " + unknown.getKnownPropertyIds());
+        } else {
+            reason = firstLine(e.getOriginalMessage());
+        }
+        return new TableFileException(source, List.of(new TableProblem(at[0], at[1], path.toString(), reason)));
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static TableFileException refused(String source, int line, int column, String path, String reason) {
+        return new TableFileException(source, List.of(new TableProblem(line, column, path, reason)));
+    }
+}

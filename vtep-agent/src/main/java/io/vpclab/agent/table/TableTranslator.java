@@ -1,0 +1,87 @@
+package io.vpclab.agent.table;
+
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.dataplane.net.Ipv4Prefix;
+import io.vpclab.dataplane.net.MacAddress;
+import io.vpclab.dataplane.net.Vni;
+import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.dataplane.table.IpBinding;
+import io.vpclab.dataplane.table.LocalPort;
+import io.vpclab.dataplane.table.MacEntry;
+import io.vpclab.dataplane.table.PortKind;
+import io.vpclab.dataplane.table.RemoteVtep;
+import io.vpclab.dataplane.table.Route;
+import io.vpclab.dataplane.table.Router;
+import io.vpclab.dataplane.table.Segment;
+import io.vpclab.dataplane.table.TableHost;
+import java.util.List;
+
+/**
+ * Translates a validated contract table into the data plane's immutable {@link ForwardingState}.
+ * Defaults of the contract apply here (udpPort 4789, underlayMtu 1500, port MTU = underlay MTU - 50).
+ */
+public final class TableTranslator {
+
+    private TableTranslator() {
+    }
+
+    /**
+     * Builds the snapshot; {@code source} names the file in a refusal. The data plane's own
+     * builder checks again, so a rule this module missed still refuses the whole table.
+     */
+    public static ForwardingState translate(String source, ForwardingTable table) {
+        try {
+            return build(table);
+        } catch (IllegalArgumentException e) {
+            throw new TableFileException(source, List.of(new TableProblem(0, 0, "", e.getMessage())));
+        }
+    }
+
+    private static ForwardingState build(ForwardingTable table) {
+        var host = table.getHost();
+        int underlayMtu = orDefault(host.getUnderlayMtu(), TableHost.DEFAULT_UNDERLAY_MTU);
+        ForwardingState.Builder b = ForwardingState.builder()
+                .generation(table.getGeneration() == null ? 0 : table.getGeneration())
+                .host(new TableHost(Ipv4Address.parse(host.getUnderlayIp()), orDefault(host.getUdpPort(), 4789), underlayMtu));
+        for (var vtep : list(table.getVteps())) {
+            b.vtep(new RemoteVtep(vtep.getId(), Ipv4Address.parse(vtep.getIp()), orDefault(vtep.getPort(), 4789)));
+        }
+        for (var segment : list(table.getSegments())) {
+            b.segment(new Segment(Vni.of(segment.getVni()),
+                    segment.getCidrBlock() == null ? null : Ipv4Prefix.parse(segment.getCidrBlock()),
+                    ip(segment.getGatewayIp()), segment.getRouterId(), segment.getFloodList(), segment.getVlanId()));
+        }
+        for (var port : list(table.getPorts())) {
+            b.port(new LocalPort(port.getId(), port.getName(), PortKind.parse(port.getKind().getValue()),
+                    Vni.of(port.getVni()), MacAddress.parse(port.getMac()), ip(port.getIpAddress()),
+                    orDefault(port.getPrefixLength(), port.getIpAddress() == null ? 0 : 24), ip(port.getGatewayIp()),
+                    orDefault(port.getMtu(), underlayMtu - 50), port.getDevice(), port.getNamespace()));
+        }
+        for (var mac : list(table.getMacs())) {
+            b.mac(new MacEntry(Vni.of(mac.getVni()), MacAddress.parse(mac.getMac()), mac.getVtep()));
+        }
+        for (var binding : list(table.getBindings())) {
+            b.binding(new IpBinding(Vni.of(binding.getVni()), Ipv4Address.parse(binding.getIpAddress()),
+                    MacAddress.parse(binding.getMac())));
+        }
+        for (var router : list(table.getRouters())) {
+            List<Route> routes = list(router.getRoutes()).stream()
+                    .map(r -> new Route(Ipv4Prefix.parse(r.getDestination()), Vni.of(r.getVni()))).toList();
+            b.router(new Router(router.getId(), MacAddress.parse(router.getMac()), routes));
+        }
+        return b.build();
+    }
+
+    private static Ipv4Address ip(String text) {
+        return text == null ? null : Ipv4Address.parse(text);
+    }
+
+    private static int orDefault(Integer value, int fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static <T> List<T> list(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}

@@ -1,0 +1,390 @@
+package io.vpclab.agent.table;
+
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.IpBinding;
+import io.vpclab.client.model.MacEntry;
+import io.vpclab.client.model.Port;
+import io.vpclab.client.model.Route;
+import io.vpclab.client.model.Router;
+import io.vpclab.client.model.Segment;
+import io.vpclab.client.model.TableHost;
+import io.vpclab.client.model.Vtep;
+import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.dataplane.net.Ipv4Prefix;
+import io.vpclab.dataplane.net.MacAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a bound {@link ForwardingTable} against the contract's rules (api-spec openapi.yaml,
+ * RULES.md) and its own cross-references, and reports every problem with the JSON pointer of
+ * the offending value. Pure: no I/O, no partial results.
+ */
+final class TableValidator {
+
+    /** Linux IFNAMSIZ - 1, and no characters that {@code ip} or sysfs would choke on. */
+    private static final Pattern DEVICE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
+    /** {@code ip netns} names become files under /run/netns. */
+    private static final Pattern NAMESPACE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    /** A problem before locations are attached: pointer into the document and reason. */
+    record Issue(String pointer, String reason) {
+    }
+
+    private final List<Issue> issues = new ArrayList<>();
+
+    private TableValidator() {
+    }
+
+    static List<Issue> validate(ForwardingTable table) {
+        TableValidator v = new TableValidator();
+        v.table(table);
+        return v.issues;
+    }
+
+    private void table(ForwardingTable table) {
+        if (table.getGeneration() != null && table.getGeneration() < 0) {
+            issue("/generation", "must be >= 0, got " + table.getGeneration());
+        }
+        Integer hostIp = host(table.getHost());
+        Set<String> vtepIds = vteps(table.getVteps(), hostIp);
+        Set<String> routerIds = new HashSet<>();
+        List<Router> routers = nonNull(table.getRouters());
+        for (int i = 0; i < routers.size(); i++) {
+            Router router = routers.get(i);
+            if (router != null && router.getId() != null && !router.getId().isBlank()) {
+                routerIds.add(router.getId());
+            }
+        }
+        Map<Integer, Ipv4Prefix> segments = segments(table.getSegments(), vtepIds, routerIds);
+        // MAC -> "port id" or "vtep id" per VNI: a MAC lives behind one place only
+        Map<String, String> macOwners = new HashMap<>();
+        Map<String, Long> portMacByIp = new HashMap<>();
+        ports(table.getPorts(), segments, macOwners, portMacByIp);
+        macs(table.getMacs(), segments, vtepIds, macOwners);
+        bindings(table.getBindings(), segments, portMacByIp);
+        routers(routers, segments);
+    }
+
+    private Integer host(TableHost host) {
+        if (host == null) {
+            issue("/host", "is required (the VTEP itself: underlayIp, udpPort, underlayMtu)");
+            return null;
+        }
+        Integer ip = requiredIp("/host/underlayIp", host.getUnderlayIp());
+        range("/host/udpPort", host.getUdpPort(), 1, 65535);
+        range("/host/underlayMtu", host.getUnderlayMtu(), 1280, 65535);
+        return ip;
+    }
+
+    private Set<String> vteps(List<Vtep> vteps, Integer hostIp) {
+        Set<String> ids = new HashSet<>();
+        Set<Integer> ips = new HashSet<>();
+        vteps = nonNull(vteps);
+        for (int i = 0; i < vteps.size(); i++) {
+            String at = "/vteps/" + i;
+            Vtep vtep = vteps.get(i);
+            if (vtep == null) {
+                issue(at, "must be an object");
+                continue;
+            }
+            if (requiredText(at + "/id", vtep.getId()) && !ids.add(vtep.getId())) {
+                issue(at + "/id", "duplicate vtep id '" + vtep.getId() + "'");
+            }
+            Integer ip = requiredIp(at + "/ip", vtep.getIp());
+            if (ip != null && ip.equals(hostIp)) {
+                issue(at + "/ip", vtep.getIp() + " is this host's own underlayIp");
+            } else if (ip != null && !ips.add(ip)) {
+                issue(at + "/ip", vtep.getIp() + " is already the address of another vtep");
+            }
+            range(at + "/port", vtep.getPort(), 1, 65535);
+        }
+        return ids;
+    }
+
+    private Map<Integer, Ipv4Prefix> segments(List<Segment> segments, Set<String> vtepIds, Set<String> routerIds) {
+        Map<Integer, Ipv4Prefix> byVni = new HashMap<>();
+        segments = nonNull(segments);
+        for (int i = 0; i < segments.size(); i++) {
+            String at = "/segments/" + i;
+            Segment segment = segments.get(i);
+            if (segment == null) {
+                issue(at, "must be an object");
+                continue;
+            }
+            Integer vni = requiredVni(at + "/vni", segment.getVni());
+            if (vni != null && byVni.containsKey(vni)) {
+                issue(at + "/vni", "duplicate segment vni " + vni);
+            }
+            Ipv4Prefix cidr = prefix(at + "/cidrBlock", segment.getCidrBlock());
+            if (vni != null) {
+                byVni.putIfAbsent(vni, cidr);
+            }
+            range(at + "/vlanId", segment.getVlanId(), 1, 4094);
+            Integer gateway = optionalIp(at + "/gatewayIp", segment.getGatewayIp());
+            if (gateway != null && cidr != null && !cidr.contains(new Ipv4Address(gateway))) {
+                issue(at + "/gatewayIp", segment.getGatewayIp() + " is outside cidrBlock " + segment.getCidrBlock());
+            }
+            if (segment.getRouterId() != null && !routerIds.contains(segment.getRouterId())) {
+                issue(at + "/routerId", "unknown router '" + segment.getRouterId() + "' (not in routers)");
+            }
+            if (gateway != null && segment.getRouterId() == null) {
+                issue(at + "/gatewayIp", "needs a routerId (the router that answers for the gateway)");
+            }
+            List<String> flood = nonNull(segment.getFloodList());
+            Set<String> seen = new HashSet<>();
+            for (int f = 0; f < flood.size(); f++) {
+                String vtep = flood.get(f);
+                if (!vtepIds.contains(vtep)) {
+                    issue(at + "/floodList/" + f, "unknown vtep '" + vtep + "' (not in vteps)");
+                } else if (!seen.add(vtep)) {
+                    issue(at + "/floodList/" + f, "vtep '" + vtep + "' is listed twice");
+                }
+            }
+        }
+        return byVni;
+    }
+
+    private void ports(List<Port> ports, Map<Integer, Ipv4Prefix> segments, Map<String, String> macOwners,
+                       Map<String, Long> portMacByIp) {
+        Set<String> ids = new HashSet<>();
+        Set<String> devices = new HashSet<>();
+        Set<String> namespaces = new HashSet<>();
+        ports = nonNull(ports);
+        for (int i = 0; i < ports.size(); i++) {
+            String at = "/ports/" + i;
+            Port port = ports.get(i);
+            if (port == null) {
+                issue(at, "must be an object");
+                continue;
+            }
+            if (requiredText(at + "/id", port.getId()) && !ids.add(port.getId())) {
+                issue(at + "/id", "duplicate port id '" + port.getId() + "'");
+            }
+            if (port.getKind() == null) {
+                issue(at + "/kind", "is required: simulated, netns or tap");
+            }
+            Integer vni = requiredVni(at + "/vni", port.getVni());
+            if (vni != null && !segments.containsKey(vni)) {
+                issue(at + "/vni", "vni " + vni + " is not a segment of this table (add it to segments)");
+            }
+            Long mac = requiredUnicastMac(at + "/mac", port.getMac());
+            if (mac != null && vni != null && macOwners.putIfAbsent(vni + "/" + mac, "port " + port.getId()) != null) {
+                issue(at + "/mac", port.getMac() + " is already used by another port on vni " + vni);
+            }
+            Integer ip = optionalIp(at + "/ipAddress", port.getIpAddress());
+            if (ip != null && vni != null && mac != null) {
+                portMacByIp.putIfAbsent(vni + "/" + ip, mac);
+            }
+            Ipv4Prefix cidr = vni == null ? null : segments.get(vni);
+            if (ip != null && cidr != null && !cidr.contains(new Ipv4Address(ip))) {
+                issue(at + "/ipAddress", port.getIpAddress() + " is outside the segment's cidrBlock " + cidr);
+            }
+            range(at + "/prefixLength", port.getPrefixLength(), 0, 32);
+            optionalIp(at + "/gatewayIp", port.getGatewayIp());
+            range(at + "/mtu", port.getMtu(), 68, 65535);
+            if (port.getDevice() != null) {
+                if (!DEVICE_NAME.matcher(port.getDevice()).matches()) {
+                    issue(at + "/device", "'" + port.getDevice() + "' is not a device name (1..15 of A-Z a-z 0-9 _ . -)");
+                } else if (!devices.add(port.getDevice())) {
+                    issue(at + "/device", "device '" + port.getDevice() + "' is used by another port");
+                }
+            }
+            if (port.getNamespace() != null) {
+                if (!NAMESPACE_NAME.matcher(port.getNamespace()).matches()) {
+                    issue(at + "/namespace", "'" + port.getNamespace() + "' is not a namespace name (1..64 of A-Z a-z 0-9 _ . -)");
+                } else if (!namespaces.add(port.getNamespace())) {
+                    issue(at + "/namespace", "namespace '" + port.getNamespace() + "' is used by another port");
+                }
+            }
+        }
+    }
+
+    private void macs(List<MacEntry> macs, Map<Integer, Ipv4Prefix> segments, Set<String> vtepIds,
+                      Map<String, String> macOwners) {
+        macs = nonNull(macs);
+        for (int i = 0; i < macs.size(); i++) {
+            String at = "/macs/" + i;
+            MacEntry entry = macs.get(i);
+            if (entry == null) {
+                issue(at, "must be an object");
+                continue;
+            }
+            Integer vni = requiredVni(at + "/vni", entry.getVni());
+            if (vni != null && !segments.containsKey(vni)) {
+                issue(at + "/vni", "vni " + vni + " is not a segment of this table");
+            }
+            Long mac = requiredUnicastMac(at + "/mac", entry.getMac());
+            String owner = mac == null || vni == null ? null
+                    : macOwners.putIfAbsent(vni + "/" + mac, "vtep " + entry.getVtep());
+            if (owner != null) {
+                issue(at + "/mac", entry.getMac() + " on vni " + vni + " already belongs to " + owner);
+            }
+            if (requiredText(at + "/vtep", entry.getVtep()) && !vtepIds.contains(entry.getVtep())) {
+                issue(at + "/vtep", "unknown vtep '" + entry.getVtep() + "' (not in vteps)");
+            }
+        }
+    }
+
+    private void bindings(List<IpBinding> bindings, Map<Integer, Ipv4Prefix> segments, Map<String, Long> portMacByIp) {
+        Set<String> seen = new HashSet<>();
+        bindings = nonNull(bindings);
+        for (int i = 0; i < bindings.size(); i++) {
+            String at = "/bindings/" + i;
+            IpBinding binding = bindings.get(i);
+            if (binding == null) {
+                issue(at, "must be an object");
+                continue;
+            }
+            Integer vni = requiredVni(at + "/vni", binding.getVni());
+            if (vni != null && !segments.containsKey(vni)) {
+                issue(at + "/vni", "vni " + vni + " is not a segment of this table");
+            }
+            Integer ip = requiredIp(at + "/ipAddress", binding.getIpAddress());
+            Ipv4Prefix cidr = vni == null ? null : segments.get(vni);
+            if (ip != null && cidr != null && !cidr.contains(new Ipv4Address(ip))) {
+                issue(at + "/ipAddress", binding.getIpAddress() + " is outside the segment's cidrBlock " + cidr);
+            }
+            if (ip != null && vni != null && !seen.add(vni + "/" + ip)) {
+                issue(at + "/ipAddress", binding.getIpAddress() + " on vni " + vni + " is bound twice");
+            }
+            Long mac = requiredUnicastMac(at + "/mac", binding.getMac());
+            Long portMac = ip == null || vni == null ? null : portMacByIp.get(vni + "/" + ip);
+            if (mac != null && portMac != null && !portMac.equals(mac)) {
+                issue(at + "/mac", binding.getIpAddress() + " is a local port's address, bound here to "
+                        + binding.getMac() + " instead of the port's MAC " + MacAddress.format(portMac));
+            }
+        }
+    }
+
+    private void routers(List<Router> routers, Map<Integer, Ipv4Prefix> segments) {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < routers.size(); i++) {
+            String at = "/routers/" + i;
+            Router router = routers.get(i);
+            if (router == null) {
+                issue(at, "must be an object");
+                continue;
+            }
+            if (requiredText(at + "/id", router.getId()) && !ids.add(router.getId())) {
+                issue(at + "/id", "duplicate router id '" + router.getId() + "'");
+            }
+            requiredUnicastMac(at + "/mac", router.getMac());
+            List<Route> routes = nonNull(router.getRoutes());
+            for (int r = 0; r < routes.size(); r++) {
+                String routeAt = at + "/routes/" + r;
+                Route route = routes.get(r);
+                if (route == null) {
+                    issue(routeAt, "must be an object");
+                    continue;
+                }
+                if (route.getDestination() == null) {
+                    issue(routeAt + "/destination", "is required (a prefix like 10.0.2.0/24)");
+                } else {
+                    prefix(routeAt + "/destination", route.getDestination());
+                }
+                Integer vni = requiredVni(routeAt + "/vni", route.getVni());
+                if (vni != null && !segments.containsKey(vni)) {
+                    issue(routeAt + "/vni", "vni " + vni + " is not a segment of this table");
+                }
+            }
+        }
+    }
+
+    // ---- field checks: each reports at most one issue and returns the parsed value or null ----
+
+    private boolean requiredText(String pointer, String value) {
+        if (value == null || value.isBlank()) {
+            issue(pointer, "is required and must not be blank");
+            return false;
+        }
+        return true;
+    }
+
+    private Integer requiredVni(String pointer, Integer vni) {
+        if (vni == null) {
+            issue(pointer, "is required: a VNI 1..16777215");
+            return null;
+        }
+        if (vni < 1 || vni > 0xFF_FFFF) {
+            issue(pointer, "VNI must be 1..16777215 (24 bits, 0 is reserved), got " + vni);
+            return null;
+        }
+        return vni;
+    }
+
+    private void range(String pointer, Integer value, int min, int max) {
+        if (value != null && (value < min || value > max)) {
+            issue(pointer, "must be " + min + ".." + max + ", got " + value);
+        }
+    }
+
+    private Integer requiredIp(String pointer, String text) {
+        if (text == null) {
+            issue(pointer, "is required: an IPv4 address like 192.168.77.1");
+            return null;
+        }
+        return optionalIp(pointer, text);
+    }
+
+    private Integer optionalIp(String pointer, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Ipv4Address.parseBits(text);
+        } catch (IllegalArgumentException e) {
+            issue(pointer, "'" + text + "' is not an IPv4 address (four dotted octets 0..255)");
+            return null;
+        }
+    }
+
+    private Ipv4Prefix prefix(String pointer, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            Ipv4Prefix prefix = Ipv4Prefix.parse(text);
+            if (prefix.network() != Ipv4Address.parseBits(text.substring(0, text.indexOf('/')))) {
+                issue(pointer, "'" + text + "' has host bits set; the prefix is " + prefix);
+                return null;
+            }
+            return prefix;
+        } catch (IllegalArgumentException e) {
+            issue(pointer, "'" + text + "' is not an IPv4 prefix like 10.0.1.0/24");
+            return null;
+        }
+    }
+
+    private Long requiredUnicastMac(String pointer, String text) {
+        if (text == null) {
+            issue(pointer, "is required: a MAC address like 02:00:0a:00:01:05");
+            return null;
+        }
+        MacAddress mac;
+        try {
+            mac = MacAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            issue(pointer, "'" + text + "' is not a MAC address (six hex pairs like 02:00:0a:00:01:05)");
+            return null;
+        }
+        if (mac.isMulticast()) {
+            issue(pointer, text + " is a group (multicast/broadcast) address; a unicast MAC is needed");
+            return null;
+        }
+        return mac.bits();
+    }
+
+    private void issue(String pointer, String reason) {
+        issues.add(new Issue(pointer, reason));
+    }
+
+    private static <T> List<T> nonNull(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}

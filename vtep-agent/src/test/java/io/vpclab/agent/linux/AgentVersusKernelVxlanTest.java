@@ -1,0 +1,104 @@
+package io.vpclab.agent.linux;
+
+import static io.vpclab.agent.linux.Lab.run;
+import static io.vpclab.agent.linux.Lab.succeeds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One agent in point-to-point mode against the Linux kernel's own {@code vxlan} device, each in
+ * its own namespace, joined by a veth underlay: ping and iperf3 TCP both ways, and a capture of
+ * the underlay that tshark decodes as VXLAN with the right VNI in both directions.
+ */
+class AgentVersusKernelVxlanTest {
+
+    private static final int VNI = 0x800123;   // high bit set: a sign-extension bug would show
+    private static final String AGENT_UNDERLAY = "192.168.93.1";
+    private static final String KERNEL_UNDERLAY = "192.168.93.2";
+    private static final String AGENT_OVERLAY = "10.93.0.1";
+    private static final String KERNEL_OVERLAY = "10.93.0.2";
+
+    @Test
+    void pingIperfBothWaysAndTheWireDecodesAsVxlan() throws Exception {
+        Lab.assumeLinuxRootWith("iperf3", "tshark", "tcpdump", "ethtool", "bridge");
+        try (Lab lab = new Lab()) {
+            String agentNs = lab.namespace("a");
+            String kernelNs = lab.namespace("k");
+            String agentVeth = "vlua" + lab.id;
+            String kernelVeth = "vluk" + lab.id;
+            run("ip", "link", "add", agentVeth, "netns", agentNs, "type", "veth", "peer", "name", kernelVeth, "netns", kernelNs);
+            run("ip", "-n", agentNs, "addr", "add", AGENT_UNDERLAY + "/24", "dev", agentVeth);
+            run("ip", "-n", kernelNs, "addr", "add", KERNEL_UNDERLAY + "/24", "dev", kernelVeth);
+            run("ip", "-n", agentNs, "link", "set", agentVeth, "up");
+            run("ip", "-n", kernelNs, "link", "set", kernelVeth, "up");
+            // a veth never fills in the partial inner checksums the kernel's vxlan leaves for a NIC
+            run("ip", "netns", "exec", kernelNs, "ethtool", "-K", kernelVeth, "tx", "off");
+
+            run("ip", "-n", agentNs, "tuntap", "add", "dev", "vtap0", "mode", "tap");
+            run("ip", "-n", agentNs, "addr", "add", AGENT_OVERLAY + "/24", "dev", "vtap0");
+            run("ip", "-n", agentNs, "link", "set", "vtap0", "mtu", "1450", "up");
+
+            run("ip", "-n", kernelNs, "link", "add", "vx0", "type", "vxlan", "id", Integer.toString(VNI),
+                    "dstport", "4789", "local", KERNEL_UNDERLAY, "nolearning");
+            run("bridge", "-n", kernelNs, "fdb", "append", "00:00:00:00:00:00", "dev", "vx0", "dst", AGENT_UNDERLAY);
+            run("ip", "-n", kernelNs, "addr", "add", KERNEL_OVERLAY + "/24", "dev", "vx0");
+            run("ip", "-n", kernelNs, "link", "set", "vx0", "mtu", "1450", "up");
+
+            Path pcap = Files.createTempFile("vl-underlay-", ".pcap");
+            Lab.Background capture = lab.start("tcpdump", List.of("ip", "netns", "exec", kernelNs,
+                    "tcpdump", "-i", kernelVeth, "-U", "-n", "-w", pcap.toString(), "udp", "port", "4789"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> capture.output().contains("listening on"));
+
+            Lab.Background agent = lab.start("agent", Lab.agentCommand(agentNs, "--tap", "vtap0",
+                    "--vni", Integer.toString(VNI), "--local", AGENT_UNDERLAY, "--remote", KERNEL_UNDERLAY));
+            // the first ping that gets through also proves the JVM is up
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    !agent.process.isAlive() || succeeds("ip", "netns", "exec", agentNs, "ping", "-c", "1", "-W", "1", KERNEL_OVERLAY));
+            assertThat(agent.process.isAlive()).as(agent.output()).isTrue();
+
+            assertThat(run("ip", "netns", "exec", agentNs, "ping", "-c", "3", "-i", "0.2", "-W", "2", KERNEL_OVERLAY))
+                    .contains("3 received");
+            assertThat(run("ip", "netns", "exec", kernelNs, "ping", "-c", "3", "-i", "0.2", "-W", "2", AGENT_OVERLAY))
+                    .contains("3 received");
+            // a full-size inner packet with DF: 1450 B inside a 1500 B underlay packet
+            assertThat(run("ip", "netns", "exec", agentNs, "ping", "-c", "1", "-W", "2", "-M", "do", "-s", "1422", KERNEL_OVERLAY))
+                    .contains("1 received");
+
+            Lab.Background server = lab.start("iperf3-server", List.of("ip", "netns", "exec", kernelNs,
+                    "iperf3", "-s", "-B", KERNEL_OVERLAY));
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.output().contains("Server listening"));
+            long agentToKernel = iperfBytes(run("ip", "netns", "exec", agentNs, "iperf3", "-c", KERNEL_OVERLAY, "-t", "3", "-J"));
+            long kernelToAgent = iperfBytes(run("ip", "netns", "exec", agentNs, "iperf3", "-c", KERNEL_OVERLAY, "-t", "3", "-R", "-J"));
+            assertThat(agentToKernel).as("TCP bytes agent -> kernel").isGreaterThan(1_000_000);
+            assertThat(kernelToAgent).as("TCP bytes kernel -> agent").isGreaterThan(1_000_000);
+
+            assertThat(agent.stop()).as(agent.output()).isZero();
+            assertThat(agent.output()).contains("counters {\"tunnel\"").contains("stopped");
+            capture.stop();
+
+            String decoded = run("tshark", "-r", pcap.toString(), "-Y", "vxlan", "-T", "fields",
+                    "-e", "ip.src", "-e", "vxlan.flags", "-e", "vxlan.vni");
+            List<String> lines = decoded.lines().filter(l -> !l.isBlank()).toList();
+            assertThat(lines).hasSizeGreaterThan(100);
+            assertThat(lines).allSatisfy(l -> assertThat(l.split("\t")[2]).isEqualTo(Integer.toString(VNI)));
+            assertThat(lines).anyMatch(l -> l.startsWith(AGENT_UNDERLAY + "\t"));
+            assertThat(lines).anyMatch(l -> l.startsWith(KERNEL_UNDERLAY + "\t"));
+            String udp = run("tshark", "-r", pcap.toString(), "-T", "fields", "-e", "frame.protocols");
+            assertThat(udp.lines().filter(l -> !l.isBlank())).allMatch(l -> l.contains(":vxlan:eth"));
+            Files.deleteIfExists(pcap);
+        }
+    }
+
+    static long iperfBytes(String json) {
+        JsonNode end = JsonMapper.builder().build().readTree(json).path("end");
+        return end.path("sum_received").path("bytes").asLong();
+    }
+}

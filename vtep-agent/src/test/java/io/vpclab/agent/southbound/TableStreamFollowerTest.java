@@ -1,0 +1,122 @@
+package io.vpclab.agent.southbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.ProbeResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TableStreamFollowerTest {
+
+    private static final String SNAPSHOT_1 = event("snapshot", "1",
+            "{\"generation\":1,\"host\":{\"underlayIp\":\"127.0.0.1\"},"
+                    + "\"segments\":[{\"vni\":100}],\"bindings\":[{\"vni\":100,\"ipAddress\":\"10.0.0.5\",\"mac\":\"02:00:00:00:00:05\"}]}");
+    private static final String DELTA_1_TO_2 = event("delta", "2",
+            "{\"generation\":2,\"baseGeneration\":1,"
+                    + "\"upsert\":{\"bindings\":[{\"vni\":100,\"ipAddress\":\"10.0.0.6\",\"mac\":\"02:00:00:00:00:06\"}]},"
+                    + "\"remove\":{\"bindings\":[{\"vni\":100,\"ipAddress\":\"10.0.0.5\"}]}}");
+    private static final String DELTA_7_TO_8 = event("delta", "8",
+            "{\"generation\":8,\"baseGeneration\":7,\"upsert\":{},\"remove\":{}}");
+
+    private FakeControlPlane controlPlane;
+    private final List<ForwardingTable> appliedTables = new CopyOnWriteArrayList<>();
+    private TableStreamFollower follower;
+
+    @BeforeEach
+    void start() throws Exception {
+        controlPlane = new FakeControlPlane();
+    }
+
+    @AfterEach
+    void stop() {
+        if (follower != null) {
+            follower.close();
+        }
+        controlPlane.close();
+    }
+
+    @Test
+    void snapshotThenDeltaAreAppliedWholeAndAcknowledged() {
+        controlPlane.script(SNAPSHOT_1, ": keepalive\n\n", DELTA_1_TO_2);
+        follow(appliedTables::add);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> appliedTables.size() == 2);
+        ForwardingTable second = appliedTables.get(1);
+        assertThat(second.getGeneration()).isEqualTo(2);
+        assertThat(second.getBindings()).extracting(b -> b.getIpAddress()).containsExactly("10.0.0.6");
+        await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.acks.size() >= 2);
+        assertThat(controlPlane.acks).anyMatch(a -> a.contains("\"generation\":1"))
+                .anyMatch(a -> a.contains("\"generation\":2"));
+        assertThat(controlPlane.authorizations).containsOnly("Bearer " + FakeControlPlane.TOKEN);
+        assertThat(controlPlane.lastEventIds).containsExactly("null");
+    }
+
+    @Test
+    void droppedStreamResumesFromTheHeldGeneration() {
+        controlPlane.script(SNAPSHOT_1, DELTA_1_TO_2, null);
+        controlPlane.script();
+        follow(appliedTables::add);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.lastEventIds.size() == 2);
+        assertThat(controlPlane.lastEventIds).containsExactly("null", "2");
+        assertThat(follower.appliedTable().getGeneration()).isEqualTo(2);
+    }
+
+    @Test
+    void deltaForAnotherGenerationAsksForASnapshotAndKeepsTheHeldTable() {
+        controlPlane.script(SNAPSHOT_1, DELTA_7_TO_8);
+        controlPlane.script(SNAPSHOT_1);
+        follow(appliedTables::add);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.lastEventIds.size() == 2);
+        assertThat(controlPlane.lastEventIds).containsExactly("null", "null");
+        await().atMost(Duration.ofSeconds(10)).until(() -> appliedTables.size() == 2);
+        assertThat(appliedTables).extracting(ForwardingTable::getGeneration).containsExactly(1L, 1L);
+    }
+
+    @Test
+    void refusedTableIsNotAcknowledgedAndThePreviousOneStays() {
+        controlPlane.script(SNAPSHOT_1, DELTA_1_TO_2);
+        controlPlane.script(SNAPSHOT_1);
+        follow(table -> {
+            if (table.getGeneration() == 2) {
+                throw new IllegalArgumentException("port p1 on unknown segment 7");
+            }
+            appliedTables.add(table);
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.lastEventIds.size() == 2);
+        assertThat(follower.appliedTable().getGeneration()).isEqualTo(1);
+        assertThat(controlPlane.acks).noneMatch(a -> a.contains("\"generation\":2"));
+    }
+
+    @Test
+    void probeRequestIsRunAndItsResultReported() {
+        controlPlane.script(SNAPSHOT_1, event("probe", null,
+                "{\"requestId\":\"r-1\",\"portId\":\"i-1\",\"type\":\"ping\",\"target\":\"10.0.0.6\",\"count\":2}"));
+        follower = new TableStreamFollower(new ControlPlaneEndpoint(controlPlane.uri(), FakeControlPlane.TOKEN),
+                FakeControlPlane.HOST, appliedTables::add,
+                request -> new ProbeResult().sent(request.getCount()).received(1).target(request.getTarget()));
+        follower.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !controlPlane.probeResults.isEmpty());
+        assertThat(controlPlane.probeResults.get(0)).contains("\"requestId\":\"r-1\"").contains("\"sent\":2")
+                .contains("\"received\":1");
+    }
+
+    private void follow(TableApplier applier) {
+        follower = new TableStreamFollower(new ControlPlaneEndpoint(controlPlane.uri(), FakeControlPlane.TOKEN),
+                FakeControlPlane.HOST, applier, request -> new ProbeResult());
+        follower.start();
+    }
+
+    private static String event(String name, String id, String json) {
+        return (id == null ? "" : "id: " + id + "\n") + "event: " + name + "\n" + "data: " + json + "\n\n";
+    }
+}

@@ -1,0 +1,69 @@
+package io.vpclab.controlplane.southbound;
+
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.TableDelta;
+import io.vpclab.client.table.TableDiff;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One host's table history: the current table and the latest deltas, so a reconnecting agent
+ * that names a recent generation resumes with deltas instead of a snapshot. Not thread-safe:
+ * {@link TableStreams} guards it.
+ */
+final class HostTableLog {
+
+    static final int RETAINED_DELTAS = 256;
+
+    private ForwardingTable current;
+    private final ArrayDeque<TableDelta> recent = new ArrayDeque<>();
+
+    /** @param first the first table; its generation must already be set */
+    HostTableLog(ForwardingTable first) {
+        this.current = first;
+    }
+
+    ForwardingTable current() {
+        return current;
+    }
+
+    long generation() {
+        return current.getGeneration();
+    }
+
+    /** Moves to {@code next} at the next generation; null when nothing changed. */
+    TableDelta advance(ForwardingTable next) {
+        next.setGeneration(current.getGeneration() + 1);
+        TableDelta delta = TableDiff.between(current, next);
+        if (TableDiff.isEmpty(delta)) {
+            next.setGeneration(current.getGeneration());
+            return null;
+        }
+        current = next;
+        recent.addLast(delta);
+        if (recent.size() > RETAINED_DELTAS) {
+            recent.removeFirst();
+        }
+        return delta;
+    }
+
+    /**
+     * The deltas that lead from {@code generation} to the current one (empty when up to date),
+     * or empty Optional when the log cannot bridge the gap and a snapshot is needed.
+     */
+    Optional<List<TableDelta>> since(long generation) {
+        if (generation == generation()) {
+            return Optional.of(List.of());
+        }
+        List<TableDelta> deltas = new ArrayList<>();
+        for (TableDelta delta : recent) {
+            if (delta.getBaseGeneration() >= generation) {
+                deltas.add(delta);
+            }
+        }
+        boolean bridges = !deltas.isEmpty() && deltas.get(0).getBaseGeneration() == generation;
+        return bridges ? Optional.of(deltas) : Optional.empty();
+    }
+}

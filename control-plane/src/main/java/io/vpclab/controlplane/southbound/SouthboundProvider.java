@@ -1,0 +1,26 @@
+package io.vpclab.controlplane.southbound;
+
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.ProbeRequest;
+import java.util.Optional;
+
+/** Control plane -> agent: tables and probe requests. */
+public interface SouthboundProvider {
+
+    /**
+     * Makes {@code table} the host's desired table. Hosts whose table did not change get
+     * nothing; others get a delta at the next generation.
+     *
+     * @return the host's generation after the call
+     */
+    long publish(String hostId, ForwardingTable table);
+
+    /** Forgets a deregistered host and closes its streams. */
+    void forget(String hostId);
+
+    /** The host's current desired table, if one was ever published. */
+    Optional<ForwardingTable> desiredTable(String hostId);
+
+    /** Sends a probe request on the host's stream; false when no agent of that host is connected. */
+    boolean sendProbe(String hostId, ProbeRequest request);
+}

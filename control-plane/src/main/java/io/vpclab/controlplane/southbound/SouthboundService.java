@@ -1,0 +1,97 @@
+package io.vpclab.controlplane.southbound;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vpclab.client.model.ProbeRequest;
+import io.vpclab.client.model.ProbeResult;
+import io.vpclab.controlplane.host.Host;
+import io.vpclab.controlplane.host.HostService;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Hears from agents: records acknowledged generations, connection status and convergence on
+ * the host, and hands probe results to whoever waits for them.
+ */
+@Service
+class SouthboundService implements SouthboundProviderService {
+
+    private static final Logger log = LoggerFactory.getLogger(SouthboundService.class);
+
+    private final HostService hosts;
+    private final Convergence convergence = new Convergence();
+    private final Timer convergenceTimer;
+    private final Map<String, CompletableFuture<ProbeResult>> pendingProbes = new ConcurrentHashMap<>();
+
+    SouthboundService(HostService hosts, MeterRegistry meters) {
+        this.hosts = hosts;
+        this.convergenceTimer = Timer.builder("vpclab.convergence")
+                .description("API commit to the last affected agent's ack")
+                .publishPercentiles(0.5, 0.99)
+                .register(meters);
+    }
+
+    /** A committed change gave these hosts new generations; start its convergence clock. */
+    void changed(long commitNanos, Map<String, Long> generations) {
+        convergence.changed(commitNanos, generations);
+    }
+
+    long lastConvergenceMillis() {
+        return convergence.lastMillis();
+    }
+
+    @Override
+    public void acknowledged(String hostId, long generation) {
+        OptionalLong millis = convergence.acknowledged(hostId, generation, System.nanoTime(),
+                nanos -> convergenceTimer.record(nanos, TimeUnit.NANOSECONDS));
+        Instant now = Instant.now();
+        hosts.update(hostId, host -> {
+            Long recorded = millis.isPresent() ? Long.valueOf(millis.getAsLong()) : host.convergenceMillis();
+            host.acknowledge(generation, recorded, now);
+        });
+    }
+
+    @Override
+    public void connected(String hostId) {
+        markSeen(hostId, Host.Status.CONNECTED);
+    }
+
+    @Override
+    public void disconnected(String hostId) {
+        markSeen(hostId, Host.Status.DISCONNECTED);
+    }
+
+    private void markSeen(String hostId, Host.Status status) {
+        try {
+            hosts.update(hostId, host -> host.markSeen(status, Instant.now()));
+        } catch (RuntimeException e) {
+            // the host may have been deregistered while its stream closed
+            log.debug("status {} of {} not recorded: {}", status, hostId, e.toString());
+        }
+    }
+
+    @Override
+    public void probeResult(String hostId, ProbeResult result) {
+        CompletableFuture<ProbeResult> waiting = pendingProbes.remove(result.getRequestId());
+        if (waiting != null) {
+            waiting.complete(result);
+        }
+    }
+
+    /** Registers interest in a probe's result before its request is sent. */
+    CompletableFuture<ProbeResult> expect(ProbeRequest request, Duration timeout) {
+        CompletableFuture<ProbeResult> future = new CompletableFuture<ProbeResult>()
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        pendingProbes.put(request.getRequestId(), future);
+        future.whenComplete((result, failure) -> pendingProbes.remove(request.getRequestId()));
+        return future;
+    }
+}

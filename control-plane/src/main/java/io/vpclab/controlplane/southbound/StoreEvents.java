@@ -1,0 +1,42 @@
+package io.vpclab.controlplane.southbound;
+
+import io.vpclab.controlplane.host.HostChanged;
+import io.vpclab.controlplane.instance.InstanceChanged;
+import io.vpclab.controlplane.subnet.SubnetChanged;
+import io.vpclab.controlplane.vpc.VpcChanged;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * Turns the features' change events into compilation work, after their transaction commits
+ * (so the compiler reads what was committed, and a rolled-back request pushes nothing).
+ */
+@Component
+class StoreEvents {
+
+    private final NetworkCompilation compilation;
+
+    StoreEvents(NetworkCompilation compilation) {
+        this.compilation = compilation;
+    }
+
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(VpcChanged event) {
+        compilation.submit(StoreChange.vpc(event.vpcId()));
+    }
+
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(SubnetChanged event) {
+        compilation.submit(StoreChange.vpc(event.vpcId()));
+    }
+
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(InstanceChanged event) {
+        compilation.submit(StoreChange.vpc(event.vpcId()));
+    }
+
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(HostChanged event) {
+        compilation.submit(StoreChange.host(event.hostId()));
+    }
+}

@@ -1,0 +1,118 @@
+package io.vpclab.controlplane.southbound;
+
+import io.vpclab.controlplane.compiler.HostNode;
+import io.vpclab.controlplane.compiler.InstanceNode;
+import io.vpclab.controlplane.compiler.SubnetNode;
+import io.vpclab.controlplane.compiler.VpcNode;
+import io.vpclab.controlplane.host.Host;
+import io.vpclab.controlplane.host.HostService;
+import io.vpclab.controlplane.instance.Instance;
+import io.vpclab.controlplane.instance.InstanceService;
+import io.vpclab.controlplane.subnet.Subnet;
+import io.vpclab.controlplane.subnet.SubnetService;
+import io.vpclab.controlplane.system.ApiException;
+import io.vpclab.controlplane.system.Caller;
+import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.controlplane.system.PageRequest;
+import io.vpclab.controlplane.vpc.VpcService;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.springframework.stereotype.Component;
+
+/** Reads the store through the features' services, with the admin's view of every tenant. */
+@Component
+class StoreNetworkReader implements NetworkReader {
+
+    private static final Caller SYSTEM = Caller.admin();
+
+    private final HostService hosts;
+    private final VpcService vpcs;
+    private final SubnetService subnets;
+    private final InstanceService instances;
+
+    StoreNetworkReader(HostService hosts, VpcService vpcs, SubnetService subnets, InstanceService instances) {
+        this.hosts = hosts;
+        this.vpcs = vpcs;
+        this.subnets = subnets;
+        this.instances = instances;
+    }
+
+    @Override
+    public Map<String, HostNode> hosts() {
+        Map<String, HostNode> all = new HashMap<>();
+        for (Host host : everyPage(page -> hosts.list(SYSTEM, page))) {
+            all.put(host.id(), node(host));
+        }
+        return all;
+    }
+
+    @Override
+    public Optional<HostNode> host(String hostId) {
+        try {
+            return Optional.of(node(hosts.get(SYSTEM, hostId)));
+        } catch (ApiException notFound) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Set<String> vpcIds() {
+        Set<String> ids = new LinkedHashSet<>();
+        everyPage(page -> vpcs.list(SYSTEM, null, page)).forEach(vpc -> ids.add(vpc.id()));
+        return ids;
+    }
+
+    @Override
+    public Optional<VpcNode> vpc(String vpcId) {
+        VpcService.VpcView vpc;
+        try {
+            vpc = vpcs.get(SYSTEM, vpcId);
+        } catch (ApiException notFound) {
+            return Optional.empty();
+        }
+        List<SubnetNode> subnetNodes = new ArrayList<>();
+        for (Subnet subnet : everyPage(page -> subnets.list(SYSTEM, vpcId, page))) {
+            subnetNodes.add(node(subnet));
+        }
+        List<InstanceNode> instanceNodes = new ArrayList<>();
+        for (Instance instance : everyPage(page -> instances.list(SYSTEM, vpcId, null, null, page))) {
+            instanceNodes.add(new InstanceNode(instance.id(), instance.name(), instance.subnetId(), instance.hostId(),
+                    instance.kind().name().toLowerCase(), instance.privateIpAddress(), instance.macAddress()));
+        }
+        return Optional.of(new VpcNode(vpc.id(), vpc.tenantId(), subnetNodes, instanceNodes));
+    }
+
+    @Override
+    public Map<String, Set<String>> activePeers() {
+        // Peerings land with the NAT/peering work; until then no VPC has a peer.
+        return Map.of();
+    }
+
+    private static HostNode node(Host host) {
+        return new HostNode(host.id(), host.name(), host.underlayIp(), host.udpPort(), host.underlayMtu());
+    }
+
+    private static SubnetNode node(Subnet subnet) {
+        boolean vlan = "vlan".equalsIgnoreCase(subnet.segmentation());
+        String gateway = Ipv4Cidr.formatAddress(subnet.addressPlan().gateway());
+        return new SubnetNode(subnet.id(), subnet.vpcId(), subnet.cidrBlock(), gateway, subnet.segmentId(),
+                vlan ? subnet.segmentId() : null);
+    }
+
+    private static <T> List<T> everyPage(Function<PageRequest, PageRequest.Page<T>> fetch) {
+        List<T> all = new ArrayList<>();
+        String next = null;
+        do {
+            PageRequest.Page<T> page = fetch.apply(PageRequest.of(PageRequest.LIMIT_MAX_RESULTS, next));
+            all.addAll(page.items());
+            next = page.nextToken();
+        } while (next != null);
+        return all;
+    }
+}

@@ -1,0 +1,174 @@
+package io.vpclab.controlplane.southbound;
+
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.ProbeRequest;
+import io.vpclab.client.model.TableDelta;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The table streams of all hosts. Publishing and subscribing share one lock so a subscriber
+ * never misses or doubles a delta between its snapshot and the next change.
+ */
+@Component
+class TableStreams implements SouthboundProvider, DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(TableStreams.class);
+
+    /** Comments keep idle connections from being cut and let both ends notice a dead peer. */
+    static final long KEEPALIVE_SECONDS = 5;
+
+    private final ObjectMapper json;
+    private final SouthboundProviderService hosts;
+    private final Map<String, HostTableLog> logs = new HashMap<>();
+    private final Map<String, Set<SseEmitter>> subscribers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService keepalive = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "table-stream-keepalive");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    TableStreams(ObjectMapper json, SouthboundProviderService hosts) {
+        this.json = json;
+        this.hosts = hosts;
+        keepalive.scheduleWithFixedDelay(this::sendKeepalives, KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Publishes a table whose generation field is ignored; the first table of a host (since this
+     * process started) gets {@code seed + 1}, so generations keep rising across restarts.
+     */
+    synchronized long publish(String hostId, ForwardingTable table, LongSupplier seed) {
+        HostTableLog hostLog = logs.get(hostId);
+        if (hostLog == null) {
+            table.setGeneration(seed.getAsLong() + 1);
+            logs.put(hostId, new HostTableLog(table));
+            send(hostId, "snapshot", table.getGeneration(), table);
+            return table.getGeneration();
+        }
+        TableDelta delta = hostLog.advance(table);
+        if (delta != null) {
+            send(hostId, "delta", delta.getGeneration(), delta);
+        }
+        return hostLog.generation();
+    }
+
+    @Override
+    public long publish(String hostId, ForwardingTable table) {
+        return publish(hostId, table, () -> 0L);
+    }
+
+    @Override
+    public synchronized void forget(String hostId) {
+        logs.remove(hostId);
+        Set<SseEmitter> emitters = subscribers.remove(hostId);
+        if (emitters != null) {
+            emitters.forEach(SseEmitter::complete);
+        }
+    }
+
+    @Override
+    public synchronized Optional<ForwardingTable> desiredTable(String hostId) {
+        return Optional.ofNullable(logs.get(hostId)).map(HostTableLog::current);
+    }
+
+    @Override
+    public boolean sendProbe(String hostId, ProbeRequest request) {
+        Set<SseEmitter> emitters = subscribers.get(hostId);
+        if (emitters == null || emitters.isEmpty()) {
+            return false;
+        }
+        SseEmitter first = emitters.iterator().next();
+        return trySend(hostId, first, SseEmitter.event().name("probe").data(json.writeValueAsString(request)));
+    }
+
+    /**
+     * Opens a stream: the deltas after {@code lastEventId} when the log still holds them, else a
+     * snapshot. A host with no table yet gets its snapshot as soon as one is published.
+     */
+    synchronized SseEmitter subscribe(String hostId, Long lastEventId) {
+        SseEmitter emitter = new SseEmitter(0L);
+        Set<SseEmitter> emitters = subscribers.computeIfAbsent(hostId, h -> ConcurrentHashMap.newKeySet());
+        emitter.onCompletion(() -> unsubscribe(hostId, emitter));
+        emitter.onError(e -> unsubscribe(hostId, emitter));
+        emitter.onTimeout(() -> unsubscribe(hostId, emitter));
+        HostTableLog hostLog = logs.get(hostId);
+        if (hostLog != null) {
+            Optional<List<TableDelta>> resumed = lastEventId == null ? Optional.empty() : hostLog.since(lastEventId);
+            if (resumed.isPresent()) {
+                for (TableDelta delta : resumed.get()) {
+                    trySend(hostId, emitter, event("delta", delta.getGeneration(), delta));
+                }
+            } else {
+                trySend(hostId, emitter, event("snapshot", hostLog.generation(), hostLog.current()));
+            }
+        }
+        emitters.add(emitter);
+        hosts.connected(hostId);
+        return emitter;
+    }
+
+    private void unsubscribe(String hostId, SseEmitter emitter) {
+        Set<SseEmitter> emitters = subscribers.get(hostId);
+        if (emitters != null && emitters.remove(emitter) && emitters.isEmpty()) {
+            hosts.disconnected(hostId);
+        }
+    }
+
+    private void send(String hostId, String name, long generation, Object payload) {
+        Set<SseEmitter> emitters = subscribers.get(hostId);
+        if (emitters == null || emitters.isEmpty()) {
+            return;
+        }
+        String data = json.writeValueAsString(payload);
+        for (SseEmitter emitter : emitters) {
+            // a builder accumulates text as it is built, so each emitter gets its own
+            trySend(hostId, emitter, SseEmitter.event().id(Long.toString(generation)).name(name).data(data));
+        }
+    }
+
+    private SseEmitter.SseEventBuilder event(String name, long generation, Object payload) {
+        return SseEmitter.event().id(Long.toString(generation)).name(name).data(json.writeValueAsString(payload));
+    }
+
+    private boolean trySend(String hostId, SseEmitter emitter, SseEmitter.SseEventBuilder event) {
+        try {
+            emitter.send(event);
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            log.debug("stream of {} is gone: {}", hostId, e.toString());
+            emitter.completeWithError(e);
+            unsubscribe(hostId, emitter);
+            return false;
+        }
+    }
+
+    private void sendKeepalives() {
+        subscribers.forEach((hostId, emitters) -> {
+            for (SseEmitter emitter : emitters) {
+                trySend(hostId, emitter, SseEmitter.event().comment("keepalive"));
+            }
+        });
+    }
+
+    @Override
+    public void destroy() {
+        keepalive.shutdownNow();
+        subscribers.values().forEach(emitters -> emitters.forEach(SseEmitter::complete));
+    }
+}

@@ -1,0 +1,138 @@
+package io.vpclab.dataplane.underlay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalIoHandler;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The in-memory twin of the UDP underlay: underlays joined to one {@link Hub} reach each other
+ * by {@link InetSocketAddress}, each on its own single-thread event loop, so several VTEPs run
+ * in one JVM without root or sockets. Like UDP, a datagram for an address nobody holds is lost.
+ * The source port chosen per datagram ({@link #send(ByteBuf, InetSocketAddress, int)}) is what
+ * the receiver sees as the sender's port.
+ */
+public final class InMemoryUnderlay implements Underlay {
+
+    /** Addresses to underlays; also lets a test inject a datagram from any address. */
+    public static final class Hub {
+        private final Map<InetSocketAddress, InMemoryUnderlay> members = new ConcurrentHashMap<>();
+
+        /** Creates an underlay bound to {@code address} with its own event loop. */
+        public InMemoryUnderlay join(InetSocketAddress address) {
+            InMemoryUnderlay underlay = new InMemoryUnderlay(this, address);
+            if (members.putIfAbsent(address, underlay) != null) {
+                underlay.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+                throw new IllegalStateException("address already in use on this hub: " + address);
+            }
+            return underlay;
+        }
+
+        /** Delivers {@code payload} to whoever holds {@code destination}, as if sent from {@code sender}. */
+        public void inject(InetSocketAddress sender, InetSocketAddress destination, ByteBuf payload) {
+            InMemoryUnderlay target = members.get(destination);
+            if (target == null) {
+                payload.release();
+                return;
+            }
+            target.receive(payload, sender);
+        }
+    }
+
+    private final Hub hub;
+    private final InetSocketAddress address;
+    private final IoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
+    private final EventLoop loop = group.next();
+    private final ArrayDeque<Object[]> queue = new ArrayDeque<>();
+    private volatile DatagramSink sink;
+    private volatile boolean closed;
+
+    private InMemoryUnderlay(Hub hub, InetSocketAddress address) {
+        this.hub = hub;
+        this.address = address;
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return address;
+    }
+
+    @Override
+    public void start(DatagramSink sink) {
+        this.sink = sink;
+    }
+
+    @Override
+    public void send(ByteBuf payload, InetSocketAddress destination) {
+        send(payload, destination, address.getPort());
+    }
+
+    @Override
+    public void send(ByteBuf payload, InetSocketAddress destination, int sourcePort) {
+        if (closed) {
+            payload.release();
+            return;
+        }
+        queue.add(new Object[] {payload, destination, sourcePort});
+    }
+
+    @Override
+    public void flush() {
+        Object[] entry;
+        while ((entry = queue.poll()) != null) {
+            InetSocketAddress sender = new InetSocketAddress(address.getAddress(), (Integer) entry[2]);
+            hub.inject(sender, (InetSocketAddress) entry[1], (ByteBuf) entry[0]);
+        }
+    }
+
+    private void receive(ByteBuf payload, InetSocketAddress sender) {
+        if (closed) {
+            payload.release();
+            return;
+        }
+        try {
+            loop.execute(() -> {
+                DatagramSink target = sink;
+                if (target == null || closed) {
+                    payload.release();
+                } else {
+                    target.accept(payload, sender);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            payload.release();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        hub.members.remove(address, this);
+        Runnable drain = () -> {
+            Object[] entry;
+            while ((entry = queue.poll()) != null) {
+                ((ByteBuf) entry[0]).release();
+            }
+        };
+        if (loop.inEventLoop()) {
+            drain.run();
+        } else {
+            loop.submit(drain).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    }
+}

@@ -29,7 +29,7 @@ class SouthboundService implements SouthboundProviderService {
     private final HostService hosts;
     private final Convergence convergence = new Convergence();
     private final Timer convergenceTimer;
-    private final Map<String, CompletableFuture<ProbeResult>> pendingProbes = new ConcurrentHashMap<>();
+    private final Map<String, PendingProbe> pendingProbes = new ConcurrentHashMap<>();
 
     SouthboundService(HostService hosts, MeterRegistry meters) {
         this.hosts = hosts;
@@ -80,18 +80,23 @@ class SouthboundService implements SouthboundProviderService {
 
     @Override
     public void probeResult(String hostId, ProbeResult result) {
-        CompletableFuture<ProbeResult> waiting = pendingProbes.remove(result.getRequestId());
-        if (waiting != null) {
-            waiting.complete(result);
+        PendingProbe waiting = pendingProbes.get(result.getRequestId());
+        // only the host that was asked may answer
+        if (waiting != null && waiting.hostId().equals(hostId)) {
+            pendingProbes.remove(result.getRequestId());
+            waiting.result().complete(result);
         }
     }
 
-    /** Registers interest in a probe's result before its request is sent. */
-    CompletableFuture<ProbeResult> expect(ProbeRequest request, Duration timeout) {
+    /** Registers interest in a probe's result (from {@code hostId}) before its request is sent. */
+    CompletableFuture<ProbeResult> expect(String hostId, ProbeRequest request, Duration timeout) {
         CompletableFuture<ProbeResult> future = new CompletableFuture<ProbeResult>()
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        pendingProbes.put(request.getRequestId(), future);
+        pendingProbes.put(request.getRequestId(), new PendingProbe(hostId, future));
         future.whenComplete((result, failure) -> pendingProbes.remove(request.getRequestId()));
         return future;
+    }
+
+    private record PendingProbe(String hostId, CompletableFuture<ProbeResult> result) {
     }
 }

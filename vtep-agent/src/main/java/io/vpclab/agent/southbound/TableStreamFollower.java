@@ -1,0 +1,300 @@
+package io.vpclab.agent.southbound;
+
+import io.vpclab.client.ApiException;
+import io.vpclab.client.api.SouthboundApi;
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.ProbeRequest;
+import io.vpclab.client.model.ProbeResult;
+import io.vpclab.client.model.TableAck;
+import io.vpclab.client.model.TableDelta;
+import io.vpclab.client.table.TableDiff;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Follows one host's table stream: applies the snapshot and each delta whole (through the
+ * {@link TableApplier}), acknowledges every applied generation, runs probes, and reconnects
+ * with backoff when the stream ends, resuming with {@code Last-Event-ID}.
+ *
+ * <p>A delta for a generation other than the one held, or one the applier refuses, ends the
+ * stream and the next connection asks for a snapshot: the agent never holds half a table.
+ */
+public final class TableStreamFollower implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TableStreamFollower.class);
+
+    /** The server sends a keepalive comment every few seconds; silence this long means a dead stream. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(20);
+    static final Duration MIN_BACKOFF = Duration.ofMillis(200);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** A table for a few thousand instances is a few MB of JSON; anything far beyond is not a table. */
+    static final int MAX_EVENT_CHARS = 64 * 1024 * 1024;
+
+    private final ControlPlaneEndpoint endpoint;
+    private final String hostId;
+    private final TableApplier applier;
+    private final ProbeRunner probes;
+    private final ObjectMapper json;
+    private final SouthboundApi southbound;
+    private final ExecutorService httpExecutor;
+    private final HttpClient http;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService probeExecutor;
+    private final AtomicReference<ForwardingTable> applied = new AtomicReference<>();
+    private volatile boolean resumable;
+    private volatile boolean closed;
+    private volatile Connection current;
+    private volatile Duration backoff = MIN_BACKOFF;
+
+    public TableStreamFollower(ControlPlaneEndpoint endpoint, String hostId, TableApplier applier, ProbeRunner probes) {
+        this.endpoint = endpoint;
+        this.hostId = hostId;
+        this.applier = applier;
+        this.probes = probes;
+        var apiClient = endpoint.apiClient();
+        this.json = apiClient.getObjectMapper();
+        this.southbound = new SouthboundApi(apiClient);
+        this.httpExecutor = Executors.newCachedThreadPool(r -> daemon(r, "table-stream-http-" + hostId));
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(httpExecutor).build();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "table-stream-" + hostId));
+        this.probeExecutor = Executors.newCachedThreadPool(r -> daemon(r, "probe-" + hostId));
+    }
+
+    /** Starts following in the background. */
+    public void start() {
+        scheduler.execute(this::connect);
+        scheduler.scheduleWithFixedDelay(this::checkIdle, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** The last table applied whole, or null before the first snapshot. */
+    public ForwardingTable appliedTable() {
+        return applied.get();
+    }
+
+    public boolean isConnected() {
+        Connection connection = current;
+        return connection != null && connection.open;
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        ForwardingTable held = applied.get();
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(endpoint.baseUri() + "/api/v1/hosts/" + hostId + "/table-stream"))
+                .header("Authorization", "Bearer " + endpoint.token())
+                .header("Accept", "text/event-stream")
+                .GET();
+        if (held != null && resumable) {
+            request.header("Last-Event-ID", Long.toString(held.getGeneration()));
+        }
+        Connection connection = new Connection();
+        current = connection;
+        http.sendAsync(request.build(), connection::bodyHandler).whenComplete((response, failure) -> {
+            if (failure != null) {
+                log.debug("table stream of {} ended: {}", hostId, failure.toString());
+            } else if (response.statusCode() != 200) {
+                log.warn("table stream of {} refused with HTTP {}", hostId, response.statusCode());
+            }
+            connection.end();
+        });
+    }
+
+    private void checkIdle() {
+        Connection connection = current;
+        if (connection != null && connection.idleNanos() > IDLE_TIMEOUT.toNanos()) {
+            log.debug("table stream of {} silent for {}, reconnecting", hostId, IDLE_TIMEOUT);
+            connection.end();
+        }
+    }
+
+    private void scheduleReconnect() {
+        if (closed) {
+            return;
+        }
+        long jitter = ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2 + 1);
+        scheduler.schedule(this::connect, backoff.toMillis() / 2 + jitter, TimeUnit.MILLISECONDS);
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    }
+
+    /** Handles one event; package-private so tests can drive it without HTTP. */
+    void onEvent(SseEvent event) {
+        switch (event.name()) {
+            case "snapshot" -> applySnapshot(json.readValue(event.data(), ForwardingTable.class));
+            case "delta" -> applyDelta(json.readValue(event.data(), TableDelta.class));
+            case "probe" -> runProbe(json.readValue(event.data(), ProbeRequest.class));
+            default -> log.debug("ignoring event {}", event.name());
+        }
+    }
+
+    private void applySnapshot(ForwardingTable table) {
+        applyWhole(table);
+    }
+
+    private void applyDelta(TableDelta delta) {
+        ForwardingTable held = applied.get();
+        if (held == null || held.getGeneration() == null || held.getGeneration().longValue() != delta.getBaseGeneration()) {
+            throw new StreamOutOfStep("delta from generation " + delta.getBaseGeneration() + " but holding "
+                    + (held == null ? "nothing" : held.getGeneration()));
+        }
+        applyWhole(TableDiff.apply(held, delta));
+    }
+
+    private void applyWhole(ForwardingTable table) {
+        try {
+            applier.apply(table);
+        } catch (IllegalArgumentException refused) {
+            log.error("refused table generation {} for {}: {}", table.getGeneration(), hostId, refused.getMessage());
+            throw new StreamOutOfStep("table refused: " + refused.getMessage());
+        }
+        applied.set(table);
+        resumable = true;
+        acknowledge(table.getGeneration());
+    }
+
+    private void acknowledge(long generation) {
+        try {
+            southbound.acknowledgeGeneration(hostId, new TableAck().generation(generation));
+        } catch (ApiException e) {
+            log.debug("ack of generation {} failed: {}", generation, e.getMessage());
+        }
+    }
+
+    private void runProbe(ProbeRequest request) {
+        probeExecutor.execute(() -> {
+            ProbeResult result;
+            try {
+                result = probes.run(request);
+            } catch (RuntimeException e) {
+                result = new ProbeResult().requestId(request.getRequestId()).type(request.getType())
+                        .target(request.getTarget()).sent(0).received(0).error(e.toString());
+            }
+            try {
+                southbound.reportProbeResult(hostId, result.requestId(request.getRequestId()));
+            } catch (ApiException e) {
+                log.warn("could not report probe {}: {}", request.getRequestId(), e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Connection connection = current;
+        if (connection != null) {
+            connection.end();
+        }
+        scheduler.shutdownNow();
+        probeExecutor.shutdownNow();
+        httpExecutor.shutdownNow();
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** The stream and the held table disagree: drop the stream and ask for a snapshot. */
+    static final class StreamOutOfStep extends RuntimeException {
+        StreamOutOfStep(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * One HTTP connection of the stream. {@link #end()} runs once, whoever notices first (the
+     * server closing, a failure, the idle watchdog, an out-of-step event), and schedules the
+     * reconnect: a cancelled subscription never completes the HTTP future by itself.
+     */
+    private final class Connection implements Flow.Subscriber<String> {
+
+        private final SseParser parser = new SseParser(TableStreamFollower.this::onEvent, MAX_EVENT_CHARS);
+        private final AtomicBoolean ended = new AtomicBoolean();
+        private final AtomicLong lastLineNanos = new AtomicLong(System.nanoTime());
+        private volatile Flow.Subscription subscription;
+        private volatile boolean open;
+
+        HttpResponse.BodySubscriber<Void> bodyHandler(HttpResponse.ResponseInfo info) {
+            if (info.statusCode() != 200) {
+                return HttpResponse.BodySubscribers.replacing(null);
+            }
+            open = true;
+            backoff = MIN_BACKOFF;
+            ForwardingTable held = applied.get();
+            if (held != null) {
+                acknowledge(held.getGeneration());
+            }
+            return HttpResponse.BodySubscribers.fromLineSubscriber(this);
+        }
+
+        long idleNanos() {
+            return System.nanoTime() - lastLineNanos.get();
+        }
+
+        void end() {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            open = false;
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+            scheduleReconnect();
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription newSubscription) {
+            subscription = newSubscription;
+            if (ended.get()) {
+                newSubscription.cancel();
+                return;
+            }
+            newSubscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(String line) {
+            lastLineNanos.set(System.nanoTime());
+            if (ended.get()) {
+                return;
+            }
+            try {
+                parser.line(line);
+            } catch (RuntimeException e) {
+                log.warn("table stream of {} out of step, asking for a snapshot: {}", hostId, e.getMessage());
+                resumable = false;
+                end();
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            log.debug("table stream of {} failed: {}", hostId, throwable.toString());
+            end();
+        }
+
+        @Override
+        public void onComplete() {
+            log.debug("table stream of {} closed by the server", hostId);
+            end();
+        }
+    }
+}

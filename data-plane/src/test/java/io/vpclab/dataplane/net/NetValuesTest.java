@@ -1,0 +1,75 @@
+package io.vpclab.dataplane.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class NetValuesTest {
+
+    @Test
+    void macAddressesParseFormatAndKnowTheirBits() {
+        MacAddress mac = MacAddress.parse("02:00:0A:00:01:05");
+        assertThat(mac.bits()).isEqualTo(0x02000a000105L);
+        assertThat(mac).hasToString("02:00:0a:00:01:05");
+        assertThat(mac.isMulticast()).isFalse();
+        assertThat(mac.isLocallyAdministered()).isTrue();
+        assertThat(MacAddress.parse("01-00-5e-00-00-01").isMulticast()).isTrue();
+        assertThat(MacAddress.BROADCAST.isBroadcast()).isTrue();
+        assertThat(MacAddress.BROADCAST.isMulticast()).isTrue();
+        assertThat(MacAddress.parse("ff:ff:ff:ff:ff:ff")).isEqualTo(MacAddress.BROADCAST);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "02:00:0a:00:01", "02:00:0a:00:01:0g", "02:00:0a-00:01:05", "0200.0a00.0105", "02:00:0a:00:01:055"})
+    void badMacTextIsRefused(String text) {
+        assertThatThrownBy(() -> MacAddress.parse(text)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining(text.isEmpty() ? "MAC address" : text);
+    }
+
+    @Test
+    void macBitsAbove48AreRefused() {
+        assertThatThrownBy(() -> new MacAddress(1L << 48)).hasMessageContaining("48 bits");
+    }
+
+    @Test
+    void ipv4AddressesParseStrictlyAndConvertWithoutCopies() throws Exception {
+        assertThat(Ipv4Address.parse("255.255.255.254").bits()).isEqualTo(0xFFFF_FFFE);
+        assertThat(Ipv4Address.format(0x8000_0001)).isEqualTo("128.0.0.1");
+        assertThat(Ipv4Address.bitsOf(InetAddress.getByName("10.0.1.5"))).isEqualTo(0x0a000105);
+        assertThat(Ipv4Address.bitsOf(InetAddress.getByName("::1"))).isZero();
+        assertThat(Ipv4Address.parse("10.0.1.5").toInetAddress()).isEqualTo(InetAddress.getByName("10.0.1.5"));
+        for (String bad : new String[] {"10.0.1", "10.0.1.256", "10.0.1.-1", "10.0.1.5 ", "a.b.c.d", "10..1.5", "1.2.3.4.5"}) {
+            assertThatThrownBy(() -> Ipv4Address.parse(bad)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad.trim());
+        }
+        assertThatThrownBy(() -> Ipv4Address.parse(null)).hasMessage("IPv4 address is missing");
+    }
+
+    @Test
+    void prefixesAreMaskedOnConstructionAndContainAddresses() {
+        Ipv4Prefix prefix = Ipv4Prefix.parse("10.0.1.77/24");
+        assertThat(prefix).isEqualTo(Ipv4Prefix.parse("10.0.1.0/24"));
+        assertThat(prefix).hasToString("10.0.1.0/24");
+        assertThat(prefix.contains(Ipv4Address.parse("10.0.1.255"))).isTrue();
+        assertThat(prefix.contains(Ipv4Address.parse("10.0.2.0"))).isFalse();
+        assertThat(Ipv4Prefix.parse("0.0.0.0/0").contains(0xFFFF_FFFF)).isTrue();
+        assertThat(Ipv4Prefix.parse("192.168.1.1/32").contains(Ipv4Address.parse("192.168.1.1"))).isTrue();
+        assertThat(Ipv4Prefix.parse("128.0.0.0/1").contains(0x8000_0000)).isTrue();
+        assertThatThrownBy(() -> Ipv4Prefix.parse("10.0.0.0/33")).hasMessage("prefix length must be 0..32: 33");
+        assertThatThrownBy(() -> Ipv4Prefix.parse("10.0.0.0")).hasMessageContaining("10.0.1.0/24");
+        assertThatThrownBy(() -> Ipv4Prefix.parse("10.0.0.0/x")).hasMessageContaining("not a number");
+    }
+
+    @Test
+    void vnisAreUnsigned24BitFromOne() {
+        assertThat(Vni.of(1).value()).isEqualTo(1);
+        assertThat(Vni.of(0x800000).value()).isEqualTo(8388608);
+        assertThat(Vni.of(0xFFFFFF).value()).isEqualTo(16777215);
+        assertThatThrownBy(() -> Vni.of(0)).hasMessage("VNI must be 1..16777215: 0");
+        assertThatThrownBy(() -> Vni.of(0x1000000)).hasMessage("VNI must be 1..16777215: 16777216");
+        assertThatThrownBy(() -> Vni.of(-1)).hasMessage("VNI must be 1..16777215: 4294967295");
+    }
+}

@@ -1,0 +1,124 @@
+package io.vpclab.dataplane.table;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.dataplane.net.Ipv4Prefix;
+import io.vpclab.dataplane.net.MacAddress;
+import io.vpclab.dataplane.net.Vni;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class ForwardingStateTest {
+
+    static final Vni VNI = Vni.of(0x800000);
+    static final MacAddress LOCAL_MAC = MacAddress.parse("02:00:00:00:00:01");
+    static final MacAddress REMOTE_MAC = MacAddress.parse("02:00:00:00:00:02");
+
+    static ForwardingState.Builder valid() {
+        return ForwardingState.builder()
+            .generation(7)
+            .host(new TableHost(Ipv4Address.parse("192.168.77.1"), 4789, 1500))
+            .vtep(new RemoteVtep("b", Ipv4Address.parse("192.168.77.2"), 4789))
+            .vtep(new RemoteVtep("c", Ipv4Address.parse("192.168.200.3"), 8472))
+            .segment(new Segment(VNI, Ipv4Prefix.parse("10.0.1.0/24"), Ipv4Address.parse("10.0.1.1"), "r", List.of("b", "c"), 42))
+            .segment(new Segment(Vni.of(2), Ipv4Prefix.parse("10.0.2.0/24"), Ipv4Address.parse("10.0.2.1"), "r", List.of(), null))
+            .port(LocalPort.simulated("p1", VNI, LOCAL_MAC, Ipv4Address.parse("10.0.1.5"), 24, Ipv4Address.parse("10.0.1.1")))
+            .mac(new MacEntry(VNI, REMOTE_MAC, "c"))
+            .binding(new IpBinding(VNI, Ipv4Address.parse("10.0.1.6"), REMOTE_MAC))
+            .router(new Router("r", MacAddress.parse("02:00:00:00:00:fe"), List.of(
+                new Route(Ipv4Prefix.parse("10.0.0.0/16"), Vni.of(2)),
+                new Route(Ipv4Prefix.parse("10.0.1.0/24"), VNI))));
+    }
+
+    @Test
+    void compilesLookupsByPrimitiveKeys() {
+        ForwardingState state = valid().build();
+
+        assertThat(state.generation()).isEqualTo(7);
+        assertThat(state.maxInnerFrameLength()).isEqualTo(1500 - 50 + 14);
+        int segment = state.segmentIndexOf(0x800000);
+        assertThat(state.segmentVni(segment)).isEqualTo(0x800000);
+        assertThat(state.segmentIndexOf(3)).isEqualTo(ForwardingState.NONE);
+        assertThat(state.vtepIndexOf(Ipv4Address.parseBits("192.168.200.3"))).isEqualTo(1);   // high-bit address
+        assertThat(state.vtepAddress(1).getPort()).isEqualTo(8472);
+        assertThat(state.vtepIndexOf(Ipv4Address.parseBits("192.168.77.9"))).isEqualTo(ForwardingState.NONE);
+        int local = state.macEntry(segment, LOCAL_MAC.bits());
+        assertThat(ForwardingState.isLocalPortEntry(local)).isTrue();
+        assertThat(ForwardingState.entryIndex(local)).isEqualTo(state.portIndexOf("p1"));
+        int remote = state.macEntry(segment, REMOTE_MAC.bits());
+        assertThat(ForwardingState.isLocalPortEntry(remote)).isFalse();
+        assertThat(ForwardingState.entryIndex(remote)).isEqualTo(1);
+        assertThat(state.bindingMac(segment, Ipv4Address.parseBits("10.0.1.6"))).isEqualTo(REMOTE_MAC.bits());
+        assertThat(state.bindingMac(segment, Ipv4Address.parseBits("10.0.1.5"))).as("implicit for a local port").isEqualTo(LOCAL_MAC.bits());
+        assertThat(state.bindingMac(segment, Ipv4Address.parseBits("10.0.1.7"))).isEqualTo(ForwardingState.NO_MAC);
+        assertThat(state.floodCount(segment)).isEqualTo(2);
+        assertThat(state.localPortCount(segment)).isEqualTo(1);
+    }
+
+    @Test
+    void routesMatchTheLongestPrefixFirst() {
+        ForwardingState state = valid().build();
+        int router = state.segmentRouter(state.segmentIndexOf(0x800000));
+
+        assertThat(state.route(router, Ipv4Address.parseBits("10.0.1.9"))).isEqualTo(state.segmentIndexOf(0x800000));
+        assertThat(state.route(router, Ipv4Address.parseBits("10.0.7.9"))).isEqualTo(state.segmentIndexOf(2));
+        assertThat(state.route(router, Ipv4Address.parseBits("10.1.0.1"))).isEqualTo(ForwardingState.NONE);
+        assertThat(state.gatewaySegment(router, Ipv4Address.parseBits("10.0.2.1"))).isEqualTo(state.segmentIndexOf(2));
+        assertThat(state.gatewaySegment(router, Ipv4Address.parseBits("10.0.2.2"))).isEqualTo(ForwardingState.NONE);
+    }
+
+    @Test
+    void refusesEveryBadReferenceWholeAndNamesTheEntry() {
+        expectRefused(b -> b.mac(new MacEntry(VNI, MacAddress.parse("02:00:00:00:00:09"), "zz")),
+            "mac 02:00:00:00:00:09 on vni 8388608: unknown vtep zz");
+        expectRefused(b -> b.port(LocalPort.simulated("p2", Vni.of(9), MacAddress.parse("02:00:00:00:00:09"), null, 24, null)),
+            "port p2: vni 9 is not a segment of this table");
+        expectRefused(b -> b.port(LocalPort.simulated("p1", Vni.of(2), MacAddress.parse("02:00:00:00:00:09"), null, 24, null)),
+            "port p1: duplicate id");
+        expectRefused(b -> b.mac(new MacEntry(VNI, LOCAL_MAC, "b")), "mac 02:00:00:00:00:01 on vni 8388608: duplicate entry");
+        expectRefused(b -> b.binding(new IpBinding(VNI, Ipv4Address.parse("10.0.1.6"), LOCAL_MAC)),
+            "binding 10.0.1.6 on vni 8388608: duplicate entry");
+        expectRefused(b -> b.binding(new IpBinding(VNI, Ipv4Address.parse("10.0.9.6"), LOCAL_MAC)),
+            "binding 10.0.9.6 on vni 8388608: outside 10.0.1.0/24");
+        expectRefused(b -> b.binding(new IpBinding(VNI, Ipv4Address.parse("10.0.1.5"), REMOTE_MAC)),
+            "port p1: ip 10.0.1.5 is bound to 02:00:00:00:00:02, not to the port's mac 02:00:00:00:00:01");
+        expectRefused(b -> b.segment(Segment.l2(VNI, List.of())), "segment 8388608: duplicate vni");
+        expectRefused(b -> b.segment(Segment.l2(Vni.of(5), List.of("nope"))), "segment 5: floodList names unknown vtep nope");
+        expectRefused(b -> b.segment(Segment.l2(Vni.of(5), List.of("b", "b"))), "segment 5: floodList repeats a vtep");
+        expectRefused(b -> b.vtep(new RemoteVtep("b", Ipv4Address.parse("192.168.77.5"), 4789)), "vtep b: duplicate id");
+        expectRefused(b -> b.vtep(new RemoteVtep("d", Ipv4Address.parse("192.168.77.2"), 4789)),
+            "vtep d: ip 192.168.77.2 is already used by another vtep");
+        expectRefused(b -> b.vtep(new RemoteVtep("self", Ipv4Address.parse("192.168.77.1"), 4789)),
+            "vtep self: ip 192.168.77.1 is this host's own underlay ip");
+        expectRefused(b -> b.segment(new Segment(Vni.of(5), null, Ipv4Address.parse("10.0.5.1"), "nope", List.of(), null)),
+            "segment 5: unknown router nope");
+        expectRefused(b -> b.router(new Router("r2", MacAddress.parse("02:00:00:00:00:fd"),
+            List.of(new Route(Ipv4Prefix.parse("10.9.0.0/16"), Vni.of(77))))),
+            "router r2: route 10.9.0.0/16 -> vni 77 is not a segment of this table");
+        expectRefused(b -> b.router(new Router("r", MacAddress.parse("02:00:00:00:00:fd"), List.of())), "router r: duplicate id");
+        expectRefused(b -> b.host(null), "host is required");
+    }
+
+    @Test
+    void entriesValidateThemselves() {
+        assertThatThrownBy(() -> new TableHost(Ipv4Address.parse("1.2.3.4"), 0, 1500)).hasMessage("host.udpPort must be 1..65535: 0");
+        assertThatThrownBy(() -> new TableHost(Ipv4Address.parse("1.2.3.4"), 4789, 1279)).hasMessage("host.underlayMtu must be 1280..65535: 1279");
+        assertThatThrownBy(() -> new MacEntry(VNI, MacAddress.BROADCAST, "b")).hasMessageContaining("group address");
+        assertThatThrownBy(() -> LocalPort.simulated("p", VNI, MacAddress.parse("01:00:5e:00:00:01"), null, 24, null))
+            .hasMessageContaining("port p: mac 01:00:5e:00:00:01 is a group address");
+        assertThatThrownBy(() -> new Segment(VNI, null, null, null, List.of(), 4095)).hasMessage("segment 8388608: vlanId must be 1..4094: 4095");
+        assertThatThrownBy(() -> new Segment(VNI, Ipv4Prefix.parse("10.0.1.0/24"), Ipv4Address.parse("10.0.2.1"), "r", List.of(), null))
+            .hasMessage("segment 8388608: gatewayIp 10.0.2.1 is outside 10.0.1.0/24");
+        assertThatThrownBy(() -> PortKind.parse("vm")).hasMessage("port kind must be simulated, netns or tap: vm");
+        assertThat(PortKind.parse("NetNS")).isEqualTo(PortKind.NETNS);
+        assertThatThrownBy(() -> ForwardingState.builder().generation(-1)).hasMessage("generation must be >= 0: -1");
+    }
+
+    private static void expectRefused(UnaryOperator<ForwardingState.Builder> change, String message) {
+        ForwardingState.Builder builder = change.apply(valid());
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+    }
+}

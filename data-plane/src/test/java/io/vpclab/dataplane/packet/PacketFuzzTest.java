@@ -1,0 +1,73 @@
+package io.vpclab.dataplane.packet;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/**
+ * Every decoder over arbitrary bytes: the only exception allowed is {@link PacketFormatException},
+ * and nothing reads past the bytes given (the buffer's capacity is exactly the input, so an
+ * out-of-bounds read would throw IndexOutOfBoundsException and fail the test).
+ */
+class PacketFuzzTest {
+
+    @FuzzTest(maxDuration = "10s")
+    void decodersThrowOnlyTheDocumentedException(byte[] data) {
+        ByteBuf buf = Unpooled.wrappedBuffer(data);
+        try {
+            int l3 = Ethernet.headerLength(buf, 0);
+            Ethernet.destination(buf, 0);
+            Ethernet.source(buf, 0);
+            int type = Ethernet.payloadType(buf, 0);
+            if (type == EtherType.ARP_VALUE) {
+                Arp.check(buf, l3);
+                Arp.operation(buf, l3);
+                Arp.senderMac(buf, l3);
+                Arp.targetIp(buf, l3);
+            } else if (type == EtherType.IPV4_VALUE) {
+                decodeIpv4(buf, l3);
+            }
+        } catch (PacketFormatException expected) {
+            // the documented failure
+        }
+        try {
+            Vxlan.check(buf, 0);
+            Vxlan.vni(buf, 0);
+            Vxlan.hasVni(buf, 0);
+        } catch (PacketFormatException expected) {
+            // the documented failure
+        }
+        try {
+            decodeIpv4(buf, 0);
+        } catch (PacketFormatException expected) {
+            // the documented failure
+        }
+        Arp.isEthernetIpv4(buf, 0);
+        Ipv4.isValid(buf, 0);
+    }
+
+    private static void decodeIpv4(ByteBuf buf, int offset) {
+        int headerLength = Ipv4.check(buf, offset);
+        Ipv4.verifyChecksum(buf, offset);
+        Ipv4.isFragment(buf, offset);
+        int l4 = offset + headerLength;
+        int l4Length = Ipv4.totalLength(buf, offset) - headerLength;
+        switch (Ipv4.protocol(buf, offset)) {
+            case IpProtocol.ICMP_VALUE -> {
+                Icmp.check(buf, l4, l4Length);
+                Icmp.verifyChecksum(buf, l4, l4Length);
+                Icmp.sequence(buf, l4);
+            }
+            case IpProtocol.UDP_VALUE -> {
+                Udp.check(buf, l4);
+                Udp.verifyChecksum(buf, l4, Ipv4.source(buf, offset), Ipv4.destination(buf, offset));
+            }
+            case IpProtocol.TCP_VALUE -> {
+                Tcp.check(buf, l4, l4Length);
+                Tcp.verifyChecksum(buf, l4, l4Length, Ipv4.source(buf, offset), Ipv4.destination(buf, offset));
+                Tcp.flags(buf, l4);
+            }
+            default -> { }
+        }
+    }
+}

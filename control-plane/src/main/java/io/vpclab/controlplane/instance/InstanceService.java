@@ -11,6 +11,8 @@ import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.vpc.VpcService;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
@@ -30,9 +32,11 @@ public class InstanceService {
     private final HostService hosts;
     private final VpcService vpcs;
     private final ApplicationEventPublisher events;
+    private final EntityManager entityManager;
 
     InstanceService(InstanceRepository instances, SubnetService subnets, HostService hosts, VpcService vpcs,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events, EntityManager entityManager) {
+        this.entityManager = entityManager;
         this.instances = instances;
         this.subnets = subnets;
         this.hosts = hosts;
@@ -76,9 +80,7 @@ public class InstanceService {
     /** Moves (live-migrates) and/or renames; IP and MAC stay. */
     @Transactional
     public Instance update(Caller caller, String instanceId, String newHostId, String newName) {
-        Instance visible = get(caller, instanceId);
-        vpcs.lockForMutation(caller, visible.vpcId());
-        Instance instance = instances.lockById(instanceId).orElseThrow(() -> notFound(instanceId));
+        Instance instance = lockFresh(caller, instanceId);
         String previousHost = instance.hostId();
         if (newHostId != null && !newHostId.equals(previousHost)) {
             Host host = hosts.lockForPlacement(newHostId, Host.Capability.valueOf(instance.kind().name()));
@@ -94,9 +96,7 @@ public class InstanceService {
 
     @Transactional
     public void terminate(Caller caller, String instanceId) {
-        Instance visible = get(caller, instanceId);
-        vpcs.lockForMutation(caller, visible.vpcId());
-        Instance instance = instances.lockById(instanceId).orElseThrow(() -> notFound(instanceId));
+        Instance instance = lockFresh(caller, instanceId);
         events.publishEvent(changed(instance, null, ChangeKind.DELETED));
         instances.delete(instance);
         instances.flush();
@@ -115,6 +115,14 @@ public class InstanceService {
         if (instances.existsByHostId(deleting.hostId())) {
             throw ApiException.dependencyViolation("host " + deleting.hostId() + " still runs instances; terminate or move them first");
         }
+    }
+
+    /** Locks the VPC, then reloads the instance row under its own lock (no stale fields from the visibility check). */
+    private Instance lockFresh(Caller caller, String instanceId) {
+        Instance instance = get(caller, instanceId);
+        vpcs.lockForMutation(caller, instance.vpcId());
+        entityManager.refresh(instance, LockModeType.PESSIMISTIC_WRITE);
+        return instance;
     }
 
     private String uniqueMac(String subnetId) {

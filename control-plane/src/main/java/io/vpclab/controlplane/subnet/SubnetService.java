@@ -10,6 +10,8 @@ import io.vpclab.controlplane.system.VpcLabProperties;
 import io.vpclab.controlplane.vpc.VpcCidrBlockRemoving;
 import io.vpclab.controlplane.vpc.VpcDeleting;
 import io.vpclab.controlplane.vpc.VpcService;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,10 +38,12 @@ public class SubnetService {
     private final List<RouteContributor> routeContributors;
     private final ApplicationEventPublisher events;
     private final VpcLabProperties properties;
+    private final EntityManager entityManager;
 
     SubnetService(SubnetRepository subnets, AddressAllocationRepository addresses, SegmentIdAllocator segments,
             VpcService vpcs, List<RouteContributor> routeContributors, ApplicationEventPublisher events,
-            VpcLabProperties properties) {
+            VpcLabProperties properties, EntityManager entityManager) {
+        this.entityManager = entityManager;
         this.subnets = subnets;
         this.addresses = addresses;
         this.segments = segments;
@@ -101,9 +105,7 @@ public class SubnetService {
 
     @Transactional
     public void delete(Caller caller, String subnetId) {
-        Subnet visible = get(caller, subnetId);
-        vpcs.lockForMutation(caller, visible.vpcId());
-        Subnet subnet = subnets.lockById(subnetId).orElseThrow(() -> notFound(subnetId));
+        Subnet subnet = lockFresh(caller, subnetId);
         events.publishEvent(new SubnetDeleting(subnetId, subnet.vpcId()));
         addresses.releaseAll(subnetId);
         subnets.delete(subnet);
@@ -142,9 +144,7 @@ public class SubnetService {
         if (subnetId == null || subnetId.isBlank()) {
             throw ApiException.badRequest("MissingParameter", "subnetId is required");
         }
-        Subnet visible = get(caller, subnetId);
-        vpcs.lockForMutation(caller, visible.vpcId());
-        Subnet subnet = subnets.lockById(subnetId).orElseThrow(() -> notFound(subnetId));
+        Subnet subnet = lockFresh(caller, subnetId);
         AddressPlan plan = subnet.addressPlan();
         long address;
         if (requestedIp != null) {
@@ -179,7 +179,8 @@ public class SubnetService {
     @Transactional
     public void releaseAddress(String subnetId, String ipAddress) {
         Long address = Ipv4Cidr.parseAddress(ipAddress);
-        Subnet subnet = subnets.lockById(subnetId).orElseThrow(() -> notFound(subnetId));
+        Subnet subnet = subnets.findById(subnetId).orElseThrow(() -> notFound(subnetId));
+        entityManager.refresh(subnet, LockModeType.PESSIMISTIC_WRITE);
         if (address != null && addresses.release(subnetId, address) > 0) {
             subnet.addressesTaken(-1);
             events.publishEvent(new SubnetChanged(subnetId, subnet.vpcId(), subnet.tenantId(), ChangeKind.UPDATED));
@@ -201,6 +202,17 @@ public class SubnetService {
             throw ApiException.dependencyViolation("CIDR block " + block + " still holds subnet " + inside.get(0).id()
                     + " (" + inside.get(0).cidrBlock() + ")");
         }
+    }
+
+    /**
+     * Locks the VPC, then the subnet row, and reloads the subnet under the lock: an entity read
+     * earlier in the transaction would otherwise keep its stale counters (lost updates).
+     */
+    private Subnet lockFresh(Caller caller, String subnetId) {
+        Subnet subnet = get(caller, subnetId);
+        vpcs.lockForMutation(caller, subnet.vpcId());
+        entityManager.refresh(subnet, LockModeType.PESSIMISTIC_WRITE);
+        return subnet;
     }
 
     private static ApiException insufficient(Subnet subnet) {

@@ -61,13 +61,21 @@ public final class ForwardingState {
             if (vtepById.putIfAbsent(vtep.id(), i) != null) {
                 throw new IllegalArgumentException("vtep " + vtep.id() + ": duplicate id");
             }
-            if (vtep.ip().equals(host.underlayIp())) {
-                throw new IllegalArgumentException("vtep " + vtep.id() + ": ip " + vtep.ip() + " is this host's own underlay ip");
+            if (vtep.ip().equals(host.underlayIp()) && vtep.udpPort() == host.udpPort()) {
+                throw new IllegalArgumentException("vtep " + vtep.id() + ": " + vtep.ip() + ":" + vtep.udpPort()
+                        + " is this host's own underlay endpoint");
             }
-            if (!vtepIps.put(vtep.ip().bits() & 0xFFFF_FFFFL, i)) {
-                throw new IllegalArgumentException("vtep " + vtep.id() + ": ip " + vtep.ip() + " is already used by another vtep");
+            InetSocketAddress address = new InetSocketAddress(vtep.ip().toInetAddress(), vtep.udpPort());
+            for (int j = 0; j < i; j++) {
+                if (vtepAddresses[j].equals(address)) {
+                    throw new IllegalArgumentException("vtep " + vtep.id() + ": " + vtep.ip() + ":" + vtep.udpPort()
+                            + " is already used by vtep " + vteps.get(j).id());
+                }
             }
-            vtepAddresses[i] = new InetSocketAddress(vtep.ip().toInetAddress(), vtep.udpPort());
+            // Agents on one machine share an IP and differ by port; accepting VXLAN needs the IP only
+            // (the source port is a flow hash), so the first VTEP of each IP stands for it.
+            vtepIps.put(vtep.ip().bits() & 0xFFFF_FFFFL, i);
+            vtepAddresses[i] = address;
         }
         vtepByIp = vtepIps.build();
 

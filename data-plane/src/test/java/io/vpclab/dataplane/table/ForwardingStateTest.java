@@ -90,9 +90,9 @@ class ForwardingStateTest {
         expectRefused(b -> b.segment(Segment.l2(Vni.of(5), List.of("b", "b"))), "segment 5: floodList repeats a vtep");
         expectRefused(b -> b.vtep(new RemoteVtep("b", Ipv4Address.parse("192.168.77.5"), 4789)), "vtep b: duplicate id");
         expectRefused(b -> b.vtep(new RemoteVtep("d", Ipv4Address.parse("192.168.77.2"), 4789)),
-            "vtep d: ip 192.168.77.2 is already used by another vtep");
+            "vtep d: 192.168.77.2:4789 is already used by vtep b");
         expectRefused(b -> b.vtep(new RemoteVtep("self", Ipv4Address.parse("192.168.77.1"), 4789)),
-            "vtep self: ip 192.168.77.1 is this host's own underlay ip");
+            "vtep self: 192.168.77.1:4789 is this host's own underlay endpoint");
         expectRefused(b -> b.segment(new Segment(Vni.of(5), null, Ipv4Address.parse("10.0.5.1"), "nope", List.of(), null)),
             "segment 5: unknown router nope");
         expectRefused(b -> b.router(new Router("r2", MacAddress.parse("02:00:00:00:00:fd"),
@@ -115,6 +115,20 @@ class ForwardingStateTest {
         assertThatThrownBy(() -> PortKind.parse("vm")).hasMessage("port kind must be simulated, netns or tap: vm");
         assertThat(PortKind.parse("NetNS")).isEqualTo(PortKind.NETNS);
         assertThatThrownBy(() -> ForwardingState.builder().generation(-1)).hasMessage("generation must be >= 0: -1");
+    }
+
+    /** Agents on one machine (the in-JVM demo, tests) share an IP and differ by UDP port. */
+    @Test
+    void vtepsOnOneMachineDifferByPort() {
+        ForwardingState state = valid()
+            .vtep(new RemoteVtep("same-ip", Ipv4Address.parse("192.168.77.2"), 4790))
+            .vtep(new RemoteVtep("own-ip", Ipv4Address.parse("192.168.77.1"), 4791))
+            .build();
+
+        assertThat(state.vteps()).hasSize(4);
+        assertThat(state.vtepAddress(2).getPort()).isEqualTo(4790);
+        assertThat(state.vtepIndexOf(Ipv4Address.parseBits("192.168.77.1"))).isEqualTo(3);
+        assertThat(state.vtepIndexOf(Ipv4Address.parseBits("192.168.77.2"))).isEqualTo(0);
     }
 
     private static void expectRefused(UnaryOperator<ForwardingState.Builder> change, String message) {

@@ -226,7 +226,8 @@ public final class SimulatedHost implements FrameDevice {
 
     // ---- receive ---------------------------------------------------------------------------
 
-    private void receive(ByteBuf frame) {
+    /** Handles one frame addressed to the host; package-private so the fuzz test can drive it. Does not release. */
+    void receive(ByteBuf frame) {
         int offset = frame.readerIndex();
         if (frame.readableBytes() < Ethernet.HEADER_LENGTH) {
             return;

@@ -61,10 +61,14 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        int exit = new CommandLine(new AgentMain(System.out)).execute(args);
-        if (exit != 0) {
-            System.exit(exit);
-        }
+        CommandLine commandLine = new CommandLine(new AgentMain(System.out));
+        // a refused table or a missing device is an expected failure: one clear line, no stack trace
+        commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            cmd.getErr().println("vpclab-agent: " + e.getMessage());
+            log.debug("failure", e);
+            return 1;
+        });
+        System.exit(commandLine.execute(args));
     }
 
     @Override
@@ -81,7 +85,7 @@ public final class AgentMain implements Callable<Integer> {
                 log.error("reload refused, the running table stays: {}", e.getMessage());
             }
         });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runnable shutdown = () -> {
             if (closing.compareAndSet(false, true)) {
                 printCounters(agent);
                 if (stats != null) {
@@ -90,12 +94,17 @@ public final class AgentMain implements Callable<Integer> {
                 agent.close();
                 out.println("stopped");
                 out.flush();
-                stopped.countDown();
             }
-        }, "agent-shutdown"));
+        };
+        // SIGTERM and SIGINT end the wait below, so the agent exits 0 after a clean stop; the
+        // hook covers every other way the JVM ends (System.exit elsewhere, SIGHUP without handler)
+        Signal.handle(new Signal("TERM"), signal -> stopped.countDown());
+        Signal.handle(new Signal("INT"), signal -> stopped.countDown());
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "agent-shutdown"));
         out.println("ready" + (stats == null ? "" : " stats-port=" + stats.port()));
         out.flush();
         stopped.await();
+        shutdown.run();
         return 0;
     }
 

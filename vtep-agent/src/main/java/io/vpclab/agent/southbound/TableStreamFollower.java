@@ -165,6 +165,8 @@ public final class TableStreamFollower implements AutoCloseable {
         }
         applied.set(table);
         resumable = true;
+        // only a table that applied resets the backoff: a refused one must not spin the reconnects
+        backoff = MIN_BACKOFF;
         acknowledge(table.getGeneration());
     }
 
@@ -236,7 +238,6 @@ public final class TableStreamFollower implements AutoCloseable {
                 return HttpResponse.BodySubscribers.replacing(null);
             }
             open = true;
-            backoff = MIN_BACKOFF;
             ForwardingTable held = applied.get();
             if (held != null) {
                 acknowledge(held.getGeneration());

@@ -105,6 +105,11 @@ final class Lab implements AutoCloseable {
     public void close() {
         for (Background process : processes) {
             process.stop();
+            try {
+                Files.deleteIfExists(process.log);
+            } catch (IOException ignored) {
+                // a temp file left behind is harmless
+            }
         }
         for (String namespace : namespaces) {
             tryRun("ip", "netns", "del", namespace);

@@ -1,0 +1,141 @@
+package io.vpclab.agent;
+
+import io.vpclab.agent.port.NetnsProbes;
+import io.vpclab.agent.southbound.ProbeRunner;
+import io.vpclab.client.model.ProbeReply;
+import io.vpclab.client.model.ProbeRequest;
+import io.vpclab.client.model.ProbeResult;
+import io.vpclab.dataplane.host.PingResult;
+import io.vpclab.dataplane.host.PortState;
+import io.vpclab.dataplane.host.SimulatedHost;
+import io.vpclab.dataplane.host.TracerouteResult;
+import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.dataplane.port.FrameDevice;
+import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.table.LocalPort;
+import io.vpclab.dataplane.table.PortKind;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Runs the control plane's probes from this agent's ports: simulated hosts send through their
+ * own small stack, netns ports through the namespace's Linux stack. When a probe goes
+ * unanswered, the drops this host's data plane counted meanwhile say why.
+ */
+final class AgentProbes implements ProbeRunner {
+
+    private final PortedVtep ported;
+
+    AgentProbes(PortedVtep ported) {
+        this.ported = ported;
+    }
+
+    @Override
+    public ProbeResult run(ProbeRequest request) {
+        LocalPort port = ported.state() == null ? null : ported.state().ports().stream()
+                .filter(p -> p.id().equals(request.getPortId())).findFirst().orElse(null);
+        FrameDevice device = ported.device(request.getPortId()).orElse(null);
+        if (port == null || device == null) {
+            return failed(request, "port " + request.getPortId() + " is not on this host (yet)");
+        }
+        Map<DropReason, Long> before = ported.vtep().counters().host().drops();
+        ProbeResult result;
+        try {
+            if (device instanceof SimulatedHost host) {
+                result = simulated(host, request);
+            } else if (port.kind() == PortKind.NETNS) {
+                result = netns(port, request);
+            } else {
+                return failed(request, "a " + port.kind() + " port cannot run probes");
+            }
+        } catch (ExecutionException e) {
+            return failed(request, e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(request, "interrupted");
+        }
+        if (result.getReceived() < result.getSent() || "filtered".equals(result.getOutcome())) {
+            result.dropReasons(increase(before, ported.vtep().counters().host().drops()));
+        }
+        return result.requestId(request.getRequestId()).type(request.getType()).target(request.getTarget());
+    }
+
+    private static ProbeResult simulated(SimulatedHost host, ProbeRequest request)
+            throws ExecutionException, InterruptedException {
+        Ipv4Address target = Ipv4Address.parse(request.getTarget());
+        Duration timeout = Duration.ofMillis(request.getTimeoutMillis());
+        return switch (request.getType()) {
+            case PING -> {
+                PingResult ping = host.ping(target, request.getCount(), timeout).get();
+                yield counted(replies(ping.probes()));
+            }
+            case TRACEROUTE -> {
+                TracerouteResult trace = host.traceroute(target, request.getMaxHops(), true, timeout).get();
+                yield counted(replies(trace.hops()));
+            }
+            case TCP -> {
+                PortState state = host.probeTcp(target, request.getPort(), timeout).get();
+                yield counted(List.of(new ProbeReply().sequence(1).replied(state != PortState.FILTERED)
+                        .from(request.getTarget()))).outcome(state.name().toLowerCase());
+            }
+            case UDP -> {
+                var reply = host.udpRequest(target, request.getPort(), "vpclab-probe".getBytes(StandardCharsets.US_ASCII),
+                        timeout).get();
+                String outcome = switch (reply.kind()) {
+                    case UDP_REPLY -> "open";
+                    case UNREACHABLE -> "closed";
+                    default -> "filtered";
+                };
+                yield counted(replies(List.of(reply))).outcome(outcome);
+            }
+        };
+    }
+
+    private static ProbeResult netns(LocalPort port, ProbeRequest request) {
+        return switch (request.getType()) {
+            case PING -> NetnsProbes.ping(port, request);
+            case TRACEROUTE -> NetnsProbes.traceroute(port, request);
+            case TCP -> NetnsProbes.tcp(port, request);
+            case UDP -> new ProbeResult().sent(0).received(0).error("UDP probes from netns ports are not supported");
+        };
+    }
+
+    private static List<ProbeReply> replies(List<io.vpclab.dataplane.host.ProbeReply> probes) {
+        List<ProbeReply> out = new ArrayList<>();
+        int sequence = 1;
+        for (var probe : probes) {
+            ProbeReply reply = new ProbeReply().sequence(sequence++).replied(probe.answered());
+            if (probe.answered()) {
+                reply.from(probe.from().toString()).ttl(probe.ttl()).rttMillis(probe.rtt().toNanos() / 1e6);
+            }
+            out.add(reply);
+        }
+        return out;
+    }
+
+    private static ProbeResult counted(List<ProbeReply> probes) {
+        int received = (int) probes.stream().filter(ProbeReply::getReplied).count();
+        return new ProbeResult().sent(probes.size()).received(received).probes(probes);
+    }
+
+    private static Map<String, Long> increase(Map<DropReason, Long> before, Map<DropReason, Long> after) {
+        Map<String, Long> grown = new LinkedHashMap<>();
+        after.forEach((reason, count) -> {
+            long delta = count - before.getOrDefault(reason, 0L);
+            if (delta > 0) {
+                grown.put(reason.name(), delta);
+            }
+        });
+        return grown;
+    }
+
+    private static ProbeResult failed(ProbeRequest request, String why) {
+        return new ProbeResult().requestId(request.getRequestId()).type(request.getType()).target(request.getTarget())
+                .sent(0).received(0).error(why);
+    }
+}

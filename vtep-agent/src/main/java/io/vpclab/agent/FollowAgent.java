@@ -1,0 +1,141 @@
+package io.vpclab.agent;
+
+import io.vpclab.agent.port.PortProvisioner;
+import io.vpclab.agent.southbound.ControlPlaneEndpoint;
+import io.vpclab.agent.southbound.HostIdentity;
+import io.vpclab.agent.southbound.HostRegistrar;
+import io.vpclab.agent.southbound.TableStreamFollower;
+import io.vpclab.agent.table.TableTranslator;
+import io.vpclab.client.ApiException;
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.InstanceKind;
+import io.vpclab.dataplane.Vtep;
+import io.vpclab.dataplane.host.SimulatedHost;
+import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.dataplane.table.TableHost;
+import io.vpclab.dataplane.underlay.netty.NettyUdpUnderlay;
+import io.vpclab.dataplane.underlay.netty.UnderlayOptions;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control-plane mode, and the agent's public entry point for embedding (the all-in-one
+ * demo starts its agents through {@link #start}): register as a host, bind the underlay, and
+ * forward by whatever table the control plane streams. Until the first snapshot arrives the
+ * VTEP's table is empty, so a restarted agent forwards nothing it was not told to.
+ */
+public final class FollowAgent implements RunningAgent {
+
+    private static final Logger log = LoggerFactory.getLogger(FollowAgent.class);
+
+    /** Simulated hosts answer TCP on these ports, so "is port N open?" has open answers to find. */
+    public static final List<Integer> SIMULATED_OPEN_TCP_PORTS = List.of(22, 80, 443);
+    /** Simulated hosts echo UDP on the echo port (RFC 862). */
+    public static final int SIMULATED_UDP_ECHO_PORT = 7;
+
+    /**
+     * @param token        bootstrap or admin token; used only when the state file holds no identity
+     * @param stateFile    where the host token issued at registration is kept (mode 0600)
+     * @param capabilities instance kinds this host can run
+     */
+    public record Options(URI controlPlane, String token, String name, String underlayIp, int udpPort, int underlayMtu,
+            Path stateFile, List<InstanceKind> capabilities) {
+
+        public Options {
+            Objects.requireNonNull(controlPlane, "controlPlane");
+            Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(underlayIp, "underlayIp");
+            Objects.requireNonNull(stateFile, "stateFile");
+            capabilities = List.copyOf(capabilities);
+        }
+    }
+
+    private final HostIdentity identity;
+    private final PortedVtep ported;
+    private final TableHost bound;
+    private final TableStreamFollower follower;
+
+    private FollowAgent(Options options, HostIdentity identity, PortedVtep ported) {
+        this.identity = identity;
+        this.ported = ported;
+        this.bound = new TableHost(Ipv4Address.parse(options.underlayIp()), options.udpPort(), options.underlayMtu());
+        ControlPlaneEndpoint endpoint = new ControlPlaneEndpoint(options.controlPlane(), identity.token());
+        this.follower = new TableStreamFollower(endpoint, identity.hostId(), this::apply, new AgentProbes(ported));
+    }
+
+    /** Registers (or reuses the saved identity), binds the underlay and starts following. */
+    public static FollowAgent start(Options options) throws ApiException {
+        HostIdentity identity = new HostRegistrar(new ControlPlaneEndpoint(options.controlPlane(), options.token()),
+                options.stateFile()).identity(options.name(), options.underlayIp(), options.udpPort(),
+                options.underlayMtu(), options.capabilities());
+        NettyUdpUnderlay underlay = NettyUdpUnderlay.bind(new InetSocketAddress(options.underlayIp(), options.udpPort()),
+                UnderlayOptions.forUnderlayMtu(options.underlayMtu()));
+        PortedVtep ported = new PortedVtep(new Vtep(underlay),
+                new PortProvisioner(FollowAgent::simulatedHost, options.underlayMtu()));
+        FollowAgent agent = new FollowAgent(options, identity, ported);
+        agent.follower.start();
+        log.info("agent {} is host {}, underlay {}:{}, following {}", options.name(), identity.hostId(),
+                options.underlayIp(), options.udpPort(), options.controlPlane());
+        return agent;
+    }
+
+    public String hostId() {
+        return identity.hostId();
+    }
+
+    /** The generation of the last table applied whole, or -1 before the first snapshot. */
+    public long appliedGeneration() {
+        ForwardingTable table = follower.appliedTable();
+        return table == null ? -1 : table.getGeneration();
+    }
+
+    public boolean isConnected() {
+        return follower.isConnected();
+    }
+
+    private void apply(ForwardingTable table) {
+        ForwardingState next;
+        try {
+            next = TableTranslator.translate("generation " + table.getGeneration(), table);
+        } catch (RuntimeException refused) {
+            throw new IllegalArgumentException(refused.getMessage(), refused);
+        }
+        if (!next.host().equals(bound)) {
+            throw new IllegalArgumentException("table is for underlay " + next.host() + " but this agent is bound to "
+                    + bound + "; re-register the host or restart the agent with matching options");
+        }
+        try {
+            ported.install(next);
+        } catch (RuntimeException portFailure) {
+            throw new IllegalArgumentException(portFailure.getMessage(), portFailure);
+        }
+    }
+
+    private static SimulatedHost simulatedHost(io.vpclab.dataplane.table.LocalPort port) {
+        SimulatedHost host = SimulatedHost.forPort(port).udpEcho(SIMULATED_UDP_ECHO_PORT);
+        SIMULATED_OPEN_TCP_PORTS.forEach(host::openTcpPort);
+        return host;
+    }
+
+    @Override
+    public Map<String, Map<String, Long>> counterGroups() {
+        return ported.counterGroups();
+    }
+
+    @Override
+    public void close() {
+        try {
+            follower.close();
+        } finally {
+            ported.close();
+        }
+    }
+}

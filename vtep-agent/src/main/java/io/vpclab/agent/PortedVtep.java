@@ -1,0 +1,140 @@
+package io.vpclab.agent;
+
+import io.vpclab.agent.port.PortProvisioner;
+import io.vpclab.agent.port.ProvisionedPort;
+import io.vpclab.dataplane.Vtep;
+import io.vpclab.dataplane.port.FrameDevice;
+import io.vpclab.dataplane.stats.CountersSnapshot;
+import io.vpclab.dataplane.stats.TrafficSnapshot;
+import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.dataplane.table.LocalPort;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A {@link Vtep} with the instance side of its ports: installs a whole {@link ForwardingState}
+ * in a safe order (new ports created first and undone on failure, then the atomic swap, then
+ * changed and removed ports retired), so a refused table changes nothing. Shared by the static
+ * table mode and the control-plane mode.
+ */
+final class PortedVtep implements AutoCloseable {
+
+    private final Vtep vtep;
+    private final PortProvisioner provisioner;
+    private final Map<String, ProvisionedPort> ports = new LinkedHashMap<>();
+    private ForwardingState state;
+
+    PortedVtep(Vtep vtep, PortProvisioner provisioner) {
+        this.vtep = vtep;
+        this.provisioner = provisioner;
+    }
+
+    Vtep vtep() {
+        return vtep;
+    }
+
+    synchronized ForwardingState state() {
+        return state;
+    }
+
+    synchronized Optional<FrameDevice> device(String portId) {
+        return Optional.ofNullable(ports.get(portId)).map(ProvisionedPort::device);
+    }
+
+    synchronized void install(ForwardingState next) {
+        Map<String, LocalPort> wanted = new LinkedHashMap<>();
+        next.ports().forEach(p -> wanted.put(p.id(), p));
+        List<String> retired = new ArrayList<>();
+        if (state != null) {
+            for (LocalPort old : state.ports()) {
+                if (!old.equals(wanted.get(old.id()))) {
+                    retired.add(old.id());
+                }
+            }
+        }
+        // a changed port is recreated, so its old device must go before the new one takes its name
+        for (String id : retired) {
+            if (wanted.containsKey(id)) {
+                retire(id);
+            }
+        }
+        List<ProvisionedPort> created = new ArrayList<>();
+        try {
+            for (LocalPort port : wanted.values()) {
+                if (!ports.containsKey(port.id())) {
+                    created.add(provisioner.provision(port));
+                }
+            }
+        } catch (RuntimeException e) {
+            created.forEach(ProvisionedPort::close);
+            throw e;
+        }
+        vtep.apply(next);
+        for (ProvisionedPort port : created) {
+            ports.put(port.portId(), port);
+            vtep.attachPort(port.portId(), port.device());
+        }
+        for (String id : retired) {
+            if (!wanted.containsKey(id)) {
+                retire(id);
+            }
+        }
+        state = next;
+    }
+
+    private void retire(String portId) {
+        ProvisionedPort port = ports.remove(portId);
+        if (port != null) {
+            vtep.detachPort(portId);
+            port.close();
+        }
+    }
+
+    /** Counters grouped for printing: host, then each segment, then each port. */
+    Map<String, Map<String, Long>> counterGroups() {
+        CountersSnapshot counters = vtep.counters();
+        Map<String, Map<String, Long>> groups = new LinkedHashMap<>();
+        groups.put("host", flat(counters.host()));
+        counters.segments().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> groups.put("segment/" + e.getKey(), flat(e.getValue())));
+        counters.ports().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> groups.put("port/" + e.getKey(), flat(e.getValue())));
+        return groups;
+    }
+
+    private static Map<String, Long> flat(TrafficSnapshot s) {
+        Map<String, Long> values = new LinkedHashMap<>();
+        values.put("packetsIn", s.packetsIn());
+        values.put("bytesIn", s.bytesIn());
+        values.put("packetsOut", s.packetsOut());
+        values.put("bytesOut", s.bytesOut());
+        values.put("floods", s.floods());
+        values.put("arpRepliesSuppressed", s.arpRepliesSuppressed());
+        s.drops().forEach((reason, count) -> values.put("drop" + camel(reason.name()), count));
+        return values;
+    }
+
+    private static String camel(String upperSnake) {
+        StringBuilder out = new StringBuilder();
+        for (String part : upperSnake.toLowerCase().split("_")) {
+            if (!part.isEmpty()) {
+                out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            vtep.close();
+        } finally {
+            // the VTEP closed the devices; remove namespaces and the rest
+            ports.values().forEach(ProvisionedPort::close);
+            ports.clear();
+        }
+    }
+}

@@ -178,6 +178,29 @@ class VtepTest {
     }
 
     @Test
+    void aBroadcastArpFromAPeerWithoutSuppressionIsDeliveredAndAnsweredByTheInstance() {
+        // A kernel vxlan peer does not answer ARP itself: it floods the request to us.
+        byte[] request = arpRequest(macOf("h4"), ip("h4").bits(), ip("h1").bits());
+        ByteBuf datagram = ByteBufAllocator.DEFAULT.directBuffer(Vxlan.HEADER_LENGTH + request.length);
+        datagram.writerIndex(Vxlan.HEADER_LENGTH);
+        Vxlan.write(datagram, 0, TwoVteps.VNI_1);
+        datagram.writeBytes(request);
+
+        hub.inject(ADDRESS_B, ADDRESS_A, datagram);
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            CountersSnapshot a = net.a.counters();
+            assertThat(a.port("h1").packetsOut()).isEqualTo(1);   // the request
+            assertThat(a.port("raw").packetsOut()).isEqualTo(1);  // broadcast: every local port of the segment
+            assertThat(a.port("h3").packetsOut()).isZero();
+            assertThat(a.port("h1").packetsIn()).isEqualTo(1);    // h1's unicast reply ...
+            assertThat(a.host().packetsOut()).isEqualTo(1);       // ... tunnelled back to B
+            assertThat(net.b.counters().port("h4").packetsOut()).isEqualTo(1);
+        });
+        assertThat(net.a.counters().host().totalDrops()).isZero();
+    }
+
+    @Test
     void spoofedSourcesAreDropped() {
         raw.inject(ipv4Frame(MacAddress.parse("02:00:0a:00:01:99").bits(), RAW_IP.bits(), ip("h4").bits(), 100));
         raw.inject(ipv4Frame(RAW_MAC.bits(), ip("h1").bits(), ip("h4").bits(), 100));

@@ -225,6 +225,9 @@ public final class Pipeline {
             segments[i] = counters.segment(state.segmentVni(i));
         }
         int localIp = Ipv4Address.bitsOf(localAddress.getAddress());
+        if (localIp == 0) {   // bound to the wildcard address: captures show the table's underlay address
+            localIp = state.host().underlayIp().bits();
+        }
         forwarding.tables = new Tables(state, counters.host(), ports, segments, devices, captures, underlayCapture,
             localIp, localAddress.getPort());
     }

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeoutException;
  * Vtep vtep = new Vtep(underlay);                    // starts receiving; drops everything until a table arrives
  * vtep.apply(ForwardingState.builder()...build());   // atomic swap, never half-applied
  * vtep.attachPort("i-1", new SimulatedHost(...));    // the port's MAC/IP/segment come from the table by id
- * PingResult r = host.ping(target, 3).get();         // SimulatedHost API calls from any thread hop onto the loop
+ * PingResult r = host.ping(target, 3, Duration.ofSeconds(1)).get();  // from any thread: hops onto the loop
  * vtep.counters();                                   // immutable snapshot, readable from any thread
  * }</pre>
  * A {@link io.vpclab.dataplane.host.SimulatedHost}'s ping, traceroute and TCP probe may be

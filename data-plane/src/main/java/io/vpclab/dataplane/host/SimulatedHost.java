@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.net.MacAddress;
@@ -68,7 +67,7 @@ public final class SimulatedHost implements FrameDevice {
     private final Set<Integer> openTcpPorts = ConcurrentHashMap.newKeySet();
     private final Set<Integer> udpEchoPorts = ConcurrentHashMap.newKeySet();
     private final ArpCache arp = new ArpCache();
-    private final Map<Long, Probe> probes = new HashMap<>();
+    private final ProbeTable probes = new ProbeTable();
     private final Map<Long, Long> halfOpen = new HashMap<>();
     private final SplittableRandom random;
     private final int echoIdentifier;
@@ -80,12 +79,6 @@ public final class SimulatedHost implements FrameDevice {
     private FrameSink sink;
     private boolean closed;
 
-    /** One outstanding probe, keyed by what its answer will carry (see the {@code key} methods). */
-    private static final class Probe {
-        final CompletableFuture<ProbeReply> future = new CompletableFuture<>();
-        final long sentNanos = System.nanoTime();
-        ScheduledFuture<?> timer;
-    }
 
     public SimulatedHost(String name, MacAddress mac, Ipv4Address ip, int prefixLength, Ipv4Address gateway, int mtu) {
         if (mac == null || mac.isMulticast()) {
@@ -217,11 +210,7 @@ public final class SimulatedHost implements FrameDevice {
     private void shutdown() {
         closed = true;
         arp.clear();
-        probes.values().forEach(p -> {
-            p.timer.cancel(false);
-            p.future.complete(ProbeReply.timeout(Duration.ZERO));
-        });
-        probes.clear();
+        probes.cancelAll();
     }
 
     // ---- receive ---------------------------------------------------------------------------
@@ -295,7 +284,7 @@ public final class SimulatedHost implements FrameDevice {
             }
             case IcmpType.ECHO_REPLY_VALUE -> {
                 if (Icmp.identifier(frame, icmp) == echoIdentifier) {
-                    complete(echoKey(Icmp.sequence(frame, icmp)), ProbeReply.Kind.ECHO_REPLY, source, ttl, null);
+                    complete(ProbeTable.echoKey(Icmp.sequence(frame, icmp)), ProbeReply.Kind.ECHO_REPLY, source, ttl, null);
                 }
             }
             case IcmpType.TIME_EXCEEDED_VALUE, IcmpType.DESTINATION_UNREACHABLE_VALUE -> {
@@ -321,9 +310,9 @@ public final class SimulatedHost implements FrameDevice {
         }
         int l4 = quoted + headerLength;
         return switch (Ipv4.protocol(frame, quoted)) {
-            case IpProtocol.UDP_VALUE -> udpKey(Udp.sourcePort(frame, l4), Udp.destinationPort(frame, l4));
-            case IpProtocol.TCP_VALUE -> tcpKey(Tcp.sourcePort(frame, l4), Tcp.destinationPort(frame, l4));
-            case IpProtocol.ICMP_VALUE -> Icmp.identifier(frame, l4) == echoIdentifier ? echoKey(Icmp.sequence(frame, l4)) : 0;
+            case IpProtocol.UDP_VALUE -> ProbeTable.udpKey(Udp.sourcePort(frame, l4), Udp.destinationPort(frame, l4));
+            case IpProtocol.TCP_VALUE -> ProbeTable.tcpKey(Tcp.sourcePort(frame, l4), Tcp.destinationPort(frame, l4));
+            case IpProtocol.ICMP_VALUE -> Icmp.identifier(frame, l4) == echoIdentifier ? ProbeTable.echoKey(Icmp.sequence(frame, l4)) : 0;
             default -> 0;
         };
     }
@@ -341,8 +330,8 @@ public final class SimulatedHost implements FrameDevice {
             sendUdp(source, destinationPort, sourcePort, DEFAULT_TTL, data);
             return;
         }
-        long key = udpKey(destinationPort, sourcePort);
-        if (probes.containsKey(key)) {
+        long key = ProbeTable.udpKey(destinationPort, sourcePort);
+        if (probes.isWaiting(key)) {
             complete(key, ProbeReply.Kind.UDP_REPLY, source, ttl, ByteBufUtil.getBytes(frame, udp + Udp.HEADER_LENGTH, dataLength));
             return;
         }
@@ -369,7 +358,7 @@ public final class SimulatedHost implements FrameDevice {
         int destinationPort = Tcp.destinationPort(frame, tcp);
         long sequence = Tcp.sequence(frame, tcp);
         long acknowledgment = Tcp.acknowledgment(frame, tcp);
-        long probeKey = tcpKey(destinationPort, sourcePort);
+        long probeKey = ProbeTable.tcpKey(destinationPort, sourcePort);
         if ((flags & Tcp.RST) != 0) {
             complete(probeKey, ProbeReply.Kind.TCP_RESET, source, ttl, null);
             return;
@@ -433,7 +422,7 @@ public final class SimulatedHost implements FrameDevice {
     private CompletableFuture<ProbeReply> sendEcho(int target, int ttl, Duration timeout) {
         int sequence = nextSequence++ & 0xFFFF;
         int length = Icmp.HEADER_LENGTH + ECHO_DATA;
-        return probe(echoKey(sequence), timeout, () -> {
+        return probe(ProbeTable.echoKey(sequence), timeout, () -> {
             ByteBuf packet = newIpPacket(target, IpProtocol.ICMP_VALUE, ttl, length);
             int at = l4Offset(packet);
             for (int i = 0; i < ECHO_DATA; i++) {
@@ -446,52 +435,21 @@ public final class SimulatedHost implements FrameDevice {
 
     private CompletableFuture<ProbeReply> sendSyn(int target, int port, Duration timeout) {
         int localPort = ephemeralPort();
-        return probe(tcpKey(localPort, port), timeout,
+        return probe(ProbeTable.tcpKey(localPort, port), timeout,
             () -> sendTcp(target, localPort, port, random.nextInt() & 0xFFFF_FFFFL, 0, Tcp.SYN));
     }
 
     private CompletableFuture<ProbeReply> sendUdpProbe(int target, int localPort, int port, int ttl, byte[] data,
                                                        Duration timeout) {
-        return probe(udpKey(localPort, port), timeout, () -> sendUdp(target, localPort, port, ttl, data));
+        return probe(ProbeTable.udpKey(localPort, port), timeout, () -> sendUdp(target, localPort, port, ttl, data));
     }
 
     private CompletableFuture<ProbeReply> probe(long key, Duration timeout, Runnable send) {
-        Probe probe = new Probe();
-        Probe previous = probes.put(key, probe);
-        if (previous != null) {
-            previous.timer.cancel(false);
-            previous.future.complete(ProbeReply.timeout(Duration.ZERO));
-        }
-        probe.timer = loop.schedule(() -> {
-            if (probes.remove(key, probe)) {
-                probe.future.complete(ProbeReply.timeout(timeout));
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        send.run();
-        return probe.future;
+        return probes.start(loop, key, timeout, send);
     }
 
     private boolean complete(long key, ProbeReply.Kind kind, int from, int ttl, byte[] payload) {
-        Probe probe = probes.remove(key);
-        if (probe == null) {
-            return false;
-        }
-        probe.timer.cancel(false);
-        probe.future.complete(new ProbeReply(kind, new Ipv4Address(from), ttl,
-            Duration.ofNanos(System.nanoTime() - probe.sentNanos), payload == null ? new byte[0] : payload));
-        return true;
-    }
-
-    private static long echoKey(int sequence) {
-        return (1L << 40) | sequence;
-    }
-
-    private static long udpKey(int localPort, int remotePort) {
-        return (2L << 40) | ((long) localPort << 16) | remotePort;
-    }
-
-    private static long tcpKey(int localPort, int remotePort) {
-        return (3L << 40) | ((long) localPort << 16) | remotePort;
+        return probes.complete(key, kind, from, ttl, payload);
     }
 
     private static long connectionKey(int remoteIp, int remotePort, int localPort) {

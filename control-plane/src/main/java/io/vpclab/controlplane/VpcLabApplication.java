@@ -1,5 +1,6 @@
 package io.vpclab.controlplane;
 
+import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,12 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class VpcLabApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(VpcLabApplication.class, args);
+        SpringApplication.run(VpcLabApplication.class, withDemoFlag(args));
+    }
+
+    /** {@code --demo} is the short form of {@code --vpclab.demo.enabled=true}. */
+    static String[] withDemoFlag(String[] args) {
+        return Arrays.stream(args).map(arg -> "--demo".equals(arg) ? "--vpclab.demo.enabled=true" : arg)
+                .toArray(String[]::new);
     }
 }

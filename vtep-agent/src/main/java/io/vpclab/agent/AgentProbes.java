@@ -25,7 +25,7 @@ import java.util.concurrent.ExecutionException;
 /**
  * Runs the control plane's probes from this agent's ports: simulated hosts send through their
  * own small stack, netns ports through the namespace's Linux stack. When a probe goes
- * unanswered, the drops this host's data plane counted meanwhile say why.
+ * unanswered, the drops the data plane counted at the probing port meanwhile say why.
  */
 final class AgentProbes implements ProbeRunner {
 
@@ -43,7 +43,8 @@ final class AgentProbes implements ProbeRunner {
         if (port == null || device == null) {
             return failed(request, "port " + request.getPortId() + " is not on this host (yet)");
         }
-        Map<DropReason, Long> before = ported.vtep().counters().host().drops();
+        // the probing port's own drops: the host's would mix in whatever else runs meanwhile
+        Map<DropReason, Long> before = ported.vtep().counters().port(port.id()).drops();
         ProbeResult result;
         try {
             if (device instanceof SimulatedHost host) {
@@ -60,7 +61,7 @@ final class AgentProbes implements ProbeRunner {
             return failed(request, "interrupted");
         }
         if (result.getReceived() < result.getSent() || "filtered".equals(result.getOutcome())) {
-            result.dropReasons(increase(before, ported.vtep().counters().host().drops()));
+            result.dropReasons(increase(before, ported.vtep().counters().port(port.id()).drops()));
         }
         return result.requestId(request.getRequestId()).type(request.getType()).target(request.getTarget());
     }

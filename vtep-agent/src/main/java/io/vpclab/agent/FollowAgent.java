@@ -9,6 +9,8 @@ import io.vpclab.agent.table.TableTranslator;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.InstanceKind;
+import io.vpclab.client.model.ProbeRequest;
+import io.vpclab.client.model.ProbeResult;
 import io.vpclab.dataplane.Vtep;
 import io.vpclab.dataplane.host.SimulatedHost;
 import io.vpclab.dataplane.net.Ipv4Address;
@@ -62,13 +64,15 @@ public final class FollowAgent implements RunningAgent {
     private final PortedVtep ported;
     private final TableHost bound;
     private final TableStreamFollower follower;
+    private final AgentProbes probes;
 
     private FollowAgent(Options options, HostIdentity identity, PortedVtep ported) {
         this.identity = identity;
         this.ported = ported;
         this.bound = new TableHost(Ipv4Address.parse(options.underlayIp()), options.udpPort(), options.underlayMtu());
         ControlPlaneEndpoint endpoint = new ControlPlaneEndpoint(options.controlPlane(), identity.token());
-        this.follower = new TableStreamFollower(endpoint, identity.hostId(), this::apply, new AgentProbes(ported));
+        this.probes = new AgentProbes(ported);
+        this.follower = new TableStreamFollower(endpoint, identity.hostId(), this::apply, probes);
     }
 
     /** Registers (or reuses the saved identity), binds the underlay and starts following. */
@@ -99,6 +103,11 @@ public final class FollowAgent implements RunningAgent {
 
     public boolean isConnected() {
         return follower.isConnected();
+    }
+
+    /** Runs a probe from one of this agent's ports directly, without the control plane. */
+    public ProbeResult probe(ProbeRequest request) {
+        return probes.run(request);
     }
 
     private void apply(ForwardingTable table) {

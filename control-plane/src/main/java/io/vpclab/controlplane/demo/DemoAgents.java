@@ -1,0 +1,40 @@
+package io.vpclab.controlplane.demo;
+
+import io.vpclab.agent.FollowAgent;
+import io.vpclab.client.ApiException;
+import io.vpclab.client.model.InstanceKind;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The demo's agents, each a {@link FollowAgent} on its own loopback UDP port. */
+final class DemoAgents implements AutoCloseable {
+
+    private final List<FollowAgent> agents = new ArrayList<>();
+
+    static DemoAgents start(DemoProperties demo, URI controlPlane, String adminToken, Path stateDir) throws ApiException {
+        DemoAgents started = new DemoAgents();
+        try {
+            for (int i = 1; i <= demo.hosts(); i++) {
+                String name = "demo-host-" + i;
+                started.agents.add(FollowAgent.start(new FollowAgent.Options(controlPlane, adminToken, name,
+                        demo.underlayIp(), demo.basePort() + i - 1, 1500, stateDir.resolve(name + ".properties"),
+                        List.of(InstanceKind.SIMULATED))));
+            }
+        } catch (ApiException | RuntimeException e) {
+            started.close();
+            throw e;
+        }
+        return started;
+    }
+
+    List<FollowAgent> agents() {
+        return agents;
+    }
+
+    @Override
+    public void close() {
+        agents.forEach(FollowAgent::close);
+    }
+}

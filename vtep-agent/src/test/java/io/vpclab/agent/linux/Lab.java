@@ -91,9 +91,13 @@ final class Lab implements AutoCloseable {
         }
     }
 
-    /** The agent's main class in a separate JVM, with this test's classpath (no shaded jar needed). */
+    /**
+     * The agent's main class in a separate JVM, with this test's classpath (no shaded jar needed),
+     * in {@code namespace}'s network only: unlike {@code ip netns exec}, nsenter keeps the host's
+     * mount namespace, so the instance namespaces the agent creates are visible outside it.
+     */
     static List<String> agentCommand(String namespace, String... args) {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace,
+        List<String> command = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + namespace,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx128m", "-cp", System.getProperty("java.class.path"),
                 "io.vpclab.agent.AgentMain"));

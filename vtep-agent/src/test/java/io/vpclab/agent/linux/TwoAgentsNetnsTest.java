@@ -1,0 +1,121 @@
+package io.vpclab.agent.linux;
+
+import static io.vpclab.agent.linux.Lab.run;
+import static io.vpclab.agent.linux.Lab.succeeds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two agents in two namespaces joined by a veth underlay, each given a static table (--table)
+ * with one {@code netns} instance: the agents create the instance namespaces, ping and iperf3
+ * TCP cross the tunnel, and stopping the agents deletes the namespaces they created.
+ */
+class TwoAgentsNetnsTest {
+
+    private static final int VNI = 0xFFFFFF;
+    private static final String MAC_A = "02:00:0a:5e:00:0a";
+    private static final String MAC_B = "02:00:0a:5e:00:0b";
+    private static final String IP_A = "10.94.0.10";
+    private static final String IP_B = "10.94.0.11";
+
+    @Test
+    void instancesBehindTwoAgentsPingAndMoveTcpBytes() throws Exception {
+        Lab.assumeLinuxRootWith("iperf3");
+        try (Lab lab = new Lab()) {
+            String hostA = lab.namespace("h");
+            String hostB = lab.namespace("g");
+            String vethA = "vlva" + lab.id;
+            String vethB = "vlvb" + lab.id;
+            run("ip", "link", "add", vethA, "netns", hostA, "type", "veth", "peer", "name", vethB, "netns", hostB);
+            run("ip", "-n", hostA, "addr", "add", "192.168.94.1/24", "dev", vethA);
+            run("ip", "-n", hostB, "addr", "add", "192.168.94.2/24", "dev", vethB);
+            run("ip", "-n", hostA, "link", "set", vethA, "up");
+            run("ip", "-n", hostB, "link", "set", vethB, "up");
+
+            String instanceA = "vlia" + lab.id;
+            String instanceB = "vlib" + lab.id;
+            Path tableA = Files.createTempFile("vl-table-a-", ".yaml");
+            Path tableB = Files.createTempFile("vl-table-b-", ".yaml");
+            Files.writeString(tableA, table("192.168.94.1", "192.168.94.2", "a", MAC_A, IP_A, instanceA, MAC_B, IP_B));
+            Files.writeString(tableB, table("192.168.94.2", "192.168.94.1", "b", MAC_B, IP_B, instanceB, MAC_A, IP_A));
+            try {
+                Lab.Background agentA = lab.start("agent-a", Lab.agentCommand(hostA, "--table", tableA.toString()));
+                Lab.Background agentB = lab.start("agent-b", Lab.agentCommand(hostB, "--table", tableB.toString()));
+
+                await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() ->
+                        !agentA.process.isAlive() || !agentB.process.isAlive()
+                                || succeeds("ip", "netns", "exec", instanceA, "ping", "-c", "1", "-W", "1", IP_B));
+                assertThat(agentA.process.isAlive()).as(agentA.output()).isTrue();
+                assertThat(agentB.process.isAlive()).as(agentB.output()).isTrue();
+
+                assertThat(run("ip", "netns", "exec", instanceA, "ping", "-c", "3", "-i", "0.2", "-W", "2", IP_B))
+                        .contains("3 received");
+                assertThat(run("ip", "netns", "exec", instanceB, "ping", "-c", "3", "-i", "0.2", "-W", "2", IP_A))
+                        .contains("3 received");
+                // the instance got the table's MAC, address and MTU
+                assertThat(run("ip", "-n", instanceA, "-o", "link", "show", "vlta" + lab.id))
+                        .contains("mtu 1450").contains(MAC_A);
+
+                Lab.Background server = lab.start("iperf3-server", List.of("ip", "netns", "exec", instanceB,
+                        "iperf3", "-s", "-1", "-B", IP_B));
+                await().atMost(Duration.ofSeconds(10)).until(() ->
+                        Lab.tryRun("ip", "netns", "exec", instanceB, "ss", "-Htln", "sport", "=", ":5201").contains("5201"));
+                long bytes = AgentVersusKernelVxlanTest.iperfBytes(
+                        run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-J"));
+                assertThat(bytes).as("TCP bytes across two agents").isGreaterThan(1_000_000);
+                server.stop();
+
+                assertThat(agentA.stop()).as(agentA.output()).isZero();
+                assertThat(agentB.stop()).as(agentB.output()).isZero();
+                assertThat(agentA.output()).contains("\"port/a\"").contains("stopped");
+                // each agent removed the namespace it created for its instance
+                String namespaces = run("ip", "netns", "list");
+                assertThat(namespaces).doesNotContain(instanceA).doesNotContain(instanceB);
+            } finally {
+                Lab.tryRun("ip", "netns", "del", instanceA);
+                Lab.tryRun("ip", "netns", "del", instanceB);
+                Files.deleteIfExists(tableA);
+                Files.deleteIfExists(tableB);
+            }
+        }
+    }
+
+    private String table(String local, String remote, String port, String mac, String ip, String namespace,
+                         String remoteMac, String remoteIp) {
+        return """
+                host:
+                  underlayIp: %s
+                vteps:
+                  - id: peer
+                    ip: %s
+                segments:
+                  - vni: %d
+                    cidrBlock: 10.94.0.0/24
+                    floodList: [peer]
+                ports:
+                  - id: %s
+                    kind: netns
+                    vni: %d
+                    mac: %s
+                    ipAddress: %s
+                    prefixLength: 24
+                    namespace: %s
+                    device: %s
+                macs:
+                  - vni: %d
+                    mac: %s
+                    vtep: peer
+                bindings:
+                  - vni: %d
+                    ipAddress: %s
+                    mac: %s
+                """.formatted(local, remote, VNI, port, VNI, mac, ip, namespace,
+                "vlt" + port + namespace.substring(4), VNI, remoteMac, VNI, remoteIp, remoteMac);
+    }
+}

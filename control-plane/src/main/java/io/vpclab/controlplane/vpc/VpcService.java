@@ -119,6 +119,7 @@ public class VpcService {
                 throw ApiException.badRequest("InvalidVpc.Range", cidr + " overlaps " + existing + " of VPC " + vpcId);
             }
         }
+        events.publishEvent(new VpcCidrBlockAdding(vpcId, cidr));
         blocks.saveAndFlush(new VpcCidrBlock(Ids.newId(Ids.VPC_CIDR_ASSOCIATION), vpcId, cidr, false, Instant.now()));
         events.publishEvent(new VpcChanged(vpcId, vpc.tenantId(), ChangeKind.UPDATED));
         return view(vpc.vpc());

@@ -1,0 +1,287 @@
+package io.vpclab.controlplane.eip;
+
+import io.vpclab.controlplane.instance.Instance;
+import io.vpclab.controlplane.instance.InstanceChanged;
+import io.vpclab.controlplane.instance.InstanceService;
+import io.vpclab.controlplane.system.ApiException;
+import io.vpclab.controlplane.system.Caller;
+import io.vpclab.controlplane.system.ChangeKind;
+import io.vpclab.controlplane.system.Ids;
+import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.controlplane.system.PageRequest;
+import io.vpclab.controlplane.system.Times;
+import io.vpclab.controlplane.tenant.TenantDeleting;
+import io.vpclab.controlplane.tenant.TenantService;
+import io.vpclab.controlplane.vpc.VpcService;
+import io.vpclab.controlplane.whitelist.WhitelistDeleting;
+import io.vpclab.controlplane.whitelist.WhitelistService;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Elastic IPs. Lock order, as everywhere: the target's VPC, then the EIP row(s), then the pool
+ * row; so an association never races an instance's termination, and two associations of one EIP
+ * queue on its row.
+ */
+@Service
+public class EipService {
+
+    public static final String DEFAULT_POOL = "203.0.113.0/24";
+
+    private final ElasticIpRepository eips;
+    private final EipPoolRepository pool;
+    private final InstanceService instances;
+    private final ObjectProvider<NatGatewayTargets> natGateways;
+    private final VpcService vpcs;
+    private final WhitelistService whitelists;
+    private final TenantService tenants;
+    private final ApplicationEventPublisher events;
+    private final Ipv4Cidr poolRange;
+
+    EipService(ElasticIpRepository eips, EipPoolRepository pool, InstanceService instances,
+            ObjectProvider<NatGatewayTargets> natGateways, VpcService vpcs, WhitelistService whitelists, TenantService tenants,
+            ApplicationEventPublisher events, @Value("${vpclab.public.eip-pool:" + DEFAULT_POOL + "}") String poolText) {
+        this.eips = eips;
+        this.pool = pool;
+        this.instances = instances;
+        this.natGateways = natGateways;
+        this.vpcs = vpcs;
+        this.whitelists = whitelists;
+        this.tenants = tenants;
+        this.events = events;
+        try {
+            this.poolRange = Ipv4Cidr.parse(poolText, "vpclab.public.eip-pool");
+        } catch (ApiException e) {
+            throw new IllegalStateException("vpclab.public.eip-pool: " + e.getMessage(), e);
+        }
+    }
+
+    /** The addresses handed out: the pool without its network and broadcast addresses (kept for /31 and /32). */
+    long firstUsable() {
+        return poolRange.prefixLength() <= 30 ? poolRange.first() + 1 : poolRange.first();
+    }
+
+    long lastUsable() {
+        return poolRange.prefixLength() <= 30 ? poolRange.last() - 1 : poolRange.last();
+    }
+
+    @Transactional
+    public ElasticIp allocate(Caller caller, String requestedTenantId, ElasticIp.IngressPolicy policy, String whitelistId) {
+        String tenantId = caller.owningTenant(requestedTenantId);
+        tenants.lockForUse(caller, tenantId);
+        ElasticIp.IngressPolicy ingress = policy == null ? ElasticIp.IngressPolicy.DENY_ALL : policy;
+        String whitelist = whitelists.attachmentAfter(tenantId, ingress == ElasticIp.IngressPolicy.WHITELIST, null, whitelistId);
+        EipPool held = pool.lockById(EipPool.DEFAULT).orElseThrow(() -> new IllegalStateException("eip_pool row missing"));
+        long address = lowestFree().orElseThrow(() -> ApiException.conflict("AddressLimitExceeded",
+                "the elastic IP pool " + poolRange + " has no free address (" + (lastUsable() - firstUsable() + 1) + " in all)"));
+        ElasticIp eip = eips.saveAndFlush(new ElasticIp(Ids.newId(Ids.EIP), tenantId, address, ingress, whitelist, Times.now()));
+        held.held(1);
+        publish(eip, null, ChangeKind.CREATED);
+        return eip;
+    }
+
+    private Optional<Long> lowestFree() {
+        long candidate = firstUsable();
+        for (long taken : eips.addressesBetween(firstUsable(), lastUsable())) {
+            if (taken != candidate) {
+                break;
+            }
+            candidate++;
+        }
+        return candidate <= lastUsable() ? Optional.of(candidate) : Optional.empty();
+    }
+
+    @Transactional(readOnly = true)
+    public ElasticIp get(Caller caller, String allocationId) {
+        caller.requireAdminOrTenant();
+        return eips.findById(allocationId).filter(e -> caller.canSee(e.tenantId())).orElseThrow(() -> notFound(allocationId));
+    }
+
+    @Transactional(readOnly = true)
+    public PageRequest.Page<ElasticIp> list(Caller caller, String vpcId, PageRequest page) {
+        caller.requireAdminOrTenant();
+        return page.page(eips.page(caller.tenantScope(), vpcId, page.afterId(), Limit.of(page.fetchSize())), ElasticIp::id);
+    }
+
+    @Transactional
+    public ElasticIp update(Caller caller, String allocationId, ElasticIp.IngressPolicy policy, String whitelistId) {
+        get(caller, allocationId);
+        ElasticIp eip = eips.lockById(allocationId).orElseThrow(() -> notFound(allocationId));
+        ElasticIp.IngressPolicy ingress = policy == null ? eip.ingressPolicy() : policy;
+        String whitelist = whitelists.attachmentAfter(eip.tenantId(), ingress == ElasticIp.IngressPolicy.WHITELIST,
+                eip.whitelistId(), whitelistId);
+        eip.applyPolicy(ingress, whitelist);
+        eips.flush();
+        publish(eip, null, ChangeKind.UPDATED);
+        return eip;
+    }
+
+    @Transactional
+    public ElasticIp associateWithInstance(Caller caller, String allocationId, String instanceId, boolean allowReassociation) {
+        ElasticIp visible = get(caller, allocationId);
+        Instance instance = sameTenantInstance(caller, instanceId, visible.tenantId());
+        vpcs.lockForMutation(caller, instance.vpcId());
+        // Re-read under the VPC lock: a termination that committed meanwhile makes this 404.
+        instance = sameTenantInstance(caller, instanceId, visible.tenantId());
+        EipTarget target = new EipTarget(EipTarget.Kind.INSTANCE, instance.id(), instance.tenantId(), instance.vpcId(),
+                instance.subnetId(), instance.privateIpAddress());
+        return bind(allocationId, target, allowReassociation);
+    }
+
+    @Transactional
+    public ElasticIp associateWithNatGateway(Caller caller, String allocationId, String natGatewayId, boolean allowReassociation) {
+        ElasticIp visible = get(caller, allocationId);
+        EipTarget target = natGateways.getObject().lockForEip(caller, natGatewayId);
+        if (!target.tenantId().equals(visible.tenantId())) {
+            throw ApiException.notFound("InvalidNatGatewayID.NotFound", "NAT gateway " + natGatewayId + " does not exist");
+        }
+        return bind(allocationId, target, allowReassociation);
+    }
+
+    /**
+     * Associates a free EIP of the target's tenant with a new NAT gateway (the NAT gateway feature
+     * holds the VPC lock). An EIP already associated anywhere is Resource.AlreadyAssociated.
+     */
+    @Transactional
+    public ElasticIp bindNewNatGateway(Caller caller, String allocationId, EipTarget target) {
+        if (allocationId == null || allocationId.isBlank()) {
+            throw ApiException.badRequest("MissingParameter", "allocationId is required");
+        }
+        ElasticIp visible = get(caller, allocationId);
+        if (!visible.tenantId().equals(target.tenantId())) {
+            throw notFound(allocationId);
+        }
+        return bind(allocationId, target, false);
+    }
+
+    /** Frees the EIP of a NAT gateway being deleted; returns it, or empty if it had none. */
+    @Transactional
+    public Optional<ElasticIp> releaseNatGateway(String natGatewayId) {
+        Optional<ElasticIp> eip = eips.lockByNatGatewayId(natGatewayId);
+        eip.ifPresent(this::unbind);
+        return eip;
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<ElasticIp> ofNatGateway(String natGatewayId) {
+        return eips.findByNatGatewayId(natGatewayId);
+    }
+
+    @Transactional
+    public ElasticIp disassociate(Caller caller, String allocationId) {
+        get(caller, allocationId);
+        ElasticIp eip = eips.lockById(allocationId).orElseThrow(() -> notFound(allocationId));
+        if (eip.natGatewayId() != null) {
+            throw ApiException.conflict("OperationNotPermitted", "EIP " + eip.publicIp() + " is the public address of NAT gateway "
+                    + eip.natGatewayId() + "; associate another EIP with the gateway or delete the gateway");
+        }
+        if (eip.associated()) {
+            unbind(eip);
+        }
+        return eip;
+    }
+
+    @Transactional
+    public void release(Caller caller, String allocationId) {
+        get(caller, allocationId);
+        ElasticIp eip = eips.lockById(allocationId).orElseThrow(() -> notFound(allocationId));
+        if (eip.associated()) {
+            throw ApiException.conflict("InvalidIPAddress.InUse", "EIP " + eip.publicIp() + " is associated with "
+                    + (eip.instanceId() != null ? "instance " + eip.instanceId() : "NAT gateway " + eip.natGatewayId())
+                    + "; disassociate it first");
+        }
+        EipPool held = pool.lockById(EipPool.DEFAULT).orElseThrow(() -> new IllegalStateException("eip_pool row missing"));
+        eips.delete(eip);
+        eips.flush();
+        held.held(-1);
+        publish(eip, null, ChangeKind.DELETED);
+    }
+
+    /** Terminating an instance disassociates its EIP, in the same transaction (under the VPC lock). */
+    @EventListener
+    void disassociateTerminatedInstance(InstanceChanged changed) {
+        if (changed.kind() == ChangeKind.DELETED) {
+            eips.lockByInstanceId(changed.instanceId()).ifPresent(this::unbind);
+        }
+    }
+
+    @EventListener
+    void refuseWhitelistDeleteInUse(WhitelistDeleting deleting) {
+        if (eips.existsByWhitelistId(deleting.whitelistId())) {
+            throw ApiException.dependencyViolation("whitelist " + deleting.whitelistId() + " is the ingress whitelist of an EIP");
+        }
+    }
+
+    @EventListener
+    void refuseTenantDeleteWithEips(TenantDeleting deleting) {
+        if (eips.existsByTenantId(deleting.tenantId())) {
+            throw ApiException.dependencyViolation("tenant " + deleting.tenantId() + " still holds elastic IPs");
+        }
+    }
+
+    private ElasticIp bind(String allocationId, EipTarget target, boolean allowReassociation) {
+        ElasticIp eip = eips.lockById(allocationId).orElseThrow(() -> notFound(allocationId));
+        if (eip.associated()) {
+            if (target.id().equals(eip.instanceId()) || target.id().equals(eip.natGatewayId())) {
+                return eip;
+            }
+            if (!allowReassociation) {
+                throw ApiException.conflict("Resource.AlreadyAssociated", "EIP " + eip.publicIp() + " is already associated with "
+                        + (eip.instanceId() != null ? eip.instanceId() : eip.natGatewayId()) + " (allowReassociation moves it)");
+            }
+            if (eip.natGatewayId() != null) {
+                throw ApiException.conflict("OperationNotPermitted", "EIP " + eip.publicIp() + " is the public address of NAT gateway "
+                        + eip.natGatewayId() + " and cannot move while the gateway exists");
+            }
+        }
+        Optional<ElasticIp> previous = target.kind() == EipTarget.Kind.INSTANCE
+                ? eips.lockByInstanceId(target.id()) : eips.lockByNatGatewayId(target.id());
+        if (previous.isPresent() && !previous.get().id().equals(eip.id())) {
+            if (!allowReassociation) {
+                throw ApiException.conflict("Resource.AlreadyAssociated", target.id() + " already has EIP " + previous.get().publicIp()
+                        + " (allowReassociation replaces it)");
+            }
+            unbind(previous.get());
+        }
+        String previousVpc = eip.vpcId();
+        if (eip.associated()) {
+            // Clear the old holder first so the unique keys never see two holders inside one flush.
+            eip.disassociate();
+            eips.flush();
+        }
+        eip.associate(Ids.newId(Ids.EIP_ASSOCIATION), target);
+        eips.flush();
+        publish(eip, previousVpc, ChangeKind.UPDATED);
+        return eip;
+    }
+
+    private void unbind(ElasticIp eip) {
+        String previousVpc = eip.vpcId();
+        eip.disassociate();
+        eips.flush();
+        publish(eip, previousVpc, ChangeKind.UPDATED);
+    }
+
+    private Instance sameTenantInstance(Caller caller, String instanceId, String tenantId) {
+        Instance instance = instances.get(caller, instanceId);
+        if (!instance.tenantId().equals(tenantId)) {
+            throw ApiException.notFound("InvalidInstanceID.NotFound", "instance " + instanceId + " does not exist");
+        }
+        return instance;
+    }
+
+    private void publish(ElasticIp eip, String previousVpcId, ChangeKind kind) {
+        events.publishEvent(new EipChanged(eip.id(), eip.tenantId(), eip.publicIp(), eip.instanceId(), eip.natGatewayId(),
+                eip.vpcId(), previousVpcId, kind));
+    }
+
+    static ApiException notFound(String allocationId) {
+        return ApiException.notFound("InvalidAllocationID.NotFound", "elastic IP " + allocationId + " does not exist");
+    }
+}

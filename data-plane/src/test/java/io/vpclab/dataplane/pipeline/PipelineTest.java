@@ -114,6 +114,54 @@ class PipelineTest {
         assertThat(fixture.pipeline.counters().host().dropped(DropReason.UNKNOWN_PORT)).isEqualTo(1);
     }
 
+    @Test
+    void taggedFramesAndArpForTheSendersOwnAddressAreDroppedByReason() {
+        ByteBuf tagged = ByteBufAllocator.DEFAULT.directBuffer(FrameDevice.HEADROOM + 64);
+        tagged.writerIndex(FrameDevice.HEADROOM + 64).readerIndex(FrameDevice.HEADROOM);
+        Ethernet.writeTagged(tagged, FrameDevice.HEADROOM, PipelineFixture.REMOTE_MAC.bits(), PipelineFixture.LOCAL_MAC.bits(),
+            5, EtherType.IPV4_VALUE);
+        fixture.pipeline.fromPort(fixture.attachment, tagged);
+
+        ByteBuf probe = ByteBufAllocator.DEFAULT.directBuffer(FrameDevice.HEADROOM + 42);
+        probe.writerIndex(FrameDevice.HEADROOM + 42).readerIndex(FrameDevice.HEADROOM);
+        int arp = Ethernet.write(probe, FrameDevice.HEADROOM, io.vpclab.dataplane.net.MacAddress.BROADCAST.bits(),
+            PipelineFixture.LOCAL_MAC.bits(), EtherType.ARP_VALUE);
+        io.vpclab.dataplane.packet.Arp.write(probe, arp, io.vpclab.dataplane.packet.ArpOperation.REQUEST,
+            PipelineFixture.LOCAL_MAC.bits(), 0, 0, Ipv4Address.parseBits("10.0.1.5"));   // RFC 5227 probe
+        fixture.pipeline.fromPort(fixture.attachment, probe);
+
+        var port = fixture.pipeline.counters().port("p1");
+        assertThat(port.dropped(DropReason.VLAN_TAGGED)).isEqualTo(1);
+        assertThat(port.dropped(DropReason.ARP_OWN_ADDRESS)).isEqualTo(1);
+        assertThat(fixture.sent).isEmpty();
+        assertThat(fixture.delivered).isEmpty();
+        assertThat(tagged.refCnt()).isZero();
+        assertThat(probe.refCnt()).isZero();
+    }
+
+    @Test
+    void arpForTheGatewayIsAnsweredWithTheRouterMac() {
+        ByteBuf request = ByteBufAllocator.DEFAULT.directBuffer(FrameDevice.HEADROOM + 42);
+        request.writerIndex(FrameDevice.HEADROOM + 42).readerIndex(FrameDevice.HEADROOM);
+        int arp = Ethernet.write(request, FrameDevice.HEADROOM, io.vpclab.dataplane.net.MacAddress.BROADCAST.bits(),
+            PipelineFixture.LOCAL_MAC.bits(), EtherType.ARP_VALUE);
+        io.vpclab.dataplane.packet.Arp.write(request, arp, io.vpclab.dataplane.packet.ArpOperation.REQUEST,
+            PipelineFixture.LOCAL_MAC.bits(), Ipv4Address.parseBits("10.0.1.5"), 0, Ipv4Address.parseBits("10.0.1.1"));
+
+        fixture.pipeline.fromPort(fixture.attachment, request);
+
+        assertThat(fixture.delivered).hasSize(1);
+        ByteBuf reply = fixture.delivered.get(0);
+        int at = reply.readerIndex();
+        assertThat(Ethernet.destination(reply, at)).isEqualTo(PipelineFixture.LOCAL_MAC.bits());
+        assertThat(Ethernet.source(reply, at)).isEqualTo(PipelineFixture.ROUTER_MAC.bits());
+        assertThat(io.vpclab.dataplane.packet.Arp.operation(reply, at + 14)).isEqualTo(2);
+        assertThat(io.vpclab.dataplane.packet.Arp.senderMac(reply, at + 14)).isEqualTo(PipelineFixture.ROUTER_MAC.bits());
+        assertThat(io.vpclab.dataplane.packet.Arp.senderIp(reply, at + 14)).isEqualTo(Ipv4Address.parseBits("10.0.1.1"));
+        assertThat(io.vpclab.dataplane.packet.Arp.targetIp(reply, at + 14)).isEqualTo(Ipv4Address.parseBits("10.0.1.5"));
+        assertThat(fixture.pipeline.counters().segment(100).arpRepliesSuppressed()).isEqualTo(1);
+    }
+
     /** A UDP frame from p1 (10.0.1.5) with {@link FrameDevice#HEADROOM} bytes of headroom. */
     static ByteBuf udpFrame(long destinationMac, String destination, int sourcePort, int ipLength) {
         ByteBuf frame = ByteBufAllocator.DEFAULT.directBuffer(FrameDevice.HEADROOM + Ethernet.HEADER_LENGTH + ipLength);

@@ -163,6 +163,8 @@ public final class Vtep implements AutoCloseable {
                 }
                 return null;
             });
+        } catch (java.util.concurrent.RejectedExecutionException loopAlreadyGone) {
+            // the loop was shut down under us: devices and captures died with it; still close the socket
         } finally {
             underlay.close();
         }

@@ -1,0 +1,59 @@
+package io.vpclab.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vpclab.client.ApiClient;
+import io.vpclab.client.api.SubnetsApi;
+import io.vpclab.client.api.TenantsApi;
+import io.vpclab.client.api.VpcsApi;
+import io.vpclab.client.model.SubnetCreate;
+import io.vpclab.client.model.TenantCreate;
+import io.vpclab.client.model.TokenCreate;
+import io.vpclab.client.model.VpcCreate;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The embedded store survives a restart: same data folder, same tenants, tokens, VPCs and subnets. */
+class RestartTest {
+
+    private static ConfigurableApplicationContext start(Path dataDir) {
+        // Command-line arguments outrank application.properties (builder properties would not).
+        return new SpringApplicationBuilder(VpcLabApplication.class)
+                .run("--server.port=0", "--vpclab.data-dir=" + dataDir.toAbsolutePath());
+    }
+
+    private static ApiClient client(ConfigurableApplicationContext context, String token) {
+        ApiClient client = new ApiClient();
+        client.updateBaseUri("http://localhost:" + context.getEnvironment().getProperty("local.server.port"));
+        client.setRequestInterceptor(builder -> builder.header("Authorization", "Bearer " + token));
+        return client;
+    }
+
+    @Test
+    void everythingIsStillThereAfterARestart(@TempDir Path dataDir) throws Exception {
+        String adminToken;
+        String tenantToken;
+        String vpcId;
+        String subnetId;
+        try (ConfigurableApplicationContext first = start(dataDir)) {
+            adminToken = Files.readString(dataDir.resolve("admin-token")).trim();
+            TenantsApi tenants = new TenantsApi(client(first, adminToken));
+            String tenantId = tenants.createTenant(new TenantCreate().name("survivor")).getTenantId();
+            tenantToken = tenants.createTenantToken(tenantId, new TokenCreate()).getToken();
+            vpcId = new VpcsApi(client(first, tenantToken)).createVpc(new VpcCreate().cidrBlock("10.3.0.0/16")).getVpcId();
+            subnetId = new SubnetsApi(client(first, tenantToken)).createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.3.1.0/24"))
+                    .getSubnetId();
+        }
+        try (ConfigurableApplicationContext second = start(dataDir)) {
+            assertThat(Files.readString(dataDir.resolve("admin-token")).trim()).isEqualTo(adminToken);
+            assertThat(new VpcsApi(client(second, tenantToken)).getVpc(vpcId).getCidrBlock()).isEqualTo("10.3.0.0/16");
+            assertThat(new SubnetsApi(client(second, tenantToken)).getSubnet(subnetId).getCidrBlock()).isEqualTo("10.3.1.0/24");
+            assertThat(new TenantsApi(client(second, adminToken)).listTenants(null, null).getItems())
+                    .extracting(t -> t.getName()).contains("survivor");
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package io.vpclab.controlplane.eip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vpclab.client.ApiException;
+import io.vpclab.client.api.EipsApi;
+import io.vpclab.client.api.WhitelistsApi;
+import io.vpclab.client.model.EffectiveRoute;
+import io.vpclab.client.model.Eip;
+import io.vpclab.client.model.EipAllocate;
+import io.vpclab.client.model.EipAssociate;
+import io.vpclab.client.model.EipUpdate;
+import io.vpclab.client.model.IngressPolicy;
+import io.vpclab.client.model.Instance;
+import io.vpclab.client.model.InstanceCreate;
+import io.vpclab.client.model.InstanceKind;
+import io.vpclab.client.model.RouteTargetType;
+import io.vpclab.client.model.Subnet;
+import io.vpclab.client.model.WhitelistCreate;
+import io.vpclab.controlplane.ApiTestSupport;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class EipRulesTest extends ApiTestSupport {
+
+    private TenantClient tenant;
+    private EipsApi eips;
+    private String host;
+    private Subnet subnet;
+
+    @BeforeEach
+    void network() throws Exception {
+        tenant = newTenant();
+        eips = new EipsApi(tenant.api());
+        host = newHost(InstanceKind.SIMULATED).getHost().getHostId();
+        subnet = tenant.subnet(tenant.vpc("10.0.0.0/16").getVpcId(), "10.0.0.0/24");
+    }
+
+    private Instance instance(TenantClient owner, Subnet in) throws ApiException {
+        return owner.instances().runInstance(new InstanceCreate().subnetId(in.getSubnetId()).hostId(host));
+    }
+
+    private Eip allocate() throws ApiException {
+        return eips.allocateEip(new EipAllocate());
+    }
+
+    private static EipAssociate to(Instance instance) {
+        return new EipAssociate().instanceId(instance.getInstanceId());
+    }
+
+    @Test
+    void allocationComesFromThePoolAndStartsClosed() throws Exception {
+        Eip first = allocate();
+        Eip second = eips.allocateEip(null);
+        assertThat(first.getAllocationId()).startsWith("eipalloc-");
+        assertThat(first.getTenantId()).isEqualTo(tenant.tenantId());
+        assertThat(first.getPublicIp()).startsWith("203.0.113.").isNotEqualTo(second.getPublicIp())
+                .isNotIn("203.0.113.0", "203.0.113.255");
+        assertThat(first.getIngressPolicy()).isEqualTo(IngressPolicy.DENY_ALL);
+        assertThat(first.getAssociationId()).isNull();
+        assertThat(first.getInstanceId()).isNull();
+        assertThat(eips.getEip(first.getAllocationId())).isEqualTo(first);
+        assertThat(eips.listEips(null, null, null).getItems()).containsExactlyInAnyOrder(first, second);
+    }
+
+    @Test
+    void associationIsOneToOneUnlessReassociationIsAllowed() throws Exception {
+        Instance a = instance(tenant, subnet);
+        Instance b = instance(tenant, subnet);
+        Eip eip = allocate();
+        Eip associated = eips.associateEip(eip.getAllocationId(), to(a));
+        assertThat(associated.getInstanceId()).isEqualTo(a.getInstanceId());
+        assertThat(associated.getPrivateIpAddress()).isEqualTo(a.getPrivateIpAddress());
+        assertThat(associated.getAssociationId()).startsWith("eipassoc-");
+        assertThat(eips.listEips(subnet.getVpcId(), null, null).getItems()).containsExactly(associated);
+
+        assertRefused(409, "Resource.AlreadyAssociated", () -> eips.associateEip(eip.getAllocationId(), to(b)));
+        Eip other = allocate();
+        assertRefused(409, "Resource.AlreadyAssociated", () -> eips.associateEip(other.getAllocationId(), to(a)));
+        assertThat(eips.getEip(eip.getAllocationId())).isEqualTo(associated);
+        assertThat(eips.getEip(other.getAllocationId())).isEqualTo(other);
+
+        Eip moved = eips.associateEip(eip.getAllocationId(), to(b).allowReassociation(true));
+        assertThat(moved.getInstanceId()).isEqualTo(b.getInstanceId());
+        assertThat(moved.getPrivateIpAddress()).isEqualTo(b.getPrivateIpAddress());
+        assertThat(moved.getAssociationId()).isNotEqualTo(associated.getAssociationId());
+
+        // Reassociation onto an instance that has an EIP replaces that instance's EIP.
+        eips.associateEip(other.getAllocationId(), to(b).allowReassociation(true));
+        assertThat(eips.getEip(other.getAllocationId()).getInstanceId()).isEqualTo(b.getInstanceId());
+        assertThat(eips.getEip(eip.getAllocationId()).getAssociationId()).isNull();
+    }
+
+    @Test
+    void releaseIsRefusedWhileAssociated() throws Exception {
+        Instance a = instance(tenant, subnet);
+        Eip eip = allocate();
+        Eip associated = eips.associateEip(eip.getAllocationId(), to(a));
+        assertRefused(409, "InvalidIPAddress.InUse", () -> { eips.releaseEip(eip.getAllocationId()); return null; });
+        assertThat(eips.getEip(eip.getAllocationId())).isEqualTo(associated);
+
+        Eip free = eips.disassociateEip(eip.getAllocationId());
+        assertThat(free.getAssociationId()).isNull();
+        assertThat(free.getInstanceId()).isNull();
+        assertThat(free.getPrivateIpAddress()).isNull();
+        eips.releaseEip(eip.getAllocationId());
+        assertRefused(404, "InvalidAllocationID.NotFound", () -> eips.getEip(eip.getAllocationId()));
+    }
+
+    @Test
+    void terminatingTheInstanceDisassociatesItsEip() throws Exception {
+        Instance a = instance(tenant, subnet);
+        Eip eip = allocate();
+        eips.associateEip(eip.getAllocationId(), to(a));
+        tenant.instances().terminateInstance(a.getInstanceId());
+        Eip after = eips.getEip(eip.getAllocationId());
+        assertThat(after.getAssociationId()).isNull();
+        assertThat(after.getInstanceId()).isNull();
+        eips.releaseEip(eip.getAllocationId());
+    }
+
+    @Test
+    void anInstanceWithAnEipRoutesThroughIt() throws Exception {
+        Instance a = instance(tenant, subnet);
+        Eip eip = allocate();
+        eips.associateEip(eip.getAllocationId(), to(a));
+        List<EffectiveRoute> routes = tenant.subnets().getSubnetRoutes(subnet.getSubnetId()).getRoutes();
+        assertThat(routes).contains(new EffectiveRoute().destinationCidrBlock("0.0.0.0/0").targetType(RouteTargetType.INTERNET_GATEWAY).targetId(eip.getAllocationId()));
+        eips.disassociateEip(eip.getAllocationId());
+        assertThat(tenant.subnets().getSubnetRoutes(subnet.getSubnetId()).getRoutes())
+                .noneMatch(r -> r.getTargetType() == RouteTargetType.INTERNET_GATEWAY);
+    }
+
+    @Test
+    void badAssociationsAreRefused() throws Exception {
+        Instance a = instance(tenant, subnet);
+        Eip eip = allocate();
+        String id = eip.getAllocationId();
+        assertRefused(400, "MissingParameter", () -> eips.associateEip(id, new EipAssociate()));
+        assertRefused(400, "InvalidParameterCombination",
+                () -> eips.associateEip(id, to(a).natGatewayId("nat-00000000000000000")));
+        assertRefused(404, "InvalidInstanceID.NotFound", () -> eips.associateEip(id, new EipAssociate().instanceId("i-00000000000000000")));
+        assertRefused(404, "InvalidNatGatewayID.NotFound",
+                () -> eips.associateEip(id, new EipAssociate().natGatewayId("nat-00000000000000000")));
+        assertRefused(404, "InvalidAllocationID.NotFound", () -> eips.associateEip("eipalloc-00000000000000000", to(a)));
+        assertThat(eips.getEip(id)).isEqualTo(eip);
+    }
+
+    @Test
+    void ingressPolicyAndItsWhitelistFollowTheRules() throws Exception {
+        WhitelistsApi whitelists = new WhitelistsApi(tenant.api());
+        String mine = whitelists.createWhitelist(new WhitelistCreate().name("in")).getWhitelistId();
+        String foreign = new WhitelistsApi(newTenant().api()).createWhitelist(new WhitelistCreate().name("in")).getWhitelistId();
+        Eip eip = allocate();
+        String id = eip.getAllocationId();
+
+        assertRefused(400, "MissingParameter", () -> eips.updateEip(id, new EipUpdate().ingressPolicy(IngressPolicy.WHITELIST)));
+        assertRefused(404, "InvalidWhitelistID.NotFound",
+                () -> eips.updateEip(id, new EipUpdate().ingressPolicy(IngressPolicy.WHITELIST).whitelistId(foreign)));
+        assertRefused(400, "InvalidParameterValue",
+                () -> eips.updateEip(id, new EipUpdate().ingressPolicy(IngressPolicy.ALLOW_ALL).whitelistId(mine)));
+        assertThat(eips.getEip(id)).isEqualTo(eip);
+
+        Eip guarded = eips.updateEip(id, new EipUpdate().ingressPolicy(IngressPolicy.WHITELIST).whitelistId(mine));
+        assertThat(guarded.getIngressPolicy()).isEqualTo(IngressPolicy.WHITELIST);
+        assertThat(guarded.getWhitelistId()).isEqualTo(mine);
+        assertRefused(409, "DependencyViolation", () -> eips.updateEip(id, new EipUpdate().whitelistId("")));
+        assertRefused(409, "DependencyViolation", () -> { whitelists.deleteWhitelist(mine); return null; });
+        assertThat(eips.getEip(id)).isEqualTo(guarded);
+        assertThat(whitelists.getWhitelist(mine).getWhitelistId()).isEqualTo(mine);
+
+        Eip open = eips.updateEip(id, new EipUpdate().ingressPolicy(IngressPolicy.ALLOW_ALL));
+        assertThat(open.getIngressPolicy()).isEqualTo(IngressPolicy.ALLOW_ALL);
+        assertThat(open.getWhitelistId()).isNull();
+        whitelists.deleteWhitelist(mine);
+
+        Eip allocatedGuarded = eips.allocateEip(new EipAllocate().ingressPolicy(IngressPolicy.WHITELIST)
+                .whitelistId(whitelists.createWhitelist(new WhitelistCreate().name("in2")).getWhitelistId()));
+        assertThat(allocatedGuarded.getIngressPolicy()).isEqualTo(IngressPolicy.WHITELIST);
+        assertRefused(400, "MissingParameter", () -> eips.allocateEip(new EipAllocate().ingressPolicy(IngressPolicy.WHITELIST)));
+    }
+
+    @Test
+    void anotherTenantGets404AndCannotUseMyEip() throws Exception {
+        Instance a = instance(tenant, subnet);
+        Eip eip = allocate();
+        String id = eip.getAllocationId();
+        TenantClient other = newTenant();
+        EipsApi theirs = new EipsApi(other.api());
+        Instance theirInstance = instance(other, other.subnet(other.vpc("10.0.0.0/16").getVpcId(), "10.0.0.0/24"));
+
+        assertRefused(404, "InvalidAllocationID.NotFound", () -> theirs.getEip(id));
+        assertRefused(404, "InvalidAllocationID.NotFound", () -> theirs.associateEip(id, to(theirInstance)));
+        assertRefused(404, "InvalidAllocationID.NotFound", () -> theirs.updateEip(id, new EipUpdate().ingressPolicy(IngressPolicy.ALLOW_ALL)));
+        assertRefused(404, "InvalidAllocationID.NotFound", () -> theirs.disassociateEip(id));
+        assertRefused(404, "InvalidAllocationID.NotFound", () -> { theirs.releaseEip(id); return null; });
+        assertRefused(404, "InvalidInstanceID.NotFound", () -> eips.associateEip(id, to(theirInstance)));
+        // Even the admin cannot map one tenant's EIP onto another tenant's instance.
+        assertRefused(404, "InvalidInstanceID.NotFound", () -> new EipsApi(admin()).associateEip(id, to(theirInstance)));
+        assertThat(theirs.listEips(null, null, null).getItems()).isEmpty();
+        assertThat(eips.getEip(id)).isEqualTo(eip);
+        assertThat(eips.associateEip(id, to(a)).getInstanceId()).isEqualTo(a.getInstanceId());
+    }
+
+    @Test
+    void parallelAssociationsOfOneEipNeverBothSucceed() throws Exception {
+        int contenders = 12;
+        List<Instance> targets = new ArrayList<>();
+        for (int i = 0; i < contenders; i++) {
+            // One VPC each, so only the EIP's own row lock stands between the requests.
+            Subnet own = tenant.subnet(tenant.vpc("10." + (i + 1) + ".0.0/16").getVpcId(), "10." + (i + 1) + ".0.0/24");
+            targets.add(instance(tenant, own));
+        }
+        Eip eip = allocate();
+        List<Callable<Integer>> calls = new ArrayList<>();
+        for (Instance target : targets) {
+            calls.add(() -> status(() -> eips.associateEip(eip.getAllocationId(), to(target))));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(contenders);
+        List<Integer> statuses = new ArrayList<>();
+        try {
+            for (Future<Integer> result : pool.invokeAll(calls, 60, TimeUnit.SECONDS)) {
+                statuses.add(result.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(statuses).containsOnly(200, 409);
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+        Eip after = eips.getEip(eip.getAllocationId());
+        Set<String> targetIds = new HashSet<>(targets.stream().map(Instance::getInstanceId).toList());
+        assertThat(targetIds).contains(after.getInstanceId());
+    }
+
+    private static int status(Call call) {
+        try {
+            call.run();
+            return 200;
+        } catch (ApiException e) {
+            return e.getCode();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

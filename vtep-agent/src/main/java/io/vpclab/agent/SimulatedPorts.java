@@ -1,6 +1,7 @@
 package io.vpclab.agent;
 
 import io.vpclab.agent.port.PortSetupException;
+import io.vpclab.dataplane.host.SimulatedHost;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.table.LocalPort;
 
@@ -11,6 +12,9 @@ final class SimulatedPorts {
     }
 
     static FrameDevice create(LocalPort port) {
-        throw new PortSetupException("port " + port.id() + ": simulated hosts are not in this data-plane build yet");
+        if (port.ipAddress() == null) {
+            throw new PortSetupException("port " + port.id() + ": a simulated host needs an ipAddress");
+        }
+        return SimulatedHost.forPort(port);
     }
 }

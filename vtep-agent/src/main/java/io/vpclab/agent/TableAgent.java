@@ -121,11 +121,24 @@ final class TableAgent implements RunningAgent {
         state = next;
     }
 
+    /** The instance side of a port (a simulated host, a TAP), or null; for tests and diagnostics. */
+    synchronized io.vpclab.dataplane.port.FrameDevice device(String portId) {
+        ProvisionedPort port = ports.get(portId);
+        return port == null ? null : port.device();
+    }
+
+    ForwardingState state() {
+        return vtep.state();
+    }
+
     private void retire(String portId) {
         ProvisionedPort port = ports.remove(portId);
         if (port != null) {
-            vtep.detachPort(portId);
-            port.close();
+            // the VTEP closes the device it owned; what is left is the namespace
+            if (!vtep.detachPort(portId)) {
+                port.close();
+            }
+            port.removeCreated();
         }
     }
 
@@ -169,7 +182,7 @@ final class TableAgent implements RunningAgent {
             vtep.close();
         } finally {
             // the VTEP closed the devices; remove namespaces and the rest
-            ports.values().forEach(ProvisionedPort::close);
+            ports.values().forEach(ProvisionedPort::removeCreated);
             ports.clear();
         }
     }

@@ -101,7 +101,8 @@ public final class PortProvisioner {
         private final String portId;
         private final FrameDevice device;
         private final Runnable removal;
-        private final AtomicBoolean closed = new AtomicBoolean();
+        private final AtomicBoolean deviceClosed = new AtomicBoolean();
+        private final AtomicBoolean removed = new AtomicBoolean();
 
         Created(String portId, FrameDevice device, Runnable removal) {
             this.portId = portId;
@@ -121,12 +122,20 @@ public final class PortProvisioner {
 
         @Override
         public void close() {
-            if (closed.compareAndSet(false, true)) {
-                try {
+            try {
+                if (deviceClosed.compareAndSet(false, true)) {
                     device.close();
-                } finally {
-                    removal.run();
                 }
+            } finally {
+                removeCreated();
+            }
+        }
+
+        @Override
+        public void removeCreated() {
+            deviceClosed.set(true);
+            if (removed.compareAndSet(false, true)) {
+                removal.run();
             }
         }
     }

@@ -12,7 +12,13 @@ public interface ProvisionedPort extends AutoCloseable {
 
     FrameDevice device();
 
-    /** Removes what was created for the port (the device is closed too). Idempotent. */
+    /** Closes the device and removes what was created for the port. Idempotent. */
     @Override
     void close();
+
+    /**
+     * Removes what was created for the port once its device was closed by its new owner (the
+     * data plane closes attached devices itself). Idempotent.
+     */
+    void removeCreated();
 }

@@ -1,0 +1,64 @@
+package io.vpclab.agent.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CounterFormatTest {
+
+    private static Map<String, Map<String, Long>> sample() {
+        Map<String, Map<String, Long>> groups = new LinkedHashMap<>();
+        groups.put("tunnel", Map.of("encapsulatedFrames", 7L));
+        Map<String, Long> web = new LinkedHashMap<>();
+        web.put("packetsIn", 3L);
+        web.put("dropSpoofedMac", 1L);
+        groups.put("port/web\"1", web);
+        groups.put("port/db", Map.of("packetsIn", 4L));
+        return groups;
+    }
+
+    @Test
+    void prometheusNamesAreSnakeCaseCountersWithTheIdAsALabel() {
+        String text = CounterFormat.prometheus(sample());
+        assertThat(text).contains("# TYPE vpclab_tunnel_encapsulated_frames_total counter\n")
+                .contains("vpclab_tunnel_encapsulated_frames_total 7\n")
+                .contains("vpclab_port_packets_in_total{id=\"web\\\"1\"} 3\n")
+                .contains("vpclab_port_packets_in_total{id=\"db\"} 4\n")
+                .contains("vpclab_port_drop_spoofed_mac_total{id=\"web\\\"1\"} 1\n");
+        // one TYPE line per metric name, however many ports carry it
+        assertThat(text.split("# TYPE vpclab_port_packets_in_total", -1)).hasSize(2);
+    }
+
+    @Test
+    void jsonKeepsGroupsAndOrder() {
+        assertThat(CounterFormat.json(sample()))
+                .isEqualTo("{\"tunnel\":{\"encapsulatedFrames\":7},\"port/web\\\"1\":{\"packetsIn\":3,\"dropSpoofedMac\":1},"
+                        + "\"port/db\":{\"packetsIn\":4}}");
+    }
+
+    @Test
+    void statsServerServesBothFormatsOnLoopbackOnly() throws IOException, InterruptedException {
+        try (StatsServer server = StatsServer.start(0, CounterFormatTest::sample)) {
+            HttpClient client = HttpClient.newHttpClient();
+            HttpResponse<String> counters = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/counters")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(counters.statusCode()).isEqualTo(200);
+            assertThat(counters.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(counters.body()).contains("\"encapsulatedFrames\":7");
+            HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).contains("vpclab_tunnel_encapsulated_frames_total 7");
+            HttpResponse<String> post = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/metrics")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(405);
+        }
+    }
+}

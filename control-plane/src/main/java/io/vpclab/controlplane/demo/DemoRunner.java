@@ -85,7 +85,7 @@ class DemoRunner implements DisposableBean {
                     + " UDP " + demo.basePort() + ".." + (demo.basePort() + hostIds.size() - 1) + "; API at " + server
                     + "/api/v1 (Swagger UI: " + server + "/api-docs.html)");
             matrix.complete(measured);
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
             log.error("the demo failed", e);
             matrix.completeExceptionally(e);
         }

@@ -61,6 +61,12 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // leak sampling records a stack trace per sampled buffer: a cost per packet the data
+        // plane does not pay in production; -Dio.netty.leakDetection.level=paranoid turns it on
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
         CommandLine commandLine = new CommandLine(new AgentMain(System.out));
         // a refused table or a missing device is an expected failure: one clear line, no stack trace
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {

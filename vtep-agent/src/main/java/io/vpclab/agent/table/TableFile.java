@@ -130,16 +130,27 @@ public final class TableFile {
                     + (unknown.getKnownPropertyIds() == null ? "" : "; known fields: " + unknown.getKnownPropertyIds());
         } else {
             reason = firstLine(e.getOriginalMessage());
+            if (reason.isBlank()) {
+                // some YAML scanner errors carry their text only in the full message
+                reason = firstLine(e.getMessage());
+            }
+            if (reason.isBlank()) {
+                reason = "unreadable document (" + e.getClass().getSimpleName() + ")";
+            }
         }
         return new TableFileException(source, List.of(new TableProblem(at[0], at[1], path.toString(), reason)));
     }
 
     private static String firstLine(String message) {
         if (message == null) {
-            return "unreadable";
+            return "";
         }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        for (String line : message.split("\n")) {
+            if (!line.isBlank()) {
+                return line.strip();
+            }
+        }
+        return "";
     }
 
     private static TableFileException refused(String source, int line, int column, String path, String reason) {

@@ -200,10 +200,15 @@ public final class SimulatedHost implements FrameDevice {
     @Override
     public void close() {
         EventLoop current = loop;
-        if (current == null || current.inEventLoop()) {
+        if (current == null || current.inEventLoop() || current.isShuttingDown()) {
+            // nothing else runs on a loop that is going away, so the cleanup is safe here
             shutdown();
-        } else {
+            return;
+        }
+        try {
             current.submit(this::shutdown).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException loopEnded) {
+            shutdown();
         }
     }
 

@@ -1,0 +1,131 @@
+package io.vpclab.controlplane.southbound;
+
+import static io.vpclab.controlplane.southbound.ControlPlaneLab.ping;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vpclab.agent.FollowAgent;
+import io.vpclab.client.ApiException;
+import io.vpclab.client.api.InstancesApi;
+import io.vpclab.client.api.SubnetsApi;
+import io.vpclab.client.api.TenantsApi;
+import io.vpclab.client.api.VpcsApi;
+import io.vpclab.client.model.Instance;
+import io.vpclab.client.model.InstanceCreate;
+import io.vpclab.client.model.InstanceKind;
+import io.vpclab.client.model.InstanceUpdate;
+import io.vpclab.client.model.SubnetCreate;
+import io.vpclab.client.model.TenantCreate;
+import io.vpclab.client.model.VpcCreate;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Agents against a control plane that changes, moves instances, goes away and comes back:
+ * traffic keeps flowing on the last table, and the agents resync.
+ */
+class AgentLifecycleTest {
+
+    private static final Duration CONVERGENCE = Duration.ofSeconds(30);
+
+    private ControlPlaneLab lab;
+    private FollowAgent a1;
+    private FollowAgent a2;
+    private int udpBase;
+    private String vpcId;
+    private String subnetId;
+
+    @BeforeEach
+    void start() throws Exception {
+        lab = new ControlPlaneLab();
+        lab.startServer();
+        udpBase = FreeUdpPorts.consecutive(2);
+        a1 = lab.agent("lab-1", udpBase);
+        a2 = lab.agent("lab-2", udpBase + 1);
+        String tenantId = new TenantsApi(lab.admin()).createTenant(new TenantCreate().name("lab")).getTenantId();
+        vpcId = new VpcsApi(lab.admin()).createVpc(new VpcCreate().cidrBlock("10.8.0.0/16").tenantId(tenantId)).getVpcId();
+        subnetId = subnet("10.8.1.0/24");
+    }
+
+    @AfterEach
+    void stop() {
+        lab.close();
+    }
+
+    @Test
+    void subnetAddedLaterBecomesReachable() throws Exception {
+        Instance web = launch(subnetId, a1, "10.8.1.10");
+        Instance db = launch(subnet("10.8.2.0/24"), a2, "10.8.2.10");
+        awaitConverged();
+
+        assertThat(ping(a1, web.getInstanceId(), "10.8.2.10").getReceived()).isEqualTo(2);
+        assertThat(ping(a2, db.getInstanceId(), "10.8.1.10").getReceived()).isEqualTo(2);
+    }
+
+    @Test
+    void movedInstanceStaysReachableAtTheSameAddress() throws Exception {
+        Instance client = launch(subnetId, a1, "10.8.1.20");
+        Instance moving = launch(subnetId, a1, "10.8.1.21");
+        awaitConverged();
+        assertThat(ping(a1, client.getInstanceId(), "10.8.1.21").getReceived()).isEqualTo(2);
+
+        Instance moved = new InstancesApi(lab.admin()).updateInstance(moving.getInstanceId(),
+                new InstanceUpdate().hostId(a2.hostId()));
+        awaitConverged();
+
+        assertThat(moved.getPrivateIpAddress()).isEqualTo("10.8.1.21");
+        assertThat(moved.getMacAddress()).isEqualTo(moving.getMacAddress());
+        assertThat(ping(a1, client.getInstanceId(), "10.8.1.21").getReceived()).isEqualTo(2);
+        assertThat(ping(a2, moving.getInstanceId(), "10.8.1.20").getReceived()).isEqualTo(2);
+    }
+
+    @Test
+    void trafficOutlivesTheControlPlaneAndAgentsResyncAfterItsRestart() throws Exception {
+        Instance one = launch(subnetId, a1, "10.8.1.30");
+        launch(subnetId, a2, "10.8.1.31");
+        awaitConverged();
+
+        lab.stopServer();
+        await().atMost(CONVERGENCE).until(() -> !a1.isConnected() && !a2.isConnected());
+        assertThat(ping(a1, one.getInstanceId(), "10.8.1.31").getReceived()).isEqualTo(2);
+
+        lab.startServer();
+        await().atMost(CONVERGENCE).until(() -> a1.isConnected() && a2.isConnected());
+        launch(subnetId, a2, "10.8.1.32");
+        awaitConverged();
+
+        assertThat(ping(a1, one.getInstanceId(), "10.8.1.32").getReceived()).isEqualTo(2);
+    }
+
+    @Test
+    void restartedAgentGetsASnapshotAndForwardsAgain() throws Exception {
+        Instance one = launch(subnetId, a1, "10.8.1.40");
+        Instance two = launch(subnetId, a2, "10.8.1.41");
+        awaitConverged();
+        String hostId = a2.hostId();
+
+        a2.close();
+        launch(subnetId, a1, "10.8.1.42");
+        a2 = lab.agent("lab-2", udpBase + 1);
+        awaitConverged();
+
+        assertThat(a2.hostId()).isEqualTo(hostId);
+        assertThat(ping(a2, two.getInstanceId(), "10.8.1.42").getReceived()).isEqualTo(2);
+        assertThat(ping(a1, one.getInstanceId(), "10.8.1.41").getReceived()).isEqualTo(2);
+    }
+
+    private void awaitConverged() {
+        await().atMost(CONVERGENCE).until(() -> lab.converged(a1) && lab.converged(a2));
+    }
+
+    private String subnet(String cidr) throws ApiException {
+        return new SubnetsApi(lab.admin()).createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock(cidr)).getSubnetId();
+    }
+
+    private Instance launch(String subnet, FollowAgent host, String ip) throws ApiException {
+        return new InstancesApi(lab.admin()).runInstance(new InstanceCreate().subnetId(subnet).hostId(host.hostId())
+                .kind(InstanceKind.SIMULATED).privateIpAddress(ip));
+    }
+}

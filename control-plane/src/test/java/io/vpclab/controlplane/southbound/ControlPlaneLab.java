@@ -1,0 +1,94 @@
+package io.vpclab.controlplane.southbound;
+
+import io.vpclab.agent.FollowAgent;
+import io.vpclab.client.ApiClient;
+import io.vpclab.client.ApiException;
+import io.vpclab.client.api.HostsApi;
+import io.vpclab.client.model.Host;
+import io.vpclab.client.model.InstanceKind;
+import io.vpclab.client.model.ProbeRequest;
+import io.vpclab.client.model.ProbeResult;
+import io.vpclab.client.model.ProbeType;
+import io.vpclab.controlplane.VpcLabApplication;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A control plane that a test can stop and start again on the same port and data, and agents
+ * (in this JVM, on loopback UDP) that outlive it, as remote agents would.
+ */
+final class ControlPlaneLab implements AutoCloseable {
+
+    static final String ADMIN = "lab-admin-token";
+
+    private final int httpPort;
+    private final Path dataDir;
+    private final List<FollowAgent> agents = new ArrayList<>();
+    private ConfigurableApplicationContext server;
+
+    ControlPlaneLab() throws IOException {
+        this.httpPort = FreeUdpPorts.tcp();
+        this.dataDir = Path.of("target", "test-data", "lab-" + UUID.randomUUID()).toAbsolutePath();
+    }
+
+    void startServer() {
+        server = new SpringApplicationBuilder(VpcLabApplication.class).run(
+                "--server.port=" + httpPort,
+                "--vpclab.data-dir=" + dataDir,
+                "--vpclab.admin-token=" + ADMIN);
+    }
+
+    void stopServer() {
+        server.close();
+        server = null;
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + httpPort);
+    }
+
+    ApiClient admin() {
+        ApiClient client = new ApiClient();
+        client.updateBaseUri(uri().toString());
+        client.setRequestInterceptor(b -> b.header("Authorization", "Bearer " + ADMIN));
+        return client;
+    }
+
+    /** Starts (or restarts, with its saved identity) the agent named {@code name} on {@code udpPort}. */
+    FollowAgent agent(String name, int udpPort) throws ApiException {
+        FollowAgent agent = FollowAgent.start(new FollowAgent.Options(uri(), ADMIN, name, "127.0.0.1", udpPort, 1500,
+                dataDir.resolve("agents").resolve(name + ".properties"), List.of(InstanceKind.SIMULATED)));
+        agents.add(agent);
+        return agent;
+    }
+
+    /** True when the agent's host has applied its latest desired table. */
+    boolean converged(FollowAgent agent) {
+        try {
+            Host host = new HostsApi(admin()).getHost(agent.hostId());
+            return host.getAppliedGeneration() >= host.getDesiredGeneration() && agent.appliedGeneration() == host.getDesiredGeneration();
+        } catch (ApiException e) {
+            return false;
+        }
+    }
+
+    /** A ping straight from the agent's port, so it works while the control plane is down. */
+    static ProbeResult ping(FollowAgent from, String portId, String target) {
+        return from.probe(new ProbeRequest().requestId(UUID.randomUUID().toString()).portId(portId)
+                .type(ProbeType.PING).target(target).count(2).timeoutMillis(500));
+    }
+
+    @Override
+    public void close() {
+        agents.forEach(FollowAgent::close);
+        if (server != null) {
+            server.close();
+        }
+    }
+}

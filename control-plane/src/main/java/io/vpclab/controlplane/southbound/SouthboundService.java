@@ -1,5 +1,6 @@
 package io.vpclab.controlplane.southbound;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vpclab.client.model.ProbeRequest;
@@ -13,6 +14,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -30,9 +32,12 @@ class SouthboundService implements SouthboundProviderService {
     private final Convergence convergence = new Convergence();
     private final Timer convergenceTimer;
     private final Map<String, PendingProbe> pendingProbes = new ConcurrentHashMap<>();
+    private final Map<String, HostGauges> gauges = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
 
     SouthboundService(HostService hosts, MeterRegistry meters) {
         this.hosts = hosts;
+        this.meters = meters;
         this.convergenceTimer = Timer.builder("vpclab.convergence")
                 .description("API commit to the last affected agent's ack")
                 .publishPercentiles(0.5, 0.99)
@@ -42,6 +47,27 @@ class SouthboundService implements SouthboundProviderService {
     /** A committed change gave these hosts new generations; start its convergence clock. */
     void changed(long commitNanos, Map<String, Long> generations) {
         convergence.changed(commitNanos, generations);
+        generations.forEach((hostId, generation) -> gauges(hostId).desired.set(generation));
+    }
+
+    /** Per-host figures for Prometheus, the same as the host resource shows. */
+    private HostGauges gauges(String hostId) {
+        return gauges.computeIfAbsent(hostId, id -> {
+            HostGauges created = new HostGauges();
+            Gauge.builder("vpclab.host.generation.desired", created.desired, AtomicLong::get).tag("host", id)
+                    .description("Generation of the latest table compiled for the host").register(meters);
+            Gauge.builder("vpclab.host.generation.applied", created.applied, AtomicLong::get).tag("host", id)
+                    .description("Latest generation the host's agent acknowledged").register(meters);
+            Gauge.builder("vpclab.host.connected", created.connected, AtomicLong::get).tag("host", id)
+                    .description("1 while the host's agent follows its table stream").register(meters);
+            return created;
+        });
+    }
+
+    private static final class HostGauges {
+        final AtomicLong desired = new AtomicLong();
+        final AtomicLong applied = new AtomicLong();
+        final AtomicLong connected = new AtomicLong();
     }
 
     long lastConvergenceMillis() {
@@ -52,6 +78,7 @@ class SouthboundService implements SouthboundProviderService {
     public void acknowledged(String hostId, long generation) {
         OptionalLong millis = convergence.acknowledged(hostId, generation, System.nanoTime(),
                 nanos -> convergenceTimer.record(nanos, TimeUnit.NANOSECONDS));
+        gauges(hostId).applied.accumulateAndGet(generation, Math::max);
         Instant now = Instant.now();
         hosts.update(hostId, host -> {
             Long recorded = millis.isPresent() ? Long.valueOf(millis.getAsLong()) : host.convergenceMillis();
@@ -70,6 +97,7 @@ class SouthboundService implements SouthboundProviderService {
     }
 
     private void markSeen(String hostId, Host.Status status) {
+        gauges(hostId).connected.set(status == Host.Status.CONNECTED ? 1 : 0);
         try {
             hosts.update(hostId, host -> host.markSeen(status, Instant.now()));
         } catch (RuntimeException e) {

@@ -3,6 +3,8 @@ package io.vpclab.controlplane.southbound;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.TableDelta;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +36,8 @@ class TableStreams implements SouthboundProvider, DisposableBean {
     static final long KEEPALIVE_SECONDS = 5;
 
     private final ObjectMapper json;
+    private final Counter pushedBytes;
+    private final Counter pushedEvents;
     private final SouthboundProviderService hosts;
     private final Map<String, HostTableLog> logs = new HashMap<>();
     private final Map<String, Set<SseEmitter>> subscribers = new ConcurrentHashMap<>();
@@ -43,9 +47,13 @@ class TableStreams implements SouthboundProvider, DisposableBean {
         return thread;
     });
 
-    TableStreams(ObjectMapper json, SouthboundProviderService hosts) {
+    TableStreams(ObjectMapper json, SouthboundProviderService hosts, MeterRegistry meters) {
         this.json = json;
         this.hosts = hosts;
+        this.pushedBytes = Counter.builder("vpclab.table.stream.bytes")
+                .description("JSON bytes of snapshots and deltas sent to agents").baseUnit("bytes").register(meters);
+        this.pushedEvents = Counter.builder("vpclab.table.stream.events")
+                .description("Snapshots and deltas sent to agents").register(meters);
         keepalive.scheduleWithFixedDelay(this::sendKeepalives, KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -137,13 +145,21 @@ class TableStreams implements SouthboundProvider, DisposableBean {
         }
         String data = json.writeValueAsString(payload);
         for (SseEmitter emitter : emitters) {
+            count(data);
             // a builder accumulates text as it is built, so each emitter gets its own
             trySend(hostId, emitter, SseEmitter.event().id(Long.toString(generation)).name(name).data(data));
         }
     }
 
     private SseEmitter.SseEventBuilder event(String name, long generation, Object payload) {
-        return SseEmitter.event().id(Long.toString(generation)).name(name).data(json.writeValueAsString(payload));
+        String data = json.writeValueAsString(payload);
+        count(data);
+        return SseEmitter.event().id(Long.toString(generation)).name(name).data(data);
+    }
+
+    private void count(String data) {
+        pushedBytes.increment(data.length());
+        pushedEvents.increment();
     }
 
     private boolean trySend(String hostId, SseEmitter emitter, SseEmitter.SseEventBuilder event) {

@@ -25,6 +25,9 @@ import io.vpclab.client.model.TableDelta;
 import io.vpclab.client.model.TenantCreate;
 import io.vpclab.client.model.VpcCreate;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -128,6 +131,14 @@ class TableStreamTest {
             assertThat(host.getDesiredGeneration()).isEqualTo(next);
             assertThat(host.getConvergenceMillis()).isNotNull().isGreaterThanOrEqualTo(0);
             assertThat(host.getStatus().getValue()).isEqualTo("connected");
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            String hostTag = "host=\"" + h1.getHost().getHostId() + "\"";
+            assertThat(metrics).contains("vpclab_host_generation_applied{" + hostTag + "} " + next + ".0")
+                    .contains("vpclab_host_connected{" + hostTag + "} 1.0")
+                    .contains("vpclab_convergence_seconds_count")
+                    .contains("vpclab_table_stream_bytes_total");
         }
     }
 

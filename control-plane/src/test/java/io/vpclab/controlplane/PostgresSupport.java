@@ -10,7 +10,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * A real PostgreSQL from VPCLAB_TEST_POSTGRES_URL / _USER / _PASSWORD (.ci/run starts one on
  * loopback). Each test class gets its own freshly created schema, so runs never see old data.
  */
-final class PostgresSupport {
+public final class PostgresSupport {
 
     static final String URL = System.getenv("VPCLAB_TEST_POSTGRES_URL");
     static final String USER = System.getenv("VPCLAB_TEST_POSTGRES_USER");
@@ -19,7 +19,7 @@ final class PostgresSupport {
     private PostgresSupport() {
     }
 
-    static void requireServerAndRecreate(String schema) throws Exception {
+    public static void requireServerAndRecreate(String schema) throws Exception {
         Assumptions.assumeTrue(URL != null && !URL.isBlank(),
                 "VPCLAB_TEST_POSTGRES_URL is not set: no PostgreSQL to test against (.ci/run sets it)");
         try (Connection connection = DriverManager.getConnection(URL, USER, PASSWORD);
@@ -29,7 +29,7 @@ final class PostgresSupport {
         }
     }
 
-    static void register(DynamicPropertyRegistry registry, String schema) {
+    public static void register(DynamicPropertyRegistry registry, String schema) {
         registry.add("spring.datasource.url", () -> URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema);
         registry.add("spring.datasource.username", () -> USER);
         registry.add("spring.datasource.password", () -> PASSWORD);

@@ -15,6 +15,8 @@ import io.vpclab.controlplane.tenant.TenantService;
 import io.vpclab.controlplane.vpc.VpcService;
 import io.vpclab.controlplane.whitelist.WhitelistDeleting;
 import io.vpclab.controlplane.whitelist.WhitelistService;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -42,12 +44,15 @@ public class EipService {
     private final WhitelistService whitelists;
     private final TenantService tenants;
     private final ApplicationEventPublisher events;
+    private final EntityManager entityManager;
     private final Ipv4Cidr poolRange;
 
     EipService(ElasticIpRepository eips, EipPoolRepository pool, InstanceService instances,
             ObjectProvider<NatGatewayTargets> natGateways, VpcService vpcs, WhitelistService whitelists, TenantService tenants,
-            ApplicationEventPublisher events, @Value("${vpclab.public.eip-pool:" + DEFAULT_POOL + "}") String poolText) {
+            ApplicationEventPublisher events, EntityManager entityManager,
+            @Value("${vpclab.public.eip-pool:" + DEFAULT_POOL + "}") String poolText) {
         this.eips = eips;
+        this.entityManager = entityManager;
         this.pool = pool;
         this.instances = instances;
         this.natGateways = natGateways;
@@ -77,7 +82,7 @@ public class EipService {
         tenants.lockForUse(caller, tenantId);
         ElasticIp.IngressPolicy ingress = policy == null ? ElasticIp.IngressPolicy.DENY_ALL : policy;
         String whitelist = whitelists.attachmentAfter(tenantId, ingress == ElasticIp.IngressPolicy.WHITELIST, null, whitelistId);
-        EipPool held = pool.lockById(EipPool.DEFAULT).orElseThrow(() -> new IllegalStateException("eip_pool row missing"));
+        EipPool held = pool.lockById(EipPool.DEFAULT).map(this::fresh).orElseThrow(() -> new IllegalStateException("eip_pool row missing"));
         long address = lowestFree().orElseThrow(() -> ApiException.conflict("AddressLimitExceeded",
                 "the elastic IP pool " + poolRange + " has no free address (" + (lastUsable() - firstUsable() + 1) + " in all)"));
         ElasticIp eip = eips.saveAndFlush(new ElasticIp(Ids.newId(Ids.EIP), tenantId, address, ingress, whitelist, Times.now()));
@@ -112,7 +117,7 @@ public class EipService {
     @Transactional
     public ElasticIp update(Caller caller, String allocationId, ElasticIp.IngressPolicy policy, String whitelistId) {
         get(caller, allocationId);
-        ElasticIp eip = eips.lockById(allocationId).orElseThrow(() -> notFound(allocationId));
+        ElasticIp eip = eips.lockById(allocationId).map(this::fresh).orElseThrow(() -> notFound(allocationId));
         ElasticIp.IngressPolicy ingress = policy == null ? eip.ingressPolicy() : policy;
         String whitelist = whitelists.attachmentAfter(eip.tenantId(), ingress == ElasticIp.IngressPolicy.WHITELIST,
                 eip.whitelistId(), whitelistId);
@@ -163,7 +168,7 @@ public class EipService {
     /** Frees the EIP of a NAT gateway being deleted; returns it, or empty if it had none. */
     @Transactional
     public Optional<ElasticIp> releaseNatGateway(String natGatewayId) {
-        Optional<ElasticIp> eip = eips.lockByNatGatewayId(natGatewayId);
+        Optional<ElasticIp> eip = eips.lockByNatGatewayId(natGatewayId).map(this::fresh);
         eip.ifPresent(this::unbind);
         return eip;
     }
@@ -176,7 +181,7 @@ public class EipService {
     @Transactional
     public ElasticIp disassociate(Caller caller, String allocationId) {
         get(caller, allocationId);
-        ElasticIp eip = eips.lockById(allocationId).orElseThrow(() -> notFound(allocationId));
+        ElasticIp eip = eips.lockById(allocationId).map(this::fresh).orElseThrow(() -> notFound(allocationId));
         if (eip.natGatewayId() != null) {
             throw ApiException.conflict("OperationNotPermitted", "EIP " + eip.publicIp() + " is the public address of NAT gateway "
                     + eip.natGatewayId() + "; associate another EIP with the gateway or delete the gateway");
@@ -190,13 +195,13 @@ public class EipService {
     @Transactional
     public void release(Caller caller, String allocationId) {
         get(caller, allocationId);
-        ElasticIp eip = eips.lockById(allocationId).orElseThrow(() -> notFound(allocationId));
+        ElasticIp eip = eips.lockById(allocationId).map(this::fresh).orElseThrow(() -> notFound(allocationId));
         if (eip.associated()) {
             throw ApiException.conflict("InvalidIPAddress.InUse", "EIP " + eip.publicIp() + " is associated with "
                     + (eip.instanceId() != null ? "instance " + eip.instanceId() : "NAT gateway " + eip.natGatewayId())
                     + "; disassociate it first");
         }
-        EipPool held = pool.lockById(EipPool.DEFAULT).orElseThrow(() -> new IllegalStateException("eip_pool row missing"));
+        EipPool held = pool.lockById(EipPool.DEFAULT).map(this::fresh).orElseThrow(() -> new IllegalStateException("eip_pool row missing"));
         eips.delete(eip);
         eips.flush();
         held.held(-1);
@@ -207,7 +212,7 @@ public class EipService {
     @EventListener
     void disassociateTerminatedInstance(InstanceChanged changed) {
         if (changed.kind() == ChangeKind.DELETED) {
-            eips.lockByInstanceId(changed.instanceId()).ifPresent(this::unbind);
+            eips.lockByInstanceId(changed.instanceId()).map(this::fresh).ifPresent(this::unbind);
         }
     }
 
@@ -226,7 +231,7 @@ public class EipService {
     }
 
     private ElasticIp bind(String allocationId, EipTarget target, boolean allowReassociation) {
-        ElasticIp eip = eips.lockById(allocationId).orElseThrow(() -> notFound(allocationId));
+        ElasticIp eip = eips.lockById(allocationId).map(this::fresh).orElseThrow(() -> notFound(allocationId));
         if (eip.associated()) {
             if (target.id().equals(eip.instanceId()) || target.id().equals(eip.natGatewayId())) {
                 return eip;
@@ -241,7 +246,7 @@ public class EipService {
             }
         }
         Optional<ElasticIp> previous = target.kind() == EipTarget.Kind.INSTANCE
-                ? eips.lockByInstanceId(target.id()) : eips.lockByNatGatewayId(target.id());
+                ? eips.lockByInstanceId(target.id()).map(this::fresh) : eips.lockByNatGatewayId(target.id()).map(this::fresh);
         if (previous.isPresent() && !previous.get().id().equals(eip.id())) {
             if (!allowReassociation) {
                 throw ApiException.conflict("Resource.AlreadyAssociated", target.id() + " already has EIP " + previous.get().publicIp()
@@ -283,5 +288,15 @@ public class EipService {
 
     static ApiException notFound(String allocationId) {
         return ApiException.notFound("InvalidAllocationID.NotFound", "elastic IP " + allocationId + " does not exist");
+    }
+
+    /**
+     * Re-reads a row the lock query returned: when the entity was already loaded in this
+     * transaction (by a visibility check), JPA hands back that instance without the values the
+     * lock waited for, and a decision on it would miss the change that made us wait.
+     */
+    private <T> T fresh(T entity) {
+        entityManager.refresh(entity, LockModeType.PESSIMISTIC_WRITE);
+        return entity;
     }
 }

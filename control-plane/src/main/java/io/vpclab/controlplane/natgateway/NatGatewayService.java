@@ -20,6 +20,8 @@ import io.vpclab.controlplane.vpc.VpcDeleting;
 import io.vpclab.controlplane.vpc.VpcService;
 import io.vpclab.controlplane.whitelist.WhitelistDeleting;
 import io.vpclab.controlplane.whitelist.WhitelistService;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import java.util.Comparator;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
@@ -44,10 +46,12 @@ public class NatGatewayService implements NatGatewayTargets {
     private final EipService eips;
     private final WhitelistService whitelists;
     private final ApplicationEventPublisher events;
+    private final EntityManager entityManager;
 
     NatGatewayService(NatGatewayRepository gateways, NatGatewaySubnetRepository associations, SubnetService subnets, VpcService vpcs,
-            HostService hosts, EipService eips, WhitelistService whitelists, ApplicationEventPublisher events) {
+            HostService hosts, EipService eips, WhitelistService whitelists, ApplicationEventPublisher events, EntityManager entityManager) {
         this.gateways = gateways;
+        this.entityManager = entityManager;
         this.associations = associations;
         this.subnets = subnets;
         this.vpcs = vpcs;
@@ -228,7 +232,7 @@ public class NatGatewayService implements NatGatewayTargets {
     private NatGateway lockForMutation(Caller caller, String natGatewayId) {
         NatGateway gateway = visible(caller, natGatewayId);
         vpcs.lockForMutation(caller, gateway.vpcId());
-        return gateways.lockById(natGatewayId).orElseThrow(() -> notFound(natGatewayId));
+        return gateways.lockById(natGatewayId).map(this::fresh).orElseThrow(() -> notFound(natGatewayId));
     }
 
     private static int idleTimeout(String name, Integer requested, int fallback) {
@@ -262,5 +266,15 @@ public class NatGatewayService implements NatGatewayTargets {
 
     static ApiException notFound(String natGatewayId) {
         return ApiException.notFound("InvalidNatGatewayID.NotFound", "NAT gateway " + natGatewayId + " does not exist");
+    }
+
+    /**
+     * Re-reads a row the lock query returned: when the entity was already loaded in this
+     * transaction (by a visibility check), JPA hands back that instance without the values the
+     * lock waited for, and a decision on it would miss the change that made us wait.
+     */
+    private <T> T fresh(T entity) {
+        entityManager.refresh(entity, LockModeType.PESSIMISTIC_WRITE);
+        return entity;
     }
 }

@@ -10,6 +10,8 @@ import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.vpc.VpcCidrBlockAdding;
 import io.vpclab.controlplane.vpc.VpcDeleting;
 import io.vpclab.controlplane.vpc.VpcService;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
@@ -28,9 +30,11 @@ public class PeeringService {
     private final PeeringRepository peerings;
     private final VpcService vpcs;
     private final ApplicationEventPublisher events;
+    private final EntityManager entityManager;
 
-    PeeringService(PeeringRepository peerings, VpcService vpcs, ApplicationEventPublisher events) {
+    PeeringService(PeeringRepository peerings, VpcService vpcs, ApplicationEventPublisher events, EntityManager entityManager) {
         this.peerings = peerings;
+        this.entityManager = entityManager;
         this.vpcs = vpcs;
         this.events = events;
     }
@@ -108,7 +112,7 @@ public class PeeringService {
     public void delete(Caller caller, String peeringId) {
         Peering visible = visible(caller, peeringId);
         lockBoth(visible.requesterVpcId(), visible.accepterVpcId());
-        Peering peering = peerings.lockById(peeringId).orElseThrow(() -> notFound(peeringId));
+        Peering peering = peerings.lockById(peeringId).map(this::fresh).orElseThrow(() -> notFound(peeringId));
         peerings.delete(peering);
         peerings.flush();
         publish(peering, ChangeKind.DELETED);
@@ -155,7 +159,7 @@ public class PeeringService {
         if (caller.isTenant() && !caller.id().equals(visible.accepterTenantId())) {
             throw ApiException.conflict("OperationNotPermitted", "only the accepter VPC's tenant may " + action + " peering " + peeringId);
         }
-        Peering peering = peerings.lockById(peeringId).orElseThrow(() -> notFound(peeringId));
+        Peering peering = peerings.lockById(peeringId).map(this::fresh).orElseThrow(() -> notFound(peeringId));
         if (peering.status() != PeeringStatus.PENDING_ACCEPTANCE) {
             throw ApiException.conflict("InvalidStateTransition", "peering " + peeringId + " is " + peering.status().value()
                     + "; only a pending-acceptance peering can be " + action + "ed");
@@ -207,5 +211,15 @@ public class PeeringService {
 
     static ApiException notFound(String peeringId) {
         return ApiException.notFound("InvalidVpcPeeringConnectionID.NotFound", "VPC peering connection " + peeringId + " does not exist");
+    }
+
+    /**
+     * Re-reads a row the lock query returned: when the entity was already loaded in this
+     * transaction (by a visibility check), JPA hands back that instance without the values the
+     * lock waited for, and a decision on it would miss the change that made us wait.
+     */
+    private <T> T fresh(T entity) {
+        entityManager.refresh(entity, LockModeType.PESSIMISTIC_WRITE);
+        return entity;
     }
 }

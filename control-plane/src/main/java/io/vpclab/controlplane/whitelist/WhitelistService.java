@@ -8,6 +8,8 @@ import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.tenant.TenantDeleting;
 import io.vpclab.controlplane.tenant.TenantService;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -33,10 +35,12 @@ public class WhitelistService {
     private final WhitelistRuleRepository rules;
     private final TenantService tenants;
     private final ApplicationEventPublisher events;
+    private final EntityManager entityManager;
 
     WhitelistService(WhitelistRepository whitelists, WhitelistRuleRepository rules, TenantService tenants,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events, EntityManager entityManager) {
         this.whitelists = whitelists;
+        this.entityManager = entityManager;
         this.rules = rules;
         this.tenants = tenants;
         this.events = events;
@@ -127,7 +131,7 @@ public class WhitelistService {
             if (!whitelistPolicy) {
                 throw ApiException.invalidParameter("whitelistId " + requested + " needs the WHITELIST policy");
             }
-            Whitelist whitelist = whitelists.lockById(requested).filter(w -> w.tenantId().equals(tenantId))
+            Whitelist whitelist = whitelists.lockById(requested).map(this::fresh).filter(w -> w.tenantId().equals(tenantId))
                     .orElseThrow(() -> notFound(requested));
             return whitelist.id();
         }
@@ -149,7 +153,7 @@ public class WhitelistService {
     /** Adds what the data plane counted since its last report (hits per rule ID, drops). */
     @Transactional
     public void addCounters(String whitelistId, Map<String, Long> hitsByRule, long drops) {
-        Whitelist whitelist = whitelists.lockById(whitelistId).orElseThrow(() -> notFound(whitelistId));
+        Whitelist whitelist = whitelists.lockById(whitelistId).map(this::fresh).orElseThrow(() -> notFound(whitelistId));
         whitelist.addDrops(drops);
         for (WhitelistRule rule : rules.findByWhitelistIdOrderByPosition(whitelistId)) {
             rule.addHits(hitsByRule.getOrDefault(rule.id(), 0L));
@@ -165,7 +169,7 @@ public class WhitelistService {
 
     private Whitelist lockVisible(Caller caller, String whitelistId) {
         caller.requireAdminOrTenant();
-        return whitelists.lockById(whitelistId).filter(w -> caller.canSee(w.tenantId())).orElseThrow(() -> notFound(whitelistId));
+        return whitelists.lockById(whitelistId).map(this::fresh).filter(w -> caller.canSee(w.tenantId())).orElseThrow(() -> notFound(whitelistId));
     }
 
     private static void requireNoDuplicates(List<WhitelistRule> existing, List<RuleMatch> added) {
@@ -192,5 +196,15 @@ public class WhitelistService {
 
     static ApiException notFound(String whitelistId) {
         return ApiException.notFound("InvalidWhitelistID.NotFound", "whitelist " + whitelistId + " does not exist");
+    }
+
+    /**
+     * Re-reads a row the lock query returned: when the entity was already loaded in this
+     * transaction (by a visibility check), JPA hands back that instance without the values the
+     * lock waited for, and a decision on it would miss the change that made us wait.
+     */
+    private <T> T fresh(T entity) {
+        entityManager.refresh(entity, LockModeType.PESSIMISTIC_WRITE);
+        return entity;
     }
 }

@@ -86,7 +86,7 @@ class TableStreams implements SouthboundProvider, DisposableBean {
         logs.remove(hostId);
         Set<SseEmitter> emitters = subscribers.remove(hostId);
         if (emitters != null) {
-            emitters.forEach(SseEmitter::complete);
+            emitters.forEach(TableStreams::completeQuietly);
         }
     }
 
@@ -185,6 +185,15 @@ class TableStreams implements SouthboundProvider, DisposableBean {
     @Override
     public void destroy() {
         keepalive.shutdownNow();
-        subscribers.values().forEach(emitters -> emitters.forEach(SseEmitter::complete));
+        subscribers.values().forEach(emitters -> emitters.forEach(TableStreams::completeQuietly));
+    }
+
+    /** At shutdown the web server may already have recycled the response; the agent reconnects anyway. */
+    private static void completeQuietly(SseEmitter emitter) {
+        try {
+            emitter.complete();
+        } catch (IllegalStateException alreadyGone) {
+            log.debug("stream already closed by the server: {}", alreadyGone.getMessage());
+        }
     }
 }

@@ -54,8 +54,13 @@ public final class Ethernet {
         return HEADER_LENGTH;
     }
 
+    /**
+     * The 48-bit MAC at {@code offset}, read as one 8-byte load (one bounds check instead of two):
+     * the caller guarantees 8 readable bytes there, which every MAC field of an Ethernet or ARP
+     * header has (destination and source are followed by at least 2 more header bytes).
+     */
     public static long mac(ByteBuf buf, int offset) {
-        return ((long) buf.getUnsignedShort(offset) << 32) | buf.getUnsignedInt(offset + 2);
+        return buf.getLong(offset) >>> 16;
     }
 
     public static void setMac(ByteBuf buf, int offset, long mac) {

@@ -74,11 +74,15 @@ public final class Ipv4 {
      * and total length within the frame. Allocation free, for the hot path.
      */
     public static boolean isValid(ByteBuf buf, int offset) {
-        if (!Packets.fits(buf, offset, MIN_HEADER_LENGTH) || version(buf, offset) != 4) {
+        if (!Packets.fits(buf, offset, MIN_HEADER_LENGTH)) {
             return false;
         }
-        int headerLength = headerLength(buf, offset);
-        int totalLength = totalLength(buf, offset);
+        int versionAndLength = buf.getInt(offset);   // version, IHL, DSCP/ECN, total length in one read
+        if (versionAndLength >>> 28 != 4) {
+            return false;
+        }
+        int headerLength = ((versionAndLength >>> 24) & 0x0F) * 4;
+        int totalLength = versionAndLength & 0xFFFF;
         return headerLength >= MIN_HEADER_LENGTH && totalLength >= headerLength && Packets.fits(buf, offset, totalLength);
     }
 

@@ -5,6 +5,7 @@ import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
+import io.vpclab.dataplane.packet.Packets;
 
 /**
  * Hash of an inner frame's flow for the VXLAN source port (RFC 7348 s5): the IPv4 5-tuple when
@@ -19,14 +20,14 @@ final class FlowHash {
     static int of(ByteBuf frame, int offset) {
         int etherType = Ethernet.etherType(frame, offset);
         int ip = offset + Ethernet.HEADER_LENGTH;
-        if (etherType == EtherType.IPV4_VALUE && Ipv4.isValid(frame, ip)) {
-            int hash = mix(Ipv4.source(frame, ip), Ipv4.destination(frame, ip));
+        if (etherType == EtherType.IPV4_VALUE && Packets.fits(frame, ip, Ipv4.MIN_HEADER_LENGTH)) {
+            long addresses = frame.getLong(ip + 12);                  // source and destination in one read
             int protocol = Ipv4.protocol(frame, ip);
-            hash = mix(hash, protocol);
+            int hash = mix(mix(Long.hashCode(addresses), (int) (addresses >>> 13)), protocol);
             int l4 = ip + Ipv4.headerLength(frame, ip);
             if ((protocol == IpProtocol.TCP_VALUE || protocol == IpProtocol.UDP_VALUE)
                 && (Ipv4.flagsAndFragment(frame, ip) & Ipv4.FRAGMENT_OFFSET_MASK) == 0
-                && l4 + 4 <= ip + Ipv4.totalLength(frame, ip)) {
+                && l4 >= ip + Ipv4.MIN_HEADER_LENGTH && Packets.fits(frame, l4, 4)) {
                 hash = mix(hash, frame.getInt(l4));   // source and destination ports
             }
             return hash;

@@ -123,7 +123,12 @@ public final class TapDevice implements FrameDevice {
             if (f.isSuccess()) {
                 IoRegistration reg = (IoRegistration) f.getNow();
                 registration = reg;
-                reg.submit(EpollIoOps.EPOLLIN);
+                // interest changes belong on the loop; the listener may run on the caller's thread
+                loop.execute(() -> {
+                    if (!closed.get()) {
+                        reg.submit(EpollIoOps.EPOLLIN);
+                    }
+                });
             } else {
                 log.error("TAP {} could not join the event loop", name, f.cause());
             }

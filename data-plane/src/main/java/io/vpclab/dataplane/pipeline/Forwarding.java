@@ -3,9 +3,11 @@ package io.vpclab.dataplane.pipeline;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.vpclab.dataplane.capture.Capture;
+import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.underlay.Underlay;
+import java.net.InetSocketAddress;
 
 /**
  * What the stages share: the installed {@link Tables}, the two ways out (a local port or the
@@ -19,10 +21,10 @@ public final class Forwarding {
     private boolean flushScheduled;
     Tables tables;
 
-    Forwarding(Underlay underlay, Tables initial) {
+    /** The pipeline installs the first {@link Tables} right after construction. */
+    Forwarding(Underlay underlay) {
         this.underlay = underlay;
-        this.loop = underlay == null ? null : underlay.loop();
-        this.tables = initial;
+        this.loop = underlay.loop();   // null when a benchmark drives the pipeline without a loop
     }
 
     /**
@@ -63,10 +65,9 @@ public final class Forwarding {
     void toUnderlay(Tables t, int vtep, ByteBuf payload, int sourcePort) {
         t.host.out(payload.readableBytes());
         Capture capture = t.underlayCapture;
-        java.net.InetSocketAddress destination = t.state.vtepAddress(vtep);
+        InetSocketAddress destination = t.state.vtepAddress(vtep);
         if (capture != null) {
-            capture.datagram(payload, t.localIp, t.localPort,
-                io.vpclab.dataplane.net.Ipv4Address.bitsOf(destination.getAddress()), destination.getPort());
+            capture.datagram(payload, t.localIp, t.localPort, Ipv4Address.bitsOf(destination.getAddress()), destination.getPort());
         }
         underlay.send(payload, destination, sourcePort);
         scheduleFlush();
@@ -91,8 +92,6 @@ public final class Forwarding {
                 device.flush();
             }
         }
-        if (underlay != null) {
-            underlay.flush();
-        }
+        underlay.flush();
     }
 }

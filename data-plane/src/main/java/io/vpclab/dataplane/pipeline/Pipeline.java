@@ -11,6 +11,7 @@ import io.vpclab.dataplane.stats.VtepCounters;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.underlay.Underlay;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +29,9 @@ import java.util.Map;
  * hops there). The installed {@link Tables} are replaced whole on every change.
  */
 public final class Pipeline {
+
+    /** The capture point name of the underlay. */
+    public static final String UNDERLAY = "underlay";
 
     private final Forwarding forwarding;
     private final PortIngress ingress = new PortIngress();
@@ -67,7 +71,7 @@ public final class Pipeline {
     public Pipeline(Underlay underlay, InetSocketAddress localAddress, ForwardingState initial) {
         this.localAddress = localAddress;
         this.state = initial;
-        this.forwarding = new Forwarding(underlay, null);
+        this.forwarding = new Forwarding(underlay);
         VxlanEncapsulator encapsulator = new VxlanEncapsulator(forwarding);
         this.bridge = new L2Forwarder(forwarding, encapsulator);
         this.arpResponder = new ArpResponder(forwarding, bridge);
@@ -153,7 +157,7 @@ public final class Pipeline {
     }
 
     /** Starts a capture at a port id or at {@link #UNDERLAY}; one capture per point. */
-    public Capture startCapture(String point, java.nio.file.Path file) {
+    public Capture startCapture(String point, Path file) {
         if (UNDERLAY.equals(point)) {
             if (underlayCapture != null) {
                 throw new IllegalStateException("the underlay is already being captured to " + underlayCapture.file());
@@ -185,9 +189,6 @@ public final class Pipeline {
         rebuild();
         capture.close();
     }
-
-    /** The capture point name of the underlay. */
-    public static final String UNDERLAY = "underlay";
 
     public CountersSnapshot counters() {
         return counters.snapshot();

@@ -45,11 +45,15 @@ public final class InMemoryUnderlay implements Underlay {
         }
     }
 
+    /** A datagram queued until {@link #flush()}. */
+    private record Pending(ByteBuf payload, InetSocketAddress destination, int sourcePort) {
+    }
+
     private final Hub hub;
     private final InetSocketAddress address;
     private final IoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
     private final EventLoop loop = group.next();
-    private final ArrayDeque<Object[]> queue = new ArrayDeque<>();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private volatile DatagramSink sink;
     private volatile boolean closed;
 
@@ -84,15 +88,14 @@ public final class InMemoryUnderlay implements Underlay {
             payload.release();
             return;
         }
-        queue.add(new Object[] {payload, destination, sourcePort});
+        queue.add(new Pending(payload, destination, sourcePort));
     }
 
     @Override
     public void flush() {
-        Object[] entry;
-        while ((entry = queue.poll()) != null) {
-            InetSocketAddress sender = new InetSocketAddress(address.getAddress(), (Integer) entry[2]);
-            hub.inject(sender, (InetSocketAddress) entry[1], (ByteBuf) entry[0]);
+        Pending pending;
+        while ((pending = queue.poll()) != null) {
+            hub.inject(new InetSocketAddress(address.getAddress(), pending.sourcePort()), pending.destination(), pending.payload());
         }
     }
 
@@ -123,9 +126,9 @@ public final class InMemoryUnderlay implements Underlay {
         closed = true;
         hub.members.remove(address, this);
         Runnable drain = () -> {
-            Object[] entry;
-            while ((entry = queue.poll()) != null) {
-                ((ByteBuf) entry[0]).release();
+            Pending pending;
+            while ((pending = queue.poll()) != null) {
+                pending.payload().release();
             }
         };
         if (loop.inEventLoop()) {

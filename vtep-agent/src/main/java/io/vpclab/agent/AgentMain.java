@@ -27,6 +27,9 @@ public final class AgentMain implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--tap", paramLabel = "NAME", description = "Existing TAP device for a point-to-point tunnel.")
     String tap;
 
@@ -67,14 +70,19 @@ public final class AgentMain implements Callable<Integer> {
                 && System.getProperty("io.netty.leakDetectionLevel") == null) {
             System.setProperty("io.netty.leakDetection.level", "disabled");
         }
-        CommandLine commandLine = new CommandLine(new AgentMain(System.out));
-        // a refused table or a missing device is an expected failure: one clear line, no stack trace
+        CommandLine commandLine = commandLine(System.out);
+        System.exit(commandLine.execute(args));
+    }
+
+    /** The command line with its error handling: an expected failure is one clear line, no stack trace. */
+    static CommandLine commandLine(PrintStream out) {
+        CommandLine commandLine = new CommandLine(new AgentMain(out));
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             cmd.getErr().println("vpclab-agent: " + e.getMessage());
             log.debug("failure", e);
             return 1;
         });
-        System.exit(commandLine.execute(args));
+        return commandLine;
     }
 
     @Override
@@ -117,24 +125,24 @@ public final class AgentMain implements Callable<Integer> {
     private RunningAgent startMode() {
         boolean pointToPoint = tap != null || vni != null || local != null || remote != null;
         if (table != null && pointToPoint) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "--table cannot be combined with --tap/--vni/--local/--remote");
         }
         if (table != null) {
             return TableAgent.start(table);
         }
         if (tap == null || vni == null || local == null || remote == null) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "give --table FILE, or all of --tap, --vni, --local and --remote");
         }
         if (vni < 1 || vni > 0xFF_FFFF) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--vni must be 1..16777215, got " + vni);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--vni must be 1..16777215, got " + vni);
         }
         if (port < 1 || port > 65535) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--port must be 1..65535, got " + port);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 1..65535, got " + port);
         }
         if (mtu < 1280 || mtu > 65535) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--mtu must be 1280..65535, got " + mtu);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--mtu must be 1280..65535, got " + mtu);
         }
         return PointToPointAgent.start(tap, vni, local, remote, port, mtu);
     }

@@ -9,6 +9,11 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>Threading: everything runs on the one event loop given to {@link #start}; frames reach the
  * sink on that loop, and {@link #write} and {@link #flush} are only called on it.
+ *
+ * <p>Room to grow: a device reads a whole batch per wakeup and the pipeline flushes every device
+ * and the underlay once per batch, so batched writes need no API change; a device opened with a
+ * virtio-net header (TAP {@code IFF_VNET_HDR}, for GSO and checksum offload) reads it into the
+ * space before {@link #HEADROOM} and keeps the frame itself at the reader index.
  */
 public interface FrameDevice extends AutoCloseable {
 

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoEvent;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
@@ -71,6 +72,11 @@ public final class TapDevice implements FrameDevice {
     public static TapDevice open(String name, int maxFrameBytes) {
         if (maxFrameBytes < 60 || maxFrameBytes > 65535) {
             throw new IllegalArgumentException("maxFrameBytes must be 60..65535, got " + maxFrameBytes);
+        }
+        // the fd is read and closed through Netty's native library: load it before owning an fd
+        if (!Epoll.isAvailable()) {
+            throw new TapException("TAP " + name + " needs Netty's epoll transport, unavailable here: "
+                    + Epoll.unavailabilityCause());
         }
         return new TapDevice(name, LinuxTun.openTap(name), maxFrameBytes, PooledByteBufAllocator.DEFAULT);
     }

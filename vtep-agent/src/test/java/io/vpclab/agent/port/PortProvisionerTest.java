@@ -1,0 +1,93 @@
+package io.vpclab.agent.port;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.dataplane.net.MacAddress;
+import io.vpclab.dataplane.net.Vni;
+import io.vpclab.dataplane.table.LocalPort;
+import io.vpclab.dataplane.table.PortKind;
+import io.vpclab.dataplane.tap.TapDevice;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Root only: real namespaces and TAPs, created and removed through iproute2. */
+class PortProvisionerTest {
+
+    private final String id = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF));
+    private final PortProvisioner provisioner = new PortProvisioner(port -> {
+        throw new PortSetupException("no simulated hosts here");
+    }, 1518);
+
+    @BeforeEach
+    void requireRoot() {
+        assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "needs Linux");
+        assumeTrue(TapDevice.isSupported(), "needs root and /dev/net/tun");
+    }
+
+    private LocalPort port(PortKind kind, String gateway, String namespace) {
+        return new LocalPort("p" + id, null, kind, Vni.of(100), MacAddress.parse("02:00:0a:00:01:05"),
+                Ipv4Address.parse("10.1.0.5"), 24, gateway == null ? null : Ipv4Address.parse(gateway), 1400,
+                "vlpp" + id, namespace);
+    }
+
+    @Test
+    void netnsPortIsAddressedRoutedAndRemovedOnClose() {
+        String namespace = "vlpn" + id;
+        try (ProvisionedPort port = provisioner.provision(port(PortKind.NETNS, "10.1.0.1", namespace))) {
+            String link = IpCommand.ip("-n", namespace, "-o", "link", "show", "vlpp" + id);
+            assertThat(link).contains("mtu 1400").contains("02:00:0a:00:01:05").contains("UP");
+            assertThat(IpCommand.ip("-n", namespace, "-o", "addr", "show", "vlpp" + id)).contains("10.1.0.5/24");
+            assertThat(IpCommand.ip("-n", namespace, "route", "show", "default")).contains("via 10.1.0.1");
+            assertThat(IpCommand.ip("-n", namespace, "-o", "link", "show", "lo")).contains("UP");
+            assertThat(port.device().name()).isEqualTo("vlpp" + id);
+        }
+        assertThat(IpCommand.ip("netns", "list")).doesNotContain(namespace);
+    }
+
+    @Test
+    void aFailingStepReportsTheCommandsStderrAndUndoesTheNamespace() {
+        String namespace = "vlpn" + id;
+        // a gateway outside the port's subnet: the kernel refuses the default route
+        assertThatThrownBy(() -> provisioner.provision(port(PortKind.NETNS, "10.9.9.9", namespace)))
+                .isInstanceOf(PortSetupException.class)
+                .hasMessageContaining("port p" + id)
+                .hasMessageContaining("route add default via 10.9.9.9")
+                .hasMessageContaining("exit");
+        assertThat(IpCommand.ip("netns", "list")).doesNotContain(namespace);
+        assertThat(IpCommand.ip("-o", "link")).doesNotContain("vlpp" + id);
+    }
+
+    @Test
+    void refusesANamespaceItDidNotCreateAndLeavesItAlone() {
+        String namespace = "vlpn" + id;
+        IpCommand.ip("netns", "add", namespace);
+        try {
+            assertThatThrownBy(() -> provisioner.provision(port(PortKind.NETNS, null, namespace)))
+                    .isInstanceOf(PortSetupException.class).hasMessageContaining("already exists");
+            assertThat(IpCommand.ip("netns", "list")).contains(namespace);
+        } finally {
+            IpCommand.ipQuietly("netns", "del", namespace);
+        }
+    }
+
+    @Test
+    void tapPortIsUpWithItsMtuAndGoneAfterClose() {
+        try (ProvisionedPort port = provisioner.provision(port(PortKind.TAP, null, null))) {
+            assertThat(IpCommand.ip("-o", "link", "show", "vlpp" + id)).contains("mtu 1400").contains("UP");
+        }
+        assertThat(IpCommand.ip("-o", "link")).doesNotContain("vlpp" + id);
+    }
+
+    @Test
+    void derivedNamesFitLinuxLimitsAndStayDistinct() {
+        assertThat(PortNames.derive("vl", "web", 15)).isEqualTo("vl-web");
+        String a = PortNames.derive("vl", "instance-0123456789-a", 15);
+        String b = PortNames.derive("vl", "instance-0123456789-b", 15);
+        assertThat(a).hasSizeLessThanOrEqualTo(15).isNotEqualTo(b);
+        assertThat(PortNames.derive("vl", "a/b c", 15)).isEqualTo("vl-a-b-c");
+    }
+}

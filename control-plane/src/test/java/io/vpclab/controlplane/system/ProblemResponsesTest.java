@@ -29,6 +29,11 @@ class ProblemResponsesTest extends ApiTestSupport {
                 400, "InvalidParameterValue");
         expect(raw("POST", "/api/v1/tenants", ADMIN_TOKEN, "{\"name\":\"\"}"), 400, "InvalidParameterValue");
         expect(raw("POST", "/api/v1/tenants", ADMIN_TOKEN, "{\"name\":\"" + "x".repeat(65) + "\"}"), 400, "InvalidParameterValue");
+        // Found by fuzzing: the ipaddress library throws on a huge prefix; this must stay a 400, not a 500.
+        String overflow = "1/" + "5".repeat(90);
+        expect(raw("POST", "/api/v1/vpcs", tenant.token(), "{\"cidrBlock\":\"" + overflow + "\"}"), 400, "InvalidParameterValue");
+        expect(raw("POST", "/api/v1/vpcs", tenant.token(), "{\"cidrBlock\":\"10.0.0.0/16" + " ".repeat(10_000) + "\"}"), 400, "InvalidParameterValue");
+        expect(raw("POST", "/api/v1/hosts", ADMIN_TOKEN, "{\"name\":\"fuzzed\",\"underlayIp\":\"" + overflow + "\"}"), 400, "InvalidParameterValue");
         assertThat(tenant.vpcs().listVpcs(null, null, null).getItems()).isEmpty();
     }
 

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.EipsApi;
+import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.WhitelistsApi;
 import io.vpclab.client.model.EffectiveRoute;
 import io.vpclab.client.model.Eip;
 import io.vpclab.client.model.EipAllocate;
 import io.vpclab.client.model.EipAssociate;
+import io.vpclab.client.model.EipList;
 import io.vpclab.client.model.EipUpdate;
 import io.vpclab.client.model.IngressPolicy;
 import io.vpclab.client.model.Instance;
@@ -70,6 +72,40 @@ class EipRulesTest extends ApiTestSupport {
         assertThat(first.getInstanceId()).isNull();
         assertThat(eips.getEip(first.getAllocationId())).isEqualTo(first);
         assertThat(eips.listEips(null, null, null).getItems()).containsExactlyInAnyOrder(first, second);
+    }
+
+    @Test
+    void listsArePagedAndTheAdminNamesTheTenant() throws Exception {
+        Eip first = allocate();
+        Eip second = allocate();
+        Eip third = allocate();
+        EipList page = eips.listEips(null, 2, null);
+        assertThat(page.getItems()).hasSize(2);
+        assertThat(page.getNextToken()).isNotNull();
+        EipList rest = eips.listEips(null, 2, page.getNextToken());
+        assertThat(rest.getNextToken()).isNull();
+        List<Eip> all = new ArrayList<>(page.getItems());
+        all.addAll(rest.getItems());
+        assertThat(all).containsExactlyInAnyOrder(first, second, third);
+
+        EipsApi admin = new EipsApi(admin());
+        assertRefused(400, "MissingParameter", () -> admin.allocateEip(new EipAllocate()));
+        Eip forTenant = admin.allocateEip(new EipAllocate().tenantId(tenant.tenantId()));
+        assertThat(eips.getEip(forTenant.getAllocationId()).getTenantId()).isEqualTo(tenant.tenantId());
+        assertThat(eips.listEips(null, null, null).getItems()).hasSize(4);
+    }
+
+    @Test
+    void aTenantHoldingAnEipCannotBeDeleted() throws Exception {
+        TenantClient holder = newTenant();
+        EipsApi theirs = new EipsApi(holder.api());
+        Eip eip = theirs.allocateEip(null);
+        TenantsApi tenants = new TenantsApi(admin());
+        assertRefused(409, "DependencyViolation", () -> { tenants.deleteTenant(holder.tenantId()); return null; });
+        assertThat(theirs.getEip(eip.getAllocationId())).isEqualTo(eip);
+        theirs.releaseEip(eip.getAllocationId());
+        tenants.deleteTenant(holder.tenantId());
+        assertRefused(404, "InvalidTenant.NotFound", () -> tenants.getTenant(holder.tenantId()));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.vpclab.controlplane.whitelist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.WhitelistsApi;
 import io.vpclab.client.model.Whitelist;
 import io.vpclab.client.model.WhitelistCreate;
@@ -11,10 +12,15 @@ import io.vpclab.client.model.WhitelistRuleCreate;
 import io.vpclab.controlplane.ApiTestSupport;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 class WhitelistRulesTest extends ApiTestSupport {
+
+    @Autowired
+    private WhitelistService whitelistService;
 
     private TenantClient tenant;
     private WhitelistsApi whitelists;
@@ -94,6 +100,26 @@ class WhitelistRulesTest extends ApiTestSupport {
         assertRefused(404, "InvalidWhitelistRuleID.NotFound", () -> whitelists.removeWhitelistRule(list.getWhitelistId(), ruleId));
         whitelists.deleteWhitelist(list.getWhitelistId());
         assertRefused(404, "InvalidWhitelistID.NotFound", () -> whitelists.getWhitelist(list.getWhitelistId()));
+    }
+
+    @Test
+    void countersShowWhatTheDataPlaneReports() throws Exception {
+        Whitelist list = whitelists.createWhitelist(new WhitelistCreate().name("counted").rules(List.of(
+                rule(WhitelistProtocol.TCP, "192.0.2.0/24", 443, 443), rule(WhitelistProtocol.ICMP, "0.0.0.0/0", null, null))));
+        String https = list.getRules().get(0).getRuleId();
+        String icmp = list.getRules().get(1).getRuleId();
+        whitelistService.addCounters(list.getWhitelistId(), Map.of(https, 7L), 3);
+        whitelistService.addCounters(list.getWhitelistId(), Map.of(https, 1L, icmp, 2L), 1);
+        Whitelist counted = whitelists.getWhitelist(list.getWhitelistId());
+        assertThat(counted.getRules()).extracting(WhitelistRule::getHitCount).containsExactly(8L, 2L);
+        assertThat(counted.getDropCount()).isEqualTo(4);
+    }
+
+    @Test
+    void aTenantWithWhitelistsCannotBeDeleted() throws Exception {
+        whitelists.createWhitelist(new WhitelistCreate().name("keep"));
+        assertRefused(409, "DependencyViolation", () -> { new TenantsApi(admin()).deleteTenant(tenant.tenantId()); return null; });
+        assertThat(whitelists.listWhitelists(null, null).getItems()).hasSize(1);
     }
 
     @Test

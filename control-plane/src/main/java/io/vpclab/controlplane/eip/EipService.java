@@ -16,6 +16,7 @@ import io.vpclab.controlplane.vpc.VpcService;
 import io.vpclab.controlplane.whitelist.WhitelistDeleting;
 import io.vpclab.controlplane.whitelist.WhitelistService;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityNotFoundException;
 import jakarta.persistence.LockModeType;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
@@ -133,7 +134,11 @@ public class EipService {
         Instance instance = sameTenantInstance(caller, instanceId, visible.tenantId());
         vpcs.lockForMutation(caller, instance.vpcId());
         // Re-read under the VPC lock: a termination that committed meanwhile makes this 404.
-        instance = sameTenantInstance(caller, instanceId, visible.tenantId());
+        try {
+            entityManager.refresh(instance);
+        } catch (EntityNotFoundException terminated) {
+            throw ApiException.notFound("InvalidInstanceID.NotFound", "instance " + instanceId + " does not exist");
+        }
         EipTarget target = new EipTarget(EipTarget.Kind.INSTANCE, instance.id(), instance.tenantId(), instance.vpcId(),
                 instance.subnetId(), instance.privateIpAddress());
         return bind(allocationId, target, allowReassociation);
@@ -230,8 +235,23 @@ public class EipService {
         }
     }
 
+    /**
+     * Associates under the target's VPC lock (held by the caller). The EIP and the EIP the target
+     * holds now are locked in ID order, so two crossing reassociations (E to F's instance while F
+     * goes to E's) queue instead of deadlocking.
+     */
     private ElasticIp bind(String allocationId, EipTarget target, boolean allowReassociation) {
+        String holderId = holderOf(target).map(ElasticIp::id).filter(id -> !id.equals(allocationId)).orElse(null);
+        Optional<ElasticIp> previous = Optional.empty();
+        if (holderId != null && holderId.compareTo(allocationId) < 0) {
+            previous = eips.lockById(holderId).map(this::fresh);
+        }
         ElasticIp eip = eips.lockById(allocationId).map(this::fresh).orElseThrow(() -> notFound(allocationId));
+        if (holderId != null && holderId.compareTo(allocationId) > 0) {
+            previous = eips.lockById(holderId).map(this::fresh);
+        }
+        // The holder may have moved away before its lock; a new holder needs the VPC lock we hold.
+        previous = previous.filter(p -> target.id().equals(p.instanceId()) || target.id().equals(p.natGatewayId()));
         if (eip.associated()) {
             if (target.id().equals(eip.instanceId()) || target.id().equals(eip.natGatewayId())) {
                 return eip;
@@ -245,9 +265,7 @@ public class EipService {
                         + eip.natGatewayId() + " and cannot move while the gateway exists");
             }
         }
-        Optional<ElasticIp> previous = target.kind() == EipTarget.Kind.INSTANCE
-                ? eips.lockByInstanceId(target.id()).map(this::fresh) : eips.lockByNatGatewayId(target.id()).map(this::fresh);
-        if (previous.isPresent() && !previous.get().id().equals(eip.id())) {
+        if (previous.isPresent()) {
             if (!allowReassociation) {
                 throw ApiException.conflict("Resource.AlreadyAssociated", target.id() + " already has EIP " + previous.get().publicIp()
                         + " (allowReassociation replaces it)");
@@ -264,6 +282,10 @@ public class EipService {
         eips.flush();
         publish(eip, previousVpc, ChangeKind.UPDATED);
         return eip;
+    }
+
+    private Optional<ElasticIp> holderOf(EipTarget target) {
+        return target.kind() == EipTarget.Kind.INSTANCE ? eips.findByInstanceId(target.id()) : eips.findByNatGatewayId(target.id());
     }
 
     private void unbind(ElasticIp eip) {

@@ -32,6 +32,8 @@ interface ElasticIpRepository extends JpaRepository<ElasticIp, String> {
 
     Optional<ElasticIp> findByNatGatewayId(String natGatewayId);
 
+    Optional<ElasticIp> findByInstanceId(String instanceId);
+
     List<ElasticIp> findBySubnetIdAndInstanceIdIsNotNullOrderById(String subnetId);
 
     boolean existsByWhitelistId(String whitelistId);

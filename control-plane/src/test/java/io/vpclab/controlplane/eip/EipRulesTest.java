@@ -277,6 +277,38 @@ class EipRulesTest extends ApiTestSupport {
         assertThat(targetIds).contains(after.getInstanceId());
     }
 
+    @Test
+    void crossingReassociationsBothSucceed() throws Exception {
+        Instance a = instance(tenant, tenant.subnet(tenant.vpc("10.101.0.0/16").getVpcId(), "10.101.0.0/24"));
+        Instance b = instance(tenant, tenant.subnet(tenant.vpc("10.102.0.0/16").getVpcId(), "10.102.0.0/24"));
+        Eip e = allocate();
+        Eip f = allocate();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                eips.associateEip(e.getAllocationId(), to(a).allowReassociation(true));
+                eips.associateEip(f.getAllocationId(), to(b).allowReassociation(true));
+                // E moves to B's instance while F moves to A's: each request also displaces the other's EIP.
+                List<Future<String>> swaps = pool.invokeAll(List.of(
+                        () -> outcome(() -> eips.associateEip(e.getAllocationId(), to(b).allowReassociation(true))),
+                        () -> outcome(() -> eips.associateEip(f.getAllocationId(), to(a).allowReassociation(true)))),
+                        60, TimeUnit.SECONDS);
+                assertThat(swaps.get(0).get()).isEqualTo("ok");
+                assertThat(swaps.get(1).get()).isEqualTo("ok");
+                // Whichever ran second won its target; the first may have lost its EIP to it.
+                Set<String> holders = new HashSet<>();
+                for (Eip eip : List.of(eips.getEip(e.getAllocationId()), eips.getEip(f.getAllocationId()))) {
+                    if (eip.getInstanceId() != null) {
+                        assertThat(holders.add(eip.getInstanceId())).as("one EIP per instance").isTrue();
+                    }
+                }
+                assertThat(holders).isNotEmpty();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** "ok", or the status and problem code of the refusal. */
     static String outcome(Call call) {
         try {

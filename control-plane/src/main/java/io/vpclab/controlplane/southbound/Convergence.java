@@ -16,14 +16,25 @@ final class Convergence {
     static final int MAX_OPEN = 1024;
 
     private final ArrayDeque<Change> open = new ArrayDeque<>();
+    private final Map<String, Long> latestAck = new HashMap<>();
     private volatile long lastMillis = -1;
 
-    /** A change committed at {@code commitNanos} gave these hosts these generations. */
-    synchronized void changed(long commitNanos, Map<String, Long> generations) {
+    /**
+     * A change committed at {@code commitNanos} gave these hosts these generations. An agent may
+     * apply and acknowledge a delta before this is called (the stream is fast), so acks already
+     * seen count at once.
+     */
+    synchronized void changed(long commitNanos, Map<String, Long> generations, long nowNanos, CompletedChange onComplete) {
+        Map<String, Long> pending = new HashMap<>(generations);
+        pending.entrySet().removeIf(e -> latestAck.getOrDefault(e.getKey(), -1L) >= e.getValue());
         if (generations.isEmpty()) {
             return;
         }
-        open.addLast(new Change(commitNanos, new HashMap<>(generations)));
+        if (pending.isEmpty()) {
+            complete(nowNanos - commitNanos, onComplete);
+            return;
+        }
+        open.addLast(new Change(commitNanos, pending));
         if (open.size() > MAX_OPEN) {
             open.removeFirst();
         }
@@ -34,6 +45,7 @@ final class Convergence {
      * commit-to-ack time for the newest change it completes, if any.
      */
     synchronized OptionalLong acknowledged(String hostId, long generation, long nowNanos, CompletedChange onComplete) {
+        latestAck.merge(hostId, generation, Math::max);
         OptionalLong hostMillis = OptionalLong.empty();
         for (Iterator<Change> it = open.iterator(); it.hasNext(); ) {
             Change change = it.next();
@@ -43,13 +55,21 @@ final class Convergence {
                 hostMillis = OptionalLong.of((nowNanos - change.commitNanos) / 1_000_000);
                 if (change.pending.isEmpty()) {
                     it.remove();
-                    long nanos = nowNanos - change.commitNanos;
-                    lastMillis = nanos / 1_000_000;
-                    onComplete.completed(nanos);
+                    complete(nowNanos - change.commitNanos, onComplete);
                 }
             }
         }
         return hostMillis;
+    }
+
+    private void complete(long nanos, CompletedChange onComplete) {
+        lastMillis = nanos / 1_000_000;
+        onComplete.completed(nanos);
+    }
+
+    /** Forgets a deregistered host. */
+    synchronized void forget(String hostId) {
+        latestAck.remove(hostId);
     }
 
     /** Commit -> last ack of the latest completed change, or -1 before the first. */

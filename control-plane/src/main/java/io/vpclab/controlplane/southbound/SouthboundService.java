@@ -8,6 +8,8 @@ import io.vpclab.client.model.ProbeResult;
 import io.vpclab.controlplane.host.Host;
 import io.vpclab.controlplane.host.HostService;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -33,6 +35,8 @@ class SouthboundService implements SouthboundProviderService {
     private final Timer convergenceTimer;
     private final Map<String, PendingProbe> pendingProbes = new ConcurrentHashMap<>();
     private final Map<String, HostGauges> gauges = new ConcurrentHashMap<>();
+    static final int RECENT = 1000;
+    private final ArrayDeque<Long> recent = new ArrayDeque<>();
     private final MeterRegistry meters;
 
     SouthboundService(HostService hosts, MeterRegistry meters) {
@@ -46,8 +50,18 @@ class SouthboundService implements SouthboundProviderService {
 
     /** A committed change gave these hosts new generations; start its convergence clock. */
     void changed(long commitNanos, Map<String, Long> generations) {
-        convergence.changed(commitNanos, generations);
+        convergence.changed(commitNanos, generations, System.nanoTime(), this::recordConvergence);
         generations.forEach((hostId, generation) -> gauges(hostId).desired.set(generation));
+    }
+
+    private void recordConvergence(long nanos) {
+        convergenceTimer.record(nanos, TimeUnit.NANOSECONDS);
+        synchronized (recent) {
+            recent.addLast(nanos);
+            if (recent.size() > RECENT) {
+                recent.removeFirst();
+            }
+        }
     }
 
     /** Per-host figures for Prometheus, the same as the host resource shows. */
@@ -74,10 +88,16 @@ class SouthboundService implements SouthboundProviderService {
         return convergence.lastMillis();
     }
 
+    /** Commit -> last ack of the most recent completed changes, oldest first (at most {@value #RECENT}). */
+    List<Long> recentConvergenceNanos() {
+        synchronized (recent) {
+            return List.copyOf(recent);
+        }
+    }
+
     @Override
     public void acknowledged(String hostId, long generation) {
-        OptionalLong millis = convergence.acknowledged(hostId, generation, System.nanoTime(),
-                nanos -> convergenceTimer.record(nanos, TimeUnit.NANOSECONDS));
+        OptionalLong millis = convergence.acknowledged(hostId, generation, System.nanoTime(), this::recordConvergence);
         gauges(hostId).applied.accumulateAndGet(generation, Math::max);
         Instant now = Instant.now();
         hosts.update(hostId, host -> {

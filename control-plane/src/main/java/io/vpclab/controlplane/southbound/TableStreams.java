@@ -3,6 +3,7 @@ package io.vpclab.controlplane.southbound;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.TableDelta;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -48,7 +49,10 @@ class TableStreams implements SouthboundProvider, DisposableBean {
     });
 
     TableStreams(ObjectMapper json, SouthboundProviderService hosts, MeterRegistry meters) {
-        this.json = json;
+        // absent means empty to the agent's generated model, so nulls and empty lists need not travel
+        this.json = json.rebuild()
+                .changeDefaultPropertyInclusion(inclusion -> inclusion.withValueInclusion(JsonInclude.Include.NON_EMPTY))
+                .build();
         this.hosts = hosts;
         this.pushedBytes = Counter.builder("vpclab.table.stream.bytes")
                 .description("JSON bytes of snapshots and deltas sent to agents").baseUnit("bytes").register(meters);
@@ -144,6 +148,7 @@ class TableStreams implements SouthboundProvider, DisposableBean {
             return;
         }
         String data = json.writeValueAsString(payload);
+        log.debug("{} {} to {}: {}", name, generation, hostId, data);
         for (SseEmitter emitter : emitters) {
             count(data);
             // a builder accumulates text as it is built, so each emitter gets its own

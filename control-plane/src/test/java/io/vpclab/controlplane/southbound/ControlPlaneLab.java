@@ -49,6 +49,11 @@ final class ControlPlaneLab implements AutoCloseable {
         server = null;
     }
 
+    /** A bean of the running server, for benchmarks that read its own figures. */
+    <T> T bean(Class<T> type) {
+        return server.getBean(type);
+    }
+
     URI uri() {
         return URI.create("http://127.0.0.1:" + httpPort);
     }

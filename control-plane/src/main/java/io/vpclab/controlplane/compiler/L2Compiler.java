@@ -29,12 +29,14 @@ final class L2Compiler {
                 }
             }
             remoteHosts.addAll(floodList);
+            // a peer's segment is only a routing destination here: its router and gateway run where its ports are
+            boolean routedHere = scope.localVpcs().contains(visible.vpc().id());
             table.addSegmentsItem(new Segment().vni(subnet.vni())
                     .vlanId(subnet.vlanId())
                     .subnetId(subnet.id())
                     .cidrBlock(subnet.cidrBlock())
-                    .gatewayIp(subnet.gatewayIp())
-                    .routerId(visible.vpc().id())
+                    .gatewayIp(routedHere ? subnet.gatewayIp() : null)
+                    .routerId(routedHere ? visible.vpc().id() : null)
                     .floodList(floodList.stream().toList()));
         }
         for (String hostId : remoteHosts) {

@@ -2,6 +2,7 @@ package io.vpclab.controlplane.southbound;
 
 import io.vpclab.controlplane.host.HostChanged;
 import io.vpclab.controlplane.instance.InstanceChanged;
+import io.vpclab.controlplane.peering.PeeringChanged;
 import io.vpclab.controlplane.subnet.SubnetChanged;
 import io.vpclab.controlplane.vpc.VpcChanged;
 import org.springframework.stereotype.Component;
@@ -33,6 +34,11 @@ class StoreEvents {
     @TransactionalEventListener(fallbackExecution = true)
     void on(InstanceChanged event) {
         compilation.submit(StoreChange.vpc(event.vpcId()));
+    }
+
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(PeeringChanged event) {
+        compilation.submit(StoreChange.peering(event.requesterVpcId(), event.accepterVpcId()));
     }
 
     @TransactionalEventListener(fallbackExecution = true)

@@ -8,6 +8,7 @@ import io.vpclab.controlplane.host.Host;
 import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.instance.Instance;
 import io.vpclab.controlplane.instance.InstanceService;
+import io.vpclab.controlplane.peering.PeeringService;
 import io.vpclab.controlplane.subnet.Subnet;
 import io.vpclab.controlplane.subnet.SubnetService;
 import io.vpclab.controlplane.system.ApiException;
@@ -35,8 +36,11 @@ class StoreNetworkReader implements NetworkReader {
     private final VpcService vpcs;
     private final SubnetService subnets;
     private final InstanceService instances;
+    private final PeeringService peerings;
 
-    StoreNetworkReader(HostService hosts, VpcService vpcs, SubnetService subnets, InstanceService instances) {
+    StoreNetworkReader(HostService hosts, VpcService vpcs, SubnetService subnets, InstanceService instances,
+            PeeringService peerings) {
+        this.peerings = peerings;
         this.hosts = hosts;
         this.vpcs = vpcs;
         this.subnets = subnets;
@@ -90,8 +94,12 @@ class StoreNetworkReader implements NetworkReader {
 
     @Override
     public Map<String, Set<String>> activePeers() {
-        // Peerings land with the NAT/peering work; until then no VPC has a peer.
-        return Map.of();
+        Map<String, Set<String>> peers = new HashMap<>();
+        for (PeeringService.VpcPair pair : peerings.activePairs()) {
+            peers.computeIfAbsent(pair.requesterVpcId(), v -> new LinkedHashSet<>()).add(pair.accepterVpcId());
+            peers.computeIfAbsent(pair.accepterVpcId(), v -> new LinkedHashSet<>()).add(pair.requesterVpcId());
+        }
+        return peers;
     }
 
     private static HostNode node(Host host) {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.vpclab.agent.FollowAgent;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.InstancesApi;
+import io.vpclab.client.api.PeeringsApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.VpcsApi;
@@ -14,6 +15,9 @@ import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.InstanceCreate;
 import io.vpclab.client.model.InstanceKind;
 import io.vpclab.client.model.InstanceUpdate;
+import io.vpclab.client.model.Peering;
+import io.vpclab.client.model.PeeringCreate;
+import io.vpclab.client.model.PeeringStatus;
 import io.vpclab.client.model.SubnetCreate;
 import io.vpclab.client.model.TenantCreate;
 import io.vpclab.client.model.VpcCreate;
@@ -114,6 +118,32 @@ class AgentLifecycleTest {
         assertThat(a2.hostId()).isEqualTo(hostId);
         assertThat(ping(a2, two.getInstanceId(), "10.8.1.42").getReceived()).isEqualTo(2);
         assertThat(ping(a1, one.getInstanceId(), "10.8.1.41").getReceived()).isEqualTo(2);
+    }
+
+    @Test
+    void peeredVpcsReachEachOtherOnlyWhileThePeeringExists() throws Exception {
+        Instance here = launch(subnetId, a1, "10.8.1.60");
+        String tenantId = new TenantsApi(lab.admin()).createTenant(new TenantCreate().name("lab-peer")).getTenantId();
+        String otherVpc = new VpcsApi(lab.admin()).createVpc(new VpcCreate().cidrBlock("10.9.0.0/16").tenantId(tenantId))
+                .getVpcId();
+        String otherSubnet = new SubnetsApi(lab.admin()).createSubnet(new SubnetCreate().vpcId(otherVpc)
+                .cidrBlock("10.9.1.0/24")).getSubnetId();
+        Instance there = launch(otherSubnet, a2, "10.9.1.60");
+        awaitConverged();
+        assertThat(ping(a1, here.getInstanceId(), "10.9.1.60").getReceived()).isZero();
+
+        Peering peering = new PeeringsApi(lab.admin()).createPeering(
+                new PeeringCreate().requesterVpcId(vpcId).accepterVpcId(otherVpc));
+        if (peering.getStatus() == PeeringStatus.PENDING_ACCEPTANCE) {
+            new PeeringsApi(lab.admin()).acceptPeering(peering.getVpcPeeringConnectionId());
+        }
+        awaitConverged();
+        assertThat(ping(a1, here.getInstanceId(), "10.9.1.60").getReceived()).isEqualTo(2);
+        assertThat(ping(a2, there.getInstanceId(), "10.8.1.60").getReceived()).isEqualTo(2);
+
+        new PeeringsApi(lab.admin()).deletePeering(peering.getVpcPeeringConnectionId());
+        awaitConverged();
+        assertThat(ping(a1, here.getInstanceId(), "10.9.1.60").getReceived()).isZero();
     }
 
     private void awaitConverged() {

@@ -2,9 +2,14 @@ package io.vpclab.agent;
 
 import io.vpclab.agent.stats.CounterFormat;
 import io.vpclab.agent.stats.StatsServer;
+import io.vpclab.client.ApiException;
+import io.vpclab.client.model.InstanceKind;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,10 +21,12 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /**
- * The VTEP agent's command line. Standalone modes, for tunnels without a control plane:
- * {@code --tap NAME --vni N --local IP --remote IP} (one point-to-point tunnel on an existing
- * TAP) or {@code --table FILE} (a static forwarding table). Counters are printed on SIGTERM and
- * on SIGUSR2, and served by {@code --stats-port}.
+ * The VTEP agent's command line. With a control plane: {@code --control-plane URL --token T
+ * --underlay-ip A} registers this machine as a host and forwards by the tables it streams.
+ * Standalone modes, for tunnels without a control plane: {@code --tap NAME --vni N --local IP
+ * --remote IP} (one point-to-point tunnel on an existing TAP) or {@code --table FILE} (a static
+ * forwarding table). Counters are printed on SIGTERM and on SIGUSR2, and served by
+ * {@code --stats-port}.
  */
 @Command(name = "vpclab-agent", mixinStandardHelpOptions = true, version = "vpclab-agent 0.1",
         description = "VPC Lab VTEP agent: VXLAN (RFC 7348) between TAP devices, network namespaces and remote VTEPs.")
@@ -52,6 +59,30 @@ public final class AgentMain implements Callable<Integer> {
 
     @Option(names = "--table", paramLabel = "FILE", description = "Static forwarding table (YAML or JSON, schema ForwardingTable).")
     Path table;
+
+    @Option(names = "--control-plane", paramLabel = "URL",
+            description = "Follow this control plane (e.g. http://10.0.0.1:8080): register, then forward by its tables.")
+    URI controlPlane;
+
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:VPCLAB_TOKEN}",
+            description = "Bootstrap (or admin) token for the first registration (default: $VPCLAB_TOKEN).")
+    String token;
+
+    @Option(names = "--underlay-ip", paramLabel = "IP",
+            description = "This host's underlay IPv4 address, registered with the control plane and bound for VXLAN.")
+    InetAddress underlayIp;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Host name to register (default: this machine's hostname).")
+    String name;
+
+    @Option(names = "--state-file", paramLabel = "FILE",
+            description = "Where the host token issued at registration is kept (default: vpclab-agent-NAME.properties).")
+    Path stateFile;
+
+    @Option(names = "--capabilities", paramLabel = "KIND", split = ",",
+            description = "Instance kinds this host runs: simulated, netns, tap (default: all three as root with "
+                    + "/dev/net/tun, else simulated).")
+    List<String> capabilities;
 
     @Option(names = "--stats-port", paramLabel = "PORT",
             description = "Serve /counters (JSON) and /metrics (Prometheus) on 127.0.0.1:PORT.")
@@ -86,7 +117,7 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, ApiException {
         RunningAgent agent = startMode();
         StatsServer stats = statsPort == null ? null : StatsServer.start(statsPort, agent);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -122,8 +153,15 @@ public final class AgentMain implements Callable<Integer> {
         return 0;
     }
 
-    private RunningAgent startMode() {
+    private RunningAgent startMode() throws ApiException {
         boolean pointToPoint = tap != null || vni != null || local != null || remote != null;
+        if (controlPlane != null) {
+            if (table != null || pointToPoint) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--control-plane cannot be combined with --table or --tap/--vni/--local/--remote");
+            }
+            return followControlPlane();
+        }
         if (table != null && pointToPoint) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--table cannot be combined with --tap/--vni/--local/--remote");
@@ -145,6 +183,43 @@ public final class AgentMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--mtu must be 1280..65535, got " + mtu);
         }
         return PointToPointAgent.start(tap, vni, local, remote, port, mtu);
+    }
+
+    private RunningAgent followControlPlane() throws ApiException {
+        if (underlayIp == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--control-plane needs --underlay-ip");
+        }
+        String hostName = name != null ? name : localHostName();
+        Path state = stateFile != null ? stateFile : Path.of("vpclab-agent-" + hostName + ".properties");
+        if (token == null && !Files.isRegularFile(state)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "the first registration needs --token (or VPCLAB_TOKEN); later starts reuse " + state);
+        }
+        return FollowAgent.start(new FollowAgent.Options(controlPlane, token == null ? "" : token, hostName,
+                underlayIp.getHostAddress(), port, mtu, state, kinds()));
+    }
+
+    private List<InstanceKind> kinds() {
+        if (capabilities == null || capabilities.isEmpty()) {
+            boolean root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+            return root && Files.exists(Path.of("/dev/net/tun"))
+                    ? List.of(InstanceKind.SIMULATED, InstanceKind.NETNS, InstanceKind.TAP)
+                    : List.of(InstanceKind.SIMULATED);
+        }
+        try {
+            return capabilities.stream().map(InstanceKind::fromValue).toList();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--capabilities takes simulated, netns and tap: " + e.getMessage());
+        }
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "vpclab-agent";
+        }
     }
 
     private void printCounters(RunningAgent agent) {

@@ -15,14 +15,14 @@ import java.util.concurrent.TimeUnit;
  * Namespaces, commands and background processes for the Linux tests. Everything created is
  * named with a random {@code vl} prefix and removed by {@link #close()}.
  */
-final class Lab implements AutoCloseable {
+public final class Lab implements AutoCloseable {
 
-    final String id = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF));
+    public final String id = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF));
     private final List<String> namespaces = new ArrayList<>();
     private final List<Background> processes = new ArrayList<>();
 
     /** Skips the calling test unless it can really run here (CI runs it as root, where it must pass). */
-    static void assumeLinuxRootWith(String... tools) {
+    public static void assumeLinuxRootWith(String... tools) {
         assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "needs Linux network namespaces");
         assumeTrue("0".equals(tryRun("id", "-u").strip()), "needs root (network namespaces, TAP devices)");
         assumeTrue(Files.exists(Path.of("/dev/net/tun")), "needs /dev/net/tun");
@@ -31,7 +31,7 @@ final class Lab implements AutoCloseable {
         }
     }
 
-    String namespace(String role) {
+    public String namespace(String role) {
         String name = "vl" + role + id;
         run("ip", "netns", "add", name);
         namespaces.add(name);
@@ -40,7 +40,7 @@ final class Lab implements AutoCloseable {
     }
 
     /** Runs a command; throws with its output when it fails. */
-    static String run(String... command) {
+    public static String run(String... command) {
         Result result = exec(command);
         if (result.exit != 0) {
             throw new IllegalStateException(String.join(" ", command) + " exited " + result.exit + ": " + result.output.strip());
@@ -48,19 +48,19 @@ final class Lab implements AutoCloseable {
         return result.output;
     }
 
-    static String tryRun(String... command) {
+    public static String tryRun(String... command) {
         Result result = exec(command);
         return result.exit == 0 ? result.output : "";
     }
 
-    static boolean succeeds(String... command) {
+    public static boolean succeeds(String... command) {
         return exec(command).exit == 0;
     }
 
-    record Result(int exit, String output) {
+    public record Result(int exit, String output) {
     }
 
-    static Result exec(String... command) {
+    public static Result exec(String... command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getOutputStream().close();
@@ -79,7 +79,7 @@ final class Lab implements AutoCloseable {
     }
 
     /** Starts {@code command} in the background, output to a log file; stopped by {@link #close()} at the latest. */
-    Background start(String name, List<String> command) {
+    public Background start(String name, List<String> command) {
         try {
             Path log = Files.createTempFile("vl-" + name + "-", ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -96,7 +96,7 @@ final class Lab implements AutoCloseable {
      * in {@code namespace}'s network only: unlike {@code ip netns exec}, nsenter keeps the host's
      * mount namespace, so the instance namespaces the agent creates are visible outside it.
      */
-    static List<String> agentCommand(String namespace, String... args) {
+    public static List<String> agentCommand(String namespace, String... args) {
         List<String> command = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + namespace,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx128m", "-cp", System.getProperty("java.class.path"),
@@ -121,10 +121,10 @@ final class Lab implements AutoCloseable {
     }
 
     /** A background process; {@link #stop()} sends SIGTERM, then SIGKILL after 10 s. */
-    static final class Background {
-        final String name;
-        final Process process;
-        final Path log;
+    public static final class Background {
+        public final String name;
+        public final Process process;
+        public final Path log;
 
         Background(String name, Process process, Path log) {
             this.name = name;
@@ -132,7 +132,7 @@ final class Lab implements AutoCloseable {
             this.log = log;
         }
 
-        String output() {
+        public String output() {
             try {
                 return Files.readString(log);
             } catch (IOException e) {
@@ -141,7 +141,7 @@ final class Lab implements AutoCloseable {
         }
 
         /** SIGTERM to the process and its children (ip netns exec forks the JVM), then waits. */
-        int stop() {
+        public int stop() {
             ProcessHandle handle = process.toHandle();
             handle.descendants().forEach(ProcessHandle::destroy);
             handle.destroy();

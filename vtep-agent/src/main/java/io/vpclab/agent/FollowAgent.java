@@ -12,7 +12,6 @@ import io.vpclab.client.model.InstanceKind;
 import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.ProbeResult;
 import io.vpclab.dataplane.Vtep;
-import io.vpclab.dataplane.host.SimulatedHost;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.TableHost;
@@ -36,11 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class FollowAgent implements RunningAgent {
 
     private static final Logger log = LoggerFactory.getLogger(FollowAgent.class);
-
-    /** Simulated hosts answer TCP on these ports, so "is port N open?" has open answers to find. */
-    public static final List<Integer> SIMULATED_OPEN_TCP_PORTS = List.of(22, 80, 443);
-    /** Simulated hosts echo UDP on the echo port (RFC 862). */
-    public static final int SIMULATED_UDP_ECHO_PORT = 7;
 
     /**
      * @param token        bootstrap or admin token; used only when the state file holds no identity
@@ -83,7 +77,7 @@ public final class FollowAgent implements RunningAgent {
         NettyUdpUnderlay underlay = NettyUdpUnderlay.bind(new InetSocketAddress(options.underlayIp(), options.udpPort()),
                 UnderlayOptions.forUnderlayMtu(options.underlayMtu()));
         PortedVtep ported = new PortedVtep(new Vtep(underlay),
-                new PortProvisioner(FollowAgent::simulatedHost, options.underlayMtu()));
+                new PortProvisioner(SimulatedPorts::create, options.underlayMtu()));
         FollowAgent agent = new FollowAgent(options, identity, ported);
         agent.follower.start();
         log.info("agent {} is host {}, underlay {}:{}, following {}", options.name(), identity.hostId(),
@@ -126,12 +120,6 @@ public final class FollowAgent implements RunningAgent {
         } catch (RuntimeException portFailure) {
             throw new IllegalArgumentException(portFailure.getMessage(), portFailure);
         }
-    }
-
-    private static SimulatedHost simulatedHost(io.vpclab.dataplane.table.LocalPort port) {
-        SimulatedHost host = SimulatedHost.forPort(port).udpEcho(SIMULATED_UDP_ECHO_PORT);
-        SIMULATED_OPEN_TCP_PORTS.forEach(host::openTcpPort);
-        return host;
     }
 
     @Override

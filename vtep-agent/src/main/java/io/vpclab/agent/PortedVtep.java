@@ -88,8 +88,11 @@ final class PortedVtep implements AutoCloseable {
     private void retire(String portId) {
         ProvisionedPort port = ports.remove(portId);
         if (port != null) {
-            vtep.detachPort(portId);
-            port.close();
+            // the VTEP closes the device it owned; what is left is the namespace
+            if (!vtep.detachPort(portId)) {
+                port.close();
+            }
+            port.removeCreated();
         }
     }
 
@@ -133,7 +136,7 @@ final class PortedVtep implements AutoCloseable {
             vtep.close();
         } finally {
             // the VTEP closed the devices; remove namespaces and the rest
-            ports.values().forEach(ProvisionedPort::close);
+            ports.values().forEach(ProvisionedPort::removeCreated);
             ports.clear();
         }
     }

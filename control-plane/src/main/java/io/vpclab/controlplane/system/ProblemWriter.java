@@ -28,7 +28,18 @@ public class ProblemWriter {
     public Problem problem(HttpStatusCode status, String code, String detail) {
         meters.counter("vpclab.api.errors", "code", code, "status", Integer.toString(status.value())).increment();
         HttpStatus known = HttpStatus.resolve(status.value());
-        return new Problem(known == null ? "Error" : known.getReasonPhrase(), status.value(), code).detail(detail);
+        return new Problem(known == null ? "Error" : known.getReasonPhrase(), status.value(), code)
+                .detail(detail)
+                .instance(currentPath());
+    }
+
+    /** RFC 9457 {@code instance}: the request path the problem occurred on. */
+    private static String currentPath() {
+        if (org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
+                instanceof org.springframework.web.context.request.ServletRequestAttributes servlet) {
+            return servlet.getRequest().getRequestURI();
+        }
+        return null;
     }
 
     public ResponseEntity<Object> entity(HttpStatusCode status, String code, String detail) {

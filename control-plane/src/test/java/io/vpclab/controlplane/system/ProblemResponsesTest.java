@@ -44,7 +44,10 @@ class ProblemResponsesTest extends ApiTestSupport {
         expect(raw("GET", "/api/v1/vpcs?maxResults=-1", tenant.token(), null), 400, "InvalidParameterValue");
         expect(raw("GET", "/api/v1/vpcs?nextToken=%27%20or%201=1", tenant.token(), null), 400, "InvalidParameterValue");
         expect(raw("GET", "/api/v1/no-such-thing", tenant.token(), null), 404, "InvalidAction");
-        expect(raw("GET", "/api/v1/vpcs/vpc-00000000000000000", tenant.token(), null), 404, "InvalidVpcID.NotFound");
+        HttpResponse<String> missing = raw("GET", "/api/v1/vpcs/vpc-00000000000000000", tenant.token(), null);
+        expect(missing, 404, "InvalidVpcID.NotFound");
+        assertThat(json(missing.body()).path("instance").asString()).isEqualTo("/api/v1/vpcs/vpc-00000000000000000");
+        assertThat(json(missing.body()).path("detail").asString()).contains("vpc-00000000000000000");
         expect(raw("GET", "/api/v1/vpcs/%20", tenant.token(), null), 404, "InvalidVpcID.NotFound");
         expect(raw("PUT", "/api/v1/vpcs", tenant.token(), "{}"), 405, "UnsupportedOperation");
     }

@@ -62,4 +62,24 @@ class ArchitectureTest {
                     .check(CLASSES);
         }
     }
+
+    /** DESIGN.md: the demo may start agents in this JVM, but only through the agent's entry point. */
+    @Test
+    void onlyTheDemoStartsAgentsAndNothingReachesIntoTheDataPlane() {
+        noClasses().that().resideOutsideOfPackage(ROOT + ".demo..")
+                .should().dependOnClassesThat().resideInAPackage("io.vpclab.agent..")
+                .check(CLASSES);
+        noClasses().should().dependOnClassesThat().resideInAPackage("io.vpclab.dataplane..")
+                .check(CLASSES);
+    }
+
+    /** The compiler is a pure function over a snapshot, testable without Spring or a database. */
+    @Test
+    void theCompilerKnowsNeitherSpringNorTheStore() {
+        noClasses().that().resideInAPackage(ROOT + ".compiler..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "jakarta.persistence..",
+                        ROOT + ".tenant..", ROOT + ".host..", ROOT + ".vpc..", ROOT + ".subnet..", ROOT + ".instance..",
+                        ROOT + ".southbound..")
+                .check(CLASSES);
+    }
 }

@@ -37,6 +37,7 @@ class SouthboundService implements SouthboundProviderService {
     private final Map<String, HostGauges> gauges = new ConcurrentHashMap<>();
     static final int RECENT = 1000;
     private final ArrayDeque<Long> recent = new ArrayDeque<>();
+    private long completedChanges;
     private final MeterRegistry meters;
 
     SouthboundService(HostService hosts, MeterRegistry meters) {
@@ -57,6 +58,7 @@ class SouthboundService implements SouthboundProviderService {
     private void recordConvergence(long nanos) {
         convergenceTimer.record(nanos, TimeUnit.NANOSECONDS);
         synchronized (recent) {
+            completedChanges++;
             recent.addLast(nanos);
             if (recent.size() > RECENT) {
                 recent.removeFirst();
@@ -86,6 +88,13 @@ class SouthboundService implements SouthboundProviderService {
 
     long lastConvergenceMillis() {
         return convergence.lastMillis();
+    }
+
+    /** How many changes have converged since start. */
+    long completedChanges() {
+        synchronized (recent) {
+            return completedChanges;
+        }
     }
 
     /** Commit -> last ack of the most recent completed changes, oldest first (at most {@value #RECENT}). */

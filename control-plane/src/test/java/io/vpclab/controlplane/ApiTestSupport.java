@@ -44,7 +44,6 @@ import tools.jackson.databind.ObjectMapper;
 public abstract class ApiTestSupport {
 
     public static final String ADMIN_TOKEN = "test-admin-token";
-    private static final Path DATA_DIR = Path.of("target", "test-data-" + UUID.randomUUID()).toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     public static final String BOOTSTRAP_TOKEN = "test-bootstrap-token";
@@ -52,9 +51,11 @@ public abstract class ApiTestSupport {
     @LocalServerPort
     protected int port;
 
+    /** Runs once per Spring context: each context (each distinct configuration) gets its own store. */
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("vpclab.data-dir", DATA_DIR::toString);
+        String dataDir = Path.of("target", "test-data-" + UUID.randomUUID()).toAbsolutePath().toString();
+        registry.add("vpclab.data-dir", () -> dataDir);
     }
 
     protected ApiClient client(String token) {

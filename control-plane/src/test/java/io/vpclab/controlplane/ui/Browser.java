@@ -1,0 +1,113 @@
+package io.vpclab.controlplane.ui;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Function;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Headless Debian Chromium driven by Selenium, with the UI's own controls: the token form, the
+ * screen buttons, selects by visible name. Both binaries are passed explicitly so Selenium
+ * Manager never tries to download a browser.
+ */
+final class Browser implements AutoCloseable {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    final ChromeDriver driver;
+
+    private Browser(ChromeDriver driver) {
+        this.driver = driver;
+    }
+
+    /** Skips the calling test (CI installs both, and fails on skips) when Chromium is absent. */
+    static Browser open() throws IOException {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "browser tests need /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--window-size=1280,900",
+                "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+        return new Browser(new ChromeDriver(service, options));
+    }
+
+    /** Opens the UI and signs in through the token form, as a user would. */
+    void signIn(int port, String token) {
+        driver.get("http://localhost:" + port + "/");
+        WebElement input = driver.findElement(By.id("token"));
+        input.clear();
+        input.sendKeys(token);
+        driver.findElement(By.cssSelector("#token-form button[type=submit]")).click();
+        until(Duration.ofSeconds(30), d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+    }
+
+    void screen(String name) {
+        driver.findElement(By.cssSelector("nav button[data-screen='" + name + "']")).click();
+    }
+
+    void click(String id) {
+        driver.findElement(By.id(id)).click();
+    }
+
+    void type(String id, String text) {
+        WebElement input = driver.findElement(By.id(id));
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    /** Chooses the option whose visible text starts with the given name (instances, tenants, VPCs). */
+    void choose(String selectId, String name) {
+        until(Duration.ofSeconds(30), d -> new Select(d.findElement(By.id(selectId))).getOptions().stream()
+                .anyMatch(o -> o.getText().startsWith(name)));
+        Select select = new Select(driver.findElement(By.id(selectId)));
+        select.getOptions().stream().filter(o -> o.getText().startsWith(name)).findFirst()
+                .ifPresent(o -> select.selectByValue(o.getDomAttribute("value")));
+    }
+
+    String text(String id) {
+        return driver.findElement(By.id(id)).getText();
+    }
+
+    String attribute(String id, String attribute) {
+        return driver.findElement(By.id(id)).getDomAttribute(attribute);
+    }
+
+    Object script(String javascript) {
+        return ((JavascriptExecutor) driver).executeScript(javascript);
+    }
+
+    <T> T until(Duration timeout, Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, timeout).until(condition);
+    }
+
+    /** Saves what the browser shows under target/, so a person can look at every tested screen. */
+    void screenshot(String name) throws IOException {
+        Path dir = Path.of("target", "screenshots");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}

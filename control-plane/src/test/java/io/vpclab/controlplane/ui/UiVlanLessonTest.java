@@ -1,0 +1,51 @@
+package io.vpclab.controlplane.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The VLAN vs VXLAN lesson against a server in VLAN mode: the page hits the 4094 ceiling live. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class UiVlanLessonTest {
+
+    static final String ADMIN_TOKEN = "ui-vlan-admin-" + UUID.randomUUID();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("vpclab.admin-token", () -> ADMIN_TOKEN);
+        registry.add("vpclab.segmentation", () -> "vlan");
+        registry.add("vpclab.data-dir", () -> Path.of("target", "test-data", "ui-vlan-" + UUID.randomUUID()).toAbsolutePath().toString());
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void theLessonCreatesSegmentsUntilTheControlPlaneRefusesThe4095th() throws Exception {
+        try (Browser browser = Browser.open()) {
+            browser.signIn(port, ADMIN_TOKEN);
+            browser.screen("lessons");
+            browser.click("vlan-run");
+            browser.until(Duration.ofMinutes(5), d -> {
+                String result = d.findElement(By.id("vlan-verdict")).getDomAttribute("data-result");
+                return result != null && !result.equals("running");
+            });
+            browser.screenshot("ui-lesson-vlan-4094");
+
+            assertThat(browser.attribute("vlan-verdict", "data-result")).isEqualTo("refused");
+            assertThat(browser.attribute("vlan-verdict", "data-mode")).isEqualTo("vlan");
+            assertThat(browser.attribute("vlan-verdict", "data-code")).isEqualTo("SegmentIdsExhausted");
+            assertThat(browser.attribute("vlan-verdict", "data-highest")).isEqualTo("4094");
+            assertThat(browser.text("vlan-progress")).startsWith("VLAN mode: 4094 subnets created");
+            assertThat(browser.text("vlan-verdict")).contains("code SegmentIdsExhausted, HTTP 409");
+        }
+    }
+}

@@ -1,0 +1,319 @@
+// Lessons: each has a short text, a one-click setup through the API, and runs with no external network.
+import { get, post, del, el, showError, clearError } from './api.js';
+
+const VLAN_ID_LIMIT = 4094;          // 12-bit VLAN ID, 0 and 4095 reserved (IEEE 802.1Q)
+const VNI_LIMIT = 16777215;          // 24-bit VXLAN Network Identifier (RFC 7348)
+const VXLAN_OVERHEAD = 50;           // outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8
+const DOT1Q_OVERHEAD = 4;            // TPID 2 + TCI 2
+
+export function startLessons(root) {
+  let world = null;
+  const vlan = vlanLesson();
+  const anatomy = anatomyLesson(() => world);
+  const macs = macTableLesson(() => world);
+  const flood = floodLesson(() => world);
+  root.append(vlan.node, anatomy.node, macs.node, flood.node);
+  return { onWorld(next) { const first = !world; world = next; if (first) { anatomy.render(); } } };
+}
+
+const stamp = () => new Date().toISOString().replace(/[-:.TZ]/g, '').slice(4, 14);
+
+/** A tenant, a VPC, one subnet and one simulated instance per connected host: the sample for lessons 2-4. */
+async function setupSample(status) {
+  const hosts = (await get('/api/v1/hosts?maxResults=1000')).items;
+  if (hosts.length === 0) throw new Error('no hosts registered: start the server with --demo, or register an agent first');
+  const tenant = await post('/api/v1/tenants', { name: 'lesson-' + stamp() });
+  const vpc = await post('/api/v1/vpcs', { tenantId: tenant.tenantId, name: 'lesson', cidrBlock: '10.20.0.0/16' });
+  const subnet = await post('/api/v1/subnets', { vpcId: vpc.vpcId, name: 'lesson-a', cidrBlock: '10.20.1.0/24' });
+  let n = 0;
+  for (const host of hosts) {
+    for (let k = 0; k < 2; k++) {
+      await post('/api/v1/instances', { subnetId: subnet.subnetId, hostId: host.hostId, kind: 'simulated', name: `lesson-${++n}` });
+    }
+  }
+  status.textContent = `Created tenant ${tenant.name}: VPC 10.20.0.0/16, subnet 10.20.1.0/24, ${n} instances on ${hosts.length} hosts.`;
+}
+
+function setupButton(id) {
+  const status = el('span', { role: 'status' });
+  const button = el('button', { type: 'button', id, onclick: async () => {
+    try { await setupSample(status); clearError(); } catch (e) { showError(e); }
+  } }, 'Set up a sample topology');
+  return [button, ' ', status];
+}
+
+// --- 1. VLAN vs VXLAN --------------------------------------------------------------------------------
+
+function vlanLesson() {
+  const progress = el('p', { id: 'vlan-progress', class: 'progress', role: 'status', 'aria-live': 'polite' });
+  const verdict = el('p', { id: 'vlan-verdict', role: 'status' });
+  const node = el('section', { class: 'lesson', id: 'lesson-vlan', 'aria-labelledby': 'lesson-vlan-title' },
+    el('h3', { id: 'lesson-vlan-title' }, 'VLAN vs VXLAN: 4094 segments, or 16 million'),
+    el('p', {}, `An 802.1Q tag carries a 12-bit VLAN ID: 4096 values, of which 0 and 4095 are reserved, so a switched
+      network has at most ${VLAN_ID_LIMIT} broadcast domains, shared by every tenant. A VXLAN header carries a 24-bit VNI:
+      ${VNI_LIMIT.toLocaleString('en')} segments. VPC Lab gives every subnet one segment. Start the server with
+      `, el('code', {}, 'java -jar control-plane/target/vpclab-server.jar --vpclab.segmentation=vlan'), `
+      and this lesson creates /28 subnets until the control plane refuses the 4095th; in the default VXLAN mode the same
+      button allocates past ${VLAN_ID_LIMIT} without a refusal.`),
+    el('button', { type: 'button', id: 'vlan-run', onclick: () => runVlan(progress, verdict) }, 'Create subnets until the limit'),
+    ' ', el('button', { type: 'button', id: 'vlan-clean', onclick: () => cleanVlan(progress) }, 'Clean up lesson tenants'),
+    progress, verdict);
+  return { node };
+}
+
+/** The n-th /28 of the lesson: 4096 fit in one /16, so every 4096 subnets the lesson opens another VPC. */
+function lessonCidr(n) {
+  const inVpc = n % 4096;
+  return `10.${Math.floor(n / 4096)}.${inVpc >> 4}.${(inVpc & 15) * 16}/28`;
+}
+
+async function runVlan(progress, verdict) {
+  verdict.textContent = '';
+  verdict.dataset.result = 'running';
+  try {
+    const tenant = await post('/api/v1/tenants', { name: 'lesson-vlan-' + stamp() });
+    const vpcs = [];
+    const vpcFor = async index => {
+      if (!vpcs[index]) {
+        vpcs[index] = post('/api/v1/vpcs', { tenantId: tenant.tenantId, name: `lesson-vlan-${index}`, cidrBlock: `10.${index}.0.0/16` });
+      }
+      return vpcs[index];
+    };
+    const first = await post('/api/v1/subnets', { vpcId: (await vpcFor(0)).vpcId, cidrBlock: lessonCidr(0) });
+    const mode = first.segmentation;
+    const goal = mode === 'vlan' ? Infinity : VLAN_ID_LIMIT + 200;   // VXLAN: show it goes past the VLAN ceiling
+    let created = 1;
+    let highest = first.segmentId;
+    let refusal = null;
+    let next = 1;
+    const started = performance.now();
+    // Four requests in flight: the server serialises per VPC anyway, this hides the round trips.
+    async function worker() {
+      while (!refusal && next < goal && next < 4096 * 8) {
+        const n = next++;
+        try {
+          const subnet = await post('/api/v1/subnets', { vpcId: (await vpcFor(Math.floor(n / 4096))).vpcId, cidrBlock: lessonCidr(n) });
+          created++;
+          highest = Math.max(highest, subnet.segmentId);
+          if (created % 50 === 0) progress.textContent = `${mode.toUpperCase()} mode: ${created} subnets created, highest segment ID ${highest}`;
+        } catch (e) {
+          refusal = refusal || e;
+        }
+      }
+    }
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    progress.textContent = `${mode.toUpperCase()} mode: ${created} subnets created in ${seconds} s, highest segment ID ${highest}.`;
+    verdict.dataset.mode = mode;
+    verdict.dataset.highest = String(highest);
+    if (refusal) {
+      verdict.dataset.result = 'refused';
+      verdict.dataset.code = refusal.code || '';
+      verdict.className = 'bad';
+      verdict.textContent = `The next subnet was refused: ${refusal.detail} (code ${refusal.code}, HTTP ${refusal.status}).`
+        + (mode === 'vlan' ? ` A 12-bit VLAN ID ends at ${VLAN_ID_LIMIT}.` : '');
+    } else {
+      verdict.dataset.result = 'not-refused';
+      verdict.className = 'ok';
+      verdict.textContent = `VXLAN mode went past ${VLAN_ID_LIMIT} segments with no refusal (VNIs go up to ${VNI_LIMIT.toLocaleString('en')}).`;
+    }
+  } catch (e) {
+    verdict.dataset.result = 'failed';
+    showError(e);
+  }
+}
+
+async function cleanVlan(progress) {
+  try {
+    const tenants = (await get('/api/v1/tenants?maxResults=1000')).items.filter(t => t.name.startsWith('lesson-vlan-'));
+    for (const tenant of tenants) {
+      const vpcs = (await get(`/api/v1/vpcs?tenantId=${tenant.tenantId}&maxResults=1000`)).items;
+      for (const vpc of vpcs) {
+        let page;
+        while ((page = await get(`/api/v1/subnets?vpcId=${vpc.vpcId}&maxResults=1000`)).items.length > 0) {
+          await Promise.all(page.items.map(s => del('/api/v1/subnets/' + s.subnetId)));
+          progress.textContent = `Deleting subnets of ${vpc.name} ...`;
+        }
+        await del('/api/v1/vpcs/' + vpc.vpcId);
+      }
+      await del('/api/v1/tenants/' + tenant.tenantId);
+    }
+    progress.textContent = `Removed ${tenants.length} lesson tenants and their segments.`;
+  } catch (e) {
+    showError(e);
+  }
+}
+
+// --- 2. Header anatomy --------------------------------------------------------------------------------
+
+function anatomyLesson(world) {
+  const out = el('div', { id: 'anatomy' });
+  const node = el('section', { class: 'lesson', id: 'lesson-anatomy', 'aria-labelledby': 'lesson-anatomy-title' },
+    el('h3', { id: 'lesson-anatomy-title' }, 'Header anatomy: 4 bytes of tag vs 50 bytes of tunnel'),
+    el('p', {}, `The same inner frame (an ICMP echo between two instances of the current topology, or example addresses)
+      as it crosses a VLAN trunk and as it crosses the underlay inside VXLAN. Every byte is built here from the
+      contract's formats: Ethernet, 802.1Q, IPv4, UDP port 4789, the 8-byte VXLAN header with its 24-bit VNI.`),
+    setupButton('anatomy-setup'), ' ', el('button', { type: 'button', id: 'anatomy-render', onclick: () => render() }, 'Rebuild from the topology'),
+    out);
+  function render() {
+    const w = world();
+    out.replaceChildren(...anatomy(w));
+  }
+  return { node, render };
+}
+
+const hex = b => b.toString(16).padStart(2, '0');
+const macBytes = mac => mac.split(':').map(h => parseInt(h, 16));
+const ipBytes = ip => ip.split('.').map(Number);
+const u16 = v => [(v >> 8) & 255, v & 255];
+
+function ipv4Header(src, dst, protocol, payloadLength) {
+  const h = [0x45, 0, ...u16(20 + payloadLength), 0, 0, 0x40, 0, 64, protocol, 0, 0, ...ipBytes(src), ...ipBytes(dst)];
+  let sum = 0;
+  for (let i = 0; i < 20; i += 2) sum += (h[i] << 8) | h[i + 1];
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
+  const checksum = ~sum & 0xffff;
+  h[10] = checksum >> 8; h[11] = checksum & 255;
+  return h;
+}
+
+function anatomy(w) {
+  const instances = w ? w.instances : [];
+  const [a, b] = pickPair(instances);
+  const subnet = w && a ? w.subnets.find(s => s.subnetId === a.subnetId) : null;
+  const hostA = w && a ? w.hosts.find(h => h.hostId === a.hostId) : null;
+  const hostB = w && b ? w.hosts.find(h => h.hostId === b.hostId) : null;
+  const segment = subnet ? subnet.segmentId : 4097;
+  const vlanId = Math.min(segment, VLAN_ID_LIMIT);
+  const underlayMtu = hostA ? hostA.underlayMtu : 1500;
+  const srcMac = a ? a.macAddress : '02:00:0a:00:01:04';
+  const dstMac = b ? b.macAddress : '02:00:0a:00:01:05';
+  const srcIp = a ? a.privateIpAddress : '10.0.1.4';
+  const dstIp = b ? b.privateIpAddress : '10.0.1.5';
+  const icmp = [8, 0, 0xf7, 0xfe, 0, 1, 0, 0];                       // echo request, id 1, seq 0 (checksum precomputed)
+  const ip = ipv4Header(srcIp, dstIp, 1, icmp.length);
+  const inner = [
+    { name: 'dst MAC', bytes: macBytes(dstMac) }, { name: 'src MAC', bytes: macBytes(srcMac) },
+    { name: 'EtherType IPv4', bytes: [0x08, 0x00] }, { name: 'IPv4 header', bytes: ip }, { name: 'ICMP echo', bytes: icmp }];
+  const innerLength = inner.reduce((n, f) => n + f.bytes.length, 0);
+  const tci = vlanId & 0x0fff;                                         // PCP 0, DEI 0, 12-bit VLAN ID
+  const tagged = [inner[0], inner[1], { name: 'TPID 0x8100', bytes: [0x81, 0x00], tag: true },
+    { name: `TCI: VLAN ${vlanId}`, bytes: u16(tci), tag: true }, ...inner.slice(2)];
+  const underA = hostA ? hostA.underlayIp : '192.168.77.1';
+  const underB = hostB ? hostB.underlayIp : '192.168.77.2';
+  const udpLength = 8 + 8 + innerLength;
+  const vxlan = [
+    { name: 'outer dst MAC', bytes: [2, 0, 0, 0, 0, 2], outer: true }, { name: 'outer src MAC', bytes: [2, 0, 0, 0, 0, 1], outer: true },
+    { name: 'EtherType IPv4', bytes: [8, 0], outer: true },
+    { name: `outer IPv4 ${underA} -> ${underB}`, bytes: ipv4Header(underA, underB, 17, udpLength), outer: true },
+    { name: 'UDP src port (flow hash)', bytes: u16(49152 + (segment % 16384)), outer: true }, { name: 'UDP dst 4789', bytes: u16(4789), outer: true },
+    { name: 'UDP length', bytes: u16(udpLength), outer: true }, { name: 'UDP checksum 0', bytes: [0, 0], outer: true },
+    { name: 'VXLAN flags (I)', bytes: [0x08, 0, 0, 0], vxlan: true },
+    { name: `VNI ${segment} (24 bit)`, bytes: [(segment >> 16) & 255, (segment >> 8) & 255, segment & 255], vxlan: true },
+    { name: 'reserved', bytes: [0], vxlan: true }, ...inner.map(f => ({ ...f, inner: true }))];
+  const total = fields => fields.reduce((n, f) => n + f.bytes.length, 0);
+  const row = fields => el('div', { class: 'bytes' }, fields.map(f => el('span', {
+    class: 'field' + (f.tag ? ' tag' : '') + (f.outer ? ' outer' : '') + (f.vxlan ? ' vxlan' : '') + (f.inner ? ' inner' : '') },
+    el('span', { class: 'name' }, `${f.name} (${f.bytes.length})`), f.bytes.map(hex).join(' '))));
+  return [
+    el('p', {}, a ? `Inner frame: ${a.name || a.instanceId} (${srcIp}) pings ${b.name || b.instanceId} (${dstIp}), segment ${segment}.`
+      : 'No two instances yet: example addresses are shown. Set up a sample topology to use real ones.'),
+    el('h4', {}, `802.1Q-tagged: ${total(tagged)} bytes, overhead ${total(tagged) - innerLength}`),
+    row(tagged),
+    el('h4', {}, `VXLAN-encapsulated: ${total(vxlan)} bytes, overhead ${total(vxlan) - innerLength}`),
+    row(vxlan),
+    el('table', { id: 'anatomy-summary', 'aria-label': 'Overhead and MTU' },
+      el('thead', {}, el('tr', {}, ['', '802.1Q VLAN', 'VXLAN'].map(h => el('th', { scope: 'col' }, h)))),
+      el('tbody', {},
+        el('tr', {}, el('th', { scope: 'row' }, 'overhead bytes'), el('td', {}, DOT1Q_OVERHEAD), el('td', { id: 'anatomy-vxlan-overhead' }, VXLAN_OVERHEAD)),
+        el('tr', {}, el('th', { scope: 'row' }, 'segment ID bits'), el('td', {}, '12 (1..4094)'), el('td', {}, '24 (1..16,777,215)')),
+        el('tr', {}, el('th', { scope: 'row' }, `instance MTU on a ${underlayMtu}-byte underlay`),
+          el('td', {}, `${underlayMtu} (the tag rides in the frame, switches allow 1504)`),
+          el('td', { id: 'anatomy-inner-mtu' }, `${underlayMtu - VXLAN_OVERHEAD}`))))];
+}
+
+function pickPair(instances) {
+  for (const a of instances) {
+    const b = instances.find(x => x !== a && x.subnetId === a.subnetId && x.hostId !== a.hostId);
+    if (b) return [a, b];
+  }
+  return instances.length >= 2 ? [instances[0], instances[1]] : [null, null];
+}
+
+// --- 3. MAC tables at the core ------------------------------------------------------------------------
+
+async function tables(w) {
+  return Promise.all(w.hosts.map(async host => ({ host, table: await get(`/api/v1/hosts/${host.hostId}/forwarding-table`).catch(() => null) })));
+}
+
+function macTableLesson(world) {
+  const out = el('div', { id: 'mac-tables', role: 'status' });
+  const node = el('section', { class: 'lesson', id: 'lesson-macs', 'aria-labelledby': 'lesson-macs-title' },
+    el('h3', { id: 'lesson-macs-title' }, 'MAC tables at the core'),
+    el('p', {}, `With VLANs the core switches forward the tenants' own frames, so they learn the MAC of every instance
+      in every VLAN. With VXLAN the core only sees the outer headers: one MAC per VTEP (host). The tenants' MACs live in
+      the agents' tables instead, and each agent holds only the segments it serves.`),
+    setupButton('macs-setup'), ' ',
+    el('button', { type: 'button', id: 'macs-count', onclick: async () => {
+      try { out.replaceChildren(...await macTables(world())); } catch (e) { showError(e); }
+    } }, 'Count from the current topology'),
+    out);
+  return { node };
+}
+
+async function macTables(w) {
+  if (!w) return [el('p', {}, 'Topology not loaded yet.')];
+  const vteps = new Set(w.instances.map(i => i.hostId)).size;
+  const perHost = await tables(w);
+  return [
+    el('p', { id: 'macs-core' }, `Core switch with VLANs: `, el('strong', { id: 'macs-vlan' }, w.instances.length),
+      ` MAC entries (one per instance). With VXLAN: `, el('strong', { id: 'macs-vxlan' }, vteps), ` (one per VTEP with instances).`),
+    el('table', { 'aria-label': 'Entries per agent' },
+      el('thead', {}, el('tr', {}, ['host', 'local ports', 'remote MAC entries', 'IP bindings', 'segments', 'generation'].map(h => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, perHost.map(({ host, table }) => el('tr', {}, el('td', {}, host.name),
+        ...(table ? [table.ports, table.macs, table.bindings, table.segments].map(x => el('td', {}, (x || []).length))
+          .concat(el('td', {}, table.generation)) : [el('td', { colspan: 5 }, 'no table')])))))];
+}
+
+// --- 4. Flood scope -----------------------------------------------------------------------------------
+
+function floodLesson(world) {
+  const out = el('div', { id: 'flood', role: 'status' });
+  const node = el('section', { class: 'lesson', id: 'lesson-flood', 'aria-labelledby': 'lesson-flood-title' },
+    el('h3', { id: 'lesson-flood-title' }, 'Flood scope: where a broadcast ARP goes'),
+    el('p', {}, `Without ARP suppression a broadcast ARP request is copied to every VTEP in the segment's flood list
+      (head-end replication) and reaches every port of the segment. With suppression the source agent answers from its IP
+      bindings, and nothing leaves the host. Per segment, from each agent's table:`),
+    setupButton('flood-setup'), ' ',
+    el('button', { type: 'button', id: 'flood-count', onclick: async () => {
+      try { out.replaceChildren(...await floodScope(world())); } catch (e) { showError(e); }
+    } }, 'Compute from the current tables'),
+    out);
+  return { node };
+}
+
+async function floodScope(w) {
+  if (!w) return [el('p', {}, 'Topology not loaded yet.')];
+  const perHost = (await tables(w)).filter(x => x.table);
+  const segments = new Map();
+  for (const { host, table } of perHost) {
+    for (const s of table.segments || []) {
+      const entry = segments.get(s.vni) || { vni: s.vni, cidr: s.cidrBlock, vlanId: s.vlanId, hosts: [], ports: 0, floodCopies: 0, bindings: 0 };
+      const ports = (table.ports || []).filter(p => p.vni === s.vni).length;
+      entry.hosts.push(host.name);
+      entry.ports += ports;
+      entry.floodCopies = Math.max(entry.floodCopies, (s.floodList || []).length);
+      entry.bindings = Math.max(entry.bindings, (table.bindings || []).filter(b => b.vni === s.vni).length);
+      segments.set(s.vni, entry);
+    }
+  }
+  return [el('table', { 'aria-label': 'Flood scope per segment' },
+    el('thead', {}, el('tr', {}, ['segment', 'CIDR', 'hosts serving it', 'ports', 'ARP without suppression', 'ARP with suppression']
+      .map(h => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, [...segments.values()].map(s => el('tr', {},
+      el('td', {}, s.vlanId ? `VLAN ${s.vlanId} / VNI ${s.vni}` : `VNI ${s.vni}`), el('td', {}, s.cidr || ''),
+      el('td', {}, s.hosts.join(', ')), el('td', {}, s.ports),
+      el('td', {}, `${s.floodCopies} tunnel copies, reaches ${s.ports} ports on ${s.hosts.length} hosts`),
+      el('td', { class: 'ok' }, s.bindings > 0 ? 'answered by the local agent: 0 copies, 1 port' : 'no bindings: floods as without'))))),
+    el('p', {}, 'Copies are what one broadcast costs on the underlay; the agents count floods and suppressed ARP replies.')];
+}

@@ -1,0 +1,43 @@
+// Wires the screens together: token, navigation, and the one polling loop that feeds every screen.
+import { token, setToken, clearError } from './api.js';
+import { startTopology } from './topology.js';
+import { startResources } from './resources.js';
+import { startDiagnostics } from './diagnostics.js';
+import { startLessons } from './lessons.js';
+
+const $ = id => document.getElementById(id);
+
+function showScreen(name) {
+  for (const button of document.querySelectorAll('nav button')) {
+    if (button.dataset.screen === name) button.setAttribute('aria-current', 'page'); else button.removeAttribute('aria-current');
+  }
+  for (const screen of document.querySelectorAll('.screen')) screen.hidden = screen.id !== 'screen-' + name;
+  if (name === 'topology' && window.cy) { window.cy.resize(); window.cy.fit(undefined, 30); }
+  location.hash = name;
+}
+
+function start() {
+  const tokenInput = $('token');
+  tokenInput.value = token();
+  $('token-state').textContent = token() ? 'token remembered' : 'enter the admin or a tenant token';
+  $('token-form').addEventListener('submit', event => {
+    event.preventDefault();
+    setToken(tokenInput.value);
+    $('token-state').textContent = 'token saved';
+    clearError();
+    topology.refresh();
+  });
+  for (const button of document.querySelectorAll('nav button')) button.addEventListener('click', () => showScreen(button.dataset.screen));
+
+  const resources = startResources($('resource-tabs'), $('resource-panel'));
+  const diagnostics = startDiagnostics($('diagnostics'));
+  const lessons = startLessons($('lessons'));
+  const topology = startTopology($('cy'), $('topology-summary'), world => {
+    resources.onWorld(world);
+    diagnostics.onWorld(world);
+    lessons.onWorld(world);
+  });
+  showScreen((location.hash || '#topology').slice(1));
+}
+
+start();

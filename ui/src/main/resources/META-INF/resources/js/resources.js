@@ -1,0 +1,141 @@
+// Lists with create and delete forms for every resource; refusals show the problem's code and detail.
+import { call, post, del, listAll, el, showError, clearError } from './api.js';
+
+const opt = (list, id, label) => world => world[list].map(x => ({ value: x[id], label: label(x) }));
+const tenantOptions = opt('tenants', 'tenantId', t => t.name);
+const vpcOptions = opt('vpcs', 'vpcId', v => `${v.name || v.vpcId} ${v.cidrBlock}`);
+const subnetOptions = opt('subnets', 'subnetId', s => `${s.name || s.subnetId} ${s.cidrBlock}`);
+const hostOptions = opt('hosts', 'hostId', h => `${h.name} ${h.underlayIp}`);
+const instanceOptions = opt('instances', 'instanceId', i => `${i.name || i.instanceId} ${i.privateIpAddress}`);
+const eipOptions = opt('eips', 'allocationId', e => e.publicIp);
+const fixed = values => () => values.map(v => ({ value: v, label: v }));
+
+/** What the UI knows about each resource: where it lives, what to show, what creating it takes. */
+export const KINDS = [
+  { key: 'tenants', title: 'Tenants', path: '/api/v1/tenants', id: 'tenantId', columns: ['name', 'tenantId', 'createdAt'],
+    fields: [{ name: 'name', required: true }] },
+  { key: 'hosts', title: 'Hosts', path: '/api/v1/hosts', id: 'hostId',
+    columns: ['name', 'hostId', 'underlayIp', 'udpPort', 'status', 'desiredGeneration', 'appliedGeneration', 'convergenceMillis'],
+    fields: [{ name: 'name', required: true }, { name: 'underlayIp', required: true, placeholder: '127.0.0.1' },
+      { name: 'udpPort', type: 'number', placeholder: '4789' }] },
+  { key: 'vpcs', title: 'VPCs', path: '/api/v1/vpcs', id: 'vpcId', columns: ['name', 'vpcId', 'tenantId', 'cidrBlock'],
+    fields: [{ name: 'tenantId', options: tenantOptions }, { name: 'name' }, { name: 'cidrBlock', required: true, placeholder: '10.0.0.0/16' }] },
+  { key: 'subnets', title: 'Subnets', path: '/api/v1/subnets', id: 'subnetId',
+    columns: ['name', 'subnetId', 'vpcId', 'cidrBlock', 'segmentation', 'segmentId', 'availableIpAddressCount', 'gatewayIp'],
+    fields: [{ name: 'vpcId', required: true, options: vpcOptions }, { name: 'name' }, { name: 'cidrBlock', required: true, placeholder: '10.0.1.0/24' }] },
+  { key: 'instances', title: 'Instances', path: '/api/v1/instances', id: 'instanceId',
+    columns: ['name', 'instanceId', 'privateIpAddress', 'macAddress', 'subnetId', 'hostId', 'kind', 'publicIp'],
+    fields: [{ name: 'subnetId', required: true, options: subnetOptions }, { name: 'hostId', required: true, options: hostOptions },
+      { name: 'name' }, { name: 'kind', options: fixed(['simulated', 'netns', 'tap']) }, { name: 'privateIpAddress' }] },
+  { key: 'eips', title: 'Elastic IPs', path: '/api/v1/eips', id: 'allocationId',
+    columns: ['publicIp', 'allocationId', 'tenantId', 'instanceId', 'natGatewayId', 'ingressPolicy'],
+    fields: [{ name: 'tenantId', options: tenantOptions }, { name: 'ingressPolicy', options: fixed(['DENY_ALL', 'ALLOW_ALL', 'WHITELIST']) }],
+    actions: [{ label: 'Associate', run: async (eip, form) => {
+      const instanceId = window.prompt('Instance ID to associate ' + eip.publicIp + ' with');
+      if (instanceId) await call('PUT', `/api/v1/eips/${eip.allocationId}/association`, { instanceId });
+    } }] },
+  { key: 'natGateways', title: 'NAT gateways', path: '/api/v1/nat-gateways', id: 'natGatewayId',
+    columns: ['name', 'natGatewayId', 'subnetId', 'publicIp', 'privateIpAddress', 'hostId', 'egressPolicy', 'state'],
+    fields: [{ name: 'subnetId', required: true, options: subnetOptions }, { name: 'allocationId', required: true, options: eipOptions },
+      { name: 'name' }, { name: 'hostId', options: hostOptions }] },
+  { key: 'whitelists', title: 'Whitelists', path: '/api/v1/whitelists', id: 'whitelistId', columns: ['name', 'whitelistId', 'tenantId', 'dropCount'],
+    fields: [{ name: 'tenantId', options: tenantOptions }, { name: 'name', required: true }] },
+  { key: 'peerings', title: 'Peerings', path: '/api/v1/peerings', id: 'vpcPeeringConnectionId',
+    columns: ['vpcPeeringConnectionId', 'requesterVpcId', 'accepterVpcId', 'status'],
+    fields: [{ name: 'requesterVpcId', required: true, options: vpcOptions }, { name: 'accepterVpcId', required: true, options: vpcOptions }],
+    actions: [{ label: 'Accept', run: p => post(`/api/v1/peerings/${p.vpcPeeringConnectionId}/accept`) },
+      { label: 'Reject', run: p => post(`/api/v1/peerings/${p.vpcPeeringConnectionId}/reject`) }] },
+];
+
+export function startResources(tabs, panel) {
+  let world = null;
+  let current = KINDS[0];
+  for (const kind of KINDS) {
+    tabs.append(el('button', { type: 'button', role: 'tab', id: 'tab-' + kind.key, 'aria-selected': String(kind === current),
+      onclick: () => { current = kind; select(); } }, kind.title));
+  }
+  function select() {
+    delete panel.dataset.kind;
+    for (const b of tabs.children) b.setAttribute('aria-selected', String(b.id === 'tab-' + current.key));
+    render();
+  }
+  async function render() {
+    const kind = current;
+    let items;
+    try {
+      items = await listAll(kind.path);
+    } catch (e) {
+      panel.replaceChildren(el('p', {}, 'Cannot list ' + kind.title + ': ' + e.message));
+      return;
+    }
+    if (kind !== current) return;
+    const focused = document.activeElement && panel.contains(document.activeElement) ? document.activeElement.id : null;
+    panel.replaceChildren(createForm(kind, world, render), table(kind, items, render));
+    panel.dataset.kind = kind.key;   // which list is on screen (the browser tests wait for it)
+    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+  }
+  return {
+    onWorld(next) { const first = world === null; world = next; if (first) render(); },
+    refresh: render,
+  };
+}
+
+function createForm(kind, world, after) {
+  const inputs = kind.fields.map(field => {
+    const id = `create-${kind.key}-${field.name}`;
+    const control = field.options
+      ? el('select', { id, name: field.name }, el('option', { value: '' }, field.required ? '(choose)' : '(none)'),
+          (world ? field.options(world) : []).map(o => el('option', { value: o.value }, o.label)))
+      : el('input', { id, name: field.name, type: field.type || 'text', placeholder: field.placeholder || '', required: field.required });
+    return el('label', { for: id }, field.name + (field.required ? ' *' : ''), control);
+  });
+  const result = el('span', { role: 'status', id: `create-${kind.key}-result` });
+  const form = el('form', { class: 'create', id: 'create-' + kind.key, 'aria-label': 'Create ' + kind.title },
+    inputs, el('button', { type: 'submit', id: `create-${kind.key}-submit` }, 'Create'), result);
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const body = {};
+    for (const field of kind.fields) {
+      const value = form.elements[field.name].value.trim();
+      if (value !== '') body[field.name] = field.type === 'number' ? Number(value) : value;
+    }
+    try {
+      const created = await post(kind.path, body);
+      clearError();
+      // A host's token is shown once by the API; keep it visible so it can be copied.
+      result.textContent = created && created.token ? `Created; host token (shown once): ${created.token}` : 'Created';
+      await after();
+    } catch (e) {
+      showError(e);
+    }
+  });
+  return form;
+}
+
+function table(kind, items, after) {
+  const rows = items.map(item => {
+    const id = item[kind.id] || (item.host && item.host.hostId);
+    const buttons = [...(kind.actions || []).map(a => el('button', { type: 'button', onclick: () => act(() => a.run(item), after) }, a.label)),
+      el('button', { type: 'button', 'aria-label': 'Delete ' + id, onclick: () => act(() => del(`${kind.path}/${id}`), after) }, 'Delete')];
+    return el('tr', { 'data-id': id }, kind.columns.map(c => el('td', {}, format(item[c]))), el('td', {}, buttons));
+  });
+  return el('table', { id: 'list-' + kind.key, 'aria-label': kind.title },
+    el('thead', {}, el('tr', {}, kind.columns.map(c => el('th', { scope: 'col' }, c)), el('th', { scope: 'col' }, 'actions'))),
+    el('tbody', {}, rows));
+}
+
+async function act(action, after) {
+  try {
+    await action();
+    clearError();
+    await after();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function format(value) {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.join(', ');
+  return String(value);
+}

@@ -164,10 +164,19 @@ class NetworkCompilation implements DisposableBean {
             long after = streams.publish(hostId, table, () -> generationSeed(hostId));
             if (after != before) {
                 generations.put(hostId, after);
-                hosts.update(hostId, host -> host.setDesiredGeneration(after));
+                recordDesired(hostId, after);
             }
         }
         southbound.changed(commitNanos, generations);
+    }
+
+    private void recordDesired(String hostId, long generation) {
+        try {
+            hosts.update(hostId, host -> host.setDesiredGeneration(Math.max(generation, host.desiredGeneration())));
+        } catch (RuntimeException e) {
+            // a host deregistered meanwhile has nothing to record
+            log.debug("desired generation {} of {} not recorded: {}", generation, hostId, e.toString());
+        }
     }
 
     /** Generations keep rising across restarts: continue from what the store remembers. */

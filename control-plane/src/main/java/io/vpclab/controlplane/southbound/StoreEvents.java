@@ -4,6 +4,7 @@ import io.vpclab.controlplane.host.HostChanged;
 import io.vpclab.controlplane.instance.InstanceChanged;
 import io.vpclab.controlplane.peering.PeeringChanged;
 import io.vpclab.controlplane.subnet.SubnetChanged;
+import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.vpc.VpcChanged;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -41,8 +42,14 @@ class StoreEvents {
         compilation.submit(StoreChange.peering(event.requesterVpcId(), event.accepterVpcId()));
     }
 
+    /**
+     * A host's underlay is fixed at registration, so only registration and removal change tables;
+     * UPDATED is the southbound's own status bookkeeping (acks, generations, connection).
+     */
     @TransactionalEventListener(fallbackExecution = true)
     void on(HostChanged event) {
-        compilation.submit(StoreChange.host(event.hostId()));
+        if (event.kind() != ChangeKind.UPDATED) {
+            compilation.submit(StoreChange.host(event.hostId()));
+        }
     }
 }

@@ -89,3 +89,13 @@ export function el(tag, attributes = {}, ...children) {
   }
   return node;
 }
+
+/** Replaces a select's options only when they changed, so a choice in progress is kept. */
+export function fill(select, options) {
+  const signature = options.map(o => o.value + o.label).join('|');
+  if (select.dataset.signature === signature) return;
+  const chosen = select.value;
+  select.replaceChildren(...options.map(o => el('option', { value: o.value }, o.label)));
+  if (options.some(o => o.value === chosen)) select.value = chosen;
+  select.dataset.signature = signature;
+}

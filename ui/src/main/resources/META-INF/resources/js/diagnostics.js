@@ -1,5 +1,5 @@
 // Diagnostics: ping, traceroute and TCP probes between instances, and a VPC's reachability matrix.
-import { post, el, showError, clearError } from './api.js';
+import { post, el, fill, showError, clearError } from './api.js';
 
 export function startDiagnostics(root) {
   let world = { instances: [], vpcs: [], tenants: [] };
@@ -57,16 +57,6 @@ export function startDiagnostics(root) {
   };
 }
 
-/** Replaces a select's options only when they changed, so a choice in progress is kept. */
-function fill(select, options) {
-  const signature = options.map(o => o.value + o.label).join('|');
-  if (select.dataset.signature === signature) return;
-  const chosen = select.value;
-  select.replaceChildren(...options.map(o => el('option', { value: o.value }, o.label)));
-  if (options.some(o => o.value === chosen)) select.value = chosen;
-  select.dataset.signature = signature;
-}
-
 function renderResult(label, from, to, answer) {
   const summary = answer.error
     ? el('p', { class: 'bad' }, `${label} could not run: ${answer.error}`)
@@ -77,7 +67,7 @@ function renderResult(label, from, to, answer) {
     el('thead', {}, el('tr', {}, ['#', 'answered', 'from', 'TTL', 'RTT ms'].map(h => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, (answer.probes || []).map(p => el('tr', {},
       el('td', {}, p.sequence), el('td', { class: p.replied ? 'ok' : 'bad' }, p.replied ? 'yes' : 'no'),
-      el('td', {}, p.from || ''), el('td', {}, p.ttl ?? ''), el('td', {}, p.rttMillis === undefined ? '' : p.rttMillis.toFixed(2))))));
+      el('td', {}, p.from || ''), el('td', {}, p.ttl ?? ''), el('td', {}, p.rttMillis == null ? '' : p.rttMillis.toFixed(2))))));
   const reasons = Object.entries(answer.dropReasons || {});
   const drops = reasons.length === 0
     ? el('p', { id: 'diag-drops' }, 'No drops counted.')

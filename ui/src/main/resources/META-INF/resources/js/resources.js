@@ -1,5 +1,5 @@
 // Lists with create and delete forms for every resource; refusals show the problem's code and detail.
-import { call, post, del, listAll, el, showError, clearError } from './api.js';
+import { call, post, del, listAll, el, fill, showError, clearError } from './api.js';
 
 const opt = (list, id, label) => world => world[list].map(x => ({ value: x[id], label: label(x) }));
 const tenantOptions = opt('tenants', 'tenantId', t => t.name);
@@ -75,7 +75,16 @@ export function startResources(tabs, panel) {
     if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
   }
   return {
-    onWorld(next) { const first = world === null; world = next; if (first) render(); },
+    onWorld(next) {
+      const first = world === null;
+      world = next;
+      if (first) { render(); return; }
+      // New tenants, VPCs, hosts... appear in the create form's choices without a re-render.
+      for (const field of current.fields.filter(f => f.options)) {
+        const select = document.getElementById(`create-${current.key}-${field.name}`);
+        if (select) fill(select, fieldOptions(field, world));
+      }
+    },
     refresh: render,
   };
 }
@@ -84,8 +93,7 @@ function createForm(kind, world, after) {
   const inputs = kind.fields.map(field => {
     const id = `create-${kind.key}-${field.name}`;
     const control = field.options
-      ? el('select', { id, name: field.name }, el('option', { value: '' }, field.required ? '(choose)' : '(none)'),
-          (world ? field.options(world) : []).map(o => el('option', { value: o.value }, o.label)))
+      ? filled(el('select', { id, name: field.name }), fieldOptions(field, world))
       : el('input', { id, name: field.name, type: field.type || 'text', placeholder: field.placeholder || '', required: field.required });
     return el('label', { for: id }, field.name + (field.required ? ' *' : ''), control);
   });
@@ -110,6 +118,15 @@ function createForm(kind, world, after) {
     }
   });
   return form;
+}
+
+function fieldOptions(field, world) {
+  return [{ value: '', label: field.required ? '(choose)' : '(none)' }, ...(world ? field.options(world) : [])];
+}
+
+function filled(select, options) {
+  fill(select, options);
+  return select;
 }
 
 function table(kind, items, after) {

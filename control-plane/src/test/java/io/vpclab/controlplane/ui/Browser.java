@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -95,8 +96,18 @@ final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(javascript);
     }
 
+    /** Waits for a condition; on timeout saves a screenshot and puts the page's text in the failure. */
     <T> T until(Duration timeout, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, timeout).until(condition);
+        try {
+            return new WebDriverWait(driver, timeout).until(condition);
+        } catch (TimeoutException e) {
+            try {
+                screenshot("timeout-" + System.currentTimeMillis());
+            } catch (IOException | RuntimeException ignored) {
+                // the timeout is the failure to report
+            }
+            throw new TimeoutException("page text: " + driver.findElement(By.tagName("body")).getText(), e);
+        }
     }
 
     /** Saves what the browser shows under target/, so a person can look at every tested screen. */

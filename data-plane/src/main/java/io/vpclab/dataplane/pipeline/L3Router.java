@@ -28,10 +28,12 @@ final class L3Router {
 
     private final Forwarding forwarding;
     private final L2Forwarder bridge;
+    private final ElasticIpNat elasticIps;
 
-    L3Router(Forwarding forwarding, L2Forwarder bridge) {
+    L3Router(Forwarding forwarding, L2Forwarder bridge, ElasticIpNat elasticIps) {
         this.forwarding = forwarding;
         this.bridge = bridge;
+        this.elasticIps = elasticIps;
     }
 
     void route(Tables t, int port, int segment, ByteBuf frame) {
@@ -54,6 +56,16 @@ final class L3Router {
             return;
         }
         int egress = state.route(router, destination);
+        if (egress == ForwardingState.NONE && elasticIps.outbound(t, port, segment, frame)) {
+            return;
+        }
+        if (egress != ForwardingState.NONE && egress == state.publicSegment()) {
+            int eip = state.elasticIpByPublic(destination);
+            if (eip != ForwardingState.NONE) {
+                elasticIps.inbound(t, port, eip, frame);
+                return;
+            }
+        }
         long mac = egress == ForwardingState.NONE ? ForwardingState.NO_MAC : state.bindingMac(egress, destination);
         if (mac == ForwardingState.NO_MAC) {
             forwarding.drop(t, port, segment, DropReason.NO_ROUTE, frame);

@@ -2,7 +2,9 @@ package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.vpclab.dataplane.net.MacAddress;
+import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
+import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
 
@@ -14,9 +16,11 @@ import io.vpclab.dataplane.table.ForwardingState;
 final class LocalDelivery {
 
     private final Forwarding forwarding;
+    private final ElasticIpNat elasticIps;
 
-    LocalDelivery(Forwarding forwarding) {
+    LocalDelivery(Forwarding forwarding, ElasticIpNat elasticIps) {
         this.forwarding = forwarding;
+        this.elasticIps = elasticIps;
     }
 
     void deliver(Tables t, int segment, ByteBuf frame) {
@@ -32,11 +36,29 @@ final class LocalDelivery {
             frame.release();
             return;
         }
+        if (segment == t.state.publicSegment() && toElasticIp(t, frame)) {
+            return;
+        }
         int entry = t.state.macEntry(segment, destination);
         if (entry == ForwardingState.NONE || !ForwardingState.isLocalPortEntry(entry)) {
             forwarding.drop(t, -1, segment, DropReason.NO_LOCAL_PORT, frame);
             return;
         }
         forwarding.toPort(t, ForwardingState.entryIndex(entry), frame);
+    }
+
+    /** An IPv4 packet for an elastic IP held here goes to the NAT stage (the MAC is the instance's). */
+    private boolean toElasticIp(Tables t, ByteBuf frame) {
+        int offset = frame.readerIndex();
+        int ip = offset + Ethernet.HEADER_LENGTH;
+        if (Ethernet.etherType(frame, offset) != EtherType.IPV4_VALUE || !Ipv4.isValid(frame, ip)) {
+            return false;
+        }
+        int eip = t.state.elasticIpByPublic(Ipv4.destination(frame, ip));
+        if (eip == ForwardingState.NONE) {
+            return false;
+        }
+        elasticIps.inbound(t, -1, eip, frame);
+        return true;
     }
 }

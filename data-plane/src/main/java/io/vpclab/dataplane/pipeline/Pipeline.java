@@ -21,8 +21,11 @@ import java.util.Map;
  *
  * <pre>
  * from a port:        PortIngress -> Classifier -> ArpResponder | L3Router | L2Forwarder
+ *                     -> (L3Router) -> ElasticIpNat when the VPC has no route or the public router
+ *                        routes to a local elastic IP
  *                     -> (L2Forwarder) -> VxlanEncapsulator -> underlay send, or a local port
- * from the underlay:  VxlanDecapsulator -> LocalDelivery -> a local port
+ * from the underlay:  VxlanDecapsulator -> LocalDelivery (-> ElasticIpNat for a local elastic IP
+ *                     on the public segment) -> a local port
  * </pre>
  *
  * <p>Loop-confined: every method runs on the underlay's event loop (the {@code Vtep} facade
@@ -40,6 +43,7 @@ public final class Pipeline {
     private final L3Router router;
     private final L2Forwarder bridge;
     private final VxlanDecapsulator decapsulator;
+    private final ElasticIpNat elasticIps;
 
     private final VtepCounters counters = new VtepCounters();
     private final Map<String, Attachment> attachments = new LinkedHashMap<>();
@@ -75,8 +79,10 @@ public final class Pipeline {
         VxlanEncapsulator encapsulator = new VxlanEncapsulator(forwarding);
         this.bridge = new L2Forwarder(forwarding, encapsulator);
         this.arpResponder = new ArpResponder(forwarding, bridge);
-        this.router = new L3Router(forwarding, bridge);
-        this.decapsulator = new VxlanDecapsulator(forwarding, new LocalDelivery(forwarding));
+        this.elasticIps = new ElasticIpNat(forwarding, bridge, new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY,
+            ConnectionTable.DEFAULT_IDLE_NANOS, System::nanoTime));
+        this.router = new L3Router(forwarding, bridge, elasticIps);
+        this.decapsulator = new VxlanDecapsulator(forwarding, new LocalDelivery(forwarding, elasticIps));
         rebuild();
     }
 

@@ -33,7 +33,11 @@ public enum DropReason {
     /** Decapsulated, but no local port of the segment owns the destination MAC. */
     NO_LOCAL_PORT,
     /** The port or underlay refused the write. */
-    TRANSMIT_ERROR;
+    TRANSMIT_ERROR,
+    /** Inbound to an elastic IP, not a reply of one of its flows, and its ingress policy does not allow it. */
+    EIP_INGRESS_DENIED,
+    /** A new flow found no free slot in the connection table (its replies could never be matched). */
+    CONNECTION_TABLE_FULL;
 
     private static final DropReason[] VALUES = values();
 

@@ -2,6 +2,7 @@ package io.vpclab.dataplane.table;
 
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.MacAddress;
+import io.vpclab.dataplane.net.Vni;
 import io.vpclab.dataplane.packet.Vxlan;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -34,6 +35,8 @@ public final class ForwardingState {
     private final List<MacEntry> macs;
     private final List<IpBinding> bindings;
     private final List<Router> routers;
+    private final Vni publicVni;
+    private final List<ElasticIp> elasticIps;
 
     private final InetSocketAddress[] vtepAddresses;
     private final LongIntMap vtepByIp;
@@ -42,6 +45,12 @@ public final class ForwardingState {
     private final int[] portSegment;
     private final SegmentLookup[] segmentLookups;
     private final RouterLookup[] routerLookups;
+    private final int publicSegment;
+    private final LongIntMap elasticIpByPublic;
+    private final LongIntMap elasticIpByPrivate;
+    private final int[] elasticIpSegment;
+    private final int[] elasticIpPrivate;
+    private final boolean[] elasticIpAllowsAll;
 
     private ForwardingState(Builder b) {
         this.generation = b.generation;
@@ -52,6 +61,8 @@ public final class ForwardingState {
         this.macs = List.copyOf(b.macs);
         this.bindings = List.copyOf(b.bindings);
         this.routers = List.copyOf(b.routers);
+        this.publicVni = b.publicVni;
+        this.elasticIps = List.copyOf(b.elasticIps);
 
         Map<String, Integer> vtepById = new HashMap<>();
         LongIntMap.Builder vtepIps = new LongIntMap.Builder();
@@ -195,6 +206,48 @@ public final class ForwardingState {
             }
             routerLookups[i] = RouterLookup.build(router, gateways, vni -> segmentByVni.get(vni));
         }
+
+        publicSegment = publicVni == null ? NONE : segmentByVni.get(publicVni.value());
+        if (publicVni != null && (publicSegment == NONE || segmentLookups[publicSegment].router() == NONE)) {
+            throw new IllegalArgumentException("publicVni " + publicVni + " is not a routed segment of this table");
+        }
+        if (!elasticIps.isEmpty() && publicSegment == NONE) {
+            throw new IllegalArgumentException("elasticIps need a publicVni");
+        }
+        LongIntMap.Builder byPublic = new LongIntMap.Builder();
+        LongIntMap.Builder byPrivate = new LongIntMap.Builder();
+        elasticIpSegment = new int[elasticIps.size()];
+        elasticIpPrivate = new int[elasticIps.size()];
+        elasticIpAllowsAll = new boolean[elasticIps.size()];
+        for (int i = 0; i < elasticIps.size(); i++) {
+            ElasticIp eip = elasticIps.get(i);
+            int segment = segmentByVni.get(eip.vni().value());
+            if (segment == NONE || segment == publicSegment || segmentLookups[segment].router() == NONE) {
+                throw new IllegalArgumentException("elasticIp " + eip.publicIp() + ": vni " + eip.vni()
+                    + " is not a routed private segment of this table");
+            }
+            Segment config = segments.get(segment);
+            if (config.cidrBlock() != null && !config.cidrBlock().contains(eip.privateIp())) {
+                throw new IllegalArgumentException("elasticIp " + eip.publicIp() + ": privateIp " + eip.privateIp()
+                    + " is outside " + config.cidrBlock());
+            }
+            if (!byPublic.put(eip.publicIp().bits() & 0xFFFF_FFFFL, i)) {
+                throw new IllegalArgumentException("elasticIp " + eip.publicIp() + ": duplicate publicIp");
+            }
+            if (!byPrivate.put(privateKey(segment, eip.privateIp().bits()), i)) {
+                throw new IllegalArgumentException("elasticIp " + eip.publicIp() + ": " + eip.privateIp()
+                    + " on vni " + eip.vni() + " already has an elastic IP");
+            }
+            elasticIpSegment[i] = segment;
+            elasticIpPrivate[i] = eip.privateIp().bits();
+            elasticIpAllowsAll[i] = eip.ingress() == IngressPolicy.ALLOW_ALL;
+        }
+        elasticIpByPublic = byPublic.build();
+        elasticIpByPrivate = byPrivate.build();
+    }
+
+    private static long privateKey(int segment, int ip) {
+        return ((long) segment << 32) | (ip & 0xFFFF_FFFFL);
     }
 
     public static Builder builder() {
@@ -343,6 +396,41 @@ public final class ForwardingState {
         return routerLookups[router].gatewaySegment(ip);
     }
 
+    public Vni publicVni() {
+        return publicVni;
+    }
+
+    public List<ElasticIp> elasticIps() {
+        return elasticIps;
+    }
+
+    /** The provider network's segment (internet hosts, elastic IPs), or {@link #NONE}. */
+    public int publicSegment() {
+        return publicSegment;
+    }
+
+    /** The elastic IP held here for public address {@code ip}, or {@link #NONE}. */
+    public int elasticIpByPublic(int ip) {
+        return elasticIpByPublic.get(ip & 0xFFFF_FFFFL);
+    }
+
+    /** The elastic IP of the instance with {@code ip} on {@code segment}, or {@link #NONE}. */
+    public int elasticIpByPrivate(int segment, int ip) {
+        return elasticIps.isEmpty() ? NONE : elasticIpByPrivate.get(privateKey(segment, ip));
+    }
+
+    public int elasticIpSegment(int eip) {
+        return elasticIpSegment[eip];
+    }
+
+    public int elasticIpPrivate(int eip) {
+        return elasticIpPrivate[eip];
+    }
+
+    public boolean elasticIpAllowsAll(int eip) {
+        return elasticIpAllowsAll[eip];
+    }
+
     @Override
     public String toString() {
         return "ForwardingState{generation=" + generation + ", vteps=" + vteps.size() + ", segments=" + segments.size()
@@ -363,6 +451,8 @@ public final class ForwardingState {
         private final List<MacEntry> macs = new ArrayList<>();
         private final List<IpBinding> bindings = new ArrayList<>();
         private final List<Router> routers = new ArrayList<>();
+        private final List<ElasticIp> elasticIps = new ArrayList<>();
+        private Vni publicVni;
 
         private Builder() {
         }
@@ -407,6 +497,17 @@ public final class ForwardingState {
 
         public Builder router(Router router) {
             routers.add(require(router, "router"));
+            return this;
+        }
+
+        /** The provider network's segment; must be a routed segment of the table. */
+        public Builder publicVni(Vni vni) {
+            this.publicVni = vni;
+            return this;
+        }
+
+        public Builder elasticIp(ElasticIp elasticIp) {
+            elasticIps.add(require(elasticIp, "elasticIp"));
             return this;
         }
 

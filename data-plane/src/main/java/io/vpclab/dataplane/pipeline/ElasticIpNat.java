@@ -1,0 +1,195 @@
+package io.vpclab.dataplane.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.packet.Ethernet;
+import io.vpclab.dataplane.packet.Icmp;
+import io.vpclab.dataplane.packet.IcmpType;
+import io.vpclab.dataplane.packet.IpProtocol;
+import io.vpclab.dataplane.packet.Ipv4;
+import io.vpclab.dataplane.packet.Packets;
+import io.vpclab.dataplane.packet.Tcp;
+import io.vpclab.dataplane.packet.Udp;
+import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.table.ForwardingState;
+
+/**
+ * Stage 6, elastic IP 1:1 NAT at the instance's host. Outbound: a packet its VPC router has no
+ * route for, from an instance with an elastic IP, gets the elastic IP as source and is routed by
+ * the public network's router onto the public segment (the elastic IP is the instance's default
+ * route). Inbound: a packet for a local elastic IP (routed here by the public router, locally or
+ * over VXLAN on the public segment) is let in when it replies to a recorded outbound flow or the
+ * ingress policy allows everything, then gets the private address as destination and is routed
+ * onto the instance's segment. Each direction is one routed hop (TTL - 1).
+ */
+final class ElasticIpNat {
+
+    private static final int TCP_CHECKSUM = 16;
+    private static final int UDP_CHECKSUM = 6;
+
+    private final Forwarding forwarding;
+    private final L2Forwarder bridge;
+    private final ConnectionTable flows;
+
+    ElasticIpNat(Forwarding forwarding, L2Forwarder bridge, ConnectionTable flows) {
+        this.forwarding = forwarding;
+        this.bridge = bridge;
+        this.flows = flows;
+    }
+
+    /**
+     * A routed packet (TTL already checked) with no VPC route. Returns false, leaving the frame to
+     * the caller, when its source has no elastic IP here.
+     */
+    boolean outbound(Tables t, int port, int segment, ByteBuf frame) {
+        ForwardingState state = t.state;
+        int offset = frame.readerIndex();
+        int ip = offset + Ethernet.HEADER_LENGTH;
+        int eip = state.elasticIpByPrivate(segment, Ipv4.source(frame, ip));
+        if (eip == ForwardingState.NONE) {
+            return false;
+        }
+        int publicSegment = state.publicSegment();
+        int publicRouter = state.segmentRouter(publicSegment);
+        int destination = Ipv4.destination(frame, ip);
+        int publicIp = state.elasticIps().get(eip).publicIp().bits();
+        if (!flows.touch(ConnectionTable.addresses(publicIp, destination), outboundFlow(frame, ip))) {
+            forwarding.drop(t, port, segment, DropReason.CONNECTION_TABLE_FULL, frame);
+            return true;
+        }
+        rewriteAddress(frame, ip, 12, publicIp);
+        Ipv4.decrementTtl(frame, ip);
+        int local = state.elasticIpByPublic(destination);
+        if (local != ForwardingState.NONE) {   // hairpin: another elastic IP of this host
+            inbound(t, port, local, frame);
+            return true;
+        }
+        long mac = state.route(publicRouter, destination) == publicSegment
+            ? state.bindingMac(publicSegment, destination) : ForwardingState.NO_MAC;
+        if (mac == ForwardingState.NO_MAC) {
+            forwarding.drop(t, port, segment, DropReason.NO_ROUTE, frame);
+            return true;
+        }
+        Ethernet.setDestination(frame, offset, mac);
+        Ethernet.setSource(frame, offset, state.routerMac(publicRouter));
+        t.segments[publicSegment].in(frame.readableBytes());
+        bridge.forward(t, publicSegment, port, frame);
+        return true;
+    }
+
+    /**
+     * A frame on the public segment addressed (IPv4 destination) to local elastic IP {@code eip};
+     * {@code port} is the local ingress port, or -1 from the underlay.
+     */
+    void inbound(Tables t, int port, int eip, ByteBuf frame) {
+        ForwardingState state = t.state;
+        int publicSegment = state.publicSegment();
+        int offset = frame.readerIndex();
+        int ip = offset + Ethernet.HEADER_LENGTH;
+        if (!Ipv4.isValid(frame, ip)) {   // frames from the underlay were not checked at a port
+            forwarding.drop(t, port, publicSegment, DropReason.MALFORMED, frame);
+            return;
+        }
+        if (Ipv4.ttl(frame, ip) <= 1) {
+            forwarding.drop(t, port, publicSegment, DropReason.TTL_EXCEEDED, frame);
+            return;
+        }
+        int publicIp = Ipv4.destination(frame, ip);
+        if (!state.elasticIpAllowsAll(eip)
+            && !flows.isReply(ConnectionTable.addresses(publicIp, Ipv4.source(frame, ip)), replyFlow(frame, ip))) {
+            forwarding.drop(t, port, publicSegment, DropReason.EIP_INGRESS_DENIED, frame);
+            return;
+        }
+        int segment = state.elasticIpSegment(eip);
+        int privateIp = state.elasticIpPrivate(eip);
+        long mac = state.bindingMac(segment, privateIp);
+        if (mac == ForwardingState.NO_MAC) {
+            forwarding.drop(t, port, publicSegment, DropReason.NO_ROUTE, frame);
+            return;
+        }
+        rewriteAddress(frame, ip, 16, privateIp);
+        Ipv4.decrementTtl(frame, ip);
+        Ethernet.setDestination(frame, offset, mac);
+        Ethernet.setSource(frame, offset, state.routerMac(state.segmentRouter(segment)));
+        t.segments[segment].in(frame.readableBytes());
+        bridge.forward(t, segment, port, frame);
+    }
+
+    /** The key of an outbound packet's flow: remote port and the instance's port (ICMP: echo id). */
+    private static long outboundFlow(ByteBuf frame, int ip) {
+        int protocol = Ipv4.protocol(frame, ip);
+        int l4 = ip + Ipv4.headerLength(frame, ip);
+        if (!hasPorts(frame, ip, protocol, l4)) {
+            return ConnectionTable.flow(protocol, 0, 0);
+        }
+        if (protocol == IpProtocol.ICMP_VALUE) {
+            return ConnectionTable.flow(protocol, 0, Icmp.identifier(frame, l4));
+        }
+        return ConnectionTable.flow(protocol, frame.getUnsignedShort(l4 + 2), frame.getUnsignedShort(l4));
+    }
+
+    /**
+     * The key an inbound packet must match to be a reply. An echo request never matches: only
+     * echo replies answer the instance's pings.
+     */
+    private static long replyFlow(ByteBuf frame, int ip) {
+        int protocol = Ipv4.protocol(frame, ip);
+        int l4 = ip + Ipv4.headerLength(frame, ip);
+        if (!hasPorts(frame, ip, protocol, l4)) {
+            return ConnectionTable.flow(protocol, 0, 0);
+        }
+        if (protocol == IpProtocol.ICMP_VALUE) {
+            return Icmp.type(frame, l4) == IcmpType.ECHO_REPLY_VALUE
+                ? ConnectionTable.flow(protocol, 0, Icmp.identifier(frame, l4)) : -1L;
+        }
+        return ConnectionTable.flow(protocol, frame.getUnsignedShort(l4), frame.getUnsignedShort(l4 + 2));
+    }
+
+    /** TCP and UDP with their ports, ICMP echo with its id, in a first (or only) fragment. */
+    private static boolean hasPorts(ByteBuf frame, int ip, int protocol, int l4) {
+        if ((Ipv4.flagsAndFragment(frame, ip) & Ipv4.FRAGMENT_OFFSET_MASK) != 0) {
+            return false;
+        }
+        int available = ip + Ipv4.totalLength(frame, ip) - l4;
+        return switch (protocol) {
+            case IpProtocol.TCP_VALUE, IpProtocol.UDP_VALUE -> available >= 4;
+            case IpProtocol.ICMP_VALUE -> available >= Icmp.HEADER_LENGTH && isEcho(Icmp.type(frame, l4));
+            default -> false;
+        };
+    }
+
+    private static boolean isEcho(int type) {
+        return type == IcmpType.ECHO_REQUEST_VALUE || type == IcmpType.ECHO_REPLY_VALUE;
+    }
+
+    /**
+     * Replaces the source (field 12) or destination (16) address and patches the IPv4 checksum
+     * and the TCP/UDP checksum, whose pseudo-header covers it, incrementally (RFC 1624).
+     */
+    private static void rewriteAddress(ByteBuf frame, int ip, int field, int address) {
+        int old = frame.getInt(ip + field);
+        frame.setInt(ip + field, address);
+        frame.setShort(ip + 10, adjust(Ipv4.checksum(frame, ip), old, address));
+        if ((Ipv4.flagsAndFragment(frame, ip) & Ipv4.FRAGMENT_OFFSET_MASK) != 0) {
+            return;   // later fragments carry no L4 header
+        }
+        int l4 = ip + Ipv4.headerLength(frame, ip);
+        int available = ip + Ipv4.totalLength(frame, ip) - l4;
+        int protocol = Ipv4.protocol(frame, ip);
+        if (protocol == IpProtocol.TCP_VALUE && available >= Tcp.MIN_HEADER_LENGTH) {
+            frame.setShort(l4 + TCP_CHECKSUM, adjust(frame.getUnsignedShort(l4 + TCP_CHECKSUM), old, address));
+        } else if (protocol == IpProtocol.UDP_VALUE && available >= Udp.HEADER_LENGTH
+            && frame.getUnsignedShort(l4 + UDP_CHECKSUM) != 0) {   // 0: no checksum (RFC 768), stays 0
+            int checksum = adjust(frame.getUnsignedShort(l4 + UDP_CHECKSUM), old, address);
+            frame.setShort(l4 + UDP_CHECKSUM, checksum == 0 ? 0xFFFF : checksum);
+        }
+    }
+
+    private static int adjust(int checksum, int oldAddress, int newAddress) {
+        int high = Packets.adjustChecksum(checksum, oldAddress >>> 16, newAddress >>> 16);
+        return Packets.adjustChecksum(high, oldAddress & 0xFFFF, newAddress & 0xFFFF);
+    }
+
+    int connections() {
+        return flows.size();
+    }
+}

@@ -1,0 +1,20 @@
+package io.vpclab.dataplane.table;
+
+import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.dataplane.net.Vni;
+
+/**
+ * 1:1 NAT for one local instance: traffic from {@code privateIp} on segment {@code vni} to a
+ * destination its VPC does not route leaves on the public segment with source {@code publicIp};
+ * traffic to {@code publicIp} arriving on the public segment is delivered to {@code privateIp}
+ * if {@code ingress} (or the flow table, for replies) lets it in.
+ */
+public record ElasticIp(Ipv4Address publicIp, Vni vni, Ipv4Address privateIp, IngressPolicy ingress) {
+
+    public ElasticIp {
+        TableHost.requireNonNull(publicIp, "elasticIp.publicIp");
+        TableHost.requireNonNull(vni, "elasticIp " + publicIp + ": vni");
+        TableHost.requireNonNull(privateIp, "elasticIp " + publicIp + ": privateIp");
+        ingress = ingress == null ? IngressPolicy.DENY_ALL : ingress;
+    }
+}

@@ -5,8 +5,8 @@ const POLL_MILLIS = 1000;
 const MAX_SUBNETS_DRAWN = 40;
 
 const STYLE = [
-  { selector: 'node', style: { label: 'data(label)', 'font-size': 13, 'text-valign': 'bottom', 'text-margin-y': 3,
-      'text-wrap': 'wrap', 'text-max-width': 140, color: '#111', 'background-color': '#888', width: 26, height: 26 } },
+  { selector: 'node', style: { label: 'data(label)', 'font-size': 15, 'min-zoomed-font-size': 6, 'text-background-color': '#fff', 'text-background-opacity': 0.8, 'text-valign': 'bottom', 'text-margin-y': 3,
+      'text-wrap': 'wrap', 'text-max-width': 140, color: '#111', 'background-color': '#888', width: 30, height: 30 } },
   { selector: 'node.tenant', style: { 'background-color': '#444', shape: 'round-rectangle' } },
   { selector: 'node.vpc', style: { 'background-color': '#0b5cad', shape: 'round-rectangle', width: 34, height: 26 } },
   { selector: 'node.subnet', style: { 'background-color': '#2a8f8f', shape: 'rectangle' } },
@@ -108,7 +108,7 @@ export function startTopology(container, summary, onWorld) {
       const world = await snapshot();
       const wanted = elements(world);
       const changed = patch(cy, wanted);
-      if (changed) cy.layout({ name: 'cose', animate: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 60 }).run();
+      if (changed) cy.layout({ name: 'cose', animate: false, nodeRepulsion: () => 6000, idealEdgeLength: () => 50, padding: 20 }).run();
       summary.textContent = `${world.tenants.length} tenants, ${world.vpcs.length} VPCs, ${world.subnets.length} subnets, `
         + `${world.instances.length} instances, ${world.hosts.length} hosts, ${tunnels(world).length} tunnels`;
       onWorld(world);

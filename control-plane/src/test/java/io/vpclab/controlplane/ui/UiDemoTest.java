@@ -122,6 +122,45 @@ class UiDemoTest {
         assertThat(browser.text("diag-drops")).startsWith("Dropped by the data plane: ").contains("ARP_UNKNOWN_BINDING");
     }
 
+    @Test
+    void theReachabilityMatrixOfAVpcIsAGridOfAnswers() throws Exception {
+        browser.screen("diagnostics");
+        browser.choose("matrix-vpc", "acme-vpc");
+        // Measured again until the demo has converged: every pair of acme's three instances answers.
+        browser.until(DEMO_BUILT, d -> {
+            browser.script("document.getElementById('matrix').dataset.done = 'false'");
+            browser.click("matrix-run");
+            browser.until(Duration.ofSeconds(30), x -> "true".equals(browser.attribute("matrix", "data-done")));
+            return count("#matrix td.ok") == 6 && count("#matrix td.bad") == 0;
+        });
+        browser.screenshot("ui-matrix-acme");
+        assertThat(count("#matrix td.self")).isEqualTo(3);
+        assertThat(browser.text("matrix")).contains("acme-web-1", "acme-web-2", "acme-db-1").doesNotContain("globex");
+    }
+
+    @Test
+    void theLessonsCountMacEntriesFloodScopeAndHeaderBytesFromTheDemo() throws Exception {
+        browser.screen("topology");
+        browser.until(DEMO_BUILT, d -> count("node.instance") == 6 && count("edge.tunnel") == 3);
+        browser.screen("lessons");
+
+        browser.click("anatomy-render");
+        assertThat(browser.text("anatomy")).contains("overhead 4", "overhead 50", "VNI ", "UDP dst 4789 (2)\n12 b5");
+        assertThat(browser.text("anatomy-inner-mtu")).isEqualTo("1450");
+
+        browser.click("macs-count");
+        browser.until(Duration.ofSeconds(10), d -> !d.findElements(By.id("macs-vxlan")).isEmpty());
+        assertThat(browser.text("macs-vlan")).isEqualTo("6");
+        assertThat(browser.text("macs-vxlan")).isEqualTo("3");
+
+        browser.click("flood-count");
+        browser.until(Duration.ofSeconds(10), d -> !d.findElements(By.cssSelector("#flood tbody tr")).isEmpty());
+        browser.script("document.getElementById('lesson-macs').scrollIntoView()");
+        browser.screenshot("ui-lessons-macs-flood");
+        assertThat(count("#flood tbody tr")).isEqualTo(4);
+        assertThat(browser.text("flood")).contains("tunnel copies", "answered by the local agent: 0 copies");
+    }
+
     /** Clicks Ping and answers the outcome the page reports (answered, dropped, error or refused). */
     private String ping() {
         browser.script("document.getElementById('diag-result').dataset.outcome = ''");
@@ -138,7 +177,10 @@ class UiDemoTest {
         return labels;
     }
 
+    /** Graph elements by cytoscape selector ("node.host"), or page elements by CSS selector ("#matrix td"). */
     private long count(String selector) {
-        return (Long) browser.script("return cy.elements('" + selector + "').length");
+        String script = selector.startsWith("#") ? "return document.querySelectorAll(\"" + selector + "\").length"
+                : "return cy.elements('" + selector + "').length";
+        return (Long) browser.script(script);
     }
 }

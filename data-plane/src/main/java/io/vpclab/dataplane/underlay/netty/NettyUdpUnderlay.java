@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -63,7 +64,9 @@ public final class NettyUdpUnderlay implements Underlay {
      */
     public static NettyUdpUnderlay bind(InetSocketAddress local, UnderlayOptions options) {
         boolean epoll = options.preferEpoll() && Epoll.isAvailable();
+        // daemon: an agent embedded in another JVM (the all-in-one demo, tests) must not keep it alive
         IoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("vtep-" + local.getPort(), true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
             return bind(local, options, group, true, epoll);

@@ -19,7 +19,7 @@ function showScreen(name) {
 function start() {
   const tokenInput = $('token');
   tokenInput.value = token();
-  $('token-state').textContent = token() ? 'token remembered' : 'enter the admin or a tenant token';
+  $('token-state').textContent = token() ? 'token remembered' : 'paste the admin token the server printed at start (also in ./data/admin-token), or a tenant token';
   $('token-form').addEventListener('submit', event => {
     event.preventDefault();
     setToken(tokenInput.value);

@@ -12,12 +12,13 @@ import io.vpclab.dataplane.packet.Packets;
  * there is one (ports only on first fragments), else the MAC pair and EtherType. All packets
  * of one flow get one source port, so underlay ECMP keeps them in order.
  */
-final class FlowHash {
+public final class FlowHash {
 
     private FlowHash() {
     }
 
-    static int of(ByteBuf frame, int offset) {
+    /** The flow hash of the Ethernet frame at {@code offset}; never reads past the frame. */
+    public static int of(ByteBuf frame, int offset) {
         int etherType = Ethernet.etherType(frame, offset);
         int ip = offset + Ethernet.HEADER_LENGTH;
         if (etherType == EtherType.IPV4_VALUE && Packets.fits(frame, ip, Ipv4.MIN_HEADER_LENGTH)) {

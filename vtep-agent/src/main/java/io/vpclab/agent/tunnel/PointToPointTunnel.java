@@ -1,6 +1,8 @@
 package io.vpclab.agent.tunnel;
 
 import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.pipeline.FlowHash;
+import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.agent.stats.CounterSource;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.underlay.Underlay;
@@ -77,6 +79,8 @@ public final class PointToPointTunnel implements CounterSource {
             frame.release();
             return;
         }
+        // RFC 7348 s5: one flow, one source port, so underlay ECMP keeps a flow in order
+        int sourcePort = Vxlan.sourcePort(FlowHash.of(frame, frame.readerIndex()));
         ByteBuf payload = frame;
         if (frame.readerIndex() < VXLAN_HEADER_LENGTH) {
             // a device without headroom (not the TAP): one copy rather than a refusal
@@ -91,7 +95,7 @@ public final class PointToPointTunnel implements CounterSource {
         payload.setInt(at + 4, vni << 8);
         counters.encapsulated.incrementAndGet();
         counters.encapsulatedBytes.addAndGet(length);
-        underlay.send(payload, remote);
+        underlay.send(payload, remote, sourcePort);
     }
 
     private void fromUnderlay(ByteBuf payload, InetSocketAddress sender) {

@@ -27,6 +27,10 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import io.vpclab.dataplane.packet.Vxlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,15 +47,25 @@ public final class NettyUdpUnderlay implements Underlay {
 
     private static final Logger log = LoggerFactory.getLogger(NettyUdpUnderlay.class);
 
+    /** Enough source ports for an underlay's ECMP to spread flows; each is one more socket. */
+    static final int FLOW_PORT_SOCKETS = 8;
+    private static final int FLOW_PORT_ATTEMPTS = 64;
+
     private final IoEventLoopGroup group;
     private final boolean ownsGroup;
     private final Channel channel;
     private final boolean epoll;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong sendDrops = new AtomicLong();
+    /** Send-only sockets on flow-hashed source ports; written and flushed on the loop only. */
+    private final Channel[] senders;
+    private final boolean[] unflushed;
     private volatile DatagramSink sink;
 
-    private NettyUdpUnderlay(IoEventLoopGroup group, boolean ownsGroup, Channel channel, boolean epoll) {
+    private NettyUdpUnderlay(IoEventLoopGroup group, boolean ownsGroup, Channel channel, boolean epoll,
+                             Channel[] senders) {
+        this.senders = senders;
+        this.unflushed = new boolean[senders.length];
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.channel = channel;
@@ -114,10 +128,42 @@ public final class NettyUdpUnderlay implements Underlay {
         } catch (Exception e) {
             throw new IllegalStateException("cannot bind UDP " + local + ": " + e.getMessage(), e);
         }
-        NettyUdpUnderlay underlay = new NettyUdpUnderlay(group, ownsGroup, channel, epoll);
+        UdpChecksum.disable(channel);
+        Channel[] senders = flowPortSenders(bootstrap, local, epoll);
+        NettyUdpUnderlay underlay = new NettyUdpUnderlay(group, ownsGroup, channel, epoll, senders);
         channel.pipeline().addLast(underlay.new Receiver());
         log.debug("underlay bound to {} ({})", channel.localAddress(), epoll ? "epoll" : "nio");
         return underlay;
+    }
+
+    /**
+     * Send-only sockets on the underlay address, bound to ports in 49152..65535: the pipeline's
+     * hash of the inner flow picks one, so one flow keeps one source port and many flows spread
+     * over several, as RFC 7348 section 5 asks (for ECMP in the underlay). Ports that are taken
+     * are skipped; with none free, everything leaves from the VXLAN port.
+     */
+    private static Channel[] flowPortSenders(Bootstrap bootstrap, InetSocketAddress local, boolean epoll) {
+        List<Channel> bound = new ArrayList<>();
+        int first = Vxlan.SOURCE_PORT_MIN + ThreadLocalRandom.current().nextInt(Vxlan.SOURCE_PORT_RANGE);
+        for (int attempt = 0; attempt < FLOW_PORT_ATTEMPTS && bound.size() < FLOW_PORT_SOCKETS; attempt++) {
+            int port = Vxlan.SOURCE_PORT_MIN + (first - Vxlan.SOURCE_PORT_MIN + attempt) % Vxlan.SOURCE_PORT_RANGE;
+            try {
+                // a handler instance belongs to one channel: each sender gets its own
+                Channel sender = bootstrap.clone().option(ChannelOption.SO_RCVBUF, 65536)
+                        .handler(new ChannelInboundHandlerAdapter())
+                        .bind(new InetSocketAddress(local.getAddress(), port)).sync().channel();
+                if (epoll) {
+                    UdpChecksum.disable(sender);
+                }
+                bound.add(sender);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception taken) {
+                log.debug("flow source port {} not usable: {}", port, taken.toString());
+            }
+        }
+        return bound.toArray(Channel[]::new);
     }
 
     /** True when the socket runs on the epoll transport (so TAP devices can join its loop). */
@@ -153,8 +199,40 @@ public final class NettyUdpUnderlay implements Underlay {
     }
 
     @Override
+    public void send(ByteBuf payload, InetSocketAddress destination, int sourcePort) {
+        if (senders.length == 0) {
+            send(payload, destination);
+            return;
+        }
+        int index = Math.floorMod(sourcePort, senders.length);
+        Channel sender = senders[index];
+        if (!sender.isWritable()) {
+            sendDrops.incrementAndGet();
+            payload.release();
+            return;
+        }
+        sender.write(new DatagramPacket(payload, destination), sender.voidPromise());
+        unflushed[index] = true;
+    }
+
+    @Override
     public void flush() {
         channel.flush();
+        for (int i = 0; i < senders.length; i++) {
+            if (unflushed[i]) {
+                unflushed[i] = false;
+                senders[i].flush();
+            }
+        }
+    }
+
+    /** The source ports flows leave from (empty: all leave from the VXLAN port). */
+    public List<Integer> flowSourcePorts() {
+        List<Integer> ports = new ArrayList<>();
+        for (Channel sender : senders) {
+            ports.add(((InetSocketAddress) sender.localAddress()).getPort());
+        }
+        return ports;
     }
 
     /** Payloads dropped because the outbound queue was full. */
@@ -168,6 +246,9 @@ public final class NettyUdpUnderlay implements Underlay {
             return;
         }
         channel.close().awaitUninterruptibly();
+        for (Channel sender : senders) {
+            sender.close().awaitUninterruptibly();
+        }
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         }

@@ -58,6 +58,42 @@ class NettyUdpUnderlayTest {
         }
     }
 
+    /** RFC 7348 s5: the source port comes from the inner flow, in 49152..65535, stable per flow. */
+    @ParameterizedTest(name = "epoll={0}")
+    @ValueSource(booleans = {true, false})
+    void flowsLeaveFromHashedSourcePortsAndAFlowKeepsItsPort(boolean epoll) {
+        UnderlayOptions options = epoll ? UnderlayOptions.defaults() : UnderlayOptions.defaults().withNio();
+        try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options);
+             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
+            assertThat(a.flowSourcePorts()).hasSize(NettyUdpUnderlay.FLOW_PORT_SOCKETS)
+                    .allSatisfy(port -> assertThat(port).isBetween(49152, 65535));
+            List<Received> received = new CopyOnWriteArrayList<>();
+            b.start((payload, sender) -> {
+                received.add(new Received(payload.toString(StandardCharsets.US_ASCII), sender, true));
+                payload.release();
+            });
+            int flows = 64;
+            a.loop().execute(() -> {
+                for (int round = 0; round < 2; round++) {
+                    for (int flow = 0; flow < flows; flow++) {
+                        a.send(Unpooled.copiedBuffer("flow-" + flow, StandardCharsets.US_ASCII), b.localAddress(),
+                                49152 + flow * 97);
+                    }
+                }
+                a.flush();
+            });
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 2 * flows);
+            java.util.Map<String, java.util.Set<Integer>> portsByFlow = new java.util.HashMap<>();
+            received.forEach(r -> portsByFlow.computeIfAbsent(r.text(), f -> new java.util.HashSet<>())
+                    .add(r.sender().getPort()));
+            assertThat(portsByFlow.values()).allSatisfy(ports -> assertThat(ports).hasSize(1));
+            assertThat(received).extracting(r -> r.sender().getPort()).doesNotContain(a.localAddress().getPort())
+                    .allSatisfy(port -> assertThat(a.flowSourcePorts()).contains(port));
+            assertThat(received.stream().map(r -> r.sender().getPort()).distinct().count()).isGreaterThan(1);
+        }
+    }
+
     @Test
     void nothingQueuedLeavesBeforeFlush() {
         try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT);

@@ -26,6 +26,7 @@ public final class ForwardingTableCompiler {
         L2Compiler.compile(scope, table);
         ArpCompiler.compile(scope, table);
         RouteCompiler.compile(scope, table);
+        PublicCompiler.compile(scope, table);
         return table;
     }
 }

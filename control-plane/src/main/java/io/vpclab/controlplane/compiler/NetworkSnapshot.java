@@ -13,6 +13,10 @@ public final class NetworkSnapshot {
 
     public static final NetworkSnapshot EMPTY = new NetworkSnapshot(Map.of(), Map.of(), Map.of());
 
+    private final PublicNetwork publicNetwork;
+    private final Map<String, ElasticIpNode> elasticIpByInstance = new HashMap<>();
+    private final Set<String> publicHosts = new TreeSet<>();
+
     private final Map<String, HostNode> hosts;
     private final Map<String, VpcNode> vpcs;
     private final Map<String, Set<String>> activePeers;
@@ -23,6 +27,12 @@ public final class NetworkSnapshot {
      * @param activePeers for each VPC id, the VPC ids it has an active peering with (symmetric)
      */
     public NetworkSnapshot(Map<String, HostNode> hosts, Map<String, VpcNode> vpcs, Map<String, Set<String>> activePeers) {
+        this(hosts, vpcs, activePeers, PublicNetwork.DEFAULT);
+    }
+
+    public NetworkSnapshot(Map<String, HostNode> hosts, Map<String, VpcNode> vpcs, Map<String, Set<String>> activePeers,
+            PublicNetwork publicNetwork) {
+        this.publicNetwork = publicNetwork;
         this.hosts = Map.copyOf(hosts);
         this.vpcs = Map.copyOf(vpcs);
         Map<String, Set<String>> peers = new HashMap<>();
@@ -33,7 +43,31 @@ public final class NetworkSnapshot {
                 vpcsByHost.computeIfAbsent(instance.hostId(), h -> new TreeSet<>()).add(vpc.id());
                 hostsByVpc.computeIfAbsent(vpc.id(), v -> new TreeSet<>()).add(instance.hostId());
             }
+            Map<String, String> hostOfInstance = new HashMap<>();
+            vpc.instances().forEach(instance -> hostOfInstance.put(instance.id(), instance.hostId()));
+            for (ElasticIpNode eip : vpc.elasticIps()) {
+                String hostId = hostOfInstance.get(eip.instanceId());
+                if (hostId != null) {
+                    elasticIpByInstance.put(eip.instanceId(), eip);
+                    publicHosts.add(hostId);
+                }
+            }
         }
+        publicNetwork.internetHosts().forEach(host -> publicHosts.add(host.hostId()));
+    }
+
+    public PublicNetwork publicNetwork() {
+        return publicNetwork;
+    }
+
+    /** The elastic IP of an instance, if it has one. */
+    public ElasticIpNode elasticIpOf(String instanceId) {
+        return elasticIpByInstance.get(instanceId);
+    }
+
+    /** Hosts on the provider segment: those with an internet host or an instance with an elastic IP, sorted. */
+    public Set<String> publicHosts() {
+        return publicHosts;
     }
 
     public Map<String, HostNode> hosts() {
@@ -86,6 +120,10 @@ public final class NetworkSnapshot {
         for (String peer : peersOf(vpcId)) {
             affected.addAll(hostsOf(peer));
         }
+        VpcNode vpc = vpcs.get(vpcId);
+        if (vpc != null && !vpc.elasticIps().isEmpty()) {   // every provider-segment host routes its elastic IPs
+            affected.addAll(publicHosts);
+        }
         return affected;
     }
 
@@ -97,14 +135,18 @@ public final class NetworkSnapshot {
         } else {
             next.put(vpcId, vpc);
         }
-        return new NetworkSnapshot(hosts, next, activePeers);
+        return new NetworkSnapshot(hosts, next, activePeers, publicNetwork);
     }
 
     public NetworkSnapshot withHosts(Map<String, HostNode> nextHosts) {
-        return new NetworkSnapshot(nextHosts, vpcs, activePeers);
+        return new NetworkSnapshot(nextHosts, vpcs, activePeers, publicNetwork);
     }
 
     public NetworkSnapshot withPeers(Map<String, Set<String>> nextPeers) {
-        return new NetworkSnapshot(hosts, vpcs, nextPeers);
+        return new NetworkSnapshot(hosts, vpcs, nextPeers, publicNetwork);
+    }
+
+    public NetworkSnapshot withPublicNetwork(PublicNetwork next) {
+        return new NetworkSnapshot(hosts, vpcs, activePeers, next);
     }
 }

@@ -6,13 +6,19 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Objects;
 
-/** A VPC with its subnets and instances: the unit the store reloads after a change. */
-public record VpcNode(String id, String tenantId, List<SubnetNode> subnets, List<InstanceNode> instances) {
+/** A VPC with its subnets, instances and their elastic IPs: the unit the store reloads after a change. */
+public record VpcNode(String id, String tenantId, List<SubnetNode> subnets, List<InstanceNode> instances,
+        List<ElasticIpNode> elasticIps) {
 
     public VpcNode {
         Objects.requireNonNull(id, "id");
         subnets = List.copyOf(subnets);
         instances = List.copyOf(instances);
+        elasticIps = List.copyOf(elasticIps);
+    }
+
+    public VpcNode(String id, String tenantId, List<SubnetNode> subnets, List<InstanceNode> instances) {
+        this(id, tenantId, subnets, instances, List.of());
     }
 
     /**

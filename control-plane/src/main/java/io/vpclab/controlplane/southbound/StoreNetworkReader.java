@@ -1,9 +1,12 @@
 package io.vpclab.controlplane.southbound;
 
+import io.vpclab.controlplane.compiler.ElasticIpNode;
 import io.vpclab.controlplane.compiler.HostNode;
 import io.vpclab.controlplane.compiler.InstanceNode;
 import io.vpclab.controlplane.compiler.SubnetNode;
 import io.vpclab.controlplane.compiler.VpcNode;
+import io.vpclab.controlplane.eip.EipService;
+import io.vpclab.controlplane.eip.ElasticIp;
 import io.vpclab.controlplane.host.Host;
 import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.instance.Instance;
@@ -37,10 +40,12 @@ class StoreNetworkReader implements NetworkReader {
     private final SubnetService subnets;
     private final InstanceService instances;
     private final PeeringService peerings;
+    private final EipService eips;
 
     StoreNetworkReader(HostService hosts, VpcService vpcs, SubnetService subnets, InstanceService instances,
-            PeeringService peerings) {
+            PeeringService peerings, EipService eips) {
         this.peerings = peerings;
+        this.eips = eips;
         this.hosts = hosts;
         this.vpcs = vpcs;
         this.subnets = subnets;
@@ -89,7 +94,13 @@ class StoreNetworkReader implements NetworkReader {
             instanceNodes.add(new InstanceNode(instance.id(), instance.name(), instance.subnetId(), instance.hostId(),
                     instance.kind().name().toLowerCase(), instance.privateIpAddress(), instance.macAddress()));
         }
-        return Optional.of(new VpcNode(vpc.id(), vpc.tenantId(), subnetNodes, instanceNodes));
+        List<ElasticIpNode> eipNodes = new ArrayList<>();
+        for (ElasticIp eip : everyPage(page -> eips.list(SYSTEM, vpcId, page))) {
+            if (eip.instanceId() != null) {   // a NAT gateway's EIP is the gateway's business
+                eipNodes.add(new ElasticIpNode(eip.publicIp(), eip.instanceId(), eip.ingressPolicy().name()));
+            }
+        }
+        return Optional.of(new VpcNode(vpc.id(), vpc.tenantId(), subnetNodes, instanceNodes, eipNodes));
     }
 
     @Override

@@ -5,7 +5,9 @@ import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.net.Vni;
+import io.vpclab.dataplane.table.ElasticIp;
 import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.dataplane.table.IngressPolicy;
 import io.vpclab.dataplane.table.IpBinding;
 import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.table.MacEntry;
@@ -51,12 +53,21 @@ public final class TableTranslator {
             b.segment(new Segment(Vni.of(segment.getVni()),
                     segment.getCidrBlock() == null ? null : Ipv4Prefix.parse(segment.getCidrBlock()),
                     ip(segment.getGatewayIp()), segment.getRouterId(), segment.getFloodList(), segment.getVlanId()));
+            if (Boolean.TRUE.equals(segment.getProvider())) {
+                b.publicVni(Vni.of(segment.getVni()));
+            }
         }
         for (var port : list(table.getPorts())) {
             b.port(new LocalPort(port.getId(), port.getName(), PortKind.parse(port.getKind().getValue()),
                     Vni.of(port.getVni()), MacAddress.parse(port.getMac()), ip(port.getIpAddress()),
                     orDefault(port.getPrefixLength(), port.getIpAddress() == null ? 0 : 24), ip(port.getGatewayIp()),
                     orDefault(port.getMtu(), underlayMtu - 50), port.getDevice(), port.getNamespace()));
+            if (port.getElasticIp() != null) {
+                var eip = port.getElasticIp();
+                b.elasticIp(new ElasticIp(Ipv4Address.parse(eip.getPublicIp()), Vni.of(port.getVni()),
+                        ip(port.getIpAddress()), eip.getIngressPolicy() == null ? null
+                            : IngressPolicy.valueOf(eip.getIngressPolicy().getValue())));
+            }
         }
         for (var mac : list(table.getMacs())) {
             b.mac(new MacEntry(Vni.of(mac.getVni()), MacAddress.parse(mac.getMac()), mac.getVtep()));

@@ -69,6 +69,48 @@ final class TableValidator {
         macs(table.getMacs(), segments, vtepIds, macOwners);
         bindings(table.getBindings(), segments, portMacByIp);
         routers(routers, segments);
+        elasticIps(table.getSegments(), table.getPorts());
+    }
+
+    /** One routed provider segment at most; elastic IPs need it, a port address and a unique public IP. */
+    private void elasticIps(List<Segment> segments, List<Port> ports) {
+        Integer provider = null;
+        segments = nonNull(segments);
+        for (int i = 0; i < segments.size(); i++) {
+            Segment segment = segments.get(i);
+            if (segment == null || !Boolean.TRUE.equals(segment.getProvider())) {
+                continue;
+            }
+            if (provider != null) {
+                issue("/segments/" + i + "/provider", "only one segment may be the provider network (vni " + provider + " is)");
+            } else {
+                provider = segment.getVni();
+            }
+            if (segment.getRouterId() == null) {
+                issue("/segments/" + i + "/routerId", "the provider segment must be routed (its router routes public addresses)");
+            }
+        }
+        Set<Integer> publicIps = new HashSet<>();
+        ports = nonNull(ports);
+        for (int i = 0; i < ports.size(); i++) {
+            Port port = ports.get(i);
+            if (port == null || port.getElasticIp() == null) {
+                continue;
+            }
+            String at = "/ports/" + i + "/elasticIp";
+            Integer publicIp = requiredIp(at + "/publicIp", port.getElasticIp().getPublicIp());
+            if (publicIp != null && !publicIps.add(publicIp)) {
+                issue(at + "/publicIp", port.getElasticIp().getPublicIp() + " is the elastic IP of another port");
+            }
+            if (provider == null) {
+                issue(at, "needs a provider segment in segments (provider: true)");
+            } else if (provider.equals(port.getVni())) {
+                issue(at, "a port on the provider segment cannot have an elastic IP");
+            }
+            if (port.getIpAddress() == null) {
+                issue(at, "needs the port's ipAddress (the private side of the 1:1 NAT)");
+            }
+        }
     }
 
     private Integer host(TableHost host) {

@@ -108,7 +108,7 @@ export function startTopology(container, summary, onWorld) {
       const world = await snapshot();
       const wanted = elements(world);
       const changed = patch(cy, wanted);
-      if (changed) cy.layout({ name: 'cose', animate: false, nodeRepulsion: () => 6000, idealEdgeLength: () => 50, padding: 20 }).run();
+      if (changed) cy.layout({ name: 'cose', animate: false, nodeRepulsion: () => 12000, idealEdgeLength: () => 45, nodeDimensionsIncludeLabels: true, padding: 20 }).run();
       summary.textContent = `${world.tenants.length} tenants, ${world.vpcs.length} VPCs, ${world.subnets.length} subnets, `
         + `${world.instances.length} instances, ${world.hosts.length} hosts, ${tunnels(world).length} tunnels`;
       onWorld(world);

@@ -20,6 +20,8 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.ObjectMapper;
@@ -187,10 +189,19 @@ class TableStreams implements SouthboundProvider, DisposableBean {
         });
     }
 
+    /**
+     * Ends every stream as soon as the server starts to close: a graceful web-server shutdown
+     * waits for open requests, and a table stream never ends by itself. Agents reconnect.
+     */
+    @EventListener(ContextClosedEvent.class)
+    void closeStreams() {
+        subscribers.values().forEach(emitters -> emitters.forEach(TableStreams::completeQuietly));
+    }
+
     @Override
     public void destroy() {
         keepalive.shutdownNow();
-        subscribers.values().forEach(emitters -> emitters.forEach(TableStreams::completeQuietly));
+        closeStreams();
     }
 
     /** At shutdown the web server may already have recycled the response; the agent reconnects anyway. */

@@ -3,6 +3,8 @@ import { snapshot, showError } from './api.js';
 
 const POLL_MILLIS = 1000;
 const MAX_SUBNETS_DRAWN = 40;
+// Force-directed: tenants, VPCs and subnets settle around the hosts that carry their instances.
+const LAYOUT = { name: 'cose', animate: false, padding: 20, nodeRepulsion: () => 9000, idealEdgeLength: () => 60 };
 
 const STYLE = [
   { selector: 'node', style: { label: 'data(label)', 'font-size': 15, 'min-zoomed-font-size': 6, 'text-background-color': '#fff', 'text-background-opacity': 0.8, 'text-valign': 'bottom', 'text-margin-y': 3,
@@ -108,7 +110,7 @@ export function startTopology(container, summary, onWorld) {
       const world = await snapshot();
       const wanted = elements(world);
       const changed = patch(cy, wanted);
-      if (changed) cy.layout({ name: 'cose', animate: false, nodeRepulsion: () => 12000, idealEdgeLength: () => 45, nodeDimensionsIncludeLabels: true, padding: 20 }).run();
+      if (changed) cy.layout(LAYOUT).run();
       summary.textContent = `${world.tenants.length} tenants, ${world.vpcs.length} VPCs, ${world.subnets.length} subnets, `
         + `${world.instances.length} instances, ${world.hosts.length} hosts, ${tunnels(world).length} tunnels`;
       onWorld(world);

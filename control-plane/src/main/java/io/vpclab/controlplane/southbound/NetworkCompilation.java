@@ -4,6 +4,7 @@ import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.controlplane.compiler.ForwardingTableCompiler;
 import io.vpclab.controlplane.compiler.HostNode;
 import io.vpclab.controlplane.compiler.NetworkSnapshot;
+import io.vpclab.controlplane.compiler.PublicNetwork;
 import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.system.Caller;
 import java.util.HashMap;
@@ -94,7 +95,8 @@ class NetworkCompilation implements DisposableBean {
         if (snapshot != null) {
             return;
         }
-        NetworkSnapshot loaded = new NetworkSnapshot(reader.hosts(), Map.of(), reader.activePeers());
+        Map<String, HostNode> hosts = reader.hosts();
+        NetworkSnapshot loaded = new NetworkSnapshot(hosts, Map.of(), reader.activePeers(), reader.publicNetwork(hosts));
         for (String vpcId : reader.vpcIds()) {
             loaded = loaded.withVpc(vpcId, reader.vpc(vpcId).orElse(null));
         }
@@ -124,6 +126,14 @@ class NetworkCompilation implements DisposableBean {
             // peers of the host's VPCs name it as a VTEP
             for (String vpcId : before.vpcsOn(hostId)) {
                 affected.addAll(before.hostsAffectedBy(vpcId));
+            }
+        }
+        if (!change.hostIds().isEmpty()) {   // internet hosts appear when their VTEP host registers
+            PublicNetwork nextPublic = reader.publicNetwork(after.hosts());
+            if (!nextPublic.equals(after.publicNetwork())) {
+                affected.addAll(after.publicHosts());
+                after = after.withPublicNetwork(nextPublic);
+                affected.addAll(after.publicHosts());
             }
         }
         Set<String> vpcIds = new LinkedHashSet<>(change.vpcIds());

@@ -1,6 +1,7 @@
 package io.vpclab.controlplane.southbound;
 
 import io.vpclab.controlplane.compiler.HostNode;
+import io.vpclab.controlplane.compiler.PublicNetwork;
 import io.vpclab.controlplane.compiler.VpcNode;
 import java.util.Map;
 import java.util.Optional;
@@ -23,4 +24,9 @@ interface NetworkReader {
 
     /** For each VPC, the VPCs it has an active peering with (symmetric). */
     Map<String, Set<String>> activePeers();
+
+    /** The provider network with the internet hosts whose VTEP host is among {@code hosts}. */
+    default PublicNetwork publicNetwork(Map<String, HostNode> hosts) {
+        return PublicNetwork.DEFAULT;
+    }
 }

@@ -2,6 +2,7 @@ package io.vpclab.controlplane.southbound;
 
 import io.vpclab.controlplane.compiler.ElasticIpNode;
 import io.vpclab.controlplane.compiler.HostNode;
+import io.vpclab.controlplane.compiler.PublicNetwork;
 import io.vpclab.controlplane.compiler.InstanceNode;
 import io.vpclab.controlplane.compiler.SubnetNode;
 import io.vpclab.controlplane.compiler.VpcNode;
@@ -41,10 +42,12 @@ class StoreNetworkReader implements NetworkReader {
     private final InstanceService instances;
     private final PeeringService peerings;
     private final EipService eips;
+    private final PublicNetworkProperties publicNetwork;
 
     StoreNetworkReader(HostService hosts, VpcService vpcs, SubnetService subnets, InstanceService instances,
-            PeeringService peerings, EipService eips) {
+            PeeringService peerings, EipService eips, PublicNetworkProperties publicNetwork) {
         this.peerings = peerings;
+        this.publicNetwork = publicNetwork;
         this.eips = eips;
         this.hosts = hosts;
         this.vpcs = vpcs;
@@ -111,6 +114,11 @@ class StoreNetworkReader implements NetworkReader {
             peers.computeIfAbsent(pair.accepterVpcId(), v -> new LinkedHashSet<>()).add(pair.requesterVpcId());
         }
         return peers;
+    }
+
+    @Override
+    public PublicNetwork publicNetwork(Map<String, HostNode> hosts) {
+        return publicNetwork.resolve(hosts);
     }
 
     private static HostNode node(Host host) {

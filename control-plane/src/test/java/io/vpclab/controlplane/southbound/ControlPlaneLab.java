@@ -37,11 +37,13 @@ final class ControlPlaneLab implements AutoCloseable {
         this.dataDir = Path.of("target", "test-data", "lab-" + UUID.randomUUID()).toAbsolutePath();
     }
 
-    void startServer() {
-        server = new SpringApplicationBuilder(VpcLabApplication.class).run(
+    void startServer(String... extraArguments) {
+        List<String> arguments = new ArrayList<>(List.of(
                 "--server.port=" + httpPort,
                 "--vpclab.data-dir=" + dataDir,
-                "--vpclab.admin-token=" + ADMIN);
+                "--vpclab.admin-token=" + ADMIN));
+        arguments.addAll(List.of(extraArguments));
+        server = new SpringApplicationBuilder(VpcLabApplication.class).run(arguments.toArray(String[]::new));
     }
 
     void stopServer() {

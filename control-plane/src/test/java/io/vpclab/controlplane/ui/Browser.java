@@ -111,6 +111,17 @@ final class Browser implements AutoCloseable {
     }
 
     /** Saves what the browser shows under target/, so a person can look at every tested screen. */
+    /** Runs the VLAN vs VXLAN lesson until the page gives its verdict, and keeps a screenshot. */
+    void runSegmentLesson(String screenshot) throws IOException {
+        screen("lessons");
+        click("vlan-run");
+        until(Duration.ofMinutes(5), d -> {
+            String result = d.findElement(By.id("vlan-verdict")).getDomAttribute("data-result");
+            return result != null && !result.equals("running");
+        });
+        screenshot(screenshot);
+    }
+
     void screenshot(String name) throws IOException {
         Path dir = Path.of("target", "screenshots");
         Files.createDirectories(dir);

@@ -3,10 +3,8 @@ package io.vpclab.controlplane.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -32,13 +30,7 @@ class UiVxlanLessonTest {
     void theLessonAllocatesPastTheVlanCeiling() throws Exception {
         try (Browser browser = Browser.open()) {
             browser.signIn(port, ADMIN_TOKEN);
-            browser.screen("lessons");
-            browser.click("vlan-run");
-            browser.until(Duration.ofMinutes(5), d -> {
-                String result = d.findElement(By.id("vlan-verdict")).getDomAttribute("data-result");
-                return result != null && !result.equals("running");
-            });
-            browser.screenshot("ui-lesson-vxlan-past-4094");
+            browser.runSegmentLesson("ui-lesson-vxlan-past-4094");
 
             assertThat(browser.attribute("vlan-verdict", "data-result")).isEqualTo("not-refused");
             assertThat(browser.attribute("vlan-verdict", "data-mode")).isEqualTo("vxlan");

@@ -59,12 +59,7 @@ public abstract class ApiTestSupport {
     }
 
     protected ApiClient client(String token) {
-        ApiClient client = new ApiClient();
-        client.updateBaseUri("http://localhost:" + port);
-        if (token != null) {
-            client.setRequestInterceptor(builder -> builder.header("Authorization", "Bearer " + token));
-        }
-        return client;
+        return TestServers.client("http://localhost:" + port, token);
     }
 
     protected ApiClient admin() {

@@ -14,24 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** The embedded store survives a restart: same data folder, same tenants, tokens, VPCs and subnets. */
 class RestartTest {
-
-    private static ConfigurableApplicationContext start(Path dataDir) {
-        // Command-line arguments outrank application.properties (builder properties would not).
-        return new SpringApplicationBuilder(VpcLabApplication.class)
-                .run("--server.port=0", "--vpclab.data-dir=" + dataDir.toAbsolutePath());
-    }
-
-    private static ApiClient client(ConfigurableApplicationContext context, String token) {
-        ApiClient client = new ApiClient();
-        client.updateBaseUri("http://localhost:" + context.getEnvironment().getProperty("local.server.port"));
-        client.setRequestInterceptor(builder -> builder.header("Authorization", "Bearer " + token));
-        return client;
-    }
 
     @Test
     void everythingIsStillThereAfterARestart(@TempDir Path dataDir) throws Exception {
@@ -39,20 +25,20 @@ class RestartTest {
         String tenantToken;
         String vpcId;
         String subnetId;
-        try (ConfigurableApplicationContext first = start(dataDir)) {
+        try (ConfigurableApplicationContext first = TestServers.start(dataDir)) {
             adminToken = Files.readString(dataDir.resolve("admin-token")).trim();
-            TenantsApi tenants = new TenantsApi(client(first, adminToken));
+            TenantsApi tenants = new TenantsApi(TestServers.client(first, adminToken));
             String tenantId = tenants.createTenant(new TenantCreate().name("survivor")).getTenantId();
             tenantToken = tenants.createTenantToken(tenantId, new TokenCreate()).getToken();
-            vpcId = new VpcsApi(client(first, tenantToken)).createVpc(new VpcCreate().cidrBlock("10.3.0.0/16")).getVpcId();
-            subnetId = new SubnetsApi(client(first, tenantToken)).createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.3.1.0/24"))
+            vpcId = new VpcsApi(TestServers.client(first, tenantToken)).createVpc(new VpcCreate().cidrBlock("10.3.0.0/16")).getVpcId();
+            subnetId = new SubnetsApi(TestServers.client(first, tenantToken)).createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.3.1.0/24"))
                     .getSubnetId();
         }
-        try (ConfigurableApplicationContext second = start(dataDir)) {
+        try (ConfigurableApplicationContext second = TestServers.start(dataDir)) {
             assertThat(Files.readString(dataDir.resolve("admin-token")).trim()).isEqualTo(adminToken);
-            assertThat(new VpcsApi(client(second, tenantToken)).getVpc(vpcId).getCidrBlock()).isEqualTo("10.3.0.0/16");
-            assertThat(new SubnetsApi(client(second, tenantToken)).getSubnet(subnetId).getCidrBlock()).isEqualTo("10.3.1.0/24");
-            assertThat(new TenantsApi(client(second, adminToken)).listTenants(null, null).getItems())
+            assertThat(new VpcsApi(TestServers.client(second, tenantToken)).getVpc(vpcId).getCidrBlock()).isEqualTo("10.3.0.0/16");
+            assertThat(new SubnetsApi(TestServers.client(second, tenantToken)).getSubnet(subnetId).getCidrBlock()).isEqualTo("10.3.1.0/24");
+            assertThat(new TenantsApi(TestServers.client(second, adminToken)).listTenants(null, null).getItems())
                     .extracting(t -> t.getName()).contains("survivor");
         }
     }

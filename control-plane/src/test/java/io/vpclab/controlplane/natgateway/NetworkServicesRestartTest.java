@@ -27,29 +27,16 @@ import io.vpclab.client.model.Whitelist;
 import io.vpclab.client.model.WhitelistCreate;
 import io.vpclab.client.model.WhitelistProtocol;
 import io.vpclab.client.model.WhitelistRuleCreate;
-import io.vpclab.controlplane.VpcLabApplication;
+import io.vpclab.controlplane.TestServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** An EIP, a NAT gateway with an egress whitelist and a subnet association, and a peering survive a restart. */
 class NetworkServicesRestartTest {
-
-    private static ConfigurableApplicationContext start(Path dataDir) {
-        return new SpringApplicationBuilder(VpcLabApplication.class)
-                .run("--server.port=0", "--vpclab.data-dir=" + dataDir.toAbsolutePath());
-    }
-
-    private static ApiClient client(ConfigurableApplicationContext context, String token) {
-        ApiClient client = new ApiClient();
-        client.updateBaseUri("http://localhost:" + context.getEnvironment().getProperty("local.server.port"));
-        client.setRequestInterceptor(builder -> builder.header("Authorization", "Bearer " + token));
-        return client;
-    }
 
     @Test
     void networkServicesAreStillThereAfterARestart(@TempDir Path dataDir) throws Exception {
@@ -58,13 +45,13 @@ class NetworkServicesRestartTest {
         NatGateway gateway;
         Eip eip;
         Peering peering;
-        try (ConfigurableApplicationContext first = start(dataDir)) {
-            ApiClient admin = client(first, Files.readString(dataDir.resolve("admin-token")).trim());
+        try (ConfigurableApplicationContext first = TestServers.start(dataDir)) {
+            ApiClient admin = TestServers.client(first, Files.readString(dataDir.resolve("admin-token")).trim());
             TenantsApi tenants = new TenantsApi(admin);
             String tenantId = tenants.createTenant(new TenantCreate().name("keeper")).getTenantId();
             token = tenants.createTenantToken(tenantId, new TokenCreate()).getToken();
             String host = new HostsApi(admin).registerHost(new HostRegistration().name("h1").underlayIp("127.0.0.1")).getHost().getHostId();
-            ApiClient api = client(first, token);
+            ApiClient api = TestServers.client(first, token);
             VpcsApi vpcs = new VpcsApi(api);
             SubnetsApi subnets = new SubnetsApi(api);
             String vpc = vpcs.createVpc(new VpcCreate().cidrBlock("10.0.0.0/16")).getVpcId();
@@ -81,8 +68,8 @@ class NetworkServicesRestartTest {
             peering = new PeeringsApi(api).createPeering(new PeeringCreate().requesterVpcId(vpc).accepterVpcId(peer));
             eip = new EipsApi(api).getEip(eip.getAllocationId());
         }
-        try (ConfigurableApplicationContext second = start(dataDir)) {
-            ApiClient api = client(second, token);
+        try (ConfigurableApplicationContext second = TestServers.start(dataDir)) {
+            ApiClient api = TestServers.client(second, token);
             assertThat(new WhitelistsApi(api).getWhitelist(whitelist.getWhitelistId())).isEqualTo(whitelist);
             assertThat(new EipsApi(api).getEip(eip.getAllocationId())).isEqualTo(eip);
             assertThat(new NatGatewaysApi(api).getNatGateway(gateway.getNatGatewayId())).isEqualTo(gateway);

@@ -9,6 +9,7 @@ import io.vpclab.client.model.InstanceKind;
 import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.ProbeResult;
 import io.vpclab.client.model.ProbeType;
+import io.vpclab.controlplane.TestServers;
 import io.vpclab.controlplane.VpcLabApplication;
 import java.io.IOException;
 import java.net.URI;
@@ -61,10 +62,7 @@ final class ControlPlaneLab implements AutoCloseable {
     }
 
     ApiClient admin() {
-        ApiClient client = new ApiClient();
-        client.updateBaseUri(uri().toString());
-        client.setRequestInterceptor(b -> b.header("Authorization", "Bearer " + ADMIN));
-        return client;
+        return TestServers.client(uri().toString(), ADMIN);
     }
 
     /** Starts (or restarts, with its saved identity) the agent named {@code name} on {@code udpPort}. */

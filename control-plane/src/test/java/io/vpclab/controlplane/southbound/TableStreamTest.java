@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.vpclab.client.ApiClient;
+import io.vpclab.controlplane.TestServers;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.HostsApi;
 import io.vpclab.client.api.InstancesApi;
@@ -195,9 +196,6 @@ class TableStreamTest {
     }
 
     private ApiClient client(String token) {
-        ApiClient client = new ApiClient();
-        client.updateBaseUri("http://localhost:" + port);
-        client.setRequestInterceptor(b -> b.header("Authorization", "Bearer " + token));
-        return client;
+        return TestServers.client("http://localhost:" + port, token);
     }
 }

@@ -1,13 +1,16 @@
 package io.vpclab.dataplane.offload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.IllegalReferenceCountException;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The fast sums against {@link TestFrames}' byte-at-a-time RFC 1071 reference. */
 class ChecksumsTest {
@@ -27,12 +30,27 @@ class ChecksumsTest {
         }
     }
 
+    /** Buffers whose bytes lie differently: direct memory, a heap array at an array offset, two components. */
+    enum Kind {
+        DIRECT, HEAP_SLICE, COMPOSITE;
+
+        ByteBuf of(byte[] bytes) {
+            return switch (this) {
+                case DIRECT -> Unpooled.directBuffer(bytes.length).writeBytes(bytes);
+                case HEAP_SLICE -> Unpooled.wrappedBuffer(TestFrames.concat(new byte[3], bytes)).slice(3, bytes.length);
+                case COMPOSITE -> Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(Arrays.copyOf(bytes, 1001)),
+                    Unpooled.wrappedBuffer(Arrays.copyOfRange(bytes, 1001, bytes.length)));
+            };
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void sumMatchesTheReferenceAtEveryOffsetAndLength(boolean direct) {
+    @EnumSource(Kind.class)
+    void sumMatchesTheReferenceAtEveryOffsetAndLength(Kind kind) {
         SplittableRandom random = new SplittableRandom(SEED);
         byte[] bytes = TestFrames.pattern(70_000, 3);
-        ByteBuf buf = direct ? Unpooled.directBuffer(bytes.length).writeBytes(bytes) : Unpooled.wrappedBuffer(bytes);
+        ByteBuf buf = kind.of(bytes);
+        assertThat(buf.hasMemoryAddress() || buf.hasArray()).isEqualTo(kind != Kind.COMPOSITE);
         try {
             // short lengths exercise every tail; a few long ones the carries (paranoid leak detection
             // makes each access of the direct buffer slow, so the long ones stay few)
@@ -48,6 +66,16 @@ class ChecksumsTest {
         } finally {
             buf.release();
         }
+    }
+
+    @Test
+    void aRangeOutsideTheBufferOrAReleasedBufferThrows() {
+        ByteBuf buf = Unpooled.directBuffer(16).writeZero(16);
+        assertThatThrownBy(() -> Checksums.sum(buf, 10, 7, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> Checksums.sum(buf, -1, 2, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(Checksums.sum(buf, 16, 0, 5)).isEqualTo(5);
+        buf.release();
+        assertThatThrownBy(() -> Checksums.sum(buf, 0, 8, 0)).isInstanceOf(IllegalReferenceCountException.class);
     }
 
     @Test

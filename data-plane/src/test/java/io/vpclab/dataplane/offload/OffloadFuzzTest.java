@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Both codecs over arbitrary bytes: the segmenter either refuses with a reason and writes nothing,
- * or writes segments whose checksums verify; the coalescer never throws, emits no more frames than
+ * or writes segments whose checksums verify (TCP or UDP, by gso_type); the coalescer never throws, emits no more frames than
  * it was given, and every frame it emits is well formed. Buffers come from the pooled allocator and
  * are released here, so paranoid leak detection sees any buffer the codec might keep.
  */
@@ -38,13 +38,15 @@ class OffloadFuzzTest {
             }
             assertThat(destination.writerIndex())
                 .isEqualTo(1 + (count - 1) * segmenter.segmentLength() + segmenter.lastSegmentLength());
-            if (VirtioNetHeader.gsoProtocol(input, 0) == VirtioNetHeader.GSO_TCPV4) {
+            int gsoType = VirtioNetHeader.gsoType(input, 0);
+            if (gsoType != VirtioNetHeader.GSO_NONE) {
                 int at = 1;
                 for (int i = 0; i < count; i++) {
                     int length = i == count - 1 ? segmenter.lastSegmentLength() : segmenter.segmentLength();
                     byte[] frame = TestFrames.bytes(destination, at + GAP, length - GAP);
                     assertThat(TestFrames.ipv4ChecksumValid(frame)).isTrue();
-                    assertThat(TestFrames.tcpChecksumValid(frame)).isTrue();
+                    assertThat(gsoType == VirtioNetHeader.GSO_UDP_L4 ? TestFrames.udpChecksumValid(frame)
+                        : TestFrames.tcpChecksumValid(frame)).isTrue();
                     at += length;
                 }
             }

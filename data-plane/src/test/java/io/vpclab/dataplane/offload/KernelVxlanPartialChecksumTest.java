@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Root only: what the kernel's {@code vxlan} really puts on a veth. Its device and the veth both
  * claim checksum offload, so the inner TCP checksum leaves the host as the bare pseudo-header sum
- * (CHECKSUM_PARTIAL, for a NIC that a veth never is). The coalescer must recognise that and hand
- * the segment on with NEEDS_CSUM, not drop it as corrupt, or TCP from a kernel peer never connects.
+ * (CHECKSUM_PARTIAL, for a NIC that a veth never is), and so does the UDP checksum. The coalescer
+ * must recognise that and hand the frame on with NEEDS_CSUM, not as corrupt, or the receiving stack
+ * drops it and TCP from a kernel peer never connects.
  */
 class KernelVxlanPartialChecksumTest {
 
@@ -113,8 +114,53 @@ class KernelVxlanPartialChecksumTest {
         }
     }
 
-    /** Receives VXLAN datagrams until one carries an IPv4 TCP frame (IPv6 chatter is skipped). */
+    @Test
+    void aKernelUdpDatagramArrivesWithAPartialChecksumAndLeavesTheCoalescerNeedingIt() throws Exception {
+        DatagramSocket socket = Netns.createIn(agentSide, () -> {
+            DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("192.168.252.2"), VXLAN_PORT));
+            s.setSoTimeout(10_000);
+            return s;
+        });
+        try {
+            connect = new ProcessBuilder("ip", "netns", "exec", kernelSide, "timeout", "10", "bash", "-c",
+                "echo offload > /dev/udp/10.252.0.2/5201").redirectErrorStream(true).start();
+            byte[] datagram = nextInnerFrame(socket, 17);
+            int udpLength = TestFrames.ipTotalLength(datagram) - 20;
+            assertThat(TestFrames.udpChecksumValid(datagram)).isFalse();
+            assertThat(TestFrames.u16(datagram, TCP_OFFSET + 6)).as("the bare pseudo-header sum")
+                .isEqualTo(TestFrames.fold(TestFrames.pseudoHeaderSum(datagram, ETHERNET, 17, udpLength)));
+
+            List<byte[]> out = new ArrayList<>();
+            ByteBuf scratch = Unpooled.directBuffer(TcpCoalescer.scratchCapacity(VirtioNetHeader.LENGTH_V1));
+            ByteBuf frame = Unpooled.wrappedBuffer(datagram);
+            try {
+                TcpCoalescer coalescer = new TcpCoalescer(VirtioNetHeader.LENGTH_V1, scratch,
+                    f -> out.add(TestFrames.readable(f)));
+                coalescer.add(frame, 0, datagram.length);
+                coalescer.flush();
+                assertThat(coalescer.partialChecksums()).isOne();
+            } finally {
+                frame.release();
+                scratch.release();
+            }
+            assertThat(out).hasSize(1);
+            assertThat(Arrays.copyOf(out.get(0), VirtioNetHeader.LENGTH_V1)).isEqualTo(TestFrames.virtio(
+                VirtioNetHeader.LENGTH_V1, VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_NONE, 0, 0, TCP_OFFSET, 6));
+            byte[] completed = Arrays.copyOfRange(out.get(0), VirtioNetHeader.LENGTH_V1, out.get(0).length);
+            TestFrames.put16(completed, TCP_OFFSET + 6,
+                TestFrames.complement(TestFrames.sum(completed, TCP_OFFSET, TCP_OFFSET + udpLength, 0)));
+            assertThat(TestFrames.udpChecksumValid(completed)).as("completed as the receiving stack will").isTrue();
+        } finally {
+            socket.close();
+        }
+    }
+
     private static byte[] nextInnerTcpFrame(DatagramSocket socket) throws Exception {
+        return nextInnerFrame(socket, 6);
+    }
+
+    /** Receives VXLAN datagrams until one carries an IPv4 frame of {@code protocol} (IPv6 chatter is skipped). */
+    private static byte[] nextInnerFrame(DatagramSocket socket, int protocol) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         byte[] buffer = new byte[65536];
         while (System.nanoTime() < deadline) {
@@ -125,10 +171,10 @@ class KernelVxlanPartialChecksumTest {
                 break;
             }
             byte[] inner = Arrays.copyOfRange(buffer, 8, packet.getLength());
-            if (inner.length >= TCP_OFFSET + 20 && TestFrames.u16(inner, 12) == 0x0800 && inner[ETHERNET + 9] == 6) {
+            if (inner.length >= TCP_OFFSET + 8 && TestFrames.u16(inner, 12) == 0x0800 && inner[ETHERNET + 9] == protocol) {
                 return inner;
             }
         }
-        throw new AssertionError("no TCP frame from the kernel's vxlan within 10 s");
+        throw new AssertionError("no IPv4 frame of protocol " + protocol + " from the kernel's vxlan within 10 s");
     }
 }

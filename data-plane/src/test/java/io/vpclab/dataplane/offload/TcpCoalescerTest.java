@@ -392,6 +392,33 @@ class TcpCoalescerTest {
     }
 
     @Test
+    void udpDatagramsGoOnWithWhatTheirChecksumSays() {
+        TestFrames.Spec spec = new TestFrames.Spec();
+        byte[] verified = TestFrames.udpFrame(spec, TestFrames.pattern(64, 1), true);
+        byte[] partial = TestFrames.udpFrame(spec, TestFrames.pattern(64, 2), false);
+        byte[] unchecked = TestFrames.udpFrame(spec, TestFrames.pattern(64, 3), true);
+        TestFrames.put16(unchecked, TCP_OFFSET + 6, 0);
+        byte[] corrupt = TestFrames.udpFrame(spec, TestFrames.pattern(64, 4), true);
+        corrupt[corrupt.length - 1] ^= 0x10;
+
+        feed(List.of(verified, partial, unchecked, corrupt));
+        coalescer.flush();
+
+        assertThat(out).hasSize(4);
+        assertSingle(out.get(0), verified, VirtioNetHeader.F_DATA_VALID);
+        assertThat(Arrays.copyOf(out.get(1), HEADER)).isEqualTo(TestFrames.virtio(HEADER, VirtioNetHeader.F_NEEDS_CSUM,
+            VirtioNetHeader.GSO_NONE, 0, 0, TCP_OFFSET, VirtioNetHeader.UDP_CSUM_OFFSET));
+        byte[] completed = frameOf(out.get(1));
+        assertThat(completed).isEqualTo(partial);
+        TestFrames.put16(completed, TCP_OFFSET + 6, TestFrames.complement(TestFrames.sum(completed, TCP_OFFSET, completed.length, 0)));
+        assertThat(TestFrames.udpChecksumValid(completed)).as("completed as the header says").isTrue();
+        assertSingle(out.get(2), unchecked, 0);
+        assertSingle(out.get(3), corrupt, 0);
+        assertThat(coalescer.partialChecksums()).isOne();
+        assertThat(coalescer.checksumFailures()).isOne();
+    }
+
+    @Test
     void framesThatAreNotPlainIpv4TcpPassAsTheyAreInOrder() {
         TestFrames.Spec spec = new TestFrames.Spec();
         List<byte[]> frames = segments(spec, 4, MSS);

@@ -122,12 +122,14 @@ public final class TapDevice implements FrameDevice {
             log.info("TAP {}: TUNSETVNETHDRSZ 12 refused (errno {}), plain frames", name, errno);
             return open(name, maxFrameBytes);
         }
-        int flags = TapOffloads.negotiate(wantedTunFlags, f -> LinuxTun.setOffload(fd, f) == 0);
+        // first what the kernel can do (for the report), then what the data plane asked for
+        int kernelFlags = TapOffloads.negotiate(TapOffloads.ALL, f -> LinuxTun.setOffload(fd, f) == 0);
+        int flags = TapOffloads.negotiate(wantedTunFlags & kernelFlags, f -> LinuxTun.setOffload(fd, f) == 0);
         if (flags == 0) {
             // a persistent TAP may keep offloads from an earlier owner: state ours
             LinuxTun.setOffload(fd, 0);
         }
-        TapOffloads offloads = new TapOffloads(true, flags);
+        TapOffloads offloads = new TapOffloads(true, flags, kernelFlags);
         int largest = (flags & (TapOffloads.TUN_F_TSO4 | TapOffloads.TUN_F_TSO6 | TapOffloads.TUN_F_USO4)) != 0
                 ? MAX_GSO_FRAME : maxFrameBytes;
         return new TapDevice(name, fd, largest, PooledByteBufAllocator.DEFAULT, offloads);
@@ -238,15 +240,13 @@ public final class TapDevice implements FrameDevice {
 
     /**
      * Writes a virtio-net header and the frame behind it (readerIndex to writerIndex) in one
-     * write, and releases it. On a plain device the header is skipped. Call on the loop.
+     * write. The buffer stays the caller's (a coalescer's scratch, reused for the next frame):
+     * it is neither released nor moved. On a plain device the header is left out. Call on the loop.
      */
     public void writeVnet(ByteBuf headerAndFrame) {
-        if (!offloads.vnetHeader()) {
-            headerAndFrame.skipBytes(TapOffloads.VNET_HEADER_BYTES);
-            writeRaw(headerAndFrame, 0);
-            return;
-        }
-        writeRaw(headerAndFrame, TapOffloads.VNET_HEADER_BYTES);
+        int header = offloads.vnetHeader() ? TapOffloads.VNET_HEADER_BYTES : 0;
+        int skip = TapOffloads.VNET_HEADER_BYTES - header;
+        writeRange(headerAndFrame, headerAndFrame.readerIndex() + skip, headerAndFrame.writerIndex(), header);
     }
 
     /** A plain frame on a vnet device: an all-zero header (no GSO, checksum complete) goes first. */
@@ -264,21 +264,30 @@ public final class TapDevice implements FrameDevice {
         writeRaw(withHeader, header);
     }
 
-    /** Writes readerIndex..writerIndex in one write; {@code header} bytes of it are not counted as frame. */
+    /** Writes readerIndex..writerIndex in one write and releases the buffer. */
     private void writeRaw(ByteBuf frame, int header) {
         try {
-            int length = frame.readableBytes();
-            if (closed.get()) {
-                counters.writeErrors.incrementAndGet();
-                return;
-            }
+            writeRange(frame, frame.readerIndex(), frame.writerIndex(), header);
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** Writes {@code from..to} of {@code buf} in one write; {@code header} bytes of it are not counted as frame. */
+    private void writeRange(ByteBuf buf, int from, int to, int header) {
+        int length = to - from;
+        if (closed.get()) {
+            counters.writeErrors.incrementAndGet();
+            return;
+        }
+        try {
             int written;
-            if (frame.hasMemoryAddress()) {
-                written = fd.writeAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
+            if (buf.hasMemoryAddress()) {
+                written = fd.writeAddress(buf.memoryAddress(), from, to);
             } else {
                 // heap or composite buffer: one copy into a reused direct buffer
                 ByteBuf direct = scratch(length);
-                direct.clear().writeBytes(frame, frame.readerIndex(), length);
+                direct.clear().writeBytes(buf, from, length);
                 written = fd.writeAddress(direct.memoryAddress(), 0, length);
             }
             if (written == length) {
@@ -290,8 +299,6 @@ public final class TapDevice implements FrameDevice {
         } catch (IOException e) {
             counters.writeErrors.incrementAndGet();
             log.debug("write to TAP {} failed: {}", name, e.toString());
-        } finally {
-            frame.release();
         }
     }
 

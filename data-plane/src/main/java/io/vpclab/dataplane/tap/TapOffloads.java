@@ -10,8 +10,13 @@ import java.util.function.IntPredicate;
  *
  * @param vnetHeader true when every read and write starts with a 12-byte virtio-net header
  * @param tunFlags   the {@code TUN_F_*} flags in force (0 without a virtio-net header)
+ * @param kernelFlags the {@code TUN_F_*} flags the kernel accepted when all were tried (what it
+ *                    could do; the data plane asks only for what it can handle)
  */
-public record TapOffloads(boolean vnetHeader, int tunFlags) {
+public record TapOffloads(boolean vnetHeader, int tunFlags, int kernelFlags) {
+
+    /** Every flag probed: CSUM, TSO4, TSO6, TSO_ECN, USO4 and USO6. */
+    public static final int ALL = 0x01 | 0x02 | 0x04 | 0x08 | 0x20 | 0x40;
 
     public static final int TUN_F_CSUM = 0x01;
     public static final int TUN_F_TSO4 = 0x02;
@@ -24,7 +29,7 @@ public record TapOffloads(boolean vnetHeader, int tunFlags) {
     public static final int VNET_HEADER_BYTES = 12;
 
     /** A plain TAP: frames only. */
-    public static final TapOffloads NONE = new TapOffloads(false, 0);
+    public static final TapOffloads NONE = new TapOffloads(false, 0, 0);
 
     public TapOffloads {
         if (!vnetHeader && tunFlags != 0) {
@@ -60,7 +65,20 @@ public record TapOffloads(boolean vnetHeader, int tunFlags) {
     /** For logs and the agent's start-up line, e.g. {@code vnet_hdr=on csum=on tso4=on tso6=off uso=off}. */
     public String describe() {
         return "vnet_hdr=" + onOff(vnetHeader) + " csum=" + onOff(checksum()) + " tso4=" + onOff(tso4())
-                + " tso6=" + onOff(tso6()) + " tso_ecn=" + onOff(tsoEcn()) + " uso=" + onOff(uso());
+                + " tso6=" + onOff(tso6()) + " tso_ecn=" + onOff(tsoEcn()) + " uso=" + onOff(uso())
+                + " (kernel offers:" + names(kernelFlags) + ")";
+    }
+
+    /** The flags' names, e.g. {@code " csum tso4 uso4"}, or {@code " none"}. */
+    static String names(int flags) {
+        String[] names = {"csum", "tso4", "tso6", "tso_ecn", "ufo", "uso4", "uso6"};
+        StringBuilder text = new StringBuilder();
+        for (int bit = 0; bit < names.length; bit++) {
+            if ((flags & (1 << bit)) != 0) {
+                text.append(' ').append(names[bit]);
+            }
+        }
+        return text.length() == 0 ? " none" : text.toString();
     }
 
     /**

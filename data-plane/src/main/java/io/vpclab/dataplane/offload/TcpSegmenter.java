@@ -1,6 +1,11 @@
 package io.vpclab.dataplane.offload;
 
 import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.packet.EtherType;
+import io.vpclab.dataplane.packet.Ethernet;
+import io.vpclab.dataplane.packet.IpProtocol;
+import io.vpclab.dataplane.packet.Ipv4;
+import io.vpclab.dataplane.packet.Tcp;
 
 /**
  * Transmit side of the fast path: turns one frame read from a TAP opened with {@code IFF_VNET_HDR}
@@ -30,7 +35,22 @@ import io.netty.buffer.ByteBuf;
  */
 public final class TcpSegmenter {
 
+    private static final int ETHERNET_HEADER = Ethernet.HEADER_LENGTH;
+    private static final int IPV4_HEADER = Ipv4.MIN_HEADER_LENGTH;
+    /** TCP flag bits (RFC 9293 s3.1; CWR and ECE from RFC 3168 s6.1). */
+    private static final int FIN = 0x01;
+    private static final int PSH = 0x08;
+    private static final int CWR = 0x80;
+    /** FIN and PSH belong to the end of the burst (Linux tcp_gso_segment clears them on the others). */
+    private static final int LAST_SEGMENT_ONLY = FIN | PSH;
+
     private final int virtioHeaderLength;
+    private final long[] refusals = new long[SegmentRefusal.values().length];
+    private SegmentRefusal lastRefusal;
+    private int segmentLength;
+    private int lastSegmentLength;
+    private long burstsSegmented;
+    private long segmentsWritten;
 
     /** @param virtioHeaderLength 10 or 12, as configured on the TAP with TUNSETVNETHDRSZ */
     public TcpSegmenter(int virtioHeaderLength) {
@@ -47,41 +67,182 @@ public final class TcpSegmenter {
      *
      * <p>Ownership: {@code input} is only read (indexes unchanged, not released); {@code destination}
      * stays the caller's. On refusal nothing is written and the destination's indexes are unchanged.
+     * hdr_len is not trusted (Linux reports its linear head length there): headers are parsed.
      *
      * @param gap bytes left before each frame (8 for VXLAN), 0 or more
      * @return the number of segments written (1 or more), or 0 when refused ({@link #lastRefusal()})
      */
     public int segment(ByteBuf input, ByteBuf destination, int gap) {
-        throw new UnsupportedOperationException("not yet");
+        if (gap < 0) {
+            throw new IllegalArgumentException("gap must not be negative: " + gap);
+        }
+        int header = input.readerIndex();
+        int frame = header + virtioHeaderLength;
+        int frameLength = input.writerIndex() - frame;
+        if (frameLength < ETHERNET_HEADER) {
+            return refuse(SegmentRefusal.TRUNCATED);
+        }
+        return switch (VirtioNetHeader.gsoType(input, header)) {
+            case VirtioNetHeader.GSO_NONE -> copySingle(input, header, frame, frameLength, destination, gap);
+            case VirtioNetHeader.GSO_TCPV4, VirtioNetHeader.GSO_TCPV4 | VirtioNetHeader.GSO_ECN ->
+                segmentTcpv4(input, frame, frameLength, VirtioNetHeader.gsoSize(input, header), destination, gap);
+            default -> refuse(SegmentRefusal.UNSUPPORTED_GSO_TYPE);
+        };
+    }
+
+    /** One frame, no GSO: copied behind the gap, its partial checksum completed if it asks (virtio s5.1.6.2 item 1). */
+    private int copySingle(ByteBuf input, int header, int frame, int frameLength, ByteBuf destination, int gap) {
+        boolean needsChecksum = VirtioNetHeader.needsChecksum(input, header);
+        int csumStart = VirtioNetHeader.csumStart(input, header);
+        int csumOffset = VirtioNetHeader.csumOffset(input, header);
+        if (needsChecksum && csumStart + csumOffset + 2 > frameLength) {
+            return refuse(SegmentRefusal.BAD_CHECKSUM_OFFSETS);
+        }
+        int length = gap + frameLength;
+        if (destination.maxWritableBytes() < length) {
+            return refuse(SegmentRefusal.DESTINATION_FULL);
+        }
+        destination.ensureWritable(length);
+        int out = destination.writerIndex();
+        destination.setZero(out, gap);
+        destination.setBytes(out + gap, input, frame, frameLength);
+        destination.writerIndex(out + length);
+        if (needsChecksum) {
+            Checksums.completePartial(destination, out + gap, frameLength, csumStart, csumOffset);
+        }
+        return succeed(1, length, length);
+    }
+
+    /** A TSO burst: Linux tcp_gso_segment / inet_gso_segment done in userspace. */
+    private int segmentTcpv4(ByteBuf input, int frame, int frameLength, int gsoSize, ByteBuf destination, int gap) {
+        if (frameLength < ETHERNET_HEADER + IPV4_HEADER + Tcp.MIN_HEADER_LENGTH) {
+            return refuse(SegmentRefusal.TRUNCATED);
+        }
+        int ip = frame + ETHERNET_HEADER;
+        if (Ethernet.etherType(input, frame) != EtherType.IPV4_VALUE || Ipv4.version(input, ip) != 4) {
+            return refuse(SegmentRefusal.NOT_IPV4);
+        }
+        int ipHeaderLength = Ipv4.headerLength(input, ip);
+        if (ipHeaderLength > IPV4_HEADER) {
+            return refuse(SegmentRefusal.IPV4_OPTIONS);
+        }
+        if (ipHeaderLength < IPV4_HEADER) {
+            return refuse(SegmentRefusal.BAD_LENGTH);
+        }
+        if (Ipv4.protocol(input, ip) != IpProtocol.TCP_VALUE) {
+            return refuse(SegmentRefusal.NOT_TCP);
+        }
+        if (Ipv4.isFragment(input, ip)) {
+            return refuse(SegmentRefusal.FRAGMENT);
+        }
+        int totalLength = Ipv4.totalLength(input, ip);
+        int tcp = ip + IPV4_HEADER;
+        int tcpHeaderLength = Tcp.headerLength(input, tcp);
+        if (totalLength > frameLength - ETHERNET_HEADER || tcpHeaderLength < Tcp.MIN_HEADER_LENGTH
+            || IPV4_HEADER + tcpHeaderLength > totalLength) {
+            return refuse(SegmentRefusal.BAD_LENGTH);
+        }
+        if (gsoSize == 0) {
+            return refuse(SegmentRefusal.BAD_GSO_SIZE);
+        }
+        int headersLength = ETHERNET_HEADER + IPV4_HEADER + tcpHeaderLength;
+        int payloadLength = totalLength - IPV4_HEADER - tcpHeaderLength;
+        int segments = payloadLength == 0 ? 1 : (payloadLength + gsoSize - 1) / gsoSize;
+        long outputLength = (long) segments * (gap + headersLength) + payloadLength;
+        if (destination.maxWritableBytes() < outputLength) {
+            return refuse(SegmentRefusal.DESTINATION_FULL);
+        }
+        destination.ensureWritable((int) outputLength);
+
+        int identification = Ipv4.identification(input, ip);
+        long sequence = Tcp.sequence(input, tcp);
+        int tcpFlags = Tcp.flags(input, tcp);
+        long addressSum = Checksums.pseudoHeaderSum(Ipv4.source(input, ip), Ipv4.destination(input, ip),
+            IpProtocol.TCP_VALUE, 0);
+        int out = destination.writerIndex();
+        int payload = frame + headersLength;
+        int lastLength = 0;
+        for (int i = 0; i < segments; i++) {
+            boolean last = i == segments - 1;
+            int chunk = last ? payloadLength - i * gsoSize : gsoSize;
+            destination.setZero(out, gap);
+            int segmentFrame = out + gap;
+            destination.setBytes(segmentFrame, input, frame, headersLength);
+            destination.setBytes(segmentFrame + headersLength, input, payload + i * gsoSize, chunk);
+
+            int segmentIp = segmentFrame + ETHERNET_HEADER;
+            destination.setShort(segmentIp + 2, IPV4_HEADER + tcpHeaderLength + chunk);
+            destination.setShort(segmentIp + 4, identification + i);
+            destination.setShort(segmentIp + 10, 0);
+            destination.setShort(segmentIp + 10, Checksums.finish(Checksums.sum(destination, segmentIp, IPV4_HEADER, 0)));
+
+            int segmentTcp = segmentIp + IPV4_HEADER;
+            int flags = tcpFlags;
+            if (!last) {
+                flags &= ~LAST_SEGMENT_ONLY;
+            }
+            if (i > 0) {
+                flags &= ~CWR;
+            }
+            int tcpLength = tcpHeaderLength + chunk;
+            destination.setInt(segmentTcp + 4, (int) (sequence + (long) i * gsoSize));
+            destination.setByte(segmentTcp + 13, flags);
+            destination.setShort(segmentTcp + 16, 0);
+            destination.setShort(segmentTcp + 16,
+                Checksums.finish(Checksums.sum(destination, segmentTcp, tcpLength, addressSum + tcpLength)));
+            lastLength = gap + headersLength + chunk;
+            out += lastLength;
+        }
+        destination.writerIndex(out);
+        if (segments > 1) {
+            burstsSegmented++;
+        }
+        return succeed(segments, segments == 1 ? lastLength : gap + headersLength + gsoSize, lastLength);
+    }
+
+    private int succeed(int segments, int length, int lastLength) {
+        lastRefusal = null;
+        segmentLength = length;
+        lastSegmentLength = lastLength;
+        segmentsWritten += segments;
+        return segments;
+    }
+
+    private int refuse(SegmentRefusal reason) {
+        refusals[reason.ordinal()]++;
+        lastRefusal = reason;
+        segmentLength = 0;
+        lastSegmentLength = 0;
+        return 0;
     }
 
     /** UDP GSO segment size of the last successful call: gap + full-sized frame (every segment but the last). */
     public int segmentLength() {
-        throw new UnsupportedOperationException("not yet");
+        return segmentLength;
     }
 
     /** Length of the last segment (gap + frame) of the last successful call; equals {@link #segmentLength()} on exact multiples. */
     public int lastSegmentLength() {
-        throw new UnsupportedOperationException("not yet");
+        return lastSegmentLength;
     }
 
     /** Why the last call returned 0, or null after a success. */
     public SegmentRefusal lastRefusal() {
-        throw new UnsupportedOperationException("not yet");
+        return lastRefusal;
     }
 
     /** Frames refused for {@code reason} since construction. */
     public long refusals(SegmentRefusal reason) {
-        throw new UnsupportedOperationException("not yet");
+        return refusals[reason.ordinal()];
     }
 
     /** GSO bursts split into more than one segment since construction. */
     public long burstsSegmented() {
-        throw new UnsupportedOperationException("not yet");
+        return burstsSegmented;
     }
 
     /** Segments written since construction (including single-frame outputs). */
     public long segmentsWritten() {
-        throw new UnsupportedOperationException("not yet");
+        return segmentsWritten;
     }
 }

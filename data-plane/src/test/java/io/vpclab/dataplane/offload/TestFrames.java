@@ -1,0 +1,282 @@
+package io.vpclab.dataplane.offload;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.Arrays;
+
+/**
+ * Builds Ethernet/IPv4/TCP frames and virtio-net headers byte by byte, and checks checksums with a
+ * deliberately naive byte-at-a-time RFC 1071 sum, so tests never verify the code under test with
+ * the code under test.
+ */
+final class TestFrames {
+
+    static final int ETHERNET = 14;
+    static final int IPV4 = 20;
+    static final int TCP_OFFSET = ETHERNET + IPV4;
+    static final int FIN = 0x01;
+    static final int SYN = 0x02;
+    static final int RST = 0x04;
+    static final int PSH = 0x08;
+    static final int ACK = 0x10;
+    static final int URG = 0x20;
+    static final int ECE = 0x40;
+    static final int CWR = 0x80;
+    /** A TCP timestamps option padded with two NOPs, as Linux sends it (RFC 7323 s3). */
+    static final byte[] TIMESTAMPS = {1, 1, 8, 10, 0x12, 0x34, 0x56, 0x78, (byte) 0x9A, (byte) 0xBC, (byte) 0xDE, (byte) 0xF0};
+
+    private TestFrames() {
+    }
+
+    /** Header fields of one TCP segment; public mutable fields so a test changes only what it is about. */
+    static final class Spec {
+        long destinationMac = 0x02_00_0a_00_01_06L;
+        long sourceMac = 0x02_00_0a_00_01_05L;
+        int etherType = 0x0800;
+        int tos = 0;
+        int identification = 0x1234;
+        boolean dontFragment = true;
+        int fragmentWord = 0;
+        int ttl = 64;
+        int protocol = 6;
+        int sourceIp = 0x0a000105;
+        int destinationIp = 0x0a000106;
+        byte[] ipOptions = new byte[0];
+        int sourcePort = 40000;
+        int destinationPort = 5201;
+        long sequence = 0x8000_0000L;
+        long acknowledgment = 0xF000_0001L;
+        int flags = ACK;
+        int window = 0xFFFF;
+        byte[] tcpOptions = TIMESTAMPS;
+
+        Spec copy() {
+            Spec s = new Spec();
+            s.destinationMac = destinationMac;
+            s.sourceMac = sourceMac;
+            s.etherType = etherType;
+            s.tos = tos;
+            s.identification = identification;
+            s.dontFragment = dontFragment;
+            s.fragmentWord = fragmentWord;
+            s.ttl = ttl;
+            s.protocol = protocol;
+            s.sourceIp = sourceIp;
+            s.destinationIp = destinationIp;
+            s.ipOptions = ipOptions.clone();
+            s.sourcePort = sourcePort;
+            s.destinationPort = destinationPort;
+            s.sequence = sequence;
+            s.acknowledgment = acknowledgment;
+            s.flags = flags;
+            s.window = window;
+            s.tcpOptions = tcpOptions.clone();
+            return s;
+        }
+
+        int ipHeaderLength() {
+            return IPV4 + ipOptions.length;
+        }
+
+        int tcpHeaderLength() {
+            return 20 + tcpOptions.length;
+        }
+
+        int headersLength() {
+            return ETHERNET + ipHeaderLength() + tcpHeaderLength();
+        }
+    }
+
+    /**
+     * An Ethernet frame with a valid IPv4 header checksum; the TCP checksum is complete when
+     * {@code fullChecksum}, else the folded pseudo-header sum as Linux leaves it for CHECKSUM_PARTIAL.
+     */
+    static byte[] frame(Spec s, byte[] payload, boolean fullChecksum) {
+        int ipLength = s.ipHeaderLength();
+        int tcpLength = s.tcpHeaderLength() + payload.length;
+        byte[] f = new byte[ETHERNET + ipLength + tcpLength];
+        put48(f, 0, s.destinationMac);
+        put48(f, 6, s.sourceMac);
+        put16(f, 12, s.etherType);
+        int ip = ETHERNET;
+        f[ip] = (byte) (0x40 | ipLength / 4);
+        f[ip + 1] = (byte) s.tos;
+        put16(f, ip + 2, ipLength + tcpLength);
+        put16(f, ip + 4, s.identification);
+        put16(f, ip + 6, (s.dontFragment ? 0x4000 : 0) | s.fragmentWord);
+        f[ip + 8] = (byte) s.ttl;
+        f[ip + 9] = (byte) s.protocol;
+        put32(f, ip + 12, s.sourceIp);
+        put32(f, ip + 16, s.destinationIp);
+        System.arraycopy(s.ipOptions, 0, f, ip + IPV4, s.ipOptions.length);
+        put16(f, ip + 10, complement(sum(f, ip, ip + ipLength, 0)));
+        int tcp = ip + ipLength;
+        put16(f, tcp, s.sourcePort);
+        put16(f, tcp + 2, s.destinationPort);
+        put32(f, tcp + 4, (int) s.sequence);
+        put32(f, tcp + 8, (int) s.acknowledgment);
+        f[tcp + 12] = (byte) ((s.tcpHeaderLength() / 4) << 4);
+        f[tcp + 13] = (byte) s.flags;
+        put16(f, tcp + 14, s.window);
+        System.arraycopy(s.tcpOptions, 0, f, tcp + 20, s.tcpOptions.length);
+        System.arraycopy(payload, 0, f, tcp + s.tcpHeaderLength(), payload.length);
+        long pseudo = pseudoHeaderSum(f, ip, s.protocol, tcpLength);
+        put16(f, tcp + 16, fullChecksum ? complement(sum(f, tcp, tcp + tcpLength, pseudo)) : fold(pseudo));
+        return f;
+    }
+
+    /** A virtio-net header of {@code length} bytes, fields little-endian, num_buffers 0. */
+    static byte[] virtio(int length, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
+        byte[] h = new byte[length];
+        h[0] = (byte) flags;
+        h[1] = (byte) gsoType;
+        putLe16(h, 2, hdrLen);
+        putLe16(h, 4, gsoSize);
+        putLe16(h, 6, csumStart);
+        putLe16(h, 8, csumOffset);
+        return h;
+    }
+
+    /** The TSO burst a TAP with TUNSETOFFLOAD hands up: NEEDS_CSUM, GSO_TCPV4, partial TCP checksum. */
+    static byte[] tsoInput(int virtioLength, Spec s, byte[] payload, int mss) {
+        return concat(virtio(virtioLength, 1, 1, s.headersLength(), mss, ETHERNET + s.ipHeaderLength(), 16),
+            frame(s, payload, false));
+    }
+
+    static ByteBuf buf(byte[]... parts) {
+        return Unpooled.wrappedBuffer(concat(parts));
+    }
+
+    static byte[] concat(byte[]... parts) {
+        int length = 0;
+        for (byte[] p : parts) {
+            length += p.length;
+        }
+        byte[] all = new byte[length];
+        int i = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, all, i, p.length);
+            i += p.length;
+        }
+        return all;
+    }
+
+    static byte[] bytes(ByteBuf buf, int offset, int length) {
+        byte[] b = new byte[length];
+        buf.getBytes(offset, b);
+        return b;
+    }
+
+    static byte[] readable(ByteBuf buf) {
+        return bytes(buf, buf.readerIndex(), buf.readableBytes());
+    }
+
+    static byte[] pattern(int length, int seed) {
+        byte[] b = new byte[length];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        for (int i = 0; i < length; i++) {
+            b[i] = (byte) r.nextInt(256);
+        }
+        return b;
+    }
+
+    // ---- the independent reference: one byte at a time, RFC 1071 s4.1 ----
+
+    /** One's-complement sum of bytes [from, to): even positions (from the start) are high bytes. */
+    static long sum(byte[] b, int from, int to, long initial) {
+        long s = initial;
+        for (int i = from; i < to; i++) {
+            s += ((i - from) % 2 == 0) ? (b[i] & 0xFF) << 8 : (b[i] & 0xFF);
+        }
+        return s;
+    }
+
+    static int fold(long s) {
+        while ((s >>> 16) != 0) {
+            s = (s & 0xFFFF) + (s >>> 16);
+        }
+        return (int) s;
+    }
+
+    static int complement(long s) {
+        return ~fold(s) & 0xFFFF;
+    }
+
+    /** Sum of the 12-byte IPv4 pseudo-header, written out and summed like any other bytes. */
+    static long pseudoHeaderSum(byte[] frame, int ip, int protocol, int l4Length) {
+        byte[] p = new byte[12];
+        System.arraycopy(frame, ip + 12, p, 0, 8);
+        p[9] = (byte) protocol;
+        put16(p, 10, l4Length);
+        return sum(p, 0, 12, 0);
+    }
+
+    static boolean ipv4ChecksumValid(byte[] f) {
+        int ipLength = (f[ETHERNET] & 0x0F) * 4;
+        return fold(sum(f, ETHERNET, ETHERNET + ipLength, 0)) == 0xFFFF;
+    }
+
+    /** True when the TCP checksum of the IPv4 frame {@code f} verifies over the pseudo-header. */
+    static boolean tcpChecksumValid(byte[] f) {
+        int ipLength = (f[ETHERNET] & 0x0F) * 4;
+        int tcp = ETHERNET + ipLength;
+        int tcpLength = u16(f, ETHERNET + 2) - ipLength;
+        return fold(sum(f, tcp, tcp + tcpLength, pseudoHeaderSum(f, ETHERNET, f[ETHERNET + 9] & 0xFF, tcpLength))) == 0xFFFF;
+    }
+
+    // ---- field access over byte[] (network order) ----
+
+    static int u16(byte[] b, int i) {
+        return (b[i] & 0xFF) << 8 | (b[i + 1] & 0xFF);
+    }
+
+    static long u32(byte[] b, int i) {
+        return ((long) u16(b, i) << 16) | u16(b, i + 2);
+    }
+
+    static int le16(byte[] b, int i) {
+        return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8;
+    }
+
+    static void put16(byte[] b, int i, int v) {
+        b[i] = (byte) (v >>> 8);
+        b[i + 1] = (byte) v;
+    }
+
+    static void putLe16(byte[] b, int i, int v) {
+        b[i] = (byte) v;
+        b[i + 1] = (byte) (v >>> 8);
+    }
+
+    static void put32(byte[] b, int i, int v) {
+        put16(b, i, v >>> 16);
+        put16(b, i + 2, v);
+    }
+
+    static void put48(byte[] b, int i, long v) {
+        put16(b, i, (int) (v >>> 32));
+        put32(b, i + 2, (int) v);
+    }
+
+    static int tcpFlags(byte[] f) {
+        return f[TCP_OFFSET + 13] & 0xFF;
+    }
+
+    static long sequence(byte[] f) {
+        return u32(f, TCP_OFFSET + 4);
+    }
+
+    static int ipTotalLength(byte[] f) {
+        return u16(f, ETHERNET + 2);
+    }
+
+    static int ipId(byte[] f) {
+        return u16(f, ETHERNET + 4);
+    }
+
+    /** The TCP payload of an untagged IPv4 frame without IP options. */
+    static byte[] payload(byte[] f) {
+        int dataOffset = ((f[TCP_OFFSET + 12] & 0xFF) >>> 4) * 4;
+        return Arrays.copyOfRange(f, TCP_OFFSET + dataOffset, ETHERNET + ipTotalLength(f));
+    }
+}

@@ -22,7 +22,7 @@ public record OffloadChoice(Set<Feature> features) {
         TSO,
         /** UDP_SEGMENT sends: a run of equal-sized VXLAN datagrams in one syscall. */
         UDP_GSO,
-        /** UDP_GRO receive: the kernel coalesces datagrams, the agent merges TCP segments for the TAP. */
+        /** UDP_GRO receive, and TCP segments merged into bursts for the TAP (which needs a virtio-net header). */
         UDP_GRO;
 
         String optionName() {

@@ -55,7 +55,7 @@ final class PointToPointAgent implements RunningAgent {
             if (offloads.any()) {
                 tap = TapDevice.openWithOffloads(tapName, maxFrame, offloads.tunFlags());
                 OffloadTunnel tunnel = new OffloadTunnel(tap, underlay, vni, remoteVtep, underlayMtu,
-                        PooledByteBufAllocator.DEFAULT);
+                        PooledByteBufAllocator.DEFAULT, offloads.has(Feature.UDP_GRO));
                 // released after the underlay's loop has stopped: its buffers were the loop's
                 agent = new PointToPointAgent(underlay, tap, tunnel, tunnel::release);
                 tunnel.start();

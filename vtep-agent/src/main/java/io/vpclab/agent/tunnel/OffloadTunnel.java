@@ -64,8 +64,12 @@ public final class OffloadTunnel implements CounterSource {
     private int batchSegments;
     private int batchSourcePort;
 
+    /**
+     * @param coalesce merge received TCP segments into bursts for the TAP (needs the TAP's
+     *                 virtio-net header); false writes every inner frame as it came
+     */
     public OffloadTunnel(TapDevice tap, Underlay underlay, int vni, InetSocketAddress remote, int underlayMtu,
-                         ByteBufAllocator allocator) {
+                         ByteBufAllocator allocator, boolean coalesce) {
         if (vni < 1 || vni > 0xFF_FFFF) {
             throw new IllegalArgumentException("VNI must be 1..16777215, got " + vni);
         }
@@ -76,7 +80,7 @@ public final class OffloadTunnel implements CounterSource {
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.maxInnerFrame = underlayMtu - PointToPointTunnel.OVERHEAD + PointToPointTunnel.ETHERNET_HEADER_LENGTH;
         this.receiver = new VxlanReceiver(remote.getAddress(), vni, counters);
-        if (tap.offloads().vnetHeader()) {
+        if (coalesce && tap.offloads().vnetHeader()) {
             coalescerScratch = allocator.directBuffer(TcpCoalescer.scratchCapacity(HEADER));
             coalescer = new TcpCoalescer(HEADER, coalescerScratch, tap::writeVnet);
         } else {

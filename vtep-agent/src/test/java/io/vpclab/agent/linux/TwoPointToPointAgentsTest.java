@@ -27,7 +27,7 @@ class TwoPointToPointAgentsTest {
     private static final String OVERLAY_B = "10.95.0.2";
 
     @ParameterizedTest(name = "--offloads {0}")
-    @ValueSource(strings = {"none"})
+    @ValueSource(strings = {"none", "csum,tso,udp-gso"})
     void pingAndTcpBothWays(String offloads) throws Exception {
         Lab.assumeLinuxRootWith("iperf3");
         try (Lab lab = new Lab()) {
@@ -83,6 +83,13 @@ class TwoPointToPointAgentsTest {
                 case "none" -> {
                     assertThat(a.get("offloads", "vnetHeader")).as(a.toString()).isZero();
                     assertThat(a.get("underlay", "gsoSends")).as(a.toString()).isZero();
+                }
+                case "csum,tso,udp-gso" -> {
+                    // bursts cut and sent with GSO, but received one datagram per TAP write (no GRO, no merging)
+                    assertThat(a.get("offload", "tsoBursts")).as(a.toString()).isPositive();
+                    assertThat(a.get("underlay", "gsoSends")).as(a.toString()).isPositive();
+                    assertThat(b.get("underlay", "udpGro")).as(b.toString()).isZero();
+                    assertThat(b.get("offload", "coalescedBursts")).as(b.toString()).isEqualTo(-1);
                 }
                 default -> {
                     // TSO forced off: single frames only, their partial checksums completed by the agent

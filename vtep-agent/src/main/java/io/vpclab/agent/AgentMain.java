@@ -57,8 +57,8 @@ public final class AgentMain implements Callable<Integer> {
             description = "Underlay MTU (default ${DEFAULT-VALUE}); inner frames up to MTU - 50 + 14 bytes pass.")
     int mtu;
 
-    @Option(names = "--offloads", paramLabel = "LIST", defaultValue = "none",
-            description = "Point-to-point mode: all, none (default until the codec lands), or a list of csum,tso,udp-gso,udp-gro. "
+    @Option(names = "--offloads", paramLabel = "LIST", defaultValue = "all",
+            description = "Point-to-point mode: all (default), none, or a list of csum,tso,udp-gso,udp-gro. "
                     + "Each is probed at start-up and used only where the kernel has it; none is the plain path.")
     String offloads;
 

@@ -32,7 +32,7 @@ class AgentVersusKernelVxlanTest {
     private static final int CAPTURED_PACKETS = 3000;
 
     @ParameterizedTest(name = "--offloads {0}")
-    @ValueSource(strings = {"none"})
+    @ValueSource(strings = {"all", "none"})
     void pingIperfBothWaysAndTheWireDecodesAsVxlan(String offloads) throws Exception {
         Lab.assumeLinuxRootWith("iperf3", "tshark", "tcpdump", "ethtool", "bridge");
         try (Lab lab = new Lab()) {

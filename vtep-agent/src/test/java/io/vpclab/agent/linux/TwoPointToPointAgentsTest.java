@@ -27,7 +27,7 @@ class TwoPointToPointAgentsTest {
     private static final String OVERLAY_B = "10.95.0.2";
 
     @ParameterizedTest(name = "--offloads {0}")
-    @ValueSource(strings = {"none", "csum,tso,udp-gso"})
+    @ValueSource(strings = {"all", "none", "csum,tso,udp-gso", "csum,udp-gso,udp-gro"})
     void pingAndTcpBothWays(String offloads) throws Exception {
         Lab.assumeLinuxRootWith("iperf3");
         try (Lab lab = new Lab()) {

@@ -42,6 +42,11 @@ public final class OffloadTunnel implements CounterSource {
     private static final int SEGMENT_OVERHEAD = Vxlan.HEADER_LENGTH + 18 + 60 + 60;
     private static final int MAX_SEGMENTS_PER_SEND = 64;
     private static final int MAX_BYTES_PER_SEND = 65507;
+    /**
+     * Queued bytes after which the sends go out without waiting for the end of the TAP burst: a
+     * burst may hold 64 reads of 64 KB, more than the underlay queues before it drops.
+     */
+    private static final int FLUSH_BYTES = 256 * 1024;
 
     private final TapDevice tap;
     private final Underlay underlay;
@@ -63,6 +68,7 @@ public final class OffloadTunnel implements CounterSource {
     private int batchSegmentLength;
     private int batchSegments;
     private int batchSourcePort;
+    private int unflushedBytes;
 
     /**
      * @param coalesce merge received TCP segments into bursts for the TAP (needs the TAP's
@@ -141,6 +147,15 @@ public final class OffloadTunnel implements CounterSource {
             underlay.sendSegments(out.retainedSlice(from, length), segmentLength, remote, sourcePort);
         }
         batchStart = out.writerIndex();
+        queued(out.writerIndex() - start);
+    }
+
+    private void queued(int bytes) {
+        unflushedBytes += bytes;
+        if (unflushedBytes >= FLUSH_BYTES) {
+            underlay.flush();
+            unflushedBytes = 0;
+        }
     }
 
     /** One frame: joins the pending batch when it is the same flow and length, else starts one. */
@@ -193,6 +208,7 @@ public final class OffloadTunnel implements CounterSource {
         underlay.sendSegments(out.retainedSlice(batchStart, length), batchSegmentLength, remote, batchSourcePort);
         batchStart = out.writerIndex();
         batchSegments = 0;
+        queued(length);
     }
 
     private void writeVxlanHeaders(int from, int end, int segmentLength) {
@@ -224,6 +240,7 @@ public final class OffloadTunnel implements CounterSource {
     private void endTapBurst() {
         flushBatch();
         underlay.flush();
+        unflushedBytes = 0;
     }
 
     private void fromUnderlay(ByteBuf payload, InetSocketAddress sender) {

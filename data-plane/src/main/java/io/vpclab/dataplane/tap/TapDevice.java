@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * {@link TapOffloads}), reads may be TCP bursts of up to 64 KB with partial checksums. Such a
  * device is started with {@link #startVnet} and reads into one reused buffer lent to the sink.
  */
-public final class TapDevice implements FrameDevice {
+public final class TapDevice implements FrameDevice, VnetFrameDevice {
 
     /** Frames read per wake-up before yielding the loop to the socket. */
     static final int READ_BURST = 64;
@@ -144,6 +144,7 @@ public final class TapDevice implements FrameDevice {
     }
 
     /** What this device runs with: a plain TAP, or the virtio-net header and the accepted offloads. */
+    @Override
     public TapOffloads offloads() {
         return offloads;
     }
@@ -168,6 +169,7 @@ public final class TapDevice implements FrameDevice {
      * pipeline can flush the underlay once per burst (sendmmsg) instead of once per frame.
      * Call before {@link #start}.
      */
+    @Override
     public void onBatchEnd(Runnable action) {
         this.batchEnd = Objects.requireNonNull(action, "action");
     }
@@ -190,6 +192,7 @@ public final class TapDevice implements FrameDevice {
      * Starts a device from {@link #openWithOffloads}: every read reaches {@code sink} with a
      * 12-byte virtio-net header in front (all zero on a plain device), in a lent buffer.
      */
+    @Override
     public void startVnet(EventLoop loop, VnetFrameSink sink) {
         Objects.requireNonNull(sink, "sink");
         this.vnetSink = sink;
@@ -243,6 +246,7 @@ public final class TapDevice implements FrameDevice {
      * write. The buffer stays the caller's (a coalescer's scratch, reused for the next frame):
      * it is neither released nor moved. On a plain device the header is left out. Call on the loop.
      */
+    @Override
     public void writeVnet(ByteBuf headerAndFrame) {
         int header = offloads.vnetHeader() ? TapOffloads.VNET_HEADER_BYTES : 0;
         int skip = TapOffloads.VNET_HEADER_BYTES - header;

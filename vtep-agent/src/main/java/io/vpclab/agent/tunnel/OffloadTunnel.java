@@ -9,8 +9,8 @@ import io.vpclab.dataplane.offload.TcpSegmenter;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
 import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.pipeline.FlowHash;
-import io.vpclab.dataplane.tap.TapDevice;
 import io.vpclab.dataplane.tap.TapOffloads;
+import io.vpclab.dataplane.tap.VnetFrameDevice;
 import io.vpclab.dataplane.underlay.Underlay;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -19,7 +19,7 @@ import java.util.Objects;
 
 /**
  * The point-to-point tunnel on the fast path: a TAP with a virtio-net header and TSO, UDP GSO
- * on send and UDP GRO on receive, each used when {@link TapDevice#offloads()} and the underlay
+ * on send and UDP GRO on receive, each used when {@link VnetFrameDevice#offloads()} and the underlay
  * have it (same wire behaviour as {@link PointToPointTunnel}, which stays the plain path).
  *
  * <p>Transmit: each TAP read (a 64 KB TCP burst or one frame) is cut by {@link TcpSegmenter}
@@ -48,7 +48,7 @@ public final class OffloadTunnel implements CounterSource {
      */
     private static final int FLUSH_BYTES = 256 * 1024;
 
-    private final TapDevice tap;
+    private final VnetFrameDevice tap;
     private final Underlay underlay;
     private final int vni;
     private final InetSocketAddress remote;
@@ -74,7 +74,7 @@ public final class OffloadTunnel implements CounterSource {
      * @param coalesce merge received TCP segments into bursts for the TAP (needs the TAP's
      *                 virtio-net header); false writes every inner frame as it came
      */
-    public OffloadTunnel(TapDevice tap, Underlay underlay, int vni, InetSocketAddress remote, int underlayMtu,
+    public OffloadTunnel(VnetFrameDevice tap, Underlay underlay, int vni, InetSocketAddress remote, int underlayMtu,
                          ByteBufAllocator allocator, boolean coalesce) {
         if (vni < 1 || vni > 0xFF_FFFF) {
             throw new IllegalArgumentException("VNI must be 1..16777215, got " + vni);
@@ -138,6 +138,12 @@ public final class OffloadTunnel implements CounterSource {
             return;
         }
         int segmentLength = segments == 1 ? out.writerIndex() - start : segmenter.segmentLength();
+        if (segmentLength - Vxlan.HEADER_LENGTH > maxInnerFrame) {
+            // an MSS the underlay cannot carry: VTEPs never fragment (RULES.md), so drop it all
+            out.writerIndex(start);
+            counters.oversizeDrops.incrementAndGet();
+            return;
+        }
         writeVxlanHeaders(start, out.writerIndex(), segmentLength);
         offloadCounters.tsoBursts++;
         offloadCounters.tsoSegments += segments;

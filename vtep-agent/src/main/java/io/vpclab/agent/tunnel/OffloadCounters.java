@@ -16,6 +16,7 @@ final class OffloadCounters {
     volatile long batchedDatagrams;
     volatile long segmentRefusals;
     volatile long unsupportedGsoDrops;
+    volatile long tinyGsoSizeDrops;
 
     Map<String, Long> snapshot() {
         Map<String, Long> values = new LinkedHashMap<>();
@@ -25,6 +26,7 @@ final class OffloadCounters {
         values.put("batchedDatagrams", batchedDatagrams);
         values.put("segmentRefusals", segmentRefusals);
         values.put("unsupportedGsoDrops", unsupportedGsoDrops);
+        values.put("tinyGsoSizeDrops", tinyGsoSizeDrops);
         return values;
     }
 }

@@ -41,6 +41,8 @@ public final class OffloadTunnel implements CounterSource {
     /** Worst-case headers per segment: gap, Ethernet with 802.1Q, IPv4 and TCP with options. */
     private static final int SEGMENT_OVERHEAD = Vxlan.HEADER_LENGTH + 18 + 60 + 60;
     private static final int MAX_SEGMENTS_PER_SEND = 64;
+    /** Linux's smallest MSS (TCP_MIN_SND_MSS): a burst cut finer is refused. */
+    private static final int MIN_GSO_SIZE = 48;
     private static final int MAX_BYTES_PER_SEND = 65507;
     /**
      * Queued bytes after which the sends go out without waiting for the end of the TAP burst: a
@@ -128,7 +130,12 @@ public final class OffloadTunnel implements CounterSource {
     /** A TSO burst: its own run of segments, after whatever batch is pending. */
     private void sendBurst(ByteBuf headerAndFrame, int frameLength, int sourcePort) {
         flushBatch();
-        int gsoSize = Math.max(1, VirtioNetHeader.gsoSize(headerAndFrame, headerAndFrame.readerIndex()));
+        int gsoSize = VirtioNetHeader.gsoSize(headerAndFrame, headerAndFrame.readerIndex());
+        if (gsoSize < MIN_GSO_SIZE) {
+            // no TCP stack sends such segments; a guest that asks would cost thousands of sends per read
+            offloadCounters.tinyGsoSizeDrops++;
+            return;
+        }
         int room = frameLength + (frameLength / gsoSize + 1) * SEGMENT_OVERHEAD;
         ensureRoom(room);
         int start = out.writerIndex();

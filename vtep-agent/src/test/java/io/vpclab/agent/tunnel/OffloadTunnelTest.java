@@ -140,6 +140,14 @@ class OffloadTunnelTest {
     }
 
     @Test
+    void aBurstCutFinerThanAnyTcpMssIsRefused() {
+        deviceA.inject(tsoRead(pattern(4000), 1, 1, 8));
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                tunnelA.counterGroups().get("offload").get("tinyGsoSizeDrops") == 1L);
+        assertThat(tunnelA.counters().encapsulated()).isZero();
+    }
+
+    @Test
     void datagramsFromAStrangerOrForAnotherVniAreDroppedByReason() throws Exception {
         byte[] frame = udpFrame(40000, 64);
         hub.inject(new InetSocketAddress("192.168.78.9", 4789), B, Unpooled.wrappedBuffer(vxlan(VNI), frame));

@@ -55,6 +55,10 @@ public final class NettyUdpUnderlay implements Underlay {
     public static final int MAX_GSO_BYTES = 65507;
     /** A GRO read holds at most one 64 KB coalesced datagram. */
     private static final int GRO_BUFFER_BYTES = 65536;
+    /** Reads per wake-up with GRO (or NIO): up to 32 datagrams or coalesced runs before the burst ends. */
+    private static final int GRO_READS_PER_WAKEUP = 32;
+    /** recvmmsg calls per wake-up: 4 x 32 datagrams, then the loop serves the TAP again. */
+    private static final int RECVMMSG_CALLS_PER_WAKEUP = 4;
 
     /** Enough source ports for an underlay's ECMP to spread flows; each is one more socket. */
     static final int FLOW_PORT_SOCKETS = 8;
@@ -134,11 +138,11 @@ public final class NettyUdpUnderlay implements Underlay {
                     // recvmmsg: one syscall fills up to batch datagrams into one buffer of batch x size
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, size)
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
-                            new FixedRecvByteBufAllocator(size * options.receiveBatch()));
+                            readsPerWakeUp(size * options.receiveBatch(), RECVMMSG_CALLS_PER_WAKEUP));
         } else {
             bootstrap.channel(NioDatagramChannel.class)
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
-                            new FixedRecvByteBufAllocator(options.maxDatagramBytes()));
+                            readsPerWakeUp(options.maxDatagramBytes(), GRO_READS_PER_WAKEUP));
         }
         Channel channel;
         try {
@@ -196,6 +200,18 @@ public final class NettyUdpUnderlay implements Underlay {
     }
 
     /**
+     * Buffers of {@code bytes} and up to {@code reads} reads per wake-up. A bare
+     * FixedRecvByteBufAllocator reads once per wake-up (its default, unlike the channel's own
+     * allocator): with GRO that was one datagram per epoll turn, and one TAP write each, whenever
+     * the kernel had nothing to coalesce (a sender without GSO).
+     */
+    private static FixedRecvByteBufAllocator readsPerWakeUp(int bytes, int reads) {
+        FixedRecvByteBufAllocator allocator = new FixedRecvByteBufAllocator(bytes);
+        allocator.maxMessagesPerRead(reads);
+        return allocator;
+    }
+
+    /**
      * Switches the bound socket from recvmmsg batches to UDP_GRO: the kernel hands over runs of
      * same-sized datagrams of one sender as one buffer and Netty splits it into slices (it knows
      * the segment size from the UDP_GRO control message). MAX_DATAGRAM_PAYLOAD_SIZE must go back
@@ -212,7 +228,7 @@ public final class NettyUdpUnderlay implements Underlay {
             return false;
         }
         channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0);
-        channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(GRO_BUFFER_BYTES));
+        channel.config().setRecvByteBufAllocator(readsPerWakeUp(GRO_BUFFER_BYTES, GRO_READS_PER_WAKEUP));
         return true;
     }
 

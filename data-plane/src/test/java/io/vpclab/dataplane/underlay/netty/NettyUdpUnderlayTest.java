@@ -141,6 +141,37 @@ class NettyUdpUnderlayTest {
         }
     }
 
+    /**
+     * A GRO socket fed datagrams the kernel did not coalesce (a sender without GSO) reads them
+     * one per recvmsg; one wake-up must still drain many, so the receiver's burst (and the TAP
+     * writes after it) is not one datagram long.
+     */
+    @Test
+    void aGroSocketDrainsManyUncoalescedDatagramsPerBurst() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Epoll.isAvailable(), "UDP GRO needs Netty's epoll transport (Linux)");
+        UnderlayOptions options = UnderlayOptions.defaults().withOffloads(false, true);
+        try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options);
+             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
+            List<String> received = new CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger bursts = new java.util.concurrent.atomic.AtomicInteger();
+            b.onReadComplete(bursts::incrementAndGet);
+            int count = 40;
+            // queued in b's socket before b reads anything (it starts with reading off)
+            a.loop().submit(() -> {
+                for (int i = 0; i < count; i++) {
+                    a.send(Unpooled.copiedBuffer("datagram-" + i, StandardCharsets.US_ASCII), b.localAddress());
+                }
+                a.flush();
+            }).syncUninterruptibly();
+            b.start((payload, sender) -> {
+                received.add(payload.toString(StandardCharsets.US_ASCII));
+                payload.release();
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == count);
+            assertThat(bursts.get()).as("read bursts for %d datagrams", count).isLessThan(count / 4);
+        }
+    }
+
     @Test
     void aSegmentedSendLargerThanOneDatagramIsRefused() {
         try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT)) {

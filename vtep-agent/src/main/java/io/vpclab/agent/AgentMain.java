@@ -57,6 +57,11 @@ public final class AgentMain implements Callable<Integer> {
             description = "Underlay MTU (default ${DEFAULT-VALUE}); inner frames up to MTU - 50 + 14 bytes pass.")
     int mtu;
 
+    @Option(names = "--offloads", paramLabel = "LIST", defaultValue = "all",
+            description = "Point-to-point mode: all (default), none, or a list of csum,tso,udp-gso,udp-gro. "
+                    + "Each is probed at start-up and used only where the kernel has it; none is the plain path.")
+    String offloads;
+
     @Option(names = "--table", paramLabel = "FILE", description = "Static forwarding table (YAML or JSON, schema ForwardingTable).")
     Path table;
 
@@ -182,7 +187,13 @@ public final class AgentMain implements Callable<Integer> {
         if (mtu < 1280 || mtu > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--mtu must be 1280..65535, got " + mtu);
         }
-        return PointToPointAgent.start(tap, vni, local, remote, port, mtu);
+        OffloadChoice choice;
+        try {
+            choice = OffloadChoice.parse(offloads);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return PointToPointAgent.start(tap, vni, local, remote, port, mtu, choice);
     }
 
     private RunningAgent followControlPlane() throws ApiException {

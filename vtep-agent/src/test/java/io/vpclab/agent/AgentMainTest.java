@@ -44,6 +44,13 @@ class AgentMainTest {
     }
 
     @Test
+    void refusesAnUnknownOffloadBeforeOpeningAnything() {
+        assertThat(run("--tap", "vtep0", "--vni", "100", "--local", "127.0.0.1", "--remote", "127.0.0.2",
+                "--offloads", "tso,lro")).isEqualTo(2);
+        assertThat(err.toString()).contains("--offloads: unknown 'lro'");
+    }
+
+    @Test
     void refusesABadTableWithItsLineAndStartsNothing(@TempDir Path dir) throws Exception {
         Path table = dir.resolve("t.yaml");
         Files.writeString(table, "host:\n  underlayIp: 127.0.0.1\nsegments:\n  - vni: 0\n");

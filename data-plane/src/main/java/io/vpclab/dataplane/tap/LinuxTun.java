@@ -23,8 +23,16 @@ final class LinuxTun {
     private static final int O_CLOEXEC = 0x80000;
     /** _IOW('T', 202, int). */
     private static final long TUNSETIFF = 0x400454caL;
+    /** _IOR('T', 207, unsigned int). */
+    private static final long TUNGETFEATURES = 0x800454cfL;
+    /** _IOW('T', 208, unsigned int): the argument is the flag word itself, not a pointer. */
+    private static final long TUNSETOFFLOAD = 0x400454d0L;
+    /** _IOW('T', 216, int). */
+    private static final long TUNSETVNETHDRSZ = 0x400454d8L;
     private static final short IFF_TAP = 0x0002;
     private static final short IFF_NO_PI = 0x1000;
+    /** Every read and write carries a struct virtio_net_hdr in front of the frame. */
+    static final short IFF_VNET_HDR = 0x4000;
     /** struct ifreq: char ifr_name[16]; union { short ifr_flags; ... } (24 bytes). */
     private static final int SIZEOF_IFREQ = 40;
 
@@ -32,6 +40,8 @@ final class LinuxTun {
         int open(String path, int flags) throws LastErrorException;
 
         int ioctl(int fd, NativeLong request, Pointer arg) throws LastErrorException;
+
+        int ioctl(int fd, NativeLong request, NativeLong arg) throws LastErrorException;
 
         int close(int fd) throws LastErrorException;
     }
@@ -48,6 +58,11 @@ final class LinuxTun {
      * as long as the fd), or attached to an existing persistent TAP with the same flags.
      */
     static int openTap(String name) {
+        return openTap(name, (short) 0);
+    }
+
+    /** As {@link #openTap(String)}, with {@code extraFlags} (e.g. {@link #IFF_VNET_HDR}) in TUNSETIFF. */
+    static int openTap(String name, short extraFlags) {
         checkName(name);
         LibC libc = Holder.LIBC;
         int fd;
@@ -60,13 +75,45 @@ final class LinuxTun {
         try (Memory ifr = new Memory(SIZEOF_IFREQ)) {
             ifr.clear();
             ifr.write(0, name.getBytes(StandardCharsets.US_ASCII), 0, name.length());
-            ifr.setShort(IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI));
+            ifr.setShort(IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI | extraFlags));
             libc.ioctl(fd, new NativeLong(TUNSETIFF), ifr);
             return fd;
         } catch (LastErrorException e) {
             closeQuietly(fd);
             throw new TapException("TUNSETIFF failed for TAP " + name + ": errno " + e.getErrorCode()
                     + explain(e.getErrorCode()), e);
+        }
+    }
+
+    /** TUNGETFEATURES: the IFF_* flags this kernel's tun driver accepts. */
+    static int features(int fd) {
+        try (Memory value = new Memory(4)) {
+            value.setInt(0, 0);
+            Holder.LIBC.ioctl(fd, new NativeLong(TUNGETFEATURES), value);
+            return value.getInt(0);
+        } catch (LastErrorException e) {
+            return 0;
+        }
+    }
+
+    /** TUNSETVNETHDRSZ: 12 selects the virtio 1.x header with num_buffers. Returns the errno, 0 on success. */
+    static int setVnetHeaderSize(int fd, int size) {
+        try (Memory value = new Memory(4)) {
+            value.setInt(0, size);
+            Holder.LIBC.ioctl(fd, new NativeLong(TUNSETVNETHDRSZ), value);
+            return 0;
+        } catch (LastErrorException e) {
+            return e.getErrorCode();
+        }
+    }
+
+    /** TUNSETOFFLOAD with TUN_F_* {@code flags}. Returns the errno (EINVAL: a flag unknown here), 0 on success. */
+    static int setOffload(int fd, int flags) {
+        try {
+            Holder.LIBC.ioctl(fd, new NativeLong(TUNSETOFFLOAD), new NativeLong(flags));
+            return 0;
+        } catch (LastErrorException e) {
+            return e.getErrorCode();
         }
     }
 

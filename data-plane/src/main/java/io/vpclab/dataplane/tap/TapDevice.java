@@ -31,13 +31,20 @@ import org.slf4j.LoggerFactory;
  * fd in bursts of {@link #READ_BURST} frames (the fd is level-triggered, so a busy TAP cannot
  * starve the socket). Writes never block: when the TAP queue is full (EAGAIN) the frame is
  * dropped and counted, like a full NIC ring.
+ *
+ * <p>Opened with {@link #openWithOffloads}, the fd carries a 12-byte virtio-net header before
+ * every frame ({@code IFF_VNET_HDR}) and, with the offloads the kernel accepted (see
+ * {@link TapOffloads}), reads may be TCP bursts of up to 64 KB with partial checksums. Such a
+ * device is started with {@link #startVnet} and reads into one reused buffer lent to the sink.
  */
-public final class TapDevice implements FrameDevice {
+public final class TapDevice implements FrameDevice, VnetFrameDevice {
 
     /** Frames read per wake-up before yielding the loop to the socket. */
     static final int READ_BURST = 64;
     /** A jumbo frame (9216 MTU) with Ethernet, 802.1Q and FCS room. */
     public static final int DEFAULT_MAX_FRAME = 9216 + 14 + 4 + 4;
+    /** The largest TSO burst: a 65535-byte IP packet behind Ethernet and an 802.1Q tag. */
+    public static final int MAX_GSO_FRAME = 65535 + 14 + 4;
 
     private static final Logger log = LoggerFactory.getLogger(TapDevice.class);
 
@@ -45,19 +52,24 @@ public final class TapDevice implements FrameDevice {
     private final FileDescriptor fd;
     private final int maxFrameBytes;
     private final ByteBufAllocator allocator;
+    private final TapOffloads offloads;
     private final TapCounters counters = new TapCounters();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile IoRegistration registration;
     private volatile EventLoop loop;
     private FrameSink sink;
+    private VnetFrameSink vnetSink;
     private Runnable batchEnd = () -> { };
     private ByteBuf scratch;
+    /** Vnet mode: the one buffer every read lands in (the sink copies what it keeps). */
+    private ByteBuf vnetReadBuffer;
 
-    private TapDevice(String name, int fd, int maxFrameBytes, ByteBufAllocator allocator) {
+    private TapDevice(String name, int fd, int maxFrameBytes, ByteBufAllocator allocator, TapOffloads offloads) {
         this.name = name;
         this.fd = new FileDescriptor(fd);
         this.maxFrameBytes = maxFrameBytes;
         this.allocator = allocator;
+        this.offloads = offloads;
     }
 
     /**
@@ -78,7 +90,63 @@ public final class TapDevice implements FrameDevice {
             throw new TapException("TAP " + name + " needs Netty's epoll transport, unavailable here: "
                     + Epoll.unavailabilityCause());
         }
-        return new TapDevice(name, LinuxTun.openTap(name), maxFrameBytes, PooledByteBufAllocator.DEFAULT);
+        return new TapDevice(name, LinuxTun.openTap(name), maxFrameBytes, PooledByteBufAllocator.DEFAULT,
+                TapOffloads.NONE);
+    }
+
+    /**
+     * Opens TAP {@code name} with a virtio-net header and as many of {@code wantedTunFlags}
+     * ({@link TapOffloads#TUN_F_CSUM} etc.) as the kernel accepts, probing each: see
+     * {@link #offloads()} for the result. A kernel that refuses the header itself gives a plain
+     * device ({@link TapOffloads#NONE}), which {@link #startVnet} still serves (with a zero header).
+     */
+    public static TapDevice openWithOffloads(String name, int maxFrameBytes, int wantedTunFlags) {
+        if (maxFrameBytes < 60 || maxFrameBytes > 65535) {
+            throw new IllegalArgumentException("maxFrameBytes must be 60..65535, got " + maxFrameBytes);
+        }
+        if (!Epoll.isAvailable()) {
+            throw new TapException("TAP " + name + " needs Netty's epoll transport, unavailable here: "
+                    + Epoll.unavailabilityCause());
+        }
+        int fd;
+        try {
+            fd = LinuxTun.openTap(name, LinuxTun.IFF_VNET_HDR);
+        } catch (TapException refused) {
+            log.info("TAP {}: IFF_VNET_HDR refused ({}), plain frames", name, refused.getMessage());
+            return open(name, maxFrameBytes);
+        }
+        FileDescriptor owned = new FileDescriptor(fd);
+        int errno = LinuxTun.setVnetHeaderSize(fd, TapOffloads.VNET_HEADER_BYTES);
+        if (errno != 0) {
+            closeQuietly(owned);
+            log.info("TAP {}: TUNSETVNETHDRSZ 12 refused (errno {}), plain frames", name, errno);
+            return open(name, maxFrameBytes);
+        }
+        // first what the kernel can do (for the report), then what the data plane asked for
+        int kernelFlags = TapOffloads.negotiate(TapOffloads.ALL, f -> LinuxTun.setOffload(fd, f) == 0);
+        int flags = TapOffloads.negotiate(wantedTunFlags & kernelFlags, f -> LinuxTun.setOffload(fd, f) == 0);
+        if (flags == 0) {
+            // a persistent TAP may keep offloads from an earlier owner: state ours
+            LinuxTun.setOffload(fd, 0);
+        }
+        TapOffloads offloads = new TapOffloads(true, flags, kernelFlags);
+        int largest = (flags & (TapOffloads.TUN_F_TSO4 | TapOffloads.TUN_F_TSO6 | TapOffloads.TUN_F_USO4)) != 0
+                ? MAX_GSO_FRAME : maxFrameBytes;
+        return new TapDevice(name, fd, largest, PooledByteBufAllocator.DEFAULT, offloads);
+    }
+
+    private static void closeQuietly(FileDescriptor fd) {
+        try {
+            fd.close();
+        } catch (IOException ignored) {
+            // nothing left to free
+        }
+    }
+
+    /** What this device runs with: a plain TAP, or the virtio-net header and the accepted offloads. */
+    @Override
+    public TapOffloads offloads() {
+        return offloads;
     }
 
     /** True when /dev/net/tun can be opened here (Linux, root or CAP_NET_ADMIN). */
@@ -101,6 +169,7 @@ public final class TapDevice implements FrameDevice {
      * pipeline can flush the underlay once per burst (sendmmsg) instead of once per frame.
      * Call before {@link #start}.
      */
+    @Override
     public void onBatchEnd(Runnable action) {
         this.batchEnd = Objects.requireNonNull(action, "action");
     }
@@ -112,6 +181,25 @@ public final class TapDevice implements FrameDevice {
     @Override
     public void start(EventLoop loop, FrameSink sink) {
         Objects.requireNonNull(sink, "sink");
+        if (offloads.vnetHeader()) {
+            throw new TapException("TAP " + name + " has a virtio-net header: start it with startVnet");
+        }
+        this.sink = sink;
+        register(loop);
+    }
+
+    /**
+     * Starts a device from {@link #openWithOffloads}: every read reaches {@code sink} with a
+     * 12-byte virtio-net header in front (all zero on a plain device), in a lent buffer.
+     */
+    @Override
+    public void startVnet(EventLoop loop, VnetFrameSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        this.vnetSink = sink;
+        register(loop);
+    }
+
+    private void register(EventLoop loop) {
         if (!(loop instanceof IoEventLoop ioLoop) || !ioLoop.isCompatible(Handle.class)) {
             throw new TapException("TAP " + name + " needs Netty's epoll transport; the event loop "
                     + loop + " cannot register a file descriptor (NIO fallback has no TAP support)");
@@ -119,7 +207,6 @@ public final class TapDevice implements FrameDevice {
         if (closed.get()) {
             throw new TapException("TAP " + name + " is closed");
         }
-        this.sink = sink;
         this.loop = loop;
         var registered = ioLoop.register(new Handle());
         if (!loop.inEventLoop()) {
@@ -147,32 +234,75 @@ public final class TapDevice implements FrameDevice {
      */
     @Override
     public void write(ByteBuf frame) {
+        if (offloads.vnetHeader()) {
+            writeWithZeroHeader(frame);
+            return;
+        }
+        writeRaw(frame, 0);
+    }
+
+    /**
+     * Writes a virtio-net header and the frame behind it (readerIndex to writerIndex) in one
+     * write. The buffer stays the caller's (a coalescer's scratch, reused for the next frame):
+     * it is neither released nor moved. On a plain device the header is left out. Call on the loop.
+     */
+    @Override
+    public void writeVnet(ByteBuf headerAndFrame) {
+        int header = offloads.vnetHeader() ? TapOffloads.VNET_HEADER_BYTES : 0;
+        int skip = TapOffloads.VNET_HEADER_BYTES - header;
+        writeRange(headerAndFrame, headerAndFrame.readerIndex() + skip, headerAndFrame.writerIndex(), header);
+    }
+
+    /** A plain frame on a vnet device: an all-zero header (no GSO, checksum complete) goes first. */
+    private void writeWithZeroHeader(ByteBuf frame) {
+        int header = TapOffloads.VNET_HEADER_BYTES;
+        if (frame.readerIndex() >= header && frame.hasMemoryAddress()) {
+            frame.readerIndex(frame.readerIndex() - header);
+            frame.setZero(frame.readerIndex(), header);
+            writeRaw(frame, header);
+            return;
+        }
+        ByteBuf withHeader = allocator.directBuffer(header + frame.readableBytes());
+        withHeader.writeZero(header).writeBytes(frame);
+        frame.release();
+        writeRaw(withHeader, header);
+    }
+
+    /** Writes readerIndex..writerIndex in one write and releases the buffer. */
+    private void writeRaw(ByteBuf frame, int header) {
         try {
-            int length = frame.readableBytes();
-            if (closed.get()) {
-                counters.writeErrors.incrementAndGet();
-                return;
-            }
+            writeRange(frame, frame.readerIndex(), frame.writerIndex(), header);
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** Writes {@code from..to} of {@code buf} in one write; {@code header} bytes of it are not counted as frame. */
+    private void writeRange(ByteBuf buf, int from, int to, int header) {
+        int length = to - from;
+        if (closed.get()) {
+            counters.writeErrors.incrementAndGet();
+            return;
+        }
+        try {
             int written;
-            if (frame.hasMemoryAddress()) {
-                written = fd.writeAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
+            if (buf.hasMemoryAddress()) {
+                written = fd.writeAddress(buf.memoryAddress(), from, to);
             } else {
                 // heap or composite buffer: one copy into a reused direct buffer
                 ByteBuf direct = scratch(length);
-                direct.clear().writeBytes(frame, frame.readerIndex(), length);
+                direct.clear().writeBytes(buf, from, length);
                 written = fd.writeAddress(direct.memoryAddress(), 0, length);
             }
             if (written == length) {
                 counters.framesWritten.incrementAndGet();
-                counters.bytesWritten.addAndGet(length);
+                counters.bytesWritten.addAndGet(length - header);
             } else {
                 counters.writeDrops.incrementAndGet();
             }
         } catch (IOException e) {
             counters.writeErrors.incrementAndGet();
             log.debug("write to TAP {} failed: {}", name, e.toString());
-        } finally {
-            frame.release();
         }
     }
 
@@ -210,6 +340,10 @@ public final class TapDevice implements FrameDevice {
             scratch.release();
             scratch = null;
         }
+        if (vnetReadBuffer != null) {
+            vnetReadBuffer.release();
+            vnetReadBuffer = null;
+        }
     }
 
     private void closeFd() {
@@ -218,6 +352,47 @@ public final class TapDevice implements FrameDevice {
         } catch (IOException e) {
             log.debug("closing TAP {}: {}", name, e.toString());
         }
+    }
+
+    private void readVnetBurst() {
+        int header = TapOffloads.VNET_HEADER_BYTES;
+        int plain = offloads.vnetHeader() ? 0 : header;
+        // one spare byte tells a frame longer than maxFrameBytes from one that fits exactly
+        int limit = header + maxFrameBytes + 1;
+        if (vnetReadBuffer == null) {
+            vnetReadBuffer = allocator.directBuffer(limit, limit);
+            if (!vnetReadBuffer.hasMemoryAddress()) {
+                throw new TapException("TAP " + name + ": no direct memory addresses (sun.misc.Unsafe unavailable)");
+            }
+        }
+        ByteBuf buffer = vnetReadBuffer;
+        for (int i = 0; i < READ_BURST; i++) {
+            int n;
+            try {
+                // a plain device gets a zero header written in front, so the sink sees one layout
+                n = fd.readAddress(buffer.memoryAddress(), plain, limit);
+            } catch (IOException e) {
+                counters.readErrors.incrementAndGet();
+                log.debug("read from TAP {} failed: {}", name, e.toString());
+                break;
+            }
+            if (n <= 0) {
+                break;
+            }
+            int frameBytes = n - (header - plain);
+            if (frameBytes > maxFrameBytes) {
+                counters.oversizeDrops.incrementAndGet();
+                continue;
+            }
+            if (plain != 0) {
+                buffer.setZero(0, header);
+            }
+            buffer.setIndex(0, header + frameBytes);
+            counters.framesRead.incrementAndGet();
+            counters.bytesRead.addAndGet(frameBytes);
+            vnetSink.accept(buffer);
+        }
+        batchEnd.run();
     }
 
     private void readBurst() {
@@ -267,7 +442,11 @@ public final class TapDevice implements FrameDevice {
                 return;
             }
             if (((EpollIoEvent) event).ops().contains(EpollIoOps.EPOLLIN)) {
-                readBurst();
+                if (vnetSink != null) {
+                    readVnetBurst();
+                } else {
+                    readBurst();
+                }
             }
         }
 

@@ -7,7 +7,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalIoHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -41,7 +44,17 @@ public final class InMemoryUnderlay implements Underlay {
                 payload.release();
                 return;
             }
-            target.receive(payload, sender);
+            target.receive(List.of(payload), sender);
+        }
+
+        /** Delivers {@code payloads} in one burst (one loop task, then the read-complete hook), like one socket read. */
+        void injectBurst(InetSocketAddress sender, InetSocketAddress destination, List<ByteBuf> payloads) {
+            InMemoryUnderlay target = members.get(destination);
+            if (target == null) {
+                payloads.forEach(ByteBuf::release);
+                return;
+            }
+            target.receive(payloads, sender);
         }
     }
 
@@ -56,6 +69,7 @@ public final class InMemoryUnderlay implements Underlay {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private volatile DatagramSink sink;
     private volatile boolean closed;
+    private volatile Runnable readComplete = () -> { };
 
     private InMemoryUnderlay(Hub hub, InetSocketAddress address) {
         this.hub = hub;
@@ -91,30 +105,58 @@ public final class InMemoryUnderlay implements Underlay {
         queue.add(new Pending(payload, destination, sourcePort));
     }
 
+    /** Each burst of received datagrams (what one flush of a sender delivers to one address and port) ends with {@code action}. */
+    @Override
+    public boolean onReadComplete(Runnable action) {
+        this.readComplete = Objects.requireNonNull(action, "action");
+        return true;
+    }
+
+    /** Sends what is queued; consecutive datagrams to one destination from one port arrive as one burst. */
     @Override
     public void flush() {
+        List<ByteBuf> burst = new ArrayList<>();
+        Pending first = null;
         Pending pending;
         while ((pending = queue.poll()) != null) {
-            hub.inject(new InetSocketAddress(address.getAddress(), pending.sourcePort()), pending.destination(), pending.payload());
+            if (first != null && (!first.destination().equals(pending.destination())
+                    || first.sourcePort() != pending.sourcePort())) {
+                deliver(first, burst);
+                burst = new ArrayList<>();
+            }
+            if (burst.isEmpty()) {
+                first = pending;
+            }
+            burst.add(pending.payload());
+        }
+        if (first != null) {
+            deliver(first, burst);
         }
     }
 
-    private void receive(ByteBuf payload, InetSocketAddress sender) {
+    private void deliver(Pending first, List<ByteBuf> burst) {
+        hub.injectBurst(new InetSocketAddress(address.getAddress(), first.sourcePort()), first.destination(), burst);
+    }
+
+    private void receive(List<ByteBuf> payloads, InetSocketAddress sender) {
         if (closed) {
-            payload.release();
+            payloads.forEach(ByteBuf::release);
             return;
         }
         try {
             loop.execute(() -> {
                 DatagramSink target = sink;
                 if (target == null || closed) {
-                    payload.release();
-                } else {
+                    payloads.forEach(ByteBuf::release);
+                    return;
+                }
+                for (ByteBuf payload : payloads) {
                     target.accept(payload, sender);
                 }
+                readComplete.run();
             });
         } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-            payload.release();
+            payloads.forEach(ByteBuf::release);
         }
     }
 

@@ -35,6 +35,34 @@ public interface Underlay extends AutoCloseable {
         send(payload, destination);
     }
 
+    /**
+     * Queues {@code payload}: consecutive datagrams of {@code segmentSize} bytes (the last may be
+     * shorter) for {@code destination}, as one UDP GSO send where the underlay has it. Takes
+     * ownership. This default sends each segment as its own datagram (slices, no copy).
+     */
+    default void sendSegments(ByteBuf payload, int segmentSize, InetSocketAddress destination, int sourcePort) {
+        if (segmentSize <= 0) {
+            payload.release();
+            throw new IllegalArgumentException("segmentSize must be positive, got " + segmentSize);
+        }
+        try {
+            for (int at = payload.readerIndex(), end = payload.writerIndex(); at < end; at += segmentSize) {
+                send(payload.retainedSlice(at, Math.min(segmentSize, end - at)), destination, sourcePort);
+            }
+        } finally {
+            payload.release();
+        }
+    }
+
+    /**
+     * Asks for {@code action} on the loop after each burst of received datagrams, so a receiver
+     * can coalesce per burst. Returns false when this underlay does not tell bursts apart; the
+     * caller then treats every datagram as its own burst. Call before {@link #start}.
+     */
+    default boolean onReadComplete(Runnable action) {
+        return false;
+    }
+
     /** Sends everything queued by {@link #send} (one batch, so GSO and sendmmsg can apply later). */
     void flush();
 

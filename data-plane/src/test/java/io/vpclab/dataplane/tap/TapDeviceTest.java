@@ -102,6 +102,68 @@ class TapDeviceTest {
                 !Commands.run("ip", "-n", namespace, "-o", "link").contains(tapName));
     }
 
+    /**
+     * With IFF_VNET_HDR every read starts with a 12-byte virtio-net header (an ARP request asks
+     * for no offload: all zero) and a write takes one; the probe reports what the kernel offers.
+     */
+    @Test
+    void aVnetTapReadsAndWritesFramesBehindAVirtioHeader() {
+        IoEventLoop loop = group.next();
+        List<String> arpTargets = new CopyOnWriteArrayList<>();
+        List<String> headers = new CopyOnWriteArrayList<>();
+        byte[][] kernelMac = new byte[1][];
+        int wanted = TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4;
+        try (TapDevice tap = TapDevice.openWithOffloads(tapName, TapDevice.DEFAULT_MAX_FRAME, wanted)) {
+            assertThat(tap.offloads().vnetHeader()).isTrue();
+            assertThat(tap.offloads().tunFlags()).isEqualTo(wanted);
+            assertThat(tap.offloads().kernelFlags() & wanted).isEqualTo(wanted);
+            assertThat(tap.offloads().describe()).startsWith("vnet_hdr=on csum=on tso4=on tso6=off");
+            assertThatThrownBy(() -> tap.start(loop, ByteBuf::release))
+                    .isInstanceOf(TapException.class).hasMessageContaining("startVnet");
+            tap.startVnet(loop, headerAndFrame -> {
+                int at = headerAndFrame.readerIndex() + TapOffloads.VNET_HEADER_BYTES;
+                if (headerAndFrame.writerIndex() - at >= 42 && headerAndFrame.getUnsignedShort(at + 12) == 0x0806
+                        && headerAndFrame.getUnsignedShort(at + 20) == 1) {
+                    headers.add(io.netty.buffer.ByteBufUtil.hexDump(headerAndFrame, headerAndFrame.readerIndex(),
+                            TapOffloads.VNET_HEADER_BYTES));
+                    kernelMac[0] = new byte[6];
+                    headerAndFrame.getBytes(at + 6, kernelMac[0]);
+                    arpTargets.add(ipv4(headerAndFrame, at + 38));
+                }
+            });
+            Commands.run("ip", "link", "set", tapName, "netns", namespace);
+            Commands.run("ip", "-n", namespace, "addr", "add", KERNEL_IP + "/24", "dev", tapName);
+            Commands.run("ip", "-n", namespace, "link", "set", tapName, "up");
+            Commands.runQuietly("ip", "netns", "exec", namespace, "ping", "-c", "1", "-W", "1", PEER_IP);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> arpTargets.contains(PEER_IP));
+            assertThat(headers).allMatch(h -> h.equals("000000000000000000000000"));
+
+            ByteBuf reply = arpReply(kernelMac[0]);
+            ByteBuf withHeader = Unpooled.directBuffer(TapOffloads.VNET_HEADER_BYTES + reply.readableBytes())
+                    .writeZero(TapOffloads.VNET_HEADER_BYTES).writeBytes(reply);
+            reply.release();
+            loop.submit(() -> tap.writeVnet(withHeader)).syncUninterruptibly();
+            // the buffer stays the caller's: written, neither released nor moved
+            assertThat(withHeader.refCnt()).isEqualTo(1);
+            assertThat(withHeader.readerIndex()).isZero();
+            withHeader.release();
+            assertThat(tap.counters().framesWritten()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(Commands.run("ip", "-n", namespace, "neigh", "show", PEER_IP))
+                            .contains("lladdr 02:00:00:00:00:02"));
+        }
+    }
+
+    @Test
+    void aVnetTapWithoutOffloadsAsksForNone() {
+        try (TapDevice tap = TapDevice.openWithOffloads(tapName, TapDevice.DEFAULT_MAX_FRAME, 0)) {
+            assertThat(tap.offloads().vnetHeader()).isTrue();
+            assertThat(tap.offloads().tunFlags()).isZero();
+            assertThat(tap.offloads().describe()).startsWith("vnet_hdr=on csum=off tso4=off");
+        }
+    }
+
     @Test
     void attachesToAnExistingPersistentTap() {
         Commands.run("ip", "-n", namespace, "tuntap", "add", "dev", tapName, "mode", "tap");

@@ -6,7 +6,6 @@ import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.agent.stats.CounterSource;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.underlay.Underlay;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +34,7 @@ public final class PointToPointTunnel implements CounterSource {
     private final Underlay underlay;
     private final int vni;
     private final InetSocketAddress remote;
-    private final InetAddress remoteIp;
+    private final VxlanReceiver receiver;
     private final int maxInnerFrame;
     private final TunnelCounters counters = new TunnelCounters();
 
@@ -52,7 +51,7 @@ public final class PointToPointTunnel implements CounterSource {
         this.underlay = Objects.requireNonNull(underlay, "underlay");
         this.vni = vni;
         this.remote = Objects.requireNonNull(remote, "remote");
-        this.remoteIp = remote.getAddress();
+        this.receiver = new VxlanReceiver(remote.getAddress(), vni, counters);
         this.maxInnerFrame = underlayMtu - OVERHEAD + ETHERNET_HEADER_LENGTH;
     }
 
@@ -100,21 +99,7 @@ public final class PointToPointTunnel implements CounterSource {
 
     private void fromUnderlay(ByteBuf payload, InetSocketAddress sender) {
         try {
-            if (!remoteIp.equals(sender.getAddress())) {
-                counters.unknownVtepDrops.incrementAndGet();
-                return;
-            }
-            int at = payload.readerIndex();
-            if (payload.readableBytes() < VXLAN_HEADER_LENGTH + ETHERNET_HEADER_LENGTH) {
-                counters.runtDrops.incrementAndGet();
-                return;
-            }
-            if ((payload.getUnsignedByte(at) & FLAGS_VNI_VALID) == 0) {
-                counters.noVniFlagDrops.incrementAndGet();
-                return;
-            }
-            if (payload.getUnsignedMedium(at + 4) != vni) {
-                counters.wrongVniDrops.incrementAndGet();
+            if (!receiver.accepts(payload, sender)) {
                 return;
             }
             payload.skipBytes(VXLAN_HEADER_LENGTH);

@@ -9,14 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One agent in point-to-point mode against the Linux kernel's own {@code vxlan} device, each in
  * its own namespace, joined by a veth underlay: ping and iperf3 TCP both ways, and a capture of
- * the underlay that tshark decodes as VXLAN with the right VNI in both directions.
+ * the underlay that tshark decodes as VXLAN with the right VNI in both directions. Run with
+ * every offload (the kernel peer must accept the agent's userspace segments and checksums, and
+ * the agent merges the kernel's segments) and with none (the plain path).
  */
 class AgentVersusKernelVxlanTest {
 
@@ -28,8 +31,9 @@ class AgentVersusKernelVxlanTest {
     /** Headers only and a bounded count: the pings and the start of the first iperf3 run. */
     private static final int CAPTURED_PACKETS = 3000;
 
-    @Test
-    void pingIperfBothWaysAndTheWireDecodesAsVxlan() throws Exception {
+    @ParameterizedTest(name = "--offloads {0}")
+    @ValueSource(strings = {"all", "none"})
+    void pingIperfBothWaysAndTheWireDecodesAsVxlan(String offloads) throws Exception {
         Lab.assumeLinuxRootWith("iperf3", "tshark", "tcpdump", "ethtool", "bridge");
         try (Lab lab = new Lab()) {
             String agentNs = lab.namespace("a");
@@ -61,7 +65,8 @@ class AgentVersusKernelVxlanTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> capture.output().contains("listening on"));
 
             Lab.Background agent = lab.start("agent", Lab.agentCommand(agentNs, "--tap", "vtap0",
-                    "--vni", Integer.toString(VNI), "--local", AGENT_UNDERLAY, "--remote", KERNEL_UNDERLAY));
+                    "--vni", Integer.toString(VNI), "--local", AGENT_UNDERLAY, "--remote", KERNEL_UNDERLAY,
+                    "--offloads", offloads));
             // the first ping that gets through also proves the JVM is up
             await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() ->
                     !agent.process.isAlive() || succeeds("ip", "netns", "exec", agentNs, "ping", "-c", "1", "-W", "1", KERNEL_OVERLAY));
@@ -86,6 +91,14 @@ class AgentVersusKernelVxlanTest {
 
             assertThat(agent.stop()).as(agent.output()).isZero();
             assertThat(agent.output()).contains("counters {\"tunnel\"").contains("stopped");
+            AgentCounters counters = AgentCounters.lastIn(agent.output());
+            if (offloads.equals("all")) {
+                // the kernel's TSO bursts reached the kernel peer as segments it accepted (the bytes above)
+                assertThat(counters.get("offload", "tsoBursts")).as(counters.toString()).isPositive();
+                assertThat(counters.get("offload", "segmentRefusals")).as(counters.toString()).isZero();
+            } else {
+                assertThat(counters.get("offloads", "vnetHeader")).as(counters.toString()).isZero();
+            }
             capture.stop();
 
             String decoded = run("tshark", "-r", pcap.toString(), "-Y", "vxlan", "-T", "fields",

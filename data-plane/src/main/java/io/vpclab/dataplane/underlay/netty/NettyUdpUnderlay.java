@@ -2,6 +2,7 @@ package io.vpclab.dataplane.underlay.netty;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,6 +17,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -47,6 +49,17 @@ public final class NettyUdpUnderlay implements Underlay {
 
     private static final Logger log = LoggerFactory.getLogger(NettyUdpUnderlay.class);
 
+    /** Linux UDP_MAX_SEGMENTS was 64 before 5.x raised it to 128: the lower bound works everywhere. */
+    public static final int MAX_GSO_SEGMENTS = 64;
+    /** The largest UDP payload in one IPv4 datagram (65535 - 20 - 8), the cap of one GSO send. */
+    public static final int MAX_GSO_BYTES = 65507;
+    /** A GRO read holds at most one 64 KB coalesced datagram. */
+    private static final int GRO_BUFFER_BYTES = 65536;
+    /** Reads per wake-up with GRO (or NIO): up to 32 datagrams or coalesced runs before the burst ends. */
+    private static final int GRO_READS_PER_WAKEUP = 32;
+    /** recvmmsg calls per wake-up: 4 x 32 datagrams, then the loop serves the TAP again. */
+    private static final int RECVMMSG_CALLS_PER_WAKEUP = 4;
+
     /** Enough source ports for an underlay's ECMP to spread flows; each is one more socket. */
     static final int FLOW_PORT_SOCKETS = 8;
     private static final int FLOW_PORT_ATTEMPTS = 64;
@@ -57,13 +70,22 @@ public final class NettyUdpUnderlay implements Underlay {
     private final boolean epoll;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong sendDrops = new AtomicLong();
+    private final AtomicLong gsoSends = new AtomicLong();
+    private final AtomicLong gsoSegments = new AtomicLong();
+    private final AtomicLong datagramsReceived = new AtomicLong();
+    private final AtomicLong receiveBatches = new AtomicLong();
+    private final boolean gso;
+    private final boolean gro;
+    private Runnable readComplete = () -> { };
     /** Send-only sockets on flow-hashed source ports; written and flushed on the loop only. */
     private final Channel[] senders;
     private final boolean[] unflushed;
     private volatile DatagramSink sink;
 
     private NettyUdpUnderlay(IoEventLoopGroup group, boolean ownsGroup, Channel channel, boolean epoll,
-                             Channel[] senders) {
+                             Channel[] senders, boolean gso, boolean gro) {
+        this.gso = gso;
+        this.gro = gro;
         this.senders = senders;
         this.unflushed = new boolean[senders.length];
         this.group = group;
@@ -102,6 +124,9 @@ public final class NettyUdpUnderlay implements Underlay {
                 .group(group)
                 // nothing is read before start(sink): datagrams wait in the socket buffer
                 .option(ChannelOption.AUTO_READ, false)
+                // receive buffers of 47-64 KB (recvmmsg batch, GRO): Netty 4.2's adaptive allocator
+                // does not pool that size and zeroes a fresh direct buffer per read (6% of a core)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.SO_RCVBUF, options.socketBufferBytes())
                 .option(ChannelOption.SO_SNDBUF, options.socketBufferBytes())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
@@ -113,11 +138,11 @@ public final class NettyUdpUnderlay implements Underlay {
                     // recvmmsg: one syscall fills up to batch datagrams into one buffer of batch x size
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, size)
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
-                            new FixedRecvByteBufAllocator(size * options.receiveBatch()));
+                            readsPerWakeUp(size * options.receiveBatch(), RECVMMSG_CALLS_PER_WAKEUP));
         } else {
             bootstrap.channel(NioDatagramChannel.class)
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
-                            new FixedRecvByteBufAllocator(options.maxDatagramBytes()));
+                            readsPerWakeUp(options.maxDatagramBytes(), GRO_READS_PER_WAKEUP));
         }
         Channel channel;
         try {
@@ -128,11 +153,19 @@ public final class NettyUdpUnderlay implements Underlay {
         } catch (Exception e) {
             throw new IllegalStateException("cannot bind UDP " + local + ": " + e.getMessage(), e);
         }
-        UdpChecksum.disable(channel);
-        Channel[] senders = flowPortSenders(bootstrap, local, epoll);
-        NettyUdpUnderlay underlay = new NettyUdpUnderlay(group, ownsGroup, channel, epoll, senders);
+        boolean gro = epoll && options.udpGro() && enableGro(channel);
+        boolean gso = epoll && options.udpGso() && SegmentedDatagramPacket.isSupported();
+        // the kernel refuses UDP_SEGMENT sends on a socket with SO_NO_CHECK (udp_send_skb: EINVAL);
+        // with GSO the checksum is offloaded (CHECKSUM_PARTIAL), so it costs nothing anyway
+        boolean noChecksum = epoll && !gso;
+        if (noChecksum) {
+            UdpChecksum.disable(channel);
+        }
+        Channel[] senders = flowPortSenders(bootstrap, local, noChecksum);
+        NettyUdpUnderlay underlay = new NettyUdpUnderlay(group, ownsGroup, channel, epoll, senders, gso, gro);
         channel.pipeline().addLast(underlay.new Receiver());
-        log.debug("underlay bound to {} ({})", channel.localAddress(), epoll ? "epoll" : "nio");
+        log.debug("underlay bound to {} ({}, udp_gso={}, udp_gro={})", channel.localAddress(),
+                epoll ? "epoll" : "nio", gso, gro);
         return underlay;
     }
 
@@ -142,7 +175,7 @@ public final class NettyUdpUnderlay implements Underlay {
      * over several, as RFC 7348 section 5 asks (for ECMP in the underlay). Ports that are taken
      * are skipped; with none free, everything leaves from the VXLAN port.
      */
-    private static Channel[] flowPortSenders(Bootstrap bootstrap, InetSocketAddress local, boolean epoll) {
+    private static Channel[] flowPortSenders(Bootstrap bootstrap, InetSocketAddress local, boolean noChecksum) {
         List<Channel> bound = new ArrayList<>();
         int first = Vxlan.SOURCE_PORT_MIN + ThreadLocalRandom.current().nextInt(Vxlan.SOURCE_PORT_RANGE);
         for (int attempt = 0; attempt < FLOW_PORT_ATTEMPTS && bound.size() < FLOW_PORT_SOCKETS; attempt++) {
@@ -152,7 +185,7 @@ public final class NettyUdpUnderlay implements Underlay {
                 Channel sender = bootstrap.clone().option(ChannelOption.SO_RCVBUF, 65536)
                         .handler(new ChannelInboundHandlerAdapter())
                         .bind(new InetSocketAddress(local.getAddress(), port)).sync().channel();
-                if (epoll) {
+                if (noChecksum) {
                     UdpChecksum.disable(sender);
                 }
                 bound.add(sender);
@@ -164,6 +197,95 @@ public final class NettyUdpUnderlay implements Underlay {
             }
         }
         return bound.toArray(Channel[]::new);
+    }
+
+    /**
+     * Buffers of {@code bytes} and up to {@code reads} reads per wake-up. A bare
+     * FixedRecvByteBufAllocator reads once per wake-up (its default, unlike the channel's own
+     * allocator): with GRO that was one datagram per epoll turn, and one TAP write each, whenever
+     * the kernel had nothing to coalesce (a sender without GSO).
+     */
+    private static FixedRecvByteBufAllocator readsPerWakeUp(int bytes, int reads) {
+        FixedRecvByteBufAllocator allocator = new FixedRecvByteBufAllocator(bytes);
+        allocator.maxMessagesPerRead(reads);
+        return allocator;
+    }
+
+    /**
+     * Switches the bound socket from recvmmsg batches to UDP_GRO: the kernel hands over runs of
+     * same-sized datagrams of one sender as one buffer and Netty splits it into slices (it knows
+     * the segment size from the UDP_GRO control message). MAX_DATAGRAM_PAYLOAD_SIZE must go back
+     * to 0: with it set, Netty takes the recvmmsg path, which truncates coalesced datagrams.
+     */
+    private static boolean enableGro(Channel channel) {
+        try {
+            if (!channel.config().setOption(EpollChannelOption.UDP_GRO, true)
+                    || !Boolean.TRUE.equals(channel.config().getOption(EpollChannelOption.UDP_GRO))) {
+                return false;
+            }
+        } catch (RuntimeException refused) {
+            log.info("UDP_GRO refused on {}: {}", channel.localAddress(), refused.toString());
+            return false;
+        }
+        channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0);
+        channel.config().setRecvByteBufAllocator(readsPerWakeUp(GRO_BUFFER_BYTES, GRO_READS_PER_WAKEUP));
+        return true;
+    }
+
+    /** True when batches leave with one UDP_SEGMENT send ({@link #sendSegments}). */
+    public boolean isGso() {
+        return gso;
+    }
+
+    /** True when the socket receives with UDP_GRO. */
+    public boolean isGro() {
+        return gro;
+    }
+
+    /**
+     * Runs {@code action} on the loop after each burst of datagrams handed to the sink (one
+     * epoll wake-up's reads), so a receiver can coalesce per burst. Call before {@link #start}.
+     */
+    @Override
+    public boolean onReadComplete(Runnable action) {
+        this.readComplete = Objects.requireNonNull(action, "action");
+        return true;
+    }
+
+    /**
+     * Queues {@code payload}, consecutive datagrams of {@code segmentSize} bytes each (the last
+     * may be shorter), for {@code destination} from the flow's source port: one UDP_SEGMENT send
+     * with GSO, else one datagram per segment (slices of the same buffer). Takes ownership. At
+     * most 64 segments and 65507 bytes (the kernel's UDP_MAX_SEGMENTS and IPv4 limit).
+     */
+    @Override
+    public void sendSegments(ByteBuf payload, int segmentSize, InetSocketAddress destination, int sourcePort) {
+        int length = payload.readableBytes();
+        if (segmentSize <= 0 || length > MAX_GSO_BYTES) {
+            payload.release();
+            throw new IllegalArgumentException("segmentSize " + segmentSize + " / " + length + " bytes");
+        }
+        if (length <= segmentSize) {
+            send(payload, destination, sourcePort);
+            return;
+        }
+        int segments = (length + segmentSize - 1) / segmentSize;
+        if (gso && segments <= MAX_GSO_SEGMENTS) {
+            Channel sender = senders.length == 0 ? channel : senders[Math.floorMod(sourcePort, senders.length)];
+            if (!sender.isWritable()) {
+                sendDrops.addAndGet(segments);
+                payload.release();
+                return;
+            }
+            sender.write(new SegmentedDatagramPacket(payload, segmentSize, destination), sender.voidPromise());
+            gsoSends.lazySet(gsoSends.get() + 1);
+            gsoSegments.lazySet(gsoSegments.get() + segments);
+            if (senders.length > 0) {
+                unflushed[Math.floorMod(sourcePort, senders.length)] = true;
+            }
+            return;
+        }
+        Underlay.super.sendSegments(payload, segmentSize, destination, sourcePort);
     }
 
     /** True when the socket runs on the epoll transport (so TAP devices can join its loop). */
@@ -235,6 +357,18 @@ public final class NettyUdpUnderlay implements Underlay {
         return ports;
     }
 
+    /** Counters of the offloads, for the agent's report. */
+    public java.util.Map<String, Long> offloadCounters() {
+        java.util.Map<String, Long> values = new java.util.LinkedHashMap<>();
+        values.put("udpGso", gso ? 1L : 0L);
+        values.put("udpGro", gro ? 1L : 0L);
+        values.put("gsoSends", gsoSends.get());
+        values.put("gsoSegments", gsoSegments.get());
+        values.put("datagramsReceived", datagramsReceived.get());
+        values.put("receiveBatches", receiveBatches.get());
+        return values;
+    }
+
     /** Payloads dropped because the outbound queue was full. */
     public long sendDrops() {
         return sendDrops.get();
@@ -261,10 +395,17 @@ public final class NettyUdpUnderlay implements Underlay {
             DatagramSink target = sink;
             if (msg instanceof DatagramPacket packet && target != null) {
                 // ownership of the content passes to the sink
+                datagramsReceived.lazySet(datagramsReceived.get() + 1);
                 target.accept(packet.content(), packet.sender());
             } else {
                 ReferenceCountUtil.release(msg);
             }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            receiveBatches.lazySet(receiveBatches.get() + 1);
+            readComplete.run();
         }
 
         @Override

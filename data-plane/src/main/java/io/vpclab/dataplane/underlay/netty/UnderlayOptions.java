@@ -8,9 +8,19 @@ package io.vpclab.dataplane.underlay.netty;
  * @param socketBufferBytes SO_RCVBUF and SO_SNDBUF; the kernel caps them at net.core.[rw]mem_max
  * @param sendQueueBytes    bytes queued in Netty (socket full) before sends are dropped
  * @param preferEpoll       use epoll when available; false forces NIO (tests of the fallback)
+ * @param udpGso            send batches of equal-sized datagrams with one UDP_SEGMENT send when
+ *                          the kernel supports it (epoll only)
+ * @param udpGro            receive with UDP_GRO (the kernel hands over coalesced datagrams, which
+ *                          Netty splits into slices of one buffer) instead of recvmmsg (epoll only)
  */
 public record UnderlayOptions(int maxDatagramBytes, int receiveBatch, int socketBufferBytes,
-                              int sendQueueBytes, boolean preferEpoll) {
+                              int sendQueueBytes, boolean preferEpoll, boolean udpGso, boolean udpGro) {
+
+    /** Options without GSO/GRO, as before those offloads existed. */
+    public UnderlayOptions(int maxDatagramBytes, int receiveBatch, int socketBufferBytes, int sendQueueBytes,
+                           boolean preferEpoll) {
+        this(maxDatagramBytes, receiveBatch, socketBufferBytes, sendQueueBytes, preferEpoll, false, false);
+    }
 
     /** IPv4 (20) + UDP (8) headers: payload = underlay MTU - 28. */
     public static final int IPV4_UDP_HEADERS = 28;
@@ -48,8 +58,15 @@ public record UnderlayOptions(int maxDatagramBytes, int receiveBatch, int socket
         return forUnderlayMtu(1500);
     }
 
-    /** The same options on the NIO transport. */
+    /** The same options on the NIO transport (no GSO or GRO there). */
     public UnderlayOptions withNio() {
-        return new UnderlayOptions(maxDatagramBytes, receiveBatch, socketBufferBytes, sendQueueBytes, false);
+        return new UnderlayOptions(maxDatagramBytes, receiveBatch, socketBufferBytes, sendQueueBytes, false,
+                false, false);
+    }
+
+    /** The same options asking for UDP GSO on send and UDP GRO on receive, each where the kernel has it. */
+    public UnderlayOptions withOffloads(boolean gso, boolean gro) {
+        return new UnderlayOptions(maxDatagramBytes, receiveBatch, socketBufferBytes, sendQueueBytes, preferEpoll,
+                gso, gro);
     }
 }

@@ -94,6 +94,94 @@ class NettyUdpUnderlayTest {
         }
     }
 
+    /**
+     * One buffer of equal-sized segments (the last shorter) leaves as one UDP_SEGMENT send where
+     * GSO is on, and arrives as the same datagrams whether the receiver uses UDP_GRO (one read,
+     * sliced) or recvmmsg; with GRO a burst ends with one read-complete call, not one per datagram.
+     */
+    @ParameterizedTest(name = "gso={0} gro={1}")
+    @org.junit.jupiter.params.provider.CsvSource({"true,true", "true,false", "false,true", "false,false"})
+    void segmentsLeaveInOneGsoSendAndArriveAsSeparateDatagrams(boolean gso, boolean gro) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Epoll.isAvailable(), "UDP GSO/GRO need Netty's epoll transport (Linux)");
+        UnderlayOptions options = UnderlayOptions.defaults().withOffloads(gso, gro);
+        try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options);
+             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
+            assertThat(a.isGso()).isEqualTo(gso);
+            assertThat(b.isGro()).isEqualTo(gro);
+            List<String> received = new CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger bursts = new java.util.concurrent.atomic.AtomicInteger();
+            assertThat(b.onReadComplete(bursts::incrementAndGet)).isTrue();
+            b.start((payload, sender) -> {
+                received.add(payload.toString(StandardCharsets.US_ASCII).strip());
+                payload.release();
+            });
+            int segmentSize = 1000;
+            int segments = 40;
+            ByteBuf run = Unpooled.directBuffer(segments * segmentSize);
+            for (int i = 0; i < segments; i++) {
+                String text = "segment-" + i;
+                int length = i == segments - 1 ? 300 : segmentSize;   // the last one short
+                run.writeCharSequence(text, StandardCharsets.US_ASCII);
+                run.writeBytes(" ".repeat(length - text.length()).getBytes(StandardCharsets.US_ASCII));
+            }
+            a.loop().execute(() -> {
+                a.sendSegments(run, segmentSize, b.localAddress(), 49152);
+                a.flush();
+            });
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == segments);
+            assertThat(received).containsExactlyElementsOf(
+                    java.util.stream.IntStream.range(0, segments).mapToObj(i -> "segment-" + i).toList());
+            assertThat(a.offloadCounters().get("gsoSends")).isEqualTo(gso ? 1L : 0L);
+            if (gso && gro) {
+                // the kernel hands the whole run over in one read (or very few)
+                assertThat(bursts.get()).isLessThan(segments / 4);
+            }
+            assertThat(a.sendDrops()).isZero();
+        }
+    }
+
+    /**
+     * A GRO socket fed datagrams the kernel did not coalesce (a sender without GSO) reads them
+     * one per recvmsg; one wake-up must still drain many, so the receiver's burst (and the TAP
+     * writes after it) is not one datagram long.
+     */
+    @Test
+    void aGroSocketDrainsManyUncoalescedDatagramsPerBurst() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Epoll.isAvailable(), "UDP GRO needs Netty's epoll transport (Linux)");
+        UnderlayOptions options = UnderlayOptions.defaults().withOffloads(false, true);
+        try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options);
+             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
+            List<String> received = new CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger bursts = new java.util.concurrent.atomic.AtomicInteger();
+            b.onReadComplete(bursts::incrementAndGet);
+            int count = 40;
+            // queued in b's socket before b reads anything (it starts with reading off)
+            a.loop().submit(() -> {
+                for (int i = 0; i < count; i++) {
+                    a.send(Unpooled.copiedBuffer("datagram-" + i, StandardCharsets.US_ASCII), b.localAddress());
+                }
+                a.flush();
+            }).syncUninterruptibly();
+            b.start((payload, sender) -> {
+                received.add(payload.toString(StandardCharsets.US_ASCII));
+                payload.release();
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == count);
+            assertThat(bursts.get()).as("read bursts for %d datagrams", count).isLessThan(count / 4);
+        }
+    }
+
+    @Test
+    void aSegmentedSendLargerThanOneDatagramIsRefused() {
+        try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT)) {
+            ByteBuf tooLong = Unpooled.buffer(NettyUdpUnderlay.MAX_GSO_BYTES + 1).writeZero(NettyUdpUnderlay.MAX_GSO_BYTES + 1);
+            assertThatThrownBy(() -> a.sendSegments(tooLong, 1000, a.localAddress(), 49152))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65508 bytes");
+            assertThat(tooLong.refCnt()).isZero();
+        }
+    }
+
     @Test
     void nothingQueuedLeavesBeforeFlush() {
         try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT);

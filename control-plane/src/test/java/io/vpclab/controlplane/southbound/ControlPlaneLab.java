@@ -79,6 +79,15 @@ final class ControlPlaneLab implements AutoCloseable {
         return agent;
     }
 
+    /** The host token the agent {@code name} saved at registration (its identity file). */
+    String hostToken(String name) throws IOException {
+        java.util.Properties identity = new java.util.Properties();
+        try (var in = java.nio.file.Files.newInputStream(dataDir.resolve("agents").resolve(name + ".properties"))) {
+            identity.load(in);
+        }
+        return identity.getProperty("token");
+    }
+
     /** True when the agent's host has applied its latest desired table. */
     boolean converged(FollowAgent agent) {
         try {

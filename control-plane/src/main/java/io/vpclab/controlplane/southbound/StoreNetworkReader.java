@@ -6,6 +6,7 @@ import io.vpclab.controlplane.compiler.PublicNetwork;
 import io.vpclab.controlplane.compiler.InstanceNode;
 import io.vpclab.controlplane.compiler.SubnetNode;
 import io.vpclab.controlplane.compiler.VpcNode;
+import io.vpclab.controlplane.compiler.WhitelistNode;
 import io.vpclab.controlplane.eip.EipService;
 import io.vpclab.controlplane.eip.ElasticIp;
 import io.vpclab.controlplane.host.Host;
@@ -20,6 +21,8 @@ import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.Ipv4Cidr;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.vpc.VpcService;
+import io.vpclab.controlplane.whitelist.RuleMatch;
+import io.vpclab.controlplane.whitelist.WhitelistService;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -43,9 +46,11 @@ class StoreNetworkReader implements NetworkReader {
     private final PeeringService peerings;
     private final EipService eips;
     private final PublicNetworkProperties publicNetwork;
+    private final WhitelistService whitelists;
 
     StoreNetworkReader(HostService hosts, VpcService vpcs, SubnetService subnets, InstanceService instances,
-            PeeringService peerings, EipService eips, PublicNetworkProperties publicNetwork) {
+            PeeringService peerings, EipService eips, PublicNetworkProperties publicNetwork, WhitelistService whitelists) {
+        this.whitelists = whitelists;
         this.peerings = peerings;
         this.publicNetwork = publicNetwork;
         this.eips = eips;
@@ -100,7 +105,8 @@ class StoreNetworkReader implements NetworkReader {
         List<ElasticIpNode> eipNodes = new ArrayList<>();
         for (ElasticIp eip : everyPage(page -> eips.list(SYSTEM, vpcId, page))) {
             if (eip.instanceId() != null) {   // a NAT gateway's EIP is the gateway's business
-                eipNodes.add(new ElasticIpNode(eip.publicIp(), eip.instanceId(), eip.ingressPolicy().name()));
+                WhitelistNode whitelist = eip.whitelistId() == null ? null : whitelist(eip.whitelistId());
+                eipNodes.add(new ElasticIpNode(eip.publicIp(), eip.instanceId(), eip.ingressPolicy().name(), whitelist));
             }
         }
         return Optional.of(new VpcNode(vpc.id(), vpc.tenantId(), subnetNodes, instanceNodes, eipNodes));
@@ -119,6 +125,26 @@ class StoreNetworkReader implements NetworkReader {
     @Override
     public PublicNetwork publicNetwork(Map<String, HostNode> hosts) {
         return publicNetwork.resolve(hosts);
+    }
+
+    /** VPCs with an instance whose elastic IP's ingress uses the whitelist: they recompile when it changes. */
+    Set<String> vpcIdsUsingWhitelist(String whitelistId) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (ElasticIp eip : everyPage(page -> eips.list(SYSTEM, null, page))) {
+            if (whitelistId.equals(eip.whitelistId()) && eip.instanceId() != null && eip.vpcId() != null) {
+                ids.add(eip.vpcId());
+            }
+        }
+        return ids;
+    }
+
+    private WhitelistNode whitelist(String whitelistId) {
+        WhitelistService.WhitelistView view = whitelists.get(SYSTEM, whitelistId);
+        return new WhitelistNode(whitelistId, view.rules().stream().map(rule -> {
+            RuleMatch match = rule.match();
+            return new WhitelistNode.Rule(rule.id(), match.protocol().name(), match.cidr().toString(), match.fromPort(),
+                    match.toPort());
+        }).toList());
     }
 
     private static HostNode node(Host host) {

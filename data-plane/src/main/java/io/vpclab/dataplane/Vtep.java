@@ -7,6 +7,7 @@ import io.vpclab.dataplane.pipeline.Pipeline;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.CountersSnapshot;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
+import io.vpclab.dataplane.stats.WhitelistSnapshot;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.underlay.Underlay;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -140,6 +142,11 @@ public final class Vtep implements AutoCloseable {
     /** Every counter, as an immutable snapshot taken on the loop. */
     public CountersSnapshot counters() {
         return onLoop(pipeline::counters);
+    }
+
+    /** Rule hits and drops of the installed whitelists, by whitelist id; readable from any thread. */
+    public Map<String, WhitelistSnapshot> whitelistCounters() {
+        return onLoop(pipeline::whitelistCounters);
     }
 
     /**

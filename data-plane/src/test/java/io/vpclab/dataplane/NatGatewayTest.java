@@ -38,6 +38,9 @@ import io.vpclab.dataplane.table.Route;
 import io.vpclab.dataplane.table.Router;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
+import io.vpclab.dataplane.table.Whitelist;
+import io.vpclab.dataplane.table.WhitelistProtocol;
+import io.vpclab.dataplane.table.WhitelistRule;
 import io.vpclab.dataplane.underlay.InMemoryUnderlay;
 import io.vpclab.dataplane.underlay.Underlay;
 import java.net.InetSocketAddress;
@@ -114,6 +117,10 @@ class NatGatewayTest {
 
     /** Starts all three VTEPs with a gateway using ports {@code portMin..portMax} and UDP idle timeout {@code udpIdle}. */
     void start(int portMin, int portMax, int udpIdle, EgressPolicy egress) {
+        start(portMin, portMax, udpIdle, egress, null);
+    }
+
+    void start(int portMin, int portMax, int udpIdle, EgressPolicy egress, Whitelist whitelist) {
         a.apply(common(underlayA, List.of("N", "I"))
             .segment(new Segment(Vni.of(NAT_VNI), NAT_SUBNET, NAT_GATEWAY_IP, "r1", List.of("N"), null))
             .segment(new Segment(Vni.of(PRIVATE_VNI), PRIVATE_SUBNET, PRIVATE_GATEWAY, "r1", List.of(), null))
@@ -134,7 +141,11 @@ class NatGatewayTest {
             .mac(new MacEntry(Vni.of(PUBLIC_VNI), RAW_MAC, "I"))
             .binding(new IpBinding(Vni.of(NAT_VNI), NAT_IP, NAT_MAC))
             .build());
-        n.apply(common(underlayN, List.of("A", "I"))
+        ForwardingState.Builder atN = common(underlayN, List.of("A", "I"));
+        if (whitelist != null) {
+            atN.whitelist(whitelist);
+        }
+        n.apply(atN
             .segment(new Segment(Vni.of(NAT_VNI), NAT_SUBNET, NAT_GATEWAY_IP, "r1", List.of(), null))
             .segment(new Segment(Vni.of(PRIVATE_VNI), PRIVATE_SUBNET, PRIVATE_GATEWAY, "r1", List.of("A"), null))
             .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of("A", "I"), null))
@@ -142,7 +153,7 @@ class NatGatewayTest {
             .port(new LocalPort("nat", "nat", PortKind.NAT_GATEWAY, Vni.of(NAT_VNI), NAT_MAC, NAT_IP, 24, NAT_GATEWAY_IP,
                 LocalPort.DEFAULT_MTU, null, null))
             .natGateway(new NatGateway("nat-1", "nat", NAT_PUBLIC, portMin, portMax, 350, udpIdle, egress,
-                List.of(PRIVATE_SUBNET)))
+                List.of(PRIVATE_SUBNET), whitelist == null ? null : whitelist.id()))
             .mac(new MacEntry(Vni.of(PRIVATE_VNI), VM1_MAC, "A"))
             .mac(new MacEntry(Vni.of(PRIVATE_VNI), VM2_MAC, "A"))
             .mac(new MacEntry(Vni.of(PRIVATE_VNI), VM_EIP_MAC, "A"))
@@ -380,6 +391,28 @@ class NatGatewayTest {
 
         assertThat(ping.received()).isZero();
         assertThat(figures().dropped(DropReason.NAT_EGRESS_DENIED)).isEqualTo(1);
+    }
+
+    @Test
+    void aWhitelistPolicyLetsOutOnlyWhatItsRulesAdmitAndRepliesPass() throws Exception {
+        Whitelist dnsOnly = new Whitelist("wl-1", List.of(new WhitelistRule("dns", WhitelistProtocol.UDP,
+            Ipv4Prefix.parse("198.51.100.0/24"), 53, 53)));
+        start(NatGateway.DEFAULT_PORT_MIN, NatGateway.DEFAULT_PORT_MAX, 60, EgressPolicy.WHITELIST, dnsOnly);
+        internet.udpEcho(53);
+        internet.udpEcho(123);
+
+        ProbeReply dns = vm1.udpRequest(INTERNET_IP, 53, "q".getBytes(StandardCharsets.US_ASCII), TIMEOUT).get(10, TimeUnit.SECONDS);
+        ProbeReply ntp = vm1.udpRequest(INTERNET_IP, 123, "q".getBytes(StandardCharsets.US_ASCII), SHORT).get(10, TimeUnit.SECONDS);
+        PingResult ping = vm1.ping(INTERNET_IP, 1, SHORT).get(10, TimeUnit.SECONDS);
+
+        assertThat(dns.kind()).isEqualTo(ProbeReply.Kind.UDP_REPLY);
+        assertThat(ntp.kind()).isEqualTo(ProbeReply.Kind.TIMEOUT);
+        assertThat(ping.received()).isZero();
+        assertThat(figures().dropped(DropReason.NAT_EGRESS_DENIED)).isEqualTo(2);
+        assertThat(figures().sessionsCreated()).isEqualTo(1);
+        var counters = n.whitelistCounters().get("wl-1");
+        assertThat(counters.rules().get(0).hits()).isEqualTo(1);
+        assertThat(counters.drops()).isEqualTo(2);
     }
 
     /** A UDP datagram from raw (198.51.100.20:{@code from}) to the gateway's public address. */

@@ -46,12 +46,15 @@ final class NatGatewayStage {
     private final Forwarding forwarding;
     private final L2Forwarder bridge;
     private final ElasticIpNat elasticIps;
+    private final WhitelistFilter whitelists;
     private final LongSupplier clock;
     private final int capacity;
     private final Map<String, NatSessions> sessionsById = new HashMap<>();
 
-    NatGatewayStage(Forwarding forwarding, L2Forwarder bridge, ElasticIpNat elasticIps, LongSupplier clock, int capacity) {
+    NatGatewayStage(Forwarding forwarding, L2Forwarder bridge, ElasticIpNat elasticIps, WhitelistFilter whitelists,
+                    LongSupplier clock, int capacity) {
         this.forwarding = forwarding;
+        this.whitelists = whitelists;
         this.bridge = bridge;
         this.elasticIps = elasticIps;
         this.clock = clock;
@@ -122,7 +125,7 @@ final class NatGatewayStage {
         long now = sessions.now();
         int session = sessions.findOutbound(protocol, source, privatePort, destination, remotePort, now);
         if (session < 0) {
-            if (!egressAllowed(gateway)) {
+            if (!egressAllowed(state, nat, protocol, destination, remotePort)) {
                 drop(t, sessions, port, segment, DropReason.NAT_EGRESS_DENIED, frame);
                 return;
             }
@@ -220,11 +223,16 @@ final class NatGatewayStage {
     }
 
     /**
-     * The seam for the WHITELIST egress policy: until a whitelist filter is wired in, WHITELIST
-     * lets no new flow out (fail closed); replies of existing sessions are not asked.
+     * Whether a new flow may leave: always under ALLOW_ALL; under WHITELIST when the gateway's
+     * whitelist admits it (counting the rule's hit or the whitelist's drop), and never when the
+     * table names no whitelist (fail closed). Packets of existing sessions are not asked.
      */
-    private static boolean egressAllowed(NatGateway gateway) {
-        return gateway.egress() == EgressPolicy.ALLOW_ALL;
+    private boolean egressAllowed(ForwardingState state, int nat, int protocol, int destination, int destinationPort) {
+        if (state.natGateways().get(nat).egress() == EgressPolicy.ALLOW_ALL) {
+            return true;
+        }
+        int whitelist = state.natGatewayWhitelist(nat);
+        return whitelist != ForwardingState.NONE && whitelists.admit(whitelist, protocol, destination, destinationPort);
     }
 
     /** TCP or UDP with both ports, or an ICMP echo of {@code echoType} with its identifier, in a first fragment. */

@@ -9,6 +9,7 @@ import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
 import io.vpclab.dataplane.stats.TrafficCounters;
 import io.vpclab.dataplane.stats.VtepCounters;
+import io.vpclab.dataplane.stats.WhitelistSnapshot;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.underlay.Underlay;
 import java.net.InetSocketAddress;
@@ -50,6 +51,7 @@ public final class Pipeline {
     private final L2Forwarder bridge;
     private final VxlanDecapsulator decapsulator;
     private final ElasticIpNat elasticIps;
+    private final WhitelistFilter whitelists = new WhitelistFilter();
     private final NatGatewayStage natGateways;
     private NatSessions[] natSessions;
 
@@ -97,8 +99,8 @@ public final class Pipeline {
         this.bridge = new L2Forwarder(forwarding, encapsulator);
         this.arpResponder = new ArpResponder(forwarding, bridge);
         this.elasticIps = new ElasticIpNat(forwarding, bridge, new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY,
-            ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock));
-        this.natGateways = new NatGatewayStage(forwarding, bridge, elasticIps, nanoClock, natSessionCapacity);
+            ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock), whitelists);
+        this.natGateways = new NatGatewayStage(forwarding, bridge, elasticIps, whitelists, nanoClock, natSessionCapacity);
         this.forwarding.natGateways = natGateways;
         this.router = new L3Router(forwarding, bridge, elasticIps, natGateways);
         this.decapsulator = new VxlanDecapsulator(forwarding, new LocalDelivery(forwarding, elasticIps, natGateways));
@@ -226,6 +228,11 @@ public final class Pipeline {
         return natGateways.snapshots(listedSessions);
     }
 
+    /** Rule hits and drops of the installed table's whitelists, by whitelist id. */
+    public Map<String, WhitelistSnapshot> whitelistCounters() {
+        return whitelists.snapshot();
+    }
+
     /** Stops every capture; the caller closes devices and the underlay. */
     public void closeCaptures() {
         portCaptures.values().forEach(Capture::close);
@@ -238,6 +245,7 @@ public final class Pipeline {
     }
 
     private void rebuild() {
+        whitelists.install(state);
         int portCount = state.portCount();
         TrafficCounters[] ports = new TrafficCounters[portCount];
         FrameDevice[] devices = new FrameDevice[portCount];

@@ -39,6 +39,7 @@ public final class ForwardingState {
     private final List<ElasticIp> elasticIps;
     private final List<DefaultRoute> defaultRoutes;
     private final List<NatGateway> natGateways;
+    private final List<Whitelist> whitelists;
 
     private final InetSocketAddress[] vtepAddresses;
     private final LongIntMap vtepByIp;
@@ -57,7 +58,11 @@ public final class ForwardingState {
     private final int[] defaultRouteNextHop;
     private final int[] natGatewayOfPort;
     private final int[] natGatewayPort;
+    private final int[] natGatewayWhitelist;
     private final LongIntMap natGatewayByPublic;
+    private final int[] elasticIpWhitelist;
+    private final Map<String, Integer> whitelistById;
+    private final WhitelistLookup[] whitelistLookups;
 
     private ForwardingState(Builder b) {
         this.generation = b.generation;
@@ -72,6 +77,7 @@ public final class ForwardingState {
         this.elasticIps = List.copyOf(b.elasticIps);
         this.defaultRoutes = List.copyOf(b.defaultRoutes);
         this.natGateways = List.copyOf(b.natGateways);
+        this.whitelists = List.copyOf(b.whitelists);
 
         Map<String, Integer> vtepById = new HashMap<>();
         LongIntMap.Builder vtepIps = new LongIntMap.Builder();
@@ -223,6 +229,15 @@ public final class ForwardingState {
         if (!elasticIps.isEmpty() && publicSegment == NONE) {
             throw new IllegalArgumentException("elasticIps need a publicVni");
         }
+        whitelistById = new HashMap<>();
+        whitelistLookups = new WhitelistLookup[whitelists.size()];
+        for (int i = 0; i < whitelists.size(); i++) {
+            if (whitelistById.putIfAbsent(whitelists.get(i).id(), i) != null) {
+                throw new IllegalArgumentException("whitelist " + whitelists.get(i).id() + ": duplicate id");
+            }
+            whitelistLookups[i] = new WhitelistLookup(whitelists.get(i));
+        }
+        elasticIpWhitelist = new int[elasticIps.size()];
         LongIntMap.Builder byPublic = new LongIntMap.Builder();
         LongIntMap.Builder byPrivate = new LongIntMap.Builder();
         elasticIpSegment = new int[elasticIps.size()];
@@ -250,6 +265,10 @@ public final class ForwardingState {
             elasticIpSegment[i] = segment;
             elasticIpPrivate[i] = eip.privateIp().bits();
             elasticIpAllowsAll[i] = eip.ingress() == IngressPolicy.ALLOW_ALL;
+            elasticIpWhitelist[i] = eip.whitelistId() == null ? NONE : whitelistIndexOf(eip.whitelistId());
+            if (eip.whitelistId() != null && elasticIpWhitelist[i] == NONE) {
+                throw new IllegalArgumentException("elasticIp " + eip.publicIp() + ": unknown whitelist " + eip.whitelistId());
+            }
         }
         elasticIpByPublic = byPublic.build();
         elasticIpByPrivate = byPrivate.build();
@@ -279,6 +298,7 @@ public final class ForwardingState {
         natGatewayOfPort = new int[ports.size()];
         Arrays.fill(natGatewayOfPort, NONE);
         natGatewayPort = new int[natGateways.size()];
+        natGatewayWhitelist = new int[natGateways.size()];
         LongIntMap.Builder natByPublic = new LongIntMap.Builder();
         Map<String, Integer> natById = new HashMap<>();
         if (!natGateways.isEmpty() && publicSegment == NONE) {
@@ -306,6 +326,11 @@ public final class ForwardingState {
             if (elasticIpByPublic.get(publicKey) != NONE || !natByPublic.put(publicKey, i)) {
                 throw new IllegalArgumentException("natGateway " + nat.id() + ": publicIp " + nat.publicIp()
                     + " is already used by an elastic IP or NAT gateway of this table");
+            }
+            natGatewayWhitelist[i] = nat.whitelistId() == null || nat.egress() != EgressPolicy.WHITELIST
+                ? NONE : whitelistIndexOf(nat.whitelistId());
+            if (nat.whitelistId() != null && nat.egress() == EgressPolicy.WHITELIST && natGatewayWhitelist[i] == NONE) {
+                throw new IllegalArgumentException("natGateway " + nat.id() + ": unknown whitelist " + nat.whitelistId());
             }
             natGatewayOfPort[port] = i;
             natGatewayPort[i] = port;
@@ -539,9 +564,41 @@ public final class ForwardingState {
         return natGatewayPort[nat];
     }
 
+    /** The egress whitelist of NAT gateway {@code nat}, or {@link #NONE} unless its policy is WHITELIST with one. */
+    public int natGatewayWhitelist(int nat) {
+        return natGatewayWhitelist[nat];
+    }
+
     /** The NAT gateway served here whose public address is {@code ip}, or {@link #NONE}. */
     public int natGatewayByPublic(int ip) {
         return natGateways.isEmpty() ? NONE : natGatewayByPublic.get(ip & 0xFFFF_FFFFL);
+    }
+
+    /** The elastic IP's ingress whitelist, or {@link #NONE} unless its policy is WHITELIST. */
+    public int elasticIpWhitelist(int eip) {
+        return elasticIpWhitelist[eip];
+    }
+
+    public List<Whitelist> whitelists() {
+        return whitelists;
+    }
+
+    public int whitelistCount() {
+        return whitelistLookups.length;
+    }
+
+    /** The whitelist with this id, or {@link #NONE}. Not for the hot path (it hashes a String). */
+    public int whitelistIndexOf(String whitelistId) {
+        Integer index = whitelistById.get(whitelistId);
+        return index == null ? NONE : index;
+    }
+
+    /**
+     * The first rule of {@code whitelist} admitting a new flow of {@code protocol} with
+     * {@code remoteIp} and destination {@code port}, or {@link #NONE}.
+     */
+    public int whitelistMatch(int whitelist, int protocol, int remoteIp, int port) {
+        return whitelistLookups[whitelist].match(protocol, remoteIp, port);
     }
 
     @Override
@@ -567,6 +624,7 @@ public final class ForwardingState {
         private final List<ElasticIp> elasticIps = new ArrayList<>();
         private final List<DefaultRoute> defaultRoutes = new ArrayList<>();
         private final List<NatGateway> natGateways = new ArrayList<>();
+        private final List<Whitelist> whitelists = new ArrayList<>();
         private Vni publicVni;
 
         private Builder() {
@@ -635,6 +693,12 @@ public final class ForwardingState {
         /** A NAT gateway served here; its private side is a local port of kind nat-gateway. */
         public Builder natGateway(NatGateway natGateway) {
             natGateways.add(require(natGateway, "natGateway"));
+            return this;
+        }
+
+        /** A whitelist elastic IPs (and NAT gateways) of this table refer to by id. */
+        public Builder whitelist(Whitelist whitelist) {
+            whitelists.add(require(whitelist, "whitelist"));
             return this;
         }
 

@@ -19,9 +19,10 @@ import java.util.List;
  * @param udpIdleSeconds idle timeout of UDP and ICMP sessions, 1..86400
  * @param egress         which new flows may leave
  * @param sources        the associated subnets: traffic from any other address is refused
+ * @param whitelistId    the egress whitelist of this table (policy WHITELIST), or null: then WHITELIST lets no new flow out
  */
 public record NatGateway(String id, String portId, Ipv4Address publicIp, int portMin, int portMax, int tcpIdleSeconds,
-                         int udpIdleSeconds, EgressPolicy egress, List<Ipv4Prefix> sources) {
+                         int udpIdleSeconds, EgressPolicy egress, List<Ipv4Prefix> sources, String whitelistId) {
 
     /** Ports below 1024 are left to well-known services, as Linux's masquerading does by default. */
     public static final int DEFAULT_PORT_MIN = 1024;
@@ -48,6 +49,12 @@ public record NatGateway(String id, String portId, Ipv4Address publicIp, int por
         }
         egress = egress == null ? EgressPolicy.ALLOW_ALL : egress;
         sources = sources == null ? List.of() : List.copyOf(sources);
+    }
+
+    /** A gateway without an egress whitelist. */
+    public NatGateway(String id, String portId, Ipv4Address publicIp, int portMin, int portMax, int tcpIdleSeconds,
+                      int udpIdleSeconds, EgressPolicy egress, List<Ipv4Prefix> sources) {
+        this(id, portId, publicIp, portMin, portMax, tcpIdleSeconds, udpIdleSeconds, egress, sources, null);
     }
 
     /** A gateway with the default range and timeouts, allowing everything out. */

@@ -102,7 +102,8 @@ public final class TableTranslator {
                 orDefault(nat.getPortMin(), NatGateway.DEFAULT_PORT_MIN), orDefault(nat.getPortMax(), NatGateway.DEFAULT_PORT_MAX),
                 orDefault(nat.getTcpIdleSeconds(), NatGateway.DEFAULT_IDLE_SECONDS),
                 orDefault(nat.getUdpIdleSeconds(), NatGateway.DEFAULT_IDLE_SECONDS),
-                nat.getEgressPolicy() == null ? null : EgressPolicy.valueOf(nat.getEgressPolicy().getValue()), sources);
+                nat.getEgressPolicy() == null ? null : EgressPolicy.valueOf(nat.getEgressPolicy().getValue()), sources,
+                nat.getWhitelistId());
     }
 
     private static Ipv4Address ip(String text) {

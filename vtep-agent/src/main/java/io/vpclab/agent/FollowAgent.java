@@ -9,6 +9,7 @@ import io.vpclab.agent.southbound.TableStreamFollower;
 import io.vpclab.agent.stats.NatGatewayStatsSection;
 import io.vpclab.agent.stats.StatsSection;
 import io.vpclab.agent.stats.TrafficStatsSection;
+import io.vpclab.agent.stats.WhitelistStatsSection;
 import io.vpclab.agent.table.TableTranslator;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.model.ForwardingTable;
@@ -89,7 +90,9 @@ public final class FollowAgent implements RunningAgent {
 
     /** What the counters report is made of, in report order. */
     private static List<StatsSection> statsSections(PortedVtep ported) {
-        return List.of(new TrafficStatsSection(ported.vtep()::counters), new NatGatewayStatsSection(ported.vtep()::natGateways));
+        return List.of(new TrafficStatsSection(ported.vtep()::counters),
+                new WhitelistStatsSection(ported.vtep()::whitelistCounters),
+                new NatGatewayStatsSection(ported.vtep()::natGateways));
     }
 
     /** Registers (or reuses the saved identity), binds the underlay and starts following. */

@@ -22,8 +22,8 @@ import java.util.TreeMap;
  * <li>every provider-segment host binds the gateway's public address to its port's MAC behind
  *     the gateway's host, as it does for an instance's elastic IP.</li>
  * </ul>
- * The egress whitelist is not named in the block until tables carry whitelists (the data plane
- * refuses a table naming a whitelist it does not hold), so WHITELIST fails closed until then.
+ * Under WHITELIST the gateway's host also gets the egress whitelist (shared with an elastic IP
+ * of the host if both use it); without one, WHITELIST lets no new flow out.
  */
 final class NatGatewayCompiler {
 
@@ -77,6 +77,10 @@ final class NatGatewayCompiler {
                 .tcpIdleSeconds(nat.tcpIdleSeconds()).udpIdleSeconds(nat.udpIdleSeconds())
                 .egressPolicy(PortNatGateway.EgressPolicyEnum.fromValue(nat.egressPolicy()))
                 .sources(sources);
+        if ("WHITELIST".equals(nat.egressPolicy()) && nat.whitelist() != null) {
+            nat.whitelist().addTo(table);
+            block.whitelistId(nat.whitelist().id());
+        }
         for (Port port : list(table.getPorts())) {
             if (port.getId().equals(nat.id())) {
                 port.natGateway(block);

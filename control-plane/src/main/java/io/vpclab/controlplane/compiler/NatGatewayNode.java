@@ -11,13 +11,13 @@ import java.util.Objects;
  * ({@link #port()}) in its own subnet, its public side {@code publicIp} on the provider segment.
  *
  * @param egressPolicy         ALLOW_ALL or WHITELIST
- * @param whitelistId          the egress whitelist under WHITELIST, or null
+ * @param whitelist            the egress whitelist under WHITELIST, or null (then WHITELIST lets no new flow out)
  * @param associatedSubnetIds  the subnets whose default route it is
  * @param portMin              lowest public port it allocates
  * @param portMax              highest public port it allocates
  */
 public record NatGatewayNode(String id, String name, String subnetId, String hostId, String privateIp, String publicIp,
-        String egressPolicy, String whitelistId, int tcpIdleSeconds, int udpIdleSeconds, List<String> associatedSubnetIds,
+        String egressPolicy, WhitelistNode whitelist, int tcpIdleSeconds, int udpIdleSeconds, List<String> associatedSubnetIds,
         int portMin, int portMax) {
 
     /** The port kind of a NAT gateway's private side in the table contract. */

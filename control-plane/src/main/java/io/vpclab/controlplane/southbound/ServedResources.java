@@ -3,6 +3,7 @@ package io.vpclab.controlplane.southbound;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.Port;
 import io.vpclab.client.model.Segment;
+import io.vpclab.client.model.TableWhitelist;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -24,6 +25,6 @@ record ServedResources(Set<String> portIds, Set<Integer> vnis, Set<String> white
         return new ServedResources(
                 table.getPorts().stream().map(Port::getId).collect(Collectors.toSet()),
                 table.getSegments().stream().map(Segment::getVni).collect(Collectors.toSet()),
-                Set.of());
+                table.getWhitelists().stream().map(TableWhitelist::getId).collect(Collectors.toSet()));
     }
 }

@@ -81,6 +81,22 @@ class NatGatewayCompilerTest {
     }
 
     @Test
+    void aWhitelistPolicyShipsTheGatewaysWhitelistWithIt() {
+        WhitelistNode dns = new WhitelistNode("wl-1", List.of(new WhitelistNode.Rule("r-1", "udp", "198.51.100.0/24", 53, 53)));
+        NatGatewayNode whitelisted = new NatGatewayNode("nat-1", "nat", "s-nat", "h3", "10.0.1.10", "203.0.113.20",
+                "WHITELIST", dns, 350, 60, List.of("s-priv"), 1024, 65535);
+
+        ForwardingTable table = ForwardingTableCompiler.compile(network(List.of(whitelisted)), "h3", 1);
+
+        Port port = table.getPorts().stream().filter(p -> p.getId().equals("nat-1")).findFirst().orElseThrow();
+        assertThat(port.getNatGateway().getEgressPolicy()).isEqualTo(PortNatGateway.EgressPolicyEnum.WHITELIST);
+        assertThat(port.getNatGateway().getWhitelistId()).isEqualTo("wl-1");
+        assertThat(table.getWhitelists()).extracting(w -> w.getId()).containsExactly("wl-1");
+        ForwardingState state = TableTranslator.translate("h3", table);
+        assertThat(state.natGatewayWhitelist(0)).isEqualTo(state.whitelistIndexOf("wl-1"));
+    }
+
+    @Test
     void internetHostsReachThePublicAddressAtTheGatewaysHost() {
         ForwardingTable table = ForwardingTableCompiler.compile(network(List.of(NAT)), "h2", 1);
 

@@ -2,6 +2,7 @@ package io.vpclab.agent.table;
 
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.PortNatGateway;
+import io.vpclab.client.model.TableWhitelistRule;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.net.MacAddress;
@@ -21,6 +22,9 @@ import io.vpclab.dataplane.table.Route;
 import io.vpclab.dataplane.table.Router;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
+import io.vpclab.dataplane.table.Whitelist;
+import io.vpclab.dataplane.table.WhitelistProtocol;
+import io.vpclab.dataplane.table.WhitelistRule;
 import java.util.List;
 
 /**
@@ -74,7 +78,7 @@ public final class TableTranslator {
                 var eip = port.getElasticIp();
                 b.elasticIp(new ElasticIp(Ipv4Address.parse(eip.getPublicIp()), Vni.of(port.getVni()),
                         ip(port.getIpAddress()), eip.getIngressPolicy() == null ? null
-                            : IngressPolicy.valueOf(eip.getIngressPolicy().getValue())));
+                            : IngressPolicy.valueOf(eip.getIngressPolicy().getValue()), eip.getWhitelistId()));
             }
             if (port.getNatGateway() != null) {
                 b.natGateway(natGateway(port.getId(), port.getNatGateway()));
@@ -92,6 +96,10 @@ public final class TableTranslator {
                     .map(r -> new Route(Ipv4Prefix.parse(r.getDestination()), Vni.of(r.getVni()))).toList();
             b.router(new Router(router.getId(), MacAddress.parse(router.getMac()), routes));
         }
+        for (var whitelist : list(table.getWhitelists())) {
+            b.whitelist(new Whitelist(whitelist.getId(), list(whitelist.getRules()).stream()
+                    .map(TableTranslator::whitelistRule).toList()));
+        }
         return b.build();
     }
 
@@ -104,6 +112,19 @@ public final class TableTranslator {
                 orDefault(nat.getUdpIdleSeconds(), NatGateway.DEFAULT_IDLE_SECONDS),
                 nat.getEgressPolicy() == null ? null : EgressPolicy.valueOf(nat.getEgressPolicy().getValue()), sources,
                 nat.getWhitelistId());
+    }
+
+    /** TCP/UDP without ports means every port; one bound alone means that single port (as in the API). */
+    private static WhitelistRule whitelistRule(TableWhitelistRule rule) {
+        WhitelistProtocol protocol = WhitelistProtocol.valueOf(rule.getProtocol().getValue());
+        Ipv4Prefix cidr = Ipv4Prefix.parse(rule.getCidrBlock());
+        if (!protocol.hasPorts()) {
+            return WhitelistRule.anyPort(rule.getId(), protocol, cidr);
+        }
+        Integer from = rule.getFromPort() != null ? rule.getFromPort() : rule.getToPort();
+        Integer to = rule.getToPort() != null ? rule.getToPort() : rule.getFromPort();
+        return from == null ? WhitelistRule.anyPort(rule.getId(), protocol, cidr)
+                : new WhitelistRule(rule.getId(), protocol, cidr, from, to);
     }
 
     private static Ipv4Address ip(String text) {

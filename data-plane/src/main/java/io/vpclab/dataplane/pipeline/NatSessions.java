@@ -118,8 +118,8 @@ final class NatSessions {
         bytesIn = new long[capacity];
         outSlot = new int[capacity];
         inSlot = new int[capacity];
-        // at most half full, so probe runs stay short and a free slot always exists
-        int indexSize = Integer.highestOneBit(capacity) << 2;
+        // twice the next power of two: at most half full, so probe runs stay short and a free slot always exists
+        int indexSize = Integer.highestOneBit(capacity * 2 - 1) << 1;
         outIndex = new int[indexSize];
         inIndex = new int[indexSize];
         java.util.Arrays.fill(outIndex, -1);

@@ -154,6 +154,24 @@ class HostStatsReportTest {
                 .as("vm1 lives on st-1").containsExactly(vm2.getInstanceId());
     }
 
+    @Test
+    @Order(5)
+    void aHostTokenReportsForItsOwnHostOnly() throws Exception {
+        HostStatsApi asQuiet = new HostStatsApi(io.vpclab.controlplane.TestServers.client(lab.uri().toString(),
+                lab.hostToken("st-2")));
+        OffsetDateTime later = latest(quiet).orElseThrow().getReport().getTakenAt().plusHours(1);
+
+        assertThatThrownBy(() -> asQuiet.reportHostStats(reporting.hostId(), report(later)))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(404);
+                    assertThat(e.getResponseBody()).contains("InvalidHost.NotFound");
+                });
+        assertThatThrownBy(() -> asQuiet.getHostStats(quiet.hostId())).as("reading counters is the admin's")
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+        asQuiet.reportHostStats(quiet.hostId(), report(later));
+        assertThat(latest(quiet).orElseThrow().getReport().getTakenAt()).isEqualTo(later);
+    }
+
     private void assertRefusedAsInvalid(HostStatsReport report) {
         assertThatThrownBy(() -> stats.reportHostStats(quiet.hostId(), report))
                 .isInstanceOfSatisfying(ApiException.class, e -> {

@@ -24,6 +24,8 @@ import io.vpclab.dataplane.table.ForwardingState;
  * <p>Under a WHITELIST ingress policy, an inbound packet that is not part of a known flow is a
  * new flow: the whitelist decides, and an admitted flow is recorded in the same connection table
  * as outbound flows, so its later packets and the instance's replies pass without matching again.
+ * ICMP errors about a recorded flow are related traffic: they pass under every policy, with the
+ * quoted packet translated back too ({@link IcmpErrors}).
  */
 final class ElasticIpNat {
 
@@ -91,7 +93,9 @@ final class ElasticIpNat {
         int publicSegment = state.publicSegment();
         int offset = frame.readerIndex();
         int ip = offset + Ethernet.HEADER_LENGTH;
-        if (!Ipv4.isValid(frame, ip)) {   // frames from the underlay were not checked at a port
+        // frames from the underlay were not checked at a port; a bad checksum would survive the
+        // incremental updates below and reach the instance looking forwarded
+        if (!Ipv4.isValid(frame, ip) || !Ipv4.verifyChecksum(frame, ip)) {
             forwarding.drop(t, port, publicSegment, DropReason.MALFORMED, frame);
             return;
         }
@@ -100,7 +104,8 @@ final class ElasticIpNat {
             return;
         }
         int publicIp = Ipv4.destination(frame, ip);
-        if (!state.elasticIpAllowsAll(eip)) {
+        boolean related = isRelatedError(publicIp, frame, ip);
+        if (!related && !state.elasticIpAllowsAll(eip)) {
             DropReason refused = admitInbound(state.elasticIpWhitelist(eip), publicIp, frame, ip);
             if (refused != null) {
                 forwarding.drop(t, port, publicSegment, refused, frame);
@@ -115,11 +120,24 @@ final class ElasticIpNat {
             return;
         }
         rewriteAddress(frame, ip, 16, privateIp);
+        if (related) {
+            IcmpErrors.rewriteQuotedSource(frame, ip, privateIp);
+        }
         Ipv4.decrementTtl(frame, ip);
         Ethernet.setDestination(frame, offset, mac);
         Ethernet.setSource(frame, offset, state.routerMac(state.segmentRouter(segment)));
         t.segments[segment].in(frame.readableBytes());
         bridge.forward(t, segment, port, frame);
+    }
+
+    /** An ICMP error (e.g. port unreachable) about one of the elastic IP's recorded flows: it passes under any policy. */
+    private boolean isRelatedError(int publicIp, ByteBuf frame, int ip) {
+        if (!IcmpErrors.isError(frame, ip) || IcmpErrors.quotedSource(frame, ip) != publicIp) {
+            return false;
+        }
+        long flow = IcmpErrors.quotedFlow(frame, ip);
+        return flow != IcmpErrors.NO_FLOW
+            && flows.isReply(ConnectionTable.addresses(publicIp, IcmpErrors.quotedDestination(frame, ip)), flow);
     }
 
     /**

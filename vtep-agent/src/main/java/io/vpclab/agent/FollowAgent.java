@@ -6,6 +6,7 @@ import io.vpclab.agent.southbound.HostIdentity;
 import io.vpclab.agent.southbound.HostRegistrar;
 import io.vpclab.agent.southbound.StatsReporter;
 import io.vpclab.agent.southbound.TableStreamFollower;
+import io.vpclab.agent.stats.NatGatewayStatsSection;
 import io.vpclab.agent.stats.StatsSection;
 import io.vpclab.agent.stats.TrafficStatsSection;
 import io.vpclab.agent.stats.WhitelistStatsSection;
@@ -90,7 +91,8 @@ public final class FollowAgent implements RunningAgent {
     /** What the counters report is made of, in report order. */
     private static List<StatsSection> statsSections(PortedVtep ported) {
         return List.of(new TrafficStatsSection(ported.vtep()::counters),
-                new WhitelistStatsSection(ported.vtep()::whitelistCounters));
+                new WhitelistStatsSection(ported.vtep()::whitelistCounters),
+                new NatGatewayStatsSection(ported.vtep()::natGateways));
     }
 
     /** Registers (or reuses the saved identity), binds the underlay and starts following. */

@@ -4,6 +4,7 @@ import io.vpclab.controlplane.compiler.ElasticIpNode;
 import io.vpclab.controlplane.compiler.HostNode;
 import io.vpclab.controlplane.compiler.PublicNetwork;
 import io.vpclab.controlplane.compiler.InstanceNode;
+import io.vpclab.controlplane.compiler.NatGatewayNode;
 import io.vpclab.controlplane.compiler.SubnetNode;
 import io.vpclab.controlplane.compiler.VpcNode;
 import io.vpclab.controlplane.compiler.WhitelistNode;
@@ -13,6 +14,8 @@ import io.vpclab.controlplane.host.Host;
 import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.instance.Instance;
 import io.vpclab.controlplane.instance.InstanceService;
+import io.vpclab.controlplane.natgateway.NatGateway;
+import io.vpclab.controlplane.natgateway.NatGatewayService;
 import io.vpclab.controlplane.peering.PeeringService;
 import io.vpclab.controlplane.subnet.Subnet;
 import io.vpclab.controlplane.subnet.SubnetService;
@@ -31,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /** Reads the store through the features' services, with the admin's view of every tenant. */
@@ -46,11 +50,28 @@ class StoreNetworkReader implements NetworkReader {
     private final PeeringService peerings;
     private final EipService eips;
     private final PublicNetworkProperties publicNetwork;
+    private final NatGatewayService natGateways;
+    private final int natPortMin;
+    private final int natPortMax;
     private final WhitelistService whitelists;
 
+    /**
+     * @param natPortMin lowest public port a NAT gateway allocates ({@code vpclab.nat-gateway.port-min}, default 1024)
+     * @param natPortMax highest ({@code vpclab.nat-gateway.port-max}, default 65535); a small range lets tests exhaust it
+     */
     StoreNetworkReader(HostService hosts, VpcService vpcs, SubnetService subnets, InstanceService instances,
-            PeeringService peerings, EipService eips, PublicNetworkProperties publicNetwork, WhitelistService whitelists) {
+            PeeringService peerings, EipService eips, PublicNetworkProperties publicNetwork, WhitelistService whitelists,
+            NatGatewayService natGateways,
+            @Value("${vpclab.nat-gateway.port-min:1024}") int natPortMin,
+            @Value("${vpclab.nat-gateway.port-max:65535}") int natPortMax) {
+        if (natPortMin < 1 || natPortMax > 65535 || natPortMin > natPortMax) {
+            throw new IllegalArgumentException("vpclab.nat-gateway.port-min..port-max must be within 1..65535 with min <= max: "
+                    + natPortMin + ".." + natPortMax);
+        }
         this.whitelists = whitelists;
+        this.natGateways = natGateways;
+        this.natPortMin = natPortMin;
+        this.natPortMax = natPortMax;
         this.peerings = peerings;
         this.publicNetwork = publicNetwork;
         this.eips = eips;
@@ -109,7 +130,19 @@ class StoreNetworkReader implements NetworkReader {
                 eipNodes.add(new ElasticIpNode(eip.publicIp(), eip.instanceId(), eip.ingressPolicy().name(), whitelist));
             }
         }
-        return Optional.of(new VpcNode(vpc.id(), vpc.tenantId(), subnetNodes, instanceNodes, eipNodes));
+        List<NatGatewayNode> natNodes = new ArrayList<>();
+        for (NatGatewayService.NatGatewayView view : everyPage(page -> natGateways.list(SYSTEM, vpcId, page))) {
+            NatGateway gateway = view.gateway();
+            // forwarded only once placed on a host and given its public address
+            if (gateway.hostId() != null && view.eip() != null) {
+                natNodes.add(new NatGatewayNode(gateway.id(), gateway.name(), gateway.subnetId(), gateway.hostId(),
+                        gateway.privateIpAddress(), view.eip().publicIp(), gateway.egressPolicy().name(),
+                        gateway.whitelistId() == null ? null : whitelist(gateway.whitelistId()),
+                        gateway.tcpIdleTimeoutSeconds(), gateway.udpIdleTimeoutSeconds(), view.associatedSubnetIds(),
+                        natPortMin, natPortMax));
+            }
+        }
+        return Optional.of(new VpcNode(vpc.id(), vpc.tenantId(), subnetNodes, instanceNodes, eipNodes, natNodes));
     }
 
     @Override
@@ -127,12 +160,20 @@ class StoreNetworkReader implements NetworkReader {
         return publicNetwork.resolve(hosts);
     }
 
-    /** VPCs with an instance whose elastic IP's ingress uses the whitelist: they recompile when it changes. */
+    /**
+     * VPCs with an instance whose elastic IP's ingress, or a NAT gateway whose egress, uses the
+     * whitelist: they recompile when it changes.
+     */
     Set<String> vpcIdsUsingWhitelist(String whitelistId) {
         Set<String> ids = new LinkedHashSet<>();
         for (ElasticIp eip : everyPage(page -> eips.list(SYSTEM, null, page))) {
             if (whitelistId.equals(eip.whitelistId()) && eip.instanceId() != null && eip.vpcId() != null) {
                 ids.add(eip.vpcId());
+            }
+        }
+        for (NatGatewayService.NatGatewayView view : everyPage(page -> natGateways.list(SYSTEM, null, page))) {
+            if (whitelistId.equals(view.gateway().whitelistId())) {
+                ids.add(view.gateway().vpcId());
             }
         }
         return ids;

@@ -236,7 +236,7 @@ final class ElasticIpNat {
      * Replaces the source (field 12) or destination (16) address and patches the IPv4 checksum
      * and the TCP/UDP checksum, whose pseudo-header covers it, incrementally (RFC 1624).
      */
-    private static void rewriteAddress(ByteBuf frame, int ip, int field, int address) {
+    static void rewriteAddress(ByteBuf frame, int ip, int field, int address) {
         int old = frame.getInt(ip + field);
         frame.setInt(ip + field, address);
         frame.setShort(ip + 10, adjust(Ipv4.checksum(frame, ip), old, address));

@@ -1,17 +1,21 @@
 package io.vpclab.agent.table;
 
 import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.PortNatGateway;
 import io.vpclab.client.model.TableWhitelistRule;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.net.Vni;
+import io.vpclab.dataplane.table.DefaultRoute;
+import io.vpclab.dataplane.table.EgressPolicy;
 import io.vpclab.dataplane.table.ElasticIp;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.IngressPolicy;
 import io.vpclab.dataplane.table.IpBinding;
 import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.table.MacEntry;
+import io.vpclab.dataplane.table.NatGateway;
 import io.vpclab.dataplane.table.PortKind;
 import io.vpclab.dataplane.table.RemoteVtep;
 import io.vpclab.dataplane.table.Route;
@@ -60,6 +64,10 @@ public final class TableTranslator {
             if (Boolean.TRUE.equals(segment.getProvider())) {
                 b.publicVni(Vni.of(segment.getVni()));
             }
+            if (segment.getDefaultRoute() != null) {
+                var route = segment.getDefaultRoute();
+                b.defaultRoute(new DefaultRoute(Vni.of(segment.getVni()), Vni.of(route.getVni()), Ipv4Address.parse(route.getNextHop())));
+            }
         }
         for (var port : list(table.getPorts())) {
             b.port(new LocalPort(port.getId(), port.getName(), PortKind.parse(port.getKind().getValue()),
@@ -71,6 +79,9 @@ public final class TableTranslator {
                 b.elasticIp(new ElasticIp(Ipv4Address.parse(eip.getPublicIp()), Vni.of(port.getVni()),
                         ip(port.getIpAddress()), eip.getIngressPolicy() == null ? null
                             : IngressPolicy.valueOf(eip.getIngressPolicy().getValue()), eip.getWhitelistId()));
+            }
+            if (port.getNatGateway() != null) {
+                b.natGateway(natGateway(port.getId(), port.getNatGateway()));
             }
         }
         for (var mac : list(table.getMacs())) {
@@ -90,6 +101,17 @@ public final class TableTranslator {
                     .map(TableTranslator::whitelistRule).toList()));
         }
         return b.build();
+    }
+
+    /** Contract defaults: ports 1024..65535, 350 s idle timeouts (AWS), ALLOW_ALL. */
+    private static NatGateway natGateway(String portId, PortNatGateway nat) {
+        List<Ipv4Prefix> sources = list(nat.getSources()).stream().map(Ipv4Prefix::parse).toList();
+        return new NatGateway(nat.getId(), portId, Ipv4Address.parse(nat.getPublicIp()),
+                orDefault(nat.getPortMin(), NatGateway.DEFAULT_PORT_MIN), orDefault(nat.getPortMax(), NatGateway.DEFAULT_PORT_MAX),
+                orDefault(nat.getTcpIdleSeconds(), NatGateway.DEFAULT_IDLE_SECONDS),
+                orDefault(nat.getUdpIdleSeconds(), NatGateway.DEFAULT_IDLE_SECONDS),
+                nat.getEgressPolicy() == null ? null : EgressPolicy.valueOf(nat.getEgressPolicy().getValue()), sources,
+                nat.getWhitelistId());
     }
 
     /** TCP/UDP without ports means every port; one bound alone means that single port (as in the API). */

@@ -253,6 +253,13 @@ final class TableValidator {
             if (gateway != null && segment.getRouterId() == null) {
                 issue(at + "/gatewayIp", "needs a routerId (the router that answers for the gateway)");
             }
+            if (segment.getDefaultRoute() != null) {
+                requiredVni(at + "/defaultRoute/vni", segment.getDefaultRoute().getVni());
+                requiredIp(at + "/defaultRoute/nextHop", segment.getDefaultRoute().getNextHop());
+                if (segment.getRouterId() == null) {
+                    issue(at + "/defaultRoute", "needs a routerId (the router that routes by it)");
+                }
+            }
             List<String> flood = nonNull(segment.getFloodList());
             Set<String> seen = new HashSet<>();
             for (int f = 0; f < flood.size(); f++) {
@@ -284,7 +291,12 @@ final class TableValidator {
                 issue(at + "/id", "duplicate port id '" + port.getId() + "'");
             }
             if (port.getKind() == null) {
-                issue(at + "/kind", "is required: simulated, netns or tap");
+                issue(at + "/kind", "is required: simulated, netns, tap or nat-gateway");
+            } else if ((port.getKind() == io.vpclab.client.model.PortKind.NAT_GATEWAY) != (port.getNatGateway() != null)) {
+                issue(at + "/natGateway", "a port has natGateway exactly when its kind is nat-gateway");
+            }
+            if (port.getNatGateway() != null) {
+                natGateway(at + "/natGateway", port.getNatGateway());
             }
             Integer vni = requiredVni(at + "/vni", port.getVni());
             if (vni != null && !segments.containsKey(vni)) {
@@ -318,6 +330,26 @@ final class TableValidator {
                 } else if (!namespaces.add(port.getNamespace())) {
                     issue(at + "/namespace", "namespace '" + port.getNamespace() + "' is used by another port");
                 }
+            }
+        }
+    }
+
+    private void natGateway(String at, io.vpclab.client.model.PortNatGateway nat) {
+        requiredText(at + "/id", nat.getId());
+        requiredIp(at + "/publicIp", nat.getPublicIp());
+        range(at + "/portMin", nat.getPortMin(), 1, 65535);
+        range(at + "/portMax", nat.getPortMax(), 1, 65535);
+        if (nat.getPortMin() != null && nat.getPortMax() != null && nat.getPortMin() > nat.getPortMax()) {
+            issue(at + "/portMax", "must be >= portMin " + nat.getPortMin());
+        }
+        range(at + "/tcpIdleSeconds", nat.getTcpIdleSeconds(), 1, 86_400);
+        range(at + "/udpIdleSeconds", nat.getUdpIdleSeconds(), 1, 86_400);
+        List<String> sources = nonNull(nat.getSources());
+        for (int i = 0; i < sources.size(); i++) {
+            try {
+                Ipv4Prefix.parse(sources.get(i));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                issue(at + "/sources/" + i, "'" + sources.get(i) + "' is not an IPv4 CIDR");
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.vpclab.agent;
 
+import io.vpclab.agent.capture.AgentCaptures;
+import io.vpclab.agent.capture.CaptureUplink;
 import io.vpclab.agent.port.PortProvisioner;
 import io.vpclab.agent.southbound.ControlPlaneEndpoint;
 import io.vpclab.agent.southbound.HostIdentity;
@@ -59,6 +61,7 @@ public final class FollowAgent implements RunningAgent {
     private final TableHost bound;
     private final TableStreamFollower follower;
     private final AgentProbes probes;
+    private final AgentCaptures captures;
 
     private FollowAgent(Options options, HostIdentity identity, PortedVtep ported) {
         this.identity = identity;
@@ -66,7 +69,8 @@ public final class FollowAgent implements RunningAgent {
         this.bound = new TableHost(Ipv4Address.parse(options.underlayIp()), options.udpPort(), options.underlayMtu());
         ControlPlaneEndpoint endpoint = new ControlPlaneEndpoint(options.controlPlane(), identity.token());
         this.probes = new AgentProbes(ported);
-        this.follower = new TableStreamFollower(endpoint, identity.hostId(), this::apply, probes);
+        this.captures = new AgentCaptures(ported.vtep(), new CaptureUplink(endpoint, identity.hostId()));
+        this.follower = new TableStreamFollower(endpoint, identity.hostId(), this::apply, probes, captures::handle);
     }
 
     /** Registers (or reuses the saved identity), binds the underlay and starts following. */
@@ -131,6 +135,7 @@ public final class FollowAgent implements RunningAgent {
     public void close() {
         try {
             follower.close();
+            captures.close();
         } finally {
             ported.close();
         }

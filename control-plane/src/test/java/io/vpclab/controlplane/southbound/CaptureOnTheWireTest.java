@@ -22,13 +22,12 @@ import io.vpclab.client.model.InstanceKind;
 import io.vpclab.client.model.SubnetCreate;
 import io.vpclab.client.model.TenantCreate;
 import io.vpclab.client.model.VpcCreate;
+import io.vpclab.controlplane.capture.PcapFile;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -162,57 +161,5 @@ class CaptureOnTheWireTest {
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("tshark exit code").isZero();
         return out.lines().filter(l -> !l.isBlank()).toList();
-    }
-
-    /** A small classic pcap reader for the test: the header's link type and each record's bytes. */
-    record PcapFile(int linkType, List<byte[]> frames) {
-
-        static PcapFile read(Path file) throws IOException {
-            ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-            int magic = in.getInt();
-            assertThat(magic).as("pcap magic (nanoseconds)").isEqualTo(0xa1b23c4d);
-            assertThat(in.getShort()).as("major version").isEqualTo((short) 2);
-            in.position(20);
-            int linkType = in.getInt();
-            List<byte[]> frames = new java.util.ArrayList<>();
-            while (in.remaining() > 0) {
-                in.getInt();
-                in.getInt();
-                int captured = in.getInt();
-                int original = in.getInt();
-                assertThat(captured).isLessThanOrEqualTo(original).isLessThanOrEqualTo(in.remaining());
-                byte[] frame = new byte[captured];
-                in.get(frame);
-                frames.add(frame);
-            }
-            return new PcapFile(linkType, frames);
-        }
-
-        static boolean isIcmp(byte[] frame) {
-            return frame.length >= 35 && etherType(frame) == 0x0800 && (frame[23] & 0xff) == 1;
-        }
-
-        static int icmpType(byte[] frame) {
-            int ipHeader = (frame[14] & 0x0f) * 4;
-            return frame[14 + ipHeader] & 0xff;
-        }
-
-        static int udpDestinationPort(byte[] frame) {
-            assertThat(etherType(frame)).isEqualTo(0x0800);
-            assertThat(frame[23] & 0xff).as("UDP").isEqualTo(17);
-            int udp = 14 + (frame[14] & 0x0f) * 4;
-            return (frame[udp + 2] & 0xff) << 8 | (frame[udp + 3] & 0xff);
-        }
-
-        /** The 24-bit VNI of the VXLAN header after the outer UDP header. */
-        static long vxlanVni(byte[] frame) {
-            int vxlan = 14 + (frame[14] & 0x0f) * 4 + 8;
-            assertThat(frame[vxlan] & 0x08).as("VXLAN I flag").isEqualTo(0x08);
-            return (frame[vxlan + 4] & 0xffL) << 16 | (frame[vxlan + 5] & 0xffL) << 8 | (frame[vxlan + 6] & 0xffL);
-        }
-
-        private static int etherType(byte[] frame) {
-            return (frame[12] & 0xff) << 8 | (frame[13] & 0xff);
-        }
     }
 }

@@ -31,24 +31,33 @@ final class Browser implements AutoCloseable {
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     final ChromeDriver driver;
+    /** Where the browser saves downloads (a fresh directory per browser). */
+    final Path downloads;
 
-    private Browser(ChromeDriver driver) {
+    private Browser(ChromeDriver driver, Path downloads) {
         this.driver = driver;
+        this.downloads = downloads;
     }
 
     /** Skips the calling test (CI installs both, and fails on skips) when Chromium is absent. */
     static Browser open() throws IOException {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "browser tests need /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
+        Path downloads = Files.createTempDirectory("chromium-downloads");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
+        options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false));
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--disable-quic", "--window-size=1280,900",
                 "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-        return new Browser(new ChromeDriver(service, options));
+        ChromeDriver driver = new ChromeDriver(service, options);
+        // headless Chromium ignores the download preference unless told over DevTools as well
+        driver.executeCdpCommand("Browser.setDownloadBehavior", java.util.Map.of("behavior", "allow", "downloadPath", downloads.toString()));
+        return new Browser(driver, downloads);
     }
 
     /** Opens the UI and signs in through the token form, as a user would. */
@@ -110,7 +119,13 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    /** Saves what the browser shows under target/, so a person can look at every tested screen. */
+    /** Waits until the browser has finished saving {@code fileName} in {@link #downloads}. */
+    Path downloaded(String fileName, Duration timeout) {
+        Path file = downloads.resolve(fileName);
+        until(timeout, d -> Files.isRegularFile(file) && !Files.exists(downloads.resolve(fileName + ".crdownload")));
+        return file;
+    }
+
     /** Runs the VLAN vs VXLAN lesson until the page gives its verdict, and keeps a screenshot. */
     void runSegmentLesson(String screenshot) throws IOException {
         screen("lessons");
@@ -122,6 +137,7 @@ final class Browser implements AutoCloseable {
         screenshot(screenshot);
     }
 
+    /** Saves what the browser shows under target/screenshots, so a person can look at every tested screen. */
     void screenshot(String name) throws IOException {
         Path dir = Path.of("target", "screenshots");
         Files.createDirectories(dir);

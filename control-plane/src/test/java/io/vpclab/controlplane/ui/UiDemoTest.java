@@ -2,6 +2,7 @@ package io.vpclab.controlplane.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vpclab.controlplane.capture.PcapFile;
 import io.vpclab.controlplane.southbound.FreeUdpPorts;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -159,6 +160,41 @@ class UiDemoTest {
         browser.screenshot("ui-lessons-macs-flood");
         assertThat(count("#flood tbody tr")).isEqualTo(4);
         assertThat(browser.text("flood")).contains("tunnel copies", "answered by the local agent: 0 copies");
+    }
+
+    @Test
+    void aCaptureStartedInTheUiDuringAPingDownloadsAsAValidPcap() throws Exception {
+        browser.screen("diagnostics");
+        browser.choose("diag-source", "acme-web-1 ");
+        browser.choose("diag-target", "acme-db-1 ");
+        browser.until(DEMO_BUILT, d -> "answered".equals(ping()));
+
+        browser.choose("cap-point", "port of acme-web-1 ");
+        browser.click("cap-start");
+        String captureId = browser.until(Duration.ofSeconds(20), d -> d.findElements(By.cssSelector("#capture-list tr[data-status=running]"))
+                .stream().findFirst().map(row -> row.getDomAttribute("data-capture")).orElse(null));
+        assertThat(ping()).isEqualTo("answered");
+        browser.until(Duration.ofSeconds(10), d -> Long.parseLong(captureRow(captureId).findElement(By.cssSelector("td.num")).getText()) >= 6);
+        browser.script("document.getElementById('cap-start').scrollIntoView()");
+        browser.screenshot("ui-capture-running");
+
+        browser.click("cap-stop-" + captureId);
+        browser.until(Duration.ofSeconds(20), d -> "stopped".equals(captureRow(captureId).getDomAttribute("data-status")));
+        browser.click("cap-download-" + captureId);
+        Path pcap = browser.downloaded(captureId + ".pcap", Duration.ofSeconds(20));
+        browser.until(Duration.ofSeconds(5), d -> browser.text("cap-status").startsWith("Saved " + captureId + ".pcap"));
+        browser.script("document.getElementById('cap-start').scrollIntoView()");
+        browser.screenshot("ui-capture-downloaded");
+
+        PcapFile file = PcapFile.read(pcap);
+        assertThat(file.linkType()).as("Ethernet").isEqualTo(1);
+        assertThat(file.frames().stream().filter(PcapFile::isIcmp).map(PcapFile::icmpType).toList())
+                .as("the three echo requests and replies of the ping").contains(8, 0).hasSizeGreaterThanOrEqualTo(6);
+        assertThat(captureRow(captureId).getText()).contains("port of acme-web-1", "stopped (requested)", java.nio.file.Files.size(pcap) + " B");
+    }
+
+    private org.openqa.selenium.WebElement captureRow(String captureId) {
+        return browser.driver.findElement(By.cssSelector("#capture-list tr[data-capture='" + captureId + "']"));
     }
 
     /** Clicks Ping and answers the outcome the page reports (answered, dropped, error or refused). */

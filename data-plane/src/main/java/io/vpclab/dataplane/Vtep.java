@@ -6,12 +6,14 @@ import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.pipeline.Pipeline;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.CountersSnapshot;
+import io.vpclab.dataplane.stats.WhitelistSnapshot;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.underlay.Underlay;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -127,6 +129,11 @@ public final class Vtep implements AutoCloseable {
     /** Every counter, as an immutable snapshot taken on the loop. */
     public CountersSnapshot counters() {
         return onLoop(pipeline::counters);
+    }
+
+    /** Rule hits and drops of the installed whitelists, by whitelist id; readable from any thread. */
+    public Map<String, WhitelistSnapshot> whitelistCounters() {
+        return onLoop(pipeline::whitelistCounters);
     }
 
     /**

@@ -14,6 +14,7 @@ import io.vpclab.controlplane.VpcLabApplication;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -67,8 +68,13 @@ final class ControlPlaneLab implements AutoCloseable {
 
     /** Starts (or restarts, with its saved identity) the agent named {@code name} on {@code udpPort}. */
     FollowAgent agent(String name, int udpPort) throws ApiException {
+        return agent(name, udpPort, FollowAgent.Options.DEFAULT_STATS_INTERVAL);
+    }
+
+    /** As {@link #agent(String, int)}, posting counters every {@code statsInterval} (zero: never). */
+    FollowAgent agent(String name, int udpPort, Duration statsInterval) throws ApiException {
         FollowAgent agent = FollowAgent.start(new FollowAgent.Options(uri(), ADMIN, name, "127.0.0.1", udpPort, 1500,
-                dataDir.resolve("agents").resolve(name + ".properties"), List.of(InstanceKind.SIMULATED)));
+                dataDir.resolve("agents").resolve(name + ".properties"), List.of(InstanceKind.SIMULATED), statsInterval));
         agents.add(agent);
         return agent;
     }

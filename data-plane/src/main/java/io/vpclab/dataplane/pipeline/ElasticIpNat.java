@@ -20,6 +20,10 @@ import io.vpclab.dataplane.table.ForwardingState;
  * over VXLAN on the public segment) is let in when it replies to a recorded outbound flow or the
  * ingress policy allows everything, then gets the private address as destination and is routed
  * onto the instance's segment. Each direction is one routed hop (TTL - 1).
+ *
+ * <p>Under a WHITELIST ingress policy, an inbound packet that is not part of a known flow is a
+ * new flow: the whitelist decides, and an admitted flow is recorded in the same connection table
+ * as outbound flows, so its later packets and the instance's replies pass without matching again.
  */
 final class ElasticIpNat {
 
@@ -29,11 +33,13 @@ final class ElasticIpNat {
     private final Forwarding forwarding;
     private final L2Forwarder bridge;
     private final ConnectionTable flows;
+    private final WhitelistFilter whitelists;
 
-    ElasticIpNat(Forwarding forwarding, L2Forwarder bridge, ConnectionTable flows) {
+    ElasticIpNat(Forwarding forwarding, L2Forwarder bridge, ConnectionTable flows, WhitelistFilter whitelists) {
         this.forwarding = forwarding;
         this.bridge = bridge;
         this.flows = flows;
+        this.whitelists = whitelists;
     }
 
     /**
@@ -94,10 +100,12 @@ final class ElasticIpNat {
             return;
         }
         int publicIp = Ipv4.destination(frame, ip);
-        if (!state.elasticIpAllowsAll(eip)
-            && !flows.isReply(ConnectionTable.addresses(publicIp, Ipv4.source(frame, ip)), replyFlow(frame, ip))) {
-            forwarding.drop(t, port, publicSegment, DropReason.EIP_INGRESS_DENIED, frame);
-            return;
+        if (!state.elasticIpAllowsAll(eip)) {
+            DropReason refused = admitInbound(state.elasticIpWhitelist(eip), publicIp, frame, ip);
+            if (refused != null) {
+                forwarding.drop(t, port, publicSegment, refused, frame);
+                return;
+            }
         }
         int segment = state.elasticIpSegment(eip);
         int privateIp = state.elasticIpPrivate(eip);
@@ -112,6 +120,51 @@ final class ElasticIpNat {
         Ethernet.setSource(frame, offset, state.routerMac(state.segmentRouter(segment)));
         t.segments[segment].in(frame.readableBytes());
         bridge.forward(t, segment, port, frame);
+    }
+
+    /**
+     * Null when an inbound packet may pass a DENY_ALL or WHITELIST elastic IP: it belongs to a
+     * recorded flow, or {@code whitelist} admits it as a new one (then recorded); else the reason.
+     */
+    private DropReason admitInbound(int whitelist, int publicIp, ByteBuf frame, int ip) {
+        int remoteIp = Ipv4.source(frame, ip);
+        long addresses = ConnectionTable.addresses(publicIp, remoteIp);
+        long reply = replyFlow(frame, ip);
+        if (flows.isReply(addresses, reply)) {
+            return null;
+        }
+        if (whitelist == ForwardingState.NONE) {
+            return DropReason.EIP_INGRESS_DENIED;
+        }
+        long flow = inboundFlow(frame, ip);
+        if (flow != reply && flows.isReply(addresses, flow)) {
+            return null;   // a further echo request of an admitted ping
+        }
+        int protocol = Ipv4.protocol(frame, ip);
+        if (!whitelists.admit(whitelist, protocol, remoteIp, destinationPort(frame, ip, protocol))) {
+            return DropReason.WHITELIST_DENIED;
+        }
+        return flows.touch(addresses, flow) ? null : DropReason.CONNECTION_TABLE_FULL;
+    }
+
+    /**
+     * The key of a flow an inbound packet starts, as the instance's replies will touch it: remote
+     * port and the instance's port, or the echo id for an echo request.
+     */
+    private static long inboundFlow(ByteBuf frame, int ip) {
+        int protocol = Ipv4.protocol(frame, ip);
+        int l4 = ip + Ipv4.headerLength(frame, ip);
+        if (protocol == IpProtocol.ICMP_VALUE && hasPorts(frame, ip, protocol, l4)) {
+            return ConnectionTable.flow(protocol, 0, Icmp.identifier(frame, l4));
+        }
+        return replyFlow(frame, ip);
+    }
+
+    /** The TCP/UDP destination port a whitelist rule's range is matched against; 0 for other protocols. */
+    private static int destinationPort(ByteBuf frame, int ip, int protocol) {
+        int l4 = ip + Ipv4.headerLength(frame, ip);
+        boolean ported = protocol == IpProtocol.TCP_VALUE || protocol == IpProtocol.UDP_VALUE;
+        return ported && hasPorts(frame, ip, protocol, l4) ? frame.getUnsignedShort(l4 + 2) : 0;
     }
 
     /** The key of an outbound packet's flow: remote port and the instance's port (ICMP: echo id). */

@@ -8,6 +8,7 @@ import io.vpclab.dataplane.stats.CountersSnapshot;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.stats.TrafficCounters;
 import io.vpclab.dataplane.stats.VtepCounters;
+import io.vpclab.dataplane.stats.WhitelistSnapshot;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.underlay.Underlay;
 import java.net.InetSocketAddress;
@@ -44,6 +45,7 @@ public final class Pipeline {
     private final L2Forwarder bridge;
     private final VxlanDecapsulator decapsulator;
     private final ElasticIpNat elasticIps;
+    private final WhitelistFilter whitelists = new WhitelistFilter();
 
     private final VtepCounters counters = new VtepCounters();
     private final Map<String, Attachment> attachments = new LinkedHashMap<>();
@@ -80,7 +82,7 @@ public final class Pipeline {
         this.bridge = new L2Forwarder(forwarding, encapsulator);
         this.arpResponder = new ArpResponder(forwarding, bridge);
         this.elasticIps = new ElasticIpNat(forwarding, bridge, new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY,
-            ConnectionTable.DEFAULT_IDLE_NANOS, System::nanoTime));
+            ConnectionTable.DEFAULT_IDLE_NANOS, System::nanoTime), whitelists);
         this.router = new L3Router(forwarding, bridge, elasticIps);
         this.decapsulator = new VxlanDecapsulator(forwarding, new LocalDelivery(forwarding, elasticIps));
         rebuild();
@@ -200,6 +202,11 @@ public final class Pipeline {
         return counters.snapshot();
     }
 
+    /** Rule hits and drops of the installed table's whitelists, by whitelist id. */
+    public Map<String, WhitelistSnapshot> whitelistCounters() {
+        return whitelists.snapshot();
+    }
+
     /** Stops every capture; the caller closes devices and the underlay. */
     public void closeCaptures() {
         portCaptures.values().forEach(Capture::close);
@@ -212,6 +219,7 @@ public final class Pipeline {
     }
 
     private void rebuild() {
+        whitelists.install(state);
         int portCount = state.portCount();
         TrafficCounters[] ports = new TrafficCounters[portCount];
         FrameDevice[] devices = new FrameDevice[portCount];

@@ -36,6 +36,8 @@ public enum DropReason {
     TRANSMIT_ERROR,
     /** Inbound to an elastic IP, not a reply of one of its flows, and its ingress policy does not allow it. */
     EIP_INGRESS_DENIED,
+    /** The first packet of a new flow that no rule of the whitelist in force (EIP ingress, NAT egress) admits. */
+    WHITELIST_DENIED,
     /** A new flow found no free slot in the connection table (its replies could never be matched). */
     CONNECTION_TABLE_FULL;
 

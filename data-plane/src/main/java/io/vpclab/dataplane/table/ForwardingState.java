@@ -37,6 +37,7 @@ public final class ForwardingState {
     private final List<Router> routers;
     private final Vni publicVni;
     private final List<ElasticIp> elasticIps;
+    private final List<Whitelist> whitelists;
 
     private final InetSocketAddress[] vtepAddresses;
     private final LongIntMap vtepByIp;
@@ -51,6 +52,9 @@ public final class ForwardingState {
     private final int[] elasticIpSegment;
     private final int[] elasticIpPrivate;
     private final boolean[] elasticIpAllowsAll;
+    private final int[] elasticIpWhitelist;
+    private final Map<String, Integer> whitelistById;
+    private final WhitelistLookup[] whitelistLookups;
 
     private ForwardingState(Builder b) {
         this.generation = b.generation;
@@ -63,6 +67,7 @@ public final class ForwardingState {
         this.routers = List.copyOf(b.routers);
         this.publicVni = b.publicVni;
         this.elasticIps = List.copyOf(b.elasticIps);
+        this.whitelists = List.copyOf(b.whitelists);
 
         Map<String, Integer> vtepById = new HashMap<>();
         LongIntMap.Builder vtepIps = new LongIntMap.Builder();
@@ -214,6 +219,15 @@ public final class ForwardingState {
         if (!elasticIps.isEmpty() && publicSegment == NONE) {
             throw new IllegalArgumentException("elasticIps need a publicVni");
         }
+        whitelistById = new HashMap<>();
+        whitelistLookups = new WhitelistLookup[whitelists.size()];
+        for (int i = 0; i < whitelists.size(); i++) {
+            if (whitelistById.putIfAbsent(whitelists.get(i).id(), i) != null) {
+                throw new IllegalArgumentException("whitelist " + whitelists.get(i).id() + ": duplicate id");
+            }
+            whitelistLookups[i] = new WhitelistLookup(whitelists.get(i));
+        }
+        elasticIpWhitelist = new int[elasticIps.size()];
         LongIntMap.Builder byPublic = new LongIntMap.Builder();
         LongIntMap.Builder byPrivate = new LongIntMap.Builder();
         elasticIpSegment = new int[elasticIps.size()];
@@ -241,6 +255,10 @@ public final class ForwardingState {
             elasticIpSegment[i] = segment;
             elasticIpPrivate[i] = eip.privateIp().bits();
             elasticIpAllowsAll[i] = eip.ingress() == IngressPolicy.ALLOW_ALL;
+            elasticIpWhitelist[i] = eip.whitelistId() == null ? NONE : whitelistIndexOf(eip.whitelistId());
+            if (eip.whitelistId() != null && elasticIpWhitelist[i] == NONE) {
+                throw new IllegalArgumentException("elasticIp " + eip.publicIp() + ": unknown whitelist " + eip.whitelistId());
+            }
         }
         elasticIpByPublic = byPublic.build();
         elasticIpByPrivate = byPrivate.build();
@@ -431,6 +449,33 @@ public final class ForwardingState {
         return elasticIpAllowsAll[eip];
     }
 
+    /** The elastic IP's ingress whitelist, or {@link #NONE} unless its policy is WHITELIST. */
+    public int elasticIpWhitelist(int eip) {
+        return elasticIpWhitelist[eip];
+    }
+
+    public List<Whitelist> whitelists() {
+        return whitelists;
+    }
+
+    public int whitelistCount() {
+        return whitelistLookups.length;
+    }
+
+    /** The whitelist with this id, or {@link #NONE}. Not for the hot path (it hashes a String). */
+    public int whitelistIndexOf(String whitelistId) {
+        Integer index = whitelistById.get(whitelistId);
+        return index == null ? NONE : index;
+    }
+
+    /**
+     * The first rule of {@code whitelist} admitting a new flow of {@code protocol} with
+     * {@code remoteIp} and destination {@code port}, or {@link #NONE}.
+     */
+    public int whitelistMatch(int whitelist, int protocol, int remoteIp, int port) {
+        return whitelistLookups[whitelist].match(protocol, remoteIp, port);
+    }
+
     @Override
     public String toString() {
         return "ForwardingState{generation=" + generation + ", vteps=" + vteps.size() + ", segments=" + segments.size()
@@ -452,6 +497,7 @@ public final class ForwardingState {
         private final List<IpBinding> bindings = new ArrayList<>();
         private final List<Router> routers = new ArrayList<>();
         private final List<ElasticIp> elasticIps = new ArrayList<>();
+        private final List<Whitelist> whitelists = new ArrayList<>();
         private Vni publicVni;
 
         private Builder() {
@@ -508,6 +554,12 @@ public final class ForwardingState {
 
         public Builder elasticIp(ElasticIp elasticIp) {
             elasticIps.add(require(elasticIp, "elasticIp"));
+            return this;
+        }
+
+        /** A whitelist elastic IPs (and NAT gateways) of this table refer to by id. */
+        public Builder whitelist(Whitelist whitelist) {
+            whitelists.add(require(whitelist, "whitelist"));
             return this;
         }
 

@@ -4,6 +4,7 @@ import { startTopology } from './topology.js';
 import { startResources } from './resources.js';
 import { startDiagnostics } from './diagnostics.js';
 import { startLessons } from './lessons.js';
+import { startFigures } from './figures.js';
 
 const $ = id => document.getElementById(id);
 
@@ -32,10 +33,12 @@ function start() {
   const resources = startResources($('resource-tabs'), $('resource-panel'));
   const diagnostics = startDiagnostics($('diagnostics'));
   const lessons = startLessons($('lessons'));
+  const figures = startFigures($('figures'), () => !$('screen-figures').hidden);
   const topology = startTopology($('cy'), $('topology-summary'), world => {
     resources.onWorld(world);
     diagnostics.onWorld(world);
     lessons.onWorld(world);
+    figures.onWorld(world);
   });
   showScreen((location.hash || '#topology').slice(1));
 }

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -84,13 +85,18 @@ final class Browser implements AutoCloseable {
         input.sendKeys(text);
     }
 
-    /** Chooses the option whose visible text starts with the given name (instances, tenants, VPCs). */
+    /**
+     * Chooses the option whose visible text starts with the given name (instances, tenants, VPCs).
+     * The page redraws its selects as the topology changes, so this retries on a stale option.
+     */
     void choose(String selectId, String name) {
-        until(Duration.ofSeconds(30), d -> new Select(d.findElement(By.id(selectId))).getOptions().stream()
-                .anyMatch(o -> o.getText().startsWith(name)));
-        Select select = new Select(driver.findElement(By.id(selectId)));
-        select.getOptions().stream().filter(o -> o.getText().startsWith(name)).findFirst()
-                .ifPresent(o -> select.selectByValue(o.getDomAttribute("value")));
+        until(Duration.ofSeconds(30), d -> {
+            Select select = new Select(d.findElement(By.id(selectId)));
+            return select.getOptions().stream().filter(o -> o.getText().startsWith(name)).findFirst().map(o -> {
+                select.selectByValue(o.getDomAttribute("value"));
+                return true;
+            }).orElse(null);
+        });
     }
 
     String text(String id) {
@@ -108,7 +114,8 @@ final class Browser implements AutoCloseable {
     /** Waits for a condition; on timeout saves a screenshot and puts the page's text in the failure. */
     <T> T until(Duration timeout, Function<WebDriver, T> condition) {
         try {
-            return new WebDriverWait(driver, timeout).until(condition);
+            // live pages redraw under the test: an element gone stale is looked up again on the next poll
+            return new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class).until(condition);
         } catch (TimeoutException e) {
             try {
                 screenshot("timeout-" + System.currentTimeMillis());

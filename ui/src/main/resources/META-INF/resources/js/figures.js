@@ -147,7 +147,7 @@ function reasonsTable(byReason) {
 function portsTable(ports, world) {
   if (ports.length === 0) return null;
   const name = id => { const i = world.instances.find(x => x.instanceId === id); return i ? `${i.name || id} ${i.privateIpAddress}` : id; };
-  return el('details', {}, el('summary', {}, `${ports.length} ports`),
+  return el('details', {}, el('summary', {}, `${ports.length} port${ports.length === 1 ? '' : 's'}`),
     el('table', { 'aria-label': 'Ports' },
       el('thead', {}, el('tr', {}, ['instance', 'from it', 'to it', 'ARP answered', 'drops'].map(h => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, ports.map(p => el('tr', {}, el('td', {}, name(p.portId)), el('td', { class: 'num' }, format(p.packetsIn)),

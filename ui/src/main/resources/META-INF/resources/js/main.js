@@ -14,7 +14,8 @@ function showScreen(name) {
   }
   for (const screen of document.querySelectorAll('.screen')) screen.hidden = screen.id !== 'screen-' + name;
   if (name === 'topology' && window.cy) { window.cy.resize(); window.cy.fit(undefined, 30); }
-  location.hash = name;
+  // replaceState, not location.hash: a hash naming an element id would move the keyboard's place to it
+  history.replaceState(null, '', '#' + name);
 }
 
 function start() {

@@ -153,6 +153,42 @@ class UiDemoTest extends UiDemoSupport {
         assertThat(captureRow(captureId).getText()).contains("port of acme-web-1", "stopped (requested)", java.nio.file.Files.size(pcap) + " B");
     }
 
+    @Test
+    void theScreensAreReachedByKeyboardAndFitAProjector() throws Exception {
+        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1024, 768));
+        try {
+            browser.driver.get("http://localhost:" + port + "/#topology");
+            browser.until(Duration.ofSeconds(30), d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+            // Tab from the top of the page to the Figures button and press Enter, as a keyboard user would
+            org.openqa.selenium.interactions.Actions keys = new org.openqa.selenium.interactions.Actions(browser.driver);
+            for (int i = 0; i < 12 && !"figures".equals(focusedScreenButton()); i++) {
+                keys.sendKeys(org.openqa.selenium.Keys.TAB).perform();
+            }
+            assertThat(focusedScreenButton()).as("the Figures button is in the tab order").isEqualTo("figures");
+            keys.sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+            browser.until(Duration.ofSeconds(5), d -> d.findElement(By.id("screen-figures")).isDisplayed());
+            browser.until(Duration.ofSeconds(20), d -> count("#fig-hosts article[data-name] dd[data-counter]") >= 21);
+            browser.screenshot("ui-projector-1024-figures");
+            assertThat((Long) browser.script("return document.documentElement.scrollWidth")).as("no sideways scrolling at 1024 px")
+                    .isLessThanOrEqualTo(1024L);
+            assertThat(browser.driver.findElement(By.cssSelector("nav button[data-screen=figures]")).getDomAttribute("aria-current"))
+                    .isEqualTo("page");
+
+            keys.keyDown(org.openqa.selenium.Keys.SHIFT).sendKeys(org.openqa.selenium.Keys.TAB).keyUp(org.openqa.selenium.Keys.SHIFT).perform();
+            assertThat(focusedScreenButton()).isEqualTo("diagnostics");
+            keys.sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+            browser.until(Duration.ofSeconds(5), d -> d.findElement(By.id("screen-diagnostics")).isDisplayed());
+            browser.screenshot("ui-projector-1024-diagnostics");
+            assertThat((Long) browser.script("return document.documentElement.scrollWidth")).isLessThanOrEqualTo(1024L);
+        } finally {
+            browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        }
+    }
+
+    private String focusedScreenButton() {
+        return (String) browser.script("return document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.screen || null : null");
+    }
+
     private org.openqa.selenium.WebElement captureRow(String captureId) {
         return browser.driver.findElement(By.cssSelector("#capture-list tr[data-capture='" + captureId + "']"));
     }

@@ -1,5 +1,5 @@
 // Lessons: each has a short text, a one-click setup through the API, and runs with no external network.
-import { get, post, del, el, showError, clearError } from './api.js';
+import { get, post, del, token, el, showError, clearError } from './api.js';
 
 const VLAN_ID_LIMIT = 4094;          // 12-bit VLAN ID, 0 and 4095 reserved (IEEE 802.1Q)
 const VNI_LIMIT = 16777215;          // 24-bit VXLAN Network Identifier (RFC 7348)
@@ -150,18 +150,112 @@ async function cleanVlan(progress) {
 
 function anatomyLesson(world) {
   const out = el('div', { id: 'anatomy' });
+  const captured = el('div', { id: 'anatomy-wire', role: 'status', 'aria-live': 'polite' });
   const node = el('section', { class: 'lesson', id: 'lesson-anatomy', 'aria-labelledby': 'lesson-anatomy-title' },
     el('h3', { id: 'lesson-anatomy-title' }, 'Header anatomy: 4 bytes of tag vs 50 bytes of tunnel'),
     el('p', {}, `The same inner frame (an ICMP echo between two instances of the current topology, or example addresses)
       as it crosses a VLAN trunk and as it crosses the underlay inside VXLAN. Every byte is built here from the
       contract's formats: Ethernet, 802.1Q, IPv4, UDP port 4789, the 8-byte VXLAN header with its 24-bit VNI.`),
     setupButton('anatomy-setup'), ' ', el('button', { type: 'button', id: 'anatomy-render', onclick: () => render() }, 'Rebuild from the topology'),
-    out);
+    out,
+    el('p', {}, `Then see the real thing: capture the source host's underlay while one instance pings another on a different
+      host, and the first VXLAN datagram of the capture is labelled byte by byte (admin token; the pcap stays in Diagnostics).`),
+    el('button', { type: 'button', id: 'anatomy-capture', onclick: async () => {
+      captured.dataset.done = 'false';
+      try {
+        captured.replaceChildren(...await captureAnatomy(world(), captured));
+        clearError();
+      } catch (e) {
+        captured.textContent = `Could not capture: ${e.message}`;
+        showError(e);
+      }
+      captured.dataset.done = 'true';
+    } }, 'Capture one on the wire'),
+    captured);
   function render() {
     const w = world();
     out.replaceChildren(...anatomy(w));
   }
   return { node, render };
+}
+
+/** The records of a classic pcap file (either byte order), as byte arrays. */
+function pcapRecords(buffer) {
+  const view = new DataView(buffer);
+  const little = [0xa1b2c3d4, 0xa1b23c4d].includes(view.getUint32(0, true));
+  if (!little && ![0xa1b2c3d4, 0xa1b23c4d].includes(view.getUint32(0, false))) throw new Error('not a pcap file');
+  const records = [];
+  for (let at = 24; at + 16 <= buffer.byteLength;) {
+    const length = view.getUint32(at + 8, little);
+    if (at + 16 + length > buffer.byteLength) break;
+    records.push(new Uint8Array(buffer, at + 16, length));
+    at += 16 + length;
+  }
+  return records;
+}
+
+/** Labels a captured VXLAN datagram carrying an ICMP echo request, or null when the record is something else. */
+function vxlanEchoFields(f) {
+  const bytes = (from, to) => [...f.slice(from, to)];
+  if (f.length < 14 + 20 + 8 + 8 + 14 + 20 + 8 || f[12] !== 8 || f[13] !== 0 || f[23] !== 17) return null;
+  const udp = 14 + (f[14] & 15) * 4;
+  const vxlan = udp + 8;
+  const inner = vxlan + 8;
+  const innerIp = inner + 14;
+  if ((f[vxlan] & 8) === 0 || f[inner + 12] !== 8 || f[inner + 13] !== 0 || f[innerIp + 9] !== 1) return null;
+  const icmp = innerIp + (f[innerIp] & 15) * 4;
+  if (f[icmp] !== 8) return null;
+  const ip = at => [...f.slice(at, at + 4)].join('.');
+  const vni = (f[vxlan + 4] << 16) | (f[vxlan + 5] << 8) | f[vxlan + 6];
+  const port = at => (f[at] << 8) | f[at + 1];
+  return {
+    vni,
+    length: f.length,
+    innerLength: f.length - inner,
+    fields: [
+      { name: 'outer dst MAC (synthesized)', bytes: bytes(0, 6), outer: true }, { name: 'outer src MAC (synthesized)', bytes: bytes(6, 12), outer: true },
+      { name: 'EtherType IPv4', bytes: bytes(12, 14), outer: true },
+      { name: `outer IPv4 ${ip(26)} -> ${ip(30)}`, bytes: bytes(14, udp), outer: true },
+      { name: 'UDP src port', bytes: bytes(udp, udp + 2), outer: true }, { name: `UDP dst ${port(udp + 2)}`, bytes: bytes(udp + 2, udp + 4), outer: true },
+      { name: 'UDP length', bytes: bytes(udp + 4, udp + 6), outer: true }, { name: 'UDP checksum', bytes: bytes(udp + 6, udp + 8), outer: true },
+      { name: 'VXLAN flags (I)', bytes: bytes(vxlan, vxlan + 4), vxlan: true },
+      { name: `VNI ${vni} (24 bit)`, bytes: bytes(vxlan + 4, vxlan + 7), vxlan: true }, { name: 'reserved', bytes: bytes(vxlan + 7, vxlan + 8), vxlan: true },
+      { name: 'dst MAC', bytes: bytes(inner, inner + 6), inner: true }, { name: 'src MAC', bytes: bytes(inner + 6, inner + 12), inner: true },
+      { name: 'EtherType IPv4', bytes: bytes(inner + 12, inner + 14), inner: true },
+      { name: `IPv4 ${ip(innerIp + 12)} -> ${ip(innerIp + 16)}`, bytes: bytes(innerIp, icmp), inner: true },
+      { name: 'ICMP echo request', bytes: bytes(icmp, icmp + 8), inner: true },
+      { name: 'ping payload', bytes: bytes(icmp + 8, f.length), inner: true }],
+  };
+}
+
+async function captureAnatomy(w, status) {
+  if (!w) return [el('p', {}, 'Topology not loaded yet.')];
+  const [a, b] = pickPair(w.instances.filter(i => i.subnetId && i.hostId));
+  if (!a || !b || a.hostId === b.hostId) return [el('p', {}, 'Two instances of one subnet on different hosts are needed: set up the sample topology first.')];
+  const host = w.hosts.find(h => h.hostId === a.hostId) || { name: a.hostId };
+  status.textContent = `Capturing the underlay of ${host.name} while ${a.name || a.instanceId} pings ${b.privateIpAddress} ...`;
+  const capture = await post('/api/v1/captures', { hostId: a.hostId, maxPackets: 50, maxSeconds: 30 });
+  for (let tries = 0; tries < 50; tries++) {
+    const now = await get(`/api/v1/captures/${capture.captureId}`);
+    if (now.status !== 'starting') break;
+    await sleep(200);
+  }
+  await post(`/api/v1/instances/${a.instanceId}/ping`, { target: b.privateIpAddress, count: 2, timeoutMillis: 1000 });
+  const stopped = await post(`/api/v1/captures/${capture.captureId}/stop`);
+  if (stopped.status !== 'stopped') throw new Error(`capture ${capture.captureId} is ${stopped.status}${stopped.error ? ': ' + stopped.error : ''}`);
+  const response = await fetch(`/api/v1/captures/${capture.captureId}/pcap`, { headers: { Authorization: 'Bearer ' + token() } });
+  if (!response.ok) throw new Error(`download of ${capture.captureId} answered HTTP ${response.status}`);
+  const datagram = pcapRecords(await response.arrayBuffer()).map(vxlanEchoFields).find(Boolean);
+  if (!datagram) return [el('p', {}, `Capture ${capture.captureId} (${stopped.packets} packets) holds no VXLAN echo request: the ping may not have crossed hosts.`)];
+  const row = el('div', { class: 'bytes' }, datagram.fields.map(f => el('span', {
+    class: 'field' + (f.outer ? ' outer' : '') + (f.vxlan ? ' vxlan' : '') + (f.inner ? ' inner' : '') },
+    el('span', { class: 'name' }, `${f.name} (${f.bytes.length})`), f.bytes.map(hex).join(' '))));
+  return [
+    el('p', { id: 'anatomy-captured', 'data-vni': datagram.vni, 'data-overhead': datagram.length - datagram.innerLength },
+      `Captured at the underlay of ${host.name} (capture ${capture.captureId}, ${stopped.packets} packets): a ${datagram.length}-byte datagram `
+      + `carrying a ${datagram.innerLength}-byte frame, so ${datagram.length - datagram.innerLength} bytes of tunnel, VNI ${datagram.vni}. `
+      + 'The capture point writes the outer Ethernet header itself (the agent sends through a UDP socket).'),
+    row];
 }
 
 const hex = b => b.toString(16).padStart(2, '0');

@@ -89,6 +89,37 @@ class UiCountersTest extends UiDemoSupport {
         assertThat(browser.text("anatomy")).contains("overhead 4", "overhead 50", "VNI ");
     }
 
+    @Test
+    void theAnatomyLessonLabelsAVxlanDatagramCapturedOnTheWire() throws Exception {
+        browser.screen("topology");
+        browser.until(DEMO_BUILT, d -> count("node.instance") >= 6 && count("edge.tunnel") == 3);
+        browser.screen("lessons");
+        // the demo converges in the background: capture again until a ping crossed hosts inside the capture
+        browser.until(DEMO_BUILT, d -> {
+            browser.script("document.getElementById('anatomy-wire').dataset.done = 'false'");
+            browser.click("anatomy-capture");
+            browser.until(Duration.ofSeconds(60), x -> "true".equals(browser.attribute("anatomy-wire", "data-done")));
+            return !d.findElements(By.id("anatomy-captured")).isEmpty();
+        });
+        browser.script("document.getElementById('anatomy-capture').scrollIntoView()");
+        browser.screenshot("ui-lesson-anatomy-captured");
+
+        assertThat(browser.attribute("anatomy-captured", "data-overhead")).as("outer Ethernet, IPv4, UDP and VXLAN").isEqualTo("50");
+        String vni = browser.attribute("anatomy-captured", "data-vni");
+        assertThat(segmentIds()).as("the VNI on the wire is a subnet's segment").contains(vni);
+        assertThat(browser.text("anatomy-wire")).contains("VNI " + vni + " (24 bit) (3)", "VXLAN flags (I) (4)\n08 00 00 00", "ICMP echo request (8)\n08 00");
+    }
+
+    /** Every subnet's segment id, from the API. */
+    private List<String> segmentIds() throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/api/v1/subnets?maxResults=1000"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        List<String> ids = new java.util.ArrayList<>();
+        new tools.jackson.databind.ObjectMapper().readTree(response.body()).path("items").forEach(s -> ids.add(s.path("segmentId").asString()));
+        return ids;
+    }
+
     /** Counts again and reads the VLAN-core MAC entries (one per instance). */
     private long macEntriesWithVlans() {
         browser.click("macs-count");

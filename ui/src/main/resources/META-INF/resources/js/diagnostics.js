@@ -1,5 +1,6 @@
-// Diagnostics: ping, traceroute and TCP probes between instances, and a VPC's reachability matrix.
+// Diagnostics: ping, traceroute and TCP probes between instances, a VPC's reachability matrix, packet captures.
 import { post, el, fill, showError, clearError } from './api.js';
+import { startCaptures } from './captures.js';
 
 export function startDiagnostics(root) {
   let world = { instances: [], vpcs: [], tenants: [] };
@@ -44,10 +45,12 @@ export function startDiagnostics(root) {
     el('div', { class: 'create' }, el('label', { for: 'matrix-vpc' }, 'VPC (or all instances)', vpc),
       el('button', { type: 'button', id: 'matrix-run', onclick: () => measure(world, vpc.value, matrix) }, 'Measure')),
     matrix);
+  const captures = startCaptures(root, () => !root.closest('.screen').hidden);
 
   return {
     onWorld(next) {
       world = next;
+      captures.onWorld(next);
       const tenantName = id => (world.tenants.find(t => t.tenantId === id) || {}).name || id;
       const instanceOption = i => ({ value: i.instanceId, label: `${i.name || i.instanceId} ${i.privateIpAddress} (${tenantName(i.tenantId)})` });
       fill(source, world.instances.map(instanceOption));

@@ -1,5 +1,5 @@
 // Lessons: each has a short text, a one-click setup through the API, and runs with no external network.
-import { get, post, del, el, showError, clearError } from './api.js';
+import { get, post, del, token, el, showError, clearError } from './api.js';
 
 const VLAN_ID_LIMIT = 4094;          // 12-bit VLAN ID, 0 and 4095 reserved (IEEE 802.1Q)
 const VNI_LIMIT = 16777215;          // 24-bit VXLAN Network Identifier (RFC 7348)
@@ -32,12 +32,14 @@ async function setupSample(status) {
     }
   }
   status.textContent = `Created tenant ${tenant.name}: VPC 10.20.0.0/16, subnet 10.20.1.0/24, ${n} instances on ${hosts.length} hosts.`;
+  return subnet;
 }
 
-function setupButton(id) {
-  const status = el('span', { role: 'status' });
+/** The one-click setup; {@code onCreated} gets the sample's subnet. */
+function setupButton(id, onCreated = () => {}) {
+  const status = el('span', { role: 'status', id: id + '-status' });
   const button = el('button', { type: 'button', id, onclick: async () => {
-    try { await setupSample(status); clearError(); } catch (e) { showError(e); }
+    try { onCreated(await setupSample(status)); clearError(); } catch (e) { showError(e); }
   } }, 'Set up a sample topology');
   return [button, ' ', status];
 }
@@ -148,18 +150,112 @@ async function cleanVlan(progress) {
 
 function anatomyLesson(world) {
   const out = el('div', { id: 'anatomy' });
+  const captured = el('div', { id: 'anatomy-wire', role: 'status', 'aria-live': 'polite' });
   const node = el('section', { class: 'lesson', id: 'lesson-anatomy', 'aria-labelledby': 'lesson-anatomy-title' },
     el('h3', { id: 'lesson-anatomy-title' }, 'Header anatomy: 4 bytes of tag vs 50 bytes of tunnel'),
     el('p', {}, `The same inner frame (an ICMP echo between two instances of the current topology, or example addresses)
       as it crosses a VLAN trunk and as it crosses the underlay inside VXLAN. Every byte is built here from the
       contract's formats: Ethernet, 802.1Q, IPv4, UDP port 4789, the 8-byte VXLAN header with its 24-bit VNI.`),
     setupButton('anatomy-setup'), ' ', el('button', { type: 'button', id: 'anatomy-render', onclick: () => render() }, 'Rebuild from the topology'),
-    out);
+    out,
+    el('p', {}, `Then see the real thing: capture the source host's underlay while one instance pings another on a different
+      host, and the first VXLAN datagram of the capture is labelled byte by byte (admin token; the pcap stays in Diagnostics).`),
+    el('button', { type: 'button', id: 'anatomy-capture', onclick: async () => {
+      captured.dataset.done = 'false';
+      try {
+        captured.replaceChildren(...await captureAnatomy(world(), captured));
+        clearError();
+      } catch (e) {
+        captured.textContent = `Could not capture: ${e.message}`;
+        showError(e);
+      }
+      captured.dataset.done = 'true';
+    } }, 'Capture one on the wire'),
+    captured);
   function render() {
     const w = world();
     out.replaceChildren(...anatomy(w));
   }
   return { node, render };
+}
+
+/** The records of a classic pcap file (either byte order), as byte arrays. */
+function pcapRecords(buffer) {
+  const view = new DataView(buffer);
+  const little = [0xa1b2c3d4, 0xa1b23c4d].includes(view.getUint32(0, true));
+  if (!little && ![0xa1b2c3d4, 0xa1b23c4d].includes(view.getUint32(0, false))) throw new Error('not a pcap file');
+  const records = [];
+  for (let at = 24; at + 16 <= buffer.byteLength;) {
+    const length = view.getUint32(at + 8, little);
+    if (at + 16 + length > buffer.byteLength) break;
+    records.push(new Uint8Array(buffer, at + 16, length));
+    at += 16 + length;
+  }
+  return records;
+}
+
+/** Labels a captured VXLAN datagram carrying an ICMP echo request, or null when the record is something else. */
+function vxlanEchoFields(f) {
+  const bytes = (from, to) => [...f.slice(from, to)];
+  if (f.length < 14 + 20 + 8 + 8 + 14 + 20 + 8 || f[12] !== 8 || f[13] !== 0 || f[23] !== 17) return null;
+  const udp = 14 + (f[14] & 15) * 4;
+  const vxlan = udp + 8;
+  const inner = vxlan + 8;
+  const innerIp = inner + 14;
+  if ((f[vxlan] & 8) === 0 || f[inner + 12] !== 8 || f[inner + 13] !== 0 || f[innerIp + 9] !== 1) return null;
+  const icmp = innerIp + (f[innerIp] & 15) * 4;
+  if (f[icmp] !== 8) return null;
+  const ip = at => [...f.slice(at, at + 4)].join('.');
+  const vni = (f[vxlan + 4] << 16) | (f[vxlan + 5] << 8) | f[vxlan + 6];
+  const port = at => (f[at] << 8) | f[at + 1];
+  return {
+    vni,
+    length: f.length,
+    innerLength: f.length - inner,
+    fields: [
+      { name: 'outer dst MAC (synthesized)', bytes: bytes(0, 6), outer: true }, { name: 'outer src MAC (synthesized)', bytes: bytes(6, 12), outer: true },
+      { name: 'EtherType IPv4', bytes: bytes(12, 14), outer: true },
+      { name: `outer IPv4 ${ip(26)} -> ${ip(30)}`, bytes: bytes(14, udp), outer: true },
+      { name: 'UDP src port', bytes: bytes(udp, udp + 2), outer: true }, { name: `UDP dst ${port(udp + 2)}`, bytes: bytes(udp + 2, udp + 4), outer: true },
+      { name: 'UDP length', bytes: bytes(udp + 4, udp + 6), outer: true }, { name: 'UDP checksum', bytes: bytes(udp + 6, udp + 8), outer: true },
+      { name: 'VXLAN flags (I)', bytes: bytes(vxlan, vxlan + 4), vxlan: true },
+      { name: `VNI ${vni} (24 bit)`, bytes: bytes(vxlan + 4, vxlan + 7), vxlan: true }, { name: 'reserved', bytes: bytes(vxlan + 7, vxlan + 8), vxlan: true },
+      { name: 'dst MAC', bytes: bytes(inner, inner + 6), inner: true }, { name: 'src MAC', bytes: bytes(inner + 6, inner + 12), inner: true },
+      { name: 'EtherType IPv4', bytes: bytes(inner + 12, inner + 14), inner: true },
+      { name: `IPv4 ${ip(innerIp + 12)} -> ${ip(innerIp + 16)}`, bytes: bytes(innerIp, icmp), inner: true },
+      { name: 'ICMP echo request', bytes: bytes(icmp, icmp + 8), inner: true },
+      { name: 'ping payload', bytes: bytes(icmp + 8, f.length), inner: true }],
+  };
+}
+
+async function captureAnatomy(w, status) {
+  if (!w) return [el('p', {}, 'Topology not loaded yet.')];
+  const [a, b] = pickPair(w.instances.filter(i => i.subnetId && i.hostId));
+  if (!a || !b || a.hostId === b.hostId) return [el('p', {}, 'Two instances of one subnet on different hosts are needed: set up the sample topology first.')];
+  const host = w.hosts.find(h => h.hostId === a.hostId) || { name: a.hostId };
+  status.textContent = `Capturing the underlay of ${host.name} while ${a.name || a.instanceId} pings ${b.privateIpAddress} ...`;
+  const capture = await post('/api/v1/captures', { hostId: a.hostId, maxPackets: 50, maxSeconds: 30 });
+  for (let tries = 0; tries < 50; tries++) {
+    const now = await get(`/api/v1/captures/${capture.captureId}`);
+    if (now.status !== 'starting') break;
+    await sleep(200);
+  }
+  await post(`/api/v1/instances/${a.instanceId}/ping`, { target: b.privateIpAddress, count: 2, timeoutMillis: 1000 });
+  const stopped = await post(`/api/v1/captures/${capture.captureId}/stop`);
+  if (stopped.status !== 'stopped') throw new Error(`capture ${capture.captureId} is ${stopped.status}${stopped.error ? ': ' + stopped.error : ''}`);
+  const response = await fetch(`/api/v1/captures/${capture.captureId}/pcap`, { headers: { Authorization: 'Bearer ' + token() } });
+  if (!response.ok) throw new Error(`download of ${capture.captureId} answered HTTP ${response.status}`);
+  const datagram = pcapRecords(await response.arrayBuffer()).map(vxlanEchoFields).find(Boolean);
+  if (!datagram) return [el('p', {}, `Capture ${capture.captureId} (${stopped.packets} packets) holds no VXLAN echo request: the ping may not have crossed hosts.`)];
+  const row = el('div', { class: 'bytes' }, datagram.fields.map(f => el('span', {
+    class: 'field' + (f.outer ? ' outer' : '') + (f.vxlan ? ' vxlan' : '') + (f.inner ? ' inner' : '') },
+    el('span', { class: 'name' }, `${f.name} (${f.bytes.length})`), f.bytes.map(hex).join(' '))));
+  return [
+    el('p', { id: 'anatomy-captured', 'data-vni': datagram.vni, 'data-overhead': datagram.length - datagram.innerLength },
+      `Captured at the underlay of ${host.name} (capture ${capture.captureId}, ${stopped.packets} packets): a ${datagram.length}-byte datagram `
+      + `carrying a ${datagram.innerLength}-byte frame, so ${datagram.length - datagram.innerLength} bytes of tunnel, VNI ${datagram.vni}. `
+      + 'The capture point writes the outer Ethernet header itself (the agent sends through a UDP socket).'),
+    row];
 }
 
 const hex = b => b.toString(16).padStart(2, '0');
@@ -279,17 +375,107 @@ async function macTables(w) {
 
 function floodLesson(world) {
   const out = el('div', { id: 'flood', role: 'status' });
+  const counters = el('div', { id: 'flood-counters', role: 'status', 'aria-live': 'polite' });
+  let sampleSubnetId = null;
   const node = el('section', { class: 'lesson', id: 'lesson-flood', 'aria-labelledby': 'lesson-flood-title' },
     el('h3', { id: 'lesson-flood-title' }, 'Flood scope: where a broadcast ARP goes'),
     el('p', {}, `Without ARP suppression a broadcast ARP request is copied to every VTEP in the segment's flood list
       (head-end replication) and reaches every port of the segment. With suppression the source agent answers from its IP
       bindings, and nothing leaves the host. Per segment, from each agent's table:`),
-    setupButton('flood-setup'), ' ',
+    setupButton('flood-setup', subnet => { sampleSubnetId = subnet.subnetId; }), ' ',
     el('button', { type: 'button', id: 'flood-count', onclick: async () => {
       try { out.replaceChildren(...await floodScope(world())); } catch (e) { showError(e); }
     } }, 'Compute from the current tables'),
-    out);
+    out,
+    el('p', {}, `The agents count what really happened: ping from one instance to its neighbours (each first ping sends a
+      broadcast ARP request) and to an address nobody has, then compare the hosts' counters before and after.`),
+    el('button', { type: 'button', id: 'flood-measure', onclick: async () => {
+      counters.dataset.done = 'false';
+      try {
+        counters.replaceChildren(...await floodCounters(world(), sampleSubnetId, counters));
+        clearError();
+      } catch (e) {
+        counters.textContent = `Could not measure: ${e.message}`;
+        showError(e);
+      }
+      counters.dataset.done = 'true';
+    } }, 'Ping and watch the counters'),
+    counters);
   return { node };
+}
+
+const sleep = millis => new Promise(resolve => setTimeout(resolve, millis));
+
+async function allHostStats(hosts) {
+  const entries = await Promise.all(hosts.map(async h =>
+    [h.hostId, await get(`/api/v1/hosts/${h.hostId}/stats`).catch(e => { if (e.status === 404) return null; throw e; })]));
+  return new Map(entries);
+}
+
+/** An address of the subnet that no instance holds (the high end, away from the first allocations). */
+function unusedAddress(w, subnetId) {
+  const subnet = w.subnets.find(s => s.subnetId === subnetId);
+  if (!subnet) return null;
+  const [base, prefix] = subnet.cidrBlock.split('/');
+  const start = base.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+  const size = 2 ** (32 - Number(prefix));
+  const taken = new Set(w.instances.map(i => i.privateIpAddress));
+  for (let offset = size - 2; offset > 3; offset--) {
+    const n = start + offset;
+    const ip = [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+    if (!taken.has(ip)) return ip;
+  }
+  return null;
+}
+
+async function floodCounters(w, sampleSubnetId, status) {
+  if (!w) return [el('p', {}, 'Topology not loaded yet.')];
+  const inSample = w.instances.filter(i => i.subnetId === sampleSubnetId);
+  const [source] = inSample.length >= 2 ? inSample : pickPair(w.instances);
+  if (!source) return [el('p', {}, 'Set up the sample topology first: the lesson needs two instances in one subnet.')];
+  const neighbours = w.instances.filter(i => i.subnetId === source.subnetId && i !== source);
+  const nobody = unusedAddress(w, source.subnetId);
+  const before = await allHostStats(w.hosts);
+  status.textContent = `Pinging ${neighbours.length} neighbours and ${nobody} from ${source.name || source.instanceId} ...`;
+  for (const target of [...neighbours.map(n => n.privateIpAddress), nobody].filter(Boolean)) {
+    await post(`/api/v1/instances/${source.instanceId}/ping`, { target, count: 1, timeoutMillis: 500 });
+  }
+  const finished = Date.now();
+  // the agents report once a second: wait for a report taken after the pings from every host that reports
+  let after = before;
+  for (let tries = 0; tries < 30; tries++) {
+    after = await allHostStats(w.hosts);
+    const fresh = [...after.values()].filter(Boolean).every(s => Date.parse(s.report.takenAt) >= finished);
+    if (fresh) break;
+    await sleep(300);
+  }
+  const delta = (hostId, pick) => {
+    const a = after.get(hostId);
+    const b = before.get(hostId);
+    return a ? pick(a.report.host) - (b ? pick(b.report.host) : 0) : 0;
+  };
+  const counters = [
+    ['arp', 'ARP answered locally', h => h.arpSuppressed],
+    ['floods', 'floods', h => h.floods],
+    ['unknown', 'ARP for unknown addresses dropped', h => (h.dropsByReason || {}).ARP_UNKNOWN_BINDING || 0],
+    ['out', 'underlay datagrams out', h => h.packetsOut],
+  ];
+  const total = key => w.hosts.reduce((sum, h) => sum + delta(h.hostId, counters.find(c => c[0] === key)[2]), 0);
+  const vteps = new Set(w.instances.filter(i => i.subnetId === source.subnetId).map(i => i.hostId)).size;
+  const sourceHost = (w.hosts.find(h => h.hostId === source.hostId) || {}).name || source.hostId;
+  return [
+    el('p', {}, `${source.name || source.instanceId} (on ${sourceHost}) pinged ${neighbours.length} neighbours and ${nobody}.
+      Without suppression every ARP request would be copied to the ${vteps - 1} other VTEPs of the segment and to every port in it.
+      Measured on the hosts: `,
+      el('strong', { id: 'flood-arp-answered' }, total('arp')), ' ARP requests answered by the local agent (flooded, they would have cost ',
+      el('strong', { id: 'flood-would-copy' }, total('arp') * Math.max(0, vteps - 1)), ' underlay copies), ',
+      el('strong', { id: 'flood-floods' }, total('floods')), ' floods, ',
+      el('strong', { id: 'flood-unknown' }, total('unknown')), ' ARP request(s) for an unknown address dropped at the source.'),
+    el('table', { 'aria-label': 'Counter changes per host' },
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'host'), counters.map(c => el('th', { scope: 'col' }, c[1])))),
+      el('tbody', {}, w.hosts.map(h => el('tr', {}, el('td', {}, h.name + (h.hostId === source.hostId ? ' (source)' : '')),
+        counters.map(([key, , pick]) => el('td', { class: 'num', 'data-delta': key }, after.get(h.hostId) ? `+${delta(h.hostId, pick)}` : 'no data')))))),
+    el('p', {}, 'An instance remembers the answers, so pinging the same neighbours again sends no new ARP: only the unknown address asks again.')];
 }
 
 async function floodScope(w) {

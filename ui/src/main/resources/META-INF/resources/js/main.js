@@ -4,6 +4,7 @@ import { startTopology } from './topology.js';
 import { startResources } from './resources.js';
 import { startDiagnostics } from './diagnostics.js';
 import { startLessons } from './lessons.js';
+import { startFigures } from './figures.js';
 
 const $ = id => document.getElementById(id);
 
@@ -13,7 +14,8 @@ function showScreen(name) {
   }
   for (const screen of document.querySelectorAll('.screen')) screen.hidden = screen.id !== 'screen-' + name;
   if (name === 'topology' && window.cy) { window.cy.resize(); window.cy.fit(undefined, 30); }
-  location.hash = name;
+  // replaceState, not location.hash: a hash naming an element id would move the keyboard's place to it
+  history.replaceState(null, '', '#' + name);
 }
 
 function start() {
@@ -32,10 +34,12 @@ function start() {
   const resources = startResources($('resource-tabs'), $('resource-panel'));
   const diagnostics = startDiagnostics($('diagnostics'));
   const lessons = startLessons($('lessons'));
+  const figures = startFigures($('figures'), () => !$('screen-figures').hidden);
   const topology = startTopology($('cy'), $('topology-summary'), world => {
     resources.onWorld(world);
     diagnostics.onWorld(world);
     lessons.onWorld(world);
+    figures.onWorld(world);
   });
   showScreen((location.hash || '#topology').slice(1));
 }

@@ -1,5 +1,7 @@
 package io.vpclab.agent;
 
+import io.vpclab.agent.capture.AgentCaptures;
+import io.vpclab.agent.capture.CaptureUplink;
 import io.vpclab.agent.port.PortProvisioner;
 import io.vpclab.agent.southbound.ControlPlaneEndpoint;
 import io.vpclab.agent.southbound.HostIdentity;
@@ -76,6 +78,7 @@ public final class FollowAgent implements RunningAgent {
     private final TableHost bound;
     private final TableStreamFollower follower;
     private final AgentProbes probes;
+    private final AgentCaptures captures;
     private final StatsReporter stats;
 
     private FollowAgent(Options options, HostIdentity identity, PortedVtep ported) {
@@ -84,7 +87,8 @@ public final class FollowAgent implements RunningAgent {
         this.bound = new TableHost(Ipv4Address.parse(options.underlayIp()), options.udpPort(), options.underlayMtu());
         ControlPlaneEndpoint endpoint = new ControlPlaneEndpoint(options.controlPlane(), identity.token());
         this.probes = new AgentProbes(ported);
-        this.follower = new TableStreamFollower(endpoint, identity.hostId(), this::apply, probes);
+        this.captures = new AgentCaptures(ported.vtep(), new CaptureUplink(endpoint, identity.hostId()));
+        this.follower = new TableStreamFollower(endpoint, identity.hostId(), this::apply, probes, captures::handle);
         this.stats = new StatsReporter(endpoint, identity.hostId(), statsSections(ported));
     }
 
@@ -164,6 +168,7 @@ public final class FollowAgent implements RunningAgent {
         try {
             stats.close();
             follower.close();
+            captures.close();
         } finally {
             ported.close();
         }

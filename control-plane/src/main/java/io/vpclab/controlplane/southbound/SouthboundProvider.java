@@ -1,10 +1,11 @@
 package io.vpclab.controlplane.southbound;
 
+import io.vpclab.client.model.CaptureCommand;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.ProbeRequest;
 import java.util.Optional;
 
-/** Control plane -> agent: tables and probe requests. */
+/** Control plane -> agent: tables, probe requests and capture commands. */
 public interface SouthboundProvider {
 
     /**
@@ -23,4 +24,7 @@ public interface SouthboundProvider {
 
     /** Sends a probe request on the host's stream; false when no agent of that host is connected. */
     boolean sendProbe(String hostId, ProbeRequest request);
+
+    /** Sends a capture command (start or stop) on the host's stream; false when no agent of that host is connected. */
+    boolean sendCapture(String hostId, CaptureCommand command);
 }

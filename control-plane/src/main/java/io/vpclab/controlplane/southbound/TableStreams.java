@@ -1,5 +1,6 @@
 package io.vpclab.controlplane.southbound;
 
+import io.vpclab.client.model.CaptureCommand;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.TableDelta;
@@ -103,12 +104,22 @@ class TableStreams implements SouthboundProvider, DisposableBean {
 
     @Override
     public boolean sendProbe(String hostId, ProbeRequest request) {
+        return sendToOne(hostId, "probe", request);
+    }
+
+    @Override
+    public boolean sendCapture(String hostId, CaptureCommand command) {
+        return sendToOne(hostId, "capture", command);
+    }
+
+    /** A request for one agent (no generation): the first stream of the host carries it. */
+    private boolean sendToOne(String hostId, String name, Object payload) {
         Set<SseEmitter> emitters = subscribers.get(hostId);
         if (emitters == null || emitters.isEmpty()) {
             return false;
         }
         SseEmitter first = emitters.iterator().next();
-        return trySend(hostId, first, SseEmitter.event().name("probe").data(json.writeValueAsString(request)));
+        return trySend(hostId, first, SseEmitter.event().name(name).data(json.writeValueAsString(payload)));
     }
 
     /**

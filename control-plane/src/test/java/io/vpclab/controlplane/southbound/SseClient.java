@@ -12,16 +12,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A minimal event-stream reader for tests: events as (id, name, data) in arrival order. */
-final class SseClient implements AutoCloseable {
+public final class SseClient implements AutoCloseable {
 
-    record Event(String id, String name, String data) {
+    public record Event(String id, String name, String data) {
     }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> status = new CompletableFuture<>();
     private volatile Flow.Subscription subscription;
 
-    SseClient(URI uri, String token, String lastEventId) {
+    public SseClient(URI uri, String token, String lastEventId) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
                 .header("Accept", "text/event-stream");
         if (lastEventId != null) {
@@ -33,11 +33,11 @@ final class SseClient implements AutoCloseable {
         });
     }
 
-    int status() throws Exception {
+    public int status() throws Exception {
         return status.get(10, TimeUnit.SECONDS);
     }
 
-    Event next() throws InterruptedException {
+    public Event next() throws InterruptedException {
         Event event = events.poll(10, TimeUnit.SECONDS);
         if (event == null) {
             throw new AssertionError("no event within 10 s");
@@ -46,7 +46,7 @@ final class SseClient implements AutoCloseable {
     }
 
     /** Null when nothing arrives within the wait. */
-    Event poll(Duration wait) throws InterruptedException {
+    public Event poll(Duration wait) throws InterruptedException {
         return events.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 

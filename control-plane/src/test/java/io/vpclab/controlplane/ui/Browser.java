@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -31,24 +32,33 @@ final class Browser implements AutoCloseable {
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     final ChromeDriver driver;
+    /** Where the browser saves downloads (a fresh directory per browser). */
+    final Path downloads;
 
-    private Browser(ChromeDriver driver) {
+    private Browser(ChromeDriver driver, Path downloads) {
         this.driver = driver;
+        this.downloads = downloads;
     }
 
     /** Skips the calling test (CI installs both, and fails on skips) when Chromium is absent. */
     static Browser open() throws IOException {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "browser tests need /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
+        Path downloads = Files.createTempDirectory("chromium-downloads");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
+        options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false));
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--disable-quic", "--window-size=1280,900",
                 "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-        return new Browser(new ChromeDriver(service, options));
+        ChromeDriver driver = new ChromeDriver(service, options);
+        // headless Chromium ignores the download preference unless told over DevTools as well
+        driver.executeCdpCommand("Browser.setDownloadBehavior", java.util.Map.of("behavior", "allow", "downloadPath", downloads.toString()));
+        return new Browser(driver, downloads);
     }
 
     /** Opens the UI and signs in through the token form, as a user would. */
@@ -75,13 +85,18 @@ final class Browser implements AutoCloseable {
         input.sendKeys(text);
     }
 
-    /** Chooses the option whose visible text starts with the given name (instances, tenants, VPCs). */
+    /**
+     * Chooses the option whose visible text starts with the given name (instances, tenants, VPCs).
+     * The page redraws its selects as the topology changes, so this retries on a stale option.
+     */
     void choose(String selectId, String name) {
-        until(Duration.ofSeconds(30), d -> new Select(d.findElement(By.id(selectId))).getOptions().stream()
-                .anyMatch(o -> o.getText().startsWith(name)));
-        Select select = new Select(driver.findElement(By.id(selectId)));
-        select.getOptions().stream().filter(o -> o.getText().startsWith(name)).findFirst()
-                .ifPresent(o -> select.selectByValue(o.getDomAttribute("value")));
+        until(Duration.ofSeconds(30), d -> {
+            Select select = new Select(d.findElement(By.id(selectId)));
+            return select.getOptions().stream().filter(o -> o.getText().startsWith(name)).findFirst().map(o -> {
+                select.selectByValue(o.getDomAttribute("value"));
+                return true;
+            }).orElse(null);
+        });
     }
 
     String text(String id) {
@@ -99,7 +114,8 @@ final class Browser implements AutoCloseable {
     /** Waits for a condition; on timeout saves a screenshot and puts the page's text in the failure. */
     <T> T until(Duration timeout, Function<WebDriver, T> condition) {
         try {
-            return new WebDriverWait(driver, timeout).until(condition);
+            // live pages redraw under the test: an element gone stale is looked up again on the next poll
+            return new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class).until(condition);
         } catch (TimeoutException e) {
             try {
                 screenshot("timeout-" + System.currentTimeMillis());
@@ -110,7 +126,13 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    /** Saves what the browser shows under target/, so a person can look at every tested screen. */
+    /** Waits until the browser has finished saving {@code fileName} in {@link #downloads}. */
+    Path downloaded(String fileName, Duration timeout) {
+        Path file = downloads.resolve(fileName);
+        until(timeout, d -> Files.isRegularFile(file) && !Files.exists(downloads.resolve(fileName + ".crdownload")));
+        return file;
+    }
+
     /** Runs the VLAN vs VXLAN lesson until the page gives its verdict, and keeps a screenshot. */
     void runSegmentLesson(String screenshot) throws IOException {
         screen("lessons");
@@ -122,6 +144,7 @@ final class Browser implements AutoCloseable {
         screenshot(screenshot);
     }
 
+    /** Saves what the browser shows under target/screenshots, so a person can look at every tested screen. */
     void screenshot(String name) throws IOException {
         Path dir = Path.of("target", "screenshots");
         Files.createDirectories(dir);

@@ -2,54 +2,15 @@ package io.vpclab.controlplane.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vpclab.controlplane.southbound.FreeUdpPorts;
+import io.vpclab.controlplane.capture.PcapFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-/** The UI against the all-in-one demo (three in-process agents, tenants acme and globex), in headless Chromium. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class UiDemoTest {
-
-    static final String ADMIN_TOKEN = "ui-test-admin-" + UUID.randomUUID();
-    static final Duration DEMO_BUILT = Duration.ofSeconds(120);
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("vpclab.admin-token", () -> ADMIN_TOKEN);
-        registry.add("vpclab.demo.enabled", () -> "true");
-        registry.add("vpclab.demo.base-port", () -> FreeUdpPorts.consecutive(3));
-        registry.add("vpclab.data-dir", () -> Path.of("target", "test-data", "ui-demo-" + UUID.randomUUID()).toAbsolutePath().toString());
-    }
-
-    @LocalServerPort
-    int port;
-
-    Browser browser;
-
-    @BeforeAll
-    void openBrowser() throws Exception {
-        browser = Browser.open();
-        browser.signIn(port, ADMIN_TOKEN);
-    }
-
-    @AfterAll
-    void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
+/** The UI against the all-in-one demo, in headless Chromium: graph, CRUD, refusals, diagnostics, captures, lessons. */
+class UiDemoTest extends UiDemoSupport {
 
     @Test
     void theGraphShowsTheDemosNodesAndTunnels() throws Exception {
@@ -161,26 +122,74 @@ class UiDemoTest {
         assertThat(browser.text("flood")).contains("tunnel copies", "answered by the local agent: 0 copies");
     }
 
-    /** Clicks Ping and answers the outcome the page reports (answered, dropped, error or refused). */
-    private String ping() {
-        browser.script("document.getElementById('diag-result').dataset.outcome = ''");
-        browser.click("diag-ping");
-        return browser.until(Duration.ofSeconds(20), d -> {
-            String outcome = d.findElement(By.id("diag-result")).getDomAttribute("data-outcome");
-            return outcome == null || outcome.isEmpty() || outcome.equals("running") ? null : outcome;
-        });
+    @Test
+    void aCaptureStartedInTheUiDuringAPingDownloadsAsAValidPcap() throws Exception {
+        browser.screen("diagnostics");
+        browser.choose("diag-source", "acme-web-1 ");
+        browser.choose("diag-target", "acme-db-1 ");
+        browser.until(DEMO_BUILT, d -> "answered".equals(ping()));
+
+        browser.choose("cap-point", "port of acme-web-1 ");
+        browser.click("cap-start");
+        String captureId = browser.until(Duration.ofSeconds(20), d -> d.findElements(By.cssSelector("#capture-list tr[data-status=running]"))
+                .stream().findFirst().map(row -> row.getDomAttribute("data-capture")).orElse(null));
+        assertThat(ping()).isEqualTo("answered");
+        browser.until(Duration.ofSeconds(10), d -> Long.parseLong(captureRow(captureId).findElement(By.cssSelector("td.num")).getText()) >= 6);
+        browser.script("document.getElementById('cap-start').scrollIntoView()");
+        browser.screenshot("ui-capture-running");
+
+        browser.click("cap-stop-" + captureId);
+        browser.until(Duration.ofSeconds(20), d -> "stopped".equals(captureRow(captureId).getDomAttribute("data-status")));
+        browser.click("cap-download-" + captureId);
+        Path pcap = browser.downloaded(captureId + ".pcap", Duration.ofSeconds(20));
+        browser.until(Duration.ofSeconds(5), d -> browser.text("cap-status").startsWith("Saved " + captureId + ".pcap"));
+        browser.script("document.getElementById('cap-start').scrollIntoView()");
+        browser.screenshot("ui-capture-downloaded");
+
+        PcapFile file = PcapFile.read(pcap);
+        assertThat(file.linkType()).as("Ethernet").isEqualTo(1);
+        assertThat(file.frames().stream().filter(PcapFile::isIcmp).map(PcapFile::icmpType).toList())
+                .as("the three echo requests and replies of the ping").contains(8, 0).hasSizeGreaterThanOrEqualTo(6);
+        assertThat(captureRow(captureId).getText()).contains("port of acme-web-1", "stopped (requested)", java.nio.file.Files.size(pcap) + " B");
     }
 
-    @SuppressWarnings("unchecked")
-    private List<String> labels() {
-        List<String> labels = (List<String>) browser.script("return cy.nodes().map(n => n.data('label').split('\\n')[0])");
-        return labels;
+    @Test
+    void theScreensAreReachedByKeyboardAndFitAProjector() throws Exception {
+        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1024, 768));
+        try {
+            browser.driver.get("http://localhost:" + port + "/#topology");
+            browser.until(Duration.ofSeconds(30), d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+            // Tab from the top of the page to the Figures button and press Enter, as a keyboard user would
+            org.openqa.selenium.interactions.Actions keys = new org.openqa.selenium.interactions.Actions(browser.driver);
+            for (int i = 0; i < 12 && !"figures".equals(focusedScreenButton()); i++) {
+                keys.sendKeys(org.openqa.selenium.Keys.TAB).perform();
+            }
+            assertThat(focusedScreenButton()).as("the Figures button is in the tab order").isEqualTo("figures");
+            keys.sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+            browser.until(Duration.ofSeconds(5), d -> d.findElement(By.id("screen-figures")).isDisplayed());
+            browser.until(Duration.ofSeconds(20), d -> count("#fig-hosts article[data-name] dd[data-counter]") >= 21);
+            browser.screenshot("ui-projector-1024-figures");
+            assertThat((Long) browser.script("return document.documentElement.scrollWidth")).as("no sideways scrolling at 1024 px")
+                    .isLessThanOrEqualTo(1024L);
+            assertThat(browser.driver.findElement(By.cssSelector("nav button[data-screen=figures]")).getDomAttribute("aria-current"))
+                    .isEqualTo("page");
+
+            keys.keyDown(org.openqa.selenium.Keys.SHIFT).sendKeys(org.openqa.selenium.Keys.TAB).keyUp(org.openqa.selenium.Keys.SHIFT).perform();
+            assertThat(focusedScreenButton()).isEqualTo("diagnostics");
+            keys.sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+            browser.until(Duration.ofSeconds(5), d -> d.findElement(By.id("screen-diagnostics")).isDisplayed());
+            browser.screenshot("ui-projector-1024-diagnostics");
+            assertThat((Long) browser.script("return document.documentElement.scrollWidth")).isLessThanOrEqualTo(1024L);
+        } finally {
+            browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        }
     }
 
-    /** Graph elements by cytoscape selector ("node.host"), or page elements by CSS selector ("#matrix td"). */
-    private long count(String selector) {
-        String script = selector.startsWith("#") ? "return document.querySelectorAll(\"" + selector + "\").length"
-                : "return cy.elements('" + selector + "').length";
-        return (Long) browser.script(script);
+    private String focusedScreenButton() {
+        return (String) browser.script("return document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.screen || null : null");
+    }
+
+    private org.openqa.selenium.WebElement captureRow(String captureId) {
+        return browser.driver.findElement(By.cssSelector("#capture-list tr[data-capture='" + captureId + "']"));
     }
 }

@@ -36,9 +36,14 @@ public final class Capture {
     private final ByteBuf outerView = Unpooled.wrappedBuffer(outer);
     private final long startEpochNanos = System.currentTimeMillis() * 1_000_000L;
     private final long startNanoTime = System.nanoTime();   // monotonic offsets from the wall-clock start
-    private long packets;
-    private boolean closed;
-    private IOException failure;
+    // written on the loop only; volatile so the owner may watch a running capture from another thread
+    private volatile long packets;
+    private volatile long bytes = PcapWriter.GLOBAL_HEADER_LENGTH;
+    private volatile long maxPackets = Long.MAX_VALUE;
+    private volatile long maxBytes = Long.MAX_VALUE;
+    private volatile boolean closed;
+    private volatile boolean fullBytes;
+    private volatile IOException failure;
 
     public Capture(String point, Path file) {
         this.point = point;
@@ -59,9 +64,28 @@ public final class Capture {
         return file;
     }
 
-    /** Packets written so far (read on the loop, or after {@link #close}). */
+    /** Packets written so far. */
     public long packets() {
         return packets;
+    }
+
+    /** Size of the file written so far, headers included. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /**
+     * Bounds the capture: once {@code maxPackets} packets are written, or the file would grow
+     * past {@code maxBytes}, it closes itself (see {@link #isFull()}). Safe from any thread.
+     */
+    public void limit(long maxPackets, long maxBytes) {
+        this.maxPackets = maxPackets;
+        this.maxBytes = maxBytes;
+    }
+
+    /** True when a limit closed the capture. */
+    public boolean isFull() {
+        return packets >= maxPackets || fullBytes;
     }
 
     public IOException failure() {
@@ -90,11 +114,22 @@ public final class Capture {
         if (closed) {
             return;
         }
+        long recordLength = PcapWriter.RECORD_HEADER_LENGTH + Math.min(prefixLength + data.readableBytes(), SNAP_LENGTH);
+        if (bytes + recordLength > maxBytes) {
+            fullBytes = true;
+            close();
+            return;
+        }
         try {
             writer.write(startEpochNanos + (System.nanoTime() - startNanoTime), outer, prefixLength, data);
+            bytes += recordLength;
             packets++;
         } catch (IOException e) {
             failure = e;
+            close();
+            return;
+        }
+        if (packets >= maxPackets) {
             close();
         }
     }

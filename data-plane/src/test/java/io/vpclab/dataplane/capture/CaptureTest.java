@@ -55,6 +55,41 @@ class CaptureTest {
         }
     }
 
+    @Test
+    void aCaptureClosesItselfAtItsPacketOrByteLimit() throws Exception {
+        io.netty.buffer.ByteBuf frame = io.netty.buffer.Unpooled.wrappedBuffer(new byte[60]);
+        try {
+            Capture byCount = new Capture("p1", dir.resolve("count.pcap"));
+            byCount.limit(2, Long.MAX_VALUE);
+            for (int i = 0; i < 5; i++) {
+                byCount.frame(frame);
+            }
+            assertThat(byCount.packets()).isEqualTo(2);
+            assertThat(byCount.isFull()).isTrue();
+            assertThat(byCount.isClosed()).isTrue();
+            assertThat(Files.size(byCount.file())).isEqualTo(byCount.bytes())
+                .isEqualTo(PcapWriter.GLOBAL_HEADER_LENGTH + 2 * (PcapWriter.RECORD_HEADER_LENGTH + 60));
+
+            // room for one record and a half: the second is not written in part
+            Capture bySize = new Capture("p2", dir.resolve("size.pcap"));
+            bySize.limit(Long.MAX_VALUE, PcapWriter.GLOBAL_HEADER_LENGTH + 3 * (PcapWriter.RECORD_HEADER_LENGTH + 60) / 2);
+            bySize.frame(frame);
+            assertThat(bySize.isFull()).isFalse();
+            bySize.frame(frame);
+            bySize.frame(frame);
+            assertThat(bySize.packets()).isEqualTo(1);
+            assertThat(bySize.isFull()).isTrue();
+            assertThat(Files.size(bySize.file())).isEqualTo(PcapWriter.GLOBAL_HEADER_LENGTH + PcapWriter.RECORD_HEADER_LENGTH + 60);
+
+            Capture unbounded = new Capture("p3", dir.resolve("open.pcap"));
+            unbounded.frame(frame);
+            unbounded.close();
+            assertThat(unbounded.isFull()).as("closed by its owner, not by a limit").isFalse();
+        } finally {
+            frame.release();
+        }
+    }
+
     static List<String> tshark(Path file, String field) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("tshark", "-r", file.toString(), "-T", "fields", "-e", field)
             .redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -2,6 +2,7 @@ package io.vpclab.agent.southbound;
 
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.SouthboundApi;
+import io.vpclab.client.model.CaptureCommand;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.ProbeResult;
@@ -22,13 +23,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * Follows one host's table stream: applies the snapshot and each delta whole (through the
- * {@link TableApplier}), acknowledges every applied generation, runs probes, and reconnects
+ * {@link TableApplier}), acknowledges every applied generation, runs probes, hands capture
+ * commands on, and reconnects
  * with backoff when the stream ends, resuming with {@code Last-Event-ID}.
  *
  * <p>A delta for a generation other than the one held, or one the applier refuses, ends the
@@ -49,6 +52,7 @@ public final class TableStreamFollower implements AutoCloseable {
     private final String hostId;
     private final TableApplier applier;
     private final ProbeRunner probes;
+    private final Consumer<CaptureCommand> captures;
     private final ObjectMapper json;
     private final SouthboundApi southbound;
     private final ExecutorService httpExecutor;
@@ -61,11 +65,14 @@ public final class TableStreamFollower implements AutoCloseable {
     private volatile Connection current;
     private volatile Duration backoff = MIN_BACKOFF;
 
-    public TableStreamFollower(ControlPlaneEndpoint endpoint, String hostId, TableApplier applier, ProbeRunner probes) {
+    /** @param captures runs a capture command (start or stop); called off the stream's thread and may block */
+    public TableStreamFollower(ControlPlaneEndpoint endpoint, String hostId, TableApplier applier, ProbeRunner probes,
+            Consumer<CaptureCommand> captures) {
         this.endpoint = endpoint;
         this.hostId = hostId;
         this.applier = applier;
         this.probes = probes;
+        this.captures = captures;
         var apiClient = endpoint.apiClient();
         this.json = apiClient.getObjectMapper();
         this.southbound = new SouthboundApi(apiClient);
@@ -139,6 +146,7 @@ public final class TableStreamFollower implements AutoCloseable {
             case "snapshot" -> applySnapshot(json.readValue(event.data(), ForwardingTable.class));
             case "delta" -> applyDelta(json.readValue(event.data(), TableDelta.class));
             case "probe" -> runProbe(json.readValue(event.data(), ProbeRequest.class));
+            case "capture" -> runCapture(json.readValue(event.data(), CaptureCommand.class));
             default -> log.debug("ignoring event {}", event.name());
         }
     }
@@ -191,6 +199,16 @@ public final class TableStreamFollower implements AutoCloseable {
                 southbound.reportProbeResult(hostId, result.requestId(request.getRequestId()));
             } catch (ApiException e) {
                 log.warn("could not report probe {}: {}", request.getRequestId(), e.getMessage());
+            }
+        });
+    }
+
+    private void runCapture(CaptureCommand command) {
+        probeExecutor.execute(() -> {
+            try {
+                captures.accept(command);
+            } catch (RuntimeException e) {
+                log.warn("capture command {} {} failed: {}", command.getAction(), command.getCaptureId(), e.toString());
             }
         });
     }

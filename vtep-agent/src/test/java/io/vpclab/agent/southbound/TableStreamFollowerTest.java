@@ -3,6 +3,7 @@ package io.vpclab.agent.southbound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vpclab.client.model.CaptureCommand;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.ProbeResult;
 import java.time.Duration;
@@ -26,6 +27,7 @@ class TableStreamFollowerTest {
 
     private FakeControlPlane controlPlane;
     private final List<ForwardingTable> appliedTables = new CopyOnWriteArrayList<>();
+    private final List<CaptureCommand> captureCommands = new CopyOnWriteArrayList<>();
     private TableStreamFollower follower;
 
     @BeforeEach
@@ -102,7 +104,7 @@ class TableStreamFollowerTest {
                 "{\"requestId\":\"r-1\",\"portId\":\"i-1\",\"type\":\"ping\",\"target\":\"10.0.0.6\",\"count\":2}"));
         follower = new TableStreamFollower(new ControlPlaneEndpoint(controlPlane.uri(), FakeControlPlane.TOKEN),
                 FakeControlPlane.HOST, appliedTables::add,
-                request -> new ProbeResult().sent(request.getCount()).received(1).target(request.getTarget()));
+                request -> new ProbeResult().sent(request.getCount()).received(1).target(request.getTarget()), captureCommands::add);
         follower.start();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !controlPlane.probeResults.isEmpty());
@@ -110,9 +112,24 @@ class TableStreamFollowerTest {
                 .contains("\"received\":1");
     }
 
+    @Test
+    void captureCommandIsHandedOnAndAnUnknownEventIgnored() {
+        controlPlane.script(SNAPSHOT_1, event("novelty", null, "{}"), event("capture", null,
+                "{\"captureId\":\"cap-1\",\"action\":\"start\",\"point\":\"underlay\",\"maxPackets\":7}"));
+        follow(appliedTables::add);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !captureCommands.isEmpty());
+        CaptureCommand command = captureCommands.get(0);
+        assertThat(command.getCaptureId()).isEqualTo("cap-1");
+        assertThat(command.getAction()).isEqualTo(CaptureCommand.ActionEnum.START);
+        assertThat(command.getPoint()).isEqualTo("underlay");
+        assertThat(command.getMaxPackets()).isEqualTo(7);
+        assertThat(follower.appliedTable().getGeneration()).as("the stream goes on").isEqualTo(1);
+    }
+
     private void follow(TableApplier applier) {
         follower = new TableStreamFollower(new ControlPlaneEndpoint(controlPlane.uri(), FakeControlPlane.TOKEN),
-                FakeControlPlane.HOST, applier, request -> new ProbeResult());
+                FakeControlPlane.HOST, applier, request -> new ProbeResult(), captureCommands::add);
         follower.start();
     }
 

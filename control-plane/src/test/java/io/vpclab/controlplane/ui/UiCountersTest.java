@@ -1,0 +1,138 @@
+package io.vpclab.controlplane.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The screens fed by the agents' own counters, and the lessons' one-click setups, against the
+ * demo in headless Chromium. Its own server (the setups add instances that UiDemoTest counts).
+ */
+@TestPropertySource(properties = "vpclab.ui-test=counters")
+class UiCountersTest extends UiDemoSupport {
+
+    @Test
+    void theFiguresViewShowsHostCountersThatMoveAfterAPing() throws Exception {
+        browser.screen("diagnostics");
+        browser.choose("diag-source", "acme-web-1 ");
+        browser.choose("diag-target", "acme-db-1 ");
+        browser.until(DEMO_BUILT, d -> "answered".equals(ping()));
+
+        browser.screen("figures");
+        long before = browser.until(Duration.ofSeconds(20), d -> underlayPacketsOut());
+        browser.screen("diagnostics");
+        assertThat(ping()).isEqualTo("answered");
+        browser.screen("figures");
+        // three echo requests and three replies crossed the underlay between two hosts
+        long after = browser.until(Duration.ofSeconds(20), d -> {
+            Long now = underlayPacketsOut();
+            return now != null && now >= before + 6 ? now : null;
+        });
+        // the charts draw the rates between reports: a few seconds of history make visible lines
+        browser.until(Duration.ofSeconds(20), d -> (Long) browser.script(
+                "return Math.min(...[...document.querySelectorAll('#fig-hosts svg.chart polyline')].map(p => p.points.length))") >= 5);
+        browser.screenshot("ui-figures-after-ping");
+
+        assertThat(after).isGreaterThanOrEqualTo(before + 6);
+        assertThat(count("#fig-hosts article[data-name]")).isEqualTo(3);
+        assertThat(browser.text("fig-hosts")).contains("demo-host-1", "packets out", "ARP answered locally", "packets/s on the underlay");
+        assertThat(browser.text("fig-nat")).containsAnyOf("No NAT gateways.", "No data yet.", "active sessions");
+        assertThat(browser.text("fig-status")).startsWith("Updated");
+    }
+
+    @Test
+    void theFloodLessonSetsUpItsSampleAndTheCountersShowArpAnsweredLocallyNotFlooded() throws Exception {
+        browser.screen("lessons");
+        browser.click("flood-setup");
+        browser.until(Duration.ofSeconds(60), d -> browser.text("flood-setup-status").startsWith("Created tenant"));
+
+        // the sample converges in the background: measure again until its first ARP requests were answered
+        browser.until(DEMO_BUILT, d -> {
+            browser.script("document.getElementById('flood-counters').dataset.done = 'false'");
+            browser.click("flood-measure");
+            browser.until(Duration.ofSeconds(60), x -> "true".equals(browser.attribute("flood-counters", "data-done")));
+            return !d.findElements(By.id("flood-arp-answered")).isEmpty() && Long.parseLong(browser.text("flood-arp-answered")) > 0;
+        });
+        browser.script("document.getElementById('flood-measure').scrollIntoView()");
+        browser.screenshot("ui-lesson-flood-counters");
+
+        assertThat(Long.parseLong(browser.text("flood-floods"))).as("ARP is answered or dropped at the source, never flooded").isZero();
+        assertThat(Long.parseLong(browser.text("flood-unknown"))).as("the ARP for an address nobody has").isPositive();
+        assertThat(count("#flood-counters tbody tr")).isEqualTo(3);
+        assertThat(browser.text("flood-counters")).contains("(source)");
+    }
+
+    @Test
+    void theMacTableAndAnatomyLessonsOneClickSetupsAddTheirSamples() throws Exception {
+        browser.screen("topology");
+        browser.until(DEMO_BUILT, d -> count("node.instance") >= 6 && count("edge.tunnel") == 3);
+        browser.screen("lessons");
+        long instancesBefore = macEntriesWithVlans();
+
+        browser.click("macs-setup");
+        browser.until(Duration.ofSeconds(60), d -> browser.text("macs-setup-status").startsWith("Created tenant"));
+        browser.until(Duration.ofSeconds(10), d -> macEntriesWithVlans() == instancesBefore + 6);
+        browser.script("document.getElementById('lesson-macs').scrollIntoView()");
+        browser.screenshot("ui-lesson-macs-setup");
+        assertThat(browser.text("macs-vxlan")).as("one entry per VTEP, however many instances").isEqualTo("3");
+
+        browser.click("anatomy-setup");
+        browser.until(Duration.ofSeconds(60), d -> browser.text("anatomy-setup-status").startsWith("Created tenant"));
+        browser.click("anatomy-render");
+        browser.script("document.getElementById('lesson-anatomy').scrollIntoView()");
+        browser.screenshot("ui-lesson-anatomy-setup");
+        assertThat(browser.text("anatomy")).contains("overhead 4", "overhead 50", "VNI ");
+    }
+
+    @Test
+    void theAnatomyLessonLabelsAVxlanDatagramCapturedOnTheWire() throws Exception {
+        browser.screen("topology");
+        browser.until(DEMO_BUILT, d -> count("node.instance") >= 6 && count("edge.tunnel") == 3);
+        browser.screen("lessons");
+        // the demo converges in the background: capture again until a ping crossed hosts inside the capture
+        browser.until(DEMO_BUILT, d -> {
+            browser.script("document.getElementById('anatomy-wire').dataset.done = 'false'");
+            browser.click("anatomy-capture");
+            browser.until(Duration.ofSeconds(60), x -> "true".equals(browser.attribute("anatomy-wire", "data-done")));
+            return !d.findElements(By.id("anatomy-captured")).isEmpty();
+        });
+        browser.script("document.getElementById('anatomy-capture').scrollIntoView()");
+        browser.screenshot("ui-lesson-anatomy-captured");
+
+        assertThat(browser.attribute("anatomy-captured", "data-overhead")).as("outer Ethernet, IPv4, UDP and VXLAN").isEqualTo("50");
+        String vni = browser.attribute("anatomy-captured", "data-vni");
+        assertThat(segmentIds()).as("the VNI on the wire is a subnet's segment").contains(vni);
+        assertThat(browser.text("anatomy-wire")).contains("VNI " + vni + " (24 bit) (3)", "VXLAN flags (I) (4)\n08 00 00 00", "ICMP echo request (8)\n08 00");
+    }
+
+    /** Every subnet's segment id, from the API. */
+    private List<String> segmentIds() throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/api/v1/subnets?maxResults=1000"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        List<String> ids = new java.util.ArrayList<>();
+        new tools.jackson.databind.ObjectMapper().readTree(response.body()).path("items").forEach(s -> ids.add(s.path("segmentId").asString()));
+        return ids;
+    }
+
+    /** Counts again and reads the VLAN-core MAC entries (one per instance). */
+    private long macEntriesWithVlans() {
+        browser.click("macs-count");
+        browser.until(Duration.ofSeconds(10), d -> !d.findElements(By.id("macs-vlan")).isEmpty());
+        return Long.parseLong(browser.text("macs-vlan"));
+    }
+
+    /** The sum of the hosts' underlay packets out as the figures show them, or null before every host reported. */
+    private Long underlayPacketsOut() {
+        List<WebElement> cells = browser.driver.findElements(By.cssSelector("#fig-hosts article[data-name] dd[data-counter=packetsOut]"));
+        if (cells.size() < 3) {
+            return null;
+        }
+        return cells.stream().mapToLong(c -> Long.parseLong(c.getText().replace(",", ""))).sum();
+    }
+}

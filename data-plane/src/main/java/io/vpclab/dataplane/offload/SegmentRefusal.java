@@ -7,18 +7,18 @@ package io.vpclab.dataplane.offload;
 public enum SegmentRefusal {
     /** Shorter than the virtio-net header, or than the Ethernet, IPv4 and TCP headers it claims. */
     TRUNCATED("shorter than its headers"),
-    /** gso_type TCPV6, UDP (UFO), UDP_L4 (USO) or an unknown value: the data plane carries IPv4 TCP bursts only. */
-    UNSUPPORTED_GSO_TYPE("gso_type not supported (only NONE and TCPV4)"),
-    /** A TCPV4 burst whose frame is not untagged Ethernet carrying IPv4. */
+    /** gso_type TCPV6, UDP (UFO) or an unknown value: the data plane segments IPv4 TCP and UDP bursts only. */
+    UNSUPPORTED_GSO_TYPE("gso_type not supported (only NONE, TCPV4 and UDP_L4)"),
+    /** A GSO burst whose frame is not untagged Ethernet carrying IPv4. */
     NOT_IPV4("GSO burst is not Ethernet/IPv4"),
-    /** A TCPV4 burst whose IPv4 header has options: Linux TCP never sends them, and refusing keeps each segment's headers a fixed 20-byte IPv4 copy. */
+    /** A GSO burst whose IPv4 header has options: Linux never sends them on TCP, and refusing keeps each segment's headers a fixed 20-byte IPv4 copy. */
     IPV4_OPTIONS("IPv4 options in a GSO burst"),
-    /** A TCPV4 burst whose IPv4 protocol is not TCP. */
-    NOT_TCP("gso_type TCPV4 but IP protocol is not TCP"),
-    /** A TCPV4 burst that is itself an IP fragment. */
+    /** A TCPV4 burst whose IPv4 protocol is not TCP, or a UDP_L4 burst whose protocol is not UDP. */
+    WRONG_PROTOCOL("IP protocol does not match gso_type (TCP for TCPV4, UDP for UDP_L4)"),
+    /** A GSO burst that is itself an IP fragment. */
     FRAGMENT("GSO burst is an IP fragment"),
-    /** IPv4 total length or TCP data offset inconsistent with the frame. */
-    BAD_LENGTH("IPv4 total length or TCP data offset inconsistent with the frame"),
+    /** IPv4 total length, TCP data offset or UDP length inconsistent with the frame. */
+    BAD_LENGTH("IPv4 total length, TCP data offset or UDP length inconsistent with the frame"),
     /** gso_size 0 on a GSO burst. */
     BAD_GSO_SIZE("gso_size 0 on a GSO burst"),
     /** NEEDS_CSUM with csum_start + csum_offset + 2 beyond the frame. */

@@ -6,6 +6,7 @@ import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.packet.Tcp;
+import io.vpclab.dataplane.packet.Udp;
 
 /**
  * Receive side of the fast path, a small userspace GRO: fed the inner Ethernet frames of one
@@ -16,12 +17,15 @@ import io.vpclab.dataplane.packet.Tcp;
  *
  * <p>A segment joins the pending burst when it is untagged Ethernet/IPv4 without options, TCP,
  * with the same MACs, addresses, ports, ACK number, window, TCP options, TOS, TTL and DF bit (and,
- * without DF, the next IP ID), its sequence number is the next expected one, its checksums verify, it has no SYN, FIN, RST, URG or
- * CWR, and its payload equals the burst's MSS (the first segment's payload); a shorter segment or
+ * without DF, the next IP ID), its sequence number is the next expected one, its checksums verify
+ * (or its TCP checksum is the partial one a sender with checksum offload leaves: the pseudo-header
+ * sum), it has no SYN, FIN, RST, URG or CWR, and its payload equals the burst's MSS (the first segment's payload); a shorter segment or
  * one with PSH joins and then ends the burst. The merged IPv4 total length stays at most 65535.
  * Anything else is emitted on its own, in arrival order, behind a {@code GSO_NONE} header:
- * {@code DATA_VALID} for a TCP segment whose checksum was verified, no flags otherwise (the kernel
- * then checks, and drops a corrupt one). Only consecutive frames merge: a frame of another flow
+ * {@code DATA_VALID} for a TCP segment or UDP datagram whose checksum was verified, {@code NEEDS_CSUM} for one whose
+ * checksum was left partial (so the receiving stack trusts it as it would from a veth), no flags
+ * otherwise (the kernel then checks, and drops a corrupt one). A corrupt segment passes for
+ * partial only if its checksum field happens to equal the pseudo-header sum (1 in 65536). Only consecutive frames merge: a frame of another flow
  * ends the pending burst, so the order of frames is never changed.
  *
  * <p>Buffers: the coalescer builds every output frame in the one {@code scratch} buffer given at
@@ -65,6 +69,8 @@ public final class TcpCoalescer {
 
     /** Segments in the pending burst, 0 when none; the burst's frame sits in scratch after the header. */
     private int pendingSegments;
+    /** The pending burst's first segment came with a partial checksum (matters while it is alone). */
+    private boolean pendingPartial;
     private int pendingFrameLength;
     private int pendingTcpHeaderLength;
     private int pendingMss;
@@ -74,6 +80,7 @@ public final class TcpCoalescer {
     private long framesOut;
     private long burstsOut;
     private long checksumFailures;
+    private long partialChecksums;
     private long oversizeDrops;
 
     /**
@@ -114,31 +121,38 @@ public final class TcpCoalescer {
         int payloadLength = tcpPayloadLength(buf, offset, length);
         if (payloadLength < 0) {
             flush();
-            emitAsIs(buf, offset, length, 0);
+            emitAsIs(buf, offset, length, udpChecksumFlags(buf, offset, length), VirtioNetHeader.UDP_CSUM_OFFSET);
             return;
         }
         int ip = offset + ETHERNET_HEADER;
         int tcp = ip + IPV4_HEADER;
         int tcpLength = Ipv4.totalLength(buf, ip) - IPV4_HEADER;
-        if (!Checksums.verifies(Checksums.sum(buf, ip, IPV4_HEADER, 0))
-            || !Checksums.verifies(Checksums.sum(buf, tcp, tcpLength, Checksums.pseudoHeaderSum(
-                Ipv4.source(buf, ip), Ipv4.destination(buf, ip), IpProtocol.TCP_VALUE, tcpLength)))) {
+        long pseudoHeader = Checksums.pseudoHeaderSum(Ipv4.source(buf, ip), Ipv4.destination(buf, ip),
+            IpProtocol.TCP_VALUE, tcpLength);
+        boolean verified = Checksums.verifies(Checksums.sum(buf, tcp, tcpLength, pseudoHeader));
+        // a sender with checksum offload (the kernel's vxlan over a veth) leaves the pseudo-header sum
+        boolean partial = !verified && Tcp.checksum(buf, tcp) == Checksums.fold(pseudoHeader);
+        if (!Checksums.verifies(Checksums.sum(buf, ip, IPV4_HEADER, 0)) || !(verified || partial)) {
             flush();
             checksumFailures++;
-            emitAsIs(buf, offset, length, 0);
+            emitAsIs(buf, offset, length, 0, 0);
             return;
+        }
+        if (partial) {
+            partialChecksums++;
         }
         int flags = Tcp.flags(buf, tcp);
         if ((flags & NEVER_MERGED) != 0 || payloadLength == 0) {
             flush();
-            emitAsIs(buf, offset, length, VirtioNetHeader.F_DATA_VALID);
+            emitAsIs(buf, offset, length, partial ? VirtioNetHeader.F_NEEDS_CSUM : VirtioNetHeader.F_DATA_VALID,
+                VirtioNetHeader.TCP_CSUM_OFFSET);
             return;
         }
         if (pendingSegments > 0 && joins(buf, offset, payloadLength)) {
             append(buf, offset, payloadLength, flags);
         } else {
             flush();
-            start(buf, offset, payloadLength);
+            start(buf, offset, payloadLength, partial);
         }
         if ((flags & PSH) != 0 || payloadLength < pendingMss) {
             flush();
@@ -217,12 +231,13 @@ public final class TcpCoalescer {
     }
 
     /** Copies the first segment of a new burst (without any Ethernet padding) into scratch. */
-    private void start(ByteBuf buf, int offset, int payloadLength) {
+    private void start(ByteBuf buf, int offset, int payloadLength, boolean partial) {
         int ip = offset + ETHERNET_HEADER;
         int tcp = ip + IPV4_HEADER;
         int frameLength = ETHERNET_HEADER + Ipv4.totalLength(buf, ip);
         scratch.setBytes(virtioHeaderLength, buf, offset, frameLength);
         pendingSegments = 1;
+        pendingPartial = partial;
         pendingFrameLength = frameLength;
         pendingTcpHeaderLength = Tcp.headerLength(buf, tcp);
         pendingMss = payloadLength;
@@ -249,8 +264,9 @@ public final class TcpCoalescer {
         }
         int head = virtioHeaderLength;
         if (pendingSegments == 1) {
-            // one segment is the original frame, its full checksum verified
-            VirtioNetHeader.write(scratch, 0, head, VirtioNetHeader.F_DATA_VALID, VirtioNetHeader.GSO_NONE, 0, 0, 0, 0);
+            // one segment is the original frame, its full checksum verified or left partial by its sender
+            writeSingleHeader(pendingPartial ? VirtioNetHeader.F_NEEDS_CSUM : VirtioNetHeader.F_DATA_VALID,
+                VirtioNetHeader.TCP_CSUM_OFFSET);
         } else {
             int ip = head + ETHERNET_HEADER;
             int tcp = head + TCP_OFFSET;
@@ -270,11 +286,57 @@ public final class TcpCoalescer {
         emit(head + pendingFrameLength);
     }
 
+    /**
+     * The header flags for a frame that is not a TCP merge candidate: for an IPv4 UDP datagram
+     * (no options, not a fragment) DATA_VALID when its checksum verifies, NEEDS_CSUM when its
+     * sender left it partial, as for TCP; 0 for anything else, a corrupt datagram and one sent
+     * without a checksum (field 0, RFC 768), which the receiving stack then judges itself.
+     */
+    private int udpChecksumFlags(ByteBuf buf, int offset, int length) {
+        int ip = offset + ETHERNET_HEADER;
+        int udp = ip + IPV4_HEADER;
+        if (length < TCP_OFFSET + Udp.HEADER_LENGTH || Ethernet.etherType(buf, offset) != EtherType.IPV4_VALUE
+            || buf.getUnsignedByte(ip) != 0x45 || Ipv4.protocol(buf, ip) != IpProtocol.UDP_VALUE
+            || Ipv4.isFragment(buf, ip)) {
+            return 0;
+        }
+        int udpLength = Ipv4.totalLength(buf, ip) - IPV4_HEADER;
+        if (udpLength > length - TCP_OFFSET || Udp.length(buf, udp) != udpLength || udpLength < Udp.HEADER_LENGTH
+            || Udp.checksum(buf, udp) == 0) {
+            return 0;
+        }
+        long pseudoHeader = Checksums.pseudoHeaderSum(Ipv4.source(buf, ip), Ipv4.destination(buf, ip),
+            IpProtocol.UDP_VALUE, udpLength);
+        if (!Checksums.verifies(Checksums.sum(buf, ip, IPV4_HEADER, 0))) {
+            checksumFailures++;
+            return 0;
+        }
+        if (Checksums.verifies(Checksums.sum(buf, udp, udpLength, pseudoHeader))) {
+            return VirtioNetHeader.F_DATA_VALID;
+        }
+        if (Udp.checksum(buf, udp) == Checksums.fold(pseudoHeader)) {
+            partialChecksums++;
+            return VirtioNetHeader.F_NEEDS_CSUM;
+        }
+        checksumFailures++;
+        return 0;
+    }
+
     /** Copies a frame that is not merged into scratch behind a GSO_NONE header and emits it. */
-    private void emitAsIs(ByteBuf buf, int offset, int length, int flags) {
-        VirtioNetHeader.write(scratch, 0, virtioHeaderLength, flags, VirtioNetHeader.GSO_NONE, 0, 0, 0, 0);
+    private void emitAsIs(ByteBuf buf, int offset, int length, int flags, int csumOffset) {
+        writeSingleHeader(flags, csumOffset);
         scratch.setBytes(virtioHeaderLength, buf, offset, length);
         emit(virtioHeaderLength + length);
+    }
+
+    /**
+     * A GSO_NONE header; with NEEDS_CSUM it points at the L4 checksum ({@code csumOffset} into the
+     * TCP or UDP header) of an untagged, option-free IPv4 frame.
+     */
+    private void writeSingleHeader(int flags, int csumOffset) {
+        boolean partial = flags == VirtioNetHeader.F_NEEDS_CSUM;
+        VirtioNetHeader.write(scratch, 0, virtioHeaderLength, flags, VirtioNetHeader.GSO_NONE, 0, 0,
+            partial ? TCP_OFFSET : 0, partial ? csumOffset : 0);
     }
 
     private void emit(int length) {
@@ -298,9 +360,18 @@ public final class TcpCoalescer {
         return burstsOut;
     }
 
-    /** TCP segments that failed checksum verification and were passed on unmerged, without DATA_VALID. */
+    /** TCP segments and UDP datagrams that failed checksum verification and were passed on unmerged, without DATA_VALID. */
     public long checksumFailures() {
         return checksumFailures;
+    }
+
+    /**
+     * TCP segments and UDP datagrams whose checksum field held only the pseudo-header sum, as a
+     * sender with checksum offload leaves it (the kernel's vxlan over a veth): merged, or passed on
+     * with NEEDS_CSUM.
+     */
+    public long partialChecksums() {
+        return partialChecksums;
     }
 
     /** Frames longer than {@link #MAX_FRAME_LENGTH}, dropped (none can come out of a UDP datagram). */

@@ -6,6 +6,7 @@ import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.packet.Tcp;
+import io.vpclab.dataplane.packet.Udp;
 
 /**
  * Transmit side of the fast path: turns one frame read from a TAP opened with {@code IFF_VNET_HDR}
@@ -27,6 +28,8 @@ import io.vpclab.dataplane.packet.Tcp;
  * IP ID = original + index (mod 2^16), TCP sequence = original + bytes before it, FIN and PSH only
  * on the last segment, CWR only on the first, TCP checksum computed in full over the pseudo-header
  * (not left partial), because the receiver is a kernel VXLAN peer or another agent, not a NIC.
+ * A {@code GSO_UDP_L4} burst (USO, {@code TUN_F_USO4}) is cut the same way into datagrams of
+ * gso_size payload, each with its own UDP length and full checksum (Linux __udp_gso_segment).
  * A {@code GSO_NONE} frame becomes one segment, its partial checksum completed when it says
  * {@code NEEDS_CSUM}; a frame that asks nothing (ARP, ICMP, anything) is copied as it is.
  *
@@ -84,8 +87,10 @@ public final class TcpSegmenter {
         }
         return switch (VirtioNetHeader.gsoType(input, header)) {
             case VirtioNetHeader.GSO_NONE -> copySingle(input, header, frame, frameLength, destination, gap);
-            case VirtioNetHeader.GSO_TCPV4, VirtioNetHeader.GSO_TCPV4 | VirtioNetHeader.GSO_ECN ->
-                segmentTcpv4(input, frame, frameLength, VirtioNetHeader.gsoSize(input, header), destination, gap);
+            case VirtioNetHeader.GSO_TCPV4, VirtioNetHeader.GSO_TCPV4 | VirtioNetHeader.GSO_ECN -> segmentIpv4(input, frame,
+                frameLength, VirtioNetHeader.gsoSize(input, header), destination, gap, IpProtocol.TCP_VALUE);
+            case VirtioNetHeader.GSO_UDP_L4 -> segmentIpv4(input, frame, frameLength,
+                VirtioNetHeader.gsoSize(input, header), destination, gap, IpProtocol.UDP_VALUE);
             default -> refuse(SegmentRefusal.UNSUPPORTED_GSO_TYPE);
         };
     }
@@ -113,9 +118,14 @@ public final class TcpSegmenter {
         return succeed(1, length, length);
     }
 
-    /** A TSO burst: Linux tcp_gso_segment / inet_gso_segment done in userspace. */
-    private int segmentTcpv4(ByteBuf input, int frame, int frameLength, int gsoSize, ByteBuf destination, int gap) {
-        if (frameLength < ETHERNET_HEADER + IPV4_HEADER + Tcp.MIN_HEADER_LENGTH) {
+    /**
+     * A TSO or USO burst: Linux inet_gso_segment with tcp_gso_segment or __udp_gso_segment, done in
+     * userspace. Every IPv4 header is the original's with its own total length, ID and checksum.
+     */
+    private int segmentIpv4(ByteBuf input, int frame, int frameLength, int gsoSize, ByteBuf destination, int gap,
+                            int protocol) {
+        boolean tcp = protocol == IpProtocol.TCP_VALUE;
+        if (frameLength < ETHERNET_HEADER + IPV4_HEADER + (tcp ? Tcp.MIN_HEADER_LENGTH : Udp.HEADER_LENGTH)) {
             return refuse(SegmentRefusal.TRUNCATED);
         }
         int ip = frame + ETHERNET_HEADER;
@@ -129,24 +139,26 @@ public final class TcpSegmenter {
         if (ipHeaderLength < IPV4_HEADER) {
             return refuse(SegmentRefusal.BAD_LENGTH);
         }
-        if (Ipv4.protocol(input, ip) != IpProtocol.TCP_VALUE) {
-            return refuse(SegmentRefusal.NOT_TCP);
+        if (Ipv4.protocol(input, ip) != protocol) {
+            return refuse(SegmentRefusal.WRONG_PROTOCOL);
         }
         if (Ipv4.isFragment(input, ip)) {
             return refuse(SegmentRefusal.FRAGMENT);
         }
         int totalLength = Ipv4.totalLength(input, ip);
-        int tcp = ip + IPV4_HEADER;
-        int tcpHeaderLength = Tcp.headerLength(input, tcp);
-        if (totalLength > frameLength - ETHERNET_HEADER || tcpHeaderLength < Tcp.MIN_HEADER_LENGTH
-            || IPV4_HEADER + tcpHeaderLength > totalLength) {
+        int l4 = ip + IPV4_HEADER;
+        int l4HeaderLength = tcp ? Tcp.headerLength(input, l4) : Udp.HEADER_LENGTH;
+        boolean consistent = tcp
+            ? l4HeaderLength >= Tcp.MIN_HEADER_LENGTH && IPV4_HEADER + l4HeaderLength <= totalLength
+            : Udp.length(input, l4) == totalLength - IPV4_HEADER && totalLength >= IPV4_HEADER + Udp.HEADER_LENGTH;
+        if (totalLength > frameLength - ETHERNET_HEADER || !consistent) {
             return refuse(SegmentRefusal.BAD_LENGTH);
         }
         if (gsoSize == 0) {
             return refuse(SegmentRefusal.BAD_GSO_SIZE);
         }
-        int headersLength = ETHERNET_HEADER + IPV4_HEADER + tcpHeaderLength;
-        int payloadLength = totalLength - IPV4_HEADER - tcpHeaderLength;
+        int headersLength = ETHERNET_HEADER + IPV4_HEADER + l4HeaderLength;
+        int payloadLength = totalLength - IPV4_HEADER - l4HeaderLength;
         int segments = payloadLength == 0 ? 1 : (payloadLength + gsoSize - 1) / gsoSize;
         long outputLength = (long) segments * (gap + headersLength) + payloadLength;
         if (destination.maxWritableBytes() < outputLength) {
@@ -155,10 +167,9 @@ public final class TcpSegmenter {
         destination.ensureWritable((int) outputLength);
 
         int identification = Ipv4.identification(input, ip);
-        long sequence = Tcp.sequence(input, tcp);
-        int tcpFlags = Tcp.flags(input, tcp);
-        long addressSum = Checksums.pseudoHeaderSum(Ipv4.source(input, ip), Ipv4.destination(input, ip),
-            IpProtocol.TCP_VALUE, 0);
+        long sequence = tcp ? Tcp.sequence(input, l4) : 0;
+        int tcpFlags = tcp ? Tcp.flags(input, l4) : 0;
+        long addressSum = Checksums.pseudoHeaderSum(Ipv4.source(input, ip), Ipv4.destination(input, ip), protocol, 0);
         int out = destination.writerIndex();
         int payload = frame + headersLength;
         int lastLength = 0;
@@ -171,25 +182,33 @@ public final class TcpSegmenter {
             destination.setBytes(segmentFrame + headersLength, input, payload + i * gsoSize, chunk);
 
             int segmentIp = segmentFrame + ETHERNET_HEADER;
-            destination.setShort(segmentIp + 2, IPV4_HEADER + tcpHeaderLength + chunk);
+            destination.setShort(segmentIp + 2, IPV4_HEADER + l4HeaderLength + chunk);
             destination.setShort(segmentIp + 4, identification + i);
             destination.setShort(segmentIp + 10, 0);
             destination.setShort(segmentIp + 10, Checksums.finish(Checksums.sum(destination, segmentIp, IPV4_HEADER, 0)));
 
-            int segmentTcp = segmentIp + IPV4_HEADER;
-            int flags = tcpFlags;
-            if (!last) {
-                flags &= ~LAST_SEGMENT_ONLY;
+            int segmentL4 = segmentIp + IPV4_HEADER;
+            int l4Length = l4HeaderLength + chunk;
+            int checksumField;
+            if (tcp) {
+                int flags = tcpFlags;
+                if (!last) {
+                    flags &= ~LAST_SEGMENT_ONLY;
+                }
+                if (i > 0) {
+                    flags &= ~CWR;
+                }
+                destination.setInt(segmentL4 + 4, (int) (sequence + (long) i * gsoSize));
+                destination.setByte(segmentL4 + 13, flags);
+                checksumField = segmentL4 + VirtioNetHeader.TCP_CSUM_OFFSET;
+            } else {
+                destination.setShort(segmentL4 + 4, l4Length);
+                checksumField = segmentL4 + VirtioNetHeader.UDP_CSUM_OFFSET;
             }
-            if (i > 0) {
-                flags &= ~CWR;
-            }
-            int tcpLength = tcpHeaderLength + chunk;
-            destination.setInt(segmentTcp + 4, (int) (sequence + (long) i * gsoSize));
-            destination.setByte(segmentTcp + 13, flags);
-            destination.setShort(segmentTcp + 16, 0);
-            destination.setShort(segmentTcp + 16,
-                Checksums.finish(Checksums.sum(destination, segmentTcp, tcpLength, addressSum + tcpLength)));
+            destination.setShort(checksumField, 0);
+            int checksum = Checksums.finish(Checksums.sum(destination, segmentL4, l4Length, addressSum + l4Length));
+            // RFC 768: a computed UDP checksum of 0 is sent as all ones (0 means "none")
+            destination.setShort(checksumField, checksum == 0 && !tcp ? 0xFFFF : checksum);
             lastLength = gap + headersLength + chunk;
             out += lastLength;
         }

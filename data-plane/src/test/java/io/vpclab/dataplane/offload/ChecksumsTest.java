@@ -30,7 +30,7 @@ class ChecksumsTest {
         }
     }
 
-    /** Buffers whose bytes lie differently: direct memory, a heap array at an array offset, two components. */
+    /** The three ways {@link Checksums#sum} reads: direct memory, a heap array (at an array offset), getLong. */
     enum Kind {
         DIRECT, HEAP_SLICE, COMPOSITE;
 
@@ -73,6 +73,7 @@ class ChecksumsTest {
         ByteBuf buf = Unpooled.directBuffer(16).writeZero(16);
         assertThatThrownBy(() -> Checksums.sum(buf, 10, 7, 0)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> Checksums.sum(buf, -1, 2, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> Checksums.sum(buf, 0, -1, 0)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThat(Checksums.sum(buf, 16, 0, 5)).isEqualTo(5);
         buf.release();
         assertThatThrownBy(() -> Checksums.sum(buf, 0, 8, 0)).isInstanceOf(IllegalReferenceCountException.class);

@@ -9,9 +9,6 @@ import static io.vpclab.dataplane.offload.TestFrames.TCP_OFFSET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.IoEventLoop;
@@ -25,7 +22,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,16 +54,6 @@ class KernelTcpPeerTest {
     private static final int MSS = 1448;
     private static final int UPLOAD = 30_000;
     private static final int DOWNLOAD = 60_000;
-    private static final int CLONE_NEWNET = 0x40000000;
-
-    /** setns(2) moves only the calling thread, so a socket created on it lives in the namespace. */
-    private interface Namespaces extends Library {
-        int open(String path, int flags) throws LastErrorException;
-
-        int setns(int fd, int nstype) throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-    }
 
     private final String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
     private final String namespace = "vlo" + suffix;
@@ -80,9 +66,9 @@ class KernelTcpPeerTest {
     @BeforeEach
     void createNamespaceWithTap() {
         assumeTrue(Epoll.isAvailable(), "TAP devices need Netty's epoll transport (Linux)");
-        assumeTrue("0".equals(run("id", "-u").strip()), "the kernel TCP peer test needs root (CAP_NET_ADMIN)");
+        assumeTrue(Netns.isRoot(), "the kernel TCP peer test needs root (CAP_NET_ADMIN)");
         assumeTrue(TapDevice.isSupported(), "the kernel TCP peer test needs /dev/net/tun");
-        run("ip", "netns", "add", namespace);
+        Netns.run("ip", "netns", "add", namespace);
         group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         loop = group.next();
         tap = TapDevice.open(tapName);
@@ -96,10 +82,10 @@ class KernelTcpPeerTest {
                 frame.release();
             }
         });
-        run("ip", "link", "set", tapName, "netns", namespace);
-        run("ip", "-n", namespace, "link", "set", tapName, "address", "02:00:0a:fb:00:01", "up");
-        run("ip", "-n", namespace, "addr", "add", "10.251.0.1/24", "dev", tapName);
-        run("ip", "-n", namespace, "neigh", "replace", "10.251.0.2", "lladdr", "02:00:0a:fb:00:02", "dev", tapName,
+        Netns.run("ip", "link", "set", tapName, "netns", namespace);
+        Netns.run("ip", "-n", namespace, "link", "set", tapName, "address", "02:00:0a:fb:00:01", "up");
+        Netns.run("ip", "-n", namespace, "addr", "add", "10.251.0.1/24", "dev", tapName);
+        Netns.run("ip", "-n", namespace, "neigh", "replace", "10.251.0.2", "lladdr", "02:00:0a:fb:00:02", "dev", tapName,
             "nud", "permanent");
     }
 
@@ -111,11 +97,7 @@ class KernelTcpPeerTest {
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
-        try {
-            run("ip", "netns", "del", namespace);
-        } catch (IllegalStateException ignored) {
-            // best effort: the namespace may not exist when an assumption failed
-        }
+        Netns.runQuietly("ip", "netns", "del", namespace);
     }
 
     @Test
@@ -261,25 +243,11 @@ class KernelTcpPeerTest {
     }
 
     private ServerSocket listenInNamespace() throws Exception {
-        CompletableFuture<ServerSocket> bound = new CompletableFuture<>();
-        Thread inNamespace = new Thread(() -> {
-            Namespaces libc = Native.load("c", Namespaces.class);
-            try {
-                int fd = libc.open("/var/run/netns/" + namespace, 0);
-                try {
-                    libc.setns(fd, CLONE_NEWNET);
-                } finally {
-                    libc.close(fd);
-                }
-                ServerSocket socket = new ServerSocket();
-                socket.bind(new InetSocketAddress(InetAddress.getByName("10.251.0.1"), PORT));
-                bound.complete(socket);
-            } catch (Exception e) {
-                bound.completeExceptionally(e);
-            }
-        }, "setns-" + namespace);
-        inNamespace.start();
-        return bound.get(10, TimeUnit.SECONDS);
+        return Netns.createIn(namespace, () -> {
+            ServerSocket socket = new ServerSocket();
+            socket.bind(new InetSocketAddress(InetAddress.getByName("10.251.0.1"), PORT));
+            return socket;
+        });
     }
 
     /** Reads {@code uploadLength} bytes, hands them to {@code received}, then writes {@code download}. */
@@ -297,27 +265,6 @@ class KernelTcpPeerTest {
             received.completeExceptionally(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String run(String... command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("timed out: " + String.join(" ", command));
-            }
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited " + process.exitValue() + ": "
-                    + output.strip());
-            }
-            return output;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: " + String.join(" ", command), e);
         }
     }
 }

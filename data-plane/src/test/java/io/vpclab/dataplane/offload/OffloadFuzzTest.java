@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Both codecs over arbitrary bytes: the segmenter either refuses with a reason and writes nothing,
- * or writes segments whose checksums verify; the coalescer never throws, emits no more frames than
+ * or writes segments whose checksums verify (TCP or UDP, by gso_type); the coalescer never throws, emits no more frames than
  * it was given, and every frame it emits is well formed. Buffers come from the pooled allocator and
  * are released here, so paranoid leak detection sees any buffer the codec might keep.
  */
@@ -38,13 +38,15 @@ class OffloadFuzzTest {
             }
             assertThat(destination.writerIndex())
                 .isEqualTo(1 + (count - 1) * segmenter.segmentLength() + segmenter.lastSegmentLength());
-            if (VirtioNetHeader.gsoProtocol(input, 0) == VirtioNetHeader.GSO_TCPV4) {
+            int gsoType = VirtioNetHeader.gsoType(input, 0);
+            if (gsoType != VirtioNetHeader.GSO_NONE) {
                 int at = 1;
                 for (int i = 0; i < count; i++) {
                     int length = i == count - 1 ? segmenter.lastSegmentLength() : segmenter.segmentLength();
                     byte[] frame = TestFrames.bytes(destination, at + GAP, length - GAP);
                     assertThat(TestFrames.ipv4ChecksumValid(frame)).isTrue();
-                    assertThat(TestFrames.tcpChecksumValid(frame)).isTrue();
+                    assertThat(gsoType == VirtioNetHeader.GSO_UDP_L4 ? TestFrames.udpChecksumValid(frame)
+                        : TestFrames.tcpChecksumValid(frame)).isTrue();
                     at += length;
                 }
             }
@@ -87,15 +89,29 @@ class OffloadFuzzTest {
         }
     }
 
+    /** Does what the receiving stack does for NEEDS_CSUM, with the reference sum, up to the IPv4 end. */
+    private static void completeChecksum(byte[] output, byte[] frame) {
+        int csumStart = TestFrames.le16(output, 6);
+        int field = csumStart + TestFrames.le16(output, 8);
+        int end = TestFrames.ETHERNET + TestFrames.ipTotalLength(frame);
+        TestFrames.put16(frame, field, TestFrames.complement(TestFrames.sum(frame, csumStart, end, 0)));
+    }
+
     private static void assertWellFormed(byte[] output) {
         byte[] frame = Arrays.copyOfRange(output, VirtioNetHeader.LENGTH, output.length);
         int gsoType = output[1] & 0xFF;
         int flags = output[0] & 0xFF;
         if (gsoType == VirtioNetHeader.GSO_NONE) {
-            assertThat(flags).isIn(0, VirtioNetHeader.F_DATA_VALID);
-            if (flags == VirtioNetHeader.F_DATA_VALID) {
+            assertThat(flags).isIn(0, VirtioNetHeader.F_DATA_VALID, VirtioNetHeader.F_NEEDS_CSUM);
+            if (flags != 0) {
                 assertThat(TestFrames.ipv4ChecksumValid(frame)).isTrue();
-                assertThat(TestFrames.tcpChecksumValid(frame)).isTrue();
+            }
+            if (flags == VirtioNetHeader.F_NEEDS_CSUM) {
+                completeChecksum(output, frame);
+            }
+            if (flags != 0) {
+                boolean udp = frame[TestFrames.ETHERNET + 9] == 17;
+                assertThat(udp ? TestFrames.udpChecksumValid(frame) : TestFrames.tcpChecksumValid(frame)).isTrue();
             }
             return;
         }
@@ -103,9 +119,7 @@ class OffloadFuzzTest {
         assertThat(flags).isEqualTo(VirtioNetHeader.F_NEEDS_CSUM);
         assertThat(TestFrames.ipTotalLength(frame)).isEqualTo(frame.length - TestFrames.ETHERNET).isLessThanOrEqualTo(65535);
         assertThat(TestFrames.ipv4ChecksumValid(frame)).isTrue();
-        int csumStart = TestFrames.le16(output, 6);
-        int field = csumStart + TestFrames.le16(output, 8);
-        TestFrames.put16(frame, field, TestFrames.complement(TestFrames.sum(frame, csumStart, frame.length, 0)));
+        completeChecksum(output, frame);
         assertThat(TestFrames.tcpChecksumValid(frame)).isTrue();
         assertThat(TestFrames.payload(frame)).hasSizeGreaterThan(TestFrames.le16(output, 4));
     }

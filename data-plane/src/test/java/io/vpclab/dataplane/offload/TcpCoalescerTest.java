@@ -343,6 +343,82 @@ class TcpCoalescerTest {
     }
 
     @Test
+    void segmentsWithAPartialChecksumMergeAndAreCountedApart() {
+        TestFrames.Spec spec = new TestFrames.Spec();
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            TestFrames.Spec s = spec.copy();
+            s.sequence += (long) i * MSS;
+            s.identification += i;
+            // what the kernel's vxlan over a veth sends: the pseudo-header sum, left for a NIC
+            frames.add(TestFrames.frame(s, TestFrames.pattern(MSS, i), false));
+        }
+        assertThat(frames).noneMatch(TestFrames::tcpChecksumValid);
+
+        feed(frames);
+        coalescer.flush();
+
+        assertThat(out).hasSize(1);
+        assertBurst(out.get(0), frames, MSS);
+        assertThat(coalescer.partialChecksums()).isEqualTo(3);
+        assertThat(coalescer.checksumFailures()).isZero();
+    }
+
+    @Test
+    void aLonePartialSegmentGoesOnAsNeedingItsChecksum() {
+        TestFrames.Spec spec = new TestFrames.Spec();
+        byte[] data = TestFrames.frame(spec, TestFrames.pattern(700, 1), false);
+        TestFrames.Spec ackSpec = spec.copy();
+        ackSpec.sequence += 700;
+        byte[] pureAck = TestFrames.frame(ackSpec, new byte[0], false);
+
+        feed(data);
+        feed(pureAck);
+        coalescer.flush();
+
+        assertThat(out).hasSize(2);
+        byte[] partialHeader = TestFrames.virtio(HEADER, VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_NONE, 0, 0,
+            TCP_OFFSET, VirtioNetHeader.TCP_CSUM_OFFSET);
+        for (int i = 0; i < 2; i++) {
+            byte[] input = i == 0 ? data : pureAck;
+            assertThat(Arrays.copyOf(out.get(i), HEADER)).isEqualTo(partialHeader);
+            byte[] frame = frameOf(out.get(i));
+            assertThat(frame).isEqualTo(input);
+            TestFrames.put16(frame, TCP_OFFSET + 16,
+                TestFrames.complement(TestFrames.sum(frame, TCP_OFFSET, frame.length, 0)));
+            assertThat(TestFrames.tcpChecksumValid(frame)).as("completed as the header says").isTrue();
+        }
+        assertThat(coalescer.partialChecksums()).isEqualTo(2);
+    }
+
+    @Test
+    void udpDatagramsGoOnWithWhatTheirChecksumSays() {
+        TestFrames.Spec spec = new TestFrames.Spec();
+        byte[] verified = TestFrames.udpFrame(spec, TestFrames.pattern(64, 1), true);
+        byte[] partial = TestFrames.udpFrame(spec, TestFrames.pattern(64, 2), false);
+        byte[] unchecked = TestFrames.udpFrame(spec, TestFrames.pattern(64, 3), true);
+        TestFrames.put16(unchecked, TCP_OFFSET + 6, 0);
+        byte[] corrupt = TestFrames.udpFrame(spec, TestFrames.pattern(64, 4), true);
+        corrupt[corrupt.length - 1] ^= 0x10;
+
+        feed(List.of(verified, partial, unchecked, corrupt));
+        coalescer.flush();
+
+        assertThat(out).hasSize(4);
+        assertSingle(out.get(0), verified, VirtioNetHeader.F_DATA_VALID);
+        assertThat(Arrays.copyOf(out.get(1), HEADER)).isEqualTo(TestFrames.virtio(HEADER, VirtioNetHeader.F_NEEDS_CSUM,
+            VirtioNetHeader.GSO_NONE, 0, 0, TCP_OFFSET, VirtioNetHeader.UDP_CSUM_OFFSET));
+        byte[] completed = frameOf(out.get(1));
+        assertThat(completed).isEqualTo(partial);
+        TestFrames.put16(completed, TCP_OFFSET + 6, TestFrames.complement(TestFrames.sum(completed, TCP_OFFSET, completed.length, 0)));
+        assertThat(TestFrames.udpChecksumValid(completed)).as("completed as the header says").isTrue();
+        assertSingle(out.get(2), unchecked, 0);
+        assertSingle(out.get(3), corrupt, 0);
+        assertThat(coalescer.partialChecksums()).isOne();
+        assertThat(coalescer.checksumFailures()).isOne();
+    }
+
+    @Test
     void framesThatAreNotPlainIpv4TcpPassAsTheyAreInOrder() {
         TestFrames.Spec spec = new TestFrames.Spec();
         List<byte[]> frames = segments(spec, 4, MSS);

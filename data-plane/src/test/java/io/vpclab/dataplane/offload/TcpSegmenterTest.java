@@ -279,6 +279,63 @@ class TcpSegmenterTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 1399, 1400, 5000, 5600})
+    void cutsAUsoBurstIntoDatagramsWithTheirOwnLengthsAndChecksums(int payloadLength) {
+        int gsoSize = 1400;
+        TestFrames.Spec spec = new TestFrames.Spec();
+        spec.identification = 0xFFFF;
+        byte[] payload = TestFrames.pattern(payloadLength, payloadLength);
+        byte[] burst = TestFrames.concat(TestFrames.virtio(VirtioNetHeader.LENGTH, VirtioNetHeader.F_NEEDS_CSUM,
+            VirtioNetHeader.GSO_UDP_L4, 42, gsoSize, TCP_OFFSET, VirtioNetHeader.UDP_CSUM_OFFSET),
+            TestFrames.udpFrame(spec, payload, false));
+        ByteBuf input = TestFrames.buf(burst);
+        ByteBuf destination = Unpooled.buffer();
+        TcpSegmenter segmenter = new TcpSegmenter(VirtioNetHeader.LENGTH);
+        try {
+            int count = segmenter.segment(input, destination, VXLAN_GAP);
+
+            assertThat(count).isEqualTo((payloadLength + gsoSize - 1) / gsoSize);
+            ByteArrayOutputStream joined = new ByteArrayOutputStream();
+            List<Segment> segments = split(destination, 0, count, VXLAN_GAP, segmenter.segmentLength(),
+                segmenter.lastSegmentLength());
+            for (int i = 0; i < count; i++) {
+                byte[] f = segments.get(i).frame();
+                int chunk = Math.min(gsoSize, payloadLength - i * gsoSize);
+                assertThat(f).hasSize(42 + chunk);
+                assertThat(TestFrames.ipTotalLength(f)).isEqualTo(28 + chunk);
+                assertThat(TestFrames.u16(f, TCP_OFFSET + 4)).as("UDP length").isEqualTo(8 + chunk);
+                assertThat(TestFrames.ipId(f)).isEqualTo((0xFFFF + i) & 0xFFFF);
+                assertThat(TestFrames.ipv4ChecksumValid(f)).isTrue();
+                assertThat(TestFrames.udpChecksumValid(f)).as("UDP checksum %d", i).isTrue();
+                assertThat(Arrays.copyOf(f, TCP_OFFSET + 4)).isEqualTo(Arrays.copyOf(
+                    TestFrames.udpFrame(withId(spec, (0xFFFF + i) & 0xFFFF), Arrays.copyOf(payload, chunk), true),
+                    TCP_OFFSET + 4));
+                joined.writeBytes(Arrays.copyOfRange(f, 42, f.length));
+            }
+            assertThat(joined.toByteArray()).isEqualTo(payload);
+        } finally {
+            input.release();
+            destination.release();
+        }
+    }
+
+    @Test
+    void refusesAUsoBurstWhoseUdpLengthDisagrees() {
+        TestFrames.Spec spec = new TestFrames.Spec();
+        byte[] burst = TestFrames.concat(TestFrames.virtio(VirtioNetHeader.LENGTH, VirtioNetHeader.F_NEEDS_CSUM,
+            VirtioNetHeader.GSO_UDP_L4, 42, 1000, TCP_OFFSET, VirtioNetHeader.UDP_CSUM_OFFSET),
+            TestFrames.udpFrame(spec, new byte[3000], false));
+        assertRefused(withByte(burst, VirtioNetHeader.LENGTH + TCP_OFFSET + 5, 0x07), SegmentRefusal.BAD_LENGTH);
+        assertRefused(Arrays.copyOf(burst, VirtioNetHeader.LENGTH + TCP_OFFSET + 7), SegmentRefusal.TRUNCATED);
+    }
+
+    private static TestFrames.Spec withId(TestFrames.Spec spec, int identification) {
+        TestFrames.Spec copy = spec.copy();
+        copy.identification = identification;
+        return copy;
+    }
+
     @Test
     void refusesIpv4OptionsWithTheirOwnReasonAndWritesNothing() {
         TestFrames.Spec spec = new TestFrames.Spec();
@@ -296,11 +353,12 @@ class TcpSegmenterTest {
         assertRefused(Arrays.copyOf(good, 5), SegmentRefusal.TRUNCATED);
         assertRefused(Arrays.copyOf(good, VirtioNetHeader.LENGTH + ETHERNET + 30), SegmentRefusal.TRUNCATED);
         assertRefused(withByte(good, 1, VirtioNetHeader.GSO_TCPV6), SegmentRefusal.UNSUPPORTED_GSO_TYPE);
-        assertRefused(withByte(good, 1, VirtioNetHeader.GSO_UDP_L4), SegmentRefusal.UNSUPPORTED_GSO_TYPE);
+        assertRefused(withByte(good, 1, VirtioNetHeader.GSO_UDP), SegmentRefusal.UNSUPPORTED_GSO_TYPE);
+        assertRefused(withByte(good, 1, VirtioNetHeader.GSO_UDP_L4), SegmentRefusal.WRONG_PROTOCOL);
         assertRefused(withByte(good, 1, 0x42), SegmentRefusal.UNSUPPORTED_GSO_TYPE);
         assertRefused(withByte(good, VirtioNetHeader.LENGTH + 12, 0x86), SegmentRefusal.NOT_IPV4);
         assertRefused(withByte(good, VirtioNetHeader.LENGTH + ETHERNET, 0x65), SegmentRefusal.NOT_IPV4);
-        assertRefused(withByte(good, VirtioNetHeader.LENGTH + ETHERNET + 9, 17), SegmentRefusal.NOT_TCP);
+        assertRefused(withByte(good, VirtioNetHeader.LENGTH + ETHERNET + 9, 17), SegmentRefusal.WRONG_PROTOCOL);
         assertRefused(withByte(good, VirtioNetHeader.LENGTH + ETHERNET + 6, 0x20), SegmentRefusal.FRAGMENT);
         assertRefused(withByte(good, VirtioNetHeader.LENGTH + ETHERNET, 0x44), SegmentRefusal.BAD_LENGTH);
         assertRefused(withByte(good, VirtioNetHeader.LENGTH + ETHERNET + 2, 0xFF), SegmentRefusal.BAD_LENGTH);

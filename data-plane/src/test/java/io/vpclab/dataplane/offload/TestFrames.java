@@ -125,6 +125,45 @@ final class TestFrames {
         return f;
     }
 
+    /**
+     * An Ethernet/IPv4/UDP frame (the spec's ports, addresses and IP fields; no IP options); the UDP
+     * checksum is complete when {@code fullChecksum}, else the folded pseudo-header sum.
+     */
+    static byte[] udpFrame(Spec s, byte[] payload, boolean fullChecksum) {
+        int udpLength = 8 + payload.length;
+        byte[] f = new byte[ETHERNET + IPV4 + udpLength];
+        put48(f, 0, s.destinationMac);
+        put48(f, 6, s.sourceMac);
+        put16(f, 12, 0x0800);
+        int ip = ETHERNET;
+        f[ip] = 0x45;
+        f[ip + 1] = (byte) s.tos;
+        put16(f, ip + 2, IPV4 + udpLength);
+        put16(f, ip + 4, s.identification);
+        put16(f, ip + 6, s.dontFragment ? 0x4000 : 0);
+        f[ip + 8] = (byte) s.ttl;
+        f[ip + 9] = 17;
+        put32(f, ip + 12, s.sourceIp);
+        put32(f, ip + 16, s.destinationIp);
+        put16(f, ip + 10, complement(sum(f, ip, ip + IPV4, 0)));
+        int udp = ip + IPV4;
+        put16(f, udp, s.sourcePort);
+        put16(f, udp + 2, s.destinationPort);
+        put16(f, udp + 4, udpLength);
+        System.arraycopy(payload, 0, f, udp + 8, payload.length);
+        long pseudo = pseudoHeaderSum(f, ip, 17, udpLength);
+        put16(f, udp + 6, fullChecksum ? complement(sum(f, udp, udp + udpLength, pseudo)) : fold(pseudo));
+        return f;
+    }
+
+    /** True when the UDP checksum of the IPv4 frame {@code f} (no IP options) is present and verifies. */
+    static boolean udpChecksumValid(byte[] f) {
+        int udp = ETHERNET + IPV4;
+        int udpLength = u16(f, udp + 4);
+        return u16(f, udp + 6) != 0
+            && fold(sum(f, udp, udp + udpLength, pseudoHeaderSum(f, ETHERNET, 17, udpLength))) == 0xFFFF;
+    }
+
     /** A virtio-net header of {@code length} bytes, fields little-endian, num_buffers 0. */
     static byte[] virtio(int length, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
         byte[] h = new byte[length];

@@ -310,6 +310,7 @@ public final class OffloadTunnel implements CounterSource {
             offload.put("coalescerFramesOut", coalescer.framesOut());
             offload.put("coalescedBursts", coalescer.burstsOut());
             offload.put("coalescerChecksumFailures", coalescer.checksumFailures());
+            offload.put("coalescerPartialChecksums", coalescer.partialChecksums());
         }
         groups.put("offload", offload);
         return groups;

@@ -43,6 +43,20 @@ class UiCountersTest extends UiDemoSupport {
         assertThat(browser.text("fig-hosts")).contains("demo-host-1", "packets out", "ARP answered locally", "packets/s on the underlay");
         assertThat(browser.text("fig-nat")).containsAnyOf("No NAT gateways.", "No data yet.", "active sessions");
         assertThat(browser.text("fig-status")).startsWith("Updated");
+
+        // a whitelist made through the API shows up with its rule's hit count
+        String acme = null;
+        for (var tenant : api("GET", "/api/v1/tenants?maxResults=1000", null).path("items")) {
+            if (tenant.path("name").asString().equals("acme")) {
+                acme = tenant.path("tenantId").asString();
+            }
+        }
+        api("POST", "/api/v1/whitelists", "{\"name\":\"figures-wl\",\"tenantId\":\"" + acme
+                + "\",\"rules\":[{\"protocol\":\"tcp\",\"cidrBlock\":\"198.51.100.0/24\",\"fromPort\":443,\"toPort\":443}]}");
+        browser.until(Duration.ofSeconds(20), d -> !d.findElements(By.id("fig-whitelist-table")).isEmpty()
+                && browser.text("fig-whitelist-table").contains("figures-wl tcp 198.51.100.0/24 443-443 0"));
+        browser.script("document.getElementById('fig-whitelists').scrollIntoView()");
+        browser.screenshot("ui-figures-whitelist-hits");
     }
 
     @Test
@@ -112,12 +126,20 @@ class UiCountersTest extends UiDemoSupport {
 
     /** Every subnet's segment id, from the API. */
     private List<String> segmentIds() throws Exception {
-        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://localhost:" + port + "/api/v1/subnets?maxResults=1000"))
-                .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         List<String> ids = new java.util.ArrayList<>();
-        new tools.jackson.databind.ObjectMapper().readTree(response.body()).path("items").forEach(s -> ids.add(s.path("segmentId").asString()));
+        api("GET", "/api/v1/subnets?maxResults=1000", null).path("items").forEach(s -> ids.add(s.path("segmentId").asString()));
         return ids;
+    }
+
+    /** An admin call straight to the API (setup the page itself does not offer), answering the JSON body. */
+    private tools.jackson.databind.JsonNode api(String method, String path, String body) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+        return new tools.jackson.databind.ObjectMapper().readTree(response.body());
     }
 
     /** Counts again and reads the VLAN-core MAC entries (one per instance). */

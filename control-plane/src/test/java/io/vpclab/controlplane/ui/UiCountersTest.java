@@ -142,6 +142,44 @@ class UiCountersTest extends UiDemoSupport {
         return new tools.jackson.databind.ObjectMapper().readTree(response.body());
     }
 
+    /**
+     * The NAT gateway card against the figures and sessions API as the NAT work defines it
+     * (NatGatewayFigures, NatGatewaySessions). This branch's server has no NAT figures yet, so the
+     * page's fetch answers those three paths with that shape; everything else stays real.
+     */
+    @Test
+    void aNatGatewayCardShowsItsFiguresAndSessionsInTheApisShape() throws Exception {
+        browser.screen("figures");
+        browser.script("""
+                window.realFetch = window.realFetch || window.fetch;
+                const json = body => Promise.resolve(new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } }));
+                const id = 'nat-0123456789abcdef0';
+                window.fetch = (url, init) => {
+                  const u = String(url);
+                  if (u.startsWith('/api/v1/nat-gateways?')) return json({ items: [{ natGatewayId: id, name: 'lab-nat', publicIp: '203.0.113.10', subnetId: 'subnet-none', state: 'available' }] });
+                  if (u === `/api/v1/nat-gateways/${id}/figures`) return json({ natGatewayId: id, reportedAt: new Date().toISOString(), activeSessions: 2,
+                    sessionsCreated: 5, newConnectionsPerSecond: 1.5, packetsOut: 40, packetsIn: 38, bytesOut: 4000, bytesIn: 3800,
+                    packetsOutPerSecond: 4, packetsInPerSecond: 3.8, bytesOutPerSecond: 400, bytesInPerSecond: 380, portAllocationErrors: 0,
+                    dropsByReason: { NAT_NO_SESSION: 1 } });
+                  if (u === `/api/v1/nat-gateways/${id}/sessions`) return json({ natGatewayId: id, items: [{ protocol: 'ICMP', privateIp: '10.0.1.10',
+                    privatePort: 7, publicIp: '203.0.113.10', publicPort: 1024, remoteIp: '198.51.100.7', remotePort: 0, state: 'ESTABLISHED',
+                    idleSeconds: 1, timeoutSeconds: 60, packetsOut: 3, packetsIn: 3 }] });
+                  return window.realFetch(url, init);
+                };
+                """);
+        try {
+            browser.until(Duration.ofSeconds(20), d -> !d.findElements(By.id("fig-nat-nat-0123456789abcdef0")).isEmpty()
+                    && browser.text("fig-nat-nat-0123456789abcdef0").contains("ESTABLISHED"));
+            browser.script("document.getElementById('fig-nat').scrollIntoView()");
+            browser.screenshot("ui-figures-nat-gateway");
+            String card = browser.text("fig-nat-nat-0123456789abcdef0");
+            assertThat(card).contains("lab-nat 203.0.113.10", "active sessions\n2", "new connections/s\n1.5", "packets out\n40",
+                    "NAT_NO_SESSION 1", "ICMP 10.0.1.10:7 203.0.113.10:1024 198.51.100.7:0 ESTABLISHED 1 3 3");
+        } finally {
+            browser.script("if (window.realFetch) window.fetch = window.realFetch");
+        }
+    }
+
     /** Counts again and reads the VLAN-core MAC entries (one per instance). */
     private long macEntriesWithVlans() {
         browser.click("macs-count");

@@ -8,6 +8,7 @@ const HISTORY = 60;   // samples kept per chart: a minute at one report a second
 export function startFigures(root, isVisible) {
   let world = { hosts: [], instances: [], natGateways: [], whitelists: [] };
   const history = new Map();   // hostId -> [{ t, host }] cumulative counters by report time
+  const natHistory = new Map();   // natGatewayId -> [{ t, out, in }] packet rates by report time
   const hostsBox = el('div', { id: 'fig-hosts', class: 'cards' });
   const natBox = el('div', { id: 'fig-nat', class: 'cards' });
   const whitelistBox = el('div', { id: 'fig-whitelists' });
@@ -43,7 +44,7 @@ export function startFigures(root, isVisible) {
         el('h4', {}, host.name), el('p', { class: 'nodata' }, 'No data yet: its agent has not reported.'))));
     natBox.replaceChildren(...(world.natGateways.length === 0
       ? [el('p', {}, 'No NAT gateways.')]
-      : await Promise.all(world.natGateways.map(natCard))));
+      : await Promise.all(world.natGateways.map(nat => natCard(nat, natHistory)))));
     whitelistBox.replaceChildren(whitelistTable(world.whitelists));
   }
 
@@ -78,7 +79,6 @@ function hostCard(host, stats, samples, world) {
   const report = stats.report;
   const age = Math.max(0, (Date.now() - Date.parse(stats.receivedAt)) / 1000);
   const rates = ratesOf(samples);
-  const last = rates[rates.length - 1];
   return el('article', { class: 'card', id: `fig-host-${host.hostId}`, 'data-name': host.name, 'aria-labelledby': `fig-h-${host.hostId}` },
     el('h4', { id: `fig-h-${host.hostId}` }, host.name, ' ', el('small', {}, `${host.underlayIp}:${host.udpPort}, report ${age.toFixed(1)} s old`)),
     el('dl', { class: 'counters' }, COUNTERS.map(([key, label]) => el('div', {},
@@ -86,8 +86,8 @@ function hostCard(host, stats, samples, world) {
     el('div', { class: 'charts' },
       chart('packets/s on the underlay', [
         { name: 'in', color: '#0b5cad', values: rates.map(r => r.packetsIn) },
-        { name: 'out', color: '#e07b00', values: rates.map(r => r.packetsOut) }], last),
-      chart('drops/s', [{ name: 'drops', color: '#a40000', values: rates.map(r => r.drops) }], last)),
+        { name: 'out', color: '#e07b00', values: rates.map(r => r.packetsOut) }]),
+      chart('drops/s', [{ name: 'drops', color: '#a40000', values: rates.map(r => r.drops) }])),
     reasonsTable(report.host.dropsByReason),
     portsTable(report.ports || [], world),
     hostWhitelists(report.whitelists || []));
@@ -108,7 +108,7 @@ function ratesOf(samples) {
 }
 
 /** A small SVG line chart of the last minute's rates; its label tells the latest values in words. */
-function chart(title, series, last) {
+function chart(title, series) {
   const width = 260;
   const height = 60;
   const max = Math.max(1, ...series.flatMap(s => s.values));
@@ -161,7 +161,14 @@ function hostWhitelists(whitelists) {
     `${w.whitelistId}: ${w.rules.reduce((sum, r) => sum + r.hits, 0)} hits, ${w.drops} refused`).join('; '));
 }
 
-async function natCard(nat) {
+const NAT_COUNTERS = [
+  ['activeSessions', 'active sessions'], ['sessionsCreated', 'sessions created'], ['newConnectionsPerSecond', 'new connections/s'],
+  ['packetsOut', 'packets out'], ['packetsIn', 'packets in'], ['bytesOut', 'bytes out'], ['bytesIn', 'bytes in'],
+  ['portAllocationErrors', 'port allocation errors'],
+];
+
+/** A NAT gateway's figures and sessions (from its host's reports), or "no data yet" before the first report. */
+async function natCard(nat, natHistory) {
   const optional = path => get(path).catch(e => { if (e.status === 404) return null; throw e; });
   let figures;
   let sessions;
@@ -172,18 +179,30 @@ async function natCard(nat) {
     return el('article', { class: 'card' }, el('h4', {}, nat.name || nat.natGatewayId), el('p', { class: 'bad' }, e.message));
   }
   const head = el('h4', {}, nat.name || nat.natGatewayId, ' ', el('small', {}, nat.publicIp || ''));
-  if (!figures) return el('article', { class: 'card', id: `fig-nat-${nat.natGatewayId}` }, head, el('p', { class: 'nodata' }, 'No data yet.'));
-  const numbers = Object.entries(figures).filter(([, v]) => typeof v === 'number');
-  const list = sessions ? (Array.isArray(sessions) ? sessions : sessions.items || sessions.sessions || []) : [];
+  if (!figures || !figures.reportedAt) {
+    return el('article', { class: 'card', id: `fig-nat-${nat.natGatewayId}` }, head, el('p', { class: 'nodata' }, 'No data yet: its host has not reported.'));
+  }
+  const samples = natHistory.get(nat.natGatewayId) || [];
+  const t = Date.parse(figures.reportedAt);
+  if (samples.length === 0 || samples[samples.length - 1].t < t) samples.push({ t, out: figures.packetsOutPerSecond || 0, in: figures.packetsInPerSecond || 0 });
+  while (samples.length > HISTORY) samples.shift();
+  natHistory.set(nat.natGatewayId, samples);
+  const list = sessions ? sessions.items || [] : [];
   return el('article', { class: 'card', id: `fig-nat-${nat.natGatewayId}` }, head,
-    el('dl', { class: 'counters' }, numbers.map(([k, v]) => el('div', {}, el('dt', {}, words(k)), el('dd', { 'data-counter': k }, format(v))))),
+    el('dl', { class: 'counters' }, NAT_COUNTERS.filter(([k]) => figures[k] != null).map(([k, label]) => el('div', {},
+      el('dt', {}, label), el('dd', { 'data-counter': k, class: k === 'portAllocationErrors' && figures[k] > 0 ? 'bad' : '' },
+        format(k.endsWith('PerSecond') ? Math.round(figures[k] * 10) / 10 : figures[k]))))),
+    el('div', { class: 'charts' }, chart('packets/s through the gateway', [
+      { name: 'out', color: '#e07b00', values: samples.map(x => x.out) },
+      { name: 'in', color: '#0b5cad', values: samples.map(x => x.in) }])),
     reasonsTable(figures.dropsByReason),
     list.length === 0 ? el('p', {}, 'No sessions.') : el('table', { 'aria-label': 'NAT sessions' },
       el('thead', {}, el('tr', {}, ['protocol', 'private', 'public', 'remote', 'state', 'idle s', 'out', 'in'].map(h => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, list.slice(0, 50).map(s => el('tr', {}, el('td', {}, s.protocol),
         el('td', {}, `${s.privateIp}:${s.privatePort ?? ''}`), el('td', {}, `${s.publicIp}:${s.publicPort ?? ''}`),
         el('td', {}, `${s.remoteIp}:${s.remotePort ?? ''}`), el('td', {}, s.state), el('td', { class: 'num' }, s.idleSeconds),
-        el('td', { class: 'num' }, format(s.packetsOut ?? 0)), el('td', { class: 'num' }, format(s.packetsIn ?? 0)))))));
+        el('td', { class: 'num' }, format(s.packetsOut ?? 0)), el('td', { class: 'num' }, format(s.packetsIn ?? 0)))))),
+    list.length > 50 ? el('p', {}, `... and ${list.length - 50} more sessions.`) : null);
 }
 
 function whitelistTable(whitelists) {
@@ -196,5 +215,4 @@ function whitelistTable(whitelists) {
       el('td', { class: 'num' }, format(r.hitCount ?? 0))))));
 }
 
-const words = key => key.replace(/([A-Z])/g, ' $1').toLowerCase();
 const format = n => (n == null ? '' : Number(n).toLocaleString('en'));

@@ -158,6 +158,8 @@ class UiDemoTest extends UiDemoSupport {
         browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1024, 768));
         try {
             browser.driver.get("http://localhost:" + port + "/#topology");
+            // a fresh document, so the keyboard starts at the top and not where an earlier test left focus
+            browser.driver.navigate().refresh();
             browser.until(Duration.ofSeconds(30), d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
             // Tab from the top of the page to the Figures button and press Enter, as a keyboard user would
             org.openqa.selenium.interactions.Actions keys = new org.openqa.selenium.interactions.Actions(browser.driver);

@@ -9,10 +9,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -41,11 +46,16 @@ public final class AgentCaptures implements AutoCloseable {
     private final CaptureUplink uplink;
     private final Path directory;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "capture-watch");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Recently ended captures: a stop that crosses a capture ending on its own bound is no error. */
+    private final Set<String> ended = Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 1000;
+        }
+    }));
+    private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "capture-watch"));
+    /** Commands run one at a time in arrival order: a stop never overtakes its start. */
+    private final ExecutorService commands = Executors.newSingleThreadExecutor(r -> daemon(r, "capture-commands"));
 
     /** lastReported: packets and nanoTime of the last progress report (only the watcher touches it). */
     private record Running(String id, Capture capture, long maxPackets, long deadlineNanos, long[] lastReported) {
@@ -62,8 +72,16 @@ public final class AgentCaptures implements AutoCloseable {
         watcher.scheduleWithFixedDelay(this::watch, WATCH_PERIOD.toMillis(), WATCH_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Handles a {@code capture} event; blocks briefly (the VTEP's loop, one HTTP report or upload). */
+    /** Takes a {@code capture} event without blocking; commands run in order on their own thread. */
     public void handle(CaptureCommand command) {
+        try {
+            commands.execute(() -> run(command));
+        } catch (RejectedExecutionException closing) {
+            log.debug("agent closing, capture command {} dropped", command.getCaptureId());
+        }
+    }
+
+    private void run(CaptureCommand command) {
         String id = command.getCaptureId();
         if (id == null || !CAPTURE_ID.matcher(id).matches()) {
             log.warn("ignoring a capture command with id {}", id);
@@ -111,6 +129,9 @@ public final class AgentCaptures implements AutoCloseable {
 
     private void stop(String id) {
         Running capture = running.get(id);
+        if (capture == null && ended.contains(id)) {
+            return;   // it ended on its own bound a moment ago; its upload answers the stop
+        }
         if (capture == null) {
             // a restarted agent knows nothing of the capture: say so, so the stop does not wait in vain
             uplink.failed(id, "this agent runs no capture " + id + " (it may have restarted)");
@@ -143,6 +164,7 @@ public final class AgentCaptures implements AutoCloseable {
         if (!running.remove(r.id(), r)) {
             return;
         }
+        ended.add(r.id());
         Capture capture = r.capture();
         try {
             vtep.stopCapture(capture);
@@ -167,6 +189,7 @@ public final class AgentCaptures implements AutoCloseable {
     /** Stops watching and drops running captures with their files (the control plane fails them at their deadline). */
     @Override
     public void close() {
+        commands.shutdownNow();
         watcher.shutdownNow();
         for (Running r : running.values()) {
             if (running.remove(r.id(), r)) {
@@ -183,5 +206,11 @@ public final class AgentCaptures implements AutoCloseable {
         } catch (IOException e) {
             log.debug("could not delete {}: {}", directory, e.toString());
         }
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
     }
 }

@@ -65,7 +65,7 @@ public final class TableStreamFollower implements AutoCloseable {
     private volatile Connection current;
     private volatile Duration backoff = MIN_BACKOFF;
 
-    /** @param captures runs a capture command (start or stop); called off the stream's thread and may block */
+    /** @param captures takes a capture command (start or stop) on the stream's thread, in stream order; must not block */
     public TableStreamFollower(ControlPlaneEndpoint endpoint, String hostId, TableApplier applier, ProbeRunner probes,
             Consumer<CaptureCommand> captures) {
         this.endpoint = endpoint;
@@ -204,13 +204,12 @@ public final class TableStreamFollower implements AutoCloseable {
     }
 
     private void runCapture(CaptureCommand command) {
-        probeExecutor.execute(() -> {
-            try {
-                captures.accept(command);
-            } catch (RuntimeException e) {
-                log.warn("capture command {} {} failed: {}", command.getAction(), command.getCaptureId(), e.toString());
-            }
-        });
+        try {
+            captures.accept(command);
+        } catch (RuntimeException e) {
+            // a capture's trouble must never end the table stream
+            log.warn("capture command {} {} failed: {}", command.getAction(), command.getCaptureId(), e.toString());
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.vpclab.controlplane.compiler.ElasticIpNode;
 import io.vpclab.controlplane.compiler.HostNode;
 import io.vpclab.controlplane.compiler.PublicNetwork;
 import io.vpclab.controlplane.compiler.InstanceNode;
+import io.vpclab.controlplane.compiler.InternetHostNode;
 import io.vpclab.controlplane.compiler.SubnetNode;
 import io.vpclab.controlplane.compiler.VpcNode;
 import io.vpclab.controlplane.eip.EipService;
@@ -12,6 +13,7 @@ import io.vpclab.controlplane.host.Host;
 import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.instance.Instance;
 import io.vpclab.controlplane.instance.InstanceService;
+import io.vpclab.controlplane.internethost.InternetHostService;
 import io.vpclab.controlplane.peering.PeeringService;
 import io.vpclab.controlplane.subnet.Subnet;
 import io.vpclab.controlplane.subnet.SubnetService;
@@ -43,9 +45,11 @@ class StoreNetworkReader implements NetworkReader {
     private final PeeringService peerings;
     private final EipService eips;
     private final PublicNetworkProperties publicNetwork;
+    private final InternetHostService internetHosts;
 
     StoreNetworkReader(HostService hosts, VpcService vpcs, SubnetService subnets, InstanceService instances,
-            PeeringService peerings, EipService eips, PublicNetworkProperties publicNetwork) {
+            PeeringService peerings, EipService eips, PublicNetworkProperties publicNetwork, InternetHostService internetHosts) {
+        this.internetHosts = internetHosts;
         this.peerings = peerings;
         this.publicNetwork = publicNetwork;
         this.eips = eips;
@@ -118,7 +122,10 @@ class StoreNetworkReader implements NetworkReader {
 
     @Override
     public PublicNetwork publicNetwork(Map<String, HostNode> hosts) {
-        return publicNetwork.resolve(hosts);
+        // configured internet hosts and those created through the API (placed by VTEP host ID)
+        List<InternetHostNode> created = internetHosts.created().stream()
+                .map(h -> PublicNetworkProperties.node(h.name(), h.ip(), h.hostId(), h.kind())).toList();
+        return publicNetwork.resolve(hosts, created);
     }
 
     private static HostNode node(Host host) {

@@ -3,6 +3,7 @@ package io.vpclab.topology.apply;
 import io.vpclab.client.ApiClient;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.EipsApi;
+import io.vpclab.client.api.InternetHostsApi;
 import io.vpclab.client.api.NatGatewaysApi;
 import io.vpclab.client.api.PeeringsApi;
 import io.vpclab.client.api.WhitelistsApi;
@@ -13,6 +14,9 @@ import io.vpclab.client.model.EipAssociate;
 import io.vpclab.client.model.EipUpdate;
 import io.vpclab.client.model.IngressPolicy;
 import io.vpclab.client.model.Instance;
+import io.vpclab.client.model.InternetHost;
+import io.vpclab.client.model.InternetHostCreate;
+import io.vpclab.client.model.InternetHostKind;
 import io.vpclab.client.model.NatGateway;
 import io.vpclab.client.model.NatGatewayCreate;
 import io.vpclab.client.model.NatGatewayState;
@@ -29,6 +33,7 @@ import io.vpclab.client.model.WhitelistRule;
 import io.vpclab.client.model.WhitelistRuleCreate;
 import io.vpclab.topology.Topology.EipDecl;
 import io.vpclab.topology.Topology.InstanceDecl;
+import io.vpclab.topology.Topology.InternetHostDecl;
 import io.vpclab.topology.Topology.NatGatewayDecl;
 import io.vpclab.topology.Topology.PeeringDecl;
 import io.vpclab.topology.Topology.RuleDecl;
@@ -50,6 +55,7 @@ final class EdgeReconciler {
     private final EipsApi eips;
     private final NatGatewaysApi natGateways;
     private final PeeringsApi peerings;
+    private final InternetHostsApi internetHosts;
     private final ChangeLog log;
     private final HostDirectory hosts;
     private final Applied applied;
@@ -59,9 +65,29 @@ final class EdgeReconciler {
         this.eips = new EipsApi(api);
         this.natGateways = new NatGatewaysApi(api);
         this.peerings = new PeeringsApi(api);
+        this.internetHosts = new InternetHostsApi(api);
         this.log = log;
         this.hosts = hosts;
         this.applied = applied;
+    }
+
+    /** Found by name (configured or created earlier): it must have the file's address; else created on its host. */
+    void internetHost(InternetHostDecl decl) throws ApiException, Refusal {
+        List<InternetHost> all = Pages.all(t -> internetHosts.listInternetHosts(Pages.PAGE_SIZE, t), p -> p.getItems(),
+                p -> p.getNextToken());
+        InternetHost host = all.stream().filter(h -> decl.name().equals(h.getName())).findFirst().orElse(null);
+        if (host == null) {
+            host = internetHosts.createInternetHost(new InternetHostCreate().name(decl.name()).ip(decl.ip())
+                    .hostId(hosts.id(decl.host())).kind(decl.kind() == null ? null : InternetHostKind.fromValue(decl.kind())));
+            String id = host.getInternetHostId();
+            log.created("internetHost", decl.name(), id, () -> internetHosts.deleteInternetHost(id));
+        } else if (!decl.ip().equals(host.getIp())) {
+            throw Refusal.conflict("internet host " + decl.name() + " exists (" + host.getInternetHostId() + ") at "
+                    + host.getIp() + ", the file says " + decl.ip());
+        } else {
+            log.unchanged();
+        }
+        applied.internetHosts.put(decl.name(), host.getIp());
     }
 
     void whitelist(String tenant, WhitelistDecl decl) throws ApiException {

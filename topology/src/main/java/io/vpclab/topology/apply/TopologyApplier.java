@@ -31,7 +31,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Applies a parsed topology through the REST API, in dependency order (hosts, tenants,
+ * Applies a parsed topology through the REST API, in dependency order (hosts, internet hosts, tenants,
  * whitelists, VPCs, subnets, instances, NAT gateways, elastic IPs, peerings), waits until every
  * host has applied its new table, runs the expectations, then each step (moves, then its
  * expectations). Resources are found by name within their parent, so applying the same file
@@ -134,6 +134,9 @@ public final class TopologyApplier {
     private void reconcile(Topology topology, HostDirectory hosts, ChangeLog log, Applied applied) throws ApiException, Refusal {
         NetworkReconciler network = new NetworkReconciler(api, log, hosts, applied, options.instanceKind());
         EdgeReconciler edge = new EdgeReconciler(api, log, hosts, applied);
+        for (Topology.InternetHostDecl internetHost : topology.internetHosts()) {
+            edge.internetHost(internetHost);
+        }
         for (TenantDecl tenant : topology.tenants()) {
             network.tenant(tenant);
             for (WhitelistDecl whitelist : tenant.whitelists()) {

@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.vpclab.client.ApiClient;
 import io.vpclab.client.api.HostsApi;
+import io.vpclab.client.api.InternetHostsApi;
 import io.vpclab.client.model.ExpectationResult;
 import io.vpclab.client.model.Host;
 import io.vpclab.client.model.HostStatus;
+import io.vpclab.client.model.InternetHost;
 import io.vpclab.client.model.TopologyReport;
 import io.vpclab.controlplane.TestServers;
 import io.vpclab.controlplane.southbound.FreeUdpPorts;
@@ -79,12 +81,17 @@ class TopologySamplesTest {
         assertThat(second.getExpectations()).as(ReportText.render(second)).allMatch(ExpectationResult::getMet);
     }
 
-    /** The demo registers its three agents after the server is up; samples place instances on them by name. */
+    /**
+     * The demo registers its three agents and creates its internet hosts after the server is up;
+     * samples place instances on those hosts by name and name those internet hosts.
+     */
     static void awaitDemoHosts(ApiClient admin) {
         await().atMost(Duration.ofSeconds(90)).until(() -> {
             List<Host> hosts = new HostsApi(admin).listHosts(100, null).getItems();
             return hosts.stream().filter(h -> h.getName().startsWith("demo-host-") && h.getStatus() == HostStatus.CONNECTED
                     && h.getAppliedGeneration() > 0).count() == 3;
         });
+        await().atMost(Duration.ofSeconds(90)).until(() -> new InternetHostsApi(admin).listInternetHosts(100, null).getItems()
+                .stream().map(InternetHost::getName).toList().containsAll(List.of("web", "dns")));
     }
 }

@@ -40,7 +40,9 @@ final class ValidateCommand implements Callable<Integer> {
         } catch (InvalidTopologyException e) {
             System.err.println(file + ": refused, nothing was applied");
             for (TopologyProblem problem : e.problems()) {
-                System.err.println("  " + file + ":" + problem);
+                // file:line:column: the form editors and terminals turn into links
+                System.err.println("  " + file + ":" + problem.line() + ":" + problem.column() + ": " + problem.message()
+                        + (problem.path().isEmpty() ? "" : " (" + problem.path() + ")"));
             }
             return null;
         } catch (java.nio.charset.MalformedInputException e) {

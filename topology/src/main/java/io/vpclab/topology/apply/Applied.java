@@ -18,6 +18,8 @@ final class Applied {
     final Map<String, Instance> instances = new HashMap<>();
     /** Instance or NAT gateway name -> its elastic IP's public address. */
     final Map<String, String> publicIps = new HashMap<>();
+    /** Instance or NAT gateway name -> its elastic IP's allocation ID. */
+    final Map<String, String> allocationIds = new HashMap<>();
     /** Internet host name -> its address. */
     final Map<String, String> internetHosts = new HashMap<>();
 }

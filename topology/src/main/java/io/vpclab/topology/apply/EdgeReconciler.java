@@ -185,6 +185,7 @@ final class EdgeReconciler {
         }
         syncAssociations(gateway, decl, vpcPath, path);
         applied.publicIps.put(decl.name(), gateway.getPublicIp());
+        applied.allocationIds.put(decl.name(), gateway.getAllocationId());
         if (decl.eip() != null) {
             syncEipPolicy(eips.getEip(gateway.getAllocationId()), tenant, decl.eip(), "eip of NAT gateway " + path);
         }
@@ -254,6 +255,7 @@ final class EdgeReconciler {
             syncEipPolicy(eip, tenant, decl.eip(), what);
         }
         applied.publicIps.put(decl.name(), eip.getPublicIp());
+        applied.allocationIds.put(decl.name(), eip.getAllocationId());
     }
 
     private Eip allocate(String tenant, EipDecl decl, String what) throws ApiException {

@@ -3,9 +3,19 @@ package io.vpclab.topology.apply;
 import io.vpclab.client.ApiClient;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.DiagnosticsApi;
+import io.vpclab.client.api.EipsApi;
+import io.vpclab.client.api.NatGatewaysApi;
+import io.vpclab.client.api.WhitelistsApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.model.EffectiveRoute;
 import io.vpclab.client.model.EffectiveRoutes;
+import io.vpclab.client.model.Eip;
+import io.vpclab.client.model.EgressPolicy;
+import io.vpclab.client.model.IngressPolicy;
+import io.vpclab.client.model.NatGateway;
+import io.vpclab.client.model.RouteTargetType;
+import io.vpclab.client.model.Whitelist;
+import io.vpclab.client.model.WhitelistRule;
 import io.vpclab.client.model.ExpectationResult;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.PingRequest;
@@ -29,12 +39,18 @@ final class ExpectationRunner {
 
     private final DiagnosticsApi diagnostics;
     private final SubnetsApi subnets;
+    private final NatGatewaysApi natGateways;
+    private final EipsApi eips;
+    private final WhitelistsApi whitelists;
     private final Applied applied;
     private final Map<String, EffectiveRoutes> routes = new HashMap<>();
 
     ExpectationRunner(ApiClient api, Applied applied) {
         this.diagnostics = new DiagnosticsApi(api);
         this.subnets = new SubnetsApi(api);
+        this.natGateways = new NatGatewaysApi(api);
+        this.eips = new EipsApi(api);
+        this.whitelists = new WhitelistsApi(api);
         this.applied = applied;
     }
 
@@ -55,12 +71,52 @@ final class ExpectationRunner {
             }
         }
         String observed = observed(expectation, probe);
+        EffectiveRoute route = route(from, target);
         result.observed(observed).met(met(expectation, observed, probe)).dropReasons(probe.getDropReasons())
-                .route(route(from, target));
-        if (probe.getError() != null) {
-            result.detail(probe.getError());
+                .route(route == null ? "no route to " + target + " in subnet " + from.getSubnetId() : describe(route));
+        String whitelist = whitelistBehind(expectation, route);
+        String detail = probe.getError() == null ? whitelist : whitelist == null ? probe.getError() : probe.getError() + "; " + whitelist;
+        return result.detail(detail);
+    }
+
+    /**
+     * The whitelist that decides the flow, with its rules' hit counters and its drop counter (as
+     * the agents last reported them): the NAT gateway's egress whitelist when the route leaves
+     * through a gateway under WHITELIST, or the target elastic IP's ingress whitelist.
+     */
+    private String whitelistBehind(Expectation expectation, EffectiveRoute route) throws ApiException {
+        String whitelistId = null;
+        String role = null;
+        if (route != null && route.getTargetType() == RouteTargetType.NAT_GATEWAY && route.getTargetId() != null) {
+            NatGateway gateway = natGateways.getNatGateway(route.getTargetId());
+            if (gateway.getEgressPolicy() == EgressPolicy.WHITELIST) {
+                whitelistId = gateway.getWhitelistId();
+                role = "egress whitelist of " + gateway.getNatGatewayId();
+            }
         }
-        return result;
+        String allocationId = expectation.to().startsWith("eip:") ? applied.allocationIds.get(expectation.to().substring(4)) : null;
+        if (whitelistId == null && allocationId != null) {
+            Eip eip = eips.getEip(allocationId);
+            if (eip.getIngressPolicy() == IngressPolicy.WHITELIST) {
+                whitelistId = eip.getWhitelistId();
+                role = "ingress whitelist of " + eip.getPublicIp();
+            } else {
+                return "ingress policy of " + eip.getPublicIp() + ": " + eip.getIngressPolicy().getValue();
+            }
+        }
+        if (whitelistId == null) {
+            return null;
+        }
+        Whitelist whitelist = whitelists.getWhitelist(whitelistId);
+        StringBuilder text = new StringBuilder(role + " " + whitelist.getName() + ": ");
+        for (WhitelistRule rule : whitelist.getRules()) {
+            text.append(rule.getProtocol().getValue()).append(' ').append(rule.getCidrBlock());
+            if (rule.getFromPort() != null) {
+                text.append(' ').append(rule.getFromPort()).append('-').append(rule.getToPort());
+            }
+            text.append(" (hits ").append(rule.getHitCount()).append("), ");
+        }
+        return text.append("drops ").append(whitelist.getDropCount()).toString();
     }
 
     private ProbeResult probe(Instance from, Expectation expectation, String target) throws ApiException {
@@ -100,8 +156,8 @@ final class ExpectationRunner {
         return internet != null ? internet : to;
     }
 
-    /** The longest-prefix route of the source subnet that covers the target, or why none does. */
-    private String route(Instance from, String target) throws ApiException {
+    /** The longest-prefix route of the source subnet that covers the target, or null when none does. */
+    private EffectiveRoute route(Instance from, String target) throws ApiException {
         EffectiveRoutes table = routes.get(from.getSubnetId());
         if (table == null) {
             table = subnets.getSubnetRoutes(from.getSubnetId());
@@ -119,11 +175,12 @@ final class ExpectationRunner {
                 bestPrefix = prefix;
             }
         }
-        if (best == null) {
-            return "no route to " + target + " in subnet " + from.getSubnetId();
-        }
-        return best.getDestinationCidrBlock() + " -> " + best.getTargetType().getValue()
-                + (best.getTargetId() == null ? "" : " " + best.getTargetId());
+        return best;
+    }
+
+    private static String describe(EffectiveRoute route) {
+        return route.getDestinationCidrBlock() + " -> " + route.getTargetType().getValue()
+                + (route.getTargetId() == null ? "" : " " + route.getTargetId());
     }
 
     private static long address(String dotted) {

@@ -269,6 +269,24 @@ class NatGatewayTest {
     }
 
     @Test
+    void aPortUnreachableFromTheInternetReachesTheInstanceAboutItsOwnPacket() throws Exception {
+        start();
+
+        ProbeReply closed = vm1.udpRequest(INTERNET_IP, 9, "x".getBytes(StandardCharsets.US_ASCII), TIMEOUT)
+            .get(10, TimeUnit.SECONDS);
+        PingResult stillWorks = vm1.ping(INTERNET_IP, 1, TIMEOUT).get(10, TimeUnit.SECONDS);
+
+        // the simulated stack only takes the error when the quoted packet carries its own address and ports
+        assertThat(closed.kind()).isEqualTo(ProbeReply.Kind.UNREACHABLE);
+        assertThat(closed.from()).isEqualTo(INTERNET_IP);
+        assertThat(stillWorks.received()).isEqualTo(1);
+        NatGatewaySnapshot figures = figures();
+        assertThat(figures.drops()).isEmpty();
+        assertThat(figures.sessions()).filteredOn(s -> s.protocol().equals("UDP"))
+            .singleElement().satisfies(s -> assertThat(s.state()).isEqualTo("NEW"));
+    }
+
+    @Test
     void theInternetSeesTheGatewaysPublicAddressWithValidChecksums() throws Exception {
         start();
 

@@ -31,7 +31,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Public side: a packet for the gateway's public address must answer a live session (TCP and
  * UDP by ports, ICMP echo replies by identifier); it gets the private address and port back and
- * is routed by the VPC's router to the instance. Anything else is unsolicited and dropped.
+ * is routed by the VPC's router to the instance. An ICMP error quoting a packet of a live session
+ * is translated back, quoted packet included. Anything else is unsolicited and dropped.
  *
  * <p>Sessions ({@link NatSessions}) are kept per gateway id across table installs.
  */
@@ -102,6 +103,10 @@ final class NatGatewayStage {
             drop(t, sessions, port, segment, DropReason.NAT_UNSUPPORTED, frame);
             return;
         }
+        if (!Ipv4.verifyChecksum(frame, ip)) {   // from the underlay nothing checked it; incremental updates would hide it
+            drop(t, sessions, port, segment, DropReason.MALFORMED, frame);
+            return;
+        }
         NatGateway gateway = state.natGateways().get(nat);
         int source = Ipv4.source(frame, ip);
         if (!gateway.serves(source)) {
@@ -156,7 +161,8 @@ final class NatGatewayStage {
         int publicSegment = state.publicSegment();
         int offset = frame.readerIndex();
         int ip = offset + Ethernet.HEADER_LENGTH;
-        if (!Ipv4.isValid(frame, ip)) {   // frames from the underlay were not checked at a port
+        // frames from the underlay were not checked at a port
+        if (!Ipv4.isValid(frame, ip) || !Ipv4.verifyChecksum(frame, ip)) {
             drop(t, sessions, port, publicSegment, DropReason.MALFORMED, frame);
             return;
         }
@@ -166,6 +172,10 @@ final class NatGatewayStage {
         }
         int protocol = Ipv4.protocol(frame, ip);
         int l4 = ip + Ipv4.headerLength(frame, ip);
+        if (IcmpErrors.isError(frame, ip)) {
+            relatedError(t, port, nat, frame);
+            return;
+        }
         if (!translatable(frame, ip, protocol, l4, IcmpType.ECHO_REPLY_VALUE)) {
             drop(t, sessions, port, publicSegment, DropReason.NAT_UNSOLICITED, frame);
             return;
@@ -192,6 +202,57 @@ final class NatGatewayStage {
         sessions.inbound(session, frame.readableBytes(), tcpFlags(frame, protocol, l4), now);
         ElasticIpNat.rewriteAddress(frame, ip, 16, privateIp);
         rewritePort(frame, protocol, l4, icmp ? ICMP_IDENTIFIER : 2, sessions.privatePort(session));
+        Ipv4.decrementTtl(frame, ip);
+        Ethernet.setDestination(frame, offset, mac);
+        Ethernet.setSource(frame, offset, state.routerMac(router));
+        t.segments[egress].in(frame.readableBytes());
+        bridge.forward(t, egress, port, frame);
+    }
+
+    /**
+     * An ICMP error (unreachable, time exceeded) quoting a packet the gateway sent: the session is
+     * found from the quoted packet (public port, remote address and port), and both the outer
+     * destination and the quoted source (address and port) are translated back (RFC 5508 s7), so
+     * the instance sees the error about its own packet. Errors about no live session are unsolicited.
+     */
+    private void relatedError(Tables t, int port, int nat, ByteBuf frame) {
+        ForwardingState state = t.state;
+        NatSessions sessions = t.natSessions[nat];
+        int publicSegment = state.publicSegment();
+        int offset = frame.readerIndex();
+        int ip = offset + Ethernet.HEADER_LENGTH;
+        int quoted = Icmp.quotedPacket(ip + Ipv4.headerLength(frame, ip));
+        int quotedL4 = quoted + Ipv4.headerLength(frame, quoted);
+        int protocol = Ipv4.protocol(frame, quoted);
+        boolean icmp = protocol == IpProtocol.ICMP_VALUE;
+        int session = NatSessions.NOT_FOUND;
+        if (Ipv4.source(frame, quoted) == sessions.publicIp()
+            && (Ipv4.flagsAndFragment(frame, quoted) & Ipv4.FRAGMENT_OFFSET_MASK) == 0
+            && (protocol == IpProtocol.TCP_VALUE || protocol == IpProtocol.UDP_VALUE
+                || icmp && Icmp.type(frame, quotedL4) == IcmpType.ECHO_REQUEST_VALUE)) {
+            int publicPort = icmp ? Icmp.identifier(frame, quotedL4) : frame.getUnsignedShort(quotedL4);
+            int remotePort = icmp ? 0 : frame.getUnsignedShort(quotedL4 + 2);
+            session = sessions.findInbound(protocol, publicPort, Ipv4.destination(frame, quoted), remotePort, sessions.now());
+        }
+        if (session < 0) {
+            drop(t, sessions, port, publicSegment, DropReason.NAT_UNSOLICITED, frame);
+            return;
+        }
+        int gatewaySegment = state.portSegment(state.natGatewayPort(nat));
+        int router = state.segmentRouter(gatewaySegment);
+        int privateIp = sessions.privateIp(session);
+        int egress = state.route(router, privateIp);
+        long mac = egress == ForwardingState.NONE ? ForwardingState.NO_MAC : state.bindingMac(egress, privateIp);
+        if (mac == ForwardingState.NO_MAC) {
+            drop(t, sessions, port, publicSegment, DropReason.NO_ROUTE, frame);
+            return;
+        }
+        sessions.related(frame.readableBytes());
+        // the quoted port first (its UDP or ICMP checksum), then the quoted address, which also
+        // recomputes the ICMP checksum over the whole message
+        rewritePort(frame, protocol, quotedL4, icmp ? ICMP_IDENTIFIER : 0, sessions.privatePort(session));
+        IcmpErrors.rewriteQuotedSource(frame, ip, privateIp);
+        ElasticIpNat.rewriteAddress(frame, ip, 16, privateIp);
         Ipv4.decrementTtl(frame, ip);
         Ethernet.setDestination(frame, offset, mac);
         Ethernet.setSource(frame, offset, state.routerMac(router));

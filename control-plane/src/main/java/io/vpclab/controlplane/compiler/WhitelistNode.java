@@ -4,6 +4,7 @@ import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.TableWhitelist;
 import io.vpclab.client.model.TableWhitelistRule;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -36,7 +37,7 @@ public record WhitelistNode(String id, List<Rule> rules) {
             return;
         }
         table.addWhitelistsItem(new TableWhitelist().id(id).rules(rules.stream().map(rule -> new TableWhitelistRule()
-                .id(rule.id()).protocol(TableWhitelistRule.ProtocolEnum.fromValue(rule.protocol().toUpperCase(java.util.Locale.ROOT)))
+                .id(rule.id()).protocol(TableWhitelistRule.ProtocolEnum.fromValue(rule.protocol().toUpperCase(Locale.ROOT)))
                 .cidrBlock(rule.cidrBlock()).fromPort(rule.fromPort()).toPort(rule.toPort())).toList()));
     }
 }

@@ -6,12 +6,16 @@ import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.pipeline.Pipeline;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.CountersSnapshot;
+import io.vpclab.dataplane.stats.NatGatewaySnapshot;
+import io.vpclab.dataplane.stats.WhitelistSnapshot;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.underlay.Underlay;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +46,9 @@ public final class Vtep implements AutoCloseable {
     /** Capture point name for the underlay (outer headers, VNI visible). */
     public static final String UNDERLAY = Pipeline.UNDERLAY;
 
+    /** Sessions each NAT gateway can hold by default: 64 Ki, about 6 MiB of tables per gateway. */
+    public static final int NAT_SESSION_CAPACITY = 1 << 16;
+
     /** How long a call from another thread waits for the loop before failing. */
     public static final long CALL_TIMEOUT_SECONDS = 10;
 
@@ -53,12 +60,20 @@ public final class Vtep implements AutoCloseable {
 
     /** Starts a VTEP on {@code underlay} with an empty table (everything dropped and counted). */
     public Vtep(Underlay underlay) {
+        this(underlay, System::nanoTime, NAT_SESSION_CAPACITY);
+    }
+
+    /**
+     * A VTEP whose NAT sessions idle by {@code nanoClock} (tests advance their own clock) and hold
+     * at most {@code natSessionCapacity} sessions per NAT gateway.
+     */
+    public Vtep(Underlay underlay, LongSupplier nanoClock, int natSessionCapacity) {
         this.underlay = underlay;
         this.loop = underlay.loop();
         InetSocketAddress local = underlay.localAddress();
         this.state = ForwardingState.empty(new TableHost(new Ipv4Address(Ipv4Address.bitsOf(local.getAddress())),
             local.getPort() == 0 ? io.vpclab.dataplane.packet.Vxlan.PORT : local.getPort(), TableHost.DEFAULT_UNDERLAY_MTU));
-        this.pipeline = onLoop(() -> new Pipeline(underlay, local, state));
+        this.pipeline = onLoop(() -> new Pipeline(underlay, local, state, nanoClock, natSessionCapacity));
         underlay.start(pipeline::fromUnderlay);
     }
 
@@ -127,6 +142,19 @@ public final class Vtep implements AutoCloseable {
     /** Every counter, as an immutable snapshot taken on the loop. */
     public CountersSnapshot counters() {
         return onLoop(pipeline::counters);
+    }
+
+    /** Rule hits and drops of the installed whitelists, by whitelist id; readable from any thread. */
+    public Map<String, WhitelistSnapshot> whitelistCounters() {
+        return onLoop(pipeline::whitelistCounters);
+    }
+
+    /**
+     * The figures of each NAT gateway served here with at most {@code listedSessions} of its
+     * sessions (newest first), taken on the loop.
+     */
+    public List<NatGatewaySnapshot> natGateways(int listedSessions) {
+        return onLoop(() -> pipeline.natGateways(listedSessions));
     }
 
     /**

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -87,6 +88,11 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--stats-port", paramLabel = "PORT",
             description = "Serve /counters (JSON) and /metrics (Prometheus) on 127.0.0.1:PORT.")
     Integer statsPort;
+
+    @Option(names = "--stats-interval", paramLabel = "SECONDS", defaultValue = "1",
+            description = "With --control-plane: post counters to it every SECONDS (default ${DEFAULT-VALUE}; "
+                    + "fractions allowed; 0 = never).")
+    double statsIntervalSeconds;
 
     private final PrintStream out;
 
@@ -195,8 +201,13 @@ public final class AgentMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "the first registration needs --token (or VPCLAB_TOKEN); later starts reuse " + state);
         }
+        if (!(statsIntervalSeconds >= 0 && statsIntervalSeconds <= 86_400)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--stats-interval must be 0..86400 seconds, got " + statsIntervalSeconds);
+        }
+        Duration statsInterval = Duration.ofNanos(Math.round(statsIntervalSeconds * 1e9));
         return FollowAgent.start(new FollowAgent.Options(controlPlane, token == null ? "" : token, hostName,
-                underlayIp.getHostAddress(), port, mtu, state, kinds()));
+                underlayIp.getHostAddress(), port, mtu, state, kinds(), statsInterval));
     }
 
     private List<InstanceKind> kinds() {

@@ -4,7 +4,12 @@ import io.vpclab.agent.port.PortProvisioner;
 import io.vpclab.agent.southbound.ControlPlaneEndpoint;
 import io.vpclab.agent.southbound.HostIdentity;
 import io.vpclab.agent.southbound.HostRegistrar;
+import io.vpclab.agent.southbound.StatsReporter;
 import io.vpclab.agent.southbound.TableStreamFollower;
+import io.vpclab.agent.stats.NatGatewayStatsSection;
+import io.vpclab.agent.stats.StatsSection;
+import io.vpclab.agent.stats.TrafficStatsSection;
+import io.vpclab.agent.stats.WhitelistStatsSection;
 import io.vpclab.agent.table.TableTranslator;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.model.ForwardingTable;
@@ -20,6 +25,7 @@ import io.vpclab.dataplane.underlay.netty.UnderlayOptions;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,9 +46,12 @@ public final class FollowAgent implements RunningAgent {
      * @param token        bootstrap or admin token; used only when the state file holds no identity
      * @param stateFile    where the host token issued at registration is kept (mode 0600)
      * @param capabilities instance kinds this host can run
+     * @param statsInterval how often counters are posted to the control plane; zero turns reports off
      */
     public record Options(URI controlPlane, String token, String name, String underlayIp, int udpPort, int underlayMtu,
-            Path stateFile, List<InstanceKind> capabilities) {
+            Path stateFile, List<InstanceKind> capabilities, Duration statsInterval) {
+
+        public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(1);
 
         public Options {
             Objects.requireNonNull(controlPlane, "controlPlane");
@@ -50,7 +59,15 @@ public final class FollowAgent implements RunningAgent {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(underlayIp, "underlayIp");
             Objects.requireNonNull(stateFile, "stateFile");
+            Objects.requireNonNull(statsInterval, "statsInterval");
             capabilities = List.copyOf(capabilities);
+        }
+
+        /** Options that report counters every {@link #DEFAULT_STATS_INTERVAL}. */
+        public Options(URI controlPlane, String token, String name, String underlayIp, int udpPort, int underlayMtu,
+                Path stateFile, List<InstanceKind> capabilities) {
+            this(controlPlane, token, name, underlayIp, udpPort, underlayMtu, stateFile, capabilities,
+                    DEFAULT_STATS_INTERVAL);
         }
     }
 
@@ -59,6 +76,7 @@ public final class FollowAgent implements RunningAgent {
     private final TableHost bound;
     private final TableStreamFollower follower;
     private final AgentProbes probes;
+    private final StatsReporter stats;
 
     private FollowAgent(Options options, HostIdentity identity, PortedVtep ported) {
         this.identity = identity;
@@ -67,6 +85,14 @@ public final class FollowAgent implements RunningAgent {
         ControlPlaneEndpoint endpoint = new ControlPlaneEndpoint(options.controlPlane(), identity.token());
         this.probes = new AgentProbes(ported);
         this.follower = new TableStreamFollower(endpoint, identity.hostId(), this::apply, probes);
+        this.stats = new StatsReporter(endpoint, identity.hostId(), statsSections(ported));
+    }
+
+    /** What the counters report is made of, in report order. */
+    private static List<StatsSection> statsSections(PortedVtep ported) {
+        return List.of(new TrafficStatsSection(ported.vtep()::counters),
+                new WhitelistStatsSection(ported.vtep()::whitelistCounters),
+                new NatGatewayStatsSection(ported.vtep()::natGateways));
     }
 
     /** Registers (or reuses the saved identity), binds the underlay and starts following. */
@@ -80,6 +106,7 @@ public final class FollowAgent implements RunningAgent {
                 new PortProvisioner(SimulatedPorts::create, options.underlayMtu()));
         FollowAgent agent = new FollowAgent(options, identity, ported);
         agent.follower.start();
+        agent.stats.start(options.statsInterval());
         log.info("agent {} is host {}, underlay {}:{}, following {}", options.name(), identity.hostId(),
                 options.underlayIp(), options.udpPort(), options.controlPlane());
         return agent;
@@ -93,6 +120,11 @@ public final class FollowAgent implements RunningAgent {
     public long appliedGeneration() {
         ForwardingTable table = follower.appliedTable();
         return table == null ? -1 : table.getGeneration();
+    }
+
+    /** Posts a counters report now (tests and shutdown use it; the reporter also posts on its own). */
+    public void reportStats() throws ApiException {
+        stats.report();
     }
 
     public boolean isConnected() {
@@ -130,6 +162,7 @@ public final class FollowAgent implements RunningAgent {
     @Override
     public void close() {
         try {
+            stats.close();
             follower.close();
         } finally {
             ported.close();

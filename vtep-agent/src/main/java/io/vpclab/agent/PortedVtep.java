@@ -8,6 +8,7 @@ import io.vpclab.dataplane.stats.CountersSnapshot;
 import io.vpclab.dataplane.stats.TrafficSnapshot;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.LocalPort;
+import io.vpclab.dataplane.table.PortKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +65,8 @@ final class PortedVtep implements AutoCloseable {
         List<ProvisionedPort> created = new ArrayList<>();
         try {
             for (LocalPort port : wanted.values()) {
-                if (!ports.containsKey(port.id())) {
+                // a NAT gateway's port is served by the data plane itself: nothing to create
+                if (!ports.containsKey(port.id()) && port.kind() != PortKind.NAT_GATEWAY) {
                     created.add(provisioner.provision(port));
                 }
             }

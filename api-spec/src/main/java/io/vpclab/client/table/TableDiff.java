@@ -11,6 +11,7 @@ import io.vpclab.client.model.Segment;
 import io.vpclab.client.model.TableDelta;
 import io.vpclab.client.model.TableEntries;
 import io.vpclab.client.model.TableKeys;
+import io.vpclab.client.model.TableWhitelist;
 import io.vpclab.client.model.Vtep;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ import java.util.function.Function;
 /**
  * The difference between two generations of one host's table, keyed as the stream documents:
  * vteps by id, segments by vni, ports by id, macs by (vni, mac), bindings by (vni, ipAddress),
- * routers by id. Its size grows with what changed, not with the table.
+ * routers by id, whitelists by id. Its size grows with what changed, not with the table.
  */
 public final class TableDiff {
 
@@ -40,6 +41,8 @@ public final class TableDiff {
         diff(from.getBindings(), to.getBindings(), TableDiff::bindingKey, upsert::addBindingsItem,
                 remove::addBindingsItem);
         diff(from.getRouters(), to.getRouters(), Router::getId, upsert::addRoutersItem, remove::addRoutersItem);
+        diff(from.getWhitelists(), to.getWhitelists(), TableWhitelist::getId, upsert::addWhitelistsItem,
+                remove::addWhitelistsItem);
         TableDelta delta = new TableDelta().generation(to.getGeneration()).baseGeneration(from.getGeneration()).upsert(upsert).remove(remove);
         if (!Objects.equals(from.getHost(), to.getHost())) {
             delta.host(to.getHost());
@@ -55,7 +58,8 @@ public final class TableDiff {
                 && upsert.getVteps().isEmpty() && upsert.getSegments().isEmpty() && upsert.getPorts().isEmpty()
                 && upsert.getMacs().isEmpty() && upsert.getBindings().isEmpty() && upsert.getRouters().isEmpty()
                 && remove.getVteps().isEmpty() && remove.getSegments().isEmpty() && remove.getPorts().isEmpty()
-                && remove.getMacs().isEmpty() && remove.getBindings().isEmpty() && remove.getRouters().isEmpty();
+                && remove.getMacs().isEmpty() && remove.getBindings().isEmpty() && remove.getRouters().isEmpty()
+                && upsert.getWhitelists().isEmpty() && remove.getWhitelists().isEmpty();
     }
 
     /** The table a delta leads to; the inverse of {@link #between}. The agent applies deltas with it. */
@@ -76,7 +80,9 @@ public final class TableDiff {
                 .bindings(merge(from.getBindings(), upsert.getBindings(), remove.getBindings(), TableDiff::bindingKey,
                         Function.identity()))
                 .routers(merge(from.getRouters(), upsert.getRouters(), remove.getRouters(), Router::getId,
-                        Function.identity()));
+                        Function.identity()))
+                .whitelists(merge(from.getWhitelists(), upsert.getWhitelists(), remove.getWhitelists(),
+                        TableWhitelist::getId, Function.identity()));
     }
 
     private static <T, K> void diff(List<T> from, List<T> to, Function<T, K> key,

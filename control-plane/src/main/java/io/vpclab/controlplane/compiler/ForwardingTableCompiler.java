@@ -27,6 +27,7 @@ public final class ForwardingTableCompiler {
         ArpCompiler.compile(scope, table);
         RouteCompiler.compile(scope, table);
         PublicCompiler.compile(scope, table);
+        NatGatewayCompiler.compile(scope, table);
         return table;
     }
 }

@@ -24,7 +24,7 @@ record HostScope(HostNode host, Set<String> localVpcs, List<VisibleSegment> segm
             VpcNode vpc = snapshot.vpcs().get(vpcId);
             Map<String, List<InstanceNode>> bySubnet = new LinkedHashMap<>();
             vpc.subnets().forEach(subnet -> bySubnet.put(subnet.id(), new ArrayList<>()));
-            for (InstanceNode instance : vpc.instances()) {
+            for (InstanceNode instance : vpc.ports()) {
                 List<InstanceNode> members = bySubnet.get(instance.subnetId());
                 if (members != null) {
                     members.add(instance);

@@ -39,7 +39,7 @@ public final class NetworkSnapshot {
         activePeers.forEach((vpc, others) -> peers.put(vpc, Set.copyOf(others)));
         this.activePeers = Map.copyOf(peers);
         for (VpcNode vpc : this.vpcs.values()) {
-            for (InstanceNode instance : vpc.instances()) {
+            for (InstanceNode instance : vpc.ports()) {
                 vpcsByHost.computeIfAbsent(instance.hostId(), h -> new TreeSet<>()).add(vpc.id());
                 hostsByVpc.computeIfAbsent(vpc.id(), v -> new TreeSet<>()).add(instance.hostId());
             }
@@ -52,6 +52,7 @@ public final class NetworkSnapshot {
                     publicHosts.add(hostId);
                 }
             }
+            vpc.natGateways().forEach(nat -> publicHosts.add(nat.hostId()));   // its public side is on the provider segment
         }
         publicNetwork.internetHosts().forEach(host -> publicHosts.add(host.hostId()));
     }
@@ -65,7 +66,7 @@ public final class NetworkSnapshot {
         return elasticIpByInstance.get(instanceId);
     }
 
-    /** Hosts on the provider segment: those with an internet host or an instance with an elastic IP, sorted. */
+    /** Hosts on the provider segment: those with an internet host, an instance with an elastic IP or a NAT gateway, sorted. */
     public Set<String> publicHosts() {
         return publicHosts;
     }
@@ -121,7 +122,8 @@ public final class NetworkSnapshot {
             affected.addAll(hostsOf(peer));
         }
         VpcNode vpc = vpcs.get(vpcId);
-        if (vpc != null && !vpc.elasticIps().isEmpty()) {   // every provider-segment host routes its elastic IPs
+        if (vpc != null && (!vpc.elasticIps().isEmpty() || !vpc.natGateways().isEmpty())) {
+            // every provider-segment host routes its elastic IPs and NAT gateways' public addresses
             affected.addAll(publicHosts);
         }
         return affected;

@@ -73,16 +73,17 @@ final class PublicCompiler {
                 .mac(host.mac()).ipAddress(host.publicIp()).prefixLength(prefixLength).gatewayIp(network.gatewayIp());
     }
 
-    /**
-     * WHITELIST is not enforced by the data plane yet, so it compiles to DENY_ALL: replies still
-     * pass and nothing is let in that the whitelist might not allow.
-     */
+    /** The port carries its elastic IP; a WHITELIST policy brings its whitelist into the table. */
     private static void attach(ForwardingTable table, InstanceNode instance, ElasticIpNode eip) {
-        var policy = "ALLOW_ALL".equals(eip.ingressPolicy())
-                ? PortElasticIp.IngressPolicyEnum.ALLOW_ALL : PortElasticIp.IngressPolicyEnum.DENY_ALL;
+        PortElasticIp entry = new PortElasticIp().publicIp(eip.publicIp())
+                .ingressPolicy(PortElasticIp.IngressPolicyEnum.fromValue(eip.ingressPolicy()));
+        if (eip.whitelist() != null && "WHITELIST".equals(eip.ingressPolicy())) {
+            entry.whitelistId(eip.whitelist().id());
+            eip.whitelist().addTo(table);
+        }
         for (Port port : table.getPorts() == null ? List.<Port>of() : table.getPorts()) {
             if (port.getId().equals(instance.id())) {
-                port.elasticIp(new PortElasticIp().publicIp(eip.publicIp()).ingressPolicy(policy));
+                port.elasticIp(entry);
             }
         }
     }

@@ -6,19 +6,38 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Objects;
 
-/** A VPC with its subnets, instances and their elastic IPs: the unit the store reloads after a change. */
+/**
+ * A VPC with its subnets, instances, their elastic IPs and its NAT gateways (placed, with an
+ * elastic IP): the unit the store reloads after a change.
+ */
 public record VpcNode(String id, String tenantId, List<SubnetNode> subnets, List<InstanceNode> instances,
-        List<ElasticIpNode> elasticIps) {
+        List<ElasticIpNode> elasticIps, List<NatGatewayNode> natGateways) {
 
     public VpcNode {
         Objects.requireNonNull(id, "id");
         subnets = List.copyOf(subnets);
         instances = List.copyOf(instances);
         elasticIps = List.copyOf(elasticIps);
+        natGateways = List.copyOf(natGateways);
+    }
+
+    public VpcNode(String id, String tenantId, List<SubnetNode> subnets, List<InstanceNode> instances,
+            List<ElasticIpNode> elasticIps) {
+        this(id, tenantId, subnets, instances, elasticIps, List.of());
     }
 
     public VpcNode(String id, String tenantId, List<SubnetNode> subnets, List<InstanceNode> instances) {
-        this(id, tenantId, subnets, instances, List.of());
+        this(id, tenantId, subnets, instances, List.of(), List.of());
+    }
+
+    /** Every port of the VPC: its instances, then its NAT gateways' private sides. */
+    public List<InstanceNode> ports() {
+        if (natGateways.isEmpty()) {
+            return instances;
+        }
+        List<InstanceNode> all = new java.util.ArrayList<>(instances);
+        natGateways.forEach(nat -> all.add(nat.port()));
+        return all;
     }
 
     /**

@@ -127,6 +127,12 @@ public class NatGateway {
         return createdAt;
     }
 
+    /** Placed on a host: the gateway becomes available. */
+    void placeOn(String newHostId) {
+        this.hostId = newHostId;
+        this.state = "available";
+    }
+
     void applyPolicy(EgressPolicy policy, String newWhitelistId) {
         this.egressPolicy = policy.name();
         this.whitelistId = newWhitelistId;

@@ -20,6 +20,8 @@ interface NatGatewayRepository extends JpaRepository<NatGateway, String> {
 
     long countByHostId(String hostId);
 
+    List<NatGateway> findByHostIdIsNullOrderById();
+
     boolean existsByHostId(String hostId);
 
     boolean existsBySubnetId(String subnetId);

@@ -5,6 +5,7 @@ import io.vpclab.controlplane.eip.EipTarget;
 import io.vpclab.controlplane.eip.ElasticIp;
 import io.vpclab.controlplane.eip.NatGatewayTargets;
 import io.vpclab.controlplane.host.Host;
+import io.vpclab.controlplane.host.HostChanged;
 import io.vpclab.controlplane.host.HostDeleting;
 import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.subnet.Subnet;
@@ -203,6 +204,27 @@ public class NatGatewayService implements NatGatewayTargets {
     void refuseHostDeleteWithNat(HostDeleting deleting) {
         if (gateways.existsByHostId(deleting.hostId())) {
             throw ApiException.dependencyViolation("host " + deleting.hostId() + " still runs NAT gateways; delete them first");
+        }
+    }
+
+    /**
+     * A host registered: gateways created while no host was registered are placed on it now
+     * (in the registration's transaction), so they start forwarding without being recreated.
+     */
+    @EventListener
+    void placePendingGateways(HostChanged changed) {
+        if (changed.kind() != ChangeKind.CREATED) {
+            return;
+        }
+        for (NatGateway pending : gateways.findByHostIdIsNullOrderById()) {
+            vpcs.lockForMutation(Caller.admin(), pending.vpcId());
+            NatGateway gateway = gateways.lockById(pending.id()).map(this::fresh).orElse(null);
+            if (gateway == null || gateway.hostId() != null) {
+                continue;
+            }
+            gateway.placeOn(hosts.lockForPlacement(changed.hostId(), null).id());
+            gateways.flush();
+            publish(view(gateway), ChangeKind.UPDATED);
         }
     }
 

@@ -5,8 +5,10 @@ import io.vpclab.controlplane.compiler.HostNode;
 import io.vpclab.controlplane.compiler.PublicNetwork;
 import io.vpclab.controlplane.compiler.InstanceNode;
 import io.vpclab.controlplane.compiler.InternetHostNode;
+import io.vpclab.controlplane.compiler.NatGatewayNode;
 import io.vpclab.controlplane.compiler.SubnetNode;
 import io.vpclab.controlplane.compiler.VpcNode;
+import io.vpclab.controlplane.compiler.WhitelistNode;
 import io.vpclab.controlplane.eip.EipService;
 import io.vpclab.controlplane.eip.ElasticIp;
 import io.vpclab.controlplane.host.Host;
@@ -14,6 +16,8 @@ import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.instance.Instance;
 import io.vpclab.controlplane.instance.InstanceService;
 import io.vpclab.controlplane.internethost.InternetHostService;
+import io.vpclab.controlplane.natgateway.NatGateway;
+import io.vpclab.controlplane.natgateway.NatGatewayService;
 import io.vpclab.controlplane.peering.PeeringService;
 import io.vpclab.controlplane.subnet.Subnet;
 import io.vpclab.controlplane.subnet.SubnetService;
@@ -22,6 +26,8 @@ import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.Ipv4Cidr;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.vpc.VpcService;
+import io.vpclab.controlplane.whitelist.RuleMatch;
+import io.vpclab.controlplane.whitelist.WhitelistService;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -30,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /** Reads the store through the features' services, with the admin's view of every tenant. */
@@ -46,10 +53,29 @@ class StoreNetworkReader implements NetworkReader {
     private final EipService eips;
     private final PublicNetworkProperties publicNetwork;
     private final InternetHostService internetHosts;
+    private final NatGatewayService natGateways;
+    private final int natPortMin;
+    private final int natPortMax;
+    private final WhitelistService whitelists;
 
+    /**
+     * @param natPortMin lowest public port a NAT gateway allocates ({@code vpclab.nat-gateway.port-min}, default 1024)
+     * @param natPortMax highest ({@code vpclab.nat-gateway.port-max}, default 65535); a small range lets tests exhaust it
+     */
     StoreNetworkReader(HostService hosts, VpcService vpcs, SubnetService subnets, InstanceService instances,
-            PeeringService peerings, EipService eips, PublicNetworkProperties publicNetwork, InternetHostService internetHosts) {
+            PeeringService peerings, EipService eips, PublicNetworkProperties publicNetwork, WhitelistService whitelists,
+            NatGatewayService natGateways, InternetHostService internetHosts,
+            @Value("${vpclab.nat-gateway.port-min:1024}") int natPortMin,
+            @Value("${vpclab.nat-gateway.port-max:65535}") int natPortMax) {
         this.internetHosts = internetHosts;
+        if (natPortMin < 1 || natPortMax > 65535 || natPortMin > natPortMax) {
+            throw new IllegalArgumentException("vpclab.nat-gateway.port-min..port-max must be within 1..65535 with min <= max: "
+                    + natPortMin + ".." + natPortMax);
+        }
+        this.whitelists = whitelists;
+        this.natGateways = natGateways;
+        this.natPortMin = natPortMin;
+        this.natPortMax = natPortMax;
         this.peerings = peerings;
         this.publicNetwork = publicNetwork;
         this.eips = eips;
@@ -104,10 +130,23 @@ class StoreNetworkReader implements NetworkReader {
         List<ElasticIpNode> eipNodes = new ArrayList<>();
         for (ElasticIp eip : everyPage(page -> eips.list(SYSTEM, vpcId, page))) {
             if (eip.instanceId() != null) {   // a NAT gateway's EIP is the gateway's business
-                eipNodes.add(new ElasticIpNode(eip.publicIp(), eip.instanceId(), eip.ingressPolicy().name()));
+                WhitelistNode whitelist = eip.whitelistId() == null ? null : whitelist(eip.whitelistId());
+                eipNodes.add(new ElasticIpNode(eip.publicIp(), eip.instanceId(), eip.ingressPolicy().name(), whitelist));
             }
         }
-        return Optional.of(new VpcNode(vpc.id(), vpc.tenantId(), subnetNodes, instanceNodes, eipNodes));
+        List<NatGatewayNode> natNodes = new ArrayList<>();
+        for (NatGatewayService.NatGatewayView view : everyPage(page -> natGateways.list(SYSTEM, vpcId, page))) {
+            NatGateway gateway = view.gateway();
+            // forwarded only once placed on a host and given its public address
+            if (gateway.hostId() != null && view.eip() != null) {
+                natNodes.add(new NatGatewayNode(gateway.id(), gateway.name(), gateway.subnetId(), gateway.hostId(),
+                        gateway.privateIpAddress(), view.eip().publicIp(), gateway.egressPolicy().name(),
+                        gateway.whitelistId() == null ? null : whitelist(gateway.whitelistId()),
+                        gateway.tcpIdleTimeoutSeconds(), gateway.udpIdleTimeoutSeconds(), view.associatedSubnetIds(),
+                        natPortMin, natPortMax));
+            }
+        }
+        return Optional.of(new VpcNode(vpc.id(), vpc.tenantId(), subnetNodes, instanceNodes, eipNodes, natNodes));
     }
 
     @Override
@@ -126,6 +165,34 @@ class StoreNetworkReader implements NetworkReader {
         List<InternetHostNode> created = internetHosts.created().stream()
                 .map(h -> PublicNetworkProperties.node(h.name(), h.ip(), h.hostId(), h.kind())).toList();
         return publicNetwork.resolve(hosts, created);
+    }
+
+    /**
+     * VPCs with an instance whose elastic IP's ingress, or a NAT gateway whose egress, uses the
+     * whitelist: they recompile when it changes.
+     */
+    Set<String> vpcIdsUsingWhitelist(String whitelistId) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (ElasticIp eip : everyPage(page -> eips.list(SYSTEM, null, page))) {
+            if (whitelistId.equals(eip.whitelistId()) && eip.instanceId() != null && eip.vpcId() != null) {
+                ids.add(eip.vpcId());
+            }
+        }
+        for (NatGatewayService.NatGatewayView view : everyPage(page -> natGateways.list(SYSTEM, null, page))) {
+            if (whitelistId.equals(view.gateway().whitelistId())) {
+                ids.add(view.gateway().vpcId());
+            }
+        }
+        return ids;
+    }
+
+    private WhitelistNode whitelist(String whitelistId) {
+        WhitelistService.WhitelistView view = whitelists.get(SYSTEM, whitelistId);
+        return new WhitelistNode(whitelistId, view.rules().stream().map(rule -> {
+            RuleMatch match = rule.match();
+            return new WhitelistNode.Rule(rule.id(), match.protocol().name(), match.cidr().toString(), match.fromPort(),
+                    match.toPort());
+        }).toList());
     }
 
     private static HostNode node(Host host) {

@@ -10,5 +10,10 @@
  * <p>Memory per host: its current table plus the last {@value
  * io.vpclab.controlplane.southbound.HostTableLog#RETAINED_DELTAS} deltas, so a reconnecting agent
  * resumes without a snapshot unless it fell further behind.
+ *
+ * <p>Agents also post counter reports ({@code POST /api/v1/hosts/{id}/stats}): checked and trimmed
+ * to what the host's table serves ({@code HostStatsReports}, {@code ServedResources}) and kept in
+ * memory, latest and previous per host ({@link io.vpclab.controlplane.southbound.HostStatsStore});
+ * whitelist hits and drops shown by the API are the sum of every host's latest report.
  */
 package io.vpclab.controlplane.southbound;

@@ -17,9 +17,11 @@ import org.springframework.web.bind.annotation.RestController;
 class WhitelistController implements WhitelistsApi {
 
     private final WhitelistService whitelists;
+    private final WhitelistCounterSource counters;
 
-    WhitelistController(WhitelistService whitelists) {
+    WhitelistController(WhitelistService whitelists, WhitelistCounterSource counters) {
         this.whitelists = whitelists;
+        this.counters = counters;
     }
 
     @Override
@@ -32,7 +34,7 @@ class WhitelistController implements WhitelistsApi {
     @Override
     public ResponseEntity<WhitelistList> listWhitelists(Integer maxResults, String nextToken) {
         PageRequest.Page<io.vpclab.api.model.Whitelist> page = whitelists.list(Callers.current(), PageRequest.of(maxResults, nextToken))
-                .map(WhitelistController::toDto);
+                .map(this::toDto);
         return ResponseEntity.ok(new WhitelistList(page.items()).nextToken(page.nextToken()));
     }
 
@@ -63,16 +65,19 @@ class WhitelistController implements WhitelistsApi {
                 rule.getFromPort(), rule.getToPort());
     }
 
-    static io.vpclab.api.model.Whitelist toDto(WhitelistService.WhitelistView view) {
+    /** Stored counters plus what the agents report now (the stored ones stay 0 unless counters are persisted). */
+    io.vpclab.api.model.Whitelist toDto(WhitelistService.WhitelistView view) {
         Whitelist whitelist = view.whitelist();
+        WhitelistCounterSource.Reported reported = counters.reported(whitelist.id());
         return new io.vpclab.api.model.Whitelist(whitelist.id(), whitelist.tenantId(), whitelist.name(),
-                view.rules().stream().map(WhitelistController::toDto).toList(), whitelist.dropCount(), Times.utc(whitelist.createdAt()));
+                view.rules().stream().map(rule -> toDto(rule, reported.hits(rule.id()))).toList(),
+                whitelist.dropCount() + reported.drops(), Times.utc(whitelist.createdAt()));
     }
 
-    private static io.vpclab.api.model.WhitelistRule toDto(WhitelistRule rule) {
+    private static io.vpclab.api.model.WhitelistRule toDto(WhitelistRule rule, long reportedHits) {
         RuleMatch match = rule.match();
         return new io.vpclab.api.model.WhitelistRule(rule.id(), WhitelistProtocol.fromValue(match.protocol().name().toLowerCase()),
-                match.cidr().toString(), rule.hitCount())
+                match.cidr().toString(), rule.hitCount() + reportedHits)
                 .fromPort(match.fromPort())
                 .toPort(match.toPort());
     }

@@ -14,6 +14,7 @@ import io.vpclab.controlplane.VpcLabApplication;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -67,10 +68,29 @@ final class ControlPlaneLab implements AutoCloseable {
 
     /** Starts (or restarts, with its saved identity) the agent named {@code name} on {@code udpPort}. */
     FollowAgent agent(String name, int udpPort) throws ApiException {
+        return agent(name, udpPort, FollowAgent.Options.DEFAULT_STATS_INTERVAL);
+    }
+
+    /** As {@link #agent(String, int)}, posting counters every {@code statsInterval} (zero: never). */
+    FollowAgent agent(String name, int udpPort, Duration statsInterval) throws ApiException {
+        return agent(name, udpPort, statsInterval, List.of(InstanceKind.SIMULATED));
+    }
+
+    /** As {@link #agent(String, int, Duration)}, able to run instances of {@code kinds} (netns needs root). */
+    FollowAgent agent(String name, int udpPort, Duration statsInterval, List<InstanceKind> kinds) throws ApiException {
         FollowAgent agent = FollowAgent.start(new FollowAgent.Options(uri(), ADMIN, name, "127.0.0.1", udpPort, 1500,
-                dataDir.resolve("agents").resolve(name + ".properties"), List.of(InstanceKind.SIMULATED)));
+                dataDir.resolve("agents").resolve(name + ".properties"), kinds, statsInterval));
         agents.add(agent);
         return agent;
+    }
+
+    /** The host token the agent {@code name} saved at registration (its identity file). */
+    String hostToken(String name) throws IOException {
+        java.util.Properties identity = new java.util.Properties();
+        try (var in = java.nio.file.Files.newInputStream(dataDir.resolve("agents").resolve(name + ".properties"))) {
+            identity.load(in);
+        }
+        return identity.getProperty("token");
     }
 
     /** True when the agent's host has applied its latest desired table. */

@@ -20,6 +20,12 @@ import io.vpclab.dataplane.table.ForwardingState;
  * over VXLAN on the public segment) is let in when it replies to a recorded outbound flow or the
  * ingress policy allows everything, then gets the private address as destination and is routed
  * onto the instance's segment. Each direction is one routed hop (TTL - 1).
+ *
+ * <p>Under a WHITELIST ingress policy, an inbound packet that is not part of a known flow is a
+ * new flow: the whitelist decides, and an admitted flow is recorded in the same connection table
+ * as outbound flows, so its later packets and the instance's replies pass without matching again.
+ * ICMP errors about a recorded flow are related traffic: they pass under every policy, with the
+ * quoted packet translated back too ({@link IcmpErrors}).
  */
 final class ElasticIpNat {
 
@@ -29,11 +35,13 @@ final class ElasticIpNat {
     private final Forwarding forwarding;
     private final L2Forwarder bridge;
     private final ConnectionTable flows;
+    private final WhitelistFilter whitelists;
 
-    ElasticIpNat(Forwarding forwarding, L2Forwarder bridge, ConnectionTable flows) {
+    ElasticIpNat(Forwarding forwarding, L2Forwarder bridge, ConnectionTable flows, WhitelistFilter whitelists) {
         this.forwarding = forwarding;
         this.bridge = bridge;
         this.flows = flows;
+        this.whitelists = whitelists;
     }
 
     /**
@@ -85,7 +93,9 @@ final class ElasticIpNat {
         int publicSegment = state.publicSegment();
         int offset = frame.readerIndex();
         int ip = offset + Ethernet.HEADER_LENGTH;
-        if (!Ipv4.isValid(frame, ip)) {   // frames from the underlay were not checked at a port
+        // frames from the underlay were not checked at a port; a bad checksum would survive the
+        // incremental updates below and reach the instance looking forwarded
+        if (!Ipv4.isValid(frame, ip) || !Ipv4.verifyChecksum(frame, ip)) {
             forwarding.drop(t, port, publicSegment, DropReason.MALFORMED, frame);
             return;
         }
@@ -94,10 +104,13 @@ final class ElasticIpNat {
             return;
         }
         int publicIp = Ipv4.destination(frame, ip);
-        if (!state.elasticIpAllowsAll(eip)
-            && !flows.isReply(ConnectionTable.addresses(publicIp, Ipv4.source(frame, ip)), replyFlow(frame, ip))) {
-            forwarding.drop(t, port, publicSegment, DropReason.EIP_INGRESS_DENIED, frame);
-            return;
+        boolean related = isRelatedError(publicIp, frame, ip);
+        if (!related && !state.elasticIpAllowsAll(eip)) {
+            DropReason refused = admitInbound(state.elasticIpWhitelist(eip), publicIp, frame, ip);
+            if (refused != null) {
+                forwarding.drop(t, port, publicSegment, refused, frame);
+                return;
+            }
         }
         int segment = state.elasticIpSegment(eip);
         int privateIp = state.elasticIpPrivate(eip);
@@ -107,11 +120,69 @@ final class ElasticIpNat {
             return;
         }
         rewriteAddress(frame, ip, 16, privateIp);
+        if (related) {
+            IcmpErrors.rewriteQuotedSource(frame, ip, privateIp);
+        }
         Ipv4.decrementTtl(frame, ip);
         Ethernet.setDestination(frame, offset, mac);
         Ethernet.setSource(frame, offset, state.routerMac(state.segmentRouter(segment)));
         t.segments[segment].in(frame.readableBytes());
         bridge.forward(t, segment, port, frame);
+    }
+
+    /** An ICMP error (e.g. port unreachable) about one of the elastic IP's recorded flows: it passes under any policy. */
+    private boolean isRelatedError(int publicIp, ByteBuf frame, int ip) {
+        if (!IcmpErrors.isError(frame, ip) || IcmpErrors.quotedSource(frame, ip) != publicIp) {
+            return false;
+        }
+        long flow = IcmpErrors.quotedFlow(frame, ip);
+        return flow != IcmpErrors.NO_FLOW
+            && flows.isReply(ConnectionTable.addresses(publicIp, IcmpErrors.quotedDestination(frame, ip)), flow);
+    }
+
+    /**
+     * Null when an inbound packet may pass a DENY_ALL or WHITELIST elastic IP: it belongs to a
+     * recorded flow, or {@code whitelist} admits it as a new one (then recorded); else the reason.
+     */
+    private DropReason admitInbound(int whitelist, int publicIp, ByteBuf frame, int ip) {
+        int remoteIp = Ipv4.source(frame, ip);
+        long addresses = ConnectionTable.addresses(publicIp, remoteIp);
+        long reply = replyFlow(frame, ip);
+        if (flows.isReply(addresses, reply)) {
+            return null;
+        }
+        if (whitelist == ForwardingState.NONE) {
+            return DropReason.EIP_INGRESS_DENIED;
+        }
+        long flow = inboundFlow(frame, ip);
+        if (flow != reply && flows.isReply(addresses, flow)) {
+            return null;   // a further echo request of an admitted ping
+        }
+        int protocol = Ipv4.protocol(frame, ip);
+        if (!whitelists.admit(whitelist, protocol, remoteIp, destinationPort(frame, ip, protocol))) {
+            return DropReason.WHITELIST_DENIED;
+        }
+        return flows.touch(addresses, flow) ? null : DropReason.CONNECTION_TABLE_FULL;
+    }
+
+    /**
+     * The key of a flow an inbound packet starts, as the instance's replies will touch it: remote
+     * port and the instance's port, or the echo id for an echo request.
+     */
+    private static long inboundFlow(ByteBuf frame, int ip) {
+        int protocol = Ipv4.protocol(frame, ip);
+        int l4 = ip + Ipv4.headerLength(frame, ip);
+        if (protocol == IpProtocol.ICMP_VALUE && hasPorts(frame, ip, protocol, l4)) {
+            return ConnectionTable.flow(protocol, 0, Icmp.identifier(frame, l4));
+        }
+        return replyFlow(frame, ip);
+    }
+
+    /** The TCP/UDP destination port a whitelist rule's range is matched against; 0 for other protocols. */
+    private static int destinationPort(ByteBuf frame, int ip, int protocol) {
+        int l4 = ip + Ipv4.headerLength(frame, ip);
+        boolean ported = protocol == IpProtocol.TCP_VALUE || protocol == IpProtocol.UDP_VALUE;
+        return ported && hasPorts(frame, ip, protocol, l4) ? frame.getUnsignedShort(l4 + 2) : 0;
     }
 
     /** The key of an outbound packet's flow: remote port and the instance's port (ICMP: echo id). */
@@ -165,7 +236,7 @@ final class ElasticIpNat {
      * Replaces the source (field 12) or destination (16) address and patches the IPv4 checksum
      * and the TCP/UDP checksum, whose pseudo-header covers it, incrementally (RFC 1624).
      */
-    private static void rewriteAddress(ByteBuf frame, int ip, int field, int address) {
+    static void rewriteAddress(ByteBuf frame, int ip, int field, int address) {
         int old = frame.getInt(ip + field);
         frame.setInt(ip + field, address);
         frame.setShort(ip + 10, adjust(Ipv4.checksum(frame, ip), old, address));

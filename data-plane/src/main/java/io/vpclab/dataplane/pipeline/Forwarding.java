@@ -6,6 +6,7 @@ import io.vpclab.dataplane.capture.Capture;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.underlay.Underlay;
 import java.net.InetSocketAddress;
 
@@ -20,6 +21,8 @@ public final class Forwarding {
     private final Runnable flushTask = this::flushAll;
     private boolean flushScheduled;
     Tables tables;
+    /** Set by the pipeline right after construction: a NAT gateway's port has no device, the stage serves it. */
+    NatGatewayStage natGateways;
 
     /** The pipeline installs the first {@link Tables} right after construction. */
     Forwarding(Underlay underlay) {
@@ -47,6 +50,11 @@ public final class Forwarding {
         FrameDevice device = t.devices[port];
         int segment = t.state.portSegment(port);
         if (device == null) {
+            int nat = t.state.natGatewayOfPort(port);
+            if (nat != ForwardingState.NONE) {
+                natGateways.fromPrivate(t, port, nat, frame);
+                return;
+            }
             drop(t, port, segment, DropReason.NO_LOCAL_PORT, frame);
             return;
         }

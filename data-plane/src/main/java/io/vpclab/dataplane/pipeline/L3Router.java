@@ -19,7 +19,9 @@ import io.vpclab.dataplane.table.ForwardingState;
  * frame is rewritten in place (source MAC = router MAC, TTL - 1 with an incremental checksum
  * update) and bridged on the egress segment. TTL 1 or 0 gets ICMP time exceeded from the
  * ingress segment's gateway address, so traceroute shows the router as exactly one hop. The
- * router also answers ping to its own gateway addresses.
+ * router also answers ping to its own gateway addresses. A destination no route matches leaves
+ * through the source's elastic IP if it has one, else by the source segment's default route (to
+ * the MAC of its NAT gateway's private address).
  */
 final class L3Router {
 
@@ -29,11 +31,13 @@ final class L3Router {
     private final Forwarding forwarding;
     private final L2Forwarder bridge;
     private final ElasticIpNat elasticIps;
+    private final NatGatewayStage natGateways;
 
-    L3Router(Forwarding forwarding, L2Forwarder bridge, ElasticIpNat elasticIps) {
+    L3Router(Forwarding forwarding, L2Forwarder bridge, ElasticIpNat elasticIps, NatGatewayStage natGateways) {
         this.forwarding = forwarding;
         this.bridge = bridge;
         this.elasticIps = elasticIps;
+        this.natGateways = natGateways;
     }
 
     void route(Tables t, int port, int segment, ByteBuf frame) {
@@ -56,8 +60,14 @@ final class L3Router {
             return;
         }
         int egress = state.route(router, destination);
-        if (egress == ForwardingState.NONE && elasticIps.outbound(t, port, segment, frame)) {
-            return;
+        int nextHop = destination;
+        if (egress == ForwardingState.NONE) {
+            // an elastic IP first: an instance with one never leaves through the NAT gateway
+            if (elasticIps.outbound(t, port, segment, frame)) {
+                return;
+            }
+            egress = state.defaultRouteSegment(segment);
+            nextHop = state.defaultRouteNextHop(segment);
         }
         if (egress != ForwardingState.NONE && egress == state.publicSegment()) {
             int eip = state.elasticIpByPublic(destination);
@@ -65,8 +75,13 @@ final class L3Router {
                 elasticIps.inbound(t, port, eip, frame);
                 return;
             }
+            int nat = state.natGatewayByPublic(destination);
+            if (nat != ForwardingState.NONE) {
+                natGateways.fromPublic(t, port, nat, frame);
+                return;
+            }
         }
-        long mac = egress == ForwardingState.NONE ? ForwardingState.NO_MAC : state.bindingMac(egress, destination);
+        long mac = egress == ForwardingState.NONE ? ForwardingState.NO_MAC : state.bindingMac(egress, nextHop);
         if (mac == ForwardingState.NO_MAC) {
             forwarding.drop(t, port, segment, DropReason.NO_ROUTE, frame);
             return;

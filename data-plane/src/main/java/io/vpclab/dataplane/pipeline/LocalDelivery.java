@@ -17,10 +17,12 @@ final class LocalDelivery {
 
     private final Forwarding forwarding;
     private final ElasticIpNat elasticIps;
+    private final NatGatewayStage natGateways;
 
-    LocalDelivery(Forwarding forwarding, ElasticIpNat elasticIps) {
+    LocalDelivery(Forwarding forwarding, ElasticIpNat elasticIps, NatGatewayStage natGateways) {
         this.forwarding = forwarding;
         this.elasticIps = elasticIps;
+        this.natGateways = natGateways;
     }
 
     void deliver(Tables t, int segment, ByteBuf frame) {
@@ -47,18 +49,27 @@ final class LocalDelivery {
         forwarding.toPort(t, ForwardingState.entryIndex(entry), frame);
     }
 
-    /** An IPv4 packet for an elastic IP held here goes to the NAT stage (the MAC is the instance's). */
+    /**
+     * An IPv4 packet for an elastic IP or a NAT gateway held here goes to its NAT stage (the MAC
+     * is the instance's or the gateway port's).
+     */
     private boolean toElasticIp(Tables t, ByteBuf frame) {
         int offset = frame.readerIndex();
         int ip = offset + Ethernet.HEADER_LENGTH;
         if (Ethernet.etherType(frame, offset) != EtherType.IPV4_VALUE || !Ipv4.isValid(frame, ip)) {
             return false;
         }
-        int eip = t.state.elasticIpByPublic(Ipv4.destination(frame, ip));
-        if (eip == ForwardingState.NONE) {
-            return false;
+        int destination = Ipv4.destination(frame, ip);
+        int eip = t.state.elasticIpByPublic(destination);
+        if (eip != ForwardingState.NONE) {
+            elasticIps.inbound(t, -1, eip, frame);
+            return true;
         }
-        elasticIps.inbound(t, -1, eip, frame);
-        return true;
+        int nat = t.state.natGatewayByPublic(destination);
+        if (nat != ForwardingState.NONE) {
+            natGateways.fromPublic(t, -1, nat, frame);
+            return true;
+        }
+        return false;
     }
 }

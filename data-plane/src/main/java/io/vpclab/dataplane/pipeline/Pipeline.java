@@ -6,15 +6,19 @@ import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.CountersSnapshot;
 import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.stats.NatGatewaySnapshot;
 import io.vpclab.dataplane.stats.TrafficCounters;
 import io.vpclab.dataplane.stats.VtepCounters;
+import io.vpclab.dataplane.stats.WhitelistSnapshot;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.underlay.Underlay;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The data plane of one VTEP. Stages, in processing order:
@@ -22,10 +26,13 @@ import java.util.Map;
  * <pre>
  * from a port:        PortIngress -> Classifier -> ArpResponder | L3Router | L2Forwarder
  *                     -> (L3Router) -> ElasticIpNat when the VPC has no route or the public router
- *                        routes to a local elastic IP
+ *                        routes to a local elastic IP; else the segment's default route to a NAT gateway
+ *                     -> (Forwarding.toPort of a nat-gateway port) -> NatGatewayStage private side
+ *                        -> the public router -> L2Forwarder on the provider segment
  *                     -> (L2Forwarder) -> VxlanEncapsulator -> underlay send, or a local port
- * from the underlay:  VxlanDecapsulator -> LocalDelivery (-> ElasticIpNat for a local elastic IP
- *                     on the public segment) -> a local port
+ * from the underlay:  VxlanDecapsulator -> LocalDelivery (-> ElasticIpNat for a local elastic IP,
+ *                     NatGatewayStage public side for a local NAT gateway, on the public segment)
+ *                     -> a local port
  * </pre>
  *
  * <p>Loop-confined: every method runs on the underlay's event loop (the {@code Vtep} facade
@@ -44,6 +51,9 @@ public final class Pipeline {
     private final L2Forwarder bridge;
     private final VxlanDecapsulator decapsulator;
     private final ElasticIpNat elasticIps;
+    private final WhitelistFilter whitelists = new WhitelistFilter();
+    private final NatGatewayStage natGateways;
+    private NatSessions[] natSessions;
 
     private final VtepCounters counters = new VtepCounters();
     private final Map<String, Attachment> attachments = new LinkedHashMap<>();
@@ -73,6 +83,15 @@ public final class Pipeline {
     }
 
     public Pipeline(Underlay underlay, InetSocketAddress localAddress, ForwardingState initial) {
+        this(underlay, localAddress, initial, System::nanoTime, NatSessions.DEFAULT_CAPACITY);
+    }
+
+    /**
+     * @param nanoClock          the time NAT sessions idle by (tests advance their own)
+     * @param natSessionCapacity sessions each NAT gateway served here can hold
+     */
+    public Pipeline(Underlay underlay, InetSocketAddress localAddress, ForwardingState initial, LongSupplier nanoClock,
+                    int natSessionCapacity) {
         this.localAddress = localAddress;
         this.state = initial;
         this.forwarding = new Forwarding(underlay);
@@ -80,9 +99,12 @@ public final class Pipeline {
         this.bridge = new L2Forwarder(forwarding, encapsulator);
         this.arpResponder = new ArpResponder(forwarding, bridge);
         this.elasticIps = new ElasticIpNat(forwarding, bridge, new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY,
-            ConnectionTable.DEFAULT_IDLE_NANOS, System::nanoTime));
-        this.router = new L3Router(forwarding, bridge, elasticIps);
-        this.decapsulator = new VxlanDecapsulator(forwarding, new LocalDelivery(forwarding, elasticIps));
+            ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock), whitelists);
+        this.natGateways = new NatGatewayStage(forwarding, bridge, elasticIps, whitelists, nanoClock, natSessionCapacity);
+        this.forwarding.natGateways = natGateways;
+        this.router = new L3Router(forwarding, bridge, elasticIps, natGateways);
+        this.decapsulator = new VxlanDecapsulator(forwarding, new LocalDelivery(forwarding, elasticIps, natGateways));
+        this.natSessions = natGateways.install(initial);
         rebuild();
     }
 
@@ -134,6 +156,7 @@ public final class Pipeline {
 
     public void install(ForwardingState next) {
         state = next;
+        natSessions = natGateways.install(next);
         rebuild();
     }
 
@@ -200,6 +223,16 @@ public final class Pipeline {
         return counters.snapshot();
     }
 
+    /** The figures of every NAT gateway served here, each with at most {@code listedSessions} sessions, newest first. */
+    public List<NatGatewaySnapshot> natGateways(int listedSessions) {
+        return natGateways.snapshots(listedSessions);
+    }
+
+    /** Rule hits and drops of the installed table's whitelists, by whitelist id. */
+    public Map<String, WhitelistSnapshot> whitelistCounters() {
+        return whitelists.snapshot();
+    }
+
     /** Stops every capture; the caller closes devices and the underlay. */
     public void closeCaptures() {
         portCaptures.values().forEach(Capture::close);
@@ -212,6 +245,7 @@ public final class Pipeline {
     }
 
     private void rebuild() {
+        whitelists.install(state);
         int portCount = state.portCount();
         TrafficCounters[] ports = new TrafficCounters[portCount];
         FrameDevice[] devices = new FrameDevice[portCount];
@@ -236,6 +270,6 @@ public final class Pipeline {
             localIp = state.host().underlayIp().bits();
         }
         forwarding.tables = new Tables(state, counters.host(), ports, segments, devices, captures, underlayCapture,
-            localIp, localAddress.getPort());
+            natSessions, localIp, localAddress.getPort());
     }
 }

@@ -19,6 +19,8 @@ final class Tables {
     final FrameDevice[] devices;
     final Capture[] portCaptures;
     final Capture underlayCapture;
+    /** Session tables of the state's NAT gateways, indexed like {@code state.natGateways()}. */
+    final NatSessions[] natSessions;
     final long[] portMacs;
     final int[] portIps;
     final boolean[] portHasIp;
@@ -26,7 +28,7 @@ final class Tables {
     final int localPort;
 
     Tables(ForwardingState state, TrafficCounters host, TrafficCounters[] ports, TrafficCounters[] segments,
-           FrameDevice[] devices, Capture[] portCaptures, Capture underlayCapture, int localIp, int localPort) {
+           FrameDevice[] devices, Capture[] portCaptures, Capture underlayCapture, NatSessions[] natSessions, int localIp, int localPort) {
         this.state = state;
         this.host = host;
         this.ports = ports;
@@ -34,6 +36,7 @@ final class Tables {
         this.devices = devices;
         this.portCaptures = portCaptures;
         this.underlayCapture = underlayCapture;
+        this.natSessions = natSessions;
         this.localIp = localIp;
         this.localPort = localPort;
         int count = state.portCount();

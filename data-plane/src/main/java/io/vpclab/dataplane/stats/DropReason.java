@@ -36,8 +36,24 @@ public enum DropReason {
     TRANSMIT_ERROR,
     /** Inbound to an elastic IP, not a reply of one of its flows, and its ingress policy does not allow it. */
     EIP_INGRESS_DENIED,
+    /** The first packet of a new flow that no rule of the whitelist in force (EIP ingress, NAT egress) admits. */
+    WHITELIST_DENIED,
     /** A new flow found no free slot in the connection table (its replies could never be matched). */
-    CONNECTION_TABLE_FULL;
+    CONNECTION_TABLE_FULL,
+    /** A NAT gateway found no free public port for a new flow's destination (AWS's ErrorPortAllocation). */
+    ERROR_PORT_ALLOCATION,
+    /** A NAT gateway's session table is full: the new flow is dropped. */
+    NAT_TABLE_FULL,
+    /** Inbound to a NAT gateway's public address that answers none of its sessions. */
+    NAT_UNSOLICITED,
+    /** Inbound to a NAT gateway's public address for a session that has idled out. */
+    NAT_SESSION_EXPIRED,
+    /** Sent to a NAT gateway from an address outside its associated subnets (e.g. a peered VPC: no edge-to-edge). */
+    NAT_SOURCE_REFUSED,
+    /** A new flow its NAT gateway's egress policy (WHITELIST) does not allow. */
+    NAT_EGRESS_DENIED,
+    /** A packet a NAT gateway cannot translate: not TCP, UDP or ICMP echo, or a non-first fragment. */
+    NAT_UNSUPPORTED;
 
     private static final DropReason[] VALUES = values();
 

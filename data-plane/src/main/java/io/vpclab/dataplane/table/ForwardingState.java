@@ -37,6 +37,9 @@ public final class ForwardingState {
     private final List<Router> routers;
     private final Vni publicVni;
     private final List<ElasticIp> elasticIps;
+    private final List<DefaultRoute> defaultRoutes;
+    private final List<NatGateway> natGateways;
+    private final List<Whitelist> whitelists;
 
     private final InetSocketAddress[] vtepAddresses;
     private final LongIntMap vtepByIp;
@@ -51,6 +54,15 @@ public final class ForwardingState {
     private final int[] elasticIpSegment;
     private final int[] elasticIpPrivate;
     private final boolean[] elasticIpAllowsAll;
+    private final int[] defaultRouteVia;
+    private final int[] defaultRouteNextHop;
+    private final int[] natGatewayOfPort;
+    private final int[] natGatewayPort;
+    private final int[] natGatewayWhitelist;
+    private final LongIntMap natGatewayByPublic;
+    private final int[] elasticIpWhitelist;
+    private final Map<String, Integer> whitelistById;
+    private final WhitelistLookup[] whitelistLookups;
 
     private ForwardingState(Builder b) {
         this.generation = b.generation;
@@ -63,6 +75,9 @@ public final class ForwardingState {
         this.routers = List.copyOf(b.routers);
         this.publicVni = b.publicVni;
         this.elasticIps = List.copyOf(b.elasticIps);
+        this.defaultRoutes = List.copyOf(b.defaultRoutes);
+        this.natGateways = List.copyOf(b.natGateways);
+        this.whitelists = List.copyOf(b.whitelists);
 
         Map<String, Integer> vtepById = new HashMap<>();
         LongIntMap.Builder vtepIps = new LongIntMap.Builder();
@@ -214,6 +229,15 @@ public final class ForwardingState {
         if (!elasticIps.isEmpty() && publicSegment == NONE) {
             throw new IllegalArgumentException("elasticIps need a publicVni");
         }
+        whitelistById = new HashMap<>();
+        whitelistLookups = new WhitelistLookup[whitelists.size()];
+        for (int i = 0; i < whitelists.size(); i++) {
+            if (whitelistById.putIfAbsent(whitelists.get(i).id(), i) != null) {
+                throw new IllegalArgumentException("whitelist " + whitelists.get(i).id() + ": duplicate id");
+            }
+            whitelistLookups[i] = new WhitelistLookup(whitelists.get(i));
+        }
+        elasticIpWhitelist = new int[elasticIps.size()];
         LongIntMap.Builder byPublic = new LongIntMap.Builder();
         LongIntMap.Builder byPrivate = new LongIntMap.Builder();
         elasticIpSegment = new int[elasticIps.size()];
@@ -241,9 +265,90 @@ public final class ForwardingState {
             elasticIpSegment[i] = segment;
             elasticIpPrivate[i] = eip.privateIp().bits();
             elasticIpAllowsAll[i] = eip.ingress() == IngressPolicy.ALLOW_ALL;
+            elasticIpWhitelist[i] = eip.whitelistId() == null ? NONE : whitelistIndexOf(eip.whitelistId());
+            if (eip.whitelistId() != null && elasticIpWhitelist[i] == NONE) {
+                throw new IllegalArgumentException("elasticIp " + eip.publicIp() + ": unknown whitelist " + eip.whitelistId());
+            }
         }
         elasticIpByPublic = byPublic.build();
         elasticIpByPrivate = byPrivate.build();
+
+        defaultRouteVia = new int[segments.size()];
+        defaultRouteNextHop = new int[segments.size()];
+        Arrays.fill(defaultRouteVia, NONE);
+        for (DefaultRoute route : defaultRoutes) {
+            int from = routedSegment(route.from(), "defaultRoute of " + route.from());
+            int via = routedSegment(route.via(), "defaultRoute of " + route.from() + ": vni " + route.via());
+            if (segmentLookups[from].router() != segmentLookups[via].router()) {
+                throw new IllegalArgumentException("defaultRoute of " + route.from() + ": vni " + route.via()
+                    + " belongs to another router");
+            }
+            Segment config = segments.get(via);
+            if (config.cidrBlock() != null && !config.cidrBlock().contains(route.nextHop())) {
+                throw new IllegalArgumentException("defaultRoute of " + route.from() + ": nextHop " + route.nextHop()
+                    + " is outside " + config.cidrBlock());
+            }
+            if (defaultRouteVia[from] != NONE) {
+                throw new IllegalArgumentException("defaultRoute of " + route.from() + ": duplicate entry");
+            }
+            defaultRouteVia[from] = via;
+            defaultRouteNextHop[from] = route.nextHop().bits();
+        }
+
+        natGatewayOfPort = new int[ports.size()];
+        Arrays.fill(natGatewayOfPort, NONE);
+        natGatewayPort = new int[natGateways.size()];
+        natGatewayWhitelist = new int[natGateways.size()];
+        LongIntMap.Builder natByPublic = new LongIntMap.Builder();
+        Map<String, Integer> natById = new HashMap<>();
+        if (!natGateways.isEmpty() && publicSegment == NONE) {
+            throw new IllegalArgumentException("natGateways need a publicVni");
+        }
+        for (int i = 0; i < natGateways.size(); i++) {
+            NatGateway nat = natGateways.get(i);
+            if (natById.putIfAbsent(nat.id(), i) != null) {
+                throw new IllegalArgumentException("natGateway " + nat.id() + ": duplicate id");
+            }
+            Integer port = portById.get(nat.portId());
+            if (port == null || ports.get(port).kind() != PortKind.NAT_GATEWAY || ports.get(port).ipAddress() == null) {
+                throw new IllegalArgumentException("natGateway " + nat.id() + ": port " + nat.portId()
+                    + " is not a nat-gateway port with an ipAddress in this table");
+            }
+            if (portSegment[port] == publicSegment || segmentLookups[portSegment[port]].router() == NONE) {
+                throw new IllegalArgumentException("natGateway " + nat.id() + ": port " + nat.portId()
+                    + " is not on a routed private segment");
+            }
+            if (natGatewayOfPort[port] != NONE) {
+                throw new IllegalArgumentException("natGateway " + nat.id() + ": port " + nat.portId()
+                    + " already serves another NAT gateway");
+            }
+            long publicKey = nat.publicIp().bits() & 0xFFFF_FFFFL;
+            if (elasticIpByPublic.get(publicKey) != NONE || !natByPublic.put(publicKey, i)) {
+                throw new IllegalArgumentException("natGateway " + nat.id() + ": publicIp " + nat.publicIp()
+                    + " is already used by an elastic IP or NAT gateway of this table");
+            }
+            natGatewayWhitelist[i] = nat.whitelistId() == null || nat.egress() != EgressPolicy.WHITELIST
+                ? NONE : whitelistIndexOf(nat.whitelistId());
+            if (nat.whitelistId() != null && nat.egress() == EgressPolicy.WHITELIST && natGatewayWhitelist[i] == NONE) {
+                throw new IllegalArgumentException("natGateway " + nat.id() + ": unknown whitelist " + nat.whitelistId());
+            }
+            natGatewayOfPort[port] = i;
+            natGatewayPort[i] = port;
+        }
+        natGatewayByPublic = natByPublic.build();
+        for (int i = 0; i < ports.size(); i++) {
+            if (ports.get(i).kind() == PortKind.NAT_GATEWAY && natGatewayOfPort[i] == NONE) {
+                throw new IllegalArgumentException("port " + ports.get(i).id() + ": a nat-gateway port needs its natGateway");
+            }
+        }
+    }
+
+    private int routedSegment(Vni vni, String what) {
+        int segment = segmentByVni.get(vni.value());
+        if (segment == NONE || segment == publicSegment || segmentLookups[segment].router() == NONE) {
+            throw new IllegalArgumentException(what + " is not a routed private segment of this table");
+        }
+        return segment;
     }
 
     private static long privateKey(int segment, int ip) {
@@ -431,6 +536,71 @@ public final class ForwardingState {
         return elasticIpAllowsAll[eip];
     }
 
+    public List<DefaultRoute> defaultRoutes() {
+        return defaultRoutes;
+    }
+
+    /** The segment a packet routed from {@code segment} leaves on when no route matches, or {@link #NONE}. */
+    public int defaultRouteSegment(int segment) {
+        return defaultRouteVia[segment];
+    }
+
+    /** The next-hop address of {@code segment}'s default route (valid when {@link #defaultRouteSegment} is not NONE). */
+    public int defaultRouteNextHop(int segment) {
+        return defaultRouteNextHop[segment];
+    }
+
+    public List<NatGateway> natGateways() {
+        return natGateways;
+    }
+
+    /** The NAT gateway whose private side is local port {@code port}, or {@link #NONE}. */
+    public int natGatewayOfPort(int port) {
+        return natGatewayOfPort[port];
+    }
+
+    /** The local port of NAT gateway {@code nat}. */
+    public int natGatewayPort(int nat) {
+        return natGatewayPort[nat];
+    }
+
+    /** The egress whitelist of NAT gateway {@code nat}, or {@link #NONE} unless its policy is WHITELIST with one. */
+    public int natGatewayWhitelist(int nat) {
+        return natGatewayWhitelist[nat];
+    }
+
+    /** The NAT gateway served here whose public address is {@code ip}, or {@link #NONE}. */
+    public int natGatewayByPublic(int ip) {
+        return natGateways.isEmpty() ? NONE : natGatewayByPublic.get(ip & 0xFFFF_FFFFL);
+    }
+
+    /** The elastic IP's ingress whitelist, or {@link #NONE} unless its policy is WHITELIST. */
+    public int elasticIpWhitelist(int eip) {
+        return elasticIpWhitelist[eip];
+    }
+
+    public List<Whitelist> whitelists() {
+        return whitelists;
+    }
+
+    public int whitelistCount() {
+        return whitelistLookups.length;
+    }
+
+    /** The whitelist with this id, or {@link #NONE}. Not for the hot path (it hashes a String). */
+    public int whitelistIndexOf(String whitelistId) {
+        Integer index = whitelistById.get(whitelistId);
+        return index == null ? NONE : index;
+    }
+
+    /**
+     * The first rule of {@code whitelist} admitting a new flow of {@code protocol} with
+     * {@code remoteIp} and destination {@code port}, or {@link #NONE}.
+     */
+    public int whitelistMatch(int whitelist, int protocol, int remoteIp, int port) {
+        return whitelistLookups[whitelist].match(protocol, remoteIp, port);
+    }
+
     @Override
     public String toString() {
         return "ForwardingState{generation=" + generation + ", vteps=" + vteps.size() + ", segments=" + segments.size()
@@ -452,6 +622,9 @@ public final class ForwardingState {
         private final List<IpBinding> bindings = new ArrayList<>();
         private final List<Router> routers = new ArrayList<>();
         private final List<ElasticIp> elasticIps = new ArrayList<>();
+        private final List<DefaultRoute> defaultRoutes = new ArrayList<>();
+        private final List<NatGateway> natGateways = new ArrayList<>();
+        private final List<Whitelist> whitelists = new ArrayList<>();
         private Vni publicVni;
 
         private Builder() {
@@ -508,6 +681,24 @@ public final class ForwardingState {
 
         public Builder elasticIp(ElasticIp elasticIp) {
             elasticIps.add(require(elasticIp, "elasticIp"));
+            return this;
+        }
+
+        /** Where packets routed from a segment go when its router has no route (a NAT gateway). */
+        public Builder defaultRoute(DefaultRoute route) {
+            defaultRoutes.add(require(route, "defaultRoute"));
+            return this;
+        }
+
+        /** A NAT gateway served here; its private side is a local port of kind nat-gateway. */
+        public Builder natGateway(NatGateway natGateway) {
+            natGateways.add(require(natGateway, "natGateway"));
+            return this;
+        }
+
+        /** A whitelist elastic IPs (and NAT gateways) of this table refer to by id. */
+        public Builder whitelist(Whitelist whitelist) {
+            whitelists.add(require(whitelist, "whitelist"));
             return this;
         }
 

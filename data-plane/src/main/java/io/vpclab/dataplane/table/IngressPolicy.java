@@ -8,5 +8,7 @@ public enum IngressPolicy {
     /** Only replies of outbound flows (the default). */
     DENY_ALL,
     /** Everything addressed to the elastic IP. */
-    ALLOW_ALL
+    ALLOW_ALL,
+    /** New flows a rule of the elastic IP's whitelist admits (stateful: their later packets pass too). */
+    WHITELIST
 }

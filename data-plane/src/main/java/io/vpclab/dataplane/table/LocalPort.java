@@ -9,7 +9,7 @@ import io.vpclab.dataplane.net.Vni;
  *
  * @param id           unique port id
  * @param name         human name; defaults to the id
- * @param kind         simulated, netns or tap
+ * @param kind         simulated, netns, tap, or nat-gateway (served by the data plane, no device)
  * @param vni          the segment
  * @param mac          the instance's MAC, unicast
  * @param ipAddress    the instance's IPv4 address, or null for an L2-only port (then only its MAC is enforced)

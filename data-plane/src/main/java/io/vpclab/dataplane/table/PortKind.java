@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum PortKind {
     SIMULATED("simulated"),
     NETNS("netns"),
-    TAP("tap");
+    TAP("tap"),
+    /** A NAT gateway's private side, served by the data plane itself: no device is attached. */
+    NAT_GATEWAY("nat-gateway");
 
     private final String wireName;
 
@@ -25,6 +27,6 @@ public enum PortKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("port kind must be simulated, netns or tap: " + text);
+        throw new IllegalArgumentException("port kind must be simulated, netns, tap or nat-gateway: " + text);
     }
 }

@@ -10,6 +10,8 @@
  *
  * <p>How the tables grow, per host: segments = VNIs served here; per segment, one MAC entry per
  * local port and per remote instance, one binding per instance, a flood list of at most the
- * number of remote VTEPs; per router, one route per subnet of the VPC and of its active peers.
+ * number of remote VTEPs; per router, one route per subnet of the VPC and of its active peers;
+ * per routed segment at most one default route (to its NAT gateway); per NAT gateway served
+ * here, one nat-gateway port plus its associated subnets' prefixes.
  */
 package io.vpclab.dataplane.table;

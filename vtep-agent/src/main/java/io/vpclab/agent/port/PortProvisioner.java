@@ -46,6 +46,8 @@ public final class PortProvisioner {
             case SIMULATED -> new Created(port.id(), simulatedHosts.apply(port), () -> { });
             case TAP -> tap(port);
             case NETNS -> netns(port);
+            case NAT_GATEWAY -> throw new IllegalArgumentException("port " + port.id()
+                    + ": a nat-gateway port is served by the data plane and has no device to provision");
         };
     }
 

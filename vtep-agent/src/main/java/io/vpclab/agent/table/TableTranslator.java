@@ -1,22 +1,30 @@
 package io.vpclab.agent.table;
 
 import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.PortNatGateway;
+import io.vpclab.client.model.TableWhitelistRule;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.net.Vni;
+import io.vpclab.dataplane.table.DefaultRoute;
+import io.vpclab.dataplane.table.EgressPolicy;
 import io.vpclab.dataplane.table.ElasticIp;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.IngressPolicy;
 import io.vpclab.dataplane.table.IpBinding;
 import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.table.MacEntry;
+import io.vpclab.dataplane.table.NatGateway;
 import io.vpclab.dataplane.table.PortKind;
 import io.vpclab.dataplane.table.RemoteVtep;
 import io.vpclab.dataplane.table.Route;
 import io.vpclab.dataplane.table.Router;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
+import io.vpclab.dataplane.table.Whitelist;
+import io.vpclab.dataplane.table.WhitelistProtocol;
+import io.vpclab.dataplane.table.WhitelistRule;
 import java.util.List;
 
 /**
@@ -56,6 +64,10 @@ public final class TableTranslator {
             if (Boolean.TRUE.equals(segment.getProvider())) {
                 b.publicVni(Vni.of(segment.getVni()));
             }
+            if (segment.getDefaultRoute() != null) {
+                var route = segment.getDefaultRoute();
+                b.defaultRoute(new DefaultRoute(Vni.of(segment.getVni()), Vni.of(route.getVni()), Ipv4Address.parse(route.getNextHop())));
+            }
         }
         for (var port : list(table.getPorts())) {
             b.port(new LocalPort(port.getId(), port.getName(), PortKind.parse(port.getKind().getValue()),
@@ -66,7 +78,10 @@ public final class TableTranslator {
                 var eip = port.getElasticIp();
                 b.elasticIp(new ElasticIp(Ipv4Address.parse(eip.getPublicIp()), Vni.of(port.getVni()),
                         ip(port.getIpAddress()), eip.getIngressPolicy() == null ? null
-                            : IngressPolicy.valueOf(eip.getIngressPolicy().getValue())));
+                            : IngressPolicy.valueOf(eip.getIngressPolicy().getValue()), eip.getWhitelistId()));
+            }
+            if (port.getNatGateway() != null) {
+                b.natGateway(natGateway(port.getId(), port.getNatGateway()));
             }
         }
         for (var mac : list(table.getMacs())) {
@@ -81,7 +96,35 @@ public final class TableTranslator {
                     .map(r -> new Route(Ipv4Prefix.parse(r.getDestination()), Vni.of(r.getVni()))).toList();
             b.router(new Router(router.getId(), MacAddress.parse(router.getMac()), routes));
         }
+        for (var whitelist : list(table.getWhitelists())) {
+            b.whitelist(new Whitelist(whitelist.getId(), list(whitelist.getRules()).stream()
+                    .map(TableTranslator::whitelistRule).toList()));
+        }
         return b.build();
+    }
+
+    /** Contract defaults: ports 1024..65535, 350 s idle timeouts (AWS), ALLOW_ALL. */
+    private static NatGateway natGateway(String portId, PortNatGateway nat) {
+        List<Ipv4Prefix> sources = list(nat.getSources()).stream().map(Ipv4Prefix::parse).toList();
+        return new NatGateway(nat.getId(), portId, Ipv4Address.parse(nat.getPublicIp()),
+                orDefault(nat.getPortMin(), NatGateway.DEFAULT_PORT_MIN), orDefault(nat.getPortMax(), NatGateway.DEFAULT_PORT_MAX),
+                orDefault(nat.getTcpIdleSeconds(), NatGateway.DEFAULT_IDLE_SECONDS),
+                orDefault(nat.getUdpIdleSeconds(), NatGateway.DEFAULT_IDLE_SECONDS),
+                nat.getEgressPolicy() == null ? null : EgressPolicy.valueOf(nat.getEgressPolicy().getValue()), sources,
+                nat.getWhitelistId());
+    }
+
+    /** TCP/UDP without ports means every port; one bound alone means that single port (as in the API). */
+    private static WhitelistRule whitelistRule(TableWhitelistRule rule) {
+        WhitelistProtocol protocol = WhitelistProtocol.valueOf(rule.getProtocol().getValue());
+        Ipv4Prefix cidr = Ipv4Prefix.parse(rule.getCidrBlock());
+        if (!protocol.hasPorts()) {
+            return WhitelistRule.anyPort(rule.getId(), protocol, cidr);
+        }
+        Integer from = rule.getFromPort() != null ? rule.getFromPort() : rule.getToPort();
+        Integer to = rule.getToPort() != null ? rule.getToPort() : rule.getFromPort();
+        return from == null ? WhitelistRule.anyPort(rule.getId(), protocol, cidr)
+                : new WhitelistRule(rule.getId(), protocol, cidr, from, to);
     }
 
     private static Ipv4Address ip(String text) {

@@ -4,10 +4,13 @@ import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.IpBinding;
 import io.vpclab.client.model.MacEntry;
 import io.vpclab.client.model.Port;
+import io.vpclab.client.model.PortElasticIp;
 import io.vpclab.client.model.Route;
 import io.vpclab.client.model.Router;
 import io.vpclab.client.model.Segment;
 import io.vpclab.client.model.TableHost;
+import io.vpclab.client.model.TableWhitelist;
+import io.vpclab.client.model.TableWhitelistRule;
 import io.vpclab.client.model.Vtep;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.Ipv4Prefix;
@@ -70,6 +73,78 @@ final class TableValidator {
         bindings(table.getBindings(), segments, portMacByIp);
         routers(routers, segments);
         elasticIps(table.getSegments(), table.getPorts());
+        elasticIpWhitelists(table.getPorts(), whitelists(table.getWhitelists()));
+    }
+
+    /** Whitelist ids (unique) and their rules: unique ids, a CIDR, ports only for TCP/UDP within 0..65535. */
+    private Set<String> whitelists(List<TableWhitelist> whitelists) {
+        Set<String> ids = new HashSet<>();
+        whitelists = nonNull(whitelists);
+        for (int i = 0; i < whitelists.size(); i++) {
+            String at = "/whitelists/" + i;
+            TableWhitelist whitelist = whitelists.get(i);
+            if (whitelist == null) {
+                issue(at, "must be an object");
+                continue;
+            }
+            if (requiredText(at + "/id", whitelist.getId()) && !ids.add(whitelist.getId())) {
+                issue(at + "/id", "duplicate whitelist id '" + whitelist.getId() + "'");
+            }
+            Set<String> ruleIds = new HashSet<>();
+            List<TableWhitelistRule> rules = nonNull(whitelist.getRules());
+            for (int r = 0; r < rules.size(); r++) {
+                whitelistRule(at + "/rules/" + r, rules.get(r), ruleIds);
+            }
+        }
+        return ids;
+    }
+
+    private void whitelistRule(String at, TableWhitelistRule rule, Set<String> ruleIds) {
+        if (rule == null) {
+            issue(at, "must be an object");
+            return;
+        }
+        if (requiredText(at + "/id", rule.getId()) && !ruleIds.add(rule.getId())) {
+            issue(at + "/id", "duplicate rule id '" + rule.getId() + "' in this whitelist");
+        }
+        if (rule.getProtocol() == null) {
+            issue(at + "/protocol", "is required (TCP, UDP, ICMP or ALL)");
+        }
+        if (rule.getCidrBlock() == null) {
+            issue(at + "/cidrBlock", "is required (the remote side, e.g. 198.51.100.0/24)");
+        } else {
+            prefix(at + "/cidrBlock", rule.getCidrBlock());
+        }
+        boolean ported = rule.getProtocol() == TableWhitelistRule.ProtocolEnum.TCP
+                || rule.getProtocol() == TableWhitelistRule.ProtocolEnum.UDP;
+        if (!ported && (rule.getFromPort() != null || rule.getToPort() != null)) {
+            issue(at, "ports apply to TCP and UDP only, not to " + rule.getProtocol());
+        }
+        range(at + "/fromPort", rule.getFromPort(), 0, 65535);
+        range(at + "/toPort", rule.getToPort(), 0, 65535);
+        if (rule.getFromPort() != null && rule.getToPort() != null && rule.getFromPort() > rule.getToPort()) {
+            issue(at, "port range " + rule.getFromPort() + "-" + rule.getToPort() + " is inverted (fromPort <= toPort)");
+        }
+    }
+
+    /** WHITELIST ingress names a whitelist of the table, and only WHITELIST names one. */
+    private void elasticIpWhitelists(List<Port> ports, Set<String> whitelistIds) {
+        ports = nonNull(ports);
+        for (int i = 0; i < ports.size(); i++) {
+            PortElasticIp eip = ports.get(i) == null ? null : ports.get(i).getElasticIp();
+            if (eip == null) {
+                continue;
+            }
+            String at = "/ports/" + i + "/elasticIp";
+            boolean whitelisted = eip.getIngressPolicy() == PortElasticIp.IngressPolicyEnum.WHITELIST;
+            if (whitelisted && eip.getWhitelistId() == null) {
+                issue(at + "/whitelistId", "is required with ingressPolicy WHITELIST");
+            } else if (!whitelisted && eip.getWhitelistId() != null) {
+                issue(at + "/whitelistId", "goes with ingressPolicy WHITELIST only, not " + eip.getIngressPolicy());
+            } else if (whitelisted && !whitelistIds.contains(eip.getWhitelistId())) {
+                issue(at + "/whitelistId", "unknown whitelist '" + eip.getWhitelistId() + "' (not in whitelists)");
+            }
+        }
     }
 
     /** One routed provider segment at most; elastic IPs need it, a port address and a unique public IP. */
@@ -178,6 +253,13 @@ final class TableValidator {
             if (gateway != null && segment.getRouterId() == null) {
                 issue(at + "/gatewayIp", "needs a routerId (the router that answers for the gateway)");
             }
+            if (segment.getDefaultRoute() != null) {
+                requiredVni(at + "/defaultRoute/vni", segment.getDefaultRoute().getVni());
+                requiredIp(at + "/defaultRoute/nextHop", segment.getDefaultRoute().getNextHop());
+                if (segment.getRouterId() == null) {
+                    issue(at + "/defaultRoute", "needs a routerId (the router that routes by it)");
+                }
+            }
             List<String> flood = nonNull(segment.getFloodList());
             Set<String> seen = new HashSet<>();
             for (int f = 0; f < flood.size(); f++) {
@@ -209,7 +291,12 @@ final class TableValidator {
                 issue(at + "/id", "duplicate port id '" + port.getId() + "'");
             }
             if (port.getKind() == null) {
-                issue(at + "/kind", "is required: simulated, netns or tap");
+                issue(at + "/kind", "is required: simulated, netns, tap or nat-gateway");
+            } else if ((port.getKind() == io.vpclab.client.model.PortKind.NAT_GATEWAY) != (port.getNatGateway() != null)) {
+                issue(at + "/natGateway", "a port has natGateway exactly when its kind is nat-gateway");
+            }
+            if (port.getNatGateway() != null) {
+                natGateway(at + "/natGateway", port.getNatGateway());
             }
             Integer vni = requiredVni(at + "/vni", port.getVni());
             if (vni != null && !segments.containsKey(vni)) {
@@ -243,6 +330,26 @@ final class TableValidator {
                 } else if (!namespaces.add(port.getNamespace())) {
                     issue(at + "/namespace", "namespace '" + port.getNamespace() + "' is used by another port");
                 }
+            }
+        }
+    }
+
+    private void natGateway(String at, io.vpclab.client.model.PortNatGateway nat) {
+        requiredText(at + "/id", nat.getId());
+        requiredIp(at + "/publicIp", nat.getPublicIp());
+        range(at + "/portMin", nat.getPortMin(), 1, 65535);
+        range(at + "/portMax", nat.getPortMax(), 1, 65535);
+        if (nat.getPortMin() != null && nat.getPortMax() != null && nat.getPortMin() > nat.getPortMax()) {
+            issue(at + "/portMax", "must be >= portMin " + nat.getPortMin());
+        }
+        range(at + "/tcpIdleSeconds", nat.getTcpIdleSeconds(), 1, 86_400);
+        range(at + "/udpIdleSeconds", nat.getUdpIdleSeconds(), 1, 86_400);
+        List<String> sources = nonNull(nat.getSources());
+        for (int i = 0; i < sources.size(); i++) {
+            try {
+                Ipv4Prefix.parse(sources.get(i));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                issue(at + "/sources/" + i, "'" + sources.get(i) + "' is not an IPv4 CIDR");
             }
         }
     }

@@ -30,6 +30,9 @@ final class FakeControlPlane implements AutoCloseable {
     final List<String> acks = new CopyOnWriteArrayList<>();
     final List<String> probeResults = new CopyOnWriteArrayList<>();
     final List<String> authorizations = new CopyOnWriteArrayList<>();
+    final List<String> statsReports = new CopyOnWriteArrayList<>();
+    /** Stats posts still to refuse with 503 before recording again. */
+    final java.util.concurrent.atomic.AtomicInteger statsFailures = new java.util.concurrent.atomic.AtomicInteger();
 
     FakeControlPlane() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -37,6 +40,7 @@ final class FakeControlPlane implements AutoCloseable {
         server.createContext("/api/v1/hosts/" + HOST + "/table-stream", this::stream);
         server.createContext("/api/v1/hosts/" + HOST + "/acks", exchange -> record(exchange, acks));
         server.createContext("/api/v1/hosts/" + HOST + "/probe-results", exchange -> record(exchange, probeResults));
+        server.createContext("/api/v1/hosts/" + HOST + "/stats", this::stats);
         server.start();
     }
 
@@ -75,6 +79,17 @@ final class FakeControlPlane implements AutoCloseable {
             body.flush();
         }
         // Leave the stream open, as the real server does between changes.
+    }
+
+    private void stats(HttpExchange exchange) throws IOException {
+        authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (statsFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+            return;
+        }
+        record(exchange, statsReports);
     }
 
     private static void record(HttpExchange exchange, List<String> into) throws IOException {

@@ -1,0 +1,131 @@
+package io.vpclab.controlplane.southbound;
+
+import static io.vpclab.controlplane.southbound.ControlPlaneLab.ping;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.vpclab.agent.FollowAgent;
+import io.vpclab.client.ApiException;
+import io.vpclab.client.api.EipsApi;
+import io.vpclab.client.api.InstancesApi;
+import io.vpclab.client.api.NatGatewayFiguresApi;
+import io.vpclab.client.api.NatGatewaysApi;
+import io.vpclab.client.api.SubnetsApi;
+import io.vpclab.client.api.TenantsApi;
+import io.vpclab.client.api.VpcsApi;
+import io.vpclab.client.model.EffectiveRoute;
+import io.vpclab.client.model.Eip;
+import io.vpclab.client.model.EipAllocate;
+import io.vpclab.client.model.Instance;
+import io.vpclab.client.model.InstanceCreate;
+import io.vpclab.client.model.InstanceKind;
+import io.vpclab.client.model.NatGateway;
+import io.vpclab.client.model.NatGatewayCreate;
+import io.vpclab.client.model.NatGatewayFigures;
+import io.vpclab.client.model.NatGatewayState;
+import io.vpclab.client.model.NatGatewaySubnetAssociate;
+import io.vpclab.client.model.NatSession;
+import io.vpclab.client.model.RouteTargetType;
+import io.vpclab.client.model.SubnetCreate;
+import io.vpclab.client.model.TenantCreate;
+import io.vpclab.client.model.TokenCreate;
+import io.vpclab.client.model.VpcCreate;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The NAT gateway through the whole chain: REST API -> compiler -> table stream -> agents ->
+ * packets -> counter reports -> figures and sessions over the API. The gateway is created before
+ * any host is registered (pending), then placed on the first host that registers (nat-1); the
+ * private instance runs on nat-2 and the internet host on nat-3, so every hop crosses VXLAN. The
+ * server narrows the public port range to 2000-2001, as a test of exhaustion would.
+ */
+class NatGatewayOnTheWireTest {
+
+    private static final Duration CONVERGENCE = Duration.ofSeconds(30);
+    private static final String INTERNET_IP = "198.51.100.10";
+
+    private ControlPlaneLab lab;
+
+    @AfterEach
+    void stop() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void aPrivateInstancePingsTheInternetThroughThePlacedGatewayAndTheApiShowsIt() throws Exception {
+        lab = new ControlPlaneLab();
+        lab.startServer("--vpclab.public.internet-hosts[0].name=web",
+                "--vpclab.public.internet-hosts[0].ip=" + INTERNET_IP,
+                "--vpclab.public.internet-hosts[0].host=nat-3",
+                "--vpclab.nat-gateway.port-min=2000", "--vpclab.nat-gateway.port-max=2001");
+        TenantsApi tenants = new TenantsApi(lab.admin());
+        String tenantId = tenants.createTenant(new TenantCreate().name("nat")).getTenantId();
+        String vpcId = new VpcsApi(lab.admin()).createVpc(new VpcCreate().cidrBlock("10.8.0.0/16").tenantId(tenantId)).getVpcId();
+        SubnetsApi subnets = new SubnetsApi(lab.admin());
+        String publicSubnet = subnets.createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.8.0.0/24")).getSubnetId();
+        String privateSubnet = subnets.createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.8.1.0/24")).getSubnetId();
+        Eip eip = new EipsApi(lab.admin()).allocateEip(new EipAllocate().tenantId(tenantId));
+        NatGatewaysApi natGateways = new NatGatewaysApi(lab.admin());
+        NatGateway pending = natGateways.createNatGateway(new NatGatewayCreate().subnetId(publicSubnet)
+                .allocationId(eip.getAllocationId()));
+        String natId = pending.getNatGatewayId();
+        assertThat(pending.getState()).isEqualTo(NatGatewayState.PENDING);
+        natGateways.associateNatGatewaySubnet(natId, new NatGatewaySubnetAssociate().subnetId(privateSubnet));
+        assertThat(subnets.getSubnetRoutes(privateSubnet).getRoutes()).extracting(EffectiveRoute::getTargetType)
+                .as("a pending gateway routes nothing").doesNotContain(RouteTargetType.NAT_GATEWAY);
+
+        int udpBase = FreeUdpPorts.consecutive(3);
+        FollowAgent a1 = lab.agent("nat-1", udpBase);
+        FollowAgent a2 = lab.agent("nat-2", udpBase + 1);
+        FollowAgent a3 = lab.agent("nat-3", udpBase + 2);
+        NatGateway placed = natGateways.getNatGateway(natId);
+        assertThat(placed.getState()).isEqualTo(NatGatewayState.AVAILABLE);
+        assertThat(placed.getHostId()).isEqualTo(a1.hostId());
+        assertThat(subnets.getSubnetRoutes(privateSubnet).getRoutes())
+                .anySatisfy(route -> {
+                    assertThat(route.getDestinationCidrBlock()).isEqualTo("0.0.0.0/0");
+                    assertThat(route.getTargetType()).isEqualTo(RouteTargetType.NAT_GATEWAY);
+                    assertThat(route.getTargetId()).isEqualTo(natId);
+                });
+        Instance vm = new InstancesApi(lab.admin()).runInstance(new InstanceCreate().subnetId(privateSubnet).hostId(a2.hostId())
+                .kind(InstanceKind.SIMULATED).privateIpAddress("10.8.1.5"));
+        await().atMost(CONVERGENCE).until(() -> lab.converged(a1) && lab.converged(a2) && lab.converged(a3));
+
+        await().atMost(CONVERGENCE).until(() -> ping(a2, vm.getInstanceId(), INTERNET_IP).getReceived() == 2);
+        String internetPort = PublicNetworkProperties.internetHostId("web");
+        assertThat(ping(a3, internetPort, eip.getPublicIp()).getReceived()).as("unsolicited inbound").isZero();
+
+        NatGatewayFiguresApi figures = new NatGatewayFiguresApi(lab.admin());
+        await().atMost(CONVERGENCE).until(() -> figures.getNatGatewayFigures(natId).getDropsByReason()
+                .getOrDefault("NAT_UNSOLICITED", 0L) >= 2);
+        NatGatewayFigures shown = figures.getNatGatewayFigures(natId);
+        assertThat(shown.getHostId()).isEqualTo(a1.hostId());
+        assertThat(shown.getSessionsCreated()).isGreaterThanOrEqualTo(1);
+        assertThat(shown.getActiveSessions()).isGreaterThanOrEqualTo(1);
+        assertThat(shown.getPacketsOut()).isGreaterThanOrEqualTo(2);
+        assertThat(shown.getPacketsIn()).isGreaterThanOrEqualTo(2);
+        assertThat(shown.getPortAllocationErrors()).isZero();
+        assertThat(figures.listNatGatewaySessions(natId).getItems()).anySatisfy(session -> {
+            assertThat(session.getProtocol()).isEqualTo(NatSession.ProtocolEnum.ICMP);
+            assertThat(session.getPrivateIp()).isEqualTo("10.8.1.5");
+            assertThat(session.getPublicIp()).isEqualTo(eip.getPublicIp());
+            assertThat(session.getRemoteIp()).isEqualTo(INTERNET_IP);
+            assertThat(session.getPublicPort()).as("the configured port range").isBetween(2000, 2001);
+            assertThat(session.getState()).isEqualTo("ESTABLISHED");
+        });
+
+        String otherTenant = tenants.createTenant(new TenantCreate().name("other")).getTenantId();
+        String otherToken = tenants.createTenantToken(otherTenant, new TokenCreate().description("t")).getToken();
+        NatGatewayFiguresApi asOther = new NatGatewayFiguresApi(io.vpclab.controlplane.TestServers.client(lab.uri().toString(),
+                otherToken));
+        assertThatThrownBy(() -> asOther.getNatGatewayFigures(natId)).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.getCode()).isEqualTo(404));
+        assertThatThrownBy(() -> asOther.listNatGatewaySessions(natId)).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.getCode()).isEqualTo(404));
+    }
+}

@@ -1,0 +1,386 @@
+package io.vpclab.dataplane.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.packet.EtherType;
+import io.vpclab.dataplane.packet.Ethernet;
+import io.vpclab.dataplane.packet.Icmp;
+import io.vpclab.dataplane.packet.IcmpType;
+import io.vpclab.dataplane.packet.IpProtocol;
+import io.vpclab.dataplane.packet.Ipv4;
+import io.vpclab.dataplane.packet.Packets;
+import io.vpclab.dataplane.packet.Tcp;
+import io.vpclab.dataplane.packet.Udp;
+import io.vpclab.dataplane.port.FrameDevice;
+import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.stats.NatGatewaySnapshot;
+import io.vpclab.dataplane.table.EgressPolicy;
+import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.dataplane.table.NatGateway;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Stage 6b, the NAT gateway, on the host it is placed on (centralised, like a real one).
+ *
+ * <p>Private side: a packet routed to the gateway's port (an associated subnet's default route)
+ * from an associated subnet is matched to its session, or starts one with a public port free for
+ * its destination; it leaves with the gateway's public address and port as source, routed by the
+ * public router onto the provider segment (one routed hop, TTL - 1).
+ *
+ * <p>Public side: a packet for the gateway's public address must answer a live session (TCP and
+ * UDP by ports, ICMP echo replies by identifier); it gets the private address and port back and
+ * is routed by the VPC's router to the instance. An ICMP error quoting a packet of a live session
+ * is translated back, quoted packet included. Anything else is unsolicited and dropped.
+ *
+ * <p>Sessions ({@link NatSessions}) are kept per gateway id across table installs.
+ */
+final class NatGatewayStage {
+
+    private static final int TCP_CHECKSUM = 16;
+    private static final int TCP_FLAGS = 13;
+    private static final int UDP_CHECKSUM = 6;
+    private static final int ICMP_CHECKSUM = 2;
+    private static final int ICMP_IDENTIFIER = 4;
+    /** TTL of the packets the gateway originates (time exceeded), as Linux's default. */
+    private static final int ORIGINATED_TTL = 64;
+
+    private final Forwarding forwarding;
+    private final L2Forwarder bridge;
+    private final ElasticIpNat elasticIps;
+    private final WhitelistFilter whitelists;
+    private final LongSupplier clock;
+    private final int capacity;
+    private final Map<String, NatSessions> sessionsById = new HashMap<>();
+
+    NatGatewayStage(Forwarding forwarding, L2Forwarder bridge, ElasticIpNat elasticIps, WhitelistFilter whitelists,
+                    LongSupplier clock, int capacity) {
+        this.forwarding = forwarding;
+        this.whitelists = whitelists;
+        this.bridge = bridge;
+        this.elasticIps = elasticIps;
+        this.clock = clock;
+        this.capacity = capacity;
+    }
+
+    /** The session tables of {@code state}'s gateways, in its order; gateways no longer listed lose theirs. */
+    NatSessions[] install(ForwardingState state) {
+        List<NatGateway> gateways = state.natGateways();
+        NatSessions[] installed = new NatSessions[gateways.size()];
+        Map<String, NatSessions> kept = new HashMap<>();
+        for (int i = 0; i < installed.length; i++) {
+            NatGateway gateway = gateways.get(i);
+            NatSessions sessions = sessionsById.get(gateway.id());
+            if (sessions == null) {
+                sessions = new NatSessions(gateway, capacity, clock);
+            } else {
+                sessions.configure(gateway);
+            }
+            kept.put(gateway.id(), sessions);
+            installed[i] = sessions;
+        }
+        sessionsById.clear();
+        sessionsById.putAll(kept);
+        return installed;
+    }
+
+    List<NatGatewaySnapshot> snapshots(int listedSessions) {
+        List<NatGatewaySnapshot> all = new ArrayList<>();
+        sessionsById.values().forEach(sessions -> all.add(sessions.snapshot(listedSessions)));
+        return all;
+    }
+
+    /** A frame delivered to the private port {@code port} of gateway {@code nat}. Takes ownership. */
+    void fromPrivate(Tables t, int port, int nat, ByteBuf frame) {
+        ForwardingState state = t.state;
+        NatSessions sessions = t.natSessions[nat];
+        int segment = state.portSegment(port);
+        int length = frame.readableBytes();
+        t.ports[port].out(length);
+        t.segments[segment].out(length);
+        int offset = frame.readerIndex();
+        int ip = offset + Ethernet.HEADER_LENGTH;
+        if (Ethernet.etherType(frame, offset) != EtherType.IPV4_VALUE || !Ipv4.isValid(frame, ip)) {
+            drop(t, sessions, port, segment, DropReason.NAT_UNSUPPORTED, frame);
+            return;
+        }
+        if (!Ipv4.verifyChecksum(frame, ip)) {   // from the underlay nothing checked it; incremental updates would hide it
+            drop(t, sessions, port, segment, DropReason.MALFORMED, frame);
+            return;
+        }
+        NatGateway gateway = state.natGateways().get(nat);
+        int source = Ipv4.source(frame, ip);
+        if (!gateway.serves(source)) {
+            drop(t, sessions, port, segment, DropReason.NAT_SOURCE_REFUSED, frame);
+            return;
+        }
+        if (Ipv4.ttl(frame, ip) <= 1) {
+            timeExceeded(t, sessions, port, segment, nat, frame);
+            return;
+        }
+        int protocol = Ipv4.protocol(frame, ip);
+        int l4 = ip + Ipv4.headerLength(frame, ip);
+        if (!translatable(frame, ip, protocol, l4, IcmpType.ECHO_REQUEST_VALUE)) {
+            drop(t, sessions, port, segment, DropReason.NAT_UNSUPPORTED, frame);
+            return;
+        }
+        boolean icmp = protocol == IpProtocol.ICMP_VALUE;
+        int privatePort = icmp ? Icmp.identifier(frame, l4) : frame.getUnsignedShort(l4);
+        int remotePort = icmp ? 0 : frame.getUnsignedShort(l4 + 2);
+        int destination = Ipv4.destination(frame, ip);
+        long now = sessions.now();
+        int session = sessions.findOutbound(protocol, source, privatePort, destination, remotePort, now);
+        if (session < 0) {
+            if (!egressAllowed(state, nat, protocol, destination, remotePort)) {
+                drop(t, sessions, port, segment, DropReason.NAT_EGRESS_DENIED, frame);
+                return;
+            }
+            session = sessions.create(protocol, source, privatePort, destination, remotePort, now);
+            if (session == NatSessions.TABLE_FULL) {
+                drop(t, sessions, port, segment, DropReason.NAT_TABLE_FULL, frame);
+                return;
+            }
+            if (session == NatSessions.NO_PORT) {
+                drop(t, sessions, port, segment, DropReason.ERROR_PORT_ALLOCATION, frame);
+                return;
+            }
+        }
+        sessions.outbound(session, length, tcpFlags(frame, protocol, l4), now);
+        ElasticIpNat.rewriteAddress(frame, ip, 12, sessions.publicIp());
+        rewritePort(frame, protocol, l4, icmp ? ICMP_IDENTIFIER : 0, sessions.publicPort(session));
+        Ipv4.decrementTtl(frame, ip);
+        toInternet(t, sessions, port, segment, destination, frame);
+    }
+
+    /**
+     * A frame on the provider segment whose IPv4 destination is gateway {@code nat}'s public
+     * address; {@code port} is the local ingress port, or -1 from the underlay. Takes ownership.
+     */
+    void fromPublic(Tables t, int port, int nat, ByteBuf frame) {
+        ForwardingState state = t.state;
+        NatSessions sessions = t.natSessions[nat];
+        int publicSegment = state.publicSegment();
+        int offset = frame.readerIndex();
+        int ip = offset + Ethernet.HEADER_LENGTH;
+        // frames from the underlay were not checked at a port
+        if (!Ipv4.isValid(frame, ip) || !Ipv4.verifyChecksum(frame, ip)) {
+            drop(t, sessions, port, publicSegment, DropReason.MALFORMED, frame);
+            return;
+        }
+        if (Ipv4.ttl(frame, ip) <= 1) {
+            drop(t, sessions, port, publicSegment, DropReason.TTL_EXCEEDED, frame);
+            return;
+        }
+        int protocol = Ipv4.protocol(frame, ip);
+        int l4 = ip + Ipv4.headerLength(frame, ip);
+        if (IcmpErrors.isError(frame, ip)) {
+            relatedError(t, port, nat, frame);
+            return;
+        }
+        if (!translatable(frame, ip, protocol, l4, IcmpType.ECHO_REPLY_VALUE)) {
+            drop(t, sessions, port, publicSegment, DropReason.NAT_UNSOLICITED, frame);
+            return;
+        }
+        boolean icmp = protocol == IpProtocol.ICMP_VALUE;
+        int toPort = icmp ? Icmp.identifier(frame, l4) : frame.getUnsignedShort(l4 + 2);
+        int remotePort = icmp ? 0 : frame.getUnsignedShort(l4);
+        long now = sessions.now();
+        int session = sessions.findInbound(protocol, toPort, Ipv4.source(frame, ip), remotePort, now);
+        if (session < 0) {
+            DropReason reason = session == NatSessions.EXPIRED ? DropReason.NAT_SESSION_EXPIRED : DropReason.NAT_UNSOLICITED;
+            drop(t, sessions, port, publicSegment, reason, frame);
+            return;
+        }
+        int gatewaySegment = state.portSegment(state.natGatewayPort(nat));
+        int router = state.segmentRouter(gatewaySegment);
+        int privateIp = sessions.privateIp(session);
+        int egress = state.route(router, privateIp);
+        long mac = egress == ForwardingState.NONE ? ForwardingState.NO_MAC : state.bindingMac(egress, privateIp);
+        if (mac == ForwardingState.NO_MAC) {
+            drop(t, sessions, port, publicSegment, DropReason.NO_ROUTE, frame);
+            return;
+        }
+        sessions.inbound(session, frame.readableBytes(), tcpFlags(frame, protocol, l4), now);
+        ElasticIpNat.rewriteAddress(frame, ip, 16, privateIp);
+        rewritePort(frame, protocol, l4, icmp ? ICMP_IDENTIFIER : 2, sessions.privatePort(session));
+        Ipv4.decrementTtl(frame, ip);
+        Ethernet.setDestination(frame, offset, mac);
+        Ethernet.setSource(frame, offset, state.routerMac(router));
+        t.segments[egress].in(frame.readableBytes());
+        bridge.forward(t, egress, port, frame);
+    }
+
+    /**
+     * An ICMP error (unreachable, time exceeded) quoting a packet the gateway sent: the session is
+     * found from the quoted packet (public port, remote address and port), and both the outer
+     * destination and the quoted source (address and port) are translated back (RFC 5508 s7), so
+     * the instance sees the error about its own packet. Errors about no live session are unsolicited.
+     */
+    private void relatedError(Tables t, int port, int nat, ByteBuf frame) {
+        ForwardingState state = t.state;
+        NatSessions sessions = t.natSessions[nat];
+        int publicSegment = state.publicSegment();
+        int offset = frame.readerIndex();
+        int ip = offset + Ethernet.HEADER_LENGTH;
+        int quoted = Icmp.quotedPacket(ip + Ipv4.headerLength(frame, ip));
+        int quotedL4 = quoted + Ipv4.headerLength(frame, quoted);
+        int protocol = Ipv4.protocol(frame, quoted);
+        boolean icmp = protocol == IpProtocol.ICMP_VALUE;
+        int session = NatSessions.NOT_FOUND;
+        if (Ipv4.source(frame, quoted) == sessions.publicIp()
+            && (Ipv4.flagsAndFragment(frame, quoted) & Ipv4.FRAGMENT_OFFSET_MASK) == 0
+            && (protocol == IpProtocol.TCP_VALUE || protocol == IpProtocol.UDP_VALUE
+                || icmp && Icmp.type(frame, quotedL4) == IcmpType.ECHO_REQUEST_VALUE)) {
+            int publicPort = icmp ? Icmp.identifier(frame, quotedL4) : frame.getUnsignedShort(quotedL4);
+            int remotePort = icmp ? 0 : frame.getUnsignedShort(quotedL4 + 2);
+            session = sessions.findInbound(protocol, publicPort, Ipv4.destination(frame, quoted), remotePort, sessions.now());
+        }
+        if (session < 0) {
+            drop(t, sessions, port, publicSegment, DropReason.NAT_UNSOLICITED, frame);
+            return;
+        }
+        int gatewaySegment = state.portSegment(state.natGatewayPort(nat));
+        int router = state.segmentRouter(gatewaySegment);
+        int privateIp = sessions.privateIp(session);
+        int egress = state.route(router, privateIp);
+        long mac = egress == ForwardingState.NONE ? ForwardingState.NO_MAC : state.bindingMac(egress, privateIp);
+        if (mac == ForwardingState.NO_MAC) {
+            drop(t, sessions, port, publicSegment, DropReason.NO_ROUTE, frame);
+            return;
+        }
+        sessions.related(frame.readableBytes());
+        // the quoted port first (its UDP or ICMP checksum), then the quoted address, which also
+        // recomputes the ICMP checksum over the whole message
+        rewritePort(frame, protocol, quotedL4, icmp ? ICMP_IDENTIFIER : 0, sessions.privatePort(session));
+        IcmpErrors.rewriteQuotedSource(frame, ip, privateIp);
+        ElasticIpNat.rewriteAddress(frame, ip, 16, privateIp);
+        Ipv4.decrementTtl(frame, ip);
+        Ethernet.setDestination(frame, offset, mac);
+        Ethernet.setSource(frame, offset, state.routerMac(router));
+        t.segments[egress].in(frame.readableBytes());
+        bridge.forward(t, egress, port, frame);
+    }
+
+    /**
+     * TTL ran out at the gateway: ICMP time exceeded (RFC 792) from the gateway's private address,
+     * routed back to the sender, so traceroute shows the gateway as the hop after the VPC router.
+     * ICMP errors are never answered with another (RFC 1812 s4.3.2.7).
+     */
+    private void timeExceeded(Tables t, NatSessions sessions, int port, int segment, int nat, ByteBuf frame) {
+        ForwardingState state = t.state;
+        int ip = frame.readerIndex() + Ethernet.HEADER_LENGTH;
+        int headerLength = Ipv4.headerLength(frame, ip);
+        int source = Ipv4.source(frame, ip);
+        int router = state.segmentRouter(segment);
+        int egress = state.route(router, source);
+        long mac = egress == ForwardingState.NONE ? ForwardingState.NO_MAC : state.bindingMac(egress, source);
+        boolean isIcmpError = Ipv4.protocol(frame, ip) == IpProtocol.ICMP_VALUE
+            && (Ipv4.totalLength(frame, ip) == headerLength
+                || Icmp.type(frame, ip + headerLength) != IcmpType.ECHO_REQUEST_VALUE
+                    && Icmp.type(frame, ip + headerLength) != IcmpType.ECHO_REPLY_VALUE);
+        if (mac == ForwardingState.NO_MAC || isIcmpError) {
+            drop(t, sessions, port, segment, DropReason.TTL_EXCEEDED, frame);
+            return;
+        }
+        int quoted = Math.min(Ipv4.totalLength(frame, ip), headerLength + Icmp.QUOTED_PAYLOAD);
+        int icmpLength = Icmp.HEADER_LENGTH + quoted;
+        int ipLength = Ipv4.MIN_HEADER_LENGTH + icmpLength;
+        int frameLength = Ethernet.HEADER_LENGTH + ipLength;
+        ByteBuf reply = frame.alloc().directBuffer(FrameDevice.HEADROOM + frameLength);
+        reply.writerIndex(FrameDevice.HEADROOM + frameLength).readerIndex(FrameDevice.HEADROOM);
+        int at = Ethernet.write(reply, FrameDevice.HEADROOM, mac, state.routerMac(router), EtherType.IPV4_VALUE);
+        int natIp = t.portIps[state.natGatewayPort(nat)];
+        at = Ipv4.write(reply, at, ipLength, 0, ORIGINATED_TTL, IpProtocol.ICMP_VALUE, natIp, source);
+        reply.setBytes(at + Icmp.HEADER_LENGTH, frame, ip, quoted);
+        Icmp.write(reply, at, icmpLength, IcmpType.TIME_EXCEEDED_VALUE, Icmp.CODE_TTL_EXCEEDED, 0);
+        drop(t, sessions, port, segment, DropReason.TTL_EXCEEDED, frame);
+        t.segments[egress].in(frameLength);
+        bridge.forward(t, egress, port, reply);
+    }
+
+    /** Routes a translated packet by the public router onto the provider segment (or to a local elastic IP). */
+    private void toInternet(Tables t, NatSessions sessions, int port, int segment, int destination, ByteBuf frame) {
+        ForwardingState state = t.state;
+        int publicSegment = state.publicSegment();
+        int publicRouter = state.segmentRouter(publicSegment);
+        int localElasticIp = state.elasticIpByPublic(destination);
+        if (localElasticIp != ForwardingState.NONE) {   // hairpin: an elastic IP held on this host
+            elasticIps.inbound(t, port, localElasticIp, frame);
+            return;
+        }
+        long mac = state.route(publicRouter, destination) == publicSegment
+            ? state.bindingMac(publicSegment, destination) : ForwardingState.NO_MAC;
+        if (mac == ForwardingState.NO_MAC) {
+            drop(t, sessions, port, segment, DropReason.NO_ROUTE, frame);
+            return;
+        }
+        int offset = frame.readerIndex();
+        Ethernet.setDestination(frame, offset, mac);
+        Ethernet.setSource(frame, offset, state.routerMac(publicRouter));
+        t.segments[publicSegment].in(frame.readableBytes());
+        bridge.forward(t, publicSegment, port, frame);
+    }
+
+    /**
+     * Whether a new flow may leave: always under ALLOW_ALL; under WHITELIST when the gateway's
+     * whitelist admits it (counting the rule's hit or the whitelist's drop), and never when the
+     * table names no whitelist (fail closed). Packets of existing sessions are not asked.
+     */
+    private boolean egressAllowed(ForwardingState state, int nat, int protocol, int destination, int destinationPort) {
+        if (state.natGateways().get(nat).egress() == EgressPolicy.ALLOW_ALL) {
+            return true;
+        }
+        int whitelist = state.natGatewayWhitelist(nat);
+        return whitelist != ForwardingState.NONE && whitelists.admit(whitelist, protocol, destination, destinationPort);
+    }
+
+    /** TCP or UDP with both ports, or an ICMP echo of {@code echoType} with its identifier, in a first fragment. */
+    private static boolean translatable(ByteBuf frame, int ip, int protocol, int l4, int echoType) {
+        if ((Ipv4.flagsAndFragment(frame, ip) & (Ipv4.FRAGMENT_OFFSET_MASK | Ipv4.FLAG_MORE_FRAGMENTS)) != 0) {
+            return false;   // a fragment's ports cannot be rewritten without reassembly
+        }
+        int available = ip + Ipv4.totalLength(frame, ip) - l4;
+        return switch (protocol) {
+            case IpProtocol.TCP_VALUE -> available >= Tcp.MIN_HEADER_LENGTH;
+            case IpProtocol.UDP_VALUE -> available >= Udp.HEADER_LENGTH;
+            case IpProtocol.ICMP_VALUE -> available >= Icmp.HEADER_LENGTH && Icmp.type(frame, l4) == echoType;
+            default -> false;
+        };
+    }
+
+    private static int tcpFlags(ByteBuf frame, int protocol, int l4) {
+        return protocol == IpProtocol.TCP_VALUE ? frame.getUnsignedByte(l4 + TCP_FLAGS) : 0;
+    }
+
+    /**
+     * Replaces the 16-bit port (or ICMP identifier) at {@code l4 + field} and patches the L4
+     * checksum incrementally (RFC 1624); a UDP checksum of 0 means none and stays 0.
+     */
+    private static void rewritePort(ByteBuf frame, int protocol, int l4, int field, int port) {
+        int old = frame.getUnsignedShort(l4 + field);
+        if (old == port) {
+            return;
+        }
+        frame.setShort(l4 + field, port);
+        switch (protocol) {
+            case IpProtocol.TCP_VALUE ->
+                frame.setShort(l4 + TCP_CHECKSUM, Packets.adjustChecksum(frame.getUnsignedShort(l4 + TCP_CHECKSUM), old, port));
+            case IpProtocol.UDP_VALUE -> {
+                int checksum = frame.getUnsignedShort(l4 + UDP_CHECKSUM);
+                if (checksum != 0) {
+                    int adjusted = Packets.adjustChecksum(checksum, old, port);
+                    frame.setShort(l4 + UDP_CHECKSUM, adjusted == 0 ? 0xFFFF : adjusted);
+                }
+            }
+            default ->
+                frame.setShort(l4 + ICMP_CHECKSUM, Packets.adjustChecksum(frame.getUnsignedShort(l4 + ICMP_CHECKSUM), old, port));
+        }
+    }
+
+    private void drop(Tables t, NatSessions sessions, int port, int segment, DropReason reason, ByteBuf frame) {
+        sessions.drop(reason);
+        forwarding.drop(t, port, segment, reason, frame);
+    }
+}

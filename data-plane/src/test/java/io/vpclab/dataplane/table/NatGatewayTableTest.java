@@ -1,0 +1,82 @@
+package io.vpclab.dataplane.table;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.dataplane.net.Ipv4Prefix;
+import io.vpclab.dataplane.net.MacAddress;
+import io.vpclab.dataplane.net.Vni;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NatGatewayTableTest {
+
+    static final Vni PUBLIC = ElasticIpTableTest.PUBLIC;
+    static final Vni PRIVATE = Vni.of(2);
+    static final Ipv4Address NAT_IP = Ipv4Address.parse("10.0.1.10");
+    static final Ipv4Address NAT_PUBLIC = Ipv4Address.parse("203.0.113.20");
+    static final MacAddress NAT_MAC = MacAddress.parse("02:00:0a:00:01:0a");
+
+    static LocalPort natPort() {
+        return new LocalPort("nat", null, PortKind.NAT_GATEWAY, ForwardingStateTest.VNI, NAT_MAC, NAT_IP, 24, null, 1450, null, null);
+    }
+
+    static NatGateway gateway(String portId, Ipv4Address publicIp) {
+        return NatGateway.of("nat-1", portId, publicIp, List.of(Ipv4Prefix.parse("10.0.2.0/24")));
+    }
+
+    static ForwardingState.Builder withGateway() {
+        return ElasticIpTableTest.withPublicSegment().publicVni(PUBLIC).port(natPort()).natGateway(gateway("nat", NAT_PUBLIC));
+    }
+
+    @Test
+    void defaultRoutesAndGatewaysAreFoundByIndex() {
+        ForwardingState state = withGateway()
+            .defaultRoute(new DefaultRoute(PRIVATE, ForwardingStateTest.VNI, NAT_IP))
+            .build();
+
+        int privateSegment = state.segmentIndexOf(PRIVATE.value());
+        int natSegment = state.segmentIndexOf(ForwardingStateTest.VNI.value());
+        assertThat(state.defaultRouteSegment(privateSegment)).isEqualTo(natSegment);
+        assertThat(state.defaultRouteNextHop(privateSegment)).isEqualTo(NAT_IP.bits());
+        assertThat(state.defaultRouteSegment(natSegment)).isEqualTo(ForwardingState.NONE);
+        int port = state.portIndexOf("nat");
+        assertThat(state.natGatewayOfPort(port)).isZero();
+        assertThat(state.natGatewayPort(0)).isEqualTo(port);
+        assertThat(state.natGatewayOfPort(state.portIndexOf("p1"))).isEqualTo(ForwardingState.NONE);
+        assertThat(state.natGatewayByPublic(NAT_PUBLIC.bits())).isZero();
+        assertThat(state.natGatewayByPublic(NAT_IP.bits())).isEqualTo(ForwardingState.NONE);
+        assertThat(state.bindingMac(natSegment, NAT_IP.bits())).isEqualTo(NAT_MAC.bits());   // ARP-answered
+        assertThat(state.natGateways().get(0).serves(Ipv4Address.parseBits("10.0.2.77"))).isTrue();
+        assertThat(state.natGateways().get(0).serves(Ipv4Address.parseBits("10.0.1.77"))).isFalse();
+    }
+
+    @Test
+    void badGatewaysAndDefaultRoutesAreRefusedByName() {
+        assertThatThrownBy(() -> ElasticIpTableTest.withPublicSegment().port(natPort()).natGateway(gateway("nat", NAT_PUBLIC)).build())
+            .hasMessageContaining("natGateways need a publicVni");
+        assertThatThrownBy(() -> withGateway().natGateway(gateway("p1", Ipv4Address.parse("203.0.113.21"))).build())
+            .hasMessageContaining("duplicate id");
+        assertThatThrownBy(() -> ElasticIpTableTest.withPublicSegment().publicVni(PUBLIC)
+            .natGateway(gateway("p1", NAT_PUBLIC)).build())
+            .hasMessageContaining("port p1 is not a nat-gateway port");
+        assertThatThrownBy(() -> ElasticIpTableTest.withPublicSegment().publicVni(PUBLIC).port(natPort()).build())
+            .hasMessageContaining("a nat-gateway port needs its natGateway");
+        assertThatThrownBy(() -> withGateway()
+            .elasticIp(new ElasticIp(NAT_PUBLIC, ForwardingStateTest.VNI, Ipv4Address.parse("10.0.1.5"), null)).build())
+            .hasMessageContaining("already used by an elastic IP");
+        assertThatThrownBy(() -> withGateway().defaultRoute(new DefaultRoute(PUBLIC, ForwardingStateTest.VNI, NAT_IP)).build())
+            .hasMessageContaining("is not a routed private segment");
+        assertThatThrownBy(() -> withGateway()
+            .defaultRoute(new DefaultRoute(PRIVATE, ForwardingStateTest.VNI, Ipv4Address.parse("10.0.9.9"))).build())
+            .hasMessageContaining("outside 10.0.1.0/24");
+        assertThatThrownBy(() -> withGateway().defaultRoute(new DefaultRoute(PRIVATE, ForwardingStateTest.VNI, NAT_IP))
+            .defaultRoute(new DefaultRoute(PRIVATE, ForwardingStateTest.VNI, NAT_IP)).build())
+            .hasMessageContaining("duplicate entry");
+        assertThatThrownBy(() -> new NatGateway("n", "p", NAT_PUBLIC, 2000, 1999, 350, 350, null, null))
+            .hasMessage("natGateway n: port range must be within 1..65535 with min <= max: 2000..1999");
+        assertThatThrownBy(() -> new NatGateway("n", "p", NAT_PUBLIC, 1024, 65535, 0, 350, null, null))
+            .hasMessageContaining("idle timeouts must be 1..86400 s");
+    }
+}

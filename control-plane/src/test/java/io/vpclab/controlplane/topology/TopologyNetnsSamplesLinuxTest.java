@@ -7,9 +7,13 @@ import io.vpclab.agent.FollowAgent;
 import io.vpclab.agent.linux.Lab;
 import io.vpclab.client.ApiClient;
 import io.vpclab.client.api.InstancesApi;
+import io.vpclab.client.api.InternetHostsApi;
+import io.vpclab.client.api.NatGatewaysApi;
 import io.vpclab.client.model.ExpectationResult;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.InstanceKind;
+import io.vpclab.client.model.InternetHostCreate;
+import io.vpclab.client.model.InternetHostKind;
 import io.vpclab.client.model.TopologyReport;
 import io.vpclab.controlplane.TestServers;
 import io.vpclab.controlplane.southbound.FreeUdpPorts;
@@ -30,17 +34,19 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The peering samples with every instance a network namespace (root): the applier's
+ * The peering and NAT gateway samples with every instance a network namespace (root): the applier's
  * {@code --instance-kind netns} override on three in-process agents named like the demo's hosts
  * that can run netns instances. The samples' pings go through the namespaces' Linux stacks; the
  * TCP and UDP expectations name the simulated hosts' services (22/80/443, UDP echo 7), which a
  * bare namespace does not run, so TCP is proven instead with iperf3 between two namespaces
- * across the peering.
+ * across the peering, and curl from a private namespace fetches a page from a namespace internet
+ * host through the NAT gateway.
  */
 class TopologyNetnsSamplesLinuxTest {
 
     static final String ADMIN_TOKEN = "netns-samples-" + UUID.randomUUID();
     static final Path SAMPLES = Path.of("..", "topology-samples");
+    static final String NETNS_WEB_IP = "198.51.100.90";
 
     static ConfigurableApplicationContext server;
     static final List<FollowAgent> agents = new ArrayList<>();
@@ -104,6 +110,31 @@ class TopologyNetnsSamplesLinuxTest {
 
         assertThat(report.getExpectations()).as(ReportText.render(report)).hasSize(5).allMatch(ExpectationResult::getMet);
         assertThat(instance("tri-a").getKind()).isEqualTo(InstanceKind.NETNS);
+    }
+
+    @Test
+    void natGatewaySampleFromNamespacesCurlReachesANamespaceInternetHostAsTheGateway() throws Exception {
+        Lab.assumeLinuxRootWith("curl", "python3");
+        new InternetHostsApi(admin).createInternetHost(new InternetHostCreate().name("nweb").ip(NETNS_WEB_IP)
+                .hostName("demo-host-3").kind(InternetHostKind.NETNS));
+        TopologyReport report = applyPingsOnly("nat-gateway");
+
+        assertThat(report.getExpectations()).as(ReportText.render(report)).hasSize(4).allMatch(ExpectationResult::getMet);
+        Instance db = instance("db-1");
+        assertThat(db.getKind()).isEqualTo(InstanceKind.NETNS);
+        String gatewayIp = new NatGatewaysApi(admin).listNatGateways(db.getVpcId(), 10, null).getItems().get(0).getPublicIp();
+        String webNamespace = "vl-inet-nweb";
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(Path.of("/run/netns", webNamespace)));
+        try (Lab lab = new Lab()) {
+            Lab.Background web = lab.start("nweb", List.of("ip", "netns", "exec", webNamespace, "timeout", "60", "python3", "-m",
+                    "http.server", "8080", "--bind", NETNS_WEB_IP));
+            String[] curl = {"ip", "netns", "exec", namespace(db), "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "3",
+                "http://" + NETNS_WEB_IP + ":8080/"};
+            await().atMost(Duration.ofSeconds(30)).until(() -> Lab.tryRun(curl).strip().equals("200"));
+            // the internet host sees the gateway's public address, never the private one
+            await().atMost(Duration.ofSeconds(10)).until(() -> web.output().contains(gatewayIp + " - - "));
+            assertThat(web.output()).doesNotContain(db.getPrivateIpAddress());
+        }
     }
 
     /** Applies the sample with netns instances, keeping only its ping expectations (what a bare namespace answers). */

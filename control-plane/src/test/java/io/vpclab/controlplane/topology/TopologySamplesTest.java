@@ -75,6 +75,12 @@ class TopologySamplesTest {
         assertThat(first.getExpectations()).as(ReportText.render(first)).isNotEmpty().allMatch(ExpectationResult::getMet);
         assertThat(first.getAllMet()).isTrue();
 
+        // where a whitelist decides, the report names it with its rules
+        first.getExpectations().stream().filter(e -> topology.name().equals("eip-ingress-whitelist") && e.getTo().startsWith("eip:"))
+                .forEach(e -> assertThat(e.getDetail()).startsWith("ingress whitelist of ").contains("http-in: tcp 203.0.113.0/24 80-80"));
+        first.getExpectations().stream().filter(e -> topology.name().equals("nat-egress-whitelist"))
+                .forEach(e -> assertThat(e.getDetail()).startsWith("egress whitelist of nat-").contains("db-egress: tcp 198.51.100.10/32 443-443"));
+
         TopologyReport second = applier.apply(topology);
         assertThat(second.getChanges()).as("second apply of " + file + ":\n" + ReportText.render(second)).isEmpty();
         assertThat(second.getUnchanged()).isPositive();

@@ -8,6 +8,7 @@ import io.vpclab.dataplane.host.PingResult;
 import io.vpclab.dataplane.host.PortState;
 import io.vpclab.dataplane.host.ProbeReply;
 import io.vpclab.dataplane.host.SimulatedHost;
+import io.vpclab.dataplane.host.TracerouteResult;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.net.MacAddress;
@@ -266,6 +267,34 @@ class NatGatewayTest {
         assertThat(udp.timeoutSeconds()).isEqualTo(60);
         assertThat(figures.drops()).isEmpty();
         assertThat(n.counters().host().totalDrops()).isZero();
+    }
+
+    @Test
+    void aPortUnreachableFromTheInternetReachesTheInstanceAboutItsOwnPacket() throws Exception {
+        start();
+
+        ProbeReply closed = vm1.udpRequest(INTERNET_IP, 9, "x".getBytes(StandardCharsets.US_ASCII), TIMEOUT)
+            .get(10, TimeUnit.SECONDS);
+        PingResult stillWorks = vm1.ping(INTERNET_IP, 1, TIMEOUT).get(10, TimeUnit.SECONDS);
+
+        // the simulated stack only takes the error when the quoted packet carries its own address and ports
+        assertThat(closed.kind()).isEqualTo(ProbeReply.Kind.UNREACHABLE);
+        assertThat(closed.from()).isEqualTo(INTERNET_IP);
+        assertThat(stillWorks.received()).isEqualTo(1);
+        NatGatewaySnapshot figures = figures();
+        assertThat(figures.drops()).isEmpty();
+        assertThat(figures.sessions()).filteredOn(s -> s.protocol().equals("UDP"))
+            .singleElement().satisfies(s -> assertThat(s.state()).isEqualTo("NEW"));
+    }
+
+    @Test
+    void tracerouteShowsTheRouterTheGatewayAndTheInternetHost() throws Exception {
+        start();
+
+        TracerouteResult route = vm1.traceroute(INTERNET_IP, 5, false, TIMEOUT).get(30, TimeUnit.SECONDS);
+
+        assertThat(route.hops()).extracting(ProbeReply::from).containsExactly(PRIVATE_GATEWAY, NAT_IP, INTERNET_IP);
+        assertThat(figures().dropped(DropReason.TTL_EXCEEDED)).isEqualTo(1);
     }
 
     @Test

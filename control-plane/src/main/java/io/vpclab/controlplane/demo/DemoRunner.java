@@ -75,7 +75,14 @@ class DemoRunner implements DisposableBean {
             awaitCondition("agents to receive their first table",
                     () -> agents.agents().stream().allMatch(a -> a.appliedGeneration() >= 0));
 
-            List<Instance> instances = new DemoTopology(admin).apply(hostIds);
+            DemoTopology topology = new DemoTopology(admin);
+            List<Instance> instances = topology.apply(hostIds);
+            try {
+                topology.internetHosts(hostIds);
+            } catch (io.vpclab.client.ApiException e) {
+                // a vpclab.public.cidr without the documentation addresses: the demo runs without them
+                log.warn("the demo's internet hosts were not created: {}", e.getResponseBody());
+            }
             awaitCondition("every host to apply its latest table", () -> converged(admin, hostIds));
 
             ReachabilityMatrix measured = ReachabilityMatrix.measure(admin, instances);

@@ -3,12 +3,15 @@ package io.vpclab.controlplane.demo;
 import io.vpclab.client.ApiClient;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.InstancesApi;
+import io.vpclab.client.api.InternetHostsApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.VpcsApi;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.InstanceCreate;
 import io.vpclab.client.model.InstanceKind;
+import io.vpclab.client.model.InternetHost;
+import io.vpclab.client.model.InternetHostCreate;
 import io.vpclab.client.model.Subnet;
 import io.vpclab.client.model.SubnetCreate;
 import io.vpclab.client.model.Tenant;
@@ -39,6 +42,14 @@ final class DemoTopology {
             new Member("globex", "web", "globex-web-2", "10.0.1.12", 2),
             new Member("globex", "db", "globex-db-1", "10.0.2.20", 0));
 
+    /** Internet hosts the demo puts on the public network (name, address, host index), so samples need nothing else. */
+    record InternetMember(String name, String ip, int host) {
+    }
+
+    static final List<InternetMember> INTERNET = List.of(
+            new InternetMember("web", "198.51.100.10", 0),
+            new InternetMember("dns", "198.51.100.53", 1));
+
     private final ApiClient admin;
 
     DemoTopology(ApiClient admin) {
@@ -56,6 +67,18 @@ final class DemoTopology {
             instances.add(instance(subnet, member, hostIds.get(member.host() % hostIds.size())));
         }
         return instances;
+    }
+
+    /** Creates the demo's internet hosts unless hosts of those names exist (configured or from an earlier run). */
+    void internetHosts(List<String> hostIds) throws ApiException {
+        InternetHostsApi api = new InternetHostsApi(admin);
+        List<InternetHost> existing = api.listInternetHosts(1000, null).getItems();
+        for (InternetMember member : INTERNET) {
+            if (existing.stream().noneMatch(h -> h.getName().equals(member.name()))) {
+                api.createInternetHost(new InternetHostCreate().name(member.name()).ip(member.ip())
+                        .hostId(hostIds.get(member.host() % hostIds.size())));
+            }
+        }
     }
 
     private Tenant tenant(String name) throws ApiException {

@@ -67,13 +67,24 @@ record PublicNetworkProperties(Integer vni, String cidr, String gateway, String 
 
     /** The network as the compiler sees it; internet hosts whose VTEP host is not registered are left out. */
     PublicNetwork resolve(Map<String, HostNode> hosts) {
+        return resolve(hosts, List.of());
+    }
+
+    /** As {@link #resolve(Map)}, plus internet hosts created through the API; those on unregistered hosts are left out. */
+    PublicNetwork resolve(Map<String, HostNode> hosts, List<InternetHostNode> created) {
         List<InternetHostNode> placed = new ArrayList<>();
+        created.stream().filter(node -> hosts.containsKey(node.hostId())).forEach(placed::add);
         for (InternetHost host : internetHosts) {
             hosts.values().stream().filter(h -> host.host().equals(h.name())).findFirst().ifPresent(vtep ->
                     placed.add(new InternetHostNode(internetHostId(host.name()), host.name(), vtep.id(),
                             host.kind() == null ? "simulated" : host.kind(), host.ip(), mac(host.ip()))));
         }
         return new PublicNetwork(vni, cidr, gateway, eipPool, placed);
+    }
+
+    /** An internet host's node, for one placed on the VTEP host {@code hostId}. */
+    static InternetHostNode node(String name, String ip, String hostId, String kind) {
+        return new InternetHostNode(internetHostId(name), name, hostId, kind == null ? "simulated" : kind, ip, mac(ip));
     }
 
     /** 06:00 + the address: locally administered unicast, never equal to an instance MAC (02:...). */

@@ -4,6 +4,7 @@ import io.vpclab.controlplane.compiler.ElasticIpNode;
 import io.vpclab.controlplane.compiler.HostNode;
 import io.vpclab.controlplane.compiler.PublicNetwork;
 import io.vpclab.controlplane.compiler.InstanceNode;
+import io.vpclab.controlplane.compiler.InternetHostNode;
 import io.vpclab.controlplane.compiler.NatGatewayNode;
 import io.vpclab.controlplane.compiler.SubnetNode;
 import io.vpclab.controlplane.compiler.VpcNode;
@@ -14,6 +15,7 @@ import io.vpclab.controlplane.host.Host;
 import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.instance.Instance;
 import io.vpclab.controlplane.instance.InstanceService;
+import io.vpclab.controlplane.internethost.InternetHostService;
 import io.vpclab.controlplane.natgateway.NatGateway;
 import io.vpclab.controlplane.natgateway.NatGatewayService;
 import io.vpclab.controlplane.peering.PeeringService;
@@ -50,6 +52,7 @@ class StoreNetworkReader implements NetworkReader {
     private final PeeringService peerings;
     private final EipService eips;
     private final PublicNetworkProperties publicNetwork;
+    private final InternetHostService internetHosts;
     private final NatGatewayService natGateways;
     private final int natPortMin;
     private final int natPortMax;
@@ -61,9 +64,10 @@ class StoreNetworkReader implements NetworkReader {
      */
     StoreNetworkReader(HostService hosts, VpcService vpcs, SubnetService subnets, InstanceService instances,
             PeeringService peerings, EipService eips, PublicNetworkProperties publicNetwork, WhitelistService whitelists,
-            NatGatewayService natGateways,
+            NatGatewayService natGateways, InternetHostService internetHosts,
             @Value("${vpclab.nat-gateway.port-min:1024}") int natPortMin,
             @Value("${vpclab.nat-gateway.port-max:65535}") int natPortMax) {
+        this.internetHosts = internetHosts;
         if (natPortMin < 1 || natPortMax > 65535 || natPortMin > natPortMax) {
             throw new IllegalArgumentException("vpclab.nat-gateway.port-min..port-max must be within 1..65535 with min <= max: "
                     + natPortMin + ".." + natPortMax);
@@ -157,7 +161,10 @@ class StoreNetworkReader implements NetworkReader {
 
     @Override
     public PublicNetwork publicNetwork(Map<String, HostNode> hosts) {
-        return publicNetwork.resolve(hosts);
+        // configured internet hosts and those created through the API (placed by VTEP host ID)
+        List<InternetHostNode> created = internetHosts.created().stream()
+                .map(h -> PublicNetworkProperties.node(h.name(), h.ip(), h.hostId(), h.kind())).toList();
+        return publicNetwork.resolve(hosts, created);
     }
 
     /**

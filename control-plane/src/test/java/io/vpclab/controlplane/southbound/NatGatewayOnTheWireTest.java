@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * The NAT gateway through the whole chain: REST API -> compiler -> table stream -> agents ->
  * packets -> counter reports -> figures and sessions over the API. The gateway is created before
  * any host is registered (pending), then placed on the first host that registers (nat-1); the
- * private instance runs on nat-2 and the internet host on nat-3, so every hop crosses VXLAN.
+ * private instance runs on nat-2 and the internet host on nat-3, so every hop crosses VXLAN. The
+ * server narrows the public port range to 2000-2001, as a test of exhaustion would.
  */
 class NatGatewayOnTheWireTest {
 
@@ -60,7 +61,8 @@ class NatGatewayOnTheWireTest {
         lab = new ControlPlaneLab();
         lab.startServer("--vpclab.public.internet-hosts[0].name=web",
                 "--vpclab.public.internet-hosts[0].ip=" + INTERNET_IP,
-                "--vpclab.public.internet-hosts[0].host=nat-3");
+                "--vpclab.public.internet-hosts[0].host=nat-3",
+                "--vpclab.nat-gateway.port-min=2000", "--vpclab.nat-gateway.port-max=2001");
         TenantsApi tenants = new TenantsApi(lab.admin());
         String tenantId = tenants.createTenant(new TenantCreate().name("nat")).getTenantId();
         String vpcId = new VpcsApi(lab.admin()).createVpc(new VpcCreate().cidrBlock("10.8.0.0/16").tenantId(tenantId)).getVpcId();
@@ -113,6 +115,7 @@ class NatGatewayOnTheWireTest {
             assertThat(session.getPrivateIp()).isEqualTo("10.8.1.5");
             assertThat(session.getPublicIp()).isEqualTo(eip.getPublicIp());
             assertThat(session.getRemoteIp()).isEqualTo(INTERNET_IP);
+            assertThat(session.getPublicPort()).as("the configured port range").isBetween(2000, 2001);
             assertThat(session.getState()).isEqualTo("ESTABLISHED");
         });
 

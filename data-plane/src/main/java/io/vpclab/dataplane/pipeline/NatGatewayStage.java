@@ -10,6 +10,7 @@ import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.packet.Packets;
 import io.vpclab.dataplane.packet.Tcp;
 import io.vpclab.dataplane.packet.Udp;
+import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
 import io.vpclab.dataplane.table.EgressPolicy;
@@ -31,7 +32,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Public side: a packet for the gateway's public address must answer a live session (TCP and
  * UDP by ports, ICMP echo replies by identifier); it gets the private address and port back and
- * is routed by the VPC's router to the instance. Anything else is unsolicited and dropped.
+ * is routed by the VPC's router to the instance. An ICMP error quoting a packet of a live session
+ * is translated back, quoted packet included. Anything else is unsolicited and dropped.
  *
  * <p>Sessions ({@link NatSessions}) are kept per gateway id across table installs.
  */
@@ -42,6 +44,8 @@ final class NatGatewayStage {
     private static final int UDP_CHECKSUM = 6;
     private static final int ICMP_CHECKSUM = 2;
     private static final int ICMP_IDENTIFIER = 4;
+    /** TTL of the packets the gateway originates (time exceeded), as Linux's default. */
+    private static final int ORIGINATED_TTL = 64;
 
     private final Forwarding forwarding;
     private final L2Forwarder bridge;
@@ -102,6 +106,10 @@ final class NatGatewayStage {
             drop(t, sessions, port, segment, DropReason.NAT_UNSUPPORTED, frame);
             return;
         }
+        if (!Ipv4.verifyChecksum(frame, ip)) {   // from the underlay nothing checked it; incremental updates would hide it
+            drop(t, sessions, port, segment, DropReason.MALFORMED, frame);
+            return;
+        }
         NatGateway gateway = state.natGateways().get(nat);
         int source = Ipv4.source(frame, ip);
         if (!gateway.serves(source)) {
@@ -109,7 +117,7 @@ final class NatGatewayStage {
             return;
         }
         if (Ipv4.ttl(frame, ip) <= 1) {
-            drop(t, sessions, port, segment, DropReason.TTL_EXCEEDED, frame);
+            timeExceeded(t, sessions, port, segment, nat, frame);
             return;
         }
         int protocol = Ipv4.protocol(frame, ip);
@@ -156,7 +164,8 @@ final class NatGatewayStage {
         int publicSegment = state.publicSegment();
         int offset = frame.readerIndex();
         int ip = offset + Ethernet.HEADER_LENGTH;
-        if (!Ipv4.isValid(frame, ip)) {   // frames from the underlay were not checked at a port
+        // frames from the underlay were not checked at a port
+        if (!Ipv4.isValid(frame, ip) || !Ipv4.verifyChecksum(frame, ip)) {
             drop(t, sessions, port, publicSegment, DropReason.MALFORMED, frame);
             return;
         }
@@ -166,6 +175,10 @@ final class NatGatewayStage {
         }
         int protocol = Ipv4.protocol(frame, ip);
         int l4 = ip + Ipv4.headerLength(frame, ip);
+        if (IcmpErrors.isError(frame, ip)) {
+            relatedError(t, port, nat, frame);
+            return;
+        }
         if (!translatable(frame, ip, protocol, l4, IcmpType.ECHO_REPLY_VALUE)) {
             drop(t, sessions, port, publicSegment, DropReason.NAT_UNSOLICITED, frame);
             return;
@@ -197,6 +210,94 @@ final class NatGatewayStage {
         Ethernet.setSource(frame, offset, state.routerMac(router));
         t.segments[egress].in(frame.readableBytes());
         bridge.forward(t, egress, port, frame);
+    }
+
+    /**
+     * An ICMP error (unreachable, time exceeded) quoting a packet the gateway sent: the session is
+     * found from the quoted packet (public port, remote address and port), and both the outer
+     * destination and the quoted source (address and port) are translated back (RFC 5508 s7), so
+     * the instance sees the error about its own packet. Errors about no live session are unsolicited.
+     */
+    private void relatedError(Tables t, int port, int nat, ByteBuf frame) {
+        ForwardingState state = t.state;
+        NatSessions sessions = t.natSessions[nat];
+        int publicSegment = state.publicSegment();
+        int offset = frame.readerIndex();
+        int ip = offset + Ethernet.HEADER_LENGTH;
+        int quoted = Icmp.quotedPacket(ip + Ipv4.headerLength(frame, ip));
+        int quotedL4 = quoted + Ipv4.headerLength(frame, quoted);
+        int protocol = Ipv4.protocol(frame, quoted);
+        boolean icmp = protocol == IpProtocol.ICMP_VALUE;
+        int session = NatSessions.NOT_FOUND;
+        if (Ipv4.source(frame, quoted) == sessions.publicIp()
+            && (Ipv4.flagsAndFragment(frame, quoted) & Ipv4.FRAGMENT_OFFSET_MASK) == 0
+            && (protocol == IpProtocol.TCP_VALUE || protocol == IpProtocol.UDP_VALUE
+                || icmp && Icmp.type(frame, quotedL4) == IcmpType.ECHO_REQUEST_VALUE)) {
+            int publicPort = icmp ? Icmp.identifier(frame, quotedL4) : frame.getUnsignedShort(quotedL4);
+            int remotePort = icmp ? 0 : frame.getUnsignedShort(quotedL4 + 2);
+            session = sessions.findInbound(protocol, publicPort, Ipv4.destination(frame, quoted), remotePort, sessions.now());
+        }
+        if (session < 0) {
+            drop(t, sessions, port, publicSegment, DropReason.NAT_UNSOLICITED, frame);
+            return;
+        }
+        int gatewaySegment = state.portSegment(state.natGatewayPort(nat));
+        int router = state.segmentRouter(gatewaySegment);
+        int privateIp = sessions.privateIp(session);
+        int egress = state.route(router, privateIp);
+        long mac = egress == ForwardingState.NONE ? ForwardingState.NO_MAC : state.bindingMac(egress, privateIp);
+        if (mac == ForwardingState.NO_MAC) {
+            drop(t, sessions, port, publicSegment, DropReason.NO_ROUTE, frame);
+            return;
+        }
+        sessions.related(frame.readableBytes());
+        // the quoted port first (its UDP or ICMP checksum), then the quoted address, which also
+        // recomputes the ICMP checksum over the whole message
+        rewritePort(frame, protocol, quotedL4, icmp ? ICMP_IDENTIFIER : 0, sessions.privatePort(session));
+        IcmpErrors.rewriteQuotedSource(frame, ip, privateIp);
+        ElasticIpNat.rewriteAddress(frame, ip, 16, privateIp);
+        Ipv4.decrementTtl(frame, ip);
+        Ethernet.setDestination(frame, offset, mac);
+        Ethernet.setSource(frame, offset, state.routerMac(router));
+        t.segments[egress].in(frame.readableBytes());
+        bridge.forward(t, egress, port, frame);
+    }
+
+    /**
+     * TTL ran out at the gateway: ICMP time exceeded (RFC 792) from the gateway's private address,
+     * routed back to the sender, so traceroute shows the gateway as the hop after the VPC router.
+     * ICMP errors are never answered with another (RFC 1812 s4.3.2.7).
+     */
+    private void timeExceeded(Tables t, NatSessions sessions, int port, int segment, int nat, ByteBuf frame) {
+        ForwardingState state = t.state;
+        int ip = frame.readerIndex() + Ethernet.HEADER_LENGTH;
+        int headerLength = Ipv4.headerLength(frame, ip);
+        int source = Ipv4.source(frame, ip);
+        int router = state.segmentRouter(segment);
+        int egress = state.route(router, source);
+        long mac = egress == ForwardingState.NONE ? ForwardingState.NO_MAC : state.bindingMac(egress, source);
+        boolean isIcmpError = Ipv4.protocol(frame, ip) == IpProtocol.ICMP_VALUE
+            && (Ipv4.totalLength(frame, ip) == headerLength
+                || Icmp.type(frame, ip + headerLength) != IcmpType.ECHO_REQUEST_VALUE
+                    && Icmp.type(frame, ip + headerLength) != IcmpType.ECHO_REPLY_VALUE);
+        if (mac == ForwardingState.NO_MAC || isIcmpError) {
+            drop(t, sessions, port, segment, DropReason.TTL_EXCEEDED, frame);
+            return;
+        }
+        int quoted = Math.min(Ipv4.totalLength(frame, ip), headerLength + Icmp.QUOTED_PAYLOAD);
+        int icmpLength = Icmp.HEADER_LENGTH + quoted;
+        int ipLength = Ipv4.MIN_HEADER_LENGTH + icmpLength;
+        int frameLength = Ethernet.HEADER_LENGTH + ipLength;
+        ByteBuf reply = frame.alloc().directBuffer(FrameDevice.HEADROOM + frameLength);
+        reply.writerIndex(FrameDevice.HEADROOM + frameLength).readerIndex(FrameDevice.HEADROOM);
+        int at = Ethernet.write(reply, FrameDevice.HEADROOM, mac, state.routerMac(router), EtherType.IPV4_VALUE);
+        int natIp = t.portIps[state.natGatewayPort(nat)];
+        at = Ipv4.write(reply, at, ipLength, 0, ORIGINATED_TTL, IpProtocol.ICMP_VALUE, natIp, source);
+        reply.setBytes(at + Icmp.HEADER_LENGTH, frame, ip, quoted);
+        Icmp.write(reply, at, icmpLength, IcmpType.TIME_EXCEEDED_VALUE, Icmp.CODE_TTL_EXCEEDED, 0);
+        drop(t, sessions, port, segment, DropReason.TTL_EXCEEDED, frame);
+        t.segments[egress].in(frameLength);
+        bridge.forward(t, egress, port, reply);
     }
 
     /** Routes a translated packet by the public router onto the provider segment (or to a local elastic IP). */

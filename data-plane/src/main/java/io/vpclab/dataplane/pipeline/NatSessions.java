@@ -279,6 +279,12 @@ final class NatSessions {
         }
     }
 
+    /** Counts an inbound ICMP error about a session: it neither refreshes nor establishes the session. */
+    void related(int bytes) {
+        totalPacketsIn++;
+        totalBytesIn += bytes;
+    }
+
     void drop(DropReason reason) {
         drops[reason.ordinal()]++;
     }

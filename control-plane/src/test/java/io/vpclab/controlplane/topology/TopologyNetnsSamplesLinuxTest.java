@@ -1,0 +1,159 @@
+package io.vpclab.controlplane.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vpclab.agent.FollowAgent;
+import io.vpclab.agent.linux.Lab;
+import io.vpclab.client.ApiClient;
+import io.vpclab.client.api.InstancesApi;
+import io.vpclab.client.api.InternetHostsApi;
+import io.vpclab.client.api.NatGatewaysApi;
+import io.vpclab.client.model.ExpectationResult;
+import io.vpclab.client.model.Instance;
+import io.vpclab.client.model.InstanceKind;
+import io.vpclab.client.model.InternetHostCreate;
+import io.vpclab.client.model.InternetHostKind;
+import io.vpclab.client.model.TopologyReport;
+import io.vpclab.controlplane.TestServers;
+import io.vpclab.controlplane.southbound.FreeUdpPorts;
+import io.vpclab.topology.Topology;
+import io.vpclab.topology.TopologyParser;
+import io.vpclab.topology.apply.ReportText;
+import io.vpclab.topology.apply.TopologyApplier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The peering and NAT gateway samples with every instance a network namespace (root): the applier's
+ * {@code --instance-kind netns} override on three in-process agents named like the demo's hosts
+ * that can run netns instances. The samples' pings go through the namespaces' Linux stacks; the
+ * TCP and UDP expectations name the simulated hosts' services (22/80/443, UDP echo 7), which a
+ * bare namespace does not run, so TCP is proven instead with iperf3 between two namespaces
+ * across the peering, and curl from a private namespace fetches a page from a namespace internet
+ * host through the NAT gateway.
+ */
+class TopologyNetnsSamplesLinuxTest {
+
+    static final String ADMIN_TOKEN = "netns-samples-" + UUID.randomUUID();
+    static final Path SAMPLES = Path.of("..", "topology-samples");
+    static final String NETNS_WEB_IP = "198.51.100.90";
+
+    static ConfigurableApplicationContext server;
+    static final List<FollowAgent> agents = new ArrayList<>();
+    static ApiClient admin;
+
+    @BeforeAll
+    static void lab() throws Exception {
+        Lab.assumeLinuxRootWith("ip", "ping", "iperf3", "timeout");
+        server = TestServers.start(Path.of("target", "test-data", "netns-samples-" + UUID.randomUUID()),
+                "--vpclab.admin-token=" + ADMIN_TOKEN);
+        admin = TestServers.client(server, ADMIN_TOKEN);
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + server.getEnvironment().getProperty("local.server.port"));
+        int udpBase = FreeUdpPorts.consecutive(3);
+        Path state = Files.createTempDirectory("netns-samples-agents");
+        for (int i = 1; i <= 3; i++) {
+            agents.add(FollowAgent.start(new FollowAgent.Options(uri, ADMIN_TOKEN, "demo-host-" + i, "127.0.0.1", udpBase + i - 1,
+                    1500, state.resolve("demo-host-" + i + ".properties"), List.of(InstanceKind.SIMULATED, InstanceKind.NETNS))));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> agents.stream().allMatch(a -> a.appliedGeneration() >= 0));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (admin != null) {
+            // every instance of this fresh server is this test's: terminate them, then remove any namespace left behind
+            List<Instance> instances = new InstancesApi(admin).listInstances(null, null, null, 1000, null).getItems();
+            for (Instance instance : instances) {
+                new InstancesApi(admin).terminateInstance(instance.getInstanceId());
+            }
+            agents.forEach(FollowAgent::close);
+            instances.forEach(i -> Lab.tryRun("ip", "netns", "del", namespace(i)));
+        }
+        agents.forEach(FollowAgent::close);
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void peeringPingsAndIperf3GoThroughRealLinuxStacks() throws Exception {
+        TopologyReport report = applyPingsOnly("peering");
+
+        assertThat(report.getExpectations()).as(ReportText.render(report)).hasSize(3).allMatch(ExpectationResult::getMet);
+        Instance server = instance("pay-db-1");
+        Instance client = instance("shop-app-1");
+        assertThat(server.getKind()).isEqualTo(InstanceKind.NETNS);
+        Lab.Background iperf = null;
+        try (Lab lab = new Lab()) {
+            iperf = lab.start("iperf3-server", List.of("ip", "netns", "exec", namespace(server), "timeout", "30", "iperf3", "-s", "-1"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Lab.tryRun("ip", "netns", "exec", namespace(server), "ss", "-ltn")
+                    .contains(":5201"));
+            String result = Lab.run("ip", "netns", "exec", namespace(client), "timeout", "20", "iperf3", "-c",
+                    server.getPrivateIpAddress(), "-t", "1", "-J");
+            assertThat(result).contains("\"sum_received\"").doesNotContain("\"error\"");
+        }
+    }
+
+    @Test
+    void peeringStaysNonTransitiveBetweenNamespaces() throws Exception {
+        TopologyReport report = applyPingsOnly("peering-triangle");
+
+        assertThat(report.getExpectations()).as(ReportText.render(report)).hasSize(5).allMatch(ExpectationResult::getMet);
+        assertThat(instance("tri-a").getKind()).isEqualTo(InstanceKind.NETNS);
+    }
+
+    @Test
+    void natGatewaySampleFromNamespacesCurlReachesANamespaceInternetHostAsTheGateway() throws Exception {
+        Lab.assumeLinuxRootWith("curl", "python3");
+        new InternetHostsApi(admin).createInternetHost(new InternetHostCreate().name("nweb").ip(NETNS_WEB_IP)
+                .hostName("demo-host-3").kind(InternetHostKind.NETNS));
+        TopologyReport report = applyPingsOnly("nat-gateway");
+
+        assertThat(report.getExpectations()).as(ReportText.render(report)).hasSize(4).allMatch(ExpectationResult::getMet);
+        Instance db = instance("db-1");
+        assertThat(db.getKind()).isEqualTo(InstanceKind.NETNS);
+        String gatewayIp = new NatGatewaysApi(admin).listNatGateways(db.getVpcId(), 10, null).getItems().get(0).getPublicIp();
+        String webNamespace = "vl-inet-nweb";
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(Path.of("/run/netns", webNamespace)));
+        try (Lab lab = new Lab()) {
+            Lab.Background web = lab.start("nweb", List.of("ip", "netns", "exec", webNamespace, "timeout", "60", "python3", "-m",
+                    "http.server", "8080", "--bind", NETNS_WEB_IP));
+            String[] curl = {"ip", "netns", "exec", namespace(db), "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "3",
+                "http://" + NETNS_WEB_IP + ":8080/"};
+            await().atMost(Duration.ofSeconds(30)).until(() -> Lab.tryRun(curl).strip().equals("200"));
+            // the internet host sees the gateway's public address, never the private one
+            await().atMost(Duration.ofSeconds(10)).until(() -> web.output().contains(gatewayIp + " - - "));
+            assertThat(web.output()).doesNotContain(db.getPrivateIpAddress());
+        }
+    }
+
+    /** Applies the sample with netns instances, keeping only its ping expectations (what a bare namespace answers). */
+    private static TopologyReport applyPingsOnly(String sample) throws Exception {
+        Path file = SAMPLES.resolve(sample).resolve("topology.yaml");
+        Topology topology = TopologyParser.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        Topology pings = new Topology(topology.name(), topology.description(), topology.hosts(), topology.internetHosts(),
+                topology.tenants(), topology.peerings(),
+                topology.expect().stream().filter(e -> e.probe().equals("ping")).toList(), List.of());
+        return new TopologyApplier(admin, new TopologyApplier.Options(InstanceKind.NETNS, Duration.ofSeconds(60))).apply(pings);
+    }
+
+    private static Instance instance(String name) throws Exception {
+        return new InstancesApi(admin).listInstances(null, null, null, 1000, null).getItems().stream()
+                .filter(i -> name.equals(i.getName())).findFirst().orElseThrow();
+    }
+
+    /** The agent names an instance's namespace after its port, the instance ID. */
+    private static String namespace(Instance instance) {
+        return "vl-" + instance.getInstanceId();
+    }
+}

@@ -1,0 +1,103 @@
+package io.vpclab.controlplane.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vpclab.client.ApiClient;
+import io.vpclab.client.api.HostsApi;
+import io.vpclab.client.api.InternetHostsApi;
+import io.vpclab.client.model.ExpectationResult;
+import io.vpclab.client.model.Host;
+import io.vpclab.client.model.HostStatus;
+import io.vpclab.client.model.InternetHost;
+import io.vpclab.client.model.TopologyReport;
+import io.vpclab.controlplane.TestServers;
+import io.vpclab.controlplane.southbound.FreeUdpPorts;
+import io.vpclab.topology.Topology;
+import io.vpclab.topology.TopologyParser;
+import io.vpclab.topology.apply.ReportText;
+import io.vpclab.topology.apply.TopologyApplier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Every sample in topology-samples/, applied to the demo server (three in-process agents, real
+ * packets between simulated instances) through the REST API: every expectation must be met, and a
+ * second apply must change nothing and meet them again.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class TopologySamplesTest {
+
+    static final String ADMIN_TOKEN = "samples-admin-" + UUID.randomUUID();
+    static final Path SAMPLES = Path.of("..", "topology-samples");
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("vpclab.demo.enabled", () -> "true");
+        registry.add("vpclab.demo.base-port", () -> FreeUdpPorts.consecutive(3));
+        registry.add("vpclab.admin-token", () -> ADMIN_TOKEN);
+        registry.add("vpclab.data-dir", () -> Path.of("target", "test-data", "samples-" + UUID.randomUUID()).toAbsolutePath().toString());
+    }
+
+    @LocalServerPort
+    int port;
+
+    static Stream<Path> samples() throws Exception {
+        try (Stream<Path> dirs = Files.list(SAMPLES)) {
+            List<Path> files = dirs.map(d -> d.resolve("topology.yaml")).filter(Files::isRegularFile).sorted().toList();
+            assertThat(files).as("samples under " + SAMPLES.toAbsolutePath()).isNotEmpty();
+            return files.stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void everyExpectationIsMetTwice(Path file) throws Exception {
+        ApiClient admin = TestServers.client("http://127.0.0.1:" + port, ADMIN_TOKEN);
+        awaitDemoHosts(admin);
+        Topology topology = TopologyParser.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        TopologyApplier applier = new TopologyApplier(admin, TopologyApplier.Options.defaults());
+
+        TopologyReport first = applier.apply(topology);
+        assertThat(first.getExpectations()).as(ReportText.render(first)).isNotEmpty().allMatch(ExpectationResult::getMet);
+        assertThat(first.getAllMet()).isTrue();
+
+        // where a whitelist decides, the report names it with its rules
+        first.getExpectations().stream().filter(e -> topology.name().equals("eip-ingress-whitelist") && e.getTo().startsWith("eip:"))
+                .forEach(e -> assertThat(e.getDetail()).startsWith("ingress whitelist of ").contains("http-in: tcp 203.0.113.0/24 80-80"));
+        first.getExpectations().stream().filter(e -> topology.name().equals("nat-egress-whitelist"))
+                .forEach(e -> assertThat(e.getDetail()).startsWith("egress whitelist of nat-").contains("db-egress: tcp 198.51.100.10/32 443-443"));
+
+        TopologyReport second = applier.apply(topology);
+        assertThat(second.getChanges()).as("second apply of " + file + ":\n" + ReportText.render(second)).isEmpty();
+        assertThat(second.getUnchanged()).isPositive();
+        assertThat(second.getExpectations()).as(ReportText.render(second)).allMatch(ExpectationResult::getMet);
+    }
+
+    /**
+     * The demo registers its three agents and creates its internet hosts after the server is up;
+     * samples place instances on those hosts by name and name those internet hosts.
+     */
+    static void awaitDemoHosts(ApiClient admin) {
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+            List<Host> hosts = new HostsApi(admin).listHosts(100, null).getItems();
+            return hosts.stream().filter(h -> h.getName().startsWith("demo-host-") && h.getStatus() == HostStatus.CONNECTED
+                    && h.getAppliedGeneration() > 0).count() == 3;
+        });
+        await().atMost(Duration.ofSeconds(90)).until(() -> new InternetHostsApi(admin).listInternetHosts(100, null).getItems()
+                .stream().map(InternetHost::getName).toList().containsAll(List.of("web", "dns")));
+    }
+}

@@ -1,0 +1,198 @@
+package io.vpclab.topology.apply;
+
+import io.vpclab.client.ApiClient;
+import io.vpclab.client.ApiException;
+import io.vpclab.client.api.DiagnosticsApi;
+import io.vpclab.client.api.EipsApi;
+import io.vpclab.client.api.NatGatewaysApi;
+import io.vpclab.client.api.WhitelistsApi;
+import io.vpclab.client.api.SubnetsApi;
+import io.vpclab.client.model.EffectiveRoute;
+import io.vpclab.client.model.EffectiveRoutes;
+import io.vpclab.client.model.Eip;
+import io.vpclab.client.model.EgressPolicy;
+import io.vpclab.client.model.IngressPolicy;
+import io.vpclab.client.model.NatGateway;
+import io.vpclab.client.model.RouteTargetType;
+import io.vpclab.client.model.Whitelist;
+import io.vpclab.client.model.WhitelistRule;
+import io.vpclab.client.model.ExpectationResult;
+import io.vpclab.client.model.Instance;
+import io.vpclab.client.model.PingRequest;
+import io.vpclab.client.model.PortProbeRequest;
+import io.vpclab.client.model.ProbeResult;
+import io.vpclab.topology.Topology.Expectation;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Runs an expectation as a real probe from its source instance (the diagnostics API: ICMP echo,
+ * TCP SYN, UDP request through the agents) and explains the outcome with the drop reasons the
+ * source host counted and the source subnet's effective route toward the target.
+ */
+final class ExpectationRunner {
+
+    /** A first packet may race ARP or conntrack warm-up; a stable mismatch survives three tries. */
+    static final int ATTEMPTS = 3;
+    private static final int PING_COUNT = 2;
+    private static final int TIMEOUT_MILLIS = 700;
+
+    private final DiagnosticsApi diagnostics;
+    private final SubnetsApi subnets;
+    private final NatGatewaysApi natGateways;
+    private final EipsApi eips;
+    private final WhitelistsApi whitelists;
+    private final Applied applied;
+    private final Map<String, EffectiveRoutes> routes = new HashMap<>();
+
+    ExpectationRunner(ApiClient api, Applied applied) {
+        this.diagnostics = new DiagnosticsApi(api);
+        this.subnets = new SubnetsApi(api);
+        this.natGateways = new NatGatewaysApi(api);
+        this.eips = new EipsApi(api);
+        this.whitelists = new WhitelistsApi(api);
+        this.applied = applied;
+    }
+
+    ExpectationResult run(String step, Expectation expectation) throws ApiException {
+        Instance from = applied.instances.get(expectation.from());
+        String target = targetIp(expectation.to());
+        ExpectationResult result = new ExpectationResult().step(step).from(expectation.from()).to(expectation.to())
+                .targetIp(target).probe(ExpectationResult.ProbeEnum.fromValue(expectation.probe())).port(expectation.port())
+                .expected(expectation.outcome()).expectedDropReason(expectation.dropReason());
+        if (target == null) {
+            return result.observed("unknown target").met(false).detail(expectation.to() + " has no address (yet)");
+        }
+        ProbeResult probe = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            probe = probe(from, expectation, target);
+            if (met(expectation, observed(expectation, probe), probe)) {
+                break;
+            }
+        }
+        String observed = observed(expectation, probe);
+        EffectiveRoute route = route(from, target);
+        result.observed(observed).met(met(expectation, observed, probe)).dropReasons(probe.getDropReasons())
+                .route(route == null ? "no route to " + target + " in subnet " + from.getSubnetId() : describe(route));
+        String whitelist = whitelistBehind(expectation, route);
+        String detail = probe.getError() == null ? whitelist : whitelist == null ? probe.getError() : probe.getError() + "; " + whitelist;
+        return result.detail(detail);
+    }
+
+    /**
+     * The whitelist that decides the flow, with its rules' hit counters and its drop counter (as
+     * the agents last reported them): the NAT gateway's egress whitelist when the route leaves
+     * through a gateway under WHITELIST, or the target elastic IP's ingress whitelist.
+     */
+    private String whitelistBehind(Expectation expectation, EffectiveRoute route) throws ApiException {
+        String whitelistId = null;
+        String role = null;
+        if (route != null && route.getTargetType() == RouteTargetType.NAT_GATEWAY && route.getTargetId() != null) {
+            NatGateway gateway = natGateways.getNatGateway(route.getTargetId());
+            if (gateway.getEgressPolicy() == EgressPolicy.WHITELIST) {
+                whitelistId = gateway.getWhitelistId();
+                role = "egress whitelist of " + gateway.getNatGatewayId();
+            }
+        }
+        String allocationId = expectation.to().startsWith("eip:") ? applied.allocationIds.get(expectation.to().substring(4)) : null;
+        if (whitelistId == null && allocationId != null) {
+            Eip eip = eips.getEip(allocationId);
+            if (eip.getIngressPolicy() == IngressPolicy.WHITELIST) {
+                whitelistId = eip.getWhitelistId();
+                role = "ingress whitelist of " + eip.getPublicIp();
+            } else {
+                return "ingress policy of " + eip.getPublicIp() + ": " + eip.getIngressPolicy().getValue();
+            }
+        }
+        if (whitelistId == null) {
+            return null;
+        }
+        Whitelist whitelist = whitelists.getWhitelist(whitelistId);
+        StringBuilder text = new StringBuilder(role + " " + whitelist.getName() + ": ");
+        for (WhitelistRule rule : whitelist.getRules()) {
+            text.append(rule.getProtocol().getValue()).append(' ').append(rule.getCidrBlock());
+            if (rule.getFromPort() != null) {
+                text.append(' ').append(rule.getFromPort()).append('-').append(rule.getToPort());
+            }
+            text.append(" (hits ").append(rule.getHitCount()).append("), ");
+        }
+        return text.append("drops ").append(whitelist.getDropCount()).toString();
+    }
+
+    private ProbeResult probe(Instance from, Expectation expectation, String target) throws ApiException {
+        if (expectation.probe().equals("ping")) {
+            return diagnostics.pingFromInstance(from.getInstanceId(),
+                    new PingRequest().target(target).count(PING_COUNT).timeoutMillis(TIMEOUT_MILLIS));
+        }
+        return diagnostics.probePortFromInstance(from.getInstanceId(), new PortProbeRequest().target(target)
+                .protocol(PortProbeRequest.ProtocolEnum.fromValue(expectation.probe())).port(expectation.port())
+                .timeoutMillis(TIMEOUT_MILLIS));
+    }
+
+    private static String observed(Expectation expectation, ProbeResult probe) {
+        if (expectation.probe().equals("ping")) {
+            return probe.getReceived() != null && probe.getReceived() > 0 ? "reachable" : "unreachable";
+        }
+        return probe.getOutcome() == null ? "no outcome" : probe.getOutcome();
+    }
+
+    private static boolean met(Expectation expectation, String observed, ProbeResult probe) {
+        if (!expectation.outcome().equals(observed)) {
+            return false;
+        }
+        return expectation.dropReason() == null
+                || (probe.getDropReasons() != null && probe.getDropReasons().containsKey(expectation.dropReason()));
+    }
+
+    String targetIp(String to) {
+        if (to.startsWith("eip:")) {
+            return applied.publicIps.get(to.substring(4));
+        }
+        Instance instance = applied.instances.get(to);
+        if (instance != null) {
+            return instance.getPrivateIpAddress();
+        }
+        String internet = applied.internetHosts.get(to);
+        return internet != null ? internet : to;
+    }
+
+    /** The longest-prefix route of the source subnet that covers the target, or null when none does. */
+    private EffectiveRoute route(Instance from, String target) throws ApiException {
+        EffectiveRoutes table = routes.get(from.getSubnetId());
+        if (table == null) {
+            table = subnets.getSubnetRoutes(from.getSubnetId());
+            routes.put(from.getSubnetId(), table);
+        }
+        long address = address(target);
+        EffectiveRoute best = null;
+        int bestPrefix = -1;
+        for (EffectiveRoute route : table.getRoutes()) {
+            String[] cidr = route.getDestinationCidrBlock().split("/");
+            int prefix = Integer.parseInt(cidr[1]);
+            long mask = prefix == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefix)) & 0xFFFF_FFFFL;
+            if ((address & mask) == (address(cidr[0]) & mask) && prefix > bestPrefix) {
+                best = route;
+                bestPrefix = prefix;
+            }
+        }
+        return best;
+    }
+
+    private static String describe(EffectiveRoute route) {
+        return route.getDestinationCidrBlock() + " -> " + route.getTargetType().getValue()
+                + (route.getTargetId() == null ? "" : " " + route.getTargetId());
+    }
+
+    private static long address(String dotted) {
+        long value = 0;
+        for (String octet : dotted.split("\\.")) {
+            value = value << 8 | Integer.parseInt(octet);
+        }
+        return value;
+    }
+
+    /** Routes change when a step moves things; read them again. */
+    void forgetRoutes() {
+        routes.clear();
+    }
+}

@@ -1,0 +1,53 @@
+package io.vpclab.topology.cli;
+
+import io.vpclab.topology.InvalidTopologyException;
+import io.vpclab.topology.Topology;
+import io.vpclab.topology.TopologyParser;
+import io.vpclab.topology.TopologyProblem;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Checks a file (YAML, schema, references, CIDRs) without a server. */
+@Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a topology file without calling a server.")
+final class ValidateCommand implements Callable<Integer> {
+
+    @Option(names = {"-f", "--file"}, required = true, description = "Topology file (YAML or JSON).")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+        Topology topology = read(file);
+        if (topology == null) {
+            return VpclabCli.INVALID;
+        }
+        System.out.println(file + ": valid topology '" + topology.name() + "' (" + topology.tenants().size() + " tenants, "
+                + (topology.expect().size() + topology.steps().stream().mapToInt(s -> s.expect().size()).sum()) + " expectations)");
+        return VpclabCli.OK;
+    }
+
+    /** The parsed file, or null after printing why it is refused. */
+    static Topology read(Path file) throws java.io.IOException {
+        if (!Files.isReadable(file)) {
+            System.err.println(file + ": cannot read the file");
+            return null;
+        }
+        try {
+            return TopologyParser.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        } catch (InvalidTopologyException e) {
+            System.err.println(file + ": refused, nothing was applied");
+            for (TopologyProblem problem : e.problems()) {
+                // file:line:column: the form editors and terminals turn into links
+                System.err.println("  " + file + ":" + problem.line() + ":" + problem.column() + ": " + problem.message()
+                        + (problem.path().isEmpty() ? "" : " (" + problem.path() + ")"));
+            }
+            return null;
+        } catch (java.nio.charset.MalformedInputException e) {
+            System.err.println(file + ": not UTF-8 text");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package io.vpclab.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class TopologyParserTest {
+
+    static final Path SAMPLES = Path.of("..", "topology-samples");
+
+    static Stream<Path> sampleFiles() throws Exception {
+        try (Stream<Path> dirs = Files.list(SAMPLES)) {
+            List<Path> files = dirs.map(d -> d.resolve("topology.yaml")).filter(Files::isRegularFile).sorted().toList();
+            assertThat(files).hasSizeGreaterThanOrEqualTo(4);
+            return files.stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sampleFiles")
+    void everySampleIsValidAndHasExpectations(Path file) throws Exception {
+        Topology topology = TopologyParser.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+
+        assertThat(topology.name()).isEqualTo(file.getParent().getFileName().toString());
+        assertThat(topology.expect().size() + topology.steps().stream().mapToInt(s -> s.expect().size()).sum()).isPositive();
+        assertThat(Files.isRegularFile(file.resolveSibling("README.md"))).as(file.resolveSibling("README.md") + " exists").isTrue();
+    }
+
+    @Test
+    void readsNestedResourcesAndSteps() throws Exception {
+        Topology topology = TopologyParser.parse("""
+                name: t
+                tenants:
+                  - name: a
+                    whitelists: [{ name: out, rules: [{ protocol: tcp, cidrBlock: 198.51.100.0/24, fromPort: 443 }] }]
+                    vpcs:
+                      - name: v
+                        cidrBlock: 10.9.0.0/16
+                        subnets:
+                          - { name: pub, cidrBlock: 10.9.0.0/24 }
+                          - name: priv
+                            cidrBlock: 10.9.1.0/24
+                            instances: [{ name: i1, host: h1, privateIpAddress: 10.9.1.10, eip: { ingressPolicy: ALLOW_ALL } }]
+                        natGateways: [{ name: nat, subnet: pub, subnets: [priv], egressPolicy: WHITELIST, whitelist: out }]
+                expect: [{ from: i1, to: eip:nat, probe: ping, outcome: reachable }]
+                steps: [{ name: s, move: [{ instance: i1, host: h2 }] }]
+                """, "t.yaml");
+
+        Topology.VpcDecl vpc = topology.tenants().get(0).vpcs().get(0);
+        assertThat(vpc.subnets()).extracting(Topology.SubnetDecl::name).containsExactly("pub", "priv");
+        assertThat(vpc.natGateways().get(0).subnets()).containsExactly("priv");
+        assertThat(vpc.subnets().get(1).instances().get(0).eip().ingressPolicy()).isEqualTo("ALLOW_ALL");
+        assertThat(topology.tenants().get(0).whitelists().get(0).rules().get(0).fromPort()).isEqualTo(443);
+        assertThat(topology.steps().get(0).move().get(0).host()).isEqualTo("h2");
+    }
+
+    @Test
+    void yamlSyntaxErrorsNameTheirLine() {
+        assertThat(problems("name: t\ntenants:\n  - name: [unclosed\n")).singleElement()
+                .satisfies(p -> {
+                    assertThat(p.line()).isGreaterThanOrEqualTo(3);
+                    assertThat(p.message()).startsWith("not valid YAML");
+                });
+    }
+
+    @Test
+    void schemaProblemsPointAtTheKey() {
+        List<TopologyProblem> problems = problems("""
+                name: t
+                tenants:
+                  - name: a
+                    vpcs:
+                      - name: v
+                        cidrBlok: 10.0.0.0/16
+                """);
+
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.line()).isEqualTo(6);
+            assertThat(p.column()).isEqualTo(9);
+            assertThat(p.message()).contains("cidrBlok");
+        });
+        assertThat(problems).anySatisfy(p -> assertThat(p.message()).contains("cidrBlock"));
+    }
+
+    @Test
+    void wrongTypesAndEnumsAreRefusedWithTheirPlace() {
+        List<TopologyProblem> problems = problems("""
+                name: t
+                expect:
+                  - { from: a, to: b, probe: traceroute, outcome: reachable }
+                """);
+
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.line()).isEqualTo(3);
+            assertThat(p.path()).isEqualTo("/expect/0/probe");
+        });
+    }
+
+    @Test
+    void subnetOutsideItsVpcIsRefusedAtItsCidr() {
+        List<TopologyProblem> problems = problems("""
+                name: t
+                tenants:
+                  - name: a
+                    vpcs:
+                      - name: v
+                        cidrBlock: 10.1.0.0/16
+                        subnets:
+                          - name: s
+                            cidrBlock: 10.2.1.0/24
+                """);
+
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(9);
+            assertThat(p.message()).isEqualTo("10.2.1.0/24 is outside the VPC's 10.1.0.0/16");
+        });
+    }
+
+    @Test
+    void cidrRulesOfTheApiAreCheckedBeforeAnyCall() {
+        assertThat(messages("""
+                name: t
+                tenants:
+                  - name: a
+                    vpcs:
+                      - name: v
+                        cidrBlock: 10.1.2.0/16
+                      - name: w
+                        cidrBlock: 10.0.0.0/8
+                      - name: x
+                        cidrBlock: 10.300.0.0/16
+                """)).containsExactly("10.1.2.0/16 has host bits set; write 10.1.0.0/16", "a VPC CIDR must be /16 to /28, not /8",
+                "'10.300.0.0/16' is not an IPv4 CIDR");
+    }
+
+    @Test
+    void overlappingSubnetsReservedAndDuplicateAddressesAreRefused() {
+        assertThat(messages("""
+                name: t
+                tenants:
+                  - name: a
+                    vpcs:
+                      - name: v
+                        cidrBlock: 10.1.0.0/16
+                        subnets:
+                          - name: s1
+                            cidrBlock: 10.1.0.0/24
+                            instances:
+                              - { name: i1, privateIpAddress: 10.1.0.1 }
+                              - { name: i2, privateIpAddress: 10.1.0.10 }
+                              - { name: i3, privateIpAddress: 10.1.0.10 }
+                          - name: s2
+                            cidrBlock: 10.1.0.128/25
+                """)).containsExactly(
+                "10.1.0.1 is reserved in 10.1.0.0/24 (network, gateway, two more and broadcast)",
+                "10.1.0.10 is given to two instances of this VPC",
+                "10.1.0.128/25 overlaps subnet s1 (10.1.0.0/24)");
+    }
+
+    @Test
+    void referencesMustResolve() {
+        assertThat(messages("""
+                name: t
+                tenants:
+                  - name: a
+                    vpcs:
+                      - name: v
+                        cidrBlock: 10.1.0.0/16
+                        subnets: [{ name: s, cidrBlock: 10.1.1.0/24, instances: [{ name: i1 }] }]
+                        natGateways: [{ name: n, subnet: nope, egressPolicy: WHITELIST }]
+                peerings:
+                  - { requester: a/v, accepter: b/w }
+                expect:
+                  - { from: ghost, to: i1, probe: ping, outcome: reachable }
+                  - { from: i1, to: eip:i1, probe: tcp, outcome: open }
+                  - { from: i1, to: i1, probe: ping, port: 80, outcome: open }
+                steps:
+                  - { name: s, move: [{ instance: phantom, host: h }] }
+                """)).containsExactly(
+                "no subnet named 'nope' in VPC v",
+                "egressPolicy WHITELIST needs a whitelist",
+                "no VPC 'b/w' (tenant/vpc) in this file",
+                "no instance named 'ghost' in this file",
+                "'i1' is neither an instance with an eip nor a NAT gateway of this file",
+                "a tcp probe needs a port",
+                "a ping has no port",
+                "a ping is reachable or unreachable, not open",
+                "no instance named 'phantom' in this file");
+    }
+
+    @Test
+    void overlappingPeersAndDuplicateNamesAreRefused() {
+        assertThat(messages("""
+                name: t
+                tenants:
+                  - name: a
+                    vpcs:
+                      - { name: v, cidrBlock: 10.1.0.0/16, subnets: [{ name: s, cidrBlock: 10.1.1.0/24, instances: [{ name: i }] }] }
+                      - { name: w, cidrBlock: 10.1.0.0/16, subnets: [{ name: s, cidrBlock: 10.1.1.0/24, instances: [{ name: i }] }] }
+                  - name: a
+                peerings:
+                  - { requester: a/v, accepter: a/w }
+                """)).contains("instance name 'i' is used twice in this file (expectations name instances)",
+                "tenant 'a' is declared twice",
+                "the VPCs overlap (10.1.0.0/16, 10.1.0.0/16): InvalidVpcPeeringConnection.Overlap");
+    }
+
+    @Test
+    void emptyDuplicateKeysAndOversizeFilesAreRefused() {
+        assertThat(messages("")).containsExactly("the file is empty: a topology needs at least a name");
+        assertThat(messages("name: a\nname: b\n")).singleElement().satisfies(m -> assertThat(m).contains("Duplicate"));
+        assertThat(messages("name: " + "x".repeat(TopologyParser.MAX_CHARS))).singleElement()
+                .satisfies(m -> assertThat(m).contains("larger than"));
+        assertThat(messages("- just\n- a list\n")).isNotEmpty();
+    }
+
+    private static List<String> messages(String text) {
+        return problems(text).stream().map(TopologyProblem::message).toList();
+    }
+
+    private static List<TopologyProblem> problems(String text) {
+        try {
+            TopologyParser.parse(text, "test.yaml");
+        } catch (InvalidTopologyException e) {
+            assertThat(e.problems()).isNotEmpty();
+            assertThat(e.getMessage()).startsWith("test.yaml: line ");
+            return e.problems();
+        }
+        return fail("accepted: " + text);
+    }
+}

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vpclab.agent.FollowAgent;
+import io.vpclab.client.ApiException;
 import io.vpclab.client.api.EipsApi;
 import io.vpclab.client.api.HostStatsApi;
 import io.vpclab.client.api.InstancesApi;
@@ -89,7 +90,7 @@ class WhitelistOnTheWireTest {
                 .as("the instance's own flows still pass").isEqualTo(2);
 
         HostStatsApi stats = new HostStatsApi(lab.admin());
-        await().atMost(CONVERGENCE).untilAsserted(() -> {
+        await().atMost(CONVERGENCE).ignoreException(ApiException.class).untilAsserted(() -> {
             assertThat(stats.getHostStats(a1.hostId()).getReport().getHost().getDropsByReason())
                     .as("the drop reason, where the filter runs").containsEntry("WHITELIST_DENIED", 1L);
             Whitelist counted = whitelists.getWhitelist(whitelist.getWhitelistId());
@@ -104,7 +105,7 @@ class WhitelistOnTheWireTest {
         await().atMost(CONVERGENCE).until(() -> a1.appliedGeneration() > before && lab.converged(a1));
 
         assertThat(tcp(a2, internet, eip.getPublicIp(), 80)).isEqualTo("open");
-        await().atMost(CONVERGENCE).untilAsserted(() -> {
+        await().atMost(CONVERGENCE).ignoreException(ApiException.class).untilAsserted(() -> {
             Whitelist counted = whitelists.getWhitelist(whitelist.getWhitelistId());
             assertThat(counted.getRules()).extracting(WhitelistRule::getRuleId).containsExactly(sshRule, webRule);
             assertThat(counted.getRules()).extracting(WhitelistRule::getHitCount).as("hits survive the new generation")

@@ -24,8 +24,7 @@ import io.vpclab.dataplane.table.MacEntry;
 import io.vpclab.dataplane.table.RemoteVtep;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
-import io.vpclab.dataplane.underlay.DatagramSink;
-import io.vpclab.dataplane.underlay.Underlay;
+import io.vpclab.dataplane.underlay.SendOnlyUnderlay;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -95,7 +94,7 @@ public class DecapLookupEncapBenchmark {
         for (int i = 1; i <= 1000; i++) {
             table.mac(new MacEntry(Vni.of(VNI), new MacAddress(0x02000b000000L + i), "b"));
         }
-        pipeline = new Pipeline(new KeepingUnderlay(), LOCAL, table.build());
+        pipeline = new Pipeline(new SendOnlyUnderlay(LOCAL, datagram -> lastSent = datagram), LOCAL, table.build());
         Reflector reflector = new Reflector();
         reflector.attachment = pipeline.attach("p1", reflector);
 
@@ -129,35 +128,6 @@ public class DecapLookupEncapBenchmark {
     }
 
     /** Keeps the last datagram instead of sending it (no I/O); the benchmark owns the buffer. */
-    private final class KeepingUnderlay implements Underlay {
-        @Override
-        public EventLoop loop() {
-            return null;
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return LOCAL;
-        }
-
-        @Override
-        public void start(DatagramSink sink) {
-        }
-
-        @Override
-        public void send(ByteBuf payload, InetSocketAddress destination) {
-            lastSent = payload;
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     /** Destination REMOTE_MAC then source LOCAL_MAC: the reflector's answer. */
     static final long OUTBOUND_MACS_HIGH = (REMOTE_MAC << 16) | (LOCAL_MAC >>> 32);
     static final int OUTBOUND_MACS_LOW = (int) LOCAL_MAC;

@@ -29,8 +29,7 @@ import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.table.Whitelist;
 import io.vpclab.dataplane.table.WhitelistProtocol;
 import io.vpclab.dataplane.table.WhitelistRule;
-import io.vpclab.dataplane.underlay.DatagramSink;
-import io.vpclab.dataplane.underlay.Underlay;
+import io.vpclab.dataplane.underlay.SendOnlyUnderlay;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,7 +118,9 @@ public class ElasticIpWhitelistBenchmark {
                 ingress == IngressPolicy.WHITELIST ? "wl" : null))
             .build();
         whitelist = state.whitelistIndexOf("wl");
-        pipeline = new Pipeline(new DiscardingUnderlay(), LOCAL, state);
+        pipeline = new Pipeline(new SendOnlyUnderlay(LOCAL, datagram -> {
+            throw new IllegalStateException("nothing leaves this host in the benchmark");
+        }), LOCAL, state);
         pipeline.attach("vm", new KeepingPort());
 
         int length = Vxlan.HEADER_LENGTH + Ethernet.HEADER_LENGTH + IP_LENGTH;
@@ -175,35 +176,6 @@ public class ElasticIpWhitelistBenchmark {
         @Override
         public void write(ByteBuf frame) {
             lastDelivered = frame;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    private static final class DiscardingUnderlay implements Underlay {
-        @Override
-        public EventLoop loop() {
-            return null;
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return LOCAL;
-        }
-
-        @Override
-        public void start(DatagramSink sink) {
-        }
-
-        @Override
-        public void send(ByteBuf payload, InetSocketAddress destination) {
-            throw new IllegalStateException("nothing leaves this host in the benchmark");
-        }
-
-        @Override
-        public void flush() {
         }
 
         @Override

@@ -2,7 +2,6 @@ package io.vpclab.benchmarks;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.EventLoop;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.net.MacAddress;
@@ -26,8 +25,7 @@ import io.vpclab.dataplane.table.Route;
 import io.vpclab.dataplane.table.Router;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
-import io.vpclab.dataplane.underlay.DatagramSink;
-import io.vpclab.dataplane.underlay.Underlay;
+import io.vpclab.dataplane.underlay.SendOnlyUnderlay;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -86,7 +84,7 @@ final class NatGatewayFixture {
             table.binding(new IpBinding(Vni.of(PUBLIC_VNI), new Ipv4Address(FIRST_DESTINATION + d), new MacAddress(mac)))
                 .mac(new MacEntry(Vni.of(PUBLIC_VNI), new MacAddress(mac), "i"));
         }
-        pipeline = new Pipeline(new DiscardingUnderlay(), LOCAL, table.build(), clock, capacity);
+        pipeline = new Pipeline(SendOnlyUnderlay.discarding(LOCAL), LOCAL, table.build(), clock, capacity);
         datagram = PooledByteBufAllocator.DEFAULT.directBuffer(length);
     }
 
@@ -108,33 +106,4 @@ final class NatGatewayFixture {
         datagram.release();
     }
 
-    /** Releases what the pipeline sends: the benchmark measures the NAT, not I/O. */
-    private static final class DiscardingUnderlay implements Underlay {
-        @Override
-        public EventLoop loop() {
-            return null;
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return LOCAL;
-        }
-
-        @Override
-        public void start(DatagramSink sink) {
-        }
-
-        @Override
-        public void send(ByteBuf payload, InetSocketAddress destination) {
-            payload.release();
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-}
+    /** Releases what the pipeline sends: the benchmark measures the NAT, not I/O. */}

@@ -29,8 +29,7 @@ import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.table.Whitelist;
 import io.vpclab.dataplane.table.WhitelistProtocol;
 import io.vpclab.dataplane.table.WhitelistRule;
-import io.vpclab.dataplane.underlay.DatagramSink;
-import io.vpclab.dataplane.underlay.Underlay;
+import io.vpclab.dataplane.underlay.SendOnlyUnderlay;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +69,7 @@ class ElasticIpInboundFuzzTest {
                 WhitelistRule.anyPort("icmp", WhitelistProtocol.ICMP, Ipv4Prefix.parse("0.0.0.0/0")))))
             .elasticIp(new ElasticIp(EIP, Vni.of(100), VM_IP, IngressPolicy.WHITELIST, "wl"))
             .build();
-        Pipeline pipeline = new Pipeline(new DiscardingUnderlay(), new InetSocketAddress("10.255.0.1", 4789), state);
+        Pipeline pipeline = new Pipeline(SendOnlyUnderlay.discarding(new InetSocketAddress("10.255.0.1", 4789)), new InetSocketAddress("10.255.0.1", 4789), state);
         pipeline.attach("vm", new CollectingDevice());
         return pipeline;
     }
@@ -103,35 +102,6 @@ class ElasticIpInboundFuzzTest {
         }
         DELIVERED.clear();
         assertThat(payload.refCnt()).as("the delivered frame was the datagram's last holder").isZero();
-    }
-
-    private static final class DiscardingUnderlay implements Underlay {
-        @Override
-        public EventLoop loop() {
-            return null;
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return new InetSocketAddress("10.255.0.1", 4789);
-        }
-
-        @Override
-        public void start(DatagramSink sink) {
-        }
-
-        @Override
-        public void send(ByteBuf payload, InetSocketAddress destination) {
-            payload.release();
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     private static final class CollectingDevice implements FrameDevice {

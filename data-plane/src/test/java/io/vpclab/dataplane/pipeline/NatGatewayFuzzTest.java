@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.EventLoop;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.net.MacAddress;
@@ -27,8 +26,7 @@ import io.vpclab.dataplane.table.Route;
 import io.vpclab.dataplane.table.Router;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
-import io.vpclab.dataplane.underlay.DatagramSink;
-import io.vpclab.dataplane.underlay.Underlay;
+import io.vpclab.dataplane.underlay.SendOnlyUnderlay;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +52,7 @@ class NatGatewayFuzzTest {
 
     static final AtomicLong CLOCK = new AtomicLong();
     static final List<ByteBuf> SENT = new ArrayList<>();
-    static final Pipeline PIPELINE = new Pipeline(new CollectingUnderlay(), LOCAL, table(), CLOCK::get, 256);
+    static final Pipeline PIPELINE = new Pipeline(new SendOnlyUnderlay(LOCAL, SENT::add), LOCAL, table(), CLOCK::get, 256);
 
     static ForwardingState table() {
         return ForwardingState.builder()
@@ -117,34 +115,5 @@ class NatGatewayFuzzTest {
         NatGatewaySnapshot figures = PIPELINE.natGateways(10).get(0);
         assertThat(figures.activeSessions()).isBetween(0L, 256L);
         assertThat(figures.sessions().size()).isLessThanOrEqualTo(10);
-    }
-
-    private static final class CollectingUnderlay implements Underlay {
-        @Override
-        public EventLoop loop() {
-            return null;
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return LOCAL;
-        }
-
-        @Override
-        public void start(DatagramSink sink) {
-        }
-
-        @Override
-        public void send(ByteBuf payload, InetSocketAddress destination) {
-            SENT.add(payload);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

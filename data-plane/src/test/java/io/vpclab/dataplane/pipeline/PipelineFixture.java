@@ -19,8 +19,7 @@ import io.vpclab.dataplane.table.Route;
 import io.vpclab.dataplane.table.Router;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
-import io.vpclab.dataplane.underlay.DatagramSink;
-import io.vpclab.dataplane.underlay.Underlay;
+import io.vpclab.dataplane.underlay.SendOnlyUnderlay;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +60,7 @@ final class PipelineFixture {
                 new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(100)),
                 new Route(Ipv4Prefix.parse("10.0.2.0/24"), Vni.of(0xFFFFFF)))))
             .build();
-        pipeline = new Pipeline(new CollectingUnderlay(), LOCAL, state);
+        pipeline = new Pipeline(new SendOnlyUnderlay(LOCAL, sent::add), LOCAL, state);
         attachment = pipeline.attach("p1", new CollectingDevice("p1"));
         pipeline.attach("p2", new CollectingDevice("p2"));
     }
@@ -78,35 +77,6 @@ final class PipelineFixture {
         outputs.addAll(delivered);
         releaseOutputs();
         assertThat(outputs).allSatisfy(b -> assertThat(b.refCnt()).isZero());
-    }
-
-    private final class CollectingUnderlay implements Underlay {
-        @Override
-        public EventLoop loop() {
-            return null;
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return LOCAL;
-        }
-
-        @Override
-        public void start(DatagramSink sink) {
-        }
-
-        @Override
-        public void send(ByteBuf payload, InetSocketAddress destination) {
-            sent.add(payload);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     private final class CollectingDevice implements FrameDevice {

@@ -8,7 +8,6 @@ import io.vpclab.dataplane.stats.NatGatewaySnapshot;
 import io.vpclab.dataplane.stats.NatSessionSnapshot;
 import io.vpclab.dataplane.table.NatGateway;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -420,15 +419,9 @@ final class NatSessions {
     NatGatewaySnapshot snapshot(int listed) {
         long now = now();
         int active = active();
-        List<Integer> live = new ArrayList<>(active);
-        for (int s = 0; s < capacity; s++) {
-            if (state[s] != FREE) {
-                live.add(s);
-            }
-        }
-        live.sort(Comparator.comparingLong((Integer s) -> createdAt[s]).reversed());
-        List<NatSessionSnapshot> sessions = new ArrayList<>(Math.min(listed, live.size()));
-        for (int s : live.subList(0, Math.min(listed, live.size()))) {
+        int[] newest = newest(listed);
+        List<NatSessionSnapshot> sessions = new ArrayList<>(newest.length);
+        for (int s : newest) {
             sessions.add(session(s, now));
         }
         Map<DropReason, Long> byReason = new EnumMap<>(DropReason.class);
@@ -439,6 +432,74 @@ final class NatSessions {
         }
         return new NatGatewaySnapshot(id, active, sessionsCreated, totalPacketsOut, totalBytesOut, totalPacketsIn,
             totalBytesIn, drops[DropReason.ERROR_PORT_ALLOCATION.ordinal()], byReason, sessions);
+    }
+
+    /**
+     * The {@code listed} newest live sessions, newest first (ties: lower slot first). A bounded
+     * min-heap over one scan: this runs on the event loop once per stats report, so it must not
+     * box or sort a million sessions to list a thousand.
+     */
+    private int[] newest(int listed) {
+        int[] heap = new int[Math.min(listed, capacity)];
+        int size = 0;
+        for (int s = 0; s < capacity && heap.length > 0; s++) {
+            if (state[s] == FREE) {
+                continue;
+            }
+            if (size < heap.length) {
+                heap[size] = s;
+                siftUp(heap, size++);
+            } else if (newer(s, heap[0])) {
+                heap[0] = s;
+                siftDown(heap, size);
+            }
+        }
+        int[] newestFirst = new int[size];
+        for (int i = size - 1; i >= 0; i--) {
+            newestFirst[i] = heap[0];
+            heap[0] = heap[i];
+            siftDown(heap, i);
+        }
+        return newestFirst;
+    }
+
+    private boolean newer(int a, int b) {
+        return createdAt[a] > createdAt[b] || createdAt[a] == createdAt[b] && a < b;
+    }
+
+    /** Heap order: every parent is older than its children, so the root is the oldest kept. */
+    private void siftUp(int[] heap, int i) {
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (!newer(heap[parent], heap[i])) {
+                return;
+            }
+            swap(heap, parent, i);
+            i = parent;
+        }
+    }
+
+    private void siftDown(int[] heap, int size) {
+        int i = 0;
+        while (true) {
+            int oldest = i;
+            for (int child = 2 * i + 1; child <= 2 * i + 2 && child < size; child++) {
+                if (newer(heap[oldest], heap[child])) {
+                    oldest = child;
+                }
+            }
+            if (oldest == i) {
+                return;
+            }
+            swap(heap, i, oldest);
+            i = oldest;
+        }
+    }
+
+    private static void swap(int[] heap, int i, int j) {
+        int t = heap[i];
+        heap[i] = heap[j];
+        heap[j] = t;
     }
 
     private NatSessionSnapshot session(int s, long now) {

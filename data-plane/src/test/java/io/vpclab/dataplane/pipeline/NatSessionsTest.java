@@ -72,6 +72,28 @@ class NatSessionsTest {
     }
 
     @Test
+    void theListingHoldsTheNewestSessionsNewestFirst() {
+        NatSessions sessions = new NatSessions(gateway(1024, 65535, 300, 300), 256, clock::get);
+        Random random = new Random(7);
+        Map<Integer, Long> createdAtByPrivatePort = new HashMap<>();
+        for (int i = 0; i < 200; i++) {
+            clock.addAndGet(random.nextInt(3));   // equal creation times too: ties list in slot order
+            int privatePort = 10_000 + i;
+            sessions.create(UDP, privateIp(1), privatePort, REMOTE, 53, clock.get());
+            createdAtByPrivatePort.put(privatePort, clock.get());
+        }
+
+        java.util.List<Long> listed = sessions.snapshot(25).sessions().stream()
+            .map(session -> createdAtByPrivatePort.get(session.privatePort())).toList();
+
+        java.util.List<Long> newest = createdAtByPrivatePort.values().stream()
+            .sorted(java.util.Comparator.reverseOrder()).limit(25).toList();
+        assertThat(listed).containsExactlyElementsOf(newest);
+        assertThat(sessions.snapshot(1000).sessions()).hasSize(200);
+        assertThat(sessions.snapshot(0).sessions()).isEmpty();
+    }
+
+    @Test
     void publicPortsAreUniquePerDestinationAndReusedAcrossDestinations() {
         NatSessions sessions = new NatSessions(gateway(5000, 5001, 300, 300), 64, clock::get);
         long now = clock.get();

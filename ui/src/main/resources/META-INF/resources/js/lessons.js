@@ -16,7 +16,8 @@ export function startLessons(root) {
   return { onWorld(next) { const first = !world; world = next; if (first) { anatomy.render(); } } };
 }
 
-const stamp = () => new Date().toISOString().replace(/[-:.TZ]/g, '').slice(4, 14);
+// Tenant names must be unique: two one-click setups within one second (two lessons) must not collide.
+const stamp = () => new Date().toISOString().replace(/[-:.TZ]/g, '').slice(4, 17) + '-' + Math.random().toString(36).slice(2, 5);
 
 /** A tenant, a VPC, one subnet and one simulated instance per connected host: the sample for lessons 2-4. */
 async function setupSample(status) {

@@ -33,12 +33,15 @@ class PostgresSmokeTest extends ApiTestSupport {
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
         PostgresSupport.register(registry, SCHEMA);
+        // as if the database or role turned synchronous commit off: answered writes must still be stored
+        registry.add("spring.datasource.url", () -> PostgresSupport.urlWithSchema(SCHEMA) + "&options=-c%20synchronous_commit%3Doff");
     }
 
     @Test
     void theStoreIsPostgresAndEveryResourceWorks() throws Exception {
         assertThat(jdbc.queryForObject("select version()", String.class)).startsWith("PostgreSQL");
         assertThat(jdbc.queryForObject("select current_schema()", String.class)).isEqualTo(SCHEMA);
+        assertThat(jdbc.queryForObject("show synchronous_commit", String.class)).isEqualTo("on");
 
         TenantClient tenant = newTenant();
         String host = newHost().getHost().getHostId();

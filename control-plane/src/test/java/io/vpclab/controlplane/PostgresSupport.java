@@ -19,6 +19,11 @@ public final class PostgresSupport {
     private PostgresSupport() {
     }
 
+    /** The test server's JDBC URL with {@code schema} as the connection's current schema. */
+    static String urlWithSchema(String schema) {
+        return URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
     public static void requireServerAndRecreate(String schema) throws Exception {
         Assumptions.assumeTrue(URL != null && !URL.isBlank(),
                 "VPCLAB_TEST_POSTGRES_URL is not set: no PostgreSQL to test against (.ci/run sets it)");
@@ -30,7 +35,7 @@ public final class PostgresSupport {
     }
 
     public static void register(DynamicPropertyRegistry registry, String schema) {
-        registry.add("spring.datasource.url", () -> URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        registry.add("spring.datasource.url", () -> urlWithSchema(schema));
         registry.add("spring.datasource.username", () -> USER);
         registry.add("spring.datasource.password", () -> PASSWORD);
     }

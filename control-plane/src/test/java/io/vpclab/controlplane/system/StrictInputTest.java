@@ -1,0 +1,72 @@
+package io.vpclab.controlplane.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vpclab.client.model.InstanceKind;
+import io.vpclab.controlplane.ApiTestSupport;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The API takes exactly what its contract says (RULES.md "Input in general"): one spelling per
+ * address, JSON integers where it says integer, printable names. Each refusal is a 400 with a
+ * stable code, names the field, and stores nothing.
+ */
+class StrictInputTest extends ApiTestSupport {
+
+    private JsonNode refused(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        JsonNode problem = json(response.body());
+        assertThat(problem.path("code").asString()).as(response.body()).isEqualTo(code);
+        return problem;
+    }
+
+    private static String quoted(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\t", "\\t") + "\"";
+    }
+
+    @Test
+    void addressesAndCidrsWithLeadingZerosOrSpacesAreRefusedEverywhere() throws Exception {
+        TenantClient tenant = newTenant();
+        String vpcId = tenant.vpc("10.9.0.0/16").getVpcId();
+        String subnetId = tenant.subnet(vpcId, "10.9.1.0/24").getSubnetId();
+        String hostId = newHost().getHost().getHostId();
+        String instanceId = json(raw("POST", "/api/v1/instances", tenant.token(),
+                "{\"subnetId\":\"" + subnetId + "\",\"hostId\":\"" + hostId + "\"}").body()).path("instanceId").asString();
+        String whitelistId = json(raw("POST", "/api/v1/whitelists", tenant.token(), "{\"name\":\"w\"}").body()).path("whitelistId").asString();
+
+        for (String cidr : List.of("010.9.0.0/16", "10.10.0.0/016", " 10.10.0.0/16", "10.10.0.0/16 ", "10.10.0.0/16\n")) {
+            String field = "{\"cidrBlock\":" + quoted(cidr) + "}";
+            JsonNode vpc = refused(raw("POST", "/api/v1/vpcs", tenant.token(), field), 400, "InvalidParameterValue");
+            assertThat(vpc.path("detail").asString()).contains("cidrBlock").contains("canonical");
+            refused(raw("POST", "/api/v1/vpcs/" + vpcId + "/cidr-blocks", tenant.token(), field), 400, "InvalidParameterValue");
+            refused(raw("POST", "/api/v1/subnets", tenant.token(),
+                    "{\"vpcId\":\"" + vpcId + "\",\"cidrBlock\":" + quoted(cidr.replace("10.10.", "10.9.").replace("/16", "/24")) + "}"),
+                    400, "InvalidParameterValue");
+            refused(raw("POST", "/api/v1/whitelists/" + whitelistId + "/rules", tenant.token(),
+                    "{\"protocol\":\"tcp\",\"cidrBlock\":" + quoted(cidr) + "}"), 400, "InvalidParameterValue");
+            refused(raw("POST", "/api/v1/whitelists", tenant.token(),
+                    "{\"name\":\"w2\",\"rules\":[{\"protocol\":\"all\",\"cidrBlock\":" + quoted(cidr) + "}]}"), 400, "InvalidParameterValue");
+        }
+        for (String address : List.of("10.9.1.010", "010.9.1.10", " 10.9.1.10", "10.9.1.10 ", "10.9.1.10\t")) {
+            JsonNode instance = refused(raw("POST", "/api/v1/instances", tenant.token(), "{\"subnetId\":\"" + subnetId
+                    + "\",\"hostId\":\"" + hostId + "\",\"privateIpAddress\":" + quoted(address) + "}"), 400, "InvalidParameterValue");
+            assertThat(instance.path("detail").asString()).contains("privateIpAddress").contains("canonical");
+            refused(raw("POST", "/api/v1/hosts", ADMIN_TOKEN, "{\"name\":\"strict-host\",\"underlayIp\":"
+                    + quoted(address.replace("10.9.1.", "127.0.0.")) + "}"), 400, "InvalidParameterValue");
+            refused(raw("POST", "/api/v1/internet-hosts", ADMIN_TOKEN, "{\"name\":\"strict\",\"hostId\":\"" + hostId + "\",\"ip\":"
+                    + quoted(address.replace("10.9.1.", "198.51.100.")) + "}"), 400, "InvalidParameterValue");
+            refused(raw("POST", "/api/v1/instances/" + instanceId + "/ping", tenant.token(), "{\"target\":" + quoted(address) + "}"),
+                    400, "InvalidParameterValue");
+        }
+        // Nothing of the refused requests was stored.
+        assertThat(tenant.vpcs().listVpcs(null, null, null).getItems()).hasSize(1);
+        assertThat(tenant.vpcs().getVpc(vpcId).getCidrBlockAssociationSet()).hasSize(1);
+        assertThat(tenant.subnets().listSubnets(vpcId, null, null).getItems()).hasSize(1);
+        assertThat(tenant.instances().listInstances(null, subnetId, null, null, null).getItems()).hasSize(1);
+        assertThat(json(raw("GET", "/api/v1/whitelists/" + whitelistId, tenant.token(), null).body()).path("rules")).isEmpty();
+    }
+}

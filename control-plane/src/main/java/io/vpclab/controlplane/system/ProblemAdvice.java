@@ -127,14 +127,24 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             detail = (mismatch.getPropertyName() == null ? "a parameter" : mismatch.getPropertyName())
                     + " has the wrong type: '" + mismatch.getValue() + "'";
         } else if (ex instanceof HttpMessageNotReadableException unreadable) {
-            Throwable cause = unreadable.getMostSpecificCause();
-            detail = "request body is not valid for this operation: " + firstLine(cause.getMessage());
+            detail = String.valueOf(unreadable.getMessage()).startsWith("Required request body is missing")
+                    ? "a request body is required" : UnreadableBody.describe(jacksonCause(unreadable));
         } else if (ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException) {
             detail = "no such operation";
         } else {
             detail = firstLine(ex.getMessage());
         }
         return detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "..." : detail;
+    }
+
+    /** The outermost Jackson exception: it carries the field path, which its own causes lack. */
+    private static Throwable jacksonCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof tools.jackson.core.JacksonException) {
+                return t;
+            }
+        }
+        return e;
     }
 
     private static String firstLine(String message) {

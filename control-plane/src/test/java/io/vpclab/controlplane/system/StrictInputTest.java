@@ -69,4 +69,35 @@ class StrictInputTest extends ApiTestSupport {
         assertThat(tenant.instances().listInstances(null, subnetId, null, null, null).getItems()).hasSize(1);
         assertThat(json(raw("GET", "/api/v1/whitelists/" + whitelistId, tenant.token(), null).body()).path("rules")).isEmpty();
     }
+
+    @Test
+    void integerFieldsTakeJsonIntegersOnlyAndTheProblemNamesTheField() throws Exception {
+        TenantClient tenant = newTenant();
+        String whitelistId = json(raw("POST", "/api/v1/whitelists", tenant.token(), "{\"name\":\"w\"}").body()).path("whitelistId").asString();
+        for (String port : List.of("1.5", "80.0", "\"80\"", "true", "\"\"", "[80]", "{}")) {
+            JsonNode rule = refused(raw("POST", "/api/v1/whitelists/" + whitelistId + "/rules", tenant.token(),
+                    "{\"protocol\":\"tcp\",\"cidrBlock\":\"10.0.0.0/8\",\"fromPort\":" + port + ",\"toPort\":90}"),
+                    400, "InvalidParameterValue");
+            assertThat(rule.path("detail").asString()).as(port).startsWith("fromPort must be a JSON integer")
+                    .doesNotContain("java").doesNotContain("Integer");
+            JsonNode nested = refused(raw("POST", "/api/v1/whitelists", tenant.token(),
+                    "{\"name\":\"w2\",\"rules\":[{\"protocol\":\"tcp\",\"cidrBlock\":\"10.0.0.0/8\",\"toPort\":" + port + "}]}"),
+                    400, "InvalidParameterValue");
+            assertThat(nested.path("detail").asString()).as(port).startsWith("rules[0].toPort must be a JSON integer");
+        }
+        JsonNode decimal = refused(raw("POST", "/api/v1/hosts", ADMIN_TOKEN, "{\"name\":\"h-strict\",\"underlayIp\":\"127.0.0.1\",\"udpPort\":4789.5}"),
+                400, "InvalidParameterValue");
+        assertThat(decimal.path("detail").asString()).isEqualTo("udpPort must be a JSON integer, got a decimal number");
+        JsonNode number = refused(raw("POST", "/api/v1/vpcs", tenant.token(), "{\"cidrBlock\":\"10.0.0.0/16\",\"name\":5}"),
+                400, "InvalidParameterValue");
+        assertThat(number.path("detail").asString()).isEqualTo("name must be a JSON string, got an integer");
+        JsonNode flag = refused(raw("POST", "/api/v1/eips", tenant.token(), "{\"ingressPolicy\":0}"), 400, "InvalidParameterValue");
+        assertThat(flag.path("detail").asString()).startsWith("ingressPolicy must be one of");
+        refused(raw("POST", "/api/v1/vpcs", tenant.token(), "{\"cidrBlock\":\"10.0.0.0/16\"} {\"cidrBlock\":\"10.1.0.0/16\"}"),
+                400, "InvalidParameterValue");
+        refused(raw("GET", "/api/v1/vpcs?maxResults=1.5", tenant.token(), null), 400, "InvalidParameterValue");
+        assertThat(tenant.vpcs().listVpcs(null, null, null).getItems()).isEmpty();
+        assertThat(json(raw("GET", "/api/v1/whitelists/" + whitelistId, tenant.token(), null).body()).path("rules")).isEmpty();
+        assertThat(json(raw("GET", "/api/v1/eips", tenant.token(), null).body()).path("items")).isEmpty();
+    }
 }

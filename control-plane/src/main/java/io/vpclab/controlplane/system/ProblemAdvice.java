@@ -115,7 +115,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         String detail;
         if (ex instanceof MethodArgumentNotValidException invalid) {
             detail = invalid.getBindingResult().getFieldErrors().stream()
-                    .map(f -> f.getField() + " " + f.getDefaultMessage() + (f.getRejectedValue() == null ? "" : " (got " + f.getRejectedValue() + ")"))
+                    .map(ProblemAdvice::fieldDetail)
                     .sorted().collect(Collectors.joining("; "));
         } else if (ex instanceof HandlerMethodValidationException invalid) {
             detail = invalid.getParameterValidationResults().stream()
@@ -135,6 +135,14 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             detail = firstLine(ex.getMessage());
         }
         return detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "..." : detail;
+    }
+
+    private static String fieldDetail(org.springframework.validation.FieldError f) {
+        if (f.getRejectedValue() instanceof String text && text.codePoints().anyMatch(Character::isISOControl)) {
+            // Said plainly rather than as the pattern, and without echoing the control characters.
+            return f.getField() + " must not contain control characters (U+0000..U+001F, U+007F..U+009F)";
+        }
+        return f.getField() + " " + f.getDefaultMessage() + (f.getRejectedValue() == null ? "" : " (got " + f.getRejectedValue() + ")");
     }
 
     /** The outermost Jackson exception: it carries the field path, which its own causes lack. */

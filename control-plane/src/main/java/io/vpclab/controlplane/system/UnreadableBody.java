@@ -35,6 +35,9 @@ final class UnreadableBody {
             return "request body is not valid for this operation";
         }
         String field = path(json.getPath());
+        if (json instanceof tools.jackson.core.exc.StreamReadException) {
+            return notJson(json);
+        }
         Class<?> target = json instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
                 ? mismatch.getTargetType() : declaredType(json.getPath());
         if (target != null && !field.isEmpty()) {
@@ -45,6 +48,10 @@ final class UnreadableBody {
         if (!field.isEmpty()) {
             return field + " has a value this operation does not accept";
         }
+        return notJson(json);
+    }
+
+    private static String notJson(JacksonException json) {
         TokenStreamLocation at = json.getLocation();
         return "request body is not valid JSON for this operation"
                 + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");

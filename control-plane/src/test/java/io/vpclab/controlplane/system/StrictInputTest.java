@@ -24,8 +24,12 @@ class StrictInputTest extends ApiTestSupport {
         return problem;
     }
 
+    /** A JSON string literal; control characters travel escaped, as JSON requires. */
     private static String quoted(String text) {
-        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\t", "\\t") + "\"";
+        StringBuilder json = new StringBuilder("\"");
+        text.chars().forEach(c -> json.append(c == '"' || c == '\\' ? "\\" + (char) c
+                : Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        return json.append('"').toString();
     }
 
     @Test
@@ -99,5 +103,43 @@ class StrictInputTest extends ApiTestSupport {
         assertThat(tenant.vpcs().listVpcs(null, null, null).getItems()).isEmpty();
         assertThat(json(raw("GET", "/api/v1/whitelists/" + whitelistId, tenant.token(), null).body()).path("rules")).isEmpty();
         assertThat(json(raw("GET", "/api/v1/eips", tenant.token(), null).body()).path("items")).isEmpty();
+    }
+
+    @Test
+    void namesAndDescriptionsRefuseControlCharacters() throws Exception {
+        TenantClient tenant = newTenant();
+        String vpcId = tenant.vpc("10.9.0.0/16").getVpcId();
+        String subnetId = tenant.subnet(vpcId, "10.9.1.0/24").getSubnetId();
+        String hostId = newHost().getHost().getHostId();
+        for (String name : List.of("bad\nname", "tab\tname", "nul\u0000", "bell\u0007", "del\u007f", "c1\u0085", "esc\u001b[31m", "end\n")) {
+            String q = quoted(name);
+            List<HttpResponse<String>> answers = List.of(
+                    raw("POST", "/api/v1/tenants", ADMIN_TOKEN, "{\"name\":" + q + "}"),
+                    raw("POST", "/api/v1/tenants/" + tenant.tenantId() + "/tokens", ADMIN_TOKEN, "{\"description\":" + q + "}"),
+                    raw("POST", "/api/v1/hosts", ADMIN_TOKEN, "{\"name\":" + q + ",\"underlayIp\":\"127.0.0.1\"}"),
+                    raw("POST", "/api/v1/vpcs", tenant.token(), "{\"cidrBlock\":\"10.20.0.0/16\",\"name\":" + q + "}"),
+                    raw("POST", "/api/v1/subnets", tenant.token(), "{\"vpcId\":\"" + vpcId + "\",\"cidrBlock\":\"10.9.2.0/24\",\"name\":" + q + "}"),
+                    raw("POST", "/api/v1/instances", tenant.token(),
+                            "{\"subnetId\":\"" + subnetId + "\",\"hostId\":\"" + hostId + "\",\"name\":" + q + "}"),
+                    raw("POST", "/api/v1/nat-gateways", tenant.token(),
+                            "{\"subnetId\":\"" + subnetId + "\",\"allocationId\":\"eipalloc-00000000000000000\",\"name\":" + q + "}"),
+                    raw("POST", "/api/v1/whitelists", tenant.token(), "{\"name\":" + q + "}"),
+                    raw("POST", "/api/v1/internet-hosts", ADMIN_TOKEN, "{\"name\":" + q + ",\"ip\":\"198.51.100.77\",\"hostId\":\"" + hostId + "\"}"));
+            for (HttpResponse<String> answer : answers) {
+                JsonNode problem = refused(answer, 400, "InvalidParameterValue");
+                assertThat(problem.path("detail").asString()).as(answer.request().uri() + " " + name)
+                        .matches("(name|description) must not contain control characters.*")
+                        .doesNotContainPattern("\\p{Cntrl}");
+            }
+        }
+        // Unescaped control characters are not JSON at all: still a 400 problem.
+        JsonNode rawNul = refused(raw("POST", "/api/v1/vpcs", tenant.token(), "{\"cidrBlock\":\"10.20.0.0/16\",\"name\":\"a\u0001b\"}"),
+                400, "InvalidParameterValue");
+        assertThat(rawNul.path("detail").asString()).startsWith("request body is not valid JSON");
+        // Printable names, Unicode included, still pass.
+        assertThat(raw("POST", "/api/v1/vpcs", tenant.token(), "{\"cidrBlock\":\"10.21.0.0/16\",\"name\":\"prod été #1\"}").statusCode())
+                .isEqualTo(201);
+        assertThat(tenant.vpcs().listVpcs(null, null, null).getItems()).hasSize(2);
+        assertThat(tenant.subnets().listSubnets(vpcId, null, null).getItems()).hasSize(1);
     }
 }

@@ -2,6 +2,7 @@ package io.vpclab.controlplane.eip;
 
 import io.vpclab.controlplane.instance.Instance;
 import io.vpclab.controlplane.instance.InstanceChanged;
+import io.vpclab.controlplane.instance.InstancePublicIps;
 import io.vpclab.controlplane.instance.InstanceService;
 import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
@@ -18,7 +19,10 @@ import io.vpclab.controlplane.whitelist.WhitelistService;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityNotFoundException;
 import jakarta.persistence.LockModeType;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
@@ -33,7 +37,7 @@ import org.springframework.transaction.annotation.Transactional;
  * queue on its row.
  */
 @Service
-public class EipService {
+public class EipService implements InstancePublicIps {
 
     public static final String DEFAULT_POOL = "203.0.113.0/24";
 
@@ -181,6 +185,16 @@ public class EipService {
     @Transactional(readOnly = true)
     public Optional<ElasticIp> ofNatGateway(String natGatewayId) {
         return eips.findByNatGatewayId(natGatewayId);
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Map<String, String> byInstanceId(Collection<String> instanceIds) {
+        if (instanceIds.isEmpty()) {
+            return Map.of();
+        }
+        return eips.findByInstanceIdIn(instanceIds).stream()
+                .collect(Collectors.toMap(ElasticIp::instanceId, ElasticIp::publicIp));
     }
 
     @Transactional

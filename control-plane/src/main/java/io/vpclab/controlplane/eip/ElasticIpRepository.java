@@ -34,6 +34,8 @@ interface ElasticIpRepository extends JpaRepository<ElasticIp, String> {
 
     Optional<ElasticIp> findByInstanceId(String instanceId);
 
+    List<ElasticIp> findByInstanceIdIn(java.util.Collection<String> instanceIds);
+
     List<ElasticIp> findBySubnetIdAndInstanceIdIsNotNullOrderById(String subnetId);
 
     boolean existsByWhitelistId(String whitelistId);

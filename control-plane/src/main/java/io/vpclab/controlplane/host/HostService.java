@@ -46,10 +46,7 @@ public class HostService {
         if (!caller.isAdmin() && caller.kind() != Caller.Kind.BOOTSTRAP) {
             throw ApiException.forbidden("hosts are registered with the admin token or the bootstrap token");
         }
-        Long underlay = Ipv4Cidr.parseAddress(registration.underlayIp());
-        if (underlay == null) {
-            throw ApiException.invalidParameter("underlayIp '" + registration.underlayIp() + "' is not an IPv4 address");
-        }
+        long underlay = Ipv4Cidr.requireAddress(registration.underlayIp(), "underlayIp");
         if (hosts.existsByName(registration.name())) {
             throw ApiException.conflict("InvalidHost.Duplicate", "a host named '" + registration.name() + "' is already registered");
         }

@@ -8,6 +8,8 @@ import io.vpclab.api.model.InstanceUpdate;
 import io.vpclab.controlplane.system.Callers;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
+import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
@@ -16,9 +18,11 @@ import org.springframework.web.bind.annotation.RestController;
 class InstanceController implements InstancesApi {
 
     private final InstanceService instances;
+    private final InstancePublicIps publicIps;
 
-    InstanceController(InstanceService instances) {
+    InstanceController(InstanceService instances, InstancePublicIps publicIps) {
         this.instances = instances;
+        this.publicIps = publicIps;
     }
 
     @Override
@@ -31,8 +35,10 @@ class InstanceController implements InstancesApi {
 
     @Override
     public ResponseEntity<InstanceList> listInstances(String vpcId, String subnetId, String hostId, Integer maxResults, String nextToken) {
-        PageRequest.Page<io.vpclab.api.model.Instance> page = instances.list(Callers.current(), vpcId, subnetId, hostId,
-                PageRequest.of(maxResults, nextToken)).map(InstanceController::toDto);
+        PageRequest.Page<Instance> found = instances.list(Callers.current(), vpcId, subnetId, hostId,
+                PageRequest.of(maxResults, nextToken));
+        Map<String, String> addresses = publicIps.byInstanceId(found.items().stream().map(Instance::id).toList());
+        PageRequest.Page<io.vpclab.api.model.Instance> page = found.map(i -> toDto(i, addresses.get(i.id())));
         return ResponseEntity.ok(new InstanceList(page.items()).nextToken(page.nextToken()));
     }
 
@@ -52,10 +58,15 @@ class InstanceController implements InstancesApi {
         return ResponseEntity.noContent().build();
     }
 
-    static io.vpclab.api.model.Instance toDto(Instance instance) {
+    private io.vpclab.api.model.Instance toDto(Instance instance) {
+        return toDto(instance, publicIps.byInstanceId(List.of(instance.id())).get(instance.id()));
+    }
+
+    private static io.vpclab.api.model.Instance toDto(Instance instance, String publicIp) {
         return new io.vpclab.api.model.Instance(instance.id(), instance.tenantId(), instance.vpcId(), instance.subnetId(),
                 instance.hostId(), InstanceKind.valueOf(instance.kind().name()), instance.privateIpAddress(), instance.macAddress(),
                 Times.utc(instance.createdAt()))
-                .name(instance.name());
+                .name(instance.name())
+                .publicIp(publicIp);
     }
 }

@@ -87,10 +87,7 @@ public class InternetHostService {
     }
 
     private long checkAddress(String ip) {
-        Long address = ip == null ? null : Ipv4Cidr.parseAddress(ip);
-        if (address == null) {
-            throw ApiException.invalidParameter("ip must be an IPv4 address: " + ip);
-        }
+        long address = Ipv4Cidr.requireAddress(ip, "ip");
         Ipv4Cidr range = Ipv4Cidr.parse(addressing.publicCidr(), "vpclab.public.cidr");
         if (!range.contains(address)) {
             throw ApiException.invalidParameter(ip + " is outside the public network " + range + " (vpclab.public.cidr)");
@@ -98,7 +95,7 @@ public class InternetHostService {
         if (address == range.first() || address == range.last()) {
             throw ApiException.invalidParameter(ip + " is the network or broadcast address of " + range);
         }
-        if (address.equals(Ipv4Cidr.parseAddress(addressing.gatewayIp()))) {
+        if (Long.valueOf(address).equals(Ipv4Cidr.parseAddress(addressing.gatewayIp()))) {
             throw ApiException.invalidParameter(ip + " is the public network's gateway");
         }
         if (Ipv4Cidr.parse(addressing.eipPool(), "vpclab.public.eip-pool").contains(address)) {

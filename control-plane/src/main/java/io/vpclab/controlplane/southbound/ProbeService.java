@@ -39,9 +39,7 @@ class ProbeService {
         if (instance.kind() == Instance.Kind.TAP) {
             throw unavailable("instance " + instanceId + " is a tap port: the agent cannot send from a VM's stack");
         }
-        if (Ipv4Cidr.parseAddress(request.getTarget()) == null) {
-            throw ApiException.invalidParameter("target must be an IPv4 address, got " + request.getTarget());
-        }
+        Ipv4Cidr.requireAddress(request.getTarget(), "target");
         request.requestId(UUID.randomUUID().toString()).portId(instance.id());
         Duration timeout = Duration.ofMillis((long) request.getTimeoutMillis()
                 * Math.max(request.getCount(), request.getMaxHops())).plus(AGENT_SLACK);

@@ -148,10 +148,7 @@ public class SubnetService {
         AddressPlan plan = subnet.addressPlan();
         long address;
         if (requestedIp != null) {
-            Long requested = Ipv4Cidr.parseAddress(requestedIp);
-            if (requested == null) {
-                throw ApiException.invalidParameter("privateIpAddress '" + requestedIp + "' is not an IPv4 address");
-            }
+            long requested = Ipv4Cidr.requireAddress(requestedIp, "privateIpAddress");
             if (!plan.contains(requested)) {
                 throw ApiException.invalidParameter("privateIpAddress " + requestedIp + " is not in subnet " + subnet.cidrBlock());
             }

@@ -1,10 +1,5 @@
 package io.vpclab.controlplane.system;
 
-import inet.ipaddr.AddressStringException;
-import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
-import inet.ipaddr.IPAddressStringParameters;
-
 /**
  * An IPv4 prefix block, canonical on construction ({@code 10.1.2.3/16} becomes {@code 10.1.0.0/16}).
  * Addresses are unsigned 32-bit values held in a long, so ranges compare with plain arithmetic
@@ -12,14 +7,9 @@ import inet.ipaddr.IPAddressStringParameters;
  */
 public record Ipv4Cidr(long network, int prefixLength) {
 
-    private static final IPAddressStringParameters IPV4_WITH_PREFIX = new IPAddressStringParameters.Builder()
-            .allowIPv6(false).allowEmpty(false).allowSingleSegment(false).allowWildcardedSeparator(false)
-            .setRangeOptions(IPAddressStringParameters.RangeParameters.NO_RANGE)
-            .getIPv4AddressParametersBuilder().allow_inet_aton(false).getParentBuilder()
-            .toParams();
-
-    /** Longer than any spelling of an IPv4 block with spaces around it; refused before parsing. */
-    private static final int MAX_TEXT = 64;
+    /** Longer than any canonical spelling of an IPv4 block ("255.255.255.255/32" is 18). */
+    private static final int MAX_TEXT = 18;
+    private static final String CANONICAL = "in canonical form (a.b.c.d/n: decimal, no leading zeros, no spaces)";
 
     public Ipv4Cidr {
         if (prefixLength < 0 || prefixLength > 32) {
@@ -30,44 +20,76 @@ public record Ipv4Cidr(long network, int prefixLength) {
 
     /**
      * Parses {@code a.b.c.d/n}; host bits are cleared. Anything else (no prefix, IPv6, ranges,
-     * garbage) is 400 InvalidParameterValue.
+     * leading zeros that other parsers read as octal, surrounding spaces, garbage) is 400
+     * InvalidParameterValue: an address means one thing only.
      */
     public static Ipv4Cidr parse(String text, String parameterName) {
-        if (text == null || text.isBlank()) {
+        if (text == null || text.isEmpty()) {
             throw ApiException.badRequest("MissingParameter", parameterName + " is required");
         }
-        if (text.length() > MAX_TEXT) {
-            throw ApiException.invalidParameter(parameterName + " is too long to be an IPv4 CIDR block");
+        int slash = text.indexOf('/');
+        Long address = slash < 0 || text.length() > MAX_TEXT ? null : parseAddress(text.substring(0, slash));
+        int prefix = slash < 0 ? -1 : decimal(text, slash + 1, text.length(), 32);
+        if (address == null || prefix < 0) {
+            throw ApiException.invalidParameter(parameterName + " '" + shortened(text) + "' is not an IPv4 CIDR block " + CANONICAL);
         }
-        IPAddress address;
-        try {
-            address = new IPAddressString(text.trim(), IPV4_WITH_PREFIX).toAddress();
-        } catch (AddressStringException | RuntimeException e) {
-            throw ApiException.invalidParameter(parameterName + " '" + text + "' is not an IPv4 CIDR block (a.b.c.d/n)");
-        }
-        Integer prefix = address.getNetworkPrefixLength();
-        if (!address.isIPv4() || prefix == null) {
-            throw ApiException.invalidParameter(parameterName + " '" + text + "' is not an IPv4 CIDR block (a.b.c.d/n)");
-        }
-        return new Ipv4Cidr(address.getLower().getValue().longValue(), prefix);
+        return new Ipv4Cidr(address, prefix);
     }
 
-    /** Parses a dotted-quad IPv4 address into its unsigned value; null when it is not one. */
+    /**
+     * Parses a dotted-quad IPv4 address into its unsigned value; null when it is not one in
+     * canonical form (four decimal octets 0..255 without leading zeros, nothing around them).
+     */
     public static Long parseAddress(String text) {
         if (text == null || text.length() > MAX_TEXT) {
             return null;
         }
-        IPAddress address;
-        try {
-            address = new IPAddressString(text.trim(), IPV4_WITH_PREFIX).getAddress();
-        } catch (RuntimeException e) {
-            // The library throws on some inputs (found by fuzzing: "x/5555...5" overflows an array index).
-            return null;
+        long value = 0;
+        int start = 0;
+        for (int octet = 0; octet < 4; octet++) {
+            int end = octet < 3 ? text.indexOf('.', start) : text.length();
+            int parsed = end < 0 ? -1 : decimal(text, start, end, 255);
+            if (parsed < 0) {
+                return null;
+            }
+            value = (value << 8) | parsed;
+            start = end + 1;
         }
-        if (address == null || !address.isIPv4() || address.isPrefixed() || address.isMultiple()) {
-            return null;
+        return value;
+    }
+
+    /** Like {@link #parseAddress}, but an absent or malformed address is a 400 that names the parameter. */
+    public static long requireAddress(String text, String parameterName) {
+        if (text == null) {
+            throw ApiException.badRequest("MissingParameter", parameterName + " is required");
         }
-        return address.getValue().longValue();
+        Long address = parseAddress(text);
+        if (address == null) {
+            throw ApiException.invalidParameter(parameterName + " '" + shortened(text) + "' is not an IPv4 address "
+                    + "in canonical form (a.b.c.d: decimal, no leading zeros, no spaces)");
+        }
+        return address;
+    }
+
+    /** The decimal number in text[from, to) if it is canonical (no sign, no leading zero) and at most max; else -1. */
+    private static int decimal(String text, int from, int to, int max) {
+        int length = to - from;
+        if (length < 1 || length > 3 || (length > 1 && text.charAt(from) == '0')) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value <= max ? value : -1;
+    }
+
+    private static String shortened(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
     }
 
     public static String formatAddress(long value) {

@@ -115,7 +115,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         String detail;
         if (ex instanceof MethodArgumentNotValidException invalid) {
             detail = invalid.getBindingResult().getFieldErrors().stream()
-                    .map(f -> f.getField() + " " + f.getDefaultMessage() + (f.getRejectedValue() == null ? "" : " (got " + f.getRejectedValue() + ")"))
+                    .map(ProblemAdvice::fieldDetail)
                     .sorted().collect(Collectors.joining("; "));
         } else if (ex instanceof HandlerMethodValidationException invalid) {
             detail = invalid.getParameterValidationResults().stream()
@@ -127,14 +127,32 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             detail = (mismatch.getPropertyName() == null ? "a parameter" : mismatch.getPropertyName())
                     + " has the wrong type: '" + mismatch.getValue() + "'";
         } else if (ex instanceof HttpMessageNotReadableException unreadable) {
-            Throwable cause = unreadable.getMostSpecificCause();
-            detail = "request body is not valid for this operation: " + firstLine(cause.getMessage());
+            detail = String.valueOf(unreadable.getMessage()).startsWith("Required request body is missing")
+                    ? "a request body is required" : UnreadableBody.describe(jacksonCause(unreadable));
         } else if (ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException) {
             detail = "no such operation";
         } else {
             detail = firstLine(ex.getMessage());
         }
         return detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "..." : detail;
+    }
+
+    private static String fieldDetail(org.springframework.validation.FieldError f) {
+        if (f.getRejectedValue() instanceof String text && text.codePoints().anyMatch(Character::isISOControl)) {
+            // Said plainly rather than as the pattern, and without echoing the control characters.
+            return f.getField() + " must not contain control characters (U+0000..U+001F, U+007F..U+009F)";
+        }
+        return f.getField() + " " + f.getDefaultMessage() + (f.getRejectedValue() == null ? "" : " (got " + f.getRejectedValue() + ")");
+    }
+
+    /** The outermost Jackson exception: it carries the field path, which its own causes lack. */
+    private static Throwable jacksonCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof tools.jackson.core.JacksonException) {
+                return t;
+            }
+        }
+        return e;
     }
 
     private static String firstLine(String message) {

@@ -1,6 +1,7 @@
 package io.vpclab.controlplane.eip;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.EipsApi;
@@ -150,6 +151,24 @@ class EipRulesTest extends ApiTestSupport {
         assertThat(free.getPrivateIpAddress()).isNull();
         eips.releaseEip(eip.getAllocationId());
         assertRefused(404, "InvalidAllocationID.NotFound", () -> eips.getEip(eip.getAllocationId()));
+    }
+
+    @Test
+    void theInstanceShowsItsElasticIpUntilDisassociated() throws Exception {
+        Instance a = instance(tenant, subnet);
+        Instance b = instance(tenant, subnet);
+        Eip eip = allocate();
+        assertThat(tenant.instances().getInstance(a.getInstanceId()).getPublicIp()).isNull();
+        eips.associateEip(eip.getAllocationId(), to(a));
+        assertThat(tenant.instances().getInstance(a.getInstanceId()).getPublicIp()).isEqualTo(eip.getPublicIp());
+        assertThat(tenant.instances().listInstances(null, subnet.getSubnetId(), null, null, null).getItems())
+                .extracting(Instance::getInstanceId, Instance::getPublicIp)
+                .containsExactlyInAnyOrder(tuple(a.getInstanceId(), eip.getPublicIp()), tuple(b.getInstanceId(), null));
+        eips.disassociateEip(eip.getAllocationId());
+        assertThat(tenant.instances().getInstance(a.getInstanceId()).getPublicIp()).isNull();
+        assertThat(tenant.instances().listInstances(null, subnet.getSubnetId(), null, null, null).getItems())
+                .extracting(Instance::getPublicIp).containsOnlyNulls();
+        eips.releaseEip(eip.getAllocationId());
     }
 
     @Test

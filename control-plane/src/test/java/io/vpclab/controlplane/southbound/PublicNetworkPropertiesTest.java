@@ -42,6 +42,14 @@ class PublicNetworkPropertiesTest {
                 .hasMessageContaining(".host is required");
         assertThatThrownBy(() -> with(new PublicNetworkProperties.InternetHost("web", "198.51.100.9", "demo-1", "tap")))
                 .hasMessageContaining(".kind must be simulated or netns");
+        assertThatThrownBy(() -> with(new PublicNetworkProperties.InternetHost("web", "198.51.100.010", "demo-1", null)))
+                .hasMessageContaining("vpclab.public.internet-hosts[0].ip");
+        assertThatThrownBy(() -> new PublicNetworkProperties(null, "198.51.100.0/024", null, null, null))
+                .hasMessageContaining("vpclab.public.cidr");
+        assertThatThrownBy(() -> new PublicNetworkProperties(null, null, "198.51.100.01", null, null))
+                .hasMessageContaining("vpclab.public.gateway");
+        assertThatThrownBy(() -> new PublicNetworkProperties(null, null, null, " 203.0.113.0/24", null))
+                .hasMessageContaining("vpclab.public.eip-pool");
         assertThatThrownBy(() -> new PublicNetworkProperties(0, null, null, null, null))
                 .hasMessageContaining("vpclab.public.vni must be 1..16777215");
     }

@@ -54,10 +54,13 @@ function vlanLesson() {
     el('h3', { id: 'lesson-vlan-title' }, 'VLAN vs VXLAN: 4094 segments, or 16 million'),
     el('p', {}, `An 802.1Q tag carries a 12-bit VLAN ID: 4096 values, of which 0 and 4095 are reserved, so a switched
       network has at most ${VLAN_ID_LIMIT} broadcast domains, shared by every tenant. A VXLAN header carries a 24-bit VNI:
-      ${VNI_LIMIT.toLocaleString('en')} segments. VPC Lab gives every subnet one segment. Start the server with
-      `, el('code', {}, 'java -jar control-plane/target/vpclab-server.jar --vpclab.segmentation=vlan'), `
-      and this lesson creates /28 subnets until the control plane refuses the 4095th; in the default VXLAN mode the same
-      button allocates past ${VLAN_ID_LIMIT} without a refusal.`),
+      ${VNI_LIMIT.toLocaleString('en')} segments. VPC Lab gives every subnet one segment. Start a server in VLAN mode on
+      its own data with
+      `, el('code', {}, 'java -jar control-plane/target/vpclab-server.jar --vpclab.segmentation=vlan --vpclab.data-dir=./data-vlan'), `
+      (sign in with the token in `, el('code', {}, './data-vlan/admin-token'), `; VLAN IDs and VNIs share the wire, so
+      the mode belongs to the data and a server refuses data that holds subnets of the other mode) and this lesson
+      creates /28 subnets until the control plane refuses the 4095th; in the default VXLAN mode the same button
+      allocates past ${VLAN_ID_LIMIT} without a refusal.`),
     el('button', { type: 'button', id: 'vlan-run', onclick: () => runVlan(progress, verdict) }, 'Create subnets until the limit'),
     ' ', el('button', { type: 'button', id: 'vlan-clean', onclick: () => cleanVlan(progress) }, 'Clean up lesson tenants'),
     progress, verdict);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -133,6 +134,11 @@ public final class AgentMain implements Callable<Integer> {
         StatsServer stats = statsPort == null ? null : StatsServer.start(statsPort, agent);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean closing = new AtomicBoolean();
+        AtomicReference<String> failure = new AtomicReference<>();
+        agent.failure().thenAccept(message -> {
+            failure.set(message);
+            stopped.countDown();
+        });
         Signal.handle(new Signal("USR2"), signal -> printCounters(agent));
         Signal.handle(new Signal("HUP"), signal -> {
             try {
@@ -161,6 +167,10 @@ public final class AgentMain implements Callable<Integer> {
         out.flush();
         stopped.await();
         shutdown.run();
+        if (failure.get() != null) {
+            spec.commandLine().getErr().println("vpclab-agent: " + failure.get());
+            return 1;
+        }
         return 0;
     }
 

@@ -8,6 +8,7 @@ import io.vpclab.agent.southbound.HostIdentity;
 import io.vpclab.agent.southbound.HostRegistrar;
 import io.vpclab.agent.southbound.StatsReporter;
 import io.vpclab.agent.southbound.TableStreamFollower;
+import io.vpclab.agent.southbound.TokenRefusedException;
 import io.vpclab.agent.stats.NatGatewayStatsSection;
 import io.vpclab.agent.stats.StatsSection;
 import io.vpclab.agent.stats.TrafficStatsSection;
@@ -31,6 +32,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class FollowAgent implements RunningAgent {
 
     private static final Logger log = LoggerFactory.getLogger(FollowAgent.class);
+    /** How long a start waits for the control plane's first answer on the table stream (a refused token stops the start). */
+    static final Duration FIRST_ANSWER_WAIT = Duration.ofSeconds(10);
 
     /**
      * @param token        bootstrap or admin token; used only when the state file holds no identity
@@ -80,6 +85,7 @@ public final class FollowAgent implements RunningAgent {
     private final AgentProbes probes;
     private final AgentCaptures captures;
     private final StatsReporter stats;
+    private final CompletableFuture<String> failure;
 
     private FollowAgent(Options options, HostIdentity identity, PortedVtep ported) {
         this.identity = identity;
@@ -90,6 +96,14 @@ public final class FollowAgent implements RunningAgent {
         this.captures = new AgentCaptures(ported.vtep(), new CaptureUplink(endpoint, identity.hostId()));
         this.follower = new TableStreamFollower(endpoint, identity.hostId(), this::apply, probes, captures::handle);
         this.stats = new StatsReporter(endpoint, identity.hostId(), statsSections(ported));
+        this.failure = follower.tokenRefused().thenApply(status -> refusedHostToken(options, identity, status));
+    }
+
+    private static String refusedHostToken(Options options, HostIdentity identity, int status) {
+        return "the control plane at " + options.controlPlane() + " refused the token of host " + identity.hostId()
+                + " (HTTP " + status + "), saved in " + options.stateFile() + ": the host was deregistered or the"
+                + " server's data was reset. Delete " + options.stateFile() + " and start again with --token to"
+                + " register anew";
     }
 
     /** What the counters report is made of, in report order. */
@@ -110,6 +124,17 @@ public final class FollowAgent implements RunningAgent {
                 new PortProvisioner(SimulatedPorts::create, options.underlayMtu()));
         FollowAgent agent = new FollowAgent(options, identity, ported);
         agent.follower.start();
+        try {
+            // a refused token stops the start; a control plane that is down is retried with backoff
+            agent.follower.awaitFirstAnswer(FIRST_ANSWER_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        String refused = agent.failure.getNow(null);
+        if (refused != null) {
+            agent.close();
+            throw new TokenRefusedException(refused);
+        }
         agent.stats.start(options.statsInterval());
         log.info("agent {} is host {}, underlay {}:{}, following {}", options.name(), identity.hostId(),
                 options.underlayIp(), options.udpPort(), options.controlPlane());
@@ -133,6 +158,12 @@ public final class FollowAgent implements RunningAgent {
 
     public boolean isConnected() {
         return follower.isConnected();
+    }
+
+    /** Completes with a message when the agent cannot go on: the control plane refused its host token. */
+    @Override
+    public CompletionStage<String> failure() {
+        return failure;
     }
 
     /** Runs a probe from one of this agent's ports directly, without the control plane. */

@@ -12,6 +12,8 @@ interface SubnetRepository extends JpaRepository<Subnet, String> {
 
     boolean existsBySegmentationAndSegmentId(String segmentation, int segmentId);
 
+    long countBySegmentation(String segmentation);
+
     long countByVpcId(String vpcId);
 
     boolean existsByVpcId(String vpcId);

@@ -37,12 +37,23 @@ public final class HostRegistrar {
         if (saved != null) {
             return saved;
         }
-        RegisteredHost registered = new HostsApi(bootstrap.apiClient()).registerHost(new HostRegistration()
-                .name(name)
-                .underlayIp(underlayIp)
-                .udpPort(udpPort)
-                .underlayMtu(underlayMtu)
-                .capabilities(capabilities));
+        RegisteredHost registered;
+        try {
+            registered = new HostsApi(bootstrap.apiClient()).registerHost(new HostRegistration()
+                    .name(name)
+                    .underlayIp(underlayIp)
+                    .udpPort(udpPort)
+                    .underlayMtu(underlayMtu)
+                    .capabilities(capabilities));
+        } catch (ApiException e) {
+            if (e.getCode() == 401 || e.getCode() == 403) {
+                throw new TokenRefusedException("the control plane at " + bootstrap.baseUri()
+                        + " refused the token given to register this host (HTTP " + e.getCode() + "): --token (or"
+                        + " VPCLAB_TOKEN) must be the server's bootstrap or admin token (the admin token is in the"
+                        + " server's data directory, file admin-token)");
+            }
+            throw e;
+        }
         HostIdentity identity = new HostIdentity(registered.getHost().getHostId(), registered.getToken());
         save(identity);
         return identity;

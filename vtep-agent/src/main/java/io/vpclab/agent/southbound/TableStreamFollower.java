@@ -14,6 +14,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -64,6 +66,8 @@ public final class TableStreamFollower implements AutoCloseable {
     private volatile boolean closed;
     private volatile Connection current;
     private volatile Duration backoff = MIN_BACKOFF;
+    private final CountDownLatch firstAnswer = new CountDownLatch(1);
+    private final CompletableFuture<Integer> tokenRefused = new CompletableFuture<>();
 
     /** @param captures takes a capture command (start or stop) on the stream's thread, in stream order; must not block */
     public TableStreamFollower(ControlPlaneEndpoint endpoint, String hostId, TableApplier applier, ProbeRunner probes,
@@ -93,6 +97,19 @@ public final class TableStreamFollower implements AutoCloseable {
         return applied.get();
     }
 
+    /**
+     * Completes with the HTTP status (401 or 403) when the control plane refuses this host's
+     * token; the follower then stops reconnecting, because retrying cannot help.
+     */
+    public CompletableFuture<Integer> tokenRefused() {
+        return tokenRefused;
+    }
+
+    /** Waits until the first connection attempt has an answer (any status, or a failure); false on timeout. */
+    public boolean awaitFirstAnswer(Duration timeout) throws InterruptedException {
+        return firstAnswer.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     public boolean isConnected() {
         Connection connection = current;
         return connection != null && connection.open;
@@ -114,6 +131,7 @@ public final class TableStreamFollower implements AutoCloseable {
         Connection connection = new Connection();
         current = connection;
         http.sendAsync(request.build(), connection::bodyHandler).whenComplete((response, failure) -> {
+            firstAnswer.countDown();
             if (failure != null) {
                 log.debug("table stream of {} ended: {}", hostId, failure.toString());
             } else if (response.statusCode() != 200) {
@@ -251,6 +269,11 @@ public final class TableStreamFollower implements AutoCloseable {
         private volatile boolean open;
 
         HttpResponse.BodySubscriber<Void> bodyHandler(HttpResponse.ResponseInfo info) {
+            if (info.statusCode() == 401 || info.statusCode() == 403) {
+                closed = true;   // no reconnect: the same token gets the same answer
+                tokenRefused.complete(info.statusCode());
+            }
+            firstAnswer.countDown();
             if (info.statusCode() != 200) {
                 return HttpResponse.BodySubscribers.replacing(null);
             }

@@ -13,6 +13,8 @@ public final class Icmp {
     public static final int CODE_TTL_EXCEEDED = 0;
     /** Code 3 of destination unreachable: port unreachable (UDP traceroute ends with it). */
     public static final int CODE_PORT_UNREACHABLE = 3;
+    /** Code 4 of destination unreachable: fragmentation needed and DF set; the next-hop MTU is in the low 16 bits of the rest of header (RFC 1191 s4). */
+    public static final int CODE_FRAGMENTATION_NEEDED = 4;
 
     private static final String NAME = "ICMP";
 

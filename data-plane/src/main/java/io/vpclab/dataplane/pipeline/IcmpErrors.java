@@ -1,27 +1,85 @@
 package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.packet.EtherType;
+import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.Icmp;
 import io.vpclab.dataplane.packet.IcmpType;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.packet.Packets;
+import io.vpclab.dataplane.port.FrameDevice;
 
 /**
- * ICMP errors (destination unreachable, time exceeded) about a NATed flow: the message quotes the
- * packet as it left the NAT (RFC 792: IPv4 header + 8 bytes), so the quoted packet names the
- * flow in the connection table, and on the way in its source must be translated back as well as
- * the outer destination (RFC 5508 s7), or the instance would not recognise its own packet.
- * Offsets here are relative to the outer IPv4 header; nothing is allocated.
+ * ICMP errors (destination unreachable, time exceeded), in one place: built here for every stage
+ * that answers with one ({@link #mayAnswer}, {@link #build}), and read and translated here for
+ * the NAT stages. An error about a NATed flow quotes the packet as it left the NAT (RFC 792:
+ * IPv4 header + 8 bytes), so the quoted packet names the flow in the connection table, and on
+ * the way in its source must be translated back as well as the outer destination (RFC 5508 s7),
+ * or the instance would not recognise its own packet. Offsets here are relative to the outer
+ * IPv4 header; nothing but {@link #build} allocates.
  */
 final class IcmpErrors {
 
     /** Returned by {@link #quotedFlow} when the quoted packet names no flow. */
     static final long NO_FLOW = -1L;
 
+    /** TTL of the errors built here (RFC 1700's default, as Linux). */
+    private static final int ORIGINATED_TTL = 64;
     private static final int UDP_CHECKSUM = 6;
+    private static final int LIMITED_BROADCAST = 0xFFFF_FFFF;
 
     private IcmpErrors() {
+    }
+
+    /**
+     * Whether the IPv4 packet at {@code ip} may be answered with an ICMP error (RFC 1122 s3.2.2,
+     * RFC 1812 s4.3.2.7): not an ICMP error itself (of ICMP, only echo requests and replies are
+     * answered), not a non-first fragment, not sent to a broadcast or multicast address, and from
+     * one host (not 0.0.0.0, loopback, broadcast or multicast), as Linux checks too.
+     */
+    static boolean mayAnswer(ByteBuf frame, int ip) {
+        int source = Ipv4.source(frame, ip);
+        int destination = Ipv4.destination(frame, ip);
+        if ((Ipv4.flagsAndFragment(frame, ip) & Ipv4.FRAGMENT_OFFSET_MASK) != 0
+            || source == 0 || source >>> 24 == 127 || isGroupOrBroadcast(source) || isGroupOrBroadcast(destination)) {
+            return false;
+        }
+        if (Ipv4.protocol(frame, ip) != IpProtocol.ICMP_VALUE) {
+            return true;
+        }
+        int headerLength = Ipv4.headerLength(frame, ip);
+        if (Ipv4.totalLength(frame, ip) == headerLength) {
+            return false;
+        }
+        int type = Icmp.type(frame, ip + headerLength);
+        return type == IcmpType.ECHO_REQUEST_VALUE || type == IcmpType.ECHO_REPLY_VALUE;
+    }
+
+    /**
+     * An ICMP error about the IPv4 packet in {@code frame}, quoting its IP header and first 8
+     * bytes (RFC 792): from {@code sourceMac} and {@code sourceIp} to {@code destinationMac} and
+     * the packet's source, TTL 64, with {@link FrameDevice#HEADROOM} in front. The caller sends
+     * it and still owns {@code frame}.
+     */
+    static ByteBuf build(ByteBuf frame, long destinationMac, long sourceMac, int sourceIp, int type, int code,
+                         int restOfHeader) {
+        int ip = frame.readerIndex() + Ethernet.HEADER_LENGTH;
+        int quoted = Math.min(Ipv4.totalLength(frame, ip), Ipv4.headerLength(frame, ip) + Icmp.QUOTED_PAYLOAD);
+        int icmpLength = Icmp.HEADER_LENGTH + quoted;
+        int ipLength = Ipv4.MIN_HEADER_LENGTH + icmpLength;
+        int frameLength = Ethernet.HEADER_LENGTH + ipLength;
+        ByteBuf error = frame.alloc().directBuffer(FrameDevice.HEADROOM + frameLength);
+        error.writerIndex(FrameDevice.HEADROOM + frameLength).readerIndex(FrameDevice.HEADROOM);
+        int at = Ethernet.write(error, FrameDevice.HEADROOM, destinationMac, sourceMac, EtherType.IPV4_VALUE);
+        at = Ipv4.write(error, at, ipLength, 0, ORIGINATED_TTL, IpProtocol.ICMP_VALUE, sourceIp, Ipv4.source(frame, ip));
+        error.setBytes(at + Icmp.HEADER_LENGTH, frame, ip, quoted);
+        Icmp.write(error, at, icmpLength, type, code, restOfHeader);
+        return error;
+    }
+
+    private static boolean isGroupOrBroadcast(int address) {
+        return address >>> 28 == 0xE || address == LIMITED_BROADCAST;
     }
 
     /** True for an unfragmented unreachable or time-exceeded message quoting an IPv4 header and 8 bytes. */

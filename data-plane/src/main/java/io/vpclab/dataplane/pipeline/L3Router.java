@@ -8,7 +8,6 @@ import io.vpclab.dataplane.packet.IcmpType;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.packet.Packets;
-import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
 
@@ -120,31 +119,16 @@ final class L3Router {
         forwarding.toPort(t, port, frame);
     }
 
-    /** ICMP time exceeded (RFC 792) from the ingress gateway, quoting the IP header plus 8 bytes. */
+    /** ICMP time exceeded (RFC 792) from the ingress gateway. */
     private void timeExceeded(Tables t, int port, int segment, int router, ByteBuf frame) {
         int offset = frame.readerIndex();
-        int ip = offset + Ethernet.HEADER_LENGTH;
         int gateway = t.state.segmentGateway(segment);
-        int headerLength = Ipv4.headerLength(frame, ip);
-        boolean isIcmpError = Ipv4.protocol(frame, ip) == IpProtocol.ICMP_VALUE
-            && (Ipv4.totalLength(frame, ip) == headerLength
-                || Icmp.type(frame, ip + headerLength) != IcmpType.ECHO_REQUEST_VALUE
-                    && Icmp.type(frame, ip + headerLength) != IcmpType.ECHO_REPLY_VALUE);
-        if (gateway == 0 || isIcmpError) {   // never answer an ICMP error with another (RFC 1812 s4.3.2.7)
+        if (gateway == 0 || !IcmpErrors.mayAnswer(frame, offset + Ethernet.HEADER_LENGTH)) {
             forwarding.drop(t, port, segment, DropReason.TTL_EXCEEDED, frame);
             return;
         }
-        int quoted = Math.min(Ipv4.totalLength(frame, ip), Ipv4.headerLength(frame, ip) + Icmp.QUOTED_PAYLOAD);
-        int icmpLength = Icmp.HEADER_LENGTH + quoted;
-        int ipLength = Ipv4.MIN_HEADER_LENGTH + icmpLength;
-        int frameLength = Ethernet.HEADER_LENGTH + ipLength;
-        ByteBuf reply = frame.alloc().directBuffer(FrameDevice.HEADROOM + frameLength);
-        reply.writerIndex(FrameDevice.HEADROOM + frameLength).readerIndex(FrameDevice.HEADROOM);
-        int at = Ethernet.write(reply, FrameDevice.HEADROOM, Ethernet.source(frame, offset), t.state.routerMac(router),
-            EtherType.IPV4_VALUE);
-        at = Ipv4.write(reply, at, ipLength, 0, ORIGINATED_TTL, IpProtocol.ICMP_VALUE, gateway, Ipv4.source(frame, ip));
-        reply.setBytes(at + Icmp.HEADER_LENGTH, frame, ip, quoted);
-        Icmp.write(reply, at, icmpLength, IcmpType.TIME_EXCEEDED_VALUE, Icmp.CODE_TTL_EXCEEDED, 0);
+        ByteBuf reply = IcmpErrors.build(frame, Ethernet.source(frame, offset), t.state.routerMac(router), gateway,
+            IcmpType.TIME_EXCEEDED_VALUE, Icmp.CODE_TTL_EXCEEDED, 0);
         forwarding.drop(t, port, segment, DropReason.TTL_EXCEEDED, frame);
         forwarding.toPort(t, port, reply);
     }

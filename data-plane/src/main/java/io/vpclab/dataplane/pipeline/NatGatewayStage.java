@@ -10,7 +10,6 @@ import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.packet.Packets;
 import io.vpclab.dataplane.packet.Tcp;
 import io.vpclab.dataplane.packet.Udp;
-import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
 import io.vpclab.dataplane.table.EgressPolicy;
@@ -44,8 +43,6 @@ final class NatGatewayStage {
     private static final int UDP_CHECKSUM = 6;
     private static final int ICMP_CHECKSUM = 2;
     private static final int ICMP_IDENTIFIER = 4;
-    /** TTL of the packets the gateway originates (time exceeded), as Linux's default. */
-    private static final int ORIGINATED_TTL = 64;
 
     private final Forwarding forwarding;
     private final L2Forwarder bridge;
@@ -271,32 +268,19 @@ final class NatGatewayStage {
     private void timeExceeded(Tables t, NatSessions sessions, int port, int segment, int nat, ByteBuf frame) {
         ForwardingState state = t.state;
         int ip = frame.readerIndex() + Ethernet.HEADER_LENGTH;
-        int headerLength = Ipv4.headerLength(frame, ip);
         int source = Ipv4.source(frame, ip);
         int router = state.segmentRouter(segment);
         int egress = state.route(router, source);
         long mac = egress == ForwardingState.NONE ? ForwardingState.NO_MAC : state.bindingMac(egress, source);
-        boolean isIcmpError = Ipv4.protocol(frame, ip) == IpProtocol.ICMP_VALUE
-            && (Ipv4.totalLength(frame, ip) == headerLength
-                || Icmp.type(frame, ip + headerLength) != IcmpType.ECHO_REQUEST_VALUE
-                    && Icmp.type(frame, ip + headerLength) != IcmpType.ECHO_REPLY_VALUE);
-        if (mac == ForwardingState.NO_MAC || isIcmpError) {
+        if (mac == ForwardingState.NO_MAC || !IcmpErrors.mayAnswer(frame, ip)) {
             drop(t, sessions, port, segment, DropReason.TTL_EXCEEDED, frame);
             return;
         }
-        int quoted = Math.min(Ipv4.totalLength(frame, ip), headerLength + Icmp.QUOTED_PAYLOAD);
-        int icmpLength = Icmp.HEADER_LENGTH + quoted;
-        int ipLength = Ipv4.MIN_HEADER_LENGTH + icmpLength;
-        int frameLength = Ethernet.HEADER_LENGTH + ipLength;
-        ByteBuf reply = frame.alloc().directBuffer(FrameDevice.HEADROOM + frameLength);
-        reply.writerIndex(FrameDevice.HEADROOM + frameLength).readerIndex(FrameDevice.HEADROOM);
-        int at = Ethernet.write(reply, FrameDevice.HEADROOM, mac, state.routerMac(router), EtherType.IPV4_VALUE);
         int natIp = t.portIps[state.natGatewayPort(nat)];
-        at = Ipv4.write(reply, at, ipLength, 0, ORIGINATED_TTL, IpProtocol.ICMP_VALUE, natIp, source);
-        reply.setBytes(at + Icmp.HEADER_LENGTH, frame, ip, quoted);
-        Icmp.write(reply, at, icmpLength, IcmpType.TIME_EXCEEDED_VALUE, Icmp.CODE_TTL_EXCEEDED, 0);
+        ByteBuf reply = IcmpErrors.build(frame, mac, state.routerMac(router), natIp, IcmpType.TIME_EXCEEDED_VALUE,
+            Icmp.CODE_TTL_EXCEEDED, 0);
         drop(t, sessions, port, segment, DropReason.TTL_EXCEEDED, frame);
-        t.segments[egress].in(frameLength);
+        t.segments[egress].in(reply.readableBytes());
         bridge.forward(t, egress, port, reply);
     }
 

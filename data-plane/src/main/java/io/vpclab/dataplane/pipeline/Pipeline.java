@@ -24,13 +24,13 @@ import java.util.function.LongSupplier;
  * The data plane of one VTEP. Stages, in processing order:
  *
  * <pre>
- * from a port:        PortIngress -> Classifier -> ArpResponder | L3Router | L2Forwarder
+ * from a port:        PortIngress -> InnerMtu -> Classifier -> ArpResponder | L3Router | L2Forwarder
  *                     -> (L3Router) -> ElasticIpNat when the VPC has no route or the public router
  *                        routes to a local elastic IP; else the segment's default route to a NAT gateway
  *                     -> (Forwarding.toPort of a nat-gateway port) -> NatGatewayStage private side
  *                        -> the public router -> L2Forwarder on the provider segment
  *                     -> (L2Forwarder) -> VxlanEncapsulator -> underlay send, or a local port
- * from the underlay:  VxlanDecapsulator -> LocalDelivery (-> ElasticIpNat for a local elastic IP,
+ * from the underlay:  VxlanDecapsulator (inner MTU too) -> LocalDelivery (-> ElasticIpNat for a local elastic IP,
  *                     NatGatewayStage public side for a local NAT gateway, on the public segment)
  *                     -> a local port
  * </pre>
@@ -45,6 +45,7 @@ public final class Pipeline {
 
     private final Forwarding forwarding;
     private final PortIngress ingress = new PortIngress();
+    private final InnerMtu innerMtu;
     private final Classifier classifier = new Classifier();
     private final ArpResponder arpResponder;
     private final L3Router router;
@@ -95,6 +96,7 @@ public final class Pipeline {
         this.localAddress = localAddress;
         this.state = initial;
         this.forwarding = new Forwarding(underlay);
+        this.innerMtu = new InnerMtu(forwarding);
         VxlanEncapsulator encapsulator = new VxlanEncapsulator(forwarding);
         this.bridge = new L2Forwarder(forwarding, encapsulator);
         this.arpResponder = new ArpResponder(forwarding, bridge);
@@ -128,6 +130,9 @@ public final class Pipeline {
         DropReason refused = ingress.check(t, port, frame);
         if (refused != null) {
             forwarding.drop(t, port, segment, refused, frame);
+            return;
+        }
+        if (!innerMtu.admits(t, port, segment, frame)) {
             return;
         }
         t.segments[segment].in(length);

@@ -10,8 +10,10 @@ import java.net.InetSocketAddress;
 
 /**
  * Receive stage 1, VXLAN decapsulation (RFC 7348 s5): only from a known VTEP address, at least
- * 8 + 14 bytes, I flag set (the reserved bits are ignored), and a VNI served here. Then the
- * header is skipped in place and the inner frame goes to local delivery.
+ * 8 + 14 bytes, I flag set (the reserved bits are ignored), a VNI served here, and an inner
+ * frame within this host's inner MTU (as its ports' frames are: a peer with a larger underlay
+ * MTU cannot push larger frames to its instances). Then the header is skipped in place and the
+ * inner frame goes to local delivery.
  */
 final class VxlanDecapsulator {
 
@@ -47,6 +49,10 @@ final class VxlanDecapsulator {
         int segment = t.state.segmentIndexOf(Vxlan.vni(payload, offset));
         if (segment == ForwardingState.NONE) {
             forwarding.drop(t, -1, -1, DropReason.UNKNOWN_VNI, payload);
+            return;
+        }
+        if (length - Vxlan.HEADER_LENGTH > t.state.maxInnerFrameLength()) {
+            forwarding.drop(t, -1, segment, DropReason.OVERSIZE, payload);
             return;
         }
         payload.readerIndex(offset + Vxlan.HEADER_LENGTH);

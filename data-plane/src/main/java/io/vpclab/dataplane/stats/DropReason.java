@@ -26,7 +26,10 @@ public enum DropReason {
     ARP_OWN_ADDRESS,
     /** Routed with TTL 1 or 0: answered with ICMP time exceeded. */
     TTL_EXCEEDED,
-    /** Larger than the underlay MTU minus 50 allows: VTEPs never fragment. */
+    /**
+     * A frame from a port or the underlay larger than the inner MTU (underlay MTU minus 50) allows:
+     * VTEPs never fragment. A DF packet from a port gets ICMP fragmentation needed back.
+     */
     OVERSIZE,
     /** Sent to the router MAC with no route (or no binding) for the destination. */
     NO_ROUTE,

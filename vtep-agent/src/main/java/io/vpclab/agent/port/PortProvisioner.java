@@ -32,9 +32,13 @@ public final class PortProvisioner {
     private final Function<LocalPort, FrameDevice> simulatedHosts;
     private final int maxFrameBytes;
 
+    /** Ethernet header and an 802.1Q tag: what a frame may carry beyond its MTU. */
+    private static final int ETHERNET_AND_TAG = 18;
+
     /**
      * @param simulatedHosts creates the in-process host of a {@code simulated} port
-     * @param maxFrameBytes  largest frame a TAP reads (the underlay's inner frame limit)
+     * @param maxFrameBytes  largest frame a TAP reads at least (the underlay's inner frame limit);
+     *                       more when the port's MTU allows more (see {@link #readLimit})
      */
     public PortProvisioner(Function<LocalPort, FrameDevice> simulatedHosts, int maxFrameBytes) {
         this.simulatedHosts = Objects.requireNonNull(simulatedHosts, "simulatedHosts");
@@ -53,7 +57,7 @@ public final class PortProvisioner {
 
     private ProvisionedPort tap(LocalPort port) {
         String device = PortNames.device(port);
-        TapDevice tap = TapDevice.open(device, maxFrameBytes);
+        TapDevice tap = TapDevice.open(device, readLimit(port));
         try {
             ip("link", "set", "dev", device, "mtu", Integer.toString(port.mtu()), "up");
         } catch (PortSetupException e) {
@@ -74,7 +78,7 @@ public final class PortProvisioner {
         ip("netns", "add", namespace);
         TapDevice tap = null;
         try {
-            tap = TapDevice.open(device, maxFrameBytes);
+            tap = TapDevice.open(device, readLimit(port));
             ip("link", "set", "dev", device, "netns", namespace);
             ip("-n", namespace, "link", "set", "lo", "up");
             ip("-n", namespace, "link", "set", "dev", device, "address", port.mac().toString(),
@@ -97,6 +101,16 @@ public final class PortProvisioner {
         log.info("port {}: namespace {} with {} {}/{} via {}", port.id(), namespace, device,
                 port.ipAddress(), port.prefixLength(), port.gatewayIp());
         return new Created(port.id(), tap, () -> ipQuietly("netns", "del", namespace));
+    }
+
+    /**
+     * A TAP reads whatever its port's MTU lets the instance send, so a frame over the inner MTU
+     * reaches the pipeline, which counts it as oversize and answers DF packets with ICMP
+     * fragmentation needed; cut at the TAP, it would vanish uncounted and path MTU discovery
+     * would stall.
+     */
+    int readLimit(LocalPort port) {
+        return Math.max(maxFrameBytes, port.mtu() + ETHERNET_AND_TAG);
     }
 
     private static final class Created implements ProvisionedPort {

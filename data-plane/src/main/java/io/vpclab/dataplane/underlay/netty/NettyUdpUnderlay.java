@@ -133,7 +133,7 @@ public final class NettyUdpUnderlay implements Underlay {
                         new WriteBufferWaterMark(options.sendQueueBytes() / 2, options.sendQueueBytes()))
                 .handler(new ChannelInboundHandlerAdapter());
         if (epoll) {
-            int size = options.maxDatagramBytes();
+            int size = receiveSlotBytes(options);
             bootstrap.channel(EpollDatagramChannel.class)
                     // recvmmsg: one syscall fills up to batch datagrams into one buffer of batch x size
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, size)
@@ -142,7 +142,7 @@ public final class NettyUdpUnderlay implements Underlay {
         } else {
             bootstrap.channel(NioDatagramChannel.class)
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
-                            readsPerWakeUp(options.maxDatagramBytes(), GRO_READS_PER_WAKEUP));
+                            readsPerWakeUp(receiveSlotBytes(options), GRO_READS_PER_WAKEUP));
         }
         Channel channel;
         try {
@@ -167,6 +167,15 @@ public final class NettyUdpUnderlay implements Underlay {
         log.debug("underlay bound to {} ({}, udp_gso={}, udp_gro={})", channel.localAddress(),
                 epoll ? "epoll" : "nio", gso, gro);
         return underlay;
+    }
+
+    /**
+     * One byte more than the largest datagram of the underlay MTU: the kernel truncates a longer
+     * one to the slot, which then still shows as too long, so the pipeline drops and counts it
+     * as oversize instead of passing a cut frame.
+     */
+    private static int receiveSlotBytes(UnderlayOptions options) {
+        return options.maxDatagramBytes() + 1;
     }
 
     /**

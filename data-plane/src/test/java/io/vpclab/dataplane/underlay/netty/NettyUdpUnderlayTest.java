@@ -245,6 +245,28 @@ class NettyUdpUnderlayTest {
         }
     }
 
+    /** A peer with a larger underlay MTU: its datagram must not arrive cut to ours, or the cut frame would pass. */
+    @ParameterizedTest(name = "epoll={0}")
+    @ValueSource(booleans = {true, false})
+    void aDatagramOverTheUnderlayMtuArrivesLongerThanTheMtuAllows(boolean epoll) {
+        UnderlayOptions options = epoll ? UnderlayOptions.forUnderlayMtu(1500) : UnderlayOptions.forUnderlayMtu(1500).withNio();
+        UnderlayOptions jumbo = UnderlayOptions.forUnderlayMtu(9000);
+        try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, jumbo);
+             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
+            List<Integer> sizes = new CopyOnWriteArrayList<>();
+            b.start((payload, sender) -> {
+                sizes.add(payload.readableBytes());
+                payload.release();
+            });
+            a.loop().execute(() -> {
+                a.send(Unpooled.buffer(2000).writeZero(2000), b.localAddress());
+                a.flush();
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> !sizes.isEmpty());
+            assertThat(sizes).singleElement().satisfies(size -> assertThat(size).isGreaterThan(options.maxDatagramBytes()));
+        }
+    }
+
     @Test
     void bindingABusyPortFailsWithTheAddress() {
         try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT)) {

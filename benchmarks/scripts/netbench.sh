@@ -24,6 +24,7 @@ NB_VETH2="vlb$$b-u"
 NB_U1=192.168.77.1
 NB_U2=192.168.77.2
 NB_IPERF_PORT=5201
+NB_WARMUP=0               # seconds of one TCP run before measuring, not counted (a JVM's JIT warms up)
 NB_WORK=""
 NB_PIDS=()                # process groups started here
 NB_EXTRA_NETNS=()         # namespaces made by others (agents) that cleanup removes if still there
@@ -152,6 +153,9 @@ nb_measure() {
     nb_start_bg "$NB_WORK/iperf3-$label.log" ip netns exec "$sns" iperf3 -s -p "$NB_IPERF_PORT"
     spid=$NB_LAST_PID
     nb_wait_listen "$sns" "$NB_IPERF_PORT" || { nb_stop_bg "$spid"; return 1; }
+    if [ "$NB_WARMUP" -gt 0 ]; then
+        timeout $((NB_WARMUP + 20)) ip netns exec "$cns" iperf3 -c "$ip" -p "$NB_IPERF_PORT" -t "$NB_WARMUP" >/dev/null 2>&1 || true
+    fi
     for r in $(seq 1 "$NB_REPS"); do
         f="$NB_WORK/$label-tcp1-$r.json"
         if ! timeout $((NB_SECONDS + 20)) ip netns exec "$cns" iperf3 -c "$ip" -p "$NB_IPERF_PORT" -t "$NB_SECONDS" -J >"$f"; then

@@ -9,6 +9,11 @@ public interface RunningAgent extends CounterSource, AutoCloseable {
     default void reload() {
     }
 
+    /** The forwarding table this agent applied last, as JSON; null when the mode follows no control plane or has none yet. */
+    default String appliedTableJson() {
+        return null;
+    }
+
     /** Stops forwarding and removes what the mode created. Idempotent. */
     @Override
     void close();

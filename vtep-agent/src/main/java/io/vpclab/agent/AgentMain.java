@@ -92,7 +92,7 @@ public final class AgentMain implements Callable<Integer> {
     List<String> capabilities;
 
     @Option(names = "--stats-port", paramLabel = "PORT",
-            description = "Serve /counters (JSON) and /metrics (Prometheus) on 127.0.0.1:PORT.")
+            description = "Serve /counters (JSON), /metrics (Prometheus) and /table (the applied table) on 127.0.0.1:PORT.")
     Integer statsPort;
 
     @Option(names = "--stats-interval", paramLabel = "SECONDS", defaultValue = "1",
@@ -131,7 +131,7 @@ public final class AgentMain implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException, ApiException {
         RunningAgent agent = startMode();
-        StatsServer stats = statsPort == null ? null : StatsServer.start(statsPort, agent);
+        StatsServer stats = statsPort == null ? null : StatsServer.start(statsPort, agent, agent::appliedTableJson);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean closing = new AtomicBoolean();
         AtomicReference<String> failure = new AtomicReference<>();

@@ -36,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The control-plane mode, and the agent's public entry point for embedding (the all-in-one
@@ -86,12 +87,14 @@ public final class FollowAgent implements RunningAgent {
     private final AgentCaptures captures;
     private final StatsReporter stats;
     private final CompletableFuture<String> failure;
+    private final ObjectMapper json;
 
     private FollowAgent(Options options, HostIdentity identity, PortedVtep ported) {
         this.identity = identity;
         this.ported = ported;
         this.bound = new TableHost(Ipv4Address.parse(options.underlayIp()), options.udpPort(), options.underlayMtu());
         ControlPlaneEndpoint endpoint = new ControlPlaneEndpoint(options.controlPlane(), identity.token());
+        this.json = endpoint.apiClient().getObjectMapper();
         this.probes = new AgentProbes(ported);
         this.captures = new AgentCaptures(ported.vtep(), new CaptureUplink(endpoint, identity.hostId()));
         this.follower = new TableStreamFollower(endpoint, identity.hostId(), this::apply, probes, captures::handle);
@@ -149,6 +152,17 @@ public final class FollowAgent implements RunningAgent {
     public long appliedGeneration() {
         ForwardingTable table = follower.appliedTable();
         return table == null ? -1 : table.getGeneration();
+    }
+
+    /** The table applied last, or null before the first snapshot. */
+    public ForwardingTable appliedTable() {
+        return follower.appliedTable();
+    }
+
+    @Override
+    public String appliedTableJson() {
+        ForwardingTable table = follower.appliedTable();
+        return table == null ? null : json.writeValueAsString(table);
     }
 
     /** Posts a counters report now (tests and shutdown use it; the reporter also posts on its own). */

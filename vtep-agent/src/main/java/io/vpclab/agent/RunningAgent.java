@@ -16,6 +16,11 @@ public interface RunningAgent extends CounterSource, AutoCloseable {
         return new CompletableFuture<>();
     }
 
+    /** The forwarding table this agent applied last, as JSON; null when the mode follows no control plane or has none yet. */
+    default String appliedTableJson() {
+        return null;
+    }
+
     /** Stops forwarding and removes what the mode created. Idempotent. */
     @Override
     void close();

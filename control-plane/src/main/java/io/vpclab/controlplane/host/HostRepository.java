@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 
 interface HostRepository extends JpaRepository<Host, String> {
@@ -19,4 +20,8 @@ interface HostRepository extends JpaRepository<Host, String> {
     @Lock(LockModeType.PESSIMISTIC_WRITE)
     @Query("select h from Host h where h.id = :id")
     Optional<Host> lockById(String id);
+
+    @Modifying
+    @Query("update Host h set h.status = 'DISCONNECTED' where h.status <> 'DISCONNECTED'")
+    int markAllDisconnected();
 }

@@ -115,6 +115,17 @@ public class HostService {
         return host;
     }
 
+    /**
+     * For the southbound, before this server answers anything: no agent follows a stream of a
+     * server that has just started, whatever the store says the previous run saw.
+     *
+     * @return how many hosts were shown connected
+     */
+    @Transactional
+    public int markAllDisconnected() {
+        return hosts.markAllDisconnected();
+    }
+
     @Transactional(readOnly = true)
     Optional<String> hostOfToken(String tokenSha256) {
         return hosts.findByTokenHash(tokenSha256).map(Host::id);

@@ -41,6 +41,12 @@ class SouthboundController implements SouthboundApi {
     @Override
     public ResponseEntity<Void> acknowledgeGeneration(String hostId, TableAck tableAck) {
         TableStreamController.requireHostOrAdmin(Callers.current(), hostId, hosts);
+        if (!streams.incarnation().equals(tableAck.getIncarnation())) {
+            // a table of an earlier run of the server: its generation numbers may mean other tables now
+            throw ApiException.conflict("IncarnationMismatch", "generation " + tableAck.getGeneration() + " of incarnation '"
+                    + tableAck.getIncarnation() + "' was not sent by this server (incarnation " + streams.incarnation()
+                    + "); follow the table stream for a snapshot");
+        }
         long desired = streams.desiredTable(hostId).map(io.vpclab.client.model.ForwardingTable::getGeneration).orElse(0L);
         if (tableAck.getGeneration() > desired) {
             throw ApiException.invalidParameter("generation " + tableAck.getGeneration()

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Service;
 
 /**
@@ -26,7 +27,7 @@ import org.springframework.stereotype.Service;
  * the host, and hands probe results to whoever waits for them.
  */
 @Service
-class SouthboundService implements SouthboundProviderService {
+class SouthboundService implements SouthboundProviderService, SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(SouthboundService.class);
 
@@ -47,6 +48,20 @@ class SouthboundService implements SouthboundProviderService {
                 .description("API commit to the last affected agent's ack")
                 .publishPercentiles(0.5, 0.99)
                 .register(meters);
+    }
+
+    /**
+     * Runs before the web server takes requests: a host the store shows connected was connected
+     * to an earlier run of this server (which may have been killed without a word), so it is
+     * disconnected until its agent follows this server's stream.
+     */
+    @Override
+    public void afterSingletonsInstantiated() {
+        int stale = hosts.markAllDisconnected();
+        if (stale > 0) {
+            log.info("{} hosts were connected to an earlier run of this server; disconnected until their agents reconnect",
+                    stale);
+        }
     }
 
     /** A committed change gave these hosts new generations; start its convergence clock. */

@@ -1,5 +1,6 @@
 package io.vpclab.controlplane.southbound;
 
+import io.vpclab.client.table.TableEventId;
 import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
@@ -33,7 +34,8 @@ class TableStreamController {
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         requireHostOrAdmin(Callers.current(), hostId, hosts);
         compilation.ensureCompiled(hostId);
-        return streams.subscribe(hostId, parseGeneration(lastEventId));
+        // an id we never sent (another format, garbage) starts over with a snapshot
+        return streams.subscribe(hostId, TableEventId.parse(lastEventId).orElse(null));
     }
 
     /** The host's own token (or the admin's) may use its southbound; anyone else sees 404. */
@@ -43,17 +45,5 @@ class TableStreamController {
             throw ApiException.notFound("InvalidHost.NotFound", "host " + hostId + " is not registered");
         }
         hosts.get(Caller.admin(), hostId);
-    }
-
-    private static Long parseGeneration(String lastEventId) {
-        if (lastEventId == null || lastEventId.isBlank()) {
-            return null;
-        }
-        try {
-            return Long.parseLong(lastEventId.trim());
-        } catch (NumberFormatException e) {
-            // an id we never sent: start over with a snapshot
-            return null;
-        }
     }
 }

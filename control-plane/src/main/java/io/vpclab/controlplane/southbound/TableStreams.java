@@ -4,10 +4,13 @@ import io.vpclab.client.model.CaptureCommand;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.TableDelta;
+import io.vpclab.client.table.TableEventId;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +33,10 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * The table streams of all hosts. Publishing and subscribing share one lock so a subscriber
  * never misses or doubles a delta between its snapshot and the next change.
+ *
+ * <p>Every event id names this server's incarnation (random per start) with the generation,
+ * because the logs live in memory: after a restart the same generation number may stand for
+ * another table, so an agent that names another incarnation gets a snapshot, never a delta.
  */
 @Component
 class TableStreams implements SouthboundProvider, DisposableBean {
@@ -39,6 +46,7 @@ class TableStreams implements SouthboundProvider, DisposableBean {
     /** Comments keep idle connections from being cut and let both ends notice a dead peer. */
     static final long KEEPALIVE_SECONDS = 5;
 
+    private final String incarnation = HexFormat.of().toHexDigits(new SecureRandom().nextLong());
     private final ObjectMapper json;
     private final Counter pushedBytes;
     private final Counter pushedEvents;
@@ -62,6 +70,11 @@ class TableStreams implements SouthboundProvider, DisposableBean {
         this.pushedEvents = Counter.builder("vpclab.table.stream.events")
                 .description("Snapshots and deltas sent to agents").register(meters);
         keepalive.scheduleWithFixedDelay(this::sendKeepalives, KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** This server run's incarnation: the first part of every event id, and what acks must name. */
+    String incarnation() {
+        return incarnation;
     }
 
     /**
@@ -123,10 +136,11 @@ class TableStreams implements SouthboundProvider, DisposableBean {
     }
 
     /**
-     * Opens a stream: the deltas after {@code lastEventId} when the log still holds them, else a
-     * snapshot. A host with no table yet gets its snapshot as soon as one is published.
+     * Opens a stream: the deltas after {@code lastEventId} when it names this incarnation and the
+     * log still holds them, else a snapshot. A host with no table yet gets its snapshot as soon as
+     * one is published.
      */
-    synchronized SseEmitter subscribe(String hostId, Long lastEventId) {
+    synchronized SseEmitter subscribe(String hostId, TableEventId lastEventId) {
         SseEmitter emitter = new SseEmitter(0L);
         Set<SseEmitter> emitters = subscribers.computeIfAbsent(hostId, h -> ConcurrentHashMap.newKeySet());
         emitter.onCompletion(() -> unsubscribe(hostId, emitter));
@@ -134,7 +148,8 @@ class TableStreams implements SouthboundProvider, DisposableBean {
         emitter.onTimeout(() -> unsubscribe(hostId, emitter));
         HostTableLog hostLog = logs.get(hostId);
         if (hostLog != null) {
-            Optional<List<TableDelta>> resumed = lastEventId == null ? Optional.empty() : hostLog.since(lastEventId);
+            Optional<List<TableDelta>> resumed = lastEventId == null || !lastEventId.incarnation().equals(incarnation)
+                    ? Optional.empty() : hostLog.since(lastEventId.generation());
             if (resumed.isPresent()) {
                 for (TableDelta delta : resumed.get()) {
                     trySend(hostId, emitter, event("delta", delta.getGeneration(), delta));
@@ -165,14 +180,18 @@ class TableStreams implements SouthboundProvider, DisposableBean {
         for (SseEmitter emitter : emitters) {
             count(data);
             // a builder accumulates text as it is built, so each emitter gets its own
-            trySend(hostId, emitter, SseEmitter.event().id(Long.toString(generation)).name(name).data(data));
+            trySend(hostId, emitter, SseEmitter.event().id(eventId(generation)).name(name).data(data));
         }
     }
 
     private SseEmitter.SseEventBuilder event(String name, long generation, Object payload) {
         String data = json.writeValueAsString(payload);
         count(data);
-        return SseEmitter.event().id(Long.toString(generation)).name(name).data(data);
+        return SseEmitter.event().id(eventId(generation)).name(name).data(data);
+    }
+
+    private String eventId(long generation) {
+        return new TableEventId(incarnation, generation).toString();
     }
 
     private void count(String data) {

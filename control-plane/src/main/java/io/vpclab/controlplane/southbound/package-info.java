@@ -9,7 +9,10 @@
  *
  * <p>Memory per host: its current table plus the last {@value
  * io.vpclab.controlplane.southbound.HostTableLog#RETAINED_DELTAS} deltas, so a reconnecting agent
- * resumes without a snapshot unless it fell further behind.
+ * resumes without a snapshot unless it fell further behind. Event ids are
+ * {@code <incarnation>-<generation>} with an incarnation drawn at each start, and only acks of
+ * the current incarnation count: after a restart every agent gets a snapshot, and every host is
+ * disconnected until its agent follows this run's stream (docs/southbound.md).
  *
  * <p>Agents also post counter reports ({@code POST /api/v1/hosts/{id}/stats}): checked and trimmed
  * to what the host's table serves ({@code HostStatsReports}, {@code ServedResources}) and kept in

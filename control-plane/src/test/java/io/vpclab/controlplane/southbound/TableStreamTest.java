@@ -25,6 +25,7 @@ import io.vpclab.client.model.TableAck;
 import io.vpclab.client.model.TableDelta;
 import io.vpclab.client.model.TenantCreate;
 import io.vpclab.client.model.VpcCreate;
+import io.vpclab.client.table.TableEventId;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,7 +82,9 @@ class TableStreamTest {
             assertThat(first.name()).isEqualTo("snapshot");
             ForwardingTable snapshot = JSON.readValue(first.data(), ForwardingTable.class);
             assertThat(snapshot.getPorts()).extracting(p -> p.getId()).containsExactly(a.getInstanceId());
-            assertThat(first.id()).isEqualTo(String.valueOf(snapshot.getGeneration()));
+            TableEventId firstId = TableEventId.parse(first.id()).orElseThrow();
+            assertThat(firstId.generation()).isEqualTo(snapshot.getGeneration());
+            assertThat(firstId.incarnation()).hasSize(16);
 
             Instance b = launch(h2, "10.0.1.11");
 
@@ -97,20 +100,29 @@ class TableStreamTest {
     @Test
     void reconnectWithLastEventIdResumesWithDeltasOnly() throws Exception {
         launch(h1, "10.0.1.20");
-        long generation;
+        TableEventId held;
         try (SseClient stream = stream(h1, null)) {
-            generation = Long.parseLong(stream.next().id());
+            held = TableEventId.parse(stream.next().id()).orElseThrow();
         }
+        long generation = held.generation();
         launch(h2, "10.0.1.21");
         await().atMost(Duration.ofSeconds(10)).until(() -> desiredGeneration(h1) > generation);
 
-        try (SseClient resumed = stream(h1, String.valueOf(generation))) {
+        try (SseClient resumed = stream(h1, held.toString())) {
             SseClient.Event event = resumed.next();
             assertThat(event.name()).isEqualTo("delta");
             assertThat(JSON.readValue(event.data(), TableDelta.class).getBaseGeneration()).isEqualTo(generation);
+            assertThat(TableEventId.parse(event.id()).orElseThrow().incarnation()).isEqualTo(held.incarnation());
         }
-        try (SseClient unknown = stream(h1, "999999")) {
+        try (SseClient unknown = stream(h1, new TableEventId(held.incarnation(), 999_999).toString())) {
             assertThat(unknown.next().name()).isEqualTo("snapshot");
+        }
+        // the same generation of another run of the server may have been another table
+        try (SseClient otherRun = stream(h1, new TableEventId("0" + held.incarnation(), generation).toString())) {
+            assertThat(otherRun.next().name()).isEqualTo("snapshot");
+        }
+        try (SseClient bareGeneration = stream(h1, String.valueOf(generation))) {
+            assertThat(bareGeneration.next().name()).isEqualTo("snapshot");
         }
     }
 
@@ -118,14 +130,13 @@ class TableStreamTest {
     void ackRecordsAppliedGenerationAndConvergence() throws Exception {
         launch(h1, "10.0.1.30");
         try (SseClient stream = stream(h1, null)) {
-            long snapshotGeneration = Long.parseLong(stream.next().id());
-            new SouthboundApi(client(h1.getToken())).acknowledgeGeneration(h1.getHost().getHostId(),
-                    new TableAck().generation(snapshotGeneration));
+            TableEventId snapshotId = TableEventId.parse(stream.next().id()).orElseThrow();
+            new SouthboundApi(client(h1.getToken())).acknowledgeGeneration(h1.getHost().getHostId(), ack(snapshotId));
             launch(h1, "10.0.1.31");
-            long next = Long.parseLong(stream.next().id());
+            TableEventId nextId = TableEventId.parse(stream.next().id()).orElseThrow();
+            long next = nextId.generation();
 
-            new SouthboundApi(client(h1.getToken())).acknowledgeGeneration(h1.getHost().getHostId(),
-                    new TableAck().generation(next));
+            new SouthboundApi(client(h1.getToken())).acknowledgeGeneration(h1.getHost().getHostId(), ack(nextId));
 
             var host = new HostsApi(admin).getHost(h1.getHost().getHostId());
             assertThat(host.getAppliedGeneration()).isEqualTo(next);
@@ -147,10 +158,36 @@ class TableStreamTest {
     void ackOfAGenerationNeverSentIsRefused() throws Exception {
         launch(h1, "10.0.1.40");
         new SouthboundApi(admin).getForwardingTable(h1.getHost().getHostId());
+        String incarnation;
+        try (SseClient stream = stream(h1, null)) {
+            incarnation = TableEventId.parse(stream.next().id()).orElseThrow().incarnation();
+        }
 
         assertThatThrownBy(() -> new SouthboundApi(client(h1.getToken()))
-                .acknowledgeGeneration(h1.getHost().getHostId(), new TableAck().generation(1_000_000L)))
+                .acknowledgeGeneration(h1.getHost().getHostId(), ack(new TableEventId(incarnation, 1_000_000L))))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(400));
+    }
+
+    @Test
+    void ackOfAnotherIncarnationDoesNotCount() throws Exception {
+        launch(h1, "10.0.1.45");
+        TableEventId sent;
+        try (SseClient stream = stream(h1, null)) {
+            sent = TableEventId.parse(stream.next().id()).orElseThrow();
+        }
+        long appliedBefore = new HostsApi(admin).getHost(h1.getHost().getHostId()).getAppliedGeneration();
+
+        assertThatThrownBy(() -> new SouthboundApi(client(h1.getToken())).acknowledgeGeneration(h1.getHost().getHostId(),
+                ack(new TableEventId("0" + sent.incarnation(), sent.generation()))))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(409);
+                    assertThat(e.getResponseBody()).contains("IncarnationMismatch");
+                });
+        assertThat(new HostsApi(admin).getHost(h1.getHost().getHostId()).getAppliedGeneration()).isEqualTo(appliedBefore);
+    }
+
+    private static TableAck ack(TableEventId id) {
+        return new TableAck().generation(id.generation()).incarnation(id.incarnation());
     }
 
     @Test

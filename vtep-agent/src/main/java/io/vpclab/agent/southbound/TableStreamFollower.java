@@ -9,6 +9,7 @@ import io.vpclab.client.model.ProbeResult;
 import io.vpclab.client.model.TableAck;
 import io.vpclab.client.model.TableDelta;
 import io.vpclab.client.table.TableDiff;
+import io.vpclab.client.table.TableEventId;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +38,9 @@ import tools.jackson.databind.ObjectMapper;
  * with backoff when the stream ends, resuming with {@code Last-Event-ID}.
  *
  * <p>A delta for a generation other than the one held, or one the applier refuses, ends the
- * stream and the next connection asks for a snapshot: the agent never holds half a table.
+ * stream and the next connection asks for a snapshot: the agent never holds half a table. A
+ * generation counts only with the server incarnation of its event id: a delta from another
+ * incarnation (the server restarted) is out of step too, whatever its numbers say.
  */
 public final class TableStreamFollower implements AutoCloseable {
 
@@ -61,7 +64,7 @@ public final class TableStreamFollower implements AutoCloseable {
     private final HttpClient http;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService probeExecutor;
-    private final AtomicReference<ForwardingTable> applied = new AtomicReference<>();
+    private final AtomicReference<Held> applied = new AtomicReference<>();
     private volatile boolean resumable;
     private volatile boolean closed;
     private volatile Connection current;
@@ -94,7 +97,8 @@ public final class TableStreamFollower implements AutoCloseable {
 
     /** The last table applied whole, or null before the first snapshot. */
     public ForwardingTable appliedTable() {
-        return applied.get();
+        Held held = applied.get();
+        return held == null ? null : held.table();
     }
 
     /**
@@ -119,14 +123,14 @@ public final class TableStreamFollower implements AutoCloseable {
         if (closed) {
             return;
         }
-        ForwardingTable held = applied.get();
+        Held held = applied.get();
         HttpRequest.Builder request = HttpRequest.newBuilder(
                         URI.create(endpoint.baseUri() + "/api/v1/hosts/" + hostId + "/table-stream"))
                 .header("Authorization", "Bearer " + endpoint.token())
                 .header("Accept", "text/event-stream")
                 .GET();
         if (held != null && resumable) {
-            request.header("Last-Event-ID", Long.toString(held.getGeneration()));
+            request.header("Last-Event-ID", held.eventId().toString());
         }
         Connection connection = new Connection();
         current = connection;
@@ -161,47 +165,61 @@ public final class TableStreamFollower implements AutoCloseable {
     /** Handles one event; package-private so tests can drive it without HTTP. */
     void onEvent(SseEvent event) {
         switch (event.name()) {
-            case "snapshot" -> applySnapshot(json.readValue(event.data(), ForwardingTable.class));
-            case "delta" -> applyDelta(json.readValue(event.data(), TableDelta.class));
+            case "snapshot" -> applyWhole(json.readValue(event.data(), ForwardingTable.class), tableEventId(event));
+            case "delta" -> applyDelta(json.readValue(event.data(), TableDelta.class), tableEventId(event));
             case "probe" -> runProbe(json.readValue(event.data(), ProbeRequest.class));
             case "capture" -> runCapture(json.readValue(event.data(), CaptureCommand.class));
             default -> log.debug("ignoring event {}", event.name());
         }
     }
 
-    private void applySnapshot(ForwardingTable table) {
-        applyWhole(table);
+    /** A table event's id says which incarnation of the server its generation belongs to; without one it cannot be acknowledged. */
+    private static TableEventId tableEventId(SseEvent event) {
+        return TableEventId.parse(event.id())
+                .orElseThrow(() -> new StreamOutOfStep("table event " + event.name() + " has id '" + event.id()
+                        + "', not <incarnation>-<generation>"));
     }
 
-    private void applyDelta(TableDelta delta) {
-        ForwardingTable held = applied.get();
-        if (held == null || held.getGeneration() == null || held.getGeneration().longValue() != delta.getBaseGeneration()) {
-            throw new StreamOutOfStep("delta from generation " + delta.getBaseGeneration() + " but holding "
-                    + (held == null ? "nothing" : held.getGeneration()));
+    private void applyDelta(TableDelta delta, TableEventId eventId) {
+        Held held = applied.get();
+        if (held == null || !held.eventId().incarnation().equals(eventId.incarnation())
+                || held.eventId().generation() != delta.getBaseGeneration()) {
+            throw new StreamOutOfStep("delta " + eventId + " from generation " + delta.getBaseGeneration()
+                    + " but holding " + (held == null ? "nothing" : held.eventId()));
         }
-        applyWhole(TableDiff.apply(held, delta));
+        applyWhole(TableDiff.apply(held.table(), delta), eventId);
     }
 
-    private void applyWhole(ForwardingTable table) {
+    private void applyWhole(ForwardingTable table, TableEventId eventId) {
+        if (table.getGeneration() == null || table.getGeneration() != eventId.generation()) {
+            throw new StreamOutOfStep("event " + eventId + " carries generation " + table.getGeneration());
+        }
         try {
             applier.apply(table);
         } catch (IllegalArgumentException refused) {
             log.error("refused table generation {} for {}: {}", table.getGeneration(), hostId, refused.getMessage());
             throw new StreamOutOfStep("table refused: " + refused.getMessage());
         }
-        applied.set(table);
+        Held held = new Held(table, eventId);
+        applied.set(held);
         resumable = true;
         // only a table that applied resets the backoff: a refused one must not spin the reconnects
         backoff = MIN_BACKOFF;
-        acknowledge(table.getGeneration());
+        acknowledge(held);
     }
 
-    private void acknowledge(long generation) {
+    /** Refused (409) when the server restarted since: it then streams a snapshot, which is acknowledged in turn. */
+    private void acknowledge(Held held) {
         try {
-            southbound.acknowledgeGeneration(hostId, new TableAck().generation(generation));
+            southbound.acknowledgeGeneration(hostId, new TableAck().generation(held.eventId().generation())
+                    .incarnation(held.eventId().incarnation()));
         } catch (ApiException e) {
-            log.debug("ack of generation {} failed: {}", generation, e.getMessage());
+            log.debug("ack of {} failed: {}", held.eventId(), e.getMessage());
         }
+    }
+
+    /** The table applied whole and the event it came with. */
+    private record Held(ForwardingTable table, TableEventId eventId) {
     }
 
     private void runProbe(ProbeRequest request) {
@@ -278,9 +296,9 @@ public final class TableStreamFollower implements AutoCloseable {
                 return HttpResponse.BodySubscribers.replacing(null);
             }
             open = true;
-            ForwardingTable held = applied.get();
+            Held held = applied.get();
             if (held != null) {
-                acknowledge(held.getGeneration());
+                acknowledge(held);
             }
             return HttpResponse.BodySubscribers.fromLineSubscriber(this);
         }

@@ -4,8 +4,8 @@
  * all, acknowledge it, and answer diagnostic probes.
  *
  * <p>While the control plane is away the agent keeps its last applied table and reconnects with
- * backoff, resuming with {@code Last-Event-ID}; any gap or inconsistency falls back to a fresh
- * snapshot. Nothing here touches packets: applying a table is the {@link
+ * backoff, resuming with {@code Last-Event-ID}; any gap or inconsistency, or a delta of another
+ * server incarnation, falls back to a fresh snapshot. Nothing here touches packets: applying a table is the {@link
  * io.vpclab.agent.southbound.TableApplier}'s job.
  */
 package io.vpclab.agent.southbound;

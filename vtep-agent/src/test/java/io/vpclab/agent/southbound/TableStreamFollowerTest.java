@@ -15,14 +15,14 @@ import org.junit.jupiter.api.Test;
 
 class TableStreamFollowerTest {
 
-    private static final String SNAPSHOT_1 = event("snapshot", "1",
+    private static final String SNAPSHOT_1 = event("snapshot", "a1-1",
             "{\"generation\":1,\"host\":{\"underlayIp\":\"127.0.0.1\"},"
                     + "\"segments\":[{\"vni\":100}],\"bindings\":[{\"vni\":100,\"ipAddress\":\"10.0.0.5\",\"mac\":\"02:00:00:00:00:05\"}]}");
-    private static final String DELTA_1_TO_2 = event("delta", "2",
+    private static final String DELTA_1_TO_2 = event("delta", "a1-2",
             "{\"generation\":2,\"baseGeneration\":1,"
                     + "\"upsert\":{\"bindings\":[{\"vni\":100,\"ipAddress\":\"10.0.0.6\",\"mac\":\"02:00:00:00:00:06\"}]},"
                     + "\"remove\":{\"bindings\":[{\"vni\":100,\"ipAddress\":\"10.0.0.5\"}]}}");
-    private static final String DELTA_7_TO_8 = event("delta", "8",
+    private static final String DELTA_7_TO_8 = event("delta", "a1-8",
             "{\"generation\":8,\"baseGeneration\":7,\"upsert\":{},\"remove\":{}}");
 
     private FakeControlPlane controlPlane;
@@ -53,8 +53,8 @@ class TableStreamFollowerTest {
         assertThat(second.getGeneration()).isEqualTo(2);
         assertThat(second.getBindings()).extracting(b -> b.getIpAddress()).containsExactly("10.0.0.6");
         await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.acks.size() >= 2);
-        assertThat(controlPlane.acks).anyMatch(a -> a.contains("\"generation\":1"))
-                .anyMatch(a -> a.contains("\"generation\":2"));
+        assertThat(controlPlane.acks).anyMatch(a -> a.contains("\"generation\":1") && a.contains("\"incarnation\":\"a1\""))
+                .anyMatch(a -> a.contains("\"generation\":2") && a.contains("\"incarnation\":\"a1\""));
         assertThat(controlPlane.authorizations).containsOnly("Bearer " + FakeControlPlane.TOKEN);
         assertThat(controlPlane.lastEventIds).containsExactly("null");
     }
@@ -66,7 +66,7 @@ class TableStreamFollowerTest {
         follow(appliedTables::add);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.lastEventIds.size() == 2);
-        assertThat(controlPlane.lastEventIds).containsExactly("null", "2");
+        assertThat(controlPlane.lastEventIds).containsExactly("null", "a1-2");
         assertThat(follower.appliedTable().getGeneration()).isEqualTo(2);
     }
 
@@ -80,6 +80,33 @@ class TableStreamFollowerTest {
         assertThat(controlPlane.lastEventIds).containsExactly("null", "null");
         await().atMost(Duration.ofSeconds(10)).until(() -> appliedTables.size() == 2);
         assertThat(appliedTables).extracting(ForwardingTable::getGeneration).containsExactly(1L, 1L);
+    }
+
+    @Test
+    void deltaOfAnotherServerIncarnationAsksForASnapshot() {
+        // the server restarted after generation 1: its generation 2 is not a successor of the held table
+        controlPlane.script(SNAPSHOT_1, null);
+        controlPlane.script(event("delta", "b7-2", "{\"generation\":2,\"baseGeneration\":1,"
+                + "\"upsert\":{\"segments\":[{\"vni\":200}]}}"));
+        controlPlane.script(SNAPSHOT_1.replace("a1-1", "b7-1"));
+        follow(appliedTables::add);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.lastEventIds.size() == 3);
+        assertThat(controlPlane.lastEventIds).containsExactly("null", "a1-1", "null");
+        await().atMost(Duration.ofSeconds(10)).until(() -> appliedTables.size() == 2);
+        assertThat(appliedTables).allSatisfy(t -> assertThat(t.getSegments()).extracting(s -> s.getVni()).containsExactly(100));
+        await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.acks.stream().anyMatch(a -> a.contains("\"b7\"")));
+    }
+
+    @Test
+    void tableEventWithoutAnIncarnationIsNotApplied() {
+        controlPlane.script(event("snapshot", "1", "{\"generation\":1,\"host\":{\"underlayIp\":\"127.0.0.1\"}}"));
+        controlPlane.script(SNAPSHOT_1);
+        follow(appliedTables::add);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> appliedTables.size() == 1);
+        assertThat(controlPlane.lastEventIds).containsExactly("null", "null");
+        assertThat(follower.appliedTable().getSegments()).isNotEmpty();
     }
 
     @Test

@@ -117,7 +117,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         if (ex instanceof HttpMediaTypeNotSupportedException) {
             return "UnsupportedMediaType";
         }
-        return status.value() == 400 ? "InvalidParameterValue" : "Error" + status.value();
+        return status.value() == 400 ? "InvalidParameterValue" : HttpErrorCodes.code(status.value());
     }
 
     private static String detailFor(Exception ex) {

@@ -73,6 +73,10 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e) {
+        ApiException refused = apiCause(e);
+        if (refused != null) {
+            return refused(refused);
+        }
         log.error("unexpected error", e);
         return problems.entity(HttpStatus.INTERNAL_SERVER_ERROR, "InternalError", "internal error; see the server log");
     }
@@ -80,6 +84,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
+        ApiException refused = apiCause(ex);
+        if (refused != null) {
+            // A refusal from below the converter (the body limit's stream) keeps its own status and code.
+            return refused(refused);
+        }
         String code = codeFor(ex, status);
         ResponseEntity<Object> problem = problems.entity(status, code, detailFor(ex));
         HttpHeaders merged = new HttpHeaders();
@@ -108,7 +117,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         if (ex instanceof HttpMediaTypeNotSupportedException) {
             return "UnsupportedMediaType";
         }
-        return status.value() == 400 ? "InvalidParameterValue" : "Error" + status.value();
+        return status.value() == 400 ? "InvalidParameterValue" : HttpErrorCodes.code(status.value());
     }
 
     private static String detailFor(Exception ex) {
@@ -143,6 +152,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             return f.getField() + " must not contain control characters (U+0000..U+001F, U+007F..U+009F)";
         }
         return f.getField() + " " + f.getDefaultMessage() + (f.getRejectedValue() == null ? "" : " (got " + f.getRejectedValue() + ")");
+    }
+
+    private static ApiException apiCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ApiException api) {
+                return api;
+            }
+        }
+        return null;
     }
 
     /** The outermost Jackson exception: it carries the field path, which its own causes lack. */

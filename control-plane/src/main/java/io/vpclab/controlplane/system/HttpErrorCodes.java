@@ -1,0 +1,46 @@
+package io.vpclab.controlplane.system;
+
+/**
+ * The stable codes of refusals that carry no domain meaning: the servlet container's own
+ * (malformed requests, oversized headers, timeouts) and Spring MVC's routing errors. One table,
+ * so the container's answer and the application's answer to the same status never differ.
+ */
+public final class HttpErrorCodes {
+
+    private HttpErrorCodes() {
+    }
+
+    public static String code(int status) {
+        return switch (status) {
+            case 400 -> "InvalidRequest";
+            case 401 -> "AuthFailure";
+            case 403 -> "UnauthorizedOperation";
+            case 404 -> "InvalidAction";
+            case 405, 501 -> "UnsupportedOperation";
+            case 408 -> "RequestTimeout";
+            case 413 -> RequestBodyLimit.CODE;
+            case 414 -> "RequestUriTooLong";
+            case 415 -> "UnsupportedMediaType";
+            case 431 -> "RequestHeaderFieldsTooLarge";
+            case 503 -> "ServiceUnavailable";
+            case 505 -> "UnsupportedProtocolVersion";
+            default -> status >= 500 ? "InternalError" : "Error" + status;
+        };
+    }
+
+    /** What a person can do about it; never the exception text, which may name classes. */
+    public static String detail(int status) {
+        return switch (status) {
+            case 400 -> "the request is not valid HTTP/1.1: check the request line, the URI (no encoded '/', '\\\\', '..' "
+                    + "or NUL), the headers and the body framing";
+            case 404 -> "no such operation";
+            case 405, 501 -> "this method is not supported here";
+            case 408 -> "the request did not arrive in time";
+            case 413 -> "the request body is too large";
+            case 414 -> "the request URI is too long";
+            case 431 -> "the request headers are too large";
+            case 505 -> "only HTTP/1.0, HTTP/1.1 and HTTP/2 are spoken here";
+            default -> status >= 500 ? "internal error; see the server log" : "the request was refused";
+        };
+    }
+}

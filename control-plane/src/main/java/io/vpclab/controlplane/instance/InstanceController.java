@@ -4,6 +4,7 @@ import io.vpclab.api.InstancesApi;
 import io.vpclab.api.model.InstanceCreate;
 import io.vpclab.api.model.InstanceKind;
 import io.vpclab.api.model.InstanceList;
+import io.vpclab.api.model.InstanceState;
 import io.vpclab.api.model.InstanceUpdate;
 import io.vpclab.controlplane.system.Callers;
 import io.vpclab.controlplane.system.PageRequest;
@@ -16,9 +17,11 @@ import org.springframework.web.bind.annotation.RestController;
 class InstanceController implements InstancesApi {
 
     private final InstanceService instances;
+    private final InstanceRollout rollout;
 
-    InstanceController(InstanceService instances) {
+    InstanceController(InstanceService instances, InstanceRollout rollout) {
         this.instances = instances;
+        this.rollout = rollout;
     }
 
     @Override
@@ -26,30 +29,36 @@ class InstanceController implements InstancesApi {
         Instance.Kind kind = body.getKind() == null ? null : Instance.Kind.valueOf(body.getKind().name());
         Instance instance = instances.launch(Callers.current(), new InstanceService.Launch(body.getSubnetId(), body.getHostId(),
                 kind, body.getName(), body.getPrivateIpAddress()));
-        return ResponseEntity.status(HttpStatus.CREATED).body(toDto(instance));
+        // as RunInstances: a new instance is pending, its host's agent cannot have applied it yet
+        return ResponseEntity.status(HttpStatus.CREATED).body(toDto(instance).state(InstanceState.PENDING));
     }
 
     @Override
     public ResponseEntity<InstanceList> listInstances(String vpcId, String subnetId, String hostId, Integer maxResults, String nextToken) {
         PageRequest.Page<io.vpclab.api.model.Instance> page = instances.list(Callers.current(), vpcId, subnetId, hostId,
-                PageRequest.of(maxResults, nextToken)).map(InstanceController::toDto);
+                PageRequest.of(maxResults, nextToken)).map(this::withState);
         return ResponseEntity.ok(new InstanceList(page.items()).nextToken(page.nextToken()));
     }
 
     @Override
     public ResponseEntity<io.vpclab.api.model.Instance> getInstance(String instanceId) {
-        return ResponseEntity.ok(toDto(instances.get(Callers.current(), instanceId)));
+        return ResponseEntity.ok(withState(instances.get(Callers.current(), instanceId)));
     }
 
     @Override
     public ResponseEntity<io.vpclab.api.model.Instance> updateInstance(String instanceId, InstanceUpdate body) {
-        return ResponseEntity.ok(toDto(instances.update(Callers.current(), instanceId, body.getHostId(), body.getName())));
+        return ResponseEntity.ok(withState(instances.update(Callers.current(), instanceId, body.getHostId(), body.getName())));
     }
 
     @Override
     public ResponseEntity<Void> terminateInstance(String instanceId) {
         instances.terminate(Callers.current(), instanceId);
         return ResponseEntity.noContent().build();
+    }
+
+    private io.vpclab.api.model.Instance withState(Instance instance) {
+        boolean applied = rollout.applied(instance.hostId(), instance.id());
+        return toDto(instance).state(applied ? InstanceState.RUNNING : InstanceState.PENDING);
     }
 
     static io.vpclab.api.model.Instance toDto(Instance instance) {

@@ -24,7 +24,7 @@ export const KINDS = [
     columns: ['name', 'subnetId', 'vpcId', 'cidrBlock', 'segmentation', 'segmentId', 'availableIpAddressCount', 'gatewayIp'],
     fields: [{ name: 'vpcId', required: true, options: vpcOptions }, { name: 'name' }, { name: 'cidrBlock', required: true, placeholder: '10.0.1.0/24' }] },
   { key: 'instances', title: 'Instances', path: '/api/v1/instances', id: 'instanceId',
-    columns: ['name', 'instanceId', 'privateIpAddress', 'macAddress', 'subnetId', 'hostId', 'kind', 'publicIp'],
+    columns: ['name', 'instanceId', 'privateIpAddress', 'macAddress', 'subnetId', 'hostId', 'kind', 'state', 'publicIp'],
     fields: [{ name: 'subnetId', required: true, options: subnetOptions }, { name: 'hostId', required: true, options: hostOptions },
       { name: 'name' }, { name: 'kind', options: fixed(['simulated', 'netns', 'tap']) }, { name: 'privateIpAddress' }] },
   { key: 'eips', title: 'Elastic IPs', path: '/api/v1/eips', id: 'allocationId',

@@ -4,6 +4,7 @@ import io.vpclab.api.InstancesApi;
 import io.vpclab.api.model.InstanceCreate;
 import io.vpclab.api.model.InstanceKind;
 import io.vpclab.api.model.InstanceList;
+import io.vpclab.api.model.InstanceState;
 import io.vpclab.api.model.InstanceUpdate;
 import io.vpclab.controlplane.system.Callers;
 import io.vpclab.controlplane.system.PageRequest;
@@ -19,10 +20,12 @@ class InstanceController implements InstancesApi {
 
     private final InstanceService instances;
     private final InstancePublicIps publicIps;
+    private final InstanceRollout rollout;
 
-    InstanceController(InstanceService instances, InstancePublicIps publicIps) {
+    InstanceController(InstanceService instances, InstancePublicIps publicIps, InstanceRollout rollout) {
         this.instances = instances;
         this.publicIps = publicIps;
+        this.rollout = rollout;
     }
 
     @Override
@@ -30,7 +33,8 @@ class InstanceController implements InstancesApi {
         Instance.Kind kind = body.getKind() == null ? null : Instance.Kind.valueOf(body.getKind().name());
         Instance instance = instances.launch(Callers.current(), new InstanceService.Launch(body.getSubnetId(), body.getHostId(),
                 kind, body.getName(), body.getPrivateIpAddress()));
-        return ResponseEntity.status(HttpStatus.CREATED).body(toDto(instance));
+        // as RunInstances: a new instance is pending, its host's agent cannot have applied it yet
+        return ResponseEntity.status(HttpStatus.CREATED).body(toDto(instance, null).state(InstanceState.PENDING));
     }
 
     @Override
@@ -38,18 +42,18 @@ class InstanceController implements InstancesApi {
         PageRequest.Page<Instance> found = instances.list(Callers.current(), vpcId, subnetId, hostId,
                 PageRequest.of(maxResults, nextToken));
         Map<String, String> addresses = publicIps.byInstanceId(found.items().stream().map(Instance::id).toList());
-        PageRequest.Page<io.vpclab.api.model.Instance> page = found.map(i -> toDto(i, addresses.get(i.id())));
+        PageRequest.Page<io.vpclab.api.model.Instance> page = found.map(i -> withState(i, addresses.get(i.id())));
         return ResponseEntity.ok(new InstanceList(page.items()).nextToken(page.nextToken()));
     }
 
     @Override
     public ResponseEntity<io.vpclab.api.model.Instance> getInstance(String instanceId) {
-        return ResponseEntity.ok(toDto(instances.get(Callers.current(), instanceId)));
+        return ResponseEntity.ok(withState(instances.get(Callers.current(), instanceId)));
     }
 
     @Override
     public ResponseEntity<io.vpclab.api.model.Instance> updateInstance(String instanceId, InstanceUpdate body) {
-        return ResponseEntity.ok(toDto(instances.update(Callers.current(), instanceId, body.getHostId(), body.getName())));
+        return ResponseEntity.ok(withState(instances.update(Callers.current(), instanceId, body.getHostId(), body.getName())));
     }
 
     @Override
@@ -58,8 +62,13 @@ class InstanceController implements InstancesApi {
         return ResponseEntity.noContent().build();
     }
 
-    private io.vpclab.api.model.Instance toDto(Instance instance) {
-        return toDto(instance, publicIps.byInstanceId(List.of(instance.id())).get(instance.id()));
+    private io.vpclab.api.model.Instance withState(Instance instance) {
+        return withState(instance, publicIps.byInstanceId(List.of(instance.id())).get(instance.id()));
+    }
+
+    private io.vpclab.api.model.Instance withState(Instance instance, String publicIp) {
+        boolean applied = rollout.applied(instance.hostId(), instance.id());
+        return toDto(instance, publicIp).state(applied ? InstanceState.RUNNING : InstanceState.PENDING);
     }
 
     private static io.vpclab.api.model.Instance toDto(Instance instance, String publicIp) {

@@ -6,7 +6,9 @@ import io.vpclab.client.table.TableDiff;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Iterator;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One host's table history: the current table and the latest deltas, so a reconnecting agent
@@ -47,6 +49,25 @@ final class HostTableLog {
             recent.removeFirst();
         }
         return delta;
+    }
+
+    /**
+     * The generation since which the port stands as it is in the current table: the newest
+     * retained delta that upserted it, else the oldest generation the log still knows (a bound
+     * from above when older deltas were dropped). Empty when the port is not in the table.
+     */
+    OptionalLong portSince(String portId) {
+        if (current.getPorts() == null || current.getPorts().stream().noneMatch(port -> portId.equals(port.getId()))) {
+            return OptionalLong.empty();
+        }
+        for (Iterator<TableDelta> newestFirst = recent.descendingIterator(); newestFirst.hasNext(); ) {
+            TableDelta delta = newestFirst.next();
+            if (delta.getUpsert() != null && delta.getUpsert().getPorts() != null
+                    && delta.getUpsert().getPorts().stream().anyMatch(port -> portId.equals(port.getId()))) {
+                return OptionalLong.of(delta.getGeneration());
+            }
+        }
+        return OptionalLong.of(recent.isEmpty() ? generation() : recent.peekFirst().getBaseGeneration());
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -113,6 +114,12 @@ class TableStreams implements SouthboundProvider, DisposableBean {
     @Override
     public synchronized Optional<ForwardingTable> desiredTable(String hostId) {
         return Optional.ofNullable(logs.get(hostId)).map(HostTableLog::current);
+    }
+
+    /** The generation since which the port stands as it is in the host's desired table; empty when it is not there. */
+    synchronized OptionalLong portSince(String hostId, String portId) {
+        HostTableLog hostLog = logs.get(hostId);
+        return hostLog == null ? OptionalLong.empty() : hostLog.portSince(portId);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.vpclab.client.ApiException;
 import io.vpclab.client.api.DiagnosticsApi;
 import io.vpclab.client.api.InstancesApi;
 import io.vpclab.client.model.Instance;
+import io.vpclab.client.model.InstanceState;
 import io.vpclab.client.model.PingRequest;
 import io.vpclab.client.model.PortProbeRequest;
 import io.vpclab.client.model.ProbeResult;
@@ -87,6 +88,9 @@ final class ProbeCommand implements Callable<Integer> {
         }
         if (result.getError() != null) {
             out.append("; ").append(result.getError());
+        }
+        if (source.getState() == InstanceState.PENDING) {
+            out.append("; ").append(source.getName()).append(" is pending: its host's agent has not applied it yet");
         }
         return out.toString();
     }

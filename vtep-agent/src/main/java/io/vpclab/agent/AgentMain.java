@@ -60,8 +60,10 @@ public final class AgentMain implements Callable<Integer> {
     int mtu;
 
     @Option(names = "--offloads", paramLabel = "LIST", defaultValue = "all",
-            description = "Point-to-point mode: all (default), none, or a list of csum,tso,udp-gso,udp-gro. "
-                    + "Each is probed at start-up and used only where the kernel has it; none is the plain path.")
+            description = "all (default), none, or a list of csum,tso,udp-gso,udp-gro. Each is probed at start-up "
+                    + "and used only where the kernel has it; none is the plain path. csum and tso apply to every "
+                    + "TAP (point-to-point, and the netns/tap ports of --table and --control-plane); udp-gso and "
+                    + "udp-gro to the point-to-point mode.")
     String offloads;
 
     @Option(names = "--table", paramLabel = "FILE", description = "Static forwarding table (YAML or JSON, schema ForwardingTable).")
@@ -175,20 +177,26 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     private RunningAgent startMode() throws ApiException {
+        OffloadChoice choice;
+        try {
+            choice = OffloadChoice.parse(offloads);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         boolean pointToPoint = tap != null || vni != null || local != null || remote != null;
         if (controlPlane != null) {
             if (table != null || pointToPoint) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--control-plane cannot be combined with --table or --tap/--vni/--local/--remote");
             }
-            return followControlPlane();
+            return followControlPlane(choice);
         }
         if (table != null && pointToPoint) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--table cannot be combined with --tap/--vni/--local/--remote");
         }
         if (table != null) {
-            return TableAgent.start(table);
+            return TableAgent.start(table, choice);
         }
         if (tap == null || vni == null || local == null || remote == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -203,16 +211,10 @@ public final class AgentMain implements Callable<Integer> {
         if (mtu < 1280 || mtu > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--mtu must be 1280..65535, got " + mtu);
         }
-        OffloadChoice choice;
-        try {
-            choice = OffloadChoice.parse(offloads);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
         return PointToPointAgent.start(tap, vni, local, remote, port, mtu, choice);
     }
 
-    private RunningAgent followControlPlane() throws ApiException {
+    private RunningAgent followControlPlane(OffloadChoice offloads) throws ApiException {
         if (underlayIp == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--control-plane needs --underlay-ip");
         }
@@ -228,7 +230,7 @@ public final class AgentMain implements Callable<Integer> {
         }
         Duration statsInterval = Duration.ofNanos(Math.round(statsIntervalSeconds * 1e9));
         return FollowAgent.start(new FollowAgent.Options(controlPlane, token == null ? "" : token, hostName,
-                underlayIp.getHostAddress(), port, mtu, state, kinds(), statsInterval));
+                underlayIp.getHostAddress(), port, mtu, state, kinds(), statsInterval, offloads));
     }
 
     private List<InstanceKind> kinds() {

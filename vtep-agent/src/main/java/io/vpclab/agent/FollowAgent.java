@@ -57,7 +57,7 @@ public final class FollowAgent implements RunningAgent {
      * @param statsInterval how often counters are posted to the control plane; zero turns reports off
      */
     public record Options(URI controlPlane, String token, String name, String underlayIp, int udpPort, int underlayMtu,
-            Path stateFile, List<InstanceKind> capabilities, Duration statsInterval) {
+            Path stateFile, List<InstanceKind> capabilities, Duration statsInterval, OffloadChoice offloads) {
 
         public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(1);
 
@@ -68,7 +68,15 @@ public final class FollowAgent implements RunningAgent {
             Objects.requireNonNull(underlayIp, "underlayIp");
             Objects.requireNonNull(stateFile, "stateFile");
             Objects.requireNonNull(statsInterval, "statsInterval");
+            Objects.requireNonNull(offloads, "offloads");
             capabilities = List.copyOf(capabilities);
+        }
+
+        /** Options with every offload the kernel offers on the instances' TAPs (as {@code --offloads all}). */
+        public Options(URI controlPlane, String token, String name, String underlayIp, int udpPort, int underlayMtu,
+                Path stateFile, List<InstanceKind> capabilities, Duration statsInterval) {
+            this(controlPlane, token, name, underlayIp, udpPort, underlayMtu, stateFile, capabilities, statsInterval,
+                    OffloadChoice.ALL);
         }
 
         /** Options that report counters every {@link #DEFAULT_STATS_INTERVAL}. */
@@ -124,7 +132,7 @@ public final class FollowAgent implements RunningAgent {
         NettyUdpUnderlay underlay = NettyUdpUnderlay.bind(new InetSocketAddress(options.underlayIp(), options.udpPort()),
                 UnderlayOptions.forUnderlayMtu(options.underlayMtu()));
         PortedVtep ported = new PortedVtep(new Vtep(underlay),
-                new PortProvisioner(SimulatedPorts::create, options.underlayMtu()));
+                new PortProvisioner(SimulatedPorts::create, options.underlayMtu(), options.offloads().tunFlags()));
         FollowAgent agent = new FollowAgent(options, identity, ported);
         agent.follower.start();
         try {

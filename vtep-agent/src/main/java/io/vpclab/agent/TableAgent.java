@@ -35,14 +35,19 @@ final class TableAgent implements RunningAgent {
         this.ported = ported;
     }
 
+    /** With every offload the kernel offers on the ports' TAPs (as {@code --offloads all}). */
     static TableAgent start(Path file) {
+        return start(file, OffloadChoice.ALL);
+    }
+
+    static TableAgent start(Path file, OffloadChoice offloads) {
         ForwardingState state = load(file);
         TableHost host = state.host();
         NettyUdpUnderlay underlay = NettyUdpUnderlay.bind(
                 new InetSocketAddress(host.underlayIp().toInetAddress(), host.udpPort()),
                 UnderlayOptions.forUnderlayMtu(host.underlayMtu()));
         TableAgent agent = new TableAgent(file, new PortedVtep(new Vtep(underlay),
-                new PortProvisioner(SimulatedPorts::create, state.maxInnerFrameLength() + 4)));
+                new PortProvisioner(SimulatedPorts::create, state.maxInnerFrameLength() + 4, offloads.tunFlags())));
         try {
             agent.ported.install(state);
         } catch (RuntimeException e) {

@@ -28,15 +28,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two agent processes, each in its own network namespace (its "machine"), joined by a veth
  * underlay and reaching the control plane over another veth each; netns instances behind them,
  * created and addressed by the agents as the control plane pushes them. Driven only through the
- * REST API: ping through the API, iperf3 between the instances' real Linux stacks, and the
- * control plane restarted in the middle of an iperf3 run.
+ * REST API: ping through the API, a full-size ping with DF set both ways, iperf3 both ways between
+ * the instances' real Linux stacks, and the control plane restarted in the middle of an iperf3 run;
+ * with the agents' {@code --offloads all} (the instances' TAPs with virtio-net header, checksum
+ * offload and TSO) and {@code none} (plain TAPs).
  */
 class NetnsAgentsLinuxTest {
 
@@ -47,8 +49,7 @@ class NetnsAgentsLinuxTest {
     private String underlayA;
     private String underlayB;
 
-    @BeforeEach
-    void machines() throws Exception {
+    private void machines(String offloads) throws Exception {
         Lab.assumeLinuxRootWith("ip", "iperf3", "nsenter", "ping");
         lab = new Lab();
         controlPlane = new ControlPlaneLab();
@@ -68,8 +69,8 @@ class NetnsAgentsLinuxTest {
         // management links to the control plane in this (root) namespace
         String cpA = managementLink(a, "a", 1);
         String cpB = managementLink(b, "b", 2);
-        startAgent(a, "agent-a", cpA, underlayA);
-        startAgent(b, "agent-b", cpB, underlayB);
+        startAgent(a, "agent-a", cpA, underlayA, offloads);
+        startAgent(b, "agent-b", cpB, underlayB, offloads);
         await().atMost(CONVERGENCE).until(() -> connectedHosts() == 2);
     }
 
@@ -83,8 +84,10 @@ class NetnsAgentsLinuxTest {
         }
     }
 
-    @Test
-    void netnsInstancesPingAndCarryIperf3AcrossAControlPlaneRestart() throws Exception {
+    @ParameterizedTest(name = "--offloads {0}")
+    @ValueSource(strings = {"all", "none"})
+    void netnsInstancesPingAndCarryIperf3AcrossAControlPlaneRestart(String offloads) throws Exception {
+        machines(offloads);
         String tenantId = new TenantsApi(controlPlane.admin()).createTenant(new TenantCreate().name("linux")).getTenantId();
         String vpcId = new VpcsApi(controlPlane.admin()).createVpc(new VpcCreate().cidrBlock("10.77.0.0/16").tenantId(tenantId))
                 .getVpcId();
@@ -99,6 +102,19 @@ class NetnsAgentsLinuxTest {
         ProbeResult ping = new DiagnosticsApi(controlPlane.admin()).pingFromInstance(left.getInstanceId(),
                 new PingRequest().target("10.77.1.11").count(3).timeoutMillis(1000));
         assertThat(ping.getReceived()).as("API ping between netns instances: %s", ping).isEqualTo(3);
+
+        // a full-size frame (a 1450-byte packet in a 1500-byte underlay datagram), DF set, both ways
+        assertThat(run("ip", "netns", "exec", leftNamespace, "ping", "-c", "2", "-M", "do", "-s", "1422", "-W", "2", "10.77.1.11"))
+                .contains("2 received");
+        assertThat(run("ip", "netns", "exec", rightNamespace, "ping", "-c", "2", "-M", "do", "-s", "1422", "-W", "2", "10.77.1.10"))
+                .contains("2 received");
+        Lab.Background reverseServer = lab.start("iperf3-reverse", List.of("ip", "netns", "exec", rightNamespace,
+                "iperf3", "-s", "-1", "-p", "5202"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Lab.succeeds("ip", "netns", "exec", rightNamespace,
+                "sh", "-c", "ss -ltn | grep -q ':5202'"));
+        String reverse = run("ip", "netns", "exec", leftNamespace, "iperf3", "-c", "10.77.1.11", "-p", "5202", "-t", "3", "-R", "-J");
+        assertThat(receivedBytes(reverse)).as("iperf3 bytes from the right instance to the left").isGreaterThan(1_000_000L);
+        reverseServer.stop();
 
         Lab.Background server = lab.start("iperf3-server", List.of("ip", "netns", "exec", rightNamespace, "iperf3", "-s", "-1"));
         await().atMost(Duration.ofSeconds(10)).until(() -> Lab.succeeds("ip", "netns", "exec", rightNamespace,
@@ -117,9 +133,12 @@ class NetnsAgentsLinuxTest {
         String report = client.output();
         assertThat(client.process.exitValue()).as(report).isZero();
         assertThat(report).doesNotContain("\"error\"");
-        long bytes = Long.parseLong(report.replaceAll("(?s).*\"sum_received\"\\s*:\\s*\\{[^}]*?\"bytes\"\\s*:\\s*(\\d+).*", "$1"));
-        assertThat(bytes).as("bytes received by iperf3 across the restart").isGreaterThan(10_000_000L);
+        assertThat(receivedBytes(report)).as("bytes received by iperf3 across the restart").isGreaterThan(10_000_000L);
         server.stop();
+    }
+
+    private static long receivedBytes(String iperf3Json) {
+        return Long.parseLong(iperf3Json.replaceAll("(?s).*\"sum_received\"\\s*:\\s*\\{[^}]*?\"bytes\"\\s*:\\s*(\\d+).*", "$1"));
     }
 
     private String managementLink(String namespace, String side, int subnet) {
@@ -132,10 +151,12 @@ class NetnsAgentsLinuxTest {
         return "http://10.231." + subnet + ".1:" + controlPlane.uri().getPort();
     }
 
-    private void startAgent(String namespace, String name, String controlPlaneUrl, String underlayIp) throws Exception {
+    private void startAgent(String namespace, String name, String controlPlaneUrl, String underlayIp, String offloads)
+            throws Exception {
         Path state = Files.createTempDirectory("vl-agent").resolve(name + ".properties");
         lab.start(name, Lab.agentCommand(namespace, "--control-plane", controlPlaneUrl, "--token", ControlPlaneLab.ADMIN,
-                "--underlay-ip", underlayIp, "--name", name + "-" + lab.id, "--state-file", state.toString()));
+                "--underlay-ip", underlayIp, "--name", name + "-" + lab.id, "--state-file", state.toString(),
+                "--offloads", offloads));
     }
 
     private long connectedHosts() {

@@ -1,19 +1,20 @@
-package io.vpclab.agent.tunnel;
+package io.vpclab.dataplane.tap;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
-import io.vpclab.dataplane.tap.TapOffloads;
-import io.vpclab.dataplane.tap.VnetFrameDevice;
-import io.vpclab.dataplane.tap.VnetFrameSink;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A TAP with a virtio-net header, in memory: reads are injected (one burst per call), writes are kept as bytes. */
-final class InMemoryVnetDevice implements VnetFrameDevice {
+/**
+ * A TAP with a virtio-net header, in memory, for tests without root (as
+ * {@link io.vpclab.dataplane.port.InMemoryFrameDevice} is for plain frames): reads are injected
+ * (one burst per call), writes are kept as bytes.
+ */
+public final class InMemoryVnetDevice implements VnetFrameDevice {
 
     private final String name;
     private final TapOffloads offloads;
@@ -22,7 +23,7 @@ final class InMemoryVnetDevice implements VnetFrameDevice {
     private VnetFrameSink sink;
     private Runnable batchEnd = () -> { };
 
-    InMemoryVnetDevice(String name, TapOffloads offloads) {
+    public InMemoryVnetDevice(String name, TapOffloads offloads) {
         this.name = name;
         this.offloads = offloads;
     }
@@ -49,7 +50,7 @@ final class InMemoryVnetDevice implements VnetFrameDevice {
     }
 
     /** Each argument is one read (virtio-net header + frame), all in one burst, lent in one reused buffer as the TAP does. */
-    void inject(byte[]... headerAndFrames) {
+    public void inject(byte[]... headerAndFrames) {
         loop.execute(() -> {
             ByteBuf buffer = Unpooled.directBuffer(70_000);
             try {
@@ -81,11 +82,11 @@ final class InMemoryVnetDevice implements VnetFrameDevice {
     }
 
     /** The next write (header + frame), or null after {@code timeout}. */
-    byte[] take(Duration timeout) throws InterruptedException {
+    public byte[] take(Duration timeout) throws InterruptedException {
         return written.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    int pending() {
+    public int pending() {
         return written.size();
     }
 

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * deliberately naive byte-at-a-time RFC 1071 sum, so tests never verify the code under test with
  * the code under test.
  */
-final class TestFrames {
+public final class TestFrames {
 
     static final int ETHERNET = 14;
     static final int IPV4 = 20;
@@ -29,7 +29,7 @@ final class TestFrames {
     }
 
     /** Header fields of one TCP segment; public mutable fields so a test changes only what it is about. */
-    static final class Spec {
+    public static final class Spec {
         long destinationMac = 0x02_00_0a_00_01_06L;
         long sourceMac = 0x02_00_0a_00_01_05L;
         int etherType = 0x0800;
@@ -82,7 +82,7 @@ final class TestFrames {
             return 20 + tcpOptions.length;
         }
 
-        int headersLength() {
+        public int headersLength() {
             return ETHERNET + ipHeaderLength() + tcpHeaderLength();
         }
     }
@@ -91,7 +91,7 @@ final class TestFrames {
      * An Ethernet frame with a valid IPv4 header checksum; the TCP checksum is complete when
      * {@code fullChecksum}, else the folded pseudo-header sum as Linux leaves it for CHECKSUM_PARTIAL.
      */
-    static byte[] frame(Spec s, byte[] payload, boolean fullChecksum) {
+    public static byte[] frame(Spec s, byte[] payload, boolean fullChecksum) {
         int ipLength = s.ipHeaderLength();
         int tcpLength = s.tcpHeaderLength() + payload.length;
         byte[] f = new byte[ETHERNET + ipLength + tcpLength];
@@ -165,7 +165,7 @@ final class TestFrames {
     }
 
     /** A virtio-net header of {@code length} bytes, fields little-endian, num_buffers 0. */
-    static byte[] virtio(int length, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
+    public static byte[] virtio(int length, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
         byte[] h = new byte[length];
         h[0] = (byte) flags;
         h[1] = (byte) gsoType;
@@ -177,7 +177,7 @@ final class TestFrames {
     }
 
     /** The TSO burst a TAP with TUNSETOFFLOAD hands up: NEEDS_CSUM, GSO_TCPV4, partial TCP checksum. */
-    static byte[] tsoInput(int virtioLength, Spec s, byte[] payload, int mss) {
+    public static byte[] tsoInput(int virtioLength, Spec s, byte[] payload, int mss) {
         return concat(virtio(virtioLength, 1, 1, s.headersLength(), mss, ETHERNET + s.ipHeaderLength(), 16),
             frame(s, payload, false));
     }
@@ -186,7 +186,7 @@ final class TestFrames {
         return Unpooled.wrappedBuffer(concat(parts));
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         int length = 0;
         for (byte[] p : parts) {
             length += p.length;
@@ -210,7 +210,7 @@ final class TestFrames {
         return bytes(buf, buf.readerIndex(), buf.readableBytes());
     }
 
-    static byte[] pattern(int length, int seed) {
+    public static byte[] pattern(int length, int seed) {
         byte[] b = new byte[length];
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         for (int i = 0; i < length; i++) {
@@ -250,13 +250,13 @@ final class TestFrames {
         return sum(p, 0, 12, 0);
     }
 
-    static boolean ipv4ChecksumValid(byte[] f) {
+    public static boolean ipv4ChecksumValid(byte[] f) {
         int ipLength = (f[ETHERNET] & 0x0F) * 4;
         return fold(sum(f, ETHERNET, ETHERNET + ipLength, 0)) == 0xFFFF;
     }
 
     /** True when the TCP checksum of the IPv4 frame {@code f} verifies over the pseudo-header. */
-    static boolean tcpChecksumValid(byte[] f) {
+    public static boolean tcpChecksumValid(byte[] f) {
         int ipLength = (f[ETHERNET] & 0x0F) * 4;
         int tcp = ETHERNET + ipLength;
         int tcpLength = u16(f, ETHERNET + 2) - ipLength;
@@ -314,7 +314,7 @@ final class TestFrames {
     }
 
     /** The TCP payload of an untagged IPv4 frame without IP options. */
-    static byte[] payload(byte[] f) {
+    public static byte[] payload(byte[] f) {
         int dataOffset = ((f[TCP_OFFSET + 12] & 0xFF) >>> 4) * 4;
         return Arrays.copyOfRange(f, TCP_OFFSET + dataOffset, ETHERNET + ipTotalLength(f));
     }

@@ -3,9 +3,11 @@ package io.vpclab.agent.port;
 import static io.vpclab.agent.port.IpCommand.ip;
 import static io.vpclab.agent.port.IpCommand.ipQuietly;
 
+import io.netty.buffer.PooledByteBufAllocator;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.table.LocalPort;
+import io.vpclab.dataplane.tap.SegmentingTapPort;
 import io.vpclab.dataplane.tap.TapDevice;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,27 +24,38 @@ import org.slf4j.LoggerFactory;
  *       moved in (the fd stays attached), with the port's MAC, address/prefix, MTU, default route
  *       via its gateway, and {@code lo} up: a real Linux host for ping, curl and iperf3.</li>
  * </ul>
- * A step that fails undoes the steps before it and reports the command's stderr. Used by the
+ * TAPs are opened with the virtio-net header and the offloads asked for when the kernel grants
+ * them ({@link SegmentingTapPort}), else plain. A step that fails undoes the steps before it and
+ * reports the command's stderr. Used by the
  * static table mode now and by the southbound when the control plane pushes ports.
  */
 public final class PortProvisioner {
 
     private static final Logger log = LoggerFactory.getLogger(PortProvisioner.class);
 
-    private final Function<LocalPort, FrameDevice> simulatedHosts;
-    private final int maxFrameBytes;
-
     /** Ethernet header and an 802.1Q tag: what a frame may carry beyond its MTU. */
     private static final int ETHERNET_AND_TAG = 18;
 
-    /**
-     * @param simulatedHosts creates the in-process host of a {@code simulated} port
-     * @param maxFrameBytes  largest frame a TAP reads at least (the underlay's inner frame limit);
-     *                       more when the port's MTU allows more (see {@link #readLimit})
-     */
+    private final Function<LocalPort, FrameDevice> simulatedHosts;
+    private final int maxFrameBytes;
+    private final int tapOffloadFlags;
+
+    /** Plain TAPs: one frame per read, no virtio-net header. */
     public PortProvisioner(Function<LocalPort, FrameDevice> simulatedHosts, int maxFrameBytes) {
+        this(simulatedHosts, maxFrameBytes, 0);
+    }
+
+    /**
+     * @param simulatedHosts  creates the in-process host of a {@code simulated} port
+     * @param maxFrameBytes   largest frame a TAP reads at least (the underlay's inner frame limit);
+     *                        more when the port's MTU allows more (see {@link #readLimit})
+     * @param tapOffloadFlags the {@code TUN_F_*} offloads to ask each TAP for (probed, see
+     *                        {@link TapDevice#openWithOffloads}); 0 opens plain TAPs
+     */
+    public PortProvisioner(Function<LocalPort, FrameDevice> simulatedHosts, int maxFrameBytes, int tapOffloadFlags) {
         this.simulatedHosts = Objects.requireNonNull(simulatedHosts, "simulatedHosts");
         this.maxFrameBytes = maxFrameBytes;
+        this.tapOffloadFlags = tapOffloadFlags;
     }
 
     public ProvisionedPort provision(LocalPort port) {
@@ -57,7 +70,7 @@ public final class PortProvisioner {
 
     private ProvisionedPort tap(LocalPort port) {
         String device = PortNames.device(port);
-        TapDevice tap = TapDevice.open(device, readLimit(port));
+        FrameDevice tap = openTap(port, device);
         try {
             ip("link", "set", "dev", device, "mtu", Integer.toString(port.mtu()), "up");
         } catch (PortSetupException e) {
@@ -76,9 +89,9 @@ public final class PortProvisioner {
                     + " already exists; the agent only uses namespaces it creates (delete it or name another)");
         }
         ip("netns", "add", namespace);
-        TapDevice tap = null;
+        FrameDevice tap = null;
         try {
-            tap = TapDevice.open(device, readLimit(port));
+            tap = openTap(port, device);
             ip("link", "set", "dev", device, "netns", namespace);
             ip("-n", namespace, "link", "set", "lo", "up");
             ip("-n", namespace, "link", "set", "dev", device, "address", port.mac().toString(),
@@ -111,6 +124,22 @@ public final class PortProvisioner {
      */
     int readLimit(LocalPort port) {
         return Math.max(maxFrameBytes, port.mtu() + ETHERNET_AND_TAG);
+    }
+
+    /**
+     * A plain TAP, or one with the virtio-net header and the offloads the kernel grants, segmented
+     * for the pipeline; a kernel that refuses the header gives the plain TAP (logged).
+     */
+    private FrameDevice openTap(LocalPort port, String device) {
+        if (tapOffloadFlags == 0) {
+            return TapDevice.open(device, readLimit(port));
+        }
+        TapDevice tap = TapDevice.openWithOffloads(device, readLimit(port), tapOffloadFlags);
+        log.info("port {}: TAP {} offloads: {}", port.id(), device, tap.offloads().describe());
+        if (!tap.offloads().vnetHeader()) {
+            return tap;
+        }
+        return new SegmentingTapPort(tap, readLimit(port), PooledByteBufAllocator.DEFAULT);
     }
 
     private static final class Created implements ProvisionedPort {

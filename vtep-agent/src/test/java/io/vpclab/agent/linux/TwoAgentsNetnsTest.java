@@ -9,12 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two agents in two namespaces joined by a veth underlay, each given a static table (--table)
  * with one {@code netns} instance: the agents create the instance namespaces, ping and iperf3
- * TCP cross the tunnel, and stopping the agents deletes the namespaces they created.
+ * TCP cross the tunnel, and stopping the agents deletes the namespaces they created. With
+ * {@code --offloads all} the instances' TAPs carry the virtio-net header, checksum offload and TSO
+ * (64 KB bursts read, segmented for the pipeline); with {@code none} they are plain.
  */
 class TwoAgentsNetnsTest {
 
@@ -24,8 +27,9 @@ class TwoAgentsNetnsTest {
     private static final String IP_A = "10.94.0.10";
     private static final String IP_B = "10.94.0.11";
 
-    @Test
-    void instancesBehindTwoAgentsPingAndMoveTcpBytes() throws Exception {
+    @ParameterizedTest(name = "--offloads {0}")
+    @ValueSource(strings = {"all", "none"})
+    void instancesBehindTwoAgentsPingAndMoveTcpBytes(String offloads) throws Exception {
         Lab.assumeLinuxRootWith("iperf3");
         try (Lab lab = new Lab()) {
             String hostA = lab.namespace("h");
@@ -45,8 +49,10 @@ class TwoAgentsNetnsTest {
             Files.writeString(tableA, table("192.168.94.1", "192.168.94.2", "a", MAC_A, IP_A, instanceA, MAC_B, IP_B));
             Files.writeString(tableB, table("192.168.94.2", "192.168.94.1", "b", MAC_B, IP_B, instanceB, MAC_A, IP_A));
             try {
-                Lab.Background agentA = lab.start("agent-a", Lab.agentCommand(hostA, "--table", tableA.toString()));
-                Lab.Background agentB = lab.start("agent-b", Lab.agentCommand(hostB, "--table", tableB.toString()));
+                Lab.Background agentA = lab.start("agent-a", Lab.agentCommand(hostA, "--table", tableA.toString(),
+                        "--offloads", offloads));
+                Lab.Background agentB = lab.start("agent-b", Lab.agentCommand(hostB, "--table", tableB.toString(),
+                        "--offloads", offloads));
 
                 await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() ->
                         !agentA.process.isAlive() || !agentB.process.isAlive()
@@ -58,22 +64,36 @@ class TwoAgentsNetnsTest {
                         .contains("3 received");
                 assertThat(run("ip", "netns", "exec", instanceB, "ping", "-c", "3", "-i", "0.2", "-W", "2", IP_A))
                         .contains("3 received");
+                // a full-size frame (1450-byte packet in a 1500-byte underlay datagram), DF set, both ways
+                assertThat(run("ip", "netns", "exec", instanceA, "ping", "-c", "2", "-M", "do", "-s", "1422", "-W", "2", IP_B))
+                        .contains("2 received");
+                assertThat(run("ip", "netns", "exec", instanceB, "ping", "-c", "2", "-M", "do", "-s", "1422", "-W", "2", IP_A))
+                        .contains("2 received");
                 // the instance got the table's MAC, address and MTU
                 assertThat(run("ip", "-n", instanceA, "-o", "link", "show", "vlta" + lab.id))
                         .contains("mtu 1450").contains(MAC_A);
 
                 Lab.Background server = lab.start("iperf3-server", List.of("ip", "netns", "exec", instanceB,
-                        "iperf3", "-s", "-1", "-B", IP_B));
+                        "iperf3", "-s", "-B", IP_B));
                 await().atMost(Duration.ofSeconds(10)).until(() ->
                         Lab.tryRun("ip", "netns", "exec", instanceB, "ss", "-Htln", "sport", "=", ":5201").contains("5201"));
                 long bytes = AgentVersusKernelVxlanTest.iperfBytes(
                         run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-J"));
-                assertThat(bytes).as("TCP bytes across two agents").isGreaterThan(1_000_000);
+                assertThat(bytes).as("TCP bytes across two agents, A to B").isGreaterThan(1_000_000);
+                long reverse = AgentVersusKernelVxlanTest.iperfBytes(
+                        run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-R", "-J"));
+                assertThat(reverse).as("TCP bytes across two agents, B to A").isGreaterThan(1_000_000);
                 server.stop();
 
                 assertThat(agentA.stop()).as(agentA.output()).isZero();
                 assertThat(agentB.stop()).as(agentB.output()).isZero();
                 assertThat(agentA.output()).contains("\"port/a\"").contains("stopped");
+                if (offloads.equals("all")) {
+                    assertThat(agentA.output()).as("the port's TAP got the virtio-net header and TSO")
+                            .contains("offloads: vnet_hdr=on csum=on tso4=on");
+                } else {
+                    assertThat(agentA.output()).doesNotContain("vnet_hdr=on");
+                }
                 // each agent removed the namespace it created for its instance
                 String namespaces = run("ip", "netns", "list");
                 assertThat(namespaces).doesNotContain(instanceA).doesNotContain(instanceB);

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
+import io.vpclab.dataplane.tap.InMemoryVnetDevice;
 import io.vpclab.dataplane.tap.TapOffloads;
 import io.vpclab.dataplane.underlay.InMemoryUnderlay;
 import java.net.InetSocketAddress;

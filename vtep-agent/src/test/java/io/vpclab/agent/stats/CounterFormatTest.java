@@ -61,4 +61,20 @@ class CounterFormatTest {
             assertThat(post.statusCode()).isEqualTo(405);
         }
     }
+
+    @Test
+    void statsServerServesTheAppliedTableOnceThereIsOne() throws IOException, InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<String> table = new java.util.concurrent.atomic.AtomicReference<>();
+        try (StatsServer server = StatsServer.start(0, CounterFormatTest::sample, table::get)) {
+            HttpClient client = HttpClient.newHttpClient();
+            URI uri = URI.create("http://127.0.0.1:" + server.port() + "/table");
+            assertThat(client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .as("before the first table").isEqualTo(404);
+            table.set("{\"generation\":3}");
+            HttpResponse<String> applied = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(applied.statusCode()).isEqualTo(200);
+            assertThat(applied.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(applied.body()).isEqualTo("{\"generation\":3}");
+        }
+    }
 }

@@ -151,6 +151,8 @@ class NatGatewayTest {
             .segment(new Segment(Vni.of(PRIVATE_VNI), PRIVATE_SUBNET, PRIVATE_GATEWAY, "r1", List.of("A"), null))
             .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of("A", "I"), null))
             .router(vpcRouter(false))
+            // the peered VPC's router runs on A only: N knows just its MAC, as the control plane compiles it
+            .router(new Router("r2", PEER_ROUTER_MAC, List.of()))
             .port(new LocalPort("nat", "nat", PortKind.NAT_GATEWAY, Vni.of(NAT_VNI), NAT_MAC, NAT_IP, 24, NAT_GATEWAY_IP,
                 LocalPort.DEFAULT_MTU, null, null))
             .natGateway(new NatGateway("nat-1", "nat", NAT_PUBLIC, portMin, portMax, 350, udpIdle, egress,

@@ -65,7 +65,7 @@ final class TwoVteps implements AutoCloseable {
         a = new Vtep(underlayA);
         b = new Vtep(underlayB);
         a.apply(table("A", underlayA, "B", underlayB, underlayMtu, extraPortsOnA));
-        b.apply(table("B", underlayB, "A", underlayA, underlayMtu, List.of()));
+        b.apply(table("B", underlayB, "A", underlayA, underlayMtu, extraPortsOnA));
         for (Instance instance : INSTANCES) {
             SimulatedHost host = SimulatedHost.forPort(instance.port());
             hosts.add(host);
@@ -87,7 +87,7 @@ final class TwoVteps implements AutoCloseable {
     }
 
     static ForwardingState table(String self, Underlay own, String peer, Underlay other, int underlayMtu,
-                                 List<LocalPort> extraPorts) {
+                                 List<LocalPort> extraPortsOnA) {
         ForwardingState.Builder builder = ForwardingState.builder()
             .generation(1)
             .host(new TableHost(address(own), own.localAddress().getPort(), underlayMtu))
@@ -106,7 +106,13 @@ final class TwoVteps implements AutoCloseable {
                 builder.mac(new MacEntry(Vni.of(instance.vni()), instance.mac(), peer));
             }
         }
-        extraPorts.forEach(builder::port);
+        for (LocalPort extra : extraPortsOnA) {
+            if (self.equals("A")) {
+                builder.port(extra);
+            } else {   // B knows A's extra ports as MACs behind A, as any port elsewhere
+                builder.mac(new MacEntry(extra.vni(), extra.mac(), peer));
+            }
+        }
         return builder.build();
     }
 

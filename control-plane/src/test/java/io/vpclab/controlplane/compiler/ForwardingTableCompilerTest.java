@@ -97,7 +97,10 @@ class ForwardingTableCompilerTest {
         assertThat(h1.getSegments()).extracting(Segment::getSubnetId).containsExactlyInAnyOrder("a", "b");
         assertThat(segment(h1, "a").getRouterId()).isEqualTo("A");
         assertThat(segment(h1, "b").getRouterId()).as("the peer's router does not run on h1").isNull();
-        assertThat(h1.getRouters()).extracting(Router::getId).containsExactly("A");
+        assertThat(h1.getRouters()).extracting(Router::getId).containsExactly("A", "B");
+        assertThat(router(h1, "B").getRoutes()).as("the peer's router routes nothing on h1, only its MAC is named")
+                .isEmpty();
+        assertThat(router(h1, "B").getMac()).isEqualTo(router(h2, "B").getMac());
         assertThat(router(h2, "B").getRoutes()).extracting(Route::getDestination)
                 .containsExactlyInAnyOrder("10.1.0.0/24", "10.2.0.0/24", "10.3.0.0/24");
         assertThat(triangle.hostsAffectedBy("A")).containsExactly("h1", "h2");

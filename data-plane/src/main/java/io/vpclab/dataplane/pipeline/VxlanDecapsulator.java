@@ -3,6 +3,7 @@ package io.vpclab.dataplane.pipeline;
 import io.netty.buffer.ByteBuf;
 import io.vpclab.dataplane.capture.Capture;
 import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
@@ -12,8 +13,10 @@ import java.net.InetSocketAddress;
  * Receive stage 1, VXLAN decapsulation (RFC 7348 s5): only from a known VTEP address, at least
  * 8 + 14 bytes, I flag set (the reserved bits are ignored), a VNI served here, and an inner
  * frame within this host's inner MTU (as its ports' frames are: a peer with a larger underlay
- * MTU cannot push larger frames to its instances). Then the header is skipped in place and the
- * inner frame goes to local delivery.
+ * MTU cannot push larger frames to its instances), and an inner source MAC that the table places
+ * behind that VTEP on the VNI, or a router's (anti-spoofing: a VTEP speaks only for its own
+ * instances; see {@link ForwardingState#maySendFrom}). Then the header is skipped in place and
+ * the inner frame goes to local delivery.
  */
 final class VxlanDecapsulator {
 
@@ -33,7 +36,8 @@ final class VxlanDecapsulator {
         if (capture != null) {
             capture.datagram(payload, senderIp, sender.getPort(), t.localIp, t.localPort);
         }
-        if (t.state.vtepIndexOf(senderIp) == ForwardingState.NONE) {
+        int vtep = t.state.vtepIndexOf(senderIp);
+        if (vtep == ForwardingState.NONE) {
             forwarding.drop(t, -1, -1, DropReason.UNKNOWN_VTEP, payload);
             return;
         }
@@ -55,7 +59,12 @@ final class VxlanDecapsulator {
             forwarding.drop(t, -1, segment, DropReason.OVERSIZE, payload);
             return;
         }
-        payload.readerIndex(offset + Vxlan.HEADER_LENGTH);
+        int inner = offset + Vxlan.HEADER_LENGTH;
+        if (!t.state.maySendFrom(vtep, segment, Ethernet.source(payload, inner))) {
+            forwarding.drop(t, -1, segment, DropReason.VTEP_SPOOFED_SOURCE, payload);
+            return;
+        }
+        payload.readerIndex(inner);
         t.segments[segment].in(length - Vxlan.HEADER_LENGTH);
         delivery.deliver(t, segment, payload);
     }

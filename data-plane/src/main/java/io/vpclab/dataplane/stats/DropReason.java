@@ -16,6 +16,11 @@ public enum DropReason {
     UNKNOWN_PORT,
     /** A port sent a frame with a MAC or IP that is not its own (anti-spoofing). */
     SPOOFED_SOURCE,
+    /**
+     * Decapsulated from a VTEP with an inner source MAC the table does not place behind that VTEP
+     * on the VNI (nor a router's MAC), or a group or zero source MAC: anti-spoofing at the underlay.
+     */
+    VTEP_SPOOFED_SOURCE,
     /** An 802.1Q-tagged frame from an access port. */
     VLAN_TAGGED,
     /** A unicast frame for a MAC that is neither a local port nor a remote entry of the segment. */

@@ -43,6 +43,10 @@ public final class ForwardingState {
 
     private final InetSocketAddress[] vtepAddresses;
     private final LongIntMap vtepByIp;
+    private final int[] vtepIps;
+    /** By the first VTEP of each underlay IP: whether the table places any MAC behind that IP. */
+    private final boolean[] vtepHoldsMacs;
+    private final LongIntMap routerByMac;
     private final LongIntMap segmentByVni;
     private final Map<String, Integer> portById;
     private final int[] portSegment;
@@ -80,8 +84,9 @@ public final class ForwardingState {
         this.whitelists = List.copyOf(b.whitelists);
 
         Map<String, Integer> vtepById = new HashMap<>();
-        LongIntMap.Builder vtepIps = new LongIntMap.Builder();
+        LongIntMap.Builder vtepIpIndex = new LongIntMap.Builder();
         vtepAddresses = new InetSocketAddress[vteps.size()];
+        vtepIps = new int[vteps.size()];
         for (int i = 0; i < vteps.size(); i++) {
             RemoteVtep vtep = vteps.get(i);
             if (vtepById.putIfAbsent(vtep.id(), i) != null) {
@@ -100,17 +105,21 @@ public final class ForwardingState {
             }
             // Agents on one machine share an IP and differ by port; accepting VXLAN needs the IP only
             // (the source port is a flow hash), so the first VTEP of each IP stands for it.
-            vtepIps.put(vtep.ip().bits() & 0xFFFF_FFFFL, i);
+            vtepIpIndex.put(vtep.ip().bits() & 0xFFFF_FFFFL, i);
             vtepAddresses[i] = address;
+            vtepIps[i] = vtep.ip().bits();
         }
-        vtepByIp = vtepIps.build();
+        vtepByIp = vtepIpIndex.build();
 
         Map<String, Integer> routerById = new HashMap<>();
+        LongIntMap.Builder routerMacs = new LongIntMap.Builder();
         for (int i = 0; i < routers.size(); i++) {
             if (routerById.putIfAbsent(routers.get(i).id(), i) != null) {
                 throw new IllegalArgumentException("router " + routers.get(i).id() + ": duplicate id");
             }
+            routerMacs.put(routers.get(i).mac().bits(), i);
         }
+        routerByMac = routerMacs.build();
 
         LongIntMap.Builder vnis = new LongIntMap.Builder();
         SegmentLookup.Builder[] segmentBuilders = new SegmentLookup.Builder[segments.size()];
@@ -162,6 +171,7 @@ public final class ForwardingState {
             sb.localPorts.add(i);
         }
 
+        vtepHoldsMacs = new boolean[vteps.size()];
         for (MacEntry entry : macs) {
             int segment = segmentByVni.get(entry.vni().value());
             if (segment == NONE) {
@@ -174,6 +184,7 @@ public final class ForwardingState {
             if (!segmentBuilders[segment].macs.put(entry.mac().bits(), SegmentLookup.remoteVtepEntry(vtep))) {
                 throw new IllegalArgumentException("mac " + entry.mac() + " on vni " + entry.vni() + ": duplicate entry");
             }
+            vtepHoldsMacs[vtepIndexOf(vtepIps[vtep])] = true;
         }
 
         for (IpBinding binding : bindings) {
@@ -410,6 +421,25 @@ public final class ForwardingState {
 
     public InetSocketAddress vtepAddress(int vtep) {
         return vtepAddresses[vtep];
+    }
+
+    /**
+     * Whether the VTEP {@code vtep} (as {@link #vtepIndexOf} finds it: the first VTEP of its
+     * underlay IP, which stands for every agent on that IP) may send a frame from {@code mac} on
+     * {@code segment}: a MAC the table places behind that IP on the segment, or a router's MAC
+     * (routers run on every host, so a routed frame carries its router's MAC from anywhere).
+     * Group and all-zero MACs never. A VTEP IP the table places no MAC behind at all (a flood-only
+     * peer, e.g. a Linux vxlan device that learns its MACs) is checked no further.
+     */
+    public boolean maySendFrom(int vtep, int segment, long mac) {
+        if (mac == 0 || MacAddress.isMulticast(mac)) {
+            return false;
+        }
+        if (!vtepHoldsMacs[vtep] || routerByMac.get(mac) != NONE) {
+            return true;
+        }
+        int entry = segmentLookups[segment].macEntry(mac);
+        return entry != NONE && !SegmentLookup.isLocalPort(entry) && vtepIps[SegmentLookup.index(entry)] == vtepIps[vtep];
     }
 
     public int segmentIndexOf(int vni) {

@@ -31,8 +31,12 @@ class BearerTokenFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return !path.startsWith("/api/");
+        return !path(request).startsWith("/api/");
+    }
+
+    /** The decoded, normalised path the request is routed by ({@code /%61pi/..} is {@code /api/..}). */
+    private static String path(HttpServletRequest request) {
+        return request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
     }
 
     @Override
@@ -50,6 +54,11 @@ class BearerTokenFilter extends OncePerRequestFilter {
                 .findFirst();
         if (caller.isEmpty()) {
             problems.write(response, HttpStatus.UNAUTHORIZED, "AuthFailure", "unknown or revoked bearer token");
+            return;
+        }
+        Optional<ApiException> refused = OperationAccess.refusal(caller.get(), request.getMethod(), path(request));
+        if (refused.isPresent()) {
+            problems.write(response, refused.get().status(), refused.get().code(), refused.get().getMessage());
             return;
         }
         request.setAttribute(Callers.ATTRIBUTE, caller.get());

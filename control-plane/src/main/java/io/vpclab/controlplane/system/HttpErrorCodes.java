@@ -10,6 +10,14 @@ public final class HttpErrorCodes {
     private HttpErrorCodes() {
     }
 
+    /**
+     * The status to answer: a method the container does not implement (501, e.g. CONNECT or an
+     * invented one) is the client's error, 405, like any other method not served here.
+     */
+    public static int answered(int status) {
+        return status == 501 ? 405 : status;
+    }
+
     public static String code(int status) {
         return switch (status) {
             case 400 -> "InvalidRequest";
@@ -17,6 +25,7 @@ public final class HttpErrorCodes {
             case 403 -> "UnauthorizedOperation";
             case 404 -> "InvalidAction";
             case 405, 501 -> "UnsupportedOperation";
+            case 406 -> "NotAcceptable";
             case 408 -> "RequestTimeout";
             case 413 -> RequestBodyLimit.CODE;
             case 414 -> "RequestUriTooLong";
@@ -35,6 +44,7 @@ public final class HttpErrorCodes {
                     + "or NUL), the headers and the body framing";
             case 404 -> "no such operation";
             case 405, 501 -> "this method is not supported here";
+            case 406 -> "nothing here matches the Accept header";
             case 408 -> "the request did not arrive in time";
             case 413 -> "the request body is too large";
             case 414 -> "the request URI is too long";

@@ -90,7 +90,14 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             return refused(refused);
         }
         String code = codeFor(ex, status);
+        if (request instanceof org.springframework.web.context.request.ServletWebRequest servlet && servlet.getResponse() != null) {
+            // Headers Spring computed (Allow on a 405, Accept on a 415) go out with the problem.
+            headers.forEach((name, values) -> values.forEach(value -> servlet.getResponse().addHeader(name, value)));
+        }
         ResponseEntity<Object> problem = problems.entity(status, code, detailFor(ex));
+        if (problem == null) {
+            return null;
+        }
         HttpHeaders merged = new HttpHeaders();
         merged.putAll(headers);
         merged.putAll(problem.getHeaders());

@@ -26,6 +26,11 @@ public class ProblemErrorReportValve extends ErrorReportValve {
             return;
         }
         try {
+            if (HttpErrorCodes.answered(status) != status) {
+                status = HttpErrorCodes.answered(status);
+                response.setStatus(status);
+                response.setHeader("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+            }
             response.setContentType("application/problem+json");
             response.setCharacterEncoding("UTF-8");
             PrintWriter writer = response.getReporter();

@@ -42,14 +42,30 @@ public class ProblemWriter {
         return null;
     }
 
+    /**
+     * The problem as an answer. Written straight to the current response when there is one, so
+     * that a client's Accept header (image/png, say) never turns a refusal into an empty 406:
+     * errors are problem+json whatever was asked for (RFC 9110 lets a server disregard Accept).
+     * A null entity tells Spring MVC the response is complete.
+     */
     public ResponseEntity<Object> entity(HttpStatusCode status, String code, String detail) {
+        if (org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
+                instanceof org.springframework.web.context.request.ServletRequestAttributes servlet
+                && servlet.getResponse() != null && !servlet.getResponse().isCommitted()) {
+            try {
+                write(servlet.getResponse(), status, code, detail);
+                return null;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         return ResponseEntity.status(status).contentType(PROBLEM_JSON).body(problem(status, code, detail));
     }
 
-    void write(HttpServletResponse response, HttpStatus status, String code, String detail) throws IOException {
+    void write(HttpServletResponse response, HttpStatusCode status, String code, String detail) throws IOException {
         response.setStatus(status.value());
         response.setContentType(PROBLEM_JSON.toString());
-        if (status == HttpStatus.UNAUTHORIZED) {
+        if (status.value() == HttpStatus.UNAUTHORIZED.value()) {
             response.setHeader("WWW-Authenticate", "Bearer");
         }
         json.writeValue(response.getOutputStream(), problem(status, code, detail));

@@ -6,12 +6,15 @@ import io.vpclab.controlplane.ApiTestSupport;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** What reaches the server below the API (sizes, framing, broken requests) is answered as problem+json too. */
+@TestPropertySource(properties = "server.tomcat.connection-timeout=" + HttpEdgeTest.STALL_DEADLINE_MILLIS + "ms")
 class HttpEdgeTest extends ApiTestSupport {
 
     private static final int MIB = 1 << 20;
+    static final int STALL_DEADLINE_MILLIS = 1500;
 
     private static void assertProblem(RawHttp.Response response, int status, String code) {
         assertThat(response).as("the server answered").isNotNull();
@@ -109,5 +112,46 @@ class HttpEdgeTest extends ApiTestSupport {
             assertThat(response.status()).as(shown).satisfiesAnyOf(s -> assertThat(s).isBetween(400, 499), s -> assertThat(s).isEqualTo(505));
             assertCleanProblem(response, shown);
         }
+    }
+
+    @Test
+    void aClientThatStallsInItsHeadersIsDisconnectedAtTheDeadline() throws Exception {
+        // The read blocks until the server acts; its timeout (several deadlines) fails the test if it never does.
+        try (RawHttp stalled = new RawHttp(port, 10 * STALL_DEADLINE_MILLIS)) {
+            stalled.write("GET /api/v1/vpcs HTTP/1.1\r\nHost: x\r\nX-Half: ".getBytes(StandardCharsets.US_ASCII));
+            RawHttp.Response response = stalled.read();
+            if (response != null) {
+                assertProblem(response, 408, "RequestTimeout");
+                assertThat(stalled.closedByServer()).isTrue();
+            }
+        }
+        // Same for a request line that never ends, and for a body that stops short of its length.
+        try (RawHttp stalled = new RawHttp(port, 10 * STALL_DEADLINE_MILLIS)) {
+            stalled.write("GET /api/v1/vp".getBytes(StandardCharsets.US_ASCII));
+            RawHttp.Response response = stalled.read();
+            assertThat(response == null || response.status() == 408).as("closed or 408").isTrue();
+        }
+        String token = newTenant().token();
+        try (RawHttp stalled = new RawHttp(port, 10 * STALL_DEADLINE_MILLIS)) {
+            stalled.write(post("/api/v1/vpcs", token, "Content-Length: 100\r\n").concat("{\"cidr").getBytes(StandardCharsets.US_ASCII));
+            RawHttp.Response response = stalled.read();
+            if (response != null) {
+                assertThat(response.status()).as(response.body()).isIn(400, 408);
+                assertThat(response.contentType()).startsWith("application/problem+json");
+            }
+        }
+    }
+
+    /** The test above shortens the deadline to stay quick; the shipped one must exist and be bounded too. */
+    @Test
+    void theShippedConfigurationHasAStallDeadline() throws Exception {
+        java.util.Properties shipped = new java.util.Properties();
+        try (var in = getClass().getResourceAsStream("/application.properties")) {
+            shipped.load(in);
+        }
+        String deadline = shipped.getProperty("server.tomcat.connection-timeout");
+        assertThat(deadline).as("server.tomcat.connection-timeout").isNotNull();
+        assertThat(org.springframework.boot.convert.DurationStyle.detectAndParse(deadline)).isBetween(
+                java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30));
     }
 }

@@ -53,6 +53,11 @@ final class RawHttp implements AutoCloseable {
 
     /** Reads one response; null when the server closed the connection without answering. */
     Response read() throws IOException {
+        return read(false);
+    }
+
+    /** As {@link #read()}; the answer to HEAD has headers only, whatever its Content-Length says. */
+    Response read(boolean head) throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             return null;
@@ -65,7 +70,9 @@ final class RawHttp implements AutoCloseable {
             }
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+        if (head) {
+            // no body
+        } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             for (int size = Integer.parseInt(line().trim(), 16); size > 0; size = Integer.parseInt(line().trim(), 16)) {
                 body.write(in.readNBytes(size));
                 line();

@@ -12,10 +12,16 @@ public final class HttpErrorCodes {
 
     /**
      * The status to answer: a method the container does not implement (501, e.g. CONNECT or an
-     * invented one) is the client's error, 405, like any other method not served here.
+     * invented one) is the client's error, 405, like any other method not served here; an HTTP
+     * version it does not speak (505) is a malformed request line, 400, so that no client's
+     * mistake ever shows as a server error (5xx) in logs and alerts.
      */
     public static int answered(int status) {
-        return status == 501 ? 405 : status;
+        return switch (status) {
+            case 501 -> 405;
+            case 505 -> 400;
+            default -> status;
+        };
     }
 
     public static String code(int status) {
@@ -32,7 +38,6 @@ public final class HttpErrorCodes {
             case 415 -> "UnsupportedMediaType";
             case 431 -> "RequestHeaderFieldsTooLarge";
             case 503 -> "ServiceUnavailable";
-            case 505 -> "UnsupportedProtocolVersion";
             default -> status >= 500 ? "InternalError" : "Error" + status;
         };
     }
@@ -40,7 +45,7 @@ public final class HttpErrorCodes {
     /** What a person can do about it; never the exception text, which may name classes. */
     public static String detail(int status) {
         return switch (status) {
-            case 400 -> "the request is not valid HTTP/1.1: check the request line, the URI (no encoded '/', '\\\\', '..' "
+            case 400 -> "the request is not valid HTTP/1.1: check the request line (HTTP/1.0 or 1.1), the URI (no encoded '/', '\\\\', '..' "
                     + "or NUL), the headers and the body framing";
             case 404 -> "no such operation";
             case 405, 501 -> "this method is not supported here";
@@ -49,7 +54,6 @@ public final class HttpErrorCodes {
             case 413 -> "the request body is too large";
             case 414 -> "the request URI is too long";
             case 431 -> "the request headers are too large";
-            case 505 -> "only HTTP/1.0, HTTP/1.1 and HTTP/2 are spoken here";
             default -> status >= 500 ? "internal error; see the server log" : "the request was refused";
         };
     }

@@ -29,6 +29,8 @@ public class ProblemErrorReportValve extends ErrorReportValve {
             if (HttpErrorCodes.answered(status) != status) {
                 status = HttpErrorCodes.answered(status);
                 response.setStatus(status);
+            }
+            if (status == 405) {
                 response.setHeader("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
             }
             response.setContentType("application/problem+json");

@@ -1,5 +1,6 @@
 // Packet captures: start one at an instance's port or a host's underlay, watch it, stop it, download the pcap.
-import { get, post, del, token, el, fill, showError, clearError } from './api.js';
+import { get, post, del, token } from './api.js';
+import { el, fill, replaceKeepingFocus, showError, clearError } from './dom.js';
 
 const POLL_MILLIS = 1000;
 
@@ -52,10 +53,7 @@ export function startCaptures(root, isVisible) {
     const signature = JSON.stringify(captures) + world.instances.length + world.hosts.length;
     if (signature === shown) return;
     shown = signature;
-    // keeps keyboard focus on the same button across the redraw
-    const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement.id : null;
-    list.replaceChildren(render(captures));
-    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+    replaceKeepingFocus(list, render(captures));
   }
 
   function describe(capture) {

@@ -1,5 +1,6 @@
 // Diagnostics: ping, traceroute and TCP probes between instances, a VPC's reachability matrix, packet captures.
-import { post, el, fill, showError, clearError } from './api.js';
+import { post } from './api.js';
+import { el, fill, showError, clearError } from './dom.js';
 import { startCaptures } from './captures.js';
 
 export function startDiagnostics(root) {

@@ -1,6 +1,7 @@
 // Figures: each host's counters as its agent reported them, NAT gateways' figures and sessions,
 // whitelist rule hits; numbers plus small live charts of the rates, refreshed every second.
-import { get, token, el } from './api.js';
+import { get, token } from './api.js';
+import { el } from './dom.js';
 
 const POLL_MILLIS = 1000;
 const HISTORY = 60;   // samples kept per chart: a minute at one report a second

@@ -1,5 +1,6 @@
 // Lessons: each has a short text, a one-click setup through the API, and runs with no external network.
-import { get, post, del, token, el, showError, clearError } from './api.js';
+import { get, post, del, token } from './api.js';
+import { el, showError, clearError } from './dom.js';
 
 const VLAN_ID_LIMIT = 4094;          // 12-bit VLAN ID, 0 and 4095 reserved (IEEE 802.1Q)
 const VNI_LIMIT = 16777215;          // 24-bit VXLAN Network Identifier (RFC 7348)

@@ -1,5 +1,6 @@
 // Wires the screens together: token, navigation, and the one polling loop that feeds every screen.
-import { token, setToken, clearError } from './api.js';
+import { token, setToken } from './api.js';
+import { clearError } from './dom.js';
 import { startTopology } from './topology.js';
 import { startResources } from './resources.js';
 import { startDiagnostics } from './diagnostics.js';

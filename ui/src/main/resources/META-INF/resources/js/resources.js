@@ -1,5 +1,6 @@
 // Lists with create and delete forms for every resource; refusals show the problem's code and detail.
-import { call, post, del, listAll, el, fill, showError, clearError } from './api.js';
+import { call, post, del, listAll } from './api.js';
+import { el, fill, replaceKeepingFocus, showError, clearError } from './dom.js';
 
 const opt = (list, id, label) => world => world[list].map(x => ({ value: x[id], label: label(x) }));
 const tenantOptions = opt('tenants', 'tenantId', t => t.name);
@@ -69,10 +70,8 @@ export function startResources(tabs, panel) {
       return;
     }
     if (kind !== current) return;
-    const focused = document.activeElement && panel.contains(document.activeElement) ? document.activeElement.id : null;
-    panel.replaceChildren(createForm(kind, world, render), table(kind, items, render));
+    replaceKeepingFocus(panel, createForm(kind, world, render), table(kind, items, render));
     panel.dataset.kind = kind.key;   // which list is on screen (the browser tests wait for it)
-    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
   }
   return {
     onWorld(next) {
@@ -93,7 +92,7 @@ function createForm(kind, world, after) {
   const inputs = kind.fields.map(field => {
     const id = `create-${kind.key}-${field.name}`;
     const control = field.options
-      ? filled(el('select', { id, name: field.name }), fieldOptions(field, world))
+      ? fill(el('select', { id, name: field.name }), fieldOptions(field, world))
       : el('input', { id, name: field.name, type: field.type || 'text', placeholder: field.placeholder || '', required: field.required });
     return el('label', { for: id }, field.name + (field.required ? ' *' : ''), control);
   });
@@ -122,11 +121,6 @@ function createForm(kind, world, after) {
 
 function fieldOptions(field, world) {
   return [{ value: '', label: field.required ? '(choose)' : '(none)' }, ...(world ? field.options(world) : [])];
-}
-
-function filled(select, options) {
-  fill(select, options);
-  return select;
 }
 
 function table(kind, items, after) {

@@ -1,5 +1,6 @@
 // The live topology graph: polls the API every second and patches the cytoscape graph in place.
-import { snapshot, showError } from './api.js';
+import { snapshot } from './api.js';
+import { showError } from './dom.js';
 
 const POLL_MILLIS = 1000;
 const MAX_SUBNETS_DRAWN = 40;

@@ -1,5 +1,5 @@
 // Packet captures: start one at an instance's port or a host's underlay, watch it, stop it, download the pcap.
-import { get, post, del, token } from './api.js';
+import { token, create, remove, listCaptures, stopCapture, capturePcap } from './api.js';
 import { el, fill, replaceKeepingFocus, showError, clearError } from './dom.js';
 
 const POLL_MILLIS = 1000;
@@ -18,7 +18,7 @@ export function startCaptures(root, isVisible) {
     const body = { maxPackets: Number(maxPackets.value), maxSeconds: Number(maxSeconds.value) };
     body[kind === 'host' ? 'hostId' : 'instanceId'] = id;
     try {
-      const capture = await post('/api/v1/captures', body);
+      const capture = await create('captures', body);
       clearError();
       status.textContent = `Capture ${capture.captureId} asked of its host's agent.`;
       await refresh();
@@ -44,7 +44,7 @@ export function startCaptures(root, isVisible) {
   async function refresh() {
     let captures;
     try {
-      captures = (await get('/api/v1/captures')).items;
+      captures = await listCaptures();
     } catch (e) {
       list.textContent = `Captures cannot be listed: ${e.message}`;
       shown = '';
@@ -79,14 +79,14 @@ export function startCaptures(root, isVisible) {
         el('td', {}, c.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, '')),
         el('td', {},
           c.status === 'starting' || c.status === 'running'
-            ? el('button', { type: 'button', id: `cap-stop-${c.captureId}`, onclick: () => act('Stop', () => post(`/api/v1/captures/${c.captureId}/stop`),
+            ? el('button', { type: 'button', id: `cap-stop-${c.captureId}`, onclick: () => act('Stop', () => stopCapture(c.captureId),
                 s => `Capture ${s.captureId} ${s.status}: ${s.packets} packets.`) }, 'Stop')
             : null,
           c.status === 'stopped'
             ? el('button', { type: 'button', id: `cap-download-${c.captureId}`, onclick: () => act('Download', () => download(c.captureId),
                 name => `Saved ${name} (${c.packets} packets) to your downloads.`) }, 'Download pcap')
             : null,
-          el('button', { type: 'button', id: `cap-delete-${c.captureId}`, onclick: () => act('Delete', () => del(`/api/v1/captures/${c.captureId}`),
+          el('button', { type: 'button', id: `cap-delete-${c.captureId}`, onclick: () => act('Delete', () => remove('captures', c.captureId),
             () => `Capture ${c.captureId} and its pcap are deleted.`) }, 'Delete'))))));
   }
 
@@ -115,20 +115,14 @@ export function startCaptures(root, isVisible) {
   };
 }
 
-/** Fetches the pcap with the token (a plain link could not send it) and saves it under the server's file name. */
+/** Saves a stopped capture's pcap under the server's file name. */
 async function download(captureId) {
-  const response = await fetch(`/api/v1/captures/${captureId}/pcap`, { headers: { Authorization: 'Bearer ' + token() } });
-  if (!response.ok) {
-    const problem = await response.json().catch(() => ({}));
-    throw new Error(`${problem.code || 'HTTP ' + response.status}: ${problem.detail || 'download refused'}`);
-  }
-  const disposition = response.headers.get('Content-Disposition') || '';
-  const name = (disposition.match(/filename="?([^";]+)"?/) || [])[1] || `${captureId}.pcap`;
-  const url = URL.createObjectURL(await response.blob());
-  const link = el('a', { href: url, download: name, hidden: true });
+  const { fileName, blob } = await capturePcap(captureId);
+  const url = URL.createObjectURL(blob);
+  const link = el('a', { href: url, download: fileName, hidden: true });
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return name;
+  return fileName;
 }

@@ -1,6 +1,6 @@
 // Figures: each host's counters as its agent reported them, NAT gateways' figures and sessions,
 // whitelist rule hits; numbers plus small live charts of the rates, refreshed every second.
-import { get, token } from './api.js';
+import { token, hostStats, natGatewayFigures, natGatewaySessions } from './api.js';
 import { el } from './dom.js';
 
 const POLL_MILLIS = 1000;
@@ -27,7 +27,7 @@ export function startFigures(root, isVisible) {
     try {
       const hosts = [...world.hosts].sort((a, b) => a.name.localeCompare(b.name));
       return await Promise.all(hosts.map(async host => {
-        const stats = await get(`/api/v1/hosts/${host.hostId}/stats`).catch(e => { if (e.status === 404) return null; throw e; });
+        const stats = await hostStats(host.hostId);
         if (stats) remember(host.hostId, stats.report);
         return [host, stats];
       }));
@@ -170,12 +170,10 @@ const NAT_COUNTERS = [
 
 /** A NAT gateway's figures and sessions (from its host's reports), or "no data yet" before the first report. */
 async function natCard(nat, natHistory) {
-  const optional = path => get(path).catch(e => { if (e.status === 404) return null; throw e; });
   let figures;
   let sessions;
   try {
-    [figures, sessions] = await Promise.all([optional(`/api/v1/nat-gateways/${nat.natGatewayId}/figures`),
-      optional(`/api/v1/nat-gateways/${nat.natGatewayId}/sessions`)]);
+    [figures, sessions] = await Promise.all([natGatewayFigures(nat.natGatewayId), natGatewaySessions(nat.natGatewayId)]);
   } catch (e) {
     return el('article', { class: 'card' }, el('h4', {}, nat.name || nat.natGatewayId), el('p', { class: 'bad' }, e.message));
   }

@@ -1,5 +1,5 @@
 // Lessons: each has a short text, a one-click setup through the API, and runs with no external network.
-import { get, post, del, token } from './api.js';
+import { listAll, listPage, create, remove, ping, hostStats, forwardingTable, getCapture, stopCapture, capturePcap } from './api.js';
 import { el, showError, clearError } from './dom.js';
 
 const VLAN_ID_LIMIT = 4094;          // 12-bit VLAN ID, 0 and 4095 reserved (IEEE 802.1Q)
@@ -22,15 +22,15 @@ const stamp = () => new Date().toISOString().replace(/[-:.TZ]/g, '').slice(4, 17
 
 /** A tenant, a VPC, one subnet and one simulated instance per connected host: the sample for lessons 2-4. */
 async function setupSample(status) {
-  const hosts = (await get('/api/v1/hosts?maxResults=1000')).items;
+  const hosts = await listAll('hosts');
   if (hosts.length === 0) throw new Error('no hosts registered: start the server with --demo, or register an agent first');
-  const tenant = await post('/api/v1/tenants', { name: 'lesson-' + stamp() });
-  const vpc = await post('/api/v1/vpcs', { tenantId: tenant.tenantId, name: 'lesson', cidrBlock: '10.20.0.0/16' });
-  const subnet = await post('/api/v1/subnets', { vpcId: vpc.vpcId, name: 'lesson-a', cidrBlock: '10.20.1.0/24' });
+  const tenant = await create('tenants', { name: 'lesson-' + stamp() });
+  const vpc = await create('vpcs', { tenantId: tenant.tenantId, name: 'lesson', cidrBlock: '10.20.0.0/16' });
+  const subnet = await create('subnets', { vpcId: vpc.vpcId, name: 'lesson-a', cidrBlock: '10.20.1.0/24' });
   let n = 0;
   for (const host of hosts) {
     for (let k = 0; k < 2; k++) {
-      await post('/api/v1/instances', { subnetId: subnet.subnetId, hostId: host.hostId, kind: 'simulated', name: `lesson-${++n}` });
+      await create('instances', { subnetId: subnet.subnetId, hostId: host.hostId, kind: 'simulated', name: `lesson-${++n}` });
     }
   }
   status.textContent = `Created tenant ${tenant.name}: VPC 10.20.0.0/16, subnet 10.20.1.0/24, ${n} instances on ${hosts.length} hosts.`;
@@ -78,15 +78,15 @@ async function runVlan(progress, verdict) {
   verdict.textContent = '';
   verdict.dataset.result = 'running';
   try {
-    const tenant = await post('/api/v1/tenants', { name: 'lesson-vlan-' + stamp() });
+    const tenant = await create('tenants', { name: 'lesson-vlan-' + stamp() });
     const vpcs = [];
     const vpcFor = async index => {
       if (!vpcs[index]) {
-        vpcs[index] = post('/api/v1/vpcs', { tenantId: tenant.tenantId, name: `lesson-vlan-${index}`, cidrBlock: `10.${index}.0.0/16` });
+        vpcs[index] = create('vpcs', { tenantId: tenant.tenantId, name: `lesson-vlan-${index}`, cidrBlock: `10.${index}.0.0/16` });
       }
       return vpcs[index];
     };
-    const first = await post('/api/v1/subnets', { vpcId: (await vpcFor(0)).vpcId, cidrBlock: lessonCidr(0) });
+    const first = await create('subnets', { vpcId: (await vpcFor(0)).vpcId, cidrBlock: lessonCidr(0) });
     const mode = first.segmentation;
     const goal = mode === 'vlan' ? Infinity : VLAN_ID_LIMIT + 200;   // VXLAN: show it goes past the VLAN ceiling
     let created = 1;
@@ -99,7 +99,7 @@ async function runVlan(progress, verdict) {
       while (!refusal && next < goal && next < 4096 * 8) {
         const n = next++;
         try {
-          const subnet = await post('/api/v1/subnets', { vpcId: (await vpcFor(Math.floor(n / 4096))).vpcId, cidrBlock: lessonCidr(n) });
+          const subnet = await create('subnets', { vpcId: (await vpcFor(Math.floor(n / 4096))).vpcId, cidrBlock: lessonCidr(n) });
           created++;
           highest = Math.max(highest, subnet.segmentId);
           if (created % 50 === 0) progress.textContent = `${mode.toUpperCase()} mode: ${created} subnets created, highest segment ID ${highest}`;
@@ -132,18 +132,18 @@ async function runVlan(progress, verdict) {
 
 async function cleanVlan(progress) {
   try {
-    const tenants = (await get('/api/v1/tenants?maxResults=1000')).items.filter(t => t.name.startsWith('lesson-vlan-'));
+    const tenants = (await listAll('tenants')).filter(t => t.name.startsWith('lesson-vlan-'));
     for (const tenant of tenants) {
-      const vpcs = (await get(`/api/v1/vpcs?tenantId=${tenant.tenantId}&maxResults=1000`)).items;
+      const vpcs = await listAll('vpcs', { tenantId: tenant.tenantId });
       for (const vpc of vpcs) {
         let page;
-        while ((page = await get(`/api/v1/subnets?vpcId=${vpc.vpcId}&maxResults=1000`)).items.length > 0) {
-          await Promise.all(page.items.map(s => del('/api/v1/subnets/' + s.subnetId)));
+        while ((page = await listPage('subnets', { vpcId: vpc.vpcId })).items.length > 0) {
+          await Promise.all(page.items.map(s => remove('subnets', s.subnetId)));
           progress.textContent = `Deleting subnets of ${vpc.name} ...`;
         }
-        await del('/api/v1/vpcs/' + vpc.vpcId);
+        await remove('vpcs', vpc.vpcId);
       }
-      await del('/api/v1/tenants/' + tenant.tenantId);
+      await remove('tenants', tenant.tenantId);
     }
     progress.textContent = `Removed ${tenants.length} lesson tenants and their segments.`;
   } catch (e) {
@@ -239,18 +239,17 @@ async function captureAnatomy(w, status) {
   if (!a || !b || a.hostId === b.hostId) return [el('p', {}, 'Two instances of one subnet on different hosts are needed: set up the sample topology first.')];
   const host = w.hosts.find(h => h.hostId === a.hostId) || { name: a.hostId };
   status.textContent = `Capturing the underlay of ${host.name} while ${a.name || a.instanceId} pings ${b.privateIpAddress} ...`;
-  const capture = await post('/api/v1/captures', { hostId: a.hostId, maxPackets: 50, maxSeconds: 30 });
+  const capture = await create('captures', { hostId: a.hostId, maxPackets: 50, maxSeconds: 30 });
   for (let tries = 0; tries < 50; tries++) {
-    const now = await get(`/api/v1/captures/${capture.captureId}`);
+    const now = await getCapture(capture.captureId);
     if (now.status !== 'starting') break;
     await sleep(200);
   }
-  await post(`/api/v1/instances/${a.instanceId}/ping`, { target: b.privateIpAddress, count: 2, timeoutMillis: 1000 });
-  const stopped = await post(`/api/v1/captures/${capture.captureId}/stop`);
+  await ping(a.instanceId, { target: b.privateIpAddress, count: 2, timeoutMillis: 1000 });
+  const stopped = await stopCapture(capture.captureId);
   if (stopped.status !== 'stopped') throw new Error(`capture ${capture.captureId} is ${stopped.status}${stopped.error ? ': ' + stopped.error : ''}`);
-  const response = await fetch(`/api/v1/captures/${capture.captureId}/pcap`, { headers: { Authorization: 'Bearer ' + token() } });
-  if (!response.ok) throw new Error(`download of ${capture.captureId} answered HTTP ${response.status}`);
-  const datagram = pcapRecords(await response.arrayBuffer()).map(vxlanEchoFields).find(Boolean);
+  const { blob } = await capturePcap(capture.captureId);
+  const datagram = pcapRecords(await blob.arrayBuffer()).map(vxlanEchoFields).find(Boolean);
   if (!datagram) return [el('p', {}, `Capture ${capture.captureId} (${stopped.packets} packets) holds no VXLAN echo request: the ping may not have crossed hosts.`)];
   const row = el('div', { class: 'bytes' }, datagram.fields.map(f => el('span', {
     class: 'field' + (f.outer ? ' outer' : '') + (f.vxlan ? ' vxlan' : '') + (f.inner ? ' inner' : '') },
@@ -344,7 +343,7 @@ function pickPair(instances) {
 // --- 3. MAC tables at the core ------------------------------------------------------------------------
 
 async function tables(w) {
-  return Promise.all(w.hosts.map(async host => ({ host, table: await get(`/api/v1/hosts/${host.hostId}/forwarding-table`).catch(() => null) })));
+  return Promise.all(w.hosts.map(async host => ({ host, table: await forwardingTable(host.hostId).catch(() => null) })));
 }
 
 function macTableLesson(world) {
@@ -413,7 +412,7 @@ const sleep = millis => new Promise(resolve => setTimeout(resolve, millis));
 
 async function allHostStats(hosts) {
   const entries = await Promise.all(hosts.map(async h =>
-    [h.hostId, await get(`/api/v1/hosts/${h.hostId}/stats`).catch(e => { if (e.status === 404) return null; throw e; })]));
+    [h.hostId, await hostStats(h.hostId)]));
   return new Map(entries);
 }
 
@@ -443,7 +442,7 @@ async function floodCounters(w, sampleSubnetId, status) {
   const before = await allHostStats(w.hosts);
   status.textContent = `Pinging ${neighbours.length} neighbours and ${nobody} from ${source.name || source.instanceId} ...`;
   for (const target of [...neighbours.map(n => n.privateIpAddress), nobody].filter(Boolean)) {
-    await post(`/api/v1/instances/${source.instanceId}/ping`, { target, count: 1, timeoutMillis: 500 });
+    await ping(source.instanceId, { target, count: 1, timeoutMillis: 500 });
   }
   const finished = Date.now();
   // the agents report once a second: wait for a report taken after the pings from every host that reports

@@ -1,10 +1,11 @@
 // Packet captures: start one at an instance's port or a host's underlay, watch it, stop it, download the pcap.
+import { poller } from './poller.js';
 import { token, create, remove, listCaptures, stopCapture, capturePcap } from './api.js';
 import { el, fill, replaceKeepingFocus, showError, clearError } from './dom.js';
 
 const POLL_MILLIS = 1000;
 
-export function startCaptures(root, isVisible) {
+export function startCaptures(root) {
   let world = { instances: [], hosts: [], tenants: [] };
   const point = el('select', { id: 'cap-point' });
   const maxPackets = el('input', { id: 'cap-max-packets', type: 'number', value: '1000', min: 1, max: 10000, size: 6 });
@@ -21,7 +22,7 @@ export function startCaptures(root, isVisible) {
       const capture = await create('captures', body);
       clearError();
       status.textContent = `Capture ${capture.captureId} asked of its host's agent.`;
-      await refresh();
+      await polling.now();
     } catch (e) {
       status.textContent = `Capture refused: ${e.message}`;
       showError(e);
@@ -37,18 +38,19 @@ export function startCaptures(root, isVisible) {
       status.textContent = `${label} failed: ${e.message}`;
       showError(e);
     }
-    await refresh();
+    await polling.now();
   }
 
   let shown = '';
   async function refresh() {
+    if (!token()) return;
     let captures;
     try {
       captures = await listCaptures();
     } catch (e) {
       list.textContent = `Captures cannot be listed: ${e.message}`;
       shown = '';
-      return;
+      throw e;   // the poller backs off
     }
     const signature = JSON.stringify(captures) + world.instances.length + world.hosts.length;
     if (signature === shown) return;
@@ -102,9 +104,11 @@ export function startCaptures(root, isVisible) {
     status, list);
 
   // Polls only while the diagnostics screen shows: a running capture's packet count moves every second.
-  setInterval(() => { if (isVisible() && token()) refresh(); }, POLL_MILLIS);
+  const polling = poller(refresh, { every: POLL_MILLIS });
 
   return {
+    show: polling.start,
+    hide: polling.stop,
     onWorld(next) {
       world = next;
       fill(point, [

@@ -46,9 +46,11 @@ export function startDiagnostics(root) {
     el('div', { class: 'create' }, el('label', { for: 'matrix-vpc' }, 'VPC (or all instances)', vpc),
       el('button', { type: 'button', id: 'matrix-run', onclick: () => measure(world, vpc.value, matrix) }, 'Measure')),
     matrix);
-  const captures = startCaptures(root, () => !root.closest('.screen').hidden);
+  const captures = startCaptures(root);
 
   return {
+    show: captures.show,
+    hide: captures.hide,
     onWorld(next) {
       world = next;
       captures.onWorld(next);

@@ -1,6 +1,7 @@
 // Lessons: each has a short text, a one-click setup through the API, and runs with no external network.
 import { listAll, listPage, create, remove, ping, hostStats, forwardingTable, getCapture, stopCapture, capturePcap } from './api.js';
 import { el, showError, clearError } from './dom.js';
+import { waitFor } from './poller.js';
 
 const VLAN_ID_LIMIT = 4094;          // 12-bit VLAN ID, 0 and 4095 reserved (IEEE 802.1Q)
 const VNI_LIMIT = 16777215;          // 24-bit VXLAN Network Identifier (RFC 7348)
@@ -240,11 +241,7 @@ async function captureAnatomy(w, status) {
   const host = w.hosts.find(h => h.hostId === a.hostId) || { name: a.hostId };
   status.textContent = `Capturing the underlay of ${host.name} while ${a.name || a.instanceId} pings ${b.privateIpAddress} ...`;
   const capture = await create('captures', { hostId: a.hostId, maxPackets: 50, maxSeconds: 30 });
-  for (let tries = 0; tries < 50; tries++) {
-    const now = await getCapture(capture.captureId);
-    if (now.status !== 'starting') break;
-    await sleep(200);
-  }
+  await waitFor(async () => (await getCapture(capture.captureId)).status !== 'starting', { every: 200, tries: 50 });
   await ping(a.instanceId, { target: b.privateIpAddress, count: 2, timeoutMillis: 1000 });
   const stopped = await stopCapture(capture.captureId);
   if (stopped.status !== 'stopped') throw new Error(`capture ${capture.captureId} is ${stopped.status}${stopped.error ? ': ' + stopped.error : ''}`);
@@ -408,8 +405,6 @@ function floodLesson(world) {
   return { node };
 }
 
-const sleep = millis => new Promise(resolve => setTimeout(resolve, millis));
-
 async function allHostStats(hosts) {
   const entries = await Promise.all(hosts.map(async h =>
     [h.hostId, await hostStats(h.hostId)]));
@@ -447,12 +442,10 @@ async function floodCounters(w, sampleSubnetId, status) {
   const finished = Date.now();
   // the agents report once a second: wait for a report taken after the pings from every host that reports
   let after = before;
-  for (let tries = 0; tries < 30; tries++) {
+  await waitFor(async () => {
     after = await allHostStats(w.hosts);
-    const fresh = [...after.values()].filter(Boolean).every(s => Date.parse(s.report.takenAt) >= finished);
-    if (fresh) break;
-    await sleep(300);
-  }
+    return [...after.values()].filter(Boolean).every(s => Date.parse(s.report.takenAt) >= finished);
+  }, { every: 300, tries: 30 });
   const delta = (hostId, pick) => {
     const a = after.get(hostId);
     const b = before.get(hostId);

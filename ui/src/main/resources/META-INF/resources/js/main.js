@@ -5,7 +5,7 @@ import { clearError } from './dom.js';
 import { startTopology } from './topology.js';
 import { startResources } from './resources.js';
 import { startDiagnostics } from './diagnostics.js';
-import { startLessons } from './lessons.js';
+import { startLessons } from './lessons/index.js';
 import { startFigures } from './figures.js';
 
 const $ = id => document.getElementById(id);

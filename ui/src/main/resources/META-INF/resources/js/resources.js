@@ -1,6 +1,7 @@
 // Lists with create and delete forms for every resource; refusals show the problem's code and detail.
 import { listAll, create, remove, associateEip, acceptPeering, rejectPeering } from './api.js';
 import { el, fill, replaceKeepingFocus, showError, clearError } from './dom.js';
+import { askForm } from './dialog.js';
 
 const opt = (list, id, label) => world => world[list].map(x => ({ value: x[id], label: label(x) }));
 const tenantOptions = opt('tenants', 'tenantId', t => t.name);
@@ -31,10 +32,7 @@ export const KINDS = [
   { key: 'eips', title: 'Elastic IPs', id: 'allocationId',
     columns: ['publicIp', 'allocationId', 'tenantId', 'instanceId', 'natGatewayId', 'ingressPolicy'],
     fields: [{ name: 'tenantId', options: tenantOptions }, { name: 'ingressPolicy', options: fixed(['DENY_ALL', 'ALLOW_ALL', 'WHITELIST']) }],
-    actions: [{ label: 'Associate', run: async (eip, form) => {
-      const instanceId = window.prompt('Instance ID to associate ' + eip.publicIp + ' with');
-      if (instanceId) await associateEip(eip.allocationId, instanceId);
-    } }] },
+    actions: [{ label: 'Associate', run: associate }] },
   { key: 'natGateways', title: 'NAT gateways', id: 'natGatewayId',
     columns: ['name', 'natGatewayId', 'subnetId', 'publicIp', 'privateIpAddress', 'hostId', 'egressPolicy', 'state'],
     fields: [{ name: 'subnetId', required: true, options: subnetOptions }, { name: 'allocationId', required: true, options: eipOptions },
@@ -47,6 +45,25 @@ export const KINDS = [
     actions: [{ label: 'Accept', run: p => acceptPeering(p.vpcPeeringConnectionId) },
       { label: 'Reject', run: p => rejectPeering(p.vpcPeeringConnectionId) }] },
 ];
+
+/** Asks which of the tenant's instances gets the elastic IP, then associates it; cancelling changes nothing. */
+async function associate(eip, world) {
+  const candidates = (world ? world.instances : []).filter(i => !eip.tenantId || i.tenantId === eip.tenantId);
+  const answer = await askForm({
+    id: 'eip-associate',
+    title: `Associate ${eip.publicIp}`,
+    intro: `The instance that answers on ${eip.publicIp} (${eip.allocationId}).`,
+    fields: [{ name: 'instanceId', label: 'Instance', options: [{ value: '', label: '(choose)' },
+      ...candidates.map(i => ({ value: i.instanceId, label: `${i.name || i.instanceId} ${i.privateIpAddress} (${i.instanceId})` }))] }],
+    submitLabel: 'Associate',
+    validate: ({ instanceId }) => {
+      if (candidates.length === 0) return 'This tenant has no instance to associate with.';
+      if (!instanceId) return 'Choose an instance.';
+      return null;
+    },
+  });
+  if (answer) await associateEip(eip.allocationId, answer.instanceId);
+}
 
 export function startResources(tabs, panel) {
   let world = null;
@@ -70,7 +87,7 @@ export function startResources(tabs, panel) {
       return;
     }
     if (kind !== current) return;
-    replaceKeepingFocus(panel, createForm(kind, world, render), table(kind, items, render));
+    replaceKeepingFocus(panel, createForm(kind, world, render), table(kind, items, () => world, render));
     panel.dataset.kind = kind.key;   // which list is on screen (the browser tests wait for it)
   }
   return {
@@ -123,10 +140,10 @@ function fieldOptions(field, world) {
   return [{ value: '', label: field.required ? '(choose)' : '(none)' }, ...(world ? field.options(world) : [])];
 }
 
-function table(kind, items, after) {
+function table(kind, items, currentWorld, after) {
   const rows = items.map(item => {
     const id = item[kind.id] || (item.host && item.host.hostId);
-    const buttons = [...(kind.actions || []).map(a => el('button', { type: 'button', onclick: () => act(() => a.run(item), after) }, a.label)),
+    const buttons = [...(kind.actions || []).map(a => el('button', { type: 'button', id: `${a.label.toLowerCase()}-${id}`, onclick: () => act(() => a.run(item, currentWorld()), after) }, a.label)),
       el('button', { type: 'button', 'aria-label': 'Delete ' + id, onclick: () => act(() => remove(kind.key, id), after) }, 'Delete')];
     return el('tr', { 'data-id': id }, kind.columns.map(c => el('td', {}, format(item[c]))), el('td', {}, buttons));
   });

@@ -106,6 +106,53 @@ class UiDemoTest extends UiDemoSupport {
         assertThat(browser.script("return window.prompted")).isEqualTo(false);
     }
 
+    /**
+     * The one poller every screen uses, driven in the page with its own tasks: waits double while runs fail
+     * (up to the cap) and fall back after a success; a hidden tab stops the runs, showing it again runs at once.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void thePollerBacksOffOnErrorsAndPausesWhileTheTabIsHidden() {
+        var answer = (java.util.Map<String, Object>) browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/js/poller.js').then(async ({ poller }) => {
+                  const until = async (condition) => { for (let i = 0; i < 500 && !condition(); i++) await new Promise(r => setTimeout(r, 10)); };
+                  const delays = [];
+                  const flaky = poller(() => { delays.push(flaky.delay); if (delays.length <= 4) throw new Error('down'); }, { every: 20, maxDelay: 160 });
+                  flaky.start();
+                  await until(() => delays.length >= 6);
+                  flaky.stop();
+                  const afterSuccess = flaky.delay;
+
+                  let hidden = false;
+                  Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+                  let runs = 0;
+                  const steady = poller(() => { runs++; }, { every: 10 });
+                  steady.start();
+                  await until(() => runs >= 3);
+                  hidden = true;
+                  document.dispatchEvent(new Event('visibilitychange'));
+                  const whenHidden = runs;
+                  await new Promise(r => setTimeout(r, 150));   // fifteen periods with the tab hidden
+                  const whileHidden = runs - whenHidden;
+                  hidden = false;
+                  document.dispatchEvent(new Event('visibilitychange'));
+                  await Promise.resolve();
+                  await Promise.resolve();
+                  const onShow = runs - whenHidden;
+                  steady.stop();
+                  delete document.hidden;
+                  document.dispatchEvent(new Event('visibilitychange'));
+                  done({ delays, afterSuccess, whileHidden, onShow });
+                }, e => done({ error: String(e) }));
+                """);
+        assertThat(answer).doesNotContainKey("error");
+        assertThat((List<Long>) answer.get("delays")).as("the wait before each run").startsWith(20L, 40L, 80L, 160L, 160L);
+        assertThat(answer.get("afterSuccess")).as("a success resets the wait").isEqualTo(20L);
+        assertThat(answer.get("whileHidden")).as("no run while the tab is hidden").isEqualTo(0L);
+        assertThat(answer.get("onShow")).as("showing the tab runs at once").isEqualTo(1L);
+    }
+
     private List<String> eipRows() {
         return browser.driver.findElements(By.cssSelector("#list-eips tbody tr[data-id]")).stream().map(r -> r.getDomAttribute("data-id")).toList();
     }

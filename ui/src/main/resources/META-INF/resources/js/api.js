@@ -1,6 +1,14 @@
-// The only way the UI talks to the server: the public REST API with the bearer token.
+// The only way the UI talks to the server: the public REST API with the bearer token. Every path the UI
+// calls is written here; the screens call these named functions.
 
 const TOKEN_KEY = 'vpclab.token';
+const V1 = '/api/v1';
+
+/** The collections of the API by the key the screens and the snapshot use. */
+const COLLECTIONS = {
+  tenants: '/tenants', hosts: '/hosts', vpcs: '/vpcs', subnets: '/subnets', instances: '/instances', eips: '/eips',
+  natGateways: '/nat-gateways', peerings: '/peerings', whitelists: '/whitelists', captures: '/captures',
+};
 
 export class ApiError extends Error {
   constructor(status, code, detail) {
@@ -19,8 +27,10 @@ export function setToken(value) {
   localStorage.setItem(TOKEN_KEY, value.trim());
 }
 
-export async function call(method, path, body) {
-  const headers = { Authorization: 'Bearer ' + token() };
+const authorization = () => ({ Authorization: 'Bearer ' + token() });
+
+async function call(method, path, body) {
+  const headers = authorization();
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (response.status === 204) return null;
@@ -33,69 +43,80 @@ export async function call(method, path, body) {
   return json;
 }
 
-export const get = path => call('GET', path);
-export const post = (path, body) => call('POST', path, body);
-export const del = path => call('DELETE', path);
+const get = path => call('GET', path);
+const post = (path, body) => call('POST', path, body);
+const del = path => call('DELETE', path);
+/** Reads that answer null for a resource with nothing to show yet (404) instead of failing. */
+const getOrNull = path => get(path).catch(e => { if (e.status === 404) return null; throw e; });
 
-/** Every item of a paged list (AWS-style nextToken). */
-export async function listAll(path) {
+function collection(kind) {
+  if (!COLLECTIONS[kind]) throw new Error('no API collection named ' + kind);
+  return V1 + COLLECTIONS[kind];
+}
+const one = (kind, id) => `${collection(kind)}/${encodeURIComponent(id)}`;
+const query = params => Object.entries(params).filter(([, v]) => v !== undefined && v !== null)
+  .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+
+/** One page (up to 1000) of a collection, optionally filtered (e.g. { vpcId }): { items, nextToken }. */
+export const listPage = (kind, filter = {}) => get(collection(kind) + '?' + query({ ...filter, maxResults: 1000 }));
+
+/** Every item of a collection, following the AWS-style nextToken. */
+export async function listAll(kind, filter = {}) {
   const items = [];
   let next = null;
   do {
-    const separator = path.includes('?') ? '&' : '?';
-    const page = await get(path + separator + 'maxResults=1000' + (next ? '&nextToken=' + encodeURIComponent(next) : ''));
+    const page = await get(collection(kind) + '?' + query({ ...filter, maxResults: 1000, nextToken: next || undefined }));
     items.push(...page.items);
     next = page.nextToken;
   } while (next);
   return items;
 }
 
+export const create = (kind, body) => post(collection(kind), body);
+export const remove = (kind, id) => del(one(kind, id));
+
 /** The whole visible world in one object; lists a token may not read come back empty. */
 export async function snapshot() {
-  const optional = path => listAll(path).catch(e => { if (e.status === 403) return []; throw e; });
+  const optional = kind => listAll(kind).catch(e => { if (e.status === 403) return []; throw e; });
   const [tenants, hosts, vpcs, subnets, instances, eips, natGateways, peerings, whitelists] = await Promise.all([
-    optional('/api/v1/tenants'), optional('/api/v1/hosts'), listAll('/api/v1/vpcs'), listAll('/api/v1/subnets'),
-    listAll('/api/v1/instances'), listAll('/api/v1/eips'), listAll('/api/v1/nat-gateways'),
-    listAll('/api/v1/peerings'), listAll('/api/v1/whitelists')]);
+    optional('tenants'), optional('hosts'), listAll('vpcs'), listAll('subnets'), listAll('instances'), listAll('eips'),
+    listAll('natGateways'), listAll('peerings'), listAll('whitelists')]);
   return { tenants, hosts, vpcs, subnets, instances, eips, natGateways, peerings, whitelists };
 }
 
-const errorBox = () => document.getElementById('error');
+// --- actions on one resource ------------------------------------------------------------------------
 
-/** Shows a refusal in words: the problem's code and detail. */
-export function showError(error) {
-  const box = errorBox();
-  box.textContent = error instanceof ApiError
-    ? `Refused: ${error.detail} (code ${error.code}, HTTP ${error.status})`
-    : `Failed: ${error.message}`;
-  box.dataset.code = error.code || '';
-  box.hidden = false;
-}
+export const associateEip = (allocationId, instanceId) => call('PUT', one('eips', allocationId) + '/association', { instanceId });
+export const acceptPeering = peeringId => post(one('peerings', peeringId) + '/accept');
+export const rejectPeering = peeringId => post(one('peerings', peeringId) + '/reject');
 
-export function clearError() {
-  errorBox().hidden = true;
-  errorBox().textContent = '';
-}
+// --- diagnostics: probes sent by the source instance's host ----------------------------------------
 
-/** Small DOM helper: el('td', {class: 'x'}, 'text', child...). */
-export function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value === true ? '' : value);
+export const ping = (instanceId, probe) => post(one('instances', instanceId) + '/ping', probe);
+export const traceroute = (instanceId, probe) => post(one('instances', instanceId) + '/traceroute', probe);
+export const probePort = (instanceId, probe) => post(one('instances', instanceId) + '/port-probe', probe);
+
+// --- figures reported by the agents (null before the first report) --------------------------------
+
+export const hostStats = hostId => getOrNull(one('hosts', hostId) + '/stats');
+export const forwardingTable = hostId => get(one('hosts', hostId) + '/forwarding-table');
+export const natGatewayFigures = natGatewayId => getOrNull(one('natGateways', natGatewayId) + '/figures');
+export const natGatewaySessions = natGatewayId => getOrNull(one('natGateways', natGatewayId) + '/sessions');
+
+// --- packet captures --------------------------------------------------------------------------------
+
+export const listCaptures = async () => (await get(collection('captures'))).items;
+export const getCapture = captureId => get(one('captures', captureId));
+export const stopCapture = captureId => post(one('captures', captureId) + '/stop');
+
+/** A stopped capture's pcap with the server's file name (a plain link could not send the token). */
+export async function capturePcap(captureId) {
+  const response = await fetch(one('captures', captureId) + '/pcap', { headers: authorization() });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({}));
+    throw new ApiError(response.status, problem.code, problem.detail || 'download refused');
   }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
-
-/** Replaces a select's options only when they changed, so a choice in progress is kept. */
-export function fill(select, options) {
-  const signature = options.map(o => o.value + o.label).join('|');
-  if (select.dataset.signature === signature) return;
-  const chosen = select.value;
-  select.replaceChildren(...options.map(o => el('option', { value: o.value }, o.label)));
-  if (options.some(o => o.value === chosen)) select.value = chosen;
-  select.dataset.signature = signature;
+  const disposition = response.headers.get('Content-Disposition') || '';
+  const fileName = (disposition.match(/filename="?([^";]+)"?/) || [])[1] || `${captureId}.pcap`;
+  return { fileName, blob: await response.blob() };
 }

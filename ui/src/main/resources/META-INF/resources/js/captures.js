@@ -1,9 +1,11 @@
 // Packet captures: start one at an instance's port or a host's underlay, watch it, stop it, download the pcap.
-import { get, post, del, token, el, fill, showError, clearError } from './api.js';
+import { poller } from './poller.js';
+import { token, create, remove, listCaptures, stopCapture, capturePcap } from './api.js';
+import { el, fill, replaceKeepingFocus, showError, clearError } from './dom.js';
 
 const POLL_MILLIS = 1000;
 
-export function startCaptures(root, isVisible) {
+export function startCaptures(root) {
   let world = { instances: [], hosts: [], tenants: [] };
   const point = el('select', { id: 'cap-point' });
   const maxPackets = el('input', { id: 'cap-max-packets', type: 'number', value: '1000', min: 1, max: 10000, size: 6 });
@@ -17,10 +19,10 @@ export function startCaptures(root, isVisible) {
     const body = { maxPackets: Number(maxPackets.value), maxSeconds: Number(maxSeconds.value) };
     body[kind === 'host' ? 'hostId' : 'instanceId'] = id;
     try {
-      const capture = await post('/api/v1/captures', body);
+      const capture = await create('captures', body);
       clearError();
       status.textContent = `Capture ${capture.captureId} asked of its host's agent.`;
-      await refresh();
+      await polling.now();
     } catch (e) {
       status.textContent = `Capture refused: ${e.message}`;
       showError(e);
@@ -36,26 +38,24 @@ export function startCaptures(root, isVisible) {
       status.textContent = `${label} failed: ${e.message}`;
       showError(e);
     }
-    await refresh();
+    await polling.now();
   }
 
   let shown = '';
   async function refresh() {
+    if (!token()) return;
     let captures;
     try {
-      captures = (await get('/api/v1/captures')).items;
+      captures = await listCaptures();
     } catch (e) {
       list.textContent = `Captures cannot be listed: ${e.message}`;
       shown = '';
-      return;
+      throw e;   // the poller backs off
     }
     const signature = JSON.stringify(captures) + world.instances.length + world.hosts.length;
     if (signature === shown) return;
     shown = signature;
-    // keeps keyboard focus on the same button across the redraw
-    const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement.id : null;
-    list.replaceChildren(render(captures));
-    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+    replaceKeepingFocus(list, render(captures));
   }
 
   function describe(capture) {
@@ -81,14 +81,14 @@ export function startCaptures(root, isVisible) {
         el('td', {}, c.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, '')),
         el('td', {},
           c.status === 'starting' || c.status === 'running'
-            ? el('button', { type: 'button', id: `cap-stop-${c.captureId}`, onclick: () => act('Stop', () => post(`/api/v1/captures/${c.captureId}/stop`),
+            ? el('button', { type: 'button', id: `cap-stop-${c.captureId}`, onclick: () => act('Stop', () => stopCapture(c.captureId),
                 s => `Capture ${s.captureId} ${s.status}: ${s.packets} packets.`) }, 'Stop')
             : null,
           c.status === 'stopped'
             ? el('button', { type: 'button', id: `cap-download-${c.captureId}`, onclick: () => act('Download', () => download(c.captureId),
                 name => `Saved ${name} (${c.packets} packets) to your downloads.`) }, 'Download pcap')
             : null,
-          el('button', { type: 'button', id: `cap-delete-${c.captureId}`, onclick: () => act('Delete', () => del(`/api/v1/captures/${c.captureId}`),
+          el('button', { type: 'button', id: `cap-delete-${c.captureId}`, onclick: () => act('Delete', () => remove('captures', c.captureId),
             () => `Capture ${c.captureId} and its pcap are deleted.`) }, 'Delete'))))));
   }
 
@@ -104,9 +104,11 @@ export function startCaptures(root, isVisible) {
     status, list);
 
   // Polls only while the diagnostics screen shows: a running capture's packet count moves every second.
-  setInterval(() => { if (isVisible() && token()) refresh(); }, POLL_MILLIS);
+  const polling = poller(refresh, { every: POLL_MILLIS });
 
   return {
+    show: polling.start,
+    hide: polling.stop,
     onWorld(next) {
       world = next;
       fill(point, [
@@ -117,20 +119,14 @@ export function startCaptures(root, isVisible) {
   };
 }
 
-/** Fetches the pcap with the token (a plain link could not send it) and saves it under the server's file name. */
+/** Saves a stopped capture's pcap under the server's file name. */
 async function download(captureId) {
-  const response = await fetch(`/api/v1/captures/${captureId}/pcap`, { headers: { Authorization: 'Bearer ' + token() } });
-  if (!response.ok) {
-    const problem = await response.json().catch(() => ({}));
-    throw new Error(`${problem.code || 'HTTP ' + response.status}: ${problem.detail || 'download refused'}`);
-  }
-  const disposition = response.headers.get('Content-Disposition') || '';
-  const name = (disposition.match(/filename="?([^";]+)"?/) || [])[1] || `${captureId}.pcap`;
-  const url = URL.createObjectURL(await response.blob());
-  const link = el('a', { href: url, download: name, hidden: true });
+  const { fileName, blob } = await capturePcap(captureId);
+  const url = URL.createObjectURL(blob);
+  const link = el('a', { href: url, download: fileName, hidden: true });
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return name;
+  return fileName;
 }

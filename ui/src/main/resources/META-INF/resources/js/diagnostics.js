@@ -1,5 +1,6 @@
 // Diagnostics: ping, traceroute and TCP probes between instances, a VPC's reachability matrix, packet captures.
-import { post, el, fill, showError, clearError } from './api.js';
+import { ping, traceroute, probePort } from './api.js';
+import { el, fill, showError, clearError } from './dom.js';
 import { startCaptures } from './captures.js';
 
 export function startDiagnostics(root) {
@@ -12,14 +13,14 @@ export function startDiagnostics(root) {
   const vpc = el('select', { id: 'matrix-vpc' });
   const matrix = el('div', { id: 'matrix', role: 'status', 'aria-live': 'polite' });
 
-  const run = (label, path, body) => async () => {
+  const run = (label, probe, body) => async () => {
     const from = world.instances.find(i => i.instanceId === source.value);
     const to = address.value.trim() || (world.instances.find(i => i.instanceId === target.value) || {}).privateIpAddress;
     if (!from || !to) { result.textContent = 'Pick a source instance and a target.'; return; }
     result.textContent = `${label} from ${from.name || from.instanceId} to ${to} ...`;
     result.dataset.outcome = 'running';
     try {
-      const answer = await post(`/api/v1/instances/${from.instanceId}/${path}`, body(to));
+      const answer = await probe(from.instanceId, body(to));
       clearError();
       result.replaceChildren(...renderResult(label, from, to, answer));
       result.dataset.outcome = answer.error ? 'error' : answer.received > 0 ? 'answered' : 'dropped';
@@ -37,17 +38,19 @@ export function startDiagnostics(root) {
       el('label', { for: 'diag-target' }, 'To instance', target),
       el('label', { for: 'diag-address' }, 'Target address (overrides)', address),
       el('label', { for: 'diag-port' }, 'TCP port', port),
-      el('button', { type: 'button', id: 'diag-ping', onclick: run('Ping', 'ping', to => ({ target: to, count: 3, timeoutMillis: 500 })) }, 'Ping'),
-      el('button', { type: 'button', id: 'diag-traceroute', onclick: run('Traceroute', 'traceroute', to => ({ target: to, maxHops: 8, timeoutMillis: 500 })) }, 'Traceroute'),
-      el('button', { type: 'button', id: 'diag-tcp', onclick: run('TCP probe', 'port-probe', to => ({ target: to, protocol: 'tcp', port: Number(port.value), timeoutMillis: 500 })) }, 'TCP probe')),
+      el('button', { type: 'button', id: 'diag-ping', onclick: run('Ping', ping, to => ({ target: to, count: 3, timeoutMillis: 500 })) }, 'Ping'),
+      el('button', { type: 'button', id: 'diag-traceroute', onclick: run('Traceroute', traceroute, to => ({ target: to, maxHops: 8, timeoutMillis: 500 })) }, 'Traceroute'),
+      el('button', { type: 'button', id: 'diag-tcp', onclick: run('TCP probe', probePort, to => ({ target: to, protocol: 'tcp', port: Number(port.value), timeoutMillis: 500 })) }, 'TCP probe')),
     result,
     el('h3', {}, 'Reachability matrix'),
     el('div', { class: 'create' }, el('label', { for: 'matrix-vpc' }, 'VPC (or all instances)', vpc),
       el('button', { type: 'button', id: 'matrix-run', onclick: () => measure(world, vpc.value, matrix) }, 'Measure')),
     matrix);
-  const captures = startCaptures(root, () => !root.closest('.screen').hidden);
+  const captures = startCaptures(root);
 
   return {
+    show: captures.show,
+    hide: captures.hide,
     onWorld(next) {
       world = next;
       captures.onWorld(next);
@@ -90,7 +93,7 @@ async function measure(world, vpcId, out) {
     while (next < pairs.length) {
       const [a, b] = pairs[next++];
       try {
-        const r = await post(`/api/v1/instances/${a.instanceId}/ping`, { target: b.privateIpAddress, count: 1, timeoutMillis: 500 });
+        const r = await ping(a.instanceId, { target: b.privateIpAddress, count: 1, timeoutMillis: 500 });
         cells.set(a.instanceId + b.instanceId, r);
       } catch (e) {
         cells.set(a.instanceId + b.instanceId, { error: e.message });

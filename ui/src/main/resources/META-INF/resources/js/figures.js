@@ -1,11 +1,14 @@
 // Figures: each host's counters as its agent reported them, NAT gateways' figures and sessions,
 // whitelist rule hits; numbers plus small live charts of the rates, refreshed every second.
-import { get, token, el } from './api.js';
+import { poller } from './poller.js';
+import { token, hostStats, natGatewayFigures, natGatewaySessions } from './api.js';
+import { el } from './dom.js';
 
 const POLL_MILLIS = 1000;
 const HISTORY = 60;   // samples kept per chart: a minute at one report a second
 
-export function startFigures(root, isVisible) {
+export function startFigures(root) {
+  let visible = false;
   let world = { hosts: [], instances: [], natGateways: [], whitelists: [] };
   const history = new Map();   // hostId -> [{ t, host }] cumulative counters by report time
   const natHistory = new Map();   // natGatewayId -> [{ t, out, in }] packet rates by report time
@@ -21,18 +24,18 @@ export function startFigures(root, isVisible) {
     el('h3', {}, 'NAT gateways'), natBox,
     el('h3', {}, 'Whitelist rule hits'), whitelistBox);
 
-  /** Reads every host's latest report into the history; null when the token may not read them. */
+  /** Reads every host's latest report into the history; throws (after saying why) when the token may not read them. */
   async function sample() {
     try {
       const hosts = [...world.hosts].sort((a, b) => a.name.localeCompare(b.name));
       return await Promise.all(hosts.map(async host => {
-        const stats = await get(`/api/v1/hosts/${host.hostId}/stats`).catch(e => { if (e.status === 404) return null; throw e; });
+        const stats = await hostStats(host.hostId);
         if (stats) remember(host.hostId, stats.report);
         return [host, stats];
       }));
     } catch (e) {
       status.textContent = e.status === 403 ? 'Host counters need the admin token.' : `Counters cannot be read: ${e.message}`;
-      return null;
+      throw e;   // the poller backs off
     }
   }
 
@@ -56,18 +59,20 @@ export function startFigures(root, isVisible) {
     history.set(hostId, samples);
   }
 
-  // Samples in the background too, so the charts already hold a history when the screen opens.
-  let busy = false;
-  setInterval(async () => {
-    if (!token() || busy) return;
-    busy = true;
-    try {
-      const sampled = await sample();
-      if (sampled && isVisible()) await draw(sampled);
-    } finally { busy = false; }
-  }, POLL_MILLIS);
+  // Samples in the background too (started here, never stopped), so the charts already hold a history
+  // when the screen opens; draws only while it shows.
+  const polling = poller(async () => {
+    if (!token()) return;
+    const sampled = await sample();
+    if (visible) await draw(sampled);
+  }, { every: POLL_MILLIS });
+  polling.start();
 
-  return { onWorld(next) { world = next; } };
+  return {
+    onWorld(next) { world = next; },
+    show() { visible = true; polling.now(); },
+    hide() { visible = false; },
+  };
 }
 
 const COUNTERS = [
@@ -169,12 +174,10 @@ const NAT_COUNTERS = [
 
 /** A NAT gateway's figures and sessions (from its host's reports), or "no data yet" before the first report. */
 async function natCard(nat, natHistory) {
-  const optional = path => get(path).catch(e => { if (e.status === 404) return null; throw e; });
   let figures;
   let sessions;
   try {
-    [figures, sessions] = await Promise.all([optional(`/api/v1/nat-gateways/${nat.natGatewayId}/figures`),
-      optional(`/api/v1/nat-gateways/${nat.natGatewayId}/sessions`)]);
+    [figures, sessions] = await Promise.all([natGatewayFigures(nat.natGatewayId), natGatewaySessions(nat.natGatewayId)]);
   } catch (e) {
     return el('article', { class: 'card' }, el('h4', {}, nat.name || nat.natGatewayId), el('p', { class: 'bad' }, e.message));
   }

@@ -1,5 +1,7 @@
 // Lists with create and delete forms for every resource; refusals show the problem's code and detail.
-import { call, post, del, listAll, el, fill, showError, clearError } from './api.js';
+import { listAll, create, remove, associateEip, acceptPeering, rejectPeering } from './api.js';
+import { el, fill, replaceKeepingFocus, showError, clearError } from './dom.js';
+import { askForm } from './dialog.js';
 
 const opt = (list, id, label) => world => world[list].map(x => ({ value: x[id], label: label(x) }));
 const tenantOptions = opt('tenants', 'tenantId', t => t.name);
@@ -10,42 +12,58 @@ const instanceOptions = opt('instances', 'instanceId', i => `${i.name || i.insta
 const eipOptions = opt('eips', 'allocationId', e => e.publicIp);
 const fixed = values => () => values.map(v => ({ value: v, label: v }));
 
-/** What the UI knows about each resource: where it lives, what to show, what creating it takes. */
+/** What the UI knows about each resource (its key names its API collection): what to show, what creating it takes. */
 export const KINDS = [
-  { key: 'tenants', title: 'Tenants', path: '/api/v1/tenants', id: 'tenantId', columns: ['name', 'tenantId', 'createdAt'],
+  { key: 'tenants', title: 'Tenants', id: 'tenantId', columns: ['name', 'tenantId', 'createdAt'],
     fields: [{ name: 'name', required: true }] },
-  { key: 'hosts', title: 'Hosts', path: '/api/v1/hosts', id: 'hostId',
+  { key: 'hosts', title: 'Hosts', id: 'hostId',
     columns: ['name', 'hostId', 'underlayIp', 'udpPort', 'status', 'desiredGeneration', 'appliedGeneration', 'convergenceMillis'],
     fields: [{ name: 'name', required: true }, { name: 'underlayIp', required: true, placeholder: '127.0.0.1' },
       { name: 'udpPort', type: 'number', placeholder: '4789' }] },
-  { key: 'vpcs', title: 'VPCs', path: '/api/v1/vpcs', id: 'vpcId', columns: ['name', 'vpcId', 'tenantId', 'cidrBlock'],
+  { key: 'vpcs', title: 'VPCs', id: 'vpcId', columns: ['name', 'vpcId', 'tenantId', 'cidrBlock'],
     fields: [{ name: 'tenantId', options: tenantOptions }, { name: 'name' }, { name: 'cidrBlock', required: true, placeholder: '10.0.0.0/16' }] },
-  { key: 'subnets', title: 'Subnets', path: '/api/v1/subnets', id: 'subnetId',
+  { key: 'subnets', title: 'Subnets', id: 'subnetId',
     columns: ['name', 'subnetId', 'vpcId', 'cidrBlock', 'segmentation', 'segmentId', 'availableIpAddressCount', 'gatewayIp'],
     fields: [{ name: 'vpcId', required: true, options: vpcOptions }, { name: 'name' }, { name: 'cidrBlock', required: true, placeholder: '10.0.1.0/24' }] },
-  { key: 'instances', title: 'Instances', path: '/api/v1/instances', id: 'instanceId',
+  { key: 'instances', title: 'Instances', id: 'instanceId',
     columns: ['name', 'instanceId', 'privateIpAddress', 'macAddress', 'subnetId', 'hostId', 'kind', 'state', 'publicIp'],
     fields: [{ name: 'subnetId', required: true, options: subnetOptions }, { name: 'hostId', required: true, options: hostOptions },
       { name: 'name' }, { name: 'kind', options: fixed(['simulated', 'netns', 'tap']) }, { name: 'privateIpAddress' }] },
-  { key: 'eips', title: 'Elastic IPs', path: '/api/v1/eips', id: 'allocationId',
+  { key: 'eips', title: 'Elastic IPs', id: 'allocationId',
     columns: ['publicIp', 'allocationId', 'tenantId', 'instanceId', 'natGatewayId', 'ingressPolicy'],
     fields: [{ name: 'tenantId', options: tenantOptions }, { name: 'ingressPolicy', options: fixed(['DENY_ALL', 'ALLOW_ALL', 'WHITELIST']) }],
-    actions: [{ label: 'Associate', run: async (eip, form) => {
-      const instanceId = window.prompt('Instance ID to associate ' + eip.publicIp + ' with');
-      if (instanceId) await call('PUT', `/api/v1/eips/${eip.allocationId}/association`, { instanceId });
-    } }] },
-  { key: 'natGateways', title: 'NAT gateways', path: '/api/v1/nat-gateways', id: 'natGatewayId',
+    actions: [{ label: 'Associate', run: associate }] },
+  { key: 'natGateways', title: 'NAT gateways', id: 'natGatewayId',
     columns: ['name', 'natGatewayId', 'subnetId', 'publicIp', 'privateIpAddress', 'hostId', 'egressPolicy', 'state'],
     fields: [{ name: 'subnetId', required: true, options: subnetOptions }, { name: 'allocationId', required: true, options: eipOptions },
       { name: 'name' }, { name: 'hostId', options: hostOptions }] },
-  { key: 'whitelists', title: 'Whitelists', path: '/api/v1/whitelists', id: 'whitelistId', columns: ['name', 'whitelistId', 'tenantId', 'dropCount'],
+  { key: 'whitelists', title: 'Whitelists', id: 'whitelistId', columns: ['name', 'whitelistId', 'tenantId', 'dropCount'],
     fields: [{ name: 'tenantId', options: tenantOptions }, { name: 'name', required: true }] },
-  { key: 'peerings', title: 'Peerings', path: '/api/v1/peerings', id: 'vpcPeeringConnectionId',
+  { key: 'peerings', title: 'Peerings', id: 'vpcPeeringConnectionId',
     columns: ['vpcPeeringConnectionId', 'requesterVpcId', 'accepterVpcId', 'status'],
     fields: [{ name: 'requesterVpcId', required: true, options: vpcOptions }, { name: 'accepterVpcId', required: true, options: vpcOptions }],
-    actions: [{ label: 'Accept', run: p => post(`/api/v1/peerings/${p.vpcPeeringConnectionId}/accept`) },
-      { label: 'Reject', run: p => post(`/api/v1/peerings/${p.vpcPeeringConnectionId}/reject`) }] },
+    actions: [{ label: 'Accept', run: p => acceptPeering(p.vpcPeeringConnectionId) },
+      { label: 'Reject', run: p => rejectPeering(p.vpcPeeringConnectionId) }] },
 ];
+
+/** Asks which of the tenant's instances gets the elastic IP, then associates it; cancelling changes nothing. */
+async function associate(eip, world) {
+  const candidates = (world ? world.instances : []).filter(i => !eip.tenantId || i.tenantId === eip.tenantId);
+  const answer = await askForm({
+    id: 'eip-associate',
+    title: `Associate ${eip.publicIp}`,
+    intro: `The instance that answers on ${eip.publicIp} (${eip.allocationId}).`,
+    fields: [{ name: 'instanceId', label: 'Instance', options: [{ value: '', label: '(choose)' },
+      ...candidates.map(i => ({ value: i.instanceId, label: `${i.name || i.instanceId} ${i.privateIpAddress} (${i.instanceId})` }))] }],
+    submitLabel: 'Associate',
+    validate: ({ instanceId }) => {
+      if (candidates.length === 0) return 'This tenant has no instance to associate with.';
+      if (!instanceId) return 'Choose an instance.';
+      return null;
+    },
+  });
+  if (answer) await associateEip(eip.allocationId, answer.instanceId);
+}
 
 export function startResources(tabs, panel) {
   let world = null;
@@ -63,16 +81,14 @@ export function startResources(tabs, panel) {
     const kind = current;
     let items;
     try {
-      items = await listAll(kind.path);
+      items = await listAll(kind.key);
     } catch (e) {
       panel.replaceChildren(el('p', {}, 'Cannot list ' + kind.title + ': ' + e.message));
       return;
     }
     if (kind !== current) return;
-    const focused = document.activeElement && panel.contains(document.activeElement) ? document.activeElement.id : null;
-    panel.replaceChildren(createForm(kind, world, render), table(kind, items, render));
+    replaceKeepingFocus(panel, createForm(kind, world, render), table(kind, items, () => world, render));
     panel.dataset.kind = kind.key;   // which list is on screen (the browser tests wait for it)
-    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
   }
   return {
     onWorld(next) {
@@ -93,7 +109,7 @@ function createForm(kind, world, after) {
   const inputs = kind.fields.map(field => {
     const id = `create-${kind.key}-${field.name}`;
     const control = field.options
-      ? filled(el('select', { id, name: field.name }), fieldOptions(field, world))
+      ? fill(el('select', { id, name: field.name }), fieldOptions(field, world))
       : el('input', { id, name: field.name, type: field.type || 'text', placeholder: field.placeholder || '', required: field.required });
     return el('label', { for: id }, field.name + (field.required ? ' *' : ''), control);
   });
@@ -108,7 +124,7 @@ function createForm(kind, world, after) {
       if (value !== '') body[field.name] = field.type === 'number' ? Number(value) : value;
     }
     try {
-      const created = await post(kind.path, body);
+      const created = await create(kind.key, body);
       clearError();
       // A host's token is shown once by the API; keep it visible so it can be copied.
       result.textContent = created && created.token ? `Created; host token (shown once): ${created.token}` : 'Created';
@@ -124,16 +140,11 @@ function fieldOptions(field, world) {
   return [{ value: '', label: field.required ? '(choose)' : '(none)' }, ...(world ? field.options(world) : [])];
 }
 
-function filled(select, options) {
-  fill(select, options);
-  return select;
-}
-
-function table(kind, items, after) {
+function table(kind, items, currentWorld, after) {
   const rows = items.map(item => {
     const id = item[kind.id] || (item.host && item.host.hostId);
-    const buttons = [...(kind.actions || []).map(a => el('button', { type: 'button', onclick: () => act(() => a.run(item), after) }, a.label)),
-      el('button', { type: 'button', 'aria-label': 'Delete ' + id, onclick: () => act(() => del(`${kind.path}/${id}`), after) }, 'Delete')];
+    const buttons = [...(kind.actions || []).map(a => el('button', { type: 'button', id: `${a.label.toLowerCase()}-${id}`, onclick: () => act(() => a.run(item, currentWorld()), after) }, a.label)),
+      el('button', { type: 'button', 'aria-label': 'Delete ' + id, onclick: () => act(() => remove(kind.key, id), after) }, 'Delete')];
     return el('tr', { 'data-id': id }, kind.columns.map(c => el('td', {}, format(item[c]))), el('td', {}, buttons));
   });
   return el('table', { id: 'list-' + kind.key, 'aria-label': kind.title },

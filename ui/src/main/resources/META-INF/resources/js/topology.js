@@ -1,5 +1,7 @@
-// The live topology graph: polls the API every second and patches the cytoscape graph in place.
-import { snapshot, showError } from './api.js';
+// The live topology graph: polls the API every second (the one snapshot that feeds every screen) and patches the cytoscape graph in place.
+import { snapshot } from './api.js';
+import { poller } from './poller.js';
+import { showError } from './dom.js';
 
 const POLL_MILLIS = 1000;
 const MAX_SUBNETS_DRAWN = 40;
@@ -102,10 +104,7 @@ export function tunnels(world) {
 export function startTopology(container, summary, onWorld) {
   const cy = cytoscape({ container, style: STYLE, elements: [], wheelSensitivity: 0.3 });
   window.cy = cy;   // the browser tests read the graph through it
-  let running = false;
   async function refresh() {
-    if (running) return;
-    running = true;
     try {
       const world = await snapshot();
       const wanted = elements(world);
@@ -118,13 +117,13 @@ export function startTopology(container, summary, onWorld) {
     } catch (e) {
       summary.textContent = 'not loaded: ' + e.message;
       if (e.status === 401) showError(e);
-    } finally {
-      running = false;
+      throw e;   // the poller backs off
     }
   }
-  refresh();
-  setInterval(refresh, POLL_MILLIS);
-  return { cy, refresh };
+  // Always on, whatever the screen: every screen is fed from this snapshot.
+  const polling = poller(refresh, { every: POLL_MILLIS });
+  polling.start();
+  return { cy, refresh: polling.now };
 }
 
 /** Adds, relabels and removes elements; answers whether the node/edge set changed. */

@@ -61,6 +61,113 @@ class UiDemoTest extends UiDemoSupport {
     }
 
     @Test
+    void associatingAnElasticIpAsksInAnInPageDialogThatValidatesAndCanBeCancelled() throws Exception {
+        // the page must not fall back to the browser's own prompt
+        browser.script("window.prompted = false; window.prompt = () => { window.prompted = true; return null; }");
+        browser.screen("resources");
+        browser.click("tab-eips");
+        browser.until(Duration.ofSeconds(10), d -> "eips".equals(browser.attribute("resource-panel", "data-kind")));
+        List<String> before = eipRows();
+        browser.choose("create-eips-tenantId", "acme");
+        browser.click("create-eips-submit");
+        String allocationId = browser.until(Duration.ofSeconds(10), d -> eipRows().stream().filter(id -> !before.contains(id)).findFirst().orElse(null));
+
+        browser.click("associate-" + allocationId);
+        browser.until(Duration.ofSeconds(5), d -> d.findElement(By.id("eip-associate")).isDisplayed());
+        assertThat(browser.script("return window.prompted")).isEqualTo(false);
+        assertThat(browser.text("eip-associate-instanceId")).as("only the EIP's tenant's instances are offered")
+                .contains("acme-web-1", "acme-web-2", "acme-db-1").doesNotContain("globex");
+        browser.click("eip-associate-submit");
+        browser.until(Duration.ofSeconds(5), d -> d.findElement(By.id("eip-associate-error")).isDisplayed());
+        browser.screenshot("ui-eip-associate-dialog-invalid");
+        assertThat(browser.text("eip-associate-error")).isEqualTo("Choose an instance.");
+        assertThat(browser.driver.findElement(By.id("eip-associate")).isDisplayed()).as("an invalid answer keeps the dialog open").isTrue();
+
+        // Cancel closes it; the list redraws once the action is over, and nothing was associated
+        browser.script("document.getElementById('resource-panel').dataset.kind = 'stale'");
+        browser.click("eip-associate-cancel");
+        browser.until(Duration.ofSeconds(10), d -> d.findElements(By.id("eip-associate")).isEmpty()
+                && "eips".equals(browser.attribute("resource-panel", "data-kind")));
+        assertThat(eipInstance(allocationId)).isEmpty();
+
+        browser.click("associate-" + allocationId);
+        browser.until(Duration.ofSeconds(5), d -> d.findElement(By.id("eip-associate")).isDisplayed());
+        assertThat(browser.driver.findElements(By.id("eip-associate-error")).get(0).isDisplayed()).as("a fresh form").isFalse();
+        browser.choose("eip-associate-instanceId", "acme-web-2 ");
+        browser.screenshot("ui-eip-associate-dialog");
+        browser.click("eip-associate-submit");
+        browser.until(Duration.ofSeconds(10), d -> d.findElements(By.id("eip-associate")).isEmpty()
+                && d.findElement(By.cssSelector("#list-eips tr[data-id='" + allocationId + "']")).getText().contains("i-"));
+        browser.screenshot("ui-eip-associated");
+        String instanceId = eipInstance(allocationId);
+        assertThat(instanceId).startsWith("i-");
+        assertThat(browser.driver.findElement(By.cssSelector("#list-eips tr[data-id='" + allocationId + "']")).getText()).contains(instanceId);
+        assertThat(browser.script("return cy.getElementById('" + instanceId + "').data('label')").toString()).startsWith("acme-web-2");
+        assertThat(browser.script("return window.prompted")).isEqualTo(false);
+    }
+
+    /**
+     * The one poller every screen uses, driven in the page with its own tasks: waits double while runs fail
+     * (up to the cap) and fall back after a success; a hidden tab stops the runs, showing it again runs at once.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void thePollerBacksOffOnErrorsAndPausesWhileTheTabIsHidden() {
+        var answer = (java.util.Map<String, Object>) browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/js/poller.js').then(async ({ poller }) => {
+                  const until = async (condition) => { for (let i = 0; i < 500 && !condition(); i++) await new Promise(r => setTimeout(r, 10)); };
+                  const delays = [];
+                  const flaky = poller(() => { delays.push(flaky.delay); if (delays.length <= 4) throw new Error('down'); }, { every: 20, maxDelay: 160 });
+                  flaky.start();
+                  await until(() => delays.length >= 6);
+                  flaky.stop();
+                  const afterSuccess = flaky.delay;
+
+                  let hidden = false;
+                  Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+                  let runs = 0;
+                  const steady = poller(() => { runs++; }, { every: 10 });
+                  steady.start();
+                  await until(() => runs >= 3);
+                  hidden = true;
+                  document.dispatchEvent(new Event('visibilitychange'));
+                  const whenHidden = runs;
+                  await new Promise(r => setTimeout(r, 150));   // fifteen periods with the tab hidden
+                  const whileHidden = runs - whenHidden;
+                  hidden = false;
+                  document.dispatchEvent(new Event('visibilitychange'));
+                  await Promise.resolve();
+                  await Promise.resolve();
+                  const onShow = runs - whenHidden;
+                  steady.stop();
+                  delete document.hidden;
+                  document.dispatchEvent(new Event('visibilitychange'));
+                  done({ delays, afterSuccess, whileHidden, onShow });
+                }, e => done({ error: String(e) }));
+                """);
+        assertThat(answer).doesNotContainKey("error");
+        assertThat((List<Long>) answer.get("delays")).as("the wait before each run").startsWith(20L, 40L, 80L, 160L, 160L);
+        assertThat(answer.get("afterSuccess")).as("a success resets the wait").isEqualTo(20L);
+        assertThat(answer.get("whileHidden")).as("no run while the tab is hidden").isEqualTo(0L);
+        assertThat(answer.get("onShow")).as("showing the tab runs at once").isEqualTo(1L);
+    }
+
+    private List<String> eipRows() {
+        return browser.driver.findElements(By.cssSelector("#list-eips tbody tr[data-id]")).stream().map(r -> r.getDomAttribute("data-id")).toList();
+    }
+
+    /** The instance an EIP is associated with, from the API ("" when none). */
+    private String eipInstance(String allocationId) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/api/v1/eips/" + allocationId))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        var instance = new tools.jackson.databind.ObjectMapper().readTree(response.body()).path("instanceId");
+        return instance.isNull() || instance.isMissingNode() ? "" : instance.asString();
+    }
+
+    @Test
     void aPingWithinATenantAnswersAndAPingAcrossTenantsShowsTheDrop() throws Exception {
         browser.screen("diagnostics");
         browser.choose("diag-source", "acme-web-1 ");

@@ -1,0 +1,15 @@
+// Lessons: each has a short text, a one-click setup through the API, and runs with no external network.
+import { vlanLesson } from './vlan.js';
+import { anatomyLesson } from './anatomy.js';
+import { macTableLesson } from './mac-tables.js';
+import { floodLesson } from './flood.js';
+
+export function startLessons(root) {
+  let world = null;
+  const vlan = vlanLesson();
+  const anatomy = anatomyLesson(() => world);
+  const macs = macTableLesson(() => world);
+  const flood = floodLesson(() => world);
+  root.append(vlan.node, anatomy.node, macs.node, flood.node);
+  return { onWorld(next) { const first = !world; world = next; if (first) { anatomy.render(); } } };
+}

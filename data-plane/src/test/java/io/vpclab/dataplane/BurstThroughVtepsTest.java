@@ -95,6 +95,8 @@ class BurstThroughVtepsTest {
             .isEqualTo(VirtioNetHeader.GSO_TCPV4);
         assertEverySegmentValidAndPayloadIs(written, payload);
         assertThat(h4Tap.pending()).as("nothing else written").isZero();
+        assertThat(h4.coalescerFramesIn()).as("segments merged at B").isEqualTo(SEGMENTS);
+        assertThat(h4.coalescerFramesOut()).as("TAP writes at B").isEqualTo(1);
         assertThat(gsoSendsFromA).as("A sent the burst's segments in one GSO send").hasValue(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> net.b.counters().port("h4").packetsOut() == SEGMENTS);
         assertThat(net.a.counters().port("h1").packetsIn()).as("frames on the wire, not the burst").isEqualTo(SEGMENTS);

@@ -103,6 +103,10 @@ public final class SegmentingTapPort implements BurstPort {
     }
 
     private void segmentAndHandOn(ByteBuf headerAndFrame) {
+        if (VirtioNetHeader.gsoType(headerAndFrame, headerAndFrame.readerIndex()) == VirtioNetHeader.GSO_NONE) {
+            handOnOne(headerAndFrame);
+            return;
+        }
         ByteBuf segments = allocator.directBuffer(SEGMENTS_INITIAL_BYTES);
         try {
             int count = segmenter.segment(headerAndFrame, segments, HEADROOM);
@@ -123,6 +127,19 @@ public final class SegmentingTapPort implements BurstPort {
         } finally {
             segments.release();
         }
+    }
+
+    /** One frame (an ACK, a UDP datagram) goes straight into its own buffer: no 128 KB run buffer, one copy. */
+    private void handOnOne(ByteBuf headerAndFrame) {
+        int length = headerAndFrame.readableBytes() - TapOffloads.VNET_HEADER_BYTES;
+        ByteBuf frame = allocator.directBuffer(HEADROOM + Math.max(length, maxFrameBytes));
+        frame.writerIndex(HEADROOM).readerIndex(HEADROOM);
+        if (segmenter.segment(headerAndFrame, frame, 0) == 0) {
+            frame.release();
+            refusals.incrementAndGet();
+            return;
+        }
+        sink.accept(frame);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import io.vpclab.dataplane.capture.Capture;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.pipeline.Pipeline;
+import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.CountersSnapshot;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
@@ -117,7 +118,12 @@ public final class Vtep implements AutoCloseable {
         }
         onLoop(() -> {
             Pipeline.Attachment attachment = pipeline.attach(portId, device);
-            device.start(loop, frame -> pipeline.fromPort(attachment, frame));
+            if (device instanceof BurstPort burstPort) {
+                burstPort.start(loop, frame -> pipeline.fromPort(attachment, frame),
+                    burst -> pipeline.fromPortBurst(attachment, burst));
+            } else {
+                device.start(loop, frame -> pipeline.fromPort(attachment, frame));
+            }
             return null;
         });
     }

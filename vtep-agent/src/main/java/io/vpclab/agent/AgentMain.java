@@ -63,7 +63,7 @@ public final class AgentMain implements Callable<Integer> {
             description = "all (default), none, or a list of csum,tso,udp-gso,udp-gro. Each is probed at start-up "
                     + "and used only where the kernel has it; none is the plain path. csum and tso apply to every "
                     + "TAP (point-to-point, and the netns/tap ports of --table and --control-plane); udp-gso and "
-                    + "udp-gro to the point-to-point mode.")
+                    + "udp-gro to the underlay socket of every mode.")
     String offloads;
 
     @Option(names = "--table", paramLabel = "FILE", description = "Static forwarding table (YAML or JSON, schema ForwardingTable).")

@@ -24,7 +24,6 @@ import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.underlay.netty.NettyUdpUnderlay;
-import io.vpclab.dataplane.underlay.netty.UnderlayOptions;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -130,7 +129,7 @@ public final class FollowAgent implements RunningAgent {
                 options.stateFile()).identity(options.name(), options.underlayIp(), options.udpPort(),
                 options.underlayMtu(), options.capabilities());
         NettyUdpUnderlay underlay = NettyUdpUnderlay.bind(new InetSocketAddress(options.underlayIp(), options.udpPort()),
-                UnderlayOptions.forUnderlayMtu(options.underlayMtu()));
+                options.offloads().underlayOptions(options.underlayMtu()));
         PortedVtep ported = new PortedVtep(new Vtep(underlay),
                 new PortProvisioner(SimulatedPorts::create, options.underlayMtu(), options.offloads().tunFlags()));
         FollowAgent agent = new FollowAgent(options, identity, ported);

@@ -1,6 +1,7 @@
 package io.vpclab.agent;
 
 import io.vpclab.dataplane.tap.TapOffloads;
+import io.vpclab.dataplane.underlay.netty.UnderlayOptions;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -68,6 +69,11 @@ public record OffloadChoice(Set<Feature> features) {
 
     public boolean has(Feature feature) {
         return features.contains(feature);
+    }
+
+    /** Underlay options for {@code underlayMtu} with UDP GSO and GRO as chosen (each still probed). */
+    public UnderlayOptions underlayOptions(int underlayMtu) {
+        return UnderlayOptions.forUnderlayMtu(underlayMtu).withOffloads(has(Feature.UDP_GSO), has(Feature.UDP_GRO));
     }
 
     /** The TUN_F_* flags to ask the TAP for; TSO is refused by the kernel without CSUM, so it brings it. */

@@ -8,7 +8,6 @@ import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.underlay.netty.NettyUdpUnderlay;
-import io.vpclab.dataplane.underlay.netty.UnderlayOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
@@ -45,7 +44,7 @@ final class TableAgent implements RunningAgent {
         TableHost host = state.host();
         NettyUdpUnderlay underlay = NettyUdpUnderlay.bind(
                 new InetSocketAddress(host.underlayIp().toInetAddress(), host.udpPort()),
-                UnderlayOptions.forUnderlayMtu(host.underlayMtu()));
+                offloads.underlayOptions(host.underlayMtu()));
         TableAgent agent = new TableAgent(file, new PortedVtep(new Vtep(underlay),
                 new PortProvisioner(SimulatedPorts::create, state.maxInnerFrameLength() + 4, offloads.tunFlags())));
         try {

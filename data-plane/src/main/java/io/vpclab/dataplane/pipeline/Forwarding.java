@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.vpclab.dataplane.capture.Capture;
 import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
@@ -66,6 +67,27 @@ public final class Forwarding {
             capture.frame(frame);
         }
         device.write(frame);
+        scheduleFlush();
+    }
+
+    /**
+     * Hands a burst (virtio-net header first, borrowed) whole to local port {@code port}'s burst
+     * device, counted as the {@code frames} frames of {@code bytes} it stands for on the wire.
+     */
+    void toPortWhole(Tables t, int port, BurstPort device, ByteBuf headerAndFrame, int frames, long bytes) {
+        t.ports[port].out(frames, bytes);
+        t.segments[t.state.portSegment(port)].out(frames, bytes);
+        device.writeBurst(headerAndFrame);
+        scheduleFlush();
+    }
+
+    /**
+     * Sends {@code datagrams} VXLAN datagrams of {@code segmentLength} bytes (the last may be
+     * shorter), laid out one after the other in {@code payload}, to a remote VTEP in one GSO send.
+     */
+    void toUnderlaySegments(Tables t, int vtep, ByteBuf payload, int segmentLength, int datagrams, int sourcePort) {
+        t.host.out(datagrams, payload.readableBytes());
+        underlay.sendSegments(payload, segmentLength, t.state.vtepAddress(vtep), sourcePort);
         scheduleFlush();
     }
 

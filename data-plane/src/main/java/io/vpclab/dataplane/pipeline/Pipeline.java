@@ -24,6 +24,9 @@ import java.util.function.LongSupplier;
  * The data plane of one VTEP. Stages, in processing order:
  *
  * <pre>
+ * a TSO burst:       BurstForwarder (PortIngress, Classifier and the L2 lookup once per burst) -> segmented
+ *                     at encapsulation and sent with UDP GSO, or written whole to a local burst port;
+ *                     a burst it cannot carry whole is segmented by the port and enters as frames:
  * from a port:        PortIngress -> InnerMtu -> Classifier -> ArpResponder | L3Router | L2Forwarder
  *                     -> (L3Router) -> ElasticIpNat when the VPC has no route or the public router
  *                        routes to a local elastic IP; else the segment's default route to a NAT gateway
@@ -45,6 +48,7 @@ public final class Pipeline {
 
     private final Forwarding forwarding;
     private final PortIngress ingress = new PortIngress();
+    private final BurstForwarder bursts;
     private final InnerMtu innerMtu;
     private final Classifier classifier = new Classifier();
     private final ArpResponder arpResponder;
@@ -99,6 +103,7 @@ public final class Pipeline {
         this.innerMtu = new InnerMtu(forwarding);
         VxlanEncapsulator encapsulator = new VxlanEncapsulator(forwarding);
         this.bridge = new L2Forwarder(forwarding, encapsulator);
+        this.bursts = new BurstForwarder(forwarding, ingress, classifier);
         this.arpResponder = new ArpResponder(forwarding, bridge);
         this.elasticIps = new ElasticIpNat(forwarding, bridge, new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY,
             ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock), whitelists);
@@ -141,6 +146,16 @@ public final class Pipeline {
             case Classifier.ROUTE -> router.route(t, port, segment, frame);
             default -> bridge.forward(t, segment, port, frame);
         }
+    }
+
+    /**
+     * A TSO burst read from an attached {@link io.vpclab.dataplane.port.BurstPort} (virtio-net
+     * header first, borrowed): true when it went on whole ({@link BurstForwarder}), false when
+     * nothing was done and the port must hand it on as frames.
+     */
+    public boolean fromPortBurst(Attachment attachment, ByteBuf headerAndFrame) {
+        int port = attachment.index;
+        return port != ForwardingState.NONE && bursts.offer(forwarding.tables, port, headerAndFrame);
     }
 
     /** A datagram from the underlay (VXLAN header first). Takes ownership of {@code payload}. */

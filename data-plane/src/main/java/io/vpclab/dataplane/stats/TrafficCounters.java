@@ -24,6 +24,17 @@ public final class TrafficCounters {
         bytesOut += bytes;
     }
 
+    /** {@code frames} frames of {@code bytes} in all, as a burst carried whole puts them on the wire. */
+    public void in(int frames, long bytes) {
+        packetsIn += frames;
+        bytesIn += bytes;
+    }
+
+    public void out(int frames, long bytes) {
+        packetsOut += frames;
+        bytesOut += bytes;
+    }
+
     public void flood() {
         floods++;
     }

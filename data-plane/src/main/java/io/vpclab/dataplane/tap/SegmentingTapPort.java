@@ -3,25 +3,34 @@ package io.vpclab.dataplane.tap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
+import io.vpclab.dataplane.offload.TcpCoalescer;
 import io.vpclab.dataplane.offload.TcpSegmenter;
+import io.vpclab.dataplane.offload.VirtioNetHeader;
+import io.vpclab.dataplane.port.BurstPort;
+import io.vpclab.dataplane.port.BurstSink;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.port.FrameSink;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TAP opened with the virtio-net header and offloads ({@link TapDevice#openWithOffloads}) as the
- * plain {@link FrameDevice} the pipeline's stages take, so an instance's port gets the kernel's
- * offloads while every stage still sees frames one by one, exactly as on the plain path.
+ * A TAP opened with the virtio-net header and offloads ({@link TapDevice#openWithOffloads}) as a
+ * {@link BurstPort}: the pipeline takes a TSO burst whole where it can, and every stage that is
+ * not burst-aware still sees frames one by one, exactly as on the plain path.
  *
- * <p>Each read (a TSO or USO burst of up to 64 KB, or one frame whose checksum the kernel left
- * partial) is cut by the {@link TcpSegmenter} into the frames a NIC would put on the wire, every
- * checksum complete, and each is handed to the sink in its own pooled buffer with
- * {@link FrameDevice#HEADROOM} in front. Frames written toward the instance go out behind an
- * all-zero header (no GSO, checksum complete). A read the segmenter refuses is dropped and counted
- * ({@link #refusals()}). Runs on the device's event loop; no state grows with traffic.
+ * <p>Read side: a TSO burst is first offered whole to the {@link BurstSink}. A burst it refuses,
+ * and every other read (a USO burst, one frame whose checksum the kernel left partial), is cut by
+ * the {@link TcpSegmenter} into the frames a NIC would put on the wire, every checksum complete,
+ * and each is handed to the frame sink in its own pooled buffer with {@link FrameDevice#HEADROOM}
+ * in front. A read the segmenter refuses is dropped and counted ({@link #refusals()}).
+ *
+ * <p>Write side: frames toward the instance go through a {@link TcpCoalescer}, which merges
+ * consecutive segments of one TCP flow into one burst with a GSO header; the pipeline's
+ * end-of-batch {@link #flush()} writes what is pending, so a receive batch costs one TAP write
+ * per merged burst. {@link #writeBurst} hands a burst over whole. Runs on the device's event
+ * loop; no state grows with traffic (one 64 KiB scratch buffer).
  */
-public final class SegmentingTapPort implements FrameDevice {
+public final class SegmentingTapPort implements BurstPort {
 
     /** Room for one segmented 64 KB burst: its payload plus the headers repeated for each segment. */
     private static final int SEGMENTS_INITIAL_BYTES = 128 * 1024;
@@ -31,7 +40,12 @@ public final class SegmentingTapPort implements FrameDevice {
     private final ByteBufAllocator allocator;
     private final TcpSegmenter segmenter = new TcpSegmenter(TapOffloads.VNET_HEADER_BYTES);
     private FrameSink sink;
+    private BurstSink bursts = burst -> false;
     private final AtomicLong refusals = new AtomicLong();
+    /** Null until started, and for a device without a header, which cannot take a merged frame. */
+    private TcpCoalescer coalescer;
+    private ByteBuf coalescerScratch;
+    private long burstsWrittenWhole;
 
     /**
      * @param device        a device with a virtio-net header (one without still works: its header is zero)
@@ -59,13 +73,40 @@ public final class SegmentingTapPort implements FrameDevice {
         return refusals.get();
     }
 
+    /** Bursts the pipeline handed over whole ({@link #writeBurst}). */
+    public long burstsWrittenWhole() {
+        return burstsWrittenWhole;
+    }
+
     @Override
     public void start(EventLoop loop, FrameSink sink) {
-        this.sink = Objects.requireNonNull(sink, "sink");
-        device.startVnet(loop, this::segmentAndHandOn);
+        start(loop, sink, burst -> false);
+    }
+
+    @Override
+    public void start(EventLoop loop, FrameSink frames, BurstSink bursts) {
+        this.sink = Objects.requireNonNull(frames, "frames");
+        this.bursts = Objects.requireNonNull(bursts, "bursts");
+        if (device.offloads().vnetHeader()) {
+            coalescerScratch = allocator.directBuffer(TcpCoalescer.scratchCapacity(TapOffloads.VNET_HEADER_BYTES));
+            coalescer = new TcpCoalescer(TapOffloads.VNET_HEADER_BYTES, coalescerScratch, device::writeVnet);
+        }
+        device.startVnet(loop, this::fromTap);
+    }
+
+    private void fromTap(ByteBuf headerAndFrame) {
+        int gsoType = VirtioNetHeader.gsoType(headerAndFrame, headerAndFrame.readerIndex());
+        if (gsoType == VirtioNetHeader.GSO_TCPV4 && bursts.offer(headerAndFrame)) {
+            return;
+        }
+        segmentAndHandOn(headerAndFrame);
     }
 
     private void segmentAndHandOn(ByteBuf headerAndFrame) {
+        if (VirtioNetHeader.gsoType(headerAndFrame, headerAndFrame.readerIndex()) == VirtioNetHeader.GSO_NONE) {
+            handOnOne(headerAndFrame);
+            return;
+        }
         ByteBuf segments = allocator.directBuffer(SEGMENTS_INITIAL_BYTES);
         try {
             int count = segmenter.segment(headerAndFrame, segments, HEADROOM);
@@ -88,14 +129,71 @@ public final class SegmentingTapPort implements FrameDevice {
         }
     }
 
-    /** One frame toward the instance, behind an all-zero virtio-net header; takes ownership. */
+    /** One frame (an ACK, a UDP datagram) goes straight into its own buffer: no 128 KB run buffer, one copy. */
+    private void handOnOne(ByteBuf headerAndFrame) {
+        int length = headerAndFrame.readableBytes() - TapOffloads.VNET_HEADER_BYTES;
+        ByteBuf frame = allocator.directBuffer(HEADROOM + Math.max(length, maxFrameBytes));
+        frame.writerIndex(HEADROOM).readerIndex(HEADROOM);
+        if (segmenter.segment(headerAndFrame, frame, 0) == 0) {
+            frame.release();
+            refusals.incrementAndGet();
+            return;
+        }
+        sink.accept(frame);
+    }
+
+    /**
+     * One frame toward the instance; takes ownership. With a header it joins the pending burst of
+     * its flow (or flushes it and goes alone, with a GSO_NONE header); without, it goes at once.
+     */
     @Override
     public void write(ByteBuf frame) {
-        device.write(frame);
+        if (coalescer == null) {
+            device.write(frame);
+            return;
+        }
+        try {
+            coalescer.add(frame, frame.readerIndex(), frame.readableBytes());
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** Writes the pending merged burst: the pipeline calls this once per batch. */
+    @Override
+    public void flush() {
+        if (coalescer != null) {
+            coalescer.flush();
+        }
+    }
+
+    @Override
+    public boolean writesBursts() {
+        return device.offloads().vnetHeader();
+    }
+
+    @Override
+    public void writeBurst(ByteBuf headerAndFrame) {
+        flush();   // whatever the coalescer holds of this flow goes first
+        burstsWrittenWhole++;
+        device.writeVnet(headerAndFrame);
+    }
+
+    /** What the coalescer did: frames in, TAP writes out, merged bursts (zero before start or without a header). */
+    public long coalescerFramesIn() {
+        return coalescer == null ? 0 : coalescer.framesIn();
+    }
+
+    public long coalescerFramesOut() {
+        return coalescer == null ? 0 : coalescer.framesOut();
     }
 
     @Override
     public void close() {
         device.close();
+        coalescer = null;
+        if (coalescerScratch != null && coalescerScratch.refCnt() > 0) {
+            coalescerScratch.release();
+        }
     }
 }

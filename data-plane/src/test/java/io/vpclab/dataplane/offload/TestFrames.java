@@ -30,25 +30,25 @@ public final class TestFrames {
 
     /** Header fields of one TCP segment; public mutable fields so a test changes only what it is about. */
     public static final class Spec {
-        long destinationMac = 0x02_00_0a_00_01_06L;
-        long sourceMac = 0x02_00_0a_00_01_05L;
-        int etherType = 0x0800;
-        int tos = 0;
-        int identification = 0x1234;
-        boolean dontFragment = true;
-        int fragmentWord = 0;
-        int ttl = 64;
-        int protocol = 6;
-        int sourceIp = 0x0a000105;
-        int destinationIp = 0x0a000106;
-        byte[] ipOptions = new byte[0];
-        int sourcePort = 40000;
-        int destinationPort = 5201;
-        long sequence = 0x8000_0000L;
-        long acknowledgment = 0xF000_0001L;
-        int flags = ACK;
-        int window = 0xFFFF;
-        byte[] tcpOptions = TIMESTAMPS;
+        public long destinationMac = 0x02_00_0a_00_01_06L;
+        public long sourceMac = 0x02_00_0a_00_01_05L;
+        public int etherType = 0x0800;
+        public int tos = 0;
+        public int identification = 0x1234;
+        public boolean dontFragment = true;
+        public int fragmentWord = 0;
+        public int ttl = 64;
+        public int protocol = 6;
+        public int sourceIp = 0x0a000105;
+        public int destinationIp = 0x0a000106;
+        public byte[] ipOptions = new byte[0];
+        public int sourcePort = 40000;
+        public int destinationPort = 5201;
+        public long sequence = 0x8000_0000L;
+        public long acknowledgment = 0xF000_0001L;
+        public int flags = ACK;
+        public int window = 0xFFFF;
+        public byte[] tcpOptions = TIMESTAMPS;
 
         Spec copy() {
             Spec s = new Spec();

@@ -1,0 +1,231 @@
+package io.vpclab.dataplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.vpclab.dataplane.capture.Capture;
+import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.dataplane.net.MacAddress;
+import io.vpclab.dataplane.net.Vni;
+import io.vpclab.dataplane.offload.TcpSegmenter;
+import io.vpclab.dataplane.offload.TestFrames;
+import io.vpclab.dataplane.offload.VirtioNetHeader;
+import io.vpclab.dataplane.port.InMemoryFrameDevice;
+import io.vpclab.dataplane.table.LocalPort;
+import io.vpclab.dataplane.tap.InMemoryVnetDevice;
+import io.vpclab.dataplane.tap.SegmentingTapPort;
+import io.vpclab.dataplane.tap.TapOffloads;
+import io.vpclab.dataplane.underlay.DatagramSink;
+import io.vpclab.dataplane.underlay.InMemoryUnderlay;
+import io.vpclab.dataplane.underlay.Underlay;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A 64 KB TSO burst on the same-subnet path as one unit, both ways, with in-memory devices: h1 on
+ * A (a TAP with offloads) sends to h4 on B (a TAP with offloads, or a plain device) and to h5 on A.
+ * The pipeline takes the burst whole (one GSO send toward B, one TAP write at h5), every segment
+ * on the wire is valid, B writes the merged burst to h4's TAP once, counters count frames on the
+ * wire and captures show segments.
+ */
+class BurstThroughVtepsTest {
+
+    private static final int MSS = 1398;
+    private static final int SEGMENTS = 21;
+    private static final TapOffloads TSO = new TapOffloads(true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4,
+        TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
+    private static final MacAddress H5_MAC = MacAddress.parse("02:00:0a:00:01:07");
+
+    @TempDir
+    Path dir;
+    private TwoVteps net;
+    private final AtomicInteger gsoSendsFromA = new AtomicInteger();
+    private final InMemoryVnetDevice h1Tap = new InMemoryVnetDevice("h1", TSO);
+    private final InMemoryVnetDevice h4Tap = new InMemoryVnetDevice("h4", TSO);
+    private final InMemoryVnetDevice h5Tap = new InMemoryVnetDevice("h5", TSO);
+    private SegmentingTapPort h4;
+    private SegmentingTapPort h5;
+    private final TestFrames.Spec spec = new TestFrames.Spec();
+    private final byte[] payload = TestFrames.pattern(20 * MSS + 100, 5);
+
+    @BeforeEach
+    void start() {
+        InMemoryUnderlay.Hub hub = new InMemoryUnderlay.Hub();
+        net = new TwoVteps(name -> name.equals("A")
+            ? new CountingGsoSends(hub.join(new InetSocketAddress("10.255.0.1", 4789)), gsoSendsFromA)
+            : hub.join(new InetSocketAddress("10.255.0.2", 4789)), 1500,
+            List.of(LocalPort.simulated("h5", Vni.of(TwoVteps.VNI_1), H5_MAC, Ipv4Address.parse("10.0.1.7"), 24,
+                TwoVteps.GATEWAY_1)));
+        net.a.detachPort("h1");
+        net.a.attachPort("h1", new SegmentingTapPort(h1Tap, 1518, PooledByteBufAllocator.DEFAULT));
+        h5 = new SegmentingTapPort(h5Tap, 1518, PooledByteBufAllocator.DEFAULT);
+        net.a.attachPort("h5", h5);
+        net.b.detachPort("h4");
+        h4 = new SegmentingTapPort(h4Tap, 1518, PooledByteBufAllocator.DEFAULT);
+        net.b.attachPort("h4", h4);
+    }
+
+    @AfterEach
+    void stop() {
+        net.close();
+    }
+
+    @Test
+    void aBurstToARemoteTapLeavesInOneGsoSendAndArrivesInOneTapWrite() throws Exception {
+        Capture atB = net.b.startCapture("h4", dir.resolve("h4.pcap"));
+
+        h1Tap.inject(TestFrames.tsoInput(TapOffloads.VNET_HEADER_BYTES, spec, payload, MSS));
+
+        byte[] written = h4Tap.take(Duration.ofSeconds(5));
+        assertThat(written).as("one TAP write on B").isNotNull();
+        assertThat(VirtioNetHeader.gsoType(Unpooled.wrappedBuffer(written), 0)).as("a merged burst")
+            .isEqualTo(VirtioNetHeader.GSO_TCPV4);
+        assertEverySegmentValidAndPayloadIs(written, payload);
+        assertThat(h4Tap.pending()).as("nothing else written").isZero();
+        assertThat(h4.coalescerFramesIn()).as("segments merged at B").isEqualTo(SEGMENTS);
+        assertThat(h4.coalescerFramesOut()).as("TAP writes at B").isEqualTo(1);
+        assertThat(gsoSendsFromA).as("A sent the burst's segments in one GSO send").hasValue(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> net.b.counters().port("h4").packetsOut() == SEGMENTS);
+        assertThat(net.a.counters().port("h1").packetsIn()).as("frames on the wire, not the burst").isEqualTo(SEGMENTS);
+        assertThat(net.a.counters().port("h1").bytesIn()).isEqualTo(payload.length + (long) SEGMENTS * spec.headersLength());
+        assertThat(net.a.counters().host().packetsOut()).as("datagrams A sent").isEqualTo(SEGMENTS);
+        assertThat(net.b.counters().host().packetsIn()).as("datagrams B received").isEqualTo(SEGMENTS);
+        net.b.stopCapture(atB);
+        assertThat(atB.packets()).as("B's port capture shows the segments").isEqualTo(SEGMENTS);
+    }
+
+    @Test
+    void aBurstToALocalTapIsWrittenWholeAndCountedAsItsFrames() throws Exception {
+        spec.destinationMac = 0x02_00_0a_00_01_07L;
+        spec.destinationIp = 0x0a000107;
+        byte[] input = TestFrames.tsoInput(TapOffloads.VNET_HEADER_BYTES, spec, payload, MSS);
+
+        h1Tap.inject(input);
+
+        byte[] written = h5Tap.take(Duration.ofSeconds(5));
+        assertThat(written).as("the burst as it was read, header and partial checksum kept").isEqualTo(input);
+        assertEverySegmentValidAndPayloadIs(written, payload);
+        await().atMost(Duration.ofSeconds(5)).until(() -> net.a.counters().port("h5").packetsOut() == SEGMENTS);
+        assertThat(net.a.counters().port("h1").packetsIn()).isEqualTo(SEGMENTS);
+        assertThat(h5.burstsWrittenWhole()).isEqualTo(1);
+        assertThat(gsoSendsFromA).as("nothing left toward B").hasValue(0);
+    }
+
+    @Test
+    void aBurstToAPlainRemoteDeviceArrivesAsValidSegments() throws Exception {
+        InMemoryFrameDevice plain = new InMemoryFrameDevice("h4");
+        net.b.detachPort("h4");
+        net.b.attachPort("h4", plain);
+
+        h1Tap.inject(TestFrames.tsoInput(TapOffloads.VNET_HEADER_BYTES, spec, payload, MSS));
+
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (int i = 0; i < SEGMENTS; i++) {
+            byte[] frame = plain.take(Duration.ofSeconds(5));
+            assertThat(frame).as("segment %d", i).isNotNull();
+            assertThat(frame.length).isLessThanOrEqualTo(spec.headersLength() + MSS);
+            assertThat(TestFrames.ipv4ChecksumValid(frame)).as("IPv4 checksum of segment %d", i).isTrue();
+            assertThat(TestFrames.tcpChecksumValid(frame)).as("TCP checksum of segment %d", i).isTrue();
+            joined.writeBytes(TestFrames.payload(frame));
+        }
+        assertThat(joined.toByteArray()).isEqualTo(payload);
+        assertThat(gsoSendsFromA).hasValue(1);
+    }
+
+    @Test
+    void aCapturedPortStillShowsTheBurstAsSegments() throws Exception {
+        Capture atA = net.a.startCapture("h1", dir.resolve("h1.pcap"));
+
+        h1Tap.inject(TestFrames.tsoInput(TapOffloads.VNET_HEADER_BYTES, spec, payload, MSS));
+
+        byte[] written = h4Tap.take(Duration.ofSeconds(5));
+        assertThat(written).isNotNull();
+        assertEverySegmentValidAndPayloadIs(written, payload);
+        net.a.stopCapture(atA);
+        assertThat(atA.packets()).as("A's port capture shows the segments").isEqualTo(SEGMENTS);
+    }
+
+    /** Cuts a TAP write independently of the agents' path and checks each wire frame's checksums. */
+    private static void assertEverySegmentValidAndPayloadIs(byte[] headerAndFrame, byte[] expected) {
+        ByteBuf in = Unpooled.wrappedBuffer(headerAndFrame);
+        ByteBuf out = Unpooled.buffer(2 * headerAndFrame.length);
+        TcpSegmenter segmenter = new TcpSegmenter(TapOffloads.VNET_HEADER_BYTES);
+        int count = segmenter.segment(in, out, 0);
+        assertThat(count).as("segments in the burst").isEqualTo(SEGMENTS);
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            int length = i == count - 1 ? segmenter.lastSegmentLength() : segmenter.segmentLength();
+            byte[] frame = new byte[length];
+            out.readBytes(frame);
+            assertThat(TestFrames.ipv4ChecksumValid(frame)).as("IPv4 checksum of segment %d", i).isTrue();
+            assertThat(TestFrames.tcpChecksumValid(frame)).as("TCP checksum of segment %d", i).isTrue();
+            joined.writeBytes(TestFrames.payload(frame));
+        }
+        assertThat(joined.toByteArray()).isEqualTo(expected);
+    }
+
+    /** A's underlay, counting multi-datagram (GSO) sends. */
+    private record CountingGsoSends(InMemoryUnderlay delegate, AtomicInteger gsoSends) implements Underlay {
+
+        @Override
+        public EventLoop loop() {
+            return delegate.loop();
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return delegate.localAddress();
+        }
+
+        @Override
+        public void start(DatagramSink sink) {
+            delegate.start(sink);
+        }
+
+        @Override
+        public void send(ByteBuf payload, InetSocketAddress destination) {
+            delegate.send(payload, destination);
+        }
+
+        @Override
+        public void send(ByteBuf payload, InetSocketAddress destination, int sourcePort) {
+            delegate.send(payload, destination, sourcePort);
+        }
+
+        @Override
+        public void sendSegments(ByteBuf payload, int segmentSize, InetSocketAddress destination, int sourcePort) {
+            if (payload.readableBytes() > segmentSize) {
+                gsoSends.incrementAndGet();
+            }
+            delegate.sendSegments(payload, segmentSize, destination, sourcePort);
+        }
+
+        @Override
+        public boolean onReadComplete(Runnable action) {
+            return delegate.onReadComplete(action);
+        }
+
+        @Override
+        public void flush() {
+            delegate.flush();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}

@@ -1,5 +1,6 @@
 package io.vpclab.agent.table;
 
+import io.vpclab.client.document.DocumentProblem;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -7,9 +8,9 @@ import java.util.stream.Collectors;
 public final class TableFileException extends RuntimeException {
 
     private final String source;
-    private final List<TableProblem> problems;
+    private final List<DocumentProblem> problems;
 
-    public TableFileException(String source, List<TableProblem> problems) {
+    public TableFileException(String source, List<DocumentProblem> problems) {
         super(source + ": table refused:\n" + problems.stream().map(p -> "  " + source + ": " + p)
                 .collect(Collectors.joining("\n")));
         if (problems.isEmpty()) {
@@ -23,12 +24,12 @@ public final class TableFileException extends RuntimeException {
         return source;
     }
 
-    public List<TableProblem> problems() {
+    public List<DocumentProblem> problems() {
         return problems;
     }
 
     /** The first problem, which is what a one-line error report shows. */
-    public TableProblem first() {
+    public DocumentProblem first() {
         return problems.get(0);
     }
 }

@@ -1,5 +1,6 @@
 package io.vpclab.agent.table;
 
+import io.vpclab.client.document.DocumentProblem;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.PortNatGateway;
 import io.vpclab.client.model.TableWhitelistRule;
@@ -44,7 +45,7 @@ public final class TableTranslator {
         try {
             return build(table);
         } catch (IllegalArgumentException e) {
-            throw new TableFileException(source, List.of(new TableProblem(0, 0, "", e.getMessage())));
+            throw new TableFileException(source, List.of(DocumentProblem.at("", e.getMessage())));
         }
     }
 

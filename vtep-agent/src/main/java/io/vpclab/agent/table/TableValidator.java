@@ -1,5 +1,6 @@
 package io.vpclab.agent.table;
 
+import io.vpclab.client.document.DocumentProblem;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.IpBinding;
 import io.vpclab.client.model.MacEntry;
@@ -35,16 +36,12 @@ final class TableValidator {
     /** {@code ip netns} names become files under /run/netns. */
     private static final Pattern NAMESPACE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
-    /** A problem before locations are attached: pointer into the document and reason. */
-    record Issue(String pointer, String reason) {
-    }
-
-    private final List<Issue> issues = new ArrayList<>();
+    private final List<DocumentProblem> issues = new ArrayList<>();
 
     private TableValidator() {
     }
 
-    static List<Issue> validate(ForwardingTable table) {
+    static List<DocumentProblem> validate(ForwardingTable table) {
         TableValidator v = new TableValidator();
         v.table(table);
         return v.issues;
@@ -530,7 +527,7 @@ final class TableValidator {
     }
 
     private void issue(String pointer, String reason) {
-        issues.add(new Issue(pointer, reason));
+        issues.add(DocumentProblem.at(pointer, reason));
     }
 
     private static <T> List<T> nonNull(List<T> list) {

@@ -70,8 +70,8 @@ class ElasticIpTableFileTest {
 
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
                 .isInstanceOfSatisfying(TableFileException.class, e -> {
-                    assertThat(e.first().path()).isEqualTo("ports[0].elasticIp");
-                    assertThat(e.first().reason()).contains("needs a provider segment");
+                    assertThat(e.first().pointer()).isEqualTo("/ports/0/elasticIp");
+                    assertThat(e.first().message()).contains("needs a provider segment");
                 });
     }
 

@@ -30,7 +30,7 @@ class TableFileFuzzTest {
             table = TableFile.parse("fuzz", text, yaml);
         } catch (TableFileException refused) {
             assertThat(refused.problems()).isNotEmpty();
-            assertThat(refused.first().reason()).isNotBlank();
+            assertThat(refused.first().message()).isNotBlank();
             return;
         }
         // the validator's verdict must hold in the data plane: no late refusal

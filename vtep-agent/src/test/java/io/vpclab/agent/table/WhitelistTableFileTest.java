@@ -72,8 +72,8 @@ class WhitelistTableFileTest {
 
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
                 .isInstanceOfSatisfying(TableFileException.class, e -> {
-                    assertThat(e.first().path()).isEqualTo("ports[0].elasticIp.whitelistId");
-                    assertThat(e.first().reason()).contains("goes with ingressPolicy WHITELIST only");
+                    assertThat(e.first().pointer()).isEqualTo("/ports/0/elasticIp/whitelistId");
+                    assertThat(e.first().message()).contains("goes with ingressPolicy WHITELIST only");
                 });
     }
 }

@@ -20,7 +20,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * Reads a static forwarding table (YAML or JSON, the contract's {@code ForwardingTable}
  * schema) into the generated client model and validates it completely. A file is either
- * returned whole and valid, or refused with a {@link TableFileException} that names the line,
+ * returned whole and valid, or refused with a {@link TableRefusedException} that names the line,
  * column and reason of each problem; there is no partial result.
  */
 public final class TableFile {
@@ -83,12 +83,12 @@ public final class TableFile {
         }
         List<DocumentProblem> problems = TableValidator.validate(table);
         if (!problems.isEmpty()) {
-            throw new TableFileException(source, problems.stream().map(locations::locate).toList());
+            throw new TableRefusedException(source, problems.stream().map(locations::locate).toList());
         }
         return table;
     }
 
-    private static TableFileException fromJackson(String source, JacksonException e) {
+    private static TableRefusedException fromJackson(String source, JacksonException e) {
         StringBuilder pointer = new StringBuilder();
         for (JacksonException.Reference ref : e.getPath()) {
             if (ref.getPropertyName() != null) {
@@ -111,7 +111,7 @@ public final class TableFile {
                 reason = "unreadable document (" + e.getClass().getSimpleName() + ")";
             }
         }
-        return new TableFileException(source, List.of(DocumentProblem.at(e.getLocation(), pointer.toString(), reason)));
+        return new TableRefusedException(source, List.of(DocumentProblem.at(e.getLocation(), pointer.toString(), reason)));
     }
 
     private static String firstLine(String message) {
@@ -126,7 +126,7 @@ public final class TableFile {
         return "";
     }
 
-    private static TableFileException refused(String source, int line, int column, String pointer, String reason) {
-        return new TableFileException(source, List.of(new DocumentProblem(line, column, pointer, reason)));
+    private static TableRefusedException refused(String source, int line, int column, String pointer, String reason) {
+        return new TableRefusedException(source, List.of(new DocumentProblem(line, column, pointer, reason)));
     }
 }

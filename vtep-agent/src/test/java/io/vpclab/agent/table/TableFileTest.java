@@ -82,7 +82,7 @@ class TableFileTest {
 
         Files.writeString(file, "{\"host\": {\"underlayIp\": \"192.168.77.1\"},\n \"segments\": [{\"vni\": 0}]}");
         assertThatThrownBy(() -> TableFile.read(file))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().line()).isEqualTo(2);
                     assertThat(e.first().pointer()).isEqualTo("/segments/0/vni");
                     assertThat(e.getMessage()).contains(file.toString()).contains("1..16777215");
@@ -127,7 +127,7 @@ class TableFileTest {
     void refusesABadValueWithItsLineAndReason(int replacedLine, String newText, int line, String path, String reason) {
         String text = replaceLine(VALID, replacedLine, newText);
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     DocumentProblem problem = e.first();
                     assertThat(problem.line()).as(e.getMessage()).isEqualTo(line);
                     assertThat(problem.column()).as(e.getMessage()).isPositive();
@@ -141,14 +141,14 @@ class TableFileTest {
     void reportsEveryProblemOfAFileInDocumentOrder() {
         String text = replaceLine(replaceLine(VALID, 25, "    vtep: nobody"), 9, "  - vni: 0");
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
-                .isInstanceOfSatisfying(TableFileException.class, e ->
+                .isInstanceOfSatisfying(TableRefusedException.class, e ->
                         assertThat(e.problems()).extracting(DocumentProblem::line).contains(9, 25));
     }
 
     @Test
     void refusesAMissingHostAtTheTop() {
         assertThatThrownBy(() -> TableFile.parse("t.yaml", "segments: []\n", true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().pointer()).isEqualTo("/host");
                     assertThat(e.first().line()).isEqualTo(1);
                 });
@@ -158,7 +158,7 @@ class TableFileTest {
     void refusesMissingRequiredFieldsAtTheObjectThatLacksThem() {
         String text = replaceLine(VALID, 18, "");
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().pointer()).isEqualTo("/ports/0/mac");
                     assertThat(e.first().message()).contains("required");
                     assertThat(e.first().line()).isEqualTo(15);
@@ -170,7 +170,7 @@ class TableFileTest {
         // "host:" is line 2; its first field (where the mapping's value starts) would be line 3
         String text = replaceLine(VALID, 3, "");
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().pointer()).isEqualTo("/host/underlayIp");
                     assertThat(e.first().line()).isEqualTo(2);
                     assertThat(e.first().column()).isEqualTo(1);
@@ -180,9 +180,9 @@ class TableFileTest {
     @Test
     void refusesSyntaxErrorsWithTheirPosition() {
         assertThatThrownBy(() -> TableFile.parse("t.yaml", "host:\n  underlayIp: [1.2.3.4\n", true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> assertThat(e.first().line()).isPositive());
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> assertThat(e.first().line()).isPositive());
         assertThatThrownBy(() -> TableFile.parse("t.json", "{\"host\": {\"underlayIp\": \"1.2.3.4\"},,}", false))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().line()).isEqualTo(1);
                     assertThat(e.first().column()).isEqualTo(36);
                 });
@@ -192,7 +192,7 @@ class TableFileTest {
     void refusesDuplicateKeys() {
         String text = replaceLine(VALID, 3, "  underlayIp: 192.168.77.1\n  underlayIp: 192.168.77.3");
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().line()).isEqualTo(4);
                     assertThat(e.first().message()).contains("underlayIp");
                 });
@@ -200,9 +200,9 @@ class TableFileTest {
 
     @Test
     void refusesAnEmptyDocumentAndAnUnreadableFile(@TempDir Path dir) {
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", "", true)).isInstanceOf(TableFileException.class);
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", "", true)).isInstanceOf(TableRefusedException.class);
         assertThatThrownBy(() -> TableFile.read(dir.resolve("missing.yaml")))
-                .isInstanceOf(TableFileException.class).hasMessageContaining("cannot read");
+                .isInstanceOf(TableRefusedException.class).hasMessageContaining("cannot read");
     }
 
     static String replaceLine(String text, int line, String replacement) {

@@ -4,13 +4,18 @@ import io.vpclab.client.document.DocumentProblem;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** A table file was refused; nothing of it was applied. Carries every problem found, in document order. */
-public final class TableFileException extends RuntimeException {
+/**
+ * A forwarding table was refused, from a file or from the stream; nothing of it was applied.
+ * Carries every problem found, in document order, each with its JSON pointer (and, for a file,
+ * its line and column). The one exception of a refused table: it is an
+ * {@link IllegalArgumentException} so that {@code TableApplier}'s contract holds without wrapping.
+ */
+public final class TableRefusedException extends IllegalArgumentException {
 
     private final String source;
-    private final List<DocumentProblem> problems;
+    private final transient List<DocumentProblem> problems;
 
-    public TableFileException(String source, List<DocumentProblem> problems) {
+    public TableRefusedException(String source, List<DocumentProblem> problems) {
         super(source + ": table refused:\n" + problems.stream().map(p -> "  " + source + ": " + p)
                 .collect(Collectors.joining("\n")));
         if (problems.isEmpty()) {

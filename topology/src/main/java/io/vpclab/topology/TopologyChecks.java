@@ -1,5 +1,7 @@
 package io.vpclab.topology;
 
+import io.vpclab.client.document.DocumentProblem;
+import io.vpclab.client.document.SourceLocations;
 import io.vpclab.topology.Topology.EipDecl;
 import io.vpclab.topology.Topology.Expectation;
 import io.vpclab.topology.Topology.InstanceDecl;
@@ -30,7 +32,7 @@ final class TopologyChecks {
 
     private final Topology topology;
     private final SourceLocations locations;
-    private final List<TopologyProblem> problems = new ArrayList<>();
+    private final List<DocumentProblem> problems = new ArrayList<>();
     /** Instance name -> whether it has an EIP. */
     private final Map<String, Boolean> instances = new HashMap<>();
     private final Set<String> natGateways = new HashSet<>();
@@ -43,7 +45,7 @@ final class TopologyChecks {
         this.locations = locations;
     }
 
-    List<TopologyProblem> problems() {
+    List<DocumentProblem> problems() {
         checkHosts();
         Set<String> tenantNames = new HashSet<>();
         for (int t = 0; t < topology.tenants().size(); t++) {
@@ -69,7 +71,7 @@ final class TopologyChecks {
                 checkExpectation(step.expect().get(i), "/steps/" + s + "/expect/" + i);
             }
         }
-        problems.sort(Comparator.comparingInt(TopologyProblem::line).thenComparingInt(TopologyProblem::column));
+        problems.sort(Comparator.comparingInt(DocumentProblem::line).thenComparingInt(DocumentProblem::column));
         return problems;
     }
 

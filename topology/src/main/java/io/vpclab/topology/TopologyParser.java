@@ -5,6 +5,8 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
+import io.vpclab.client.document.DocumentProblem;
+import io.vpclab.client.document.SourceLocations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,7 +50,7 @@ public final class TopologyParser {
     /** Parses and checks; {@code source} names the file in messages. */
     public static Topology parse(String text, String source) throws InvalidTopologyException {
         if (text.length() > MAX_CHARS) {
-            throw refused(source, new TopologyProblem(1, 1, "", "the file is larger than " + MAX_CHARS + " characters"));
+            throw refused(source, new DocumentProblem(1, 1, "", "the file is larger than " + MAX_CHARS + " characters"));
         }
         SourceLocations locations;
         JsonNode tree;
@@ -61,9 +63,9 @@ public final class TopologyParser {
             throw refused(source, syntaxProblem(e));
         }
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
-            throw refused(source, new TopologyProblem(1, 1, "", "the file is empty: a topology needs at least a name"));
+            throw refused(source, new DocumentProblem(1, 1, "", "the file is empty: a topology needs at least a name"));
         }
-        List<TopologyProblem> problems = schemaProblems(tree, locations);
+        List<DocumentProblem> problems = schemaProblems(tree, locations);
         if (!problems.isEmpty()) {
             throw refused(source, problems);
         }
@@ -81,8 +83,8 @@ public final class TopologyParser {
         return topology;
     }
 
-    private static List<TopologyProblem> schemaProblems(JsonNode tree, SourceLocations locations) {
-        List<TopologyProblem> problems = new ArrayList<>();
+    private static List<DocumentProblem> schemaProblems(JsonNode tree, SourceLocations locations) {
+        List<DocumentProblem> problems = new ArrayList<>();
         for (Error error : SCHEMA.validate(tree)) {
             String pointer = pointer(error.getInstanceLocation());
             if (error.getProperty() != null && "additionalProperties".equals(error.getKeyword())) {
@@ -90,7 +92,7 @@ public final class TopologyParser {
             }
             problems.add(locations.problem(pointer, error.getMessage()));
         }
-        problems.sort(Comparator.comparingInt(TopologyProblem::line).thenComparingInt(TopologyProblem::column));
+        problems.sort(Comparator.comparingInt(DocumentProblem::line).thenComparingInt(DocumentProblem::column));
         return problems;
     }
 
@@ -107,21 +109,21 @@ public final class TopologyParser {
         return name.replace("~", "~0").replace("/", "~1");
     }
 
-    private static TopologyProblem syntaxProblem(JacksonException e) {
+    private static DocumentProblem syntaxProblem(JacksonException e) {
         TokenStreamLocation location = e.getLocation();
         int line = location == null ? 1 : Math.max(1, location.getLineNr());
         int column = location == null ? 1 : Math.max(1, location.getColumnNr());
         String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
         // The first line says what is wrong; the rest of a YAML error repeats the source.
         int newline = message.indexOf('\n');
-        return new TopologyProblem(line, column, "", "not valid YAML: " + (newline > 0 ? message.substring(0, newline) : message));
+        return new DocumentProblem(line, column, "", "not valid YAML: " + (newline > 0 ? message.substring(0, newline) : message));
     }
 
-    private static InvalidTopologyException refused(String source, TopologyProblem problem) {
+    private static InvalidTopologyException refused(String source, DocumentProblem problem) {
         return refused(source, List.of(problem));
     }
 
-    private static InvalidTopologyException refused(String source, List<TopologyProblem> problems) {
+    private static InvalidTopologyException refused(String source, List<DocumentProblem> problems) {
         return new InvalidTopologyException(source, problems);
     }
 

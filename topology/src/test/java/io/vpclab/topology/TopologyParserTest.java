@@ -3,6 +3,7 @@ package io.vpclab.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.vpclab.client.document.DocumentProblem;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,7 @@ class TopologyParserTest {
 
     @Test
     void schemaProblemsPointAtTheKey() {
-        List<TopologyProblem> problems = problems("""
+        List<DocumentProblem> problems = problems("""
                 name: t
                 tenants:
                   - name: a
@@ -92,7 +93,7 @@ class TopologyParserTest {
 
     @Test
     void wrongTypesAndEnumsAreRefusedWithTheirPlace() {
-        List<TopologyProblem> problems = problems("""
+        List<DocumentProblem> problems = problems("""
                 name: t
                 expect:
                   - { from: a, to: b, probe: traceroute, outcome: reachable }
@@ -100,13 +101,13 @@ class TopologyParserTest {
 
         assertThat(problems).anySatisfy(p -> {
             assertThat(p.line()).isEqualTo(3);
-            assertThat(p.path()).isEqualTo("/expect/0/probe");
+            assertThat(p.pointer()).isEqualTo("/expect/0/probe");
         });
     }
 
     @Test
     void subnetOutsideItsVpcIsRefusedAtItsCidr() {
-        List<TopologyProblem> problems = problems("""
+        List<DocumentProblem> problems = problems("""
                 name: t
                 tenants:
                   - name: a
@@ -223,10 +224,10 @@ class TopologyParserTest {
     }
 
     private static List<String> messages(String text) {
-        return problems(text).stream().map(TopologyProblem::message).toList();
+        return problems(text).stream().map(DocumentProblem::message).toList();
     }
 
-    private static List<TopologyProblem> problems(String text) {
+    private static List<DocumentProblem> problems(String text) {
         try {
             TopologyParser.parse(text, "test.yaml");
         } catch (InvalidTopologyException e) {

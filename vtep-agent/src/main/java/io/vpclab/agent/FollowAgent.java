@@ -13,7 +13,9 @@ import io.vpclab.agent.stats.NatGatewayStatsSection;
 import io.vpclab.agent.stats.StatsSection;
 import io.vpclab.agent.stats.TrafficStatsSection;
 import io.vpclab.agent.stats.WhitelistStatsSection;
+import io.vpclab.agent.table.TableRefusedException;
 import io.vpclab.agent.table.TableTranslator;
+import io.vpclab.client.document.DocumentProblem;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.InstanceKind;
@@ -193,15 +195,12 @@ public final class FollowAgent implements RunningAgent {
     }
 
     private void apply(ForwardingTable table) {
-        ForwardingState next;
-        try {
-            next = TableTranslator.translate("generation " + table.getGeneration(), table);
-        } catch (RuntimeException refused) {
-            throw new IllegalArgumentException(refused.getMessage(), refused);
-        }
+        String source = "generation " + table.getGeneration();
+        ForwardingState next = TableTranslator.translate(source, table);
         if (!next.host().equals(bound)) {
-            throw new IllegalArgumentException("table is for underlay " + next.host() + " but this agent is bound to "
-                    + bound + "; re-register the host or restart the agent with matching options");
+            throw new TableRefusedException(source, List.of(DocumentProblem.at("/host", "table is for underlay "
+                    + next.host() + " but this agent is bound to " + bound
+                    + "; re-register the host or restart the agent with matching options")));
         }
         try {
             ported.install(next);

@@ -55,7 +55,7 @@ class AgentMainTest {
         Path table = dir.resolve("t.yaml");
         Files.writeString(table, "host:\n  underlayIp: 127.0.0.1\nsegments:\n  - vni: 0\n");
         assertThat(run("--table", table.toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("line 4, column 10: segments[0].vni: VNI must be 1..16777215");
+        assertThat(err.toString()).contains("line 4, column 5 (/segments/0/vni): VNI must be 1..16777215");
         assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("ready");
     }
 }

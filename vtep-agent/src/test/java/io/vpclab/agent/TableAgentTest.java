@@ -3,7 +3,7 @@ package io.vpclab.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vpclab.agent.table.TableFileException;
+import io.vpclab.agent.table.TableRefusedException;
 import io.vpclab.dataplane.host.PingResult;
 import io.vpclab.dataplane.host.SimulatedHost;
 import io.vpclab.dataplane.net.Ipv4Address;
@@ -40,8 +40,8 @@ class TableAgentTest {
 
             String good = Files.readString(fileA);
             Files.writeString(fileA, good.replace("  - vni: 4242\n    mac: 02", "  - vni: 0\n    mac: 02"));
-            assertThatThrownBy(a::reload).isInstanceOfSatisfying(TableFileException.class,
-                    e -> assertThat(e.first().reason()).contains("1..16777215"));
+            assertThatThrownBy(a::reload).isInstanceOfSatisfying(TableRefusedException.class,
+                    e -> assertThat(e.first().message()).contains("1..16777215"));
             assertThat(a.state().generation()).isEqualTo(1);
             assertThat(ping(hostA, "10.7.0.11")).as("the old table still forwards").isEqualTo(2);
 
@@ -61,8 +61,8 @@ class TableAgentTest {
         Path file = dir.resolve("bad.yaml");
         Files.writeString(file, table(1, "127.0.0.1", "127.0.0.2", "sa", "02:00:00:00:00:0a", "10.7.0.10",
                 "02:00:00:00:00:0b", "10.7.0.11").replace("vtep: peer", "vtep: nobody"));
-        assertThatThrownBy(() -> TableAgent.start(file)).isInstanceOfSatisfying(TableFileException.class, e -> {
-            assertThat(e.first().path()).isEqualTo("macs[0].vtep");
+        assertThatThrownBy(() -> TableAgent.start(file)).isInstanceOfSatisfying(TableRefusedException.class, e -> {
+            assertThat(e.first().pointer()).isEqualTo("/macs/0/vtep");
             assertThat(e.getMessage()).contains("line 23");
         });
     }

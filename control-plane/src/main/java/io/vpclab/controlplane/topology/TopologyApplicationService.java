@@ -1,12 +1,12 @@
 package io.vpclab.controlplane.topology;
 
 import io.vpclab.client.ApiClient;
+import io.vpclab.client.document.DocumentProblem;
 import io.vpclab.client.model.TopologyReport;
 import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.topology.InvalidTopologyException;
 import io.vpclab.topology.Topology;
 import io.vpclab.topology.TopologyParser;
-import io.vpclab.topology.TopologyProblem;
 import io.vpclab.topology.apply.ApplyFailedException;
 import io.vpclab.topology.apply.ReportText;
 import io.vpclab.topology.apply.TopologyApplier;
@@ -30,7 +30,7 @@ class TopologyApplicationService {
         try {
             topology = TopologyParser.parse(text == null ? "" : text, "topology");
         } catch (InvalidTopologyException e) {
-            throw ApiException.badRequest("InvalidTopology", e.problems().stream().map(TopologyProblem::toString)
+            throw ApiException.badRequest("InvalidTopology", e.problems().stream().map(DocumentProblem::toString)
                     .collect(Collectors.joining("; ")));
         }
         try {

@@ -1,9 +1,9 @@
 package io.vpclab.topology.cli;
 
+import io.vpclab.client.document.DocumentProblem;
 import io.vpclab.topology.InvalidTopologyException;
 import io.vpclab.topology.Topology;
 import io.vpclab.topology.TopologyParser;
-import io.vpclab.topology.TopologyProblem;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +39,10 @@ final class ValidateCommand implements Callable<Integer> {
             return TopologyParser.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
         } catch (InvalidTopologyException e) {
             System.err.println(file + ": refused, nothing was applied");
-            for (TopologyProblem problem : e.problems()) {
+            for (DocumentProblem problem : e.problems()) {
                 // file:line:column: the form editors and terminals turn into links
                 System.err.println("  " + file + ":" + problem.line() + ":" + problem.column() + ": " + problem.message()
-                        + (problem.path().isEmpty() ? "" : " (" + problem.path() + ")"));
+                        + (problem.pointer().isEmpty() ? "" : " (" + problem.pointer() + ")"));
             }
             return null;
         } catch (java.nio.charset.MalformedInputException e) {

@@ -9,6 +9,9 @@ import io.vpclab.client.model.ForwardingTable;
 @FunctionalInterface
 public interface TableApplier {
 
-    /** @throws IllegalArgumentException when the table is refused; the previous table stays. */
+    /**
+     * @throws IllegalArgumentException when the table is refused (a
+     *     {@code TableRefusedException} with every problem's JSON pointer); the previous table stays
+     */
     void apply(ForwardingTable table);
 }

@@ -1,11 +1,12 @@
 package io.vpclab.agent.table;
 
+import io.vpclab.client.document.DocumentProblem;
+import io.vpclab.client.document.SourceLocations;
 import io.vpclab.client.model.ForwardingTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -19,7 +20,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * Reads a static forwarding table (YAML or JSON, the contract's {@code ForwardingTable}
  * schema) into the generated client model and validates it completely. A file is either
- * returned whole and valid, or refused with a {@link TableFileException} that names the line,
+ * returned whole and valid, or refused with a {@link TableRefusedException} that names the line,
  * column and reason of each problem; there is no partial result.
  */
 public final class TableFile {
@@ -65,7 +66,7 @@ public final class TableFile {
         SourceLocations locations;
         ForwardingTable table;
         try (JsonParser parser = mapper.createParser(text)) {
-            locations = SourceLocations.scan(parser);
+            locations = SourceLocations.read(parser);
         } catch (JacksonException e) {
             throw fromJackson(source, e);
         }
@@ -80,48 +81,20 @@ public final class TableFile {
         if (table == null) {
             throw refused(source, 1, 1, "", "the document is empty; a table needs at least host.underlayIp");
         }
-        List<TableValidator.Issue> issues = TableValidator.validate(table);
-        if (!issues.isEmpty()) {
-            List<TableProblem> problems = new ArrayList<>();
-            for (TableValidator.Issue issue : issues) {
-                int[] at = locations.find(issue.pointer());
-                problems.add(new TableProblem(at[0], at[1], path(issue.pointer()), issue.reason()));
-            }
-            throw new TableFileException(source, problems);
+        List<DocumentProblem> problems = TableValidator.validate(table);
+        if (!problems.isEmpty()) {
+            throw new TableRefusedException(source, problems.stream().map(locations::locate).toList());
         }
         return table;
     }
 
-    /** {@code /ports/2/mac} to {@code ports[2].mac}. */
-    static String path(String pointer) {
-        StringBuilder out = new StringBuilder();
-        for (String part : pointer.split("/")) {
-            if (part.isEmpty()) {
-                continue;
-            }
-            if (part.chars().allMatch(Character::isDigit)) {
-                out.append('[').append(part).append(']');
-            } else {
-                if (out.length() > 0) {
-                    out.append('.');
-                }
-                out.append(part.replace("~1", "/").replace("~0", "~"));
-            }
-        }
-        return out.toString();
-    }
-
-    private static TableFileException fromJackson(String source, JacksonException e) {
-        int[] at = SourceLocations.position(e.getLocation());
-        StringBuilder path = new StringBuilder();
+    private static TableRefusedException fromJackson(String source, JacksonException e) {
+        StringBuilder pointer = new StringBuilder();
         for (JacksonException.Reference ref : e.getPath()) {
             if (ref.getPropertyName() != null) {
-                if (path.length() > 0) {
-                    path.append('.');
-                }
-                path.append(ref.getPropertyName());
+                pointer.append('/').append(ref.getPropertyName().replace("~", "~0").replace("/", "~1"));
             } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
+                pointer.append('/').append(ref.getIndex());
             }
         }
         String reason;
@@ -138,7 +111,7 @@ public final class TableFile {
                 reason = "unreadable document (" + e.getClass().getSimpleName() + ")";
             }
         }
-        return new TableFileException(source, List.of(new TableProblem(at[0], at[1], path.toString(), reason)));
+        return new TableRefusedException(source, List.of(DocumentProblem.at(e.getLocation(), pointer.toString(), reason)));
     }
 
     private static String firstLine(String message) {
@@ -153,7 +126,7 @@ public final class TableFile {
         return "";
     }
 
-    private static TableFileException refused(String source, int line, int column, String path, String reason) {
-        return new TableFileException(source, List.of(new TableProblem(line, column, path, reason)));
+    private static TableRefusedException refused(String source, int line, int column, String pointer, String reason) {
+        return new TableRefusedException(source, List.of(new DocumentProblem(line, column, pointer, reason)));
     }
 }

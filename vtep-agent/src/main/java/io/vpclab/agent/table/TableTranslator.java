@@ -1,5 +1,6 @@
 package io.vpclab.agent.table;
 
+import io.vpclab.client.document.DocumentProblem;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.PortNatGateway;
 import io.vpclab.client.model.TableWhitelistRule;
@@ -7,6 +8,7 @@ import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.net.Vni;
+import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.table.DefaultRoute;
 import io.vpclab.dataplane.table.EgressPolicy;
 import io.vpclab.dataplane.table.ElasticIp;
@@ -37,14 +39,25 @@ public final class TableTranslator {
     }
 
     /**
-     * Builds the snapshot; {@code source} names the file in a refusal. The data plane's own
-     * builder checks again, so a rule this module missed still refuses the whole table.
+     * Validates {@code table} with {@link TableValidator} (every problem, with its JSON pointer)
+     * and builds the snapshot; {@code source} names the file or generation in a refusal. The
+     * same validation runs for a file and for a pushed table.
+     *
+     * @throws TableRefusedException when the table is refused
      */
     public static ForwardingState translate(String source, ForwardingTable table) {
+        if (table == null) {
+            throw new TableRefusedException(source, List.of(DocumentProblem.at("", "there is no table")));
+        }
+        List<DocumentProblem> problems = TableValidator.validate(table);
+        if (!problems.isEmpty()) {
+            throw new TableRefusedException(source, problems);
+        }
         try {
             return build(table);
         } catch (IllegalArgumentException e) {
-            throw new TableFileException(source, List.of(new TableProblem(0, 0, "", e.getMessage())));
+            // the data plane's own invariants: reaching here means the validator misses a rule
+            throw new TableRefusedException(source, List.of(DocumentProblem.at("", e.getMessage())));
         }
     }
 
@@ -53,9 +66,9 @@ public final class TableTranslator {
         int underlayMtu = orDefault(host.getUnderlayMtu(), TableHost.DEFAULT_UNDERLAY_MTU);
         ForwardingState.Builder b = ForwardingState.builder()
                 .generation(table.getGeneration() == null ? 0 : table.getGeneration())
-                .host(new TableHost(Ipv4Address.parse(host.getUnderlayIp()), orDefault(host.getUdpPort(), 4789), underlayMtu));
+                .host(new TableHost(Ipv4Address.parse(host.getUnderlayIp()), orDefault(host.getUdpPort(), Vxlan.PORT), underlayMtu));
         for (var vtep : list(table.getVteps())) {
-            b.vtep(new RemoteVtep(vtep.getId(), Ipv4Address.parse(vtep.getIp()), orDefault(vtep.getPort(), 4789)));
+            b.vtep(new RemoteVtep(vtep.getId(), Ipv4Address.parse(vtep.getIp()), orDefault(vtep.getPort(), Vxlan.PORT)));
         }
         for (var segment : list(table.getSegments())) {
             b.segment(new Segment(Vni.of(segment.getVni()),

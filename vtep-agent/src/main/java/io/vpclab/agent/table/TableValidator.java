@@ -1,5 +1,6 @@
 package io.vpclab.agent.table;
 
+import io.vpclab.client.document.DocumentProblem;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.IpBinding;
 import io.vpclab.client.model.MacEntry;
@@ -15,6 +16,7 @@ import io.vpclab.client.model.Vtep;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.net.MacAddress;
+import io.vpclab.dataplane.packet.Vxlan;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,16 +37,12 @@ final class TableValidator {
     /** {@code ip netns} names become files under /run/netns. */
     private static final Pattern NAMESPACE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
-    /** A problem before locations are attached: pointer into the document and reason. */
-    record Issue(String pointer, String reason) {
-    }
-
-    private final List<Issue> issues = new ArrayList<>();
+    private final List<DocumentProblem> issues = new ArrayList<>();
 
     private TableValidator() {
     }
 
-    static List<Issue> validate(ForwardingTable table) {
+    static List<DocumentProblem> validate(ForwardingTable table) {
         TableValidator v = new TableValidator();
         v.table(table);
         return v.issues;
@@ -54,8 +52,8 @@ final class TableValidator {
         if (table.getGeneration() != null && table.getGeneration() < 0) {
             issue("/generation", "must be >= 0, got " + table.getGeneration());
         }
-        Integer hostIp = host(table.getHost());
-        Set<String> vtepIds = vteps(table.getVteps(), hostIp);
+        Long hostEndpoint = host(table.getHost());
+        Set<String> vtepIds = vteps(table.getVteps(), hostEndpoint);
         Set<String> routerIds = new HashSet<>();
         List<Router> routers = nonNull(table.getRouters());
         for (int i = 0; i < routers.size(); i++) {
@@ -73,7 +71,9 @@ final class TableValidator {
         bindings(table.getBindings(), segments, portMacByIp);
         routers(routers, segments);
         elasticIps(table.getSegments(), table.getPorts());
-        elasticIpWhitelists(table.getPorts(), whitelists(table.getWhitelists()));
+        Set<String> whitelistIds = whitelists(table.getWhitelists());
+        elasticIpWhitelists(table.getPorts(), whitelistIds);
+        new RoutedSegmentRules(this, table).check(whitelistIds);
     }
 
     /** Whitelist ids (unique) and their rules: unique ids, a CIDR, ports only for TCP/UDP within 0..65535. */
@@ -188,7 +188,8 @@ final class TableValidator {
         }
     }
 
-    private Integer host(TableHost host) {
+    /** The host's underlay endpoint (IP and UDP port), or null when its IP is missing or bad. */
+    private Long host(TableHost host) {
         if (host == null) {
             issue("/host", "is required (the VTEP itself: underlayIp, udpPort, underlayMtu)");
             return null;
@@ -196,12 +197,16 @@ final class TableValidator {
         Integer ip = requiredIp("/host/underlayIp", host.getUnderlayIp());
         range("/host/udpPort", host.getUdpPort(), 1, 65535);
         range("/host/underlayMtu", host.getUnderlayMtu(), 1280, 65535);
-        return ip;
+        return ip == null ? null : endpoint(ip, host.getUdpPort());
     }
 
-    private Set<String> vteps(List<Vtep> vteps, Integer hostIp) {
+    /**
+     * Unique ids and underlay endpoints. Agents on one machine share an IP and differ by UDP
+     * port (the demo's in-process agents), so a VTEP is its IP and port, as in the data plane.
+     */
+    private Set<String> vteps(List<Vtep> vteps, Long hostEndpoint) {
         Set<String> ids = new HashSet<>();
-        Set<Integer> ips = new HashSet<>();
+        Set<Long> endpoints = new HashSet<>();
         vteps = nonNull(vteps);
         for (int i = 0; i < vteps.size(); i++) {
             String at = "/vteps/" + i;
@@ -214,14 +219,20 @@ final class TableValidator {
                 issue(at + "/id", "duplicate vtep id '" + vtep.getId() + "'");
             }
             Integer ip = requiredIp(at + "/ip", vtep.getIp());
-            if (ip != null && ip.equals(hostIp)) {
-                issue(at + "/ip", vtep.getIp() + " is this host's own underlayIp");
-            } else if (ip != null && !ips.add(ip)) {
-                issue(at + "/ip", vtep.getIp() + " is already the address of another vtep");
-            }
             range(at + "/port", vtep.getPort(), 1, 65535);
+            Long endpoint = ip == null ? null : endpoint(ip, vtep.getPort());
+            String shown = vtep.getIp() + ":" + (vtep.getPort() == null ? Vxlan.PORT : vtep.getPort());
+            if (endpoint != null && endpoint.equals(hostEndpoint)) {
+                issue(at + "/ip", shown + " is this host's own underlayIp and udpPort");
+            } else if (endpoint != null && !endpoints.add(endpoint)) {
+                issue(at + "/ip", shown + " is already the address of another vtep");
+            }
         }
         return ids;
+    }
+
+    private static long endpoint(int ip, Integer udpPort) {
+        return ((ip & 0xFFFF_FFFFL) << 16) | (udpPort == null ? Vxlan.PORT : udpPort & 0xFFFF);
     }
 
     private Map<Integer, Ipv4Prefix> segments(List<Segment> segments, Set<String> vtepIds, Set<String> routerIds) {
@@ -279,6 +290,7 @@ final class TableValidator {
         Set<String> ids = new HashSet<>();
         Set<String> devices = new HashSet<>();
         Set<String> namespaces = new HashSet<>();
+        Map<String, String> portIps = new HashMap<>();
         ports = nonNull(ports);
         for (int i = 0; i < ports.size(); i++) {
             String at = "/ports/" + i;
@@ -307,7 +319,10 @@ final class TableValidator {
                 issue(at + "/mac", port.getMac() + " is already used by another port on vni " + vni);
             }
             Integer ip = optionalIp(at + "/ipAddress", port.getIpAddress());
-            if (ip != null && vni != null && mac != null) {
+            if (ip != null && vni != null && portIps.putIfAbsent(vni + "/" + ip, port.getId()) != null) {
+                issue(at + "/ipAddress", port.getIpAddress() + " is already the address of port '"
+                        + portIps.get(vni + "/" + ip) + "' on vni " + vni);
+            } else if (ip != null && vni != null && mac != null) {
                 portMacByIp.putIfAbsent(vni + "/" + ip, mac);
             }
             Ipv4Prefix cidr = vni == null ? null : segments.get(vni);
@@ -529,8 +544,8 @@ final class TableValidator {
         return mac.bits();
     }
 
-    private void issue(String pointer, String reason) {
-        issues.add(new Issue(pointer, reason));
+    void issue(String pointer, String reason) {
+        issues.add(DocumentProblem.at(pointer, reason));
     }
 
     private static <T> List<T> nonNull(List<T> list) {

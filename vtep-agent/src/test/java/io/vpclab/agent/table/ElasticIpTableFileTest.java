@@ -69,9 +69,9 @@ class ElasticIpTableFileTest {
         String text = WITH_EIP.replace("    provider: true\n", "");
 
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
-                    assertThat(e.first().path()).isEqualTo("ports[0].elasticIp");
-                    assertThat(e.first().reason()).contains("needs a provider segment");
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
+                    assertThat(e.first().pointer()).isEqualTo("/ports/0/elasticIp");
+                    assertThat(e.first().message()).contains("needs a provider segment");
                 });
     }
 
@@ -81,7 +81,7 @@ class ElasticIpTableFileTest {
                 .replace("publicIp: 203.0.113.10", "publicIp: 203.0.113.300");
 
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> assertThat(e.getMessage())
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> assertThat(e.getMessage())
                         .contains("the provider segment must be routed")
                         .contains("'203.0.113.300' is not an IPv4 address"));
     }

@@ -3,6 +3,7 @@ package io.vpclab.agent.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vpclab.client.document.DocumentProblem;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.table.EgressPolicy;
@@ -79,26 +80,29 @@ class NatGatewayTableFileTest {
     void refusesAGatewayPortWithoutItsGatewayAndBadSettings() {
         String missing = WITH_NAT.substring(0, WITH_NAT.indexOf("    natGateway:")) + WITH_NAT.substring(WITH_NAT.indexOf("routers:"));
         assertThatThrownBy(() -> TableFile.parse("t.yaml", missing, true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
-                    assertThat(e.first().path()).isEqualTo("ports[0].natGateway");
-                    assertThat(e.first().reason()).contains("exactly when its kind is nat-gateway");
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
+                    assertThat(e.first().pointer()).isEqualTo("/ports/0/natGateway");
+                    assertThat(e.first().message()).contains("exactly when its kind is nat-gateway");
                 });
         String inverted = WITH_NAT.replace("portMin: 2000", "portMin: 3000").replace("sources: [10.0.2.0/24]", "sources: [10.0.2.0/33]");
         assertThatThrownBy(() -> TableFile.parse("t.yaml", inverted, true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
-                    assertThat(e.problems()).extracting(TableProblem::path)
-                            .contains("ports[0].natGateway.portMax", "ports[0].natGateway.sources[0]");
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
+                    assertThat(e.problems()).extracting(DocumentProblem::pointer)
+                            .contains("/ports/0/natGateway/portMax", "/ports/0/natGateway/sources/0");
                 });
     }
 
     @Test
-    void theDataPlaneRefusesADefaultRouteToAnotherRouter() {
+    void refusesADefaultRouteToAnotherRouterAtItsVni() {
         String otherRouter = WITH_NAT.replace("  - vni: 100\n    cidrBlock: 10.0.1.0/24\n    gatewayIp: 10.0.1.1\n    routerId: r1",
                 "  - vni: 100\n    cidrBlock: 10.0.1.0/24\n    gatewayIp: 10.0.1.1\n    routerId: public");
 
         assertThat(otherRouter).isNotEqualTo(WITH_NAT);
-        assertThatThrownBy(() -> TableTranslator.translate("t.yaml", TableFile.parse("t.yaml", otherRouter, true)))
-                .isInstanceOf(TableFileException.class)
-                .hasMessageContaining("belongs to another router");
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", otherRouter, true))
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
+                    assertThat(e.first().pointer()).isEqualTo("/segments/1/defaultRoute/vni");
+                    assertThat(e.first().line()).isEqualTo(13);
+                    assertThat(e.first().message()).isEqualTo("vni 100 belongs to router 'public', not to this segment's router 'r1'");
+                });
     }
 }

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Any bytes as a table file: the reader either returns a table that the data plane accepts
- * whole, or refuses it with a {@link TableFileException} carrying at least one located problem.
+ * whole, or refuses it with a {@link TableRefusedException} carrying at least one located problem.
  * Any other exception, or a table the validator passed but the data plane rejects, is a bug.
  */
 class TableFileFuzzTest {
@@ -28,9 +28,9 @@ class TableFileFuzzTest {
         ForwardingTable table;
         try {
             table = TableFile.parse("fuzz", text, yaml);
-        } catch (TableFileException refused) {
+        } catch (TableRefusedException refused) {
             assertThat(refused.problems()).isNotEmpty();
-            assertThat(refused.first().reason()).isNotBlank();
+            assertThat(refused.first().message()).isNotBlank();
             return;
         }
         // the validator's verdict must hold in the data plane: no late refusal

@@ -3,6 +3,7 @@ package io.vpclab.agent.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vpclab.client.document.DocumentProblem;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.PortKind;
 import io.vpclab.dataplane.table.ForwardingState;
@@ -81,9 +82,9 @@ class TableFileTest {
 
         Files.writeString(file, "{\"host\": {\"underlayIp\": \"192.168.77.1\"},\n \"segments\": [{\"vni\": 0}]}");
         assertThatThrownBy(() -> TableFile.read(file))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().line()).isEqualTo(2);
-                    assertThat(e.first().path()).isEqualTo("segments[0].vni");
+                    assertThat(e.first().pointer()).isEqualTo("/segments/0/vni");
                     assertThat(e.getMessage()).contains(file.toString()).contains("1..16777215");
                 });
     }
@@ -91,34 +92,34 @@ class TableFileTest {
     static Stream<Arguments> refusals() {
         return Stream.of(
                 // replaced line, new text, expected line, expected path, expected words in the reason
-                Arguments.of(9, "  - vni: 0", 9, "segments[0].vni", "1..16777215"),
-                Arguments.of(9, "  - vni: 16777216", 9, "segments[0].vni", "got 16777216"),
-                Arguments.of(18, "    mac: 02:00:zz:64:00:05", 18, "ports[0].mac", "not a MAC address"),
-                Arguments.of(18, "    mac: 01:00:5e:00:00:01", 18, "ports[0].mac", "group"),
-                Arguments.of(25, "    vtep: nobody", 25, "macs[0].vtep", "unknown vtep 'nobody'"),
-                Arguments.of(17, "    vni: 200", 17, "ports[0].vni", "not a segment"),
-                Arguments.of(13, "    floodList: [peer, ghost]", 13, "segments[0].floodList[1]", "unknown vtep 'ghost'"),
-                Arguments.of(4, "  udpPort: 70000", 4, "host.udpPort", "1..65535"),
-                Arguments.of(3, "  underlayIp: 192.168.777.1", 3, "host.underlayIp", "not an IPv4 address"),
-                Arguments.of(7, "    ip: 192.168.77.1", 7, "vteps[0].ip", "own underlayIp"),
-                Arguments.of(10, "    cidrBlock: 10.100.0.7/24", 10, "segments[0].cidrBlock", "host bits"),
-                Arguments.of(11, "    gatewayIp: 10.200.0.1", 11, "segments[0].gatewayIp", "outside"),
-                Arguments.of(12, "    routerId: r9", 12, "segments[0].routerId", "unknown router 'r9'"),
-                Arguments.of(19, "    ipAddress: 10.9.0.5", 19, "ports[0].ipAddress", "outside"),
-                Arguments.of(20, "    prefixLength: 33", 20, "ports[0].prefixLength", "0..32"),
-                Arguments.of(16, "    kind: vm", 16, "ports[0].kind", "vm"),
-                Arguments.of(28, "    ipAddress: 10.100.0.256", 28, "bindings[0].ipAddress", "not an IPv4 address"),
-                Arguments.of(34, "      - destination: 10.100.0/24", 34, "routers[0].routes[0].destination", "not an IPv4 prefix"),
-                Arguments.of(35, "        vni: 300", 35, "routers[0].routes[0].vni", "not a segment"),
-                Arguments.of(32, "    mac: ff:ff:ff:ff:ff:ff", 32, "routers[0].mac", "group"),
-                Arguments.of(21, "    gatewayIp: 10.100.0.1\n    color: blue", 22, "ports[0].color", "unknown field 'color'"),
-                Arguments.of(17, "    vni: hundred", 17, "ports[0].vni", "hundred"),
-                Arguments.of(6, "  - id: \"\"", 6, "vteps[0].id", "required"),
-                Arguments.of(15, "  - id: web\n    device: this-name-is-too-long", 16, "ports[0].device", "not a device name"),
-                Arguments.of(24, "    mac: 02:00:0a:64:00:05", 24, "macs[0].mac", "already belongs to port web"),
+                Arguments.of(9, "  - vni: 0", 9, "/segments/0/vni", "1..16777215"),
+                Arguments.of(9, "  - vni: 16777216", 9, "/segments/0/vni", "got 16777216"),
+                Arguments.of(18, "    mac: 02:00:zz:64:00:05", 18, "/ports/0/mac", "not a MAC address"),
+                Arguments.of(18, "    mac: 01:00:5e:00:00:01", 18, "/ports/0/mac", "group"),
+                Arguments.of(25, "    vtep: nobody", 25, "/macs/0/vtep", "unknown vtep 'nobody'"),
+                Arguments.of(17, "    vni: 200", 17, "/ports/0/vni", "not a segment"),
+                Arguments.of(13, "    floodList: [peer, ghost]", 13, "/segments/0/floodList/1", "unknown vtep 'ghost'"),
+                Arguments.of(4, "  udpPort: 70000", 4, "/host/udpPort", "1..65535"),
+                Arguments.of(3, "  underlayIp: 192.168.777.1", 3, "/host/underlayIp", "not an IPv4 address"),
+                Arguments.of(7, "    ip: 192.168.77.1", 7, "/vteps/0/ip", "own underlayIp"),
+                Arguments.of(10, "    cidrBlock: 10.100.0.7/24", 10, "/segments/0/cidrBlock", "host bits"),
+                Arguments.of(11, "    gatewayIp: 10.200.0.1", 11, "/segments/0/gatewayIp", "outside"),
+                Arguments.of(12, "    routerId: r9", 12, "/segments/0/routerId", "unknown router 'r9'"),
+                Arguments.of(19, "    ipAddress: 10.9.0.5", 19, "/ports/0/ipAddress", "outside"),
+                Arguments.of(20, "    prefixLength: 33", 20, "/ports/0/prefixLength", "0..32"),
+                Arguments.of(16, "    kind: vm", 16, "/ports/0/kind", "vm"),
+                Arguments.of(28, "    ipAddress: 10.100.0.256", 28, "/bindings/0/ipAddress", "not an IPv4 address"),
+                Arguments.of(34, "      - destination: 10.100.0/24", 34, "/routers/0/routes/0/destination", "not an IPv4 prefix"),
+                Arguments.of(35, "        vni: 300", 35, "/routers/0/routes/0/vni", "not a segment"),
+                Arguments.of(32, "    mac: ff:ff:ff:ff:ff:ff", 32, "/routers/0/mac", "group"),
+                Arguments.of(21, "    gatewayIp: 10.100.0.1\n    color: blue", 22, "/ports/0/color", "unknown field 'color'"),
+                Arguments.of(17, "    vni: hundred", 17, "/ports/0/vni", "hundred"),
+                Arguments.of(6, "  - id: \"\"", 6, "/vteps/0/id", "required"),
+                Arguments.of(15, "  - id: web\n    device: this-name-is-too-long", 16, "/ports/0/device", "not a device name"),
+                Arguments.of(24, "    mac: 02:00:0a:64:00:05", 24, "/macs/0/mac", "already belongs to port web"),
                 Arguments.of(29, "    mac: 02:00:0a:64:00:06\n  - vni: 100\n    ipAddress: 10.100.0.5\n    mac: 02:00:0a:64:00:09",
-                        32, "bindings[1].mac", "port's MAC 02:00:0a:64:00:05"),
-                Arguments.of(1, "generation: -1", 1, "generation", ">= 0"));
+                        32, "/bindings/1/mac", "port's MAC 02:00:0a:64:00:05"),
+                Arguments.of(1, "generation: -1", 1, "/generation", ">= 0"));
     }
 
     @ParameterizedTest(name = "line {0} -> {3}")
@@ -126,12 +127,12 @@ class TableFileTest {
     void refusesABadValueWithItsLineAndReason(int replacedLine, String newText, int line, String path, String reason) {
         String text = replaceLine(VALID, replacedLine, newText);
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
-                    TableProblem problem = e.first();
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
+                    DocumentProblem problem = e.first();
                     assertThat(problem.line()).as(e.getMessage()).isEqualTo(line);
                     assertThat(problem.column()).as(e.getMessage()).isPositive();
-                    assertThat(problem.path()).as(e.getMessage()).isEqualTo(path);
-                    assertThat(problem.reason()).as(e.getMessage()).contains(reason);
+                    assertThat(problem.pointer()).as(e.getMessage()).isEqualTo(path);
+                    assertThat(problem.message()).as(e.getMessage()).contains(reason);
                     assertThat(e.getMessage()).contains("t.yaml: line " + line);
                 });
     }
@@ -140,15 +141,15 @@ class TableFileTest {
     void reportsEveryProblemOfAFileInDocumentOrder() {
         String text = replaceLine(replaceLine(VALID, 25, "    vtep: nobody"), 9, "  - vni: 0");
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
-                .isInstanceOfSatisfying(TableFileException.class, e ->
-                        assertThat(e.problems()).extracting(TableProblem::line).contains(9, 25));
+                .isInstanceOfSatisfying(TableRefusedException.class, e ->
+                        assertThat(e.problems()).extracting(DocumentProblem::line).contains(9, 25));
     }
 
     @Test
     void refusesAMissingHostAtTheTop() {
         assertThatThrownBy(() -> TableFile.parse("t.yaml", "segments: []\n", true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
-                    assertThat(e.first().path()).isEqualTo("host");
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
+                    assertThat(e.first().pointer()).isEqualTo("/host");
                     assertThat(e.first().line()).isEqualTo(1);
                 });
     }
@@ -157,19 +158,31 @@ class TableFileTest {
     void refusesMissingRequiredFieldsAtTheObjectThatLacksThem() {
         String text = replaceLine(VALID, 18, "");
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
-                    assertThat(e.first().path()).isEqualTo("ports[0].mac");
-                    assertThat(e.first().reason()).contains("required");
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
+                    assertThat(e.first().pointer()).isEqualTo("/ports/0/mac");
+                    assertThat(e.first().message()).contains("required");
                     assertThat(e.first().line()).isEqualTo(15);
+                });
+    }
+
+    @Test
+    void placesAMissingFieldOfANestedObjectAtTheKeyThatOpensIt() {
+        // "host:" is line 2; its first field (where the mapping's value starts) would be line 3
+        String text = replaceLine(VALID, 3, "");
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
+                    assertThat(e.first().pointer()).isEqualTo("/host/underlayIp");
+                    assertThat(e.first().line()).isEqualTo(2);
+                    assertThat(e.first().column()).isEqualTo(1);
                 });
     }
 
     @Test
     void refusesSyntaxErrorsWithTheirPosition() {
         assertThatThrownBy(() -> TableFile.parse("t.yaml", "host:\n  underlayIp: [1.2.3.4\n", true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> assertThat(e.first().line()).isPositive());
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> assertThat(e.first().line()).isPositive());
         assertThatThrownBy(() -> TableFile.parse("t.json", "{\"host\": {\"underlayIp\": \"1.2.3.4\"},,}", false))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().line()).isEqualTo(1);
                     assertThat(e.first().column()).isEqualTo(36);
                 });
@@ -179,17 +192,17 @@ class TableFileTest {
     void refusesDuplicateKeys() {
         String text = replaceLine(VALID, 3, "  underlayIp: 192.168.77.1\n  underlayIp: 192.168.77.3");
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().line()).isEqualTo(4);
-                    assertThat(e.first().reason()).contains("underlayIp");
+                    assertThat(e.first().message()).contains("underlayIp");
                 });
     }
 
     @Test
     void refusesAnEmptyDocumentAndAnUnreadableFile(@TempDir Path dir) {
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", "", true)).isInstanceOf(TableFileException.class);
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", "", true)).isInstanceOf(TableRefusedException.class);
         assertThatThrownBy(() -> TableFile.read(dir.resolve("missing.yaml")))
-                .isInstanceOf(TableFileException.class).hasMessageContaining("cannot read");
+                .isInstanceOf(TableRefusedException.class).hasMessageContaining("cannot read");
     }
 
     static String replaceLine(String text, int line, String replacement) {

@@ -59,7 +59,7 @@ class WhitelistTableFileTest {
                 .replace("- id: web", "- id: ssh");
 
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> assertThat(e.getMessage())
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> assertThat(e.getMessage())
                         .contains("unknown whitelist 'wl-9'")
                         .contains("port range 22-21 is inverted")
                         .contains("ports apply to TCP and UDP only, not to ICMP")
@@ -71,9 +71,9 @@ class WhitelistTableFileTest {
         String text = WITH_WHITELIST.replace("ingressPolicy: WHITELIST", "ingressPolicy: ALLOW_ALL");
 
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
-                .isInstanceOfSatisfying(TableFileException.class, e -> {
-                    assertThat(e.first().path()).isEqualTo("ports[0].elasticIp.whitelistId");
-                    assertThat(e.first().reason()).contains("goes with ingressPolicy WHITELIST only");
+                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
+                    assertThat(e.first().pointer()).isEqualTo("/ports/0/elasticIp/whitelistId");
+                    assertThat(e.first().message()).contains("goes with ingressPolicy WHITELIST only");
                 });
     }
 }

@@ -39,6 +39,20 @@ public final class Lab implements AutoCloseable {
         return name;
     }
 
+    /**
+     * Joins two of this lab's namespaces by a veth pair named {@code vl<tag>a/b<id>}, with
+     * {@code ipA}/24 and {@code ipB}/24 on its ends: the underlay between two agents.
+     */
+    public void joinByVeth(String hostA, String hostB, String tag, String ipA, String ipB) {
+        String vethA = "vl" + tag + "a" + id;
+        String vethB = "vl" + tag + "b" + id;
+        run("ip", "link", "add", vethA, "netns", hostA, "type", "veth", "peer", "name", vethB, "netns", hostB);
+        run("ip", "-n", hostA, "addr", "add", ipA + "/24", "dev", vethA);
+        run("ip", "-n", hostB, "addr", "add", ipB + "/24", "dev", vethB);
+        run("ip", "-n", hostA, "link", "set", vethA, "up");
+        run("ip", "-n", hostB, "link", "set", vethB, "up");
+    }
+
     /** Runs a command; throws with its output when it fails. */
     public static String run(String... command) {
         Result result = exec(command);

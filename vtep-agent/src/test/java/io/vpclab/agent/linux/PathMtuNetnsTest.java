@@ -32,13 +32,7 @@ class PathMtuNetnsTest {
         try (Lab lab = new Lab()) {
             String hostA = lab.namespace("h");
             String hostB = lab.namespace("g");
-            String vethA = "vlma" + lab.id;
-            String vethB = "vlmb" + lab.id;
-            run("ip", "link", "add", vethA, "netns", hostA, "type", "veth", "peer", "name", vethB, "netns", hostB);
-            run("ip", "-n", hostA, "addr", "add", "192.168.95.1/24", "dev", vethA);
-            run("ip", "-n", hostB, "addr", "add", "192.168.95.2/24", "dev", vethB);
-            run("ip", "-n", hostA, "link", "set", vethA, "up");
-            run("ip", "-n", hostB, "link", "set", vethB, "up");
+            lab.joinByVeth(hostA, hostB, "m", "192.168.95.1", "192.168.95.2");
 
             String instanceA = "vlna" + lab.id;
             String instanceB = "vlnb" + lab.id;

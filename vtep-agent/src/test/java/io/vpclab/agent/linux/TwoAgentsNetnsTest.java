@@ -34,13 +34,7 @@ class TwoAgentsNetnsTest {
         try (Lab lab = new Lab()) {
             String hostA = lab.namespace("h");
             String hostB = lab.namespace("g");
-            String vethA = "vlva" + lab.id;
-            String vethB = "vlvb" + lab.id;
-            run("ip", "link", "add", vethA, "netns", hostA, "type", "veth", "peer", "name", vethB, "netns", hostB);
-            run("ip", "-n", hostA, "addr", "add", "192.168.94.1/24", "dev", vethA);
-            run("ip", "-n", hostB, "addr", "add", "192.168.94.2/24", "dev", vethB);
-            run("ip", "-n", hostA, "link", "set", vethA, "up");
-            run("ip", "-n", hostB, "link", "set", vethB, "up");
+            lab.joinByVeth(hostA, hostB, "v", "192.168.94.1", "192.168.94.2");
 
             String instanceA = "vlia" + lab.id;
             String instanceB = "vlib" + lab.id;

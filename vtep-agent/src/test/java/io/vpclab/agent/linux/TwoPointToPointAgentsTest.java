@@ -33,13 +33,7 @@ class TwoPointToPointAgentsTest {
         try (Lab lab = new Lab()) {
             String hostA = lab.namespace("pa");
             String hostB = lab.namespace("pb");
-            String vethA = "vlpa" + lab.id;
-            String vethB = "vlpb" + lab.id;
-            run("ip", "link", "add", vethA, "netns", hostA, "type", "veth", "peer", "name", vethB, "netns", hostB);
-            run("ip", "-n", hostA, "addr", "add", UNDERLAY_A + "/24", "dev", vethA);
-            run("ip", "-n", hostB, "addr", "add", UNDERLAY_B + "/24", "dev", vethB);
-            run("ip", "-n", hostA, "link", "set", vethA, "up");
-            run("ip", "-n", hostB, "link", "set", vethB, "up");
+            lab.joinByVeth(hostA, hostB, "p", UNDERLAY_A, UNDERLAY_B);
             for (String[] side : new String[][] {{hostA, OVERLAY_A}, {hostB, OVERLAY_B}}) {
                 run("ip", "-n", side[0], "tuntap", "add", "dev", "vtap0", "mode", "tap");
                 run("ip", "-n", side[0], "addr", "add", side[1] + "/24", "dev", "vtap0");

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class PathMtuNetnsTest {
 
     private static final int VNI = 0xABCDE;
+    private static final NetnsPairTable TABLE = new NetnsPairTable(VNI, "10.95.0.0/24", 1500);
     private static final String MAC_A = "02:00:0a:5f:00:0a";
     private static final String MAC_B = "02:00:0a:5f:00:0b";
     private static final String IP_A = "10.95.0.10";
@@ -38,8 +39,8 @@ class PathMtuNetnsTest {
             String instanceB = "vlnb" + lab.id;
             Path tableA = Files.createTempFile("vl-mtu-a-", ".yaml");
             Path tableB = Files.createTempFile("vl-mtu-b-", ".yaml");
-            Files.writeString(tableA, table("192.168.95.1", "192.168.95.2", "a", MAC_A, IP_A, instanceA, MAC_B, IP_B));
-            Files.writeString(tableB, table("192.168.95.2", "192.168.95.1", "b", MAC_B, IP_B, instanceB, MAC_A, IP_A));
+            Files.writeString(tableA, TABLE.yaml("192.168.95.1", "192.168.95.2", "a", MAC_A, IP_A, instanceA, MAC_B, IP_B));
+            Files.writeString(tableB, TABLE.yaml("192.168.95.2", "192.168.95.1", "b", MAC_B, IP_B, instanceB, MAC_A, IP_A));
             try {
                 Lab.Background agentA = lab.start("agent-a", Lab.agentCommand(hostA, "--table", tableA.toString()));
                 Lab.Background agentB = lab.start("agent-b", Lab.agentCommand(hostB, "--table", tableB.toString()));
@@ -81,40 +82,5 @@ class PathMtuNetnsTest {
                 Files.deleteIfExists(tableB);
             }
         }
-    }
-
-    private String table(String local, String remote, String port, String mac, String ip, String namespace,
-                         String remoteMac, String remoteIp) {
-        return """
-                host:
-                  underlayIp: %s
-                  underlayMtu: 1500
-                vteps:
-                  - id: peer
-                    ip: %s
-                segments:
-                  - vni: %d
-                    cidrBlock: 10.95.0.0/24
-                    floodList: [peer]
-                ports:
-                  - id: %s
-                    kind: netns
-                    vni: %d
-                    mac: %s
-                    ipAddress: %s
-                    prefixLength: 24
-                    mtu: 1500
-                    namespace: %s
-                    device: %s
-                macs:
-                  - vni: %d
-                    mac: %s
-                    vtep: peer
-                bindings:
-                  - vni: %d
-                    ipAddress: %s
-                    mac: %s
-                """.formatted(local, remote, VNI, port, VNI, mac, ip, namespace,
-                "vlt" + port + namespace.substring(4), VNI, remoteMac, VNI, remoteIp, remoteMac);
     }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TwoAgentsNetnsTest {
 
     private static final int VNI = 0xFFFFFF;
+    private static final NetnsPairTable TABLE = new NetnsPairTable(VNI, "10.94.0.0/24", 0);
     private static final String MAC_A = "02:00:0a:5e:00:0a";
     private static final String MAC_B = "02:00:0a:5e:00:0b";
     private static final String IP_A = "10.94.0.10";
@@ -40,8 +41,8 @@ class TwoAgentsNetnsTest {
             String instanceB = "vlib" + lab.id;
             Path tableA = Files.createTempFile("vl-table-a-", ".yaml");
             Path tableB = Files.createTempFile("vl-table-b-", ".yaml");
-            Files.writeString(tableA, table("192.168.94.1", "192.168.94.2", "a", MAC_A, IP_A, instanceA, MAC_B, IP_B));
-            Files.writeString(tableB, table("192.168.94.2", "192.168.94.1", "b", MAC_B, IP_B, instanceB, MAC_A, IP_A));
+            Files.writeString(tableA, TABLE.yaml("192.168.94.1", "192.168.94.2", "a", MAC_A, IP_A, instanceA, MAC_B, IP_B));
+            Files.writeString(tableB, TABLE.yaml("192.168.94.2", "192.168.94.1", "b", MAC_B, IP_B, instanceB, MAC_A, IP_A));
             try {
                 Lab.Background agentA = lab.start("agent-a", Lab.agentCommand(hostA, "--table", tableA.toString(),
                         "--offloads", offloads));
@@ -98,38 +99,5 @@ class TwoAgentsNetnsTest {
                 Files.deleteIfExists(tableB);
             }
         }
-    }
-
-    private String table(String local, String remote, String port, String mac, String ip, String namespace,
-                         String remoteMac, String remoteIp) {
-        return """
-                host:
-                  underlayIp: %s
-                vteps:
-                  - id: peer
-                    ip: %s
-                segments:
-                  - vni: %d
-                    cidrBlock: 10.94.0.0/24
-                    floodList: [peer]
-                ports:
-                  - id: %s
-                    kind: netns
-                    vni: %d
-                    mac: %s
-                    ipAddress: %s
-                    prefixLength: 24
-                    namespace: %s
-                    device: %s
-                macs:
-                  - vni: %d
-                    mac: %s
-                    vtep: peer
-                bindings:
-                  - vni: %d
-                    ipAddress: %s
-                    mac: %s
-                """.formatted(local, remote, VNI, port, VNI, mac, ip, namespace,
-                "vlt" + port + namespace.substring(4), VNI, remoteMac, VNI, remoteIp, remoteMac);
     }
 }

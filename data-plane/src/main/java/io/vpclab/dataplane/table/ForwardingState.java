@@ -6,10 +6,10 @@ import io.vpclab.dataplane.net.Vni;
 import io.vpclab.dataplane.packet.Vxlan;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Everything one VTEP needs to forward, as one immutable snapshot (one generation of the
@@ -52,19 +52,8 @@ public final class ForwardingState {
     private final int[] portSegment;
     private final SegmentLookup[] segmentLookups;
     private final RouterLookup[] routerLookups;
-    private final int publicSegment;
-    private final LongIntMap elasticIpByPublic;
-    private final LongIntMap elasticIpByPrivate;
-    private final int[] elasticIpSegment;
-    private final int[] elasticIpPrivate;
-    private final boolean[] elasticIpAllowsAll;
-    private final int[] defaultRouteVia;
-    private final int[] defaultRouteNextHop;
-    private final int[] natGatewayOfPort;
-    private final int[] natGatewayPort;
-    private final int[] natGatewayWhitelist;
-    private final LongIntMap natGatewayByPublic;
-    private final int[] elasticIpWhitelist;
+    /** The provider network: public segment, elastic IPs, NAT gateways, default routes toward them. */
+    private final ProviderLookup provider;
     private final Map<String, Integer> whitelistById;
     private final WhitelistLookup[] whitelistLookups;
 
@@ -83,40 +72,23 @@ public final class ForwardingState {
         this.natGateways = List.copyOf(b.natGateways);
         this.whitelists = List.copyOf(b.whitelists);
 
-        Map<String, Integer> vtepById = new HashMap<>();
+        Map<String, Integer> vtepById = indexById(vteps, RemoteVtep::id);
         LongIntMap.Builder vtepIpIndex = new LongIntMap.Builder();
         vtepAddresses = new InetSocketAddress[vteps.size()];
         vtepIps = new int[vteps.size()];
         for (int i = 0; i < vteps.size(); i++) {
             RemoteVtep vtep = vteps.get(i);
-            if (vtepById.putIfAbsent(vtep.id(), i) != null) {
-                throw new IllegalArgumentException("vtep " + vtep.id() + ": duplicate id");
-            }
-            if (vtep.ip().equals(host.underlayIp()) && vtep.udpPort() == host.udpPort()) {
-                throw new IllegalArgumentException("vtep " + vtep.id() + ": " + vtep.ip() + ":" + vtep.udpPort()
-                        + " is this host's own underlay endpoint");
-            }
-            InetSocketAddress address = new InetSocketAddress(vtep.ip().toInetAddress(), vtep.udpPort());
-            for (int j = 0; j < i; j++) {
-                if (vtepAddresses[j].equals(address)) {
-                    throw new IllegalArgumentException("vtep " + vtep.id() + ": " + vtep.ip() + ":" + vtep.udpPort()
-                            + " is already used by vtep " + vteps.get(j).id());
-                }
-            }
             // Agents on one machine share an IP and differ by port; accepting VXLAN needs the IP only
-            // (the source port is a flow hash), so the first VTEP of each IP stands for it.
+            // (the source port is a flow hash), so the first VTEP of each IP stands for it (put keeps the first).
             vtepIpIndex.put(vtep.ip().bits() & 0xFFFF_FFFFL, i);
-            vtepAddresses[i] = address;
+            vtepAddresses[i] = new InetSocketAddress(vtep.ip().toInetAddress(), vtep.udpPort());
             vtepIps[i] = vtep.ip().bits();
         }
         vtepByIp = vtepIpIndex.build();
 
-        Map<String, Integer> routerById = new HashMap<>();
+        Map<String, Integer> routerById = indexById(routers, Router::id);
         LongIntMap.Builder routerMacs = new LongIntMap.Builder();
         for (int i = 0; i < routers.size(); i++) {
-            if (routerById.putIfAbsent(routers.get(i).id(), i) != null) {
-                throw new IllegalArgumentException("router " + routers.get(i).id() + ": duplicate id");
-            }
             routerMacs.put(routers.get(i).mac().bits(), i);
         }
         routerByMac = routerMacs.build();
@@ -125,97 +97,43 @@ public final class ForwardingState {
         SegmentLookup.Builder[] segmentBuilders = new SegmentLookup.Builder[segments.size()];
         for (int i = 0; i < segments.size(); i++) {
             Segment segment = segments.get(i);
-            if (!vnis.put(segment.vni().value(), i)) {
-                throw new IllegalArgumentException("segment " + segment.vni() + ": duplicate vni");
-            }
-            int router = NONE;
-            if (segment.routerId() != null) {
-                Integer found = routerById.get(segment.routerId());
-                if (found == null) {
-                    throw new IllegalArgumentException("segment " + segment.vni() + ": unknown router " + segment.routerId());
-                }
-                router = found;
-            }
-            int[] flood = new int[segment.floodList().size()];
-            for (int f = 0; f < flood.length; f++) {
-                String vtepId = segment.floodList().get(f);
-                Integer vtep = vtepById.get(vtepId);
-                if (vtep == null) {
-                    throw new IllegalArgumentException("segment " + segment.vni() + ": floodList names unknown vtep " + vtepId);
-                }
-                flood[f] = vtep;
-            }
-            if (Arrays.stream(flood).distinct().count() != flood.length) {
-                throw new IllegalArgumentException("segment " + segment.vni() + ": floodList repeats a vtep");
-            }
+            vnis.put(segment.vni().value(), i);
+            int router = segment.routerId() == null ? NONE
+                : resolved(routerById.get(segment.routerId()), "segment " + segment.vni() + ": router " + segment.routerId());
+            int[] flood = segment.floodList().stream()
+                .mapToInt(id -> resolved(vtepById.get(id), "segment " + segment.vni() + ": floodList vtep " + id)).toArray();
             segmentBuilders[i] = new SegmentLookup.Builder(segment, router, flood);
         }
         segmentByVni = vnis.build();
 
-        portById = new HashMap<>();
+        portById = indexById(ports, LocalPort::id);
         portSegment = new int[ports.size()];
         for (int i = 0; i < ports.size(); i++) {
             LocalPort port = ports.get(i);
-            if (portById.putIfAbsent(port.id(), i) != null) {
-                throw new IllegalArgumentException("port " + port.id() + ": duplicate id");
-            }
-            int segment = segmentByVni.get(port.vni().value());
-            if (segment == NONE) {
-                throw new IllegalArgumentException("port " + port.id() + ": vni " + port.vni() + " is not a segment of this table");
-            }
-            portSegment[i] = segment;
-            SegmentLookup.Builder sb = segmentBuilders[segment];
-            if (!sb.macs.put(port.mac().bits(), SegmentLookup.localPortEntry(i))) {
-                throw new IllegalArgumentException("port " + port.id() + ": mac " + port.mac() + " is already used on vni " + port.vni());
-            }
+            portSegment[i] = segmentOf(port.vni(), "port " + port.id());
+            SegmentLookup.Builder sb = segmentBuilders[portSegment[i]];
+            sb.macs.put(port.mac().bits(), SegmentLookup.localPortEntry(i));
             sb.localPorts.add(i);
         }
 
         vtepHoldsMacs = new boolean[vteps.size()];
         for (MacEntry entry : macs) {
-            int segment = segmentByVni.get(entry.vni().value());
-            if (segment == NONE) {
-                throw new IllegalArgumentException("mac " + entry.mac() + ": vni " + entry.vni() + " is not a segment of this table");
-            }
-            Integer vtep = vtepById.get(entry.vtepId());
-            if (vtep == null) {
-                throw new IllegalArgumentException("mac " + entry.mac() + " on vni " + entry.vni() + ": unknown vtep " + entry.vtepId());
-            }
-            if (!segmentBuilders[segment].macs.put(entry.mac().bits(), SegmentLookup.remoteVtepEntry(vtep))) {
-                throw new IllegalArgumentException("mac " + entry.mac() + " on vni " + entry.vni() + ": duplicate entry");
-            }
+            String what = "mac " + entry.mac() + " on vni " + entry.vni();
+            int vtep = resolved(vtepById.get(entry.vtepId()), what + ": vtep " + entry.vtepId());
+            segmentBuilders[segmentOf(entry.vni(), what)].macs.put(entry.mac().bits(), SegmentLookup.remoteVtepEntry(vtep));
             vtepHoldsMacs[vtepIndexOf(vtepIps[vtep])] = true;
         }
-
         for (IpBinding binding : bindings) {
-            int segment = segmentByVni.get(binding.vni().value());
-            if (segment == NONE) {
-                throw new IllegalArgumentException("binding " + binding.ipAddress() + ": vni " + binding.vni() + " is not a segment of this table");
-            }
-            Segment config = segments.get(segment);
-            if (config.cidrBlock() != null && !config.cidrBlock().contains(binding.ipAddress())) {
-                throw new IllegalArgumentException("binding " + binding.ipAddress() + " on vni " + binding.vni() + ": outside " + config.cidrBlock());
-            }
-            if (!segmentBuilders[segment].bind(binding.ipAddress().bits(), binding.mac().bits())) {
-                throw new IllegalArgumentException("binding " + binding.ipAddress() + " on vni " + binding.vni() + ": duplicate entry");
-            }
+            segmentBuilders[segmentOf(binding.vni(), "binding " + binding.ipAddress())]
+                .bind(binding.ipAddress().bits(), binding.mac().bits());
         }
         // A local port's own address answers ARP even when the table lists no explicit binding for it.
         for (int i = 0; i < ports.size(); i++) {
             LocalPort port = ports.get(i);
-            if (port.ipAddress() == null) {
-                continue;
-            }
-            SegmentLookup.Builder sb = segmentBuilders[portSegment[i]];
-            long listed = sb.bindingMac(port.ipAddress().bits());
-            if (listed == NO_MAC) {
-                sb.bind(port.ipAddress().bits(), port.mac().bits());
-            } else if (listed != port.mac().bits()) {
-                throw new IllegalArgumentException("port " + port.id() + ": ip " + port.ipAddress() + " is bound to "
-                    + MacAddress.format(listed) + ", not to the port's mac " + port.mac());
+            if (port.ipAddress() != null) {
+                segmentBuilders[portSegment[i]].bind(port.ipAddress().bits(), port.mac().bits());
             }
         }
-
         segmentLookups = new SegmentLookup[segments.size()];
         for (int i = 0; i < segmentBuilders.length; i++) {
             segmentLookups[i] = segmentBuilders[i].build();
@@ -223,147 +141,44 @@ public final class ForwardingState {
 
         routerLookups = new RouterLookup[routers.size()];
         for (int i = 0; i < routers.size(); i++) {
-            Router router = routers.get(i);
             List<int[]> gateways = new ArrayList<>();
             for (int s = 0; s < segments.size(); s++) {
                 if (segmentLookups[s].router() == i && segments.get(s).gatewayIp() != null) {
                     gateways.add(new int[] {segments.get(s).gatewayIp().bits(), s});
                 }
             }
-            routerLookups[i] = RouterLookup.build(router, gateways, vni -> segmentByVni.get(vni));
+            Router router = routers.get(i);
+            routerLookups[i] = RouterLookup.build(router, gateways,
+                vni -> resolved(segmentByVni.get(vni), "router " + router.id() + ": route vni " + vni));
         }
 
-        publicSegment = publicVni == null ? NONE : segmentByVni.get(publicVni.value());
-        if (publicVni != null && (publicSegment == NONE || segmentLookups[publicSegment].router() == NONE)) {
-            throw new IllegalArgumentException("publicVni " + publicVni + " is not a routed segment of this table");
-        }
-        if (!elasticIps.isEmpty() && publicSegment == NONE) {
-            throw new IllegalArgumentException("elasticIps need a publicVni");
-        }
-        whitelistById = new HashMap<>();
-        whitelistLookups = new WhitelistLookup[whitelists.size()];
-        for (int i = 0; i < whitelists.size(); i++) {
-            if (whitelistById.putIfAbsent(whitelists.get(i).id(), i) != null) {
-                throw new IllegalArgumentException("whitelist " + whitelists.get(i).id() + ": duplicate id");
-            }
-            whitelistLookups[i] = new WhitelistLookup(whitelists.get(i));
-        }
-        elasticIpWhitelist = new int[elasticIps.size()];
-        LongIntMap.Builder byPublic = new LongIntMap.Builder();
-        LongIntMap.Builder byPrivate = new LongIntMap.Builder();
-        elasticIpSegment = new int[elasticIps.size()];
-        elasticIpPrivate = new int[elasticIps.size()];
-        elasticIpAllowsAll = new boolean[elasticIps.size()];
-        for (int i = 0; i < elasticIps.size(); i++) {
-            ElasticIp eip = elasticIps.get(i);
-            int segment = segmentByVni.get(eip.vni().value());
-            if (segment == NONE || segment == publicSegment || segmentLookups[segment].router() == NONE) {
-                throw new IllegalArgumentException("elasticIp " + eip.publicIp() + ": vni " + eip.vni()
-                    + " is not a routed private segment of this table");
-            }
-            Segment config = segments.get(segment);
-            if (config.cidrBlock() != null && !config.cidrBlock().contains(eip.privateIp())) {
-                throw new IllegalArgumentException("elasticIp " + eip.publicIp() + ": privateIp " + eip.privateIp()
-                    + " is outside " + config.cidrBlock());
-            }
-            if (!byPublic.put(eip.publicIp().bits() & 0xFFFF_FFFFL, i)) {
-                throw new IllegalArgumentException("elasticIp " + eip.publicIp() + ": duplicate publicIp");
-            }
-            if (!byPrivate.put(privateKey(segment, eip.privateIp().bits()), i)) {
-                throw new IllegalArgumentException("elasticIp " + eip.publicIp() + ": " + eip.privateIp()
-                    + " on vni " + eip.vni() + " already has an elastic IP");
-            }
-            elasticIpSegment[i] = segment;
-            elasticIpPrivate[i] = eip.privateIp().bits();
-            elasticIpAllowsAll[i] = eip.ingress() == IngressPolicy.ALLOW_ALL;
-            elasticIpWhitelist[i] = eip.whitelistId() == null ? NONE : whitelistIndexOf(eip.whitelistId());
-            if (eip.whitelistId() != null && elasticIpWhitelist[i] == NONE) {
-                throw new IllegalArgumentException("elasticIp " + eip.publicIp() + ": unknown whitelist " + eip.whitelistId());
-            }
-        }
-        elasticIpByPublic = byPublic.build();
-        elasticIpByPrivate = byPrivate.build();
-
-        defaultRouteVia = new int[segments.size()];
-        defaultRouteNextHop = new int[segments.size()];
-        Arrays.fill(defaultRouteVia, NONE);
-        for (DefaultRoute route : defaultRoutes) {
-            int from = routedSegment(route.from(), "defaultRoute of " + route.from());
-            int via = routedSegment(route.via(), "defaultRoute of " + route.from() + ": vni " + route.via());
-            if (segmentLookups[from].router() != segmentLookups[via].router()) {
-                throw new IllegalArgumentException("defaultRoute of " + route.from() + ": vni " + route.via()
-                    + " belongs to another router");
-            }
-            Segment config = segments.get(via);
-            if (config.cidrBlock() != null && !config.cidrBlock().contains(route.nextHop())) {
-                throw new IllegalArgumentException("defaultRoute of " + route.from() + ": nextHop " + route.nextHop()
-                    + " is outside " + config.cidrBlock());
-            }
-            if (defaultRouteVia[from] != NONE) {
-                throw new IllegalArgumentException("defaultRoute of " + route.from() + ": duplicate entry");
-            }
-            defaultRouteVia[from] = via;
-            defaultRouteNextHop[from] = route.nextHop().bits();
-        }
-
-        natGatewayOfPort = new int[ports.size()];
-        Arrays.fill(natGatewayOfPort, NONE);
-        natGatewayPort = new int[natGateways.size()];
-        natGatewayWhitelist = new int[natGateways.size()];
-        LongIntMap.Builder natByPublic = new LongIntMap.Builder();
-        Map<String, Integer> natById = new HashMap<>();
-        if (!natGateways.isEmpty() && publicSegment == NONE) {
-            throw new IllegalArgumentException("natGateways need a publicVni");
-        }
-        for (int i = 0; i < natGateways.size(); i++) {
-            NatGateway nat = natGateways.get(i);
-            if (natById.putIfAbsent(nat.id(), i) != null) {
-                throw new IllegalArgumentException("natGateway " + nat.id() + ": duplicate id");
-            }
-            Integer port = portById.get(nat.portId());
-            if (port == null || ports.get(port).kind() != PortKind.NAT_GATEWAY || ports.get(port).ipAddress() == null) {
-                throw new IllegalArgumentException("natGateway " + nat.id() + ": port " + nat.portId()
-                    + " is not a nat-gateway port with an ipAddress in this table");
-            }
-            if (portSegment[port] == publicSegment || segmentLookups[portSegment[port]].router() == NONE) {
-                throw new IllegalArgumentException("natGateway " + nat.id() + ": port " + nat.portId()
-                    + " is not on a routed private segment");
-            }
-            if (natGatewayOfPort[port] != NONE) {
-                throw new IllegalArgumentException("natGateway " + nat.id() + ": port " + nat.portId()
-                    + " already serves another NAT gateway");
-            }
-            long publicKey = nat.publicIp().bits() & 0xFFFF_FFFFL;
-            if (elasticIpByPublic.get(publicKey) != NONE || !natByPublic.put(publicKey, i)) {
-                throw new IllegalArgumentException("natGateway " + nat.id() + ": publicIp " + nat.publicIp()
-                    + " is already used by an elastic IP or NAT gateway of this table");
-            }
-            natGatewayWhitelist[i] = nat.whitelistId() == null || nat.egress() != EgressPolicy.WHITELIST
-                ? NONE : whitelistIndexOf(nat.whitelistId());
-            if (nat.whitelistId() != null && nat.egress() == EgressPolicy.WHITELIST && natGatewayWhitelist[i] == NONE) {
-                throw new IllegalArgumentException("natGateway " + nat.id() + ": unknown whitelist " + nat.whitelistId());
-            }
-            natGatewayOfPort[port] = i;
-            natGatewayPort[i] = port;
-        }
-        natGatewayByPublic = natByPublic.build();
-        for (int i = 0; i < ports.size(); i++) {
-            if (ports.get(i).kind() == PortKind.NAT_GATEWAY && natGatewayOfPort[i] == NONE) {
-                throw new IllegalArgumentException("port " + ports.get(i).id() + ": a nat-gateway port needs its natGateway");
-            }
-        }
+        whitelistById = indexById(whitelists, Whitelist::id);
+        whitelistLookups = whitelists.stream().map(WhitelistLookup::new).toArray(WhitelistLookup[]::new);
+        provider = new ProviderLookup(this);
     }
 
-    private int routedSegment(Vni vni, String what) {
-        int segment = segmentByVni.get(vni.value());
-        if (segment == NONE || segment == publicSegment || segmentLookups[segment].router() == NONE) {
-            throw new IllegalArgumentException(what + " is not a routed private segment of this table");
+    /**
+     * The index of a reference. Tables are checked whole before they are built (the agent's
+     * {@code TableValidator} answers every problem with its JSON pointer), so a miss here means
+     * unchecked input: it is refused rather than left to fail on the hot path.
+     */
+    static int resolved(Integer index, String what) {
+        if (index == null || index == NONE) {
+            throw new IllegalArgumentException(what + " is not in this table (build only validated tables)");
         }
-        return segment;
+        return index;
     }
 
-    private static long privateKey(int segment, int ip) {
-        return ((long) segment << 32) | (ip & 0xFFFF_FFFFL);
+    int segmentOf(Vni vni, String what) {
+        return resolved(segmentByVni.get(vni.value()), what + ": vni " + vni);
+    }
+
+    private static <T> Map<String, Integer> indexById(List<T> entries, Function<T, String> id) {
+        Map<String, Integer> byId = new HashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            byId.putIfAbsent(id.apply(entries.get(i)), i);
+        }
+        return byId;
     }
 
     public static Builder builder() {
@@ -541,29 +356,29 @@ public final class ForwardingState {
 
     /** The provider network's segment (internet hosts, elastic IPs), or {@link #NONE}. */
     public int publicSegment() {
-        return publicSegment;
+        return provider.publicSegment();
     }
 
     /** The elastic IP held here for public address {@code ip}, or {@link #NONE}. */
     public int elasticIpByPublic(int ip) {
-        return elasticIpByPublic.get(ip & 0xFFFF_FFFFL);
+        return provider.elasticIpByPublic(ip);
     }
 
     /** The elastic IP of the instance with {@code ip} on {@code segment}, or {@link #NONE}. */
     public int elasticIpByPrivate(int segment, int ip) {
-        return elasticIps.isEmpty() ? NONE : elasticIpByPrivate.get(privateKey(segment, ip));
+        return provider.elasticIpByPrivate(segment, ip);
     }
 
     public int elasticIpSegment(int eip) {
-        return elasticIpSegment[eip];
+        return provider.elasticIpSegment(eip);
     }
 
     public int elasticIpPrivate(int eip) {
-        return elasticIpPrivate[eip];
+        return provider.elasticIpPrivate(eip);
     }
 
     public boolean elasticIpAllowsAll(int eip) {
-        return elasticIpAllowsAll[eip];
+        return provider.elasticIpAllowsAll(eip);
     }
 
     public List<DefaultRoute> defaultRoutes() {
@@ -572,12 +387,12 @@ public final class ForwardingState {
 
     /** The segment a packet routed from {@code segment} leaves on when no route matches, or {@link #NONE}. */
     public int defaultRouteSegment(int segment) {
-        return defaultRouteVia[segment];
+        return provider.defaultRouteSegment(segment);
     }
 
     /** The next-hop address of {@code segment}'s default route (valid when {@link #defaultRouteSegment} is not NONE). */
     public int defaultRouteNextHop(int segment) {
-        return defaultRouteNextHop[segment];
+        return provider.defaultRouteNextHop(segment);
     }
 
     public List<NatGateway> natGateways() {
@@ -586,27 +401,27 @@ public final class ForwardingState {
 
     /** The NAT gateway whose private side is local port {@code port}, or {@link #NONE}. */
     public int natGatewayOfPort(int port) {
-        return natGatewayOfPort[port];
+        return provider.natGatewayOfPort(port);
     }
 
     /** The local port of NAT gateway {@code nat}. */
     public int natGatewayPort(int nat) {
-        return natGatewayPort[nat];
+        return provider.natGatewayPort(nat);
     }
 
     /** The egress whitelist of NAT gateway {@code nat}, or {@link #NONE} unless its policy is WHITELIST with one. */
     public int natGatewayWhitelist(int nat) {
-        return natGatewayWhitelist[nat];
+        return provider.natGatewayWhitelist(nat);
     }
 
     /** The NAT gateway served here whose public address is {@code ip}, or {@link #NONE}. */
     public int natGatewayByPublic(int ip) {
-        return natGateways.isEmpty() ? NONE : natGatewayByPublic.get(ip & 0xFFFF_FFFFL);
+        return provider.natGatewayByPublic(ip);
     }
 
     /** The elastic IP's ingress whitelist, or {@link #NONE} unless its policy is WHITELIST. */
     public int elasticIpWhitelist(int eip) {
-        return elasticIpWhitelist[eip];
+        return provider.elasticIpWhitelist(eip);
     }
 
     public List<Whitelist> whitelists() {
@@ -639,8 +454,9 @@ public final class ForwardingState {
     }
 
     /**
-     * Collects one table's entries; {@link #build()} validates them all and either returns a
-     * complete snapshot or throws an {@link IllegalArgumentException} naming the first bad entry.
+     * Collects one table's entries; {@link #build()} compiles them into a snapshot. The entries
+     * are expected to have passed the agent's {@code TableValidator}; a reference that does not
+     * resolve is refused with an {@link IllegalArgumentException} naming the entry.
      */
     public static final class Builder {
         private long generation;

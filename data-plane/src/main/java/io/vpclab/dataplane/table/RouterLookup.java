@@ -3,9 +3,7 @@ package io.vpclab.dataplane.table;
 import io.vpclab.dataplane.net.Ipv4Prefix;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -34,20 +32,12 @@ final class RouterLookup {
     static RouterLookup build(Router router, List<int[]> gateways, IntUnaryOperator segmentOfVni) {
         List<Route> sorted = new ArrayList<>(router.routes());
         sorted.sort(Comparator.comparingInt((Route r) -> r.destination().length()).reversed());
-        Set<Ipv4Prefix> seen = new HashSet<>();
         int[] networks = new int[sorted.size()];
         int[] masks = new int[sorted.size()];
         int[] segments = new int[sorted.size()];
         for (int i = 0; i < sorted.size(); i++) {
             Route route = sorted.get(i);
-            if (!seen.add(route.destination())) {
-                throw new IllegalArgumentException("router " + router.id() + ": duplicate route " + route.destination());
-            }
             int segment = segmentOfVni.applyAsInt(route.vni().value());
-            if (segment == ForwardingState.NONE) {
-                throw new IllegalArgumentException("router " + router.id() + ": route " + route.destination()
-                    + " -> vni " + route.vni() + " is not a segment of this table");
-            }
             networks[i] = route.destination().network();
             masks[i] = Ipv4Prefix.mask(route.destination().length());
             segments[i] = segment;

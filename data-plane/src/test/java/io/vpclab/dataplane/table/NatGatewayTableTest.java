@@ -54,26 +54,10 @@ class NatGatewayTableTest {
 
     @Test
     void badGatewaysAndDefaultRoutesAreRefusedByName() {
-        assertThatThrownBy(() -> ElasticIpTableTest.withPublicSegment().port(natPort()).natGateway(gateway("nat", NAT_PUBLIC)).build())
-            .hasMessageContaining("natGateways need a publicVni");
-        assertThatThrownBy(() -> withGateway().natGateway(gateway("p1", Ipv4Address.parse("203.0.113.21"))).build())
-            .hasMessageContaining("duplicate id");
-        assertThatThrownBy(() -> ElasticIpTableTest.withPublicSegment().publicVni(PUBLIC)
-            .natGateway(gateway("p1", NAT_PUBLIC)).build())
-            .hasMessageContaining("port p1 is not a nat-gateway port");
-        assertThatThrownBy(() -> ElasticIpTableTest.withPublicSegment().publicVni(PUBLIC).port(natPort()).build())
-            .hasMessageContaining("a nat-gateway port needs its natGateway");
-        assertThatThrownBy(() -> withGateway()
-            .elasticIp(new ElasticIp(NAT_PUBLIC, ForwardingStateTest.VNI, Ipv4Address.parse("10.0.1.5"), null)).build())
-            .hasMessageContaining("already used by an elastic IP");
-        assertThatThrownBy(() -> withGateway().defaultRoute(new DefaultRoute(PUBLIC, ForwardingStateTest.VNI, NAT_IP)).build())
-            .hasMessageContaining("is not a routed private segment");
-        assertThatThrownBy(() -> withGateway()
-            .defaultRoute(new DefaultRoute(PRIVATE, ForwardingStateTest.VNI, Ipv4Address.parse("10.0.9.9"))).build())
-            .hasMessageContaining("outside 10.0.1.0/24");
-        assertThatThrownBy(() -> withGateway().defaultRoute(new DefaultRoute(PRIVATE, ForwardingStateTest.VNI, NAT_IP))
-            .defaultRoute(new DefaultRoute(PRIVATE, ForwardingStateTest.VNI, NAT_IP)).build())
-            .hasMessageContaining("duplicate entry");
+        assertThatThrownBy(() -> ElasticIpTableTest.withPublicSegment().publicVni(PUBLIC).natGateway(gateway("nope", NAT_PUBLIC)).build())
+            .hasMessage("natGateway nat-1: port nope is not in this table (build only validated tables)");
+        assertThatThrownBy(() -> withGateway().defaultRoute(new DefaultRoute(Vni.of(9), ForwardingStateTest.VNI, NAT_IP)).build())
+            .hasMessage("defaultRoute of 9: vni 9 is not in this table (build only validated tables)");
         assertThatThrownBy(() -> new NatGateway("n", "p", NAT_PUBLIC, 2000, 1999, 350, 350, null, null))
             .hasMessage("natGateway n: port range must be within 1..65535 with min <= max: 2000..1999");
         assertThatThrownBy(() -> new NatGateway("n", "p", NAT_PUBLIC, 1024, 65535, 0, 350, null, null))

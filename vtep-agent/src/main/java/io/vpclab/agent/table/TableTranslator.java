@@ -56,7 +56,7 @@ public final class TableTranslator {
         try {
             return build(table);
         } catch (IllegalArgumentException e) {
-            // the data plane's own invariants: reaching here means the validator misses a rule
+            // a reference the data plane cannot resolve: reaching here means the validator misses a rule
             throw new TableRefusedException(source, List.of(DocumentProblem.at("", e.getMessage())));
         }
     }

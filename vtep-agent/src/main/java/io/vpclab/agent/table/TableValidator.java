@@ -28,7 +28,10 @@ import java.util.regex.Pattern;
 /**
  * Checks a bound {@link ForwardingTable} against the contract's rules (api-spec openapi.yaml,
  * RULES.md) and its own cross-references, and reports every problem with the JSON pointer of
- * the offending value. Pure: no I/O, no partial results.
+ * the offending value. Pure: no I/O, no partial results. This is the one home of the table
+ * rules: the file mode ({@link TableFile}, which adds line and column) and the stream
+ * ({@link TableTranslator}) run it, and the data plane's {@code ForwardingState} builds only
+ * what it accepted, without checking the rules again.
  */
 final class TableValidator {
 
@@ -440,6 +443,7 @@ final class TableValidator {
             }
             requiredUnicastMac(at + "/mac", router.getMac());
             List<Route> routes = nonNull(router.getRoutes());
+            Set<Ipv4Prefix> destinations = new HashSet<>();
             for (int r = 0; r < routes.size(); r++) {
                 String routeAt = at + "/routes/" + r;
                 Route route = routes.get(r);
@@ -450,7 +454,10 @@ final class TableValidator {
                 if (route.getDestination() == null) {
                     issue(routeAt + "/destination", "is required (a prefix like 10.0.2.0/24)");
                 } else {
-                    prefix(routeAt + "/destination", route.getDestination());
+                    Ipv4Prefix destination = prefix(routeAt + "/destination", route.getDestination());
+                    if (destination != null && !destinations.add(destination)) {
+                        issue(routeAt + "/destination", "route to " + destination + " is listed twice in this router");
+                    }
                 }
                 Integer vni = requiredVni(routeAt + "/vni", route.getVni());
                 if (vni != null && !segments.containsKey(vni)) {

@@ -8,6 +8,7 @@ import io.vpclab.dataplane.host.PingResult;
 import io.vpclab.dataplane.host.PortState;
 import io.vpclab.dataplane.host.ProbeReply;
 import io.vpclab.dataplane.host.SimulatedHost;
+import io.vpclab.dataplane.host.TracerouteProbe;
 import io.vpclab.dataplane.host.TracerouteResult;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.Ipv4Prefix;
@@ -293,7 +294,7 @@ class NatGatewayTest {
     void tracerouteShowsTheRouterTheGatewayAndTheInternetHost() throws Exception {
         start();
 
-        TracerouteResult route = vm1.traceroute(INTERNET_IP, 5, false, TIMEOUT).get(30, TimeUnit.SECONDS);
+        TracerouteResult route = vm1.traceroute(INTERNET_IP, 5, TracerouteProbe.UDP, TIMEOUT).get(30, TimeUnit.SECONDS);
 
         assertThat(route.hops()).extracting(ProbeReply::from).containsExactly(PRIVATE_GATEWAY, NAT_IP, INTERNET_IP);
         assertThat(figures().dropped(DropReason.TTL_EXCEEDED)).isEqualTo(1);

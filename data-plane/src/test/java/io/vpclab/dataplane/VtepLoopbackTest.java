@@ -3,6 +3,7 @@ package io.vpclab.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vpclab.dataplane.host.PingResult;
+import io.vpclab.dataplane.host.TracerouteProbe;
 import io.vpclab.dataplane.host.TracerouteResult;
 import io.vpclab.dataplane.underlay.netty.NettyUdpUnderlay;
 import java.net.InetSocketAddress;
@@ -19,7 +20,7 @@ class VtepLoopbackTest {
         try (TwoVteps net = new TwoVteps(name -> NettyUdpUnderlay.bind(
             new InetSocketAddress(name.equals("A") ? "127.0.0.1" : "127.0.0.2", 0)), 1500, List.of())) {
             PingResult ping = net.host("h1").ping(TwoVteps.ip("h4"), 3, Duration.ofSeconds(2)).get(15, TimeUnit.SECONDS);
-            TracerouteResult trace = net.host("h1").traceroute(TwoVteps.ip("h2"), 5, false, Duration.ofSeconds(2))
+            TracerouteResult trace = net.host("h1").traceroute(TwoVteps.ip("h2"), 5, TracerouteProbe.UDP, Duration.ofSeconds(2))
                 .get(15, TimeUnit.SECONDS);
 
             assertThat(ping.received()).isEqualTo(3);

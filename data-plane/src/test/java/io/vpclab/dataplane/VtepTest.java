@@ -11,6 +11,7 @@ import io.vpclab.dataplane.host.PingResult;
 import io.vpclab.dataplane.host.PortState;
 import io.vpclab.dataplane.host.ProbeReply;
 import io.vpclab.dataplane.host.SimulatedHost;
+import io.vpclab.dataplane.host.TracerouteProbe;
 import io.vpclab.dataplane.host.TracerouteResult;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.MacAddress;
@@ -93,8 +94,8 @@ class VtepTest {
 
     @Test
     void tracerouteBetweenSubnetsShowsExactlyTheGateway() throws Exception {
-        TracerouteResult udp = net.host("h1").traceroute(ip("h2"), 8, false, TIMEOUT).get(20, TimeUnit.SECONDS);
-        TracerouteResult icmp = net.host("h1").traceroute(ip("h2"), 8, true, TIMEOUT).get(20, TimeUnit.SECONDS);
+        TracerouteResult udp = net.host("h1").traceroute(ip("h2"), 8, TracerouteProbe.UDP, TIMEOUT).get(20, TimeUnit.SECONDS);
+        TracerouteResult icmp = net.host("h1").traceroute(ip("h2"), 8, TracerouteProbe.ICMP_ECHO, TIMEOUT).get(20, TimeUnit.SECONDS);
 
         for (TracerouteResult trace : List.of(udp, icmp)) {
             assertThat(trace.reached()).isTrue();

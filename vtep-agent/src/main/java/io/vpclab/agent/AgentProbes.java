@@ -8,6 +8,7 @@ import io.vpclab.client.model.ProbeResult;
 import io.vpclab.dataplane.host.PingResult;
 import io.vpclab.dataplane.host.PortState;
 import io.vpclab.dataplane.host.SimulatedHost;
+import io.vpclab.dataplane.host.TracerouteProbe;
 import io.vpclab.dataplane.host.TracerouteResult;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.port.FrameDevice;
@@ -76,7 +77,7 @@ final class AgentProbes implements ProbeRunner {
                 yield counted(replies(ping.probes()));
             }
             case TRACEROUTE -> {
-                TracerouteResult trace = host.traceroute(target, request.getMaxHops(), true, timeout).get();
+                TracerouteResult trace = host.traceroute(target, request.getMaxHops(), TracerouteProbe.ICMP_ECHO, timeout).get();
                 yield counted(replies(trace.hops()));
             }
             case TCP -> {

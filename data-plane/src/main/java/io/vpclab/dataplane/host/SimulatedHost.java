@@ -147,9 +147,9 @@ public final class SimulatedHost implements FrameDevice {
         return onLoop(() -> sendEcho(target.bits(), ttl, timeout));
     }
 
-    /** Traceroute with UDP probes to ports 33434 + n (or ICMP echo), TTL 1 up to {@code maxHops}. */
-    public CompletableFuture<TracerouteResult> traceroute(Ipv4Address target, int maxHops, boolean icmp, Duration timeout) {
-        return onLoop(() -> traceLoop(target.bits(), 1, maxHops, icmp, timeout, new ArrayList<>()))
+    /** Traceroute with {@code probe}s at TTL 1 up to {@code maxHops}, until the target answers. */
+    public CompletableFuture<TracerouteResult> traceroute(Ipv4Address target, int maxHops, TracerouteProbe probe, Duration timeout) {
+        return onLoop(() -> traceLoop(target.bits(), 1, maxHops, probe, timeout, new ArrayList<>()))
             .thenApply(hops -> new TracerouteResult(target, hops));
     }
 
@@ -407,20 +407,21 @@ public final class SimulatedHost implements FrameDevice {
         });
     }
 
-    private CompletableFuture<List<ProbeReply>> traceLoop(int target, int ttl, int maxHops, boolean icmp, Duration timeout,
-                                                          List<ProbeReply> hops) {
+    private CompletableFuture<List<ProbeReply>> traceLoop(int target, int ttl, int maxHops, TracerouteProbe probe,
+                                                          Duration timeout, List<ProbeReply> hops) {
         if (ttl > maxHops) {
             return CompletableFuture.completedFuture(hops);
         }
-        CompletableFuture<ProbeReply> probe = icmp
-            ? sendEcho(target, ttl, timeout)
-            : sendUdpProbe(target, ephemeralPort(), TRACEROUTE_BASE_PORT + ttl - 1, ttl, new byte[32], timeout);
-        return probe.thenCompose(reply -> {
+        CompletableFuture<ProbeReply> sent = switch (probe) {
+            case ICMP_ECHO -> sendEcho(target, ttl, timeout);
+            case UDP -> sendUdpProbe(target, ephemeralPort(), TRACEROUTE_BASE_PORT + ttl - 1, ttl, new byte[32], timeout);
+        };
+        return sent.thenCompose(reply -> {
             hops.add(reply);
             if (reply.answered() && reply.from().bits() == target) {
                 return CompletableFuture.completedFuture(hops);
             }
-            return traceLoop(target, ttl + 1, maxHops, icmp, timeout, hops);
+            return traceLoop(target, ttl + 1, maxHops, probe, timeout, hops);
         });
     }
 

@@ -10,12 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Reads a static forwarding table (YAML or JSON, the contract's {@code ForwardingTable}
@@ -28,24 +24,10 @@ public final class TableFile {
     /** Larger files are refused before parsing: a static table of a lab fits in far less. */
     static final int MAX_BYTES = 8 * 1024 * 1024;
 
-    private static final ObjectMapper YAML = configure(YAMLMapper.builder()).build();
-    private static final ObjectMapper JSON = configure(JsonMapper.builder()).build();
-
     private TableFile() {
     }
 
-    private static <M extends ObjectMapper, B extends tools.jackson.databind.cfg.MapperBuilder<M, B>> B configure(B builder) {
-        return builder
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION);
-    }
-
-    /** Reads {@code file}: JSON when it ends in {@code .json}, YAML otherwise. */
+    /** Reads {@code file} in the format its name says ({@link TableFormat#of}). */
     public static ForwardingTable read(Path file) {
         String source = file.toString();
         byte[] bytes;
@@ -57,12 +39,12 @@ public final class TableFile {
         } catch (IOException e) {
             throw refused(source, 0, 0, "", "cannot read the file: " + e);
         }
-        return parse(source, new String(bytes, StandardCharsets.UTF_8), !source.toLowerCase().endsWith(".json"));
+        return parse(source, new String(bytes, StandardCharsets.UTF_8), TableFormat.of(file));
     }
 
     /** Parses and validates {@code text}; {@code source} names it in errors. */
-    public static ForwardingTable parse(String source, String text, boolean yaml) {
-        ObjectMapper mapper = yaml ? YAML : JSON;
+    public static ForwardingTable parse(String source, String text, TableFormat format) {
+        ObjectMapper mapper = format.mapper();
         SourceLocations locations;
         ForwardingTable table;
         try (JsonParser parser = mapper.createParser(text)) {

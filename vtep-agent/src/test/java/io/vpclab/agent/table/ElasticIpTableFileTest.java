@@ -47,7 +47,7 @@ class ElasticIpTableFileTest {
 
     @Test
     void translatesTheProviderSegmentAndThePortsElasticIp() {
-        ForwardingState state = TableTranslator.translate("t.yaml", TableFile.parse("t.yaml", WITH_EIP, true));
+        ForwardingState state = TableTranslator.translate("t.yaml", TableFile.parse("t.yaml", WITH_EIP, TableFormat.YAML));
 
         assertThat(state.publicSegment()).isEqualTo(state.segmentIndexOf(16_777_000));
         int eip = state.elasticIpByPublic(Ipv4Address.parseBits("203.0.113.10"));
@@ -59,7 +59,7 @@ class ElasticIpTableFileTest {
     @Test
     void theIngressPolicyDefaultsToDenyAll() {
         String text = WITH_EIP.replace("      ingressPolicy: ALLOW_ALL\n", "");
-        ForwardingState state = TableTranslator.translate("t.yaml", TableFile.parse("t.yaml", text, true));
+        ForwardingState state = TableTranslator.translate("t.yaml", TableFile.parse("t.yaml", text, TableFormat.YAML));
 
         assertThat(state.elasticIps().get(0).ingress()).isEqualTo(IngressPolicy.DENY_ALL);
     }
@@ -68,7 +68,7 @@ class ElasticIpTableFileTest {
     void refusesAnElasticIpWithoutAProviderSegmentAtThePort() {
         String text = WITH_EIP.replace("    provider: true\n", "");
 
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().pointer()).isEqualTo("/ports/0/elasticIp");
                     assertThat(e.first().message()).contains("needs a provider segment");
@@ -80,7 +80,7 @@ class ElasticIpTableFileTest {
         String text = WITH_EIP.replace("    routerId: public\n", "").replace("gatewayIp: 198.51.100.1", "cidrBlock: 198.51.100.0/24")
                 .replace("publicIp: 203.0.113.10", "publicIp: 203.0.113.300");
 
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> assertThat(e.getMessage())
                         .contains("the provider segment must be routed")
                         .contains("'203.0.113.300' is not an IPv4 address"));

@@ -65,7 +65,7 @@ class NatGatewayTableFileTest {
 
     @Test
     void translatesTheGatewayAndTheDefaultRouteWithContractDefaults() {
-        ForwardingState state = TableTranslator.translate("t.yaml", TableFile.parse("t.yaml", WITH_NAT, true));
+        ForwardingState state = TableTranslator.translate("t.yaml", TableFile.parse("t.yaml", WITH_NAT, TableFormat.YAML));
 
         NatGateway nat = state.natGateways().get(0);
         assertThat(nat).isEqualTo(new NatGateway("nat-1", "nat-1", Ipv4Address.parse("203.0.113.20"), 2000, 2001,
@@ -79,13 +79,13 @@ class NatGatewayTableFileTest {
     @Test
     void refusesAGatewayPortWithoutItsGatewayAndBadSettings() {
         String missing = WITH_NAT.substring(0, WITH_NAT.indexOf("    natGateway:")) + WITH_NAT.substring(WITH_NAT.indexOf("routers:"));
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", missing, true))
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", missing, TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().pointer()).isEqualTo("/ports/0/natGateway");
                     assertThat(e.first().message()).contains("exactly when its kind is nat-gateway");
                 });
         String inverted = WITH_NAT.replace("portMin: 2000", "portMin: 3000").replace("sources: [10.0.2.0/24]", "sources: [10.0.2.0/33]");
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", inverted, true))
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", inverted, TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.problems()).extracting(DocumentProblem::pointer)
                             .contains("/ports/0/natGateway/portMax", "/ports/0/natGateway/sources/0");
@@ -98,7 +98,7 @@ class NatGatewayTableFileTest {
                 "  - vni: 100\n    cidrBlock: 10.0.1.0/24\n    gatewayIp: 10.0.1.1\n    routerId: public");
 
         assertThat(otherRouter).isNotEqualTo(WITH_NAT);
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", otherRouter, true))
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", otherRouter, TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().pointer()).isEqualTo("/segments/1/defaultRoute/vni");
                     assertThat(e.first().line()).isEqualTo(13);

@@ -58,10 +58,10 @@ class RoutedSegmentRulesTest {
         String text = WITH_NAT.replace(from, to);
         if (pointer == null) {
             // the edit alone is valid: the refusal of the next case comes from its own change
-            assertThat(TableFile.parse("t.yaml", text, true)).isNotNull();
+            assertThat(TableFile.parse("t.yaml", text, TableFormat.YAML)).isNotNull();
             return;
         }
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> assertThat(e.problems())
                         .as(e.getMessage())
                         .anySatisfy(p -> {

@@ -16,18 +16,18 @@ class TableFileFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void yamlIsAcceptedWholeOrRefusedWithAReason(byte[] data) {
-        check(new String(data, StandardCharsets.UTF_8), true);
+        check(new String(data, StandardCharsets.UTF_8), TableFormat.YAML);
     }
 
     @FuzzTest(maxDuration = "30s")
     void jsonIsAcceptedWholeOrRefusedWithAReason(byte[] data) {
-        check(new String(data, StandardCharsets.UTF_8), false);
+        check(new String(data, StandardCharsets.UTF_8), TableFormat.JSON);
     }
 
-    private static void check(String text, boolean yaml) {
+    private static void check(String text, TableFormat format) {
         ForwardingTable table;
         try {
-            table = TableFile.parse("fuzz", text, yaml);
+            table = TableFile.parse("fuzz", text, format);
         } catch (TableRefusedException refused) {
             assertThat(refused.problems()).isNotEmpty();
             assertThat(refused.first().message()).isNotBlank();

@@ -59,7 +59,7 @@ class TableFileTest {
 
     @Test
     void readsAValidYamlTableIntoTheContractModelAndTheForwardingState() {
-        ForwardingTable table = TableFile.parse("t.yaml", VALID, true);
+        ForwardingTable table = TableFile.parse("t.yaml", VALID, TableFormat.YAML);
         assertThat(table.getGeneration()).isEqualTo(3);
         assertThat(table.getPorts().get(0).getKind()).isEqualTo(PortKind.NETNS);
         assertThat(table.getHost().getUnderlayMtu()).isEqualTo(1500);
@@ -126,7 +126,7 @@ class TableFileTest {
     @MethodSource("refusals")
     void refusesABadValueWithItsLineAndReason(int replacedLine, String newText, int line, String path, String reason) {
         String text = replaceLine(VALID, replacedLine, newText);
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     DocumentProblem problem = e.first();
                     assertThat(problem.line()).as(e.getMessage()).isEqualTo(line);
@@ -140,14 +140,14 @@ class TableFileTest {
     @Test
     void reportsEveryProblemOfAFileInDocumentOrder() {
         String text = replaceLine(replaceLine(VALID, 25, "    vtep: nobody"), 9, "  - vni: 0");
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e ->
                         assertThat(e.problems()).extracting(DocumentProblem::line).contains(9, 25));
     }
 
     @Test
     void refusesAMissingHostAtTheTop() {
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", "segments: []\n", true))
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", "segments: []\n", TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().pointer()).isEqualTo("/host");
                     assertThat(e.first().line()).isEqualTo(1);
@@ -157,7 +157,7 @@ class TableFileTest {
     @Test
     void refusesMissingRequiredFieldsAtTheObjectThatLacksThem() {
         String text = replaceLine(VALID, 18, "");
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().pointer()).isEqualTo("/ports/0/mac");
                     assertThat(e.first().message()).contains("required");
@@ -169,7 +169,7 @@ class TableFileTest {
     void placesAMissingFieldOfANestedObjectAtTheKeyThatOpensIt() {
         // "host:" is line 2; its first field (where the mapping's value starts) would be line 3
         String text = replaceLine(VALID, 3, "");
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().pointer()).isEqualTo("/host/underlayIp");
                     assertThat(e.first().line()).isEqualTo(2);
@@ -179,9 +179,9 @@ class TableFileTest {
 
     @Test
     void refusesSyntaxErrorsWithTheirPosition() {
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", "host:\n  underlayIp: [1.2.3.4\n", true))
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", "host:\n  underlayIp: [1.2.3.4\n", TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> assertThat(e.first().line()).isPositive());
-        assertThatThrownBy(() -> TableFile.parse("t.json", "{\"host\": {\"underlayIp\": \"1.2.3.4\"},,}", false))
+        assertThatThrownBy(() -> TableFile.parse("t.json", "{\"host\": {\"underlayIp\": \"1.2.3.4\"},,}", TableFormat.JSON))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().line()).isEqualTo(1);
                     assertThat(e.first().column()).isEqualTo(36);
@@ -191,7 +191,7 @@ class TableFileTest {
     @Test
     void refusesDuplicateKeys() {
         String text = replaceLine(VALID, 3, "  underlayIp: 192.168.77.1\n  underlayIp: 192.168.77.3");
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().line()).isEqualTo(4);
                     assertThat(e.first().message()).contains("underlayIp");
@@ -200,7 +200,7 @@ class TableFileTest {
 
     @Test
     void refusesAnEmptyDocumentAndAnUnreadableFile(@TempDir Path dir) {
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", "", true)).isInstanceOf(TableRefusedException.class);
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", "", TableFormat.YAML)).isInstanceOf(TableRefusedException.class);
         assertThatThrownBy(() -> TableFile.read(dir.resolve("missing.yaml")))
                 .isInstanceOf(TableRefusedException.class).hasMessageContaining("cannot read");
     }

@@ -38,7 +38,7 @@ class WhitelistTableFileTest {
 
     @Test
     void translatesTheWhitelistAndTheElasticIpThatUsesIt() {
-        ForwardingState state = TableTranslator.translate("t.yaml", TableFile.parse("t.yaml", WITH_WHITELIST, true));
+        ForwardingState state = TableTranslator.translate("t.yaml", TableFile.parse("t.yaml", WITH_WHITELIST, TableFormat.YAML));
 
         int eip = state.elasticIpByPublic(Ipv4Address.parseBits("203.0.113.10"));
         int wl = state.whitelistIndexOf("wl-1");
@@ -58,7 +58,7 @@ class WhitelistTableFileTest {
                 .replace("cidrBlock: 192.0.2.0/24", "cidrBlock: 192.0.2.0/24\n        fromPort: 8")
                 .replace("- id: web", "- id: ssh");
 
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> assertThat(e.getMessage())
                         .contains("unknown whitelist 'wl-9'")
                         .contains("port range 22-21 is inverted")
@@ -70,7 +70,7 @@ class WhitelistTableFileTest {
     void refusesAWhitelistIdWithoutTheWhitelistPolicy() {
         String text = WITH_WHITELIST.replace("ingressPolicy: WHITELIST", "ingressPolicy: ALLOW_ALL");
 
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, true))
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", text, TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().pointer()).isEqualTo("/ports/0/elasticIp/whitelistId");
                     assertThat(e.first().message()).contains("goes with ingressPolicy WHITELIST only");

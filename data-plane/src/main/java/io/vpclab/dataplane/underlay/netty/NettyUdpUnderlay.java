@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import io.vpclab.dataplane.packet.Vxlan;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +67,6 @@ public final class NettyUdpUnderlay implements Underlay {
     private static final int FLOW_PORT_ATTEMPTS = 64;
 
     private final IoEventLoopGroup group;
-    private final boolean ownsGroup;
     private final Channel channel;
     private final boolean epoll;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -82,16 +83,15 @@ public final class NettyUdpUnderlay implements Underlay {
     private final boolean[] unflushed;
     private volatile DatagramSink sink;
 
-    private NettyUdpUnderlay(IoEventLoopGroup group, boolean ownsGroup, Channel channel, boolean epoll,
-                             Channel[] senders, boolean gso, boolean gro) {
-        this.gso = gso;
-        this.gro = gro;
+    /** The underlay of {@code channel}, which owns {@code group} and shuts it down on {@link #close()}. */
+    private NettyUdpUnderlay(IoEventLoopGroup group, Channel channel, Channel[] senders, Set<SocketFeature> features) {
+        this.epoll = features.contains(SocketFeature.EPOLL);
+        this.gso = features.contains(SocketFeature.UDP_GSO);
+        this.gro = features.contains(SocketFeature.UDP_GRO);
         this.senders = senders;
         this.unflushed = new boolean[senders.length];
         this.group = group;
-        this.ownsGroup = ownsGroup;
         this.channel = channel;
-        this.epoll = epoll;
     }
 
     /**
@@ -105,7 +105,7 @@ public final class NettyUdpUnderlay implements Underlay {
                 new DefaultThreadFactory("vtep-" + local.getPort(), true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
-            return bind(local, options, group, true, epoll);
+            return bind(local, options, group, epoll);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
@@ -117,8 +117,8 @@ public final class NettyUdpUnderlay implements Underlay {
         return bind(local, UnderlayOptions.defaults());
     }
 
-    private static NettyUdpUnderlay bind(InetSocketAddress local, UnderlayOptions options,
-                                         IoEventLoopGroup group, boolean ownsGroup, boolean epoll) {
+    private static NettyUdpUnderlay bind(InetSocketAddress local, UnderlayOptions options, IoEventLoopGroup group,
+                                         boolean epoll) {
         Objects.requireNonNull(local, "local");
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -153,19 +153,26 @@ public final class NettyUdpUnderlay implements Underlay {
         } catch (Exception e) {
             throw new IllegalStateException("cannot bind UDP " + local + ": " + e.getMessage(), e);
         }
-        boolean gro = epoll && options.udpGro() && enableGro(channel);
-        boolean gso = epoll && options.udpGso() && SegmentedDatagramPacket.isSupported();
+        Set<SocketFeature> features = EnumSet.noneOf(SocketFeature.class);
+        if (epoll) {
+            features.add(SocketFeature.EPOLL);
+        }
+        if (epoll && options.udpGro() && enableGro(channel)) {
+            features.add(SocketFeature.UDP_GRO);
+        }
+        if (epoll && options.udpGso() && SegmentedDatagramPacket.isSupported()) {
+            features.add(SocketFeature.UDP_GSO);
+        }
         // the kernel refuses UDP_SEGMENT sends on a socket with SO_NO_CHECK (udp_send_skb: EINVAL);
         // with GSO the checksum is offloaded (CHECKSUM_PARTIAL), so it costs nothing anyway
-        boolean noChecksum = epoll && !gso;
+        boolean noChecksum = epoll && !features.contains(SocketFeature.UDP_GSO);
         if (noChecksum) {
             UdpChecksum.disable(channel);
         }
         Channel[] senders = flowPortSenders(bootstrap, local, noChecksum);
-        NettyUdpUnderlay underlay = new NettyUdpUnderlay(group, ownsGroup, channel, epoll, senders, gso, gro);
+        NettyUdpUnderlay underlay = new NettyUdpUnderlay(group, channel, senders, features);
         channel.pipeline().addLast(underlay.new Receiver());
-        log.debug("underlay bound to {} ({}, udp_gso={}, udp_gro={})", channel.localAddress(),
-                epoll ? "epoll" : "nio", gso, gro);
+        log.debug("underlay bound to {} with {}", channel.localAddress(), features);
         return underlay;
     }
 
@@ -392,9 +399,7 @@ public final class NettyUdpUnderlay implements Underlay {
         for (Channel sender : senders) {
             sender.close().awaitUninterruptibly();
         }
-        if (ownsGroup) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 
     private final class Receiver extends ChannelInboundHandlerAdapter {

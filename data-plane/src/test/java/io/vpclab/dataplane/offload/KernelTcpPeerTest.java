@@ -15,13 +15,9 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.vpclab.dataplane.linux.Netns;
 import io.vpclab.dataplane.tap.TapDevice;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -82,11 +78,8 @@ class KernelTcpPeerTest {
                 frame.release();
             }
         });
-        Netns.run("ip", "link", "set", tapName, "netns", namespace);
-        Netns.run("ip", "-n", namespace, "link", "set", tapName, "address", "02:00:0a:fb:00:01", "up");
-        Netns.run("ip", "-n", namespace, "addr", "add", "10.251.0.1/24", "dev", tapName);
-        Netns.run("ip", "-n", namespace, "neigh", "replace", "10.251.0.2", "lladdr", "02:00:0a:fb:00:02", "dev", tapName,
-            "nud", "permanent");
+        Netns.moveInto(namespace, tapName, "02:00:0a:fb:00:01", "10.251.0.1/24");
+        Netns.permanentNeighbour(namespace, "10.251.0.2", "02:00:0a:fb:00:02", tapName);
     }
 
     @AfterEach
@@ -106,8 +99,8 @@ class KernelTcpPeerTest {
         byte[] download = TestFrames.pattern(DOWNLOAD, 12);
         CompletableFuture<byte[]> received = new CompletableFuture<>();
         CountDownLatch finished = new CountDownLatch(1);
-        ServerSocket listener = listenInNamespace();
-        Thread server = new Thread(() -> serve(listener, upload.length, download, received, finished), "kernel-peer");
+        ServerSocket listener = KernelTcpServer.listen(namespace, "10.251.0.1", PORT);
+        Thread server = new Thread(() -> KernelTcpServer.serve(listener, upload.length, download, received, finished), "kernel-peer");
         server.start();
         try {
             TestFrames.Spec spec = new TestFrames.Spec();
@@ -239,32 +232,6 @@ class KernelTcpPeerTest {
             if (wanted.test(frame)) {
                 return frame;
             }
-        }
-    }
-
-    private ServerSocket listenInNamespace() throws Exception {
-        return Netns.createIn(namespace, () -> {
-            ServerSocket socket = new ServerSocket();
-            socket.bind(new InetSocketAddress(InetAddress.getByName("10.251.0.1"), PORT));
-            return socket;
-        });
-    }
-
-    /** Reads {@code uploadLength} bytes, hands them to {@code received}, then writes {@code download}. */
-    private static void serve(ServerSocket listener, int uploadLength, byte[] download, CompletableFuture<byte[]> received,
-                              CountDownLatch finished) {
-        try (Socket peer = listener.accept()) {
-            peer.setSoTimeout(20_000);
-            InputStream in = peer.getInputStream();
-            received.complete(in.readNBytes(uploadLength));
-            peer.getOutputStream().write(download);
-            peer.getOutputStream().flush();
-            // keep the socket open until the test has read everything
-            finished.await(30, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            received.completeExceptionally(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -11,13 +11,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.vpclab.dataplane.linux.Netns;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,11 +55,8 @@ class KernelVnetTapTest {
         Netns.run("ip", "netns", "add", namespace);
         tap = new VnetTap(tapName, read -> read.length >= HEADER + TCP_OFFSET + 20
             && TestFrames.u16(read, HEADER + 12) == 0x0800 && read[HEADER + ETHERNET + 9] == 6);
-        Netns.run("ip", "link", "set", tapName, "netns", namespace);
-        Netns.run("ip", "-n", namespace, "link", "set", tapName, "address", "02:00:0a:fd:00:01", "up");
-        Netns.run("ip", "-n", namespace, "addr", "add", "10.253.0.1/24", "dev", tapName);
-        Netns.run("ip", "-n", namespace, "neigh", "replace", "10.253.0.2", "lladdr", "02:00:0a:fd:00:02", "dev", tapName,
-            "nud", "permanent");
+        Netns.moveInto(namespace, tapName, "02:00:0a:fd:00:01", "10.253.0.1/24");
+        Netns.permanentNeighbour(namespace, "10.253.0.2", "02:00:0a:fd:00:02", tapName);
     }
 
     @AfterEach
@@ -80,12 +73,8 @@ class KernelVnetTapTest {
         byte[] download = TestFrames.pattern(DOWNLOAD, 22);
         CompletableFuture<byte[]> received = new CompletableFuture<>();
         CountDownLatch finished = new CountDownLatch(1);
-        ServerSocket listener = Netns.createIn(namespace, () -> {
-            ServerSocket socket = new ServerSocket();
-            socket.bind(new InetSocketAddress(InetAddress.getByName("10.253.0.1"), PORT));
-            return socket;
-        });
-        Thread server = new Thread(() -> serve(listener, upload.length, download, received, finished), "vnet-peer");
+        ServerSocket listener = KernelTcpServer.listen(namespace, "10.253.0.1", PORT);
+        Thread server = new Thread(() -> KernelTcpServer.serve(listener, upload.length, download, received, finished), "vnet-peer");
         server.start();
         try {
             TestFrames.Spec spec = new TestFrames.Spec();
@@ -230,22 +219,6 @@ class KernelVnetTapTest {
             if (wanted.test(read)) {
                 return read;
             }
-        }
-    }
-
-    private static void serve(ServerSocket listener, int uploadLength, byte[] download, CompletableFuture<byte[]> received,
-                              CountDownLatch finished) {
-        try (Socket peer = listener.accept()) {
-            peer.setSoTimeout(20_000);
-            InputStream in = peer.getInputStream();
-            received.complete(in.readNBytes(uploadLength));
-            peer.getOutputStream().write(download);
-            peer.getOutputStream().flush();
-            finished.await(30, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            received.completeExceptionally(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.vpclab.dataplane.linux.Netns;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -43,19 +44,12 @@ class KernelVxlanPartialChecksumTest {
         assumeTrue(Netns.isRoot(), "the kernel vxlan test needs root (CAP_NET_ADMIN)");
         Netns.run("ip", "netns", "add", kernelSide);
         Netns.run("ip", "netns", "add", agentSide);
-        Netns.run("ip", "link", "add", kernelSide, "type", "veth", "peer", "name", agentSide);
-        Netns.run("ip", "link", "set", kernelSide, "netns", kernelSide);
-        Netns.run("ip", "link", "set", agentSide, "netns", agentSide);
-        Netns.run("ip", "-n", kernelSide, "addr", "add", "192.168.252.1/24", "dev", kernelSide);
-        Netns.run("ip", "-n", kernelSide, "link", "set", kernelSide, "up");
-        Netns.run("ip", "-n", agentSide, "addr", "add", "192.168.252.2/24", "dev", agentSide);
-        Netns.run("ip", "-n", agentSide, "link", "set", agentSide, "up");
+        Netns.vethBetween(kernelSide, "192.168.252.1/24", agentSide, "192.168.252.2/24");
         Netns.run("ip", "-n", kernelSide, "link", "add", "vx0", "type", "vxlan", "id", "42", "dstport",
             String.valueOf(VXLAN_PORT), "remote", "192.168.252.2", "local", "192.168.252.1", "dev", kernelSide);
         Netns.run("ip", "-n", kernelSide, "addr", "add", "10.252.0.1/24", "dev", "vx0");
         Netns.run("ip", "-n", kernelSide, "link", "set", "vx0", "up");
-        Netns.run("ip", "-n", kernelSide, "neigh", "replace", "10.252.0.2", "lladdr", "02:00:0a:fc:00:02", "dev", "vx0",
-            "nud", "permanent");
+        Netns.permanentNeighbour(kernelSide, "10.252.0.2", "02:00:0a:fc:00:02", "vx0");
     }
 
     @AfterEach

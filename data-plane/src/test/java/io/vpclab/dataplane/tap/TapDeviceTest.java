@@ -12,6 +12,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
+import io.vpclab.dataplane.linux.Netns;
 import io.vpclab.dataplane.port.FrameDevice;
 import java.time.Duration;
 import java.util.List;
@@ -39,10 +40,10 @@ class TapDeviceTest {
     @BeforeEach
     void requireRootAndTun() {
         assumeTrue(Epoll.isAvailable(), "TAP devices need Netty's epoll transport (Linux)");
-        assumeTrue(Commands.isRoot(), "TAP tests need root (CAP_NET_ADMIN)");
+        assumeTrue(Netns.isRoot(), "TAP tests need root (CAP_NET_ADMIN)");
         assumeTrue(TapDevice.isSupported(), "TAP tests need /dev/net/tun");
-        Commands.run("ip", "netns", "add", namespace);
-        Commands.run("ip", "-n", namespace, "link", "set", "lo", "up");
+        Netns.run("ip", "netns", "add", namespace);
+        Netns.run("ip", "-n", namespace, "link", "set", "lo", "up");
         group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     }
 
@@ -51,7 +52,7 @@ class TapDeviceTest {
         if (group != null) {
             group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         }
-        Commands.runQuietly("ip", "netns", "del", namespace);
+        Netns.runQuietly("ip", "netns", "del", namespace);
     }
 
     @Test
@@ -78,11 +79,9 @@ class TapDeviceTest {
                 }
             });
             // the fd stays attached when the device moves to another namespace
-            Commands.run("ip", "link", "set", tapName, "netns", namespace);
-            Commands.run("ip", "-n", namespace, "addr", "add", KERNEL_IP + "/24", "dev", tapName);
-            Commands.run("ip", "-n", namespace, "link", "set", tapName, "up");
+            Netns.moveInto(namespace, tapName, null, KERNEL_IP + "/24");
             // ping fails (nobody answers ICMP) but makes the kernel ARP through the TAP
-            Commands.runQuietly("ip", "netns", "exec", namespace, "ping", "-c", "1", "-W", "1", PEER_IP);
+            Netns.runQuietly("ip", "netns", "exec", namespace, "ping", "-c", "1", "-W", "1", PEER_IP);
 
             await().atMost(Duration.ofSeconds(10)).until(() -> arpTargets.contains(PEER_IP));
             assertThat(readerIndexes).allMatch(i -> i == FrameDevice.HEADROOM);
@@ -94,12 +93,12 @@ class TapDeviceTest {
             assertThat(reply.refCnt()).isZero();
             assertThat(tap.counters().framesWritten()).isEqualTo(1);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(Commands.run("ip", "-n", namespace, "neigh", "show", PEER_IP))
+                    assertThat(Netns.run("ip", "-n", namespace, "neigh", "show", PEER_IP))
                             .contains("lladdr 02:00:00:00:00:02"));
         }
         // a TAP created by open() disappears with its fd
         await().atMost(Duration.ofSeconds(10)).until(() ->
-                !Commands.run("ip", "-n", namespace, "-o", "link").contains(tapName));
+                !Netns.run("ip", "-n", namespace, "-o", "link").contains(tapName));
     }
 
     /**
@@ -131,10 +130,8 @@ class TapDeviceTest {
                     arpTargets.add(ipv4(headerAndFrame, at + 38));
                 }
             });
-            Commands.run("ip", "link", "set", tapName, "netns", namespace);
-            Commands.run("ip", "-n", namespace, "addr", "add", KERNEL_IP + "/24", "dev", tapName);
-            Commands.run("ip", "-n", namespace, "link", "set", tapName, "up");
-            Commands.runQuietly("ip", "netns", "exec", namespace, "ping", "-c", "1", "-W", "1", PEER_IP);
+            Netns.moveInto(namespace, tapName, null, KERNEL_IP + "/24");
+            Netns.runQuietly("ip", "netns", "exec", namespace, "ping", "-c", "1", "-W", "1", PEER_IP);
 
             await().atMost(Duration.ofSeconds(10)).until(() -> arpTargets.contains(PEER_IP));
             assertThat(headers).allMatch(h -> h.equals("000000000000000000000000"));
@@ -150,7 +147,7 @@ class TapDeviceTest {
             withHeader.release();
             assertThat(tap.counters().framesWritten()).isEqualTo(1);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(Commands.run("ip", "-n", namespace, "neigh", "show", PEER_IP))
+                    assertThat(Netns.run("ip", "-n", namespace, "neigh", "show", PEER_IP))
                             .contains("lladdr 02:00:00:00:00:02"));
         }
     }
@@ -166,14 +163,14 @@ class TapDeviceTest {
 
     @Test
     void attachesToAnExistingPersistentTap() {
-        Commands.run("ip", "-n", namespace, "tuntap", "add", "dev", tapName, "mode", "tap");
-        Commands.run("ip", "-n", namespace, "link", "set", tapName, "netns", "1");
+        Netns.run("ip", "-n", namespace, "tuntap", "add", "dev", tapName, "mode", "tap");
+        Netns.run("ip", "-n", namespace, "link", "set", tapName, "netns", "1");
         try (TapDevice tap = TapDevice.open(tapName)) {
             assertThat(tap.name()).isEqualTo(tapName);
             assertThatThrownBy(() -> TapDevice.open(tapName))
                     .isInstanceOf(TapException.class).hasMessageContaining("EBUSY");
         } finally {
-            Commands.runQuietly("ip", "link", "del", tapName);
+            Netns.runQuietly("ip", "link", "del", tapName);
         }
     }
 

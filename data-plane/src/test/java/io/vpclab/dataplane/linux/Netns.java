@@ -1,4 +1,4 @@
-package io.vpclab.dataplane.offload;
+package io.vpclab.dataplane.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
@@ -9,8 +9,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Commands and sockets for the root-only tests that put the kernel on the other side of the codec. */
-final class Netns {
+/**
+ * Commands, devices and sockets for the root-only tests that put the Linux kernel on the other
+ * side (TAP devices, veth pairs, vxlan devices in network namespaces the tests create and
+ * delete). A failed command carries its output.
+ */
+public final class Netns {
 
     private static final int CLONE_NEWNET = 0x40000000;
 
@@ -26,7 +30,7 @@ final class Netns {
     private Netns() {
     }
 
-    static boolean isRoot() {
+    public static boolean isRoot() {
         try {
             return "0".equals(run("id", "-u").strip());
         } catch (IllegalStateException e) {
@@ -35,7 +39,7 @@ final class Netns {
     }
 
     /** Creates {@code socket} on a fresh thread moved into {@code namespace}; the socket stays there. */
-    static <T> T createIn(String namespace, Callable<T> socket) throws Exception {
+    public static <T> T createIn(String namespace, Callable<T> socket) throws Exception {
         CompletableFuture<T> created = new CompletableFuture<>();
         Thread inNamespace = new Thread(() -> {
             try {
@@ -55,7 +59,7 @@ final class Netns {
         return created.get(10, TimeUnit.SECONDS);
     }
 
-    static String run(String... command) {
+    public static String run(String... command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -76,11 +80,37 @@ final class Netns {
         }
     }
 
-    static void runQuietly(String... command) {
+    /** For clean-up: a command that fails changes nothing worth reporting. */
+    public static void runQuietly(String... command) {
         try {
             run(command);
         } catch (IllegalStateException ignored) {
             // best-effort cleanup
         }
+    }
+
+    /**
+     * Moves {@code device} (a TAP this process opened, whose fd stays attached) into
+     * {@code namespace}, gives it {@code mac} when not null and {@code cidr}, and brings it up.
+     */
+    public static void moveInto(String namespace, String device, String mac, String cidr) {
+        run("ip", "link", "set", device, "netns", namespace);
+        if (mac != null) {
+            run("ip", "-n", namespace, "link", "set", device, "address", mac);
+        }
+        run("ip", "-n", namespace, "addr", "add", cidr, "dev", device);
+        run("ip", "-n", namespace, "link", "set", device, "up");
+    }
+
+    /** A veth pair between namespaces {@code a} and {@code b}, each end named after its namespace and addressed. */
+    public static void vethBetween(String a, String cidrA, String b, String cidrB) {
+        run("ip", "link", "add", a, "type", "veth", "peer", "name", b);
+        moveInto(a, a, null, cidrA);
+        moveInto(b, b, null, cidrB);
+    }
+
+    /** A permanent ARP entry, so the kernel sends to {@code ip} without asking who has it. */
+    public static void permanentNeighbour(String namespace, String ip, String mac, String device) {
+        run("ip", "-n", namespace, "neigh", "replace", ip, "lladdr", mac, "dev", device, "nud", "permanent");
     }
 }

@@ -140,11 +140,6 @@ public final class Vtep implements AutoCloseable {
         });
     }
 
-    /** Ids of the ports with a device attached. */
-    public List<String> attachedPorts() {
-        return onLoop(() -> List.copyOf(pipeline.attachments().keySet()));
-    }
-
     /** Every counter, as an immutable snapshot taken on the loop. */
     public CountersSnapshot counters() {
         return onLoop(pipeline::counters);

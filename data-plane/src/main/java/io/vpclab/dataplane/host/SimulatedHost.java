@@ -111,11 +111,6 @@ public final class SimulatedHost implements FrameDevice {
         return this;
     }
 
-    public SimulatedHost closeTcpPort(int port) {
-        openTcpPorts.remove(port);
-        return this;
-    }
-
     /** Echoes UDP datagrams sent to {@code port} back to their sender. */
     public SimulatedHost udpEcho(int port) {
         udpEchoPorts.add(checkPort(port));

@@ -17,9 +17,6 @@ public record MacAddress(long bits) {
     /** The I/G bit (least significant bit of the first octet): set on group addresses (IEEE 802-2014 s8.2). */
     private static final long GROUP_BIT = 0x0100_0000_0000L;
 
-    /** The U/L bit: set on locally administered addresses such as VPC Lab's generated {@code 02:...}. */
-    private static final long LOCAL_BIT = 0x0200_0000_0000L;
-
     public MacAddress {
         if ((bits & ~MASK) != 0) {
             throw new IllegalArgumentException("MAC address must fit in 48 bits: 0x" + Long.toHexString(bits));
@@ -54,14 +51,6 @@ public record MacAddress(long bits) {
     /** True for group (multicast and broadcast) addresses. */
     public boolean isMulticast() {
         return isMulticast(bits);
-    }
-
-    public boolean isBroadcast() {
-        return bits == MASK;
-    }
-
-    public boolean isLocallyAdministered() {
-        return (bits & LOCAL_BIT) != 0;
     }
 
     /** Hot-path form of {@link #isMulticast()} on a raw 48-bit address. */

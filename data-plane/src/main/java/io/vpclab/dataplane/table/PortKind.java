@@ -16,10 +16,6 @@ public enum PortKind {
         this.wireName = wireName;
     }
 
-    public String wireName() {
-        return wireName;
-    }
-
     /** Parses the contract's lower-case name; anything else is refused with the allowed values. */
     public static PortKind parse(String text) {
         for (PortKind kind : values()) {

@@ -15,17 +15,19 @@ import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.table.ForwardingState;
 
 /**
- * The same-subnet path of a TSO burst read from a {@link BurstPort}, as one unit: port ingress,
- * classification and the L2 lookup run once per burst; toward a remote VTEP the burst is cut by
+ * The path of a TSO burst read from a {@link BurstPort}, as one unit: port ingress, classification,
+ * the router ({@link L3Router#decide}, then its MAC and TTL rewrite once for the whole burst) and
+ * the L2 lookup on the egress segment run once per burst; toward a remote VTEP the burst is cut by
  * {@link TcpSegmenter} into wire frames laid out with a gap for the VXLAN header, which is written
  * in place, and the run leaves in UDP GSO sends; toward a local burst port it is written whole,
  * with its virtio-net header.
  *
- * <p>Everything else is refused before anything is counted or sent ({@link #offer} returns false),
- * so the port segments the burst and every stage sees frames one by one exactly as on the plain
- * path: a port or underlay capture (which show segments), a refused or oversize frame (dropped and
- * counted per frame, with its ICMP answer), ARP, the router and everything behind it (elastic IPs,
- * NAT gateways, whitelists, peering), floods, and a local port without a burst-capable device.
+ * <p>Everything else is refused before anything is counted or changed ({@link #offer} returns
+ * false), so the port segments the burst and every stage sees frames one by one exactly as on the
+ * plain path: a port or underlay capture (which show segments), a refused or oversize frame
+ * (dropped and counted per frame, with its ICMP answer), ARP, every router outcome but a next hop
+ * (its gateway, TTL expiry, no route, elastic IPs, NAT gateways), floods, and a local port without
+ * a burst-capable device.
  *
  * <p>Counters count frames and bytes as they are on the wire: one per segment.
  */
@@ -40,15 +42,19 @@ final class BurstForwarder {
     /** Linux's smallest MSS (TCP_MIN_SND_MSS): a burst cut finer goes the per-frame way. */
     private static final int MIN_GSO_SIZE = 48;
 
+    private static final int NOT_ROUTED = -1;
+
     private final Forwarding forwarding;
     private final PortIngress ingress;
     private final Classifier classifier;
+    private final L3Router router;
     private final TcpSegmenter segmenter = new TcpSegmenter(HEADER);
 
-    BurstForwarder(Forwarding forwarding, PortIngress ingress, Classifier classifier) {
+    BurstForwarder(Forwarding forwarding, PortIngress ingress, Classifier classifier, L3Router router) {
         this.forwarding = forwarding;
         this.ingress = ingress;
         this.classifier = classifier;
+        this.router = router;
     }
 
     /**
@@ -65,21 +71,31 @@ final class BurstForwarder {
             return false;
         }
         int segment = t.state.portSegment(port);
+        int kind;
         headerAndFrame.readerIndex(frame);
         try {
-            if (ingress.check(t, port, headerAndFrame) != null
-                || classifier.classify(t, segment, headerAndFrame) != Classifier.BRIDGE) {
+            if (ingress.check(t, port, headerAndFrame) != null) {
                 return false;
             }
+            kind = classifier.classify(t, segment, headerAndFrame);
         } finally {
             headerAndFrame.readerIndex(header);
+        }
+        boolean routed = kind == Classifier.ROUTE;
+        if (!routed && kind != Classifier.BRIDGE) {
+            return false;
         }
         int headersLength = headersLength(headerAndFrame, frame, frameLength);
         if (headersLength < 0 || headersLength + gsoSize > t.state.maxInnerFrameLength()) {
             return false;   // InnerMtu answers each oversize frame, with its ICMP error
         }
-        long destination = Ethernet.destination(headerAndFrame, frame);
-        int entry = MacAddress.isMulticast(destination) ? ForwardingState.NONE : t.state.macEntry(segment, destination);
+        // a routed burst crosses the router once; every outcome but an egress segment is answered per frame
+        int egress = routed ? router.decide(t, segment, headerAndFrame, frame + Ethernet.HEADER_LENGTH) : segment;
+        if (egress < 0) {
+            return false;
+        }
+        long destination = routed ? router.nextHopMac() : Ethernet.destination(headerAndFrame, frame);
+        int entry = MacAddress.isMulticast(destination) ? ForwardingState.NONE : t.state.macEntry(egress, destination);
         if (entry == ForwardingState.NONE) {
             return false;
         }
@@ -92,14 +108,22 @@ final class BurstForwarder {
                 || !burstPort.writesBursts() || t.portCaptures[target] != null) {
                 return false;
             }
-            countIn(t, port, segment, frames, wireBytes);
+            countIn(t, port, segment, routed ? egress : NOT_ROUTED, frames, wireBytes);
+            if (routed) {
+                router.rewrite(t, segment, headerAndFrame, frame);
+            }
             forwarding.toPortWhole(t, target, burstPort, headerAndFrame, frames, wireBytes);
             return true;
         }
         if (t.underlayCapture != null) {
             return false;
         }
-        return encapsulate(t, port, segment, ForwardingState.entryIndex(entry), headerAndFrame, frameLength, gsoSize);
+        if (routed) {
+            // a burst the segmenter then refuses goes back to the port, whose segmenter refuses it too
+            router.rewrite(t, segment, headerAndFrame, frame);
+        }
+        return encapsulate(t, port, segment, routed ? egress : NOT_ROUTED, egress, ForwardingState.entryIndex(entry),
+            headerAndFrame, frameLength, gsoSize);
     }
 
     /** Ethernet + IPv4 + TCP headers of an untagged TCP/IPv4 frame, or -1 when it is not one. */
@@ -115,13 +139,20 @@ final class BurstForwarder {
         return length <= frameLength ? length : -1;
     }
 
-    private static void countIn(Tables t, int port, int segment, int frames, long wireBytes) {
+    /**
+     * Counted as the per-frame path counts: in at the port and its segment, and once more on the
+     * egress segment of a routed burst ({@code routedEgress}; {@link #NOT_ROUTED} when bridged).
+     */
+    private static void countIn(Tables t, int port, int segment, int routedEgress, int frames, long wireBytes) {
         t.ports[port].in(frames, wireBytes);
         t.segments[segment].in(frames, wireBytes);
+        if (routedEgress >= 0) {
+            t.segments[routedEgress].in(frames, wireBytes);
+        }
     }
 
-    private boolean encapsulate(Tables t, int port, int segment, int vtep, ByteBuf headerAndFrame, int frameLength,
-                                int gsoSize) {
+    private boolean encapsulate(Tables t, int port, int segment, int routedEgress, int egress, int vtep, ByteBuf headerAndFrame,
+                                int frameLength, int gsoSize) {
         int sourcePort = Vxlan.sourcePort(FlowHash.of(headerAndFrame, headerAndFrame.readerIndex() + HEADER));
         int room = frameLength + (frameLength / gsoSize + 1) * SEGMENT_OVERHEAD;
         ByteBufAllocator allocator = headerAndFrame.alloc();
@@ -132,13 +163,13 @@ final class BurstForwarder {
                 return false;   // the port's own segmenter refuses it too, and counts why
             }
             int segmentLength = count == 1 ? out.writerIndex() : segmenter.segmentLength();
-            int vni = t.state.segmentVni(segment);
+            int vni = t.state.segmentVni(egress);
             for (int at = 0; at < out.writerIndex(); at += segmentLength) {
                 Vxlan.write(out, at, vni);
             }
             long innerBytes = out.writerIndex() - (long) count * Vxlan.HEADER_LENGTH;
-            countIn(t, port, segment, count, innerBytes);
-            t.segments[segment].out(count, innerBytes);
+            countIn(t, port, segment, routedEgress, count, innerBytes);
+            t.segments[egress].out(count, innerBytes);
             int perSend = Math.max(1, Math.min(MAX_SEGMENTS_PER_SEND, MAX_BYTES_PER_SEND / segmentLength));
             for (int from = 0, end = out.writerIndex(); from < end; from += perSend * segmentLength) {
                 int length = Math.min(perSend * segmentLength, end - from);

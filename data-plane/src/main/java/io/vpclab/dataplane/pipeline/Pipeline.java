@@ -103,13 +103,13 @@ public final class Pipeline {
         this.innerMtu = new InnerMtu(forwarding);
         VxlanEncapsulator encapsulator = new VxlanEncapsulator(forwarding);
         this.bridge = new L2Forwarder(forwarding, encapsulator);
-        this.bursts = new BurstForwarder(forwarding, ingress, classifier);
         this.arpResponder = new ArpResponder(forwarding, bridge);
         this.elasticIps = new ElasticIpNat(forwarding, bridge, new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY,
             ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock), whitelists);
         this.natGateways = new NatGatewayStage(forwarding, bridge, elasticIps, whitelists, nanoClock, natSessionCapacity);
         this.forwarding.natGateways = natGateways;
         this.router = new L3Router(forwarding, bridge, elasticIps, natGateways);
+        this.bursts = new BurstForwarder(forwarding, ingress, classifier, router);
         this.decapsulator = new VxlanDecapsulator(forwarding, new LocalDelivery(forwarding, elasticIps, natGateways));
         this.natSessions = natGateways.install(initial);
         rebuild();

@@ -6,9 +6,6 @@ import io.vpclab.dataplane.packet.Icmp;
 import io.vpclab.dataplane.packet.IcmpType;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
-import io.vpclab.dataplane.packet.Packets;
-import io.vpclab.dataplane.packet.Tcp;
-import io.vpclab.dataplane.packet.Udp;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
 
@@ -28,9 +25,6 @@ import io.vpclab.dataplane.table.ForwardingState;
  * quoted packet translated back too ({@link IcmpErrors}).
  */
 final class ElasticIpNat {
-
-    private static final int TCP_CHECKSUM = 16;
-    private static final int UDP_CHECKSUM = 6;
 
     private final Forwarding forwarding;
     private final L2Forwarder bridge;
@@ -232,32 +226,9 @@ final class ElasticIpNat {
         return type == IcmpType.ECHO_REQUEST_VALUE || type == IcmpType.ECHO_REPLY_VALUE;
     }
 
-    /**
-     * Replaces the source (field 12) or destination (16) address and patches the IPv4 checksum
-     * and the TCP/UDP checksum, whose pseudo-header covers it, incrementally (RFC 1624).
-     */
+    /** {@link Ipv4#rewriteAddress} of a packet whose checksums are complete (a frame, not a partial burst). */
     static void rewriteAddress(ByteBuf frame, int ip, int field, int address) {
-        int old = frame.getInt(ip + field);
-        frame.setInt(ip + field, address);
-        frame.setShort(ip + 10, adjust(Ipv4.checksum(frame, ip), old, address));
-        if ((Ipv4.flagsAndFragment(frame, ip) & Ipv4.FRAGMENT_OFFSET_MASK) != 0) {
-            return;   // later fragments carry no L4 header
-        }
-        int l4 = ip + Ipv4.headerLength(frame, ip);
-        int available = ip + Ipv4.totalLength(frame, ip) - l4;
-        int protocol = Ipv4.protocol(frame, ip);
-        if (protocol == IpProtocol.TCP_VALUE && available >= Tcp.MIN_HEADER_LENGTH) {
-            frame.setShort(l4 + TCP_CHECKSUM, adjust(frame.getUnsignedShort(l4 + TCP_CHECKSUM), old, address));
-        } else if (protocol == IpProtocol.UDP_VALUE && available >= Udp.HEADER_LENGTH
-            && frame.getUnsignedShort(l4 + UDP_CHECKSUM) != 0) {   // 0: no checksum (RFC 768), stays 0
-            int checksum = adjust(frame.getUnsignedShort(l4 + UDP_CHECKSUM), old, address);
-            frame.setShort(l4 + UDP_CHECKSUM, checksum == 0 ? 0xFFFF : checksum);
-        }
-    }
-
-    private static int adjust(int checksum, int oldAddress, int newAddress) {
-        int high = Packets.adjustChecksum(checksum, oldAddress >>> 16, newAddress >>> 16);
-        return Packets.adjustChecksum(high, oldAddress & 0xFFFF, newAddress & 0xFFFF);
+        Ipv4.rewriteAddress(frame, ip, field, address, false);
     }
 
     int connections() {

@@ -38,9 +38,7 @@ import java.util.function.LongSupplier;
  */
 final class NatGatewayStage {
 
-    private static final int TCP_CHECKSUM = 16;
     private static final int TCP_FLAGS = 13;
-    private static final int UDP_CHECKSUM = 6;
     private static final int ICMP_CHECKSUM = 2;
     private static final int ICMP_IDENTIFIER = 4;
 
@@ -350,12 +348,12 @@ final class NatGatewayStage {
         frame.setShort(l4 + field, port);
         switch (protocol) {
             case IpProtocol.TCP_VALUE ->
-                frame.setShort(l4 + TCP_CHECKSUM, Packets.adjustChecksum(frame.getUnsignedShort(l4 + TCP_CHECKSUM), old, port));
+                frame.setShort(l4 + Tcp.CHECKSUM_OFFSET, Packets.adjustChecksum(frame.getUnsignedShort(l4 + Tcp.CHECKSUM_OFFSET), old, port));
             case IpProtocol.UDP_VALUE -> {
-                int checksum = frame.getUnsignedShort(l4 + UDP_CHECKSUM);
+                int checksum = frame.getUnsignedShort(l4 + Udp.CHECKSUM_OFFSET);
                 if (checksum != 0) {
                     int adjusted = Packets.adjustChecksum(checksum, old, port);
-                    frame.setShort(l4 + UDP_CHECKSUM, adjusted == 0 ? 0xFFFF : adjusted);
+                    frame.setShort(l4 + Udp.CHECKSUM_OFFSET, adjusted == 0 ? 0xFFFF : adjusted);
                 }
             }
             default ->

@@ -260,8 +260,8 @@ class BurstThroughVtepsTest {
         }
     }
 
-    /** A's underlay, counting multi-datagram (GSO) sends. */
-    private record CountingGsoSends(InMemoryUnderlay delegate, AtomicInteger gsoSends) implements Underlay {
+    /** An underlay counting its multi-datagram (GSO) sends; shared with the other burst tests. */
+    record CountingGsoSends(InMemoryUnderlay delegate, AtomicInteger gsoSends) implements Underlay {
 
         @Override
         public EventLoop loop() {

@@ -48,13 +48,16 @@ final class BurstForwarder {
     private final PortIngress ingress;
     private final Classifier classifier;
     private final L3Router router;
+    private final ElasticIpNat elasticIps;
     private final TcpSegmenter segmenter = new TcpSegmenter(HEADER);
 
-    BurstForwarder(Forwarding forwarding, PortIngress ingress, Classifier classifier, L3Router router) {
+    BurstForwarder(Forwarding forwarding, PortIngress ingress, Classifier classifier, L3Router router,
+                   ElasticIpNat elasticIps) {
         this.forwarding = forwarding;
         this.ingress = ingress;
         this.classifier = classifier;
         this.router = router;
+        this.elasticIps = elasticIps;
     }
 
     /**
@@ -90,11 +93,18 @@ final class BurstForwarder {
             return false;   // InnerMtu answers each oversize frame, with its ICMP error
         }
         // a routed burst crosses the router once; every outcome but an egress segment is answered per frame
-        int egress = routed ? router.decide(t, segment, headerAndFrame, frame + Ethernet.HEADER_LENGTH) : segment;
+        int ip = frame + Ethernet.HEADER_LENGTH;
+        int egress = routed ? router.decide(t, segment, headerAndFrame, ip) : segment;
+        long destination = routed ? router.nextHopMac() : Ethernet.destination(headerAndFrame, frame);
+        int elasticIp = ForwardingState.NONE;
+        if (egress == L3Router.VIA_ELASTIC_IP) {
+            elasticIp = t.state.elasticIpByPrivate(segment, Ipv4.source(headerAndFrame, ip));
+            egress = elasticIps.outboundEgress(t, Ipv4.destination(headerAndFrame, ip));
+            destination = elasticIps.nextHopMac();
+        }
         if (egress < 0) {
             return false;
         }
-        long destination = routed ? router.nextHopMac() : Ethernet.destination(headerAndFrame, frame);
         int entry = MacAddress.isMulticast(destination) ? ForwardingState.NONE : t.state.macEntry(egress, destination);
         if (entry == ForwardingState.NONE) {
             return false;
@@ -108,22 +118,44 @@ final class BurstForwarder {
                 || !burstPort.writesBursts() || t.portCaptures[target] != null) {
                 return false;
             }
-            countIn(t, port, segment, routed ? egress : NOT_ROUTED, frames, wireBytes);
-            if (routed) {
-                router.rewrite(t, segment, headerAndFrame, frame);
+            if (!translate(t, segment, elasticIp, routed, headerAndFrame, frame)) {
+                return false;
             }
+            countIn(t, port, segment, routed ? egress : NOT_ROUTED, frames, wireBytes);
             forwarding.toPortWhole(t, target, burstPort, headerAndFrame, frames, wireBytes);
             return true;
         }
         if (t.underlayCapture != null) {
             return false;
         }
-        if (routed) {
-            // a burst the segmenter then refuses goes back to the port, whose segmenter refuses it too
-            router.rewrite(t, segment, headerAndFrame, frame);
+        // a burst the segmenter then refuses goes back to the port, whose segmenter refuses it too
+        if (!translate(t, segment, elasticIp, routed, headerAndFrame, frame)) {
+            return false;
         }
         return encapsulate(t, port, segment, routed ? egress : NOT_ROUTED, egress, ForwardingState.entryIndex(entry),
             headerAndFrame, frameLength, gsoSize);
+    }
+
+    /**
+     * What the hops do to the burst, once: the router's MAC and TTL rewrite, or for an instance
+     * leaving through its elastic IP the connection table entry, the elastic IP as source (a
+     * partial TCP checksum takes the pseudo-header update), TTL - 1 and the public router's MACs.
+     * False, having changed nothing, when the connection table is full (each frame is then refused
+     * and counted by the per-frame path).
+     */
+    private boolean translate(Tables t, int segment, int elasticIp, boolean routed, ByteBuf headerAndFrame, int frame) {
+        int ip = frame + Ethernet.HEADER_LENGTH;
+        if (elasticIp != ForwardingState.NONE) {
+            if (!elasticIps.admitOutbound(t, elasticIp, headerAndFrame, ip)) {
+                return false;
+            }
+            boolean partial = VirtioNetHeader.needsChecksum(headerAndFrame, frame - HEADER);
+            elasticIps.translateOutbound(t, elasticIp, headerAndFrame, ip, partial);
+            elasticIps.setHopMacs(t, headerAndFrame, frame);
+        } else if (routed) {
+            router.rewrite(t, segment, headerAndFrame, frame);
+        }
+        return true;
     }
 
     /** Ethernet + IPv4 + TCP headers of an untagged TCP/IPv4 frame, or -1 when it is not one. */

@@ -20,7 +20,6 @@ import io.netty.buffer.Unpooled;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.net.Vni;
-import io.vpclab.dataplane.offload.TcpSegmenter;
 import io.vpclab.dataplane.offload.TestFrames;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
 import io.vpclab.dataplane.packet.Ethernet;
@@ -38,7 +37,6 @@ import io.vpclab.dataplane.underlay.Underlay;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -114,7 +112,7 @@ class ElasticIpBurstTest {
 
         byte[] written = internetTap.take(Duration.ofSeconds(5));
         assertThat(written).as("the burst at B's internet host").isNotNull();
-        assertTranslatedOnce(segmentsOf(written), INTERNET_MAC);
+        assertTranslatedOnce(TestFrames.segmentsOf(HEADER, written), INTERNET_MAC);
         assertThat(gsoSendsFromA).as("translated whole at A: one GSO send").hasValue(1);
         assertThat(a.counters().port("vm").packetsIn()).as("frames on the wire").isEqualTo(SEGMENTS);
         assertThat(a.counters().segment(PUBLIC_VNI).packetsOut()).isEqualTo(SEGMENTS);
@@ -135,9 +133,9 @@ class ElasticIpBurstTest {
             Arrays.copyOf(input, HEADER));
         byte[] burst = Arrays.copyOfRange(written, HEADER, written.length);
         assertThat(TestFrames.ipv4ChecksumValid(burst)).isTrue();
-        finishPartialChecksum(burst, VirtioNetHeader.csumStart(Unpooled.wrappedBuffer(written), 0));
+        TestFrames.finishPartialChecksum(burst, VirtioNetHeader.csumStart(Unpooled.wrappedBuffer(written), 0));
         assertThat(TestFrames.tcpChecksumValid(burst)).as("the stack's finished checksum over the whole burst").isTrue();
-        assertTranslatedOnce(segmentsOf(written), NEAR_MAC);
+        assertTranslatedOnce(TestFrames.segmentsOf(HEADER, written), NEAR_MAC);
         await().atMost(Duration.ofSeconds(5)).until(() -> a.counters().port("near").packetsOut() == SEGMENTS);
         assertThat(gsoSendsFromA).hasValue(0);
     }
@@ -156,32 +154,5 @@ class ElasticIpBurstTest {
         }
         assertThat(segments).hasSize(SEGMENTS);
         assertThat(joined.toByteArray()).isEqualTo(TestFrames.pattern(20 * MSS + 100, 9));
-    }
-
-    /** Cuts a TAP write into its wire frames (TcpSegmenter recomputes each checksum from scratch). */
-    private static List<byte[]> segmentsOf(byte[] headerAndFrame) {
-        ByteBuf in = Unpooled.wrappedBuffer(headerAndFrame);
-        ByteBuf out = Unpooled.buffer(2 * headerAndFrame.length);
-        TcpSegmenter segmenter = new TcpSegmenter(HEADER);
-        int count = segmenter.segment(in, out, 0);
-        List<byte[]> segments = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            byte[] frame = new byte[i == count - 1 ? segmenter.lastSegmentLength() : segmenter.segmentLength()];
-            out.readBytes(frame);
-            segments.add(frame);
-        }
-        return segments;
-    }
-
-    /** What the receiving stack does with NEEDS_CSUM: sum from csum_start to the end, field included, complement. */
-    static void finishPartialChecksum(byte[] frame, int csumStart) {
-        long sum = 0;
-        for (int i = csumStart; i < frame.length; i += 2) {
-            sum += (frame[i] & 0xFF) << 8 | (i + 1 < frame.length ? frame[i + 1] & 0xFF : 0);
-        }
-        while (sum >>> 16 != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        Unpooled.wrappedBuffer(frame).setShort(csumStart + 16, (int) ~sum & 0xFFFF);
     }
 }

@@ -49,15 +49,22 @@ final class BurstForwarder {
     private final Classifier classifier;
     private final L3Router router;
     private final ElasticIpNat elasticIps;
+    private final NatGatewayStage natGateways;
+    /** What {@link #route} decided for the burst being offered (loop-confined, like every stage). */
+    private long nextHopMac;
+    private int countedEgress;
+    private int elasticIp;
+    private int natGateway;
     private final TcpSegmenter segmenter = new TcpSegmenter(HEADER);
 
     BurstForwarder(Forwarding forwarding, PortIngress ingress, Classifier classifier, L3Router router,
-                   ElasticIpNat elasticIps) {
+                   ElasticIpNat elasticIps, NatGatewayStage natGateways) {
         this.forwarding = forwarding;
         this.ingress = ingress;
         this.classifier = classifier;
         this.router = router;
         this.elasticIps = elasticIps;
+        this.natGateways = natGateways;
     }
 
     /**
@@ -92,19 +99,13 @@ final class BurstForwarder {
         if (headersLength < 0 || headersLength + gsoSize > t.state.maxInnerFrameLength()) {
             return false;   // InnerMtu answers each oversize frame, with its ICMP error
         }
-        // a routed burst crosses the router once; every outcome but an egress segment is answered per frame
-        int ip = frame + Ethernet.HEADER_LENGTH;
-        int egress = routed ? router.decide(t, segment, headerAndFrame, ip) : segment;
-        long destination = routed ? router.nextHopMac() : Ethernet.destination(headerAndFrame, frame);
-        int elasticIp = ForwardingState.NONE;
-        if (egress == L3Router.VIA_ELASTIC_IP) {
-            elasticIp = t.state.elasticIpByPrivate(segment, Ipv4.source(headerAndFrame, ip));
-            egress = elasticIps.outboundEgress(t, Ipv4.destination(headerAndFrame, ip));
-            destination = elasticIps.nextHopMac();
-        }
+        // a routed burst crosses the router (and an elastic IP or NAT gateway) once; every other
+        // outcome is answered per frame
+        int egress = routed ? route(t, segment, headerAndFrame, frame) : segment;
         if (egress < 0) {
             return false;
         }
+        long destination = routed ? nextHopMac : Ethernet.destination(headerAndFrame, frame);
         int entry = MacAddress.isMulticast(destination) ? ForwardingState.NONE : t.state.macEntry(egress, destination);
         if (entry == ForwardingState.NONE) {
             return false;
@@ -118,10 +119,10 @@ final class BurstForwarder {
                 || !burstPort.writesBursts() || t.portCaptures[target] != null) {
                 return false;
             }
-            if (!translate(t, segment, elasticIp, routed, headerAndFrame, frame)) {
+            if (routed && !translate(t, segment, headerAndFrame, frame, frames, wireBytes)) {
                 return false;
             }
-            countIn(t, port, segment, routed ? egress : NOT_ROUTED, frames, wireBytes);
+            countIn(t, port, segment, routed ? countedEgress : NOT_ROUTED, frames, wireBytes);
             forwarding.toPortWhole(t, target, burstPort, headerAndFrame, frames, wireBytes);
             return true;
         }
@@ -129,31 +130,72 @@ final class BurstForwarder {
             return false;
         }
         // a burst the segmenter then refuses goes back to the port, whose segmenter refuses it too
-        if (!translate(t, segment, elasticIp, routed, headerAndFrame, frame)) {
+        if (routed && !translate(t, segment, headerAndFrame, frame, frames, wireBytes)) {
             return false;
         }
-        return encapsulate(t, port, segment, routed ? egress : NOT_ROUTED, egress, ForwardingState.entryIndex(entry),
+        return encapsulate(t, port, segment, routed ? countedEgress : NOT_ROUTED, egress, ForwardingState.entryIndex(entry),
             headerAndFrame, frameLength, gsoSize);
     }
 
     /**
-     * What the hops do to the burst, once: the router's MAC and TTL rewrite, or for an instance
-     * leaving through its elastic IP the connection table entry, the elastic IP as source (a
-     * partial TCP checksum takes the pseudo-header update), TTL - 1 and the public router's MACs.
-     * False, having changed nothing, when the connection table is full (each frame is then refused
-     * and counted by the per-frame path).
+     * The hops of a routed burst, decided once and changing nothing: the VPC router
+     * ({@link L3Router#decide}), then, with no VPC route, the source's elastic IP, or, when the
+     * next hop is a NAT gateway's private port here, the gateway. Returns the final egress segment
+     * (the next hop's MAC in {@link #nextHopMac}) or a negative outcome for the per-frame path.
      */
-    private boolean translate(Tables t, int segment, int elasticIp, boolean routed, ByteBuf headerAndFrame, int frame) {
+    private int route(Tables t, int segment, ByteBuf headerAndFrame, int frame) {
         int ip = frame + Ethernet.HEADER_LENGTH;
+        elasticIp = ForwardingState.NONE;
+        natGateway = ForwardingState.NONE;
+        int egress = router.decide(t, segment, headerAndFrame, ip);
+        if (egress == L3Router.VIA_ELASTIC_IP) {
+            elasticIp = t.state.elasticIpByPrivate(segment, Ipv4.source(headerAndFrame, ip));
+            egress = elasticIps.outboundEgress(t, Ipv4.destination(headerAndFrame, ip));
+            nextHopMac = elasticIps.nextHopMac();
+            countedEgress = egress;   // the per-frame path counts it in on the public segment
+            return egress;
+        }
+        if (egress < 0) {
+            return egress;
+        }
+        nextHopMac = router.nextHopMac();
+        countedEgress = egress;
+        int entry = t.state.macEntry(egress, nextHopMac);
+        if (entry != ForwardingState.NONE && ForwardingState.isLocalPortEntry(entry)
+            && t.devices[ForwardingState.entryIndex(entry)] == null) {
+            natGateway = t.state.natGatewayOfPort(ForwardingState.entryIndex(entry));
+            if (natGateway != ForwardingState.NONE) {
+                egress = natGateways.privateBurstEgress(t, natGateway, headerAndFrame, ip, Ipv4.ttl(headerAndFrame, ip) - 1);
+                nextHopMac = natGateways.nextHopMac();
+            }
+        }
+        return egress;
+    }
+
+    /**
+     * What the hops of {@link #route} do to the burst, once: the router's MAC and TTL rewrite; for
+     * an instance leaving through its elastic IP the connection table entry, the elastic IP as
+     * source, TTL - 1 and the public router's MACs; then the NAT gateway's translation. Address
+     * rewrites of a partial TCP checksum take the pseudo-header update. False, having changed
+     * nothing, when the connection table is full (each frame is then refused and counted by the
+     * per-frame path).
+     */
+    private boolean translate(Tables t, int segment, ByteBuf headerAndFrame, int frame, int frames, long wireBytes) {
+        int ip = frame + Ethernet.HEADER_LENGTH;
+        boolean partial = VirtioNetHeader.needsChecksum(headerAndFrame, frame - HEADER);
         if (elasticIp != ForwardingState.NONE) {
             if (!elasticIps.admitOutbound(t, elasticIp, headerAndFrame, ip)) {
                 return false;
             }
-            boolean partial = VirtioNetHeader.needsChecksum(headerAndFrame, frame - HEADER);
             elasticIps.translateOutbound(t, elasticIp, headerAndFrame, ip, partial);
             elasticIps.setHopMacs(t, headerAndFrame, frame);
-        } else if (routed) {
-            router.rewrite(t, segment, headerAndFrame, frame);
+            return true;
+        }
+        router.rewrite(t, segment, headerAndFrame, frame);
+        if (natGateway != ForwardingState.NONE) {
+            t.segments[countedEgress].in(frames, wireBytes);   // the VPC hop, before the gateway
+            natGateways.translatePrivateBurst(t, natGateway, headerAndFrame, frame, frames, wireBytes, partial);
+            countedEgress = NOT_ROUTED;   // the gateway counted the public segment in itself
         }
         return true;
     }

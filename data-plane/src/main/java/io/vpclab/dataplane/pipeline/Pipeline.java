@@ -109,7 +109,7 @@ public final class Pipeline {
         this.natGateways = new NatGatewayStage(forwarding, bridge, elasticIps, whitelists, nanoClock, natSessionCapacity);
         this.forwarding.natGateways = natGateways;
         this.router = new L3Router(forwarding, bridge, elasticIps, natGateways);
-        this.bursts = new BurstForwarder(forwarding, ingress, classifier, router, elasticIps);
+        this.bursts = new BurstForwarder(forwarding, ingress, classifier, router, elasticIps, natGateways);
         this.decapsulator = new VxlanDecapsulator(forwarding, new LocalDelivery(forwarding, elasticIps, natGateways));
         this.natSessions = natGateways.install(initial);
         rebuild();

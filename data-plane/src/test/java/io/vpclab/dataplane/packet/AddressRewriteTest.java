@@ -2,7 +2,6 @@ package io.vpclab.dataplane.packet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vpclab.dataplane.offload.TestFrames;
 import org.junit.jupiter.api.Test;
@@ -40,7 +39,7 @@ class AddressRewriteTest {
         spec.sourceIp = NEW_SOURCE;
         assertThat(fieldOf(frame)).as("the pseudo-header sum a stack would leave for the new source")
             .isEqualTo(fieldOf(TestFrames.frame(spec, payload, false)));
-        finish(frame);
+        TestFrames.finishPartialChecksum(frame, TCP);
         assertThat(TestFrames.tcpChecksumValid(frame)).as("finished as the receiving stack does").isTrue();
     }
 
@@ -49,25 +48,12 @@ class AddressRewriteTest {
         byte[] frame = TestFrames.frame(spec, payload, false);
 
         Ipv4.rewriteAddress(Unpooled.wrappedBuffer(frame), IP, Ipv4.SOURCE_OFFSET, NEW_SOURCE, false);
-        finish(frame);
+        TestFrames.finishPartialChecksum(frame, TCP);
 
         assertThat(TestFrames.tcpChecksumValid(frame)).as("why the partial case needs its own rule").isFalse();
     }
 
     private static int fieldOf(byte[] frame) {
         return Unpooled.wrappedBuffer(frame).getUnsignedShort(TCP + Tcp.CHECKSUM_OFFSET);
-    }
-
-    /** What a receiver of NEEDS_CSUM does: sum from csum_start to the end, field included, and store the complement. */
-    private static void finish(byte[] frame) {
-        long sum = 0;
-        for (int i = TCP; i < frame.length; i += 2) {
-            sum += (frame[i] & 0xFF) << 8 | (i + 1 < frame.length ? frame[i + 1] & 0xFF : 0);
-        }
-        while (sum >>> 16 != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        ByteBuf buf = Unpooled.wrappedBuffer(frame);
-        buf.setShort(TCP + Tcp.CHECKSUM_OFFSET, (int) ~sum & 0xFFFF);
     }
 }

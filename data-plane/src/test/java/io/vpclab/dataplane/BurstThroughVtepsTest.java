@@ -2,12 +2,14 @@ package io.vpclab.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.vpclab.dataplane.capture.Capture;
+import io.vpclab.dataplane.capture.CaptureTest;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.net.Vni;
@@ -26,6 +28,7 @@ import io.vpclab.dataplane.underlay.InMemoryUnderlay;
 import io.vpclab.dataplane.underlay.Underlay;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -151,16 +154,28 @@ class BurstThroughVtepsTest {
     }
 
     @Test
-    void aCapturedPortStillShowsTheBurstAsSegments() throws Exception {
-        Capture atA = net.a.startCapture("h1", dir.resolve("h1.pcap"));
+    void capturesAtThePortAndTheUnderlayShowTheBurstAsItsSegmentsWithoutLeavingTheBurstPath() throws Exception {
+        Capture atPort = net.a.startCapture("h1", dir.resolve("h1.pcap"));
+        Capture atUnderlay = net.a.startCapture("underlay", dir.resolve("underlay.pcap"));
 
         h1Tap.inject(TestFrames.tsoInput(TapOffloads.VNET_HEADER_BYTES, spec, payload, MSS));
 
         byte[] written = h4Tap.take(Duration.ofSeconds(5));
         assertThat(written).isNotNull();
         assertEverySegmentValidAndPayloadIs(written, payload);
-        net.a.stopCapture(atA);
-        assertThat(atA.packets()).as("A's port capture shows the segments").isEqualTo(SEGMENTS);
+        assertThat(gsoSendsFromA).as("captured, still one GSO send").hasValue(1);
+        net.a.stopCapture(atPort);
+        net.a.stopCapture(atUnderlay);
+        assertThat(atPort.packets()).as("A's port capture shows the segments").isEqualTo(SEGMENTS);
+        assertThat(atUnderlay.packets()).as("A's underlay capture shows each datagram").isEqualTo(SEGMENTS);
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tshark")), "tshark is not installed (apt-get install -y tshark)");
+        List<String> lengths = CaptureTest.tshark(atPort.file(), "tcp.len");
+        assertThat(lengths).hasSize(SEGMENTS);
+        assertThat(lengths.subList(0, SEGMENTS - 1)).containsOnly(String.valueOf(MSS));
+        assertThat(lengths.get(SEGMENTS - 1)).isEqualTo("100");
+        assertThat(CaptureTest.tshark(atUnderlay.file(), "vxlan.vni")).hasSize(SEGMENTS)
+            .containsOnly(String.valueOf(TwoVteps.VNI_1));
+        assertThat(CaptureTest.tshark(atUnderlay.file(), "tcp.seq_raw")).doesNotHaveDuplicates().hasSize(SEGMENTS);
     }
 
     @Test
@@ -192,6 +207,7 @@ class BurstThroughVtepsTest {
         spec.destinationMac = TwoVteps.ROUTER_MAC.bits();
         spec.destinationIp = TwoVteps.ip("h3").bits();
         byte[] input = TestFrames.tsoInput(TapOffloads.VNET_HEADER_BYTES, spec, payload, MSS);
+        Capture atH3 = net.a.startCapture("h3", dir.resolve("h3.pcap"));
 
         h1Tap.inject(input);
 
@@ -210,6 +226,8 @@ class BurstThroughVtepsTest {
         assertThat(net.a.counters().segment(TwoVteps.VNI_2).packetsIn()).as("counted in on the egress segment")
             .isEqualTo(SEGMENTS);
         assertThat(gsoSendsFromA).hasValue(0);
+        net.a.stopCapture(atH3);
+        assertThat(atH3.packets()).as("h3's capture shows the routed segments").isEqualTo(SEGMENTS);
     }
 
     @Test

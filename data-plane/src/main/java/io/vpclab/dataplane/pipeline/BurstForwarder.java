@@ -2,6 +2,7 @@ package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.vpclab.dataplane.capture.Capture;
 import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.offload.TcpSegmenter;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
@@ -24,12 +25,13 @@ import io.vpclab.dataplane.table.ForwardingState;
  *
  * <p>Everything else is refused before anything is counted or changed ({@link #offer} returns
  * false), so the port segments the burst and every stage sees frames one by one exactly as on the
- * plain path: a port or underlay capture (which show segments), a refused or oversize frame
+ * plain path: a refused or oversize frame
  * (dropped and counted per frame, with its ICMP answer), ARP, every router outcome but a next hop
  * (its gateway, TTL expiry, no route, elastic IPs, NAT gateways), floods, and a local port without
  * a burst-capable device.
  *
- * <p>Counters count frames and bytes as they are on the wire: one per segment.
+ * <p>Counters count frames and bytes as they are on the wire: one per segment; captures at the
+ * ports and the underlay show the segments too.
  */
 final class BurstForwarder {
 
@@ -76,8 +78,7 @@ final class BurstForwarder {
         int frame = header + HEADER;
         int frameLength = headerAndFrame.writerIndex() - frame;
         int gsoSize = VirtioNetHeader.gsoSize(headerAndFrame, header);
-        if (VirtioNetHeader.gsoType(headerAndFrame, header) != VirtioNetHeader.GSO_TCPV4 || gsoSize < MIN_GSO_SIZE
-            || t.portCaptures[port] != null) {
+        if (VirtioNetHeader.gsoType(headerAndFrame, header) != VirtioNetHeader.GSO_TCPV4 || gsoSize < MIN_GSO_SIZE) {
             return false;
         }
         int segment = t.state.portSegment(port);
@@ -95,6 +96,8 @@ final class BurstForwarder {
         if (!routed && kind != Classifier.BRIDGE) {
             return false;
         }
+        elasticIp = ForwardingState.NONE;
+        natGateway = ForwardingState.NONE;
         int headersLength = headersLength(headerAndFrame, frame, frameLength);
         if (headersLength < 0 || headersLength + gsoSize > t.state.maxInnerFrameLength()) {
             return false;   // InnerMtu answers each oversize frame, with its ICMP error
@@ -113,28 +116,50 @@ final class BurstForwarder {
         int payload = frameLength - headersLength;
         int frames = (payload + gsoSize - 1) / gsoSize;
         long wireBytes = payload + (long) frames * headersLength;
+        BurstPort local = null;
+        int target = ForwardingState.entryIndex(entry);
         if (ForwardingState.isLocalPortEntry(entry)) {
-            int target = ForwardingState.entryIndex(entry);
-            if (target == port || !(t.devices[target] instanceof BurstPort burstPort)
-                || !burstPort.writesBursts() || t.portCaptures[target] != null) {
+            if (target == port || !(t.devices[target] instanceof BurstPort burstPort) || !burstPort.writesBursts()) {
                 return false;
             }
-            if (routed && !translate(t, segment, headerAndFrame, frame, frames, wireBytes)) {
-                return false;
-            }
+            local = burstPort;
+        }
+        if (elasticIp != ForwardingState.NONE
+            && !elasticIps.admitOutbound(t, elasticIp, headerAndFrame, frame + Ethernet.HEADER_LENGTH)) {
+            return false;   // connection table full: each frame is refused and counted on the per-frame path
+        }
+        // from here on the burst is ours: captured as read, translated once, counted, sent
+        captureSegments(t.portCaptures[port], headerAndFrame);
+        if (routed) {
+            translate(t, segment, headerAndFrame, frame, frames, wireBytes);
+        }
+        if (local != null) {
             countIn(t, port, segment, routed ? countedEgress : NOT_ROUTED, frames, wireBytes);
-            forwarding.toPortWhole(t, target, burstPort, headerAndFrame, frames, wireBytes);
+            captureSegments(t.portCaptures[target], headerAndFrame);
+            forwarding.toPortWhole(t, target, local, headerAndFrame, frames, wireBytes);
             return true;
         }
-        if (t.underlayCapture != null) {
-            return false;
+        // a burst the segmenter then refuses is dropped by the port, whose segmenter refuses it too
+        return encapsulate(t, port, segment, routed ? countedEgress : NOT_ROUTED, egress, target, headerAndFrame,
+            frameLength, gsoSize);
+    }
+
+    /** Writes the burst to {@code capture} (if any) as the wire frames it stands for, cut into a pooled scratch buffer. */
+    private void captureSegments(Capture capture, ByteBuf headerAndFrame) {
+        if (capture == null) {
+            return;
         }
-        // a burst the segmenter then refuses goes back to the port, whose segmenter refuses it too
-        if (routed && !translate(t, segment, headerAndFrame, frame, frames, wireBytes)) {
-            return false;
+        int frameLength = headerAndFrame.readableBytes() - HEADER;
+        ByteBuf scratch = headerAndFrame.alloc().directBuffer(frameLength + (frameLength / MIN_GSO_SIZE + 1) * SEGMENT_OVERHEAD);
+        try {
+            int count = segmenter.segment(headerAndFrame, scratch, 0);
+            int length = segmenter.segmentLength();
+            for (int i = 0, at = 0; i < count; i++, at += length) {
+                capture.frame(scratch.slice(at, Math.min(length, scratch.writerIndex() - at)));
+            }
+        } finally {
+            scratch.release();
         }
-        return encapsulate(t, port, segment, routed ? countedEgress : NOT_ROUTED, egress, ForwardingState.entryIndex(entry),
-            headerAndFrame, frameLength, gsoSize);
     }
 
     /**
@@ -145,8 +170,6 @@ final class BurstForwarder {
      */
     private int route(Tables t, int segment, ByteBuf headerAndFrame, int frame) {
         int ip = frame + Ethernet.HEADER_LENGTH;
-        elasticIp = ForwardingState.NONE;
-        natGateway = ForwardingState.NONE;
         int egress = router.decide(t, segment, headerAndFrame, ip);
         if (egress == L3Router.VIA_ELASTIC_IP) {
             elasticIp = t.state.elasticIpByPrivate(segment, Ipv4.source(headerAndFrame, ip));
@@ -174,22 +197,16 @@ final class BurstForwarder {
 
     /**
      * What the hops of {@link #route} do to the burst, once: the router's MAC and TTL rewrite; for
-     * an instance leaving through its elastic IP the connection table entry, the elastic IP as
-     * source, TTL - 1 and the public router's MACs; then the NAT gateway's translation. Address
-     * rewrites of a partial TCP checksum take the pseudo-header update. False, having changed
-     * nothing, when the connection table is full (each frame is then refused and counted by the
-     * per-frame path).
+     * an instance leaving through its elastic IP (its connection already recorded) the elastic IP
+     * as source, TTL - 1 and the public router's MACs; then the NAT gateway's translation. Address
+     * rewrites of a partial TCP checksum take the pseudo-header update.
      */
-    private boolean translate(Tables t, int segment, ByteBuf headerAndFrame, int frame, int frames, long wireBytes) {
-        int ip = frame + Ethernet.HEADER_LENGTH;
+    private void translate(Tables t, int segment, ByteBuf headerAndFrame, int frame, int frames, long wireBytes) {
         boolean partial = VirtioNetHeader.needsChecksum(headerAndFrame, frame - HEADER);
         if (elasticIp != ForwardingState.NONE) {
-            if (!elasticIps.admitOutbound(t, elasticIp, headerAndFrame, ip)) {
-                return false;
-            }
-            elasticIps.translateOutbound(t, elasticIp, headerAndFrame, ip, partial);
+            elasticIps.translateOutbound(t, elasticIp, headerAndFrame, frame + Ethernet.HEADER_LENGTH, partial);
             elasticIps.setHopMacs(t, headerAndFrame, frame);
-            return true;
+            return;
         }
         router.rewrite(t, segment, headerAndFrame, frame);
         if (natGateway != ForwardingState.NONE) {
@@ -197,7 +214,6 @@ final class BurstForwarder {
             natGateways.translatePrivateBurst(t, natGateway, headerAndFrame, frame, frames, wireBytes, partial);
             countedEgress = NOT_ROUTED;   // the gateway counted the public segment in itself
         }
-        return true;
     }
 
     /** Ethernet + IPv4 + TCP headers of an untagged TCP/IPv4 frame, or -1 when it is not one. */

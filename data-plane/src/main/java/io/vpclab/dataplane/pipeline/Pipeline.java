@@ -24,10 +24,11 @@ import java.util.function.LongSupplier;
  * The data plane of one VTEP. Stages, in processing order:
  *
  * <pre>
- * a TSO burst:       BurstForwarder (PortIngress, Classifier and the L2 lookup once per burst) -> segmented
- *                     at encapsulation and sent with UDP GSO, or written whole to a local burst port;
- *                     a burst it cannot carry whole is segmented by the port and enters as frames:
- * from a port:        PortIngress -> InnerMtu -> Classifier -> ArpResponder | L3Router | L2Forwarder
+ * a TSO burst:       BurstForwarder runs 1, 3, 4 (L3Router.decide, then ElasticIpNat outbound or the
+ *                     NatGatewayStage private side of a live session) and 5 once per burst, then segments
+ *                     it at encapsulation and sends it with UDP GSO, or writes it whole to a local burst
+ *                     port; a burst it cannot carry whole is segmented by the port and enters as frames:
+ * from a port:        1 PortIngress -> 2 InnerMtu -> 3 Classifier -> ArpResponder | 4 L3Router | 5 L2Forwarder
  *                     -> (L3Router) -> ElasticIpNat when the VPC has no route or the public router
  *                        routes to a local elastic IP; else the segment's default route to a NAT gateway
  *                     -> (Forwarding.toPort of a nat-gateway port) -> NatGatewayStage private side

@@ -2,7 +2,7 @@ package io.vpclab.benchmarks;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.vpclab.dataplane.offload.Checksums;
+import io.vpclab.dataplane.packet.Checksums;
 import io.vpclab.dataplane.offload.TcpCoalescer;
 import io.vpclab.dataplane.offload.TcpSegmenter;
 import io.vpclab.dataplane.offload.VirtioNetHeader;

@@ -1,6 +1,7 @@
 package io.vpclab.dataplane.offload;
 
 import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.packet.Checksums;
 import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.IpProtocol;

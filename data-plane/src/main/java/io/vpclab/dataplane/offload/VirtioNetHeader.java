@@ -1,6 +1,8 @@
 package io.vpclab.dataplane.offload;
 
 import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.packet.Tcp;
+import io.vpclab.dataplane.packet.Udp;
 
 /**
  * The virtio-net header a TAP opened with {@code IFF_VNET_HDR} puts in front of every frame, in
@@ -50,9 +52,9 @@ public final class VirtioNetHeader {
     public static final int GSO_ECN = 0x80;
 
     /** csum_offset of the TCP checksum field (RFC 9293 s3.1). */
-    public static final int TCP_CSUM_OFFSET = 16;
+    public static final int TCP_CSUM_OFFSET = Tcp.CHECKSUM_OFFSET;
     /** csum_offset of the UDP checksum field (RFC 768). */
-    public static final int UDP_CSUM_OFFSET = 6;
+    public static final int UDP_CSUM_OFFSET = Udp.CHECKSUM_OFFSET;
 
     private VirtioNetHeader() {
     }

@@ -5,7 +5,7 @@
  * each with complete checksums), {@link io.vpclab.dataplane.offload.TcpCoalescer} (inner segments of
  * one receive batch back into one burst for one TAP write, each frame's checksum judged: verified,
  * left partial by a kernel sender with checksum offload, or neither) and
- * {@link io.vpclab.dataplane.offload.Checksums} (RFC 1071/1624 over {@link io.netty.buffer.ByteBuf} ranges).
+ * {@link io.vpclab.dataplane.packet.Checksums} (RFC 1071/1624 over {@link io.netty.buffer.ByteBuf} ranges).
  *
  * <p>No I/O and no state that grows with traffic: a segmenter holds counters, a coalescer one
  * pending burst in a caller-given scratch buffer (a virtio-net header plus 64 KiB). The I/O side

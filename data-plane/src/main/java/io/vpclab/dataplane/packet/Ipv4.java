@@ -15,6 +15,10 @@ public final class Ipv4 {
     public static final int FLAG_DONT_FRAGMENT = 0x4000;
     public static final int FRAGMENT_OFFSET_MASK = 0x1FFF;
 
+    /** Where the source and destination addresses lie in the header. */
+    public static final int SOURCE_OFFSET = 12;
+    public static final int DESTINATION_OFFSET = 16;
+
     private static final String NAME = "IPv4";
 
     private Ipv4() {
@@ -126,6 +130,43 @@ public final class Ipv4 {
         int newWord = (oldWord - 0x100) & 0xFFFF;
         buf.setShort(offset + 8, newWord);
         buf.setShort(offset + 10, Packets.adjustChecksum(checksum(buf, offset), oldWord, newWord));
+    }
+
+    /**
+     * Replaces the source ({@link #SOURCE_OFFSET}) or destination ({@link #DESTINATION_OFFSET})
+     * address and patches the checksums that cover it: the header's (RFC 1624) and the TCP or UDP
+     * checksum, whose pseudo-header holds the address. A complete L4 checksum takes RFC 1624 too;
+     * a partial one ({@code partialL4}: the field holds the uncomplemented pseudo-header sum of a
+     * {@code NEEDS_CSUM} packet) takes {@link Checksums#updatePseudoHeader32}. A UDP checksum of 0
+     * (none, RFC 768) stays 0; later fragments carry no L4 header.
+     */
+    public static void rewriteAddress(ByteBuf buf, int offset, int field, int address, boolean partialL4) {
+        int old = buf.getInt(offset + field);
+        buf.setInt(offset + field, address);
+        buf.setShort(offset + 10, Checksums.update32(checksum(buf, offset), old, address));
+        if ((flagsAndFragment(buf, offset) & FRAGMENT_OFFSET_MASK) != 0) {
+            return;
+        }
+        int l4 = offset + headerLength(buf, offset);
+        int available = offset + totalLength(buf, offset) - l4;
+        int protocol = protocol(buf, offset);
+        int checksumField;
+        if (protocol == IpProtocol.TCP_VALUE && available >= Tcp.MIN_HEADER_LENGTH) {
+            checksumField = l4 + Tcp.CHECKSUM_OFFSET;
+        } else if (protocol == IpProtocol.UDP_VALUE && available >= Udp.HEADER_LENGTH
+            && buf.getUnsignedShort(l4 + Udp.CHECKSUM_OFFSET) != 0) {
+            checksumField = l4 + Udp.CHECKSUM_OFFSET;
+        } else {
+            return;
+        }
+        int field16 = buf.getUnsignedShort(checksumField);
+        if (partialL4) {
+            buf.setShort(checksumField, Checksums.updatePseudoHeader32(field16, old, address));
+        } else {
+            int updated = Checksums.update32(field16, old, address);
+            // RFC 768: a UDP checksum that comes out 0 is sent as all ones
+            buf.setShort(checksumField, updated == 0 && protocol == IpProtocol.UDP_VALUE ? 0xFFFF : updated);
+        }
     }
 
     /** Writes a 20-byte header (no options, DF clear) with a correct checksum; returns the payload offset. */

@@ -2,7 +2,7 @@ package io.vpclab.dataplane.packet;
 
 import io.netty.buffer.ByteBuf;
 
-/** The bounds check shared by every view, and the Internet checksum (RFC 1071). */
+/** The bounds check shared by every view, and the checksum calls of the views ({@link Checksums} computes them). */
 public final class Packets {
 
     private Packets() {
@@ -22,32 +22,17 @@ public final class Packets {
 
     /** One's-complement sum of {@code length} bytes (odd lengths padded with zero), not yet folded. */
     public static long sum(ByteBuf buf, int offset, int length, long initial) {
-        long sum = initial;
-        int end = offset + (length & ~1);
-        int i = offset;
-        for (; i + 3 < end; i += 4) {
-            sum += buf.getUnsignedInt(i);
-        }
-        for (; i < end; i += 2) {
-            sum += buf.getUnsignedShort(i);
-        }
-        if ((length & 1) != 0) {
-            sum += buf.getUnsignedByte(end) << 8;
-        }
-        return sum;
+        return Checksums.sum(buf, offset, length, initial);
     }
 
     /** Folds a 32-bit-or-wider one's-complement sum to 16 bits and complements it: the checksum field value. */
     public static int fold(long sum) {
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xFFFF);
+        return Checksums.finish(sum);
     }
 
     /** Pseudo-header sum for TCP and UDP over IPv4 (RFC 793 s3.1, RFC 768). */
     public static long pseudoHeaderSum(int source, int destination, int protocol, int length) {
-        return (source & 0xFFFF_FFFFL) + (destination & 0xFFFF_FFFFL) + protocol + length;
+        return Checksums.pseudoHeaderSum(source, destination, protocol, length);
     }
 
     /**
@@ -55,7 +40,6 @@ public final class Packets {
      * {@code updated} (RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m')).
      */
     public static int adjustChecksum(int checksum, int old, int updated) {
-        long sum = (~checksum & 0xFFFF) + (~old & 0xFFFF) + (updated & 0xFFFF);
-        return fold(sum);
+        return Checksums.update(checksum, old, updated);
     }
 }

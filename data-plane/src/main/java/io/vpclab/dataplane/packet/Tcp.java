@@ -7,6 +7,8 @@ public final class Tcp {
 
     /** Header without options: data offset 5. */
     public static final int MIN_HEADER_LENGTH = 20;
+    /** Where the checksum field lies in the header (csum_offset of a partial TCP checksum). */
+    public static final int CHECKSUM_OFFSET = 16;
 
     public static final int FIN = 0x01;
     public static final int SYN = 0x02;

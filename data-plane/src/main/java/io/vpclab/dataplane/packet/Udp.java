@@ -7,6 +7,8 @@ public final class Udp {
 
     /** source port 2 + destination port 2 + length 2 + checksum 2. */
     public static final int HEADER_LENGTH = 8;
+    /** Where the checksum field lies in the header (csum_offset of a partial UDP checksum). */
+    public static final int CHECKSUM_OFFSET = 6;
 
     private static final String NAME = "UDP";
 

@@ -2,6 +2,7 @@ package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.vpclab.dataplane.capture.Capture;
 import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.offload.TcpSegmenter;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
@@ -15,19 +16,22 @@ import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.table.ForwardingState;
 
 /**
- * The same-subnet path of a TSO burst read from a {@link BurstPort}, as one unit: port ingress,
- * classification and the L2 lookup run once per burst; toward a remote VTEP the burst is cut by
+ * The path of a TSO burst read from a {@link BurstPort}, as one unit: port ingress, classification,
+ * the router ({@link L3Router#decide}, then its MAC and TTL rewrite once for the whole burst) and
+ * the L2 lookup on the egress segment run once per burst; toward a remote VTEP the burst is cut by
  * {@link TcpSegmenter} into wire frames laid out with a gap for the VXLAN header, which is written
  * in place, and the run leaves in UDP GSO sends; toward a local burst port it is written whole,
  * with its virtio-net header.
  *
- * <p>Everything else is refused before anything is counted or sent ({@link #offer} returns false),
- * so the port segments the burst and every stage sees frames one by one exactly as on the plain
- * path: a port or underlay capture (which show segments), a refused or oversize frame (dropped and
- * counted per frame, with its ICMP answer), ARP, the router and everything behind it (elastic IPs,
- * NAT gateways, whitelists, peering), floods, and a local port without a burst-capable device.
+ * <p>Everything else is refused before anything is counted or changed ({@link #offer} returns
+ * false), so the port segments the burst and every stage sees frames one by one exactly as on the
+ * plain path: a refused or oversize frame
+ * (dropped and counted per frame, with its ICMP answer), ARP, every router outcome but a next hop
+ * (its gateway, TTL expiry, no route, elastic IPs, NAT gateways), floods, and a local port without
+ * a burst-capable device.
  *
- * <p>Counters count frames and bytes as they are on the wire: one per segment.
+ * <p>Counters count frames and bytes as they are on the wire: one per segment; captures at the
+ * ports and the underlay show the segments too.
  */
 final class BurstForwarder {
 
@@ -40,15 +44,29 @@ final class BurstForwarder {
     /** Linux's smallest MSS (TCP_MIN_SND_MSS): a burst cut finer goes the per-frame way. */
     private static final int MIN_GSO_SIZE = 48;
 
+    private static final int NOT_ROUTED = -1;
+
     private final Forwarding forwarding;
     private final PortIngress ingress;
     private final Classifier classifier;
+    private final L3Router router;
+    private final ElasticIpNat elasticIps;
+    private final NatGatewayStage natGateways;
+    /** What {@link #route} decided for the burst being offered (loop-confined, like every stage). */
+    private long nextHopMac;
+    private int countedEgress;
+    private int elasticIp;
+    private int natGateway;
     private final TcpSegmenter segmenter = new TcpSegmenter(HEADER);
 
-    BurstForwarder(Forwarding forwarding, PortIngress ingress, Classifier classifier) {
+    BurstForwarder(Forwarding forwarding, PortIngress ingress, Classifier classifier, L3Router router,
+                   ElasticIpNat elasticIps, NatGatewayStage natGateways) {
         this.forwarding = forwarding;
         this.ingress = ingress;
         this.classifier = classifier;
+        this.router = router;
+        this.elasticIps = elasticIps;
+        this.natGateways = natGateways;
     }
 
     /**
@@ -60,46 +78,142 @@ final class BurstForwarder {
         int frame = header + HEADER;
         int frameLength = headerAndFrame.writerIndex() - frame;
         int gsoSize = VirtioNetHeader.gsoSize(headerAndFrame, header);
-        if (VirtioNetHeader.gsoType(headerAndFrame, header) != VirtioNetHeader.GSO_TCPV4 || gsoSize < MIN_GSO_SIZE
-            || t.portCaptures[port] != null) {
+        if (VirtioNetHeader.gsoType(headerAndFrame, header) != VirtioNetHeader.GSO_TCPV4 || gsoSize < MIN_GSO_SIZE) {
             return false;
         }
         int segment = t.state.portSegment(port);
+        int kind;
         headerAndFrame.readerIndex(frame);
         try {
-            if (ingress.check(t, port, headerAndFrame) != null
-                || classifier.classify(t, segment, headerAndFrame) != Classifier.BRIDGE) {
+            if (ingress.check(t, port, headerAndFrame) != null) {
                 return false;
             }
+            kind = classifier.classify(t, segment, headerAndFrame);
         } finally {
             headerAndFrame.readerIndex(header);
         }
+        boolean routed = kind == Classifier.ROUTE;
+        if (!routed && kind != Classifier.BRIDGE) {
+            return false;
+        }
+        elasticIp = ForwardingState.NONE;
+        natGateway = ForwardingState.NONE;
         int headersLength = headersLength(headerAndFrame, frame, frameLength);
         if (headersLength < 0 || headersLength + gsoSize > t.state.maxInnerFrameLength()) {
             return false;   // InnerMtu answers each oversize frame, with its ICMP error
         }
-        long destination = Ethernet.destination(headerAndFrame, frame);
-        int entry = MacAddress.isMulticast(destination) ? ForwardingState.NONE : t.state.macEntry(segment, destination);
+        // a routed burst crosses the router (and an elastic IP or NAT gateway) once; every other
+        // outcome is answered per frame
+        int egress = routed ? route(t, segment, headerAndFrame, frame) : segment;
+        if (egress < 0) {
+            return false;
+        }
+        long destination = routed ? nextHopMac : Ethernet.destination(headerAndFrame, frame);
+        int entry = MacAddress.isMulticast(destination) ? ForwardingState.NONE : t.state.macEntry(egress, destination);
         if (entry == ForwardingState.NONE) {
             return false;
         }
         int payload = frameLength - headersLength;
         int frames = (payload + gsoSize - 1) / gsoSize;
         long wireBytes = payload + (long) frames * headersLength;
+        BurstPort local = null;
+        int target = ForwardingState.entryIndex(entry);
         if (ForwardingState.isLocalPortEntry(entry)) {
-            int target = ForwardingState.entryIndex(entry);
-            if (target == port || !(t.devices[target] instanceof BurstPort burstPort)
-                || !burstPort.writesBursts() || t.portCaptures[target] != null) {
+            if (target == port || !(t.devices[target] instanceof BurstPort burstPort) || !burstPort.writesBursts()) {
                 return false;
             }
-            countIn(t, port, segment, frames, wireBytes);
-            forwarding.toPortWhole(t, target, burstPort, headerAndFrame, frames, wireBytes);
+            local = burstPort;
+        }
+        if (elasticIp != ForwardingState.NONE
+            && !elasticIps.admitOutbound(t, elasticIp, headerAndFrame, frame + Ethernet.HEADER_LENGTH)) {
+            return false;   // connection table full: each frame is refused and counted on the per-frame path
+        }
+        // from here on the burst is ours: captured as read, translated once, counted, sent
+        captureSegments(t.portCaptures[port], headerAndFrame);
+        if (routed) {
+            translate(t, segment, headerAndFrame, frame, frames, wireBytes);
+        }
+        if (local != null) {
+            countIn(t, port, segment, routed ? countedEgress : NOT_ROUTED, frames, wireBytes);
+            captureSegments(t.portCaptures[target], headerAndFrame);
+            forwarding.toPortWhole(t, target, local, headerAndFrame, frames, wireBytes);
             return true;
         }
-        if (t.underlayCapture != null) {
-            return false;
+        // a burst the segmenter then refuses is dropped by the port, whose segmenter refuses it too
+        return encapsulate(t, port, segment, routed ? countedEgress : NOT_ROUTED, egress, target, headerAndFrame,
+            frameLength, gsoSize);
+    }
+
+    /** Writes the burst to {@code capture} (if any) as the wire frames it stands for, cut into a pooled scratch buffer. */
+    private void captureSegments(Capture capture, ByteBuf headerAndFrame) {
+        if (capture == null) {
+            return;
         }
-        return encapsulate(t, port, segment, ForwardingState.entryIndex(entry), headerAndFrame, frameLength, gsoSize);
+        int frameLength = headerAndFrame.readableBytes() - HEADER;
+        ByteBuf scratch = headerAndFrame.alloc().directBuffer(frameLength + (frameLength / MIN_GSO_SIZE + 1) * SEGMENT_OVERHEAD);
+        try {
+            int count = segmenter.segment(headerAndFrame, scratch, 0);
+            int length = segmenter.segmentLength();
+            for (int i = 0, at = 0; i < count; i++, at += length) {
+                capture.frame(scratch.slice(at, Math.min(length, scratch.writerIndex() - at)));
+            }
+        } finally {
+            scratch.release();
+        }
+    }
+
+    /**
+     * The hops of a routed burst, decided once and changing nothing: the VPC router
+     * ({@link L3Router#decide}), then, with no VPC route, the source's elastic IP, or, when the
+     * next hop is a NAT gateway's private port here, the gateway. Returns the final egress segment
+     * (the next hop's MAC in {@link #nextHopMac}) or a negative outcome for the per-frame path.
+     */
+    private int route(Tables t, int segment, ByteBuf headerAndFrame, int frame) {
+        int ip = frame + Ethernet.HEADER_LENGTH;
+        int egress = router.decide(t, segment, headerAndFrame, ip);
+        if (egress == L3Router.VIA_ELASTIC_IP) {
+            elasticIp = t.state.elasticIpByPrivate(segment, Ipv4.source(headerAndFrame, ip));
+            egress = elasticIps.outboundEgress(t, Ipv4.destination(headerAndFrame, ip));
+            nextHopMac = elasticIps.nextHopMac();
+            countedEgress = egress;   // the per-frame path counts it in on the public segment
+            return egress;
+        }
+        if (egress < 0) {
+            return egress;
+        }
+        nextHopMac = router.nextHopMac();
+        countedEgress = egress;
+        int entry = t.state.macEntry(egress, nextHopMac);
+        if (entry != ForwardingState.NONE && ForwardingState.isLocalPortEntry(entry)
+            && t.devices[ForwardingState.entryIndex(entry)] == null) {
+            natGateway = t.state.natGatewayOfPort(ForwardingState.entryIndex(entry));
+            if (natGateway != ForwardingState.NONE) {
+                egress = natGateways.privateBurstEgress(t, natGateway, headerAndFrame, ip, Ipv4.ttl(headerAndFrame, ip) - 1);
+                nextHopMac = natGateways.nextHopMac();
+            }
+        }
+        return egress;
+    }
+
+    /**
+     * What the hops of {@link #route} do to the burst, once: the router's MAC and TTL rewrite; for
+     * an instance leaving through its elastic IP (its connection already recorded) the elastic IP
+     * as source, TTL - 1 and the public router's MACs; then the NAT gateway's translation. Address
+     * rewrites of a partial TCP checksum take the pseudo-header update.
+     */
+    private void translate(Tables t, int segment, ByteBuf headerAndFrame, int frame, int frames, long wireBytes) {
+        boolean partial = VirtioNetHeader.needsChecksum(headerAndFrame, frame - HEADER);
+        if (elasticIp != ForwardingState.NONE) {
+            elasticIps.translateOutbound(t, elasticIp, headerAndFrame, frame + Ethernet.HEADER_LENGTH, partial);
+            elasticIps.setHopMacs(t, headerAndFrame, frame);
+            return;
+        }
+        router.rewrite(t, segment, headerAndFrame, frame);
+        if (natGateway != ForwardingState.NONE) {
+            t.segments[countedEgress].in(frames, wireBytes);   // the VPC hop, before the gateway
+            natGateways.translatePrivateBurst(t, natGateway, headerAndFrame, frame, frames, wireBytes, partial);
+            countedEgress = NOT_ROUTED;   // the gateway counted the public segment in itself
+        }
     }
 
     /** Ethernet + IPv4 + TCP headers of an untagged TCP/IPv4 frame, or -1 when it is not one. */
@@ -115,13 +229,20 @@ final class BurstForwarder {
         return length <= frameLength ? length : -1;
     }
 
-    private static void countIn(Tables t, int port, int segment, int frames, long wireBytes) {
+    /**
+     * Counted as the per-frame path counts: in at the port and its segment, and once more on the
+     * egress segment of a routed burst ({@code routedEgress}; {@link #NOT_ROUTED} when bridged).
+     */
+    private static void countIn(Tables t, int port, int segment, int routedEgress, int frames, long wireBytes) {
         t.ports[port].in(frames, wireBytes);
         t.segments[segment].in(frames, wireBytes);
+        if (routedEgress >= 0) {
+            t.segments[routedEgress].in(frames, wireBytes);
+        }
     }
 
-    private boolean encapsulate(Tables t, int port, int segment, int vtep, ByteBuf headerAndFrame, int frameLength,
-                                int gsoSize) {
+    private boolean encapsulate(Tables t, int port, int segment, int routedEgress, int egress, int vtep, ByteBuf headerAndFrame,
+                                int frameLength, int gsoSize) {
         int sourcePort = Vxlan.sourcePort(FlowHash.of(headerAndFrame, headerAndFrame.readerIndex() + HEADER));
         int room = frameLength + (frameLength / gsoSize + 1) * SEGMENT_OVERHEAD;
         ByteBufAllocator allocator = headerAndFrame.alloc();
@@ -132,13 +253,13 @@ final class BurstForwarder {
                 return false;   // the port's own segmenter refuses it too, and counts why
             }
             int segmentLength = count == 1 ? out.writerIndex() : segmenter.segmentLength();
-            int vni = t.state.segmentVni(segment);
+            int vni = t.state.segmentVni(egress);
             for (int at = 0; at < out.writerIndex(); at += segmentLength) {
                 Vxlan.write(out, at, vni);
             }
             long innerBytes = out.writerIndex() - (long) count * Vxlan.HEADER_LENGTH;
-            countIn(t, port, segment, count, innerBytes);
-            t.segments[segment].out(count, innerBytes);
+            countIn(t, port, segment, routedEgress, count, innerBytes);
+            t.segments[egress].out(count, innerBytes);
             int perSend = Math.max(1, Math.min(MAX_SEGMENTS_PER_SEND, MAX_BYTES_PER_SEND / segmentLength));
             for (int from = 0, end = out.writerIndex(); from < end; from += perSend * segmentLength) {
                 int length = Math.min(perSend * segmentLength, end - from);

@@ -6,9 +6,6 @@ import io.vpclab.dataplane.packet.Icmp;
 import io.vpclab.dataplane.packet.IcmpType;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
-import io.vpclab.dataplane.packet.Packets;
-import io.vpclab.dataplane.packet.Tcp;
-import io.vpclab.dataplane.packet.Udp;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
 
@@ -29,9 +26,6 @@ import io.vpclab.dataplane.table.ForwardingState;
  */
 final class ElasticIpNat {
 
-    private static final int TCP_CHECKSUM = 16;
-    private static final int UDP_CHECKSUM = 6;
-
     private final Forwarding forwarding;
     private final L2Forwarder bridge;
     private final ConnectionTable flows;
@@ -43,6 +37,12 @@ final class ElasticIpNat {
         this.flows = flows;
         this.whitelists = whitelists;
     }
+
+    /** {@link #outboundEgress}: the destination is another elastic IP of this host. */
+    static final int HAIRPIN = -2;
+
+    /** The next hop's MAC of the last {@link #outboundEgress} that returned the public segment (loop-confined). */
+    private long nextHopMac;
 
     /**
      * A routed packet (TTL already checked) with no VPC route. Returns false, leaving the frame to
@@ -56,32 +56,70 @@ final class ElasticIpNat {
         if (eip == ForwardingState.NONE) {
             return false;
         }
-        int publicSegment = state.publicSegment();
-        int publicRouter = state.segmentRouter(publicSegment);
-        int destination = Ipv4.destination(frame, ip);
-        int publicIp = state.elasticIps().get(eip).publicIp().bits();
-        if (!flows.touch(ConnectionTable.addresses(publicIp, destination), outboundFlow(frame, ip))) {
+        if (!admitOutbound(t, eip, frame, ip)) {
             forwarding.drop(t, port, segment, DropReason.CONNECTION_TABLE_FULL, frame);
             return true;
         }
-        rewriteAddress(frame, ip, 12, publicIp);
-        Ipv4.decrementTtl(frame, ip);
-        int local = state.elasticIpByPublic(destination);
-        if (local != ForwardingState.NONE) {   // hairpin: another elastic IP of this host
-            inbound(t, port, local, frame);
-            return true;
+        int destination = Ipv4.destination(frame, ip);
+        int egress = outboundEgress(t, destination);
+        translateOutbound(t, eip, frame, ip, false);
+        if (egress == HAIRPIN) {
+            inbound(t, port, state.elasticIpByPublic(destination), frame);
+        } else if (egress == ForwardingState.NONE) {
+            forwarding.drop(t, port, segment, DropReason.NO_ROUTE, frame);
+        } else {
+            setHopMacs(t, frame, offset);
+            t.segments[egress].in(frame.readableBytes());
+            bridge.forward(t, egress, port, frame);
         }
-        long mac = state.route(publicRouter, destination) == publicSegment
+        return true;
+    }
+
+    /**
+     * Where the public router sends a packet leaving through an elastic IP, shared by frames and
+     * {@link BurstForwarder}: the public segment (the next hop's MAC then in {@link #nextHopMac()}),
+     * {@link #HAIRPIN}, or {@link ForwardingState#NONE} when there is no route. Changes nothing.
+     */
+    int outboundEgress(Tables t, int destination) {
+        ForwardingState state = t.state;
+        if (state.elasticIpByPublic(destination) != ForwardingState.NONE) {
+            return HAIRPIN;
+        }
+        int publicSegment = state.publicSegment();
+        long mac = state.route(state.segmentRouter(publicSegment), destination) == publicSegment
             ? state.bindingMac(publicSegment, destination) : ForwardingState.NO_MAC;
         if (mac == ForwardingState.NO_MAC) {
-            forwarding.drop(t, port, segment, DropReason.NO_ROUTE, frame);
-            return true;
+            return ForwardingState.NONE;
         }
-        Ethernet.setDestination(frame, offset, mac);
-        Ethernet.setSource(frame, offset, state.routerMac(publicRouter));
-        t.segments[publicSegment].in(frame.readableBytes());
-        bridge.forward(t, publicSegment, port, frame);
-        return true;
+        nextHopMac = mac;
+        return publicSegment;
+    }
+
+    long nextHopMac() {
+        return nextHopMac;
+    }
+
+    /** Records (or refreshes) the outbound flow, once per packet or burst; false when the connection table is full. */
+    boolean admitOutbound(Tables t, int eip, ByteBuf frame, int ip) {
+        int publicIp = t.state.elasticIps().get(eip).publicIp().bits();
+        return flows.touch(ConnectionTable.addresses(publicIp, Ipv4.destination(frame, ip)), outboundFlow(frame, ip));
+    }
+
+    /**
+     * The elastic IP as source and TTL - 1 (the VPC router and the public router are one hop).
+     * {@code partialL4}: the TCP checksum is partial (a burst that says NEEDS_CSUM), so it takes
+     * the pseudo-header update.
+     */
+    void translateOutbound(Tables t, int eip, ByteBuf frame, int ip, boolean partialL4) {
+        Ipv4.rewriteAddress(frame, ip, Ipv4.SOURCE_OFFSET, t.state.elasticIps().get(eip).publicIp().bits(), partialL4);
+        Ipv4.decrementTtl(frame, ip);
+    }
+
+    /** The public router's hop toward the next hop of the last {@link #outboundEgress} that found one. */
+    void setHopMacs(Tables t, ByteBuf frame, int offset) {
+        ForwardingState state = t.state;
+        Ethernet.setDestination(frame, offset, nextHopMac);
+        Ethernet.setSource(frame, offset, state.routerMac(state.segmentRouter(state.publicSegment())));
     }
 
     /**
@@ -232,32 +270,9 @@ final class ElasticIpNat {
         return type == IcmpType.ECHO_REQUEST_VALUE || type == IcmpType.ECHO_REPLY_VALUE;
     }
 
-    /**
-     * Replaces the source (field 12) or destination (16) address and patches the IPv4 checksum
-     * and the TCP/UDP checksum, whose pseudo-header covers it, incrementally (RFC 1624).
-     */
+    /** {@link Ipv4#rewriteAddress} of a packet whose checksums are complete (a frame, not a partial burst). */
     static void rewriteAddress(ByteBuf frame, int ip, int field, int address) {
-        int old = frame.getInt(ip + field);
-        frame.setInt(ip + field, address);
-        frame.setShort(ip + 10, adjust(Ipv4.checksum(frame, ip), old, address));
-        if ((Ipv4.flagsAndFragment(frame, ip) & Ipv4.FRAGMENT_OFFSET_MASK) != 0) {
-            return;   // later fragments carry no L4 header
-        }
-        int l4 = ip + Ipv4.headerLength(frame, ip);
-        int available = ip + Ipv4.totalLength(frame, ip) - l4;
-        int protocol = Ipv4.protocol(frame, ip);
-        if (protocol == IpProtocol.TCP_VALUE && available >= Tcp.MIN_HEADER_LENGTH) {
-            frame.setShort(l4 + TCP_CHECKSUM, adjust(frame.getUnsignedShort(l4 + TCP_CHECKSUM), old, address));
-        } else if (protocol == IpProtocol.UDP_VALUE && available >= Udp.HEADER_LENGTH
-            && frame.getUnsignedShort(l4 + UDP_CHECKSUM) != 0) {   // 0: no checksum (RFC 768), stays 0
-            int checksum = adjust(frame.getUnsignedShort(l4 + UDP_CHECKSUM), old, address);
-            frame.setShort(l4 + UDP_CHECKSUM, checksum == 0 ? 0xFFFF : checksum);
-        }
-    }
-
-    private static int adjust(int checksum, int oldAddress, int newAddress) {
-        int high = Packets.adjustChecksum(checksum, oldAddress >>> 16, newAddress >>> 16);
-        return Packets.adjustChecksum(high, oldAddress & 0xFFFF, newAddress & 0xFFFF);
+        Ipv4.rewriteAddress(frame, ip, field, address, false);
     }
 
     int connections() {

@@ -87,7 +87,16 @@ public final class Forwarding {
      */
     void toUnderlaySegments(Tables t, int vtep, ByteBuf payload, int segmentLength, int datagrams, int sourcePort) {
         t.host.out(datagrams, payload.readableBytes());
-        underlay.sendSegments(payload, segmentLength, t.state.vtepAddress(vtep), sourcePort);
+        InetSocketAddress destination = t.state.vtepAddress(vtep);
+        Capture capture = t.underlayCapture;
+        if (capture != null) {   // each datagram as it is on the wire
+            int destinationIp = Ipv4Address.bitsOf(destination.getAddress());
+            for (int at = payload.readerIndex(), end = payload.writerIndex(); at < end; at += segmentLength) {
+                capture.datagram(payload.slice(at, Math.min(segmentLength, end - at)), t.localIp, t.localPort,
+                    destinationIp, destination.getPort());
+            }
+        }
+        underlay.sendSegments(payload, segmentLength, destination, sourcePort);
         scheduleFlush();
     }
 

@@ -1,13 +1,14 @@
 package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.packet.Checksums;
 import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.Icmp;
 import io.vpclab.dataplane.packet.IcmpType;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
-import io.vpclab.dataplane.packet.Packets;
+import io.vpclab.dataplane.packet.Udp;
 import io.vpclab.dataplane.port.FrameDevice;
 
 /**
@@ -26,7 +27,6 @@ final class IcmpErrors {
 
     /** TTL of the errors built here (RFC 1700's default, as Linux). */
     private static final int ORIGINATED_TTL = 64;
-    private static final int UDP_CHECKSUM = 6;
     private static final int LIMITED_BROADCAST = 0xFFFF_FFFF;
 
     private IcmpErrors() {
@@ -141,11 +141,11 @@ final class IcmpErrors {
         int quoted = quoted(frame, ip);
         int old = Ipv4.source(frame, quoted);
         frame.setInt(quoted + 12, address);
-        frame.setShort(quoted + 10, adjust(Ipv4.checksum(frame, quoted), old, address));
+        frame.setShort(quoted + 10, Checksums.update32(Ipv4.checksum(frame, quoted), old, address));
         int l4 = quoted + Ipv4.headerLength(frame, quoted);
-        if (Ipv4.protocol(frame, quoted) == IpProtocol.UDP_VALUE && frame.getUnsignedShort(l4 + UDP_CHECKSUM) != 0) {
-            int checksum = adjust(frame.getUnsignedShort(l4 + UDP_CHECKSUM), old, address);
-            frame.setShort(l4 + UDP_CHECKSUM, checksum == 0 ? 0xFFFF : checksum);
+        if (Ipv4.protocol(frame, quoted) == IpProtocol.UDP_VALUE && frame.getUnsignedShort(l4 + Udp.CHECKSUM_OFFSET) != 0) {
+            int checksum = Checksums.update32(frame.getUnsignedShort(l4 + Udp.CHECKSUM_OFFSET), old, address);
+            frame.setShort(l4 + Udp.CHECKSUM_OFFSET, checksum == 0 ? 0xFFFF : checksum);
         }
         int icmp = ip + Ipv4.headerLength(frame, ip);
         Icmp.updateChecksum(frame, icmp, ip + Ipv4.totalLength(frame, ip) - icmp);
@@ -153,10 +153,5 @@ final class IcmpErrors {
 
     private static int quoted(ByteBuf frame, int ip) {
         return Icmp.quotedPacket(ip + Ipv4.headerLength(frame, ip));
-    }
-
-    private static int adjust(int checksum, int oldAddress, int newAddress) {
-        int high = Packets.adjustChecksum(checksum, oldAddress >>> 16, newAddress >>> 16);
-        return Packets.adjustChecksum(high, oldAddress & 0xFFFF, newAddress & 0xFFFF);
     }
 }

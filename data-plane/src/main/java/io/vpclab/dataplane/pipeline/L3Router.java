@@ -20,7 +20,8 @@ import io.vpclab.dataplane.table.ForwardingState;
  * ingress segment's gateway address, so traceroute shows the router as exactly one hop. The
  * router also answers ping to its own gateway addresses. A destination no route matches leaves
  * through the source's elastic IP if it has one, else by the source segment's default route (to
- * the MAC of its NAT gateway's private address).
+ * the MAC of its NAT gateway's private address). The decision is one method, {@link #decide},
+ * which a TSO burst ({@link BurstForwarder}) crosses too, once for the whole burst.
  */
 final class L3Router {
 
@@ -39,6 +40,20 @@ final class L3Router {
         this.natGateways = natGateways;
     }
 
+    /** {@link #decide}: the destination is one of the router's gateway addresses. */
+    static final int TO_GATEWAY = -2;
+    /** {@link #decide}: TTL 1 or 0, the packet may not be forwarded. */
+    static final int TTL_EXPIRED = -3;
+    /** {@link #decide}: no VPC route, and the source has an elastic IP: {@link ElasticIpNat#outbound}. */
+    static final int VIA_ELASTIC_IP = -4;
+    /** {@link #decide}: routed onto the public segment to a public address served here (elastic IP, NAT gateway). */
+    static final int TO_PUBLIC_ADDRESS = -5;
+    /** {@link #decide}: no route, or no MAC for the next hop. */
+    static final int NO_ROUTE = -6;
+
+    /** The next hop's MAC of the last {@link #decide} that returned a segment (loop-confined, like the stage). */
+    private long nextHopMac;
+
     void route(Tables t, int port, int segment, ByteBuf frame) {
         int offset = frame.readerIndex();
         int ip = offset + Ethernet.HEADER_LENGTH;
@@ -47,49 +62,85 @@ final class L3Router {
             forwarding.drop(t, port, segment, DropReason.NO_ROUTE, frame);
             return;
         }
+        int egress = decide(t, segment, frame, ip);
+        switch (egress) {
+            case TO_GATEWAY -> answerForGateway(t, port, segment, t.state.segmentRouter(segment), frame);
+            case TTL_EXPIRED -> timeExceeded(t, port, segment, t.state.segmentRouter(segment), frame);
+            case VIA_ELASTIC_IP -> elasticIps.outbound(t, port, segment, frame);
+            case TO_PUBLIC_ADDRESS -> toPublicAddress(t, port, Ipv4.destination(frame, ip), frame);
+            case NO_ROUTE -> forwarding.drop(t, port, segment, DropReason.NO_ROUTE, frame);
+            default -> {
+                rewrite(t, segment, frame, offset);
+                t.segments[egress].in(frame.readableBytes());
+                bridge.forward(t, egress, port, frame);
+            }
+        }
+    }
+
+    /**
+     * The routing decision for an IPv4 packet (header at {@code ip}) that entered {@code segment}
+     * addressed to its router, shared by the per-frame path and {@link BurstForwarder}: the egress
+     * segment (0 or more, the next hop's MAC then in {@link #nextHopMac()}), or one of the negative
+     * outcomes above. Reads the packet, changes nothing.
+     */
+    int decide(Tables t, int segment, ByteBuf frame, int ip) {
         ForwardingState state = t.state;
         int router = state.segmentRouter(segment);
         int destination = Ipv4.destination(frame, ip);
         if (state.gatewaySegment(router, destination) != ForwardingState.NONE) {
-            answerForGateway(t, port, segment, router, frame);
-            return;
+            return TO_GATEWAY;
         }
         if (Ipv4.ttl(frame, ip) <= 1) {
-            timeExceeded(t, port, segment, router, frame);
-            return;
+            return TTL_EXPIRED;
         }
         int egress = state.route(router, destination);
         int nextHop = destination;
         if (egress == ForwardingState.NONE) {
             // an elastic IP first: an instance with one never leaves through the NAT gateway
-            if (elasticIps.outbound(t, port, segment, frame)) {
-                return;
+            if (state.elasticIpByPrivate(segment, Ipv4.source(frame, ip)) != ForwardingState.NONE) {
+                return VIA_ELASTIC_IP;
             }
             egress = state.defaultRouteSegment(segment);
             nextHop = state.defaultRouteNextHop(segment);
-        }
-        if (egress != ForwardingState.NONE && egress == state.publicSegment()) {
-            int eip = state.elasticIpByPublic(destination);
-            if (eip != ForwardingState.NONE) {
-                elasticIps.inbound(t, port, eip, frame);
-                return;
-            }
-            int nat = state.natGatewayByPublic(destination);
-            if (nat != ForwardingState.NONE) {
-                natGateways.fromPublic(t, port, nat, frame);
-                return;
+            if (egress == ForwardingState.NONE) {
+                return NO_ROUTE;
             }
         }
-        long mac = egress == ForwardingState.NONE ? ForwardingState.NO_MAC : state.bindingMac(egress, nextHop);
+        if (egress == state.publicSegment() && (state.elasticIpByPublic(destination) != ForwardingState.NONE
+            || state.natGatewayByPublic(destination) != ForwardingState.NONE)) {
+            return TO_PUBLIC_ADDRESS;
+        }
+        long mac = state.bindingMac(egress, nextHop);
         if (mac == ForwardingState.NO_MAC) {
-            forwarding.drop(t, port, segment, DropReason.NO_ROUTE, frame);
-            return;
+            return NO_ROUTE;
         }
-        Ethernet.setDestination(frame, offset, mac);
-        Ethernet.setSource(frame, offset, state.routerMac(router));
-        Ipv4.decrementTtl(frame, ip);
-        t.segments[egress].in(frame.readableBytes());
-        bridge.forward(t, egress, port, frame);
+        nextHopMac = mac;
+        return egress;
+    }
+
+    /** The next hop's MAC of the last {@link #decide} that returned an egress segment. */
+    long nextHopMac() {
+        return nextHopMac;
+    }
+
+    /**
+     * Applies the last decision to the frame at {@code offset}: MACs of the hop, TTL - 1 with an
+     * incremental header checksum update (for a burst, the segmenter later gives each segment its
+     * own length, id and checksum).
+     */
+    void rewrite(Tables t, int segment, ByteBuf frame, int offset) {
+        Ethernet.setDestination(frame, offset, nextHopMac);
+        Ethernet.setSource(frame, offset, t.state.routerMac(t.state.segmentRouter(segment)));
+        Ipv4.decrementTtl(frame, offset + Ethernet.HEADER_LENGTH);
+    }
+
+    private void toPublicAddress(Tables t, int port, int destination, ByteBuf frame) {
+        int eip = t.state.elasticIpByPublic(destination);
+        if (eip != ForwardingState.NONE) {
+            elasticIps.inbound(t, port, eip, frame);
+        } else {
+            natGateways.fromPublic(t, port, t.state.natGatewayByPublic(destination), frame);
+        }
     }
 
     /** Echo request to a gateway address: answered in place. Anything else for the router: dropped. */

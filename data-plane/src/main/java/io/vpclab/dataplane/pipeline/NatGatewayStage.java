@@ -38,9 +38,7 @@ import java.util.function.LongSupplier;
  */
 final class NatGatewayStage {
 
-    private static final int TCP_CHECKSUM = 16;
     private static final int TCP_FLAGS = 13;
-    private static final int UDP_CHECKSUM = 6;
     private static final int ICMP_CHECKSUM = 2;
     private static final int ICMP_IDENTIFIER = 4;
 
@@ -51,6 +49,9 @@ final class NatGatewayStage {
     private final LongSupplier clock;
     private final int capacity;
     private final Map<String, NatSessions> sessionsById = new HashMap<>();
+    /** What the last {@link #privateBurstEgress} found, for {@link #translatePrivateBurst} (loop-confined). */
+    private int burstSession;
+    private long nextHopMac;
 
     NatGatewayStage(Forwarding forwarding, L2Forwarder bridge, ElasticIpNat elasticIps, WhitelistFilter whitelists,
                     LongSupplier clock, int capacity) {
@@ -308,6 +309,66 @@ final class NatGatewayStage {
     }
 
     /**
+     * The private side for a TCP burst ({@link BurstForwarder}), decided once and changing nothing:
+     * the public segment, with the next hop's MAC in {@link #nextHopMac()}, when gateway {@code nat}
+     * serves the source, {@code ttl} (as the packet reaches the gateway) allows one more hop, the
+     * flow has a live session (a new one starts with a SYN, a frame of its own) and the public
+     * router has a next hop that is not an elastic IP of this host; else {@link ForwardingState#NONE}
+     * and the frames go the per-frame way.
+     */
+    int privateBurstEgress(Tables t, int nat, ByteBuf frame, int ip, int ttl) {
+        ForwardingState state = t.state;
+        NatSessions sessions = t.natSessions[nat];
+        int source = Ipv4.source(frame, ip);
+        int destination = Ipv4.destination(frame, ip);
+        if (ttl <= 1 || !state.natGateways().get(nat).serves(source) || !Ipv4.verifyChecksum(frame, ip)
+            || state.elasticIpByPublic(destination) != ForwardingState.NONE) {
+            return ForwardingState.NONE;
+        }
+        int l4 = ip + Ipv4.headerLength(frame, ip);
+        int session = sessions.findOutbound(IpProtocol.TCP_VALUE, source, frame.getUnsignedShort(l4), destination,
+            frame.getUnsignedShort(l4 + 2), sessions.now());
+        int publicSegment = state.publicSegment();
+        long mac = state.route(state.segmentRouter(publicSegment), destination) == publicSegment
+            ? state.bindingMac(publicSegment, destination) : ForwardingState.NO_MAC;
+        if (session < 0 || mac == ForwardingState.NO_MAC) {
+            return ForwardingState.NONE;
+        }
+        burstSession = session;
+        nextHopMac = mac;
+        return publicSegment;
+    }
+
+    long nextHopMac() {
+        return nextHopMac;
+    }
+
+    /**
+     * Translates the burst {@link #privateBurstEgress} accepted, once: counted out at the gateway's
+     * port as its {@code frames} wire frames, the session refreshed (its TCP flags are the burst's:
+     * FIN and RST sit on its last segment), the public address and port as source (a partial TCP
+     * checksum takes the pseudo-header update for the address and nothing for the port), TTL - 1
+     * and the public router's MACs.
+     */
+    void translatePrivateBurst(Tables t, int nat, ByteBuf frame, int offset, int frames, long bytes, boolean partialL4) {
+        ForwardingState state = t.state;
+        NatSessions sessions = t.natSessions[nat];
+        int natPort = state.natGatewayPort(nat);
+        int natSegment = state.portSegment(natPort);
+        t.ports[natPort].out(frames, bytes);
+        t.segments[natSegment].out(frames, bytes);
+        int ip = offset + Ethernet.HEADER_LENGTH;
+        int l4 = ip + Ipv4.headerLength(frame, ip);
+        sessions.outbound(burstSession, frames, bytes, tcpFlags(frame, IpProtocol.TCP_VALUE, l4), sessions.now());
+        Ipv4.rewriteAddress(frame, ip, Ipv4.SOURCE_OFFSET, sessions.publicIp(), partialL4);
+        rewritePort(frame, IpProtocol.TCP_VALUE, l4, 0, sessions.publicPort(burstSession), partialL4);
+        Ipv4.decrementTtl(frame, ip);
+        Ethernet.setDestination(frame, offset, nextHopMac);
+        Ethernet.setSource(frame, offset, state.routerMac(state.segmentRouter(state.publicSegment())));
+        t.segments[state.publicSegment()].in(frames, bytes);
+    }
+
+    /**
      * Whether a new flow may leave: always under ALLOW_ALL; under WHITELIST when the gateway's
      * whitelist admits it (counting the rule's hit or the whitelist's drop), and never when the
      * table names no whitelist (fail closed). Packets of existing sessions are not asked.
@@ -338,24 +399,33 @@ final class NatGatewayStage {
         return protocol == IpProtocol.TCP_VALUE ? frame.getUnsignedByte(l4 + TCP_FLAGS) : 0;
     }
 
+    private static void rewritePort(ByteBuf frame, int protocol, int l4, int field, int port) {
+        rewritePort(frame, protocol, l4, field, port, false);
+    }
+
     /**
      * Replaces the 16-bit port (or ICMP identifier) at {@code l4 + field} and patches the L4
-     * checksum incrementally (RFC 1624); a UDP checksum of 0 means none and stays 0.
+     * checksum incrementally (RFC 1624); a UDP checksum of 0 means none and stays 0. A partial
+     * TCP or UDP checksum ({@code partialL4}) is left alone: the port lies in the range the
+     * finisher sums, only the pseudo-header is pre-summed in the field.
      */
-    private static void rewritePort(ByteBuf frame, int protocol, int l4, int field, int port) {
+    private static void rewritePort(ByteBuf frame, int protocol, int l4, int field, int port, boolean partialL4) {
         int old = frame.getUnsignedShort(l4 + field);
         if (old == port) {
             return;
         }
         frame.setShort(l4 + field, port);
+        if (partialL4 && protocol != IpProtocol.ICMP_VALUE) {
+            return;
+        }
         switch (protocol) {
             case IpProtocol.TCP_VALUE ->
-                frame.setShort(l4 + TCP_CHECKSUM, Packets.adjustChecksum(frame.getUnsignedShort(l4 + TCP_CHECKSUM), old, port));
+                frame.setShort(l4 + Tcp.CHECKSUM_OFFSET, Packets.adjustChecksum(frame.getUnsignedShort(l4 + Tcp.CHECKSUM_OFFSET), old, port));
             case IpProtocol.UDP_VALUE -> {
-                int checksum = frame.getUnsignedShort(l4 + UDP_CHECKSUM);
+                int checksum = frame.getUnsignedShort(l4 + Udp.CHECKSUM_OFFSET);
                 if (checksum != 0) {
                     int adjusted = Packets.adjustChecksum(checksum, old, port);
-                    frame.setShort(l4 + UDP_CHECKSUM, adjusted == 0 ? 0xFFFF : adjusted);
+                    frame.setShort(l4 + Udp.CHECKSUM_OFFSET, adjusted == 0 ? 0xFFFF : adjusted);
                 }
             }
             default ->

@@ -252,10 +252,15 @@ final class NatSessions {
 
     /** Counts an outbound packet; {@code tcpFlags} is 0 for UDP and ICMP. */
     void outbound(int s, int bytes, int tcpFlags, long now) {
+        outbound(s, 1, bytes, tcpFlags, now);
+    }
+
+    /** Counts {@code packets} outbound wire frames of {@code bytes} (a burst's segments) at once. */
+    void outbound(int s, int packets, long bytes, int tcpFlags, long now) {
         lastSeen[s] = now;
-        packetsOut[s]++;
+        packetsOut[s] += packets;
         bytesOut[s] += bytes;
-        totalPacketsOut++;
+        totalPacketsOut += packets;
         totalBytesOut += bytes;
         if ((tcpFlags & (Tcp.FIN | Tcp.RST)) != 0) {
             state[s] = CLOSING;

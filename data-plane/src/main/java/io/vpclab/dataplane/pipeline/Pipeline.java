@@ -24,10 +24,11 @@ import java.util.function.LongSupplier;
  * The data plane of one VTEP. Stages, in processing order:
  *
  * <pre>
- * a TSO burst:       BurstForwarder (PortIngress, Classifier and the L2 lookup once per burst) -> segmented
- *                     at encapsulation and sent with UDP GSO, or written whole to a local burst port;
- *                     a burst it cannot carry whole is segmented by the port and enters as frames:
- * from a port:        PortIngress -> InnerMtu -> Classifier -> ArpResponder | L3Router | L2Forwarder
+ * a TSO burst:       BurstForwarder runs 1, 3, 4 (L3Router.decide, then ElasticIpNat outbound or the
+ *                     NatGatewayStage private side of a live session) and 5 once per burst, then segments
+ *                     it at encapsulation and sends it with UDP GSO, or writes it whole to a local burst
+ *                     port; a burst it cannot carry whole is segmented by the port and enters as frames:
+ * from a port:        1 PortIngress -> 2 InnerMtu -> 3 Classifier -> ArpResponder | 4 L3Router | 5 L2Forwarder
  *                     -> (L3Router) -> ElasticIpNat when the VPC has no route or the public router
  *                        routes to a local elastic IP; else the segment's default route to a NAT gateway
  *                     -> (Forwarding.toPort of a nat-gateway port) -> NatGatewayStage private side
@@ -103,13 +104,13 @@ public final class Pipeline {
         this.innerMtu = new InnerMtu(forwarding);
         VxlanEncapsulator encapsulator = new VxlanEncapsulator(forwarding);
         this.bridge = new L2Forwarder(forwarding, encapsulator);
-        this.bursts = new BurstForwarder(forwarding, ingress, classifier);
         this.arpResponder = new ArpResponder(forwarding, bridge);
         this.elasticIps = new ElasticIpNat(forwarding, bridge, new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY,
             ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock), whitelists);
         this.natGateways = new NatGatewayStage(forwarding, bridge, elasticIps, whitelists, nanoClock, natSessionCapacity);
         this.forwarding.natGateways = natGateways;
         this.router = new L3Router(forwarding, bridge, elasticIps, natGateways);
+        this.bursts = new BurstForwarder(forwarding, ingress, classifier, router, elasticIps, natGateways);
         this.decapsulator = new VxlanDecapsulator(forwarding, new LocalDelivery(forwarding, elasticIps, natGateways));
         this.natSessions = natGateways.install(initial);
         rebuild();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Captures at a port and at the underlay, read back byte by byte and by tshark. */
-class CaptureTest {
+public class CaptureTest {
 
     @TempDir
     Path dir;
@@ -90,7 +90,7 @@ class CaptureTest {
         }
     }
 
-    static List<String> tshark(Path file, String field) throws IOException, InterruptedException {
+    public static List<String> tshark(Path file, String field) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("tshark", "-r", file.toString(), "-T", "fields", "-e", field)
             .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(process.getInputStream().readAllBytes());

@@ -313,6 +313,34 @@ public final class TestFrames {
         return u16(f, ETHERNET + 4);
     }
 
+    /**
+     * The wire frames of a TAP write (virtio-net header of {@code header} bytes first), cut by
+     * {@link TcpSegmenter}, which recomputes every checksum: tests then verify them with the naive
+     * sums here.
+     */
+    public static java.util.List<byte[]> segmentsOf(int header, byte[] headerAndFrame) {
+        ByteBuf in = Unpooled.wrappedBuffer(headerAndFrame);
+        ByteBuf out = Unpooled.buffer(2 * headerAndFrame.length);
+        TcpSegmenter segmenter = new TcpSegmenter(header);
+        int count = segmenter.segment(in, out, 0);
+        java.util.List<byte[]> segments = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] frame = new byte[i == count - 1 ? segmenter.lastSegmentLength() : segmenter.segmentLength()];
+            out.readBytes(frame);
+            segments.add(frame);
+        }
+        return segments;
+    }
+
+    /**
+     * What a receiver of NEEDS_CSUM does to the TCP checksum of {@code frame}: sums from
+     * {@code csumStart} to the end, the field (holding the pseudo-header sum) included, and stores
+     * the complement.
+     */
+    public static void finishPartialChecksum(byte[] frame, int csumStart) {
+        put16(frame, csumStart + 16, complement(sum(frame, csumStart, frame.length, 0)));
+    }
+
     /** The TCP payload of an untagged IPv4 frame without IP options. */
     public static byte[] payload(byte[] f) {
         int dataOffset = ((f[TCP_OFFSET + 12] & 0xFF) >>> 4) * 4;

@@ -1,4 +1,4 @@
-package io.vpclab.dataplane.offload;
+package io.vpclab.dataplane.packet;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.IllegalReferenceCountException;
@@ -8,9 +8,10 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * The Internet checksum (RFC 1071) for the offload path: sums read eight bytes at a time, pseudo-
- * header sums (RFC 9293 s3.1, RFC 768), incremental updates (RFC 1624) and the completion of a
- * partial checksum as a NIC does for {@code VIRTIO_NET_HDR_F_NEEDS_CSUM} (virtio spec 1.x s5.1.6.2).
+ * The Internet checksum (RFC 1071), the one implementation of the data plane: sums read eight
+ * bytes at a time, pseudo-header sums (RFC 9293 s3.1, RFC 768), incremental updates of complete
+ * checksums (RFC 1624) and of partial ones, and the completion of a partial checksum as a NIC
+ * does for {@code VIRTIO_NET_HDR_F_NEEDS_CSUM} (virtio spec 1.x s5.1.6.2).
  *
  * <p>Sums are returned unfolded in a {@code long} so ranges can be chained: pass one call's result
  * as the next call's {@code initial}. A chained range must start an even number of bytes after the
@@ -154,6 +155,20 @@ public final class Checksums {
             + (~oldValue >>> 16 & 0xFFFF) + (~oldValue & 0xFFFF)
             + (newValue >>> 16) + (newValue & 0xFFFF);
         return finish(sum);
+    }
+
+    /**
+     * The field of a partial checksum ({@code NEEDS_CSUM}: it holds the folded pseudo-header sum,
+     * not complemented) after a 32-bit value of the pseudo-header (an IPv4 address) changed:
+     * fold(field + ~old + new), neither complemented before nor after, as Linux's
+     * {@code inet_proto_csum_replace4(..., pseudohdr = true)} does for {@code CHECKSUM_PARTIAL}.
+     * A port change needs nothing: ports lie in the range the finisher sums.
+     */
+    public static int updatePseudoHeader32(int field, int oldValue, int newValue) {
+        long sum = (field & 0xFFFF)
+            + (~oldValue >>> 16 & 0xFFFF) + (~oldValue & 0xFFFF)
+            + (newValue >>> 16) + (newValue & 0xFFFF);
+        return fold(sum);
     }
 
     /**

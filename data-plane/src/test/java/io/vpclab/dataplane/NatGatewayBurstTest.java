@@ -1,0 +1,196 @@
+package io.vpclab.dataplane;
+
+import static io.vpclab.dataplane.NatGatewayTest.INTERNET_IP;
+import static io.vpclab.dataplane.NatGatewayTest.INTERNET_MAC;
+import static io.vpclab.dataplane.NatGatewayTest.NAT_GATEWAY_IP;
+import static io.vpclab.dataplane.NatGatewayTest.NAT_IP;
+import static io.vpclab.dataplane.NatGatewayTest.NAT_MAC;
+import static io.vpclab.dataplane.NatGatewayTest.NAT_PUBLIC;
+import static io.vpclab.dataplane.NatGatewayTest.NAT_SUBNET;
+import static io.vpclab.dataplane.NatGatewayTest.NAT_VNI;
+import static io.vpclab.dataplane.NatGatewayTest.PRIVATE_GATEWAY;
+import static io.vpclab.dataplane.NatGatewayTest.PRIVATE_SUBNET;
+import static io.vpclab.dataplane.NatGatewayTest.PRIVATE_VNI;
+import static io.vpclab.dataplane.NatGatewayTest.PUBLIC_GATEWAY;
+import static io.vpclab.dataplane.NatGatewayTest.PUBLIC_ROUTER_MAC;
+import static io.vpclab.dataplane.NatGatewayTest.PUBLIC_VNI;
+import static io.vpclab.dataplane.NatGatewayTest.VM1_IP;
+import static io.vpclab.dataplane.NatGatewayTest.VM1_MAC;
+import static io.vpclab.dataplane.NatGatewayTest.VPC_ROUTER_MAC;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.vpclab.dataplane.net.Ipv4Prefix;
+import io.vpclab.dataplane.net.Vni;
+import io.vpclab.dataplane.offload.TestFrames;
+import io.vpclab.dataplane.offload.VirtioNetHeader;
+import io.vpclab.dataplane.packet.Ethernet;
+import io.vpclab.dataplane.packet.Vxlan;
+import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.stats.NatGatewaySnapshot;
+import io.vpclab.dataplane.table.DefaultRoute;
+import io.vpclab.dataplane.table.EgressPolicy;
+import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.dataplane.table.IpBinding;
+import io.vpclab.dataplane.table.LocalPort;
+import io.vpclab.dataplane.table.MacEntry;
+import io.vpclab.dataplane.table.NatGateway;
+import io.vpclab.dataplane.table.PortKind;
+import io.vpclab.dataplane.table.RemoteVtep;
+import io.vpclab.dataplane.table.Route;
+import io.vpclab.dataplane.table.Router;
+import io.vpclab.dataplane.table.Segment;
+import io.vpclab.dataplane.table.TableHost;
+import io.vpclab.dataplane.tap.InMemoryVnetDevice;
+import io.vpclab.dataplane.tap.SegmentingTapPort;
+import io.vpclab.dataplane.tap.TapOffloads;
+import io.vpclab.dataplane.underlay.InMemoryUnderlay;
+import io.vpclab.dataplane.underlay.Underlay;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A 64 KB TSO burst through a NAT gateway placed on the instance's own host A, as one unit: the
+ * VPC router, then the gateway's session (found once; the flow's SYN, a frame of its own, made
+ * it), the public address and port as source (partial checksum: pseudo-header update for the
+ * address, nothing for the port), TTL - 1 per hop, and one GSO send toward the internet host on I.
+ * Checksums are verified by recomputing them byte by byte ({@link TestFrames}).
+ */
+class NatGatewayBurstTest {
+
+    private static final int MSS = 1398;
+    private static final int SEGMENTS = 21;
+    private static final int HEADER = TapOffloads.VNET_HEADER_BYTES;
+    private static final TapOffloads TSO = new TapOffloads(true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4,
+        TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
+
+    private final InMemoryUnderlay.Hub hub = new InMemoryUnderlay.Hub();
+    private final AtomicInteger gsoSendsFromA = new AtomicInteger();
+    private final Underlay underlayA = new BurstThroughVtepsTest.CountingGsoSends(
+        hub.join(new InetSocketAddress("10.255.0.1", Vxlan.PORT)), gsoSendsFromA);
+    private final Underlay underlayI = hub.join(new InetSocketAddress("10.255.0.3", Vxlan.PORT));
+    private final Vtep a = new Vtep(underlayA);
+    private final Vtep i = new Vtep(underlayI);
+    private final InMemoryVnetDevice vmTap = new InMemoryVnetDevice("vm1", TSO);
+    private final InMemoryVnetDevice internetTap = new InMemoryVnetDevice("internet", TSO);
+    private final TestFrames.Spec spec = new TestFrames.Spec();
+    private final byte[] payload = TestFrames.pattern(20 * MSS + 100, 11);
+
+    void start(EgressPolicy egress) {
+        a.apply(common(underlayA, "I", underlayI)
+            .segment(new Segment(Vni.of(NAT_VNI), NAT_SUBNET, NAT_GATEWAY_IP, "r1", List.of(), null))
+            .segment(new Segment(Vni.of(PRIVATE_VNI), PRIVATE_SUBNET, PRIVATE_GATEWAY, "r1", List.of(), null))
+            .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of("I"), null))
+            .router(new Router("r1", VPC_ROUTER_MAC, List.of(new Route(NAT_SUBNET, Vni.of(NAT_VNI)),
+                new Route(PRIVATE_SUBNET, Vni.of(PRIVATE_VNI)))))
+            .port(LocalPort.simulated("vm1", Vni.of(PRIVATE_VNI), VM1_MAC, VM1_IP, 24, PRIVATE_GATEWAY))
+            .port(new LocalPort("nat", "nat", PortKind.NAT_GATEWAY, Vni.of(NAT_VNI), NAT_MAC, NAT_IP, 24, NAT_GATEWAY_IP,
+                LocalPort.DEFAULT_MTU, null, null))
+            .natGateway(new NatGateway("nat-1", "nat", NAT_PUBLIC, NatGateway.DEFAULT_PORT_MIN,
+                NatGateway.DEFAULT_PORT_MAX, 350, 60, egress, List.of(PRIVATE_SUBNET), null))
+            .defaultRoute(new DefaultRoute(Vni.of(PRIVATE_VNI), Vni.of(NAT_VNI), NAT_IP))
+            .binding(new IpBinding(Vni.of(NAT_VNI), NAT_IP, NAT_MAC))
+            .binding(new IpBinding(Vni.of(PRIVATE_VNI), VM1_IP, VM1_MAC))
+            .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "I"))
+            .build());
+        i.apply(common(underlayI, "A", underlayA)
+            .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of("A"), null))
+            .port(LocalPort.simulated("internet", Vni.of(PUBLIC_VNI), INTERNET_MAC, INTERNET_IP, 24, PUBLIC_GATEWAY))
+            .mac(new MacEntry(Vni.of(PUBLIC_VNI), NAT_MAC, "A"))
+            .build());
+        a.attachPort("vm1", new SegmentingTapPort(vmTap, 1518, PooledByteBufAllocator.DEFAULT));
+        i.attachPort("internet", new SegmentingTapPort(internetTap, 1518, PooledByteBufAllocator.DEFAULT));
+        spec.sourceMac = VM1_MAC.bits();
+        spec.sourceIp = VM1_IP.bits();
+        spec.destinationMac = VPC_ROUTER_MAC.bits();
+        spec.destinationIp = INTERNET_IP.bits();
+    }
+
+    private static ForwardingState.Builder common(Underlay own, String peer, Underlay other) {
+        return ForwardingState.builder()
+            .generation(1)
+            .host(new TableHost(TwoVteps.address(own), own.localAddress().getPort(), 1500))
+            .vtep(new RemoteVtep(peer, TwoVteps.address(other), other.localAddress().getPort()))
+            .publicVni(Vni.of(PUBLIC_VNI))
+            .router(new Router("public", PUBLIC_ROUTER_MAC, List.of(
+                new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(PUBLIC_VNI)),
+                new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(PUBLIC_VNI)))))
+            .binding(new IpBinding(Vni.of(PUBLIC_VNI), INTERNET_IP, INTERNET_MAC))
+            .binding(new IpBinding(Vni.of(PUBLIC_VNI), NAT_PUBLIC, NAT_MAC));
+    }
+
+    @AfterEach
+    void stop() {
+        a.close();
+        i.close();
+    }
+
+    @Test
+    void aBurstOfAnOpenSessionIsTranslatedOnceAndLeavesInOneGsoSend() throws Exception {
+        start(EgressPolicy.ALLOW_ALL);
+        vmTap.inject(syn());
+        byte[] synOut = internetTap.take(Duration.ofSeconds(5));
+        assertThat(synOut).as("the SYN made the session").isNotNull();
+        int publicPort = Unpooled.wrappedBuffer(synOut).getUnsignedShort(HEADER + Ethernet.HEADER_LENGTH + 20);
+
+        vmTap.inject(TestFrames.tsoInput(HEADER, spec, payload, MSS));
+
+        byte[] written = internetTap.take(Duration.ofSeconds(5));
+        assertThat(written).as("the burst at I").isNotNull();
+        assertThat(VirtioNetHeader.gsoType(Unpooled.wrappedBuffer(written), 0)).isEqualTo(VirtioNetHeader.GSO_TCPV4);
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        List<byte[]> segments = TestFrames.segmentsOf(HEADER, written);
+        assertThat(segments).hasSize(SEGMENTS);
+        for (byte[] frame : segments) {
+            ByteBuf buf = Unpooled.wrappedBuffer(frame);
+            assertThat(TestFrames.ipv4ChecksumValid(frame)).as("IPv4 checksum").isTrue();
+            assertThat(TestFrames.tcpChecksumValid(frame)).as("TCP checksum").isTrue();
+            assertThat(buf.getInt(Ethernet.HEADER_LENGTH + 12)).as("source: the public address").isEqualTo(NAT_PUBLIC.bits());
+            assertThat(buf.getUnsignedShort(Ethernet.HEADER_LENGTH + 20)).as("source port: the session's")
+                .isEqualTo(publicPort);
+            assertThat(frame[Ethernet.HEADER_LENGTH + 8] & 0xFF).as("TTL: the router and the gateway").isEqualTo(62);
+            assertThat(buf.getLong(6) >>> 16).as("source MAC").isEqualTo(PUBLIC_ROUTER_MAC.bits());
+            joined.writeBytes(TestFrames.payload(frame));
+        }
+        assertThat(joined.toByteArray()).isEqualTo(payload);
+        assertThat(gsoSendsFromA).as("translated whole: one GSO send").hasValue(1);
+        NatGatewaySnapshot figures = a.natGateways(10).get(0);
+        assertThat(figures.packetsOut()).as("the SYN and the burst's wire frames").isEqualTo(1 + SEGMENTS);
+        assertThat(figures.sessionsCreated()).isEqualTo(1);
+        assertThat(a.counters().port("nat").packetsOut()).isEqualTo(1 + SEGMENTS);
+        assertThat(a.counters().host().totalDrops()).isZero();
+    }
+
+    @Test
+    void aBurstWithoutASessionUnderAWhitelistWithoutAFilterIsDroppedAndCountedPerFrame() throws Exception {
+        start(EgressPolicy.WHITELIST);
+
+        vmTap.inject(TestFrames.tsoInput(HEADER, spec, payload, MSS));
+
+        await().atMost(Duration.ofSeconds(5))
+            .until(() -> a.counters().host().dropped(DropReason.NAT_EGRESS_DENIED) == SEGMENTS);
+        assertThat(a.natGateways(10).get(0).drops()).containsEntry(DropReason.NAT_EGRESS_DENIED, (long) SEGMENTS);
+        assertThat(gsoSendsFromA).hasValue(0);
+        assertThat(internetTap.pending()).isZero();
+    }
+
+    /** The flow's SYN, a frame of its own with a complete checksum and a header that asks nothing. */
+    private byte[] syn() {
+        TestFrames.Spec s = new TestFrames.Spec();
+        s.sourceMac = spec.sourceMac;
+        s.sourceIp = spec.sourceIp;
+        s.destinationMac = spec.destinationMac;
+        s.destinationIp = spec.destinationIp;
+        s.sequence = spec.sequence - 1;
+        s.flags = 0x02;
+        return TestFrames.concat(TestFrames.virtio(HEADER, 0, 0, 0, 0, 0, 0), TestFrames.frame(s, new byte[0], true));
+    }
+}

@@ -1,0 +1,59 @@
+package io.vpclab.dataplane.packet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.vpclab.dataplane.offload.TestFrames;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Ipv4#rewriteAddress} on complete and on partial ({@code NEEDS_CSUM}) TCP checksums,
+ * checked by finishing and verifying with {@link TestFrames}' naive byte-at-a-time sums.
+ */
+class AddressRewriteTest {
+
+    private static final int IP = Ethernet.HEADER_LENGTH;
+    private static final int TCP = IP + Ipv4.MIN_HEADER_LENGTH;
+    private static final int NEW_SOURCE = 0xCB00_7107;   // 203.0.113.7
+    private final TestFrames.Spec spec = new TestFrames.Spec();
+    private final byte[] payload = TestFrames.pattern(3000, 7);
+
+    @Test
+    void aCompleteChecksumTakesRfc1624() {
+        byte[] frame = TestFrames.frame(spec, payload, true);
+
+        Ipv4.rewriteAddress(Unpooled.wrappedBuffer(frame), IP, Ipv4.SOURCE_OFFSET, NEW_SOURCE, false);
+
+        assertThat(Unpooled.wrappedBuffer(frame).getInt(IP + 12)).isEqualTo(NEW_SOURCE);
+        assertThat(TestFrames.ipv4ChecksumValid(frame)).isTrue();
+        assertThat(TestFrames.tcpChecksumValid(frame)).isTrue();
+    }
+
+    @Test
+    void aPartialChecksumKeepsThePseudoHeaderSumUncomplemented() {
+        byte[] frame = TestFrames.frame(spec, payload, false);
+
+        Ipv4.rewriteAddress(Unpooled.wrappedBuffer(frame), IP, Ipv4.SOURCE_OFFSET, NEW_SOURCE, true);
+
+        assertThat(TestFrames.ipv4ChecksumValid(frame)).isTrue();
+        spec.sourceIp = NEW_SOURCE;
+        assertThat(fieldOf(frame)).as("the pseudo-header sum a stack would leave for the new source")
+            .isEqualTo(fieldOf(TestFrames.frame(spec, payload, false)));
+        TestFrames.finishPartialChecksum(frame, TCP);
+        assertThat(TestFrames.tcpChecksumValid(frame)).as("finished as the receiving stack does").isTrue();
+    }
+
+    @Test
+    void theCompleteUpdateWouldCorruptAPartialChecksum() {
+        byte[] frame = TestFrames.frame(spec, payload, false);
+
+        Ipv4.rewriteAddress(Unpooled.wrappedBuffer(frame), IP, Ipv4.SOURCE_OFFSET, NEW_SOURCE, false);
+        TestFrames.finishPartialChecksum(frame, TCP);
+
+        assertThat(TestFrames.tcpChecksumValid(frame)).as("why the partial case needs its own rule").isFalse();
+    }
+
+    private static int fieldOf(byte[] frame) {
+        return Unpooled.wrappedBuffer(frame).getUnsignedShort(TCP + Tcp.CHECKSUM_OFFSET);
+    }
+}

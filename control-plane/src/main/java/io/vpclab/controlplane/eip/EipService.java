@@ -4,6 +4,7 @@ import io.vpclab.controlplane.instance.Instance;
 import io.vpclab.controlplane.instance.InstanceChanged;
 import io.vpclab.controlplane.instance.InstancePublicIps;
 import io.vpclab.controlplane.instance.InstanceService;
+import io.vpclab.controlplane.internethost.PublicAddressing;
 import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.ChangeKind;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.data.domain.Limit;
@@ -38,8 +38,6 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class EipService implements InstancePublicIps {
-
-    public static final String DEFAULT_POOL = "203.0.113.0/24";
 
     private final ElasticIpRepository eips;
     private final EipPoolRepository pool;
@@ -55,7 +53,7 @@ public class EipService implements InstancePublicIps {
     EipService(ElasticIpRepository eips, EipPoolRepository pool, InstanceService instances,
             ObjectProvider<NatGatewayTargets> natGateways, VpcService vpcs, WhitelistService whitelists, TenantService tenants,
             ApplicationEventPublisher events, EntityManager entityManager,
-            @Value("${vpclab.public.eip-pool:" + DEFAULT_POOL + "}") String poolText) {
+            PublicAddressing publicNetwork) {
         this.eips = eips;
         this.entityManager = entityManager;
         this.pool = pool;
@@ -66,7 +64,7 @@ public class EipService implements InstancePublicIps {
         this.tenants = tenants;
         this.events = events;
         try {
-            this.poolRange = Ipv4Cidr.parse(poolText, "vpclab.public.eip-pool");
+            this.poolRange = Ipv4Cidr.parse(publicNetwork.eipPool(), "vpclab.public.eip-pool");
         } catch (ApiException e) {
             throw new IllegalStateException("vpclab.public.eip-pool: " + e.getMessage(), e);
         }

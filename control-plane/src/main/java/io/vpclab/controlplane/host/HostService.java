@@ -73,6 +73,15 @@ public class HostService {
         return hosts.findById(hostId).orElseThrow(() -> notFound(hostId));
     }
 
+    /** A host's southbound (table, acks, counters) is for its own token or the admin's; anyone else sees 404. */
+    @Transactional(readOnly = true)
+    public Host requireSelfOrAdmin(Caller caller, String hostId) {
+        if (!caller.isAdmin() && !(caller.isHost() && caller.id().equals(hostId))) {
+            throw notFound(hostId);
+        }
+        return hosts.findById(hostId).orElseThrow(() -> notFound(hostId));
+    }
+
     @Transactional(readOnly = true)
     public PageRequest.Page<Host> list(Caller caller, PageRequest page) {
         if (caller.isHost()) {

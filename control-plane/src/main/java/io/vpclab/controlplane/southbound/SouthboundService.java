@@ -27,7 +27,7 @@ import org.springframework.stereotype.Service;
  * the host, and hands probe results to whoever waits for them.
  */
 @Service
-class SouthboundService implements SouthboundProviderService, SmartInitializingSingleton {
+class SouthboundService implements SouthboundProviderService, ProbeAnswers, SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(SouthboundService.class);
 
@@ -160,8 +160,8 @@ class SouthboundService implements SouthboundProviderService, SmartInitializingS
         }
     }
 
-    /** Registers interest in a probe's result (from {@code hostId}) before its request is sent. */
-    CompletableFuture<ProbeResult> expect(String hostId, ProbeRequest request, Duration timeout) {
+    @Override
+    public CompletableFuture<ProbeResult> expect(String hostId, ProbeRequest request, Duration timeout) {
         CompletableFuture<ProbeResult> future = new CompletableFuture<ProbeResult>()
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         pendingProbes.put(request.getRequestId(), new PendingProbe(hostId, future));

@@ -4,6 +4,7 @@ import static io.vpclab.controlplane.southbound.ControlPlaneLab.ping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vpclab.controlplane.publicnetwork.PublicNetworkProperties;
 import io.vpclab.agent.FollowAgent;
 import io.vpclab.client.api.EipsApi;
 import io.vpclab.client.api.InstancesApi;

@@ -3,6 +3,7 @@ package io.vpclab.controlplane.southbound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vpclab.controlplane.publicnetwork.PublicNetworkProperties;
 import io.vpclab.agent.FollowAgent;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.EipsApi;

@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.southbound;
+package io.vpclab.controlplane.hoststats;
 
 import io.vpclab.api.model.WhitelistRuleStats;
 import io.vpclab.api.model.WhitelistStats;
@@ -13,11 +13,11 @@ import org.springframework.stereotype.Component;
  * agent started, so the sum of latest reports is the whitelist's total.
  */
 @Component
-class ReportedWhitelistCounters implements WhitelistCounterSource {
+class ReportedWhitelistCounterSource implements WhitelistCounterSource {
 
     private final HostStatsStore store;
 
-    ReportedWhitelistCounters(HostStatsStore store) {
+    ReportedWhitelistCounterSource(HostStatsStore store) {
         this.store = store;
     }
 

@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.southbound;
+package io.vpclab.controlplane.diagnostics;
 
 import io.vpclab.api.DiagnosticsApi;
 import io.vpclab.api.model.PingRequest;

@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.southbound;
+package io.vpclab.controlplane.hoststats;
 
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.Port;

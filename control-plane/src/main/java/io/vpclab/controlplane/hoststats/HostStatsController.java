@@ -1,10 +1,11 @@
-package io.vpclab.controlplane.southbound;
+package io.vpclab.controlplane.hoststats;
 
 import io.vpclab.api.HostStatsApi;
 import io.vpclab.api.model.HostStats;
 import io.vpclab.api.model.HostStatsReport;
 import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.natgateway.NatGatewayService;
+import io.vpclab.controlplane.southbound.NetworkCompilation;
 import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.Callers;
@@ -17,15 +18,13 @@ import org.springframework.web.bind.annotation.RestController;
 class HostStatsController implements HostStatsApi {
 
     private final HostStatsStore store;
-    private final TableStreams streams;
     private final NetworkCompilation compilation;
     private final HostService hosts;
     private final NatGatewayService natGateways;
 
-    HostStatsController(HostStatsStore store, TableStreams streams, NetworkCompilation compilation, HostService hosts,
+    HostStatsController(HostStatsStore store, NetworkCompilation compilation, HostService hosts,
             NatGatewayService natGateways) {
         this.store = store;
-        this.streams = streams;
         this.compilation = compilation;
         this.hosts = hosts;
         this.natGateways = natGateways;
@@ -33,10 +32,9 @@ class HostStatsController implements HostStatsApi {
 
     @Override
     public ResponseEntity<Void> reportHostStats(String hostId, HostStatsReport report) {
-        TableStreamController.requireHostOrAdmin(Callers.current(), hostId, hosts);
+        hosts.requireSelfOrAdmin(Callers.current(), hostId);
         HostStatsReports.validate(report);
-        compilation.ensureCompiled(hostId);
-        ServedResources served = streams.desiredTable(hostId).map(ServedResources::of).orElse(ServedResources.NOTHING);
+        ServedResources served = compilation.currentTable(hostId).map(ServedResources::of).orElse(ServedResources.NOTHING);
         store.accept(hostId, HostStatsReports.trim(report, served, id -> servesNatGateway(hostId, id)), Instant.now());
         return ResponseEntity.noContent().build();
     }

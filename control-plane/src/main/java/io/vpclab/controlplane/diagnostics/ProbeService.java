@@ -1,9 +1,11 @@
-package io.vpclab.controlplane.southbound;
+package io.vpclab.controlplane.diagnostics;
 
 import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.ProbeResult;
 import io.vpclab.controlplane.instance.Instance;
 import io.vpclab.controlplane.instance.InstanceService;
+import io.vpclab.controlplane.southbound.ProbeAnswers;
+import io.vpclab.controlplane.southbound.SouthboundProvider;
 import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.Ipv4Cidr;
@@ -26,12 +28,12 @@ class ProbeService {
 
     private final InstanceService instances;
     private final SouthboundProvider streams;
-    private final SouthboundService southbound;
+    private final ProbeAnswers answers;
 
-    ProbeService(InstanceService instances, SouthboundProvider streams, SouthboundService southbound) {
+    ProbeService(InstanceService instances, SouthboundProvider streams, ProbeAnswers answers) {
         this.instances = instances;
         this.streams = streams;
-        this.southbound = southbound;
+        this.answers = answers;
     }
 
     ProbeResult run(Caller caller, String instanceId, ProbeRequest request) {
@@ -43,7 +45,7 @@ class ProbeService {
         request.requestId(UUID.randomUUID().toString()).portId(instance.id());
         Duration timeout = Duration.ofMillis((long) request.getTimeoutMillis()
                 * Math.max(request.getCount(), request.getMaxHops())).plus(AGENT_SLACK);
-        var answer = southbound.expect(instance.hostId(), request, timeout);
+        var answer = answers.expect(instance.hostId(), request, timeout);
         if (!streams.sendProbe(instance.hostId(), request)) {
             answer.cancel(false);
             throw unavailable("the agent of host " + instance.hostId() + " is not connected");

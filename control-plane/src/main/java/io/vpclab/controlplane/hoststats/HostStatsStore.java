@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.southbound;
+package io.vpclab.controlplane.hoststats;
 
 import io.vpclab.api.model.HostStatsReport;
 import io.vpclab.controlplane.host.HostChanged;

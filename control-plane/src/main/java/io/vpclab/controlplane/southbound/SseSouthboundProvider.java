@@ -40,9 +40,9 @@ import tools.jackson.databind.ObjectMapper;
  * another table, so an agent that names another incarnation gets a snapshot, never a delta.
  */
 @Component
-class TableStreams implements SouthboundProvider, DisposableBean {
+class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
 
-    private static final Logger log = LoggerFactory.getLogger(TableStreams.class);
+    private static final Logger log = LoggerFactory.getLogger(SseSouthboundProvider.class);
 
     /** Comments keep idle connections from being cut and let both ends notice a dead peer. */
     static final long KEEPALIVE_SECONDS = 5;
@@ -60,7 +60,7 @@ class TableStreams implements SouthboundProvider, DisposableBean {
         return thread;
     });
 
-    TableStreams(ObjectMapper json, SouthboundProviderService hosts, MeterRegistry meters) {
+    SseSouthboundProvider(ObjectMapper json, SouthboundProviderService hosts, MeterRegistry meters) {
         // absent means empty to the agent's generated model, so nulls and empty lists need not travel
         this.json = json.rebuild()
                 .changeDefaultPropertyInclusion(inclusion -> inclusion.withValueInclusion(JsonInclude.Include.NON_EMPTY))
@@ -107,7 +107,7 @@ class TableStreams implements SouthboundProvider, DisposableBean {
         logs.remove(hostId);
         Set<SseEmitter> emitters = subscribers.remove(hostId);
         if (emitters != null) {
-            emitters.forEach(TableStreams::completeQuietly);
+            emitters.forEach(SseSouthboundProvider::completeQuietly);
         }
     }
 
@@ -232,7 +232,7 @@ class TableStreams implements SouthboundProvider, DisposableBean {
      */
     @EventListener(ContextClosedEvent.class)
     void closeStreams() {
-        subscribers.values().forEach(emitters -> emitters.forEach(TableStreams::completeQuietly));
+        subscribers.values().forEach(emitters -> emitters.forEach(SseSouthboundProvider::completeQuietly));
     }
 
     @Override

@@ -12,12 +12,12 @@ import org.springframework.stereotype.Component;
  * after the commit), no agent, or an agent behind: not applied.
  */
 @Component
-class AppliedInstances implements InstanceRollout {
+class AcknowledgedInstanceRollout implements InstanceRollout {
 
-    private final TableStreams streams;
+    private final SseSouthboundProvider streams;
     private final HostService hosts;
 
-    AppliedInstances(TableStreams streams, HostService hosts) {
+    AcknowledgedInstanceRollout(SseSouthboundProvider streams, HostService hosts) {
         this.streams = streams;
         this.hosts = hosts;
     }

@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.southbound;
+package io.vpclab.controlplane.publicnetwork;
 
 import io.vpclab.controlplane.internethost.PublicAddressing;
 import java.util.List;

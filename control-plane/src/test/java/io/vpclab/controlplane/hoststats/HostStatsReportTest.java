@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.southbound;
+package io.vpclab.controlplane.hoststats;
 
 import static io.vpclab.controlplane.southbound.ControlPlaneLab.ping;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.vpclab.agent.FollowAgent;
+import io.vpclab.controlplane.southbound.ControlPlaneLab;
+import io.vpclab.controlplane.southbound.FreeUdpPorts;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.HostStatsApi;
 import io.vpclab.client.api.InstancesApi;

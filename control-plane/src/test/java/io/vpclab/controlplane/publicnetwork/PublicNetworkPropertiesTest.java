@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.southbound;
+package io.vpclab.controlplane.publicnetwork;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,9 +1,8 @@
-package io.vpclab.controlplane.southbound;
+package io.vpclab.controlplane.publicnetwork;
 
 import io.vpclab.controlplane.compiler.HostNode;
 import io.vpclab.controlplane.compiler.InternetHostNode;
 import io.vpclab.controlplane.compiler.PublicNetwork;
-import io.vpclab.controlplane.eip.EipService;
 import io.vpclab.controlplane.system.Ipv4Cidr;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,17 +19,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * server at startup with the property that is wrong.
  */
 @ConfigurationProperties("vpclab.public")
-record PublicNetworkProperties(Integer vni, String cidr, String gateway, String eipPool, List<InternetHost> internetHosts) {
+public record PublicNetworkProperties(Integer vni, String cidr, String gateway, String eipPool, List<InternetHost> internetHosts) {
 
-    record InternetHost(String name, String ip, String host, String kind) {
+    public record InternetHost(String name, String ip, String host, String kind) {
     }
 
-    PublicNetworkProperties {
+    public PublicNetworkProperties {
         PublicNetwork defaults = PublicNetwork.DEFAULT;
         vni = vni == null ? defaults.vni() : vni;
         cidr = cidr == null ? defaults.publicCidr() : cidr;
         gateway = gateway == null ? defaults.gatewayIp() : gateway;
-        eipPool = eipPool == null ? EipService.DEFAULT_POOL : eipPool;
+        eipPool = eipPool == null ? defaults.eipPool() : eipPool;
         internetHosts = internetHosts == null ? List.of() : List.copyOf(internetHosts);
         if (vni < 1 || vni > 16_777_215) {
             throw new IllegalArgumentException("vpclab.public.vni must be 1..16777215: " + vni);
@@ -61,17 +60,17 @@ record PublicNetworkProperties(Integer vni, String cidr, String gateway, String 
     }
 
     /** The port id of an internet host in the tables. */
-    static String internetHostId(String name) {
+    public static String internetHostId(String name) {
         return "inet-" + name;
     }
 
     /** The network as the compiler sees it; internet hosts whose VTEP host is not registered are left out. */
-    PublicNetwork resolve(Map<String, HostNode> hosts) {
+    public PublicNetwork resolve(Map<String, HostNode> hosts) {
         return resolve(hosts, List.of());
     }
 
     /** As {@link #resolve(Map)}, plus internet hosts created through the API; those on unregistered hosts are left out. */
-    PublicNetwork resolve(Map<String, HostNode> hosts, List<InternetHostNode> created) {
+    public PublicNetwork resolve(Map<String, HostNode> hosts, List<InternetHostNode> created) {
         List<InternetHostNode> placed = new ArrayList<>();
         created.stream().filter(node -> hosts.containsKey(node.hostId())).forEach(placed::add);
         for (InternetHost host : internetHosts) {
@@ -83,7 +82,7 @@ record PublicNetworkProperties(Integer vni, String cidr, String gateway, String 
     }
 
     /** An internet host's node, for one placed on the VTEP host {@code hostId}. */
-    static InternetHostNode node(String name, String ip, String hostId, String kind) {
+    public static InternetHostNode node(String name, String ip, String hostId, String kind) {
         return new InternetHostNode(internetHostId(name), name, hostId, kind == null ? "simulated" : kind, ip, mac(ip));
     }
 

@@ -189,7 +189,7 @@ public class NetworkCompilation implements DisposableBean {
 
     private void recordDesired(String hostId, long generation) {
         try {
-            hosts.update(hostId, host -> host.setDesiredGeneration(Math.max(generation, host.desiredGeneration())));
+            hosts.recordDesiredGeneration(hostId, generation);
         } catch (RuntimeException e) {
             // a host deregistered meanwhile has nothing to record
             log.debug("desired generation {} of {} not recorded: {}", generation, hostId, e.toString());

@@ -123,11 +123,7 @@ class SouthboundService implements SouthboundProviderService, ProbeAnswers, Smar
     public void acknowledged(String hostId, long generation) {
         OptionalLong millis = convergence.acknowledged(hostId, generation, System.nanoTime(), this::recordConvergence);
         gauges(hostId).applied.accumulateAndGet(generation, Math::max);
-        Instant now = Instant.now();
-        hosts.update(hostId, host -> {
-            Long recorded = millis.isPresent() ? Long.valueOf(millis.getAsLong()) : host.convergenceMillis();
-            host.acknowledge(generation, recorded, now);
-        });
+        hosts.recordAcknowledged(hostId, generation, millis, Instant.now());
     }
 
     @Override
@@ -143,7 +139,7 @@ class SouthboundService implements SouthboundProviderService, ProbeAnswers, Smar
     private void markSeen(String hostId, Host.Status status) {
         gauges(hostId).connected.set(status == Host.Status.CONNECTED ? 1 : 0);
         try {
-            hosts.update(hostId, host -> host.markSeen(status, Instant.now()));
+            hosts.recordSeen(hostId, status, Instant.now());
         } catch (RuntimeException e) {
             // the host may have been deregistered while its stream closed
             log.debug("status {} of {} not recorded: {}", status, hostId, e.toString());

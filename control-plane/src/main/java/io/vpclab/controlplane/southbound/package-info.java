@@ -14,7 +14,7 @@
  * the current incarnation count: after a restart every agent gets a snapshot, and every host is
  * disconnected until its agent follows this run's stream (docs/southbound.md).
  *
- * <p>Store changes reach it as the features' change events, after commit;
+ * <p>Store changes reach it as the features' change events, after commit ({@code StoreChangeListener});
  * {@code NetworkCompilation} recompiles the hosts a change touches and publishes their tables.
  * Counter reports live in {@code hoststats}, diagnostics in {@code diagnostics}, the provider
  * network's configuration in {@code publicnetwork}.

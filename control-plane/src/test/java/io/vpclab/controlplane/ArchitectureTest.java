@@ -21,7 +21,7 @@ class ArchitectureTest {
 
     private static final String ROOT = "io.vpclab.controlplane";
     private static final List<String> FEATURES = List.of("tenant", "host", "vpc", "subnet", "instance",
-            "eip", "natgateway", "whitelist", "peering", "internethost");
+            "elasticip", "natgateway", "whitelist", "peering", "internethost");
     /** The jobs built on the southbound: they use its public interfaces, it never uses them. */
     private static final List<String> SOUTHBOUND_USERS = List.of("hoststats", "diagnostics", "capture", "demo", "ui");
     private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -83,7 +83,7 @@ class ArchitectureTest {
     void thePublicNetworkConfigurationDependsOnNoFeature() {
         noClasses().that().resideInAPackage(ROOT + ".publicnetwork..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".southbound..", ROOT + ".hoststats..",
-                        ROOT + ".diagnostics..", ROOT + ".eip..", ROOT + ".host..", ROOT + ".instance..", ROOT + ".vpc..")
+                        ROOT + ".diagnostics..", ROOT + ".elasticip..", ROOT + ".host..", ROOT + ".instance..", ROOT + ".vpc..")
                 .check(CLASSES);
         noClasses().that().resideInAPackage(ROOT + ".hoststats..")
                 .should().dependOnClassesThat().resideInAPackage(ROOT + ".diagnostics..")

@@ -1,6 +1,6 @@
 package io.vpclab.controlplane.southbound;
 
-import io.vpclab.controlplane.eip.EipChanged;
+import io.vpclab.controlplane.elasticip.ElasticIpChanged;
 import io.vpclab.controlplane.host.HostChanged;
 import io.vpclab.controlplane.instance.InstanceChanged;
 import io.vpclab.controlplane.internethost.InternetHostChanged;
@@ -66,7 +66,7 @@ class StoreChangeListener {
      * so the instance's host gets (or loses) its 1:1 NAT and every provider-segment host its binding.
      */
     @TransactionalEventListener(fallbackExecution = true)
-    void on(EipChanged event) {
+    void on(ElasticIpChanged event) {
         if (event.vpcId() != null) {
             compilation.submit(StoreChange.vpc(event.vpcId()));
         }

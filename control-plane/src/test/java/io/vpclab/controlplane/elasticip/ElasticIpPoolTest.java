@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.eip;
+package io.vpclab.controlplane.elasticip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,7 @@ import org.springframework.test.context.TestPropertySource;
 
 /** A configured pool of two usable addresses (a /30 without network and broadcast). */
 @TestPropertySource(properties = "vpclab.public.eip-pool=198.51.100.8/30")
-class EipPoolTest extends ApiTestSupport {
+class ElasticIpPoolTest extends ApiTestSupport {
 
     @Test
     void anEmptyPoolRefusesAndAReleasedAddressComesBack() throws Exception {

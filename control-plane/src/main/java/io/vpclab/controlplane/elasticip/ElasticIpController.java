@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.eip;
+package io.vpclab.controlplane.elasticip;
 
 import io.vpclab.api.EipsApi;
 import io.vpclab.api.model.EipAllocate;
@@ -16,11 +16,11 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
-class EipController implements EipsApi {
+class ElasticIpController implements EipsApi {
 
-    private final EipService eips;
+    private final ElasticIpService eips;
 
-    EipController(EipService eips) {
+    ElasticIpController(ElasticIpService eips) {
         this.eips = eips;
     }
 
@@ -34,7 +34,7 @@ class EipController implements EipsApi {
     @Override
     public ResponseEntity<EipList> listEips(String vpcId, Integer maxResults, String nextToken) {
         PageRequest.Page<io.vpclab.api.model.Eip> page = eips.list(Callers.current(), vpcId, PageRequest.of(maxResults, nextToken))
-                .map(EipController::toDto);
+                .map(ElasticIpController::toDto);
         return ResponseEntity.ok(new EipList(page.items()).nextToken(page.nextToken()));
     }
 

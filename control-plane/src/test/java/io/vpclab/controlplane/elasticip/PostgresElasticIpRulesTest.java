@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.eip;
+package io.vpclab.controlplane.elasticip;
 
 import io.vpclab.controlplane.PostgresSupport;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,7 +8,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** Every Eip rule, the parallel requests included, with the {@code postgres} profile against a real PostgreSQL. */
 @ActiveProfiles("postgres")
-class PostgresEipRulesTest extends EipRulesTest {
+class PostgresElasticIpRulesTest extends ElasticIpRulesTest {
 
     private static final String SCHEMA = "vpclab_it_eip";
 

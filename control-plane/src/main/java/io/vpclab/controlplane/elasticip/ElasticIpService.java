@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.eip;
+package io.vpclab.controlplane.elasticip;
 
 import io.vpclab.controlplane.instance.Instance;
 import io.vpclab.controlplane.instance.InstanceChanged;
@@ -37,10 +37,10 @@ import org.springframework.transaction.annotation.Transactional;
  * queue on its row.
  */
 @Service
-public class EipService implements InstancePublicIps {
+public class ElasticIpService implements InstancePublicIps {
 
     private final ElasticIpRepository eips;
-    private final EipPoolRepository pool;
+    private final ElasticIpPoolRepository pool;
     private final InstanceService instances;
     private final ObjectProvider<NatGatewayTargets> natGateways;
     private final VpcService vpcs;
@@ -50,7 +50,7 @@ public class EipService implements InstancePublicIps {
     private final EntityManager entityManager;
     private final Ipv4Cidr poolRange;
 
-    EipService(ElasticIpRepository eips, EipPoolRepository pool, InstanceService instances,
+    ElasticIpService(ElasticIpRepository eips, ElasticIpPoolRepository pool, InstanceService instances,
             ObjectProvider<NatGatewayTargets> natGateways, VpcService vpcs, WhitelistService whitelists, TenantService tenants,
             ApplicationEventPublisher events, EntityManager entityManager,
             PublicAddressing publicNetwork) {
@@ -85,7 +85,7 @@ public class EipService implements InstancePublicIps {
         tenants.lockForUse(caller, tenantId);
         ElasticIp.IngressPolicy ingress = policy == null ? ElasticIp.IngressPolicy.DENY_ALL : policy;
         String whitelist = whitelists.attachmentAfter(tenantId, ingress == ElasticIp.IngressPolicy.WHITELIST, null, whitelistId);
-        EipPool held = pool.lockById(EipPool.DEFAULT).map(this::fresh).orElseThrow(() -> new IllegalStateException("eip_pool row missing"));
+        ElasticIpPool held = pool.lockById(ElasticIpPool.DEFAULT).map(this::fresh).orElseThrow(() -> new IllegalStateException("eip_pool row missing"));
         long address = lowestFree().orElseThrow(() -> ApiException.conflict("AddressLimitExceeded",
                 "the elastic IP pool " + poolRange + " has no free address (" + (lastUsable() - firstUsable() + 1) + " in all)"));
         ElasticIp eip = eips.saveAndFlush(new ElasticIp(Ids.newId(Ids.EIP), tenantId, address, ingress, whitelist, Times.now()));
@@ -141,7 +141,7 @@ public class EipService implements InstancePublicIps {
         } catch (EntityNotFoundException terminated) {
             throw ApiException.notFound("InvalidInstanceID.NotFound", "instance " + instanceId + " does not exist");
         }
-        EipTarget target = new EipTarget(EipTarget.Kind.INSTANCE, instance.id(), instance.tenantId(), instance.vpcId(),
+        ElasticIpTarget target = new ElasticIpTarget(ElasticIpTarget.Kind.INSTANCE, instance.id(), instance.tenantId(), instance.vpcId(),
                 instance.subnetId(), instance.privateIpAddress());
         return bind(allocationId, target, allowReassociation);
     }
@@ -149,7 +149,7 @@ public class EipService implements InstancePublicIps {
     @Transactional
     public ElasticIp associateWithNatGateway(Caller caller, String allocationId, String natGatewayId, boolean allowReassociation) {
         ElasticIp visible = get(caller, allocationId);
-        EipTarget target = natGateways.getObject().lockForEip(caller, natGatewayId);
+        ElasticIpTarget target = natGateways.getObject().lockForEip(caller, natGatewayId);
         if (!target.tenantId().equals(visible.tenantId())) {
             throw ApiException.notFound("InvalidNatGatewayID.NotFound", "NAT gateway " + natGatewayId + " does not exist");
         }
@@ -161,7 +161,7 @@ public class EipService implements InstancePublicIps {
      * holds the VPC lock). An EIP already associated anywhere is Resource.AlreadyAssociated.
      */
     @Transactional
-    public ElasticIp bindNewNatGateway(Caller caller, String allocationId, EipTarget target) {
+    public ElasticIp bindNewNatGateway(Caller caller, String allocationId, ElasticIpTarget target) {
         if (allocationId == null || allocationId.isBlank()) {
             throw ApiException.badRequest("MissingParameter", "allocationId is required");
         }
@@ -218,7 +218,7 @@ public class EipService implements InstancePublicIps {
                     + (eip.instanceId() != null ? "instance " + eip.instanceId() : "NAT gateway " + eip.natGatewayId())
                     + "; disassociate it first");
         }
-        EipPool held = pool.lockById(EipPool.DEFAULT).map(this::fresh).orElseThrow(() -> new IllegalStateException("eip_pool row missing"));
+        ElasticIpPool held = pool.lockById(ElasticIpPool.DEFAULT).map(this::fresh).orElseThrow(() -> new IllegalStateException("eip_pool row missing"));
         eips.delete(eip);
         eips.flush();
         held.held(-1);
@@ -252,7 +252,7 @@ public class EipService implements InstancePublicIps {
      * holds now are locked in ID order, so two crossing reassociations (E to F's instance while F
      * goes to E's) queue instead of deadlocking.
      */
-    private ElasticIp bind(String allocationId, EipTarget target, boolean allowReassociation) {
+    private ElasticIp bind(String allocationId, ElasticIpTarget target, boolean allowReassociation) {
         String holderId = holderOf(target).map(ElasticIp::id).filter(id -> !id.equals(allocationId)).orElse(null);
         Optional<ElasticIp> previous = Optional.empty();
         if (holderId != null && holderId.compareTo(allocationId) < 0) {
@@ -296,8 +296,8 @@ public class EipService implements InstancePublicIps {
         return eip;
     }
 
-    private Optional<ElasticIp> holderOf(EipTarget target) {
-        return target.kind() == EipTarget.Kind.INSTANCE ? eips.findByInstanceId(target.id()) : eips.findByNatGatewayId(target.id());
+    private Optional<ElasticIp> holderOf(ElasticIpTarget target) {
+        return target.kind() == ElasticIpTarget.Kind.INSTANCE ? eips.findByInstanceId(target.id()) : eips.findByNatGatewayId(target.id());
     }
 
     private void unbind(ElasticIp eip) {
@@ -316,7 +316,7 @@ public class EipService implements InstancePublicIps {
     }
 
     private void publish(ElasticIp eip, String previousVpcId, ChangeKind kind) {
-        events.publishEvent(new EipChanged(eip.id(), eip.tenantId(), eip.publicIp(), eip.instanceId(), eip.natGatewayId(),
+        events.publishEvent(new ElasticIpChanged(eip.id(), eip.tenantId(), eip.publicIp(), eip.instanceId(), eip.natGatewayId(),
                 eip.vpcId(), previousVpcId, kind));
     }
 

@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.eip;
+package io.vpclab.controlplane.elasticip;
 
 import io.vpclab.controlplane.subnet.RouteContributor;
 import io.vpclab.controlplane.subnet.Subnet;
@@ -11,11 +11,11 @@ import org.springframework.stereotype.Component;
  * EIP table, so the subnet feature can depend on it without a cycle.
  */
 @Component
-class EipRoutes implements RouteContributor {
+class ElasticIpRoutes implements RouteContributor {
 
     private final ElasticIpRepository eips;
 
-    EipRoutes(ElasticIpRepository eips) {
+    ElasticIpRoutes(ElasticIpRepository eips) {
         this.eips = eips;
     }
 

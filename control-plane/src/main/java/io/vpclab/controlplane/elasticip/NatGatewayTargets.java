@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.eip;
+package io.vpclab.controlplane.elasticip;
 
 import io.vpclab.controlplane.system.Caller;
 
@@ -9,5 +9,5 @@ import io.vpclab.controlplane.system.Caller;
 public interface NatGatewayTargets {
 
     /** The gateway as an EIP target; another tenant's or an unknown gateway is 404. */
-    EipTarget lockForEip(Caller caller, String natGatewayId);
+    ElasticIpTarget lockForEip(Caller caller, String natGatewayId);
 }

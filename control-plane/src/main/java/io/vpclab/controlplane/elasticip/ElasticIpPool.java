@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.eip;
+package io.vpclab.controlplane.elasticip;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -8,7 +8,7 @@ import jakarta.persistence.Table;
 /** The provider pool's one row: locked by every allocation and release, it counts what is held. */
 @Entity
 @Table(name = "eip_pool")
-class EipPool {
+class ElasticIpPool {
 
     static final String DEFAULT = "default";
 
@@ -18,7 +18,7 @@ class EipPool {
     @Column(name = "held_count", nullable = false)
     private int heldCount;
 
-    protected EipPool() {
+    protected ElasticIpPool() {
     }
 
     int heldCount() {

@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.eip;
+package io.vpclab.controlplane.elasticip;
 
 import io.vpclab.controlplane.system.ChangeKind;
 
@@ -7,6 +7,6 @@ import io.vpclab.controlplane.system.ChangeKind;
  * release. {@code previousVpcId} is the VPC the EIP left when an association moved or ended, so a
  * compiler knows both sides whose NAT rules change. Listen with {@code @TransactionalEventListener}.
  */
-public record EipChanged(String allocationId, String tenantId, String publicIp, String instanceId, String natGatewayId,
+public record ElasticIpChanged(String allocationId, String tenantId, String publicIp, String instanceId, String natGatewayId,
         String vpcId, String previousVpcId, ChangeKind kind) {
 }

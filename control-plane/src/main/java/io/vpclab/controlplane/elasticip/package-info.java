@@ -5,4 +5,4 @@
  * pool row serialises allocation, unique keys on address, instance and NAT gateway back the 1:1
  * rules. Subnets show an internet-gateway route per instance with an EIP (it bypasses the NAT).
  */
-package io.vpclab.controlplane.eip;
+package io.vpclab.controlplane.elasticip;

@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.eip;
+package io.vpclab.controlplane.elasticip;
 
 import io.vpclab.controlplane.system.Ipv4Cidr;
 import jakarta.persistence.Column;
@@ -122,10 +122,10 @@ public class ElasticIp {
         return associationId != null;
     }
 
-    void associate(String newAssociationId, EipTarget target) {
+    void associate(String newAssociationId, ElasticIpTarget target) {
         this.associationId = newAssociationId;
-        this.instanceId = target.kind() == EipTarget.Kind.INSTANCE ? target.id() : null;
-        this.natGatewayId = target.kind() == EipTarget.Kind.NAT_GATEWAY ? target.id() : null;
+        this.instanceId = target.kind() == ElasticIpTarget.Kind.INSTANCE ? target.id() : null;
+        this.natGatewayId = target.kind() == ElasticIpTarget.Kind.NAT_GATEWAY ? target.id() : null;
         this.vpcId = target.vpcId();
         this.subnetId = target.subnetId();
         this.privateIpAddress = target.privateIpAddress();

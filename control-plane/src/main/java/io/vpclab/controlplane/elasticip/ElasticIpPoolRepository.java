@@ -1,4 +1,4 @@
-package io.vpclab.controlplane.eip;
+package io.vpclab.controlplane.elasticip;
 
 import jakarta.persistence.LockModeType;
 import java.util.Optional;
@@ -6,9 +6,9 @@ import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 
-interface EipPoolRepository extends JpaRepository<EipPool, String> {
+interface ElasticIpPoolRepository extends JpaRepository<ElasticIpPool, String> {
 
     @Lock(LockModeType.PESSIMISTIC_WRITE)
-    @Query("select p from EipPool p where p.id = :id")
-    Optional<EipPool> lockById(String id);
+    @Query("select p from ElasticIpPool p where p.id = :id")
+    Optional<ElasticIpPool> lockById(String id);
 }

@@ -3,10 +3,14 @@ package io.vpclab.controlplane;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import jakarta.persistence.Entity;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,7 +21,9 @@ class ArchitectureTest {
 
     private static final String ROOT = "io.vpclab.controlplane";
     private static final List<String> FEATURES = List.of("tenant", "host", "vpc", "subnet", "instance",
-            "eip", "natgateway", "whitelist", "peering");
+            "elasticip", "natgateway", "whitelist", "peering", "internethost");
+    /** The jobs built on the southbound: they use its public interfaces, it never uses them. */
+    private static final List<String> SOUTHBOUND_USERS = List.of("hoststats", "diagnostics", "capture", "demo", "ui");
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages(ROOT);
@@ -35,6 +41,53 @@ class ArchitectureTest {
                     .allowEmptyShould(true)
                     .check(CLASSES);
         }
+    }
+
+    /** Every repository, features' and others', is read only in its own package: the rest asks its service. */
+    @Test
+    void noPackageReadsAnotherPackagesRepository() {
+        noClasses().should(new ArchCondition<JavaClass>("depend on a repository of another package") {
+            @Override
+            public void check(JavaClass origin, ConditionEvents events) {
+                for (Dependency dependency : origin.getDirectDependenciesFromSelf()) {
+                    JavaClass target = dependency.getTargetClass();
+                    if (target.isAssignableTo(Repository.class) && target.getPackageName().startsWith(ROOT)
+                            && !target.getPackageName().equals(origin.getPackageName())) {
+                        events.add(SimpleConditionEvent.violated(dependency, dependency.getDescription()));
+                    }
+                }
+            }
+        }).check(CLASSES);
+    }
+
+    /**
+     * The southbound compiles and pushes tables and hears acks; counters, diagnostics and captures
+     * are built on its public interfaces, and it knows none of them.
+     */
+    @Test
+    void theSouthboundKnowsNoneOfItsUsers() {
+        for (String user : SOUTHBOUND_USERS) {
+            noClasses().that().resideInAPackage(ROOT + ".southbound..")
+                    .should().dependOnClassesThat().resideInAPackage(ROOT + "." + user + "..")
+                    .check(CLASSES);
+        }
+        noClasses().that().resideOutsideOfPackage(ROOT + ".southbound..")
+                .should().dependOnClassesThat(DescribedPredicate.describe("southbound internals", (JavaClass c) ->
+                        c.getPackageName().equals(ROOT + ".southbound") && !c.isInterface()
+                                && !c.getSimpleName().equals("NetworkCompilation")))
+                .check(CLASSES);
+    }
+
+    /** The provider network's configuration is read by the southbound and the features, and reads none of them. */
+    @Test
+    void thePublicNetworkConfigurationDependsOnNoFeature() {
+        noClasses().that().resideInAPackage(ROOT + ".publicnetwork..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".southbound..", ROOT + ".hoststats..",
+                        ROOT + ".diagnostics..", ROOT + ".elasticip..", ROOT + ".host..", ROOT + ".instance..", ROOT + ".vpc..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage(ROOT + ".hoststats..")
+                .should().dependOnClassesThat().resideInAPackage(ROOT + ".diagnostics..")
+                .check(CLASSES);
     }
 
     @Test
@@ -79,7 +132,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage(ROOT + ".compiler..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "jakarta.persistence..",
                         ROOT + ".tenant..", ROOT + ".host..", ROOT + ".vpc..", ROOT + ".subnet..", ROOT + ".instance..",
-                        ROOT + ".southbound..")
+                        ROOT + ".southbound..", ROOT + ".publicnetwork..", ROOT + ".hoststats..")
                 .check(CLASSES);
     }
 }

@@ -132,19 +132,19 @@ public class Host {
         return createdAt;
     }
 
-    /** For the southbound: the agent's stream is open (or closed) as of {@code when}. */
-    public void markSeen(Status newStatus, Instant when) {
+    /** The agent's stream is open (or closed) as of {@code when}. */
+    void markSeen(Status newStatus, Instant when) {
         this.status = newStatus.name();
         this.lastSeen = when;
     }
 
-    /** For the southbound: a table of this generation was compiled for the host. */
-    public void setDesiredGeneration(long generation) {
-        this.desiredGeneration = generation;
+    /** A table of this generation was compiled for the host; generations only rise. */
+    void raiseDesiredGeneration(long generation) {
+        this.desiredGeneration = Math.max(desiredGeneration, generation);
     }
 
-    /** For the southbound: the agent acknowledged {@code generation}, {@code millis} after the API commit. */
-    public void acknowledge(long generation, Long millis, Instant when) {
+    /** The agent acknowledged {@code generation}, {@code millis} after the API commit. */
+    void acknowledge(long generation, Long millis, Instant when) {
         this.appliedGeneration = Math.max(appliedGeneration, generation);
         this.convergenceMillis = millis;
         this.lastSeen = when;

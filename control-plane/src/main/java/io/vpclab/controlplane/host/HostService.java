@@ -11,6 +11,7 @@ import io.vpclab.controlplane.system.VpcLabProperties;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Limit;
@@ -73,6 +74,15 @@ public class HostService {
         return hosts.findById(hostId).orElseThrow(() -> notFound(hostId));
     }
 
+    /** A host's southbound (table, acks, counters) is for its own token or the admin's; anyone else sees 404. */
+    @Transactional(readOnly = true)
+    public Host requireSelfOrAdmin(Caller caller, String hostId) {
+        if (!caller.isAdmin() && !(caller.isHost() && caller.id().equals(hostId))) {
+            throw notFound(hostId);
+        }
+        return hosts.findById(hostId).orElseThrow(() -> notFound(hostId));
+    }
+
     @Transactional(readOnly = true)
     public PageRequest.Page<Host> list(Caller caller, PageRequest page) {
         if (caller.isHost()) {
@@ -106,13 +116,36 @@ public class HostService {
         events.publishEvent(new HostChanged(hostId, ChangeKind.DELETED));
     }
 
-    /** For the southbound: apply a status change to a host under its row lock and announce it. */
+    /*
+     * The southbound's bookkeeping below changes no table, so it announces nothing: a HostChanged
+     * would make the compiler re-read the host for every ack.
+     */
+
+    /** A table of {@code generation} was compiled for the host (a lower one than recorded is ignored). */
     @Transactional
-    public Host update(String hostId, java.util.function.Consumer<Host> change) {
-        Host host = hosts.lockById(hostId).orElseThrow(() -> notFound(hostId));
-        change.accept(host);
-        events.publishEvent(new HostChanged(hostId, ChangeKind.UPDATED));
-        return host;
+    public void recordDesiredGeneration(String hostId, long generation) {
+        lock(hostId).raiseDesiredGeneration(generation);
+    }
+
+    /**
+     * The host's agent applied {@code generation} at {@code when}; {@code convergenceMillis} is the
+     * time from the API commit when this ack completed a change, else the last one recorded stays.
+     */
+    @Transactional
+    public void recordAcknowledged(String hostId, long generation, OptionalLong convergenceMillis, Instant when) {
+        Host host = lock(hostId);
+        host.acknowledge(generation, convergenceMillis.isPresent() ? Long.valueOf(convergenceMillis.getAsLong())
+                : host.convergenceMillis(), when);
+    }
+
+    /** The host's agent opened (or lost its last) table stream at {@code when}. */
+    @Transactional
+    public void recordSeen(String hostId, Host.Status status, Instant when) {
+        lock(hostId).markSeen(status, when);
+    }
+
+    private Host lock(String hostId) {
+        return hosts.lockById(hostId).orElseThrow(() -> notFound(hostId));
     }
 
     /**

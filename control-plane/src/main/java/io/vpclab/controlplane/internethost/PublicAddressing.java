@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The public network as configured (vpclab.public.*): its range, gateway, EIP pool and the
- * internet hosts configuration places. Implemented by the southbound, which owns that
+ * internet hosts configuration places. Implemented by the publicnetwork package, which owns that
  * configuration; this feature checks new hosts against it.
  */
 public interface PublicAddressing {

@@ -7,7 +7,7 @@ import io.vpclab.api.model.NatGatewayList;
 import io.vpclab.api.model.NatGatewayState;
 import io.vpclab.api.model.NatGatewaySubnetAssociate;
 import io.vpclab.api.model.NatGatewayUpdate;
-import io.vpclab.controlplane.eip.ElasticIp;
+import io.vpclab.controlplane.elasticip.ElasticIp;
 import io.vpclab.controlplane.system.Callers;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;

@@ -1,9 +1,9 @@
 package io.vpclab.controlplane.natgateway;
 
-import io.vpclab.controlplane.eip.EipService;
-import io.vpclab.controlplane.eip.EipTarget;
-import io.vpclab.controlplane.eip.ElasticIp;
-import io.vpclab.controlplane.eip.NatGatewayTargets;
+import io.vpclab.controlplane.elasticip.ElasticIpService;
+import io.vpclab.controlplane.elasticip.ElasticIpTarget;
+import io.vpclab.controlplane.elasticip.ElasticIp;
+import io.vpclab.controlplane.elasticip.NatGatewayTargets;
 import io.vpclab.controlplane.host.Host;
 import io.vpclab.controlplane.host.HostChanged;
 import io.vpclab.controlplane.host.HostDeleting;
@@ -44,13 +44,13 @@ public class NatGatewayService implements NatGatewayTargets {
     private final SubnetService subnets;
     private final VpcService vpcs;
     private final HostService hosts;
-    private final EipService eips;
+    private final ElasticIpService eips;
     private final WhitelistService whitelists;
     private final ApplicationEventPublisher events;
     private final EntityManager entityManager;
 
     NatGatewayService(NatGatewayRepository gateways, NatGatewaySubnetRepository associations, SubnetService subnets, VpcService vpcs,
-            HostService hosts, EipService eips, WhitelistService whitelists, ApplicationEventPublisher events, EntityManager entityManager) {
+            HostService hosts, ElasticIpService eips, WhitelistService whitelists, ApplicationEventPublisher events, EntityManager entityManager) {
         this.gateways = gateways;
         this.entityManager = entityManager;
         this.associations = associations;
@@ -178,7 +178,7 @@ public class NatGatewayService implements NatGatewayTargets {
 
     @Override
     @Transactional
-    public EipTarget lockForEip(Caller caller, String natGatewayId) {
+    public ElasticIpTarget lockForEip(Caller caller, String natGatewayId) {
         return target(lockForMutation(caller, natGatewayId));
     }
 
@@ -267,8 +267,8 @@ public class NatGatewayService implements NatGatewayTargets {
         return requested;
     }
 
-    private static EipTarget target(NatGateway gateway) {
-        return new EipTarget(EipTarget.Kind.NAT_GATEWAY, gateway.id(), gateway.tenantId(), gateway.vpcId(), gateway.subnetId(),
+    private static ElasticIpTarget target(NatGateway gateway) {
+        return new ElasticIpTarget(ElasticIpTarget.Kind.NAT_GATEWAY, gateway.id(), gateway.tenantId(), gateway.vpcId(), gateway.subnetId(),
                 gateway.privateIpAddress());
     }
 

@@ -13,7 +13,7 @@ import java.util.OptionalLong;
 /**
  * One host's table history: the current table and the latest deltas, so a reconnecting agent
  * that names a recent generation resumes with deltas instead of a snapshot. Not thread-safe:
- * {@link TableStreams} guards it.
+ * {@link SseSouthboundProvider} guards it.
  */
 final class HostTableLog {
 

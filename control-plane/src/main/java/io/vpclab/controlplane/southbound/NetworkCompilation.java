@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -28,12 +29,12 @@ import org.springframework.stereotype.Service;
  * changes that queue up while a compile runs are merged into the next one.
  */
 @Service
-class NetworkCompilation implements DisposableBean {
+public class NetworkCompilation implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(NetworkCompilation.class);
 
     private final NetworkReader reader;
-    private final TableStreams streams;
+    private final SseSouthboundProvider streams;
     private final SouthboundService southbound;
     private final HostService hosts;
     private final ExecutorService compiler = Executors.newSingleThreadExecutor(r -> {
@@ -44,7 +45,7 @@ class NetworkCompilation implements DisposableBean {
     private final LinkedBlockingQueue<StoreChange> pending = new LinkedBlockingQueue<>();
     private NetworkSnapshot snapshot;
 
-    NetworkCompilation(NetworkReader reader, TableStreams streams, SouthboundService southbound, HostService hosts) {
+    NetworkCompilation(NetworkReader reader, SseSouthboundProvider streams, SouthboundService southbound, HostService hosts) {
         this.reader = reader;
         this.streams = streams;
         this.southbound = southbound;
@@ -71,6 +72,12 @@ class NetworkCompilation implements DisposableBean {
         } catch (ExecutionException e) {
             throw new IllegalStateException("compiling the table of " + hostId + " failed", e.getCause());
         }
+    }
+
+    /** The host's desired table, compiled first if it has none yet (empty for an unknown host). */
+    public Optional<ForwardingTable> currentTable(String hostId) {
+        ensureCompiled(hostId);
+        return streams.desiredTable(hostId);
     }
 
     private void drain() {
@@ -182,7 +189,7 @@ class NetworkCompilation implements DisposableBean {
 
     private void recordDesired(String hostId, long generation) {
         try {
-            hosts.update(hostId, host -> host.setDesiredGeneration(Math.max(generation, host.desiredGeneration())));
+            hosts.recordDesiredGeneration(hostId, generation);
         } catch (RuntimeException e) {
             // a host deregistered meanwhile has nothing to record
             log.debug("desired generation {} of {} not recorded: {}", generation, hostId, e.toString());

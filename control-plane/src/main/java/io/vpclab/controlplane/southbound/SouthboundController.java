@@ -14,13 +14,13 @@ import tools.jackson.databind.ObjectMapper;
 @RestController
 class SouthboundController implements SouthboundApi {
 
-    private final TableStreams streams;
+    private final SseSouthboundProvider streams;
     private final NetworkCompilation compilation;
     private final SouthboundService southbound;
     private final HostService hosts;
     private final ObjectMapper json;
 
-    SouthboundController(TableStreams streams, NetworkCompilation compilation, SouthboundService southbound,
+    SouthboundController(SseSouthboundProvider streams, NetworkCompilation compilation, SouthboundService southbound,
             HostService hosts, ObjectMapper json) {
         this.streams = streams;
         this.compilation = compilation;
@@ -31,16 +31,15 @@ class SouthboundController implements SouthboundApi {
 
     @Override
     public ResponseEntity<ForwardingTable> getForwardingTable(String hostId) {
-        TableStreamController.requireHostOrAdmin(Callers.current(), hostId, hosts);
-        compilation.ensureCompiled(hostId);
-        io.vpclab.client.model.ForwardingTable table = streams.desiredTable(hostId)
+        hosts.requireSelfOrAdmin(Callers.current(), hostId);
+        io.vpclab.client.model.ForwardingTable table = compilation.currentTable(hostId)
                 .orElseThrow(() -> ApiException.notFound("InvalidHost.NotFound", "host " + hostId + " has no table"));
         return ResponseEntity.ok(json.convertValue(table, ForwardingTable.class));
     }
 
     @Override
     public ResponseEntity<Void> acknowledgeGeneration(String hostId, TableAck tableAck) {
-        TableStreamController.requireHostOrAdmin(Callers.current(), hostId, hosts);
+        hosts.requireSelfOrAdmin(Callers.current(), hostId);
         if (!streams.incarnation().equals(tableAck.getIncarnation())) {
             // a table of an earlier run of the server: its generation numbers may mean other tables now
             throw ApiException.conflict("IncarnationMismatch", "generation " + tableAck.getGeneration() + " of incarnation '"
@@ -58,7 +57,7 @@ class SouthboundController implements SouthboundApi {
 
     @Override
     public ResponseEntity<Void> reportProbeResult(String hostId, ProbeResult probeResult) {
-        TableStreamController.requireHostOrAdmin(Callers.current(), hostId, hosts);
+        hosts.requireSelfOrAdmin(Callers.current(), hostId);
         southbound.probeResult(hostId, json.convertValue(probeResult, io.vpclab.client.model.ProbeResult.class));
         return ResponseEntity.noContent().build();
     }

@@ -27,7 +27,7 @@ import org.springframework.stereotype.Service;
  * the host, and hands probe results to whoever waits for them.
  */
 @Service
-class SouthboundService implements SouthboundProviderService, SmartInitializingSingleton {
+class SouthboundService implements SouthboundProviderService, ProbeAnswers, SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(SouthboundService.class);
 
@@ -123,11 +123,7 @@ class SouthboundService implements SouthboundProviderService, SmartInitializingS
     public void acknowledged(String hostId, long generation) {
         OptionalLong millis = convergence.acknowledged(hostId, generation, System.nanoTime(), this::recordConvergence);
         gauges(hostId).applied.accumulateAndGet(generation, Math::max);
-        Instant now = Instant.now();
-        hosts.update(hostId, host -> {
-            Long recorded = millis.isPresent() ? Long.valueOf(millis.getAsLong()) : host.convergenceMillis();
-            host.acknowledge(generation, recorded, now);
-        });
+        hosts.recordAcknowledged(hostId, generation, millis, Instant.now());
     }
 
     @Override
@@ -143,7 +139,7 @@ class SouthboundService implements SouthboundProviderService, SmartInitializingS
     private void markSeen(String hostId, Host.Status status) {
         gauges(hostId).connected.set(status == Host.Status.CONNECTED ? 1 : 0);
         try {
-            hosts.update(hostId, host -> host.markSeen(status, Instant.now()));
+            hosts.recordSeen(hostId, status, Instant.now());
         } catch (RuntimeException e) {
             // the host may have been deregistered while its stream closed
             log.debug("status {} of {} not recorded: {}", status, hostId, e.toString());
@@ -160,8 +156,8 @@ class SouthboundService implements SouthboundProviderService, SmartInitializingS
         }
     }
 
-    /** Registers interest in a probe's result (from {@code hostId}) before its request is sent. */
-    CompletableFuture<ProbeResult> expect(String hostId, ProbeRequest request, Duration timeout) {
+    @Override
+    public CompletableFuture<ProbeResult> expect(String hostId, ProbeRequest request, Duration timeout) {
         CompletableFuture<ProbeResult> future = new CompletableFuture<ProbeResult>()
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         pendingProbes.put(request.getRequestId(), new PendingProbe(hostId, future));

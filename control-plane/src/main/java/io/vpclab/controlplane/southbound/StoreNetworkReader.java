@@ -9,8 +9,8 @@ import io.vpclab.controlplane.compiler.NatGatewayNode;
 import io.vpclab.controlplane.compiler.SubnetNode;
 import io.vpclab.controlplane.compiler.VpcNode;
 import io.vpclab.controlplane.compiler.WhitelistNode;
-import io.vpclab.controlplane.eip.EipService;
-import io.vpclab.controlplane.eip.ElasticIp;
+import io.vpclab.controlplane.elasticip.ElasticIpService;
+import io.vpclab.controlplane.elasticip.ElasticIp;
 import io.vpclab.controlplane.host.Host;
 import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.instance.Instance;
@@ -18,6 +18,7 @@ import io.vpclab.controlplane.instance.InstanceService;
 import io.vpclab.controlplane.internethost.InternetHostService;
 import io.vpclab.controlplane.natgateway.NatGateway;
 import io.vpclab.controlplane.natgateway.NatGatewayService;
+import io.vpclab.controlplane.publicnetwork.PublicNetworkProperties;
 import io.vpclab.controlplane.peering.PeeringService;
 import io.vpclab.controlplane.subnet.Subnet;
 import io.vpclab.controlplane.subnet.SubnetService;
@@ -50,7 +51,7 @@ class StoreNetworkReader implements NetworkReader {
     private final SubnetService subnets;
     private final InstanceService instances;
     private final PeeringService peerings;
-    private final EipService eips;
+    private final ElasticIpService eips;
     private final PublicNetworkProperties publicNetwork;
     private final InternetHostService internetHosts;
     private final NatGatewayService natGateways;
@@ -63,7 +64,7 @@ class StoreNetworkReader implements NetworkReader {
      * @param natPortMax highest ({@code vpclab.nat-gateway.port-max}, default 65535); a small range lets tests exhaust it
      */
     StoreNetworkReader(HostService hosts, VpcService vpcs, SubnetService subnets, InstanceService instances,
-            PeeringService peerings, EipService eips, PublicNetworkProperties publicNetwork, WhitelistService whitelists,
+            PeeringService peerings, ElasticIpService eips, PublicNetworkProperties publicNetwork, WhitelistService whitelists,
             NatGatewayService natGateways, InternetHostService internetHosts,
             @Value("${vpclab.nat-gateway.port-min:1024}") int natPortMin,
             @Value("${vpclab.nat-gateway.port-max:65535}") int natPortMax) {

@@ -2,8 +2,6 @@ package io.vpclab.controlplane.southbound;
 
 import io.vpclab.client.table.TableEventId;
 import io.vpclab.controlplane.host.HostService;
-import io.vpclab.controlplane.system.ApiException;
-import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.Callers;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,11 +17,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @RestController
 class TableStreamController {
 
-    private final TableStreams streams;
+    private final SseSouthboundProvider streams;
     private final NetworkCompilation compilation;
     private final HostService hosts;
 
-    TableStreamController(TableStreams streams, NetworkCompilation compilation, HostService hosts) {
+    TableStreamController(SseSouthboundProvider streams, NetworkCompilation compilation, HostService hosts) {
         this.streams = streams;
         this.compilation = compilation;
         this.hosts = hosts;
@@ -32,18 +30,9 @@ class TableStreamController {
     @GetMapping(path = "/api/v1/hosts/{hostId}/table-stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter follow(@PathVariable String hostId,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-        requireHostOrAdmin(Callers.current(), hostId, hosts);
+        hosts.requireSelfOrAdmin(Callers.current(), hostId);
         compilation.ensureCompiled(hostId);
         // an id we never sent (another format, garbage) starts over with a snapshot
         return streams.subscribe(hostId, TableEventId.parse(lastEventId).orElse(null));
-    }
-
-    /** The host's own token (or the admin's) may use its southbound; anyone else sees 404. */
-    static void requireHostOrAdmin(Caller caller, String hostId, HostService hosts) {
-        boolean allowed = caller.isAdmin() || (caller.isHost() && caller.id().equals(hostId));
-        if (!allowed) {
-            throw ApiException.notFound("InvalidHost.NotFound", "host " + hostId + " is not registered");
-        }
-        hosts.get(Caller.admin(), hostId);
     }
 }

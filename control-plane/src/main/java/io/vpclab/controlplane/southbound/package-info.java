@@ -14,9 +14,9 @@
  * the current incarnation count: after a restart every agent gets a snapshot, and every host is
  * disconnected until its agent follows this run's stream (docs/southbound.md).
  *
- * <p>Agents also post counter reports ({@code POST /api/v1/hosts/{id}/stats}): checked and trimmed
- * to what the host's table serves ({@code HostStatsReports}, {@code ServedResources}) and kept in
- * memory, latest and previous per host ({@link io.vpclab.controlplane.southbound.HostStatsStore});
- * whitelist hits and drops shown by the API are the sum of every host's latest report.
+ * <p>Store changes reach it as the features' change events, after commit ({@code StoreChangeListener});
+ * {@code NetworkCompilation} recompiles the hosts a change touches and publishes their tables.
+ * Counter reports live in {@code hoststats}, diagnostics in {@code diagnostics}, the provider
+ * network's configuration in {@code publicnetwork}.
  */
 package io.vpclab.controlplane.southbound;

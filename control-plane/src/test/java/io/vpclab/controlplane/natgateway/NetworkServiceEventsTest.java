@@ -16,7 +16,7 @@ import io.vpclab.client.model.NatGatewaySubnetAssociate;
 import io.vpclab.client.model.PeeringCreate;
 import io.vpclab.client.model.WhitelistCreate;
 import io.vpclab.controlplane.ApiTestSupport;
-import io.vpclab.controlplane.eip.EipChanged;
+import io.vpclab.controlplane.elasticip.ElasticIpChanged;
 import io.vpclab.controlplane.peering.PeeringChanged;
 import io.vpclab.controlplane.peering.PeeringStatus;
 import io.vpclab.controlplane.system.ChangeKind;
@@ -42,7 +42,7 @@ class NetworkServiceEventsTest extends ApiTestSupport {
         final List<Object> committed = new CopyOnWriteArrayList<>();
 
         @TransactionalEventListener
-        void eip(EipChanged e) {
+        void eip(ElasticIpChanged e) {
             committed.add(e);
         }
 
@@ -92,11 +92,11 @@ class NetworkServiceEventsTest extends ApiTestSupport {
         Eip eip = eips.allocateEip(null);
         String ip = eip.getPublicIp();
         String allocation = eip.getAllocationId();
-        assertThat(drain()).containsExactly(new EipChanged(allocation, t, ip, null, null, null, null, ChangeKind.CREATED));
+        assertThat(drain()).containsExactly(new ElasticIpChanged(allocation, t, ip, null, null, null, null, ChangeKind.CREATED));
 
         String nat = gateways.createNatGateway(new NatGatewayCreate().subnetId(publicSubnet).allocationId(allocation).hostId(host)
                 .egressPolicy(EgressPolicy.WHITELIST).whitelistId(whitelist)).getNatGatewayId();
-        assertThat(drain()).containsExactly(new EipChanged(allocation, t, ip, null, nat, vpc, null, ChangeKind.UPDATED),
+        assertThat(drain()).containsExactly(new ElasticIpChanged(allocation, t, ip, null, nat, vpc, null, ChangeKind.UPDATED),
                 new NatGatewayChanged(nat, t, vpc, publicSubnet, host, allocation, List.of(), ChangeKind.CREATED));
 
         gateways.associateNatGatewaySubnet(nat, new NatGatewaySubnetAssociate().subnetId(privateSubnet));
@@ -108,12 +108,12 @@ class NetworkServiceEventsTest extends ApiTestSupport {
         eips.associateEip(own.getAllocationId(), new EipAssociate().instanceId(instance.getInstanceId()));
         tenant.instances().terminateInstance(instance.getInstanceId());
         assertThat(drain()).containsExactly(
-                new EipChanged(own.getAllocationId(), t, own.getPublicIp(), null, null, null, null, ChangeKind.CREATED),
-                new EipChanged(own.getAllocationId(), t, own.getPublicIp(), instance.getInstanceId(), null, vpc, null, ChangeKind.UPDATED),
-                new EipChanged(own.getAllocationId(), t, own.getPublicIp(), null, null, null, vpc, ChangeKind.UPDATED));
+                new ElasticIpChanged(own.getAllocationId(), t, own.getPublicIp(), null, null, null, null, ChangeKind.CREATED),
+                new ElasticIpChanged(own.getAllocationId(), t, own.getPublicIp(), instance.getInstanceId(), null, vpc, null, ChangeKind.UPDATED),
+                new ElasticIpChanged(own.getAllocationId(), t, own.getPublicIp(), null, null, null, vpc, ChangeKind.UPDATED));
 
         gateways.deleteNatGateway(nat);
-        assertThat(drain()).containsExactly(new EipChanged(allocation, t, ip, null, null, null, vpc, ChangeKind.UPDATED),
+        assertThat(drain()).containsExactly(new ElasticIpChanged(allocation, t, ip, null, null, null, vpc, ChangeKind.UPDATED),
                 new NatGatewayChanged(nat, t, vpc, publicSubnet, host, allocation, List.of(privateSubnet), ChangeKind.DELETED));
 
         String peer = tenant.vpc("10.1.0.0/16").getVpcId();

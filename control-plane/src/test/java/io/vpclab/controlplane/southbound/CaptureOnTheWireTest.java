@@ -1,27 +1,19 @@
 package io.vpclab.controlplane.southbound;
 
 import static io.vpclab.controlplane.southbound.ControlPlaneLab.ping;
+import static io.vpclab.controlplane.southbound.OnTheWireFixture.CONVERGENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vpclab.agent.FollowAgent;
 import io.vpclab.client.api.CapturesApi;
-import io.vpclab.client.api.InstancesApi;
 import io.vpclab.client.api.SouthboundApi;
-import io.vpclab.client.api.SubnetsApi;
-import io.vpclab.client.api.TenantsApi;
-import io.vpclab.client.api.VpcsApi;
 import io.vpclab.client.model.Capture;
 import io.vpclab.client.model.CaptureCreate;
 import io.vpclab.client.model.CaptureStatus;
 import io.vpclab.client.model.CaptureStopReason;
 import io.vpclab.client.model.Instance;
-import io.vpclab.client.model.InstanceCreate;
-import io.vpclab.client.model.InstanceKind;
-import io.vpclab.client.model.SubnetCreate;
-import io.vpclab.client.model.TenantCreate;
-import io.vpclab.client.model.VpcCreate;
 import io.vpclab.controlplane.capture.PcapFile;
 import java.io.IOException;
 import java.net.URI;
@@ -45,12 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CaptureOnTheWireTest {
 
-    private static final Duration CONVERGENCE = Duration.ofSeconds(30);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
 
+    private OnTheWireFixture wire;
     private ControlPlaneLab lab;
     private FollowAgent a1;
     private FollowAgent a2;
@@ -58,22 +50,20 @@ class CaptureOnTheWireTest {
 
     @BeforeEach
     void start() throws Exception {
-        lab = new ControlPlaneLab();
-        lab.startServer();
-        int udpBase = FreeUdpPorts.consecutive(2);
-        a1 = lab.agent("cap-1", udpBase);
-        a2 = lab.agent("cap-2", udpBase + 1);
-        String tenantId = new TenantsApi(lab.admin()).createTenant(new TenantCreate().name("cap")).getTenantId();
-        String vpcId = new VpcsApi(lab.admin()).createVpc(new VpcCreate().cidrBlock("10.8.0.0/16").tenantId(tenantId)).getVpcId();
-        String subnetId = new SubnetsApi(lab.admin()).createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.8.1.0/24")).getSubnetId();
-        web = launch(subnetId, a1, "10.8.1.10");
-        launch(subnetId, a2, "10.8.1.11");
-        await().atMost(CONVERGENCE).until(() -> lab.converged(a1) && lab.converged(a2));
+        wire = OnTheWireFixture.server();
+        lab = wire.lab();
+        List<FollowAgent> agents = wire.agents("cap", 2);
+        a1 = agents.get(0);
+        a2 = agents.get(1);
+        String subnetId = wire.subnet(wire.vpc(wire.tenant("cap"), "10.8.0.0/16"), "10.8.1.0/24");
+        web = wire.instance(subnetId, a1, "10.8.1.10");
+        wire.instance(subnetId, a2, "10.8.1.11");
+        wire.awaitConverged();
     }
 
     @AfterEach
     void stop() {
-        lab.close();
+        wire.close();
     }
 
     @Test
@@ -142,11 +132,6 @@ class CaptureOnTheWireTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/vnd.tcpdump.pcap");
         return file;
-    }
-
-    private Instance launch(String subnet, FollowAgent host, String ip) throws Exception {
-        return new InstancesApi(lab.admin()).runInstance(new InstanceCreate().subnetId(subnet).hostId(host.hostId())
-                .kind(InstanceKind.SIMULATED).privateIpAddress(ip));
     }
 
     private static void assumeTsharkInstalled() {

@@ -25,21 +25,21 @@ import org.springframework.context.ConfigurableApplicationContext;
  * A control plane that a test can stop and start again on the same port and data, and agents
  * (in this JVM, on loopback UDP) that outlive it, as remote agents would.
  */
-final class ControlPlaneLab implements AutoCloseable {
+public final class ControlPlaneLab implements AutoCloseable {
 
-    static final String ADMIN = "lab-admin-token";
+    public static final String ADMIN = "lab-admin-token";
 
     private final int httpPort;
     private final Path dataDir;
     private final List<FollowAgent> agents = new ArrayList<>();
     private ConfigurableApplicationContext server;
 
-    ControlPlaneLab() throws IOException {
+    public ControlPlaneLab() throws IOException {
         this.httpPort = FreeUdpPorts.tcp();
         this.dataDir = Path.of("target", "test-data", "lab-" + UUID.randomUUID()).toAbsolutePath();
     }
 
-    void startServer(String... extraArguments) {
+    public void startServer(String... extraArguments) {
         List<String> arguments = new ArrayList<>(List.of(
                 "--server.port=" + httpPort,
                 "--vpclab.data-dir=" + dataDir,
@@ -48,36 +48,36 @@ final class ControlPlaneLab implements AutoCloseable {
         server = new SpringApplicationBuilder(VpcLabApplication.class).run(arguments.toArray(String[]::new));
     }
 
-    void stopServer() {
+    public void stopServer() {
         server.close();
         server = null;
     }
 
     /** A bean of the running server, for benchmarks that read its own figures. */
-    <T> T bean(Class<T> type) {
+    public <T> T bean(Class<T> type) {
         return server.getBean(type);
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + httpPort);
     }
 
-    ApiClient admin() {
+    public ApiClient admin() {
         return TestServers.client(uri().toString(), ADMIN);
     }
 
     /** Starts (or restarts, with its saved identity) the agent named {@code name} on {@code udpPort}. */
-    FollowAgent agent(String name, int udpPort) throws ApiException {
+    public FollowAgent agent(String name, int udpPort) throws ApiException {
         return agent(name, udpPort, FollowAgent.Options.DEFAULT_STATS_INTERVAL);
     }
 
     /** As {@link #agent(String, int)}, posting counters every {@code statsInterval} (zero: never). */
-    FollowAgent agent(String name, int udpPort, Duration statsInterval) throws ApiException {
+    public FollowAgent agent(String name, int udpPort, Duration statsInterval) throws ApiException {
         return agent(name, udpPort, statsInterval, List.of(InstanceKind.SIMULATED));
     }
 
     /** As {@link #agent(String, int, Duration)}, able to run instances of {@code kinds} (netns needs root). */
-    FollowAgent agent(String name, int udpPort, Duration statsInterval, List<InstanceKind> kinds) throws ApiException {
+    public FollowAgent agent(String name, int udpPort, Duration statsInterval, List<InstanceKind> kinds) throws ApiException {
         FollowAgent agent = FollowAgent.start(new FollowAgent.Options(uri(), ADMIN, name, "127.0.0.1", udpPort, 1500,
                 dataDir.resolve("agents").resolve(name + ".properties"), kinds, statsInterval));
         agents.add(agent);
@@ -85,7 +85,7 @@ final class ControlPlaneLab implements AutoCloseable {
     }
 
     /** The host token the agent {@code name} saved at registration (its identity file). */
-    String hostToken(String name) throws IOException {
+    public String hostToken(String name) throws IOException {
         java.util.Properties identity = new java.util.Properties();
         try (var in = java.nio.file.Files.newInputStream(dataDir.resolve("agents").resolve(name + ".properties"))) {
             identity.load(in);
@@ -94,7 +94,7 @@ final class ControlPlaneLab implements AutoCloseable {
     }
 
     /** True when the agent's host has applied its latest desired table. */
-    boolean converged(FollowAgent agent) {
+    public boolean converged(FollowAgent agent) {
         try {
             Host host = new HostsApi(admin()).getHost(agent.hostId());
             return host.getAppliedGeneration() >= host.getDesiredGeneration() && agent.appliedGeneration() == host.getDesiredGeneration();
@@ -104,7 +104,7 @@ final class ControlPlaneLab implements AutoCloseable {
     }
 
     /** A ping straight from the agent's port, so it works while the control plane is down. */
-    static ProbeResult ping(FollowAgent from, String portId, String target) {
+    public static ProbeResult ping(FollowAgent from, String portId, String target) {
         return from.probe(new ProbeRequest().requestId(UUID.randomUUID().toString()).portId(portId)
                 .type(ProbeType.PING).target(target).count(2).timeoutMillis(500));
     }

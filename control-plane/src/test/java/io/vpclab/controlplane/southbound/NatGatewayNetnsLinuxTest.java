@@ -4,6 +4,7 @@ import static io.vpclab.agent.linux.Lab.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vpclab.controlplane.publicnetwork.PublicNetworkProperties;
 import io.vpclab.agent.FollowAgent;
 import io.vpclab.agent.linux.Lab;
 import io.vpclab.client.api.EipsApi;

@@ -1,6 +1,9 @@
 package io.vpclab.controlplane.southbound;
 
 import static io.vpclab.controlplane.southbound.ControlPlaneLab.ping;
+import static io.vpclab.controlplane.southbound.OnTheWireFixture.CONVERGENCE;
+import static io.vpclab.controlplane.southbound.OnTheWireFixture.INTERNET_IP;
+import static io.vpclab.controlplane.southbound.OnTheWireFixture.INTERNET_PORT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -8,18 +11,14 @@ import static org.awaitility.Awaitility.await;
 import io.vpclab.agent.FollowAgent;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.EipsApi;
-import io.vpclab.client.api.InstancesApi;
 import io.vpclab.client.api.NatGatewayFiguresApi;
 import io.vpclab.client.api.NatGatewaysApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.api.TenantsApi;
-import io.vpclab.client.api.VpcsApi;
 import io.vpclab.client.model.EffectiveRoute;
 import io.vpclab.client.model.Eip;
 import io.vpclab.client.model.EipAllocate;
 import io.vpclab.client.model.Instance;
-import io.vpclab.client.model.InstanceCreate;
-import io.vpclab.client.model.InstanceKind;
 import io.vpclab.client.model.NatGateway;
 import io.vpclab.client.model.NatGatewayCreate;
 import io.vpclab.client.model.NatGatewayFigures;
@@ -27,11 +26,8 @@ import io.vpclab.client.model.NatGatewayState;
 import io.vpclab.client.model.NatGatewaySubnetAssociate;
 import io.vpclab.client.model.NatSession;
 import io.vpclab.client.model.RouteTargetType;
-import io.vpclab.client.model.SubnetCreate;
-import io.vpclab.client.model.TenantCreate;
 import io.vpclab.client.model.TokenCreate;
-import io.vpclab.client.model.VpcCreate;
-import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,33 +40,26 @@ import org.junit.jupiter.api.Test;
  */
 class NatGatewayOnTheWireTest {
 
-    private static final Duration CONVERGENCE = Duration.ofSeconds(30);
-    private static final String INTERNET_IP = "198.51.100.10";
-
-    private ControlPlaneLab lab;
+    private OnTheWireFixture wire;
 
     @AfterEach
     void stop() {
-        if (lab != null) {
-            lab.close();
+        if (wire != null) {
+            wire.close();
         }
     }
 
     @Test
     void aPrivateInstancePingsTheInternetThroughThePlacedGatewayAndTheApiShowsIt() throws Exception {
-        lab = new ControlPlaneLab();
-        lab.startServer("--vpclab.public.internet-hosts[0].name=web",
-                "--vpclab.public.internet-hosts[0].ip=" + INTERNET_IP,
-                "--vpclab.public.internet-hosts[0].host=nat-3",
+        wire = OnTheWireFixture.withInternetHostOn("nat-3",
                 "--vpclab.nat-gateway.port-min=2000", "--vpclab.nat-gateway.port-max=2001");
-        TenantsApi tenants = new TenantsApi(lab.admin());
-        String tenantId = tenants.createTenant(new TenantCreate().name("nat")).getTenantId();
-        String vpcId = new VpcsApi(lab.admin()).createVpc(new VpcCreate().cidrBlock("10.8.0.0/16").tenantId(tenantId)).getVpcId();
-        SubnetsApi subnets = new SubnetsApi(lab.admin());
-        String publicSubnet = subnets.createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.8.0.0/24")).getSubnetId();
-        String privateSubnet = subnets.createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.8.1.0/24")).getSubnetId();
-        Eip eip = new EipsApi(lab.admin()).allocateEip(new EipAllocate().tenantId(tenantId));
-        NatGatewaysApi natGateways = new NatGatewaysApi(lab.admin());
+        String tenantId = wire.tenant("nat");
+        String vpcId = wire.vpc(tenantId, "10.8.0.0/16");
+        SubnetsApi subnets = new SubnetsApi(wire.admin());
+        String publicSubnet = wire.subnet(vpcId, "10.8.0.0/24");
+        String privateSubnet = wire.subnet(vpcId, "10.8.1.0/24");
+        Eip eip = new EipsApi(wire.admin()).allocateEip(new EipAllocate().tenantId(tenantId));
+        NatGatewaysApi natGateways = new NatGatewaysApi(wire.admin());
         NatGateway pending = natGateways.createNatGateway(new NatGatewayCreate().subnetId(publicSubnet)
                 .allocationId(eip.getAllocationId()));
         String natId = pending.getNatGatewayId();
@@ -79,10 +68,10 @@ class NatGatewayOnTheWireTest {
         assertThat(subnets.getSubnetRoutes(privateSubnet).getRoutes()).extracting(EffectiveRoute::getTargetType)
                 .as("a pending gateway routes nothing").doesNotContain(RouteTargetType.NAT_GATEWAY);
 
-        int udpBase = FreeUdpPorts.consecutive(3);
-        FollowAgent a1 = lab.agent("nat-1", udpBase);
-        FollowAgent a2 = lab.agent("nat-2", udpBase + 1);
-        FollowAgent a3 = lab.agent("nat-3", udpBase + 2);
+        List<FollowAgent> agents = wire.agents("nat", 3);
+        FollowAgent a1 = agents.get(0);
+        FollowAgent a2 = agents.get(1);
+        FollowAgent a3 = agents.get(2);
         NatGateway placed = natGateways.getNatGateway(natId);
         assertThat(placed.getState()).isEqualTo(NatGatewayState.AVAILABLE);
         assertThat(placed.getHostId()).isEqualTo(a1.hostId());
@@ -92,15 +81,13 @@ class NatGatewayOnTheWireTest {
                     assertThat(route.getTargetType()).isEqualTo(RouteTargetType.NAT_GATEWAY);
                     assertThat(route.getTargetId()).isEqualTo(natId);
                 });
-        Instance vm = new InstancesApi(lab.admin()).runInstance(new InstanceCreate().subnetId(privateSubnet).hostId(a2.hostId())
-                .kind(InstanceKind.SIMULATED).privateIpAddress("10.8.1.5"));
-        await().atMost(CONVERGENCE).until(() -> lab.converged(a1) && lab.converged(a2) && lab.converged(a3));
+        Instance vm = wire.instance(privateSubnet, a2, "10.8.1.5");
+        wire.awaitConverged();
 
         await().atMost(CONVERGENCE).until(() -> ping(a2, vm.getInstanceId(), INTERNET_IP).getReceived() == 2);
-        String internetPort = PublicNetworkProperties.internetHostId("web");
-        assertThat(ping(a3, internetPort, eip.getPublicIp()).getReceived()).as("unsolicited inbound").isZero();
+        assertThat(ping(a3, INTERNET_PORT, eip.getPublicIp()).getReceived()).as("unsolicited inbound").isZero();
 
-        NatGatewayFiguresApi figures = new NatGatewayFiguresApi(lab.admin());
+        NatGatewayFiguresApi figures = new NatGatewayFiguresApi(wire.admin());
         await().atMost(CONVERGENCE).until(() -> figures.getNatGatewayFigures(natId).getDropsByReason()
                 .getOrDefault("NAT_UNSOLICITED", 0L) >= 2);
         NatGatewayFigures shown = figures.getNatGatewayFigures(natId);
@@ -119,9 +106,10 @@ class NatGatewayOnTheWireTest {
             assertThat(session.getState()).isEqualTo("ESTABLISHED");
         });
 
-        String otherTenant = tenants.createTenant(new TenantCreate().name("other")).getTenantId();
+        TenantsApi tenants = new TenantsApi(wire.admin());
+        String otherTenant = wire.tenant("other");
         String otherToken = tenants.createTenantToken(otherTenant, new TokenCreate().description("t")).getToken();
-        NatGatewayFiguresApi asOther = new NatGatewayFiguresApi(io.vpclab.controlplane.TestServers.client(lab.uri().toString(),
+        NatGatewayFiguresApi asOther = new NatGatewayFiguresApi(io.vpclab.controlplane.TestServers.client(wire.lab().uri().toString(),
                 otherToken));
         assertThatThrownBy(() -> asOther.getNatGatewayFigures(natId)).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.getCode()).isEqualTo(404));

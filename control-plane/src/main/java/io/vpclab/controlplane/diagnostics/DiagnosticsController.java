@@ -1,0 +1,49 @@
+package io.vpclab.controlplane.diagnostics;
+
+import io.vpclab.api.DiagnosticsApi;
+import io.vpclab.api.model.PingRequest;
+import io.vpclab.api.model.PortProbeRequest;
+import io.vpclab.api.model.ProbeResult;
+import io.vpclab.api.model.TracerouteRequest;
+import io.vpclab.client.model.ProbeRequest;
+import io.vpclab.client.model.ProbeType;
+import io.vpclab.controlplane.system.Callers;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.ObjectMapper;
+
+@RestController
+class DiagnosticsController implements DiagnosticsApi {
+
+    private final ProbeService probes;
+    private final ObjectMapper json;
+
+    DiagnosticsController(ProbeService probes, ObjectMapper json) {
+        this.probes = probes;
+        this.json = json;
+    }
+
+    @Override
+    public ResponseEntity<ProbeResult> pingFromInstance(String instanceId, PingRequest body) {
+        return run(instanceId, new ProbeRequest().type(ProbeType.PING).target(body.getTarget())
+                .count(body.getCount()).timeoutMillis(body.getTimeoutMillis()).maxHops(1));
+    }
+
+    @Override
+    public ResponseEntity<ProbeResult> tracerouteFromInstance(String instanceId, TracerouteRequest body) {
+        return run(instanceId, new ProbeRequest().type(ProbeType.TRACEROUTE).target(body.getTarget())
+                .maxHops(body.getMaxHops()).timeoutMillis(body.getTimeoutMillis()).count(1));
+    }
+
+    @Override
+    public ResponseEntity<ProbeResult> probePortFromInstance(String instanceId, PortProbeRequest body) {
+        ProbeType type = body.getProtocol() == PortProbeRequest.ProtocolEnum.UDP ? ProbeType.UDP : ProbeType.TCP;
+        return run(instanceId, new ProbeRequest().type(type).target(body.getTarget()).port(body.getPort())
+                .timeoutMillis(body.getTimeoutMillis()).count(1).maxHops(1));
+    }
+
+    private ResponseEntity<ProbeResult> run(String instanceId, ProbeRequest request) {
+        var result = probes.run(Callers.current(), instanceId, request);
+        return ResponseEntity.ok(json.convertValue(result, ProbeResult.class));
+    }
+}

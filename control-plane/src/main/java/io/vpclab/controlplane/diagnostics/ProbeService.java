@@ -1,0 +1,73 @@
+package io.vpclab.controlplane.diagnostics;
+
+import io.vpclab.client.model.ProbeRequest;
+import io.vpclab.client.model.ProbeResult;
+import io.vpclab.controlplane.instance.Instance;
+import io.vpclab.controlplane.instance.InstanceService;
+import io.vpclab.controlplane.southbound.ProbeAnswers;
+import io.vpclab.controlplane.southbound.SouthboundProvider;
+import io.vpclab.controlplane.system.ApiException;
+import io.vpclab.controlplane.system.Caller;
+import io.vpclab.controlplane.system.Ipv4Cidr;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * Runs diagnostics from an instance by asking its host's agent over the table stream and
+ * waiting for the answer. The packets are real: the agent sends them from the instance's port.
+ */
+@Service
+class ProbeService {
+
+    /** Slack on top of the probe's own time for the round trip through the agent. */
+    static final Duration AGENT_SLACK = Duration.ofSeconds(5);
+
+    private final InstanceService instances;
+    private final SouthboundProvider streams;
+    private final ProbeAnswers answers;
+
+    ProbeService(InstanceService instances, SouthboundProvider streams, ProbeAnswers answers) {
+        this.instances = instances;
+        this.streams = streams;
+        this.answers = answers;
+    }
+
+    ProbeResult run(Caller caller, String instanceId, ProbeRequest request) {
+        Instance instance = instances.get(caller, instanceId);
+        if (instance.kind() == Instance.Kind.TAP) {
+            throw unavailable("instance " + instanceId + " is a tap port: the agent cannot send from a VM's stack");
+        }
+        Ipv4Cidr.requireAddress(request.getTarget(), "target");
+        request.requestId(UUID.randomUUID().toString()).portId(instance.id());
+        Duration timeout = Duration.ofMillis((long) request.getTimeoutMillis()
+                * Math.max(request.getCount(), request.getMaxHops())).plus(AGENT_SLACK);
+        var answer = answers.expect(instance.hostId(), request, timeout);
+        if (!streams.sendProbe(instance.hostId(), request)) {
+            answer.cancel(false);
+            throw unavailable("the agent of host " + instance.hostId() + " is not connected");
+        }
+        try {
+            ProbeResult result = answer.get();
+            if (result.getError() != null) {
+                throw unavailable(result.getError());
+            }
+            return result;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                throw unavailable("the agent of host " + instance.hostId() + " did not answer within " + timeout);
+            }
+            throw unavailable(e.getCause().toString());
+        }
+    }
+
+    private static ApiException unavailable(String detail) {
+        return new ApiException(HttpStatus.CONFLICT, "DiagnosticUnavailable", detail);
+    }
+}

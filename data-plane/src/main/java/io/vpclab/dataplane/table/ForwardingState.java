@@ -154,6 +154,7 @@ public final class ForwardingState {
 
         whitelistById = indexById(whitelists, Whitelist::id);
         whitelistLookups = whitelists.stream().map(WhitelistLookup::new).toArray(WhitelistLookup[]::new);
+        // last: the provider lookup reads the segment, port and whitelist indexes built above
         provider = new ProviderLookup(this);
     }
 

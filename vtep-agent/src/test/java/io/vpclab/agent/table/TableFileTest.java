@@ -89,6 +89,13 @@ class TableFileTest {
                 });
     }
 
+    @Test
+    void theFileNameChoosesTheFormat() {
+        assertThat(TableFormat.of(Path.of("lab", "T.JSON"))).isEqualTo(TableFormat.JSON);
+        assertThat(TableFormat.of(Path.of("t.yaml"))).isEqualTo(TableFormat.YAML);
+        assertThat(TableFormat.of(Path.of("t.json.bak"))).as("anything but .json is YAML").isEqualTo(TableFormat.YAML);
+    }
+
     static Stream<Arguments> refusals() {
         return Stream.of(
                 // replaced line, new text, expected line, expected path, expected words in the reason

@@ -6,12 +6,6 @@ import io.vpclab.dataplane.packet.Checksums;
 import io.vpclab.dataplane.offload.TcpCoalescer;
 import io.vpclab.dataplane.offload.TcpSegmenter;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
-import io.vpclab.dataplane.packet.EtherType;
-import io.vpclab.dataplane.packet.Ethernet;
-import io.vpclab.dataplane.packet.IpProtocol;
-import io.vpclab.dataplane.packet.Ipv4;
-import io.vpclab.dataplane.packet.Tcp;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,11 +39,12 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(1)
 public class OffloadCodecBenchmark {
 
-    static final int MSS = 1448;
-    static final int SEGMENTS = 44;
+    static final int MSS = TsoBursts.MSS;
+    static final int SEGMENTS = TsoBursts.SEGMENTS;
     static final int VXLAN_GAP = 8;
-    static final int TCP_HEADER = Tcp.MIN_HEADER_LENGTH + 12;
-    static final int HEADERS = Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH + TCP_HEADER;
+    static final int HEADERS = TsoBursts.HEADERS;
+    static final TsoBursts.Flow FLOW = new TsoBursts.Flow(0x02_00_0a_00_01_06L, 0x02_00_0a_00_01_05L, 0x0a000105,
+        0x0a000106);
 
     private ByteBuf burst;
     private ByteBuf wire;
@@ -65,7 +60,7 @@ public class OffloadCodecBenchmark {
     public void setUp(Blackhole blackhole) {
         this.blackhole = blackhole;
         PooledByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
-        burst = tsoBurst(allocator, SEGMENTS * MSS);
+        burst = TsoBursts.build(allocator, VirtioNetHeader.LENGTH, FLOW, SEGMENTS * MSS);
         wire = allocator.directBuffer(SEGMENTS * (VXLAN_GAP + HEADERS + MSS));
         segments = allocator.directBuffer(SEGMENTS * (VXLAN_GAP + HEADERS + MSS));
         scratch = allocator.directBuffer(TcpCoalescer.scratchCapacity(VirtioNetHeader.LENGTH));
@@ -84,32 +79,6 @@ public class OffloadCodecBenchmark {
         wire.release();
         segments.release();
         scratch.release();
-    }
-
-    /** A TAP's TSO burst: virtio header (NEEDS_CSUM, TCPV4, gso_size 1448), then Ethernet/IPv4/TCP. */
-    static ByteBuf tsoBurst(PooledByteBufAllocator allocator, int payloadLength) {
-        int frameLength = HEADERS + payloadLength;
-        ByteBuf buf = allocator.directBuffer(VirtioNetHeader.LENGTH + frameLength);
-        VirtioNetHeader.write(buf, 0, VirtioNetHeader.LENGTH, VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_TCPV4,
-            HEADERS, MSS, Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH, VirtioNetHeader.TCP_CSUM_OFFSET);
-        int frame = VirtioNetHeader.LENGTH;
-        int ip = Ethernet.write(buf, frame, 0x02_00_0a_00_01_06L, 0x02_00_0a_00_01_05L, EtherType.IPV4_VALUE);
-        int source = 0x0a000105;
-        int destination = 0x0a000106;
-        int tcp = Ipv4.write(buf, ip, frameLength - Ethernet.HEADER_LENGTH, 0x1234, 64, IpProtocol.TCP_VALUE,
-            source, destination);
-        Tcp.write(buf, tcp, 40000, 5201, 0x8000_0000L, 0xF000_0001L, Tcp.ACK | Tcp.PSH, 0xFFFF);
-        buf.setByte(tcp + 12, (TCP_HEADER / 4) << 4);
-        buf.setLong(tcp + 20, 0x0101_080a_1234_5678L);   // NOP NOP timestamps(TSval, TSecr)
-        buf.setInt(tcp + 28, 0x9abc_def0);
-        SplittableRandom random = new SplittableRandom(1);
-        for (int i = 0; i < payloadLength; i += 8) {
-            buf.setLong(tcp + TCP_HEADER + i, random.nextLong());
-        }
-        buf.setShort(tcp + 16, Checksums.fold(Checksums.pseudoHeaderSum(source, destination, IpProtocol.TCP_VALUE,
-            TCP_HEADER + payloadLength)));
-        buf.writerIndex(VirtioNetHeader.LENGTH + frameLength);
-        return buf;
     }
 
     @Benchmark

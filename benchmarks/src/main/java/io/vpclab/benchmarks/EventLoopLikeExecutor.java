@@ -7,9 +7,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * JMH worker threads that are Netty {@code FastThreadLocalThread}s, as the agent's event loops
- * are: Netty 4.2 gives pooled buffer objects and their slices back to a thread's own recycler
- * only on such threads, so on a plain JMH thread every {@code directBuffer} and
- * {@code retainedSlice} allocates a new wrapper object, which production never does. A benchmark
+ * are: Netty 4.2's {@code Recycler.get()} pools objects only on a thread that cleans up its
+ * FastThreadLocals (else it returns a new object with a no-op handle), so on a plain JMH thread
+ * every pooled {@code directBuffer} and {@code retainedSlice} allocates a new wrapper object,
+ * which the agent's loops never do. A benchmark
  * selects it with {@code -Djmh.executor=CUSTOM -Djmh.executor.class=} this class (JMH calls the
  * {@code (int, String)} constructor).
  */

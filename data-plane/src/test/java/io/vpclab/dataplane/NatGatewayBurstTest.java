@@ -23,7 +23,9 @@ import static org.awaitility.Awaitility.await;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.Ipv4Prefix;
+import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.net.Vni;
 import io.vpclab.dataplane.offload.TestFrames;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
@@ -52,6 +54,7 @@ import io.vpclab.dataplane.underlay.Underlay;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -69,6 +72,8 @@ class NatGatewayBurstTest {
     private static final int MSS = 1398;
     private static final int SEGMENTS = 21;
     private static final int HEADER = TapOffloads.VNET_HEADER_BYTES;
+    private static final MacAddress NEAR_MAC = MacAddress.parse("02:00:c6:33:64:1e");
+    private static final Ipv4Address NEAR_IP = Ipv4Address.parse("198.51.100.30");
     private static final TapOffloads TSO = new TapOffloads(true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4,
         TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
 
@@ -81,6 +86,8 @@ class NatGatewayBurstTest {
     private final Vtep i = new Vtep(underlayI);
     private final InMemoryVnetDevice vmTap = new InMemoryVnetDevice("vm1", TSO);
     private final InMemoryVnetDevice internetTap = new InMemoryVnetDevice("internet", TSO);
+    private final InMemoryVnetDevice nearTap = new InMemoryVnetDevice("near", TSO);
+    private SegmentingTapPort near;
     private final TestFrames.Spec spec = new TestFrames.Spec();
     private final byte[] payload = TestFrames.pattern(20 * MSS + 100, 11);
 
@@ -99,15 +106,20 @@ class NatGatewayBurstTest {
             .defaultRoute(new DefaultRoute(Vni.of(PRIVATE_VNI), Vni.of(NAT_VNI), NAT_IP))
             .binding(new IpBinding(Vni.of(NAT_VNI), NAT_IP, NAT_MAC))
             .binding(new IpBinding(Vni.of(PRIVATE_VNI), VM1_IP, VM1_MAC))
+            .port(LocalPort.simulated("near", Vni.of(PUBLIC_VNI), NEAR_MAC, NEAR_IP, 24, PUBLIC_GATEWAY))
+            .binding(new IpBinding(Vni.of(PUBLIC_VNI), NEAR_IP, NEAR_MAC))
             .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "I"))
             .build());
         i.apply(common(underlayI, "A", underlayA)
             .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of("A"), null))
             .port(LocalPort.simulated("internet", Vni.of(PUBLIC_VNI), INTERNET_MAC, INTERNET_IP, 24, PUBLIC_GATEWAY))
             .mac(new MacEntry(Vni.of(PUBLIC_VNI), NAT_MAC, "A"))
+            .mac(new MacEntry(Vni.of(PUBLIC_VNI), NEAR_MAC, "A"))
             .build());
         a.attachPort("vm1", new SegmentingTapPort(vmTap, 1518, PooledByteBufAllocator.DEFAULT));
         i.attachPort("internet", new SegmentingTapPort(internetTap, 1518, PooledByteBufAllocator.DEFAULT));
+        near = new SegmentingTapPort(nearTap, 1518, PooledByteBufAllocator.DEFAULT);
+        a.attachPort("near", near);
         spec.sourceMac = VM1_MAC.bits();
         spec.sourceIp = VM1_IP.bits();
         spec.destinationMac = VPC_ROUTER_MAC.bits();
@@ -167,6 +179,32 @@ class NatGatewayBurstTest {
         assertThat(figures.sessionsCreated()).isEqualTo(1);
         assertThat(a.counters().port("nat").packetsOut()).isEqualTo(1 + SEGMENTS);
         assertThat(a.counters().host().totalDrops()).isZero();
+    }
+
+    @Test
+    void aBurstToAnInternetHostOnTheGatewaysHostIsWrittenWholeAndItsPartialChecksumFinishesRight() throws Exception {
+        start(EgressPolicy.ALLOW_ALL);
+        spec.destinationIp = NEAR_IP.bits();
+        vmTap.inject(syn());
+        byte[] synOut = nearTap.take(Duration.ofSeconds(5));
+        assertThat(synOut).as("the SYN made the session").isNotNull();
+        int publicPort = Unpooled.wrappedBuffer(synOut).getUnsignedShort(HEADER + Ethernet.HEADER_LENGTH + 20);
+        byte[] input = TestFrames.tsoInput(HEADER, spec, payload, MSS);
+
+        vmTap.inject(input);
+
+        byte[] written = nearTap.take(Duration.ofSeconds(5));
+        assertThat(written).isNotNull();
+        assertThat(near.burstsWrittenWhole()).as("one TAP write of the whole burst").isEqualTo(1);
+        assertThat(Arrays.copyOf(written, HEADER)).as("virtio-net header kept").isEqualTo(Arrays.copyOf(input, HEADER));
+        byte[] burst = Arrays.copyOfRange(written, HEADER, written.length);
+        ByteBuf view = Unpooled.wrappedBuffer(burst);
+        assertThat(view.getInt(Ethernet.HEADER_LENGTH + 12)).isEqualTo(NAT_PUBLIC.bits());
+        assertThat(view.getUnsignedShort(Ethernet.HEADER_LENGTH + 20)).isEqualTo(publicPort);
+        assertThat(TestFrames.ipv4ChecksumValid(burst)).isTrue();
+        TestFrames.finishPartialChecksum(burst, Ethernet.HEADER_LENGTH + 20);
+        assertThat(TestFrames.tcpChecksumValid(burst)).as("the stack's finished checksum over the whole burst").isTrue();
+        assertThat(gsoSendsFromA).hasValue(0);
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.vpclab.controlplane.subnet;
 
+import io.vpclab.controlplane.publicnetwork.PublicNetworkProperties;
 import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.VpcLabProperties;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -29,11 +29,11 @@ class SegmentIdAllocator {
     private final int publicVni;
 
     SegmentIdAllocator(SegmentAllocatorStateRepository states, SubnetRepository subnets, VpcLabProperties properties,
-            @Value("${vpclab.public.vni:16777215}") int publicVni) {
+            PublicNetworkProperties publicNetwork) {
         this.states = states;
         this.subnets = subnets;
         this.mode = properties.segmentation().name().toLowerCase();
-        this.publicVni = publicVni;
+        this.publicVni = publicNetwork.vni();
     }
 
     String mode() {

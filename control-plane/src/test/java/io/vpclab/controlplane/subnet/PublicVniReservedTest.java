@@ -2,6 +2,7 @@ package io.vpclab.controlplane.subnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vpclab.controlplane.publicnetwork.PublicNetworkProperties;
 import io.vpclab.controlplane.system.VpcLabProperties;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.springframework.test.context.TestPropertySource;
  */
 @DataJpaTest
 @Import(SegmentIdAllocator.class)
-@EnableConfigurationProperties(VpcLabProperties.class)
+@EnableConfigurationProperties({VpcLabProperties.class, PublicNetworkProperties.class})
 @TestPropertySource(properties = "vpclab.public.vni=3")
 class PublicVniReservedTest {
 

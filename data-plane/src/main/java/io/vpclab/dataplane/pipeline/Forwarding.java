@@ -21,6 +21,13 @@ public final class Forwarding {
     private final EventLoop loop;
     private final Runnable flushTask = this::flushAll;
     private boolean flushScheduled;
+    /**
+     * Burst bytes queued since the last underlay flush: a TAP read batch can bring dozens of 64 KB
+     * bursts, more than the underlay's send queue holds, so they leave every so many bytes, not
+     * only at the end of the batch (which would drop the rest: TCP loss).
+     */
+    private int unflushedSegmentBytes;
+    private static final int SEGMENT_FLUSH_BYTES = 256 * 1024;
     Tables tables;
     /** Set by the pipeline right after construction: a NAT gateway's port has no device, the stage serves it. */
     NatGatewayStage natGateways;
@@ -86,8 +93,14 @@ public final class Forwarding {
      * shorter), laid out one after the other in {@code payload}, to a remote VTEP in one GSO send.
      */
     void toUnderlaySegments(Tables t, int vtep, ByteBuf payload, int segmentLength, int datagrams, int sourcePort) {
-        t.host.out(datagrams, payload.readableBytes());
+        int bytes = payload.readableBytes();
+        t.host.out(datagrams, bytes);
         underlay.sendSegments(payload, segmentLength, t.state.vtepAddress(vtep), sourcePort);
+        unflushedSegmentBytes += bytes;
+        if (unflushedSegmentBytes >= SEGMENT_FLUSH_BYTES) {
+            unflushedSegmentBytes = 0;
+            underlay.flush();
+        }
         scheduleFlush();
     }
 
@@ -116,6 +129,7 @@ public final class Forwarding {
 
     void flushAll() {
         flushScheduled = false;
+        unflushedSegmentBytes = 0;
         Tables t = tables;
         for (FrameDevice device : t.devices) {
             if (device != null) {

@@ -64,12 +64,16 @@ class LearningPeerTest {
     private SegmentingTapPort port;
 
     private void start(boolean peerHoldsAMac) {
+        start(peerHoldsAMac, false);
+    }
+
+    private void start(boolean peerHoldsAMac, boolean underlayGso) {
         peer = hub.join(PEER);
         peer.start((payload, sender) -> {
             atPeer.add(ByteBufUtil.getBytes(payload));
             payload.release();
         });
-        vtep = new Vtep(new CountingGsoSends(hub.join(LOCAL), gsoSends, flushes));
+        vtep = new Vtep(new CountingGsoSends(hub.join(LOCAL), gsoSends, flushes, underlayGso));
         ForwardingState.Builder table = ForwardingState.builder()
             .host(new TableHost(Ipv4Address.parse("10.255.0.1"), 4789, 1500))
             .vtep(new RemoteVtep("remote", Ipv4Address.parse("10.255.0.2"), 4789))
@@ -159,6 +163,32 @@ class LearningPeerTest {
     }
 
     @Test
+    void equalSmallFramesOfOneFlowLeaveInOneGsoSendInTheirOrder() {
+        start(false, true);
+        TestFrames.Spec flowA = new TestFrames.Spec();
+        TestFrames.Spec flowB = new TestFrames.Spec();
+        flowB.sourcePort = 40001;
+        byte[][] reads = new byte[6][];
+        for (int i = 0; i < reads.length; i++) {
+            TestFrames.Spec spec = i == 4 ? flowB : flowA;
+            spec.sequence += 64;
+            reads[i] = TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES],
+                TestFrames.frame(spec, TestFrames.pattern(64, i), true));
+        }
+
+        tap.inject(reads);   // A A A A B A, one TAP read batch
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> atPeer.size() == reads.length);
+        assertThat(gsoSends).as("the run of four A frames in one send; B and the last A alone").hasValue(1);
+        for (int i = 0; i < reads.length; i++) {
+            byte[] frame = java.util.Arrays.copyOfRange(reads[i], TapOffloads.VNET_HEADER_BYTES, reads[i].length);
+            assertThat(ByteBufUtil.getBytes(Unpooled.wrappedBuffer(atPeer.get(i)), Vxlan.HEADER_LENGTH, frame.length))
+                .as("datagram %d in the order read", i).isEqualTo(frame);
+        }
+        assertThat(vtep.counters().host().packetsOut()).isEqualTo(reads.length);
+    }
+
+    @Test
     void framesFromThePeerReachTheTap() throws Exception {
         start(false);
         TestFrames.Spec spec = new TestFrames.Spec();
@@ -241,8 +271,13 @@ class LearningPeerTest {
     }
 
     /** The VTEP's underlay, counting multi-datagram (GSO) sends and flushes. */
-    private record CountingGsoSends(InMemoryUnderlay delegate, AtomicInteger gsoSends, AtomicInteger flushes)
-        implements Underlay {
+    private record CountingGsoSends(InMemoryUnderlay delegate, AtomicInteger gsoSends, AtomicInteger flushes,
+                                    boolean gso) implements Underlay {
+
+        @Override
+        public boolean sendsSegmentsAtOnce() {
+            return gso;
+        }
 
         @Override
         public EventLoop loop() {

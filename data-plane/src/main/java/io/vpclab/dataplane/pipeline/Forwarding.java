@@ -27,6 +27,8 @@ public final class Forwarding {
      * only at the end of the batch (which would drop the rest: TCP loss).
      */
     private int unflushedSegmentBytes;
+    /** Runs of equal datagrams gathered into GSO sends, or null where the underlay has no GSO. */
+    private final DatagramBatch batch;
     private static final int SEGMENT_FLUSH_BYTES = 256 * 1024;
     Tables tables;
     /** Set by the pipeline right after construction: a NAT gateway's port has no device, the stage serves it. */
@@ -35,6 +37,7 @@ public final class Forwarding {
     /** The pipeline installs the first {@link Tables} right after construction. */
     Forwarding(Underlay underlay) {
         this.underlay = underlay;
+        this.batch = underlay.sendsSegmentsAtOnce() ? new DatagramBatch(underlay) : null;
         this.loop = underlay.loop();   // null when a benchmark drives the pipeline without a loop
     }
 
@@ -95,6 +98,9 @@ public final class Forwarding {
     void toUnderlaySegments(Tables t, int vtep, ByteBuf payload, int segmentLength, int datagrams, int sourcePort) {
         int bytes = payload.readableBytes();
         t.host.out(datagrams, bytes);
+        if (batch != null) {
+            batch.flush();   // what was queued before goes first
+        }
         underlay.sendSegments(payload, segmentLength, t.state.vtepAddress(vtep), sourcePort);
         unflushedSegmentBytes += bytes;
         if (unflushedSegmentBytes >= SEGMENT_FLUSH_BYTES) {
@@ -112,7 +118,11 @@ public final class Forwarding {
         if (capture != null) {
             capture.datagram(payload, t.localIp, t.localPort, Ipv4Address.bitsOf(destination.getAddress()), destination.getPort());
         }
-        underlay.send(payload, destination, sourcePort);
+        if (batch != null) {
+            batch.add(payload, destination, sourcePort);
+        } else {
+            underlay.send(payload, destination, sourcePort);
+        }
         scheduleFlush();
     }
 
@@ -130,6 +140,9 @@ public final class Forwarding {
     void flushAll() {
         flushScheduled = false;
         unflushedSegmentBytes = 0;
+        if (batch != null) {
+            batch.flush();
+        }
         Tables t = tables;
         for (FrameDevice device : t.devices) {
             if (device != null) {

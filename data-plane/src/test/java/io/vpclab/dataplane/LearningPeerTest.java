@@ -40,8 +40,9 @@ import org.junit.jupiter.api.Test;
  * A segment whose only flood target is a learning peer (a VTEP the table places no MAC behind, as
  * the point-to-point mode's remote or a Linux vxlan device) and whose only local port is a TAP:
  * unknown unicast and unanswerable ARP go to the peer, a TSO burst to an unknown MAC leaves whole
- * in one GSO send, and the peer's frames reach the TAP. A peer that holds MACs keeps the control
- * plane's rule: unknown unicast is dropped.
+ * in one GSO send, any MAC may sit behind the TAP, and the peer's frames reach the TAP. A peer
+ * that holds MACs keeps the control plane's rules: unknown unicast is dropped, the port's MAC
+ * enforced.
  */
 class LearningPeerTest {
 
@@ -243,6 +244,49 @@ class LearningPeerTest {
         ByteBuf datagram = Unpooled.directBuffer(Vxlan.HEADER_LENGTH + frame.length);
         Vxlan.write(datagram, 0, VNI);
         return datagram.writerIndex(Vxlan.HEADER_LENGTH).writeBytes(frame);
+    }
+
+    @Test
+    void aFrameFromAnotherMacBehindTheTapGoesToThePeer() {
+        start(false);
+        TestFrames.Spec spec = new TestFrames.Spec();
+        spec.sourceMac = 0x02_00_0a_00_01_42L;   // a VM bridged behind the TAP
+        byte[] frame = TestFrames.frame(spec, TestFrames.pattern(100, 1), true);
+
+        tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES], frame));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> atPeer.size() == 1);
+        assertThat(vtep.counters().host().dropped(DropReason.SPOOFED_SOURCE)).isZero();
+    }
+
+    @Test
+    void aFrameFromThePeerForAnotherMacBehindTheTapReachesIt() throws Exception {
+        start(false);
+        TestFrames.Spec spec = new TestFrames.Spec();
+        spec.sourceMac = 0x02_00_0a_00_01_06L;
+        spec.destinationMac = 0x02_00_0a_00_01_42L;
+        byte[] frame = TestFrames.frame(spec, TestFrames.pattern(100, 2), true);
+
+        hub.inject(PEER, LOCAL, vxlan(frame));
+
+        byte[] written = tap.take(Duration.ofSeconds(5));
+        assertThat(written).isNotNull();
+        assertThat(ByteBufUtil.getBytes(Unpooled.wrappedBuffer(written), TapOffloads.VNET_HEADER_BYTES, frame.length))
+            .isEqualTo(frame);
+    }
+
+    @Test
+    void besideAPeerThatHoldsMacsThePortSendsOnlyFromItsOwnMac() {
+        start(true);
+        TestFrames.Spec spec = new TestFrames.Spec();
+        spec.sourceMac = 0x02_00_0a_00_01_42L;
+        spec.destinationMac = 0x02_00_0a_00_01_99L;   // the MAC the table places behind the peer
+
+        tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES],
+            TestFrames.frame(spec, TestFrames.pattern(100, 1), true)));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> vtep.counters().host().dropped(DropReason.SPOOFED_SOURCE) == 1);
+        assertThat(atPeer).isEmpty();
     }
 
     @Test

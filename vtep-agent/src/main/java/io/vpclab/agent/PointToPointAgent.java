@@ -99,7 +99,8 @@ final class PointToPointAgent implements RunningAgent {
 
     /**
      * The whole configuration of the mode as a forwarding table, validated and translated as a
-     * {@code --table} file is: the TAP as an L2-only port (its MAC enforced, any address behind it).
+     * {@code --table} file is: the TAP as an L2-only port (any MAC and address may sit behind it,
+     * as beside every learning peer).
      */
     static ForwardingTable table(String tapName, int vni, String local, String remote, int udpPort, int underlayMtu,
                                  String tapMac, int tapMtu) {

@@ -6,12 +6,15 @@ import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.table.ForwardingState;
 
 /**
  * Stage 1, port ingress: anti-spoofing. A port sends only with its own MAC and, when it has an
  * address, its own IPv4 source, in IPv4 headers and in ARP sender fields alike. Access ports
  * carry untagged frames. Other EtherTypes (IPv6 neighbour discovery, for example) pass on the
- * MAC check alone.
+ * MAC check alone. The one port of a segment whose only flood target is a learning peer
+ * ({@link ForwardingState#soleFloodVtep}, the point-to-point mode) may send from any MAC, as a
+ * Linux vxlan device takes frames from a bridge.
  */
 final class PortIngress {
 
@@ -21,7 +24,9 @@ final class PortIngress {
         if (frame.readableBytes() < Ethernet.HEADER_LENGTH) {
             return DropReason.TRUNCATED;
         }
-        if (Ethernet.source(frame, offset) != t.portMacs[port]) {
+        // a port whose segment leads only to a learning peer carries a whole stack (a bridge, many MACs)
+        boolean anyMac = t.state.soleFloodVtep(t.state.portSegment(port), port) != ForwardingState.NONE;
+        if (Ethernet.source(frame, offset) != t.portMacs[port] && !anyMac) {
             return DropReason.SPOOFED_SOURCE;
         }
         int payload = offset + Ethernet.HEADER_LENGTH;
@@ -32,7 +37,7 @@ final class PortIngress {
                 if (!Arp.isEthernetIpv4(frame, payload)) {
                     return DropReason.MALFORMED;
                 }
-                if (Arp.senderMac(frame, payload) != t.portMacs[port]) {
+                if (Arp.senderMac(frame, payload) != t.portMacs[port] && !anyMac) {
                     return DropReason.SPOOFED_SOURCE;
                 }
                 int sender = Arp.senderIp(frame, payload);

@@ -24,9 +24,7 @@ final class PortIngress {
         if (frame.readableBytes() < Ethernet.HEADER_LENGTH) {
             return DropReason.TRUNCATED;
         }
-        // a port whose segment leads only to a learning peer carries a whole stack (a bridge, many MACs)
-        boolean anyMac = t.state.soleFloodVtep(t.state.portSegment(port), port) != ForwardingState.NONE;
-        if (Ethernet.source(frame, offset) != t.portMacs[port] && !anyMac) {
+        if (Ethernet.source(frame, offset) != t.portMacs[port] && !sendsForAWholeStack(t, port)) {
             return DropReason.SPOOFED_SOURCE;
         }
         int payload = offset + Ethernet.HEADER_LENGTH;
@@ -37,7 +35,7 @@ final class PortIngress {
                 if (!Arp.isEthernetIpv4(frame, payload)) {
                     return DropReason.MALFORMED;
                 }
-                if (Arp.senderMac(frame, payload) != t.portMacs[port] && !anyMac) {
+                if (Arp.senderMac(frame, payload) != t.portMacs[port] && !sendsForAWholeStack(t, port)) {
                     return DropReason.SPOOFED_SOURCE;
                 }
                 int sender = Arp.senderIp(frame, payload);
@@ -57,5 +55,10 @@ final class PortIngress {
             default:
                 return null;
         }
+    }
+
+    /** A port whose segment leads only to a learning peer carries a whole stack (a bridge, many MACs). */
+    private static boolean sendsForAWholeStack(Tables t, int port) {
+        return t.state.soleFloodVtep(t.state.portSegment(port), port) != ForwardingState.NONE;
     }
 }

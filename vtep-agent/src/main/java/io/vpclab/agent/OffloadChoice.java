@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * Which offloads the agent asks for ({@code --offloads}): each is still probed at start-up and
  * used only where the kernel has it. {@code csum} and {@code tso} apply to every TAP the agent
  * opens (the point-to-point TAP and the netns/tap ports of the table and control-plane modes);
- * {@code udp-gso} and {@code udp-gro} to the point-to-point mode's underlay. {@code none} keeps the plain path (one frame
+ * {@code udp-gso} and {@code udp-gro} to the underlay socket of every mode. {@code none} keeps the plain path (one frame
  * per TAP read, one datagram per send), the reference the fast path is measured against.
  */
 public record OffloadChoice(Set<Feature> features) {

@@ -1,73 +1,91 @@
 package io.vpclab.agent;
 
-import io.vpclab.agent.OffloadChoice.Feature;
-import io.vpclab.agent.stats.CounterSource;
-import io.vpclab.agent.tunnel.OffloadTunnel;
-import io.vpclab.agent.tunnel.PointToPointTunnel;
+import io.vpclab.agent.port.IpCommand;
+import io.vpclab.agent.port.PortProvisioner;
+import io.vpclab.agent.table.TableTranslator;
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.Port;
+import io.vpclab.client.model.PortKind;
+import io.vpclab.client.model.Segment;
+import io.vpclab.client.model.TableHost;
+import io.vpclab.client.model.Vtep;
+import io.vpclab.dataplane.packet.Vxlan;
+import io.vpclab.dataplane.port.FrameDevice;
+import io.vpclab.dataplane.stats.CountersSnapshot;
+import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.stats.TrafficSnapshot;
+import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.dataplane.tap.SegmentingTapPort;
 import io.vpclab.dataplane.tap.TapDevice;
 import io.vpclab.dataplane.tap.TapOffloads;
 import io.vpclab.dataplane.underlay.netty.NettyUdpUnderlay;
-import io.vpclab.dataplane.underlay.netty.UnderlayOptions;
-import io.netty.buffer.PooledByteBufAllocator;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code --tap} mode: one tunnel between an existing TAP and one remote VTEP. With offloads
- * ({@code --offloads}, all by default) it is an {@link OffloadTunnel} on a TAP with a virtio-net
- * header and whatever of TSO, UDP GSO and UDP GRO the kernel has; with {@code --offloads none}
- * the plain {@link PointToPointTunnel}.
+ * The {@code --tap} mode: the data plane's pipeline configured as one tunnel, like
+ * {@code ip link add vx0 type vxlan id N remote B nolearning}. One segment with the VNI, one local
+ * port (the TAP, with the MAC and MTU the kernel gave it) and one remote VTEP that is the segment's
+ * only flood target and holds no MACs, so broadcast, multicast and unknown unicast from the TAP go
+ * to it ({@link ForwardingState#soleFloodVtep}) and TSO bursts leave whole, as for a known
+ * destination. The TAP is opened as every port's TAP ({@link PortProvisioner#openTap}), with the
+ * virtio-net header and the offloads of {@code --offloads}.
  */
 final class PointToPointAgent implements RunningAgent {
 
     private static final Logger log = LoggerFactory.getLogger(PointToPointAgent.class);
+    private static final String REMOTE = "remote";
+    /** {@code ip -o link show}: "... mtu 1450 qdisc ..." and "link/ether 02:00:...". */
+    private static final Pattern MTU = Pattern.compile(" mtu (\\d+) ");
+    private static final Pattern MAC = Pattern.compile("link/ether ([0-9a-f:]{17})");
+    /** Ethernet header and an 802.1Q tag: what a frame may carry beyond its MTU. */
+    private static final int ETHERNET_AND_TAG = 18;
 
+    private final io.vpclab.dataplane.Vtep vtep;
     private final NettyUdpUnderlay underlay;
     private final TapDevice tap;
-    private final CounterSource tunnel;
-    private final Runnable releaseTunnel;
+    private final FrameDevice port;
 
-    private PointToPointAgent(NettyUdpUnderlay underlay, TapDevice tap, CounterSource tunnel, Runnable releaseTunnel) {
+    private PointToPointAgent(io.vpclab.dataplane.Vtep vtep, NettyUdpUnderlay underlay, TapDevice tap,
+                              FrameDevice port) {
+        this.vtep = vtep;
         this.underlay = underlay;
         this.tap = tap;
-        this.tunnel = tunnel;
-        this.releaseTunnel = releaseTunnel;
+        this.port = port;
     }
 
-    static PointToPointAgent start(String tapName, int vni, InetAddress local, InetAddress remote, int port,
+    static PointToPointAgent start(String tapName, int vni, InetAddress local, InetAddress remote, int udpPort,
                                    int underlayMtu, OffloadChoice offloads) {
-        UnderlayOptions options = UnderlayOptions.forUnderlayMtu(underlayMtu)
-                .withOffloads(offloads.has(Feature.UDP_GSO), offloads.has(Feature.UDP_GRO));
-        NettyUdpUnderlay underlay = NettyUdpUnderlay.bind(new InetSocketAddress(local, port), options);
+        NettyUdpUnderlay underlay = NettyUdpUnderlay.bind(new InetSocketAddress(local, udpPort),
+                offloads.underlayOptions(underlayMtu));
         TapDevice tap = null;
         try {
             if (!underlay.isEpoll()) {
                 throw new IllegalStateException("TAP devices need Netty's epoll transport, which is not available here");
             }
-            // longest inner frame that fits the underlay, plus room for an 802.1Q tag
-            int maxFrame = underlayMtu - PointToPointTunnel.OVERHEAD + 14 + 4;
-            InetSocketAddress remoteVtep = new InetSocketAddress(remote, port);
-            PointToPointAgent agent;
-            if (offloads.any()) {
-                tap = TapDevice.openWithOffloads(tapName, maxFrame, offloads.tunFlags());
-                OffloadTunnel tunnel = new OffloadTunnel(tap, underlay, vni, remoteVtep, underlayMtu,
-                        PooledByteBufAllocator.DEFAULT, offloads.has(Feature.UDP_GRO));
-                // released after the underlay's loop has stopped: its buffers were the loop's
-                agent = new PointToPointAgent(underlay, tap, tunnel, tunnel::release);
-                tunnel.start();
-                log.info("{} (underlay {}, MTU {})", tunnel, underlay.localAddress(), underlayMtu);
-            } else {
-                tap = TapDevice.open(tapName, maxFrame);
-                PointToPointTunnel tunnel = new PointToPointTunnel(tap, underlay, vni, remoteVtep, underlayMtu);
-                tap.onBatchEnd(tunnel.batchEnd());
-                tunnel.start();
-                agent = new PointToPointAgent(underlay, tap, tunnel, () -> { });
-                log.info("{} (underlay {}, MTU {}, no offloads)", tunnel, underlay.localAddress(), underlayMtu);
-            }
+            int innerFrame = underlayMtu - Vxlan.OVERHEAD + 14;
+            // a new TAP gets the kernel's 1500; frames over the inner MTU must reach the pipeline,
+            // which answers DF packets with fragmentation needed
+            int readLimit = Math.max(innerFrame + 4, linkMtu(tapName, 1500) + ETHERNET_AND_TAG);
+            PortProvisioner provisioner = new PortProvisioner(SimulatedPorts::create, readLimit, offloads.tunFlags());
+            tap = provisioner.openTap("point-to-point", tapName, readLimit);
+            String link = IpCommand.ip("-o", "link", "show", "dev", tapName);
+            ForwardingState state = TableTranslator.translate("--tap " + tapName, table(tapName, vni,
+                    local.getHostAddress(), remote.getHostAddress(), udpPort, underlayMtu, mac(link), linkMtu(link)));
+            FrameDevice port = PortProvisioner.forPipeline(tap, readLimit);
+            io.vpclab.dataplane.Vtep vtep = new io.vpclab.dataplane.Vtep(underlay);
+            PointToPointAgent agent = new PointToPointAgent(vtep, underlay, tap, port);
+            vtep.apply(state);
+            vtep.attachPort(tapName, port);
+            log.info("tunnel vni {} {} <-> {}:{} on the pipeline (underlay {}, MTU {})", vni, tapName,
+                    remote.getHostAddress(), udpPort, underlay.localAddress(), underlayMtu);
             log.info("offloads: {}", agent.offloadLine());
             return agent;
         } catch (RuntimeException e) {
@@ -79,15 +97,62 @@ final class PointToPointAgent implements RunningAgent {
         }
     }
 
+    /**
+     * The whole configuration of the mode as a forwarding table, validated and translated as a
+     * {@code --table} file is: the TAP as an L2-only port (any MAC and address may sit behind it,
+     * as beside every learning peer).
+     */
+    static ForwardingTable table(String tapName, int vni, String local, String remote, int udpPort, int underlayMtu,
+                                 String tapMac, int tapMtu) {
+        return new ForwardingTable().generation(0L)
+                .host(new TableHost().underlayIp(local).udpPort(udpPort).underlayMtu(underlayMtu))
+                .addVtepsItem(new Vtep().id(REMOTE).ip(remote).port(udpPort))
+                .addSegmentsItem(new Segment().vni(vni).floodList(List.of(REMOTE)))
+                .addPortsItem(new Port().id(tapName).kind(PortKind.TAP).vni(vni).mac(tapMac).mtu(tapMtu)
+                        .device(tapName));
+    }
+
+    private static int linkMtu(String tapName, int fallback) {
+        try {
+            return linkMtu(IpCommand.ip("-o", "link", "show", "dev", tapName));
+        } catch (RuntimeException e) {
+            return fallback;   // not created yet: opening it creates it with the kernel's default
+        }
+    }
+
+    private static int linkMtu(String link) {
+        Matcher m = MTU.matcher(link);
+        if (!m.find()) {
+            throw new IllegalStateException("no MTU in '" + link.strip() + "'");
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static String mac(String link) {
+        Matcher m = MAC.matcher(link);
+        if (!m.find()) {
+            throw new IllegalStateException("not an Ethernet TAP: '" + link.strip() + "'");
+        }
+        return m.group(1);
+    }
+
     /** What runs after probing, e.g. {@code vnet_hdr=on csum=on tso4=on ... udp_gso=on udp_gro=on}. */
     String offloadLine() {
         return tap.offloads().describe() + " udp_gso=" + (underlay.isGso() ? "on" : "off")
                 + " udp_gro=" + (underlay.isGro() ? "on" : "off");
     }
 
+    /**
+     * The tunnel's figures as before the pipeline ({@code tunnel}, {@code offload}, {@code tap/NAME},
+     * {@code underlay}, {@code offloads}), taken from the pipeline's counters, then the pipeline's
+     * own groups ({@code host}, {@code segment/VNI}, {@code port/NAME}) with every drop by reason.
+     */
     @Override
     public Map<String, Map<String, Long>> counterGroups() {
-        Map<String, Map<String, Long>> groups = new LinkedHashMap<>(tunnel.counterGroups());
+        CountersSnapshot counters = vtep.counters();
+        Map<String, Map<String, Long>> groups = new LinkedHashMap<>();
+        groups.put("tunnel", tunnel(counters.host(), counters.ports().getOrDefault(tap.name(), TrafficSnapshot.ZERO)));
+        groups.put("offload", offload());
         groups.put("tap/" + tap.name(), tap.counters().snapshot());
         Map<String, Long> underlayCounters = new LinkedHashMap<>();
         underlayCounters.put("sendDrops", underlay.sendDrops());
@@ -101,7 +166,45 @@ final class PointToPointAgent implements RunningAgent {
         features.put("udpGso", underlay.isGso() ? 1L : 0L);
         features.put("udpGro", underlay.isGro() ? 1L : 0L);
         groups.put("offloads", features);
+        groups.putAll(PortedVtep.counterGroups(counters));
         return groups;
+    }
+
+    /**
+     * Every datagram sent carries one frame from the TAP; every frame written to the TAP came out
+     * of one datagram (or is the pipeline's ICMP answer to an oversize frame).
+     */
+    private static Map<String, Long> tunnel(TrafficSnapshot host, TrafficSnapshot tapPort) {
+        Map<String, Long> values = new LinkedHashMap<>();
+        values.put("encapsulatedFrames", host.packetsOut());
+        values.put("encapsulatedBytes", host.bytesOut() - Vxlan.HEADER_LENGTH * host.packetsOut());
+        values.put("decapsulatedFrames", tapPort.packetsOut());
+        values.put("decapsulatedBytes", tapPort.bytesOut());
+        values.put("dropUnknownVtep", host.dropped(DropReason.UNKNOWN_VTEP));
+        values.put("dropVniNotServed", host.dropped(DropReason.UNKNOWN_VNI));
+        values.put("dropNoVniFlag", host.dropped(DropReason.NO_I_FLAG));
+        values.put("dropRunt", host.dropped(DropReason.TRUNCATED));
+        values.put("dropOversize", host.dropped(DropReason.OVERSIZE));
+        return values;
+    }
+
+    /** The TAP side of the fast path: TSO bursts read (and taken whole), refusals, merging toward the TAP. */
+    private Map<String, Long> offload() {
+        Map<String, Long> values = new LinkedHashMap<>();
+        if (port instanceof SegmentingTapPort segmenting) {
+            values.put("tsoBursts", segmenting.tsoReads());
+            values.put("tsoBurstsWhole", segmenting.tsoReadsTakenWhole());
+            values.put("segmentRefusals", segmenting.refusals());
+            values.put("coalescerFramesIn", segmenting.coalescerFramesIn());
+            values.put("coalescerFramesOut", segmenting.coalescerFramesOut());
+            values.put("coalescedBursts", segmenting.coalescedBursts());
+            values.put("coalescerChecksumFailures", segmenting.coalescerChecksumFailures());
+            values.put("coalescerPartialChecksums", segmenting.coalescerPartialChecksums());
+        } else {
+            values.put("tsoBursts", 0L);
+            values.put("segmentRefusals", 0L);
+        }
+        return values;
     }
 
     @Override
@@ -111,8 +214,7 @@ final class PointToPointAgent implements RunningAgent {
 
     @Override
     public void close() {
-        tap.close();
-        underlay.close();
-        releaseTunnel.run();
+        // closes the TAP (attached) and the underlay
+        vtep.close();
     }
 }

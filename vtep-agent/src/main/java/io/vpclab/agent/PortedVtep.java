@@ -100,7 +100,11 @@ final class PortedVtep implements AutoCloseable {
 
     /** Counters grouped for printing: host, then each segment, then each port. */
     Map<String, Map<String, Long>> counterGroups() {
-        CountersSnapshot counters = vtep.counters();
+        return counterGroups(vtep.counters());
+    }
+
+    /** A VTEP's counters grouped for printing: host, then each segment, then each port. */
+    static Map<String, Map<String, Long>> counterGroups(CountersSnapshot counters) {
         Map<String, Map<String, Long>> groups = new LinkedHashMap<>();
         groups.put("host", flat(counters.host()));
         counters.segments().entrySet().stream().sorted(Map.Entry.comparingByKey())

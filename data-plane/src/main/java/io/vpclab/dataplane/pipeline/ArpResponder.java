@@ -10,7 +10,9 @@ import io.vpclab.dataplane.table.ForwardingState;
 /**
  * Stage 3, ARP responder (ARP suppression): a request is answered here, in place, from the
  * segment's bindings or, for a gateway address, with the router MAC. A request without a binding
- * is dropped and counted, never flooded. Replies are bridged like any unicast frame.
+ * is dropped and counted, never flooded, except toward a learning peer, the segment's only flood
+ * target ({@link ForwardingState#soleFloodVtep}), whose instances the table does not know.
+ * Replies are bridged like any unicast frame.
  */
 final class ArpResponder {
 
@@ -42,7 +44,11 @@ final class ArpResponder {
         }
         long mac = resolve(t.state, segment, target);
         if (mac == ForwardingState.NO_MAC) {
-            forwarding.drop(t, port, segment, DropReason.ARP_UNKNOWN_BINDING, frame);
+            if (t.state.soleFloodVtep(segment, port) != ForwardingState.NONE) {
+                bridge.forward(t, segment, port, frame);   // a learning peer's own stack answers
+            } else {
+                forwarding.drop(t, port, segment, DropReason.ARP_UNKNOWN_BINDING, frame);
+            }
             return;
         }
         long requester = Ethernet.source(frame, offset);

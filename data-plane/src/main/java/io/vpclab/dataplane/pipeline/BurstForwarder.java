@@ -111,7 +111,11 @@ final class BurstForwarder {
         long destination = routed ? nextHopMac : Ethernet.destination(headerAndFrame, frame);
         int entry = MacAddress.isMulticast(destination) ? ForwardingState.NONE : t.state.macEntry(egress, destination);
         if (entry == ForwardingState.NONE) {
-            return false;
+            // unknown unicast toward a learning peer (the point-to-point mode) goes whole like a known one
+            int learningPeer = MacAddress.isMulticast(destination) ? ForwardingState.NONE
+                : t.state.soleFloodVtep(segment, port);
+            return learningPeer != ForwardingState.NONE && t.underlayCapture == null
+                && encapsulate(t, port, segment, learningPeer, headerAndFrame, frameLength, gsoSize);
         }
         int payload = frameLength - headersLength;
         int frames = (payload + gsoSize - 1) / gsoSize;

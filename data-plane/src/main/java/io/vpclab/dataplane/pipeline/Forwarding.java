@@ -21,6 +21,15 @@ public final class Forwarding {
     private final EventLoop loop;
     private final Runnable flushTask = this::flushAll;
     private boolean flushScheduled;
+    /**
+     * Burst bytes queued since the last underlay flush: a TAP read batch can bring dozens of 64 KB
+     * bursts, more than the underlay's send queue holds, so they leave every so many bytes, not
+     * only at the end of the batch (which would drop the rest: TCP loss).
+     */
+    private int unflushedSegmentBytes;
+    /** Runs of equal datagrams gathered into GSO sends, or null where the underlay has no GSO. */
+    private final DatagramBatch batch;
+    private static final int SEGMENT_FLUSH_BYTES = 256 * 1024;
     Tables tables;
     /** Set by the pipeline right after construction: a NAT gateway's port has no device, the stage serves it. */
     NatGatewayStage natGateways;
@@ -28,6 +37,7 @@ public final class Forwarding {
     /** The pipeline installs the first {@link Tables} right after construction. */
     Forwarding(Underlay underlay) {
         this.underlay = underlay;
+        this.batch = underlay.sendsSegmentsAtOnce() ? new DatagramBatch(underlay) : null;
         this.loop = underlay.loop();   // null when a benchmark drives the pipeline without a loop
     }
 
@@ -86,7 +96,8 @@ public final class Forwarding {
      * shorter), laid out one after the other in {@code payload}, to a remote VTEP in one GSO send.
      */
     void toUnderlaySegments(Tables t, int vtep, ByteBuf payload, int segmentLength, int datagrams, int sourcePort) {
-        t.host.out(datagrams, payload.readableBytes());
+        int bytes = payload.readableBytes();
+        t.host.out(datagrams, bytes);
         InetSocketAddress destination = t.state.vtepAddress(vtep);
         Capture capture = t.underlayCapture;
         if (capture != null) {   // each datagram as it is on the wire
@@ -96,7 +107,15 @@ public final class Forwarding {
                     destinationIp, destination.getPort());
             }
         }
+        if (batch != null) {
+            batch.flush();   // what was queued before goes first
+        }
         underlay.sendSegments(payload, segmentLength, destination, sourcePort);
+        unflushedSegmentBytes += bytes;
+        if (unflushedSegmentBytes >= SEGMENT_FLUSH_BYTES) {
+            unflushedSegmentBytes = 0;
+            underlay.flush();
+        }
         scheduleFlush();
     }
 
@@ -108,7 +127,11 @@ public final class Forwarding {
         if (capture != null) {
             capture.datagram(payload, t.localIp, t.localPort, Ipv4Address.bitsOf(destination.getAddress()), destination.getPort());
         }
-        underlay.send(payload, destination, sourcePort);
+        if (batch != null) {
+            batch.add(payload, destination, sourcePort);
+        } else {
+            underlay.send(payload, destination, sourcePort);
+        }
         scheduleFlush();
     }
 
@@ -125,6 +148,10 @@ public final class Forwarding {
 
     void flushAll() {
         flushScheduled = false;
+        unflushedSegmentBytes = 0;
+        if (batch != null) {
+            batch.flush();
+        }
         Tables t = tables;
         for (FrameDevice device : t.devices) {
             if (device != null) {

@@ -8,7 +8,9 @@ import io.vpclab.dataplane.table.ForwardingState;
 
 /**
  * Stage 4, L2 lookup and flood: a unicast destination is a local port or a remote VTEP from the
- * segment's static MAC table (unknown unicast is dropped: the control plane knows every MAC). A
+ * segment's static MAC table (unknown unicast is dropped: the control plane knows every MAC; it
+ * goes to a learning peer that is the segment's only flood target, see
+ * {@link ForwardingState#soleFloodVtep}, as in the point-to-point mode). A
  * group destination floods: a copy to every other local port of the segment and head-end
  * replication to each VTEP of the flood list.
  */
@@ -31,7 +33,12 @@ final class L2Forwarder {
         }
         int entry = t.state.macEntry(segment, destination);
         if (entry == ForwardingState.NONE) {
-            forwarding.drop(t, ingressPort, segment, DropReason.UNKNOWN_DESTINATION, frame);
+            int learningPeer = t.state.soleFloodVtep(segment, ingressPort);
+            if (learningPeer != ForwardingState.NONE) {
+                encapsulator.encapsulate(t, segment, ingressPort, learningPeer, frame);
+            } else {
+                forwarding.drop(t, ingressPort, segment, DropReason.UNKNOWN_DESTINATION, frame);
+            }
         } else if (ForwardingState.isLocalPortEntry(entry)) {
             int port = ForwardingState.entryIndex(entry);
             if (port == ingressPort) {

@@ -11,7 +11,9 @@ import io.vpclab.dataplane.table.ForwardingState;
 /**
  * Receive stage 2, local delivery: a decapsulated frame goes to the local port of its segment
  * that owns the destination MAC, or to every local port of the segment when it is broadcast or
- * multicast. Frames are never sent back to the underlay (split horizon).
+ * multicast; unknown unicast only to the one port of a segment whose only flood target is a
+ * learning peer ({@link ForwardingState#soleFloodVtep}: the point-to-point mode, where any MAC
+ * may sit behind the port). Frames are never sent back to the underlay (split horizon).
  */
 final class LocalDelivery {
 
@@ -42,6 +44,13 @@ final class LocalDelivery {
             return;
         }
         int entry = t.state.macEntry(segment, destination);
+        if (entry == ForwardingState.NONE && t.state.localPortCount(segment) == 1) {
+            int only = t.state.localPort(segment, 0);
+            if (t.state.soleFloodVtep(segment, only) != ForwardingState.NONE) {
+                forwarding.toPort(t, only, frame);   // the learning peer's frame for a MAC behind the port
+                return;
+            }
+        }
         if (entry == ForwardingState.NONE || !ForwardingState.isLocalPortEntry(entry)) {
             forwarding.drop(t, -1, segment, DropReason.NO_LOCAL_PORT, frame);
             return;

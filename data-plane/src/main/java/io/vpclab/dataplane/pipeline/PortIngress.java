@@ -6,12 +6,15 @@ import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.table.ForwardingState;
 
 /**
  * Stage 1, port ingress: anti-spoofing. A port sends only with its own MAC and, when it has an
  * address, its own IPv4 source, in IPv4 headers and in ARP sender fields alike. Access ports
  * carry untagged frames. Other EtherTypes (IPv6 neighbour discovery, for example) pass on the
- * MAC check alone.
+ * MAC check alone. The one port of a segment whose only flood target is a learning peer
+ * ({@link ForwardingState#soleFloodVtep}, the point-to-point mode) may send from any MAC, as a
+ * Linux vxlan device takes frames from a bridge.
  */
 final class PortIngress {
 
@@ -21,7 +24,7 @@ final class PortIngress {
         if (frame.readableBytes() < Ethernet.HEADER_LENGTH) {
             return DropReason.TRUNCATED;
         }
-        if (Ethernet.source(frame, offset) != t.portMacs[port]) {
+        if (Ethernet.source(frame, offset) != t.portMacs[port] && !sendsForAWholeStack(t, port)) {
             return DropReason.SPOOFED_SOURCE;
         }
         int payload = offset + Ethernet.HEADER_LENGTH;
@@ -32,7 +35,7 @@ final class PortIngress {
                 if (!Arp.isEthernetIpv4(frame, payload)) {
                     return DropReason.MALFORMED;
                 }
-                if (Arp.senderMac(frame, payload) != t.portMacs[port]) {
+                if (Arp.senderMac(frame, payload) != t.portMacs[port] && !sendsForAWholeStack(t, port)) {
                     return DropReason.SPOOFED_SOURCE;
                 }
                 int sender = Arp.senderIp(frame, payload);
@@ -52,5 +55,10 @@ final class PortIngress {
             default:
                 return null;
         }
+    }
+
+    /** A port whose segment leads only to a learning peer carries a whole stack (a bridge, many MACs). */
+    private static boolean sendsForAWholeStack(Tables t, int port) {
+        return t.state.soleFloodVtep(t.state.portSegment(port), port) != ForwardingState.NONE;
     }
 }

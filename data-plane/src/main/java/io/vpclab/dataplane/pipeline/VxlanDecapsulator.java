@@ -13,7 +13,8 @@ import java.net.InetSocketAddress;
  * Receive stage 1, VXLAN decapsulation (RFC 7348 s5): only from a known VTEP address, at least
  * 8 + 14 bytes, I flag set (the reserved bits are ignored), a VNI served here, and an inner
  * frame within this host's inner MTU (as its ports' frames are: a peer with a larger underlay
- * MTU cannot push larger frames to its instances), and an inner source MAC that the table places
+ * MTU cannot push larger frames to its instances; a learning peer's TSO frames excepted, see
+ * {@link #fromLearningPeer}), and an inner source MAC that the table places
  * behind that VTEP on the VNI, or a router's (anti-spoofing: a VTEP speaks only for its own
  * instances; see {@link ForwardingState#maySendFrom}). Then the header is skipped in place and
  * the inner frame goes to local delivery.
@@ -55,7 +56,7 @@ final class VxlanDecapsulator {
             forwarding.drop(t, -1, -1, DropReason.UNKNOWN_VNI, payload);
             return;
         }
-        if (length - Vxlan.HEADER_LENGTH > t.state.maxInnerFrameLength()) {
+        if (length - Vxlan.HEADER_LENGTH > t.state.maxInnerFrameLength() && !fromLearningPeer(t, segment, vtep)) {
             forwarding.drop(t, -1, segment, DropReason.OVERSIZE, payload);
             return;
         }
@@ -67,5 +68,16 @@ final class VxlanDecapsulator {
         payload.readerIndex(inner);
         t.segments[segment].in(length - Vxlan.HEADER_LENGTH);
         delivery.deliver(t, segment, payload);
+    }
+
+    /**
+     * A Linux vxlan peer with checksum offload on a veth hands over whole inner TSO frames (the
+     * kernel gives a plain UDP socket such tunnel GSO packets unsegmented); toward the one local
+     * port of a segment whose only flood target is that peer they are delivered, and the port's
+     * TAP merges them or writes them as they are, as the kernel's own vxlan receive would.
+     */
+    private static boolean fromLearningPeer(Tables t, int segment, int vtep) {
+        return t.state.localPortCount(segment) == 1
+            && t.state.soleFloodVtep(segment, t.state.localPort(segment, 0)) == vtep;
     }
 }

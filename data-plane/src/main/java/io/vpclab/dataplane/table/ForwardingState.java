@@ -314,6 +314,22 @@ public final class ForwardingState {
         return segmentLookups[segment].floodVtep(i);
     }
 
+    /**
+     * Where unknown unicast from local port {@code port} goes: the one VTEP of the segment's flood
+     * list when it is a learning peer (the table places no MAC behind it, as the point-to-point
+     * mode's remote or a Linux vxlan device) and no other local port is on the segment, as a Linux
+     * vxlan device with one all-zeros fdb entry sends it; else {@link #NONE} (unknown unicast is
+     * dropped: the control plane knows every MAC of its peers).
+     */
+    public int soleFloodVtep(int segment, int port) {
+        SegmentLookup lookup = segmentLookups[segment];
+        if (lookup.floodCount() != 1 || vtepHoldsMacs[lookup.floodVtep(0)]) {
+            return NONE;
+        }
+        int locals = lookup.localPortCount();
+        return locals == 0 || locals == 1 && lookup.localPort(0) == port ? lookup.floodVtep(0) : NONE;
+    }
+
     public int localPortCount(int segment) {
         return segmentLookups[segment].localPortCount();
     }

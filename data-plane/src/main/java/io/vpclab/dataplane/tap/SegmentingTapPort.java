@@ -46,6 +46,8 @@ public final class SegmentingTapPort implements BurstPort {
     private TcpCoalescer coalescer;
     private ByteBuf coalescerScratch;
     private long burstsWrittenWhole;
+    private long tsoReads;
+    private long tsoReadsTakenWhole;
 
     /**
      * @param device        a device with a virtio-net header (one without still works: its header is zero)
@@ -96,8 +98,12 @@ public final class SegmentingTapPort implements BurstPort {
 
     private void fromTap(ByteBuf headerAndFrame) {
         int gsoType = VirtioNetHeader.gsoType(headerAndFrame, headerAndFrame.readerIndex());
-        if (gsoType == VirtioNetHeader.GSO_TCPV4 && bursts.offer(headerAndFrame)) {
-            return;
+        if (gsoType == VirtioNetHeader.GSO_TCPV4) {
+            tsoReads++;
+            if (bursts.offer(headerAndFrame)) {
+                tsoReadsTakenWhole++;
+                return;
+            }
         }
         segmentAndHandOn(headerAndFrame);
     }
@@ -177,6 +183,31 @@ public final class SegmentingTapPort implements BurstPort {
         flush();   // whatever the coalescer holds of this flow goes first
         burstsWrittenWhole++;
         device.writeVnet(headerAndFrame);
+    }
+
+    /** TSO bursts read from the TAP. */
+    public long tsoReads() {
+        return tsoReads;
+    }
+
+    /** TSO bursts the pipeline took whole (the rest were segmented here). */
+    public long tsoReadsTakenWhole() {
+        return tsoReadsTakenWhole;
+    }
+
+    /** Merged bursts the coalescer wrote. */
+    public long coalescedBursts() {
+        return coalescer == null ? 0 : coalescer.burstsOut();
+    }
+
+    /** Frames the coalescer found with a bad checksum (written alone, as they came). */
+    public long coalescerChecksumFailures() {
+        return coalescer == null ? 0 : coalescer.checksumFailures();
+    }
+
+    /** Frames the coalescer took with a partial checksum (a peer's offload left it to the receiver). */
+    public long coalescerPartialChecksums() {
+        return coalescer == null ? 0 : coalescer.partialChecksums();
     }
 
     /** What the coalescer did: frames in, TAP writes out, merged bursts (zero before start or without a header). */

@@ -55,6 +55,14 @@ public interface Underlay extends AutoCloseable {
     }
 
     /**
+     * True when {@link #sendSegments} leaves in one send (UDP GSO), so gathering equal datagrams
+     * into runs pays; the default sends each segment on its own.
+     */
+    default boolean sendsSegmentsAtOnce() {
+        return false;
+    }
+
+    /**
      * Asks for {@code action} on the loop after each burst of received datagrams, so a receiver
      * can coalesce per burst. Returns false when this underlay does not tell bursts apart; the
      * caller then treats every datagram as its own burst. Call before {@link #start}.

@@ -131,15 +131,29 @@ public final class PortProvisioner {
      * for the pipeline; a kernel that refuses the header gives the plain TAP (logged).
      */
     private FrameDevice openTap(LocalPort port, String device) {
+        return forPipeline(openTap("port " + port.id(), device, readLimit(port)), readLimit(port));
+    }
+
+    /**
+     * Opens (or creates) TAP {@code device} as every port's TAP is opened: plain without offloads,
+     * else with the virtio-net header and the offloads asked for, as far as the kernel grants them
+     * (logged for {@code owner}).
+     */
+    public TapDevice openTap(String owner, String device, int readLimit) {
         if (tapOffloadFlags == 0) {
-            return TapDevice.open(device, readLimit(port));
+            return TapDevice.open(device, readLimit);
         }
-        TapDevice tap = TapDevice.openWithOffloads(device, readLimit(port), tapOffloadFlags);
-        log.info("port {}: TAP {} offloads: {}", port.id(), device, tap.offloads().describe());
+        TapDevice tap = TapDevice.openWithOffloads(device, readLimit, tapOffloadFlags);
+        log.info("{}: TAP {} offloads: {}", owner, device, tap.offloads().describe());
+        return tap;
+    }
+
+    /** The pipeline's side of an opened TAP: segmented ({@link SegmentingTapPort}) when it has the header. */
+    public static FrameDevice forPipeline(TapDevice tap, int readLimit) {
         if (!tap.offloads().vnetHeader()) {
             return tap;
         }
-        return new SegmentingTapPort(tap, readLimit(port), PooledByteBufAllocator.DEFAULT);
+        return new SegmentingTapPort(tap, readLimit, PooledByteBufAllocator.DEFAULT);
     }
 
     private static final class Created implements ProvisionedPort {

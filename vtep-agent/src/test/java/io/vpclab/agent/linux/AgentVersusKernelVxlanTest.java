@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One agent in point-to-point mode against the Linux kernel's own {@code vxlan} device, each in
+ * One agent in point-to-point mode (the pipeline with one TAP port and one remote VTEP) against the Linux kernel's own {@code vxlan} device, each in
  * its own namespace, joined by a veth underlay: ping and iperf3 TCP both ways, and a capture of
  * the underlay that tshark decodes as VXLAN with the right VNI in both directions. Run with
  * every offload (the kernel peer must accept the agent's userspace segments and checksums, and
@@ -96,6 +96,8 @@ class AgentVersusKernelVxlanTest {
             if (offloads.equals("all")) {
                 // the kernel's TSO bursts reached the kernel peer as segments it accepted (the bytes above)
                 assertThat(counters.get("offload", "tsoBursts")).as(counters.toString()).isPositive();
+                // ... taken whole by the pipeline: unknown unicast toward the one remote VTEP
+                assertThat(counters.get("offload", "tsoBurstsWhole")).as(counters.toString()).isPositive();
                 assertThat(counters.get("offload", "segmentRefusals")).as(counters.toString()).isZero();
                 if (kernelTxChecksum.equals("on")) {
                     assertThat(counters.get("offload", "coalescerPartialChecksums")).as(counters.toString()).isPositive();

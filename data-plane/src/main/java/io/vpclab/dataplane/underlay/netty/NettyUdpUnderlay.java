@@ -304,6 +304,11 @@ public final class NettyUdpUnderlay implements Underlay {
         Underlay.super.sendSegments(payload, segmentSize, destination, sourcePort);
     }
 
+    @Override
+    public boolean sendsSegmentsAtOnce() {
+        return gso;
+    }
+
     /** True when the socket runs on the epoll transport (so TAP devices can join its loop). */
     public boolean isEpoll() {
         return epoll;

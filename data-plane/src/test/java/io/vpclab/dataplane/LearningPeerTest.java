@@ -1,0 +1,375 @@
+package io.vpclab.dataplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.dataplane.net.MacAddress;
+import io.vpclab.dataplane.net.Vni;
+import io.vpclab.dataplane.offload.TestFrames;
+import io.vpclab.dataplane.offload.VirtioNetHeader;
+import io.vpclab.dataplane.packet.Vxlan;
+import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.dataplane.table.LocalPort;
+import io.vpclab.dataplane.table.MacEntry;
+import io.vpclab.dataplane.table.PortKind;
+import io.vpclab.dataplane.table.RemoteVtep;
+import io.vpclab.dataplane.table.Segment;
+import io.vpclab.dataplane.table.TableHost;
+import io.vpclab.dataplane.tap.InMemoryVnetDevice;
+import io.vpclab.dataplane.tap.SegmentingTapPort;
+import io.vpclab.dataplane.tap.TapOffloads;
+import io.vpclab.dataplane.underlay.DatagramSink;
+import io.vpclab.dataplane.underlay.InMemoryUnderlay;
+import io.vpclab.dataplane.underlay.Underlay;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A segment whose only flood target is a learning peer (a VTEP the table places no MAC behind, as
+ * the point-to-point mode's remote or a Linux vxlan device) and whose only local port is a TAP:
+ * unknown unicast and unanswerable ARP go to the peer, a TSO burst to an unknown MAC leaves whole
+ * in one GSO send, any MAC may sit behind the TAP, and the peer's frames reach the TAP. A peer
+ * that holds MACs keeps the control plane's rules: unknown unicast is dropped, the port's MAC
+ * enforced.
+ */
+class LearningPeerTest {
+
+    private static final int VNI = 0x800123;
+    private static final int MSS = 1398;
+    private static final int SEGMENTS = 21;
+    private static final MacAddress TAP_MAC = MacAddress.parse("02:00:0a:00:01:05");
+    private static final InetSocketAddress LOCAL = new InetSocketAddress("10.255.0.1", 4789);
+    private static final InetSocketAddress PEER = new InetSocketAddress("10.255.0.2", 4789);
+    private static final TapOffloads TSO = new TapOffloads(true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4,
+        TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
+
+    private final InMemoryUnderlay.Hub hub = new InMemoryUnderlay.Hub();
+    private final AtomicInteger gsoSends = new AtomicInteger();
+    private final AtomicInteger flushes = new AtomicInteger();
+    private final List<byte[]> atPeer = new CopyOnWriteArrayList<>();
+    private final InMemoryVnetDevice tap = new InMemoryVnetDevice("vtap0", TSO);
+    private InMemoryUnderlay peer;
+    private Vtep vtep;
+    private SegmentingTapPort port;
+
+    private void start(boolean peerHoldsAMac) {
+        start(peerHoldsAMac, false);
+    }
+
+    private void start(boolean peerHoldsAMac, boolean underlayGso) {
+        peer = hub.join(PEER);
+        peer.start((payload, sender) -> {
+            atPeer.add(ByteBufUtil.getBytes(payload));
+            payload.release();
+        });
+        vtep = new Vtep(new CountingGsoSends(hub.join(LOCAL), gsoSends, flushes, underlayGso));
+        ForwardingState.Builder table = ForwardingState.builder()
+            .host(new TableHost(Ipv4Address.parse("10.255.0.1"), 4789, 1500))
+            .vtep(new RemoteVtep("remote", Ipv4Address.parse("10.255.0.2"), 4789))
+            .segment(Segment.l2(Vni.of(VNI), List.of("remote")))
+            .port(new LocalPort("vtap0", null, PortKind.TAP, Vni.of(VNI), TAP_MAC, null, 0, null, 1450, "vtap0", null));
+        if (peerHoldsAMac) {
+            table.mac(new MacEntry(Vni.of(VNI), MacAddress.parse("02:00:0a:00:01:99"), "remote"));
+        }
+        vtep.apply(table.build());
+        port = new SegmentingTapPort(tap, 1518, PooledByteBufAllocator.DEFAULT);
+        vtep.attachPort("vtap0", port);
+    }
+
+    @AfterEach
+    void stop() {
+        if (vtep != null) {
+            vtep.close();
+        }
+        if (peer != null) {
+            peer.close();
+        }
+    }
+
+    @Test
+    void unknownUnicastGoesToThePeerAsOneDatagram() {
+        start(false);
+        TestFrames.Spec spec = new TestFrames.Spec();
+        byte[] frame = TestFrames.frame(spec, TestFrames.pattern(100, 1), true);
+
+        tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES], frame));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> atPeer.size() == 1);
+        ByteBuf datagram = Unpooled.wrappedBuffer(atPeer.get(0));
+        assertThat(Vxlan.vni(datagram, 0)).isEqualTo(VNI);
+        assertThat(ByteBufUtil.getBytes(datagram, Vxlan.HEADER_LENGTH, frame.length)).isEqualTo(frame);
+        assertThat(vtep.counters().host().packetsOut()).isEqualTo(1);
+        assertThat(vtep.counters().host().dropped(DropReason.UNKNOWN_DESTINATION)).isZero();
+    }
+
+    @Test
+    void anArpRequestTheTableCannotAnswerGoesToThePeer() {
+        start(false);
+        byte[] request = arpRequest(TAP_MAC.bits(), 0x0a5d0001, 0x0a5d0002);
+
+        tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES], request));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> atPeer.size() == 1);
+        assertThat(ByteBufUtil.getBytes(Unpooled.wrappedBuffer(atPeer.get(0)), Vxlan.HEADER_LENGTH, request.length))
+            .isEqualTo(request);
+        assertThat(vtep.counters().host().dropped(DropReason.ARP_UNKNOWN_BINDING)).isZero();
+    }
+
+    @Test
+    void aTsoBurstToAnUnknownMacLeavesWholeInOneGsoSend() {
+        start(false);
+        TestFrames.Spec spec = new TestFrames.Spec();
+        byte[] payload = TestFrames.pattern(20 * MSS + 100, 5);
+
+        tap.inject(TestFrames.tsoInput(TapOffloads.VNET_HEADER_BYTES, spec, payload, MSS));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> atPeer.size() == SEGMENTS);
+        assertThat(gsoSends).as("the burst's segments in one GSO send").hasValue(1);
+        assertThat(port.tsoReads()).isEqualTo(1);
+        assertThat(port.tsoReadsTakenWhole()).as("the pipeline took the burst whole").isEqualTo(1);
+        assertThat(vtep.counters().port("vtap0").packetsIn()).as("frames on the wire").isEqualTo(SEGMENTS);
+        for (byte[] datagram : atPeer) {
+            byte[] inner = ByteBufUtil.getBytes(Unpooled.wrappedBuffer(datagram), Vxlan.HEADER_LENGTH,
+                datagram.length - Vxlan.HEADER_LENGTH);
+            assertThat(TestFrames.tcpChecksumValid(inner)).isTrue();
+        }
+    }
+
+    @Test
+    void aReadBatchOfBurstsLeavesAsItGoesNotOnlyAtTheBatchEnd() {
+        start(false);
+        byte[] burst = TestFrames.tsoInput(TapOffloads.VNET_HEADER_BYTES, new TestFrames.Spec(),
+            TestFrames.pattern(20 * MSS + 100, 5), MSS);
+        byte[][] batch = new byte[12][];   // 12 x 29 KB: more than one 256 KB flush's worth
+        java.util.Arrays.fill(batch, burst);
+
+        tap.inject(batch);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> atPeer.size() == 12 * SEGMENTS);
+        // a whole TAP read batch can exceed the underlay's send queue: it must not wait for the batch end
+        assertThat(flushes.get()).as("underlay flushes").isGreaterThanOrEqualTo(2);
+        assertThat(gsoSends).hasValue(12);
+    }
+
+    @Test
+    void equalSmallFramesOfOneFlowLeaveInOneGsoSendInTheirOrder() {
+        start(false, true);
+        TestFrames.Spec flowA = new TestFrames.Spec();
+        TestFrames.Spec flowB = new TestFrames.Spec();
+        flowB.sourcePort = 40001;
+        byte[][] reads = new byte[6][];
+        for (int i = 0; i < reads.length; i++) {
+            TestFrames.Spec spec = i == 4 ? flowB : flowA;
+            spec.sequence += 64;
+            reads[i] = TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES],
+                TestFrames.frame(spec, TestFrames.pattern(64, i), true));
+        }
+
+        tap.inject(reads);   // A A A A B A, one TAP read batch
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> atPeer.size() == reads.length);
+        assertThat(gsoSends).as("the run of four A frames in one send; B and the last A alone").hasValue(1);
+        for (int i = 0; i < reads.length; i++) {
+            byte[] frame = java.util.Arrays.copyOfRange(reads[i], TapOffloads.VNET_HEADER_BYTES, reads[i].length);
+            assertThat(ByteBufUtil.getBytes(Unpooled.wrappedBuffer(atPeer.get(i)), Vxlan.HEADER_LENGTH, frame.length))
+                .as("datagram %d in the order read", i).isEqualTo(frame);
+        }
+        assertThat(vtep.counters().host().packetsOut()).isEqualTo(reads.length);
+    }
+
+    @Test
+    void framesFromThePeerReachTheTap() throws Exception {
+        start(false);
+        TestFrames.Spec spec = new TestFrames.Spec();
+        spec.sourceMac = 0x02_00_0a_00_01_06L;   // a MAC the table does not know: the peer learns, the table does not
+        spec.destinationMac = TAP_MAC.bits();
+        byte[] frame = TestFrames.frame(spec, TestFrames.pattern(100, 2), true);
+        ByteBuf datagram = Unpooled.directBuffer(Vxlan.HEADER_LENGTH + frame.length);
+        Vxlan.write(datagram, 0, VNI);
+        datagram.writerIndex(Vxlan.HEADER_LENGTH).writeBytes(frame);
+
+        hub.inject(PEER, LOCAL, datagram);
+
+        byte[] written = tap.take(Duration.ofSeconds(5));
+        assertThat(written).isNotNull();
+        assertThat(VirtioNetHeader.gsoType(Unpooled.wrappedBuffer(written), 0)).isEqualTo(VirtioNetHeader.GSO_NONE);
+        assertThat(ByteBufUtil.getBytes(Unpooled.wrappedBuffer(written), TapOffloads.VNET_HEADER_BYTES, frame.length))
+            .isEqualTo(frame);
+    }
+
+    @Test
+    void aWholeInnerTsoFrameFromTheLearningPeerReachesTheTap() throws Exception {
+        start(false);
+        byte[] frame = inner(TestFrames.pattern(20 * MSS, 3));
+
+        hub.inject(PEER, LOCAL, vxlan(frame));
+
+        byte[] written = tap.take(Duration.ofSeconds(5));
+        assertThat(written).as("a Linux vxlan peer's inner TSO frame, larger than the inner MTU").isNotNull();
+        assertThat(written.length - TapOffloads.VNET_HEADER_BYTES).isEqualTo(frame.length);
+        assertThat(vtep.counters().host().dropped(DropReason.OVERSIZE)).isZero();
+    }
+
+    @Test
+    void anOversizeInnerFrameFromAPeerThatHoldsMacsIsDropped() {
+        start(true);
+
+        hub.inject(PEER, LOCAL, vxlan(inner(TestFrames.pattern(20 * MSS, 3))));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> vtep.counters().host().dropped(DropReason.OVERSIZE) == 1);
+        assertThat(tap.pending()).isZero();
+    }
+
+    /** A TCP frame to the TAP from a MAC the table does not know (the learning peer's instance). */
+    private static byte[] inner(byte[] payload) {
+        TestFrames.Spec spec = new TestFrames.Spec();
+        spec.sourceMac = 0x02_00_0a_00_01_06L;
+        spec.destinationMac = TAP_MAC.bits();
+        return TestFrames.frame(spec, payload, true);
+    }
+
+    private static ByteBuf vxlan(byte[] frame) {
+        ByteBuf datagram = Unpooled.directBuffer(Vxlan.HEADER_LENGTH + frame.length);
+        Vxlan.write(datagram, 0, VNI);
+        return datagram.writerIndex(Vxlan.HEADER_LENGTH).writeBytes(frame);
+    }
+
+    @Test
+    void aFrameFromAnotherMacBehindTheTapGoesToThePeer() {
+        start(false);
+        TestFrames.Spec spec = new TestFrames.Spec();
+        spec.sourceMac = 0x02_00_0a_00_01_42L;   // a VM bridged behind the TAP
+        byte[] frame = TestFrames.frame(spec, TestFrames.pattern(100, 1), true);
+
+        tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES], frame));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> atPeer.size() == 1);
+        assertThat(vtep.counters().host().dropped(DropReason.SPOOFED_SOURCE)).isZero();
+    }
+
+    @Test
+    void aFrameFromThePeerForAnotherMacBehindTheTapReachesIt() throws Exception {
+        start(false);
+        TestFrames.Spec spec = new TestFrames.Spec();
+        spec.sourceMac = 0x02_00_0a_00_01_06L;
+        spec.destinationMac = 0x02_00_0a_00_01_42L;
+        byte[] frame = TestFrames.frame(spec, TestFrames.pattern(100, 2), true);
+
+        hub.inject(PEER, LOCAL, vxlan(frame));
+
+        byte[] written = tap.take(Duration.ofSeconds(5));
+        assertThat(written).isNotNull();
+        assertThat(ByteBufUtil.getBytes(Unpooled.wrappedBuffer(written), TapOffloads.VNET_HEADER_BYTES, frame.length))
+            .isEqualTo(frame);
+    }
+
+    @Test
+    void besideAPeerThatHoldsMacsThePortSendsOnlyFromItsOwnMac() {
+        start(true);
+        TestFrames.Spec spec = new TestFrames.Spec();
+        spec.sourceMac = 0x02_00_0a_00_01_42L;
+        spec.destinationMac = 0x02_00_0a_00_01_99L;   // the MAC the table places behind the peer
+
+        tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES],
+            TestFrames.frame(spec, TestFrames.pattern(100, 1), true)));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> vtep.counters().host().dropped(DropReason.SPOOFED_SOURCE) == 1);
+        assertThat(atPeer).isEmpty();
+    }
+
+    @Test
+    void aPeerThatHoldsMacsGetsNoUnknownUnicast() {
+        start(true);
+        byte[] frame = TestFrames.frame(new TestFrames.Spec(), TestFrames.pattern(100, 1), true);
+
+        tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES], frame));
+
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+            vtep.counters().host().dropped(DropReason.UNKNOWN_DESTINATION) == 1);
+        assertThat(atPeer).isEmpty();
+        assertThat(vtep.state().soleFloodVtep(0, 0)).isEqualTo(ForwardingState.NONE);
+    }
+
+    /** An Ethernet ARP request (broadcast) from {@code mac}/{@code senderIp} for {@code targetIp}. */
+    private static byte[] arpRequest(long mac, int senderIp, int targetIp) {
+        ByteBuf f = Unpooled.buffer(42);
+        f.writeMedium(0xFFFFFF).writeMedium(0xFFFFFF);
+        f.writeShort((int) (mac >>> 32)).writeInt((int) mac);
+        f.writeShort(0x0806);
+        f.writeShort(1).writeShort(0x0800).writeByte(6).writeByte(4).writeShort(1);
+        f.writeShort((int) (mac >>> 32)).writeInt((int) mac).writeInt(senderIp);
+        f.writeZero(6).writeInt(targetIp);
+        return ByteBufUtil.getBytes(f);
+    }
+
+    /** The VTEP's underlay, counting multi-datagram (GSO) sends and flushes. */
+    private record CountingGsoSends(InMemoryUnderlay delegate, AtomicInteger gsoSends, AtomicInteger flushes,
+                                    boolean gso) implements Underlay {
+
+        @Override
+        public boolean sendsSegmentsAtOnce() {
+            return gso;
+        }
+
+        @Override
+        public EventLoop loop() {
+            return delegate.loop();
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return delegate.localAddress();
+        }
+
+        @Override
+        public void start(DatagramSink sink) {
+            delegate.start(sink);
+        }
+
+        @Override
+        public void send(ByteBuf payload, InetSocketAddress destination) {
+            delegate.send(payload, destination);
+        }
+
+        @Override
+        public void send(ByteBuf payload, InetSocketAddress destination, int sourcePort) {
+            delegate.send(payload, destination, sourcePort);
+        }
+
+        @Override
+        public void sendSegments(ByteBuf payload, int segmentSize, InetSocketAddress destination, int sourcePort) {
+            if (payload.readableBytes() > segmentSize) {
+                gsoSends.incrementAndGet();
+            }
+            delegate.sendSegments(payload, segmentSize, destination, sourcePort);
+        }
+
+        @Override
+        public boolean onReadComplete(Runnable action) {
+            return delegate.onReadComplete(action);
+        }
+
+        @Override
+        public void flush() {
+            flushes.incrementAndGet();
+            delegate.flush();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}

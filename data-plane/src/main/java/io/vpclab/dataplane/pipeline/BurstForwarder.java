@@ -110,23 +110,26 @@ final class BurstForwarder {
         }
         long destination = routed ? nextHopMac : Ethernet.destination(headerAndFrame, frame);
         int entry = MacAddress.isMulticast(destination) ? ForwardingState.NONE : t.state.macEntry(egress, destination);
-        if (entry == ForwardingState.NONE) {
-            // unknown unicast toward a learning peer (the point-to-point mode) goes whole like a known one
-            int learningPeer = MacAddress.isMulticast(destination) ? ForwardingState.NONE
-                : t.state.soleFloodVtep(segment, port);
-            return learningPeer != ForwardingState.NONE && t.underlayCapture == null
-                && encapsulate(t, port, segment, learningPeer, headerAndFrame, frameLength, gsoSize);
-        }
         int payload = frameLength - headersLength;
         int frames = (payload + gsoSize - 1) / gsoSize;
         long wireBytes = payload + (long) frames * headersLength;
         BurstPort local = null;
-        int target = ForwardingState.entryIndex(entry);
-        if (ForwardingState.isLocalPortEntry(entry)) {
-            if (target == port || !(t.devices[target] instanceof BurstPort burstPort) || !burstPort.writesBursts()) {
+        int target;
+        if (entry == ForwardingState.NONE) {
+            // unknown unicast toward a learning peer (the point-to-point mode) goes whole like a known one
+            target = routed || MacAddress.isMulticast(destination) ? ForwardingState.NONE
+                : t.state.soleFloodVtep(segment, port);
+            if (target == ForwardingState.NONE) {
                 return false;
             }
-            local = burstPort;
+        } else {
+            target = ForwardingState.entryIndex(entry);
+            if (ForwardingState.isLocalPortEntry(entry)) {
+                if (target == port || !(t.devices[target] instanceof BurstPort burstPort) || !burstPort.writesBursts()) {
+                    return false;
+                }
+                local = burstPort;
+            }
         }
         if (elasticIp != ForwardingState.NONE
             && !elasticIps.admitOutbound(t, elasticIp, headerAndFrame, frame + Ethernet.HEADER_LENGTH)) {

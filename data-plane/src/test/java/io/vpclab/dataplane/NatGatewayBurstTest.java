@@ -31,6 +31,7 @@ import io.vpclab.dataplane.offload.TestFrames;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.Vxlan;
+import io.vpclab.dataplane.port.InMemoryFrameDevice;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
 import io.vpclab.dataplane.table.DefaultRoute;
@@ -74,6 +75,9 @@ class NatGatewayBurstTest {
     private static final int HEADER = TapOffloads.VNET_HEADER_BYTES;
     private static final MacAddress NEAR_MAC = MacAddress.parse("02:00:c6:33:64:1e");
     private static final Ipv4Address NEAR_IP = Ipv4Address.parse("198.51.100.30");
+    /** An instance in the gateway's own subnet on A: what it sends to the gateway's MAC is bridged, not routed. */
+    private static final MacAddress NEIGHBOUR_MAC = MacAddress.parse("02:00:0a:00:01:14");
+    private static final Ipv4Address NEIGHBOUR_IP = Ipv4Address.parse("10.0.1.20");
     private static final TapOffloads TSO = new TapOffloads(true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4,
         TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
 
@@ -88,6 +92,7 @@ class NatGatewayBurstTest {
     private final InMemoryVnetDevice internetTap = new InMemoryVnetDevice("internet", TSO);
     private final InMemoryVnetDevice nearTap = new InMemoryVnetDevice("near", TSO);
     private SegmentingTapPort near;
+    private final InMemoryFrameDevice neighbour = new InMemoryFrameDevice("neighbour");
     private final TestFrames.Spec spec = new TestFrames.Spec();
     private final byte[] payload = TestFrames.pattern(20 * MSS + 100, 11);
 
@@ -107,6 +112,7 @@ class NatGatewayBurstTest {
             .binding(new IpBinding(Vni.of(NAT_VNI), NAT_IP, NAT_MAC))
             .binding(new IpBinding(Vni.of(PRIVATE_VNI), VM1_IP, VM1_MAC))
             .port(LocalPort.simulated("near", Vni.of(PUBLIC_VNI), NEAR_MAC, NEAR_IP, 24, PUBLIC_GATEWAY))
+            .port(LocalPort.simulated("neighbour", Vni.of(NAT_VNI), NEIGHBOUR_MAC, NEIGHBOUR_IP, 24, NAT_GATEWAY_IP))
             .binding(new IpBinding(Vni.of(PUBLIC_VNI), NEAR_IP, NEAR_MAC))
             .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "I"))
             .build());
@@ -120,6 +126,7 @@ class NatGatewayBurstTest {
         i.attachPort("internet", new SegmentingTapPort(internetTap, 1518, PooledByteBufAllocator.DEFAULT));
         near = new SegmentingTapPort(nearTap, 1518, PooledByteBufAllocator.DEFAULT);
         a.attachPort("near", near);
+        a.attachPort("neighbour", neighbour);
         spec.sourceMac = VM1_MAC.bits();
         spec.sourceIp = VM1_IP.bits();
         spec.destinationMac = VPC_ROUTER_MAC.bits();
@@ -217,6 +224,31 @@ class NatGatewayBurstTest {
             .until(() -> a.counters().host().dropped(DropReason.NAT_EGRESS_DENIED) == SEGMENTS);
         assertThat(a.natGateways(10).get(0).drops()).containsEntry(DropReason.NAT_EGRESS_DENIED, (long) SEGMENTS);
         assertThat(gsoSendsFromA).hasValue(0);
+        assertThat(internetTap.pending()).isZero();
+    }
+
+    /**
+     * The gateway's port has no device: a frame bridged to it (L2Forwarder, not the router) is
+     * handed to the gateway stage by PublicAddresses, never to Forwarding.toPort, so the gateway
+     * refuses it (the neighbour's subnet is not associated) and no port is missing.
+     */
+    @Test
+    void aFrameBridgedToTheGatewaysPortReachesTheGatewayStage() {
+        start(EgressPolicy.ALLOW_ALL);
+        TestFrames.Spec s = new TestFrames.Spec();
+        s.sourceMac = NEIGHBOUR_MAC.bits();
+        s.sourceIp = NEIGHBOUR_IP.bits();
+        s.destinationMac = NAT_MAC.bits();
+        s.destinationIp = INTERNET_IP.bits();
+        s.flags = 0x02;
+
+        neighbour.inject(TestFrames.frame(s, new byte[0], true));
+
+        await().atMost(Duration.ofSeconds(5))
+            .until(() -> a.counters().host().dropped(DropReason.NAT_SOURCE_REFUSED) == 1);
+        assertThat(a.natGateways(10).get(0).drops()).containsEntry(DropReason.NAT_SOURCE_REFUSED, 1L);
+        assertThat(a.counters().port("nat").packetsOut()).as("delivered to the gateway's port").isEqualTo(1);
+        assertThat(a.counters().host().dropped(DropReason.NO_LOCAL_PORT)).isZero();
         assertThat(internetTap.pending()).isZero();
     }
 

@@ -340,12 +340,10 @@ public final class SimulatedHost implements FrameDevice {
 
     /** ICMP port unreachable (RFC 1122 s4.1.3.1), quoting the IP header and 8 bytes. */
     private void portUnreachable(ByteBuf frame, int ipOffset, int source) {
-        int quoted = Math.min(Ipv4.totalLength(frame, ipOffset), Ipv4.headerLength(frame, ipOffset) + Icmp.QUOTED_PAYLOAD);
-        int length = Icmp.HEADER_LENGTH + quoted;
+        int length = Icmp.HEADER_LENGTH + Icmp.errorQuoteLength(frame, ipOffset);
         ByteBuf reply = newIpPacket(source, IpProtocol.ICMP_VALUE, DEFAULT_TTL, length);
-        int at = l4Offset(reply);
-        reply.setBytes(at + Icmp.HEADER_LENGTH, frame, ipOffset, quoted);
-        Icmp.write(reply, at, length, IcmpType.DESTINATION_UNREACHABLE_VALUE, Icmp.CODE_PORT_UNREACHABLE, 0);
+        Icmp.writeError(reply, l4Offset(reply), frame, ipOffset, IcmpType.DESTINATION_UNREACHABLE_VALUE,
+            Icmp.CODE_PORT_UNREACHABLE, 0);
         sendIp(reply, source);
     }
 

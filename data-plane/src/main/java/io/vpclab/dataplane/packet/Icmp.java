@@ -53,6 +53,22 @@ public final class Icmp {
         return offset + HEADER_LENGTH;
     }
 
+    /** Bytes an error about the IPv4 packet at {@code ip} quotes: its header and {@link #QUOTED_PAYLOAD} bytes (RFC 792). */
+    public static int errorQuoteLength(ByteBuf packet, int ip) {
+        return Math.min(Ipv4.totalLength(packet, ip), Ipv4.headerLength(packet, ip) + QUOTED_PAYLOAD);
+    }
+
+    /**
+     * Writes at {@code offset} the ICMP error (unreachable, time exceeded) quoting the IPv4 packet
+     * at {@code ip} of {@code packet}: {@link #HEADER_LENGTH} + {@link #errorQuoteLength} bytes.
+     * The one way the router, the NAT gateway, the inner MTU check and a simulated host build one.
+     */
+    public static void writeError(ByteBuf buf, int offset, ByteBuf packet, int ip, int type, int code, int restOfHeader) {
+        int quoted = errorQuoteLength(packet, ip);
+        buf.setBytes(offset + HEADER_LENGTH, packet, ip, quoted);
+        write(buf, offset, HEADER_LENGTH + quoted, type, code, restOfHeader);
+    }
+
     /** Writes type, code, the 4-byte rest of header, and the checksum over {@code length} bytes of message. */
     public static void write(ByteBuf buf, int offset, int length, int type, int code, int restOfHeader) {
         buf.setByte(offset, type);

@@ -8,7 +8,7 @@ import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
 
 /**
- * Stage 3, ARP responder (ARP suppression): a request is answered here, in place, from the
+ * Stage 4, ARP responder (ARP suppression): a request is answered here, in place, from the
  * segment's bindings or, for a gateway address, with the router MAC. A request without a binding
  * is dropped and counted, never flooded, except toward a learning peer, the segment's only flood
  * target ({@link ForwardingState#soleFloodVtep}), whose instances the table does not know.

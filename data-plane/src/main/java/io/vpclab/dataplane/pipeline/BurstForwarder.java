@@ -16,9 +16,10 @@ import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.table.ForwardingState;
 
 /**
- * The path of a TSO burst read from a {@link BurstPort}, as one unit: port ingress, classification,
- * the router ({@link L3Router#decide}, then its MAC and TTL rewrite once for the whole burst) and
- * the L2 lookup on the egress segment run once per burst; toward a remote VTEP the burst is cut by
+ * The path of a TSO burst read from a {@link BurstPort}, as one unit: stages 1 port ingress, 3
+ * classification, 5 the router ({@link L3Router#decide}, then its MAC and TTL rewrite once for the
+ * whole burst), 6 public addresses (6a an elastic IP's outbound side, 6b a NAT gateway's private
+ * side of a live session) and 7 the L2 lookup on the egress segment run once per burst; toward a remote VTEP the burst is cut by
  * {@link TcpSegmenter} into wire frames laid out with a gap for the VXLAN header, which is written
  * in place, and the run leaves in UDP GSO sends; toward a local burst port it is written whole,
  * with its virtio-net header.
@@ -27,7 +28,7 @@ import io.vpclab.dataplane.table.ForwardingState;
  * false), so the port segments the burst and every stage sees frames one by one exactly as on the
  * plain path: a refused or oversize frame
  * (dropped and counted per frame, with its ICMP answer), ARP, every router outcome but a next hop
- * (its gateway, TTL expiry, no route, elastic IPs, NAT gateways), floods, and a local port without
+ * (its gateway, TTL expiry, no route, public addresses held here, a new NAT session), floods, and a local port without
  * a burst-capable device.
  *
  * <p>Counters count frames and bytes as they are on the wire: one per segment; captures at the
@@ -190,14 +191,10 @@ final class BurstForwarder {
         }
         nextHopMac = router.nextHopMac();
         countedEgress = egress;
-        int entry = t.state.macEntry(egress, nextHopMac);
-        if (entry != ForwardingState.NONE && ForwardingState.isLocalPortEntry(entry)
-            && t.devices[ForwardingState.entryIndex(entry)] == null) {
-            natGateway = t.state.natGatewayOfPort(ForwardingState.entryIndex(entry));
-            if (natGateway != ForwardingState.NONE) {
-                egress = natGateways.privateBurstEgress(t, natGateway, headerAndFrame, ip, Ipv4.ttl(headerAndFrame, ip) - 1);
-                nextHopMac = natGateways.nextHopMac();
-            }
+        natGateway = PublicAddresses.natGatewayBehind(t, t.state.macEntry(egress, nextHopMac));
+        if (natGateway != ForwardingState.NONE) {
+            egress = natGateways.privateBurstEgress(t, natGateway, headerAndFrame, ip, Ipv4.ttl(headerAndFrame, ip) - 1);
+            nextHopMac = natGateways.nextHopMac();
         }
         return egress;
     }

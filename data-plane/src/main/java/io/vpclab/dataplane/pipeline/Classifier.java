@@ -6,8 +6,8 @@ import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.table.ForwardingState;
 
 /**
- * Stage 2, classify: ARP goes to the responder, frames addressed to the segment's router MAC go
- * to the router, everything else is bridged.
+ * Stage 3, classify: ARP goes to the responder (4), frames addressed to the segment's router MAC
+ * go to the router (5), everything else is bridged (7).
  */
 final class Classifier {
 

@@ -10,7 +10,7 @@ import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
 
 /**
- * Stage 6, elastic IP 1:1 NAT at the instance's host. Outbound: a packet its VPC router has no
+ * Stage 6a ({@link PublicAddresses}), elastic IP 1:1 NAT at the instance's host. Outbound: a packet its VPC router has no
  * route for, from an instance with an elastic IP, gets the elastic IP as source and is routed by
  * the public network's router onto the public segment (the elastic IP is the instance's default
  * route). Inbound: a packet for a local elastic IP (routed here by the public router, locally or
@@ -64,7 +64,7 @@ final class ElasticIpNat {
         int egress = outboundEgress(t, destination);
         translateOutbound(t, eip, frame, ip, false);
         if (egress == HAIRPIN) {
-            inbound(t, port, state.elasticIpByPublic(destination), frame);
+            inbound(t, port, PublicAddresses.localElasticIp(state, destination), frame);
         } else if (egress == ForwardingState.NONE) {
             forwarding.drop(t, port, segment, DropReason.NO_ROUTE, frame);
         } else {
@@ -82,7 +82,7 @@ final class ElasticIpNat {
      */
     int outboundEgress(Tables t, int destination) {
         ForwardingState state = t.state;
-        if (state.elasticIpByPublic(destination) != ForwardingState.NONE) {
+        if (PublicAddresses.localElasticIp(state, destination) != ForwardingState.NONE) {
             return HAIRPIN;
         }
         int publicSegment = state.publicSegment();

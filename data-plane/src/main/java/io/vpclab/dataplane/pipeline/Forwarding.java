@@ -31,8 +31,6 @@ public final class Forwarding {
     private final DatagramBatch batch;
     private static final int SEGMENT_FLUSH_BYTES = 256 * 1024;
     Tables tables;
-    /** Set by the pipeline right after construction: a NAT gateway's port has no device, the stage serves it. */
-    NatGatewayStage natGateways;
 
     /** The pipeline installs the first {@link Tables} right after construction. */
     Forwarding(Underlay underlay) {
@@ -61,11 +59,6 @@ public final class Forwarding {
         FrameDevice device = t.devices[port];
         int segment = t.state.portSegment(port);
         if (device == null) {
-            int nat = t.state.natGatewayOfPort(port);
-            if (nat != ForwardingState.NONE) {
-                natGateways.fromPrivate(t, port, nat, frame);
-                return;
-            }
             drop(t, port, segment, DropReason.NO_LOCAL_PORT, frame);
             return;
         }

@@ -65,16 +65,14 @@ final class IcmpErrors {
     static ByteBuf build(ByteBuf frame, long destinationMac, long sourceMac, int sourceIp, int type, int code,
                          int restOfHeader) {
         int ip = frame.readerIndex() + Ethernet.HEADER_LENGTH;
-        int quoted = Math.min(Ipv4.totalLength(frame, ip), Ipv4.headerLength(frame, ip) + Icmp.QUOTED_PAYLOAD);
-        int icmpLength = Icmp.HEADER_LENGTH + quoted;
+        int icmpLength = Icmp.HEADER_LENGTH + Icmp.errorQuoteLength(frame, ip);
         int ipLength = Ipv4.MIN_HEADER_LENGTH + icmpLength;
         int frameLength = Ethernet.HEADER_LENGTH + ipLength;
         ByteBuf error = frame.alloc().directBuffer(FrameDevice.HEADROOM + frameLength);
         error.writerIndex(FrameDevice.HEADROOM + frameLength).readerIndex(FrameDevice.HEADROOM);
         int at = Ethernet.write(error, FrameDevice.HEADROOM, destinationMac, sourceMac, EtherType.IPV4_VALUE);
         at = Ipv4.write(error, at, ipLength, 0, ORIGINATED_TTL, IpProtocol.ICMP_VALUE, sourceIp, Ipv4.source(frame, ip));
-        error.setBytes(at + Icmp.HEADER_LENGTH, frame, ip, quoted);
-        Icmp.write(error, at, icmpLength, type, code, restOfHeader);
+        Icmp.writeError(error, at, frame, ip, type, code, restOfHeader);
         return error;
     }
 

@@ -11,7 +11,7 @@ import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
 
 /**
- * Stage 1b, the inner MTU (the underlay MTU minus 50): VTEPs never fragment, so a frame from a
+ * Stage 2, the inner MTU (the underlay MTU minus 50): VTEPs never fragment, so a frame from a
  * port longer than that plus its Ethernet header is dropped as {@link DropReason#OVERSIZE},
  * whatever its destination (a port on this host too, so what passes never depends on where
  * instances are placed). An IPv4 packet with DF set gets ICMP fragmentation needed with the

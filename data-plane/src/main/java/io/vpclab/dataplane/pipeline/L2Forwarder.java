@@ -7,7 +7,7 @@ import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
 
 /**
- * Stage 4, L2 lookup and flood: a unicast destination is a local port or a remote VTEP from the
+ * Stage 7, L2 lookup and flood: a unicast destination is a local port or a remote VTEP from the
  * segment's static MAC table (unknown unicast is dropped: the control plane knows every MAC; it
  * goes to a learning peer that is the segment's only flood target, see
  * {@link ForwardingState#soleFloodVtep}, as in the point-to-point mode). A
@@ -18,6 +18,8 @@ final class L2Forwarder {
 
     private final Forwarding forwarding;
     private final VxlanEncapsulator encapsulator;
+    /** Set by the pipeline once the NAT stages, which forward through this one, exist. */
+    PublicAddresses publicAddresses;
 
     L2Forwarder(Forwarding forwarding, VxlanEncapsulator encapsulator) {
         this.forwarding = forwarding;
@@ -41,8 +43,11 @@ final class L2Forwarder {
             }
         } else if (ForwardingState.isLocalPortEntry(entry)) {
             int port = ForwardingState.entryIndex(entry);
+            int nat = PublicAddresses.natGatewayBehind(t, entry);
             if (port == ingressPort) {
                 forwarding.drop(t, ingressPort, segment, DropReason.UNKNOWN_DESTINATION, frame);
+            } else if (nat != ForwardingState.NONE) {
+                publicAddresses.toNatGateway(t, port, nat, frame);
             } else {
                 forwarding.toPort(t, port, frame);
             }

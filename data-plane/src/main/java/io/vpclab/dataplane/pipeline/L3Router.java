@@ -30,21 +30,19 @@ final class L3Router {
 
     private final Forwarding forwarding;
     private final L2Forwarder bridge;
-    private final ElasticIpNat elasticIps;
-    private final NatGatewayStage natGateways;
+    private final PublicAddresses publicAddresses;
 
-    L3Router(Forwarding forwarding, L2Forwarder bridge, ElasticIpNat elasticIps, NatGatewayStage natGateways) {
+    L3Router(Forwarding forwarding, L2Forwarder bridge, PublicAddresses publicAddresses) {
         this.forwarding = forwarding;
         this.bridge = bridge;
-        this.elasticIps = elasticIps;
-        this.natGateways = natGateways;
+        this.publicAddresses = publicAddresses;
     }
 
     /** {@link #decide}: the destination is one of the router's gateway addresses. */
     static final int TO_GATEWAY = -2;
     /** {@link #decide}: TTL 1 or 0, the packet may not be forwarded. */
     static final int TTL_EXPIRED = -3;
-    /** {@link #decide}: no VPC route, and the source has an elastic IP: {@link ElasticIpNat#outbound}. */
+    /** {@link #decide}: no VPC route, and the source has an elastic IP: {@link PublicAddresses#viaElasticIp}. */
     static final int VIA_ELASTIC_IP = -4;
     /** {@link #decide}: routed onto the public segment to a public address served here (elastic IP, NAT gateway). */
     static final int TO_PUBLIC_ADDRESS = -5;
@@ -66,13 +64,19 @@ final class L3Router {
         switch (egress) {
             case TO_GATEWAY -> answerForGateway(t, port, segment, t.state.segmentRouter(segment), frame);
             case TTL_EXPIRED -> timeExceeded(t, port, segment, t.state.segmentRouter(segment), frame);
-            case VIA_ELASTIC_IP -> elasticIps.outbound(t, port, segment, frame);
-            case TO_PUBLIC_ADDRESS -> toPublicAddress(t, port, Ipv4.destination(frame, ip), frame);
+            case VIA_ELASTIC_IP -> publicAddresses.viaElasticIp(t, port, segment, frame);
+            case TO_PUBLIC_ADDRESS -> publicAddresses.toPublicAddress(t, port, Ipv4.destination(frame, ip), frame);
             case NO_ROUTE -> forwarding.drop(t, port, segment, DropReason.NO_ROUTE, frame);
             default -> {
                 rewrite(t, segment, frame, offset);
                 t.segments[egress].in(frame.readableBytes());
-                bridge.forward(t, egress, port, frame);
+                int entry = t.state.macEntry(egress, nextHopMac);
+                int nat = PublicAddresses.natGatewayBehind(t, entry);
+                if (nat != ForwardingState.NONE) {   // the default route's next hop: a NAT gateway held here
+                    publicAddresses.toNatGateway(t, ForwardingState.entryIndex(entry), nat, frame);
+                } else {
+                    bridge.forward(t, egress, port, frame);
+                }
             }
         }
     }
@@ -106,8 +110,7 @@ final class L3Router {
                 return NO_ROUTE;
             }
         }
-        if (egress == state.publicSegment() && (state.elasticIpByPublic(destination) != ForwardingState.NONE
-            || state.natGatewayByPublic(destination) != ForwardingState.NONE)) {
+        if (PublicAddresses.isHeld(state, egress, destination)) {
             return TO_PUBLIC_ADDRESS;
         }
         long mac = state.bindingMac(egress, nextHop);
@@ -132,15 +135,6 @@ final class L3Router {
         Ethernet.setDestination(frame, offset, nextHopMac);
         Ethernet.setSource(frame, offset, t.state.routerMac(t.state.segmentRouter(segment)));
         Ipv4.decrementTtl(frame, offset + Ethernet.HEADER_LENGTH);
-    }
-
-    private void toPublicAddress(Tables t, int port, int destination, ByteBuf frame) {
-        int eip = t.state.elasticIpByPublic(destination);
-        if (eip != ForwardingState.NONE) {
-            elasticIps.inbound(t, port, eip, frame);
-        } else {
-            natGateways.fromPublic(t, port, t.state.natGatewayByPublic(destination), frame);
-        }
     }
 
     /** Echo request to a gateway address: answered in place. Anything else for the router: dropped. */

@@ -2,14 +2,12 @@ package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.vpclab.dataplane.net.MacAddress;
-import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
-import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
 
 /**
- * Receive stage 2, local delivery: a decapsulated frame goes to the local port of its segment
+ * Stage 10, local delivery: a decapsulated frame goes to the local port of its segment
  * that owns the destination MAC, or to every local port of the segment when it is broadcast or
  * multicast; unknown unicast only to the one port of a segment whose only flood target is a
  * learning peer ({@link ForwardingState#soleFloodVtep}: the point-to-point mode, where any MAC
@@ -18,13 +16,11 @@ import io.vpclab.dataplane.table.ForwardingState;
 final class LocalDelivery {
 
     private final Forwarding forwarding;
-    private final ElasticIpNat elasticIps;
-    private final NatGatewayStage natGateways;
+    private final PublicAddresses publicAddresses;
 
-    LocalDelivery(Forwarding forwarding, ElasticIpNat elasticIps, NatGatewayStage natGateways) {
+    LocalDelivery(Forwarding forwarding, PublicAddresses publicAddresses) {
         this.forwarding = forwarding;
-        this.elasticIps = elasticIps;
-        this.natGateways = natGateways;
+        this.publicAddresses = publicAddresses;
     }
 
     void deliver(Tables t, int segment, ByteBuf frame) {
@@ -40,7 +36,7 @@ final class LocalDelivery {
             frame.release();
             return;
         }
-        if (segment == t.state.publicSegment() && toElasticIp(t, frame)) {
+        if (publicAddresses.fromUnderlay(t, segment, frame)) {
             return;
         }
         int entry = t.state.macEntry(segment, destination);
@@ -55,30 +51,11 @@ final class LocalDelivery {
             forwarding.drop(t, -1, segment, DropReason.NO_LOCAL_PORT, frame);
             return;
         }
+        int nat = PublicAddresses.natGatewayBehind(t, entry);
+        if (nat != ForwardingState.NONE) {   // routed to a NAT gateway held here by the sender's host
+            publicAddresses.toNatGateway(t, ForwardingState.entryIndex(entry), nat, frame);
+            return;
+        }
         forwarding.toPort(t, ForwardingState.entryIndex(entry), frame);
-    }
-
-    /**
-     * An IPv4 packet for an elastic IP or a NAT gateway held here goes to its NAT stage (the MAC
-     * is the instance's or the gateway port's).
-     */
-    private boolean toElasticIp(Tables t, ByteBuf frame) {
-        int offset = frame.readerIndex();
-        int ip = offset + Ethernet.HEADER_LENGTH;
-        if (Ethernet.etherType(frame, offset) != EtherType.IPV4_VALUE || !Ipv4.isValid(frame, ip)) {
-            return false;
-        }
-        int destination = Ipv4.destination(frame, ip);
-        int eip = t.state.elasticIpByPublic(destination);
-        if (eip != ForwardingState.NONE) {
-            elasticIps.inbound(t, -1, eip, frame);
-            return true;
-        }
-        int nat = t.state.natGatewayByPublic(destination);
-        if (nat != ForwardingState.NONE) {
-            natGateways.fromPublic(t, -1, nat, frame);
-            return true;
-        }
-        return false;
     }
 }

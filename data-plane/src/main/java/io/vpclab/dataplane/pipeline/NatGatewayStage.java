@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Stage 6b, the NAT gateway, on the host it is placed on (centralised, like a real one).
+ * Stage 6b ({@link PublicAddresses}), the NAT gateway, on the host it is placed on (centralised, like a real one).
  *
  * <p>Private side: a packet routed to the gateway's port (an associated subnet's default route)
  * from an associated subnet is matched to its session, or starts one with a public port free for
@@ -290,7 +290,7 @@ final class NatGatewayStage {
         ForwardingState state = t.state;
         int publicSegment = state.publicSegment();
         int publicRouter = state.segmentRouter(publicSegment);
-        int localElasticIp = state.elasticIpByPublic(destination);
+        int localElasticIp = PublicAddresses.localElasticIp(state, destination);
         if (localElasticIp != ForwardingState.NONE) {   // hairpin: an elastic IP held on this host
             elasticIps.inbound(t, port, localElasticIp, frame);
             return;
@@ -322,7 +322,7 @@ final class NatGatewayStage {
         int source = Ipv4.source(frame, ip);
         int destination = Ipv4.destination(frame, ip);
         if (ttl <= 1 || !state.natGateways().get(nat).serves(source) || !Ipv4.verifyChecksum(frame, ip)
-            || state.elasticIpByPublic(destination) != ForwardingState.NONE) {
+            || PublicAddresses.localElasticIp(state, destination) != ForwardingState.NONE) {
             return ForwardingState.NONE;
         }
         int l4 = ip + Ipv4.headerLength(frame, ip);

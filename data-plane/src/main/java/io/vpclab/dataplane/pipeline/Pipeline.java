@@ -21,23 +21,32 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * The data plane of one VTEP. Stages, in processing order:
+ * The data plane of one VTEP. Stages, numbered in processing order, each a class of this package
+ * (docs/architecture.md, "The packet path", is the same list):
  *
  * <pre>
- * a TSO burst:       BurstForwarder runs 1, 3, 4 (L3Router.decide, then ElasticIpNat outbound or the
- *                     NatGatewayStage private side of a live session) and 5 once per burst, then segments
- *                     it at encapsulation and sends it with UDP GSO, or writes it whole to a local burst
- *                     port; a burst it cannot carry whole is segmented by the port and enters as frames:
- * from a port:        1 PortIngress -> 2 InnerMtu -> 3 Classifier -> ArpResponder | 4 L3Router | 5 L2Forwarder
- *                     -> (L3Router) -> ElasticIpNat when the VPC has no route or the public router
- *                        routes to a local elastic IP; else the segment's default route to a NAT gateway
- *                     -> (Forwarding.toPort of a nat-gateway port) -> NatGatewayStage private side
- *                        -> the public router -> L2Forwarder on the provider segment
- *                     -> (L2Forwarder) -> VxlanEncapsulator -> underlay send, or a local port
- * from the underlay:  VxlanDecapsulator (inner MTU too) -> LocalDelivery (-> ElasticIpNat for a local elastic IP,
- *                     NatGatewayStage public side for a local NAT gateway, on the public segment)
- *                     -> a local port
+ * from a port ({@link #fromPort}):
+ *   1  PortIngress        anti-spoofing: a port sends only its own MAC and IPv4 source
+ *   2  InnerMtu           oversize frames dropped; DF gets ICMP fragmentation needed
+ *   3  Classifier         ARP -> 4, to the router MAC -> 5, anything else -> 7
+ *   4  ArpResponder       requests answered in place from the bindings; other ARP -> 7
+ *   5  L3Router           gateway ping, TTL (ICMP time exceeded), MACs and TTL - 1; public traffic -> 6, else -> 7
+ *   6  PublicAddresses    the elastic IPs and NAT gateways held here:
+ *        6a ElasticIpNat      1:1 NAT both ways (WhitelistFilter, ConnectionTable), then -> 7
+ *        6b NatGatewayStage   private side: SNAT (WhitelistFilter, NatSessions); public side: back; then -> 7
+ *   7  L2Forwarder        MAC table: a local port's device (Forwarding.toPort), a NAT gateway's port (-> 6b),
+ *                         a remote VTEP (-> 8), or a flood to both
+ *   8  VxlanEncapsulator  VXLAN header in place -> the underlay
+ * from the underlay ({@link #fromUnderlay}):
+ *   9  VxlanDecapsulator  known VTEPs, VNIs served here, inner MTU, source MAC behind the sender
+ *   10 LocalDelivery      a public address or NAT gateway's port held here (-> 6), else a local port's device
+ * a TSO burst ({@link #fromPortBurst}):
+ *      BurstForwarder     1, 3, 5, 6 (6a outbound, 6b private side of a live session) and 7 once for
+ *                         the burst, then 8 segment by segment in one UDP GSO send, or the burst whole
+ *                         to a local burst port; a burst it cannot carry whole enters at 1 as frames
  * </pre>
+ *
+ * ICMP errors (time exceeded, fragmentation needed) are built by {@link IcmpErrors}.
  *
  * <p>Loop-confined: every method runs on the underlay's event loop (the {@code Vtep} facade
  * hops there). The installed {@link Tables} are replaced whole on every change.
@@ -108,10 +117,11 @@ public final class Pipeline {
         this.elasticIps = new ElasticIpNat(forwarding, bridge, new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY,
             ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock), whitelists);
         this.natGateways = new NatGatewayStage(forwarding, bridge, elasticIps, whitelists, nanoClock, natSessionCapacity);
-        this.forwarding.natGateways = natGateways;
-        this.router = new L3Router(forwarding, bridge, elasticIps, natGateways);
+        PublicAddresses publicAddresses = new PublicAddresses(elasticIps, natGateways);
+        this.bridge.publicAddresses = publicAddresses;
+        this.router = new L3Router(forwarding, bridge, publicAddresses);
         this.bursts = new BurstForwarder(forwarding, ingress, classifier, router, elasticIps, natGateways);
-        this.decapsulator = new VxlanDecapsulator(forwarding, new LocalDelivery(forwarding, elasticIps, natGateways));
+        this.decapsulator = new VxlanDecapsulator(forwarding, new LocalDelivery(forwarding, publicAddresses));
         this.natSessions = natGateways.install(initial);
         rebuild();
     }

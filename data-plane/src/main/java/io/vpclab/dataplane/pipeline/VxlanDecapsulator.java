@@ -10,7 +10,7 @@ import io.vpclab.dataplane.table.ForwardingState;
 import java.net.InetSocketAddress;
 
 /**
- * Receive stage 1, VXLAN decapsulation (RFC 7348 s5): only from a known VTEP address, at least
+ * Stage 9 (from the underlay), VXLAN decapsulation (RFC 7348 s5): only from a known VTEP address, at least
  * 8 + 14 bytes, I flag set (the reserved bits are ignored), a VNI served here, and an inner
  * frame within this host's inner MTU (as its ports' frames are: a peer with a larger underlay
  * MTU cannot push larger frames to its instances; a learning peer's TSO frames excepted, see

@@ -6,7 +6,7 @@ import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.DropReason;
 
 /**
- * Stage 6, VXLAN encapsulation: writes the 8-byte header in place, in the headroom every port
+ * Stage 8, VXLAN encapsulation: writes the 8-byte header in place, in the headroom every port
  * leaves before a frame ({@link FrameDevice#HEADROOM}), then hands the datagram to the underlay.
  * A frame larger than the underlay MTU minus 50 is dropped and counted, never fragmented (frames
  * from ports were measured at {@link InnerMtu} already; this guards the other paths).

@@ -79,13 +79,19 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 // as the agent runs: pipeline on a FastThreadLocalThread, buffer leak sampling off (AgentMain)
-@Fork(value = 1, jvmArgsAppend = {"-Djmh.executor=CUSTOM",
-    "-Djmh.executor.class=io.vpclab.benchmarks.EventLoopLikeExecutor", "-Dio.netty.leakDetection.level=disabled"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Djmh.executor=CUSTOM",
+            "-Djmh.executor.class=io.vpclab.benchmarks.EventLoopLikeExecutor",
+            "-Dio.netty.leakDetection.level=disabled"
+        })
 public class BurstPipelineBenchmark {
 
     static final InetSocketAddress LOCAL = new InetSocketAddress("192.168.77.1", Vxlan.PORT);
     /** The underlay MTU that gives instances an inner MTU of 1500 (MSS 1448 with timestamps). */
     static final int UNDERLAY_MTU = 1550;
+
     static final int VNI_1 = 100;
     static final int VNI_2 = 200;
     static final int PRIVATE_VNI = 300;
@@ -111,9 +117,20 @@ public class BurstPipelineBenchmark {
     public enum Path {
         SAME_SUBNET("vm", new TsoBursts.Flow(PEER_MAC, VM_MAC, VM_IP, PEER_IP), VNI_1, VM_MAC, VM_IP, 64),
         ROUTED("vm", new TsoBursts.Flow(ROUTER_MAC, VM_MAC, VM_IP, SERVER_IP), VNI_2, ROUTER_MAC, VM_IP, 63),
-        ELASTIC_IP("vm", new TsoBursts.Flow(ROUTER_MAC, VM_MAC, VM_IP, INTERNET_IP), PUBLIC_VNI, PUBLIC_ROUTER_MAC, EIP, 63),
-        NAT_GATEWAY("private", new TsoBursts.Flow(ROUTER_MAC, PRIVATE_MAC, PRIVATE_IP, INTERNET_IP), PUBLIC_VNI,
-            PUBLIC_ROUTER_MAC, NAT_PUBLIC, 62);
+        ELASTIC_IP(
+                "vm",
+                new TsoBursts.Flow(ROUTER_MAC, VM_MAC, VM_IP, INTERNET_IP),
+                PUBLIC_VNI,
+                PUBLIC_ROUTER_MAC,
+                EIP,
+                63),
+        NAT_GATEWAY(
+                "private",
+                new TsoBursts.Flow(ROUTER_MAC, PRIVATE_MAC, PRIVATE_IP, INTERNET_IP),
+                PUBLIC_VNI,
+                PUBLIC_ROUTER_MAC,
+                NAT_PUBLIC,
+                62);
 
         final String port;
         final TsoBursts.Flow flow;
@@ -161,8 +178,11 @@ public class BurstPipelineBenchmark {
         if (path == Path.NAT_GATEWAY) {
             openNatSession();
         }
-        burst = TsoBursts.build(PooledByteBufAllocator.DEFAULT, BurstPort.VNET_HEADER_BYTES, path.flow,
-            TsoBursts.SEGMENTS * TsoBursts.MSS);
+        burst = TsoBursts.build(
+                PooledByteBufAllocator.DEFAULT,
+                BurstPort.VNET_HEADER_BYTES,
+                path.flow,
+                TsoBursts.SEGMENTS * TsoBursts.MSS);
         burstLength = burst.readableBytes();
         headers = new byte[BurstPort.VNET_HEADER_BYTES + TsoBursts.HEADERS];
         burst.getBytes(0, headers);
@@ -191,50 +211,100 @@ public class BurstPipelineBenchmark {
     /** A VPC (r1) with three subnets, a NAT gateway and an elastic IP, as the control plane compiles it for this host. */
     private static ForwardingState table() {
         ForwardingState.Builder table = ForwardingState.builder()
-            .host(new TableHost(Ipv4Address.parse("192.168.77.1"), Vxlan.PORT, UNDERLAY_MTU))
-            .vtep(new RemoteVtep("b", Ipv4Address.parse("192.168.77.2"), Vxlan.PORT))
-            .segment(new Segment(Vni.of(VNI_1), Ipv4Prefix.parse("10.0.1.0/24"), Ipv4Address.parse("10.0.1.1"), "r1",
-                List.of("b"), null))
-            .segment(new Segment(Vni.of(VNI_2), Ipv4Prefix.parse("10.0.2.0/24"), Ipv4Address.parse("10.0.2.1"), "r1",
-                List.of("b"), null))
-            .segment(new Segment(Vni.of(PRIVATE_VNI), Ipv4Prefix.parse("10.0.3.0/24"), Ipv4Address.parse("10.0.3.1"),
-                "r1", List.of(), null))
-            .segment(new Segment(Vni.of(PUBLIC_VNI), null, Ipv4Address.parse("198.51.100.1"), "public", List.of("b"), null))
-            .publicVni(Vni.of(PUBLIC_VNI))
-            .router(new Router("r1", new MacAddress(ROUTER_MAC), List.of(
-                new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(VNI_1)),
-                new Route(Ipv4Prefix.parse("10.0.2.0/24"), Vni.of(VNI_2)),
-                new Route(Ipv4Prefix.parse("10.0.3.0/24"), Vni.of(PRIVATE_VNI)))))
-            .router(new Router("public", new MacAddress(PUBLIC_ROUTER_MAC), List.of(
-                new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(PUBLIC_VNI)),
-                new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(PUBLIC_VNI)))))
-            .port(port("vm", VNI_1, VM_MAC, VM_IP, "10.0.1.1"))
-            .port(port("private", PRIVATE_VNI, PRIVATE_MAC, PRIVATE_IP, "10.0.3.1"))
-            .port(new LocalPort("nat", "nat", PortKind.NAT_GATEWAY, Vni.of(VNI_2), new MacAddress(NAT_MAC),
-                new Ipv4Address(NAT_IP), 24, Ipv4Address.parse("10.0.2.1"), 1500, null, null))
-            .elasticIp(new ElasticIp(new Ipv4Address(EIP), Vni.of(VNI_1), new Ipv4Address(VM_IP), IngressPolicy.DENY_ALL))
-            .natGateway(new NatGateway("nat-1", "nat", new Ipv4Address(NAT_PUBLIC), NatGateway.DEFAULT_PORT_MIN,
-                NatGateway.DEFAULT_PORT_MAX, NatGateway.DEFAULT_IDLE_SECONDS, 60, EgressPolicy.ALLOW_ALL,
-                List.of(Ipv4Prefix.parse("10.0.3.0/24"))))
-            .defaultRoute(new DefaultRoute(Vni.of(PRIVATE_VNI), Vni.of(VNI_2), new Ipv4Address(NAT_IP)));
+                .host(new TableHost(Ipv4Address.parse("192.168.77.1"), Vxlan.PORT, UNDERLAY_MTU))
+                .vtep(new RemoteVtep("b", Ipv4Address.parse("192.168.77.2"), Vxlan.PORT))
+                .segment(new Segment(
+                        Vni.of(VNI_1),
+                        Ipv4Prefix.parse("10.0.1.0/24"),
+                        Ipv4Address.parse("10.0.1.1"),
+                        "r1",
+                        List.of("b"),
+                        null))
+                .segment(new Segment(
+                        Vni.of(VNI_2),
+                        Ipv4Prefix.parse("10.0.2.0/24"),
+                        Ipv4Address.parse("10.0.2.1"),
+                        "r1",
+                        List.of("b"),
+                        null))
+                .segment(new Segment(
+                        Vni.of(PRIVATE_VNI),
+                        Ipv4Prefix.parse("10.0.3.0/24"),
+                        Ipv4Address.parse("10.0.3.1"),
+                        "r1",
+                        List.of(),
+                        null))
+                .segment(new Segment(
+                        Vni.of(PUBLIC_VNI), null, Ipv4Address.parse("198.51.100.1"), "public", List.of("b"), null))
+                .publicVni(Vni.of(PUBLIC_VNI))
+                .router(new Router(
+                        "r1",
+                        new MacAddress(ROUTER_MAC),
+                        List.of(
+                                new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(VNI_1)),
+                                new Route(Ipv4Prefix.parse("10.0.2.0/24"), Vni.of(VNI_2)),
+                                new Route(Ipv4Prefix.parse("10.0.3.0/24"), Vni.of(PRIVATE_VNI)))))
+                .router(new Router(
+                        "public",
+                        new MacAddress(PUBLIC_ROUTER_MAC),
+                        List.of(
+                                new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(PUBLIC_VNI)),
+                                new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(PUBLIC_VNI)))))
+                .port(port("vm", VNI_1, VM_MAC, VM_IP, "10.0.1.1"))
+                .port(port("private", PRIVATE_VNI, PRIVATE_MAC, PRIVATE_IP, "10.0.3.1"))
+                .port(new LocalPort(
+                        "nat",
+                        "nat",
+                        PortKind.NAT_GATEWAY,
+                        Vni.of(VNI_2),
+                        new MacAddress(NAT_MAC),
+                        new Ipv4Address(NAT_IP),
+                        24,
+                        Ipv4Address.parse("10.0.2.1"),
+                        1500,
+                        null,
+                        null))
+                .elasticIp(new ElasticIp(
+                        new Ipv4Address(EIP), Vni.of(VNI_1), new Ipv4Address(VM_IP), IngressPolicy.DENY_ALL))
+                .natGateway(new NatGateway(
+                        "nat-1",
+                        "nat",
+                        new Ipv4Address(NAT_PUBLIC),
+                        NatGateway.DEFAULT_PORT_MIN,
+                        NatGateway.DEFAULT_PORT_MAX,
+                        NatGateway.DEFAULT_IDLE_SECONDS,
+                        60,
+                        EgressPolicy.ALLOW_ALL,
+                        List.of(Ipv4Prefix.parse("10.0.3.0/24"))))
+                .defaultRoute(new DefaultRoute(Vni.of(PRIVATE_VNI), Vni.of(VNI_2), new Ipv4Address(NAT_IP)));
         binding(table, VNI_1, VM_IP, VM_MAC);
         binding(table, VNI_1, PEER_IP, PEER_MAC).mac(new MacEntry(Vni.of(VNI_1), new MacAddress(PEER_MAC), "b"));
         binding(table, VNI_2, SERVER_IP, SERVER_MAC).mac(new MacEntry(Vni.of(VNI_2), new MacAddress(SERVER_MAC), "b"));
         binding(table, VNI_2, NAT_IP, NAT_MAC);
         binding(table, PRIVATE_VNI, PRIVATE_IP, PRIVATE_MAC);
         binding(table, PUBLIC_VNI, INTERNET_IP, INTERNET_MAC)
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), new MacAddress(INTERNET_MAC), "b"));
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), new MacAddress(INTERNET_MAC), "b"));
         binding(table, PUBLIC_VNI, EIP, VM_MAC);
         binding(table, PUBLIC_VNI, NAT_PUBLIC, NAT_MAC);
-        for (int i = 1; i <= 1000; i++) {   // a realistic table: other instances of the VPC behind b
+        for (int i = 1; i <= 1000; i++) { // a realistic table: other instances of the VPC behind b
             table.mac(new MacEntry(Vni.of(VNI_1), new MacAddress(0x0200_0b00_0000L + i), "b"));
         }
         return table.build();
     }
 
     private static LocalPort port(String id, int vni, long mac, int ip, String gateway) {
-        return new LocalPort(id, id, PortKind.NETNS, Vni.of(vni), new MacAddress(mac), new Ipv4Address(ip), 24,
-            Ipv4Address.parse(gateway), 1500, null, null);
+        return new LocalPort(
+                id,
+                id,
+                PortKind.NETNS,
+                Vni.of(vni),
+                new MacAddress(mac),
+                new Ipv4Address(ip),
+                24,
+                Ipv4Address.parse(gateway),
+                1500,
+                null,
+                null);
     }
 
     private static ForwardingState.Builder binding(ForwardingState.Builder table, int vni, int ip, long mac) {
@@ -247,15 +317,25 @@ public class BurstPipelineBenchmark {
         ByteBuf syn = PooledByteBufAllocator.DEFAULT.directBuffer(FrameDevice.HEADROOM + length);
         syn.setIndex(FrameDevice.HEADROOM, FrameDevice.HEADROOM + length);
         TsoBursts.Flow flow = path.flow;
-        int ip = Ethernet.write(syn, FrameDevice.HEADROOM, flow.destinationMac(), flow.sourceMac(), EtherType.IPV4_VALUE);
-        int tcp = Ipv4.write(syn, ip, length - Ethernet.HEADER_LENGTH, 1, 64, IpProtocol.TCP_VALUE, flow.sourceIp(),
-            flow.destinationIp());
+        int ip = Ethernet.write(
+                syn, FrameDevice.HEADROOM, flow.destinationMac(), flow.sourceMac(), EtherType.IPV4_VALUE);
+        int tcp = Ipv4.write(
+                syn,
+                ip,
+                length - Ethernet.HEADER_LENGTH,
+                1,
+                64,
+                IpProtocol.TCP_VALUE,
+                flow.sourceIp(),
+                flow.destinationIp());
         Tcp.write(syn, tcp, 40000, 5201, 0x7FFF_FFFFL, 0, Tcp.SYN, 0xFFFF);
         Tcp.updateChecksum(syn, tcp, Tcp.MIN_HEADER_LENGTH, flow.sourceIp(), flow.destinationIp());
         long sendsBefore = underlay.sends();
         pipeline.fromPort(source, syn);
-        if (underlay.sends() != sendsBefore + 1 || pipeline.natGateways(1).get(0).sessionsCreated() != 1) {
-            throw new IllegalStateException("the SYN opened no NAT session: " + pipeline.counters().format());
+        if (underlay.sends() != sendsBefore + 1
+                || pipeline.natGateways(1).get(0).sessionsCreated() != 1) {
+            throw new IllegalStateException(
+                    "the SYN opened no NAT session: " + pipeline.counters().format());
         }
     }
 
@@ -274,22 +354,36 @@ public class BurstPipelineBenchmark {
             long sends = underlay.sends() - sendsBefore;
             long datagrams = underlay.datagrams() - datagramsBefore;
             if (!whole || first == null || sends != 2 || datagrams != TsoBursts.SEGMENTS) {
-                throw new IllegalStateException(path + ": the burst did not leave whole (offer " + whole + ", " + sends
-                    + " sends, " + datagrams + " datagrams): " + pipeline.counters().format());
+                throw new IllegalStateException(
+                        path + ": the burst did not leave whole (offer " + whole + ", " + sends + " sends, " + datagrams
+                                + " datagrams): " + pipeline.counters().format());
             }
             int frame = Vxlan.HEADER_LENGTH;
             int ip = frame + Ethernet.HEADER_LENGTH;
             int tcp = ip + Ipv4.MIN_HEADER_LENGTH;
             int tcpLength = underlay.keptSegmentSize() - tcp;
-            String wrong = Vxlan.vni(first, 0) != path.egressVni ? "VNI"
-                : Ethernet.destination(first, frame) != path.destinationMacOut() ? "destination MAC"
-                : Ethernet.source(first, frame) != path.sourceMacOut ? "source MAC"
-                : Ipv4.source(first, ip) != path.sourceIpOut ? "source IP"
-                : Ipv4.ttl(first, ip) != path.ttlOut ? "TTL"
-                : !Ipv4.verifyChecksum(first, ip) ? "IPv4 checksum"
-                : tcpLength != TsoBursts.TCP_HEADER + TsoBursts.MSS ? "segment size"
-                : !Tcp.verifyChecksum(first, tcp, tcpLength, Ipv4.source(first, ip), Ipv4.destination(first, ip))
-                    ? "TCP checksum" : null;
+            String wrong = Vxlan.vni(first, 0) != path.egressVni
+                    ? "VNI"
+                    : Ethernet.destination(first, frame) != path.destinationMacOut()
+                            ? "destination MAC"
+                            : Ethernet.source(first, frame) != path.sourceMacOut
+                                    ? "source MAC"
+                                    : Ipv4.source(first, ip) != path.sourceIpOut
+                                            ? "source IP"
+                                            : Ipv4.ttl(first, ip) != path.ttlOut
+                                                    ? "TTL"
+                                                    : !Ipv4.verifyChecksum(first, ip)
+                                                            ? "IPv4 checksum"
+                                                            : tcpLength != TsoBursts.TCP_HEADER + TsoBursts.MSS
+                                                                    ? "segment size"
+                                                                    : !Tcp.verifyChecksum(
+                                                                                    first,
+                                                                                    tcp,
+                                                                                    tcpLength,
+                                                                                    Ipv4.source(first, ip),
+                                                                                    Ipv4.destination(first, ip))
+                                                                            ? "TCP checksum"
+                                                                            : null;
             if (wrong != null) {
                 throw new IllegalStateException(path + ": wrong " + wrong + " in the first datagram sent");
             }
@@ -304,8 +398,7 @@ public class BurstPipelineBenchmark {
     private record NothingBackPort(String name) implements FrameDevice {
 
         @Override
-        public void start(EventLoop loop, FrameSink sink) {
-        }
+        public void start(EventLoop loop, FrameSink sink) {}
 
         @Override
         public void write(ByteBuf frame) {
@@ -314,7 +407,6 @@ public class BurstPipelineBenchmark {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

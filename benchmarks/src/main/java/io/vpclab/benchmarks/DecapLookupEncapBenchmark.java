@@ -69,6 +69,7 @@ public class DecapLookupEncapBenchmark {
     static final int VNI = 0x800000;
     /** Destination LOCAL_MAC then source REMOTE_MAC, as one 8-byte and one 4-byte store. */
     static final long INBOUND_MACS_HIGH = (LOCAL_MAC << 16) | (REMOTE_MAC >>> 32);
+
     static final int INBOUND_MACS_LOW = (int) REMOTE_MAC;
     static final long INBOUND_ADDRESSES = ((REMOTE_IP & 0xFFFF_FFFFL) << 32) | (LOCAL_IP & 0xFFFF_FFFFL);
 
@@ -84,12 +85,13 @@ public class DecapLookupEncapBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         ForwardingState.Builder table = ForwardingState.builder()
-            .host(new TableHost(Ipv4Address.parse("192.168.77.1"), Vxlan.PORT, 1500))
-            .vtep(new RemoteVtep("b", Ipv4Address.parse("192.168.77.2"), Vxlan.PORT))
-            .segment(new Segment(Vni.of(VNI), Ipv4Prefix.parse("10.0.1.0/24"), null, null, List.of("b"), null))
-            .port(LocalPort.simulated("p1", Vni.of(VNI), new MacAddress(LOCAL_MAC), new Ipv4Address(LOCAL_IP), 24, null))
-            .binding(new IpBinding(Vni.of(VNI), new Ipv4Address(REMOTE_IP), new MacAddress(REMOTE_MAC)))
-            .mac(new MacEntry(Vni.of(VNI), new MacAddress(REMOTE_MAC), "b"));
+                .host(new TableHost(Ipv4Address.parse("192.168.77.1"), Vxlan.PORT, 1500))
+                .vtep(new RemoteVtep("b", Ipv4Address.parse("192.168.77.2"), Vxlan.PORT))
+                .segment(new Segment(Vni.of(VNI), Ipv4Prefix.parse("10.0.1.0/24"), null, null, List.of("b"), null))
+                .port(LocalPort.simulated(
+                        "p1", Vni.of(VNI), new MacAddress(LOCAL_MAC), new Ipv4Address(LOCAL_IP), 24, null))
+                .binding(new IpBinding(Vni.of(VNI), new Ipv4Address(REMOTE_IP), new MacAddress(REMOTE_MAC)))
+                .mac(new MacEntry(Vni.of(VNI), new MacAddress(REMOTE_MAC), "b"));
         // a realistic table: 1000 other remote MACs on the segment
         for (int i = 1; i <= 1000; i++) {
             table.mac(new MacEntry(Vni.of(VNI), new MacAddress(0x02000b000000L + i), "b"));
@@ -121,7 +123,8 @@ public class DecapLookupEncapBenchmark {
     @TearDown(Level.Trial)
     public void check() {
         CountersSnapshot counters = pipeline.counters();
-        if (counters.host().totalDrops() != 0 || counters.host().packetsOut() != counters.host().packetsIn()) {
+        if (counters.host().totalDrops() != 0
+                || counters.host().packetsOut() != counters.host().packetsIn()) {
             throw new IllegalStateException("the benchmark path dropped frames: " + counters.format());
         }
         datagram.release();
@@ -130,6 +133,7 @@ public class DecapLookupEncapBenchmark {
     /** Keeps the last datagram instead of sending it (no I/O); the benchmark owns the buffer. */
     /** Destination REMOTE_MAC then source LOCAL_MAC: the reflector's answer. */
     static final long OUTBOUND_MACS_HIGH = (REMOTE_MAC << 16) | (LOCAL_MAC >>> 32);
+
     static final int OUTBOUND_MACS_LOW = (int) LOCAL_MAC;
 
     /** A port that answers every frame at once, swapping MAC and IP addresses, like an echo server. */
@@ -142,8 +146,7 @@ public class DecapLookupEncapBenchmark {
         }
 
         @Override
-        public void start(EventLoop loop, FrameSink sink) {
-        }
+        public void start(EventLoop loop, FrameSink sink) {}
 
         @Override
         public void write(ByteBuf frame) {
@@ -157,7 +160,6 @@ public class DecapLookupEncapBenchmark {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

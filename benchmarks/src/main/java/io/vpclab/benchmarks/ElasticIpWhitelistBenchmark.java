@@ -93,34 +93,60 @@ public class ElasticIpWhitelistBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         List<WhitelistRule> ruleList = new ArrayList<>();
-        for (int i = 1; i < rules; i++) {   // rules for other sources come first
-            ruleList.add(new WhitelistRule("other-" + i, WhitelistProtocol.TCP,
-                new Ipv4Prefix(Ipv4Address.parseBits("192.0.2.0") + i, 32), 22, 22));
+        for (int i = 1; i < rules; i++) { // rules for other sources come first
+            ruleList.add(new WhitelistRule(
+                    "other-" + i,
+                    WhitelistProtocol.TCP,
+                    new Ipv4Prefix(Ipv4Address.parseBits("192.0.2.0") + i, 32),
+                    22,
+                    22));
         }
         ruleList.add(new WhitelistRule("https", WhitelistProtocol.TCP, Ipv4Prefix.parse("198.51.100.0/24"), 443, 443));
         IngressPolicy ingress = IngressPolicy.valueOf(policy);
         state = ForwardingState.builder()
-            .host(new TableHost(Ipv4Address.parse("192.168.77.1"), Vxlan.PORT, 1500))
-            .vtep(new RemoteVtep("b", Ipv4Address.parse("192.168.77.2"), Vxlan.PORT))
-            .segment(new Segment(Vni.of(VPC_VNI), Ipv4Prefix.parse("10.0.1.0/24"), Ipv4Address.parse("10.0.1.1"), "r",
-                List.of(), null))
-            .segment(new Segment(Vni.of(PUBLIC_VNI), null, Ipv4Address.parse("198.51.100.1"), "public", List.of("b"), null))
-            .publicVni(Vni.of(PUBLIC_VNI))
-            .port(LocalPort.simulated("vm", Vni.of(VPC_VNI), new MacAddress(VM_MAC), new Ipv4Address(VM_IP), 24,
-                Ipv4Address.parse("10.0.1.1")))
-            .binding(new IpBinding(Vni.of(PUBLIC_VNI), new Ipv4Address(EIP), new MacAddress(VM_MAC)))
-            .router(new Router("r", MacAddress.parse("02:00:00:00:00:fe"),
-                List.of(new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(VPC_VNI)))))
-            .router(new Router("public", new MacAddress(PUBLIC_ROUTER_MAC),
-                List.of(new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(PUBLIC_VNI)))))
-            .whitelist(new Whitelist("wl", ruleList))
-            .elasticIp(new ElasticIp(new Ipv4Address(EIP), Vni.of(VPC_VNI), new Ipv4Address(VM_IP), ingress,
-                ingress == IngressPolicy.WHITELIST ? "wl" : null))
-            .build();
+                .host(new TableHost(Ipv4Address.parse("192.168.77.1"), Vxlan.PORT, 1500))
+                .vtep(new RemoteVtep("b", Ipv4Address.parse("192.168.77.2"), Vxlan.PORT))
+                .segment(new Segment(
+                        Vni.of(VPC_VNI),
+                        Ipv4Prefix.parse("10.0.1.0/24"),
+                        Ipv4Address.parse("10.0.1.1"),
+                        "r",
+                        List.of(),
+                        null))
+                .segment(new Segment(
+                        Vni.of(PUBLIC_VNI), null, Ipv4Address.parse("198.51.100.1"), "public", List.of("b"), null))
+                .publicVni(Vni.of(PUBLIC_VNI))
+                .port(LocalPort.simulated(
+                        "vm",
+                        Vni.of(VPC_VNI),
+                        new MacAddress(VM_MAC),
+                        new Ipv4Address(VM_IP),
+                        24,
+                        Ipv4Address.parse("10.0.1.1")))
+                .binding(new IpBinding(Vni.of(PUBLIC_VNI), new Ipv4Address(EIP), new MacAddress(VM_MAC)))
+                .router(new Router(
+                        "r",
+                        MacAddress.parse("02:00:00:00:00:fe"),
+                        List.of(new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(VPC_VNI)))))
+                .router(new Router(
+                        "public",
+                        new MacAddress(PUBLIC_ROUTER_MAC),
+                        List.of(new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(PUBLIC_VNI)))))
+                .whitelist(new Whitelist("wl", ruleList))
+                .elasticIp(new ElasticIp(
+                        new Ipv4Address(EIP),
+                        Vni.of(VPC_VNI),
+                        new Ipv4Address(VM_IP),
+                        ingress,
+                        ingress == IngressPolicy.WHITELIST ? "wl" : null))
+                .build();
         whitelist = state.whitelistIndexOf("wl");
-        pipeline = new Pipeline(new SendOnlyUnderlay(LOCAL, datagram -> {
-            throw new IllegalStateException("nothing leaves this host in the benchmark");
-        }), LOCAL, state);
+        pipeline = new Pipeline(
+                new SendOnlyUnderlay(LOCAL, datagram -> {
+                    throw new IllegalStateException("nothing leaves this host in the benchmark");
+                }),
+                LOCAL,
+                state);
         pipeline.attach("vm", new KeepingPort());
 
         int length = Vxlan.HEADER_LENGTH + Ethernet.HEADER_LENGTH + IP_LENGTH;
@@ -132,7 +158,7 @@ public class ElasticIpWhitelistBenchmark {
         datagram.setShort(tcp, 40000);
         datagram.setShort(tcp + 2, 443);
         datagram.setByte(tcp + 12, 5 << 4);
-        datagram.setByte(tcp + 13, 0x10);   // ACK: a segment of the flow; the data plane does not track TCP state
+        datagram.setByte(tcp + 13, 0x10); // ACK: a segment of the flow; the data plane does not track TCP state
         template = new byte[length];
         datagram.getBytes(0, template);
     }
@@ -155,8 +181,9 @@ public class ElasticIpWhitelistBenchmark {
         if (counters.host().totalDrops() != 0) {
             throw new IllegalStateException("the benchmark path dropped packets: " + counters.format());
         }
-        if (!"ALLOW_ALL".equals(policy) && counters.port("vm").packetsOut() > 0
-            && pipeline.whitelistCounters().get("wl").hits("https") != 1) {
+        if (!"ALLOW_ALL".equals(policy)
+                && counters.port("vm").packetsOut() > 0
+                && pipeline.whitelistCounters().get("wl").hits("https") != 1) {
             throw new IllegalStateException("the flow was matched more than once: " + pipeline.whitelistCounters());
         }
         datagram.release();
@@ -170,8 +197,7 @@ public class ElasticIpWhitelistBenchmark {
         }
 
         @Override
-        public void start(EventLoop loop, FrameSink sink) {
-        }
+        public void start(EventLoop loop, FrameSink sink) {}
 
         @Override
         public void write(ByteBuf frame) {
@@ -179,7 +205,6 @@ public class ElasticIpWhitelistBenchmark {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -17,7 +17,12 @@ import java.util.concurrent.TimeUnit;
 public final class EventLoopLikeExecutor extends ThreadPoolExecutor {
 
     public EventLoopLikeExecutor(int maxThreads, String prefix) {
-        super(maxThreads, maxThreads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
-            new DefaultThreadFactory(prefix, true));
+        super(
+                maxThreads,
+                maxThreads,
+                1,
+                TimeUnit.MINUTES,
+                new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory(prefix, true));
     }
 }

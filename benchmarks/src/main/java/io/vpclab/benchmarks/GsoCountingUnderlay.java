@@ -54,7 +54,7 @@ final class GsoCountingUnderlay implements Underlay {
 
     @Override
     public EventLoop loop() {
-        return null;   // the benchmark drives the pipeline on its own thread
+        return null; // the benchmark drives the pipeline on its own thread
     }
 
     @Override
@@ -63,8 +63,7 @@ final class GsoCountingUnderlay implements Underlay {
     }
 
     @Override
-    public void start(DatagramSink sink) {
-    }
+    public void start(DatagramSink sink) {}
 
     @Override
     public void send(ByteBuf payload, InetSocketAddress destination) {
@@ -85,10 +84,8 @@ final class GsoCountingUnderlay implements Underlay {
     }
 
     @Override
-    public void flush() {
-    }
+    public void flush() {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

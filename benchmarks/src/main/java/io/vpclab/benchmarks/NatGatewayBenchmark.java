@@ -65,8 +65,9 @@ public class NatGatewayBenchmark {
     @TearDown(Level.Trial)
     public void check() {
         NatGatewaySnapshot figures = nat.pipeline.natGateways(0).get(0);
-        System.out.printf("%nNAT figures: %d sessions created, %d active, %d packets out, drops %s%n",
-            figures.sessionsCreated(), figures.activeSessions(), figures.packetsOut(), figures.drops());
+        System.out.printf(
+                "%nNAT figures: %d sessions created, %d active, %d packets out, drops %s%n",
+                figures.sessionsCreated(), figures.activeSessions(), figures.packetsOut(), figures.drops());
         if (!figures.drops().isEmpty() || nat.pipeline.counters().host().totalDrops() != 0) {
             throw new IllegalStateException("the benchmark path dropped packets: " + figures.drops());
         }

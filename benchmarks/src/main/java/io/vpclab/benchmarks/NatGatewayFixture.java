@@ -52,6 +52,7 @@ final class NatGatewayFixture {
     static final int FIRST_DESTINATION = Ipv4Address.parseBits("198.51.100.10");
     /** Internet hosts: each takes up to 64512 sessions (the port range), so more destinations hold more. */
     static final int DESTINATIONS = 64;
+
     static final int IP_LENGTH = 64;
 
     final Pipeline pipeline;
@@ -60,29 +61,63 @@ final class NatGatewayFixture {
 
     NatGatewayFixture(LongSupplier clock, int capacity, int udpIdleSeconds) {
         ForwardingState.Builder table = ForwardingState.builder()
-            .host(new TableHost(Ipv4Address.parse("192.168.77.3"), Vxlan.PORT, 1500))
-            .vtep(new RemoteVtep("a", Ipv4Address.parse("192.168.77.1"), Vxlan.PORT))
-            .vtep(new RemoteVtep("i", Ipv4Address.parse("192.168.77.2"), Vxlan.PORT))
-            .segment(new Segment(Vni.of(NAT_VNI), Ipv4Prefix.parse("10.0.1.0/24"), Ipv4Address.parse("10.0.1.1"), "r1",
-                List.of("a"), null))
-            .segment(new Segment(Vni.of(PRIVATE_VNI), Ipv4Prefix.parse("10.0.2.0/24"), Ipv4Address.parse("10.0.2.1"), "r1",
-                List.of("a"), null))
-            .segment(new Segment(Vni.of(PUBLIC_VNI), null, Ipv4Address.parse("198.51.100.1"), "public", List.of("i"), null))
-            .publicVni(Vni.of(PUBLIC_VNI))
-            .router(new Router("r1", new MacAddress(ROUTER_MAC), List.of(
-                new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(NAT_VNI)),
-                new Route(Ipv4Prefix.parse("10.0.2.0/24"), Vni.of(PRIVATE_VNI)))))
-            .router(new Router("public", MacAddress.parse("02:00:00:00:ff:fe"), List.of(
-                new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(PUBLIC_VNI)))))
-            .port(new LocalPort("nat", "nat", PortKind.NAT_GATEWAY, Vni.of(NAT_VNI), new MacAddress(NAT_MAC),
-                new Ipv4Address(NAT_IP), 24, null, 1450, null, null))
-            .natGateway(new NatGateway("nat-1", "nat", Ipv4Address.parse("203.0.113.20"), NatGateway.DEFAULT_PORT_MIN,
-                NatGateway.DEFAULT_PORT_MAX, NatGateway.DEFAULT_IDLE_SECONDS, udpIdleSeconds, EgressPolicy.ALLOW_ALL,
-                List.of(Ipv4Prefix.parse("10.0.2.0/24"))));
+                .host(new TableHost(Ipv4Address.parse("192.168.77.3"), Vxlan.PORT, 1500))
+                .vtep(new RemoteVtep("a", Ipv4Address.parse("192.168.77.1"), Vxlan.PORT))
+                .vtep(new RemoteVtep("i", Ipv4Address.parse("192.168.77.2"), Vxlan.PORT))
+                .segment(new Segment(
+                        Vni.of(NAT_VNI),
+                        Ipv4Prefix.parse("10.0.1.0/24"),
+                        Ipv4Address.parse("10.0.1.1"),
+                        "r1",
+                        List.of("a"),
+                        null))
+                .segment(new Segment(
+                        Vni.of(PRIVATE_VNI),
+                        Ipv4Prefix.parse("10.0.2.0/24"),
+                        Ipv4Address.parse("10.0.2.1"),
+                        "r1",
+                        List.of("a"),
+                        null))
+                .segment(new Segment(
+                        Vni.of(PUBLIC_VNI), null, Ipv4Address.parse("198.51.100.1"), "public", List.of("i"), null))
+                .publicVni(Vni.of(PUBLIC_VNI))
+                .router(new Router(
+                        "r1",
+                        new MacAddress(ROUTER_MAC),
+                        List.of(
+                                new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(NAT_VNI)),
+                                new Route(Ipv4Prefix.parse("10.0.2.0/24"), Vni.of(PRIVATE_VNI)))))
+                .router(new Router(
+                        "public",
+                        MacAddress.parse("02:00:00:00:ff:fe"),
+                        List.of(new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(PUBLIC_VNI)))))
+                .port(new LocalPort(
+                        "nat",
+                        "nat",
+                        PortKind.NAT_GATEWAY,
+                        Vni.of(NAT_VNI),
+                        new MacAddress(NAT_MAC),
+                        new Ipv4Address(NAT_IP),
+                        24,
+                        null,
+                        1450,
+                        null,
+                        null))
+                .natGateway(new NatGateway(
+                        "nat-1",
+                        "nat",
+                        Ipv4Address.parse("203.0.113.20"),
+                        NatGateway.DEFAULT_PORT_MIN,
+                        NatGateway.DEFAULT_PORT_MAX,
+                        NatGateway.DEFAULT_IDLE_SECONDS,
+                        udpIdleSeconds,
+                        EgressPolicy.ALLOW_ALL,
+                        List.of(Ipv4Prefix.parse("10.0.2.0/24"))));
         for (int d = 0; d < DESTINATIONS; d++) {
             long mac = 0x02c633640000L + d;
-            table.binding(new IpBinding(Vni.of(PUBLIC_VNI), new Ipv4Address(FIRST_DESTINATION + d), new MacAddress(mac)))
-                .mac(new MacEntry(Vni.of(PUBLIC_VNI), new MacAddress(mac), "i"));
+            table.binding(new IpBinding(
+                            Vni.of(PUBLIC_VNI), new Ipv4Address(FIRST_DESTINATION + d), new MacAddress(mac)))
+                    .mac(new MacEntry(Vni.of(PUBLIC_VNI), new MacAddress(mac), "i"));
         }
         pipeline = new Pipeline(SendOnlyUnderlay.discarding(LOCAL), LOCAL, table.build(), clock, capacity);
         datagram = PooledByteBufAllocator.DEFAULT.directBuffer(length);
@@ -96,8 +131,15 @@ final class NatGatewayFixture {
         datagram.readerIndex(0).writerIndex(length);
         Vxlan.write(datagram, 0, NAT_VNI);
         int ip = Ethernet.write(datagram, Vxlan.HEADER_LENGTH, NAT_MAC, ROUTER_MAC, EtherType.IPV4_VALUE);
-        int udp = Ipv4.write(datagram, ip, IP_LENGTH, 1, 63, IpProtocol.UDP_VALUE, FIRST_INSTANCE + instance,
-            FIRST_DESTINATION + destination);
+        int udp = Ipv4.write(
+                datagram,
+                ip,
+                IP_LENGTH,
+                1,
+                63,
+                IpProtocol.UDP_VALUE,
+                FIRST_INSTANCE + instance,
+                FIRST_DESTINATION + destination);
         Udp.write(datagram, udp, port, 53, IP_LENGTH - Ipv4.MIN_HEADER_LENGTH);
         pipeline.fromUnderlay(datagram.retain(), INSTANCES);
     }
@@ -106,4 +148,5 @@ final class NatGatewayFixture {
         datagram.release();
     }
 
-    /** Releases what the pipeline sends: the benchmark measures the NAT, not I/O. */}
+    /** Releases what the pipeline sends: the benchmark measures the NAT, not I/O. */
+}

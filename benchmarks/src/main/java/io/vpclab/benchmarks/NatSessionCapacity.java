@@ -13,8 +13,7 @@ import java.lang.management.MemoryMXBean;
  */
 public final class NatSessionCapacity {
 
-    private NatSessionCapacity() {
-    }
+    private NatSessionCapacity() {}
 
     public static void main(String[] args) {
         int capacity = args.length > 0 ? Integer.parseInt(args[0]) : 1 << 20;
@@ -37,12 +36,15 @@ public final class NatSessionCapacity {
         double seconds = (System.nanoTime() - start) / 1e9;
         NatGatewaySnapshot figures = nat.pipeline.natGateways(0).get(0);
         long filled = usedAfterGc(memory) - before;
-        System.out.printf("NAT session capacity %d: %d active sessions after %d new flows (drops %s)%n",
-            capacity, figures.activeSessions(), capacity, figures.drops());
-        System.out.printf("session table: %.1f MiB = %.1f bytes per session; heap with every session live: %.1f bytes per session%n",
-            table / 1048576.0, (double) table / capacity, (double) filled / capacity);
-        System.out.printf("new connections: %.0f per second (one thread, %d flows in %.2f s, no I/O)%n",
-            capacity / seconds, capacity, seconds);
+        System.out.printf(
+                "NAT session capacity %d: %d active sessions after %d new flows (drops %s)%n",
+                capacity, figures.activeSessions(), capacity, figures.drops());
+        System.out.printf(
+                "session table: %.1f MiB = %.1f bytes per session; heap with every session live: %.1f bytes per session%n",
+                table / 1048576.0, (double) table / capacity, (double) filled / capacity);
+        System.out.printf(
+                "new connections: %.0f per second (one thread, %d flows in %.2f s, no I/O)%n",
+                capacity / seconds, capacity, seconds);
         nat.close();
         baseline.close();
     }

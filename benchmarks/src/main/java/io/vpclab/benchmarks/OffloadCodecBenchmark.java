@@ -2,10 +2,10 @@ package io.vpclab.benchmarks;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.vpclab.dataplane.packet.Checksums;
 import io.vpclab.dataplane.offload.TcpCoalescer;
 import io.vpclab.dataplane.offload.TcpSegmenter;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
+import io.vpclab.dataplane.packet.Checksums;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,8 +43,8 @@ public class OffloadCodecBenchmark {
     static final int SEGMENTS = TsoBursts.SEGMENTS;
     static final int VXLAN_GAP = 8;
     static final int HEADERS = TsoBursts.HEADERS;
-    static final TsoBursts.Flow FLOW = new TsoBursts.Flow(0x02_00_0a_00_01_06L, 0x02_00_0a_00_01_05L, 0x0a000105,
-        0x0a000106);
+    static final TsoBursts.Flow FLOW =
+            new TsoBursts.Flow(0x02_00_0a_00_01_06L, 0x02_00_0a_00_01_05L, 0x0a000105, 0x0a000106);
 
     private ByteBuf burst;
     private ByteBuf wire;
@@ -65,7 +65,8 @@ public class OffloadCodecBenchmark {
         segments = allocator.directBuffer(SEGMENTS * (VXLAN_GAP + HEADERS + MSS));
         scratch = allocator.directBuffer(TcpCoalescer.scratchCapacity(VirtioNetHeader.LENGTH));
         segmenter = new TcpSegmenter(VirtioNetHeader.LENGTH);
-        coalescer = new TcpCoalescer(VirtioNetHeader.LENGTH, scratch, frame -> this.blackhole.consume(frame.readableBytes()));
+        coalescer = new TcpCoalescer(
+                VirtioNetHeader.LENGTH, scratch, frame -> this.blackhole.consume(frame.readableBytes()));
         if (segmenter.segment(burst, segments, VXLAN_GAP) != SEGMENTS) {
             throw new IllegalStateException("setup burst refused: " + segmenter.lastRefusal());
         }

@@ -25,33 +25,48 @@ final class TsoBursts {
     static final int HEADERS = Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH + TCP_HEADER;
 
     /** The addresses of a burst's frame. */
-    record Flow(long destinationMac, long sourceMac, int sourceIp, int destinationIp) {
-    }
+    record Flow(long destinationMac, long sourceMac, int sourceIp, int destinationIp) {}
 
-    private TsoBursts() {
-    }
+    private TsoBursts() {}
 
     /** A burst of {@code payloadLength} bytes behind a virtio-net header of {@code vnetHeaderLength} (10 or 12) bytes. */
     static ByteBuf build(ByteBufAllocator allocator, int vnetHeaderLength, Flow flow, int payloadLength) {
         int frameLength = HEADERS + payloadLength;
         ByteBuf buf = allocator.directBuffer(vnetHeaderLength + frameLength);
-        VirtioNetHeader.write(buf, 0, vnetHeaderLength, VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_TCPV4,
-            HEADERS, MSS, Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH, VirtioNetHeader.TCP_CSUM_OFFSET);
+        VirtioNetHeader.write(
+                buf,
+                0,
+                vnetHeaderLength,
+                VirtioNetHeader.F_NEEDS_CSUM,
+                VirtioNetHeader.GSO_TCPV4,
+                HEADERS,
+                MSS,
+                Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH,
+                VirtioNetHeader.TCP_CSUM_OFFSET);
         int ip = Ethernet.write(buf, vnetHeaderLength, flow.destinationMac(), flow.sourceMac(), EtherType.IPV4_VALUE);
-        int tcp = Ipv4.write(buf, ip, frameLength - Ethernet.HEADER_LENGTH, 0x1234, 64, IpProtocol.TCP_VALUE,
-            flow.sourceIp(), flow.destinationIp());
+        int tcp = Ipv4.write(
+                buf,
+                ip,
+                frameLength - Ethernet.HEADER_LENGTH,
+                0x1234,
+                64,
+                IpProtocol.TCP_VALUE,
+                flow.sourceIp(),
+                flow.destinationIp());
         buf.setShort(ip + 6, Ipv4.FLAG_DONT_FRAGMENT);
         Ipv4.updateChecksum(buf, ip);
         Tcp.write(buf, tcp, 40000, 5201, 0x8000_0000L, 0xF000_0001L, Tcp.ACK | Tcp.PSH, 0xFFFF);
         buf.setByte(tcp + 12, (TCP_HEADER / 4) << 4);
-        buf.setLong(tcp + 20, 0x0101_080a_1234_5678L);   // NOP NOP timestamps(TSval, TSecr)
+        buf.setLong(tcp + 20, 0x0101_080a_1234_5678L); // NOP NOP timestamps(TSval, TSecr)
         buf.setInt(tcp + 28, 0x9abc_def0);
         SplittableRandom random = new SplittableRandom(1);
         for (int i = 0; i < payloadLength; i += 8) {
             buf.setLong(tcp + TCP_HEADER + i, random.nextLong());
         }
-        buf.setShort(tcp + Tcp.CHECKSUM_OFFSET, Checksums.fold(Checksums.pseudoHeaderSum(flow.sourceIp(),
-            flow.destinationIp(), IpProtocol.TCP_VALUE, TCP_HEADER + payloadLength)));
+        buf.setShort(
+                tcp + Tcp.CHECKSUM_OFFSET,
+                Checksums.fold(Checksums.pseudoHeaderSum(
+                        flow.sourceIp(), flow.destinationIp(), IpProtocol.TCP_VALUE, TCP_HEADER + payloadLength)));
         buf.writerIndex(vnetHeaderLength + frameLength);
         return buf;
     }

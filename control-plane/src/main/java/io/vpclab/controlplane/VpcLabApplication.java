@@ -16,7 +16,8 @@ public class VpcLabApplication {
 
     /** {@code --demo} is the short form of {@code --vpclab.demo.enabled=true}. */
     static String[] withDemoFlag(String[] args) {
-        return Arrays.stream(args).map(arg -> "--demo".equals(arg) ? "--vpclab.demo.enabled=true" : arg)
+        return Arrays.stream(args)
+                .map(arg -> "--demo".equals(arg) ? "--vpclab.demo.enabled=true" : arg)
                 .toArray(String[]::new);
     }
 }

@@ -40,6 +40,7 @@ class AcknowledgedWritesSurviveKillTest {
     private static final int WRITERS = 4;
     /** Answers to wait for before the kill; each writer stops on its own after {@link #MAX_WRITES_PER_WRITER}. */
     private static final int ANSWERS_BEFORE_KILL = 60;
+
     private static final int MAX_WRITES_PER_WRITER = 200;
     private static final String PG_SCHEMA = "vpclab_it_kill";
 
@@ -51,10 +52,13 @@ class AcknowledgedWritesSurviveKillTest {
     @Test
     void everyAnsweredWriteSurvivesAKillOnPostgres(@TempDir Path temp) throws Exception {
         PostgresSupport.requireServerAndRecreate(PG_SCHEMA);
-        assertAnsweredWritesSurviveAKill(temp.resolve("data"), Map.of(
-                "VPCLAB_DB_URL", PostgresSupport.urlWithSchema(PG_SCHEMA),
-                "VPCLAB_DB_USER", PostgresSupport.USER,
-                "VPCLAB_DB_PASSWORD", PostgresSupport.PASSWORD), "--spring.profiles.active=postgres");
+        assertAnsweredWritesSurviveAKill(
+                temp.resolve("data"),
+                Map.of(
+                        "VPCLAB_DB_URL", PostgresSupport.urlWithSchema(PG_SCHEMA),
+                        "VPCLAB_DB_USER", PostgresSupport.USER,
+                        "VPCLAB_DB_PASSWORD", PostgresSupport.PASSWORD),
+                "--spring.profiles.active=postgres");
     }
 
     private void assertAnsweredWritesSurviveAKill(Path dataDir, Map<String, String> environment, String... arguments)
@@ -62,8 +66,10 @@ class AcknowledgedWritesSurviveKillTest {
         int port = ServerProcess.freePort();
         ConcurrentLinkedQueue<Answered> answered = new ConcurrentLinkedQueue<>();
         try (ServerProcess first = ServerProcess.start(dataDir, port, environment, arguments)) {
-            String hostId = new HostsApi(first.admin()).registerHost(new HostRegistration().name("crash-host")
-                    .underlayIp("127.0.0.1")).getHost().getHostId();
+            String hostId = new HostsApi(first.admin())
+                    .registerHost(new HostRegistration().name("crash-host").underlayIp("127.0.0.1"))
+                    .getHost()
+                    .getHostId();
             answered.add(new Answered("host", hostId));
             AtomicBoolean killed = new AtomicBoolean();
             ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -78,7 +84,8 @@ class AcknowledgedWritesSurviveKillTest {
                     }
                 });
             }
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(1))
                     .until(() -> answered.size() > ANSWERS_BEFORE_KILL);
             first.kill();
             killed.set(true);
@@ -94,28 +101,40 @@ class AcknowledgedWritesSurviveKillTest {
                     missing.add(write);
                 }
             }
-            assertThat(missing).as("answered 201 before the kill, of %d answered writes", expected.size()).isEmpty();
+            assertThat(missing)
+                    .as("answered 201 before the kill, of %d answered writes", expected.size())
+                    .isEmpty();
         }
     }
 
     /** One writer's tenant, VPC, subnets and instances; stops at the kill (its request then fails) or its bound. */
-    private static void write(ApiClient admin, int writer, String hostId, ConcurrentLinkedQueue<Answered> answered,
+    private static void write(
+            ApiClient admin,
+            int writer,
+            String hostId,
+            ConcurrentLinkedQueue<Answered> answered,
             AtomicBoolean killed) {
         try {
-            String tenantId = new TenantsApi(admin).createTenant(new TenantCreate().name("writer-" + writer)).getTenantId();
+            String tenantId = new TenantsApi(admin)
+                    .createTenant(new TenantCreate().name("writer-" + writer))
+                    .getTenantId();
             answered.add(new Answered("tenant", tenantId));
-            String vpcId = new VpcsApi(admin).createVpc(new VpcCreate().tenantId(tenantId)
-                    .cidrBlock("10." + writer + ".0.0/16")).getVpcId();
+            String vpcId = new VpcsApi(admin)
+                    .createVpc(new VpcCreate().tenantId(tenantId).cidrBlock("10." + writer + ".0.0/16"))
+                    .getVpcId();
             answered.add(new Answered("vpc", vpcId));
             int writes = 2;
             for (int subnet = 0; writes < MAX_WRITES_PER_WRITER && !killed.get(); subnet++) {
-                String subnetId = new SubnetsApi(admin).createSubnet(new SubnetCreate().vpcId(vpcId)
-                        .cidrBlock("10." + writer + "." + subnet + ".0/24")).getSubnetId();
+                String subnetId = new SubnetsApi(admin)
+                        .createSubnet(
+                                new SubnetCreate().vpcId(vpcId).cidrBlock("10." + writer + "." + subnet + ".0/24"))
+                        .getSubnetId();
                 answered.add(new Answered("subnet", subnetId));
                 writes++;
                 for (int i = 0; i < 4 && writes < MAX_WRITES_PER_WRITER && !killed.get(); i++, writes++) {
-                    String instanceId = new InstancesApi(admin).runInstance(new InstanceCreate().subnetId(subnetId)
-                            .hostId(hostId)).getInstanceId();
+                    String instanceId = new InstancesApi(admin)
+                            .runInstance(new InstanceCreate().subnetId(subnetId).hostId(hostId))
+                            .getInstanceId();
                     answered.add(new Answered("instance", instanceId));
                 }
             }
@@ -146,6 +165,5 @@ class AcknowledgedWritesSurviveKillTest {
         }
     }
 
-    private record Answered(String kind, String id) {
-    }
+    private record Answered(String kind, String id) {}
 }

@@ -38,9 +38,12 @@ import tools.jackson.databind.ObjectMapper;
  * Base of the HTTP-level tests: a server on a random port with its own data folder, the generated
  * java.net.http client, and helpers that check a refusal's status and code.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"vpclab.admin-token=" + ApiTestSupport.ADMIN_TOKEN,
-                "vpclab.bootstrap-token=" + ApiTestSupport.BOOTSTRAP_TOKEN})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "vpclab.admin-token=" + ApiTestSupport.ADMIN_TOKEN,
+            "vpclab.bootstrap-token=" + ApiTestSupport.BOOTSTRAP_TOKEN
+        })
 public abstract class ApiTestSupport {
 
     public static final String ADMIN_TOKEN = "test-admin-token";
@@ -54,7 +57,9 @@ public abstract class ApiTestSupport {
     /** Runs once per Spring context: each context (each distinct configuration) gets its own store. */
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
-        String dataDir = Path.of("target", "test-data-" + UUID.randomUUID()).toAbsolutePath().toString();
+        String dataDir = Path.of("target", "test-data-" + UUID.randomUUID())
+                .toAbsolutePath()
+                .toString();
         registry.add("vpclab.data-dir", () -> dataDir);
     }
 
@@ -69,8 +74,10 @@ public abstract class ApiTestSupport {
     /** A new tenant and a client holding one of its tokens. */
     protected TenantClient newTenant() throws ApiException {
         TenantsApi tenants = new TenantsApi(admin());
-        Tenant tenant = tenants.createTenant(new TenantCreate().name("t-" + UUID.randomUUID().toString().substring(0, 12)));
-        String token = tenants.createTenantToken(tenant.getTenantId(), new TokenCreate()).getToken();
+        Tenant tenant = tenants.createTenant(
+                new TenantCreate().name("t-" + UUID.randomUUID().toString().substring(0, 12)));
+        String token = tenants.createTenantToken(tenant.getTenantId(), new TokenCreate())
+                .getToken();
         return new TenantClient(tenant.getTenantId(), client(token), token);
     }
 
@@ -98,10 +105,11 @@ public abstract class ApiTestSupport {
     }
 
     protected RegisteredHost newHost(InstanceKind... kinds) throws ApiException {
-        return new HostsApi(admin()).registerHost(new HostRegistration()
-                .name("h-" + UUID.randomUUID().toString().substring(0, 12))
-                .underlayIp("127.0.0.1")
-                .capabilities(kinds.length == 0 ? List.of(InstanceKind.SIMULATED) : List.of(kinds)));
+        return new HostsApi(admin())
+                .registerHost(new HostRegistration()
+                        .name("h-" + UUID.randomUUID().toString().substring(0, 12))
+                        .underlayIp("127.0.0.1")
+                        .capabilities(kinds.length == 0 ? List.of(InstanceKind.SIMULATED) : List.of(kinds)));
     }
 
     @FunctionalInterface
@@ -118,11 +126,13 @@ public abstract class ApiTestSupport {
         } catch (ApiException e) {
             JsonNode problem = JSON.readTree(e.getResponseBody());
             assertThat(e.getCode()).as("status of %s", e.getResponseBody()).isEqualTo(status);
-            assertThat(problem.path("code").asString()).as("code of %s", e.getResponseBody()).isEqualTo(code);
+            assertThat(problem.path("code").asString())
+                    .as("code of %s", e.getResponseBody())
+                    .isEqualTo(code);
             assertThat(problem.path("status").asInt()).isEqualTo(status);
             assertThat(problem.path("title").asString()).isNotBlank();
-            assertThat(e.getResponseHeaders().firstValue("Content-Type")).hasValueSatisfying(
-                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(e.getResponseHeaders().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
             return problem;
         } catch (Exception e) {
             throw new AssertionError("unexpected failure", e);
@@ -133,7 +143,9 @@ public abstract class ApiTestSupport {
     protected HttpResponse<String> raw(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

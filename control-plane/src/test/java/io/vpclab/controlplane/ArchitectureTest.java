@@ -20,24 +20,38 @@ import org.springframework.data.repository.Repository;
 class ArchitectureTest {
 
     private static final String ROOT = "io.vpclab.controlplane";
-    private static final List<String> FEATURES = List.of("tenant", "host", "vpc", "subnet", "instance",
-            "elasticip", "natgateway", "whitelist", "peering", "internethost");
+    private static final List<String> FEATURES = List.of(
+            "tenant",
+            "host",
+            "vpc",
+            "subnet",
+            "instance",
+            "elasticip",
+            "natgateway",
+            "whitelist",
+            "peering",
+            "internethost");
     /** The jobs built on the southbound: they use its public interfaces, it never uses them. */
     private static final List<String> SOUTHBOUND_USERS = List.of("hoststats", "diagnostics", "capture", "demo", "ui");
+
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages(ROOT);
 
     private static DescribedPredicate<JavaClass> repositoryOf(String feature) {
-        return DescribedPredicate.describe("a repository of " + feature,
+        return DescribedPredicate.describe(
+                "a repository of " + feature,
                 c -> c.getPackageName().equals(ROOT + "." + feature) && c.isAssignableTo(Repository.class));
     }
 
     @Test
     void featuresDoNotTouchEachOthersRepositories() {
         for (String feature : FEATURES) {
-            noClasses().that().resideOutsideOfPackage(ROOT + "." + feature)
-                    .should().dependOnClassesThat(repositoryOf(feature))
+            noClasses()
+                    .that()
+                    .resideOutsideOfPackage(ROOT + "." + feature)
+                    .should()
+                    .dependOnClassesThat(repositoryOf(feature))
                     .allowEmptyShould(true)
                     .check(CLASSES);
         }
@@ -46,18 +60,21 @@ class ArchitectureTest {
     /** Every repository, features' and others', is read only in its own package: the rest asks its service. */
     @Test
     void noPackageReadsAnotherPackagesRepository() {
-        noClasses().should(new ArchCondition<JavaClass>("depend on a repository of another package") {
-            @Override
-            public void check(JavaClass origin, ConditionEvents events) {
-                for (Dependency dependency : origin.getDirectDependenciesFromSelf()) {
-                    JavaClass target = dependency.getTargetClass();
-                    if (target.isAssignableTo(Repository.class) && target.getPackageName().startsWith(ROOT)
-                            && !target.getPackageName().equals(origin.getPackageName())) {
-                        events.add(SimpleConditionEvent.violated(dependency, dependency.getDescription()));
+        noClasses()
+                .should(new ArchCondition<JavaClass>("depend on a repository of another package") {
+                    @Override
+                    public void check(JavaClass origin, ConditionEvents events) {
+                        for (Dependency dependency : origin.getDirectDependenciesFromSelf()) {
+                            JavaClass target = dependency.getTargetClass();
+                            if (target.isAssignableTo(Repository.class)
+                                    && target.getPackageName().startsWith(ROOT)
+                                    && !target.getPackageName().equals(origin.getPackageName())) {
+                                events.add(SimpleConditionEvent.violated(dependency, dependency.getDescription()));
+                            }
+                        }
                     }
-                }
-            }
-        }).check(CLASSES);
+                })
+                .check(CLASSES);
     }
 
     /**
@@ -67,13 +84,22 @@ class ArchitectureTest {
     @Test
     void theSouthboundKnowsNoneOfItsUsers() {
         for (String user : SOUTHBOUND_USERS) {
-            noClasses().that().resideInAPackage(ROOT + ".southbound..")
-                    .should().dependOnClassesThat().resideInAPackage(ROOT + "." + user + "..")
+            noClasses()
+                    .that()
+                    .resideInAPackage(ROOT + ".southbound..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage(ROOT + "." + user + "..")
                     .check(CLASSES);
         }
-        noClasses().that().resideOutsideOfPackage(ROOT + ".southbound..")
-                .should().dependOnClassesThat(DescribedPredicate.describe("southbound internals", (JavaClass c) ->
-                        c.getPackageName().equals(ROOT + ".southbound") && !c.isInterface()
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".southbound..")
+                .should()
+                .dependOnClassesThat(DescribedPredicate.describe(
+                        "southbound internals",
+                        (JavaClass c) -> c.getPackageName().equals(ROOT + ".southbound")
+                                && !c.isInterface()
                                 && !c.getSimpleName().equals("NetworkCompilation")))
                 .check(CLASSES);
     }
@@ -81,37 +107,67 @@ class ArchitectureTest {
     /** The provider network's configuration is read by the southbound and the features, and reads none of them. */
     @Test
     void thePublicNetworkConfigurationDependsOnNoFeature() {
-        noClasses().that().resideInAPackage(ROOT + ".publicnetwork..")
-                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".southbound..", ROOT + ".hoststats..",
-                        ROOT + ".diagnostics..", ROOT + ".elasticip..", ROOT + ".host..", ROOT + ".instance..", ROOT + ".vpc..")
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".publicnetwork..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT + ".southbound..",
+                        ROOT + ".hoststats..",
+                        ROOT + ".diagnostics..",
+                        ROOT + ".elasticip..",
+                        ROOT + ".host..",
+                        ROOT + ".instance..",
+                        ROOT + ".vpc..")
                 .check(CLASSES);
-        noClasses().that().resideInAPackage(ROOT + ".hoststats..")
-                .should().dependOnClassesThat().resideInAPackage(ROOT + ".diagnostics..")
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".hoststats..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(ROOT + ".diagnostics..")
                 .check(CLASSES);
     }
 
     @Test
     void apiModelsStayOutOfEntitiesAndRepositories() {
-        noClasses().that().areAnnotatedWith(Entity.class)
-                .should().dependOnClassesThat().resideInAPackage("io.vpclab.api.model..")
+        noClasses()
+                .that()
+                .areAnnotatedWith(Entity.class)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.vpclab.api.model..")
                 .check(CLASSES);
-        noClasses().that().areAssignableTo(Repository.class)
-                .should().dependOnClassesThat().resideInAPackage("io.vpclab.api.model..")
+        noClasses()
+                .that()
+                .areAssignableTo(Repository.class)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.vpclab.api.model..")
                 .check(CLASSES);
     }
 
     @Test
     void servicesDoNotDependOnTheWebLayer() {
-        noClasses().that().haveSimpleNameEndingWith("Service")
-                .should().dependOnClassesThat().resideInAPackage("io.vpclab.api..")
+        noClasses()
+                .that()
+                .haveSimpleNameEndingWith("Service")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.vpclab.api..")
                 .check(CLASSES);
     }
 
     @Test
     void theSystemPackageKnowsNoFeature() {
         for (String feature : FEATURES) {
-            noClasses().that().resideInAPackage(ROOT + ".system..")
-                    .should().dependOnClassesThat().resideInAPackage(ROOT + "." + feature + "..")
+            noClasses()
+                    .that()
+                    .resideInAPackage(ROOT + ".system..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage(ROOT + "." + feature + "..")
                     .check(CLASSES);
         }
     }
@@ -119,20 +175,39 @@ class ArchitectureTest {
     /** DESIGN.md: the demo may start agents in this JVM, but only through the agent's entry point. */
     @Test
     void onlyTheDemoStartsAgentsAndNothingReachesIntoTheDataPlane() {
-        noClasses().that().resideOutsideOfPackage(ROOT + ".demo..")
-                .should().dependOnClassesThat().resideInAPackage("io.vpclab.agent..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".demo..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.vpclab.agent..")
                 .check(CLASSES);
-        noClasses().should().dependOnClassesThat().resideInAPackage("io.vpclab.dataplane..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.vpclab.dataplane..")
                 .check(CLASSES);
     }
 
     /** The compiler is a pure function over a snapshot, testable without Spring or a database. */
     @Test
     void theCompilerKnowsNeitherSpringNorTheStore() {
-        noClasses().that().resideInAPackage(ROOT + ".compiler..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "jakarta.persistence..",
-                        ROOT + ".tenant..", ROOT + ".host..", ROOT + ".vpc..", ROOT + ".subnet..", ROOT + ".instance..",
-                        ROOT + ".southbound..", ROOT + ".publicnetwork..", ROOT + ".hoststats..")
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".compiler..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.springframework..",
+                        "jakarta.persistence..",
+                        ROOT + ".tenant..",
+                        ROOT + ".host..",
+                        ROOT + ".vpc..",
+                        ROOT + ".subnet..",
+                        ROOT + ".instance..",
+                        ROOT + ".southbound..",
+                        ROOT + ".publicnetwork..",
+                        ROOT + ".hoststats..")
                 .check(CLASSES);
     }
 }

@@ -39,7 +39,8 @@ public abstract class ConcurrencyScenarios extends ApiTestSupport {
         }
     }
 
-    protected <T> List<Outcome<T>> race(int requests, java.util.function.IntFunction<Callable<T>> call) throws Exception {
+    protected <T> List<Outcome<T>> race(int requests, java.util.function.IntFunction<Callable<T>> call)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         CountDownLatch gate = new CountDownLatch(1);
         try {
@@ -51,7 +52,10 @@ public abstract class ConcurrencyScenarios extends ApiTestSupport {
                     try {
                         return new Outcome<>(task.call(), 0, null);
                     } catch (ApiException e) {
-                        return new Outcome<T>(null, e.getCode(), json(e.getResponseBody()).path("code").asString());
+                        return new Outcome<T>(
+                                null,
+                                e.getCode(),
+                                json(e.getResponseBody()).path("code").asString());
                     }
                 }));
             }
@@ -71,15 +75,23 @@ public abstract class ConcurrencyScenarios extends ApiTestSupport {
     void overlappingSubnetsNeverBothSucceed() throws Exception {
         TenantClient tenant = newTenant();
         Vpc vpc = tenant.vpc("10.0.0.0/16");
-        List<String> candidates = List.of("10.0.0.0/24", "10.0.0.0/25", "10.0.0.128/25", "10.0.0.0/23", "10.0.1.0/24", "10.0.0.64/26");
-        List<Outcome<Subnet>> outcomes = race(REQUESTS, i -> () -> tenant.subnets().createSubnet(
-                new SubnetCreate().vpcId(vpc.getVpcId()).cidrBlock(candidates.get(i % candidates.size()))));
+        List<String> candidates =
+                List.of("10.0.0.0/24", "10.0.0.0/25", "10.0.0.128/25", "10.0.0.0/23", "10.0.1.0/24", "10.0.0.64/26");
+        List<Outcome<Subnet>> outcomes = race(
+                REQUESTS,
+                i -> () -> tenant.subnets()
+                        .createSubnet(new SubnetCreate()
+                                .vpcId(vpc.getVpcId())
+                                .cidrBlock(candidates.get(i % candidates.size()))));
 
-        List<Subnet> stored = tenant.subnets().listSubnets(vpc.getVpcId(), 1000, null).getItems();
+        List<Subnet> stored =
+                tenant.subnets().listSubnets(vpc.getVpcId(), 1000, null).getItems();
         long wins = outcomes.stream().filter(Outcome::succeeded).count();
         assertThat(wins).isPositive().isEqualTo(stored.size());
-        assertThat(outcomes).filteredOn(o -> !o.succeeded())
-                .allSatisfy(o -> assertThat(o.code()).as("status %d", o.status()).isEqualTo("InvalidSubnet.Conflict"));
+        assertThat(outcomes)
+                .filteredOn(o -> !o.succeeded())
+                .allSatisfy(
+                        o -> assertThat(o.code()).as("status %d", o.status()).isEqualTo("InvalidSubnet.Conflict"));
         for (int a = 0; a < stored.size(); a++) {
             for (int b = a + 1; b < stored.size(); b++) {
                 Ipv4Cidr x = Ipv4Cidr.parse(stored.get(a).getCidrBlock(), "x");
@@ -95,17 +107,28 @@ public abstract class ConcurrencyScenarios extends ApiTestSupport {
         TenantClient tenant = newTenant();
         String host = newHost().getHost().getHostId();
         Subnet subnet = tenant.subnet(tenant.vpc("10.0.0.0/16").getVpcId(), "10.0.1.0/24");
-        List<Outcome<Instance>> outcomes = race(REQUESTS, i -> () -> tenant.instances().runInstance(
-                new InstanceCreate().subnetId(subnet.getSubnetId()).hostId(host).privateIpAddress("10.0.1.50")));
+        List<Outcome<Instance>> outcomes = race(
+                REQUESTS,
+                i -> () -> tenant.instances()
+                        .runInstance(new InstanceCreate()
+                                .subnetId(subnet.getSubnetId())
+                                .hostId(host)
+                                .privateIpAddress("10.0.1.50")));
 
         assertThat(outcomes).filteredOn(Outcome::succeeded).hasSize(1);
-        assertThat(outcomes).filteredOn(o -> !o.succeeded()).hasSize(REQUESTS - 1)
+        assertThat(outcomes)
+                .filteredOn(o -> !o.succeeded())
+                .hasSize(REQUESTS - 1)
                 .allSatisfy(o -> {
                     assertThat(o.status()).isEqualTo(409);
                     assertThat(o.code()).isEqualTo("InvalidIPAddress.InUse");
                 });
-        assertThat(tenant.instances().listInstances(null, subnet.getSubnetId(), null, null, null).getItems()).hasSize(1);
-        assertThat(tenant.subnets().getSubnet(subnet.getSubnetId()).getAvailableIpAddressCount()).isEqualTo(250);
+        assertThat(tenant.instances()
+                        .listInstances(null, subnet.getSubnetId(), null, null, null)
+                        .getItems())
+                .hasSize(1);
+        assertThat(tenant.subnets().getSubnet(subnet.getSubnetId()).getAvailableIpAddressCount())
+                .isEqualTo(250);
     }
 
     @Test
@@ -113,17 +136,24 @@ public abstract class ConcurrencyScenarios extends ApiTestSupport {
         TenantClient tenant = newTenant();
         String host = newHost().getHost().getHostId();
         Subnet subnet = tenant.subnet(tenant.vpc("10.0.0.0/16").getVpcId(), "10.0.2.0/26");
-        List<Outcome<Instance>> outcomes = race(REQUESTS + 30, i -> () -> tenant.instances().runInstance(
-                new InstanceCreate().subnetId(subnet.getSubnetId()).hostId(host)));
+        List<Outcome<Instance>> outcomes = race(
+                REQUESTS + 30,
+                i -> () -> tenant.instances()
+                        .runInstance(new InstanceCreate()
+                                .subnetId(subnet.getSubnetId())
+                                .hostId(host)));
 
         // A /26 has 59 usable addresses: 59 launches win, the rest find the subnet full.
-        List<Instance> won = outcomes.stream().filter(Outcome::succeeded).map(Outcome::value).toList();
+        List<Instance> won =
+                outcomes.stream().filter(Outcome::succeeded).map(Outcome::value).toList();
         assertThat(won).hasSize(59);
         assertThat(won).extracting(Instance::getPrivateIpAddress).doesNotHaveDuplicates();
         assertThat(won).extracting(Instance::getMacAddress).doesNotHaveDuplicates();
-        assertThat(outcomes).filteredOn(o -> !o.succeeded())
+        assertThat(outcomes)
+                .filteredOn(o -> !o.succeeded())
                 .allSatisfy(o -> assertThat(o.code()).isEqualTo("InsufficientFreeAddressesInSubnet"));
-        assertThat(tenant.subnets().getSubnet(subnet.getSubnetId()).getAvailableIpAddressCount()).isZero();
+        assertThat(tenant.subnets().getSubnet(subnet.getSubnetId()).getAvailableIpAddressCount())
+                .isZero();
     }
 
     @Test
@@ -138,10 +168,13 @@ public abstract class ConcurrencyScenarios extends ApiTestSupport {
         List<Outcome<Subnet>> outcomes = race(REQUESTS, i -> {
             Vpc vpc = vpcs.get(i % vpcs.size());
             String cidr = vpc.getCidrBlock().replace(".0.0/16", "." + third.getAndIncrement() + ".0/24");
-            return () -> tenant.subnets().createSubnet(new SubnetCreate().vpcId(vpc.getVpcId()).cidrBlock(cidr));
+            return () -> tenant.subnets()
+                    .createSubnet(new SubnetCreate().vpcId(vpc.getVpcId()).cidrBlock(cidr));
         });
         assertThat(outcomes).allMatch(Outcome::succeeded);
-        outcomes.forEach(o -> assertThat(seen.put(o.value().getSegmentId(), o.value().getSubnetId())).isNull());
+        outcomes.forEach(
+                o -> assertThat(seen.put(o.value().getSegmentId(), o.value().getSubnetId()))
+                        .isNull());
         assertThat(seen).hasSize(REQUESTS);
     }
 }

@@ -1,5 +1,4 @@
 package io.vpclab.controlplane;
 
 /** The concurrency scenarios on the embedded H2 file database (the default store). */
-class H2ConcurrencyTest extends ConcurrencyScenarios {
-}
+class H2ConcurrencyTest extends ConcurrencyScenarios {}

@@ -34,7 +34,9 @@ class PostgresSmokeTest extends ApiTestSupport {
     static void postgres(DynamicPropertyRegistry registry) {
         PostgresSupport.register(registry, SCHEMA);
         // as if the database or role turned synchronous commit off: answered writes must still be stored
-        registry.add("spring.datasource.url", () -> PostgresSupport.urlWithSchema(SCHEMA) + "&options=-c%20synchronous_commit%3Doff");
+        registry.add(
+                "spring.datasource.url",
+                () -> PostgresSupport.urlWithSchema(SCHEMA) + "&options=-c%20synchronous_commit%3Doff");
     }
 
     @Test
@@ -50,16 +52,30 @@ class PostgresSmokeTest extends ApiTestSupport {
         assertThat(vpc.getCidrBlock()).isEqualTo("10.7.0.0/16");
         tenant.vpcs().associateVpcCidrBlock(vpc.getVpcId(), new CidrBlockCreate().cidrBlock("10.8.0.0/16"));
         Subnet subnet = tenant.subnet(vpc.getVpcId(), "10.8.1.0/28");
-        Instance instance = tenant.instances().runInstance(new InstanceCreate().subnetId(subnet.getSubnetId()).hostId(host));
+        Instance instance = tenant.instances()
+                .runInstance(new InstanceCreate().subnetId(subnet.getSubnetId()).hostId(host));
         assertThat(instance.getPrivateIpAddress()).isEqualTo("10.8.1.4");
-        Instance moved = tenant.instances().updateInstance(instance.getInstanceId(), new InstanceUpdate().hostId(other));
+        Instance moved =
+                tenant.instances().updateInstance(instance.getInstanceId(), new InstanceUpdate().hostId(other));
         assertThat(moved.getMacAddress()).isEqualTo(instance.getMacAddress());
 
-        assertRefused(409, "InvalidSubnet.Conflict", () -> tenant.subnet(vpc.getVpcId(), "10.8.1.0/29".replace("/29", "/28")));
+        assertRefused(
+                409,
+                "InvalidSubnet.Conflict",
+                () -> tenant.subnet(vpc.getVpcId(), "10.8.1.0/29".replace("/29", "/28")));
         assertRefused(400, "InvalidVpc.Range", () -> tenant.vpc("10.0.0.0/12"));
-        assertRefused(409, "DependencyViolation", () -> { tenant.vpcs().deleteVpc(vpc.getVpcId()); return null; });
-        assertRefused(409, "InvalidIPAddress.InUse", () -> tenant.instances().runInstance(
-                new InstanceCreate().subnetId(subnet.getSubnetId()).hostId(host).privateIpAddress("10.8.1.4")));
+        assertRefused(409, "DependencyViolation", () -> {
+            tenant.vpcs().deleteVpc(vpc.getVpcId());
+            return null;
+        });
+        assertRefused(
+                409,
+                "InvalidIPAddress.InUse",
+                () -> tenant.instances()
+                        .runInstance(new InstanceCreate()
+                                .subnetId(subnet.getSubnetId())
+                                .hostId(host)
+                                .privateIpAddress("10.8.1.4")));
         assertRefused(404, "InvalidVpcID.NotFound", () -> newTenant().vpcs().getVpc(vpc.getVpcId()));
 
         tenant.instances().terminateInstance(instance.getInstanceId());

@@ -16,8 +16,7 @@ public final class PostgresSupport {
     static final String USER = System.getenv("VPCLAB_TEST_POSTGRES_USER");
     static final String PASSWORD = System.getenv("VPCLAB_TEST_POSTGRES_PASSWORD");
 
-    private PostgresSupport() {
-    }
+    private PostgresSupport() {}
 
     /** The test server's JDBC URL with {@code schema} as the connection's current schema. */
     static String urlWithSchema(String schema) {
@@ -25,7 +24,8 @@ public final class PostgresSupport {
     }
 
     public static void requireServerAndRecreate(String schema) throws Exception {
-        Assumptions.assumeTrue(URL != null && !URL.isBlank(),
+        Assumptions.assumeTrue(
+                URL != null && !URL.isBlank(),
                 "VPCLAB_TEST_POSTGRES_URL is not set: no PostgreSQL to test against (.ci/run sets it)");
         try (Connection connection = DriverManager.getConnection(URL, USER, PASSWORD);
                 Statement statement = connection.createStatement()) {

@@ -42,15 +42,20 @@ public final class ServerProcess implements AutoCloseable {
     public static ServerProcess start(Path dataDir, int port, Map<String, String> environment, String... arguments) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
                 VpcLabApplication.class.getName(),
                 "--server.port=" + port,
                 "--vpclab.data-dir=" + dataDir.toAbsolutePath(),
                 "--vpclab.admin-token=" + ADMIN_TOKEN));
         command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile()));
         builder.environment().putAll(environment);
         ServerProcess server;
         try {
@@ -61,8 +66,8 @@ public final class ServerProcess implements AutoCloseable {
         try {
             await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
                 if (!server.process.isAlive()) {
-                    throw new IllegalStateException("the server exited with " + server.process.exitValue()
-                            + "; see " + dataDir + ".log");
+                    throw new IllegalStateException(
+                            "the server exited with " + server.process.exitValue() + "; see " + dataDir + ".log");
                 }
                 return server.healthy();
             });
@@ -100,9 +105,12 @@ public final class ServerProcess implements AutoCloseable {
 
     private boolean healthy() {
         try {
-            HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(baseUri() + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(baseUri() + "/actuator/health"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
             return false;

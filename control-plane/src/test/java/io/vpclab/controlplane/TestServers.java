@@ -8,8 +8,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /** Servers that tests start and stop themselves, and generated-API clients that carry a token. */
 public final class TestServers {
 
-    private TestServers() {
-    }
+    private TestServers() {}
 
     /** A server on a free port over {@code dataDir}; command-line arguments outrank application.properties. */
     public static ConfigurableApplicationContext start(Path dataDir, String... extraArguments) {

@@ -15,12 +15,12 @@ import io.vpclab.dataplane.underlay.Underlay;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.LongSupplier;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * A userspace VXLAN tunnel endpoint: the facade the agent (and tests) use.
@@ -72,8 +72,10 @@ public final class Vtep implements AutoCloseable {
         this.underlay = underlay;
         this.loop = underlay.loop();
         InetSocketAddress local = underlay.localAddress();
-        this.state = ForwardingState.empty(new TableHost(new Ipv4Address(Ipv4Address.bitsOf(local.getAddress())),
-            local.getPort() == 0 ? io.vpclab.dataplane.packet.Vxlan.PORT : local.getPort(), TableHost.DEFAULT_UNDERLAY_MTU));
+        this.state = ForwardingState.empty(new TableHost(
+                new Ipv4Address(Ipv4Address.bitsOf(local.getAddress())),
+                local.getPort() == 0 ? io.vpclab.dataplane.packet.Vxlan.PORT : local.getPort(),
+                TableHost.DEFAULT_UNDERLAY_MTU));
         this.pipeline = onLoop(() -> new Pipeline(underlay, local, state, nanoClock, natSessionCapacity));
         underlay.start(pipeline::fromUnderlay);
     }
@@ -119,8 +121,10 @@ public final class Vtep implements AutoCloseable {
         onLoop(() -> {
             Pipeline.Attachment attachment = pipeline.attach(portId, device);
             if (device instanceof BurstPort burstPort) {
-                burstPort.start(loop, frame -> pipeline.fromPort(attachment, frame),
-                    burst -> pipeline.fromPortBurst(attachment, burst));
+                burstPort.start(
+                        loop,
+                        frame -> pipeline.fromPort(attachment, frame),
+                        burst -> pipeline.fromPortBurst(attachment, burst));
             } else {
                 device.start(loop, frame -> pipeline.fromPort(attachment, frame));
             }
@@ -220,7 +224,8 @@ public final class Vtep implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the VTEP's event loop", e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("the VTEP's event loop did not answer within " + CALL_TIMEOUT_SECONDS + " s", e);
+            throw new IllegalStateException(
+                    "the VTEP's event loop did not answer within " + CALL_TIMEOUT_SECONDS + " s", e);
         }
     }
 }

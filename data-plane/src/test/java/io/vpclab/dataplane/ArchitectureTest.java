@@ -11,30 +11,42 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     static final JavaClasses CLASSES = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("io.vpclab.dataplane");
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.vpclab.dataplane");
 
     @Test
     void theDataPlaneNeverDependsOnSpring() {
-        noClasses().that().resideInAPackage("io.vpclab.dataplane..")
-            .should().dependOnClassesThat().resideInAPackage("org.springframework..")
-            .check(CLASSES);
+        noClasses()
+                .that()
+                .resideInAPackage("io.vpclab.dataplane..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.springframework..")
+                .check(CLASSES);
     }
 
     @Test
     void theDataPlaneNeverDependsOnTheApiClientOrServer() {
-        noClasses().that().resideInAPackage("io.vpclab.dataplane..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.vpclab.client..", "io.vpclab.api..", "io.vpclab.agent..",
-                "io.vpclab.controlplane..")
-            .check(CLASSES);
+        noClasses()
+                .that()
+                .resideInAPackage("io.vpclab.dataplane..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.vpclab.client..", "io.vpclab.api..", "io.vpclab.agent..", "io.vpclab.controlplane..")
+                .check(CLASSES);
     }
 
     @Test
     void packetViewsAndTablesStayBelowThePipeline() {
-        noClasses().that().resideInAnyPackage("io.vpclab.dataplane.packet..", "io.vpclab.dataplane.net..",
-                "io.vpclab.dataplane.table..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.vpclab.dataplane.pipeline..", "io.vpclab.dataplane.host..",
-                "io.vpclab.dataplane.capture..")
-            .check(CLASSES);
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.vpclab.dataplane.packet..", "io.vpclab.dataplane.net..", "io.vpclab.dataplane.table..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.vpclab.dataplane.pipeline..", "io.vpclab.dataplane.host..", "io.vpclab.dataplane.capture..")
+                .check(CLASSES);
     }
 }

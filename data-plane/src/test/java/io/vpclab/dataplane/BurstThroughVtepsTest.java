@@ -51,14 +51,15 @@ class BurstThroughVtepsTest {
 
     private static final int MSS = 1398;
     private static final int SEGMENTS = 21;
-    private static final TapOffloads TSO = new TapOffloads(true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4,
-        TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
+    private static final TapOffloads TSO = new TapOffloads(
+            true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
     private static final MacAddress H5_MAC = MacAddress.parse("02:00:0a:00:01:07");
     private static final MacAddress H2_MAC = MacAddress.parse("02:00:0a:00:02:08");
     private static final MacAddress H3_MAC = MacAddress.parse("02:00:0a:00:02:09");
 
     @TempDir
     Path dir;
+
     private TwoVteps net;
     private final AtomicInteger gsoSendsFromA = new AtomicInteger();
     private final InMemoryVnetDevice h1Tap = new InMemoryVnetDevice("h1", TSO);
@@ -72,11 +73,13 @@ class BurstThroughVtepsTest {
     @BeforeEach
     void start() {
         InMemoryUnderlay.Hub hub = new InMemoryUnderlay.Hub();
-        net = new TwoVteps(name -> name.equals("A")
-            ? new CountingGsoSends(hub.join(new InetSocketAddress("10.255.0.1", 4789)), gsoSendsFromA)
-            : hub.join(new InetSocketAddress("10.255.0.2", 4789)), 1500,
-            List.of(LocalPort.simulated("h5", Vni.of(TwoVteps.VNI_1), H5_MAC, Ipv4Address.parse("10.0.1.7"), 24,
-                TwoVteps.GATEWAY_1)));
+        net = new TwoVteps(
+                name -> name.equals("A")
+                        ? new CountingGsoSends(hub.join(new InetSocketAddress("10.255.0.1", 4789)), gsoSendsFromA)
+                        : hub.join(new InetSocketAddress("10.255.0.2", 4789)),
+                1500,
+                List.of(LocalPort.simulated(
+                        "h5", Vni.of(TwoVteps.VNI_1), H5_MAC, Ipv4Address.parse("10.0.1.7"), 24, TwoVteps.GATEWAY_1)));
         net.a.detachPort("h1");
         net.a.attachPort("h1", new SegmentingTapPort(h1Tap, 1518, PooledByteBufAllocator.DEFAULT));
         h5 = new SegmentingTapPort(h5Tap, 1518, PooledByteBufAllocator.DEFAULT);
@@ -99,18 +102,27 @@ class BurstThroughVtepsTest {
 
         byte[] written = h4Tap.take(Duration.ofSeconds(5));
         assertThat(written).as("one TAP write on B").isNotNull();
-        assertThat(VirtioNetHeader.gsoType(Unpooled.wrappedBuffer(written), 0)).as("a merged burst")
-            .isEqualTo(VirtioNetHeader.GSO_TCPV4);
+        assertThat(VirtioNetHeader.gsoType(Unpooled.wrappedBuffer(written), 0))
+                .as("a merged burst")
+                .isEqualTo(VirtioNetHeader.GSO_TCPV4);
         assertEverySegmentValidAndPayloadIs(written, payload);
         assertThat(h4Tap.pending()).as("nothing else written").isZero();
         assertThat(h4.coalescerFramesIn()).as("segments merged at B").isEqualTo(SEGMENTS);
         assertThat(h4.coalescerFramesOut()).as("TAP writes at B").isEqualTo(1);
-        assertThat(gsoSendsFromA).as("A sent the burst's segments in one GSO send").hasValue(1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> net.b.counters().port("h4").packetsOut() == SEGMENTS);
-        assertThat(net.a.counters().port("h1").packetsIn()).as("frames on the wire, not the burst").isEqualTo(SEGMENTS);
-        assertThat(net.a.counters().port("h1").bytesIn()).isEqualTo(payload.length + (long) SEGMENTS * spec.headersLength());
+        assertThat(gsoSendsFromA)
+                .as("A sent the burst's segments in one GSO send")
+                .hasValue(1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> net.b.counters().port("h4").packetsOut() == SEGMENTS);
+        assertThat(net.a.counters().port("h1").packetsIn())
+                .as("frames on the wire, not the burst")
+                .isEqualTo(SEGMENTS);
+        assertThat(net.a.counters().port("h1").bytesIn())
+                .isEqualTo(payload.length + (long) SEGMENTS * spec.headersLength());
         assertThat(net.a.counters().host().packetsOut()).as("datagrams A sent").isEqualTo(SEGMENTS);
-        assertThat(net.b.counters().host().packetsIn()).as("datagrams B received").isEqualTo(SEGMENTS);
+        assertThat(net.b.counters().host().packetsIn())
+                .as("datagrams B received")
+                .isEqualTo(SEGMENTS);
         net.b.stopCapture(atB);
         assertThat(atB.packets()).as("B's port capture shows the segments").isEqualTo(SEGMENTS);
     }
@@ -124,9 +136,12 @@ class BurstThroughVtepsTest {
         h1Tap.inject(input);
 
         byte[] written = h5Tap.take(Duration.ofSeconds(5));
-        assertThat(written).as("the burst as it was read, header and partial checksum kept").isEqualTo(input);
+        assertThat(written)
+                .as("the burst as it was read, header and partial checksum kept")
+                .isEqualTo(input);
         assertEverySegmentValidAndPayloadIs(written, payload);
-        await().atMost(Duration.ofSeconds(5)).until(() -> net.a.counters().port("h5").packetsOut() == SEGMENTS);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> net.a.counters().port("h5").packetsOut() == SEGMENTS);
         assertThat(net.a.counters().port("h1").packetsIn()).isEqualTo(SEGMENTS);
         assertThat(h5.burstsWrittenWhole()).isEqualTo(1);
         assertThat(gsoSendsFromA).as("nothing left toward B").hasValue(0);
@@ -145,8 +160,12 @@ class BurstThroughVtepsTest {
             byte[] frame = plain.take(Duration.ofSeconds(5));
             assertThat(frame).as("segment %d", i).isNotNull();
             assertThat(frame.length).isLessThanOrEqualTo(spec.headersLength() + MSS);
-            assertThat(TestFrames.ipv4ChecksumValid(frame)).as("IPv4 checksum of segment %d", i).isTrue();
-            assertThat(TestFrames.tcpChecksumValid(frame)).as("TCP checksum of segment %d", i).isTrue();
+            assertThat(TestFrames.ipv4ChecksumValid(frame))
+                    .as("IPv4 checksum of segment %d", i)
+                    .isTrue();
+            assertThat(TestFrames.tcpChecksumValid(frame))
+                    .as("TCP checksum of segment %d", i)
+                    .isTrue();
             joined.writeBytes(TestFrames.payload(frame));
         }
         assertThat(joined.toByteArray()).isEqualTo(payload);
@@ -167,15 +186,21 @@ class BurstThroughVtepsTest {
         net.a.stopCapture(atPort);
         net.a.stopCapture(atUnderlay);
         assertThat(atPort.packets()).as("A's port capture shows the segments").isEqualTo(SEGMENTS);
-        assertThat(atUnderlay.packets()).as("A's underlay capture shows each datagram").isEqualTo(SEGMENTS);
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tshark")), "tshark is not installed (apt-get install -y tshark)");
+        assertThat(atUnderlay.packets())
+                .as("A's underlay capture shows each datagram")
+                .isEqualTo(SEGMENTS);
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/tshark")), "tshark is not installed (apt-get install -y tshark)");
         List<String> lengths = CaptureTest.tshark(atPort.file(), "tcp.len");
         assertThat(lengths).hasSize(SEGMENTS);
         assertThat(lengths.subList(0, SEGMENTS - 1)).containsOnly(String.valueOf(MSS));
         assertThat(lengths.get(SEGMENTS - 1)).isEqualTo("100");
-        assertThat(CaptureTest.tshark(atUnderlay.file(), "vxlan.vni")).hasSize(SEGMENTS)
-            .containsOnly(String.valueOf(TwoVteps.VNI_1));
-        assertThat(CaptureTest.tshark(atUnderlay.file(), "tcp.seq_raw")).doesNotHaveDuplicates().hasSize(SEGMENTS);
+        assertThat(CaptureTest.tshark(atUnderlay.file(), "vxlan.vni"))
+                .hasSize(SEGMENTS)
+                .containsOnly(String.valueOf(TwoVteps.VNI_1));
+        assertThat(CaptureTest.tshark(atUnderlay.file(), "tcp.seq_raw"))
+                .doesNotHaveDuplicates()
+                .hasSize(SEGMENTS);
     }
 
     @Test
@@ -191,11 +216,15 @@ class BurstThroughVtepsTest {
         byte[] written = h2Tap.take(Duration.ofSeconds(5));
         assertThat(written).as("one TAP write on B").isNotNull();
         assertRoutedOnce(assertEverySegmentValidAndPayloadIs(written, payload), H2_MAC);
-        assertThat(gsoSendsFromA).as("A routed the burst whole: one GSO send on the egress VNI").hasValue(1);
+        assertThat(gsoSendsFromA)
+                .as("A routed the burst whole: one GSO send on the egress VNI")
+                .hasValue(1);
         assertThat(net.a.counters().port("h1").packetsIn()).isEqualTo(SEGMENTS);
-        assertThat(net.a.counters().segment(TwoVteps.VNI_2).packetsOut()).as("frames out on the egress segment")
-            .isEqualTo(SEGMENTS);
-        await().atMost(Duration.ofSeconds(5)).until(() -> net.b.counters().port("h2").packetsOut() == SEGMENTS);
+        assertThat(net.a.counters().segment(TwoVteps.VNI_2).packetsOut())
+                .as("frames out on the egress segment")
+                .isEqualTo(SEGMENTS);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> net.b.counters().port("h2").packetsOut() == SEGMENTS);
     }
 
     @Test
@@ -213,18 +242,25 @@ class BurstThroughVtepsTest {
 
         byte[] written = h3Tap.take(Duration.ofSeconds(5));
         assertThat(written).isNotNull();
-        assertThat(h3.burstsWrittenWhole()).as("the burst written whole, not per frame").isEqualTo(1);
+        assertThat(h3.burstsWrittenWhole())
+                .as("the burst written whole, not per frame")
+                .isEqualTo(1);
         int header = TapOffloads.VNET_HEADER_BYTES;
         assertThat(Arrays.copyOf(written, header)).as("virtio-net header kept").isEqualTo(Arrays.copyOf(input, header));
         byte[] burstFrame = Arrays.copyOfRange(written, header, written.length);
-        assertThat(TestFrames.ipv4ChecksumValid(burstFrame)).as("the burst's own IPv4 checksum after TTL - 1").isTrue();
+        assertThat(TestFrames.ipv4ChecksumValid(burstFrame))
+                .as("the burst's own IPv4 checksum after TTL - 1")
+                .isTrue();
         int tcpChecksum = header + Ethernet.HEADER_LENGTH + 20 + 16;
-        assertThat(Arrays.copyOfRange(written, tcpChecksum, tcpChecksum + 2)).as("partial TCP checksum left for the stack")
-            .isEqualTo(Arrays.copyOfRange(input, tcpChecksum, tcpChecksum + 2));
+        assertThat(Arrays.copyOfRange(written, tcpChecksum, tcpChecksum + 2))
+                .as("partial TCP checksum left for the stack")
+                .isEqualTo(Arrays.copyOfRange(input, tcpChecksum, tcpChecksum + 2));
         assertRoutedOnce(assertEverySegmentValidAndPayloadIs(written, payload), H3_MAC);
-        await().atMost(Duration.ofSeconds(5)).until(() -> net.a.counters().port("h3").packetsOut() == SEGMENTS);
-        assertThat(net.a.counters().segment(TwoVteps.VNI_2).packetsIn()).as("counted in on the egress segment")
-            .isEqualTo(SEGMENTS);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> net.a.counters().port("h3").packetsOut() == SEGMENTS);
+        assertThat(net.a.counters().segment(TwoVteps.VNI_2).packetsIn())
+                .as("counted in on the egress segment")
+                .isEqualTo(SEGMENTS);
         assertThat(gsoSendsFromA).hasValue(0);
         net.a.stopCapture(atH3);
         assertThat(atH3.packets()).as("h3's capture shows the routed segments").isEqualTo(SEGMENTS);
@@ -242,7 +278,7 @@ class BurstThroughVtepsTest {
         h1Tap.inject(TestFrames.tsoInput(TapOffloads.VNET_HEADER_BYTES, spec, payload, MSS));
 
         await().atMost(Duration.ofSeconds(5))
-            .until(() -> net.a.counters().port("h1").dropped(DropReason.TTL_EXCEEDED) == SEGMENTS);
+                .until(() -> net.a.counters().port("h1").dropped(DropReason.TTL_EXCEEDED) == SEGMENTS);
         assertThat(h3Tap.pending()).as("nothing forwarded").isZero();
     }
 
@@ -259,8 +295,12 @@ class BurstThroughVtepsTest {
             int length = i == count - 1 ? segmenter.lastSegmentLength() : segmenter.segmentLength();
             byte[] frame = new byte[length];
             out.readBytes(frame);
-            assertThat(TestFrames.ipv4ChecksumValid(frame)).as("IPv4 checksum of segment %d", i).isTrue();
-            assertThat(TestFrames.tcpChecksumValid(frame)).as("TCP checksum of segment %d", i).isTrue();
+            assertThat(TestFrames.ipv4ChecksumValid(frame))
+                    .as("IPv4 checksum of segment %d", i)
+                    .isTrue();
+            assertThat(TestFrames.tcpChecksumValid(frame))
+                    .as("TCP checksum of segment %d", i)
+                    .isTrue();
             joined.writeBytes(TestFrames.payload(frame));
             segments.add(frame);
         }
@@ -271,9 +311,12 @@ class BurstThroughVtepsTest {
     /** Each segment crossed the router once: the next hop's MAC, the router's MAC, TTL 64 - 1. */
     private static void assertRoutedOnce(List<byte[]> segments, MacAddress nextHop) {
         for (byte[] frame : segments) {
-            assertThat(Unpooled.wrappedBuffer(frame).getLong(0) >>> 16).as("destination MAC").isEqualTo(nextHop.bits());
-            assertThat(Unpooled.wrappedBuffer(frame).getLong(6) >>> 16).as("source MAC: the router")
-                .isEqualTo(TwoVteps.ROUTER_MAC.bits());
+            assertThat(Unpooled.wrappedBuffer(frame).getLong(0) >>> 16)
+                    .as("destination MAC")
+                    .isEqualTo(nextHop.bits());
+            assertThat(Unpooled.wrappedBuffer(frame).getLong(6) >>> 16)
+                    .as("source MAC: the router")
+                    .isEqualTo(TwoVteps.ROUTER_MAC.bits());
             assertThat(frame[Ethernet.HEADER_LENGTH + 8] & 0xFF).as("TTL").isEqualTo(63);
         }
     }

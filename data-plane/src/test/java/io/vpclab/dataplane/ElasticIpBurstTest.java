@@ -55,8 +55,8 @@ class ElasticIpBurstTest {
 
     private static final int MSS = 1398;
     private static final int SEGMENTS = 21;
-    private static final TapOffloads TSO = new TapOffloads(true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4,
-        TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
+    private static final TapOffloads TSO = new TapOffloads(
+            true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
     private static final int HEADER = TapOffloads.VNET_HEADER_BYTES;
     private static final MacAddress NEAR_MAC = MacAddress.parse("02:00:c6:33:64:1e");
     private static final Ipv4Address NEAR_IP = Ipv4Address.parse("198.51.100.30");
@@ -78,17 +78,18 @@ class ElasticIpBurstTest {
     @BeforeEach
     void start() {
         a.apply(ElasticIpTest.table(countingA, "B", underlayB, IngressPolicy.DENY_ALL)
-            .port(LocalPort.simulated("vm", Vni.of(VPC_VNI), VM_MAC, VM_IP, 24, VPC_GATEWAY))
-            .port(LocalPort.simulated("near", Vni.of(PUBLIC_VNI), NEAR_MAC, NEAR_IP, 24, PUBLIC_GATEWAY))
-            .binding(new IpBinding(Vni.of(PUBLIC_VNI), NEAR_IP, NEAR_MAC))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "B"))
-            .elasticIp(new ElasticIp(EIP, Vni.of(VPC_VNI), VM_IP, IngressPolicy.DENY_ALL))
-            .build());
+                .port(LocalPort.simulated("vm", Vni.of(VPC_VNI), VM_MAC, VM_IP, 24, VPC_GATEWAY))
+                .port(LocalPort.simulated("near", Vni.of(PUBLIC_VNI), NEAR_MAC, NEAR_IP, 24, PUBLIC_GATEWAY))
+                .binding(new IpBinding(Vni.of(PUBLIC_VNI), NEAR_IP, NEAR_MAC))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "B"))
+                .elasticIp(new ElasticIp(EIP, Vni.of(VPC_VNI), VM_IP, IngressPolicy.DENY_ALL))
+                .build());
         b.apply(ElasticIpTest.table(underlayB, "A", countingA, IngressPolicy.DENY_ALL)
-            .port(LocalPort.simulated("internet", Vni.of(PUBLIC_VNI), INTERNET_MAC, INTERNET_IP, 24, PUBLIC_GATEWAY))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), VM_MAC, "A"))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), NEAR_MAC, "A"))
-            .build());
+                .port(LocalPort.simulated(
+                        "internet", Vni.of(PUBLIC_VNI), INTERNET_MAC, INTERNET_IP, 24, PUBLIC_GATEWAY))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), VM_MAC, "A"))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), NEAR_MAC, "A"))
+                .build());
         a.attachPort("vm", new SegmentingTapPort(vmTap, 1518, PooledByteBufAllocator.DEFAULT));
         near = new SegmentingTapPort(nearTap, 1518, PooledByteBufAllocator.DEFAULT);
         a.attachPort("near", near);
@@ -128,15 +129,21 @@ class ElasticIpBurstTest {
 
         byte[] written = nearTap.take(Duration.ofSeconds(5));
         assertThat(written).isNotNull();
-        assertThat(near.burstsWrittenWhole()).as("one TAP write of the whole burst").isEqualTo(1);
-        assertThat(Arrays.copyOf(written, HEADER)).as("virtio-net header kept: NEEDS_CSUM, GSO").isEqualTo(
-            Arrays.copyOf(input, HEADER));
+        assertThat(near.burstsWrittenWhole())
+                .as("one TAP write of the whole burst")
+                .isEqualTo(1);
+        assertThat(Arrays.copyOf(written, HEADER))
+                .as("virtio-net header kept: NEEDS_CSUM, GSO")
+                .isEqualTo(Arrays.copyOf(input, HEADER));
         byte[] burst = Arrays.copyOfRange(written, HEADER, written.length);
         assertThat(TestFrames.ipv4ChecksumValid(burst)).isTrue();
         TestFrames.finishPartialChecksum(burst, VirtioNetHeader.csumStart(Unpooled.wrappedBuffer(written), 0));
-        assertThat(TestFrames.tcpChecksumValid(burst)).as("the stack's finished checksum over the whole burst").isTrue();
+        assertThat(TestFrames.tcpChecksumValid(burst))
+                .as("the stack's finished checksum over the whole burst")
+                .isTrue();
         assertTranslatedOnce(TestFrames.segmentsOf(HEADER, written), NEAR_MAC);
-        await().atMost(Duration.ofSeconds(5)).until(() -> a.counters().port("near").packetsOut() == SEGMENTS);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> a.counters().port("near").packetsOut() == SEGMENTS);
         assertThat(gsoSendsFromA).hasValue(0);
     }
 
@@ -146,8 +153,12 @@ class ElasticIpBurstTest {
             ByteBuf buf = Unpooled.wrappedBuffer(frame);
             assertThat(TestFrames.ipv4ChecksumValid(frame)).as("IPv4 checksum").isTrue();
             assertThat(TestFrames.tcpChecksumValid(frame)).as("TCP checksum").isTrue();
-            assertThat(buf.getInt(Ethernet.HEADER_LENGTH + 12)).as("source: the elastic IP").isEqualTo(EIP.bits());
-            assertThat(frame[Ethernet.HEADER_LENGTH + 8] & 0xFF).as("TTL: one hop").isEqualTo(63);
+            assertThat(buf.getInt(Ethernet.HEADER_LENGTH + 12))
+                    .as("source: the elastic IP")
+                    .isEqualTo(EIP.bits());
+            assertThat(frame[Ethernet.HEADER_LENGTH + 8] & 0xFF)
+                    .as("TTL: one hop")
+                    .isEqualTo(63);
             assertThat(buf.getLong(0) >>> 16).as("destination MAC").isEqualTo(nextHop.bits());
             assertThat(buf.getLong(6) >>> 16).as("source MAC").isEqualTo(PUBLIC_ROUTER_MAC.bits());
             joined.writeBytes(TestFrames.payload(frame));

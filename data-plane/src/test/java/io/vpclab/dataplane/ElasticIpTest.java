@@ -74,17 +74,18 @@ class ElasticIpTest {
 
     void start(IngressPolicy policy) {
         a.apply(table(underlayA, "B", underlayB, policy)
-            .port(LocalPort.simulated("vm", Vni.of(VPC_VNI), VM_MAC, VM_IP, 24, VPC_GATEWAY))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "B"))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), RAW_MAC, "B"))
-            .elasticIp(new ElasticIp(EIP, Vni.of(VPC_VNI), VM_IP, policy))
-            .build());
+                .port(LocalPort.simulated("vm", Vni.of(VPC_VNI), VM_MAC, VM_IP, 24, VPC_GATEWAY))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "B"))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), RAW_MAC, "B"))
+                .elasticIp(new ElasticIp(EIP, Vni.of(VPC_VNI), VM_IP, policy))
+                .build());
         // B learns where the elastic IP lives from its binding: the instance's MAC behind A.
         b.apply(table(underlayB, "A", underlayA, policy)
-            .port(LocalPort.simulated("internet", Vni.of(PUBLIC_VNI), INTERNET_MAC, INTERNET_IP, 24, PUBLIC_GATEWAY))
-            .port(LocalPort.simulated("raw", Vni.of(PUBLIC_VNI), RAW_MAC, RAW_IP, 24, PUBLIC_GATEWAY))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), VM_MAC, "A"))
-            .build());
+                .port(LocalPort.simulated(
+                        "internet", Vni.of(PUBLIC_VNI), INTERNET_MAC, INTERNET_IP, 24, PUBLIC_GATEWAY))
+                .port(LocalPort.simulated("raw", Vni.of(PUBLIC_VNI), RAW_MAC, RAW_IP, 24, PUBLIC_GATEWAY))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), VM_MAC, "A"))
+                .build());
         a.attachPort("vm", vm);
         b.attachPort("internet", internet);
         b.attachPort("raw", raw);
@@ -92,19 +93,25 @@ class ElasticIpTest {
 
     static ForwardingState.Builder table(Underlay own, String peer, Underlay other, IngressPolicy policy) {
         return ForwardingState.builder()
-            .generation(1)
-            .host(new TableHost(TwoVteps.address(own), own.localAddress().getPort(), 1500))
-            .vtep(new RemoteVtep(peer, TwoVteps.address(other), other.localAddress().getPort()))
-            .segment(new Segment(Vni.of(VPC_VNI), Ipv4Prefix.parse("10.0.1.0/24"), VPC_GATEWAY, "r1", List.of(), null))
-            .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of(peer), null))
-            .publicVni(Vni.of(PUBLIC_VNI))
-            .router(new Router("r1", VPC_ROUTER_MAC, List.of(new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(VPC_VNI)))))
-            .router(new Router("public", PUBLIC_ROUTER_MAC, List.of(
-                new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(PUBLIC_VNI)),
-                new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(PUBLIC_VNI)))))
-            .binding(new IpBinding(Vni.of(PUBLIC_VNI), INTERNET_IP, INTERNET_MAC))
-            .binding(new IpBinding(Vni.of(PUBLIC_VNI), RAW_IP, RAW_MAC))
-            .binding(new IpBinding(Vni.of(PUBLIC_VNI), EIP, VM_MAC));
+                .generation(1)
+                .host(new TableHost(TwoVteps.address(own), own.localAddress().getPort(), 1500))
+                .vtep(new RemoteVtep(
+                        peer, TwoVteps.address(other), other.localAddress().getPort()))
+                .segment(new Segment(
+                        Vni.of(VPC_VNI), Ipv4Prefix.parse("10.0.1.0/24"), VPC_GATEWAY, "r1", List.of(), null))
+                .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of(peer), null))
+                .publicVni(Vni.of(PUBLIC_VNI))
+                .router(new Router(
+                        "r1", VPC_ROUTER_MAC, List.of(new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(VPC_VNI)))))
+                .router(new Router(
+                        "public",
+                        PUBLIC_ROUTER_MAC,
+                        List.of(
+                                new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(PUBLIC_VNI)),
+                                new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(PUBLIC_VNI)))))
+                .binding(new IpBinding(Vni.of(PUBLIC_VNI), INTERNET_IP, INTERNET_MAC))
+                .binding(new IpBinding(Vni.of(PUBLIC_VNI), RAW_IP, RAW_MAC))
+                .binding(new IpBinding(Vni.of(PUBLIC_VNI), EIP, VM_MAC));
     }
 
     @AfterEach
@@ -143,7 +150,8 @@ class ElasticIpTest {
         assertThat(Ipv4.verifyChecksum(buf, ip)).isTrue();
         int icmp = ip + Ipv4.headerLength(buf, ip);
         assertThat(Icmp.type(buf, icmp)).isEqualTo(IcmpType.ECHO_REQUEST_VALUE);
-        assertThat(Icmp.verifyChecksum(buf, icmp, Ipv4.totalLength(buf, ip) - Ipv4.headerLength(buf, ip))).isTrue();
+        assertThat(Icmp.verifyChecksum(buf, icmp, Ipv4.totalLength(buf, ip) - Ipv4.headerLength(buf, ip)))
+                .isTrue();
     }
 
     @Test
@@ -156,7 +164,8 @@ class ElasticIpTest {
 
         assertThat(ping.received()).isZero();
         assertThat(ssh).isNotEqualTo(PortState.OPEN);
-        assertThat(a.counters().segment(PUBLIC_VNI).dropped(DropReason.EIP_INGRESS_DENIED)).isEqualTo(3);
+        assertThat(a.counters().segment(PUBLIC_VNI).dropped(DropReason.EIP_INGRESS_DENIED))
+                .isEqualTo(3);
         assertThat(a.counters().port("vm").packetsOut()).isZero();
     }
 
@@ -169,7 +178,7 @@ class ElasticIpTest {
         PingResult ping = internet.ping(EIP, 2, TIMEOUT).get(10, TimeUnit.SECONDS);
         PortState ssh = internet.probeTcp(EIP, 22, TIMEOUT).get(10, TimeUnit.SECONDS);
         ProbeReply echo = internet.udpRequest(EIP, 7, "hello".getBytes(StandardCharsets.US_ASCII), TIMEOUT)
-            .get(10, TimeUnit.SECONDS);
+                .get(10, TimeUnit.SECONDS);
 
         assertThat(ping.received()).isEqualTo(2);
         assertThat(ping.probes()).allSatisfy(p -> assertThat(p.from()).isEqualTo(EIP));
@@ -186,7 +195,7 @@ class ElasticIpTest {
 
         PortState https = vm.probeTcp(INTERNET_IP, 443, TIMEOUT).get(10, TimeUnit.SECONDS);
         ProbeReply dns = vm.udpRequest(INTERNET_IP, 53, "query".getBytes(StandardCharsets.US_ASCII), TIMEOUT)
-            .get(10, TimeUnit.SECONDS);
+                .get(10, TimeUnit.SECONDS);
 
         assertThat(https).isEqualTo(PortState.OPEN);
         assertThat(dns.from()).isEqualTo(INTERNET_IP);
@@ -198,11 +207,11 @@ class ElasticIpTest {
     void anInstanceWithoutAnElasticIpHasNoRouteToTheInternet() throws Exception {
         start(IngressPolicy.ALLOW_ALL);
         a.apply(table(underlayA, "B", underlayB, IngressPolicy.ALLOW_ALL)
-            .generation(2)
-            .port(LocalPort.simulated("vm", Vni.of(VPC_VNI), VM_MAC, VM_IP, 24, VPC_GATEWAY))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "B"))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), RAW_MAC, "B"))
-            .build());
+                .generation(2)
+                .port(LocalPort.simulated("vm", Vni.of(VPC_VNI), VM_MAC, VM_IP, 24, VPC_GATEWAY))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "B"))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), RAW_MAC, "B"))
+                .build());
 
         PingResult out = vm.ping(INTERNET_IP, 1, SHORT).get(10, TimeUnit.SECONDS);
         PingResult in = internet.ping(EIP, 1, SHORT).get(10, TimeUnit.SECONDS);
@@ -210,6 +219,7 @@ class ElasticIpTest {
         assertThat(out.received()).isZero();
         assertThat(in.received()).isZero();
         assertThat(a.counters().port("vm").dropped(DropReason.NO_ROUTE)).isEqualTo(1);
-        assertThat(a.counters().segment(PUBLIC_VNI).dropped(DropReason.NO_LOCAL_PORT)).isEqualTo(1);
+        assertThat(a.counters().segment(PUBLIC_VNI).dropped(DropReason.NO_LOCAL_PORT))
+                .isEqualTo(1);
     }
 }

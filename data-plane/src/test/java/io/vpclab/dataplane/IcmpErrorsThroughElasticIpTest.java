@@ -63,17 +63,18 @@ class IcmpErrorsThroughElasticIpTest {
     @BeforeEach
     void start() {
         a.apply(ElasticIpTest.table(underlayA, "B", underlayB, IngressPolicy.WHITELIST)
-            .port(LocalPort.simulated("vm", Vni.of(VPC_VNI), VM_MAC, VM_IP, 24, VPC_GATEWAY))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "B"))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), RAW_MAC, "B"))
-            .whitelist(new Whitelist("wl-none", List.of()))
-            .elasticIp(new ElasticIp(EIP, Vni.of(VPC_VNI), VM_IP, IngressPolicy.WHITELIST, "wl-none"))
-            .build());
+                .port(LocalPort.simulated("vm", Vni.of(VPC_VNI), VM_MAC, VM_IP, 24, VPC_GATEWAY))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "B"))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), RAW_MAC, "B"))
+                .whitelist(new Whitelist("wl-none", List.of()))
+                .elasticIp(new ElasticIp(EIP, Vni.of(VPC_VNI), VM_IP, IngressPolicy.WHITELIST, "wl-none"))
+                .build());
         b.apply(ElasticIpTest.table(underlayB, "A", underlayA, IngressPolicy.DENY_ALL)
-            .port(LocalPort.simulated("internet", Vni.of(PUBLIC_VNI), INTERNET_MAC, INTERNET_IP, 24, PUBLIC_GATEWAY))
-            .port(LocalPort.simulated("raw", Vni.of(PUBLIC_VNI), RAW_MAC, RAW_IP, 24, PUBLIC_GATEWAY))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), VM_MAC, "A"))
-            .build());
+                .port(LocalPort.simulated(
+                        "internet", Vni.of(PUBLIC_VNI), INTERNET_MAC, INTERNET_IP, 24, PUBLIC_GATEWAY))
+                .port(LocalPort.simulated("raw", Vni.of(PUBLIC_VNI), RAW_MAC, RAW_IP, 24, PUBLIC_GATEWAY))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), VM_MAC, "A"))
+                .build());
         a.attachPort("vm", vm);
         b.attachPort("internet", internet);
         b.attachPort("raw", raw);
@@ -88,31 +89,38 @@ class IcmpErrorsThroughElasticIpTest {
     @Test
     void aPortUnreachableFromTheInternetReachesTheInstance() throws Exception {
         ProbeReply reply = vm.udpRequest(INTERNET_IP, 9, "anyone?".getBytes(StandardCharsets.US_ASCII), TIMEOUT)
-            .get(10, TimeUnit.SECONDS);
+                .get(10, TimeUnit.SECONDS);
 
         assertThat(reply.kind()).isEqualTo(ProbeReply.Kind.UNREACHABLE);
         assertThat(reply.from()).isEqualTo(INTERNET_IP);
         assertThat(a.counters().host().totalDrops()).isZero();
-        assertThat(a.whitelistCounters().get("wl-none").drops()).as("related, not a new flow").isZero();
+        assertThat(a.whitelistCounters().get("wl-none").drops())
+                .as("related, not a new flow")
+                .isZero();
     }
 
     @Test
     void anErrorQuotingAFlowTheInstanceNeverStartedIsDropped() throws Exception {
-        CompletableFuture<ProbeReply> query = vm.udpRequest(RAW_IP, 53, "query".getBytes(StandardCharsets.US_ASCII), TIMEOUT);
+        CompletableFuture<ProbeReply> query =
+                vm.udpRequest(RAW_IP, 53, "query".getBytes(StandardCharsets.US_ASCII), TIMEOUT);
         byte[] sent = raw.take(TIMEOUT);
         assertThat(sent).as("the query left through the elastic IP").isNotNull();
-        long deliveredBefore = a.counters().port("vm").packetsOut();   // the gateway's ARP reply
+        long deliveredBefore = a.counters().port("vm").packetsOut(); // the gateway's ARP reply
 
         byte[] forged = portUnreachableQuoting(sent);
-        int quotedSourcePort = Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH + Icmp.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH;
-        forged[quotedSourcePort] ^= 0x01;   // another local port: a flow that does not exist
+        int quotedSourcePort =
+                Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH + Icmp.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH;
+        forged[quotedSourcePort] ^= 0x01; // another local port: a flow that does not exist
         fixIcmpChecksum(forged);
         raw.inject(forged);
         raw.inject(portUnreachableQuoting(sent));
 
         assertThat(query.get(10, TimeUnit.SECONDS).kind()).isEqualTo(ProbeReply.Kind.UNREACHABLE);
-        assertThat(a.counters().segment(PUBLIC_VNI).dropped(DropReason.WHITELIST_DENIED)).isEqualTo(1);
-        assertThat(a.counters().port("vm").packetsOut()).as("only the genuine error").isEqualTo(deliveredBefore + 1);
+        assertThat(a.counters().segment(PUBLIC_VNI).dropped(DropReason.WHITELIST_DENIED))
+                .isEqualTo(1);
+        assertThat(a.counters().port("vm").packetsOut())
+                .as("only the genuine error")
+                .isEqualTo(deliveredBefore + 1);
     }
 
     /** What a router at RAW_IP sends back for {@code sent}: ICMP port unreachable quoting its IPv4 header + 8 bytes. */
@@ -124,8 +132,15 @@ class IcmpErrorsThroughElasticIpTest {
         Ethernet.setDestination(frame, 0, PUBLIC_ROUTER_MAC.bits());
         Ethernet.setSource(frame, 0, RAW_MAC.bits());
         frame.setShort(12, 0x0800);
-        int icmp = Ipv4.write(frame, Ethernet.HEADER_LENGTH, Ipv4.MIN_HEADER_LENGTH + icmpLength, 7, 64,
-            IpProtocol.ICMP_VALUE, RAW_IP.bits(), EIP.bits());
+        int icmp = Ipv4.write(
+                frame,
+                Ethernet.HEADER_LENGTH,
+                Ipv4.MIN_HEADER_LENGTH + icmpLength,
+                7,
+                64,
+                IpProtocol.ICMP_VALUE,
+                RAW_IP.bits(),
+                EIP.bits());
         frame.setBytes(Icmp.quotedPacket(icmp), sent, Ethernet.HEADER_LENGTH, quoted);
         Icmp.write(frame, icmp, icmpLength, IcmpType.DESTINATION_UNREACHABLE_VALUE, Icmp.CODE_PORT_UNREACHABLE, 0);
         byte[] bytes = new byte[frame.readableBytes()];

@@ -52,8 +52,8 @@ class LearningPeerTest {
     private static final MacAddress TAP_MAC = MacAddress.parse("02:00:0a:00:01:05");
     private static final InetSocketAddress LOCAL = new InetSocketAddress("10.255.0.1", 4789);
     private static final InetSocketAddress PEER = new InetSocketAddress("10.255.0.2", 4789);
-    private static final TapOffloads TSO = new TapOffloads(true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4,
-        TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
+    private static final TapOffloads TSO = new TapOffloads(
+            true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
 
     private final InMemoryUnderlay.Hub hub = new InMemoryUnderlay.Hub();
     private final AtomicInteger gsoSends = new AtomicInteger();
@@ -76,10 +76,11 @@ class LearningPeerTest {
         });
         vtep = new Vtep(new CountingGsoSends(hub.join(LOCAL), gsoSends, flushes, underlayGso));
         ForwardingState.Builder table = ForwardingState.builder()
-            .host(new TableHost(Ipv4Address.parse("10.255.0.1"), 4789, 1500))
-            .vtep(new RemoteVtep("remote", Ipv4Address.parse("10.255.0.2"), 4789))
-            .segment(Segment.l2(Vni.of(VNI), List.of("remote")))
-            .port(new LocalPort("vtap0", null, PortKind.TAP, Vni.of(VNI), TAP_MAC, null, 0, null, 1450, "vtap0", null));
+                .host(new TableHost(Ipv4Address.parse("10.255.0.1"), 4789, 1500))
+                .vtep(new RemoteVtep("remote", Ipv4Address.parse("10.255.0.2"), 4789))
+                .segment(Segment.l2(Vni.of(VNI), List.of("remote")))
+                .port(new LocalPort(
+                        "vtap0", null, PortKind.TAP, Vni.of(VNI), TAP_MAC, null, 0, null, 1450, "vtap0", null));
         if (peerHoldsAMac) {
             table.mac(new MacEntry(Vni.of(VNI), MacAddress.parse("02:00:0a:00:01:99"), "remote"));
         }
@@ -109,9 +110,11 @@ class LearningPeerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> atPeer.size() == 1);
         ByteBuf datagram = Unpooled.wrappedBuffer(atPeer.get(0));
         assertThat(Vxlan.vni(datagram, 0)).isEqualTo(VNI);
-        assertThat(ByteBufUtil.getBytes(datagram, Vxlan.HEADER_LENGTH, frame.length)).isEqualTo(frame);
+        assertThat(ByteBufUtil.getBytes(datagram, Vxlan.HEADER_LENGTH, frame.length))
+                .isEqualTo(frame);
         assertThat(vtep.counters().host().packetsOut()).isEqualTo(1);
-        assertThat(vtep.counters().host().dropped(DropReason.UNKNOWN_DESTINATION)).isZero();
+        assertThat(vtep.counters().host().dropped(DropReason.UNKNOWN_DESTINATION))
+                .isZero();
     }
 
     @Test
@@ -123,8 +126,9 @@ class LearningPeerTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> atPeer.size() == 1);
         assertThat(ByteBufUtil.getBytes(Unpooled.wrappedBuffer(atPeer.get(0)), Vxlan.HEADER_LENGTH, request.length))
-            .isEqualTo(request);
-        assertThat(vtep.counters().host().dropped(DropReason.ARP_UNKNOWN_BINDING)).isZero();
+                .isEqualTo(request);
+        assertThat(vtep.counters().host().dropped(DropReason.ARP_UNKNOWN_BINDING))
+                .isZero();
     }
 
     @Test
@@ -138,11 +142,15 @@ class LearningPeerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> atPeer.size() == SEGMENTS);
         assertThat(gsoSends).as("the burst's segments in one GSO send").hasValue(1);
         assertThat(port.tsoReads()).isEqualTo(1);
-        assertThat(port.tsoReadsTakenWhole()).as("the pipeline took the burst whole").isEqualTo(1);
-        assertThat(vtep.counters().port("vtap0").packetsIn()).as("frames on the wire").isEqualTo(SEGMENTS);
+        assertThat(port.tsoReadsTakenWhole())
+                .as("the pipeline took the burst whole")
+                .isEqualTo(1);
+        assertThat(vtep.counters().port("vtap0").packetsIn())
+                .as("frames on the wire")
+                .isEqualTo(SEGMENTS);
         for (byte[] datagram : atPeer) {
-            byte[] inner = ByteBufUtil.getBytes(Unpooled.wrappedBuffer(datagram), Vxlan.HEADER_LENGTH,
-                datagram.length - Vxlan.HEADER_LENGTH);
+            byte[] inner = ByteBufUtil.getBytes(
+                    Unpooled.wrappedBuffer(datagram), Vxlan.HEADER_LENGTH, datagram.length - Vxlan.HEADER_LENGTH);
             assertThat(TestFrames.tcpChecksumValid(inner)).isTrue();
         }
     }
@@ -150,9 +158,9 @@ class LearningPeerTest {
     @Test
     void aReadBatchOfBurstsLeavesAsItGoesNotOnlyAtTheBatchEnd() {
         start(false);
-        byte[] burst = TestFrames.tsoInput(TapOffloads.VNET_HEADER_BYTES, new TestFrames.Spec(),
-            TestFrames.pattern(20 * MSS + 100, 5), MSS);
-        byte[][] batch = new byte[12][];   // 12 x 29 KB: more than one 256 KB flush's worth
+        byte[] burst = TestFrames.tsoInput(
+                TapOffloads.VNET_HEADER_BYTES, new TestFrames.Spec(), TestFrames.pattern(20 * MSS + 100, 5), MSS);
+        byte[][] batch = new byte[12][]; // 12 x 29 KB: more than one 256 KB flush's worth
         java.util.Arrays.fill(batch, burst);
 
         tap.inject(batch);
@@ -173,18 +181,21 @@ class LearningPeerTest {
         for (int i = 0; i < reads.length; i++) {
             TestFrames.Spec spec = i == 4 ? flowB : flowA;
             spec.sequence += 64;
-            reads[i] = TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES],
-                TestFrames.frame(spec, TestFrames.pattern(64, i), true));
+            reads[i] = TestFrames.concat(
+                    new byte[TapOffloads.VNET_HEADER_BYTES], TestFrames.frame(spec, TestFrames.pattern(64, i), true));
         }
 
-        tap.inject(reads);   // A A A A B A, one TAP read batch
+        tap.inject(reads); // A A A A B A, one TAP read batch
 
         await().atMost(Duration.ofSeconds(5)).until(() -> atPeer.size() == reads.length);
-        assertThat(gsoSends).as("the run of four A frames in one send; B and the last A alone").hasValue(1);
+        assertThat(gsoSends)
+                .as("the run of four A frames in one send; B and the last A alone")
+                .hasValue(1);
         for (int i = 0; i < reads.length; i++) {
             byte[] frame = java.util.Arrays.copyOfRange(reads[i], TapOffloads.VNET_HEADER_BYTES, reads[i].length);
             assertThat(ByteBufUtil.getBytes(Unpooled.wrappedBuffer(atPeer.get(i)), Vxlan.HEADER_LENGTH, frame.length))
-                .as("datagram %d in the order read", i).isEqualTo(frame);
+                    .as("datagram %d in the order read", i)
+                    .isEqualTo(frame);
         }
         assertThat(vtep.counters().host().packetsOut()).isEqualTo(reads.length);
     }
@@ -193,7 +204,7 @@ class LearningPeerTest {
     void framesFromThePeerReachTheTap() throws Exception {
         start(false);
         TestFrames.Spec spec = new TestFrames.Spec();
-        spec.sourceMac = 0x02_00_0a_00_01_06L;   // a MAC the table does not know: the peer learns, the table does not
+        spec.sourceMac = 0x02_00_0a_00_01_06L; // a MAC the table does not know: the peer learns, the table does not
         spec.destinationMac = TAP_MAC.bits();
         byte[] frame = TestFrames.frame(spec, TestFrames.pattern(100, 2), true);
         ByteBuf datagram = Unpooled.directBuffer(Vxlan.HEADER_LENGTH + frame.length);
@@ -206,7 +217,7 @@ class LearningPeerTest {
         assertThat(written).isNotNull();
         assertThat(VirtioNetHeader.gsoType(Unpooled.wrappedBuffer(written), 0)).isEqualTo(VirtioNetHeader.GSO_NONE);
         assertThat(ByteBufUtil.getBytes(Unpooled.wrappedBuffer(written), TapOffloads.VNET_HEADER_BYTES, frame.length))
-            .isEqualTo(frame);
+                .isEqualTo(frame);
     }
 
     @Test
@@ -217,7 +228,9 @@ class LearningPeerTest {
         hub.inject(PEER, LOCAL, vxlan(frame));
 
         byte[] written = tap.take(Duration.ofSeconds(5));
-        assertThat(written).as("a Linux vxlan peer's inner TSO frame, larger than the inner MTU").isNotNull();
+        assertThat(written)
+                .as("a Linux vxlan peer's inner TSO frame, larger than the inner MTU")
+                .isNotNull();
         assertThat(written.length - TapOffloads.VNET_HEADER_BYTES).isEqualTo(frame.length);
         assertThat(vtep.counters().host().dropped(DropReason.OVERSIZE)).isZero();
     }
@@ -250,7 +263,7 @@ class LearningPeerTest {
     void aFrameFromAnotherMacBehindTheTapGoesToThePeer() {
         start(false);
         TestFrames.Spec spec = new TestFrames.Spec();
-        spec.sourceMac = 0x02_00_0a_00_01_42L;   // a VM bridged behind the TAP
+        spec.sourceMac = 0x02_00_0a_00_01_42L; // a VM bridged behind the TAP
         byte[] frame = TestFrames.frame(spec, TestFrames.pattern(100, 1), true);
 
         tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES], frame));
@@ -272,7 +285,7 @@ class LearningPeerTest {
         byte[] written = tap.take(Duration.ofSeconds(5));
         assertThat(written).isNotNull();
         assertThat(ByteBufUtil.getBytes(Unpooled.wrappedBuffer(written), TapOffloads.VNET_HEADER_BYTES, frame.length))
-            .isEqualTo(frame);
+                .isEqualTo(frame);
     }
 
     @Test
@@ -280,12 +293,13 @@ class LearningPeerTest {
         start(true);
         TestFrames.Spec spec = new TestFrames.Spec();
         spec.sourceMac = 0x02_00_0a_00_01_42L;
-        spec.destinationMac = 0x02_00_0a_00_01_99L;   // the MAC the table places behind the peer
+        spec.destinationMac = 0x02_00_0a_00_01_99L; // the MAC the table places behind the peer
 
-        tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES],
-            TestFrames.frame(spec, TestFrames.pattern(100, 1), true)));
+        tap.inject(TestFrames.concat(
+                new byte[TapOffloads.VNET_HEADER_BYTES], TestFrames.frame(spec, TestFrames.pattern(100, 1), true)));
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> vtep.counters().host().dropped(DropReason.SPOOFED_SOURCE) == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> vtep.counters().host().dropped(DropReason.SPOOFED_SOURCE) == 1);
         assertThat(atPeer).isEmpty();
     }
 
@@ -296,8 +310,8 @@ class LearningPeerTest {
 
         tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES], frame));
 
-        await().atMost(Duration.ofSeconds(5)).until(() ->
-            vtep.counters().host().dropped(DropReason.UNKNOWN_DESTINATION) == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> vtep.counters().host().dropped(DropReason.UNKNOWN_DESTINATION) == 1);
         assertThat(atPeer).isEmpty();
         assertThat(vtep.state().soleFloodVtep(0, 0)).isEqualTo(ForwardingState.NONE);
     }
@@ -315,8 +329,8 @@ class LearningPeerTest {
     }
 
     /** The VTEP's underlay, counting multi-datagram (GSO) sends and flushes. */
-    private record CountingGsoSends(InMemoryUnderlay delegate, AtomicInteger gsoSends, AtomicInteger flushes,
-                                    boolean gso) implements Underlay {
+    private record CountingGsoSends(
+            InMemoryUnderlay delegate, AtomicInteger gsoSends, AtomicInteger flushes, boolean gso) implements Underlay {
 
         @Override
         public boolean sendsSegmentsAtOnce() {

@@ -77,14 +77,15 @@ class NatGatewayBurstTest {
     private static final Ipv4Address NEAR_IP = Ipv4Address.parse("198.51.100.30");
     /** An instance in the gateway's own subnet on A: what it sends to the gateway's MAC is bridged, not routed. */
     private static final MacAddress NEIGHBOUR_MAC = MacAddress.parse("02:00:0a:00:01:14");
+
     private static final Ipv4Address NEIGHBOUR_IP = Ipv4Address.parse("10.0.1.20");
-    private static final TapOffloads TSO = new TapOffloads(true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4,
-        TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
+    private static final TapOffloads TSO = new TapOffloads(
+            true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
 
     private final InMemoryUnderlay.Hub hub = new InMemoryUnderlay.Hub();
     private final AtomicInteger gsoSendsFromA = new AtomicInteger();
     private final Underlay underlayA = new BurstThroughVtepsTest.CountingGsoSends(
-        hub.join(new InetSocketAddress("10.255.0.1", Vxlan.PORT)), gsoSendsFromA);
+            hub.join(new InetSocketAddress("10.255.0.1", Vxlan.PORT)), gsoSendsFromA);
     private final Underlay underlayI = hub.join(new InetSocketAddress("10.255.0.3", Vxlan.PORT));
     private final Vtep a = new Vtep(underlayA);
     private final Vtep i = new Vtep(underlayI);
@@ -98,30 +99,55 @@ class NatGatewayBurstTest {
 
     void start(EgressPolicy egress) {
         a.apply(common(underlayA, "I", underlayI)
-            .segment(new Segment(Vni.of(NAT_VNI), NAT_SUBNET, NAT_GATEWAY_IP, "r1", List.of(), null))
-            .segment(new Segment(Vni.of(PRIVATE_VNI), PRIVATE_SUBNET, PRIVATE_GATEWAY, "r1", List.of(), null))
-            .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of("I"), null))
-            .router(new Router("r1", VPC_ROUTER_MAC, List.of(new Route(NAT_SUBNET, Vni.of(NAT_VNI)),
-                new Route(PRIVATE_SUBNET, Vni.of(PRIVATE_VNI)))))
-            .port(LocalPort.simulated("vm1", Vni.of(PRIVATE_VNI), VM1_MAC, VM1_IP, 24, PRIVATE_GATEWAY))
-            .port(new LocalPort("nat", "nat", PortKind.NAT_GATEWAY, Vni.of(NAT_VNI), NAT_MAC, NAT_IP, 24, NAT_GATEWAY_IP,
-                LocalPort.DEFAULT_MTU, null, null))
-            .natGateway(new NatGateway("nat-1", "nat", NAT_PUBLIC, NatGateway.DEFAULT_PORT_MIN,
-                NatGateway.DEFAULT_PORT_MAX, 350, 60, egress, List.of(PRIVATE_SUBNET), null))
-            .defaultRoute(new DefaultRoute(Vni.of(PRIVATE_VNI), Vni.of(NAT_VNI), NAT_IP))
-            .binding(new IpBinding(Vni.of(NAT_VNI), NAT_IP, NAT_MAC))
-            .binding(new IpBinding(Vni.of(PRIVATE_VNI), VM1_IP, VM1_MAC))
-            .port(LocalPort.simulated("near", Vni.of(PUBLIC_VNI), NEAR_MAC, NEAR_IP, 24, PUBLIC_GATEWAY))
-            .port(LocalPort.simulated("neighbour", Vni.of(NAT_VNI), NEIGHBOUR_MAC, NEIGHBOUR_IP, 24, NAT_GATEWAY_IP))
-            .binding(new IpBinding(Vni.of(PUBLIC_VNI), NEAR_IP, NEAR_MAC))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "I"))
-            .build());
+                .segment(new Segment(Vni.of(NAT_VNI), NAT_SUBNET, NAT_GATEWAY_IP, "r1", List.of(), null))
+                .segment(new Segment(Vni.of(PRIVATE_VNI), PRIVATE_SUBNET, PRIVATE_GATEWAY, "r1", List.of(), null))
+                .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of("I"), null))
+                .router(new Router(
+                        "r1",
+                        VPC_ROUTER_MAC,
+                        List.of(
+                                new Route(NAT_SUBNET, Vni.of(NAT_VNI)),
+                                new Route(PRIVATE_SUBNET, Vni.of(PRIVATE_VNI)))))
+                .port(LocalPort.simulated("vm1", Vni.of(PRIVATE_VNI), VM1_MAC, VM1_IP, 24, PRIVATE_GATEWAY))
+                .port(new LocalPort(
+                        "nat",
+                        "nat",
+                        PortKind.NAT_GATEWAY,
+                        Vni.of(NAT_VNI),
+                        NAT_MAC,
+                        NAT_IP,
+                        24,
+                        NAT_GATEWAY_IP,
+                        LocalPort.DEFAULT_MTU,
+                        null,
+                        null))
+                .natGateway(new NatGateway(
+                        "nat-1",
+                        "nat",
+                        NAT_PUBLIC,
+                        NatGateway.DEFAULT_PORT_MIN,
+                        NatGateway.DEFAULT_PORT_MAX,
+                        350,
+                        60,
+                        egress,
+                        List.of(PRIVATE_SUBNET),
+                        null))
+                .defaultRoute(new DefaultRoute(Vni.of(PRIVATE_VNI), Vni.of(NAT_VNI), NAT_IP))
+                .binding(new IpBinding(Vni.of(NAT_VNI), NAT_IP, NAT_MAC))
+                .binding(new IpBinding(Vni.of(PRIVATE_VNI), VM1_IP, VM1_MAC))
+                .port(LocalPort.simulated("near", Vni.of(PUBLIC_VNI), NEAR_MAC, NEAR_IP, 24, PUBLIC_GATEWAY))
+                .port(LocalPort.simulated(
+                        "neighbour", Vni.of(NAT_VNI), NEIGHBOUR_MAC, NEIGHBOUR_IP, 24, NAT_GATEWAY_IP))
+                .binding(new IpBinding(Vni.of(PUBLIC_VNI), NEAR_IP, NEAR_MAC))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "I"))
+                .build());
         i.apply(common(underlayI, "A", underlayA)
-            .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of("A"), null))
-            .port(LocalPort.simulated("internet", Vni.of(PUBLIC_VNI), INTERNET_MAC, INTERNET_IP, 24, PUBLIC_GATEWAY))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), NAT_MAC, "A"))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), NEAR_MAC, "A"))
-            .build());
+                .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of("A"), null))
+                .port(LocalPort.simulated(
+                        "internet", Vni.of(PUBLIC_VNI), INTERNET_MAC, INTERNET_IP, 24, PUBLIC_GATEWAY))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), NAT_MAC, "A"))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), NEAR_MAC, "A"))
+                .build());
         a.attachPort("vm1", new SegmentingTapPort(vmTap, 1518, PooledByteBufAllocator.DEFAULT));
         i.attachPort("internet", new SegmentingTapPort(internetTap, 1518, PooledByteBufAllocator.DEFAULT));
         near = new SegmentingTapPort(nearTap, 1518, PooledByteBufAllocator.DEFAULT);
@@ -135,15 +161,19 @@ class NatGatewayBurstTest {
 
     private static ForwardingState.Builder common(Underlay own, String peer, Underlay other) {
         return ForwardingState.builder()
-            .generation(1)
-            .host(new TableHost(TwoVteps.address(own), own.localAddress().getPort(), 1500))
-            .vtep(new RemoteVtep(peer, TwoVteps.address(other), other.localAddress().getPort()))
-            .publicVni(Vni.of(PUBLIC_VNI))
-            .router(new Router("public", PUBLIC_ROUTER_MAC, List.of(
-                new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(PUBLIC_VNI)),
-                new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(PUBLIC_VNI)))))
-            .binding(new IpBinding(Vni.of(PUBLIC_VNI), INTERNET_IP, INTERNET_MAC))
-            .binding(new IpBinding(Vni.of(PUBLIC_VNI), NAT_PUBLIC, NAT_MAC));
+                .generation(1)
+                .host(new TableHost(TwoVteps.address(own), own.localAddress().getPort(), 1500))
+                .vtep(new RemoteVtep(
+                        peer, TwoVteps.address(other), other.localAddress().getPort()))
+                .publicVni(Vni.of(PUBLIC_VNI))
+                .router(new Router(
+                        "public",
+                        PUBLIC_ROUTER_MAC,
+                        List.of(
+                                new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(PUBLIC_VNI)),
+                                new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(PUBLIC_VNI)))))
+                .binding(new IpBinding(Vni.of(PUBLIC_VNI), INTERNET_IP, INTERNET_MAC))
+                .binding(new IpBinding(Vni.of(PUBLIC_VNI), NAT_PUBLIC, NAT_MAC));
     }
 
     @AfterEach
@@ -172,17 +202,24 @@ class NatGatewayBurstTest {
             ByteBuf buf = Unpooled.wrappedBuffer(frame);
             assertThat(TestFrames.ipv4ChecksumValid(frame)).as("IPv4 checksum").isTrue();
             assertThat(TestFrames.tcpChecksumValid(frame)).as("TCP checksum").isTrue();
-            assertThat(buf.getInt(Ethernet.HEADER_LENGTH + 12)).as("source: the public address").isEqualTo(NAT_PUBLIC.bits());
-            assertThat(buf.getUnsignedShort(Ethernet.HEADER_LENGTH + 20)).as("source port: the session's")
-                .isEqualTo(publicPort);
-            assertThat(frame[Ethernet.HEADER_LENGTH + 8] & 0xFF).as("TTL: the router and the gateway").isEqualTo(62);
+            assertThat(buf.getInt(Ethernet.HEADER_LENGTH + 12))
+                    .as("source: the public address")
+                    .isEqualTo(NAT_PUBLIC.bits());
+            assertThat(buf.getUnsignedShort(Ethernet.HEADER_LENGTH + 20))
+                    .as("source port: the session's")
+                    .isEqualTo(publicPort);
+            assertThat(frame[Ethernet.HEADER_LENGTH + 8] & 0xFF)
+                    .as("TTL: the router and the gateway")
+                    .isEqualTo(62);
             assertThat(buf.getLong(6) >>> 16).as("source MAC").isEqualTo(PUBLIC_ROUTER_MAC.bits());
             joined.writeBytes(TestFrames.payload(frame));
         }
         assertThat(joined.toByteArray()).isEqualTo(payload);
         assertThat(gsoSendsFromA).as("translated whole: one GSO send").hasValue(1);
         NatGatewaySnapshot figures = a.natGateways(10).get(0);
-        assertThat(figures.packetsOut()).as("the SYN and the burst's wire frames").isEqualTo(1 + SEGMENTS);
+        assertThat(figures.packetsOut())
+                .as("the SYN and the burst's wire frames")
+                .isEqualTo(1 + SEGMENTS);
         assertThat(figures.sessionsCreated()).isEqualTo(1);
         assertThat(a.counters().port("nat").packetsOut()).isEqualTo(1 + SEGMENTS);
         assertThat(a.counters().host().totalDrops()).isZero();
@@ -202,7 +239,9 @@ class NatGatewayBurstTest {
 
         byte[] written = nearTap.take(Duration.ofSeconds(5));
         assertThat(written).isNotNull();
-        assertThat(near.burstsWrittenWhole()).as("one TAP write of the whole burst").isEqualTo(1);
+        assertThat(near.burstsWrittenWhole())
+                .as("one TAP write of the whole burst")
+                .isEqualTo(1);
         assertThat(Arrays.copyOf(written, HEADER)).as("virtio-net header kept").isEqualTo(Arrays.copyOf(input, HEADER));
         byte[] burst = Arrays.copyOfRange(written, HEADER, written.length);
         ByteBuf view = Unpooled.wrappedBuffer(burst);
@@ -210,7 +249,9 @@ class NatGatewayBurstTest {
         assertThat(view.getUnsignedShort(Ethernet.HEADER_LENGTH + 20)).isEqualTo(publicPort);
         assertThat(TestFrames.ipv4ChecksumValid(burst)).isTrue();
         TestFrames.finishPartialChecksum(burst, Ethernet.HEADER_LENGTH + 20);
-        assertThat(TestFrames.tcpChecksumValid(burst)).as("the stack's finished checksum over the whole burst").isTrue();
+        assertThat(TestFrames.tcpChecksumValid(burst))
+                .as("the stack's finished checksum over the whole burst")
+                .isTrue();
         assertThat(gsoSendsFromA).hasValue(0);
     }
 
@@ -221,7 +262,7 @@ class NatGatewayBurstTest {
         vmTap.inject(TestFrames.tsoInput(HEADER, spec, payload, MSS));
 
         await().atMost(Duration.ofSeconds(5))
-            .until(() -> a.counters().host().dropped(DropReason.NAT_EGRESS_DENIED) == SEGMENTS);
+                .until(() -> a.counters().host().dropped(DropReason.NAT_EGRESS_DENIED) == SEGMENTS);
         assertThat(a.natGateways(10).get(0).drops()).containsEntry(DropReason.NAT_EGRESS_DENIED, (long) SEGMENTS);
         assertThat(gsoSendsFromA).hasValue(0);
         assertThat(internetTap.pending()).isZero();
@@ -245,9 +286,11 @@ class NatGatewayBurstTest {
         neighbour.inject(TestFrames.frame(s, new byte[0], true));
 
         await().atMost(Duration.ofSeconds(5))
-            .until(() -> a.counters().host().dropped(DropReason.NAT_SOURCE_REFUSED) == 1);
+                .until(() -> a.counters().host().dropped(DropReason.NAT_SOURCE_REFUSED) == 1);
         assertThat(a.natGateways(10).get(0).drops()).containsEntry(DropReason.NAT_SOURCE_REFUSED, 1L);
-        assertThat(a.counters().port("nat").packetsOut()).as("delivered to the gateway's port").isEqualTo(1);
+        assertThat(a.counters().port("nat").packetsOut())
+                .as("delivered to the gateway's port")
+                .isEqualTo(1);
         assertThat(a.counters().host().dropped(DropReason.NO_LOCAL_PORT)).isZero();
         assertThat(internetTap.pending()).isZero();
     }

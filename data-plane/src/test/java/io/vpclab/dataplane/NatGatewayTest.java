@@ -124,57 +124,81 @@ class NatGatewayTest {
 
     void start(int portMin, int portMax, int udpIdle, EgressPolicy egress, Whitelist whitelist) {
         a.apply(common(underlayA, List.of("N", "I"))
-            .segment(new Segment(Vni.of(NAT_VNI), NAT_SUBNET, NAT_GATEWAY_IP, "r1", List.of("N"), null))
-            .segment(new Segment(Vni.of(PRIVATE_VNI), PRIVATE_SUBNET, PRIVATE_GATEWAY, "r1", List.of(), null))
-            .segment(new Segment(Vni.of(PEER_VNI), PEER_SUBNET, PEER_GATEWAY, "r2", List.of(), null))
-            .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of("N", "I"), null))
-            .router(vpcRouter(true))
-            .router(new Router("r2", PEER_ROUTER_MAC, List.of(new Route(PEER_SUBNET, Vni.of(PEER_VNI)),
-                new Route(NAT_SUBNET, Vni.of(NAT_VNI)), new Route(PRIVATE_SUBNET, Vni.of(PRIVATE_VNI)))))
-            .port(LocalPort.simulated("vm1", Vni.of(PRIVATE_VNI), VM1_MAC, VM1_IP, 24, PRIVATE_GATEWAY))
-            .port(LocalPort.simulated("vm2", Vni.of(PRIVATE_VNI), VM2_MAC, VM2_IP, 24, PRIVATE_GATEWAY))
-            .port(LocalPort.simulated("vmEip", Vni.of(PRIVATE_VNI), VM_EIP_MAC, VM_EIP_IP, 24, PRIVATE_GATEWAY))
-            .port(LocalPort.simulated("peer", Vni.of(PEER_VNI), PEER_MAC, PEER_IP, 24, PEER_GATEWAY))
-            .elasticIp(new ElasticIp(EIP, Vni.of(PRIVATE_VNI), VM_EIP_IP, IngressPolicy.DENY_ALL))
-            .defaultRoute(new DefaultRoute(Vni.of(PRIVATE_VNI), Vni.of(NAT_VNI), NAT_IP))
-            .mac(new MacEntry(Vni.of(NAT_VNI), NAT_MAC, "N"))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), NAT_MAC, "N"))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "I"))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), RAW_MAC, "I"))
-            .binding(new IpBinding(Vni.of(NAT_VNI), NAT_IP, NAT_MAC))
-            .build());
+                .segment(new Segment(Vni.of(NAT_VNI), NAT_SUBNET, NAT_GATEWAY_IP, "r1", List.of("N"), null))
+                .segment(new Segment(Vni.of(PRIVATE_VNI), PRIVATE_SUBNET, PRIVATE_GATEWAY, "r1", List.of(), null))
+                .segment(new Segment(Vni.of(PEER_VNI), PEER_SUBNET, PEER_GATEWAY, "r2", List.of(), null))
+                .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of("N", "I"), null))
+                .router(vpcRouter(true))
+                .router(new Router(
+                        "r2",
+                        PEER_ROUTER_MAC,
+                        List.of(
+                                new Route(PEER_SUBNET, Vni.of(PEER_VNI)),
+                                new Route(NAT_SUBNET, Vni.of(NAT_VNI)),
+                                new Route(PRIVATE_SUBNET, Vni.of(PRIVATE_VNI)))))
+                .port(LocalPort.simulated("vm1", Vni.of(PRIVATE_VNI), VM1_MAC, VM1_IP, 24, PRIVATE_GATEWAY))
+                .port(LocalPort.simulated("vm2", Vni.of(PRIVATE_VNI), VM2_MAC, VM2_IP, 24, PRIVATE_GATEWAY))
+                .port(LocalPort.simulated("vmEip", Vni.of(PRIVATE_VNI), VM_EIP_MAC, VM_EIP_IP, 24, PRIVATE_GATEWAY))
+                .port(LocalPort.simulated("peer", Vni.of(PEER_VNI), PEER_MAC, PEER_IP, 24, PEER_GATEWAY))
+                .elasticIp(new ElasticIp(EIP, Vni.of(PRIVATE_VNI), VM_EIP_IP, IngressPolicy.DENY_ALL))
+                .defaultRoute(new DefaultRoute(Vni.of(PRIVATE_VNI), Vni.of(NAT_VNI), NAT_IP))
+                .mac(new MacEntry(Vni.of(NAT_VNI), NAT_MAC, "N"))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), NAT_MAC, "N"))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "I"))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), RAW_MAC, "I"))
+                .binding(new IpBinding(Vni.of(NAT_VNI), NAT_IP, NAT_MAC))
+                .build());
         ForwardingState.Builder atN = common(underlayN, List.of("A", "I"));
         if (whitelist != null) {
             atN.whitelist(whitelist);
         }
-        n.apply(atN
-            .segment(new Segment(Vni.of(NAT_VNI), NAT_SUBNET, NAT_GATEWAY_IP, "r1", List.of(), null))
-            .segment(new Segment(Vni.of(PRIVATE_VNI), PRIVATE_SUBNET, PRIVATE_GATEWAY, "r1", List.of("A"), null))
-            .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of("A", "I"), null))
-            .router(vpcRouter(false))
-            // the peered VPC's router runs on A only: N knows just its MAC, as the control plane compiles it
-            .router(new Router("r2", PEER_ROUTER_MAC, List.of()))
-            .port(new LocalPort("nat", "nat", PortKind.NAT_GATEWAY, Vni.of(NAT_VNI), NAT_MAC, NAT_IP, 24, NAT_GATEWAY_IP,
-                LocalPort.DEFAULT_MTU, null, null))
-            .natGateway(new NatGateway("nat-1", "nat", NAT_PUBLIC, portMin, portMax, 350, udpIdle, egress,
-                List.of(PRIVATE_SUBNET), whitelist == null ? null : whitelist.id()))
-            .mac(new MacEntry(Vni.of(PRIVATE_VNI), VM1_MAC, "A"))
-            .mac(new MacEntry(Vni.of(PRIVATE_VNI), VM2_MAC, "A"))
-            .mac(new MacEntry(Vni.of(PRIVATE_VNI), VM_EIP_MAC, "A"))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), VM_EIP_MAC, "A"))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "I"))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), RAW_MAC, "I"))
-            .binding(new IpBinding(Vni.of(PRIVATE_VNI), VM1_IP, VM1_MAC))
-            .binding(new IpBinding(Vni.of(PRIVATE_VNI), VM2_IP, VM2_MAC))
-            .binding(new IpBinding(Vni.of(PRIVATE_VNI), VM_EIP_IP, VM_EIP_MAC))
-            .build());
+        n.apply(atN.segment(new Segment(Vni.of(NAT_VNI), NAT_SUBNET, NAT_GATEWAY_IP, "r1", List.of(), null))
+                .segment(new Segment(Vni.of(PRIVATE_VNI), PRIVATE_SUBNET, PRIVATE_GATEWAY, "r1", List.of("A"), null))
+                .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of("A", "I"), null))
+                .router(vpcRouter(false))
+                // the peered VPC's router runs on A only: N knows just its MAC, as the control plane compiles it
+                .router(new Router("r2", PEER_ROUTER_MAC, List.of()))
+                .port(new LocalPort(
+                        "nat",
+                        "nat",
+                        PortKind.NAT_GATEWAY,
+                        Vni.of(NAT_VNI),
+                        NAT_MAC,
+                        NAT_IP,
+                        24,
+                        NAT_GATEWAY_IP,
+                        LocalPort.DEFAULT_MTU,
+                        null,
+                        null))
+                .natGateway(new NatGateway(
+                        "nat-1",
+                        "nat",
+                        NAT_PUBLIC,
+                        portMin,
+                        portMax,
+                        350,
+                        udpIdle,
+                        egress,
+                        List.of(PRIVATE_SUBNET),
+                        whitelist == null ? null : whitelist.id()))
+                .mac(new MacEntry(Vni.of(PRIVATE_VNI), VM1_MAC, "A"))
+                .mac(new MacEntry(Vni.of(PRIVATE_VNI), VM2_MAC, "A"))
+                .mac(new MacEntry(Vni.of(PRIVATE_VNI), VM_EIP_MAC, "A"))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), VM_EIP_MAC, "A"))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "I"))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), RAW_MAC, "I"))
+                .binding(new IpBinding(Vni.of(PRIVATE_VNI), VM1_IP, VM1_MAC))
+                .binding(new IpBinding(Vni.of(PRIVATE_VNI), VM2_IP, VM2_MAC))
+                .binding(new IpBinding(Vni.of(PRIVATE_VNI), VM_EIP_IP, VM_EIP_MAC))
+                .build());
         i.apply(common(underlayI, List.of("A", "N"))
-            .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of("A", "N"), null))
-            .port(LocalPort.simulated("internet", Vni.of(PUBLIC_VNI), INTERNET_MAC, INTERNET_IP, 24, PUBLIC_GATEWAY))
-            .port(LocalPort.simulated("raw", Vni.of(PUBLIC_VNI), RAW_MAC, RAW_IP, 24, PUBLIC_GATEWAY))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), NAT_MAC, "N"))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), VM_EIP_MAC, "A"))
-            .build());
+                .segment(new Segment(Vni.of(PUBLIC_VNI), null, PUBLIC_GATEWAY, "public", List.of("A", "N"), null))
+                .port(LocalPort.simulated(
+                        "internet", Vni.of(PUBLIC_VNI), INTERNET_MAC, INTERNET_IP, 24, PUBLIC_GATEWAY))
+                .port(LocalPort.simulated("raw", Vni.of(PUBLIC_VNI), RAW_MAC, RAW_IP, 24, PUBLIC_GATEWAY))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), NAT_MAC, "N"))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), VM_EIP_MAC, "A"))
+                .build());
         a.attachPort("vm1", vm1);
         a.attachPort("vm2", vm2);
         a.attachPort("vmEip", vmEip);
@@ -190,31 +214,35 @@ class NatGatewayTest {
     /** Hosts, VTEPs, the public router and the provider segment's bindings, the same everywhere. */
     ForwardingState.Builder common(Underlay own, List<String> peers) {
         ForwardingState.Builder b = ForwardingState.builder()
-            .generation(1)
-            .host(new TableHost(TwoVteps.address(own), own.localAddress().getPort(), 1500))
-            .publicVni(Vni.of(PUBLIC_VNI))
-            .router(new Router("public", PUBLIC_ROUTER_MAC, List.of(
-                new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(PUBLIC_VNI)),
-                new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(PUBLIC_VNI)))))
-            .binding(new IpBinding(Vni.of(PUBLIC_VNI), INTERNET_IP, INTERNET_MAC))
-            .binding(new IpBinding(Vni.of(PUBLIC_VNI), RAW_IP, RAW_MAC))
-            .binding(new IpBinding(Vni.of(PUBLIC_VNI), NAT_PUBLIC, NAT_MAC))
-            .binding(new IpBinding(Vni.of(PUBLIC_VNI), EIP, VM_EIP_MAC));
+                .generation(1)
+                .host(new TableHost(TwoVteps.address(own), own.localAddress().getPort(), 1500))
+                .publicVni(Vni.of(PUBLIC_VNI))
+                .router(new Router(
+                        "public",
+                        PUBLIC_ROUTER_MAC,
+                        List.of(
+                                new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(PUBLIC_VNI)),
+                                new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(PUBLIC_VNI)))))
+                .binding(new IpBinding(Vni.of(PUBLIC_VNI), INTERNET_IP, INTERNET_MAC))
+                .binding(new IpBinding(Vni.of(PUBLIC_VNI), RAW_IP, RAW_MAC))
+                .binding(new IpBinding(Vni.of(PUBLIC_VNI), NAT_PUBLIC, NAT_MAC))
+                .binding(new IpBinding(Vni.of(PUBLIC_VNI), EIP, VM_EIP_MAC));
         for (String peer : peers) {
             Underlay other = switch (peer) {
                 case "A" -> underlayA;
                 case "N" -> underlayN;
                 default -> underlayI;
             };
-            b.vtep(new RemoteVtep(peer, TwoVteps.address(other), other.localAddress().getPort()));
+            b.vtep(new RemoteVtep(
+                    peer, TwoVteps.address(other), other.localAddress().getPort()));
         }
         return b;
     }
 
     /** The VPC's router; with the peering route where the peer's segment is in the table. */
     static Router vpcRouter(boolean peered) {
-        List<Route> routes = new java.util.ArrayList<>(List.of(new Route(NAT_SUBNET, Vni.of(NAT_VNI)),
-            new Route(PRIVATE_SUBNET, Vni.of(PRIVATE_VNI))));
+        List<Route> routes = new java.util.ArrayList<>(
+                List.of(new Route(NAT_SUBNET, Vni.of(NAT_VNI)), new Route(PRIVATE_SUBNET, Vni.of(PRIVATE_VNI))));
         if (peered) {
             routes.add(new Route(PEER_SUBNET, Vni.of(PEER_VNI)));
         }
@@ -242,7 +270,7 @@ class NatGatewayTest {
         PingResult ping2 = vm2.ping(INTERNET_IP, 2, TIMEOUT).get(10, TimeUnit.SECONDS);
         PortState https = vm1.probeTcp(INTERNET_IP, 443, TIMEOUT).get(10, TimeUnit.SECONDS);
         ProbeReply dns = vm2.udpRequest(INTERNET_IP, 53, "query".getBytes(StandardCharsets.US_ASCII), TIMEOUT)
-            .get(10, TimeUnit.SECONDS);
+                .get(10, TimeUnit.SECONDS);
 
         assertThat(ping1.received()).isEqualTo(2);
         assertThat(ping2.received()).isEqualTo(2);
@@ -254,18 +282,24 @@ class NatGatewayTest {
         // vm1 and vm2 each ping with their own echo id; one TCP and one UDP flow
         assertThat(figures.sessionsCreated()).isEqualTo(4);
         assertThat(figures.activeSessions()).isEqualTo(4);
-        assertThat(figures.packetsOut()).isGreaterThanOrEqualTo(7);   // 4 echo requests, SYN, RST, 1 datagram
-        assertThat(figures.packetsIn()).isEqualTo(6);                 // 4 echo replies, SYN-ACK, 1 datagram
+        assertThat(figures.packetsOut()).isGreaterThanOrEqualTo(7); // 4 echo requests, SYN, RST, 1 datagram
+        assertThat(figures.packetsIn()).isEqualTo(6); // 4 echo replies, SYN-ACK, 1 datagram
         assertThat(figures.sessions()).extracting(NatSessionSnapshot::privateIp).contains(VM1_IP, VM2_IP);
         assertThat(figures.sessions()).allSatisfy(s -> {
             assertThat(s.publicIp()).isEqualTo(NAT_PUBLIC);
             assertThat(s.remoteIp()).isEqualTo(INTERNET_IP);
         });
-        NatSessionSnapshot tcp = figures.sessions().stream().filter(s -> s.protocol().equals("TCP")).findFirst().orElseThrow();
-        assertThat(tcp.state()).isEqualTo("CLOSING");   // the prober reset the connection
+        NatSessionSnapshot tcp = figures.sessions().stream()
+                .filter(s -> s.protocol().equals("TCP"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(tcp.state()).isEqualTo("CLOSING"); // the prober reset the connection
         assertThat(tcp.timeoutSeconds()).isEqualTo(10);
         assertThat(tcp.remotePort()).isEqualTo(443);
-        NatSessionSnapshot udp = figures.sessions().stream().filter(s -> s.protocol().equals("UDP")).findFirst().orElseThrow();
+        NatSessionSnapshot udp = figures.sessions().stream()
+                .filter(s -> s.protocol().equals("UDP"))
+                .findFirst()
+                .orElseThrow();
         assertThat(udp.state()).isEqualTo("ESTABLISHED");
         assertThat(udp.timeoutSeconds()).isEqualTo(60);
         assertThat(figures.drops()).isEmpty();
@@ -277,7 +311,7 @@ class NatGatewayTest {
         start();
 
         ProbeReply closed = vm1.udpRequest(INTERNET_IP, 9, "x".getBytes(StandardCharsets.US_ASCII), TIMEOUT)
-            .get(10, TimeUnit.SECONDS);
+                .get(10, TimeUnit.SECONDS);
         PingResult stillWorks = vm1.ping(INTERNET_IP, 1, TIMEOUT).get(10, TimeUnit.SECONDS);
 
         // the simulated stack only takes the error when the quoted packet carries its own address and ports
@@ -286,15 +320,18 @@ class NatGatewayTest {
         assertThat(stillWorks.received()).isEqualTo(1);
         NatGatewaySnapshot figures = figures();
         assertThat(figures.drops()).isEmpty();
-        assertThat(figures.sessions()).filteredOn(s -> s.protocol().equals("UDP"))
-            .singleElement().satisfies(s -> assertThat(s.state()).isEqualTo("NEW"));
+        assertThat(figures.sessions())
+                .filteredOn(s -> s.protocol().equals("UDP"))
+                .singleElement()
+                .satisfies(s -> assertThat(s.state()).isEqualTo("NEW"));
     }
 
     @Test
     void tracerouteShowsTheRouterTheGatewayAndTheInternetHost() throws Exception {
         start();
 
-        TracerouteResult route = vm1.traceroute(INTERNET_IP, 5, TracerouteProbe.UDP, TIMEOUT).get(30, TimeUnit.SECONDS);
+        TracerouteResult route =
+                vm1.traceroute(INTERNET_IP, 5, TracerouteProbe.UDP, TIMEOUT).get(30, TimeUnit.SECONDS);
 
         assertThat(route.hops()).extracting(ProbeReply::from).containsExactly(PRIVATE_GATEWAY, NAT_IP, INTERNET_IP);
         assertThat(figures().dropped(DropReason.TTL_EXCEEDED)).isEqualTo(1);
@@ -316,11 +353,13 @@ class NatGatewayTest {
         assertThat(Ipv4.source(udp, ip)).isEqualTo(NAT_PUBLIC.bits());
         assertThat(Ipv4.verifyChecksum(udp, ip)).isTrue();
         assertThat(Udp.checksum(udp, l4)).isNotZero();
-        assertThat(Udp.verifyChecksum(udp, l4, NAT_PUBLIC.bits(), RAW_IP.bits())).isTrue();
+        assertThat(Udp.verifyChecksum(udp, l4, NAT_PUBLIC.bits(), RAW_IP.bits()))
+                .isTrue();
         assertThat(Udp.sourcePort(udp, l4)).isBetween(NatGateway.DEFAULT_PORT_MIN, NatGateway.DEFAULT_PORT_MAX);
         ByteBuf icmp = Unpooled.wrappedBuffer(echo);
         assertThat(Ipv4.source(icmp, ip)).isEqualTo(NAT_PUBLIC.bits());
-        assertThat(Icmp.verifyChecksum(icmp, l4, Ipv4.totalLength(icmp, ip) - Ipv4.headerLength(icmp, ip))).isTrue();
+        assertThat(Icmp.verifyChecksum(icmp, l4, Ipv4.totalLength(icmp, ip) - Ipv4.headerLength(icmp, ip)))
+                .isTrue();
         assertThat(Icmp.identifier(icmp, l4)).isBetween(NatGateway.DEFAULT_PORT_MIN, NatGateway.DEFAULT_PORT_MAX);
     }
 
@@ -334,7 +373,8 @@ class NatGatewayTest {
         ProbeReply first = vm1.udpRequest(INTERNET_IP, 53, payload, TIMEOUT).get(10, TimeUnit.SECONDS);
         ProbeReply second = vm2.udpRequest(INTERNET_IP, 53, payload, TIMEOUT).get(10, TimeUnit.SECONDS);
         ProbeReply third = vm1.udpRequest(INTERNET_IP, 53, payload, SHORT).get(10, TimeUnit.SECONDS);
-        ProbeReply otherDestination = vm1.udpRequest(INTERNET_IP, 54, payload, TIMEOUT).get(10, TimeUnit.SECONDS);
+        ProbeReply otherDestination =
+                vm1.udpRequest(INTERNET_IP, 54, payload, TIMEOUT).get(10, TimeUnit.SECONDS);
 
         assertThat(first.kind()).isEqualTo(ProbeReply.Kind.UDP_REPLY);
         assertThat(second.kind()).isEqualTo(ProbeReply.Kind.UDP_REPLY);
@@ -344,8 +384,11 @@ class NatGatewayTest {
         NatGatewaySnapshot figures = figures();
         assertThat(figures.portAllocationErrors()).isEqualTo(1);
         assertThat(figures.dropped(DropReason.ERROR_PORT_ALLOCATION)).isEqualTo(1);
-        assertThat(figures.sessions()).extracting(NatSessionSnapshot::publicPort).containsExactlyInAnyOrder(2000, 2001, 2000);
-        assertThat(n.counters().port("nat").dropped(DropReason.ERROR_PORT_ALLOCATION)).isEqualTo(1);
+        assertThat(figures.sessions())
+                .extracting(NatSessionSnapshot::publicPort)
+                .containsExactlyInAnyOrder(2000, 2001, 2000);
+        assertThat(n.counters().port("nat").dropped(DropReason.ERROR_PORT_ALLOCATION))
+                .isEqualTo(1);
     }
 
     @Test
@@ -353,7 +396,8 @@ class NatGatewayTest {
         start(NatGateway.DEFAULT_PORT_MIN, NatGateway.DEFAULT_PORT_MAX, 30, EgressPolicy.ALLOW_ALL);
         vm1.udpRequest(RAW_IP, 9999, "hello".getBytes(StandardCharsets.US_ASCII), TIMEOUT);
         byte[] request = raw.take(TIMEOUT);
-        int publicPort = Udp.sourcePort(Unpooled.wrappedBuffer(request), Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH);
+        int publicPort =
+                Udp.sourcePort(Unpooled.wrappedBuffer(request), Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH);
 
         raw.inject(udpFromRaw(9999, publicPort, "in time"));
         assertThat(waitFor(() -> figures().packetsIn() == 1)).isTrue();
@@ -362,11 +406,13 @@ class NatGatewayTest {
         clock.addAndGet(TimeUnit.SECONDS.toNanos(31));
         raw.inject(udpFromRaw(9999, publicPort, "too late"));
 
-        assertThat(waitFor(() -> figures().dropped(DropReason.NAT_SESSION_EXPIRED) == 1)).isTrue();
+        assertThat(waitFor(() -> figures().dropped(DropReason.NAT_SESSION_EXPIRED) == 1))
+                .isTrue();
         assertThat(figures().activeSessions()).isZero();
         assertThat(figures().packetsIn()).isEqualTo(1);
         raw.inject(udpFromRaw(9999, publicPort, "still too late"));
-        assertThat(waitFor(() -> figures().dropped(DropReason.NAT_UNSOLICITED) == 1)).isTrue();
+        assertThat(waitFor(() -> figures().dropped(DropReason.NAT_UNSOLICITED) == 1))
+                .isTrue();
     }
 
     @Test
@@ -378,7 +424,7 @@ class NatGatewayTest {
         PingResult ping = internet.ping(NAT_PUBLIC, 1, SHORT).get(10, TimeUnit.SECONDS);
         PortState ssh = internet.probeTcp(NAT_PUBLIC, 22, SHORT).get(10, TimeUnit.SECONDS);
         ProbeReply echo = internet.udpRequest(NAT_PUBLIC, 7, "x".getBytes(StandardCharsets.US_ASCII), SHORT)
-            .get(10, TimeUnit.SECONDS);
+                .get(10, TimeUnit.SECONDS);
 
         assertThat(ping.received()).isZero();
         assertThat(ssh).isEqualTo(PortState.FILTERED);
@@ -395,7 +441,8 @@ class NatGatewayTest {
         vmEip.udpRequest(RAW_IP, 9999, "x".getBytes(StandardCharsets.US_ASCII), SHORT);
         byte[] datagram = raw.take(TIMEOUT);
 
-        assertThat(Ipv4.source(Unpooled.wrappedBuffer(datagram), Ethernet.HEADER_LENGTH)).isEqualTo(EIP.bits());
+        assertThat(Ipv4.source(Unpooled.wrappedBuffer(datagram), Ethernet.HEADER_LENGTH))
+                .isEqualTo(EIP.bits());
         assertThat(figures().sessionsCreated()).isZero();
         assertThat(n.counters().port("nat").packetsOut()).isZero();
     }
@@ -406,7 +453,7 @@ class NatGatewayTest {
 
         PingResult toInternet = peer.ping(INTERNET_IP, 1, SHORT).get(10, TimeUnit.SECONDS);
         ProbeReply viaGateway = peer.udpRequest(NAT_IP, 53, "x".getBytes(StandardCharsets.US_ASCII), SHORT)
-            .get(10, TimeUnit.SECONDS);
+                .get(10, TimeUnit.SECONDS);
 
         assertThat(toInternet.received()).isZero();
         assertThat(a.counters().port("peer").dropped(DropReason.NO_ROUTE)).isEqualTo(1);
@@ -427,14 +474,17 @@ class NatGatewayTest {
 
     @Test
     void aWhitelistPolicyLetsOutOnlyWhatItsRulesAdmitAndRepliesPass() throws Exception {
-        Whitelist dnsOnly = new Whitelist("wl-1", List.of(new WhitelistRule("dns", WhitelistProtocol.UDP,
-            Ipv4Prefix.parse("198.51.100.0/24"), 53, 53)));
+        Whitelist dnsOnly = new Whitelist(
+                "wl-1",
+                List.of(new WhitelistRule("dns", WhitelistProtocol.UDP, Ipv4Prefix.parse("198.51.100.0/24"), 53, 53)));
         start(NatGateway.DEFAULT_PORT_MIN, NatGateway.DEFAULT_PORT_MAX, 60, EgressPolicy.WHITELIST, dnsOnly);
         internet.udpEcho(53);
         internet.udpEcho(123);
 
-        ProbeReply dns = vm1.udpRequest(INTERNET_IP, 53, "q".getBytes(StandardCharsets.US_ASCII), TIMEOUT).get(10, TimeUnit.SECONDS);
-        ProbeReply ntp = vm1.udpRequest(INTERNET_IP, 123, "q".getBytes(StandardCharsets.US_ASCII), SHORT).get(10, TimeUnit.SECONDS);
+        ProbeReply dns = vm1.udpRequest(INTERNET_IP, 53, "q".getBytes(StandardCharsets.US_ASCII), TIMEOUT)
+                .get(10, TimeUnit.SECONDS);
+        ProbeReply ntp = vm1.udpRequest(INTERNET_IP, 123, "q".getBytes(StandardCharsets.US_ASCII), SHORT)
+                .get(10, TimeUnit.SECONDS);
         PingResult ping = vm1.ping(INTERNET_IP, 1, SHORT).get(10, TimeUnit.SECONDS);
 
         assertThat(dns.kind()).isEqualTo(ProbeReply.Kind.UDP_REPLY);

@@ -29,11 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 class OffloadedPortThroughVtepsTest {
 
     private static final int MSS = 1398;
-    private static final TapOffloads TSO = new TapOffloads(true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4,
-        TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
+    private static final TapOffloads TSO = new TapOffloads(
+            true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
 
     @TempDir
     Path dir;
+
     private TwoVteps net;
     private final InMemoryVnetDevice h1Tap = new InMemoryVnetDevice("h1", TSO);
     private final InMemoryFrameDevice h4 = new InMemoryFrameDevice("h4");
@@ -41,8 +42,10 @@ class OffloadedPortThroughVtepsTest {
     @BeforeEach
     void start() {
         InMemoryUnderlay.Hub hub = new InMemoryUnderlay.Hub();
-        net = new TwoVteps(name -> hub.join(new InetSocketAddress(name.equals("A") ? "10.255.0.1" : "10.255.0.2", 4789)), 1500,
-            List.of());
+        net = new TwoVteps(
+                name -> hub.join(new InetSocketAddress(name.equals("A") ? "10.255.0.1" : "10.255.0.2", 4789)),
+                1500,
+                List.of());
         // TestFrames' default segment runs from h1's addresses to h4's
         net.a.detachPort("h1");
         net.a.attachPort("h1", new SegmentingTapPort(h1Tap, 1518, PooledByteBufAllocator.DEFAULT));
@@ -68,19 +71,28 @@ class OffloadedPortThroughVtepsTest {
         for (int i = 0; i < 21; i++) {
             byte[] frame = h4.take(Duration.ofSeconds(5));
             assertThat(frame).as("segment %d delivered on B", i).isNotNull();
-            assertThat(frame.length).as("segment %d fits the overlay MTU", i).isLessThanOrEqualTo(spec.headersLength() + MSS);
-            assertThat(TestFrames.ipv4ChecksumValid(frame)).as("IPv4 checksum of segment %d", i).isTrue();
-            assertThat(TestFrames.tcpChecksumValid(frame)).as("TCP checksum of segment %d", i).isTrue();
+            assertThat(frame.length)
+                    .as("segment %d fits the overlay MTU", i)
+                    .isLessThanOrEqualTo(spec.headersLength() + MSS);
+            assertThat(TestFrames.ipv4ChecksumValid(frame))
+                    .as("IPv4 checksum of segment %d", i)
+                    .isTrue();
+            assertThat(TestFrames.tcpChecksumValid(frame))
+                    .as("TCP checksum of segment %d", i)
+                    .isTrue();
             joined.writeBytes(TestFrames.payload(frame));
         }
         assertThat(joined.toByteArray()).as("the burst's payload, in order").isEqualTo(payload);
-        await().atMost(Duration.ofSeconds(5)).until(() -> net.a.counters().port("h1").packetsIn() == 21);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> net.a.counters().port("h1").packetsIn() == 21);
         assertThat(net.a.counters().host().packetsOut()).as("datagrams A sent").isEqualTo(21);
         assertThat(net.b.counters().port("h4").packetsOut()).isEqualTo(21);
         net.a.stopCapture(atPort);
         net.a.stopCapture(atUnderlay);
         assertThat(atPort.packets()).as("the port's capture shows the segments").isEqualTo(21);
-        assertThat(atUnderlay.packets()).as("the underlay's capture shows the datagrams").isEqualTo(21);
+        assertThat(atUnderlay.packets())
+                .as("the underlay's capture shows the datagrams")
+                .isEqualTo(21);
         assertThat(h4.pending()).isZero();
     }
 }

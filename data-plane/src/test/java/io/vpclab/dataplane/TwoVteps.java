@@ -47,12 +47,28 @@ final class TwoVteps implements AutoCloseable {
     }
 
     static final List<Instance> INSTANCES = List.of(
-        new Instance("h1", "A", VNI_1, MacAddress.parse("02:00:0a:00:01:05"), Ipv4Address.parse("10.0.1.5"), GATEWAY_1),
-        new Instance("h4", "B", VNI_1, MacAddress.parse("02:00:0a:00:01:06"), Ipv4Address.parse("10.0.1.6"), GATEWAY_1),
-        new Instance("h2", "B", VNI_2, MacAddress.parse("02:00:0a:00:02:08"), Ipv4Address.parse("10.0.2.8"), GATEWAY_2),
-        new Instance("h3", "A", VNI_2, MacAddress.parse("02:00:0a:00:02:09"), Ipv4Address.parse("10.0.2.9"), GATEWAY_2),
-        new Instance("t2a", "A", VNI_TENANT_2, MacAddress.parse("02:00:0b:00:01:05"), Ipv4Address.parse("10.0.1.5"), null),
-        new Instance("t2b", "B", VNI_TENANT_2, MacAddress.parse("02:00:0b:00:01:06"), Ipv4Address.parse("10.0.1.6"), null));
+            new Instance(
+                    "h1", "A", VNI_1, MacAddress.parse("02:00:0a:00:01:05"), Ipv4Address.parse("10.0.1.5"), GATEWAY_1),
+            new Instance(
+                    "h4", "B", VNI_1, MacAddress.parse("02:00:0a:00:01:06"), Ipv4Address.parse("10.0.1.6"), GATEWAY_1),
+            new Instance(
+                    "h2", "B", VNI_2, MacAddress.parse("02:00:0a:00:02:08"), Ipv4Address.parse("10.0.2.8"), GATEWAY_2),
+            new Instance(
+                    "h3", "A", VNI_2, MacAddress.parse("02:00:0a:00:02:09"), Ipv4Address.parse("10.0.2.9"), GATEWAY_2),
+            new Instance(
+                    "t2a",
+                    "A",
+                    VNI_TENANT_2,
+                    MacAddress.parse("02:00:0b:00:01:05"),
+                    Ipv4Address.parse("10.0.1.5"),
+                    null),
+            new Instance(
+                    "t2b",
+                    "B",
+                    VNI_TENANT_2,
+                    MacAddress.parse("02:00:0b:00:01:06"),
+                    Ipv4Address.parse("10.0.1.6"),
+                    null));
 
     final Vtep a;
     final Vtep b;
@@ -83,21 +99,30 @@ final class TwoVteps implements AutoCloseable {
     }
 
     static Ipv4Address ip(String id) {
-        return INSTANCES.stream().filter(i -> i.id().equals(id)).findFirst().orElseThrow().ip();
+        return INSTANCES.stream()
+                .filter(i -> i.id().equals(id))
+                .findFirst()
+                .orElseThrow()
+                .ip();
     }
 
-    static ForwardingState table(String self, Underlay own, String peer, Underlay other, int underlayMtu,
-                                 List<LocalPort> extraPortsOnA) {
+    static ForwardingState table(
+            String self, Underlay own, String peer, Underlay other, int underlayMtu, List<LocalPort> extraPortsOnA) {
         ForwardingState.Builder builder = ForwardingState.builder()
-            .generation(1)
-            .host(new TableHost(address(own), own.localAddress().getPort(), underlayMtu))
-            .vtep(new RemoteVtep(peer, address(other), other.localAddress().getPort()))
-            .segment(new Segment(Vni.of(VNI_1), Ipv4Prefix.parse("10.0.1.0/24"), GATEWAY_1, "r1", List.of(peer), null))
-            .segment(new Segment(Vni.of(VNI_2), Ipv4Prefix.parse("10.0.2.0/24"), GATEWAY_2, "r1", List.of(peer), null))
-            .segment(Segment.l2(Vni.of(VNI_TENANT_2), List.of(peer)))
-            .router(new Router("r1", ROUTER_MAC, List.of(
-                new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(VNI_1)),
-                new Route(Ipv4Prefix.parse("10.0.2.0/24"), Vni.of(VNI_2)))));
+                .generation(1)
+                .host(new TableHost(address(own), own.localAddress().getPort(), underlayMtu))
+                .vtep(new RemoteVtep(peer, address(other), other.localAddress().getPort()))
+                .segment(new Segment(
+                        Vni.of(VNI_1), Ipv4Prefix.parse("10.0.1.0/24"), GATEWAY_1, "r1", List.of(peer), null))
+                .segment(new Segment(
+                        Vni.of(VNI_2), Ipv4Prefix.parse("10.0.2.0/24"), GATEWAY_2, "r1", List.of(peer), null))
+                .segment(Segment.l2(Vni.of(VNI_TENANT_2), List.of(peer)))
+                .router(new Router(
+                        "r1",
+                        ROUTER_MAC,
+                        List.of(
+                                new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(VNI_1)),
+                                new Route(Ipv4Prefix.parse("10.0.2.0/24"), Vni.of(VNI_2)))));
         for (Instance instance : INSTANCES) {
             builder.binding(new IpBinding(Vni.of(instance.vni()), instance.ip(), instance.mac()));
             if (instance.vtep().equals(self)) {
@@ -109,7 +134,7 @@ final class TwoVteps implements AutoCloseable {
         for (LocalPort extra : extraPortsOnA) {
             if (self.equals("A")) {
                 builder.port(extra);
-            } else {   // B knows A's extra ports as MACs behind A, as any port elsewhere
+            } else { // B knows A's extra ports as MACs behind A, as any port elsewhere
                 builder.mac(new MacEntry(extra.vni(), extra.mac(), peer));
             }
         }

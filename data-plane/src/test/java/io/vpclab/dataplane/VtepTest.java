@@ -83,7 +83,8 @@ class VtepTest {
 
     @Test
     void arpForAnUnboundAddressIsDroppedAndCountedNeverFlooded() throws Exception {
-        PingResult result = net.host("h1").ping(Ipv4Address.parse("10.0.1.99"), 1, SHORT).get(10, TimeUnit.SECONDS);
+        PingResult result =
+                net.host("h1").ping(Ipv4Address.parse("10.0.1.99"), 1, SHORT).get(10, TimeUnit.SECONDS);
 
         assertThat(result.received()).isZero();
         CountersSnapshot a = net.a.counters();
@@ -94,8 +95,12 @@ class VtepTest {
 
     @Test
     void tracerouteBetweenSubnetsShowsExactlyTheGateway() throws Exception {
-        TracerouteResult udp = net.host("h1").traceroute(ip("h2"), 8, TracerouteProbe.UDP, TIMEOUT).get(20, TimeUnit.SECONDS);
-        TracerouteResult icmp = net.host("h1").traceroute(ip("h2"), 8, TracerouteProbe.ICMP_ECHO, TIMEOUT).get(20, TimeUnit.SECONDS);
+        TracerouteResult udp = net.host("h1")
+                .traceroute(ip("h2"), 8, TracerouteProbe.UDP, TIMEOUT)
+                .get(20, TimeUnit.SECONDS);
+        TracerouteResult icmp = net.host("h1")
+                .traceroute(ip("h2"), 8, TracerouteProbe.ICMP_ECHO, TIMEOUT)
+                .get(20, TimeUnit.SECONDS);
 
         for (TracerouteResult trace : List.of(udp, icmp)) {
             assertThat(trace.reached()).isTrue();
@@ -116,7 +121,7 @@ class VtepTest {
         assertThat(expired.kind()).isEqualTo(ProbeReply.Kind.TIME_EXCEEDED);
         assertThat(expired.from()).isEqualTo(TwoVteps.GATEWAY_1);
         assertThat(routed.kind()).isEqualTo(ProbeReply.Kind.ECHO_REPLY);
-        assertThat(routed.ttl()).isEqualTo(SimulatedHost.DEFAULT_TTL - 1);   // the reply was routed once, at B
+        assertThat(routed.ttl()).isEqualTo(SimulatedHost.DEFAULT_TTL - 1); // the reply was routed once, at B
         assertThat(sameHostRouted.kind()).isEqualTo(ProbeReply.Kind.ECHO_REPLY);
         assertThat(sameHostRouted.ttl()).isEqualTo(SimulatedHost.DEFAULT_TTL - 1);
     }
@@ -140,12 +145,16 @@ class VtepTest {
         assertThat(tenant2.received()).isEqualTo(2);
         CountersSnapshot b = net.b.counters();
         assertThat(b.port("h4").packetsOut()).isEqualTo(h4Before);
-        assertThat(b.port("t2b").packetsIn()).isEqualTo(3);   // one ARP request (answered locally) + two echo replies
+        assertThat(b.port("t2b").packetsIn()).isEqualTo(3); // one ARP request (answered locally) + two echo replies
         // two requests decapsulated, plus the ARP request and two replies from t2b's port
         assertThat(b.segment(TwoVteps.VNI_TENANT_2).packetsIn()).isEqualTo(2 + 1 + 2);
         assertThat(b.segment(TwoVteps.VNI_1).packetsIn()).isZero();
         // tenant 2 has no router: the other tenant's gateway does not answer it
-        assertThat(net.host("t2a").ping(TwoVteps.GATEWAY_1, 1, SHORT).get(10, TimeUnit.SECONDS).received()).isZero();
+        assertThat(net.host("t2a")
+                        .ping(TwoVteps.GATEWAY_1, 1, SHORT)
+                        .get(10, TimeUnit.SECONDS)
+                        .received())
+                .isZero();
     }
 
     @Test
@@ -169,7 +178,7 @@ class VtepTest {
     @Test
     void vniReservedBitsAreIgnoredOnReceive() throws Exception {
         ByteBuf datagram = vxlan(Vxlan.FLAG_I, TwoVteps.VNI_1, 60);
-        datagram.setByte(datagram.readerIndex() + 1, 0xFF);   // reserved, must be ignored (RFC 7348 s5)
+        datagram.setByte(datagram.readerIndex() + 1, 0xFF); // reserved, must be ignored (RFC 7348 s5)
         datagram.setByte(datagram.readerIndex() + 7, 0xFF);
         Ethernet.setDestination(datagram, datagram.readerIndex() + Vxlan.HEADER_LENGTH, RAW_MAC.bits());
 
@@ -191,11 +200,11 @@ class VtepTest {
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             CountersSnapshot a = net.a.counters();
-            assertThat(a.port("h1").packetsOut()).isEqualTo(1);   // the request
-            assertThat(a.port("raw").packetsOut()).isEqualTo(1);  // broadcast: every local port of the segment
+            assertThat(a.port("h1").packetsOut()).isEqualTo(1); // the request
+            assertThat(a.port("raw").packetsOut()).isEqualTo(1); // broadcast: every local port of the segment
             assertThat(a.port("h3").packetsOut()).isZero();
-            assertThat(a.port("h1").packetsIn()).isEqualTo(1);    // h1's unicast reply ...
-            assertThat(a.host().packetsOut()).isEqualTo(1);       // ... tunnelled back to B
+            assertThat(a.port("h1").packetsIn()).isEqualTo(1); // h1's unicast reply ...
+            assertThat(a.host().packetsOut()).isEqualTo(1); // ... tunnelled back to B
             assertThat(net.b.counters().port("h4").packetsOut()).isEqualTo(1);
         });
         assertThat(net.a.counters().host().totalDrops()).isZero();
@@ -207,19 +216,21 @@ class VtepTest {
         raw.inject(ipv4Frame(RAW_MAC.bits(), ip("h1").bits(), ip("h4").bits(), 100));
         raw.inject(arpRequest(RAW_MAC.bits(), ip("h1").bits(), ip("h4").bits()));
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-            assertThat(net.a.counters().port("raw").dropped(DropReason.SPOOFED_SOURCE)).isEqualTo(3));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(net.a.counters().port("raw").dropped(DropReason.SPOOFED_SOURCE))
+                        .isEqualTo(3));
         assertThat(net.a.counters().host().packetsOut()).isZero();
     }
 
     @Test
     void oversizeFramesAreDroppedNotFragmented() {
-        int largest = 1500 - Vxlan.OVERHEAD;   // inner IP packet that still fits an underlay MTU of 1500
+        int largest = 1500 - Vxlan.OVERHEAD; // inner IP packet that still fits an underlay MTU of 1500
         raw.inject(ipv4Frame(RAW_MAC.bits(), RAW_IP.bits(), ip("h4").bits(), largest + 1, macOf("h4")));
         raw.inject(ipv4Frame(RAW_MAC.bits(), RAW_IP.bits(), ip("h4").bits(), largest, macOf("h4")));
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            assertThat(net.a.counters().port("raw").dropped(DropReason.OVERSIZE)).isEqualTo(1);
+            assertThat(net.a.counters().port("raw").dropped(DropReason.OVERSIZE))
+                    .isEqualTo(1);
             assertThat(net.b.counters().port("h4").packetsOut()).isEqualTo(1);
             assertThat(net.b.counters().port("h4").bytesOut()).isEqualTo(Ethernet.HEADER_LENGTH + largest);
         });
@@ -232,9 +243,9 @@ class VtepTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             CountersSnapshot a = net.a.counters();
             assertThat(a.segment(TwoVteps.VNI_1).floods()).isEqualTo(1);
-            assertThat(a.host().packetsOut()).isEqualTo(1);        // one copy per flood-list VTEP
-            assertThat(a.port("h1").packetsOut()).isEqualTo(1);    // and every other local port of the segment
-            assertThat(a.port("h3").packetsOut()).isZero();        // never another segment
+            assertThat(a.host().packetsOut()).isEqualTo(1); // one copy per flood-list VTEP
+            assertThat(a.port("h1").packetsOut()).isEqualTo(1); // and every other local port of the segment
+            assertThat(a.port("h3").packetsOut()).isZero(); // never another segment
             assertThat(net.b.counters().port("h4").packetsOut()).isEqualTo(1);
             assertThat(net.b.counters().port("h2").packetsOut()).isZero();
         });
@@ -244,10 +255,14 @@ class VtepTest {
     void tcpProbeTellsOpenClosedAndFilteredPorts() throws Exception {
         net.host("h2").openTcpPort(3306);
 
-        assertThat(net.host("h1").probeTcp(ip("h2"), 3306, TIMEOUT).get(10, TimeUnit.SECONDS)).isEqualTo(PortState.OPEN);
-        assertThat(net.host("h1").probeTcp(ip("h2"), 3307, TIMEOUT).get(10, TimeUnit.SECONDS)).isEqualTo(PortState.CLOSED);
-        assertThat(net.host("h1").probeTcp(Ipv4Address.parse("10.0.2.99"), 3306, SHORT).get(10, TimeUnit.SECONDS))
-            .isEqualTo(PortState.FILTERED);
+        assertThat(net.host("h1").probeTcp(ip("h2"), 3306, TIMEOUT).get(10, TimeUnit.SECONDS))
+                .isEqualTo(PortState.OPEN);
+        assertThat(net.host("h1").probeTcp(ip("h2"), 3307, TIMEOUT).get(10, TimeUnit.SECONDS))
+                .isEqualTo(PortState.CLOSED);
+        assertThat(net.host("h1")
+                        .probeTcp(Ipv4Address.parse("10.0.2.99"), 3306, SHORT)
+                        .get(10, TimeUnit.SECONDS))
+                .isEqualTo(PortState.FILTERED);
         assertThat(net.a.counters().port("h1").dropped(DropReason.NO_ROUTE)).isEqualTo(1);
     }
 
@@ -256,8 +271,10 @@ class VtepTest {
         net.host("h4").udpEcho(7);
         byte[] hello = "hello over vxlan".getBytes(StandardCharsets.US_ASCII);
 
-        ProbeReply echoed = net.host("h1").udpRequest(ip("h4"), 7, hello, TIMEOUT).get(10, TimeUnit.SECONDS);
-        ProbeReply refused = net.host("h1").udpRequest(ip("h4"), 9, hello, TIMEOUT).get(10, TimeUnit.SECONDS);
+        ProbeReply echoed =
+                net.host("h1").udpRequest(ip("h4"), 7, hello, TIMEOUT).get(10, TimeUnit.SECONDS);
+        ProbeReply refused =
+                net.host("h1").udpRequest(ip("h4"), 9, hello, TIMEOUT).get(10, TimeUnit.SECONDS);
 
         assertThat(echoed.kind()).isEqualTo(ProbeReply.Kind.UDP_REPLY);
         assertThat(echoed.payload()).isEqualTo(hello);
@@ -267,31 +284,45 @@ class VtepTest {
 
     @Test
     void aNewTableIsSwappedInWholeAndCountersSurvive() throws Exception {
-        assertThat(net.host("h1").ping(ip("h4"), 1, TIMEOUT).get(10, TimeUnit.SECONDS).received()).isEqualTo(1);
+        assertThat(net.host("h1")
+                        .ping(ip("h4"), 1, TIMEOUT)
+                        .get(10, TimeUnit.SECONDS)
+                        .received())
+                .isEqualTo(1);
         var withoutH4 = io.vpclab.dataplane.table.ForwardingState.builder()
-            .generation(2)
-            .host(net.a.state().host())
-            .segment(io.vpclab.dataplane.table.Segment.l2(Vni.of(TwoVteps.VNI_1), List.of()))
-            .port(net.a.state().ports().get(0))
-            .build();
+                .generation(2)
+                .host(net.a.state().host())
+                .segment(io.vpclab.dataplane.table.Segment.l2(Vni.of(TwoVteps.VNI_1), List.of()))
+                .port(net.a.state().ports().get(0))
+                .build();
 
         net.a.apply(withoutH4);
 
         assertThat(net.a.state().generation()).isEqualTo(2);
-        assertThat(net.host("h1").ping(ip("h4"), 1, SHORT).get(10, TimeUnit.SECONDS).received()).isZero();
+        assertThat(net.host("h1")
+                        .ping(ip("h4"), 1, SHORT)
+                        .get(10, TimeUnit.SECONDS)
+                        .received())
+                .isZero();
         assertThat(net.a.counters().port("h1").packetsIn()).isGreaterThanOrEqualTo(3);
     }
 
     @Test
     void capturesOnlyNamePortsOfTheTableOrTheUnderlay() {
         assertThatThrownBy(() -> net.a.startCapture("nope", java.nio.file.Path.of("target/nope.pcap")))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no port nope");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no port nope");
     }
 
     // ---- frame builders -------------------------------------------------------------------
 
     static long macOf(String id) {
-        return TwoVteps.INSTANCES.stream().filter(i -> i.id().equals(id)).findFirst().orElseThrow().mac().bits();
+        return TwoVteps.INSTANCES.stream()
+                .filter(i -> i.id().equals(id))
+                .findFirst()
+                .orElseThrow()
+                .mac()
+                .bits();
     }
 
     static ByteBuf vxlan(int flags, int vni, int innerLength) {

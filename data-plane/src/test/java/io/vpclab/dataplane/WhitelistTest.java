@@ -20,9 +20,11 @@ import io.vpclab.dataplane.host.ProbeReply;
 import io.vpclab.dataplane.host.SimulatedHost;
 import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.net.Vni;
+import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.stats.WhitelistSnapshot;
 import io.vpclab.dataplane.table.ElasticIp;
+import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.IngressPolicy;
 import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.table.MacEntry;
@@ -31,8 +33,6 @@ import io.vpclab.dataplane.table.WhitelistProtocol;
 import io.vpclab.dataplane.table.WhitelistRule;
 import io.vpclab.dataplane.underlay.InMemoryUnderlay;
 import io.vpclab.dataplane.underlay.Underlay;
-import io.vpclab.dataplane.table.ForwardingState;
-import io.vpclab.dataplane.packet.Vxlan;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -49,10 +49,14 @@ import org.junit.jupiter.api.Test;
 class WhitelistTest {
 
     static final String WHITELIST = "wl-1";
-    static final WhitelistRule SSH = new WhitelistRule("ssh", WhitelistProtocol.TCP, Ipv4Prefix.parse("198.51.100.0/28"), 22, 22);
-    static final WhitelistRule DNS = new WhitelistRule("dns", WhitelistProtocol.UDP, Ipv4Prefix.parse("198.51.100.0/24"), 53, 53);
-    static final WhitelistRule PING = WhitelistRule.anyPort("ping", WhitelistProtocol.ICMP, Ipv4Prefix.parse("198.51.100.10/32"));
-    static final WhitelistRule WEB = new WhitelistRule("web", WhitelistProtocol.TCP, Ipv4Prefix.parse("0.0.0.0/0"), 80, 443);
+    static final WhitelistRule SSH =
+            new WhitelistRule("ssh", WhitelistProtocol.TCP, Ipv4Prefix.parse("198.51.100.0/28"), 22, 22);
+    static final WhitelistRule DNS =
+            new WhitelistRule("dns", WhitelistProtocol.UDP, Ipv4Prefix.parse("198.51.100.0/24"), 53, 53);
+    static final WhitelistRule PING =
+            WhitelistRule.anyPort("ping", WhitelistProtocol.ICMP, Ipv4Prefix.parse("198.51.100.10/32"));
+    static final WhitelistRule WEB =
+            new WhitelistRule("web", WhitelistProtocol.TCP, Ipv4Prefix.parse("0.0.0.0/0"), 80, 443);
 
     final InMemoryUnderlay.Hub hub = new InMemoryUnderlay.Hub();
     final Underlay underlayA = hub.join(new InetSocketAddress("10.255.0.1", Vxlan.PORT));
@@ -65,9 +69,10 @@ class WhitelistTest {
     void start(WhitelistRule... rules) {
         a.apply(tableOfA(1, rules));
         b.apply(ElasticIpTest.table(underlayB, "A", underlayA, IngressPolicy.WHITELIST)
-            .port(LocalPort.simulated("internet", Vni.of(PUBLIC_VNI), INTERNET_MAC, INTERNET_IP, 24, PUBLIC_GATEWAY))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), VM_MAC, "A"))
-            .build());
+                .port(LocalPort.simulated(
+                        "internet", Vni.of(PUBLIC_VNI), INTERNET_MAC, INTERNET_IP, 24, PUBLIC_GATEWAY))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), VM_MAC, "A"))
+                .build());
         a.attachPort("vm", vm);
         b.attachPort("internet", internet);
         vm.openTcpPort(22).openTcpPort(80).udpEcho(53).udpEcho(123);
@@ -75,13 +80,13 @@ class WhitelistTest {
 
     ForwardingState tableOfA(long generation, WhitelistRule... rules) {
         return ElasticIpTest.table(underlayA, "B", underlayB, IngressPolicy.WHITELIST)
-            .generation(generation)
-            .port(LocalPort.simulated("vm", Vni.of(VPC_VNI), VM_MAC, VM_IP, 24, VPC_GATEWAY))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "B"))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), RAW_MAC, "B"))
-            .whitelist(new Whitelist(WHITELIST, List.of(rules)))
-            .elasticIp(new ElasticIp(EIP, Vni.of(VPC_VNI), VM_IP, IngressPolicy.WHITELIST, WHITELIST))
-            .build();
+                .generation(generation)
+                .port(LocalPort.simulated("vm", Vni.of(VPC_VNI), VM_MAC, VM_IP, 24, VPC_GATEWAY))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), INTERNET_MAC, "B"))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), RAW_MAC, "B"))
+                .whitelist(new Whitelist(WHITELIST, List.of(rules)))
+                .elasticIp(new ElasticIp(EIP, Vni.of(VPC_VNI), VM_IP, IngressPolicy.WHITELIST, WHITELIST))
+                .build();
     }
 
     @AfterEach
@@ -98,8 +103,11 @@ class WhitelistTest {
         PortState web = internet.probeTcp(EIP, 80, SHORT).get(10, TimeUnit.SECONDS);
 
         assertThat(ssh).isEqualTo(PortState.OPEN);
-        assertThat(web).as("port 80 is open on the instance but no rule admits it").isEqualTo(PortState.FILTERED);
-        assertThat(a.counters().segment(PUBLIC_VNI).dropped(DropReason.WHITELIST_DENIED)).isEqualTo(1);
+        assertThat(web)
+                .as("port 80 is open on the instance but no rule admits it")
+                .isEqualTo(PortState.FILTERED);
+        assertThat(a.counters().segment(PUBLIC_VNI).dropped(DropReason.WHITELIST_DENIED))
+                .isEqualTo(1);
         WhitelistSnapshot counted = a.whitelistCounters().get(WHITELIST);
         assertThat(counted.hits("ssh")).as("one SYN, its RST: one flow").isEqualTo(1);
         assertThat(counted.hits("dns")).isZero();
@@ -111,15 +119,16 @@ class WhitelistTest {
         start(SSH, DNS);
 
         ProbeReply dns = internet.udpRequest(EIP, 53, "query".getBytes(StandardCharsets.US_ASCII), TIMEOUT)
-            .get(10, TimeUnit.SECONDS);
+                .get(10, TimeUnit.SECONDS);
         ProbeReply ntp = internet.udpRequest(EIP, 123, "time".getBytes(StandardCharsets.US_ASCII), SHORT)
-            .get(10, TimeUnit.SECONDS);
+                .get(10, TimeUnit.SECONDS);
 
         assertThat(dns.from()).isEqualTo(EIP);
         assertThat(new String(dns.payload(), StandardCharsets.US_ASCII)).isEqualTo("query");
         assertThat(ntp.kind()).isEqualTo(ProbeReply.Kind.TIMEOUT);
         assertThat(a.whitelistCounters().get(WHITELIST).hits("dns")).isEqualTo(1);
-        assertThat(a.counters().segment(PUBLIC_VNI).dropped(DropReason.WHITELIST_DENIED)).isEqualTo(1);
+        assertThat(a.counters().segment(PUBLIC_VNI).dropped(DropReason.WHITELIST_DENIED))
+                .isEqualTo(1);
     }
 
     @Test
@@ -162,14 +171,18 @@ class WhitelistTest {
     @Test
     void aRuleAddedInANewGenerationTakesEffectAndEarlierHitsStay() throws Exception {
         start(SSH);
-        assertThat(internet.probeTcp(EIP, 22, TIMEOUT).get(10, TimeUnit.SECONDS)).isEqualTo(PortState.OPEN);
+        assertThat(internet.probeTcp(EIP, 22, TIMEOUT).get(10, TimeUnit.SECONDS))
+                .isEqualTo(PortState.OPEN);
         assertThat(internet.probeTcp(EIP, 80, SHORT).get(10, TimeUnit.SECONDS)).isEqualTo(PortState.FILTERED);
 
         a.apply(tableOfA(2, SSH, WEB));
 
-        assertThat(internet.probeTcp(EIP, 80, TIMEOUT).get(10, TimeUnit.SECONDS)).isEqualTo(PortState.OPEN);
+        assertThat(internet.probeTcp(EIP, 80, TIMEOUT).get(10, TimeUnit.SECONDS))
+                .isEqualTo(PortState.OPEN);
         WhitelistSnapshot counted = a.whitelistCounters().get(WHITELIST);
-        assertThat(counted.rules()).extracting(WhitelistSnapshot.RuleHits::ruleId).containsExactly("ssh", "web");
+        assertThat(counted.rules())
+                .extracting(WhitelistSnapshot.RuleHits::ruleId)
+                .containsExactly("ssh", "web");
         assertThat(counted.hits("ssh")).isEqualTo(1);
         assertThat(counted.hits("web")).isEqualTo(1);
         assertThat(counted.drops()).isEqualTo(1);

@@ -79,7 +79,8 @@ record Ipv4Block(long network, int prefix) {
     }
 
     static String text(long address) {
-        return (address >>> 24 & 0xFF) + "." + (address >>> 16 & 0xFF) + "." + (address >>> 8 & 0xFF) + "." + (address & 0xFF);
+        return (address >>> 24 & 0xFF) + "." + (address >>> 16 & 0xFF) + "." + (address >>> 8 & 0xFF) + "."
+                + (address & 0xFF);
     }
 
     @Override

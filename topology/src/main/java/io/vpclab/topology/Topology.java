@@ -7,8 +7,15 @@ import java.util.List;
  * topology-samples/topology.schema.json for its schema). Lists are never null; names are the
  * keys by which an apply finds what an earlier apply created.
  */
-public record Topology(String name, String description, List<HostDecl> hosts, List<InternetHostDecl> internetHosts,
-        List<TenantDecl> tenants, List<PeeringDecl> peerings, List<Expectation> expect, List<Step> steps) {
+public record Topology(
+        String name,
+        String description,
+        List<HostDecl> hosts,
+        List<InternetHostDecl> internetHosts,
+        List<TenantDecl> tenants,
+        List<PeeringDecl> peerings,
+        List<Expectation> expect,
+        List<Step> steps) {
 
     public Topology {
         hosts = orEmpty(hosts);
@@ -27,8 +34,7 @@ public record Topology(String name, String description, List<HostDecl> hosts, Li
     }
 
     /** A host on the simulated public network, placed on a VTEP host by name. */
-    public record InternetHostDecl(String name, String ip, String host, String kind) {
-    }
+    public record InternetHostDecl(String name, String ip, String host, String kind) {}
 
     public record TenantDecl(String name, List<WhitelistDecl> whitelists, List<VpcDecl> vpcs) {
         public TenantDecl {
@@ -44,8 +50,7 @@ public record Topology(String name, String description, List<HostDecl> hosts, Li
     }
 
     /** protocol tcp|udp|icmp|all, a CIDR, and for tcp/udp an optional port range. */
-    public record RuleDecl(String protocol, String cidrBlock, Integer fromPort, Integer toPort) {
-    }
+    public record RuleDecl(String protocol, String cidrBlock, Integer fromPort, Integer toPort) {}
 
     public record VpcDecl(String name, String cidrBlock, List<SubnetDecl> subnets, List<NatGatewayDecl> natGateways) {
         public VpcDecl {
@@ -61,24 +66,29 @@ public record Topology(String name, String description, List<HostDecl> hosts, Li
     }
 
     /** host absent: the applier spreads instances over the connected hosts that run the kind. */
-    public record InstanceDecl(String name, String host, String kind, String privateIpAddress, EipDecl eip) {
-    }
+    public record InstanceDecl(String name, String host, String kind, String privateIpAddress, EipDecl eip) {}
 
     /** An elastic IP associated with the instance (or the NAT gateway) that declares it. */
-    public record EipDecl(String ingressPolicy, String whitelist) {
-    }
+    public record EipDecl(String ingressPolicy, String whitelist) {}
 
     /** subnet: where the gateway lives; subnets: the private subnets it serves. */
-    public record NatGatewayDecl(String name, String subnet, String host, String egressPolicy, String whitelist,
-            Integer idleTimeoutSeconds, Integer udpIdleTimeoutSeconds, List<String> subnets, EipDecl eip) {
+    public record NatGatewayDecl(
+            String name,
+            String subnet,
+            String host,
+            String egressPolicy,
+            String whitelist,
+            Integer idleTimeoutSeconds,
+            Integer udpIdleTimeoutSeconds,
+            List<String> subnets,
+            EipDecl eip) {
         public NatGatewayDecl {
             subnets = orEmpty(subnets);
         }
     }
 
     /** requester and accepter as tenant/vpc; a peering between tenants is accepted by the admin. */
-    public record PeeringDecl(String requester, String accepter) {
-    }
+    public record PeeringDecl(String requester, String accepter) {}
 
     /**
      * A probe from an instance and the outcome it must have. to: an instance, an internet host,
@@ -101,8 +111,7 @@ public record Topology(String name, String description, List<HostDecl> hosts, Li
     }
 
     /** Live migration: the instance goes to this host and keeps its IP and MAC. */
-    public record Move(String instance, String host) {
-    }
+    public record Move(String instance, String host) {}
 
     private static <T> List<T> orEmpty(List<T> list) {
         return list == null ? List.of() : List.copyOf(list);

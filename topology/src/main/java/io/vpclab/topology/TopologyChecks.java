@@ -35,6 +35,7 @@ final class TopologyChecks {
     private final List<DocumentProblem> problems = new ArrayList<>();
     /** Instance name -> whether it has an EIP. */
     private final Map<String, Boolean> instances = new HashMap<>();
+
     private final Set<String> natGateways = new HashSet<>();
     private final Set<String> internetHosts = new HashSet<>();
     /** "tenant/vpc" -> its block. */
@@ -64,7 +65,9 @@ final class TopologyChecks {
             unique(stepNames, step.name(), "/steps/" + s + "/name", "step");
             for (int m = 0; m < step.move().size(); m++) {
                 if (!instances.containsKey(step.move().get(m).instance())) {
-                    problem("/steps/" + s + "/move/" + m + "/instance", "no instance named '" + step.move().get(m).instance() + "' in this file");
+                    problem(
+                            "/steps/" + s + "/move/" + m + "/instance",
+                            "no instance named '" + step.move().get(m).instance() + "' in this file");
                 }
             }
             for (int i = 0; i < step.expect().size(); i++) {
@@ -98,7 +101,11 @@ final class TopologyChecks {
         Set<String> whitelists = new HashSet<>();
         for (int w = 0; w < tenant.whitelists().size(); w++) {
             WhitelistDecl whitelist = tenant.whitelists().get(w);
-            unique(whitelists, whitelist.name(), at + "/whitelists/" + w + "/name", "whitelist of tenant " + tenant.name());
+            unique(
+                    whitelists,
+                    whitelist.name(),
+                    at + "/whitelists/" + w + "/name",
+                    "whitelist of tenant " + tenant.name());
             for (int r = 0; r < whitelist.rules().size(); r++) {
                 checkRule(whitelist.rules().get(r), at + "/whitelists/" + w + "/rules/" + r);
             }
@@ -144,7 +151,10 @@ final class TopologyChecks {
             if (block != null) {
                 for (Map.Entry<String, Ipv4Block> other : subnets.entrySet()) {
                     if (other.getValue() != null && other.getValue().overlaps(block)) {
-                        problem(subnetAt + "/cidrBlock", subnet.cidrBlock() + " overlaps subnet " + other.getKey() + " (" + other.getValue() + ")");
+                        problem(
+                                subnetAt + "/cidrBlock",
+                                subnet.cidrBlock() + " overlaps subnet " + other.getKey() + " (" + other.getValue()
+                                        + ")");
                     }
                 }
             }
@@ -168,7 +178,9 @@ final class TopologyChecks {
                 } else if (associated.equals(nat.subnet())) {
                     problem(natAt + "/subnets/" + s, "a NAT gateway cannot serve its own subnet " + associated);
                 } else if (!served.add(associated)) {
-                    problem(natAt + "/subnets/" + s, "subnet " + associated + " is already served by another NAT gateway");
+                    problem(
+                            natAt + "/subnets/" + s,
+                            "subnet " + associated + " is already served by another NAT gateway");
                 }
             }
             policyWhitelist("WHITELIST".equals(nat.egressPolicy()), nat.whitelist(), whitelists, natAt, "egressPolicy");
@@ -178,13 +190,18 @@ final class TopologyChecks {
         }
     }
 
-    private void checkInstance(InstanceDecl instance, Ipv4Block subnet, Set<Long> vpcAddresses, Set<String> whitelists, String at) {
+    private void checkInstance(
+            InstanceDecl instance, Ipv4Block subnet, Set<Long> vpcAddresses, Set<String> whitelists, String at) {
         if (instances.containsKey(instance.name()) || natGateways.contains(instance.name())) {
-            problem(at + "/name", "instance name '" + instance.name() + "' is used twice in this file (expectations name instances)");
+            problem(
+                    at + "/name",
+                    "instance name '" + instance.name() + "' is used twice in this file (expectations name instances)");
         }
         instances.put(instance.name(), instance.eip() != null);
         if (internetHosts.contains(instance.name())) {
-            problem(at + "/name", "'" + instance.name() + "' is also an internet host: expectations could not tell them apart");
+            problem(
+                    at + "/name",
+                    "'" + instance.name() + "' is also an internet host: expectations could not tell them apart");
         }
         if (instance.privateIpAddress() != null) {
             Long ip = address(instance.privateIpAddress(), at + "/privateIpAddress");
@@ -192,10 +209,14 @@ final class TopologyChecks {
                 if (!subnet.contains(ip)) {
                     problem(at + "/privateIpAddress", instance.privateIpAddress() + " is outside the subnet " + subnet);
                 } else if (subnet.reservedInSubnet(ip)) {
-                    problem(at + "/privateIpAddress", instance.privateIpAddress() + " is reserved in " + subnet
-                            + " (network, gateway, two more and broadcast)");
+                    problem(
+                            at + "/privateIpAddress",
+                            instance.privateIpAddress() + " is reserved in " + subnet
+                                    + " (network, gateway, two more and broadcast)");
                 } else if (!vpcAddresses.add(ip)) {
-                    problem(at + "/privateIpAddress", instance.privateIpAddress() + " is given to two instances of this VPC");
+                    problem(
+                            at + "/privateIpAddress",
+                            instance.privateIpAddress() + " is given to two instances of this VPC");
                 }
             }
         }
@@ -208,7 +229,8 @@ final class TopologyChecks {
         policyWhitelist("WHITELIST".equals(eip.ingressPolicy()), eip.whitelist(), whitelists, at, "ingressPolicy");
     }
 
-    private void policyWhitelist(boolean whitelistPolicy, String whitelist, Set<String> whitelists, String at, String policyField) {
+    private void policyWhitelist(
+            boolean whitelistPolicy, String whitelist, Set<String> whitelists, String at, String policyField) {
         if (whitelistPolicy && whitelist == null) {
             problem(at + "/" + policyField, policyField + " WHITELIST needs a whitelist");
         } else if (!whitelistPolicy && whitelist != null) {
@@ -234,10 +256,12 @@ final class TopologyChecks {
             if (peering.requester().equals(peering.accepter())) {
                 problem(at + "/accepter", "a VPC cannot peer with itself");
             } else if (requester != null && accepter != null && requester.overlaps(accepter)) {
-                problem(at + "/accepter", "the VPCs overlap (" + requester + ", " + accepter
-                        + "): InvalidVpcPeeringConnection.Overlap");
+                problem(
+                        at + "/accepter",
+                        "the VPCs overlap (" + requester + ", " + accepter + "): InvalidVpcPeeringConnection.Overlap");
             }
-            String pair = peering.requester().compareTo(peering.accepter()) < 0 ? peering.requester() + "|" + peering.accepter()
+            String pair = peering.requester().compareTo(peering.accepter()) < 0
+                    ? peering.requester() + "|" + peering.accepter()
                     : peering.accepter() + "|" + peering.requester();
             if (!pairs.add(pair)) {
                 problem(at, "these two VPCs are already peered above");
@@ -253,7 +277,9 @@ final class TopologyChecks {
         if (to.startsWith("eip:")) {
             String owner = to.substring(4);
             if (!natGateways.contains(owner) && !Boolean.TRUE.equals(instances.get(owner))) {
-                problem(at + "/to", "'" + owner + "' is neither an instance with an eip nor a NAT gateway of this file");
+                problem(
+                        at + "/to",
+                        "'" + owner + "' is neither an instance with an eip nor a NAT gateway of this file");
             }
         } else if (!instances.containsKey(to) && !internetHosts.contains(to) && Ipv4Block.address(to) == null) {
             problem(at + "/to", "'" + to + "' is not an instance, an internet host, eip:NAME or an IPv4 address");
@@ -265,12 +291,15 @@ final class TopologyChecks {
         if (!ping && expectation.port() == null) {
             problem(at + "/probe", "a " + expectation.probe() + " probe needs a port");
         }
-        boolean reachability = expectation.outcome().equals("reachable") || expectation.outcome().equals("unreachable");
+        boolean reachability = expectation.outcome().equals("reachable")
+                || expectation.outcome().equals("unreachable");
         if (ping && !reachability) {
             problem(at + "/outcome", "a ping is reachable or unreachable, not " + expectation.outcome());
         }
         if (!ping && reachability) {
-            problem(at + "/outcome", "a " + expectation.probe() + " port is open, closed or filtered, not " + expectation.outcome());
+            problem(
+                    at + "/outcome",
+                    "a " + expectation.probe() + " port is open, closed or filtered, not " + expectation.outcome());
         }
     }
 
@@ -285,7 +314,9 @@ final class TopologyChecks {
             return null;
         }
         if (what != null && (block.prefix() < MIN_PREFIX || block.prefix() > MAX_PREFIX)) {
-            problem(at, "a " + what + " CIDR must be /" + MIN_PREFIX + " to /" + MAX_PREFIX + ", not /" + block.prefix());
+            problem(
+                    at,
+                    "a " + what + " CIDR must be /" + MIN_PREFIX + " to /" + MAX_PREFIX + ", not /" + block.prefix());
             return null;
         }
         return block;

@@ -33,24 +33,27 @@ public final class TopologyParser {
 
     /** A topology is a page or two; a megabyte is a mistake or an attack. */
     public static final int MAX_CHARS = 1 << 20;
+
     private static final int MAX_NESTING = 32;
 
     private static final YAMLMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING)
-                            .maxStringLength(MAX_CHARS).build())
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING)
+                            .maxStringLength(MAX_CHARS)
+                            .build())
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
     private static final Schema SCHEMA = loadSchema();
 
-    private TopologyParser() {
-    }
+    private TopologyParser() {}
 
     /** Parses and checks; {@code source} names the file in messages. */
     public static Topology parse(String text, String source) throws InvalidTopologyException {
         if (text.length() > MAX_CHARS) {
-            throw refused(source, new DocumentProblem(1, 1, "", "the file is larger than " + MAX_CHARS + " characters"));
+            throw refused(
+                    source, new DocumentProblem(1, 1, "", "the file is larger than " + MAX_CHARS + " characters"));
         }
         SourceLocations locations;
         JsonNode tree;
@@ -100,7 +103,8 @@ public final class TopologyParser {
         StringBuilder pointer = new StringBuilder();
         for (int i = 0; i < path.getNameCount(); i++) {
             Object element = path.getElement(i);
-            pointer.append('/').append(element instanceof Integer index ? index.toString() : escape(String.valueOf(element)));
+            pointer.append('/')
+                    .append(element instanceof Integer index ? index.toString() : escape(String.valueOf(element)));
         }
         return pointer.toString();
     }
@@ -116,7 +120,8 @@ public final class TopologyParser {
         String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
         // The first line says what is wrong; the rest of a YAML error repeats the source.
         int newline = message.indexOf('\n');
-        return new DocumentProblem(line, column, "", "not valid YAML: " + (newline > 0 ? message.substring(0, newline) : message));
+        return new DocumentProblem(
+                line, column, "", "not valid YAML: " + (newline > 0 ? message.substring(0, newline) : message));
     }
 
     private static InvalidTopologyException refused(String source, DocumentProblem problem) {
@@ -132,7 +137,8 @@ public final class TopologyParser {
             if (in == null) {
                 throw new IllegalStateException("topology.schema.json is missing from the classpath");
             }
-            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                    .getSchema(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

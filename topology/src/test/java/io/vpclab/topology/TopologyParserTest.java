@@ -19,7 +19,10 @@ class TopologyParserTest {
 
     static Stream<Path> sampleFiles() throws Exception {
         try (Stream<Path> dirs = Files.list(SAMPLES)) {
-            List<Path> files = dirs.map(d -> d.resolve("topology.yaml")).filter(Files::isRegularFile).sorted().toList();
+            List<Path> files = dirs.map(d -> d.resolve("topology.yaml"))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
             assertThat(files).hasSizeGreaterThanOrEqualTo(4);
             return files.stream();
         }
@@ -31,8 +34,14 @@ class TopologyParserTest {
         Topology topology = TopologyParser.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
 
         assertThat(topology.name()).isEqualTo(file.getParent().getFileName().toString());
-        assertThat(topology.expect().size() + topology.steps().stream().mapToInt(s -> s.expect().size()).sum()).isPositive();
-        assertThat(Files.isRegularFile(file.resolveSibling("README.md"))).as(file.resolveSibling("README.md") + " exists").isTrue();
+        assertThat(topology.expect().size()
+                        + topology.steps().stream()
+                                .mapToInt(s -> s.expect().size())
+                                .sum())
+                .isPositive();
+        assertThat(Files.isRegularFile(file.resolveSibling("README.md")))
+                .as(file.resolveSibling("README.md") + " exists")
+                .isTrue();
     }
 
     @Test
@@ -58,14 +67,17 @@ class TopologyParserTest {
         Topology.VpcDecl vpc = topology.tenants().get(0).vpcs().get(0);
         assertThat(vpc.subnets()).extracting(Topology.SubnetDecl::name).containsExactly("pub", "priv");
         assertThat(vpc.natGateways().get(0).subnets()).containsExactly("priv");
-        assertThat(vpc.subnets().get(1).instances().get(0).eip().ingressPolicy()).isEqualTo("ALLOW_ALL");
-        assertThat(topology.tenants().get(0).whitelists().get(0).rules().get(0).fromPort()).isEqualTo(443);
+        assertThat(vpc.subnets().get(1).instances().get(0).eip().ingressPolicy())
+                .isEqualTo("ALLOW_ALL");
+        assertThat(topology.tenants().get(0).whitelists().get(0).rules().get(0).fromPort())
+                .isEqualTo(443);
         assertThat(topology.steps().get(0).move().get(0).host()).isEqualTo("h2");
     }
 
     @Test
     void yamlSyntaxErrorsNameTheirLine() {
-        assertThat(problems("name: t\ntenants:\n  - name: [unclosed\n")).singleElement()
+        assertThat(problems("name: t\ntenants:\n  - name: [unclosed\n"))
+                .singleElement()
                 .satisfies(p -> {
                     assertThat(p.line()).isGreaterThanOrEqualTo(3);
                     assertThat(p.message()).startsWith("not valid YAML");
@@ -138,8 +150,11 @@ class TopologyParserTest {
                         cidrBlock: 10.0.0.0/8
                       - name: x
                         cidrBlock: 10.300.0.0/16
-                """)).containsExactly("10.1.2.0/16 has host bits set; write 10.1.0.0/16", "a VPC CIDR must be /16 to /28, not /8",
-                "'10.300.0.0/16' is not an IPv4 CIDR");
+                """))
+                .containsExactly(
+                        "10.1.2.0/16 has host bits set; write 10.1.0.0/16",
+                        "a VPC CIDR must be /16 to /28, not /8",
+                        "'10.300.0.0/16' is not an IPv4 CIDR");
     }
 
     @Test
@@ -160,10 +175,11 @@ class TopologyParserTest {
                               - { name: i3, privateIpAddress: 10.1.0.10 }
                           - name: s2
                             cidrBlock: 10.1.0.128/25
-                """)).containsExactly(
-                "10.1.0.1 is reserved in 10.1.0.0/24 (network, gateway, two more and broadcast)",
-                "10.1.0.10 is given to two instances of this VPC",
-                "10.1.0.128/25 overlaps subnet s1 (10.1.0.0/24)");
+                """))
+                .containsExactly(
+                        "10.1.0.1 is reserved in 10.1.0.0/24 (network, gateway, two more and broadcast)",
+                        "10.1.0.10 is given to two instances of this VPC",
+                        "10.1.0.128/25 overlaps subnet s1 (10.1.0.0/24)");
     }
 
     @Test
@@ -185,16 +201,17 @@ class TopologyParserTest {
                   - { from: i1, to: i1, probe: ping, port: 80, outcome: open }
                 steps:
                   - { name: s, move: [{ instance: phantom, host: h }] }
-                """)).containsExactly(
-                "no subnet named 'nope' in VPC v",
-                "egressPolicy WHITELIST needs a whitelist",
-                "no VPC 'b/w' (tenant/vpc) in this file",
-                "no instance named 'ghost' in this file",
-                "'i1' is neither an instance with an eip nor a NAT gateway of this file",
-                "a tcp probe needs a port",
-                "a ping has no port",
-                "a ping is reachable or unreachable, not open",
-                "no instance named 'phantom' in this file");
+                """))
+                .containsExactly(
+                        "no subnet named 'nope' in VPC v",
+                        "egressPolicy WHITELIST needs a whitelist",
+                        "no VPC 'b/w' (tenant/vpc) in this file",
+                        "no instance named 'ghost' in this file",
+                        "'i1' is neither an instance with an eip nor a NAT gateway of this file",
+                        "a tcp probe needs a port",
+                        "a ping has no port",
+                        "a ping is reachable or unreachable, not open",
+                        "no instance named 'phantom' in this file");
     }
 
     @Test
@@ -209,16 +226,21 @@ class TopologyParserTest {
                   - name: a
                 peerings:
                   - { requester: a/v, accepter: a/w }
-                """)).contains("instance name 'i' is used twice in this file (expectations name instances)",
-                "tenant 'a' is declared twice",
-                "the VPCs overlap (10.1.0.0/16, 10.1.0.0/16): InvalidVpcPeeringConnection.Overlap");
+                """))
+                .contains(
+                        "instance name 'i' is used twice in this file (expectations name instances)",
+                        "tenant 'a' is declared twice",
+                        "the VPCs overlap (10.1.0.0/16, 10.1.0.0/16): InvalidVpcPeeringConnection.Overlap");
     }
 
     @Test
     void emptyDuplicateKeysAndOversizeFilesAreRefused() {
         assertThat(messages("")).containsExactly("the file is empty: a topology needs at least a name");
-        assertThat(messages("name: a\nname: b\n")).singleElement().satisfies(m -> assertThat(m).contains("Duplicate"));
-        assertThat(messages("name: " + "x".repeat(TopologyParser.MAX_CHARS))).singleElement()
+        assertThat(messages("name: a\nname: b\n"))
+                .singleElement()
+                .satisfies(m -> assertThat(m).contains("Duplicate"));
+        assertThat(messages("name: " + "x".repeat(TopologyParser.MAX_CHARS)))
+                .singleElement()
                 .satisfies(m -> assertThat(m).contains("larger than"));
         assertThat(messages("- just\n- a list\n")).isNotEmpty();
     }

@@ -6,8 +6,16 @@ const V1 = '/api/v1';
 
 /** The collections of the API by the key the screens and the snapshot use. */
 const COLLECTIONS = {
-  tenants: '/tenants', hosts: '/hosts', vpcs: '/vpcs', subnets: '/subnets', instances: '/instances', eips: '/eips',
-  natGateways: '/nat-gateways', peerings: '/peerings', whitelists: '/whitelists', captures: '/captures',
+  tenants: '/tenants',
+  hosts: '/hosts',
+  vpcs: '/vpcs',
+  subnets: '/subnets',
+  instances: '/instances',
+  eips: '/eips',
+  natGateways: '/nat-gateways',
+  peerings: '/peerings',
+  whitelists: '/whitelists',
+  captures: '/captures',
 };
 
 export class ApiError extends Error {
@@ -43,19 +51,26 @@ async function call(method, path, body) {
   return json;
 }
 
-const get = path => call('GET', path);
+const get = (path) => call('GET', path);
 const post = (path, body) => call('POST', path, body);
-const del = path => call('DELETE', path);
+const del = (path) => call('DELETE', path);
 /** Reads that answer null for a resource with nothing to show yet (404) instead of failing. */
-const getOrNull = path => get(path).catch(e => { if (e.status === 404) return null; throw e; });
+const getOrNull = (path) =>
+  get(path).catch((e) => {
+    if (e.status === 404) return null;
+    throw e;
+  });
 
 function collection(kind) {
   if (!COLLECTIONS[kind]) throw new Error('no API collection named ' + kind);
   return V1 + COLLECTIONS[kind];
 }
 const one = (kind, id) => `${collection(kind)}/${encodeURIComponent(id)}`;
-const query = params => Object.entries(params).filter(([, v]) => v !== undefined && v !== null)
-  .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+const query = (params) =>
+  Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
 
 /** One page (up to 1000) of a collection, optionally filtered (e.g. { vpcId }): { items, nextToken }. */
 export const listPage = (kind, filter = {}) => get(collection(kind) + '?' + query({ ...filter, maxResults: 1000 }));
@@ -65,7 +80,9 @@ export async function listAll(kind, filter = {}) {
   const items = [];
   let next = null;
   do {
-    const page = await get(collection(kind) + '?' + query({ ...filter, maxResults: 1000, nextToken: next || undefined }));
+    const page = await get(
+      collection(kind) + '?' + query({ ...filter, maxResults: 1000, nextToken: next || undefined }),
+    );
     items.push(...page.items);
     next = page.nextToken;
   } while (next);
@@ -77,18 +94,31 @@ export const remove = (kind, id) => del(one(kind, id));
 
 /** The whole visible world in one object; lists a token may not read come back empty. */
 export async function snapshot() {
-  const optional = kind => listAll(kind).catch(e => { if (e.status === 403) return []; throw e; });
+  const optional = (kind) =>
+    listAll(kind).catch((e) => {
+      if (e.status === 403) return [];
+      throw e;
+    });
   const [tenants, hosts, vpcs, subnets, instances, eips, natGateways, peerings, whitelists] = await Promise.all([
-    optional('tenants'), optional('hosts'), listAll('vpcs'), listAll('subnets'), listAll('instances'), listAll('eips'),
-    listAll('natGateways'), listAll('peerings'), listAll('whitelists')]);
+    optional('tenants'),
+    optional('hosts'),
+    listAll('vpcs'),
+    listAll('subnets'),
+    listAll('instances'),
+    listAll('eips'),
+    listAll('natGateways'),
+    listAll('peerings'),
+    listAll('whitelists'),
+  ]);
   return { tenants, hosts, vpcs, subnets, instances, eips, natGateways, peerings, whitelists };
 }
 
 // --- actions on one resource ------------------------------------------------------------------------
 
-export const associateEip = (allocationId, instanceId) => call('PUT', one('eips', allocationId) + '/association', { instanceId });
-export const acceptPeering = peeringId => post(one('peerings', peeringId) + '/accept');
-export const rejectPeering = peeringId => post(one('peerings', peeringId) + '/reject');
+export const associateEip = (allocationId, instanceId) =>
+  call('PUT', one('eips', allocationId) + '/association', { instanceId });
+export const acceptPeering = (peeringId) => post(one('peerings', peeringId) + '/accept');
+export const rejectPeering = (peeringId) => post(one('peerings', peeringId) + '/reject');
 
 // --- diagnostics: probes sent by the source instance's host ----------------------------------------
 
@@ -98,16 +128,16 @@ export const probePort = (instanceId, probe) => post(one('instances', instanceId
 
 // --- figures reported by the agents (null before the first report) --------------------------------
 
-export const hostStats = hostId => getOrNull(one('hosts', hostId) + '/stats');
-export const forwardingTable = hostId => get(one('hosts', hostId) + '/forwarding-table');
-export const natGatewayFigures = natGatewayId => getOrNull(one('natGateways', natGatewayId) + '/figures');
-export const natGatewaySessions = natGatewayId => getOrNull(one('natGateways', natGatewayId) + '/sessions');
+export const hostStats = (hostId) => getOrNull(one('hosts', hostId) + '/stats');
+export const forwardingTable = (hostId) => get(one('hosts', hostId) + '/forwarding-table');
+export const natGatewayFigures = (natGatewayId) => getOrNull(one('natGateways', natGatewayId) + '/figures');
+export const natGatewaySessions = (natGatewayId) => getOrNull(one('natGateways', natGatewayId) + '/sessions');
 
 // --- packet captures --------------------------------------------------------------------------------
 
 export const listCaptures = async () => (await get(collection('captures'))).items;
-export const getCapture = captureId => get(one('captures', captureId));
-export const stopCapture = captureId => post(one('captures', captureId) + '/stop');
+export const getCapture = (captureId) => get(one('captures', captureId));
+export const stopCapture = (captureId) => post(one('captures', captureId) + '/stop');
 
 /** A stopped capture's pcap with the server's file name (a plain link could not send the token). */
 export async function capturePcap(captureId) {

@@ -15,7 +15,10 @@ export function startCaptures(root) {
 
   async function start() {
     const [kind, id] = point.value.split(':');
-    if (!id) { status.textContent = 'Pick a port or a host underlay to capture at.'; return; }
+    if (!id) {
+      status.textContent = 'Pick a port or a host underlay to capture at.';
+      return;
+    }
     const body = { maxPackets: Number(maxPackets.value), maxSeconds: Number(maxSeconds.value) };
     body[kind === 'host' ? 'hostId' : 'instanceId'] = id;
     try {
@@ -50,7 +53,7 @@ export function startCaptures(root) {
     } catch (e) {
       list.textContent = `Captures cannot be listed: ${e.message}`;
       shown = '';
-      throw e;   // the poller backs off
+      throw e; // the poller backs off
     }
     const signature = JSON.stringify(captures) + world.instances.length + world.hosts.length;
     if (signature === shown) return;
@@ -61,47 +64,120 @@ export function startCaptures(root) {
   function describe(capture) {
     const t = capture.target;
     if (t.kind === 'underlay') {
-      const host = world.hosts.find(h => h.hostId === t.hostId);
+      const host = world.hosts.find((h) => h.hostId === t.hostId);
       return `underlay of ${host ? host.name : t.hostId}`;
     }
-    const instance = world.instances.find(i => i.instanceId === t.instanceId);
+    const instance = world.instances.find((i) => i.instanceId === t.instanceId);
     return `port of ${instance ? (instance.name || instance.instanceId) + ' ' + instance.privateIpAddress : t.instanceId}`;
   }
 
   function render(captures) {
     if (captures.length === 0) return el('p', {}, 'No captures yet.');
-    return el('table', { 'aria-label': 'Captures', id: 'capture-list' },
-      el('thead', {}, el('tr', {}, ['Capture at', 'Status', 'Packets', 'Size', 'Started (UTC)', 'Actions'].map(h => el('th', { scope: 'col' }, h)))),
-      el('tbody', {}, captures.map(c => el('tr', { 'data-capture': c.captureId, 'data-status': c.status },
-        el('td', {}, describe(c)),
-        el('td', { class: c.status === 'failed' ? 'bad' : c.status === 'stopped' ? 'ok' : '' },
-          c.status + (c.stopReason ? ` (${c.stopReason})` : '') + (c.error ? `: ${c.error}` : '')),
-        el('td', { class: 'num' }, c.packets),
-        el('td', { class: 'num' }, c.status === 'stopped' ? `${c.bytes} B` : ''),
-        el('td', {}, c.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, '')),
-        el('td', {},
-          c.status === 'starting' || c.status === 'running'
-            ? el('button', { type: 'button', id: `cap-stop-${c.captureId}`, onclick: () => act('Stop', () => stopCapture(c.captureId),
-                s => `Capture ${s.captureId} ${s.status}: ${s.packets} packets.`) }, 'Stop')
-            : null,
-          c.status === 'stopped'
-            ? el('button', { type: 'button', id: `cap-download-${c.captureId}`, onclick: () => act('Download', () => download(c.captureId),
-                name => `Saved ${name} (${c.packets} packets) to your downloads.`) }, 'Download pcap')
-            : null,
-          el('button', { type: 'button', id: `cap-delete-${c.captureId}`, onclick: () => act('Delete', () => remove('captures', c.captureId),
-            () => `Capture ${c.captureId} and its pcap are deleted.`) }, 'Delete'))))));
+    return el(
+      'table',
+      { 'aria-label': 'Captures', id: 'capture-list' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ['Capture at', 'Status', 'Packets', 'Size', 'Started (UTC)', 'Actions'].map((h) =>
+            el('th', { scope: 'col' }, h),
+          ),
+        ),
+      ),
+      el(
+        'tbody',
+        {},
+        captures.map((c) =>
+          el(
+            'tr',
+            { 'data-capture': c.captureId, 'data-status': c.status },
+            el('td', {}, describe(c)),
+            el(
+              'td',
+              { class: c.status === 'failed' ? 'bad' : c.status === 'stopped' ? 'ok' : '' },
+              c.status + (c.stopReason ? ` (${c.stopReason})` : '') + (c.error ? `: ${c.error}` : ''),
+            ),
+            el('td', { class: 'num' }, c.packets),
+            el('td', { class: 'num' }, c.status === 'stopped' ? `${c.bytes} B` : ''),
+            el('td', {}, c.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, '')),
+            el(
+              'td',
+              {},
+              c.status === 'starting' || c.status === 'running'
+                ? el(
+                    'button',
+                    {
+                      type: 'button',
+                      id: `cap-stop-${c.captureId}`,
+                      onclick: () =>
+                        act(
+                          'Stop',
+                          () => stopCapture(c.captureId),
+                          (s) => `Capture ${s.captureId} ${s.status}: ${s.packets} packets.`,
+                        ),
+                    },
+                    'Stop',
+                  )
+                : null,
+              c.status === 'stopped'
+                ? el(
+                    'button',
+                    {
+                      type: 'button',
+                      id: `cap-download-${c.captureId}`,
+                      onclick: () =>
+                        act(
+                          'Download',
+                          () => download(c.captureId),
+                          (name) => `Saved ${name} (${c.packets} packets) to your downloads.`,
+                        ),
+                    },
+                    'Download pcap',
+                  )
+                : null,
+              el(
+                'button',
+                {
+                  type: 'button',
+                  id: `cap-delete-${c.captureId}`,
+                  onclick: () =>
+                    act(
+                      'Delete',
+                      () => remove('captures', c.captureId),
+                      () => `Capture ${c.captureId} and its pcap are deleted.`,
+                    ),
+                },
+                'Delete',
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
   }
 
   root.append(
     el('h3', {}, 'Packet capture'),
-    el('p', {}, 'At an instance\'s port you see the frames as the instance sees them; at a host\'s underlay (admin token) '
-      + 'you see the VXLAN datagrams with their outer headers and VNI. The host\'s agent writes the pcap; open it in Wireshark.'),
-    el('div', { class: 'create' },
+    el(
+      'p',
+      {},
+      "At an instance's port you see the frames as the instance sees them; at a host's underlay (admin token) " +
+        "you see the VXLAN datagrams with their outer headers and VNI. The host's agent writes the pcap; open it in Wireshark.",
+    ),
+    el(
+      'div',
+      { class: 'create' },
       el('label', { for: 'cap-point' }, 'Capture at', point),
       el('label', { for: 'cap-max-packets' }, 'Max packets', maxPackets),
       el('label', { for: 'cap-max-seconds' }, 'Max seconds', maxSeconds),
-      el('button', { type: 'button', id: 'cap-start', onclick: start }, 'Start capture')),
-    status, list);
+      el('button', { type: 'button', id: 'cap-start', onclick: start }, 'Start capture'),
+    ),
+    status,
+    list,
+  );
 
   // Polls only while the diagnostics screen shows: a running capture's packet count moves every second.
   const polling = poller(refresh, { every: POLL_MILLIS });
@@ -112,8 +188,11 @@ export function startCaptures(root) {
     onWorld(next) {
       world = next;
       fill(point, [
-        ...world.instances.map(i => ({ value: 'instance:' + i.instanceId, label: `port of ${i.name || i.instanceId} ${i.privateIpAddress}` })),
-        ...world.hosts.map(h => ({ value: 'host:' + h.hostId, label: `underlay of host ${h.name}` })),
+        ...world.instances.map((i) => ({
+          value: 'instance:' + i.instanceId,
+          label: `port of ${i.name || i.instanceId} ${i.privateIpAddress}`,
+        })),
+        ...world.hosts.map((h) => ({ value: 'host:' + h.hostId, label: `underlay of host ${h.name}` })),
       ]);
     },
   };

@@ -14,9 +14,13 @@ export function startDiagnostics(root) {
   const matrix = el('div', { id: 'matrix', role: 'status', 'aria-live': 'polite' });
 
   const run = (label, probe, body) => async () => {
-    const from = world.instances.find(i => i.instanceId === source.value);
-    const to = address.value.trim() || (world.instances.find(i => i.instanceId === target.value) || {}).privateIpAddress;
-    if (!from || !to) { result.textContent = 'Pick a source instance and a target.'; return; }
+    const from = world.instances.find((i) => i.instanceId === source.value);
+    const to =
+      address.value.trim() || (world.instances.find((i) => i.instanceId === target.value) || {}).privateIpAddress;
+    if (!from || !to) {
+      result.textContent = 'Pick a source instance and a target.';
+      return;
+    }
     result.textContent = `${label} from ${from.name || from.instanceId} to ${to} ...`;
     result.dataset.outcome = 'running';
     try {
@@ -32,20 +36,61 @@ export function startDiagnostics(root) {
   };
 
   root.append(
-    el('p', {}, 'Probes are real packets sent by the source instance\'s host; a lost probe shows the drop reasons its data plane counted.'),
-    el('div', { class: 'create' },
+    el(
+      'p',
+      {},
+      "Probes are real packets sent by the source instance's host; a lost probe shows the drop reasons its data plane counted.",
+    ),
+    el(
+      'div',
+      { class: 'create' },
       el('label', { for: 'diag-source' }, 'From instance', source),
       el('label', { for: 'diag-target' }, 'To instance', target),
       el('label', { for: 'diag-address' }, 'Target address (overrides)', address),
       el('label', { for: 'diag-port' }, 'TCP port', port),
-      el('button', { type: 'button', id: 'diag-ping', onclick: run('Ping', ping, to => ({ target: to, count: 3, timeoutMillis: 500 })) }, 'Ping'),
-      el('button', { type: 'button', id: 'diag-traceroute', onclick: run('Traceroute', traceroute, to => ({ target: to, maxHops: 8, timeoutMillis: 500 })) }, 'Traceroute'),
-      el('button', { type: 'button', id: 'diag-tcp', onclick: run('TCP probe', probePort, to => ({ target: to, protocol: 'tcp', port: Number(port.value), timeoutMillis: 500 })) }, 'TCP probe')),
+      el(
+        'button',
+        {
+          type: 'button',
+          id: 'diag-ping',
+          onclick: run('Ping', ping, (to) => ({ target: to, count: 3, timeoutMillis: 500 })),
+        },
+        'Ping',
+      ),
+      el(
+        'button',
+        {
+          type: 'button',
+          id: 'diag-traceroute',
+          onclick: run('Traceroute', traceroute, (to) => ({ target: to, maxHops: 8, timeoutMillis: 500 })),
+        },
+        'Traceroute',
+      ),
+      el(
+        'button',
+        {
+          type: 'button',
+          id: 'diag-tcp',
+          onclick: run('TCP probe', probePort, (to) => ({
+            target: to,
+            protocol: 'tcp',
+            port: Number(port.value),
+            timeoutMillis: 500,
+          })),
+        },
+        'TCP probe',
+      ),
+    ),
     result,
     el('h3', {}, 'Reachability matrix'),
-    el('div', { class: 'create' }, el('label', { for: 'matrix-vpc' }, 'VPC (or all instances)', vpc),
-      el('button', { type: 'button', id: 'matrix-run', onclick: () => measure(world, vpc.value, matrix) }, 'Measure')),
-    matrix);
+    el(
+      'div',
+      { class: 'create' },
+      el('label', { for: 'matrix-vpc' }, 'VPC (or all instances)', vpc),
+      el('button', { type: 'button', id: 'matrix-run', onclick: () => measure(world, vpc.value, matrix) }, 'Measure'),
+    ),
+    matrix,
+  );
   const captures = startCaptures(root);
 
   return {
@@ -54,11 +99,17 @@ export function startDiagnostics(root) {
     onWorld(next) {
       world = next;
       captures.onWorld(next);
-      const tenantName = id => (world.tenants.find(t => t.tenantId === id) || {}).name || id;
-      const instanceOption = i => ({ value: i.instanceId, label: `${i.name || i.instanceId} ${i.privateIpAddress} (${tenantName(i.tenantId)})` });
+      const tenantName = (id) => (world.tenants.find((t) => t.tenantId === id) || {}).name || id;
+      const instanceOption = (i) => ({
+        value: i.instanceId,
+        label: `${i.name || i.instanceId} ${i.privateIpAddress} (${tenantName(i.tenantId)})`,
+      });
       fill(source, world.instances.map(instanceOption));
       fill(target, world.instances.map(instanceOption));
-      fill(vpc, [{ value: '', label: 'all instances' }, ...world.vpcs.map(v => ({ value: v.vpcId, label: `${v.name || v.vpcId} (${tenantName(v.tenantId)})` }))]);
+      fill(vpc, [
+        { value: '', label: 'all instances' },
+        ...world.vpcs.map((v) => ({ value: v.vpcId, label: `${v.name || v.vpcId} (${tenantName(v.tenantId)})` })),
+      ]);
     },
   };
 }
@@ -66,28 +117,59 @@ export function startDiagnostics(root) {
 function renderResult(label, from, to, answer) {
   const summary = answer.error
     ? el('p', { class: 'bad' }, `${label} could not run: ${answer.error}`)
-    : el('p', { class: answer.received > 0 ? 'ok' : 'bad', id: 'diag-summary' },
-        `${label} ${from.privateIpAddress} -> ${to}: ${answer.received} of ${answer.sent} answered`
-        + (answer.outcome ? ` - port ${answer.outcome}` : ''));
-  const probes = el('table', { 'aria-label': 'Probes' },
-    el('thead', {}, el('tr', {}, ['#', 'answered', 'from', 'TTL', 'RTT ms'].map(h => el('th', { scope: 'col' }, h)))),
-    el('tbody', {}, (answer.probes || []).map(p => el('tr', {},
-      el('td', {}, p.sequence), el('td', { class: p.replied ? 'ok' : 'bad' }, p.replied ? 'yes' : 'no'),
-      el('td', {}, p.from || ''), el('td', {}, p.ttl ?? ''), el('td', {}, p.rttMillis == null ? '' : p.rttMillis.toFixed(2))))));
+    : el(
+        'p',
+        { class: answer.received > 0 ? 'ok' : 'bad', id: 'diag-summary' },
+        `${label} ${from.privateIpAddress} -> ${to}: ${answer.received} of ${answer.sent} answered` +
+          (answer.outcome ? ` - port ${answer.outcome}` : ''),
+      );
+  const probes = el(
+    'table',
+    { 'aria-label': 'Probes' },
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ['#', 'answered', 'from', 'TTL', 'RTT ms'].map((h) => el('th', { scope: 'col' }, h)),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      (answer.probes || []).map((p) =>
+        el(
+          'tr',
+          {},
+          el('td', {}, p.sequence),
+          el('td', { class: p.replied ? 'ok' : 'bad' }, p.replied ? 'yes' : 'no'),
+          el('td', {}, p.from || ''),
+          el('td', {}, p.ttl ?? ''),
+          el('td', {}, p.rttMillis == null ? '' : p.rttMillis.toFixed(2)),
+        ),
+      ),
+    ),
+  );
   const reasons = Object.entries(answer.dropReasons || {});
-  const drops = reasons.length === 0
-    ? el('p', { id: 'diag-drops' }, 'No drops counted.')
-    : el('p', { id: 'diag-drops', class: 'bad' }, 'Dropped by the data plane: ' + reasons.map(([r, n]) => `${r} x${n}`).join(', '));
+  const drops =
+    reasons.length === 0
+      ? el('p', { id: 'diag-drops' }, 'No drops counted.')
+      : el(
+          'p',
+          { id: 'diag-drops', class: 'bad' },
+          'Dropped by the data plane: ' + reasons.map(([r, n]) => `${r} x${n}`).join(', '),
+        );
   return [summary, probes, drops];
 }
 
 async function measure(world, vpcId, out) {
-  const members = world.instances.filter(i => !vpcId || i.vpcId === vpcId);
+  const members = world.instances.filter((i) => !vpcId || i.vpcId === vpcId);
   out.textContent = `Measuring ${members.length * (members.length - 1)} pairs ...`;
   out.dataset.done = 'false';
   const cells = new Map();
   // A few pings at a time: enough to be quick, few enough not to drown the hosts.
-  const pairs = members.flatMap(a => members.filter(b => b !== a).map(b => [a, b]));
+  const pairs = members.flatMap((a) => members.filter((b) => b !== a).map((b) => [a, b]));
   let next = 0;
   async function worker() {
     while (next < pairs.length) {
@@ -101,18 +183,43 @@ async function measure(world, vpcId, out) {
     }
   }
   await Promise.all([worker(), worker(), worker(), worker()]);
-  const name = i => i.name || i.instanceId;
-  out.replaceChildren(el('table', { class: 'matrix', 'aria-label': 'Reachability matrix' },
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'from \\ to'), members.map(m => el('th', { scope: 'col' }, name(m))))),
-    el('tbody', {}, members.map(a => el('tr', {}, el('th', { scope: 'row' }, name(a)), members.map(b => {
-      if (a === b) return el('td', { class: 'self' }, '-');
-      const r = cells.get(a.instanceId + b.instanceId);
-      if (r.error) return el('td', { class: 'bad', title: r.error }, '!');
-      const reasons = Object.keys(r.dropReasons || {}).join(', ');
-      return r.received > 0
-        ? el('td', { class: 'ok', title: 'answered' }, '✓')
-        : el('td', { class: 'bad', title: reasons || 'no answer' }, '✗ ' + reasons);
-    }))))),
-    el('p', {}, '✓ = answered, ✗ = no answer, with the drop reason the source host counted.'));
+  const name = (i) => i.name || i.instanceId;
+  out.replaceChildren(
+    el(
+      'table',
+      { class: 'matrix', 'aria-label': 'Reachability matrix' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', { scope: 'col' }, 'from \\ to'),
+          members.map((m) => el('th', { scope: 'col' }, name(m))),
+        ),
+      ),
+      el(
+        'tbody',
+        {},
+        members.map((a) =>
+          el(
+            'tr',
+            {},
+            el('th', { scope: 'row' }, name(a)),
+            members.map((b) => {
+              if (a === b) return el('td', { class: 'self' }, '-');
+              const r = cells.get(a.instanceId + b.instanceId);
+              if (r.error) return el('td', { class: 'bad', title: r.error }, '!');
+              const reasons = Object.keys(r.dropReasons || {}).join(', ');
+              return r.received > 0
+                ? el('td', { class: 'ok', title: 'answered' }, '✓')
+                : el('td', { class: 'bad', title: reasons || 'no answer' }, '✗ ' + reasons);
+            }),
+          ),
+        ),
+      ),
+    ),
+    el('p', {}, '✓ = answered, ✗ = no answer, with the drop reason the source host counted.'),
+  );
   out.dataset.done = 'true';
 }

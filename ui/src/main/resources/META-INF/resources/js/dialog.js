@@ -8,26 +8,45 @@ import { el, fill } from './dom.js';
  * `${id}-${name}`, `${id}-error`, `${id}-submit` and `${id}-cancel`.
  */
 export function askForm({ id, title, intro, fields, submitLabel = 'OK', validate = () => null }) {
-  return new Promise(resolve => {
-    const controls = fields.map(field => field.options
-      ? fill(el('select', { id: `${id}-${field.name}`, name: field.name }), field.options)
-      : el('input', { id: `${id}-${field.name}`, name: field.name, type: 'text', placeholder: field.placeholder || '', autocomplete: 'off' }));
+  return new Promise((resolve) => {
+    const controls = fields.map((field) =>
+      field.options
+        ? fill(el('select', { id: `${id}-${field.name}`, name: field.name }), field.options)
+        : el('input', {
+            id: `${id}-${field.name}`,
+            name: field.name,
+            type: 'text',
+            placeholder: field.placeholder || '',
+            autocomplete: 'off',
+          }),
+    );
     const error = el('p', { id: `${id}-error`, class: 'bad', role: 'alert', hidden: true });
-    const form = el('form', { id: `${id}-form`, novalidate: true },
+    const form = el(
+      'form',
+      { id: `${id}-form`, novalidate: true },
       intro ? el('p', {}, intro) : null,
       fields.map((field, i) => el('label', { for: controls[i].id }, field.label, controls[i])),
       error,
-      el('div', { class: 'dialog-buttons' },
+      el(
+        'div',
+        { class: 'dialog-buttons' },
         el('button', { type: 'submit', id: `${id}-submit` }, submitLabel),
-        el('button', { type: 'button', id: `${id}-cancel`, onclick: () => finish(null) }, 'Cancel')));
-    const dialog = el('dialog', { id, class: 'form-dialog', 'aria-labelledby': `${id}-title` }, el('h3', { id: `${id}-title` }, title), form);
+        el('button', { type: 'button', id: `${id}-cancel`, onclick: () => finish(null) }, 'Cancel'),
+      ),
+    );
+    const dialog = el(
+      'dialog',
+      { id, class: 'form-dialog', 'aria-labelledby': `${id}-title` },
+      el('h3', { id: `${id}-title` }, title),
+      form,
+    );
 
     function finish(values) {
       dialog.close();
       dialog.remove();
       resolve(values);
     }
-    form.addEventListener('submit', event => {
+    form.addEventListener('submit', (event) => {
       event.preventDefault();
       const values = Object.fromEntries(fields.map((field, i) => [field.name, controls[i].value.trim()]));
       const problem = validate(values);
@@ -39,7 +58,10 @@ export function askForm({ id, title, intro, fields, submitLabel = 'OK', validate
       }
       finish(values);
     });
-    dialog.addEventListener('cancel', event => { event.preventDefault(); finish(null); });   // Escape
+    dialog.addEventListener('cancel', (event) => {
+      event.preventDefault();
+      finish(null);
+    }); // Escape
 
     document.body.append(dialog);
     dialog.showModal();

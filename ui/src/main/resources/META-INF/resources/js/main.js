@@ -8,17 +8,22 @@ import { startDiagnostics } from './diagnostics.js';
 import { startLessons } from './lessons/index.js';
 import { startFigures } from './figures.js';
 
-const $ = id => document.getElementById(id);
+const $ = (id) => document.getElementById(id);
 
 function showScreen(screens, name) {
   for (const button of document.querySelectorAll('nav button')) {
-    if (button.dataset.screen === name) button.setAttribute('aria-current', 'page'); else button.removeAttribute('aria-current');
+    if (button.dataset.screen === name) button.setAttribute('aria-current', 'page');
+    else button.removeAttribute('aria-current');
   }
   for (const screen of document.querySelectorAll('.screen')) screen.hidden = screen.id !== 'screen-' + name;
   for (const [key, screen] of Object.entries(screens)) {
-    if (key === name) screen.show?.(); else screen.hide?.();
+    if (key === name) screen.show?.();
+    else screen.hide?.();
   }
-  if (name === 'topology' && window.cy) { window.cy.resize(); window.cy.fit(undefined, 30); }
+  if (name === 'topology' && window.cy) {
+    window.cy.resize();
+    window.cy.fit(undefined, 30);
+  }
   // replaceState, not location.hash: a hash naming an element id would move the keyboard's place to it
   history.replaceState(null, '', '#' + name);
 }
@@ -26,8 +31,10 @@ function showScreen(screens, name) {
 function start() {
   const tokenInput = $('token');
   tokenInput.value = token();
-  $('token-state').textContent = token() ? 'token remembered' : 'paste the admin token the server printed at start (also in ./data/admin-token), or a tenant token';
-  $('token-form').addEventListener('submit', event => {
+  $('token-state').textContent = token()
+    ? 'token remembered'
+    : 'paste the admin token the server printed at start (also in ./data/admin-token), or a tenant token';
+  $('token-form').addEventListener('submit', (event) => {
     event.preventDefault();
     setToken(tokenInput.value);
     $('token-state').textContent = 'token saved';
@@ -39,14 +46,15 @@ function start() {
   const diagnostics = startDiagnostics($('diagnostics'));
   const lessons = startLessons($('lessons'));
   const figures = startFigures($('figures'));
-  const topology = startTopology($('cy'), $('topology-summary'), world => {
+  const topology = startTopology($('cy'), $('topology-summary'), (world) => {
     resources.onWorld(world);
     diagnostics.onWorld(world);
     lessons.onWorld(world);
     figures.onWorld(world);
   });
   const screens = { topology, resources, diagnostics, figures, lessons };
-  for (const button of document.querySelectorAll('nav button')) button.addEventListener('click', () => showScreen(screens, button.dataset.screen));
+  for (const button of document.querySelectorAll('nav button'))
+    button.addEventListener('click', () => showScreen(screens, button.dataset.screen));
   showScreen(screens, (location.hash || '#topology').slice(1));
 }
 

@@ -14,8 +14,8 @@ document.addEventListener('visibilitychange', () => {
 export function poller(task, { every = 1000, maxDelay = 16000 } = {}) {
   let started = false;
   let timer = null;
-  let inFlight = null;   // the run in progress
-  let queued = null;     // a run asked for while one was in progress: it follows right after
+  let inFlight = null; // the run in progress
+  let queued = null; // a run asked for while one was in progress: it follows right after
   let failures = 0;
 
   const delay = () => Math.min(maxDelay, every * 2 ** failures);
@@ -28,15 +28,30 @@ export function poller(task, { every = 1000, maxDelay = 16000 } = {}) {
   /** Runs the task now (or right after the run in progress); resolves when that run has finished. */
   function now() {
     if (inFlight) {
-      queued = queued || inFlight.then(() => { queued = null; return now(); });
+      queued =
+        queued ||
+        inFlight.then(() => {
+          queued = null;
+          return now();
+        });
       return queued;
     }
     clearTimeout(timer);
     timer = null;
     inFlight = Promise.resolve()
       .then(task)
-      .then(() => { failures = 0; }, () => { failures++; })   // the task shows its own errors
-      .finally(() => { inFlight = null; schedule(); });
+      .then(
+        () => {
+          failures = 0;
+        },
+        () => {
+          failures++;
+        },
+      ) // the task shows its own errors
+      .finally(() => {
+        inFlight = null;
+        schedule();
+      });
     return inFlight;
   }
 
@@ -56,15 +71,20 @@ export function poller(task, { every = 1000, maxDelay = 16000 } = {}) {
     },
     now,
     /** The wait before the next run, in ms (grows while runs fail). */
-    get delay() { return delay(); },
+    get delay() {
+      return delay();
+    },
     visibilityChanged() {
-      if (document.hidden) { clearTimeout(timer); timer = null; } else if (!inFlight) now();
+      if (document.hidden) {
+        clearTimeout(timer);
+        timer = null;
+      } else if (!inFlight) now();
     },
   };
   return self;
 }
 
-const pause = millis => new Promise(resolve => setTimeout(resolve, millis));
+const pause = (millis) => new Promise((resolve) => setTimeout(resolve, millis));
 
 /**
  * Asks check() every `every` ms until it answers something other than undefined/null/false, at most `tries`

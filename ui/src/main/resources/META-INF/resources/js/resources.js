@@ -3,58 +3,167 @@ import { listAll, create, remove, associateEip, acceptPeering, rejectPeering } f
 import { el, fill, replaceKeepingFocus, showError, clearError } from './dom.js';
 import { askForm } from './dialog.js';
 
-const opt = (list, id, label) => world => world[list].map(x => ({ value: x[id], label: label(x) }));
-const tenantOptions = opt('tenants', 'tenantId', t => t.name);
-const vpcOptions = opt('vpcs', 'vpcId', v => `${v.name || v.vpcId} ${v.cidrBlock}`);
-const subnetOptions = opt('subnets', 'subnetId', s => `${s.name || s.subnetId} ${s.cidrBlock}`);
-const hostOptions = opt('hosts', 'hostId', h => `${h.name} ${h.underlayIp}`);
-const instanceOptions = opt('instances', 'instanceId', i => `${i.name || i.instanceId} ${i.privateIpAddress}`);
-const eipOptions = opt('eips', 'allocationId', e => e.publicIp);
-const fixed = values => () => values.map(v => ({ value: v, label: v }));
+const opt = (list, id, label) => (world) => world[list].map((x) => ({ value: x[id], label: label(x) }));
+const tenantOptions = opt('tenants', 'tenantId', (t) => t.name);
+const vpcOptions = opt('vpcs', 'vpcId', (v) => `${v.name || v.vpcId} ${v.cidrBlock}`);
+const subnetOptions = opt('subnets', 'subnetId', (s) => `${s.name || s.subnetId} ${s.cidrBlock}`);
+const hostOptions = opt('hosts', 'hostId', (h) => `${h.name} ${h.underlayIp}`);
+const instanceOptions = opt('instances', 'instanceId', (i) => `${i.name || i.instanceId} ${i.privateIpAddress}`);
+const eipOptions = opt('eips', 'allocationId', (e) => e.publicIp);
+const fixed = (values) => () => values.map((v) => ({ value: v, label: v }));
 
 /** What the UI knows about each resource (its key names its API collection): what to show, what creating it takes. */
 export const KINDS = [
-  { key: 'tenants', title: 'Tenants', id: 'tenantId', columns: ['name', 'tenantId', 'createdAt'],
-    fields: [{ name: 'name', required: true }] },
-  { key: 'hosts', title: 'Hosts', id: 'hostId',
-    columns: ['name', 'hostId', 'underlayIp', 'udpPort', 'status', 'desiredGeneration', 'appliedGeneration', 'convergenceMillis'],
-    fields: [{ name: 'name', required: true }, { name: 'underlayIp', required: true, placeholder: '127.0.0.1' },
-      { name: 'udpPort', type: 'number', placeholder: '4789' }] },
-  { key: 'vpcs', title: 'VPCs', id: 'vpcId', columns: ['name', 'vpcId', 'tenantId', 'cidrBlock'],
-    fields: [{ name: 'tenantId', options: tenantOptions }, { name: 'name' }, { name: 'cidrBlock', required: true, placeholder: '10.0.0.0/16' }] },
-  { key: 'subnets', title: 'Subnets', id: 'subnetId',
-    columns: ['name', 'subnetId', 'vpcId', 'cidrBlock', 'segmentation', 'segmentId', 'availableIpAddressCount', 'gatewayIp'],
-    fields: [{ name: 'vpcId', required: true, options: vpcOptions }, { name: 'name' }, { name: 'cidrBlock', required: true, placeholder: '10.0.1.0/24' }] },
-  { key: 'instances', title: 'Instances', id: 'instanceId',
-    columns: ['name', 'instanceId', 'privateIpAddress', 'macAddress', 'subnetId', 'hostId', 'kind', 'state', 'publicIp'],
-    fields: [{ name: 'subnetId', required: true, options: subnetOptions }, { name: 'hostId', required: true, options: hostOptions },
-      { name: 'name' }, { name: 'kind', options: fixed(['simulated', 'netns', 'tap']) }, { name: 'privateIpAddress' }] },
-  { key: 'eips', title: 'Elastic IPs', id: 'allocationId',
+  {
+    key: 'tenants',
+    title: 'Tenants',
+    id: 'tenantId',
+    columns: ['name', 'tenantId', 'createdAt'],
+    fields: [{ name: 'name', required: true }],
+  },
+  {
+    key: 'hosts',
+    title: 'Hosts',
+    id: 'hostId',
+    columns: [
+      'name',
+      'hostId',
+      'underlayIp',
+      'udpPort',
+      'status',
+      'desiredGeneration',
+      'appliedGeneration',
+      'convergenceMillis',
+    ],
+    fields: [
+      { name: 'name', required: true },
+      { name: 'underlayIp', required: true, placeholder: '127.0.0.1' },
+      { name: 'udpPort', type: 'number', placeholder: '4789' },
+    ],
+  },
+  {
+    key: 'vpcs',
+    title: 'VPCs',
+    id: 'vpcId',
+    columns: ['name', 'vpcId', 'tenantId', 'cidrBlock'],
+    fields: [
+      { name: 'tenantId', options: tenantOptions },
+      { name: 'name' },
+      { name: 'cidrBlock', required: true, placeholder: '10.0.0.0/16' },
+    ],
+  },
+  {
+    key: 'subnets',
+    title: 'Subnets',
+    id: 'subnetId',
+    columns: [
+      'name',
+      'subnetId',
+      'vpcId',
+      'cidrBlock',
+      'segmentation',
+      'segmentId',
+      'availableIpAddressCount',
+      'gatewayIp',
+    ],
+    fields: [
+      { name: 'vpcId', required: true, options: vpcOptions },
+      { name: 'name' },
+      { name: 'cidrBlock', required: true, placeholder: '10.0.1.0/24' },
+    ],
+  },
+  {
+    key: 'instances',
+    title: 'Instances',
+    id: 'instanceId',
+    columns: [
+      'name',
+      'instanceId',
+      'privateIpAddress',
+      'macAddress',
+      'subnetId',
+      'hostId',
+      'kind',
+      'state',
+      'publicIp',
+    ],
+    fields: [
+      { name: 'subnetId', required: true, options: subnetOptions },
+      { name: 'hostId', required: true, options: hostOptions },
+      { name: 'name' },
+      { name: 'kind', options: fixed(['simulated', 'netns', 'tap']) },
+      { name: 'privateIpAddress' },
+    ],
+  },
+  {
+    key: 'eips',
+    title: 'Elastic IPs',
+    id: 'allocationId',
     columns: ['publicIp', 'allocationId', 'tenantId', 'instanceId', 'natGatewayId', 'ingressPolicy'],
-    fields: [{ name: 'tenantId', options: tenantOptions }, { name: 'ingressPolicy', options: fixed(['DENY_ALL', 'ALLOW_ALL', 'WHITELIST']) }],
-    actions: [{ label: 'Associate', run: associate }] },
-  { key: 'natGateways', title: 'NAT gateways', id: 'natGatewayId',
+    fields: [
+      { name: 'tenantId', options: tenantOptions },
+      { name: 'ingressPolicy', options: fixed(['DENY_ALL', 'ALLOW_ALL', 'WHITELIST']) },
+    ],
+    actions: [{ label: 'Associate', run: associate }],
+  },
+  {
+    key: 'natGateways',
+    title: 'NAT gateways',
+    id: 'natGatewayId',
     columns: ['name', 'natGatewayId', 'subnetId', 'publicIp', 'privateIpAddress', 'hostId', 'egressPolicy', 'state'],
-    fields: [{ name: 'subnetId', required: true, options: subnetOptions }, { name: 'allocationId', required: true, options: eipOptions },
-      { name: 'name' }, { name: 'hostId', options: hostOptions }] },
-  { key: 'whitelists', title: 'Whitelists', id: 'whitelistId', columns: ['name', 'whitelistId', 'tenantId', 'dropCount'],
-    fields: [{ name: 'tenantId', options: tenantOptions }, { name: 'name', required: true }] },
-  { key: 'peerings', title: 'Peerings', id: 'vpcPeeringConnectionId',
+    fields: [
+      { name: 'subnetId', required: true, options: subnetOptions },
+      { name: 'allocationId', required: true, options: eipOptions },
+      { name: 'name' },
+      { name: 'hostId', options: hostOptions },
+    ],
+  },
+  {
+    key: 'whitelists',
+    title: 'Whitelists',
+    id: 'whitelistId',
+    columns: ['name', 'whitelistId', 'tenantId', 'dropCount'],
+    fields: [
+      { name: 'tenantId', options: tenantOptions },
+      { name: 'name', required: true },
+    ],
+  },
+  {
+    key: 'peerings',
+    title: 'Peerings',
+    id: 'vpcPeeringConnectionId',
     columns: ['vpcPeeringConnectionId', 'requesterVpcId', 'accepterVpcId', 'status'],
-    fields: [{ name: 'requesterVpcId', required: true, options: vpcOptions }, { name: 'accepterVpcId', required: true, options: vpcOptions }],
-    actions: [{ label: 'Accept', run: p => acceptPeering(p.vpcPeeringConnectionId) },
-      { label: 'Reject', run: p => rejectPeering(p.vpcPeeringConnectionId) }] },
+    fields: [
+      { name: 'requesterVpcId', required: true, options: vpcOptions },
+      { name: 'accepterVpcId', required: true, options: vpcOptions },
+    ],
+    actions: [
+      { label: 'Accept', run: (p) => acceptPeering(p.vpcPeeringConnectionId) },
+      { label: 'Reject', run: (p) => rejectPeering(p.vpcPeeringConnectionId) },
+    ],
+  },
 ];
 
 /** Asks which of the tenant's instances gets the elastic IP, then associates it; cancelling changes nothing. */
 async function associate(eip, world) {
-  const candidates = (world ? world.instances : []).filter(i => !eip.tenantId || i.tenantId === eip.tenantId);
+  const candidates = (world ? world.instances : []).filter((i) => !eip.tenantId || i.tenantId === eip.tenantId);
   const answer = await askForm({
     id: 'eip-associate',
     title: `Associate ${eip.publicIp}`,
     intro: `The instance that answers on ${eip.publicIp} (${eip.allocationId}).`,
-    fields: [{ name: 'instanceId', label: 'Instance', options: [{ value: '', label: '(choose)' },
-      ...candidates.map(i => ({ value: i.instanceId, label: `${i.name || i.instanceId} ${i.privateIpAddress} (${i.instanceId})` }))] }],
+    fields: [
+      {
+        name: 'instanceId',
+        label: 'Instance',
+        options: [
+          { value: '', label: '(choose)' },
+          ...candidates.map((i) => ({
+            value: i.instanceId,
+            label: `${i.name || i.instanceId} ${i.privateIpAddress} (${i.instanceId})`,
+          })),
+        ],
+      },
+    ],
     submitLabel: 'Associate',
     validate: ({ instanceId }) => {
       if (candidates.length === 0) return 'This tenant has no instance to associate with.';
@@ -69,8 +178,22 @@ export function startResources(tabs, panel) {
   let world = null;
   let current = KINDS[0];
   for (const kind of KINDS) {
-    tabs.append(el('button', { type: 'button', role: 'tab', id: 'tab-' + kind.key, 'aria-selected': String(kind === current),
-      onclick: () => { current = kind; select(); } }, kind.title));
+    tabs.append(
+      el(
+        'button',
+        {
+          type: 'button',
+          role: 'tab',
+          id: 'tab-' + kind.key,
+          'aria-selected': String(kind === current),
+          onclick: () => {
+            current = kind;
+            select();
+          },
+        },
+        kind.title,
+      ),
+    );
   }
   function select() {
     delete panel.dataset.kind;
@@ -87,16 +210,23 @@ export function startResources(tabs, panel) {
       return;
     }
     if (kind !== current) return;
-    replaceKeepingFocus(panel, createForm(kind, world, render), table(kind, items, () => world, render));
-    panel.dataset.kind = kind.key;   // which list is on screen (the browser tests wait for it)
+    replaceKeepingFocus(
+      panel,
+      createForm(kind, world, render),
+      table(kind, items, () => world, render),
+    );
+    panel.dataset.kind = kind.key; // which list is on screen (the browser tests wait for it)
   }
   return {
     onWorld(next) {
       const first = world === null;
       world = next;
-      if (first) { render(); return; }
+      if (first) {
+        render();
+        return;
+      }
       // New tenants, VPCs, hosts... appear in the create form's choices without a re-render.
-      for (const field of current.fields.filter(f => f.options)) {
+      for (const field of current.fields.filter((f) => f.options)) {
         const select = document.getElementById(`create-${current.key}-${field.name}`);
         if (select) fill(select, fieldOptions(field, world));
       }
@@ -106,17 +236,28 @@ export function startResources(tabs, panel) {
 }
 
 function createForm(kind, world, after) {
-  const inputs = kind.fields.map(field => {
+  const inputs = kind.fields.map((field) => {
     const id = `create-${kind.key}-${field.name}`;
     const control = field.options
       ? fill(el('select', { id, name: field.name }), fieldOptions(field, world))
-      : el('input', { id, name: field.name, type: field.type || 'text', placeholder: field.placeholder || '', required: field.required });
+      : el('input', {
+          id,
+          name: field.name,
+          type: field.type || 'text',
+          placeholder: field.placeholder || '',
+          required: field.required,
+        });
     return el('label', { for: id }, field.name + (field.required ? ' *' : ''), control);
   });
   const result = el('span', { role: 'status', id: `create-${kind.key}-result` });
-  const form = el('form', { class: 'create', id: 'create-' + kind.key, 'aria-label': 'Create ' + kind.title },
-    inputs, el('button', { type: 'submit', id: `create-${kind.key}-submit` }, 'Create'), result);
-  form.addEventListener('submit', async event => {
+  const form = el(
+    'form',
+    { class: 'create', id: 'create-' + kind.key, 'aria-label': 'Create ' + kind.title },
+    inputs,
+    el('button', { type: 'submit', id: `create-${kind.key}-submit` }, 'Create'),
+    result,
+  );
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const body = {};
     for (const field of kind.fields) {
@@ -141,15 +282,48 @@ function fieldOptions(field, world) {
 }
 
 function table(kind, items, currentWorld, after) {
-  const rows = items.map(item => {
+  const rows = items.map((item) => {
     const id = item[kind.id] || (item.host && item.host.hostId);
-    const buttons = [...(kind.actions || []).map(a => el('button', { type: 'button', id: `${a.label.toLowerCase()}-${id}`, onclick: () => act(() => a.run(item, currentWorld()), after) }, a.label)),
-      el('button', { type: 'button', 'aria-label': 'Delete ' + id, onclick: () => act(() => remove(kind.key, id), after) }, 'Delete')];
-    return el('tr', { 'data-id': id }, kind.columns.map(c => el('td', {}, format(item[c]))), el('td', {}, buttons));
+    const buttons = [
+      ...(kind.actions || []).map((a) =>
+        el(
+          'button',
+          {
+            type: 'button',
+            id: `${a.label.toLowerCase()}-${id}`,
+            onclick: () => act(() => a.run(item, currentWorld()), after),
+          },
+          a.label,
+        ),
+      ),
+      el(
+        'button',
+        { type: 'button', 'aria-label': 'Delete ' + id, onclick: () => act(() => remove(kind.key, id), after) },
+        'Delete',
+      ),
+    ];
+    return el(
+      'tr',
+      { 'data-id': id },
+      kind.columns.map((c) => el('td', {}, format(item[c]))),
+      el('td', {}, buttons),
+    );
   });
-  return el('table', { id: 'list-' + kind.key, 'aria-label': kind.title },
-    el('thead', {}, el('tr', {}, kind.columns.map(c => el('th', { scope: 'col' }, c)), el('th', { scope: 'col' }, 'actions'))),
-    el('tbody', {}, rows));
+  return el(
+    'table',
+    { id: 'list-' + kind.key, 'aria-label': kind.title },
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        kind.columns.map((c) => el('th', { scope: 'col' }, c)),
+        el('th', { scope: 'col' }, 'actions'),
+      ),
+    ),
+    el('tbody', {}, rows),
+  );
 }
 
 async function act(action, after) {

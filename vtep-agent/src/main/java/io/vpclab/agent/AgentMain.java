@@ -30,7 +30,10 @@ import sun.misc.Signal;
  * forwarding table). Counters are printed on SIGTERM and on SIGUSR2, and served by
  * {@code --stats-port}.
  */
-@Command(name = "vpclab-agent", mixinStandardHelpOptions = true, version = "vpclab-agent 0.1",
+@Command(
+        name = "vpclab-agent",
+        mixinStandardHelpOptions = true,
+        version = "vpclab-agent 0.1",
         description = "VPC Lab VTEP agent: VXLAN (RFC 7348) between TAP devices, network namespaces and remote VTEPs.")
 public final class AgentMain implements Callable<Integer> {
 
@@ -51,53 +54,88 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--remote", paramLabel = "IP", description = "Underlay IPv4 address of the remote VTEP.")
     InetAddress remote;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "4789",
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            defaultValue = "4789",
             description = "VXLAN UDP port (default ${DEFAULT-VALUE}, RFC 7348; the Linux default is 8472).")
     int port;
 
-    @Option(names = "--mtu", paramLabel = "BYTES", defaultValue = "1500",
+    @Option(
+            names = "--mtu",
+            paramLabel = "BYTES",
+            defaultValue = "1500",
             description = "Underlay MTU (default ${DEFAULT-VALUE}); inner frames up to MTU - 50 + 14 bytes pass.")
     int mtu;
 
-    @Option(names = "--offloads", paramLabel = "LIST", defaultValue = "all",
+    @Option(
+            names = "--offloads",
+            paramLabel = "LIST",
+            defaultValue = "all",
             description = "all (default), none, or a list of csum,tso,udp-gso,udp-gro. Each is probed at start-up "
                     + "and used only where the kernel has it; none is the plain path. csum and tso apply to every "
                     + "TAP (point-to-point, and the netns/tap ports of --table and --control-plane); udp-gso and "
                     + "udp-gro to the underlay socket of every mode.")
     String offloads;
 
-    @Option(names = "--table", paramLabel = "FILE", description = "Static forwarding table (YAML or JSON, schema ForwardingTable).")
+    @Option(
+            names = "--table",
+            paramLabel = "FILE",
+            description = "Static forwarding table (YAML or JSON, schema ForwardingTable).")
     Path table;
 
-    @Option(names = "--control-plane", paramLabel = "URL",
-            description = "Follow this control plane (e.g. http://10.0.0.1:8080): register, then forward by its tables.")
+    @Option(
+            names = "--control-plane",
+            paramLabel = "URL",
+            description =
+                    "Follow this control plane (e.g. http://10.0.0.1:8080): register, then forward by its tables.")
     URI controlPlane;
 
-    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:VPCLAB_TOKEN}",
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            defaultValue = "${env:VPCLAB_TOKEN}",
             description = "Bootstrap (or admin) token for the first registration (default: $VPCLAB_TOKEN).")
     String token;
 
-    @Option(names = "--underlay-ip", paramLabel = "IP",
+    @Option(
+            names = "--underlay-ip",
+            paramLabel = "IP",
             description = "This host's underlay IPv4 address, registered with the control plane and bound for VXLAN.")
     InetAddress underlayIp;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "Host name to register (default: this machine's hostname).")
+    @Option(
+            names = "--name",
+            paramLabel = "NAME",
+            description = "Host name to register (default: this machine's hostname).")
     String name;
 
-    @Option(names = "--state-file", paramLabel = "FILE",
-            description = "Where the host token issued at registration is kept (default: vpclab-agent-NAME.properties).")
+    @Option(
+            names = "--state-file",
+            paramLabel = "FILE",
+            description =
+                    "Where the host token issued at registration is kept (default: vpclab-agent-NAME.properties).")
     Path stateFile;
 
-    @Option(names = "--capabilities", paramLabel = "KIND", split = ",",
+    @Option(
+            names = "--capabilities",
+            paramLabel = "KIND",
+            split = ",",
             description = "Instance kinds this host runs: simulated, netns, tap (default: all three as root with "
                     + "/dev/net/tun, else simulated).")
     List<String> capabilities;
 
-    @Option(names = "--stats-port", paramLabel = "PORT",
-            description = "Serve /counters (JSON), /metrics (Prometheus) and /table (the applied table) on 127.0.0.1:PORT.")
+    @Option(
+            names = "--stats-port",
+            paramLabel = "PORT",
+            description =
+                    "Serve /counters (JSON), /metrics (Prometheus) and /table (the applied table) on 127.0.0.1:PORT.")
     Integer statsPort;
 
-    @Option(names = "--stats-interval", paramLabel = "SECONDS", defaultValue = "1",
+    @Option(
+            names = "--stats-interval",
+            paramLabel = "SECONDS",
+            defaultValue = "1",
             description = "With --control-plane: post counters to it every SECONDS (default ${DEFAULT-VALUE}; "
                     + "fractions allowed; 0 = never).")
     double statsIntervalSeconds;
@@ -186,21 +224,22 @@ public final class AgentMain implements Callable<Integer> {
         boolean pointToPoint = tap != null || vni != null || local != null || remote != null;
         if (controlPlane != null) {
             if (table != null || pointToPoint) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
                         "--control-plane cannot be combined with --table or --tap/--vni/--local/--remote");
             }
             return followControlPlane(choice);
         }
         if (table != null && pointToPoint) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--table cannot be combined with --tap/--vni/--local/--remote");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--table cannot be combined with --tap/--vni/--local/--remote");
         }
         if (table != null) {
             return TableAgent.start(table, choice);
         }
         if (tap == null || vni == null || local == null || remote == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "give --table FILE, or all of --tap, --vni, --local and --remote");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "give --table FILE, or all of --tap, --vni, --local and --remote");
         }
         if (vni < 1 || vni > 0xFF_FFFF) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--vni must be 1..16777215, got " + vni);
@@ -221,16 +260,26 @@ public final class AgentMain implements Callable<Integer> {
         String hostName = name != null ? name : localHostName();
         Path state = stateFile != null ? stateFile : Path.of("vpclab-agent-" + hostName + ".properties");
         if (token == null && !Files.isRegularFile(state)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
                     "the first registration needs --token (or VPCLAB_TOKEN); later starts reuse " + state);
         }
         if (!(statsIntervalSeconds >= 0 && statsIntervalSeconds <= 86_400)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--stats-interval must be 0..86400 seconds, got " + statsIntervalSeconds);
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--stats-interval must be 0..86400 seconds, got " + statsIntervalSeconds);
         }
         Duration statsInterval = Duration.ofNanos(Math.round(statsIntervalSeconds * 1e9));
-        return FollowAgent.start(new FollowAgent.Options(controlPlane, token == null ? "" : token, hostName,
-                underlayIp.getHostAddress(), port, mtu, state, kinds(), statsInterval, offloads));
+        return FollowAgent.start(new FollowAgent.Options(
+                controlPlane,
+                token == null ? "" : token,
+                hostName,
+                underlayIp.getHostAddress(),
+                port,
+                mtu,
+                state,
+                kinds(),
+                statsInterval,
+                offloads));
     }
 
     private List<InstanceKind> kinds() {
@@ -243,8 +292,8 @@ public final class AgentMain implements Callable<Integer> {
         try {
             return capabilities.stream().map(InstanceKind::fromValue).toList();
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--capabilities takes simulated, netns and tap: " + e.getMessage());
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--capabilities takes simulated, netns and tap: " + e.getMessage());
         }
     }
 

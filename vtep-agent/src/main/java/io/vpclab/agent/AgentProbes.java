@@ -38,8 +38,12 @@ final class AgentProbes implements ProbeRunner {
 
     @Override
     public ProbeResult run(ProbeRequest request) {
-        LocalPort port = ported.state() == null ? null : ported.state().ports().stream()
-                .filter(p -> p.id().equals(request.getPortId())).findFirst().orElse(null);
+        LocalPort port = ported.state() == null
+                ? null
+                : ported.state().ports().stream()
+                        .filter(p -> p.id().equals(request.getPortId()))
+                        .findFirst()
+                        .orElse(null);
         FrameDevice device = ported.device(request.getPortId()).orElse(null);
         if (port == null || device == null) {
             return failed(request, "port " + request.getPortId() + " is not on this host (yet)");
@@ -62,7 +66,8 @@ final class AgentProbes implements ProbeRunner {
             return failed(request, "interrupted");
         }
         if (result.getReceived() < result.getSent() || "filtered".equals(result.getOutcome())) {
-            result.dropReasons(increase(before, ported.vtep().counters().port(port.id()).drops()));
+            result.dropReasons(
+                    increase(before, ported.vtep().counters().port(port.id()).drops()));
         }
         return result.requestId(request.getRequestId()).type(request.getType()).target(request.getTarget());
     }
@@ -77,17 +82,24 @@ final class AgentProbes implements ProbeRunner {
                 yield counted(replies(ping.probes()));
             }
             case TRACEROUTE -> {
-                TracerouteResult trace = host.traceroute(target, request.getMaxHops(), TracerouteProbe.ICMP_ECHO, timeout).get();
+                TracerouteResult trace = host.traceroute(
+                                target, request.getMaxHops(), TracerouteProbe.ICMP_ECHO, timeout)
+                        .get();
                 yield counted(replies(trace.hops()));
             }
             case TCP -> {
-                PortState state = host.probeTcp(target, request.getPort(), timeout).get();
-                yield counted(List.of(new ProbeReply().sequence(1).replied(state != PortState.FILTERED)
-                        .from(request.getTarget()))).outcome(state.name().toLowerCase());
+                PortState state =
+                        host.probeTcp(target, request.getPort(), timeout).get();
+                yield counted(List.of(new ProbeReply()
+                                .sequence(1)
+                                .replied(state != PortState.FILTERED)
+                                .from(request.getTarget())))
+                        .outcome(state.name().toLowerCase());
             }
             case UDP -> {
-                var reply = host.udpRequest(target, request.getPort(), "vpclab-probe".getBytes(StandardCharsets.US_ASCII),
-                        timeout).get();
+                var reply = host.udpRequest(
+                                target, request.getPort(), "vpclab-probe".getBytes(StandardCharsets.US_ASCII), timeout)
+                        .get();
                 String outcome = switch (reply.kind()) {
                     case UDP_REPLY -> "open";
                     case UNREACHABLE -> "closed";
@@ -113,7 +125,9 @@ final class AgentProbes implements ProbeRunner {
         for (var probe : probes) {
             ProbeReply reply = new ProbeReply().sequence(sequence++).replied(probe.answered());
             if (probe.answered()) {
-                reply.from(probe.from().toString()).ttl(probe.ttl()).rttMillis(probe.rtt().toNanos() / 1e6);
+                reply.from(probe.from().toString())
+                        .ttl(probe.ttl())
+                        .rttMillis(probe.rtt().toNanos() / 1e6);
             }
             out.add(reply);
         }
@@ -137,7 +151,12 @@ final class AgentProbes implements ProbeRunner {
     }
 
     private static ProbeResult failed(ProbeRequest request, String why) {
-        return new ProbeResult().requestId(request.getRequestId()).type(request.getType()).target(request.getTarget())
-                .sent(0).received(0).error(why);
+        return new ProbeResult()
+                .requestId(request.getRequestId())
+                .type(request.getType())
+                .target(request.getTarget())
+                .sent(0)
+                .received(0)
+                .error(why);
     }
 }

@@ -15,8 +15,8 @@ import io.vpclab.agent.stats.TrafficStatsSection;
 import io.vpclab.agent.stats.WhitelistStatsSection;
 import io.vpclab.agent.table.TableRefusedException;
 import io.vpclab.agent.table.TableTranslator;
-import io.vpclab.client.document.DocumentProblem;
 import io.vpclab.client.ApiException;
+import io.vpclab.client.document.DocumentProblem;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.InstanceKind;
 import io.vpclab.client.model.ProbeRequest;
@@ -57,8 +57,17 @@ public final class FollowAgent implements RunningAgent {
      * @param capabilities instance kinds this host can run
      * @param statsInterval how often counters are posted to the control plane; zero turns reports off
      */
-    public record Options(URI controlPlane, String token, String name, String underlayIp, int udpPort, int underlayMtu,
-            Path stateFile, List<InstanceKind> capabilities, Duration statsInterval, OffloadChoice offloads) {
+    public record Options(
+            URI controlPlane,
+            String token,
+            String name,
+            String underlayIp,
+            int udpPort,
+            int underlayMtu,
+            Path stateFile,
+            List<InstanceKind> capabilities,
+            Duration statsInterval,
+            OffloadChoice offloads) {
 
         public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(1);
 
@@ -74,16 +83,48 @@ public final class FollowAgent implements RunningAgent {
         }
 
         /** Options with every offload the kernel offers on the instances' TAPs (as {@code --offloads all}). */
-        public Options(URI controlPlane, String token, String name, String underlayIp, int udpPort, int underlayMtu,
-                Path stateFile, List<InstanceKind> capabilities, Duration statsInterval) {
-            this(controlPlane, token, name, underlayIp, udpPort, underlayMtu, stateFile, capabilities, statsInterval,
+        public Options(
+                URI controlPlane,
+                String token,
+                String name,
+                String underlayIp,
+                int udpPort,
+                int underlayMtu,
+                Path stateFile,
+                List<InstanceKind> capabilities,
+                Duration statsInterval) {
+            this(
+                    controlPlane,
+                    token,
+                    name,
+                    underlayIp,
+                    udpPort,
+                    underlayMtu,
+                    stateFile,
+                    capabilities,
+                    statsInterval,
                     OffloadChoice.ALL);
         }
 
         /** Options that report counters every {@link #DEFAULT_STATS_INTERVAL}. */
-        public Options(URI controlPlane, String token, String name, String underlayIp, int udpPort, int underlayMtu,
-                Path stateFile, List<InstanceKind> capabilities) {
-            this(controlPlane, token, name, underlayIp, udpPort, underlayMtu, stateFile, capabilities,
+        public Options(
+                URI controlPlane,
+                String token,
+                String name,
+                String underlayIp,
+                int udpPort,
+                int underlayMtu,
+                Path stateFile,
+                List<InstanceKind> capabilities) {
+            this(
+                    controlPlane,
+                    token,
+                    name,
+                    underlayIp,
+                    udpPort,
+                    underlayMtu,
+                    stateFile,
+                    capabilities,
                     DEFAULT_STATS_INTERVAL);
         }
     }
@@ -120,20 +161,31 @@ public final class FollowAgent implements RunningAgent {
 
     /** What the counters report is made of, in report order. */
     private static List<StatsSection> statsSections(PortedVtep ported) {
-        return List.of(new TrafficStatsSection(ported.vtep()::counters),
+        return List.of(
+                new TrafficStatsSection(ported.vtep()::counters),
                 new WhitelistStatsSection(ported.vtep()::whitelistCounters),
                 new NatGatewayStatsSection(ported.vtep()::natGateways));
     }
 
     /** Registers (or reuses the saved identity), binds the underlay and starts following. */
     public static FollowAgent start(Options options) throws ApiException {
-        HostIdentity identity = new HostRegistrar(new ControlPlaneEndpoint(options.controlPlane(), options.token()),
-                options.stateFile()).identity(options.name(), options.underlayIp(), options.udpPort(),
-                options.underlayMtu(), options.capabilities());
-        NettyUdpUnderlay underlay = NettyUdpUnderlay.bind(new InetSocketAddress(options.underlayIp(), options.udpPort()),
+        HostIdentity identity = new HostRegistrar(
+                        new ControlPlaneEndpoint(options.controlPlane(), options.token()), options.stateFile())
+                .identity(
+                        options.name(),
+                        options.underlayIp(),
+                        options.udpPort(),
+                        options.underlayMtu(),
+                        options.capabilities());
+        NettyUdpUnderlay underlay = NettyUdpUnderlay.bind(
+                new InetSocketAddress(options.underlayIp(), options.udpPort()),
                 options.offloads().underlayOptions(options.underlayMtu()));
-        PortedVtep ported = new PortedVtep(new Vtep(underlay),
-                new PortProvisioner(SimulatedPorts::create, options.underlayMtu(), options.offloads().tunFlags()));
+        PortedVtep ported = new PortedVtep(
+                new Vtep(underlay),
+                new PortProvisioner(
+                        SimulatedPorts::create,
+                        options.underlayMtu(),
+                        options.offloads().tunFlags()));
         FollowAgent agent = new FollowAgent(options, identity, ported);
         agent.follower.start();
         try {
@@ -148,8 +200,13 @@ public final class FollowAgent implements RunningAgent {
             throw new TokenRefusedException(refused);
         }
         agent.stats.start(options.statsInterval());
-        log.info("agent {} is host {}, underlay {}:{}, following {}", options.name(), identity.hostId(),
-                options.underlayIp(), options.udpPort(), options.controlPlane());
+        log.info(
+                "agent {} is host {}, underlay {}:{}, following {}",
+                options.name(),
+                identity.hostId(),
+                options.underlayIp(),
+                options.udpPort(),
+                options.controlPlane());
         return agent;
     }
 
@@ -198,9 +255,13 @@ public final class FollowAgent implements RunningAgent {
         String source = "generation " + table.getGeneration();
         ForwardingState next = TableTranslator.translate(source, table);
         if (!next.host().equals(bound)) {
-            throw new TableRefusedException(source, List.of(DocumentProblem.at("/host", "table is for underlay "
-                    + next.host() + " but this agent is bound to " + bound
-                    + "; re-register the host or restart the agent with matching options")));
+            throw new TableRefusedException(
+                    source,
+                    List.of(DocumentProblem.at(
+                            "/host",
+                            "table is for underlay "
+                                    + next.host() + " but this agent is bound to " + bound
+                                    + "; re-register the host or restart the agent with matching options")));
         }
         try {
             ported.install(next);

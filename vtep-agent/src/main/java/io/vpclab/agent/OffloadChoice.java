@@ -55,8 +55,10 @@ public record OffloadChoice(Set<Feature> features) {
         Set<Feature> features = EnumSet.noneOf(Feature.class);
         for (String word : value.split(",")) {
             String name = word.strip();
-            Feature feature = Arrays.stream(Feature.values()).filter(f -> f.optionName().equals(name))
-                    .findFirst().orElseThrow(() -> new IllegalArgumentException("--offloads: unknown '" + name
+            Feature feature = Arrays.stream(Feature.values())
+                    .filter(f -> f.optionName().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--offloads: unknown '" + name
                             + "' (give all, none, or a list of csum,tso,udp-gso,udp-gro)"));
             features.add(feature);
         }

@@ -44,6 +44,7 @@ final class PointToPointAgent implements RunningAgent {
     private static final String REMOTE = "remote";
     /** {@code ip -o link show}: "... mtu 1450 qdisc ..." and "link/ether 02:00:...". */
     private static final Pattern MTU = Pattern.compile(" mtu (\\d+) ");
+
     private static final Pattern MAC = Pattern.compile("link/ether ([0-9a-f:]{17})");
     /** Ethernet header and an 802.1Q tag: what a frame may carry beyond its MTU. */
     private static final int ETHERNET_AND_TAG = 18;
@@ -53,22 +54,29 @@ final class PointToPointAgent implements RunningAgent {
     private final TapDevice tap;
     private final FrameDevice port;
 
-    private PointToPointAgent(io.vpclab.dataplane.Vtep vtep, NettyUdpUnderlay underlay, TapDevice tap,
-                              FrameDevice port) {
+    private PointToPointAgent(
+            io.vpclab.dataplane.Vtep vtep, NettyUdpUnderlay underlay, TapDevice tap, FrameDevice port) {
         this.vtep = vtep;
         this.underlay = underlay;
         this.tap = tap;
         this.port = port;
     }
 
-    static PointToPointAgent start(String tapName, int vni, InetAddress local, InetAddress remote, int udpPort,
-                                   int underlayMtu, OffloadChoice offloads) {
-        NettyUdpUnderlay underlay = NettyUdpUnderlay.bind(new InetSocketAddress(local, udpPort),
-                offloads.underlayOptions(underlayMtu));
+    static PointToPointAgent start(
+            String tapName,
+            int vni,
+            InetAddress local,
+            InetAddress remote,
+            int udpPort,
+            int underlayMtu,
+            OffloadChoice offloads) {
+        NettyUdpUnderlay underlay =
+                NettyUdpUnderlay.bind(new InetSocketAddress(local, udpPort), offloads.underlayOptions(underlayMtu));
         TapDevice tap = null;
         try {
             if (!underlay.isEpoll()) {
-                throw new IllegalStateException("TAP devices need Netty's epoll transport, which is not available here");
+                throw new IllegalStateException(
+                        "TAP devices need Netty's epoll transport, which is not available here");
             }
             int innerFrame = underlayMtu - Vxlan.OVERHEAD + 14;
             // a new TAP gets the kernel's 1500; frames over the inner MTU must reach the pipeline,
@@ -77,15 +85,30 @@ final class PointToPointAgent implements RunningAgent {
             PortProvisioner provisioner = new PortProvisioner(SimulatedPorts::create, readLimit, offloads.tunFlags());
             tap = provisioner.openTap("point-to-point", tapName, readLimit);
             String link = IpCommand.ip("-o", "link", "show", "dev", tapName);
-            ForwardingState state = TableTranslator.translate("--tap " + tapName, table(tapName, vni,
-                    local.getHostAddress(), remote.getHostAddress(), udpPort, underlayMtu, mac(link), linkMtu(link)));
+            ForwardingState state = TableTranslator.translate(
+                    "--tap " + tapName,
+                    table(
+                            tapName,
+                            vni,
+                            local.getHostAddress(),
+                            remote.getHostAddress(),
+                            udpPort,
+                            underlayMtu,
+                            mac(link),
+                            linkMtu(link)));
             FrameDevice port = PortProvisioner.forPipeline(tap, readLimit);
             io.vpclab.dataplane.Vtep vtep = new io.vpclab.dataplane.Vtep(underlay);
             PointToPointAgent agent = new PointToPointAgent(vtep, underlay, tap, port);
             vtep.apply(state);
             vtep.attachPort(tapName, port);
-            log.info("tunnel vni {} {} <-> {}:{} on the pipeline (underlay {}, MTU {})", vni, tapName,
-                    remote.getHostAddress(), udpPort, underlay.localAddress(), underlayMtu);
+            log.info(
+                    "tunnel vni {} {} <-> {}:{} on the pipeline (underlay {}, MTU {})",
+                    vni,
+                    tapName,
+                    remote.getHostAddress(),
+                    udpPort,
+                    underlay.localAddress(),
+                    underlayMtu);
             log.info("offloads: {}", agent.offloadLine());
             return agent;
         } catch (RuntimeException e) {
@@ -102,13 +125,26 @@ final class PointToPointAgent implements RunningAgent {
      * {@code --table} file is: the TAP as an L2-only port (any MAC and address may sit behind it,
      * as beside every learning peer).
      */
-    static ForwardingTable table(String tapName, int vni, String local, String remote, int udpPort, int underlayMtu,
-                                 String tapMac, int tapMtu) {
-        return new ForwardingTable().generation(0L)
+    static ForwardingTable table(
+            String tapName,
+            int vni,
+            String local,
+            String remote,
+            int udpPort,
+            int underlayMtu,
+            String tapMac,
+            int tapMtu) {
+        return new ForwardingTable()
+                .generation(0L)
                 .host(new TableHost().underlayIp(local).udpPort(udpPort).underlayMtu(underlayMtu))
                 .addVtepsItem(new Vtep().id(REMOTE).ip(remote).port(udpPort))
                 .addSegmentsItem(new Segment().vni(vni).floodList(List.of(REMOTE)))
-                .addPortsItem(new Port().id(tapName).kind(PortKind.TAP).vni(vni).mac(tapMac).mtu(tapMtu)
+                .addPortsItem(new Port()
+                        .id(tapName)
+                        .kind(PortKind.TAP)
+                        .vni(vni)
+                        .mac(tapMac)
+                        .mtu(tapMtu)
                         .device(tapName));
     }
 
@@ -116,7 +152,7 @@ final class PointToPointAgent implements RunningAgent {
         try {
             return linkMtu(IpCommand.ip("-o", "link", "show", "dev", tapName));
         } catch (RuntimeException e) {
-            return fallback;   // not created yet: opening it creates it with the kernel's default
+            return fallback; // not created yet: opening it creates it with the kernel's default
         }
     }
 
@@ -138,8 +174,8 @@ final class PointToPointAgent implements RunningAgent {
 
     /** What runs after probing, e.g. {@code vnet_hdr=on csum=on tso4=on ... udp_gso=on udp_gro=on}. */
     String offloadLine() {
-        return tap.offloads().describe() + " udp_gso=" + (underlay.isGso() ? "on" : "off")
-                + " udp_gro=" + (underlay.isGro() ? "on" : "off");
+        return tap.offloads().describe() + " udp_gso=" + (underlay.isGso() ? "on" : "off") + " udp_gro="
+                + (underlay.isGro() ? "on" : "off");
     }
 
     /**

@@ -107,9 +107,11 @@ final class PortedVtep implements AutoCloseable {
     static Map<String, Map<String, Long>> counterGroups(CountersSnapshot counters) {
         Map<String, Map<String, Long>> groups = new LinkedHashMap<>();
         groups.put("host", flat(counters.host()));
-        counters.segments().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        counters.segments().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> groups.put("segment/" + e.getKey(), flat(e.getValue())));
-        counters.ports().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        counters.ports().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> groups.put("port/" + e.getKey(), flat(e.getValue())));
         return groups;
     }

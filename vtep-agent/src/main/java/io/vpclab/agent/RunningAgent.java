@@ -8,8 +8,7 @@ import java.util.concurrent.CompletionStage;
 public interface RunningAgent extends CounterSource, AutoCloseable {
 
     /** Re-reads its configuration (SIGHUP); a mode without one logs that there is nothing to reload. */
-    default void reload() {
-    }
+    default void reload() {}
 
     /** Completes with a message when the mode cannot go on and the agent must exit non-zero; most never do. */
     default CompletionStage<String> failure() {

@@ -16,8 +16,7 @@ final class SimulatedPorts {
     static final List<Integer> OPEN_TCP_PORTS = List.of(22, 80, 443);
     static final int UDP_ECHO_PORT = 7;
 
-    private SimulatedPorts() {
-    }
+    private SimulatedPorts() {}
 
     static FrameDevice create(LocalPort port) {
         if (port.ipAddress() == null) {

@@ -45,8 +45,12 @@ final class TableAgent implements RunningAgent {
         NettyUdpUnderlay underlay = NettyUdpUnderlay.bind(
                 new InetSocketAddress(host.underlayIp().toInetAddress(), host.udpPort()),
                 offloads.underlayOptions(host.underlayMtu()));
-        TableAgent agent = new TableAgent(file, new PortedVtep(new Vtep(underlay),
-                new PortProvisioner(SimulatedPorts::create, state.maxInnerFrameLength() + 4, offloads.tunFlags())));
+        TableAgent agent = new TableAgent(
+                file,
+                new PortedVtep(
+                        new Vtep(underlay),
+                        new PortProvisioner(
+                                SimulatedPorts::create, state.maxInnerFrameLength() + 4, offloads.tunFlags())));
         try {
             agent.ported.install(state);
         } catch (RuntimeException e) {

@@ -39,14 +39,25 @@ class AgentMainTest {
 
     @Test
     void refusesAVniOutOfRange() {
-        assertThat(run("--tap", "vtep0", "--vni", "16777216", "--local", "127.0.0.1", "--remote", "127.0.0.2")).isEqualTo(2);
+        assertThat(run("--tap", "vtep0", "--vni", "16777216", "--local", "127.0.0.1", "--remote", "127.0.0.2"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--vni must be 1..16777215, got 16777216");
     }
 
     @Test
     void refusesAnUnknownOffloadBeforeOpeningAnything() {
-        assertThat(run("--tap", "vtep0", "--vni", "100", "--local", "127.0.0.1", "--remote", "127.0.0.2",
-                "--offloads", "tso,lro")).isEqualTo(2);
+        assertThat(run(
+                        "--tap",
+                        "vtep0",
+                        "--vni",
+                        "100",
+                        "--local",
+                        "127.0.0.1",
+                        "--remote",
+                        "127.0.0.2",
+                        "--offloads",
+                        "tso,lro"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--offloads: unknown 'lro'");
     }
 

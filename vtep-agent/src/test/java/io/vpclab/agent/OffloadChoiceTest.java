@@ -34,6 +34,7 @@ class OffloadChoiceTest {
     void anUnknownWordIsRefusedWithTheAcceptedOnes() {
         assertThatThrownBy(() -> OffloadChoice.parse("tso,lro"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'lro'").hasMessageContaining("csum,tso,udp-gso,udp-gro");
+                .hasMessageContaining("'lro'")
+                .hasMessageContaining("csum,tso,udp-gso,udp-gro");
     }
 }

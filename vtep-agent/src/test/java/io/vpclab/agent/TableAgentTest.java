@@ -28,11 +28,30 @@ class TableAgentTest {
     void pingsAcrossAndReloadsOnlyAWholeValidTable(@TempDir Path dir) throws Exception {
         Path fileA = dir.resolve("a.yaml");
         Path fileB = dir.resolve("b.yaml");
-        Files.writeString(fileA, table(1, "127.0.0.1", "127.0.0.2", "sa", "02:00:00:00:00:0a", "10.7.0.10",
-                "02:00:00:00:00:0b", "10.7.0.11"));
-        Files.writeString(fileB, table(1, "127.0.0.2", "127.0.0.1", "sb", "02:00:00:00:00:0b", "10.7.0.11",
-                "02:00:00:00:00:0a", "10.7.0.10"));
-        try (TableAgent a = TableAgent.start(fileA); TableAgent b = TableAgent.start(fileB)) {
+        Files.writeString(
+                fileA,
+                table(
+                        1,
+                        "127.0.0.1",
+                        "127.0.0.2",
+                        "sa",
+                        "02:00:00:00:00:0a",
+                        "10.7.0.10",
+                        "02:00:00:00:00:0b",
+                        "10.7.0.11"));
+        Files.writeString(
+                fileB,
+                table(
+                        1,
+                        "127.0.0.2",
+                        "127.0.0.1",
+                        "sb",
+                        "02:00:00:00:00:0b",
+                        "10.7.0.11",
+                        "02:00:00:00:00:0a",
+                        "10.7.0.10"));
+        try (TableAgent a = TableAgent.start(fileA);
+                TableAgent b = TableAgent.start(fileB)) {
             SimulatedHost hostA = (SimulatedHost) a.device("sa");
             assertThat(ping(hostA, "10.7.0.11")).isEqualTo(2);
             assertThat(a.counterGroups()).containsKeys("host", "segment/4242", "port/sa");
@@ -40,15 +59,21 @@ class TableAgentTest {
 
             String good = Files.readString(fileA);
             Files.writeString(fileA, good.replace("  - vni: 4242\n    mac: 02", "  - vni: 0\n    mac: 02"));
-            assertThatThrownBy(a::reload).isInstanceOfSatisfying(TableRefusedException.class,
-                    e -> assertThat(e.first().message()).contains("1..16777215"));
+            assertThatThrownBy(a::reload)
+                    .isInstanceOfSatisfying(
+                            TableRefusedException.class,
+                            e -> assertThat(e.first().message()).contains("1..16777215"));
             assertThat(a.state().generation()).isEqualTo(1);
-            assertThat(ping(hostA, "10.7.0.11")).as("the old table still forwards").isEqualTo(2);
+            assertThat(ping(hostA, "10.7.0.11"))
+                    .as("the old table still forwards")
+                    .isEqualTo(2);
 
             Files.writeString(fileA, good.replace("generation: 1", "generation: 2"));
             a.reload();
             assertThat(a.state().generation()).isEqualTo(2);
-            assertThat(a.device("sa")).as("an unchanged port keeps its instance").isSameAs(hostA);
+            assertThat(a.device("sa"))
+                    .as("an unchanged port keeps its instance")
+                    .isSameAs(hostA);
             assertThat(ping(hostA, "10.7.0.11")).isEqualTo(2);
 
             Files.writeString(fileA, good.replace("underlayIp: 127.0.0.1", "underlayIp: 127.0.0.3"));
@@ -59,8 +84,18 @@ class TableAgentTest {
     @Test
     void refusesABadFileBeforeBindingAnything(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("bad.yaml");
-        Files.writeString(file, table(1, "127.0.0.1", "127.0.0.2", "sa", "02:00:00:00:00:0a", "10.7.0.10",
-                "02:00:00:00:00:0b", "10.7.0.11").replace("vtep: peer", "vtep: nobody"));
+        Files.writeString(
+                file,
+                table(
+                                1,
+                                "127.0.0.1",
+                                "127.0.0.2",
+                                "sa",
+                                "02:00:00:00:00:0a",
+                                "10.7.0.10",
+                                "02:00:00:00:00:0b",
+                                "10.7.0.11")
+                        .replace("vtep: peer", "vtep: nobody"));
         assertThatThrownBy(() -> TableAgent.start(file)).isInstanceOfSatisfying(TableRefusedException.class, e -> {
             assertThat(e.first().pointer()).isEqualTo("/macs/0/vtep");
             assertThat(e.getMessage()).contains("line 23");
@@ -68,12 +103,20 @@ class TableAgentTest {
     }
 
     private static long ping(SimulatedHost host, String target) throws Exception {
-        PingResult result = host.ping(Ipv4Address.parse(target), 2, Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS);
+        PingResult result =
+                host.ping(Ipv4Address.parse(target), 2, Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS);
         return result.received();
     }
 
-    private String table(int generation, String local, String remote, String id, String mac, String ip,
-                         String remoteMac, String remoteIp) {
+    private String table(
+            int generation,
+            String local,
+            String remote,
+            String id,
+            String mac,
+            String ip,
+            String remoteMac,
+            String remoteIp) {
         return """
                 generation: %d
                 host:

@@ -24,7 +24,8 @@ public record DocumentProblem(int line, int column, String pointer, String messa
 
     /** A problem at a parser's location (unknown parts of it become 0). */
     public static DocumentProblem at(TokenStreamLocation location, String pointer, String message) {
-        return location == null ? at(pointer, message)
+        return location == null
+                ? at(pointer, message)
                 : new DocumentProblem(location.getLineNr(), location.getColumnNr(), pointer, message);
     }
 

@@ -17,8 +17,7 @@ public final class SourceLocations {
 
     private final Map<String, TokenStreamLocation> byPointer = new HashMap<>();
 
-    private SourceLocations() {
-    }
+    private SourceLocations() {}
 
     /** Reads every token of {@code parser}; the parser's own exceptions reach the caller. */
     public static SourceLocations read(JsonParser parser) {

@@ -28,8 +28,7 @@ import java.util.function.Function;
  */
 public final class TableDiff {
 
-    private TableDiff() {
-    }
+    private TableDiff() {}
 
     public static TableDelta between(ForwardingTable from, ForwardingTable to) {
         TableEntries upsert = new TableEntries();
@@ -38,12 +37,24 @@ public final class TableDiff {
         diff(from.getSegments(), to.getSegments(), Segment::getVni, upsert::addSegmentsItem, remove::addSegmentsItem);
         diff(from.getPorts(), to.getPorts(), Port::getId, upsert::addPortsItem, remove::addPortsItem);
         diff(from.getMacs(), to.getMacs(), TableDiff::macKey, upsert::addMacsItem, remove::addMacsItem);
-        diff(from.getBindings(), to.getBindings(), TableDiff::bindingKey, upsert::addBindingsItem,
+        diff(
+                from.getBindings(),
+                to.getBindings(),
+                TableDiff::bindingKey,
+                upsert::addBindingsItem,
                 remove::addBindingsItem);
         diff(from.getRouters(), to.getRouters(), Router::getId, upsert::addRoutersItem, remove::addRoutersItem);
-        diff(from.getWhitelists(), to.getWhitelists(), TableWhitelist::getId, upsert::addWhitelistsItem,
+        diff(
+                from.getWhitelists(),
+                to.getWhitelists(),
+                TableWhitelist::getId,
+                upsert::addWhitelistsItem,
                 remove::addWhitelistsItem);
-        TableDelta delta = new TableDelta().generation(to.getGeneration()).baseGeneration(from.getGeneration()).upsert(upsert).remove(remove);
+        TableDelta delta = new TableDelta()
+                .generation(to.getGeneration())
+                .baseGeneration(from.getGeneration())
+                .upsert(upsert)
+                .remove(remove);
         if (!Objects.equals(from.getHost(), to.getHost())) {
             delta.host(to.getHost());
         }
@@ -55,11 +66,20 @@ public final class TableDiff {
         TableEntries upsert = delta.getUpsert();
         TableKeys remove = delta.getRemove();
         return delta.getHost() == null
-                && upsert.getVteps().isEmpty() && upsert.getSegments().isEmpty() && upsert.getPorts().isEmpty()
-                && upsert.getMacs().isEmpty() && upsert.getBindings().isEmpty() && upsert.getRouters().isEmpty()
-                && remove.getVteps().isEmpty() && remove.getSegments().isEmpty() && remove.getPorts().isEmpty()
-                && remove.getMacs().isEmpty() && remove.getBindings().isEmpty() && remove.getRouters().isEmpty()
-                && upsert.getWhitelists().isEmpty() && remove.getWhitelists().isEmpty();
+                && upsert.getVteps().isEmpty()
+                && upsert.getSegments().isEmpty()
+                && upsert.getPorts().isEmpty()
+                && upsert.getMacs().isEmpty()
+                && upsert.getBindings().isEmpty()
+                && upsert.getRouters().isEmpty()
+                && remove.getVteps().isEmpty()
+                && remove.getSegments().isEmpty()
+                && remove.getPorts().isEmpty()
+                && remove.getMacs().isEmpty()
+                && remove.getBindings().isEmpty()
+                && remove.getRouters().isEmpty()
+                && upsert.getWhitelists().isEmpty()
+                && remove.getWhitelists().isEmpty();
     }
 
     /** The table a delta leads to; the inverse of {@link #between}. The agent applies deltas with it. */
@@ -70,23 +90,40 @@ public final class TableDiff {
         }
         TableEntries upsert = delta.getUpsert();
         TableKeys remove = delta.getRemove();
-        return new ForwardingTable().host(delta.getHost() != null ? delta.getHost() : from.getHost())
+        return new ForwardingTable()
+                .host(delta.getHost() != null ? delta.getHost() : from.getHost())
                 .generation(delta.getGeneration())
                 .vteps(merge(from.getVteps(), upsert.getVteps(), remove.getVteps(), Vtep::getId, Function.identity()))
-                .segments(merge(from.getSegments(), upsert.getSegments(), remove.getSegments(), Segment::getVni,
+                .segments(merge(
+                        from.getSegments(),
+                        upsert.getSegments(),
+                        remove.getSegments(),
+                        Segment::getVni,
                         Function.identity()))
                 .ports(merge(from.getPorts(), upsert.getPorts(), remove.getPorts(), Port::getId, Function.identity()))
                 .macs(merge(from.getMacs(), upsert.getMacs(), remove.getMacs(), TableDiff::macKey, Function.identity()))
-                .bindings(merge(from.getBindings(), upsert.getBindings(), remove.getBindings(), TableDiff::bindingKey,
+                .bindings(merge(
+                        from.getBindings(),
+                        upsert.getBindings(),
+                        remove.getBindings(),
+                        TableDiff::bindingKey,
                         Function.identity()))
-                .routers(merge(from.getRouters(), upsert.getRouters(), remove.getRouters(), Router::getId,
+                .routers(merge(
+                        from.getRouters(),
+                        upsert.getRouters(),
+                        remove.getRouters(),
+                        Router::getId,
                         Function.identity()))
-                .whitelists(merge(from.getWhitelists(), upsert.getWhitelists(), remove.getWhitelists(),
-                        TableWhitelist::getId, Function.identity()));
+                .whitelists(merge(
+                        from.getWhitelists(),
+                        upsert.getWhitelists(),
+                        remove.getWhitelists(),
+                        TableWhitelist::getId,
+                        Function.identity()));
     }
 
-    private static <T, K> void diff(List<T> from, List<T> to, Function<T, K> key,
-            Consumer<T> upsert, Consumer<K> remove) {
+    private static <T, K> void diff(
+            List<T> from, List<T> to, Function<T, K> key, Consumer<T> upsert, Consumer<K> remove) {
         Map<K, T> before = index(from, key);
         Map<K, T> after = index(to, key);
         after.forEach((k, entry) -> {
@@ -101,8 +138,8 @@ public final class TableDiff {
         });
     }
 
-    private static <T, K, R> List<T> merge(List<T> from, List<T> upserts, List<R> removals, Function<T, K> key,
-            Function<R, K> removalKey) {
+    private static <T, K, R> List<T> merge(
+            List<T> from, List<T> upserts, List<R> removals, Function<T, K> key, Function<R, K> removalKey) {
         Map<K, T> merged = index(from, key);
         removals.forEach(r -> merged.remove(removalKey.apply(r)));
         upserts.forEach(entry -> merged.put(key.apply(entry), entry));

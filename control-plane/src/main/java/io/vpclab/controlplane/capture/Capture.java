@@ -10,9 +10,19 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Capture {
 
-    enum Status { STARTING, RUNNING, STOPPED, FAILED }
+    enum Status {
+        STARTING,
+        RUNNING,
+        STOPPED,
+        FAILED
+    }
 
-    enum StopReason { REQUESTED, MAX_PACKETS, MAX_SECONDS, MAX_BYTES }
+    enum StopReason {
+        REQUESTED,
+        MAX_PACKETS,
+        MAX_SECONDS,
+        MAX_BYTES
+    }
 
     /** The agent's name for the underlay capture point (the data plane's {@code Vtep.UNDERLAY}). */
     static final String UNDERLAY_POINT = "underlay";
@@ -34,7 +44,14 @@ final class Capture {
     private Path file;
 
     /** @param instanceId null for the host's underlay (then tenantId is null too: admin only) */
-    Capture(String id, String tenantId, String hostId, String instanceId, int maxPackets, int maxSeconds, Instant startedAt) {
+    Capture(
+            String id,
+            String tenantId,
+            String hostId,
+            String instanceId,
+            int maxPackets,
+            int maxSeconds,
+            Instant startedAt) {
         this.id = id;
         this.tenantId = tenantId;
         this.hostId = hostId;

@@ -25,14 +25,22 @@ class CaptureController implements CapturesApi, CaptureAgentApi {
 
     @Override
     public ResponseEntity<io.vpclab.api.model.Capture> startCapture(CaptureCreate body) {
-        Capture capture = captures.start(Callers.current(), new CaptureService.Request(body.getInstanceId(), body.getHostId(),
-                body.getMaxPackets() == null ? 1000 : body.getMaxPackets(), body.getMaxSeconds() == null ? 60 : body.getMaxSeconds()));
-        return ResponseEntity.created(URI.create("/api/v1/captures/" + capture.id())).body(toDto(capture));
+        Capture capture = captures.start(
+                Callers.current(),
+                new CaptureService.Request(
+                        body.getInstanceId(),
+                        body.getHostId(),
+                        body.getMaxPackets() == null ? 1000 : body.getMaxPackets(),
+                        body.getMaxSeconds() == null ? 60 : body.getMaxSeconds()));
+        return ResponseEntity.created(URI.create("/api/v1/captures/" + capture.id()))
+                .body(toDto(capture));
     }
 
     @Override
     public ResponseEntity<CaptureList> listCaptures() {
-        return ResponseEntity.ok(new CaptureList(captures.list(Callers.current()).stream().map(CaptureController::toDto).toList()));
+        return ResponseEntity.ok(new CaptureList(captures.list(Callers.current()).stream()
+                .map(CaptureController::toDto)
+                .toList()));
     }
 
     @Override
@@ -54,17 +62,30 @@ class CaptureController implements CapturesApi, CaptureAgentApi {
     @Override
     public ResponseEntity<Void> reportCaptureProgress(String hostId, String captureId, CaptureProgress body) {
         CaptureFileController.requireHostOrAdmin(hostId);
-        captures.progress(hostId, captureId, body.getStatus() == CaptureProgress.StatusEnum.FAILED,
-                body.getPackets() == null ? 0 : body.getPackets(), body.getError());
+        captures.progress(
+                hostId,
+                captureId,
+                body.getStatus() == CaptureProgress.StatusEnum.FAILED,
+                body.getPackets() == null ? 0 : body.getPackets(),
+                body.getError());
         return ResponseEntity.noContent().build();
     }
 
     static io.vpclab.api.model.Capture toDto(Capture capture) {
-        CaptureTarget target = new CaptureTarget(capture.isUnderlay() ? CaptureTarget.KindEnum.UNDERLAY : CaptureTarget.KindEnum.PORT,
-                capture.hostId()).instanceId(capture.instanceId());
+        CaptureTarget target = new CaptureTarget(
+                        capture.isUnderlay() ? CaptureTarget.KindEnum.UNDERLAY : CaptureTarget.KindEnum.PORT,
+                        capture.hostId())
+                .instanceId(capture.instanceId());
         Capture.StopReason reason = capture.stopReason();
-        return new io.vpclab.api.model.Capture(capture.id(), target, CaptureStatus.valueOf(capture.status().name()),
-                capture.packets(), capture.bytes(), capture.maxPackets(), capture.maxSeconds(), Times.utc(capture.startedAt()))
+        return new io.vpclab.api.model.Capture(
+                        capture.id(),
+                        target,
+                        CaptureStatus.valueOf(capture.status().name()),
+                        capture.packets(),
+                        capture.bytes(),
+                        capture.maxPackets(),
+                        capture.maxSeconds(),
+                        Times.utc(capture.startedAt()))
                 .tenantId(capture.tenantId())
                 .stoppedAt(Times.utc(capture.stoppedAt()))
                 .stopReason(reason == null ? null : CaptureStopReason.valueOf(reason.name()))

@@ -37,19 +37,31 @@ class CaptureFileController {
     ResponseEntity<Resource> download(@PathVariable String captureId) {
         Capture capture = captures.get(Callers.current(), captureId);
         if (capture.status() != Capture.Status.STOPPED) {
-            throw ApiException.conflict("IncorrectCaptureState", "capture " + captureId + " is " + capture.status().name().toLowerCase()
-                    + (capture.isActive() ? ": stop it first" : ", it has no pcap"));
+            throw ApiException.conflict(
+                    "IncorrectCaptureState",
+                    "capture " + captureId + " is " + capture.status().name().toLowerCase()
+                            + (capture.isActive() ? ": stop it first" : ", it has no pcap"));
         }
         return ResponseEntity.ok()
                 .contentType(PCAP)
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(captureId + ".pcap").build().toString())
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment()
+                                .filename(captureId + ".pcap")
+                                .build()
+                                .toString())
                 .body(new FileSystemResource(capture.file()));
     }
 
-    @PutMapping(path = "/api/v1/hosts/{hostId}/captures/{captureId}/pcap",
+    @PutMapping(
+            path = "/api/v1/hosts/{hostId}/captures/{captureId}/pcap",
             consumes = {"application/vnd.tcpdump.pcap", MediaType.APPLICATION_OCTET_STREAM_VALUE})
-    ResponseEntity<Void> upload(@PathVariable String hostId, @PathVariable String captureId,
-            @RequestParam(required = false) String stopReason, HttpServletRequest request) throws IOException {
+    ResponseEntity<Void> upload(
+            @PathVariable String hostId,
+            @PathVariable String captureId,
+            @RequestParam(required = false) String stopReason,
+            HttpServletRequest request)
+            throws IOException {
         requireHostOrAdmin(hostId);
         captures.upload(hostId, captureId, request.getInputStream(), stopReason(stopReason));
         return ResponseEntity.noContent().build();
@@ -60,9 +72,11 @@ class CaptureFileController {
             return Capture.StopReason.REQUESTED;
         }
         try {
-            return Capture.StopReason.valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+            return Capture.StopReason.valueOf(
+                    text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalidParameter("stopReason must be requested, max-packets, max-seconds or max-bytes, got " + text);
+            throw ApiException.invalidParameter(
+                    "stopReason must be requested, max-packets, max-seconds or max-bytes, got " + text);
         }
     }
 

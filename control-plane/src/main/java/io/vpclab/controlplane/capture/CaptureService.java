@@ -47,6 +47,7 @@ class CaptureService implements DisposableBean {
     static final int RETAINED = 100;
     /** The agent stops writing at this size, well under the upload limit. */
     static final long AGENT_MAX_BYTES = 16L * 1024 * 1024;
+
     static final long MAX_UPLOAD_BYTES = 32L * 1024 * 1024;
     /** How long an agent may take to confirm a start before the capture is failed. */
     static final Duration START_DEADLINE = Duration.ofSeconds(10);
@@ -74,26 +75,42 @@ class CaptureService implements DisposableBean {
     }
 
     /** What to capture: an instance's port, or (instanceId null) a host's underlay. */
-    record Request(String instanceId, String hostId, int maxPackets, int maxSeconds) {
-    }
+    record Request(String instanceId, String hostId, int maxPackets, int maxSeconds) {}
 
     Capture start(Caller caller, Request request) {
         caller.requireAdminOrTenant();
         Capture capture = book(caller, request);
-        CaptureCommand command = new CaptureCommand().captureId(capture.id()).action(CaptureCommand.ActionEnum.START)
-                .point(capture.point()).maxPackets(capture.maxPackets()).maxSeconds(capture.maxSeconds())
+        CaptureCommand command = new CaptureCommand()
+                .captureId(capture.id())
+                .action(CaptureCommand.ActionEnum.START)
+                .point(capture.point())
+                .maxPackets(capture.maxPackets())
+                .maxSeconds(capture.maxSeconds())
                 .maxBytes(AGENT_MAX_BYTES);
         if (!agents.sendCapture(capture.hostId(), command)) {
             synchronized (captures) {
                 forget(capture);
             }
-            throw ApiException.conflict("CaptureUnavailable", "the agent of host " + capture.hostId() + " is not connected");
+            throw ApiException.conflict(
+                    "CaptureUnavailable", "the agent of host " + capture.hostId() + " is not connected");
         }
-        deadlines.schedule(() -> expire(capture, "the agent of host " + capture.hostId() + " did not confirm the start within "
-                + START_DEADLINE.toSeconds() + " s", Capture.Status.STARTING), START_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        deadlines.schedule(
+                () -> expire(
+                        capture,
+                        "the agent of host " + capture.hostId() + " did not confirm the start within "
+                                + START_DEADLINE.toSeconds() + " s",
+                        Capture.Status.STARTING),
+                START_DEADLINE.toMillis(),
+                TimeUnit.MILLISECONDS);
         Duration uploadDeadline = Duration.ofSeconds(capture.maxSeconds()).plus(UPLOAD_SLACK);
-        deadlines.schedule(() -> expire(capture, "no pcap arrived from host " + capture.hostId() + " within "
-                + uploadDeadline.toSeconds() + " s", null), uploadDeadline.toMillis(), TimeUnit.MILLISECONDS);
+        deadlines.schedule(
+                () -> expire(
+                        capture,
+                        "no pcap arrived from host " + capture.hostId() + " within " + uploadDeadline.toSeconds()
+                                + " s",
+                        null),
+                uploadDeadline.toMillis(),
+                TimeUnit.MILLISECONDS);
         return capture;
     }
 
@@ -101,10 +118,15 @@ class CaptureService implements DisposableBean {
         boolean port = request.instanceId() != null && !request.instanceId().isBlank();
         boolean underlay = request.hostId() != null && !request.hostId().isBlank();
         if (port == underlay) {
-            throw port ? ApiException.badRequest("InvalidParameterCombination", "give instanceId or hostId, not both")
-                    : ApiException.badRequest("MissingParameter", "instanceId (a port) or hostId (a host's underlay) is required");
+            throw port
+                    ? ApiException.badRequest("InvalidParameterCombination", "give instanceId or hostId, not both")
+                    : ApiException.badRequest(
+                            "MissingParameter", "instanceId (a port) or hostId (a host's underlay) is required");
         }
-        if (request.maxPackets() < 1 || request.maxPackets() > 10_000 || request.maxSeconds() < 1 || request.maxSeconds() > 600) {
+        if (request.maxPackets() < 1
+                || request.maxPackets() > 10_000
+                || request.maxSeconds() < 1
+                || request.maxSeconds() > 600) {
             throw ApiException.invalidParameter("maxPackets must be 1..10000 and maxSeconds 1..600, got "
                     + request.maxPackets() + " and " + request.maxSeconds());
         }
@@ -118,21 +140,32 @@ class CaptureService implements DisposableBean {
             instanceId = instance.id();
         } else {
             if (!caller.isAdmin()) {
-                throw ApiException.forbidden("only the admin token may capture a host's underlay (it carries every tenant's traffic)");
+                throw ApiException.forbidden(
+                        "only the admin token may capture a host's underlay (it carries every tenant's traffic)");
             }
             hostId = hosts.get(caller, request.hostId()).id();
         }
         synchronized (captures) {
             long active = captures.values().stream().filter(Capture::isActive).count();
             if (active >= ACTIVE_LIMIT) {
-                throw ApiException.conflict("CaptureLimitExceeded", active + " captures are running; stop one first (limit "
-                        + ACTIVE_LIMIT + ")");
+                throw ApiException.conflict(
+                        "CaptureLimitExceeded",
+                        active + " captures are running; stop one first (limit " + ACTIVE_LIMIT + ")");
             }
             if (captures.size() >= RETAINED) {
-                captures.values().stream().filter(c -> !c.isActive()).findFirst().ifPresent(this::forget);
+                captures.values().stream()
+                        .filter(c -> !c.isActive())
+                        .findFirst()
+                        .ifPresent(this::forget);
             }
-            Capture capture = new Capture(Ids.newId(ID_PREFIX), tenantId, hostId, instanceId, request.maxPackets(),
-                    request.maxSeconds(), Times.now());
+            Capture capture = new Capture(
+                    Ids.newId(ID_PREFIX),
+                    tenantId,
+                    hostId,
+                    instanceId,
+                    request.maxPackets(),
+                    request.maxSeconds(),
+                    Times.now());
             captures.put(capture.id(), capture);
             return capture;
         }
@@ -163,8 +196,10 @@ class CaptureService implements DisposableBean {
     List<Capture> list(Caller caller) {
         caller.requireAdminOrTenant();
         synchronized (captures) {
-            return captures.values().stream().filter(c -> visible(caller, c))
-                    .sorted(Comparator.comparing(Capture::startedAt).reversed()).toList();
+            return captures.values().stream()
+                    .filter(c -> visible(caller, c))
+                    .sorted(Comparator.comparing(Capture::startedAt).reversed())
+                    .toList();
         }
     }
 
@@ -175,7 +210,8 @@ class CaptureService implements DisposableBean {
             return capture;
         }
         if (!agents.sendCapture(capture.hostId(), stopCommand(capture))) {
-            capture.fail("the agent of host " + capture.hostId() + " is not connected; the capture is lost", Times.now());
+            capture.fail(
+                    "the agent of host " + capture.hostId() + " is not connected; the capture is lost", Times.now());
             return capture;
         }
         try {
@@ -230,7 +266,8 @@ class CaptureService implements DisposableBean {
             try (InputStream in = Files.newInputStream(partial)) {
                 summary = PcapSummary.read(in);
             } catch (PcapSummary.MalformedPcapException e) {
-                throw ApiException.badRequest("InvalidCapture.Malformed", "the upload is not classic pcap: " + e.getMessage());
+                throw ApiException.badRequest(
+                        "InvalidCapture.Malformed", "the upload is not classic pcap: " + e.getMessage());
             }
             Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             if (!capture.stopped(file, summary, size, reason, Times.now())) {
@@ -252,7 +289,9 @@ class CaptureService implements DisposableBean {
             while ((n = body.read(buffer)) > 0) {
                 size += n;
                 if (size > MAX_UPLOAD_BYTES) {
-                    throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "CaptureTooLarge",
+                    throw new ApiException(
+                            HttpStatus.PAYLOAD_TOO_LARGE,
+                            "CaptureTooLarge",
                             "a pcap upload is at most " + MAX_UPLOAD_BYTES + " bytes");
                 }
                 out.write(buffer, 0, n);
@@ -293,8 +332,10 @@ class CaptureService implements DisposableBean {
     }
 
     private static ApiException conflict(Capture capture) {
-        return ApiException.conflict("IncorrectCaptureState", "capture " + capture.id() + " is already "
-                + capture.status().name().toLowerCase());
+        return ApiException.conflict(
+                "IncorrectCaptureState",
+                "capture " + capture.id() + " is already "
+                        + capture.status().name().toLowerCase());
     }
 
     private static void deleteQuietly(Path file) {

@@ -54,7 +54,7 @@ record PcapSummary(long packets, int linkType, boolean nanosecond) {
             throw new MalformedPcapException("pcap version " + major + " (only 2.x is classic pcap)");
         }
         long snapLength = intAt(header, 16, littleEndian) & 0xffffffffL;
-        int linkType = intAt(header, 20, littleEndian) & 0x0fffffff;   // upper bits carry FCS flags
+        int linkType = intAt(header, 20, littleEndian) & 0x0fffffff; // upper bits carry FCS flags
         byte[] recordHeader = new byte[RECORD_HEADER_LENGTH];
         byte[] skip = new byte[8192];
         long packets = 0;
@@ -69,13 +69,14 @@ record PcapSummary(long packets, int linkType, boolean nanosecond) {
             }
             long fraction = intAt(recordHeader, 4, littleEndian) & 0xffffffffL;
             if (fraction >= (nanosecond ? 1_000_000_000L : 1_000_000L)) {
-                throw new MalformedPcapException("record " + (packets + 1) + " has a timestamp fraction of " + fraction);
+                throw new MalformedPcapException(
+                        "record " + (packets + 1) + " has a timestamp fraction of " + fraction);
             }
             long captured = intAt(recordHeader, 8, littleEndian) & 0xffffffffL;
             long original = intAt(recordHeader, 12, littleEndian) & 0xffffffffL;
             if (captured > MAX_RECORD_LENGTH || (snapLength > 0 && captured > snapLength) || captured > original) {
-                throw new MalformedPcapException("record " + (packets + 1) + " claims " + captured + " captured bytes of "
-                        + original + " (snap length " + snapLength + ")");
+                throw new MalformedPcapException("record " + (packets + 1) + " claims " + captured
+                        + " captured bytes of " + original + " (snap length " + snapLength + ")");
             }
             long left = captured;
             while (left > 0) {

@@ -9,13 +9,15 @@ import io.vpclab.client.model.IpBinding;
  */
 final class ArpCompiler {
 
-    private ArpCompiler() {
-    }
+    private ArpCompiler() {}
 
     static void compile(HostScope scope, ForwardingTable table) {
         for (HostScope.VisibleSegment visible : scope.segments()) {
             for (InstanceNode instance : visible.instances()) {
-                table.addBindingsItem(new IpBinding().vni(visible.subnet().vni()).ipAddress(instance.privateIp()).mac(instance.mac()));
+                table.addBindingsItem(new IpBinding()
+                        .vni(visible.subnet().vni())
+                        .ipAddress(instance.privateIp())
+                        .mac(instance.mac()));
             }
         }
     }

@@ -10,14 +10,15 @@ import io.vpclab.client.model.TableHost;
  */
 public final class ForwardingTableCompiler {
 
-    private ForwardingTableCompiler() {
-    }
+    private ForwardingTableCompiler() {}
 
     /** The host's table at the given generation. Deterministic: equal snapshots give equal tables. */
     public static ForwardingTable compile(NetworkSnapshot snapshot, String hostId, long generation) {
         HostScope scope = HostScope.of(snapshot, hostId);
         HostNode host = scope.host();
-        ForwardingTable table = new ForwardingTable().host(new TableHost().underlayIp(host.underlayIp())
+        ForwardingTable table = new ForwardingTable()
+                .host(new TableHost()
+                        .underlayIp(host.underlayIp())
                         .id(host.id())
                         .name(host.name())
                         .udpPort(host.udpPort())

@@ -14,8 +14,7 @@ import java.util.Set;
 record HostScope(HostNode host, Set<String> localVpcs, List<VisibleSegment> segments, NetworkSnapshot snapshot) {
 
     /** A subnet visible from the host, with its instances. */
-    record VisibleSegment(VpcNode vpc, SubnetNode subnet, List<InstanceNode> instances) {
-    }
+    record VisibleSegment(VpcNode vpc, SubnetNode subnet, List<InstanceNode> instances) {}
 
     static HostScope of(NetworkSnapshot snapshot, String hostId) {
         HostNode host = snapshot.host(hostId);

@@ -12,8 +12,7 @@ import java.util.TreeSet;
 /** Segments with their flood lists, local ports, remote MAC entries and the VTEPs they name. */
 final class L2Compiler {
 
-    private L2Compiler() {
-    }
+    private L2Compiler() {}
 
     static void compile(HostScope scope, ForwardingTable table) {
         Set<String> remoteHosts = new TreeSet<>();
@@ -25,13 +24,15 @@ final class L2Compiler {
                     table.addPortsItem(port(instance, subnet));
                 } else {
                     floodList.add(instance.hostId());
-                    table.addMacsItem(new MacEntry().vni(subnet.vni()).mac(instance.mac()).vtep(instance.hostId()));
+                    table.addMacsItem(
+                            new MacEntry().vni(subnet.vni()).mac(instance.mac()).vtep(instance.hostId()));
                 }
             }
             remoteHosts.addAll(floodList);
             // a peer's segment is only a routing destination here: its router and gateway run where its ports are
             boolean routedHere = scope.localVpcs().contains(visible.vpc().id());
-            table.addSegmentsItem(new Segment().vni(subnet.vni())
+            table.addSegmentsItem(new Segment()
+                    .vni(subnet.vni())
                     .vlanId(subnet.vlanId())
                     .subnetId(subnet.id())
                     .cidrBlock(subnet.cidrBlock())
@@ -42,14 +43,20 @@ final class L2Compiler {
         for (String hostId : remoteHosts) {
             HostNode remote = scope.snapshot().hosts().get(hostId);
             if (remote != null) {
-                table.addVtepsItem(new Vtep().id(remote.id()).ip(remote.underlayIp()).port(remote.udpPort()));
+                table.addVtepsItem(
+                        new Vtep().id(remote.id()).ip(remote.underlayIp()).port(remote.udpPort()));
             }
         }
     }
 
     private static Port port(InstanceNode instance, SubnetNode subnet) {
-        int prefixLength = Integer.parseInt(subnet.cidrBlock().substring(subnet.cidrBlock().indexOf('/') + 1));
-        return new Port().id(instance.id()).kind(PortKind.fromValue(instance.kind())).vni(subnet.vni()).mac(instance.mac())
+        int prefixLength =
+                Integer.parseInt(subnet.cidrBlock().substring(subnet.cidrBlock().indexOf('/') + 1));
+        return new Port()
+                .id(instance.id())
+                .kind(PortKind.fromValue(instance.kind()))
+                .vni(subnet.vni())
+                .mac(instance.mac())
                 .name(instance.name())
                 .ipAddress(instance.privateIp())
                 .prefixLength(prefixLength)

@@ -27,8 +27,7 @@ import java.util.TreeMap;
  */
 final class NatGatewayCompiler {
 
-    private NatGatewayCompiler() {
-    }
+    private NatGatewayCompiler() {}
 
     static void compile(HostScope scope, ForwardingTable table) {
         NetworkSnapshot snapshot = scope.snapshot();
@@ -46,7 +45,8 @@ final class NatGatewayCompiler {
                 for (String subnetId : nat.associatedSubnetIds()) {
                     Segment associated = segmentsBySubnet.get(subnetId);
                     if (own != null && associated != null && associated.getRouterId() != null) {
-                        associated.defaultRoute(new SegmentDefaultRoute().vni(own.getVni()).nextHop(nat.privateIp()));
+                        associated.defaultRoute(
+                                new SegmentDefaultRoute().vni(own.getVni()).nextHop(nat.privateIp()));
                     }
                 }
                 if (nat.hostId().equals(self)) {
@@ -61,9 +61,11 @@ final class NatGatewayCompiler {
         for (VpcNode vpc : new TreeMap<>(snapshot.vpcs()).values()) {
             for (NatGatewayNode nat : vpc.natGateways()) {
                 if (!nat.hostId().equals(self)) {
-                    table.addMacsItem(new MacEntry().vni(publicVni).mac(nat.mac()).vtep(nat.hostId()));
+                    table.addMacsItem(
+                            new MacEntry().vni(publicVni).mac(nat.mac()).vtep(nat.hostId()));
                 }
-                table.addBindingsItem(new IpBinding().vni(publicVni).ipAddress(nat.publicIp()).mac(nat.mac()));
+                table.addBindingsItem(
+                        new IpBinding().vni(publicVni).ipAddress(nat.publicIp()).mac(nat.mac()));
             }
         }
     }
@@ -71,10 +73,18 @@ final class NatGatewayCompiler {
     private static void attach(ForwardingTable table, VpcNode vpc, NatGatewayNode nat) {
         Map<String, String> cidrs = new HashMap<>();
         vpc.subnets().forEach(subnet -> cidrs.put(subnet.id(), subnet.cidrBlock()));
-        List<String> sources = nat.associatedSubnetIds().stream().map(cidrs::get).filter(c -> c != null).sorted().toList();
-        PortNatGateway block = new PortNatGateway().id(nat.id()).publicIp(nat.publicIp())
-                .portMin(nat.portMin()).portMax(nat.portMax())
-                .tcpIdleSeconds(nat.tcpIdleSeconds()).udpIdleSeconds(nat.udpIdleSeconds())
+        List<String> sources = nat.associatedSubnetIds().stream()
+                .map(cidrs::get)
+                .filter(c -> c != null)
+                .sorted()
+                .toList();
+        PortNatGateway block = new PortNatGateway()
+                .id(nat.id())
+                .publicIp(nat.publicIp())
+                .portMin(nat.portMin())
+                .portMax(nat.portMax())
+                .tcpIdleSeconds(nat.tcpIdleSeconds())
+                .udpIdleSeconds(nat.udpIdleSeconds())
                 .egressPolicy(PortNatGateway.EgressPolicyEnum.fromValue(nat.egressPolicy()))
                 .sources(sources);
         if ("WHITELIST".equals(nat.egressPolicy()) && nat.whitelist() != null) {

@@ -16,9 +16,20 @@ import java.util.Objects;
  * @param portMin              lowest public port it allocates
  * @param portMax              highest public port it allocates
  */
-public record NatGatewayNode(String id, String name, String subnetId, String hostId, String privateIp, String publicIp,
-        String egressPolicy, WhitelistNode whitelist, int tcpIdleSeconds, int udpIdleSeconds, List<String> associatedSubnetIds,
-        int portMin, int portMax) {
+public record NatGatewayNode(
+        String id,
+        String name,
+        String subnetId,
+        String hostId,
+        String privateIp,
+        String publicIp,
+        String egressPolicy,
+        WhitelistNode whitelist,
+        int tcpIdleSeconds,
+        int udpIdleSeconds,
+        List<String> associatedSubnetIds,
+        int portMin,
+        int portMax) {
 
     /** The port kind of a NAT gateway's private side in the table contract. */
     public static final String PORT_KIND = "nat-gateway";
@@ -39,7 +50,8 @@ public record NatGatewayNode(String id, String name, String subnetId, String hos
      */
     public String mac() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("nat-gateway:" + id).getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(("nat-gateway:" + id).getBytes(StandardCharsets.UTF_8));
             return String.format("02:%02x:%02x:%02x:%02x:%02x", digest[0], digest[1], digest[2], digest[3], digest[4]);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);

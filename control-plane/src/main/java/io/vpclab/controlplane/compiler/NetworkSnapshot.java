@@ -26,11 +26,15 @@ public final class NetworkSnapshot {
     /**
      * @param activePeers for each VPC id, the VPC ids it has an active peering with (symmetric)
      */
-    public NetworkSnapshot(Map<String, HostNode> hosts, Map<String, VpcNode> vpcs, Map<String, Set<String>> activePeers) {
+    public NetworkSnapshot(
+            Map<String, HostNode> hosts, Map<String, VpcNode> vpcs, Map<String, Set<String>> activePeers) {
         this(hosts, vpcs, activePeers, PublicNetwork.DEFAULT);
     }
 
-    public NetworkSnapshot(Map<String, HostNode> hosts, Map<String, VpcNode> vpcs, Map<String, Set<String>> activePeers,
+    public NetworkSnapshot(
+            Map<String, HostNode> hosts,
+            Map<String, VpcNode> vpcs,
+            Map<String, Set<String>> activePeers,
             PublicNetwork publicNetwork) {
         this.publicNetwork = publicNetwork;
         this.hosts = Map.copyOf(hosts);
@@ -40,7 +44,9 @@ public final class NetworkSnapshot {
         this.activePeers = Map.copyOf(peers);
         for (VpcNode vpc : this.vpcs.values()) {
             for (InstanceNode instance : vpc.ports()) {
-                vpcsByHost.computeIfAbsent(instance.hostId(), h -> new TreeSet<>()).add(vpc.id());
+                vpcsByHost
+                        .computeIfAbsent(instance.hostId(), h -> new TreeSet<>())
+                        .add(vpc.id());
                 hostsByVpc.computeIfAbsent(vpc.id(), v -> new TreeSet<>()).add(instance.hostId());
             }
             Map<String, String> hostOfInstance = new HashMap<>();
@@ -52,7 +58,8 @@ public final class NetworkSnapshot {
                     publicHosts.add(hostId);
                 }
             }
-            vpc.natGateways().forEach(nat -> publicHosts.add(nat.hostId()));   // its public side is on the provider segment
+            vpc.natGateways()
+                    .forEach(nat -> publicHosts.add(nat.hostId())); // its public side is on the provider segment
         }
         publicNetwork.internetHosts().forEach(host -> publicHosts.add(host.hostId()));
     }

@@ -23,8 +23,7 @@ import java.util.TreeMap;
  */
 final class PublicCompiler {
 
-    private PublicCompiler() {
-    }
+    private PublicCompiler() {}
 
     static void compile(HostScope scope, ForwardingTable table) {
         NetworkSnapshot snapshot = scope.snapshot();
@@ -40,7 +39,8 @@ final class PublicCompiler {
             } else {
                 table.addMacsItem(new MacEntry().vni(vni).mac(host.mac()).vtep(host.hostId()));
             }
-            table.addBindingsItem(new IpBinding().vni(vni).ipAddress(host.publicIp()).mac(host.mac()));
+            table.addBindingsItem(
+                    new IpBinding().vni(vni).ipAddress(host.publicIp()).mac(host.mac()));
         }
         for (VpcNode vpc : new TreeMap<>(snapshot.vpcs()).values()) {
             for (InstanceNode instance : vpc.instances()) {
@@ -51,31 +51,48 @@ final class PublicCompiler {
                 if (instance.hostId().equals(self)) {
                     attach(table, instance, eip);
                 } else {
-                    table.addMacsItem(new MacEntry().vni(vni).mac(instance.mac()).vtep(instance.hostId()));
+                    table.addMacsItem(
+                            new MacEntry().vni(vni).mac(instance.mac()).vtep(instance.hostId()));
                 }
-                table.addBindingsItem(new IpBinding().vni(vni).ipAddress(eip.publicIp()).mac(instance.mac()));
+                table.addBindingsItem(
+                        new IpBinding().vni(vni).ipAddress(eip.publicIp()).mac(instance.mac()));
             }
         }
-        List<String> others = snapshot.publicHosts().stream().filter(h -> !h.equals(self)).toList();
+        List<String> others =
+                snapshot.publicHosts().stream().filter(h -> !h.equals(self)).toList();
         addVteps(snapshot, table, others);
-        table.addSegmentsItem(new Segment().vni(vni).provider(true)
+        table.addSegmentsItem(new Segment()
+                .vni(vni)
+                .provider(true)
                 .gatewayIp(network.gatewayIp())
                 .routerId(PublicNetwork.ROUTER_ID)
                 .floodList(others));
-        table.addRoutersItem(new Router().id(PublicNetwork.ROUTER_ID).mac(PublicNetwork.ROUTER_MAC).routes(List.of(
-                new Route().destination(network.publicCidr()).vni(vni),
-                new Route().destination(network.eipPool()).vni(vni))));
+        table.addRoutersItem(new Router()
+                .id(PublicNetwork.ROUTER_ID)
+                .mac(PublicNetwork.ROUTER_MAC)
+                .routes(List.of(
+                        new Route().destination(network.publicCidr()).vni(vni),
+                        new Route().destination(network.eipPool()).vni(vni))));
     }
 
     private static Port port(InternetHostNode host, PublicNetwork network) {
-        int prefixLength = Integer.parseInt(network.publicCidr().substring(network.publicCidr().indexOf('/') + 1));
-        return new Port().id(host.id()).name(host.name()).kind(PortKind.fromValue(host.kind())).vni(network.vni())
-                .mac(host.mac()).ipAddress(host.publicIp()).prefixLength(prefixLength).gatewayIp(network.gatewayIp());
+        int prefixLength = Integer.parseInt(
+                network.publicCidr().substring(network.publicCidr().indexOf('/') + 1));
+        return new Port()
+                .id(host.id())
+                .name(host.name())
+                .kind(PortKind.fromValue(host.kind()))
+                .vni(network.vni())
+                .mac(host.mac())
+                .ipAddress(host.publicIp())
+                .prefixLength(prefixLength)
+                .gatewayIp(network.gatewayIp());
     }
 
     /** The port carries its elastic IP; a WHITELIST policy brings its whitelist into the table. */
     private static void attach(ForwardingTable table, InstanceNode instance, ElasticIpNode eip) {
-        PortElasticIp entry = new PortElasticIp().publicIp(eip.publicIp())
+        PortElasticIp entry = new PortElasticIp()
+                .publicIp(eip.publicIp())
                 .ingressPolicy(PortElasticIp.IngressPolicyEnum.fromValue(eip.ingressPolicy()));
         if (eip.whitelist() != null && "WHITELIST".equals(eip.ingressPolicy())) {
             entry.whitelistId(eip.whitelist().id());
@@ -96,7 +113,8 @@ final class PublicCompiler {
         for (String hostId : hostIds) {
             HostNode remote = snapshot.hosts().get(hostId);
             if (remote != null && present.add(hostId)) {
-                table.addVtepsItem(new Vtep().id(remote.id()).ip(remote.underlayIp()).port(remote.udpPort()));
+                table.addVtepsItem(
+                        new Vtep().id(remote.id()).ip(remote.underlayIp()).port(remote.udpPort()));
             }
         }
     }

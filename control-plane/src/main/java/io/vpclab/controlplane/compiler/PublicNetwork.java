@@ -8,7 +8,8 @@ import java.util.Objects;
  * which answers for {@code gatewayIp} and routes {@code publicCidr} (internet hosts) and the
  * EIP pool onto that segment. Nothing on it ever leaves for a real uplink.
  */
-public record PublicNetwork(int vni, String publicCidr, String gatewayIp, String eipPool, List<InternetHostNode> internetHosts) {
+public record PublicNetwork(
+        int vni, String publicCidr, String gatewayIp, String eipPool, List<InternetHostNode> internetHosts) {
 
     /** The router id of the provider segment in every table. */
     public static final String ROUTER_ID = "public";

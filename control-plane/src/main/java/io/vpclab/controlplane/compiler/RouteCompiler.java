@@ -16,8 +16,7 @@ import java.util.TreeSet;
  */
 final class RouteCompiler {
 
-    private RouteCompiler() {
-    }
+    private RouteCompiler() {}
 
     static void compile(HostScope scope, ForwardingTable table) {
         NetworkSnapshot snapshot = scope.snapshot();
@@ -40,7 +39,10 @@ final class RouteCompiler {
         // a peer's router routes nothing here, but frames it routed elsewhere into our subnets
         // arrive from its MAC: the agent admits router MACs the table names, and refuses others
         for (String peerId : remotePeers) {
-            table.addRoutersItem(new Router().id(peerId).mac(snapshot.vpcs().get(peerId).routerMac()).routes(List.of()));
+            table.addRoutersItem(new Router()
+                    .id(peerId)
+                    .mac(snapshot.vpcs().get(peerId).routerMac())
+                    .routes(List.of()));
         }
     }
 

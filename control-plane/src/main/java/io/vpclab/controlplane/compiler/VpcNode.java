@@ -10,8 +10,13 @@ import java.util.Objects;
  * A VPC with its subnets, instances, their elastic IPs and its NAT gateways (placed, with an
  * elastic IP): the unit the store reloads after a change.
  */
-public record VpcNode(String id, String tenantId, List<SubnetNode> subnets, List<InstanceNode> instances,
-        List<ElasticIpNode> elasticIps, List<NatGatewayNode> natGateways) {
+public record VpcNode(
+        String id,
+        String tenantId,
+        List<SubnetNode> subnets,
+        List<InstanceNode> instances,
+        List<ElasticIpNode> elasticIps,
+        List<NatGatewayNode> natGateways) {
 
     public VpcNode {
         Objects.requireNonNull(id, "id");
@@ -21,7 +26,11 @@ public record VpcNode(String id, String tenantId, List<SubnetNode> subnets, List
         natGateways = List.copyOf(natGateways);
     }
 
-    public VpcNode(String id, String tenantId, List<SubnetNode> subnets, List<InstanceNode> instances,
+    public VpcNode(
+            String id,
+            String tenantId,
+            List<SubnetNode> subnets,
+            List<InstanceNode> instances,
             List<ElasticIpNode> elasticIps) {
         this(id, tenantId, subnets, instances, elasticIps, List.of());
     }
@@ -46,9 +55,9 @@ public record VpcNode(String id, String tenantId, List<SubnetNode> subnets, List
      */
     public String routerMac() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("router:" + id).getBytes(StandardCharsets.UTF_8));
-            return String.format("02:%02x:%02x:%02x:%02x:%02x",
-                    digest[0], digest[1], digest[2], digest[3], digest[4]);
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(("router:" + id).getBytes(StandardCharsets.UTF_8));
+            return String.format("02:%02x:%02x:%02x:%02x:%02x", digest[0], digest[1], digest[2], digest[3], digest[4]);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

@@ -33,11 +33,20 @@ public record WhitelistNode(String id, List<Rule> rules) {
      * gateway of one host may share a whitelist; the table holds it once).
      */
     public void addTo(ForwardingTable table) {
-        if (table.getWhitelists() != null && table.getWhitelists().stream().anyMatch(w -> w.getId().equals(id))) {
+        if (table.getWhitelists() != null
+                && table.getWhitelists().stream().anyMatch(w -> w.getId().equals(id))) {
             return;
         }
-        table.addWhitelistsItem(new TableWhitelist().id(id).rules(rules.stream().map(rule -> new TableWhitelistRule()
-                .id(rule.id()).protocol(TableWhitelistRule.ProtocolEnum.fromValue(rule.protocol().toUpperCase(Locale.ROOT)))
-                .cidrBlock(rule.cidrBlock()).fromPort(rule.fromPort()).toPort(rule.toPort())).toList()));
+        table.addWhitelistsItem(new TableWhitelist()
+                .id(id)
+                .rules(rules.stream()
+                        .map(rule -> new TableWhitelistRule()
+                                .id(rule.id())
+                                .protocol(TableWhitelistRule.ProtocolEnum.fromValue(
+                                        rule.protocol().toUpperCase(Locale.ROOT)))
+                                .cidrBlock(rule.cidrBlock())
+                                .fromPort(rule.fromPort())
+                                .toPort(rule.toPort()))
+                        .toList()));
     }
 }

@@ -13,13 +13,20 @@ final class DemoAgents implements AutoCloseable {
 
     private final List<FollowAgent> agents = new ArrayList<>();
 
-    static DemoAgents start(DemoProperties demo, URI controlPlane, String adminToken, Path stateDir) throws ApiException {
+    static DemoAgents start(DemoProperties demo, URI controlPlane, String adminToken, Path stateDir)
+            throws ApiException {
         DemoAgents started = new DemoAgents();
         try {
             for (int i = 1; i <= demo.hosts(); i++) {
                 String name = "demo-host-" + i;
-                started.agents.add(FollowAgent.start(new FollowAgent.Options(controlPlane, adminToken, name,
-                        demo.underlayIp(), demo.basePort() + i - 1, 1500, stateDir.resolve(name + ".properties"),
+                started.agents.add(FollowAgent.start(new FollowAgent.Options(
+                        controlPlane,
+                        adminToken,
+                        name,
+                        demo.underlayIp(),
+                        demo.basePort() + i - 1,
+                        1500,
+                        stateDir.resolve(name + ".properties"),
                         List.of(InstanceKind.SIMULATED))));
             }
         } catch (ApiException | RuntimeException e) {

@@ -70,9 +70,12 @@ class DemoRunner implements DisposableBean {
             admin.updateBaseUri(server.toString());
             admin.setRequestInterceptor(b -> b.header("Authorization", "Bearer " + adminToken));
 
-            agents = DemoAgents.start(demo, server, adminToken, properties.dataDir().resolve("demo-agents"));
-            List<String> hostIds = agents.agents().stream().map(FollowAgent::hostId).toList();
-            awaitCondition("agents to receive their first table",
+            agents = DemoAgents.start(
+                    demo, server, adminToken, properties.dataDir().resolve("demo-agents"));
+            List<String> hostIds =
+                    agents.agents().stream().map(FollowAgent::hostId).toList();
+            awaitCondition(
+                    "agents to receive their first table",
                     () -> agents.agents().stream().allMatch(a -> a.appliedGeneration() >= 0));
 
             DemoTopology topology = new DemoTopology(admin);
@@ -127,7 +130,8 @@ class DemoRunner implements DisposableBean {
         if (properties.adminToken() != null && !properties.adminToken().isBlank()) {
             return properties.adminToken().trim();
         }
-        return Files.readString(properties.dataDir().resolve("admin-token"), StandardCharsets.UTF_8).trim();
+        return Files.readString(properties.dataDir().resolve("admin-token"), StandardCharsets.UTF_8)
+                .trim();
     }
 
     @Override

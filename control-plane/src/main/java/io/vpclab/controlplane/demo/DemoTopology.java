@@ -30,8 +30,7 @@ import java.util.List;
 final class DemoTopology {
 
     /** One instance of the demo: tenant, subnet (web or db), name, address, host index (0-based). */
-    record Member(String tenant, String subnet, String name, String ip, int host) {
-    }
+    record Member(String tenant, String subnet, String name, String ip, int host) {}
 
     static final String VPC_CIDR = "10.0.0.0/16";
     static final List<Member> MEMBERS = List.of(
@@ -43,12 +42,10 @@ final class DemoTopology {
             new Member("globex", "db", "globex-db-1", "10.0.2.20", 0));
 
     /** Internet hosts the demo puts on the public network (name, address, host index), so samples need nothing else. */
-    record InternetMember(String name, String ip, int host) {
-    }
+    record InternetMember(String name, String ip, int host) {}
 
-    static final List<InternetMember> INTERNET = List.of(
-            new InternetMember("web", "198.51.100.10", 0),
-            new InternetMember("dns", "198.51.100.53", 1));
+    static final List<InternetMember> INTERNET =
+            List.of(new InternetMember("web", "198.51.100.10", 0), new InternetMember("dns", "198.51.100.53", 1));
 
     private final ApiClient admin;
 
@@ -62,7 +59,9 @@ final class DemoTopology {
         for (Member member : MEMBERS) {
             Tenant tenant = tenant(member.tenant());
             Vpc vpc = vpc(tenant, member.tenant() + "-vpc");
-            Subnet subnet = subnet(vpc, member.tenant() + "-" + member.subnet(),
+            Subnet subnet = subnet(
+                    vpc,
+                    member.tenant() + "-" + member.subnet(),
                     "web".equals(member.subnet()) ? "10.0.1.0/24" : "10.0.2.0/24");
             instances.add(instance(subnet, member, hostIds.get(member.host() % hostIds.size())));
         }
@@ -75,7 +74,9 @@ final class DemoTopology {
         List<InternetHost> existing = api.listInternetHosts(1000, null).getItems();
         for (InternetMember member : INTERNET) {
             if (existing.stream().noneMatch(h -> h.getName().equals(member.name()))) {
-                api.createInternetHost(new InternetHostCreate().name(member.name()).ip(member.ip())
+                api.createInternetHost(new InternetHostCreate()
+                        .name(member.name())
+                        .ip(member.ip())
                         .hostId(hostIds.get(member.host() % hostIds.size())));
             }
         }
@@ -91,31 +92,42 @@ final class DemoTopology {
     }
 
     private Vpc vpc(Tenant tenant, String name) throws ApiException {
-        for (Vpc vpc : new VpcsApi(admin).listVpcs(tenant.getTenantId(), 1000, null).getItems()) {
+        for (Vpc vpc :
+                new VpcsApi(admin).listVpcs(tenant.getTenantId(), 1000, null).getItems()) {
             if (name.equals(vpc.getName())) {
                 return vpc;
             }
         }
-        return new VpcsApi(admin).createVpc(new VpcCreate().cidrBlock(VPC_CIDR).name(name).tenantId(tenant.getTenantId()));
+        return new VpcsApi(admin)
+                .createVpc(new VpcCreate().cidrBlock(VPC_CIDR).name(name).tenantId(tenant.getTenantId()));
     }
 
     private Subnet subnet(Vpc vpc, String name, String cidr) throws ApiException {
-        for (Subnet subnet : new SubnetsApi(admin).listSubnets(vpc.getVpcId(), 1000, null).getItems()) {
+        for (Subnet subnet :
+                new SubnetsApi(admin).listSubnets(vpc.getVpcId(), 1000, null).getItems()) {
             if (name.equals(subnet.getName())) {
                 return subnet;
             }
         }
-        return new SubnetsApi(admin).createSubnet(new SubnetCreate().vpcId(vpc.getVpcId()).cidrBlock(cidr).name(name));
+        return new SubnetsApi(admin)
+                .createSubnet(
+                        new SubnetCreate().vpcId(vpc.getVpcId()).cidrBlock(cidr).name(name));
     }
 
     private Instance instance(Subnet subnet, Member member, String hostId) throws ApiException {
-        for (Instance instance : new InstancesApi(admin).listInstances(subnet.getVpcId(), subnet.getSubnetId(), null, 1000, null)
+        for (Instance instance : new InstancesApi(admin)
+                .listInstances(subnet.getVpcId(), subnet.getSubnetId(), null, 1000, null)
                 .getItems()) {
             if (member.name().equals(instance.getName())) {
                 return instance;
             }
         }
-        return new InstancesApi(admin).runInstance(new InstanceCreate().subnetId(subnet.getSubnetId()).hostId(hostId)
-                .kind(InstanceKind.SIMULATED).name(member.name()).privateIpAddress(member.ip()));
+        return new InstancesApi(admin)
+                .runInstance(new InstanceCreate()
+                        .subnetId(subnet.getSubnetId())
+                        .hostId(hostId)
+                        .kind(InstanceKind.SIMULATED)
+                        .name(member.name())
+                        .privateIpAddress(member.ip()));
     }
 }

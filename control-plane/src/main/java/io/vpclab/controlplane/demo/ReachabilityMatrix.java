@@ -52,12 +52,17 @@ final class ReachabilityMatrix {
                 return "(same ip)";
             }
             if (answered()) {
-                double rtt = result.getProbes().stream().filter(p -> p.getRttMillis() != null)
-                        .mapToDouble(p -> p.getRttMillis()).min().orElse(0);
+                double rtt = result.getProbes().stream()
+                        .filter(p -> p.getRttMillis() != null)
+                        .mapToDouble(p -> p.getRttMillis())
+                        .min()
+                        .orElse(0);
                 return (expected == Expectation.OWN_ADDRESS ? "own " : "ok ") + String.format("%.1fms", rtt);
             }
-            String reasons = result.getDropReasons() == null || result.getDropReasons().isEmpty() ? "no reply"
-                    : String.join(",", result.getDropReasons().keySet());
+            String reasons =
+                    result.getDropReasons() == null || result.getDropReasons().isEmpty()
+                            ? "no reply"
+                            : String.join(",", result.getDropReasons().keySet());
             return "x " + reasons;
         }
     }
@@ -79,8 +84,12 @@ final class ReachabilityMatrix {
                 for (Instance to : instances) {
                     if (from != to) {
                         Expectation expected = expectation(from, to, instances);
-                        pending.add(pool.submit(() -> new Cell(from, to, expected,
-                                expected == Expectation.SAME_ADDRESS ? new ProbeResult().sent(0).received(0)
+                        pending.add(pool.submit(() -> new Cell(
+                                from,
+                                to,
+                                expected,
+                                expected == Expectation.SAME_ADDRESS
+                                        ? new ProbeResult().sent(0).received(0)
                                         : ping(diagnostics, from, to))));
                     }
                 }
@@ -96,7 +105,8 @@ final class ReachabilityMatrix {
     }
 
     private static ProbeResult ping(DiagnosticsApi diagnostics, Instance from, Instance to) throws ApiException {
-        return diagnostics.pingFromInstance(from.getInstanceId(),
+        return diagnostics.pingFromInstance(
+                from.getInstanceId(),
                 new PingRequest().target(to.getPrivateIpAddress()).count(2).timeoutMillis(500));
     }
 
@@ -107,8 +117,9 @@ final class ReachabilityMatrix {
         if (from.getPrivateIpAddress().equals(to.getPrivateIpAddress())) {
             return Expectation.SAME_ADDRESS;
         }
-        boolean sharedAddress = all.stream().anyMatch(i -> i.getVpcId().equals(from.getVpcId())
-                && i.getPrivateIpAddress().equals(to.getPrivateIpAddress()));
+        boolean sharedAddress = all.stream()
+                .anyMatch(i -> i.getVpcId().equals(from.getVpcId())
+                        && i.getPrivateIpAddress().equals(to.getPrivateIpAddress()));
         return sharedAddress ? Expectation.OWN_ADDRESS : Expectation.ISOLATED;
     }
 
@@ -124,7 +135,8 @@ final class ReachabilityMatrix {
     String render() {
         Map<String, Cell> byPair = cells.stream()
                 .collect(Collectors.toMap(c -> c.from().getInstanceId() + ">" + c.to().getInstanceId(), c -> c));
-        int width = Math.max(14, instances.stream().mapToInt(i -> label(i).length()).max().orElse(0) + 2);
+        int width = Math.max(
+                14, instances.stream().mapToInt(i -> label(i).length()).max().orElse(0) + 2);
         int cellWidth = 26;
         StringBuilder out = new StringBuilder();
         out.append("Reachability matrix (ping from row to column, 2 probes; measured with real packets)\n");
@@ -134,7 +146,10 @@ final class ReachabilityMatrix {
         for (Instance from : instances) {
             out.append(pad(label(from), width));
             for (Instance to : instances) {
-                String text = from == to ? "-" : byPair.get(from.getInstanceId() + ">" + to.getInstanceId()).text();
+                String text = from == to
+                        ? "-"
+                        : byPair.get(from.getInstanceId() + ">" + to.getInstanceId())
+                                .text();
                 out.append(pad(text, cellWidth));
             }
             out.append('\n');
@@ -142,10 +157,15 @@ final class ReachabilityMatrix {
         out.append("ok = answered inside the tenant; own = an address both tenants use, answered by the "
                 + "source's own instance; x = no answer, with the drop reason the source's data plane counted; "
                 + "(same ip) = the other tenant's instance has the source's own address\n");
-        out.append(allAsExpected() ? "Tenant isolation holds: every tenant reaches its own instances and never the other's.\n"
-                : "UNEXPECTED: " + cells.stream().filter(c -> !c.asExpected())
-                        .map(c -> c.from().getName() + "->" + c.to().getName() + " " + c.text())
-                        .collect(Collectors.joining("; ")) + "\n");
+        out.append(
+                allAsExpected()
+                        ? "Tenant isolation holds: every tenant reaches its own instances and never the other's.\n"
+                        : "UNEXPECTED: "
+                                + cells.stream()
+                                        .filter(c -> !c.asExpected())
+                                        .map(c -> c.from().getName() + "->" + c.to().getName() + " " + c.text())
+                                        .collect(Collectors.joining("; "))
+                                + "\n");
         return out.toString();
     }
 

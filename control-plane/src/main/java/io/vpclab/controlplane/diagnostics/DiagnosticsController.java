@@ -25,21 +25,40 @@ class DiagnosticsController implements DiagnosticsApi {
 
     @Override
     public ResponseEntity<ProbeResult> pingFromInstance(String instanceId, PingRequest body) {
-        return run(instanceId, new ProbeRequest().type(ProbeType.PING).target(body.getTarget())
-                .count(body.getCount()).timeoutMillis(body.getTimeoutMillis()).maxHops(1));
+        return run(
+                instanceId,
+                new ProbeRequest()
+                        .type(ProbeType.PING)
+                        .target(body.getTarget())
+                        .count(body.getCount())
+                        .timeoutMillis(body.getTimeoutMillis())
+                        .maxHops(1));
     }
 
     @Override
     public ResponseEntity<ProbeResult> tracerouteFromInstance(String instanceId, TracerouteRequest body) {
-        return run(instanceId, new ProbeRequest().type(ProbeType.TRACEROUTE).target(body.getTarget())
-                .maxHops(body.getMaxHops()).timeoutMillis(body.getTimeoutMillis()).count(1));
+        return run(
+                instanceId,
+                new ProbeRequest()
+                        .type(ProbeType.TRACEROUTE)
+                        .target(body.getTarget())
+                        .maxHops(body.getMaxHops())
+                        .timeoutMillis(body.getTimeoutMillis())
+                        .count(1));
     }
 
     @Override
     public ResponseEntity<ProbeResult> probePortFromInstance(String instanceId, PortProbeRequest body) {
         ProbeType type = body.getProtocol() == PortProbeRequest.ProtocolEnum.UDP ? ProbeType.UDP : ProbeType.TCP;
-        return run(instanceId, new ProbeRequest().type(type).target(body.getTarget()).port(body.getPort())
-                .timeoutMillis(body.getTimeoutMillis()).count(1).maxHops(1));
+        return run(
+                instanceId,
+                new ProbeRequest()
+                        .type(type)
+                        .target(body.getTarget())
+                        .port(body.getPort())
+                        .timeoutMillis(body.getTimeoutMillis())
+                        .count(1)
+                        .maxHops(1));
     }
 
     private ResponseEntity<ProbeResult> run(String instanceId, ProbeRequest request) {

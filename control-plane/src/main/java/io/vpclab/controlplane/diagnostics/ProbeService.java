@@ -43,8 +43,9 @@ class ProbeService {
         }
         Ipv4Cidr.requireAddress(request.getTarget(), "target");
         request.requestId(UUID.randomUUID().toString()).portId(instance.id());
-        Duration timeout = Duration.ofMillis((long) request.getTimeoutMillis()
-                * Math.max(request.getCount(), request.getMaxHops())).plus(AGENT_SLACK);
+        Duration timeout = Duration.ofMillis(
+                        (long) request.getTimeoutMillis() * Math.max(request.getCount(), request.getMaxHops()))
+                .plus(AGENT_SLACK);
         var answer = answers.expect(instance.hostId(), request, timeout);
         if (!streams.sendProbe(instance.hostId(), request)) {
             answer.cancel(false);

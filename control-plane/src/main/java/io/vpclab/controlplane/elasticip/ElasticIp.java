@@ -12,7 +12,11 @@ import java.time.Instant;
 @Table(name = "elastic_ip")
 public class ElasticIp {
 
-    public enum IngressPolicy { DENY_ALL, ALLOW_ALL, WHITELIST }
+    public enum IngressPolicy {
+        DENY_ALL,
+        ALLOW_ALL,
+        WHITELIST
+    }
 
     @Id
     private String id;
@@ -53,10 +57,15 @@ public class ElasticIp {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected ElasticIp() {
-    }
+    protected ElasticIp() {}
 
-    ElasticIp(String id, String tenantId, long address, IngressPolicy ingressPolicy, String whitelistId, Instant createdAt) {
+    ElasticIp(
+            String id,
+            String tenantId,
+            long address,
+            IngressPolicy ingressPolicy,
+            String whitelistId,
+            Instant createdAt) {
         this.id = id;
         this.tenantId = tenantId;
         this.address = address;

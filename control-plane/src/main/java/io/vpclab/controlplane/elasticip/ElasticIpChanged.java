@@ -7,6 +7,12 @@ import io.vpclab.controlplane.system.ChangeKind;
  * release. {@code previousVpcId} is the VPC the EIP left when an association moved or ended, so a
  * compiler knows both sides whose NAT rules change. Listen with {@code @TransactionalEventListener}.
  */
-public record ElasticIpChanged(String allocationId, String tenantId, String publicIp, String instanceId, String natGatewayId,
-        String vpcId, String previousVpcId, ChangeKind kind) {
-}
+public record ElasticIpChanged(
+        String allocationId,
+        String tenantId,
+        String publicIp,
+        String instanceId,
+        String natGatewayId,
+        String vpcId,
+        String previousVpcId,
+        ChangeKind kind) {}

@@ -27,13 +27,15 @@ class ElasticIpController implements EipsApi {
     @Override
     public ResponseEntity<io.vpclab.api.model.Eip> allocateEip(EipAllocate body) {
         EipAllocate request = body == null ? new EipAllocate() : body;
-        ElasticIp eip = eips.allocate(Callers.current(), request.getTenantId(), policy(request.getIngressPolicy()), request.getWhitelistId());
+        ElasticIp eip = eips.allocate(
+                Callers.current(), request.getTenantId(), policy(request.getIngressPolicy()), request.getWhitelistId());
         return ResponseEntity.status(HttpStatus.CREATED).body(toDto(eip));
     }
 
     @Override
     public ResponseEntity<EipList> listEips(String vpcId, Integer maxResults, String nextToken) {
-        PageRequest.Page<io.vpclab.api.model.Eip> page = eips.list(Callers.current(), vpcId, PageRequest.of(maxResults, nextToken))
+        PageRequest.Page<io.vpclab.api.model.Eip> page = eips.list(
+                        Callers.current(), vpcId, PageRequest.of(maxResults, nextToken))
                 .map(ElasticIpController::toDto);
         return ResponseEntity.ok(new EipList(page.items()).nextToken(page.nextToken()));
     }
@@ -45,7 +47,8 @@ class ElasticIpController implements EipsApi {
 
     @Override
     public ResponseEntity<io.vpclab.api.model.Eip> updateEip(String allocationId, EipUpdate body) {
-        return ResponseEntity.ok(toDto(eips.update(Callers.current(), allocationId, policy(body.getIngressPolicy()), body.getWhitelistId())));
+        return ResponseEntity.ok(toDto(
+                eips.update(Callers.current(), allocationId, policy(body.getIngressPolicy()), body.getWhitelistId())));
     }
 
     @Override
@@ -58,9 +61,11 @@ class ElasticIpController implements EipsApi {
     public ResponseEntity<io.vpclab.api.model.Eip> associateEip(String allocationId, EipAssociate body) {
         Caller caller = Callers.current();
         boolean instance = body.getInstanceId() != null && !body.getInstanceId().isBlank();
-        boolean natGateway = body.getNatGatewayId() != null && !body.getNatGatewayId().isBlank();
+        boolean natGateway =
+                body.getNatGatewayId() != null && !body.getNatGatewayId().isBlank();
         if (instance == natGateway) {
-            throw ApiException.badRequest(instance ? "InvalidParameterCombination" : "MissingParameter",
+            throw ApiException.badRequest(
+                    instance ? "InvalidParameterCombination" : "MissingParameter",
                     "give exactly one of instanceId and natGatewayId");
         }
         boolean allowReassociation = Boolean.TRUE.equals(body.getAllowReassociation());
@@ -80,8 +85,12 @@ class ElasticIpController implements EipsApi {
     }
 
     static io.vpclab.api.model.Eip toDto(ElasticIp eip) {
-        return new io.vpclab.api.model.Eip(eip.id(), eip.tenantId(), eip.publicIp(), IngressPolicy.valueOf(eip.ingressPolicy().name()),
-                Times.utc(eip.createdAt()))
+        return new io.vpclab.api.model.Eip(
+                        eip.id(),
+                        eip.tenantId(),
+                        eip.publicIp(),
+                        IngressPolicy.valueOf(eip.ingressPolicy().name()),
+                        Times.utc(eip.createdAt()))
                 .associationId(eip.associationId())
                 .instanceId(eip.instanceId())
                 .natGatewayId(eip.natGatewayId())

@@ -18,8 +18,7 @@ class ElasticIpPool {
     @Column(name = "held_count", nullable = false)
     private int heldCount;
 
-    protected ElasticIpPool() {
-    }
+    protected ElasticIpPool() {}
 
     int heldCount() {
         return heldCount;

@@ -50,9 +50,16 @@ public class ElasticIpService implements InstancePublicIps {
     private final EntityManager entityManager;
     private final Ipv4Cidr poolRange;
 
-    ElasticIpService(ElasticIpRepository eips, ElasticIpPoolRepository pool, InstanceService instances,
-            ObjectProvider<NatGatewayTargets> natGateways, VpcService vpcs, WhitelistService whitelists, TenantService tenants,
-            ApplicationEventPublisher events, EntityManager entityManager,
+    ElasticIpService(
+            ElasticIpRepository eips,
+            ElasticIpPoolRepository pool,
+            InstanceService instances,
+            ObjectProvider<NatGatewayTargets> natGateways,
+            VpcService vpcs,
+            WhitelistService whitelists,
+            TenantService tenants,
+            ApplicationEventPublisher events,
+            EntityManager entityManager,
             PublicAddressing publicNetwork) {
         this.eips = eips;
         this.entityManager = entityManager;
@@ -80,15 +87,23 @@ public class ElasticIpService implements InstancePublicIps {
     }
 
     @Transactional
-    public ElasticIp allocate(Caller caller, String requestedTenantId, ElasticIp.IngressPolicy policy, String whitelistId) {
+    public ElasticIp allocate(
+            Caller caller, String requestedTenantId, ElasticIp.IngressPolicy policy, String whitelistId) {
         String tenantId = caller.owningTenant(requestedTenantId);
         tenants.lockForUse(caller, tenantId);
         ElasticIp.IngressPolicy ingress = policy == null ? ElasticIp.IngressPolicy.DENY_ALL : policy;
-        String whitelist = whitelists.attachmentAfter(tenantId, ingress == ElasticIp.IngressPolicy.WHITELIST, null, whitelistId);
-        ElasticIpPool held = pool.lockById(ElasticIpPool.DEFAULT).map(this::fresh).orElseThrow(() -> new IllegalStateException("eip_pool row missing"));
-        long address = lowestFree().orElseThrow(() -> ApiException.conflict("AddressLimitExceeded",
-                "the elastic IP pool " + poolRange + " has no free address (" + (lastUsable() - firstUsable() + 1) + " in all)"));
-        ElasticIp eip = eips.saveAndFlush(new ElasticIp(Ids.newId(Ids.EIP), tenantId, address, ingress, whitelist, Times.now()));
+        String whitelist =
+                whitelists.attachmentAfter(tenantId, ingress == ElasticIp.IngressPolicy.WHITELIST, null, whitelistId);
+        ElasticIpPool held = pool.lockById(ElasticIpPool.DEFAULT)
+                .map(this::fresh)
+                .orElseThrow(() -> new IllegalStateException("eip_pool row missing"));
+        long address = lowestFree()
+                .orElseThrow(() -> ApiException.conflict(
+                        "AddressLimitExceeded",
+                        "the elastic IP pool " + poolRange + " has no free address ("
+                                + (lastUsable() - firstUsable() + 1) + " in all)"));
+        ElasticIp eip = eips.saveAndFlush(
+                new ElasticIp(Ids.newId(Ids.EIP), tenantId, address, ingress, whitelist, Times.now()));
         held.held(1);
         publish(eip, null, ChangeKind.CREATED);
         return eip;
@@ -108,13 +123,16 @@ public class ElasticIpService implements InstancePublicIps {
     @Transactional(readOnly = true)
     public ElasticIp get(Caller caller, String allocationId) {
         caller.requireAdminOrTenant();
-        return eips.findById(allocationId).filter(e -> caller.canSee(e.tenantId())).orElseThrow(() -> notFound(allocationId));
+        return eips.findById(allocationId)
+                .filter(e -> caller.canSee(e.tenantId()))
+                .orElseThrow(() -> notFound(allocationId));
     }
 
     @Transactional(readOnly = true)
     public PageRequest.Page<ElasticIp> list(Caller caller, String vpcId, PageRequest page) {
         caller.requireAdminOrTenant();
-        return page.page(eips.page(caller.tenantScope(), vpcId, page.afterId(), Limit.of(page.fetchSize())), ElasticIp::id);
+        return page.page(
+                eips.page(caller.tenantScope(), vpcId, page.afterId(), Limit.of(page.fetchSize())), ElasticIp::id);
     }
 
     @Transactional
@@ -122,8 +140,8 @@ public class ElasticIpService implements InstancePublicIps {
         get(caller, allocationId);
         ElasticIp eip = eips.lockById(allocationId).map(this::fresh).orElseThrow(() -> notFound(allocationId));
         ElasticIp.IngressPolicy ingress = policy == null ? eip.ingressPolicy() : policy;
-        String whitelist = whitelists.attachmentAfter(eip.tenantId(), ingress == ElasticIp.IngressPolicy.WHITELIST,
-                eip.whitelistId(), whitelistId);
+        String whitelist = whitelists.attachmentAfter(
+                eip.tenantId(), ingress == ElasticIp.IngressPolicy.WHITELIST, eip.whitelistId(), whitelistId);
         eip.applyPolicy(ingress, whitelist);
         eips.flush();
         publish(eip, null, ChangeKind.UPDATED);
@@ -131,7 +149,8 @@ public class ElasticIpService implements InstancePublicIps {
     }
 
     @Transactional
-    public ElasticIp associateWithInstance(Caller caller, String allocationId, String instanceId, boolean allowReassociation) {
+    public ElasticIp associateWithInstance(
+            Caller caller, String allocationId, String instanceId, boolean allowReassociation) {
         ElasticIp visible = get(caller, allocationId);
         Instance instance = sameTenantInstance(caller, instanceId, visible.tenantId());
         vpcs.lockForMutation(caller, instance.vpcId());
@@ -141,17 +160,24 @@ public class ElasticIpService implements InstancePublicIps {
         } catch (EntityNotFoundException terminated) {
             throw ApiException.notFound("InvalidInstanceID.NotFound", "instance " + instanceId + " does not exist");
         }
-        ElasticIpTarget target = new ElasticIpTarget(ElasticIpTarget.Kind.INSTANCE, instance.id(), instance.tenantId(), instance.vpcId(),
-                instance.subnetId(), instance.privateIpAddress());
+        ElasticIpTarget target = new ElasticIpTarget(
+                ElasticIpTarget.Kind.INSTANCE,
+                instance.id(),
+                instance.tenantId(),
+                instance.vpcId(),
+                instance.subnetId(),
+                instance.privateIpAddress());
         return bind(allocationId, target, allowReassociation);
     }
 
     @Transactional
-    public ElasticIp associateWithNatGateway(Caller caller, String allocationId, String natGatewayId, boolean allowReassociation) {
+    public ElasticIp associateWithNatGateway(
+            Caller caller, String allocationId, String natGatewayId, boolean allowReassociation) {
         ElasticIp visible = get(caller, allocationId);
         ElasticIpTarget target = natGateways.getObject().lockForEip(caller, natGatewayId);
         if (!target.tenantId().equals(visible.tenantId())) {
-            throw ApiException.notFound("InvalidNatGatewayID.NotFound", "NAT gateway " + natGatewayId + " does not exist");
+            throw ApiException.notFound(
+                    "InvalidNatGatewayID.NotFound", "NAT gateway " + natGatewayId + " does not exist");
         }
         return bind(allocationId, target, allowReassociation);
     }
@@ -200,8 +226,10 @@ public class ElasticIpService implements InstancePublicIps {
         get(caller, allocationId);
         ElasticIp eip = eips.lockById(allocationId).map(this::fresh).orElseThrow(() -> notFound(allocationId));
         if (eip.natGatewayId() != null) {
-            throw ApiException.conflict("OperationNotPermitted", "EIP " + eip.publicIp() + " is the public address of NAT gateway "
-                    + eip.natGatewayId() + "; associate another EIP with the gateway or delete the gateway");
+            throw ApiException.conflict(
+                    "OperationNotPermitted",
+                    "EIP " + eip.publicIp() + " is the public address of NAT gateway " + eip.natGatewayId()
+                            + "; associate another EIP with the gateway or delete the gateway");
         }
         if (eip.associated()) {
             unbind(eip);
@@ -214,11 +242,17 @@ public class ElasticIpService implements InstancePublicIps {
         get(caller, allocationId);
         ElasticIp eip = eips.lockById(allocationId).map(this::fresh).orElseThrow(() -> notFound(allocationId));
         if (eip.associated()) {
-            throw ApiException.conflict("InvalidIPAddress.InUse", "EIP " + eip.publicIp() + " is associated with "
-                    + (eip.instanceId() != null ? "instance " + eip.instanceId() : "NAT gateway " + eip.natGatewayId())
-                    + "; disassociate it first");
+            throw ApiException.conflict(
+                    "InvalidIPAddress.InUse",
+                    "EIP " + eip.publicIp() + " is associated with "
+                            + (eip.instanceId() != null
+                                    ? "instance " + eip.instanceId()
+                                    : "NAT gateway " + eip.natGatewayId())
+                            + "; disassociate it first");
         }
-        ElasticIpPool held = pool.lockById(ElasticIpPool.DEFAULT).map(this::fresh).orElseThrow(() -> new IllegalStateException("eip_pool row missing"));
+        ElasticIpPool held = pool.lockById(ElasticIpPool.DEFAULT)
+                .map(this::fresh)
+                .orElseThrow(() -> new IllegalStateException("eip_pool row missing"));
         eips.delete(eip);
         eips.flush();
         held.held(-1);
@@ -236,7 +270,8 @@ public class ElasticIpService implements InstancePublicIps {
     @EventListener
     void refuseWhitelistDeleteInUse(WhitelistDeleting deleting) {
         if (eips.existsByWhitelistId(deleting.whitelistId())) {
-            throw ApiException.dependencyViolation("whitelist " + deleting.whitelistId() + " is the ingress whitelist of an EIP");
+            throw ApiException.dependencyViolation(
+                    "whitelist " + deleting.whitelistId() + " is the ingress whitelist of an EIP");
         }
     }
 
@@ -253,7 +288,10 @@ public class ElasticIpService implements InstancePublicIps {
      * goes to E's) queue instead of deadlocking.
      */
     private ElasticIp bind(String allocationId, ElasticIpTarget target, boolean allowReassociation) {
-        String holderId = holderOf(target).map(ElasticIp::id).filter(id -> !id.equals(allocationId)).orElse(null);
+        String holderId = holderOf(target)
+                .map(ElasticIp::id)
+                .filter(id -> !id.equals(allocationId))
+                .orElse(null);
         Optional<ElasticIp> previous = Optional.empty();
         if (holderId != null && holderId.compareTo(allocationId) < 0) {
             previous = eips.lockById(holderId).map(this::fresh);
@@ -263,24 +301,32 @@ public class ElasticIpService implements InstancePublicIps {
             previous = eips.lockById(holderId).map(this::fresh);
         }
         // The holder may have moved away before its lock; a new holder needs the VPC lock we hold.
-        previous = previous.filter(p -> target.id().equals(p.instanceId()) || target.id().equals(p.natGatewayId()));
+        previous = previous.filter(
+                p -> target.id().equals(p.instanceId()) || target.id().equals(p.natGatewayId()));
         if (eip.associated()) {
             if (target.id().equals(eip.instanceId()) || target.id().equals(eip.natGatewayId())) {
                 return eip;
             }
             if (!allowReassociation) {
-                throw ApiException.conflict("Resource.AlreadyAssociated", "EIP " + eip.publicIp() + " is already associated with "
-                        + (eip.instanceId() != null ? eip.instanceId() : eip.natGatewayId()) + " (allowReassociation moves it)");
+                throw ApiException.conflict(
+                        "Resource.AlreadyAssociated",
+                        "EIP " + eip.publicIp() + " is already associated with "
+                                + (eip.instanceId() != null ? eip.instanceId() : eip.natGatewayId())
+                                + " (allowReassociation moves it)");
             }
             if (eip.natGatewayId() != null) {
-                throw ApiException.conflict("OperationNotPermitted", "EIP " + eip.publicIp() + " is the public address of NAT gateway "
-                        + eip.natGatewayId() + " and cannot move while the gateway exists");
+                throw ApiException.conflict(
+                        "OperationNotPermitted",
+                        "EIP " + eip.publicIp() + " is the public address of NAT gateway " + eip.natGatewayId()
+                                + " and cannot move while the gateway exists");
             }
         }
         if (previous.isPresent()) {
             if (!allowReassociation) {
-                throw ApiException.conflict("Resource.AlreadyAssociated", target.id() + " already has EIP " + previous.get().publicIp()
-                        + " (allowReassociation replaces it)");
+                throw ApiException.conflict(
+                        "Resource.AlreadyAssociated",
+                        target.id() + " already has EIP " + previous.get().publicIp()
+                                + " (allowReassociation replaces it)");
             }
             unbind(previous.get());
         }
@@ -297,7 +343,9 @@ public class ElasticIpService implements InstancePublicIps {
     }
 
     private Optional<ElasticIp> holderOf(ElasticIpTarget target) {
-        return target.kind() == ElasticIpTarget.Kind.INSTANCE ? eips.findByInstanceId(target.id()) : eips.findByNatGatewayId(target.id());
+        return target.kind() == ElasticIpTarget.Kind.INSTANCE
+                ? eips.findByInstanceId(target.id())
+                : eips.findByNatGatewayId(target.id());
     }
 
     private void unbind(ElasticIp eip) {
@@ -316,8 +364,15 @@ public class ElasticIpService implements InstancePublicIps {
     }
 
     private void publish(ElasticIp eip, String previousVpcId, ChangeKind kind) {
-        events.publishEvent(new ElasticIpChanged(eip.id(), eip.tenantId(), eip.publicIp(), eip.instanceId(), eip.natGatewayId(),
-                eip.vpcId(), previousVpcId, kind));
+        events.publishEvent(new ElasticIpChanged(
+                eip.id(),
+                eip.tenantId(),
+                eip.publicIp(),
+                eip.instanceId(),
+                eip.natGatewayId(),
+                eip.vpcId(),
+                previousVpcId,
+                kind));
     }
 
     static ApiException notFound(String allocationId) {

@@ -19,9 +19,16 @@ import java.util.stream.Collectors;
 public class Host {
 
     /** Instance kinds a host can run; stored as a comma-separated list. */
-    public enum Capability { SIMULATED, NETNS, TAP }
+    public enum Capability {
+        SIMULATED,
+        NETNS,
+        TAP
+    }
 
-    public enum Status { CONNECTED, DISCONNECTED }
+    public enum Status {
+        CONNECTED,
+        DISCONNECTED
+    }
 
     @Id
     private String id;
@@ -62,11 +69,17 @@ public class Host {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected Host() {
-    }
+    protected Host() {}
 
-    Host(String id, String name, String underlayIp, int udpPort, int underlayMtu, Set<Capability> capabilities,
-            String tokenHash, Instant createdAt) {
+    Host(
+            String id,
+            String name,
+            String underlayIp,
+            int udpPort,
+            int underlayMtu,
+            Set<Capability> capabilities,
+            String tokenHash,
+            Instant createdAt) {
         this.id = id;
         this.name = name;
         this.underlayIp = underlayIp;
@@ -100,7 +113,10 @@ public class Host {
 
     public Set<Capability> capabilities() {
         EnumSet<Capability> set = EnumSet.noneOf(Capability.class);
-        Arrays.stream(capabilities.split(",")).filter(s -> !s.isBlank()).map(Capability::valueOf).forEach(set::add);
+        Arrays.stream(capabilities.split(","))
+                .filter(s -> !s.isBlank())
+                .map(Capability::valueOf)
+                .forEach(set::add);
         return set;
     }
 

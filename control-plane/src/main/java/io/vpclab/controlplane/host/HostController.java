@@ -30,14 +30,18 @@ class HostController implements HostsApi {
         if (body.getCapabilities() != null) {
             body.getCapabilities().forEach(kind -> capabilities.add(capability(kind)));
         }
-        HostService.RegisteredHost registered = hosts.register(Callers.current(), new HostService.Registration(
-                body.getName(), body.getUnderlayIp(), body.getUdpPort(), body.getUnderlayMtu(), capabilities));
-        return ResponseEntity.status(HttpStatus.CREATED).body(new RegisteredHost(toDto(registered.host()), registered.secret()));
+        HostService.RegisteredHost registered = hosts.register(
+                Callers.current(),
+                new HostService.Registration(
+                        body.getName(), body.getUnderlayIp(), body.getUdpPort(), body.getUnderlayMtu(), capabilities));
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(new RegisteredHost(toDto(registered.host()), registered.secret()));
     }
 
     @Override
     public ResponseEntity<HostList> listHosts(Integer maxResults, String nextToken) {
-        PageRequest.Page<io.vpclab.api.model.Host> page = hosts.list(Callers.current(), PageRequest.of(maxResults, nextToken))
+        PageRequest.Page<io.vpclab.api.model.Host> page = hosts.list(
+                        Callers.current(), PageRequest.of(maxResults, nextToken))
                 .map(HostController::toDto);
         return ResponseEntity.ok(new HostList(page.items()).nextToken(page.nextToken()));
     }
@@ -58,10 +62,19 @@ class HostController implements HostsApi {
     }
 
     static io.vpclab.api.model.Host toDto(Host host) {
-        return new io.vpclab.api.model.Host(host.id(), host.name(), host.underlayIp(), host.udpPort(), host.underlayMtu(),
-                host.capabilities().stream().map(c -> InstanceKind.valueOf(c.name())).toList(),
-                HostStatus.valueOf(host.status().name()), host.desiredGeneration(), host.appliedGeneration(),
-                Times.utc(host.createdAt()))
+        return new io.vpclab.api.model.Host(
+                        host.id(),
+                        host.name(),
+                        host.underlayIp(),
+                        host.udpPort(),
+                        host.underlayMtu(),
+                        host.capabilities().stream()
+                                .map(c -> InstanceKind.valueOf(c.name()))
+                                .toList(),
+                        HostStatus.valueOf(host.status().name()),
+                        host.desiredGeneration(),
+                        host.appliedGeneration(),
+                        Times.utc(host.createdAt()))
                 .lastSeen(Times.utc(host.lastSeen()))
                 .convergenceMillis(host.convergenceMillis());
     }

@@ -35,12 +35,10 @@ public class HostService {
         this.properties = properties;
     }
 
-    public record Registration(String name, String underlayIp, Integer udpPort, Integer underlayMtu,
-            Set<Host.Capability> capabilities) {
-    }
+    public record Registration(
+            String name, String underlayIp, Integer udpPort, Integer underlayMtu, Set<Host.Capability> capabilities) {}
 
-    public record RegisteredHost(Host host, String secret) {
-    }
+    public record RegisteredHost(Host host, String secret) {}
 
     @Transactional
     public RegisteredHost register(Caller caller, Registration registration) {
@@ -49,18 +47,27 @@ public class HostService {
         }
         long underlay = Ipv4Cidr.requireAddress(registration.underlayIp(), "underlayIp");
         if (hosts.existsByName(registration.name())) {
-            throw ApiException.conflict("InvalidHost.Duplicate", "a host named '" + registration.name() + "' is already registered");
+            throw ApiException.conflict(
+                    "InvalidHost.Duplicate", "a host named '" + registration.name() + "' is already registered");
         }
         if (hosts.count() >= properties.quota().hosts()) {
-            throw ApiException.conflict("HostLimitExceeded", "at most " + properties.quota().hosts() + " hosts");
+            throw ApiException.conflict(
+                    "HostLimitExceeded", "at most " + properties.quota().hosts() + " hosts");
         }
-        Set<Host.Capability> capabilities = registration.capabilities() == null || registration.capabilities().isEmpty()
-                ? EnumSet.of(Host.Capability.SIMULATED) : registration.capabilities();
+        Set<Host.Capability> capabilities = registration.capabilities() == null
+                        || registration.capabilities().isEmpty()
+                ? EnumSet.of(Host.Capability.SIMULATED)
+                : registration.capabilities();
         String secret = Tokens.newSecret("vpclab_host");
-        Host host = hosts.saveAndFlush(new Host(Ids.newId(Ids.HOST), registration.name(), Ipv4Cidr.formatAddress(underlay),
+        Host host = hosts.saveAndFlush(new Host(
+                Ids.newId(Ids.HOST),
+                registration.name(),
+                Ipv4Cidr.formatAddress(underlay),
                 registration.udpPort() == null ? DEFAULT_UDP_PORT : registration.udpPort(),
                 registration.underlayMtu() == null ? DEFAULT_UNDERLAY_MTU : registration.underlayMtu(),
-                capabilities, Tokens.sha256(secret), Instant.now()));
+                capabilities,
+                Tokens.sha256(secret),
+                Instant.now()));
         events.publishEvent(new HostChanged(host.id(), ChangeKind.CREATED));
         return new RegisteredHost(host, secret);
     }
@@ -87,7 +94,8 @@ public class HostService {
     public PageRequest.Page<Host> list(Caller caller, PageRequest page) {
         if (caller.isHost()) {
             Host self = get(caller, caller.id());
-            return new PageRequest.Page<>(page.afterId().compareTo(self.id()) < 0 ? java.util.List.of(self) : java.util.List.of(), null);
+            return new PageRequest.Page<>(
+                    page.afterId().compareTo(self.id()) < 0 ? java.util.List.of(self) : java.util.List.of(), null);
         }
         return page.page(hosts.findByIdGreaterThanOrderByIdAsc(page.afterId(), Limit.of(page.fetchSize())), Host::id);
     }
@@ -100,8 +108,11 @@ public class HostService {
     public Host lockForPlacement(String hostId, Host.Capability kind) {
         Host host = hosts.lockById(hostId).orElseThrow(() -> notFound(hostId));
         if (kind != null && !host.canRun(kind)) {
-            throw ApiException.conflict("InvalidHost.Capability", "host " + host.name() + " (" + hostId + ") cannot run "
-                    + kind.name().toLowerCase() + " instances; it runs " + host.capabilities().toString().toLowerCase());
+            throw ApiException.conflict(
+                    "InvalidHost.Capability",
+                    "host " + host.name() + " (" + hostId + ") cannot run "
+                            + kind.name().toLowerCase() + " instances; it runs "
+                            + host.capabilities().toString().toLowerCase());
         }
         return host;
     }
@@ -134,8 +145,10 @@ public class HostService {
     @Transactional
     public void recordAcknowledged(String hostId, long generation, OptionalLong convergenceMillis, Instant when) {
         Host host = lock(hostId);
-        host.acknowledge(generation, convergenceMillis.isPresent() ? Long.valueOf(convergenceMillis.getAsLong())
-                : host.convergenceMillis(), when);
+        host.acknowledge(
+                generation,
+                convergenceMillis.isPresent() ? Long.valueOf(convergenceMillis.getAsLong()) : host.convergenceMillis(),
+                when);
     }
 
     /** The host's agent opened (or lost its last) table stream at {@code when}. */

@@ -22,8 +22,8 @@ class HostStatsController implements HostStatsApi {
     private final HostService hosts;
     private final NatGatewayService natGateways;
 
-    HostStatsController(HostStatsStore store, NetworkCompilation compilation, HostService hosts,
-            NatGatewayService natGateways) {
+    HostStatsController(
+            HostStatsStore store, NetworkCompilation compilation, HostService hosts, NatGatewayService natGateways) {
         this.store = store;
         this.compilation = compilation;
         this.hosts = hosts;
@@ -34,7 +34,8 @@ class HostStatsController implements HostStatsApi {
     public ResponseEntity<Void> reportHostStats(String hostId, HostStatsReport report) {
         hosts.requireSelfOrAdmin(Callers.current(), hostId);
         HostStatsReports.validate(report);
-        ServedResources served = compilation.currentTable(hostId).map(ServedResources::of).orElse(ServedResources.NOTHING);
+        ServedResources served =
+                compilation.currentTable(hostId).map(ServedResources::of).orElse(ServedResources.NOTHING);
         store.accept(hostId, HostStatsReports.trim(report, served, id -> servesNatGateway(hostId, id)), Instant.now());
         return ResponseEntity.noContent().build();
     }
@@ -44,16 +45,19 @@ class HostStatsController implements HostStatsApi {
         Caller caller = Callers.current();
         caller.requireAdmin();
         hosts.get(caller, hostId);
-        HostStatsStore.ReceivedStats received = store.latest(hostId).orElseThrow(() -> ApiException.notFound(
-                "InvalidHostStats.NotFound", "host " + hostId + " has not reported counters yet"));
-        return ResponseEntity.ok(new HostStats().hostId(hostId)
+        HostStatsStore.ReceivedStats received = store.latest(hostId)
+                .orElseThrow(() -> ApiException.notFound(
+                        "InvalidHostStats.NotFound", "host " + hostId + " has not reported counters yet"));
+        return ResponseEntity.ok(new HostStats()
+                .hostId(hostId)
                 .receivedAt(received.receivedAt().atOffset(ZoneOffset.UTC))
                 .report(received.report()));
     }
 
     private boolean servesNatGateway(String hostId, String natGatewayId) {
         try {
-            return hostId.equals(natGateways.get(Caller.admin(), natGatewayId).gateway().hostId());
+            return hostId.equals(
+                    natGateways.get(Caller.admin(), natGatewayId).gateway().hostId());
         } catch (ApiException unknown) {
             return false;
         }

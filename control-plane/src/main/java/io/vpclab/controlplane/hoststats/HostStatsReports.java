@@ -24,8 +24,7 @@ final class HostStatsReports {
     /** DropReason names as the data plane spells them; anything else is not a reason. */
     private static final Pattern REASON = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
 
-    private HostStatsReports() {
-    }
+    private HostStatsReports() {}
 
     /** Refuses a malformed report; absent lists become empty ones, so later steps need no null checks. */
     static void validate(HostStatsReport report) {
@@ -51,12 +50,18 @@ final class HostStatsReports {
 
     /** Drops the parts the host does not serve; NAT gateways by {@code servesNatGateway}. */
     static HostStatsReport trim(HostStatsReport report, ServedResources served, Predicate<String> servesNatGateway) {
-        report.setPorts(report.getPorts().stream().filter(p -> served.portIds().contains(p.getPortId())).toList());
-        report.setSegments(report.getSegments().stream().filter(s -> served.vnis().contains(s.getVni())).toList());
+        report.setPorts(report.getPorts().stream()
+                .filter(p -> served.portIds().contains(p.getPortId()))
+                .toList());
+        report.setSegments(report.getSegments().stream()
+                .filter(s -> served.vnis().contains(s.getVni()))
+                .toList());
         report.setWhitelists(report.getWhitelists().stream()
-                .filter(w -> served.whitelistIds().contains(w.getWhitelistId())).toList());
+                .filter(w -> served.whitelistIds().contains(w.getWhitelistId()))
+                .toList());
         report.setNatGateways(report.getNatGateways().stream()
-                .filter(n -> servesNatGateway.test(n.getNatGatewayId())).toList());
+                .filter(n -> servesNatGateway.test(n.getNatGatewayId()))
+                .toList());
         return report;
     }
 
@@ -70,8 +75,8 @@ final class HostStatsReports {
         }
         byReason.forEach((reason, count) -> {
             if (reason == null || !REASON.matcher(reason).matches()) {
-                throw ApiException.invalidParameter(where + ": drop reason '" + reason
-                        + "' is not a reason name (upper case, e.g. NO_ROUTE)");
+                throw ApiException.invalidParameter(
+                        where + ": drop reason '" + reason + "' is not a reason name (upper case, e.g. NO_ROUTE)");
             }
             if (count == null || count < 0) {
                 throw ApiException.invalidParameter(where + ": drops of " + reason + " must be >= 0, got " + count);

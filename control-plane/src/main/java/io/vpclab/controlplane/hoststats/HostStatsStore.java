@@ -4,7 +4,6 @@ import io.vpclab.api.model.HostStatsReport;
 import io.vpclab.controlplane.host.HostChanged;
 import io.vpclab.controlplane.system.ChangeKind;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,8 +30,7 @@ public class HostStatsStore {
         }
     }
 
-    private record Held(ReceivedStats latest, ReceivedStats previous) {
-    }
+    private record Held(ReceivedStats latest, ReceivedStats previous) {}
 
     private final Map<String, Held> byHost = new ConcurrentHashMap<>();
 
@@ -60,7 +58,8 @@ public class HostStatsStore {
         ReceivedStats received = new ReceivedStats(receivedAt, report);
         boolean[] accepted = {false};
         byHost.compute(hostId, (id, held) -> {
-            if (held != null && !report.getTakenAt().isAfter(held.latest().report().getTakenAt())) {
+            if (held != null
+                    && !report.getTakenAt().isAfter(held.latest().report().getTakenAt())) {
                 return held;
             }
             accepted[0] = true;
@@ -75,5 +74,4 @@ public class HostStatsStore {
             byHost.remove(event.hostId());
         }
     }
-
 }

@@ -11,7 +11,11 @@ import java.time.Instant;
 @Table(name = "instance")
 public class Instance {
 
-    public enum Kind { SIMULATED, NETNS, TAP }
+    public enum Kind {
+        SIMULATED,
+        NETNS,
+        TAP
+    }
 
     @Id
     private String id;
@@ -42,11 +46,19 @@ public class Instance {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected Instance() {
-    }
+    protected Instance() {}
 
-    Instance(String id, String tenantId, String vpcId, String subnetId, String hostId, Kind kind, String name,
-            String privateIpAddress, String macAddress, Instant createdAt) {
+    Instance(
+            String id,
+            String tenantId,
+            String vpcId,
+            String subnetId,
+            String hostId,
+            Kind kind,
+            String name,
+            String privateIpAddress,
+            String macAddress,
+            Instant createdAt) {
         this.id = id;
         this.tenantId = tenantId;
         this.vpcId = vpcId;

@@ -7,6 +7,11 @@ import io.vpclab.controlplane.system.ChangeKind;
  * knows both hosts whose tables change. Listen with {@code @TransactionalEventListener}; a
  * synchronous {@code @EventListener} on DELETED runs before commit (e.g. to disassociate an EIP).
  */
-public record InstanceChanged(String instanceId, String vpcId, String subnetId, String hostId, String previousHostId,
-        String tenantId, ChangeKind kind) {
-}
+public record InstanceChanged(
+        String instanceId,
+        String vpcId,
+        String subnetId,
+        String hostId,
+        String previousHostId,
+        String tenantId,
+        ChangeKind kind) {}

@@ -30,18 +30,25 @@ class InstanceController implements InstancesApi {
 
     @Override
     public ResponseEntity<io.vpclab.api.model.Instance> runInstance(InstanceCreate body) {
-        Instance.Kind kind = body.getKind() == null ? null : Instance.Kind.valueOf(body.getKind().name());
-        Instance instance = instances.launch(Callers.current(), new InstanceService.Launch(body.getSubnetId(), body.getHostId(),
-                kind, body.getName(), body.getPrivateIpAddress()));
+        Instance.Kind kind = body.getKind() == null
+                ? null
+                : Instance.Kind.valueOf(body.getKind().name());
+        Instance instance = instances.launch(
+                Callers.current(),
+                new InstanceService.Launch(
+                        body.getSubnetId(), body.getHostId(), kind, body.getName(), body.getPrivateIpAddress()));
         // as RunInstances: a new instance is pending, its host's agent cannot have applied it yet
-        return ResponseEntity.status(HttpStatus.CREATED).body(toDto(instance, null).state(InstanceState.PENDING));
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(toDto(instance, null).state(InstanceState.PENDING));
     }
 
     @Override
-    public ResponseEntity<InstanceList> listInstances(String vpcId, String subnetId, String hostId, Integer maxResults, String nextToken) {
-        PageRequest.Page<Instance> found = instances.list(Callers.current(), vpcId, subnetId, hostId,
-                PageRequest.of(maxResults, nextToken));
-        Map<String, String> addresses = publicIps.byInstanceId(found.items().stream().map(Instance::id).toList());
+    public ResponseEntity<InstanceList> listInstances(
+            String vpcId, String subnetId, String hostId, Integer maxResults, String nextToken) {
+        PageRequest.Page<Instance> found =
+                instances.list(Callers.current(), vpcId, subnetId, hostId, PageRequest.of(maxResults, nextToken));
+        Map<String, String> addresses =
+                publicIps.byInstanceId(found.items().stream().map(Instance::id).toList());
         PageRequest.Page<io.vpclab.api.model.Instance> page = found.map(i -> withState(i, addresses.get(i.id())));
         return ResponseEntity.ok(new InstanceList(page.items()).nextToken(page.nextToken()));
     }
@@ -53,7 +60,8 @@ class InstanceController implements InstancesApi {
 
     @Override
     public ResponseEntity<io.vpclab.api.model.Instance> updateInstance(String instanceId, InstanceUpdate body) {
-        return ResponseEntity.ok(withState(instances.update(Callers.current(), instanceId, body.getHostId(), body.getName())));
+        return ResponseEntity.ok(
+                withState(instances.update(Callers.current(), instanceId, body.getHostId(), body.getName())));
     }
 
     @Override
@@ -63,7 +71,8 @@ class InstanceController implements InstancesApi {
     }
 
     private io.vpclab.api.model.Instance withState(Instance instance) {
-        return withState(instance, publicIps.byInstanceId(List.of(instance.id())).get(instance.id()));
+        return withState(
+                instance, publicIps.byInstanceId(List.of(instance.id())).get(instance.id()));
     }
 
     private io.vpclab.api.model.Instance withState(Instance instance, String publicIp) {
@@ -72,9 +81,16 @@ class InstanceController implements InstancesApi {
     }
 
     private static io.vpclab.api.model.Instance toDto(Instance instance, String publicIp) {
-        return new io.vpclab.api.model.Instance(instance.id(), instance.tenantId(), instance.vpcId(), instance.subnetId(),
-                instance.hostId(), InstanceKind.valueOf(instance.kind().name()), instance.privateIpAddress(), instance.macAddress(),
-                Times.utc(instance.createdAt()))
+        return new io.vpclab.api.model.Instance(
+                        instance.id(),
+                        instance.tenantId(),
+                        instance.vpcId(),
+                        instance.subnetId(),
+                        instance.hostId(),
+                        InstanceKind.valueOf(instance.kind().name()),
+                        instance.privateIpAddress(),
+                        instance.macAddress(),
+                        Times.utc(instance.createdAt()))
                 .name(instance.name())
                 .publicIp(publicIp);
     }

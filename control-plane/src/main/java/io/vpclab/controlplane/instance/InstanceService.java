@@ -34,8 +34,13 @@ public class InstanceService {
     private final ApplicationEventPublisher events;
     private final EntityManager entityManager;
 
-    InstanceService(InstanceRepository instances, SubnetService subnets, HostService hosts, VpcService vpcs,
-            ApplicationEventPublisher events, EntityManager entityManager) {
+    InstanceService(
+            InstanceRepository instances,
+            SubnetService subnets,
+            HostService hosts,
+            VpcService vpcs,
+            ApplicationEventPublisher events,
+            EntityManager entityManager) {
         this.entityManager = entityManager;
         this.instances = instances;
         this.subnets = subnets;
@@ -44,8 +49,7 @@ public class InstanceService {
         this.events = events;
     }
 
-    public record Launch(String subnetId, String hostId, Instance.Kind kind, String name, String privateIpAddress) {
-    }
+    public record Launch(String subnetId, String hostId, Instance.Kind kind, String name, String privateIpAddress) {}
 
     @Transactional
     public Instance launch(Caller caller, Launch launch) {
@@ -56,24 +60,40 @@ public class InstanceService {
         Instance.Kind kind = launch.kind() == null ? Instance.Kind.SIMULATED : launch.kind();
         String instanceId = Ids.newId(Ids.INSTANCE);
         // Lock order everywhere: VPC, subnet (both inside reserveAddress), then host.
-        SubnetService.AddressReservation address = subnets.reserveAddress(caller, launch.subnetId(), launch.privateIpAddress(), instanceId);
+        SubnetService.AddressReservation address =
+                subnets.reserveAddress(caller, launch.subnetId(), launch.privateIpAddress(), instanceId);
         Host host = hosts.lockForPlacement(launch.hostId(), Host.Capability.valueOf(kind.name()));
         String mac = uniqueMac(address.subnet().id());
-        Instance instance = instances.saveAndFlush(new Instance(instanceId, address.subnet().tenantId(), address.subnet().vpcId(),
-                address.subnet().id(), host.id(), kind, launch.name(), address.ipAddress(), mac, Instant.now()));
+        Instance instance = instances.saveAndFlush(new Instance(
+                instanceId,
+                address.subnet().tenantId(),
+                address.subnet().vpcId(),
+                address.subnet().id(),
+                host.id(),
+                kind,
+                launch.name(),
+                address.ipAddress(),
+                mac,
+                Instant.now()));
         events.publishEvent(changed(instance, null, ChangeKind.CREATED));
         return instance;
     }
 
     @Transactional(readOnly = true)
     public Instance get(Caller caller, String instanceId) {
-        return instances.findById(instanceId).filter(i -> caller.canSee(i.tenantId())).orElseThrow(() -> notFound(instanceId));
+        return instances
+                .findById(instanceId)
+                .filter(i -> caller.canSee(i.tenantId()))
+                .orElseThrow(() -> notFound(instanceId));
     }
 
     @Transactional(readOnly = true)
-    public PageRequest.Page<Instance> list(Caller caller, String vpcId, String subnetId, String hostId, PageRequest page) {
+    public PageRequest.Page<Instance> list(
+            Caller caller, String vpcId, String subnetId, String hostId, PageRequest page) {
         caller.requireAdminOrTenant();
-        return page.page(instances.page(caller.tenantScope(), vpcId, subnetId, hostId, page.afterId(), Limit.of(page.fetchSize())),
+        return page.page(
+                instances.page(
+                        caller.tenantScope(), vpcId, subnetId, hostId, page.afterId(), Limit.of(page.fetchSize())),
                 Instance::id);
     }
 
@@ -83,7 +103,8 @@ public class InstanceService {
         Instance instance = lockFresh(caller, instanceId);
         String previousHost = instance.hostId();
         if (newHostId != null && !newHostId.equals(previousHost)) {
-            Host host = hosts.lockForPlacement(newHostId, Host.Capability.valueOf(instance.kind().name()));
+            Host host = hosts.lockForPlacement(
+                    newHostId, Host.Capability.valueOf(instance.kind().name()));
             instance.moveTo(host.id());
         }
         if (newName != null) {
@@ -113,7 +134,8 @@ public class InstanceService {
     @EventListener
     void refuseHostDeleteWithInstances(HostDeleting deleting) {
         if (instances.existsByHostId(deleting.hostId())) {
-            throw ApiException.dependencyViolation("host " + deleting.hostId() + " still runs instances; terminate or move them first");
+            throw ApiException.dependencyViolation(
+                    "host " + deleting.hostId() + " still runs instances; terminate or move them first");
         }
     }
 
@@ -136,8 +158,14 @@ public class InstanceService {
     }
 
     private static InstanceChanged changed(Instance instance, String previousHost, ChangeKind kind) {
-        return new InstanceChanged(instance.id(), instance.vpcId(), instance.subnetId(), instance.hostId(), previousHost,
-                instance.tenantId(), kind);
+        return new InstanceChanged(
+                instance.id(),
+                instance.vpcId(),
+                instance.subnetId(),
+                instance.hostId(),
+                previousHost,
+                instance.tenantId(),
+                kind);
     }
 
     static ApiException notFound(String instanceId) {

@@ -11,8 +11,7 @@ final class MacAddresses {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private MacAddresses() {
-    }
+    private MacAddresses() {}
 
     static String random() {
         byte[] octets = new byte[6];

@@ -29,8 +29,7 @@ public class InternetHost {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected InternetHost() {
-    }
+    protected InternetHost() {}
 
     InternetHost(String id, String name, String ip, String hostId, String kind, Instant createdAt) {
         this.id = id;

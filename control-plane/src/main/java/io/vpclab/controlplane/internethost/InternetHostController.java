@@ -22,14 +22,21 @@ class InternetHostController implements InternetHostsApi {
 
     @Override
     public ResponseEntity<io.vpclab.api.model.InternetHost> createInternetHost(InternetHostCreate body) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(toDto(internetHosts.create(Callers.current(), body.getName(),
-                body.getIp(), body.getHostId(), body.getHostName(), body.getKind() == null ? null : body.getKind().getValue())));
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(toDto(internetHosts.create(
+                        Callers.current(),
+                        body.getName(),
+                        body.getIp(),
+                        body.getHostId(),
+                        body.getHostName(),
+                        body.getKind() == null ? null : body.getKind().getValue())));
     }
 
     @Override
     public ResponseEntity<InternetHostList> listInternetHosts(Integer maxResults, String nextToken) {
-        PageRequest.Page<io.vpclab.api.model.InternetHost> page = internetHosts.list(Callers.current(),
-                PageRequest.of(maxResults, nextToken)).map(InternetHostController::toDto);
+        PageRequest.Page<io.vpclab.api.model.InternetHost> page = internetHosts
+                .list(Callers.current(), PageRequest.of(maxResults, nextToken))
+                .map(InternetHostController::toDto);
         return ResponseEntity.ok(new InternetHostList(page.items()).nextToken(page.nextToken()));
     }
 
@@ -46,10 +53,16 @@ class InternetHostController implements InternetHostsApi {
 
     private static io.vpclab.api.model.InternetHost toDto(InternetHostService.InternetHostView view) {
         return new io.vpclab.api.model.InternetHost()
-                .internetHostId(view.id()).name(view.name()).ip(view.ip()).hostId(view.hostId()).hostName(view.hostName())
+                .internetHostId(view.id())
+                .name(view.name())
+                .ip(view.ip())
+                .hostId(view.hostId())
+                .hostName(view.hostName())
                 .kind(InternetHostKind.fromValue(view.kind()))
-                .source(view.configured() ? io.vpclab.api.model.InternetHost.SourceEnum.CONFIGURATION
-                        : io.vpclab.api.model.InternetHost.SourceEnum.API)
+                .source(
+                        view.configured()
+                                ? io.vpclab.api.model.InternetHost.SourceEnum.CONFIGURATION
+                                : io.vpclab.api.model.InternetHost.SourceEnum.API)
                 .createdAt(view.createdAt() == null ? null : Times.utc(view.createdAt()));
     }
 }

@@ -32,19 +32,29 @@ public class InternetHostService {
     static final String ID_PREFIX = "ih";
     /** Configured hosts get a stable ID of the server's ID shape (so page tokens accept it): a hash of the name. */
     static final String CONFIGURED_PREFIX = "ihconf";
+
     private static final String NAME_PATTERN = "[a-z0-9-]{1,40}";
 
     /** One internet host, from the API or from configuration (createdAt null, read-only). */
-    public record InternetHostView(String id, String name, String ip, String hostId, String hostName, String kind,
-            boolean configured, Instant createdAt) {
-    }
+    public record InternetHostView(
+            String id,
+            String name,
+            String ip,
+            String hostId,
+            String hostName,
+            String kind,
+            boolean configured,
+            Instant createdAt) {}
 
     private final InternetHostRepository internetHosts;
     private final HostService hosts;
     private final PublicAddressing addressing;
     private final ApplicationEventPublisher events;
 
-    InternetHostService(InternetHostRepository internetHosts, HostService hosts, PublicAddressing addressing,
+    InternetHostService(
+            InternetHostRepository internetHosts,
+            HostService hosts,
+            PublicAddressing addressing,
             ApplicationEventPublisher events) {
         this.internetHosts = internetHosts;
         this.hosts = hosts;
@@ -65,22 +75,28 @@ public class InternetHostService {
         long address = checkAddress(ip);
         Host host = vtep(hostId, hostName);
         if (resolvedKind.equals("netns") && !host.canRun(Host.Capability.NETNS)) {
-            throw ApiException.conflict("InvalidHost.Capability", "host " + host.name() + " (" + host.id()
-                    + ") cannot run netns internet hosts; it runs " + host.capabilities().toString().toLowerCase());
+            throw ApiException.conflict(
+                    "InvalidHost.Capability",
+                    "host " + host.name() + " (" + host.id() + ") cannot run netns internet hosts; it runs "
+                            + host.capabilities().toString().toLowerCase());
         }
         String canonicalIp = Ipv4Cidr.formatAddress(address);
-        if (internetHosts.existsByName(name) || configured().stream().anyMatch(c -> c.name().equals(name))) {
+        if (internetHosts.existsByName(name)
+                || configured().stream().anyMatch(c -> c.name().equals(name))) {
             throw ApiException.conflict("InvalidInternetHost.Duplicate", "an internet host named " + name + " exists");
         }
         if (internetHosts.existsByIp(canonicalIp) || configured().stream().anyMatch(c -> c.ip().equals(canonicalIp))) {
-            throw ApiException.conflict("InvalidIPAddress.InUse", canonicalIp + " is already an internet host's address");
+            throw ApiException.conflict(
+                    "InvalidIPAddress.InUse", canonicalIp + " is already an internet host's address");
         }
-        InternetHost created = new InternetHost(Ids.newId(ID_PREFIX), name, canonicalIp, host.id(), resolvedKind, Times.now());
+        InternetHost created =
+                new InternetHost(Ids.newId(ID_PREFIX), name, canonicalIp, host.id(), resolvedKind, Times.now());
         try {
             internetHosts.saveAndFlush(created);
         } catch (DataIntegrityViolationException concurrent) {
-            throw ApiException.conflict("InvalidInternetHost.Duplicate", "an internet host named " + name + " or at "
-                    + canonicalIp + " was created at the same time");
+            throw ApiException.conflict(
+                    "InvalidInternetHost.Duplicate",
+                    "an internet host named " + name + " or at " + canonicalIp + " was created at the same time");
         }
         events.publishEvent(new InternetHostChanged(created.id(), host.id(), ChangeKind.CREATED));
         return view(created, host.name());
@@ -90,7 +106,8 @@ public class InternetHostService {
         long address = Ipv4Cidr.requireAddress(ip, "ip");
         Ipv4Cidr range = Ipv4Cidr.parse(addressing.publicCidr(), "vpclab.public.cidr");
         if (!range.contains(address)) {
-            throw ApiException.invalidParameter(ip + " is outside the public network " + range + " (vpclab.public.cidr)");
+            throw ApiException.invalidParameter(
+                    ip + " is outside the public network " + range + " (vpclab.public.cidr)");
         }
         if (address == range.first() || address == range.last()) {
             throw ApiException.invalidParameter(ip + " is the network or broadcast address of " + range);
@@ -109,17 +126,21 @@ public class InternetHostService {
             return hosts.get(Caller.admin(), hostId);
         }
         if (hostName == null || hostName.isBlank()) {
-            throw ApiException.badRequest("MissingParameter", "hostId or hostName is required: the VTEP host it runs on");
+            throw ApiException.badRequest(
+                    "MissingParameter", "hostId or hostName is required: the VTEP host it runs on");
         }
-        return hostNamed(hostName).orElseThrow(() -> ApiException.notFound("InvalidHost.NotFound",
-                "no host named " + hostName + " is registered"));
+        return hostNamed(hostName)
+                .orElseThrow(() ->
+                        ApiException.notFound("InvalidHost.NotFound", "no host named " + hostName + " is registered"));
     }
 
     private Optional<Host> hostNamed(String name) {
         String next = null;
         do {
-            PageRequest.Page<Host> page = hosts.list(Caller.admin(), PageRequest.of(PageRequest.LIMIT_MAX_RESULTS, next));
-            Optional<Host> found = page.items().stream().filter(h -> h.name().equals(name)).findFirst();
+            PageRequest.Page<Host> page =
+                    hosts.list(Caller.admin(), PageRequest.of(PageRequest.LIMIT_MAX_RESULTS, next));
+            Optional<Host> found =
+                    page.items().stream().filter(h -> h.name().equals(name)).findFirst();
             if (found.isPresent()) {
                 return found;
             }
@@ -134,22 +155,28 @@ public class InternetHostService {
         caller.requireAdmin();
         List<InternetHostView> fetched = all().stream()
                 .filter(v -> page.afterId() == null || v.id().compareTo(page.afterId()) > 0)
-                .limit(page.fetchSize()).toList();
+                .limit(page.fetchSize())
+                .toList();
         return page.page(fetched, InternetHostView::id);
     }
 
     @Transactional(readOnly = true)
     public InternetHostView get(Caller caller, String internetHostId) {
         caller.requireAdmin();
-        return all().stream().filter(v -> v.id().equals(internetHostId)).findFirst().orElseThrow(() -> notFound(internetHostId));
+        return all().stream()
+                .filter(v -> v.id().equals(internetHostId))
+                .findFirst()
+                .orElseThrow(() -> notFound(internetHostId));
     }
 
     @Transactional
     public void delete(Caller caller, String internetHostId) {
         caller.requireAdmin();
-        if (internetHostId.startsWith(CONFIGURED_PREFIX + "-") && get(caller, internetHostId).configured()) {
-            throw ApiException.conflict("OperationNotPermitted", internetHostId
-                    + " comes from vpclab.public.internet-hosts; change the configuration to remove it");
+        if (internetHostId.startsWith(CONFIGURED_PREFIX + "-")
+                && get(caller, internetHostId).configured()) {
+            throw ApiException.conflict(
+                    "OperationNotPermitted",
+                    internetHostId + " comes from vpclab.public.internet-hosts; change the configuration to remove it");
         }
         InternetHost host = internetHosts.findById(internetHostId).orElseThrow(() -> notFound(internetHostId));
         internetHosts.delete(host);
@@ -174,8 +201,15 @@ public class InternetHostService {
         List<InternetHostView> views = new ArrayList<>();
         for (PublicAddressing.ConfiguredHost host : configured()) {
             String vtepId = hostNamed(host.hostName()).map(Host::id).orElse(null);
-            views.add(new InternetHostView(configuredId(host.name()), host.name(), host.ip(), vtepId, host.hostName(),
-                    host.kind() == null ? "simulated" : host.kind(), true, null));
+            views.add(new InternetHostView(
+                    configuredId(host.name()),
+                    host.name(),
+                    host.ip(),
+                    vtepId,
+                    host.hostName(),
+                    host.kind() == null ? "simulated" : host.kind(),
+                    true,
+                    null));
         }
         for (InternetHost host : internetHosts.findAllByOrderByIdAsc()) {
             views.add(view(host, hostNameOf(host.hostId())));
@@ -186,8 +220,10 @@ public class InternetHostService {
 
     static String configuredId(String name) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return CONFIGURED_PREFIX + "-" + java.util.HexFormat.of().formatHex(digest).substring(0, 17);
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return CONFIGURED_PREFIX + "-"
+                    + java.util.HexFormat.of().formatHex(digest).substring(0, 17);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
@@ -206,10 +242,12 @@ public class InternetHostService {
     }
 
     private static InternetHostView view(InternetHost host, String hostName) {
-        return new InternetHostView(host.id(), host.name(), host.ip(), host.hostId(), hostName, host.kind(), false, host.createdAt());
+        return new InternetHostView(
+                host.id(), host.name(), host.ip(), host.hostId(), hostName, host.kind(), false, host.createdAt());
     }
 
     private static ApiException notFound(String internetHostId) {
-        return ApiException.notFound("InvalidInternetHost.NotFound", "internet host " + internetHostId + " does not exist");
+        return ApiException.notFound(
+                "InvalidInternetHost.NotFound", "internet host " + internetHostId + " does not exist");
     }
 }

@@ -18,6 +18,5 @@ public interface PublicAddressing {
     List<ConfiguredHost> configuredHosts();
 
     /** An internet host of vpclab.public.internet-hosts; hostName is the VTEP host's name. */
-    record ConfiguredHost(String name, String ip, String hostName, String kind) {
-    }
+    record ConfiguredHost(String name, String ip, String hostName, String kind) {}
 }

@@ -10,10 +10,14 @@ import java.time.Instant;
 @Table(name = "nat_gateway")
 public class NatGateway {
 
-    public enum EgressPolicy { ALLOW_ALL, WHITELIST }
+    public enum EgressPolicy {
+        ALLOW_ALL,
+        WHITELIST
+    }
 
     /** AWS's NAT gateway drops a connection idle for 350 s. */
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 350;
+
     public static final int MAX_IDLE_TIMEOUT_SECONDS = 86_400;
 
     @Id
@@ -55,11 +59,21 @@ public class NatGateway {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected NatGateway() {
-    }
+    protected NatGateway() {}
 
-    NatGateway(String id, String tenantId, String vpcId, String subnetId, String name, String hostId, String privateIpAddress,
-            EgressPolicy egressPolicy, String whitelistId, int tcpIdleTimeoutSeconds, int udpIdleTimeoutSeconds, Instant createdAt) {
+    NatGateway(
+            String id,
+            String tenantId,
+            String vpcId,
+            String subnetId,
+            String name,
+            String hostId,
+            String privateIpAddress,
+            EgressPolicy egressPolicy,
+            String whitelistId,
+            int tcpIdleTimeoutSeconds,
+            int udpIdleTimeoutSeconds,
+            Instant createdAt) {
         this.id = id;
         this.tenantId = tenantId;
         this.vpcId = vpcId;

@@ -26,15 +26,22 @@ class NatGatewayController implements NatGatewaysApi {
 
     @Override
     public ResponseEntity<io.vpclab.api.model.NatGateway> createNatGateway(NatGatewayCreate body) {
-        NatGatewayService.Creation creation = new NatGatewayService.Creation(body.getSubnetId(), body.getAllocationId(), body.getName(),
-                body.getHostId(), policy(body.getEgressPolicy()), body.getWhitelistId(), body.getIdleTimeoutSeconds(),
+        NatGatewayService.Creation creation = new NatGatewayService.Creation(
+                body.getSubnetId(),
+                body.getAllocationId(),
+                body.getName(),
+                body.getHostId(),
+                policy(body.getEgressPolicy()),
+                body.getWhitelistId(),
+                body.getIdleTimeoutSeconds(),
                 body.getUdpIdleTimeoutSeconds());
         return ResponseEntity.status(HttpStatus.CREATED).body(toDto(gateways.create(Callers.current(), creation)));
     }
 
     @Override
     public ResponseEntity<NatGatewayList> listNatGateways(String vpcId, Integer maxResults, String nextToken) {
-        PageRequest.Page<io.vpclab.api.model.NatGateway> page = gateways.list(Callers.current(), vpcId, PageRequest.of(maxResults, nextToken))
+        PageRequest.Page<io.vpclab.api.model.NatGateway> page = gateways.list(
+                        Callers.current(), vpcId, PageRequest.of(maxResults, nextToken))
                 .map(NatGatewayController::toDto);
         return ResponseEntity.ok(new NatGatewayList(page.items()).nextToken(page.nextToken()));
     }
@@ -46,8 +53,13 @@ class NatGatewayController implements NatGatewaysApi {
 
     @Override
     public ResponseEntity<io.vpclab.api.model.NatGateway> updateNatGateway(String natGatewayId, NatGatewayUpdate body) {
-        return ResponseEntity.ok(toDto(gateways.update(Callers.current(), natGatewayId, policy(body.getEgressPolicy()),
-                body.getWhitelistId(), body.getIdleTimeoutSeconds(), body.getUdpIdleTimeoutSeconds())));
+        return ResponseEntity.ok(toDto(gateways.update(
+                Callers.current(),
+                natGatewayId,
+                policy(body.getEgressPolicy()),
+                body.getWhitelistId(),
+                body.getIdleTimeoutSeconds(),
+                body.getUdpIdleTimeoutSeconds())));
     }
 
     @Override
@@ -57,13 +69,15 @@ class NatGatewayController implements NatGatewaysApi {
     }
 
     @Override
-    public ResponseEntity<io.vpclab.api.model.NatGateway> associateNatGatewaySubnet(String natGatewayId, NatGatewaySubnetAssociate body) {
+    public ResponseEntity<io.vpclab.api.model.NatGateway> associateNatGatewaySubnet(
+            String natGatewayId, NatGatewaySubnetAssociate body) {
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(toDto(gateways.associateSubnet(Callers.current(), natGatewayId, body.getSubnetId())));
     }
 
     @Override
-    public ResponseEntity<io.vpclab.api.model.NatGateway> disassociateNatGatewaySubnet(String natGatewayId, String subnetId) {
+    public ResponseEntity<io.vpclab.api.model.NatGateway> disassociateNatGatewaySubnet(
+            String natGatewayId, String subnetId) {
         return ResponseEntity.ok(toDto(gateways.disassociateSubnet(Callers.current(), natGatewayId, subnetId)));
     }
 
@@ -74,9 +88,16 @@ class NatGatewayController implements NatGatewaysApi {
     static io.vpclab.api.model.NatGateway toDto(NatGatewayService.NatGatewayView view) {
         NatGateway gateway = view.gateway();
         ElasticIp eip = view.eip();
-        return new io.vpclab.api.model.NatGateway(gateway.id(), gateway.tenantId(), gateway.vpcId(), gateway.subnetId(),
-                eip == null ? null : eip.id(), EgressPolicy.valueOf(gateway.egressPolicy().name()), view.associatedSubnetIds(),
-                NatGatewayState.fromValue(gateway.state()), Times.utc(gateway.createdAt()))
+        return new io.vpclab.api.model.NatGateway(
+                        gateway.id(),
+                        gateway.tenantId(),
+                        gateway.vpcId(),
+                        gateway.subnetId(),
+                        eip == null ? null : eip.id(),
+                        EgressPolicy.valueOf(gateway.egressPolicy().name()),
+                        view.associatedSubnetIds(),
+                        NatGatewayState.fromValue(gateway.state()),
+                        Times.utc(gateway.createdAt()))
                 .name(gateway.name())
                 .publicIp(eip == null ? null : eip.publicIp())
                 .privateIpAddress(gateway.privateIpAddress())

@@ -23,9 +23,13 @@ class NatGatewayRoutes implements RouteContributor {
 
     @Override
     public List<RouteEntry> routesFor(Subnet subnet) {
-        return associations.findById(subnet.id())
-                .filter(association -> gateways.findById(association.natGatewayId()).map(NatGateway::hostId).isPresent())
-                .map(association -> List.of(new RouteEntry("0.0.0.0/0", Target.NAT_GATEWAY, association.natGatewayId())))
+        return associations
+                .findById(subnet.id())
+                .filter(association -> gateways.findById(association.natGatewayId())
+                        .map(NatGateway::hostId)
+                        .isPresent())
+                .map(association ->
+                        List.of(new RouteEntry("0.0.0.0/0", Target.NAT_GATEWAY, association.natGatewayId())))
                 .orElse(List.of());
     }
 }

@@ -1,8 +1,8 @@
 package io.vpclab.controlplane.natgateway;
 
+import io.vpclab.controlplane.elasticip.ElasticIp;
 import io.vpclab.controlplane.elasticip.ElasticIpService;
 import io.vpclab.controlplane.elasticip.ElasticIpTarget;
-import io.vpclab.controlplane.elasticip.ElasticIp;
 import io.vpclab.controlplane.elasticip.NatGatewayTargets;
 import io.vpclab.controlplane.host.Host;
 import io.vpclab.controlplane.host.HostChanged;
@@ -49,8 +49,16 @@ public class NatGatewayService implements NatGatewayTargets {
     private final ApplicationEventPublisher events;
     private final EntityManager entityManager;
 
-    NatGatewayService(NatGatewayRepository gateways, NatGatewaySubnetRepository associations, SubnetService subnets, VpcService vpcs,
-            HostService hosts, ElasticIpService eips, WhitelistService whitelists, ApplicationEventPublisher events, EntityManager entityManager) {
+    NatGatewayService(
+            NatGatewayRepository gateways,
+            NatGatewaySubnetRepository associations,
+            SubnetService subnets,
+            VpcService vpcs,
+            HostService hosts,
+            ElasticIpService eips,
+            WhitelistService whitelists,
+            ApplicationEventPublisher events,
+            EntityManager entityManager) {
         this.gateways = gateways;
         this.entityManager = entityManager;
         this.associations = associations;
@@ -62,32 +70,52 @@ public class NatGatewayService implements NatGatewayTargets {
         this.events = events;
     }
 
-    public record Creation(String subnetId, String allocationId, String name, String hostId, NatGateway.EgressPolicy egressPolicy,
-            String whitelistId, Integer tcpIdleTimeoutSeconds, Integer udpIdleTimeoutSeconds) {
-    }
+    public record Creation(
+            String subnetId,
+            String allocationId,
+            String name,
+            String hostId,
+            NatGateway.EgressPolicy egressPolicy,
+            String whitelistId,
+            Integer tcpIdleTimeoutSeconds,
+            Integer udpIdleTimeoutSeconds) {}
 
     /** A gateway with its EIP (null only if it was never bound) and associated subnets. */
-    public record NatGatewayView(NatGateway gateway, ElasticIp eip, List<String> associatedSubnetIds) {
-    }
+    public record NatGatewayView(NatGateway gateway, ElasticIp eip, List<String> associatedSubnetIds) {}
 
     @Transactional
     public NatGatewayView create(Caller caller, Creation creation) {
         caller.requireAdminOrTenant();
-        int tcpTimeout = idleTimeout("idleTimeoutSeconds", creation.tcpIdleTimeoutSeconds(), NatGateway.DEFAULT_IDLE_TIMEOUT_SECONDS);
-        int udpTimeout = idleTimeout("udpIdleTimeoutSeconds", creation.udpIdleTimeoutSeconds(), NatGateway.DEFAULT_IDLE_TIMEOUT_SECONDS);
+        int tcpTimeout = idleTimeout(
+                "idleTimeoutSeconds", creation.tcpIdleTimeoutSeconds(), NatGateway.DEFAULT_IDLE_TIMEOUT_SECONDS);
+        int udpTimeout = idleTimeout(
+                "udpIdleTimeoutSeconds", creation.udpIdleTimeoutSeconds(), NatGateway.DEFAULT_IDLE_TIMEOUT_SECONDS);
         if (creation.allocationId() == null || creation.allocationId().isBlank()) {
             throw ApiException.badRequest("MissingParameter", "allocationId is required");
         }
         String natGatewayId = Ids.newId(Ids.NAT_GATEWAY);
         // Locks the VPC and the subnet, and takes the gateway's private address.
-        SubnetService.AddressReservation address = subnets.reserveAddress(caller, creation.subnetId(), null, natGatewayId);
+        SubnetService.AddressReservation address =
+                subnets.reserveAddress(caller, creation.subnetId(), null, natGatewayId);
         Subnet subnet = address.subnet();
         String hostId = place(creation.hostId());
-        NatGateway.EgressPolicy policy = creation.egressPolicy() == null ? NatGateway.EgressPolicy.ALLOW_ALL : creation.egressPolicy();
-        String whitelistId = whitelists.attachmentAfter(subnet.tenantId(), policy == NatGateway.EgressPolicy.WHITELIST, null,
-                creation.whitelistId());
-        NatGateway gateway = gateways.saveAndFlush(new NatGateway(natGatewayId, subnet.tenantId(), subnet.vpcId(), subnet.id(),
-                creation.name(), hostId, address.ipAddress(), policy, whitelistId, tcpTimeout, udpTimeout, Times.now()));
+        NatGateway.EgressPolicy policy =
+                creation.egressPolicy() == null ? NatGateway.EgressPolicy.ALLOW_ALL : creation.egressPolicy();
+        String whitelistId = whitelists.attachmentAfter(
+                subnet.tenantId(), policy == NatGateway.EgressPolicy.WHITELIST, null, creation.whitelistId());
+        NatGateway gateway = gateways.saveAndFlush(new NatGateway(
+                natGatewayId,
+                subnet.tenantId(),
+                subnet.vpcId(),
+                subnet.id(),
+                creation.name(),
+                hostId,
+                address.ipAddress(),
+                policy,
+                whitelistId,
+                tcpTimeout,
+                udpTimeout,
+                Times.now()));
         ElasticIp eip = eips.bindNewNatGateway(caller, creation.allocationId(), target(gateway));
         NatGatewayView view = new NatGatewayView(gateway, eip, List.of());
         publish(view, ChangeKind.CREATED);
@@ -102,19 +130,26 @@ public class NatGatewayService implements NatGatewayTargets {
     @Transactional(readOnly = true)
     public PageRequest.Page<NatGatewayView> list(Caller caller, String vpcId, PageRequest page) {
         caller.requireAdminOrTenant();
-        return page.page(gateways.page(caller.tenantScope(), vpcId, page.afterId(), Limit.of(page.fetchSize())), NatGateway::id)
+        return page.page(
+                        gateways.page(caller.tenantScope(), vpcId, page.afterId(), Limit.of(page.fetchSize())),
+                        NatGateway::id)
                 .map(this::view);
     }
 
     @Transactional
-    public NatGatewayView update(Caller caller, String natGatewayId, NatGateway.EgressPolicy policy, String whitelistId,
-            Integer tcpIdleTimeoutSeconds, Integer udpIdleTimeoutSeconds) {
+    public NatGatewayView update(
+            Caller caller,
+            String natGatewayId,
+            NatGateway.EgressPolicy policy,
+            String whitelistId,
+            Integer tcpIdleTimeoutSeconds,
+            Integer udpIdleTimeoutSeconds) {
         NatGateway gateway = lockForMutation(caller, natGatewayId);
         int tcpTimeout = idleTimeout("idleTimeoutSeconds", tcpIdleTimeoutSeconds, gateway.tcpIdleTimeoutSeconds());
         int udpTimeout = idleTimeout("udpIdleTimeoutSeconds", udpIdleTimeoutSeconds, gateway.udpIdleTimeoutSeconds());
         NatGateway.EgressPolicy egress = policy == null ? gateway.egressPolicy() : policy;
-        String whitelist = whitelists.attachmentAfter(gateway.tenantId(), egress == NatGateway.EgressPolicy.WHITELIST,
-                gateway.whitelistId(), whitelistId);
+        String whitelist = whitelists.attachmentAfter(
+                gateway.tenantId(), egress == NatGateway.EgressPolicy.WHITELIST, gateway.whitelistId(), whitelistId);
         gateway.applyPolicy(egress, whitelist);
         gateway.idleTimeouts(tcpTimeout, udpTimeout);
         gateways.flush();
@@ -151,11 +186,13 @@ public class NatGatewayService implements NatGatewayTargets {
                     + natGatewayId + " in VPC " + gateway.vpcId() + "; a NAT gateway serves subnets of its own VPC");
         }
         if (subnetId.equals(gateway.subnetId())) {
-            throw ApiException.invalidParameter("subnet " + subnetId + " is the NAT gateway's own subnet and cannot be associated with it");
+            throw ApiException.invalidParameter(
+                    "subnet " + subnetId + " is the NAT gateway's own subnet and cannot be associated with it");
         }
         associations.findById(subnetId).ifPresent(existing -> {
-            throw ApiException.conflict("Resource.AlreadyAssociated", "subnet " + subnetId + " already goes out through NAT gateway "
-                    + existing.natGatewayId());
+            throw ApiException.conflict(
+                    "Resource.AlreadyAssociated",
+                    "subnet " + subnetId + " already goes out through NAT gateway " + existing.natGatewayId());
         });
         associations.saveAndFlush(new NatGatewaySubnet(subnetId, natGatewayId, Times.now()));
         NatGatewayView view = view(gateway);
@@ -166,8 +203,11 @@ public class NatGatewayService implements NatGatewayTargets {
     @Transactional
     public NatGatewayView disassociateSubnet(Caller caller, String natGatewayId, String subnetId) {
         NatGateway gateway = lockForMutation(caller, natGatewayId);
-        NatGatewaySubnet association = associations.findById(subnetId).filter(a -> a.natGatewayId().equals(natGatewayId))
-                .orElseThrow(() -> ApiException.notFound("InvalidAssociationID.NotFound",
+        NatGatewaySubnet association = associations
+                .findById(subnetId)
+                .filter(a -> a.natGatewayId().equals(natGatewayId))
+                .orElseThrow(() -> ApiException.notFound(
+                        "InvalidAssociationID.NotFound",
                         "subnet " + subnetId + " is not associated with NAT gateway " + natGatewayId));
         associations.delete(association);
         associations.flush();
@@ -203,7 +243,8 @@ public class NatGatewayService implements NatGatewayTargets {
     @EventListener
     void refuseHostDeleteWithNat(HostDeleting deleting) {
         if (gateways.existsByHostId(deleting.hostId())) {
-            throw ApiException.dependencyViolation("host " + deleting.hostId() + " still runs NAT gateways; delete them first");
+            throw ApiException.dependencyViolation(
+                    "host " + deleting.hostId() + " still runs NAT gateways; delete them first");
         }
     }
 
@@ -218,7 +259,8 @@ public class NatGatewayService implements NatGatewayTargets {
         }
         for (NatGateway pending : gateways.findByHostIdIsNullOrderById()) {
             vpcs.lockForMutation(Caller.admin(), pending.vpcId());
-            NatGateway gateway = gateways.lockById(pending.id()).map(this::fresh).orElse(null);
+            NatGateway gateway =
+                    gateways.lockById(pending.id()).map(this::fresh).orElse(null);
             if (gateway == null || gateway.hostId() != null) {
                 continue;
             }
@@ -231,7 +273,8 @@ public class NatGatewayService implements NatGatewayTargets {
     @EventListener
     void refuseWhitelistDeleteInUse(WhitelistDeleting deleting) {
         if (gateways.existsByWhitelistId(deleting.whitelistId())) {
-            throw ApiException.dependencyViolation("whitelist " + deleting.whitelistId() + " is the egress whitelist of a NAT gateway");
+            throw ApiException.dependencyViolation(
+                    "whitelist " + deleting.whitelistId() + " is the egress whitelist of a NAT gateway");
         }
     }
 
@@ -240,15 +283,20 @@ public class NatGatewayService implements NatGatewayTargets {
         if (requestedHostId != null && !requestedHostId.isBlank()) {
             return hosts.lockForPlacement(requestedHostId, null).id();
         }
-        List<Host> registered = hosts.list(Caller.admin(), PageRequest.of(PageRequest.LIMIT_MAX_RESULTS, null)).items();
-        return registered.stream().min(Comparator.comparingLong((Host h) -> gateways.countByHostId(h.id())).thenComparing(Host::id))
+        List<Host> registered = hosts.list(Caller.admin(), PageRequest.of(PageRequest.LIMIT_MAX_RESULTS, null))
+                .items();
+        return registered.stream()
+                .min(Comparator.comparingLong((Host h) -> gateways.countByHostId(h.id()))
+                        .thenComparing(Host::id))
                 .map(host -> hosts.lockForPlacement(host.id(), null).id())
                 .orElse(null);
     }
 
     private NatGateway visible(Caller caller, String natGatewayId) {
         caller.requireAdminOrTenant();
-        return gateways.findById(natGatewayId).filter(n -> caller.canSee(n.tenantId())).orElseThrow(() -> notFound(natGatewayId));
+        return gateways.findById(natGatewayId)
+                .filter(n -> caller.canSee(n.tenantId()))
+                .orElseThrow(() -> notFound(natGatewayId));
     }
 
     private NatGateway lockForMutation(Caller caller, String natGatewayId) {
@@ -262,28 +310,44 @@ public class NatGatewayService implements NatGatewayTargets {
             return fallback;
         }
         if (requested < 1 || requested > NatGateway.MAX_IDLE_TIMEOUT_SECONDS) {
-            throw ApiException.invalidParameter(name + " " + requested + " is outside 1.." + NatGateway.MAX_IDLE_TIMEOUT_SECONDS);
+            throw ApiException.invalidParameter(
+                    name + " " + requested + " is outside 1.." + NatGateway.MAX_IDLE_TIMEOUT_SECONDS);
         }
         return requested;
     }
 
     private static ElasticIpTarget target(NatGateway gateway) {
-        return new ElasticIpTarget(ElasticIpTarget.Kind.NAT_GATEWAY, gateway.id(), gateway.tenantId(), gateway.vpcId(), gateway.subnetId(),
+        return new ElasticIpTarget(
+                ElasticIpTarget.Kind.NAT_GATEWAY,
+                gateway.id(),
+                gateway.tenantId(),
+                gateway.vpcId(),
+                gateway.subnetId(),
                 gateway.privateIpAddress());
     }
 
     private List<String> associatedSubnets(String natGatewayId) {
-        return associations.findByNatGatewayIdOrderBySubnetId(natGatewayId).stream().map(NatGatewaySubnet::subnetId).toList();
+        return associations.findByNatGatewayIdOrderBySubnetId(natGatewayId).stream()
+                .map(NatGatewaySubnet::subnetId)
+                .toList();
     }
 
     private NatGatewayView view(NatGateway gateway) {
-        return new NatGatewayView(gateway, eips.ofNatGateway(gateway.id()).orElse(null), associatedSubnets(gateway.id()));
+        return new NatGatewayView(
+                gateway, eips.ofNatGateway(gateway.id()).orElse(null), associatedSubnets(gateway.id()));
     }
 
     private void publish(NatGatewayView view, ChangeKind kind) {
         NatGateway gateway = view.gateway();
-        events.publishEvent(new NatGatewayChanged(gateway.id(), gateway.tenantId(), gateway.vpcId(), gateway.subnetId(), gateway.hostId(),
-                view.eip() == null ? null : view.eip().id(), view.associatedSubnetIds(), kind));
+        events.publishEvent(new NatGatewayChanged(
+                gateway.id(),
+                gateway.tenantId(),
+                gateway.vpcId(),
+                gateway.subnetId(),
+                gateway.hostId(),
+                view.eip() == null ? null : view.eip().id(),
+                view.associatedSubnetIds(),
+                kind));
     }
 
     static ApiException notFound(String natGatewayId) {

@@ -21,8 +21,7 @@ class NatGatewaySubnet {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected NatGatewaySubnet() {
-    }
+    protected NatGatewaySubnet() {}
 
     NatGatewaySubnet(String subnetId, String natGatewayId, Instant createdAt) {
         this.subnetId = subnetId;

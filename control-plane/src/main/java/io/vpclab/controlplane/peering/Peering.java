@@ -35,11 +35,16 @@ public class Peering {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected Peering() {
-    }
+    protected Peering() {}
 
-    Peering(String id, String requesterVpcId, String requesterTenantId, String accepterVpcId, String accepterTenantId,
-            PeeringStatus status, Instant createdAt) {
+    Peering(
+            String id,
+            String requesterVpcId,
+            String requesterTenantId,
+            String accepterVpcId,
+            String accepterTenantId,
+            PeeringStatus status,
+            Instant createdAt) {
         this.id = id;
         this.requesterVpcId = requesterVpcId;
         this.requesterTenantId = requesterTenantId;

@@ -8,6 +8,11 @@ import io.vpclab.controlplane.system.ChangeKind;
  * the status after the change (for DELETED, the status it had). Listen with
  * {@code @TransactionalEventListener}.
  */
-public record PeeringChanged(String peeringId, String requesterVpcId, String accepterVpcId, String requesterTenantId,
-        String accepterTenantId, PeeringStatus status, ChangeKind kind) {
-}
+public record PeeringChanged(
+        String peeringId,
+        String requesterVpcId,
+        String accepterVpcId,
+        String requesterTenantId,
+        String accepterTenantId,
+        PeeringStatus status,
+        ChangeKind kind) {}

@@ -28,7 +28,8 @@ class PeeringController implements PeeringsApi {
 
     @Override
     public ResponseEntity<PeeringList> listPeerings(String vpcId, Integer maxResults, String nextToken) {
-        PageRequest.Page<io.vpclab.api.model.Peering> page = peerings.list(Callers.current(), vpcId, PageRequest.of(maxResults, nextToken))
+        PageRequest.Page<io.vpclab.api.model.Peering> page = peerings.list(
+                        Callers.current(), vpcId, PageRequest.of(maxResults, nextToken))
                 .map(PeeringController::toDto);
         return ResponseEntity.ok(new PeeringList(page.items()).nextToken(page.nextToken()));
     }
@@ -56,10 +57,19 @@ class PeeringController implements PeeringsApi {
 
     static io.vpclab.api.model.Peering toDto(PeeringService.PeeringView view) {
         Peering peering = view.peering();
-        return new io.vpclab.api.model.Peering(peering.id(), peering.requesterTenantId(), peering.requesterVpcId(),
-                peering.requesterTenantId(), peering.accepterVpcId(), peering.accepterTenantId(),
-                io.vpclab.api.model.PeeringStatus.fromValue(peering.status().value()), Times.utc(peering.createdAt()))
-                .requesterCidrBlocks(view.requesterBlocks().stream().map(Ipv4Cidr::toString).toList())
-                .accepterCidrBlocks(view.accepterBlocks().stream().map(Ipv4Cidr::toString).toList());
+        return new io.vpclab.api.model.Peering(
+                        peering.id(),
+                        peering.requesterTenantId(),
+                        peering.requesterVpcId(),
+                        peering.requesterTenantId(),
+                        peering.accepterVpcId(),
+                        peering.accepterTenantId(),
+                        io.vpclab.api.model.PeeringStatus.fromValue(
+                                peering.status().value()),
+                        Times.utc(peering.createdAt()))
+                .requesterCidrBlocks(
+                        view.requesterBlocks().stream().map(Ipv4Cidr::toString).toList())
+                .accepterCidrBlocks(
+                        view.accepterBlocks().stream().map(Ipv4Cidr::toString).toList());
     }
 }

@@ -10,14 +10,16 @@ import org.springframework.data.jpa.repository.Query;
 
 interface PeeringRepository extends JpaRepository<Peering, String> {
 
-    @Query("select p from Peering p where (:tenantId is null or p.requesterTenantId = :tenantId or p.accepterTenantId = :tenantId)"
-            + " and (:vpcId is null or p.requesterVpcId = :vpcId or p.accepterVpcId = :vpcId) and p.id > :afterId order by p.id")
+    @Query(
+            "select p from Peering p where (:tenantId is null or p.requesterTenantId = :tenantId or p.accepterTenantId = :tenantId)"
+                    + " and (:vpcId is null or p.requesterVpcId = :vpcId or p.accepterVpcId = :vpcId) and p.id > :afterId order by p.id")
     List<Peering> page(String tenantId, String vpcId, String afterId, Limit limit);
 
     @Query("select p from Peering p where (p.requesterVpcId = :vpcId or p.accepterVpcId = :vpcId) order by p.id")
     List<Peering> ofVpc(String vpcId);
 
-    @Query("select p from Peering p where (p.requesterVpcId = :vpcId or p.accepterVpcId = :vpcId) and p.status = :status order by p.id")
+    @Query(
+            "select p from Peering p where (p.requesterVpcId = :vpcId or p.accepterVpcId = :vpcId) and p.status = :status order by p.id")
     List<Peering> ofVpcWithStatus(String vpcId, String status);
 
     List<Peering> findByStatusOrderById(String status);

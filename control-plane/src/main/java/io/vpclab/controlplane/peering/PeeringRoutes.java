@@ -25,7 +25,8 @@ class PeeringRoutes implements RouteContributor {
     public List<RouteEntry> routesFor(Subnet subnet) {
         List<RouteEntry> routes = new ArrayList<>();
         for (Peering peering : peerings.ofVpcWithStatus(subnet.vpcId(), PeeringStatus.ACTIVE.value())) {
-            for (Ipv4Cidr block : vpcs.get(Caller.admin(), peering.peerOf(subnet.vpcId())).cidrs()) {
+            for (Ipv4Cidr block :
+                    vpcs.get(Caller.admin(), peering.peerOf(subnet.vpcId())).cidrs()) {
                 routes.add(new RouteEntry(block.toString(), Target.VPC_PEERING_CONNECTION, peering.id()));
             }
         }

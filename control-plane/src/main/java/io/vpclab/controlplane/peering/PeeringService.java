@@ -32,7 +32,11 @@ public class PeeringService {
     private final ApplicationEventPublisher events;
     private final EntityManager entityManager;
 
-    PeeringService(PeeringRepository peerings, VpcService vpcs, ApplicationEventPublisher events, EntityManager entityManager) {
+    PeeringService(
+            PeeringRepository peerings,
+            VpcService vpcs,
+            ApplicationEventPublisher events,
+            EntityManager entityManager) {
         this.peerings = peerings;
         this.entityManager = entityManager;
         this.vpcs = vpcs;
@@ -40,12 +44,10 @@ public class PeeringService {
     }
 
     /** One active peering as the southbound compiler reads it. */
-    public record VpcPair(String requesterVpcId, String accepterVpcId) {
-    }
+    public record VpcPair(String requesterVpcId, String accepterVpcId) {}
 
     /** A peering with both sides' current CIDR blocks. */
-    public record PeeringView(Peering peering, List<Ipv4Cidr> requesterBlocks, List<Ipv4Cidr> accepterBlocks) {
-    }
+    public record PeeringView(Peering peering, List<Ipv4Cidr> requesterBlocks, List<Ipv4Cidr> accepterBlocks) {}
 
     @Transactional
     public PeeringView request(Caller caller, String requesterVpcId, String accepterVpcId) {
@@ -64,12 +66,22 @@ public class PeeringService {
         VpcService.VpcView lockedAccepter = locked[0].id().equals(requesterVpcId) ? locked[1] : locked[0];
         requireNoOverlap(lockedRequester, lockedAccepter);
         peerings.findByPairKey(Peering.pairKey(requesterVpcId, accepterVpcId)).ifPresent(existing -> {
-            throw ApiException.conflict("VpcPeeringConnectionAlreadyExists", "VPCs " + requesterVpcId + " and " + accepterVpcId
-                    + " already have peering " + existing.id() + " (" + existing.status().value() + ")");
+            throw ApiException.conflict(
+                    "VpcPeeringConnectionAlreadyExists",
+                    "VPCs " + requesterVpcId + " and " + accepterVpcId + " already have peering " + existing.id() + " ("
+                            + existing.status().value() + ")");
         });
-        PeeringStatus status = requester.tenantId().equals(lockedAccepter.tenantId()) ? PeeringStatus.ACTIVE : PeeringStatus.PENDING_ACCEPTANCE;
-        Peering peering = peerings.saveAndFlush(new Peering(Ids.newId(Ids.PEERING), requesterVpcId, requester.tenantId(), accepterVpcId,
-                lockedAccepter.tenantId(), status, Times.now()));
+        PeeringStatus status = requester.tenantId().equals(lockedAccepter.tenantId())
+                ? PeeringStatus.ACTIVE
+                : PeeringStatus.PENDING_ACCEPTANCE;
+        Peering peering = peerings.saveAndFlush(new Peering(
+                Ids.newId(Ids.PEERING),
+                requesterVpcId,
+                requester.tenantId(),
+                accepterVpcId,
+                lockedAccepter.tenantId(),
+                status,
+                Times.now()));
         publish(peering, ChangeKind.CREATED);
         return new PeeringView(peering, lockedRequester.cidrs(), lockedAccepter.cidrs());
     }
@@ -82,7 +94,9 @@ public class PeeringService {
     @Transactional(readOnly = true)
     public PageRequest.Page<PeeringView> list(Caller caller, String vpcId, PageRequest page) {
         caller.requireAdminOrTenant();
-        return page.page(peerings.page(caller.tenantScope(), vpcId, page.afterId(), Limit.of(page.fetchSize())), Peering::id)
+        return page.page(
+                        peerings.page(caller.tenantScope(), vpcId, page.afterId(), Limit.of(page.fetchSize())),
+                        Peering::id)
                 .map(this::view);
     }
 
@@ -131,7 +145,8 @@ public class PeeringService {
         List<Peering> ofVpc = peerings.ofVpc(deleting.vpcId());
         for (Peering peering : ofVpc) {
             if (peering.status() == PeeringStatus.ACTIVE) {
-                throw ApiException.dependencyViolation("VPC " + deleting.vpcId() + " still has active peering " + peering.id());
+                throw ApiException.dependencyViolation(
+                        "VPC " + deleting.vpcId() + " still has active peering " + peering.id());
             }
         }
         // Pending and rejected requests die with their VPC.
@@ -145,10 +160,13 @@ public class PeeringService {
     @EventListener
     void refuseBlockOverlappingActivePeer(VpcCidrBlockAdding adding) {
         for (Peering peering : peerings.ofVpcWithStatus(adding.vpcId(), PeeringStatus.ACTIVE.value())) {
-            for (Ipv4Cidr peerBlock : vpcs.get(Caller.admin(), peering.peerOf(adding.vpcId())).cidrs()) {
+            for (Ipv4Cidr peerBlock :
+                    vpcs.get(Caller.admin(), peering.peerOf(adding.vpcId())).cidrs()) {
                 if (peerBlock.overlaps(adding.cidrBlock())) {
-                    throw ApiException.badRequest("InvalidVpc.Range", adding.cidrBlock() + " overlaps " + peerBlock + " of peered VPC "
-                            + peering.peerOf(adding.vpcId()) + " (peering " + peering.id() + ")");
+                    throw ApiException.badRequest(
+                            "InvalidVpc.Range",
+                            adding.cidrBlock() + " overlaps " + peerBlock + " of peered VPC "
+                                    + peering.peerOf(adding.vpcId()) + " (peering " + peering.id() + ")");
                 }
             }
         }
@@ -157,12 +175,15 @@ public class PeeringService {
     private Peering lockPending(Caller caller, String peeringId, String action) {
         Peering visible = visible(caller, peeringId);
         if (caller.isTenant() && !caller.id().equals(visible.accepterTenantId())) {
-            throw ApiException.conflict("OperationNotPermitted", "only the accepter VPC's tenant may " + action + " peering " + peeringId);
+            throw ApiException.conflict(
+                    "OperationNotPermitted", "only the accepter VPC's tenant may " + action + " peering " + peeringId);
         }
         Peering peering = peerings.lockById(peeringId).map(this::fresh).orElseThrow(() -> notFound(peeringId));
         if (peering.status() != PeeringStatus.PENDING_ACCEPTANCE) {
-            throw ApiException.conflict("InvalidStateTransition", "peering " + peeringId + " is " + peering.status().value()
-                    + "; only a pending-acceptance peering can be " + action + "ed");
+            throw ApiException.conflict(
+                    "InvalidStateTransition",
+                    "peering " + peeringId + " is " + peering.status().value()
+                            + "; only a pending-acceptance peering can be " + action + "ed");
         }
         return peering;
     }
@@ -171,15 +192,19 @@ public class PeeringService {
     private VpcService.VpcView[] lockBoth(String vpcA, String vpcB) {
         String first = vpcA.compareTo(vpcB) < 0 ? vpcA : vpcB;
         String second = first.equals(vpcA) ? vpcB : vpcA;
-        return new VpcService.VpcView[] {vpcs.lockForMutation(Caller.admin(), first), vpcs.lockForMutation(Caller.admin(), second)};
+        return new VpcService.VpcView[] {
+            vpcs.lockForMutation(Caller.admin(), first), vpcs.lockForMutation(Caller.admin(), second)
+        };
     }
 
     private static void requireNoOverlap(VpcService.VpcView a, VpcService.VpcView b) {
         for (Ipv4Cidr blockA : a.cidrs()) {
             for (Ipv4Cidr blockB : b.cidrs()) {
                 if (blockA.overlaps(blockB)) {
-                    throw ApiException.conflict("InvalidVpcPeeringConnection.Overlap", blockA + " of " + a.id() + " overlaps "
-                            + blockB + " of " + b.id() + "; peered VPCs need disjoint CIDR blocks");
+                    throw ApiException.conflict(
+                            "InvalidVpcPeeringConnection.Overlap",
+                            blockA + " of " + a.id() + " overlaps " + blockB + " of " + b.id()
+                                    + "; peered VPCs need disjoint CIDR blocks");
                 }
             }
         }
@@ -205,12 +230,19 @@ public class PeeringService {
     }
 
     private void publish(Peering peering, ChangeKind kind) {
-        events.publishEvent(new PeeringChanged(peering.id(), peering.requesterVpcId(), peering.accepterVpcId(),
-                peering.requesterTenantId(), peering.accepterTenantId(), peering.status(), kind));
+        events.publishEvent(new PeeringChanged(
+                peering.id(),
+                peering.requesterVpcId(),
+                peering.accepterVpcId(),
+                peering.requesterTenantId(),
+                peering.accepterTenantId(),
+                peering.status(),
+                kind));
     }
 
     static ApiException notFound(String peeringId) {
-        return ApiException.notFound("InvalidVpcPeeringConnectionID.NotFound", "VPC peering connection " + peeringId + " does not exist");
+        return ApiException.notFound(
+                "InvalidVpcPeeringConnectionID.NotFound", "VPC peering connection " + peeringId + " does not exist");
     }
 
     /**

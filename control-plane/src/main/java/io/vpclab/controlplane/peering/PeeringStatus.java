@@ -2,7 +2,9 @@ package io.vpclab.controlplane.peering;
 
 /** The life of a peering, with the contract's wire names. Deleted peerings are gone, not stored. */
 public enum PeeringStatus {
-    PENDING_ACCEPTANCE("pending-acceptance"), ACTIVE("active"), REJECTED("rejected");
+    PENDING_ACCEPTANCE("pending-acceptance"),
+    ACTIVE("active"),
+    REJECTED("rejected");
 
     private final String value;
 

@@ -32,6 +32,7 @@ class ConfiguredPublicAddressing implements PublicAddressing {
     @Override
     public List<ConfiguredHost> configuredHosts() {
         return properties.internetHosts().stream()
-                .map(h -> new ConfiguredHost(h.name(), h.ip(), h.host(), h.kind())).toList();
+                .map(h -> new ConfiguredHost(h.name(), h.ip(), h.host(), h.kind()))
+                .toList();
     }
 }

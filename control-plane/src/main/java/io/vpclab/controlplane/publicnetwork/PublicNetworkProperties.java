@@ -19,10 +19,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * server at startup with the property that is wrong.
  */
 @ConfigurationProperties("vpclab.public")
-public record PublicNetworkProperties(Integer vni, String cidr, String gateway, String eipPool, List<InternetHost> internetHosts) {
+public record PublicNetworkProperties(
+        Integer vni, String cidr, String gateway, String eipPool, List<InternetHost> internetHosts) {
 
-    public record InternetHost(String name, String ip, String host, String kind) {
-    }
+    public record InternetHost(String name, String ip, String host, String kind) {}
 
     public PublicNetworkProperties {
         PublicNetwork defaults = PublicNetwork.DEFAULT;
@@ -49,7 +49,9 @@ public record PublicNetworkProperties(Integer vni, String cidr, String gateway, 
             if (host.host() == null || host.host().isBlank()) {
                 throw new IllegalArgumentException(at + ".host is required: the name of the VTEP host it runs on");
             }
-            if (host.kind() != null && !host.kind().equals("simulated") && !host.kind().equals("netns")) {
+            if (host.kind() != null
+                    && !host.kind().equals("simulated")
+                    && !host.kind().equals("netns")) {
                 throw new IllegalArgumentException(at + ".kind must be simulated or netns: " + host.kind());
             }
             requireInside(range, host.ip(), at + ".ip");
@@ -74,9 +76,16 @@ public record PublicNetworkProperties(Integer vni, String cidr, String gateway, 
         List<InternetHostNode> placed = new ArrayList<>();
         created.stream().filter(node -> hosts.containsKey(node.hostId())).forEach(placed::add);
         for (InternetHost host : internetHosts) {
-            hosts.values().stream().filter(h -> host.host().equals(h.name())).findFirst().ifPresent(vtep ->
-                    placed.add(new InternetHostNode(internetHostId(host.name()), host.name(), vtep.id(),
-                            host.kind() == null ? "simulated" : host.kind(), host.ip(), mac(host.ip()))));
+            hosts.values().stream()
+                    .filter(h -> host.host().equals(h.name()))
+                    .findFirst()
+                    .ifPresent(vtep -> placed.add(new InternetHostNode(
+                            internetHostId(host.name()),
+                            host.name(),
+                            vtep.id(),
+                            host.kind() == null ? "simulated" : host.kind(),
+                            host.ip(),
+                            mac(host.ip()))));
         }
         return new PublicNetwork(vni, cidr, gateway, eipPool, placed);
     }
@@ -89,7 +98,8 @@ public record PublicNetworkProperties(Integer vni, String cidr, String gateway, 
     /** 06:00 + the address: locally administered unicast, never equal to an instance MAC (02:...). */
     private static String mac(String ip) {
         long bits = address(ip, "ip");
-        return String.format("06:00:%02x:%02x:%02x:%02x", bits >>> 24 & 0xFF, bits >>> 16 & 0xFF, bits >>> 8 & 0xFF, bits & 0xFF);
+        return String.format(
+                "06:00:%02x:%02x:%02x:%02x", bits >>> 24 & 0xFF, bits >>> 16 & 0xFF, bits >>> 8 & 0xFF, bits & 0xFF);
     }
 
     private static long address(String ip, String property) {

@@ -24,7 +24,8 @@ final class Convergence {
      * apply and acknowledge a delta before this is called (the stream is fast), so acks already
      * seen count at once.
      */
-    synchronized void changed(long commitNanos, Map<String, Long> generations, long nowNanos, CompletedChange onComplete) {
+    synchronized void changed(
+            long commitNanos, Map<String, Long> generations, long nowNanos, CompletedChange onComplete) {
         Map<String, Long> pending = new HashMap<>(generations);
         pending.entrySet().removeIf(e -> latestAck.getOrDefault(e.getKey(), -1L) >= e.getValue());
         if (generations.isEmpty()) {
@@ -82,6 +83,5 @@ final class Convergence {
         void completed(long nanos);
     }
 
-    private record Change(long commitNanos, Map<String, Long> pending) {
-    }
+    private record Change(long commitNanos, Map<String, Long> pending) {}
 }

@@ -5,8 +5,8 @@ import io.vpclab.client.model.TableDelta;
 import io.vpclab.client.table.TableDiff;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -62,12 +62,14 @@ final class HostTableLog {
         }
         for (Iterator<TableDelta> newestFirst = recent.descendingIterator(); newestFirst.hasNext(); ) {
             TableDelta delta = newestFirst.next();
-            if (delta.getUpsert() != null && delta.getUpsert().getPorts() != null
+            if (delta.getUpsert() != null
+                    && delta.getUpsert().getPorts() != null
                     && delta.getUpsert().getPorts().stream().anyMatch(port -> portId.equals(port.getId()))) {
                 return OptionalLong.of(delta.getGeneration());
             }
         }
-        return OptionalLong.of(recent.isEmpty() ? generation() : recent.peekFirst().getBaseGeneration());
+        return OptionalLong.of(
+                recent.isEmpty() ? generation() : recent.peekFirst().getBaseGeneration());
     }
 
     /**

@@ -45,7 +45,8 @@ public class NetworkCompilation implements DisposableBean {
     private final LinkedBlockingQueue<StoreChange> pending = new LinkedBlockingQueue<>();
     private NetworkSnapshot snapshot;
 
-    NetworkCompilation(NetworkReader reader, SseSouthboundProvider streams, SouthboundService southbound, HostService hosts) {
+    NetworkCompilation(
+            NetworkReader reader, SseSouthboundProvider streams, SouthboundService southbound, HostService hosts) {
         this.reader = reader;
         this.streams = streams;
         this.southbound = southbound;
@@ -62,11 +63,13 @@ public class NetworkCompilation implements DisposableBean {
     void ensureCompiled(String hostId) {
         try {
             compiler.submit(() -> {
-                loadIfNeeded();
-                if (streams.desiredTable(hostId).isEmpty() && snapshot.hosts().containsKey(hostId)) {
-                    publish(Set.of(hostId), System.nanoTime());
-                }
-            }).get();
+                        loadIfNeeded();
+                        if (streams.desiredTable(hostId).isEmpty()
+                                && snapshot.hosts().containsKey(hostId)) {
+                            publish(Set.of(hostId), System.nanoTime());
+                        }
+                    })
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
@@ -103,7 +106,8 @@ public class NetworkCompilation implements DisposableBean {
             return;
         }
         Map<String, HostNode> hosts = reader.hosts();
-        NetworkSnapshot loaded = new NetworkSnapshot(hosts, Map.of(), reader.activePeers(), reader.publicNetwork(hosts));
+        NetworkSnapshot loaded =
+                new NetworkSnapshot(hosts, Map.of(), reader.activePeers(), reader.publicNetwork(hosts));
         for (String vpcId : reader.vpcIds()) {
             loaded = loaded.withVpc(vpcId, reader.vpc(vpcId).orElse(null));
         }
@@ -135,7 +139,7 @@ public class NetworkCompilation implements DisposableBean {
                 affected.addAll(before.hostsAffectedBy(vpcId));
             }
         }
-        if (!change.hostIds().isEmpty()) {   // internet hosts appear when their VTEP host registers
+        if (!change.hostIds().isEmpty()) { // internet hosts appear when their VTEP host registers
             PublicNetwork nextPublic = reader.publicNetwork(after.hosts());
             if (!nextPublic.equals(after.publicNetwork())) {
                 affected.addAll(after.publicHosts());
@@ -177,7 +181,9 @@ public class NetworkCompilation implements DisposableBean {
         Map<String, Long> generations = new HashMap<>();
         for (String hostId : hostIds) {
             ForwardingTable table = ForwardingTableCompiler.compile(snapshot, hostId, 0);
-            long before = streams.desiredTable(hostId).map(ForwardingTable::getGeneration).orElse(-1L);
+            long before = streams.desiredTable(hostId)
+                    .map(ForwardingTable::getGeneration)
+                    .orElse(-1L);
             long after = streams.publish(hostId, table, () -> generationSeed(hostId));
             if (after != before) {
                 generations.put(hostId, after);

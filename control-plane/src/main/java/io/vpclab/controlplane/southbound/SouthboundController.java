@@ -20,8 +20,12 @@ class SouthboundController implements SouthboundApi {
     private final HostService hosts;
     private final ObjectMapper json;
 
-    SouthboundController(SseSouthboundProvider streams, NetworkCompilation compilation, SouthboundService southbound,
-            HostService hosts, ObjectMapper json) {
+    SouthboundController(
+            SseSouthboundProvider streams,
+            NetworkCompilation compilation,
+            SouthboundService southbound,
+            HostService hosts,
+            ObjectMapper json) {
         this.streams = streams;
         this.compilation = compilation;
         this.southbound = southbound;
@@ -32,7 +36,8 @@ class SouthboundController implements SouthboundApi {
     @Override
     public ResponseEntity<ForwardingTable> getForwardingTable(String hostId) {
         hosts.requireSelfOrAdmin(Callers.current(), hostId);
-        io.vpclab.client.model.ForwardingTable table = compilation.currentTable(hostId)
+        io.vpclab.client.model.ForwardingTable table = compilation
+                .currentTable(hostId)
                 .orElseThrow(() -> ApiException.notFound("InvalidHost.NotFound", "host " + hostId + " has no table"));
         return ResponseEntity.ok(json.convertValue(table, ForwardingTable.class));
     }
@@ -42,14 +47,19 @@ class SouthboundController implements SouthboundApi {
         hosts.requireSelfOrAdmin(Callers.current(), hostId);
         if (!streams.incarnation().equals(tableAck.getIncarnation())) {
             // a table of an earlier run of the server: its generation numbers may mean other tables now
-            throw ApiException.conflict("IncarnationMismatch", "generation " + tableAck.getGeneration() + " of incarnation '"
-                    + tableAck.getIncarnation() + "' was not sent by this server (incarnation " + streams.incarnation()
-                    + "); follow the table stream for a snapshot");
+            throw ApiException.conflict(
+                    "IncarnationMismatch",
+                    "generation " + tableAck.getGeneration() + " of incarnation '"
+                            + tableAck.getIncarnation() + "' was not sent by this server (incarnation "
+                            + streams.incarnation()
+                            + "); follow the table stream for a snapshot");
         }
-        long desired = streams.desiredTable(hostId).map(io.vpclab.client.model.ForwardingTable::getGeneration).orElse(0L);
+        long desired = streams.desiredTable(hostId)
+                .map(io.vpclab.client.model.ForwardingTable::getGeneration)
+                .orElse(0L);
         if (tableAck.getGeneration() > desired) {
-            throw ApiException.invalidParameter("generation " + tableAck.getGeneration()
-                    + " was never sent to " + hostId + " (latest is " + desired + ")");
+            throw ApiException.invalidParameter("generation " + tableAck.getGeneration() + " was never sent to "
+                    + hostId + " (latest is " + desired + ")");
         }
         southbound.acknowledged(hostId, tableAck.getGeneration());
         return ResponseEntity.noContent().build();

@@ -8,9 +8,9 @@ import io.vpclab.client.model.ProbeResult;
 import io.vpclab.controlplane.host.Host;
 import io.vpclab.controlplane.host.HostService;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -59,7 +59,8 @@ class SouthboundService implements SouthboundProviderService, ProbeAnswers, Smar
     public void afterSingletonsInstantiated() {
         int stale = hosts.markAllDisconnected();
         if (stale > 0) {
-            log.info("{} hosts were connected to an earlier run of this server; disconnected until their agents reconnect",
+            log.info(
+                    "{} hosts were connected to an earlier run of this server; disconnected until their agents reconnect",
                     stale);
         }
     }
@@ -85,12 +86,18 @@ class SouthboundService implements SouthboundProviderService, ProbeAnswers, Smar
     private HostGauges gauges(String hostId) {
         return gauges.computeIfAbsent(hostId, id -> {
             HostGauges created = new HostGauges();
-            Gauge.builder("vpclab.host.generation.desired", created.desired, AtomicLong::get).tag("host", id)
-                    .description("Generation of the latest table compiled for the host").register(meters);
-            Gauge.builder("vpclab.host.generation.applied", created.applied, AtomicLong::get).tag("host", id)
-                    .description("Latest generation the host's agent acknowledged").register(meters);
-            Gauge.builder("vpclab.host.connected", created.connected, AtomicLong::get).tag("host", id)
-                    .description("1 while the host's agent follows its table stream").register(meters);
+            Gauge.builder("vpclab.host.generation.desired", created.desired, AtomicLong::get)
+                    .tag("host", id)
+                    .description("Generation of the latest table compiled for the host")
+                    .register(meters);
+            Gauge.builder("vpclab.host.generation.applied", created.applied, AtomicLong::get)
+                    .tag("host", id)
+                    .description("Latest generation the host's agent acknowledged")
+                    .register(meters);
+            Gauge.builder("vpclab.host.connected", created.connected, AtomicLong::get)
+                    .tag("host", id)
+                    .description("1 while the host's agent follows its table stream")
+                    .register(meters);
             return created;
         });
     }
@@ -158,13 +165,12 @@ class SouthboundService implements SouthboundProviderService, ProbeAnswers, Smar
 
     @Override
     public CompletableFuture<ProbeResult> expect(String hostId, ProbeRequest request, Duration timeout) {
-        CompletableFuture<ProbeResult> future = new CompletableFuture<ProbeResult>()
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<ProbeResult> future =
+                new CompletableFuture<ProbeResult>().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         pendingProbes.put(request.getRequestId(), new PendingProbe(hostId, future));
         future.whenComplete((result, failure) -> pendingProbes.remove(request.getRequestId()));
         return future;
     }
 
-    private record PendingProbe(String hostId, CompletableFuture<ProbeResult> result) {
-    }
+    private record PendingProbe(String hostId, CompletableFuture<ProbeResult> result) {}
 }

@@ -1,17 +1,17 @@
 package io.vpclab.controlplane.southbound;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vpclab.client.model.CaptureCommand;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.TableDelta;
 import io.vpclab.client.table.TableEventId;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,13 +63,17 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
     SseSouthboundProvider(ObjectMapper json, SouthboundProviderService hosts, MeterRegistry meters) {
         // absent means empty to the agent's generated model, so nulls and empty lists need not travel
         this.json = json.rebuild()
-                .changeDefaultPropertyInclusion(inclusion -> inclusion.withValueInclusion(JsonInclude.Include.NON_EMPTY))
+                .changeDefaultPropertyInclusion(
+                        inclusion -> inclusion.withValueInclusion(JsonInclude.Include.NON_EMPTY))
                 .build();
         this.hosts = hosts;
         this.pushedBytes = Counter.builder("vpclab.table.stream.bytes")
-                .description("JSON bytes of snapshots and deltas sent to agents").baseUnit("bytes").register(meters);
+                .description("JSON bytes of snapshots and deltas sent to agents")
+                .baseUnit("bytes")
+                .register(meters);
         this.pushedEvents = Counter.builder("vpclab.table.stream.events")
-                .description("Snapshots and deltas sent to agents").register(meters);
+                .description("Snapshots and deltas sent to agents")
+                .register(meters);
         keepalive.scheduleWithFixedDelay(this::sendKeepalives, KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -155,8 +159,10 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
         emitter.onTimeout(() -> unsubscribe(hostId, emitter));
         HostTableLog hostLog = logs.get(hostId);
         if (hostLog != null) {
-            Optional<List<TableDelta>> resumed = lastEventId == null || !lastEventId.incarnation().equals(incarnation)
-                    ? Optional.empty() : hostLog.since(lastEventId.generation());
+            Optional<List<TableDelta>> resumed =
+                    lastEventId == null || !lastEventId.incarnation().equals(incarnation)
+                            ? Optional.empty()
+                            : hostLog.since(lastEventId.generation());
             if (resumed.isPresent()) {
                 for (TableDelta delta : resumed.get()) {
                     trySend(hostId, emitter, event("delta", delta.getGeneration(), delta));
@@ -187,7 +193,10 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
         for (SseEmitter emitter : emitters) {
             count(data);
             // a builder accumulates text as it is built, so each emitter gets its own
-            trySend(hostId, emitter, SseEmitter.event().id(eventId(generation)).name(name).data(data));
+            trySend(
+                    hostId,
+                    emitter,
+                    SseEmitter.event().id(eventId(generation)).name(name).data(data));
         }
     }
 

@@ -2,15 +2,15 @@ package io.vpclab.controlplane.southbound;
 
 import io.vpclab.controlplane.compiler.ElasticIpNode;
 import io.vpclab.controlplane.compiler.HostNode;
-import io.vpclab.controlplane.compiler.PublicNetwork;
 import io.vpclab.controlplane.compiler.InstanceNode;
 import io.vpclab.controlplane.compiler.InternetHostNode;
 import io.vpclab.controlplane.compiler.NatGatewayNode;
+import io.vpclab.controlplane.compiler.PublicNetwork;
 import io.vpclab.controlplane.compiler.SubnetNode;
 import io.vpclab.controlplane.compiler.VpcNode;
 import io.vpclab.controlplane.compiler.WhitelistNode;
-import io.vpclab.controlplane.elasticip.ElasticIpService;
 import io.vpclab.controlplane.elasticip.ElasticIp;
+import io.vpclab.controlplane.elasticip.ElasticIpService;
 import io.vpclab.controlplane.host.Host;
 import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.instance.Instance;
@@ -18,8 +18,8 @@ import io.vpclab.controlplane.instance.InstanceService;
 import io.vpclab.controlplane.internethost.InternetHostService;
 import io.vpclab.controlplane.natgateway.NatGateway;
 import io.vpclab.controlplane.natgateway.NatGatewayService;
-import io.vpclab.controlplane.publicnetwork.PublicNetworkProperties;
 import io.vpclab.controlplane.peering.PeeringService;
+import io.vpclab.controlplane.publicnetwork.PublicNetworkProperties;
 import io.vpclab.controlplane.subnet.Subnet;
 import io.vpclab.controlplane.subnet.SubnetService;
 import io.vpclab.controlplane.system.ApiException;
@@ -63,15 +63,24 @@ class StoreNetworkReader implements NetworkReader {
      * @param natPortMin lowest public port a NAT gateway allocates ({@code vpclab.nat-gateway.port-min}, default 1024)
      * @param natPortMax highest ({@code vpclab.nat-gateway.port-max}, default 65535); a small range lets tests exhaust it
      */
-    StoreNetworkReader(HostService hosts, VpcService vpcs, SubnetService subnets, InstanceService instances,
-            PeeringService peerings, ElasticIpService eips, PublicNetworkProperties publicNetwork, WhitelistService whitelists,
-            NatGatewayService natGateways, InternetHostService internetHosts,
+    StoreNetworkReader(
+            HostService hosts,
+            VpcService vpcs,
+            SubnetService subnets,
+            InstanceService instances,
+            PeeringService peerings,
+            ElasticIpService eips,
+            PublicNetworkProperties publicNetwork,
+            WhitelistService whitelists,
+            NatGatewayService natGateways,
+            InternetHostService internetHosts,
             @Value("${vpclab.nat-gateway.port-min:1024}") int natPortMin,
             @Value("${vpclab.nat-gateway.port-max:65535}") int natPortMax) {
         this.internetHosts = internetHosts;
         if (natPortMin < 1 || natPortMax > 65535 || natPortMin > natPortMax) {
-            throw new IllegalArgumentException("vpclab.nat-gateway.port-min..port-max must be within 1..65535 with min <= max: "
-                    + natPortMin + ".." + natPortMax);
+            throw new IllegalArgumentException(
+                    "vpclab.nat-gateway.port-min..port-max must be within 1..65535 with min <= max: " + natPortMin
+                            + ".." + natPortMax);
         }
         this.whitelists = whitelists;
         this.natGateways = natGateways;
@@ -125,14 +134,21 @@ class StoreNetworkReader implements NetworkReader {
         }
         List<InstanceNode> instanceNodes = new ArrayList<>();
         for (Instance instance : everyPage(page -> instances.list(SYSTEM, vpcId, null, null, page))) {
-            instanceNodes.add(new InstanceNode(instance.id(), instance.name(), instance.subnetId(), instance.hostId(),
-                    instance.kind().name().toLowerCase(), instance.privateIpAddress(), instance.macAddress()));
+            instanceNodes.add(new InstanceNode(
+                    instance.id(),
+                    instance.name(),
+                    instance.subnetId(),
+                    instance.hostId(),
+                    instance.kind().name().toLowerCase(),
+                    instance.privateIpAddress(),
+                    instance.macAddress()));
         }
         List<ElasticIpNode> eipNodes = new ArrayList<>();
         for (ElasticIp eip : everyPage(page -> eips.list(SYSTEM, vpcId, page))) {
-            if (eip.instanceId() != null) {   // a NAT gateway's EIP is the gateway's business
+            if (eip.instanceId() != null) { // a NAT gateway's EIP is the gateway's business
                 WhitelistNode whitelist = eip.whitelistId() == null ? null : whitelist(eip.whitelistId());
-                eipNodes.add(new ElasticIpNode(eip.publicIp(), eip.instanceId(), eip.ingressPolicy().name(), whitelist));
+                eipNodes.add(new ElasticIpNode(
+                        eip.publicIp(), eip.instanceId(), eip.ingressPolicy().name(), whitelist));
             }
         }
         List<NatGatewayNode> natNodes = new ArrayList<>();
@@ -140,11 +156,20 @@ class StoreNetworkReader implements NetworkReader {
             NatGateway gateway = view.gateway();
             // forwarded only once placed on a host and given its public address
             if (gateway.hostId() != null && view.eip() != null) {
-                natNodes.add(new NatGatewayNode(gateway.id(), gateway.name(), gateway.subnetId(), gateway.hostId(),
-                        gateway.privateIpAddress(), view.eip().publicIp(), gateway.egressPolicy().name(),
+                natNodes.add(new NatGatewayNode(
+                        gateway.id(),
+                        gateway.name(),
+                        gateway.subnetId(),
+                        gateway.hostId(),
+                        gateway.privateIpAddress(),
+                        view.eip().publicIp(),
+                        gateway.egressPolicy().name(),
                         gateway.whitelistId() == null ? null : whitelist(gateway.whitelistId()),
-                        gateway.tcpIdleTimeoutSeconds(), gateway.udpIdleTimeoutSeconds(), view.associatedSubnetIds(),
-                        natPortMin, natPortMax));
+                        gateway.tcpIdleTimeoutSeconds(),
+                        gateway.udpIdleTimeoutSeconds(),
+                        view.associatedSubnetIds(),
+                        natPortMin,
+                        natPortMax));
             }
         }
         return Optional.of(new VpcNode(vpc.id(), vpc.tenantId(), subnetNodes, instanceNodes, eipNodes, natNodes));
@@ -154,8 +179,10 @@ class StoreNetworkReader implements NetworkReader {
     public Map<String, Set<String>> activePeers() {
         Map<String, Set<String>> peers = new HashMap<>();
         for (PeeringService.VpcPair pair : peerings.activePairs()) {
-            peers.computeIfAbsent(pair.requesterVpcId(), v -> new LinkedHashSet<>()).add(pair.accepterVpcId());
-            peers.computeIfAbsent(pair.accepterVpcId(), v -> new LinkedHashSet<>()).add(pair.requesterVpcId());
+            peers.computeIfAbsent(pair.requesterVpcId(), v -> new LinkedHashSet<>())
+                    .add(pair.accepterVpcId());
+            peers.computeIfAbsent(pair.accepterVpcId(), v -> new LinkedHashSet<>())
+                    .add(pair.requesterVpcId());
         }
         return peers;
     }
@@ -164,7 +191,8 @@ class StoreNetworkReader implements NetworkReader {
     public PublicNetwork publicNetwork(Map<String, HostNode> hosts) {
         // configured internet hosts and those created through the API (placed by VTEP host ID)
         List<InternetHostNode> created = internetHosts.created().stream()
-                .map(h -> PublicNetworkProperties.node(h.name(), h.ip(), h.hostId(), h.kind())).toList();
+                .map(h -> PublicNetworkProperties.node(h.name(), h.ip(), h.hostId(), h.kind()))
+                .toList();
         return publicNetwork.resolve(hosts, created);
     }
 
@@ -189,11 +217,19 @@ class StoreNetworkReader implements NetworkReader {
 
     private WhitelistNode whitelist(String whitelistId) {
         WhitelistService.WhitelistView view = whitelists.get(SYSTEM, whitelistId);
-        return new WhitelistNode(whitelistId, view.rules().stream().map(rule -> {
-            RuleMatch match = rule.match();
-            return new WhitelistNode.Rule(rule.id(), match.protocol().name(), match.cidr().toString(), match.fromPort(),
-                    match.toPort());
-        }).toList());
+        return new WhitelistNode(
+                whitelistId,
+                view.rules().stream()
+                        .map(rule -> {
+                            RuleMatch match = rule.match();
+                            return new WhitelistNode.Rule(
+                                    rule.id(),
+                                    match.protocol().name(),
+                                    match.cidr().toString(),
+                                    match.fromPort(),
+                                    match.toPort());
+                        })
+                        .toList());
     }
 
     private static HostNode node(Host host) {
@@ -203,7 +239,12 @@ class StoreNetworkReader implements NetworkReader {
     private static SubnetNode node(Subnet subnet) {
         boolean vlan = "vlan".equalsIgnoreCase(subnet.segmentation());
         String gateway = Ipv4Cidr.formatAddress(subnet.addressPlan().gateway());
-        return new SubnetNode(subnet.id(), subnet.vpcId(), subnet.cidrBlock(), gateway, subnet.segmentId(),
+        return new SubnetNode(
+                subnet.id(),
+                subnet.vpcId(),
+                subnet.cidrBlock(),
+                gateway,
+                subnet.segmentId(),
                 vlan ? subnet.segmentId() : null);
     }
 

@@ -28,8 +28,8 @@ class TableStreamController {
     }
 
     @GetMapping(path = "/api/v1/hosts/{hostId}/table-stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter follow(@PathVariable String hostId,
-            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+    SseEmitter follow(
+            @PathVariable String hostId, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         hosts.requireSelfOrAdmin(Callers.current(), hostId);
         compilation.ensureCompiled(hostId);
         // an id we never sent (another format, garbage) starts over with a snapshot

@@ -30,8 +30,7 @@ class AddressAllocation {
     @Column(name = "owner_id", nullable = false)
     private String ownerId;
 
-    protected AddressAllocation() {
-    }
+    protected AddressAllocation() {}
 
     AddressAllocation(String subnetId, long address, String ownerId) {
         this.subnetId = subnetId;

@@ -10,9 +10,13 @@ public interface RouteContributor {
 
     List<RouteEntry> routesFor(Subnet subnet);
 
-    record RouteEntry(String destinationCidrBlock, Target target, String targetId) {
-    }
+    record RouteEntry(String destinationCidrBlock, Target target, String targetId) {}
 
     /** Matches the API's RouteTargetType values. */
-    enum Target { LOCAL, VPC_PEERING_CONNECTION, NAT_GATEWAY, INTERNET_GATEWAY }
+    enum Target {
+        LOCAL,
+        VPC_PEERING_CONNECTION,
+        NAT_GATEWAY,
+        INTERNET_GATEWAY
+    }
 }

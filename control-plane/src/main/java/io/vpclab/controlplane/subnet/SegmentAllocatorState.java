@@ -22,8 +22,7 @@ class SegmentAllocatorState {
     @Column(name = "held_count", nullable = false)
     private int heldCount;
 
-    protected SegmentAllocatorState() {
-    }
+    protected SegmentAllocatorState() {}
 
     String segmentation() {
         return segmentation;

@@ -20,15 +20,17 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 class SegmentIdAllocator {
 
-    record Segment(String mode, int id) {
-    }
+    record Segment(String mode, int id) {}
 
     private final SegmentAllocatorStateRepository states;
     private final SubnetRepository subnets;
     private final String mode;
     private final int publicVni;
 
-    SegmentIdAllocator(SegmentAllocatorStateRepository states, SubnetRepository subnets, VpcLabProperties properties,
+    SegmentIdAllocator(
+            SegmentAllocatorStateRepository states,
+            SubnetRepository subnets,
+            VpcLabProperties properties,
             PublicNetworkProperties publicNetwork) {
         this.states = states;
         this.subnets = subnets;
@@ -42,17 +44,21 @@ class SegmentIdAllocator {
 
     @Transactional(propagation = Propagation.MANDATORY)
     Segment allocate() {
-        SegmentAllocatorState state = states.lock(mode)
-                .orElseThrow(() -> new IllegalStateException("no segment_allocator row for " + mode));
+        SegmentAllocatorState state =
+                states.lock(mode).orElseThrow(() -> new IllegalStateException("no segment_allocator row for " + mode));
         int reserved = publicVni >= 1 && publicVni <= state.maxId() ? publicVni : 0;
         int capacity = reserved == 0 ? state.maxId() : state.maxId() - 1;
         if (state.heldCount() >= capacity) {
-            throw ApiException.conflict("SegmentIdsExhausted", "all " + capacity + " segment IDs of " + mode
-                    + " mode are in use (limit " + capacity + ", mode " + mode
-                    + (reserved == 0 ? "" : ", " + reserved + " is the public network's") + ")"
-                    + ("vlan".equals(mode) ? ": 802.1Q has 12 bits; VXLAN's 24-bit VNI gives 16,777,215" : ""));
+            throw ApiException.conflict(
+                    "SegmentIdsExhausted",
+                    "all " + capacity + " segment IDs of " + mode
+                            + " mode are in use (limit " + capacity + ", mode " + mode
+                            + (reserved == 0 ? "" : ", " + reserved + " is the public network's") + ")"
+                            + ("vlan".equals(mode) ? ": 802.1Q has 12 bits; VXLAN's 24-bit VNI gives 16,777,215" : ""));
         }
-        int id = SegmentSearch.nextFree(state.nextCandidate(), state.maxId(),
+        int id = SegmentSearch.nextFree(
+                state.nextCandidate(),
+                state.maxId(),
                 candidate -> candidate == reserved || subnets.existsBySegmentationAndSegmentId(mode, candidate));
         state.allocated(id);
         return new Segment(mode, id);

@@ -9,8 +9,7 @@ import java.util.function.IntPredicate;
  */
 final class SegmentSearch {
 
-    private SegmentSearch() {
-    }
+    private SegmentSearch() {}
 
     /**
      * The first ID at or after {@code start} (wrapping from {@code max} to 1) that is not held.

@@ -29,7 +29,9 @@ class SegmentationOfTheData implements InitializingBean {
     @Override
     public void afterPropertiesSet() {
         Segmentation started = properties.segmentation();
-        for (Segmentation other : Arrays.stream(Segmentation.values()).filter(mode -> mode != started).toList()) {
+        for (Segmentation other : Arrays.stream(Segmentation.values())
+                .filter(mode -> mode != started)
+                .toList()) {
             long held = subnets.countBySegmentation(name(other));
             if (held > 0) {
                 throw refusal(started, other, held);
@@ -47,7 +49,8 @@ class SegmentationOfTheData implements InitializingBean {
                 + " --vpclab.data-dir=" + properties.dataDir() + "-" + name(started)
                 + " (a new directory; with PostgreSQL, another database), or start this data in "
                 + name(stored) + " mode (--vpclab.segmentation=" + name(stored) + ")."
-                + " Deleting the stored " + name(stored) + " subnets also frees this data for " + name(started) + " mode.";
+                + " Deleting the stored " + name(stored) + " subnets also frees this data for " + name(started)
+                + " mode.";
         return new FailureAnalyzedException(description, action);
     }
 

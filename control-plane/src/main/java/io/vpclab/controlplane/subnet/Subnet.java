@@ -45,10 +45,15 @@ public class Subnet {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected Subnet() {
-    }
+    protected Subnet() {}
 
-    Subnet(String id, String tenantId, String vpcId, String name, Ipv4Cidr cidr, SegmentIdAllocator.Segment segment,
+    Subnet(
+            String id,
+            String tenantId,
+            String vpcId,
+            String name,
+            Ipv4Cidr cidr,
+            SegmentIdAllocator.Segment segment,
             Instant createdAt) {
         this.id = id;
         this.tenantId = tenantId;

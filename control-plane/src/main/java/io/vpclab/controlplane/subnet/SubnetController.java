@@ -33,7 +33,8 @@ class SubnetController implements SubnetsApi {
 
     @Override
     public ResponseEntity<SubnetList> listSubnets(String vpcId, Integer maxResults, String nextToken) {
-        PageRequest.Page<io.vpclab.api.model.Subnet> page = subnets.list(Callers.current(), vpcId, PageRequest.of(maxResults, nextToken))
+        PageRequest.Page<io.vpclab.api.model.Subnet> page = subnets.list(
+                        Callers.current(), vpcId, PageRequest.of(maxResults, nextToken))
                 .map(this::toDto);
         return ResponseEntity.ok(new SubnetList(page.items()).nextToken(page.nextToken()));
     }
@@ -53,17 +54,30 @@ class SubnetController implements SubnetsApi {
     public ResponseEntity<EffectiveRoutes> getSubnetRoutes(String subnetId) {
         Caller caller = Callers.current();
         Subnet subnet = subnets.get(caller, subnetId);
-        return ResponseEntity.ok(new EffectiveRoutes(subnet.id(), subnet.vpcId(), subnets.effectiveRoutes(caller, subnetId).stream()
-                .map(r -> new EffectiveRoute(r.destinationCidrBlock(), RouteTargetType.fromValue(r.target().name().toLowerCase().replace('_', '-')))
-                        .targetId(r.targetId()))
-                .toList()));
+        return ResponseEntity.ok(new EffectiveRoutes(
+                subnet.id(),
+                subnet.vpcId(),
+                subnets.effectiveRoutes(caller, subnetId).stream()
+                        .map(r -> new EffectiveRoute(
+                                        r.destinationCidrBlock(),
+                                        RouteTargetType.fromValue(
+                                                r.target().name().toLowerCase().replace('_', '-')))
+                                .targetId(r.targetId()))
+                        .toList()));
     }
 
     private io.vpclab.api.model.Subnet toDto(Subnet subnet) {
-        return new io.vpclab.api.model.Subnet(subnet.id(), subnet.tenantId(), subnet.vpcId(), subnet.cidrBlock(), subnet.segmentId(),
-                Segmentation.fromValue(subnet.segmentation()), (int) subnet.addressPlan().usableCount(),
-                (int) subnet.availableAddressCount(), Ipv4Cidr.formatAddress(subnet.addressPlan().gateway()),
-                Times.utc(subnet.createdAt()))
+        return new io.vpclab.api.model.Subnet(
+                        subnet.id(),
+                        subnet.tenantId(),
+                        subnet.vpcId(),
+                        subnet.cidrBlock(),
+                        subnet.segmentId(),
+                        Segmentation.fromValue(subnet.segmentation()),
+                        (int) subnet.addressPlan().usableCount(),
+                        (int) subnet.availableAddressCount(),
+                        Ipv4Cidr.formatAddress(subnet.addressPlan().gateway()),
+                        Times.utc(subnet.createdAt()))
                 .name(subnet.name())
                 .natGatewayId(subnets.natGatewayOf(subnet));
     }

@@ -40,9 +40,15 @@ public class SubnetService {
     private final VpcLabProperties properties;
     private final EntityManager entityManager;
 
-    SubnetService(SubnetRepository subnets, AddressAllocationRepository addresses, SegmentIdAllocator segments,
-            VpcService vpcs, List<RouteContributor> routeContributors, ApplicationEventPublisher events,
-            VpcLabProperties properties, EntityManager entityManager) {
+    SubnetService(
+            SubnetRepository subnets,
+            AddressAllocationRepository addresses,
+            SegmentIdAllocator segments,
+            VpcService vpcs,
+            List<RouteContributor> routeContributors,
+            ApplicationEventPublisher events,
+            VpcLabProperties properties,
+            EntityManager entityManager) {
         this.entityManager = entityManager;
         this.subnets = subnets;
         this.addresses = addresses;
@@ -69,38 +75,46 @@ public class SubnetService {
         VpcService.VpcView vpc = vpcs.lockForMutation(caller, vpcId);
         Ipv4Cidr cidr = Ipv4Cidr.parse(cidrText, "cidrBlock");
         if (cidr.prefixLength() < MIN_PREFIX || cidr.prefixLength() > MAX_PREFIX) {
-            throw ApiException.badRequest("InvalidSubnet.Range", "subnet " + cidr + " must be /" + MIN_PREFIX + " to /" + MAX_PREFIX);
+            throw ApiException.badRequest(
+                    "InvalidSubnet.Range", "subnet " + cidr + " must be /" + MIN_PREFIX + " to /" + MAX_PREFIX);
         }
         if (vpc.cidrs().stream().noneMatch(block -> block.contains(cidr))) {
-            throw ApiException.badRequest("InvalidSubnet.Range", "subnet " + cidr + " is not inside any CIDR block of VPC "
-                    + vpcId + " " + vpc.cidrs());
+            throw ApiException.badRequest(
+                    "InvalidSubnet.Range",
+                    "subnet " + cidr + " is not inside any CIDR block of VPC " + vpcId + " " + vpc.cidrs());
         }
         List<Subnet> clash = subnets.overlapping(vpcId, cidr.first(), cidr.last(), Limit.of(1));
         if (!clash.isEmpty()) {
-            throw ApiException.conflict("InvalidSubnet.Conflict", "subnet " + cidr + " overlaps " + clash.get(0).cidrBlock()
-                    + " (" + clash.get(0).id() + ")");
+            throw ApiException.conflict(
+                    "InvalidSubnet.Conflict",
+                    "subnet " + cidr + " overlaps " + clash.get(0).cidrBlock() + " ("
+                            + clash.get(0).id() + ")");
         }
         int quota = properties.quota().subnetsPerVpc();
         if (subnets.countByVpcId(vpcId) >= quota) {
-            throw ApiException.conflict("SubnetLimitExceeded", "VPC " + vpcId + " already has " + quota
-                    + " subnets (quota vpclab.quota.subnets-per-vpc)");
+            throw ApiException.conflict(
+                    "SubnetLimitExceeded",
+                    "VPC " + vpcId + " already has " + quota + " subnets (quota vpclab.quota.subnets-per-vpc)");
         }
         SegmentIdAllocator.Segment segment = segments.allocate();
-        Subnet subnet = subnets.saveAndFlush(new Subnet(Ids.newId(Ids.SUBNET), vpc.tenantId(), vpcId, name, cidr, segment,
-                Instant.now()));
+        Subnet subnet = subnets.saveAndFlush(
+                new Subnet(Ids.newId(Ids.SUBNET), vpc.tenantId(), vpcId, name, cidr, segment, Instant.now()));
         events.publishEvent(new SubnetChanged(subnet.id(), vpcId, subnet.tenantId(), ChangeKind.CREATED));
         return subnet;
     }
 
     @Transactional(readOnly = true)
     public Subnet get(Caller caller, String subnetId) {
-        return subnets.findById(subnetId).filter(s -> caller.canSee(s.tenantId())).orElseThrow(() -> notFound(subnetId));
+        return subnets.findById(subnetId)
+                .filter(s -> caller.canSee(s.tenantId()))
+                .orElseThrow(() -> notFound(subnetId));
     }
 
     @Transactional(readOnly = true)
     public PageRequest.Page<Subnet> list(Caller caller, String vpcId, PageRequest page) {
         caller.requireAdminOrTenant();
-        return page.page(subnets.page(caller.tenantScope(), vpcId, page.afterId(), Limit.of(page.fetchSize())), Subnet::id);
+        return page.page(
+                subnets.page(caller.tenantScope(), vpcId, page.afterId(), Limit.of(page.fetchSize())), Subnet::id);
     }
 
     @Transactional
@@ -120,7 +134,8 @@ public class SubnetService {
         Subnet subnet = get(caller, subnetId);
         List<RouteContributor.RouteEntry> routes = new ArrayList<>();
         for (Ipv4Cidr block : vpcs.get(caller, subnet.vpcId()).cidrs()) {
-            routes.add(new RouteContributor.RouteEntry(block.toString(), RouteContributor.Target.LOCAL, subnet.vpcId()));
+            routes.add(
+                    new RouteContributor.RouteEntry(block.toString(), RouteContributor.Target.LOCAL, subnet.vpcId()));
         }
         routeContributors.forEach(contributor -> routes.addAll(contributor.routesFor(subnet)));
         return routes;
@@ -129,9 +144,12 @@ public class SubnetService {
     /** The NAT gateway the subnet's default route goes through, from the contributed routes; null if none. */
     @Transactional(readOnly = true)
     public String natGatewayOf(Subnet subnet) {
-        return routeContributors.stream().flatMap(c -> c.routesFor(subnet).stream())
+        return routeContributors.stream()
+                .flatMap(c -> c.routesFor(subnet).stream())
                 .filter(r -> r.target() == RouteContributor.Target.NAT_GATEWAY)
-                .map(RouteContributor.RouteEntry::targetId).findFirst().orElse(null);
+                .map(RouteContributor.RouteEntry::targetId)
+                .findFirst()
+                .orElse(null);
     }
 
     /**
@@ -150,14 +168,17 @@ public class SubnetService {
         if (requestedIp != null) {
             long requested = Ipv4Cidr.requireAddress(requestedIp, "privateIpAddress");
             if (!plan.contains(requested)) {
-                throw ApiException.invalidParameter("privateIpAddress " + requestedIp + " is not in subnet " + subnet.cidrBlock());
+                throw ApiException.invalidParameter(
+                        "privateIpAddress " + requestedIp + " is not in subnet " + subnet.cidrBlock());
             }
             if (plan.isReserved(requested)) {
-                throw ApiException.invalidParameter("privateIpAddress " + requestedIp + " is reserved in subnet " + subnet.cidrBlock()
-                        + " (network, gateway, the next two and broadcast are reserved)");
+                throw ApiException.invalidParameter("privateIpAddress " + requestedIp + " is reserved in subnet "
+                        + subnet.cidrBlock() + " (network, gateway, the next two and broadcast are reserved)");
             }
             if (addresses.existsBySubnetIdAndAddress(subnetId, requested)) {
-                throw ApiException.conflict("InvalidIPAddress.InUse", "address " + requestedIp + " is already in use in subnet " + subnetId);
+                throw ApiException.conflict(
+                        "InvalidIPAddress.InUse",
+                        "address " + requestedIp + " is already in use in subnet " + subnetId);
             }
             address = requested;
         } else {
@@ -196,8 +217,8 @@ public class SubnetService {
         Ipv4Cidr block = removing.cidrBlock();
         List<Subnet> inside = subnets.overlapping(removing.vpcId(), block.first(), block.last(), Limit.of(1));
         if (!inside.isEmpty()) {
-            throw ApiException.dependencyViolation("CIDR block " + block + " still holds subnet " + inside.get(0).id()
-                    + " (" + inside.get(0).cidrBlock() + ")");
+            throw ApiException.dependencyViolation("CIDR block " + block + " still holds subnet "
+                    + inside.get(0).id() + " (" + inside.get(0).cidrBlock() + ")");
         }
     }
 
@@ -213,8 +234,10 @@ public class SubnetService {
     }
 
     private static ApiException insufficient(Subnet subnet) {
-        return ApiException.conflict("InsufficientFreeAddressesInSubnet", "subnet " + subnet.id() + " (" + subnet.cidrBlock()
-                + ") has no free address left (" + subnet.addressPlan().usableCount() + " usable)");
+        return ApiException.conflict(
+                "InsufficientFreeAddressesInSubnet",
+                "subnet " + subnet.id() + " (" + subnet.cidrBlock() + ") has no free address left ("
+                        + subnet.addressPlan().usableCount() + " usable)");
     }
 
     static ApiException notFound(String subnetId) {

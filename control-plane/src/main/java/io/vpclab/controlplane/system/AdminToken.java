@@ -28,7 +28,8 @@ public class AdminToken implements CallerResolver {
 
     AdminToken(VpcLabProperties properties) {
         String configured = properties.adminToken();
-        String secret = configured != null && !configured.isBlank() ? configured.trim() : fromDataDir(properties.dataDir());
+        String secret =
+                configured != null && !configured.isBlank() ? configured.trim() : fromDataDir(properties.dataDir());
         this.adminSha256 = Tokens.sha256(secret);
         String bootstrap = properties.bootstrapToken();
         this.bootstrapSha256 = bootstrap == null || bootstrap.isBlank() ? null : Tokens.sha256(bootstrap.trim());
@@ -43,9 +44,11 @@ public class AdminToken implements CallerResolver {
             }
             String secret = Tokens.newSecret("vpclab_admin");
             try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(Set.of(
-                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)));
+                Files.createFile(
+                        file,
+                        PosixFilePermissions.asFileAttribute(Set.of(
+                                java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)));
             } catch (FileAlreadyExistsException raced) {
                 return Files.readString(file, StandardCharsets.UTF_8).trim();
             } catch (UnsupportedOperationException notPosix) {

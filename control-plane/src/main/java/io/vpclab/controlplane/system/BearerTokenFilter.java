@@ -44,7 +44,11 @@ class BearerTokenFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String header = request.getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            problems.write(response, HttpStatus.UNAUTHORIZED, "AuthFailure", "missing bearer token (Authorization: Bearer <token>)");
+            problems.write(
+                    response,
+                    HttpStatus.UNAUTHORIZED,
+                    "AuthFailure",
+                    "missing bearer token (Authorization: Bearer <token>)");
             return;
         }
         String digest = Tokens.sha256(header.substring(PREFIX.length()).trim());
@@ -58,7 +62,11 @@ class BearerTokenFilter extends OncePerRequestFilter {
         }
         Optional<ApiException> refused = OperationAccess.refusal(caller.get(), request.getMethod(), path(request));
         if (refused.isPresent()) {
-            problems.write(response, refused.get().status(), refused.get().code(), refused.get().getMessage());
+            problems.write(
+                    response,
+                    refused.get().status(),
+                    refused.get().code(),
+                    refused.get().getMessage());
             return;
         }
         request.setAttribute(Callers.ATTRIBUTE, caller.get());

@@ -8,7 +8,12 @@ import java.util.Objects;
  */
 public record Caller(Kind kind, String id) {
 
-    public enum Kind { ADMIN, TENANT, HOST, BOOTSTRAP }
+    public enum Kind {
+        ADMIN,
+        TENANT,
+        HOST,
+        BOOTSTRAP
+    }
 
     private static final Caller ADMIN = new Caller(Kind.ADMIN, "admin");
     private static final Caller BOOTSTRAP = new Caller(Kind.BOOTSTRAP, "bootstrap");
@@ -77,7 +82,8 @@ public record Caller(Kind kind, String id) {
         requireAdminOrTenant();
         if (isTenant()) {
             if (requestedTenantId != null && !requestedTenantId.equals(id)) {
-                throw ApiException.notFound("InvalidTenant.NotFound", "tenant " + requestedTenantId + " does not exist");
+                throw ApiException.notFound(
+                        "InvalidTenant.NotFound", "tenant " + requestedTenantId + " does not exist");
             }
             return id;
         }

@@ -8,8 +8,7 @@ public final class Callers {
 
     static final String ATTRIBUTE = Callers.class.getName() + ".caller";
 
-    private Callers() {
-    }
+    private Callers() {}
 
     public static Caller current() {
         RequestAttributes attributes = RequestContextHolder.getRequestAttributes();

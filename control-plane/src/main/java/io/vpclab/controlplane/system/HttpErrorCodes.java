@@ -7,8 +7,7 @@ package io.vpclab.controlplane.system;
  */
 public final class HttpErrorCodes {
 
-    private HttpErrorCodes() {
-    }
+    private HttpErrorCodes() {}
 
     /**
      * The status to answer: a method the container does not implement (501, e.g. CONNECT or an
@@ -45,8 +44,9 @@ public final class HttpErrorCodes {
     /** What a person can do about it; never the exception text, which may name classes. */
     public static String detail(int status) {
         return switch (status) {
-            case 400 -> "the request is not valid HTTP/1.1: check the request line (HTTP/1.0 or 1.1), the URI (no encoded '/', '\\\\', '..' "
-                    + "or NUL), the headers and the body framing";
+            case 400 ->
+                "the request is not valid HTTP/1.1: check the request line (HTTP/1.0 or 1.1), the URI (no encoded '/', '\\\\', '..' "
+                        + "or NUL), the headers and the body framing";
             case 404 -> "no such operation";
             case 405, 501 -> "this method is not supported here";
             case 406 -> "nothing here matches the Accept header";

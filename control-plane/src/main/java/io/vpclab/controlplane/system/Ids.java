@@ -24,11 +24,12 @@ public final class Ids {
     private static final Pattern ANY_ID = Pattern.compile("[a-z]+(-[a-z]+)*-[0-9a-f]{17}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Ids() {
-    }
+    private Ids() {}
 
     public static String newId(String prefix) {
-        StringBuilder id = new StringBuilder(prefix.length() + 1 + HEX_DIGITS).append(prefix).append('-');
+        StringBuilder id = new StringBuilder(prefix.length() + 1 + HEX_DIGITS)
+                .append(prefix)
+                .append('-');
         for (int i = 0; i < HEX_DIGITS; i++) {
             id.append(Character.forDigit(RANDOM.nextInt(16), 16));
         }

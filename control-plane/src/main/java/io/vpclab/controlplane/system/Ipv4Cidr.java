@@ -9,6 +9,7 @@ public record Ipv4Cidr(long network, int prefixLength) {
 
     /** Longer than any canonical spelling of an IPv4 block ("255.255.255.255/32" is 18). */
     private static final int MAX_TEXT = 18;
+
     private static final String CANONICAL = "in canonical form (a.b.c.d/n: decimal, no leading zeros, no spaces)";
 
     public Ipv4Cidr {
@@ -31,7 +32,8 @@ public record Ipv4Cidr(long network, int prefixLength) {
         Long address = slash < 0 || text.length() > MAX_TEXT ? null : parseAddress(text.substring(0, slash));
         int prefix = slash < 0 ? -1 : decimal(text, slash + 1, text.length(), 32);
         if (address == null || prefix < 0) {
-            throw ApiException.invalidParameter(parameterName + " '" + shortened(text) + "' is not an IPv4 CIDR block " + CANONICAL);
+            throw ApiException.invalidParameter(
+                    parameterName + " '" + shortened(text) + "' is not an IPv4 CIDR block " + CANONICAL);
         }
         return new Ipv4Cidr(address, prefix);
     }
@@ -93,7 +95,8 @@ public record Ipv4Cidr(long network, int prefixLength) {
     }
 
     public static String formatAddress(long value) {
-        return ((value >>> 24) & 0xFF) + "." + ((value >>> 16) & 0xFF) + "." + ((value >>> 8) & 0xFF) + "." + (value & 0xFF);
+        return ((value >>> 24) & 0xFF) + "." + ((value >>> 16) & 0xFF) + "." + ((value >>> 8) & 0xFF) + "."
+                + (value & 0xFF);
     }
 
     private static long mask(int prefixLength) {

@@ -22,7 +22,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class KnownMethods extends OncePerRequestFilter {
 
-    private static final Set<String> SERVED = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE");
+    private static final Set<String> SERVED =
+            Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE");
     private static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
     private final ProblemWriter problems;
@@ -36,7 +37,8 @@ class KnownMethods extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (!SERVED.contains(request.getMethod())) {
             response.setHeader("Allow", ALLOW);
-            problems.write(response, HttpStatus.METHOD_NOT_ALLOWED, HttpErrorCodes.code(405), HttpErrorCodes.detail(405));
+            problems.write(
+                    response, HttpStatus.METHOD_NOT_ALLOWED, HttpErrorCodes.code(405), HttpErrorCodes.detail(405));
             return;
         }
         chain.doFilter(request, response);
@@ -44,7 +46,10 @@ class KnownMethods extends OncePerRequestFilter {
             // A status set with no body (Spring's 406 when Accept admits nothing it can write): still a problem.
             int status = HttpErrorCodes.answered(response.getStatus());
             response.resetBuffer();
-            problems.write(response, org.springframework.http.HttpStatusCode.valueOf(status), HttpErrorCodes.code(status),
+            problems.write(
+                    response,
+                    org.springframework.http.HttpStatusCode.valueOf(status),
+                    HttpErrorCodes.code(status),
                     HttpErrorCodes.detail(status));
         }
     }

@@ -24,10 +24,12 @@ import org.springframework.stereotype.Component;
  * whatever the umask; its files are set to 0600 at start and once the database is open.
  */
 @Component
-class PrivateDataDirectory implements BeanFactoryPostProcessor, EnvironmentAware, ApplicationListener<ApplicationReadyEvent> {
+class PrivateDataDirectory
+        implements BeanFactoryPostProcessor, EnvironmentAware, ApplicationListener<ApplicationReadyEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(PrivateDataDirectory.class);
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final boolean POSIX =
+            FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private Path dataDir;
 
@@ -59,8 +61,9 @@ class PrivateDataDirectory implements BeanFactoryPostProcessor, EnvironmentAware
         try (Stream<Path> entries = Files.walk(dataDir)) {
             entries.forEach(entry -> {
                 try {
-                    Files.setPosixFilePermissions(entry, PosixFilePermissions.fromString(
-                            Files.isDirectory(entry) ? "rwx------" : "rw-------"));
+                    Files.setPosixFilePermissions(
+                            entry,
+                            PosixFilePermissions.fromString(Files.isDirectory(entry) ? "rwx------" : "rw-------"));
                 } catch (IOException | SecurityException e) {
                     log.warn("cannot restrict {} to its owner: {}", entry, e.getMessage());
                 }

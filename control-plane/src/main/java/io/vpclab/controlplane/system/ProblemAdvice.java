@@ -52,7 +52,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> invalid(ConstraintViolationException e) {
         String detail = e.getConstraintViolations().stream()
                 .map(v -> v.getPropertyPath() + " " + v.getMessage())
-                .sorted().collect(Collectors.joining("; "));
+                .sorted()
+                .collect(Collectors.joining("; "));
         return problems.entity(HttpStatus.BAD_REQUEST, "InvalidParameterValue", detail);
     }
 
@@ -60,14 +61,18 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(DataIntegrityViolationException.class)
     ResponseEntity<Object> constraint(DataIntegrityViolationException e) {
         log.debug("constraint violation", e);
-        return problems.entity(HttpStatus.CONFLICT, "ConcurrentModification",
+        return problems.entity(
+                HttpStatus.CONFLICT,
+                "ConcurrentModification",
                 "a concurrent request changed the same resource; nothing was stored, retry");
     }
 
     @ExceptionHandler({PessimisticLockingFailureException.class, ObjectOptimisticLockingFailureException.class})
     ResponseEntity<Object> lockTimeout(RuntimeException e) {
         log.debug("lock failure", e);
-        return problems.entity(HttpStatus.CONFLICT, "ConcurrentModification",
+        return problems.entity(
+                HttpStatus.CONFLICT,
+                "ConcurrentModification",
                 "the resource is busy with a concurrent change; nothing was stored, retry");
     }
 
@@ -82,17 +87,19 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-            HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ApiException refused = apiCause(ex);
         if (refused != null) {
             // A refusal from below the converter (the body limit's stream) keeps its own status and code.
             return refused(refused);
         }
         String code = codeFor(ex, status);
-        if (request instanceof org.springframework.web.context.request.ServletWebRequest servlet && servlet.getResponse() != null) {
+        if (request instanceof org.springframework.web.context.request.ServletWebRequest servlet
+                && servlet.getResponse() != null) {
             // Headers Spring computed (Allow on a 405, Accept on a 415) go out with the problem.
-            headers.forEach((name, values) -> values.forEach(value -> servlet.getResponse().addHeader(name, value)));
+            headers.forEach((name, values) ->
+                    values.forEach(value -> servlet.getResponse().addHeader(name, value)));
         }
         ResponseEntity<Object> problem = problems.entity(status, code, detailFor(ex));
         if (problem == null) {
@@ -108,7 +115,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         if (ex instanceof MissingServletRequestParameterException || ex instanceof MissingRequestHeaderException) {
             return "MissingParameter";
         }
-        if (ex instanceof HttpMessageNotReadableException && String.valueOf(ex.getMessage()).startsWith("Required request body is missing")) {
+        if (ex instanceof HttpMessageNotReadableException
+                && String.valueOf(ex.getMessage()).startsWith("Required request body is missing")) {
             return "MissingParameter";
         }
         if (ex instanceof MethodArgumentNotValidException invalid
@@ -132,7 +140,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         if (ex instanceof MethodArgumentNotValidException invalid) {
             detail = invalid.getBindingResult().getFieldErrors().stream()
                     .map(ProblemAdvice::fieldDetail)
-                    .sorted().collect(Collectors.joining("; "));
+                    .sorted()
+                    .collect(Collectors.joining("; "));
         } else if (ex instanceof HandlerMethodValidationException invalid) {
             detail = invalid.getParameterValidationResults().stream()
                     .flatMap(result -> result.getResolvableErrors().stream()
@@ -144,7 +153,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
                     + " has the wrong type: '" + mismatch.getValue() + "'";
         } else if (ex instanceof HttpMessageNotReadableException unreadable) {
             detail = String.valueOf(unreadable.getMessage()).startsWith("Required request body is missing")
-                    ? "a request body is required" : UnreadableBody.describe(jacksonCause(unreadable));
+                    ? "a request body is required"
+                    : UnreadableBody.describe(jacksonCause(unreadable));
         } else if (ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException) {
             detail = "no such operation";
         } else {
@@ -158,7 +168,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             // Said plainly rather than as the pattern, and without echoing the control characters.
             return f.getField() + " must not contain control characters (U+0000..U+001F, U+007F..U+009F)";
         }
-        return f.getField() + " " + f.getDefaultMessage() + (f.getRejectedValue() == null ? "" : " (got " + f.getRejectedValue() + ")");
+        return f.getField() + " " + f.getDefaultMessage()
+                + (f.getRejectedValue() == null ? "" : " (got " + f.getRejectedValue() + ")");
     }
 
     private static ApiException apiCause(Throwable e) {

@@ -27,6 +27,7 @@ class ProblemErrorController implements ErrorController {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         // Asked for directly, /error is just a path that names no operation.
         int status = code instanceof Integer value && value >= 400 ? HttpErrorCodes.answered(value) : 404;
-        return problems.entity(HttpStatusCode.valueOf(status), HttpErrorCodes.code(status), HttpErrorCodes.detail(status));
+        return problems.entity(
+                HttpStatusCode.valueOf(status), HttpErrorCodes.code(status), HttpErrorCodes.detail(status));
     }
 }

@@ -47,8 +47,9 @@ public class ProblemErrorReportValve extends ErrorReportValve {
     }
 
     static String json(int status) {
-        return "{\"title\":\"" + title(status) + "\",\"status\":" + status + ",\"code\":\"" + HttpErrorCodes.code(status)
-                + "\",\"detail\":\"" + HttpErrorCodes.detail(status).replace("\\", "\\\\") + "\"}";
+        return "{\"title\":\"" + title(status) + "\",\"status\":" + status + ",\"code\":\""
+                + HttpErrorCodes.code(status) + "\",\"detail\":\""
+                + HttpErrorCodes.detail(status).replace("\\", "\\\\") + "\"}";
     }
 
     private static String title(int status) {

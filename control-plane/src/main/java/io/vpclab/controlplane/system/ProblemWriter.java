@@ -26,7 +26,8 @@ public class ProblemWriter {
     }
 
     public Problem problem(HttpStatusCode status, String code, String detail) {
-        meters.counter("vpclab.api.errors", "code", code, "status", Integer.toString(status.value())).increment();
+        meters.counter("vpclab.api.errors", "code", code, "status", Integer.toString(status.value()))
+                .increment();
         HttpStatus known = HttpStatus.resolve(status.value());
         return new Problem(known == null ? "Error" : known.getReasonPhrase(), status.value(), code)
                 .detail(detail)
@@ -50,8 +51,9 @@ public class ProblemWriter {
      */
     public ResponseEntity<Object> entity(HttpStatusCode status, String code, String detail) {
         if (org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
-                instanceof org.springframework.web.context.request.ServletRequestAttributes servlet
-                && servlet.getResponse() != null && !servlet.getResponse().isCommitted()) {
+                        instanceof org.springframework.web.context.request.ServletRequestAttributes servlet
+                && servlet.getResponse() != null
+                && !servlet.getResponse().isCommitted()) {
             try {
                 write(servlet.getResponse(), status, code, detail);
                 return null;

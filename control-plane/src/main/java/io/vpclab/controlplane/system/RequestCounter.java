@@ -33,8 +33,13 @@ class RequestCounter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            meters.counter("vpclab.api.requests", "method", request.getMethod(),
-                    "status", Integer.toString(response.getStatus())).increment();
+            meters.counter(
+                            "vpclab.api.requests",
+                            "method",
+                            request.getMethod(),
+                            "status",
+                            Integer.toString(response.getStatus()))
+                    .increment();
         }
     }
 }

@@ -21,21 +21,43 @@ class StrictJson {
 
     @Bean
     JsonMapperBuilderCustomizer strictScalars() {
-        return builder -> builder
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        return builder -> builder.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-                .withCoercionConfig(LogicalType.Integer, config -> refuse(config,
-                        CoercionInputShape.Float, CoercionInputShape.String, CoercionInputShape.EmptyString, CoercionInputShape.Boolean))
-                .withCoercionConfig(LogicalType.Float, config -> refuse(config,
-                        CoercionInputShape.String, CoercionInputShape.EmptyString, CoercionInputShape.Boolean))
-                .withCoercionConfig(LogicalType.Boolean, config -> refuse(config,
-                        CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.String, CoercionInputShape.EmptyString))
-                .withCoercionConfig(LogicalType.Textual, config -> refuse(config,
-                        CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean))
-                .withCoercionConfig(LogicalType.Enum, config -> refuse(config,
-                        CoercionInputShape.Integer, CoercionInputShape.EmptyString));
+                .withCoercionConfig(
+                        LogicalType.Integer,
+                        config -> refuse(
+                                config,
+                                CoercionInputShape.Float,
+                                CoercionInputShape.String,
+                                CoercionInputShape.EmptyString,
+                                CoercionInputShape.Boolean))
+                .withCoercionConfig(
+                        LogicalType.Float,
+                        config -> refuse(
+                                config,
+                                CoercionInputShape.String,
+                                CoercionInputShape.EmptyString,
+                                CoercionInputShape.Boolean))
+                .withCoercionConfig(
+                        LogicalType.Boolean,
+                        config -> refuse(
+                                config,
+                                CoercionInputShape.Integer,
+                                CoercionInputShape.Float,
+                                CoercionInputShape.String,
+                                CoercionInputShape.EmptyString))
+                .withCoercionConfig(
+                        LogicalType.Textual,
+                        config -> refuse(
+                                config,
+                                CoercionInputShape.Integer,
+                                CoercionInputShape.Float,
+                                CoercionInputShape.Boolean))
+                .withCoercionConfig(
+                        LogicalType.Enum,
+                        config -> refuse(config, CoercionInputShape.Integer, CoercionInputShape.EmptyString));
     }
 
     private static void refuse(tools.jackson.databind.cfg.MutableCoercionConfig config, CoercionInputShape... shapes) {

@@ -8,8 +8,7 @@ import java.time.temporal.ChronoUnit;
 /** The API shows every timestamp in UTC. */
 public final class Times {
 
-    private Times() {
-    }
+    private Times() {}
 
     /**
      * The current instant at the microsecond precision H2 and PostgreSQL store, so a create

@@ -27,8 +27,7 @@ final class UnreadableBody {
             JsonToken.START_OBJECT, "an object",
             JsonToken.START_ARRAY, "an array");
 
-    private UnreadableBody() {
-    }
+    private UnreadableBody() {}
 
     static String describe(Throwable cause) {
         if (!(cause instanceof JacksonException json)) {
@@ -39,7 +38,8 @@ final class UnreadableBody {
             return notJson(json);
         }
         Class<?> target = json instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
-                ? mismatch.getTargetType() : declaredType(json.getPath());
+                ? mismatch.getTargetType()
+                : declaredType(json.getPath());
         if (target != null && !field.isEmpty()) {
             JsonToken token = json instanceof MismatchedInputException mismatch ? mismatch.getCurrentToken() : null;
             String sent = token == null ? null : SENT.get(token);
@@ -54,7 +54,9 @@ final class UnreadableBody {
     private static String notJson(JacksonException json) {
         TokenStreamLocation at = json.getLocation();
         return "request body is not valid JSON for this operation"
-                + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+                + (at == null || at.getLineNr() < 1
+                        ? ""
+                        : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
     }
 
     /** {@code rules[0].fromPort}: the path as a client would write it. */
@@ -89,11 +91,19 @@ final class UnreadableBody {
     }
 
     private static String expected(Class<?> type) {
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
-                || type == Short.class || type == short.class || type == java.math.BigInteger.class) {
+        if (type == Integer.class
+                || type == int.class
+                || type == Long.class
+                || type == long.class
+                || type == Short.class
+                || type == short.class
+                || type == java.math.BigInteger.class) {
             return "a JSON integer";
         }
-        if (type == Double.class || type == double.class || type == Float.class || type == float.class
+        if (type == Double.class
+                || type == double.class
+                || type == Float.class
+                || type == float.class
                 || type == java.math.BigDecimal.class) {
             return "a JSON number";
         }
@@ -104,7 +114,10 @@ final class UnreadableBody {
             return "a JSON string";
         }
         if (type.isEnum()) {
-            return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf).collect(Collectors.joining(", "));
+            return "one of "
+                    + Arrays.stream(type.getEnumConstants())
+                            .map(String::valueOf)
+                            .collect(Collectors.joining(", "));
         }
         if (Collection.class.isAssignableFrom(type) || type.isArray()) {
             return "a JSON array";

@@ -10,13 +10,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("vpclab")
 public record VpcLabProperties(
-        Path dataDir,
-        String adminToken,
-        String bootstrapToken,
-        Segmentation segmentation,
-        Quota quota) {
+        Path dataDir, String adminToken, String bootstrapToken, Segmentation segmentation, Quota quota) {
 
-    public enum Segmentation { VXLAN, VLAN }
+    public enum Segmentation {
+        VXLAN,
+        VLAN
+    }
 
     public record Quota(int vpcsPerTenant, int subnetsPerVpc, int tenants, int hosts) {
         public Quota {

@@ -1,5 +1,7 @@
 package io.vpclab.controlplane.tenant;
 
+import static io.vpclab.controlplane.system.Times.utc;
+
 import io.vpclab.api.TenantsApi;
 import io.vpclab.api.model.IssuedToken;
 import io.vpclab.api.model.TenantCreate;
@@ -9,7 +11,6 @@ import io.vpclab.api.model.TokenInfo;
 import io.vpclab.api.model.TokenList;
 import io.vpclab.controlplane.system.Callers;
 import io.vpclab.controlplane.system.PageRequest;
-import static io.vpclab.controlplane.system.Times.utc;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
@@ -30,7 +31,8 @@ class TenantController implements TenantsApi {
 
     @Override
     public ResponseEntity<TenantList> listTenants(Integer maxResults, String nextToken) {
-        PageRequest.Page<io.vpclab.api.model.Tenant> page = tenants.list(Callers.current(), PageRequest.of(maxResults, nextToken))
+        PageRequest.Page<io.vpclab.api.model.Tenant> page = tenants.list(
+                        Callers.current(), PageRequest.of(maxResults, nextToken))
                 .map(TenantController::toDto);
         return ResponseEntity.ok(new TenantList(page.items()).nextToken(page.nextToken()));
     }
@@ -48,10 +50,12 @@ class TenantController implements TenantsApi {
 
     @Override
     public ResponseEntity<IssuedToken> createTenantToken(String tenantId, TokenCreate body) {
-        TenantService.IssuedToken issued = tenants.issueToken(Callers.current(), tenantId, body == null ? null : body.getDescription());
+        TenantService.IssuedToken issued =
+                tenants.issueToken(Callers.current(), tenantId, body == null ? null : body.getDescription());
         TenantToken token = issued.token();
-        return ResponseEntity.status(HttpStatus.CREATED).body(new IssuedToken(token.id(), token.tenantId(), issued.secret(),
-                utc(token.createdAt())).description(token.description()));
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(new IssuedToken(token.id(), token.tenantId(), issued.secret(), utc(token.createdAt()))
+                        .description(token.description()));
     }
 
     @Override

@@ -5,5 +5,4 @@ package io.vpclab.controlplane.tenant;
  * that still holds resources of the tenant throws {@code ApiException.dependencyViolation(...)}
  * from its listener, which refuses the delete and rolls it back.
  */
-public record TenantDeleting(String tenantId) {
-}
+public record TenantDeleting(String tenantId) {}

@@ -23,7 +23,10 @@ public class TenantService {
     private final ApplicationEventPublisher events;
     private final VpcLabProperties properties;
 
-    TenantService(TenantRepository tenants, TenantTokenRepository tokens, ApplicationEventPublisher events,
+    TenantService(
+            TenantRepository tenants,
+            TenantTokenRepository tokens,
+            ApplicationEventPublisher events,
             VpcLabProperties properties) {
         this.tenants = tenants;
         this.tokens = tokens;
@@ -32,8 +35,7 @@ public class TenantService {
     }
 
     /** An issued token: the entity and its secret, which exists only in this response. */
-    public record IssuedToken(TenantToken token, String secret) {
-    }
+    public record IssuedToken(TenantToken token, String secret) {}
 
     @Transactional
     public Tenant create(Caller caller, String name) {
@@ -42,7 +44,8 @@ public class TenantService {
             throw ApiException.conflict("InvalidTenant.Duplicate", "a tenant named '" + name + "' already exists");
         }
         if (tenants.count() >= properties.quota().tenants()) {
-            throw ApiException.conflict("TenantLimitExceeded", "at most " + properties.quota().tenants() + " tenants");
+            throw ApiException.conflict(
+                    "TenantLimitExceeded", "at most " + properties.quota().tenants() + " tenants");
         }
         Tenant tenant = tenants.saveAndFlush(new Tenant(Ids.newId(Ids.TENANT), name, Instant.now()));
         events.publishEvent(new TenantChanged(tenant.id(), ChangeKind.CREATED));
@@ -52,7 +55,8 @@ public class TenantService {
     @Transactional(readOnly = true)
     public PageRequest.Page<Tenant> list(Caller caller, PageRequest page) {
         caller.requireAdmin();
-        return page.page(tenants.findByIdGreaterThanOrderByIdAsc(page.afterId(), Limit.of(page.fetchSize())), Tenant::id);
+        return page.page(
+                tenants.findByIdGreaterThanOrderByIdAsc(page.afterId(), Limit.of(page.fetchSize())), Tenant::id);
     }
 
     @Transactional(readOnly = true)
@@ -91,8 +95,8 @@ public class TenantService {
         caller.requireAdmin();
         tenants.findById(tenantId).orElseThrow(() -> notFound(tenantId));
         String secret = Tokens.newSecret("vpclab_tenant");
-        TenantToken token = tokens.saveAndFlush(new TenantToken(Ids.newId(Ids.TOKEN), tenantId,
-                Tokens.sha256(secret), description, Instant.now()));
+        TenantToken token = tokens.saveAndFlush(
+                new TenantToken(Ids.newId(Ids.TOKEN), tenantId, Tokens.sha256(secret), description, Instant.now()));
         return new IssuedToken(token, secret);
     }
 
@@ -108,7 +112,8 @@ public class TenantService {
         caller.requireAdmin();
         TenantToken token = tokens.findById(tokenId)
                 .filter(t -> t.tenantId().equals(tenantId))
-                .orElseThrow(() -> ApiException.notFound("InvalidToken.NotFound", "token " + tokenId + " does not exist"));
+                .orElseThrow(
+                        () -> ApiException.notFound("InvalidToken.NotFound", "token " + tokenId + " does not exist"));
         tokens.delete(token);
     }
 

@@ -25,8 +25,7 @@ public class TenantToken {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected TenantToken() {
-    }
+    protected TenantToken() {}
 
     TenantToken(String id, String tenantId, String tokenHash, String description, Instant createdAt) {
         this.id = id;

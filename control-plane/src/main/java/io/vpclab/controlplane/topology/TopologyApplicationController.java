@@ -25,7 +25,8 @@ class TopologyApplicationController implements TopologyApi {
     @Override
     public ResponseEntity<TopologyReport> applyTopology(String body) {
         // The bearer filter already accepted this header; the apply's own calls carry it on.
-        io.vpclab.client.model.TopologyReport report = topologies.apply(body, request.getHeader(HttpHeaders.AUTHORIZATION));
+        io.vpclab.client.model.TopologyReport report =
+                topologies.apply(body, request.getHeader(HttpHeaders.AUTHORIZATION));
         return ResponseEntity.ok(JSON.convertValue(report, TopologyReport.class));
     }
 }

@@ -30,14 +30,18 @@ class TopologyApplicationService {
         try {
             topology = TopologyParser.parse(text == null ? "" : text, "topology");
         } catch (InvalidTopologyException e) {
-            throw ApiException.badRequest("InvalidTopology", e.problems().stream().map(DocumentProblem::toString)
-                    .collect(Collectors.joining("; ")));
+            throw ApiException.badRequest(
+                    "InvalidTopology",
+                    e.problems().stream().map(DocumentProblem::toString).collect(Collectors.joining("; ")));
         }
         try {
-            return new TopologyApplier(loopbackClient(authorization), TopologyApplier.Options.defaults()).apply(topology);
+            return new TopologyApplier(loopbackClient(authorization), TopologyApplier.Options.defaults())
+                    .apply(topology);
         } catch (ApplyFailedException e) {
-            String rolledBack = e.rolledBack().isEmpty() ? " (nothing had been created)"
-                    : " (rolled back: " + e.rolledBack().stream().map(ReportText::change).collect(Collectors.joining(", ")) + ")";
+            String rolledBack = e.rolledBack().isEmpty()
+                    ? " (nothing had been created)"
+                    : " (rolled back: "
+                            + e.rolledBack().stream().map(ReportText::change).collect(Collectors.joining(", ")) + ")";
             HttpStatus status = HttpStatus.resolve(e.status());
             throw new ApiException(status == null ? HttpStatus.BAD_GATEWAY : status, e.code(), e.detail() + rolledBack);
         } catch (InterruptedException e) {

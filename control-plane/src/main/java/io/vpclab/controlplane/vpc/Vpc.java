@@ -25,8 +25,7 @@ public class Vpc {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected Vpc() {
-    }
+    protected Vpc() {}
 
     Vpc(String id, String tenantId, String name, String cidrBlock, Instant createdAt) {
         this.id = id;

@@ -33,8 +33,7 @@ public class VpcCidrBlock {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected VpcCidrBlock() {
-    }
+    protected VpcCidrBlock() {}
 
     VpcCidrBlock(String id, String vpcId, Ipv4Cidr cidr, boolean primary, Instant createdAt) {
         this.id = id;

@@ -7,5 +7,4 @@ import io.vpclab.controlplane.system.Ipv4Cidr;
  * the block would conflict with (an active peering whose peer holds an overlapping block) vetoes
  * with an {@code ApiException}.
  */
-public record VpcCidrBlockAdding(String vpcId, Ipv4Cidr cidrBlock) {
-}
+public record VpcCidrBlockAdding(String vpcId, Ipv4Cidr cidrBlock) {}

@@ -29,7 +29,8 @@ class VpcController implements VpcsApi {
 
     @Override
     public ResponseEntity<VpcList> listVpcs(String tenantId, Integer maxResults, String nextToken) {
-        PageRequest.Page<io.vpclab.api.model.Vpc> page = vpcs.list(Callers.current(), tenantId, PageRequest.of(maxResults, nextToken))
+        PageRequest.Page<io.vpclab.api.model.Vpc> page = vpcs.list(
+                        Callers.current(), tenantId, PageRequest.of(maxResults, nextToken))
                 .map(VpcController::toDto);
         return ResponseEntity.ok(new VpcList(page.items()).nextToken(page.nextToken()));
     }
@@ -58,9 +59,14 @@ class VpcController implements VpcsApi {
 
     static io.vpclab.api.model.Vpc toDto(VpcService.VpcView view) {
         Vpc vpc = view.vpc();
-        return new io.vpclab.api.model.Vpc(vpc.id(), vpc.tenantId(), vpc.cidrBlock(),
-                view.blocks().stream().map(b -> new VpcCidrBlockAssociation(b.id(), b.cidrBlock(), b.primary())).toList(),
-                Times.utc(vpc.createdAt()))
+        return new io.vpclab.api.model.Vpc(
+                        vpc.id(),
+                        vpc.tenantId(),
+                        vpc.cidrBlock(),
+                        view.blocks().stream()
+                                .map(b -> new VpcCidrBlockAssociation(b.id(), b.cidrBlock(), b.primary()))
+                                .toList(),
+                        Times.utc(vpc.createdAt()))
                 .name(vpc.name());
     }
 }

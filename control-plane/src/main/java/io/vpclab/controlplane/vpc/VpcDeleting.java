@@ -5,5 +5,4 @@ package io.vpclab.controlplane.vpc;
  * hold something in the VPC (subnets; NAT gateways and active peerings in their features) throw
  * {@code ApiException.dependencyViolation(...)} from the listener.
  */
-public record VpcDeleting(String vpcId) {
-}
+public record VpcDeleting(String vpcId) {}

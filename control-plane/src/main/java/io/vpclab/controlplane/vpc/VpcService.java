@@ -36,8 +36,12 @@ public class VpcService {
     private final ApplicationEventPublisher events;
     private final VpcLabProperties properties;
 
-    VpcService(VpcRepository vpcs, VpcCidrBlockRepository blocks, TenantService tenants,
-            ApplicationEventPublisher events, VpcLabProperties properties) {
+    VpcService(
+            VpcRepository vpcs,
+            VpcCidrBlockRepository blocks,
+            TenantService tenants,
+            ApplicationEventPublisher events,
+            VpcLabProperties properties) {
         this.vpcs = vpcs;
         this.blocks = blocks;
         this.tenants = tenants;
@@ -69,7 +73,9 @@ public class VpcService {
         requireVpcSize(cidr);
         int quota = properties.quota().vpcsPerTenant();
         if (vpcs.countByTenantId(tenantId) >= quota) {
-            throw ApiException.conflict("VpcLimitExceeded", "tenant " + tenantId + " already has " + quota + " VPCs (quota vpclab.quota.vpcs-per-tenant)");
+            throw ApiException.conflict(
+                    "VpcLimitExceeded",
+                    "tenant " + tenantId + " already has " + quota + " VPCs (quota vpclab.quota.vpcs-per-tenant)");
         }
         Instant now = Instant.now();
         Vpc vpc = vpcs.save(new Vpc(Ids.newId(Ids.VPC), tenantId, name, cidr.toString(), now));
@@ -92,7 +98,8 @@ public class VpcService {
             return new PageRequest.Page<>(List.of(), null);
         }
         String scope = caller.isAdmin() ? tenantFilter : caller.id();
-        return page.page(vpcs.page(scope, page.afterId(), Limit.of(page.fetchSize())), Vpc::id).map(this::view);
+        return page.page(vpcs.page(scope, page.afterId(), Limit.of(page.fetchSize())), Vpc::id)
+                .map(this::view);
     }
 
     /**
@@ -112,7 +119,8 @@ public class VpcService {
         Ipv4Cidr cidr = Ipv4Cidr.parse(cidrText, "cidrBlock");
         requireVpcSize(cidr);
         if (vpc.blocks().size() >= MAX_CIDR_BLOCKS) {
-            throw ApiException.conflict("CidrLimitExceeded", "VPC " + vpcId + " already has " + MAX_CIDR_BLOCKS + " CIDR blocks");
+            throw ApiException.conflict(
+                    "CidrLimitExceeded", "VPC " + vpcId + " already has " + MAX_CIDR_BLOCKS + " CIDR blocks");
         }
         for (Ipv4Cidr existing : vpc.cidrs()) {
             if (existing.overlaps(cidr)) {
@@ -128,11 +136,16 @@ public class VpcService {
     @Transactional
     public VpcView disassociateCidrBlock(Caller caller, String vpcId, String associationId) {
         VpcView vpc = lockForMutation(caller, vpcId);
-        VpcCidrBlock block = vpc.blocks().stream().filter(b -> b.id().equals(associationId)).findFirst()
-                .orElseThrow(() -> ApiException.notFound("InvalidVpcCidrBlockAssociationID.NotFound",
+        VpcCidrBlock block = vpc.blocks().stream()
+                .filter(b -> b.id().equals(associationId))
+                .findFirst()
+                .orElseThrow(() -> ApiException.notFound(
+                        "InvalidVpcCidrBlockAssociationID.NotFound",
                         "VPC " + vpcId + " has no CIDR block association " + associationId));
         if (block.primary()) {
-            throw ApiException.conflict("OperationNotPermitted", "the primary CIDR block " + block.cidrBlock() + " of a VPC cannot be removed");
+            throw ApiException.conflict(
+                    "OperationNotPermitted",
+                    "the primary CIDR block " + block.cidrBlock() + " of a VPC cannot be removed");
         }
         events.publishEvent(new VpcCidrBlockRemoving(vpcId, block.cidr()));
         blocks.delete(block);
@@ -164,7 +177,8 @@ public class VpcService {
 
     private static void requireVpcSize(Ipv4Cidr cidr) {
         if (cidr.prefixLength() < MIN_PREFIX || cidr.prefixLength() > MAX_PREFIX) {
-            throw ApiException.badRequest("InvalidVpc.Range", "VPC block " + cidr + " must be /" + MIN_PREFIX + " to /" + MAX_PREFIX);
+            throw ApiException.badRequest(
+                    "InvalidVpc.Range", "VPC block " + cidr + " must be /" + MIN_PREFIX + " to /" + MAX_PREFIX);
         }
     }
 

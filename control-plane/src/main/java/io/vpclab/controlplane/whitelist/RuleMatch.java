@@ -10,7 +10,10 @@ import io.vpclab.controlplane.system.Ipv4Cidr;
 public record RuleMatch(Protocol protocol, Ipv4Cidr cidr, Integer fromPort, Integer toPort) {
 
     public enum Protocol {
-        TCP, UDP, ICMP, ALL;
+        TCP,
+        UDP,
+        ICMP,
+        ALL;
 
         boolean hasPorts() {
             return this == TCP || this == UDP;
@@ -28,7 +31,8 @@ public record RuleMatch(Protocol protocol, Ipv4Cidr cidr, Integer fromPort, Inte
         }
         if (!protocol.hasPorts()) {
             if (fromPort != null || toPort != null) {
-                throw ApiException.invalidParameter("ports apply to tcp and udp only, not to " + protocol.name().toLowerCase());
+                throw ApiException.invalidParameter("ports apply to tcp and udp only, not to "
+                        + protocol.name().toLowerCase());
             }
         } else {
             // A tcp/udp rule without ports allows every port; one bound alone means that single port.
@@ -43,7 +47,8 @@ public record RuleMatch(Protocol protocol, Ipv4Cidr cidr, Integer fromPort, Inte
             requirePort("fromPort", fromPort);
             requirePort("toPort", toPort);
             if (fromPort > toPort) {
-                throw ApiException.invalidParameter("port range " + fromPort + "-" + toPort + " is inverted (fromPort must be <= toPort)");
+                throw ApiException.invalidParameter(
+                        "port range " + fromPort + "-" + toPort + " is inverted (fromPort must be <= toPort)");
             }
         }
     }

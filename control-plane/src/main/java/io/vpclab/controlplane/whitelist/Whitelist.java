@@ -26,8 +26,7 @@ public class Whitelist {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected Whitelist() {
-    }
+    protected Whitelist() {}
 
     Whitelist(String id, String tenantId, String name, Instant createdAt) {
         this.id = id;

@@ -7,5 +7,4 @@ import io.vpclab.controlplane.system.ChangeKind;
  * The compiler recompiles the NAT gateways and EIPs that use it; listen with
  * {@code @TransactionalEventListener}.
  */
-public record WhitelistChanged(String whitelistId, String tenantId, ChangeKind kind) {
-}
+public record WhitelistChanged(String whitelistId, String tenantId, ChangeKind kind) {}

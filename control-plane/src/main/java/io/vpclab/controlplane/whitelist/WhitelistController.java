@@ -26,14 +26,17 @@ class WhitelistController implements WhitelistsApi {
 
     @Override
     public ResponseEntity<io.vpclab.api.model.Whitelist> createWhitelist(WhitelistCreate body) {
-        List<RuleMatch> rules = body.getRules() == null ? List.of() : body.getRules().stream().map(WhitelistController::match).toList();
+        List<RuleMatch> rules = body.getRules() == null
+                ? List.of()
+                : body.getRules().stream().map(WhitelistController::match).toList();
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(toDto(whitelists.create(Callers.current(), body.getTenantId(), body.getName(), rules)));
     }
 
     @Override
     public ResponseEntity<WhitelistList> listWhitelists(Integer maxResults, String nextToken) {
-        PageRequest.Page<io.vpclab.api.model.Whitelist> page = whitelists.list(Callers.current(), PageRequest.of(maxResults, nextToken))
+        PageRequest.Page<io.vpclab.api.model.Whitelist> page = whitelists
+                .list(Callers.current(), PageRequest.of(maxResults, nextToken))
                 .map(this::toDto);
         return ResponseEntity.ok(new WhitelistList(page.items()).nextToken(page.nextToken()));
     }
@@ -50,7 +53,8 @@ class WhitelistController implements WhitelistsApi {
     }
 
     @Override
-    public ResponseEntity<io.vpclab.api.model.Whitelist> addWhitelistRule(String whitelistId, WhitelistRuleCreate body) {
+    public ResponseEntity<io.vpclab.api.model.Whitelist> addWhitelistRule(
+            String whitelistId, WhitelistRuleCreate body) {
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(toDto(whitelists.addRule(Callers.current(), whitelistId, match(body))));
     }
@@ -61,23 +65,35 @@ class WhitelistController implements WhitelistsApi {
     }
 
     private static RuleMatch match(WhitelistRuleCreate rule) {
-        return RuleMatch.of(rule.getProtocol() == null ? null : rule.getProtocol().getValue(), rule.getCidrBlock(),
-                rule.getFromPort(), rule.getToPort());
+        return RuleMatch.of(
+                rule.getProtocol() == null ? null : rule.getProtocol().getValue(),
+                rule.getCidrBlock(),
+                rule.getFromPort(),
+                rule.getToPort());
     }
 
     /** Stored counters plus what the agents report now (the stored ones stay 0 unless counters are persisted). */
     io.vpclab.api.model.Whitelist toDto(WhitelistService.WhitelistView view) {
         Whitelist whitelist = view.whitelist();
         WhitelistCounterSource.Reported reported = counters.reported(whitelist.id());
-        return new io.vpclab.api.model.Whitelist(whitelist.id(), whitelist.tenantId(), whitelist.name(),
-                view.rules().stream().map(rule -> toDto(rule, reported.hits(rule.id()))).toList(),
-                whitelist.dropCount() + reported.drops(), Times.utc(whitelist.createdAt()));
+        return new io.vpclab.api.model.Whitelist(
+                whitelist.id(),
+                whitelist.tenantId(),
+                whitelist.name(),
+                view.rules().stream()
+                        .map(rule -> toDto(rule, reported.hits(rule.id())))
+                        .toList(),
+                whitelist.dropCount() + reported.drops(),
+                Times.utc(whitelist.createdAt()));
     }
 
     private static io.vpclab.api.model.WhitelistRule toDto(WhitelistRule rule, long reportedHits) {
         RuleMatch match = rule.match();
-        return new io.vpclab.api.model.WhitelistRule(rule.id(), WhitelistProtocol.fromValue(match.protocol().name().toLowerCase()),
-                match.cidr().toString(), rule.hitCount() + reportedHits)
+        return new io.vpclab.api.model.WhitelistRule(
+                        rule.id(),
+                        WhitelistProtocol.fromValue(match.protocol().name().toLowerCase()),
+                        match.cidr().toString(),
+                        rule.hitCount() + reportedHits)
                 .fromPort(match.fromPort())
                 .toPort(match.toPort());
     }

@@ -14,7 +14,8 @@ interface WhitelistRepository extends JpaRepository<Whitelist, String> {
 
     boolean existsByTenantId(String tenantId);
 
-    @Query("select w from Whitelist w where (:tenantId is null or w.tenantId = :tenantId) and w.id > :afterId order by w.id")
+    @Query(
+            "select w from Whitelist w where (:tenantId is null or w.tenantId = :tenantId) and w.id > :afterId order by w.id")
     List<Whitelist> page(String tenantId, String afterId, Limit limit);
 
     @Lock(LockModeType.PESSIMISTIC_WRITE)

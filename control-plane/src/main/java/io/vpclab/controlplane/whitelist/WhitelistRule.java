@@ -39,8 +39,7 @@ public class WhitelistRule {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected WhitelistRule() {
-    }
+    protected WhitelistRule() {}
 
     WhitelistRule(String id, String whitelistId, int position, RuleMatch match, Instant createdAt) {
         this.id = id;

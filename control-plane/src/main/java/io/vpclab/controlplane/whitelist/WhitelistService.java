@@ -37,8 +37,12 @@ public class WhitelistService {
     private final ApplicationEventPublisher events;
     private final EntityManager entityManager;
 
-    WhitelistService(WhitelistRepository whitelists, WhitelistRuleRepository rules, TenantService tenants,
-            ApplicationEventPublisher events, EntityManager entityManager) {
+    WhitelistService(
+            WhitelistRepository whitelists,
+            WhitelistRuleRepository rules,
+            TenantService tenants,
+            ApplicationEventPublisher events,
+            EntityManager entityManager) {
         this.whitelists = whitelists;
         this.entityManager = entityManager;
         this.rules = rules;
@@ -47,8 +51,7 @@ public class WhitelistService {
     }
 
     /** A whitelist with its rules in the order they were added. */
-    public record WhitelistView(Whitelist whitelist, List<WhitelistRule> rules) {
-    }
+    public record WhitelistView(Whitelist whitelist, List<WhitelistRule> rules) {}
 
     @Transactional
     public WhitelistView create(Caller caller, String requestedTenantId, String name, List<RuleMatch> initialRules) {
@@ -59,7 +62,9 @@ public class WhitelistService {
         }
         requireNoDuplicates(List.of(), initialRules);
         if (whitelists.existsByTenantIdAndName(tenantId, name)) {
-            throw ApiException.conflict("InvalidWhitelist.Duplicate", "tenant " + tenantId + " already has a whitelist named '" + name + "'");
+            throw ApiException.conflict(
+                    "InvalidWhitelist.Duplicate",
+                    "tenant " + tenantId + " already has a whitelist named '" + name + "'");
         }
         Instant now = Times.now();
         Whitelist whitelist = whitelists.saveAndFlush(new Whitelist(Ids.newId(Ids.WHITELIST), tenantId, name, now));
@@ -75,13 +80,18 @@ public class WhitelistService {
     @Transactional(readOnly = true)
     public WhitelistView get(Caller caller, String whitelistId) {
         caller.requireAdminOrTenant();
-        return view(whitelists.findById(whitelistId).filter(w -> caller.canSee(w.tenantId())).orElseThrow(() -> notFound(whitelistId)));
+        return view(whitelists
+                .findById(whitelistId)
+                .filter(w -> caller.canSee(w.tenantId()))
+                .orElseThrow(() -> notFound(whitelistId)));
     }
 
     @Transactional(readOnly = true)
     public PageRequest.Page<WhitelistView> list(Caller caller, PageRequest page) {
         caller.requireAdminOrTenant();
-        return page.page(whitelists.page(caller.tenantScope(), page.afterId(), Limit.of(page.fetchSize())), Whitelist::id)
+        return page.page(
+                        whitelists.page(caller.tenantScope(), page.afterId(), Limit.of(page.fetchSize())),
+                        Whitelist::id)
                 .map(this::view);
     }
 
@@ -90,7 +100,8 @@ public class WhitelistService {
         Whitelist whitelist = lockVisible(caller, whitelistId);
         List<WhitelistRule> existing = rules.findByWhitelistIdOrderByPosition(whitelistId);
         requireNoDuplicates(existing, List.of(match));
-        int position = existing.isEmpty() ? 0 : existing.get(existing.size() - 1).position() + 1;
+        int position =
+                existing.isEmpty() ? 0 : existing.get(existing.size() - 1).position() + 1;
         rules.saveAndFlush(new WhitelistRule(Ids.newId(Ids.WHITELIST_RULE), whitelistId, position, match, Times.now()));
         events.publishEvent(new WhitelistChanged(whitelistId, whitelist.tenantId(), ChangeKind.UPDATED));
         return view(whitelist);
@@ -99,9 +110,10 @@ public class WhitelistService {
     @Transactional
     public WhitelistView removeRule(Caller caller, String whitelistId, String ruleId) {
         Whitelist whitelist = lockVisible(caller, whitelistId);
-        WhitelistRule rule = rules.findById(ruleId).filter(r -> r.whitelistId().equals(whitelistId))
-                .orElseThrow(() -> ApiException.notFound("InvalidWhitelistRuleID.NotFound",
-                        "whitelist " + whitelistId + " has no rule " + ruleId));
+        WhitelistRule rule = rules.findById(ruleId)
+                .filter(r -> r.whitelistId().equals(whitelistId))
+                .orElseThrow(() -> ApiException.notFound(
+                        "InvalidWhitelistRuleID.NotFound", "whitelist " + whitelistId + " has no rule " + ruleId));
         rules.delete(rule);
         rules.flush();
         events.publishEvent(new WhitelistChanged(whitelistId, whitelist.tenantId(), ChangeKind.UPDATED));
@@ -131,13 +143,17 @@ public class WhitelistService {
             if (!whitelistPolicy) {
                 throw ApiException.invalidParameter("whitelistId " + requested + " needs the WHITELIST policy");
             }
-            Whitelist whitelist = whitelists.lockById(requested).map(this::fresh).filter(w -> w.tenantId().equals(tenantId))
+            Whitelist whitelist = whitelists
+                    .lockById(requested)
+                    .map(this::fresh)
+                    .filter(w -> w.tenantId().equals(tenantId))
                     .orElseThrow(() -> notFound(requested));
             return whitelist.id();
         }
         if (requested != null) {
             if (whitelistPolicy) {
-                throw ApiException.dependencyViolation("whitelist " + current + " is in use by the WHITELIST policy; change the policy first");
+                throw ApiException.dependencyViolation(
+                        "whitelist " + current + " is in use by the WHITELIST policy; change the policy first");
             }
             return null;
         }
@@ -153,7 +169,8 @@ public class WhitelistService {
     /** Adds what the data plane counted since its last report (hits per rule ID, drops). */
     @Transactional
     public void addCounters(String whitelistId, Map<String, Long> hitsByRule, long drops) {
-        Whitelist whitelist = whitelists.lockById(whitelistId).map(this::fresh).orElseThrow(() -> notFound(whitelistId));
+        Whitelist whitelist =
+                whitelists.lockById(whitelistId).map(this::fresh).orElseThrow(() -> notFound(whitelistId));
         whitelist.addDrops(drops);
         for (WhitelistRule rule : rules.findByWhitelistIdOrderByPosition(whitelistId)) {
             rule.addHits(hitsByRule.getOrDefault(rule.id(), 0L));
@@ -169,12 +186,17 @@ public class WhitelistService {
 
     private Whitelist lockVisible(Caller caller, String whitelistId) {
         caller.requireAdminOrTenant();
-        return whitelists.lockById(whitelistId).map(this::fresh).filter(w -> caller.canSee(w.tenantId())).orElseThrow(() -> notFound(whitelistId));
+        return whitelists
+                .lockById(whitelistId)
+                .map(this::fresh)
+                .filter(w -> caller.canSee(w.tenantId()))
+                .orElseThrow(() -> notFound(whitelistId));
     }
 
     private static void requireNoDuplicates(List<WhitelistRule> existing, List<RuleMatch> added) {
         if (existing.size() + added.size() > MAX_RULES) {
-            throw ApiException.conflict("RulesPerWhitelistLimitExceeded", "a whitelist holds at most " + MAX_RULES + " rules");
+            throw ApiException.conflict(
+                    "RulesPerWhitelistLimitExceeded", "a whitelist holds at most " + MAX_RULES + " rules");
         }
         Set<RuleMatch> seen = new HashSet<>();
         existing.forEach(rule -> seen.add(rule.match()));

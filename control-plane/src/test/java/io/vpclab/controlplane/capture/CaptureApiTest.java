@@ -45,23 +45,51 @@ class CaptureApiTest extends ApiTestSupport {
         host = newHost();
         var vpc = tenant.vpc("10.8.0.0/16");
         var subnet = tenant.subnet(vpc.getVpcId(), "10.8.1.0/24");
-        instance = tenant.instances().runInstance(new InstanceCreate().subnetId(subnet.getSubnetId()).hostId(host.getHost().getHostId()));
+        instance = tenant.instances()
+                .runInstance(new InstanceCreate()
+                        .subnetId(subnet.getSubnetId())
+                        .hostId(host.getHost().getHostId()));
     }
 
     @Test
     void badRequestsAreRefusedInWordsAndBookNothing() throws Exception {
         CapturesApi captures = new CapturesApi(tenant.api());
         assertRefused(400, "MissingParameter", () -> captures.startCapture(new CaptureCreate()));
-        assertRefused(400, "InvalidParameterCombination", () -> captures.startCapture(
-                new CaptureCreate().instanceId(instance.getInstanceId()).hostId(host.getHost().getHostId())));
-        assertRefused(400, "InvalidParameterValue", () -> captures.startCapture(new CaptureCreate().instanceId(instance.getInstanceId()).maxPackets(0)));
-        assertRefused(400, "InvalidParameterValue", () -> captures.startCapture(new CaptureCreate().instanceId(instance.getInstanceId()).maxSeconds(601)));
-        assertRefused(403, "UnauthorizedOperation", () -> captures.startCapture(new CaptureCreate().hostId(host.getHost().getHostId())));
-        assertRefused(404, "InvalidInstanceID.NotFound", () -> new CapturesApi(newTenant().api())
-                .startCapture(new CaptureCreate().instanceId(instance.getInstanceId())));
-        assertRefused(404, "InvalidHost.NotFound", () -> new CapturesApi(admin()).startCapture(new CaptureCreate().hostId("host-00000000000000000")));
+        assertRefused(
+                400,
+                "InvalidParameterCombination",
+                () -> captures.startCapture(new CaptureCreate()
+                        .instanceId(instance.getInstanceId())
+                        .hostId(host.getHost().getHostId())));
+        assertRefused(
+                400,
+                "InvalidParameterValue",
+                () -> captures.startCapture(
+                        new CaptureCreate().instanceId(instance.getInstanceId()).maxPackets(0)));
+        assertRefused(
+                400,
+                "InvalidParameterValue",
+                () -> captures.startCapture(
+                        new CaptureCreate().instanceId(instance.getInstanceId()).maxSeconds(601)));
+        assertRefused(
+                403,
+                "UnauthorizedOperation",
+                () -> captures.startCapture(
+                        new CaptureCreate().hostId(host.getHost().getHostId())));
+        assertRefused(
+                404,
+                "InvalidInstanceID.NotFound",
+                () -> new CapturesApi(newTenant().api())
+                        .startCapture(new CaptureCreate().instanceId(instance.getInstanceId())));
+        assertRefused(
+                404,
+                "InvalidHost.NotFound",
+                () -> new CapturesApi(admin()).startCapture(new CaptureCreate().hostId("host-00000000000000000")));
         // no agent follows the host's stream: nothing can capture, and nothing is booked
-        assertRefused(409, "CaptureUnavailable", () -> captures.startCapture(new CaptureCreate().instanceId(instance.getInstanceId())));
+        assertRefused(
+                409,
+                "CaptureUnavailable",
+                () -> captures.startCapture(new CaptureCreate().instanceId(instance.getInstanceId())));
         assertRefused(404, "InvalidCapture.NotFound", () -> captures.getCapture("cap-00000000000000000"));
         assertThat(captures.listCaptures().getItems()).isEmpty();
     }
@@ -70,7 +98,8 @@ class CaptureApiTest extends ApiTestSupport {
     void portCaptureRunsThroughTheAgentAndDownloadsAsPcap() throws Exception {
         try (SseClient agent = stream()) {
             CapturesApi captures = new CapturesApi(tenant.api());
-            Capture started = captures.startCapture(new CaptureCreate().instanceId(instance.getInstanceId()).maxPackets(5));
+            Capture started = captures.startCapture(
+                    new CaptureCreate().instanceId(instance.getInstanceId()).maxPackets(5));
             assertThat(started.getStatus()).isEqualTo(CaptureStatus.STARTING);
             assertThat(started.getTarget().getKind()).isEqualTo(CaptureTarget.KindEnum.PORT);
             assertThat(started.getMaxSeconds()).isEqualTo(60);
@@ -83,41 +112,63 @@ class CaptureApiTest extends ApiTestSupport {
             String id = started.getCaptureId();
             assertThat(download(id, tenant.token()).statusCode()).isEqualTo(409);
             CaptureAgentApi hostApi = new CaptureAgentApi(client(host.getToken()));
-            hostApi.reportCaptureProgress(host.getHost().getHostId(), id, new CaptureProgress().status(CaptureProgress.StatusEnum.RUNNING).packets(3L));
+            hostApi.reportCaptureProgress(
+                    host.getHost().getHostId(),
+                    id,
+                    new CaptureProgress()
+                            .status(CaptureProgress.StatusEnum.RUNNING)
+                            .packets(3L));
             assertThat(captures.getCapture(id).getStatus()).isEqualTo(CaptureStatus.RUNNING);
             assertThat(captures.getCapture(id).getPackets()).isEqualTo(3);
 
             RegisteredHost stranger = newHost();
             byte[] pcap = pcap(2);
-            assertThat(upload(host.getHost().getHostId(), id, stranger.getToken(), pcap, "max-packets").statusCode()).isEqualTo(404);
-            HttpResponse<String> garbage = upload(host.getHost().getHostId(), id, host.getToken(), "not a pcap file at all".getBytes(), null);
+            assertThat(upload(host.getHost().getHostId(), id, stranger.getToken(), pcap, "max-packets")
+                            .statusCode())
+                    .isEqualTo(404);
+            HttpResponse<String> garbage =
+                    upload(host.getHost().getHostId(), id, host.getToken(), "not a pcap file at all".getBytes(), null);
             assertThat(garbage.statusCode()).isEqualTo(400);
             assertThat(json(garbage.body()).path("code").asString()).isEqualTo("InvalidCapture.Malformed");
-            assertThat(captures.getCapture(id).getStatus()).as("a refused upload changes nothing").isEqualTo(CaptureStatus.RUNNING);
+            assertThat(captures.getCapture(id).getStatus())
+                    .as("a refused upload changes nothing")
+                    .isEqualTo(CaptureStatus.RUNNING);
             byte[] truncated = java.util.Arrays.copyOf(pcap, pcap.length - 3);
-            assertThat(upload(host.getHost().getHostId(), id, host.getToken(), truncated, null).statusCode()).isEqualTo(400);
+            assertThat(upload(host.getHost().getHostId(), id, host.getToken(), truncated, null)
+                            .statusCode())
+                    .isEqualTo(400);
 
-            assertThat(upload(host.getHost().getHostId(), id, host.getToken(), pcap, "max-packets").statusCode()).isEqualTo(204);
+            assertThat(upload(host.getHost().getHostId(), id, host.getToken(), pcap, "max-packets")
+                            .statusCode())
+                    .isEqualTo(204);
             Capture stopped = captures.getCapture(id);
             assertThat(stopped.getStatus()).isEqualTo(CaptureStatus.STOPPED);
             assertThat(stopped.getPackets()).as("counted from the file").isEqualTo(2);
             assertThat(stopped.getBytes()).isEqualTo(pcap.length);
             assertThat(stopped.getStopReason()).isEqualTo(CaptureStopReason.MAX_PACKETS);
             assertThat(stopped.getStoppedAt()).isNotNull();
-            assertThat(upload(host.getHost().getHostId(), id, host.getToken(), pcap, null).statusCode()).as("one pcap per capture").isEqualTo(409);
+            assertThat(upload(host.getHost().getHostId(), id, host.getToken(), pcap, null)
+                            .statusCode())
+                    .as("one pcap per capture")
+                    .isEqualTo(409);
 
             HttpResponse<byte[]> file = download(id, tenant.token());
             assertThat(file.statusCode()).isEqualTo(200);
             assertThat(file.headers().firstValue("Content-Type")).hasValue("application/vnd.tcpdump.pcap");
-            assertThat(file.headers().firstValue("Content-Disposition")).hasValueSatisfying(
-                    d -> assertThat(d).startsWith("attachment").contains(id + ".pcap"));
+            assertThat(file.headers().firstValue("Content-Disposition"))
+                    .hasValueSatisfying(
+                            d -> assertThat(d).startsWith("attachment").contains(id + ".pcap"));
             assertThat(file.body()).isEqualTo(pcap);
-            assertThat(captures.stopCapture(id).getStatus()).as("stopping a finished capture changes nothing").isEqualTo(CaptureStatus.STOPPED);
+            assertThat(captures.stopCapture(id).getStatus())
+                    .as("stopping a finished capture changes nothing")
+                    .isEqualTo(CaptureStatus.STOPPED);
 
             TenantClient other = newTenant();
             assertThat(new CapturesApi(other.api()).listCaptures().getItems()).isEmpty();
             assertThat(download(id, other.token()).statusCode()).isEqualTo(404);
-            assertThat(captures.listCaptures().getItems()).extracting(Capture::getCaptureId).containsExactly(id);
+            assertThat(captures.listCaptures().getItems())
+                    .extracting(Capture::getCaptureId)
+                    .containsExactly(id);
 
             captures.deleteCapture(id);
             assertRefused(404, "InvalidCapture.NotFound", () -> captures.getCapture(id));
@@ -129,11 +180,14 @@ class CaptureApiTest extends ApiTestSupport {
     void underlayCaptureStopsOnRequestAndAFailureIsReported() throws Exception {
         try (SseClient agent = stream()) {
             CapturesApi admin = new CapturesApi(admin());
-            Capture underlay = admin.startCapture(new CaptureCreate().hostId(host.getHost().getHostId()).maxSeconds(30));
+            Capture underlay = admin.startCapture(
+                    new CaptureCreate().hostId(host.getHost().getHostId()).maxSeconds(30));
             assertThat(underlay.getTarget().getKind()).isEqualTo(CaptureTarget.KindEnum.UNDERLAY);
             assertThat(underlay.getTenantId()).isNull();
             assertThat(nextCaptureCommand(agent).path("point").asString()).isEqualTo("underlay");
-            assertThat(new CapturesApi(tenant.api()).listCaptures().getItems()).as("a tenant never sees the underlay").isEmpty();
+            assertThat(new CapturesApi(tenant.api()).listCaptures().getItems())
+                    .as("a tenant never sees the underlay")
+                    .isEmpty();
 
             CompletableFuture<Capture> stopping = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -145,27 +199,42 @@ class CaptureApiTest extends ApiTestSupport {
             JsonNode stop = nextCaptureCommand(agent);
             assertThat(stop.path("action").asString()).isEqualTo("stop");
             assertThat(stop.path("captureId").asString()).isEqualTo(underlay.getCaptureId());
-            assertThat(upload(host.getHost().getHostId(), underlay.getCaptureId(), host.getToken(), pcap(1), null).statusCode()).isEqualTo(204);
+            assertThat(upload(host.getHost().getHostId(), underlay.getCaptureId(), host.getToken(), pcap(1), null)
+                            .statusCode())
+                    .isEqualTo(204);
             Capture stopped = stopping.get();
-            assertThat(stopped.getStatus()).as("stop answers once the pcap is in").isEqualTo(CaptureStatus.STOPPED);
+            assertThat(stopped.getStatus())
+                    .as("stop answers once the pcap is in")
+                    .isEqualTo(CaptureStatus.STOPPED);
             assertThat(stopped.getStopReason()).isEqualTo(CaptureStopReason.REQUESTED);
 
-            Capture port = new CapturesApi(tenant.api()).startCapture(new CaptureCreate().instanceId(instance.getInstanceId()));
+            Capture port = new CapturesApi(tenant.api())
+                    .startCapture(new CaptureCreate().instanceId(instance.getInstanceId()));
             nextCaptureCommand(agent);
-            new CaptureAgentApi(client(host.getToken())).reportCaptureProgress(host.getHost().getHostId(), port.getCaptureId(),
-                    new CaptureProgress().status(CaptureProgress.StatusEnum.FAILED).error("no port i-x in the current table"));
+            new CaptureAgentApi(client(host.getToken()))
+                    .reportCaptureProgress(
+                            host.getHost().getHostId(),
+                            port.getCaptureId(),
+                            new CaptureProgress()
+                                    .status(CaptureProgress.StatusEnum.FAILED)
+                                    .error("no port i-x in the current table"));
             Capture failed = admin.getCapture(port.getCaptureId());
             assertThat(failed.getStatus()).isEqualTo(CaptureStatus.FAILED);
             assertThat(failed.getError()).contains("no port");
             assertThat(download(port.getCaptureId(), ADMIN_TOKEN).statusCode()).isEqualTo(409);
-            assertThat(admin.listCaptures().getItems()).extracting(Capture::getCaptureId)
-                    .as("newest first").containsExactly(port.getCaptureId(), underlay.getCaptureId());
+            assertThat(admin.listCaptures().getItems())
+                    .extracting(Capture::getCaptureId)
+                    .as("newest first")
+                    .containsExactly(port.getCaptureId(), underlay.getCaptureId());
         }
     }
 
     private SseClient stream() throws Exception {
-        SseClient client = new SseClient(URI.create("http://localhost:" + port + "/api/v1/hosts/" + host.getHost().getHostId()
-                + "/table-stream"), host.getToken(), null);
+        SseClient client = new SseClient(
+                URI.create("http://localhost:" + port + "/api/v1/hosts/"
+                        + host.getHost().getHostId() + "/table-stream"),
+                host.getToken(),
+                null);
         assertThat(client.status()).isEqualTo(200);
         assertThat(client.next().name()).isEqualTo("snapshot");
         return client;
@@ -181,24 +250,40 @@ class CaptureApiTest extends ApiTestSupport {
         }
     }
 
-    private HttpResponse<String> upload(String hostId, String captureId, String token, byte[] body, String stopReason) throws Exception {
+    private HttpResponse<String> upload(String hostId, String captureId, String token, byte[] body, String stopReason)
+            throws Exception {
         String query = stopReason == null ? "" : "?stopReason=" + stopReason;
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/hosts/" + hostId + "/captures/"
-                        + captureId + "/pcap" + query))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/vnd.tcpdump.pcap")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/hosts/" + hostId + "/captures/"
+                                + captureId + "/pcap" + query))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/vnd.tcpdump.pcap")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<byte[]> download(String captureId, String token) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/captures/" + captureId + "/pcap"))
-                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        return HTTP.send(
+                HttpRequest.newBuilder(
+                                URI.create("http://localhost:" + port + "/api/v1/captures/" + captureId + "/pcap"))
+                        .header("Authorization", "Bearer " + token)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** A classic pcap (little endian, microseconds, Ethernet) with {@code frames} 60-byte records. */
     static byte[] pcap(int frames) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-        header.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
+        header.putInt(0xa1b2c3d4)
+                .putShort((short) 2)
+                .putShort((short) 4)
+                .putInt(0)
+                .putInt(0)
+                .putInt(65535)
+                .putInt(1);
         out.writeBytes(header.array());
         for (int i = 0; i < frames; i++) {
             ByteBuffer record = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);

@@ -19,7 +19,8 @@ class PcapSummaryTest {
     void countsTheRecordsOfEitherByteOrderAndTimestampResolution() throws Exception {
         assertThat(read(CaptureApiTest.pcap(3))).isEqualTo(new PcapSummary(3, 1, false));
         assertThat(read(pcap(ByteOrder.BIG_ENDIAN, 0xa1b23c4d, 2, 42))).isEqualTo(new PcapSummary(2, 1, true));
-        assertThat(read(pcap(ByteOrder.LITTLE_ENDIAN, 0xa1b23c4d, 0, 42))).as("a header alone is an empty capture")
+        assertThat(read(pcap(ByteOrder.LITTLE_ENDIAN, 0xa1b23c4d, 0, 42)))
+                .as("a header alone is an empty capture")
                 .isEqualTo(new PcapSummary(0, 1, true));
     }
 
@@ -34,7 +35,10 @@ class PcapSummaryTest {
         version[4] = 1;
         assertRefused(version, "pcap version 1");
         byte[] oversized = good.clone();
-        ByteBuffer.wrap(oversized).order(ByteOrder.LITTLE_ENDIAN).putInt(24 + 8, 70_000).putInt(24 + 12, 70_000);
+        ByteBuffer.wrap(oversized)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(24 + 8, 70_000)
+                .putInt(24 + 12, 70_000);
         assertRefused(oversized, "claims 70000 captured bytes");
         byte[] fraction = good.clone();
         ByteBuffer.wrap(fraction).order(ByteOrder.LITTLE_ENDIAN).putInt(24 + 4, 1_000_000);
@@ -52,8 +56,9 @@ class PcapSummaryTest {
             assertThat(refused.getMessage()).isNotBlank();
             return;
         }
-        assertThat(upload.length).isGreaterThanOrEqualTo(PcapSummary.GLOBAL_HEADER_LENGTH
-                + (int) summary.packets() * PcapSummary.RECORD_HEADER_LENGTH);
+        assertThat(upload.length)
+                .isGreaterThanOrEqualTo(
+                        PcapSummary.GLOBAL_HEADER_LENGTH + (int) summary.packets() * PcapSummary.RECORD_HEADER_LENGTH);
         assertThat(summary.linkType()).isBetween(0, 0x0fffffff);
     }
 
@@ -62,14 +67,26 @@ class PcapSummaryTest {
     }
 
     private static void assertRefused(byte[] bytes, String why) {
-        assertThatThrownBy(() -> read(bytes)).isInstanceOf(PcapSummary.MalformedPcapException.class).hasMessageContaining(why);
+        assertThatThrownBy(() -> read(bytes))
+                .isInstanceOf(PcapSummary.MalformedPcapException.class)
+                .hasMessageContaining(why);
     }
 
     private static byte[] pcap(ByteOrder order, int magic, int records, int length) {
         ByteBuffer out = ByteBuffer.allocate(24 + records * (16 + length)).order(order);
-        out.putInt(magic).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
+        out.putInt(magic)
+                .putShort((short) 2)
+                .putShort((short) 4)
+                .putInt(0)
+                .putInt(0)
+                .putInt(65535)
+                .putInt(1);
         for (int i = 0; i < records; i++) {
-            out.putInt(1_700_000_000).putInt(999_999_999).putInt(length).putInt(length).put(new byte[length]);
+            out.putInt(1_700_000_000)
+                    .putInt(999_999_999)
+                    .putInt(length)
+                    .putInt(length)
+                    .put(new byte[length]);
         }
         return out.array();
     }

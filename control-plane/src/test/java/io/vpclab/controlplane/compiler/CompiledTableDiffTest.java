@@ -8,9 +8,9 @@ import io.vpclab.client.model.TableDelta;
 import io.vpclab.client.table.TableDiff;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 class CompiledTableDiffTest {
@@ -54,7 +54,8 @@ class CompiledTableDiffTest {
         ForwardingTable v2 = ForwardingTableCompiler.compile(network(3, true), "h1", 2);
         TableDelta delta = TableDiff.between(v1, v2);
 
-        assertThatThrownBy(() -> TableDiff.apply(v2, delta)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> TableDiff.apply(v2, delta))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("generation 1");
     }
 
@@ -81,15 +82,19 @@ class CompiledTableDiffTest {
     }
 
     private static int deltaJsonBytes(int instances) {
-        TableDelta delta = TableDiff.between(ForwardingTableCompiler.compile(network(instances, false), "h1", 1),
+        TableDelta delta = TableDiff.between(
+                ForwardingTableCompiler.compile(network(instances, false), "h1", 1),
                 ForwardingTableCompiler.compile(network(instances, true), "h1", 2));
         return JSON.writeValueAsBytes(delta).length;
     }
 
     /** One VPC over two hosts with n instances on h2, plus optionally one more on h2 (its MAC is always 02:00:00:ff:ff:ff). */
     private static NetworkSnapshot network(int n, boolean withExtra) {
-        Networks net = new Networks().host("h1", "192.0.2.1").host("h2", "192.0.2.2")
-                .vpc("vpc", "t").subnet("vpc", "s", "10.0.0.0/16")
+        Networks net = new Networks()
+                .host("h1", "192.0.2.1")
+                .host("h2", "192.0.2.2")
+                .vpc("vpc", "t")
+                .subnet("vpc", "s", "10.0.0.0/16")
                 .instance("vpc", "s", "local", "h1", "10.0.0.4");
         for (int i = 0; i < n; i++) {
             net.instance("vpc", "s", "i-" + i, "h2", "10.0." + (1 + i / 250) + "." + (2 + i % 250));
@@ -101,7 +106,8 @@ class CompiledTableDiffTest {
     }
 
     private static NetworkSnapshot randomNetwork(SplittableRandom random) {
-        Networks net = new Networks().host("h1", "192.0.2.1").host("h2", "192.0.2.2").host("h3", "192.0.2.3");
+        Networks net =
+                new Networks().host("h1", "192.0.2.1").host("h2", "192.0.2.2").host("h3", "192.0.2.3");
         String[] hosts = {"h1", "h2", "h3"};
         for (int v = 0; v < 3; v++) {
             String vpc = "vpc" + v;
@@ -111,7 +117,11 @@ class CompiledTableDiffTest {
                 net.subnet(vpc, vpc + "-s" + s, "10." + v + "." + s + ".0/24");
                 int instances = random.nextInt(5);
                 for (int i = 0; i < instances; i++) {
-                    net.instance(vpc, vpc + "-s" + s, vpc + "-s" + s + "-i" + i, hosts[random.nextInt(3)],
+                    net.instance(
+                            vpc,
+                            vpc + "-s" + s,
+                            vpc + "-s" + s + "-i" + i,
+                            hosts[random.nextInt(3)],
                             "10." + v + "." + s + "." + (10 + i));
                 }
             }

@@ -22,7 +22,11 @@ class DemoTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("vpclab.demo.enabled", () -> "true");
         registry.add("vpclab.demo.base-port", () -> FreeUdpPorts.consecutive(3));
-        registry.add("vpclab.data-dir", () -> Path.of("target", "test-data", "demo-" + UUID.randomUUID()).toAbsolutePath().toString());
+        registry.add(
+                "vpclab.data-dir",
+                () -> Path.of("target", "test-data", "demo-" + UUID.randomUUID())
+                        .toAbsolutePath()
+                        .toString());
     }
 
     @Autowired
@@ -47,6 +51,7 @@ class DemoTest {
     private static ReachabilityMatrix.Cell cell(ReachabilityMatrix matrix, String from, String to) {
         return matrix.cells().stream()
                 .filter(c -> c.from().getName().equals(from) && c.to().getName().equals(to))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
     }
 }

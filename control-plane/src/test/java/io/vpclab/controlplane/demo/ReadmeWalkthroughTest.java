@@ -28,7 +28,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class ReadmeWalkthroughTest {
 
     private static final Path README = Path.of("..", "README.md");
-    private static final Path WORK = Path.of("target", "test-data", "readme-" + UUID.randomUUID()).toAbsolutePath();
+    private static final Path WORK =
+            Path.of("target", "test-data", "readme-" + UUID.randomUUID()).toAbsolutePath();
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -50,20 +51,31 @@ class ReadmeWalkthroughTest {
         Path scriptFile = WORK.resolve("walkthrough.sh");
         Files.writeString(scriptFile, "set -e -o pipefail\n" + script);
 
-        Process bash = new ProcessBuilder("bash", scriptFile.toString()).directory(WORK.toFile())
-                .redirectErrorStream(true).redirectOutput(WORK.resolve("walkthrough.out").toFile()).start();
-        assertThat(bash.waitFor(120, TimeUnit.SECONDS)).as("the walkthrough ends").isTrue();
+        Process bash = new ProcessBuilder("bash", scriptFile.toString())
+                .directory(WORK.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(WORK.resolve("walkthrough.out").toFile())
+                .start();
+        assertThat(bash.waitFor(120, TimeUnit.SECONDS))
+                .as("the walkthrough ends")
+                .isTrue();
         String output = Files.readString(WORK.resolve("walkthrough.out"));
 
         assertThat(bash.exitValue()).as(output).isZero();
-        assertThat(output).as("the instance answers with its address, MAC and state")
-                .contains("\"privateIpAddress\": \"10.0.1.5\"").contains("\"macAddress\": \"02:").contains("\"state\": \"");
+        assertThat(output)
+                .as("the instance answers with its address, MAC and state")
+                .contains("\"privateIpAddress\": \"10.0.1.5\"")
+                .contains("\"macAddress\": \"02:")
+                .contains("\"state\": \"");
         assertThat(output).as("the ping got its answers").contains("\"sent\": 3,\n  \"received\": 3");
         assertThat(output).as("the subnet shows its VNI").contains("\"segmentId\": ");
         assertThat(output).as("the second CIDR block").contains("10.1.0.0/16");
         assertThat(output).as("the capture stopped").contains("\"status\": \"stopped\"");
         assertThat(output).as("the refusal").contains("\"code\":\"InvalidSubnet.Conflict\"");
-        assertThat(output).as("no refusal or empty ID on the way").doesNotContain("AuthFailure").doesNotContain("NotFound");
+        assertThat(output)
+                .as("no refusal or empty ID on the way")
+                .doesNotContain("AuthFailure")
+                .doesNotContain("NotFound");
     }
 
     /** The fenced blocks of README's "REST API with curl" section, joined in order. */

@@ -39,9 +39,12 @@ class DiagnosticsControllerTest {
     ProbeService probes;
 
     private MvcTestResult post(String action, String body) {
-        return mvc.post().uri("/api/v1/instances/{id}/{action}", INSTANCE, action)
+        return mvc.post()
+                .uri("/api/v1/instances/{id}/{action}", INSTANCE, action)
                 .header("Authorization", "Bearer " + WebSlice.TENANT_TOKEN)
-                .contentType(MediaType.APPLICATION_JSON).content(body).exchange();
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(body)
+                .exchange();
     }
 
     private ProbeRequest asked() {
@@ -52,9 +55,12 @@ class DiagnosticsControllerTest {
 
     @Test
     void aPingTakesTheContractsDefaultsAndAnswersTheAgentsResult() {
-        when(probes.run(any(), any(), any())).thenReturn(new ProbeResult().requestId("r").sent(3).received(2));
+        when(probes.run(any(), any(), any()))
+                .thenReturn(new ProbeResult().requestId("r").sent(3).received(2));
 
-        assertThat(post("ping", "{\"target\":\"10.0.1.5\"}")).hasStatusOk().bodyJson()
+        assertThat(post("ping", "{\"target\":\"10.0.1.5\"}"))
+                .hasStatusOk()
+                .bodyJson()
                 .hasPathSatisfying("$.sent", v -> v.assertThat().isEqualTo(3))
                 .hasPathSatisfying("$.received", v -> v.assertThat().isEqualTo(2));
         ProbeRequest request = asked();
@@ -67,16 +73,19 @@ class DiagnosticsControllerTest {
 
     @Test
     void aTracerouteSendsOneProbePerHopAndAPortProbeItsProtocol() {
-        when(probes.run(any(), any(), any())).thenReturn(new ProbeResult().requestId("r").sent(1).received(1));
+        when(probes.run(any(), any(), any()))
+                .thenReturn(new ProbeResult().requestId("r").sent(1).received(1));
 
-        assertThat(post("traceroute", "{\"target\":\"198.51.100.10\",\"maxHops\":5}")).hasStatusOk();
+        assertThat(post("traceroute", "{\"target\":\"198.51.100.10\",\"maxHops\":5}"))
+                .hasStatusOk();
         ProbeRequest traceroute = asked();
         assertThat(traceroute.getType()).isEqualTo(ProbeType.TRACEROUTE);
         assertThat(traceroute.getMaxHops()).isEqualTo(5);
         assertThat(traceroute.getCount()).isEqualTo(1);
 
         org.mockito.Mockito.clearInvocations(probes);
-        assertThat(post("port-probe", "{\"target\":\"10.0.1.5\",\"protocol\":\"udp\",\"port\":53000}")).hasStatusOk();
+        assertThat(post("port-probe", "{\"target\":\"10.0.1.5\",\"protocol\":\"udp\",\"port\":53000}"))
+                .hasStatusOk();
         ProbeRequest probe = asked();
         assertThat(probe.getType()).isEqualTo(ProbeType.UDP);
         assertThat(probe.getPort()).as("above 32767").isEqualTo(53000);
@@ -84,10 +93,13 @@ class DiagnosticsControllerTest {
 
     @Test
     void aBodyOutsideTheContractIsA400ProblemAndAsksNoAgent() {
-        assertThat(post("ping", "{\"target\":\"10.0.1.5\",\"count\":21}")).hasStatus(400)
-                .hasContentTypeCompatibleWith("application/problem+json").bodyJson()
+        assertThat(post("ping", "{\"target\":\"10.0.1.5\",\"count\":21}"))
+                .hasStatus(400)
+                .hasContentTypeCompatibleWith("application/problem+json")
+                .bodyJson()
                 .hasPathSatisfying("$.code", v -> v.assertThat().isEqualTo("InvalidParameterValue"));
-        assertThat(post("port-probe", "{\"target\":\"10.0.1.5\",\"protocol\":\"tcp\",\"port\":\"80\"}")).hasStatus(400);
+        assertThat(post("port-probe", "{\"target\":\"10.0.1.5\",\"protocol\":\"tcp\",\"port\":\"80\"}"))
+                .hasStatus(400);
         verify(probes, never()).run(any(), any(), any());
     }
 }

@@ -49,7 +49,8 @@ class ElasticIpRulesTest extends ApiTestSupport {
     }
 
     private Instance instance(TenantClient owner, Subnet in) throws ApiException {
-        return owner.instances().runInstance(new InstanceCreate().subnetId(in.getSubnetId()).hostId(host));
+        return owner.instances()
+                .runInstance(new InstanceCreate().subnetId(in.getSubnetId()).hostId(host));
     }
 
     private Eip allocate() throws ApiException {
@@ -66,7 +67,9 @@ class ElasticIpRulesTest extends ApiTestSupport {
         Eip second = eips.allocateEip(null);
         assertThat(first.getAllocationId()).startsWith("eipalloc-");
         assertThat(first.getTenantId()).isEqualTo(tenant.tenantId());
-        assertThat(first.getPublicIp()).startsWith("203.0.113.").isNotEqualTo(second.getPublicIp())
+        assertThat(first.getPublicIp())
+                .startsWith("203.0.113.")
+                .isNotEqualTo(second.getPublicIp())
                 .isNotIn("203.0.113.0", "203.0.113.255");
         assertThat(first.getIngressPolicy()).isEqualTo(IngressPolicy.DENY_ALL);
         assertThat(first.getAssociationId()).isNull();
@@ -102,7 +105,10 @@ class ElasticIpRulesTest extends ApiTestSupport {
         EipsApi theirs = new EipsApi(holder.api());
         Eip eip = theirs.allocateEip(null);
         TenantsApi tenants = new TenantsApi(admin());
-        assertRefused(409, "DependencyViolation", () -> { tenants.deleteTenant(holder.tenantId()); return null; });
+        assertRefused(409, "DependencyViolation", () -> {
+            tenants.deleteTenant(holder.tenantId());
+            return null;
+        });
         assertThat(theirs.getEip(eip.getAllocationId())).isEqualTo(eip);
         theirs.releaseEip(eip.getAllocationId());
         tenants.deleteTenant(holder.tenantId());
@@ -142,7 +148,10 @@ class ElasticIpRulesTest extends ApiTestSupport {
         Instance a = instance(tenant, subnet);
         Eip eip = allocate();
         Eip associated = eips.associateEip(eip.getAllocationId(), to(a));
-        assertRefused(409, "InvalidIPAddress.InUse", () -> { eips.releaseEip(eip.getAllocationId()); return null; });
+        assertRefused(409, "InvalidIPAddress.InUse", () -> {
+            eips.releaseEip(eip.getAllocationId());
+            return null;
+        });
         assertThat(eips.getEip(eip.getAllocationId())).isEqualTo(associated);
 
         Eip free = eips.disassociateEip(eip.getAllocationId());
@@ -158,16 +167,24 @@ class ElasticIpRulesTest extends ApiTestSupport {
         Instance a = instance(tenant, subnet);
         Instance b = instance(tenant, subnet);
         Eip eip = allocate();
-        assertThat(tenant.instances().getInstance(a.getInstanceId()).getPublicIp()).isNull();
+        assertThat(tenant.instances().getInstance(a.getInstanceId()).getPublicIp())
+                .isNull();
         eips.associateEip(eip.getAllocationId(), to(a));
-        assertThat(tenant.instances().getInstance(a.getInstanceId()).getPublicIp()).isEqualTo(eip.getPublicIp());
-        assertThat(tenant.instances().listInstances(null, subnet.getSubnetId(), null, null, null).getItems())
+        assertThat(tenant.instances().getInstance(a.getInstanceId()).getPublicIp())
+                .isEqualTo(eip.getPublicIp());
+        assertThat(tenant.instances()
+                        .listInstances(null, subnet.getSubnetId(), null, null, null)
+                        .getItems())
                 .extracting(Instance::getInstanceId, Instance::getPublicIp)
                 .containsExactlyInAnyOrder(tuple(a.getInstanceId(), eip.getPublicIp()), tuple(b.getInstanceId(), null));
         eips.disassociateEip(eip.getAllocationId());
-        assertThat(tenant.instances().getInstance(a.getInstanceId()).getPublicIp()).isNull();
-        assertThat(tenant.instances().listInstances(null, subnet.getSubnetId(), null, null, null).getItems())
-                .extracting(Instance::getPublicIp).containsOnlyNulls();
+        assertThat(tenant.instances().getInstance(a.getInstanceId()).getPublicIp())
+                .isNull();
+        assertThat(tenant.instances()
+                        .listInstances(null, subnet.getSubnetId(), null, null, null)
+                        .getItems())
+                .extracting(Instance::getPublicIp)
+                .containsOnlyNulls();
         eips.releaseEip(eip.getAllocationId());
     }
 
@@ -188,8 +205,13 @@ class ElasticIpRulesTest extends ApiTestSupport {
         Instance a = instance(tenant, subnet);
         Eip eip = allocate();
         eips.associateEip(eip.getAllocationId(), to(a));
-        List<EffectiveRoute> routes = tenant.subnets().getSubnetRoutes(subnet.getSubnetId()).getRoutes();
-        assertThat(routes).contains(new EffectiveRoute().destinationCidrBlock("0.0.0.0/0").targetType(RouteTargetType.INTERNET_GATEWAY).targetId(eip.getAllocationId()));
+        List<EffectiveRoute> routes =
+                tenant.subnets().getSubnetRoutes(subnet.getSubnetId()).getRoutes();
+        assertThat(routes)
+                .contains(new EffectiveRoute()
+                        .destinationCidrBlock("0.0.0.0/0")
+                        .targetType(RouteTargetType.INTERNET_GATEWAY)
+                        .targetId(eip.getAllocationId()));
         eips.disassociateEip(eip.getAllocationId());
         assertThat(tenant.subnets().getSubnetRoutes(subnet.getSubnetId()).getRoutes())
                 .noneMatch(r -> r.getTargetType() == RouteTargetType.INTERNET_GATEWAY);
@@ -201,35 +223,61 @@ class ElasticIpRulesTest extends ApiTestSupport {
         Eip eip = allocate();
         String id = eip.getAllocationId();
         assertRefused(400, "MissingParameter", () -> eips.associateEip(id, new EipAssociate()));
-        assertRefused(400, "InvalidParameterCombination",
+        assertRefused(
+                400,
+                "InvalidParameterCombination",
                 () -> eips.associateEip(id, to(a).natGatewayId("nat-00000000000000000")));
-        assertRefused(404, "InvalidInstanceID.NotFound", () -> eips.associateEip(id, new EipAssociate().instanceId("i-00000000000000000")));
-        assertRefused(404, "InvalidNatGatewayID.NotFound",
+        assertRefused(
+                404,
+                "InvalidInstanceID.NotFound",
+                () -> eips.associateEip(id, new EipAssociate().instanceId("i-00000000000000000")));
+        assertRefused(
+                404,
+                "InvalidNatGatewayID.NotFound",
                 () -> eips.associateEip(id, new EipAssociate().natGatewayId("nat-00000000000000000")));
-        assertRefused(404, "InvalidAllocationID.NotFound", () -> eips.associateEip("eipalloc-00000000000000000", to(a)));
+        assertRefused(
+                404, "InvalidAllocationID.NotFound", () -> eips.associateEip("eipalloc-00000000000000000", to(a)));
         assertThat(eips.getEip(id)).isEqualTo(eip);
     }
 
     @Test
     void ingressPolicyAndItsWhitelistFollowTheRules() throws Exception {
         WhitelistsApi whitelists = new WhitelistsApi(tenant.api());
-        String mine = whitelists.createWhitelist(new WhitelistCreate().name("in")).getWhitelistId();
-        String foreign = new WhitelistsApi(newTenant().api()).createWhitelist(new WhitelistCreate().name("in")).getWhitelistId();
+        String mine =
+                whitelists.createWhitelist(new WhitelistCreate().name("in")).getWhitelistId();
+        String foreign = new WhitelistsApi(newTenant().api())
+                .createWhitelist(new WhitelistCreate().name("in"))
+                .getWhitelistId();
         Eip eip = allocate();
         String id = eip.getAllocationId();
 
-        assertRefused(400, "MissingParameter", () -> eips.updateEip(id, new EipUpdate().ingressPolicy(IngressPolicy.WHITELIST)));
-        assertRefused(404, "InvalidWhitelistID.NotFound",
-                () -> eips.updateEip(id, new EipUpdate().ingressPolicy(IngressPolicy.WHITELIST).whitelistId(foreign)));
-        assertRefused(400, "InvalidParameterValue",
-                () -> eips.updateEip(id, new EipUpdate().ingressPolicy(IngressPolicy.ALLOW_ALL).whitelistId(mine)));
+        assertRefused(
+                400,
+                "MissingParameter",
+                () -> eips.updateEip(id, new EipUpdate().ingressPolicy(IngressPolicy.WHITELIST)));
+        assertRefused(
+                404,
+                "InvalidWhitelistID.NotFound",
+                () -> eips.updateEip(
+                        id,
+                        new EipUpdate().ingressPolicy(IngressPolicy.WHITELIST).whitelistId(foreign)));
+        assertRefused(
+                400,
+                "InvalidParameterValue",
+                () -> eips.updateEip(
+                        id,
+                        new EipUpdate().ingressPolicy(IngressPolicy.ALLOW_ALL).whitelistId(mine)));
         assertThat(eips.getEip(id)).isEqualTo(eip);
 
-        Eip guarded = eips.updateEip(id, new EipUpdate().ingressPolicy(IngressPolicy.WHITELIST).whitelistId(mine));
+        Eip guarded = eips.updateEip(
+                id, new EipUpdate().ingressPolicy(IngressPolicy.WHITELIST).whitelistId(mine));
         assertThat(guarded.getIngressPolicy()).isEqualTo(IngressPolicy.WHITELIST);
         assertThat(guarded.getWhitelistId()).isEqualTo(mine);
         assertRefused(409, "DependencyViolation", () -> eips.updateEip(id, new EipUpdate().whitelistId("")));
-        assertRefused(409, "DependencyViolation", () -> { whitelists.deleteWhitelist(mine); return null; });
+        assertRefused(409, "DependencyViolation", () -> {
+            whitelists.deleteWhitelist(mine);
+            return null;
+        });
         assertThat(eips.getEip(id)).isEqualTo(guarded);
         assertThat(whitelists.getWhitelist(mine).getWhitelistId()).isEqualTo(mine);
 
@@ -238,10 +286,16 @@ class ElasticIpRulesTest extends ApiTestSupport {
         assertThat(open.getWhitelistId()).isNull();
         whitelists.deleteWhitelist(mine);
 
-        Eip allocatedGuarded = eips.allocateEip(new EipAllocate().ingressPolicy(IngressPolicy.WHITELIST)
-                .whitelistId(whitelists.createWhitelist(new WhitelistCreate().name("in2")).getWhitelistId()));
+        Eip allocatedGuarded = eips.allocateEip(new EipAllocate()
+                .ingressPolicy(IngressPolicy.WHITELIST)
+                .whitelistId(whitelists
+                        .createWhitelist(new WhitelistCreate().name("in2"))
+                        .getWhitelistId()));
         assertThat(allocatedGuarded.getIngressPolicy()).isEqualTo(IngressPolicy.WHITELIST);
-        assertRefused(400, "MissingParameter", () -> eips.allocateEip(new EipAllocate().ingressPolicy(IngressPolicy.WHITELIST)));
+        assertRefused(
+                400,
+                "MissingParameter",
+                () -> eips.allocateEip(new EipAllocate().ingressPolicy(IngressPolicy.WHITELIST)));
     }
 
     @Test
@@ -251,16 +305,24 @@ class ElasticIpRulesTest extends ApiTestSupport {
         String id = eip.getAllocationId();
         TenantClient other = newTenant();
         EipsApi theirs = new EipsApi(other.api());
-        Instance theirInstance = instance(other, other.subnet(other.vpc("10.0.0.0/16").getVpcId(), "10.0.0.0/24"));
+        Instance theirInstance =
+                instance(other, other.subnet(other.vpc("10.0.0.0/16").getVpcId(), "10.0.0.0/24"));
 
         assertRefused(404, "InvalidAllocationID.NotFound", () -> theirs.getEip(id));
         assertRefused(404, "InvalidAllocationID.NotFound", () -> theirs.associateEip(id, to(theirInstance)));
-        assertRefused(404, "InvalidAllocationID.NotFound", () -> theirs.updateEip(id, new EipUpdate().ingressPolicy(IngressPolicy.ALLOW_ALL)));
+        assertRefused(
+                404,
+                "InvalidAllocationID.NotFound",
+                () -> theirs.updateEip(id, new EipUpdate().ingressPolicy(IngressPolicy.ALLOW_ALL)));
         assertRefused(404, "InvalidAllocationID.NotFound", () -> theirs.disassociateEip(id));
-        assertRefused(404, "InvalidAllocationID.NotFound", () -> { theirs.releaseEip(id); return null; });
+        assertRefused(404, "InvalidAllocationID.NotFound", () -> {
+            theirs.releaseEip(id);
+            return null;
+        });
         assertRefused(404, "InvalidInstanceID.NotFound", () -> eips.associateEip(id, to(theirInstance)));
         // Even the admin cannot map one tenant's EIP onto another tenant's instance.
-        assertRefused(404, "InvalidInstanceID.NotFound", () -> new EipsApi(admin()).associateEip(id, to(theirInstance)));
+        assertRefused(
+                404, "InvalidInstanceID.NotFound", () -> new EipsApi(admin()).associateEip(id, to(theirInstance)));
         assertThat(theirs.listEips(null, null, null).getItems()).isEmpty();
         assertThat(eips.getEip(id)).isEqualTo(eip);
         assertThat(eips.associateEip(id, to(a)).getInstanceId()).isEqualTo(a.getInstanceId());
@@ -292,7 +354,8 @@ class ElasticIpRulesTest extends ApiTestSupport {
         assertThat(outcomes).containsOnly("ok", "409 Resource.AlreadyAssociated");
         assertThat(outcomes).filteredOn("ok"::equals).hasSize(1);
         Eip after = eips.getEip(eip.getAllocationId());
-        Set<String> targetIds = new HashSet<>(targets.stream().map(Instance::getInstanceId).toList());
+        Set<String> targetIds =
+                new HashSet<>(targets.stream().map(Instance::getInstanceId).toList());
         assertThat(targetIds).contains(after.getInstanceId());
     }
 
@@ -308,17 +371,23 @@ class ElasticIpRulesTest extends ApiTestSupport {
                 eips.associateEip(e.getAllocationId(), to(a).allowReassociation(true));
                 eips.associateEip(f.getAllocationId(), to(b).allowReassociation(true));
                 // E moves to B's instance while F moves to A's: each request also displaces the other's EIP.
-                List<Future<String>> swaps = pool.invokeAll(List.of(
-                        () -> outcome(() -> eips.associateEip(e.getAllocationId(), to(b).allowReassociation(true))),
-                        () -> outcome(() -> eips.associateEip(f.getAllocationId(), to(a).allowReassociation(true)))),
-                        60, TimeUnit.SECONDS);
+                List<Future<String>> swaps = pool.invokeAll(
+                        List.of(
+                                () -> outcome(
+                                        () -> eips.associateEip(e.getAllocationId(), to(b).allowReassociation(true))),
+                                () -> outcome(
+                                        () -> eips.associateEip(f.getAllocationId(), to(a).allowReassociation(true)))),
+                        60,
+                        TimeUnit.SECONDS);
                 assertThat(swaps.get(0).get()).isEqualTo("ok");
                 assertThat(swaps.get(1).get()).isEqualTo("ok");
                 // Whichever ran second won its target; the first may have lost its EIP to it.
                 Set<String> holders = new HashSet<>();
                 for (Eip eip : List.of(eips.getEip(e.getAllocationId()), eips.getEip(f.getAllocationId()))) {
                     if (eip.getInstanceId() != null) {
-                        assertThat(holders.add(eip.getInstanceId())).as("one EIP per instance").isTrue();
+                        assertThat(holders.add(eip.getInstanceId()))
+                                .as("one EIP per instance")
+                                .isTrue();
                     }
                 }
                 assertThat(holders).isNotEmpty();

@@ -35,8 +35,11 @@ class HostBookkeepingTest {
     ApplicationEvents events;
 
     private String register() {
-        String id = hosts.register(Caller.admin(), new HostService.Registration("h-" + System.nanoTime(), "192.168.77.1",
-                null, null, Set.of())).host().id();
+        String id = hosts.register(
+                        Caller.admin(),
+                        new HostService.Registration("h-" + System.nanoTime(), "192.168.77.1", null, null, Set.of()))
+                .host()
+                .id();
         assertThat(events.stream(HostChanged.class)).hasSize(1);
         events.clear();
         return id;
@@ -48,7 +51,7 @@ class HostBookkeepingTest {
         Instant seen = Instant.parse("2026-12-06T10:00:00Z");
 
         hosts.recordDesiredGeneration(id, 7);
-        hosts.recordDesiredGeneration(id, 5);   // a late compile never lowers it
+        hosts.recordDesiredGeneration(id, 5); // a late compile never lowers it
         hosts.recordSeen(id, Host.Status.CONNECTED, seen);
         hosts.recordAcknowledged(id, 6, OptionalLong.of(42), seen.plusSeconds(1));
         hosts.recordAcknowledged(id, 7, OptionalLong.empty(), seen.plusSeconds(2));
@@ -56,7 +59,9 @@ class HostBookkeepingTest {
         Host host = hosts.get(Caller.admin(), id);
         assertThat(host.desiredGeneration()).isEqualTo(7);
         assertThat(host.appliedGeneration()).isEqualTo(7);
-        assertThat(host.convergenceMillis()).as("an ack that completes no change keeps the last figure").isEqualTo(42);
+        assertThat(host.convergenceMillis())
+                .as("an ack that completes no change keeps the last figure")
+                .isEqualTo(42);
         assertThat(host.status()).isEqualTo(Host.Status.CONNECTED);
         assertThat(host.lastSeen()).isEqualTo(seen.plusSeconds(2));
         assertThat(events.stream(HostChanged.class)).isEmpty();
@@ -68,6 +73,7 @@ class HostBookkeepingTest {
         hosts.deregister(Caller.admin(), id);
 
         assertThatThrownBy(() -> hosts.recordAcknowledged(id, 1, OptionalLong.empty(), Instant.now()))
-                .isInstanceOf(ApiException.class).hasMessageContaining(id);
+                .isInstanceOf(ApiException.class)
+                .hasMessageContaining(id);
     }
 }

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 class HostRulesTest extends ApiTestSupport {
 
     private static HostRegistration registration() {
-        return new HostRegistration().name("h-" + UUID.randomUUID().toString().substring(0, 8)).underlayIp("192.168.77.1");
+        return new HostRegistration()
+                .name("h-" + UUID.randomUUID().toString().substring(0, 8))
+                .underlayIp("192.168.77.1");
     }
 
     @Test
@@ -39,16 +41,24 @@ class HostRulesTest extends ApiTestSupport {
         assertThat(asHost.getHost(host.getHostId()).getName()).isEqualTo(host.getName());
         String someoneElse = newHost().getHost().getHostId();
         assertRefused(404, "InvalidHost.NotFound", () -> asHost.getHost(someoneElse));
-        assertRefused(403, "UnauthorizedOperation", () -> new VpcsApi(client(registered.getToken())).listVpcs(null, null, null));
+        assertRefused(
+                403,
+                "UnauthorizedOperation",
+                () -> new VpcsApi(client(registered.getToken())).listVpcs(null, null, null));
     }
 
     @Test
     void theBootstrapTokenRegistersHostsAndNothingElse() throws Exception {
         HostsApi bootstrap = new HostsApi(client(BOOTSTRAP_TOKEN));
         RegisteredHost host = bootstrap.registerHost(registration());
-        assertThat(new HostsApi(admin()).getHost(host.getHost().getHostId()).getName()).isEqualTo(host.getHost().getName());
-        assertRefused(403, "UnauthorizedOperation", () -> new VpcsApi(client(BOOTSTRAP_TOKEN)).listVpcs(null, null, null));
-        assertRefused(403, "UnauthorizedOperation", () -> { bootstrap.deregisterHost(host.getHost().getHostId()); return null; });
+        assertThat(new HostsApi(admin()).getHost(host.getHost().getHostId()).getName())
+                .isEqualTo(host.getHost().getName());
+        assertRefused(
+                403, "UnauthorizedOperation", () -> new VpcsApi(client(BOOTSTRAP_TOKEN)).listVpcs(null, null, null));
+        assertRefused(403, "UnauthorizedOperation", () -> {
+            bootstrap.deregisterHost(host.getHost().getHostId());
+            return null;
+        });
     }
 
     @Test
@@ -58,13 +68,35 @@ class HostRulesTest extends ApiTestSupport {
         hosts.registerHost(first);
         long before = countHosts();
 
-        assertRefused(409, "InvalidHost.Duplicate", () -> hosts.registerHost(new HostRegistration().name(first.getName()).underlayIp("192.168.77.9")));
-        assertRefused(400, "InvalidParameterValue", () -> hosts.registerHost(registration().underlayIp("999.1.1.1")));
-        assertRefused(400, "InvalidParameterValue", () -> hosts.registerHost(registration().underlayIp("fe80::1")));
-        assertRefused(400, "InvalidParameterValue", () -> hosts.registerHost(registration().udpPort(0)));
-        assertRefused(400, "InvalidParameterValue", () -> hosts.registerHost(registration().udpPort(65536)));
-        assertRefused(400, "InvalidParameterValue", () -> hosts.registerHost(registration().name("bad name!")));
-        assertRefused(400, "MissingParameter", () -> hosts.registerHost(new HostRegistration().name("x-" + UUID.randomUUID())));
+        assertRefused(
+                409,
+                "InvalidHost.Duplicate",
+                () -> hosts.registerHost(
+                        new HostRegistration().name(first.getName()).underlayIp("192.168.77.9")));
+        assertRefused(
+                400,
+                "InvalidParameterValue",
+                () -> hosts.registerHost(registration().underlayIp("999.1.1.1")));
+        assertRefused(
+                400,
+                "InvalidParameterValue",
+                () -> hosts.registerHost(registration().underlayIp("fe80::1")));
+        assertRefused(
+                400,
+                "InvalidParameterValue",
+                () -> hosts.registerHost(registration().udpPort(0)));
+        assertRefused(
+                400,
+                "InvalidParameterValue",
+                () -> hosts.registerHost(registration().udpPort(65536)));
+        assertRefused(
+                400,
+                "InvalidParameterValue",
+                () -> hosts.registerHost(registration().name("bad name!")));
+        assertRefused(
+                400,
+                "MissingParameter",
+                () -> hosts.registerHost(new HostRegistration().name("x-" + UUID.randomUUID())));
         TenantClient tenant = newTenant();
         assertRefused(403, "UnauthorizedOperation", () -> new HostsApi(tenant.api()).registerHost(registration()));
 
@@ -76,11 +108,18 @@ class HostRulesTest extends ApiTestSupport {
         TenantClient tenant = newTenant();
         String host = newHost().getHost().getHostId();
         var subnet = tenant.subnet(tenant.vpc("10.0.0.0/16").getVpcId(), "10.0.0.0/24");
-        var instance = tenant.instances().runInstance(new InstanceCreate().subnetId(subnet.getSubnetId()).hostId(host));
+        var instance = tenant.instances()
+                .runInstance(new InstanceCreate().subnetId(subnet.getSubnetId()).hostId(host));
         HostsApi hosts = new HostsApi(admin());
 
-        assertRefused(409, "DependencyViolation", () -> { hosts.deregisterHost(host); return null; });
-        assertRefused(403, "UnauthorizedOperation", () -> { new HostsApi(tenant.api()).deregisterHost(host); return null; });
+        assertRefused(409, "DependencyViolation", () -> {
+            hosts.deregisterHost(host);
+            return null;
+        });
+        assertRefused(403, "UnauthorizedOperation", () -> {
+            new HostsApi(tenant.api()).deregisterHost(host);
+            return null;
+        });
         assertThat(hosts.getHost(host).getHostId()).isEqualTo(host);
 
         tenant.instances().terminateInstance(instance.getInstanceId());

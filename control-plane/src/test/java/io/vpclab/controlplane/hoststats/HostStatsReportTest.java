@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.vpclab.agent.FollowAgent;
-import io.vpclab.controlplane.southbound.ControlPlaneLab;
-import io.vpclab.controlplane.southbound.FreeUdpPorts;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.HostStatsApi;
 import io.vpclab.client.api.InstancesApi;
@@ -24,6 +22,8 @@ import io.vpclab.client.model.SubnetCreate;
 import io.vpclab.client.model.TenantCreate;
 import io.vpclab.client.model.TrafficStats;
 import io.vpclab.client.model.VpcCreate;
+import io.vpclab.controlplane.southbound.ControlPlaneLab;
+import io.vpclab.controlplane.southbound.FreeUdpPorts;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -61,16 +61,26 @@ class HostStatsReportTest {
         int udpBase = FreeUdpPorts.consecutive(2);
         reporting = lab.agent("st-1", udpBase);
         quiet = lab.agent("st-2", udpBase + 1, Duration.ZERO);
-        String tenantId = new TenantsApi(lab.admin()).createTenant(new TenantCreate().name("stats")).getTenantId();
-        String vpcId = new VpcsApi(lab.admin()).createVpc(new VpcCreate().cidrBlock("10.8.0.0/16").tenantId(tenantId))
+        String tenantId = new TenantsApi(lab.admin())
+                .createTenant(new TenantCreate().name("stats"))
+                .getTenantId();
+        String vpcId = new VpcsApi(lab.admin())
+                .createVpc(new VpcCreate().cidrBlock("10.8.0.0/16").tenantId(tenantId))
                 .getVpcId();
-        String subnetId = new SubnetsApi(lab.admin()).createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.8.1.0/24"))
+        String subnetId = new SubnetsApi(lab.admin())
+                .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.8.1.0/24"))
                 .getSubnetId();
         InstancesApi instances = new InstancesApi(lab.admin());
-        vm1 = instances.runInstance(new InstanceCreate().subnetId(subnetId).hostId(reporting.hostId())
-                .kind(InstanceKind.SIMULATED).privateIpAddress("10.8.1.5"));
-        vm2 = instances.runInstance(new InstanceCreate().subnetId(subnetId).hostId(quiet.hostId())
-                .kind(InstanceKind.SIMULATED).privateIpAddress("10.8.1.6"));
+        vm1 = instances.runInstance(new InstanceCreate()
+                .subnetId(subnetId)
+                .hostId(reporting.hostId())
+                .kind(InstanceKind.SIMULATED)
+                .privateIpAddress("10.8.1.5"));
+        vm2 = instances.runInstance(new InstanceCreate()
+                .subnetId(subnetId)
+                .hostId(quiet.hostId())
+                .kind(InstanceKind.SIMULATED)
+                .privateIpAddress("10.8.1.6"));
         await().atMost(CONVERGENCE).until(() -> lab.converged(reporting) && lab.converged(quiet));
         stats = new HostStatsApi(lab.admin());
     }
@@ -87,17 +97,21 @@ class HostStatsReportTest {
     void aReportingAgentsCountersMoveAfterAPing() throws Exception {
         await().atMost(CONVERGENCE).until(() -> latest(reporting).isPresent());
         HostStats before = latest(reporting).orElseThrow();
-        long portInBefore = port(before, vm1.getInstanceId()).map(PortStats::getPacketsIn).orElse(0L);
+        long portInBefore =
+                port(before, vm1.getInstanceId()).map(PortStats::getPacketsIn).orElse(0L);
         long hostOutBefore = before.getReport().getHost().getPacketsOut();
 
-        assertThat(ping(reporting, vm1.getInstanceId(), "10.8.1.6").getReceived()).isEqualTo(2);
+        assertThat(ping(reporting, vm1.getInstanceId(), "10.8.1.6").getReceived())
+                .isEqualTo(2);
 
         await().atMost(CONVERGENCE).untilAsserted(() -> {
             HostStats now = latest(reporting).orElseThrow();
             assertThat(now.getReceivedAt()).isAfter(before.getReceivedAt());
             assertThat(port(now, vm1.getInstanceId()).orElseThrow().getPacketsIn())
-                    .as("echo requests from vm1").isGreaterThanOrEqualTo(portInBefore + 2);
-            assertThat(now.getReport().getHost().getPacketsOut()).as("datagrams to st-2")
+                    .as("echo requests from vm1")
+                    .isGreaterThanOrEqualTo(portInBefore + 2);
+            assertThat(now.getReport().getHost().getPacketsOut())
+                    .as("datagrams to st-2")
                     .isGreaterThanOrEqualTo(hostOutBefore + 2);
             assertThat(now.getReport().getSegments()).as("the subnet's segment").isNotEmpty();
         });
@@ -107,14 +121,17 @@ class HostStatsReportTest {
     @Order(1)
     void aHostThatNeverReportedHasNoStatsAndOneReportOnDemandIsStored() throws Exception {
         assertThat(latest(quiet)).as("st-2 posts only when asked").isEmpty();
-        assertThat(ping(reporting, vm1.getInstanceId(), "10.8.1.6").getReceived()).isEqualTo(2);
+        assertThat(ping(reporting, vm1.getInstanceId(), "10.8.1.6").getReceived())
+                .isEqualTo(2);
         quiet.reportStats();
 
         HostStats stored = latest(quiet).orElseThrow();
         assertThat(stored.getHostId()).isEqualTo(quiet.hostId());
-        assertThat(port(stored, vm2.getInstanceId()).orElseThrow().getPacketsOut()).as("echo requests to vm2")
+        assertThat(port(stored, vm2.getInstanceId()).orElseThrow().getPacketsOut())
+                .as("echo requests to vm2")
                 .isGreaterThanOrEqualTo(2);
-        assertThat(port(stored, vm2.getInstanceId()).orElseThrow().getPacketsIn()).as("echo replies from vm2")
+        assertThat(port(stored, vm2.getInstanceId()).orElseThrow().getPacketsIn())
+                .as("echo replies from vm2")
                 .isGreaterThanOrEqualTo(2);
     }
 
@@ -145,31 +162,38 @@ class HostStatsReportTest {
         quiet.reportStats();
         HostStats stored = latest(quiet).orElseThrow();
 
-        stats.reportHostStats(quiet.hostId(), report(stored.getReport().getTakenAt().minusSeconds(1)));
+        stats.reportHostStats(
+                quiet.hostId(), report(stored.getReport().getTakenAt().minusSeconds(1)));
         assertThat(latest(quiet)).as("older than the stored one").contains(stored);
 
         HostStatsReport speaksForOthers = report(stored.getReport().getTakenAt().plusSeconds(1))
-                .addPortsItem(portStats(vm2.getInstanceId())).addPortsItem(portStats(vm1.getInstanceId()));
+                .addPortsItem(portStats(vm2.getInstanceId()))
+                .addPortsItem(portStats(vm1.getInstanceId()));
         stats.reportHostStats(quiet.hostId(), speaksForOthers);
         HostStats trimmed = latest(quiet).orElseThrow();
-        assertThat(trimmed.getReport().getPorts()).extracting(PortStats::getPortId)
-                .as("vm1 lives on st-1").containsExactly(vm2.getInstanceId());
+        assertThat(trimmed.getReport().getPorts())
+                .extracting(PortStats::getPortId)
+                .as("vm1 lives on st-1")
+                .containsExactly(vm2.getInstanceId());
     }
 
     @Test
     @Order(5)
     void aHostTokenReportsForItsOwnHostOnly() throws Exception {
-        HostStatsApi asQuiet = new HostStatsApi(io.vpclab.controlplane.TestServers.client(lab.uri().toString(),
-                lab.hostToken("st-2")));
-        OffsetDateTime later = latest(quiet).orElseThrow().getReport().getTakenAt().plusHours(1);
+        HostStatsApi asQuiet = new HostStatsApi(
+                io.vpclab.controlplane.TestServers.client(lab.uri().toString(), lab.hostToken("st-2")));
+        OffsetDateTime later =
+                latest(quiet).orElseThrow().getReport().getTakenAt().plusHours(1);
 
         assertThatThrownBy(() -> asQuiet.reportHostStats(reporting.hostId(), report(later)))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(404);
                     assertThat(e.getResponseBody()).contains("InvalidHost.NotFound");
                 });
-        assertThatThrownBy(() -> asQuiet.getHostStats(quiet.hostId())).as("reading counters is the admin's")
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+        assertThatThrownBy(() -> asQuiet.getHostStats(quiet.hostId()))
+                .as("reading counters is the admin's")
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.getCode()).isEqualTo(403));
         asQuiet.reportHostStats(quiet.hostId(), report(later));
         assertThat(latest(quiet).orElseThrow().getReport().getTakenAt()).isEqualTo(later);
     }
@@ -195,16 +219,33 @@ class HostStatsReportTest {
     }
 
     private static Optional<PortStats> port(HostStats stats, String portId) {
-        return stats.getReport().getPorts().stream().filter(p -> p.getPortId().equals(portId)).findFirst();
+        return stats.getReport().getPorts().stream()
+                .filter(p -> p.getPortId().equals(portId))
+                .findFirst();
     }
 
     private static HostStatsReport report(OffsetDateTime takenAt) {
-        return new HostStatsReport().takenAt(takenAt).host(new TrafficStats().packetsIn(1L).packetsOut(1L).bytesIn(60L)
-                .bytesOut(60L).floods(0L).arpSuppressed(0L).drops(0L));
+        return new HostStatsReport()
+                .takenAt(takenAt)
+                .host(new TrafficStats()
+                        .packetsIn(1L)
+                        .packetsOut(1L)
+                        .bytesIn(60L)
+                        .bytesOut(60L)
+                        .floods(0L)
+                        .arpSuppressed(0L)
+                        .drops(0L));
     }
 
     private static PortStats portStats(String portId) {
-        return new PortStats().portId(portId).packetsIn(1L).packetsOut(1L).bytesIn(60L).bytesOut(60L).floods(0L)
-                .arpSuppressed(0L).drops(0L);
+        return new PortStats()
+                .portId(portId)
+                .packetsIn(1L)
+                .packetsOut(1L)
+                .bytesIn(60L)
+                .bytesOut(60L)
+                .floods(0L)
+                .arpSuppressed(0L)
+                .drops(0L);
     }
 }

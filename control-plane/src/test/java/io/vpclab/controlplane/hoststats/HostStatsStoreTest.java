@@ -16,8 +16,16 @@ class HostStatsStoreTest {
     static final OffsetDateTime T0 = OffsetDateTime.of(2026, 11, 24, 12, 0, 0, 0, ZoneOffset.UTC);
 
     static HostStatsReport report(OffsetDateTime takenAt, long packetsIn) {
-        return new HostStatsReport().takenAt(takenAt).host(new TrafficStats().packetsIn(packetsIn).packetsOut(0L)
-                .bytesIn(0L).bytesOut(0L).floods(0L).arpSuppressed(0L).drops(0L));
+        return new HostStatsReport()
+                .takenAt(takenAt)
+                .host(new TrafficStats()
+                        .packetsIn(packetsIn)
+                        .packetsOut(0L)
+                        .bytesIn(0L)
+                        .bytesOut(0L)
+                        .floods(0L)
+                        .arpSuppressed(0L)
+                        .drops(0L));
     }
 
     @Test
@@ -26,13 +34,20 @@ class HostStatsStoreTest {
 
         assertThat(store.accept("h1", report(T0, 1), Instant.EPOCH)).isTrue();
         assertThat(store.previous("h1")).isEmpty();
-        assertThat(store.accept("h1", report(T0.plusSeconds(1), 5), Instant.EPOCH.plusSeconds(1))).isTrue();
-        assertThat(store.accept("h1", report(T0.plusSeconds(1), 9), Instant.EPOCH.plusSeconds(2))).as("same time").isFalse();
-        assertThat(store.accept("h1", report(T0, 7), Instant.EPOCH.plusSeconds(3))).as("older").isFalse();
+        assertThat(store.accept("h1", report(T0.plusSeconds(1), 5), Instant.EPOCH.plusSeconds(1)))
+                .isTrue();
+        assertThat(store.accept("h1", report(T0.plusSeconds(1), 9), Instant.EPOCH.plusSeconds(2)))
+                .as("same time")
+                .isFalse();
+        assertThat(store.accept("h1", report(T0, 7), Instant.EPOCH.plusSeconds(3)))
+                .as("older")
+                .isFalse();
 
-        assertThat(store.latest("h1").orElseThrow().report().getHost().getPacketsIn()).isEqualTo(5);
+        assertThat(store.latest("h1").orElseThrow().report().getHost().getPacketsIn())
+                .isEqualTo(5);
         assertThat(store.latest("h1").orElseThrow().receivedAt()).isEqualTo(Instant.EPOCH.plusSeconds(1));
-        assertThat(store.previous("h1").orElseThrow().report().getHost().getPacketsIn()).isEqualTo(1);
+        assertThat(store.previous("h1").orElseThrow().report().getHost().getPacketsIn())
+                .isEqualTo(1);
         assertThat(store.latestOfAllHosts()).containsOnlyKeys("h1");
     }
 

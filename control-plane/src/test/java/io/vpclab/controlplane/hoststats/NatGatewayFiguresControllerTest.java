@@ -53,12 +53,14 @@ class NatGatewayFiguresControllerTest {
 
     @BeforeEach
     void placeTheGatewayOnAHostWithoutReports() {
-        stats.on(new HostChanged(HOST, ChangeKind.DELETED));   // the store outlives a test: forget earlier reports
+        stats.on(new HostChanged(HOST, ChangeKind.DELETED)); // the store outlives a test: forget earlier reports
         NatGateway gateway = mock(NatGateway.class);
         when(gateway.hostId()).thenReturn(HOST);
-        when(natGateways.get(any(), eq(NAT))).thenReturn(new NatGatewayService.NatGatewayView(gateway, null, List.of()));
-        when(natGateways.get(any(), eq("nat-00000000000000404"))).thenThrow(
-                ApiException.notFound("InvalidNatGatewayID.NotFound", "NAT gateway nat-00000000000000404 does not exist"));
+        when(natGateways.get(any(), eq(NAT)))
+                .thenReturn(new NatGatewayService.NatGatewayView(gateway, null, List.of()));
+        when(natGateways.get(any(), eq("nat-00000000000000404")))
+                .thenThrow(ApiException.notFound(
+                        "InvalidNatGatewayID.NotFound", "NAT gateway nat-00000000000000404 does not exist"));
     }
 
     private void report(OffsetDateTime takenAt, long created, long packetsOut, long bytesIn, Map<String, Long> drops) {
@@ -69,13 +71,17 @@ class NatGatewayFiguresControllerTest {
     }
 
     private MvcTestResult figures(String natGatewayId) {
-        return mvc.get().uri("/api/v1/nat-gateways/{id}/figures", natGatewayId)
-                .header("Authorization", "Bearer " + WebSlice.TENANT_TOKEN).exchange();
+        return mvc.get()
+                .uri("/api/v1/nat-gateways/{id}/figures", natGatewayId)
+                .header("Authorization", "Bearer " + WebSlice.TENANT_TOKEN)
+                .exchange();
     }
 
     @Test
     void beforeAnyReportTheFiguresAreZeroOnTheGatewaysHost() {
-        assertThat(figures(NAT)).hasStatusOk().bodyJson()
+        assertThat(figures(NAT))
+                .hasStatusOk()
+                .bodyJson()
                 .hasPathSatisfying("$.hostId", v -> v.assertThat().isEqualTo(HOST))
                 .hasPathSatisfying("$.packetsOut", v -> v.assertThat().isEqualTo(0))
                 .hasPathSatisfying("$.packetsOutPerSecond", v -> v.assertThat().isEqualTo(0.0));
@@ -86,13 +92,17 @@ class NatGatewayFiguresControllerTest {
         report(T0, 10, 100, 5_000, Map.of());
         report(T0.plusSeconds(2), 30, 300, 9_000, Map.of("NAT_UNSOLICITED", 3L));
 
-        assertThat(figures(NAT)).hasStatusOk().bodyJson()
+        assertThat(figures(NAT))
+                .hasStatusOk()
+                .bodyJson()
                 .hasPathSatisfying("$.sessionsCreated", v -> v.assertThat().isEqualTo(30))
                 .hasPathSatisfying("$.packetsOut", v -> v.assertThat().isEqualTo(300))
-                .hasPathSatisfying("$.newConnectionsPerSecond", v -> v.assertThat().isEqualTo(10.0))
+                .hasPathSatisfying(
+                        "$.newConnectionsPerSecond", v -> v.assertThat().isEqualTo(10.0))
                 .hasPathSatisfying("$.packetsOutPerSecond", v -> v.assertThat().isEqualTo(100.0))
                 .hasPathSatisfying("$.bytesInPerSecond", v -> v.assertThat().isEqualTo(2_000.0))
-                .hasPathSatisfying("$.dropsByReason.NAT_UNSOLICITED", v -> v.assertThat().isEqualTo(3));
+                .hasPathSatisfying(
+                        "$.dropsByReason.NAT_UNSOLICITED", v -> v.assertThat().isEqualTo(3));
     }
 
     @Test
@@ -100,16 +110,22 @@ class NatGatewayFiguresControllerTest {
         report(T0, 50, 500, 0, Map.of());
         report(T0.plusSeconds(1), 2, 20, 0, Map.of());
 
-        assertThat(figures(NAT)).hasStatusOk().bodyJson()
-                .hasPathSatisfying("$.newConnectionsPerSecond", v -> v.assertThat().isEqualTo(0.0))
+        assertThat(figures(NAT))
+                .hasStatusOk()
+                .bodyJson()
+                .hasPathSatisfying(
+                        "$.newConnectionsPerSecond", v -> v.assertThat().isEqualTo(0.0))
                 .hasPathSatisfying("$.packetsOutPerSecond", v -> v.assertThat().isEqualTo(0.0));
     }
 
     @Test
     void anUnknownOrForeignGatewayIsAProblem404AndNoTokenIs401() {
-        assertThat(figures("nat-00000000000000404")).hasStatus(404)
-                .hasContentTypeCompatibleWith("application/problem+json").bodyJson()
+        assertThat(figures("nat-00000000000000404"))
+                .hasStatus(404)
+                .hasContentTypeCompatibleWith("application/problem+json")
+                .bodyJson()
                 .hasPathSatisfying("$.code", v -> v.assertThat().isEqualTo("InvalidNatGatewayID.NotFound"));
-        assertThat(mvc.get().uri("/api/v1/nat-gateways/{id}/figures", NAT).exchange()).hasStatus(401);
+        assertThat(mvc.get().uri("/api/v1/nat-gateways/{id}/figures", NAT).exchange())
+                .hasStatus(401);
     }
 }

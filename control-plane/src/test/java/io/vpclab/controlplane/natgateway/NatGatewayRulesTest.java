@@ -60,7 +60,10 @@ class NatGatewayRulesTest extends ApiTestSupport {
     }
 
     private NatGatewayCreate create(Eip eip) {
-        return new NatGatewayCreate().subnetId(publicSubnet.getSubnetId()).allocationId(eip.getAllocationId()).hostId(host);
+        return new NatGatewayCreate()
+                .subnetId(publicSubnet.getSubnetId())
+                .allocationId(eip.getAllocationId())
+                .hostId(host);
     }
 
     private List<EffectiveRoute> routes(Subnet subnet) throws ApiException {
@@ -68,7 +71,10 @@ class NatGatewayRulesTest extends ApiTestSupport {
     }
 
     private static EffectiveRoute defaultRouteVia(String natGatewayId) {
-        return new EffectiveRoute().destinationCidrBlock("0.0.0.0/0").targetType(RouteTargetType.NAT_GATEWAY).targetId(natGatewayId);
+        return new EffectiveRoute()
+                .destinationCidrBlock("0.0.0.0/0")
+                .targetType(RouteTargetType.NAT_GATEWAY)
+                .targetId(natGatewayId);
     }
 
     @Test
@@ -94,9 +100,13 @@ class NatGatewayRulesTest extends ApiTestSupport {
         Eip bound = eips.getEip(eip.getAllocationId());
         assertThat(bound.getNatGatewayId()).isEqualTo(gateway.getNatGatewayId());
         assertThat(bound.getPrivateIpAddress()).isEqualTo("10.0.0.4");
-        assertThat(tenant.subnets().getSubnet(publicSubnet.getSubnetId()).getAvailableIpAddressCount()).isEqualTo(250);
+        assertThat(tenant.subnets().getSubnet(publicSubnet.getSubnetId()).getAvailableIpAddressCount())
+                .isEqualTo(250);
         // A private address taken by the gateway is not handed to the next instance.
-        Instance next = tenant.instances().runInstance(new InstanceCreate().subnetId(publicSubnet.getSubnetId()).hostId(host));
+        Instance next = tenant.instances()
+                .runInstance(new InstanceCreate()
+                        .subnetId(publicSubnet.getSubnetId())
+                        .hostId(host));
         assertThat(next.getPrivateIpAddress()).isEqualTo("10.0.0.5");
     }
 
@@ -104,32 +114,55 @@ class NatGatewayRulesTest extends ApiTestSupport {
     void theServerPlacesAGatewayWhenNoHostIsNamed() throws Exception {
         NatGateway gateway = gateways.createNatGateway(create(eip()).hostId(null));
         assertThat(gateway.getHostId()).isNotNull();
-        assertThat(new HostsApi(admin()).getHost(gateway.getHostId()).getHostId()).isEqualTo(gateway.getHostId());
+        assertThat(new HostsApi(admin()).getHost(gateway.getHostId()).getHostId())
+                .isEqualTo(gateway.getHostId());
         assertThat(gateway.getState()).isEqualTo(NatGatewayState.AVAILABLE);
     }
 
     @Test
     void badCreationsAreRefusedAndNothingIsStored() throws Exception {
         Eip eip = eip();
-        Instance instance = tenant.instances().runInstance(new InstanceCreate().subnetId(publicSubnet.getSubnetId()).hostId(host));
+        Instance instance = tenant.instances()
+                .runInstance(new InstanceCreate()
+                        .subnetId(publicSubnet.getSubnetId())
+                        .hostId(host));
         Eip taken = eips.associateEip(eip().getAllocationId(), new EipAssociate().instanceId(instance.getInstanceId()));
         Eip foreign = new EipsApi(newTenant().api()).allocateEip(new EipAllocate());
         int freeBefore = tenant.subnets().getSubnet(publicSubnet.getSubnetId()).getAvailableIpAddressCount();
 
         assertRefused(409, "Resource.AlreadyAssociated", () -> gateways.createNatGateway(create(taken)));
         assertRefused(404, "InvalidAllocationID.NotFound", () -> gateways.createNatGateway(create(foreign)));
-        assertRefused(400, "MissingParameter", () -> gateways.createNatGateway(create(eip).allocationId(null)));
-        assertRefused(404, "InvalidSubnetID.NotFound", () -> gateways.createNatGateway(create(eip).subnetId("subnet-00000000000000000")));
-        assertRefused(404, "InvalidHost.NotFound", () -> gateways.createNatGateway(create(eip).hostId("host-00000000000000000")));
-        assertRefused(400, "InvalidParameterValue", () -> gateways.createNatGateway(create(eip).idleTimeoutSeconds(0)));
-        assertRefused(400, "InvalidParameterValue", () -> gateways.createNatGateway(create(eip).udpIdleTimeoutSeconds(86_401)));
-        assertRefused(400, "MissingParameter", () -> gateways.createNatGateway(create(eip).egressPolicy(EgressPolicy.WHITELIST)));
+        assertRefused(
+                400,
+                "MissingParameter",
+                () -> gateways.createNatGateway(create(eip).allocationId(null)));
+        assertRefused(
+                404,
+                "InvalidSubnetID.NotFound",
+                () -> gateways.createNatGateway(create(eip).subnetId("subnet-00000000000000000")));
+        assertRefused(
+                404,
+                "InvalidHost.NotFound",
+                () -> gateways.createNatGateway(create(eip).hostId("host-00000000000000000")));
+        assertRefused(
+                400,
+                "InvalidParameterValue",
+                () -> gateways.createNatGateway(create(eip).idleTimeoutSeconds(0)));
+        assertRefused(
+                400,
+                "InvalidParameterValue",
+                () -> gateways.createNatGateway(create(eip).udpIdleTimeoutSeconds(86_401)));
+        assertRefused(
+                400,
+                "MissingParameter",
+                () -> gateways.createNatGateway(create(eip).egressPolicy(EgressPolicy.WHITELIST)));
 
         NatGateway first = gateways.createNatGateway(create(eip));
         assertRefused(409, "Resource.AlreadyAssociated", () -> gateways.createNatGateway(create(eip)));
 
         assertThat(gateways.listNatGateways(null, null, null).getItems()).containsExactly(first);
-        assertThat(tenant.subnets().getSubnet(publicSubnet.getSubnetId()).getAvailableIpAddressCount()).isEqualTo(freeBefore - 1);
+        assertThat(tenant.subnets().getSubnet(publicSubnet.getSubnetId()).getAvailableIpAddressCount())
+                .isEqualTo(freeBefore - 1);
         assertThat(eips.getEip(taken.getAllocationId())).isEqualTo(taken);
     }
 
@@ -137,58 +170,104 @@ class NatGatewayRulesTest extends ApiTestSupport {
     void subnetAssociationsFollowTheRulesAndRouteTheDefault() throws Exception {
         NatGateway gateway = gateways.createNatGateway(create(eip()));
         String id = gateway.getNatGatewayId();
-        NatGateway associated = gateways.associateNatGatewaySubnet(id, new NatGatewaySubnetAssociate().subnetId(privateSubnet.getSubnetId()));
+        NatGateway associated = gateways.associateNatGatewaySubnet(
+                id, new NatGatewaySubnetAssociate().subnetId(privateSubnet.getSubnetId()));
         assertThat(associated.getAssociatedSubnetIds()).containsExactly(privateSubnet.getSubnetId());
         assertThat(routes(privateSubnet)).contains(defaultRouteVia(id));
-        assertThat(tenant.subnets().getSubnet(privateSubnet.getSubnetId()).getNatGatewayId()).isEqualTo(id);
+        assertThat(tenant.subnets().getSubnet(privateSubnet.getSubnetId()).getNatGatewayId())
+                .isEqualTo(id);
         assertThat(routes(publicSubnet)).noneMatch(r -> r.getTargetType() == RouteTargetType.NAT_GATEWAY);
 
         Subnet third = tenant.subnet(vpcId, "10.0.2.0/24");
         Subnet elsewhere = tenant.subnet(tenant.vpc("10.1.0.0/16").getVpcId(), "10.1.0.0/24");
         TenantClient other = newTenant();
         Subnet foreign = other.subnet(other.vpc("10.2.0.0/16").getVpcId(), "10.2.0.0/24");
-        NatGateway second = gateways.createNatGateway(new NatGatewayCreate().subnetId(third.getSubnetId())
-                .allocationId(eip().getAllocationId()).hostId(host));
+        NatGateway second = gateways.createNatGateway(new NatGatewayCreate()
+                .subnetId(third.getSubnetId())
+                .allocationId(eip().getAllocationId())
+                .hostId(host));
 
-        assertRefused(409, "Resource.AlreadyAssociated", () -> gateways.associateNatGatewaySubnet(second.getNatGatewayId(),
-                new NatGatewaySubnetAssociate().subnetId(privateSubnet.getSubnetId())));
-        assertRefused(409, "Resource.AlreadyAssociated",
-                () -> gateways.associateNatGatewaySubnet(id, new NatGatewaySubnetAssociate().subnetId(privateSubnet.getSubnetId())));
-        assertRefused(400, "InvalidParameterValue",
-                () -> gateways.associateNatGatewaySubnet(id, new NatGatewaySubnetAssociate().subnetId(publicSubnet.getSubnetId())));
-        assertRefused(400, "InvalidParameterValue",
-                () -> gateways.associateNatGatewaySubnet(id, new NatGatewaySubnetAssociate().subnetId(elsewhere.getSubnetId())));
-        assertRefused(404, "InvalidSubnetID.NotFound",
-                () -> gateways.associateNatGatewaySubnet(id, new NatGatewaySubnetAssociate().subnetId(foreign.getSubnetId())));
+        assertRefused(
+                409,
+                "Resource.AlreadyAssociated",
+                () -> gateways.associateNatGatewaySubnet(
+                        second.getNatGatewayId(),
+                        new NatGatewaySubnetAssociate().subnetId(privateSubnet.getSubnetId())));
+        assertRefused(
+                409,
+                "Resource.AlreadyAssociated",
+                () -> gateways.associateNatGatewaySubnet(
+                        id, new NatGatewaySubnetAssociate().subnetId(privateSubnet.getSubnetId())));
+        assertRefused(
+                400,
+                "InvalidParameterValue",
+                () -> gateways.associateNatGatewaySubnet(
+                        id, new NatGatewaySubnetAssociate().subnetId(publicSubnet.getSubnetId())));
+        assertRefused(
+                400,
+                "InvalidParameterValue",
+                () -> gateways.associateNatGatewaySubnet(
+                        id, new NatGatewaySubnetAssociate().subnetId(elsewhere.getSubnetId())));
+        assertRefused(
+                404,
+                "InvalidSubnetID.NotFound",
+                () -> gateways.associateNatGatewaySubnet(
+                        id, new NatGatewaySubnetAssociate().subnetId(foreign.getSubnetId())));
         assertThat(gateways.getNatGateway(id)).isEqualTo(associated);
-        assertThat(gateways.getNatGateway(second.getNatGatewayId()).getAssociatedSubnetIds()).isEmpty();
+        assertThat(gateways.getNatGateway(second.getNatGatewayId()).getAssociatedSubnetIds())
+                .isEmpty();
 
-        assertRefused(409, "DependencyViolation", () -> { tenant.subnets().deleteSubnet(privateSubnet.getSubnetId()); return null; });
-        assertRefused(409, "DependencyViolation", () -> { tenant.subnets().deleteSubnet(publicSubnet.getSubnetId()); return null; });
-        assertRefused(409, "DependencyViolation", () -> { tenant.vpcs().deleteVpc(vpcId); return null; });
+        assertRefused(409, "DependencyViolation", () -> {
+            tenant.subnets().deleteSubnet(privateSubnet.getSubnetId());
+            return null;
+        });
+        assertRefused(409, "DependencyViolation", () -> {
+            tenant.subnets().deleteSubnet(publicSubnet.getSubnetId());
+            return null;
+        });
+        assertRefused(409, "DependencyViolation", () -> {
+            tenant.vpcs().deleteVpc(vpcId);
+            return null;
+        });
 
         NatGateway without = gateways.disassociateNatGatewaySubnet(id, privateSubnet.getSubnetId());
         assertThat(without.getAssociatedSubnetIds()).isEmpty();
         assertThat(routes(privateSubnet)).noneMatch(r -> r.getTargetType() == RouteTargetType.NAT_GATEWAY);
-        assertRefused(404, "InvalidAssociationID.NotFound", () -> gateways.disassociateNatGatewaySubnet(id, privateSubnet.getSubnetId()));
+        assertRefused(
+                404,
+                "InvalidAssociationID.NotFound",
+                () -> gateways.disassociateNatGatewaySubnet(id, privateSubnet.getSubnetId()));
         tenant.subnets().deleteSubnet(privateSubnet.getSubnetId());
     }
 
     @Test
     void egressPolicyWhitelistAndTimeoutsCanChange() throws Exception {
         WhitelistsApi whitelists = new WhitelistsApi(tenant.api());
-        String whitelist = whitelists.createWhitelist(new WhitelistCreate().name("egress")).getWhitelistId();
-        NatGateway gateway = gateways.createNatGateway(create(eip()).egressPolicy(EgressPolicy.WHITELIST).whitelistId(whitelist)
-                .idleTimeoutSeconds(120).udpIdleTimeoutSeconds(30));
+        String whitelist =
+                whitelists.createWhitelist(new WhitelistCreate().name("egress")).getWhitelistId();
+        NatGateway gateway = gateways.createNatGateway(create(eip())
+                .egressPolicy(EgressPolicy.WHITELIST)
+                .whitelistId(whitelist)
+                .idleTimeoutSeconds(120)
+                .udpIdleTimeoutSeconds(30));
         String id = gateway.getNatGatewayId();
         assertThat(gateway.getEgressPolicy()).isEqualTo(EgressPolicy.WHITELIST);
         assertThat(gateway.getWhitelistId()).isEqualTo(whitelist);
         assertThat(gateway.getIdleTimeoutSeconds()).isEqualTo(120);
         assertThat(gateway.getUdpIdleTimeoutSeconds()).isEqualTo(30);
 
-        assertRefused(409, "DependencyViolation", () -> { whitelists.deleteWhitelist(whitelist); return null; });
-        assertRefused(409, "DependencyViolation", () -> gateways.updateNatGateway(id, new NatGatewayUpdate().whitelistId("")));
-        assertRefused(400, "InvalidParameterValue", () -> gateways.updateNatGateway(id, new NatGatewayUpdate().idleTimeoutSeconds(0)));
+        assertRefused(409, "DependencyViolation", () -> {
+            whitelists.deleteWhitelist(whitelist);
+            return null;
+        });
+        assertRefused(
+                409,
+                "DependencyViolation",
+                () -> gateways.updateNatGateway(id, new NatGatewayUpdate().whitelistId("")));
+        assertRefused(
+                400,
+                "InvalidParameterValue",
+                () -> gateways.updateNatGateway(id, new NatGatewayUpdate().idleTimeoutSeconds(0)));
         assertThat(gateways.getNatGateway(id)).isEqualTo(gateway);
 
         NatGateway changed = gateways.updateNatGateway(id, new NatGatewayUpdate().udpIdleTimeoutSeconds(60));
@@ -204,16 +283,24 @@ class NatGatewayRulesTest extends ApiTestSupport {
     void deletingFreesTheEipTheAddressAndTheRoutes() throws Exception {
         Eip eip = eip();
         NatGateway gateway = gateways.createNatGateway(create(eip));
-        gateways.associateNatGatewaySubnet(gateway.getNatGatewayId(), new NatGatewaySubnetAssociate().subnetId(privateSubnet.getSubnetId()));
-        assertRefused(409, "InvalidIPAddress.InUse", () -> { eips.releaseEip(eip.getAllocationId()); return null; });
+        gateways.associateNatGatewaySubnet(
+                gateway.getNatGatewayId(), new NatGatewaySubnetAssociate().subnetId(privateSubnet.getSubnetId()));
+        assertRefused(409, "InvalidIPAddress.InUse", () -> {
+            eips.releaseEip(eip.getAllocationId());
+            return null;
+        });
         assertRefused(409, "OperationNotPermitted", () -> eips.disassociateEip(eip.getAllocationId()));
-        assertRefused(409, "DependencyViolation", () -> { new HostsApi(admin()).deregisterHost(host); return null; });
+        assertRefused(409, "DependencyViolation", () -> {
+            new HostsApi(admin()).deregisterHost(host);
+            return null;
+        });
 
         gateways.deleteNatGateway(gateway.getNatGatewayId());
         assertRefused(404, "InvalidNatGatewayID.NotFound", () -> gateways.getNatGateway(gateway.getNatGatewayId()));
         assertThat(eips.getEip(eip.getAllocationId()).getAssociationId()).isNull();
         assertThat(routes(privateSubnet)).noneMatch(r -> r.getTargetType() == RouteTargetType.NAT_GATEWAY);
-        assertThat(tenant.subnets().getSubnet(publicSubnet.getSubnetId()).getAvailableIpAddressCount()).isEqualTo(251);
+        assertThat(tenant.subnets().getSubnet(publicSubnet.getSubnetId()).getAvailableIpAddressCount())
+                .isEqualTo(251);
         eips.releaseEip(eip.getAllocationId());
         tenant.subnets().deleteSubnet(publicSubnet.getSubnetId());
     }
@@ -224,19 +311,28 @@ class NatGatewayRulesTest extends ApiTestSupport {
         NatGateway gateway = gateways.createNatGateway(create(original));
         Eip replacement = eip();
         EipAssociate toGateway = new EipAssociate().natGatewayId(gateway.getNatGatewayId());
-        assertRefused(409, "Resource.AlreadyAssociated", () -> eips.associateEip(replacement.getAllocationId(), toGateway));
+        assertRefused(
+                409, "Resource.AlreadyAssociated", () -> eips.associateEip(replacement.getAllocationId(), toGateway));
         assertThat(eips.getEip(replacement.getAllocationId())).isEqualTo(replacement);
 
         Eip moved = eips.associateEip(replacement.getAllocationId(), toGateway.allowReassociation(true));
         assertThat(moved.getNatGatewayId()).isEqualTo(gateway.getNatGatewayId());
         assertThat(moved.getPrivateIpAddress()).isEqualTo(gateway.getPrivateIpAddress());
-        assertThat(gateways.getNatGateway(gateway.getNatGatewayId()).getPublicIp()).isEqualTo(replacement.getPublicIp());
+        assertThat(gateways.getNatGateway(gateway.getNatGatewayId()).getPublicIp())
+                .isEqualTo(replacement.getPublicIp());
         assertThat(eips.getEip(original.getAllocationId()).getAssociationId()).isNull();
 
         // The gateway's EIP cannot be pulled away to an instance, even with reassociation.
-        Instance instance = tenant.instances().runInstance(new InstanceCreate().subnetId(privateSubnet.getSubnetId()).hostId(host));
-        assertRefused(409, "OperationNotPermitted", () -> eips.associateEip(replacement.getAllocationId(),
-                new EipAssociate().instanceId(instance.getInstanceId()).allowReassociation(true)));
+        Instance instance = tenant.instances()
+                .runInstance(new InstanceCreate()
+                        .subnetId(privateSubnet.getSubnetId())
+                        .hostId(host));
+        assertRefused(
+                409,
+                "OperationNotPermitted",
+                () -> eips.associateEip(
+                        replacement.getAllocationId(),
+                        new EipAssociate().instanceId(instance.getInstanceId()).allowReassociation(true)));
     }
 
     @Test
@@ -246,13 +342,30 @@ class NatGatewayRulesTest extends ApiTestSupport {
         TenantClient other = newTenant();
         NatGatewaysApi theirs = new NatGatewaysApi(other.api());
         assertRefused(404, "InvalidNatGatewayID.NotFound", () -> theirs.getNatGateway(id));
-        assertRefused(404, "InvalidNatGatewayID.NotFound", () -> theirs.updateNatGateway(id, new NatGatewayUpdate().idleTimeoutSeconds(10)));
-        assertRefused(404, "InvalidNatGatewayID.NotFound",
-                () -> theirs.associateNatGatewaySubnet(id, new NatGatewaySubnetAssociate().subnetId(privateSubnet.getSubnetId())));
-        assertRefused(404, "InvalidNatGatewayID.NotFound", () -> { theirs.deleteNatGateway(id); return null; });
-        assertRefused(404, "InvalidSubnetID.NotFound", () -> theirs.createNatGateway(create(new EipsApi(other.api()).allocateEip(null))));
-        assertRefused(404, "InvalidNatGatewayID.NotFound", () -> new EipsApi(other.api()).associateEip(
-                new EipsApi(other.api()).allocateEip(null).getAllocationId(), new EipAssociate().natGatewayId(id).allowReassociation(true)));
+        assertRefused(
+                404,
+                "InvalidNatGatewayID.NotFound",
+                () -> theirs.updateNatGateway(id, new NatGatewayUpdate().idleTimeoutSeconds(10)));
+        assertRefused(
+                404,
+                "InvalidNatGatewayID.NotFound",
+                () -> theirs.associateNatGatewaySubnet(
+                        id, new NatGatewaySubnetAssociate().subnetId(privateSubnet.getSubnetId())));
+        assertRefused(404, "InvalidNatGatewayID.NotFound", () -> {
+            theirs.deleteNatGateway(id);
+            return null;
+        });
+        assertRefused(
+                404,
+                "InvalidSubnetID.NotFound",
+                () -> theirs.createNatGateway(create(new EipsApi(other.api()).allocateEip(null))));
+        assertRefused(
+                404,
+                "InvalidNatGatewayID.NotFound",
+                () -> new EipsApi(other.api())
+                        .associateEip(
+                                new EipsApi(other.api()).allocateEip(null).getAllocationId(),
+                                new EipAssociate().natGatewayId(id).allowReassociation(true)));
         assertThat(theirs.listNatGateways(null, null, null).getItems()).isEmpty();
         assertThat(gateways.getNatGateway(id)).isEqualTo(gateway);
     }
@@ -275,13 +388,16 @@ class NatGatewayRulesTest extends ApiTestSupport {
         List<String> subnets = new ArrayList<>();
         for (int i = 0; i < contenders; i++) {
             // One VPC each: only the EIP's row lock serialises the requests.
-            subnets.add(tenant.subnet(tenant.vpc("10." + (i + 10) + ".0.0/16").getVpcId(), "10." + (i + 10) + ".0.0/24").getSubnetId());
+            subnets.add(tenant.subnet(tenant.vpc("10." + (i + 10) + ".0.0/16").getVpcId(), "10." + (i + 10) + ".0.0/24")
+                    .getSubnetId());
         }
         Eip eip = eip();
         List<Callable<String>> calls = new ArrayList<>();
         for (String subnet : subnets) {
-            calls.add(() -> outcome(() -> gateways.createNatGateway(new NatGatewayCreate().subnetId(subnet)
-                    .allocationId(eip.getAllocationId()).hostId(host))));
+            calls.add(() -> outcome(() -> gateways.createNatGateway(new NatGatewayCreate()
+                    .subnetId(subnet)
+                    .allocationId(eip.getAllocationId())
+                    .hostId(host))));
         }
         ExecutorService pool = Executors.newFixedThreadPool(contenders);
         List<String> outcomes = new ArrayList<>();
@@ -294,7 +410,8 @@ class NatGatewayRulesTest extends ApiTestSupport {
         }
         assertThat(outcomes).containsOnly("ok", "409 Resource.AlreadyAssociated");
         assertThat(outcomes).filteredOn("ok"::equals).hasSize(1);
-        assertThat(gateways.listNatGateways(null, null, null).getItems()).hasSize(1)
+        assertThat(gateways.listNatGateways(null, null, null).getItems())
+                .hasSize(1)
                 .allSatisfy(g -> assertThat(g.getAllocationId()).isEqualTo(eip.getAllocationId()));
     }
 }

@@ -84,43 +84,97 @@ class NetworkServiceEventsTest extends ApiTestSupport {
         NatGatewaysApi gateways = new NatGatewaysApi(tenant.api());
         drain();
 
-        String whitelist = whitelists.createWhitelist(new WhitelistCreate().name("egress")).getWhitelistId();
+        String whitelist =
+                whitelists.createWhitelist(new WhitelistCreate().name("egress")).getWhitelistId();
         assertThat(drain()).containsExactly(new WhitelistChanged(whitelist, t, ChangeKind.CREATED));
-        assertRefused(409, "InvalidWhitelist.Duplicate", () -> whitelists.createWhitelist(new WhitelistCreate().name("egress")));
+        assertRefused(
+                409,
+                "InvalidWhitelist.Duplicate",
+                () -> whitelists.createWhitelist(new WhitelistCreate().name("egress")));
         assertThat(drain()).isEmpty();
 
         Eip eip = eips.allocateEip(null);
         String ip = eip.getPublicIp();
         String allocation = eip.getAllocationId();
-        assertThat(drain()).containsExactly(new ElasticIpChanged(allocation, t, ip, null, null, null, null, ChangeKind.CREATED));
+        assertThat(drain())
+                .containsExactly(new ElasticIpChanged(allocation, t, ip, null, null, null, null, ChangeKind.CREATED));
 
-        String nat = gateways.createNatGateway(new NatGatewayCreate().subnetId(publicSubnet).allocationId(allocation).hostId(host)
-                .egressPolicy(EgressPolicy.WHITELIST).whitelistId(whitelist)).getNatGatewayId();
-        assertThat(drain()).containsExactly(new ElasticIpChanged(allocation, t, ip, null, nat, vpc, null, ChangeKind.UPDATED),
-                new NatGatewayChanged(nat, t, vpc, publicSubnet, host, allocation, List.of(), ChangeKind.CREATED));
+        String nat = gateways.createNatGateway(new NatGatewayCreate()
+                        .subnetId(publicSubnet)
+                        .allocationId(allocation)
+                        .hostId(host)
+                        .egressPolicy(EgressPolicy.WHITELIST)
+                        .whitelistId(whitelist))
+                .getNatGatewayId();
+        assertThat(drain())
+                .containsExactly(
+                        new ElasticIpChanged(allocation, t, ip, null, nat, vpc, null, ChangeKind.UPDATED),
+                        new NatGatewayChanged(
+                                nat, t, vpc, publicSubnet, host, allocation, List.of(), ChangeKind.CREATED));
 
         gateways.associateNatGatewaySubnet(nat, new NatGatewaySubnetAssociate().subnetId(privateSubnet));
-        assertThat(drain()).containsExactly(
-                new NatGatewayChanged(nat, t, vpc, publicSubnet, host, allocation, List.of(privateSubnet), ChangeKind.UPDATED));
+        assertThat(drain())
+                .containsExactly(new NatGatewayChanged(
+                        nat, t, vpc, publicSubnet, host, allocation, List.of(privateSubnet), ChangeKind.UPDATED));
 
-        Instance instance = tenant.instances().runInstance(new InstanceCreate().subnetId(privateSubnet).hostId(host));
+        Instance instance = tenant.instances()
+                .runInstance(new InstanceCreate().subnetId(privateSubnet).hostId(host));
         Eip own = eips.allocateEip(null);
         eips.associateEip(own.getAllocationId(), new EipAssociate().instanceId(instance.getInstanceId()));
         tenant.instances().terminateInstance(instance.getInstanceId());
-        assertThat(drain()).containsExactly(
-                new ElasticIpChanged(own.getAllocationId(), t, own.getPublicIp(), null, null, null, null, ChangeKind.CREATED),
-                new ElasticIpChanged(own.getAllocationId(), t, own.getPublicIp(), instance.getInstanceId(), null, vpc, null, ChangeKind.UPDATED),
-                new ElasticIpChanged(own.getAllocationId(), t, own.getPublicIp(), null, null, null, vpc, ChangeKind.UPDATED));
+        assertThat(drain())
+                .containsExactly(
+                        new ElasticIpChanged(
+                                own.getAllocationId(),
+                                t,
+                                own.getPublicIp(),
+                                null,
+                                null,
+                                null,
+                                null,
+                                ChangeKind.CREATED),
+                        new ElasticIpChanged(
+                                own.getAllocationId(),
+                                t,
+                                own.getPublicIp(),
+                                instance.getInstanceId(),
+                                null,
+                                vpc,
+                                null,
+                                ChangeKind.UPDATED),
+                        new ElasticIpChanged(
+                                own.getAllocationId(),
+                                t,
+                                own.getPublicIp(),
+                                null,
+                                null,
+                                null,
+                                vpc,
+                                ChangeKind.UPDATED));
 
         gateways.deleteNatGateway(nat);
-        assertThat(drain()).containsExactly(new ElasticIpChanged(allocation, t, ip, null, null, null, vpc, ChangeKind.UPDATED),
-                new NatGatewayChanged(nat, t, vpc, publicSubnet, host, allocation, List.of(privateSubnet), ChangeKind.DELETED));
+        assertThat(drain())
+                .containsExactly(
+                        new ElasticIpChanged(allocation, t, ip, null, null, null, vpc, ChangeKind.UPDATED),
+                        new NatGatewayChanged(
+                                nat,
+                                t,
+                                vpc,
+                                publicSubnet,
+                                host,
+                                allocation,
+                                List.of(privateSubnet),
+                                ChangeKind.DELETED));
 
         String peer = tenant.vpc("10.1.0.0/16").getVpcId();
         PeeringsApi peerings = new PeeringsApi(tenant.api());
-        String pcx = peerings.createPeering(new PeeringCreate().requesterVpcId(vpc).accepterVpcId(peer)).getVpcPeeringConnectionId();
+        String pcx = peerings.createPeering(
+                        new PeeringCreate().requesterVpcId(vpc).accepterVpcId(peer))
+                .getVpcPeeringConnectionId();
         peerings.deletePeering(pcx);
-        assertThat(drain()).containsExactly(new PeeringChanged(pcx, vpc, peer, t, t, PeeringStatus.ACTIVE, ChangeKind.CREATED),
-                new PeeringChanged(pcx, vpc, peer, t, t, PeeringStatus.ACTIVE, ChangeKind.DELETED));
+        assertThat(drain())
+                .containsExactly(
+                        new PeeringChanged(pcx, vpc, peer, t, t, PeeringStatus.ACTIVE, ChangeKind.CREATED),
+                        new PeeringChanged(pcx, vpc, peer, t, t, PeeringStatus.ACTIVE, ChangeKind.DELETED));
     }
 }

@@ -48,11 +48,15 @@ class PeeringRulesTest extends ApiTestSupport {
 
     private static List<EffectiveRoute> peeringRoutes(TenantClient owner, Subnet subnet) throws ApiException {
         return owner.subnets().getSubnetRoutes(subnet.getSubnetId()).getRoutes().stream()
-                .filter(r -> r.getTargetType() == RouteTargetType.VPC_PEERING_CONNECTION).toList();
+                .filter(r -> r.getTargetType() == RouteTargetType.VPC_PEERING_CONNECTION)
+                .toList();
     }
 
     private static EffectiveRoute via(String cidr, String peeringId) {
-        return new EffectiveRoute().destinationCidrBlock(cidr).targetType(RouteTargetType.VPC_PEERING_CONNECTION).targetId(peeringId);
+        return new EffectiveRoute()
+                .destinationCidrBlock(cidr)
+                .targetType(RouteTargetType.VPC_PEERING_CONNECTION)
+                .targetId(peeringId);
     }
 
     @Test
@@ -73,14 +77,18 @@ class PeeringRulesTest extends ApiTestSupport {
         assertThat(peering.getRequesterCidrBlocks()).containsExactly("10.0.0.0/16");
         assertThat(peering.getAccepterCidrBlocks()).containsExactly("10.1.0.0/16", "172.16.0.0/16");
         assertThat(alicePeerings.getPeering(id)).isEqualTo(peering);
-        assertThat(alicePeerings.listPeerings(b.getVpcId(), null, null).getItems()).containsExactly(peering);
+        assertThat(alicePeerings.listPeerings(b.getVpcId(), null, null).getItems())
+                .containsExactly(peering);
 
         assertThat(peeringRoutes(alice, inA)).containsExactly(via("10.1.0.0/16", id), via("172.16.0.0/16", id));
         assertThat(peeringRoutes(alice, inB)).containsExactly(via("10.0.0.0/16", id));
         assertThat(peeringService.activePairs()).contains(new PeeringService.VpcPair(a.getVpcId(), b.getVpcId()));
 
         assertRefused(409, "InvalidStateTransition", () -> alicePeerings.acceptPeering(id));
-        assertRefused(409, "DependencyViolation", () -> { alice.vpcs().deleteVpc(a.getVpcId()); return null; });
+        assertRefused(409, "DependencyViolation", () -> {
+            alice.vpcs().deleteVpc(a.getVpcId());
+            return null;
+        });
 
         alicePeerings.deletePeering(id);
         assertRefused(404, "InvalidVpcPeeringConnectionID.NotFound", () -> alicePeerings.getPeering(id));
@@ -106,7 +114,10 @@ class PeeringRulesTest extends ApiTestSupport {
         PeeringsApi carol = new PeeringsApi(newTenant().api());
         assertRefused(404, "InvalidVpcPeeringConnectionID.NotFound", () -> carol.getPeering(id));
         assertRefused(404, "InvalidVpcPeeringConnectionID.NotFound", () -> carol.acceptPeering(id));
-        assertRefused(404, "InvalidVpcPeeringConnectionID.NotFound", () -> { carol.deletePeering(id); return null; });
+        assertRefused(404, "InvalidVpcPeeringConnectionID.NotFound", () -> {
+            carol.deletePeering(id);
+            return null;
+        });
         assertThat(carol.listPeerings(null, null, null).getItems()).isEmpty();
 
         assertRefused(409, "OperationNotPermitted", () -> alicePeerings.acceptPeering(id));
@@ -153,12 +164,22 @@ class PeeringRulesTest extends ApiTestSupport {
         Vpc foreign = bob.vpc("10.5.0.0/16");
 
         assertRefused(400, "InvalidParameterValue", () -> alicePeerings.createPeering(between(a, a)));
-        assertRefused(409, "InvalidVpcPeeringConnection.Overlap", () -> alicePeerings.createPeering(between(a, overlapping)));
-        assertRefused(409, "InvalidVpcPeeringConnection.Overlap", () -> alicePeerings.createPeering(between(b, secondaryOverlap)));
+        assertRefused(
+                409, "InvalidVpcPeeringConnection.Overlap", () -> alicePeerings.createPeering(between(a, overlapping)));
+        assertRefused(
+                409,
+                "InvalidVpcPeeringConnection.Overlap",
+                () -> alicePeerings.createPeering(between(b, secondaryOverlap)));
         assertRefused(404, "InvalidVpcID.NotFound", () -> alicePeerings.createPeering(between(foreign, a)));
-        assertRefused(404, "InvalidVpcID.NotFound",
-                () -> alicePeerings.createPeering(new PeeringCreate().requesterVpcId(a.getVpcId()).accepterVpcId("vpc-00000000000000000")));
-        assertRefused(400, "MissingParameter", () -> alicePeerings.createPeering(new PeeringCreate().requesterVpcId(a.getVpcId())));
+        assertRefused(
+                404,
+                "InvalidVpcID.NotFound",
+                () -> alicePeerings.createPeering(
+                        new PeeringCreate().requesterVpcId(a.getVpcId()).accepterVpcId("vpc-00000000000000000")));
+        assertRefused(
+                400,
+                "MissingParameter",
+                () -> alicePeerings.createPeering(new PeeringCreate().requesterVpcId(a.getVpcId())));
         assertThat(alicePeerings.listPeerings(null, null, null).getItems()).isEmpty();
 
         Peering first = alicePeerings.createPeering(between(a, b));
@@ -174,13 +195,20 @@ class PeeringRulesTest extends ApiTestSupport {
         alice.vpcs().associateVpcCidrBlock(b.getVpcId(), new CidrBlockCreate().cidrBlock("172.20.0.0/16"));
         alicePeerings.createPeering(between(a, b));
         Vpc before = alice.vpcs().getVpc(a.getVpcId());
-        assertRefused(400, "InvalidVpc.Range",
-                () -> alice.vpcs().associateVpcCidrBlock(a.getVpcId(), new CidrBlockCreate().cidrBlock("172.20.0.0/16")));
-        assertRefused(400, "InvalidVpc.Range",
+        assertRefused(
+                400,
+                "InvalidVpc.Range",
+                () -> alice.vpcs()
+                        .associateVpcCidrBlock(a.getVpcId(), new CidrBlockCreate().cidrBlock("172.20.0.0/16")));
+        assertRefused(
+                400,
+                "InvalidVpc.Range",
                 () -> alice.vpcs().associateVpcCidrBlock(a.getVpcId(), new CidrBlockCreate().cidrBlock("10.1.0.0/16")));
         assertThat(alice.vpcs().getVpc(a.getVpcId())).isEqualTo(before);
-        assertThat(alice.vpcs().associateVpcCidrBlock(a.getVpcId(), new CidrBlockCreate().cidrBlock("172.21.0.0/16"))
-                .getCidrBlockAssociationSet()).hasSize(2);
+        assertThat(alice.vpcs()
+                        .associateVpcCidrBlock(a.getVpcId(), new CidrBlockCreate().cidrBlock("172.21.0.0/16"))
+                        .getCidrBlockAssociationSet())
+                .hasSize(2);
     }
 
     @Test
@@ -227,6 +255,7 @@ class PeeringRulesTest extends ApiTestSupport {
         }
         assertThat(outcomes).containsOnly("ok", "409 VpcPeeringConnectionAlreadyExists");
         assertThat(outcomes).filteredOn("ok"::equals).hasSize(1);
-        assertThat(alicePeerings.listPeerings(a.getVpcId(), null, null).getItems()).hasSize(1);
+        assertThat(alicePeerings.listPeerings(a.getVpcId(), null, null).getItems())
+                .hasSize(1);
     }
 }

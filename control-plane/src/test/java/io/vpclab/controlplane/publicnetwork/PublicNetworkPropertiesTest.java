@@ -18,16 +18,19 @@ class PublicNetworkPropertiesTest {
 
     @Test
     void defaultsAreTheDocumentationRangesAndInternetHostsArePlacedOnRegisteredHostsOnly() {
-        PublicNetworkProperties properties = with(new PublicNetworkProperties.InternetHost("web", "198.51.100.10", "demo-1", null),
+        PublicNetworkProperties properties = with(
+                new PublicNetworkProperties.InternetHost("web", "198.51.100.10", "demo-1", null),
                 new PublicNetworkProperties.InternetHost("dns", "198.51.100.53", "not-yet", "simulated"));
 
-        PublicNetwork network = properties.resolve(Map.of("h-1", new HostNode("h-1", "demo-1", "127.0.0.1", 4789, 1500)));
+        PublicNetwork network =
+                properties.resolve(Map.of("h-1", new HostNode("h-1", "demo-1", "127.0.0.1", 4789, 1500)));
 
         assertThat(network.publicCidr()).isEqualTo("198.51.100.0/24");
         assertThat(network.eipPool()).isEqualTo("203.0.113.0/24");
         assertThat(network.vni()).isEqualTo(PublicNetwork.DEFAULT.vni());
-        assertThat(network.internetHosts()).containsExactly(
-                new InternetHostNode("inet-web", "web", "h-1", "simulated", "198.51.100.10", "06:00:c6:33:64:0a"));
+        assertThat(network.internetHosts())
+                .containsExactly(new InternetHostNode(
+                        "inet-web", "web", "h-1", "simulated", "198.51.100.10", "06:00:c6:33:64:0a"));
     }
 
     @Test
@@ -42,7 +45,8 @@ class PublicNetworkPropertiesTest {
                 .hasMessageContaining(".host is required");
         assertThatThrownBy(() -> with(new PublicNetworkProperties.InternetHost("web", "198.51.100.9", "demo-1", "tap")))
                 .hasMessageContaining(".kind must be simulated or netns");
-        assertThatThrownBy(() -> with(new PublicNetworkProperties.InternetHost("web", "198.51.100.010", "demo-1", null)))
+        assertThatThrownBy(
+                        () -> with(new PublicNetworkProperties.InternetHost("web", "198.51.100.010", "demo-1", null)))
                 .hasMessageContaining("vpclab.public.internet-hosts[0].ip");
         assertThatThrownBy(() -> new PublicNetworkProperties(null, "198.51.100.0/024", null, null, null))
                 .hasMessageContaining("vpclab.public.cidr");

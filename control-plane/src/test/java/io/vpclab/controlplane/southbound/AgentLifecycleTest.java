@@ -48,8 +48,12 @@ class AgentLifecycleTest {
         udpBase = FreeUdpPorts.consecutive(2);
         a1 = lab.agent("lab-1", udpBase);
         a2 = lab.agent("lab-2", udpBase + 1);
-        String tenantId = new TenantsApi(lab.admin()).createTenant(new TenantCreate().name("lab")).getTenantId();
-        vpcId = new VpcsApi(lab.admin()).createVpc(new VpcCreate().cidrBlock("10.8.0.0/16").tenantId(tenantId)).getVpcId();
+        String tenantId = new TenantsApi(lab.admin())
+                .createTenant(new TenantCreate().name("lab"))
+                .getTenantId();
+        vpcId = new VpcsApi(lab.admin())
+                .createVpc(new VpcCreate().cidrBlock("10.8.0.0/16").tenantId(tenantId))
+                .getVpcId();
         subnetId = subnet("10.8.1.0/24");
     }
 
@@ -75,8 +79,8 @@ class AgentLifecycleTest {
         awaitConverged();
         assertReachable(a1, client, "10.8.1.21");
 
-        Instance moved = new InstancesApi(lab.admin()).updateInstance(moving.getInstanceId(),
-                new InstanceUpdate().hostId(a2.hostId()));
+        Instance moved = new InstancesApi(lab.admin())
+                .updateInstance(moving.getInstanceId(), new InstanceUpdate().hostId(a2.hostId()));
         awaitConverged();
 
         assertThat(moved.getPrivateIpAddress()).isEqualTo("10.8.1.21");
@@ -123,17 +127,21 @@ class AgentLifecycleTest {
     @Test
     void peeredVpcsReachEachOtherOnlyWhileThePeeringExists() throws Exception {
         Instance here = launch(subnetId, a1, "10.8.1.60");
-        String tenantId = new TenantsApi(lab.admin()).createTenant(new TenantCreate().name("lab-peer")).getTenantId();
-        String otherVpc = new VpcsApi(lab.admin()).createVpc(new VpcCreate().cidrBlock("10.9.0.0/16").tenantId(tenantId))
+        String tenantId = new TenantsApi(lab.admin())
+                .createTenant(new TenantCreate().name("lab-peer"))
+                .getTenantId();
+        String otherVpc = new VpcsApi(lab.admin())
+                .createVpc(new VpcCreate().cidrBlock("10.9.0.0/16").tenantId(tenantId))
                 .getVpcId();
-        String otherSubnet = new SubnetsApi(lab.admin()).createSubnet(new SubnetCreate().vpcId(otherVpc)
-                .cidrBlock("10.9.1.0/24")).getSubnetId();
+        String otherSubnet = new SubnetsApi(lab.admin())
+                .createSubnet(new SubnetCreate().vpcId(otherVpc).cidrBlock("10.9.1.0/24"))
+                .getSubnetId();
         Instance there = launch(otherSubnet, a2, "10.9.1.60");
         awaitConverged();
         assertThat(ping(a1, here.getInstanceId(), "10.9.1.60").getReceived()).isZero();
 
-        Peering peering = new PeeringsApi(lab.admin()).createPeering(
-                new PeeringCreate().requesterVpcId(vpcId).accepterVpcId(otherVpc));
+        Peering peering = new PeeringsApi(lab.admin())
+                .createPeering(new PeeringCreate().requesterVpcId(vpcId).accepterVpcId(otherVpc));
         if (peering.getStatus() == PeeringStatus.PENDING_ACCEPTANCE) {
             new PeeringsApi(lab.admin()).acceptPeering(peering.getVpcPeeringConnectionId());
         }
@@ -151,7 +159,8 @@ class AgentLifecycleTest {
      * this waits (bounded) for one that gets all its answers.
      */
     private static void assertReachable(FollowAgent from, Instance source, String target) {
-        await().atMost(CONVERGENCE).until(() -> ping(from, source.getInstanceId(), target).getReceived() == 2);
+        await().atMost(CONVERGENCE)
+                .until(() -> ping(from, source.getInstanceId(), target).getReceived() == 2);
     }
 
     private void awaitConverged() {
@@ -159,11 +168,17 @@ class AgentLifecycleTest {
     }
 
     private String subnet(String cidr) throws ApiException {
-        return new SubnetsApi(lab.admin()).createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock(cidr)).getSubnetId();
+        return new SubnetsApi(lab.admin())
+                .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock(cidr))
+                .getSubnetId();
     }
 
     private Instance launch(String subnet, FollowAgent host, String ip) throws ApiException {
-        return new InstancesApi(lab.admin()).runInstance(new InstanceCreate().subnetId(subnet).hostId(host.hostId())
-                .kind(InstanceKind.SIMULATED).privateIpAddress(ip));
+        return new InstancesApi(lab.admin())
+                .runInstance(new InstanceCreate()
+                        .subnetId(subnet)
+                        .hostId(host.hostId())
+                        .kind(InstanceKind.SIMULATED)
+                        .privateIpAddress(ip));
     }
 }

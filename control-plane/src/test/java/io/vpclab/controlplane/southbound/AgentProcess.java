@@ -30,17 +30,40 @@ final class AgentProcess implements AutoCloseable {
         this.statsPort = statsPort;
     }
 
-    static AgentProcess start(String controlPlane, String token, String name, int udpPort, Path dir) throws IOException {
+    static AgentProcess start(String controlPlane, String token, String name, int udpPort, Path dir)
+            throws IOException {
         int statsPort = FreeUdpPorts.tcp();
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx96m",
-                "-cp", System.getProperty("java.class.path"), "io.vpclab.agent.AgentMain",
-                "--control-plane", controlPlane, "--token", token, "--underlay-ip", "127.0.0.1",
-                "--port", Integer.toString(udpPort), "--name", name, "--capabilities", "simulated",
-                "--state-file", dir.resolve(name + ".properties").toString(),
-                "--stats-port", Integer.toString(statsPort), "--stats-interval", "0");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx96m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.vpclab.agent.AgentMain",
+                "--control-plane",
+                controlPlane,
+                "--token",
+                token,
+                "--underlay-ip",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(udpPort),
+                "--name",
+                name,
+                "--capabilities",
+                "simulated",
+                "--state-file",
+                dir.resolve(name + ".properties").toString(),
+                "--stats-port",
+                Integer.toString(statsPort),
+                "--stats-interval",
+                "0");
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve(name + ".log").toFile()))
+                .start();
         return new AgentProcess(name, process, statsPort);
     }
 
@@ -78,8 +101,10 @@ final class AgentProcess implements AutoCloseable {
     /** The agent's applied table as JSON, or null before its first (or while it does not answer). */
     String appliedTableJson() {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + statsPort + "/table")).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + statsPort + "/table"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? response.body() : null;
         } catch (IOException e) {

@@ -70,9 +70,11 @@ class CaptureOnTheWireTest {
     void portCaptureDuringAPingDownloadsAsPcapWithTheIcmpFrames() throws Exception {
         CapturesApi captures = new CapturesApi(lab.admin());
         Capture capture = captures.startCapture(new CaptureCreate().instanceId(web.getInstanceId()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> captures.getCapture(capture.getCaptureId()).getStatus() == CaptureStatus.RUNNING);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> captures.getCapture(capture.getCaptureId()).getStatus() == CaptureStatus.RUNNING);
 
-        await().atMost(CONVERGENCE).until(() -> ping(a1, web.getInstanceId(), "10.8.1.11").getReceived() == 2);
+        await().atMost(CONVERGENCE)
+                .until(() -> ping(a1, web.getInstanceId(), "10.8.1.11").getReceived() == 2);
         Capture stopped = captures.stopCapture(capture.getCaptureId());
 
         assertThat(stopped.getStatus()).isEqualTo(CaptureStatus.STOPPED);
@@ -81,8 +83,13 @@ class CaptureOnTheWireTest {
         PcapFile pcap = PcapFile.read(file);
         assertThat(pcap.linkType()).as("Ethernet").isEqualTo(1);
         assertThat(pcap.frames()).hasSize((int) (long) stopped.getPackets());
-        List<Integer> icmpTypes = pcap.frames().stream().filter(PcapFile::isIcmp).map(PcapFile::icmpType).toList();
-        assertThat(icmpTypes).as("echo requests (8) and replies (0) as the instance saw them").contains(8, 0);
+        List<Integer> icmpTypes = pcap.frames().stream()
+                .filter(PcapFile::isIcmp)
+                .map(PcapFile::icmpType)
+                .toList();
+        assertThat(icmpTypes)
+                .as("echo requests (8) and replies (0) as the instance saw them")
+                .contains(8, 0);
         assertThat(Files.size(file)).isEqualTo(stopped.getBytes());
         assumeTsharkInstalled();
         assertThat(tshark(file, "icmp.type")).contains("8", "0");
@@ -90,10 +97,16 @@ class CaptureOnTheWireTest {
 
     @Test
     void underlayCaptureShowsVxlanWithTheVniAndEndsAtItsPacketBound() throws Exception {
-        long vni = new SouthboundApi(lab.admin()).getForwardingTable(a1.hostId()).getSegments().get(0).getVni();
+        long vni = new SouthboundApi(lab.admin())
+                .getForwardingTable(a1.hostId())
+                .getSegments()
+                .get(0)
+                .getVni();
         CapturesApi captures = new CapturesApi(lab.admin());
-        Capture capture = captures.startCapture(new CaptureCreate().hostId(a1.hostId()).maxPackets(4));
-        await().atMost(Duration.ofSeconds(10)).until(() -> captures.getCapture(capture.getCaptureId()).getStatus() != CaptureStatus.STARTING);
+        Capture capture =
+                captures.startCapture(new CaptureCreate().hostId(a1.hostId()).maxPackets(4));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> captures.getCapture(capture.getCaptureId()).getStatus() != CaptureStatus.STARTING);
 
         // pings until the agent has written its 4 datagrams and uploaded the file on its own
         await().atMost(CONVERGENCE).until(() -> {
@@ -107,41 +120,62 @@ class CaptureOnTheWireTest {
         PcapFile pcap = PcapFile.read(download(capture.getCaptureId()));
         assertThat(pcap.frames()).hasSize(4);
         for (byte[] frame : pcap.frames()) {
-            assertThat(PcapFile.udpDestinationPort(frame)).as("every record is a VXLAN datagram").isIn(
-                    a1UdpPort(), a2UdpPort());
+            assertThat(PcapFile.udpDestinationPort(frame))
+                    .as("every record is a VXLAN datagram")
+                    .isIn(a1UdpPort(), a2UdpPort());
             assertThat(PcapFile.vxlanVni(frame)).isEqualTo(vni);
         }
         assumeTsharkInstalled();
         // the lab's agents listen on free ports, not 4789: tell tshark those carry VXLAN
-        assertThat(tshark(download(capture.getCaptureId()), "vxlan.vni", "-d", "udp.port==" + a1UdpPort() + ",vxlan",
-                "-d", "udp.port==" + a2UdpPort() + ",vxlan")).hasSize(4).containsOnly(Long.toString(vni));
+        assertThat(tshark(
+                        download(capture.getCaptureId()),
+                        "vxlan.vni",
+                        "-d",
+                        "udp.port==" + a1UdpPort() + ",vxlan",
+                        "-d",
+                        "udp.port==" + a2UdpPort() + ",vxlan"))
+                .hasSize(4)
+                .containsOnly(Long.toString(vni));
     }
 
     private int a1UdpPort() throws Exception {
-        return new io.vpclab.client.api.HostsApi(lab.admin()).getHost(a1.hostId()).getUdpPort();
+        return new io.vpclab.client.api.HostsApi(lab.admin())
+                .getHost(a1.hostId())
+                .getUdpPort();
     }
 
     private int a2UdpPort() throws Exception {
-        return new io.vpclab.client.api.HostsApi(lab.admin()).getHost(a2.hostId()).getUdpPort();
+        return new io.vpclab.client.api.HostsApi(lab.admin())
+                .getHost(a2.hostId())
+                .getUdpPort();
     }
 
     private Path download(String captureId) throws Exception {
         Path file = dir.resolve(captureId + "-" + System.nanoTime() + ".pcap");
-        HttpResponse<Path> response = HTTP.send(HttpRequest.newBuilder(URI.create(lab.uri() + "/api/v1/captures/" + captureId + "/pcap"))
-                .header("Authorization", "Bearer " + ControlPlaneLab.ADMIN).GET().build(), HttpResponse.BodyHandlers.ofFile(file));
+        HttpResponse<Path> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(lab.uri() + "/api/v1/captures/" + captureId + "/pcap"))
+                        .header("Authorization", "Bearer " + ControlPlaneLab.ADMIN)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofFile(file));
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/vnd.tcpdump.pcap");
         return file;
     }
 
     private static void assumeTsharkInstalled() {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tshark")), "tshark is not installed (apt-get install -y tshark)");
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/tshark")), "tshark is not installed (apt-get install -y tshark)");
     }
 
-    private static List<String> tshark(Path file, String field, String... options) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of("tshark", "-r", file.toString(), "-T", "fields", "-e", field));
+    private static List<String> tshark(Path file, String field, String... options)
+            throws IOException, InterruptedException {
+        List<String> command =
+                new java.util.ArrayList<>(List.of("tshark", "-r", file.toString(), "-T", "fields", "-e", field));
         command.addAll(List.of(options));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("tshark exit code").isZero();

@@ -36,14 +36,13 @@ public final class ControlPlaneLab implements AutoCloseable {
 
     public ControlPlaneLab() throws IOException {
         this.httpPort = FreeUdpPorts.tcp();
-        this.dataDir = Path.of("target", "test-data", "lab-" + UUID.randomUUID()).toAbsolutePath();
+        this.dataDir =
+                Path.of("target", "test-data", "lab-" + UUID.randomUUID()).toAbsolutePath();
     }
 
     public void startServer(String... extraArguments) {
-        List<String> arguments = new ArrayList<>(List.of(
-                "--server.port=" + httpPort,
-                "--vpclab.data-dir=" + dataDir,
-                "--vpclab.admin-token=" + ADMIN));
+        List<String> arguments = new ArrayList<>(
+                List.of("--server.port=" + httpPort, "--vpclab.data-dir=" + dataDir, "--vpclab.admin-token=" + ADMIN));
         arguments.addAll(List.of(extraArguments));
         server = new SpringApplicationBuilder(VpcLabApplication.class).run(arguments.toArray(String[]::new));
     }
@@ -77,9 +76,18 @@ public final class ControlPlaneLab implements AutoCloseable {
     }
 
     /** As {@link #agent(String, int, Duration)}, able to run instances of {@code kinds} (netns needs root). */
-    public FollowAgent agent(String name, int udpPort, Duration statsInterval, List<InstanceKind> kinds) throws ApiException {
-        FollowAgent agent = FollowAgent.start(new FollowAgent.Options(uri(), ADMIN, name, "127.0.0.1", udpPort, 1500,
-                dataDir.resolve("agents").resolve(name + ".properties"), kinds, statsInterval));
+    public FollowAgent agent(String name, int udpPort, Duration statsInterval, List<InstanceKind> kinds)
+            throws ApiException {
+        FollowAgent agent = FollowAgent.start(new FollowAgent.Options(
+                uri(),
+                ADMIN,
+                name,
+                "127.0.0.1",
+                udpPort,
+                1500,
+                dataDir.resolve("agents").resolve(name + ".properties"),
+                kinds,
+                statsInterval));
         agents.add(agent);
         return agent;
     }
@@ -87,7 +95,8 @@ public final class ControlPlaneLab implements AutoCloseable {
     /** The host token the agent {@code name} saved at registration (its identity file). */
     public String hostToken(String name) throws IOException {
         java.util.Properties identity = new java.util.Properties();
-        try (var in = java.nio.file.Files.newInputStream(dataDir.resolve("agents").resolve(name + ".properties"))) {
+        try (var in =
+                java.nio.file.Files.newInputStream(dataDir.resolve("agents").resolve(name + ".properties"))) {
             identity.load(in);
         }
         return identity.getProperty("token");
@@ -97,7 +106,8 @@ public final class ControlPlaneLab implements AutoCloseable {
     public boolean converged(FollowAgent agent) {
         try {
             Host host = new HostsApi(admin()).getHost(agent.hostId());
-            return host.getAppliedGeneration() >= host.getDesiredGeneration() && agent.appliedGeneration() == host.getDesiredGeneration();
+            return host.getAppliedGeneration() >= host.getDesiredGeneration()
+                    && agent.appliedGeneration() == host.getDesiredGeneration();
         } catch (ApiException e) {
             return false;
         }
@@ -105,8 +115,13 @@ public final class ControlPlaneLab implements AutoCloseable {
 
     /** A ping straight from the agent's port, so it works while the control plane is down. */
     public static ProbeResult ping(FollowAgent from, String portId, String target) {
-        return from.probe(new ProbeRequest().requestId(UUID.randomUUID().toString()).portId(portId)
-                .type(ProbeType.PING).target(target).count(2).timeoutMillis(500));
+        return from.probe(new ProbeRequest()
+                .requestId(UUID.randomUUID().toString())
+                .portId(portId)
+                .type(ProbeType.PING)
+                .target(target)
+                .count(2)
+                .timeoutMillis(500));
     }
 
     @Override

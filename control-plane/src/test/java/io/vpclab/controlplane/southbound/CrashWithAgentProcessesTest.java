@@ -62,7 +62,8 @@ class CrashWithAgentProcessesTest {
     @Test
     void afterAKillPausesAndMoreWritesEveryAgentForwardsByTheServersTable(@TempDir Path temp) throws Exception {
         long seed = Long.getLong("vpclab.crash.seed", new SecureRandom().nextLong());
-        System.out.println("CrashWithAgentProcessesTest seed " + seed + " (replay with -Dvpclab.crash.seed=" + seed + ")");
+        System.out.println(
+                "CrashWithAgentProcessesTest seed " + seed + " (replay with -Dvpclab.crash.seed=" + seed + ")");
         Random random = new Random(seed);
         Path dataDir = temp.resolve("data");
         int port = ServerProcess.freePort();
@@ -71,10 +72,12 @@ class CrashWithAgentProcessesTest {
         ServerProcess server = ServerProcess.start(dataDir, port, Map.of());
         try {
             for (int i = 0; i < AGENTS; i++) {
-                agents.add(AgentProcess.start(server.baseUri(), ServerProcess.ADMIN_TOKEN, "crash-agent-" + i, udpBase + i, temp));
+                agents.add(AgentProcess.start(
+                        server.baseUri(), ServerProcess.ADMIN_TOKEN, "crash-agent-" + i, udpBase + i, temp));
             }
             ServerProcess first = server;
-            await().atMost(Duration.ofSeconds(60)).until(() -> hostsByName(first.admin()).size() == AGENTS);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> hostsByName(first.admin()).size() == AGENTS);
             Map<String, String> hostIds = hostsByName(server.admin());
             List<String> hosts = new ArrayList<>(hostIds.values());
 
@@ -113,7 +116,8 @@ class CrashWithAgentProcessesTest {
             ServerProcess second = server;
             for (AgentProcess agent : agents) {
                 String hostId = hostIds.get(agent.name());
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(250))
                         .untilAsserted(() -> assertAgentHoldsTheServersTable(second.admin(), hostId, agent));
             }
             assertPingsAgreeWithTheTables(server.admin(), network, random);
@@ -123,7 +127,8 @@ class CrashWithAgentProcessesTest {
         }
     }
 
-    private static void assertAgentHoldsTheServersTable(ApiClient admin, String hostId, AgentProcess agent) throws Exception {
+    private static void assertAgentHoldsTheServersTable(ApiClient admin, String hostId, AgentProcess agent)
+            throws Exception {
         Host host = new HostsApi(admin).getHost(hostId);
         assertThat(host.getStatus()).as("%s status", agent.name()).isEqualTo(HostStatus.CONNECTED);
         assertThat(host.getAppliedGeneration()).as("%s applied", agent.name()).isEqualTo(host.getDesiredGeneration());
@@ -132,7 +137,8 @@ class CrashWithAgentProcessesTest {
         String held = agent.appliedTableJson();
         assertThat(held).as("%s's own table", agent.name()).isNotNull();
         assertThat(normalized(CLIENT_JSON.readValue(held, ForwardingTable.class)))
-                .as("%s's own table against the server's", agent.name()).isEqualTo(normalized(compiled));
+                .as("%s's own table against the server's", agent.name())
+                .isEqualTo(normalized(compiled));
     }
 
     /** Both sides as JSON without empty fields, each list sorted: the agent's table is built from deltas, in another order. */
@@ -150,21 +156,33 @@ class CrashWithAgentProcessesTest {
         return tree;
     }
 
-    private static void assertPingsAgreeWithTheTables(ApiClient admin, Network network, Random random) throws ApiException {
+    private static void assertPingsAgreeWithTheTables(ApiClient admin, Network network, Random random)
+            throws ApiException {
         DiagnosticsApi diagnostics = new DiagnosticsApi(admin);
         List<Instance> live = new ArrayList<>(network.live.values());
         assertThat(live).as("instances left to ping").hasSizeGreaterThanOrEqualTo(2);
         for (int i = 0; i < live.size(); i++) {
             Instance from = live.get(i);
             Instance to = live.get((i + 1 + random.nextInt(live.size() - 1)) % live.size());
-            var result = diagnostics.pingFromInstance(from.getInstanceId(), new PingRequest().target(to.getPrivateIpAddress()).count(2));
-            assertThat(result.getReceived()).as("ping %s -> %s", from.getPrivateIpAddress(), to.getPrivateIpAddress()).isPositive();
+            var result = diagnostics.pingFromInstance(
+                    from.getInstanceId(),
+                    new PingRequest().target(to.getPrivateIpAddress()).count(2));
+            assertThat(result.getReceived())
+                    .as("ping %s -> %s", from.getPrivateIpAddress(), to.getPrivateIpAddress())
+                    .isPositive();
         }
         for (Instance gone : network.terminated) {
-            if (network.live.values().stream().noneMatch(i -> i.getPrivateIpAddress().equals(gone.getPrivateIpAddress()))) {
-                var result = diagnostics.pingFromInstance(live.get(0).getInstanceId(),
-                        new PingRequest().target(gone.getPrivateIpAddress()).count(1).timeoutMillis(300));
-                assertThat(result.getReceived()).as("ping to terminated %s", gone.getPrivateIpAddress()).isZero();
+            if (network.live.values().stream()
+                    .noneMatch(i -> i.getPrivateIpAddress().equals(gone.getPrivateIpAddress()))) {
+                var result = diagnostics.pingFromInstance(
+                        live.get(0).getInstanceId(),
+                        new PingRequest()
+                                .target(gone.getPrivateIpAddress())
+                                .count(1)
+                                .timeoutMillis(300));
+                assertThat(result.getReceived())
+                        .as("ping to terminated %s", gone.getPrivateIpAddress())
+                        .isZero();
             }
         }
     }
@@ -188,17 +206,27 @@ class CrashWithAgentProcessesTest {
         }
 
         static Network create(ApiClient admin) throws ApiException {
-            String tenantId = new TenantsApi(admin).createTenant(new TenantCreate().name("crash-lab")).getTenantId();
-            String vpcId = new VpcsApi(admin).createVpc(new VpcCreate().tenantId(tenantId).cidrBlock("10.9.0.0/16")).getVpcId();
+            String tenantId = new TenantsApi(admin)
+                    .createTenant(new TenantCreate().name("crash-lab"))
+                    .getTenantId();
+            String vpcId = new VpcsApi(admin)
+                    .createVpc(new VpcCreate().tenantId(tenantId).cidrBlock("10.9.0.0/16"))
+                    .getVpcId();
             SubnetsApi subnetsApi = new SubnetsApi(admin);
             return new Network(List.of(
-                    subnetsApi.createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.9.1.0/24")).getSubnetId(),
-                    subnetsApi.createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.9.2.0/24")).getSubnetId()));
+                    subnetsApi
+                            .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.9.1.0/24"))
+                            .getSubnetId(),
+                    subnetsApi
+                            .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.9.2.0/24"))
+                            .getSubnetId()));
         }
 
         void launch(ApiClient admin, Random random, List<String> hosts) throws ApiException {
-            Instance instance = new InstancesApi(admin).runInstance(new InstanceCreate()
-                    .subnetId(subnets.get(random.nextInt(subnets.size()))).hostId(hosts.get(random.nextInt(hosts.size()))));
+            Instance instance = new InstancesApi(admin)
+                    .runInstance(new InstanceCreate()
+                            .subnetId(subnets.get(random.nextInt(subnets.size())))
+                            .hostId(hosts.get(random.nextInt(hosts.size()))));
             live.put(instance.getInstanceId(), instance);
         }
 
@@ -218,8 +246,10 @@ class CrashWithAgentProcessesTest {
             }
             Instance instance = new ArrayList<>(live.values()).get(random.nextInt(live.size()));
             String target = hosts.get(random.nextInt(hosts.size()));
-            live.put(instance.getInstanceId(),
-                    new InstancesApi(admin).updateInstance(instance.getInstanceId(), new InstanceUpdate().hostId(target)));
+            live.put(
+                    instance.getInstanceId(),
+                    new InstancesApi(admin)
+                            .updateInstance(instance.getInstanceId(), new InstanceUpdate().hostId(target)));
         }
     }
 }

@@ -44,7 +44,9 @@ class ElasticIpOnTheWireTest {
         String tenantId = wire.tenant("eip");
         Instance vm = wire.instance(wire.subnet(wire.vpc(tenantId, "10.7.0.0/16"), "10.7.1.0/24"), a1, "10.7.1.5");
         wire.awaitConverged();
-        assertThat(ping(a1, vm.getInstanceId(), INTERNET_IP).getReceived()).as("no elastic IP: no way out").isZero();
+        assertThat(ping(a1, vm.getInstanceId(), INTERNET_IP).getReceived())
+                .as("no elastic IP: no way out")
+                .isZero();
 
         EipsApi eips = new EipsApi(wire.admin());
         Eip eip = eips.allocateEip(new EipAllocate().tenantId(tenantId));
@@ -52,13 +54,17 @@ class ElasticIpOnTheWireTest {
         eips.associateEip(eip.getAllocationId(), new EipAssociate().instanceId(vm.getInstanceId()));
         wire.awaitNewGeneration(a1, before);
 
-        await().atMost(CONVERGENCE).until(() -> ping(a1, vm.getInstanceId(), INTERNET_IP).getReceived() == 2);
-        assertThat(ping(a2, INTERNET_PORT, eip.getPublicIp()).getReceived()).as("DENY_ALL by default").isZero();
+        await().atMost(CONVERGENCE)
+                .until(() -> ping(a1, vm.getInstanceId(), INTERNET_IP).getReceived() == 2);
+        assertThat(ping(a2, INTERNET_PORT, eip.getPublicIp()).getReceived())
+                .as("DENY_ALL by default")
+                .isZero();
 
         long associated = a1.appliedGeneration();
         eips.updateEip(eip.getAllocationId(), new EipUpdate().ingressPolicy(IngressPolicy.ALLOW_ALL));
         wire.awaitNewGeneration(a1, associated);
 
-        await().atMost(CONVERGENCE).until(() -> ping(a2, INTERNET_PORT, eip.getPublicIp()).getReceived() == 2);
+        await().atMost(CONVERGENCE)
+                .until(() -> ping(a2, INTERNET_PORT, eip.getPublicIp()).getReceived() == 2);
     }
 }

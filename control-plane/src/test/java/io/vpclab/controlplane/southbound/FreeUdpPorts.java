@@ -1,11 +1,11 @@
 package io.vpclab.controlplane.southbound;
 
+import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.net.ServerSocket;
-import java.io.IOException;
+import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -13,8 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Finds loopback ports that are free right now, for agents' UDP underlays and restartable servers. */
 public final class FreeUdpPorts {
 
-    private FreeUdpPorts() {
-    }
+    private FreeUdpPorts() {}
 
     /** The first of {@code count} consecutive free UDP ports on 127.0.0.1. */
     public static int consecutive(int count) {

@@ -58,23 +58,36 @@ class GenerationsAfterACrashTest {
         TableEventId held;
         try (ServerProcess first = ServerProcess.start(dataDir, port, Map.of())) {
             ApiClient admin = first.admin();
-            host = new HostsApi(admin).registerHost(new HostRegistration().name("survivor").underlayIp("127.0.0.1"));
-            String tenantId = new TenantsApi(admin).createTenant(new TenantCreate().name("crash")).getTenantId();
-            String vpcId = new VpcsApi(admin).createVpc(new VpcCreate().tenantId(tenantId).cidrBlock("10.4.0.0/16")).getVpcId();
-            String subnetId = new SubnetsApi(admin).createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.4.1.0/24"))
+            host = new HostsApi(admin)
+                    .registerHost(new HostRegistration().name("survivor").underlayIp("127.0.0.1"));
+            String tenantId = new TenantsApi(admin)
+                    .createTenant(new TenantCreate().name("crash"))
+                    .getTenantId();
+            String vpcId = new VpcsApi(admin)
+                    .createVpc(new VpcCreate().tenantId(tenantId).cidrBlock("10.4.0.0/16"))
+                    .getVpcId();
+            String subnetId = new SubnetsApi(admin)
+                    .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.4.1.0/24"))
                     .getSubnetId();
             InstancesApi instances = new InstancesApi(admin);
-            keptInstance = instances.runInstance(new InstanceCreate().subnetId(subnetId).hostId(hostId(host))).getInstanceId();
-            lostInstance = instances.runInstance(new InstanceCreate().subnetId(subnetId).hostId(hostId(host))).getInstanceId();
+            keptInstance = instances
+                    .runInstance(new InstanceCreate().subnetId(subnetId).hostId(hostId(host)))
+                    .getInstanceId();
+            lostInstance = instances
+                    .runInstance(new InstanceCreate().subnetId(subnetId).hostId(hostId(host)))
+                    .getInstanceId();
             try (SseClient stream = new SseClient(streamUri(first, host), host.getToken(), null)) {
                 SseClient.Event snapshot = stream.next();
                 assertThat(snapshot.name()).isEqualTo("snapshot");
-                assertThat(JSON.readValue(snapshot.data(), ForwardingTable.class).getPorts())
-                        .extracting(p -> p.getId()).containsExactlyInAnyOrder(keptInstance, lostInstance);
+                assertThat(JSON.readValue(snapshot.data(), ForwardingTable.class)
+                                .getPorts())
+                        .extracting(p -> p.getId())
+                        .containsExactlyInAnyOrder(keptInstance, lostInstance);
                 held = TableEventId.parse(snapshot.id()).orElseThrow();
                 new SouthboundApi(TestServers.client(first.baseUri(), host.getToken()))
                         .acknowledgeGeneration(hostId(host), ack(held));
-                await().atMost(Duration.ofSeconds(10)).until(() -> converged(new HostsApi(admin).getHost(hostId(host))));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> converged(new HostsApi(admin).getHost(hostId(host))));
                 first.kill();
             }
         }
@@ -83,19 +96,24 @@ class GenerationsAfterACrashTest {
         try (ServerProcess second = ServerProcess.start(dataDir, port, Map.of())) {
             ApiClient admin = second.admin();
             Host afterRestart = new HostsApi(admin).getHost(hostId(host));
-            assertThat(afterRestart.getStatus()).as("no agent follows a server that just started").isEqualTo(HostStatus.DISCONNECTED);
+            assertThat(afterRestart.getStatus())
+                    .as("no agent follows a server that just started")
+                    .isEqualTo(HostStatus.DISCONNECTED);
             assertThat(converged(afterRestart)).isFalse();
 
             // a change before the agent is back: this run's first table for the host lacks the instance
             new InstancesApi(admin).terminateInstance(lostInstance);
-            await().atMost(Duration.ofSeconds(10)).until(() -> new SouthboundApi(admin).getForwardingTable(hostId(host))
-                    .getPorts().stream().noneMatch(p -> p.getId().equals(lostInstance)));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> new SouthboundApi(admin)
+                            .getForwardingTable(hostId(host)).getPorts().stream()
+                                    .noneMatch(p -> p.getId().equals(lostInstance)));
             ForwardingTable desired = new SouthboundApi(admin).getForwardingTable(hostId(host));
 
             SouthboundApi southbound = new SouthboundApi(TestServers.client(second.baseUri(), host.getToken()));
             assertThatThrownBy(() -> southbound.acknowledgeGeneration(hostId(host), ack(held)))
-                    .as("an ack of the run before the crash").isInstanceOfSatisfying(ApiException.class,
-                            e -> assertThat(e.getCode()).isEqualTo(409));
+                    .as("an ack of the run before the crash")
+                    .isInstanceOfSatisfying(
+                            ApiException.class, e -> assertThat(e.getCode()).isEqualTo(409));
 
             try (SseClient resumed = new SseClient(streamUri(second, host), host.getToken(), held.toString())) {
                 SseClient.Event event = resumed.next();
@@ -108,7 +126,9 @@ class GenerationsAfterACrashTest {
 
                 Host connected = new HostsApi(admin).getHost(hostId(host));
                 assertThat(connected.getStatus()).isEqualTo(HostStatus.CONNECTED);
-                assertThat(converged(connected)).as("connected, not yet acknowledged").isFalse();
+                assertThat(converged(connected))
+                        .as("connected, not yet acknowledged")
+                        .isFalse();
 
                 southbound.acknowledgeGeneration(hostId(host), ack(now));
                 Host acknowledged = new HostsApi(admin).getHost(hostId(host));
@@ -120,7 +140,8 @@ class GenerationsAfterACrashTest {
 
     /** Sets the host's recorded generations back, as a store that lost its last generation records. */
     private static void forgetLastGeneration(Path dataDir, String hostId, long generation) throws Exception {
-        try (Connection connection = DriverManager.getConnection("jdbc:h2:file:" + dataDir.toAbsolutePath() + "/vpclab", "sa", "");
+        try (Connection connection =
+                        DriverManager.getConnection("jdbc:h2:file:" + dataDir.toAbsolutePath() + "/vpclab", "sa", "");
                 PreparedStatement update = connection.prepareStatement(
                         "update host set desired_generation = ?, applied_generation = ? where id = ?")) {
             update.setLong(1, generation);
@@ -131,7 +152,8 @@ class GenerationsAfterACrashTest {
     }
 
     private static boolean converged(Host host) {
-        return host.getStatus() == HostStatus.CONNECTED && host.getAppliedGeneration().equals(host.getDesiredGeneration());
+        return host.getStatus() == HostStatus.CONNECTED
+                && host.getAppliedGeneration().equals(host.getDesiredGeneration());
     }
 
     private static TableAck ack(TableEventId id) {

@@ -45,32 +45,49 @@ class InstanceStateTest {
         lab = new ControlPlaneLab();
         lab.startServer();
         FollowAgent agent = lab.agent("state-1", FreeUdpPorts.consecutive(1));
-        String agentless = new HostsApi(lab.admin()).registerHost(new HostRegistration().name("no-agent")
-                .underlayIp("127.0.0.1").udpPort(FreeUdpPorts.consecutive(1)).capabilities(List.of(InstanceKind.SIMULATED)))
-                .getHost().getHostId();
-        String tenantId = new TenantsApi(lab.admin()).createTenant(new TenantCreate().name("state")).getTenantId();
-        String vpcId = new VpcsApi(lab.admin()).createVpc(new VpcCreate().cidrBlock("10.9.0.0/16").tenantId(tenantId)).getVpcId();
-        String subnetId = new SubnetsApi(lab.admin()).createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.9.1.0/24"))
+        String agentless = new HostsApi(lab.admin())
+                .registerHost(new HostRegistration()
+                        .name("no-agent")
+                        .underlayIp("127.0.0.1")
+                        .udpPort(FreeUdpPorts.consecutive(1))
+                        .capabilities(List.of(InstanceKind.SIMULATED)))
+                .getHost()
+                .getHostId();
+        String tenantId = new TenantsApi(lab.admin())
+                .createTenant(new TenantCreate().name("state"))
+                .getTenantId();
+        String vpcId = new VpcsApi(lab.admin())
+                .createVpc(new VpcCreate().cidrBlock("10.9.0.0/16").tenantId(tenantId))
+                .getVpcId();
+        String subnetId = new SubnetsApi(lab.admin())
+                .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.9.1.0/24"))
                 .getSubnetId();
         InstancesApi instances = new InstancesApi(lab.admin());
 
-        Instance orphan = instances.runInstance(new InstanceCreate().subnetId(subnetId).hostId(agentless).name("orphan"));
-        Instance served = instances.runInstance(new InstanceCreate().subnetId(subnetId).hostId(agent.hostId()).name("served"));
+        Instance orphan = instances.runInstance(
+                new InstanceCreate().subnetId(subnetId).hostId(agentless).name("orphan"));
+        Instance served = instances.runInstance(
+                new InstanceCreate().subnetId(subnetId).hostId(agent.hostId()).name("served"));
         assertThat(orphan.getState()).isEqualTo(InstanceState.PENDING);
         assertThat(served.getState()).isEqualTo(InstanceState.PENDING);
 
-        await().atMost(CONVERGENCE).until(() -> instances.getInstance(served.getInstanceId()).getState() == InstanceState.RUNNING);
+        await().atMost(CONVERGENCE)
+                .until(() -> instances.getInstance(served.getInstanceId()).getState() == InstanceState.RUNNING);
         // no agent ever acknowledges a table of the orphan's host
         assertThat(instances.getInstance(orphan.getInstanceId()).getState()).isEqualTo(InstanceState.PENDING);
         assertThat(instances.listInstances(vpcId, null, null, null, null).getItems())
                 .extracting(Instance::getName, Instance::getState)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("orphan", InstanceState.PENDING),
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("orphan", InstanceState.PENDING),
                         org.assertj.core.groups.Tuple.tuple("served", InstanceState.RUNNING));
 
         // moved onto the agent's host it runs; moved back to the host without an agent it is pending again
-        assertThat(instances.updateInstance(orphan.getInstanceId(), new InstanceUpdate().hostId(agent.hostId())).getState())
+        assertThat(instances
+                        .updateInstance(orphan.getInstanceId(), new InstanceUpdate().hostId(agent.hostId()))
+                        .getState())
                 .isEqualTo(InstanceState.PENDING);
-        await().atMost(CONVERGENCE).until(() -> instances.getInstance(orphan.getInstanceId()).getState() == InstanceState.RUNNING);
+        await().atMost(CONVERGENCE)
+                .until(() -> instances.getInstance(orphan.getInstanceId()).getState() == InstanceState.RUNNING);
         instances.updateInstance(served.getInstanceId(), new InstanceUpdate().hostId(agentless));
         assertThat(instances.getInstance(served.getInstanceId()).getState()).isEqualTo(InstanceState.PENDING);
 

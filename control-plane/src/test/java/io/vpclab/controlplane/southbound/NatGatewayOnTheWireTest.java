@@ -51,8 +51,8 @@ class NatGatewayOnTheWireTest {
 
     @Test
     void aPrivateInstancePingsTheInternetThroughThePlacedGatewayAndTheApiShowsIt() throws Exception {
-        wire = OnTheWireFixture.withInternetHostOn("nat-3",
-                "--vpclab.nat-gateway.port-min=2000", "--vpclab.nat-gateway.port-max=2001");
+        wire = OnTheWireFixture.withInternetHostOn(
+                "nat-3", "--vpclab.nat-gateway.port-min=2000", "--vpclab.nat-gateway.port-max=2001");
         String tenantId = wire.tenant("nat");
         String vpcId = wire.vpc(tenantId, "10.8.0.0/16");
         SubnetsApi subnets = new SubnetsApi(wire.admin());
@@ -60,13 +60,15 @@ class NatGatewayOnTheWireTest {
         String privateSubnet = wire.subnet(vpcId, "10.8.1.0/24");
         Eip eip = new EipsApi(wire.admin()).allocateEip(new EipAllocate().tenantId(tenantId));
         NatGatewaysApi natGateways = new NatGatewaysApi(wire.admin());
-        NatGateway pending = natGateways.createNatGateway(new NatGatewayCreate().subnetId(publicSubnet)
-                .allocationId(eip.getAllocationId()));
+        NatGateway pending = natGateways.createNatGateway(
+                new NatGatewayCreate().subnetId(publicSubnet).allocationId(eip.getAllocationId()));
         String natId = pending.getNatGatewayId();
         assertThat(pending.getState()).isEqualTo(NatGatewayState.PENDING);
         natGateways.associateNatGatewaySubnet(natId, new NatGatewaySubnetAssociate().subnetId(privateSubnet));
-        assertThat(subnets.getSubnetRoutes(privateSubnet).getRoutes()).extracting(EffectiveRoute::getTargetType)
-                .as("a pending gateway routes nothing").doesNotContain(RouteTargetType.NAT_GATEWAY);
+        assertThat(subnets.getSubnetRoutes(privateSubnet).getRoutes())
+                .extracting(EffectiveRoute::getTargetType)
+                .as("a pending gateway routes nothing")
+                .doesNotContain(RouteTargetType.NAT_GATEWAY);
 
         List<FollowAgent> agents = wire.agents("nat", 3);
         FollowAgent a1 = agents.get(0);
@@ -75,21 +77,25 @@ class NatGatewayOnTheWireTest {
         NatGateway placed = natGateways.getNatGateway(natId);
         assertThat(placed.getState()).isEqualTo(NatGatewayState.AVAILABLE);
         assertThat(placed.getHostId()).isEqualTo(a1.hostId());
-        assertThat(subnets.getSubnetRoutes(privateSubnet).getRoutes())
-                .anySatisfy(route -> {
-                    assertThat(route.getDestinationCidrBlock()).isEqualTo("0.0.0.0/0");
-                    assertThat(route.getTargetType()).isEqualTo(RouteTargetType.NAT_GATEWAY);
-                    assertThat(route.getTargetId()).isEqualTo(natId);
-                });
+        assertThat(subnets.getSubnetRoutes(privateSubnet).getRoutes()).anySatisfy(route -> {
+            assertThat(route.getDestinationCidrBlock()).isEqualTo("0.0.0.0/0");
+            assertThat(route.getTargetType()).isEqualTo(RouteTargetType.NAT_GATEWAY);
+            assertThat(route.getTargetId()).isEqualTo(natId);
+        });
         Instance vm = wire.instance(privateSubnet, a2, "10.8.1.5");
         wire.awaitConverged();
 
-        await().atMost(CONVERGENCE).until(() -> ping(a2, vm.getInstanceId(), INTERNET_IP).getReceived() == 2);
-        assertThat(ping(a3, INTERNET_PORT, eip.getPublicIp()).getReceived()).as("unsolicited inbound").isZero();
+        await().atMost(CONVERGENCE)
+                .until(() -> ping(a2, vm.getInstanceId(), INTERNET_IP).getReceived() == 2);
+        assertThat(ping(a3, INTERNET_PORT, eip.getPublicIp()).getReceived())
+                .as("unsolicited inbound")
+                .isZero();
 
         NatGatewayFiguresApi figures = new NatGatewayFiguresApi(wire.admin());
-        await().atMost(CONVERGENCE).until(() -> figures.getNatGatewayFigures(natId).getDropsByReason()
-                .getOrDefault("NAT_UNSOLICITED", 0L) >= 2);
+        await().atMost(CONVERGENCE)
+                .until(() ->
+                        figures.getNatGatewayFigures(natId).getDropsByReason().getOrDefault("NAT_UNSOLICITED", 0L)
+                                >= 2);
         NatGatewayFigures shown = figures.getNatGatewayFigures(natId);
         assertThat(shown.getHostId()).isEqualTo(a1.hostId());
         assertThat(shown.getSessionsCreated()).isGreaterThanOrEqualTo(1);
@@ -108,12 +114,15 @@ class NatGatewayOnTheWireTest {
 
         TenantsApi tenants = new TenantsApi(wire.admin());
         String otherTenant = wire.tenant("other");
-        String otherToken = tenants.createTenantToken(otherTenant, new TokenCreate().description("t")).getToken();
-        NatGatewayFiguresApi asOther = new NatGatewayFiguresApi(io.vpclab.controlplane.TestServers.client(wire.lab().uri().toString(),
-                otherToken));
-        assertThatThrownBy(() -> asOther.getNatGatewayFigures(natId)).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.getCode()).isEqualTo(404));
-        assertThatThrownBy(() -> asOther.listNatGatewaySessions(natId)).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.getCode()).isEqualTo(404));
+        String otherToken = tenants.createTenantToken(otherTenant, new TokenCreate().description("t"))
+                .getToken();
+        NatGatewayFiguresApi asOther = new NatGatewayFiguresApi(
+                io.vpclab.controlplane.TestServers.client(wire.lab().uri().toString(), otherToken));
+        assertThatThrownBy(() -> asOther.getNatGatewayFigures(natId))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.getCode()).isEqualTo(404));
+        assertThatThrownBy(() -> asOther.listNatGatewaySessions(natId))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.getCode()).isEqualTo(404));
     }
 }

@@ -58,9 +58,12 @@ final class OnTheWireFixture implements AutoCloseable {
 
     /** A server whose internet host "web" runs on the agent named {@code agentName} once it registers. */
     static OnTheWireFixture withInternetHostOn(String agentName, String... moreServerArguments) throws IOException {
-        return new OnTheWireFixture(Stream.concat(Stream.of("--vpclab.public.internet-hosts[0].name=web",
-                "--vpclab.public.internet-hosts[0].ip=" + INTERNET_IP,
-                "--vpclab.public.internet-hosts[0].host=" + agentName), Stream.of(moreServerArguments))
+        return new OnTheWireFixture(Stream.concat(
+                        Stream.of(
+                                "--vpclab.public.internet-hosts[0].name=web",
+                                "--vpclab.public.internet-hosts[0].ip=" + INTERNET_IP,
+                                "--vpclab.public.internet-hosts[0].host=" + agentName),
+                        Stream.of(moreServerArguments))
                 .toArray(String[]::new));
     }
 
@@ -84,21 +87,31 @@ final class OnTheWireFixture implements AutoCloseable {
     }
 
     String tenant(String name) throws ApiException {
-        return new TenantsApi(admin()).createTenant(new TenantCreate().name(name)).getTenantId();
+        return new TenantsApi(admin())
+                .createTenant(new TenantCreate().name(name))
+                .getTenantId();
     }
 
     String vpc(String tenantId, String cidrBlock) throws ApiException {
-        return new VpcsApi(admin()).createVpc(new VpcCreate().cidrBlock(cidrBlock).tenantId(tenantId)).getVpcId();
+        return new VpcsApi(admin())
+                .createVpc(new VpcCreate().cidrBlock(cidrBlock).tenantId(tenantId))
+                .getVpcId();
     }
 
     String subnet(String vpcId, String cidrBlock) throws ApiException {
-        return new SubnetsApi(admin()).createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock(cidrBlock)).getSubnetId();
+        return new SubnetsApi(admin())
+                .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock(cidrBlock))
+                .getSubnetId();
     }
 
     /** A simulated instance at {@code ip} on the host of {@code agent}. */
     Instance instance(String subnetId, FollowAgent agent, String ip) throws ApiException {
-        return new InstancesApi(admin()).runInstance(new InstanceCreate().subnetId(subnetId).hostId(agent.hostId())
-                .kind(InstanceKind.SIMULATED).privateIpAddress(ip));
+        return new InstancesApi(admin())
+                .runInstance(new InstanceCreate()
+                        .subnetId(subnetId)
+                        .hostId(agent.hostId())
+                        .kind(InstanceKind.SIMULATED)
+                        .privateIpAddress(ip));
     }
 
     /** Waits until every started agent has applied its host's latest desired table. */
@@ -114,8 +127,14 @@ final class OnTheWireFixture implements AutoCloseable {
 
     /** A TCP port probe from an agent's port: open, closed or filtered. */
     static String tcp(FollowAgent from, String portId, String target, int port) {
-        return from.probe(new ProbeRequest().requestId(UUID.randomUUID().toString()).portId(portId)
-                .type(ProbeType.TCP).target(target).port(port).timeoutMillis(500)).getOutcome();
+        return from.probe(new ProbeRequest()
+                        .requestId(UUID.randomUUID().toString())
+                        .portId(portId)
+                        .type(ProbeType.TCP)
+                        .target(target)
+                        .port(port)
+                        .timeoutMillis(500))
+                .getOutcome();
     }
 
     @Override

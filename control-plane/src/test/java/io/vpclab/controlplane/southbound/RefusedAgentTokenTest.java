@@ -49,23 +49,30 @@ class RefusedAgentTokenTest {
     void aWrongBootstrapTokenEndsTheAgentAtRegistration() throws Exception {
         Process agent = agent("wrong", "--token", "not-a-token");
 
-        assertThat(agent.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).as("agent exits").isTrue();
+        assertThat(agent.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS))
+                .as("agent exits")
+                .isTrue();
         assertThat(agent.exitValue()).isEqualTo(1);
         assertThat(stdout("wrong")).doesNotContain("ready");
-        assertThat(stderr("wrong")).contains("refused the token given to register this host (HTTP 401)")
+        assertThat(stderr("wrong"))
+                .contains("refused the token given to register this host (HTTP 401)")
                 .contains("bootstrap or admin token");
         assertThat(Files.exists(dir.resolve("wrong.properties"))).isFalse();
     }
 
     @Test
     void aSavedHostTokenTheServerDoesNotKnowEndsTheAgentBeforeReady() throws Exception {
-        Files.writeString(dir.resolve("stale.properties"), "hostId=host-0123456789abcdef0\ntoken=forgotten-host-token\n");
+        Files.writeString(
+                dir.resolve("stale.properties"), "hostId=host-0123456789abcdef0\ntoken=forgotten-host-token\n");
         Process agent = agent("stale");
 
-        assertThat(agent.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).as("agent exits").isTrue();
+        assertThat(agent.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS))
+                .as("agent exits")
+                .isTrue();
         assertThat(agent.exitValue()).isEqualTo(1);
         assertThat(stdout("stale")).doesNotContain("ready");
-        assertThat(stderr("stale")).contains("refused the token of host host-0123456789abcdef0 (HTTP 401)")
+        assertThat(stderr("stale"))
+                .contains("refused the token of host host-0123456789abcdef0 (HTTP 401)")
                 .contains("Delete " + dir.resolve("stale.properties"));
     }
 
@@ -83,24 +90,40 @@ class RefusedAgentTokenTest {
         HostsApi again = new HostsApi(lab.admin());
         await().atMost(EXIT).until(() -> {
             Host host = again.getHost(hostId);
-            return host.getStatus() == HostStatus.CONNECTED && host.getAppliedGeneration() >= host.getDesiredGeneration();
+            return host.getStatus() == HostStatus.CONNECTED
+                    && host.getAppliedGeneration() >= host.getDesiredGeneration();
         });
         assertThat(agent.isAlive()).isTrue();
 
         // deregistered: its token is gone, and retrying cannot bring it back
         again.deregisterHost(hostId);
-        assertThat(agent.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)).as("agent exits").isTrue();
+        assertThat(agent.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS))
+                .as("agent exits")
+                .isTrue();
         assertThat(agent.exitValue()).isEqualTo(1);
         assertThat(stderr("lab")).contains("refused the token of host " + hostId);
     }
 
     private Process agent(String name, String... extra) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.vpclab.agent.AgentMain",
-                "--control-plane", lab.uri().toString(), "--underlay-ip", "127.0.0.1",
-                "--port", Integer.toString(FreeUdpPorts.consecutive(1)), "--name", name,
-                "--state-file", dir.resolve(name + ".properties").toString(),
-                "--capabilities", "simulated", "--stats-interval", "0"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.vpclab.agent.AgentMain",
+                "--control-plane",
+                lab.uri().toString(),
+                "--underlay-ip",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(FreeUdpPorts.consecutive(1)),
+                "--name",
+                name,
+                "--state-file",
+                dir.resolve(name + ".properties").toString(),
+                "--capabilities",
+                "simulated",
+                "--stats-interval",
+                "0"));
         command.addAll(List.of(extra));
         Process process = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve(name + ".out").toFile())

@@ -14,15 +14,15 @@ import java.util.concurrent.TimeUnit;
 /** A minimal event-stream reader for tests: events as (id, name, data) in arrival order. */
 public final class SseClient implements AutoCloseable {
 
-    public record Event(String id, String name, String data) {
-    }
+    public record Event(String id, String name, String data) {}
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> status = new CompletableFuture<>();
     private volatile Flow.Subscription subscription;
 
     public SseClient(URI uri, String token, String lastEventId) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer " + token)
                 .header("Accept", "text/event-stream");
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
@@ -87,11 +87,9 @@ public final class SseClient implements AutoCloseable {
         }
 
         @Override
-        public void onError(Throwable throwable) {
-        }
+        public void onError(Throwable throwable) {}
 
         @Override
-        public void onComplete() {
-        }
+        public void onComplete() {}
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.vpclab.client.ApiClient;
-import io.vpclab.controlplane.TestServers;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.HostsApi;
 import io.vpclab.client.api.InstancesApi;
@@ -26,6 +25,7 @@ import io.vpclab.client.model.TableDelta;
 import io.vpclab.client.model.TenantCreate;
 import io.vpclab.client.model.VpcCreate;
 import io.vpclab.client.table.TableEventId;
+import io.vpclab.controlplane.TestServers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,7 +51,11 @@ class TableStreamTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("vpclab.admin-token", () -> ADMIN);
-        registry.add("vpclab.data-dir", () -> Path.of("target", "test-data", "southbound-" + UUID.randomUUID()).toAbsolutePath().toString());
+        registry.add(
+                "vpclab.data-dir",
+                () -> Path.of("target", "test-data", "southbound-" + UUID.randomUUID())
+                        .toAbsolutePath()
+                        .toString());
     }
 
     @LocalServerPort
@@ -66,11 +70,25 @@ class TableStreamTest {
     void network() throws ApiException {
         admin = client(ADMIN);
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        h1 = new HostsApi(admin).registerHost(new HostRegistration().name("h1-" + suffix).underlayIp("127.0.0.1").udpPort(14789));
-        h2 = new HostsApi(admin).registerHost(new HostRegistration().name("h2-" + suffix).underlayIp("127.0.0.1").udpPort(14790));
-        String tenantId = new TenantsApi(admin).createTenant(new TenantCreate().name("t-" + suffix)).getTenantId();
-        String vpcId = new VpcsApi(admin).createVpc(new VpcCreate().cidrBlock("10.0.0.0/16").tenantId(tenantId)).getVpcId();
-        subnetId = new SubnetsApi(admin).createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.0.1.0/24")).getSubnetId();
+        h1 = new HostsApi(admin)
+                .registerHost(new HostRegistration()
+                        .name("h1-" + suffix)
+                        .underlayIp("127.0.0.1")
+                        .udpPort(14789));
+        h2 = new HostsApi(admin)
+                .registerHost(new HostRegistration()
+                        .name("h2-" + suffix)
+                        .underlayIp("127.0.0.1")
+                        .udpPort(14790));
+        String tenantId = new TenantsApi(admin)
+                .createTenant(new TenantCreate().name("t-" + suffix))
+                .getTenantId();
+        String vpcId = new VpcsApi(admin)
+                .createVpc(new VpcCreate().cidrBlock("10.0.0.0/16").tenantId(tenantId))
+                .getVpcId();
+        subnetId = new SubnetsApi(admin)
+                .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.0.1.0/24"))
+                .getSubnetId();
     }
 
     @Test
@@ -93,7 +111,9 @@ class TableStreamTest {
             TableDelta delta = JSON.readValue(second.data(), TableDelta.class);
             assertThat(delta.getBaseGeneration()).isEqualTo(snapshot.getGeneration());
             assertThat(delta.getUpsert().getMacs()).extracting(m -> m.getMac()).containsExactly(b.getMacAddress());
-            assertThat(delta.getUpsert().getVteps()).extracting(v -> v.getPort()).containsExactly(14790);
+            assertThat(delta.getUpsert().getVteps())
+                    .extracting(v -> v.getPort())
+                    .containsExactly(14790);
         }
     }
 
@@ -111,8 +131,10 @@ class TableStreamTest {
         try (SseClient resumed = stream(h1, held.toString())) {
             SseClient.Event event = resumed.next();
             assertThat(event.name()).isEqualTo("delta");
-            assertThat(JSON.readValue(event.data(), TableDelta.class).getBaseGeneration()).isEqualTo(generation);
-            assertThat(TableEventId.parse(event.id()).orElseThrow().incarnation()).isEqualTo(held.incarnation());
+            assertThat(JSON.readValue(event.data(), TableDelta.class).getBaseGeneration())
+                    .isEqualTo(generation);
+            assertThat(TableEventId.parse(event.id()).orElseThrow().incarnation())
+                    .isEqualTo(held.incarnation());
         }
         try (SseClient unknown = stream(h1, new TableEventId(held.incarnation(), 999_999).toString())) {
             assertThat(unknown.next().name()).isEqualTo("snapshot");
@@ -131,23 +153,29 @@ class TableStreamTest {
         launch(h1, "10.0.1.30");
         try (SseClient stream = stream(h1, null)) {
             TableEventId snapshotId = TableEventId.parse(stream.next().id()).orElseThrow();
-            new SouthboundApi(client(h1.getToken())).acknowledgeGeneration(h1.getHost().getHostId(), ack(snapshotId));
+            new SouthboundApi(client(h1.getToken()))
+                    .acknowledgeGeneration(h1.getHost().getHostId(), ack(snapshotId));
             launch(h1, "10.0.1.31");
             TableEventId nextId = TableEventId.parse(stream.next().id()).orElseThrow();
             long next = nextId.generation();
 
-            new SouthboundApi(client(h1.getToken())).acknowledgeGeneration(h1.getHost().getHostId(), ack(nextId));
+            new SouthboundApi(client(h1.getToken()))
+                    .acknowledgeGeneration(h1.getHost().getHostId(), ack(nextId));
 
             var host = new HostsApi(admin).getHost(h1.getHost().getHostId());
             assertThat(host.getAppliedGeneration()).isEqualTo(next);
             assertThat(host.getDesiredGeneration()).isEqualTo(next);
             assertThat(host.getConvergenceMillis()).isNotNull().isGreaterThanOrEqualTo(0);
             assertThat(host.getStatus().getValue()).isEqualTo("connected");
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             String hostTag = "host=\"" + h1.getHost().getHostId() + "\"";
-            assertThat(metrics).contains("vpclab_host_generation_applied{" + hostTag + "} " + next + ".0")
+            assertThat(metrics)
+                    .contains("vpclab_host_generation_applied{" + hostTag + "} " + next + ".0")
                     .contains("vpclab_host_connected{" + hostTag + "} 1.0")
                     .contains("vpclab_convergence_seconds_count")
                     .contains("vpclab_table_stream_bytes_total");
@@ -164,8 +192,10 @@ class TableStreamTest {
         }
 
         assertThatThrownBy(() -> new SouthboundApi(client(h1.getToken()))
-                .acknowledgeGeneration(h1.getHost().getHostId(), ack(new TableEventId(incarnation, 1_000_000L))))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(400));
+                        .acknowledgeGeneration(
+                                h1.getHost().getHostId(), ack(new TableEventId(incarnation, 1_000_000L))))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.getCode()).isEqualTo(400));
     }
 
     @Test
@@ -175,15 +205,19 @@ class TableStreamTest {
         try (SseClient stream = stream(h1, null)) {
             sent = TableEventId.parse(stream.next().id()).orElseThrow();
         }
-        long appliedBefore = new HostsApi(admin).getHost(h1.getHost().getHostId()).getAppliedGeneration();
+        long appliedBefore =
+                new HostsApi(admin).getHost(h1.getHost().getHostId()).getAppliedGeneration();
 
-        assertThatThrownBy(() -> new SouthboundApi(client(h1.getToken())).acknowledgeGeneration(h1.getHost().getHostId(),
-                ack(new TableEventId("0" + sent.incarnation(), sent.generation()))))
+        assertThatThrownBy(() -> new SouthboundApi(client(h1.getToken()))
+                        .acknowledgeGeneration(
+                                h1.getHost().getHostId(),
+                                ack(new TableEventId("0" + sent.incarnation(), sent.generation()))))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(409);
                     assertThat(e.getResponseBody()).contains("IncarnationMismatch");
                 });
-        assertThat(new HostsApi(admin).getHost(h1.getHost().getHostId()).getAppliedGeneration()).isEqualTo(appliedBefore);
+        assertThat(new HostsApi(admin).getHost(h1.getHost().getHostId()).getAppliedGeneration())
+                .isEqualTo(appliedBefore);
     }
 
     private static TableAck ack(TableEventId id) {
@@ -205,12 +239,17 @@ class TableStreamTest {
         Instance moving = launch(h1, "10.0.1.50");
         launch(h2, "10.0.1.51");
 
-        new InstancesApi(admin).updateInstance(moving.getInstanceId(), new InstanceUpdate().hostId(h2.getHost().getHostId()));
+        new InstancesApi(admin)
+                .updateInstance(
+                        moving.getInstanceId(),
+                        new InstanceUpdate().hostId(h2.getHost().getHostId()));
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            ForwardingTable onH2 = new SouthboundApi(admin).getForwardingTable(h2.getHost().getHostId());
+            ForwardingTable onH2 =
+                    new SouthboundApi(admin).getForwardingTable(h2.getHost().getHostId());
             assertThat(onH2.getPorts()).extracting(p -> p.getIpAddress()).contains("10.0.1.50");
-            ForwardingTable onH1 = new SouthboundApi(admin).getForwardingTable(h1.getHost().getHostId());
+            ForwardingTable onH1 =
+                    new SouthboundApi(admin).getForwardingTable(h1.getHost().getHostId());
             assertThat(onH1.getPorts()).isEmpty();
         });
     }
@@ -220,8 +259,12 @@ class TableStreamTest {
     }
 
     private Instance launch(RegisteredHost host, String ip) throws ApiException {
-        return new InstancesApi(admin).runInstance(new InstanceCreate().subnetId(subnetId)
-                .hostId(host.getHost().getHostId()).kind(InstanceKind.SIMULATED).privateIpAddress(ip));
+        return new InstancesApi(admin)
+                .runInstance(new InstanceCreate()
+                        .subnetId(subnetId)
+                        .hostId(host.getHost().getHostId())
+                        .kind(InstanceKind.SIMULATED)
+                        .privateIpAddress(ip));
     }
 
     private SseClient stream(RegisteredHost host, String lastEventId) {
@@ -229,7 +272,8 @@ class TableStreamTest {
     }
 
     private URI streamUri(RegisteredHost host) {
-        return URI.create("http://localhost:" + port + "/api/v1/hosts/" + host.getHost().getHostId() + "/table-stream");
+        return URI.create(
+                "http://localhost:" + port + "/api/v1/hosts/" + host.getHost().getHostId() + "/table-stream");
     }
 
     private ApiClient client(String token) {

@@ -4,7 +4,6 @@ import static io.vpclab.agent.linux.Lab.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vpclab.controlplane.publicnetwork.PublicNetworkProperties;
 import io.vpclab.agent.FollowAgent;
 import io.vpclab.agent.linux.Lab;
 import io.vpclab.client.api.EipsApi;
@@ -29,6 +28,7 @@ import io.vpclab.client.model.WhitelistCreate;
 import io.vpclab.client.model.WhitelistProtocol;
 import io.vpclab.client.model.WhitelistRule;
 import io.vpclab.client.model.WhitelistRuleCreate;
+import io.vpclab.controlplane.publicnetwork.PublicNetworkProperties;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +53,7 @@ class WhitelistNetnsLinuxTest {
     @AfterEach
     void stop() {
         if (controlPlane != null) {
-            controlPlane.close();   // agents delete the namespaces they created
+            controlPlane.close(); // agents delete the namespaces they created
         }
         if (lab != null) {
             lab.close();
@@ -66,7 +66,8 @@ class WhitelistNetnsLinuxTest {
         lab = new Lab();
         controlPlane = new ControlPlaneLab();
         String internetName = "net" + lab.id;
-        controlPlane.startServer("--vpclab.public.internet-hosts[0].name=" + internetName,
+        controlPlane.startServer(
+                "--vpclab.public.internet-hosts[0].name=" + internetName,
                 "--vpclab.public.internet-hosts[0].ip=" + INTERNET_IP,
                 "--vpclab.public.internet-hosts[0].host=wn-2-" + lab.id,
                 "--vpclab.public.internet-hosts[0].kind=netns");
@@ -74,55 +75,113 @@ class WhitelistNetnsLinuxTest {
         List<InstanceKind> netns = List.of(InstanceKind.SIMULATED, InstanceKind.NETNS);
         FollowAgent a1 = controlPlane.agent("wn-1-" + lab.id, udpBase, Duration.ofMillis(200), netns);
         FollowAgent a2 = controlPlane.agent("wn-2-" + lab.id, udpBase + 1, Duration.ofMillis(200), netns);
-        String tenantId = new TenantsApi(controlPlane.admin()).createTenant(new TenantCreate().name("wn")).getTenantId();
-        String vpcId = new VpcsApi(controlPlane.admin()).createVpc(new VpcCreate().cidrBlock("10.78.0.0/16").tenantId(tenantId))
+        String tenantId = new TenantsApi(controlPlane.admin())
+                .createTenant(new TenantCreate().name("wn"))
+                .getTenantId();
+        String vpcId = new VpcsApi(controlPlane.admin())
+                .createVpc(new VpcCreate().cidrBlock("10.78.0.0/16").tenantId(tenantId))
                 .getVpcId();
-        String subnetId = new SubnetsApi(controlPlane.admin()).createSubnet(new SubnetCreate().vpcId(vpcId)
-                .cidrBlock("10.78.1.0/24")).getSubnetId();
-        Instance vm = new InstancesApi(controlPlane.admin()).runInstance(new InstanceCreate().subnetId(subnetId)
-                .hostId(a1.hostId()).kind(InstanceKind.NETNS).privateIpAddress("10.78.1.10"));
+        String subnetId = new SubnetsApi(controlPlane.admin())
+                .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.78.1.0/24"))
+                .getSubnetId();
+        Instance vm = new InstancesApi(controlPlane.admin())
+                .runInstance(new InstanceCreate()
+                        .subnetId(subnetId)
+                        .hostId(a1.hostId())
+                        .kind(InstanceKind.NETNS)
+                        .privateIpAddress("10.78.1.10"));
         WhitelistsApi whitelists = new WhitelistsApi(controlPlane.admin());
-        Whitelist whitelist = whitelists.createWhitelist(new WhitelistCreate().name("iperf").tenantId(tenantId)
-                .rules(List.of(new WhitelistRuleCreate().protocol(WhitelistProtocol.TCP).cidrBlock(INTERNET_IP + "/32")
-                        .fromPort(5201).toPort(5201))));
+        Whitelist whitelist = whitelists.createWhitelist(new WhitelistCreate()
+                .name("iperf")
+                .tenantId(tenantId)
+                .rules(List.of(new WhitelistRuleCreate()
+                        .protocol(WhitelistProtocol.TCP)
+                        .cidrBlock(INTERNET_IP + "/32")
+                        .fromPort(5201)
+                        .toPort(5201))));
         EipsApi eips = new EipsApi(controlPlane.admin());
         Eip eip = eips.allocateEip(new EipAllocate().tenantId(tenantId));
         eips.associateEip(eip.getAllocationId(), new EipAssociate().instanceId(vm.getInstanceId()));
-        eips.updateEip(eip.getAllocationId(), new EipUpdate().ingressPolicy(IngressPolicy.WHITELIST)
-                .whitelistId(whitelist.getWhitelistId()));
+        eips.updateEip(
+                eip.getAllocationId(),
+                new EipUpdate().ingressPolicy(IngressPolicy.WHITELIST).whitelistId(whitelist.getWhitelistId()));
         await().atMost(CONVERGENCE).until(() -> controlPlane.converged(a1) && controlPlane.converged(a2));
         String vmNamespace = namespaceContaining(vm.getInstanceId());
         String internetNamespace = namespaceContaining(PublicNetworkProperties.internetHostId(internetName));
 
         lab.start("iperf3-allowed", List.of("ip", "netns", "exec", vmNamespace, "iperf3", "-s", "-1", "-p", "5201"));
         lab.start("iperf3-denied", List.of("ip", "netns", "exec", vmNamespace, "iperf3", "-s", "-1", "-p", "5202"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> Lab.succeeds("ip", "netns", "exec", vmNamespace,
-                "sh", "-c", "ss -ltn | grep -q ':5201' && ss -ltn | grep -q ':5202'"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Lab.succeeds(
+                        "ip",
+                        "netns",
+                        "exec",
+                        vmNamespace,
+                        "sh",
+                        "-c",
+                        "ss -ltn | grep -q ':5201' && ss -ltn | grep -q ':5202'"));
 
-        Lab.Background allowed = lab.start("iperf3-client", List.of("ip", "netns", "exec", internetNamespace,
-                "iperf3", "-c", eip.getPublicIp(), "-p", "5201", "-t", "2", "--connect-timeout", "3000", "-J"));
+        Lab.Background allowed = lab.start(
+                "iperf3-client",
+                List.of(
+                        "ip",
+                        "netns",
+                        "exec",
+                        internetNamespace,
+                        "iperf3",
+                        "-c",
+                        eip.getPublicIp(),
+                        "-p",
+                        "5201",
+                        "-t",
+                        "2",
+                        "--connect-timeout",
+                        "3000",
+                        "-J"));
         assertThat(allowed.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(allowed.process.exitValue()).as(allowed.output()).isZero();
         long bytes = Long.parseLong(allowed.output()
                 .replaceAll("(?s).*\"sum_received\"\\s*:\\s*\\{[^}]*?\"bytes\"\\s*:\\s*(\\d+).*", "$1"));
         assertThat(bytes).as("bytes through the whitelisted port").isGreaterThan(1_000_000L);
 
-        Lab.Background denied = lab.start("iperf3-denied-client", List.of("ip", "netns", "exec", internetNamespace,
-                "iperf3", "-c", eip.getPublicIp(), "-p", "5202", "-t", "1", "--connect-timeout", "1500"));
+        Lab.Background denied = lab.start(
+                "iperf3-denied-client",
+                List.of(
+                        "ip",
+                        "netns",
+                        "exec",
+                        internetNamespace,
+                        "iperf3",
+                        "-c",
+                        eip.getPublicIp(),
+                        "-p",
+                        "5202",
+                        "-t",
+                        "1",
+                        "--connect-timeout",
+                        "1500"));
         assertThat(denied.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(denied.process.exitValue()).as("no rule admits 5202: %s", denied.output()).isNotZero();
+        assertThat(denied.process.exitValue())
+                .as("no rule admits 5202: %s", denied.output())
+                .isNotZero();
 
         await().atMost(CONVERGENCE).untilAsserted(() -> {
             Whitelist counted = whitelists.getWhitelist(whitelist.getWhitelistId());
-            assertThat(counted.getRules()).extracting(WhitelistRule::getHitCount)
-                    .as("iperf3's control and data connections").containsExactly(2L);
-            assertThat(counted.getDropCount()).as("the SYN to 5202 and its retransmissions").isPositive();
+            assertThat(counted.getRules())
+                    .extracting(WhitelistRule::getHitCount)
+                    .as("iperf3's control and data connections")
+                    .containsExactly(2L);
+            assertThat(counted.getDropCount())
+                    .as("the SYN to 5202 and its retransmissions")
+                    .isPositive();
         });
     }
 
     private static String namespaceContaining(String id) {
-        return Stream.of(run("ip", "netns", "list").split("\n")).map(line -> line.split(" ")[0])
-                .filter(name -> name.contains(id)).findFirst()
+        return Stream.of(run("ip", "netns", "list").split("\n"))
+                .map(line -> line.split(" ")[0])
+                .filter(name -> name.contains(id))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no namespace for " + id));
     }
 }

@@ -52,35 +52,51 @@ class WhitelistOnTheWireTest {
         String tenantId = wire.tenant("wl");
         Instance vm = wire.instance(wire.subnet(wire.vpc(tenantId, "10.9.0.0/16"), "10.9.1.0/24"), a1, "10.9.1.5");
         WhitelistsApi whitelists = new WhitelistsApi(wire.admin());
-        Whitelist whitelist = whitelists.createWhitelist(new WhitelistCreate().name("ssh-only").tenantId(tenantId)
-                .rules(List.of(new WhitelistRuleCreate().protocol(WhitelistProtocol.TCP).cidrBlock("198.51.100.0/24")
-                        .fromPort(22).toPort(22))));
+        Whitelist whitelist = whitelists.createWhitelist(new WhitelistCreate()
+                .name("ssh-only")
+                .tenantId(tenantId)
+                .rules(List.of(new WhitelistRuleCreate()
+                        .protocol(WhitelistProtocol.TCP)
+                        .cidrBlock("198.51.100.0/24")
+                        .fromPort(22)
+                        .toPort(22))));
         String sshRule = whitelist.getRules().get(0).getRuleId();
         EipsApi eips = new EipsApi(wire.admin());
         Eip eip = eips.allocateEip(new EipAllocate().tenantId(tenantId));
         eips.associateEip(eip.getAllocationId(), new EipAssociate().instanceId(vm.getInstanceId()));
-        eips.updateEip(eip.getAllocationId(), new EipUpdate().ingressPolicy(IngressPolicy.WHITELIST)
-                .whitelistId(whitelist.getWhitelistId()));
+        eips.updateEip(
+                eip.getAllocationId(),
+                new EipUpdate().ingressPolicy(IngressPolicy.WHITELIST).whitelistId(whitelist.getWhitelistId()));
         wire.awaitConverged();
 
         await().atMost(CONVERGENCE).until(() -> "open".equals(tcp(a2, INTERNET_PORT, eip.getPublicIp(), 22)));
-        assertThat(tcp(a2, INTERNET_PORT, eip.getPublicIp(), 80)).as("open on the instance, not in the whitelist")
+        assertThat(tcp(a2, INTERNET_PORT, eip.getPublicIp(), 80))
+                .as("open on the instance, not in the whitelist")
                 .isEqualTo("filtered");
         assertThat(ControlPlaneLab.ping(a1, vm.getInstanceId(), INTERNET_IP).getReceived())
-                .as("the instance's own flows still pass").isEqualTo(2);
+                .as("the instance's own flows still pass")
+                .isEqualTo(2);
 
         HostStatsApi stats = new HostStatsApi(wire.admin());
         await().atMost(CONVERGENCE).ignoreException(ApiException.class).untilAsserted(() -> {
             assertThat(stats.getHostStats(a1.hostId()).getReport().getHost().getDropsByReason())
-                    .as("the drop reason, where the filter runs").containsEntry("WHITELIST_DENIED", 1L);
+                    .as("the drop reason, where the filter runs")
+                    .containsEntry("WHITELIST_DENIED", 1L);
             Whitelist counted = whitelists.getWhitelist(whitelist.getWhitelistId());
-            assertThat(counted.getRules()).extracting(WhitelistRule::getHitCount).containsExactly(1L);
+            assertThat(counted.getRules())
+                    .extracting(WhitelistRule::getHitCount)
+                    .containsExactly(1L);
             assertThat(counted.getDropCount()).isEqualTo(1);
         });
 
         long before = a1.appliedGeneration();
-        Whitelist widened = whitelists.addWhitelistRule(whitelist.getWhitelistId(), new WhitelistRuleCreate()
-                .protocol(WhitelistProtocol.TCP).cidrBlock("0.0.0.0/0").fromPort(80).toPort(80));
+        Whitelist widened = whitelists.addWhitelistRule(
+                whitelist.getWhitelistId(),
+                new WhitelistRuleCreate()
+                        .protocol(WhitelistProtocol.TCP)
+                        .cidrBlock("0.0.0.0/0")
+                        .fromPort(80)
+                        .toPort(80));
         String webRule = widened.getRules().get(1).getRuleId();
         wire.awaitNewGeneration(a1, before);
 
@@ -88,7 +104,9 @@ class WhitelistOnTheWireTest {
         await().atMost(CONVERGENCE).ignoreException(ApiException.class).untilAsserted(() -> {
             Whitelist counted = whitelists.getWhitelist(whitelist.getWhitelistId());
             assertThat(counted.getRules()).extracting(WhitelistRule::getRuleId).containsExactly(sshRule, webRule);
-            assertThat(counted.getRules()).extracting(WhitelistRule::getHitCount).as("hits survive the new generation")
+            assertThat(counted.getRules())
+                    .extracting(WhitelistRule::getHitCount)
+                    .as("hits survive the new generation")
                     .containsExactly(1L, 1L);
             assertThat(counted.getDropCount()).isEqualTo(1);
         });

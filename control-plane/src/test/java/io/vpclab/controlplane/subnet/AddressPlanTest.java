@@ -43,8 +43,10 @@ class AddressPlanTest {
     void nextFreeIsTheLowestUsableGap() {
         AddressPlan plan = plan("10.0.1.0/28");
         assertThat(plan.nextFree(List.of())).hasValue(ip("10.0.1.4"));
-        assertThat(plan.nextFree(List.of(ip("10.0.1.4"), ip("10.0.1.5"), ip("10.0.1.7")))).hasValue(ip("10.0.1.6"));
-        List<Long> all = LongStream.rangeClosed(ip("10.0.1.4"), ip("10.0.1.14")).boxed().toList();
+        assertThat(plan.nextFree(List.of(ip("10.0.1.4"), ip("10.0.1.5"), ip("10.0.1.7"))))
+                .hasValue(ip("10.0.1.6"));
+        List<Long> all =
+                LongStream.rangeClosed(ip("10.0.1.4"), ip("10.0.1.14")).boxed().toList();
         assertThat(plan.nextFree(all)).isEmpty();
     }
 

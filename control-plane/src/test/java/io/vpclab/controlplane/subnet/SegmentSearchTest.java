@@ -18,7 +18,7 @@ class SegmentSearchTest {
     @Test
     void skipsHeldIdsAndWrapsAtTheTop() {
         BitSet held = new BitSet();
-        held.set(4093, 4095);   // 4093 and 4094 held
+        held.set(4093, 4095); // 4093 and 4094 held
         held.set(1);
         assertThat(SegmentSearch.nextFree(4093, 4094, held::get)).isEqualTo(2);
         assertThat(SegmentSearch.after(4094, 4094)).isEqualTo(1);
@@ -35,9 +35,10 @@ class SegmentSearchTest {
     void aFullPoolIsReportedAfterExactlyOneLap() {
         AtomicInteger probes = new AtomicInteger();
         assertThatThrownBy(() -> SegmentSearch.nextFree(5, 4094, id -> {
-            probes.incrementAndGet();
-            return true;
-        })).isInstanceOf(IllegalStateException.class);
+                    probes.incrementAndGet();
+                    return true;
+                }))
+                .isInstanceOf(IllegalStateException.class);
         assertThat(probes).hasValue(4094);
     }
 

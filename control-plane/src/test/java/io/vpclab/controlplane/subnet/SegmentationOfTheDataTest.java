@@ -34,11 +34,13 @@ class SegmentationOfTheDataTest {
             subnetId = subnet(vxlan, "10.4.0.0/16", "10.4.1.0/24").getSubnetId();
         }
 
-        Throwable refused = catchThrowable(() -> TestServers.start(dataDir, ADMIN, "--vpclab.segmentation=vlan").close());
+        Throwable refused = catchThrowable(() ->
+                TestServers.start(dataDir, ADMIN, "--vpclab.segmentation=vlan").close());
 
         FailureAnalyzedException analyzed = analyzed(refused);
         assertThat(analyzed.analysis().getDescription())
-                .contains("holds 1 subnet with VXLAN VNIs").contains("--vpclab.segmentation=vlan");
+                .contains("holds 1 subnet with VXLAN VNIs")
+                .contains("--vpclab.segmentation=vlan");
         assertThat(analyzed.analysis().getAction())
                 .contains("--vpclab.segmentation=vlan --vpclab.data-dir=" + dataDir.toAbsolutePath() + "-vlan");
         // nothing stored was touched: the data still starts in its own mode, with its subnet
@@ -51,10 +53,12 @@ class SegmentationOfTheDataTest {
     @Test
     void vxlanModeOnDataThatHoldsVlanSegmentsIsRefusedAtStart(@TempDir Path dataDir) throws Exception {
         try (ConfigurableApplicationContext vlan = TestServers.start(dataDir, ADMIN, "--vpclab.segmentation=vlan")) {
-            assertThat(subnet(vlan, "10.5.0.0/16", "10.5.1.0/24").getSegmentation()).isEqualTo(Segmentation.VLAN);
+            assertThat(subnet(vlan, "10.5.0.0/16", "10.5.1.0/24").getSegmentation())
+                    .isEqualTo(Segmentation.VLAN);
         }
 
-        Throwable refused = catchThrowable(() -> TestServers.start(dataDir, ADMIN).close());
+        Throwable refused =
+                catchThrowable(() -> TestServers.start(dataDir, ADMIN).close());
 
         assertThat(analyzed(refused).analysis().getDescription()).contains("holds 1 subnet with VLAN IDs");
     }
@@ -82,10 +86,16 @@ class SegmentationOfTheDataTest {
     }
 
     /** A new tenant with one VPC and one subnet in it, created by the admin. */
-    private static Subnet subnet(ConfigurableApplicationContext server, String vpcCidr, String subnetCidr) throws Exception {
+    private static Subnet subnet(ConfigurableApplicationContext server, String vpcCidr, String subnetCidr)
+            throws Exception {
         var admin = TestServers.client(server, "segmentation-admin");
-        String tenantId = new TenantsApi(admin).createTenant(new TenantCreate().name("seg-" + System.nanoTime())).getTenantId();
-        String vpcId = new VpcsApi(admin).createVpc(new VpcCreate().cidrBlock(vpcCidr).tenantId(tenantId)).getVpcId();
-        return new SubnetsApi(admin).createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock(subnetCidr));
+        String tenantId = new TenantsApi(admin)
+                .createTenant(new TenantCreate().name("seg-" + System.nanoTime()))
+                .getTenantId();
+        String vpcId = new VpcsApi(admin)
+                .createVpc(new VpcCreate().cidrBlock(vpcCidr).tenantId(tenantId))
+                .getVpcId();
+        return new SubnetsApi(admin)
+                .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock(subnetCidr));
     }
 }

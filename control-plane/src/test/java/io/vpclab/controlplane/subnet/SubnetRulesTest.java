@@ -60,7 +60,10 @@ class SubnetRulesTest extends ApiTestSupport {
         tenant.vpcs().associateVpcCidrBlock(vpc.getVpcId(), new CidrBlockCreate().cidrBlock("172.16.0.0/16"));
         Subnet subnet = tenant.subnet(vpc.getVpcId(), "172.16.5.0/24");
         assertThat(tenant.subnets().getSubnetRoutes(subnet.getSubnetId()).getRoutes())
-                .extracting(EffectiveRoute::getDestinationCidrBlock, EffectiveRoute::getTargetType, EffectiveRoute::getTargetId)
+                .extracting(
+                        EffectiveRoute::getDestinationCidrBlock,
+                        EffectiveRoute::getTargetType,
+                        EffectiveRoute::getTargetId)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("10.0.0.0/16", RouteTargetType.LOCAL, vpc.getVpcId()),
                         org.assertj.core.groups.Tuple.tuple("172.16.0.0/16", RouteTargetType.LOCAL, vpc.getVpcId()));
@@ -72,11 +75,17 @@ class SubnetRulesTest extends ApiTestSupport {
         String host = newHost().getHost().getHostId();
         Vpc vpc = tenant.vpc("10.0.0.0/16");
         Subnet subnet = tenant.subnet(vpc.getVpcId(), "10.0.3.0/24");
-        var instance = tenant.instances().runInstance(new InstanceCreate().subnetId(subnet.getSubnetId()).hostId(host));
+        var instance = tenant.instances()
+                .runInstance(new InstanceCreate().subnetId(subnet.getSubnetId()).hostId(host));
 
-        assertRefused(409, "DependencyViolation", () -> { tenant.subnets().deleteSubnet(subnet.getSubnetId()); return null; });
-        assertThat(tenant.subnets().getSubnet(subnet.getSubnetId()).getAvailableIpAddressCount()).isEqualTo(250);
-        assertThat(tenant.instances().getInstance(instance.getInstanceId()).getPrivateIpAddress()).isEqualTo("10.0.3.4");
+        assertRefused(409, "DependencyViolation", () -> {
+            tenant.subnets().deleteSubnet(subnet.getSubnetId());
+            return null;
+        });
+        assertThat(tenant.subnets().getSubnet(subnet.getSubnetId()).getAvailableIpAddressCount())
+                .isEqualTo(250);
+        assertThat(tenant.instances().getInstance(instance.getInstanceId()).getPrivateIpAddress())
+                .isEqualTo("10.0.3.4");
 
         tenant.instances().terminateInstance(instance.getInstanceId());
         tenant.subnets().deleteSubnet(subnet.getSubnetId());

@@ -31,18 +31,24 @@ class VlanLessonTest extends ApiTestSupport {
         for (int i = 0; i < VLAN_IDS; i++) {
             last = tenant.subnet(vpc.getVpcId(), "10.0." + (i / 16) + "." + (i % 16) * 16 + "/28");
             assertThat(last.getSegmentation()).isEqualTo(Segmentation.VLAN);
-            assertThat(vlanIds.get(last.getSegmentId())).as("VLAN %d handed out twice", last.getSegmentId()).isFalse();
+            assertThat(vlanIds.get(last.getSegmentId()))
+                    .as("VLAN %d handed out twice", last.getSegmentId())
+                    .isFalse();
             vlanIds.set(last.getSegmentId());
         }
         long elapsed = System.nanoTime() - start;
-        System.out.printf("VLAN lesson: %d subnets in %.1f s, %.2f ms per subnet%n", VLAN_IDS, elapsed / 1e9, elapsed / 1e6 / VLAN_IDS);
+        System.out.printf(
+                "VLAN lesson: %d subnets in %.1f s, %.2f ms per subnet%n",
+                VLAN_IDS, elapsed / 1e9, elapsed / 1e6 / VLAN_IDS);
         assertThat(vlanIds.cardinality()).isEqualTo(VLAN_IDS);
         assertThat(vlanIds.nextSetBit(0)).isEqualTo(1);
         assertThat(vlanIds.length() - 1).isEqualTo(VLAN_IDS);
 
-        JsonNode problem = assertRefused(409, "SegmentIdsExhausted", () -> tenant.subnet(vpc.getVpcId(), "10.0.255.224/28"));
+        JsonNode problem =
+                assertRefused(409, "SegmentIdsExhausted", () -> tenant.subnet(vpc.getVpcId(), "10.0.255.224/28"));
         assertThat(problem.path("detail").asString()).contains("4094").contains("vlan");
-        assertThat(tenant.subnets().listSubnets(vpc.getVpcId(), 1000, null).getItems()).hasSize(1000);
+        assertThat(tenant.subnets().listSubnets(vpc.getVpcId(), 1000, null).getItems())
+                .hasSize(1000);
 
         // Releasing one subnet frees its VLAN ID for the next one.
         tenant.subnets().deleteSubnet(last.getSubnetId());

@@ -21,7 +21,8 @@ class AdminTokenTest {
         AdminToken first = new AdminToken(properties(dataDir, null, null));
         Path file = dataDir.resolve(AdminToken.FILE_NAME);
         String secret = Files.readString(file).trim();
-        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+        assertThat(Files.getPosixFilePermissions(file))
+                .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
         assertThat(first.resolve(Tokens.sha256(secret))).contains(Caller.admin());
         assertThat(first.resolve(Tokens.sha256("guess"))).isEmpty();
 

@@ -71,27 +71,44 @@ class ChangeEventsTest extends ApiTestSupport {
         TenantClient tenant = newTenant();
         String host = newHost().getHost().getHostId();
         String other = newHost().getHost().getHostId();
-        assertThat(drain()).containsExactly(new TenantChanged(tenant.tenantId(), ChangeKind.CREATED),
-                new HostChanged(host, ChangeKind.CREATED), new HostChanged(other, ChangeKind.CREATED));
+        assertThat(drain())
+                .containsExactly(
+                        new TenantChanged(tenant.tenantId(), ChangeKind.CREATED),
+                        new HostChanged(host, ChangeKind.CREATED),
+                        new HostChanged(other, ChangeKind.CREATED));
 
         String vpc = tenant.vpc("10.0.0.0/16").getVpcId();
         tenant.vpcs().associateVpcCidrBlock(vpc, new CidrBlockCreate().cidrBlock("10.1.0.0/16"));
         String subnet = tenant.subnet(vpc, "10.0.1.0/24").getSubnetId();
-        assertThat(drain()).containsExactly(new VpcChanged(vpc, tenant.tenantId(), ChangeKind.CREATED),
-                new VpcChanged(vpc, tenant.tenantId(), ChangeKind.UPDATED),
-                new SubnetChanged(subnet, vpc, tenant.tenantId(), ChangeKind.CREATED));
+        assertThat(drain())
+                .containsExactly(
+                        new VpcChanged(vpc, tenant.tenantId(), ChangeKind.CREATED),
+                        new VpcChanged(vpc, tenant.tenantId(), ChangeKind.UPDATED),
+                        new SubnetChanged(subnet, vpc, tenant.tenantId(), ChangeKind.CREATED));
 
-        String instance = tenant.instances().runInstance(new InstanceCreate().subnetId(subnet).hostId(host)).getInstanceId();
+        String instance = tenant.instances()
+                .runInstance(new InstanceCreate().subnetId(subnet).hostId(host))
+                .getInstanceId();
         tenant.instances().updateInstance(instance, new InstanceUpdate().hostId(other));
-        assertThat(drain()).containsExactly(
-                new SubnetChanged(subnet, vpc, tenant.tenantId(), ChangeKind.UPDATED),
-                new InstanceChanged(instance, vpc, subnet, host, null, tenant.tenantId(), ChangeKind.CREATED),
-                new InstanceChanged(instance, vpc, subnet, other, host, tenant.tenantId(), ChangeKind.UPDATED));
+        assertThat(drain())
+                .containsExactly(
+                        new SubnetChanged(subnet, vpc, tenant.tenantId(), ChangeKind.UPDATED),
+                        new InstanceChanged(instance, vpc, subnet, host, null, tenant.tenantId(), ChangeKind.CREATED),
+                        new InstanceChanged(instance, vpc, subnet, other, host, tenant.tenantId(), ChangeKind.UPDATED));
 
         assertRefused(409, "InvalidSubnet.Conflict", () -> tenant.subnet(vpc, "10.0.1.0/25"));
-        assertRefused(409, "DependencyViolation", () -> { tenant.vpcs().deleteVpc(vpc); return null; });
-        assertRefused(409, "InvalidIPAddress.InUse", () -> tenant.instances().runInstance(
-                new InstanceCreate().subnetId(subnet).hostId(host).privateIpAddress("10.0.1.4")));
+        assertRefused(409, "DependencyViolation", () -> {
+            tenant.vpcs().deleteVpc(vpc);
+            return null;
+        });
+        assertRefused(
+                409,
+                "InvalidIPAddress.InUse",
+                () -> tenant.instances()
+                        .runInstance(new InstanceCreate()
+                                .subnetId(subnet)
+                                .hostId(host)
+                                .privateIpAddress("10.0.1.4")));
         assertThat(drain()).isEmpty();
 
         tenant.instances().terminateInstance(instance);
@@ -99,12 +116,13 @@ class ChangeEventsTest extends ApiTestSupport {
         tenant.vpcs().deleteVpc(vpc);
         new HostsApi(admin()).deregisterHost(host);
         new TenantsApi(admin()).deleteTenant(tenant.tenantId());
-        assertThat(drain()).containsExactly(
-                new InstanceChanged(instance, vpc, subnet, other, null, tenant.tenantId(), ChangeKind.DELETED),
-                new SubnetChanged(subnet, vpc, tenant.tenantId(), ChangeKind.UPDATED),
-                new SubnetChanged(subnet, vpc, tenant.tenantId(), ChangeKind.DELETED),
-                new VpcChanged(vpc, tenant.tenantId(), ChangeKind.DELETED),
-                new HostChanged(host, ChangeKind.DELETED),
-                new TenantChanged(tenant.tenantId(), ChangeKind.DELETED));
+        assertThat(drain())
+                .containsExactly(
+                        new InstanceChanged(instance, vpc, subnet, other, null, tenant.tenantId(), ChangeKind.DELETED),
+                        new SubnetChanged(subnet, vpc, tenant.tenantId(), ChangeKind.UPDATED),
+                        new SubnetChanged(subnet, vpc, tenant.tenantId(), ChangeKind.DELETED),
+                        new VpcChanged(vpc, tenant.tenantId(), ChangeKind.DELETED),
+                        new HostChanged(host, ChangeKind.DELETED),
+                        new TenantChanged(tenant.tenantId(), ChangeKind.DELETED));
     }
 }

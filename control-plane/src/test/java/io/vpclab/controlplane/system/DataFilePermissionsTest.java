@@ -18,16 +18,22 @@ class DataFilePermissionsTest {
     @Test
     void theDataFolderIs0700AndItsFiles0600() throws Exception {
         Path dataDir = Path.of("target", "perm-data-" + UUID.randomUUID()).toAbsolutePath();
-        try (ConfigurableApplicationContext server = SpringApplication.run(io.vpclab.controlplane.VpcLabApplication.class,
-                "--server.port=0", "--vpclab.data-dir=" + dataDir, "--spring.main.banner-mode=off")) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
+        try (ConfigurableApplicationContext server = SpringApplication.run(
+                io.vpclab.controlplane.VpcLabApplication.class,
+                "--server.port=0",
+                "--vpclab.data-dir=" + dataDir,
+                "--spring.main.banner-mode=off")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)))
+                    .isEqualTo("rwx------");
             List<Path> files;
             try (Stream<Path> all = Files.walk(dataDir)) {
                 files = all.filter(Files::isRegularFile).toList();
             }
             assertThat(files).extracting(f -> f.getFileName().toString()).contains("admin-token", "vpclab.mv.db");
             for (Path file : files) {
-                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString()).isEqualTo("rw-------");
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                        .as(file.toString())
+                        .isEqualTo("rw-------");
             }
         }
     }

@@ -30,12 +30,15 @@ class HttpEdgeTest extends ApiTestSupport {
     /** problem+json with no trace of the implementation: no HTML, no Java class, method or exception names. */
     static void assertCleanProblem(RawHttp.Response response, String request) {
         assertThat(response).as("an answer to %s", request).isNotNull();
-        assertThat(response.contentType()).as("%s -> %s %s", request, response.status(), response.body())
+        assertThat(response.contentType())
+                .as("%s -> %s %s", request, response.status(), response.body())
                 .startsWith("application/problem+json");
-        assertThat(response.body()).as(request)
+        assertThat(response.body())
+                .as(request)
                 .doesNotContainIgnoringCase("<html")
                 .doesNotContain("Exception")
-                .doesNotContainPattern("\\b(java|javax|jakarta|org\\.apache|org\\.springframework|tools\\.jackson|io\\.vpclab)\\.")
+                .doesNotContainPattern(
+                        "\\b(java|javax|jakarta|org\\.apache|org\\.springframework|tools\\.jackson|io\\.vpclab)\\.")
                 .doesNotContainPattern("\\bat [\\w$.]+\\(");
         JsonNode problem = json(response.body());
         assertThat(problem.path("status").asInt()).as(request).isEqualTo(response.status());
@@ -52,19 +55,22 @@ class HttpEdgeTest extends ApiTestSupport {
     void bodiesAboveTheLimitAre413BeforeTheyAreRead() throws Exception {
         TenantClient tenant = newTenant();
         // 10 MB of whitespace around a valid body, declared up front: refused on the header alone.
-        RawHttp.Response declared = RawHttp.exchange(port, post("/api/v1/vpcs", tenant.token(),
-                "Content-Length: " + (10 * 1000 * 1000) + "\r\n"));
+        RawHttp.Response declared = RawHttp.exchange(
+                port, post("/api/v1/vpcs", tenant.token(), "Content-Length: " + (10 * 1000 * 1000) + "\r\n"));
         assertProblem(declared, 413, "RequestEntityTooLarge");
         assertThat(json(declared.body()).path("detail").asString()).contains("1048576 bytes");
 
         // The same without a length (chunked): cut off once the stream passes the limit.
         ByteArrayOutputStream chunked = new ByteArrayOutputStream();
-        chunked.write(post("/api/v1/vpcs", tenant.token(), "Transfer-Encoding: chunked\r\n").getBytes(StandardCharsets.US_ASCII));
+        chunked.write(post("/api/v1/vpcs", tenant.token(), "Transfer-Encoding: chunked\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         String start = "{\"cidrBlock\":\"10.0.0.0/16\"";
-        chunked.write((Integer.toHexString(start.length()) + "\r\n" + start + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        chunked.write(
+                (Integer.toHexString(start.length()) + "\r\n" + start + "\r\n").getBytes(StandardCharsets.US_ASCII));
         String spaces = " ".repeat(64 * 1024);
         for (int i = 0; i < 24; i++) {
-            chunked.write((Integer.toHexString(spaces.length()) + "\r\n" + spaces + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            chunked.write((Integer.toHexString(spaces.length()) + "\r\n" + spaces + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
         }
         chunked.write("1\r\n}\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         assertProblem(RawHttp.exchange(port, chunked.toByteArray()), 413, "RequestEntityTooLarge");
@@ -72,8 +78,11 @@ class HttpEdgeTest extends ApiTestSupport {
 
         // Just under the limit is an ordinary request.
         String padded = "{\"cidrBlock\":\"10.0.0.0/16\"" + " ".repeat(MIB - 100) + "}";
-        assertThat(raw("POST", "/api/v1/vpcs", tenant.token(), padded).statusCode()).isEqualTo(201);
-        assertThat(raw("POST", "/api/v1/topology-applications", tenant.token(), " ".repeat(MIB + 1)).statusCode()).isEqualTo(413);
+        assertThat(raw("POST", "/api/v1/vpcs", tenant.token(), padded).statusCode())
+                .isEqualTo(201);
+        assertThat(raw("POST", "/api/v1/topology-applications", tenant.token(), " ".repeat(MIB + 1))
+                        .statusCode())
+                .isEqualTo(413);
     }
 
     @Test
@@ -128,11 +137,15 @@ class HttpEdgeTest extends ApiTestSupport {
         try (RawHttp stalled = new RawHttp(port, 10 * STALL_DEADLINE_MILLIS)) {
             stalled.write("GET /api/v1/vp".getBytes(StandardCharsets.US_ASCII));
             RawHttp.Response response = stalled.read();
-            assertThat(response == null || response.status() == 408).as("closed or 408").isTrue();
+            assertThat(response == null || response.status() == 408)
+                    .as("closed or 408")
+                    .isTrue();
         }
         String token = newTenant().token();
         try (RawHttp stalled = new RawHttp(port, 10 * STALL_DEADLINE_MILLIS)) {
-            stalled.write(post("/api/v1/vpcs", token, "Content-Length: 100\r\n").concat("{\"cidr").getBytes(StandardCharsets.US_ASCII));
+            stalled.write(post("/api/v1/vpcs", token, "Content-Length: 100\r\n")
+                    .concat("{\"cidr")
+                    .getBytes(StandardCharsets.US_ASCII));
             RawHttp.Response response = stalled.read();
             if (response != null) {
                 assertThat(response.status()).as(response.body()).isIn(400, 408);
@@ -150,7 +163,7 @@ class HttpEdgeTest extends ApiTestSupport {
         }
         String deadline = shipped.getProperty("server.tomcat.connection-timeout");
         assertThat(deadline).as("server.tomcat.connection-timeout").isNotNull();
-        assertThat(org.springframework.boot.convert.DurationStyle.detectAndParse(deadline)).isBetween(
-                java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30));
+        assertThat(org.springframework.boot.convert.DurationStyle.detectAndParse(deadline))
+                .isBetween(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30));
     }
 }

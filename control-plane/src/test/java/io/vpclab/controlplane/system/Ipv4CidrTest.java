@@ -41,27 +41,60 @@ class Ipv4CidrTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"banana", "10.0.0.0", "10.0.0.0/33", "10.0.0.0/-1", "300.0.0.0/16", "10.0.0/16", "fd00::/64",
-            "10.0.0.*/24", "10.0.0.0-10.0.0.9", "1/8", "10.0.0.0/16/2", "0x0a000000/8",
-            // One spelling per block: leading zeros (octal to some parsers), spaces, signs, other digits.
-            "010.9.0.0/16", "10.09.0.0/16", "10.0.0.00/16", "10.0.0.0/016", "10.0.0.0/08", " 10.0.0.0/24", "10.0.0.0/24 ",
-            "10.0.0.0 /24", "10.0.0.0/ 24", "10.0.0.0/24\n", "\t10.0.0.0/24", "+10.0.0.0/24", "10.0.0.0/+8", "10.0.0.0/",
-            "10.0.0.0/24\u0000", "1\u0660.0.0.0/8", "10..0.0/16", ".10.0.0/16", "10.0.0.0./16", "0.0.0.0/00", "   "})
+    @ValueSource(
+            strings = {
+                "banana",
+                "10.0.0.0",
+                "10.0.0.0/33",
+                "10.0.0.0/-1",
+                "300.0.0.0/16",
+                "10.0.0/16",
+                "fd00::/64",
+                "10.0.0.*/24",
+                "10.0.0.0-10.0.0.9",
+                "1/8",
+                "10.0.0.0/16/2",
+                "0x0a000000/8",
+                // One spelling per block: leading zeros (octal to some parsers), spaces, signs, other digits.
+                "010.9.0.0/16",
+                "10.09.0.0/16",
+                "10.0.0.00/16",
+                "10.0.0.0/016",
+                "10.0.0.0/08",
+                " 10.0.0.0/24",
+                "10.0.0.0/24 ",
+                "10.0.0.0 /24",
+                "10.0.0.0/ 24",
+                "10.0.0.0/24\n",
+                "\t10.0.0.0/24",
+                "+10.0.0.0/24",
+                "10.0.0.0/+8",
+                "10.0.0.0/",
+                "10.0.0.0/24\u0000",
+                "1\u0660.0.0.0/8",
+                "10..0.0/16",
+                ".10.0.0/16",
+                "10.0.0.0./16",
+                "0.0.0.0/00",
+                "   "
+            })
     void garbageIsInvalidParameterValue(String text) {
-        assertThatThrownBy(() -> Ipv4Cidr.parse(text, "cidrBlock"))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.code()).isEqualTo("InvalidParameterValue");
-                    assertThat(e.getMessage()).contains("cidrBlock");
-                });
+        assertThatThrownBy(() -> Ipv4Cidr.parse(text, "cidrBlock")).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.code()).isEqualTo("InvalidParameterValue");
+            assertThat(e.getMessage()).contains("cidrBlock");
+        });
     }
 
     @Test
     void refusalsSayWhatTheCanonicalFormIs() {
         assertThatThrownBy(() -> Ipv4Cidr.parse("010.9.0.0/16", "cidrBlock"))
-                .hasMessageContaining("cidrBlock '010.9.0.0/16'").hasMessageContaining("no leading zeros");
+                .hasMessageContaining("cidrBlock '010.9.0.0/16'")
+                .hasMessageContaining("no leading zeros");
         assertThatThrownBy(() -> Ipv4Cidr.requireAddress(" 10.0.0.5", "privateIpAddress"))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("InvalidParameterValue"))
-                .hasMessageContaining("privateIpAddress ' 10.0.0.5'").hasMessageContaining("no spaces");
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.code()).isEqualTo("InvalidParameterValue"))
+                .hasMessageContaining("privateIpAddress ' 10.0.0.5'")
+                .hasMessageContaining("no spaces");
         assertThat(Ipv4Cidr.requireAddress("0.0.0.0", "a")).isZero();
         assertThat(Ipv4Cidr.requireAddress("255.255.255.255", "a")).isEqualTo(0xFFFF_FFFFL);
     }
@@ -69,12 +102,28 @@ class Ipv4CidrTest {
     @Test
     void absentIsMissingParameter() {
         assertThatThrownBy(() -> Ipv4Cidr.parse(null, "cidrBlock"))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("MissingParameter"));
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.code()).isEqualTo("MissingParameter"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"10.0.0.0/8", "1.2.3", "10.0.0.256", "::1", "", "010.0.0.1", "10.0.0.01", " 10.0.0.1",
-            "10.0.0.1 ", "10.0.0.1\n", "1.2.3.4.5", "1.2.3.-4", "1.2.3.4\u0000", "0x1.2.3.4"})
+    @ValueSource(
+            strings = {
+                "10.0.0.0/8",
+                "1.2.3",
+                "10.0.0.256",
+                "::1",
+                "",
+                "010.0.0.1",
+                "10.0.0.01",
+                " 10.0.0.1",
+                "10.0.0.1 ",
+                "10.0.0.1\n",
+                "1.2.3.4.5",
+                "1.2.3.-4",
+                "1.2.3.4\u0000",
+                "0x1.2.3.4"
+            })
     void nonAddressesParseToNull(String text) {
         assertThat(Ipv4Cidr.parseAddress(text)).isNull();
     }

@@ -12,10 +12,12 @@ class PageRequestTest {
     void aPageOneLongerThanMaxHasANextToken() {
         PageRequest request = PageRequest.of(2, null);
         assertThat(request.fetchSize()).isEqualTo(3);
-        PageRequest.Page<String> page = request.page(List.of("vpc-00000000000000001", "vpc-00000000000000002", "vpc-00000000000000003"), s -> s);
+        PageRequest.Page<String> page = request.page(
+                List.of("vpc-00000000000000001", "vpc-00000000000000002", "vpc-00000000000000003"), s -> s);
         assertThat(page.items()).containsExactly("vpc-00000000000000001", "vpc-00000000000000002");
         assertThat(page.nextToken()).isEqualTo("vpc-00000000000000002");
-        assertThat(request.page(List.of("vpc-00000000000000001"), s -> s).nextToken()).isNull();
+        assertThat(request.page(List.of("vpc-00000000000000001"), s -> s).nextToken())
+                .isNull();
     }
 
     @Test
@@ -24,8 +26,9 @@ class PageRequestTest {
         assertThat(PageRequest.of(null, "subnet-0123456789abcdef0").afterId()).isEqualTo("subnet-0123456789abcdef0");
         assertThatThrownBy(() -> PageRequest.of(0, null)).isInstanceOf(ApiException.class);
         assertThatThrownBy(() -> PageRequest.of(1001, null)).isInstanceOf(ApiException.class);
-        assertThatThrownBy(() -> PageRequest.of(1, "x' or 1=1")).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.code()).isEqualTo("InvalidParameterValue"));
+        assertThatThrownBy(() -> PageRequest.of(1, "x' or 1=1"))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.code()).isEqualTo("InvalidParameterValue"));
     }
 
     @Test

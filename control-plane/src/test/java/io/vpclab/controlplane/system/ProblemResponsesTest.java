@@ -12,7 +12,8 @@ class ProblemResponsesTest extends ApiTestSupport {
 
     private void expect(HttpResponse<String> response, int status, String code) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         JsonNode problem = json(response.body());
         assertThat(problem.path("code").asString()).as(response.body()).isEqualTo(code);
         assertThat(problem.path("status").asInt()).isEqualTo(status);
@@ -25,15 +26,37 @@ class ProblemResponsesTest extends ApiTestSupport {
         expect(raw("POST", "/api/v1/vpcs", tenant.token(), "[1,2]"), 400, "InvalidParameterValue");
         expect(raw("POST", "/api/v1/vpcs", tenant.token(), null), 400, "MissingParameter");
         expect(raw("POST", "/api/v1/vpcs", tenant.token(), "{\"cidrBlock\":{\"a\":1}}"), 400, "InvalidParameterValue");
-        expect(raw("POST", "/api/v1/instances", tenant.token(), "{\"subnetId\":\"subnet-00000000000000000\",\"hostId\":\"h\",\"kind\":\"vm\"}"),
-                400, "InvalidParameterValue");
+        expect(
+                raw(
+                        "POST",
+                        "/api/v1/instances",
+                        tenant.token(),
+                        "{\"subnetId\":\"subnet-00000000000000000\",\"hostId\":\"h\",\"kind\":\"vm\"}"),
+                400,
+                "InvalidParameterValue");
         expect(raw("POST", "/api/v1/tenants", ADMIN_TOKEN, "{\"name\":\"\"}"), 400, "InvalidParameterValue");
-        expect(raw("POST", "/api/v1/tenants", ADMIN_TOKEN, "{\"name\":\"" + "x".repeat(65) + "\"}"), 400, "InvalidParameterValue");
+        expect(
+                raw("POST", "/api/v1/tenants", ADMIN_TOKEN, "{\"name\":\"" + "x".repeat(65) + "\"}"),
+                400,
+                "InvalidParameterValue");
         // Found by fuzzing: the ipaddress library throws on a huge prefix; this must stay a 400, not a 500.
         String overflow = "1/" + "5".repeat(90);
-        expect(raw("POST", "/api/v1/vpcs", tenant.token(), "{\"cidrBlock\":\"" + overflow + "\"}"), 400, "InvalidParameterValue");
-        expect(raw("POST", "/api/v1/vpcs", tenant.token(), "{\"cidrBlock\":\"10.0.0.0/16" + " ".repeat(10_000) + "\"}"), 400, "InvalidParameterValue");
-        expect(raw("POST", "/api/v1/hosts", ADMIN_TOKEN, "{\"name\":\"fuzzed\",\"underlayIp\":\"" + overflow + "\"}"), 400, "InvalidParameterValue");
+        expect(
+                raw("POST", "/api/v1/vpcs", tenant.token(), "{\"cidrBlock\":\"" + overflow + "\"}"),
+                400,
+                "InvalidParameterValue");
+        expect(
+                raw(
+                        "POST",
+                        "/api/v1/vpcs",
+                        tenant.token(),
+                        "{\"cidrBlock\":\"10.0.0.0/16" + " ".repeat(10_000) + "\"}"),
+                400,
+                "InvalidParameterValue");
+        expect(
+                raw("POST", "/api/v1/hosts", ADMIN_TOKEN, "{\"name\":\"fuzzed\",\"underlayIp\":\"" + overflow + "\"}"),
+                400,
+                "InvalidParameterValue");
         assertThat(tenant.vpcs().listVpcs(null, null, null).getItems()).isEmpty();
     }
 
@@ -61,7 +84,9 @@ class ProblemResponsesTest extends ApiTestSupport {
         HttpResponse<String> docs = raw("GET", "/api-docs.html", null, null);
         assertThat(docs.statusCode()).isEqualTo(200);
         assertThat(docs.body()).contains("SwaggerUIBundle").contains("/openapi.yaml");
-        assertThat(raw("GET", "/webjars/swagger-ui/swagger-ui-bundle.js", null, null).statusCode()).isEqualTo(200);
+        assertThat(raw("GET", "/webjars/swagger-ui/swagger-ui-bundle.js", null, null)
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -69,7 +94,8 @@ class ProblemResponsesTest extends ApiTestSupport {
         raw("GET", "/api/v1/vpcs", "wrong", null);
         HttpResponse<String> metrics = raw("GET", "/actuator/prometheus", null, null);
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).containsPattern("vpclab_api_errors_total\\{code=\"AuthFailure\",status=\"401\"} [1-9]");
+        assertThat(metrics.body())
+                .containsPattern("vpclab_api_errors_total\\{code=\"AuthFailure\",status=\"401\"} [1-9]");
         assertThat(metrics.body()).contains("vpclab_api_requests_total");
     }
 }

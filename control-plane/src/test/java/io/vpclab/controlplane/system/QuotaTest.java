@@ -15,8 +15,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.test.context.TestPropertySource;
 
 /** Quotas are settings: small values here show each *LimitExceeded refusal and that nothing was stored. */
-@TestPropertySource(properties = {"vpclab.quota.vpcs-per-tenant=2", "vpclab.quota.subnets-per-vpc=3",
-        "vpclab.quota.tenants=4", "vpclab.quota.hosts=2"})
+@TestPropertySource(
+        properties = {
+            "vpclab.quota.vpcs-per-tenant=2",
+            "vpclab.quota.subnets-per-vpc=3",
+            "vpclab.quota.tenants=4",
+            "vpclab.quota.hosts=2"
+        })
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QuotaTest extends ApiTestSupport {
 
@@ -33,7 +38,8 @@ class QuotaTest extends ApiTestSupport {
             tenant.subnet(vpc.getVpcId(), "10.0." + i + ".0/24");
         }
         assertRefused(409, "SubnetLimitExceeded", () -> tenant.subnet(vpc.getVpcId(), "10.0.9.0/24"));
-        assertThat(tenant.subnets().listSubnets(vpc.getVpcId(), null, null).getItems()).hasSize(3);
+        assertThat(tenant.subnets().listSubnets(vpc.getVpcId(), null, null).getItems())
+                .hasSize(3);
     }
 
     /** Runs last: it fills the tenant quota, after which no test here could create a tenant. */
@@ -53,7 +59,10 @@ class QuotaTest extends ApiTestSupport {
         for (long i = hostCount; i < 2; i++) {
             hosts.registerHost(new HostRegistration().name("quota-host-" + i).underlayIp("127.0.0.1"));
         }
-        assertRefused(409, "HostLimitExceeded", () -> hosts.registerHost(new HostRegistration().name("extra").underlayIp("127.0.0.1")));
+        assertRefused(
+                409,
+                "HostLimitExceeded",
+                () -> hosts.registerHost(new HostRegistration().name("extra").underlayIp("127.0.0.1")));
         assertThat(hosts.listHosts(1000, null).getItems()).hasSize(2);
     }
 }

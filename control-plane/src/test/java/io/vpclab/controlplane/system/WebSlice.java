@@ -20,6 +20,7 @@ public class WebSlice {
     public static final String ADMIN_TOKEN = "slice-admin";
     /** The token of tenant {@link #TENANT}. */
     public static final String TENANT_TOKEN = "slice-tenant";
+
     public static final String TENANT = "tenant-00000000000000001";
 
     @Bean
@@ -29,8 +30,8 @@ public class WebSlice {
 
     @Bean
     CallerResolver fixedTokens() {
-        Map<String, Caller> callers = Map.of(Tokens.sha256(ADMIN_TOKEN), Caller.admin(),
-                Tokens.sha256(TENANT_TOKEN), Caller.tenant(TENANT));
+        Map<String, Caller> callers =
+                Map.of(Tokens.sha256(ADMIN_TOKEN), Caller.admin(), Tokens.sha256(TENANT_TOKEN), Caller.tenant(TENANT));
         return digest -> Optional.ofNullable(callers.get(digest));
     }
 }

@@ -35,7 +35,11 @@ class TopologyApplicationControllerTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("vpclab.admin-token", () -> ADMIN_TOKEN);
-        registry.add("vpclab.data-dir", () -> Path.of("target", "test-data", "topology-api-" + UUID.randomUUID()).toAbsolutePath().toString());
+        registry.add(
+                "vpclab.data-dir",
+                () -> Path.of("target", "test-data", "topology-api-" + UUID.randomUUID())
+                        .toAbsolutePath()
+                        .toString());
     }
 
     @LocalServerPort
@@ -58,10 +62,18 @@ class TopologyApplicationControllerTest {
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         JsonNode report = JSON.readTree(first.body());
         assertThat(report.path("topology").asString()).isEqualTo("api-apply");
-        assertThat(report.path("changes").valueStream().map(c -> c.path("action").asString() + " " + c.path("kind").asString()
-                + " " + c.path("name").asString()).toList())
-                .containsExactly("created tenant api-apply-t", "created whitelist api-apply-t/out", "created vpc api-apply-t/v",
-                        "created subnet api-apply-t/v/web", "created subnet api-apply-t/v/db");
+        assertThat(report.path("changes")
+                        .valueStream()
+                        .map(c -> c.path("action").asString() + " "
+                                + c.path("kind").asString() + " "
+                                + c.path("name").asString())
+                        .toList())
+                .containsExactly(
+                        "created tenant api-apply-t",
+                        "created whitelist api-apply-t/out",
+                        "created vpc api-apply-t/v",
+                        "created subnet api-apply-t/v/web",
+                        "created subnet api-apply-t/v/db");
         assertThat(report.path("allMet").asBoolean()).isTrue();
 
         HttpResponse<String> second = post(file, "application/yaml", ADMIN_TOKEN);
@@ -69,7 +81,8 @@ class TopologyApplicationControllerTest {
         assertThat(again.path("changes").size()).as(second.body()).isZero();
         assertThat(again.path("unchanged").asInt()).isEqualTo(5);
         String tenantId = tenant("api-apply-t").getTenantId();
-        assertThat(new VpcsApi(admin()).listVpcs(tenantId, 100, null).getItems()).hasSize(1);
+        assertThat(new VpcsApi(admin()).listVpcs(tenantId, 100, null).getItems())
+                .hasSize(1);
     }
 
     @Test
@@ -87,10 +100,13 @@ class TopologyApplicationControllerTest {
         HttpResponse<String> response = post(file, "application/yaml", ADMIN_TOKEN);
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
         JsonNode problem = JSON.readTree(response.body());
         assertThat(problem.path("code").asString()).isEqualTo("InvalidTopology");
-        assertThat(problem.path("detail").asString()).startsWith("line 7, column").contains("10.9.1.0/24 is outside the VPC's 10.8.0.0/16");
+        assertThat(problem.path("detail").asString())
+                .startsWith("line 7, column")
+                .contains("10.9.1.0/24 is outside the VPC's 10.8.0.0/16");
         assertThat(tenant("api-bad-t")).isNull();
     }
 
@@ -137,8 +153,10 @@ class TopologyApplicationControllerTest {
     }
 
     private HttpResponse<String> post(String body, String contentType, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/topology-applications"))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/v1/topology-applications"))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -151,6 +169,9 @@ class TopologyApplicationControllerTest {
 
     private Tenant tenant(String name) throws Exception {
         List<Tenant> tenants = new TenantsApi(admin()).listTenants(1000, null).getItems();
-        return tenants.stream().filter(t -> name.equals(t.getName())).findFirst().orElse(null);
+        return tenants.stream()
+                .filter(t -> name.equals(t.getName()))
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -55,15 +55,24 @@ class TopologyNetnsSamplesLinuxTest {
     @BeforeAll
     static void lab() throws Exception {
         Lab.assumeLinuxRootWith("ip", "ping", "iperf3", "timeout");
-        server = TestServers.start(Path.of("target", "test-data", "netns-samples-" + UUID.randomUUID()),
+        server = TestServers.start(
+                Path.of("target", "test-data", "netns-samples-" + UUID.randomUUID()),
                 "--vpclab.admin-token=" + ADMIN_TOKEN);
         admin = TestServers.client(server, ADMIN_TOKEN);
-        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + server.getEnvironment().getProperty("local.server.port"));
+        java.net.URI uri = java.net.URI.create(
+                "http://127.0.0.1:" + server.getEnvironment().getProperty("local.server.port"));
         int udpBase = FreeUdpPorts.consecutive(3);
         Path state = Files.createTempDirectory("netns-samples-agents");
         for (int i = 1; i <= 3; i++) {
-            agents.add(FollowAgent.start(new FollowAgent.Options(uri, ADMIN_TOKEN, "demo-host-" + i, "127.0.0.1", udpBase + i - 1,
-                    1500, state.resolve("demo-host-" + i + ".properties"), List.of(InstanceKind.SIMULATED, InstanceKind.NETNS))));
+            agents.add(FollowAgent.start(new FollowAgent.Options(
+                    uri,
+                    ADMIN_TOKEN,
+                    "demo-host-" + i,
+                    "127.0.0.1",
+                    udpBase + i - 1,
+                    1500,
+                    state.resolve("demo-host-" + i + ".properties"),
+                    List.of(InstanceKind.SIMULATED, InstanceKind.NETNS))));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> agents.stream().allMatch(a -> a.appliedGeneration() >= 0));
     }
@@ -72,7 +81,9 @@ class TopologyNetnsSamplesLinuxTest {
     static void stop() throws Exception {
         if (admin != null) {
             // every instance of this fresh server is this test's: terminate them, then remove any namespace left behind
-            List<Instance> instances = new InstancesApi(admin).listInstances(null, null, null, 1000, null).getItems();
+            List<Instance> instances = new InstancesApi(admin)
+                    .listInstances(null, null, null, 1000, null)
+                    .getItems();
             for (Instance instance : instances) {
                 new InstancesApi(admin).terminateInstance(instance.getInstanceId());
             }
@@ -89,17 +100,34 @@ class TopologyNetnsSamplesLinuxTest {
     void peeringPingsAndIperf3GoThroughRealLinuxStacks() throws Exception {
         TopologyReport report = applyPingsOnly("peering");
 
-        assertThat(report.getExpectations()).as(ReportText.render(report)).hasSize(3).allMatch(ExpectationResult::getMet);
+        assertThat(report.getExpectations())
+                .as(ReportText.render(report))
+                .hasSize(3)
+                .allMatch(ExpectationResult::getMet);
         Instance server = instance("pay-db-1");
         Instance client = instance("shop-app-1");
         assertThat(server.getKind()).isEqualTo(InstanceKind.NETNS);
         Lab.Background iperf = null;
         try (Lab lab = new Lab()) {
-            iperf = lab.start("iperf3-server", List.of("ip", "netns", "exec", namespace(server), "timeout", "30", "iperf3", "-s", "-1"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> Lab.tryRun("ip", "netns", "exec", namespace(server), "ss", "-ltn")
-                    .contains(":5201"));
-            String result = Lab.run("ip", "netns", "exec", namespace(client), "timeout", "20", "iperf3", "-c",
-                    server.getPrivateIpAddress(), "-t", "1", "-J");
+            iperf = lab.start(
+                    "iperf3-server",
+                    List.of("ip", "netns", "exec", namespace(server), "timeout", "30", "iperf3", "-s", "-1"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Lab.tryRun("ip", "netns", "exec", namespace(server), "ss", "-ltn")
+                            .contains(":5201"));
+            String result = Lab.run(
+                    "ip",
+                    "netns",
+                    "exec",
+                    namespace(client),
+                    "timeout",
+                    "20",
+                    "iperf3",
+                    "-c",
+                    server.getPrivateIpAddress(),
+                    "-t",
+                    "1",
+                    "-J");
             assertThat(result).contains("\"sum_received\"").doesNotContain("\"error\"");
         }
     }
@@ -108,29 +136,70 @@ class TopologyNetnsSamplesLinuxTest {
     void peeringStaysNonTransitiveBetweenNamespaces() throws Exception {
         TopologyReport report = applyPingsOnly("peering-triangle");
 
-        assertThat(report.getExpectations()).as(ReportText.render(report)).hasSize(5).allMatch(ExpectationResult::getMet);
+        assertThat(report.getExpectations())
+                .as(ReportText.render(report))
+                .hasSize(5)
+                .allMatch(ExpectationResult::getMet);
         assertThat(instance("tri-a").getKind()).isEqualTo(InstanceKind.NETNS);
     }
 
     @Test
     void natGatewaySampleFromNamespacesCurlReachesANamespaceInternetHostAsTheGateway() throws Exception {
         Lab.assumeLinuxRootWith("curl", "python3");
-        new InternetHostsApi(admin).createInternetHost(new InternetHostCreate().name("nweb").ip(NETNS_WEB_IP)
-                .hostName("demo-host-3").kind(InternetHostKind.NETNS));
+        new InternetHostsApi(admin)
+                .createInternetHost(new InternetHostCreate()
+                        .name("nweb")
+                        .ip(NETNS_WEB_IP)
+                        .hostName("demo-host-3")
+                        .kind(InternetHostKind.NETNS));
         TopologyReport report = applyPingsOnly("nat-gateway");
 
-        assertThat(report.getExpectations()).as(ReportText.render(report)).hasSize(4).allMatch(ExpectationResult::getMet);
+        assertThat(report.getExpectations())
+                .as(ReportText.render(report))
+                .hasSize(4)
+                .allMatch(ExpectationResult::getMet);
         Instance db = instance("db-1");
         assertThat(db.getKind()).isEqualTo(InstanceKind.NETNS);
-        String gatewayIp = new NatGatewaysApi(admin).listNatGateways(db.getVpcId(), 10, null).getItems().get(0).getPublicIp();
+        String gatewayIp = new NatGatewaysApi(admin)
+                .listNatGateways(db.getVpcId(), 10, null)
+                .getItems()
+                .get(0)
+                .getPublicIp();
         String webNamespace = "vl-inet-nweb";
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(Path.of("/run/netns", webNamespace)));
         try (Lab lab = new Lab()) {
-            Lab.Background web = lab.start("nweb", List.of("ip", "netns", "exec", webNamespace, "timeout", "60", "python3", "-m",
-                    "http.server", "8080", "--bind", NETNS_WEB_IP));
-            String[] curl = {"ip", "netns", "exec", namespace(db), "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "3",
-                "http://" + NETNS_WEB_IP + ":8080/"};
-            await().atMost(Duration.ofSeconds(30)).until(() -> Lab.tryRun(curl).strip().equals("200"));
+            Lab.Background web = lab.start(
+                    "nweb",
+                    List.of(
+                            "ip",
+                            "netns",
+                            "exec",
+                            webNamespace,
+                            "timeout",
+                            "60",
+                            "python3",
+                            "-m",
+                            "http.server",
+                            "8080",
+                            "--bind",
+                            NETNS_WEB_IP));
+            String[] curl = {
+                "ip",
+                "netns",
+                "exec",
+                namespace(db),
+                "curl",
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "-m",
+                "3",
+                "http://" + NETNS_WEB_IP + ":8080/"
+            };
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Lab.tryRun(curl).strip().equals("200"));
             // the internet host sees the gateway's public address, never the private one
             await().atMost(Duration.ofSeconds(10)).until(() -> web.output().contains(gatewayIp + " - - "));
             assertThat(web.output()).doesNotContain(db.getPrivateIpAddress());
@@ -141,15 +210,25 @@ class TopologyNetnsSamplesLinuxTest {
     private static TopologyReport applyPingsOnly(String sample) throws Exception {
         Path file = SAMPLES.resolve(sample).resolve("topology.yaml");
         Topology topology = TopologyParser.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
-        Topology pings = new Topology(topology.name(), topology.description(), topology.hosts(), topology.internetHosts(),
-                topology.tenants(), topology.peerings(),
-                topology.expect().stream().filter(e -> e.probe().equals("ping")).toList(), List.of());
-        return new TopologyApplier(admin, new TopologyApplier.Options(InstanceKind.NETNS, Duration.ofSeconds(60))).apply(pings);
+        Topology pings = new Topology(
+                topology.name(),
+                topology.description(),
+                topology.hosts(),
+                topology.internetHosts(),
+                topology.tenants(),
+                topology.peerings(),
+                topology.expect().stream().filter(e -> e.probe().equals("ping")).toList(),
+                List.of());
+        return new TopologyApplier(admin, new TopologyApplier.Options(InstanceKind.NETNS, Duration.ofSeconds(60)))
+                .apply(pings);
     }
 
     private static Instance instance(String name) throws Exception {
-        return new InstancesApi(admin).listInstances(null, null, null, 1000, null).getItems().stream()
-                .filter(i -> name.equals(i.getName())).findFirst().orElseThrow();
+        return new InstancesApi(admin)
+                .listInstances(null, null, null, 1000, null).getItems().stream()
+                        .filter(i -> name.equals(i.getName()))
+                        .findFirst()
+                        .orElseThrow();
     }
 
     /** The agent names an instance's namespace after its port, the instance ID. */

@@ -49,7 +49,11 @@ class TopologySamplesTest {
         registry.add("vpclab.demo.enabled", () -> "true");
         registry.add("vpclab.demo.base-port", () -> FreeUdpPorts.consecutive(3));
         registry.add("vpclab.admin-token", () -> ADMIN_TOKEN);
-        registry.add("vpclab.data-dir", () -> Path.of("target", "test-data", "samples-" + UUID.randomUUID()).toAbsolutePath().toString());
+        registry.add(
+                "vpclab.data-dir",
+                () -> Path.of("target", "test-data", "samples-" + UUID.randomUUID())
+                        .toAbsolutePath()
+                        .toString());
     }
 
     @LocalServerPort
@@ -57,7 +61,10 @@ class TopologySamplesTest {
 
     static Stream<Path> samples() throws Exception {
         try (Stream<Path> dirs = Files.list(SAMPLES)) {
-            List<Path> files = dirs.map(d -> d.resolve("topology.yaml")).filter(Files::isRegularFile).sorted().toList();
+            List<Path> files = dirs.map(d -> d.resolve("topology.yaml"))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
             assertThat(files).as("samples under " + SAMPLES.toAbsolutePath()).isNotEmpty();
             return files.stream();
         }
@@ -72,17 +79,29 @@ class TopologySamplesTest {
         TopologyApplier applier = new TopologyApplier(admin, TopologyApplier.Options.defaults());
 
         TopologyReport first = applier.apply(topology);
-        assertThat(first.getExpectations()).as(ReportText.render(first)).isNotEmpty().allMatch(ExpectationResult::getMet);
+        assertThat(first.getExpectations())
+                .as(ReportText.render(first))
+                .isNotEmpty()
+                .allMatch(ExpectationResult::getMet);
         assertThat(first.getAllMet()).isTrue();
 
         // where a whitelist decides, the report names it with its rules
-        first.getExpectations().stream().filter(e -> topology.name().equals("eip-ingress-whitelist") && e.getTo().startsWith("eip:"))
-                .forEach(e -> assertThat(e.getDetail()).startsWith("ingress whitelist of ").contains("http-in: tcp 203.0.113.0/24 80-80"));
-        first.getExpectations().stream().filter(e -> topology.name().equals("nat-egress-whitelist"))
-                .forEach(e -> assertThat(e.getDetail()).startsWith("egress whitelist of nat-").contains("db-egress: tcp 198.51.100.10/32 443-443"));
+        first.getExpectations().stream()
+                .filter(e -> topology.name().equals("eip-ingress-whitelist")
+                        && e.getTo().startsWith("eip:"))
+                .forEach(e -> assertThat(e.getDetail())
+                        .startsWith("ingress whitelist of ")
+                        .contains("http-in: tcp 203.0.113.0/24 80-80"));
+        first.getExpectations().stream()
+                .filter(e -> topology.name().equals("nat-egress-whitelist"))
+                .forEach(e -> assertThat(e.getDetail())
+                        .startsWith("egress whitelist of nat-")
+                        .contains("db-egress: tcp 198.51.100.10/32 443-443"));
 
         TopologyReport second = applier.apply(topology);
-        assertThat(second.getChanges()).as("second apply of " + file + ":\n" + ReportText.render(second)).isEmpty();
+        assertThat(second.getChanges())
+                .as("second apply of " + file + ":\n" + ReportText.render(second))
+                .isEmpty();
         assertThat(second.getUnchanged()).isPositive();
         assertThat(second.getExpectations()).as(ReportText.render(second)).allMatch(ExpectationResult::getMet);
     }
@@ -94,10 +113,18 @@ class TopologySamplesTest {
     static void awaitDemoHosts(ApiClient admin) {
         await().atMost(Duration.ofSeconds(90)).until(() -> {
             List<Host> hosts = new HostsApi(admin).listHosts(100, null).getItems();
-            return hosts.stream().filter(h -> h.getName().startsWith("demo-host-") && h.getStatus() == HostStatus.CONNECTED
-                    && h.getAppliedGeneration() > 0).count() == 3;
+            return hosts.stream()
+                            .filter(h -> h.getName().startsWith("demo-host-")
+                                    && h.getStatus() == HostStatus.CONNECTED
+                                    && h.getAppliedGeneration() > 0)
+                            .count()
+                    == 3;
         });
-        await().atMost(Duration.ofSeconds(90)).until(() -> new InternetHostsApi(admin).listInternetHosts(100, null).getItems()
-                .stream().map(InternetHost::getName).toList().containsAll(List.of("web", "dns")));
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> new InternetHostsApi(admin)
+                        .listInternetHosts(100, null).getItems().stream()
+                                .map(InternetHost::getName)
+                                .toList()
+                                .containsAll(List.of("web", "dns")));
     }
 }

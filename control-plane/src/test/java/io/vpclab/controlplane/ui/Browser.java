@@ -42,22 +42,37 @@ final class Browser implements AutoCloseable {
 
     /** Skips the calling test (CI installs both, and fails on skips) when Chromium is absent. */
     static Browser open() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "browser tests need /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
         Path downloads = Files.createTempDirectory("chromium-downloads");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toString(),
-                "download.prompt_for_download", false));
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--window-size=1280,900",
+        options.setExperimentalOption(
+                "prefs",
+                java.util.Map.of(
+                        "download.default_directory", downloads.toString(), "download.prompt_for_download", false));
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+                "--window-size=1280,900",
                 "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+                .usingAnyFreePort()
+                .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         // headless Chromium ignores the download preference unless told over DevTools as well
-        driver.executeCdpCommand("Browser.setDownloadBehavior", java.util.Map.of("behavior", "allow", "downloadPath", downloads.toString()));
+        driver.executeCdpCommand(
+                "Browser.setDownloadBehavior",
+                java.util.Map.of("behavior", "allow", "downloadPath", downloads.toString()));
         return new Browser(driver, downloads);
     }
 
@@ -68,11 +83,14 @@ final class Browser implements AutoCloseable {
         input.clear();
         input.sendKeys(token);
         driver.findElement(By.cssSelector("#token-form button[type=submit]")).click();
-        until(Duration.ofSeconds(30), d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+        until(
+                Duration.ofSeconds(30),
+                d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
     }
 
     void screen(String name) {
-        driver.findElement(By.cssSelector("nav button[data-screen='" + name + "']")).click();
+        driver.findElement(By.cssSelector("nav button[data-screen='" + name + "']"))
+                .click();
     }
 
     void click(String id) {
@@ -92,10 +110,14 @@ final class Browser implements AutoCloseable {
     void choose(String selectId, String name) {
         until(Duration.ofSeconds(30), d -> {
             Select select = new Select(d.findElement(By.id(selectId)));
-            return select.getOptions().stream().filter(o -> o.getText().startsWith(name)).findFirst().map(o -> {
-                select.selectByValue(o.getDomAttribute("value"));
-                return true;
-            }).orElse(null);
+            return select.getOptions().stream()
+                    .filter(o -> o.getText().startsWith(name))
+                    .findFirst()
+                    .map(o -> {
+                        select.selectByValue(o.getDomAttribute("value"));
+                        return true;
+                    })
+                    .orElse(null);
         });
     }
 
@@ -115,14 +137,17 @@ final class Browser implements AutoCloseable {
     <T> T until(Duration timeout, Function<WebDriver, T> condition) {
         try {
             // live pages redraw under the test: an element gone stale is looked up again on the next poll
-            return new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class).until(condition);
+            return new WebDriverWait(driver, timeout)
+                    .ignoring(StaleElementReferenceException.class)
+                    .until(condition);
         } catch (TimeoutException e) {
             try {
                 screenshot("timeout-" + System.currentTimeMillis());
             } catch (IOException | RuntimeException ignored) {
                 // the timeout is the failure to report
             }
-            throw new TimeoutException("page text: " + driver.findElement(By.tagName("body")).getText(), e);
+            throw new TimeoutException(
+                    "page text: " + driver.findElement(By.tagName("body")).getText(), e);
         }
     }
 

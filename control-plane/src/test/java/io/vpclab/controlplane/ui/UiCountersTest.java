@@ -34,13 +34,18 @@ class UiCountersTest extends UiDemoSupport {
             return now != null && now >= before + 6 ? now : null;
         });
         // the charts draw the rates between reports: a few seconds of history make visible lines
-        browser.until(Duration.ofSeconds(20), d -> (Long) browser.script(
-                "return Math.min(...[...document.querySelectorAll('#fig-hosts svg.chart polyline')].map(p => p.points.length))") >= 5);
+        browser.until(
+                Duration.ofSeconds(20),
+                d -> (Long)
+                                browser.script(
+                                        "return Math.min(...[...document.querySelectorAll('#fig-hosts svg.chart polyline')].map(p => p.points.length))")
+                        >= 5);
         browser.screenshot("ui-figures-after-ping");
 
         assertThat(after).isGreaterThanOrEqualTo(before + 6);
         assertThat(count("#fig-hosts article[data-name]")).isEqualTo(3);
-        assertThat(browser.text("fig-hosts")).contains("demo-host-1", "packets out", "ARP answered locally", "packets/s on the underlay");
+        assertThat(browser.text("fig-hosts"))
+                .contains("demo-host-1", "packets out", "ARP answered locally", "packets/s on the underlay");
         assertThat(browser.text("fig-nat")).containsAnyOf("No NAT gateways.", "No data yet.", "active sessions");
         assertThat(browser.text("fig-status")).startsWith("Updated");
 
@@ -51,10 +56,15 @@ class UiCountersTest extends UiDemoSupport {
                 acme = tenant.path("tenantId").asString();
             }
         }
-        api("POST", "/api/v1/whitelists", "{\"name\":\"figures-wl\",\"tenantId\":\"" + acme
-                + "\",\"rules\":[{\"protocol\":\"tcp\",\"cidrBlock\":\"198.51.100.0/24\",\"fromPort\":443,\"toPort\":443}]}");
-        browser.until(Duration.ofSeconds(20), d -> !d.findElements(By.id("fig-whitelist-table")).isEmpty()
-                && browser.text("fig-whitelist-table").contains("figures-wl tcp 198.51.100.0/24 443-443 0"));
+        api(
+                "POST",
+                "/api/v1/whitelists",
+                "{\"name\":\"figures-wl\",\"tenantId\":\"" + acme
+                        + "\",\"rules\":[{\"protocol\":\"tcp\",\"cidrBlock\":\"198.51.100.0/24\",\"fromPort\":443,\"toPort\":443}]}");
+        browser.until(
+                Duration.ofSeconds(20),
+                d -> !d.findElements(By.id("fig-whitelist-table")).isEmpty()
+                        && browser.text("fig-whitelist-table").contains("figures-wl tcp 198.51.100.0/24 443-443 0"));
         browser.script("document.getElementById('fig-whitelists').scrollIntoView()");
         browser.screenshot("ui-figures-whitelist-hits");
     }
@@ -63,20 +73,26 @@ class UiCountersTest extends UiDemoSupport {
     void theFloodLessonSetsUpItsSampleAndTheCountersShowArpAnsweredLocallyNotFlooded() throws Exception {
         browser.screen("lessons");
         browser.click("flood-setup");
-        browser.until(Duration.ofSeconds(60), d -> browser.text("flood-setup-status").startsWith("Created tenant"));
+        browser.until(
+                Duration.ofSeconds(60), d -> browser.text("flood-setup-status").startsWith("Created tenant"));
 
         // the sample converges in the background: measure again until its first ARP requests were answered
         browser.until(DEMO_BUILT, d -> {
             browser.script("document.getElementById('flood-counters').dataset.done = 'false'");
             browser.click("flood-measure");
             browser.until(Duration.ofSeconds(60), x -> "true".equals(browser.attribute("flood-counters", "data-done")));
-            return !d.findElements(By.id("flood-arp-answered")).isEmpty() && Long.parseLong(browser.text("flood-arp-answered")) > 0;
+            return !d.findElements(By.id("flood-arp-answered")).isEmpty()
+                    && Long.parseLong(browser.text("flood-arp-answered")) > 0;
         });
         browser.script("document.getElementById('flood-measure').scrollIntoView()");
         browser.screenshot("ui-lesson-flood-counters");
 
-        assertThat(Long.parseLong(browser.text("flood-floods"))).as("ARP is answered or dropped at the source, never flooded").isZero();
-        assertThat(Long.parseLong(browser.text("flood-unknown"))).as("the ARP for an address nobody has").isPositive();
+        assertThat(Long.parseLong(browser.text("flood-floods")))
+                .as("ARP is answered or dropped at the source, never flooded")
+                .isZero();
+        assertThat(Long.parseLong(browser.text("flood-unknown")))
+                .as("the ARP for an address nobody has")
+                .isPositive();
         assertThat(count("#flood-counters tbody tr")).isEqualTo(3);
         assertThat(browser.text("flood-counters")).contains("(source)");
     }
@@ -89,14 +105,19 @@ class UiCountersTest extends UiDemoSupport {
         long instancesBefore = macEntriesWithVlans();
 
         browser.click("macs-setup");
-        browser.until(Duration.ofSeconds(60), d -> browser.text("macs-setup-status").startsWith("Created tenant"));
+        browser.until(
+                Duration.ofSeconds(60), d -> browser.text("macs-setup-status").startsWith("Created tenant"));
         browser.until(Duration.ofSeconds(10), d -> macEntriesWithVlans() == instancesBefore + 6);
         browser.script("document.getElementById('lesson-macs').scrollIntoView()");
         browser.screenshot("ui-lesson-macs-setup");
-        assertThat(browser.text("macs-vxlan")).as("one entry per VTEP, however many instances").isEqualTo("3");
+        assertThat(browser.text("macs-vxlan"))
+                .as("one entry per VTEP, however many instances")
+                .isEqualTo("3");
 
         browser.click("anatomy-setup");
-        browser.until(Duration.ofSeconds(60), d -> browser.text("anatomy-setup-status").startsWith("Created tenant"));
+        browser.until(
+                Duration.ofSeconds(60),
+                d -> browser.text("anatomy-setup-status").startsWith("Created tenant"));
         browser.click("anatomy-render");
         browser.script("document.getElementById('lesson-anatomy').scrollIntoView()");
         browser.screenshot("ui-lesson-anatomy-setup");
@@ -118,26 +139,41 @@ class UiCountersTest extends UiDemoSupport {
         browser.script("document.getElementById('anatomy-capture').scrollIntoView()");
         browser.screenshot("ui-lesson-anatomy-captured");
 
-        assertThat(browser.attribute("anatomy-captured", "data-overhead")).as("outer Ethernet, IPv4, UDP and VXLAN").isEqualTo("50");
+        assertThat(browser.attribute("anatomy-captured", "data-overhead"))
+                .as("outer Ethernet, IPv4, UDP and VXLAN")
+                .isEqualTo("50");
         String vni = browser.attribute("anatomy-captured", "data-vni");
         assertThat(segmentIds()).as("the VNI on the wire is a subnet's segment").contains(vni);
-        assertThat(browser.text("anatomy-wire")).contains("VNI " + vni + " (24 bit) (3)", "VXLAN flags (I) (4)\n08 00 00 00", "ICMP echo request (8)\n08 00");
+        assertThat(browser.text("anatomy-wire"))
+                .contains(
+                        "VNI " + vni + " (24 bit) (3)",
+                        "VXLAN flags (I) (4)\n08 00 00 00",
+                        "ICMP echo request (8)\n08 00");
     }
 
     /** Every subnet's segment id, from the API. */
     private List<String> segmentIds() throws Exception {
         List<String> ids = new java.util.ArrayList<>();
-        api("GET", "/api/v1/subnets?maxResults=1000", null).path("items").forEach(s -> ids.add(s.path("segmentId").asString()));
+        api("GET", "/api/v1/subnets?maxResults=1000", null)
+                .path("items")
+                .forEach(s -> ids.add(s.path("segmentId").asString()));
         return ids;
     }
 
     /** An admin call straight to the API (setup the page itself does not offer), answering the JSON body. */
     private tools.jackson.databind.JsonNode api(String method, String path, String body) throws Exception {
-        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://localhost:" + port + path))
-                .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
-                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(body))
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        var response = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + path))
+                                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                                .header("Content-Type", "application/json")
+                                .method(
+                                        method,
+                                        body == null
+                                                ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                                                : java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
         return new tools.jackson.databind.ObjectMapper().readTree(response.body());
     }
@@ -168,13 +204,21 @@ class UiCountersTest extends UiDemoSupport {
                 };
                 """);
         try {
-            browser.until(Duration.ofSeconds(20), d -> !d.findElements(By.id("fig-nat-nat-0123456789abcdef0")).isEmpty()
-                    && browser.text("fig-nat-nat-0123456789abcdef0").contains("ESTABLISHED"));
+            browser.until(
+                    Duration.ofSeconds(20),
+                    d -> !d.findElements(By.id("fig-nat-nat-0123456789abcdef0")).isEmpty()
+                            && browser.text("fig-nat-nat-0123456789abcdef0").contains("ESTABLISHED"));
             browser.script("document.getElementById('fig-nat').scrollIntoView()");
             browser.screenshot("ui-figures-nat-gateway");
             String card = browser.text("fig-nat-nat-0123456789abcdef0");
-            assertThat(card).contains("lab-nat 203.0.113.10", "active sessions\n2", "new connections/s\n1.5", "packets out\n40",
-                    "NAT_NO_SESSION 1", "ICMP 10.0.1.10:7 203.0.113.10:1024 198.51.100.7:0 ESTABLISHED 1 3 3");
+            assertThat(card)
+                    .contains(
+                            "lab-nat 203.0.113.10",
+                            "active sessions\n2",
+                            "new connections/s\n1.5",
+                            "packets out\n40",
+                            "NAT_NO_SESSION 1",
+                            "ICMP 10.0.1.10:7 203.0.113.10:1024 198.51.100.7:0 ESTABLISHED 1 3 3");
         } finally {
             browser.script("if (window.realFetch) window.fetch = window.realFetch");
         }
@@ -183,16 +227,20 @@ class UiCountersTest extends UiDemoSupport {
     /** Counts again and reads the VLAN-core MAC entries (one per instance). */
     private long macEntriesWithVlans() {
         browser.click("macs-count");
-        browser.until(Duration.ofSeconds(10), d -> !d.findElements(By.id("macs-vlan")).isEmpty());
+        browser.until(
+                Duration.ofSeconds(10), d -> !d.findElements(By.id("macs-vlan")).isEmpty());
         return Long.parseLong(browser.text("macs-vlan"));
     }
 
     /** The sum of the hosts' underlay packets out as the figures show them, or null before every host reported. */
     private Long underlayPacketsOut() {
-        List<WebElement> cells = browser.driver.findElements(By.cssSelector("#fig-hosts article[data-name] dd[data-counter=packetsOut]"));
+        List<WebElement> cells = browser.driver.findElements(
+                By.cssSelector("#fig-hosts article[data-name] dd[data-counter=packetsOut]"));
         if (cells.size() < 3) {
             return null;
         }
-        return cells.stream().mapToLong(c -> Long.parseLong(c.getText().replace(",", ""))).sum();
+        return cells.stream()
+                .mapToLong(c -> Long.parseLong(c.getText().replace(",", "")))
+                .sum();
     }
 }

@@ -30,7 +30,11 @@ abstract class UiDemoSupport {
         registry.add("vpclab.admin-token", () -> ADMIN_TOKEN);
         registry.add("vpclab.demo.enabled", () -> "true");
         registry.add("vpclab.demo.base-port", () -> FreeUdpPorts.consecutive(3));
-        registry.add("vpclab.data-dir", () -> Path.of("target", "test-data", "ui-demo-" + UUID.randomUUID()).toAbsolutePath().toString());
+        registry.add(
+                "vpclab.data-dir",
+                () -> Path.of("target", "test-data", "ui-demo-" + UUID.randomUUID())
+                        .toAbsolutePath()
+                        .toString());
     }
 
     @LocalServerPort
@@ -63,13 +67,15 @@ abstract class UiDemoSupport {
 
     @SuppressWarnings("unchecked")
     List<String> labels() {
-        List<String> labels = (List<String>) browser.script("return cy.nodes().map(n => n.data('label').split('\\n')[0])");
+        List<String> labels =
+                (List<String>) browser.script("return cy.nodes().map(n => n.data('label').split('\\n')[0])");
         return labels;
     }
 
     /** Graph elements by cytoscape selector ("node.host"), or page elements by CSS selector ("#matrix td"). */
     long count(String selector) {
-        String script = selector.startsWith("#") ? "return document.querySelectorAll(\"" + selector + "\").length"
+        String script = selector.startsWith("#")
+                ? "return document.querySelectorAll(\"" + selector + "\").length"
                 : "return cy.elements('" + selector + "').length";
         return (Long) browser.script(script);
     }

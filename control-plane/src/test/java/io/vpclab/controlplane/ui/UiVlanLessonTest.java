@@ -20,7 +20,11 @@ class UiVlanLessonTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("vpclab.admin-token", () -> ADMIN_TOKEN);
         registry.add("vpclab.segmentation", () -> "vlan");
-        registry.add("vpclab.data-dir", () -> Path.of("target", "test-data", "ui-vlan-" + UUID.randomUUID()).toAbsolutePath().toString());
+        registry.add(
+                "vpclab.data-dir",
+                () -> Path.of("target", "test-data", "ui-vlan-" + UUID.randomUUID())
+                        .toAbsolutePath()
+                        .toString());
     }
 
     @LocalServerPort

@@ -20,7 +20,11 @@ class UiVxlanLessonTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("vpclab.admin-token", () -> ADMIN_TOKEN);
         registry.add("vpclab.segmentation", () -> "vxlan");
-        registry.add("vpclab.data-dir", () -> Path.of("target", "test-data", "ui-vxlan-" + UUID.randomUUID()).toAbsolutePath().toString());
+        registry.add(
+                "vpclab.data-dir",
+                () -> Path.of("target", "test-data", "ui-vxlan-" + UUID.randomUUID())
+                        .toAbsolutePath()
+                        .toString());
     }
 
     @LocalServerPort
@@ -34,7 +38,8 @@ class UiVxlanLessonTest {
 
             assertThat(browser.attribute("vlan-verdict", "data-result")).isEqualTo("not-refused");
             assertThat(browser.attribute("vlan-verdict", "data-mode")).isEqualTo("vxlan");
-            assertThat(Integer.parseInt(browser.attribute("vlan-verdict", "data-highest"))).isGreaterThan(4094);
+            assertThat(Integer.parseInt(browser.attribute("vlan-verdict", "data-highest")))
+                    .isGreaterThan(4094);
             assertThat(browser.text("vlan-progress")).startsWith("VXLAN mode: 4294 subnets created");
             assertThat(browser.text("vlan-verdict")).startsWith("VXLAN mode went past 4094 segments with no refusal");
         }

@@ -45,17 +45,30 @@ class VpcRulesTest extends ApiTestSupport {
         Vpc vpc = tenant.vpc("10.0.0.0/16");
         String id = vpc.getVpcId();
         Vpc grown = tenant.vpcs().associateVpcCidrBlock(id, new CidrBlockCreate().cidrBlock("10.1.7.7/16"));
-        assertThat(grown.getCidrBlockAssociationSet()).extracting(VpcCidrBlockAssociation::getCidrBlock)
+        assertThat(grown.getCidrBlockAssociationSet())
+                .extracting(VpcCidrBlockAssociation::getCidrBlock)
                 .containsExactly("10.0.0.0/16", "10.1.0.0/16");
 
-        assertRefused(400, "InvalidVpc.Range", () -> tenant.vpcs().associateVpcCidrBlock(id, new CidrBlockCreate().cidrBlock("10.0.128.0/17")));
-        assertRefused(400, "InvalidVpc.Range", () -> tenant.vpcs().associateVpcCidrBlock(id, new CidrBlockCreate().cidrBlock("10.0.0.0/16")));
-        assertRefused(400, "InvalidVpc.Range", () -> tenant.vpcs().associateVpcCidrBlock(id, new CidrBlockCreate().cidrBlock("172.16.0.0/12")));
+        assertRefused(
+                400,
+                "InvalidVpc.Range",
+                () -> tenant.vpcs().associateVpcCidrBlock(id, new CidrBlockCreate().cidrBlock("10.0.128.0/17")));
+        assertRefused(
+                400,
+                "InvalidVpc.Range",
+                () -> tenant.vpcs().associateVpcCidrBlock(id, new CidrBlockCreate().cidrBlock("10.0.0.0/16")));
+        assertRefused(
+                400,
+                "InvalidVpc.Range",
+                () -> tenant.vpcs().associateVpcCidrBlock(id, new CidrBlockCreate().cidrBlock("172.16.0.0/12")));
         tenant.vpcs().associateVpcCidrBlock(id, new CidrBlockCreate().cidrBlock("10.2.0.0/16"));
         tenant.vpcs().associateVpcCidrBlock(id, new CidrBlockCreate().cidrBlock("10.3.0.0/16"));
         Vpc full = tenant.vpcs().associateVpcCidrBlock(id, new CidrBlockCreate().cidrBlock("10.4.0.0/16"));
         assertThat(full.getCidrBlockAssociationSet()).hasSize(5);
-        assertRefused(409, "CidrLimitExceeded", () -> tenant.vpcs().associateVpcCidrBlock(id, new CidrBlockCreate().cidrBlock("10.5.0.0/16")));
+        assertRefused(
+                409,
+                "CidrLimitExceeded",
+                () -> tenant.vpcs().associateVpcCidrBlock(id, new CidrBlockCreate().cidrBlock("10.5.0.0/16")));
 
         String primary = full.getCidrBlockAssociationSet().get(0).getAssociationId();
         assertRefused(409, "OperationNotPermitted", () -> tenant.vpcs().disassociateVpcCidrBlock(id, primary));
@@ -63,12 +76,16 @@ class VpcRulesTest extends ApiTestSupport {
         String second = full.getCidrBlockAssociationSet().get(1).getAssociationId();
         tenant.subnet(id, "10.1.3.0/24");
         assertRefused(409, "DependencyViolation", () -> tenant.vpcs().disassociateVpcCidrBlock(id, second));
-        assertRefused(404, "InvalidVpcCidrBlockAssociationID.NotFound", () -> tenant.vpcs().disassociateVpcCidrBlock(id, "vpc-cidr-assoc-00000000000000000"));
+        assertRefused(
+                404,
+                "InvalidVpcCidrBlockAssociationID.NotFound",
+                () -> tenant.vpcs().disassociateVpcCidrBlock(id, "vpc-cidr-assoc-00000000000000000"));
         assertThat(tenant.vpcs().getVpc(id).getCidrBlockAssociationSet()).hasSize(5);
 
         String third = full.getCidrBlockAssociationSet().get(2).getAssociationId();
         Vpc shrunk = tenant.vpcs().disassociateVpcCidrBlock(id, third);
-        assertThat(shrunk.getCidrBlockAssociationSet()).extracting(VpcCidrBlockAssociation::getCidrBlock)
+        assertThat(shrunk.getCidrBlockAssociationSet())
+                .extracting(VpcCidrBlockAssociation::getCidrBlock)
                 .containsExactly("10.0.0.0/16", "10.1.0.0/16", "10.3.0.0/16", "10.4.0.0/16");
     }
 
@@ -77,9 +94,13 @@ class VpcRulesTest extends ApiTestSupport {
         TenantClient tenant = newTenant();
         Vpc vpc = tenant.vpc("10.0.0.0/16");
         var subnet = tenant.subnet(vpc.getVpcId(), "10.0.1.0/24");
-        assertRefused(409, "DependencyViolation", () -> { tenant.vpcs().deleteVpc(vpc.getVpcId()); return null; });
+        assertRefused(409, "DependencyViolation", () -> {
+            tenant.vpcs().deleteVpc(vpc.getVpcId());
+            return null;
+        });
         assertThat(tenant.vpcs().getVpc(vpc.getVpcId()).getVpcId()).isEqualTo(vpc.getVpcId());
-        assertThat(tenant.subnets().getSubnet(subnet.getSubnetId()).getCidrBlock()).isEqualTo("10.0.1.0/24");
+        assertThat(tenant.subnets().getSubnet(subnet.getSubnetId()).getCidrBlock())
+                .isEqualTo("10.0.1.0/24");
 
         tenant.subnets().deleteSubnet(subnet.getSubnetId());
         tenant.vpcs().deleteVpc(vpc.getVpcId());

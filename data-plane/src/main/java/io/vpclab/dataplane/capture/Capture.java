@@ -1,12 +1,12 @@
 package io.vpclab.dataplane.capture;
 
 import io.netty.buffer.ByteBuf;
-import io.vpclab.dataplane.packet.Ethernet;
+import io.netty.buffer.Unpooled;
 import io.vpclab.dataplane.packet.EtherType;
+import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.packet.Udp;
-import io.netty.buffer.Unpooled;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,9 +24,11 @@ public final class Capture {
     public static final int OUTER_HEADER_LENGTH = Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH + Udp.HEADER_LENGTH;
     /** Placeholder MACs for the synthesized outer Ethernet header (locally administered). */
     private static final long LOCAL_MAC = 0x0200_0000_0001L;
+
     private static final long REMOTE_MAC = 0x0200_0000_0002L;
     /** Snap length: whole frames up to the largest UDP datagram. */
     private static final int SNAP_LENGTH = 65_535;
+
     private static final int DEFAULT_TTL = 64;
 
     private final String point;
@@ -35,7 +37,7 @@ public final class Capture {
     private final byte[] outer = new byte[OUTER_HEADER_LENGTH];
     private final ByteBuf outerView = Unpooled.wrappedBuffer(outer);
     private final long startEpochNanos = System.currentTimeMillis() * 1_000_000L;
-    private final long startNanoTime = System.nanoTime();   // monotonic offsets from the wall-clock start
+    private final long startNanoTime = System.nanoTime(); // monotonic offsets from the wall-clock start
     // written on the loop only; volatile so the owner may watch a running capture from another thread
     private volatile long packets;
     private volatile long bytes = PcapWriter.GLOBAL_HEADER_LENGTH;
@@ -104,9 +106,16 @@ public final class Capture {
     public void datagram(ByteBuf payload, int sourceIp, int sourcePort, int destinationIp, int destinationPort) {
         int udpLength = Udp.HEADER_LENGTH + payload.readableBytes();
         int offset = Ethernet.write(outerView, 0, REMOTE_MAC, LOCAL_MAC, EtherType.IPV4_VALUE);
-        offset = Ipv4.write(outerView, offset, Ipv4.MIN_HEADER_LENGTH + udpLength, 0, DEFAULT_TTL,
-            IpProtocol.UDP_VALUE, sourceIp, destinationIp);
-        Udp.write(outerView, offset, sourcePort, destinationPort, udpLength);   // checksum 0: allowed over IPv4 (RFC 768)
+        offset = Ipv4.write(
+                outerView,
+                offset,
+                Ipv4.MIN_HEADER_LENGTH + udpLength,
+                0,
+                DEFAULT_TTL,
+                IpProtocol.UDP_VALUE,
+                sourceIp,
+                destinationIp);
+        Udp.write(outerView, offset, sourcePort, destinationPort, udpLength); // checksum 0: allowed over IPv4 (RFC 768)
         record(OUTER_HEADER_LENGTH, payload);
     }
 
@@ -114,7 +123,8 @@ public final class Capture {
         if (closed) {
             return;
         }
-        long recordLength = PcapWriter.RECORD_HEADER_LENGTH + Math.min(prefixLength + data.readableBytes(), SNAP_LENGTH);
+        long recordLength =
+                PcapWriter.RECORD_HEADER_LENGTH + Math.min(prefixLength + data.readableBytes(), SNAP_LENGTH);
         if (bytes + recordLength > maxBytes) {
             fullBytes = true;
             close();

@@ -17,20 +17,22 @@ public final class PcapWriter implements Closeable {
     public static final int MAGIC_NANOSECONDS = 0xa1b23c4d;
     /** LINKTYPE_ETHERNET: every record starts with an Ethernet header. */
     public static final int LINKTYPE_ETHERNET = 1;
+
     public static final int GLOBAL_HEADER_LENGTH = 24;
     public static final int RECORD_HEADER_LENGTH = 16;
 
     private final OutputStream out;
     private final int snapLength;
-    private final ByteBuffer recordHeader = ByteBuffer.allocate(RECORD_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer recordHeader =
+            ByteBuffer.allocate(RECORD_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
 
     public PcapWriter(OutputStream out, int snapLength) throws IOException {
         this.out = out;
         this.snapLength = snapLength;
         ByteBuffer header = ByteBuffer.allocate(GLOBAL_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         header.putInt(MAGIC_NANOSECONDS);
-        header.putShort((short) 2).putShort((short) 4);   // format version 2.4
-        header.putInt(0).putInt(0);                        // thiszone, sigfigs: always zero
+        header.putShort((short) 2).putShort((short) 4); // format version 2.4
+        header.putInt(0).putInt(0); // thiszone, sigfigs: always zero
         header.putInt(snapLength).putInt(LINKTYPE_ETHERNET);
         out.write(header.array());
     }

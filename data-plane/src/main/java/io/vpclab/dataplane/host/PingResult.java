@@ -10,6 +10,8 @@ public record PingResult(List<ProbeReply> probes) {
     }
 
     public long received() {
-        return probes.stream().filter(p -> p.kind() == ProbeReply.Kind.ECHO_REPLY).count();
+        return probes.stream()
+                .filter(p -> p.kind() == ProbeReply.Kind.ECHO_REPLY)
+                .count();
     }
 }

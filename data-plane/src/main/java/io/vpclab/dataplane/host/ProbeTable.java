@@ -40,15 +40,18 @@ final class ProbeTable {
     CompletableFuture<ProbeReply> start(EventLoop loop, long key, Duration timeout, Runnable send) {
         Probe probe = new Probe();
         Probe previous = probes.put(key, probe);
-        if (previous != null) {   // a reused key: the older probe can no longer be told apart
+        if (previous != null) { // a reused key: the older probe can no longer be told apart
             previous.timer.cancel(false);
             previous.future.complete(ProbeReply.timeout(Duration.ZERO));
         }
-        probe.timer = loop.schedule(() -> {
-            if (probes.remove(key, probe)) {
-                probe.future.complete(ProbeReply.timeout(timeout));
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        probe.timer = loop.schedule(
+                () -> {
+                    if (probes.remove(key, probe)) {
+                        probe.future.complete(ProbeReply.timeout(timeout));
+                    }
+                },
+                timeout.toNanos(),
+                TimeUnit.NANOSECONDS);
         send.run();
         return probe.future;
     }
@@ -64,8 +67,12 @@ final class ProbeTable {
             return false;
         }
         probe.timer.cancel(false);
-        probe.future.complete(new ProbeReply(kind, new Ipv4Address(from), ttl,
-            Duration.ofNanos(System.nanoTime() - probe.sentNanos), payload == null ? new byte[0] : payload));
+        probe.future.complete(new ProbeReply(
+                kind,
+                new Ipv4Address(from),
+                ttl,
+                Duration.ofNanos(System.nanoTime() - probe.sentNanos),
+                payload == null ? new byte[0] : payload));
         return true;
     }
 

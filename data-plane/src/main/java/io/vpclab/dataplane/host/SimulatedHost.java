@@ -55,8 +55,9 @@ public final class SimulatedHost implements FrameDevice {
     static final Duration ARP_TIMEOUT = Duration.ofSeconds(1);
     /** TCP window advertised in SYN-ACKs; the listener never receives data, so any value works. */
     private static final int TCP_WINDOW = 64240;
+
     private static final int EPHEMERAL_FIRST = 32768;
-    private static final int EPHEMERAL_COUNT = 28232;   // Linux ip_local_port_range 32768..60999
+    private static final int EPHEMERAL_COUNT = 28232; // Linux ip_local_port_range 32768..60999
 
     private final String name;
     private final long mac;
@@ -79,7 +80,6 @@ public final class SimulatedHost implements FrameDevice {
     private FrameSink sink;
     private boolean closed;
 
-
     public SimulatedHost(String name, MacAddress mac, Ipv4Address ip, int prefixLength, Ipv4Address gateway, int mtu) {
         if (mac == null || mac.isMulticast()) {
             throw new IllegalArgumentException("host " + name + ": a unicast MAC is required: " + mac);
@@ -100,7 +100,8 @@ public final class SimulatedHost implements FrameDevice {
 
     /** A host configured like the table's port: its MAC, address, prefix, gateway and MTU. */
     public static SimulatedHost forPort(LocalPort port) {
-        return new SimulatedHost(port.name(), port.mac(), port.ipAddress(), port.prefixLength(), port.gatewayIp(), port.mtu());
+        return new SimulatedHost(
+                port.name(), port.mac(), port.ipAddress(), port.prefixLength(), port.gatewayIp(), port.mtu());
     }
 
     // ---- configuration (any thread) ----------------------------------------------------
@@ -143,9 +144,10 @@ public final class SimulatedHost implements FrameDevice {
     }
 
     /** Traceroute with {@code probe}s at TTL 1 up to {@code maxHops}, until the target answers. */
-    public CompletableFuture<TracerouteResult> traceroute(Ipv4Address target, int maxHops, TracerouteProbe probe, Duration timeout) {
+    public CompletableFuture<TracerouteResult> traceroute(
+            Ipv4Address target, int maxHops, TracerouteProbe probe, Duration timeout) {
         return onLoop(() -> traceLoop(target.bits(), 1, maxHops, probe, timeout, new ArrayList<>()))
-            .thenApply(hops -> new TracerouteResult(target, hops));
+                .thenApply(hops -> new TracerouteResult(target, hops));
     }
 
     /** SYN to {@code port}: SYN-ACK means open (we reset it, as nmap -sS does), RST closed, silence filtered. */
@@ -229,7 +231,7 @@ public final class SimulatedHost implements FrameDevice {
         switch (Ethernet.etherType(frame, offset)) {
             case EtherType.ARP_VALUE -> receiveArp(frame, payload);
             case EtherType.IPV4_VALUE -> receiveIpv4(frame, payload);
-            default -> { }
+            default -> {}
         }
     }
 
@@ -240,8 +242,11 @@ public final class SimulatedHost implements FrameDevice {
         int senderIp = Arp.senderIp(frame, arpOffset);
         long senderMac = Arp.senderMac(frame, arpOffset);
         int target = Arp.targetIp(frame, arpOffset);
-        if (senderIp != 0 && !MacAddress.isMulticast(senderMac) && (target == ip || arp.lookup(senderIp) >= 0
-            || Arp.operation(frame, arpOffset) == ArpOperation.REPLY_VALUE)) {
+        if (senderIp != 0
+                && !MacAddress.isMulticast(senderMac)
+                && (target == ip
+                        || arp.lookup(senderIp) >= 0
+                        || Arp.operation(frame, arpOffset) == ArpOperation.REPLY_VALUE)) {
             learn(senderIp, senderMac);
         }
         if (Arp.operation(frame, arpOffset) == ArpOperation.REQUEST_VALUE && target == ip) {
@@ -253,8 +258,10 @@ public final class SimulatedHost implements FrameDevice {
     }
 
     private void receiveIpv4(ByteBuf frame, int ipOffset) {
-        if (!Ipv4.isValid(frame, ipOffset) || !Ipv4.verifyChecksum(frame, ipOffset)
-            || Ipv4.destination(frame, ipOffset) != ip || Ipv4.isFragment(frame, ipOffset)) {
+        if (!Ipv4.isValid(frame, ipOffset)
+                || !Ipv4.verifyChecksum(frame, ipOffset)
+                || Ipv4.destination(frame, ipOffset) != ip
+                || Ipv4.isFragment(frame, ipOffset)) {
             return;
         }
         int headerLength = Ipv4.headerLength(frame, ipOffset);
@@ -266,7 +273,7 @@ public final class SimulatedHost implements FrameDevice {
             case IpProtocol.ICMP_VALUE -> receiveIcmp(frame, ipOffset, l4, l4Length, source, ttl);
             case IpProtocol.UDP_VALUE -> receiveUdp(frame, ipOffset, l4, l4Length, source, ttl);
             case IpProtocol.TCP_VALUE -> receiveTcp(frame, l4, l4Length, source, ttl);
-            default -> { }
+            default -> {}
         }
     }
 
@@ -284,24 +291,32 @@ public final class SimulatedHost implements FrameDevice {
             }
             case IcmpType.ECHO_REPLY_VALUE -> {
                 if (Icmp.identifier(frame, icmp) == echoIdentifier) {
-                    complete(ProbeTable.echoKey(Icmp.sequence(frame, icmp)), ProbeReply.Kind.ECHO_REPLY, source, ttl, null);
+                    complete(
+                            ProbeTable.echoKey(Icmp.sequence(frame, icmp)),
+                            ProbeReply.Kind.ECHO_REPLY,
+                            source,
+                            ttl,
+                            null);
                 }
             }
             case IcmpType.TIME_EXCEEDED_VALUE, IcmpType.DESTINATION_UNREACHABLE_VALUE -> {
                 long key = quotedProbeKey(frame, Icmp.quotedPacket(icmp), length - Icmp.HEADER_LENGTH);
                 ProbeReply.Kind kind = Icmp.type(frame, icmp) == IcmpType.TIME_EXCEEDED_VALUE
-                    ? ProbeReply.Kind.TIME_EXCEEDED : ProbeReply.Kind.UNREACHABLE;
+                        ? ProbeReply.Kind.TIME_EXCEEDED
+                        : ProbeReply.Kind.UNREACHABLE;
                 if (key != 0) {
                     complete(key, kind, source, ttl, null);
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 
     /** The key of the probe an ICMP error quotes (its IP header + 8 bytes), or 0. */
     private long quotedProbeKey(ByteBuf frame, int quoted, int quotedLength) {
-        if (quotedLength < Ipv4.MIN_HEADER_LENGTH + 8 || Ipv4.version(frame, quoted) != 4 || Ipv4.source(frame, quoted) != ip) {
+        if (quotedLength < Ipv4.MIN_HEADER_LENGTH + 8
+                || Ipv4.version(frame, quoted) != 4
+                || Ipv4.source(frame, quoted) != ip) {
             return 0;
         }
         int headerLength = Ipv4.headerLength(frame, quoted);
@@ -312,14 +327,17 @@ public final class SimulatedHost implements FrameDevice {
         return switch (Ipv4.protocol(frame, quoted)) {
             case IpProtocol.UDP_VALUE -> ProbeTable.udpKey(Udp.sourcePort(frame, l4), Udp.destinationPort(frame, l4));
             case IpProtocol.TCP_VALUE -> ProbeTable.tcpKey(Tcp.sourcePort(frame, l4), Tcp.destinationPort(frame, l4));
-            case IpProtocol.ICMP_VALUE -> Icmp.identifier(frame, l4) == echoIdentifier ? ProbeTable.echoKey(Icmp.sequence(frame, l4)) : 0;
+            case IpProtocol.ICMP_VALUE ->
+                Icmp.identifier(frame, l4) == echoIdentifier ? ProbeTable.echoKey(Icmp.sequence(frame, l4)) : 0;
             default -> 0;
         };
     }
 
     private void receiveUdp(ByteBuf frame, int ipOffset, int udp, int length, int source, int ttl) {
-        if (length < Udp.HEADER_LENGTH || Udp.length(frame, udp) < Udp.HEADER_LENGTH || Udp.length(frame, udp) > length
-            || !Udp.verifyChecksum(frame, udp, source, ip)) {
+        if (length < Udp.HEADER_LENGTH
+                || Udp.length(frame, udp) < Udp.HEADER_LENGTH
+                || Udp.length(frame, udp) > length
+                || !Udp.verifyChecksum(frame, udp, source, ip)) {
             return;
         }
         int sourcePort = Udp.sourcePort(frame, udp);
@@ -332,7 +350,12 @@ public final class SimulatedHost implements FrameDevice {
         }
         long key = ProbeTable.udpKey(destinationPort, sourcePort);
         if (probes.isWaiting(key)) {
-            complete(key, ProbeReply.Kind.UDP_REPLY, source, ttl, ByteBufUtil.getBytes(frame, udp + Udp.HEADER_LENGTH, dataLength));
+            complete(
+                    key,
+                    ProbeReply.Kind.UDP_REPLY,
+                    source,
+                    ttl,
+                    ByteBufUtil.getBytes(frame, udp + Udp.HEADER_LENGTH, dataLength));
             return;
         }
         portUnreachable(frame, ipOffset, source);
@@ -342,8 +365,14 @@ public final class SimulatedHost implements FrameDevice {
     private void portUnreachable(ByteBuf frame, int ipOffset, int source) {
         int length = Icmp.HEADER_LENGTH + Icmp.errorQuoteLength(frame, ipOffset);
         ByteBuf reply = newIpPacket(source, IpProtocol.ICMP_VALUE, DEFAULT_TTL, length);
-        Icmp.writeError(reply, l4Offset(reply), frame, ipOffset, IcmpType.DESTINATION_UNREACHABLE_VALUE,
-            Icmp.CODE_PORT_UNREACHABLE, 0);
+        Icmp.writeError(
+                reply,
+                l4Offset(reply),
+                frame,
+                ipOffset,
+                IcmpType.DESTINATION_UNREACHABLE_VALUE,
+                Icmp.CODE_PORT_UNREACHABLE,
+                0);
         sendIp(reply, source);
     }
 
@@ -371,7 +400,13 @@ public final class SimulatedHost implements FrameDevice {
             if (openTcpPorts.contains(destinationPort)) {
                 long initialSequence = random.nextInt() & 0xFFFF_FFFFL;
                 halfOpen.put(connectionKey(source, sourcePort, destinationPort), (initialSequence + 1) & 0xFFFF_FFFFL);
-                sendTcp(source, destinationPort, sourcePort, initialSequence, (sequence + 1) & 0xFFFF_FFFFL, Tcp.SYN | Tcp.ACK);
+                sendTcp(
+                        source,
+                        destinationPort,
+                        sourcePort,
+                        initialSequence,
+                        (sequence + 1) & 0xFFFF_FFFFL,
+                        Tcp.SYN | Tcp.ACK);
             } else {
                 sendTcp(source, destinationPort, sourcePort, 0, (sequence + 1) & 0xFFFF_FFFFL, Tcp.RST | Tcp.ACK);
             }
@@ -383,14 +418,15 @@ public final class SimulatedHost implements FrameDevice {
                 halfOpen.remove(connectionKey(source, sourcePort, destinationPort));
                 handshakesCompleted++;
             } else if (expected == null && !openTcpPorts.contains(destinationPort)) {
-                sendTcp(source, destinationPort, sourcePort, acknowledgment, 0, Tcp.RST);   // RFC 9293 s3.10.7.1
+                sendTcp(source, destinationPort, sourcePort, acknowledgment, 0, Tcp.RST); // RFC 9293 s3.10.7.1
             }
         }
     }
 
     // ---- probes ----------------------------------------------------------------------------
 
-    private CompletableFuture<PingResult> pingLoop(int target, int remaining, Duration timeout, List<ProbeReply> replies) {
+    private CompletableFuture<PingResult> pingLoop(
+            int target, int remaining, Duration timeout, List<ProbeReply> replies) {
         if (remaining <= 0) {
             return CompletableFuture.completedFuture(new PingResult(replies));
         }
@@ -400,14 +436,15 @@ public final class SimulatedHost implements FrameDevice {
         });
     }
 
-    private CompletableFuture<List<ProbeReply>> traceLoop(int target, int ttl, int maxHops, TracerouteProbe probe,
-                                                          Duration timeout, List<ProbeReply> hops) {
+    private CompletableFuture<List<ProbeReply>> traceLoop(
+            int target, int ttl, int maxHops, TracerouteProbe probe, Duration timeout, List<ProbeReply> hops) {
         if (ttl > maxHops) {
             return CompletableFuture.completedFuture(hops);
         }
         CompletableFuture<ProbeReply> sent = switch (probe) {
             case ICMP_ECHO -> sendEcho(target, ttl, timeout);
-            case UDP -> sendUdpProbe(target, ephemeralPort(), TRACEROUTE_BASE_PORT + ttl - 1, ttl, new byte[32], timeout);
+            case UDP ->
+                sendUdpProbe(target, ephemeralPort(), TRACEROUTE_BASE_PORT + ttl - 1, ttl, new byte[32], timeout);
         };
         return sent.thenCompose(reply -> {
             hops.add(reply);
@@ -434,12 +471,14 @@ public final class SimulatedHost implements FrameDevice {
 
     private CompletableFuture<ProbeReply> sendSyn(int target, int port, Duration timeout) {
         int localPort = ephemeralPort();
-        return probe(ProbeTable.tcpKey(localPort, port), timeout,
-            () -> sendTcp(target, localPort, port, random.nextInt() & 0xFFFF_FFFFL, 0, Tcp.SYN));
+        return probe(
+                ProbeTable.tcpKey(localPort, port),
+                timeout,
+                () -> sendTcp(target, localPort, port, random.nextInt() & 0xFFFF_FFFFL, 0, Tcp.SYN));
     }
 
-    private CompletableFuture<ProbeReply> sendUdpProbe(int target, int localPort, int port, int ttl, byte[] data,
-                                                       Duration timeout) {
+    private CompletableFuture<ProbeReply> sendUdpProbe(
+            int target, int localPort, int port, int ttl, byte[] data, Duration timeout) {
         return probe(ProbeTable.udpKey(localPort, port), timeout, () -> sendUdp(target, localPort, port, ttl, data));
     }
 
@@ -472,7 +511,8 @@ public final class SimulatedHost implements FrameDevice {
         sendIp(packet, target);
     }
 
-    private void sendTcp(int target, int sourcePort, int destinationPort, long sequence, long acknowledgment, int flags) {
+    private void sendTcp(
+            int target, int sourcePort, int destinationPort, long sequence, long acknowledgment, int flags) {
         ByteBuf packet = newIpPacket(target, IpProtocol.TCP_VALUE, DEFAULT_TTL, Tcp.MIN_HEADER_LENGTH);
         int at = l4Offset(packet);
         Tcp.write(packet, at, sourcePort, destinationPort, sequence, acknowledgment, flags, TCP_WINDOW);
@@ -508,7 +548,7 @@ public final class SimulatedHost implements FrameDevice {
         }
         int nextHop = subnet.contains(destination) ? destination : gateway;
         if (nextHop == 0) {
-            frame.release();   // no route: off-link without a gateway
+            frame.release(); // no route: off-link without a gateway
             return;
         }
         long nextHopMac = arp.lookup(nextHop);
@@ -519,14 +559,18 @@ public final class SimulatedHost implements FrameDevice {
         }
         if (arp.hold(nextHop, frame)) {
             ByteBuf request = newFrame(Arp.LENGTH);
-            int at = Ethernet.write(request, request.readerIndex(), MacAddress.BROADCAST.bits(), mac, EtherType.ARP_VALUE);
+            int at = Ethernet.write(
+                    request, request.readerIndex(), MacAddress.BROADCAST.bits(), mac, EtherType.ARP_VALUE);
             Arp.write(request, at, ArpOperation.REQUEST, mac, ip, 0, nextHop);
             emit(request);
-            loop.schedule(() -> {
-                if (arp.lookup(nextHop) < 0) {
-                    arp.fail(nextHop);
-                }
-            }, ARP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            loop.schedule(
+                    () -> {
+                        if (arp.lookup(nextHop) < 0) {
+                            arp.fail(nextHop);
+                        }
+                    },
+                    ARP_TIMEOUT.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -549,7 +593,8 @@ public final class SimulatedHost implements FrameDevice {
     private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> call) {
         EventLoop current = loop;
         if (current == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("host " + name + " is not attached to a VTEP"));
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("host " + name + " is not attached to a VTEP"));
         }
         if (current.inEventLoop()) {
             return call.get();

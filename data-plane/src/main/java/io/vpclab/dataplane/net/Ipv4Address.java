@@ -57,8 +57,8 @@ public record Ipv4Address(int bits) {
 
     public InetAddress toInetAddress() {
         try {
-            return InetAddress.getByAddress(new byte[] {
-                (byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits});
+            return InetAddress.getByAddress(
+                    new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits});
         } catch (UnknownHostException impossible) {
             throw new IllegalStateException(impossible);
         }

@@ -55,6 +55,7 @@ public final class TcpCoalescer {
     private static final int IPV4_HEADER = Ipv4.MIN_HEADER_LENGTH;
     /** Offset of the TCP header in an untagged IPv4 frame without options: csum_start of a burst. */
     private static final int TCP_OFFSET = ETHERNET_HEADER + IPV4_HEADER;
+
     private static final int FIN = 0x01;
     private static final int SYN = 0x02;
     private static final int RST = 0x04;
@@ -72,6 +73,7 @@ public final class TcpCoalescer {
     private int pendingSegments;
     /** The pending burst's first segment came with a partial checksum (matters while it is alone). */
     private boolean pendingPartial;
+
     private int pendingFrameLength;
     private int pendingTcpHeaderLength;
     private int pendingMss;
@@ -92,8 +94,8 @@ public final class TcpCoalescer {
     public TcpCoalescer(int virtioHeaderLength, ByteBuf scratch, Sink sink) {
         this.virtioHeaderLength = VirtioNetHeader.checkLength(virtioHeaderLength);
         if (scratch.capacity() < scratchCapacity(virtioHeaderLength)) {
-            throw new IllegalArgumentException("scratch capacity " + scratch.capacity() + " below "
-                + scratchCapacity(virtioHeaderLength));
+            throw new IllegalArgumentException(
+                    "scratch capacity " + scratch.capacity() + " below " + scratchCapacity(virtioHeaderLength));
         }
         this.scratch = scratch;
         this.sink = sink;
@@ -110,8 +112,8 @@ public final class TcpCoalescer {
      */
     public void add(ByteBuf buf, int offset, int length) {
         if (length < 0 || offset < 0 || offset > buf.writerIndex() - length) {
-            throw new IndexOutOfBoundsException("frame " + offset + "+" + length + " outside the buffer's "
-                + buf.writerIndex() + " written bytes");
+            throw new IndexOutOfBoundsException(
+                    "frame " + offset + "+" + length + " outside the buffer's " + buf.writerIndex() + " written bytes");
         }
         framesIn++;
         if (length > MAX_FRAME_LENGTH) {
@@ -128,8 +130,8 @@ public final class TcpCoalescer {
         int ip = offset + ETHERNET_HEADER;
         int tcp = ip + IPV4_HEADER;
         int tcpLength = Ipv4.totalLength(buf, ip) - IPV4_HEADER;
-        long pseudoHeader = Checksums.pseudoHeaderSum(Ipv4.source(buf, ip), Ipv4.destination(buf, ip),
-            IpProtocol.TCP_VALUE, tcpLength);
+        long pseudoHeader = Checksums.pseudoHeaderSum(
+                Ipv4.source(buf, ip), Ipv4.destination(buf, ip), IpProtocol.TCP_VALUE, tcpLength);
         boolean verified = Checksums.verifies(Checksums.sum(buf, tcp, tcpLength, pseudoHeader));
         // a sender with checksum offload (the kernel's vxlan over a veth) leaves the pseudo-header sum
         boolean partial = !verified && Tcp.checksum(buf, tcp) == Checksums.fold(pseudoHeader);
@@ -145,8 +147,12 @@ public final class TcpCoalescer {
         int flags = Tcp.flags(buf, tcp);
         if ((flags & NEVER_MERGED) != 0 || payloadLength == 0) {
             flush();
-            emitAsIs(buf, offset, length, partial ? VirtioNetHeader.F_NEEDS_CSUM : VirtioNetHeader.F_DATA_VALID,
-                VirtioNetHeader.TCP_CSUM_OFFSET);
+            emitAsIs(
+                    buf,
+                    offset,
+                    length,
+                    partial ? VirtioNetHeader.F_NEEDS_CSUM : VirtioNetHeader.F_DATA_VALID,
+                    VirtioNetHeader.TCP_CSUM_OFFSET);
             return;
         }
         if (pendingSegments > 0 && joins(buf, offset, payloadLength)) {
@@ -165,19 +171,20 @@ public final class TcpCoalescer {
      * options and not a fragment, TCP, lengths consistent. -1 otherwise (the frame passes as it is).
      */
     private static int tcpPayloadLength(ByteBuf buf, int offset, int length) {
-        if (length < TCP_OFFSET + Tcp.MIN_HEADER_LENGTH
-            || Ethernet.etherType(buf, offset) != EtherType.IPV4_VALUE) {
+        if (length < TCP_OFFSET + Tcp.MIN_HEADER_LENGTH || Ethernet.etherType(buf, offset) != EtherType.IPV4_VALUE) {
             return -1;
         }
         int ip = offset + ETHERNET_HEADER;
-        if (buf.getUnsignedByte(ip) != 0x45 || Ipv4.protocol(buf, ip) != IpProtocol.TCP_VALUE
-            || Ipv4.isFragment(buf, ip)) {
+        if (buf.getUnsignedByte(ip) != 0x45
+                || Ipv4.protocol(buf, ip) != IpProtocol.TCP_VALUE
+                || Ipv4.isFragment(buf, ip)) {
             return -1;
         }
         int totalLength = Ipv4.totalLength(buf, ip);
         int tcpHeaderLength = Tcp.headerLength(buf, ip + IPV4_HEADER);
-        if (totalLength > length - ETHERNET_HEADER || tcpHeaderLength < Tcp.MIN_HEADER_LENGTH
-            || IPV4_HEADER + tcpHeaderLength > totalLength) {
+        if (totalLength > length - ETHERNET_HEADER
+                || tcpHeaderLength < Tcp.MIN_HEADER_LENGTH
+                || IPV4_HEADER + tcpHeaderLength > totalLength) {
             return -1;
         }
         return totalLength - IPV4_HEADER - tcpHeaderLength;
@@ -197,28 +204,31 @@ public final class TcpCoalescer {
         int headTcp = headIp + IPV4_HEADER;
         int tcpHeaderLength = Tcp.headerLength(buf, tcp);
         return payloadLength <= pendingMss
-            && pendingFrameLength - ETHERNET_HEADER + payloadLength <= MAX_IP_TOTAL_LENGTH
-            && tcpHeaderLength == pendingTcpHeaderLength
-            && Tcp.sequence(buf, tcp) == pendingNextSequence
-            // MACs and EtherType
-            && buf.getLong(offset) == scratch.getLong(head)
-            && buf.getInt(offset + 8) == scratch.getInt(head + 8)
-            && buf.getShort(offset + 12) == scratch.getShort(head + 12)
-            // version/IHL, TOS; TTL, protocol; DF (RFC 791 s3.1)
-            && buf.getShort(ip) == scratch.getShort(headIp)
-            && buf.getShort(ip + 8) == scratch.getShort(headIp + 8)
-            && (buf.getShort(ip + 6) & Ipv4.FLAG_DONT_FRAGMENT) == (scratch.getShort(headIp + 6) & Ipv4.FLAG_DONT_FRAGMENT)
-            // without DF the IDs must count up from the first, as inet_gro_receive demands (with DF they may be fixed)
-            && ((buf.getShort(ip + 6) & Ipv4.FLAG_DONT_FRAGMENT) != 0
-                || Ipv4.identification(buf, ip) == (Ipv4.identification(scratch, headIp) + pendingSegments & 0xFFFF))
-            // source and destination addresses, then ports
-            && buf.getLong(ip + 12) == scratch.getLong(headIp + 12)
-            && buf.getInt(tcp) == scratch.getInt(headTcp)
-            // acknowledgment number; data offset, flags but PSH, window (Linux compares this word too)
-            && buf.getInt(tcp + 8) == scratch.getInt(headTcp + 8)
-            && ((buf.getInt(tcp + 12) ^ scratch.getInt(headTcp + 12)) & ~(PSH << 16)) == 0
-            // options byte for byte (timestamps must match, as in tcp_gro_receive)
-            && sameOptions(buf, tcp, headTcp, tcpHeaderLength);
+                && pendingFrameLength - ETHERNET_HEADER + payloadLength <= MAX_IP_TOTAL_LENGTH
+                && tcpHeaderLength == pendingTcpHeaderLength
+                && Tcp.sequence(buf, tcp) == pendingNextSequence
+                // MACs and EtherType
+                && buf.getLong(offset) == scratch.getLong(head)
+                && buf.getInt(offset + 8) == scratch.getInt(head + 8)
+                && buf.getShort(offset + 12) == scratch.getShort(head + 12)
+                // version/IHL, TOS; TTL, protocol; DF (RFC 791 s3.1)
+                && buf.getShort(ip) == scratch.getShort(headIp)
+                && buf.getShort(ip + 8) == scratch.getShort(headIp + 8)
+                && (buf.getShort(ip + 6) & Ipv4.FLAG_DONT_FRAGMENT)
+                        == (scratch.getShort(headIp + 6) & Ipv4.FLAG_DONT_FRAGMENT)
+                // without DF the IDs must count up from the first, as inet_gro_receive demands (with DF they may be
+                // fixed)
+                && ((buf.getShort(ip + 6) & Ipv4.FLAG_DONT_FRAGMENT) != 0
+                        || Ipv4.identification(buf, ip)
+                                == (Ipv4.identification(scratch, headIp) + pendingSegments & 0xFFFF))
+                // source and destination addresses, then ports
+                && buf.getLong(ip + 12) == scratch.getLong(headIp + 12)
+                && buf.getInt(tcp) == scratch.getInt(headTcp)
+                // acknowledgment number; data offset, flags but PSH, window (Linux compares this word too)
+                && buf.getInt(tcp + 8) == scratch.getInt(headTcp + 8)
+                && ((buf.getInt(tcp + 12) ^ scratch.getInt(headTcp + 12)) & ~(PSH << 16)) == 0
+                // options byte for byte (timestamps must match, as in tcp_gro_receive)
+                && sameOptions(buf, tcp, headTcp, tcpHeaderLength);
     }
 
     /** Compares the TCP options word by word (their length is a multiple of 4, RFC 9293 s3.1). */
@@ -266,8 +276,9 @@ public final class TcpCoalescer {
         int head = virtioHeaderLength;
         if (pendingSegments == 1) {
             // one segment is the original frame, its full checksum verified or left partial by its sender
-            writeSingleHeader(pendingPartial ? VirtioNetHeader.F_NEEDS_CSUM : VirtioNetHeader.F_DATA_VALID,
-                VirtioNetHeader.TCP_CSUM_OFFSET);
+            writeSingleHeader(
+                    pendingPartial ? VirtioNetHeader.F_NEEDS_CSUM : VirtioNetHeader.F_DATA_VALID,
+                    VirtioNetHeader.TCP_CSUM_OFFSET);
         } else {
             int ip = head + ETHERNET_HEADER;
             int tcp = head + TCP_OFFSET;
@@ -277,10 +288,20 @@ public final class TcpCoalescer {
             scratch.setShort(ip + 10, 0);
             scratch.setShort(ip + 10, Checksums.finish(Checksums.sum(scratch, ip, IPV4_HEADER, 0)));
             // CHECKSUM_PARTIAL: the field holds the folded pseudo-header sum, the receiver adds the rest
-            scratch.setShort(tcp + 16, Checksums.fold(Checksums.pseudoHeaderSum(Ipv4.source(scratch, ip),
-                Ipv4.destination(scratch, ip), IpProtocol.TCP_VALUE, tcpLength)));
-            VirtioNetHeader.write(scratch, 0, head, VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_TCPV4,
-                TCP_OFFSET + pendingTcpHeaderLength, pendingMss, TCP_OFFSET, VirtioNetHeader.TCP_CSUM_OFFSET);
+            scratch.setShort(
+                    tcp + 16,
+                    Checksums.fold(Checksums.pseudoHeaderSum(
+                            Ipv4.source(scratch, ip), Ipv4.destination(scratch, ip), IpProtocol.TCP_VALUE, tcpLength)));
+            VirtioNetHeader.write(
+                    scratch,
+                    0,
+                    head,
+                    VirtioNetHeader.F_NEEDS_CSUM,
+                    VirtioNetHeader.GSO_TCPV4,
+                    TCP_OFFSET + pendingTcpHeaderLength,
+                    pendingMss,
+                    TCP_OFFSET,
+                    VirtioNetHeader.TCP_CSUM_OFFSET);
             burstsOut++;
         }
         pendingSegments = 0;
@@ -296,18 +317,22 @@ public final class TcpCoalescer {
     private int udpChecksumFlags(ByteBuf buf, int offset, int length) {
         int ip = offset + ETHERNET_HEADER;
         int udp = ip + IPV4_HEADER;
-        if (length < TCP_OFFSET + Udp.HEADER_LENGTH || Ethernet.etherType(buf, offset) != EtherType.IPV4_VALUE
-            || buf.getUnsignedByte(ip) != 0x45 || Ipv4.protocol(buf, ip) != IpProtocol.UDP_VALUE
-            || Ipv4.isFragment(buf, ip)) {
+        if (length < TCP_OFFSET + Udp.HEADER_LENGTH
+                || Ethernet.etherType(buf, offset) != EtherType.IPV4_VALUE
+                || buf.getUnsignedByte(ip) != 0x45
+                || Ipv4.protocol(buf, ip) != IpProtocol.UDP_VALUE
+                || Ipv4.isFragment(buf, ip)) {
             return 0;
         }
         int udpLength = Ipv4.totalLength(buf, ip) - IPV4_HEADER;
-        if (udpLength > length - TCP_OFFSET || Udp.length(buf, udp) != udpLength || udpLength < Udp.HEADER_LENGTH
-            || Udp.checksum(buf, udp) == 0) {
+        if (udpLength > length - TCP_OFFSET
+                || Udp.length(buf, udp) != udpLength
+                || udpLength < Udp.HEADER_LENGTH
+                || Udp.checksum(buf, udp) == 0) {
             return 0;
         }
-        long pseudoHeader = Checksums.pseudoHeaderSum(Ipv4.source(buf, ip), Ipv4.destination(buf, ip),
-            IpProtocol.UDP_VALUE, udpLength);
+        long pseudoHeader = Checksums.pseudoHeaderSum(
+                Ipv4.source(buf, ip), Ipv4.destination(buf, ip), IpProtocol.UDP_VALUE, udpLength);
         if (!Checksums.verifies(Checksums.sum(buf, ip, IPV4_HEADER, 0))) {
             checksumFailures++;
             return 0;
@@ -336,8 +361,16 @@ public final class TcpCoalescer {
      */
     private void writeSingleHeader(int flags, int csumOffset) {
         boolean partial = flags == VirtioNetHeader.F_NEEDS_CSUM;
-        VirtioNetHeader.write(scratch, 0, virtioHeaderLength, flags, VirtioNetHeader.GSO_NONE, 0, 0,
-            partial ? TCP_OFFSET : 0, partial ? csumOffset : 0);
+        VirtioNetHeader.write(
+                scratch,
+                0,
+                virtioHeaderLength,
+                flags,
+                VirtioNetHeader.GSO_NONE,
+                0,
+                0,
+                partial ? TCP_OFFSET : 0,
+                partial ? csumOffset : 0);
     }
 
     private void emit(int length) {

@@ -43,6 +43,7 @@ public final class TcpSegmenter {
     private static final int IPV4_HEADER = Ipv4.MIN_HEADER_LENGTH;
     /** TCP flag bits (RFC 9293 s3.1; CWR and ECE from RFC 3168 s6.1). */
     private static final int FIN = 0x01;
+
     private static final int PSH = 0x08;
     private static final int CWR = 0x80;
     /** FIN and PSH belong to the end of the burst (Linux tcp_gso_segment clears them on the others). */
@@ -88,10 +89,24 @@ public final class TcpSegmenter {
         }
         return switch (VirtioNetHeader.gsoType(input, header)) {
             case VirtioNetHeader.GSO_NONE -> copySingle(input, header, frame, frameLength, destination, gap);
-            case VirtioNetHeader.GSO_TCPV4, VirtioNetHeader.GSO_TCPV4 | VirtioNetHeader.GSO_ECN -> segmentIpv4(input, frame,
-                frameLength, VirtioNetHeader.gsoSize(input, header), destination, gap, IpProtocol.TCP_VALUE);
-            case VirtioNetHeader.GSO_UDP_L4 -> segmentIpv4(input, frame, frameLength,
-                VirtioNetHeader.gsoSize(input, header), destination, gap, IpProtocol.UDP_VALUE);
+            case VirtioNetHeader.GSO_TCPV4, VirtioNetHeader.GSO_TCPV4 | VirtioNetHeader.GSO_ECN ->
+                segmentIpv4(
+                        input,
+                        frame,
+                        frameLength,
+                        VirtioNetHeader.gsoSize(input, header),
+                        destination,
+                        gap,
+                        IpProtocol.TCP_VALUE);
+            case VirtioNetHeader.GSO_UDP_L4 ->
+                segmentIpv4(
+                        input,
+                        frame,
+                        frameLength,
+                        VirtioNetHeader.gsoSize(input, header),
+                        destination,
+                        gap,
+                        IpProtocol.UDP_VALUE);
             default -> refuse(SegmentRefusal.UNSUPPORTED_GSO_TYPE);
         };
     }
@@ -123,8 +138,8 @@ public final class TcpSegmenter {
      * A TSO or USO burst: Linux inet_gso_segment with tcp_gso_segment or __udp_gso_segment, done in
      * userspace. Every IPv4 header is the original's with its own total length, ID and checksum.
      */
-    private int segmentIpv4(ByteBuf input, int frame, int frameLength, int gsoSize, ByteBuf destination, int gap,
-                            int protocol) {
+    private int segmentIpv4(
+            ByteBuf input, int frame, int frameLength, int gsoSize, ByteBuf destination, int gap, int protocol) {
         boolean tcp = protocol == IpProtocol.TCP_VALUE;
         if (frameLength < ETHERNET_HEADER + IPV4_HEADER + (tcp ? Tcp.MIN_HEADER_LENGTH : Udp.HEADER_LENGTH)) {
             return refuse(SegmentRefusal.TRUNCATED);
@@ -150,8 +165,8 @@ public final class TcpSegmenter {
         int l4 = ip + IPV4_HEADER;
         int l4HeaderLength = tcp ? Tcp.headerLength(input, l4) : Udp.HEADER_LENGTH;
         boolean consistent = tcp
-            ? l4HeaderLength >= Tcp.MIN_HEADER_LENGTH && IPV4_HEADER + l4HeaderLength <= totalLength
-            : Udp.length(input, l4) == totalLength - IPV4_HEADER && totalLength >= IPV4_HEADER + Udp.HEADER_LENGTH;
+                ? l4HeaderLength >= Tcp.MIN_HEADER_LENGTH && IPV4_HEADER + l4HeaderLength <= totalLength
+                : Udp.length(input, l4) == totalLength - IPV4_HEADER && totalLength >= IPV4_HEADER + Udp.HEADER_LENGTH;
         if (totalLength > frameLength - ETHERNET_HEADER || !consistent) {
             return refuse(SegmentRefusal.BAD_LENGTH);
         }
@@ -186,7 +201,8 @@ public final class TcpSegmenter {
             destination.setShort(segmentIp + 2, IPV4_HEADER + l4HeaderLength + chunk);
             destination.setShort(segmentIp + 4, identification + i);
             destination.setShort(segmentIp + 10, 0);
-            destination.setShort(segmentIp + 10, Checksums.finish(Checksums.sum(destination, segmentIp, IPV4_HEADER, 0)));
+            destination.setShort(
+                    segmentIp + 10, Checksums.finish(Checksums.sum(destination, segmentIp, IPV4_HEADER, 0)));
 
             int segmentL4 = segmentIp + IPV4_HEADER;
             int l4Length = l4HeaderLength + chunk;

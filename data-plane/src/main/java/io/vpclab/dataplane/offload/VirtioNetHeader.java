@@ -45,6 +45,7 @@ public final class VirtioNetHeader {
     public static final int GSO_TCPV4 = 1;
     /** UDP fragmentation offload (UFO), deprecated by Linux. */
     public static final int GSO_UDP = 3;
+
     public static final int GSO_TCPV6 = 4;
     /** UDP segmentation offload (USO, TUN_F_USO4/6): each segment a UDP datagram of its own. */
     public static final int GSO_UDP_L4 = 5;
@@ -56,8 +57,7 @@ public final class VirtioNetHeader {
     /** csum_offset of the UDP checksum field (RFC 768). */
     public static final int UDP_CSUM_OFFSET = Udp.CHECKSUM_OFFSET;
 
-    private VirtioNetHeader() {
-    }
+    private VirtioNetHeader() {}
 
     /** Throws unless {@code length} is 10 or 12: a configuration error, not bad input. */
     public static int checkLength(int length) {
@@ -119,8 +119,16 @@ public final class VirtioNetHeader {
      * Writes a whole header of {@code length} (10 or 12) bytes; num_buffers, when present, is 0
      * (meaningful only for mergeable receive buffers of a real virtio device).
      */
-    public static void write(ByteBuf buf, int offset, int length, int flags, int gsoType, int hdrLen, int gsoSize,
-                             int csumStart, int csumOffset) {
+    public static void write(
+            ByteBuf buf,
+            int offset,
+            int length,
+            int flags,
+            int gsoType,
+            int hdrLen,
+            int gsoSize,
+            int csumStart,
+            int csumOffset) {
         buf.setByte(offset, flags);
         buf.setByte(offset + 1, gsoType);
         buf.setShortLE(offset + 2, hdrLen);
@@ -140,7 +148,7 @@ public final class VirtioNetHeader {
     /** A short description for logs and test failures. */
     public static String describe(ByteBuf buf, int offset) {
         return "virtio_net_hdr{flags=" + flags(buf, offset) + ", gso_type=" + gsoType(buf, offset)
-            + ", hdr_len=" + hdrLen(buf, offset) + ", gso_size=" + gsoSize(buf, offset)
-            + ", csum_start=" + csumStart(buf, offset) + ", csum_offset=" + csumOffset(buf, offset) + "}";
+                + ", hdr_len=" + hdrLen(buf, offset) + ", gso_size=" + gsoSize(buf, offset)
+                + ", csum_start=" + csumStart(buf, offset) + ", csum_offset=" + csumOffset(buf, offset) + "}";
     }
 }

@@ -12,14 +12,15 @@ public final class Arp {
 
     private static final String NAME = "ARP";
 
-    private Arp() {
-    }
+    private Arp() {}
 
     /** Checks the ARP body is complete and is Ethernet/IPv4; throws {@link PacketFormatException}. */
     public static void check(ByteBuf buf, int offset) {
         Packets.require(buf, offset, LENGTH, NAME);
-        if (buf.getUnsignedShort(offset) != HTYPE_ETHERNET || buf.getUnsignedShort(offset + 2) != EtherType.IPV4_VALUE
-            || buf.getUnsignedByte(offset + 4) != 6 || buf.getUnsignedByte(offset + 5) != 4) {
+        if (buf.getUnsignedShort(offset) != HTYPE_ETHERNET
+                || buf.getUnsignedShort(offset + 2) != EtherType.IPV4_VALUE
+                || buf.getUnsignedByte(offset + 4) != 6
+                || buf.getUnsignedByte(offset + 5) != 4) {
             throw PacketFormatException.invalid(NAME, "not Ethernet/IPv4");
         }
     }
@@ -27,8 +28,10 @@ public final class Arp {
     /** Allocation-free form of {@link #check} for the hot path. */
     public static boolean isEthernetIpv4(ByteBuf buf, int offset) {
         return Packets.fits(buf, offset, LENGTH)
-            && buf.getUnsignedShort(offset) == HTYPE_ETHERNET && buf.getUnsignedShort(offset + 2) == EtherType.IPV4_VALUE
-            && buf.getUnsignedByte(offset + 4) == 6 && buf.getUnsignedByte(offset + 5) == 4;
+                && buf.getUnsignedShort(offset) == HTYPE_ETHERNET
+                && buf.getUnsignedShort(offset + 2) == EtherType.IPV4_VALUE
+                && buf.getUnsignedByte(offset + 4) == 6
+                && buf.getUnsignedByte(offset + 5) == 4;
     }
 
     public static int operation(ByteBuf buf, int offset) {
@@ -52,8 +55,14 @@ public final class Arp {
     }
 
     /** Writes a complete Ethernet/IPv4 ARP body at {@code offset}. */
-    public static void write(ByteBuf buf, int offset, ArpOperation operation, long senderMac, int senderIp,
-                             long targetMac, int targetIp) {
+    public static void write(
+            ByteBuf buf,
+            int offset,
+            ArpOperation operation,
+            long senderMac,
+            int senderIp,
+            long targetMac,
+            int targetIp) {
         buf.setShort(offset, HTYPE_ETHERNET);
         buf.setShort(offset + 2, EtherType.IPV4_VALUE);
         buf.setByte(offset + 4, 6);

@@ -19,12 +19,11 @@ import java.nio.ByteOrder;
  */
 public final class Checksums {
 
-    private static final VarHandle BIG_ENDIAN_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
-        ByteOrder.BIG_ENDIAN);
+    private static final VarHandle BIG_ENDIAN_LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
-    private Checksums() {
-    }
+    private Checksums() {}
 
     /**
      * Adds the bytes {@code [offset, offset + length)} as big-endian 16-bit words to {@code initial}
@@ -41,7 +40,8 @@ public final class Checksums {
      */
     public static long sum(ByteBuf buf, int offset, int length, long initial) {
         if (offset < 0 || length < 0 || offset > buf.capacity() - length) {
-            throw new IndexOutOfBoundsException("range " + offset + "+" + length + " outside capacity " + buf.capacity());
+            throw new IndexOutOfBoundsException(
+                    "range " + offset + "+" + length + " outside capacity " + buf.capacity());
         }
         if (buf.refCnt() == 0) {
             // direct memory of a released buffer may already be freed: never read it
@@ -67,7 +67,8 @@ public final class Checksums {
             odd += (second >>> 32) + (second & 0xFFFF_FFFFL);
         }
         for (; i + 2 <= length; i += 2) {
-            even += (PlatformDependent.getByte(address + i) & 0xFF) << 8 | PlatformDependent.getByte(address + i + 1) & 0xFF;
+            even += (PlatformDependent.getByte(address + i) & 0xFF) << 8
+                    | PlatformDependent.getByte(address + i + 1) & 0xFF;
         }
         if (i < length) {
             even += (PlatformDependent.getByte(address + i) & 0xFF) << 8;
@@ -136,8 +137,12 @@ public final class Checksums {
 
     /** Pseudo-header sum for TCP or UDP over IPv4: addresses, zero + protocol, L4 length (RFC 9293 s3.1). */
     public static long pseudoHeaderSum(int source, int destination, int protocol, int l4Length) {
-        return (source >>> 16) + (source & 0xFFFF) + (destination >>> 16) + (destination & 0xFFFF)
-            + protocol + l4Length;
+        return (source >>> 16)
+                + (source & 0xFFFF)
+                + (destination >>> 16)
+                + (destination & 0xFFFF)
+                + protocol
+                + l4Length;
     }
 
     /**
@@ -152,8 +157,10 @@ public final class Checksums {
     /** {@link #update} for a 32-bit field (a TCP sequence number, an IPv4 address): two words at once. */
     public static int update32(int checksum, int oldValue, int newValue) {
         long sum = (~checksum & 0xFFFF)
-            + (~oldValue >>> 16 & 0xFFFF) + (~oldValue & 0xFFFF)
-            + (newValue >>> 16) + (newValue & 0xFFFF);
+                + (~oldValue >>> 16 & 0xFFFF)
+                + (~oldValue & 0xFFFF)
+                + (newValue >>> 16)
+                + (newValue & 0xFFFF);
         return finish(sum);
     }
 
@@ -166,8 +173,10 @@ public final class Checksums {
      */
     public static int updatePseudoHeader32(int field, int oldValue, int newValue) {
         long sum = (field & 0xFFFF)
-            + (~oldValue >>> 16 & 0xFFFF) + (~oldValue & 0xFFFF)
-            + (newValue >>> 16) + (newValue & 0xFFFF);
+                + (~oldValue >>> 16 & 0xFFFF)
+                + (~oldValue & 0xFFFF)
+                + (newValue >>> 16)
+                + (newValue & 0xFFFF);
         return fold(sum);
     }
 
@@ -181,10 +190,13 @@ public final class Checksums {
      * @param frameLength bytes of the frame; the checksum covers {@code [csumStart, frameLength)}
      * @return false, changing nothing, when the offsets do not leave room for the 2-byte field
      */
-    public static boolean completePartial(ByteBuf buf, int frameOffset, int frameLength, int csumStart,
-                                          int csumOffset) {
-        if (csumStart < 0 || csumOffset < 0 || (long) csumStart + csumOffset + 2 > frameLength
-            || frameOffset < 0 || (long) frameOffset + frameLength > buf.writerIndex()) {
+    public static boolean completePartial(
+            ByteBuf buf, int frameOffset, int frameLength, int csumStart, int csumOffset) {
+        if (csumStart < 0
+                || csumOffset < 0
+                || (long) csumStart + csumOffset + 2 > frameLength
+                || frameOffset < 0
+                || (long) frameOffset + frameLength > buf.writerIndex()) {
             return false;
         }
         int field = frameOffset + csumStart + csumOffset;

@@ -14,8 +14,7 @@ public final class Ethernet {
 
     private static final String NAME = "Ethernet";
 
-    private Ethernet() {
-    }
+    private Ethernet() {}
 
     public static long destination(ByteBuf buf, int offset) {
         return mac(buf, offset);

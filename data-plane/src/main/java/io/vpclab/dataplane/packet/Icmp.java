@@ -18,8 +18,7 @@ public final class Icmp {
 
     private static final String NAME = "ICMP";
 
-    private Icmp() {
-    }
+    private Icmp() {}
 
     public static void check(ByteBuf buf, int offset, int length) {
         if (length < HEADER_LENGTH) {
@@ -63,7 +62,8 @@ public final class Icmp {
      * at {@code ip} of {@code packet}: {@link #HEADER_LENGTH} + {@link #errorQuoteLength} bytes.
      * The one way the router, the NAT gateway, the inner MTU check and a simulated host build one.
      */
-    public static void writeError(ByteBuf buf, int offset, ByteBuf packet, int ip, int type, int code, int restOfHeader) {
+    public static void writeError(
+            ByteBuf buf, int offset, ByteBuf packet, int ip, int type, int code, int restOfHeader) {
         int quoted = errorQuoteLength(packet, ip);
         buf.setBytes(offset + HEADER_LENGTH, packet, ip, quoted);
         write(buf, offset, HEADER_LENGTH + quoted, type, code, restOfHeader);

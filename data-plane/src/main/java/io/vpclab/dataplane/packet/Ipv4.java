@@ -13,16 +13,17 @@ public final class Ipv4 {
     public static final int FLAG_MORE_FRAGMENTS = 0x2000;
     /** Don't-fragment flag. */
     public static final int FLAG_DONT_FRAGMENT = 0x4000;
+
     public static final int FRAGMENT_OFFSET_MASK = 0x1FFF;
 
     /** Where the source and destination addresses lie in the header. */
     public static final int SOURCE_OFFSET = 12;
+
     public static final int DESTINATION_OFFSET = 16;
 
     private static final String NAME = "IPv4";
 
-    private Ipv4() {
-    }
+    private Ipv4() {}
 
     public static int version(ByteBuf buf, int offset) {
         return buf.getUnsignedByte(offset) >>> 4;
@@ -81,13 +82,15 @@ public final class Ipv4 {
         if (!Packets.fits(buf, offset, MIN_HEADER_LENGTH)) {
             return false;
         }
-        int versionAndLength = buf.getInt(offset);   // version, IHL, DSCP/ECN, total length in one read
+        int versionAndLength = buf.getInt(offset); // version, IHL, DSCP/ECN, total length in one read
         if (versionAndLength >>> 28 != 4) {
             return false;
         }
         int headerLength = ((versionAndLength >>> 24) & 0x0F) * 4;
         int totalLength = versionAndLength & 0xFFFF;
-        return headerLength >= MIN_HEADER_LENGTH && totalLength >= headerLength && Packets.fits(buf, offset, totalLength);
+        return headerLength >= MIN_HEADER_LENGTH
+                && totalLength >= headerLength
+                && Packets.fits(buf, offset, totalLength);
     }
 
     /** Like {@link #isValid} but says why; returns the header length. */
@@ -102,7 +105,8 @@ public final class Ipv4 {
         }
         int totalLength = totalLength(buf, offset);
         if (totalLength < headerLength) {
-            throw PacketFormatException.invalid(NAME, "total length " + totalLength + " below header length " + headerLength);
+            throw PacketFormatException.invalid(
+                    NAME, "total length " + totalLength + " below header length " + headerLength);
         }
         Packets.require(buf, offset, totalLength, NAME);
         return headerLength;
@@ -153,8 +157,9 @@ public final class Ipv4 {
         int checksumField;
         if (protocol == IpProtocol.TCP_VALUE && available >= Tcp.MIN_HEADER_LENGTH) {
             checksumField = l4 + Tcp.CHECKSUM_OFFSET;
-        } else if (protocol == IpProtocol.UDP_VALUE && available >= Udp.HEADER_LENGTH
-            && buf.getUnsignedShort(l4 + Udp.CHECKSUM_OFFSET) != 0) {
+        } else if (protocol == IpProtocol.UDP_VALUE
+                && available >= Udp.HEADER_LENGTH
+                && buf.getUnsignedShort(l4 + Udp.CHECKSUM_OFFSET) != 0) {
             checksumField = l4 + Udp.CHECKSUM_OFFSET;
         } else {
             return;
@@ -170,8 +175,15 @@ public final class Ipv4 {
     }
 
     /** Writes a 20-byte header (no options, DF clear) with a correct checksum; returns the payload offset. */
-    public static int write(ByteBuf buf, int offset, int totalLength, int identification, int ttl, int protocol,
-                            int source, int destination) {
+    public static int write(
+            ByteBuf buf,
+            int offset,
+            int totalLength,
+            int identification,
+            int ttl,
+            int protocol,
+            int source,
+            int destination) {
         buf.setByte(offset, 0x45);
         buf.setByte(offset + 1, 0);
         buf.setShort(offset + 2, totalLength);

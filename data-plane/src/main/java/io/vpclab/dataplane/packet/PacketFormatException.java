@@ -12,8 +12,8 @@ public final class PacketFormatException extends RuntimeException {
 
     /** The one truncation message format used by every view. */
     public static PacketFormatException truncated(String header, int offset, int needed, int available) {
-        return new PacketFormatException(
-            header + " truncated: needs " + needed + " bytes at offset " + offset + ", " + available + " available");
+        return new PacketFormatException(header + " truncated: needs " + needed + " bytes at offset " + offset + ", "
+                + available + " available");
     }
 
     public static PacketFormatException invalid(String header, String reason) {

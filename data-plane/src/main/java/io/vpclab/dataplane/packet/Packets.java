@@ -5,8 +5,7 @@ import io.netty.buffer.ByteBuf;
 /** The bounds check shared by every view, and the checksum calls of the views ({@link Checksums} computes them). */
 public final class Packets {
 
-    private Packets() {
-    }
+    private Packets() {}
 
     /** True when {@code length} bytes starting at absolute {@code offset} lie before the writer index. */
     public static boolean fits(ByteBuf buf, int offset, int length) {

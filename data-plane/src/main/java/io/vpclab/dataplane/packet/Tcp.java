@@ -18,8 +18,7 @@ public final class Tcp {
 
     private static final String NAME = "TCP";
 
-    private Tcp() {
-    }
+    private Tcp() {}
 
     /** Checks a TCP segment of {@code length} bytes (from the IP total length); returns the header length. */
     public static int check(ByteBuf buf, int offset, int length) {
@@ -67,8 +66,15 @@ public final class Tcp {
     }
 
     /** Writes a 20-byte header without options; the checksum is filled by {@link #updateChecksum}. */
-    public static int write(ByteBuf buf, int offset, int sourcePort, int destinationPort, long sequence,
-                            long acknowledgment, int flags, int window) {
+    public static int write(
+            ByteBuf buf,
+            int offset,
+            int sourcePort,
+            int destinationPort,
+            long sequence,
+            long acknowledgment,
+            int flags,
+            int window) {
         buf.setShort(offset, sourcePort);
         buf.setShort(offset + 2, destinationPort);
         buf.setInt(offset + 4, (int) sequence);
@@ -84,12 +90,21 @@ public final class Tcp {
     /** Checksum over the pseudo-header and {@code length} bytes of segment (RFC 9293 s3.1). */
     public static void updateChecksum(ByteBuf buf, int offset, int length, int source, int destination) {
         buf.setShort(offset + 16, 0);
-        buf.setShort(offset + 16, Packets.fold(Packets.sum(buf, offset, length,
-            Packets.pseudoHeaderSum(source, destination, IpProtocol.TCP_VALUE, length))));
+        buf.setShort(
+                offset + 16,
+                Packets.fold(Packets.sum(
+                        buf,
+                        offset,
+                        length,
+                        Packets.pseudoHeaderSum(source, destination, IpProtocol.TCP_VALUE, length))));
     }
 
     public static boolean verifyChecksum(ByteBuf buf, int offset, int length, int source, int destination) {
-        return Packets.fold(Packets.sum(buf, offset, length,
-            Packets.pseudoHeaderSum(source, destination, IpProtocol.TCP_VALUE, length))) == 0;
+        return Packets.fold(Packets.sum(
+                        buf,
+                        offset,
+                        length,
+                        Packets.pseudoHeaderSum(source, destination, IpProtocol.TCP_VALUE, length)))
+                == 0;
     }
 }

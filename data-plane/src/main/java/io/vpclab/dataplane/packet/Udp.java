@@ -12,8 +12,7 @@ public final class Udp {
 
     private static final String NAME = "UDP";
 
-    private Udp() {
-    }
+    private Udp() {}
 
     public static void check(ByteBuf buf, int offset) {
         Packets.require(buf, offset, HEADER_LENGTH, NAME);
@@ -53,8 +52,8 @@ public final class Udp {
     public static void updateChecksum(ByteBuf buf, int offset, int source, int destination) {
         int length = length(buf, offset);
         buf.setShort(offset + 6, 0);
-        int checksum = Packets.fold(Packets.sum(buf, offset, length,
-            Packets.pseudoHeaderSum(source, destination, IpProtocol.UDP_VALUE, length)));
+        int checksum = Packets.fold(Packets.sum(
+                buf, offset, length, Packets.pseudoHeaderSum(source, destination, IpProtocol.UDP_VALUE, length)));
         buf.setShort(offset + 6, checksum == 0 ? 0xFFFF : checksum);
     }
 
@@ -64,7 +63,11 @@ public final class Udp {
             return true;
         }
         int length = length(buf, offset);
-        return Packets.fold(Packets.sum(buf, offset, length,
-            Packets.pseudoHeaderSum(source, destination, IpProtocol.UDP_VALUE, length))) == 0;
+        return Packets.fold(Packets.sum(
+                        buf,
+                        offset,
+                        length,
+                        Packets.pseudoHeaderSum(source, destination, IpProtocol.UDP_VALUE, length)))
+                == 0;
     }
 }

@@ -12,17 +12,18 @@ public final class Vxlan {
     /** The I flag: "MUST be set to 1 for a valid VXLAN Network ID" (RFC 7348 s5). */
     public static final int FLAG_I = 0x08;
     /** Outer bytes over IPv4 counted against the underlay MTU: inner Ethernet 14 + VXLAN 8 + UDP 8 + IPv4 20 (RFC 7348 s4.3). */
-    public static final int OVERHEAD = Ethernet.HEADER_LENGTH + HEADER_LENGTH + Udp.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH;
+    public static final int OVERHEAD =
+            Ethernet.HEADER_LENGTH + HEADER_LENGTH + Udp.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH;
     /** Smallest datagram worth decapsulating: the header plus an inner Ethernet header. */
     public static final int MIN_DATAGRAM_LENGTH = HEADER_LENGTH + Ethernet.HEADER_LENGTH;
     /** Source ports come from the dynamic range 49152..65535 "to enhance entropy" (RFC 7348 s5, "Source Port"). */
     public static final int SOURCE_PORT_MIN = 49152;
+
     public static final int SOURCE_PORT_RANGE = 65536 - SOURCE_PORT_MIN;
 
     private static final String NAME = "VXLAN";
 
-    private Vxlan() {
-    }
+    private Vxlan() {}
 
     public static void check(ByteBuf buf, int offset) {
         Packets.require(buf, offset, HEADER_LENGTH, NAME);

@@ -45,7 +45,7 @@ final class ArpResponder {
         long mac = resolve(t.state, segment, target);
         if (mac == ForwardingState.NO_MAC) {
             if (t.state.soleFloodVtep(segment, port) != ForwardingState.NONE) {
-                bridge.forward(t, segment, port, frame);   // a learning peer's own stack answers
+                bridge.forward(t, segment, port, frame); // a learning peer's own stack answers
             } else {
                 forwarding.drop(t, port, segment, DropReason.ARP_UNKNOWN_BINDING, frame);
             }

@@ -41,6 +41,7 @@ final class BurstForwarder {
     private static final int SEGMENT_OVERHEAD = Vxlan.HEADER_LENGTH + Ethernet.HEADER_LENGTH + 60 + 60;
     /** What one GSO send takes: Linux's UDP_MAX_SEGMENTS and the largest IPv4 UDP payload. */
     private static final int MAX_SEGMENTS_PER_SEND = 64;
+
     private static final int MAX_BYTES_PER_SEND = 65507;
     /** Linux's smallest MSS (TCP_MIN_SND_MSS): a burst cut finer goes the per-frame way. */
     private static final int MIN_GSO_SIZE = 48;
@@ -55,13 +56,19 @@ final class BurstForwarder {
     private final NatGatewayStage natGateways;
     /** What {@link #route} decided for the burst being offered (loop-confined, like every stage). */
     private long nextHopMac;
+
     private int countedEgress;
     private int elasticIp;
     private int natGateway;
     private final TcpSegmenter segmenter = new TcpSegmenter(HEADER);
 
-    BurstForwarder(Forwarding forwarding, PortIngress ingress, Classifier classifier, L3Router router,
-                   ElasticIpNat elasticIps, NatGatewayStage natGateways) {
+    BurstForwarder(
+            Forwarding forwarding,
+            PortIngress ingress,
+            Classifier classifier,
+            L3Router router,
+            ElasticIpNat elasticIps,
+            NatGatewayStage natGateways) {
         this.forwarding = forwarding;
         this.ingress = ingress;
         this.classifier = classifier;
@@ -101,7 +108,7 @@ final class BurstForwarder {
         natGateway = ForwardingState.NONE;
         int headersLength = headersLength(headerAndFrame, frame, frameLength);
         if (headersLength < 0 || headersLength + gsoSize > t.state.maxInnerFrameLength()) {
-            return false;   // InnerMtu answers each oversize frame, with its ICMP error
+            return false; // InnerMtu answers each oversize frame, with its ICMP error
         }
         // a routed burst crosses the router (and an elastic IP or NAT gateway) once; every other
         // outcome is answered per frame
@@ -118,23 +125,26 @@ final class BurstForwarder {
         int target;
         if (entry == ForwardingState.NONE) {
             // unknown unicast toward a learning peer (the point-to-point mode) goes whole like a known one
-            target = routed || MacAddress.isMulticast(destination) ? ForwardingState.NONE
-                : t.state.soleFloodVtep(segment, port);
+            target = routed || MacAddress.isMulticast(destination)
+                    ? ForwardingState.NONE
+                    : t.state.soleFloodVtep(segment, port);
             if (target == ForwardingState.NONE) {
                 return false;
             }
         } else {
             target = ForwardingState.entryIndex(entry);
             if (ForwardingState.isLocalPortEntry(entry)) {
-                if (target == port || !(t.devices[target] instanceof BurstPort burstPort) || !burstPort.writesBursts()) {
+                if (target == port
+                        || !(t.devices[target] instanceof BurstPort burstPort)
+                        || !burstPort.writesBursts()) {
                     return false;
                 }
                 local = burstPort;
             }
         }
         if (elasticIp != ForwardingState.NONE
-            && !elasticIps.admitOutbound(t, elasticIp, headerAndFrame, frame + Ethernet.HEADER_LENGTH)) {
-            return false;   // connection table full: each frame is refused and counted on the per-frame path
+                && !elasticIps.admitOutbound(t, elasticIp, headerAndFrame, frame + Ethernet.HEADER_LENGTH)) {
+            return false; // connection table full: each frame is refused and counted on the per-frame path
         }
         // from here on the burst is ours: captured as read, translated once, counted, sent
         captureSegments(t.portCaptures[port], headerAndFrame);
@@ -148,8 +158,16 @@ final class BurstForwarder {
             return true;
         }
         // a burst the segmenter then refuses is dropped by the port, whose segmenter refuses it too
-        return encapsulate(t, port, segment, routed ? countedEgress : NOT_ROUTED, egress, target, headerAndFrame,
-            frameLength, gsoSize);
+        return encapsulate(
+                t,
+                port,
+                segment,
+                routed ? countedEgress : NOT_ROUTED,
+                egress,
+                target,
+                headerAndFrame,
+                frameLength,
+                gsoSize);
     }
 
     /** Writes the burst to {@code capture} (if any) as the wire frames it stands for, cut into a pooled scratch buffer. */
@@ -158,7 +176,8 @@ final class BurstForwarder {
             return;
         }
         int frameLength = headerAndFrame.readableBytes() - HEADER;
-        ByteBuf scratch = headerAndFrame.alloc().directBuffer(frameLength + (frameLength / MIN_GSO_SIZE + 1) * SEGMENT_OVERHEAD);
+        ByteBuf scratch =
+                headerAndFrame.alloc().directBuffer(frameLength + (frameLength / MIN_GSO_SIZE + 1) * SEGMENT_OVERHEAD);
         try {
             int count = segmenter.segment(headerAndFrame, scratch, 0);
             int length = segmenter.segmentLength();
@@ -183,7 +202,7 @@ final class BurstForwarder {
             elasticIp = t.state.elasticIpByPrivate(segment, Ipv4.source(headerAndFrame, ip));
             egress = elasticIps.outboundEgress(t, Ipv4.destination(headerAndFrame, ip));
             nextHopMac = elasticIps.nextHopMac();
-            countedEgress = egress;   // the per-frame path counts it in on the public segment
+            countedEgress = egress; // the per-frame path counts it in on the public segment
             return egress;
         }
         if (egress < 0) {
@@ -193,7 +212,8 @@ final class BurstForwarder {
         countedEgress = egress;
         natGateway = PublicAddresses.natGatewayBehind(t, t.state.macEntry(egress, nextHopMac));
         if (natGateway != ForwardingState.NONE) {
-            egress = natGateways.privateBurstEgress(t, natGateway, headerAndFrame, ip, Ipv4.ttl(headerAndFrame, ip) - 1);
+            egress =
+                    natGateways.privateBurstEgress(t, natGateway, headerAndFrame, ip, Ipv4.ttl(headerAndFrame, ip) - 1);
             nextHopMac = natGateways.nextHopMac();
         }
         return egress;
@@ -214,9 +234,9 @@ final class BurstForwarder {
         }
         router.rewrite(t, segment, headerAndFrame, frame);
         if (natGateway != ForwardingState.NONE) {
-            t.segments[countedEgress].in(frames, wireBytes);   // the VPC hop, before the gateway
+            t.segments[countedEgress].in(frames, wireBytes); // the VPC hop, before the gateway
             natGateways.translatePrivateBurst(t, natGateway, headerAndFrame, frame, frames, wireBytes, partial);
-            countedEgress = NOT_ROUTED;   // the gateway counted the public segment in itself
+            countedEgress = NOT_ROUTED; // the gateway counted the public segment in itself
         }
     }
 
@@ -224,8 +244,9 @@ final class BurstForwarder {
     private static int headersLength(ByteBuf buf, int frame, int frameLength) {
         int ip = frame + Ethernet.HEADER_LENGTH;
         if (frameLength < Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH + Tcp.MIN_HEADER_LENGTH
-            || Ethernet.etherType(buf, frame) != EtherType.IPV4_VALUE
-            || Ipv4.protocol(buf, ip) != IpProtocol.TCP_VALUE || Ipv4.isFragment(buf, ip)) {
+                || Ethernet.etherType(buf, frame) != EtherType.IPV4_VALUE
+                || Ipv4.protocol(buf, ip) != IpProtocol.TCP_VALUE
+                || Ipv4.isFragment(buf, ip)) {
             return -1;
         }
         int tcp = ip + Ipv4.headerLength(buf, ip);
@@ -245,8 +266,16 @@ final class BurstForwarder {
         }
     }
 
-    private boolean encapsulate(Tables t, int port, int segment, int routedEgress, int egress, int vtep, ByteBuf headerAndFrame,
-                                int frameLength, int gsoSize) {
+    private boolean encapsulate(
+            Tables t,
+            int port,
+            int segment,
+            int routedEgress,
+            int egress,
+            int vtep,
+            ByteBuf headerAndFrame,
+            int frameLength,
+            int gsoSize) {
         int sourcePort = Vxlan.sourcePort(FlowHash.of(headerAndFrame, headerAndFrame.readerIndex() + HEADER));
         int room = frameLength + (frameLength / gsoSize + 1) * SEGMENT_OVERHEAD;
         ByteBufAllocator allocator = headerAndFrame.alloc();
@@ -254,7 +283,7 @@ final class BurstForwarder {
         try {
             int count = segmenter.segment(headerAndFrame, out, Vxlan.HEADER_LENGTH);
             if (count == 0) {
-                return false;   // the port's own segmenter refuses it too, and counts why
+                return false; // the port's own segmenter refuses it too, and counts why
             }
             int segmentLength = count == 1 ? out.writerIndex() : segmenter.segmentLength();
             int vni = t.state.segmentVni(egress);
@@ -268,8 +297,8 @@ final class BurstForwarder {
             for (int from = 0, end = out.writerIndex(); from < end; from += perSend * segmentLength) {
                 int length = Math.min(perSend * segmentLength, end - from);
                 int datagrams = (length + segmentLength - 1) / segmentLength;
-                forwarding.toUnderlaySegments(t, vtep, out.retainedSlice(from, length), segmentLength, datagrams,
-                    sourcePort);
+                forwarding.toUnderlaySegments(
+                        t, vtep, out.retainedSlice(from, length), segmentLength, datagrams, sourcePort);
             }
             return true;
         } finally {

@@ -18,8 +18,8 @@ final class ConnectionTable {
     static final long DEFAULT_IDLE_NANOS = TimeUnit.SECONDS.toNanos(120);
     private static final int PROBES = 16;
 
-    private final long[] addresses;   // public IP << 32 | remote IP
-    private final long[] flows;       // protocol << 32 | remote port << 16 | local port
+    private final long[] addresses; // public IP << 32 | remote IP
+    private final long[] flows; // protocol << 32 | remote port << 16 | local port
     private final long[] lastSeen;
     private final boolean[] used;
     private final int mask;

@@ -16,6 +16,7 @@ final class DatagramBatch {
 
     /** What one GSO send takes: Linux's UDP_MAX_SEGMENTS and the largest IPv4 UDP payload. */
     private static final int MAX_SEGMENTS = 64;
+
     private static final int MAX_BYTES = 65507;
 
     private final Underlay underlay;
@@ -33,8 +34,12 @@ final class DatagramBatch {
     /** Takes ownership of {@code datagram}; it leaves at the latest at {@link #flush}. */
     void add(ByteBuf datagram, InetSocketAddress destination, int sourcePort) {
         int size = datagram.readableBytes();
-        if (count > 0 && (size != length || sourcePort != this.sourcePort || destination != this.destination
-            || count == MAX_SEGMENTS || (long) (count + 1) * size > MAX_BYTES)) {
+        if (count > 0
+                && (size != length
+                        || sourcePort != this.sourcePort
+                        || destination != this.destination
+                        || count == MAX_SEGMENTS
+                        || (long) (count + 1) * size > MAX_BYTES)) {
             flush();
         }
         if (count == 0) {

@@ -87,7 +87,8 @@ final class ElasticIpNat {
         }
         int publicSegment = state.publicSegment();
         long mac = state.route(state.segmentRouter(publicSegment), destination) == publicSegment
-            ? state.bindingMac(publicSegment, destination) : ForwardingState.NO_MAC;
+                ? state.bindingMac(publicSegment, destination)
+                : ForwardingState.NO_MAC;
         if (mac == ForwardingState.NO_MAC) {
             return ForwardingState.NONE;
         }
@@ -111,7 +112,12 @@ final class ElasticIpNat {
      * the pseudo-header update.
      */
     void translateOutbound(Tables t, int eip, ByteBuf frame, int ip, boolean partialL4) {
-        Ipv4.rewriteAddress(frame, ip, Ipv4.SOURCE_OFFSET, t.state.elasticIps().get(eip).publicIp().bits(), partialL4);
+        Ipv4.rewriteAddress(
+                frame,
+                ip,
+                Ipv4.SOURCE_OFFSET,
+                t.state.elasticIps().get(eip).publicIp().bits(),
+                partialL4);
         Ipv4.decrementTtl(frame, ip);
     }
 
@@ -175,7 +181,7 @@ final class ElasticIpNat {
         }
         long flow = IcmpErrors.quotedFlow(frame, ip);
         return flow != IcmpErrors.NO_FLOW
-            && flows.isReply(ConnectionTable.addresses(publicIp, IcmpErrors.quotedDestination(frame, ip)), flow);
+                && flows.isReply(ConnectionTable.addresses(publicIp, IcmpErrors.quotedDestination(frame, ip)), flow);
     }
 
     /**
@@ -194,7 +200,7 @@ final class ElasticIpNat {
         }
         long flow = inboundFlow(frame, ip);
         if (flow != reply && flows.isReply(addresses, flow)) {
-            return null;   // a further echo request of an admitted ping
+            return null; // a further echo request of an admitted ping
         }
         int protocol = Ipv4.protocol(frame, ip);
         if (!whitelists.admit(whitelist, protocol, remoteIp, destinationPort(frame, ip, protocol))) {
@@ -248,7 +254,8 @@ final class ElasticIpNat {
         }
         if (protocol == IpProtocol.ICMP_VALUE) {
             return Icmp.type(frame, l4) == IcmpType.ECHO_REPLY_VALUE
-                ? ConnectionTable.flow(protocol, 0, Icmp.identifier(frame, l4)) : -1L;
+                    ? ConnectionTable.flow(protocol, 0, Icmp.identifier(frame, l4))
+                    : -1L;
         }
         return ConnectionTable.flow(protocol, frame.getUnsignedShort(l4), frame.getUnsignedShort(l4 + 2));
     }

@@ -14,22 +14,22 @@ import io.vpclab.dataplane.packet.Packets;
  */
 public final class FlowHash {
 
-    private FlowHash() {
-    }
+    private FlowHash() {}
 
     /** The flow hash of the Ethernet frame at {@code offset}; never reads past the frame. */
     public static int of(ByteBuf frame, int offset) {
         int etherType = Ethernet.etherType(frame, offset);
         int ip = offset + Ethernet.HEADER_LENGTH;
         if (etherType == EtherType.IPV4_VALUE && Packets.fits(frame, ip, Ipv4.MIN_HEADER_LENGTH)) {
-            long addresses = frame.getLong(ip + 12);                  // source and destination in one read
+            long addresses = frame.getLong(ip + 12); // source and destination in one read
             int protocol = Ipv4.protocol(frame, ip);
             int hash = mix(mix(Long.hashCode(addresses), (int) (addresses >>> 13)), protocol);
             int l4 = ip + Ipv4.headerLength(frame, ip);
             if ((protocol == IpProtocol.TCP_VALUE || protocol == IpProtocol.UDP_VALUE)
-                && (Ipv4.flagsAndFragment(frame, ip) & Ipv4.FRAGMENT_OFFSET_MASK) == 0
-                && l4 >= ip + Ipv4.MIN_HEADER_LENGTH && Packets.fits(frame, l4, 4)) {
-                hash = mix(hash, frame.getInt(l4));   // source and destination ports
+                    && (Ipv4.flagsAndFragment(frame, ip) & Ipv4.FRAGMENT_OFFSET_MASK) == 0
+                    && l4 >= ip + Ipv4.MIN_HEADER_LENGTH
+                    && Packets.fits(frame, l4, 4)) {
+                hash = mix(hash, frame.getInt(l4)); // source and destination ports
             }
             return hash;
         }

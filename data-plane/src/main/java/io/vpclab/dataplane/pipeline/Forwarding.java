@@ -7,7 +7,6 @@ import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.DropReason;
-import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.underlay.Underlay;
 import java.net.InetSocketAddress;
 
@@ -29,6 +28,7 @@ public final class Forwarding {
     private int unflushedSegmentBytes;
     /** Runs of equal datagrams gathered into GSO sends, or null where the underlay has no GSO. */
     private final DatagramBatch batch;
+
     private static final int SEGMENT_FLUSH_BYTES = 256 * 1024;
     Tables tables;
 
@@ -36,7 +36,7 @@ public final class Forwarding {
     Forwarding(Underlay underlay) {
         this.underlay = underlay;
         this.batch = underlay.sendsSegmentsAtOnce() ? new DatagramBatch(underlay) : null;
-        this.loop = underlay.loop();   // null when a benchmark drives the pipeline without a loop
+        this.loop = underlay.loop(); // null when a benchmark drives the pipeline without a loop
     }
 
     /**
@@ -93,15 +93,19 @@ public final class Forwarding {
         t.host.out(datagrams, bytes);
         InetSocketAddress destination = t.state.vtepAddress(vtep);
         Capture capture = t.underlayCapture;
-        if (capture != null) {   // each datagram as it is on the wire
+        if (capture != null) { // each datagram as it is on the wire
             int destinationIp = Ipv4Address.bitsOf(destination.getAddress());
             for (int at = payload.readerIndex(), end = payload.writerIndex(); at < end; at += segmentLength) {
-                capture.datagram(payload.slice(at, Math.min(segmentLength, end - at)), t.localIp, t.localPort,
-                    destinationIp, destination.getPort());
+                capture.datagram(
+                        payload.slice(at, Math.min(segmentLength, end - at)),
+                        t.localIp,
+                        t.localPort,
+                        destinationIp,
+                        destination.getPort());
             }
         }
         if (batch != null) {
-            batch.flush();   // what was queued before goes first
+            batch.flush(); // what was queued before goes first
         }
         underlay.sendSegments(payload, segmentLength, destination, sourcePort);
         unflushedSegmentBytes += bytes;
@@ -118,7 +122,12 @@ public final class Forwarding {
         Capture capture = t.underlayCapture;
         InetSocketAddress destination = t.state.vtepAddress(vtep);
         if (capture != null) {
-            capture.datagram(payload, t.localIp, t.localPort, Ipv4Address.bitsOf(destination.getAddress()), destination.getPort());
+            capture.datagram(
+                    payload,
+                    t.localIp,
+                    t.localPort,
+                    Ipv4Address.bitsOf(destination.getAddress()),
+                    destination.getPort());
         }
         if (batch != null) {
             batch.add(payload, destination, sourcePort);

@@ -27,10 +27,10 @@ final class IcmpErrors {
 
     /** TTL of the errors built here (RFC 1700's default, as Linux). */
     private static final int ORIGINATED_TTL = 64;
+
     private static final int LIMITED_BROADCAST = 0xFFFF_FFFF;
 
-    private IcmpErrors() {
-    }
+    private IcmpErrors() {}
 
     /**
      * Whether the IPv4 packet at {@code ip} may be answered with an ICMP error (RFC 1122 s3.2.2,
@@ -42,7 +42,10 @@ final class IcmpErrors {
         int source = Ipv4.source(frame, ip);
         int destination = Ipv4.destination(frame, ip);
         if ((Ipv4.flagsAndFragment(frame, ip) & Ipv4.FRAGMENT_OFFSET_MASK) != 0
-            || source == 0 || source >>> 24 == 127 || isGroupOrBroadcast(source) || isGroupOrBroadcast(destination)) {
+                || source == 0
+                || source >>> 24 == 127
+                || isGroupOrBroadcast(source)
+                || isGroupOrBroadcast(destination)) {
             return false;
         }
         if (Ipv4.protocol(frame, ip) != IpProtocol.ICMP_VALUE) {
@@ -62,8 +65,8 @@ final class IcmpErrors {
      * the packet's source, TTL 64, with {@link FrameDevice#HEADROOM} in front. The caller sends
      * it and still owns {@code frame}.
      */
-    static ByteBuf build(ByteBuf frame, long destinationMac, long sourceMac, int sourceIp, int type, int code,
-                         int restOfHeader) {
+    static ByteBuf build(
+            ByteBuf frame, long destinationMac, long sourceMac, int sourceIp, int type, int code, int restOfHeader) {
         int ip = frame.readerIndex() + Ethernet.HEADER_LENGTH;
         int icmpLength = Icmp.HEADER_LENGTH + Icmp.errorQuoteLength(frame, ip);
         int ipLength = Ipv4.MIN_HEADER_LENGTH + icmpLength;
@@ -71,7 +74,8 @@ final class IcmpErrors {
         ByteBuf error = frame.alloc().directBuffer(FrameDevice.HEADROOM + frameLength);
         error.writerIndex(FrameDevice.HEADROOM + frameLength).readerIndex(FrameDevice.HEADROOM);
         int at = Ethernet.write(error, FrameDevice.HEADROOM, destinationMac, sourceMac, EtherType.IPV4_VALUE);
-        at = Ipv4.write(error, at, ipLength, 0, ORIGINATED_TTL, IpProtocol.ICMP_VALUE, sourceIp, Ipv4.source(frame, ip));
+        at = Ipv4.write(
+                error, at, ipLength, 0, ORIGINATED_TTL, IpProtocol.ICMP_VALUE, sourceIp, Ipv4.source(frame, ip));
         Icmp.writeError(error, at, frame, ip, type, code, restOfHeader);
         return error;
     }
@@ -83,7 +87,7 @@ final class IcmpErrors {
     /** True for an unfragmented unreachable or time-exceeded message quoting an IPv4 header and 8 bytes. */
     static boolean isError(ByteBuf frame, int ip) {
         if (Ipv4.protocol(frame, ip) != IpProtocol.ICMP_VALUE
-            || (Ipv4.flagsAndFragment(frame, ip) & Ipv4.FRAGMENT_OFFSET_MASK) != 0) {
+                || (Ipv4.flagsAndFragment(frame, ip) & Ipv4.FRAGMENT_OFFSET_MASK) != 0) {
             return false;
         }
         int icmp = ip + Ipv4.headerLength(frame, ip);
@@ -97,8 +101,9 @@ final class IcmpErrors {
         }
         int quoted = Icmp.quotedPacket(icmp);
         int quotedHeader = Ipv4.headerLength(frame, quoted);
-        return Ipv4.version(frame, quoted) == 4 && quotedHeader >= Ipv4.MIN_HEADER_LENGTH
-            && end - quoted >= quotedHeader + Icmp.QUOTED_PAYLOAD;
+        return Ipv4.version(frame, quoted) == 4
+                && quotedHeader >= Ipv4.MIN_HEADER_LENGTH
+                && end - quoted >= quotedHeader + Icmp.QUOTED_PAYLOAD;
     }
 
     /** The quoted packet's source address (the NAT's public address when it is about our flow). */
@@ -125,8 +130,10 @@ final class IcmpErrors {
         return switch (protocol) {
             case IpProtocol.TCP_VALUE, IpProtocol.UDP_VALUE ->
                 ConnectionTable.flow(protocol, frame.getUnsignedShort(l4 + 2), frame.getUnsignedShort(l4));
-            case IpProtocol.ICMP_VALUE -> Icmp.type(frame, l4) == IcmpType.ECHO_REQUEST_VALUE
-                ? ConnectionTable.flow(protocol, 0, Icmp.identifier(frame, l4)) : NO_FLOW;
+            case IpProtocol.ICMP_VALUE ->
+                Icmp.type(frame, l4) == IcmpType.ECHO_REQUEST_VALUE
+                        ? ConnectionTable.flow(protocol, 0, Icmp.identifier(frame, l4))
+                        : NO_FLOW;
             default -> NO_FLOW;
         };
     }
@@ -141,7 +148,8 @@ final class IcmpErrors {
         frame.setInt(quoted + 12, address);
         frame.setShort(quoted + 10, Checksums.update32(Ipv4.checksum(frame, quoted), old, address));
         int l4 = quoted + Ipv4.headerLength(frame, quoted);
-        if (Ipv4.protocol(frame, quoted) == IpProtocol.UDP_VALUE && frame.getUnsignedShort(l4 + Udp.CHECKSUM_OFFSET) != 0) {
+        if (Ipv4.protocol(frame, quoted) == IpProtocol.UDP_VALUE
+                && frame.getUnsignedShort(l4 + Udp.CHECKSUM_OFFSET) != 0) {
             int checksum = Checksums.update32(frame.getUnsignedShort(l4 + Udp.CHECKSUM_OFFSET), old, address);
             frame.setShort(l4 + Udp.CHECKSUM_OFFSET, checksum == 0 ? 0xFFFF : checksum);
         }

@@ -48,7 +48,8 @@ final class InnerMtu {
         int offset = frame.readerIndex();
         int ip = offset + Ethernet.HEADER_LENGTH;
         if (Ethernet.etherType(frame, offset) != EtherType.IPV4_VALUE
-            || Ipv4.flagsAndFragment(frame, ip) != Ipv4.FLAG_DONT_FRAGMENT || !IcmpErrors.mayAnswer(frame, ip)) {
+                || Ipv4.flagsAndFragment(frame, ip) != Ipv4.FLAG_DONT_FRAGMENT
+                || !IcmpErrors.mayAnswer(frame, ip)) {
             return null;
         }
         long destinationMac = Ethernet.destination(frame, offset);
@@ -62,7 +63,13 @@ final class InnerMtu {
         if (sourceIp == 0 || MacAddress.isMulticast(sourceMac)) {
             return null;
         }
-        return IcmpErrors.build(frame, Ethernet.source(frame, offset), sourceMac, sourceIp,
-            IcmpType.DESTINATION_UNREACHABLE_VALUE, Icmp.CODE_FRAGMENTATION_NEEDED, mtu);
+        return IcmpErrors.build(
+                frame,
+                Ethernet.source(frame, offset),
+                sourceMac,
+                sourceIp,
+                IcmpType.DESTINATION_UNREACHABLE_VALUE,
+                Icmp.CODE_FRAGMENTATION_NEEDED,
+                mtu);
     }
 }

@@ -72,7 +72,7 @@ final class L3Router {
                 t.segments[egress].in(frame.readableBytes());
                 int entry = t.state.macEntry(egress, nextHopMac);
                 int nat = PublicAddresses.natGatewayBehind(t, entry);
-                if (nat != ForwardingState.NONE) {   // the default route's next hop: a NAT gateway held here
+                if (nat != ForwardingState.NONE) { // the default route's next hop: a NAT gateway held here
                     publicAddresses.toNatGateway(t, ForwardingState.entryIndex(entry), nat, frame);
                 } else {
                     bridge.forward(t, egress, port, frame);
@@ -144,8 +144,10 @@ final class L3Router {
         int headerLength = Ipv4.headerLength(frame, ip);
         int icmp = ip + headerLength;
         int icmpLength = Ipv4.totalLength(frame, ip) - headerLength;
-        if (Ipv4.protocol(frame, ip) != IpProtocol.ICMP_VALUE || icmpLength < Icmp.HEADER_LENGTH
-            || Ipv4.isFragment(frame, ip) || Icmp.type(frame, icmp) != IcmpType.ECHO_REQUEST_VALUE) {
+        if (Ipv4.protocol(frame, ip) != IpProtocol.ICMP_VALUE
+                || icmpLength < Icmp.HEADER_LENGTH
+                || Ipv4.isFragment(frame, ip)
+                || Icmp.type(frame, icmp) != IcmpType.ECHO_REQUEST_VALUE) {
             forwarding.drop(t, port, segment, DropReason.NO_ROUTE, frame);
             return;
         }
@@ -172,8 +174,14 @@ final class L3Router {
             forwarding.drop(t, port, segment, DropReason.TTL_EXCEEDED, frame);
             return;
         }
-        ByteBuf reply = IcmpErrors.build(frame, Ethernet.source(frame, offset), t.state.routerMac(router), gateway,
-            IcmpType.TIME_EXCEEDED_VALUE, Icmp.CODE_TTL_EXCEEDED, 0);
+        ByteBuf reply = IcmpErrors.build(
+                frame,
+                Ethernet.source(frame, offset),
+                t.state.routerMac(router),
+                gateway,
+                IcmpType.TIME_EXCEEDED_VALUE,
+                Icmp.CODE_TTL_EXCEEDED,
+                0);
         forwarding.drop(t, port, segment, DropReason.TTL_EXCEEDED, frame);
         forwarding.toPort(t, port, reply);
     }

@@ -43,7 +43,7 @@ final class LocalDelivery {
         if (entry == ForwardingState.NONE && t.state.localPortCount(segment) == 1) {
             int only = t.state.localPort(segment, 0);
             if (t.state.soleFloodVtep(segment, only) != ForwardingState.NONE) {
-                forwarding.toPort(t, only, frame);   // the learning peer's frame for a MAC behind the port
+                forwarding.toPort(t, only, frame); // the learning peer's frame for a MAC behind the port
                 return;
             }
         }
@@ -52,7 +52,7 @@ final class LocalDelivery {
             return;
         }
         int nat = PublicAddresses.natGatewayBehind(t, entry);
-        if (nat != ForwardingState.NONE) {   // routed to a NAT gateway held here by the sender's host
+        if (nat != ForwardingState.NONE) { // routed to a NAT gateway held here by the sender's host
             publicAddresses.toNatGateway(t, ForwardingState.entryIndex(entry), nat, frame);
             return;
         }

@@ -51,10 +51,16 @@ final class NatGatewayStage {
     private final Map<String, NatSessions> sessionsById = new HashMap<>();
     /** What the last {@link #privateBurstEgress} found, for {@link #translatePrivateBurst} (loop-confined). */
     private int burstSession;
+
     private long nextHopMac;
 
-    NatGatewayStage(Forwarding forwarding, L2Forwarder bridge, ElasticIpNat elasticIps, WhitelistFilter whitelists,
-                    LongSupplier clock, int capacity) {
+    NatGatewayStage(
+            Forwarding forwarding,
+            L2Forwarder bridge,
+            ElasticIpNat elasticIps,
+            WhitelistFilter whitelists,
+            LongSupplier clock,
+            int capacity) {
         this.forwarding = forwarding;
         this.whitelists = whitelists;
         this.bridge = bridge;
@@ -104,7 +110,8 @@ final class NatGatewayStage {
             drop(t, sessions, port, segment, DropReason.NAT_UNSUPPORTED, frame);
             return;
         }
-        if (!Ipv4.verifyChecksum(frame, ip)) {   // from the underlay nothing checked it; incremental updates would hide it
+        if (!Ipv4.verifyChecksum(
+                frame, ip)) { // from the underlay nothing checked it; incremental updates would hide it
             drop(t, sessions, port, segment, DropReason.MALFORMED, frame);
             return;
         }
@@ -187,7 +194,8 @@ final class NatGatewayStage {
         long now = sessions.now();
         int session = sessions.findInbound(protocol, toPort, Ipv4.source(frame, ip), remotePort, now);
         if (session < 0) {
-            DropReason reason = session == NatSessions.EXPIRED ? DropReason.NAT_SESSION_EXPIRED : DropReason.NAT_UNSOLICITED;
+            DropReason reason =
+                    session == NatSessions.EXPIRED ? DropReason.NAT_SESSION_EXPIRED : DropReason.NAT_UNSOLICITED;
             drop(t, sessions, port, publicSegment, reason, frame);
             return;
         }
@@ -228,12 +236,14 @@ final class NatGatewayStage {
         boolean icmp = protocol == IpProtocol.ICMP_VALUE;
         int session = NatSessions.NOT_FOUND;
         if (Ipv4.source(frame, quoted) == sessions.publicIp()
-            && (Ipv4.flagsAndFragment(frame, quoted) & Ipv4.FRAGMENT_OFFSET_MASK) == 0
-            && (protocol == IpProtocol.TCP_VALUE || protocol == IpProtocol.UDP_VALUE
-                || icmp && Icmp.type(frame, quotedL4) == IcmpType.ECHO_REQUEST_VALUE)) {
+                && (Ipv4.flagsAndFragment(frame, quoted) & Ipv4.FRAGMENT_OFFSET_MASK) == 0
+                && (protocol == IpProtocol.TCP_VALUE
+                        || protocol == IpProtocol.UDP_VALUE
+                        || icmp && Icmp.type(frame, quotedL4) == IcmpType.ECHO_REQUEST_VALUE)) {
             int publicPort = icmp ? Icmp.identifier(frame, quotedL4) : frame.getUnsignedShort(quotedL4);
             int remotePort = icmp ? 0 : frame.getUnsignedShort(quotedL4 + 2);
-            session = sessions.findInbound(protocol, publicPort, Ipv4.destination(frame, quoted), remotePort, sessions.now());
+            session = sessions.findInbound(
+                    protocol, publicPort, Ipv4.destination(frame, quoted), remotePort, sessions.now());
         }
         if (session < 0) {
             drop(t, sessions, port, publicSegment, DropReason.NAT_UNSOLICITED, frame);
@@ -278,8 +288,8 @@ final class NatGatewayStage {
             return;
         }
         int natIp = t.portIps[state.natGatewayPort(nat)];
-        ByteBuf reply = IcmpErrors.build(frame, mac, state.routerMac(router), natIp, IcmpType.TIME_EXCEEDED_VALUE,
-            Icmp.CODE_TTL_EXCEEDED, 0);
+        ByteBuf reply = IcmpErrors.build(
+                frame, mac, state.routerMac(router), natIp, IcmpType.TIME_EXCEEDED_VALUE, Icmp.CODE_TTL_EXCEEDED, 0);
         drop(t, sessions, port, segment, DropReason.TTL_EXCEEDED, frame);
         t.segments[egress].in(reply.readableBytes());
         bridge.forward(t, egress, port, reply);
@@ -291,12 +301,13 @@ final class NatGatewayStage {
         int publicSegment = state.publicSegment();
         int publicRouter = state.segmentRouter(publicSegment);
         int localElasticIp = PublicAddresses.localElasticIp(state, destination);
-        if (localElasticIp != ForwardingState.NONE) {   // hairpin: an elastic IP held on this host
+        if (localElasticIp != ForwardingState.NONE) { // hairpin: an elastic IP held on this host
             elasticIps.inbound(t, port, localElasticIp, frame);
             return;
         }
         long mac = state.route(publicRouter, destination) == publicSegment
-            ? state.bindingMac(publicSegment, destination) : ForwardingState.NO_MAC;
+                ? state.bindingMac(publicSegment, destination)
+                : ForwardingState.NO_MAC;
         if (mac == ForwardingState.NO_MAC) {
             drop(t, sessions, port, segment, DropReason.NO_ROUTE, frame);
             return;
@@ -321,16 +332,24 @@ final class NatGatewayStage {
         NatSessions sessions = t.natSessions[nat];
         int source = Ipv4.source(frame, ip);
         int destination = Ipv4.destination(frame, ip);
-        if (ttl <= 1 || !state.natGateways().get(nat).serves(source) || !Ipv4.verifyChecksum(frame, ip)
-            || PublicAddresses.localElasticIp(state, destination) != ForwardingState.NONE) {
+        if (ttl <= 1
+                || !state.natGateways().get(nat).serves(source)
+                || !Ipv4.verifyChecksum(frame, ip)
+                || PublicAddresses.localElasticIp(state, destination) != ForwardingState.NONE) {
             return ForwardingState.NONE;
         }
         int l4 = ip + Ipv4.headerLength(frame, ip);
-        int session = sessions.findOutbound(IpProtocol.TCP_VALUE, source, frame.getUnsignedShort(l4), destination,
-            frame.getUnsignedShort(l4 + 2), sessions.now());
+        int session = sessions.findOutbound(
+                IpProtocol.TCP_VALUE,
+                source,
+                frame.getUnsignedShort(l4),
+                destination,
+                frame.getUnsignedShort(l4 + 2),
+                sessions.now());
         int publicSegment = state.publicSegment();
         long mac = state.route(state.segmentRouter(publicSegment), destination) == publicSegment
-            ? state.bindingMac(publicSegment, destination) : ForwardingState.NO_MAC;
+                ? state.bindingMac(publicSegment, destination)
+                : ForwardingState.NO_MAC;
         if (session < 0 || mac == ForwardingState.NO_MAC) {
             return ForwardingState.NONE;
         }
@@ -350,7 +369,8 @@ final class NatGatewayStage {
      * checksum takes the pseudo-header update for the address and nothing for the port), TTL - 1
      * and the public router's MACs.
      */
-    void translatePrivateBurst(Tables t, int nat, ByteBuf frame, int offset, int frames, long bytes, boolean partialL4) {
+    void translatePrivateBurst(
+            Tables t, int nat, ByteBuf frame, int offset, int frames, long bytes, boolean partialL4) {
         ForwardingState state = t.state;
         NatSessions sessions = t.natSessions[nat];
         int natPort = state.natGatewayPort(nat);
@@ -384,7 +404,7 @@ final class NatGatewayStage {
     /** TCP or UDP with both ports, or an ICMP echo of {@code echoType} with its identifier, in a first fragment. */
     private static boolean translatable(ByteBuf frame, int ip, int protocol, int l4, int echoType) {
         if ((Ipv4.flagsAndFragment(frame, ip) & (Ipv4.FRAGMENT_OFFSET_MASK | Ipv4.FLAG_MORE_FRAGMENTS)) != 0) {
-            return false;   // a fragment's ports cannot be rewritten without reassembly
+            return false; // a fragment's ports cannot be rewritten without reassembly
         }
         int available = ip + Ipv4.totalLength(frame, ip) - l4;
         return switch (protocol) {
@@ -420,7 +440,9 @@ final class NatGatewayStage {
         }
         switch (protocol) {
             case IpProtocol.TCP_VALUE ->
-                frame.setShort(l4 + Tcp.CHECKSUM_OFFSET, Packets.adjustChecksum(frame.getUnsignedShort(l4 + Tcp.CHECKSUM_OFFSET), old, port));
+                frame.setShort(
+                        l4 + Tcp.CHECKSUM_OFFSET,
+                        Packets.adjustChecksum(frame.getUnsignedShort(l4 + Tcp.CHECKSUM_OFFSET), old, port));
             case IpProtocol.UDP_VALUE -> {
                 int checksum = frame.getUnsignedShort(l4 + Udp.CHECKSUM_OFFSET);
                 if (checksum != 0) {
@@ -429,7 +451,9 @@ final class NatGatewayStage {
                 }
             }
             default ->
-                frame.setShort(l4 + ICMP_CHECKSUM, Packets.adjustChecksum(frame.getUnsignedShort(l4 + ICMP_CHECKSUM), old, port));
+                frame.setShort(
+                        l4 + ICMP_CHECKSUM,
+                        Packets.adjustChecksum(frame.getUnsignedShort(l4 + ICMP_CHECKSUM), old, port));
         }
     }
 

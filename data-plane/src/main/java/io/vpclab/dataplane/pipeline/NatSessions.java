@@ -126,7 +126,7 @@ final class NatSessions {
         indexMask = indexSize - 1;
         freeIds = new int[capacity];
         for (int i = 0; i < capacity; i++) {
-            freeIds[i] = capacity - 1 - i;   // hand out low ids first
+            freeIds[i] = capacity - 1 - i; // hand out low ids first
         }
         freeCount = capacity;
         configure(gateway);
@@ -146,7 +146,7 @@ final class NatSessions {
         }
         tcpIdleNanos = TimeUnit.SECONDS.toNanos(gateway.tcpIdleSeconds());
         udpIdleNanos = TimeUnit.SECONDS.toNanos(gateway.udpIdleSeconds());
-        noExpiryBefore = Long.MIN_VALUE;   // timeouts may have shrunk
+        noExpiryBefore = Long.MIN_VALUE; // timeouts may have shrunk
     }
 
     long now() {
@@ -163,8 +163,11 @@ final class NatSessions {
     int findOutbound(int proto, int source, int sourcePort, int destination, int destinationPort, long now) {
         int slot = outHash(proto, source, sourcePort, destination, destinationPort) & indexMask;
         for (int s = outIndex[slot]; s >= 0; slot = (slot + 1) & indexMask, s = outIndex[slot]) {
-            if (privateIp[s] == source && remoteIp[s] == destination && privatePort[s] == sourcePort
-                && remotePort[s] == destinationPort && protocol[s] == proto) {
+            if (privateIp[s] == source
+                    && remoteIp[s] == destination
+                    && privatePort[s] == sourcePort
+                    && remotePort[s] == destinationPort
+                    && protocol[s] == proto) {
                 if (expired(s, now)) {
                     free(s);
                     return NOT_FOUND;
@@ -182,7 +185,10 @@ final class NatSessions {
     int findInbound(int proto, int toPort, int source, int sourcePort, long now) {
         int slot = inHash(proto, toPort, source, sourcePort) & indexMask;
         for (int s = inIndex[slot]; s >= 0; slot = (slot + 1) & indexMask, s = inIndex[slot]) {
-            if (publicPort[s] == toPort && remoteIp[s] == source && remotePort[s] == sourcePort && protocol[s] == proto) {
+            if (publicPort[s] == toPort
+                    && remoteIp[s] == source
+                    && remotePort[s] == sourcePort
+                    && protocol[s] == proto) {
                 if (expired(s, now)) {
                     free(s);
                     return EXPIRED;
@@ -265,7 +271,7 @@ final class NatSessions {
         if ((tcpFlags & (Tcp.FIN | Tcp.RST)) != 0) {
             state[s] = CLOSING;
         } else if (state[s] == CLOSING && (tcpFlags & (Tcp.SYN | Tcp.ACK)) == Tcp.SYN) {
-            state[s] = NEW;   // the same tuple opens a new connection
+            state[s] = NEW; // the same tuple opens a new connection
         }
     }
 
@@ -313,7 +319,7 @@ final class NatSessions {
 
     private long timeout(int s) {
         if (protocol[s] != IpProtocol.TCP_VALUE) {
-            return udpIdleNanos;   // ICMP echo shares UDP's timeout
+            return udpIdleNanos; // ICMP echo shares UDP's timeout
         }
         return state[s] == CLOSING ? Math.min(tcpIdleNanos, CLOSING_NANOS) : tcpIdleNanos;
     }
@@ -435,8 +441,17 @@ final class NatSessions {
                 byReason.put(reason, drops[reason.ordinal()]);
             }
         }
-        return new NatGatewaySnapshot(id, active, sessionsCreated, totalPacketsOut, totalBytesOut, totalPacketsIn,
-            totalBytesIn, drops[DropReason.ERROR_PORT_ALLOCATION.ordinal()], byReason, sessions);
+        return new NatGatewaySnapshot(
+                id,
+                active,
+                sessionsCreated,
+                totalPacketsOut,
+                totalBytesOut,
+                totalPacketsIn,
+                totalBytesIn,
+                drops[DropReason.ERROR_PORT_ALLOCATION.ordinal()],
+                byReason,
+                sessions);
     }
 
     /**
@@ -513,9 +528,20 @@ final class NatSessions {
             case IpProtocol.UDP_VALUE -> "UDP";
             default -> "ICMP";
         };
-        return new NatSessionSnapshot(name, new Ipv4Address(privateIp[s]), privatePort[s], new Ipv4Address(publicIp),
-            publicPort[s], new Ipv4Address(remoteIp[s]), remotePort[s], STATE_NAMES[state[s]],
-            TimeUnit.NANOSECONDS.toSeconds(now - lastSeen[s]), TimeUnit.NANOSECONDS.toSeconds(timeout(s)),
-            packetsOut[s], packetsIn[s], bytesOut[s], bytesIn[s]);
+        return new NatSessionSnapshot(
+                name,
+                new Ipv4Address(privateIp[s]),
+                privatePort[s],
+                new Ipv4Address(publicIp),
+                publicPort[s],
+                new Ipv4Address(remoteIp[s]),
+                remotePort[s],
+                STATE_NAMES[state[s]],
+                TimeUnit.NANOSECONDS.toSeconds(now - lastSeen[s]),
+                TimeUnit.NANOSECONDS.toSeconds(timeout(s)),
+                packetsOut[s],
+                packetsIn[s],
+                bytesOut[s],
+                bytesIn[s]);
     }
 }

@@ -105,8 +105,12 @@ public final class Pipeline {
      * @param nanoClock          the time NAT sessions idle by (tests advance their own)
      * @param natSessionCapacity sessions each NAT gateway served here can hold
      */
-    public Pipeline(Underlay underlay, InetSocketAddress localAddress, ForwardingState initial, LongSupplier nanoClock,
-                    int natSessionCapacity) {
+    public Pipeline(
+            Underlay underlay,
+            InetSocketAddress localAddress,
+            ForwardingState initial,
+            LongSupplier nanoClock,
+            int natSessionCapacity) {
         this.localAddress = localAddress;
         this.state = initial;
         this.forwarding = new Forwarding(underlay);
@@ -114,9 +118,13 @@ public final class Pipeline {
         VxlanEncapsulator encapsulator = new VxlanEncapsulator(forwarding);
         this.bridge = new L2Forwarder(forwarding, encapsulator);
         this.arpResponder = new ArpResponder(forwarding, bridge);
-        this.elasticIps = new ElasticIpNat(forwarding, bridge, new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY,
-            ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock), whitelists);
-        this.natGateways = new NatGatewayStage(forwarding, bridge, elasticIps, whitelists, nanoClock, natSessionCapacity);
+        this.elasticIps = new ElasticIpNat(
+                forwarding,
+                bridge,
+                new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY, ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock),
+                whitelists);
+        this.natGateways =
+                new NatGatewayStage(forwarding, bridge, elasticIps, whitelists, nanoClock, natSessionCapacity);
         PublicAddresses publicAddresses = new PublicAddresses(elasticIps, natGateways);
         this.bridge.publicAddresses = publicAddresses;
         this.router = new L3Router(forwarding, bridge, publicAddresses);
@@ -227,11 +235,12 @@ public final class Pipeline {
             return underlayCapture;
         }
         if (portCaptures.containsKey(point)) {
-            throw new IllegalStateException("port " + point + " is already being captured to " + portCaptures.get(point).file());
+            throw new IllegalStateException("port " + point + " is already being captured to "
+                    + portCaptures.get(point).file());
         }
         if (state.portIndexOf(point) == ForwardingState.NONE) {
-            throw new IllegalArgumentException("no port " + point + " in the current table (capture points: ports or "
-                + UNDERLAY + ")");
+            throw new IllegalArgumentException(
+                    "no port " + point + " in the current table (capture points: ports or " + UNDERLAY + ")");
         }
         Capture capture = new Capture(point, file);
         portCaptures.put(point, capture);
@@ -297,10 +306,19 @@ public final class Pipeline {
             segments[i] = counters.segment(state.segmentVni(i));
         }
         int localIp = Ipv4Address.bitsOf(localAddress.getAddress());
-        if (localIp == 0) {   // bound to the wildcard address: captures show the table's underlay address
+        if (localIp == 0) { // bound to the wildcard address: captures show the table's underlay address
             localIp = state.host().underlayIp().bits();
         }
-        forwarding.tables = new Tables(state, counters.host(), ports, segments, devices, captures, underlayCapture,
-            natSessions, localIp, localAddress.getPort());
+        forwarding.tables = new Tables(
+                state,
+                counters.host(),
+                ports,
+                segments,
+                devices,
+                captures,
+                underlayCapture,
+                natSessions,
+                localIp,
+                localAddress.getPort());
     }
 }

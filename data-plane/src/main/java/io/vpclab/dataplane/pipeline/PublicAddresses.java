@@ -28,8 +28,9 @@ final class PublicAddresses {
 
     /** Whether {@code destination} on {@code segment} is an elastic IP or NAT gateway address held here. */
     static boolean isHeld(ForwardingState state, int segment, int destination) {
-        return segment == state.publicSegment() && (localElasticIp(state, destination) != ForwardingState.NONE
-            || state.natGatewayByPublic(destination) != ForwardingState.NONE);
+        return segment == state.publicSegment()
+                && (localElasticIp(state, destination) != ForwardingState.NONE
+                        || state.natGatewayByPublic(destination) != ForwardingState.NONE);
     }
 
     /**
@@ -79,8 +80,9 @@ final class PublicAddresses {
     boolean fromUnderlay(Tables t, int segment, ByteBuf frame) {
         int offset = frame.readerIndex();
         int ip = offset + Ethernet.HEADER_LENGTH;
-        if (segment != t.state.publicSegment() || Ethernet.etherType(frame, offset) != EtherType.IPV4_VALUE
-            || !Ipv4.isValid(frame, ip)) {
+        if (segment != t.state.publicSegment()
+                || Ethernet.etherType(frame, offset) != EtherType.IPV4_VALUE
+                || !Ipv4.isValid(frame, ip)) {
             return false;
         }
         int destination = Ipv4.destination(frame, ip);

@@ -21,14 +21,24 @@ final class Tables {
     final Capture underlayCapture;
     /** Session tables of the state's NAT gateways, indexed like {@code state.natGateways()}. */
     final NatSessions[] natSessions;
+
     final long[] portMacs;
     final int[] portIps;
     final boolean[] portHasIp;
     final int localIp;
     final int localPort;
 
-    Tables(ForwardingState state, TrafficCounters host, TrafficCounters[] ports, TrafficCounters[] segments,
-           FrameDevice[] devices, Capture[] portCaptures, Capture underlayCapture, NatSessions[] natSessions, int localIp, int localPort) {
+    Tables(
+            ForwardingState state,
+            TrafficCounters host,
+            TrafficCounters[] ports,
+            TrafficCounters[] segments,
+            FrameDevice[] devices,
+            Capture[] portCaptures,
+            Capture underlayCapture,
+            NatSessions[] natSessions,
+            int localIp,
+            int localPort) {
         this.state = state;
         this.host = host;
         this.ports = ports;

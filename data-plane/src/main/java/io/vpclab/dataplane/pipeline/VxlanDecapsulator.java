@@ -78,6 +78,6 @@ final class VxlanDecapsulator {
      */
     private static boolean fromLearningPeer(Tables t, int segment, int vtep) {
         return t.state.localPortCount(segment) == 1
-            && t.state.soleFloodVtep(segment, t.state.localPort(segment, 0)) == vtep;
+                && t.state.soleFloodVtep(segment, t.state.localPort(segment, 0)) == vtep;
     }
 }

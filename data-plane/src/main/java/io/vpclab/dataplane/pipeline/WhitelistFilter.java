@@ -48,8 +48,7 @@ public final class WhitelistFilter {
     private Tally[] tallies = new Tally[0];
     private long[][][] ruleHits = new long[0][][];
 
-    WhitelistFilter() {
-    }
+    WhitelistFilter() {}
 
     /**
      * True when a rule of {@code whitelist} admits a new flow of IPv4 {@code protocol} with
@@ -79,7 +78,8 @@ public final class WhitelistFilter {
             nextTallies[w] = tally;
             nextHits[w] = new long[whitelist.rules().size()][];
             for (int r = 0; r < nextHits[w].length; r++) {
-                nextHits[w][r] = tally.hitsByRule.computeIfAbsent(whitelist.rules().get(r).id(), id -> new long[1]);
+                nextHits[w][r] = tally.hitsByRule.computeIfAbsent(
+                        whitelist.rules().get(r).id(), id -> new long[1]);
             }
         }
         state = next;
@@ -92,7 +92,8 @@ public final class WhitelistFilter {
         Map<String, WhitelistSnapshot> snapshot = new LinkedHashMap<>();
         for (int w = 0; w < tallies.length; w++) {
             Whitelist whitelist = state.whitelists().get(w);
-            List<WhitelistSnapshot.RuleHits> rules = new ArrayList<>(whitelist.rules().size());
+            List<WhitelistSnapshot.RuleHits> rules =
+                    new ArrayList<>(whitelist.rules().size());
             for (int r = 0; r < whitelist.rules().size(); r++) {
                 WhitelistRule rule = whitelist.rules().get(r);
                 rules.add(new WhitelistSnapshot.RuleHits(rule.id(), ruleHits[w][r][0]));

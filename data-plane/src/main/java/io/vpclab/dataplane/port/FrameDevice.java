@@ -1,7 +1,7 @@
 package io.vpclab.dataplane.port;
 
-import io.netty.channel.EventLoop;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
 
 /**
  * The instance side of a port: a TAP device, an in-memory twin for tests, or a simulated host.
@@ -34,8 +34,7 @@ public interface FrameDevice extends AutoCloseable {
     void write(ByteBuf frame);
 
     /** Ends a batch of {@link #write} calls; devices that buffer flush here. */
-    default void flush() {
-    }
+    default void flush() {}
 
     /** Stops reading and frees the device. Idempotent. */
     @Override

@@ -10,8 +10,8 @@ import java.util.TreeMap;
  * @param ports    by port id: frames from the instance (in) and to it (out)
  * @param segments by VNI: frames entering the segment here (from ports or the underlay) and leaving it
  */
-public record CountersSnapshot(TrafficSnapshot host, Map<String, TrafficSnapshot> ports,
-                               Map<Integer, TrafficSnapshot> segments) {
+public record CountersSnapshot(
+        TrafficSnapshot host, Map<String, TrafficSnapshot> ports, Map<Integer, TrafficSnapshot> segments) {
 
     public CountersSnapshot {
         ports = Map.copyOf(ports);
@@ -30,13 +30,23 @@ public record CountersSnapshot(TrafficSnapshot host, Map<String, TrafficSnapshot
     public String format() {
         StringBuilder text = new StringBuilder();
         text.append("host ").append(line(host)).append('\n');
-        new TreeMap<>(segments).forEach((vni, s) -> text.append("vni ").append(vni).append(' ').append(line(s)).append('\n'));
-        new TreeMap<>(ports).forEach((id, s) -> text.append("port ").append(id).append(' ').append(line(s)).append('\n'));
+        new TreeMap<>(segments)
+                .forEach((vni, s) -> text.append("vni ")
+                        .append(vni)
+                        .append(' ')
+                        .append(line(s))
+                        .append('\n'));
+        new TreeMap<>(ports)
+                .forEach((id, s) -> text.append("port ")
+                        .append(id)
+                        .append(' ')
+                        .append(line(s))
+                        .append('\n'));
         return text.toString();
     }
 
     private static String line(TrafficSnapshot s) {
         return "in " + s.packetsIn() + " pkts " + s.bytesIn() + " B, out " + s.packetsOut() + " pkts " + s.bytesOut()
-            + " B, floods " + s.floods() + ", arp-suppressed " + s.arpRepliesSuppressed() + ", drops " + s.drops();
+                + " B, floods " + s.floods() + ", arp-suppressed " + s.arpRepliesSuppressed() + ", drops " + s.drops();
     }
 }

@@ -13,9 +13,17 @@ import java.util.Map;
  * @param drops                drops by reason, only reasons that happened
  * @param sessions             at most the requested number of sessions, newest first
  */
-public record NatGatewaySnapshot(String natGatewayId, long activeSessions, long sessionsCreated, long packetsOut,
-                                 long bytesOut, long packetsIn, long bytesIn, long portAllocationErrors,
-                                 Map<DropReason, Long> drops, List<NatSessionSnapshot> sessions) {
+public record NatGatewaySnapshot(
+        String natGatewayId,
+        long activeSessions,
+        long sessionsCreated,
+        long packetsOut,
+        long bytesOut,
+        long packetsIn,
+        long bytesIn,
+        long portAllocationErrors,
+        Map<DropReason, Long> drops,
+        List<NatSessionSnapshot> sessions) {
 
     public NatGatewaySnapshot {
         drops = Map.copyOf(drops);

@@ -14,7 +14,18 @@ import io.vpclab.dataplane.net.Ipv4Address;
  * @param idleSeconds    seconds since the last packet of either direction
  * @param timeoutSeconds the idle time after which the session expires, in its state
  */
-public record NatSessionSnapshot(String protocol, Ipv4Address privateIp, int privatePort, Ipv4Address publicIp,
-                                 int publicPort, Ipv4Address remoteIp, int remotePort, String state, long idleSeconds,
-                                 long timeoutSeconds, long packetsOut, long packetsIn, long bytesOut, long bytesIn) {
-}
+public record NatSessionSnapshot(
+        String protocol,
+        Ipv4Address privateIp,
+        int privatePort,
+        Ipv4Address publicIp,
+        int publicPort,
+        Ipv4Address remoteIp,
+        int remotePort,
+        String state,
+        long idleSeconds,
+        long timeoutSeconds,
+        long packetsOut,
+        long packetsIn,
+        long bytesOut,
+        long bytesIn) {}

@@ -9,8 +9,14 @@ import java.util.Map;
  *
  * @param drops drops by reason; reasons never seen are absent
  */
-public record TrafficSnapshot(long packetsIn, long bytesIn, long packetsOut, long bytesOut, long floods,
-                              long arpRepliesSuppressed, Map<DropReason, Long> drops) {
+public record TrafficSnapshot(
+        long packetsIn,
+        long bytesIn,
+        long packetsOut,
+        long bytesOut,
+        long floods,
+        long arpRepliesSuppressed,
+        Map<DropReason, Long> drops) {
 
     public static final TrafficSnapshot ZERO = new TrafficSnapshot(0, 0, 0, 0, 0, 0, Map.of());
 
@@ -18,8 +24,14 @@ public record TrafficSnapshot(long packetsIn, long bytesIn, long packetsOut, lon
         drops = Collections.unmodifiableMap(drops.isEmpty() ? new EnumMap<>(DropReason.class) : new EnumMap<>(drops));
     }
 
-    static TrafficSnapshot of(long packetsIn, long bytesIn, long packetsOut, long bytesOut, long floods,
-                              long arpRepliesSuppressed, long[] drops) {
+    static TrafficSnapshot of(
+            long packetsIn,
+            long bytesIn,
+            long packetsOut,
+            long bytesOut,
+            long floods,
+            long arpRepliesSuppressed,
+            long[] drops) {
         Map<DropReason, Long> byReason = new EnumMap<>(DropReason.class);
         for (int i = 0; i < drops.length; i++) {
             if (drops[i] != 0) {

@@ -16,11 +16,13 @@ public record WhitelistSnapshot(String whitelistId, List<RuleHits> rules, long d
     }
 
     /** New flows one rule admitted. */
-    public record RuleHits(String ruleId, long hits) {
-    }
+    public record RuleHits(String ruleId, long hits) {}
 
     /** The hits of {@code ruleId}, 0 when the rule is not (or no longer) in the whitelist. */
     public long hits(String ruleId) {
-        return rules.stream().filter(r -> r.ruleId().equals(ruleId)).mapToLong(RuleHits::hits).sum();
+        return rules.stream()
+                .filter(r -> r.ruleId().equals(ruleId))
+                .mapToLong(RuleHits::hits)
+                .sum();
     }
 }

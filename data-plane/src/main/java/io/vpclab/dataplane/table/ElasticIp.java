@@ -10,8 +10,8 @@ import io.vpclab.dataplane.net.Vni;
  * if {@code ingress} (or the flow table, for replies) lets it in. Under
  * {@link IngressPolicy#WHITELIST} the whitelist {@code whitelistId} of the same table decides.
  */
-public record ElasticIp(Ipv4Address publicIp, Vni vni, Ipv4Address privateIp, IngressPolicy ingress,
-                        String whitelistId) {
+public record ElasticIp(
+        Ipv4Address publicIp, Vni vni, Ipv4Address privateIp, IngressPolicy ingress, String whitelistId) {
 
     public ElasticIp {
         TableHost.requireNonNull(publicIp, "elasticIp.publicIp");
@@ -20,7 +20,7 @@ public record ElasticIp(Ipv4Address publicIp, Vni vni, Ipv4Address privateIp, In
         ingress = ingress == null ? IngressPolicy.DENY_ALL : ingress;
         if ((ingress == IngressPolicy.WHITELIST) != (whitelistId != null)) {
             throw new IllegalArgumentException("elasticIp " + publicIp + ": a whitelistId goes with ingress WHITELIST"
-                + " and only with it (ingress " + ingress + ", whitelistId " + whitelistId + ")");
+                    + " and only with it (ingress " + ingress + ", whitelistId " + whitelistId + ")");
         }
     }
 

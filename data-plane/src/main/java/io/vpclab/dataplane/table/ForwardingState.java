@@ -46,6 +46,7 @@ public final class ForwardingState {
     private final int[] vtepIps;
     /** By the first VTEP of each underlay IP: whether the table places any MAC behind that IP. */
     private final boolean[] vtepHoldsMacs;
+
     private final LongIntMap routerByMac;
     private final LongIntMap segmentByVni;
     private final Map<String, Integer> portById;
@@ -54,6 +55,7 @@ public final class ForwardingState {
     private final RouterLookup[] routerLookups;
     /** The provider network: public segment, elastic IPs, NAT gateways, default routes toward them. */
     private final ProviderLookup provider;
+
     private final Map<String, Integer> whitelistById;
     private final WhitelistLookup[] whitelistLookups;
 
@@ -98,10 +100,14 @@ public final class ForwardingState {
         for (int i = 0; i < segments.size(); i++) {
             Segment segment = segments.get(i);
             vnis.put(segment.vni().value(), i);
-            int router = segment.routerId() == null ? NONE
-                : resolved(routerById.get(segment.routerId()), "segment " + segment.vni() + ": router " + segment.routerId());
+            int router = segment.routerId() == null
+                    ? NONE
+                    : resolved(
+                            routerById.get(segment.routerId()),
+                            "segment " + segment.vni() + ": router " + segment.routerId());
             int[] flood = segment.floodList().stream()
-                .mapToInt(id -> resolved(vtepById.get(id), "segment " + segment.vni() + ": floodList vtep " + id)).toArray();
+                    .mapToInt(id -> resolved(vtepById.get(id), "segment " + segment.vni() + ": floodList vtep " + id))
+                    .toArray();
             segmentBuilders[i] = new SegmentLookup.Builder(segment, router, flood);
         }
         segmentByVni = vnis.build();
@@ -120,18 +126,20 @@ public final class ForwardingState {
         for (MacEntry entry : macs) {
             String what = "mac " + entry.mac() + " on vni " + entry.vni();
             int vtep = resolved(vtepById.get(entry.vtepId()), what + ": vtep " + entry.vtepId());
-            segmentBuilders[segmentOf(entry.vni(), what)].macs.put(entry.mac().bits(), SegmentLookup.remoteVtepEntry(vtep));
+            segmentBuilders[segmentOf(entry.vni(), what)].macs.put(
+                    entry.mac().bits(), SegmentLookup.remoteVtepEntry(vtep));
             vtepHoldsMacs[vtepIndexOf(vtepIps[vtep])] = true;
         }
         for (IpBinding binding : bindings) {
-            segmentBuilders[segmentOf(binding.vni(), "binding " + binding.ipAddress())]
-                .bind(binding.ipAddress().bits(), binding.mac().bits());
+            segmentBuilders[segmentOf(binding.vni(), "binding " + binding.ipAddress())].bind(
+                    binding.ipAddress().bits(), binding.mac().bits());
         }
         // A local port's own address answers ARP even when the table lists no explicit binding for it.
         for (int i = 0; i < ports.size(); i++) {
             LocalPort port = ports.get(i);
             if (port.ipAddress() != null) {
-                segmentBuilders[portSegment[i]].bind(port.ipAddress().bits(), port.mac().bits());
+                segmentBuilders[portSegment[i]].bind(
+                        port.ipAddress().bits(), port.mac().bits());
             }
         }
         segmentLookups = new SegmentLookup[segments.size()];
@@ -148,8 +156,10 @@ public final class ForwardingState {
                 }
             }
             Router router = routers.get(i);
-            routerLookups[i] = RouterLookup.build(router, gateways,
-                vni -> resolved(segmentByVni.get(vni), "router " + router.id() + ": route vni " + vni));
+            routerLookups[i] = RouterLookup.build(
+                    router,
+                    gateways,
+                    vni -> resolved(segmentByVni.get(vni), "router " + router.id() + ": route vni " + vni));
         }
 
         whitelistById = indexById(whitelists, Whitelist::id);
@@ -255,7 +265,9 @@ public final class ForwardingState {
             return true;
         }
         int entry = segmentLookups[segment].macEntry(mac);
-        return entry != NONE && !SegmentLookup.isLocalPort(entry) && vtepIps[SegmentLookup.index(entry)] == vtepIps[vtep];
+        return entry != NONE
+                && !SegmentLookup.isLocalPort(entry)
+                && vtepIps[SegmentLookup.index(entry)] == vtepIps[vtep];
     }
 
     public int segmentIndexOf(int vni) {
@@ -466,8 +478,8 @@ public final class ForwardingState {
     @Override
     public String toString() {
         return "ForwardingState{generation=" + generation + ", vteps=" + vteps.size() + ", segments=" + segments.size()
-            + ", ports=" + ports.size() + ", macs=" + macs.size() + ", bindings=" + bindings.size()
-            + ", routers=" + routers.size() + "}";
+                + ", ports=" + ports.size() + ", macs=" + macs.size() + ", bindings=" + bindings.size()
+                + ", routers=" + routers.size() + "}";
     }
 
     /**
@@ -490,8 +502,7 @@ public final class ForwardingState {
         private final List<Whitelist> whitelists = new ArrayList<>();
         private Vni publicVni;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder generation(long generation) {
             if (generation < 0) {

@@ -12,7 +12,8 @@ public record IpBinding(Vni vni, Ipv4Address ipAddress, MacAddress mac) {
         TableHost.requireNonNull(ipAddress, "binding.ipAddress");
         TableHost.requireNonNull(mac, "binding " + ipAddress + ": mac");
         if (mac.isMulticast()) {
-            throw new IllegalArgumentException("binding " + ipAddress + " on vni " + vni + ": mac " + mac + " is not unicast");
+            throw new IllegalArgumentException(
+                    "binding " + ipAddress + " on vni " + vni + ": mac " + mac + " is not unicast");
         }
     }
 }

@@ -19,9 +19,18 @@ import io.vpclab.dataplane.net.Vni;
  * @param device       the TAP device name (kinds tap, netns), or null to derive it from the id
  * @param namespace    the network namespace (kind netns), or null to derive it from the id
  */
-public record LocalPort(String id, String name, PortKind kind, Vni vni, MacAddress mac,
-                        Ipv4Address ipAddress, int prefixLength, Ipv4Address gatewayIp, int mtu,
-                        String device, String namespace) {
+public record LocalPort(
+        String id,
+        String name,
+        PortKind kind,
+        Vni vni,
+        MacAddress mac,
+        Ipv4Address ipAddress,
+        int prefixLength,
+        Ipv4Address gatewayIp,
+        int mtu,
+        String device,
+        String namespace) {
 
     public static final int DEFAULT_MTU = 1450;
 
@@ -45,8 +54,8 @@ public record LocalPort(String id, String name, PortKind kind, Vni vni, MacAddre
     }
 
     /** A simulated port with the usual defaults, for tests and samples. */
-    public static LocalPort simulated(String id, Vni vni, MacAddress mac, Ipv4Address ip, int prefixLength,
-                                      Ipv4Address gateway) {
+    public static LocalPort simulated(
+            String id, Vni vni, MacAddress mac, Ipv4Address ip, int prefixLength, Ipv4Address gateway) {
         return new LocalPort(id, id, PortKind.SIMULATED, vni, mac, ip, prefixLength, gateway, DEFAULT_MTU, null, null);
     }
 }

@@ -41,7 +41,7 @@ final class LongIntMap {
     }
 
     private static int slot(long key, int mask) {
-        long mixed = key * 0x9E37_79B9_7F4A_7C15L;   // Fibonacci hashing spreads sequential MACs and IPs
+        long mixed = key * 0x9E37_79B9_7F4A_7C15L; // Fibonacci hashing spreads sequential MACs and IPs
         return (int) (mixed ^ (mixed >>> 32)) & mask;
     }
 
@@ -50,7 +50,7 @@ final class LongIntMap {
         private long[] keys = new long[8];
         private int[] values = new int[8];
         private int size;
-        private final java.util.Set<Long> present = new java.util.HashSet<>();   // build time only
+        private final java.util.Set<Long> present = new java.util.HashSet<>(); // build time only
 
         /** Returns false (and stores nothing) when {@code key} is already present. */
         boolean put(long key, int value) {
@@ -70,7 +70,7 @@ final class LongIntMap {
         }
 
         LongIntMap build() {
-            int capacity = Integer.highestOneBit(Math.max(4, size * 2 + 1)) << 1;   // load factor <= 0.5
+            int capacity = Integer.highestOneBit(Math.max(4, size * 2 + 1)) << 1; // load factor <= 0.5
             long[] tableKeys = new long[capacity];
             int[] tableValues = new int[capacity];
             boolean[] used = new boolean[capacity];

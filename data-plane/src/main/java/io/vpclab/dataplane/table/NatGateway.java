@@ -21,14 +21,25 @@ import java.util.List;
  * @param sources        the associated subnets: traffic from any other address is refused
  * @param whitelistId    the egress whitelist of this table (policy WHITELIST), or null: then WHITELIST lets no new flow out
  */
-public record NatGateway(String id, String portId, Ipv4Address publicIp, int portMin, int portMax, int tcpIdleSeconds,
-                         int udpIdleSeconds, EgressPolicy egress, List<Ipv4Prefix> sources, String whitelistId) {
+public record NatGateway(
+        String id,
+        String portId,
+        Ipv4Address publicIp,
+        int portMin,
+        int portMax,
+        int tcpIdleSeconds,
+        int udpIdleSeconds,
+        EgressPolicy egress,
+        List<Ipv4Prefix> sources,
+        String whitelistId) {
 
     /** Ports below 1024 are left to well-known services, as Linux's masquerading does by default. */
     public static final int DEFAULT_PORT_MIN = 1024;
+
     public static final int DEFAULT_PORT_MAX = 65535;
     /** AWS's NAT gateway drops a connection idle for 350 s. */
     public static final int DEFAULT_IDLE_SECONDS = 350;
+
     public static final int MAX_IDLE_SECONDS = 86_400;
 
     public NatGateway {
@@ -40,27 +51,46 @@ public record NatGateway(String id, String portId, Ipv4Address publicIp, int por
         }
         TableHost.requireNonNull(publicIp, "natGateway " + id + ": publicIp");
         if (portMin < 1 || portMax > 65535 || portMin > portMax) {
-            throw new IllegalArgumentException("natGateway " + id + ": port range must be within 1..65535 with min <= max: "
-                + portMin + ".." + portMax);
+            throw new IllegalArgumentException("natGateway " + id
+                    + ": port range must be within 1..65535 with min <= max: " + portMin + ".." + portMax);
         }
-        if (tcpIdleSeconds < 1 || tcpIdleSeconds > MAX_IDLE_SECONDS || udpIdleSeconds < 1 || udpIdleSeconds > MAX_IDLE_SECONDS) {
-            throw new IllegalArgumentException("natGateway " + id + ": idle timeouts must be 1.." + MAX_IDLE_SECONDS + " s: tcp "
-                + tcpIdleSeconds + ", udp " + udpIdleSeconds);
+        if (tcpIdleSeconds < 1
+                || tcpIdleSeconds > MAX_IDLE_SECONDS
+                || udpIdleSeconds < 1
+                || udpIdleSeconds > MAX_IDLE_SECONDS) {
+            throw new IllegalArgumentException("natGateway " + id + ": idle timeouts must be 1.." + MAX_IDLE_SECONDS
+                    + " s: tcp " + tcpIdleSeconds + ", udp " + udpIdleSeconds);
         }
         egress = egress == null ? EgressPolicy.ALLOW_ALL : egress;
         sources = sources == null ? List.of() : List.copyOf(sources);
     }
 
     /** A gateway without an egress whitelist. */
-    public NatGateway(String id, String portId, Ipv4Address publicIp, int portMin, int portMax, int tcpIdleSeconds,
-                      int udpIdleSeconds, EgressPolicy egress, List<Ipv4Prefix> sources) {
+    public NatGateway(
+            String id,
+            String portId,
+            Ipv4Address publicIp,
+            int portMin,
+            int portMax,
+            int tcpIdleSeconds,
+            int udpIdleSeconds,
+            EgressPolicy egress,
+            List<Ipv4Prefix> sources) {
         this(id, portId, publicIp, portMin, portMax, tcpIdleSeconds, udpIdleSeconds, egress, sources, null);
     }
 
     /** A gateway with the default range and timeouts, allowing everything out. */
     public static NatGateway of(String id, String portId, Ipv4Address publicIp, List<Ipv4Prefix> sources) {
-        return new NatGateway(id, portId, publicIp, DEFAULT_PORT_MIN, DEFAULT_PORT_MAX, DEFAULT_IDLE_SECONDS,
-            DEFAULT_IDLE_SECONDS, EgressPolicy.ALLOW_ALL, sources);
+        return new NatGateway(
+                id,
+                portId,
+                publicIp,
+                DEFAULT_PORT_MIN,
+                DEFAULT_PORT_MAX,
+                DEFAULT_IDLE_SECONDS,
+                DEFAULT_IDLE_SECONDS,
+                EgressPolicy.ALLOW_ALL,
+                sources);
     }
 
     public int portCount() {

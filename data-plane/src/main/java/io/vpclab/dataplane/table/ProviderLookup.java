@@ -29,7 +29,8 @@ final class ProviderLookup {
 
     /** Reads the entries and the segment, port and whitelist indexes that {@code state} has built. */
     ProviderLookup(ForwardingState state) {
-        publicSegment = state.publicVni() == null ? ForwardingState.NONE : state.segmentOf(state.publicVni(), "publicVni");
+        publicSegment =
+                state.publicVni() == null ? ForwardingState.NONE : state.segmentOf(state.publicVni(), "publicVni");
 
         List<ElasticIp> elasticIps = state.elasticIps();
         hasElasticIps = !elasticIps.isEmpty();
@@ -48,8 +49,10 @@ final class ProviderLookup {
             elasticIpSegment[i] = segment;
             elasticIpPrivate[i] = eip.privateIp().bits();
             elasticIpAllowsAll[i] = eip.ingress() == IngressPolicy.ALLOW_ALL;
-            elasticIpWhitelist[i] = eip.whitelistId() == null ? ForwardingState.NONE
-                : ForwardingState.resolved(state.whitelistIndexOf(eip.whitelistId()), what + ": whitelist " + eip.whitelistId());
+            elasticIpWhitelist[i] = eip.whitelistId() == null
+                    ? ForwardingState.NONE
+                    : ForwardingState.resolved(
+                            state.whitelistIndexOf(eip.whitelistId()), what + ": whitelist " + eip.whitelistId());
         }
         elasticIpByPublic = byPublic.build();
         elasticIpByPrivate = byPrivate.build();
@@ -76,8 +79,10 @@ final class ProviderLookup {
             String what = "natGateway " + nat.id();
             int port = ForwardingState.resolved(state.portIndexOf(nat.portId()), what + ": port " + nat.portId());
             natByPublic.put(unsigned(nat.publicIp().bits()), i);
-            natGatewayWhitelist[i] = nat.whitelistId() == null || nat.egress() != EgressPolicy.WHITELIST ? ForwardingState.NONE
-                : ForwardingState.resolved(state.whitelistIndexOf(nat.whitelistId()), what + ": whitelist " + nat.whitelistId());
+            natGatewayWhitelist[i] = nat.whitelistId() == null || nat.egress() != EgressPolicy.WHITELIST
+                    ? ForwardingState.NONE
+                    : ForwardingState.resolved(
+                            state.whitelistIndexOf(nat.whitelistId()), what + ": whitelist " + nat.whitelistId());
             natGatewayOfPort[port] = i;
             natGatewayPort[i] = port;
         }

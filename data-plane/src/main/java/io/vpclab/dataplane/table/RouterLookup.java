@@ -20,7 +20,8 @@ final class RouterLookup {
     private final int[] gatewayIps;
     private final int[] gatewaySegments;
 
-    private RouterLookup(long mac, int[] networks, int[] masks, int[] segments, int[] gatewayIps, int[] gatewaySegments) {
+    private RouterLookup(
+            long mac, int[] networks, int[] masks, int[] segments, int[] gatewayIps, int[] gatewaySegments) {
         this.mac = mac;
         this.networks = networks;
         this.masks = masks;
@@ -31,7 +32,8 @@ final class RouterLookup {
 
     static RouterLookup build(Router router, List<int[]> gateways, IntUnaryOperator segmentOfVni) {
         List<Route> sorted = new ArrayList<>(router.routes());
-        sorted.sort(Comparator.comparingInt((Route r) -> r.destination().length()).reversed());
+        sorted.sort(
+                Comparator.comparingInt((Route r) -> r.destination().length()).reversed());
         int[] networks = new int[sorted.size()];
         int[] masks = new int[sorted.size()];
         int[] segments = new int[sorted.size()];

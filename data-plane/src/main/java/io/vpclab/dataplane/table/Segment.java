@@ -15,8 +15,8 @@ import java.util.List;
  * @param floodList ids of the VTEPs that get a copy of broadcast frames (head-end replication)
  * @param vlanId    1..4094 in VLAN teaching mode, else null; the wire still carries the VNI
  */
-public record Segment(Vni vni, Ipv4Prefix cidrBlock, Ipv4Address gatewayIp, String routerId,
-                      List<String> floodList, Integer vlanId) {
+public record Segment(
+        Vni vni, Ipv4Prefix cidrBlock, Ipv4Address gatewayIp, String routerId, List<String> floodList, Integer vlanId) {
 
     public Segment {
         TableHost.requireNonNull(vni, "segment.vni");
@@ -29,7 +29,7 @@ public record Segment(Vni vni, Ipv4Prefix cidrBlock, Ipv4Address gatewayIp, Stri
         }
         if (gatewayIp != null && cidrBlock != null && !cidrBlock.contains(gatewayIp)) {
             throw new IllegalArgumentException(
-                "segment " + vni + ": gatewayIp " + gatewayIp + " is outside " + cidrBlock);
+                    "segment " + vni + ": gatewayIp " + gatewayIp + " is outside " + cidrBlock);
         }
     }
 

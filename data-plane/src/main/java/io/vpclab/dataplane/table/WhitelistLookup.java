@@ -9,7 +9,7 @@ import io.vpclab.dataplane.net.Ipv4Prefix;
  */
 final class WhitelistLookup {
 
-    private final int[] protocols;   // IPv4 protocol number, -1 = any
+    private final int[] protocols; // IPv4 protocol number, -1 = any
     private final int[] networks;
     private final int[] masks;
     private final int[] fromPorts;
@@ -35,8 +35,10 @@ final class WhitelistLookup {
     /** The first rule matching, or {@link ForwardingState#NONE}; {@code port} is ignored by rules without ports. */
     int match(int protocol, int remoteIp, int port) {
         for (int i = 0; i < protocols.length; i++) {
-            if ((protocols[i] == -1 || protocols[i] == protocol) && (remoteIp & masks[i]) == networks[i]
-                && port >= fromPorts[i] && port <= toPorts[i]) {
+            if ((protocols[i] == -1 || protocols[i] == protocol)
+                    && (remoteIp & masks[i]) == networks[i]
+                    && port >= fromPorts[i]
+                    && port <= toPorts[i]) {
                 return i;
             }
         }

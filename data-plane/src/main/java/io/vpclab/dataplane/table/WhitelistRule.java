@@ -18,11 +18,11 @@ public record WhitelistRule(String id, WhitelistProtocol protocol, Ipv4Prefix ci
         TableHost.requireNonNull(cidr, "whitelist rule " + id + ": cidr");
         if (fromPort < 0 || toPort > MAX_PORT || fromPort > toPort) {
             throw new IllegalArgumentException("whitelist rule " + id + ": port range " + fromPort + "-" + toPort
-                + " is not within 0..65535 with from <= to");
+                    + " is not within 0..65535 with from <= to");
         }
         if (!protocol.hasPorts() && (fromPort != 0 || toPort != MAX_PORT)) {
-            throw new IllegalArgumentException("whitelist rule " + id + ": ports apply to TCP and UDP only, not "
-                + protocol);
+            throw new IllegalArgumentException(
+                    "whitelist rule " + id + ": ports apply to TCP and UDP only, not " + protocol);
         }
     }
 

@@ -21,7 +21,7 @@ public final class InMemoryVnetDevice implements VnetFrameDevice {
     private final BlockingQueue<byte[]> written = new LinkedBlockingQueue<>();
     private EventLoop loop;
     private VnetFrameSink sink;
-    private Runnable batchEnd = () -> { };
+    private Runnable batchEnd = () -> {};
 
     public InMemoryVnetDevice(String name, TapOffloads offloads) {
         this.name = name;
@@ -91,6 +91,5 @@ public final class InMemoryVnetDevice implements VnetFrameDevice {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -29,6 +29,7 @@ final class LinuxTun {
     private static final long TUNSETOFFLOAD = 0x400454d0L;
     /** _IOW('T', 216, int). */
     private static final long TUNSETVNETHDRSZ = 0x400454d8L;
+
     private static final short IFF_TAP = 0x0002;
     private static final short IFF_NO_PI = 0x1000;
     /** Every read and write carries a struct virtio_net_hdr in front of the frame. */
@@ -50,8 +51,7 @@ final class LinuxTun {
         static final LibC LIBC = Native.load("c", LibC.class);
     }
 
-    private LinuxTun() {
-    }
+    private LinuxTun() {}
 
     /**
      * Returns a non-blocking fd attached to TAP {@code name}: created if absent (it then lives
@@ -69,8 +69,10 @@ final class LinuxTun {
         try {
             fd = libc.open(TUN_DEVICE, O_RDWR | O_NONBLOCK | O_CLOEXEC);
         } catch (LastErrorException e) {
-            throw new TapException("cannot open " + TUN_DEVICE + " for TAP " + name
-                    + ": errno " + e.getErrorCode() + " (root or CAP_NET_ADMIN needed)", e);
+            throw new TapException(
+                    "cannot open " + TUN_DEVICE + " for TAP " + name + ": errno " + e.getErrorCode()
+                            + " (root or CAP_NET_ADMIN needed)",
+                    e);
         }
         try (Memory ifr = new Memory(SIZEOF_IFREQ)) {
             ifr.clear();
@@ -80,8 +82,8 @@ final class LinuxTun {
             return fd;
         } catch (LastErrorException e) {
             closeQuietly(fd);
-            throw new TapException("TUNSETIFF failed for TAP " + name + ": errno " + e.getErrorCode()
-                    + explain(e.getErrorCode()), e);
+            throw new TapException(
+                    "TUNSETIFF failed for TAP " + name + ": errno " + e.getErrorCode() + explain(e.getErrorCode()), e);
         }
     }
 

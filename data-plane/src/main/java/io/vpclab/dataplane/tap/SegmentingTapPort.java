@@ -44,6 +44,7 @@ public final class SegmentingTapPort implements BurstPort {
     private final AtomicLong refusals = new AtomicLong();
     /** Null until started, and for a device without a header, which cannot take a merged frame. */
     private TcpCoalescer coalescer;
+
     private ByteBuf coalescerScratch;
     private long burstsWrittenWhole;
     private long tsoReads;
@@ -180,7 +181,7 @@ public final class SegmentingTapPort implements BurstPort {
 
     @Override
     public void writeBurst(ByteBuf headerAndFrame) {
-        flush();   // whatever the coalescer holds of this flow goes first
+        flush(); // whatever the coalescer holds of this flow goes first
         burstsWrittenWhole++;
         device.writeVnet(headerAndFrame);
     }

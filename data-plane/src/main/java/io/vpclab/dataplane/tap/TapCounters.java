@@ -13,6 +13,7 @@ public final class TapCounters {
     final AtomicLong bytesWritten = new AtomicLong();
     /** The TAP queue was full (EAGAIN): the instance is not reading fast enough. */
     final AtomicLong writeDrops = new AtomicLong();
+
     final AtomicLong writeErrors = new AtomicLong();
     final AtomicLong readErrors = new AtomicLong();
     /** Frames longer than the device's maximum frame size. */

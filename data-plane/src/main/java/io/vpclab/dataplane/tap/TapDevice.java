@@ -59,7 +59,7 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
     private volatile EventLoop loop;
     private FrameSink sink;
     private VnetFrameSink vnetSink;
-    private Runnable batchEnd = () -> { };
+    private Runnable batchEnd = () -> {};
     private ByteBuf scratch;
     /** Vnet mode: the one buffer every read lands in (the sink copies what it keeps). */
     private ByteBuf vnetReadBuffer;
@@ -87,11 +87,11 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
         }
         // the fd is read and closed through Netty's native library: load it before owning an fd
         if (!Epoll.isAvailable()) {
-            throw new TapException("TAP " + name + " needs Netty's epoll transport, unavailable here: "
-                    + Epoll.unavailabilityCause());
+            throw new TapException(
+                    "TAP " + name + " needs Netty's epoll transport, unavailable here: " + Epoll.unavailabilityCause());
         }
-        return new TapDevice(name, LinuxTun.openTap(name), maxFrameBytes, PooledByteBufAllocator.DEFAULT,
-                TapOffloads.NONE);
+        return new TapDevice(
+                name, LinuxTun.openTap(name), maxFrameBytes, PooledByteBufAllocator.DEFAULT, TapOffloads.NONE);
     }
 
     /**
@@ -105,8 +105,8 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
             throw new IllegalArgumentException("maxFrameBytes must be 60..65535, got " + maxFrameBytes);
         }
         if (!Epoll.isAvailable()) {
-            throw new TapException("TAP " + name + " needs Netty's epoll transport, unavailable here: "
-                    + Epoll.unavailabilityCause());
+            throw new TapException(
+                    "TAP " + name + " needs Netty's epoll transport, unavailable here: " + Epoll.unavailabilityCause());
         }
         int fd;
         try {
@@ -131,7 +131,8 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
         }
         TapOffloads offloads = new TapOffloads(true, flags, kernelFlags);
         int largest = (flags & (TapOffloads.TUN_F_TSO4 | TapOffloads.TUN_F_TSO6 | TapOffloads.TUN_F_USO4)) != 0
-                ? MAX_GSO_FRAME : maxFrameBytes;
+                ? MAX_GSO_FRAME
+                : maxFrameBytes;
         return new TapDevice(name, fd, largest, PooledByteBufAllocator.DEFAULT, offloads);
     }
 
@@ -201,8 +202,8 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
 
     private void register(EventLoop loop) {
         if (!(loop instanceof IoEventLoop ioLoop) || !ioLoop.isCompatible(Handle.class)) {
-            throw new TapException("TAP " + name + " needs Netty's epoll transport; the event loop "
-                    + loop + " cannot register a file descriptor (NIO fallback has no TAP support)");
+            throw new TapException("TAP " + name + " needs Netty's epoll transport; the event loop " + loop
+                    + " cannot register a file descriptor (NIO fallback has no TAP support)");
         }
         if (closed.get()) {
             throw new TapException("TAP " + name + " is closed");

@@ -59,8 +59,7 @@ public final class InMemoryUnderlay implements Underlay {
     }
 
     /** A datagram queued until {@link #flush()}. */
-    private record Pending(ByteBuf payload, InetSocketAddress destination, int sourcePort) {
-    }
+    private record Pending(ByteBuf payload, InetSocketAddress destination, int sourcePort) {}
 
     private final Hub hub;
     private final InetSocketAddress address;
@@ -69,7 +68,7 @@ public final class InMemoryUnderlay implements Underlay {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private volatile DatagramSink sink;
     private volatile boolean closed;
-    private volatile Runnable readComplete = () -> { };
+    private volatile Runnable readComplete = () -> {};
 
     private InMemoryUnderlay(Hub hub, InetSocketAddress address) {
         this.hub = hub;
@@ -119,8 +118,9 @@ public final class InMemoryUnderlay implements Underlay {
         Pending first = null;
         Pending pending;
         while ((pending = queue.poll()) != null) {
-            if (first != null && (!first.destination().equals(pending.destination())
-                    || first.sourcePort() != pending.sourcePort())) {
+            if (first != null
+                    && (!first.destination().equals(pending.destination())
+                            || first.sourcePort() != pending.sourcePort())) {
                 deliver(first, burst);
                 burst = new ArrayList<>();
             }

@@ -48,10 +48,8 @@ public final class SendOnlyUnderlay implements Underlay {
     }
 
     @Override
-    public void flush() {
-    }
+    public void flush() {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -25,8 +25,9 @@ public class CaptureTest {
         Path file = dir.resolve("underlay.pcap");
         long packets = CaptureFixture.pingWhileCapturing(file, true, 2);
 
-        assertThat(packets).isEqualTo(4);   // two requests out, two replies in
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tshark")), "tshark is not installed (apt-get install -y tshark)");
+        assertThat(packets).isEqualTo(4); // two requests out, two replies in
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/tshark")), "tshark is not installed (apt-get install -y tshark)");
         List<String> vnis = tshark(file, "vxlan.vni");
         assertThat(vnis).containsExactly("8388608", "8388608", "8388608", "8388608");
         assertThat(tshark(file, "udp.dstport")).contains("4789");
@@ -46,7 +47,8 @@ public class CaptureTest {
         assertThat(pcap.getInt(20)).isEqualTo(PcapWriter.LINKTYPE_ETHERNET);
         // ARP request, ARP reply, echo request, echo reply: 42 + 42 + 98 + 98 bytes of frames
         assertThat(packets).isEqualTo(4);
-        assertThat(bytes).hasSize(PcapWriter.GLOBAL_HEADER_LENGTH + 4 * PcapWriter.RECORD_HEADER_LENGTH + 42 + 42 + 98 + 98);
+        assertThat(bytes)
+                .hasSize(PcapWriter.GLOBAL_HEADER_LENGTH + 4 * PcapWriter.RECORD_HEADER_LENGTH + 42 + 42 + 98 + 98);
         int first = PcapWriter.GLOBAL_HEADER_LENGTH;
         assertThat(pcap.getInt(first + 8)).as("captured length").isEqualTo(42);
         assertThat(pcap.getInt(first + 12)).as("original length").isEqualTo(42);
@@ -67,24 +69,29 @@ public class CaptureTest {
             assertThat(byCount.packets()).isEqualTo(2);
             assertThat(byCount.isFull()).isTrue();
             assertThat(byCount.isClosed()).isTrue();
-            assertThat(Files.size(byCount.file())).isEqualTo(byCount.bytes())
-                .isEqualTo(PcapWriter.GLOBAL_HEADER_LENGTH + 2 * (PcapWriter.RECORD_HEADER_LENGTH + 60));
+            assertThat(Files.size(byCount.file()))
+                    .isEqualTo(byCount.bytes())
+                    .isEqualTo(PcapWriter.GLOBAL_HEADER_LENGTH + 2 * (PcapWriter.RECORD_HEADER_LENGTH + 60));
 
             // room for one record and a half: the second is not written in part
             Capture bySize = new Capture("p2", dir.resolve("size.pcap"));
-            bySize.limit(Long.MAX_VALUE, PcapWriter.GLOBAL_HEADER_LENGTH + 3 * (PcapWriter.RECORD_HEADER_LENGTH + 60) / 2);
+            bySize.limit(
+                    Long.MAX_VALUE, PcapWriter.GLOBAL_HEADER_LENGTH + 3 * (PcapWriter.RECORD_HEADER_LENGTH + 60) / 2);
             bySize.frame(frame);
             assertThat(bySize.isFull()).isFalse();
             bySize.frame(frame);
             bySize.frame(frame);
             assertThat(bySize.packets()).isEqualTo(1);
             assertThat(bySize.isFull()).isTrue();
-            assertThat(Files.size(bySize.file())).isEqualTo(PcapWriter.GLOBAL_HEADER_LENGTH + PcapWriter.RECORD_HEADER_LENGTH + 60);
+            assertThat(Files.size(bySize.file()))
+                    .isEqualTo(PcapWriter.GLOBAL_HEADER_LENGTH + PcapWriter.RECORD_HEADER_LENGTH + 60);
 
             Capture unbounded = new Capture("p3", dir.resolve("open.pcap"));
             unbounded.frame(frame);
             unbounded.close();
-            assertThat(unbounded.isFull()).as("closed by its owner, not by a limit").isFalse();
+            assertThat(unbounded.isFull())
+                    .as("closed by its owner, not by a limit")
+                    .isFalse();
         } finally {
             frame.release();
         }
@@ -92,7 +99,8 @@ public class CaptureTest {
 
     public static List<String> tshark(Path file, String field) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("tshark", "-r", file.toString(), "-T", "fields", "-e", field)
-            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("tshark exit code").isZero();

@@ -25,12 +25,16 @@ class SimulatedHostFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void framesNeverBreakTheStack(byte[] data) {
-        SimulatedHost host = new SimulatedHost("fuzz", MAC, Ipv4Address.parse("10.0.0.5"), 24, Ipv4Address.parse("10.0.0.1"), 1500)
-            .openTcpPort(22).udpEcho(7);
+        SimulatedHost host = new SimulatedHost(
+                        "fuzz", MAC, Ipv4Address.parse("10.0.0.5"), 24, Ipv4Address.parse("10.0.0.1"), 1500)
+                .openTcpPort(22)
+                .udpEcho(7);
         List<ByteBuf> answers = new ArrayList<>();
         host.start(LOOP, answers::add);
         ByteBuf frame = ByteBufAllocator.DEFAULT.heapBuffer(FrameDevice.HEADROOM + data.length);
-        frame.writerIndex(FrameDevice.HEADROOM).readerIndex(FrameDevice.HEADROOM).writeBytes(data);
+        frame.writerIndex(FrameDevice.HEADROOM)
+                .readerIndex(FrameDevice.HEADROOM)
+                .writeBytes(data);
         // Most inputs are addressed to the host so the fuzzer reaches ARP, IPv4 and above.
         if (data.length >= 6 && (data[0] & 3) != 3) {
             Ethernet.setDestination(frame, frame.readerIndex(), MAC.bits());

@@ -46,11 +46,11 @@ class SimulatedHostTest {
     void start() {
         vtep = new Vtep(new InMemoryUnderlay.Hub().join(new InetSocketAddress("10.255.1.1", 4789)));
         vtep.apply(ForwardingState.builder()
-            .host(new TableHost(Ipv4Address.parse("10.255.1.1"), 4789, 1500))
-            .segment(new Segment(VNI, Ipv4Prefix.parse("10.0.0.0/24"), null, null, List.of(), null))
-            .port(LocalPort.simulated("host", VNI, HOST_MAC, new Ipv4Address(HOST_IP), 24, null))
-            .port(LocalPort.simulated("client", VNI, CLIENT_MAC, new Ipv4Address(CLIENT_IP), 24, null))
-            .build());
+                .host(new TableHost(Ipv4Address.parse("10.255.1.1"), 4789, 1500))
+                .segment(new Segment(VNI, Ipv4Prefix.parse("10.0.0.0/24"), null, null, List.of(), null))
+                .port(LocalPort.simulated("host", VNI, HOST_MAC, new Ipv4Address(HOST_IP), 24, null))
+                .port(LocalPort.simulated("client", VNI, CLIENT_MAC, new Ipv4Address(CLIENT_IP), 24, null))
+                .build());
         host = SimulatedHost.forPort(vtep.state().ports().get(0)).openTcpPort(3306);
         client = new InMemoryFrameDevice("client");
         vtep.attachPort("host", host);
@@ -69,7 +69,8 @@ class SimulatedHostTest {
         int tcp = Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH;
         assertThat(Tcp.flags(synAck, tcp)).isEqualTo(Tcp.SYN | Tcp.ACK);
         assertThat(Tcp.acknowledgment(synAck, tcp)).isEqualTo(1001);
-        assertThat(Tcp.verifyChecksum(synAck, tcp, Tcp.MIN_HEADER_LENGTH, HOST_IP, CLIENT_IP)).isTrue();
+        assertThat(Tcp.verifyChecksum(synAck, tcp, Tcp.MIN_HEADER_LENGTH, HOST_IP, CLIENT_IP))
+                .isTrue();
 
         client.inject(tcp(50000, 3306, 1001, Tcp.sequence(synAck, tcp) + 1, Tcp.ACK));
 
@@ -91,10 +92,12 @@ class SimulatedHostTest {
     void clientsNeedAnAttachedHostAndValidPorts() {
         SimulatedHost detached = new SimulatedHost("x", CLIENT_MAC, new Ipv4Address(CLIENT_IP), 24, null, 1500);
         assertThat(detached.ping(new Ipv4Address(HOST_IP), 1, Duration.ofSeconds(1)))
-            .failsWithin(Duration.ofSeconds(1)).withThrowableThat().withMessageContaining("not attached");
+                .failsWithin(Duration.ofSeconds(1))
+                .withThrowableThat()
+                .withMessageContaining("not attached");
         assertThatThrownBy(() -> host.openTcpPort(0)).hasMessage("port must be 1..65535: 0");
         assertThatThrownBy(() -> new SimulatedHost("y", MacAddress.BROADCAST, new Ipv4Address(1), 24, null, 1500))
-            .hasMessageContaining("unicast MAC");
+                .hasMessageContaining("unicast MAC");
     }
 
     /** The next TCP frame the VTEP wrote to the client (ARP requests from the host are answered by the VTEP). */
@@ -103,7 +106,8 @@ class SimulatedHostTest {
             byte[] frame = client.take(Duration.ofSeconds(5));
             assertThat(frame).as("a frame for the client").isNotNull();
             ByteBuf buf = Unpooled.wrappedBuffer(frame);
-            if (Ethernet.etherType(buf, 0) == EtherType.IPV4_VALUE && Ipv4.protocol(buf, Ethernet.HEADER_LENGTH) == IpProtocol.TCP_VALUE) {
+            if (Ethernet.etherType(buf, 0) == EtherType.IPV4_VALUE
+                    && Ipv4.protocol(buf, Ethernet.HEADER_LENGTH) == IpProtocol.TCP_VALUE) {
                 return buf;
             }
         }
@@ -114,7 +118,15 @@ class SimulatedHostTest {
         int length = Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH + Tcp.MIN_HEADER_LENGTH;
         ByteBuf frame = Unpooled.buffer(length).writerIndex(length);
         int at = Ethernet.write(frame, 0, HOST_MAC.bits(), CLIENT_MAC.bits(), EtherType.IPV4_VALUE);
-        at = Ipv4.write(frame, at, Ipv4.MIN_HEADER_LENGTH + Tcp.MIN_HEADER_LENGTH, 1, 64, IpProtocol.TCP_VALUE, CLIENT_IP, HOST_IP);
+        at = Ipv4.write(
+                frame,
+                at,
+                Ipv4.MIN_HEADER_LENGTH + Tcp.MIN_HEADER_LENGTH,
+                1,
+                64,
+                IpProtocol.TCP_VALUE,
+                CLIENT_IP,
+                HOST_IP);
         Tcp.write(frame, at, sourcePort, destinationPort, sequence, acknowledgment, flags, 1000);
         Tcp.updateChecksum(frame, at, Tcp.MIN_HEADER_LENGTH, CLIENT_IP, HOST_IP);
         return frame.array();

@@ -27,8 +27,7 @@ public final class Netns {
         int close(int fd) throws LastErrorException;
     }
 
-    private Netns() {
-    }
+    private Netns() {}
 
     public static boolean isRoot() {
         try {
@@ -41,35 +40,38 @@ public final class Netns {
     /** Creates {@code socket} on a fresh thread moved into {@code namespace}; the socket stays there. */
     public static <T> T createIn(String namespace, Callable<T> socket) throws Exception {
         CompletableFuture<T> created = new CompletableFuture<>();
-        Thread inNamespace = new Thread(() -> {
-            try {
-                LibC libc = Native.load("c", LibC.class);
-                int fd = libc.open("/var/run/netns/" + namespace, 0);
-                try {
-                    libc.setns(fd, CLONE_NEWNET);
-                } finally {
-                    libc.close(fd);
-                }
-                created.complete(socket.call());
-            } catch (Exception e) {
-                created.completeExceptionally(e);
-            }
-        }, "setns-" + namespace);
+        Thread inNamespace = new Thread(
+                () -> {
+                    try {
+                        LibC libc = Native.load("c", LibC.class);
+                        int fd = libc.open("/var/run/netns/" + namespace, 0);
+                        try {
+                            libc.setns(fd, CLONE_NEWNET);
+                        } finally {
+                            libc.close(fd);
+                        }
+                        created.complete(socket.call());
+                    } catch (Exception e) {
+                        created.completeExceptionally(e);
+                    }
+                },
+                "setns-" + namespace);
         inNamespace.start();
         return created.get(10, TimeUnit.SECONDS);
     }
 
     public static String run(String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException("timed out: " + String.join(" ", command));
             }
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited " + process.exitValue() + ": "
-                    + output.strip());
+                throw new IllegalStateException(
+                        String.join(" ", command) + " exited " + process.exitValue() + ": " + output.strip());
             }
             return output;
         } catch (IOException e) {

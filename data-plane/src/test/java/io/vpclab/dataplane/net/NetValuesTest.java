@@ -22,10 +22,19 @@ class NetValuesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "02:00:0a:00:01", "02:00:0a:00:01:0g", "02:00:0a-00:01:05", "0200.0a00.0105", "02:00:0a:00:01:055"})
+    @ValueSource(
+            strings = {
+                "",
+                "02:00:0a:00:01",
+                "02:00:0a:00:01:0g",
+                "02:00:0a-00:01:05",
+                "0200.0a00.0105",
+                "02:00:0a:00:01:055"
+            })
     void badMacTextIsRefused(String text) {
-        assertThatThrownBy(() -> MacAddress.parse(text)).isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining(text.isEmpty() ? "MAC address" : text);
+        assertThatThrownBy(() -> MacAddress.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(text.isEmpty() ? "MAC address" : text);
     }
 
     @Test
@@ -40,8 +49,11 @@ class NetValuesTest {
         assertThat(Ipv4Address.bitsOf(InetAddress.getByName("10.0.1.5"))).isEqualTo(0x0a000105);
         assertThat(Ipv4Address.bitsOf(InetAddress.getByName("::1"))).isZero();
         assertThat(Ipv4Address.parse("10.0.1.5").toInetAddress()).isEqualTo(InetAddress.getByName("10.0.1.5"));
-        for (String bad : new String[] {"10.0.1", "10.0.1.256", "10.0.1.-1", "10.0.1.5 ", "a.b.c.d", "10..1.5", "1.2.3.4.5"}) {
-            assertThatThrownBy(() -> Ipv4Address.parse(bad)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad.trim());
+        for (String bad :
+                new String[] {"10.0.1", "10.0.1.256", "10.0.1.-1", "10.0.1.5 ", "a.b.c.d", "10..1.5", "1.2.3.4.5"}) {
+            assertThatThrownBy(() -> Ipv4Address.parse(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(bad.trim());
         }
         assertThatThrownBy(() -> Ipv4Address.parse(null)).hasMessage("IPv4 address is missing");
     }
@@ -54,7 +66,8 @@ class NetValuesTest {
         assertThat(prefix.contains(Ipv4Address.parse("10.0.1.255"))).isTrue();
         assertThat(prefix.contains(Ipv4Address.parse("10.0.2.0"))).isFalse();
         assertThat(Ipv4Prefix.parse("0.0.0.0/0").contains(0xFFFF_FFFF)).isTrue();
-        assertThat(Ipv4Prefix.parse("192.168.1.1/32").contains(Ipv4Address.parse("192.168.1.1"))).isTrue();
+        assertThat(Ipv4Prefix.parse("192.168.1.1/32").contains(Ipv4Address.parse("192.168.1.1")))
+                .isTrue();
         assertThat(Ipv4Prefix.parse("128.0.0.0/1").contains(0x8000_0000)).isTrue();
         assertThatThrownBy(() -> Ipv4Prefix.parse("10.0.0.0/33")).hasMessage("prefix length must be 0..32: 33");
         assertThatThrownBy(() -> Ipv4Prefix.parse("10.0.0.0")).hasMessageContaining("10.0.1.0/24");

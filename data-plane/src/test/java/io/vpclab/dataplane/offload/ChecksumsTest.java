@@ -21,8 +21,8 @@ class ChecksumsTest {
     @Test
     void theRfc1071ExampleSumsAsTheRfcSays() {
         // RFC 1071 s3: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2 (one's complement, folded)
-        ByteBuf buf = Unpooled.wrappedBuffer(new byte[] {0x00, 0x01, (byte) 0xf2, 0x03, (byte) 0xf4, (byte) 0xf5,
-            (byte) 0xf6, (byte) 0xf7});
+        ByteBuf buf = Unpooled.wrappedBuffer(
+                new byte[] {0x00, 0x01, (byte) 0xf2, 0x03, (byte) 0xf4, (byte) 0xf5, (byte) 0xf6, (byte) 0xf7});
         try {
             assertThat(Checksums.fold(Checksums.sum(buf, 0, 8, 0))).isEqualTo(0xddf2);
             assertThat(Checksums.finish(Checksums.sum(buf, 0, 8, 0))).isEqualTo(~0xddf2 & 0xFFFF);
@@ -33,14 +33,20 @@ class ChecksumsTest {
 
     /** The three ways {@link Checksums#sum} reads: direct memory, a heap array (at an array offset), getLong. */
     enum Kind {
-        DIRECT, HEAP_SLICE, COMPOSITE;
+        DIRECT,
+        HEAP_SLICE,
+        COMPOSITE;
 
         ByteBuf of(byte[] bytes) {
             return switch (this) {
                 case DIRECT -> Unpooled.directBuffer(bytes.length).writeBytes(bytes);
-                case HEAP_SLICE -> Unpooled.wrappedBuffer(TestFrames.concat(new byte[3], bytes)).slice(3, bytes.length);
-                case COMPOSITE -> Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(Arrays.copyOf(bytes, 1001)),
-                    Unpooled.wrappedBuffer(Arrays.copyOfRange(bytes, 1001, bytes.length)));
+                case HEAP_SLICE ->
+                    Unpooled.wrappedBuffer(TestFrames.concat(new byte[3], bytes))
+                            .slice(3, bytes.length);
+                case COMPOSITE ->
+                    Unpooled.wrappedBuffer(
+                            Unpooled.wrappedBuffer(Arrays.copyOf(bytes, 1001)),
+                            Unpooled.wrappedBuffer(Arrays.copyOfRange(bytes, 1001, bytes.length)));
             };
         }
     }
@@ -61,8 +67,9 @@ class ChecksumsTest {
                 long initial = random.nextInt(1 << 20);
                 long expected = TestFrames.sum(bytes, offset, offset + length, initial);
                 long actual = Checksums.sum(buf, offset, length, initial);
-                assertThat(Checksums.fold(actual)).as("offset %d length %d", offset, length)
-                    .isEqualTo(TestFrames.fold(expected));
+                assertThat(Checksums.fold(actual))
+                        .as("offset %d length %d", offset, length)
+                        .isEqualTo(TestFrames.fold(expected));
             }
         } finally {
             buf.release();
@@ -101,7 +108,10 @@ class ChecksumsTest {
         assertThat(Checksums.fold(0xFFFF)).isEqualTo(0xFFFF);
         assertThat(Checksums.fold(0x1_0000)).isOne();
         assertThat(Checksums.fold(Long.MAX_VALUE)).isEqualTo(TestFrames.fold(Long.MAX_VALUE));
-        assertThat(Checksums.fold(-1L)).as("2^64 - 1, read unsigned").isEqualTo(TestFrames.fold(-1L)).isEqualTo(0xFFFF);
+        assertThat(Checksums.fold(-1L))
+                .as("2^64 - 1, read unsigned")
+                .isEqualTo(TestFrames.fold(-1L))
+                .isEqualTo(0xFFFF);
         SplittableRandom random = new SplittableRandom(SEED);
         for (int i = 0; i < 1000; i++) {
             long sum = random.nextLong(1L << 50);
@@ -124,7 +134,8 @@ class ChecksumsTest {
             TestFrames.put32(frame, TestFrames.ETHERNET + 12, source);
             TestFrames.put32(frame, TestFrames.ETHERNET + 16, destination);
             assertThat(Checksums.fold(Checksums.pseudoHeaderSum(source, destination, protocol, length)))
-                .isEqualTo(TestFrames.fold(TestFrames.pseudoHeaderSum(frame, TestFrames.ETHERNET, protocol, length)));
+                    .isEqualTo(
+                            TestFrames.fold(TestFrames.pseudoHeaderSum(frame, TestFrames.ETHERNET, protocol, length)));
         }
     }
 
@@ -141,8 +152,8 @@ class ChecksumsTest {
             int recomputed = TestFrames.complement(TestFrames.sum(data, 0, 40, 0));
 
             int updated = Checksums.update32(checksum, oldValue, newValue);
-            int updatedTwice = Checksums.update(Checksums.update(checksum, oldValue >>> 16, newValue >>> 16),
-                oldValue & 0xFFFF, newValue & 0xFFFF);
+            int updatedTwice = Checksums.update(
+                    Checksums.update(checksum, oldValue >>> 16, newValue >>> 16), oldValue & 0xFFFF, newValue & 0xFFFF);
             assertThat(updated).isEqualTo(recomputed);
             assertThat(updatedTwice).isEqualTo(recomputed);
         }

@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Test;
  */
 class KernelTcpPeerTest {
 
-    private static final int KERNEL_IP = 0x0afb_0001;     // 10.251.0.1, in the namespace
-    private static final int TEST_IP = 0x0afb_0002;       // 10.251.0.2, played by this test
+    private static final int KERNEL_IP = 0x0afb_0001; // 10.251.0.1, in the namespace
+    private static final int TEST_IP = 0x0afb_0002; // 10.251.0.2, played by this test
     private static final long KERNEL_MAC = 0x02_00_0a_fb_00_01L;
     private static final long TEST_MAC = 0x02_00_0a_fb_00_02L;
     private static final int PORT = 5201;
@@ -51,7 +51,8 @@ class KernelTcpPeerTest {
     private static final int UPLOAD = 30_000;
     private static final int DOWNLOAD = 60_000;
 
-    private final String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+    private final String suffix =
+            Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
     private final String namespace = "vlo" + suffix;
     private final String tapName = "vlo" + suffix;
     private final BlockingQueue<byte[]> fromKernel = new LinkedBlockingQueue<>();
@@ -71,7 +72,9 @@ class KernelTcpPeerTest {
         tap.start(loop, frame -> {
             try {
                 byte[] bytes = TestFrames.readable(frame);
-                if (bytes.length >= TCP_OFFSET + 20 && TestFrames.u16(bytes, 12) == 0x0800 && bytes[ETHERNET + 9] == 6) {
+                if (bytes.length >= TCP_OFFSET + 20
+                        && TestFrames.u16(bytes, 12) == 0x0800
+                        && bytes[ETHERNET + 9] == 6) {
                     fromKernel.add(bytes);
                 }
             } finally {
@@ -100,7 +103,8 @@ class KernelTcpPeerTest {
         CompletableFuture<byte[]> received = new CompletableFuture<>();
         CountDownLatch finished = new CountDownLatch(1);
         ServerSocket listener = KernelTcpServer.listen(namespace, "10.251.0.1", PORT);
-        Thread server = new Thread(() -> KernelTcpServer.serve(listener, upload.length, download, received, finished), "kernel-peer");
+        Thread server = new Thread(
+                () -> KernelTcpServer.serve(listener, upload.length, download, received, finished), "kernel-peer");
         server.start();
         try {
             TestFrames.Spec spec = new TestFrames.Spec();
@@ -157,7 +161,9 @@ class KernelTcpPeerTest {
                 }
                 return TestFrames.u32(f, TCP_OFFSET + 8) == uploaded;
             });
-            assertThat(received.get(20, TimeUnit.SECONDS)).as("what the listener read").isEqualTo(upload);
+            assertThat(received.get(20, TimeUnit.SECONDS))
+                    .as("what the listener read")
+                    .isEqualTo(upload);
             spec.sequence = uploaded;
 
             // download: the kernel's own segments, acknowledged as they come, then coalesced
@@ -165,7 +171,9 @@ class KernelTcpPeerTest {
             long expected = kernelSequence;
             long end = kernelSequence + DOWNLOAD & 0xFFFF_FFFFL;
             while (expected != end) {
-                byte[] f = early.isEmpty() ? next("the next data segment", frame -> TestFrames.payload(frame).length > 0) : early.remove(0);
+                byte[] f = early.isEmpty()
+                        ? next("the next data segment", frame -> TestFrames.payload(frame).length > 0)
+                        : early.remove(0);
                 segments.add(f);
                 long sequence = TestFrames.sequence(f);
                 if (sequence == expected) {
@@ -187,14 +195,17 @@ class KernelTcpPeerTest {
         List<byte[]> out = new ArrayList<>();
         ByteBuf scratch = Unpooled.directBuffer(TcpCoalescer.scratchCapacity(VirtioNetHeader.LENGTH));
         try {
-            TcpCoalescer coalescer = new TcpCoalescer(VirtioNetHeader.LENGTH, scratch, f -> out.add(TestFrames.readable(f)));
+            TcpCoalescer coalescer =
+                    new TcpCoalescer(VirtioNetHeader.LENGTH, scratch, f -> out.add(TestFrames.readable(f)));
             for (byte[] segment : segments) {
                 ByteBuf buf = Unpooled.wrappedBuffer(segment);
                 coalescer.add(buf, 0, segment.length);
                 buf.release();
             }
             coalescer.flush();
-            assertThat(coalescer.burstsOut()).as("bursts from %d kernel segments", segments.size()).isPositive();
+            assertThat(coalescer.burstsOut())
+                    .as("bursts from %d kernel segments", segments.size())
+                    .isPositive();
             assertThat(out.size()).isLessThan(segments.size());
         } finally {
             scratch.release();
@@ -204,9 +215,13 @@ class KernelTcpPeerTest {
             byte[] frame = Arrays.copyOfRange(output, VirtioNetHeader.LENGTH, output.length);
             if (output[1] == VirtioNetHeader.GSO_TCPV4) {
                 // the checksum a receiving stack completes from the partial one verifies
-                TestFrames.put16(frame, TCP_OFFSET + 16,
-                    TestFrames.complement(TestFrames.sum(frame, TCP_OFFSET, frame.length, 0)));
-                assertThat(TestFrames.le16(output, 4)).as("gso_size: the kernel's MSS").isBetween(1, 1460);
+                TestFrames.put16(
+                        frame,
+                        TCP_OFFSET + 16,
+                        TestFrames.complement(TestFrames.sum(frame, TCP_OFFSET, frame.length, 0)));
+                assertThat(TestFrames.le16(output, 4))
+                        .as("gso_size: the kernel's MSS")
+                        .isBetween(1, 1460);
             }
             assertThat(TestFrames.tcpChecksumValid(frame)).isTrue();
             assertThat(TestFrames.ipv4ChecksumValid(frame)).isTrue();
@@ -214,7 +229,9 @@ class KernelTcpPeerTest {
             byte[] payload = TestFrames.payload(frame);
             System.arraycopy(payload, 0, stream, (int) offset, payload.length);
         }
-        assertThat(stream).as("the stream put together from the coalesced output").isEqualTo(download);
+        assertThat(stream)
+                .as("the stream put together from the coalesced output")
+                .isEqualTo(download);
     }
 
     private void send(byte[] frame) {
@@ -228,7 +245,9 @@ class KernelTcpPeerTest {
         while (true) {
             byte[] frame = fromKernel.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             assertThat(frame).as("%s within 20 s", what).isNotNull();
-            assertThat(TestFrames.tcpFlags(frame) & RST).as("the kernel reset the connection").isZero();
+            assertThat(TestFrames.tcpFlags(frame) & RST)
+                    .as("the kernel reset the connection")
+                    .isZero();
             if (wanted.test(frame)) {
                 return frame;
             }

@@ -14,8 +14,7 @@ import java.util.concurrent.TimeUnit;
 /** The kernel's side of the offload tests' TCP streams: a socket in a namespace that takes an upload and answers a download. */
 final class KernelTcpServer {
 
-    private KernelTcpServer() {
-    }
+    private KernelTcpServer() {}
 
     /** A listening socket on {@code ip}:{@code port} inside {@code namespace}. */
     static ServerSocket listen(String namespace, String ip, int port) throws Exception {
@@ -30,8 +29,12 @@ final class KernelTcpServer {
      * Accepts one connection, reads {@code uploadLength} bytes into {@code received}, writes
      * {@code download}, and keeps the connection open until {@code finished} (the test has read everything).
      */
-    static void serve(ServerSocket listener, int uploadLength, byte[] download, CompletableFuture<byte[]> received,
-                      CountDownLatch finished) {
+    static void serve(
+            ServerSocket listener,
+            int uploadLength,
+            byte[] download,
+            CompletableFuture<byte[]> received,
+            CountDownLatch finished) {
         try (Socket peer = listener.accept()) {
             peer.setSoTimeout(20_000);
             InputStream in = peer.getInputStream();

@@ -35,15 +35,16 @@ import org.junit.jupiter.api.Test;
  */
 class KernelVnetTapTest {
 
-    private static final int KERNEL_IP = 0x0afd_0001;     // 10.253.0.1, in the namespace
-    private static final int TEST_IP = 0x0afd_0002;       // 10.253.0.2, played by this test
+    private static final int KERNEL_IP = 0x0afd_0001; // 10.253.0.1, in the namespace
+    private static final int TEST_IP = 0x0afd_0002; // 10.253.0.2, played by this test
     private static final int HEADER = VirtioNetHeader.LENGTH_V1;
     private static final int PORT = 5201;
     private static final int MSS = 1448;
     private static final int UPLOAD_SEGMENTS = 44;
     private static final int DOWNLOAD = 300_000;
 
-    private final String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+    private final String suffix =
+            Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
     private final String namespace = "vlv" + suffix;
     private final String tapName = "vlv" + suffix;
     private VnetTap tap;
@@ -53,8 +54,11 @@ class KernelVnetTapTest {
         assumeTrue(Netns.isRoot(), "the vnet TAP test needs root (CAP_NET_ADMIN)");
         assumeTrue(new File("/dev/net/tun").exists(), "the vnet TAP test needs /dev/net/tun");
         Netns.run("ip", "netns", "add", namespace);
-        tap = new VnetTap(tapName, read -> read.length >= HEADER + TCP_OFFSET + 20
-            && TestFrames.u16(read, HEADER + 12) == 0x0800 && read[HEADER + ETHERNET + 9] == 6);
+        tap = new VnetTap(
+                tapName,
+                read -> read.length >= HEADER + TCP_OFFSET + 20
+                        && TestFrames.u16(read, HEADER + 12) == 0x0800
+                        && read[HEADER + ETHERNET + 9] == 6);
         Netns.moveInto(namespace, tapName, "02:00:0a:fd:00:01", "10.253.0.1/24");
         Netns.permanentNeighbour(namespace, "10.253.0.2", "02:00:0a:fd:00:02", tapName);
     }
@@ -74,7 +78,8 @@ class KernelVnetTapTest {
         CompletableFuture<byte[]> received = new CompletableFuture<>();
         CountDownLatch finished = new CountDownLatch(1);
         ServerSocket listener = KernelTcpServer.listen(namespace, "10.253.0.1", PORT);
-        Thread server = new Thread(() -> KernelTcpServer.serve(listener, upload.length, download, received, finished), "vnet-peer");
+        Thread server = new Thread(
+                () -> KernelTcpServer.serve(listener, upload.length, download, received, finished), "vnet-peer");
         server.start();
         try {
             TestFrames.Spec spec = new TestFrames.Spec();
@@ -110,7 +115,9 @@ class KernelVnetTapTest {
                 }
                 return TestFrames.u32(f, TCP_OFFSET + 8) == uploaded;
             });
-            assertThat(received.get(20, TimeUnit.SECONDS)).as("what the listener read").isEqualTo(upload);
+            assertThat(received.get(20, TimeUnit.SECONDS))
+                    .as("what the listener read")
+                    .isEqualTo(upload);
             spec.sequence = uploaded;
 
             downloadThroughTheSegmenter(spec, kernelSequence, download, early);
@@ -146,8 +153,8 @@ class KernelVnetTapTest {
     }
 
     /** Reads the kernel's bursts, segments each, acknowledges what arrived, until the stream is whole. */
-    private void downloadThroughTheSegmenter(TestFrames.Spec spec, long firstSequence, byte[] download,
-                                             List<byte[]> early) throws InterruptedException {
+    private void downloadThroughTheSegmenter(
+            TestFrames.Spec spec, long firstSequence, byte[] download, List<byte[]> early) throws InterruptedException {
         byte[] stream = new byte[download.length];
         long expected = firstSequence;
         long end = firstSequence + download.length & 0xFFFF_FFFFL;
@@ -158,8 +165,8 @@ class KernelVnetTapTest {
         try {
             while (expected != end) {
                 byte[] read = early.isEmpty()
-                    ? nextRead("the next data burst", r -> TestFrames.payload(frameOf(r)).length > 0)
-                    : early.remove(0);
+                        ? nextRead("the next data burst", r -> TestFrames.payload(frameOf(r)).length > 0)
+                        : early.remove(0);
                 ByteBuf input = Unpooled.wrappedBuffer(read);
                 wire.clear();
                 int count = segmenter.segment(input, wire, 0);
@@ -175,12 +182,14 @@ class KernelVnetTapTest {
                     byte[] segment = TestFrames.bytes(wire, at, length);
                     at += length;
                     assertThat(TestFrames.ipv4ChecksumValid(segment)).isTrue();
-                    assertThat(TestFrames.tcpChecksumValid(segment)).as("segment %d of a %d-segment read", i, count)
-                        .isTrue();
+                    assertThat(TestFrames.tcpChecksumValid(segment))
+                            .as("segment %d of a %d-segment read", i, count)
+                            .isTrue();
                     segmentsChecked++;
                     long sequence = TestFrames.sequence(segment);
                     byte[] payload = TestFrames.payload(segment);
-                    System.arraycopy(payload, 0, stream, (int) (sequence - firstSequence & 0xFFFF_FFFFL), payload.length);
+                    System.arraycopy(
+                            payload, 0, stream, (int) (sequence - firstSequence & 0xFFFF_FFFFL), payload.length);
                     if (sequence == expected) {
                         expected = expected + payload.length & 0xFFFF_FFFFL;
                     }
@@ -192,7 +201,9 @@ class KernelVnetTapTest {
             wire.release();
         }
         assertThat(stream).as("the stream put together from the segments").isEqualTo(download);
-        assertThat(multiSegmentBursts).as("TSO bursts among %d segments", segmentsChecked).isPositive();
+        assertThat(multiSegmentBursts)
+                .as("TSO bursts among %d segments", segmentsChecked)
+                .isPositive();
     }
 
     private void send(byte[] frame) {
@@ -215,7 +226,9 @@ class KernelVnetTapTest {
         while (true) {
             byte[] read = tap.reads().poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             assertThat(read).as("%s within 20 s", what).isNotNull();
-            assertThat(TestFrames.tcpFlags(frameOf(read)) & RST).as("the kernel reset the connection").isZero();
+            assertThat(TestFrames.tcpFlags(frameOf(read)) & RST)
+                    .as("the kernel reset the connection")
+                    .isZero();
             if (wanted.test(read)) {
                 return read;
             }

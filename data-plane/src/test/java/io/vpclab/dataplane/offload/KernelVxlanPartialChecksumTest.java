@@ -34,7 +34,8 @@ class KernelVxlanPartialChecksumTest {
 
     private static final int VXLAN_PORT = 4789;
 
-    private final String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+    private final String suffix =
+            Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
     private final String kernelSide = "vlka" + suffix;
     private final String agentSide = "vlkb" + suffix;
     private Process connect;
@@ -45,8 +46,25 @@ class KernelVxlanPartialChecksumTest {
         Netns.run("ip", "netns", "add", kernelSide);
         Netns.run("ip", "netns", "add", agentSide);
         Netns.vethBetween(kernelSide, "192.168.252.1/24", agentSide, "192.168.252.2/24");
-        Netns.run("ip", "-n", kernelSide, "link", "add", "vx0", "type", "vxlan", "id", "42", "dstport",
-            String.valueOf(VXLAN_PORT), "remote", "192.168.252.2", "local", "192.168.252.1", "dev", kernelSide);
+        Netns.run(
+                "ip",
+                "-n",
+                kernelSide,
+                "link",
+                "add",
+                "vx0",
+                "type",
+                "vxlan",
+                "id",
+                "42",
+                "dstport",
+                String.valueOf(VXLAN_PORT),
+                "remote",
+                "192.168.252.2",
+                "local",
+                "192.168.252.1",
+                "dev",
+                kernelSide);
         Netns.run("ip", "-n", kernelSide, "addr", "add", "10.252.0.1/24", "dev", "vx0");
         Netns.run("ip", "-n", kernelSide, "link", "set", "vx0", "up");
         Netns.permanentNeighbour(kernelSide, "10.252.0.2", "02:00:0a:fc:00:02", "vx0");
@@ -64,29 +82,45 @@ class KernelVxlanPartialChecksumTest {
     @Test
     void aKernelSynArrivesWithAPartialChecksumAndLeavesTheCoalescerNeedingIt() throws Exception {
         DatagramSocket socket = Netns.createIn(agentSide, () -> {
-            DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("192.168.252.2"), VXLAN_PORT));
+            DatagramSocket s =
+                    new DatagramSocket(new InetSocketAddress(InetAddress.getByName("192.168.252.2"), VXLAN_PORT));
             s.setSoTimeout(10_000);
             return s;
         });
         try {
             // the kernel side connects through its vxlan: a SYN (and retries) go out over the veth
-            connect = new ProcessBuilder("ip", "netns", "exec", kernelSide, "timeout", "10", "bash", "-c",
-                "exec 3<>/dev/tcp/10.252.0.2/5201").redirectErrorStream(true).start();
+            connect = new ProcessBuilder(
+                            "ip",
+                            "netns",
+                            "exec",
+                            kernelSide,
+                            "timeout",
+                            "10",
+                            "bash",
+                            "-c",
+                            "exec 3<>/dev/tcp/10.252.0.2/5201")
+                    .redirectErrorStream(true)
+                    .start();
             byte[] syn = nextInnerTcpFrame(socket);
 
             assertThat(TestFrames.tcpFlags(syn) & SYN).isEqualTo(SYN);
-            assertThat(TestFrames.ipv4ChecksumValid(syn)).as("the IPv4 header checksum is always complete").isTrue();
-            assertThat(TestFrames.tcpChecksumValid(syn)).as("the TCP checksum is not complete").isFalse();
+            assertThat(TestFrames.ipv4ChecksumValid(syn))
+                    .as("the IPv4 header checksum is always complete")
+                    .isTrue();
+            assertThat(TestFrames.tcpChecksumValid(syn))
+                    .as("the TCP checksum is not complete")
+                    .isFalse();
             int tcpLength = TestFrames.ipTotalLength(syn) - 20;
-            assertThat(TestFrames.u16(syn, TCP_OFFSET + 16)).as("it is the bare pseudo-header sum")
-                .isEqualTo(TestFrames.fold(TestFrames.pseudoHeaderSum(syn, ETHERNET, 6, tcpLength)));
+            assertThat(TestFrames.u16(syn, TCP_OFFSET + 16))
+                    .as("it is the bare pseudo-header sum")
+                    .isEqualTo(TestFrames.fold(TestFrames.pseudoHeaderSum(syn, ETHERNET, 6, tcpLength)));
 
             List<byte[]> out = new ArrayList<>();
             ByteBuf scratch = Unpooled.directBuffer(TcpCoalescer.scratchCapacity(VirtioNetHeader.LENGTH_V1));
             ByteBuf frame = Unpooled.wrappedBuffer(syn);
             try {
-                TcpCoalescer coalescer = new TcpCoalescer(VirtioNetHeader.LENGTH_V1, scratch,
-                    f -> out.add(TestFrames.readable(f)));
+                TcpCoalescer coalescer =
+                        new TcpCoalescer(VirtioNetHeader.LENGTH_V1, scratch, f -> out.add(TestFrames.readable(f)));
                 coalescer.add(frame, 0, syn.length);
                 coalescer.flush();
                 assertThat(coalescer.partialChecksums()).isOne();
@@ -97,12 +131,23 @@ class KernelVxlanPartialChecksumTest {
             }
             assertThat(out).hasSize(1);
             byte[] output = out.get(0);
-            assertThat(Arrays.copyOf(output, VirtioNetHeader.LENGTH_V1)).isEqualTo(TestFrames.virtio(
-                VirtioNetHeader.LENGTH_V1, VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_NONE, 0, 0, TCP_OFFSET, 16));
+            assertThat(Arrays.copyOf(output, VirtioNetHeader.LENGTH_V1))
+                    .isEqualTo(TestFrames.virtio(
+                            VirtioNetHeader.LENGTH_V1,
+                            VirtioNetHeader.F_NEEDS_CSUM,
+                            VirtioNetHeader.GSO_NONE,
+                            0,
+                            0,
+                            TCP_OFFSET,
+                            16));
             byte[] completed = Arrays.copyOfRange(output, VirtioNetHeader.LENGTH_V1, output.length);
-            TestFrames.put16(completed, TCP_OFFSET + 16,
-                TestFrames.complement(TestFrames.sum(completed, TCP_OFFSET, ETHERNET + 20 + tcpLength, 0)));
-            assertThat(TestFrames.tcpChecksumValid(completed)).as("completed as the receiving stack will").isTrue();
+            TestFrames.put16(
+                    completed,
+                    TCP_OFFSET + 16,
+                    TestFrames.complement(TestFrames.sum(completed, TCP_OFFSET, ETHERNET + 20 + tcpLength, 0)));
+            assertThat(TestFrames.tcpChecksumValid(completed))
+                    .as("completed as the receiving stack will")
+                    .isTrue();
         } finally {
             socket.close();
         }
@@ -111,25 +156,37 @@ class KernelVxlanPartialChecksumTest {
     @Test
     void aKernelUdpDatagramArrivesWithAPartialChecksumAndLeavesTheCoalescerNeedingIt() throws Exception {
         DatagramSocket socket = Netns.createIn(agentSide, () -> {
-            DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("192.168.252.2"), VXLAN_PORT));
+            DatagramSocket s =
+                    new DatagramSocket(new InetSocketAddress(InetAddress.getByName("192.168.252.2"), VXLAN_PORT));
             s.setSoTimeout(10_000);
             return s;
         });
         try {
-            connect = new ProcessBuilder("ip", "netns", "exec", kernelSide, "timeout", "10", "bash", "-c",
-                "echo offload > /dev/udp/10.252.0.2/5201").redirectErrorStream(true).start();
+            connect = new ProcessBuilder(
+                            "ip",
+                            "netns",
+                            "exec",
+                            kernelSide,
+                            "timeout",
+                            "10",
+                            "bash",
+                            "-c",
+                            "echo offload > /dev/udp/10.252.0.2/5201")
+                    .redirectErrorStream(true)
+                    .start();
             byte[] datagram = nextInnerFrame(socket, 17);
             int udpLength = TestFrames.ipTotalLength(datagram) - 20;
             assertThat(TestFrames.udpChecksumValid(datagram)).isFalse();
-            assertThat(TestFrames.u16(datagram, TCP_OFFSET + 6)).as("the bare pseudo-header sum")
-                .isEqualTo(TestFrames.fold(TestFrames.pseudoHeaderSum(datagram, ETHERNET, 17, udpLength)));
+            assertThat(TestFrames.u16(datagram, TCP_OFFSET + 6))
+                    .as("the bare pseudo-header sum")
+                    .isEqualTo(TestFrames.fold(TestFrames.pseudoHeaderSum(datagram, ETHERNET, 17, udpLength)));
 
             List<byte[]> out = new ArrayList<>();
             ByteBuf scratch = Unpooled.directBuffer(TcpCoalescer.scratchCapacity(VirtioNetHeader.LENGTH_V1));
             ByteBuf frame = Unpooled.wrappedBuffer(datagram);
             try {
-                TcpCoalescer coalescer = new TcpCoalescer(VirtioNetHeader.LENGTH_V1, scratch,
-                    f -> out.add(TestFrames.readable(f)));
+                TcpCoalescer coalescer =
+                        new TcpCoalescer(VirtioNetHeader.LENGTH_V1, scratch, f -> out.add(TestFrames.readable(f)));
                 coalescer.add(frame, 0, datagram.length);
                 coalescer.flush();
                 assertThat(coalescer.partialChecksums()).isOne();
@@ -138,12 +195,23 @@ class KernelVxlanPartialChecksumTest {
                 scratch.release();
             }
             assertThat(out).hasSize(1);
-            assertThat(Arrays.copyOf(out.get(0), VirtioNetHeader.LENGTH_V1)).isEqualTo(TestFrames.virtio(
-                VirtioNetHeader.LENGTH_V1, VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_NONE, 0, 0, TCP_OFFSET, 6));
+            assertThat(Arrays.copyOf(out.get(0), VirtioNetHeader.LENGTH_V1))
+                    .isEqualTo(TestFrames.virtio(
+                            VirtioNetHeader.LENGTH_V1,
+                            VirtioNetHeader.F_NEEDS_CSUM,
+                            VirtioNetHeader.GSO_NONE,
+                            0,
+                            0,
+                            TCP_OFFSET,
+                            6));
             byte[] completed = Arrays.copyOfRange(out.get(0), VirtioNetHeader.LENGTH_V1, out.get(0).length);
-            TestFrames.put16(completed, TCP_OFFSET + 6,
-                TestFrames.complement(TestFrames.sum(completed, TCP_OFFSET, TCP_OFFSET + udpLength, 0)));
-            assertThat(TestFrames.udpChecksumValid(completed)).as("completed as the receiving stack will").isTrue();
+            TestFrames.put16(
+                    completed,
+                    TCP_OFFSET + 6,
+                    TestFrames.complement(TestFrames.sum(completed, TCP_OFFSET, TCP_OFFSET + udpLength, 0)));
+            assertThat(TestFrames.udpChecksumValid(completed))
+                    .as("completed as the receiving stack will")
+                    .isTrue();
         } finally {
             socket.close();
         }
@@ -165,7 +233,9 @@ class KernelVxlanPartialChecksumTest {
                 break;
             }
             byte[] inner = Arrays.copyOfRange(buffer, 8, packet.getLength());
-            if (inner.length >= TCP_OFFSET + 8 && TestFrames.u16(inner, 12) == 0x0800 && inner[ETHERNET + 9] == protocol) {
+            if (inner.length >= TCP_OFFSET + 8
+                    && TestFrames.u16(inner, 12) == 0x0800
+                    && inner[ETHERNET + 9] == protocol) {
                 return inner;
             }
         }

@@ -22,7 +22,8 @@ class OffloadFuzzTest {
     @FuzzTest(maxDuration = "10s")
     void segmenterWritesVerifiableSegmentsOrRefuses(byte[] data) {
         int virtioLength = VirtioNetHeader.LENGTH;
-        ByteBuf input = ByteBufAllocator.DEFAULT.directBuffer(Math.max(1, data.length)).writeBytes(data);
+        ByteBuf input =
+                ByteBufAllocator.DEFAULT.directBuffer(Math.max(1, data.length)).writeBytes(data);
         ByteBuf destination = ByteBufAllocator.DEFAULT.directBuffer(256);
         destination.writeByte(0x77);
         try {
@@ -37,7 +38,7 @@ class OffloadFuzzTest {
                 return;
             }
             assertThat(destination.writerIndex())
-                .isEqualTo(1 + (count - 1) * segmenter.segmentLength() + segmenter.lastSegmentLength());
+                    .isEqualTo(1 + (count - 1) * segmenter.segmentLength() + segmenter.lastSegmentLength());
             int gsoType = VirtioNetHeader.gsoType(input, 0);
             if (gsoType != VirtioNetHeader.GSO_NONE) {
                 int at = 1;
@@ -45,8 +46,11 @@ class OffloadFuzzTest {
                     int length = i == count - 1 ? segmenter.lastSegmentLength() : segmenter.segmentLength();
                     byte[] frame = TestFrames.bytes(destination, at + GAP, length - GAP);
                     assertThat(TestFrames.ipv4ChecksumValid(frame)).isTrue();
-                    assertThat(gsoType == VirtioNetHeader.GSO_UDP_L4 ? TestFrames.udpChecksumValid(frame)
-                        : TestFrames.tcpChecksumValid(frame)).isTrue();
+                    assertThat(
+                                    gsoType == VirtioNetHeader.GSO_UDP_L4
+                                            ? TestFrames.udpChecksumValid(frame)
+                                            : TestFrames.tcpChecksumValid(frame))
+                            .isTrue();
                     at += length;
                 }
             }
@@ -62,12 +66,13 @@ class OffloadFuzzTest {
      */
     @FuzzTest(maxDuration = "10s")
     void coalescerEmitsWellFormedFramesAndNeverMoreThanItGot(byte[] data) {
-        ByteBuf batch = ByteBufAllocator.DEFAULT.directBuffer(Math.max(1, data.length)).writeBytes(data);
+        ByteBuf batch =
+                ByteBufAllocator.DEFAULT.directBuffer(Math.max(1, data.length)).writeBytes(data);
         ByteBuf scratch = ByteBufAllocator.DEFAULT.directBuffer(TcpCoalescer.scratchCapacity(VirtioNetHeader.LENGTH));
         List<byte[]> out = new ArrayList<>();
         try {
-            TcpCoalescer coalescer = new TcpCoalescer(VirtioNetHeader.LENGTH, scratch,
-                frame -> out.add(TestFrames.readable(frame)));
+            TcpCoalescer coalescer =
+                    new TcpCoalescer(VirtioNetHeader.LENGTH, scratch, frame -> out.add(TestFrames.readable(frame)));
             List<byte[]> in = new ArrayList<>();
             int at = 0;
             while (at + 2 <= data.length) {
@@ -111,13 +116,16 @@ class OffloadFuzzTest {
             }
             if (flags != 0) {
                 boolean udp = frame[TestFrames.ETHERNET + 9] == 17;
-                assertThat(udp ? TestFrames.udpChecksumValid(frame) : TestFrames.tcpChecksumValid(frame)).isTrue();
+                assertThat(udp ? TestFrames.udpChecksumValid(frame) : TestFrames.tcpChecksumValid(frame))
+                        .isTrue();
             }
             return;
         }
         assertThat(gsoType).isEqualTo(VirtioNetHeader.GSO_TCPV4);
         assertThat(flags).isEqualTo(VirtioNetHeader.F_NEEDS_CSUM);
-        assertThat(TestFrames.ipTotalLength(frame)).isEqualTo(frame.length - TestFrames.ETHERNET).isLessThanOrEqualTo(65535);
+        assertThat(TestFrames.ipTotalLength(frame))
+                .isEqualTo(frame.length - TestFrames.ETHERNET)
+                .isLessThanOrEqualTo(65535);
         assertThat(TestFrames.ipv4ChecksumValid(frame)).isTrue();
         completeChecksum(output, frame);
         assertThat(TestFrames.tcpChecksumValid(frame)).isTrue();

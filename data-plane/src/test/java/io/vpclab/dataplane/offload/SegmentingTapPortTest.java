@@ -23,8 +23,8 @@ class SegmentingTapPortTest {
 
     private static final int MSS = 1448;
     private static final int MAX_FRAME = 1518;
-    private static final TapOffloads TSO = new TapOffloads(true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4,
-        TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
+    private static final TapOffloads TSO = new TapOffloads(
+            true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
 
     private final DefaultEventLoop loop = new DefaultEventLoop();
     private final InMemoryVnetDevice tap = new InMemoryVnetDevice("tap0", TSO);
@@ -50,12 +50,19 @@ class SegmentingTapPortTest {
         for (int i = 0; i < handedOn.size(); i++) {
             ByteBuf frame = handedOn.get(i);
             byte[] bytes = ByteBufUtil.getBytes(frame);
-            assertThat(frame.readerIndex()).as("headroom of frame %d for the VXLAN header", i).isGreaterThanOrEqualTo(FrameDevice.HEADROOM);
-            assertThat(frame.maxWritableBytes() + frame.readableBytes()).as("room of frame %d", i)
-                .isGreaterThanOrEqualTo(MAX_FRAME);
+            assertThat(frame.readerIndex())
+                    .as("headroom of frame %d for the VXLAN header", i)
+                    .isGreaterThanOrEqualTo(FrameDevice.HEADROOM);
+            assertThat(frame.maxWritableBytes() + frame.readableBytes())
+                    .as("room of frame %d", i)
+                    .isGreaterThanOrEqualTo(MAX_FRAME);
             assertThat(bytes.length).as("frame %d fits the MTU", i).isLessThanOrEqualTo(spec.headersLength() + MSS);
-            assertThat(TestFrames.ipv4ChecksumValid(bytes)).as("IPv4 checksum of frame %d", i).isTrue();
-            assertThat(TestFrames.tcpChecksumValid(bytes)).as("TCP checksum of frame %d", i).isTrue();
+            assertThat(TestFrames.ipv4ChecksumValid(bytes))
+                    .as("IPv4 checksum of frame %d", i)
+                    .isTrue();
+            assertThat(TestFrames.tcpChecksumValid(bytes))
+                    .as("TCP checksum of frame %d", i)
+                    .isTrue();
             joined.writeBytes(TestFrames.payload(bytes));
         }
         assertThat(joined.toByteArray()).isEqualTo(payload);
@@ -67,14 +74,22 @@ class SegmentingTapPortTest {
         port.start(loop, handedOn::add);
         TestFrames.Spec spec = new TestFrames.Spec();
         byte[] frame = TestFrames.frame(spec, TestFrames.pattern(100, 3), false);
-        byte[] header = TestFrames.virtio(TapOffloads.VNET_HEADER_BYTES, VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_NONE,
-            0, 0, 14 + 20, 16);
+        byte[] header = TestFrames.virtio(
+                TapOffloads.VNET_HEADER_BYTES,
+                VirtioNetHeader.F_NEEDS_CSUM,
+                VirtioNetHeader.GSO_NONE,
+                0,
+                0,
+                14 + 20,
+                16);
 
         tap.inject(TestFrames.concat(header, frame));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> handedOn.size() == 1);
         byte[] bytes = ByteBufUtil.getBytes(handedOn.get(0));
-        assertThat(TestFrames.tcpChecksumValid(bytes)).as("completed, not left partial").isTrue();
+        assertThat(TestFrames.tcpChecksumValid(bytes))
+                .as("completed, not left partial")
+                .isTrue();
         assertThat(bytes).hasSize(frame.length);
     }
 
@@ -97,7 +112,9 @@ class SegmentingTapPortTest {
 
         byte[] written = tap.take(Duration.ofSeconds(1));
         assertThat(written).hasSize(TapOffloads.VNET_HEADER_BYTES + frame.length);
-        assertThat(java.util.Arrays.copyOf(written, TapOffloads.VNET_HEADER_BYTES)).containsOnly(0);
-        assertThat(java.util.Arrays.copyOfRange(written, TapOffloads.VNET_HEADER_BYTES, written.length)).isEqualTo(frame);
+        assertThat(java.util.Arrays.copyOf(written, TapOffloads.VNET_HEADER_BYTES))
+                .containsOnly(0);
+        assertThat(java.util.Arrays.copyOfRange(written, TapOffloads.VNET_HEADER_BYTES, written.length))
+                .isEqualTo(frame);
     }
 }

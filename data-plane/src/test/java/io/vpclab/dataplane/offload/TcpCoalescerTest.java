@@ -55,7 +55,8 @@ class TcpCoalescerTest {
         return frames;
     }
 
-    private static byte[] segment(TestFrames.Spec spec, long sequence, int payloadLength, Consumer<TestFrames.Spec> change) {
+    private static byte[] segment(
+            TestFrames.Spec spec, long sequence, int payloadLength, Consumer<TestFrames.Spec> change) {
         TestFrames.Spec s = spec.copy();
         s.sequence = sequence;
         change.accept(s);
@@ -95,14 +96,16 @@ class TcpCoalescerTest {
         byte[] first = merged.get(0);
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
         merged.forEach(f -> payload.writeBytes(TestFrames.payload(f)));
-        assertThat(TestFrames.ipTotalLength(frame)).isEqualTo(frame.length - ETHERNET)
-            .isEqualTo(20 + 32 + payload.size());
+        assertThat(TestFrames.ipTotalLength(frame))
+                .isEqualTo(frame.length - ETHERNET)
+                .isEqualTo(20 + 32 + payload.size());
         assertThat(TestFrames.ipv4ChecksumValid(frame)).isTrue();
         assertThat(TestFrames.ipId(frame)).isEqualTo(TestFrames.ipId(first));
         assertThat(TestFrames.sequence(frame)).isEqualTo(TestFrames.sequence(first));
         int tcpLength = frame.length - TCP_OFFSET;
-        assertThat(TestFrames.u16(frame, TCP_OFFSET + 16)).as("partial checksum = folded pseudo-header sum")
-            .isEqualTo(TestFrames.fold(TestFrames.pseudoHeaderSum(frame, ETHERNET, 6, tcpLength)));
+        assertThat(TestFrames.u16(frame, TCP_OFFSET + 16))
+                .as("partial checksum = folded pseudo-header sum")
+                .isEqualTo(TestFrames.fold(TestFrames.pseudoHeaderSum(frame, ETHERNET, 6, tcpLength)));
         int flags = 0;
         for (byte[] f : merged) {
             flags |= TestFrames.tcpFlags(f);
@@ -111,7 +114,10 @@ class TcpCoalescerTest {
         assertThat(TestFrames.payload(frame)).isEqualTo(payload.toByteArray());
         // completing the checksum as the receiving stack does gives a valid segment
         byte[] completed = frame.clone();
-        TestFrames.put16(completed, TCP_OFFSET + 16, TestFrames.complement(TestFrames.sum(completed, TCP_OFFSET, completed.length, 0)));
+        TestFrames.put16(
+                completed,
+                TCP_OFFSET + 16,
+                TestFrames.complement(TestFrames.sum(completed, TCP_OFFSET, completed.length, 0)));
         assertThat(TestFrames.tcpChecksumValid(completed)).isTrue();
         // every other header byte is the first segment's
         byte[] expected = Arrays.copyOf(first, headers);
@@ -272,16 +278,16 @@ class TcpCoalescerTest {
     @Test
     void headerDifferencesEndTheBurst() {
         List<Consumer<TestFrames.Spec>> changes = List.of(
-            s -> s.acknowledgment += 1,
-            s -> s.window -= 1,
-            s -> s.ttl -= 1,
-            s -> s.tos = 0x10,
-            s -> s.dontFragment = false,
-            s -> s.destinationIp += 1,
-            s -> s.destinationPort += 1,
-            s -> s.sourceMac += 1,
-            s -> s.tcpOptions = TestFrames.concat(Arrays.copyOf(TestFrames.TIMESTAMPS, 11), new byte[] {0x7F}),
-            s -> s.flags |= TestFrames.ECE);
+                s -> s.acknowledgment += 1,
+                s -> s.window -= 1,
+                s -> s.ttl -= 1,
+                s -> s.tos = 0x10,
+                s -> s.dontFragment = false,
+                s -> s.destinationIp += 1,
+                s -> s.destinationPort += 1,
+                s -> s.sourceMac += 1,
+                s -> s.tcpOptions = TestFrames.concat(Arrays.copyOf(TestFrames.TIMESTAMPS, 11), new byte[] {0x7F}),
+                s -> s.flags |= TestFrames.ECE);
         for (Consumer<TestFrames.Spec> change : changes) {
             out.clear();
             TestFrames.Spec spec = new TestFrames.Spec();
@@ -315,8 +321,8 @@ class TcpCoalescerTest {
         // with DF a fixed ID is fine (Linux sends ID 0 with DF on some paths)
         out.clear();
         TestFrames.Spec df = new TestFrames.Spec();
-        List<byte[]> fixedIds = List.of(segment(df, df.sequence, MSS, s -> { }),
-            segment(df, df.sequence + MSS, MSS, s -> { }));
+        List<byte[]> fixedIds =
+                List.of(segment(df, df.sequence, MSS, s -> {}), segment(df, df.sequence + MSS, MSS, s -> {}));
         feed(fixedIds);
         coalescer.flush();
         assertThat(out).hasSize(1);
@@ -377,16 +383,24 @@ class TcpCoalescerTest {
         coalescer.flush();
 
         assertThat(out).hasSize(2);
-        byte[] partialHeader = TestFrames.virtio(HEADER, VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_NONE, 0, 0,
-            TCP_OFFSET, VirtioNetHeader.TCP_CSUM_OFFSET);
+        byte[] partialHeader = TestFrames.virtio(
+                HEADER,
+                VirtioNetHeader.F_NEEDS_CSUM,
+                VirtioNetHeader.GSO_NONE,
+                0,
+                0,
+                TCP_OFFSET,
+                VirtioNetHeader.TCP_CSUM_OFFSET);
         for (int i = 0; i < 2; i++) {
             byte[] input = i == 0 ? data : pureAck;
             assertThat(Arrays.copyOf(out.get(i), HEADER)).isEqualTo(partialHeader);
             byte[] frame = frameOf(out.get(i));
             assertThat(frame).isEqualTo(input);
-            TestFrames.put16(frame, TCP_OFFSET + 16,
-                TestFrames.complement(TestFrames.sum(frame, TCP_OFFSET, frame.length, 0)));
-            assertThat(TestFrames.tcpChecksumValid(frame)).as("completed as the header says").isTrue();
+            TestFrames.put16(
+                    frame, TCP_OFFSET + 16, TestFrames.complement(TestFrames.sum(frame, TCP_OFFSET, frame.length, 0)));
+            assertThat(TestFrames.tcpChecksumValid(frame))
+                    .as("completed as the header says")
+                    .isTrue();
         }
         assertThat(coalescer.partialChecksums()).isEqualTo(2);
     }
@@ -406,12 +420,24 @@ class TcpCoalescerTest {
 
         assertThat(out).hasSize(4);
         assertSingle(out.get(0), verified, VirtioNetHeader.F_DATA_VALID);
-        assertThat(Arrays.copyOf(out.get(1), HEADER)).isEqualTo(TestFrames.virtio(HEADER, VirtioNetHeader.F_NEEDS_CSUM,
-            VirtioNetHeader.GSO_NONE, 0, 0, TCP_OFFSET, VirtioNetHeader.UDP_CSUM_OFFSET));
+        assertThat(Arrays.copyOf(out.get(1), HEADER))
+                .isEqualTo(TestFrames.virtio(
+                        HEADER,
+                        VirtioNetHeader.F_NEEDS_CSUM,
+                        VirtioNetHeader.GSO_NONE,
+                        0,
+                        0,
+                        TCP_OFFSET,
+                        VirtioNetHeader.UDP_CSUM_OFFSET));
         byte[] completed = frameOf(out.get(1));
         assertThat(completed).isEqualTo(partial);
-        TestFrames.put16(completed, TCP_OFFSET + 6, TestFrames.complement(TestFrames.sum(completed, TCP_OFFSET, completed.length, 0)));
-        assertThat(TestFrames.udpChecksumValid(completed)).as("completed as the header says").isTrue();
+        TestFrames.put16(
+                completed,
+                TCP_OFFSET + 6,
+                TestFrames.complement(TestFrames.sum(completed, TCP_OFFSET, completed.length, 0)));
+        assertThat(TestFrames.udpChecksumValid(completed))
+                .as("completed as the header says")
+                .isTrue();
         assertSingle(out.get(2), unchecked, 0);
         assertSingle(out.get(3), corrupt, 0);
         assertThat(coalescer.partialChecksums()).isOne();
@@ -469,8 +495,12 @@ class TcpCoalescerTest {
         assertThat(out).hasSize(1);
         byte[] output = out.get(0);
         assertThat(TestFrames.le16(output, 10)).isZero();
-        assertBurst(TestFrames.concat(Arrays.copyOf(output, HEADER), Arrays.copyOfRange(output, VirtioNetHeader.LENGTH_V1, output.length)),
-            frames, MSS);
+        assertBurst(
+                TestFrames.concat(
+                        Arrays.copyOf(output, HEADER),
+                        Arrays.copyOfRange(output, VirtioNetHeader.LENGTH_V1, output.length)),
+                frames,
+                MSS);
     }
 
     @Test
@@ -478,8 +508,9 @@ class TcpCoalescerTest {
         ByteBuf small = Unpooled.buffer(100);
         ByteBuf frame = Unpooled.buffer(10).writeZero(10);
         try {
-            assertThatThrownBy(() -> new TcpCoalescer(HEADER, small, f -> { }))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scratch capacity");
+            assertThatThrownBy(() -> new TcpCoalescer(HEADER, small, f -> {}))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("scratch capacity");
             assertThatThrownBy(() -> coalescer.add(frame, 5, 6)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThatThrownBy(() -> coalescer.add(frame, -1, 2)).isInstanceOf(IndexOutOfBoundsException.class);
         } finally {
@@ -510,11 +541,13 @@ class TcpCoalescerTest {
                 spec.tcpOptions = random.nextBoolean() ? TestFrames.TIMESTAMPS : new byte[0];
                 int mss = random.nextInt(200, 9000);
                 int maxPayload = 65535 - 20 - spec.tcpHeaderLength();
-                int payloadLength = random.nextInt(4) == 0 ? mss * random.nextInt(1, maxPayload / mss + 1)
-                    : random.nextInt(1, maxPayload + 1);
+                int payloadLength = random.nextInt(4) == 0
+                        ? mss * random.nextInt(1, maxPayload / mss + 1)
+                        : random.nextInt(1, maxPayload + 1);
                 byte[] payload = TestFrames.pattern(payloadLength, random.nextInt());
                 byte[] original = TestFrames.tsoInput(HEADER, spec, payload, mss);
-                String context = "seed " + seed + " iteration " + iteration + " mss " + mss + " payload " + payloadLength;
+                String context =
+                        "seed " + seed + " iteration " + iteration + " mss " + mss + " payload " + payloadLength;
 
                 ByteBuf input = Unpooled.wrappedBuffer(original);
                 wire.clear();

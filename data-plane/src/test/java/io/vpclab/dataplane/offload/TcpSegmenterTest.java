@@ -31,25 +31,24 @@ class TcpSegmenterTest {
     private static final int VXLAN_GAP = 8;
 
     /** One output segment, split from the destination for assertions. */
-    private record Segment(byte[] gap, byte[] frame) {
-    }
+    private record Segment(byte[] gap, byte[] frame) {}
 
-    private static List<Segment> split(ByteBuf destination, int start, int count, int gap, int segmentLength,
-                                       int lastLength) {
+    private static List<Segment> split(
+            ByteBuf destination, int start, int count, int gap, int segmentLength, int lastLength) {
         List<Segment> segments = new ArrayList<>();
         int at = start;
         for (int i = 0; i < count; i++) {
             int length = i == count - 1 ? lastLength : segmentLength;
-            segments.add(new Segment(TestFrames.bytes(destination, at, gap),
-                TestFrames.bytes(destination, at + gap, length - gap)));
+            segments.add(new Segment(
+                    TestFrames.bytes(destination, at, gap), TestFrames.bytes(destination, at + gap, length - gap)));
             at += length;
         }
         assertThat(at).as("segments fill the destination exactly").isEqualTo(destination.writerIndex());
         return segments;
     }
 
-    private static List<Segment> segmentBurst(TestFrames.Spec spec, byte[] payload, int mss, int virtioLength,
-                                              int gap) {
+    private static List<Segment> segmentBurst(
+            TestFrames.Spec spec, byte[] payload, int mss, int virtioLength, int gap) {
         TcpSegmenter segmenter = new TcpSegmenter(virtioLength);
         ByteBuf input = TestFrames.buf(TestFrames.tsoInput(virtioLength, spec, payload, mss));
         ByteBuf destination = Unpooled.buffer(16);
@@ -75,12 +74,20 @@ class TcpSegmenterTest {
         for (int i = 0; i < segments.size(); i++) {
             byte[] f = segments.get(i).frame();
             boolean last = i == segments.size() - 1;
-            assertThat(segments.get(i).gap()).as("gap %d zeroed", i).isEqualTo(new byte[segments.get(i).gap().length]);
-            assertThat(TestFrames.ipv4ChecksumValid(f)).as("IPv4 checksum of segment %d", i).isTrue();
-            assertThat(TestFrames.tcpChecksumValid(f)).as("TCP checksum of segment %d", i).isTrue();
+            assertThat(segments.get(i).gap())
+                    .as("gap %d zeroed", i)
+                    .isEqualTo(new byte[segments.get(i).gap().length]);
+            assertThat(TestFrames.ipv4ChecksumValid(f))
+                    .as("IPv4 checksum of segment %d", i)
+                    .isTrue();
+            assertThat(TestFrames.tcpChecksumValid(f))
+                    .as("TCP checksum of segment %d", i)
+                    .isTrue();
             assertThat(TestFrames.ipTotalLength(f)).as("total length %d", i).isEqualTo(f.length - ETHERNET);
             assertThat(TestFrames.ipId(f)).as("IP ID %d", i).isEqualTo((spec.identification + i) & 0xFFFF);
-            assertThat(TestFrames.sequence(f)).as("sequence %d", i).isEqualTo((spec.sequence + (long) i * mss) & 0xFFFF_FFFFL);
+            assertThat(TestFrames.sequence(f))
+                    .as("sequence %d", i)
+                    .isEqualTo((spec.sequence + (long) i * mss) & 0xFFFF_FFFFL);
             int expectedFlags = spec.flags & ~(last ? 0 : FIN | PSH) & ~(i == 0 ? 0 : CWR);
             assertThat(TestFrames.tcpFlags(f)).as("flags %d", i).isEqualTo(expectedFlags);
             if (!last) {
@@ -123,8 +130,9 @@ class TcpSegmenterTest {
         ByteBuf destination = Unpooled.buffer();
         try {
             assertThat(segmenter.segment(input, destination, VXLAN_GAP)).isEqualTo(4);
-            assertThat(segmenter.lastSegmentLength()).isEqualTo(segmenter.segmentLength())
-                .isEqualTo(VXLAN_GAP + spec.headersLength() + MSS);
+            assertThat(segmenter.lastSegmentLength())
+                    .isEqualTo(segmenter.segmentLength())
+                    .isEqualTo(VXLAN_GAP + spec.headersLength() + MSS);
             assertThat(destination.readableBytes()).isEqualTo(4 * segmenter.segmentLength());
         } finally {
             input.release();
@@ -141,8 +149,9 @@ class TcpSegmenterTest {
 
         List<Segment> segments = segmentBurst(spec, payload, MSS, VirtioNetHeader.LENGTH, VXLAN_GAP);
 
-        assertThat(segments).extracting(s -> TestFrames.tcpFlags(s.frame()))
-            .containsExactly(ACK | CWR | ECE, ACK | ECE, ACK | ECE | PSH | FIN);
+        assertThat(segments)
+                .extracting(s -> TestFrames.tcpFlags(s.frame()))
+                .containsExactly(ACK | CWR | ECE, ACK | ECE, ACK | ECE | PSH | FIN);
         assertWireReady(segments, spec, payload, MSS);
     }
 
@@ -189,7 +198,8 @@ class TcpSegmenterTest {
         TestFrames.Spec spec = new TestFrames.Spec();
         byte[] payload = TestFrames.pattern(2 * MSS + 10, 6);
         byte[] prefix = {9, 9, 9};
-        ByteBuf input = TestFrames.buf(new byte[] {7, 7}, TestFrames.tsoInput(VirtioNetHeader.LENGTH, spec, payload, MSS));
+        ByteBuf input =
+                TestFrames.buf(new byte[] {7, 7}, TestFrames.tsoInput(VirtioNetHeader.LENGTH, spec, payload, MSS));
         input.readerIndex(2);
         ByteBuf destination = Unpooled.buffer().writeBytes(prefix);
         TcpSegmenter segmenter = new TcpSegmenter(VirtioNetHeader.LENGTH);
@@ -197,8 +207,11 @@ class TcpSegmenterTest {
             assertThat(segmenter.segment(input, destination, VXLAN_GAP)).isEqualTo(3);
 
             assertThat(TestFrames.bytes(destination, 0, 3)).isEqualTo(prefix);
-            assertWireReady(split(destination, 3, 3, VXLAN_GAP, segmenter.segmentLength(),
-                segmenter.lastSegmentLength()), spec, payload, MSS);
+            assertWireReady(
+                    split(destination, 3, 3, VXLAN_GAP, segmenter.segmentLength(), segmenter.lastSegmentLength()),
+                    spec,
+                    payload,
+                    MSS);
             assertThat(input.readerIndex()).isEqualTo(2);
             assertThat(segmenter.burstsSegmented()).isEqualTo(1);
             assertThat(segmenter.segmentsWritten()).isEqualTo(3);
@@ -212,9 +225,19 @@ class TcpSegmenterTest {
     void completesThePartialChecksumOfASingleFrame() {
         TestFrames.Spec spec = new TestFrames.Spec();
         byte[] frame = TestFrames.frame(spec, TestFrames.pattern(777, 7), false);
-        assertThat(TestFrames.tcpChecksumValid(frame)).as("input checksum is partial").isFalse();
-        ByteBuf input = TestFrames.buf(TestFrames.virtio(VirtioNetHeader.LENGTH, VirtioNetHeader.F_NEEDS_CSUM,
-            VirtioNetHeader.GSO_NONE, 0, 0, TCP_OFFSET, VirtioNetHeader.TCP_CSUM_OFFSET), frame);
+        assertThat(TestFrames.tcpChecksumValid(frame))
+                .as("input checksum is partial")
+                .isFalse();
+        ByteBuf input = TestFrames.buf(
+                TestFrames.virtio(
+                        VirtioNetHeader.LENGTH,
+                        VirtioNetHeader.F_NEEDS_CSUM,
+                        VirtioNetHeader.GSO_NONE,
+                        0,
+                        0,
+                        TCP_OFFSET,
+                        VirtioNetHeader.TCP_CSUM_OFFSET),
+                frame);
         ByteBuf destination = Unpooled.buffer();
         TcpSegmenter segmenter = new TcpSegmenter(VirtioNetHeader.LENGTH);
         try {
@@ -223,8 +246,10 @@ class TcpSegmenterTest {
             byte[] out = TestFrames.bytes(destination, VXLAN_GAP, frame.length);
             assertThat(TestFrames.tcpChecksumValid(out)).isTrue();
             assertThat(Arrays.copyOf(out, TCP_OFFSET + 16)).isEqualTo(Arrays.copyOf(frame, TCP_OFFSET + 16));
-            assertThat(segmenter.segmentLength()).isEqualTo(segmenter.lastSegmentLength())
-                .isEqualTo(destination.readableBytes()).isEqualTo(VXLAN_GAP + frame.length);
+            assertThat(segmenter.segmentLength())
+                    .isEqualTo(segmenter.lastSegmentLength())
+                    .isEqualTo(destination.readableBytes())
+                    .isEqualTo(VXLAN_GAP + frame.length);
         } finally {
             input.release();
             destination.release();
@@ -249,14 +274,24 @@ class TcpSegmenterTest {
         System.arraycopy(new byte[] {1, 2, 3, 4, 5}, 0, frame, udp + 8, 5);
         long pseudo = TestFrames.pseudoHeaderSum(frame, ETHERNET, 17, 13);
         TestFrames.put16(frame, udp + 6, TestFrames.fold(pseudo));
-        ByteBuf input = TestFrames.buf(TestFrames.virtio(VirtioNetHeader.LENGTH, VirtioNetHeader.F_NEEDS_CSUM,
-            VirtioNetHeader.GSO_NONE, 0, 0, udp, VirtioNetHeader.UDP_CSUM_OFFSET), frame);
+        ByteBuf input = TestFrames.buf(
+                TestFrames.virtio(
+                        VirtioNetHeader.LENGTH,
+                        VirtioNetHeader.F_NEEDS_CSUM,
+                        VirtioNetHeader.GSO_NONE,
+                        0,
+                        0,
+                        udp,
+                        VirtioNetHeader.UDP_CSUM_OFFSET),
+                frame);
         ByteBuf destination = Unpooled.buffer();
         try {
-            assertThat(new TcpSegmenter(VirtioNetHeader.LENGTH).segment(input, destination, 0)).isOne();
+            assertThat(new TcpSegmenter(VirtioNetHeader.LENGTH).segment(input, destination, 0))
+                    .isOne();
 
             byte[] out = TestFrames.readable(destination);
-            assertThat(TestFrames.fold(TestFrames.sum(out, udp, out.length, pseudo))).isEqualTo(0xFFFF);
+            assertThat(TestFrames.fold(TestFrames.sum(out, udp, out.length, pseudo)))
+                    .isEqualTo(0xFFFF);
         } finally {
             input.release();
             destination.release();
@@ -270,7 +305,8 @@ class TcpSegmenterTest {
         ByteBuf input = TestFrames.buf(new byte[VirtioNetHeader.LENGTH_V1], arp);
         ByteBuf destination = Unpooled.buffer();
         try {
-            assertThat(new TcpSegmenter(VirtioNetHeader.LENGTH_V1).segment(input, destination, VXLAN_GAP)).isOne();
+            assertThat(new TcpSegmenter(VirtioNetHeader.LENGTH_V1).segment(input, destination, VXLAN_GAP))
+                    .isOne();
 
             assertThat(TestFrames.readable(destination)).isEqualTo(TestFrames.concat(new byte[VXLAN_GAP], arp));
         } finally {
@@ -286,9 +322,16 @@ class TcpSegmenterTest {
         TestFrames.Spec spec = new TestFrames.Spec();
         spec.identification = 0xFFFF;
         byte[] payload = TestFrames.pattern(payloadLength, payloadLength);
-        byte[] burst = TestFrames.concat(TestFrames.virtio(VirtioNetHeader.LENGTH, VirtioNetHeader.F_NEEDS_CSUM,
-            VirtioNetHeader.GSO_UDP_L4, 42, gsoSize, TCP_OFFSET, VirtioNetHeader.UDP_CSUM_OFFSET),
-            TestFrames.udpFrame(spec, payload, false));
+        byte[] burst = TestFrames.concat(
+                TestFrames.virtio(
+                        VirtioNetHeader.LENGTH,
+                        VirtioNetHeader.F_NEEDS_CSUM,
+                        VirtioNetHeader.GSO_UDP_L4,
+                        42,
+                        gsoSize,
+                        TCP_OFFSET,
+                        VirtioNetHeader.UDP_CSUM_OFFSET),
+                TestFrames.udpFrame(spec, payload, false));
         ByteBuf input = TestFrames.buf(burst);
         ByteBuf destination = Unpooled.buffer();
         TcpSegmenter segmenter = new TcpSegmenter(VirtioNetHeader.LENGTH);
@@ -297,8 +340,8 @@ class TcpSegmenterTest {
 
             assertThat(count).isEqualTo((payloadLength + gsoSize - 1) / gsoSize);
             ByteArrayOutputStream joined = new ByteArrayOutputStream();
-            List<Segment> segments = split(destination, 0, count, VXLAN_GAP, segmenter.segmentLength(),
-                segmenter.lastSegmentLength());
+            List<Segment> segments =
+                    split(destination, 0, count, VXLAN_GAP, segmenter.segmentLength(), segmenter.lastSegmentLength());
             for (int i = 0; i < count; i++) {
                 byte[] f = segments.get(i).frame();
                 int chunk = Math.min(gsoSize, payloadLength - i * gsoSize);
@@ -307,10 +350,14 @@ class TcpSegmenterTest {
                 assertThat(TestFrames.u16(f, TCP_OFFSET + 4)).as("UDP length").isEqualTo(8 + chunk);
                 assertThat(TestFrames.ipId(f)).isEqualTo((0xFFFF + i) & 0xFFFF);
                 assertThat(TestFrames.ipv4ChecksumValid(f)).isTrue();
-                assertThat(TestFrames.udpChecksumValid(f)).as("UDP checksum %d", i).isTrue();
-                assertThat(Arrays.copyOf(f, TCP_OFFSET + 4)).isEqualTo(Arrays.copyOf(
-                    TestFrames.udpFrame(withId(spec, (0xFFFF + i) & 0xFFFF), Arrays.copyOf(payload, chunk), true),
-                    TCP_OFFSET + 4));
+                assertThat(TestFrames.udpChecksumValid(f))
+                        .as("UDP checksum %d", i)
+                        .isTrue();
+                assertThat(Arrays.copyOf(f, TCP_OFFSET + 4))
+                        .isEqualTo(Arrays.copyOf(
+                                TestFrames.udpFrame(
+                                        withId(spec, (0xFFFF + i) & 0xFFFF), Arrays.copyOf(payload, chunk), true),
+                                TCP_OFFSET + 4));
                 joined.writeBytes(Arrays.copyOfRange(f, 42, f.length));
             }
             assertThat(joined.toByteArray()).isEqualTo(payload);
@@ -323,9 +370,16 @@ class TcpSegmenterTest {
     @Test
     void refusesAUsoBurstWhoseUdpLengthDisagrees() {
         TestFrames.Spec spec = new TestFrames.Spec();
-        byte[] burst = TestFrames.concat(TestFrames.virtio(VirtioNetHeader.LENGTH, VirtioNetHeader.F_NEEDS_CSUM,
-            VirtioNetHeader.GSO_UDP_L4, 42, 1000, TCP_OFFSET, VirtioNetHeader.UDP_CSUM_OFFSET),
-            TestFrames.udpFrame(spec, new byte[3000], false));
+        byte[] burst = TestFrames.concat(
+                TestFrames.virtio(
+                        VirtioNetHeader.LENGTH,
+                        VirtioNetHeader.F_NEEDS_CSUM,
+                        VirtioNetHeader.GSO_UDP_L4,
+                        42,
+                        1000,
+                        TCP_OFFSET,
+                        VirtioNetHeader.UDP_CSUM_OFFSET),
+                TestFrames.udpFrame(spec, new byte[3000], false));
         assertRefused(withByte(burst, VirtioNetHeader.LENGTH + TCP_OFFSET + 5, 0x07), SegmentRefusal.BAD_LENGTH);
         assertRefused(Arrays.copyOf(burst, VirtioNetHeader.LENGTH + TCP_OFFSET + 7), SegmentRefusal.TRUNCATED);
     }
@@ -339,9 +393,10 @@ class TcpSegmenterTest {
     @Test
     void refusesIpv4OptionsWithTheirOwnReasonAndWritesNothing() {
         TestFrames.Spec spec = new TestFrames.Spec();
-        spec.ipOptions = new byte[] {1, 1, 1, 0};    // NOP NOP NOP EOL
-        assertRefused(TestFrames.tsoInput(VirtioNetHeader.LENGTH, spec, TestFrames.pattern(3000, 9), MSS),
-            SegmentRefusal.IPV4_OPTIONS);
+        spec.ipOptions = new byte[] {1, 1, 1, 0}; // NOP NOP NOP EOL
+        assertRefused(
+                TestFrames.tsoInput(VirtioNetHeader.LENGTH, spec, TestFrames.pattern(3000, 9), MSS),
+                SegmentRefusal.IPV4_OPTIONS);
     }
 
     @Test
@@ -375,7 +430,8 @@ class TcpSegmenterTest {
     @Test
     void refusesWhenTheDestinationCannotHoldEverySegment() {
         TestFrames.Spec spec = new TestFrames.Spec();
-        ByteBuf input = TestFrames.buf(TestFrames.tsoInput(VirtioNetHeader.LENGTH, spec, TestFrames.pattern(3000, 11), MSS));
+        ByteBuf input =
+                TestFrames.buf(TestFrames.tsoInput(VirtioNetHeader.LENGTH, spec, TestFrames.pattern(3000, 11), MSS));
         ByteBuf destination = Unpooled.buffer(64, 3000);
         TcpSegmenter segmenter = new TcpSegmenter(VirtioNetHeader.LENGTH);
         try {
@@ -413,12 +469,14 @@ class TcpSegmenterTest {
 
     @Test
     void rejectsConfigurationErrorsLoudly() {
-        assertThatThrownBy(() -> new TcpSegmenter(11)).isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("10 or 12");
+        assertThatThrownBy(() -> new TcpSegmenter(11))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("10 or 12");
         ByteBuf input = Unpooled.buffer(1);
         try {
             assertThatThrownBy(() -> new TcpSegmenter(10).segment(input, input, -1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gap");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("gap");
         } finally {
             input.release();
         }
@@ -435,7 +493,9 @@ class TcpSegmenterTest {
         ByteBuf input = Unpooled.wrappedBuffer(inputBytes);
         ByteBuf destination = Unpooled.buffer().writeBytes(new byte[] {1, 2});
         try {
-            assertThat(segmenter.segment(input, destination, VXLAN_GAP)).as(reason.name()).isZero();
+            assertThat(segmenter.segment(input, destination, VXLAN_GAP))
+                    .as(reason.name())
+                    .isZero();
             assertThat(segmenter.lastRefusal()).isEqualTo(reason);
             assertThat(segmenter.refusals(reason)).isOne();
             assertThat(reason.reason()).isNotBlank();

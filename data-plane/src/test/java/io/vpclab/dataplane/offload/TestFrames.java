@@ -23,10 +23,11 @@ public final class TestFrames {
     static final int ECE = 0x40;
     static final int CWR = 0x80;
     /** A TCP timestamps option padded with two NOPs, as Linux sends it (RFC 7323 s3). */
-    static final byte[] TIMESTAMPS = {1, 1, 8, 10, 0x12, 0x34, 0x56, 0x78, (byte) 0x9A, (byte) 0xBC, (byte) 0xDE, (byte) 0xF0};
+    static final byte[] TIMESTAMPS = {
+        1, 1, 8, 10, 0x12, 0x34, 0x56, 0x78, (byte) 0x9A, (byte) 0xBC, (byte) 0xDE, (byte) 0xF0
+    };
 
-    private TestFrames() {
-    }
+    private TestFrames() {}
 
     /** Header fields of one TCP segment; public mutable fields so a test changes only what it is about. */
     public static final class Spec {
@@ -161,11 +162,12 @@ public final class TestFrames {
         int udp = ETHERNET + IPV4;
         int udpLength = u16(f, udp + 4);
         return u16(f, udp + 6) != 0
-            && fold(sum(f, udp, udp + udpLength, pseudoHeaderSum(f, ETHERNET, 17, udpLength))) == 0xFFFF;
+                && fold(sum(f, udp, udp + udpLength, pseudoHeaderSum(f, ETHERNET, 17, udpLength))) == 0xFFFF;
     }
 
     /** A virtio-net header of {@code length} bytes, fields little-endian, num_buffers 0. */
-    public static byte[] virtio(int length, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
+    public static byte[] virtio(
+            int length, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
         byte[] h = new byte[length];
         h[0] = (byte) flags;
         h[1] = (byte) gsoType;
@@ -178,8 +180,9 @@ public final class TestFrames {
 
     /** The TSO burst a TAP with TUNSETOFFLOAD hands up: NEEDS_CSUM, GSO_TCPV4, partial TCP checksum. */
     public static byte[] tsoInput(int virtioLength, Spec s, byte[] payload, int mss) {
-        return concat(virtio(virtioLength, 1, 1, s.headersLength(), mss, ETHERNET + s.ipHeaderLength(), 16),
-            frame(s, payload, false));
+        return concat(
+                virtio(virtioLength, 1, 1, s.headersLength(), mss, ETHERNET + s.ipHeaderLength(), 16),
+                frame(s, payload, false));
     }
 
     static ByteBuf buf(byte[]... parts) {
@@ -260,7 +263,8 @@ public final class TestFrames {
         int ipLength = (f[ETHERNET] & 0x0F) * 4;
         int tcp = ETHERNET + ipLength;
         int tcpLength = u16(f, ETHERNET + 2) - ipLength;
-        return fold(sum(f, tcp, tcp + tcpLength, pseudoHeaderSum(f, ETHERNET, f[ETHERNET + 9] & 0xFF, tcpLength))) == 0xFFFF;
+        return fold(sum(f, tcp, tcp + tcpLength, pseudoHeaderSum(f, ETHERNET, f[ETHERNET + 9] & 0xFF, tcpLength)))
+                == 0xFFFF;
     }
 
     // ---- field access over byte[] (network order) ----

@@ -13,13 +13,18 @@ class VirtioNetHeaderTest {
 
     /** A header as a TAP hands up a TSO burst, field by field, little-endian. */
     static final byte[] TSO = {
-        0x01,                   // flags: NEEDS_CSUM
-        (byte) 0x81,            // gso_type: TCPV4 | ECN
-        0x42, 0x00,             // hdr_len 66
-        (byte) 0xa8, 0x05,      // gso_size 1448
-        0x22, 0x00,             // csum_start 34
-        0x10, 0x00,             // csum_offset 16
-        (byte) 0xff, (byte) 0x80 // num_buffers 0x80ff (12-byte form only)
+        0x01, // flags: NEEDS_CSUM
+        (byte) 0x81, // gso_type: TCPV4 | ECN
+        0x42,
+        0x00, // hdr_len 66
+        (byte) 0xa8,
+        0x05, // gso_size 1448
+        0x22,
+        0x00, // csum_start 34
+        0x10,
+        0x00, // csum_offset 16
+        (byte) 0xff,
+        (byte) 0x80 // num_buffers 0x80ff (12-byte form only)
     };
 
     @Test
@@ -58,8 +63,11 @@ class VirtioNetHeaderTest {
             assertThat(VirtioNetHeader.gsoSize(buf, 2)).isEqualTo(0x8000);
             assertThat(VirtioNetHeader.csumStart(buf, 2)).isEqualTo(0x8001);
             assertThat(VirtioNetHeader.csumOffset(buf, 2)).isEqualTo(0xFFFE);
-            assertThat(TestFrames.bytes(buf, 2, 10)).isEqualTo(TestFrames.virtio(10, 0xFF, 0x85, 0xFFFF, 0x8000, 0x8001, 0xFFFE));
-            assertThat(buf.getByte(2 + length)).as("nothing written past the header").isEqualTo((byte) 0x5A);
+            assertThat(TestFrames.bytes(buf, 2, 10))
+                    .isEqualTo(TestFrames.virtio(10, 0xFF, 0x85, 0xFFFF, 0x8000, 0x8001, 0xFFFE));
+            assertThat(buf.getByte(2 + length))
+                    .as("nothing written past the header")
+                    .isEqualTo((byte) 0x5A);
             if (length == VirtioNetHeader.LENGTH_V1) {
                 assertThat(VirtioNetHeader.numBuffers(buf, 2)).isZero();
             }
@@ -76,8 +84,10 @@ class VirtioNetHeaderTest {
         assertThat(VirtioNetHeader.checkLength(10)).isEqualTo(10);
         assertThat(VirtioNetHeader.checkLength(12)).isEqualTo(12);
         for (int bad : new int[] {0, 11, 14, 20, -10}) {
-            assertThatThrownBy(() -> VirtioNetHeader.checkLength(bad)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("10 or 12").hasMessageContaining(String.valueOf(bad));
+            assertThatThrownBy(() -> VirtioNetHeader.checkLength(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("10 or 12")
+                    .hasMessageContaining(String.valueOf(bad));
         }
     }
 

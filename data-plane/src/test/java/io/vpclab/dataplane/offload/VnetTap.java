@@ -56,7 +56,8 @@ final class VnetTap implements AutoCloseable {
 
     VnetTap(String name, Predicate<byte[]> keep) {
         fd = LIBC.open("/dev/net/tun", O_RDWR | O_CLOEXEC);
-        try (Memory ifr = new Memory(40); Memory headerSize = new Memory(4)) {
+        try (Memory ifr = new Memory(40);
+                Memory headerSize = new Memory(4)) {
             ifr.clear();
             ifr.write(0, name.getBytes(StandardCharsets.US_ASCII), 0, name.length());
             ifr.setShort(16, (short) (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));

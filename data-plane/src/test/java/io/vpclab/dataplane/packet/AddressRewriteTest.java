@@ -14,7 +14,7 @@ class AddressRewriteTest {
 
     private static final int IP = Ethernet.HEADER_LENGTH;
     private static final int TCP = IP + Ipv4.MIN_HEADER_LENGTH;
-    private static final int NEW_SOURCE = 0xCB00_7107;   // 203.0.113.7
+    private static final int NEW_SOURCE = 0xCB00_7107; // 203.0.113.7
     private final TestFrames.Spec spec = new TestFrames.Spec();
     private final byte[] payload = TestFrames.pattern(3000, 7);
 
@@ -37,10 +37,13 @@ class AddressRewriteTest {
 
         assertThat(TestFrames.ipv4ChecksumValid(frame)).isTrue();
         spec.sourceIp = NEW_SOURCE;
-        assertThat(fieldOf(frame)).as("the pseudo-header sum a stack would leave for the new source")
-            .isEqualTo(fieldOf(TestFrames.frame(spec, payload, false)));
+        assertThat(fieldOf(frame))
+                .as("the pseudo-header sum a stack would leave for the new source")
+                .isEqualTo(fieldOf(TestFrames.frame(spec, payload, false)));
         TestFrames.finishPartialChecksum(frame, TCP);
-        assertThat(TestFrames.tcpChecksumValid(frame)).as("finished as the receiving stack does").isTrue();
+        assertThat(TestFrames.tcpChecksumValid(frame))
+                .as("finished as the receiving stack does")
+                .isTrue();
     }
 
     @Test
@@ -50,7 +53,9 @@ class AddressRewriteTest {
         Ipv4.rewriteAddress(Unpooled.wrappedBuffer(frame), IP, Ipv4.SOURCE_OFFSET, NEW_SOURCE, false);
         TestFrames.finishPartialChecksum(frame, TCP);
 
-        assertThat(TestFrames.tcpChecksumValid(frame)).as("why the partial case needs its own rule").isFalse();
+        assertThat(TestFrames.tcpChecksumValid(frame))
+                .as("why the partial case needs its own rule")
+                .isFalse();
     }
 
     private static int fieldOf(byte[] frame) {

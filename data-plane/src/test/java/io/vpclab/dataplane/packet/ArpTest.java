@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ArpTest {
 
     static final String REQUEST = "0001 (htype Ethernet) | 0800 (ptype IPv4) | 06 (hlen) | 04 (plen) | 0001 (request)"
-        + " | 02000a000105 (sha) | 0a000105 (spa 10.0.1.5) | 000000000000 (tha) | 0a000106 (tpa 10.0.1.6)";
+            + " | 02000a000105 (sha) | 0a000105 (spa 10.0.1.5) | 000000000000 (tha) | 0a000106 (tpa 10.0.1.6)";
 
     @Test
     void readsAnAnnotatedRequest() {
@@ -57,8 +57,9 @@ class ArpTest {
         for (int length = 0; length < bytes.length; length++) {
             ByteBuf cut = Bytes.truncated(bytes, length);
             assertThat(Arp.isEthernetIpv4(cut, 0)).isFalse();
-            assertThatThrownBy(() -> Arp.check(cut, 0)).isInstanceOf(PacketFormatException.class)
-                .hasMessage("ARP truncated: needs 28 bytes at offset 0, " + length + " available");
+            assertThatThrownBy(() -> Arp.check(cut, 0))
+                    .isInstanceOf(PacketFormatException.class)
+                    .hasMessage("ARP truncated: needs 28 bytes at offset 0, " + length + " available");
         }
         ByteBuf infiniband = Bytes.buf(REQUEST);
         infiniband.setShort(0, 32);

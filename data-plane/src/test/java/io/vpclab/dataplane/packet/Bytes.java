@@ -7,8 +7,7 @@ import java.util.Arrays;
 /** Test vectors written as annotated hex: everything that is not a hex digit is a comment or separator. */
 final class Bytes {
 
-    private Bytes() {
-    }
+    private Bytes() {}
 
     /** Hex digits only count; "|" and words in parentheses are annotations. */
     static byte[] hex(String annotated) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class EthernetTest {
 
-    static final String TAGGED = "ffffffffffff (dst: broadcast) | 02000a000105 (src) | 8100 (TPID) | 0fff (PCP 0, VID 4095) | 0806 (ARP)";
+    static final String TAGGED =
+            "ffffffffffff (dst: broadcast) | 02000a000105 (src) | 8100 (TPID) | 0fff (PCP 0, VID 4095) | 0806 (ARP)";
     static final String UNTAGGED = "01005e000001 (dst: IPv4 multicast) | 02000a000105 (src) | 0800 (IPv4)";
 
     @Test
@@ -48,19 +49,23 @@ class EthernetTest {
             for (int length = 0; length < bytes.length; length++) {
                 ByteBuf cut = Bytes.truncated(bytes, length);
                 assertThatThrownBy(() -> Ethernet.headerLength(cut, 0))
-                    .isInstanceOf(PacketFormatException.class).hasMessageContaining("truncated");
+                        .isInstanceOf(PacketFormatException.class)
+                        .hasMessageContaining("truncated");
             }
-            assertThat(Ethernet.headerLength(Bytes.truncated(bytes, bytes.length), 0)).isEqualTo(bytes.length);
+            assertThat(Ethernet.headerLength(Bytes.truncated(bytes, bytes.length), 0))
+                    .isEqualTo(bytes.length);
         }
     }
 
     @Test
     void writesTaggedAndUntaggedHeaders() {
         ByteBuf frame = Unpooled.buffer(18).writeZero(18);
-        assertThat(Ethernet.writeTagged(frame, 0, MacAddress.BROADCAST.bits(), 0x02000a000105L, 4094, EtherType.ARP_VALUE))
-            .isEqualTo(18);
+        assertThat(Ethernet.writeTagged(
+                        frame, 0, MacAddress.BROADCAST.bits(), 0x02000a000105L, 4094, EtherType.ARP_VALUE))
+                .isEqualTo(18);
         assertThat(Ethernet.vlanId(frame, 0)).isEqualTo(4094);
-        assertThatThrownBy(() -> Ethernet.writeTagged(frame, 0, 0, 0, 4095, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Ethernet.writeTagged(frame, 0, 0, 0, 4095, 0))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EtherType.of(0x1234)).hasMessage("unknown EtherType 0x1234");
         assertThat(EtherType.of(0x86DD)).isEqualTo(EtherType.IPV6);
     }

@@ -16,7 +16,7 @@ class Ipv4Test {
 
     // The classic example header (Wikipedia "IPv4 header checksum"), checksum b861.
     static final String HEADER = "45 (v4, IHL 5) | 00 (DSCP/ECN) | 0073 (total 115) | 0000 (id) | 4000 (DF)"
-        + " | 40 (TTL 64) | 11 (UDP) | b861 (checksum) | c0a80001 (192.168.0.1) | c0a800c7 (192.168.0.199)";
+            + " | 40 (TTL 64) | 11 (UDP) | b861 (checksum) | c0a80001 (192.168.0.1) | c0a800c7 (192.168.0.199)";
 
     static byte[] packet() {
         byte[] header = Bytes.hex(HEADER);
@@ -65,7 +65,7 @@ class Ipv4Test {
     void readsOptionsLength() {
         ByteBuf ip = Unpooled.buffer(24).writeZero(24);
         Ipv4.write(ip, 0, 24, 7, 0, IpProtocol.ICMP_VALUE, 1, 2);
-        ip.setByte(0, 0x46);   // IHL 6: 4 bytes of options
+        ip.setByte(0, 0x46); // IHL 6: 4 bytes of options
         Ipv4.updateChecksum(ip, 0);
         assertThat(Ipv4.headerLength(ip, 0)).isEqualTo(24);
         assertThat(Ipv4.optionsLength(ip, 0)).isEqualTo(4);
@@ -79,8 +79,9 @@ class Ipv4Test {
         for (int length = 0; length < bytes.length; length++) {
             ByteBuf cut = Bytes.truncated(bytes, length);
             assertThat(Ipv4.isValid(cut, 0)).isFalse();
-            assertThatThrownBy(() -> Ipv4.check(cut, 0)).isInstanceOf(PacketFormatException.class)
-                .hasMessageStartingWith("IPv4 truncated: needs ");
+            assertThatThrownBy(() -> Ipv4.check(cut, 0))
+                    .isInstanceOf(PacketFormatException.class)
+                    .hasMessageStartingWith("IPv4 truncated: needs ");
         }
     }
 

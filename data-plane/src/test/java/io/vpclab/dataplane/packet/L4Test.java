@@ -14,10 +14,12 @@ class L4Test {
     static final int SOURCE = Ipv4Address.parseBits("10.0.1.5");
     static final int DESTINATION = Ipv4Address.parseBits("10.0.2.8");
 
-    static final String ECHO = "08 (echo request) | 00 (code) | 0000 (checksum) | beef (id) | 8001 (seq 32769) | 6869 (data)";
-    static final String UDP = "c350 (src 50000) | 12b5 (dst 4789) | 000a (length 10) | 0000 (no checksum) | 6869 (data)";
+    static final String ECHO =
+            "08 (echo request) | 00 (code) | 0000 (checksum) | beef (id) | 8001 (seq 32769) | 6869 (data)";
+    static final String UDP =
+            "c350 (src 50000) | 12b5 (dst 4789) | 000a (length 10) | 0000 (no checksum) | 6869 (data)";
     static final String TCP = "ffff (src 65535) | 0cea (dst 3306) | 80000001 (seq) | 00000000 (ack) | 50 (offset 5)"
-        + " | 02 (SYN) | faf0 (window) | 0000 (checksum) | 0000 (urgent)";
+            + " | 02 (SYN) | faf0 (window) | 0000 (checksum) | 0000 (urgent)";
 
     @Test
     void icmpEchoFieldsAndChecksum() {
@@ -39,7 +41,9 @@ class L4Test {
         assertThat(Udp.sourcePort(udp, 0)).isEqualTo(50000);
         assertThat(Udp.destinationPort(udp, 0)).isEqualTo(Vxlan.PORT);
         assertThat(Udp.length(udp, 0)).isEqualTo(10);
-        assertThat(Udp.verifyChecksum(udp, 0, SOURCE, DESTINATION)).as("zero means not computed").isTrue();
+        assertThat(Udp.verifyChecksum(udp, 0, SOURCE, DESTINATION))
+                .as("zero means not computed")
+                .isTrue();
         Udp.updateChecksum(udp, 0, SOURCE, DESTINATION);
         assertThat(Udp.checksum(udp, 0)).isNotZero();
         assertThat(Udp.verifyChecksum(udp, 0, SOURCE, DESTINATION)).isTrue();
@@ -78,15 +82,17 @@ class L4Test {
         byte[] udp = Bytes.hex(UDP);
         for (int length = 0; length < udp.length; length++) {
             ByteBuf cut = Bytes.truncated(udp, length);
-            assertThatThrownBy(() -> Udp.check(cut, 0)).isInstanceOf(PacketFormatException.class)
-                .hasMessageStartingWith("UDP truncated");
+            assertThatThrownBy(() -> Udp.check(cut, 0))
+                    .isInstanceOf(PacketFormatException.class)
+                    .hasMessageStartingWith("UDP truncated");
         }
         byte[] tcp = Bytes.hex(TCP);
         for (int length = 0; length < tcp.length; length++) {
             ByteBuf cut = Bytes.truncated(tcp, length);
             int claimed = length;
-            assertThatThrownBy(() -> Tcp.check(cut, 0, claimed)).isInstanceOf(PacketFormatException.class)
-                .hasMessageStartingWith("TCP truncated");
+            assertThatThrownBy(() -> Tcp.check(cut, 0, claimed))
+                    .isInstanceOf(PacketFormatException.class)
+                    .hasMessageStartingWith("TCP truncated");
             assertThatThrownBy(() -> Tcp.check(cut, 0, 20)).isInstanceOf(PacketFormatException.class);
         }
         ByteBuf badOffset = Bytes.buf(TCP);
@@ -99,7 +105,7 @@ class L4Test {
         ByteBuf icmp = Bytes.buf(ECHO);
         Icmp.updateChecksum(icmp, 0, 10);
         int old = icmp.getUnsignedShort(0);
-        icmp.setShort(0, 0x0000);   // echo request -> echo reply
+        icmp.setShort(0, 0x0000); // echo request -> echo reply
         int adjusted = Packets.adjustChecksum(Icmp.checksum(icmp, 0), old, 0);
         Icmp.updateChecksum(icmp, 0, 10);
         assertThat(adjusted).isEqualTo(Icmp.checksum(icmp, 0));

@@ -67,7 +67,7 @@ class PacketFuzzTest {
                 Tcp.verifyChecksum(buf, l4, l4Length, Ipv4.source(buf, offset), Ipv4.destination(buf, offset));
                 Tcp.flags(buf, l4);
             }
-            default -> { }
+            default -> {}
         }
     }
 }

@@ -7,10 +7,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class VxlanTest {
 
@@ -30,7 +30,7 @@ class VxlanTest {
     @ValueSource(ints = {1, 0x7FFFFF, 0x800000, 0xFFFFFF})
     void writesTheHeaderWithReservedFieldsZero(int vni) {
         ByteBuf header = Unpooled.buffer(8).writeZero(8);
-        header.setByte(3, 0x5A);   // garbage that the writer must clear
+        header.setByte(3, 0x5A); // garbage that the writer must clear
 
         Vxlan.write(header, 0, vni);
 
@@ -55,8 +55,8 @@ class VxlanTest {
         for (int length = 0; length < bytes.length; length++) {
             ByteBuf cut = Bytes.truncated(bytes, length);
             assertThatThrownBy(() -> Vxlan.check(cut, 0))
-                .isInstanceOf(PacketFormatException.class)
-                .hasMessage("VXLAN truncated: needs 8 bytes at offset 0, " + length + " available");
+                    .isInstanceOf(PacketFormatException.class)
+                    .hasMessage("VXLAN truncated: needs 8 bytes at offset 0, " + length + " available");
         }
         Vxlan.check(Bytes.truncated(bytes, 8), 0);
     }

@@ -20,9 +20,12 @@ class ConnectionTableTest {
         assertThat(table.touch(address, flow)).isTrue();
 
         assertThat(table.isReply(address, flow)).isTrue();
-        assertThat(table.isReply(address, ConnectionTable.flow(IpProtocol.UDP_VALUE, 53, 40_001))).isFalse();
-        assertThat(table.isReply(address, ConnectionTable.flow(IpProtocol.TCP_VALUE, 53, 40_000))).isFalse();
-        assertThat(table.isReply(ConnectionTable.addresses(0xCB00_710A, 0xC633_640B), flow)).isFalse();
+        assertThat(table.isReply(address, ConnectionTable.flow(IpProtocol.UDP_VALUE, 53, 40_001)))
+                .isFalse();
+        assertThat(table.isReply(address, ConnectionTable.flow(IpProtocol.TCP_VALUE, 53, 40_000)))
+                .isFalse();
+        assertThat(table.isReply(ConnectionTable.addresses(0xCB00_710A, 0xC633_640B), flow))
+                .isFalse();
         assertThat(table.size()).isEqualTo(1);
     }
 
@@ -30,7 +33,7 @@ class ConnectionTableTest {
     void anIdleFlowExpiresAndItsLateReplyIsRefused() {
         table.touch(address, flow);
         now.addAndGet(IDLE - 1);
-        assertThat(table.isReply(address, flow)).isTrue();   // refreshes the flow
+        assertThat(table.isReply(address, flow)).isTrue(); // refreshes the flow
 
         now.addAndGet(IDLE);
 
@@ -49,7 +52,7 @@ class ConnectionTableTest {
                 refusedPort = port;
             }
         }
-        assertThat(refusedPort).isPositive();   // 64 slots cannot hold 65 flows
+        assertThat(refusedPort).isPositive(); // 64 slots cannot hold 65 flows
         assertThat(table.size()).isEqualTo(recorded);
         long refused = ConnectionTable.flow(IpProtocol.UDP_VALUE, 53, refusedPort);
 

@@ -53,23 +53,40 @@ class ElasticIpInboundFuzzTest {
 
     static Pipeline pipeline() {
         ForwardingState state = ForwardingState.builder()
-            .host(new TableHost(Ipv4Address.parse("10.255.0.1"), 4789, 1500))
-            .vtep(new RemoteVtep("b", Ipv4Address.parse("10.255.0.2"), 4789))
-            .segment(new Segment(Vni.of(100), Ipv4Prefix.parse("10.0.1.0/24"), Ipv4Address.parse("10.0.1.1"), "r", List.of(), null))
-            .segment(new Segment(Vni.of(PUBLIC_VNI), null, Ipv4Address.parse("198.51.100.1"), "public", List.of("b"), null))
-            .publicVni(Vni.of(PUBLIC_VNI))
-            .port(LocalPort.simulated("vm", Vni.of(100), VM_MAC, VM_IP, 24, Ipv4Address.parse("10.0.1.1")))
-            .binding(new IpBinding(Vni.of(PUBLIC_VNI), EIP, VM_MAC))
-            .router(new Router("r", MacAddress.parse("02:00:00:00:00:fe"),
-                List.of(new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(100)))))
-            .router(new Router("public", MacAddress.parse("02:00:00:00:01:fe"),
-                List.of(new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(PUBLIC_VNI)))))
-            .whitelist(new Whitelist("wl", List.of(
-                new WhitelistRule("ssh", WhitelistProtocol.TCP, Ipv4Prefix.parse("198.51.100.0/24"), 22, 22),
-                WhitelistRule.anyPort("icmp", WhitelistProtocol.ICMP, Ipv4Prefix.parse("0.0.0.0/0")))))
-            .elasticIp(new ElasticIp(EIP, Vni.of(100), VM_IP, IngressPolicy.WHITELIST, "wl"))
-            .build();
-        Pipeline pipeline = new Pipeline(SendOnlyUnderlay.discarding(new InetSocketAddress("10.255.0.1", 4789)), new InetSocketAddress("10.255.0.1", 4789), state);
+                .host(new TableHost(Ipv4Address.parse("10.255.0.1"), 4789, 1500))
+                .vtep(new RemoteVtep("b", Ipv4Address.parse("10.255.0.2"), 4789))
+                .segment(new Segment(
+                        Vni.of(100),
+                        Ipv4Prefix.parse("10.0.1.0/24"),
+                        Ipv4Address.parse("10.0.1.1"),
+                        "r",
+                        List.of(),
+                        null))
+                .segment(new Segment(
+                        Vni.of(PUBLIC_VNI), null, Ipv4Address.parse("198.51.100.1"), "public", List.of("b"), null))
+                .publicVni(Vni.of(PUBLIC_VNI))
+                .port(LocalPort.simulated("vm", Vni.of(100), VM_MAC, VM_IP, 24, Ipv4Address.parse("10.0.1.1")))
+                .binding(new IpBinding(Vni.of(PUBLIC_VNI), EIP, VM_MAC))
+                .router(new Router(
+                        "r",
+                        MacAddress.parse("02:00:00:00:00:fe"),
+                        List.of(new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(100)))))
+                .router(new Router(
+                        "public",
+                        MacAddress.parse("02:00:00:00:01:fe"),
+                        List.of(new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(PUBLIC_VNI)))))
+                .whitelist(new Whitelist(
+                        "wl",
+                        List.of(
+                                new WhitelistRule(
+                                        "ssh", WhitelistProtocol.TCP, Ipv4Prefix.parse("198.51.100.0/24"), 22, 22),
+                                WhitelistRule.anyPort("icmp", WhitelistProtocol.ICMP, Ipv4Prefix.parse("0.0.0.0/0")))))
+                .elasticIp(new ElasticIp(EIP, Vni.of(100), VM_IP, IngressPolicy.WHITELIST, "wl"))
+                .build();
+        Pipeline pipeline = new Pipeline(
+                SendOnlyUnderlay.discarding(new InetSocketAddress("10.255.0.1", 4789)),
+                new InetSocketAddress("10.255.0.1", 4789),
+                state);
         pipeline.attach("vm", new CollectingDevice());
         return pipeline;
     }
@@ -80,11 +97,14 @@ class ElasticIpInboundFuzzTest {
         payload.writerIndex(Vxlan.MIN_DATAGRAM_LENGTH);
         Vxlan.write(payload, 0, PUBLIC_VNI);
         Ethernet.setDestination(payload, Vxlan.HEADER_LENGTH, VM_MAC.bits());
-        Ethernet.setSource(payload, Vxlan.HEADER_LENGTH, MacAddress.parse("02:00:00:00:01:fe").bits());
+        Ethernet.setSource(
+                payload,
+                Vxlan.HEADER_LENGTH,
+                MacAddress.parse("02:00:00:00:01:fe").bits());
         payload.setShort(Vxlan.HEADER_LENGTH + 12, 0x0800);
         payload.writeBytes(ipPacket);
         int ip = Vxlan.MIN_DATAGRAM_LENGTH;
-        if (ipPacket.length >= Ipv4.MIN_HEADER_LENGTH) {   // most inputs reach the elastic IP, not only lucky ones
+        if (ipPacket.length >= Ipv4.MIN_HEADER_LENGTH) { // most inputs reach the elastic IP, not only lucky ones
             payload.setInt(ip + 16, EIP.bits());
         }
         CountersSnapshot before = PIPELINE.counters();
@@ -96,12 +116,16 @@ class ElasticIpInboundFuzzTest {
         long dropped = after.host().totalDrops() - before.host().totalDrops();
         assertThat(delivered + dropped).isEqualTo(1);
         for (ByteBuf frame : DELIVERED) {
-            assertThat(Ipv4.destination(frame, frame.readerIndex() + Ethernet.HEADER_LENGTH)).isEqualTo(VM_IP.bits());
-            assertThat(Ipv4.verifyChecksum(frame, frame.readerIndex() + Ethernet.HEADER_LENGTH)).isTrue();
+            assertThat(Ipv4.destination(frame, frame.readerIndex() + Ethernet.HEADER_LENGTH))
+                    .isEqualTo(VM_IP.bits());
+            assertThat(Ipv4.verifyChecksum(frame, frame.readerIndex() + Ethernet.HEADER_LENGTH))
+                    .isTrue();
             frame.release();
         }
         DELIVERED.clear();
-        assertThat(payload.refCnt()).as("the delivered frame was the datagram's last holder").isZero();
+        assertThat(payload.refCnt())
+                .as("the delivered frame was the datagram's last holder")
+                .isZero();
     }
 
     private static final class CollectingDevice implements FrameDevice {
@@ -111,8 +135,7 @@ class ElasticIpInboundFuzzTest {
         }
 
         @Override
-        public void start(EventLoop loop, FrameSink sink) {
-        }
+        public void start(EventLoop loop, FrameSink sink) {}
 
         @Override
         public void write(ByteBuf frame) {
@@ -120,7 +143,6 @@ class ElasticIpInboundFuzzTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -33,7 +33,8 @@ class InnerMtuTest {
 
     @Test
     void aBridgedDfPacketOneByteOverIsDroppedAndAnsweredFromItsDestination() {
-        ByteBuf frame = dontFragment(PipelineTest.udpFrame(PipelineFixture.REMOTE_MAC.bits(), "10.0.1.6", 40000, INNER_MTU + 1));
+        ByteBuf frame = dontFragment(
+                PipelineTest.udpFrame(PipelineFixture.REMOTE_MAC.bits(), "10.0.1.6", 40000, INNER_MTU + 1));
         ByteBuf original = frame.copy();
 
         fixture.pipeline.fromPort(fixture.attachment, frame);
@@ -41,41 +42,51 @@ class InnerMtuTest {
         assertThat(fixture.sent).isEmpty();
         assertThat(frame.refCnt()).isZero();
         assertOversizeCountedOnce();
-        assertThat(fixture.delivered).singleElement().satisfies(error -> assertFragmentationNeeded(error, original,
-            PipelineFixture.REMOTE_MAC.bits(), "10.0.1.6"));
+        assertThat(fixture.delivered)
+                .singleElement()
+                .satisfies(error ->
+                        assertFragmentationNeeded(error, original, PipelineFixture.REMOTE_MAC.bits(), "10.0.1.6"));
         original.release();
     }
 
     @Test
     void aRoutedDfPacketOneByteOverIsAnsweredByTheRouterFromTheGateway() {
-        ByteBuf frame = dontFragment(PipelineTest.udpFrame(PipelineFixture.ROUTER_MAC.bits(), "10.0.2.6", 40000, INNER_MTU + 1));
+        ByteBuf frame = dontFragment(
+                PipelineTest.udpFrame(PipelineFixture.ROUTER_MAC.bits(), "10.0.2.6", 40000, INNER_MTU + 1));
         ByteBuf original = frame.copy();
 
         fixture.pipeline.fromPort(fixture.attachment, frame);
 
         assertThat(fixture.sent).isEmpty();
         assertOversizeCountedOnce();
-        assertThat(fixture.delivered).singleElement().satisfies(error -> assertFragmentationNeeded(error, original,
-            PipelineFixture.ROUTER_MAC.bits(), "10.0.1.1"));
+        assertThat(fixture.delivered)
+                .singleElement()
+                .satisfies(error ->
+                        assertFragmentationNeeded(error, original, PipelineFixture.ROUTER_MAC.bits(), "10.0.1.1"));
         original.release();
     }
 
     @Test
     void anOversizePacketForAPortOnTheSameHostIsDroppedToo() {
         // p2 (10.0.2.5) is local: what passes must not depend on where the instances are placed
-        fixture.pipeline.fromPort(fixture.attachment,
-            dontFragment(PipelineTest.udpFrame(PipelineFixture.ROUTER_MAC.bits(), "10.0.2.5", 40000, INNER_MTU + 1)));
+        fixture.pipeline.fromPort(
+                fixture.attachment,
+                dontFragment(
+                        PipelineTest.udpFrame(PipelineFixture.ROUTER_MAC.bits(), "10.0.2.5", 40000, INNER_MTU + 1)));
 
         assertOversizeCountedOnce();
-        assertThat(fixture.delivered).singleElement().satisfies(error ->
-            assertThat(Ethernet.destination(error, error.readerIndex())).isEqualTo(PipelineFixture.LOCAL_MAC.bits()));
+        assertThat(fixture.delivered)
+                .singleElement()
+                .satisfies(error -> assertThat(Ethernet.destination(error, error.readerIndex()))
+                        .isEqualTo(PipelineFixture.LOCAL_MAC.bits()));
         assertThat(fixture.pipeline.counters().port("p2").packetsOut()).isZero();
     }
 
     @Test
     void withoutDfAnOversizePacketIsDroppedAndCountedWithoutAnswer() {
-        fixture.pipeline.fromPort(fixture.attachment,
-            PipelineTest.udpFrame(PipelineFixture.REMOTE_MAC.bits(), "10.0.1.6", 40000, INNER_MTU + 1));
+        fixture.pipeline.fromPort(
+                fixture.attachment,
+                PipelineTest.udpFrame(PipelineFixture.REMOTE_MAC.bits(), "10.0.1.6", 40000, INNER_MTU + 1));
 
         assertThat(fixture.sent).isEmpty();
         assertThat(fixture.delivered).isEmpty();
@@ -97,12 +108,15 @@ class InnerMtuTest {
 
     @Test
     void aDfPacketExactlyAtTheMtuLeaves() {
-        fixture.pipeline.fromPort(fixture.attachment,
-            dontFragment(PipelineTest.udpFrame(PipelineFixture.REMOTE_MAC.bits(), "10.0.1.6", 40000, INNER_MTU)));
+        fixture.pipeline.fromPort(
+                fixture.attachment,
+                dontFragment(PipelineTest.udpFrame(PipelineFixture.REMOTE_MAC.bits(), "10.0.1.6", 40000, INNER_MTU)));
 
         assertThat(fixture.delivered).isEmpty();
-        assertThat(fixture.sent).singleElement().satisfies(datagram ->
-            assertThat(datagram.readableBytes()).isEqualTo(Vxlan.HEADER_LENGTH + Ethernet.HEADER_LENGTH + INNER_MTU));
+        assertThat(fixture.sent)
+                .singleElement()
+                .satisfies(datagram -> assertThat(datagram.readableBytes())
+                        .isEqualTo(Vxlan.HEADER_LENGTH + Ethernet.HEADER_LENGTH + INNER_MTU));
         assertThat(fixture.pipeline.counters().host().totalDrops()).isZero();
     }
 
@@ -121,8 +135,9 @@ class InnerMtuTest {
     void fromTheUnderlayAnInnerFrameExactlyAtTheMtuIsDelivered() {
         fixture.pipeline.fromUnderlay(datagram(INNER_MTU), PipelineFixture.REMOTE);
 
-        assertThat(fixture.delivered).singleElement().satisfies(frame ->
-            assertThat(frame.readableBytes()).isEqualTo(Ethernet.HEADER_LENGTH + INNER_MTU));
+        assertThat(fixture.delivered)
+                .singleElement()
+                .satisfies(frame -> assertThat(frame.readableBytes()).isEqualTo(Ethernet.HEADER_LENGTH + INNER_MTU));
         assertThat(fixture.pipeline.counters().host().totalDrops()).isZero();
     }
 
@@ -153,8 +168,14 @@ class InnerMtuTest {
         assertThat(error.getUnsignedShort(icmp + 4)).as("unused").isZero();
         assertThat(error.getUnsignedShort(icmp + 6)).as("next-hop MTU").isEqualTo(INNER_MTU);
         assertThat(Icmp.verifyChecksum(error, icmp, icmpLength)).isTrue();
-        assertThat(io.netty.buffer.ByteBufUtil.equals(error, Icmp.quotedPacket(icmp), original, originalIp,
-            Ipv4.MIN_HEADER_LENGTH + Icmp.QUOTED_PAYLOAD)).as("quoted header and 8 bytes").isTrue();
+        assertThat(io.netty.buffer.ByteBufUtil.equals(
+                        error,
+                        Icmp.quotedPacket(icmp),
+                        original,
+                        originalIp,
+                        Ipv4.MIN_HEADER_LENGTH + Icmp.QUOTED_PAYLOAD))
+                .as("quoted header and 8 bytes")
+                .isTrue();
     }
 
     private static ByteBuf dontFragment(ByteBuf frame) {

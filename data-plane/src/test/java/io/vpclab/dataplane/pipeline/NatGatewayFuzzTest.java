@@ -52,31 +52,69 @@ class NatGatewayFuzzTest {
 
     static final AtomicLong CLOCK = new AtomicLong();
     static final List<ByteBuf> SENT = new ArrayList<>();
-    static final Pipeline PIPELINE = new Pipeline(new SendOnlyUnderlay(LOCAL, SENT::add), LOCAL, table(), CLOCK::get, 256);
+    static final Pipeline PIPELINE =
+            new Pipeline(new SendOnlyUnderlay(LOCAL, SENT::add), LOCAL, table(), CLOCK::get, 256);
 
     static ForwardingState table() {
         return ForwardingState.builder()
-            .host(new TableHost(Ipv4Address.parse("10.255.0.3"), 4789, 1500))
-            .vtep(new RemoteVtep("a", Ipv4Address.parse("10.255.0.1"), 4789))
-            .segment(new Segment(Vni.of(NAT_VNI), Ipv4Prefix.parse("10.0.1.0/24"), Ipv4Address.parse("10.0.1.1"), "r1",
-                List.of("a"), null))
-            .segment(new Segment(Vni.of(200), Ipv4Prefix.parse("10.0.2.0/24"), Ipv4Address.parse("10.0.2.1"), "r1",
-                List.of("a"), null))
-            .segment(new Segment(Vni.of(PUBLIC_VNI), null, Ipv4Address.parse("198.51.100.1"), "public", List.of("a"), null))
-            .publicVni(Vni.of(PUBLIC_VNI))
-            .router(new Router("r1", ROUTER_MAC, List.of(new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(NAT_VNI)),
-                new Route(Ipv4Prefix.parse("10.0.2.0/24"), Vni.of(200)))))
-            .router(new Router("public", MacAddress.parse("02:00:00:00:ff:fe"), List.of(
-                new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(PUBLIC_VNI)))))
-            .port(new LocalPort("nat", "nat", PortKind.NAT_GATEWAY, Vni.of(NAT_VNI), NAT_MAC, Ipv4Address.parse("10.0.1.10"),
-                24, null, 1450, null, null))
-            .natGateway(new NatGateway("nat-1", "nat", Ipv4Address.parse("203.0.113.20"), 1024, 1031, 350, 30,
-                EgressPolicy.ALLOW_ALL, List.of(Ipv4Prefix.parse("10.0.2.0/24"))))
-            .binding(new IpBinding(Vni.of(PUBLIC_VNI), Ipv4Address.parse("198.51.100.10"), MacAddress.parse("02:00:c6:33:64:0a")))
-            .mac(new MacEntry(Vni.of(PUBLIC_VNI), MacAddress.parse("02:00:c6:33:64:0a"), "a"))
-            .binding(new IpBinding(Vni.of(200), Ipv4Address.parse("10.0.2.5"), MacAddress.parse("02:00:0a:00:02:05")))
-            .mac(new MacEntry(Vni.of(200), MacAddress.parse("02:00:0a:00:02:05"), "a"))
-            .build();
+                .host(new TableHost(Ipv4Address.parse("10.255.0.3"), 4789, 1500))
+                .vtep(new RemoteVtep("a", Ipv4Address.parse("10.255.0.1"), 4789))
+                .segment(new Segment(
+                        Vni.of(NAT_VNI),
+                        Ipv4Prefix.parse("10.0.1.0/24"),
+                        Ipv4Address.parse("10.0.1.1"),
+                        "r1",
+                        List.of("a"),
+                        null))
+                .segment(new Segment(
+                        Vni.of(200),
+                        Ipv4Prefix.parse("10.0.2.0/24"),
+                        Ipv4Address.parse("10.0.2.1"),
+                        "r1",
+                        List.of("a"),
+                        null))
+                .segment(new Segment(
+                        Vni.of(PUBLIC_VNI), null, Ipv4Address.parse("198.51.100.1"), "public", List.of("a"), null))
+                .publicVni(Vni.of(PUBLIC_VNI))
+                .router(new Router(
+                        "r1",
+                        ROUTER_MAC,
+                        List.of(
+                                new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(NAT_VNI)),
+                                new Route(Ipv4Prefix.parse("10.0.2.0/24"), Vni.of(200)))))
+                .router(new Router(
+                        "public",
+                        MacAddress.parse("02:00:00:00:ff:fe"),
+                        List.of(new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(PUBLIC_VNI)))))
+                .port(new LocalPort(
+                        "nat",
+                        "nat",
+                        PortKind.NAT_GATEWAY,
+                        Vni.of(NAT_VNI),
+                        NAT_MAC,
+                        Ipv4Address.parse("10.0.1.10"),
+                        24,
+                        null,
+                        1450,
+                        null,
+                        null))
+                .natGateway(new NatGateway(
+                        "nat-1",
+                        "nat",
+                        Ipv4Address.parse("203.0.113.20"),
+                        1024,
+                        1031,
+                        350,
+                        30,
+                        EgressPolicy.ALLOW_ALL,
+                        List.of(Ipv4Prefix.parse("10.0.2.0/24"))))
+                .binding(new IpBinding(
+                        Vni.of(PUBLIC_VNI), Ipv4Address.parse("198.51.100.10"), MacAddress.parse("02:00:c6:33:64:0a")))
+                .mac(new MacEntry(Vni.of(PUBLIC_VNI), MacAddress.parse("02:00:c6:33:64:0a"), "a"))
+                .binding(new IpBinding(
+                        Vni.of(200), Ipv4Address.parse("10.0.2.5"), MacAddress.parse("02:00:0a:00:02:05")))
+                .mac(new MacEntry(Vni.of(200), MacAddress.parse("02:00:0a:00:02:05"), "a"))
+                .build();
     }
 
     @FuzzTest(maxDuration = "10s")
@@ -109,7 +147,7 @@ class NatGatewayFuzzTest {
         long forwarded = SENT.size() - sentBefore;
         long dropped = PIPELINE.counters().host().totalDrops() - dropsBefore;
         assertThat(forwarded + dropped).isEqualTo(1);
-        assertThat(datagram.refCnt()).isEqualTo(forwarded);   // only a forwarded datagram is still held, by the underlay
+        assertThat(datagram.refCnt()).isEqualTo(forwarded); // only a forwarded datagram is still held, by the underlay
         SENT.forEach(ByteBuf::release);
         SENT.clear();
         NatGatewaySnapshot figures = PIPELINE.natGateways(10).get(0);

@@ -25,8 +25,16 @@ class NatSessionsTest {
     final AtomicLong clock = new AtomicLong(1_000_000_000L);
 
     static NatGateway gateway(int portMin, int portMax, int tcpIdle, int udpIdle) {
-        return new NatGateway("nat-1", "p", new Ipv4Address(PUBLIC), portMin, portMax, tcpIdle, udpIdle,
-            EgressPolicy.ALLOW_ALL, java.util.List.of(Ipv4Prefix.parse("10.0.0.0/8")));
+        return new NatGateway(
+                "nat-1",
+                "p",
+                new Ipv4Address(PUBLIC),
+                portMin,
+                portMax,
+                tcpIdle,
+                udpIdle,
+                EgressPolicy.ALLOW_ALL,
+                java.util.List.of(Ipv4Prefix.parse("10.0.0.0/8")));
     }
 
     static int privateIp(int i) {
@@ -36,7 +44,7 @@ class NatSessionsTest {
     @Test
     void bothIndexesAgreeWithAModelThroughRandomChurn() {
         NatSessions sessions = new NatSessions(gateway(1024, 65535, 300, 300), 512, clock::get);
-        Map<Long, Integer> model = new HashMap<>();   // outbound key -> public port
+        Map<Long, Integer> model = new HashMap<>(); // outbound key -> public port
         Random random = new Random(42);
         for (int step = 0; step < 50_000; step++) {
             int host = random.nextInt(64);
@@ -59,11 +67,11 @@ class NatSessionsTest {
                 assertThat(back).isEqualTo(found);
                 assertThat(sessions.privateIp(back)).isEqualTo(privateIp(host));
                 assertThat(sessions.privatePort(back)).isEqualTo(port);
-                if (random.nextInt(4) == 0) {   // let it close: a FIN-less UDP flow just idles out below
+                if (random.nextInt(4) == 0) { // let it close: a FIN-less UDP flow just idles out below
                     sessions.outbound(found, 60, 0, now);
                 }
             }
-            if (step % 5_000 == 4_999) {   // everything idles out: the model forgets it all
+            if (step % 5_000 == 4_999) { // everything idles out: the model forgets it all
                 clock.addAndGet(TimeUnit.SECONDS.toNanos(301));
                 model.clear();
             }
@@ -77,17 +85,20 @@ class NatSessionsTest {
         Random random = new Random(7);
         Map<Integer, Long> createdAtByPrivatePort = new HashMap<>();
         for (int i = 0; i < 200; i++) {
-            clock.addAndGet(random.nextInt(3));   // equal creation times too: ties list in slot order
+            clock.addAndGet(random.nextInt(3)); // equal creation times too: ties list in slot order
             int privatePort = 10_000 + i;
             sessions.create(UDP, privateIp(1), privatePort, REMOTE, 53, clock.get());
             createdAtByPrivatePort.put(privatePort, clock.get());
         }
 
         java.util.List<Long> listed = sessions.snapshot(25).sessions().stream()
-            .map(session -> createdAtByPrivatePort.get(session.privatePort())).toList();
+                .map(session -> createdAtByPrivatePort.get(session.privatePort()))
+                .toList();
 
         java.util.List<Long> newest = createdAtByPrivatePort.values().stream()
-            .sorted(java.util.Comparator.reverseOrder()).limit(25).toList();
+                .sorted(java.util.Comparator.reverseOrder())
+                .limit(25)
+                .toList();
         assertThat(listed).containsExactlyElementsOf(newest);
         assertThat(sessions.snapshot(1000).sessions()).hasSize(200);
         assertThat(sessions.snapshot(0).sessions()).isEmpty();
@@ -114,13 +125,16 @@ class NatSessionsTest {
     void aFullTableRefusesNewSessionsUntilOneIdlesOut() {
         NatSessions sessions = new NatSessions(gateway(1024, 65535, 300, 30), 4, clock::get);
         for (int i = 0; i < 4; i++) {
-            assertThat(sessions.create(UDP, privateIp(i), 1000, REMOTE, 53, clock.get())).isNotNegative();
+            assertThat(sessions.create(UDP, privateIp(i), 1000, REMOTE, 53, clock.get()))
+                    .isNotNegative();
         }
-        assertThat(sessions.create(UDP, privateIp(9), 1000, REMOTE, 53, clock.get())).isEqualTo(NatSessions.TABLE_FULL);
+        assertThat(sessions.create(UDP, privateIp(9), 1000, REMOTE, 53, clock.get()))
+                .isEqualTo(NatSessions.TABLE_FULL);
 
         clock.addAndGet(TimeUnit.SECONDS.toNanos(30));
 
-        assertThat(sessions.create(UDP, privateIp(9), 1000, REMOTE, 53, clock.get())).isNotNegative();
+        assertThat(sessions.create(UDP, privateIp(9), 1000, REMOTE, 53, clock.get()))
+                .isNotNegative();
         assertThat(sessions.active()).isEqualTo(1);
     }
 
@@ -131,13 +145,15 @@ class NatSessionsTest {
         sessions.outbound(s, 60, Tcp.SYN, clock.get());
         sessions.inbound(s, 60, Tcp.SYN | Tcp.ACK, clock.get());
         clock.addAndGet(TimeUnit.SECONDS.toNanos(200));
-        assertThat(sessions.findOutbound(TCP, privateIp(1), 40000, REMOTE, 443, clock.get())).isEqualTo(s);
+        assertThat(sessions.findOutbound(TCP, privateIp(1), 40000, REMOTE, 443, clock.get()))
+                .isEqualTo(s);
         assertThat(sessions.snapshot(10).sessions().get(0).state()).isEqualTo("ESTABLISHED");
 
         sessions.outbound(s, 60, Tcp.FIN | Tcp.ACK, clock.get());
         clock.addAndGet(TimeUnit.SECONDS.toNanos(10));
 
-        assertThat(sessions.findInbound(TCP, sessions.publicPort(s), REMOTE, 443, clock.get())).isEqualTo(NatSessions.EXPIRED);
+        assertThat(sessions.findInbound(TCP, sessions.publicPort(s), REMOTE, 443, clock.get()))
+                .isEqualTo(NatSessions.EXPIRED);
         assertThat(sessions.active()).isZero();
     }
 
@@ -146,8 +162,16 @@ class NatSessionsTest {
         NatSessions sessions = new NatSessions(gateway(1024, 65535, 300, 30), 16, clock::get);
         sessions.create(UDP, privateIp(1), 1000, REMOTE, 53, clock.get());
 
-        sessions.configure(new NatGateway("nat-1", "p", Ipv4Address.parse("203.0.113.99"), 1024, 65535, 300, 30,
-            EgressPolicy.ALLOW_ALL, java.util.List.of()));
+        sessions.configure(new NatGateway(
+                "nat-1",
+                "p",
+                Ipv4Address.parse("203.0.113.99"),
+                1024,
+                65535,
+                300,
+                30,
+                EgressPolicy.ALLOW_ALL,
+                java.util.List.of()));
 
         assertThat(sessions.active()).isZero();
         assertThat(sessions.snapshot(10).sessionsCreated()).isEqualTo(1);

@@ -46,20 +46,42 @@ final class PipelineFixture {
 
     PipelineFixture() {
         ForwardingState state = ForwardingState.builder()
-            .host(new TableHost(Ipv4Address.parse("10.255.0.1"), 4789, 1500))
-            .vtep(new RemoteVtep("b", Ipv4Address.parse("10.255.0.2"), 4789))
-            .segment(new Segment(Vni.of(100), Ipv4Prefix.parse("10.0.1.0/24"), Ipv4Address.parse("10.0.1.1"), "r", List.of("b"), null))
-            .segment(new Segment(Vni.of(0xFFFFFF), Ipv4Prefix.parse("10.0.2.0/24"), Ipv4Address.parse("10.0.2.1"), "r", List.of("b"), null))
-            .port(LocalPort.simulated("p1", Vni.of(100), LOCAL_MAC, Ipv4Address.parse("10.0.1.5"), 24, Ipv4Address.parse("10.0.1.1")))
-            .port(LocalPort.simulated("p2", Vni.of(0xFFFFFF), LOCAL_MAC_2, Ipv4Address.parse("10.0.2.5"), 24, Ipv4Address.parse("10.0.2.1")))
-            .mac(new MacEntry(Vni.of(100), REMOTE_MAC, "b"))
-            .mac(new MacEntry(Vni.of(0xFFFFFF), REMOTE_MAC_2, "b"))
-            .binding(new IpBinding(Vni.of(100), Ipv4Address.parse("10.0.1.6"), REMOTE_MAC))
-            .binding(new IpBinding(Vni.of(0xFFFFFF), Ipv4Address.parse("10.0.2.6"), REMOTE_MAC_2))
-            .router(new Router("r", ROUTER_MAC, List.of(
-                new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(100)),
-                new Route(Ipv4Prefix.parse("10.0.2.0/24"), Vni.of(0xFFFFFF)))))
-            .build();
+                .host(new TableHost(Ipv4Address.parse("10.255.0.1"), 4789, 1500))
+                .vtep(new RemoteVtep("b", Ipv4Address.parse("10.255.0.2"), 4789))
+                .segment(new Segment(
+                        Vni.of(100),
+                        Ipv4Prefix.parse("10.0.1.0/24"),
+                        Ipv4Address.parse("10.0.1.1"),
+                        "r",
+                        List.of("b"),
+                        null))
+                .segment(new Segment(
+                        Vni.of(0xFFFFFF),
+                        Ipv4Prefix.parse("10.0.2.0/24"),
+                        Ipv4Address.parse("10.0.2.1"),
+                        "r",
+                        List.of("b"),
+                        null))
+                .port(LocalPort.simulated(
+                        "p1", Vni.of(100), LOCAL_MAC, Ipv4Address.parse("10.0.1.5"), 24, Ipv4Address.parse("10.0.1.1")))
+                .port(LocalPort.simulated(
+                        "p2",
+                        Vni.of(0xFFFFFF),
+                        LOCAL_MAC_2,
+                        Ipv4Address.parse("10.0.2.5"),
+                        24,
+                        Ipv4Address.parse("10.0.2.1")))
+                .mac(new MacEntry(Vni.of(100), REMOTE_MAC, "b"))
+                .mac(new MacEntry(Vni.of(0xFFFFFF), REMOTE_MAC_2, "b"))
+                .binding(new IpBinding(Vni.of(100), Ipv4Address.parse("10.0.1.6"), REMOTE_MAC))
+                .binding(new IpBinding(Vni.of(0xFFFFFF), Ipv4Address.parse("10.0.2.6"), REMOTE_MAC_2))
+                .router(new Router(
+                        "r",
+                        ROUTER_MAC,
+                        List.of(
+                                new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(100)),
+                                new Route(Ipv4Prefix.parse("10.0.2.0/24"), Vni.of(0xFFFFFF)))))
+                .build();
         pipeline = new Pipeline(new SendOnlyUnderlay(LOCAL, sent::add), LOCAL, state);
         attachment = pipeline.attach("p1", new CollectingDevice("p1"));
         pipeline.attach("p2", new CollectingDevice("p2"));
@@ -92,8 +114,7 @@ final class PipelineFixture {
         }
 
         @Override
-        public void start(EventLoop loop, FrameSink sink) {
-        }
+        public void start(EventLoop loop, FrameSink sink) {}
 
         @Override
         public void write(ByteBuf frame) {
@@ -101,7 +122,6 @@ final class PipelineFixture {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

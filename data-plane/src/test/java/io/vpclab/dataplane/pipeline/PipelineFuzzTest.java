@@ -22,7 +22,8 @@ class PipelineFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void datagramsFromAKnownVtepAreForwardedOrCountedAsDrops(byte[] data) {
-        ByteBuf payload = ByteBufAllocator.DEFAULT.directBuffer(Math.max(1, data.length)).writeBytes(data);
+        ByteBuf payload =
+                ByteBufAllocator.DEFAULT.directBuffer(Math.max(1, data.length)).writeBytes(data);
         CountersSnapshot before = FIXTURE.pipeline.counters();
 
         FIXTURE.pipeline.fromUnderlay(payload, PipelineFixture.REMOTE);
@@ -59,11 +60,15 @@ class PipelineFuzzTest {
     }
 
     private static long portsOut(CountersSnapshot counters) {
-        return counters.ports().values().stream().mapToLong(TrafficSnapshot::packetsOut).sum();
+        return counters.ports().values().stream()
+                .mapToLong(TrafficSnapshot::packetsOut)
+                .sum();
     }
 
     private static long activity(CountersSnapshot counters) {
-        return counters.host().packetsOut() + counters.host().arpRepliesSuppressed() + counters.host().floods()
-            + portsOut(counters);
+        return counters.host().packetsOut()
+                + counters.host().arpRepliesSuppressed()
+                + counters.host().floods()
+                + portsOut(counters);
     }
 }

@@ -54,7 +54,8 @@ class PipelineTest {
 
         assertThat(bare.refCnt()).isZero();
         assertThat(fixture.sent).hasSize(1);
-        assertThat(Vxlan.vni(fixture.sent.get(0), fixture.sent.get(0).readerIndex())).isEqualTo(100);
+        assertThat(Vxlan.vni(fixture.sent.get(0), fixture.sent.get(0).readerIndex()))
+                .isEqualTo(100);
     }
 
     @Test
@@ -81,7 +82,9 @@ class PipelineTest {
             ByteBuf a = udpFrame(PipelineFixture.REMOTE_MAC.bits(), "10.0.1.6", 40000 + flow, 64);
             ByteBuf b = udpFrame(PipelineFixture.REMOTE_MAC.bits(), "10.0.1.6", 40000 + flow, 64);
             int portA = VxlanEncapsulator.sourcePort(a);
-            assertThat(VxlanEncapsulator.sourcePort(b)).as("same flow, same port").isEqualTo(portA);
+            assertThat(VxlanEncapsulator.sourcePort(b))
+                    .as("same flow, same port")
+                    .isEqualTo(portA);
             assertThat(portA).isBetween(49152, 65535);
             ports.add(portA);
             a.release();
@@ -93,8 +96,8 @@ class PipelineTest {
     @Test
     void oversizeIsCountedOnPortSegmentAndHost() {
         int largest = 1500 - Vxlan.OVERHEAD;
-        fixture.pipeline.fromPort(fixture.attachment,
-            udpFrame(PipelineFixture.REMOTE_MAC.bits(), "10.0.1.6", 40000, largest + 1));
+        fixture.pipeline.fromPort(
+                fixture.attachment, udpFrame(PipelineFixture.REMOTE_MAC.bits(), "10.0.1.6", 40000, largest + 1));
 
         assertThat(fixture.sent).isEmpty();
         var counters = fixture.pipeline.counters();
@@ -111,23 +114,39 @@ class PipelineTest {
         fixture.pipeline.fromPort(fixture.attachment, frame);
 
         assertThat(frame.refCnt()).isZero();
-        assertThat(fixture.pipeline.counters().host().dropped(DropReason.UNKNOWN_PORT)).isEqualTo(1);
+        assertThat(fixture.pipeline.counters().host().dropped(DropReason.UNKNOWN_PORT))
+                .isEqualTo(1);
     }
 
     @Test
     void taggedFramesAndArpForTheSendersOwnAddressAreDroppedByReason() {
         ByteBuf tagged = ByteBufAllocator.DEFAULT.directBuffer(FrameDevice.HEADROOM + 64);
         tagged.writerIndex(FrameDevice.HEADROOM + 64).readerIndex(FrameDevice.HEADROOM);
-        Ethernet.writeTagged(tagged, FrameDevice.HEADROOM, PipelineFixture.REMOTE_MAC.bits(), PipelineFixture.LOCAL_MAC.bits(),
-            5, EtherType.IPV4_VALUE);
+        Ethernet.writeTagged(
+                tagged,
+                FrameDevice.HEADROOM,
+                PipelineFixture.REMOTE_MAC.bits(),
+                PipelineFixture.LOCAL_MAC.bits(),
+                5,
+                EtherType.IPV4_VALUE);
         fixture.pipeline.fromPort(fixture.attachment, tagged);
 
         ByteBuf probe = ByteBufAllocator.DEFAULT.directBuffer(FrameDevice.HEADROOM + 42);
         probe.writerIndex(FrameDevice.HEADROOM + 42).readerIndex(FrameDevice.HEADROOM);
-        int arp = Ethernet.write(probe, FrameDevice.HEADROOM, io.vpclab.dataplane.net.MacAddress.BROADCAST.bits(),
-            PipelineFixture.LOCAL_MAC.bits(), EtherType.ARP_VALUE);
-        io.vpclab.dataplane.packet.Arp.write(probe, arp, io.vpclab.dataplane.packet.ArpOperation.REQUEST,
-            PipelineFixture.LOCAL_MAC.bits(), 0, 0, Ipv4Address.parseBits("10.0.1.5"));   // RFC 5227 probe
+        int arp = Ethernet.write(
+                probe,
+                FrameDevice.HEADROOM,
+                io.vpclab.dataplane.net.MacAddress.BROADCAST.bits(),
+                PipelineFixture.LOCAL_MAC.bits(),
+                EtherType.ARP_VALUE);
+        io.vpclab.dataplane.packet.Arp.write(
+                probe,
+                arp,
+                io.vpclab.dataplane.packet.ArpOperation.REQUEST,
+                PipelineFixture.LOCAL_MAC.bits(),
+                0,
+                0,
+                Ipv4Address.parseBits("10.0.1.5")); // RFC 5227 probe
         fixture.pipeline.fromPort(fixture.attachment, probe);
 
         var port = fixture.pipeline.counters().port("p1");
@@ -143,10 +162,20 @@ class PipelineTest {
     void arpForTheGatewayIsAnsweredWithTheRouterMac() {
         ByteBuf request = ByteBufAllocator.DEFAULT.directBuffer(FrameDevice.HEADROOM + 42);
         request.writerIndex(FrameDevice.HEADROOM + 42).readerIndex(FrameDevice.HEADROOM);
-        int arp = Ethernet.write(request, FrameDevice.HEADROOM, io.vpclab.dataplane.net.MacAddress.BROADCAST.bits(),
-            PipelineFixture.LOCAL_MAC.bits(), EtherType.ARP_VALUE);
-        io.vpclab.dataplane.packet.Arp.write(request, arp, io.vpclab.dataplane.packet.ArpOperation.REQUEST,
-            PipelineFixture.LOCAL_MAC.bits(), Ipv4Address.parseBits("10.0.1.5"), 0, Ipv4Address.parseBits("10.0.1.1"));
+        int arp = Ethernet.write(
+                request,
+                FrameDevice.HEADROOM,
+                io.vpclab.dataplane.net.MacAddress.BROADCAST.bits(),
+                PipelineFixture.LOCAL_MAC.bits(),
+                EtherType.ARP_VALUE);
+        io.vpclab.dataplane.packet.Arp.write(
+                request,
+                arp,
+                io.vpclab.dataplane.packet.ArpOperation.REQUEST,
+                PipelineFixture.LOCAL_MAC.bits(),
+                Ipv4Address.parseBits("10.0.1.5"),
+                0,
+                Ipv4Address.parseBits("10.0.1.1"));
 
         fixture.pipeline.fromPort(fixture.attachment, request);
 
@@ -156,19 +185,32 @@ class PipelineTest {
         assertThat(Ethernet.destination(reply, at)).isEqualTo(PipelineFixture.LOCAL_MAC.bits());
         assertThat(Ethernet.source(reply, at)).isEqualTo(PipelineFixture.ROUTER_MAC.bits());
         assertThat(io.vpclab.dataplane.packet.Arp.operation(reply, at + 14)).isEqualTo(2);
-        assertThat(io.vpclab.dataplane.packet.Arp.senderMac(reply, at + 14)).isEqualTo(PipelineFixture.ROUTER_MAC.bits());
-        assertThat(io.vpclab.dataplane.packet.Arp.senderIp(reply, at + 14)).isEqualTo(Ipv4Address.parseBits("10.0.1.1"));
-        assertThat(io.vpclab.dataplane.packet.Arp.targetIp(reply, at + 14)).isEqualTo(Ipv4Address.parseBits("10.0.1.5"));
-        assertThat(fixture.pipeline.counters().segment(100).arpRepliesSuppressed()).isEqualTo(1);
+        assertThat(io.vpclab.dataplane.packet.Arp.senderMac(reply, at + 14))
+                .isEqualTo(PipelineFixture.ROUTER_MAC.bits());
+        assertThat(io.vpclab.dataplane.packet.Arp.senderIp(reply, at + 14))
+                .isEqualTo(Ipv4Address.parseBits("10.0.1.1"));
+        assertThat(io.vpclab.dataplane.packet.Arp.targetIp(reply, at + 14))
+                .isEqualTo(Ipv4Address.parseBits("10.0.1.5"));
+        assertThat(fixture.pipeline.counters().segment(100).arpRepliesSuppressed())
+                .isEqualTo(1);
     }
 
     /** A UDP frame from p1 (10.0.1.5) with {@link FrameDevice#HEADROOM} bytes of headroom. */
     static ByteBuf udpFrame(long destinationMac, String destination, int sourcePort, int ipLength) {
         ByteBuf frame = ByteBufAllocator.DEFAULT.directBuffer(FrameDevice.HEADROOM + Ethernet.HEADER_LENGTH + ipLength);
-        frame.writerIndex(FrameDevice.HEADROOM + Ethernet.HEADER_LENGTH + ipLength).readerIndex(FrameDevice.HEADROOM);
-        int at = Ethernet.write(frame, FrameDevice.HEADROOM, destinationMac, PipelineFixture.LOCAL_MAC.bits(), EtherType.IPV4_VALUE);
-        at = Ipv4.write(frame, at, ipLength, 1, 64, IpProtocol.UDP_VALUE, Ipv4Address.parseBits("10.0.1.5"),
-            Ipv4Address.parseBits(destination));
+        frame.writerIndex(FrameDevice.HEADROOM + Ethernet.HEADER_LENGTH + ipLength)
+                .readerIndex(FrameDevice.HEADROOM);
+        int at = Ethernet.write(
+                frame, FrameDevice.HEADROOM, destinationMac, PipelineFixture.LOCAL_MAC.bits(), EtherType.IPV4_VALUE);
+        at = Ipv4.write(
+                frame,
+                at,
+                ipLength,
+                1,
+                64,
+                IpProtocol.UDP_VALUE,
+                Ipv4Address.parseBits("10.0.1.5"),
+                Ipv4Address.parseBits(destination));
         Udp.write(frame, at, sourcePort, 5001, ipLength - Ipv4.MIN_HEADER_LENGTH);
         return frame;
     }

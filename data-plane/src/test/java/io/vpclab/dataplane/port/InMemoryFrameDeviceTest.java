@@ -43,7 +43,9 @@ class InMemoryFrameDeviceTest {
     void aFrameInjectedBeforeStartIsRefusedAndReleased() {
         ByteBuf frame = Unpooled.wrappedBuffer(new byte[] {1});
 
-        assertThatThrownBy(() -> device.inject(frame)).isInstanceOf(IllegalStateException.class).hasMessageContaining("vm1");
+        assertThatThrownBy(() -> device.inject(frame))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("vm1");
         assertThat(frame.refCnt()).isZero();
     }
 

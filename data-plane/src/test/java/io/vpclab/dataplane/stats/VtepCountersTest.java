@@ -30,7 +30,7 @@ class VtepCountersTest {
         assertThat(before.port("never")).isEqualTo(TrafficSnapshot.ZERO);
         assertThat(counters.snapshot().port("p1").packetsIn()).isEqualTo(2);
         assertThatThrownBy(() -> before.port("p1").drops().put(DropReason.OVERSIZE, 1L))
-            .isInstanceOf(UnsupportedOperationException.class);
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test

@@ -18,23 +18,27 @@ class ElasticIpTableTest {
 
     static ForwardingState.Builder withPublicSegment() {
         return ForwardingStateTest.valid()
-            .segment(new Segment(PUBLIC, null, Ipv4Address.parse("198.51.100.1"), "public", List.of(), null))
-            .router(new Router("public", MacAddress.parse("02:00:00:00:01:fe"), List.of(
-                new Route(Ipv4Prefix.parse("203.0.113.0/24"), PUBLIC))));
+                .segment(new Segment(PUBLIC, null, Ipv4Address.parse("198.51.100.1"), "public", List.of(), null))
+                .router(new Router(
+                        "public",
+                        MacAddress.parse("02:00:00:00:01:fe"),
+                        List.of(new Route(Ipv4Prefix.parse("203.0.113.0/24"), PUBLIC))));
     }
 
     @Test
     void elasticIpsAreFoundByPublicAndByPrivateAddress() {
-        ForwardingState state = withPublicSegment().publicVni(PUBLIC)
-            .elasticIp(new ElasticIp(EIP, ForwardingStateTest.VNI, PRIVATE, IngressPolicy.ALLOW_ALL))
-            .build();
+        ForwardingState state = withPublicSegment()
+                .publicVni(PUBLIC)
+                .elasticIp(new ElasticIp(EIP, ForwardingStateTest.VNI, PRIVATE, IngressPolicy.ALLOW_ALL))
+                .build();
 
         int segment = state.segmentIndexOf(ForwardingStateTest.VNI.value());
         int eip = state.elasticIpByPublic(EIP.bits());
         assertThat(state.publicSegment()).isEqualTo(state.segmentIndexOf(PUBLIC.value()));
         assertThat(eip).isZero();
         assertThat(state.elasticIpByPrivate(segment, PRIVATE.bits())).isEqualTo(eip);
-        assertThat(state.elasticIpByPrivate(state.segmentIndexOf(2), PRIVATE.bits())).isEqualTo(ForwardingState.NONE);
+        assertThat(state.elasticIpByPrivate(state.segmentIndexOf(2), PRIVATE.bits()))
+                .isEqualTo(ForwardingState.NONE);
         assertThat(state.elasticIpSegment(eip)).isEqualTo(segment);
         assertThat(state.elasticIpPrivate(eip)).isEqualTo(PRIVATE.bits());
         assertThat(state.elasticIpAllowsAll(eip)).isTrue();
@@ -44,9 +48,11 @@ class ElasticIpTableTest {
     @Test
     void anElasticIpWhoseReferencesDoNotResolveIsRefused() {
         assertThatThrownBy(() -> withPublicSegment().publicVni(Vni.of(9)).build())
-            .hasMessage("publicVni: vni 9 is not in this table (build only validated tables)");
-        assertThatThrownBy(() -> withPublicSegment().publicVni(PUBLIC)
-            .elasticIp(new ElasticIp(EIP, Vni.of(9), PRIVATE, null)).build())
-            .hasMessage("elasticIp 203.0.113.10: vni 9 is not in this table (build only validated tables)");
+                .hasMessage("publicVni: vni 9 is not in this table (build only validated tables)");
+        assertThatThrownBy(() -> withPublicSegment()
+                        .publicVni(PUBLIC)
+                        .elasticIp(new ElasticIp(EIP, Vni.of(9), PRIVATE, null))
+                        .build())
+                .hasMessage("elasticIp 203.0.113.10: vni 9 is not in this table (build only validated tables)");
     }
 }

@@ -19,7 +19,18 @@ class NatGatewayTableTest {
     static final MacAddress NAT_MAC = MacAddress.parse("02:00:0a:00:01:0a");
 
     static LocalPort natPort() {
-        return new LocalPort("nat", null, PortKind.NAT_GATEWAY, ForwardingStateTest.VNI, NAT_MAC, NAT_IP, 24, null, 1450, null, null);
+        return new LocalPort(
+                "nat",
+                null,
+                PortKind.NAT_GATEWAY,
+                ForwardingStateTest.VNI,
+                NAT_MAC,
+                NAT_IP,
+                24,
+                null,
+                1450,
+                null,
+                null);
     }
 
     static NatGateway gateway(String portId, Ipv4Address publicIp) {
@@ -27,14 +38,17 @@ class NatGatewayTableTest {
     }
 
     static ForwardingState.Builder withGateway() {
-        return ElasticIpTableTest.withPublicSegment().publicVni(PUBLIC).port(natPort()).natGateway(gateway("nat", NAT_PUBLIC));
+        return ElasticIpTableTest.withPublicSegment()
+                .publicVni(PUBLIC)
+                .port(natPort())
+                .natGateway(gateway("nat", NAT_PUBLIC));
     }
 
     @Test
     void defaultRoutesAndGatewaysAreFoundByIndex() {
         ForwardingState state = withGateway()
-            .defaultRoute(new DefaultRoute(PRIVATE, ForwardingStateTest.VNI, NAT_IP))
-            .build();
+                .defaultRoute(new DefaultRoute(PRIVATE, ForwardingStateTest.VNI, NAT_IP))
+                .build();
 
         int privateSegment = state.segmentIndexOf(PRIVATE.value());
         int natSegment = state.segmentIndexOf(ForwardingStateTest.VNI.value());
@@ -47,20 +61,27 @@ class NatGatewayTableTest {
         assertThat(state.natGatewayOfPort(state.portIndexOf("p1"))).isEqualTo(ForwardingState.NONE);
         assertThat(state.natGatewayByPublic(NAT_PUBLIC.bits())).isZero();
         assertThat(state.natGatewayByPublic(NAT_IP.bits())).isEqualTo(ForwardingState.NONE);
-        assertThat(state.bindingMac(natSegment, NAT_IP.bits())).isEqualTo(NAT_MAC.bits());   // ARP-answered
-        assertThat(state.natGateways().get(0).serves(Ipv4Address.parseBits("10.0.2.77"))).isTrue();
-        assertThat(state.natGateways().get(0).serves(Ipv4Address.parseBits("10.0.1.77"))).isFalse();
+        assertThat(state.bindingMac(natSegment, NAT_IP.bits())).isEqualTo(NAT_MAC.bits()); // ARP-answered
+        assertThat(state.natGateways().get(0).serves(Ipv4Address.parseBits("10.0.2.77")))
+                .isTrue();
+        assertThat(state.natGateways().get(0).serves(Ipv4Address.parseBits("10.0.1.77")))
+                .isFalse();
     }
 
     @Test
     void badGatewaysAndDefaultRoutesAreRefusedByName() {
-        assertThatThrownBy(() -> ElasticIpTableTest.withPublicSegment().publicVni(PUBLIC).natGateway(gateway("nope", NAT_PUBLIC)).build())
-            .hasMessage("natGateway nat-1: port nope is not in this table (build only validated tables)");
-        assertThatThrownBy(() -> withGateway().defaultRoute(new DefaultRoute(Vni.of(9), ForwardingStateTest.VNI, NAT_IP)).build())
-            .hasMessage("defaultRoute of 9: vni 9 is not in this table (build only validated tables)");
+        assertThatThrownBy(() -> ElasticIpTableTest.withPublicSegment()
+                        .publicVni(PUBLIC)
+                        .natGateway(gateway("nope", NAT_PUBLIC))
+                        .build())
+                .hasMessage("natGateway nat-1: port nope is not in this table (build only validated tables)");
+        assertThatThrownBy(() -> withGateway()
+                        .defaultRoute(new DefaultRoute(Vni.of(9), ForwardingStateTest.VNI, NAT_IP))
+                        .build())
+                .hasMessage("defaultRoute of 9: vni 9 is not in this table (build only validated tables)");
         assertThatThrownBy(() -> new NatGateway("n", "p", NAT_PUBLIC, 2000, 1999, 350, 350, null, null))
-            .hasMessage("natGateway n: port range must be within 1..65535 with min <= max: 2000..1999");
+                .hasMessage("natGateway n: port range must be within 1..65535 with min <= max: 2000..1999");
         assertThatThrownBy(() -> new NatGateway("n", "p", NAT_PUBLIC, 1024, 65535, 0, 350, null, null))
-            .hasMessageContaining("idle timeouts must be 1..86400 s");
+                .hasMessageContaining("idle timeouts must be 1..86400 s");
     }
 }

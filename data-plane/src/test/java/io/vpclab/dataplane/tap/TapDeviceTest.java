@@ -32,7 +32,8 @@ class TapDeviceTest {
     private static final String PEER_IP = "10.250.0.2";
     private static final byte[] PEER_MAC = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
 
-    private final String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+    private final String suffix =
+            Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
     private final String namespace = "vlt" + suffix;
     private final String tapName = "vlt" + suffix;
     private MultiThreadIoEventLoopGroup group;
@@ -50,7 +51,8 @@ class TapDeviceTest {
     @AfterEach
     void cleanUp() {
         if (group != null) {
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS)
+                    .syncUninterruptibly();
         }
         Netns.runQuietly("ip", "netns", "del", namespace);
     }
@@ -66,7 +68,8 @@ class TapDeviceTest {
             tap.start(loop, frame -> {
                 try {
                     int at = frame.readerIndex();
-                    if (frame.readableBytes() >= 42 && frame.getUnsignedShort(at + 12) == 0x0806
+                    if (frame.readableBytes() >= 42
+                            && frame.getUnsignedShort(at + 12) == 0x0806
                             && frame.getUnsignedShort(at + 20) == 1) {
                         readerIndexes.add(at);
                         onLoop.add(loop.inEventLoop());
@@ -92,13 +95,13 @@ class TapDeviceTest {
             loop.submit(() -> tap.write(reply)).syncUninterruptibly();
             assertThat(reply.refCnt()).isZero();
             assertThat(tap.counters().framesWritten()).isEqualTo(1);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(Netns.run("ip", "-n", namespace, "neigh", "show", PEER_IP))
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(Netns.run("ip", "-n", namespace, "neigh", "show", PEER_IP))
                             .contains("lladdr 02:00:00:00:00:02"));
         }
         // a TAP created by open() disappears with its fd
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                !Netns.run("ip", "-n", namespace, "-o", "link").contains(tapName));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !Netns.run("ip", "-n", namespace, "-o", "link").contains(tapName));
     }
 
     /**
@@ -118,13 +121,15 @@ class TapDeviceTest {
             assertThat(tap.offloads().kernelFlags() & wanted).isEqualTo(wanted);
             assertThat(tap.offloads().describe()).startsWith("vnet_hdr=on csum=on tso4=on tso6=off");
             assertThatThrownBy(() -> tap.start(loop, ByteBuf::release))
-                    .isInstanceOf(TapException.class).hasMessageContaining("startVnet");
+                    .isInstanceOf(TapException.class)
+                    .hasMessageContaining("startVnet");
             tap.startVnet(loop, headerAndFrame -> {
                 int at = headerAndFrame.readerIndex() + TapOffloads.VNET_HEADER_BYTES;
-                if (headerAndFrame.writerIndex() - at >= 42 && headerAndFrame.getUnsignedShort(at + 12) == 0x0806
+                if (headerAndFrame.writerIndex() - at >= 42
+                        && headerAndFrame.getUnsignedShort(at + 12) == 0x0806
                         && headerAndFrame.getUnsignedShort(at + 20) == 1) {
-                    headers.add(io.netty.buffer.ByteBufUtil.hexDump(headerAndFrame, headerAndFrame.readerIndex(),
-                            TapOffloads.VNET_HEADER_BYTES));
+                    headers.add(io.netty.buffer.ByteBufUtil.hexDump(
+                            headerAndFrame, headerAndFrame.readerIndex(), TapOffloads.VNET_HEADER_BYTES));
                     kernelMac[0] = new byte[6];
                     headerAndFrame.getBytes(at + 6, kernelMac[0]);
                     arpTargets.add(ipv4(headerAndFrame, at + 38));
@@ -138,7 +143,8 @@ class TapDeviceTest {
 
             ByteBuf reply = arpReply(kernelMac[0]);
             ByteBuf withHeader = Unpooled.directBuffer(TapOffloads.VNET_HEADER_BYTES + reply.readableBytes())
-                    .writeZero(TapOffloads.VNET_HEADER_BYTES).writeBytes(reply);
+                    .writeZero(TapOffloads.VNET_HEADER_BYTES)
+                    .writeBytes(reply);
             reply.release();
             loop.submit(() -> tap.writeVnet(withHeader)).syncUninterruptibly();
             // the buffer stays the caller's: written, neither released nor moved
@@ -146,8 +152,8 @@ class TapDeviceTest {
             assertThat(withHeader.readerIndex()).isZero();
             withHeader.release();
             assertThat(tap.counters().framesWritten()).isEqualTo(1);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(Netns.run("ip", "-n", namespace, "neigh", "show", PEER_IP))
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(Netns.run("ip", "-n", namespace, "neigh", "show", PEER_IP))
                             .contains("lladdr 02:00:00:00:00:02"));
         }
     }
@@ -168,7 +174,8 @@ class TapDeviceTest {
         try (TapDevice tap = TapDevice.open(tapName)) {
             assertThat(tap.name()).isEqualTo(tapName);
             assertThatThrownBy(() -> TapDevice.open(tapName))
-                    .isInstanceOf(TapException.class).hasMessageContaining("EBUSY");
+                    .isInstanceOf(TapException.class)
+                    .hasMessageContaining("EBUSY");
         } finally {
             Netns.runQuietly("ip", "link", "del", tapName);
         }
@@ -179,7 +186,8 @@ class TapDeviceTest {
         MultiThreadIoEventLoopGroup nio = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try (TapDevice tap = TapDevice.open(tapName)) {
             assertThatThrownBy(() -> tap.start(nio.next(), ByteBuf::release))
-                    .isInstanceOf(TapException.class).hasMessageContaining("epoll");
+                    .isInstanceOf(TapException.class)
+                    .hasMessageContaining("epoll");
         } finally {
             nio.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         }
@@ -187,16 +195,16 @@ class TapDeviceTest {
 
     private static ByteBuf arpReply(byte[] kernelMac) {
         ByteBuf frame = Unpooled.directBuffer(42);
-        frame.writeBytes(kernelMac).writeBytes(PEER_MAC).writeShort(0x0806);   // Ethernet
+        frame.writeBytes(kernelMac).writeBytes(PEER_MAC).writeShort(0x0806); // Ethernet
         frame.writeShort(1).writeShort(0x0800).writeByte(6).writeByte(4).writeShort(2); // ARP reply
-        frame.writeBytes(PEER_MAC).writeBytes(ipv4Bytes(PEER_IP));             // sender
-        frame.writeBytes(kernelMac).writeBytes(ipv4Bytes(KERNEL_IP));          // target
+        frame.writeBytes(PEER_MAC).writeBytes(ipv4Bytes(PEER_IP)); // sender
+        frame.writeBytes(kernelMac).writeBytes(ipv4Bytes(KERNEL_IP)); // target
         return frame;
     }
 
     private static String ipv4(ByteBuf buf, int at) {
-        return buf.getUnsignedByte(at) + "." + buf.getUnsignedByte(at + 1) + "."
-                + buf.getUnsignedByte(at + 2) + "." + buf.getUnsignedByte(at + 3);
+        return buf.getUnsignedByte(at) + "." + buf.getUnsignedByte(at + 1) + "." + buf.getUnsignedByte(at + 2) + "."
+                + buf.getUnsignedByte(at + 3);
     }
 
     private static byte[] ipv4Bytes(String ip) {

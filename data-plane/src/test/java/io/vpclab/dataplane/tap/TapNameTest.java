@@ -11,6 +11,7 @@ class TapNameTest {
     @ValueSource(strings = {"", "sixteen-chars-xx", "has space", "a/b", "a:b"})
     void invalidNamesAreRefusedBeforeAnySyscall(String name) {
         assertThatThrownBy(() -> TapDevice.open(name))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TAP name");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("TAP name");
     }
 }

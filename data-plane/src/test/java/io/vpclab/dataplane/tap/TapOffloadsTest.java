@@ -33,13 +33,15 @@ class TapOffloadsTest {
 
     @Test
     void aKernelThatRefusesTsoFallsBackToChecksumOnly() {
-        int flags = TapOffloads.negotiate(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6,
-                f -> (f & (TUN_F_TSO4 | TUN_F_TSO6)) == 0);
+        int flags =
+                TapOffloads.negotiate(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6, f -> (f & (TUN_F_TSO4 | TUN_F_TSO6)) == 0);
         assertThat(flags).isEqualTo(TUN_F_CSUM);
         TapOffloads offloads = new TapOffloads(true, flags, flags);
         assertThat(offloads.checksum()).isTrue();
         assertThat(offloads.tso4()).isFalse();
-        assertThat(offloads.describe()).startsWith("vnet_hdr=on csum=on tso4=off").endsWith("(kernel offers: csum)");
+        assertThat(offloads.describe())
+                .startsWith("vnet_hdr=on csum=on tso4=off")
+                .endsWith("(kernel offers: csum)");
     }
 
     @Test
@@ -56,6 +58,7 @@ class TapOffloadsTest {
         assertThat(TapOffloads.NONE.headerBytes()).isZero();
         assertThat(TapOffloads.NONE.describe()).startsWith("vnet_hdr=off csum=off tso4=off");
         assertThatThrownBy(() -> new TapOffloads(false, TUN_F_CSUM, TUN_F_CSUM))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("virtio-net header");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("virtio-net header");
     }
 }

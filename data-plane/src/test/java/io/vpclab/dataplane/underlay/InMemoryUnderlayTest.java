@@ -53,12 +53,14 @@ class InMemoryUnderlayTest {
     @Test
     void nothingLeavesBeforeFlushAndOneFlushArrivesAsOneBurstFromTheChosenSourcePort() {
         listenOnB();
-        a.loop().submit(() -> {
-            a.send(text("one"), B, 50_000);
-            a.send(text("two"), B, 50_000);
-            assertThat(received).isEmpty();
-            a.flush();
-        }).syncUninterruptibly();
+        a.loop()
+                .submit(() -> {
+                    a.send(text("one"), B, 50_000);
+                    a.send(text("two"), B, 50_000);
+                    assertThat(received).isEmpty();
+                    a.flush();
+                })
+                .syncUninterruptibly();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> bursts.get() == 1);
         assertThat(received).containsExactly("one from 50000", "two from 50000");
@@ -67,12 +69,14 @@ class InMemoryUnderlayTest {
     @Test
     void datagramsFromAnotherSourcePortStartANewBurst() {
         listenOnB();
-        a.loop().submit(() -> {
-            a.send(text("one"), B, 50_000);
-            a.send(text("two"), B, 50_001);
-            a.send(text("three"), B);
-            a.flush();
-        }).syncUninterruptibly();
+        a.loop()
+                .submit(() -> {
+                    a.send(text("one"), B, 50_000);
+                    a.send(text("two"), B, 50_001);
+                    a.send(text("three"), B);
+                    a.flush();
+                })
+                .syncUninterruptibly();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> bursts.get() == 3);
         assertThat(received).containsExactly("one from 50000", "two from 50001", "three from " + A.getPort());
@@ -81,10 +85,12 @@ class InMemoryUnderlayTest {
     @Test
     void theDefaultSegmentedSendSplitsThePayloadIntoDatagrams() {
         listenOnB();
-        a.loop().submit(() -> {
-            a.sendSegments(text("abcdefghij"), 4, B, 50_000);
-            a.flush();
-        }).syncUninterruptibly();
+        a.loop()
+                .submit(() -> {
+                    a.sendSegments(text("abcdefghij"), 4, B, 50_000);
+                    a.flush();
+                })
+                .syncUninterruptibly();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 3);
         assertThat(received).containsExactly("abcd from 50000", "efgh from 50000", "ij from 50000");
@@ -101,16 +107,20 @@ class InMemoryUnderlayTest {
 
         b.close();
         ByteBuf late = text("late");
-        a.loop().submit(() -> {
-            a.send(late, B);
-            a.flush();
-        }).syncUninterruptibly();
+        a.loop()
+                .submit(() -> {
+                    a.send(late, B);
+                    a.flush();
+                })
+                .syncUninterruptibly();
         assertThat(late.refCnt()).as("the hub forgot the closed underlay").isZero();
     }
 
     @Test
     void anAddressIsHeldByOneUnderlayAtATime() {
-        assertThatThrownBy(() -> hub.join(A)).isInstanceOf(IllegalStateException.class).hasMessageContaining("already in use");
+        assertThatThrownBy(() -> hub.join(A))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already in use");
         a.close();
         InMemoryUnderlay again = hub.join(A);
         again.close();

@@ -16,8 +16,10 @@ public final class ApplyFailedException extends Exception {
     private final transient List<TopologyChange> rolledBack;
 
     public ApplyFailedException(int status, String code, String detail, List<TopologyChange> rolledBack) {
-        super(code + " (" + status + "): " + detail + (rolledBack.isEmpty() ? "; nothing had been created"
-                : "; rolled back " + rolledBack.size() + " created resource(s)"));
+        super(code + " (" + status + "): " + detail
+                + (rolledBack.isEmpty()
+                        ? "; nothing had been created"
+                        : "; rolled back " + rolledBack.size() + " created resource(s)"));
         this.status = status;
         this.code = code;
         this.detail = detail;

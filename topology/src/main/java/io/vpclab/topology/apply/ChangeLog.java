@@ -20,21 +20,25 @@ final class ChangeLog {
         void run() throws ApiException;
     }
 
-    private record Created(TopologyChange change, Undo undo) {
-    }
+    private record Created(TopologyChange change, Undo undo) {}
 
     private final List<TopologyChange> changes = new ArrayList<>();
     private final Deque<Created> created = new ArrayDeque<>();
     private int unchanged;
 
     void created(String kind, String name, String id, Undo undo) {
-        TopologyChange change = new TopologyChange().action(TopologyChangeAction.CREATED).kind(kind).name(name).id(id);
+        TopologyChange change = new TopologyChange()
+                .action(TopologyChangeAction.CREATED)
+                .kind(kind)
+                .name(name)
+                .id(id);
         changes.add(change);
         created.push(new Created(change, undo));
     }
 
     void changed(TopologyChangeAction action, String kind, String name, String id, String detail) {
-        changes.add(new TopologyChange().action(action).kind(kind).name(name).id(id).detail(detail));
+        changes.add(
+                new TopologyChange().action(action).kind(kind).name(name).id(id).detail(detail));
     }
 
     void unchanged() {
@@ -54,13 +58,17 @@ final class ChangeLog {
         List<TopologyChange> undone = new ArrayList<>();
         while (!created.isEmpty()) {
             Created next = created.pop();
-            TopologyChange change = new TopologyChange().action(TopologyChangeAction.DELETED).kind(next.change().getKind())
-                    .name(next.change().getName()).id(next.change().getId());
+            TopologyChange change = new TopologyChange()
+                    .action(TopologyChangeAction.DELETED)
+                    .kind(next.change().getKind())
+                    .name(next.change().getName())
+                    .id(next.change().getId());
             try {
                 next.undo().run();
             } catch (ApiException | RuntimeException e) {
-                change.detail("could not delete it: " + Refusal.of(e instanceof ApiException api ? api
-                        : new ApiException(e.getMessage()), "rollback").detail());
+                change.detail("could not delete it: "
+                        + Refusal.of(e instanceof ApiException api ? api : new ApiException(e.getMessage()), "rollback")
+                                .detail());
             }
             undone.add(change);
         }

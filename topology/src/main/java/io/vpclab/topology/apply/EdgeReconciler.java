@@ -73,12 +73,18 @@ final class EdgeReconciler {
 
     /** Found by name (configured or created earlier): it must have the file's address; else created on its host. */
     void internetHost(InternetHostDecl decl) throws ApiException, Refusal {
-        List<InternetHost> all = Pages.all(t -> internetHosts.listInternetHosts(Pages.PAGE_SIZE, t), p -> p.getItems(),
-                p -> p.getNextToken());
-        InternetHost host = all.stream().filter(h -> decl.name().equals(h.getName())).findFirst().orElse(null);
+        List<InternetHost> all = Pages.all(
+                t -> internetHosts.listInternetHosts(Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
+        InternetHost host = all.stream()
+                .filter(h -> decl.name().equals(h.getName()))
+                .findFirst()
+                .orElse(null);
         if (host == null) {
-            host = internetHosts.createInternetHost(new InternetHostCreate().name(decl.name()).ip(decl.ip())
-                    .hostId(hosts.id(decl.host())).kind(decl.kind() == null ? null : InternetHostKind.fromValue(decl.kind())));
+            host = internetHosts.createInternetHost(new InternetHostCreate()
+                    .name(decl.name())
+                    .ip(decl.ip())
+                    .hostId(hosts.id(decl.host()))
+                    .kind(decl.kind() == null ? null : InternetHostKind.fromValue(decl.kind())));
             String id = host.getInternetHostId();
             log.created("internetHost", decl.name(), id, () -> internetHosts.deleteInternetHost(id));
         } else if (!decl.ip().equals(host.getIp())) {
@@ -93,11 +99,16 @@ final class EdgeReconciler {
     void whitelist(String tenant, WhitelistDecl decl) throws ApiException {
         String tenantId = applied.tenantIds.get(tenant);
         String path = tenant + "/" + decl.name();
-        List<Whitelist> all = Pages.all(t -> whitelists.listWhitelists(Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
-        Whitelist whitelist = all.stream().filter(w -> tenantId.equals(w.getTenantId()) && decl.name().equals(w.getName()))
-                .findFirst().orElse(null);
+        List<Whitelist> all =
+                Pages.all(t -> whitelists.listWhitelists(Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
+        Whitelist whitelist = all.stream()
+                .filter(w -> tenantId.equals(w.getTenantId()) && decl.name().equals(w.getName()))
+                .findFirst()
+                .orElse(null);
         if (whitelist == null) {
-            whitelist = whitelists.createWhitelist(new WhitelistCreate().name(decl.name()).tenantId(tenantId)
+            whitelist = whitelists.createWhitelist(new WhitelistCreate()
+                    .name(decl.name())
+                    .tenantId(tenantId)
                     .rules(decl.rules().stream().map(EdgeReconciler::ruleCreate).toList()));
             String id = whitelist.getWhitelistId();
             log.created("whitelist", path, id, () -> whitelists.deleteWhitelist(id));
@@ -113,7 +124,8 @@ final class EdgeReconciler {
         List<String> changes = new ArrayList<>();
         Set<RuleKey> present = new HashSet<>();
         for (WhitelistRule rule : whitelist.getRules()) {
-            RuleKey key = RuleKey.of(rule.getProtocol().getValue(), rule.getCidrBlock(), rule.getFromPort(), rule.getToPort());
+            RuleKey key = RuleKey.of(
+                    rule.getProtocol().getValue(), rule.getCidrBlock(), rule.getFromPort(), rule.getToPort());
             if (wanted.contains(key)) {
                 present.add(key);
             } else {
@@ -131,7 +143,12 @@ final class EdgeReconciler {
         if (changes.isEmpty()) {
             log.unchanged();
         } else {
-            log.changed(TopologyChangeAction.UPDATED, "whitelist", path, whitelist.getWhitelistId(), String.join("; ", changes));
+            log.changed(
+                    TopologyChangeAction.UPDATED,
+                    "whitelist",
+                    path,
+                    whitelist.getWhitelistId(),
+                    String.join("; ", changes));
         }
     }
 
@@ -155,24 +172,37 @@ final class EdgeReconciler {
     }
 
     private static WhitelistRuleCreate ruleCreate(RuleDecl rule) {
-        return new WhitelistRuleCreate().protocol(WhitelistProtocol.fromValue(rule.protocol())).cidrBlock(rule.cidrBlock())
-                .fromPort(rule.fromPort()).toPort(rule.toPort());
+        return new WhitelistRuleCreate()
+                .protocol(WhitelistProtocol.fromValue(rule.protocol()))
+                .cidrBlock(rule.cidrBlock())
+                .fromPort(rule.fromPort())
+                .toPort(rule.toPort());
     }
 
     void natGateway(String tenant, String vpcPath, NatGatewayDecl decl) throws ApiException, Refusal {
         String vpcId = applied.vpcIds.get(vpcPath);
         String path = vpcPath + "/" + decl.name();
         String subnetId = applied.subnetIds.get(vpcPath + "/" + decl.subnet());
-        EgressPolicy policy = decl.egressPolicy() == null ? EgressPolicy.ALLOW_ALL : EgressPolicy.fromValue(decl.egressPolicy());
-        String whitelistId = decl.whitelist() == null ? null : applied.whitelistIds.get(tenant + "/" + decl.whitelist());
-        List<NatGateway> all = Pages.all(t -> natGateways.listNatGateways(vpcId, Pages.PAGE_SIZE, t), p -> p.getItems(),
-                p -> p.getNextToken());
-        NatGateway gateway = all.stream().filter(g -> decl.name().equals(g.getName()) && live(g.getState())).findFirst().orElse(null);
+        EgressPolicy policy =
+                decl.egressPolicy() == null ? EgressPolicy.ALLOW_ALL : EgressPolicy.fromValue(decl.egressPolicy());
+        String whitelistId =
+                decl.whitelist() == null ? null : applied.whitelistIds.get(tenant + "/" + decl.whitelist());
+        List<NatGateway> all = Pages.all(
+                t -> natGateways.listNatGateways(vpcId, Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
+        NatGateway gateway = all.stream()
+                .filter(g -> decl.name().equals(g.getName()) && live(g.getState()))
+                .findFirst()
+                .orElse(null);
         if (gateway == null) {
             Eip eip = allocate(tenant, decl.eip(), "eip of NAT gateway " + path);
-            gateway = natGateways.createNatGateway(new NatGatewayCreate().subnetId(subnetId).allocationId(eip.getAllocationId())
-                    .name(decl.name()).hostId(decl.host() == null ? null : hosts.id(decl.host())).egressPolicy(policy)
-                    .whitelistId(whitelistId).idleTimeoutSeconds(decl.idleTimeoutSeconds())
+            gateway = natGateways.createNatGateway(new NatGatewayCreate()
+                    .subnetId(subnetId)
+                    .allocationId(eip.getAllocationId())
+                    .name(decl.name())
+                    .hostId(decl.host() == null ? null : hosts.id(decl.host()))
+                    .egressPolicy(policy)
+                    .whitelistId(whitelistId)
+                    .idleTimeoutSeconds(decl.idleTimeoutSeconds())
                     .udpIdleTimeoutSeconds(decl.udpIdleTimeoutSeconds()));
             String id = gateway.getNatGatewayId();
             log.created("natGateway", path, id, () -> natGateways.deleteNatGateway(id));
@@ -195,7 +225,8 @@ final class EdgeReconciler {
         return state != NatGatewayState.DELETED && state != NatGatewayState.DELETING && state != NatGatewayState.FAILED;
     }
 
-    private NatGateway updateNatGateway(NatGateway gateway, NatGatewayDecl decl, EgressPolicy policy, String whitelistId, String path)
+    private NatGateway updateNatGateway(
+            NatGateway gateway, NatGatewayDecl decl, EgressPolicy policy, String whitelistId, String path)
             throws ApiException {
         NatGatewayUpdate update = new NatGatewayUpdate();
         List<String> changes = new ArrayList<>();
@@ -207,7 +238,8 @@ final class EdgeReconciler {
             update.idleTimeoutSeconds(decl.idleTimeoutSeconds());
             changes.add("TCP idle timeout " + decl.idleTimeoutSeconds() + " s");
         }
-        if (decl.udpIdleTimeoutSeconds() != null && !decl.udpIdleTimeoutSeconds().equals(gateway.getUdpIdleTimeoutSeconds())) {
+        if (decl.udpIdleTimeoutSeconds() != null
+                && !decl.udpIdleTimeoutSeconds().equals(gateway.getUdpIdleTimeoutSeconds())) {
             update.udpIdleTimeoutSeconds(decl.udpIdleTimeoutSeconds());
             changes.add("UDP idle timeout " + decl.udpIdleTimeoutSeconds() + " s");
         }
@@ -216,26 +248,41 @@ final class EdgeReconciler {
             return gateway;
         }
         NatGateway updated = natGateways.updateNatGateway(gateway.getNatGatewayId(), update);
-        log.changed(TopologyChangeAction.UPDATED, "natGateway", path, gateway.getNatGatewayId(), String.join("; ", changes));
+        log.changed(
+                TopologyChangeAction.UPDATED,
+                "natGateway",
+                path,
+                gateway.getNatGatewayId(),
+                String.join("; ", changes));
         return updated;
     }
 
-    private void syncAssociations(NatGateway gateway, NatGatewayDecl decl, String vpcPath, String path) throws ApiException {
+    private void syncAssociations(NatGateway gateway, NatGatewayDecl decl, String vpcPath, String path)
+            throws ApiException {
         Set<String> wanted = new HashSet<>();
         decl.subnets().forEach(s -> wanted.add(applied.subnetIds.get(vpcPath + "/" + s)));
-        Set<String> present = new HashSet<>(gateway.getAssociatedSubnetIds() == null ? List.of() : gateway.getAssociatedSubnetIds());
+        Set<String> present =
+                new HashSet<>(gateway.getAssociatedSubnetIds() == null ? List.of() : gateway.getAssociatedSubnetIds());
         String id = gateway.getNatGatewayId();
         for (String subnetId : present) {
             if (!wanted.contains(subnetId)) {
                 natGateways.disassociateNatGatewaySubnet(id, subnetId);
-                log.changed(TopologyChangeAction.UPDATED, "natGateway", path, id, "subnet " + subnetId + " no longer served");
+                log.changed(
+                        TopologyChangeAction.UPDATED,
+                        "natGateway",
+                        path,
+                        id,
+                        "subnet " + subnetId + " no longer served");
             }
         }
         for (String subnet : decl.subnets()) {
             String subnetId = applied.subnetIds.get(vpcPath + "/" + subnet);
             if (!present.contains(subnetId)) {
                 natGateways.associateNatGatewaySubnet(id, new NatGatewaySubnetAssociate().subnetId(subnetId));
-                log.created("natGatewayAssociation", path + " -> " + subnet, subnetId,
+                log.created(
+                        "natGatewayAssociation",
+                        path + " -> " + subnet,
+                        subnetId,
                         () -> natGateways.disassociateNatGatewaySubnet(id, subnetId));
             }
         }
@@ -243,12 +290,17 @@ final class EdgeReconciler {
 
     void instanceEip(String tenant, InstanceDecl decl) throws ApiException {
         Instance instance = applied.instances.get(decl.name());
-        List<Eip> all = Pages.all(t -> eips.listEips(null, Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
-        Eip eip = all.stream().filter(e -> instance.getInstanceId().equals(e.getInstanceId())).findFirst().orElse(null);
+        List<Eip> all =
+                Pages.all(t -> eips.listEips(null, Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
+        Eip eip = all.stream()
+                .filter(e -> instance.getInstanceId().equals(e.getInstanceId()))
+                .findFirst()
+                .orElse(null);
         String what = "eip of instance " + decl.name();
         if (eip == null) {
             Eip allocated = allocate(tenant, decl.eip(), what);
-            eip = eips.associateEip(allocated.getAllocationId(), new EipAssociate().instanceId(instance.getInstanceId()));
+            eip = eips.associateEip(
+                    allocated.getAllocationId(), new EipAssociate().instanceId(instance.getInstanceId()));
             String id = eip.getAllocationId();
             log.created("eipAssociation", what, eip.getAssociationId(), () -> eips.disassociateEip(id));
         } else {
@@ -273,14 +325,21 @@ final class EdgeReconciler {
     }
 
     private void syncEipPolicy(Eip eip, String tenant, EipDecl decl, String what) throws ApiException {
-        IngressPolicy policy = decl.ingressPolicy() == null ? IngressPolicy.DENY_ALL : IngressPolicy.fromValue(decl.ingressPolicy());
-        String whitelistId = decl.whitelist() == null ? null : applied.whitelistIds.get(tenant + "/" + decl.whitelist());
+        IngressPolicy policy =
+                decl.ingressPolicy() == null ? IngressPolicy.DENY_ALL : IngressPolicy.fromValue(decl.ingressPolicy());
+        String whitelistId =
+                decl.whitelist() == null ? null : applied.whitelistIds.get(tenant + "/" + decl.whitelist());
         if (policy == eip.getIngressPolicy() && Objects.equals(whitelistId, eip.getWhitelistId())) {
             log.unchanged();
             return;
         }
-        eips.updateEip(eip.getAllocationId(), new EipUpdate().ingressPolicy(policy).whitelistId(whitelistId));
-        log.changed(TopologyChangeAction.UPDATED, "eip", what, eip.getAllocationId(),
+        eips.updateEip(
+                eip.getAllocationId(), new EipUpdate().ingressPolicy(policy).whitelistId(whitelistId));
+        log.changed(
+                TopologyChangeAction.UPDATED,
+                "eip",
+                what,
+                eip.getAllocationId(),
                 "ingress " + policy + (whitelistId == null ? "" : " " + decl.whitelist()));
     }
 
@@ -288,13 +347,16 @@ final class EdgeReconciler {
         String requester = applied.vpcIds.get(decl.requester());
         String accepter = applied.vpcIds.get(decl.accepter());
         String name = decl.requester() + " <-> " + decl.accepter();
-        List<Peering> all = Pages.all(t -> peerings.listPeerings(requester, Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
+        List<Peering> all = Pages.all(
+                t -> peerings.listPeerings(requester, Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
         Peering peering = all.stream()
                 .filter(p -> p.getStatus() == PeeringStatus.ACTIVE || p.getStatus() == PeeringStatus.PENDING_ACCEPTANCE)
                 .filter(p -> Set.of(p.getRequesterVpcId(), p.getAccepterVpcId()).equals(Set.of(requester, accepter)))
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
         if (peering == null) {
-            peering = peerings.createPeering(new PeeringCreate().requesterVpcId(requester).accepterVpcId(accepter));
+            peering = peerings.createPeering(
+                    new PeeringCreate().requesterVpcId(requester).accepterVpcId(accepter));
             String id = peering.getVpcPeeringConnectionId();
             log.created("peering", name, id, () -> peerings.deletePeering(id));
         } else if (peering.getStatus() == PeeringStatus.ACTIVE) {

@@ -5,22 +5,22 @@ import io.vpclab.client.ApiException;
 import io.vpclab.client.api.DiagnosticsApi;
 import io.vpclab.client.api.EipsApi;
 import io.vpclab.client.api.NatGatewaysApi;
-import io.vpclab.client.api.WhitelistsApi;
 import io.vpclab.client.api.SubnetsApi;
+import io.vpclab.client.api.WhitelistsApi;
 import io.vpclab.client.model.EffectiveRoute;
 import io.vpclab.client.model.EffectiveRoutes;
-import io.vpclab.client.model.Eip;
 import io.vpclab.client.model.EgressPolicy;
-import io.vpclab.client.model.IngressPolicy;
-import io.vpclab.client.model.NatGateway;
-import io.vpclab.client.model.RouteTargetType;
-import io.vpclab.client.model.Whitelist;
-import io.vpclab.client.model.WhitelistRule;
+import io.vpclab.client.model.Eip;
 import io.vpclab.client.model.ExpectationResult;
+import io.vpclab.client.model.IngressPolicy;
 import io.vpclab.client.model.Instance;
+import io.vpclab.client.model.NatGateway;
 import io.vpclab.client.model.PingRequest;
 import io.vpclab.client.model.PortProbeRequest;
 import io.vpclab.client.model.ProbeResult;
+import io.vpclab.client.model.RouteTargetType;
+import io.vpclab.client.model.Whitelist;
+import io.vpclab.client.model.WhitelistRule;
 import io.vpclab.topology.Topology.Expectation;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,6 +34,7 @@ final class ExpectationRunner {
 
     /** A first packet may race ARP or conntrack warm-up; a stable mismatch survives three tries. */
     static final int ATTEMPTS = 3;
+
     private static final int PING_COUNT = 2;
     private static final int TIMEOUT_MILLIS = 700;
 
@@ -57,9 +58,15 @@ final class ExpectationRunner {
     ExpectationResult run(String step, Expectation expectation) throws ApiException {
         Instance from = applied.instances.get(expectation.from());
         String target = targetIp(expectation.to());
-        ExpectationResult result = new ExpectationResult().step(step).from(expectation.from()).to(expectation.to())
-                .targetIp(target).probe(ExpectationResult.ProbeEnum.fromValue(expectation.probe())).port(expectation.port())
-                .expected(expectation.outcome()).expectedDropReason(expectation.dropReason());
+        ExpectationResult result = new ExpectationResult()
+                .step(step)
+                .from(expectation.from())
+                .to(expectation.to())
+                .targetIp(target)
+                .probe(ExpectationResult.ProbeEnum.fromValue(expectation.probe()))
+                .port(expectation.port())
+                .expected(expectation.outcome())
+                .expectedDropReason(expectation.dropReason());
         if (target == null) {
             return result.observed("unknown target").met(false).detail(expectation.to() + " has no address (yet)");
         }
@@ -72,10 +79,14 @@ final class ExpectationRunner {
         }
         String observed = observed(expectation, probe);
         EffectiveRoute route = route(from, target);
-        result.observed(observed).met(met(expectation, observed, probe)).dropReasons(probe.getDropReasons())
+        result.observed(observed)
+                .met(met(expectation, observed, probe))
+                .dropReasons(probe.getDropReasons())
                 .route(route == null ? "no route to " + target + " in subnet " + from.getSubnetId() : describe(route));
         String whitelist = whitelistBehind(expectation, route);
-        String detail = probe.getError() == null ? whitelist : whitelist == null ? probe.getError() : probe.getError() + "; " + whitelist;
+        String detail = probe.getError() == null
+                ? whitelist
+                : whitelist == null ? probe.getError() : probe.getError() + "; " + whitelist;
         return result.detail(detail);
     }
 
@@ -94,14 +105,17 @@ final class ExpectationRunner {
                 role = "egress whitelist of " + gateway.getNatGatewayId();
             }
         }
-        String allocationId = expectation.to().startsWith("eip:") ? applied.allocationIds.get(expectation.to().substring(4)) : null;
+        String allocationId = expectation.to().startsWith("eip:")
+                ? applied.allocationIds.get(expectation.to().substring(4))
+                : null;
         if (whitelistId == null && allocationId != null) {
             Eip eip = eips.getEip(allocationId);
             if (eip.getIngressPolicy() == IngressPolicy.WHITELIST) {
                 whitelistId = eip.getWhitelistId();
                 role = "ingress whitelist of " + eip.getPublicIp();
             } else {
-                return "ingress policy of " + eip.getPublicIp() + ": " + eip.getIngressPolicy().getValue();
+                return "ingress policy of " + eip.getPublicIp() + ": "
+                        + eip.getIngressPolicy().getValue();
             }
         }
         if (whitelistId == null) {
@@ -121,12 +135,17 @@ final class ExpectationRunner {
 
     private ProbeResult probe(Instance from, Expectation expectation, String target) throws ApiException {
         if (expectation.probe().equals("ping")) {
-            return diagnostics.pingFromInstance(from.getInstanceId(),
+            return diagnostics.pingFromInstance(
+                    from.getInstanceId(),
                     new PingRequest().target(target).count(PING_COUNT).timeoutMillis(TIMEOUT_MILLIS));
         }
-        return diagnostics.probePortFromInstance(from.getInstanceId(), new PortProbeRequest().target(target)
-                .protocol(PortProbeRequest.ProtocolEnum.fromValue(expectation.probe())).port(expectation.port())
-                .timeoutMillis(TIMEOUT_MILLIS));
+        return diagnostics.probePortFromInstance(
+                from.getInstanceId(),
+                new PortProbeRequest()
+                        .target(target)
+                        .protocol(PortProbeRequest.ProtocolEnum.fromValue(expectation.probe()))
+                        .port(expectation.port())
+                        .timeoutMillis(TIMEOUT_MILLIS));
     }
 
     private static String observed(Expectation expectation, ProbeResult probe) {

@@ -22,7 +22,8 @@ final class HostDirectory {
 
     static HostDirectory read(HostsApi hosts) throws ApiException {
         HostDirectory directory = new HostDirectory();
-        List<Host> all = Pages.all(token -> hosts.listHosts(Pages.PAGE_SIZE, token), p -> p.getItems(), p -> p.getNextToken());
+        List<Host> all =
+                Pages.all(token -> hosts.listHosts(Pages.PAGE_SIZE, token), p -> p.getItems(), p -> p.getNextToken());
         all.stream().sorted(Comparator.comparing(Host::getName)).forEach(h -> directory.byName.put(h.getName(), h));
         return directory;
     }
@@ -38,20 +39,28 @@ final class HostDirectory {
     String id(String name) throws Refusal {
         Host host = byName.get(name);
         if (host == null) {
-            throw new Refusal(404, "InvalidHost.NotFound", "no host named '" + name + "' is registered (hosts: "
-                    + String.join(", ", byName.keySet()) + "); start its agent or declare it under hosts:");
+            throw new Refusal(
+                    404,
+                    "InvalidHost.NotFound",
+                    "no host named '" + name + "' is registered (hosts: " + String.join(", ", byName.keySet())
+                            + "); start its agent or declare it under hosts:");
         }
         return host.getHostId();
     }
 
     String name(String hostId) {
-        return byName.values().stream().filter(h -> h.getHostId().equals(hostId)).map(Host::getName).findFirst().orElse(hostId);
+        return byName.values().stream()
+                .filter(h -> h.getHostId().equals(hostId))
+                .map(Host::getName)
+                .findFirst()
+                .orElse(hostId);
     }
 
     String place(InstanceKind kind) throws Refusal {
         List<Host> candidates = byName.values().stream()
                 .filter(h -> h.getStatus() == HostStatus.CONNECTED)
-                .filter(h -> h.getCapabilities() == null || h.getCapabilities().isEmpty() ? kind == InstanceKind.SIMULATED
+                .filter(h -> h.getCapabilities() == null || h.getCapabilities().isEmpty()
+                        ? kind == InstanceKind.SIMULATED
                         : h.getCapabilities().contains(kind))
                 .toList();
         if (candidates.isEmpty()) {

@@ -50,8 +50,12 @@ final class NetworkReconciler {
     }
 
     void tenant(TenantDecl decl) throws ApiException {
-        List<Tenant> all = Pages.all(t -> tenants.listTenants(Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
-        Tenant tenant = all.stream().filter(t -> decl.name().equals(t.getName())).findFirst().orElse(null);
+        List<Tenant> all =
+                Pages.all(t -> tenants.listTenants(Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
+        Tenant tenant = all.stream()
+                .filter(t -> decl.name().equals(t.getName()))
+                .findFirst()
+                .orElse(null);
         if (tenant == null) {
             tenant = tenants.createTenant(new TenantCreate().name(decl.name()));
             String id = tenant.getTenantId();
@@ -65,10 +69,17 @@ final class NetworkReconciler {
     void vpc(TenantDecl tenant, VpcDecl decl) throws ApiException, Refusal {
         String tenantId = applied.tenantIds.get(tenant.name());
         String path = tenant.name() + "/" + decl.name();
-        List<Vpc> all = Pages.all(t -> vpcs.listVpcs(tenantId, Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
-        Vpc vpc = all.stream().filter(v -> decl.name().equals(v.getName())).findFirst().orElse(null);
+        List<Vpc> all =
+                Pages.all(t -> vpcs.listVpcs(tenantId, Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
+        Vpc vpc = all.stream()
+                .filter(v -> decl.name().equals(v.getName()))
+                .findFirst()
+                .orElse(null);
         if (vpc == null) {
-            vpc = vpcs.createVpc(new VpcCreate().cidrBlock(decl.cidrBlock()).name(decl.name()).tenantId(tenantId));
+            vpc = vpcs.createVpc(new VpcCreate()
+                    .cidrBlock(decl.cidrBlock())
+                    .name(decl.name())
+                    .tenantId(tenantId));
             String id = vpc.getVpcId();
             log.created("vpc", path, id, () -> vpcs.deleteVpc(id));
         } else if (!decl.cidrBlock().equals(vpc.getCidrBlock())) {
@@ -83,10 +94,15 @@ final class NetworkReconciler {
     void subnet(String vpcPath, SubnetDecl decl) throws ApiException, Refusal {
         String vpcId = applied.vpcIds.get(vpcPath);
         String path = vpcPath + "/" + decl.name();
-        List<Subnet> all = Pages.all(t -> subnets.listSubnets(vpcId, Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
-        Subnet subnet = all.stream().filter(s -> decl.name().equals(s.getName())).findFirst().orElse(null);
+        List<Subnet> all = Pages.all(
+                t -> subnets.listSubnets(vpcId, Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
+        Subnet subnet = all.stream()
+                .filter(s -> decl.name().equals(s.getName()))
+                .findFirst()
+                .orElse(null);
         if (subnet == null) {
-            subnet = subnets.createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock(decl.cidrBlock()).name(decl.name()));
+            subnet = subnets.createSubnet(
+                    new SubnetCreate().vpcId(vpcId).cidrBlock(decl.cidrBlock()).name(decl.name()));
             String id = subnet.getSubnetId();
             log.created("subnet", path, id, () -> subnets.deleteSubnet(id));
         } else if (!decl.cidrBlock().equals(subnet.getCidrBlock())) {
@@ -101,18 +117,28 @@ final class NetworkReconciler {
     void instance(String subnetPath, InstanceDecl decl) throws ApiException, Refusal {
         String subnetId = applied.subnetIds.get(subnetPath);
         InstanceKind kind = kind(decl);
-        List<Instance> all = Pages.all(t -> instances.listInstances(null, subnetId, null, Pages.PAGE_SIZE, t),
-                p -> p.getItems(), p -> p.getNextToken());
-        Instance instance = all.stream().filter(i -> decl.name().equals(i.getName())).findFirst().orElse(null);
+        List<Instance> all = Pages.all(
+                t -> instances.listInstances(null, subnetId, null, Pages.PAGE_SIZE, t),
+                p -> p.getItems(),
+                p -> p.getNextToken());
+        Instance instance = all.stream()
+                .filter(i -> decl.name().equals(i.getName()))
+                .findFirst()
+                .orElse(null);
         if (instance == null) {
             String hostId = decl.host() == null ? hosts.place(kind) : hosts.id(decl.host());
-            instance = instances.runInstance(new InstanceCreate().subnetId(subnetId).hostId(hostId).kind(kind)
-                    .name(decl.name()).privateIpAddress(decl.privateIpAddress()));
+            instance = instances.runInstance(new InstanceCreate()
+                    .subnetId(subnetId)
+                    .hostId(hostId)
+                    .kind(kind)
+                    .name(decl.name())
+                    .privateIpAddress(decl.privateIpAddress()));
             String id = instance.getInstanceId();
             log.created("instance", decl.name(), id, () -> instances.terminateInstance(id));
         } else if (decl.privateIpAddress() != null && !decl.privateIpAddress().equals(instance.getPrivateIpAddress())) {
-            throw Refusal.conflict("instance " + decl.name() + " exists (" + instance.getInstanceId() + ") with address "
-                    + instance.getPrivateIpAddress() + ", the file says " + decl.privateIpAddress());
+            throw Refusal.conflict(
+                    "instance " + decl.name() + " exists (" + instance.getInstanceId() + ") with address "
+                            + instance.getPrivateIpAddress() + ", the file says " + decl.privateIpAddress());
         } else if (instance.getKind() != kind) {
             throw Refusal.conflict("instance " + decl.name() + " exists (" + instance.getInstanceId() + ") of kind "
                     + instance.getKind() + ", the file says " + kind);

@@ -16,8 +16,7 @@ final class Pages {
         P page(String nextToken) throws ApiException;
     }
 
-    private Pages() {
-    }
+    private Pages() {}
 
     static <P, T> List<T> all(Call<P> call, Function<P, List<T>> items, Function<P, String> next) throws ApiException {
         List<T> all = new ArrayList<>();

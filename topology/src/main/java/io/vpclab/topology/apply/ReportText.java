@@ -9,22 +9,35 @@ import java.util.stream.Collectors;
 /** The report as a person reads it in a terminal. */
 public final class ReportText {
 
-    private ReportText() {
-    }
+    private ReportText() {}
 
     public static String render(TopologyReport report) {
         StringBuilder out = new StringBuilder();
         out.append("topology ").append(report.getTopology()).append('\n');
         if (report.getChanges().isEmpty()) {
-            out.append("no changes: the network already matches the file (").append(report.getUnchanged()).append(" resources)\n");
+            out.append("no changes: the network already matches the file (")
+                    .append(report.getUnchanged())
+                    .append(" resources)\n");
         } else {
-            out.append(report.getChanges().size()).append(" change(s), ").append(report.getUnchanged()).append(" unchanged\n");
+            out.append(report.getChanges().size())
+                    .append(" change(s), ")
+                    .append(report.getUnchanged())
+                    .append(" unchanged\n");
             report.getChanges().forEach(c -> out.append("  ").append(change(c)).append('\n'));
         }
-        long met = report.getExpectations().stream().filter(ExpectationResult::getMet).count();
-        out.append("expectations: ").append(met).append(" of ").append(report.getExpectations().size()).append(" met\n");
+        long met = report.getExpectations().stream()
+                .filter(ExpectationResult::getMet)
+                .count();
+        out.append("expectations: ")
+                .append(met)
+                .append(" of ")
+                .append(report.getExpectations().size())
+                .append(" met\n");
         for (ExpectationResult result : report.getExpectations()) {
-            out.append("  ").append(result.getMet() ? "MET     " : "NOT MET ").append(expectation(result)).append('\n');
+            out.append("  ")
+                    .append(result.getMet() ? "MET     " : "NOT MET ")
+                    .append(expectation(result))
+                    .append('\n');
         }
         out.append(report.getAllMet() ? "every expectation is met\n" : "SOME EXPECTATIONS ARE NOT MET\n");
         return out.toString();
@@ -32,7 +45,8 @@ public final class ReportText {
 
     public static String change(TopologyChange change) {
         return change.getAction().getValue() + " " + change.getKind() + " " + change.getName()
-                + (change.getId() == null ? "" : " " + change.getId()) + (change.getDetail() == null ? "" : " (" + change.getDetail() + ")");
+                + (change.getId() == null ? "" : " " + change.getId())
+                + (change.getDetail() == null ? "" : " (" + change.getDetail() + ")");
     }
 
     private static String expectation(ExpectationResult r) {
@@ -52,8 +66,10 @@ public final class ReportText {
         line.append(", observed ").append(r.getObserved());
         Map<String, Long> drops = r.getDropReasons();
         if (drops != null && !drops.isEmpty()) {
-            line.append(", drops ").append(drops.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                    .collect(Collectors.joining(",")));
+            line.append(", drops ")
+                    .append(drops.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(Collectors.joining(",")));
         }
         if (r.getRoute() != null) {
             line.append("; route ").append(r.getRoute());

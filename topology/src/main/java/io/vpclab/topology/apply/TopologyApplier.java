@@ -93,8 +93,12 @@ public final class TopologyApplier {
         } catch (Refusal refusal) {
             throw new ApplyFailedException(refusal.status(), refusal.code(), refusal.detail(), List.of());
         }
-        return new TopologyReport().topology(topology.name()).changes(log.changes()).unchanged(log.unchangedCount())
-                .expectations(results).allMet(results.stream().allMatch(ExpectationResult::getMet));
+        return new TopologyReport()
+                .topology(topology.name())
+                .changes(log.changes())
+                .unchanged(log.unchangedCount())
+                .expectations(results)
+                .allMet(results.stream().allMatch(ExpectationResult::getMet));
     }
 
     private void registerHosts(Topology topology, HostDirectory hosts, ChangeLog log) throws ApiException {
@@ -104,9 +108,17 @@ public final class TopologyApplier {
                 log.unchanged();
                 continue;
             }
-            Host host = hostsApi.registerHost(new HostRegistration().name(decl.name()).underlayIp(decl.underlayIp())
-                    .udpPort(decl.udpPort()).capabilities(decl.capabilities().isEmpty() ? null
-                            : decl.capabilities().stream().map(InstanceKind::fromValue).toList())).getHost();
+            Host host = hostsApi.registerHost(new HostRegistration()
+                            .name(decl.name())
+                            .underlayIp(decl.underlayIp())
+                            .udpPort(decl.udpPort())
+                            .capabilities(
+                                    decl.capabilities().isEmpty()
+                                            ? null
+                                            : decl.capabilities().stream()
+                                                    .map(InstanceKind::fromValue)
+                                                    .toList()))
+                    .getHost();
             String id = host.getHostId();
             log.created("host", decl.name(), id, () -> hostsApi.deregisterHost(id));
             hosts.add(host);
@@ -118,12 +130,18 @@ public final class TopologyApplier {
         List<String> named = new ArrayList<>();
         for (TenantDecl tenant : topology.tenants()) {
             for (VpcDecl vpc : tenant.vpcs()) {
-                vpc.subnets().stream().flatMap(s -> s.instances().stream()).map(InstanceDecl::host).forEach(named::add);
+                vpc.subnets().stream()
+                        .flatMap(s -> s.instances().stream())
+                        .map(InstanceDecl::host)
+                        .forEach(named::add);
                 vpc.natGateways().stream().map(NatGatewayDecl::host).forEach(named::add);
             }
         }
         topology.internetHosts().forEach(h -> named.add(h.host()));
-        topology.steps().stream().flatMap(s -> s.move().stream()).map(Move::host).forEach(named::add);
+        topology.steps().stream()
+                .flatMap(s -> s.move().stream())
+                .map(Move::host)
+                .forEach(named::add);
         for (String name : named) {
             if (name != null) {
                 hosts.id(name);
@@ -131,7 +149,8 @@ public final class TopologyApplier {
         }
     }
 
-    private void reconcile(Topology topology, HostDirectory hosts, ChangeLog log, Applied applied) throws ApiException, Refusal {
+    private void reconcile(Topology topology, HostDirectory hosts, ChangeLog log, Applied applied)
+            throws ApiException, Refusal {
         NetworkReconciler network = new NetworkReconciler(api, log, hosts, applied, options.instanceKind());
         EdgeReconciler edge = new EdgeReconciler(api, log, hosts, applied);
         for (Topology.InternetHostDecl internetHost : topology.internetHosts()) {
@@ -154,7 +173,8 @@ public final class TopologyApplier {
                 for (NatGatewayDecl nat : vpc.natGateways()) {
                     edge.natGateway(tenant.name(), vpcPath, nat);
                 }
-                for (InstanceDecl instance : instancesOf(vpc).filter(i -> i.eip() != null).toList()) {
+                for (InstanceDecl instance :
+                        instancesOf(vpc).filter(i -> i.eip() != null).toList()) {
                     edge.instanceEip(tenant.name(), instance);
                 }
             }
@@ -176,8 +196,13 @@ public final class TopologyApplier {
             if (hostId.equals(instance.getHostId())) {
                 continue;
             }
-            Instance after = new InstancesApi(api).updateInstance(instance.getInstanceId(), new InstanceUpdate().hostId(hostId));
-            log.changed(TopologyChangeAction.MOVED, "instance", move.instance(), instance.getInstanceId(),
+            Instance after =
+                    new InstancesApi(api).updateInstance(instance.getInstanceId(), new InstanceUpdate().hostId(hostId));
+            log.changed(
+                    TopologyChangeAction.MOVED,
+                    "instance",
+                    move.instance(),
+                    instance.getInstanceId(),
                     hosts.name(instance.getHostId()) + " -> " + move.host() + ", keeps " + after.getPrivateIpAddress());
             applied.instances.put(move.instance(), after);
             moved = true;
@@ -190,15 +215,21 @@ public final class TopologyApplier {
         long deadline = System.nanoTime() + options.convergenceWait().toNanos();
         HostsApi hostsApi = new HostsApi(api);
         while (true) {
-            List<Host> lagging = Pages.all(t -> hostsApi.listHosts(Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken())
-                    .stream().filter(h -> h.getStatus() == HostStatus.CONNECTED)
-                    .filter(h -> h.getAppliedGeneration() < h.getDesiredGeneration()).toList();
+            List<Host> lagging =
+                    Pages.all(t -> hostsApi.listHosts(Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken())
+                            .stream()
+                            .filter(h -> h.getStatus() == HostStatus.CONNECTED)
+                            .filter(h -> h.getAppliedGeneration() < h.getDesiredGeneration())
+                            .toList();
             if (lagging.isEmpty()) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new Refusal(504, "ConvergenceTimeout", "hosts " + lagging.stream().map(Host::getName).toList()
-                        + " did not apply their tables within " + options.convergenceWait());
+                throw new Refusal(
+                        504,
+                        "ConvergenceTimeout",
+                        "hosts " + lagging.stream().map(Host::getName).toList() + " did not apply their tables within "
+                                + options.convergenceWait());
             }
             Thread.sleep(20);
         }

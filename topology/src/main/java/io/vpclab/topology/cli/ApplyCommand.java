@@ -14,15 +14,23 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Applies a file through the REST API and reports every expectation; exit 0 only if all are met. */
-@Command(name = "apply", mixinStandardHelpOptions = true,
-        description = "Apply a topology file (idempotent) and check its expectations. Exit 0: all met; 1: some not met; "
-                + "2: bad file (nothing sent); 3: the server refused (this apply's creations rolled back).")
+@Command(
+        name = "apply",
+        mixinStandardHelpOptions = true,
+        description =
+                "Apply a topology file (idempotent) and check its expectations. Exit 0: all met; 1: some not met; "
+                        + "2: bad file (nothing sent); 3: the server refused (this apply's creations rolled back).")
 final class ApplyCommand implements Callable<Integer> {
 
-    @Option(names = {"-f", "--file"}, required = true, description = "Topology file (YAML or JSON).")
+    @Option(
+            names = {"-f", "--file"},
+            required = true,
+            description = "Topology file (YAML or JSON).")
     Path file;
 
-    @Option(names = "--instance-kind", description = "Run every instance as this kind (simulated, netns, tap) instead of the file's.")
+    @Option(
+            names = "--instance-kind",
+            description = "Run every instance as this kind (simulated, netns, tap) instead of the file's.")
     String instanceKind;
 
     @Mixin
@@ -42,8 +50,9 @@ final class ApplyCommand implements Callable<Integer> {
             return VpclabCli.INVALID;
         }
         try {
-            TopologyReport report = new TopologyApplier(connection.client(),
-                    new TopologyApplier.Options(kind, Duration.ofSeconds(60))).apply(topology);
+            TopologyReport report = new TopologyApplier(
+                            connection.client(), new TopologyApplier.Options(kind, Duration.ofSeconds(60)))
+                    .apply(topology);
             System.out.print(ReportText.render(report));
             return report.getAllMet() ? VpclabCli.OK : VpclabCli.NOT_MET;
         } catch (ApplyFailedException e) {

@@ -32,7 +32,9 @@ final class Connection {
 
     private static String adminTokenFile() throws IOException {
         Path file = Path.of("data", "admin-token");
-        return Files.isReadable(file) ? Files.readString(file, StandardCharsets.UTF_8).trim() : null;
+        return Files.isReadable(file)
+                ? Files.readString(file, StandardCharsets.UTF_8).trim()
+                : null;
     }
 
     private static String firstSet(String... values) {

@@ -19,14 +19,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Pings every instance from every other (of a VPC, or of a topology file) and prints the matrix. */
-@Command(name = "matrix", mixinStandardHelpOptions = true,
+@Command(
+        name = "matrix",
+        mixinStandardHelpOptions = true,
         description = "Reachability matrix by real pings: the instances of a VPC (--vpc) or of a topology file (-f).")
 final class MatrixCommand implements Callable<Integer> {
 
     static final class Scope {
         @Option(names = "--vpc", description = "VPC ID.")
         String vpcId;
-        @Option(names = {"-f", "--file"}, description = "Topology file: its instances, found by name.")
+
+        @Option(
+                names = {"-f", "--file"},
+                description = "Topology file: its instances, found by name.")
         Path file;
     }
 
@@ -43,15 +48,19 @@ final class MatrixCommand implements Callable<Integer> {
             List<Instance> all = ProbeCommand.allInstances(api);
             List<Instance> members;
             if (scope.vpcId != null) {
-                members = all.stream().filter(i -> scope.vpcId.equals(i.getVpcId())).toList();
+                members = all.stream()
+                        .filter(i -> scope.vpcId.equals(i.getVpcId()))
+                        .toList();
             } else {
                 Topology topology = ValidateCommand.read(scope.file);
                 if (topology == null) {
                     return VpclabCli.INVALID;
                 }
                 Set<String> names = new HashSet<>();
-                topology.tenants().forEach(t -> t.vpcs().forEach(v -> v.subnets().forEach(s -> s.instances()
-                        .forEach(i -> names.add(i.name())))));
+                topology.tenants()
+                        .forEach(t -> t.vpcs()
+                                .forEach(v ->
+                                        v.subnets().forEach(s -> s.instances().forEach(i -> names.add(i.name())))));
                 members = all.stream().filter(i -> names.contains(i.getName())).toList();
             }
             if (members.isEmpty()) {
@@ -67,7 +76,8 @@ final class MatrixCommand implements Callable<Integer> {
     }
 
     private static String render(DiagnosticsApi diagnostics, List<Instance> members) throws ApiException {
-        int width = Math.max(12, members.stream().mapToInt(i -> label(i).length()).max().orElse(0) + 2);
+        int width = Math.max(
+                12, members.stream().mapToInt(i -> label(i).length()).max().orElse(0) + 2);
         StringBuilder out = new StringBuilder(pad("", width));
         members.forEach(i -> out.append(pad(label(i), width)));
         out.append('\n');
@@ -83,18 +93,26 @@ final class MatrixCommand implements Callable<Integer> {
     }
 
     private static String cell(DiagnosticsApi diagnostics, Instance from, Instance to) throws ApiException {
-        ProbeResult result = diagnostics.pingFromInstance(from.getInstanceId(),
+        ProbeResult result = diagnostics.pingFromInstance(
+                from.getInstanceId(),
                 new PingRequest().target(to.getPrivateIpAddress()).count(2).timeoutMillis(500));
         if (result.getReceived() != null && result.getReceived() > 0) {
-            double rtt = result.getProbes().stream().filter(p -> p.getRttMillis() != null).mapToDouble(p -> p.getRttMillis()).min().orElse(0);
+            double rtt = result.getProbes().stream()
+                    .filter(p -> p.getRttMillis() != null)
+                    .mapToDouble(p -> p.getRttMillis())
+                    .min()
+                    .orElse(0);
             return String.format("ok %.1fms", rtt);
         }
-        List<String> reasons = result.getDropReasons() == null ? List.of() : new ArrayList<>(result.getDropReasons().keySet());
+        List<String> reasons = result.getDropReasons() == null
+                ? List.of()
+                : new ArrayList<>(result.getDropReasons().keySet());
         return reasons.isEmpty() ? "x no reply" : "x " + String.join(",", reasons);
     }
 
     private static String label(Instance instance) {
-        return (instance.getName() == null ? instance.getInstanceId() : instance.getName()) + " " + instance.getPrivateIpAddress();
+        return (instance.getName() == null ? instance.getInstanceId() : instance.getName()) + " "
+                + instance.getPrivateIpAddress();
     }
 
     private static String pad(String text, int width) {

@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** One probe from an instance: ping, or a TCP/UDP port; prints the outcome and the drops counted. */
-@Command(name = "probe", mixinStandardHelpOptions = true,
+@Command(
+        name = "probe",
+        mixinStandardHelpOptions = true,
         description = "Probe from an instance (name or ID) to an instance or an IPv4 address: ping by default.")
 final class ProbeCommand implements Callable<Integer> {
 
@@ -31,6 +33,7 @@ final class ProbeCommand implements Callable<Integer> {
     static final class PortChoice {
         @Option(names = "--tcp", description = "Probe this TCP port (open / closed / filtered).")
         Integer tcp;
+
         @Option(names = "--udp", description = "Probe this UDP port.")
         Integer udp;
     }
@@ -59,12 +62,17 @@ final class ProbeCommand implements Callable<Integer> {
                 result = diagnostics.pingFromInstance(source.getInstanceId(), new PingRequest().target(target));
             } else {
                 boolean tcp = port.tcp != null;
-                result = diagnostics.probePortFromInstance(source.getInstanceId(), new PortProbeRequest().target(target)
-                        .protocol(tcp ? PortProbeRequest.ProtocolEnum.TCP : PortProbeRequest.ProtocolEnum.UDP)
-                        .port(tcp ? port.tcp : port.udp));
+                result = diagnostics.probePortFromInstance(
+                        source.getInstanceId(),
+                        new PortProbeRequest()
+                                .target(target)
+                                .protocol(tcp ? PortProbeRequest.ProtocolEnum.TCP : PortProbeRequest.ProtocolEnum.UDP)
+                                .port(tcp ? port.tcp : port.udp));
             }
             System.out.println(describe(source, target, result));
-            boolean answered = port == null ? result.getReceived() != null && result.getReceived() > 0 : "open".equals(result.getOutcome());
+            boolean answered = port == null
+                    ? result.getReceived() != null && result.getReceived() > 0
+                    : "open".equals(result.getOutcome());
             return answered ? VpclabCli.OK : VpclabCli.NOT_MET;
         } catch (ApiException e) {
             System.err.println("the server refused: HTTP " + e.getCode() + " " + e.getResponseBody());
@@ -73,13 +81,20 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     static String describe(Instance source, String target, ProbeResult result) {
-        StringBuilder out = new StringBuilder(source.getName() + " (" + source.getPrivateIpAddress() + ") -> " + target + ": ");
+        StringBuilder out =
+                new StringBuilder(source.getName() + " (" + source.getPrivateIpAddress() + ") -> " + target + ": ");
         if (result.getOutcome() != null) {
             out.append(result.getOutcome());
         } else {
-            out.append(result.getReceived()).append('/').append(result.getSent()).append(" answered");
+            out.append(result.getReceived())
+                    .append('/')
+                    .append(result.getSent())
+                    .append(" answered");
             if (result.getProbes() != null) {
-                result.getProbes().stream().filter(p -> p.getRttMillis() != null).mapToDouble(p -> p.getRttMillis()).min()
+                result.getProbes().stream()
+                        .filter(p -> p.getRttMillis() != null)
+                        .mapToDouble(p -> p.getRttMillis())
+                        .min()
                         .ifPresent(rtt -> out.append(String.format(" (best %.2f ms)", rtt)));
             }
         }
@@ -114,7 +129,8 @@ final class ProbeCommand implements Callable<Integer> {
                 return instance;
             }
         }
-        List<Instance> named = all.stream().filter(i -> nameOrId.equals(i.getName())).toList();
+        List<Instance> named =
+                all.stream().filter(i -> nameOrId.equals(i.getName())).toList();
         if (named.size() > 1) {
             throw new IllegalArgumentException("'" + nameOrId + "' names " + named.size() + " instances; use an ID: "
                     + named.stream().map(Instance::getInstanceId).toList());

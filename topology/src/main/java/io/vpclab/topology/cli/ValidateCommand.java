@@ -12,10 +12,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Checks a file (YAML, schema, references, CIDRs) without a server. */
-@Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a topology file without calling a server.")
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
+        description = "Check a topology file without calling a server.")
 final class ValidateCommand implements Callable<Integer> {
 
-    @Option(names = {"-f", "--file"}, required = true, description = "Topology file (YAML or JSON).")
+    @Option(
+            names = {"-f", "--file"},
+            required = true,
+            description = "Topology file (YAML or JSON).")
     Path file;
 
     @Override
@@ -24,8 +30,12 @@ final class ValidateCommand implements Callable<Integer> {
         if (topology == null) {
             return VpclabCli.INVALID;
         }
-        System.out.println(file + ": valid topology '" + topology.name() + "' (" + topology.tenants().size() + " tenants, "
-                + (topology.expect().size() + topology.steps().stream().mapToInt(s -> s.expect().size()).sum()) + " expectations)");
+        System.out.println(file + ": valid topology '" + topology.name() + "' ("
+                + topology.tenants().size() + " tenants, "
+                + (topology.expect().size()
+                        + topology.steps().stream()
+                                .mapToInt(s -> s.expect().size())
+                                .sum()) + " expectations)");
         return VpclabCli.OK;
     }
 
@@ -41,8 +51,8 @@ final class ValidateCommand implements Callable<Integer> {
             System.err.println(file + ": refused, nothing was applied");
             for (DocumentProblem problem : e.problems()) {
                 // file:line:column: the form editors and terminals turn into links
-                System.err.println("  " + file + ":" + problem.line() + ":" + problem.column() + ": " + problem.message()
-                        + (problem.pointer().isEmpty() ? "" : " (" + problem.pointer() + ")"));
+                System.err.println("  " + file + ":" + problem.line() + ":" + problem.column() + ": "
+                        + problem.message() + (problem.pointer().isEmpty() ? "" : " (" + problem.pointer() + ")"));
             }
             return null;
         } catch (java.nio.charset.MalformedInputException e) {

@@ -7,7 +7,10 @@ import picocli.CommandLine.Command;
  * {@code vpclab}: apply topology files, probe and measure reachability against a running control
  * plane. (bin/vpclab adds server, demo and agent, which start the built jars.)
  */
-@Command(name = "vpclab", mixinStandardHelpOptions = true, version = "vpclab 0.1.0",
+@Command(
+        name = "vpclab",
+        mixinStandardHelpOptions = true,
+        version = "vpclab 0.1.0",
         description = "Apply topology files and probe a VPC Lab control plane (VPCLAB_URL, VPCLAB_TOKEN).",
         subcommands = {ApplyCommand.class, ValidateCommand.class, ProbeCommand.class, MatrixCommand.class})
 public final class VpclabCli {
@@ -27,9 +30,11 @@ public final class VpclabCli {
 
     public static int run(String... args) {
         // picocli answers bad usage with 2 (INVALID) itself; anything thrown is a server or I/O failure.
-        return new CommandLine(new VpclabCli()).setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            commandLine.getErr().println("vpclab: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return REFUSED;
-        }).execute(args);
+        return new CommandLine(new VpclabCli())
+                .setExecutionExceptionHandler((e, commandLine, parsed) -> {
+                    commandLine.getErr().println("vpclab: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                    return REFUSED;
+                })
+                .execute(args);
     }
 }

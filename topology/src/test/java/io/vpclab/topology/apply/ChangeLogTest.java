@@ -19,7 +19,8 @@ class ChangeLogTest {
         log.created("vpc", "prod", "vpc-1", () -> deleted.add("vpc-1"));
         log.changed(TopologyChangeAction.UPDATED, "subnet", "web", "subnet-0", "name");
         log.created("subnet", "db", "subnet-2", () -> {
-            throw new ApiException(409, "busy", null, "{\"code\":\"DependencyViolation\",\"detail\":\"has instances\"}");
+            throw new ApiException(
+                    409, "busy", null, "{\"code\":\"DependencyViolation\",\"detail\":\"has instances\"}");
         });
         log.created("instance", "db-1", "i-3", () -> deleted.add("i-3"));
         log.unchanged();

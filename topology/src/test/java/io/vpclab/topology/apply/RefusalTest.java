@@ -10,8 +10,12 @@ class RefusalTest {
 
     @Test
     void takesCodeAndDetailFromAProblemBody() {
-        Refusal refusal = Refusal.of(new ApiException(400, "bad", null,
-                "{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"code\":\"InvalidSubnet.Range\",\"detail\":\"10.1.0.0/24 is outside\"}"),
+        Refusal refusal = Refusal.of(
+                new ApiException(
+                        400,
+                        "bad",
+                        null,
+                        "{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"code\":\"InvalidSubnet.Range\",\"detail\":\"10.1.0.0/24 is outside\"}"),
                 "creating subnet web");
 
         assertThat(refusal.status()).isEqualTo(400);
@@ -21,7 +25,8 @@ class RefusalTest {
 
     @Test
     void fallsBackToTheStatusAndTheBodyWhenItIsNoProblem() {
-        Refusal refusal = Refusal.of(new ApiException(502, "gateway", null, "<html>bad gateway</html>"), "listing vpcs");
+        Refusal refusal =
+                Refusal.of(new ApiException(502, "gateway", null, "<html>bad gateway</html>"), "listing vpcs");
 
         assertThat(refusal.code()).isEqualTo("HttpStatus502");
         assertThat(refusal.detail()).isEqualTo("listing vpcs: <html>bad gateway</html>");

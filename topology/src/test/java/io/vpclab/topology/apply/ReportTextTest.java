@@ -15,15 +15,36 @@ class ReportTextTest {
 
     @Test
     void listsChangesAndEveryExpectationWithWhatWasObserved() {
-        TopologyReport report = new TopologyReport().topology("lab").unchanged(4).allMet(false)
-                .changes(List.of(new TopologyChange().action(TopologyChangeAction.CREATED).kind("vpc").name("prod").id("vpc-1")))
+        TopologyReport report = new TopologyReport()
+                .topology("lab")
+                .unchanged(4)
+                .allMet(false)
+                .changes(List.of(new TopologyChange()
+                        .action(TopologyChangeAction.CREATED)
+                        .kind("vpc")
+                        .name("prod")
+                        .id("vpc-1")))
                 .expectations(List.of(
-                        new ExpectationResult().from("web").to("db").probe(ExpectationResult.ProbeEnum.PING)
-                                .expected("reachable").observed("reachable").met(true),
-                        new ExpectationResult().step("after").from("web").to("other").targetIp("10.0.1.9")
-                                .probe(ExpectationResult.ProbeEnum.TCP).port(443).expected("unreachable")
-                                .expectedDropReason("WHITELIST_DENIED").observed("reachable").met(false)
-                                .dropReasons(Map.of("ARP_UNKNOWN_BINDING", 2L)).detail("answered by 10.0.1.9")));
+                        new ExpectationResult()
+                                .from("web")
+                                .to("db")
+                                .probe(ExpectationResult.ProbeEnum.PING)
+                                .expected("reachable")
+                                .observed("reachable")
+                                .met(true),
+                        new ExpectationResult()
+                                .step("after")
+                                .from("web")
+                                .to("other")
+                                .targetIp("10.0.1.9")
+                                .probe(ExpectationResult.ProbeEnum.TCP)
+                                .port(443)
+                                .expected("unreachable")
+                                .expectedDropReason("WHITELIST_DENIED")
+                                .observed("reachable")
+                                .met(false)
+                                .dropReasons(Map.of("ARP_UNKNOWN_BINDING", 2L))
+                                .detail("answered by 10.0.1.9")));
 
         assertThat(ReportText.render(report)).isEqualTo("""
                 topology lab
@@ -39,10 +60,15 @@ class ReportTextTest {
 
     @Test
     void saysSoWhenTheNetworkAlreadyMatchesTheFile() {
-        TopologyReport report = new TopologyReport().topology("lab").unchanged(7).allMet(true)
-                .changes(List.of()).expectations(List.of());
+        TopologyReport report = new TopologyReport()
+                .topology("lab")
+                .unchanged(7)
+                .allMet(true)
+                .changes(List.of())
+                .expectations(List.of());
 
-        assertThat(ReportText.render(report)).contains("no changes: the network already matches the file (7 resources)")
+        assertThat(ReportText.render(report))
+                .contains("no changes: the network already matches the file (7 resources)")
                 .endsWith("every expectation is met\n");
     }
 }

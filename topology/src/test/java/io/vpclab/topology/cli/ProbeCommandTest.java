@@ -17,7 +17,9 @@ class ProbeCommandTest {
         String pending = ProbeCommand.describe(instance(InstanceState.PENDING), "10.0.1.5", unanswered);
         String running = ProbeCommand.describe(instance(InstanceState.RUNNING), "10.0.1.5", unanswered);
 
-        assertThat(pending).isEqualTo("web-1 (10.0.1.4) -> 10.0.1.5: 0/3 answered; web-1 is pending: its host's agent has not applied it yet");
+        assertThat(pending)
+                .isEqualTo(
+                        "web-1 (10.0.1.4) -> 10.0.1.5: 0/3 answered; web-1 is pending: its host's agent has not applied it yet");
         assertThat(running).isEqualTo("web-1 (10.0.1.4) -> 10.0.1.5: 0/3 answered");
     }
 

@@ -12,7 +12,11 @@ class ValidateCommandTest {
 
     @Test
     void aSampleIsValid() {
-        assertThat(VpclabCli.run("validate", "-f", Path.of("..", "topology-samples", "tenant-isolation", "topology.yaml").toString()))
+        assertThat(VpclabCli.run(
+                        "validate",
+                        "-f",
+                        Path.of("..", "topology-samples", "tenant-isolation", "topology.yaml")
+                                .toString()))
                 .isEqualTo(VpclabCli.OK);
     }
 
@@ -21,7 +25,8 @@ class ValidateCommandTest {
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "name: t\ntenants: 7\n");
 
         assertThat(VpclabCli.run("validate", "-f", bad.toString())).isEqualTo(VpclabCli.INVALID);
-        assertThat(VpclabCli.run("validate", "-f", dir.resolve("missing.yaml").toString())).isEqualTo(VpclabCli.INVALID);
+        assertThat(VpclabCli.run("validate", "-f", dir.resolve("missing.yaml").toString()))
+                .isEqualTo(VpclabCli.INVALID);
         assertThat(VpclabCli.run("validate")).as("no --file").isEqualTo(VpclabCli.INVALID);
     }
 }

@@ -11,5 +11,13 @@ export function startLessons(root) {
   const macs = macTableLesson(() => world);
   const flood = floodLesson(() => world);
   root.append(vlan.node, anatomy.node, macs.node, flood.node);
-  return { onWorld(next) { const first = !world; world = next; if (first) { anatomy.render(); } } };
+  return {
+    onWorld(next) {
+      const first = !world;
+      world = next;
+      if (first) {
+        anatomy.render();
+      }
+    },
+  };
 }

@@ -6,20 +6,41 @@ import { VLAN_ID_LIMIT, VNI_LIMIT, stamp } from './shared.js';
 export function vlanLesson() {
   const progress = el('p', { id: 'vlan-progress', class: 'progress', role: 'status', 'aria-live': 'polite' });
   const verdict = el('p', { id: 'vlan-verdict', role: 'status' });
-  const node = el('section', { class: 'lesson', id: 'lesson-vlan', 'aria-labelledby': 'lesson-vlan-title' },
+  const node = el(
+    'section',
+    { class: 'lesson', id: 'lesson-vlan', 'aria-labelledby': 'lesson-vlan-title' },
     el('h3', { id: 'lesson-vlan-title' }, 'VLAN vs VXLAN: 4094 segments, or 16 million'),
-    el('p', {}, `An 802.1Q tag carries a 12-bit VLAN ID: 4096 values, of which 0 and 4095 are reserved, so a switched
+    el(
+      'p',
+      {},
+      `An 802.1Q tag carries a 12-bit VLAN ID: 4096 values, of which 0 and 4095 are reserved, so a switched
       network has at most ${VLAN_ID_LIMIT} broadcast domains, shared by every tenant. A VXLAN header carries a 24-bit VNI:
       ${VNI_LIMIT.toLocaleString('en')} segments. VPC Lab gives every subnet one segment. Start a server in VLAN mode on
       its own data with
-      `, el('code', {}, 'java -jar control-plane/target/vpclab-server.jar --vpclab.segmentation=vlan --vpclab.data-dir=./data-vlan'), `
-      (sign in with the token in `, el('code', {}, './data-vlan/admin-token'), `; VLAN IDs and VNIs share the wire, so
+      `,
+      el(
+        'code',
+        {},
+        'java -jar control-plane/target/vpclab-server.jar --vpclab.segmentation=vlan --vpclab.data-dir=./data-vlan',
+      ),
+      `
+      (sign in with the token in `,
+      el('code', {}, './data-vlan/admin-token'),
+      `; VLAN IDs and VNIs share the wire, so
       the mode belongs to the data and a server refuses data that holds subnets of the other mode) and this lesson
       creates /28 subnets until the control plane refuses the 4095th; in the default VXLAN mode the same button
-      allocates past ${VLAN_ID_LIMIT} without a refusal.`),
-    el('button', { type: 'button', id: 'vlan-run', onclick: () => runVlan(progress, verdict) }, 'Create subnets until the limit'),
-    ' ', el('button', { type: 'button', id: 'vlan-clean', onclick: () => cleanVlan(progress) }, 'Clean up lesson tenants'),
-    progress, verdict);
+      allocates past ${VLAN_ID_LIMIT} without a refusal.`,
+    ),
+    el(
+      'button',
+      { type: 'button', id: 'vlan-run', onclick: () => runVlan(progress, verdict) },
+      'Create subnets until the limit',
+    ),
+    ' ',
+    el('button', { type: 'button', id: 'vlan-clean', onclick: () => cleanVlan(progress) }, 'Clean up lesson tenants'),
+    progress,
+    verdict,
+  );
   return { node };
 }
 
@@ -35,15 +56,19 @@ async function runVlan(progress, verdict) {
   try {
     const tenant = await create('tenants', { name: 'lesson-vlan-' + stamp() });
     const vpcs = [];
-    const vpcFor = async index => {
+    const vpcFor = async (index) => {
       if (!vpcs[index]) {
-        vpcs[index] = create('vpcs', { tenantId: tenant.tenantId, name: `lesson-vlan-${index}`, cidrBlock: `10.${index}.0.0/16` });
+        vpcs[index] = create('vpcs', {
+          tenantId: tenant.tenantId,
+          name: `lesson-vlan-${index}`,
+          cidrBlock: `10.${index}.0.0/16`,
+        });
       }
       return vpcs[index];
     };
     const first = await create('subnets', { vpcId: (await vpcFor(0)).vpcId, cidrBlock: lessonCidr(0) });
     const mode = first.segmentation;
-    const goal = mode === 'vlan' ? Infinity : VLAN_ID_LIMIT + 200;   // VXLAN: show it goes past the VLAN ceiling
+    const goal = mode === 'vlan' ? Infinity : VLAN_ID_LIMIT + 200; // VXLAN: show it goes past the VLAN ceiling
     let created = 1;
     let highest = first.segmentId;
     let refusal = null;
@@ -54,10 +79,14 @@ async function runVlan(progress, verdict) {
       while (!refusal && next < goal && next < 4096 * 8) {
         const n = next++;
         try {
-          const subnet = await create('subnets', { vpcId: (await vpcFor(Math.floor(n / 4096))).vpcId, cidrBlock: lessonCidr(n) });
+          const subnet = await create('subnets', {
+            vpcId: (await vpcFor(Math.floor(n / 4096))).vpcId,
+            cidrBlock: lessonCidr(n),
+          });
           created++;
           highest = Math.max(highest, subnet.segmentId);
-          if (created % 50 === 0) progress.textContent = `${mode.toUpperCase()} mode: ${created} subnets created, highest segment ID ${highest}`;
+          if (created % 50 === 0)
+            progress.textContent = `${mode.toUpperCase()} mode: ${created} subnets created, highest segment ID ${highest}`;
         } catch (e) {
           refusal = refusal || e;
         }
@@ -72,8 +101,9 @@ async function runVlan(progress, verdict) {
       verdict.dataset.result = 'refused';
       verdict.dataset.code = refusal.code || '';
       verdict.className = 'bad';
-      verdict.textContent = `The next subnet was refused: ${refusal.detail} (code ${refusal.code}, HTTP ${refusal.status}).`
-        + (mode === 'vlan' ? ` A 12-bit VLAN ID ends at ${VLAN_ID_LIMIT}.` : '');
+      verdict.textContent =
+        `The next subnet was refused: ${refusal.detail} (code ${refusal.code}, HTTP ${refusal.status}).` +
+        (mode === 'vlan' ? ` A 12-bit VLAN ID ends at ${VLAN_ID_LIMIT}.` : '');
     } else {
       verdict.dataset.result = 'not-refused';
       verdict.className = 'ok';
@@ -87,13 +117,13 @@ async function runVlan(progress, verdict) {
 
 async function cleanVlan(progress) {
   try {
-    const tenants = (await listAll('tenants')).filter(t => t.name.startsWith('lesson-vlan-'));
+    const tenants = (await listAll('tenants')).filter((t) => t.name.startsWith('lesson-vlan-'));
     for (const tenant of tenants) {
       const vpcs = await listAll('vpcs', { tenantId: tenant.tenantId });
       for (const vpc of vpcs) {
         let page;
         while ((page = await listPage('subnets', { vpcId: vpc.vpcId })).items.length > 0) {
-          await Promise.all(page.items.map(s => remove('subnets', s.subnetId)));
+          await Promise.all(page.items.map((s) => remove('subnets', s.subnetId)));
           progress.textContent = `Deleting subnets of ${vpc.name} ...`;
         }
         await remove('vpcs', vpc.vpcId);

@@ -36,6 +36,7 @@ public final class AgentCaptures implements AutoCloseable {
 
     /** How often bounds are checked: a time-bound capture ends at most this late. */
     static final Duration WATCH_PERIOD = Duration.ofMillis(100);
+
     static final Duration PROGRESS_PERIOD = Duration.ofSeconds(1);
     /** Used when a command names no byte bound (the control plane always does). */
     static final long DEFAULT_MAX_BYTES = 16L * 1024 * 1024;
@@ -53,13 +54,14 @@ public final class AgentCaptures implements AutoCloseable {
             return size() > 1000;
         }
     }));
-    private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "capture-watch"));
+
+    private final ScheduledExecutorService watcher =
+            Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "capture-watch"));
     /** Commands run one at a time in arrival order: a stop never overtakes its start. */
     private final ExecutorService commands = Executors.newSingleThreadExecutor(r -> daemon(r, "capture-commands"));
 
     /** lastReported: packets and nanoTime of the last progress report (only the watcher touches it). */
-    private record Running(String id, Capture capture, long maxPackets, long deadlineNanos, long[] lastReported) {
-    }
+    private record Running(String id, Capture capture, long maxPackets, long deadlineNanos, long[] lastReported) {}
 
     public AgentCaptures(Vtep vtep, CaptureUplink uplink) {
         this.vtep = vtep;
@@ -69,7 +71,8 @@ public final class AgentCaptures implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory for captures", e);
         }
-        watcher.scheduleWithFixedDelay(this::watch, WATCH_PERIOD.toMillis(), WATCH_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        watcher.scheduleWithFixedDelay(
+                this::watch, WATCH_PERIOD.toMillis(), WATCH_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Takes a {@code capture} event without blocking; commands run in order on their own thread. */
@@ -101,7 +104,7 @@ public final class AgentCaptures implements AutoCloseable {
 
     private void start(String id, CaptureCommand command) {
         if (running.containsKey(id)) {
-            return;   // the same command twice: already running
+            return; // the same command twice: already running
         }
         if (command.getPoint() == null || command.getPoint().isBlank()) {
             uplink.failed(id, "the capture command names no capture point");
@@ -115,11 +118,21 @@ public final class AgentCaptures implements AutoCloseable {
             return;
         }
         long maxPackets = positiveOr(command.getMaxPackets(), Long.MAX_VALUE);
-        capture.limit(maxPackets, command.getMaxBytes() == null || command.getMaxBytes() <= 0 ? DEFAULT_MAX_BYTES : command.getMaxBytes());
+        capture.limit(
+                maxPackets,
+                command.getMaxBytes() == null || command.getMaxBytes() <= 0
+                        ? DEFAULT_MAX_BYTES
+                        : command.getMaxBytes());
         long seconds = positiveOr(command.getMaxSeconds(), 60);
         long now = System.nanoTime();
-        running.put(id, new Running(id, capture, maxPackets, now + TimeUnit.SECONDS.toNanos(seconds), new long[] {0, now}));
-        log.info("capture {} started at {} ({} packets, {} s at most)", id, command.getPoint(), command.getMaxPackets(), seconds);
+        running.put(
+                id, new Running(id, capture, maxPackets, now + TimeUnit.SECONDS.toNanos(seconds), new long[] {0, now}));
+        log.info(
+                "capture {} started at {} ({} packets, {} s at most)",
+                id,
+                command.getPoint(),
+                command.getMaxPackets(),
+                seconds);
         uplink.running(id, 0);
     }
 
@@ -130,7 +143,7 @@ public final class AgentCaptures implements AutoCloseable {
     private void stop(String id) {
         Running capture = running.get(id);
         if (capture == null && ended.contains(id)) {
-            return;   // it ended on its own bound a moment ago; its upload answers the stop
+            return; // it ended on its own bound a moment ago; its upload answers the stop
         }
         if (capture == null) {
             // a restarted agent knows nothing of the capture: say so, so the stop does not wait in vain
@@ -145,10 +158,15 @@ public final class AgentCaptures implements AutoCloseable {
             try {
                 Capture capture = r.capture();
                 if (capture.failure() != null || capture.isFull()) {
-                    finish(r, capture.packets() >= r.maxPackets() ? CaptureStopReason.MAX_PACKETS : CaptureStopReason.MAX_BYTES);
+                    finish(
+                            r,
+                            capture.packets() >= r.maxPackets()
+                                    ? CaptureStopReason.MAX_PACKETS
+                                    : CaptureStopReason.MAX_BYTES);
                 } else if (System.nanoTime() - r.deadlineNanos() >= 0) {
                     finish(r, CaptureStopReason.MAX_SECONDS);
-                } else if (System.nanoTime() - r.lastReported()[1] >= PROGRESS_PERIOD.toNanos() && capture.packets() != r.lastReported()[0]) {
+                } else if (System.nanoTime() - r.lastReported()[1] >= PROGRESS_PERIOD.toNanos()
+                        && capture.packets() != r.lastReported()[0]) {
                     r.lastReported()[0] = capture.packets();
                     r.lastReported()[1] = System.nanoTime();
                     uplink.running(r.id(), capture.packets());
@@ -169,7 +187,7 @@ public final class AgentCaptures implements AutoCloseable {
         try {
             vtep.stopCapture(capture);
         } catch (RuntimeException e) {
-            capture.close();   // the VTEP is closing: the file is still complete
+            capture.close(); // the VTEP is closing: the file is still complete
         }
         try {
             if (capture.failure() != null) {

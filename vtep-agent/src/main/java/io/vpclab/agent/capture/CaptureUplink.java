@@ -29,7 +29,8 @@ public class CaptureUplink {
     private final ControlPlaneEndpoint endpoint;
     private final String hostId;
     private final CaptureAgentApi api;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public CaptureUplink(ControlPlaneEndpoint endpoint, String hostId) {
         this.endpoint = endpoint;
@@ -38,19 +39,29 @@ public class CaptureUplink {
     }
 
     void running(String captureId, long packets) {
-        report(captureId, new CaptureProgress().status(CaptureProgress.StatusEnum.RUNNING).packets(packets));
+        report(
+                captureId,
+                new CaptureProgress().status(CaptureProgress.StatusEnum.RUNNING).packets(packets));
     }
 
     void failed(String captureId, String why) {
-        report(captureId, new CaptureProgress().status(CaptureProgress.StatusEnum.FAILED).error(
-                why.length() > 1000 ? why.substring(0, 1000) : why));
+        report(
+                captureId,
+                new CaptureProgress()
+                        .status(CaptureProgress.StatusEnum.FAILED)
+                        .error(why.length() > 1000 ? why.substring(0, 1000) : why));
     }
 
     private void report(String captureId, CaptureProgress progress) {
         try {
             api.reportCaptureProgress(hostId, captureId, progress);
         } catch (ApiException e) {
-            log.warn("could not report capture {} as {}: HTTP {} {}", captureId, progress.getStatus(), e.getCode(), e.getResponseBody());
+            log.warn(
+                    "could not report capture {} as {}: HTTP {} {}",
+                    captureId,
+                    progress.getStatus(),
+                    e.getCode(),
+                    e.getResponseBody());
         }
     }
 
@@ -59,13 +70,20 @@ public class CaptureUplink {
         URI uri = URI.create(endpoint.baseUri() + "/api/v1/hosts/" + encode(hostId) + "/captures/" + encode(captureId)
                 + "/pcap?stopReason=" + encode(reason.getValue()));
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
-                    .header("Authorization", "Bearer " + endpoint.token())
-                    .header("Content-Type", "application/vnd.tcpdump.pcap")
-                    .timeout(Duration.ofSeconds(60))
-                    .PUT(HttpRequest.BodyPublishers.ofFile(pcap)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .header("Authorization", "Bearer " + endpoint.token())
+                            .header("Content-Type", "application/vnd.tcpdump.pcap")
+                            .timeout(Duration.ofSeconds(60))
+                            .PUT(HttpRequest.BodyPublishers.ofFile(pcap))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 204) {
-                log.warn("the control plane refused the pcap of capture {}: HTTP {} {}", captureId, response.statusCode(), response.body());
+                log.warn(
+                        "the control plane refused the pcap of capture {}: HTTP {} {}",
+                        captureId,
+                        response.statusCode(),
+                        response.body());
                 return false;
             }
             return true;

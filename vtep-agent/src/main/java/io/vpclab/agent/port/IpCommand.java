@@ -14,8 +14,7 @@ public final class IpCommand {
     private static final Logger log = LoggerFactory.getLogger(IpCommand.class);
     private static final long TIMEOUT_SECONDS = 20;
 
-    private IpCommand() {
-    }
+    private IpCommand() {}
 
     /** Runs {@code ip ARGS...}; returns stdout, or throws {@link PortSetupException} with stderr. */
     public static String ip(String... args) {

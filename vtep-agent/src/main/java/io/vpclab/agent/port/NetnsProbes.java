@@ -22,8 +22,7 @@ public final class NetnsProbes {
     private static final Pattern REPLY = Pattern.compile("from ([0-9.]+): icmp_seq=\\d+ ttl=(\\d+) time=([0-9.]+) ms");
     private static final Pattern EXCEEDED = Pattern.compile("From ([0-9.]+) icmp_seq=\\d+ Time to live exceeded");
 
-    private NetnsProbes() {
-    }
+    private NetnsProbes() {}
 
     public static ProbeResult ping(LocalPort port, ProbeRequest request) {
         List<ProbeReply> probes = new ArrayList<>();
@@ -49,21 +48,42 @@ public final class NetnsProbes {
     public static ProbeResult tcp(LocalPort port, ProbeRequest request) {
         double seconds = request.getTimeoutMillis() / 1000.0;
         String connect = "exec 3<>/dev/tcp/" + request.getTarget() + "/" + request.getPort();
-        Run run = exec(port, request.getTimeoutMillis() + 2000L,
-                "timeout", String.format("%.3f", seconds), "bash", "-c", connect);
+        Run run = exec(
+                port,
+                request.getTimeoutMillis() + 2000L,
+                "timeout",
+                String.format("%.3f", seconds),
+                "bash",
+                "-c",
+                connect);
         String outcome = run.exit == 0 ? "open" : run.err.contains("refused") ? "closed" : "filtered";
-        ProbeReply reply = new ProbeReply().sequence(1).replied(!"filtered".equals(outcome)).from(request.getTarget());
+        ProbeReply reply = new ProbeReply()
+                .sequence(1)
+                .replied(!"filtered".equals(outcome))
+                .from(request.getTarget());
         return result(request, List.of(reply)).outcome(outcome);
     }
 
     private static ProbeReply echo(LocalPort port, ProbeRequest request, int ttl, int sequence) {
         int waitSeconds = Math.max(1, (int) Math.ceil(request.getTimeoutMillis() / 1000.0));
-        Run run = exec(port, waitSeconds * 1000L + 2000L, "ping", "-n", "-c", "1", "-W", Integer.toString(waitSeconds),
-                "-t", Integer.toString(ttl), request.getTarget());
+        Run run = exec(
+                port,
+                waitSeconds * 1000L + 2000L,
+                "ping",
+                "-n",
+                "-c",
+                "1",
+                "-W",
+                Integer.toString(waitSeconds),
+                "-t",
+                Integer.toString(ttl),
+                request.getTarget());
         ProbeReply reply = new ProbeReply().sequence(sequence).replied(false);
         Matcher answered = REPLY.matcher(run.out);
         if (answered.find()) {
-            return reply.replied(true).from(answered.group(1)).ttl(Integer.parseInt(answered.group(2)))
+            return reply.replied(true)
+                    .from(answered.group(1))
+                    .ttl(Integer.parseInt(answered.group(2)))
                     .rttMillis(Double.parseDouble(answered.group(3)));
         }
         Matcher exceeded = EXCEEDED.matcher(run.out);
@@ -75,12 +95,16 @@ public final class NetnsProbes {
 
     private static ProbeResult result(ProbeRequest request, List<ProbeReply> probes) {
         int received = (int) probes.stream().filter(ProbeReply::getReplied).count();
-        return new ProbeResult().requestId(request.getRequestId()).type(request.getType()).target(request.getTarget())
-                .sent(probes.size()).received(received).probes(probes);
+        return new ProbeResult()
+                .requestId(request.getRequestId())
+                .type(request.getType())
+                .target(request.getTarget())
+                .sent(probes.size())
+                .received(received)
+                .probes(probes);
     }
 
-    private record Run(int exit, String out, String err) {
-    }
+    private record Run(int exit, String out, String err) {}
 
     private static Run exec(LocalPort port, long timeoutMillis, String... command) {
         List<String> line = new ArrayList<>(List.of("ip", "netns", "exec", PortNames.namespace(port)));
@@ -92,7 +116,9 @@ public final class NetnsProbes {
                 process.destroyForcibly();
                 return new Run(-1, "", "timed out");
             }
-            return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+            return new Run(
+                    process.exitValue(),
+                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
                     new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new PortSetupException("cannot run " + String.join(" ", line) + ": " + e.getMessage(), e);

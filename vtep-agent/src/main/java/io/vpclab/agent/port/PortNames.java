@@ -10,8 +10,7 @@ final class PortNames {
     /** IFNAMSIZ - 1. */
     static final int MAX_DEVICE_NAME = 15;
 
-    private PortNames() {
-    }
+    private PortNames() {}
 
     static String device(LocalPort port) {
         return port.device() != null ? port.device() : derive("vl", port.id(), MAX_DEVICE_NAME);

@@ -60,11 +60,12 @@ public final class PortProvisioner {
 
     public ProvisionedPort provision(LocalPort port) {
         return switch (port.kind()) {
-            case SIMULATED -> new Created(port.id(), simulatedHosts.apply(port), () -> { });
+            case SIMULATED -> new Created(port.id(), simulatedHosts.apply(port), () -> {});
             case TAP -> tap(port);
             case NETNS -> netns(port);
-            case NAT_GATEWAY -> throw new IllegalArgumentException("port " + port.id()
-                    + ": a nat-gateway port is served by the data plane and has no device to provision");
+            case NAT_GATEWAY ->
+                throw new IllegalArgumentException("port " + port.id()
+                        + ": a nat-gateway port is served by the data plane and has no device to provision");
         };
     }
 
@@ -78,7 +79,7 @@ public final class PortProvisioner {
             throw new PortSetupException("port " + port.id() + ": " + e.getMessage(), e);
         }
         log.info("port {}: TAP {} up", port.id(), device);
-        return new Created(port.id(), tap, () -> { });
+        return new Created(port.id(), tap, () -> {});
     }
 
     private ProvisionedPort netns(LocalPort port) {
@@ -94,8 +95,17 @@ public final class PortProvisioner {
             tap = openTap(port, device);
             ip("link", "set", "dev", device, "netns", namespace);
             ip("-n", namespace, "link", "set", "lo", "up");
-            ip("-n", namespace, "link", "set", "dev", device, "address", port.mac().toString(),
-                    "mtu", Integer.toString(port.mtu()));
+            ip(
+                    "-n",
+                    namespace,
+                    "link",
+                    "set",
+                    "dev",
+                    device,
+                    "address",
+                    port.mac().toString(),
+                    "mtu",
+                    Integer.toString(port.mtu()));
             if (port.ipAddress() != null) {
                 ip("-n", namespace, "addr", "add", port.ipAddress() + "/" + port.prefixLength(), "dev", device);
             }
@@ -111,8 +121,14 @@ public final class PortProvisioner {
             ipQuietly("netns", "del", namespace);
             throw new PortSetupException("port " + port.id() + ": " + e.getMessage(), e);
         }
-        log.info("port {}: namespace {} with {} {}/{} via {}", port.id(), namespace, device,
-                port.ipAddress(), port.prefixLength(), port.gatewayIp());
+        log.info(
+                "port {}: namespace {} with {} {}/{} via {}",
+                port.id(),
+                namespace,
+                device,
+                port.ipAddress(),
+                port.prefixLength(),
+                port.gatewayIp());
         return new Created(port.id(), tap, () -> ipQuietly("netns", "del", namespace));
     }
 

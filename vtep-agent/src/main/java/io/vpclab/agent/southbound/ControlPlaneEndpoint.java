@@ -20,8 +20,10 @@ public record ControlPlaneEndpoint(URI baseUri, String token) {
 
     /** A generated-API client that sends this endpoint's token on every call. */
     public ApiClient apiClient() {
-        ApiClient client = new ApiClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)),
-                ApiClient.createDefaultObjectMapper(), baseUri.toString());
+        ApiClient client = new ApiClient(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)),
+                ApiClient.createDefaultObjectMapper(),
+                baseUri.toString());
         client.setReadTimeout(Duration.ofSeconds(15));
         client.setRequestInterceptor(builder -> builder.header("Authorization", "Bearer " + token));
         return client;

@@ -31,20 +31,22 @@ public final class HostRegistrar {
     }
 
     /** The identity saved by an earlier run, or a fresh registration saved now. */
-    public HostIdentity identity(String name, String underlayIp, int udpPort, int underlayMtu,
-            List<InstanceKind> capabilities) throws ApiException {
+    public HostIdentity identity(
+            String name, String underlayIp, int udpPort, int underlayMtu, List<InstanceKind> capabilities)
+            throws ApiException {
         HostIdentity saved = load();
         if (saved != null) {
             return saved;
         }
         RegisteredHost registered;
         try {
-            registered = new HostsApi(bootstrap.apiClient()).registerHost(new HostRegistration()
-                    .name(name)
-                    .underlayIp(underlayIp)
-                    .udpPort(udpPort)
-                    .underlayMtu(underlayMtu)
-                    .capabilities(capabilities));
+            registered = new HostsApi(bootstrap.apiClient())
+                    .registerHost(new HostRegistration()
+                            .name(name)
+                            .underlayIp(underlayIp)
+                            .udpPort(udpPort)
+                            .underlayMtu(underlayMtu)
+                            .capabilities(capabilities));
         } catch (ApiException e) {
             if (e.getCode() == 401 || e.getCode() == 403) {
                 throw new TokenRefusedException("the control plane at " + bootstrap.baseUri()
@@ -84,7 +86,10 @@ public final class HostRegistrar {
         try {
             Path parent = stateFile.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path temporary = Files.createTempFile(parent, ".agent-state", ".tmp",
+            Path temporary = Files.createTempFile(
+                    parent,
+                    ".agent-state",
+                    ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try (var out = Files.newOutputStream(temporary)) {
                 properties.store(out, "VPC Lab agent identity: keep secret");

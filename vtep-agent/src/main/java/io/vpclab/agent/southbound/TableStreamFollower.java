@@ -48,6 +48,7 @@ public final class TableStreamFollower implements AutoCloseable {
 
     /** The server sends a keepalive comment every few seconds; silence this long means a dead stream. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(20);
+
     static final Duration MIN_BACKOFF = Duration.ofMillis(200);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     /** A table for a few thousand instances is a few MB of JSON; anything far beyond is not a table. */
@@ -73,7 +74,11 @@ public final class TableStreamFollower implements AutoCloseable {
     private final CompletableFuture<Integer> tokenRefused = new CompletableFuture<>();
 
     /** @param captures takes a capture command (start or stop) on the stream's thread, in stream order; must not block */
-    public TableStreamFollower(ControlPlaneEndpoint endpoint, String hostId, TableApplier applier, ProbeRunner probes,
+    public TableStreamFollower(
+            ControlPlaneEndpoint endpoint,
+            String hostId,
+            TableApplier applier,
+            ProbeRunner probes,
             Consumer<CaptureCommand> captures) {
         this.endpoint = endpoint;
         this.hostId = hostId;
@@ -84,7 +89,10 @@ public final class TableStreamFollower implements AutoCloseable {
         this.json = apiClient.getObjectMapper();
         this.southbound = new SouthboundApi(apiClient);
         this.httpExecutor = Executors.newCachedThreadPool(r -> daemon(r, "table-stream-http-" + hostId));
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(httpExecutor).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(httpExecutor)
+                .build();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "table-stream-" + hostId));
         this.probeExecutor = Executors.newCachedThreadPool(r -> daemon(r, "probe-" + hostId));
     }
@@ -182,7 +190,8 @@ public final class TableStreamFollower implements AutoCloseable {
 
     private void applyDelta(TableDelta delta, TableEventId eventId) {
         Held held = applied.get();
-        if (held == null || !held.eventId().incarnation().equals(eventId.incarnation())
+        if (held == null
+                || !held.eventId().incarnation().equals(eventId.incarnation())
                 || held.eventId().generation() != delta.getBaseGeneration()) {
             throw new StreamOutOfStep("delta " + eventId + " from generation " + delta.getBaseGeneration()
                     + " but holding " + (held == null ? "nothing" : held.eventId()));
@@ -211,16 +220,18 @@ public final class TableStreamFollower implements AutoCloseable {
     /** Refused (409) when the server restarted since: it then streams a snapshot, which is acknowledged in turn. */
     private void acknowledge(Held held) {
         try {
-            southbound.acknowledgeGeneration(hostId, new TableAck().generation(held.eventId().generation())
-                    .incarnation(held.eventId().incarnation()));
+            southbound.acknowledgeGeneration(
+                    hostId,
+                    new TableAck()
+                            .generation(held.eventId().generation())
+                            .incarnation(held.eventId().incarnation()));
         } catch (ApiException e) {
             log.debug("ack of {} failed: {}", held.eventId(), e.getMessage());
         }
     }
 
     /** The table applied whole and the event it came with. */
-    private record Held(ForwardingTable table, TableEventId eventId) {
-    }
+    private record Held(ForwardingTable table, TableEventId eventId) {}
 
     private void runProbe(ProbeRequest request) {
         probeExecutor.execute(() -> {
@@ -228,8 +239,13 @@ public final class TableStreamFollower implements AutoCloseable {
             try {
                 result = probes.run(request);
             } catch (RuntimeException e) {
-                result = new ProbeResult().requestId(request.getRequestId()).type(request.getType())
-                        .target(request.getTarget()).sent(0).received(0).error(e.toString());
+                result = new ProbeResult()
+                        .requestId(request.getRequestId())
+                        .type(request.getType())
+                        .target(request.getTarget())
+                        .sent(0)
+                        .received(0)
+                        .error(e.toString());
             }
             try {
                 southbound.reportProbeResult(hostId, result.requestId(request.getRequestId()));
@@ -288,7 +304,7 @@ public final class TableStreamFollower implements AutoCloseable {
 
         HttpResponse.BodySubscriber<Void> bodyHandler(HttpResponse.ResponseInfo info) {
             if (info.statusCode() == 401 || info.statusCode() == 403) {
-                closed = true;   // no reconnect: the same token gets the same answer
+                closed = true; // no reconnect: the same token gets the same answer
                 tokenRefused.complete(info.statusCode());
             }
             firstAnswer.countDown();

@@ -12,8 +12,7 @@ public final class CounterFormat {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private CounterFormat() {
-    }
+    private CounterFormat() {}
 
     public static String json(Map<String, Map<String, Long>> groups) {
         return JSON.writeValueAsString(groups);

@@ -27,7 +27,8 @@ public final class NatGatewayStatsSection implements StatsSection {
 
     @Override
     public void contribute(HostStatsReport report) {
-        gateways.apply(LISTED_SESSIONS).stream().sorted(Comparator.comparing(NatGatewaySnapshot::natGatewayId))
+        gateways.apply(LISTED_SESSIONS).stream()
+                .sorted(Comparator.comparing(NatGatewaySnapshot::natGatewayId))
                 .forEach(g -> report.addNatGatewaysItem(stats(g)));
     }
 
@@ -36,18 +37,36 @@ public final class NatGatewayStatsSection implements StatsSection {
         for (Map.Entry<DropReason, Long> drop : g.drops().entrySet()) {
             drops.put(drop.getKey().name(), drop.getValue());
         }
-        return new NatGatewayStats().natGatewayId(g.natGatewayId()).activeSessions(g.activeSessions())
-                .sessionsCreated(g.sessionsCreated()).packetsOut(g.packetsOut()).bytesOut(g.bytesOut())
-                .packetsIn(g.packetsIn()).bytesIn(g.bytesIn()).portAllocationErrors(g.portAllocationErrors())
-                .dropsByReason(drops).sessions(g.sessions().stream().map(NatGatewayStatsSection::session).toList());
+        return new NatGatewayStats()
+                .natGatewayId(g.natGatewayId())
+                .activeSessions(g.activeSessions())
+                .sessionsCreated(g.sessionsCreated())
+                .packetsOut(g.packetsOut())
+                .bytesOut(g.bytesOut())
+                .packetsIn(g.packetsIn())
+                .bytesIn(g.bytesIn())
+                .portAllocationErrors(g.portAllocationErrors())
+                .dropsByReason(drops)
+                .sessions(g.sessions().stream()
+                        .map(NatGatewayStatsSection::session)
+                        .toList());
     }
 
     private static NatSession session(NatSessionSnapshot s) {
-        return new NatSession().protocol(NatSession.ProtocolEnum.fromValue(s.protocol()))
-                .privateIp(s.privateIp().toString()).privatePort(s.privatePort())
-                .publicIp(s.publicIp().toString()).publicPort(s.publicPort())
-                .remoteIp(s.remoteIp().toString()).remotePort(s.remotePort())
-                .state(s.state()).idleSeconds(s.idleSeconds()).timeoutSeconds(s.timeoutSeconds())
-                .packetsOut(s.packetsOut()).packetsIn(s.packetsIn()).bytesOut(s.bytesOut()).bytesIn(s.bytesIn());
+        return new NatSession()
+                .protocol(NatSession.ProtocolEnum.fromValue(s.protocol()))
+                .privateIp(s.privateIp().toString())
+                .privatePort(s.privatePort())
+                .publicIp(s.publicIp().toString())
+                .publicPort(s.publicPort())
+                .remoteIp(s.remoteIp().toString())
+                .remotePort(s.remotePort())
+                .state(s.state())
+                .idleSeconds(s.idleSeconds())
+                .timeoutSeconds(s.timeoutSeconds())
+                .packetsOut(s.packetsOut())
+                .packetsIn(s.packetsIn())
+                .bytesOut(s.bytesOut())
+                .bytesIn(s.bytesIn());
     }
 }

@@ -7,9 +7,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.Map;
 
 /**
  * Serves the agent's counters on 127.0.0.1 only: {@code /counters} as JSON and {@code /metrics}
@@ -34,10 +34,12 @@ public final class StatsServer implements AutoCloseable {
     public static StatsServer start(int port, CounterSource source, Supplier<String> appliedTableJson) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-            server.createContext("/counters", exchange ->
-                    respond(exchange, "application/json", source, CounterFormat::json));
-            server.createContext("/metrics", exchange ->
-                    respond(exchange, "text/plain; version=0.0.4; charset=utf-8", source, CounterFormat::prometheus));
+            server.createContext(
+                    "/counters", exchange -> respond(exchange, "application/json", source, CounterFormat::json));
+            server.createContext(
+                    "/metrics",
+                    exchange -> respond(
+                            exchange, "text/plain; version=0.0.4; charset=utf-8", source, CounterFormat::prometheus));
             server.createContext("/table", exchange -> respondTable(exchange, appliedTableJson));
             server.setExecutor(null);
             server.start();
@@ -51,8 +53,12 @@ public final class StatsServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void respond(HttpExchange exchange, String contentType, CounterSource source,
-                                Function<Map<String, Map<String, Long>>, String> format) throws IOException {
+    private static void respond(
+            HttpExchange exchange,
+            String contentType,
+            CounterSource source,
+            Function<Map<String, Map<String, Long>>, String> format)
+            throws IOException {
         try (exchange) {
             if (!"GET".equals(exchange.getRequestMethod())) {
                 exchange.sendResponseHeaders(405, -1);

@@ -25,21 +25,43 @@ public final class TrafficStatsSection implements StatsSection {
     public void contribute(HostStatsReport report) {
         CountersSnapshot snapshot = counters.get();
         TrafficSnapshot host = snapshot.host();
-        report.host(new TrafficStats().packetsIn(host.packetsIn()).packetsOut(host.packetsOut())
-                .bytesIn(host.bytesIn()).bytesOut(host.bytesOut()).floods(host.floods())
-                .arpSuppressed(host.arpRepliesSuppressed()).drops(host.totalDrops()).dropsByReason(byName(host)));
+        report.host(new TrafficStats()
+                .packetsIn(host.packetsIn())
+                .packetsOut(host.packetsOut())
+                .bytesIn(host.bytesIn())
+                .bytesOut(host.bytesOut())
+                .floods(host.floods())
+                .arpSuppressed(host.arpRepliesSuppressed())
+                .drops(host.totalDrops())
+                .dropsByReason(byName(host)));
         snapshot.ports().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             TrafficSnapshot s = e.getValue();
-            report.addPortsItem(new PortStats().portId(e.getKey()).packetsIn(s.packetsIn()).packetsOut(s.packetsOut())
-                    .bytesIn(s.bytesIn()).bytesOut(s.bytesOut()).floods(s.floods())
-                    .arpSuppressed(s.arpRepliesSuppressed()).drops(s.totalDrops()).dropsByReason(byName(s)));
+            report.addPortsItem(new PortStats()
+                    .portId(e.getKey())
+                    .packetsIn(s.packetsIn())
+                    .packetsOut(s.packetsOut())
+                    .bytesIn(s.bytesIn())
+                    .bytesOut(s.bytesOut())
+                    .floods(s.floods())
+                    .arpSuppressed(s.arpRepliesSuppressed())
+                    .drops(s.totalDrops())
+                    .dropsByReason(byName(s)));
         });
-        snapshot.segments().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            TrafficSnapshot s = e.getValue();
-            report.addSegmentsItem(new SegmentStats().vni(e.getKey()).packetsIn(s.packetsIn()).packetsOut(s.packetsOut())
-                    .bytesIn(s.bytesIn()).bytesOut(s.bytesOut()).floods(s.floods())
-                    .arpSuppressed(s.arpRepliesSuppressed()).drops(s.totalDrops()).dropsByReason(byName(s)));
-        });
+        snapshot.segments().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> {
+                    TrafficSnapshot s = e.getValue();
+                    report.addSegmentsItem(new SegmentStats()
+                            .vni(e.getKey())
+                            .packetsIn(s.packetsIn())
+                            .packetsOut(s.packetsOut())
+                            .bytesIn(s.bytesIn())
+                            .bytesOut(s.bytesOut())
+                            .floods(s.floods())
+                            .arpSuppressed(s.arpRepliesSuppressed())
+                            .drops(s.totalDrops())
+                            .dropsByReason(byName(s)));
+                });
     }
 
     private static Map<String, Long> byName(TrafficSnapshot snapshot) {

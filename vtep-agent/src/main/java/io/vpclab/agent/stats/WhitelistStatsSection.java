@@ -20,9 +20,13 @@ public final class WhitelistStatsSection implements StatsSection {
     @Override
     public void contribute(HostStatsReport report) {
         for (WhitelistSnapshot whitelist : whitelists.get().values()) {
-            report.addWhitelistsItem(new WhitelistStats().whitelistId(whitelist.whitelistId()).drops(whitelist.drops())
+            report.addWhitelistsItem(new WhitelistStats()
+                    .whitelistId(whitelist.whitelistId())
+                    .drops(whitelist.drops())
                     .rules(whitelist.rules().stream()
-                            .map(r -> new WhitelistRuleStats().ruleId(r.ruleId()).hits(r.hits())).toList()));
+                            .map(r ->
+                                    new WhitelistRuleStats().ruleId(r.ruleId()).hits(r.hits()))
+                            .toList()));
         }
     }
 }

@@ -67,7 +67,8 @@ final class RoutedSegmentRules {
         }
     }
 
-    private void natGateway(String at, Port port, Set<Integer> publicIps, Set<String> natIds, Set<String> whitelistIds) {
+    private void natGateway(
+            String at, Port port, Set<Integer> publicIps, Set<String> natIds, Set<String> whitelistIds) {
         PortNatGateway nat = port.getNatGateway();
         String natAt = at + "/natGateway";
         if (provider() == null) {
@@ -84,11 +85,14 @@ final class RoutedSegmentRules {
         }
         Integer publicIp = bits(nat.getPublicIp());
         if (publicIp != null && !publicIps.add(publicIp)) {
-            validator.issue(natAt + "/publicIp", nat.getPublicIp() + " is already an elastic IP or NAT gateway address of this table");
+            validator.issue(
+                    natAt + "/publicIp",
+                    nat.getPublicIp() + " is already an elastic IP or NAT gateway address of this table");
         }
         boolean whitelisted = nat.getEgressPolicy() == PortNatGateway.EgressPolicyEnum.WHITELIST;
         if (whitelisted && nat.getWhitelistId() != null && !whitelistIds.contains(nat.getWhitelistId())) {
-            validator.issue(natAt + "/whitelistId", "unknown whitelist '" + nat.getWhitelistId() + "' (not in whitelists)");
+            validator.issue(
+                    natAt + "/whitelistId", "unknown whitelist '" + nat.getWhitelistId() + "' (not in whitelists)");
         }
     }
 
@@ -110,14 +114,17 @@ final class RoutedSegmentRules {
             if (via == null || !routedPrivate(viaVni)) {
                 validator.issue(at + "/vni", "vni " + viaVni + " is not a routed private segment of this table");
             } else if (!from.getRouterId().equals(via.getRouterId())) {
-                validator.issue(at + "/vni", "vni " + viaVni + " belongs to router '" + via.getRouterId()
-                        + "', not to this segment's router '" + from.getRouterId() + "'");
+                validator.issue(
+                        at + "/vni",
+                        "vni " + viaVni + " belongs to router '" + via.getRouterId()
+                                + "', not to this segment's router '" + from.getRouterId() + "'");
             } else {
                 Integer nextHop = bits(from.getDefaultRoute().getNextHop());
                 Ipv4Prefix cidr = prefix(via.getCidrBlock());
                 if (nextHop != null && cidr != null && !cidr.contains(new Ipv4Address(nextHop))) {
-                    validator.issue(at + "/nextHop", from.getDefaultRoute().getNextHop() + " is outside vni " + viaVni
-                            + "'s cidrBlock " + cidr);
+                    validator.issue(
+                            at + "/nextHop",
+                            from.getDefaultRoute().getNextHop() + " is outside vni " + viaVni + "'s cidrBlock " + cidr);
                 }
             }
         }

@@ -24,8 +24,7 @@ public final class TableFile {
     /** Larger files are refused before parsing: a static table of a lab fits in far less. */
     static final int MAX_BYTES = 8 * 1024 * 1024;
 
-    private TableFile() {
-    }
+    private TableFile() {}
 
     /** Reads {@code file} in the format its name says ({@link TableFormat#of}). */
     public static ForwardingTable read(Path file) {
@@ -65,7 +64,8 @@ public final class TableFile {
         }
         List<DocumentProblem> problems = TableValidator.validate(table);
         if (!problems.isEmpty()) {
-            throw new TableRefusedException(source, problems.stream().map(locations::locate).toList());
+            throw new TableRefusedException(
+                    source, problems.stream().map(locations::locate).toList());
         }
         return table;
     }
@@ -74,7 +74,8 @@ public final class TableFile {
         StringBuilder pointer = new StringBuilder();
         for (JacksonException.Reference ref : e.getPath()) {
             if (ref.getPropertyName() != null) {
-                pointer.append('/').append(ref.getPropertyName().replace("~", "~0").replace("/", "~1"));
+                pointer.append('/')
+                        .append(ref.getPropertyName().replace("~", "~0").replace("/", "~1"));
             } else if (ref.getIndex() >= 0) {
                 pointer.append('/').append(ref.getIndex());
             }
@@ -93,7 +94,8 @@ public final class TableFile {
                 reason = "unreadable document (" + e.getClass().getSimpleName() + ")";
             }
         }
-        return new TableRefusedException(source, List.of(DocumentProblem.at(e.getLocation(), pointer.toString(), reason)));
+        return new TableRefusedException(
+                source, List.of(DocumentProblem.at(e.getLocation(), pointer.toString(), reason)));
     }
 
     private static String firstLine(String message) {

@@ -16,8 +16,8 @@ public final class TableRefusedException extends IllegalArgumentException {
     private final transient List<DocumentProblem> problems;
 
     public TableRefusedException(String source, List<DocumentProblem> problems) {
-        super(source + ": table refused:\n" + problems.stream().map(p -> "  " + source + ": " + p)
-                .collect(Collectors.joining("\n")));
+        super(source + ": table refused:\n"
+                + problems.stream().map(p -> "  " + source + ": " + p).collect(Collectors.joining("\n")));
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("a refusal needs at least one problem");
         }

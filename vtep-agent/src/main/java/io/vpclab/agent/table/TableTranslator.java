@@ -35,8 +35,7 @@ import java.util.List;
  */
 public final class TableTranslator {
 
-    private TableTranslator() {
-    }
+    private TableTranslator() {}
 
     /**
      * Validates {@code table} with {@link TableValidator} (every problem, with its JSON pointer)
@@ -66,32 +65,54 @@ public final class TableTranslator {
         int underlayMtu = orDefault(host.getUnderlayMtu(), TableHost.DEFAULT_UNDERLAY_MTU);
         ForwardingState.Builder b = ForwardingState.builder()
                 .generation(table.getGeneration() == null ? 0 : table.getGeneration())
-                .host(new TableHost(Ipv4Address.parse(host.getUnderlayIp()), orDefault(host.getUdpPort(), Vxlan.PORT), underlayMtu));
+                .host(new TableHost(
+                        Ipv4Address.parse(host.getUnderlayIp()),
+                        orDefault(host.getUdpPort(), Vxlan.PORT),
+                        underlayMtu));
         for (var vtep : list(table.getVteps())) {
-            b.vtep(new RemoteVtep(vtep.getId(), Ipv4Address.parse(vtep.getIp()), orDefault(vtep.getPort(), Vxlan.PORT)));
+            b.vtep(new RemoteVtep(
+                    vtep.getId(), Ipv4Address.parse(vtep.getIp()), orDefault(vtep.getPort(), Vxlan.PORT)));
         }
         for (var segment : list(table.getSegments())) {
-            b.segment(new Segment(Vni.of(segment.getVni()),
+            b.segment(new Segment(
+                    Vni.of(segment.getVni()),
                     segment.getCidrBlock() == null ? null : Ipv4Prefix.parse(segment.getCidrBlock()),
-                    ip(segment.getGatewayIp()), segment.getRouterId(), segment.getFloodList(), segment.getVlanId()));
+                    ip(segment.getGatewayIp()),
+                    segment.getRouterId(),
+                    segment.getFloodList(),
+                    segment.getVlanId()));
             if (Boolean.TRUE.equals(segment.getProvider())) {
                 b.publicVni(Vni.of(segment.getVni()));
             }
             if (segment.getDefaultRoute() != null) {
                 var route = segment.getDefaultRoute();
-                b.defaultRoute(new DefaultRoute(Vni.of(segment.getVni()), Vni.of(route.getVni()), Ipv4Address.parse(route.getNextHop())));
+                b.defaultRoute(new DefaultRoute(
+                        Vni.of(segment.getVni()), Vni.of(route.getVni()), Ipv4Address.parse(route.getNextHop())));
             }
         }
         for (var port : list(table.getPorts())) {
-            b.port(new LocalPort(port.getId(), port.getName(), PortKind.parse(port.getKind().getValue()),
-                    Vni.of(port.getVni()), MacAddress.parse(port.getMac()), ip(port.getIpAddress()),
-                    orDefault(port.getPrefixLength(), port.getIpAddress() == null ? 0 : 24), ip(port.getGatewayIp()),
-                    orDefault(port.getMtu(), underlayMtu - 50), port.getDevice(), port.getNamespace()));
+            b.port(new LocalPort(
+                    port.getId(),
+                    port.getName(),
+                    PortKind.parse(port.getKind().getValue()),
+                    Vni.of(port.getVni()),
+                    MacAddress.parse(port.getMac()),
+                    ip(port.getIpAddress()),
+                    orDefault(port.getPrefixLength(), port.getIpAddress() == null ? 0 : 24),
+                    ip(port.getGatewayIp()),
+                    orDefault(port.getMtu(), underlayMtu - 50),
+                    port.getDevice(),
+                    port.getNamespace()));
             if (port.getElasticIp() != null) {
                 var eip = port.getElasticIp();
-                b.elasticIp(new ElasticIp(Ipv4Address.parse(eip.getPublicIp()), Vni.of(port.getVni()),
-                        ip(port.getIpAddress()), eip.getIngressPolicy() == null ? null
-                            : IngressPolicy.valueOf(eip.getIngressPolicy().getValue()), eip.getWhitelistId()));
+                b.elasticIp(new ElasticIp(
+                        Ipv4Address.parse(eip.getPublicIp()),
+                        Vni.of(port.getVni()),
+                        ip(port.getIpAddress()),
+                        eip.getIngressPolicy() == null
+                                ? null
+                                : IngressPolicy.valueOf(eip.getIngressPolicy().getValue()),
+                        eip.getWhitelistId()));
             }
             if (port.getNatGateway() != null) {
                 b.natGateway(natGateway(port.getId(), port.getNatGateway()));
@@ -101,42 +122,58 @@ public final class TableTranslator {
             b.mac(new MacEntry(Vni.of(mac.getVni()), MacAddress.parse(mac.getMac()), mac.getVtep()));
         }
         for (var binding : list(table.getBindings())) {
-            b.binding(new IpBinding(Vni.of(binding.getVni()), Ipv4Address.parse(binding.getIpAddress()),
+            b.binding(new IpBinding(
+                    Vni.of(binding.getVni()),
+                    Ipv4Address.parse(binding.getIpAddress()),
                     MacAddress.parse(binding.getMac())));
         }
         for (var router : list(table.getRouters())) {
             List<Route> routes = list(router.getRoutes()).stream()
-                    .map(r -> new Route(Ipv4Prefix.parse(r.getDestination()), Vni.of(r.getVni()))).toList();
+                    .map(r -> new Route(Ipv4Prefix.parse(r.getDestination()), Vni.of(r.getVni())))
+                    .toList();
             b.router(new Router(router.getId(), MacAddress.parse(router.getMac()), routes));
         }
         for (var whitelist : list(table.getWhitelists())) {
-            b.whitelist(new Whitelist(whitelist.getId(), list(whitelist.getRules()).stream()
-                    .map(TableTranslator::whitelistRule).toList()));
+            b.whitelist(new Whitelist(
+                    whitelist.getId(),
+                    list(whitelist.getRules()).stream()
+                            .map(TableTranslator::whitelistRule)
+                            .toList()));
         }
         return b.build();
     }
 
     /** Contract defaults: ports 1024..65535, 350 s idle timeouts (AWS), ALLOW_ALL. */
     private static NatGateway natGateway(String portId, PortNatGateway nat) {
-        List<Ipv4Prefix> sources = list(nat.getSources()).stream().map(Ipv4Prefix::parse).toList();
-        return new NatGateway(nat.getId(), portId, Ipv4Address.parse(nat.getPublicIp()),
-                orDefault(nat.getPortMin(), NatGateway.DEFAULT_PORT_MIN), orDefault(nat.getPortMax(), NatGateway.DEFAULT_PORT_MAX),
+        List<Ipv4Prefix> sources =
+                list(nat.getSources()).stream().map(Ipv4Prefix::parse).toList();
+        return new NatGateway(
+                nat.getId(),
+                portId,
+                Ipv4Address.parse(nat.getPublicIp()),
+                orDefault(nat.getPortMin(), NatGateway.DEFAULT_PORT_MIN),
+                orDefault(nat.getPortMax(), NatGateway.DEFAULT_PORT_MAX),
                 orDefault(nat.getTcpIdleSeconds(), NatGateway.DEFAULT_IDLE_SECONDS),
                 orDefault(nat.getUdpIdleSeconds(), NatGateway.DEFAULT_IDLE_SECONDS),
-                nat.getEgressPolicy() == null ? null : EgressPolicy.valueOf(nat.getEgressPolicy().getValue()), sources,
+                nat.getEgressPolicy() == null
+                        ? null
+                        : EgressPolicy.valueOf(nat.getEgressPolicy().getValue()),
+                sources,
                 nat.getWhitelistId());
     }
 
     /** TCP/UDP without ports means every port; one bound alone means that single port (as in the API). */
     private static WhitelistRule whitelistRule(TableWhitelistRule rule) {
-        WhitelistProtocol protocol = WhitelistProtocol.valueOf(rule.getProtocol().getValue());
+        WhitelistProtocol protocol =
+                WhitelistProtocol.valueOf(rule.getProtocol().getValue());
         Ipv4Prefix cidr = Ipv4Prefix.parse(rule.getCidrBlock());
         if (!protocol.hasPorts()) {
             return WhitelistRule.anyPort(rule.getId(), protocol, cidr);
         }
         Integer from = rule.getFromPort() != null ? rule.getFromPort() : rule.getToPort();
         Integer to = rule.getToPort() != null ? rule.getToPort() : rule.getFromPort();
-        return from == null ? WhitelistRule.anyPort(rule.getId(), protocol, cidr)
+        return from == null
+                ? WhitelistRule.anyPort(rule.getId(), protocol, cidr)
                 : new WhitelistRule(rule.getId(), protocol, cidr, from, to);
     }
 

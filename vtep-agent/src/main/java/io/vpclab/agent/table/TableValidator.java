@@ -42,8 +42,7 @@ final class TableValidator {
 
     private final List<DocumentProblem> issues = new ArrayList<>();
 
-    private TableValidator() {
-    }
+    private TableValidator() {}
 
     static List<DocumentProblem> validate(ForwardingTable table) {
         TableValidator v = new TableValidator();
@@ -126,7 +125,9 @@ final class TableValidator {
         range(at + "/fromPort", rule.getFromPort(), 0, 65535);
         range(at + "/toPort", rule.getToPort(), 0, 65535);
         if (rule.getFromPort() != null && rule.getToPort() != null && rule.getFromPort() > rule.getToPort()) {
-            issue(at, "port range " + rule.getFromPort() + "-" + rule.getToPort() + " is inverted (fromPort <= toPort)");
+            issue(
+                    at,
+                    "port range " + rule.getFromPort() + "-" + rule.getToPort() + " is inverted (fromPort <= toPort)");
         }
     }
 
@@ -160,12 +161,16 @@ final class TableValidator {
                 continue;
             }
             if (provider != null) {
-                issue("/segments/" + i + "/provider", "only one segment may be the provider network (vni " + provider + " is)");
+                issue(
+                        "/segments/" + i + "/provider",
+                        "only one segment may be the provider network (vni " + provider + " is)");
             } else {
                 provider = segment.getVni();
             }
             if (segment.getRouterId() == null) {
-                issue("/segments/" + i + "/routerId", "the provider segment must be routed (its router routes public addresses)");
+                issue(
+                        "/segments/" + i + "/routerId",
+                        "the provider segment must be routed (its router routes public addresses)");
             }
         }
         Set<Integer> publicIps = new HashSet<>();
@@ -269,7 +274,8 @@ final class TableValidator {
             }
             if (segment.getDefaultRoute() != null) {
                 requiredVni(at + "/defaultRoute/vni", segment.getDefaultRoute().getVni());
-                requiredIp(at + "/defaultRoute/nextHop", segment.getDefaultRoute().getNextHop());
+                requiredIp(
+                        at + "/defaultRoute/nextHop", segment.getDefaultRoute().getNextHop());
                 if (segment.getRouterId() == null) {
                     issue(at + "/defaultRoute", "needs a routerId (the router that routes by it)");
                 }
@@ -288,8 +294,11 @@ final class TableValidator {
         return byVni;
     }
 
-    private void ports(List<Port> ports, Map<Integer, Ipv4Prefix> segments, Map<String, String> macOwners,
-                       Map<String, Long> portMacByIp) {
+    private void ports(
+            List<Port> ports,
+            Map<Integer, Ipv4Prefix> segments,
+            Map<String, String> macOwners,
+            Map<String, Long> portMacByIp) {
         Set<String> ids = new HashSet<>();
         Set<String> devices = new HashSet<>();
         Set<String> namespaces = new HashSet<>();
@@ -307,7 +316,8 @@ final class TableValidator {
             }
             if (port.getKind() == null) {
                 issue(at + "/kind", "is required: simulated, netns, tap or nat-gateway");
-            } else if ((port.getKind() == io.vpclab.client.model.PortKind.NAT_GATEWAY) != (port.getNatGateway() != null)) {
+            } else if ((port.getKind() == io.vpclab.client.model.PortKind.NAT_GATEWAY)
+                    != (port.getNatGateway() != null)) {
                 issue(at + "/natGateway", "a port has natGateway exactly when its kind is nat-gateway");
             }
             if (port.getNatGateway() != null) {
@@ -323,8 +333,10 @@ final class TableValidator {
             }
             Integer ip = optionalIp(at + "/ipAddress", port.getIpAddress());
             if (ip != null && vni != null && portIps.putIfAbsent(vni + "/" + ip, port.getId()) != null) {
-                issue(at + "/ipAddress", port.getIpAddress() + " is already the address of port '"
-                        + portIps.get(vni + "/" + ip) + "' on vni " + vni);
+                issue(
+                        at + "/ipAddress",
+                        port.getIpAddress() + " is already the address of port '" + portIps.get(vni + "/" + ip)
+                                + "' on vni " + vni);
             } else if (ip != null && vni != null && mac != null) {
                 portMacByIp.putIfAbsent(vni + "/" + ip, mac);
             }
@@ -337,14 +349,18 @@ final class TableValidator {
             range(at + "/mtu", port.getMtu(), 68, 65535);
             if (port.getDevice() != null) {
                 if (!DEVICE_NAME.matcher(port.getDevice()).matches()) {
-                    issue(at + "/device", "'" + port.getDevice() + "' is not a device name (1..15 of A-Z a-z 0-9 _ . -)");
+                    issue(
+                            at + "/device",
+                            "'" + port.getDevice() + "' is not a device name (1..15 of A-Z a-z 0-9 _ . -)");
                 } else if (!devices.add(port.getDevice())) {
                     issue(at + "/device", "device '" + port.getDevice() + "' is used by another port");
                 }
             }
             if (port.getNamespace() != null) {
                 if (!NAMESPACE_NAME.matcher(port.getNamespace()).matches()) {
-                    issue(at + "/namespace", "'" + port.getNamespace() + "' is not a namespace name (1..64 of A-Z a-z 0-9 _ . -)");
+                    issue(
+                            at + "/namespace",
+                            "'" + port.getNamespace() + "' is not a namespace name (1..64 of A-Z a-z 0-9 _ . -)");
                 } else if (!namespaces.add(port.getNamespace())) {
                     issue(at + "/namespace", "namespace '" + port.getNamespace() + "' is used by another port");
                 }
@@ -372,8 +388,11 @@ final class TableValidator {
         }
     }
 
-    private void macs(List<MacEntry> macs, Map<Integer, Ipv4Prefix> segments, Set<String> vtepIds,
-                      Map<String, String> macOwners) {
+    private void macs(
+            List<MacEntry> macs,
+            Map<Integer, Ipv4Prefix> segments,
+            Set<String> vtepIds,
+            Map<String, String> macOwners) {
         macs = nonNull(macs);
         for (int i = 0; i < macs.size(); i++) {
             String at = "/macs/" + i;
@@ -387,7 +406,8 @@ final class TableValidator {
                 issue(at + "/vni", "vni " + vni + " is not a segment of this table");
             }
             Long mac = requiredUnicastMac(at + "/mac", entry.getMac());
-            String owner = mac == null || vni == null ? null
+            String owner = mac == null || vni == null
+                    ? null
                     : macOwners.putIfAbsent(vni + "/" + mac, "vtep " + entry.getVtep());
             if (owner != null) {
                 issue(at + "/mac", entry.getMac() + " on vni " + vni + " already belongs to " + owner);
@@ -423,8 +443,10 @@ final class TableValidator {
             Long mac = requiredUnicastMac(at + "/mac", binding.getMac());
             Long portMac = ip == null || vni == null ? null : portMacByIp.get(vni + "/" + ip);
             if (mac != null && portMac != null && !portMac.equals(mac)) {
-                issue(at + "/mac", binding.getIpAddress() + " is a local port's address, bound here to "
-                        + binding.getMac() + " instead of the port's MAC " + MacAddress.format(portMac));
+                issue(
+                        at + "/mac",
+                        binding.getIpAddress() + " is a local port's address, bound here to " + binding.getMac()
+                                + " instead of the port's MAC " + MacAddress.format(portMac));
             }
         }
     }

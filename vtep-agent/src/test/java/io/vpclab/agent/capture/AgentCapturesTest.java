@@ -28,8 +28,7 @@ class AgentCapturesTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     /** What the agent told the control plane, in order. */
-    record Report(String kind, String captureId, String detail) {
-    }
+    record Report(String kind, String captureId, String detail) {}
 
     static final class RecordingUplink extends CaptureUplink {
         final List<Report> reports = new CopyOnWriteArrayList<>();
@@ -53,8 +52,11 @@ class AgentCapturesTest {
         boolean upload(String captureId, Path pcap, CaptureStopReason reason) {
             try {
                 ByteBuffer header = ByteBuffer.wrap(Files.readAllBytes(pcap)).order(ByteOrder.LITTLE_ENDIAN);
-                reports.add(new Report("upload", captureId, reason.getValue() + " " + header.capacity() + " bytes magic "
-                        + Integer.toHexString(header.getInt(0))));
+                reports.add(new Report(
+                        "upload",
+                        captureId,
+                        reason.getValue() + " " + header.capacity() + " bytes magic "
+                                + Integer.toHexString(header.getInt(0))));
             } catch (IOException e) {
                 throw new AssertionError(e);
             }
@@ -63,11 +65,15 @@ class AgentCapturesTest {
         }
 
         boolean has(String kind, String captureId) {
-            return reports.stream().anyMatch(r -> r.kind().equals(kind) && r.captureId().equals(captureId));
+            return reports.stream()
+                    .anyMatch(r -> r.kind().equals(kind) && r.captureId().equals(captureId));
         }
 
         Report first(String kind, String captureId) {
-            return reports.stream().filter(r -> r.kind().equals(kind) && r.captureId().equals(captureId)).findFirst().orElseThrow();
+            return reports.stream()
+                    .filter(r -> r.kind().equals(kind) && r.captureId().equals(captureId))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -94,7 +100,8 @@ class AgentCapturesTest {
 
         await().atMost(WAIT).until(() -> uplink.has("upload", "cap-1"));
         assertThat(uplink.first("running", "cap-1").detail()).isEqualTo("0");
-        assertThat(uplink.first("upload", "cap-1").detail()).as("no traffic: the 24-byte header alone")
+        assertThat(uplink.first("upload", "cap-1").detail())
+                .as("no traffic: the 24-byte header alone")
                 .isEqualTo("max-seconds 24 bytes magic a1b23c4d");
         assertThat(uplink.uploadedFiles).allSatisfy(file -> assertThat(file).doesNotExist());
         assertThat(captures.runningIds()).isEmpty();
@@ -127,14 +134,23 @@ class AgentCapturesTest {
 
         await().atMost(WAIT).until(() -> uplink.has("failed", "cap-5"));
         assertThat(uplink.first("failed", "cap-3").detail()).contains("no port i-nope");
-        assertThat(uplink.first("failed", "cap-5").detail()).as("one capture per point").contains("already being captured");
-        assertThat(uplink.reports.stream().filter(r -> r.captureId().equals("cap-4"))).as("the repeated start is ignored").hasSize(1);
+        assertThat(uplink.first("failed", "cap-5").detail())
+                .as("one capture per point")
+                .contains("already being captured");
+        assertThat(uplink.reports.stream().filter(r -> r.captureId().equals("cap-4")))
+                .as("the repeated start is ignored")
+                .hasSize(1);
         assertThat(uplink.reports).noneMatch(r -> r.captureId().contains("passwd"));
         assertThat(captures.runningIds()).containsExactly("cap-4");
     }
 
     private static CaptureCommand start(String id, String point, int maxSeconds) {
-        return new CaptureCommand().captureId(id).action(CaptureCommand.ActionEnum.START).point(point)
-                .maxPackets(100).maxSeconds(maxSeconds).maxBytes(1_000_000L);
+        return new CaptureCommand()
+                .captureId(id)
+                .action(CaptureCommand.ActionEnum.START)
+                .point(point)
+                .maxPackets(100)
+                .maxSeconds(maxSeconds)
+                .maxBytes(1_000_000L);
     }
 }

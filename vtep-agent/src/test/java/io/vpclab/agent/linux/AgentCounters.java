@@ -8,7 +8,9 @@ record AgentCounters(JsonNode groups) {
 
     /** The last {@code counters} line of an agent's output; throws with the output when there is none. */
     static AgentCounters lastIn(String output) {
-        String line = output.lines().filter(l -> l.startsWith("counters {")).reduce((first, last) -> last)
+        String line = output.lines()
+                .filter(l -> l.startsWith("counters {"))
+                .reduce((first, last) -> last)
                 .orElseThrow(() -> new AssertionError("no counters line in the agent's output:\n" + output));
         return new AgentCounters(JsonMapper.builder().build().readTree(line.substring("counters ".length())));
     }

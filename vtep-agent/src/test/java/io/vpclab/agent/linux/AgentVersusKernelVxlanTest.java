@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class AgentVersusKernelVxlanTest {
 
-    private static final int VNI = 0x800123;   // high bit set: a sign-extension bug would show
+    private static final int VNI = 0x800123; // high bit set: a sign-extension bug would show
     private static final String AGENT_UNDERLAY = "192.168.93.1";
     private static final String KERNEL_UNDERLAY = "192.168.93.2";
     private static final String AGENT_OVERLAY = "10.93.0.1";
@@ -40,7 +40,20 @@ class AgentVersusKernelVxlanTest {
             String kernelNs = lab.namespace("k");
             String agentVeth = "vlua" + lab.id;
             String kernelVeth = "vluk" + lab.id;
-            run("ip", "link", "add", agentVeth, "netns", agentNs, "type", "veth", "peer", "name", kernelVeth, "netns", kernelNs);
+            run(
+                    "ip",
+                    "link",
+                    "add",
+                    agentVeth,
+                    "netns",
+                    agentNs,
+                    "type",
+                    "veth",
+                    "peer",
+                    "name",
+                    kernelVeth,
+                    "netns",
+                    kernelNs);
             run("ip", "-n", agentNs, "addr", "add", AGENT_UNDERLAY + "/24", "dev", agentVeth);
             run("ip", "-n", kernelNs, "addr", "add", KERNEL_UNDERLAY + "/24", "dev", kernelVeth);
             run("ip", "-n", agentNs, "link", "set", agentVeth, "up");
@@ -53,24 +66,69 @@ class AgentVersusKernelVxlanTest {
             run("ip", "-n", agentNs, "addr", "add", AGENT_OVERLAY + "/24", "dev", "vtap0");
             run("ip", "-n", agentNs, "link", "set", "vtap0", "mtu", "1450", "up");
 
-            run("ip", "-n", kernelNs, "link", "add", "vx0", "type", "vxlan", "id", Integer.toString(VNI),
-                    "dstport", "4789", "local", KERNEL_UNDERLAY, "nolearning");
+            run(
+                    "ip",
+                    "-n",
+                    kernelNs,
+                    "link",
+                    "add",
+                    "vx0",
+                    "type",
+                    "vxlan",
+                    "id",
+                    Integer.toString(VNI),
+                    "dstport",
+                    "4789",
+                    "local",
+                    KERNEL_UNDERLAY,
+                    "nolearning");
             run("bridge", "-n", kernelNs, "fdb", "append", "00:00:00:00:00:00", "dev", "vx0", "dst", AGENT_UNDERLAY);
             run("ip", "-n", kernelNs, "addr", "add", KERNEL_OVERLAY + "/24", "dev", "vx0");
             run("ip", "-n", kernelNs, "link", "set", "vx0", "mtu", "1450", "up");
 
             Path pcap = Files.createTempFile("vl-underlay-", ".pcap");
-            Lab.Background capture = lab.start("tcpdump", List.of("ip", "netns", "exec", kernelNs,
-                    "tcpdump", "-i", kernelVeth, "-U", "-n", "-s", "160", "-c", Integer.toString(CAPTURED_PACKETS),
-                    "-w", pcap.toString(), "udp", "port", "4789"));
+            Lab.Background capture = lab.start(
+                    "tcpdump",
+                    List.of(
+                            "ip",
+                            "netns",
+                            "exec",
+                            kernelNs,
+                            "tcpdump",
+                            "-i",
+                            kernelVeth,
+                            "-U",
+                            "-n",
+                            "-s",
+                            "160",
+                            "-c",
+                            Integer.toString(CAPTURED_PACKETS),
+                            "-w",
+                            pcap.toString(),
+                            "udp",
+                            "port",
+                            "4789"));
             await().atMost(Duration.ofSeconds(10)).until(() -> capture.output().contains("listening on"));
 
-            Lab.Background agent = lab.start("agent", Lab.agentCommand(agentNs, "--tap", "vtap0",
-                    "--vni", Integer.toString(VNI), "--local", AGENT_UNDERLAY, "--remote", KERNEL_UNDERLAY,
-                    "--offloads", offloads));
+            Lab.Background agent = lab.start(
+                    "agent",
+                    Lab.agentCommand(
+                            agentNs,
+                            "--tap",
+                            "vtap0",
+                            "--vni",
+                            Integer.toString(VNI),
+                            "--local",
+                            AGENT_UNDERLAY,
+                            "--remote",
+                            KERNEL_UNDERLAY,
+                            "--offloads",
+                            offloads));
             // the first ping that gets through also proves the JVM is up
-            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() ->
-                    !agent.process.isAlive() || succeeds("ip", "netns", "exec", agentNs, "ping", "-c", "1", "-W", "1", KERNEL_OVERLAY));
+            await().atMost(Duration.ofSeconds(40))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> !agent.process.isAlive()
+                            || succeeds("ip", "netns", "exec", agentNs, "ping", "-c", "1", "-W", "1", KERNEL_OVERLAY));
             assertThat(agent.process.isAlive()).as(agent.output()).isTrue();
 
             assertThat(run("ip", "netns", "exec", agentNs, "ping", "-c", "3", "-i", "0.2", "-W", "2", KERNEL_OVERLAY))
@@ -78,15 +136,32 @@ class AgentVersusKernelVxlanTest {
             assertThat(run("ip", "netns", "exec", kernelNs, "ping", "-c", "3", "-i", "0.2", "-W", "2", AGENT_OVERLAY))
                     .contains("3 received");
             // a full-size inner packet with DF: 1450 B inside a 1500 B underlay packet
-            assertThat(run("ip", "netns", "exec", agentNs, "ping", "-c", "1", "-W", "2", "-M", "do", "-s", "1422", KERNEL_OVERLAY))
+            assertThat(run(
+                            "ip",
+                            "netns",
+                            "exec",
+                            agentNs,
+                            "ping",
+                            "-c",
+                            "1",
+                            "-W",
+                            "2",
+                            "-M",
+                            "do",
+                            "-s",
+                            "1422",
+                            KERNEL_OVERLAY))
                     .contains("1 received");
 
-            Lab.Background server = lab.start("iperf3-server", List.of("ip", "netns", "exec", kernelNs,
-                    "iperf3", "-s", "-B", KERNEL_OVERLAY));
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    Lab.tryRun("ip", "netns", "exec", kernelNs, "ss", "-Htln", "sport", "=", ":5201").contains("5201"));
-            long agentToKernel = iperfBytes(run("ip", "netns", "exec", agentNs, "iperf3", "-c", KERNEL_OVERLAY, "-t", "3", "-J"));
-            long kernelToAgent = iperfBytes(run("ip", "netns", "exec", agentNs, "iperf3", "-c", KERNEL_OVERLAY, "-t", "3", "-R", "-J"));
+            Lab.Background server = lab.start(
+                    "iperf3-server", List.of("ip", "netns", "exec", kernelNs, "iperf3", "-s", "-B", KERNEL_OVERLAY));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Lab.tryRun("ip", "netns", "exec", kernelNs, "ss", "-Htln", "sport", "=", ":5201")
+                            .contains("5201"));
+            long agentToKernel =
+                    iperfBytes(run("ip", "netns", "exec", agentNs, "iperf3", "-c", KERNEL_OVERLAY, "-t", "3", "-J"));
+            long kernelToAgent = iperfBytes(
+                    run("ip", "netns", "exec", agentNs, "iperf3", "-c", KERNEL_OVERLAY, "-t", "3", "-R", "-J"));
             assertThat(agentToKernel).as("TCP bytes agent -> kernel").isGreaterThan(1_000_000);
             assertThat(kernelToAgent).as("TCP bytes kernel -> agent").isGreaterThan(1_000_000);
 
@@ -95,20 +170,42 @@ class AgentVersusKernelVxlanTest {
             AgentCounters counters = AgentCounters.lastIn(agent.output());
             if (offloads.equals("all")) {
                 // the kernel's TSO bursts reached the kernel peer as segments it accepted (the bytes above)
-                assertThat(counters.get("offload", "tsoBursts")).as(counters.toString()).isPositive();
+                assertThat(counters.get("offload", "tsoBursts"))
+                        .as(counters.toString())
+                        .isPositive();
                 // ... taken whole by the pipeline: unknown unicast toward the one remote VTEP
-                assertThat(counters.get("offload", "tsoBurstsWhole")).as(counters.toString()).isPositive();
-                assertThat(counters.get("offload", "segmentRefusals")).as(counters.toString()).isZero();
+                assertThat(counters.get("offload", "tsoBurstsWhole"))
+                        .as(counters.toString())
+                        .isPositive();
+                assertThat(counters.get("offload", "segmentRefusals"))
+                        .as(counters.toString())
+                        .isZero();
                 if (kernelTxChecksum.equals("on")) {
-                    assertThat(counters.get("offload", "coalescerPartialChecksums")).as(counters.toString()).isPositive();
+                    assertThat(counters.get("offload", "coalescerPartialChecksums"))
+                            .as(counters.toString())
+                            .isPositive();
                 }
             } else {
-                assertThat(counters.get("offloads", "vnetHeader")).as(counters.toString()).isZero();
+                assertThat(counters.get("offloads", "vnetHeader"))
+                        .as(counters.toString())
+                        .isZero();
             }
             capture.stop();
 
-            String decoded = run("tshark", "-r", pcap.toString(), "-Y", "vxlan", "-T", "fields",
-                    "-e", "ip.src", "-e", "vxlan.flags", "-e", "vxlan.vni");
+            String decoded = run(
+                    "tshark",
+                    "-r",
+                    pcap.toString(),
+                    "-Y",
+                    "vxlan",
+                    "-T",
+                    "fields",
+                    "-e",
+                    "ip.src",
+                    "-e",
+                    "vxlan.flags",
+                    "-e",
+                    "vxlan.vni");
             // tshark's own notes (running as root...) share the output; packets are the tab-separated lines
             List<String> lines = decoded.lines().filter(l -> l.contains("\t")).toList();
             assertThat(lines).hasSizeGreaterThan(100).hasSizeLessThanOrEqualTo(CAPTURED_PACKETS);
@@ -116,7 +213,8 @@ class AgentVersusKernelVxlanTest {
             assertThat(lines).anyMatch(l -> l.startsWith(AGENT_UNDERLAY + "\t"));
             assertThat(lines).anyMatch(l -> l.startsWith(KERNEL_UNDERLAY + "\t"));
             String udp = run("tshark", "-r", pcap.toString(), "-T", "fields", "-e", "frame.protocols");
-            List<String> protocols = udp.lines().filter(l -> l.startsWith("eth:")).toList();
+            List<String> protocols =
+                    udp.lines().filter(l -> l.startsWith("eth:")).toList();
             assertThat(protocols).hasSize(lines.size()).allMatch(l -> l.contains(":udp:vxlan:eth:"));
             Files.deleteIfExists(pcap);
         }

@@ -27,7 +27,9 @@ public final class Lab implements AutoCloseable {
         assumeTrue("0".equals(tryRun("id", "-u").strip()), "needs root (network namespaces, TAP devices)");
         assumeTrue(Files.exists(Path.of("/dev/net/tun")), "needs /dev/net/tun");
         for (String tool : tools) {
-            assumeTrue(!tryRun("sh", "-c", "command -v " + tool).isBlank(), "needs " + tool + " (apt-get install " + tool + ")");
+            assumeTrue(
+                    !tryRun("sh", "-c", "command -v " + tool).isBlank(),
+                    "needs " + tool + " (apt-get install " + tool + ")");
         }
     }
 
@@ -57,7 +59,8 @@ public final class Lab implements AutoCloseable {
     public static String run(String... command) {
         Result result = exec(command);
         if (result.exit != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " exited " + result.exit + ": " + result.output.strip());
+            throw new IllegalStateException(
+                    String.join(" ", command) + " exited " + result.exit + ": " + result.output.strip());
         }
         return result.output;
     }
@@ -71,12 +74,12 @@ public final class Lab implements AutoCloseable {
         return exec(command).exit == 0;
     }
 
-    public record Result(int exit, String output) {
-    }
+    public record Result(int exit, String output) {}
 
     public static Result exec(String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getOutputStream().close();
             byte[] out = process.getInputStream().readAllBytes();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -96,7 +99,10 @@ public final class Lab implements AutoCloseable {
     public Background start(String name, List<String> command) {
         try {
             Path log = Files.createTempFile("vl-" + name + "-", ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             Background background = new Background(name, process, log);
             processes.add(background);
             return background;
@@ -111,9 +117,14 @@ public final class Lab implements AutoCloseable {
      * mount namespace, so the instance namespaces the agent creates are visible outside it.
      */
     public static List<String> agentCommand(String namespace, String... args) {
-        List<String> command = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + namespace,
+        List<String> command = new ArrayList<>(List.of(
+                "nsenter",
+                "--net=/run/netns/" + namespace,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                "-XX:+UseSerialGC",
+                "-Xmx128m",
+                "-cp",
+                System.getProperty("java.class.path"),
                 "io.vpclab.agent.AgentMain"));
         command.addAll(List.of(args));
         return command;

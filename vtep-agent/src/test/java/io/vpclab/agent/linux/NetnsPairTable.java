@@ -7,8 +7,15 @@ package io.vpclab.agent.linux;
 record NetnsPairTable(int vni, String cidrBlock, int portMtu) {
 
     /** @param portMtu the instance's MTU; 0 leaves it to the agent (the inner MTU) */
-    String yaml(String local, String remote, String port, String mac, String ip, String namespace,
-                String remoteMac, String remoteIp) {
+    String yaml(
+            String local,
+            String remote,
+            String port,
+            String mac,
+            String ip,
+            String namespace,
+            String remoteMac,
+            String remoteIp) {
         String mtu = portMtu == 0 ? "" : "\n    mtu: " + portMtu;
         return """
                 host:
@@ -37,7 +44,22 @@ record NetnsPairTable(int vni, String cidrBlock, int portMtu) {
                   - vni: %d
                     ipAddress: %s
                     mac: %s
-                """.formatted(local, remote, vni, cidrBlock, port, vni, mac, ip, mtu, namespace,
-                "vlt" + port + namespace.substring(4), vni, remoteMac, vni, remoteIp, remoteMac);
+                """.formatted(
+                        local,
+                        remote,
+                        vni,
+                        cidrBlock,
+                        port,
+                        vni,
+                        mac,
+                        ip,
+                        mtu,
+                        namespace,
+                        "vlt" + port + namespace.substring(4),
+                        vni,
+                        remoteMac,
+                        vni,
+                        remoteIp,
+                        remoteMac);
     }
 }

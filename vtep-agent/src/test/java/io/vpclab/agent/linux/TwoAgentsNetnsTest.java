@@ -41,16 +41,20 @@ class TwoAgentsNetnsTest {
             String instanceB = "vlib" + lab.id;
             Path tableA = Files.createTempFile("vl-table-a-", ".yaml");
             Path tableB = Files.createTempFile("vl-table-b-", ".yaml");
-            Files.writeString(tableA, TABLE.yaml("192.168.94.1", "192.168.94.2", "a", MAC_A, IP_A, instanceA, MAC_B, IP_B));
-            Files.writeString(tableB, TABLE.yaml("192.168.94.2", "192.168.94.1", "b", MAC_B, IP_B, instanceB, MAC_A, IP_A));
+            Files.writeString(
+                    tableA, TABLE.yaml("192.168.94.1", "192.168.94.2", "a", MAC_A, IP_A, instanceA, MAC_B, IP_B));
+            Files.writeString(
+                    tableB, TABLE.yaml("192.168.94.2", "192.168.94.1", "b", MAC_B, IP_B, instanceB, MAC_A, IP_A));
             try {
-                Lab.Background agentA = lab.start("agent-a", Lab.agentCommand(hostA, "--table", tableA.toString(),
-                        "--offloads", offloads));
-                Lab.Background agentB = lab.start("agent-b", Lab.agentCommand(hostB, "--table", tableB.toString(),
-                        "--offloads", offloads));
+                Lab.Background agentA = lab.start(
+                        "agent-a", Lab.agentCommand(hostA, "--table", tableA.toString(), "--offloads", offloads));
+                Lab.Background agentB = lab.start(
+                        "agent-b", Lab.agentCommand(hostB, "--table", tableB.toString(), "--offloads", offloads));
 
-                await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() ->
-                        !agentA.process.isAlive() || !agentB.process.isAlive()
+                await().atMost(Duration.ofSeconds(40))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> !agentA.process.isAlive()
+                                || !agentB.process.isAlive()
                                 || succeeds("ip", "netns", "exec", instanceA, "ping", "-c", "1", "-W", "1", IP_B));
                 assertThat(agentA.process.isAlive()).as(agentA.output()).isTrue();
                 assertThat(agentB.process.isAlive()).as(agentB.output()).isTrue();
@@ -60,18 +64,24 @@ class TwoAgentsNetnsTest {
                 assertThat(run("ip", "netns", "exec", instanceB, "ping", "-c", "3", "-i", "0.2", "-W", "2", IP_A))
                         .contains("3 received");
                 // a full-size frame (1450-byte packet in a 1500-byte underlay datagram), DF set, both ways
-                assertThat(run("ip", "netns", "exec", instanceA, "ping", "-c", "2", "-M", "do", "-s", "1422", "-W", "2", IP_B))
+                assertThat(run(
+                                "ip", "netns", "exec", instanceA, "ping", "-c", "2", "-M", "do", "-s", "1422", "-W",
+                                "2", IP_B))
                         .contains("2 received");
-                assertThat(run("ip", "netns", "exec", instanceB, "ping", "-c", "2", "-M", "do", "-s", "1422", "-W", "2", IP_A))
+                assertThat(run(
+                                "ip", "netns", "exec", instanceB, "ping", "-c", "2", "-M", "do", "-s", "1422", "-W",
+                                "2", IP_A))
                         .contains("2 received");
                 // the instance got the table's MAC, address and MTU
                 assertThat(run("ip", "-n", instanceA, "-o", "link", "show", "vlta" + lab.id))
-                        .contains("mtu 1450").contains(MAC_A);
+                        .contains("mtu 1450")
+                        .contains(MAC_A);
 
-                Lab.Background server = lab.start("iperf3-server", List.of("ip", "netns", "exec", instanceB,
-                        "iperf3", "-s", "-B", IP_B));
-                await().atMost(Duration.ofSeconds(10)).until(() ->
-                        Lab.tryRun("ip", "netns", "exec", instanceB, "ss", "-Htln", "sport", "=", ":5201").contains("5201"));
+                Lab.Background server = lab.start(
+                        "iperf3-server", List.of("ip", "netns", "exec", instanceB, "iperf3", "-s", "-B", IP_B));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> Lab.tryRun("ip", "netns", "exec", instanceB, "ss", "-Htln", "sport", "=", ":5201")
+                                .contains("5201"));
                 long bytes = AgentVersusKernelVxlanTest.iperfBytes(
                         run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-J"));
                 assertThat(bytes).as("TCP bytes across two agents, A to B").isGreaterThan(1_000_000);
@@ -84,7 +94,8 @@ class TwoAgentsNetnsTest {
                 assertThat(agentB.stop()).as(agentB.output()).isZero();
                 assertThat(agentA.output()).contains("\"port/a\"").contains("stopped");
                 if (offloads.equals("all")) {
-                    assertThat(agentA.output()).as("the port's TAP got the virtio-net header and TSO")
+                    assertThat(agentA.output())
+                            .as("the port's TAP got the virtio-net header and TSO")
                             .contains("offloads: vnet_hdr=on csum=on tso4=on");
                 } else {
                     assertThat(agentA.output()).doesNotContain("vnet_hdr=on");

@@ -40,12 +40,38 @@ class TwoPointToPointAgentsTest {
                 run("ip", "-n", side[0], "addr", "add", side[1] + "/24", "dev", "vtap0");
                 run("ip", "-n", side[0], "link", "set", "vtap0", "mtu", "1450", "up");
             }
-            Lab.Background agentA = lab.start("agent-a", Lab.agentCommand(hostA, "--tap", "vtap0",
-                    "--vni", Integer.toString(VNI), "--local", UNDERLAY_A, "--remote", UNDERLAY_B, "--offloads", offloads));
-            Lab.Background agentB = lab.start("agent-b", Lab.agentCommand(hostB, "--tap", "vtap0",
-                    "--vni", Integer.toString(VNI), "--local", UNDERLAY_B, "--remote", UNDERLAY_A, "--offloads", offloads));
-            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() ->
-                    !agentA.process.isAlive() || !agentB.process.isAlive()
+            Lab.Background agentA = lab.start(
+                    "agent-a",
+                    Lab.agentCommand(
+                            hostA,
+                            "--tap",
+                            "vtap0",
+                            "--vni",
+                            Integer.toString(VNI),
+                            "--local",
+                            UNDERLAY_A,
+                            "--remote",
+                            UNDERLAY_B,
+                            "--offloads",
+                            offloads));
+            Lab.Background agentB = lab.start(
+                    "agent-b",
+                    Lab.agentCommand(
+                            hostB,
+                            "--tap",
+                            "vtap0",
+                            "--vni",
+                            Integer.toString(VNI),
+                            "--local",
+                            UNDERLAY_B,
+                            "--remote",
+                            UNDERLAY_A,
+                            "--offloads",
+                            offloads));
+            await().atMost(Duration.ofSeconds(40))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> !agentA.process.isAlive()
+                            || !agentB.process.isAlive()
                             || succeeds("ip", "netns", "exec", hostA, "ping", "-c", "1", "-W", "1", OVERLAY_B));
             assertThat(agentA.process.isAlive()).as(agentA.output()).isTrue();
             assertThat(agentB.process.isAlive()).as(agentB.output()).isTrue();
@@ -54,12 +80,15 @@ class TwoPointToPointAgentsTest {
                     .contains("3 received");
             assertThat(run("ip", "netns", "exec", hostB, "ping", "-c", "3", "-i", "0.2", "-W", "2", OVERLAY_A))
                     .contains("3 received");
-            assertThat(run("ip", "netns", "exec", hostA, "ping", "-c", "1", "-W", "2", "-M", "do", "-s", "1422", OVERLAY_B))
+            assertThat(run(
+                            "ip", "netns", "exec", hostA, "ping", "-c", "1", "-W", "2", "-M", "do", "-s", "1422",
+                            OVERLAY_B))
                     .contains("1 received");
 
             lab.start("iperf3-server", List.of("ip", "netns", "exec", hostB, "iperf3", "-s", "-B", OVERLAY_B));
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    Lab.tryRun("ip", "netns", "exec", hostB, "ss", "-Htln", "sport", "=", ":5201").contains("5201"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Lab.tryRun("ip", "netns", "exec", hostB, "ss", "-Htln", "sport", "=", ":5201")
+                            .contains("5201"));
             long aToB = AgentVersusKernelVxlanTest.iperfBytes(
                     run("ip", "netns", "exec", hostA, "iperf3", "-c", OVERLAY_B, "-t", "3", "-J"));
             long bToA = AgentVersusKernelVxlanTest.iperfBytes(
@@ -82,7 +111,9 @@ class TwoPointToPointAgentsTest {
                 case "csum,tso,udp-gso" -> {
                     // bursts cut and sent with GSO, received one datagram at a time (no GRO)
                     assertThat(a.get("offload", "tsoBursts")).as(a.toString()).isPositive();
-                    assertThat(a.get("offload", "tsoBurstsWhole")).as(a.toString()).isPositive();
+                    assertThat(a.get("offload", "tsoBurstsWhole"))
+                            .as(a.toString())
+                            .isPositive();
                     assertThat(a.get("underlay", "gsoSends")).as(a.toString()).isPositive();
                     assertThat(b.get("underlay", "udpGro")).as(b.toString()).isZero();
                 }
@@ -90,7 +121,9 @@ class TwoPointToPointAgentsTest {
                     // TSO forced off: single frames only, their partial checksums completed by the agent
                     assertThat(agentA.output()).contains("offloads: vnet_hdr=on csum=on tso4=off");
                     assertThat(a.get("offload", "tsoBursts")).as(a.toString()).isZero();
-                    assertThat(a.get("offload", "segmentRefusals")).as(a.toString()).isZero();
+                    assertThat(a.get("offload", "segmentRefusals"))
+                            .as(a.toString())
+                            .isZero();
                 }
             }
         }
@@ -104,12 +137,14 @@ class TwoPointToPointAgentsTest {
         assertThat(a.get("offload", "tsoBurstsWhole")).as(a.toString()).isEqualTo(a.get("offload", "tsoBursts"));
         assertThat(a.get("offload", "segmentRefusals")).as(a.toString()).isZero();
         assertThat(a.get("underlay", "gsoSends")).as(a.toString()).isPositive();
-        assertThat(a.get("underlay", "gsoSegments")).as(a.toString())
-                .isGreaterThan(4 * a.get("underlay", "gsoSends"));
+        assertThat(a.get("underlay", "gsoSegments")).as(a.toString()).isGreaterThan(4 * a.get("underlay", "gsoSends"));
         assertThat(b.get("offload", "coalescedBursts")).as(b.toString()).isPositive();
         // fewer, larger TAP writes than datagrams received: the receiving stack saw bursts
-        assertThat(b.get("tap/vtap0", "framesWritten")).as(b.toString())
+        assertThat(b.get("tap/vtap0", "framesWritten"))
+                .as(b.toString())
                 .isLessThan(b.get("tunnel", "decapsulatedFrames") / 2);
-        assertThat(b.get("offload", "coalescerChecksumFailures")).as(b.toString()).isZero();
+        assertThat(b.get("offload", "coalescerChecksumFailures"))
+                .as(b.toString())
+                .isZero();
     }
 }

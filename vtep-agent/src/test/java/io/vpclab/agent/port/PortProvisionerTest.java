@@ -18,9 +18,11 @@ import org.junit.jupiter.api.Test;
 class PortProvisionerTest {
 
     private final String id = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF));
-    private final PortProvisioner provisioner = new PortProvisioner(port -> {
-        throw new PortSetupException("no simulated hosts here");
-    }, 1518);
+    private final PortProvisioner provisioner = new PortProvisioner(
+            port -> {
+                throw new PortSetupException("no simulated hosts here");
+            },
+            1518);
 
     @BeforeEach
     void requireRoot() {
@@ -29,9 +31,18 @@ class PortProvisionerTest {
     }
 
     private LocalPort port(PortKind kind, String gateway, String namespace) {
-        return new LocalPort("p" + id, null, kind, Vni.of(100), MacAddress.parse("02:00:0a:00:01:05"),
-                Ipv4Address.parse("10.1.0.5"), 24, gateway == null ? null : Ipv4Address.parse(gateway), 1400,
-                "vlpp" + id, namespace);
+        return new LocalPort(
+                "p" + id,
+                null,
+                kind,
+                Vni.of(100),
+                MacAddress.parse("02:00:0a:00:01:05"),
+                Ipv4Address.parse("10.1.0.5"),
+                24,
+                gateway == null ? null : Ipv4Address.parse(gateway),
+                1400,
+                "vlpp" + id,
+                namespace);
     }
 
     @Test
@@ -40,9 +51,12 @@ class PortProvisionerTest {
         try (ProvisionedPort port = provisioner.provision(port(PortKind.NETNS, "10.1.0.1", namespace))) {
             String link = IpCommand.ip("-n", namespace, "-o", "link", "show", "vlpp" + id);
             assertThat(link).contains("mtu 1400").contains("02:00:0a:00:01:05").contains("UP");
-            assertThat(IpCommand.ip("-n", namespace, "-o", "addr", "show", "vlpp" + id)).contains("10.1.0.5/24");
-            assertThat(IpCommand.ip("-n", namespace, "route", "show", "default")).contains("via 10.1.0.1");
-            assertThat(IpCommand.ip("-n", namespace, "-o", "link", "show", "lo")).contains("UP");
+            assertThat(IpCommand.ip("-n", namespace, "-o", "addr", "show", "vlpp" + id))
+                    .contains("10.1.0.5/24");
+            assertThat(IpCommand.ip("-n", namespace, "route", "show", "default"))
+                    .contains("via 10.1.0.1");
+            assertThat(IpCommand.ip("-n", namespace, "-o", "link", "show", "lo"))
+                    .contains("UP");
             assertThat(port.device().name()).isEqualTo("vlpp" + id);
         }
         assertThat(IpCommand.ip("netns", "list")).doesNotContain(namespace);
@@ -67,7 +81,8 @@ class PortProvisionerTest {
         IpCommand.ip("netns", "add", namespace);
         try {
             assertThatThrownBy(() -> provisioner.provision(port(PortKind.NETNS, null, namespace)))
-                    .isInstanceOf(PortSetupException.class).hasMessageContaining("already exists");
+                    .isInstanceOf(PortSetupException.class)
+                    .hasMessageContaining("already exists");
             assertThat(IpCommand.ip("netns", "list")).contains(namespace);
         } finally {
             IpCommand.ipQuietly("netns", "del", namespace);
@@ -77,7 +92,9 @@ class PortProvisionerTest {
     @Test
     void tapPortIsUpWithItsMtuAndGoneAfterClose() {
         try (ProvisionedPort port = provisioner.provision(port(PortKind.TAP, null, null))) {
-            assertThat(IpCommand.ip("-o", "link", "show", "vlpp" + id)).contains("mtu 1400").contains("UP");
+            assertThat(IpCommand.ip("-o", "link", "show", "vlpp" + id))
+                    .contains("mtu 1400")
+                    .contains("UP");
         }
         assertThat(IpCommand.ip("-o", "link")).doesNotContain("vlpp" + id);
     }

@@ -56,7 +56,8 @@ class SseParserTest {
     void oversizedDataIsRefused() {
         feed("data: " + "x".repeat(60));
 
-        assertThatThrownBy(() -> parser.line("data: 12345")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> parser.line("data: 12345"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("64");
     }
 

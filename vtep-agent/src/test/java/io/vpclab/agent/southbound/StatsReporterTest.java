@@ -27,12 +27,22 @@ class StatsReporterTest {
     @BeforeEach
     void start() throws Exception {
         controlPlane = new FakeControlPlane();
-        StatsSection host = report -> report.host(new TrafficStats().packetsIn(packets.incrementAndGet()).packetsOut(0L)
-                .bytesIn(0L).bytesOut(0L).floods(0L).arpSuppressed(0L).drops(0L));
-        StatsSection whitelists = report -> report.addWhitelistsItem(new WhitelistStats().whitelistId("wl-1").drops(3L)
+        StatsSection host = report -> report.host(new TrafficStats()
+                .packetsIn(packets.incrementAndGet())
+                .packetsOut(0L)
+                .bytesIn(0L)
+                .bytesOut(0L)
+                .floods(0L)
+                .arpSuppressed(0L)
+                .drops(0L));
+        StatsSection whitelists = report -> report.addWhitelistsItem(new WhitelistStats()
+                .whitelistId("wl-1")
+                .drops(3L)
                 .rules(List.of(new WhitelistRuleStats().ruleId("r-1").hits(7L))));
-        reporter = new StatsReporter(new ControlPlaneEndpoint(controlPlane.uri(), FakeControlPlane.TOKEN),
-                FakeControlPlane.HOST, List.of(host, whitelists));
+        reporter = new StatsReporter(
+                new ControlPlaneEndpoint(controlPlane.uri(), FakeControlPlane.TOKEN),
+                FakeControlPlane.HOST,
+                List.of(host, whitelists));
     }
 
     @AfterEach
@@ -49,9 +59,16 @@ class StatsReporterTest {
         JsonNode first = JSON.readTree(controlPlane.statsReports.get(0));
         JsonNode third = JSON.readTree(controlPlane.statsReports.get(2));
         assertThat(first.path("takenAt").asString()).isNotBlank();
-        assertThat(third.path("host").path("packetsIn").asLong()).as("fresh figures each tick")
+        assertThat(third.path("host").path("packetsIn").asLong())
+                .as("fresh figures each tick")
                 .isGreaterThan(first.path("host").path("packetsIn").asLong());
-        assertThat(first.path("whitelists").get(0).path("rules").get(0).path("hits").asLong()).isEqualTo(7);
+        assertThat(first.path("whitelists")
+                        .get(0)
+                        .path("rules")
+                        .get(0)
+                        .path("hits")
+                        .asLong())
+                .isEqualTo(7);
         assertThat(controlPlane.authorizations).containsOnly("Bearer " + FakeControlPlane.TOKEN);
     }
 
@@ -62,8 +79,12 @@ class StatsReporterTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !controlPlane.statsReports.isEmpty());
         assertThat(controlPlane.statsFailures.get()).isZero();
-        assertThat(JSON.readTree(controlPlane.statsReports.get(0)).path("host").path("packetsIn").asLong())
-                .as("three refused reports were made before it").isGreaterThanOrEqualTo(4);
+        assertThat(JSON.readTree(controlPlane.statsReports.get(0))
+                        .path("host")
+                        .path("packetsIn")
+                        .asLong())
+                .as("three refused reports were made before it")
+                .isGreaterThanOrEqualTo(4);
         assertThat(reporter.sent()).isGreaterThanOrEqualTo(1);
     }
 }

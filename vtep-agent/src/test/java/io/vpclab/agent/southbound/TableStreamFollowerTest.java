@@ -15,15 +15,19 @@ import org.junit.jupiter.api.Test;
 
 class TableStreamFollowerTest {
 
-    private static final String SNAPSHOT_1 = event("snapshot", "a1-1",
+    private static final String SNAPSHOT_1 = event(
+            "snapshot",
+            "a1-1",
             "{\"generation\":1,\"host\":{\"underlayIp\":\"127.0.0.1\"},"
                     + "\"segments\":[{\"vni\":100}],\"bindings\":[{\"vni\":100,\"ipAddress\":\"10.0.0.5\",\"mac\":\"02:00:00:00:00:05\"}]}");
-    private static final String DELTA_1_TO_2 = event("delta", "a1-2",
+    private static final String DELTA_1_TO_2 = event(
+            "delta",
+            "a1-2",
             "{\"generation\":2,\"baseGeneration\":1,"
                     + "\"upsert\":{\"bindings\":[{\"vni\":100,\"ipAddress\":\"10.0.0.6\",\"mac\":\"02:00:00:00:00:06\"}]},"
                     + "\"remove\":{\"bindings\":[{\"vni\":100,\"ipAddress\":\"10.0.0.5\"}]}}");
-    private static final String DELTA_7_TO_8 = event("delta", "a1-8",
-            "{\"generation\":8,\"baseGeneration\":7,\"upsert\":{},\"remove\":{}}");
+    private static final String DELTA_7_TO_8 =
+            event("delta", "a1-8", "{\"generation\":8,\"baseGeneration\":7,\"upsert\":{},\"remove\":{}}");
 
     private FakeControlPlane controlPlane;
     private final List<ForwardingTable> appliedTables = new CopyOnWriteArrayList<>();
@@ -53,7 +57,8 @@ class TableStreamFollowerTest {
         assertThat(second.getGeneration()).isEqualTo(2);
         assertThat(second.getBindings()).extracting(b -> b.getIpAddress()).containsExactly("10.0.0.6");
         await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.acks.size() >= 2);
-        assertThat(controlPlane.acks).anyMatch(a -> a.contains("\"generation\":1") && a.contains("\"incarnation\":\"a1\""))
+        assertThat(controlPlane.acks)
+                .anyMatch(a -> a.contains("\"generation\":1") && a.contains("\"incarnation\":\"a1\""))
                 .anyMatch(a -> a.contains("\"generation\":2") && a.contains("\"incarnation\":\"a1\""));
         assertThat(controlPlane.authorizations).containsOnly("Bearer " + FakeControlPlane.TOKEN);
         assertThat(controlPlane.lastEventIds).containsExactly("null");
@@ -86,16 +91,21 @@ class TableStreamFollowerTest {
     void deltaOfAnotherServerIncarnationAsksForASnapshot() {
         // the server restarted after generation 1: its generation 2 is not a successor of the held table
         controlPlane.script(SNAPSHOT_1, null);
-        controlPlane.script(event("delta", "b7-2", "{\"generation\":2,\"baseGeneration\":1,"
-                + "\"upsert\":{\"segments\":[{\"vni\":200}]}}"));
+        controlPlane.script(event(
+                "delta",
+                "b7-2",
+                "{\"generation\":2,\"baseGeneration\":1," + "\"upsert\":{\"segments\":[{\"vni\":200}]}}"));
         controlPlane.script(SNAPSHOT_1.replace("a1-1", "b7-1"));
         follow(appliedTables::add);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.lastEventIds.size() == 3);
         assertThat(controlPlane.lastEventIds).containsExactly("null", "a1-1", "null");
         await().atMost(Duration.ofSeconds(10)).until(() -> appliedTables.size() == 2);
-        assertThat(appliedTables).allSatisfy(t -> assertThat(t.getSegments()).extracting(s -> s.getVni()).containsExactly(100));
-        await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.acks.stream().anyMatch(a -> a.contains("\"b7\"")));
+        assertThat(appliedTables)
+                .allSatisfy(t ->
+                        assertThat(t.getSegments()).extracting(s -> s.getVni()).containsExactly(100));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> controlPlane.acks.stream().anyMatch(a -> a.contains("\"b7\"")));
     }
 
     @Test
@@ -127,22 +137,37 @@ class TableStreamFollowerTest {
 
     @Test
     void probeRequestIsRunAndItsResultReported() {
-        controlPlane.script(SNAPSHOT_1, event("probe", null,
-                "{\"requestId\":\"r-1\",\"portId\":\"i-1\",\"type\":\"ping\",\"target\":\"10.0.0.6\",\"count\":2}"));
-        follower = new TableStreamFollower(new ControlPlaneEndpoint(controlPlane.uri(), FakeControlPlane.TOKEN),
-                FakeControlPlane.HOST, appliedTables::add,
-                request -> new ProbeResult().sent(request.getCount()).received(1).target(request.getTarget()), captureCommands::add);
+        controlPlane.script(
+                SNAPSHOT_1,
+                event(
+                        "probe",
+                        null,
+                        "{\"requestId\":\"r-1\",\"portId\":\"i-1\",\"type\":\"ping\",\"target\":\"10.0.0.6\",\"count\":2}"));
+        follower = new TableStreamFollower(
+                new ControlPlaneEndpoint(controlPlane.uri(), FakeControlPlane.TOKEN),
+                FakeControlPlane.HOST,
+                appliedTables::add,
+                request ->
+                        new ProbeResult().sent(request.getCount()).received(1).target(request.getTarget()),
+                captureCommands::add);
         follower.start();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !controlPlane.probeResults.isEmpty());
-        assertThat(controlPlane.probeResults.get(0)).contains("\"requestId\":\"r-1\"").contains("\"sent\":2")
+        assertThat(controlPlane.probeResults.get(0))
+                .contains("\"requestId\":\"r-1\"")
+                .contains("\"sent\":2")
                 .contains("\"received\":1");
     }
 
     @Test
     void captureCommandIsHandedOnAndAnUnknownEventIgnored() {
-        controlPlane.script(SNAPSHOT_1, event("novelty", null, "{}"), event("capture", null,
-                "{\"captureId\":\"cap-1\",\"action\":\"start\",\"point\":\"underlay\",\"maxPackets\":7}"));
+        controlPlane.script(
+                SNAPSHOT_1,
+                event("novelty", null, "{}"),
+                event(
+                        "capture",
+                        null,
+                        "{\"captureId\":\"cap-1\",\"action\":\"start\",\"point\":\"underlay\",\"maxPackets\":7}"));
         follow(appliedTables::add);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !captureCommands.isEmpty());
@@ -151,12 +176,18 @@ class TableStreamFollowerTest {
         assertThat(command.getAction()).isEqualTo(CaptureCommand.ActionEnum.START);
         assertThat(command.getPoint()).isEqualTo("underlay");
         assertThat(command.getMaxPackets()).isEqualTo(7);
-        assertThat(follower.appliedTable().getGeneration()).as("the stream goes on").isEqualTo(1);
+        assertThat(follower.appliedTable().getGeneration())
+                .as("the stream goes on")
+                .isEqualTo(1);
     }
 
     private void follow(TableApplier applier) {
-        follower = new TableStreamFollower(new ControlPlaneEndpoint(controlPlane.uri(), FakeControlPlane.TOKEN),
-                FakeControlPlane.HOST, applier, request -> new ProbeResult(), captureCommands::add);
+        follower = new TableStreamFollower(
+                new ControlPlaneEndpoint(controlPlane.uri(), FakeControlPlane.TOKEN),
+                FakeControlPlane.HOST,
+                applier,
+                request -> new ProbeResult(),
+                captureCommands::add);
         follower.start();
     }
 

@@ -27,7 +27,8 @@ class CounterFormatTest {
     @Test
     void prometheusNamesAreSnakeCaseCountersWithTheIdAsALabel() {
         String text = CounterFormat.prometheus(sample());
-        assertThat(text).contains("# TYPE vpclab_tunnel_encapsulated_frames_total counter\n")
+        assertThat(text)
+                .contains("# TYPE vpclab_tunnel_encapsulated_frames_total counter\n")
                 .contains("vpclab_tunnel_encapsulated_frames_total 7\n")
                 .contains("vpclab_port_packets_in_total{id=\"web\\\"1\"} 3\n")
                 .contains("vpclab_port_packets_in_total{id=\"db\"} 4\n")
@@ -39,24 +40,31 @@ class CounterFormatTest {
     @Test
     void jsonKeepsGroupsAndOrder() {
         assertThat(CounterFormat.json(sample()))
-                .isEqualTo("{\"tunnel\":{\"encapsulatedFrames\":7},\"port/web\\\"1\":{\"packetsIn\":3,\"dropSpoofedMac\":1},"
-                        + "\"port/db\":{\"packetsIn\":4}}");
+                .isEqualTo(
+                        "{\"tunnel\":{\"encapsulatedFrames\":7},\"port/web\\\"1\":{\"packetsIn\":3,\"dropSpoofedMac\":1},"
+                                + "\"port/db\":{\"packetsIn\":4}}");
     }
 
     @Test
     void statsServerServesBothFormatsOnLoopbackOnly() throws IOException, InterruptedException {
         try (StatsServer server = StatsServer.start(0, CounterFormatTest::sample)) {
             HttpClient client = HttpClient.newHttpClient();
-            HttpResponse<String> counters = client.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.port() + "/counters")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> counters = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/counters"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(counters.statusCode()).isEqualTo(200);
             assertThat(counters.headers().firstValue("Content-Type")).hasValue("application/json");
             assertThat(counters.body()).contains("\"encapsulatedFrames\":7");
-            HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> metrics = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body()).contains("vpclab_tunnel_encapsulated_frames_total 7");
-            HttpResponse<String> post = client.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.port() + "/metrics")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse<String> post = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).isEqualTo(405);
         }
@@ -68,10 +76,13 @@ class CounterFormatTest {
         try (StatsServer server = StatsServer.start(0, CounterFormatTest::sample, table::get)) {
             HttpClient client = HttpClient.newHttpClient();
             URI uri = URI.create("http://127.0.0.1:" + server.port() + "/table");
-            assertThat(client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
-                    .as("before the first table").isEqualTo(404);
+            assertThat(client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .as("before the first table")
+                    .isEqualTo(404);
             table.set("{\"generation\":3}");
-            HttpResponse<String> applied = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> applied =
+                    client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(applied.statusCode()).isEqualTo(200);
             assertThat(applied.headers().firstValue("Content-Type")).hasValue("application/json");
             assertThat(applied.body()).isEqualTo("{\"generation\":3}");

@@ -22,7 +22,9 @@ class TrafficStatsSectionTest {
 
         new TrafficStatsSection(counters::snapshot).contribute(report);
 
-        assertThat(report.getHost().getDropsByReason()).containsEntry("OVERSIZE", 1L).containsEntry("VTEP_SPOOFED_SOURCE", 2L);
+        assertThat(report.getHost().getDropsByReason())
+                .containsEntry("OVERSIZE", 1L)
+                .containsEntry("VTEP_SPOOFED_SOURCE", 2L);
         assertThat(report.getHost().getDrops()).isEqualTo(3);
         assertThat(report.getSegments().get(0).getDropsByReason()).containsEntry("VTEP_SPOOFED_SOURCE", 1L);
         assertThat(report.getPorts().get(0).getDropsByReason()).containsEntry("OVERSIZE", 1L);

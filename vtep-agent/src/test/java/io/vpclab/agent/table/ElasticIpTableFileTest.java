@@ -47,7 +47,8 @@ class ElasticIpTableFileTest {
 
     @Test
     void translatesTheProviderSegmentAndThePortsElasticIp() {
-        ForwardingState state = TableTranslator.translate("t.yaml", TableFile.parse("t.yaml", WITH_EIP, TableFormat.YAML));
+        ForwardingState state =
+                TableTranslator.translate("t.yaml", TableFile.parse("t.yaml", WITH_EIP, TableFormat.YAML));
 
         assertThat(state.publicSegment()).isEqualTo(state.segmentIndexOf(16_777_000));
         int eip = state.elasticIpByPublic(Ipv4Address.parseBits("203.0.113.10"));
@@ -77,12 +78,15 @@ class ElasticIpTableFileTest {
 
     @Test
     void refusesAnUnroutedProviderSegmentAndABadPublicIp() {
-        String text = WITH_EIP.replace("    routerId: public\n", "").replace("gatewayIp: 198.51.100.1", "cidrBlock: 198.51.100.0/24")
+        String text = WITH_EIP.replace("    routerId: public\n", "")
+                .replace("gatewayIp: 198.51.100.1", "cidrBlock: 198.51.100.0/24")
                 .replace("publicIp: 203.0.113.10", "publicIp: 203.0.113.300");
 
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, TableFormat.YAML))
-                .isInstanceOfSatisfying(TableRefusedException.class, e -> assertThat(e.getMessage())
-                        .contains("the provider segment must be routed")
-                        .contains("'203.0.113.300' is not an IPv4 address"));
+                .isInstanceOfSatisfying(
+                        TableRefusedException.class,
+                        e -> assertThat(e.getMessage())
+                                .contains("the provider segment must be routed")
+                                .contains("'203.0.113.300' is not an IPv4 address"));
     }
 }

@@ -65,12 +65,23 @@ class NatGatewayTableFileTest {
 
     @Test
     void translatesTheGatewayAndTheDefaultRouteWithContractDefaults() {
-        ForwardingState state = TableTranslator.translate("t.yaml", TableFile.parse("t.yaml", WITH_NAT, TableFormat.YAML));
+        ForwardingState state =
+                TableTranslator.translate("t.yaml", TableFile.parse("t.yaml", WITH_NAT, TableFormat.YAML));
 
         NatGateway nat = state.natGateways().get(0);
-        assertThat(nat).isEqualTo(new NatGateway("nat-1", "nat-1", Ipv4Address.parse("203.0.113.20"), 2000, 2001,
-                NatGateway.DEFAULT_IDLE_SECONDS, 30, EgressPolicy.WHITELIST, List.of(Ipv4Prefix.parse("10.0.2.0/24"))));
-        assertThat(state.natGatewayByPublic(Ipv4Address.parseBits("203.0.113.20"))).isZero();
+        assertThat(nat)
+                .isEqualTo(new NatGateway(
+                        "nat-1",
+                        "nat-1",
+                        Ipv4Address.parse("203.0.113.20"),
+                        2000,
+                        2001,
+                        NatGateway.DEFAULT_IDLE_SECONDS,
+                        30,
+                        EgressPolicy.WHITELIST,
+                        List.of(Ipv4Prefix.parse("10.0.2.0/24"))));
+        assertThat(state.natGatewayByPublic(Ipv4Address.parseBits("203.0.113.20")))
+                .isZero();
         int privateSegment = state.segmentIndexOf(200);
         assertThat(state.defaultRouteSegment(privateSegment)).isEqualTo(state.segmentIndexOf(100));
         assertThat(state.defaultRouteNextHop(privateSegment)).isEqualTo(Ipv4Address.parseBits("10.0.1.10"));
@@ -78,23 +89,27 @@ class NatGatewayTableFileTest {
 
     @Test
     void refusesAGatewayPortWithoutItsGatewayAndBadSettings() {
-        String missing = WITH_NAT.substring(0, WITH_NAT.indexOf("    natGateway:")) + WITH_NAT.substring(WITH_NAT.indexOf("routers:"));
+        String missing = WITH_NAT.substring(0, WITH_NAT.indexOf("    natGateway:"))
+                + WITH_NAT.substring(WITH_NAT.indexOf("routers:"));
         assertThatThrownBy(() -> TableFile.parse("t.yaml", missing, TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().pointer()).isEqualTo("/ports/0/natGateway");
                     assertThat(e.first().message()).contains("exactly when its kind is nat-gateway");
                 });
-        String inverted = WITH_NAT.replace("portMin: 2000", "portMin: 3000").replace("sources: [10.0.2.0/24]", "sources: [10.0.2.0/33]");
+        String inverted = WITH_NAT.replace("portMin: 2000", "portMin: 3000")
+                .replace("sources: [10.0.2.0/24]", "sources: [10.0.2.0/33]");
         assertThatThrownBy(() -> TableFile.parse("t.yaml", inverted, TableFormat.YAML))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> {
-                    assertThat(e.problems()).extracting(DocumentProblem::pointer)
+                    assertThat(e.problems())
+                            .extracting(DocumentProblem::pointer)
                             .contains("/ports/0/natGateway/portMax", "/ports/0/natGateway/sources/0");
                 });
     }
 
     @Test
     void refusesADefaultRouteToAnotherRouterAtItsVni() {
-        String otherRouter = WITH_NAT.replace("  - vni: 100\n    cidrBlock: 10.0.1.0/24\n    gatewayIp: 10.0.1.1\n    routerId: r1",
+        String otherRouter = WITH_NAT.replace(
+                "  - vni: 100\n    cidrBlock: 10.0.1.0/24\n    gatewayIp: 10.0.1.1\n    routerId: r1",
                 "  - vni: 100\n    cidrBlock: 10.0.1.0/24\n    gatewayIp: 10.0.1.1\n    routerId: public");
 
         assertThat(otherRouter).isNotEqualTo(WITH_NAT);
@@ -102,7 +117,8 @@ class NatGatewayTableFileTest {
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().pointer()).isEqualTo("/segments/1/defaultRoute/vni");
                     assertThat(e.first().line()).isEqualTo(13);
-                    assertThat(e.first().message()).isEqualTo("vni 100 belongs to router 'public', not to this segment's router 'r1'");
+                    assertThat(e.first().message())
+                            .isEqualTo("vni 100 belongs to router 'public', not to this segment's router 'r1'");
                 });
     }
 }

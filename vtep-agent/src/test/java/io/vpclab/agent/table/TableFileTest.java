@@ -81,19 +81,20 @@ class TableFileTest {
         assertThat(TableFile.read(file).getSegments()).hasSize(2);
 
         Files.writeString(file, "{\"host\": {\"underlayIp\": \"192.168.77.1\"},\n \"segments\": [{\"vni\": 0}]}");
-        assertThatThrownBy(() -> TableFile.read(file))
-                .isInstanceOfSatisfying(TableRefusedException.class, e -> {
-                    assertThat(e.first().line()).isEqualTo(2);
-                    assertThat(e.first().pointer()).isEqualTo("/segments/0/vni");
-                    assertThat(e.getMessage()).contains(file.toString()).contains("1..16777215");
-                });
+        assertThatThrownBy(() -> TableFile.read(file)).isInstanceOfSatisfying(TableRefusedException.class, e -> {
+            assertThat(e.first().line()).isEqualTo(2);
+            assertThat(e.first().pointer()).isEqualTo("/segments/0/vni");
+            assertThat(e.getMessage()).contains(file.toString()).contains("1..16777215");
+        });
     }
 
     @Test
     void theFileNameChoosesTheFormat() {
         assertThat(TableFormat.of(Path.of("lab", "T.JSON"))).isEqualTo(TableFormat.JSON);
         assertThat(TableFormat.of(Path.of("t.yaml"))).isEqualTo(TableFormat.YAML);
-        assertThat(TableFormat.of(Path.of("t.json.bak"))).as("anything but .json is YAML").isEqualTo(TableFormat.YAML);
+        assertThat(TableFormat.of(Path.of("t.json.bak")))
+                .as("anything but .json is YAML")
+                .isEqualTo(TableFormat.YAML);
     }
 
     static Stream<Arguments> refusals() {
@@ -116,16 +117,35 @@ class TableFileTest {
                 Arguments.of(20, "    prefixLength: 33", 20, "/ports/0/prefixLength", "0..32"),
                 Arguments.of(16, "    kind: vm", 16, "/ports/0/kind", "vm"),
                 Arguments.of(28, "    ipAddress: 10.100.0.256", 28, "/bindings/0/ipAddress", "not an IPv4 address"),
-                Arguments.of(34, "      - destination: 10.100.0/24", 34, "/routers/0/routes/0/destination", "not an IPv4 prefix"),
+                Arguments.of(
+                        34,
+                        "      - destination: 10.100.0/24",
+                        34,
+                        "/routers/0/routes/0/destination",
+                        "not an IPv4 prefix"),
                 Arguments.of(35, "        vni: 300", 35, "/routers/0/routes/0/vni", "not a segment"),
                 Arguments.of(32, "    mac: ff:ff:ff:ff:ff:ff", 32, "/routers/0/mac", "group"),
-                Arguments.of(21, "    gatewayIp: 10.100.0.1\n    color: blue", 22, "/ports/0/color", "unknown field 'color'"),
+                Arguments.of(
+                        21,
+                        "    gatewayIp: 10.100.0.1\n    color: blue",
+                        22,
+                        "/ports/0/color",
+                        "unknown field 'color'"),
                 Arguments.of(17, "    vni: hundred", 17, "/ports/0/vni", "hundred"),
                 Arguments.of(6, "  - id: \"\"", 6, "/vteps/0/id", "required"),
-                Arguments.of(15, "  - id: web\n    device: this-name-is-too-long", 16, "/ports/0/device", "not a device name"),
+                Arguments.of(
+                        15,
+                        "  - id: web\n    device: this-name-is-too-long",
+                        16,
+                        "/ports/0/device",
+                        "not a device name"),
                 Arguments.of(24, "    mac: 02:00:0a:64:00:05", 24, "/macs/0/mac", "already belongs to port web"),
-                Arguments.of(29, "    mac: 02:00:0a:64:00:06\n  - vni: 100\n    ipAddress: 10.100.0.5\n    mac: 02:00:0a:64:00:09",
-                        32, "/bindings/1/mac", "port's MAC 02:00:0a:64:00:05"),
+                Arguments.of(
+                        29,
+                        "    mac: 02:00:0a:64:00:06\n  - vni: 100\n    ipAddress: 10.100.0.5\n    mac: 02:00:0a:64:00:09",
+                        32,
+                        "/bindings/1/mac",
+                        "port's MAC 02:00:0a:64:00:05"),
                 Arguments.of(1, "generation: -1", 1, "/generation", ">= 0"));
     }
 
@@ -148,8 +168,11 @@ class TableFileTest {
     void reportsEveryProblemOfAFileInDocumentOrder() {
         String text = replaceLine(replaceLine(VALID, 25, "    vtep: nobody"), 9, "  - vni: 0");
         assertThatThrownBy(() -> TableFile.parse("t.yaml", text, TableFormat.YAML))
-                .isInstanceOfSatisfying(TableRefusedException.class, e ->
-                        assertThat(e.problems()).extracting(DocumentProblem::line).contains(9, 25));
+                .isInstanceOfSatisfying(
+                        TableRefusedException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(DocumentProblem::line)
+                                .contains(9, 25));
     }
 
     @Test
@@ -187,8 +210,11 @@ class TableFileTest {
     @Test
     void refusesSyntaxErrorsWithTheirPosition() {
         assertThatThrownBy(() -> TableFile.parse("t.yaml", "host:\n  underlayIp: [1.2.3.4\n", TableFormat.YAML))
-                .isInstanceOfSatisfying(TableRefusedException.class, e -> assertThat(e.first().line()).isPositive());
-        assertThatThrownBy(() -> TableFile.parse("t.json", "{\"host\": {\"underlayIp\": \"1.2.3.4\"},,}", TableFormat.JSON))
+                .isInstanceOfSatisfying(
+                        TableRefusedException.class,
+                        e -> assertThat(e.first().line()).isPositive());
+        assertThatThrownBy(() ->
+                        TableFile.parse("t.json", "{\"host\": {\"underlayIp\": \"1.2.3.4\"},,}", TableFormat.JSON))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> {
                     assertThat(e.first().line()).isEqualTo(1);
                     assertThat(e.first().column()).isEqualTo(36);
@@ -207,9 +233,11 @@ class TableFileTest {
 
     @Test
     void refusesAnEmptyDocumentAndAnUnreadableFile(@TempDir Path dir) {
-        assertThatThrownBy(() -> TableFile.parse("t.yaml", "", TableFormat.YAML)).isInstanceOf(TableRefusedException.class);
+        assertThatThrownBy(() -> TableFile.parse("t.yaml", "", TableFormat.YAML))
+                .isInstanceOf(TableRefusedException.class);
         assertThatThrownBy(() -> TableFile.read(dir.resolve("missing.yaml")))
-                .isInstanceOf(TableRefusedException.class).hasMessageContaining("cannot read");
+                .isInstanceOf(TableRefusedException.class)
+                .hasMessageContaining("cannot read");
     }
 
     static String replaceLine(String text, int line, String replacement) {

@@ -17,11 +17,16 @@ import org.junit.jupiter.api.Test;
 class TableTranslatorTest {
 
     private static ForwardingTable table() {
-        return new ForwardingTable().generation(7L)
+        return new ForwardingTable()
+                .generation(7L)
                 .host(new TableHost().underlayIp("127.0.0.1").udpPort(4789))
                 .addVtepsItem(new Vtep().id("peer").ip("127.0.0.1").port(4790))
                 .addSegmentsItem(new Segment().vni(100).cidrBlock("10.100.0.0/24"))
-                .addPortsItem(new Port().id("web").kind(PortKind.NETNS).vni(100).mac("02:00:0a:64:00:05")
+                .addPortsItem(new Port()
+                        .id("web")
+                        .kind(PortKind.NETNS)
+                        .vni(100)
+                        .mac("02:00:0a:64:00:05")
                         .ipAddress("10.100.0.5"));
     }
 
@@ -33,7 +38,8 @@ class TableTranslatorTest {
 
         assertThatThrownBy(() -> TableTranslator.translate("generation 7", table))
                 .isInstanceOfSatisfying(TableRefusedException.class, e -> {
-                    assertThat(e.problems()).extracting(DocumentProblem::pointer)
+                    assertThat(e.problems())
+                            .extracting(DocumentProblem::pointer)
                             .containsExactly("/ports/0/namespace", "/ports/1/kind");
                     assertThat(e.first().line()).isZero();
                     assertThat(e.first().message()).contains("not a namespace name");
@@ -43,7 +49,8 @@ class TableTranslatorTest {
 
     @Test
     void acceptsAgentsThatShareAnIpAndDifferByPort() {
-        ForwardingTable table = table().addVtepsItem(new Vtep().id("third").ip("127.0.0.1").port(4791));
+        ForwardingTable table =
+                table().addVtepsItem(new Vtep().id("third").ip("127.0.0.1").port(4791));
 
         ForwardingState state = TableTranslator.translate("generation 7", table);
 
@@ -52,14 +59,16 @@ class TableTranslatorTest {
 
     @Test
     void refusesAVtepAtTheHostsOwnEndpointOrAnotherVtepsEndpoint() {
-        ForwardingTable table = table()
-                .addVtepsItem(new Vtep().id("self").ip("127.0.0.1"))
+        ForwardingTable table = table().addVtepsItem(new Vtep().id("self").ip("127.0.0.1"))
                 .addVtepsItem(new Vtep().id("twin").ip("127.0.0.1").port(4790));
 
         assertThatThrownBy(() -> TableTranslator.translate("generation 7", table))
-                .isInstanceOfSatisfying(TableRefusedException.class, e -> assertThat(e.problems())
-                        .extracting(DocumentProblem::toString)
-                        .containsExactly("/vteps/1/ip: 127.0.0.1:4789 is this host's own underlayIp and udpPort",
-                                "/vteps/2/ip: 127.0.0.1:4790 is already the address of another vtep"));
+                .isInstanceOfSatisfying(
+                        TableRefusedException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(DocumentProblem::toString)
+                                .containsExactly(
+                                        "/vteps/1/ip: 127.0.0.1:4789 is this host's own underlayIp and udpPort",
+                                        "/vteps/2/ip: 127.0.0.1:4790 is already the address of another vtep"));
     }
 }

@@ -59,7 +59,8 @@ public final class ConvergenceBenchmark {
         double syncSeconds = (System.nanoTime() - started) / 1e9;
 
         System.gc();
-        long heapBytes = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long heapBytes =
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         SouthboundService southbound = lab.bean(SouthboundService.class);
         MeterRegistry meters = lab.bean(MeterRegistry.class);
         double bytesBefore = meters.counter("vpclab.table.stream.bytes").count();
@@ -72,8 +73,10 @@ public final class ConvergenceBenchmark {
             // a host that already serves the VPC, as most changes are; a new host would learn the whole VPC
             int subnetIndex = (change * 7) % subnets.size();
             String subnet = subnets.get(subnetIndex);
-            String host = agents.get((subnetIndex / 2 * 2 + change % HOSTS_PER_VPC) % agents.size()).hostId();
-            instances.runInstance(new InstanceCreate().subnetId(subnet).hostId(host).kind(InstanceKind.SIMULATED));
+            String host = agents.get((subnetIndex / 2 * 2 + change % HOSTS_PER_VPC) % agents.size())
+                    .hostId();
+            instances.runInstance(
+                    new InstanceCreate().subnetId(subnet).hostId(host).kind(InstanceKind.SIMULATED));
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (southbound.completedChanges() == completedBefore) {
                 if (System.nanoTime() > deadline) {
@@ -89,14 +92,25 @@ public final class ConvergenceBenchmark {
         double eventsPerChange = (meters.counter("vpclab.table.stream.events").count() - eventsBefore) / changes;
 
         samples.sort(Long::compare);
-        System.out.printf(Locale.ROOT, "convergence: agents=%d instances=%d changes=%d%n", agentCount, instanceCount, changes);
+        System.out.printf(
+                Locale.ROOT, "convergence: agents=%d instances=%d changes=%d%n", agentCount, instanceCount, changes);
         System.out.printf(Locale.ROOT, "  full sync (create all + converge): %.1f s%n", syncSeconds);
-        System.out.printf(Locale.ROOT, "  commit -> all acks: p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
-                percentile(samples, 0.50) / 1e6, percentile(samples, 0.99) / 1e6, samples.get(samples.size() - 1) / 1e6);
-        System.out.printf(Locale.ROOT, "  heap after full sync (server + %d agents, one JVM): %.1f MiB%n",
-                agentCount, heapBytes / 1048576.0);
-        System.out.printf(Locale.ROOT, "  pushed per single-instance change: %.0f bytes in %.1f events%n",
-                bytesPerChange, eventsPerChange);
+        System.out.printf(
+                Locale.ROOT,
+                "  commit -> all acks: p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
+                percentile(samples, 0.50) / 1e6,
+                percentile(samples, 0.99) / 1e6,
+                samples.get(samples.size() - 1) / 1e6);
+        System.out.printf(
+                Locale.ROOT,
+                "  heap after full sync (server + %d agents, one JVM): %.1f MiB%n",
+                agentCount,
+                heapBytes / 1048576.0);
+        System.out.printf(
+                Locale.ROOT,
+                "  pushed per single-instance change: %.0f bytes in %.1f events%n",
+                bytesPerChange,
+                eventsPerChange);
     }
 
     /** Tenants of one VPC each, two subnets per VPC, instances spread over 5 hosts per VPC. */
@@ -108,14 +122,20 @@ public final class ConvergenceBenchmark {
         try {
             List<Future<?>> pending = new ArrayList<>();
             for (int v = 0; v < vpcs; v++) {
-                String tenant = new TenantsApi(admin).createTenant(new TenantCreate().name("bench-" + v)).getTenantId();
-                String vpc = new VpcsApi(admin).createVpc(new VpcCreate().cidrBlock("10.0.0.0/16").tenantId(tenant)).getVpcId();
+                String tenant = new TenantsApi(admin)
+                        .createTenant(new TenantCreate().name("bench-" + v))
+                        .getTenantId();
+                String vpc = new VpcsApi(admin)
+                        .createVpc(new VpcCreate().cidrBlock("10.0.0.0/16").tenantId(tenant))
+                        .getVpcId();
                 for (int s = 0; s < 2; s++) {
-                    String subnet = new SubnetsApi(admin).createSubnet(
-                            new SubnetCreate().vpcId(vpc).cidrBlock("10.0." + s + ".0/24")).getSubnetId();
+                    String subnet = new SubnetsApi(admin)
+                            .createSubnet(new SubnetCreate().vpcId(vpc).cidrBlock("10.0." + s + ".0/24"))
+                            .getSubnetId();
                     subnets.add(subnet);
                     for (int i = 0; i < INSTANCES_PER_SUBNET; i++) {
-                        String host = agents.get((v * 2 + i % HOSTS_PER_VPC) % agents.size()).hostId();
+                        String host = agents.get((v * 2 + i % HOSTS_PER_VPC) % agents.size())
+                                .hostId();
                         pending.add(pool.submit(() -> launch(admin, subnet, host)));
                     }
                 }
@@ -130,7 +150,8 @@ public final class ConvergenceBenchmark {
     }
 
     private static Void launch(ApiClient admin, String subnet, String host) throws ApiException {
-        new InstancesApi(admin).runInstance(new InstanceCreate().subnetId(subnet).hostId(host).kind(InstanceKind.SIMULATED));
+        new InstancesApi(admin)
+                .runInstance(new InstanceCreate().subnetId(subnet).hostId(host).kind(InstanceKind.SIMULATED));
         return null;
     }
 

@@ -11,7 +11,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -22,19 +21,20 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.underlay.DatagramSink;
 import io.vpclab.dataplane.underlay.Underlay;
 import java.net.InetSocketAddress;
-import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import io.vpclab.dataplane.packet.Vxlan;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +64,7 @@ public final class NettyUdpUnderlay implements Underlay {
 
     /** Enough source ports for an underlay's ECMP to spread flows; each is one more socket. */
     static final int FLOW_PORT_SOCKETS = 8;
+
     private static final int FLOW_PORT_ATTEMPTS = 64;
 
     private final IoEventLoopGroup group;
@@ -77,9 +78,10 @@ public final class NettyUdpUnderlay implements Underlay {
     private final AtomicLong receiveBatches = new AtomicLong();
     private final boolean gso;
     private final boolean gro;
-    private Runnable readComplete = () -> { };
+    private Runnable readComplete = () -> {};
     /** Send-only sockets on flow-hashed source ports; written and flushed on the loop only. */
     private final Channel[] senders;
+
     private final boolean[] unflushed;
     private volatile DatagramSink sink;
 
@@ -101,7 +103,8 @@ public final class NettyUdpUnderlay implements Underlay {
     public static NettyUdpUnderlay bind(InetSocketAddress local, UnderlayOptions options) {
         boolean epoll = options.preferEpoll() && Epoll.isAvailable();
         // daemon: an agent embedded in another JVM (the all-in-one demo, tests) must not keep it alive
-        IoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+        IoEventLoopGroup group = new MultiThreadIoEventLoopGroup(
+                1,
                 new DefaultThreadFactory("vtep-" + local.getPort(), true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
@@ -117,8 +120,8 @@ public final class NettyUdpUnderlay implements Underlay {
         return bind(local, UnderlayOptions.defaults());
     }
 
-    private static NettyUdpUnderlay bind(InetSocketAddress local, UnderlayOptions options, IoEventLoopGroup group,
-                                         boolean epoll) {
+    private static NettyUdpUnderlay bind(
+            InetSocketAddress local, UnderlayOptions options, IoEventLoopGroup group, boolean epoll) {
         Objects.requireNonNull(local, "local");
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -129,19 +132,24 @@ public final class NettyUdpUnderlay implements Underlay {
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.SO_RCVBUF, options.socketBufferBytes())
                 .option(ChannelOption.SO_SNDBUF, options.socketBufferBytes())
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                .option(
+                        ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(options.sendQueueBytes() / 2, options.sendQueueBytes()))
                 .handler(new ChannelInboundHandlerAdapter());
         if (epoll) {
             int size = receiveSlotBytes(options);
-            bootstrap.channel(EpollDatagramChannel.class)
+            bootstrap
+                    .channel(EpollDatagramChannel.class)
                     // recvmmsg: one syscall fills up to batch datagrams into one buffer of batch x size
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, size)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                    .option(
+                            ChannelOption.RCVBUF_ALLOCATOR,
                             readsPerWakeUp(size * options.receiveBatch(), RECVMMSG_CALLS_PER_WAKEUP));
         } else {
-            bootstrap.channel(NioDatagramChannel.class)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+            bootstrap
+                    .channel(NioDatagramChannel.class)
+                    .option(
+                            ChannelOption.RCVBUF_ALLOCATOR,
                             readsPerWakeUp(receiveSlotBytes(options), GRO_READS_PER_WAKEUP));
         }
         Channel channel;
@@ -198,9 +206,13 @@ public final class NettyUdpUnderlay implements Underlay {
             int port = Vxlan.SOURCE_PORT_MIN + (first - Vxlan.SOURCE_PORT_MIN + attempt) % Vxlan.SOURCE_PORT_RANGE;
             try {
                 // a handler instance belongs to one channel: each sender gets its own
-                Channel sender = bootstrap.clone().option(ChannelOption.SO_RCVBUF, 65536)
+                Channel sender = bootstrap
+                        .clone()
+                        .option(ChannelOption.SO_RCVBUF, 65536)
                         .handler(new ChannelInboundHandlerAdapter())
-                        .bind(new InetSocketAddress(local.getAddress(), port)).sync().channel();
+                        .bind(new InetSocketAddress(local.getAddress(), port))
+                        .sync()
+                        .channel();
                 if (noChecksum) {
                     UdpChecksum.disable(sender);
                 }

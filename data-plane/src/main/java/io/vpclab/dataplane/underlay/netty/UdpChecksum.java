@@ -20,8 +20,7 @@ final class UdpChecksum {
     /** asm-generic/socket.h: SOL_SOCKET 1, SO_NO_CHECK 11. */
     static final IntegerUnixChannelOption SO_NO_CHECK = new IntegerUnixChannelOption("SO_NO_CHECK", 1, 11);
 
-    private UdpChecksum() {
-    }
+    private UdpChecksum() {}
 
     /** True when the socket now sends checksum 0; false (logged) when the transport cannot. */
     static boolean disable(Channel channel) {

@@ -13,12 +13,18 @@ package io.vpclab.dataplane.underlay.netty;
  * @param udpGro            receive with UDP_GRO (the kernel hands over coalesced datagrams, which
  *                          Netty splits into slices of one buffer) instead of recvmmsg (epoll only)
  */
-public record UnderlayOptions(int maxDatagramBytes, int receiveBatch, int socketBufferBytes,
-                              int sendQueueBytes, boolean preferEpoll, boolean udpGso, boolean udpGro) {
+public record UnderlayOptions(
+        int maxDatagramBytes,
+        int receiveBatch,
+        int socketBufferBytes,
+        int sendQueueBytes,
+        boolean preferEpoll,
+        boolean udpGso,
+        boolean udpGro) {
 
     /** Options without GSO/GRO, as before those offloads existed. */
-    public UnderlayOptions(int maxDatagramBytes, int receiveBatch, int socketBufferBytes, int sendQueueBytes,
-                           boolean preferEpoll) {
+    public UnderlayOptions(
+            int maxDatagramBytes, int receiveBatch, int socketBufferBytes, int sendQueueBytes, boolean preferEpoll) {
         this(maxDatagramBytes, receiveBatch, socketBufferBytes, sendQueueBytes, preferEpoll, false, false);
     }
 
@@ -49,8 +55,8 @@ public record UnderlayOptions(int maxDatagramBytes, int receiveBatch, int socket
 
     /** Options for an underlay of the given MTU (1500 on Ethernet). */
     public static UnderlayOptions forUnderlayMtu(int underlayMtu) {
-        return new UnderlayOptions(underlayMtu - IPV4_UDP_HEADERS, DEFAULT_RECEIVE_BATCH,
-                DEFAULT_SOCKET_BUFFER, DEFAULT_SEND_QUEUE, true);
+        return new UnderlayOptions(
+                underlayMtu - IPV4_UDP_HEADERS, DEFAULT_RECEIVE_BATCH, DEFAULT_SOCKET_BUFFER, DEFAULT_SEND_QUEUE, true);
     }
 
     /** Options for a 1500-byte underlay. */
@@ -60,13 +66,13 @@ public record UnderlayOptions(int maxDatagramBytes, int receiveBatch, int socket
 
     /** The same options on the NIO transport (no GSO or GRO there). */
     public UnderlayOptions withNio() {
-        return new UnderlayOptions(maxDatagramBytes, receiveBatch, socketBufferBytes, sendQueueBytes, false,
-                false, false);
+        return new UnderlayOptions(
+                maxDatagramBytes, receiveBatch, socketBufferBytes, sendQueueBytes, false, false, false);
     }
 
     /** The same options asking for UDP GSO on send and UDP GRO on receive, each where the kernel has it. */
     public UnderlayOptions withOffloads(boolean gso, boolean gro) {
-        return new UnderlayOptions(maxDatagramBytes, receiveBatch, socketBufferBytes, sendQueueBytes, preferEpoll,
-                gso, gro);
+        return new UnderlayOptions(
+                maxDatagramBytes, receiveBatch, socketBufferBytes, sendQueueBytes, preferEpoll, gso, gro);
     }
 }

@@ -12,28 +12,30 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class NettyUdpUnderlayTest {
 
     private static final InetSocketAddress ANY_LOOPBACK_PORT = new InetSocketAddress("127.0.0.1", 0);
 
-    private record Received(String text, InetSocketAddress sender, boolean onLoop) {
-    }
+    private record Received(String text, InetSocketAddress sender, boolean onLoop) {}
 
     @ParameterizedTest(name = "epoll={0}")
     @ValueSource(booleans = {true, false})
     void deliversEveryDatagramOfABatchWithItsSenderOnTheLoop(boolean epoll) {
-        UnderlayOptions options = epoll ? UnderlayOptions.defaults() : UnderlayOptions.defaults().withNio();
+        UnderlayOptions options =
+                epoll ? UnderlayOptions.defaults() : UnderlayOptions.defaults().withNio();
         try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options);
-             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
+                NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
             assertThat(a.isEpoll()).isEqualTo(epoll && Epoll.isAvailable());
             List<Received> received = new CopyOnWriteArrayList<>();
             b.start((payload, sender) -> {
                 try {
-                    received.add(new Received(payload.toString(StandardCharsets.US_ASCII), sender,
+                    received.add(new Received(
+                            payload.toString(StandardCharsets.US_ASCII),
+                            sender,
                             b.loop().inEventLoop()));
                 } finally {
                     payload.release();
@@ -48,8 +50,11 @@ class NettyUdpUnderlayTest {
             });
 
             await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == count);
-            assertThat(received).extracting(Received::text).containsExactlyInAnyOrderElementsOf(
-                    java.util.stream.IntStream.range(0, count).mapToObj(i -> "datagram-" + i).toList());
+            assertThat(received)
+                    .extracting(Received::text)
+                    .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, count)
+                            .mapToObj(i -> "datagram-" + i)
+                            .toList());
             assertThat(received).allSatisfy(r -> {
                 assertThat(r.sender()).isEqualTo(a.localAddress());
                 assertThat(r.onLoop()).isTrue();
@@ -62,10 +67,12 @@ class NettyUdpUnderlayTest {
     @ParameterizedTest(name = "epoll={0}")
     @ValueSource(booleans = {true, false})
     void flowsLeaveFromHashedSourcePortsAndAFlowKeepsItsPort(boolean epoll) {
-        UnderlayOptions options = epoll ? UnderlayOptions.defaults() : UnderlayOptions.defaults().withNio();
+        UnderlayOptions options =
+                epoll ? UnderlayOptions.defaults() : UnderlayOptions.defaults().withNio();
         try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options);
-             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
-            assertThat(a.flowSourcePorts()).hasSize(NettyUdpUnderlay.FLOW_PORT_SOCKETS)
+                NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
+            assertThat(a.flowSourcePorts())
+                    .hasSize(NettyUdpUnderlay.FLOW_PORT_SOCKETS)
                     .allSatisfy(port -> assertThat(port).isBetween(49152, 65535));
             List<Received> received = new CopyOnWriteArrayList<>();
             b.start((payload, sender) -> {
@@ -76,7 +83,9 @@ class NettyUdpUnderlayTest {
             a.loop().execute(() -> {
                 for (int round = 0; round < 2; round++) {
                     for (int flow = 0; flow < flows; flow++) {
-                        a.send(Unpooled.copiedBuffer("flow-" + flow, StandardCharsets.US_ASCII), b.localAddress(),
+                        a.send(
+                                Unpooled.copiedBuffer("flow-" + flow, StandardCharsets.US_ASCII),
+                                b.localAddress(),
                                 49152 + flow * 97);
                     }
                 }
@@ -85,12 +94,20 @@ class NettyUdpUnderlayTest {
 
             await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 2 * flows);
             java.util.Map<String, java.util.Set<Integer>> portsByFlow = new java.util.HashMap<>();
-            received.forEach(r -> portsByFlow.computeIfAbsent(r.text(), f -> new java.util.HashSet<>())
+            received.forEach(r -> portsByFlow
+                    .computeIfAbsent(r.text(), f -> new java.util.HashSet<>())
                     .add(r.sender().getPort()));
-            assertThat(portsByFlow.values()).allSatisfy(ports -> assertThat(ports).hasSize(1));
-            assertThat(received).extracting(r -> r.sender().getPort()).doesNotContain(a.localAddress().getPort())
+            assertThat(portsByFlow.values())
+                    .allSatisfy(ports -> assertThat(ports).hasSize(1));
+            assertThat(received)
+                    .extracting(r -> r.sender().getPort())
+                    .doesNotContain(a.localAddress().getPort())
                     .allSatisfy(port -> assertThat(a.flowSourcePorts()).contains(port));
-            assertThat(received.stream().map(r -> r.sender().getPort()).distinct().count()).isGreaterThan(1);
+            assertThat(received.stream()
+                            .map(r -> r.sender().getPort())
+                            .distinct()
+                            .count())
+                    .isGreaterThan(1);
         }
     }
 
@@ -102,10 +119,11 @@ class NettyUdpUnderlayTest {
     @ParameterizedTest(name = "gso={0} gro={1}")
     @org.junit.jupiter.params.provider.CsvSource({"true,true", "true,false", "false,true", "false,false"})
     void segmentsLeaveInOneGsoSendAndArriveAsSeparateDatagrams(boolean gso, boolean gro) {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Epoll.isAvailable(), "UDP GSO/GRO need Netty's epoll transport (Linux)");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Epoll.isAvailable(), "UDP GSO/GRO need Netty's epoll transport (Linux)");
         UnderlayOptions options = UnderlayOptions.defaults().withOffloads(gso, gro);
         try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options);
-             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
+                NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
             assertThat(a.isGso()).isEqualTo(gso);
             assertThat(b.isGro()).isEqualTo(gro);
             List<String> received = new CopyOnWriteArrayList<>();
@@ -120,7 +138,7 @@ class NettyUdpUnderlayTest {
             ByteBuf run = Unpooled.directBuffer(segments * segmentSize);
             for (int i = 0; i < segments; i++) {
                 String text = "segment-" + i;
-                int length = i == segments - 1 ? 300 : segmentSize;   // the last one short
+                int length = i == segments - 1 ? 300 : segmentSize; // the last one short
                 run.writeCharSequence(text, StandardCharsets.US_ASCII);
                 run.writeBytes(" ".repeat(length - text.length()).getBytes(StandardCharsets.US_ASCII));
             }
@@ -130,8 +148,10 @@ class NettyUdpUnderlayTest {
             });
 
             await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == segments);
-            assertThat(received).containsExactlyElementsOf(
-                    java.util.stream.IntStream.range(0, segments).mapToObj(i -> "segment-" + i).toList());
+            assertThat(received)
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(0, segments)
+                            .mapToObj(i -> "segment-" + i)
+                            .toList());
             assertThat(a.offloadCounters().get("gsoSends")).isEqualTo(gso ? 1L : 0L);
             if (gso && gro) {
                 // the kernel hands the whole run over in one read (or very few)
@@ -148,21 +168,24 @@ class NettyUdpUnderlayTest {
      */
     @Test
     void aGroSocketDrainsManyUncoalescedDatagramsPerBurst() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Epoll.isAvailable(), "UDP GRO needs Netty's epoll transport (Linux)");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Epoll.isAvailable(), "UDP GRO needs Netty's epoll transport (Linux)");
         UnderlayOptions options = UnderlayOptions.defaults().withOffloads(false, true);
         try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options);
-             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
+                NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
             List<String> received = new CopyOnWriteArrayList<>();
             java.util.concurrent.atomic.AtomicInteger bursts = new java.util.concurrent.atomic.AtomicInteger();
             b.onReadComplete(bursts::incrementAndGet);
             int count = 40;
             // queued in b's socket before b reads anything (it starts with reading off)
-            a.loop().submit(() -> {
-                for (int i = 0; i < count; i++) {
-                    a.send(Unpooled.copiedBuffer("datagram-" + i, StandardCharsets.US_ASCII), b.localAddress());
-                }
-                a.flush();
-            }).syncUninterruptibly();
+            a.loop()
+                    .submit(() -> {
+                        for (int i = 0; i < count; i++) {
+                            a.send(Unpooled.copiedBuffer("datagram-" + i, StandardCharsets.US_ASCII), b.localAddress());
+                        }
+                        a.flush();
+                    })
+                    .syncUninterruptibly();
             b.start((payload, sender) -> {
                 received.add(payload.toString(StandardCharsets.US_ASCII));
                 payload.release();
@@ -175,9 +198,11 @@ class NettyUdpUnderlayTest {
     @Test
     void aSegmentedSendLargerThanOneDatagramIsRefused() {
         try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT)) {
-            ByteBuf tooLong = Unpooled.buffer(NettyUdpUnderlay.MAX_GSO_BYTES + 1).writeZero(NettyUdpUnderlay.MAX_GSO_BYTES + 1);
+            ByteBuf tooLong =
+                    Unpooled.buffer(NettyUdpUnderlay.MAX_GSO_BYTES + 1).writeZero(NettyUdpUnderlay.MAX_GSO_BYTES + 1);
             assertThatThrownBy(() -> a.sendSegments(tooLong, 1000, a.localAddress(), 49152))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65508 bytes");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("65508 bytes");
             assertThat(tooLong.refCnt()).isZero();
         }
     }
@@ -185,20 +210,23 @@ class NettyUdpUnderlayTest {
     @Test
     void nothingQueuedLeavesBeforeFlush() {
         try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT);
-             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT)) {
+                NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT)) {
             List<String> received = new CopyOnWriteArrayList<>();
             b.start((payload, sender) -> {
                 received.add(payload.toString(StandardCharsets.US_ASCII));
                 payload.release();
             });
-            a.loop().submit(() -> a.send(Unpooled.copiedBuffer("first", StandardCharsets.US_ASCII),
-                    b.localAddress())).syncUninterruptibly();
+            a.loop()
+                    .submit(() -> a.send(Unpooled.copiedBuffer("first", StandardCharsets.US_ASCII), b.localAddress()))
+                    .syncUninterruptibly();
             // a round trip on b's socket proves the first datagram had its chance to arrive
             try (NettyUdpUnderlay probe = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT)) {
-                probe.loop().submit(() -> {
-                    probe.send(Unpooled.copiedBuffer("probe", StandardCharsets.US_ASCII), b.localAddress());
-                    probe.flush();
-                }).syncUninterruptibly();
+                probe.loop()
+                        .submit(() -> {
+                            probe.send(Unpooled.copiedBuffer("probe", StandardCharsets.US_ASCII), b.localAddress());
+                            probe.flush();
+                        })
+                        .syncUninterruptibly();
                 await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("probe"));
             }
             assertThat(received).containsExactly("probe");
@@ -211,11 +239,13 @@ class NettyUdpUnderlayTest {
     @Test
     void datagramsWaitInTheSocketUntilStart() {
         try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT);
-             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT)) {
-            a.loop().submit(() -> {
-                a.send(Unpooled.copiedBuffer("early", StandardCharsets.US_ASCII), b.localAddress());
-                a.flush();
-            }).syncUninterruptibly();
+                NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT)) {
+            a.loop()
+                    .submit(() -> {
+                        a.send(Unpooled.copiedBuffer("early", StandardCharsets.US_ASCII), b.localAddress());
+                        a.flush();
+                    })
+                    .syncUninterruptibly();
             List<String> received = new CopyOnWriteArrayList<>();
             b.start((payload, sender) -> {
                 received.add(payload.toString(StandardCharsets.US_ASCII));
@@ -229,7 +259,7 @@ class NettyUdpUnderlayTest {
     void largestDatagramOfTheUnderlayMtuArrivesWhole() {
         UnderlayOptions options = UnderlayOptions.forUnderlayMtu(1500);
         try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options);
-             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
+                NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
             List<Integer> sizes = new CopyOnWriteArrayList<>();
             b.start((payload, sender) -> {
                 sizes.add(payload.readableBytes());
@@ -249,10 +279,12 @@ class NettyUdpUnderlayTest {
     @ParameterizedTest(name = "epoll={0}")
     @ValueSource(booleans = {true, false})
     void aDatagramOverTheUnderlayMtuArrivesLongerThanTheMtuAllows(boolean epoll) {
-        UnderlayOptions options = epoll ? UnderlayOptions.forUnderlayMtu(1500) : UnderlayOptions.forUnderlayMtu(1500).withNio();
+        UnderlayOptions options = epoll
+                ? UnderlayOptions.forUnderlayMtu(1500)
+                : UnderlayOptions.forUnderlayMtu(1500).withNio();
         UnderlayOptions jumbo = UnderlayOptions.forUnderlayMtu(9000);
         try (NettyUdpUnderlay a = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, jumbo);
-             NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
+                NettyUdpUnderlay b = NettyUdpUnderlay.bind(ANY_LOOPBACK_PORT, options)) {
             List<Integer> sizes = new CopyOnWriteArrayList<>();
             b.start((payload, sender) -> {
                 sizes.add(payload.readableBytes());
@@ -263,7 +295,9 @@ class NettyUdpUnderlayTest {
                 a.flush();
             });
             await().atMost(Duration.ofSeconds(5)).until(() -> !sizes.isEmpty());
-            assertThat(sizes).singleElement().satisfies(size -> assertThat(size).isGreaterThan(options.maxDatagramBytes()));
+            assertThat(sizes)
+                    .singleElement()
+                    .satisfies(size -> assertThat(size).isGreaterThan(options.maxDatagramBytes()));
         }
     }
 
@@ -288,8 +322,10 @@ class NettyUdpUnderlayTest {
     @Test
     void optionsRejectImpossibleSizes() {
         assertThatThrownBy(() -> UnderlayOptions.forUnderlayMtu(80))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxDatagramBytes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxDatagramBytes");
         assertThatThrownBy(() -> new UnderlayOptions(1472, 0, 1 << 20, 1 << 20, true))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("receiveBatch");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("receiveBatch");
     }
 }

@@ -24,12 +24,17 @@ class UdpChecksumTest {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try {
             Channel channel = bind(group, EpollDatagramChannel.class);
-            assertThat(channel.config().getOption(UdpChecksum.SO_NO_CHECK)).as("before").isZero();
+            assertThat(channel.config().getOption(UdpChecksum.SO_NO_CHECK))
+                    .as("before")
+                    .isZero();
             assertThat(UdpChecksum.disable(channel)).isTrue();
-            assertThat(channel.config().getOption(UdpChecksum.SO_NO_CHECK)).as("getsockopt after").isEqualTo(1);
+            assertThat(channel.config().getOption(UdpChecksum.SO_NO_CHECK))
+                    .as("getsockopt after")
+                    .isEqualTo(1);
             channel.close().sync();
         } finally {
-            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).sync();
+            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS)
+                    .sync();
         }
     }
 
@@ -41,12 +46,18 @@ class UdpChecksumTest {
             assertThat(UdpChecksum.disable(channel)).isFalse();
             channel.close().sync();
         } finally {
-            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).sync();
+            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS)
+                    .sync();
         }
     }
 
     private static Channel bind(EventLoopGroup group, Class<? extends Channel> type) throws InterruptedException {
-        return new Bootstrap().group(group).channel(type).handler(new ChannelInboundHandlerAdapter())
-            .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        return new Bootstrap()
+                .group(group)
+                .channel(type)
+                .handler(new ChannelInboundHandlerAdapter())
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .sync()
+                .channel();
     }
 }

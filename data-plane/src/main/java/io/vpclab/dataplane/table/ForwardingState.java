@@ -126,8 +126,7 @@ public final class ForwardingState {
         for (MacEntry entry : macs) {
             String what = "mac " + entry.mac() + " on vni " + entry.vni();
             int vtep = resolved(vtepById.get(entry.vtepId()), what + ": vtep " + entry.vtepId());
-            segmentBuilders[segmentOf(entry.vni(), what)].macs.put(
-                    entry.mac().bits(), SegmentLookup.remoteVtepEntry(vtep));
+            segmentBuilders[segmentOf(entry.vni(), what)].remoteMac(entry.mac().bits(), vtep);
             vtepHoldsMacs[vtepIndexOf(vtepIps[vtep])] = true;
         }
         for (IpBinding binding : bindings) {
@@ -328,14 +327,15 @@ public final class ForwardingState {
 
     /**
      * Where unknown unicast from local port {@code port} goes: the one VTEP of the segment's flood
-     * list when it is a learning peer (the table places no MAC behind it, as the point-to-point
+     * list when it is a learning peer (the table places no MAC of the segment behind a remote VTEP, as the point-to-point
      * mode's remote or a Linux vxlan device) and no other local port is on the segment, as a Linux
      * vxlan device with one all-zeros fdb entry sends it; else {@link #NONE} (unknown unicast is
      * dropped: the control plane knows every MAC of its peers).
      */
     public int soleFloodVtep(int segment, int port) {
         SegmentLookup lookup = segmentLookups[segment];
-        if (lookup.floodCount() != 1 || vtepHoldsMacs[lookup.floodVtep(0)]) {
+        // per segment, not per VTEP index: agents that share one underlay IP share one vtepHoldsMacs slot
+        if (lookup.floodCount() != 1 || lookup.hasRemoteMacs()) {
             return NONE;
         }
         int locals = lookup.localPortCount();

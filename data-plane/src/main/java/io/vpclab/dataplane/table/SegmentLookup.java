@@ -19,6 +19,7 @@ final class SegmentLookup {
     private final int[] flood;
     private final int[] localPorts;
     private final int router;
+    private final boolean remoteMacs;
 
     private SegmentLookup(Builder b) {
         this.macs = b.macs.build();
@@ -27,6 +28,7 @@ final class SegmentLookup {
         this.flood = b.flood;
         this.localPorts = b.localPorts.stream().mapToInt(Integer::intValue).toArray();
         this.router = b.router;
+        this.remoteMacs = b.remoteMacs;
     }
 
     static int localPortEntry(int port) {
@@ -75,6 +77,11 @@ final class SegmentLookup {
         return router;
     }
 
+    /** Whether the table places any MAC of this segment behind a remote VTEP. */
+    boolean hasRemoteMacs() {
+        return remoteMacs;
+    }
+
     static final class Builder {
         final LongIntMap.Builder macs = new LongIntMap.Builder();
         final LongIntMap.Builder bindings = new LongIntMap.Builder();
@@ -84,10 +91,16 @@ final class SegmentLookup {
         private long[] bindingMacs = new long[8];
         private int bindingMacCount;
         private final java.util.Map<Integer, Long> bindingByIp = new java.util.HashMap<>();
+        private boolean remoteMacs;
 
         Builder(Segment segment, int router, int[] flood) {
             this.router = router;
             this.flood = flood;
+        }
+
+        void remoteMac(long mac, int vtep) {
+            macs.put(mac, remoteVtepEntry(vtep));
+            remoteMacs = true;
         }
 
         /** Binds {@code ip} to {@code mac}; false (nothing stored) when the ip is already bound. */

@@ -154,6 +154,37 @@ class ForwardingStateTest {
         assertThat(state.vtepIndexOf(Ipv4Address.parseBits("192.168.77.2"))).isEqualTo(0);
     }
 
+    /**
+     * A segment whose one flood VTEP shares its IP with an earlier VTEP (agents on one machine)
+     * and holds the segment's MACs is no learning peer: its unknown unicast and ARP stay dropped.
+     */
+    @Test
+    void aFloodVtepThatSharesItsIpAndHoldsMacsIsNoLearningPeer() {
+        Vni vni = Vni.of(3);
+        ForwardingState state = valid().vtep(new RemoteVtep("same-ip", Ipv4Address.parse("192.168.77.2"), 4790))
+                .segment(Segment.l2(vni, List.of("same-ip")))
+                .port(LocalPort.simulated(
+                        "p3", vni, MacAddress.parse("02:00:00:00:00:31"), Ipv4Address.parse("10.0.3.5"), 24, null))
+                .mac(new MacEntry(vni, MacAddress.parse("02:00:00:00:00:32"), "same-ip"))
+                .build();
+        int segment = state.segmentIndexOf(3);
+
+        assertThat(state.soleFloodVtep(segment, state.portIndexOf("p3"))).isEqualTo(ForwardingState.NONE);
+    }
+
+    @Test
+    void aSegmentWhoseOneFloodVtepHoldsNoMacOfItIsALearningPeer() {
+        Vni vni = Vni.of(3);
+        ForwardingState state = valid().vtep(new RemoteVtep("peer", Ipv4Address.parse("192.168.77.9"), 4789))
+                .segment(Segment.l2(vni, List.of("peer")))
+                .port(LocalPort.simulated(
+                        "p3", vni, MacAddress.parse("02:00:00:00:00:31"), Ipv4Address.parse("10.0.3.5"), 24, null))
+                .build();
+        int segment = state.segmentIndexOf(3);
+
+        assertThat(state.soleFloodVtep(segment, state.portIndexOf("p3"))).isEqualTo(2);
+    }
+
     private static void expectRefused(UnaryOperator<ForwardingState.Builder> change, String message) {
         ForwardingState.Builder builder = change.apply(valid());
         assertThatThrownBy(builder::build)

@@ -39,10 +39,10 @@ import java.util.function.LongSupplier;
  *   8  VxlanEncapsulator  VXLAN header in place -> the underlay
  * from the underlay ({@link #fromUnderlay}):
  *   9  VxlanDecapsulator  known VTEPs, VNIs served here, inner MTU, source MAC behind the sender
- *   9b UnderlayBursts     TCP segments of one flow for an elastic IP held here merged (TcpCoalescer) into a
- *                         burst, emitted at the end of the read batch; everything else -> 10 at once
+ *   9b UnderlayBursts     TCP segments of one flow for an elastic IP or NAT gateway held here merged
+ *                         (TcpCoalescer) into a burst, emitted at the end of the read batch; the rest -> 10 at once
  *   10 LocalDelivery      a public address or NAT gateway's port held here (-> 6), else a local port's device;
- *                         a burst: 6a inbound once and one write whole to the instance's burst port, or,
+ *                         a burst: 6a inbound or 6b public side once and one write whole to the instance's burst port, or,
  *                         where nothing takes it whole, its segments one by one
  * a TSO burst ({@link #fromPortBurst}):
  *      BurstForwarder     1, 3, 5, 6 (6a outbound, 6b private side of a live session) and 7 once for

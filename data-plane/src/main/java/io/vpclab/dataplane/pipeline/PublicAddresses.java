@@ -98,8 +98,9 @@ final class PublicAddresses {
 
     /**
      * Whether a frame from the underlay may join a receive burst ({@link UnderlayBursts}): unicast
-     * TCP/IPv4 on the public segment for an elastic IP held here, whose inbound side takes bursts
-     * whole ({@link ElasticIpNat#inboundBurst}).
+     * TCP/IPv4 on the public segment for an elastic IP or NAT gateway held here, whose inbound and
+     * public sides take bursts whole ({@link ElasticIpNat#inboundBurst},
+     * {@link NatGatewayStage#fromPublicBurst}).
      */
     static boolean takesBursts(Tables t, int segment, ByteBuf frame) {
         int offset = frame.readerIndex();
@@ -110,7 +111,7 @@ final class PublicAddresses {
                 && Ethernet.etherType(frame, offset) == EtherType.IPV4_VALUE
                 && Ipv4.isValid(frame, ip)
                 && Ipv4.protocol(frame, ip) == IpProtocol.TCP_VALUE
-                && localElasticIp(t.state, Ipv4.destination(frame, ip)) != ForwardingState.NONE;
+                && isHeld(t.state, segment, Ipv4.destination(frame, ip));
     }
 
     /**
@@ -120,8 +121,13 @@ final class PublicAddresses {
      */
     boolean fromUnderlayBurst(Tables t, ByteBuf headerAndFrame, int frames, long wireBytes) {
         int ip = headerAndFrame.readerIndex() + BurstPort.VNET_HEADER_BYTES + Ethernet.HEADER_LENGTH;
-        int eip = localElasticIp(t.state, Ipv4.destination(headerAndFrame, ip));
-        return eip != ForwardingState.NONE && elasticIps.inboundBurst(t, eip, headerAndFrame, frames, wireBytes);
+        int destination = Ipv4.destination(headerAndFrame, ip);
+        int eip = localElasticIp(t.state, destination);
+        if (eip != ForwardingState.NONE) {
+            return elasticIps.inboundBurst(t, eip, headerAndFrame, frames, wireBytes);
+        }
+        int nat = t.state.natGatewayByPublic(destination);
+        return nat != ForwardingState.NONE && natGateways.fromPublicBurst(t, nat, headerAndFrame, frames, wireBytes);
     }
 
     /** A frame for the private port {@code port} of NAT gateway {@code nat} ({@link #natGatewayBehind}). Takes ownership. */

@@ -14,8 +14,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Stage 9b, receive coalescing: between decapsulation and local delivery, consecutive TCP
- * segments of one flow that {@link PublicAddresses#takesBursts} (an elastic IP's inbound side)
- * are merged by the {@link TcpCoalescer} into one burst with a virtio-net header, so local delivery
+ * segments of one flow that {@link PublicAddresses#takesBursts} (for an elastic IP or a NAT
+ * gateway's public address held here) are merged by the {@link TcpCoalescer} into one burst with a virtio-net header, so local delivery
  * and the stages behind it run once per burst and the instance's TAP takes one write. The pending
  * burst is emitted at the end of the read batch ({@link Forwarding#flushAll}), as a TAP port
  * flushes its own coalescer. A burst no stage takes whole (TTL expiry, an instance on a simulated
@@ -32,7 +32,7 @@ final class UnderlayBursts {
     private final Forwarding forwarding;
     private final LocalDelivery delivery;
     private final TcpSegmenter segmenter = new TcpSegmenter(HEADER);
-    /** Created with its 64 KB scratch on the first candidate frame: most VTEPs hold no elastic IP. */
+    /** Created with its 64 KB scratch on the first candidate frame: most VTEPs hold no public address. */
     private TcpCoalescer coalescer;
 
     UnderlayBursts(Forwarding forwarding, LocalDelivery delivery) {

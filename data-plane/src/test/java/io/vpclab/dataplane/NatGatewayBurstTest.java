@@ -93,6 +93,7 @@ class NatGatewayBurstTest {
     private final InMemoryVnetDevice internetTap = new InMemoryVnetDevice("internet", TSO);
     private final InMemoryVnetDevice nearTap = new InMemoryVnetDevice("near", TSO);
     private SegmentingTapPort near;
+    private SegmentingTapPort vm1;
     private final InMemoryFrameDevice neighbour = new InMemoryFrameDevice("neighbour");
     private final TestFrames.Spec spec = new TestFrames.Spec();
     private final byte[] payload = TestFrames.pattern(20 * MSS + 100, 11);
@@ -148,7 +149,8 @@ class NatGatewayBurstTest {
                 .mac(new MacEntry(Vni.of(PUBLIC_VNI), NAT_MAC, "A"))
                 .mac(new MacEntry(Vni.of(PUBLIC_VNI), NEAR_MAC, "A"))
                 .build());
-        a.attachPort("vm1", new SegmentingTapPort(vmTap, 1518, PooledByteBufAllocator.DEFAULT));
+        vm1 = new SegmentingTapPort(vmTap, 1518, PooledByteBufAllocator.DEFAULT);
+        a.attachPort("vm1", vm1);
         i.attachPort("internet", new SegmentingTapPort(internetTap, 1518, PooledByteBufAllocator.DEFAULT));
         near = new SegmentingTapPort(nearTap, 1518, PooledByteBufAllocator.DEFAULT);
         a.attachPort("near", near);
@@ -222,6 +224,68 @@ class NatGatewayBurstTest {
                 .isEqualTo(1 + SEGMENTS);
         assertThat(figures.sessionsCreated()).isEqualTo(1);
         assertThat(a.counters().port("nat").packetsOut()).isEqualTo(1 + SEGMENTS);
+        assertThat(a.counters().host().totalDrops()).isZero();
+    }
+
+    @Test
+    void aReturnBurstFromTheUnderlayCrossesThePublicSideOnceAndIsWrittenWholeToTheInstance() throws Exception {
+        start(EgressPolicy.ALLOW_ALL);
+        vmTap.inject(syn());
+        byte[] synOut = internetTap.take(Duration.ofSeconds(5));
+        assertThat(synOut).as("the SYN made the session").isNotNull();
+        int publicPort = Unpooled.wrappedBuffer(synOut).getUnsignedShort(HEADER + Ethernet.HEADER_LENGTH + 20);
+        TestFrames.Spec reply = new TestFrames.Spec();
+        reply.sourceMac = INTERNET_MAC.bits();
+        reply.sourceIp = INTERNET_IP.bits();
+        reply.sourcePort = spec.destinationPort;
+        reply.destinationMac = PUBLIC_ROUTER_MAC.bits();
+        reply.destinationIp = NAT_PUBLIC.bits();
+        reply.destinationPort = publicPort;
+
+        internetTap.inject(TestFrames.tsoInput(HEADER, reply, payload, MSS));
+
+        byte[] written = vmTap.take(Duration.ofSeconds(5));
+        assertThat(written).as("the burst at the instance").isNotNull();
+        assertThat(vm1.burstsWrittenWhole())
+                .as("one TAP write of the burst, handed over whole by the pipeline")
+                .isEqualTo(1);
+        assertThat(vm1.coalescerFramesIn())
+                .as("no frame reached the TAP one by one")
+                .isZero();
+        ByteBuf header = Unpooled.wrappedBuffer(written);
+        assertThat(VirtioNetHeader.gsoType(header, 0)).isEqualTo(VirtioNetHeader.GSO_TCPV4);
+        byte[] burst = Arrays.copyOfRange(written, HEADER, written.length);
+        assertThat(TestFrames.ipv4ChecksumValid(burst)).isTrue();
+        TestFrames.finishPartialChecksum(burst, VirtioNetHeader.csumStart(header, 0));
+        assertThat(TestFrames.tcpChecksumValid(burst))
+                .as("the stack's finished checksum over the whole translated burst")
+                .isTrue();
+        List<byte[]> segments = TestFrames.segmentsOf(HEADER, written);
+        assertThat(segments).hasSize(SEGMENTS);
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (byte[] frame : segments) {
+            ByteBuf buf = Unpooled.wrappedBuffer(frame);
+            assertThat(TestFrames.ipv4ChecksumValid(frame)).as("IPv4 checksum").isTrue();
+            assertThat(TestFrames.tcpChecksumValid(frame)).as("TCP checksum").isTrue();
+            assertThat(buf.getInt(Ethernet.HEADER_LENGTH + 16))
+                    .as("destination: the instance")
+                    .isEqualTo(VM1_IP.bits());
+            assertThat(buf.getUnsignedShort(Ethernet.HEADER_LENGTH + 22))
+                    .as("destination port: the instance's")
+                    .isEqualTo(spec.sourcePort);
+            assertThat(frame[Ethernet.HEADER_LENGTH + 8] & 0xFF)
+                    .as("TTL: the public router at I, the gateway at A")
+                    .isEqualTo(reply.ttl - 2);
+            assertThat(buf.getLong(0) >>> 16).as("destination MAC").isEqualTo(VM1_MAC.bits());
+            assertThat(buf.getLong(6) >>> 16).as("source MAC").isEqualTo(VPC_ROUTER_MAC.bits());
+            joined.writeBytes(TestFrames.payload(frame));
+        }
+        assertThat(joined.toByteArray()).isEqualTo(payload);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> a.counters().port("vm1").packetsOut() == SEGMENTS);
+        assertThat(a.natGateways(10).get(0).packetsIn())
+                .as("the session counts the burst's wire frames")
+                .isEqualTo(SEGMENTS);
         assertThat(a.counters().host().totalDrops()).isZero();
     }
 

@@ -2,7 +2,6 @@ package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.vpclab.dataplane.capture.Capture;
 import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.offload.TcpSegmenter;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
@@ -38,13 +37,13 @@ final class BurstForwarder {
 
     private static final int HEADER = BurstPort.VNET_HEADER_BYTES;
     /** Worst-case headers per segment: gap, Ethernet, IPv4 and TCP with options. */
-    private static final int SEGMENT_OVERHEAD = Vxlan.HEADER_LENGTH + Ethernet.HEADER_LENGTH + 60 + 60;
+    private static final int SEGMENT_OVERHEAD = SegmentCapture.SEGMENT_OVERHEAD;
     /** What one GSO send takes: Linux's UDP_MAX_SEGMENTS and the largest IPv4 UDP payload. */
     private static final int MAX_SEGMENTS_PER_SEND = 64;
 
     private static final int MAX_BYTES_PER_SEND = 65507;
     /** Linux's smallest MSS (TCP_MIN_SND_MSS): a burst cut finer goes the per-frame way. */
-    private static final int MIN_GSO_SIZE = 48;
+    private static final int MIN_GSO_SIZE = SegmentCapture.MIN_GSO_SIZE;
 
     private static final int NOT_ROUTED = -1;
 
@@ -61,6 +60,7 @@ final class BurstForwarder {
     private int elasticIp;
     private int natGateway;
     private final TcpSegmenter segmenter = new TcpSegmenter(HEADER);
+    private final SegmentCapture captures = new SegmentCapture();
 
     BurstForwarder(
             Forwarding forwarding,
@@ -147,13 +147,13 @@ final class BurstForwarder {
             return false; // connection table full: each frame is refused and counted on the per-frame path
         }
         // from here on the burst is ours: captured as read, translated once, counted, sent
-        captureSegments(t.portCaptures[port], headerAndFrame);
+        captures.write(t.portCaptures[port], headerAndFrame);
         if (routed) {
             translate(t, segment, headerAndFrame, frame, frames, wireBytes);
         }
         if (local != null) {
             countIn(t, port, segment, routed ? countedEgress : NOT_ROUTED, frames, wireBytes);
-            captureSegments(t.portCaptures[target], headerAndFrame);
+            captures.write(t.portCaptures[target], headerAndFrame);
             forwarding.toPortWhole(t, target, local, headerAndFrame, frames, wireBytes);
             return true;
         }
@@ -168,25 +168,6 @@ final class BurstForwarder {
                 headerAndFrame,
                 frameLength,
                 gsoSize);
-    }
-
-    /** Writes the burst to {@code capture} (if any) as the wire frames it stands for, cut into a pooled scratch buffer. */
-    private void captureSegments(Capture capture, ByteBuf headerAndFrame) {
-        if (capture == null) {
-            return;
-        }
-        int frameLength = headerAndFrame.readableBytes() - HEADER;
-        ByteBuf scratch =
-                headerAndFrame.alloc().directBuffer(frameLength + (frameLength / MIN_GSO_SIZE + 1) * SEGMENT_OVERHEAD);
-        try {
-            int count = segmenter.segment(headerAndFrame, scratch, 0);
-            int length = segmenter.segmentLength();
-            for (int i = 0, at = 0; i < count; i++, at += length) {
-                capture.frame(scratch.slice(at, Math.min(length, scratch.writerIndex() - at)));
-            }
-        } finally {
-            scratch.release();
-        }
     }
 
     /**

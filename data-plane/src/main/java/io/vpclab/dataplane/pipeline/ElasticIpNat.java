@@ -1,11 +1,13 @@
 package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.offload.VirtioNetHeader;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.Icmp;
 import io.vpclab.dataplane.packet.IcmpType;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
+import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
 
@@ -30,6 +32,7 @@ final class ElasticIpNat {
     private final L2Forwarder bridge;
     private final ConnectionTable flows;
     private final WhitelistFilter whitelists;
+    private final SegmentCapture captures = new SegmentCapture();
 
     ElasticIpNat(Forwarding forwarding, L2Forwarder bridge, ConnectionTable flows, WhitelistFilter whitelists) {
         this.forwarding = forwarding;
@@ -172,6 +175,51 @@ final class ElasticIpNat {
         Ethernet.setSource(frame, offset, state.routerMac(state.segmentRouter(segment)));
         t.segments[segment].in(frame.readableBytes());
         bridge.forward(t, segment, port, frame);
+    }
+
+    /**
+     * A merged TCP burst from the underlay (virtio-net header at readerIndex, borrowed; its
+     * checksums verified segment by segment by the coalescer) for local elastic IP {@code eip},
+     * crossing the inbound side once: connection table and whitelist, the private address as
+     * destination (a partial TCP checksum takes the pseudo-header update), TTL - 1, the VPC
+     * router's MACs, then one write whole to the instance's burst port. Returns false, having
+     * changed and counted nothing, when the per-frame path must answer instead: TTL expiry, no
+     * binding, or an instance that is not on a local port taking bursts.
+     */
+    boolean inboundBurst(Tables t, int eip, ByteBuf headerAndFrame, int frames, long wireBytes) {
+        ForwardingState state = t.state;
+        int frame = headerAndFrame.readerIndex() + BurstPort.VNET_HEADER_BYTES;
+        int ip = frame + Ethernet.HEADER_LENGTH;
+        int segment = state.elasticIpSegment(eip);
+        long mac = state.bindingMac(segment, state.elasticIpPrivate(eip));
+        if (Ipv4.ttl(headerAndFrame, ip) <= 1 || mac == ForwardingState.NO_MAC) {
+            return false;
+        }
+        int entry = state.macEntry(segment, mac);
+        if (entry == ForwardingState.NONE || !ForwardingState.isLocalPortEntry(entry)) {
+            return false;
+        }
+        int target = ForwardingState.entryIndex(entry);
+        if (!(t.devices[target] instanceof BurstPort device) || !device.writesBursts()) {
+            return false;
+        }
+        int publicIp = Ipv4.destination(headerAndFrame, ip);
+        if (!state.elasticIpAllowsAll(eip)) {
+            DropReason refused = admitInbound(state.elasticIpWhitelist(eip), publicIp, headerAndFrame, ip);
+            if (refused != null) {
+                forwarding.dropBurst(t, -1, state.publicSegment(), refused, frames);
+                return true;
+            }
+        }
+        boolean partial = VirtioNetHeader.needsChecksum(headerAndFrame, headerAndFrame.readerIndex());
+        Ipv4.rewriteAddress(headerAndFrame, ip, Ipv4.DESTINATION_OFFSET, state.elasticIpPrivate(eip), partial);
+        Ipv4.decrementTtl(headerAndFrame, ip);
+        Ethernet.setDestination(headerAndFrame, frame, mac);
+        Ethernet.setSource(headerAndFrame, frame, state.routerMac(state.segmentRouter(segment)));
+        t.segments[segment].in(frames, wireBytes);
+        captures.write(t.portCaptures[target], headerAndFrame);
+        forwarding.toPortWhole(t, target, device, headerAndFrame, frames, wireBytes);
+        return true;
     }
 
     /** An ICMP error (e.g. port unreachable) about one of the elastic IP's recorded flows: it passes under any policy. */

@@ -31,6 +31,8 @@ public final class Forwarding {
 
     private static final int SEGMENT_FLUSH_BYTES = 256 * 1024;
     Tables tables;
+    /** Emits what the receive side holds back until the end of a batch (merged bursts), first in {@link #flushAll}. */
+    Runnable endOfReceiveBatch = () -> {};
 
     /** The pipeline installs the first {@link Tables} right after construction. */
     Forwarding(Underlay underlay) {
@@ -52,6 +54,20 @@ public final class Forwarding {
             t.segments[segment].drop(reason);
         }
         buf.release();
+    }
+
+    /**
+     * Counts a burst dropped whole as its {@code frames} wire frames, as {@link #drop} counts one;
+     * the caller keeps (and releases) the burst's buffer.
+     */
+    void dropBurst(Tables t, int port, int segment, DropReason reason, int frames) {
+        t.host.drop(reason, frames);
+        if (port >= 0) {
+            t.ports[port].drop(reason, frames);
+        }
+        if (segment >= 0) {
+            t.segments[segment].drop(reason, frames);
+        }
     }
 
     /** Hands {@code frame} to the device of local port {@code port}; drops it when none is attached. */
@@ -141,7 +157,7 @@ public final class Forwarding {
      * Flushes ports and underlay once per batch: the flush runs as a loop task after the I/O
      * events being processed, so frames read in one wakeup leave in one batch.
      */
-    private void scheduleFlush() {
+    void scheduleFlush() {
         if (!flushScheduled && loop != null) {
             flushScheduled = true;
             loop.execute(flushTask);
@@ -149,6 +165,7 @@ public final class Forwarding {
     }
 
     void flushAll() {
+        endOfReceiveBatch.run(); // while flushScheduled is still set: what it delivers leaves in this flush
         flushScheduled = false;
         unflushedSegmentBytes = 0;
         if (batch != null) {

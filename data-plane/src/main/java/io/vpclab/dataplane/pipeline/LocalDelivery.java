@@ -58,4 +58,13 @@ final class LocalDelivery {
         }
         forwarding.toPort(t, ForwardingState.entryIndex(entry), frame);
     }
+
+    /**
+     * A merged TCP burst from the underlay on {@code segment} (virtio-net header first, borrowed),
+     * standing for {@code frames} wire frames of {@code wireBytes}: true when it was delivered (or
+     * dropped) whole; false, nothing changed or counted, when it must be delivered as frames.
+     */
+    boolean deliverBurst(Tables t, int segment, ByteBuf headerAndFrame, int frames, long wireBytes) {
+        return publicAddresses.fromUnderlayBurst(t, headerAndFrame, frames, wireBytes);
+    }
 }

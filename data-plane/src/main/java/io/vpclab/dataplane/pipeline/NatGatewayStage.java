@@ -1,6 +1,7 @@
 package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.offload.VirtioNetHeader;
 import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.Icmp;
@@ -10,6 +11,7 @@ import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.packet.Packets;
 import io.vpclab.dataplane.packet.Tcp;
 import io.vpclab.dataplane.packet.Udp;
+import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
 import io.vpclab.dataplane.table.EgressPolicy;
@@ -46,6 +48,7 @@ final class NatGatewayStage {
     private final L2Forwarder bridge;
     private final ElasticIpNat elasticIps;
     private final WhitelistFilter whitelists;
+    private final SegmentCapture captures = new SegmentCapture();
     private final LongSupplier clock;
     private final int capacity;
     private final Map<String, NatSessions> sessionsById = new HashMap<>();
@@ -216,6 +219,65 @@ final class NatGatewayStage {
         Ethernet.setSource(frame, offset, state.routerMac(router));
         t.segments[egress].in(frame.readableBytes());
         bridge.forward(t, egress, port, frame);
+    }
+
+    /**
+     * The public side for a merged TCP burst from the underlay (virtio-net header at readerIndex,
+     * borrowed; every segment's checksums verified by the coalescer), once: the session looked up
+     * and refreshed with the burst's flags (the coalescer never merges SYN, FIN or RST), the
+     * private address (a partial TCP checksum takes the pseudo-header update) and port (a partial
+     * checksum is left alone) as destination, TTL - 1, the VPC router's MACs, then one write whole
+     * to the instance's burst port. A burst no live session answers is dropped, counted per wire
+     * frame. Returns false, having changed and counted nothing, when the per-frame path must answer:
+     * TTL expiry, no route, or an instance that is not on a local port taking bursts.
+     */
+    boolean fromPublicBurst(Tables t, int nat, ByteBuf headerAndFrame, int frames, long wireBytes) {
+        ForwardingState state = t.state;
+        NatSessions sessions = t.natSessions[nat];
+        int publicSegment = state.publicSegment();
+        int offset = headerAndFrame.readerIndex() + BurstPort.VNET_HEADER_BYTES;
+        int ip = offset + Ethernet.HEADER_LENGTH;
+        if (Ipv4.ttl(headerAndFrame, ip) <= 1) {
+            return false;
+        }
+        int l4 = ip + Ipv4.headerLength(headerAndFrame, ip);
+        long now = sessions.now();
+        int session = sessions.findInbound(
+                IpProtocol.TCP_VALUE,
+                headerAndFrame.getUnsignedShort(l4 + 2),
+                Ipv4.source(headerAndFrame, ip),
+                headerAndFrame.getUnsignedShort(l4),
+                now);
+        if (session < 0) {
+            DropReason reason =
+                    session == NatSessions.EXPIRED ? DropReason.NAT_SESSION_EXPIRED : DropReason.NAT_UNSOLICITED;
+            sessions.drop(reason, frames);
+            forwarding.dropBurst(t, -1, publicSegment, reason, frames);
+            return true;
+        }
+        int router = state.segmentRouter(state.portSegment(state.natGatewayPort(nat)));
+        int privateIp = sessions.privateIp(session);
+        int egress = state.route(router, privateIp);
+        long mac = egress == ForwardingState.NONE ? ForwardingState.NO_MAC : state.bindingMac(egress, privateIp);
+        int entry = mac == ForwardingState.NO_MAC ? ForwardingState.NONE : state.macEntry(egress, mac);
+        if (entry == ForwardingState.NONE || !ForwardingState.isLocalPortEntry(entry)) {
+            return false;
+        }
+        int target = ForwardingState.entryIndex(entry);
+        if (!(t.devices[target] instanceof BurstPort device) || !device.writesBursts()) {
+            return false;
+        }
+        boolean partial = VirtioNetHeader.needsChecksum(headerAndFrame, headerAndFrame.readerIndex());
+        sessions.inbound(session, frames, wireBytes, tcpFlags(headerAndFrame, IpProtocol.TCP_VALUE, l4), now);
+        Ipv4.rewriteAddress(headerAndFrame, ip, Ipv4.DESTINATION_OFFSET, privateIp, partial);
+        rewritePort(headerAndFrame, IpProtocol.TCP_VALUE, l4, 2, sessions.privatePort(session), partial);
+        Ipv4.decrementTtl(headerAndFrame, ip);
+        Ethernet.setDestination(headerAndFrame, offset, mac);
+        Ethernet.setSource(headerAndFrame, offset, state.routerMac(router));
+        t.segments[egress].in(frames, wireBytes);
+        captures.write(t.portCaptures[target], headerAndFrame);
+        forwarding.toPortWhole(t, target, device, headerAndFrame, frames, wireBytes);
+        return true;
     }
 
     /**

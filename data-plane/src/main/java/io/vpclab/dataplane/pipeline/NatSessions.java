@@ -277,10 +277,15 @@ final class NatSessions {
 
     /** Counts an inbound packet: a reply establishes the session. */
     void inbound(int s, int bytes, int tcpFlags, long now) {
+        inbound(s, 1, bytes, tcpFlags, now);
+    }
+
+    /** Counts {@code packets} inbound wire frames of {@code bytes} (a burst's segments) at once. */
+    void inbound(int s, int packets, long bytes, int tcpFlags, long now) {
         lastSeen[s] = now;
-        packetsIn[s]++;
+        packetsIn[s] += packets;
         bytesIn[s] += bytes;
-        totalPacketsIn++;
+        totalPacketsIn += packets;
         totalBytesIn += bytes;
         if ((tcpFlags & (Tcp.FIN | Tcp.RST)) != 0) {
             state[s] = CLOSING;
@@ -297,6 +302,11 @@ final class NatSessions {
 
     void drop(DropReason reason) {
         drops[reason.ordinal()]++;
+    }
+
+    /** {@code frames} wire frames of a burst dropped whole. */
+    void drop(DropReason reason, int frames) {
+        drops[reason.ordinal()] += frames;
     }
 
     int privateIp(int s) {

@@ -39,7 +39,11 @@ import java.util.function.LongSupplier;
  *   8  VxlanEncapsulator  VXLAN header in place -> the underlay
  * from the underlay ({@link #fromUnderlay}):
  *   9  VxlanDecapsulator  known VTEPs, VNIs served here, inner MTU, source MAC behind the sender
- *   10 LocalDelivery      a public address or NAT gateway's port held here (-> 6), else a local port's device
+ *   9b UnderlayBursts     TCP segments of one flow for an elastic IP or NAT gateway held here merged
+ *                         (TcpCoalescer) into a burst, emitted at the end of the read batch; the rest -> 10 at once
+ *   10 LocalDelivery      a public address or NAT gateway's port held here (-> 6), else a local port's device;
+ *                         a burst: 6a inbound or 6b public side once and one write whole to the instance's burst port, or,
+ *                         where nothing takes it whole, its segments one by one
  * a TSO burst ({@link #fromPortBurst}):
  *      BurstForwarder     1, 3, 5, 6 (6a outbound, 6b private side of a live session) and 7 once for
  *                         the burst, then 8 segment by segment in one UDP GSO send, or the burst whole
@@ -129,7 +133,10 @@ public final class Pipeline {
         this.bridge.publicAddresses = publicAddresses;
         this.router = new L3Router(forwarding, bridge, publicAddresses);
         this.bursts = new BurstForwarder(forwarding, ingress, classifier, router, elasticIps, natGateways);
-        this.decapsulator = new VxlanDecapsulator(forwarding, new LocalDelivery(forwarding, publicAddresses));
+        LocalDelivery delivery = new LocalDelivery(forwarding, publicAddresses);
+        UnderlayBursts underlayBursts = new UnderlayBursts(forwarding, delivery);
+        this.forwarding.endOfReceiveBatch = underlayBursts::flush;
+        this.decapsulator = new VxlanDecapsulator(forwarding, delivery, underlayBursts);
         this.natSessions = natGateways.install(initial);
         rebuild();
     }

@@ -1,9 +1,12 @@
 package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
+import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
+import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.table.ForwardingState;
 
 /**
@@ -91,6 +94,40 @@ final class PublicAddresses {
         }
         toPublicAddress(t, -1, destination, frame);
         return true;
+    }
+
+    /**
+     * Whether a frame from the underlay may join a receive burst ({@link UnderlayBursts}): unicast
+     * TCP/IPv4 on the public segment for an elastic IP or NAT gateway held here, whose inbound and
+     * public sides take bursts whole ({@link ElasticIpNat#inboundBurst},
+     * {@link NatGatewayStage#fromPublicBurst}).
+     */
+    static boolean takesBursts(Tables t, int segment, ByteBuf frame) {
+        int offset = frame.readerIndex();
+        int ip = offset + Ethernet.HEADER_LENGTH;
+        return segment == t.state.publicSegment()
+                && frame.readableBytes() > Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH
+                && !MacAddress.isMulticast(Ethernet.destination(frame, offset))
+                && Ethernet.etherType(frame, offset) == EtherType.IPV4_VALUE
+                && Ipv4.isValid(frame, ip)
+                && Ipv4.protocol(frame, ip) == IpProtocol.TCP_VALUE
+                && isHeld(t.state, segment, Ipv4.destination(frame, ip));
+    }
+
+    /**
+     * A merged burst from the underlay (virtio-net header first, borrowed) whose segments
+     * {@link #takesBursts} admitted: true when its public address took it whole; false, nothing
+     * changed or counted, when it must go as frames.
+     */
+    boolean fromUnderlayBurst(Tables t, ByteBuf headerAndFrame, int frames, long wireBytes) {
+        int ip = headerAndFrame.readerIndex() + BurstPort.VNET_HEADER_BYTES + Ethernet.HEADER_LENGTH;
+        int destination = Ipv4.destination(headerAndFrame, ip);
+        int eip = localElasticIp(t.state, destination);
+        if (eip != ForwardingState.NONE) {
+            return elasticIps.inboundBurst(t, eip, headerAndFrame, frames, wireBytes);
+        }
+        int nat = t.state.natGatewayByPublic(destination);
+        return nat != ForwardingState.NONE && natGateways.fromPublicBurst(t, nat, headerAndFrame, frames, wireBytes);
     }
 
     /** A frame for the private port {@code port} of NAT gateway {@code nat} ({@link #natGatewayBehind}). Takes ownership. */

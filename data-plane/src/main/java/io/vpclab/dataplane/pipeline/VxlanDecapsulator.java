@@ -17,16 +17,18 @@ import java.net.InetSocketAddress;
  * {@link #fromLearningPeer}), and an inner source MAC that the table places
  * behind that VTEP on the VNI, or a router's (anti-spoofing: a VTEP speaks only for its own
  * instances; see {@link ForwardingState#maySendFrom}). Then the header is skipped in place and
- * the inner frame goes to local delivery.
+ * the inner frame goes to receive coalescing ({@link UnderlayBursts}) or straight to local delivery.
  */
 final class VxlanDecapsulator {
 
     private final Forwarding forwarding;
     private final LocalDelivery delivery;
+    private final UnderlayBursts bursts;
 
-    VxlanDecapsulator(Forwarding forwarding, LocalDelivery delivery) {
+    VxlanDecapsulator(Forwarding forwarding, LocalDelivery delivery, UnderlayBursts bursts) {
         this.forwarding = forwarding;
         this.delivery = delivery;
+        this.bursts = bursts;
     }
 
     void receive(Tables t, ByteBuf payload, InetSocketAddress sender) {
@@ -67,7 +69,9 @@ final class VxlanDecapsulator {
         }
         payload.readerIndex(inner);
         t.segments[segment].in(length - Vxlan.HEADER_LENGTH);
-        delivery.deliver(t, segment, payload);
+        if (!bursts.offer(t, segment, payload)) {
+            delivery.deliver(t, segment, payload);
+        }
     }
 
     /**

@@ -47,6 +47,11 @@ public final class TrafficCounters {
         drops[reason.ordinal()]++;
     }
 
+    /** {@code frames} frames dropped for {@code reason}, as a burst dropped whole stands for them on the wire. */
+    public void drop(DropReason reason, int frames) {
+        drops[reason.ordinal()] += frames;
+    }
+
     /** A copy of the current values; call on the writer thread. */
     public TrafficSnapshot snapshot() {
         return TrafficSnapshot.of(packetsIn, bytesIn, packetsOut, bytesOut, floods, arpRepliesSuppressed, drops);

@@ -153,7 +153,7 @@ final class ElasticIpNat {
         int publicIp = Ipv4.destination(frame, ip);
         boolean related = isRelatedError(publicIp, frame, ip);
         if (!related && !state.elasticIpAllowsAll(eip)) {
-            DropReason refused = admitInbound(state.elasticIpWhitelist(eip), publicIp, frame, ip);
+            DropReason refused = admitInbound(state.elasticIpWhitelist(eip), publicIp, frame, ip, 1);
             if (refused != null) {
                 forwarding.drop(t, port, publicSegment, refused, frame);
                 return;
@@ -205,7 +205,7 @@ final class ElasticIpNat {
         }
         int publicIp = Ipv4.destination(headerAndFrame, ip);
         if (!state.elasticIpAllowsAll(eip)) {
-            DropReason refused = admitInbound(state.elasticIpWhitelist(eip), publicIp, headerAndFrame, ip);
+            DropReason refused = admitInbound(state.elasticIpWhitelist(eip), publicIp, headerAndFrame, ip, frames);
             if (refused != null) {
                 forwarding.dropBurst(t, -1, state.publicSegment(), refused, frames);
                 return true;
@@ -235,8 +235,9 @@ final class ElasticIpNat {
     /**
      * Null when an inbound packet may pass a DENY_ALL or WHITELIST elastic IP: it belongs to a
      * recorded flow, or {@code whitelist} admits it as a new one (then recorded); else the reason.
+     * A refusal counts {@code packets} whitelist drops (a burst's wire frames).
      */
-    private DropReason admitInbound(int whitelist, int publicIp, ByteBuf frame, int ip) {
+    private DropReason admitInbound(int whitelist, int publicIp, ByteBuf frame, int ip, int packets) {
         int remoteIp = Ipv4.source(frame, ip);
         long addresses = ConnectionTable.addresses(publicIp, remoteIp);
         long reply = replyFlow(frame, ip);
@@ -251,7 +252,7 @@ final class ElasticIpNat {
             return null; // a further echo request of an admitted ping
         }
         int protocol = Ipv4.protocol(frame, ip);
-        if (!whitelists.admit(whitelist, protocol, remoteIp, destinationPort(frame, ip, protocol))) {
+        if (!whitelists.admit(whitelist, protocol, remoteIp, destinationPort(frame, ip, protocol), packets)) {
             return DropReason.WHITELIST_DENIED;
         }
         return flows.touch(addresses, flow) ? null : DropReason.CONNECTION_TABLE_FULL;

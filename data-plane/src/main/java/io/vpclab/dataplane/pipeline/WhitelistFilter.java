@@ -55,9 +55,14 @@ public final class WhitelistFilter {
      * {@code remoteIp} and {@code destinationPort}; counts the rule's hit, or else the whitelist's drop.
      */
     public boolean admit(int whitelist, int protocol, int remoteIp, int destinationPort) {
+        return admit(whitelist, protocol, remoteIp, destinationPort, 1);
+    }
+
+    /** As {@link #admit(int, int, int, int)} for {@code packets} wire packets decided at once (a burst): drops count each. */
+    public boolean admit(int whitelist, int protocol, int remoteIp, int destinationPort, int packets) {
         int rule = state.whitelistMatch(whitelist, protocol, remoteIp, destinationPort);
         if (rule == ForwardingState.NONE) {
-            tallies[whitelist].drops++;
+            tallies[whitelist].drops += packets;
             return false;
         }
         ruleHits[whitelist][rule][0]++;

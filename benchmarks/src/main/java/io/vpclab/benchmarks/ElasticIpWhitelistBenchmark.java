@@ -68,7 +68,7 @@ public class ElasticIpWhitelistBenchmark {
 
     static final InetSocketAddress LOCAL = new InetSocketAddress("192.168.77.1", Vxlan.PORT);
     static final InetSocketAddress REMOTE = new InetSocketAddress("192.168.77.2", Vxlan.PORT);
-    static final int PUBLIC_VNI = 16_777_215;
+    static final int PUBLIC_VNI = Vni.MAX;
     static final int VPC_VNI = 100;
     static final long VM_MAC = 0x02000a000105L;
     static final long PUBLIC_ROUTER_MAC = 0x0200000001feL;

@@ -4,9 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.net.MacAddress;
-import io.vpclab.dataplane.net.Vni;
 import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.IpProtocol;
@@ -30,6 +28,8 @@ import io.vpclab.dataplane.table.Whitelist;
 import io.vpclab.dataplane.table.WhitelistProtocol;
 import io.vpclab.dataplane.table.WhitelistRule;
 import io.vpclab.dataplane.underlay.SendOnlyUnderlay;
+import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.Vni;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +68,7 @@ public class ElasticIpWhitelistBenchmark {
 
     static final InetSocketAddress LOCAL = new InetSocketAddress("192.168.77.1", Vxlan.PORT);
     static final InetSocketAddress REMOTE = new InetSocketAddress("192.168.77.2", Vxlan.PORT);
-    static final int PUBLIC_VNI = 16_777_215;
+    static final int PUBLIC_VNI = Vni.MAX;
     static final int VPC_VNI = 100;
     static final long VM_MAC = 0x02000a000105L;
     static final long PUBLIC_ROUTER_MAC = 0x0200000001feL;

@@ -8,7 +8,8 @@ import io.vpclab.client.model.InstanceCreate;
 import io.vpclab.client.model.Subnet;
 import io.vpclab.client.model.SubnetCreate;
 import io.vpclab.client.model.Vpc;
-import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.controlplane.system.Ipv4Parameters;
+import io.vpclab.net.Ipv4Prefix;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,8 +95,8 @@ public abstract class ConcurrencyScenarios extends ApiTestSupport {
                         o -> assertThat(o.code()).as("status %d", o.status()).isEqualTo("InvalidSubnet.Conflict"));
         for (int a = 0; a < stored.size(); a++) {
             for (int b = a + 1; b < stored.size(); b++) {
-                Ipv4Cidr x = Ipv4Cidr.parse(stored.get(a).getCidrBlock(), "x");
-                Ipv4Cidr y = Ipv4Cidr.parse(stored.get(b).getCidrBlock(), "y");
+                Ipv4Prefix x = Ipv4Parameters.prefix(stored.get(a).getCidrBlock(), "x");
+                Ipv4Prefix y = Ipv4Parameters.prefix(stored.get(b).getCidrBlock(), "y");
                 assertThat(x.overlaps(y)).as("%s vs %s", x, y).isFalse();
             }
         }

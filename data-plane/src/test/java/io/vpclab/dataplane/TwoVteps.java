@@ -2,9 +2,7 @@ package io.vpclab.dataplane;
 
 import io.vpclab.dataplane.host.SimulatedHost;
 import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.net.MacAddress;
-import io.vpclab.dataplane.net.Vni;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.IpBinding;
 import io.vpclab.dataplane.table.LocalPort;
@@ -15,6 +13,8 @@ import io.vpclab.dataplane.table.Router;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.underlay.Underlay;
+import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.Vni;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -2,6 +2,8 @@ package io.vpclab.topology;
 
 import io.vpclab.client.document.DocumentProblem;
 import io.vpclab.client.document.SourceLocations;
+import io.vpclab.net.CidrBlockLimits;
+import io.vpclab.net.Ipv4Prefix;
 import io.vpclab.topology.Topology.EipDecl;
 import io.vpclab.topology.Topology.Expectation;
 import io.vpclab.topology.Topology.InstanceDecl;
@@ -27,9 +29,6 @@ import java.util.Set;
  */
 final class TopologyChecks {
 
-    private static final int MIN_PREFIX = 16;
-    private static final int MAX_PREFIX = 28;
-
     private final Topology topology;
     private final SourceLocations locations;
     private final List<DocumentProblem> problems = new ArrayList<>();
@@ -39,7 +38,7 @@ final class TopologyChecks {
     private final Set<String> natGateways = new HashSet<>();
     private final Set<String> internetHosts = new HashSet<>();
     /** "tenant/vpc" -> its block. */
-    private final Map<String, Ipv4Block> vpcs = new HashMap<>();
+    private final Map<String, Ipv4Prefix> vpcs = new HashMap<>();
 
     TopologyChecks(Topology topology, SourceLocations locations) {
         this.topology = topology;
@@ -115,7 +114,7 @@ final class TopologyChecks {
             VpcDecl vpc = tenant.vpcs().get(v);
             String vpcAt = at + "/vpcs/" + v;
             unique(vpcNames, vpc.name(), vpcAt + "/name", "VPC of tenant " + tenant.name());
-            Ipv4Block block = block(vpc.cidrBlock(), vpcAt + "/cidrBlock", "VPC");
+            Ipv4Prefix block = block(vpc.cidrBlock(), vpcAt + "/cidrBlock", "VPC");
             if (block != null) {
                 vpcs.put(tenant.name() + "/" + vpc.name(), block);
             }
@@ -134,8 +133,8 @@ final class TopologyChecks {
         }
     }
 
-    private void checkVpc(VpcDecl vpc, Ipv4Block vpcBlock, Set<String> whitelists, String at) {
-        Map<String, Ipv4Block> subnets = new HashMap<>();
+    private void checkVpc(VpcDecl vpc, Ipv4Prefix vpcBlock, Set<String> whitelists, String at) {
+        Map<String, Ipv4Prefix> subnets = new HashMap<>();
         Set<Long> addresses = new HashSet<>();
         for (int s = 0; s < vpc.subnets().size(); s++) {
             SubnetDecl subnet = vpc.subnets().get(s);
@@ -143,13 +142,13 @@ final class TopologyChecks {
             if (subnets.containsKey(subnet.name())) {
                 problem(subnetAt + "/name", "subnet '" + subnet.name() + "' is declared twice in VPC " + vpc.name());
             }
-            Ipv4Block block = block(subnet.cidrBlock(), subnetAt + "/cidrBlock", "subnet");
+            Ipv4Prefix block = block(subnet.cidrBlock(), subnetAt + "/cidrBlock", "subnet");
             if (block != null && vpcBlock != null && !vpcBlock.contains(block)) {
                 problem(subnetAt + "/cidrBlock", subnet.cidrBlock() + " is outside the VPC's " + vpcBlock);
                 block = null;
             }
             if (block != null) {
-                for (Map.Entry<String, Ipv4Block> other : subnets.entrySet()) {
+                for (Map.Entry<String, Ipv4Prefix> other : subnets.entrySet()) {
                     if (other.getValue() != null && other.getValue().overlaps(block)) {
                         problem(
                                 subnetAt + "/cidrBlock",
@@ -191,7 +190,7 @@ final class TopologyChecks {
     }
 
     private void checkInstance(
-            InstanceDecl instance, Ipv4Block subnet, Set<Long> vpcAddresses, Set<String> whitelists, String at) {
+            InstanceDecl instance, Ipv4Prefix subnet, Set<Long> vpcAddresses, Set<String> whitelists, String at) {
         if (instances.containsKey(instance.name()) || natGateways.contains(instance.name())) {
             problem(
                     at + "/name",
@@ -208,7 +207,7 @@ final class TopologyChecks {
             if (ip != null && subnet != null) {
                 if (!subnet.contains(ip)) {
                     problem(at + "/privateIpAddress", instance.privateIpAddress() + " is outside the subnet " + subnet);
-                } else if (subnet.reservedInSubnet(ip)) {
+                } else if (reservedInSubnet(subnet, ip)) {
                     problem(
                             at + "/privateIpAddress",
                             instance.privateIpAddress() + " is reserved in " + subnet
@@ -245,8 +244,8 @@ final class TopologyChecks {
         for (int p = 0; p < topology.peerings().size(); p++) {
             PeeringDecl peering = topology.peerings().get(p);
             String at = "/peerings/" + p;
-            Ipv4Block requester = vpcs.get(peering.requester());
-            Ipv4Block accepter = vpcs.get(peering.accepter());
+            Ipv4Prefix requester = vpcs.get(peering.requester());
+            Ipv4Prefix accepter = vpcs.get(peering.accepter());
             if (!vpcs.containsKey(peering.requester())) {
                 problem(at + "/requester", "no VPC '" + peering.requester() + "' (tenant/vpc) in this file");
             }
@@ -281,7 +280,7 @@ final class TopologyChecks {
                         at + "/to",
                         "'" + owner + "' is neither an instance with an eip nor a NAT gateway of this file");
             }
-        } else if (!instances.containsKey(to) && !internetHosts.contains(to) && Ipv4Block.address(to) == null) {
+        } else if (!instances.containsKey(to) && !internetHosts.contains(to) && Ipv4Prefix.parseAddress(to) == null) {
             problem(at + "/to", "'" + to + "' is not an instance, an internet host, eip:NAME or an IPv4 address");
         }
         boolean ping = expectation.probe().equals("ping");
@@ -303,27 +302,34 @@ final class TopologyChecks {
         }
     }
 
-    private Ipv4Block block(String cidr, String at, String what) {
-        Ipv4Block block = Ipv4Block.parse(cidr);
+    private Ipv4Prefix block(String cidr, String at, String what) {
+        Ipv4Prefix block = Ipv4Prefix.parseOrNull(cidr);
         if (block == null) {
             problem(at, "'" + cidr + "' is not an IPv4 CIDR");
             return null;
         }
-        if (!block.canonical()) {
-            problem(at, cidr + " has host bits set; write " + block.canonicalText());
+        if (block.first() != Ipv4Prefix.parseAddress(cidr.substring(0, cidr.indexOf('/')))) {
+            problem(at, cidr + " has host bits set; write " + block);
             return null;
         }
-        if (what != null && (block.prefix() < MIN_PREFIX || block.prefix() > MAX_PREFIX)) {
+        if (what != null && !CidrBlockLimits.allows(block.length())) {
             problem(
                     at,
-                    "a " + what + " CIDR must be /" + MIN_PREFIX + " to /" + MAX_PREFIX + ", not /" + block.prefix());
+                    "a " + what + " CIDR must be /" + CidrBlockLimits.SHORTEST_PREFIX + " to /"
+                            + CidrBlockLimits.LONGEST_PREFIX + ", not /" + block.length());
             return null;
         }
         return block;
     }
 
+    /** Network, gateway, two more and broadcast are reserved in every subnet, as in AWS. */
+    private static boolean reservedInSubnet(Ipv4Prefix subnet, long address) {
+        long offset = address - subnet.first();
+        return offset <= 3 || address == subnet.last();
+    }
+
     private Long address(String text, String at) {
-        Long address = Ipv4Block.address(text);
+        Long address = Ipv4Prefix.parseAddress(text);
         if (address == null) {
             problem(at, "'" + text + "' is not an IPv4 address");
         }

@@ -150,11 +150,15 @@ class TopologyParserTest {
                         cidrBlock: 10.0.0.0/8
                       - name: x
                         cidrBlock: 10.300.0.0/16
+                      - name: y
+                        cidrBlock: 010.2.0.0/16
                 """))
                 .containsExactly(
                         "10.1.2.0/16 has host bits set; write 10.1.0.0/16",
                         "a VPC CIDR must be /16 to /28, not /8",
-                        "'10.300.0.0/16' is not an IPv4 CIDR");
+                        "'10.300.0.0/16' is not an IPv4 CIDR",
+                        // one spelling per block, as the API: a leading zero is octal to some parsers
+                        "'010.2.0.0/16' is not an IPv4 CIDR");
     }
 
     @Test

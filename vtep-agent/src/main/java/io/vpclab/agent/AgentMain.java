@@ -4,6 +4,8 @@ import io.vpclab.agent.stats.CounterFormat;
 import io.vpclab.agent.stats.StatsServer;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.model.InstanceKind;
+import io.vpclab.net.Vni;
+import io.vpclab.net.VxlanSpec;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.URI;
@@ -45,7 +47,7 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--tap", paramLabel = "NAME", description = "Existing TAP device for a point-to-point tunnel.")
     String tap;
 
-    @Option(names = "--vni", paramLabel = "N", description = "VNI of the point-to-point tunnel, 1..16777215.")
+    @Option(names = "--vni", paramLabel = "N", description = "VNI of the point-to-point tunnel, " + Vni.RANGE + ".")
     Integer vni;
 
     @Option(names = "--local", paramLabel = "IP", description = "Underlay IPv4 address to bind and send from.")
@@ -57,7 +59,7 @@ public final class AgentMain implements Callable<Integer> {
     @Option(
             names = "--port",
             paramLabel = "PORT",
-            defaultValue = "4789",
+            defaultValue = "" + VxlanSpec.UDP_PORT,
             description = "VXLAN UDP port (default ${DEFAULT-VALUE}, RFC 7348; the Linux default is 8472).")
     int port;
 
@@ -241,8 +243,8 @@ public final class AgentMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "give --table FILE, or all of --tap, --vni, --local and --remote");
         }
-        if (vni < 1 || vni > 0xFF_FFFF) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--vni must be 1..16777215, got " + vni);
+        if (!Vni.isValid(vni)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--vni must be " + Vni.RANGE + ", got " + vni);
         }
         if (port < 1 || port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 1..65535, got " + port);

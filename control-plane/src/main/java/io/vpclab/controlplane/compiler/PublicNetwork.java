@@ -1,5 +1,6 @@
 package io.vpclab.controlplane.compiler;
 
+import io.vpclab.net.Vni;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,7 +18,7 @@ public record PublicNetwork(
     public static final String ROUTER_MAC = "02:00:00:00:ff:fe";
     /** Documentation ranges (RFC 5737) and the highest VNI by default. */
     public static final PublicNetwork DEFAULT =
-            new PublicNetwork(16_777_215, "198.51.100.0/24", "198.51.100.1", "203.0.113.0/24", List.of());
+            new PublicNetwork(Vni.MAX, "198.51.100.0/24", "198.51.100.1", "203.0.113.0/24", List.of());
 
     public PublicNetwork {
         Objects.requireNonNull(publicCidr, "publicCidr");

@@ -8,7 +8,7 @@ import io.vpclab.controlplane.southbound.ProbeAnswers;
 import io.vpclab.controlplane.southbound.SouthboundProvider;
 import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
-import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.controlplane.system.Ipv4Parameters;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -41,7 +41,7 @@ class ProbeService {
         if (instance.kind() == Instance.Kind.TAP) {
             throw unavailable("instance " + instanceId + " is a tap port: the agent cannot send from a VM's stack");
         }
-        Ipv4Cidr.requireAddress(request.getTarget(), "target");
+        Ipv4Parameters.address(request.getTarget(), "target");
         request.requestId(UUID.randomUUID().toString()).portId(instance.id());
         Duration timeout = Duration.ofMillis(
                         (long) request.getTimeoutMillis() * Math.max(request.getCount(), request.getMaxHops()))

@@ -1,6 +1,6 @@
 package io.vpclab.controlplane.elasticip;
 
-import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.net.Ipv4Prefix;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -69,7 +69,7 @@ public class ElasticIp {
         this.id = id;
         this.tenantId = tenantId;
         this.address = address;
-        this.publicIp = Ipv4Cidr.formatAddress(address);
+        this.publicIp = Ipv4Prefix.formatAddress(address);
         this.ingressPolicy = ingressPolicy.name();
         this.whitelistId = whitelistId;
         this.createdAt = createdAt;

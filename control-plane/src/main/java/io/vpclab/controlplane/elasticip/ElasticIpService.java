@@ -9,7 +9,7 @@ import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
-import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.controlplane.system.Ipv4Parameters;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.tenant.TenantDeleting;
@@ -17,6 +17,7 @@ import io.vpclab.controlplane.tenant.TenantService;
 import io.vpclab.controlplane.vpc.VpcService;
 import io.vpclab.controlplane.whitelist.WhitelistDeleting;
 import io.vpclab.controlplane.whitelist.WhitelistService;
+import io.vpclab.net.Ipv4Prefix;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityNotFoundException;
 import jakarta.persistence.LockModeType;
@@ -48,7 +49,7 @@ public class ElasticIpService implements InstancePublicIps {
     private final TenantService tenants;
     private final ApplicationEventPublisher events;
     private final EntityManager entityManager;
-    private final Ipv4Cidr poolRange;
+    private final Ipv4Prefix poolRange;
 
     ElasticIpService(
             ElasticIpRepository eips,
@@ -71,7 +72,7 @@ public class ElasticIpService implements InstancePublicIps {
         this.tenants = tenants;
         this.events = events;
         try {
-            this.poolRange = Ipv4Cidr.parse(publicNetwork.eipPool(), "vpclab.public.eip-pool");
+            this.poolRange = Ipv4Parameters.prefix(publicNetwork.eipPool(), "vpclab.public.eip-pool");
         } catch (ApiException e) {
             throw new IllegalStateException("vpclab.public.eip-pool: " + e.getMessage(), e);
         }
@@ -79,11 +80,11 @@ public class ElasticIpService implements InstancePublicIps {
 
     /** The addresses handed out: the pool without its network and broadcast addresses (kept for /31 and /32). */
     long firstUsable() {
-        return poolRange.prefixLength() <= 30 ? poolRange.first() + 1 : poolRange.first();
+        return poolRange.length() <= 30 ? poolRange.first() + 1 : poolRange.first();
     }
 
     long lastUsable() {
-        return poolRange.prefixLength() <= 30 ? poolRange.last() - 1 : poolRange.last();
+        return poolRange.length() <= 30 ? poolRange.last() - 1 : poolRange.last();
     }
 
     @Transactional

@@ -4,10 +4,12 @@ import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
-import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.controlplane.system.Ipv4Parameters;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Tokens;
 import io.vpclab.controlplane.system.VpcLabProperties;
+import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.VxlanSpec;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -22,7 +24,7 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class HostService {
 
-    public static final int DEFAULT_UDP_PORT = 4789;
+    public static final int DEFAULT_UDP_PORT = VxlanSpec.UDP_PORT;
     public static final int DEFAULT_UNDERLAY_MTU = 1500;
 
     private final HostRepository hosts;
@@ -45,7 +47,7 @@ public class HostService {
         if (!caller.isAdmin() && caller.kind() != Caller.Kind.BOOTSTRAP) {
             throw ApiException.forbidden("hosts are registered with the admin token or the bootstrap token");
         }
-        long underlay = Ipv4Cidr.requireAddress(registration.underlayIp(), "underlayIp");
+        long underlay = Ipv4Parameters.address(registration.underlayIp(), "underlayIp");
         if (hosts.existsByName(registration.name())) {
             throw ApiException.conflict(
                     "InvalidHost.Duplicate", "a host named '" + registration.name() + "' is already registered");
@@ -62,7 +64,7 @@ public class HostService {
         Host host = hosts.saveAndFlush(new Host(
                 Ids.newId(Ids.HOST),
                 registration.name(),
-                Ipv4Cidr.formatAddress(underlay),
+                Ipv4Prefix.formatAddress(underlay),
                 registration.udpPort() == null ? DEFAULT_UDP_PORT : registration.udpPort(),
                 registration.underlayMtu() == null ? DEFAULT_UNDERLAY_MTU : registration.underlayMtu(),
                 capabilities,

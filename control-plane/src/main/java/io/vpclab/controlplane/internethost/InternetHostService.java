@@ -7,9 +7,10 @@ import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
-import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.controlplane.system.Ipv4Parameters;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
+import io.vpclab.net.Ipv4Prefix;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -80,7 +81,7 @@ public class InternetHostService {
                     "host " + host.name() + " (" + host.id() + ") cannot run netns internet hosts; it runs "
                             + host.capabilities().toString().toLowerCase());
         }
-        String canonicalIp = Ipv4Cidr.formatAddress(address);
+        String canonicalIp = Ipv4Prefix.formatAddress(address);
         if (internetHosts.existsByName(name)
                 || configured().stream().anyMatch(c -> c.name().equals(name))) {
             throw ApiException.conflict("InvalidInternetHost.Duplicate", "an internet host named " + name + " exists");
@@ -103,8 +104,8 @@ public class InternetHostService {
     }
 
     private long checkAddress(String ip) {
-        long address = Ipv4Cidr.requireAddress(ip, "ip");
-        Ipv4Cidr range = Ipv4Cidr.parse(addressing.publicCidr(), "vpclab.public.cidr");
+        long address = Ipv4Parameters.address(ip, "ip");
+        Ipv4Prefix range = Ipv4Parameters.prefix(addressing.publicCidr(), "vpclab.public.cidr");
         if (!range.contains(address)) {
             throw ApiException.invalidParameter(
                     ip + " is outside the public network " + range + " (vpclab.public.cidr)");
@@ -112,10 +113,11 @@ public class InternetHostService {
         if (address == range.first() || address == range.last()) {
             throw ApiException.invalidParameter(ip + " is the network or broadcast address of " + range);
         }
-        if (Long.valueOf(address).equals(Ipv4Cidr.parseAddress(addressing.gatewayIp()))) {
+        if (Long.valueOf(address).equals(Ipv4Prefix.parseAddress(addressing.gatewayIp()))) {
             throw ApiException.invalidParameter(ip + " is the public network's gateway");
         }
-        if (Ipv4Cidr.parse(addressing.eipPool(), "vpclab.public.eip-pool").contains(address)) {
+        if (Ipv4Parameters.prefix(addressing.eipPool(), "vpclab.public.eip-pool")
+                .contains(address)) {
             throw ApiException.invalidParameter(ip + " is inside the elastic IP pool " + addressing.eipPool());
         }
         return address;

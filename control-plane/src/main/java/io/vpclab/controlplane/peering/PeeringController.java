@@ -4,9 +4,9 @@ import io.vpclab.api.PeeringsApi;
 import io.vpclab.api.model.PeeringCreate;
 import io.vpclab.api.model.PeeringList;
 import io.vpclab.controlplane.system.Callers;
-import io.vpclab.controlplane.system.Ipv4Cidr;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
+import io.vpclab.net.Ipv4Prefix;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
@@ -67,9 +67,10 @@ class PeeringController implements PeeringsApi {
                         io.vpclab.api.model.PeeringStatus.fromValue(
                                 peering.status().value()),
                         Times.utc(peering.createdAt()))
-                .requesterCidrBlocks(
-                        view.requesterBlocks().stream().map(Ipv4Cidr::toString).toList())
+                .requesterCidrBlocks(view.requesterBlocks().stream()
+                        .map(Ipv4Prefix::toString)
+                        .toList())
                 .accepterCidrBlocks(
-                        view.accepterBlocks().stream().map(Ipv4Cidr::toString).toList());
+                        view.accepterBlocks().stream().map(Ipv4Prefix::toString).toList());
     }
 }

@@ -3,8 +3,8 @@ package io.vpclab.controlplane.peering;
 import io.vpclab.controlplane.subnet.RouteContributor;
 import io.vpclab.controlplane.subnet.Subnet;
 import io.vpclab.controlplane.system.Caller;
-import io.vpclab.controlplane.system.Ipv4Cidr;
 import io.vpclab.controlplane.vpc.VpcService;
+import io.vpclab.net.Ipv4Prefix;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -25,7 +25,7 @@ class PeeringRoutes implements RouteContributor {
     public List<RouteEntry> routesFor(Subnet subnet) {
         List<RouteEntry> routes = new ArrayList<>();
         for (Peering peering : peerings.ofVpcWithStatus(subnet.vpcId(), PeeringStatus.ACTIVE.value())) {
-            for (Ipv4Cidr block :
+            for (Ipv4Prefix block :
                     vpcs.get(Caller.admin(), peering.peerOf(subnet.vpcId())).cidrs()) {
                 routes.add(new RouteEntry(block.toString(), Target.VPC_PEERING_CONNECTION, peering.id()));
             }

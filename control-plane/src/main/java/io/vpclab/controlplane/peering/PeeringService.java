@@ -4,12 +4,12 @@ import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
-import io.vpclab.controlplane.system.Ipv4Cidr;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.vpc.VpcCidrBlockAdding;
 import io.vpclab.controlplane.vpc.VpcDeleting;
 import io.vpclab.controlplane.vpc.VpcService;
+import io.vpclab.net.Ipv4Prefix;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import java.util.List;
@@ -47,7 +47,7 @@ public class PeeringService {
     public record VpcPair(String requesterVpcId, String accepterVpcId) {}
 
     /** A peering with both sides' current CIDR blocks. */
-    public record PeeringView(Peering peering, List<Ipv4Cidr> requesterBlocks, List<Ipv4Cidr> accepterBlocks) {}
+    public record PeeringView(Peering peering, List<Ipv4Prefix> requesterBlocks, List<Ipv4Prefix> accepterBlocks) {}
 
     @Transactional
     public PeeringView request(Caller caller, String requesterVpcId, String accepterVpcId) {
@@ -160,7 +160,7 @@ public class PeeringService {
     @EventListener
     void refuseBlockOverlappingActivePeer(VpcCidrBlockAdding adding) {
         for (Peering peering : peerings.ofVpcWithStatus(adding.vpcId(), PeeringStatus.ACTIVE.value())) {
-            for (Ipv4Cidr peerBlock :
+            for (Ipv4Prefix peerBlock :
                     vpcs.get(Caller.admin(), peering.peerOf(adding.vpcId())).cidrs()) {
                 if (peerBlock.overlaps(adding.cidrBlock())) {
                     throw ApiException.badRequest(
@@ -198,8 +198,8 @@ public class PeeringService {
     }
 
     private static void requireNoOverlap(VpcService.VpcView a, VpcService.VpcView b) {
-        for (Ipv4Cidr blockA : a.cidrs()) {
-            for (Ipv4Cidr blockB : b.cidrs()) {
+        for (Ipv4Prefix blockA : a.cidrs()) {
+            for (Ipv4Prefix blockB : b.cidrs()) {
                 if (blockA.overlaps(blockB)) {
                     throw ApiException.conflict(
                             "InvalidVpcPeeringConnection.Overlap",
@@ -221,7 +221,7 @@ public class PeeringService {
         return new PeeringView(peering, blocksOf(peering.requesterVpcId()), blocksOf(peering.accepterVpcId()));
     }
 
-    private List<Ipv4Cidr> blocksOf(String vpcId) {
+    private List<Ipv4Prefix> blocksOf(String vpcId) {
         try {
             return vpcs.get(Caller.admin(), vpcId).cidrs();
         } catch (ApiException gone) {

@@ -3,7 +3,9 @@ package io.vpclab.controlplane.publicnetwork;
 import io.vpclab.controlplane.compiler.HostNode;
 import io.vpclab.controlplane.compiler.InternetHostNode;
 import io.vpclab.controlplane.compiler.PublicNetwork;
-import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.controlplane.system.Ipv4Parameters;
+import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.Vni;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,11 +33,11 @@ public record PublicNetworkProperties(
         gateway = gateway == null ? defaults.gatewayIp() : gateway;
         eipPool = eipPool == null ? defaults.eipPool() : eipPool;
         internetHosts = internetHosts == null ? List.of() : List.copyOf(internetHosts);
-        if (vni < 1 || vni > 16_777_215) {
-            throw new IllegalArgumentException("vpclab.public.vni must be 1..16777215: " + vni);
+        if (!Vni.isValid(vni)) {
+            throw new IllegalArgumentException("vpclab.public.vni must be " + Vni.RANGE + ": " + vni);
         }
-        Ipv4Cidr range = Ipv4Cidr.parse(cidr, "vpclab.public.cidr");
-        Ipv4Cidr.parse(eipPool, "vpclab.public.eip-pool");
+        Ipv4Prefix range = Ipv4Parameters.prefix(cidr, "vpclab.public.cidr");
+        Ipv4Parameters.prefix(eipPool, "vpclab.public.eip-pool");
         requireInside(range, gateway, "vpclab.public.gateway");
         Set<String> names = new HashSet<>();
         Set<Long> addresses = new HashSet<>();
@@ -103,14 +105,14 @@ public record PublicNetworkProperties(
     }
 
     private static long address(String ip, String property) {
-        Long bits = Ipv4Cidr.parseAddress(ip);
+        Long bits = Ipv4Prefix.parseAddress(ip);
         if (bits == null) {
             throw new IllegalArgumentException(property + " '" + ip + "' is not an IPv4 address");
         }
         return bits;
     }
 
-    private static void requireInside(Ipv4Cidr range, String ip, String property) {
+    private static void requireInside(Ipv4Prefix range, String ip, String property) {
         if (!range.contains(address(ip, property))) {
             throw new IllegalArgumentException(property + " " + ip + " is outside vpclab.public.cidr " + range);
         }

@@ -24,11 +24,11 @@ import io.vpclab.controlplane.subnet.Subnet;
 import io.vpclab.controlplane.subnet.SubnetService;
 import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
-import io.vpclab.controlplane.system.Ipv4Cidr;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.vpc.VpcService;
 import io.vpclab.controlplane.whitelist.RuleMatch;
 import io.vpclab.controlplane.whitelist.WhitelistService;
+import io.vpclab.net.Ipv4Prefix;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -238,7 +238,7 @@ class StoreNetworkReader implements NetworkReader {
 
     private static SubnetNode node(Subnet subnet) {
         boolean vlan = "vlan".equalsIgnoreCase(subnet.segmentation());
-        String gateway = Ipv4Cidr.formatAddress(subnet.addressPlan().gateway());
+        String gateway = Ipv4Prefix.formatAddress(subnet.addressPlan().gateway());
         return new SubnetNode(
                 subnet.id(),
                 subnet.vpcId(),

@@ -1,6 +1,6 @@
 package io.vpclab.controlplane.subnet;
 
-import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.net.Ipv4Prefix;
 import java.util.Collection;
 import java.util.OptionalLong;
 
@@ -9,7 +9,7 @@ import java.util.OptionalLong;
  * usable, answered by the distributed router), two more reserved (AWS: DNS and future use) and
  * the broadcast address. A /28 therefore has 16 - 5 = 11 usable addresses.
  */
-public record AddressPlan(Ipv4Cidr cidr) {
+public record AddressPlan(Ipv4Prefix cidr) {
 
     public static final int RESERVED_AT_START = 4;
     public static final int RESERVED_AT_END = 1;

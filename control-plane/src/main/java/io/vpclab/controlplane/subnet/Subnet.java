@@ -1,6 +1,6 @@
 package io.vpclab.controlplane.subnet;
 
-import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.net.Ipv4Prefix;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -52,7 +52,7 @@ public class Subnet {
             String tenantId,
             String vpcId,
             String name,
-            Ipv4Cidr cidr,
+            Ipv4Prefix cidr,
             SegmentIdAllocator.Segment segment,
             Instant createdAt) {
         this.id = id;
@@ -87,8 +87,8 @@ public class Subnet {
         return cidrBlock;
     }
 
-    public Ipv4Cidr cidr() {
-        return new Ipv4Cidr(firstAddress, 32 - Long.numberOfTrailingZeros(lastAddress - firstAddress + 1));
+    public Ipv4Prefix cidr() {
+        return Ipv4Prefix.of(firstAddress, 32 - Long.numberOfTrailingZeros(lastAddress - firstAddress + 1));
     }
 
     public AddressPlan addressPlan() {

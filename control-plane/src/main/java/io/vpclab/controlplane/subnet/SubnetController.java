@@ -9,9 +9,9 @@ import io.vpclab.api.model.SubnetCreate;
 import io.vpclab.api.model.SubnetList;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.Callers;
-import io.vpclab.controlplane.system.Ipv4Cidr;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
+import io.vpclab.net.Ipv4Prefix;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
@@ -76,7 +76,7 @@ class SubnetController implements SubnetsApi {
                         Segmentation.fromValue(subnet.segmentation()),
                         (int) subnet.addressPlan().usableCount(),
                         (int) subnet.availableAddressCount(),
-                        Ipv4Cidr.formatAddress(subnet.addressPlan().gateway()),
+                        Ipv4Prefix.formatAddress(subnet.addressPlan().gateway()),
                         Times.utc(subnet.createdAt()))
                 .name(subnet.name())
                 .natGatewayId(subnets.natGatewayOf(subnet));

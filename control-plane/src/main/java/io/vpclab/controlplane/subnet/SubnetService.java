@@ -4,12 +4,14 @@ import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
-import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.controlplane.system.Ipv4Parameters;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.VpcLabProperties;
 import io.vpclab.controlplane.vpc.VpcCidrBlockRemoving;
 import io.vpclab.controlplane.vpc.VpcDeleting;
 import io.vpclab.controlplane.vpc.VpcService;
+import io.vpclab.net.CidrBlockLimits;
+import io.vpclab.net.Ipv4Prefix;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
@@ -27,9 +29,6 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class SubnetService {
-
-    public static final int MIN_PREFIX = 16;
-    public static final int MAX_PREFIX = 28;
 
     private final SubnetRepository subnets;
     private final AddressAllocationRepository addresses;
@@ -63,7 +62,7 @@ public class SubnetService {
     public record AddressReservation(Subnet subnet, long address) {
 
         public String ipAddress() {
-            return Ipv4Cidr.formatAddress(address);
+            return Ipv4Prefix.formatAddress(address);
         }
     }
 
@@ -73,10 +72,12 @@ public class SubnetService {
             throw ApiException.badRequest("MissingParameter", "vpcId is required");
         }
         VpcService.VpcView vpc = vpcs.lockForMutation(caller, vpcId);
-        Ipv4Cidr cidr = Ipv4Cidr.parse(cidrText, "cidrBlock");
-        if (cidr.prefixLength() < MIN_PREFIX || cidr.prefixLength() > MAX_PREFIX) {
+        Ipv4Prefix cidr = Ipv4Parameters.prefix(cidrText, "cidrBlock");
+        if (!CidrBlockLimits.allows(cidr.length())) {
             throw ApiException.badRequest(
-                    "InvalidSubnet.Range", "subnet " + cidr + " must be /" + MIN_PREFIX + " to /" + MAX_PREFIX);
+                    "InvalidSubnet.Range",
+                    "subnet " + cidr + " must be /" + CidrBlockLimits.SHORTEST_PREFIX + " to /"
+                            + CidrBlockLimits.LONGEST_PREFIX);
         }
         if (vpc.cidrs().stream().noneMatch(block -> block.contains(cidr))) {
             throw ApiException.badRequest(
@@ -133,7 +134,7 @@ public class SubnetService {
     public List<RouteContributor.RouteEntry> effectiveRoutes(Caller caller, String subnetId) {
         Subnet subnet = get(caller, subnetId);
         List<RouteContributor.RouteEntry> routes = new ArrayList<>();
-        for (Ipv4Cidr block : vpcs.get(caller, subnet.vpcId()).cidrs()) {
+        for (Ipv4Prefix block : vpcs.get(caller, subnet.vpcId()).cidrs()) {
             routes.add(
                     new RouteContributor.RouteEntry(block.toString(), RouteContributor.Target.LOCAL, subnet.vpcId()));
         }
@@ -166,7 +167,7 @@ public class SubnetService {
         AddressPlan plan = subnet.addressPlan();
         long address;
         if (requestedIp != null) {
-            long requested = Ipv4Cidr.requireAddress(requestedIp, "privateIpAddress");
+            long requested = Ipv4Parameters.address(requestedIp, "privateIpAddress");
             if (!plan.contains(requested)) {
                 throw ApiException.invalidParameter(
                         "privateIpAddress " + requestedIp + " is not in subnet " + subnet.cidrBlock());
@@ -196,7 +197,7 @@ public class SubnetService {
     /** Gives an address back; the caller holds the VPC lock (it is deleting the address's owner). */
     @Transactional
     public void releaseAddress(String subnetId, String ipAddress) {
-        Long address = Ipv4Cidr.parseAddress(ipAddress);
+        Long address = Ipv4Prefix.parseAddress(ipAddress);
         Subnet subnet = subnets.findById(subnetId).orElseThrow(() -> notFound(subnetId));
         entityManager.refresh(subnet, LockModeType.PESSIMISTIC_WRITE);
         if (address != null && addresses.release(subnetId, address) > 0) {
@@ -214,7 +215,7 @@ public class SubnetService {
 
     @EventListener
     void refuseBlockRemovalWithSubnets(VpcCidrBlockRemoving removing) {
-        Ipv4Cidr block = removing.cidrBlock();
+        Ipv4Prefix block = removing.cidrBlock();
         List<Subnet> inside = subnets.overlapping(removing.vpcId(), block.first(), block.last(), Limit.of(1));
         if (!inside.isEmpty()) {
             throw ApiException.dependencyViolation("CIDR block " + block + " still holds subnet "

@@ -1,6 +1,6 @@
 package io.vpclab.controlplane.vpc;
 
-import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.net.Ipv4Prefix;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -35,7 +35,7 @@ public class VpcCidrBlock {
 
     protected VpcCidrBlock() {}
 
-    VpcCidrBlock(String id, String vpcId, Ipv4Cidr cidr, boolean primary, Instant createdAt) {
+    VpcCidrBlock(String id, String vpcId, Ipv4Prefix cidr, boolean primary, Instant createdAt) {
         this.id = id;
         this.vpcId = vpcId;
         this.cidrBlock = cidr.toString();
@@ -53,8 +53,8 @@ public class VpcCidrBlock {
         return vpcId;
     }
 
-    public Ipv4Cidr cidr() {
-        return new Ipv4Cidr(firstAddress, 32 - Long.numberOfTrailingZeros(lastAddress - firstAddress + 1));
+    public Ipv4Prefix cidr() {
+        return Ipv4Prefix.of(firstAddress, 32 - Long.numberOfTrailingZeros(lastAddress - firstAddress + 1));
     }
 
     public String cidrBlock() {

@@ -4,11 +4,13 @@ import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
-import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.controlplane.system.Ipv4Parameters;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.VpcLabProperties;
 import io.vpclab.controlplane.tenant.TenantDeleting;
 import io.vpclab.controlplane.tenant.TenantService;
+import io.vpclab.net.CidrBlockLimits;
+import io.vpclab.net.Ipv4Prefix;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
@@ -25,8 +27,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class VpcService {
 
-    public static final int MIN_PREFIX = 16;
-    public static final int MAX_PREFIX = 28;
     /** RULES.md: up to 5 blocks in all, primary included (AWS's default quota). */
     public static final int MAX_CIDR_BLOCKS = 5;
 
@@ -60,7 +60,7 @@ public class VpcService {
             return vpc.tenantId();
         }
 
-        public List<Ipv4Cidr> cidrs() {
+        public List<Ipv4Prefix> cidrs() {
             return blocks.stream().map(VpcCidrBlock::cidr).toList();
         }
     }
@@ -69,7 +69,7 @@ public class VpcService {
     public VpcView create(Caller caller, String cidrText, String name, String requestedTenantId) {
         String tenantId = caller.owningTenant(requestedTenantId);
         tenants.lockForUse(caller, tenantId);
-        Ipv4Cidr cidr = Ipv4Cidr.parse(cidrText, "cidrBlock");
+        Ipv4Prefix cidr = Ipv4Parameters.prefix(cidrText, "cidrBlock");
         requireVpcSize(cidr);
         int quota = properties.quota().vpcsPerTenant();
         if (vpcs.countByTenantId(tenantId) >= quota) {
@@ -116,13 +116,13 @@ public class VpcService {
     @Transactional
     public VpcView associateCidrBlock(Caller caller, String vpcId, String cidrText) {
         VpcView vpc = lockForMutation(caller, vpcId);
-        Ipv4Cidr cidr = Ipv4Cidr.parse(cidrText, "cidrBlock");
+        Ipv4Prefix cidr = Ipv4Parameters.prefix(cidrText, "cidrBlock");
         requireVpcSize(cidr);
         if (vpc.blocks().size() >= MAX_CIDR_BLOCKS) {
             throw ApiException.conflict(
                     "CidrLimitExceeded", "VPC " + vpcId + " already has " + MAX_CIDR_BLOCKS + " CIDR blocks");
         }
-        for (Ipv4Cidr existing : vpc.cidrs()) {
+        for (Ipv4Prefix existing : vpc.cidrs()) {
             if (existing.overlaps(cidr)) {
                 throw ApiException.badRequest("InvalidVpc.Range", cidr + " overlaps " + existing + " of VPC " + vpcId);
             }
@@ -175,10 +175,12 @@ public class VpcService {
         return new VpcView(vpc, blocks.findByVpcIdOrderByPrimaryDescCreatedAtAscIdAsc(vpc.id()));
     }
 
-    private static void requireVpcSize(Ipv4Cidr cidr) {
-        if (cidr.prefixLength() < MIN_PREFIX || cidr.prefixLength() > MAX_PREFIX) {
+    private static void requireVpcSize(Ipv4Prefix cidr) {
+        if (!CidrBlockLimits.allows(cidr.length())) {
             throw ApiException.badRequest(
-                    "InvalidVpc.Range", "VPC block " + cidr + " must be /" + MIN_PREFIX + " to /" + MAX_PREFIX);
+                    "InvalidVpc.Range",
+                    "VPC block " + cidr + " must be /" + CidrBlockLimits.SHORTEST_PREFIX + " to /"
+                            + CidrBlockLimits.LONGEST_PREFIX);
         }
     }
 

@@ -1,13 +1,14 @@
 package io.vpclab.controlplane.whitelist;
 
 import io.vpclab.controlplane.system.ApiException;
-import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.controlplane.system.Ipv4Parameters;
+import io.vpclab.net.Ipv4Prefix;
 
 /**
  * What a whitelist rule matches: a protocol, a destination (egress) or source (ingress) CIDR,
  * canonical, and for tcp/udp an inclusive port range. Two rules with equal matches are duplicates.
  */
-public record RuleMatch(Protocol protocol, Ipv4Cidr cidr, Integer fromPort, Integer toPort) {
+public record RuleMatch(Protocol protocol, Ipv4Prefix cidr, Integer fromPort, Integer toPort) {
 
     public enum Protocol {
         TCP,
@@ -64,11 +65,11 @@ public record RuleMatch(Protocol protocol, Ipv4Cidr cidr, Integer fromPort, Inte
         } catch (IllegalArgumentException e) {
             throw ApiException.invalidParameter("protocol '" + protocol + "' is not tcp, udp, icmp or all");
         }
-        return new RuleMatch(parsed, Ipv4Cidr.parse(cidrBlock, "cidrBlock"), fromPort, toPort);
+        return new RuleMatch(parsed, Ipv4Parameters.prefix(cidrBlock, "cidrBlock"), fromPort, toPort);
     }
 
     static RuleMatch stored(Protocol protocol, String cidrBlock, Integer fromPort, Integer toPort) {
-        return new RuleMatch(protocol, Ipv4Cidr.parse(cidrBlock, "cidrBlock"), fromPort, toPort);
+        return new RuleMatch(protocol, Ipv4Parameters.prefix(cidrBlock, "cidrBlock"), fromPort, toPort);
     }
 
     private static void requirePort(String name, int port) {

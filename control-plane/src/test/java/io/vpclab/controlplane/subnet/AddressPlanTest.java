@@ -2,7 +2,8 @@ package io.vpclab.controlplane.subnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vpclab.controlplane.system.Ipv4Cidr;
+import io.vpclab.controlplane.system.Ipv4Parameters;
+import io.vpclab.net.Ipv4Prefix;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -12,11 +13,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class AddressPlanTest {
 
     private static AddressPlan plan(String cidr) {
-        return new AddressPlan(Ipv4Cidr.parse(cidr, "cidrBlock"));
+        return new AddressPlan(Ipv4Parameters.prefix(cidr, "cidrBlock"));
     }
 
     private static long ip(String text) {
-        return Ipv4Cidr.parseAddress(text);
+        return Ipv4Prefix.parseAddress(text);
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package io.vpclab.dataplane.net;
 
+import io.vpclab.net.Ipv4Prefix;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -14,36 +15,28 @@ public record Ipv4Address(int bits) {
     /** 0.0.0.0, the "unspecified" address (RFC 1122 s3.2.1.3), e.g. the sender of an ARP probe. */
     public static final Ipv4Address ANY = new Ipv4Address(0);
 
-    /** Parses dotted-quad text strictly: four decimal octets 0..255, no leading sign or spaces. */
+    /** Parses dotted-quad text strictly, as {@link #parseBits} does. */
     public static Ipv4Address parse(String text) {
         return new Ipv4Address(parseBits(text));
     }
 
-    /** Hot-path-free parse to the raw {@code int} form. */
+    /**
+     * Parse to the raw {@code int} form, by the one strict parser of {@link Ipv4Prefix}: four
+     * decimal octets 0..255, no leading zeros, signs or spaces.
+     */
     public static int parseBits(String text) {
         if (text == null) {
             throw new IllegalArgumentException("IPv4 address is missing");
         }
-        String[] octets = text.split("\\.", -1);
-        if (octets.length != 4) {
-            throw new IllegalArgumentException("IPv4 address must be four dotted octets: " + text);
+        Long bits = Ipv4Prefix.parseAddress(text);
+        if (bits == null) {
+            throw new IllegalArgumentException(Ipv4Prefix.notAnAddress(text));
         }
-        int bits = 0;
-        for (String octet : octets) {
-            if (octet.isEmpty() || octet.length() > 3 || !octet.chars().allMatch(Character::isDigit)) {
-                throw new IllegalArgumentException("IPv4 address must be four dotted octets: " + text);
-            }
-            int value = Integer.parseInt(octet);
-            if (value > 255) {
-                throw new IllegalArgumentException("IPv4 octet above 255 in " + text);
-            }
-            bits = (bits << 8) | value;
-        }
-        return bits;
+        return bits.intValue();
     }
 
     public static String format(int bits) {
-        return (bits >>> 24) + "." + ((bits >>> 16) & 0xFF) + "." + ((bits >>> 8) & 0xFF) + "." + (bits & 0xFF);
+        return Ipv4Prefix.formatAddress(bits);
     }
 
     /**

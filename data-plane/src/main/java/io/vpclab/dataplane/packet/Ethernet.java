@@ -1,6 +1,7 @@
 package io.vpclab.dataplane.packet;
 
 import io.netty.buffer.ByteBuf;
+import io.vpclab.net.VlanSpec;
 
 /** Ethernet II header view, optionally with one IEEE 802.1Q tag. */
 public final class Ethernet {
@@ -85,8 +86,8 @@ public final class Ethernet {
 
     /** Writes a header with an 802.1Q tag (priority 0); returns the payload offset. */
     public static int writeTagged(ByteBuf buf, int offset, long destination, long source, int vlanId, int etherType) {
-        if (vlanId < 1 || vlanId > 4094) {
-            throw new IllegalArgumentException("VLAN ID must be 1..4094: " + vlanId);
+        if (!VlanSpec.isValidId(vlanId)) {
+            throw new IllegalArgumentException("VLAN ID must be " + VlanSpec.RANGE + ": " + vlanId);
         }
         setMac(buf, offset, destination);
         setMac(buf, offset + 6, source);

@@ -1,14 +1,15 @@
 package io.vpclab.dataplane.packet;
 
 import io.netty.buffer.ByteBuf;
+import io.vpclab.net.VxlanSpec;
 
 /** VXLAN header view (RFC 7348 s5): flags 8 bits, reserved 24, VNI 24, reserved 8. */
 public final class Vxlan {
 
     /** IANA-assigned VXLAN UDP destination port (RFC 7348 s5, "Outer UDP Header"). */
-    public static final int PORT = 4789;
+    public static final int PORT = VxlanSpec.UDP_PORT;
     /** The VXLAN header is 8 bytes (RFC 7348 s5, "VXLAN Header"). */
-    public static final int HEADER_LENGTH = 8;
+    public static final int HEADER_LENGTH = VxlanSpec.HEADER_LENGTH;
     /** The I flag: "MUST be set to 1 for a valid VXLAN Network ID" (RFC 7348 s5). */
     public static final int FLAG_I = 0x08;
     /** Outer bytes over IPv4 counted against the underlay MTU: inner Ethernet 14 + VXLAN 8 + UDP 8 + IPv4 20 (RFC 7348 s4.3). */

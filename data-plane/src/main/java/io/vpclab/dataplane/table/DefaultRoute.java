@@ -1,7 +1,7 @@
 package io.vpclab.dataplane.table;
 
 import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.Vni;
+import io.vpclab.net.Vni;
 
 /**
  * The default route of one source segment (contract schema {@code Segment.defaultRoute}):

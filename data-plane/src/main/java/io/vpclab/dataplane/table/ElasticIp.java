@@ -1,7 +1,7 @@
 package io.vpclab.dataplane.table;
 
 import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.Vni;
+import io.vpclab.net.Vni;
 
 /**
  * 1:1 NAT for one local instance: traffic from {@code privateIp} on segment {@code vni} to a

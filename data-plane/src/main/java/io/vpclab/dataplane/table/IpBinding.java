@@ -2,7 +2,7 @@ package io.vpclab.dataplane.table;
 
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.MacAddress;
-import io.vpclab.dataplane.net.Vni;
+import io.vpclab.net.Vni;
 
 /** IP -> MAC on one segment, for ARP suppression and routing (contract schema {@code IpBinding}). */
 public record IpBinding(Vni vni, Ipv4Address ipAddress, MacAddress mac) {

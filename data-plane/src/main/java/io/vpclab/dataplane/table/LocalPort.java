@@ -2,7 +2,7 @@ package io.vpclab.dataplane.table;
 
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.MacAddress;
-import io.vpclab.dataplane.net.Vni;
+import io.vpclab.net.Vni;
 
 /**
  * A local instance port on a segment (contract schema {@code Port}).

@@ -1,7 +1,7 @@
 package io.vpclab.dataplane.table;
 
 import io.vpclab.dataplane.net.MacAddress;
-import io.vpclab.dataplane.net.Vni;
+import io.vpclab.net.Vni;
 
 /**
  * A remote MAC and the VTEP behind which it lives (contract schema {@code MacEntry}); static,

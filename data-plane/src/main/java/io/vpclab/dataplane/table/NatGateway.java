@@ -1,7 +1,7 @@
 package io.vpclab.dataplane.table;
 
 import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.Ipv4Prefix;
+import io.vpclab.net.Ipv4Prefix;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package io.vpclab.dataplane.table;
 
-import io.vpclab.dataplane.net.Ipv4Prefix;
+import io.vpclab.net.Ipv4Prefix;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

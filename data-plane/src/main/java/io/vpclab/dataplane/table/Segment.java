@@ -1,8 +1,9 @@
 package io.vpclab.dataplane.table;
 
 import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.Ipv4Prefix;
-import io.vpclab.dataplane.net.Vni;
+import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.VlanSpec;
+import io.vpclab.net.Vni;
 import java.util.List;
 
 /**
@@ -21,13 +22,13 @@ public record Segment(
     public Segment {
         TableHost.requireNonNull(vni, "segment.vni");
         floodList = floodList == null ? List.of() : List.copyOf(floodList);
-        if (vlanId != null && (vlanId < 1 || vlanId > 4094)) {
-            throw new IllegalArgumentException("segment " + vni + ": vlanId must be 1..4094: " + vlanId);
+        if (vlanId != null && !VlanSpec.isValidId(vlanId)) {
+            throw new IllegalArgumentException("segment " + vni + ": vlanId must be " + VlanSpec.RANGE + ": " + vlanId);
         }
         if (gatewayIp != null && routerId == null) {
             throw new IllegalArgumentException("segment " + vni + ": gatewayIp needs a routerId");
         }
-        if (gatewayIp != null && cidrBlock != null && !cidrBlock.contains(gatewayIp)) {
+        if (gatewayIp != null && cidrBlock != null && !cidrBlock.contains(gatewayIp.bits())) {
             throw new IllegalArgumentException(
                     "segment " + vni + ": gatewayIp " + gatewayIp + " is outside " + cidrBlock);
         }

@@ -1,6 +1,6 @@
 package io.vpclab.dataplane.table;
 
-import io.vpclab.dataplane.net.Ipv4Prefix;
+import io.vpclab.net.Ipv4Prefix;
 
 /**
  * One whitelist's rules as flat arrays, so matching a new flow scans ints without allocating.

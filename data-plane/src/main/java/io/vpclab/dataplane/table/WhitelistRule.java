@@ -1,6 +1,6 @@
 package io.vpclab.dataplane.table;
 
-import io.vpclab.dataplane.net.Ipv4Prefix;
+import io.vpclab.net.Ipv4Prefix;
 
 /**
  * One rule of a whitelist: {@code protocol}, the remote side's {@code cidr} (the source of an

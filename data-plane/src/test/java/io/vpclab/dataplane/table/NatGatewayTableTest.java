@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.net.MacAddress;
-import io.vpclab.dataplane.net.Vni;
+import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.Vni;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import io.vpclab.client.model.Port;
 import io.vpclab.client.model.PortNatGateway;
 import io.vpclab.client.model.Segment;
 import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.Ipv4Prefix;
+import io.vpclab.net.Ipv4Prefix;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -121,7 +121,7 @@ final class RoutedSegmentRules {
             } else {
                 Integer nextHop = bits(from.getDefaultRoute().getNextHop());
                 Ipv4Prefix cidr = prefix(via.getCidrBlock());
-                if (nextHop != null && cidr != null && !cidr.contains(new Ipv4Address(nextHop))) {
+                if (nextHop != null && cidr != null && !cidr.contains(nextHop.intValue())) {
                     validator.issue(
                             at + "/nextHop",
                             from.getDefaultRoute().getNextHop() + " is outside vni " + viaVni + "'s cidrBlock " + cidr);

@@ -5,9 +5,7 @@ import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.PortNatGateway;
 import io.vpclab.client.model.TableWhitelistRule;
 import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.net.MacAddress;
-import io.vpclab.dataplane.net.Vni;
 import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.table.DefaultRoute;
 import io.vpclab.dataplane.table.EgressPolicy;
@@ -27,6 +25,9 @@ import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.table.Whitelist;
 import io.vpclab.dataplane.table.WhitelistProtocol;
 import io.vpclab.dataplane.table.WhitelistRule;
+import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.Vni;
+import io.vpclab.net.VxlanSpec;
 import java.util.List;
 
 /**
@@ -100,7 +101,7 @@ public final class TableTranslator {
                     ip(port.getIpAddress()),
                     orDefault(port.getPrefixLength(), port.getIpAddress() == null ? 0 : 24),
                     ip(port.getGatewayIp()),
-                    orDefault(port.getMtu(), underlayMtu - 50),
+                    orDefault(port.getMtu(), underlayMtu - VxlanSpec.OVERHEAD),
                     port.getDevice(),
                     port.getNamespace()));
             if (port.getElasticIp() != null) {

@@ -14,9 +14,11 @@ import io.vpclab.client.model.TableWhitelist;
 import io.vpclab.client.model.TableWhitelistRule;
 import io.vpclab.client.model.Vtep;
 import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.Ipv4Prefix;
 import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.packet.Vxlan;
+import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.VlanSpec;
+import io.vpclab.net.Vni;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -261,9 +263,9 @@ final class TableValidator {
             if (vni != null) {
                 byVni.putIfAbsent(vni, cidr);
             }
-            range(at + "/vlanId", segment.getVlanId(), 1, 4094);
+            range(at + "/vlanId", segment.getVlanId(), VlanSpec.MIN_ID, VlanSpec.MAX_ID);
             Integer gateway = optionalIp(at + "/gatewayIp", segment.getGatewayIp());
-            if (gateway != null && cidr != null && !cidr.contains(new Ipv4Address(gateway))) {
+            if (gateway != null && cidr != null && !cidr.contains(gateway.intValue())) {
                 issue(at + "/gatewayIp", segment.getGatewayIp() + " is outside cidrBlock " + segment.getCidrBlock());
             }
             if (segment.getRouterId() != null && !routerIds.contains(segment.getRouterId())) {
@@ -341,7 +343,7 @@ final class TableValidator {
                 portMacByIp.putIfAbsent(vni + "/" + ip, mac);
             }
             Ipv4Prefix cidr = vni == null ? null : segments.get(vni);
-            if (ip != null && cidr != null && !cidr.contains(new Ipv4Address(ip))) {
+            if (ip != null && cidr != null && !cidr.contains(ip.intValue())) {
                 issue(at + "/ipAddress", port.getIpAddress() + " is outside the segment's cidrBlock " + cidr);
             }
             range(at + "/prefixLength", port.getPrefixLength(), 0, 32);
@@ -434,7 +436,7 @@ final class TableValidator {
             }
             Integer ip = requiredIp(at + "/ipAddress", binding.getIpAddress());
             Ipv4Prefix cidr = vni == null ? null : segments.get(vni);
-            if (ip != null && cidr != null && !cidr.contains(new Ipv4Address(ip))) {
+            if (ip != null && cidr != null && !cidr.contains(ip.intValue())) {
                 issue(at + "/ipAddress", binding.getIpAddress() + " is outside the segment's cidrBlock " + cidr);
             }
             if (ip != null && vni != null && !seen.add(vni + "/" + ip)) {
@@ -501,11 +503,11 @@ final class TableValidator {
 
     private Integer requiredVni(String pointer, Integer vni) {
         if (vni == null) {
-            issue(pointer, "is required: a VNI 1..16777215");
+            issue(pointer, "is required: a VNI " + Vni.RANGE);
             return null;
         }
-        if (vni < 1 || vni > 0xFF_FFFF) {
-            issue(pointer, "VNI must be 1..16777215 (24 bits, 0 is reserved), got " + vni);
+        if (!Vni.isValid(vni)) {
+            issue(pointer, "VNI must be " + Vni.RANGE + " (24 bits, 0 is reserved), got " + vni);
             return null;
         }
         return vni;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.MacAddress;
-import io.vpclab.dataplane.net.Vni;
 import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.table.PortKind;
 import io.vpclab.dataplane.tap.TapDevice;
+import io.vpclab.net.Vni;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -148,6 +148,13 @@ class TableValidatorTest {
                         "/bindings/1/ipAddress",
                         "outside the segment's cidrBlock 10.0.1.0/24"),
                 refusal(
+                        "address with a leading zero (one spelling, as in the API)",
+                        valid(),
+                        t -> t.addBindingsItem(
+                                new IpBinding().vni(VNI).ipAddress("10.0.1.06").mac(LOCAL_MAC)),
+                        "/bindings/1/ipAddress",
+                        "'10.0.1.06' is not an IPv4 address"),
+                refusal(
                         "port address bound to another mac",
                         valid(),
                         t -> t.addBindingsItem(

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoop;
 import io.vpclab.dataplane.capture.Capture;
 import io.vpclab.dataplane.capture.CaptureTest;
 import io.vpclab.dataplane.net.Ipv4Address;
@@ -22,9 +21,7 @@ import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.tap.InMemoryVnetDevice;
 import io.vpclab.dataplane.tap.SegmentingTapPort;
 import io.vpclab.dataplane.tap.TapOffloads;
-import io.vpclab.dataplane.underlay.DatagramSink;
 import io.vpclab.dataplane.underlay.InMemoryUnderlay;
-import io.vpclab.dataplane.underlay.Underlay;
 import io.vpclab.net.Vni;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -318,58 +315,6 @@ class BurstThroughVtepsTest {
                     .as("source MAC: the router")
                     .isEqualTo(TwoVteps.ROUTER_MAC.bits());
             assertThat(frame[Ethernet.HEADER_LENGTH + 8] & 0xFF).as("TTL").isEqualTo(63);
-        }
-    }
-
-    /** An underlay counting its multi-datagram (GSO) sends; shared with the other burst tests. */
-    record CountingGsoSends(InMemoryUnderlay delegate, AtomicInteger gsoSends) implements Underlay {
-
-        @Override
-        public EventLoop loop() {
-            return delegate.loop();
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return delegate.localAddress();
-        }
-
-        @Override
-        public void start(DatagramSink sink) {
-            delegate.start(sink);
-        }
-
-        @Override
-        public void send(ByteBuf payload, InetSocketAddress destination) {
-            delegate.send(payload, destination);
-        }
-
-        @Override
-        public void send(ByteBuf payload, InetSocketAddress destination, int sourcePort) {
-            delegate.send(payload, destination, sourcePort);
-        }
-
-        @Override
-        public void sendSegments(ByteBuf payload, int segmentSize, InetSocketAddress destination, int sourcePort) {
-            if (payload.readableBytes() > segmentSize) {
-                gsoSends.incrementAndGet();
-            }
-            delegate.sendSegments(payload, segmentSize, destination, sourcePort);
-        }
-
-        @Override
-        public boolean onReadComplete(Runnable action) {
-            return delegate.onReadComplete(action);
-        }
-
-        @Override
-        public void flush() {
-            delegate.flush();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

@@ -64,7 +64,7 @@ class ElasticIpBurstTest {
     private final InMemoryUnderlay.Hub hub = new InMemoryUnderlay.Hub();
     private final InMemoryUnderlay underlayA = hub.join(new InetSocketAddress("10.255.0.1", Vxlan.PORT));
     private final AtomicInteger gsoSendsFromA = new AtomicInteger();
-    private final Underlay countingA = new BurstThroughVtepsTest.CountingGsoSends(underlayA, gsoSendsFromA);
+    private final Underlay countingA = new CountingGsoSends(underlayA, gsoSendsFromA);
     private final Underlay underlayB = hub.join(new InetSocketAddress("10.255.0.2", Vxlan.PORT));
     private final Vtep a = new Vtep(countingA);
     private final Vtep b = new Vtep(underlayB);

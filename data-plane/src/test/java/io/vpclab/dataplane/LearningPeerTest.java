@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoop;
 import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.offload.TestFrames;
@@ -24,9 +23,7 @@ import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.tap.InMemoryVnetDevice;
 import io.vpclab.dataplane.tap.SegmentingTapPort;
 import io.vpclab.dataplane.tap.TapOffloads;
-import io.vpclab.dataplane.underlay.DatagramSink;
 import io.vpclab.dataplane.underlay.InMemoryUnderlay;
-import io.vpclab.dataplane.underlay.Underlay;
 import io.vpclab.net.Vni;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -326,64 +323,5 @@ class LearningPeerTest {
         f.writeShort((int) (mac >>> 32)).writeInt((int) mac).writeInt(senderIp);
         f.writeZero(6).writeInt(targetIp);
         return ByteBufUtil.getBytes(f);
-    }
-
-    /** The VTEP's underlay, counting multi-datagram (GSO) sends and flushes. */
-    private record CountingGsoSends(
-            InMemoryUnderlay delegate, AtomicInteger gsoSends, AtomicInteger flushes, boolean gso) implements Underlay {
-
-        @Override
-        public boolean sendsSegmentsAtOnce() {
-            return gso;
-        }
-
-        @Override
-        public EventLoop loop() {
-            return delegate.loop();
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return delegate.localAddress();
-        }
-
-        @Override
-        public void start(DatagramSink sink) {
-            delegate.start(sink);
-        }
-
-        @Override
-        public void send(ByteBuf payload, InetSocketAddress destination) {
-            delegate.send(payload, destination);
-        }
-
-        @Override
-        public void send(ByteBuf payload, InetSocketAddress destination, int sourcePort) {
-            delegate.send(payload, destination, sourcePort);
-        }
-
-        @Override
-        public void sendSegments(ByteBuf payload, int segmentSize, InetSocketAddress destination, int sourcePort) {
-            if (payload.readableBytes() > segmentSize) {
-                gsoSends.incrementAndGet();
-            }
-            delegate.sendSegments(payload, segmentSize, destination, sourcePort);
-        }
-
-        @Override
-        public boolean onReadComplete(Runnable action) {
-            return delegate.onReadComplete(action);
-        }
-
-        @Override
-        public void flush() {
-            flushes.incrementAndGet();
-            delegate.flush();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
     }
 }

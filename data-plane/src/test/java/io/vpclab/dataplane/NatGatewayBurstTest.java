@@ -84,8 +84,8 @@ class NatGatewayBurstTest {
 
     private final InMemoryUnderlay.Hub hub = new InMemoryUnderlay.Hub();
     private final AtomicInteger gsoSendsFromA = new AtomicInteger();
-    private final Underlay underlayA = new BurstThroughVtepsTest.CountingGsoSends(
-            hub.join(new InetSocketAddress("10.255.0.1", Vxlan.PORT)), gsoSendsFromA);
+    private final Underlay underlayA =
+            new CountingGsoSends(hub.join(new InetSocketAddress("10.255.0.1", Vxlan.PORT)), gsoSendsFromA);
     private final Underlay underlayI = hub.join(new InetSocketAddress("10.255.0.3", Vxlan.PORT));
     private final Vtep a = new Vtep(underlayA);
     private final Vtep i = new Vtep(underlayI);

@@ -34,6 +34,7 @@ class SegmentingTapPortTest {
     @AfterEach
     void stop() {
         handedOn.forEach(ByteBuf::release);
+        port.close(); // releases the coalescer's scratch buffer
         loop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
     }
 

@@ -2,8 +2,6 @@ package io.vpclab.benchmarks;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.IpProtocol;
@@ -24,7 +22,9 @@ import io.vpclab.dataplane.table.Router;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.underlay.SendOnlyUnderlay;
+import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
 import java.net.InetSocketAddress;
 import java.util.List;

@@ -41,8 +41,7 @@ class ArchitectureTest {
     void packetViewsAndTablesStayBelowThePipeline() {
         noClasses()
                 .that()
-                .resideInAnyPackage(
-                        "io.vpclab.dataplane.packet..", "io.vpclab.dataplane.net..", "io.vpclab.dataplane.table..")
+                .resideInAnyPackage("io.vpclab.dataplane.packet..", "io.vpclab.dataplane.table..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(

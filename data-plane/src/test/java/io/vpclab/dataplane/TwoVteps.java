@@ -1,8 +1,6 @@
 package io.vpclab.dataplane;
 
 import io.vpclab.dataplane.host.SimulatedHost;
-import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.IpBinding;
 import io.vpclab.dataplane.table.LocalPort;
@@ -13,7 +11,9 @@ import io.vpclab.dataplane.table.Router;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.underlay.Underlay;
+import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vpclab.agent.table.TableRefusedException;
 import io.vpclab.dataplane.host.PingResult;
 import io.vpclab.dataplane.host.SimulatedHost;
-import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.net.Ipv4Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.vpclab.dataplane.host;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.net.Ipv4Address;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

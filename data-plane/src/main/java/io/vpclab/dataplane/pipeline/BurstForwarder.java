@@ -2,7 +2,6 @@ package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.offload.TcpSegmenter;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
 import io.vpclab.dataplane.packet.EtherType;
@@ -13,6 +12,7 @@ import io.vpclab.dataplane.packet.Tcp;
 import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.net.MacAddress;
 
 /**
  * The path of a TSO burst read from a {@link BurstPort}, as one unit: stages 1 port ingress, 3

@@ -3,11 +3,11 @@ package io.vpclab.dataplane.pipeline;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.vpclab.dataplane.capture.Capture;
-import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.underlay.Underlay;
+import io.vpclab.net.Ipv4Address;
 import java.net.InetSocketAddress;
 
 /**

@@ -1,7 +1,6 @@
 package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
-import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.Icmp;
@@ -9,6 +8,7 @@ import io.vpclab.dataplane.packet.IcmpType;
 import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.net.MacAddress;
 
 /**
  * Stage 2, the inner MTU (the underlay MTU minus 50): VTEPs never fragment, so a frame from a

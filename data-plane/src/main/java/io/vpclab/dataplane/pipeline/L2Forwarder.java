@@ -1,10 +1,10 @@
 package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
-import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.net.MacAddress;
 
 /**
  * Stage 7, L2 lookup and flood: a unicast destination is a local port or a remote VTEP from the

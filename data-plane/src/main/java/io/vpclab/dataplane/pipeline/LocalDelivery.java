@@ -1,10 +1,10 @@
 package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
-import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.net.MacAddress;
 
 /**
  * Stage 10, local delivery: a decapsulated frame goes to the local port of its segment

@@ -1,12 +1,12 @@
 package io.vpclab.dataplane.pipeline;
 
-import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Tcp;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
 import io.vpclab.dataplane.stats.NatSessionSnapshot;
 import io.vpclab.dataplane.table.NatGateway;
+import io.vpclab.net.Ipv4Address;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -2,7 +2,6 @@ package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.vpclab.dataplane.capture.Capture;
-import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.CountersSnapshot;
 import io.vpclab.dataplane.stats.DropReason;
@@ -12,6 +11,7 @@ import io.vpclab.dataplane.stats.VtepCounters;
 import io.vpclab.dataplane.stats.WhitelistSnapshot;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.underlay.Underlay;
+import io.vpclab.net.Ipv4Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.HashMap;

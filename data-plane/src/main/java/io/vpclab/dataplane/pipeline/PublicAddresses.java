@@ -1,13 +1,13 @@
 package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
-import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.net.MacAddress;
 
 /**
  * Stage 6, public addresses: the one place that answers "which elastic IP or NAT gateway held

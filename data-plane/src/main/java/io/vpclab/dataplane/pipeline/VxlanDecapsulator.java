@@ -2,11 +2,11 @@ package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.vpclab.dataplane.capture.Capture;
-import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.net.Ipv4Address;
 import java.net.InetSocketAddress;
 
 /**

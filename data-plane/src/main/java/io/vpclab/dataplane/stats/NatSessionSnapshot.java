@@ -1,6 +1,6 @@
 package io.vpclab.dataplane.stats;
 
-import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.net.Ipv4Address;
 
 /**
  * One NAT gateway session as {@code conntrack -L} would list it: the private side, its public

@@ -1,8 +1,8 @@
 package io.vpclab.dataplane.table;
 
-import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.packet.Vxlan;
+import io.vpclab.net.Ipv4Address;
+import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

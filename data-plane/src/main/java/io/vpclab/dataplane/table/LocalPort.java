@@ -1,7 +1,7 @@
 package io.vpclab.dataplane.table;
 
-import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.MacAddress;
+import io.vpclab.net.Ipv4Address;
+import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
 
 /**

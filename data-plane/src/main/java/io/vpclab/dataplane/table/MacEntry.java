@@ -1,6 +1,6 @@
 package io.vpclab.dataplane.table;
 
-import io.vpclab.dataplane.net.MacAddress;
+import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
 
 /**

@@ -1,6 +1,6 @@
 package io.vpclab.dataplane.table;
 
-import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.Ipv4Prefix;
 import java.util.List;
 

@@ -7,10 +7,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
-import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.port.FrameDevice;
+import io.vpclab.net.Ipv4Address;
+import io.vpclab.net.MacAddress;
 import java.util.ArrayList;
 import java.util.List;
 

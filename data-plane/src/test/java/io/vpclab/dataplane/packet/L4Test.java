@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.net.Ipv4Address;
 import org.junit.jupiter.api.Test;
 
 /** ICMP, UDP and TCP views: annotated vectors, checksums with the pseudo-header, truncation. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.Icmp;
 import io.vpclab.dataplane.packet.IcmpType;
@@ -12,6 +11,7 @@ import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.net.Ipv4Address;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -2,11 +2,11 @@ package io.vpclab.dataplane.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Tcp;
 import io.vpclab.dataplane.table.EgressPolicy;
 import io.vpclab.dataplane.table.NatGateway;
+import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.Ipv4Prefix;
 import java.util.HashMap;
 import java.util.Map;

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.port.FrameSink;
 import io.vpclab.dataplane.table.ForwardingState;
@@ -18,7 +16,9 @@ import io.vpclab.dataplane.table.Router;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.underlay.SendOnlyUnderlay;
+import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.IpProtocol;
@@ -13,6 +12,7 @@ import io.vpclab.dataplane.packet.Udp;
 import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.net.Ipv4Address;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -136,7 +136,7 @@ class PipelineTest {
         int arp = Ethernet.write(
                 probe,
                 FrameDevice.HEADROOM,
-                io.vpclab.dataplane.net.MacAddress.BROADCAST.bits(),
+                io.vpclab.net.MacAddress.BROADCAST.bits(),
                 PipelineFixture.LOCAL_MAC.bits(),
                 EtherType.ARP_VALUE);
         io.vpclab.dataplane.packet.Arp.write(
@@ -165,7 +165,7 @@ class PipelineTest {
         int arp = Ethernet.write(
                 request,
                 FrameDevice.HEADROOM,
-                io.vpclab.dataplane.net.MacAddress.BROADCAST.bits(),
+                io.vpclab.net.MacAddress.BROADCAST.bits(),
                 PipelineFixture.LOCAL_MAC.bits(),
                 EtherType.ARP_VALUE);
         io.vpclab.dataplane.packet.Arp.write(

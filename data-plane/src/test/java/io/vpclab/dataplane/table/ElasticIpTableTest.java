@@ -3,9 +3,9 @@ package io.vpclab.dataplane.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.MacAddress;
+import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
 import java.util.List;
 import org.junit.jupiter.api.Test;

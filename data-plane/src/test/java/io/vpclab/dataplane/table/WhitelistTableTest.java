@@ -7,8 +7,8 @@ import static io.vpclab.dataplane.table.ElasticIpTableTest.withPublicSegment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.packet.IpProtocol;
+import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.Ipv4Prefix;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,11 +4,11 @@ import static io.vpclab.agent.port.IpCommand.ip;
 import static io.vpclab.agent.port.IpCommand.ipQuietly;
 
 import io.netty.buffer.PooledByteBufAllocator;
-import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.tap.SegmentingTapPort;
 import io.vpclab.dataplane.tap.TapDevice;
+import io.vpclab.net.Ipv4Address;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;

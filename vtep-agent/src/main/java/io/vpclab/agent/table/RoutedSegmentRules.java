@@ -4,7 +4,7 @@ import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.Port;
 import io.vpclab.client.model.PortNatGateway;
 import io.vpclab.client.model.Segment;
-import io.vpclab.dataplane.net.Ipv4Address;
+import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.Ipv4Prefix;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vpclab.dataplane.net.Ipv4Address;
-import io.vpclab.dataplane.net.MacAddress;
 import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.table.PortKind;
 import io.vpclab.dataplane.tap.TapDevice;
+import io.vpclab.net.Ipv4Address;
+import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeEach;

@@ -3,9 +3,9 @@ package io.vpclab.agent.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.IngressPolicy;
+import io.vpclab.net.Ipv4Address;
 import org.junit.jupiter.api.Test;
 
 /** The provider segment and per-port elastic IPs of the contract, read and translated. */

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vpclab.client.document.DocumentProblem;
-import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.table.EgressPolicy;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.NatGateway;
+import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.Ipv4Prefix;
 import java.util.List;
 import org.junit.jupiter.api.Test;

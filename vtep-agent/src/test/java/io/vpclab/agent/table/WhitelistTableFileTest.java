@@ -3,11 +3,11 @@ package io.vpclab.agent.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vpclab.dataplane.net.Ipv4Address;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.IngressPolicy;
 import io.vpclab.dataplane.table.WhitelistRule;
+import io.vpclab.net.Ipv4Address;
 import org.junit.jupiter.api.Test;
 
 /** Whitelists of the contract table and an elastic IP whose ingress names one, read and translated. */

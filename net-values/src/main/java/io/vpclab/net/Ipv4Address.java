@@ -1,6 +1,5 @@
-package io.vpclab.dataplane.net;
+package io.vpclab.net;
 
-import io.vpclab.net.Ipv4Prefix;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package io.vpclab.dataplane.net;
+package io.vpclab.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class NetValuesTest {
+class AddressValuesTest {
 
     @Test
     void macAddressesParseFormatAndKnowTheirBits() {

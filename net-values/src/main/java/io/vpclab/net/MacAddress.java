@@ -1,4 +1,4 @@
-package io.vpclab.dataplane.net;
+package io.vpclab.net;
 
 /**
  * A 48-bit IEEE 802 MAC address, held as the low 48 bits of a {@code long} so that tables can

@@ -41,7 +41,11 @@ final class ChaChaPoly {
         }
     }
 
-    /** Opens {@code length} sealed bytes; returns the plaintext length, or -1 when the tag does not verify. */
+    /**
+     * Opens {@code length} sealed bytes; returns the plaintext length, or -1 when the tag does not
+     * verify. With {@code inOffset} 0 the JDK decrypts in place of the input; at any other offset it
+     * first copies the input into a growing buffer (about 4 KB of garbage per 1400-byte packet).
+     */
     int open(long counter, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
         if (length < TAG_LENGTH) {
             return -1;

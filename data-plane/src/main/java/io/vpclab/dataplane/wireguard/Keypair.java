@@ -65,21 +65,14 @@ final class Keypair {
     }
 
     /**
-     * Opens the transport message in {@code message} (a heap buffer, readable bytes = the
-     * message) into {@code plaintext} (a heap buffer with room for it) from index 0; returns the
-     * plaintext length, or -1 when the tag does not verify. The replay check is separate
-     * ({@link #acceptCounter}), after authentication as wireguard-go orders it.
+     * Opens the {@code length} sealed bytes of a transport message with {@code counter}, which lie
+     * at index 0 of {@code sealed}'s array, into {@code plaintext}'s array from index 0 (both heap
+     * buffers with array offset 0); returns the plaintext length, or -1 when the tag does not
+     * verify. The replay check is separate ({@link #acceptCounter}), after authentication as
+     * wireguard-go orders it.
      */
-    int open(ByteBuf message, ByteBuf plaintext) {
-        int sealedLength = message.readableBytes() - WireGuardMessages.TRANSPORT_HEADER_LENGTH;
-        plaintext.ensureWritable(sealedLength);
-        return receiving.open(
-                WireGuardMessages.counter(message),
-                message.array(),
-                message.arrayOffset() + message.readerIndex() + WireGuardMessages.TRANSPORT_HEADER_LENGTH,
-                sealedLength,
-                plaintext.array(),
-                plaintext.arrayOffset());
+    int open(long counter, ByteBuf sealed, int length, ByteBuf plaintext) {
+        return receiving.open(counter, sealed.array(), 0, length, plaintext.array(), 0);
     }
 
     boolean acceptCounter(long counter) {

@@ -49,7 +49,7 @@ public final class WireGuardDevice {
     private final IntObjectHashMap<Object> indices = new IntObjectHashMap<>();
 
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
-    private final ByteBuf heapMessage = Unpooled.buffer(MAX_PACKET, MAX_PACKET);
+    private final ByteBuf sealedMessage = Unpooled.buffer(MAX_PACKET, MAX_PACKET);
     private final ByteBuf plaintext = Unpooled.buffer(MAX_PACKET + WireGuardTimes.PADDING_MULTIPLE);
     private int underLoadThreshold = DEFAULT_UNDER_LOAD_THRESHOLD;
     private long handshakeSecondStart = Long.MIN_VALUE;
@@ -261,13 +261,13 @@ public final class WireGuardDevice {
             drop(DropReason.STALE);
             return;
         }
-        ByteBuf message = datagram;
-        if (!datagram.hasArray()) {
-            heapMessage.clear().writeBytes(datagram, datagram.readerIndex(), datagram.readableBytes());
-            message = heapMessage;
-        }
+        // the sealed bytes at index 0 of a heap array: the JDK then decrypts without a copy of its own
+        int sealedLength = datagram.readableBytes() - WireGuardMessages.TRANSPORT_HEADER_LENGTH;
+        sealedMessage
+                .clear()
+                .writeBytes(datagram, datagram.readerIndex() + WireGuardMessages.TRANSPORT_HEADER_LENGTH, sealedLength);
         plaintext.clear();
-        int length = keypair.open(message, plaintext);
+        int length = keypair.open(counter, sealedMessage, sealedLength, plaintext);
         if (length < 0) {
             drop(DropReason.BAD_MAC);
             return;

@@ -248,4 +248,50 @@ class WireGuardDeviceTest {
         assertThat(pair.deliveredToB).extracting(IpPackets::payload).containsExactly("through the cookie");
         assertThat(pair.b.drops(DropReason.COOKIE_REQUIRED)).isEqualTo(1);
     }
+
+    @Test
+    void retransmissionsStopAfterTheRekeyAttemptTimeAndDropTheQueue() {
+        DevicePair pair = DevicePair.connected(null);
+        pair.aSends("never answered");
+
+        for (int i = 0; i < 30; i++) {
+            pair.inFlight.clear();
+            pair.clock.advance(Duration.ofMillis(5_400));
+            pair.a.tick();
+        }
+
+        // the first initiation and MAX_TIMER_HANDSHAKES + 1 retries, as wireguard-go counts them: 90 s and more
+        assertThat(pair.sentBy(A_ADDRESS, WireGuardMessages.INITIATION))
+                .hasSize(WireGuardTimes.MAX_TIMER_HANDSHAKES + 2);
+        pair.inFlight.clear();
+        pair.aSends("later");
+        pair.pump();
+        assertThat(pair.deliveredToB).extracting(IpPackets::payload).containsExactly("later");
+    }
+
+    @Test
+    void aPersistentKeepaliveBringsTheTunnelUpAndKeepsItWarm() {
+        DevicePair pair = new DevicePair();
+        pair.aAtB = pair.b.addPeer(WireGuardPeerConfig.of(
+                WireGuardKeys.toBase64(WireGuardKeys.publicKey(pair.aKey)), null, "10.0.1.1/32"));
+        pair.bAtA =
+                pair.a.addPeer(pair.peerB(WireGuardKeys.publicKey(pair.bKey)).withPersistentKeepalive(25));
+
+        pair.pump();
+        assertThat(pair.sentBy(A_ADDRESS, WireGuardMessages.INITIATION)).hasSize(1);
+        assertThat(pair.aAtB.lastHandshakeEpochNanos())
+                .as("the keepalive confirmed the session")
+                .isPositive();
+        int transports = pair.sentBy(A_ADDRESS, WireGuardMessages.TRANSPORT).size();
+
+        pair.clock.advance(Duration.ofSeconds(24));
+        pair.a.tick();
+        assertThat(pair.sentBy(A_ADDRESS, WireGuardMessages.TRANSPORT)).hasSize(transports);
+        pair.clock.advance(Duration.ofSeconds(1));
+        pair.a.tick();
+
+        var sent = pair.sentBy(A_ADDRESS, WireGuardMessages.TRANSPORT);
+        assertThat(sent).hasSize(transports + 1);
+        assertThat(sent.get(sent.size() - 1).bytes()).hasSize(WireGuardMessages.TRANSPORT_MIN_LENGTH);
+    }
 }

@@ -2,6 +2,7 @@ package io.vpclab.dataplane.wireguard;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
@@ -50,7 +51,14 @@ public final class WireGuardEndpoint implements AutoCloseable {
                 new DefaultThreadFactory("wireguard-" + local.getPort(), true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
-            WireGuardDevice[] holder = new WireGuardDevice[1];
+            // the device exists before the socket reads its first datagram
+            Channel[] socket = new Channel[1];
+            WireGuardDevice device = new WireGuardDevice(
+                    privateKey,
+                    clock,
+                    PooledByteBufAllocator.DEFAULT,
+                    (datagram, recipient) -> socket[0].writeAndFlush(new DatagramPacket(datagram, recipient)),
+                    handler);
             Channel channel = new Bootstrap()
                     .group(group)
                     .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
@@ -58,25 +66,19 @@ public final class WireGuardEndpoint implements AutoCloseable {
                     .option(ChannelOption.SO_SNDBUF, 4 << 20)
                     .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                         @Override
-                        protected void channelRead0(ChannelHandlerContext context, DatagramPacket packet) {
-                            holder[0].receive(packet.content(), packet.sender());
+                        public void channelRegistered(ChannelHandlerContext context) {
+                            socket[0] = context.channel();
+                            context.fireChannelRegistered();
                         }
 
                         @Override
-                        public void channelReadComplete(ChannelHandlerContext context) {
-                            context.flush();
+                        protected void channelRead0(ChannelHandlerContext context, DatagramPacket packet) {
+                            device.receive(packet.content(), packet.sender());
                         }
                     })
                     .bind(local)
                     .sync()
                     .channel();
-            WireGuardDevice device = new WireGuardDevice(
-                    privateKey,
-                    clock,
-                    channel.alloc(),
-                    (datagram, recipient) -> channel.writeAndFlush(new DatagramPacket(datagram, recipient)),
-                    handler);
-            holder[0] = device;
             channel.eventLoop().scheduleAtFixedRate(device::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
             return new WireGuardEndpoint(group, channel, device);
         } catch (InterruptedException e) {

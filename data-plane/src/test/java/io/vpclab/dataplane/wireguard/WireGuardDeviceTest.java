@@ -294,4 +294,55 @@ class WireGuardDeviceTest {
         assertThat(sent).hasSize(transports + 1);
         assertThat(sent.get(sent.size() - 1).bytes()).hasSize(WireGuardMessages.TRANSPORT_MIN_LENGTH);
     }
+
+    @Test
+    void theInitiatorRekeysAfter2To60MessagesAndNeverSealsPastTheRejectLimit() {
+        DevicePair pair = DevicePair.connected(null).established();
+        Keypair keys = pair.bAtA.current;
+
+        keys.sendCounter = WireGuardTimes.REKEY_AFTER_MESSAGES + 1;
+        pair.clock.advance(Duration.ofSeconds(6)); // initiations are at least the rekey timeout apart
+        pair.aSends("rekey now");
+        assertThat(pair.inFlight)
+                .extracting(DevicePair.Datagram::type)
+                .containsExactly(WireGuardMessages.TRANSPORT, WireGuardMessages.INITIATION);
+        pair.inFlight.clear();
+
+        keys.sendCounter = WireGuardTimes.REJECT_AFTER_MESSAGES;
+        pair.clock.advance(Duration.ofSeconds(6)); // past the rekey timeout, so a new initiation may go
+        pair.aSends("not with these keys");
+        assertThat(pair.inFlight).extracting(DevicePair.Datagram::type).containsExactly(WireGuardMessages.INITIATION);
+        pair.pump();
+        assertThat(pair.deliveredToB).extracting(IpPackets::payload).containsExactly("hello", "not with these keys");
+    }
+
+    @Test
+    void initiationsFromOnePeerFasterThan50ASecondAreAFlood() {
+        DevicePair pair = DevicePair.connected(null);
+        java.util.List<DevicePair.Datagram> fromTwin = new java.util.ArrayList<>();
+        // a second device with A's key and its own handshake state, as after a restart of A
+        WireGuardDevice twin = new WireGuardDevice(
+                pair.aKey,
+                pair.clock,
+                io.netty.buffer.UnpooledByteBufAllocator.DEFAULT,
+                (datagram, to) -> {
+                    fromTwin.add(
+                            new DevicePair.Datagram(A_ADDRESS, to, io.netty.buffer.ByteBufUtil.getBytes(datagram)));
+                    datagram.release();
+                },
+                (peer, packet) -> {});
+        twin.addPeer(pair.peerB(WireGuardKeys.publicKey(pair.bKey)));
+        pair.aSends("first");
+        pair.deliver(pair.inFlight.poll());
+        assertThat(pair.sentBy(B_ADDRESS, WireGuardMessages.RESPONSE)).hasSize(1);
+
+        pair.clock.advance(Duration.ofMillis(17)); // a newer TAI64N timestamp, within 20 ms
+        var packet = IpPackets.udp("10.0.1.1", "10.0.2.7", "second");
+        twin.send(packet);
+        packet.release();
+        pair.deliver(fromTwin.get(0));
+
+        assertThat(pair.b.drops(DropReason.HANDSHAKE_FLOOD)).isEqualTo(1);
+        assertThat(pair.sentBy(B_ADDRESS, WireGuardMessages.RESPONSE)).hasSize(1);
+    }
 }

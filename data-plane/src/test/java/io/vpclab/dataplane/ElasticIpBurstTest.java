@@ -33,7 +33,6 @@ import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -124,14 +123,7 @@ class ElasticIpBurstTest {
         vmTap.inject(input);
 
         byte[] written = nearTap.take(Duration.ofSeconds(5));
-        assertThat(written).isNotNull();
-        assertThat(near.burstsWrittenWhole())
-                .as("one TAP write of the whole burst")
-                .isEqualTo(1);
-        assertThat(Arrays.copyOf(written, HEADER))
-                .as("virtio-net header kept: NEEDS_CSUM, GSO")
-                .isEqualTo(Arrays.copyOf(input, HEADER));
-        TestFrames.assertWholeBurstChecksums(HEADER, written);
+        TestFrames.assertWrittenWhole(near, input, written);
         assertTranslatedOnce(TestFrames.segmentsOf(HEADER, written), NEAR_MAC);
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> a.counters().port("near").packetsOut() == SEGMENTS);

@@ -53,7 +53,6 @@ import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -151,6 +150,14 @@ class NatGatewayBurstTest {
                 .binding(new IpBinding(Vni.of(PUBLIC_VNI), NAT_PUBLIC, NAT_MAC));
     }
 
+    /** Sends vm1's SYN, which opens the session; returns the session's public port, read where the SYN arrived. */
+    private int openSession(InMemoryVnetDevice arrival) throws InterruptedException {
+        vmTap.inject(syn());
+        byte[] synOut = arrival.take(Duration.ofSeconds(5));
+        assertThat(synOut).as("the SYN made the session").isNotNull();
+        return Unpooled.wrappedBuffer(synOut).getUnsignedShort(HEADER + Ethernet.HEADER_LENGTH + 20);
+    }
+
     @AfterEach
     void stop() {
         a.close();
@@ -160,10 +167,7 @@ class NatGatewayBurstTest {
     @Test
     void aBurstOfAnOpenSessionIsTranslatedOnceAndLeavesInOneGsoSend() throws Exception {
         start(EgressPolicy.ALLOW_ALL);
-        vmTap.inject(syn());
-        byte[] synOut = internetTap.take(Duration.ofSeconds(5));
-        assertThat(synOut).as("the SYN made the session").isNotNull();
-        int publicPort = Unpooled.wrappedBuffer(synOut).getUnsignedShort(HEADER + Ethernet.HEADER_LENGTH + 20);
+        int publicPort = openSession(internetTap);
 
         vmTap.inject(TestFrames.tsoInput(HEADER, spec, payload, MSS));
 
@@ -198,10 +202,7 @@ class NatGatewayBurstTest {
     @Test
     void aReturnBurstFromTheUnderlayCrossesThePublicSideOnceAndIsWrittenWholeToTheInstance() throws Exception {
         start(EgressPolicy.ALLOW_ALL);
-        vmTap.inject(syn());
-        byte[] synOut = internetTap.take(Duration.ofSeconds(5));
-        assertThat(synOut).as("the SYN made the session").isNotNull();
-        int publicPort = Unpooled.wrappedBuffer(synOut).getUnsignedShort(HEADER + Ethernet.HEADER_LENGTH + 20);
+        int publicPort = openSession(internetTap);
         TestFrames.Spec reply = new TestFrames.Spec();
         reply.sourceMac = INTERNET_MAC.bits();
         reply.sourceIp = INTERNET_IP.bits();
@@ -250,21 +251,13 @@ class NatGatewayBurstTest {
     void aBurstToAnInternetHostOnTheGatewaysHostIsWrittenWholeAndItsPartialChecksumFinishesRight() throws Exception {
         start(EgressPolicy.ALLOW_ALL);
         spec.destinationIp = NEAR_IP.bits();
-        vmTap.inject(syn());
-        byte[] synOut = nearTap.take(Duration.ofSeconds(5));
-        assertThat(synOut).as("the SYN made the session").isNotNull();
-        int publicPort = Unpooled.wrappedBuffer(synOut).getUnsignedShort(HEADER + Ethernet.HEADER_LENGTH + 20);
+        int publicPort = openSession(nearTap);
         byte[] input = TestFrames.tsoInput(HEADER, spec, payload, MSS);
 
         vmTap.inject(input);
 
         byte[] written = nearTap.take(Duration.ofSeconds(5));
-        assertThat(written).isNotNull();
-        assertThat(near.burstsWrittenWhole())
-                .as("one TAP write of the whole burst")
-                .isEqualTo(1);
-        assertThat(Arrays.copyOf(written, HEADER)).as("virtio-net header kept").isEqualTo(Arrays.copyOf(input, HEADER));
-        ByteBuf burst = Unpooled.wrappedBuffer(TestFrames.assertWholeBurstChecksums(HEADER, written));
+        ByteBuf burst = Unpooled.wrappedBuffer(TestFrames.assertWrittenWhole(near, input, written));
         assertThat(burst.getInt(Ethernet.HEADER_LENGTH + 12)).isEqualTo(NAT_PUBLIC.bits());
         assertThat(burst.getUnsignedShort(Ethernet.HEADER_LENGTH + 20)).isEqualTo(publicPort);
         assertThat(gsoSendsFromA).hasValue(0);

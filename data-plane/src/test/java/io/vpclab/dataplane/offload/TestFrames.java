@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.vpclab.dataplane.tap.SegmentingTapPort;
+import io.vpclab.dataplane.tap.TapOffloads;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -366,6 +368,23 @@ public final class TestFrames {
                 .as("the stack's finished checksum over the whole burst")
                 .isTrue();
         return burst;
+    }
+
+    /**
+     * {@code written}, taken from {@code port}'s TAP, is the burst {@code input} (both after a
+     * virtio-net header) written whole: in one write, the sender's header kept (NEEDS_CSUM, GSO),
+     * checksums as {@link #assertWholeBurstChecksums} checks them. Returns the frame without the header.
+     */
+    public static byte[] assertWrittenWhole(SegmentingTapPort port, byte[] input, byte[] written) {
+        int header = TapOffloads.VNET_HEADER_BYTES;
+        assertThat(written).as("the burst at " + port.name()).isNotNull();
+        assertThat(port.burstsWrittenWhole())
+                .as("one TAP write of the whole burst")
+                .isEqualTo(1);
+        assertThat(Arrays.copyOf(written, header))
+                .as("virtio-net header kept: NEEDS_CSUM, GSO")
+                .isEqualTo(Arrays.copyOf(input, header));
+        return assertWholeBurstChecksums(header, written);
     }
 
     /**

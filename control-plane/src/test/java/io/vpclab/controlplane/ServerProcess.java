@@ -40,13 +40,19 @@ public final class ServerProcess implements AutoCloseable {
      * @param environment extra environment (the PostgreSQL profile's VPCLAB_DB_URL and friends)
      */
     public static ServerProcess start(Path dataDir, int port, Map<String, String> environment, String... arguments) {
+        return start(System.getProperty("java.class.path"), dataDir, port, environment, arguments);
+    }
+
+    /** As {@link #start(Path, int, Map, String...)}, on {@code classPath} instead of this test's. */
+    public static ServerProcess start(
+            String classPath, Path dataDir, int port, Map<String, String> environment, String... arguments) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
                 "-Xmx256m",
                 "-cp",
-                System.getProperty("java.class.path"),
+                classPath,
                 VpcLabApplication.class.getName(),
                 "--server.port=" + port,
                 "--vpclab.data-dir=" + dataDir.toAbsolutePath(),

@@ -14,11 +14,8 @@ import static io.vpclab.dataplane.ElasticIpTest.VPC_VNI;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.vpclab.dataplane.offload.TestFrames;
-import io.vpclab.dataplane.offload.VirtioNetHeader;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.table.ElasticIp;
@@ -34,10 +31,8 @@ import io.vpclab.dataplane.underlay.Underlay;
 import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -128,19 +123,7 @@ class ElasticIpBurstTest {
         vmTap.inject(input);
 
         byte[] written = nearTap.take(Duration.ofSeconds(5));
-        assertThat(written).isNotNull();
-        assertThat(near.burstsWrittenWhole())
-                .as("one TAP write of the whole burst")
-                .isEqualTo(1);
-        assertThat(Arrays.copyOf(written, HEADER))
-                .as("virtio-net header kept: NEEDS_CSUM, GSO")
-                .isEqualTo(Arrays.copyOf(input, HEADER));
-        byte[] burst = Arrays.copyOfRange(written, HEADER, written.length);
-        assertThat(TestFrames.ipv4ChecksumValid(burst)).isTrue();
-        TestFrames.finishPartialChecksum(burst, VirtioNetHeader.csumStart(Unpooled.wrappedBuffer(written), 0));
-        assertThat(TestFrames.tcpChecksumValid(burst))
-                .as("the stack's finished checksum over the whole burst")
-                .isTrue();
+        TestFrames.assertWrittenWhole(near, input, written);
         assertTranslatedOnce(TestFrames.segmentsOf(HEADER, written), NEAR_MAC);
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> a.counters().port("near").packetsOut() == SEGMENTS);
@@ -148,22 +131,17 @@ class ElasticIpBurstTest {
     }
 
     private static void assertTranslatedOnce(List<byte[]> segments, MacAddress nextHop) {
-        ByteArrayOutputStream joined = new ByteArrayOutputStream();
-        for (byte[] frame : segments) {
-            ByteBuf buf = Unpooled.wrappedBuffer(frame);
-            assertThat(TestFrames.ipv4ChecksumValid(frame)).as("IPv4 checksum").isTrue();
-            assertThat(TestFrames.tcpChecksumValid(frame)).as("TCP checksum").isTrue();
-            assertThat(buf.getInt(Ethernet.HEADER_LENGTH + 12))
+        assertThat(segments).hasSize(SEGMENTS);
+        byte[] joined = TestFrames.assertSegmentsAndJoin(segments, frame -> {
+            assertThat(frame.getInt(Ethernet.HEADER_LENGTH + 12))
                     .as("source: the elastic IP")
                     .isEqualTo(EIP.bits());
-            assertThat(frame[Ethernet.HEADER_LENGTH + 8] & 0xFF)
+            assertThat(frame.getUnsignedByte(Ethernet.HEADER_LENGTH + 8))
                     .as("TTL: one hop")
-                    .isEqualTo(63);
-            assertThat(buf.getLong(0) >>> 16).as("destination MAC").isEqualTo(nextHop.bits());
-            assertThat(buf.getLong(6) >>> 16).as("source MAC").isEqualTo(PUBLIC_ROUTER_MAC.bits());
-            joined.writeBytes(TestFrames.payload(frame));
-        }
-        assertThat(segments).hasSize(SEGMENTS);
-        assertThat(joined.toByteArray()).isEqualTo(TestFrames.pattern(20 * MSS + 100, 9));
+                    .isEqualTo((short) 63);
+            assertThat(frame.getLong(0) >>> 16).as("destination MAC").isEqualTo(nextHop.bits());
+            assertThat(frame.getLong(6) >>> 16).as("source MAC").isEqualTo(PUBLIC_ROUTER_MAC.bits());
+        });
+        assertThat(joined).isEqualTo(TestFrames.pattern(20 * MSS + 100, 9));
     }
 }

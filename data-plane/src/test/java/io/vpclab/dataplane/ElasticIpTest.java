@@ -103,12 +103,7 @@ class ElasticIpTest {
                 .publicVni(Vni.of(PUBLIC_VNI))
                 .router(new Router(
                         "r1", VPC_ROUTER_MAC, List.of(new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(VPC_VNI)))))
-                .router(new Router(
-                        "public",
-                        PUBLIC_ROUTER_MAC,
-                        List.of(
-                                new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(PUBLIC_VNI)),
-                                new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(PUBLIC_VNI)))))
+                .router(TwoVteps.publicRouter(PUBLIC_ROUTER_MAC, PUBLIC_VNI))
                 .binding(new IpBinding(Vni.of(PUBLIC_VNI), INTERNET_IP, INTERNET_MAC))
                 .binding(new IpBinding(Vni.of(PUBLIC_VNI), RAW_IP, RAW_MAC))
                 .binding(new IpBinding(Vni.of(PUBLIC_VNI), EIP, VM_MAC));

@@ -27,6 +27,7 @@ import io.vpclab.dataplane.offload.TestFrames;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.Vxlan;
+import io.vpclab.dataplane.pipeline.NatGatewayTable;
 import io.vpclab.dataplane.port.InMemoryFrameDevice;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
@@ -37,7 +38,6 @@ import io.vpclab.dataplane.table.IpBinding;
 import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.table.MacEntry;
 import io.vpclab.dataplane.table.NatGateway;
-import io.vpclab.dataplane.table.PortKind;
 import io.vpclab.dataplane.table.RemoteVtep;
 import io.vpclab.dataplane.table.Route;
 import io.vpclab.dataplane.table.Router;
@@ -49,13 +49,10 @@ import io.vpclab.dataplane.tap.TapOffloads;
 import io.vpclab.dataplane.underlay.InMemoryUnderlay;
 import io.vpclab.dataplane.underlay.Underlay;
 import io.vpclab.net.Ipv4Address;
-import io.vpclab.net.Ipv4Prefix;
 import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -110,29 +107,9 @@ class NatGatewayBurstTest {
                                 new Route(NAT_SUBNET, Vni.of(NAT_VNI)),
                                 new Route(PRIVATE_SUBNET, Vni.of(PRIVATE_VNI)))))
                 .port(LocalPort.simulated("vm1", Vni.of(PRIVATE_VNI), VM1_MAC, VM1_IP, 24, PRIVATE_GATEWAY))
-                .port(new LocalPort(
-                        "nat",
-                        "nat",
-                        PortKind.NAT_GATEWAY,
-                        Vni.of(NAT_VNI),
-                        NAT_MAC,
-                        NAT_IP,
-                        24,
-                        NAT_GATEWAY_IP,
-                        LocalPort.DEFAULT_MTU,
-                        null,
-                        null))
-                .natGateway(new NatGateway(
-                        "nat-1",
-                        "nat",
-                        NAT_PUBLIC,
-                        NatGateway.DEFAULT_PORT_MIN,
-                        NatGateway.DEFAULT_PORT_MAX,
-                        350,
-                        60,
-                        egress,
-                        List.of(PRIVATE_SUBNET),
-                        null))
+                .port(NatGatewayTable.port(NAT_GATEWAY_IP))
+                .natGateway(NatGatewayTable.gateway(
+                        NatGateway.DEFAULT_PORT_MIN, NatGateway.DEFAULT_PORT_MAX, 60, egress, null))
                 .defaultRoute(new DefaultRoute(Vni.of(PRIVATE_VNI), Vni.of(NAT_VNI), NAT_IP))
                 .binding(new IpBinding(Vni.of(NAT_VNI), NAT_IP, NAT_MAC))
                 .binding(new IpBinding(Vni.of(PRIVATE_VNI), VM1_IP, VM1_MAC))
@@ -168,14 +145,17 @@ class NatGatewayBurstTest {
                 .vtep(new RemoteVtep(
                         peer, TwoVteps.address(other), other.localAddress().getPort()))
                 .publicVni(Vni.of(PUBLIC_VNI))
-                .router(new Router(
-                        "public",
-                        PUBLIC_ROUTER_MAC,
-                        List.of(
-                                new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(PUBLIC_VNI)),
-                                new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(PUBLIC_VNI)))))
+                .router(TwoVteps.publicRouter(PUBLIC_ROUTER_MAC, PUBLIC_VNI))
                 .binding(new IpBinding(Vni.of(PUBLIC_VNI), INTERNET_IP, INTERNET_MAC))
                 .binding(new IpBinding(Vni.of(PUBLIC_VNI), NAT_PUBLIC, NAT_MAC));
+    }
+
+    /** Sends vm1's SYN, which opens the session; returns the session's public port, read where the SYN arrived. */
+    private int openSession(InMemoryVnetDevice arrival) throws InterruptedException {
+        vmTap.inject(syn());
+        byte[] synOut = arrival.take(Duration.ofSeconds(5));
+        assertThat(synOut).as("the SYN made the session").isNotNull();
+        return Unpooled.wrappedBuffer(synOut).getUnsignedShort(HEADER + Ethernet.HEADER_LENGTH + 20);
     }
 
     @AfterEach
@@ -187,36 +167,28 @@ class NatGatewayBurstTest {
     @Test
     void aBurstOfAnOpenSessionIsTranslatedOnceAndLeavesInOneGsoSend() throws Exception {
         start(EgressPolicy.ALLOW_ALL);
-        vmTap.inject(syn());
-        byte[] synOut = internetTap.take(Duration.ofSeconds(5));
-        assertThat(synOut).as("the SYN made the session").isNotNull();
-        int publicPort = Unpooled.wrappedBuffer(synOut).getUnsignedShort(HEADER + Ethernet.HEADER_LENGTH + 20);
+        int publicPort = openSession(internetTap);
 
         vmTap.inject(TestFrames.tsoInput(HEADER, spec, payload, MSS));
 
         byte[] written = internetTap.take(Duration.ofSeconds(5));
         assertThat(written).as("the burst at I").isNotNull();
         assertThat(VirtioNetHeader.gsoType(Unpooled.wrappedBuffer(written), 0)).isEqualTo(VirtioNetHeader.GSO_TCPV4);
-        ByteArrayOutputStream joined = new ByteArrayOutputStream();
         List<byte[]> segments = TestFrames.segmentsOf(HEADER, written);
         assertThat(segments).hasSize(SEGMENTS);
-        for (byte[] frame : segments) {
-            ByteBuf buf = Unpooled.wrappedBuffer(frame);
-            assertThat(TestFrames.ipv4ChecksumValid(frame)).as("IPv4 checksum").isTrue();
-            assertThat(TestFrames.tcpChecksumValid(frame)).as("TCP checksum").isTrue();
-            assertThat(buf.getInt(Ethernet.HEADER_LENGTH + 12))
+        byte[] joined = TestFrames.assertSegmentsAndJoin(segments, frame -> {
+            assertThat(frame.getInt(Ethernet.HEADER_LENGTH + 12))
                     .as("source: the public address")
                     .isEqualTo(NAT_PUBLIC.bits());
-            assertThat(buf.getUnsignedShort(Ethernet.HEADER_LENGTH + 20))
+            assertThat(frame.getUnsignedShort(Ethernet.HEADER_LENGTH + 20))
                     .as("source port: the session's")
                     .isEqualTo(publicPort);
-            assertThat(frame[Ethernet.HEADER_LENGTH + 8] & 0xFF)
+            assertThat(frame.getUnsignedByte(Ethernet.HEADER_LENGTH + 8))
                     .as("TTL: the router and the gateway")
-                    .isEqualTo(62);
-            assertThat(buf.getLong(6) >>> 16).as("source MAC").isEqualTo(PUBLIC_ROUTER_MAC.bits());
-            joined.writeBytes(TestFrames.payload(frame));
-        }
-        assertThat(joined.toByteArray()).isEqualTo(payload);
+                    .isEqualTo((short) 62);
+            assertThat(frame.getLong(6) >>> 16).as("source MAC").isEqualTo(PUBLIC_ROUTER_MAC.bits());
+        });
+        assertThat(joined).isEqualTo(payload);
         assertThat(gsoSendsFromA).as("translated whole: one GSO send").hasValue(1);
         NatGatewaySnapshot figures = a.natGateways(10).get(0);
         assertThat(figures.packetsOut())
@@ -230,10 +202,7 @@ class NatGatewayBurstTest {
     @Test
     void aReturnBurstFromTheUnderlayCrossesThePublicSideOnceAndIsWrittenWholeToTheInstance() throws Exception {
         start(EgressPolicy.ALLOW_ALL);
-        vmTap.inject(syn());
-        byte[] synOut = internetTap.take(Duration.ofSeconds(5));
-        assertThat(synOut).as("the SYN made the session").isNotNull();
-        int publicPort = Unpooled.wrappedBuffer(synOut).getUnsignedShort(HEADER + Ethernet.HEADER_LENGTH + 20);
+        int publicPort = openSession(internetTap);
         TestFrames.Spec reply = new TestFrames.Spec();
         reply.sourceMac = INTERNET_MAC.bits();
         reply.sourceIp = INTERNET_IP.bits();
@@ -252,35 +221,24 @@ class NatGatewayBurstTest {
         assertThat(vm1.coalescerFramesIn())
                 .as("no frame reached the TAP one by one")
                 .isZero();
-        ByteBuf header = Unpooled.wrappedBuffer(written);
-        assertThat(VirtioNetHeader.gsoType(header, 0)).isEqualTo(VirtioNetHeader.GSO_TCPV4);
-        byte[] burst = Arrays.copyOfRange(written, HEADER, written.length);
-        assertThat(TestFrames.ipv4ChecksumValid(burst)).isTrue();
-        TestFrames.finishPartialChecksum(burst, VirtioNetHeader.csumStart(header, 0));
-        assertThat(TestFrames.tcpChecksumValid(burst))
-                .as("the stack's finished checksum over the whole translated burst")
-                .isTrue();
+        assertThat(VirtioNetHeader.gsoType(Unpooled.wrappedBuffer(written), 0)).isEqualTo(VirtioNetHeader.GSO_TCPV4);
+        TestFrames.assertWholeBurstChecksums(HEADER, written);
         List<byte[]> segments = TestFrames.segmentsOf(HEADER, written);
         assertThat(segments).hasSize(SEGMENTS);
-        ByteArrayOutputStream joined = new ByteArrayOutputStream();
-        for (byte[] frame : segments) {
-            ByteBuf buf = Unpooled.wrappedBuffer(frame);
-            assertThat(TestFrames.ipv4ChecksumValid(frame)).as("IPv4 checksum").isTrue();
-            assertThat(TestFrames.tcpChecksumValid(frame)).as("TCP checksum").isTrue();
-            assertThat(buf.getInt(Ethernet.HEADER_LENGTH + 16))
+        byte[] joined = TestFrames.assertSegmentsAndJoin(segments, frame -> {
+            assertThat(frame.getInt(Ethernet.HEADER_LENGTH + 16))
                     .as("destination: the instance")
                     .isEqualTo(VM1_IP.bits());
-            assertThat(buf.getUnsignedShort(Ethernet.HEADER_LENGTH + 22))
+            assertThat(frame.getUnsignedShort(Ethernet.HEADER_LENGTH + 22))
                     .as("destination port: the instance's")
                     .isEqualTo(spec.sourcePort);
-            assertThat(frame[Ethernet.HEADER_LENGTH + 8] & 0xFF)
+            assertThat((int) frame.getUnsignedByte(Ethernet.HEADER_LENGTH + 8))
                     .as("TTL: the public router at I, the gateway at A")
                     .isEqualTo(reply.ttl - 2);
-            assertThat(buf.getLong(0) >>> 16).as("destination MAC").isEqualTo(VM1_MAC.bits());
-            assertThat(buf.getLong(6) >>> 16).as("source MAC").isEqualTo(VPC_ROUTER_MAC.bits());
-            joined.writeBytes(TestFrames.payload(frame));
-        }
-        assertThat(joined.toByteArray()).isEqualTo(payload);
+            assertThat(frame.getLong(0) >>> 16).as("destination MAC").isEqualTo(VM1_MAC.bits());
+            assertThat(frame.getLong(6) >>> 16).as("source MAC").isEqualTo(VPC_ROUTER_MAC.bits());
+        });
+        assertThat(joined).isEqualTo(payload);
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> a.counters().port("vm1").packetsOut() == SEGMENTS);
         assertThat(a.natGateways(10).get(0).packetsIn())
@@ -293,29 +251,15 @@ class NatGatewayBurstTest {
     void aBurstToAnInternetHostOnTheGatewaysHostIsWrittenWholeAndItsPartialChecksumFinishesRight() throws Exception {
         start(EgressPolicy.ALLOW_ALL);
         spec.destinationIp = NEAR_IP.bits();
-        vmTap.inject(syn());
-        byte[] synOut = nearTap.take(Duration.ofSeconds(5));
-        assertThat(synOut).as("the SYN made the session").isNotNull();
-        int publicPort = Unpooled.wrappedBuffer(synOut).getUnsignedShort(HEADER + Ethernet.HEADER_LENGTH + 20);
+        int publicPort = openSession(nearTap);
         byte[] input = TestFrames.tsoInput(HEADER, spec, payload, MSS);
 
         vmTap.inject(input);
 
         byte[] written = nearTap.take(Duration.ofSeconds(5));
-        assertThat(written).isNotNull();
-        assertThat(near.burstsWrittenWhole())
-                .as("one TAP write of the whole burst")
-                .isEqualTo(1);
-        assertThat(Arrays.copyOf(written, HEADER)).as("virtio-net header kept").isEqualTo(Arrays.copyOf(input, HEADER));
-        byte[] burst = Arrays.copyOfRange(written, HEADER, written.length);
-        ByteBuf view = Unpooled.wrappedBuffer(burst);
-        assertThat(view.getInt(Ethernet.HEADER_LENGTH + 12)).isEqualTo(NAT_PUBLIC.bits());
-        assertThat(view.getUnsignedShort(Ethernet.HEADER_LENGTH + 20)).isEqualTo(publicPort);
-        assertThat(TestFrames.ipv4ChecksumValid(burst)).isTrue();
-        TestFrames.finishPartialChecksum(burst, Ethernet.HEADER_LENGTH + 20);
-        assertThat(TestFrames.tcpChecksumValid(burst))
-                .as("the stack's finished checksum over the whole burst")
-                .isTrue();
+        ByteBuf burst = Unpooled.wrappedBuffer(TestFrames.assertWrittenWhole(near, input, written));
+        assertThat(burst.getInt(Ethernet.HEADER_LENGTH + 12)).isEqualTo(NAT_PUBLIC.bits());
+        assertThat(burst.getUnsignedShort(Ethernet.HEADER_LENGTH + 20)).isEqualTo(publicPort);
         assertThat(gsoSendsFromA).hasValue(0);
     }
 

@@ -17,6 +17,7 @@ import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.packet.Udp;
 import io.vpclab.dataplane.packet.Vxlan;
+import io.vpclab.dataplane.pipeline.NatGatewayTable;
 import io.vpclab.dataplane.port.InMemoryFrameDevice;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
@@ -30,7 +31,6 @@ import io.vpclab.dataplane.table.IpBinding;
 import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.table.MacEntry;
 import io.vpclab.dataplane.table.NatGateway;
-import io.vpclab.dataplane.table.PortKind;
 import io.vpclab.dataplane.table.RemoteVtep;
 import io.vpclab.dataplane.table.Route;
 import io.vpclab.dataplane.table.Router;
@@ -66,24 +66,24 @@ class NatGatewayTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(2);
     static final Duration SHORT = Duration.ofMillis(300);
-    static final int NAT_VNI = 100;
-    static final int PRIVATE_VNI = 200;
+    static final int NAT_VNI = NatGatewayTable.NAT_VNI;
+    static final int PRIVATE_VNI = NatGatewayTable.PRIVATE_VNI;
     static final int PEER_VNI = 300;
     static final int PUBLIC_VNI = 16_777_000;
-    static final Ipv4Prefix NAT_SUBNET = Ipv4Prefix.parse("10.0.1.0/24");
-    static final Ipv4Prefix PRIVATE_SUBNET = Ipv4Prefix.parse("10.0.2.0/24");
+    static final Ipv4Prefix NAT_SUBNET = NatGatewayTable.NAT_SUBNET;
+    static final Ipv4Prefix PRIVATE_SUBNET = NatGatewayTable.PRIVATE_SUBNET;
     static final Ipv4Prefix PEER_SUBNET = Ipv4Prefix.parse("10.1.0.0/24");
     static final Ipv4Address NAT_GATEWAY_IP = Ipv4Address.parse("10.0.1.1");
     static final Ipv4Address PRIVATE_GATEWAY = Ipv4Address.parse("10.0.2.1");
     static final Ipv4Address PEER_GATEWAY = Ipv4Address.parse("10.1.0.1");
     static final Ipv4Address PUBLIC_GATEWAY = Ipv4Address.parse("198.51.100.1");
-    static final MacAddress VPC_ROUTER_MAC = MacAddress.parse("02:00:00:00:00:fe");
+    static final MacAddress VPC_ROUTER_MAC = NatGatewayTable.VPC_ROUTER_MAC;
     static final MacAddress PEER_ROUTER_MAC = MacAddress.parse("02:00:00:00:02:fe");
     static final MacAddress PUBLIC_ROUTER_MAC = MacAddress.parse("02:00:00:00:01:fe");
 
-    static final Ipv4Address NAT_IP = Ipv4Address.parse("10.0.1.10");
-    static final MacAddress NAT_MAC = MacAddress.parse("02:00:0a:00:01:0a");
-    static final Ipv4Address NAT_PUBLIC = Ipv4Address.parse("203.0.113.20");
+    static final Ipv4Address NAT_IP = NatGatewayTable.NAT_IP;
+    static final MacAddress NAT_MAC = NatGatewayTable.NAT_MAC;
+    static final Ipv4Address NAT_PUBLIC = NatGatewayTable.NAT_PUBLIC;
     static final Ipv4Address VM1_IP = Ipv4Address.parse("10.0.2.5");
     static final MacAddress VM1_MAC = MacAddress.parse("02:00:0a:00:02:05");
     static final Ipv4Address VM2_IP = Ipv4Address.parse("10.0.2.6");
@@ -158,29 +158,9 @@ class NatGatewayTest {
                 .router(vpcRouter(false))
                 // the peered VPC's router runs on A only: N knows just its MAC, as the control plane compiles it
                 .router(new Router("r2", PEER_ROUTER_MAC, List.of()))
-                .port(new LocalPort(
-                        "nat",
-                        "nat",
-                        PortKind.NAT_GATEWAY,
-                        Vni.of(NAT_VNI),
-                        NAT_MAC,
-                        NAT_IP,
-                        24,
-                        NAT_GATEWAY_IP,
-                        LocalPort.DEFAULT_MTU,
-                        null,
-                        null))
-                .natGateway(new NatGateway(
-                        "nat-1",
-                        "nat",
-                        NAT_PUBLIC,
-                        portMin,
-                        portMax,
-                        350,
-                        udpIdle,
-                        egress,
-                        List.of(PRIVATE_SUBNET),
-                        whitelist == null ? null : whitelist.id()))
+                .port(NatGatewayTable.port(NAT_GATEWAY_IP))
+                .natGateway(NatGatewayTable.gateway(
+                        portMin, portMax, udpIdle, egress, whitelist == null ? null : whitelist.id()))
                 .mac(new MacEntry(Vni.of(PRIVATE_VNI), VM1_MAC, "A"))
                 .mac(new MacEntry(Vni.of(PRIVATE_VNI), VM2_MAC, "A"))
                 .mac(new MacEntry(Vni.of(PRIVATE_VNI), VM_EIP_MAC, "A"))
@@ -217,12 +197,7 @@ class NatGatewayTest {
                 .generation(1)
                 .host(new TableHost(TwoVteps.address(own), own.localAddress().getPort(), 1500))
                 .publicVni(Vni.of(PUBLIC_VNI))
-                .router(new Router(
-                        "public",
-                        PUBLIC_ROUTER_MAC,
-                        List.of(
-                                new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(PUBLIC_VNI)),
-                                new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(PUBLIC_VNI)))))
+                .router(TwoVteps.publicRouter(PUBLIC_ROUTER_MAC, PUBLIC_VNI))
                 .binding(new IpBinding(Vni.of(PUBLIC_VNI), INTERNET_IP, INTERNET_MAC))
                 .binding(new IpBinding(Vni.of(PUBLIC_VNI), RAW_IP, RAW_MAC))
                 .binding(new IpBinding(Vni.of(PUBLIC_VNI), NAT_PUBLIC, NAT_MAC))

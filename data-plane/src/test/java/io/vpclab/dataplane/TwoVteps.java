@@ -141,6 +141,16 @@ final class TwoVteps implements AutoCloseable {
         return builder.build();
     }
 
+    /** The provider segment's router "public", routing the internet hosts' and the public addresses' blocks. */
+    static Router publicRouter(MacAddress mac, int publicVni) {
+        return new Router(
+                "public",
+                mac,
+                List.of(
+                        new Route(Ipv4Prefix.parse("198.51.100.0/24"), Vni.of(publicVni)),
+                        new Route(Ipv4Prefix.parse("203.0.113.0/24"), Vni.of(publicVni))));
+    }
+
     static Ipv4Address address(Underlay underlay) {
         return new Ipv4Address(Ipv4Address.bitsOf(underlay.localAddress().getAddress()));
     }

@@ -4,6 +4,7 @@ import io.vpclab.client.document.DocumentProblem;
 import io.vpclab.client.document.SourceLocations;
 import io.vpclab.net.CidrBlockLimits;
 import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.SubnetReservations;
 import io.vpclab.topology.Topology.EipDecl;
 import io.vpclab.topology.Topology.Expectation;
 import io.vpclab.topology.Topology.InstanceDecl;
@@ -207,7 +208,7 @@ final class TopologyChecks {
             if (ip != null && subnet != null) {
                 if (!subnet.contains(ip)) {
                     problem(at + "/privateIpAddress", instance.privateIpAddress() + " is outside the subnet " + subnet);
-                } else if (reservedInSubnet(subnet, ip)) {
+                } else if (SubnetReservations.isReserved(subnet, ip)) {
                     problem(
                             at + "/privateIpAddress",
                             instance.privateIpAddress() + " is reserved in " + subnet
@@ -320,12 +321,6 @@ final class TopologyChecks {
             return null;
         }
         return block;
-    }
-
-    /** Network, gateway, two more and broadcast are reserved in every subnet, as in AWS. */
-    private static boolean reservedInSubnet(Ipv4Prefix subnet, long address) {
-        long offset = address - subnet.first();
-        return offset <= 3 || address == subnet.last();
     }
 
     private Long address(String text, String at) {

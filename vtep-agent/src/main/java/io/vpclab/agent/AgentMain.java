@@ -271,17 +271,13 @@ public final class AgentMain implements Callable<Integer> {
                     spec.commandLine(), "--stats-interval must be 0..86400 seconds, got " + statsIntervalSeconds);
         }
         Duration statsInterval = Duration.ofNanos(Math.round(statsIntervalSeconds * 1e9));
-        return FollowAgent.start(new FollowAgent.Options(
-                controlPlane,
-                token == null ? "" : token,
-                hostName,
-                underlayIp.getHostAddress(),
-                port,
-                mtu,
-                state,
-                kinds(),
-                statsInterval,
-                offloads));
+        return FollowAgent.start(FollowAgent.Options.builder(
+                        controlPlane, token == null ? "" : token, hostName, underlayIp.getHostAddress(), port, state)
+                .underlayMtu(mtu)
+                .capabilities(kinds())
+                .statsInterval(statsInterval)
+                .offloads(offloads)
+                .build());
     }
 
     private List<InstanceKind> kinds() {

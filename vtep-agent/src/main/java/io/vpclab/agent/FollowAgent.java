@@ -82,18 +82,64 @@ public final class FollowAgent implements RunningAgent {
             capabilities = List.copyOf(capabilities);
         }
 
-        /** Options with every offload the kernel offers on the instances' TAPs (as {@code --offloads all}). */
-        public Options(
-                URI controlPlane,
-                String token,
-                String name,
-                String underlayIp,
-                int udpPort,
-                int underlayMtu,
-                Path stateFile,
-                List<InstanceKind> capabilities,
-                Duration statsInterval) {
-            this(
+        /**
+         * Options for host {@code name} on {@code underlayIp:udpPort}, keeping its identity in
+         * {@code stateFile}; the rest starts at the defaults of {@link Builder}.
+         */
+        public static Builder builder(
+                URI controlPlane, String token, String name, String underlayIp, int udpPort, Path stateFile) {
+            return new Builder(controlPlane, token, name, underlayIp, udpPort, stateFile);
+        }
+    }
+
+    /**
+     * The optional part of {@link Options}: an Ethernet underlay MTU of 1500, simulated instances
+     * only, counters every {@link Options#DEFAULT_STATS_INTERVAL}, and every offload the kernel
+     * offers on the instances' TAPs (as {@code --offloads all}).
+     */
+    public static final class Builder {
+        private final URI controlPlane;
+        private final String token;
+        private final String name;
+        private final String underlayIp;
+        private final int udpPort;
+        private final Path stateFile;
+        private int underlayMtu = 1500;
+        private List<InstanceKind> capabilities = List.of(InstanceKind.SIMULATED);
+        private Duration statsInterval = Options.DEFAULT_STATS_INTERVAL;
+        private OffloadChoice offloads = OffloadChoice.ALL;
+
+        private Builder(URI controlPlane, String token, String name, String underlayIp, int udpPort, Path stateFile) {
+            this.controlPlane = controlPlane;
+            this.token = token;
+            this.name = name;
+            this.underlayIp = underlayIp;
+            this.udpPort = udpPort;
+            this.stateFile = stateFile;
+        }
+
+        public Builder underlayMtu(int underlayMtu) {
+            this.underlayMtu = underlayMtu;
+            return this;
+        }
+
+        public Builder capabilities(List<InstanceKind> capabilities) {
+            this.capabilities = capabilities;
+            return this;
+        }
+
+        public Builder statsInterval(Duration statsInterval) {
+            this.statsInterval = statsInterval;
+            return this;
+        }
+
+        public Builder offloads(OffloadChoice offloads) {
+            this.offloads = offloads;
+            return this;
+        }
+
+        public Options build() {
+            return new Options(
                     controlPlane,
                     token,
                     name,
@@ -103,29 +149,7 @@ public final class FollowAgent implements RunningAgent {
                     stateFile,
                     capabilities,
                     statsInterval,
-                    OffloadChoice.ALL);
-        }
-
-        /** Options that report counters every {@link #DEFAULT_STATS_INTERVAL}. */
-        public Options(
-                URI controlPlane,
-                String token,
-                String name,
-                String underlayIp,
-                int udpPort,
-                int underlayMtu,
-                Path stateFile,
-                List<InstanceKind> capabilities) {
-            this(
-                    controlPlane,
-                    token,
-                    name,
-                    underlayIp,
-                    udpPort,
-                    underlayMtu,
-                    stateFile,
-                    capabilities,
-                    DEFAULT_STATS_INTERVAL);
+                    offloads);
         }
     }
 

@@ -19,15 +19,16 @@ final class DemoAgents implements AutoCloseable {
         try {
             for (int i = 1; i <= demo.hosts(); i++) {
                 String name = "demo-host-" + i;
-                started.agents.add(FollowAgent.start(new FollowAgent.Options(
-                        controlPlane,
-                        adminToken,
-                        name,
-                        demo.underlayIp(),
-                        demo.basePort() + i - 1,
-                        1500,
-                        stateDir.resolve(name + ".properties"),
-                        List.of(InstanceKind.SIMULATED))));
+                // simulated instances only: the TAP code (and its JNA) is never loaded in the server
+                started.agents.add(FollowAgent.start(FollowAgent.Options.builder(
+                                controlPlane,
+                                adminToken,
+                                name,
+                                demo.underlayIp(),
+                                demo.basePort() + i - 1,
+                                stateDir.resolve(name + ".properties"))
+                        .capabilities(List.of(InstanceKind.SIMULATED))
+                        .build()));
             }
         } catch (ApiException | RuntimeException e) {
             started.close();

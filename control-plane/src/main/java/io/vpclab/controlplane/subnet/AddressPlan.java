@@ -1,33 +1,31 @@
 package io.vpclab.controlplane.subnet;
 
 import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.SubnetReservations;
 import java.util.Collection;
 import java.util.OptionalLong;
 
 /**
- * The address layout of a subnet, as AWS does it: the network address, the gateway (first
- * usable, answered by the distributed router), two more reserved (AWS: DNS and future use) and
- * the broadcast address. A /28 therefore has 16 - 5 = 11 usable addresses.
+ * IPAM over one subnet: which addresses an instance may take, by the five {@link
+ * SubnetReservations} (network, router, DNS, future use, broadcast), and the next free one.
  */
 public record AddressPlan(Ipv4Prefix cidr) {
 
-    public static final int RESERVED_AT_START = 4;
-    public static final int RESERVED_AT_END = 1;
-
+    /** The router's address, answered by the distributed router. */
     public long gateway() {
-        return cidr.first() + 1;
+        return SubnetReservations.router(cidr);
     }
 
     public long firstUsable() {
-        return cidr.first() + RESERVED_AT_START;
+        return SubnetReservations.firstUsable(cidr);
     }
 
     public long lastUsable() {
-        return cidr.last() - RESERVED_AT_END;
+        return SubnetReservations.lastUsable(cidr);
     }
 
     public long usableCount() {
-        return Math.max(0, lastUsable() - firstUsable() + 1);
+        return SubnetReservations.usableCount(cidr);
     }
 
     public boolean contains(long address) {
@@ -35,7 +33,7 @@ public record AddressPlan(Ipv4Prefix cidr) {
     }
 
     public boolean isReserved(long address) {
-        return contains(address) && (address < firstUsable() || address > lastUsable());
+        return SubnetReservations.isReserved(cidr, address);
     }
 
     /** The lowest usable address not in {@code taken}; empty when the subnet is full. */

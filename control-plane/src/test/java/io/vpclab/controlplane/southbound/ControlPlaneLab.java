@@ -78,16 +78,16 @@ public final class ControlPlaneLab implements AutoCloseable {
     /** As {@link #agent(String, int, Duration)}, able to run instances of {@code kinds} (netns needs root). */
     public FollowAgent agent(String name, int udpPort, Duration statsInterval, List<InstanceKind> kinds)
             throws ApiException {
-        FollowAgent agent = FollowAgent.start(new FollowAgent.Options(
-                uri(),
-                ADMIN,
-                name,
-                "127.0.0.1",
-                udpPort,
-                1500,
-                dataDir.resolve("agents").resolve(name + ".properties"),
-                kinds,
-                statsInterval));
+        FollowAgent agent = FollowAgent.start(FollowAgent.Options.builder(
+                        uri(),
+                        ADMIN,
+                        name,
+                        "127.0.0.1",
+                        udpPort,
+                        dataDir.resolve("agents").resolve(name + ".properties"))
+                .capabilities(kinds)
+                .statsInterval(statsInterval)
+                .build());
         agents.add(agent);
         return agent;
     }

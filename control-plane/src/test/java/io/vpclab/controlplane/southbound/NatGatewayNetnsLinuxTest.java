@@ -156,15 +156,15 @@ class NatGatewayNetnsLinuxTest {
     }
 
     private FollowAgent agent(String name, int udpPort) throws Exception {
-        FollowAgent agent = FollowAgent.start(new FollowAgent.Options(
-                controlPlane.uri(),
-                ControlPlaneLab.ADMIN,
-                name,
-                "127.0.0.1",
-                udpPort,
-                1500,
-                stateDir.resolve(name + ".properties"),
-                List.of(InstanceKind.SIMULATED, InstanceKind.NETNS)));
+        FollowAgent agent = FollowAgent.start(FollowAgent.Options.builder(
+                        controlPlane.uri(),
+                        ControlPlaneLab.ADMIN,
+                        name,
+                        "127.0.0.1",
+                        udpPort,
+                        stateDir.resolve(name + ".properties"))
+                .capabilities(List.of(InstanceKind.SIMULATED, InstanceKind.NETNS))
+                .build());
         agents.add(agent);
         return agent;
     }

@@ -64,15 +64,11 @@ class TopologyNetnsSamplesLinuxTest {
         int udpBase = FreeUdpPorts.consecutive(3);
         Path state = Files.createTempDirectory("netns-samples-agents");
         for (int i = 1; i <= 3; i++) {
-            agents.add(FollowAgent.start(new FollowAgent.Options(
-                    uri,
-                    ADMIN_TOKEN,
-                    "demo-host-" + i,
-                    "127.0.0.1",
-                    udpBase + i - 1,
-                    1500,
-                    state.resolve("demo-host-" + i + ".properties"),
-                    List.of(InstanceKind.SIMULATED, InstanceKind.NETNS))));
+            String name = "demo-host-" + i;
+            agents.add(FollowAgent.start(FollowAgent.Options.builder(
+                            uri, ADMIN_TOKEN, name, "127.0.0.1", udpBase + i - 1, state.resolve(name + ".properties"))
+                    .capabilities(List.of(InstanceKind.SIMULATED, InstanceKind.NETNS))
+                    .build()));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> agents.stream().allMatch(a -> a.appliedGeneration() >= 0));
     }

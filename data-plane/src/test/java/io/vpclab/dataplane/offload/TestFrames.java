@@ -1,8 +1,14 @@
 package io.vpclab.dataplane.offload;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.vpclab.dataplane.tap.SegmentingTapPort;
+import io.vpclab.dataplane.tap.TapOffloads;
+import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Builds Ethernet/IPv4/TCP frames and virtio-net headers byte by byte, and checks checksums with a
@@ -26,6 +32,9 @@ public final class TestFrames {
     static final byte[] TIMESTAMPS = {
         1, 1, 8, 10, 0x12, 0x34, 0x56, 0x78, (byte) 0x9A, (byte) 0xBC, (byte) 0xDE, (byte) 0xF0
     };
+
+    /** Where struct virtio_net_hdr keeps csum_start (little-endian): after flags, gso_type, hdr_len, gso_size. */
+    static final int VIRTIO_CSUM_START = 6;
 
     private TestFrames() {}
 
@@ -343,6 +352,54 @@ public final class TestFrames {
      */
     public static void finishPartialChecksum(byte[] frame, int csumStart) {
         put16(frame, csumStart + 16, complement(sum(frame, csumStart, frame.length, 0)));
+    }
+
+    /**
+     * The frame of a burst written to a TAP whole after its virtio-net header of {@code header}
+     * bytes: its IPv4 checksum is valid and its TCP checksum, left partial for the receiving stack
+     * (NEEDS_CSUM), is valid over the whole burst once finished from csum_start as that stack
+     * does. Returns the frame, checksum finished, without the header.
+     */
+    public static byte[] assertWholeBurstChecksums(int header, byte[] written) {
+        byte[] burst = Arrays.copyOfRange(written, header, written.length);
+        assertThat(ipv4ChecksumValid(burst)).as("IPv4 checksum of the burst").isTrue();
+        finishPartialChecksum(burst, le16(written, VIRTIO_CSUM_START));
+        assertThat(tcpChecksumValid(burst))
+                .as("the stack's finished checksum over the whole burst")
+                .isTrue();
+        return burst;
+    }
+
+    /**
+     * {@code written}, taken from {@code port}'s TAP, is the burst {@code input} (both after a
+     * virtio-net header) written whole: in one write, the sender's header kept (NEEDS_CSUM, GSO),
+     * checksums as {@link #assertWholeBurstChecksums} checks them. Returns the frame without the header.
+     */
+    public static byte[] assertWrittenWhole(SegmentingTapPort port, byte[] input, byte[] written) {
+        int header = TapOffloads.VNET_HEADER_BYTES;
+        assertThat(written).as("the burst at " + port.name()).isNotNull();
+        assertThat(port.burstsWrittenWhole())
+                .as("one TAP write of the whole burst")
+                .isEqualTo(1);
+        assertThat(Arrays.copyOf(written, header))
+                .as("virtio-net header kept: NEEDS_CSUM, GSO")
+                .isEqualTo(Arrays.copyOf(input, header));
+        return assertWholeBurstChecksums(header, written);
+    }
+
+    /**
+     * Checks every one of {@code segments} (wire frames): valid IPv4 and TCP checksums, then
+     * {@code fields} on a view of the frame. Returns their TCP payloads joined in order.
+     */
+    public static byte[] assertSegmentsAndJoin(java.util.List<byte[]> segments, Consumer<ByteBuf> fields) {
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (byte[] frame : segments) {
+            assertThat(ipv4ChecksumValid(frame)).as("IPv4 checksum").isTrue();
+            assertThat(tcpChecksumValid(frame)).as("TCP checksum").isTrue();
+            fields.accept(Unpooled.wrappedBuffer(frame));
+            joined.writeBytes(payload(frame));
+        }
+        return joined.toByteArray();
     }
 
     /** The TCP payload of an untagged IPv4 frame without IP options. */

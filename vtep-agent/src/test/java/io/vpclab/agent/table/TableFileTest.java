@@ -99,54 +99,58 @@ class TableFileTest {
 
     static Stream<Arguments> refusals() {
         return Stream.of(
-                // replaced line, new text, expected line, expected path, expected words in the reason
-                Arguments.of(9, "  - vni: 0", 9, "/segments/0/vni", "1..16777215"),
-                Arguments.of(9, "  - vni: 16777216", 9, "/segments/0/vni", "got 16777216"),
-                Arguments.of(18, "    mac: 02:00:zz:64:00:05", 18, "/ports/0/mac", "not a MAC address"),
-                Arguments.of(18, "    mac: 01:00:5e:00:00:01", 18, "/ports/0/mac", "group"),
-                Arguments.of(25, "    vtep: nobody", 25, "/macs/0/vtep", "unknown vtep 'nobody'"),
-                Arguments.of(17, "    vni: 200", 17, "/ports/0/vni", "not a segment"),
-                Arguments.of(13, "    floodList: [peer, ghost]", 13, "/segments/0/floodList/1", "unknown vtep 'ghost'"),
-                Arguments.of(4, "  udpPort: 70000", 4, "/host/udpPort", "1..65535"),
-                Arguments.of(3, "  underlayIp: 192.168.777.1", 3, "/host/underlayIp", "not an IPv4 address"),
-                Arguments.of(7, "    ip: 192.168.77.1", 7, "/vteps/0/ip", "own underlayIp"),
-                Arguments.of(10, "    cidrBlock: 10.100.0.7/24", 10, "/segments/0/cidrBlock", "host bits"),
-                Arguments.of(11, "    gatewayIp: 10.200.0.1", 11, "/segments/0/gatewayIp", "outside"),
-                Arguments.of(12, "    routerId: r9", 12, "/segments/0/routerId", "unknown router 'r9'"),
-                Arguments.of(19, "    ipAddress: 10.9.0.5", 19, "/ports/0/ipAddress", "outside"),
-                Arguments.of(20, "    prefixLength: 33", 20, "/ports/0/prefixLength", "0..32"),
-                Arguments.of(16, "    kind: vm", 16, "/ports/0/kind", "vm"),
-                Arguments.of(28, "    ipAddress: 10.100.0.256", 28, "/bindings/0/ipAddress", "not an IPv4 address"),
-                Arguments.of(
+                // replaced line, new text, [expected line when another,] expected path, expected words in the reason
+                refusal(9, "  - vni: 0", "/segments/0/vni", "1..16777215"),
+                refusal(9, "  - vni: 16777216", "/segments/0/vni", "got 16777216"),
+                refusal(18, "    mac: 02:00:zz:64:00:05", "/ports/0/mac", "not a MAC address"),
+                refusal(18, "    mac: 01:00:5e:00:00:01", "/ports/0/mac", "group"),
+                refusal(25, "    vtep: nobody", "/macs/0/vtep", "unknown vtep 'nobody'"),
+                refusal(17, "    vni: 200", "/ports/0/vni", "not a segment"),
+                refusal(13, "    floodList: [peer, ghost]", "/segments/0/floodList/1", "unknown vtep 'ghost'"),
+                refusal(4, "  udpPort: 70000", "/host/udpPort", "1..65535"),
+                refusal(3, "  underlayIp: 192.168.777.1", "/host/underlayIp", "not an IPv4 address"),
+                refusal(7, "    ip: 192.168.77.1", "/vteps/0/ip", "own underlayIp"),
+                refusal(10, "    cidrBlock: 10.100.0.7/24", "/segments/0/cidrBlock", "host bits"),
+                refusal(11, "    gatewayIp: 10.200.0.1", "/segments/0/gatewayIp", "outside"),
+                refusal(12, "    routerId: r9", "/segments/0/routerId", "unknown router 'r9'"),
+                refusal(19, "    ipAddress: 10.9.0.5", "/ports/0/ipAddress", "outside"),
+                refusal(20, "    prefixLength: 33", "/ports/0/prefixLength", "0..32"),
+                refusal(16, "    kind: vm", "/ports/0/kind", "vm"),
+                refusal(28, "    ipAddress: 10.100.0.256", "/bindings/0/ipAddress", "not an IPv4 address"),
+                refusal(
                         34,
                         "      - destination: 10.100.0/24",
-                        34,
                         "/routers/0/routes/0/destination",
                         "not an IPv4 prefix"),
-                Arguments.of(35, "        vni: 300", 35, "/routers/0/routes/0/vni", "not a segment"),
-                Arguments.of(32, "    mac: ff:ff:ff:ff:ff:ff", 32, "/routers/0/mac", "group"),
+                refusal(35, "        vni: 300", "/routers/0/routes/0/vni", "not a segment"),
+                refusal(32, "    mac: ff:ff:ff:ff:ff:ff", "/routers/0/mac", "group"),
                 Arguments.of(
                         21,
                         "    gatewayIp: 10.100.0.1\n    color: blue",
                         22,
                         "/ports/0/color",
                         "unknown field 'color'"),
-                Arguments.of(17, "    vni: hundred", 17, "/ports/0/vni", "hundred"),
-                Arguments.of(6, "  - id: \"\"", 6, "/vteps/0/id", "required"),
+                refusal(17, "    vni: hundred", "/ports/0/vni", "hundred"),
+                refusal(6, "  - id: \"\"", "/vteps/0/id", "required"),
                 Arguments.of(
                         15,
                         "  - id: web\n    device: this-name-is-too-long",
                         16,
                         "/ports/0/device",
                         "not a device name"),
-                Arguments.of(24, "    mac: 02:00:0a:64:00:05", 24, "/macs/0/mac", "already belongs to port web"),
+                refusal(24, "    mac: 02:00:0a:64:00:05", "/macs/0/mac", "already belongs to port web"),
                 Arguments.of(
                         29,
                         "    mac: 02:00:0a:64:00:06\n  - vni: 100\n    ipAddress: 10.100.0.5\n    mac: 02:00:0a:64:00:09",
                         32,
                         "/bindings/1/mac",
                         "port's MAC 02:00:0a:64:00:05"),
-                Arguments.of(1, "generation: -1", 1, "/generation", ">= 0"));
+                refusal(1, "generation: -1", "/generation", ">= 0"));
+    }
+
+    /** A bad value refused at the line it was written on. */
+    private static Arguments refusal(int line, String newText, String path, String reason) {
+        return Arguments.of(line, newText, line, path, reason);
     }
 
     @ParameterizedTest(name = "line {0} -> {3}")

@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code --tap} mode: the data plane's pipeline configured as one tunnel, like
  * {@code ip link add vx0 type vxlan id N remote B nolearning}. One segment with the VNI, one local
- * port (the TAP, with the MAC and MTU the kernel gave it) and one remote VTEP that is the segment's
- * only flood target and holds no MACs, so broadcast, multicast and unknown unicast from the TAP go
- * to it ({@link ForwardingState#soleFloodVtep}) and TSO bursts leave whole, as for a known
+ * port (the TAP, with the MAC and MTU the kernel gave it) and one remote VTEP, the segment's
+ * only flood target and its learning peer, so broadcast, multicast and unknown unicast from the TAP
+ * go to it ({@link ForwardingState#learningPeer}) and TSO bursts leave whole, as for a known
  * destination. The TAP is opened as every port's TAP ({@link PortProvisioner#openTap}), with the
  * virtio-net header and the offloads of {@code --offloads}.
  */
@@ -138,7 +138,8 @@ final class PointToPointAgent implements RunningAgent {
                 .generation(0L)
                 .host(new TableHost().underlayIp(local).udpPort(udpPort).underlayMtu(underlayMtu))
                 .addVtepsItem(new Vtep().id(REMOTE).ip(remote).port(udpPort))
-                .addSegmentsItem(new Segment().vni(vni).floodList(List.of(REMOTE)))
+                .addSegmentsItem(
+                        new Segment().vni(vni).floodList(List.of(REMOTE)).learningPeer(true))
                 .addPortsItem(new Port()
                         .id(tapName)
                         .kind(PortKind.TAP)

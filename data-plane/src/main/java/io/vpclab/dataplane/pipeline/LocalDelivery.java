@@ -9,8 +9,8 @@ import io.vpclab.net.MacAddress;
 /**
  * Stage 10, local delivery: a decapsulated frame goes to the local port of its segment
  * that owns the destination MAC, or to every local port of the segment when it is broadcast or
- * multicast; unknown unicast only to the one port of a segment whose only flood target is a
- * learning peer ({@link ForwardingState#soleFloodVtep}: the point-to-point mode, where any MAC
+ * multicast; unknown unicast only to the one port of a segment with a learning peer
+ * ({@link ForwardingState#learningPeer}: the point-to-point mode, where any MAC
  * may sit behind the port). Frames are never sent back to the underlay (split horizon).
  */
 final class LocalDelivery {
@@ -42,7 +42,7 @@ final class LocalDelivery {
         int entry = t.state.macEntry(segment, destination);
         if (entry == ForwardingState.NONE && t.state.localPortCount(segment) == 1) {
             int only = t.state.localPort(segment, 0);
-            if (t.state.soleFloodVtep(segment, only) != ForwardingState.NONE) {
+            if (t.state.learningPeer(segment, only) != ForwardingState.NONE) {
                 forwarding.toPort(t, only, frame); // the learning peer's frame for a MAC behind the port
                 return;
             }

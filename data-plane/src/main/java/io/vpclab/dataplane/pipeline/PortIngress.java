@@ -12,8 +12,8 @@ import io.vpclab.dataplane.table.ForwardingState;
  * Stage 1, port ingress: anti-spoofing. A port sends only with its own MAC and, when it has an
  * address, its own IPv4 source, in IPv4 headers and in ARP sender fields alike. Access ports
  * carry untagged frames. Other EtherTypes (IPv6 neighbour discovery, for example) pass on the
- * MAC check alone. The one port of a segment whose only flood target is a learning peer
- * ({@link ForwardingState#soleFloodVtep}, the point-to-point mode) may send from any MAC, as a
+ * MAC check alone. The one port of a segment with a learning peer
+ * ({@link ForwardingState#learningPeer}, the point-to-point mode) may send from any MAC, as a
  * Linux vxlan device takes frames from a bridge.
  */
 final class PortIngress {
@@ -59,6 +59,6 @@ final class PortIngress {
 
     /** A port whose segment leads only to a learning peer carries a whole stack (a bridge, many MACs). */
     private static boolean sendsForAWholeStack(Tables t, int port) {
-        return t.state.soleFloodVtep(t.state.portSegment(port), port) != ForwardingState.NONE;
+        return t.state.learningPeer(t.state.portSegment(port), port) != ForwardingState.NONE;
     }
 }

@@ -395,6 +395,52 @@ class LearningPeerTest {
         return TestFrames.frame(spec, TestFrames.pattern(80, 4), true);
     }
 
+    @Test
+    void taggedFramesCrossATrunkPortBothWaysUntouched() throws Exception {
+        tap.passVlanTags();
+        start(Peer.LEARNING);
+        // as large as the inner MTU allows: a tagged frame's tag counts in it
+        byte[] out = tagged(TestFrames.frame(new TestFrames.Spec(), TestFrames.pattern(MSS - 4, 1), true), 100);
+
+        tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES], out));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> atPeer.size() == 1);
+        assertThat(atPeer.get(0)).hasSize(Vxlan.HEADER_LENGTH + out.length);
+        assertThat(ByteBufUtil.getBytes(Unpooled.wrappedBuffer(atPeer.get(0)), Vxlan.HEADER_LENGTH, out.length))
+                .isEqualTo(out);
+
+        byte[] in = tagged(inner(TestFrames.pattern(MSS - 4, 2)), 100);
+        hub.inject(PEER, LOCAL, vxlan(in));
+
+        byte[] written = tap.take(Duration.ofSeconds(5));
+        assertThat(written).isNotNull().hasSize(TapOffloads.VNET_HEADER_BYTES + in.length);
+        assertThat(ByteBufUtil.getBytes(Unpooled.wrappedBuffer(written), TapOffloads.VNET_HEADER_BYTES, in.length))
+                .isEqualTo(in);
+        assertThat(vtep.counters().host().dropped(DropReason.VLAN_TAGGED)).isZero();
+    }
+
+    @Test
+    void anAccessPortDropsAndCountsTaggedFramesBothWays() {
+        start(Peer.LEARNING);
+        byte[] out = tagged(TestFrames.frame(new TestFrames.Spec(), TestFrames.pattern(100, 1), true), 100);
+
+        tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES], out));
+        hub.inject(PEER, LOCAL, vxlan(tagged(inner(TestFrames.pattern(100, 2)), 100)));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> vtep.counters().host().dropped(DropReason.VLAN_TAGGED) == 2);
+        assertThat(vtep.counters().port("vtap0").dropped(DropReason.VLAN_TAGGED))
+                .isEqualTo(2);
+        assertThat(atPeer).isEmpty();
+        assertThat(tap.pending()).isZero();
+    }
+
+    /** {@code frame} with an 802.1Q tag for {@code vlan} after its MAC addresses. */
+    private static byte[] tagged(byte[] frame, int vlan) {
+        byte[] tag = {(byte) 0x81, 0x00, (byte) (vlan >>> 8), (byte) vlan};
+        return TestFrames.concat(
+                java.util.Arrays.copyOfRange(frame, 0, 12), tag, java.util.Arrays.copyOfRange(frame, 12, frame.length));
+    }
+
     /** An Ethernet ARP request (broadcast) from {@code mac}/{@code senderIp} for {@code targetIp}. */
     private static byte[] arpRequest(long mac, int senderIp, int targetIp) {
         ByteBuf f = Unpooled.buffer(42);

@@ -34,12 +34,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A segment whose only flood target is a learning peer (a VTEP the table places no MAC behind, as
- * the point-to-point mode's remote or a Linux vxlan device) and whose only local port is a TAP:
- * unknown unicast and unanswerable ARP go to the peer, a TSO burst to an unknown MAC leaves whole
- * in one GSO send, any MAC may sit behind the TAP, and the peer's frames reach the TAP. A peer
- * that holds MACs keeps the control plane's rules: unknown unicast is dropped, the port's MAC
- * enforced.
+ * A segment the table gives a learning peer ({@code learningPeer}, as the point-to-point mode's
+ * remote or a Linux vxlan device) and whose only local port is a TAP: unknown unicast and
+ * unanswerable ARP go to the peer, a TSO burst to an unknown MAC leaves whole in one GSO send, any
+ * MAC may sit behind the TAP, and the peer's frames reach the TAP. Without the attribute the
+ * control plane's rules hold, whatever the table's shape: unknown unicast is dropped, the port's
+ * MAC enforced.
  */
 class LearningPeerTest {
 
@@ -61,11 +61,21 @@ class LearningPeerTest {
     private Vtep vtep;
     private SegmentingTapPort port;
 
-    private void start(boolean peerHoldsAMac) {
-        start(peerHoldsAMac, false);
+    /** How the table describes the remote VTEP, the segment's one flood target. */
+    private enum Peer {
+        /** {@code learningPeer: true}, as the point-to-point mode's table. */
+        LEARNING,
+        /** The same shape (one flood VTEP, no MAC behind it) without the attribute: no learning. */
+        FLOOD_ONLY,
+        /** Without the attribute and with a MAC behind it, as the control plane describes its peers. */
+        HOLDS_A_MAC
     }
 
-    private void start(boolean peerHoldsAMac, boolean underlayGso) {
+    private void start(Peer kind) {
+        start(kind, false);
+    }
+
+    private void start(Peer kind, boolean underlayGso) {
         peer = hub.join(PEER);
         peer.start((payload, sender) -> {
             atPeer.add(ByteBufUtil.getBytes(payload));
@@ -75,10 +85,13 @@ class LearningPeerTest {
         ForwardingState.Builder table = ForwardingState.builder()
                 .host(new TableHost(Ipv4Address.parse("10.255.0.1"), 4789, 1500))
                 .vtep(new RemoteVtep("remote", Ipv4Address.parse("10.255.0.2"), 4789))
-                .segment(Segment.l2(Vni.of(VNI), List.of("remote")))
+                .segment(
+                        kind == Peer.LEARNING
+                                ? Segment.toLearningPeer(Vni.of(VNI), "remote")
+                                : Segment.l2(Vni.of(VNI), List.of("remote")))
                 .port(new LocalPort(
                         "vtap0", null, PortKind.TAP, Vni.of(VNI), TAP_MAC, null, 0, null, 1450, "vtap0", null));
-        if (peerHoldsAMac) {
+        if (kind == Peer.HOLDS_A_MAC) {
             table.mac(new MacEntry(Vni.of(VNI), MacAddress.parse("02:00:0a:00:01:99"), "remote"));
         }
         vtep.apply(table.build());
@@ -98,7 +111,7 @@ class LearningPeerTest {
 
     @Test
     void unknownUnicastGoesToThePeerAsOneDatagram() {
-        start(false);
+        start(Peer.LEARNING);
         TestFrames.Spec spec = new TestFrames.Spec();
         byte[] frame = TestFrames.frame(spec, TestFrames.pattern(100, 1), true);
 
@@ -116,7 +129,7 @@ class LearningPeerTest {
 
     @Test
     void anArpRequestTheTableCannotAnswerGoesToThePeer() {
-        start(false);
+        start(Peer.LEARNING);
         byte[] request = arpRequest(TAP_MAC.bits(), 0x0a5d0001, 0x0a5d0002);
 
         tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES], request));
@@ -130,7 +143,7 @@ class LearningPeerTest {
 
     @Test
     void aTsoBurstToAnUnknownMacLeavesWholeInOneGsoSend() {
-        start(false);
+        start(Peer.LEARNING);
         TestFrames.Spec spec = new TestFrames.Spec();
         byte[] payload = TestFrames.pattern(20 * MSS + 100, 5);
 
@@ -154,7 +167,7 @@ class LearningPeerTest {
 
     @Test
     void aReadBatchOfBurstsLeavesAsItGoesNotOnlyAtTheBatchEnd() {
-        start(false);
+        start(Peer.LEARNING);
         byte[] burst = TestFrames.tsoInput(
                 TapOffloads.VNET_HEADER_BYTES, new TestFrames.Spec(), TestFrames.pattern(20 * MSS + 100, 5), MSS);
         byte[][] batch = new byte[12][]; // 12 x 29 KB: more than one 256 KB flush's worth
@@ -170,7 +183,7 @@ class LearningPeerTest {
 
     @Test
     void equalSmallFramesOfOneFlowLeaveInOneGsoSendInTheirOrder() {
-        start(false, true);
+        start(Peer.LEARNING, true);
         TestFrames.Spec flowA = new TestFrames.Spec();
         TestFrames.Spec flowB = new TestFrames.Spec();
         flowB.sourcePort = 40001;
@@ -199,7 +212,7 @@ class LearningPeerTest {
 
     @Test
     void framesFromThePeerReachTheTap() throws Exception {
-        start(false);
+        start(Peer.LEARNING);
         TestFrames.Spec spec = new TestFrames.Spec();
         spec.sourceMac = 0x02_00_0a_00_01_06L; // a MAC the table does not know: the peer learns, the table does not
         spec.destinationMac = TAP_MAC.bits();
@@ -219,7 +232,7 @@ class LearningPeerTest {
 
     @Test
     void aWholeInnerTsoFrameFromTheLearningPeerReachesTheTap() throws Exception {
-        start(false);
+        start(Peer.LEARNING);
         byte[] frame = inner(TestFrames.pattern(20 * MSS, 3));
 
         hub.inject(PEER, LOCAL, vxlan(frame));
@@ -234,7 +247,7 @@ class LearningPeerTest {
 
     @Test
     void anOversizeInnerFrameFromAPeerThatHoldsMacsIsDropped() {
-        start(true);
+        start(Peer.HOLDS_A_MAC);
 
         hub.inject(PEER, LOCAL, vxlan(inner(TestFrames.pattern(20 * MSS, 3))));
 
@@ -258,7 +271,7 @@ class LearningPeerTest {
 
     @Test
     void aFrameFromAnotherMacBehindTheTapGoesToThePeer() {
-        start(false);
+        start(Peer.LEARNING);
         TestFrames.Spec spec = new TestFrames.Spec();
         spec.sourceMac = 0x02_00_0a_00_01_42L; // a VM bridged behind the TAP
         byte[] frame = TestFrames.frame(spec, TestFrames.pattern(100, 1), true);
@@ -271,7 +284,7 @@ class LearningPeerTest {
 
     @Test
     void aFrameFromThePeerForAnotherMacBehindTheTapReachesIt() throws Exception {
-        start(false);
+        start(Peer.LEARNING);
         TestFrames.Spec spec = new TestFrames.Spec();
         spec.sourceMac = 0x02_00_0a_00_01_06L;
         spec.destinationMac = 0x02_00_0a_00_01_42L;
@@ -287,7 +300,7 @@ class LearningPeerTest {
 
     @Test
     void besideAPeerThatHoldsMacsThePortSendsOnlyFromItsOwnMac() {
-        start(true);
+        start(Peer.HOLDS_A_MAC);
         TestFrames.Spec spec = new TestFrames.Spec();
         spec.sourceMac = 0x02_00_0a_00_01_42L;
         spec.destinationMac = 0x02_00_0a_00_01_99L; // the MAC the table places behind the peer
@@ -302,7 +315,7 @@ class LearningPeerTest {
 
     @Test
     void aPeerThatHoldsMacsGetsNoUnknownUnicast() {
-        start(true);
+        start(Peer.HOLDS_A_MAC);
         byte[] frame = TestFrames.frame(new TestFrames.Spec(), TestFrames.pattern(100, 1), true);
 
         tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES], frame));
@@ -310,7 +323,122 @@ class LearningPeerTest {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> vtep.counters().host().dropped(DropReason.UNKNOWN_DESTINATION) == 1);
         assertThat(atPeer).isEmpty();
-        assertThat(vtep.state().soleFloodVtep(0, 0)).isEqualTo(ForwardingState.NONE);
+        assertThat(vtep.state().learningPeer(0, 0)).isEqualTo(ForwardingState.NONE);
+    }
+
+    @Test
+    void aMacSeenFromTheLearningPeerIsUnicastToIt() throws Exception {
+        start(Peer.LEARNING);
+        hub.inject(PEER, LOCAL, vxlan(inner(TestFrames.pattern(100, 2))));
+        assertThat(tap.take(Duration.ofSeconds(5))).isNotNull();
+        byte[] answer = answerToThePeersInstance();
+
+        tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES], answer));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> atPeer.size() == 1);
+        assertThat(ByteBufUtil.getBytes(Unpooled.wrappedBuffer(atPeer.get(0)), Vxlan.HEADER_LENGTH, answer.length))
+                .isEqualTo(answer);
+        assertThat(vtep.counters().host().dropped(DropReason.UNKNOWN_DESTINATION))
+                .isZero();
+    }
+
+    /** A hand-written table of the point-to-point shape without {@code learningPeer}: nothing is learned. */
+    @Test
+    void withoutTheAttributeAMacSeenFromTheFloodOnlyPeerIsUnknownUnicast() throws Exception {
+        start(Peer.FLOOD_ONLY);
+        hub.inject(PEER, LOCAL, vxlan(inner(TestFrames.pattern(100, 2))));
+        assertThat(tap.take(Duration.ofSeconds(5)))
+                .as("the peer's frame to the TAP's own MAC")
+                .isNotNull();
+
+        tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES], answerToThePeersInstance()));
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> vtep.counters().host().dropped(DropReason.UNKNOWN_DESTINATION) == 1);
+        assertThat(atPeer).isEmpty();
+        assertThat(vtep.state().learningPeer(0, 0)).isEqualTo(ForwardingState.NONE);
+    }
+
+    @Test
+    void withoutTheAttributeTheFloodOnlyPeersFrameForAnotherMacIsNotDelivered() {
+        start(Peer.FLOOD_ONLY);
+        TestFrames.Spec spec = new TestFrames.Spec();
+        spec.sourceMac = 0x02_00_0a_00_01_06L;
+        spec.destinationMac = 0x02_00_0a_00_01_42L;
+
+        hub.inject(PEER, LOCAL, vxlan(TestFrames.frame(spec, TestFrames.pattern(100, 2), true)));
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> vtep.counters().host().dropped(DropReason.NO_LOCAL_PORT) == 1);
+        assertThat(tap.pending()).isZero();
+    }
+
+    @Test
+    void withoutTheAttributeThePortSendsOnlyFromItsOwnMac() {
+        start(Peer.FLOOD_ONLY);
+        TestFrames.Spec spec = new TestFrames.Spec();
+        spec.sourceMac = 0x02_00_0a_00_01_42L; // a VM bridged behind the TAP
+
+        tap.inject(TestFrames.concat(
+                new byte[TapOffloads.VNET_HEADER_BYTES], TestFrames.frame(spec, TestFrames.pattern(100, 1), true)));
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> vtep.counters().host().dropped(DropReason.SPOOFED_SOURCE) == 1);
+        assertThat(atPeer).isEmpty();
+    }
+
+    /** From the TAP's MAC to the MAC of the peer's instance in {@link #inner}. */
+    private static byte[] answerToThePeersInstance() {
+        TestFrames.Spec spec = new TestFrames.Spec();
+        spec.sourceMac = TAP_MAC.bits();
+        spec.destinationMac = 0x02_00_0a_00_01_06L;
+        return TestFrames.frame(spec, TestFrames.pattern(80, 4), true);
+    }
+
+    @Test
+    void taggedFramesCrossATrunkPortBothWaysUntouched() throws Exception {
+        tap.passVlanTags();
+        start(Peer.LEARNING);
+        // as large as the inner MTU allows: a tagged frame's tag counts in it
+        byte[] out = tagged(TestFrames.frame(new TestFrames.Spec(), TestFrames.pattern(MSS - 4, 1), true), 100);
+
+        tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES], out));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> atPeer.size() == 1);
+        assertThat(atPeer.get(0)).hasSize(Vxlan.HEADER_LENGTH + out.length);
+        assertThat(ByteBufUtil.getBytes(Unpooled.wrappedBuffer(atPeer.get(0)), Vxlan.HEADER_LENGTH, out.length))
+                .isEqualTo(out);
+
+        byte[] in = tagged(inner(TestFrames.pattern(MSS - 4, 2)), 100);
+        hub.inject(PEER, LOCAL, vxlan(in));
+
+        byte[] written = tap.take(Duration.ofSeconds(5));
+        assertThat(written).isNotNull().hasSize(TapOffloads.VNET_HEADER_BYTES + in.length);
+        assertThat(ByteBufUtil.getBytes(Unpooled.wrappedBuffer(written), TapOffloads.VNET_HEADER_BYTES, in.length))
+                .isEqualTo(in);
+        assertThat(vtep.counters().host().dropped(DropReason.VLAN_TAGGED)).isZero();
+    }
+
+    @Test
+    void anAccessPortDropsAndCountsTaggedFramesBothWays() {
+        start(Peer.LEARNING);
+        byte[] out = tagged(TestFrames.frame(new TestFrames.Spec(), TestFrames.pattern(100, 1), true), 100);
+
+        tap.inject(TestFrames.concat(new byte[TapOffloads.VNET_HEADER_BYTES], out));
+        hub.inject(PEER, LOCAL, vxlan(tagged(inner(TestFrames.pattern(100, 2)), 100)));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> vtep.counters().host().dropped(DropReason.VLAN_TAGGED) == 2);
+        assertThat(vtep.counters().port("vtap0").dropped(DropReason.VLAN_TAGGED))
+                .isEqualTo(2);
+        assertThat(atPeer).isEmpty();
+        assertThat(tap.pending()).isZero();
+    }
+
+    /** {@code frame} with an 802.1Q tag for {@code vlan} after its MAC addresses. */
+    private static byte[] tagged(byte[] frame, int vlan) {
+        byte[] tag = {(byte) 0x81, 0x00, (byte) (vlan >>> 8), (byte) vlan};
+        return TestFrames.concat(
+                java.util.Arrays.copyOfRange(frame, 0, 12), tag, java.util.Arrays.copyOfRange(frame, 12, frame.length));
     }
 
     /** An Ethernet ARP request (broadcast) from {@code mac}/{@code senderIp} for {@code targetIp}. */

@@ -32,11 +32,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code --tap} mode: the data plane's pipeline configured as one tunnel, like
  * {@code ip link add vx0 type vxlan id N remote B nolearning}. One segment with the VNI, one local
- * port (the TAP, with the MAC and MTU the kernel gave it) and one remote VTEP that is the segment's
- * only flood target and holds no MACs, so broadcast, multicast and unknown unicast from the TAP go
- * to it ({@link ForwardingState#soleFloodVtep}) and TSO bursts leave whole, as for a known
+ * port (the TAP, with the MAC and MTU the kernel gave it) and one remote VTEP, the segment's
+ * only flood target and its learning peer, so broadcast, multicast and unknown unicast from the TAP
+ * go to it ({@link ForwardingState#learningPeer}) and TSO bursts leave whole, as for a known
  * destination. The TAP is opened as every port's TAP ({@link PortProvisioner#openTap}), with the
- * virtio-net header and the offloads of {@code --offloads}.
+ * virtio-net header and the offloads of {@code --offloads}, and is a trunk: 802.1Q-tagged frames
+ * cross both ways untouched ({@link FrameDevice#passesVlanTags}), where instance ports drop them.
  */
 final class PointToPointAgent implements RunningAgent {
 
@@ -83,7 +84,8 @@ final class PointToPointAgent implements RunningAgent {
             // which answers DF packets with fragmentation needed
             int readLimit = Math.max(innerFrame + 4, linkMtu(tapName, 1500) + ETHERNET_AND_TAG);
             PortProvisioner provisioner = new PortProvisioner(SimulatedPorts::create, readLimit, offloads.tunFlags());
-            tap = provisioner.openTap("point-to-point", tapName, readLimit);
+            // a trunk, as the kernel's vxlan device: VLAN subinterfaces' tagged frames cross untouched
+            tap = provisioner.openTap("point-to-point", tapName, readLimit).passVlanTags();
             String link = IpCommand.ip("-o", "link", "show", "dev", tapName);
             ForwardingState state = TableTranslator.translate(
                     "--tap " + tapName,
@@ -138,7 +140,8 @@ final class PointToPointAgent implements RunningAgent {
                 .generation(0L)
                 .host(new TableHost().underlayIp(local).udpPort(udpPort).underlayMtu(underlayMtu))
                 .addVtepsItem(new Vtep().id(REMOTE).ip(remote).port(udpPort))
-                .addSegmentsItem(new Segment().vni(vni).floodList(List.of(REMOTE)))
+                .addSegmentsItem(
+                        new Segment().vni(vni).floodList(List.of(REMOTE)).learningPeer(true))
                 .addPortsItem(new Port()
                         .id(tapName)
                         .kind(PortKind.TAP)

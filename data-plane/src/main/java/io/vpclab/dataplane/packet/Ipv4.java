@@ -174,6 +174,37 @@ public final class Ipv4 {
         }
     }
 
+    /**
+     * Whether the packet's TCP or UDP checksum is partial, as a sender with checksum offload leaves
+     * it ({@code NEEDS_CSUM}: the field holds the folded pseudo-header sum, not complemented), so a
+     * rewrite takes {@code partialL4} in {@link #rewriteAddress}. The field is compared with the
+     * pseudo-header sum first; only on a match (always for a partial checksum, once in 65536 for a
+     * complete one) is the segment summed to tell the two apart. A fragment, a UDP checksum of 0
+     * and a truncated packet are not partial.
+     */
+    public static boolean hasPartialL4Checksum(ByteBuf buf, int offset) {
+        int protocol = protocol(buf, offset);
+        int l4 = offset + headerLength(buf, offset);
+        int l4Length = offset + totalLength(buf, offset) - l4;
+        int checksumField;
+        if (protocol == IpProtocol.TCP_VALUE && l4Length >= Tcp.MIN_HEADER_LENGTH) {
+            checksumField = l4 + Tcp.CHECKSUM_OFFSET;
+        } else if (protocol == IpProtocol.UDP_VALUE && l4Length >= Udp.HEADER_LENGTH) {
+            checksumField = l4 + Udp.CHECKSUM_OFFSET;
+        } else {
+            return false;
+        }
+        if (isFragment(buf, offset) || l4 + l4Length > buf.writerIndex()) {
+            return false;
+        }
+        int field = buf.getUnsignedShort(checksumField);
+        long pseudoHeader =
+                Checksums.pseudoHeaderSum(source(buf, offset), destination(buf, offset), protocol, l4Length);
+        return field != 0
+                && field == Checksums.fold(pseudoHeader)
+                && !Checksums.verifies(Checksums.sum(buf, l4, l4Length, pseudoHeader));
+    }
+
     /** Writes a 20-byte header (no options, DF clear) with a correct checksum; returns the payload offset. */
     public static int write(
             ByteBuf buf,

@@ -10,8 +10,8 @@ import io.vpclab.dataplane.table.ForwardingState;
 /**
  * Stage 4, ARP responder (ARP suppression): a request is answered here, in place, from the
  * segment's bindings or, for a gateway address, with the router MAC. A request without a binding
- * is dropped and counted, never flooded, except toward a learning peer, the segment's only flood
- * target ({@link ForwardingState#soleFloodVtep}), whose instances the table does not know.
+ * is dropped and counted, never flooded, except toward a segment's learning peer
+ * ({@link ForwardingState#learningPeer}), whose instances the table does not know.
  * Replies are bridged like any unicast frame.
  */
 final class ArpResponder {
@@ -44,7 +44,7 @@ final class ArpResponder {
         }
         long mac = resolve(t.state, segment, target);
         if (mac == ForwardingState.NO_MAC) {
-            if (t.state.soleFloodVtep(segment, port) != ForwardingState.NONE) {
+            if (t.state.learningPeer(segment, port) != ForwardingState.NONE) {
                 bridge.forward(t, segment, port, frame); // a learning peer's own stack answers
             } else {
                 forwarding.drop(t, port, segment, DropReason.ARP_UNKNOWN_BINDING, frame);

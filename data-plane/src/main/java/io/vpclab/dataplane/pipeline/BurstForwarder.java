@@ -127,7 +127,7 @@ final class BurstForwarder {
             // unknown unicast toward a learning peer (the point-to-point mode) goes whole like a known one
             target = routed || MacAddress.isMulticast(destination)
                     ? ForwardingState.NONE
-                    : t.state.soleFloodVtep(segment, port);
+                    : t.state.learningPeer(segment, port);
             if (target == ForwardingState.NONE) {
                 return false;
             }

@@ -65,7 +65,7 @@ final class ElasticIpNat {
         }
         int destination = Ipv4.destination(frame, ip);
         int egress = outboundEgress(t, destination);
-        translateOutbound(t, eip, frame, ip, false);
+        translateOutbound(t, eip, frame, ip, Ipv4.hasPartialL4Checksum(frame, ip));
         if (egress == HAIRPIN) {
             inbound(t, port, PublicAddresses.localElasticIp(state, destination), frame);
         } else if (egress == ForwardingState.NONE) {
@@ -111,8 +111,8 @@ final class ElasticIpNat {
 
     /**
      * The elastic IP as source and TTL - 1 (the VPC router and the public router are one hop).
-     * {@code partialL4}: the TCP checksum is partial (a burst that says NEEDS_CSUM), so it takes
-     * the pseudo-header update.
+     * {@code partialL4}: the L4 checksum is partial (a burst that says NEEDS_CSUM, or a frame that
+     * {@link Ipv4#hasPartialL4Checksum}), so it takes the pseudo-header update.
      */
     void translateOutbound(Tables t, int eip, ByteBuf frame, int ip, boolean partialL4) {
         Ipv4.rewriteAddress(
@@ -326,9 +326,13 @@ final class ElasticIpNat {
         return type == IcmpType.ECHO_REQUEST_VALUE || type == IcmpType.ECHO_REPLY_VALUE;
     }
 
-    /** {@link Ipv4#rewriteAddress} of a packet whose checksums are complete (a frame, not a partial burst). */
+    /**
+     * {@link Ipv4#rewriteAddress} of one frame (no virtio-net header says how its L4 checksum is):
+     * a partial checksum, which a kernel sender with checksum offload leaves, takes the
+     * pseudo-header rule as a burst's does ({@link Ipv4#hasPartialL4Checksum}).
+     */
     static void rewriteAddress(ByteBuf frame, int ip, int field, int address) {
-        Ipv4.rewriteAddress(frame, ip, field, address, false);
+        Ipv4.rewriteAddress(frame, ip, field, address, Ipv4.hasPartialL4Checksum(frame, ip));
     }
 
     int connections() {

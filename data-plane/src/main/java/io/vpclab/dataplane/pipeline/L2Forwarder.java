@@ -8,9 +8,9 @@ import io.vpclab.net.MacAddress;
 
 /**
  * Stage 7, L2 lookup and flood: a unicast destination is a local port or a remote VTEP from the
- * segment's static MAC table (unknown unicast is dropped: the control plane knows every MAC; it
- * goes to a learning peer that is the segment's only flood target, see
- * {@link ForwardingState#soleFloodVtep}, as in the point-to-point mode). A
+ * segment's static MAC table (unknown unicast is dropped: the control plane knows every MAC; on
+ * a segment the table gives a learning peer, see {@link ForwardingState#learningPeer}, as in the
+ * point-to-point mode, it goes to that peer). A
  * group destination floods: a copy to every other local port of the segment and head-end
  * replication to each VTEP of the flood list.
  */
@@ -35,7 +35,7 @@ final class L2Forwarder {
         }
         int entry = t.state.macEntry(segment, destination);
         if (entry == ForwardingState.NONE) {
-            int learningPeer = t.state.soleFloodVtep(segment, ingressPort);
+            int learningPeer = t.state.learningPeer(segment, ingressPort);
             if (learningPeer != ForwardingState.NONE) {
                 encapsulator.encapsulate(t, segment, ingressPort, learningPeer, frame);
             } else {

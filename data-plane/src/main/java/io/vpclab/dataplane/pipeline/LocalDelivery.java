@@ -9,9 +9,10 @@ import io.vpclab.net.MacAddress;
 /**
  * Stage 10, local delivery: a decapsulated frame goes to the local port of its segment
  * that owns the destination MAC, or to every local port of the segment when it is broadcast or
- * multicast; unknown unicast only to the one port of a segment whose only flood target is a
- * learning peer ({@link ForwardingState#soleFloodVtep}: the point-to-point mode, where any MAC
- * may sit behind the port). Frames are never sent back to the underlay (split horizon).
+ * multicast; unknown unicast only to the one port of a segment with a learning peer
+ * ({@link ForwardingState#learningPeer}: the point-to-point mode, where any MAC
+ * may sit behind the port). 802.1Q-tagged frames reach trunk ports only. Frames are never sent
+ * back to the underlay (split horizon).
  */
 final class LocalDelivery {
 
@@ -25,11 +26,12 @@ final class LocalDelivery {
 
     void deliver(Tables t, int segment, ByteBuf frame) {
         long destination = Ethernet.destination(frame, frame.readerIndex());
+        boolean tagged = Ethernet.isTagged(frame, frame.readerIndex());
         if (MacAddress.isMulticast(destination)) {
             int locals = t.state.localPortCount(segment);
             for (int i = 0; i < locals; i++) {
                 int port = t.state.localPort(segment, i);
-                if (t.devices[port] != null) {
+                if (t.devices[port] != null && (!tagged || PortIngress.passesVlanTags(t, port))) {
                     forwarding.toPort(t, port, frame.retainedDuplicate());
                 }
             }
@@ -42,13 +44,17 @@ final class LocalDelivery {
         int entry = t.state.macEntry(segment, destination);
         if (entry == ForwardingState.NONE && t.state.localPortCount(segment) == 1) {
             int only = t.state.localPort(segment, 0);
-            if (t.state.soleFloodVtep(segment, only) != ForwardingState.NONE) {
-                forwarding.toPort(t, only, frame); // the learning peer's frame for a MAC behind the port
+            if (t.state.learningPeer(segment, only) != ForwardingState.NONE) {
+                toPort(t, segment, only, tagged, frame); // the learning peer's frame for a MAC behind the port
                 return;
             }
         }
         if (entry == ForwardingState.NONE || !ForwardingState.isLocalPortEntry(entry)) {
             forwarding.drop(t, -1, segment, DropReason.NO_LOCAL_PORT, frame);
+            return;
+        }
+        if (tagged) {
+            toPort(t, segment, ForwardingState.entryIndex(entry), true, frame);
             return;
         }
         int nat = PublicAddresses.natGatewayBehind(t, entry);
@@ -57,6 +63,15 @@ final class LocalDelivery {
             return;
         }
         forwarding.toPort(t, ForwardingState.entryIndex(entry), frame);
+    }
+
+    /** A tagged frame goes to trunk ports only ({@link PortIngress#passesVlanTags}); access ports drop it. */
+    private void toPort(Tables t, int segment, int port, boolean tagged, ByteBuf frame) {
+        if (tagged && !PortIngress.passesVlanTags(t, port)) {
+            forwarding.drop(t, port, segment, DropReason.VLAN_TAGGED, frame);
+        } else {
+            forwarding.toPort(t, port, frame);
+        }
     }
 
     /**

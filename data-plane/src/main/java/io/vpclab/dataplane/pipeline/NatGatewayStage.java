@@ -156,8 +156,9 @@ final class NatGatewayStage {
             }
         }
         sessions.outbound(session, length, tcpFlags(frame, protocol, l4), now);
-        ElasticIpNat.rewriteAddress(frame, ip, 12, sessions.publicIp());
-        rewritePort(frame, protocol, l4, icmp ? ICMP_IDENTIFIER : 0, sessions.publicPort(session));
+        boolean partial = Ipv4.hasPartialL4Checksum(frame, ip);
+        Ipv4.rewriteAddress(frame, ip, Ipv4.SOURCE_OFFSET, sessions.publicIp(), partial);
+        rewritePort(frame, protocol, l4, icmp ? ICMP_IDENTIFIER : 0, sessions.publicPort(session), partial);
         Ipv4.decrementTtl(frame, ip);
         toInternet(t, sessions, port, segment, destination, frame);
     }
@@ -212,8 +213,9 @@ final class NatGatewayStage {
             return;
         }
         sessions.inbound(session, frame.readableBytes(), tcpFlags(frame, protocol, l4), now);
-        ElasticIpNat.rewriteAddress(frame, ip, 16, privateIp);
-        rewritePort(frame, protocol, l4, icmp ? ICMP_IDENTIFIER : 2, sessions.privatePort(session));
+        boolean partial = Ipv4.hasPartialL4Checksum(frame, ip);
+        Ipv4.rewriteAddress(frame, ip, Ipv4.DESTINATION_OFFSET, privateIp, partial);
+        rewritePort(frame, protocol, l4, icmp ? ICMP_IDENTIFIER : 2, sessions.privatePort(session), partial);
         Ipv4.decrementTtl(frame, ip);
         Ethernet.setDestination(frame, offset, mac);
         Ethernet.setSource(frame, offset, state.routerMac(router));

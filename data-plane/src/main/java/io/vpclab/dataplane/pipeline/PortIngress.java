@@ -5,15 +5,16 @@ import io.vpclab.dataplane.packet.Arp;
 import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.Ipv4;
+import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
 
 /**
  * Stage 1, port ingress: anti-spoofing. A port sends only with its own MAC and, when it has an
  * address, its own IPv4 source, in IPv4 headers and in ARP sender fields alike. Access ports
- * carry untagged frames. Other EtherTypes (IPv6 neighbour discovery, for example) pass on the
- * MAC check alone. The one port of a segment whose only flood target is a learning peer
- * ({@link ForwardingState#soleFloodVtep}, the point-to-point mode) may send from any MAC, as a
+ * carry untagged frames; a trunk port's tagged frames pass untouched. Other EtherTypes (IPv6 neighbour discovery, for example) pass on the
+ * MAC check alone. The one port of a segment with a learning peer
+ * ({@link ForwardingState#learningPeer}, the point-to-point mode) may send from any MAC, as a
  * Linux vxlan device takes frames from a bridge.
  */
 final class PortIngress {
@@ -30,7 +31,7 @@ final class PortIngress {
         int payload = offset + Ethernet.HEADER_LENGTH;
         switch (Ethernet.etherType(frame, offset)) {
             case EtherType.VLAN_VALUE:
-                return DropReason.VLAN_TAGGED;
+                return passesVlanTags(t, port) ? null : DropReason.VLAN_TAGGED;
             case EtherType.ARP_VALUE:
                 if (!Arp.isEthernetIpv4(frame, payload)) {
                     return DropReason.MALFORMED;
@@ -57,8 +58,14 @@ final class PortIngress {
         }
     }
 
+    /** A trunk port's tagged frames go on untouched ({@link FrameDevice#passesVlanTags}). */
+    static boolean passesVlanTags(Tables t, int port) {
+        FrameDevice device = t.devices[port];
+        return device != null && device.passesVlanTags();
+    }
+
     /** A port whose segment leads only to a learning peer carries a whole stack (a bridge, many MACs). */
     private static boolean sendsForAWholeStack(Tables t, int port) {
-        return t.state.soleFloodVtep(t.state.portSegment(port), port) != ForwardingState.NONE;
+        return t.state.learningPeer(t.state.portSegment(port), port) != ForwardingState.NONE;
     }
 }

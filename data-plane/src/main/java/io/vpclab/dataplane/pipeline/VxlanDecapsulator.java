@@ -77,11 +77,11 @@ final class VxlanDecapsulator {
     /**
      * A Linux vxlan peer with checksum offload on a veth hands over whole inner TSO frames (the
      * kernel gives a plain UDP socket such tunnel GSO packets unsegmented); toward the one local
-     * port of a segment whose only flood target is that peer they are delivered, and the port's
+     * port of a segment with that learning peer they are delivered, and the port's
      * TAP merges them or writes them as they are, as the kernel's own vxlan receive would.
      */
     private static boolean fromLearningPeer(Tables t, int segment, int vtep) {
         return t.state.localPortCount(segment) == 1
-                && t.state.soleFloodVtep(segment, t.state.localPort(segment, 0)) == vtep;
+                && t.state.learningPeer(segment, t.state.localPort(segment, 0)) == vtep;
     }
 }

@@ -33,6 +33,16 @@ public interface FrameDevice extends AutoCloseable {
     /** Writes one Ethernet frame toward the instance. Takes ownership of {@code frame}. */
     void write(ByteBuf frame);
 
+    /**
+     * Whether 802.1Q-tagged frames pass this port untouched, both ways: a trunk, as the
+     * point-to-point mode's TAP (a Linux vxlan device carries the frames of VLAN subinterfaces).
+     * Instance ports are access ports: the pipeline drops tagged frames from and to them
+     * ({@code VLAN_TAGGED}).
+     */
+    default boolean passesVlanTags() {
+        return false;
+    }
+
     /** Ends a batch of {@link #write} calls; devices that buffer flush here. */
     default void flush() {}
 

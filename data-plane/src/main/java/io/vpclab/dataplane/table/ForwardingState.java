@@ -119,7 +119,7 @@ public final class ForwardingState {
             portSegment[i] = segmentOf(port.vni(), "port " + port.id());
             SegmentLookup.Builder sb = segmentBuilders[portSegment[i]];
             sb.macs.put(port.mac().bits(), SegmentLookup.localPortEntry(i));
-            sb.localPorts.add(i);
+            sb.localPort(i);
         }
 
         vtepHoldsMacs = new boolean[vteps.size()];
@@ -254,7 +254,8 @@ public final class ForwardingState {
      * {@code segment}: a MAC the table places behind that IP on the segment, or a router's MAC
      * (routers run on every host, so a routed frame carries its router's MAC from anywhere).
      * Group and all-zero MACs never. A VTEP IP the table places no MAC behind at all (a flood-only
-     * peer, e.g. a Linux vxlan device that learns its MACs) is checked no further.
+     * peer, e.g. a Linux vxlan device that learns its MACs) is checked no further, nor is a
+     * segment's learning peer (whatever other segments place behind its IP).
      */
     public boolean maySendFrom(int vtep, int segment, long mac) {
         if (mac == 0 || MacAddress.isMulticast(mac)) {
@@ -263,7 +264,11 @@ public final class ForwardingState {
         if (!vtepHoldsMacs[vtep] || routerByMac.get(mac) != NONE) {
             return true;
         }
-        int entry = segmentLookups[segment].macEntry(mac);
+        SegmentLookup lookup = segmentLookups[segment];
+        if (lookup.learningPeer()) { // any MAC may sit behind it
+            return vtepIps[lookup.floodVtep(0)] == vtepIps[vtep];
+        }
+        int entry = lookup.macEntry(mac);
         return entry != NONE
                 && !SegmentLookup.isLocalPort(entry)
                 && vtepIps[SegmentLookup.index(entry)] == vtepIps[vtep];
@@ -326,20 +331,19 @@ public final class ForwardingState {
     }
 
     /**
-     * Where unknown unicast from local port {@code port} goes: the one VTEP of the segment's flood
-     * list when it is a learning peer (the table places no MAC of the segment behind a remote VTEP, as the point-to-point
-     * mode's remote or a Linux vxlan device) and no other local port is on the segment, as a Linux
-     * vxlan device with one all-zeros fdb entry sends it; else {@link #NONE} (unknown unicast is
-     * dropped: the control plane knows every MAC of its peers).
+     * The segment's learning peer ({@link Segment#learningPeer}, declared in the table: the
+     * point-to-point mode's remote, a Linux vxlan device) as seen from local port {@code port}, or
+     * {@link #NONE}: unknown unicast from the port goes to it, as a Linux vxlan device with one
+     * all-zeros fdb entry sends it. Without a learning peer unknown unicast is dropped: the control
+     * plane knows every MAC of its peers. {@code port} is the segment's one local port, or
+     * {@link #NONE} when the caller has none in hand.
      */
-    public int soleFloodVtep(int segment, int port) {
+    public int learningPeer(int segment, int port) {
         SegmentLookup lookup = segmentLookups[segment];
-        // per segment, not per VTEP index: agents that share one underlay IP share one vtepHoldsMacs slot
-        if (lookup.floodCount() != 1 || lookup.hasRemoteMacs()) {
+        if (!lookup.learningPeer()) {
             return NONE;
         }
-        int locals = lookup.localPortCount();
-        return locals == 0 || locals == 1 && lookup.localPort(0) == port ? lookup.floodVtep(0) : NONE;
+        return lookup.localPortCount() == 0 || lookup.localPort(0) == port ? lookup.floodVtep(0) : NONE;
     }
 
     public int localPortCount(int segment) {

@@ -19,7 +19,7 @@ final class SegmentLookup {
     private final int[] flood;
     private final int[] localPorts;
     private final int router;
-    private final boolean remoteMacs;
+    private final boolean learningPeer;
 
     private SegmentLookup(Builder b) {
         this.macs = b.macs.build();
@@ -28,7 +28,7 @@ final class SegmentLookup {
         this.flood = b.flood;
         this.localPorts = b.localPorts.stream().mapToInt(Integer::intValue).toArray();
         this.router = b.router;
-        this.remoteMacs = b.remoteMacs;
+        this.learningPeer = b.learningPeer;
     }
 
     static int localPortEntry(int port) {
@@ -77,9 +77,9 @@ final class SegmentLookup {
         return router;
     }
 
-    /** Whether the table places any MAC of this segment behind a remote VTEP. */
-    boolean hasRemoteMacs() {
-        return remoteMacs;
+    /** Whether the one VTEP of the flood list is a learning peer ({@link Segment#learningPeer}). */
+    boolean learningPeer() {
+        return learningPeer;
     }
 
     static final class Builder {
@@ -91,16 +91,30 @@ final class SegmentLookup {
         private long[] bindingMacs = new long[8];
         private int bindingMacCount;
         private final java.util.Map<Integer, Long> bindingByIp = new java.util.HashMap<>();
-        private boolean remoteMacs;
+        private final Segment segment;
+        private final boolean learningPeer;
 
         Builder(Segment segment, int router, int[] flood) {
+            this.segment = segment;
             this.router = router;
             this.flood = flood;
+            this.learningPeer = segment.learningPeer();
         }
 
         void remoteMac(long mac, int vtep) {
+            if (learningPeer) {
+                throw new IllegalArgumentException(
+                        "segment " + segment.vni() + ": a learning peer's MACs are learned, not listed");
+            }
             macs.put(mac, remoteVtepEntry(vtep));
-            remoteMacs = true;
+        }
+
+        void localPort(int port) {
+            if (learningPeer && !localPorts.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "segment " + segment.vni() + ": a segment with a learning peer has at most one local port");
+            }
+            localPorts.add(port);
         }
 
         /** Binds {@code ip} to {@code mac}; false (nothing stored) when the ip is already bound. */

@@ -20,6 +20,7 @@ public final class InMemoryVnetDevice implements VnetFrameDevice {
     private final TapOffloads offloads;
     private final BlockingQueue<byte[]> written = new LinkedBlockingQueue<>();
     private EventLoop loop;
+    private volatile boolean passesVlanTags;
     private VnetFrameSink sink;
     private Runnable batchEnd = () -> {};
 
@@ -31,6 +32,17 @@ public final class InMemoryVnetDevice implements VnetFrameDevice {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public boolean passesVlanTags() {
+        return passesVlanTags;
+    }
+
+    /** Makes this device a trunk, as {@link TapDevice#passVlanTags}. */
+    public InMemoryVnetDevice passVlanTags() {
+        passesVlanTags = true;
+        return this;
     }
 
     @Override

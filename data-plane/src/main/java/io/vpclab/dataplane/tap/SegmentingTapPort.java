@@ -66,6 +66,11 @@ public final class SegmentingTapPort implements BurstPort {
         return device.name();
     }
 
+    @Override
+    public boolean passesVlanTags() {
+        return device.passesVlanTags();
+    }
+
     /** What the TAP runs with after probing. */
     public TapOffloads offloads() {
         return device.offloads();

@@ -57,6 +57,7 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile IoRegistration registration;
     private volatile EventLoop loop;
+    private volatile boolean passesVlanTags;
     private FrameSink sink;
     private VnetFrameSink vnetSink;
     private Runnable batchEnd = () -> {};
@@ -142,6 +143,17 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
         } catch (IOException ignored) {
             // nothing left to free
         }
+    }
+
+    @Override
+    public boolean passesVlanTags() {
+        return passesVlanTags;
+    }
+
+    /** Makes this TAP a trunk ({@link FrameDevice#passesVlanTags}); before it is attached. */
+    public TapDevice passVlanTags() {
+        passesVlanTags = true;
+        return this;
     }
 
     /** What this device runs with: a plain TAP, or the virtio-net header and the accepted offloads. */

@@ -18,6 +18,11 @@ public interface VnetFrameDevice extends AutoCloseable {
     /** What the device runs with: {@link TapOffloads#NONE}, or a header and the offloads in force. */
     TapOffloads offloads();
 
+    /** {@link io.vpclab.dataplane.port.FrameDevice#passesVlanTags} of the port this device backs. */
+    default boolean passesVlanTags() {
+        return false;
+    }
+
     /** Runs {@code action} on the loop after each burst of frames read; call before {@link #startVnet}. */
     void onBatchEnd(Runnable action);
 

@@ -139,7 +139,7 @@ public final class TestFrames {
      * An Ethernet/IPv4/UDP frame (the spec's ports, addresses and IP fields; no IP options); the UDP
      * checksum is complete when {@code fullChecksum}, else the folded pseudo-header sum.
      */
-    static byte[] udpFrame(Spec s, byte[] payload, boolean fullChecksum) {
+    public static byte[] udpFrame(Spec s, byte[] payload, boolean fullChecksum) {
         int udpLength = 8 + payload.length;
         byte[] f = new byte[ETHERNET + IPV4 + udpLength];
         put48(f, 0, s.destinationMac);
@@ -167,7 +167,7 @@ public final class TestFrames {
     }
 
     /** True when the UDP checksum of the IPv4 frame {@code f} (no IP options) is present and verifies. */
-    static boolean udpChecksumValid(byte[] f) {
+    public static boolean udpChecksumValid(byte[] f) {
         int udp = ETHERNET + IPV4;
         int udpLength = u16(f, udp + 4);
         return u16(f, udp + 6) != 0
@@ -351,7 +351,12 @@ public final class TestFrames {
      * the complement.
      */
     public static void finishPartialChecksum(byte[] frame, int csumStart) {
-        put16(frame, csumStart + 16, complement(sum(frame, csumStart, frame.length, 0)));
+        finishPartialChecksum(frame, csumStart, 16);
+    }
+
+    /** {@link #finishPartialChecksum(byte[], int)} for the field at {@code csumStart + csumOffset} (UDP: 6). */
+    public static void finishPartialChecksum(byte[] frame, int csumStart, int csumOffset) {
+        put16(frame, csumStart + csumOffset, complement(sum(frame, csumStart, frame.length, 0)));
     }
 
     /**

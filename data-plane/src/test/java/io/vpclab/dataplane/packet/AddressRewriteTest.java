@@ -58,6 +58,39 @@ class AddressRewriteTest {
                 .isFalse();
     }
 
+    @Test
+    void aPartialChecksumIsToldFromACompleteOne() {
+        assertThat(Ipv4.hasPartialL4Checksum(Unpooled.wrappedBuffer(TestFrames.frame(spec, payload, false)), IP))
+                .isTrue();
+        assertThat(Ipv4.hasPartialL4Checksum(Unpooled.wrappedBuffer(TestFrames.frame(spec, payload, true)), IP))
+                .isFalse();
+        assertThat(Ipv4.hasPartialL4Checksum(Unpooled.wrappedBuffer(TestFrames.udpFrame(spec, payload, false)), IP))
+                .isTrue();
+        assertThat(Ipv4.hasPartialL4Checksum(Unpooled.wrappedBuffer(TestFrames.udpFrame(spec, payload, true)), IP))
+                .isFalse();
+    }
+
+    /** Once in 65536 a complete checksum equals the pseudo-header sum: summing the segment tells them apart. */
+    @Test
+    void aCompleteChecksumThatEqualsThePseudoHeaderSumIsComplete() {
+        byte[] small = TestFrames.pattern(40, 3);
+        byte[] frame = null;
+        for (int word = 0; word <= 0xFFFF && frame == null; word++) {
+            small[0] = (byte) (word >>> 8);
+            small[1] = (byte) word;
+            byte[] complete = TestFrames.frame(spec, small, true);
+            if (fieldOf(complete) == fieldOf(TestFrames.frame(spec, small, false))) {
+                frame = complete;
+            }
+        }
+        assertThat(frame)
+                .as("a payload whose checksum matches the pseudo-header sum")
+                .isNotNull();
+
+        assertThat(TestFrames.tcpChecksumValid(frame)).isTrue();
+        assertThat(Ipv4.hasPartialL4Checksum(Unpooled.wrappedBuffer(frame), IP)).isFalse();
+    }
+
     private static int fieldOf(byte[] frame) {
         return Unpooled.wrappedBuffer(frame).getUnsignedShort(TCP + Tcp.CHECKSUM_OFFSET);
     }

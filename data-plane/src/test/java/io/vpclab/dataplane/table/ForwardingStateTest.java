@@ -154,35 +154,55 @@ class ForwardingStateTest {
         assertThat(state.vtepIndexOf(Ipv4Address.parseBits("192.168.77.2"))).isEqualTo(0);
     }
 
-    /**
-     * A segment whose one flood VTEP shares its IP with an earlier VTEP (agents on one machine)
-     * and holds the segment's MACs is no learning peer: its unknown unicast and ARP stay dropped.
-     */
+    /** The point-to-point shape (one flood VTEP, no MAC behind it) is no learning peer unless declared. */
     @Test
-    void aFloodVtepThatSharesItsIpAndHoldsMacsIsNoLearningPeer() {
-        Vni vni = Vni.of(3);
-        ForwardingState state = valid().vtep(new RemoteVtep("same-ip", Ipv4Address.parse("192.168.77.2"), 4790))
-                .segment(Segment.l2(vni, List.of("same-ip")))
-                .port(LocalPort.simulated(
-                        "p3", vni, MacAddress.parse("02:00:00:00:00:31"), Ipv4Address.parse("10.0.3.5"), 24, null))
-                .mac(new MacEntry(vni, MacAddress.parse("02:00:00:00:00:32"), "same-ip"))
-                .build();
-        int segment = state.segmentIndexOf(3);
-
-        assertThat(state.soleFloodVtep(segment, state.portIndexOf("p3"))).isEqualTo(ForwardingState.NONE);
-    }
-
-    @Test
-    void aSegmentWhoseOneFloodVtepHoldsNoMacOfItIsALearningPeer() {
+    void aSegmentWhoseOneFloodVtepHoldsNoMacIsNoLearningPeerUnlessDeclared() {
         Vni vni = Vni.of(3);
         ForwardingState state = valid().vtep(new RemoteVtep("peer", Ipv4Address.parse("192.168.77.9"), 4789))
                 .segment(Segment.l2(vni, List.of("peer")))
                 .port(LocalPort.simulated(
                         "p3", vni, MacAddress.parse("02:00:00:00:00:31"), Ipv4Address.parse("10.0.3.5"), 24, null))
                 .build();
-        int segment = state.segmentIndexOf(3);
 
-        assertThat(state.soleFloodVtep(segment, state.portIndexOf("p3"))).isEqualTo(2);
+        assertThat(state.learningPeer(state.segmentIndexOf(3), state.portIndexOf("p3")))
+                .isEqualTo(ForwardingState.NONE);
+    }
+
+    @Test
+    void aDeclaredLearningPeerTakesUnknownUnicastAndAnyMac() {
+        Vni vni = Vni.of(3);
+        ForwardingState state = valid().vtep(new RemoteVtep("peer", Ipv4Address.parse("192.168.77.9"), 4789))
+                .segment(Segment.toLearningPeer(vni, "peer"))
+                .port(LocalPort.simulated(
+                        "p3", vni, MacAddress.parse("02:00:00:00:00:31"), Ipv4Address.parse("10.0.3.5"), 24, null))
+                .build();
+        int segment = state.segmentIndexOf(3);
+        int peer = state.vtepIndexOf(Ipv4Address.parseBits("192.168.77.9"));
+
+        assertThat(state.learningPeer(segment, state.portIndexOf("p3"))).isEqualTo(2);
+        assertThat(state.maySendFrom(
+                        peer, segment, MacAddress.parse("02:00:00:00:00:77").bits()))
+                .isTrue();
+    }
+
+    @Test
+    void aLearningPeerIsTheOnlyFloodVtepBesideOnePortAndNoListedMac() {
+        Vni vni = Vni.of(3);
+        MacAddress mac = MacAddress.parse("02:00:00:00:00:31");
+        assertThatThrownBy(() -> new Segment(vni, null, null, null, List.of("a", "b"), null, true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the one VTEP of the flood list");
+        expectRefused(
+                b -> b.vtep(new RemoteVtep("peer", Ipv4Address.parse("192.168.77.9"), 4789))
+                        .segment(Segment.toLearningPeer(vni, "peer"))
+                        .mac(new MacEntry(vni, mac, "peer")),
+                "segment 3: a learning peer's MACs are learned, not listed");
+        expectRefused(
+                b -> b.vtep(new RemoteVtep("peer", Ipv4Address.parse("192.168.77.9"), 4789))
+                        .segment(Segment.toLearningPeer(vni, "peer"))
+                        .port(LocalPort.simulated("p3", vni, mac, null, 0, null))
+                        .port(LocalPort.simulated("p4", vni, MacAddress.parse("02:00:00:00:00:41"), null, 0, null)),
+                "segment 3: a segment with a learning peer has at most one local port");
     }
 
     private static void expectRefused(UnaryOperator<ForwardingState.Builder> change, String message) {

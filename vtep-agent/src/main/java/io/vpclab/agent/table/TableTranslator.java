@@ -81,7 +81,8 @@ public final class TableTranslator {
                     ip(segment.getGatewayIp()),
                     segment.getRouterId(),
                     segment.getFloodList(),
-                    segment.getVlanId()));
+                    segment.getVlanId(),
+                    Boolean.TRUE.equals(segment.getLearningPeer())));
             if (Boolean.TRUE.equals(segment.getProvider())) {
                 b.publicVni(Vni.of(segment.getVni()));
             }

@@ -74,6 +74,7 @@ final class TableValidator {
         macs(table.getMacs(), segments, vtepIds, macOwners);
         bindings(table.getBindings(), segments, portMacByIp);
         routers(routers, segments);
+        learningPeers(table);
         elasticIps(table.getSegments(), table.getPorts());
         Set<String> whitelistIds = whitelists(table.getWhitelists());
         elasticIpWhitelists(table.getPorts(), whitelistIds);
@@ -294,6 +295,48 @@ final class TableValidator {
             }
         }
         return byVni;
+    }
+
+    /**
+     * A learning peer is the one VTEP of its segment's flood list and learns the MACs behind it,
+     * beside at most one local port (the pipeline sends it what that port sends to unknown MACs).
+     */
+    private void learningPeers(ForwardingTable table) {
+        List<Segment> segments = nonNull(table.getSegments());
+        for (int i = 0; i < segments.size(); i++) {
+            Segment segment = segments.get(i);
+            if (segment == null || !Boolean.TRUE.equals(segment.getLearningPeer())) {
+                continue;
+            }
+            String at = "/segments/" + i;
+            if (nonNull(segment.getFloodList()).size() != 1) {
+                issue(at + "/floodList", "a segment with learningPeer needs exactly one VTEP here, its learning peer");
+            }
+            if (Boolean.TRUE.equals(segment.getProvider())) {
+                issue(at + "/learningPeer", "the provider segment has no learning peer");
+            }
+            Integer vni = segment.getVni();
+            List<Port> ports = nonNull(table.getPorts());
+            int portsOnSegment = 0;
+            for (int p = 0; p < ports.size(); p++) {
+                if (ports.get(p) != null
+                        && vni != null
+                        && vni.equals(ports.get(p).getVni())
+                        && ++portsOnSegment == 2) {
+                    issue(
+                            "/ports/" + p + "/vni",
+                            "vni " + vni + " has a learning peer, which allows one local port only");
+                }
+            }
+            List<MacEntry> macs = nonNull(table.getMacs());
+            for (int m = 0; m < macs.size(); m++) {
+                if (macs.get(m) != null && vni != null && vni.equals(macs.get(m).getVni())) {
+                    issue(
+                            "/macs/" + m + "/vni",
+                            "vni " + vni + " has a learning peer: the MACs behind it are learned, not listed");
+                }
+            }
+        }
     }
 
     private void ports(

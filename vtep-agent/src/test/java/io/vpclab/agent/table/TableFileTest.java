@@ -7,6 +7,7 @@ import io.vpclab.client.document.DocumentProblem;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.PortKind;
 import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.net.Ipv4Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -69,6 +70,36 @@ class TableFileTest {
         assertThat(state.segmentIndexOf(100)).isNotEqualTo(ForwardingState.NONE);
         assertThat(state.floodCount(state.segmentIndexOf(100))).isEqualTo(1);
         assertThat(state.port(0).mtu()).isEqualTo(1450);
+    }
+
+    /** The point-to-point shape: one flood VTEP, no MAC behind it, one port. */
+    static final String ONE_PEER = """
+            host:
+              underlayIp: 192.168.77.1
+            vteps:
+              - id: peer
+                ip: 192.168.77.2
+            segments:
+              - vni: 100
+                floodList: [peer]%s
+            ports:
+              - id: tap
+                kind: tap
+                vni: 100
+                mac: 02:00:0a:64:00:05
+            """;
+
+    @Test
+    void aSegmentLearnsFromItsPeerOnlyWhenTheFileSaysSo() {
+        ForwardingState plain = TableTranslator.translate(
+                "t.yaml", TableFile.parse("t.yaml", ONE_PEER.formatted(""), TableFormat.YAML));
+        ForwardingState learning = TableTranslator.translate(
+                "t.yaml", TableFile.parse("t.yaml", ONE_PEER.formatted("\n    learningPeer: true"), TableFormat.YAML));
+
+        assertThat(plain.learningPeer(plain.segmentIndexOf(100), plain.portIndexOf("tap")))
+                .isEqualTo(ForwardingState.NONE);
+        assertThat(learning.learningPeer(learning.segmentIndexOf(100), learning.portIndexOf("tap")))
+                .isEqualTo(learning.vtepIndexOf(Ipv4Address.parseBits("192.168.77.2")));
     }
 
     @Test

@@ -341,6 +341,44 @@ class TableValidatorTest {
                                 "10.0.1.10"),
                         "/segments/3/vni",
                         "duplicate segment vni 2"),
+                // learning peers
+                refusal(
+                        "learning peer among two flood VTEPs",
+                        valid(),
+                        t -> {
+                            t.getSegments().get(0).learningPeer(true);
+                            return t;
+                        },
+                        "/segments/0/floodList",
+                        "needs exactly one VTEP here"),
+                refusal(
+                        "learning peer with a listed MAC",
+                        valid(),
+                        t -> {
+                            t.getSegments().get(0).floodList(List.of("c")).learningPeer(true);
+                            return t;
+                        },
+                        "/macs/0/vni",
+                        "the MACs behind it are learned, not listed"),
+                refusal(
+                        "learning peer beside two ports",
+                        valid(),
+                        t -> {
+                            t.getSegments().get(1).floodList(List.of("b")).learningPeer(true);
+                            return t.addPortsItem(port("p2", 2, "02:00:00:00:00:21", null))
+                                    .addPortsItem(port("p3", 2, "02:00:00:00:00:31", null));
+                        },
+                        "/ports/2/vni",
+                        "has a learning peer, which allows one local port only"),
+                refusal(
+                        "learning peer on the provider segment",
+                        withProvider(),
+                        t -> {
+                            t.getSegments().get(2).floodList(List.of("b")).learningPeer(true);
+                            return t;
+                        },
+                        "/segments/2/learningPeer",
+                        "the provider segment has no learning peer"),
                 // whitelists
                 refusal(
                         "elastic IP behind an unknown whitelist",

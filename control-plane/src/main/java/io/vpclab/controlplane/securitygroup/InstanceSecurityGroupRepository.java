@@ -1,5 +1,6 @@
 package io.vpclab.controlplane.securitygroup;
 
+import java.util.Collection;
 import java.util.List;
 import org.springframework.data.jpa.repository.JpaRepository;
 
@@ -8,6 +9,8 @@ interface InstanceSecurityGroupRepository extends JpaRepository<InstanceSecurity
     List<InstanceSecurityGroup> findByInstanceIdOrderByGroupId(String instanceId);
 
     boolean existsByGroupId(String groupId);
+
+    List<InstanceSecurityGroup> findByGroupIdInOrderByInstanceId(Collection<String> groupIds);
 
     void deleteByInstanceId(String instanceId);
 }

@@ -175,6 +175,26 @@ public class SecurityGroupService {
         events.publishEvent(new SecurityGroupChanged(groupId, group.vpcId(), group.tenantId(), ChangeKind.DELETED));
     }
 
+    /** A group with its rules and the instances that carry it. */
+    public record GroupWithMembers(SecurityGroupView view, List<String> memberInstanceIds) {}
+
+    /** Every group of a VPC with its members (for the compiler), by group ID. */
+    @Transactional(readOnly = true)
+    public List<GroupWithMembers> ofVpc(String vpcId) {
+        List<SecurityGroup> ofVpc = groups.findByVpcId(vpcId).stream()
+                .sorted(java.util.Comparator.comparing(SecurityGroup::id))
+                .toList();
+        java.util.Map<String, List<String>> members = new java.util.HashMap<>();
+        memberships
+                .findByGroupIdInOrderByInstanceId(
+                        ofVpc.stream().map(SecurityGroup::id).toList())
+                .forEach(m -> members.computeIfAbsent(m.groupId(), g -> new ArrayList<>())
+                        .add(m.instanceId()));
+        return ofVpc.stream()
+                .map(group -> new GroupWithMembers(view(group), members.getOrDefault(group.id(), List.of())))
+                .toList();
+    }
+
     /** The groups an instance carries, by ID. */
     @Transactional(readOnly = true)
     public List<String> groupsOf(Caller caller, String instanceId) {

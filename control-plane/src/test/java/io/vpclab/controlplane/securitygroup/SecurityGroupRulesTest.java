@@ -1,9 +1,13 @@
 package io.vpclab.controlplane.securitygroup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.vpclab.client.api.PeeringsApi;
 import io.vpclab.client.api.SecurityGroupsApi;
+import io.vpclab.client.api.SouthboundApi;
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.GroupMember;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.InstanceCreate;
 import io.vpclab.client.model.InstanceKind;
@@ -17,6 +21,7 @@ import io.vpclab.client.model.SecurityGroupRuleDirection;
 import io.vpclab.client.model.Subnet;
 import io.vpclab.controlplane.ApiTestSupport;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -383,6 +388,43 @@ class SecurityGroupRulesTest extends ApiTestSupport {
         groups.deleteSecurityGroup(custom);
         tenant.vpcs().deleteVpc(empty);
         assertRefused(404, "InvalidGroup.NotFound", () -> groups.getSecurityGroup(defaultOfEmpty));
+    }
+
+    @Test
+    void theHostsTableCarriesThePortsGroupsTheirRulesAndTheMembersTheyName() throws Exception {
+        String defaultId = defaultGroup(vpcId).getGroupId();
+        Instance first = tenant.instances().runInstance(launch());
+        SouthboundApi southbound = new SouthboundApi(admin());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            ForwardingTable table = southbound.getForwardingTable(host);
+            assertThat(table.getPorts())
+                    .singleElement()
+                    .satisfies(port -> assertThat(port.getSecurityGroupIds()).containsExactly(defaultId));
+            assertThat(table.getSecurityGroups())
+                    .singleElement()
+                    .satisfies(group -> assertThat(group.getIngress())
+                            .singleElement()
+                            .satisfies(rule -> assertThat(rule.getGroupId()).isEqualTo(defaultId)));
+            assertThat(table.getGroupMembers())
+                    .containsExactly(new GroupMember().groupId(defaultId).ipAddress(first.getPrivateIpAddress()));
+        });
+
+        String web = group(vpcId, "web").getGroupId();
+        groups.authorizeSecurityGroupRule(web, ingress("tcp", 443, 443, "0.0.0.0/0"));
+        groups.replaceInstanceSecurityGroups(
+                first.getInstanceId(), new InstanceSecurityGroupsUpdate().securityGroupIds(List.of(web)));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            ForwardingTable table = southbound.getForwardingTable(host);
+            assertThat(table.getPorts())
+                    .singleElement()
+                    .satisfies(port -> assertThat(port.getSecurityGroupIds()).containsExactly(web));
+            assertThat(table.getSecurityGroups())
+                    .singleElement()
+                    .satisfies(group -> assertThat(group.getIngress())
+                            .extracting(rule -> rule.getFromPort())
+                            .containsExactly(443));
+            assertThat(table.getGroupMembers()).isEmpty();
+        });
     }
 
     private static Object deleted(SecurityGroupsApi api, String groupId) throws Exception {

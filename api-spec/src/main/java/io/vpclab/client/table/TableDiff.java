@@ -2,6 +2,7 @@ package io.vpclab.client.table;
 
 import io.vpclab.client.model.BindingKey;
 import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.GroupMember;
 import io.vpclab.client.model.IpBinding;
 import io.vpclab.client.model.MacEntry;
 import io.vpclab.client.model.MacKey;
@@ -11,6 +12,7 @@ import io.vpclab.client.model.Segment;
 import io.vpclab.client.model.TableDelta;
 import io.vpclab.client.model.TableEntries;
 import io.vpclab.client.model.TableKeys;
+import io.vpclab.client.model.TableSecurityGroup;
 import io.vpclab.client.model.TableWhitelist;
 import io.vpclab.client.model.Vtep;
 import java.util.ArrayList;
@@ -24,7 +26,8 @@ import java.util.function.Function;
 /**
  * The difference between two generations of one host's table, keyed as the stream documents:
  * vteps by id, segments by vni, ports by id, macs by (vni, mac), bindings by (vni, ipAddress),
- * routers by id, whitelists by id. Its size grows with what changed, not with the table.
+ * routers by id, whitelists by id, securityGroups by id, groupMembers by the whole (groupId, ipAddress)
+ * entry. Its size grows with what changed, not with the table.
  */
 public final class TableDiff {
 
@@ -50,6 +53,18 @@ public final class TableDiff {
                 TableWhitelist::getId,
                 upsert::addWhitelistsItem,
                 remove::addWhitelistsItem);
+        diff(
+                from.getSecurityGroups(),
+                to.getSecurityGroups(),
+                TableSecurityGroup::getId,
+                upsert::addSecurityGroupsItem,
+                remove::addSecurityGroupsItem);
+        diff(
+                from.getGroupMembers(),
+                to.getGroupMembers(),
+                Function.identity(),
+                upsert::addGroupMembersItem,
+                remove::addGroupMembersItem);
         TableDelta delta = new TableDelta()
                 .generation(to.getGeneration())
                 .baseGeneration(from.getGeneration())
@@ -79,7 +94,11 @@ public final class TableDiff {
                 && remove.getBindings().isEmpty()
                 && remove.getRouters().isEmpty()
                 && upsert.getWhitelists().isEmpty()
-                && remove.getWhitelists().isEmpty();
+                && remove.getWhitelists().isEmpty()
+                && upsert.getSecurityGroups().isEmpty()
+                && remove.getSecurityGroups().isEmpty()
+                && upsert.getGroupMembers().isEmpty()
+                && remove.getGroupMembers().isEmpty();
     }
 
     /** The table a delta leads to; the inverse of {@link #between}. The agent applies deltas with it. */
@@ -119,6 +138,18 @@ public final class TableDiff {
                         upsert.getWhitelists(),
                         remove.getWhitelists(),
                         TableWhitelist::getId,
+                        Function.identity()))
+                .securityGroups(merge(
+                        from.getSecurityGroups(),
+                        upsert.getSecurityGroups(),
+                        remove.getSecurityGroups(),
+                        TableSecurityGroup::getId,
+                        Function.identity()))
+                .groupMembers(merge(
+                        from.getGroupMembers(),
+                        upsert.getGroupMembers(),
+                        remove.getGroupMembers(),
+                        Function.<GroupMember>identity(),
                         Function.identity()));
     }
 

@@ -6,7 +6,8 @@ import io.vpclab.client.model.TableHost;
 /**
  * {@code (network snapshot, host) -> forwarding table}. The concerns compile in the order an
  * agent applies them: L2 (VTEPs, segments, ports, remote MACs), then ARP bindings, then the
- * routers that resolve next hops through those bindings.
+ * routers that resolve next hops through those bindings, and last the security groups of the
+ * ports L2 placed.
  */
 public final class ForwardingTableCompiler {
 
@@ -29,6 +30,7 @@ public final class ForwardingTableCompiler {
         RouteCompiler.compile(scope, table);
         PublicCompiler.compile(scope, table);
         NatGatewayCompiler.compile(scope, table);
+        SecurityGroupCompiler.compile(scope, table);
         return table;
     }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A VPC with its subnets, instances, their elastic IPs and its NAT gateways (placed, with an
- * elastic IP): the unit the store reloads after a change.
+ * A VPC with its subnets, instances, their elastic IPs, its NAT gateways (placed, with an
+ * elastic IP) and its security groups (with their members): the unit the store reloads after a change.
  */
 public record VpcNode(
         String id,
@@ -16,7 +16,8 @@ public record VpcNode(
         List<SubnetNode> subnets,
         List<InstanceNode> instances,
         List<ElasticIpNode> elasticIps,
-        List<NatGatewayNode> natGateways) {
+        List<NatGatewayNode> natGateways,
+        List<SecurityGroupNode> securityGroups) {
 
     public VpcNode {
         Objects.requireNonNull(id, "id");
@@ -24,6 +25,17 @@ public record VpcNode(
         instances = List.copyOf(instances);
         elasticIps = List.copyOf(elasticIps);
         natGateways = List.copyOf(natGateways);
+        securityGroups = List.copyOf(securityGroups);
+    }
+
+    public VpcNode(
+            String id,
+            String tenantId,
+            List<SubnetNode> subnets,
+            List<InstanceNode> instances,
+            List<ElasticIpNode> elasticIps,
+            List<NatGatewayNode> natGateways) {
+        this(id, tenantId, subnets, instances, elasticIps, natGateways, List.of());
     }
 
     public VpcNode(
@@ -32,11 +44,11 @@ public record VpcNode(
             List<SubnetNode> subnets,
             List<InstanceNode> instances,
             List<ElasticIpNode> elasticIps) {
-        this(id, tenantId, subnets, instances, elasticIps, List.of());
+        this(id, tenantId, subnets, instances, elasticIps, List.of(), List.of());
     }
 
     public VpcNode(String id, String tenantId, List<SubnetNode> subnets, List<InstanceNode> instances) {
-        this(id, tenantId, subnets, instances, List.of(), List.of());
+        this(id, tenantId, subnets, instances, List.of(), List.of(), List.of());
     }
 
     /** Every port of the VPC: its instances, then its NAT gateways' private sides. */

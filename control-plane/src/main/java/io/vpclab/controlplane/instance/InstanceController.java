@@ -36,7 +36,12 @@ class InstanceController implements InstancesApi {
         Instance instance = instances.launch(
                 Callers.current(),
                 new InstanceService.Launch(
-                        body.getSubnetId(), body.getHostId(), kind, body.getName(), body.getPrivateIpAddress()));
+                        body.getSubnetId(),
+                        body.getHostId(),
+                        kind,
+                        body.getName(),
+                        body.getPrivateIpAddress(),
+                        body.getSecurityGroupIds()));
         // as RunInstances: a new instance is pending, its host's agent cannot have applied it yet
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(toDto(instance, null).state(InstanceState.PENDING));

@@ -14,6 +14,7 @@ import io.vpclab.controlplane.vpc.VpcService;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.data.domain.Limit;
@@ -49,7 +50,14 @@ public class InstanceService {
         this.events = events;
     }
 
-    public record Launch(String subnetId, String hostId, Instance.Kind kind, String name, String privateIpAddress) {}
+    /** {@code securityGroupIds} null or empty: the VPC's default group. */
+    public record Launch(
+            String subnetId,
+            String hostId,
+            Instance.Kind kind,
+            String name,
+            String privateIpAddress,
+            List<String> securityGroupIds) {}
 
     @Transactional
     public Instance launch(Caller caller, Launch launch) {
@@ -75,6 +83,11 @@ public class InstanceService {
                 address.ipAddress(),
                 mac,
                 Instant.now()));
+        events.publishEvent(new InstanceLaunching(
+                instance.id(),
+                instance.vpcId(),
+                instance.tenantId(),
+                launch.securityGroupIds() == null ? List.of() : List.copyOf(launch.securityGroupIds())));
         events.publishEvent(changed(instance, null, ChangeKind.CREATED));
         return instance;
     }

@@ -6,6 +6,8 @@ import io.vpclab.controlplane.instance.InstanceChanged;
 import io.vpclab.controlplane.internethost.InternetHostChanged;
 import io.vpclab.controlplane.natgateway.NatGatewayChanged;
 import io.vpclab.controlplane.peering.PeeringChanged;
+import io.vpclab.controlplane.securitygroup.InstanceSecurityGroupsChanged;
+import io.vpclab.controlplane.securitygroup.SecurityGroupChanged;
 import io.vpclab.controlplane.subnet.SubnetChanged;
 import io.vpclab.controlplane.vpc.VpcChanged;
 import io.vpclab.controlplane.whitelist.WhitelistChanged;
@@ -82,6 +84,17 @@ class StoreChangeListener {
     @TransactionalEventListener(fallbackExecution = true)
     void on(InternetHostChanged event) {
         compilation.submit(StoreChange.host(event.hostId()));
+    }
+
+    /** A security group or its rules changed: its VPC's hosts and those of its peers (whose rules may name it). */
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(SecurityGroupChanged event) {
+        compilation.submit(StoreChange.vpc(event.vpcId()));
+    }
+
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(InstanceSecurityGroupsChanged event) {
+        compilation.submit(StoreChange.vpc(event.vpcId()));
     }
 
     /**

@@ -6,6 +6,7 @@ import io.vpclab.controlplane.compiler.InstanceNode;
 import io.vpclab.controlplane.compiler.InternetHostNode;
 import io.vpclab.controlplane.compiler.NatGatewayNode;
 import io.vpclab.controlplane.compiler.PublicNetwork;
+import io.vpclab.controlplane.compiler.SecurityGroupNode;
 import io.vpclab.controlplane.compiler.SubnetNode;
 import io.vpclab.controlplane.compiler.VpcNode;
 import io.vpclab.controlplane.compiler.WhitelistNode;
@@ -20,6 +21,9 @@ import io.vpclab.controlplane.natgateway.NatGateway;
 import io.vpclab.controlplane.natgateway.NatGatewayService;
 import io.vpclab.controlplane.peering.PeeringService;
 import io.vpclab.controlplane.publicnetwork.PublicNetworkProperties;
+import io.vpclab.controlplane.securitygroup.Permission;
+import io.vpclab.controlplane.securitygroup.SecurityGroupRule;
+import io.vpclab.controlplane.securitygroup.SecurityGroupService;
 import io.vpclab.controlplane.subnet.Subnet;
 import io.vpclab.controlplane.subnet.SubnetService;
 import io.vpclab.controlplane.system.ApiException;
@@ -58,6 +62,7 @@ class StoreNetworkReader implements NetworkReader {
     private final int natPortMin;
     private final int natPortMax;
     private final WhitelistService whitelists;
+    private final SecurityGroupService securityGroups;
 
     /**
      * @param natPortMin lowest public port a NAT gateway allocates ({@code vpclab.nat-gateway.port-min}, default 1024)
@@ -74,6 +79,7 @@ class StoreNetworkReader implements NetworkReader {
             WhitelistService whitelists,
             NatGatewayService natGateways,
             InternetHostService internetHosts,
+            SecurityGroupService securityGroups,
             @Value("${vpclab.nat-gateway.port-min:1024}") int natPortMin,
             @Value("${vpclab.nat-gateway.port-max:65535}") int natPortMax) {
         this.internetHosts = internetHosts;
@@ -83,6 +89,7 @@ class StoreNetworkReader implements NetworkReader {
                             + ".." + natPortMax);
         }
         this.whitelists = whitelists;
+        this.securityGroups = securityGroups;
         this.natGateways = natGateways;
         this.natPortMin = natPortMin;
         this.natPortMax = natPortMax;
@@ -172,7 +179,8 @@ class StoreNetworkReader implements NetworkReader {
                         natPortMax));
             }
         }
-        return Optional.of(new VpcNode(vpc.id(), vpc.tenantId(), subnetNodes, instanceNodes, eipNodes, natNodes));
+        return Optional.of(new VpcNode(
+                vpc.id(), vpc.tenantId(), subnetNodes, instanceNodes, eipNodes, natNodes, securityGroups(vpcId)));
     }
 
     @Override
@@ -213,6 +221,34 @@ class StoreNetworkReader implements NetworkReader {
             }
         }
         return ids;
+    }
+
+    private List<SecurityGroupNode> securityGroups(String vpcId) {
+        List<SecurityGroupNode> nodes = new ArrayList<>();
+        for (SecurityGroupService.GroupWithMembers group : securityGroups.ofVpc(vpcId)) {
+            SecurityGroupService.SecurityGroupView view = group.view();
+            nodes.add(new SecurityGroupNode(
+                    view.group().id(),
+                    securityGroupRules(view.rules(Permission.Direction.INGRESS)),
+                    securityGroupRules(view.rules(Permission.Direction.EGRESS)),
+                    group.memberInstanceIds()));
+        }
+        return nodes;
+    }
+
+    private static List<SecurityGroupNode.Rule> securityGroupRules(List<SecurityGroupRule> rules) {
+        return rules.stream()
+                .map(rule -> {
+                    Permission permission = rule.permission();
+                    return new SecurityGroupNode.Rule(
+                            rule.id(),
+                            permission.protocol().name(),
+                            permission.fromPort(),
+                            permission.toPort(),
+                            permission.cidr() == null ? null : permission.cidr().toString(),
+                            permission.referencedGroupId());
+                })
+                .toList();
     }
 
     private WhitelistNode whitelist(String whitelistId) {

@@ -19,6 +19,11 @@ public final class Ids {
     public static final String PEERING = "pcx";
     public static final String WHITELIST = "wl";
     public static final String WHITELIST_RULE = "wlr";
+    public static final String SECURITY_GROUP = "sg";
+    public static final String SECURITY_GROUP_RULE = "sgr";
+    public static final String SECURITY_GROUP_MEMBERSHIP = "sgm";
+    public static final String NETWORK_ACL = "acl";
+    public static final String NETWORK_ACL_ENTRY = "aclentry";
 
     private static final int HEX_DIGITS = 17;
     private static final Pattern ANY_ID = Pattern.compile("[a-z]+(-[a-z]+)*-[0-9a-f]{17}");

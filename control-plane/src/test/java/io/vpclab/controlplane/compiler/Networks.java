@@ -14,6 +14,7 @@ final class Networks {
     private final Map<String, List<InstanceNode>> instances = new HashMap<>();
     private final Map<String, String> tenants = new HashMap<>();
     private final Map<String, Set<String>> peers = new HashMap<>();
+    private final Map<String, List<SecurityGroupNode>> securityGroups = new HashMap<>();
     private int nextVni = 100;
     private int nextMac = 1;
 
@@ -56,9 +57,23 @@ final class Networks {
         return this;
     }
 
+    Networks securityGroup(String vpc, SecurityGroupNode group) {
+        securityGroups.computeIfAbsent(vpc, k -> new ArrayList<>()).add(group);
+        return this;
+    }
+
     NetworkSnapshot build() {
         Map<String, VpcNode> vpcs = new HashMap<>();
-        tenants.forEach((id, tenant) -> vpcs.put(id, new VpcNode(id, tenant, subnets.get(id), instances.get(id))));
+        tenants.forEach((id, tenant) -> vpcs.put(
+                id,
+                new VpcNode(
+                        id,
+                        tenant,
+                        subnets.get(id),
+                        instances.get(id),
+                        List.of(),
+                        List.of(),
+                        securityGroups.getOrDefault(id, List.of()))));
         return new NetworkSnapshot(hosts, vpcs, peers);
     }
 }

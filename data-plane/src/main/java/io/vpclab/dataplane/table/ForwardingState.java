@@ -58,6 +58,8 @@ public final class ForwardingState {
 
     private final Map<String, Integer> whitelistById;
     private final WhitelistLookup[] whitelistLookups;
+    /** Security groups of the local ports, with the members of the groups their rules name. */
+    private final SecurityPolicyLookup securityPolicy;
 
     private ForwardingState(Builder b) {
         this.generation = b.generation;
@@ -163,8 +165,14 @@ public final class ForwardingState {
 
         whitelistById = indexById(whitelists, Whitelist::id);
         whitelistLookups = whitelists.stream().map(WhitelistLookup::new).toArray(WhitelistLookup[]::new);
+        securityPolicy = b.securityPolicy;
         // last: the provider lookup reads the segment, port and whitelist indexes built above
         provider = new ProviderLookup(this);
+    }
+
+    /** The security groups this table enforces (not yet consulted by the pipeline). */
+    public SecurityPolicyLookup securityPolicy() {
+        return securityPolicy;
     }
 
     /**
@@ -505,6 +513,7 @@ public final class ForwardingState {
         private final List<NatGateway> natGateways = new ArrayList<>();
         private final List<Whitelist> whitelists = new ArrayList<>();
         private Vni publicVni;
+        private SecurityPolicyLookup securityPolicy = SecurityPolicyLookup.EMPTY;
 
         private Builder() {}
 
@@ -577,6 +586,12 @@ public final class ForwardingState {
         /** A whitelist elastic IPs (and NAT gateways) of this table refer to by id. */
         public Builder whitelist(Whitelist whitelist) {
             whitelists.add(require(whitelist, "whitelist"));
+            return this;
+        }
+
+        /** The table's security groups, members and ports' groups, already indexed. */
+        public Builder securityPolicy(SecurityPolicyLookup securityPolicy) {
+            this.securityPolicy = require(securityPolicy, "securityPolicy");
             return this;
         }
 

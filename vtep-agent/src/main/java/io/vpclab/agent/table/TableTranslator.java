@@ -3,6 +3,7 @@ package io.vpclab.agent.table;
 import io.vpclab.client.document.DocumentProblem;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.PortNatGateway;
+import io.vpclab.client.model.TableSecurityGroupRule;
 import io.vpclab.client.model.TableWhitelistRule;
 import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.table.DefaultRoute;
@@ -18,6 +19,10 @@ import io.vpclab.dataplane.table.PortKind;
 import io.vpclab.dataplane.table.RemoteVtep;
 import io.vpclab.dataplane.table.Route;
 import io.vpclab.dataplane.table.Router;
+import io.vpclab.dataplane.table.SecurityGroup;
+import io.vpclab.dataplane.table.SecurityGroupMember;
+import io.vpclab.dataplane.table.SecurityGroupRule;
+import io.vpclab.dataplane.table.SecurityPolicyLookup;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.table.Whitelist;
@@ -28,7 +33,9 @@ import io.vpclab.net.Ipv4Prefix;
 import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
 import io.vpclab.net.VxlanSpec;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Translates a validated contract table into the data plane's immutable {@link ForwardingState}.
@@ -142,7 +149,51 @@ public final class TableTranslator {
                             .map(TableTranslator::whitelistRule)
                             .toList()));
         }
+        b.securityPolicy(securityPolicy(table));
         return b.build();
+    }
+
+    /** Groups, members and each port's groups, as the validator accepted them. */
+    private static SecurityPolicyLookup securityPolicy(ForwardingTable table) {
+        if (list(table.getSecurityGroups()).isEmpty()) {
+            return SecurityPolicyLookup.EMPTY;
+        }
+        List<SecurityGroup> groups = list(table.getSecurityGroups()).stream()
+                .map(group -> new SecurityGroup(
+                        group.getId(),
+                        list(group.getIngress()).stream()
+                                .map(TableTranslator::securityGroupRule)
+                                .toList(),
+                        list(group.getEgress()).stream()
+                                .map(TableTranslator::securityGroupRule)
+                                .toList()))
+                .toList();
+        List<SecurityGroupMember> members = list(table.getGroupMembers()).stream()
+                .map(member -> new SecurityGroupMember(member.getGroupId(), Ipv4Address.parse(member.getIpAddress())))
+                .toList();
+        Map<String, List<String>> groupsOfPort = new LinkedHashMap<>();
+        for (var port : list(table.getPorts())) {
+            if (!list(port.getSecurityGroupIds()).isEmpty()) {
+                groupsOfPort.put(port.getId(), List.copyOf(port.getSecurityGroupIds()));
+            }
+        }
+        return new SecurityPolicyLookup(groups, members, groupsOfPort);
+    }
+
+    /** ICMP without a type or code means any (-1); ALL takes no ports. */
+    private static SecurityGroupRule securityGroupRule(TableSecurityGroupRule rule) {
+        WhitelistProtocol protocol =
+                WhitelistProtocol.valueOf(rule.getProtocol().getValue());
+        int any = SecurityGroupRule.ANY;
+        int from = protocol == WhitelistProtocol.ALL ? any : orDefault(rule.getFromPort(), any);
+        int to = protocol == WhitelistProtocol.ALL ? any : orDefault(rule.getToPort(), any);
+        return new SecurityGroupRule(
+                rule.getId(),
+                protocol,
+                from,
+                to,
+                rule.getCidrBlock() == null ? null : Ipv4Prefix.parse(rule.getCidrBlock()),
+                rule.getGroupId());
     }
 
     /** Contract defaults: ports 1024..65535, 350 s idle timeouts (AWS), ALLOW_ALL. */

@@ -79,6 +79,7 @@ final class TableValidator {
         Set<String> whitelistIds = whitelists(table.getWhitelists());
         elasticIpWhitelists(table.getPorts(), whitelistIds);
         new RoutedSegmentRules(this, table).check(whitelistIds);
+        new SecurityGroupTableRules(this, table).check();
     }
 
     /** Whitelist ids (unique) and their rules: unique ids, a CIDR, ports only for TCP/UDP within 0..65535. */
@@ -536,7 +537,7 @@ final class TableValidator {
 
     // ---- field checks: each reports at most one issue and returns the parsed value or null ----
 
-    private boolean requiredText(String pointer, String value) {
+    boolean requiredText(String pointer, String value) {
         if (value == null || value.isBlank()) {
             issue(pointer, "is required and must not be blank");
             return false;
@@ -556,13 +557,13 @@ final class TableValidator {
         return vni;
     }
 
-    private void range(String pointer, Integer value, int min, int max) {
+    void range(String pointer, Integer value, int min, int max) {
         if (value != null && (value < min || value > max)) {
             issue(pointer, "must be " + min + ".." + max + ", got " + value);
         }
     }
 
-    private Integer requiredIp(String pointer, String text) {
+    Integer requiredIp(String pointer, String text) {
         if (text == null) {
             issue(pointer, "is required: an IPv4 address like 192.168.77.1");
             return null;
@@ -582,7 +583,7 @@ final class TableValidator {
         }
     }
 
-    private Ipv4Prefix prefix(String pointer, String text) {
+    Ipv4Prefix prefix(String pointer, String text) {
         if (text == null) {
             return null;
         }

@@ -1,0 +1,134 @@
+package io.vpclab.controlplane.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vpclab.client.model.ForwardingTable;
+import io.vpclab.client.model.GroupMember;
+import io.vpclab.client.model.Port;
+import io.vpclab.client.model.TableDelta;
+import io.vpclab.client.model.TableSecurityGroup;
+import io.vpclab.client.model.TableSecurityGroupRule;
+import io.vpclab.client.table.TableDiff;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SecurityGroupCompilerTest {
+
+    private static final SecurityGroupNode.Rule ALL_OUT =
+            new SecurityGroupNode.Rule("sgr-out", "ALL", null, null, "0.0.0.0/0", null);
+
+    /**
+     * web-1 on h1 (group web), db-1 on h2 (group db, whose {@code rulesNamingWeb} ingress rules all
+     * name web), other-1 on h3 (group misc, or misc and web once it joins web).
+     */
+    private static NetworkSnapshot network(int rulesNamingWeb, boolean otherJoinsWeb) {
+        List<SecurityGroupNode.Rule> dbIngress = new ArrayList<>();
+        for (int i = 0; i < rulesNamingWeb; i++) {
+            dbIngress.add(new SecurityGroupNode.Rule("sgr-db-" + i, "TCP", 5000 + i, 5000 + i, null, "sg-web"));
+        }
+        dbIngress.add(new SecurityGroupNode.Rule("sgr-db-ssh", "TCP", 22, 22, "192.0.2.0/24", null));
+        // a rule naming a group no VPC of the host has (its peering is gone): left out of the table
+        dbIngress.add(new SecurityGroupNode.Rule("sgr-db-stale", "ALL", null, null, null, "sg-gone"));
+        List<String> webMembers = otherJoinsWeb ? List.of("web-1", "other-1") : List.of("web-1");
+        return new Networks()
+                .host("h1", "192.168.77.1")
+                .host("h2", "192.168.77.2")
+                .host("h3", "192.168.77.3")
+                .vpc("vpc-a", "t1")
+                .subnet("vpc-a", "subnet-a", "10.0.1.0/24")
+                .instance("vpc-a", "subnet-a", "web-1", "h1", "10.0.1.10")
+                .instance("vpc-a", "subnet-a", "db-1", "h2", "10.0.1.20")
+                .instance("vpc-a", "subnet-a", "other-1", "h3", "10.0.1.30")
+                .securityGroup("vpc-a", new SecurityGroupNode("sg-web", List.of(), List.of(ALL_OUT), webMembers))
+                .securityGroup("vpc-a", new SecurityGroupNode("sg-db", dbIngress, List.of(ALL_OUT), List.of("db-1")))
+                .securityGroup(
+                        "vpc-a",
+                        new SecurityGroupNode(
+                                "sg-misc",
+                                List.of(new SecurityGroupNode.Rule("sgr-misc", "ICMP", 8, -1, "10.0.0.0/16", null)),
+                                List.of(),
+                                List.of("other-1")))
+                .build();
+    }
+
+    @Test
+    void aHostGetsItsPortsGroupsWithRulesAndThePeerGroupsMembersWithoutTheirRules() {
+        ForwardingTable db = ForwardingTableCompiler.compile(network(2, false), "h2", 1);
+
+        assertThat(db.getPorts())
+                .singleElement()
+                .extracting(Port::getSecurityGroupIds)
+                .isEqualTo(List.of("sg-db"));
+        assertThat(db.getSecurityGroups()).extracting(TableSecurityGroup::getId).containsExactly("sg-db", "sg-web");
+        TableSecurityGroup dbGroup = db.getSecurityGroups().get(0);
+        assertThat(dbGroup.getIngress())
+                .extracting(TableSecurityGroupRule::getId)
+                .containsExactly("sgr-db-0", "sgr-db-1", "sgr-db-ssh");
+        assertThat(dbGroup.getIngress().get(0).getGroupId()).isEqualTo("sg-web");
+        assertThat(dbGroup.getIngress().get(2).getCidrBlock()).isEqualTo("192.0.2.0/24");
+        assertThat(dbGroup.getEgress())
+                .extracting(TableSecurityGroupRule::getCidrBlock)
+                .containsExactly("0.0.0.0/0");
+        TableSecurityGroup webHere = db.getSecurityGroups().get(1);
+        assertThat(webHere.getIngress()).isEmpty();
+        assertThat(webHere.getEgress()).isEmpty();
+        assertThat(db.getGroupMembers())
+                .containsExactly(new GroupMember().groupId("sg-web").ipAddress("10.0.1.10"));
+
+        // web's rules name no group: its host needs no members, and never sees db's rules
+        ForwardingTable web = ForwardingTableCompiler.compile(network(2, false), "h1", 1);
+        assertThat(web.getSecurityGroups())
+                .extracting(TableSecurityGroup::getId)
+                .containsExactly("sg-web");
+        assertThat(web.getGroupMembers()).isEmpty();
+    }
+
+    @Test
+    void joiningAGroupChangesOneMemberEntryOnHostsWhoseRulesNameItWhateverTheirNumber() {
+        for (int rulesNamingWeb : List.of(1, 40)) {
+            TableDelta onDbHost = delta(rulesNamingWeb, "h2");
+            assertThat(onDbHost.getUpsert().getGroupMembers())
+                    .as("%d rules name the group", rulesNamingWeb)
+                    .containsExactly(new GroupMember().groupId("sg-web").ipAddress("10.0.1.30"));
+            assertThat(onDbHost.getUpsert().getSecurityGroups()).isEmpty();
+            assertThat(onDbHost.getUpsert().getPorts()).isEmpty();
+            onDbHost.getUpsert().setGroupMembers(List.of());
+            assertThat(TableDiff.isEmpty(onDbHost)).isTrue();
+
+            // no rule on web's host names web: nothing changes there
+            assertThat(TableDiff.isEmpty(delta(rulesNamingWeb, "h1"))).isTrue();
+
+            // the member's own host: its port carries web, and web's rules come along
+            TableDelta onMembersHost = delta(rulesNamingWeb, "h3");
+            assertThat(onMembersHost.getUpsert().getPorts())
+                    .singleElement()
+                    .extracting(Port::getSecurityGroupIds)
+                    .isEqualTo(List.of("sg-misc", "sg-web"));
+            assertThat(onMembersHost.getUpsert().getSecurityGroups())
+                    .extracting(TableSecurityGroup::getId)
+                    .containsExactly("sg-web");
+            assertThat(onMembersHost.getUpsert().getGroupMembers()).isEmpty();
+        }
+    }
+
+    @Test
+    void leavingAGroupRemovesItsMemberEntryByKey() {
+        TableDelta delta = TableDiff.between(
+                ForwardingTableCompiler.compile(network(3, true), "h2", 1),
+                ForwardingTableCompiler.compile(network(3, false), "h2", 2));
+        assertThat(delta.getRemove().getGroupMembers())
+                .containsExactly(new GroupMember().groupId("sg-web").ipAddress("10.0.1.30"));
+        assertThat(delta.getUpsert().getGroupMembers()).isEmpty();
+        ForwardingTable applied = TableDiff.apply(ForwardingTableCompiler.compile(network(3, true), "h2", 1), delta);
+        assertThat(applied).isEqualTo(ForwardingTableCompiler.compile(network(3, false), "h2", 2));
+    }
+
+    private static TableDelta delta(int rulesNamingWeb, String hostId) {
+        ForwardingTable before = ForwardingTableCompiler.compile(network(rulesNamingWeb, false), hostId, 1);
+        ForwardingTable after = ForwardingTableCompiler.compile(network(rulesNamingWeb, true), hostId, 2);
+        TableDelta delta = TableDiff.between(before, after);
+        assertThat(TableDiff.apply(before, delta)).isEqualTo(after);
+        return delta;
+    }
+}

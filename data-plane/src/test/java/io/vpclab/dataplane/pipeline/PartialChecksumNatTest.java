@@ -105,16 +105,16 @@ class PartialChecksumNatTest {
     /** The NAT gateway of {@link NatGatewayFuzzTest#table}, held here; its instance 10.0.2.5 on the peer. */
     private void natGatewayBothWays(boolean tcp) {
         Pipeline pipeline = new Pipeline(
-                new SendOnlyUnderlay(NatGatewayFuzzTest.LOCAL, sent::add),
-                NatGatewayFuzzTest.LOCAL,
+                new SendOnlyUnderlay(NatGatewayTable.LOCAL, sent::add),
+                NatGatewayTable.LOCAL,
                 NatGatewayFuzzTest.table());
         Ipv4Address instance = Ipv4Address.parse("10.0.2.5");
-        MacAddress router = NatGatewayFuzzTest.ROUTER_MAC;
+        MacAddress router = NatGatewayTable.VPC_ROUTER_MAC;
         byte[] outbound = tcp
-                ? tcp(router, NatGatewayFuzzTest.NAT_MAC, instance, INTERNET_IP)
-                : udp(router, NatGatewayFuzzTest.NAT_MAC, instance, INTERNET_IP);
+                ? tcp(router, NatGatewayTable.NAT_MAC, instance, INTERNET_IP)
+                : udp(router, NatGatewayTable.NAT_MAC, instance, INTERNET_IP);
 
-        byte[] out = receive(pipeline, NatGatewayFuzzTest.NAT_VNI, outbound, sent, NatGatewayFuzzTest.REMOTE);
+        byte[] out = receive(pipeline, NatGatewayTable.NAT_VNI, outbound, sent, NatGatewayTable.INSTANCES);
         assertThat(sourceIp(out)).isEqualTo(NatGatewayFuzzTest.NAT_PUBLIC);
         assertVerifiesOnceCompleted(out);
 
@@ -123,7 +123,7 @@ class PartialChecksumNatTest {
         // from the port the instance sent to, to the port the gateway chose (ports lie outside the pseudo-header)
         put16(reply, 14 + 20, u16(out, 14 + 20 + 2));
         put16(reply, 14 + 20 + 2, u16(out, 14 + 20));
-        byte[] in = receive(pipeline, NatGatewayFuzzTest.PUBLIC_VNI, reply, sent, NatGatewayFuzzTest.REMOTE);
+        byte[] in = receive(pipeline, NatGatewayFuzzTest.PUBLIC_VNI, reply, sent, NatGatewayTable.INSTANCES);
         assertThat(destinationIp(in)).isEqualTo(instance.bits());
         assertThat(u16(in, 14 + 20 + 2)).isEqualTo(40000);
         assertVerifiesOnceCompleted(in);

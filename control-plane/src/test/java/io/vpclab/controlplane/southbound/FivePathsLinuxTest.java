@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -80,7 +81,7 @@ class FivePathsLinuxTest {
         assertThat(report.getChanges())
                 .as("the topology was applied: %s", report)
                 .isNotEmpty();
-        Map<String, Instance> instances = new java.util.HashMap<>();
+        Map<String, Instance> instances = new HashMap<>();
         new InstancesApi(machines.controlPlane.admin())
                 .listInstances(null, null, null, 1000, null)
                 .getItems()

@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # bin/bench-vs-kernel --instances: the data paths users run, against the kernel pair measured
-# before in the same namespaces. Sourced after netbench.sh (nb_setup done, kernel pair removed).
+# before in the same namespaces. Sourced after netbench.sh (nb_setup done, kernel pair removed),
+# with repo, java, agent_jar, server_jar and agent_jvm set; bin/agent-profile --instances uses
+# bi_up, bi_ends and bi_down to profile the agents on one path.
 #
 # The control plane (the server jar, H2 in a temporary directory, admin token from
 # VPCLAB_ADMIN_TOKEN) runs in the first namespace on the underlay address; an agent follows it in
@@ -48,6 +50,9 @@ bi_start_control_plane() {
     return 1
 }
 
+# bi_agent_jvm NAME : the JVM flags of the agent NAME (bin/agent-profile redefines it to add a profiler)
+bi_agent_jvm() { echo "$agent_jvm"; }
+
 bi_start_agents() { # OFFLOADS
     local i n name
     BI_AGENT_PIDS=()
@@ -57,7 +62,7 @@ bi_start_agents() { # OFFLOADS
         # nsenter, not `ip netns exec`: the latter gives the agent a mount namespace of its own, and
         # the instance namespaces it creates (bind mounts in /run/netns) would not be seen outside
         # shellcheck disable=SC2086 # JVM flags split on purpose
-        nb_start_bg "$NB_WORK/agent-$name.log" nsenter --net="/run/netns/$n" "$java" $agent_jvm -jar "$agent_jar" \
+        nb_start_bg "$NB_WORK/agent-$name.log" nsenter --net="/run/netns/$n" "$java" $(bi_agent_jvm "$name") -jar "$agent_jar" \
             --control-plane "$BI_URL" --token "$BI_TOKEN" --underlay-ip "192.168.77.$i" --name "$name" \
             --state-file "$NB_WORK/$name.properties" --capabilities netns --offloads "$1"
         BI_AGENT_PIDS+=("$NB_LAST_PID")
@@ -115,41 +120,72 @@ bi_path() {
     nb_measure "$path" "$cns" "$sns" "$ip" || BI_UNAVAILABLE[$path]="iperf3 failed"
 }
 
-bench_instances() { # OFFLOADS
-    local reason="" p
+# bi_up OFFLOADS : the control plane, an agent following it in each namespace, the topology
+# applied and (within 2 minutes) its tables applied; returns 1 with the reason in BI_REASON
+bi_up() {
+    BI_REASON=""
     echo "== control plane and two agents following it (--offloads $1)"
-    bi_start_control_plane || reason="the control plane did not start"
-    [ -z "$reason" ] && { bi_start_agents "$1" || reason="the agents did not connect"; }
-    if [ -z "$reason" ]; then
+    bi_start_control_plane || BI_REASON="the control plane did not start"
+    [ -z "$BI_REASON" ] && { bi_start_agents "$1" || BI_REASON="the agents did not connect"; }
+    if [ -z "$BI_REASON" ]; then
         if ! bi_api POST /topology-applications -H 'Content-Type: application/yaml' \
                 --data-binary @"$repo/benchmarks/scripts/instances-topology.yaml" >"$NB_WORK/apply.json" ||
                 ! jq -e '.allMet != null' "$NB_WORK/apply.json" >/dev/null 2>&1; then
-            reason="the topology was refused: $(jq -r '.code + ": " + .detail' "$NB_WORK/apply.json" 2>/dev/null | head -c 200)"
+            BI_REASON="the topology was refused: $(jq -r '.code + ": " + .detail' "$NB_WORK/apply.json" 2>/dev/null | head -c 200)"
         fi
     fi
-    if [ -z "$reason" ]; then
-        bi_api GET '/instances?maxResults=1000' >"$NB_WORK/instances.json"
-        # remembered so that cleanup removes them if the agents could not
-        NB_EXTRA_NETNS+=($(jq -r '.items[] | "vl-" + .instanceId' "$NB_WORK/instances.json") vl-inet-bench-web vl-inet-bench-visitor)
-        for _ in $(seq 1 120); do bi_converged && break; sleep 1; done
-        bi_converged || echo "  (the hosts have not applied their tables yet; measuring anyway)"
-        local client eipip
-        client=$(bi_namespace client)
-        bi_path same-subnet "$client" "$(bi_namespace same-subnet-server)" "$(bi_private_ip same-subnet-server)"
-        bi_path routed "$client" "$(bi_namespace routed-server)" "$(bi_private_ip routed-server)"
-        bi_path peering "$client" "$(bi_namespace peer-server)" "$(bi_private_ip peer-server)"
-        bi_path nat-gateway "$(bi_namespace nat-client)" vl-inet-bench-web 198.51.100.90
-        eipip=$(bi_eip_of eip-server)
-        bi_path elastic-ip vl-inet-bench-visitor "$(bi_namespace eip-server)" "$eipip"
-    else
-        echo "  $reason" >&2
-        for p in "${BI_PATHS[@]}"; do BI_UNAVAILABLE[$p]=$reason; done
-    fi
-    # the agents remove their instances' namespaces when they stop; the server last
-    local pid
+    [ -z "$BI_REASON" ] || { echo "  $BI_REASON" >&2; return 1; }
+    bi_api GET '/instances?maxResults=1000' >"$NB_WORK/instances.json"
+    # remembered so that cleanup removes them if the agents could not
+    NB_EXTRA_NETNS+=($(jq -r '.items[] | "vl-" + .instanceId' "$NB_WORK/instances.json") vl-inet-bench-web vl-inet-bench-visitor)
+    for _ in $(seq 1 120); do bi_converged && break; sleep 1; done
+    bi_converged || echo "  (the hosts have not applied their tables yet; measuring anyway)"
+}
+
+# bi_ends PATH : sets BI_CLIENT_NS, BI_SERVER_NS and BI_SERVER_IP, the two ends of PATH (the client
+# always on bench-a, the server on bench-b); empty where an end was not created
+bi_ends() {
+    BI_CLIENT_NS=""; BI_SERVER_NS=""; BI_SERVER_IP=""
+    case "$1" in
+        same-subnet) bi_instance_ends client same-subnet-server ;;
+        routed) bi_instance_ends client routed-server ;;
+        peering) bi_instance_ends client peer-server ;;
+        nat-gateway)
+            BI_CLIENT_NS=$(bi_namespace nat-client) || true
+            BI_SERVER_NS=vl-inet-bench-web; BI_SERVER_IP=198.51.100.90 ;;
+        elastic-ip)
+            BI_CLIENT_NS=vl-inet-bench-visitor
+            BI_SERVER_NS=$(bi_namespace eip-server) || true
+            BI_SERVER_IP=$(bi_eip_of eip-server) || true ;;
+        *) echo "unknown path $1 (paths: ${BI_PATHS[*]})" >&2; return 1 ;;
+    esac
+}
+bi_instance_ends() { # CLIENT SERVER : two instances, the server by its private address
+    BI_CLIENT_NS=$(bi_namespace "$1") || true
+    BI_SERVER_NS=$(bi_namespace "$2") || true
+    BI_SERVER_IP=$(bi_private_ip "$2") || true
+}
+
+# bi_down : stops the agents (they remove their instances' namespaces), then the control plane
+bi_down() {
+    local pid p
     for pid in "${BI_AGENT_PIDS[@]}"; do nb_stop_bg "$pid"; done
     for p in a b; do sed "s/^/  bench-$p: /" "$NB_WORK/agent-bench-$p.log" 2>/dev/null | grep -iv "^ *bench-.: *$" | tail -2; done
     [ -n "${BI_SERVER_PID:-}" ] && nb_stop_bg "$BI_SERVER_PID"
+    return 0
+}
+
+bench_instances() { # OFFLOADS
+    local p
+    if bi_up "$1"; then
+        for p in "${BI_PATHS[@]}"; do
+            bi_ends "$p"
+            bi_path "$p" "$BI_CLIENT_NS" "$BI_SERVER_NS" "$BI_SERVER_IP"
+        done
+    else
+        for p in "${BI_PATHS[@]}"; do BI_UNAVAILABLE[$p]=$BI_REASON; done
+    fi
+    bi_down
     echo "# done"
     for p in "${BI_PATHS[@]}"; do
         if [ -n "${BI_UNAVAILABLE[$p]:-}" ]; then

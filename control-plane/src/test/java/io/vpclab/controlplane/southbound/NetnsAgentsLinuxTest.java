@@ -7,13 +7,10 @@ import static org.awaitility.Awaitility.await;
 import io.vpclab.agent.linux.Lab;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.DiagnosticsApi;
-import io.vpclab.client.api.HostsApi;
 import io.vpclab.client.api.InstancesApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.VpcsApi;
-import io.vpclab.client.model.Host;
-import io.vpclab.client.model.HostStatus;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.InstanceCreate;
 import io.vpclab.client.model.InstanceKind;
@@ -22,11 +19,8 @@ import io.vpclab.client.model.ProbeResult;
 import io.vpclab.client.model.SubnetCreate;
 import io.vpclab.client.model.TenantCreate;
 import io.vpclab.client.model.VpcCreate;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,45 +36,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class NetnsAgentsLinuxTest {
 
-    private static final Duration CONVERGENCE = Duration.ofSeconds(60);
+    private static final Duration CONVERGENCE = TwoAgentMachines.CONVERGENCE;
 
-    private Lab lab;
+    private TwoAgentMachines machines;
     private ControlPlaneLab controlPlane;
-    private String underlayA;
-    private String underlayB;
 
     private void machines(String offloads) throws Exception {
-        Lab.assumeLinuxRootWith("ip", "iperf3", "nsenter", "ping");
-        lab = new Lab();
-        controlPlane = new ControlPlaneLab();
-        controlPlane.startServer();
-        String a = lab.namespace("ma");
-        String b = lab.namespace("mb");
-        // underlay between the two machines
-        run("ip", "link", "add", "vlu" + lab.id, "type", "veth", "peer", "name", "vlv" + lab.id);
-        run("ip", "link", "set", "vlu" + lab.id, "netns", a);
-        run("ip", "link", "set", "vlv" + lab.id, "netns", b);
-        run("ip", "-n", a, "addr", "add", "192.168.231.1/24", "dev", "vlu" + lab.id);
-        run("ip", "-n", b, "addr", "add", "192.168.231.2/24", "dev", "vlv" + lab.id);
-        run("ip", "-n", a, "link", "set", "vlu" + lab.id, "up");
-        run("ip", "-n", b, "link", "set", "vlv" + lab.id, "up");
-        underlayA = "192.168.231.1";
-        underlayB = "192.168.231.2";
-        // management links to the control plane in this (root) namespace
-        String cpA = managementLink(a, "a", 1);
-        String cpB = managementLink(b, "b", 2);
-        startAgent(a, "agent-a", cpA, underlayA, offloads);
-        startAgent(b, "agent-b", cpB, underlayB, offloads);
-        await().atMost(CONVERGENCE).until(() -> connectedHosts() == 2);
+        machines = TwoAgentMachines.start(offloads, "iperf3", "ping");
+        controlPlane = machines.controlPlane;
     }
 
     @AfterEach
     void teardown() {
-        if (controlPlane != null) {
-            controlPlane.close();
-        }
-        if (lab != null) {
-            lab.close();
+        if (machines != null) {
+            machines.close();
         }
     }
 
@@ -97,11 +66,11 @@ class NetnsAgentsLinuxTest {
         String subnetId = new SubnetsApi(controlPlane.admin())
                 .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.77.1.0/24"))
                 .getSubnetId();
-        Instance left = launch(subnetId, hostId("agent-a"), "10.77.1.10");
-        Instance right = launch(subnetId, hostId("agent-b"), "10.77.1.11");
-        await().atMost(CONVERGENCE).until(this::converged);
-        String leftNamespace = namespaceOf(left);
-        String rightNamespace = namespaceOf(right);
+        Instance left = launch(subnetId, hostId(machines.agentA), "10.77.1.10");
+        Instance right = launch(subnetId, hostId(machines.agentB), "10.77.1.11");
+        await().atMost(CONVERGENCE).until(machines::converged);
+        String leftNamespace = TwoAgentMachines.namespaceOf(left);
+        String rightNamespace = TwoAgentMachines.namespaceOf(right);
 
         ProbeResult ping = new DiagnosticsApi(controlPlane.admin())
                 .pingFromInstance(
@@ -144,7 +113,7 @@ class NetnsAgentsLinuxTest {
                         "2",
                         "10.77.1.10"))
                 .contains("2 received");
-        Lab.Background reverseServer = lab.start(
+        Lab.Background reverseServer = machines.lab.start(
                 "iperf3-reverse", List.of("ip", "netns", "exec", rightNamespace, "iperf3", "-s", "-1", "-p", "5202"));
         await().atMost(Duration.ofSeconds(10))
                 .until(() ->
@@ -163,17 +132,17 @@ class NetnsAgentsLinuxTest {
                 "3",
                 "-R",
                 "-J");
-        assertThat(receivedBytes(reverse))
+        assertThat(TwoAgentMachines.receivedBytes(reverse))
                 .as("iperf3 bytes from the right instance to the left")
                 .isGreaterThan(1_000_000L);
         reverseServer.stop();
 
-        Lab.Background server =
-                lab.start("iperf3-server", List.of("ip", "netns", "exec", rightNamespace, "iperf3", "-s", "-1"));
+        Lab.Background server = machines.lab.start(
+                "iperf3-server", List.of("ip", "netns", "exec", rightNamespace, "iperf3", "-s", "-1"));
         await().atMost(Duration.ofSeconds(10))
                 .until(() ->
                         Lab.succeeds("ip", "netns", "exec", rightNamespace, "sh", "-c", "ss -ltn | grep -q ':5201'"));
-        Lab.Background client = lab.start(
+        Lab.Background client = machines.lab.start(
                 "iperf3-client",
                 List.of("ip", "netns", "exec", leftNamespace, "iperf3", "-c", "10.77.1.11", "-t", "20", "-J"));
         // iperf3 -J reports only at the end; an established connection on the server side means the run is on
@@ -189,79 +158,21 @@ class NetnsAgentsLinuxTest {
 
         controlPlane.stopServer();
         controlPlane.startServer();
-        await().atMost(CONVERGENCE).until(() -> connectedHosts() == 2);
+        await().atMost(CONVERGENCE).until(() -> machines.connectedHosts() == 2);
 
         assertThat(client.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
                 .isTrue();
         String report = client.output();
         assertThat(client.process.exitValue()).as(report).isZero();
         assertThat(report).doesNotContain("\"error\"");
-        assertThat(receivedBytes(report))
+        assertThat(TwoAgentMachines.receivedBytes(report))
                 .as("bytes received by iperf3 across the restart")
                 .isGreaterThan(10_000_000L);
         server.stop();
     }
 
-    private static long receivedBytes(String iperf3Json) {
-        return Long.parseLong(
-                iperf3Json.replaceAll("(?s).*\"sum_received\"\\s*:\\s*\\{[^}]*?\"bytes\"\\s*:\\s*(\\d+).*", "$1"));
-    }
-
-    private String managementLink(String namespace, String side, int subnet) {
-        String root = "vlm" + side + lab.id;
-        run("ip", "link", "add", root, "type", "veth", "peer", "name", "mgmt0", "netns", namespace);
-        run("ip", "addr", "add", "10.231." + subnet + ".1/30", "dev", root);
-        run("ip", "link", "set", root, "up");
-        run("ip", "-n", namespace, "addr", "add", "10.231." + subnet + ".2/30", "dev", "mgmt0");
-        run("ip", "-n", namespace, "link", "set", "mgmt0", "up");
-        return "http://10.231." + subnet + ".1:" + controlPlane.uri().getPort();
-    }
-
-    private void startAgent(String namespace, String name, String controlPlaneUrl, String underlayIp, String offloads)
-            throws Exception {
-        Path state = Files.createTempDirectory("vl-agent").resolve(name + ".properties");
-        lab.start(
-                name,
-                Lab.agentCommand(
-                        namespace,
-                        "--control-plane",
-                        controlPlaneUrl,
-                        "--token",
-                        ControlPlaneLab.ADMIN,
-                        "--underlay-ip",
-                        underlayIp,
-                        "--name",
-                        name + "-" + lab.id,
-                        "--state-file",
-                        state.toString(),
-                        "--offloads",
-                        offloads));
-    }
-
-    private long connectedHosts() {
-        try {
-            return new HostsApi(controlPlane.admin())
-                    .listHosts(100, null).getItems().stream()
-                            .filter(h -> h.getStatus() == HostStatus.CONNECTED)
-                            .count();
-        } catch (ApiException e) {
-            return 0;
-        }
-    }
-
-    private boolean converged() throws ApiException {
-        return new HostsApi(controlPlane.admin())
-                .listHosts(100, null).getItems().stream()
-                        .allMatch(h -> h.getAppliedGeneration() >= h.getDesiredGeneration());
-    }
-
     private String hostId(String agentName) throws ApiException {
-        return new HostsApi(controlPlane.admin())
-                .listHosts(100, null).getItems().stream()
-                        .filter(h -> h.getName().equals(agentName + "-" + lab.id))
-                        .map(Host::getHostId)
-                        .findFirst()
-                        .orElseThrow();
+        return machines.hostId(agentName);
     }
 
     private Instance launch(String subnetId, String hostId, String ip) throws ApiException {
@@ -271,14 +182,5 @@ class NetnsAgentsLinuxTest {
                         .hostId(hostId)
                         .kind(InstanceKind.NETNS)
                         .privateIpAddress(ip));
-    }
-
-    /** The agent names an instance's namespace after its id (vl-<id>); find it among the namespaces. */
-    private static String namespaceOf(Instance instance) {
-        return Stream.of(run("ip", "netns", "list").split("\n"))
-                .map(line -> line.split(" ")[0])
-                .filter(name -> name.contains(instance.getInstanceId()))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no namespace for " + instance.getInstanceId()));
     }
 }

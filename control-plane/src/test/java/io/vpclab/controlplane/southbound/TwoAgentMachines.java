@@ -1,0 +1,153 @@
+package io.vpclab.controlplane.southbound;
+
+import static io.vpclab.agent.linux.Lab.run;
+import static org.awaitility.Awaitility.await;
+
+import io.vpclab.agent.linux.Lab;
+import io.vpclab.client.ApiException;
+import io.vpclab.client.api.HostsApi;
+import io.vpclab.client.model.Host;
+import io.vpclab.client.model.HostStatus;
+import io.vpclab.client.model.Instance;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Two agent processes, each in its own network namespace (its "machine"), joined by a veth
+ * underlay (192.168.231.1 and .2, MTU 1500) and reaching a control plane in this JVM over a
+ * management veth each; the agents follow it with {@code --offloads} as given. Closing stops the
+ * agents (they remove the namespaces of their instances), the control plane and the machines.
+ * Skips the calling test without root, /dev/net/tun or the tools it needs.
+ */
+final class TwoAgentMachines implements AutoCloseable {
+
+    static final Duration CONVERGENCE = Duration.ofSeconds(60);
+    static final String UNDERLAY_A = "192.168.231.1";
+    static final String UNDERLAY_B = "192.168.231.2";
+
+    final Lab lab;
+    final ControlPlaneLab controlPlane;
+    /** The agents' names as registered (host names in the API and in topology files). */
+    final String agentA;
+
+    final String agentB;
+
+    private TwoAgentMachines(Lab lab, ControlPlaneLab controlPlane) {
+        this.lab = lab;
+        this.controlPlane = controlPlane;
+        this.agentA = "agent-a-" + lab.id;
+        this.agentB = "agent-b-" + lab.id;
+    }
+
+    /** Starts the control plane and both agents and waits until both are connected. */
+    static TwoAgentMachines start(String offloads, String... tools) throws Exception {
+        Lab.assumeLinuxRootWith(
+                Stream.concat(Stream.of("ip", "nsenter"), Stream.of(tools)).toArray(String[]::new));
+        TwoAgentMachines machines = new TwoAgentMachines(new Lab(), new ControlPlaneLab());
+        try {
+            machines.boot(offloads);
+        } catch (Exception | Error e) {
+            machines.close();
+            throw e;
+        }
+        return machines;
+    }
+
+    private void boot(String offloads) throws Exception {
+        controlPlane.startServer();
+        String a = lab.namespace("ma");
+        String b = lab.namespace("mb");
+        lab.joinByVeth(a, b, "u", UNDERLAY_A, UNDERLAY_B);
+        // the /30s in the root namespace vary with the lab id, so two labs on one machine rarely meet
+        int block = Integer.parseInt(lab.id, 16) % 64 * 4;
+        startAgent(a, agentA, managementLink(a, "a", block), UNDERLAY_A, offloads);
+        startAgent(b, agentB, managementLink(b, "b", block + 256), UNDERLAY_B, offloads);
+        await().atMost(CONVERGENCE).until(() -> connectedHosts() == 2);
+    }
+
+    /** A veth from the root namespace into {@code namespace}; {@code block} picks its /30 in 10.231.0.0/16. */
+    private String managementLink(String namespace, String side, int block) {
+        String prefix = "10.231." + (block / 256) + ".";
+        String rootEnd = prefix + (block % 256 + 1);
+        String machineEnd = prefix + (block % 256 + 2);
+        String root = "vlm" + side + lab.id;
+        run("ip", "link", "add", root, "type", "veth", "peer", "name", "mgmt0", "netns", namespace);
+        run("ip", "addr", "add", rootEnd + "/30", "dev", root);
+        run("ip", "link", "set", root, "up");
+        run("ip", "-n", namespace, "addr", "add", machineEnd + "/30", "dev", "mgmt0");
+        run("ip", "-n", namespace, "link", "set", "mgmt0", "up");
+        return "http://" + rootEnd + ":" + controlPlane.uri().getPort();
+    }
+
+    private void startAgent(String namespace, String name, String controlPlaneUrl, String underlayIp, String offloads)
+            throws Exception {
+        Path state = Files.createTempDirectory("vl-agent").resolve(name + ".properties");
+        lab.start(
+                name,
+                Lab.agentCommand(
+                        namespace,
+                        "--control-plane",
+                        controlPlaneUrl,
+                        "--token",
+                        ControlPlaneLab.ADMIN,
+                        "--underlay-ip",
+                        underlayIp,
+                        "--name",
+                        name,
+                        "--state-file",
+                        state.toString(),
+                        "--offloads",
+                        offloads));
+    }
+
+    long connectedHosts() {
+        try {
+            return hosts().stream()
+                    .filter(h -> h.getStatus() == HostStatus.CONNECTED)
+                    .count();
+        } catch (ApiException e) {
+            return 0;
+        }
+    }
+
+    /** True when every host has applied its latest desired table. */
+    boolean converged() throws ApiException {
+        return hosts().stream().allMatch(h -> h.getAppliedGeneration() >= h.getDesiredGeneration());
+    }
+
+    String hostId(String agentName) throws ApiException {
+        return hosts().stream()
+                .filter(h -> h.getName().equals(agentName))
+                .map(Host::getHostId)
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private List<Host> hosts() throws ApiException {
+        return new HostsApi(controlPlane.admin()).listHosts(100, null).getItems();
+    }
+
+    /** The agent names an instance's namespace after its id (vl-<id>); find it among the namespaces. */
+    static String namespaceOf(Instance instance) {
+        return Stream.of(run("ip", "netns", "list").split("\n"))
+                .map(line -> line.split(" ")[0])
+                .filter(name -> name.contains(instance.getInstanceId()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no namespace for " + instance.getInstanceId()));
+    }
+
+    /** The bytes the iperf3 server received, from the client's {@code -J} report. */
+    static long receivedBytes(String iperf3Json) {
+        return Long.parseLong(
+                iperf3Json.replaceAll("(?s).*\"sum_received\"\\s*:\\s*\\{[^}]*?\"bytes\"\\s*:\\s*(\\d+).*", "$1"));
+    }
+
+    @Override
+    public void close() {
+        controlPlane.close();
+        lab.close(); // stops the agents, which remove their instances' namespaces, then deletes the machines
+    }
+}

@@ -59,7 +59,8 @@ bi_start_agents() { # OFFLOADS
         # shellcheck disable=SC2086 # JVM flags split on purpose
         nb_start_bg "$NB_WORK/agent-$name.log" nsenter --net="/run/netns/$n" "$java" $agent_jvm -jar "$agent_jar" \
             --control-plane "$BI_URL" --token "$BI_TOKEN" --underlay-ip "192.168.77.$i" --name "$name" \
-            --state-file "$NB_WORK/$name.properties" --capabilities netns --offloads "$1"
+            --state-file "$NB_WORK/$name.properties" --capabilities netns --offloads "$1" \
+            --event-loops "${event_loops:-1}"
         BI_AGENT_PIDS+=("$NB_LAST_PID")
     done
     for i in $(seq 1 120); do
@@ -117,7 +118,7 @@ bi_path() {
 
 bench_instances() { # OFFLOADS
     local reason="" p
-    echo "== control plane and two agents following it (--offloads $1)"
+    echo "== control plane and two agents following it (--offloads $1, --event-loops ${event_loops:-1})"
     bi_start_control_plane || reason="the control plane did not start"
     [ -z "$reason" ] && { bi_start_agents "$1" || reason="the agents did not connect"; }
     if [ -z "$reason" ]; then

@@ -21,7 +21,6 @@ import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.InstanceKind;
 import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.ProbeResult;
-import io.vpclab.dataplane.Vtep;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.underlay.netty.NettyUdpUnderlay;
@@ -67,7 +66,8 @@ public final class FollowAgent implements RunningAgent {
             Path stateFile,
             List<InstanceKind> capabilities,
             Duration statsInterval,
-            OffloadChoice offloads) {
+            OffloadChoice offloads,
+            EventLoopChoice eventLoops) {
 
         public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(1);
 
@@ -79,7 +79,34 @@ public final class FollowAgent implements RunningAgent {
             Objects.requireNonNull(stateFile, "stateFile");
             Objects.requireNonNull(statsInterval, "statsInterval");
             Objects.requireNonNull(offloads, "offloads");
+            Objects.requireNonNull(eventLoops, "eventLoops");
             capabilities = List.copyOf(capabilities);
+        }
+
+        /** Options with one event loop. */
+        public Options(
+                URI controlPlane,
+                String token,
+                String name,
+                String underlayIp,
+                int udpPort,
+                int underlayMtu,
+                Path stateFile,
+                List<InstanceKind> capabilities,
+                Duration statsInterval,
+                OffloadChoice offloads) {
+            this(
+                    controlPlane,
+                    token,
+                    name,
+                    underlayIp,
+                    udpPort,
+                    underlayMtu,
+                    stateFile,
+                    capabilities,
+                    statsInterval,
+                    offloads,
+                    EventLoopChoice.ONE);
         }
 
         /** Options with every offload the kernel offers on the instances' TAPs (as {@code --offloads all}). */
@@ -177,15 +204,17 @@ public final class FollowAgent implements RunningAgent {
                         options.udpPort(),
                         options.underlayMtu(),
                         options.capabilities());
-        NettyUdpUnderlay underlay = NettyUdpUnderlay.bind(
-                new InetSocketAddress(options.underlayIp(), options.udpPort()),
-                options.offloads().underlayOptions(options.underlayMtu()));
+        List<NettyUdpUnderlay> underlays = options.eventLoops()
+                .bindUnderlays(
+                        new InetSocketAddress(options.underlayIp(), options.udpPort()),
+                        options.offloads().underlayOptions(options.underlayMtu()));
         PortedVtep ported = new PortedVtep(
-                new Vtep(underlay),
+                EventLoopChoice.vtepOn(underlays),
                 new PortProvisioner(
                         SimulatedPorts::create,
                         options.underlayMtu(),
-                        options.offloads().tunFlags()));
+                        options.offloads().tunFlags(),
+                        underlays.size()));
         FollowAgent agent = new FollowAgent(options, identity, ported);
         agent.follower.start();
         try {

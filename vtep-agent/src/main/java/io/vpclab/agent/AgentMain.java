@@ -83,11 +83,11 @@ public final class AgentMain implements Callable<Integer> {
     @Option(
             names = "--event-loops",
             paramLabel = "N|auto",
-            defaultValue = "1",
-            description = "Event loops of the data plane (default ${DEFAULT-VALUE}; auto = min(cores, 4)), in every "
-                    + "mode: one underlay socket each (SO_REUSEPORT on one port) and one queue each of every TAP "
+            defaultValue = "auto",
+            description = "Event loops of the data plane: a number, or auto (default) = min(cores, 4); in every "
+                    + "mode. One underlay socket each (SO_REUSEPORT on one port) and one queue each of every TAP "
                     + "(multi-queue), so each flow stays on one loop. A --tap device made elsewhere must be "
-                    + "multi_queue to be spread.")
+                    + "multi_queue to get more than one loop.")
     String eventLoops;
 
     @Option(

@@ -83,22 +83,24 @@ final class PointToPointAgent implements RunningAgent {
             int underlayMtu,
             OffloadChoice offloads,
             EventLoopChoice loops) {
-        List<NettyUdpUnderlay> underlays =
-                loops.bindUnderlays(new InetSocketAddress(local, udpPort), offloads.underlayOptions(underlayMtu));
-        NettyUdpUnderlay underlay = underlays.get(0);
         List<TapDevice> taps = List.of();
+        List<NettyUdpUnderlay> underlays = List.of();
         try {
-            if (!underlay.isEpoll()) {
-                throw new IllegalStateException(
-                        "TAP devices need Netty's epoll transport, which is not available here");
-            }
             int innerFrame = underlayMtu - Vxlan.OVERHEAD + 14;
             // a new TAP gets the kernel's 1500; frames over the inner MTU must reach the pipeline,
             // which answers DF packets with fragmentation needed
             int readLimit = Math.max(innerFrame + 4, linkMtu(tapName, 1500) + ETHERNET_AND_TAG);
             PortProvisioner provisioner =
-                    new PortProvisioner(SimulatedPorts::create, readLimit, offloads.tunFlags(), underlays.size());
+                    new PortProvisioner(SimulatedPorts::create, readLimit, offloads.tunFlags(), loops.count());
             taps = provisioner.openTapQueues("point-to-point", tapName, readLimit);
+            // the one port decides: a TAP that took fewer queues (not multi_queue) gets as many loops
+            underlays = new EventLoopChoice(taps.size(), loops.auto())
+                    .bindUnderlays(new InetSocketAddress(local, udpPort), offloads.underlayOptions(underlayMtu));
+            NettyUdpUnderlay underlay = underlays.get(0);
+            if (!underlay.isEpoll()) {
+                throw new IllegalStateException(
+                        "TAP devices need Netty's epoll transport, which is not available here");
+            }
             String link = IpCommand.ip("-o", "link", "show", "dev", tapName);
             ForwardingState state = TableTranslator.translate(
                     "--tap " + tapName,

@@ -154,6 +154,9 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
         try {
             fd = LinuxTun.openTap(name, (short) (LinuxTun.IFF_VNET_HDR | extraFlags));
         } catch (TapException refused) {
+            if (extraFlags != 0) {
+                throw refused; // the queue flag, not the header, may be what was refused: the caller decides
+            }
             log.info("TAP {}: IFF_VNET_HDR refused ({}), plain frames", name, refused.getMessage());
             return open(name, maxFrameBytes, extraFlags);
         }

@@ -64,7 +64,8 @@ bi_start_agents() { # OFFLOADS
         # shellcheck disable=SC2086 # JVM flags split on purpose
         nb_start_bg "$NB_WORK/agent-$name.log" nsenter --net="/run/netns/$n" "$java" $(bi_agent_jvm "$name") -jar "$agent_jar" \
             --control-plane "$BI_URL" --token "$BI_TOKEN" --underlay-ip "192.168.77.$i" --name "$name" \
-            --state-file "$NB_WORK/$name.properties" --capabilities netns --offloads "$1"
+            --state-file "$NB_WORK/$name.properties" --capabilities netns --offloads "$1" \
+            --event-loops "${event_loops:-1}"
         BI_AGENT_PIDS+=("$NB_LAST_PID")
     done
     for i in $(seq 1 120); do
@@ -124,7 +125,7 @@ bi_path() {
 # applied and (within 2 minutes) its tables applied; returns 1 with the reason in BI_REASON
 bi_up() {
     BI_REASON=""
-    echo "== control plane and two agents following it (--offloads $1)"
+    echo "== control plane and two agents following it (--offloads $1, --event-loops ${event_loops:-1})"
     bi_start_control_plane || BI_REASON="the control plane did not start"
     [ -z "$BI_REASON" ] && { bi_start_agents "$1" || BI_REASON="the agents did not connect"; }
     if [ -z "$BI_REASON" ]; then

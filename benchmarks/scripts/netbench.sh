@@ -158,7 +158,9 @@ nb_measure() {
     fi
     for r in $(seq 1 "$NB_REPS"); do
         f="$NB_WORK/$label-tcp1-$r.json"
-        if ! timeout $((NB_SECONDS + 20)) ip netns exec "$cns" iperf3 -c "$ip" -p "$NB_IPERF_PORT" -t "$NB_SECONDS" -J >"$f"; then
+        # shellcheck disable=SC2046 # -P N, or nothing
+        if ! timeout $((NB_SECONDS + 20)) ip netns exec "$cns" iperf3 -c "$ip" -p "$NB_IPERF_PORT" -t "$NB_SECONDS" \
+                $([ "${NB_PARALLEL:-1}" != 1 ] && echo -P "$NB_PARALLEL") -J >"$f"; then
             echo "  $label: iperf3 TCP failed: $(jq -r .error "$f" 2>/dev/null)" >&2; nb_stop_bg "$spid"; return 1
         fi
         tcp+=("$(jq '.end.sum_received.bits_per_second / 1e9' "$f")")
@@ -175,7 +177,7 @@ nb_measure() {
     nb_stop_bg "$spid"
     NB_TCP1[$label]=$(nb_median "${tcp[@]}")
     NB_UDP64[$label]=$(nb_median "${rx[@]}")
-    printf '  %-12s TCP 1 stream  median %-8s Gbit/s  runs: %s\n' "$label" "${NB_TCP1[$label]}" "${tcp[*]}"
+    printf '  %-12s TCP %s stream(s) median %-8s Gbit/s  runs: %s\n' "$label" "${NB_PARALLEL:-1}" "${NB_TCP1[$label]}" "${tcp[*]}"
     printf '  %-12s UDP 64 B      median %-8s pkt/s received (sent by iperf3: %s)  runs: %s\n' "$label" \
         "${NB_UDP64[$label]}" "$(nb_median "${tx[@]}")" "${rx[*]}"
 }

@@ -3,8 +3,11 @@ package io.vpclab.dataplane;
 import io.netty.channel.EventLoop;
 import io.vpclab.dataplane.capture.Capture;
 import io.vpclab.dataplane.pipeline.Pipeline;
+import io.vpclab.dataplane.pipeline.SharedFlowState;
 import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.port.FrameDevice;
+import io.vpclab.dataplane.port.LoopHandoff;
+import io.vpclab.dataplane.port.MultiQueueDevice;
 import io.vpclab.dataplane.stats.CountersSnapshot;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
 import io.vpclab.dataplane.stats.WhitelistSnapshot;
@@ -14,21 +17,25 @@ import io.vpclab.dataplane.underlay.Underlay;
 import io.vpclab.net.Ipv4Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
 /**
  * A userspace VXLAN tunnel endpoint: the facade the agent (and tests) use.
  *
- * <p>The whole data plane of a VTEP runs on the underlay's event loop: ports, the pipeline,
- * captures and counters. Every method here is thread-safe: called from another thread it hops
- * onto the loop and waits (at most {@link #CALL_TIMEOUT_SECONDS}) for the result; called on the
- * loop it runs inline.
+ * <p>The data plane of a VTEP runs on its underlays' event loops (one by default; several with
+ * {@link #Vtep(List, LongSupplier, int)}): ports, pipelines, captures and counters. Every method
+ * here is thread-safe: called from another thread it hops onto the loops and waits (at most
+ * {@link #CALL_TIMEOUT_SECONDS}) for the result; called on a loop it runs inline there.
  *
  * <p>Typical use:
  * <pre>{@code
@@ -53,9 +60,12 @@ public final class Vtep implements AutoCloseable {
     /** How long a call from another thread waits for the loop before failing. */
     public static final long CALL_TIMEOUT_SECONDS = 10;
 
-    private final Underlay underlay;
-    private final EventLoop loop;
-    private final Pipeline pipeline;
+    private final List<Underlay> underlays;
+    private final EventLoop[] loops;
+    private final Pipeline[] pipelines;
+    /** The device attached per port, as given (a multi-queue device whole). */
+    private final Map<String, FrameDevice> devices = new java.util.concurrent.ConcurrentHashMap<>();
+
     private volatile ForwardingState state;
     private volatile boolean closed;
 
@@ -69,23 +79,54 @@ public final class Vtep implements AutoCloseable {
      * at most {@code natSessionCapacity} sessions per NAT gateway.
      */
     public Vtep(Underlay underlay, LongSupplier nanoClock, int natSessionCapacity) {
-        this.underlay = underlay;
-        this.loop = underlay.loop();
-        InetSocketAddress local = underlay.localAddress();
+        this(List.of(underlay), nanoClock, natSessionCapacity);
+    }
+
+    /**
+     * A VTEP with one event loop per underlay: {@code underlays} share one address (sockets with
+     * {@code SO_REUSEPORT}, see {@code NettyUdpUnderlay.bindGroup}), the kernel steers each
+     * underlay 4-tuple to one of them, and each loop runs its own pipeline over its own socket and
+     * its own queue of every multi-queue port, so no frame is handed between threads. The loops
+     * share the table, NAT sessions and tracked connections ({@link SharedFlowState}) and
+     * captures; counters are kept per loop and summed on read. Loop 0 also serves the devices
+     * that cannot be spread (simulated hosts, single-queue TAPs: see {@link #attachPort}).
+     */
+    public Vtep(List<? extends Underlay> underlays, LongSupplier nanoClock, int natSessionCapacity) {
+        if (underlays.isEmpty()) {
+            throw new IllegalArgumentException("a VTEP needs at least one underlay");
+        }
+        this.underlays = List.copyOf(underlays);
+        InetSocketAddress local = this.underlays.get(0).localAddress();
         this.state = ForwardingState.empty(new TableHost(
                 new Ipv4Address(Ipv4Address.bitsOf(local.getAddress())),
                 local.getPort() == 0 ? io.vpclab.dataplane.packet.Vxlan.PORT : local.getPort(),
                 TableHost.DEFAULT_UNDERLAY_MTU));
-        this.pipeline = onLoop(() -> new Pipeline(underlay, local, state, nanoClock, natSessionCapacity));
-        underlay.start(pipeline::fromUnderlay);
+        SharedFlowState shared = new SharedFlowState(nanoClock, natSessionCapacity);
+        int count = this.underlays.size();
+        this.loops = new EventLoop[count];
+        this.pipelines = new Pipeline[count];
+        for (int i = 0; i < count; i++) {
+            Underlay underlay = this.underlays.get(i);
+            loops[i] = underlay.loop();
+            pipelines[i] = onLoop(i, () -> new Pipeline(underlay, local, state, shared));
+        }
+        for (int i = 0; i < count; i++) {
+            underlays.get(i).start(pipelines[i]::fromUnderlay);
+        }
     }
 
+    /** Loop 0: the loop of simulated hosts and of every call made here. */
     public EventLoop loop() {
-        return loop;
+        return loops[0];
+    }
+
+    /** How many event loops (and underlay sockets, and queues per multi-queue port) this VTEP runs. */
+    public int loopCount() {
+        return loops.length;
     }
 
     public InetSocketAddress localAddress() {
-        return underlay.localAddress();
+        return underlays.get(0).localAddress();
     }
 
     /** The table in force (readable from any thread). */
@@ -94,18 +135,20 @@ public final class Vtep implements AutoCloseable {
     }
 
     /**
-     * Installs {@code next} as one atomic swap. The snapshot was validated when it was built, so
-     * this cannot fail half way; frames in flight finish with the table they started with.
+     * Installs {@code next} as one atomic swap on every loop (all loops are asked at once; each
+     * swaps between two frames and this returns once all run it). The snapshot was validated when
+     * it was built, so this cannot fail half way; frames in flight finish with the table they
+     * started with.
      */
     public void apply(ForwardingState next) {
         if (next == null) {
             throw new IllegalArgumentException("forwarding state is null");
         }
-        onLoop(() -> {
-            pipeline.install(next);
-            state = next;
+        onEveryLoop(i -> {
+            pipelines[i].install(next);
             return null;
         });
+        state = next;
     }
 
     /**
@@ -113,72 +156,124 @@ public final class Vtep implements AutoCloseable {
      * from the table by id (a port not in the table yet has its frames dropped as UNKNOWN_PORT
      * until a table names it). The VTEP owns the device from now on and closes it on
      * {@link #detachPort} or {@link #close}.
+     *
+     * <p>A {@link MultiQueueDevice} must have one queue per loop: queue {@code i} runs on loop
+     * {@code i}. Any other device runs on loop 0; the other loops hand the frames they deliver to
+     * it over to loop 0 ({@link LoopHandoff}).
      */
     public void attachPort(String portId, FrameDevice device) {
         if (portId == null || device == null) {
             throw new IllegalArgumentException("portId and device are required");
         }
-        onLoop(() -> {
-            Pipeline.Attachment attachment = pipeline.attach(portId, device);
-            if (device instanceof BurstPort burstPort) {
-                burstPort.start(
-                        loop,
-                        frame -> pipeline.fromPort(attachment, frame),
-                        burst -> pipeline.fromPortBurst(attachment, burst));
-            } else {
-                device.start(loop, frame -> pipeline.fromPort(attachment, frame));
-            }
-            return null;
-        });
+        if (device instanceof MultiQueueDevice queued && queued.queues().size() != loops.length) {
+            throw new IllegalArgumentException("port " + portId + ": "
+                    + queued.queues().size() + " device queues for " + loops.length + " event loops");
+        }
+        if (devices.putIfAbsent(portId, device) != null) {
+            throw new IllegalStateException("port " + portId + " already has a device attached");
+        }
+        try {
+            onEveryLoop(i -> {
+                FrameDevice own = device instanceof MultiQueueDevice queued
+                        ? queued.queues().get(i)
+                        : device;
+                if (device instanceof MultiQueueDevice || i == 0) {
+                    start(pipelines[i], loops[i], portId, own);
+                } else {
+                    pipelines[i].attach(portId, new LoopHandoff(device, loops[0]));
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            detachEverywhere(portId); // the caller keeps the device it could not attach
+            throw e;
+        }
+    }
+
+    private static void start(Pipeline pipeline, EventLoop loop, String portId, FrameDevice device) {
+        Pipeline.Attachment attachment = pipeline.attach(portId, device);
+        if (device instanceof BurstPort burstPort) {
+            burstPort.start(
+                    loop,
+                    frame -> pipeline.fromPort(attachment, frame),
+                    burst -> pipeline.fromPortBurst(attachment, burst));
+        } else {
+            device.start(loop, frame -> pipeline.fromPort(attachment, frame));
+        }
     }
 
     /** Disconnects and closes the device of {@code portId}; false when none was attached. */
     public boolean detachPort(String portId) {
-        return onLoop(() -> {
-            FrameDevice device = pipeline.detach(portId);
-            if (device == null) {
-                return false;
-            }
-            device.close();
-            return true;
-        });
+        FrameDevice device = detachEverywhere(portId);
+        if (device == null) {
+            return false;
+        }
+        device.close();
+        return true;
     }
 
-    /** Every counter, as an immutable snapshot taken on the loop. */
+    /** Detaches {@code portId} on every loop; the device as attached (null when none). */
+    private FrameDevice detachEverywhere(String portId) {
+        onEveryLoop(i -> pipelines[i].detach(portId));
+        return devices.remove(portId);
+    }
+
+    /** Every counter, summed over the loops, as an immutable snapshot. */
     public CountersSnapshot counters() {
-        return onLoop(pipeline::counters);
+        CountersSnapshot total = null;
+        for (CountersSnapshot loopCounters : countersPerLoop()) {
+            total = total == null ? loopCounters : total.plus(loopCounters);
+        }
+        return total;
     }
 
-    /** Rule hits and drops of the installed whitelists, by whitelist id; readable from any thread. */
+    /** The counters of each loop, in loop order (their sum is {@link #counters()}). */
+    public List<CountersSnapshot> countersPerLoop() {
+        return onEveryLoop(i -> pipelines[i].counters());
+    }
+
+    /** Rule hits and drops of the installed whitelists, by whitelist id, summed over the loops. */
     public Map<String, WhitelistSnapshot> whitelistCounters() {
-        return onLoop(pipeline::whitelistCounters);
+        Map<String, WhitelistSnapshot> total = new LinkedHashMap<>();
+        for (Map<String, WhitelistSnapshot> loopCounters : onEveryLoop(i -> pipelines[i].whitelistCounters())) {
+            loopCounters.forEach((id, snapshot) -> total.merge(id, snapshot, WhitelistSnapshot::plus));
+        }
+        return total;
     }
 
     /**
      * The figures of each NAT gateway served here with at most {@code listedSessions} of its
-     * sessions (newest first), taken on the loop.
+     * sessions (newest first); the sessions are shared by every loop.
      */
     public List<NatGatewaySnapshot> natGateways(int listedSessions) {
-        return onLoop(() -> pipeline.natGateways(listedSessions));
+        return onLoop(0, () -> pipelines[0].natGateways(listedSessions));
     }
 
     /**
      * Starts writing pcap to {@code file} at {@code point}: a port id (frames as the instance
-     * sees them) or {@link #UNDERLAY} (VXLAN datagrams with synthesized outer headers).
+     * sees them) or {@link #UNDERLAY} (VXLAN datagrams with synthesized outer headers). Every loop
+     * writes to the same file.
      */
     public Capture startCapture(String point, Path file) {
-        return onLoop(() -> pipeline.startCapture(point, file));
+        Capture capture = onLoop(0, () -> pipelines[0].startCapture(point, file));
+        onEveryLoop(i -> {
+            if (i > 0) {
+                pipelines[i].shareCapture(capture);
+            }
+            return null;
+        });
+        return capture;
     }
 
     /** Stops {@code capture} and closes its file (complete and readable when this returns). */
     public void stopCapture(Capture capture) {
-        onLoop(() -> {
-            pipeline.stopCapture(capture);
+        onEveryLoop(i -> {
+            pipelines[i].stopCapture(capture);
             return null;
         });
     }
 
-    /** Stops captures, closes every attached device and the underlay. Idempotent. */
+    /** Stops captures, closes every attached device and the underlays. Idempotent. */
     @Override
     public void close() {
         if (closed) {
@@ -186,24 +281,44 @@ public final class Vtep implements AutoCloseable {
         }
         closed = true;
         try {
-            onLoop(() -> {
-                pipeline.closeCaptures();
-                for (String portId : pipeline.attachments().keySet()) {
-                    FrameDevice device = pipeline.detach(portId);
-                    if (device != null) {
-                        device.close();
-                    }
+            for (String portId : List.copyOf(devices.keySet())) {
+                FrameDevice device = detachEverywhere(portId);
+                if (device != null) {
+                    device.close();
                 }
+            }
+            onEveryLoop(i -> {
+                pipelines[i].closeCaptures();
                 return null;
             });
-        } catch (java.util.concurrent.RejectedExecutionException loopAlreadyGone) {
-            // the loop was shut down under us: devices and captures died with it; still close the socket
+        } catch (java.util.concurrent.RejectedExecutionException | IllegalStateException loopAlreadyGone) {
+            // a loop was shut down under us: devices and captures died with it; still close the sockets
         } finally {
-            underlay.close();
+            underlays.forEach(Underlay::close);
         }
     }
 
-    private <T> T onLoop(Callable<T> call) {
+    /** Runs {@code call} for every loop on that loop, all at once; the results in loop order. */
+    private <T> List<T> onEveryLoop(IntFunction<T> call) {
+        if (loops.length == 1) {
+            return java.util.Collections.singletonList(onLoop(0, () -> call.apply(0)));
+        }
+        List<Future<T>> pending = new ArrayList<>(loops.length);
+        for (int i = 0; i < loops.length; i++) {
+            int index = i;
+            pending.add(loops[i].inEventLoop() ? null : loops[i].submit(() -> call.apply(index)));
+        }
+        List<T> results = new ArrayList<>(loops.length);
+        for (int i = 0; i < loops.length; i++) {
+            int index = i;
+            Future<T> future = pending.get(i);
+            results.add(future == null ? call.apply(index) : await(future));
+        }
+        return results;
+    }
+
+    private <T> T onLoop(int index, Callable<T> call) {
+        EventLoop loop = loops[index];
         if (loop.inEventLoop()) {
             try {
                 return call.call();
@@ -213,8 +328,12 @@ public final class Vtep implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+        return await(loop.submit(call));
+    }
+
+    private static <T> T await(Future<T> future) {
         try {
-            return loop.submit(call).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return future.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;

@@ -64,9 +64,16 @@ class ElasticIpTest {
     static final Ipv4Address RAW_IP = Ipv4Address.parse("198.51.100.20");
 
     final InMemoryUnderlay.Hub hub = new InMemoryUnderlay.Hub();
-    final Underlay underlayA = hub.join(new InetSocketAddress("10.255.0.1", Vxlan.PORT));
+    final List<InMemoryUnderlay> underlaysA = underlaysOfA(hub, new InetSocketAddress("10.255.0.1", Vxlan.PORT));
+    final Underlay underlayA = underlaysA.get(0);
     final Underlay underlayB = hub.join(new InetSocketAddress("10.255.0.2", Vxlan.PORT));
-    final Vtep a = new Vtep(underlayA);
+    final Vtep a = new Vtep(underlaysA, System::nanoTime, Vtep.NAT_SESSION_CAPACITY);
+
+    /** A's underlays: one event loop here ({@code ElasticIpAcrossEventLoopsTest} gives it two). */
+    List<InMemoryUnderlay> underlaysOfA(InMemoryUnderlay.Hub hub, InetSocketAddress address) {
+        return List.of(hub.join(address));
+    }
+
     final Vtep b = new Vtep(underlayB);
     final SimulatedHost vm = new SimulatedHost("vm", VM_MAC, VM_IP, 24, VPC_GATEWAY, 1450);
     final SimulatedHost internet = new SimulatedHost("internet", INTERNET_MAC, INTERNET_IP, 24, PUBLIC_GATEWAY, 1450);

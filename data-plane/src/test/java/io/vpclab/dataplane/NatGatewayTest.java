@@ -101,10 +101,11 @@ class NatGatewayTest {
     final AtomicLong clock = new AtomicLong(TimeUnit.HOURS.toNanos(1));
     final InMemoryUnderlay.Hub hub = new InMemoryUnderlay.Hub();
     final Underlay underlayA = hub.join(new InetSocketAddress("10.255.0.1", Vxlan.PORT));
-    final Underlay underlayN = hub.join(new InetSocketAddress("10.255.0.2", Vxlan.PORT));
+    final List<InMemoryUnderlay> underlaysN = underlaysOfN(hub, new InetSocketAddress("10.255.0.2", Vxlan.PORT));
+    final Underlay underlayN = underlaysN.get(0);
     final Underlay underlayI = hub.join(new InetSocketAddress("10.255.0.3", Vxlan.PORT));
     final Vtep a = new Vtep(underlayA);
-    final Vtep n = new Vtep(underlayN, clock::get, 1024);
+    final Vtep n = new Vtep(underlaysN, clock::get, 1024);
     final Vtep i = new Vtep(underlayI);
     final SimulatedHost vm1 = host("vm1", VM1_MAC, VM1_IP, PRIVATE_GATEWAY);
     final SimulatedHost vm2 = host("vm2", VM2_MAC, VM2_IP, PRIVATE_GATEWAY);
@@ -112,6 +113,11 @@ class NatGatewayTest {
     final SimulatedHost peer = host("peer", PEER_MAC, PEER_IP, PEER_GATEWAY);
     final SimulatedHost internet = host("internet", INTERNET_MAC, INTERNET_IP, PUBLIC_GATEWAY);
     final InMemoryFrameDevice raw = new InMemoryFrameDevice("raw");
+
+    /** N's underlays: one event loop here ({@code NatGatewayAcrossEventLoopsTest} gives it two). */
+    List<InMemoryUnderlay> underlaysOfN(InMemoryUnderlay.Hub hub, InetSocketAddress address) {
+        return List.of(hub.join(address));
+    }
 
     static SimulatedHost host(String name, MacAddress mac, Ipv4Address ip, Ipv4Address gateway) {
         return new SimulatedHost(name, mac, ip, 24, gateway, 1450);

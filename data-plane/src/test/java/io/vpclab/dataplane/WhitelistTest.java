@@ -59,9 +59,16 @@ class WhitelistTest {
             new WhitelistRule("web", WhitelistProtocol.TCP, Ipv4Prefix.parse("0.0.0.0/0"), 80, 443);
 
     final InMemoryUnderlay.Hub hub = new InMemoryUnderlay.Hub();
-    final Underlay underlayA = hub.join(new InetSocketAddress("10.255.0.1", Vxlan.PORT));
+    final List<InMemoryUnderlay> underlaysA = underlaysOfA(hub, new InetSocketAddress("10.255.0.1", Vxlan.PORT));
+    final Underlay underlayA = underlaysA.get(0);
     final Underlay underlayB = hub.join(new InetSocketAddress("10.255.0.2", Vxlan.PORT));
-    final Vtep a = new Vtep(underlayA);
+    final Vtep a = new Vtep(underlaysA, System::nanoTime, Vtep.NAT_SESSION_CAPACITY);
+
+    /** A's underlays: one event loop here ({@code WhitelistAcrossEventLoopsTest} gives it two). */
+    List<InMemoryUnderlay> underlaysOfA(InMemoryUnderlay.Hub hub, InetSocketAddress address) {
+        return List.of(hub.join(address));
+    }
+
     final Vtep b = new Vtep(underlayB);
     final SimulatedHost vm = new SimulatedHost("vm", VM_MAC, VM_IP, 24, VPC_GATEWAY, 1450);
     final SimulatedHost internet = new SimulatedHost("internet", INTERNET_MAC, INTERNET_IP, 24, PUBLIC_GATEWAY, 1450);

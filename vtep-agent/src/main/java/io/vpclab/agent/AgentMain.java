@@ -81,6 +81,16 @@ public final class AgentMain implements Callable<Integer> {
     String offloads;
 
     @Option(
+            names = "--event-loops",
+            paramLabel = "N|auto",
+            defaultValue = "auto",
+            description = "Event loops of the data plane: a number, or auto (default) = min(cores, 4); in every "
+                    + "mode. One underlay socket each (SO_REUSEPORT on one port) and one queue each of every TAP "
+                    + "(multi-queue), so each flow stays on one loop. A --tap device made elsewhere must be "
+                    + "multi_queue to get more than one loop.")
+    String eventLoops;
+
+    @Option(
             names = "--table",
             paramLabel = "FILE",
             description = "Static forwarding table (YAML or JSON, schema ForwardingTable).")
@@ -218,8 +228,10 @@ public final class AgentMain implements Callable<Integer> {
 
     private RunningAgent startMode() throws ApiException {
         OffloadChoice choice;
+        EventLoopChoice loops;
         try {
             choice = OffloadChoice.parse(offloads);
+            loops = EventLoopChoice.parse(eventLoops);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -230,14 +242,14 @@ public final class AgentMain implements Callable<Integer> {
                         spec.commandLine(),
                         "--control-plane cannot be combined with --table or --tap/--vni/--local/--remote");
             }
-            return followControlPlane(choice);
+            return followControlPlane(choice, loops);
         }
         if (table != null && pointToPoint) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--table cannot be combined with --tap/--vni/--local/--remote");
         }
         if (table != null) {
-            return TableAgent.start(table, choice);
+            return TableAgent.start(table, choice, loops);
         }
         if (tap == null || vni == null || local == null || remote == null) {
             throw new CommandLine.ParameterException(
@@ -252,10 +264,10 @@ public final class AgentMain implements Callable<Integer> {
         if (mtu < 1280 || mtu > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--mtu must be 1280..65535, got " + mtu);
         }
-        return PointToPointAgent.start(tap, vni, local, remote, port, mtu, choice);
+        return PointToPointAgent.start(tap, vni, local, remote, port, mtu, choice, loops);
     }
 
-    private RunningAgent followControlPlane(OffloadChoice offloads) throws ApiException {
+    private RunningAgent followControlPlane(OffloadChoice offloads, EventLoopChoice loops) throws ApiException {
         if (underlayIp == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--control-plane needs --underlay-ip");
         }
@@ -277,6 +289,7 @@ public final class AgentMain implements Callable<Integer> {
                 .capabilities(kinds())
                 .statsInterval(statsInterval)
                 .offloads(offloads)
+                .eventLoops(loops)
                 .build());
     }
 

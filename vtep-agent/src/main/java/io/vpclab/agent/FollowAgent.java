@@ -21,7 +21,6 @@ import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.InstanceKind;
 import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.ProbeResult;
-import io.vpclab.dataplane.Vtep;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.underlay.netty.NettyUdpUnderlay;
@@ -67,7 +66,8 @@ public final class FollowAgent implements RunningAgent {
             Path stateFile,
             List<InstanceKind> capabilities,
             Duration statsInterval,
-            OffloadChoice offloads) {
+            OffloadChoice offloads,
+            EventLoopChoice eventLoops) {
 
         public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(1);
 
@@ -79,6 +79,7 @@ public final class FollowAgent implements RunningAgent {
             Objects.requireNonNull(stateFile, "stateFile");
             Objects.requireNonNull(statsInterval, "statsInterval");
             Objects.requireNonNull(offloads, "offloads");
+            Objects.requireNonNull(eventLoops, "eventLoops");
             capabilities = List.copyOf(capabilities);
         }
 
@@ -95,7 +96,7 @@ public final class FollowAgent implements RunningAgent {
     /**
      * The optional part of {@link Options}: an Ethernet underlay MTU of 1500, simulated instances
      * only, counters every {@link Options#DEFAULT_STATS_INTERVAL}, and every offload the kernel
-     * offers on the instances' TAPs (as {@code --offloads all}).
+     * offers on the instances' TAPs (as {@code --offloads all}), on one event loop.
      */
     public static final class Builder {
         private final URI controlPlane;
@@ -108,6 +109,7 @@ public final class FollowAgent implements RunningAgent {
         private List<InstanceKind> capabilities = List.of(InstanceKind.SIMULATED);
         private Duration statsInterval = Options.DEFAULT_STATS_INTERVAL;
         private OffloadChoice offloads = OffloadChoice.ALL;
+        private EventLoopChoice eventLoops = EventLoopChoice.ONE;
 
         private Builder(URI controlPlane, String token, String name, String underlayIp, int udpPort, Path stateFile) {
             this.controlPlane = controlPlane;
@@ -138,6 +140,11 @@ public final class FollowAgent implements RunningAgent {
             return this;
         }
 
+        public Builder eventLoops(EventLoopChoice eventLoops) {
+            this.eventLoops = eventLoops;
+            return this;
+        }
+
         public Options build() {
             return new Options(
                     controlPlane,
@@ -149,7 +156,8 @@ public final class FollowAgent implements RunningAgent {
                     stateFile,
                     capabilities,
                     statsInterval,
-                    offloads);
+                    offloads,
+                    eventLoops);
         }
     }
 
@@ -201,15 +209,17 @@ public final class FollowAgent implements RunningAgent {
                         options.udpPort(),
                         options.underlayMtu(),
                         options.capabilities());
-        NettyUdpUnderlay underlay = NettyUdpUnderlay.bind(
-                new InetSocketAddress(options.underlayIp(), options.udpPort()),
-                options.offloads().underlayOptions(options.underlayMtu()));
+        List<NettyUdpUnderlay> underlays = options.eventLoops()
+                .bindUnderlays(
+                        new InetSocketAddress(options.underlayIp(), options.udpPort()),
+                        options.offloads().underlayOptions(options.underlayMtu()));
         PortedVtep ported = new PortedVtep(
-                new Vtep(underlay),
+                EventLoopChoice.vtepOn(underlays),
                 new PortProvisioner(
                         SimulatedPorts::create,
                         options.underlayMtu(),
-                        options.offloads().tunFlags()));
+                        options.offloads().tunFlags(),
+                        underlays.size()));
         FollowAgent agent = new FollowAgent(options, identity, ported);
         agent.follower.start();
         try {

@@ -11,6 +11,7 @@ import io.vpclab.client.model.TableHost;
 import io.vpclab.client.model.Vtep;
 import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.port.FrameDevice;
+import io.vpclab.dataplane.port.MultiQueueDevice;
 import io.vpclab.dataplane.stats.CountersSnapshot;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.stats.TrafficSnapshot;
@@ -51,15 +52,15 @@ final class PointToPointAgent implements RunningAgent {
     private static final int ETHERNET_AND_TAG = 18;
 
     private final io.vpclab.dataplane.Vtep vtep;
-    private final NettyUdpUnderlay underlay;
-    private final TapDevice tap;
+    private final List<NettyUdpUnderlay> underlays;
+    private final List<TapDevice> taps;
     private final FrameDevice port;
 
     private PointToPointAgent(
-            io.vpclab.dataplane.Vtep vtep, NettyUdpUnderlay underlay, TapDevice tap, FrameDevice port) {
+            io.vpclab.dataplane.Vtep vtep, List<NettyUdpUnderlay> underlays, List<TapDevice> taps, FrameDevice port) {
         this.vtep = vtep;
-        this.underlay = underlay;
-        this.tap = tap;
+        this.underlays = underlays;
+        this.taps = taps;
         this.port = port;
     }
 
@@ -71,21 +72,38 @@ final class PointToPointAgent implements RunningAgent {
             int udpPort,
             int underlayMtu,
             OffloadChoice offloads) {
-        NettyUdpUnderlay underlay =
-                NettyUdpUnderlay.bind(new InetSocketAddress(local, udpPort), offloads.underlayOptions(underlayMtu));
-        TapDevice tap = null;
+        return start(tapName, vni, local, remote, udpPort, underlayMtu, offloads, EventLoopChoice.ONE);
+    }
+
+    static PointToPointAgent start(
+            String tapName,
+            int vni,
+            InetAddress local,
+            InetAddress remote,
+            int udpPort,
+            int underlayMtu,
+            OffloadChoice offloads,
+            EventLoopChoice loops) {
+        List<TapDevice> taps = List.of();
+        List<NettyUdpUnderlay> underlays = List.of();
         try {
-            if (!underlay.isEpoll()) {
-                throw new IllegalStateException(
-                        "TAP devices need Netty's epoll transport, which is not available here");
-            }
             int innerFrame = underlayMtu - Vxlan.OVERHEAD + 14;
             // a new TAP gets the kernel's 1500; frames over the inner MTU must reach the pipeline,
             // which answers DF packets with fragmentation needed
             int readLimit = Math.max(innerFrame + 4, linkMtu(tapName, 1500) + ETHERNET_AND_TAG);
-            PortProvisioner provisioner = new PortProvisioner(SimulatedPorts::create, readLimit, offloads.tunFlags());
+            PortProvisioner provisioner =
+                    new PortProvisioner(SimulatedPorts::create, readLimit, offloads.tunFlags(), loops.count());
+            taps = provisioner.openTapQueues("point-to-point", tapName, readLimit);
             // a trunk, as the kernel's vxlan device: VLAN subinterfaces' tagged frames cross untouched
-            tap = provisioner.openTap("point-to-point", tapName, readLimit).passVlanTags();
+            taps.forEach(TapDevice::passVlanTags);
+            // the one port decides: a TAP that took fewer queues (not multi_queue) gets as many loops
+            underlays = new EventLoopChoice(taps.size(), loops.auto())
+                    .bindUnderlays(new InetSocketAddress(local, udpPort), offloads.underlayOptions(underlayMtu));
+            NettyUdpUnderlay underlay = underlays.get(0);
+            if (!underlay.isEpoll()) {
+                throw new IllegalStateException(
+                        "TAP devices need Netty's epoll transport, which is not available here");
+            }
             String link = IpCommand.ip("-o", "link", "show", "dev", tapName);
             ForwardingState state = TableTranslator.translate(
                     "--tap " + tapName,
@@ -98,9 +116,9 @@ final class PointToPointAgent implements RunningAgent {
                             underlayMtu,
                             mac(link),
                             linkMtu(link)));
-            FrameDevice port = PortProvisioner.forPipeline(tap, readLimit);
-            io.vpclab.dataplane.Vtep vtep = new io.vpclab.dataplane.Vtep(underlay);
-            PointToPointAgent agent = new PointToPointAgent(vtep, underlay, tap, port);
+            FrameDevice port = PortProvisioner.forPipeline(taps, readLimit);
+            io.vpclab.dataplane.Vtep vtep = EventLoopChoice.vtepOn(underlays);
+            PointToPointAgent agent = new PointToPointAgent(vtep, underlays, taps, port);
             vtep.apply(state);
             vtep.attachPort(tapName, port);
             log.info(
@@ -114,10 +132,8 @@ final class PointToPointAgent implements RunningAgent {
             log.info("offloads: {}", agent.offloadLine());
             return agent;
         } catch (RuntimeException e) {
-            if (tap != null) {
-                tap.close();
-            }
-            underlay.close();
+            taps.forEach(TapDevice::close);
+            underlays.forEach(NettyUdpUnderlay::close);
             throw e;
         }
     }
@@ -177,7 +193,8 @@ final class PointToPointAgent implements RunningAgent {
 
     /** What runs after probing, e.g. {@code vnet_hdr=on csum=on tso4=on ... udp_gso=on udp_gro=on}. */
     String offloadLine() {
-        return tap.offloads().describe() + " udp_gso=" + (underlay.isGso() ? "on" : "off") + " udp_gro="
+        NettyUdpUnderlay underlay = underlays.get(0);
+        return taps.get(0).offloads().describe() + " udp_gso=" + (underlay.isGso() ? "on" : "off") + " udp_gro="
                 + (underlay.isGro() ? "on" : "off");
     }
 
@@ -188,14 +205,26 @@ final class PointToPointAgent implements RunningAgent {
      */
     @Override
     public Map<String, Map<String, Long>> counterGroups() {
-        CountersSnapshot counters = vtep.counters();
+        Map<String, Map<String, Long>> pipelineGroups = PortedVtep.counterGroups(vtep);
+        TapDevice tap = taps.get(0);
+        NettyUdpUnderlay underlay = underlays.get(0);
         Map<String, Map<String, Long>> groups = new LinkedHashMap<>();
+        CountersSnapshot counters = vtep.counters();
         groups.put("tunnel", tunnel(counters.host(), counters.ports().getOrDefault(tap.name(), TrafficSnapshot.ZERO)));
         groups.put("offload", offload());
-        groups.put("tap/" + tap.name(), tap.counters().snapshot());
+        Map<String, Long> tapCounters = new LinkedHashMap<>();
+        taps.forEach(queue ->
+                queue.counters().snapshot().forEach((name, value) -> tapCounters.merge(name, value, Long::sum)));
+        groups.put("tap/" + tap.name(), tapCounters);
         Map<String, Long> underlayCounters = new LinkedHashMap<>();
-        underlayCounters.put("sendDrops", underlay.sendDrops());
-        underlayCounters.putAll(underlay.offloadCounters());
+        underlayCounters.put(
+                "sendDrops",
+                underlays.stream().mapToLong(NettyUdpUnderlay::sendDrops).sum());
+        for (NettyUdpUnderlay socket : underlays) {
+            socket.offloadCounters()
+                    .forEach((name, value) ->
+                            underlayCounters.merge(name, value, name.startsWith("udpG") ? (a, b) -> a : Long::sum));
+        }
         groups.put("underlay", underlayCounters);
         TapOffloads probed = tap.offloads();
         Map<String, Long> features = new LinkedHashMap<>();
@@ -205,7 +234,7 @@ final class PointToPointAgent implements RunningAgent {
         features.put("udpGso", underlay.isGso() ? 1L : 0L);
         features.put("udpGro", underlay.isGro() ? 1L : 0L);
         groups.put("offloads", features);
-        groups.putAll(PortedVtep.counterGroups(counters));
+        groups.putAll(pipelineGroups);
         return groups;
     }
 
@@ -229,21 +258,31 @@ final class PointToPointAgent implements RunningAgent {
 
     /** The TAP side of the fast path: TSO bursts read (and taken whole), refusals, merging toward the TAP. */
     private Map<String, Long> offload() {
+        List<FrameDevice> queues = port instanceof MultiQueueDevice queued ? queued.queues() : List.of(port);
+        List<SegmentingTapPort> segmenting = queues.stream()
+                .filter(SegmentingTapPort.class::isInstance)
+                .map(SegmentingTapPort.class::cast)
+                .toList();
         Map<String, Long> values = new LinkedHashMap<>();
-        if (port instanceof SegmentingTapPort segmenting) {
-            values.put("tsoBursts", segmenting.tsoReads());
-            values.put("tsoBurstsWhole", segmenting.tsoReadsTakenWhole());
-            values.put("segmentRefusals", segmenting.refusals());
-            values.put("coalescerFramesIn", segmenting.coalescerFramesIn());
-            values.put("coalescerFramesOut", segmenting.coalescerFramesOut());
-            values.put("coalescedBursts", segmenting.coalescedBursts());
-            values.put("coalescerChecksumFailures", segmenting.coalescerChecksumFailures());
-            values.put("coalescerPartialChecksums", segmenting.coalescerPartialChecksums());
+        if (!segmenting.isEmpty()) {
+            values.put("tsoBursts", sum(segmenting, SegmentingTapPort::tsoReads));
+            values.put("tsoBurstsWhole", sum(segmenting, SegmentingTapPort::tsoReadsTakenWhole));
+            values.put("segmentRefusals", sum(segmenting, SegmentingTapPort::refusals));
+            values.put("coalescerFramesIn", sum(segmenting, SegmentingTapPort::coalescerFramesIn));
+            values.put("coalescerFramesOut", sum(segmenting, SegmentingTapPort::coalescerFramesOut));
+            values.put("coalescedBursts", sum(segmenting, SegmentingTapPort::coalescedBursts));
+            values.put("coalescerChecksumFailures", sum(segmenting, SegmentingTapPort::coalescerChecksumFailures));
+            values.put("coalescerPartialChecksums", sum(segmenting, SegmentingTapPort::coalescerPartialChecksums));
         } else {
             values.put("tsoBursts", 0L);
             values.put("segmentRefusals", 0L);
         }
         return values;
+    }
+
+    private static long sum(
+            List<SegmentingTapPort> queues, java.util.function.ToLongFunction<SegmentingTapPort> counter) {
+        return queues.stream().mapToLong(counter).sum();
     }
 
     @Override

@@ -98,9 +98,44 @@ final class PortedVtep implements AutoCloseable {
         }
     }
 
-    /** Counters grouped for printing: host, then each segment, then each port. */
+    /** Counters grouped for printing: host, then each segment, then each port, then each event loop. */
     Map<String, Map<String, Long>> counterGroups() {
-        return counterGroups(vtep.counters());
+        return counterGroups(vtep);
+    }
+
+    /**
+     * {@code vtep}'s counters grouped for printing, summed over its event loops (host, each
+     * segment, each port), then each loop's share ({@code loop/N}): underlay datagrams and port
+     * frames in and out, so a report shows how the loops split the work.
+     */
+    static Map<String, Map<String, Long>> counterGroups(Vtep vtep) {
+        List<CountersSnapshot> perLoop = vtep.countersPerLoop();
+        CountersSnapshot total = perLoop.get(0);
+        for (int i = 1; i < perLoop.size(); i++) {
+            total = total.plus(perLoop.get(i));
+        }
+        Map<String, Map<String, Long>> groups = counterGroups(total);
+        for (int i = 0; i < perLoop.size(); i++) {
+            groups.put("loop/" + i, loopShare(perLoop.get(i)));
+        }
+        return groups;
+    }
+
+    private static Map<String, Long> loopShare(CountersSnapshot loop) {
+        Map<String, Long> values = new LinkedHashMap<>();
+        values.put("underlayIn", loop.host().packetsIn());
+        values.put("underlayOut", loop.host().packetsOut());
+        values.put(
+                "portFramesIn",
+                loop.ports().values().stream()
+                        .mapToLong(TrafficSnapshot::packetsIn)
+                        .sum());
+        values.put(
+                "portFramesOut",
+                loop.ports().values().stream()
+                        .mapToLong(TrafficSnapshot::packetsOut)
+                        .sum());
+        return values;
     }
 
     /** A VTEP's counters grouped for printing: host, then each segment, then each port. */

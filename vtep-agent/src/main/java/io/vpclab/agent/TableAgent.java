@@ -3,19 +3,19 @@ package io.vpclab.agent;
 import io.vpclab.agent.port.PortProvisioner;
 import io.vpclab.agent.table.TableFile;
 import io.vpclab.agent.table.TableTranslator;
-import io.vpclab.dataplane.Vtep;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.underlay.netty.NettyUdpUnderlay;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code --table FILE} mode: a static forwarding table on the data plane's {@link Vtep},
+ * The {@code --table FILE} mode: a static forwarding table on the data plane's {@link io.vpclab.dataplane.Vtep},
  * with the table's ports created here (TAP, namespace, simulated host) and removed on exit.
  *
  * <p>SIGHUP reloads the file. The new table is read, validated and translated completely before
@@ -40,17 +40,24 @@ final class TableAgent implements RunningAgent {
     }
 
     static TableAgent start(Path file, OffloadChoice offloads) {
+        return start(file, offloads, EventLoopChoice.ONE);
+    }
+
+    static TableAgent start(Path file, OffloadChoice offloads, EventLoopChoice loops) {
         ForwardingState state = load(file);
         TableHost host = state.host();
-        NettyUdpUnderlay underlay = NettyUdpUnderlay.bind(
+        List<NettyUdpUnderlay> underlays = loops.bindUnderlays(
                 new InetSocketAddress(host.underlayIp().toInetAddress(), host.udpPort()),
                 offloads.underlayOptions(host.underlayMtu()));
         TableAgent agent = new TableAgent(
                 file,
                 new PortedVtep(
-                        new Vtep(underlay),
+                        EventLoopChoice.vtepOn(underlays),
                         new PortProvisioner(
-                                SimulatedPorts::create, state.maxInnerFrameLength() + 4, offloads.tunFlags())));
+                                SimulatedPorts::create,
+                                state.maxInnerFrameLength() + 4,
+                                offloads.tunFlags(),
+                                underlays.size())));
         try {
             agent.ported.install(state);
         } catch (RuntimeException e) {

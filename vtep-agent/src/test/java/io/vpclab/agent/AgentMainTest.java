@@ -62,6 +62,23 @@ class AgentMainTest {
     }
 
     @Test
+    void refusesABadEventLoopCountBeforeOpeningAnything() {
+        assertThat(run(
+                        "--tap",
+                        "vtep0",
+                        "--vni",
+                        "100",
+                        "--local",
+                        "127.0.0.1",
+                        "--remote",
+                        "127.0.0.2",
+                        "--event-loops",
+                        "many"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--event-loops: 'many' is not a number (give 1..64 or auto)");
+    }
+
+    @Test
     void refusesABadTableWithItsLineAndStartsNothing(@TempDir Path dir) throws Exception {
         Path table = dir.resolve("t.yaml");
         Files.writeString(table, "host:\n  underlayIp: 127.0.0.1\nsegments:\n  - vni: 0\n");

@@ -82,6 +82,49 @@ class TableAgentTest {
     }
 
     @Test
+    void twoEventLoopsForwardAndReportTheirShareNextToTheSameTotals(@TempDir Path dir) throws Exception {
+        Path fileA = dir.resolve("a.yaml");
+        Path fileB = dir.resolve("b.yaml");
+        Files.writeString(
+                fileA,
+                table(
+                        1,
+                        "127.0.0.1",
+                        "127.0.0.2",
+                        "sa",
+                        "02:00:00:00:00:0a",
+                        "10.7.0.10",
+                        "02:00:00:00:00:0b",
+                        "10.7.0.11"));
+        Files.writeString(
+                fileB,
+                table(
+                        1,
+                        "127.0.0.2",
+                        "127.0.0.1",
+                        "sb",
+                        "02:00:00:00:00:0b",
+                        "10.7.0.11",
+                        "02:00:00:00:00:0a",
+                        "10.7.0.10"));
+        EventLoopChoice two = new EventLoopChoice(2, false);
+        try (TableAgent a = TableAgent.start(fileA, OffloadChoice.ALL, two);
+                TableAgent b = TableAgent.start(fileB, OffloadChoice.ALL, two)) {
+            SimulatedHost hostA = (SimulatedHost) a.device("sa");
+            assertThat(ping(hostA, "10.7.0.11")).isEqualTo(2);
+
+            var groups = b.counterGroups();
+            assertThat(groups).containsKeys("host", "port/sb", "loop/0", "loop/1");
+            long underlayIn = groups.get("loop/0").get("underlayIn")
+                    + groups.get("loop/1").get("underlayIn");
+            assertThat(underlayIn).isPositive().isEqualTo(groups.get("host").get("packetsIn"));
+            long portOut = groups.get("loop/0").get("portFramesOut")
+                    + groups.get("loop/1").get("portFramesOut");
+            assertThat(portOut).isEqualTo(groups.get("port/sb").get("packetsOut"));
+        }
+    }
+
+    @Test
     void refusesABadFileBeforeBindingAnything(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("bad.yaml");
         Files.writeString(

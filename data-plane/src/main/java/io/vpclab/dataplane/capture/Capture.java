@@ -14,8 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One running capture into one pcap file. Written only on the VTEP's event loop; the owner
- * (the VTEP) closes it there too. A write error stops the capture (logged once by the owner via
+ * One running capture into one pcap file, written by every event loop of the VTEP: a record is
+ * written under this capture's monitor (only while a capture runs, so forwarding pays nothing
+ * otherwise). A write error stops the capture (logged once by the owner via
  * {@link #failure()}) and never disturbs forwarding.
  */
 public final class Capture {
@@ -95,7 +96,7 @@ public final class Capture {
     }
 
     /** Records an Ethernet frame as is (a port capture point). */
-    public void frame(ByteBuf frame) {
+    public synchronized void frame(ByteBuf frame) {
         record(0, frame);
     }
 
@@ -103,7 +104,8 @@ public final class Capture {
      * Records a VXLAN datagram (header + inner frame) with outer Ethernet/IPv4/UDP headers built
      * from the socket addresses, so tshark decodes it as VXLAN.
      */
-    public void datagram(ByteBuf payload, int sourceIp, int sourcePort, int destinationIp, int destinationPort) {
+    public synchronized void datagram(
+            ByteBuf payload, int sourceIp, int sourcePort, int destinationIp, int destinationPort) {
         int udpLength = Udp.HEADER_LENGTH + payload.readableBytes();
         int offset = Ethernet.write(outerView, 0, REMOTE_MAC, LOCAL_MAC, EtherType.IPV4_VALUE);
         offset = Ipv4.write(
@@ -145,7 +147,7 @@ public final class Capture {
     }
 
     /** Flushes and closes the file. Idempotent. */
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

@@ -6,8 +6,9 @@ import java.util.function.LongSupplier;
 /**
  * The flows NAT has let out, so their replies can be let back in: a fixed-size open-addressing
  * table of (public IP, remote IP, protocol, remote port, local port) with a last-seen time.
- * Idle entries expire and their slots are reused; nothing is allocated per packet. Loop-confined
- * and kept across table installs (a new generation must not cut existing flows).
+ * Idle entries expire and their slots are reused; nothing is allocated per packet. Shared by the
+ * event loops of one VTEP (each method holds the table's monitor: a reply may arrive on another
+ * loop than its request) and kept across table installs (a new generation must not cut existing flows).
  *
  * <p>Every key lives within {@link #PROBES} slots of its hash, so a lookup scans at most that
  * window and never needs tombstones.
@@ -48,7 +49,7 @@ final class ConnectionTable {
     }
 
     /** Records (or refreshes) an outbound flow; false when its whole probe window is busy. */
-    boolean touch(long address, long flow) {
+    synchronized boolean touch(long address, long flow) {
         long now = clock.getAsLong();
         int free = -1;
         int slot = slot(address, flow);
@@ -73,7 +74,7 @@ final class ConnectionTable {
     }
 
     /** True (and refreshed) when the flow is recorded and has not been idle too long. */
-    boolean isReply(long address, long flow) {
+    synchronized boolean isReply(long address, long flow) {
         long now = clock.getAsLong();
         int slot = slot(address, flow);
         for (int i = 0; i < PROBES; i++, slot = (slot + 1) & mask) {
@@ -89,7 +90,7 @@ final class ConnectionTable {
     }
 
     /** Live entries; a full scan, for counters and tests, not the hot path. */
-    int size() {
+    synchronized int size() {
         long now = clock.getAsLong();
         int live = 0;
         for (int i = 0; i <= mask; i++) {

@@ -17,11 +17,7 @@ import io.vpclab.dataplane.stats.NatGatewaySnapshot;
 import io.vpclab.dataplane.table.EgressPolicy;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.NatGateway;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.LongSupplier;
 
 /**
  * Stage 6b ({@link PublicAddresses}), the NAT gateway, on the host it is placed on (centralised, like a real one).
@@ -36,7 +32,8 @@ import java.util.function.LongSupplier;
  * is routed by the VPC's router to the instance. An ICMP error quoting a packet of a live session
  * is translated back, quoted packet included. Anything else is unsolicited and dropped.
  *
- * <p>Sessions ({@link NatSessions}) are kept per gateway id across table installs.
+ * <p>Sessions ({@link NatSessions}) are kept per gateway id across table installs and shared by
+ * every event loop of the VTEP ({@link SharedFlowState}).
  */
 final class NatGatewayStage {
 
@@ -49,9 +46,7 @@ final class NatGatewayStage {
     private final ElasticIpNat elasticIps;
     private final WhitelistFilter whitelists;
     private final SegmentCapture captures = new SegmentCapture();
-    private final LongSupplier clock;
-    private final int capacity;
-    private final Map<String, NatSessions> sessionsById = new HashMap<>();
+    private final SharedFlowState shared;
     /** What the last {@link #privateBurstEgress} found, for {@link #translatePrivateBurst} (loop-confined). */
     private int burstSession;
 
@@ -62,41 +57,21 @@ final class NatGatewayStage {
             L2Forwarder bridge,
             ElasticIpNat elasticIps,
             WhitelistFilter whitelists,
-            LongSupplier clock,
-            int capacity) {
+            SharedFlowState shared) {
         this.forwarding = forwarding;
         this.whitelists = whitelists;
         this.bridge = bridge;
         this.elasticIps = elasticIps;
-        this.clock = clock;
-        this.capacity = capacity;
+        this.shared = shared;
     }
 
-    /** The session tables of {@code state}'s gateways, in its order; gateways no longer listed lose theirs. */
+    /** The session tables of {@code state}'s gateways, shared by every loop of the VTEP ({@link SharedFlowState}). */
     NatSessions[] install(ForwardingState state) {
-        List<NatGateway> gateways = state.natGateways();
-        NatSessions[] installed = new NatSessions[gateways.size()];
-        Map<String, NatSessions> kept = new HashMap<>();
-        for (int i = 0; i < installed.length; i++) {
-            NatGateway gateway = gateways.get(i);
-            NatSessions sessions = sessionsById.get(gateway.id());
-            if (sessions == null) {
-                sessions = new NatSessions(gateway, capacity, clock);
-            } else {
-                sessions.configure(gateway);
-            }
-            kept.put(gateway.id(), sessions);
-            installed[i] = sessions;
-        }
-        sessionsById.clear();
-        sessionsById.putAll(kept);
-        return installed;
+        return shared.install(state);
     }
 
     List<NatGatewaySnapshot> snapshots(int listedSessions) {
-        List<NatGatewaySnapshot> all = new ArrayList<>();
-        sessionsById.values().forEach(sessions -> all.add(sessions.snapshot(listedSessions)));
-        return all;
+        return shared.snapshots(listedSessions);
     }
 
     /** A frame delivered to the private port {@code port} of gateway {@code nat}. Takes ownership. */

@@ -31,7 +31,13 @@ import java.util.function.LongSupplier;
  * <p>Expiry is lazy and driven by the packets: a lookup that finds an idled-out session frees it,
  * every new session sweeps {@link #SWEEP_PER_NEW} slots ahead of a clock hand, and a full table
  * is swept whole (at most once until the earliest session can expire). Time comes from the
- * injected nanosecond clock, so tests advance it instead of waiting. Loop-confined.
+ * injected nanosecond clock, so tests advance it instead of waiting.
+ *
+ * <p>Shared by the event loops of one VTEP (a reply can arrive on another loop than its request):
+ * every method holds this table's monitor, uncontended with one loop and allocation-free. A
+ * session index returned by one call stays valid for the next calls of the same packet, because
+ * a session is freed only once idle for its timeout (at least {@link #CLOSING_NANOS}), and the
+ * packet's own lookup has just refreshed it.
  */
 final class NatSessions {
 
@@ -133,7 +139,7 @@ final class NatSessions {
     }
 
     /** Applies a new generation of the gateway's settings; a changed public address ends every session. */
-    void configure(NatGateway gateway) {
+    synchronized void configure(NatGateway gateway) {
         if (id != null && gateway.publicIp().bits() != publicIp) {
             clear();
         }
@@ -149,18 +155,19 @@ final class NatSessions {
         noExpiryBefore = Long.MIN_VALUE; // timeouts may have shrunk
     }
 
-    long now() {
+    synchronized long now() {
         return clock.getAsLong();
     }
 
-    int publicIp() {
+    synchronized int publicIp() {
         return publicIp;
     }
 
     // ---- lookups --------------------------------------------------------------------------
 
     /** The live session of an outbound packet, or {@link #NOT_FOUND} (an idled-out one is freed). */
-    int findOutbound(int proto, int source, int sourcePort, int destination, int destinationPort, long now) {
+    synchronized int findOutbound(
+            int proto, int source, int sourcePort, int destination, int destinationPort, long now) {
         int slot = outHash(proto, source, sourcePort, destination, destinationPort) & indexMask;
         for (int s = outIndex[slot]; s >= 0; slot = (slot + 1) & indexMask, s = outIndex[slot]) {
             if (privateIp[s] == source
@@ -182,7 +189,7 @@ final class NatSessions {
      * The session an inbound packet answers: its id, {@link #EXPIRED} (idled out, now freed) or
      * {@link #NOT_FOUND}.
      */
-    int findInbound(int proto, int toPort, int source, int sourcePort, long now) {
+    synchronized int findInbound(int proto, int toPort, int source, int sourcePort, long now) {
         int slot = inHash(proto, toPort, source, sourcePort) & indexMask;
         for (int s = inIndex[slot]; s >= 0; slot = (slot + 1) & indexMask, s = inIndex[slot]) {
             if (publicPort[s] == toPort
@@ -204,7 +211,7 @@ final class NatSessions {
      * Returns its id, {@link #TABLE_FULL} or {@link #NO_PORT} (every port of the range is taken
      * for this destination).
      */
-    int create(int proto, int source, int sourcePort, int destination, int destinationPort, long now) {
+    synchronized int create(int proto, int source, int sourcePort, int destination, int destinationPort, long now) {
         sweep(SWEEP_PER_NEW, now);
         if (freeCount == 0 && now >= noExpiryBefore) {
             sweep(capacity, now);
@@ -257,12 +264,12 @@ final class NatSessions {
     // ---- per packet -----------------------------------------------------------------------
 
     /** Counts an outbound packet; {@code tcpFlags} is 0 for UDP and ICMP. */
-    void outbound(int s, int bytes, int tcpFlags, long now) {
+    synchronized void outbound(int s, int bytes, int tcpFlags, long now) {
         outbound(s, 1, bytes, tcpFlags, now);
     }
 
     /** Counts {@code packets} outbound wire frames of {@code bytes} (a burst's segments) at once. */
-    void outbound(int s, int packets, long bytes, int tcpFlags, long now) {
+    synchronized void outbound(int s, int packets, long bytes, int tcpFlags, long now) {
         lastSeen[s] = now;
         packetsOut[s] += packets;
         bytesOut[s] += bytes;
@@ -276,12 +283,12 @@ final class NatSessions {
     }
 
     /** Counts an inbound packet: a reply establishes the session. */
-    void inbound(int s, int bytes, int tcpFlags, long now) {
+    synchronized void inbound(int s, int bytes, int tcpFlags, long now) {
         inbound(s, 1, bytes, tcpFlags, now);
     }
 
     /** Counts {@code packets} inbound wire frames of {@code bytes} (a burst's segments) at once. */
-    void inbound(int s, int packets, long bytes, int tcpFlags, long now) {
+    synchronized void inbound(int s, int packets, long bytes, int tcpFlags, long now) {
         lastSeen[s] = now;
         packetsIn[s] += packets;
         bytesIn[s] += bytes;
@@ -295,29 +302,29 @@ final class NatSessions {
     }
 
     /** Counts an inbound ICMP error about a session: it neither refreshes nor establishes the session. */
-    void related(int bytes) {
+    synchronized void related(int bytes) {
         totalPacketsIn++;
         totalBytesIn += bytes;
     }
 
-    void drop(DropReason reason) {
+    synchronized void drop(DropReason reason) {
         drops[reason.ordinal()]++;
     }
 
     /** {@code frames} wire frames of a burst dropped whole. */
-    void drop(DropReason reason, int frames) {
+    synchronized void drop(DropReason reason, int frames) {
         drops[reason.ordinal()] += frames;
     }
 
-    int privateIp(int s) {
+    synchronized int privateIp(int s) {
         return privateIp[s];
     }
 
-    int privatePort(int s) {
+    synchronized int privatePort(int s) {
         return privatePort[s];
     }
 
-    int publicPort(int s) {
+    synchronized int publicPort(int s) {
         return publicPort[s];
     }
 
@@ -432,12 +439,12 @@ final class NatSessions {
     // ---- figures (not the hot path) -------------------------------------------------------
 
     /** Live sessions; frees the idled-out ones it meets. */
-    int active() {
+    synchronized int active() {
         sweep(capacity, now());
         return capacity - freeCount;
     }
 
-    NatGatewaySnapshot snapshot(int listed) {
+    synchronized NatGatewaySnapshot snapshot(int listed) {
         long now = now();
         int active = active();
         int[] newest = newest(listed);

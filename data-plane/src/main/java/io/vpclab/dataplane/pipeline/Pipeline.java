@@ -53,7 +53,9 @@ import java.util.function.LongSupplier;
  * ICMP errors (time exceeded, fragmentation needed) are built by {@link IcmpErrors}.
  *
  * <p>Loop-confined: every method runs on the underlay's event loop (the {@code Vtep} facade
- * hops there). The installed {@link Tables} are replaced whole on every change.
+ * hops there). The installed {@link Tables} are replaced whole on every change. A VTEP with
+ * several event loops runs one pipeline per loop, each over its own socket and TAP queues, with
+ * its own counters; they share only the flow state ({@link SharedFlowState}) and captures.
  */
 public final class Pipeline {
 
@@ -115,6 +117,15 @@ public final class Pipeline {
             ForwardingState initial,
             LongSupplier nanoClock,
             int natSessionCapacity) {
+        this(underlay, localAddress, initial, new SharedFlowState(nanoClock, natSessionCapacity));
+    }
+
+    /**
+     * One event loop's pipeline of a VTEP with several loops: its own stages, counters and
+     * devices, and the flow state ({@code shared}) of every loop.
+     */
+    public Pipeline(
+            Underlay underlay, InetSocketAddress localAddress, ForwardingState initial, SharedFlowState shared) {
         this.localAddress = localAddress;
         this.state = initial;
         this.forwarding = new Forwarding(underlay);
@@ -122,13 +133,8 @@ public final class Pipeline {
         VxlanEncapsulator encapsulator = new VxlanEncapsulator(forwarding);
         this.bridge = new L2Forwarder(forwarding, encapsulator);
         this.arpResponder = new ArpResponder(forwarding, bridge);
-        this.elasticIps = new ElasticIpNat(
-                forwarding,
-                bridge,
-                new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY, ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock),
-                whitelists);
-        this.natGateways =
-                new NatGatewayStage(forwarding, bridge, elasticIps, whitelists, nanoClock, natSessionCapacity);
+        this.elasticIps = new ElasticIpNat(forwarding, bridge, shared.connections, whitelists);
+        this.natGateways = new NatGatewayStage(forwarding, bridge, elasticIps, whitelists, shared);
         PublicAddresses publicAddresses = new PublicAddresses(elasticIps, natGateways);
         this.bridge.publicAddresses = publicAddresses;
         this.router = new L3Router(forwarding, bridge, publicAddresses);
@@ -253,6 +259,19 @@ public final class Pipeline {
         portCaptures.put(point, capture);
         rebuild();
         return capture;
+    }
+
+    /**
+     * Writes to {@code capture}, started by another loop's pipeline of the same VTEP, here too
+     * (every loop carries frames of the point).
+     */
+    public void shareCapture(Capture capture) {
+        if (UNDERLAY.equals(capture.point())) {
+            underlayCapture = capture;
+        } else {
+            portCaptures.put(capture.point(), capture);
+        }
+        rebuild();
     }
 
     public void stopCapture(Capture capture) {

@@ -1,5 +1,6 @@
 package io.vpclab.dataplane.stats;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,6 +25,15 @@ public record CountersSnapshot(
 
     public TrafficSnapshot segment(int vni) {
         return segments.getOrDefault(vni, TrafficSnapshot.ZERO);
+    }
+
+    /** The sum of this and {@code other}, set by set: one VTEP's counters over its event loops. */
+    public CountersSnapshot plus(CountersSnapshot other) {
+        Map<String, TrafficSnapshot> allPorts = new HashMap<>(ports);
+        other.ports.forEach((id, s) -> allPorts.merge(id, s, TrafficSnapshot::plus));
+        Map<Integer, TrafficSnapshot> allSegments = new HashMap<>(segments);
+        other.segments.forEach((vni, s) -> allSegments.merge(vni, s, TrafficSnapshot::plus));
+        return new CountersSnapshot(host.plus(other.host), allPorts, allSegments);
     }
 
     /** A multi-line text form for an agent to print on SIGTERM or on request. */

@@ -41,6 +41,21 @@ public record TrafficSnapshot(
         return new TrafficSnapshot(packetsIn, bytesIn, packetsOut, bytesOut, floods, arpRepliesSuppressed, byReason);
     }
 
+    /** The sum of this and {@code other}: one VTEP's counters over its event loops. */
+    public TrafficSnapshot plus(TrafficSnapshot other) {
+        Map<DropReason, Long> byReason = new EnumMap<>(DropReason.class);
+        byReason.putAll(drops);
+        other.drops.forEach((reason, count) -> byReason.merge(reason, count, Long::sum));
+        return new TrafficSnapshot(
+                packetsIn + other.packetsIn,
+                bytesIn + other.bytesIn,
+                packetsOut + other.packetsOut,
+                bytesOut + other.bytesOut,
+                floods + other.floods,
+                arpRepliesSuppressed + other.arpRepliesSuppressed,
+                byReason);
+    }
+
     public long dropped(DropReason reason) {
         return drops.getOrDefault(reason, 0L);
     }

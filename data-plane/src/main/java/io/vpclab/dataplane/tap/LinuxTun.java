@@ -34,6 +34,8 @@ final class LinuxTun {
     private static final short IFF_NO_PI = 0x1000;
     /** Every read and write carries a struct virtio_net_hdr in front of the frame. */
     static final short IFF_VNET_HDR = 0x4000;
+    /** One queue of a multi-queue TAP: every fd opened with this flag on one name is another queue. */
+    static final short IFF_MULTI_QUEUE = 0x0100;
     /** struct ifreq: char ifr_name[16]; union { short ifr_flags; ... } (24 bytes). */
     private static final int SIZEOF_IFREQ = 40;
 

@@ -15,6 +15,8 @@ import io.netty.channel.unix.FileDescriptor;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.port.FrameSink;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -83,6 +85,38 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
 
     /** As {@link #open(String)}, with frames up to {@code maxFrameBytes} (longer ones are dropped). */
     public static TapDevice open(String name, int maxFrameBytes) {
+        return open(name, maxFrameBytes, (short) 0);
+    }
+
+    /**
+     * Opens {@code count} queues of TAP {@code name} ({@code IFF_MULTI_QUEUE}), each as
+     * {@link #openWithOffloads} opens a TAP (or plain as {@link #open} when {@code wantedTunFlags}
+     * is 0). The kernel steers each flow the instance sends to one queue; a frame written to any
+     * queue reaches the instance. One queue is an ordinary TAP. A TAP created here disappears
+     * when its last queue is closed; an existing TAP must have been created multi-queue
+     * ({@code ip tuntap add NAME mode tap multi_queue}).
+     */
+    public static List<TapDevice> openQueues(String name, int maxFrameBytes, int wantedTunFlags, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1, got " + count);
+        }
+        short flags = count == 1 ? 0 : LinuxTun.IFF_MULTI_QUEUE;
+        List<TapDevice> queues = new ArrayList<>(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                queues.add(
+                        wantedTunFlags == 0
+                                ? open(name, maxFrameBytes, flags)
+                                : openWithOffloads(name, maxFrameBytes, wantedTunFlags, flags));
+            }
+        } catch (RuntimeException e) {
+            queues.forEach(TapDevice::close);
+            throw e;
+        }
+        return List.copyOf(queues);
+    }
+
+    private static TapDevice open(String name, int maxFrameBytes, short extraFlags) {
         if (maxFrameBytes < 60 || maxFrameBytes > 65535) {
             throw new IllegalArgumentException("maxFrameBytes must be 60..65535, got " + maxFrameBytes);
         }
@@ -92,7 +126,11 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
                     "TAP " + name + " needs Netty's epoll transport, unavailable here: " + Epoll.unavailabilityCause());
         }
         return new TapDevice(
-                name, LinuxTun.openTap(name), maxFrameBytes, PooledByteBufAllocator.DEFAULT, TapOffloads.NONE);
+                name,
+                LinuxTun.openTap(name, extraFlags),
+                maxFrameBytes,
+                PooledByteBufAllocator.DEFAULT,
+                TapOffloads.NONE);
     }
 
     /**
@@ -102,6 +140,10 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
      * device ({@link TapOffloads#NONE}), which {@link #startVnet} still serves (with a zero header).
      */
     public static TapDevice openWithOffloads(String name, int maxFrameBytes, int wantedTunFlags) {
+        return openWithOffloads(name, maxFrameBytes, wantedTunFlags, (short) 0);
+    }
+
+    private static TapDevice openWithOffloads(String name, int maxFrameBytes, int wantedTunFlags, short extraFlags) {
         if (maxFrameBytes < 60 || maxFrameBytes > 65535) {
             throw new IllegalArgumentException("maxFrameBytes must be 60..65535, got " + maxFrameBytes);
         }
@@ -111,17 +153,20 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
         }
         int fd;
         try {
-            fd = LinuxTun.openTap(name, LinuxTun.IFF_VNET_HDR);
+            fd = LinuxTun.openTap(name, (short) (LinuxTun.IFF_VNET_HDR | extraFlags));
         } catch (TapException refused) {
+            if (extraFlags != 0) {
+                throw refused; // the queue flag, not the header, may be what was refused: the caller decides
+            }
             log.info("TAP {}: IFF_VNET_HDR refused ({}), plain frames", name, refused.getMessage());
-            return open(name, maxFrameBytes);
+            return open(name, maxFrameBytes, extraFlags);
         }
         FileDescriptor owned = new FileDescriptor(fd);
         int errno = LinuxTun.setVnetHeaderSize(fd, TapOffloads.VNET_HEADER_BYTES);
         if (errno != 0) {
             closeQuietly(owned);
             log.info("TAP {}: TUNSETVNETHDRSZ 12 refused (errno {}), plain frames", name, errno);
-            return open(name, maxFrameBytes);
+            return open(name, maxFrameBytes, extraFlags);
         }
         // first what the kernel can do (for the report), then what the data plane asked for
         int kernelFlags = TapOffloads.negotiate(TapOffloads.ALL, f -> LinuxTun.setOffload(fd, f) == 0);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 
 /**
  * The in-memory twin of the UDP underlay: underlays joined to one {@link Hub} reach each other
@@ -23,23 +24,52 @@ import java.util.concurrent.TimeUnit;
  */
 public final class InMemoryUnderlay implements Underlay {
 
-    /** Addresses to underlays; also lets a test inject a datagram from any address. */
+    /**
+     * Addresses to underlays; also lets a test inject a datagram from any address. Several
+     * underlays may share one address ({@link #joinGroup}), as sockets with {@code SO_REUSEPORT}
+     * do: each sender address is steered to one of them by its hash, as the kernel steers a 4-tuple.
+     */
     public static final class Hub {
-        private final Map<InetSocketAddress, InMemoryUnderlay> members = new ConcurrentHashMap<>();
+        /** The underlays sharing one address, and which of them each sender reaches. */
+        private record Group(InMemoryUnderlay[] members, ToIntFunction<InetSocketAddress> steering) {}
+
+        private final Map<InetSocketAddress, Group> members = new ConcurrentHashMap<>();
 
         /** Creates an underlay bound to {@code address} with its own event loop. */
         public InMemoryUnderlay join(InetSocketAddress address) {
-            InMemoryUnderlay underlay = new InMemoryUnderlay(this, address);
-            if (members.putIfAbsent(address, underlay) != null) {
-                underlay.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            return joinGroup(address, 1).get(0);
+        }
+
+        /** Creates {@code count} underlays sharing {@code address}, each with its own event loop. */
+        public List<InMemoryUnderlay> joinGroup(InetSocketAddress address, int count) {
+            return joinGroup(address, count, sender -> steer(sender, count));
+        }
+
+        /**
+         * As {@link #joinGroup(InetSocketAddress, int)}, with {@code steering} choosing the member
+         * (0..count-1) each sender reaches, so a test can pin a direction to one loop.
+         */
+        public List<InMemoryUnderlay> joinGroup(
+                InetSocketAddress address, int count, ToIntFunction<InetSocketAddress> steering) {
+            if (count < 1) {
+                throw new IllegalArgumentException("count must be >= 1, got " + count);
+            }
+            InMemoryUnderlay[] group = new InMemoryUnderlay[count];
+            for (int i = 0; i < count; i++) {
+                group[i] = new InMemoryUnderlay(this, address);
+            }
+            if (members.putIfAbsent(address, new Group(group, steering)) != null) {
+                for (InMemoryUnderlay underlay : group) {
+                    underlay.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+                }
                 throw new IllegalStateException("address already in use on this hub: " + address);
             }
-            return underlay;
+            return List.of(group);
         }
 
         /** Delivers {@code payload} to whoever holds {@code destination}, as if sent from {@code sender}. */
         public void inject(InetSocketAddress sender, InetSocketAddress destination, ByteBuf payload) {
-            InMemoryUnderlay target = members.get(destination);
+            InMemoryUnderlay target = member(sender, destination);
             if (target == null) {
                 payload.release();
                 return;
@@ -49,12 +79,37 @@ public final class InMemoryUnderlay implements Underlay {
 
         /** Delivers {@code payloads} in one burst (one loop task, then the read-complete hook), like one socket read. */
         void injectBurst(InetSocketAddress sender, InetSocketAddress destination, List<ByteBuf> payloads) {
-            InMemoryUnderlay target = members.get(destination);
+            InMemoryUnderlay target = member(sender, destination);
             if (target == null) {
                 payloads.forEach(ByteBuf::release);
                 return;
             }
             target.receive(payloads, sender);
+        }
+
+        /** The underlay of {@code destination}'s group that {@code sender} is steered to; null when none. */
+        private InMemoryUnderlay member(InetSocketAddress sender, InetSocketAddress destination) {
+            Group group = members.get(destination);
+            if (group == null) {
+                return null;
+            }
+            return group.members()[group.steering().applyAsInt(sender)];
+        }
+
+        /** Which of {@code count} underlays sharing an address receives what {@code sender} sends. */
+        public static int steer(InetSocketAddress sender, int count) {
+            return Math.floorMod(sender.hashCode() * 0x9E37_79B9, count);
+        }
+
+        private void leave(InMemoryUnderlay underlay) {
+            members.computeIfPresent(underlay.address, (address, group) -> {
+                for (InMemoryUnderlay member : group.members()) {
+                    if (!member.closed) {
+                        return group;
+                    }
+                }
+                return null;
+            });
         }
     }
 
@@ -166,7 +221,7 @@ public final class InMemoryUnderlay implements Underlay {
             return;
         }
         closed = true;
-        hub.members.remove(address, this);
+        hub.leave(this);
         Runnable drain = () -> {
             Pending pending;
             while ((pending = queue.poll()) != null) {

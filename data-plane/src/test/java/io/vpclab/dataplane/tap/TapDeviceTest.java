@@ -58,6 +58,25 @@ class TapDeviceTest {
     }
 
     @Test
+    void openQueuesGivesOneTapWithAQueuePerFdAndItGoesWithTheLastQueue() throws Exception {
+        List<TapDevice> queues = TapDevice.openQueues(tapName, TapDevice.DEFAULT_MAX_FRAME, TapOffloads.TUN_F_CSUM, 2);
+        try {
+            assertThat(queues).hasSize(2).allSatisfy(q -> assertThat(q.name()).isEqualTo(tapName));
+            java.nio.file.Path sysQueues = java.nio.file.Path.of("/sys/class/net", tapName, "queues");
+            try (var entries = java.nio.file.Files.list(sysQueues)) {
+                assertThat(entries.map(e -> e.getFileName().toString())).contains("rx-0", "rx-1", "tx-0", "tx-1");
+            }
+            assertThat(Netns.run("ip", "-d", "link", "show", "dev", tapName)).contains("multi_queue");
+            queues.get(0).close();
+            assertThat(Netns.run("ip", "link", "show", "dev", tapName)).contains(tapName);
+        } finally {
+            queues.forEach(TapDevice::close);
+        }
+        assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("/sys/class/net", tapName)))
+                .isFalse();
+    }
+
+    @Test
     void readsTheKernelsArpRequestWithHeadroomAndDeliversTheReply() {
         IoEventLoop loop = group.next();
         List<String> arpTargets = new CopyOnWriteArrayList<>();

@@ -5,10 +5,13 @@ import static io.vpclab.agent.port.IpCommand.ipQuietly;
 
 import io.netty.buffer.PooledByteBufAllocator;
 import io.vpclab.dataplane.port.FrameDevice;
+import io.vpclab.dataplane.port.MultiQueueDevice;
 import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.tap.SegmentingTapPort;
 import io.vpclab.dataplane.tap.TapDevice;
+import io.vpclab.dataplane.tap.TapException;
 import io.vpclab.net.Ipv4Address;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -39,6 +42,7 @@ public final class PortProvisioner {
     private final Function<LocalPort, FrameDevice> simulatedHosts;
     private final int maxFrameBytes;
     private final int tapOffloadFlags;
+    private final int tapQueues;
 
     /** Plain TAPs: one frame per read, no virtio-net header. */
     public PortProvisioner(Function<LocalPort, FrameDevice> simulatedHosts, int maxFrameBytes) {
@@ -53,9 +57,22 @@ public final class PortProvisioner {
      *                        {@link TapDevice#openWithOffloads}); 0 opens plain TAPs
      */
     public PortProvisioner(Function<LocalPort, FrameDevice> simulatedHosts, int maxFrameBytes, int tapOffloadFlags) {
+        this(simulatedHosts, maxFrameBytes, tapOffloadFlags, 1);
+    }
+
+    /**
+     * As above, with TAPs of {@code tapQueues} queues ({@code IFF_MULTI_QUEUE}): one per event
+     * loop of the VTEP the ports are attached to.
+     */
+    public PortProvisioner(
+            Function<LocalPort, FrameDevice> simulatedHosts, int maxFrameBytes, int tapOffloadFlags, int tapQueues) {
+        if (tapQueues < 1) {
+            throw new IllegalArgumentException("tapQueues must be >= 1, got " + tapQueues);
+        }
         this.simulatedHosts = Objects.requireNonNull(simulatedHosts, "simulatedHosts");
         this.maxFrameBytes = maxFrameBytes;
         this.tapOffloadFlags = tapOffloadFlags;
+        this.tapQueues = tapQueues;
     }
 
     public ProvisionedPort provision(LocalPort port) {
@@ -147,7 +164,39 @@ public final class PortProvisioner {
      * for the pipeline; a kernel that refuses the header gives the plain TAP (logged).
      */
     private FrameDevice openTap(LocalPort port, String device) {
-        return forPipeline(openTap("port " + port.id(), device, readLimit(port)), readLimit(port));
+        return forPipeline(openTapQueues("port " + port.id(), device, readLimit(port)), readLimit(port));
+    }
+
+    /**
+     * Opens TAP {@code device} with one queue per event loop, each as {@link #openTap(String,
+     * String, int)} opens a TAP. An existing TAP that was not created multi-queue takes one queue
+     * (logged): loop 0 then reads it and the other loops hand it their frames.
+     */
+    public List<TapDevice> openTapQueues(String owner, String device, int readLimit) {
+        if (tapQueues == 1) {
+            return List.of(openTap(owner, device, readLimit));
+        }
+        List<TapDevice> queues;
+        try {
+            queues = TapDevice.openQueues(device, readLimit, tapOffloadFlags, tapQueues);
+        } catch (TapException refused) {
+            log.warn(
+                    "{}: TAP {} refused {} queues ({}); one queue, read on event loop 0 (create it with"
+                            + " 'ip tuntap add {} mode tap multi_queue' to spread it)",
+                    owner,
+                    device,
+                    tapQueues,
+                    refused.getMessage(),
+                    device);
+            return List.of(openTap(owner, device, readLimit));
+        }
+        log.info(
+                "{}: TAP {} with {} queues, offloads: {}",
+                owner,
+                device,
+                queues.size(),
+                queues.get(0).offloads().describe());
+        return queues;
     }
 
     /**
@@ -162,6 +211,16 @@ public final class PortProvisioner {
         TapDevice tap = TapDevice.openWithOffloads(device, readLimit, tapOffloadFlags);
         log.info("{}: TAP {} offloads: {}", owner, device, tap.offloads().describe());
         return tap;
+    }
+
+    /** The pipeline's side of the queues of one TAP: one device, or a {@link MultiQueueDevice} of several. */
+    public static FrameDevice forPipeline(List<TapDevice> queues, int readLimit) {
+        if (queues.size() == 1) {
+            return forPipeline(queues.get(0), readLimit);
+        }
+        return new MultiQueueDevice(
+                queues.get(0).name(),
+                queues.stream().map(tap -> forPipeline(tap, readLimit)).toList());
     }
 
     /** The pipeline's side of an opened TAP: segmented ({@link SegmentingTapPort}) when it has the header. */

@@ -31,9 +31,10 @@ class AgentVersusKernelVxlanTest {
     /** Headers only and a bounded count: the pings and the start of the first iperf3 run. */
     private static final int CAPTURED_PACKETS = 3000;
 
-    @ParameterizedTest(name = "--offloads {0}, kernel veth tx checksum offload {1}")
-    @CsvSource({"all,off", "none,off", "all,on"})
-    void pingIperfBothWaysAndTheWireDecodesAsVxlan(String offloads, String kernelTxChecksum) throws Exception {
+    @ParameterizedTest(name = "--offloads {0}, kernel veth tx checksum offload {1}, --event-loops {2}")
+    @CsvSource({"all,off,1", "none,off,1", "all,on,1", "all,off,2"})
+    void pingIperfBothWaysAndTheWireDecodesAsVxlan(String offloads, String kernelTxChecksum, int eventLoops)
+            throws Exception {
         Lab.assumeLinuxRootWith("iperf3", "tshark", "tcpdump", "ethtool", "bridge");
         try (Lab lab = new Lab()) {
             String agentNs = lab.namespace("a");
@@ -62,7 +63,11 @@ class AgentVersusKernelVxlanTest {
             // the plain path needs them complete; the fast path passes them on partial (NEEDS_CSUM)
             run("ip", "netns", "exec", kernelNs, "ethtool", "-K", kernelVeth, "tx", kernelTxChecksum);
 
-            run("ip", "-n", agentNs, "tuntap", "add", "dev", "vtap0", "mode", "tap");
+            if (eventLoops > 1) { // one queue per event loop
+                run("ip", "-n", agentNs, "tuntap", "add", "dev", "vtap0", "mode", "tap", "multi_queue");
+            } else {
+                run("ip", "-n", agentNs, "tuntap", "add", "dev", "vtap0", "mode", "tap");
+            }
             run("ip", "-n", agentNs, "addr", "add", AGENT_OVERLAY + "/24", "dev", "vtap0");
             run("ip", "-n", agentNs, "link", "set", "vtap0", "mtu", "1450", "up");
 
@@ -123,7 +128,9 @@ class AgentVersusKernelVxlanTest {
                             "--remote",
                             KERNEL_UNDERLAY,
                             "--offloads",
-                            offloads));
+                            offloads,
+                            "--event-loops",
+                            Integer.toString(eventLoops)));
             // the first ping that gets through also proves the JVM is up
             await().atMost(Duration.ofSeconds(40))
                     .pollInterval(Duration.ofMillis(500))
@@ -189,6 +196,18 @@ class AgentVersusKernelVxlanTest {
                 assertThat(counters.get("offloads", "vnetHeader"))
                         .as(counters.toString())
                         .isZero();
+            }
+            if (eventLoops > 1) {
+                // every queue of the TAP was opened, one per loop; each loop reports its share
+                assertThat(agent.output()).contains("TAP vtap0 with " + eventLoops + " queues");
+                assertThat(counters.get("loop/" + (eventLoops - 1), "underlayIn"))
+                        .as(counters.toString())
+                        .isNotNegative();
+                long underlayIn = 0;
+                for (int loop = 0; loop < eventLoops; loop++) {
+                    underlayIn += counters.get("loop/" + loop, "underlayIn");
+                }
+                assertThat(underlayIn).as(counters.toString()).isEqualTo(counters.get("host", "packetsIn"));
             }
             capture.stop();
 

@@ -98,6 +98,11 @@ class TwoPointToPointAgentsTest {
 
             assertThat(agentA.stop()).as(agentA.output()).isZero();
             assertThat(agentB.stop()).as(agentB.output()).isZero();
+            // the TAPs were made without multi_queue: --event-loops auto (the default) falls back to one loop
+            assertThat(agentA.output()).contains("event loops: 1");
+            if (Runtime.getRuntime().availableProcessors() > 1) {
+                assertThat(agentA.output()).contains("refused").contains("one queue");
+            }
             AgentCounters a = AgentCounters.lastIn(agentA.output());
             AgentCounters b = AgentCounters.lastIn(agentB.output());
             assertThat(a.get("tunnel", "encapsulatedFrames")).as(a.toString()).isPositive();

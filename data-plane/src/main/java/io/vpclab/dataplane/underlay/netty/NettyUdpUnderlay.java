@@ -101,6 +101,44 @@ public final class NettyUdpUnderlay implements Underlay {
      * which this underlay shuts down on {@link #close()}.
      */
     public static NettyUdpUnderlay bind(InetSocketAddress local, UnderlayOptions options) {
+        return bind(local, options, false);
+    }
+
+    /**
+     * Binds {@code count} sockets to {@code local}, each on its own one-thread event loop, with
+     * {@code SO_REUSEPORT}: the kernel steers each underlay 4-tuple (each remote flow port) to
+     * one of them, so several loops share the receive work and a flow stays on one loop. A port
+     * 0 in {@code local} is chosen by the first bind and taken by the others. Without epoll (no
+     * {@code SO_REUSEPORT} on Netty's NIO transport) one socket is bound, and that is logged.
+     */
+    public static List<NettyUdpUnderlay> bindGroup(InetSocketAddress local, UnderlayOptions options, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1, got " + count);
+        }
+        if (count == 1) {
+            return List.of(bind(local, options));
+        }
+        if (!(options.preferEpoll() && Epoll.isAvailable())) {
+            log.warn("{} event loops asked for, but SO_REUSEPORT needs the epoll transport: one loop", count);
+            return List.of(bind(local, options));
+        }
+        List<NettyUdpUnderlay> group = new ArrayList<>(count);
+        try {
+            NettyUdpUnderlay first = bind(local, options, true);
+            group.add(first);
+            InetSocketAddress bound = new InetSocketAddress(
+                    local.getAddress(), first.localAddress().getPort());
+            for (int i = 1; i < count; i++) {
+                group.add(bind(bound, options, true));
+            }
+        } catch (RuntimeException e) {
+            group.forEach(NettyUdpUnderlay::close);
+            throw e;
+        }
+        return List.copyOf(group);
+    }
+
+    private static NettyUdpUnderlay bind(InetSocketAddress local, UnderlayOptions options, boolean reusePort) {
         boolean epoll = options.preferEpoll() && Epoll.isAvailable();
         // daemon: an agent embedded in another JVM (the all-in-one demo, tests) must not keep it alive
         IoEventLoopGroup group = new MultiThreadIoEventLoopGroup(
@@ -108,7 +146,7 @@ public final class NettyUdpUnderlay implements Underlay {
                 new DefaultThreadFactory("vtep-" + local.getPort(), true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
-            return bind(local, options, group, epoll);
+            return bind(local, options, group, epoll, reusePort);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
@@ -121,7 +159,11 @@ public final class NettyUdpUnderlay implements Underlay {
     }
 
     private static NettyUdpUnderlay bind(
-            InetSocketAddress local, UnderlayOptions options, IoEventLoopGroup group, boolean epoll) {
+            InetSocketAddress local,
+            UnderlayOptions options,
+            IoEventLoopGroup group,
+            boolean epoll,
+            boolean reusePort) {
         Objects.requireNonNull(local, "local");
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -154,7 +196,9 @@ public final class NettyUdpUnderlay implements Underlay {
         }
         Channel channel;
         try {
-            channel = bootstrap.bind(local).sync().channel();
+            Bootstrap receiving =
+                    reusePort ? bootstrap.clone().option(EpollChannelOption.SO_REUSEPORT, true) : bootstrap;
+            channel = receiving.bind(local).sync().channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding UDP " + local, e);

@@ -81,11 +81,13 @@ class InstanceStateTest {
                         org.assertj.core.groups.Tuple.tuple("orphan", InstanceState.PENDING),
                         org.assertj.core.groups.Tuple.tuple("served", InstanceState.RUNNING));
 
-        // moved onto the agent's host it runs; moved back to the host without an agent it is pending again
+        // moved onto the agent's host it runs; moved back to the host without an agent it is pending again.
+        // The answer to the move may already say running: the agent can acknowledge the new table
+        // between the commit and the answer (seen on a loaded machine)
         assertThat(instances
                         .updateInstance(orphan.getInstanceId(), new InstanceUpdate().hostId(agent.hostId()))
                         .getState())
-                .isEqualTo(InstanceState.PENDING);
+                .isIn(InstanceState.PENDING, InstanceState.RUNNING);
         await().atMost(CONVERGENCE)
                 .until(() -> instances.getInstance(orphan.getInstanceId()).getState() == InstanceState.RUNNING);
         instances.updateInstance(served.getInstanceId(), new InstanceUpdate().hostId(agentless));

@@ -28,3 +28,20 @@ create table subnet_network_acl (
     acl_id     varchar(40) not null references network_acl (id)
 );
 create index ix_subnet_network_acl_acl on subnet_network_acl (acl_id);
+
+-- VPCs and subnets stored before this migration get what new ones get: the VPC's default ACL
+-- (rule 100 allows everything both ways) and their association with it.
+insert into network_acl (id, tenant_id, vpc_id, is_default, created_at)
+    select 'acl-' || substring(v.id, 5), v.tenant_id, v.id, true, current_timestamp
+    from vpc v;
+insert into network_acl_entry (id, acl_id, egress, rule_number, protocol, allow, cidr_block)
+    select 'aclentry-' || substring(v.id, 5, 16) || '0', 'acl-' || substring(v.id, 5), false, 100, 'ALL', true,
+           '0.0.0.0/0'
+    from vpc v;
+insert into network_acl_entry (id, acl_id, egress, rule_number, protocol, allow, cidr_block)
+    select 'aclentry-' || substring(v.id, 5, 16) || '1', 'acl-' || substring(v.id, 5), true, 100, 'ALL', true,
+           '0.0.0.0/0'
+    from vpc v;
+insert into subnet_network_acl (subnet_id, acl_id)
+    select s.id, 'acl-' || substring(s.vpc_id, 5)
+    from subnet s;

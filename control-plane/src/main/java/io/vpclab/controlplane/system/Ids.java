@@ -19,6 +19,9 @@ public final class Ids {
     public static final String PEERING = "pcx";
     public static final String WHITELIST = "wl";
     public static final String WHITELIST_RULE = "wlr";
+    public static final String CUSTOMER_GATEWAY = "cgw";
+    public static final String VPN_GATEWAY = "vgw";
+    public static final String VPN_CONNECTION = "vpn";
 
     private static final int HEX_DIGITS = 17;
     private static final Pattern ANY_ID = Pattern.compile("[a-z]+(-[a-z]+)*-[0-9a-f]{17}");

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.CustomerGatewaysApi;
+import io.vpclab.client.api.HostsApi;
 import io.vpclab.client.api.PeeringsApi;
+import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.VpnConnectionsApi;
 import io.vpclab.client.api.VpnGatewaysApi;
 import io.vpclab.client.model.CidrBlockCreate;
@@ -324,6 +326,29 @@ class VpnRulesTest extends ApiTestSupport {
         assertThat(vpnRoutes())
                 .extracting(EffectiveRoute::getDestinationCidrBlock)
                 .containsExactlyInAnyOrder("192.168.0.0/24", "192.168.1.0/24");
+    }
+
+    @Test
+    void theHostAndTheTenantStayWhileTheyHoldVpnGateways() throws Exception {
+        String ownHost = newHost().getHost().getHostId();
+        VpnGateway gateway = aliceVgws.createVpnGateway(
+                new VpnGatewayCreate().vpcId(vpc.getVpcId()).hostId(ownHost));
+        assertThat(gateway.getHostId()).isEqualTo(ownHost);
+        assertRefused(409, "DependencyViolation", () -> {
+            new HostsApi(admin()).deregisterHost(ownHost);
+            return null;
+        });
+        aliceVgws.deleteVpnGateway(gateway.getVpnGatewayId());
+        new HostsApi(admin()).deregisterHost(ownHost);
+
+        TenantClient carol = newTenant();
+        CustomerGateway carols = cgw(new CustomerGatewaysApi(carol.api()));
+        assertRefused(409, "DependencyViolation", () -> {
+            new TenantsApi(admin()).deleteTenant(carol.tenantId());
+            return null;
+        });
+        new CustomerGatewaysApi(carol.api()).deleteCustomerGateway(carols.getCustomerGatewayId());
+        new TenantsApi(admin()).deleteTenant(carol.tenantId());
     }
 
     @Test

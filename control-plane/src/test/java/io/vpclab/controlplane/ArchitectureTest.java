@@ -30,7 +30,8 @@ class ArchitectureTest {
             "natgateway",
             "whitelist",
             "peering",
-            "internethost");
+            "internethost",
+            "vpn");
     /** The jobs built on the southbound: they use its public interfaces, it never uses them. */
     private static final List<String> SOUTHBOUND_USERS = List.of("hoststats", "diagnostics", "capture", "demo", "ui");
 

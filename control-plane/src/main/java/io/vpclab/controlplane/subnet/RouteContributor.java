@@ -17,6 +17,7 @@ public interface RouteContributor {
         LOCAL,
         VPC_PEERING_CONNECTION,
         NAT_GATEWAY,
-        INTERNET_GATEWAY
+        INTERNET_GATEWAY,
+        VPN_GATEWAY
     }
 }

@@ -24,6 +24,9 @@ public final class Ids {
     public static final String SECURITY_GROUP_MEMBERSHIP = "sgm";
     public static final String NETWORK_ACL = "acl";
     public static final String NETWORK_ACL_ENTRY = "aclentry";
+    public static final String CUSTOMER_GATEWAY = "cgw";
+    public static final String VPN_GATEWAY = "vgw";
+    public static final String VPN_CONNECTION = "vpn";
 
     private static final int HEX_DIGITS = 17;
     private static final Pattern ANY_ID = Pattern.compile("[a-z]+(-[a-z]+)*-[0-9a-f]{17}");

@@ -1,5 +1,6 @@
 package io.vpclab.dataplane.wireguard;
 
+import io.vpclab.net.WireGuardKeys;
 import java.util.Arrays;
 
 /** One peer's handshake state (wireguard-go noise-types.go Handshake). */

@@ -1,5 +1,6 @@
 package io.vpclab.dataplane.wireguard;
 
+import io.vpclab.net.WireGuardKeys;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -16,6 +16,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.vpclab.net.WireGuardKeys;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.Callable;

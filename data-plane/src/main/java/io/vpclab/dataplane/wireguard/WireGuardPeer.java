@@ -1,6 +1,7 @@
 package io.vpclab.dataplane.wireguard;
 
 import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.WireGuardKeys;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.WireGuardKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

@@ -4,6 +4,7 @@ import static io.vpclab.dataplane.wireguard.DevicePair.A_ADDRESS;
 import static io.vpclab.dataplane.wireguard.DevicePair.B_ADDRESS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vpclab.net.WireGuardKeys;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.vpclab.net.WireGuardKeys;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.netty.buffer.ByteBuf;
 import io.vpclab.dataplane.linux.Netns;
 import io.vpclab.net.Ipv4Address;
+import io.vpclab.net.WireGuardKeys;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.vpclab.dataplane.wireguard;
+package io.vpclab.net;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;

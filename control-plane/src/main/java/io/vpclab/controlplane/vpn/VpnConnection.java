@@ -1,0 +1,107 @@
+package io.vpclab.controlplane.vpn;
+
+import io.vpclab.net.Ipv4Prefix;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** A VPN gateway linked to a customer gateway, with the static on-premises blocks routed through it. */
+@Entity
+@Table(name = "vpn_connection")
+public class VpnConnection {
+
+    @Id
+    private String id;
+
+    @Column(name = "tenant_id", nullable = false)
+    private String tenantId;
+
+    @Column(name = "vpc_id", nullable = false)
+    private String vpcId;
+
+    @Column(name = "vpn_gateway_id", nullable = false)
+    private String vpnGatewayId;
+
+    @Column(name = "customer_gateway_id", nullable = false)
+    private String customerGatewayId;
+
+    /** Canonical CIDR blocks, comma separated (a handful per connection). */
+    @Column(name = "on_premises_cidrs", nullable = false)
+    private String onPremisesCidrs;
+
+    @Column(name = "preshared_key")
+    private String presharedKey;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    protected VpnConnection() {}
+
+    VpnConnection(
+            String id,
+            String tenantId,
+            String vpcId,
+            String vpnGatewayId,
+            String customerGatewayId,
+            List<Ipv4Prefix> onPremisesCidrs,
+            String presharedKey,
+            Instant createdAt) {
+        this.id = id;
+        this.tenantId = tenantId;
+        this.vpcId = vpcId;
+        this.vpnGatewayId = vpnGatewayId;
+        this.customerGatewayId = customerGatewayId;
+        this.onPremisesCidrs =
+                onPremisesCidrs.stream().map(Ipv4Prefix::toString).collect(Collectors.joining(","));
+        this.presharedKey = presharedKey;
+        this.createdAt = createdAt;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String tenantId() {
+        return tenantId;
+    }
+
+    public String vpcId() {
+        return vpcId;
+    }
+
+    public String vpnGatewayId() {
+        return vpnGatewayId;
+    }
+
+    public String customerGatewayId() {
+        return customerGatewayId;
+    }
+
+    public List<Ipv4Prefix> onPremisesCidrs() {
+        return Arrays.stream(onPremisesCidrs.split(",")).map(Ipv4Prefix::parse).toList();
+    }
+
+    /** Null when the connection has none; shown only in the creation answer and the configuration. */
+    String presharedKey() {
+        return presharedKey;
+    }
+
+    public boolean hasPresharedKey() {
+        return presharedKey != null;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    @Override
+    public String toString() {
+        // Never the preshared key.
+        return "VpnConnection[" + id + ", " + vpnGatewayId + " <-> " + customerGatewayId + "]";
+    }
+}

@@ -1,0 +1,125 @@
+package io.vpclab.controlplane.vpn;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/**
+ * A VPC's WireGuard endpoint. The private key is stored (its host needs it) but has no public
+ * accessor outside this package's table section: no response and no log line carries it.
+ */
+@Entity
+@Table(name = "vpn_gateway")
+public class VpnGateway {
+
+    /** WireGuard's customary port. */
+    public static final int DEFAULT_LISTEN_PORT = 51820;
+
+    @Id
+    private String id;
+
+    @Column(name = "tenant_id", nullable = false)
+    private String tenantId;
+
+    @Column(name = "vpc_id", nullable = false)
+    private String vpcId;
+
+    private String name;
+
+    @Column(name = "host_id")
+    private String hostId;
+
+    @Column(name = "listen_port", nullable = false)
+    private int listenPort;
+
+    @Column(name = "public_key", nullable = false)
+    private String publicKey;
+
+    @Column(name = "private_key", nullable = false)
+    private String privateKey;
+
+    /** "available" when placed on a host, "pending" while no host is registered. */
+    @Column(nullable = false)
+    private String state;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    protected VpnGateway() {}
+
+    VpnGateway(
+            String id,
+            String tenantId,
+            String vpcId,
+            String name,
+            String hostId,
+            int listenPort,
+            String publicKey,
+            String privateKey,
+            Instant createdAt) {
+        this.id = id;
+        this.tenantId = tenantId;
+        this.vpcId = vpcId;
+        this.name = name;
+        this.hostId = hostId;
+        this.listenPort = listenPort;
+        this.publicKey = publicKey;
+        this.privateKey = privateKey;
+        this.state = hostId == null ? "pending" : "available";
+        this.createdAt = createdAt;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String tenantId() {
+        return tenantId;
+    }
+
+    public String vpcId() {
+        return vpcId;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String hostId() {
+        return hostId;
+    }
+
+    public int listenPort() {
+        return listenPort;
+    }
+
+    public String publicKey() {
+        return publicKey;
+    }
+
+    /** For the host's table only (next session's data-plane wiring). */
+    String privateKey() {
+        return privateKey;
+    }
+
+    public String state() {
+        return state;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    void placeOn(String newHostId) {
+        this.hostId = newHostId;
+        this.state = "available";
+    }
+
+    @Override
+    public String toString() {
+        // Never the private key.
+        return "VpnGateway[" + id + ", vpc " + vpcId + ", host " + hostId + ", port " + listenPort + "]";
+    }
+}

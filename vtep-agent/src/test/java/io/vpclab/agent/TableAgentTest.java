@@ -7,6 +7,7 @@ import io.vpclab.agent.table.TableRefusedException;
 import io.vpclab.dataplane.host.PingResult;
 import io.vpclab.dataplane.host.SimulatedHost;
 import io.vpclab.net.Ipv4Address;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +25,8 @@ class TableAgentTest {
 
     private final int port = ThreadLocalRandom.current().nextInt(40000, 60000);
 
-    @Test
-    void pingsAcrossAndReloadsOnlyAWholeValidTable(@TempDir Path dir) throws Exception {
-        Path fileA = dir.resolve("a.yaml");
-        Path fileB = dir.resolve("b.yaml");
+    /** Two agents on loopback, each with one simulated instance, each table pointing at the other. */
+    private void writeFacingTables(Path fileA, Path fileB) throws IOException {
         Files.writeString(
                 fileA,
                 table(
@@ -50,6 +49,13 @@ class TableAgentTest {
                         "10.7.0.11",
                         "02:00:00:00:00:0a",
                         "10.7.0.10"));
+    }
+
+    @Test
+    void pingsAcrossAndReloadsOnlyAWholeValidTable(@TempDir Path dir) throws Exception {
+        Path fileA = dir.resolve("a.yaml");
+        Path fileB = dir.resolve("b.yaml");
+        writeFacingTables(fileA, fileB);
         try (TableAgent a = TableAgent.start(fileA);
                 TableAgent b = TableAgent.start(fileB)) {
             SimulatedHost hostA = (SimulatedHost) a.device("sa");
@@ -85,28 +91,7 @@ class TableAgentTest {
     void twoEventLoopsForwardAndReportTheirShareNextToTheSameTotals(@TempDir Path dir) throws Exception {
         Path fileA = dir.resolve("a.yaml");
         Path fileB = dir.resolve("b.yaml");
-        Files.writeString(
-                fileA,
-                table(
-                        1,
-                        "127.0.0.1",
-                        "127.0.0.2",
-                        "sa",
-                        "02:00:00:00:00:0a",
-                        "10.7.0.10",
-                        "02:00:00:00:00:0b",
-                        "10.7.0.11"));
-        Files.writeString(
-                fileB,
-                table(
-                        1,
-                        "127.0.0.2",
-                        "127.0.0.1",
-                        "sb",
-                        "02:00:00:00:00:0b",
-                        "10.7.0.11",
-                        "02:00:00:00:00:0a",
-                        "10.7.0.10"));
+        writeFacingTables(fileA, fileB);
         EventLoopChoice two = new EventLoopChoice(2, false);
         try (TableAgent a = TableAgent.start(fileA, OffloadChoice.ALL, two);
                 TableAgent b = TableAgent.start(fileB, OffloadChoice.ALL, two)) {

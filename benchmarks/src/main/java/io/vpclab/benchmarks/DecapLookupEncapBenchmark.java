@@ -49,6 +49,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * as an echo server would), and the answer goes through anti-spoofing, classification, the L2
  * lookup of the remote MAC, encapsulation in place and the underlay send.
  *
+ * <p>{@code calls=chained}: the port answers from inside its write, so both directions run in
+ * one call chain (the benchmark as first written; the JIT must fit both into one compilation).
+ * {@code calls=split}: the port keeps the answer and the benchmark hands it back to the pipeline
+ * in a second call, as the agent does, where a TAP read and a UDP read are two event-loop events.
+ * The work per operation is the same.
+ *
  * <p>One pooled direct buffer is reused by every operation; the underlay only keeps a reference
  * to the datagram it was handed. Run with {@code -prof gc} to see allocated bytes per operation.
  */
@@ -77,7 +83,12 @@ public class DecapLookupEncapBenchmark {
     @Param({"64", "1400"})
     int ipLength;
 
+    /** Whether the answer re-enters the pipeline from inside the port's write or in a second call. */
+    @Param({"chained", "split"})
+    String calls;
+
     private Pipeline pipeline;
+    private Reflector reflector;
     private ByteBuf datagram;
     private ByteBuf lastSent;
     private int datagramLength;
@@ -97,7 +108,7 @@ public class DecapLookupEncapBenchmark {
             table.mac(new MacEntry(Vni.of(VNI), new MacAddress(0x02000b000000L + i), "b"));
         }
         pipeline = new Pipeline(new SendOnlyUnderlay(LOCAL, datagram -> lastSent = datagram), LOCAL, table.build());
-        Reflector reflector = new Reflector();
+        reflector = new Reflector("split".equals(calls));
         reflector.attachment = pipeline.attach("p1", reflector);
 
         datagramLength = Vxlan.HEADER_LENGTH + Ethernet.HEADER_LENGTH + ipLength;
@@ -117,6 +128,9 @@ public class DecapLookupEncapBenchmark {
         datagram.setInt(Vxlan.HEADER_LENGTH + 8, INBOUND_MACS_LOW);
         datagram.setLong(Vxlan.HEADER_LENGTH + Ethernet.HEADER_LENGTH + 12, INBOUND_ADDRESSES);
         pipeline.fromUnderlay(datagram, REMOTE);
+        if (reflector.deferred) {
+            pipeline.fromPort(reflector.attachment, reflector.answer);
+        }
         return lastSent;
     }
 
@@ -136,9 +150,18 @@ public class DecapLookupEncapBenchmark {
 
     static final int OUTBOUND_MACS_LOW = (int) LOCAL_MAC;
 
-    /** A port that answers every frame at once, swapping MAC and IP addresses, like an echo server. */
+    /**
+     * A port that answers every frame, swapping MAC and IP addresses, like an echo server: at once
+     * from inside its write, or ({@code deferred}) kept for the benchmark to hand back.
+     */
     private final class Reflector implements FrameDevice {
+        final boolean deferred;
         Pipeline.Attachment attachment;
+        ByteBuf answer;
+
+        Reflector(boolean deferred) {
+            this.deferred = deferred;
+        }
 
         @Override
         public String name() {
@@ -156,7 +179,11 @@ public class DecapLookupEncapBenchmark {
             int ip = offset + Ethernet.HEADER_LENGTH;
             long addresses = frame.getLong(ip + 12);
             frame.setLong(ip + 12, (addresses << 32) | (addresses >>> 32));
-            pipeline.fromPort(attachment, frame);
+            if (deferred) {
+                answer = frame;
+            } else {
+                pipeline.fromPort(attachment, frame);
+            }
         }
 
         @Override

@@ -15,6 +15,8 @@ const COLLECTIONS = {
   natGateways: '/nat-gateways',
   peerings: '/peerings',
   whitelists: '/whitelists',
+  securityGroups: '/security-groups',
+  networkAcls: '/network-acls',
   captures: '/captures',
 };
 
@@ -99,7 +101,19 @@ export async function snapshot() {
       if (e.status === 403) return [];
       throw e;
     });
-  const [tenants, hosts, vpcs, subnets, instances, eips, natGateways, peerings, whitelists] = await Promise.all([
+  const [
+    tenants,
+    hosts,
+    vpcs,
+    subnets,
+    instances,
+    eips,
+    natGateways,
+    peerings,
+    whitelists,
+    securityGroups,
+    networkAcls,
+  ] = await Promise.all([
     optional('tenants'),
     optional('hosts'),
     listAll('vpcs'),
@@ -109,8 +123,22 @@ export async function snapshot() {
     listAll('natGateways'),
     listAll('peerings'),
     listAll('whitelists'),
+    listAll('securityGroups'),
+    listAll('networkAcls'),
   ]);
-  return { tenants, hosts, vpcs, subnets, instances, eips, natGateways, peerings, whitelists };
+  return {
+    tenants,
+    hosts,
+    vpcs,
+    subnets,
+    instances,
+    eips,
+    natGateways,
+    peerings,
+    whitelists,
+    securityGroups,
+    networkAcls,
+  };
 }
 
 // --- actions on one resource ------------------------------------------------------------------------
@@ -119,6 +147,21 @@ export const associateEip = (allocationId, instanceId) =>
   call('PUT', one('eips', allocationId) + '/association', { instanceId });
 export const acceptPeering = (peeringId) => post(one('peerings', peeringId) + '/accept');
 export const rejectPeering = (peeringId) => post(one('peerings', peeringId) + '/reject');
+
+// --- security groups and network ACLs -----------------------------------------------------------------
+
+export const addSecurityGroupRule = (groupId, rule) => post(one('securityGroups', groupId) + '/rules', rule);
+export const revokeSecurityGroupRule = (groupId, ruleId) =>
+  del(one('securityGroups', groupId) + '/rules/' + encodeURIComponent(ruleId));
+export const instanceSecurityGroups = async (instanceId) =>
+  (await get(one('instances', instanceId) + '/security-groups')).securityGroupIds;
+export const setInstanceSecurityGroups = (instanceId, securityGroupIds) =>
+  call('PUT', one('instances', instanceId) + '/security-groups', { securityGroupIds });
+export const addNetworkAclEntry = (networkAclId, entry) => post(one('networkAcls', networkAclId) + '/entries', entry);
+export const deleteNetworkAclEntry = (networkAclId, direction, ruleNumber) =>
+  del(one('networkAcls', networkAclId) + `/entries/${encodeURIComponent(direction)}/${encodeURIComponent(ruleNumber)}`);
+export const associateNetworkAcl = (subnetId, networkAclId) =>
+  call('PUT', one('subnets', subnetId) + '/network-acl', { networkAclId });
 
 // --- diagnostics: probes sent by the source instance's host ----------------------------------------
 

@@ -2,6 +2,16 @@
 import { listAll, create, remove, associateEip, acceptPeering, rejectPeering } from './api.js';
 import { el, fill, replaceKeepingFocus, showError, clearError } from './dom.js';
 import { askForm } from './dialog.js';
+import {
+  ruleLines,
+  entryLines,
+  addRule,
+  revokeRule,
+  chooseGroups,
+  addEntry,
+  deleteEntry,
+  associateSubnet,
+} from './security.js';
 
 const opt = (list, id, label) => (world) => world[list].map((x) => ({ value: x[id], label: label(x) }));
 const tenantOptions = opt('tenants', 'tenantId', (t) => t.name);
@@ -94,6 +104,7 @@ export const KINDS = [
       { name: 'kind', options: fixed(['simulated', 'netns', 'tap']) },
       { name: 'privateIpAddress' },
     ],
+    actions: [{ label: 'Groups', run: chooseGroups }],
   },
   {
     key: 'eips',
@@ -140,6 +151,33 @@ export const KINDS = [
     actions: [
       { label: 'Accept', run: (p) => acceptPeering(p.vpcPeeringConnectionId) },
       { label: 'Reject', run: (p) => rejectPeering(p.vpcPeeringConnectionId) },
+    ],
+  },
+  {
+    key: 'securityGroups',
+    title: 'Security groups',
+    id: 'groupId',
+    columns: ['groupName', 'groupId', 'vpcId', 'isDefault', { title: 'rules', lines: ruleLines }],
+    fields: [
+      { name: 'vpcId', required: true, options: vpcOptions },
+      { name: 'groupName', required: true, placeholder: 'db' },
+      { name: 'description' },
+    ],
+    actions: [
+      { label: 'Add rule', run: addRule },
+      { label: 'Revoke rule', run: revokeRule },
+    ],
+  },
+  {
+    key: 'networkAcls',
+    title: 'Network ACLs',
+    id: 'networkAclId',
+    columns: ['networkAclId', 'vpcId', 'isDefault', 'subnetIds', { title: 'entries', lines: entryLines }],
+    fields: [{ name: 'vpcId', required: true, options: vpcOptions }],
+    actions: [
+      { label: 'Add entry', run: addEntry },
+      { label: 'Delete entry', run: deleteEntry },
+      { label: 'Associate', run: associateSubnet },
     ],
   },
 ];
@@ -290,7 +328,7 @@ function table(kind, items, currentWorld, after) {
           'button',
           {
             type: 'button',
-            id: `${a.label.toLowerCase()}-${id}`,
+            id: `${a.label.toLowerCase().replaceAll(' ', '-')}-${id}`,
             onclick: () => act(() => a.run(item, currentWorld()), after),
           },
           a.label,
@@ -305,7 +343,9 @@ function table(kind, items, currentWorld, after) {
     return el(
       'tr',
       { 'data-id': id },
-      kind.columns.map((c) => el('td', {}, format(item[c]))),
+      kind.columns.map((c) =>
+        typeof c === 'string' ? el('td', {}, format(item[c])) : el('td', { class: 'lines' }, c.lines(item).join('\n')),
+      ),
       el('td', {}, buttons),
     );
   });
@@ -318,7 +358,7 @@ function table(kind, items, currentWorld, after) {
       el(
         'tr',
         {},
-        kind.columns.map((c) => el('th', { scope: 'col' }, c)),
+        kind.columns.map((c) => el('th', { scope: 'col' }, typeof c === 'string' ? c : c.title)),
         el('th', { scope: 'col' }, 'actions'),
       ),
     ),

@@ -94,6 +94,21 @@ export async function listAll(kind, filter = {}) {
 export const create = (kind, body) => post(collection(kind), body);
 export const remove = (kind, id) => del(one(kind, id));
 
+/** The collections in the snapshot, true for those only the admin may list (a tenant sees them empty). */
+const SNAPSHOT_KINDS = {
+  tenants: true,
+  hosts: true,
+  vpcs: false,
+  subnets: false,
+  instances: false,
+  eips: false,
+  natGateways: false,
+  peerings: false,
+  whitelists: false,
+  securityGroups: false,
+  networkAcls: false,
+};
+
 /** The whole visible world in one object; lists a token may not read come back empty. */
 export async function snapshot() {
   const optional = (kind) =>
@@ -101,44 +116,9 @@ export async function snapshot() {
       if (e.status === 403) return [];
       throw e;
     });
-  const [
-    tenants,
-    hosts,
-    vpcs,
-    subnets,
-    instances,
-    eips,
-    natGateways,
-    peerings,
-    whitelists,
-    securityGroups,
-    networkAcls,
-  ] = await Promise.all([
-    optional('tenants'),
-    optional('hosts'),
-    listAll('vpcs'),
-    listAll('subnets'),
-    listAll('instances'),
-    listAll('eips'),
-    listAll('natGateways'),
-    listAll('peerings'),
-    listAll('whitelists'),
-    listAll('securityGroups'),
-    listAll('networkAcls'),
-  ]);
-  return {
-    tenants,
-    hosts,
-    vpcs,
-    subnets,
-    instances,
-    eips,
-    natGateways,
-    peerings,
-    whitelists,
-    securityGroups,
-    networkAcls,
-  };
+  const kinds = Object.keys(SNAPSHOT_KINDS);
+  const lists = await Promise.all(kinds.map((kind) => (SNAPSHOT_KINDS[kind] ? optional(kind) : listAll(kind))));
+  return Object.fromEntries(kinds.map((kind, i) => [kind, lists[i]]));
 }
 
 // --- actions on one resource ------------------------------------------------------------------------

@@ -93,28 +93,36 @@ export async function addRule(group, world) {
   await addSecurityGroupRule(group.groupId, rule);
 }
 
+/**
+ * Asks for one of {@code choices} ([{ value, label }]) in a dialog; answers its value, or null when cancelled.
+ * {@code none} is the message when there is nothing to choose.
+ */
+async function chooseOne({ id, title, intro, label, choices, none, submitLabel }) {
+  const answer = await askForm({
+    id,
+    title,
+    intro,
+    fields: [{ name: 'choice', label, options: [{ value: '', label: '(choose)' }, ...choices] }],
+    submitLabel,
+    validate: (v) => (v.choice ? null : choices.length === 0 ? none : `Choose ${label.toLowerCase()}.`),
+  });
+  return answer ? answer.choice : null;
+}
+
 /** Revokes one of the group's rules, chosen by its description in words. */
 export async function revokeRule(group) {
   const rules = [...(group.ingressRules || []), ...(group.egressRules || [])];
   const lines = ruleLines(group);
-  const answer = await askForm({
+  const ruleId = await chooseOne({
     id: 'sg-revoke',
     title: `Revoke a rule of ${group.groupName}`,
     intro: 'Flows already tracked stay up until they idle out, as in AWS.',
-    fields: [
-      {
-        name: 'ruleId',
-        label: 'Rule',
-        options: [
-          { value: '', label: '(choose)' },
-          ...rules.map((r, i) => ({ value: r.securityGroupRuleId, label: `${lines[i]} (${r.securityGroupRuleId})` })),
-        ],
-      },
-    ],
+    label: 'Rule',
+    choices: rules.map((r, i) => ({ value: r.securityGroupRuleId, label: `${lines[i]} (${r.securityGroupRuleId})` })),
+    none: 'This group has no rule.',
     submitLabel: 'Revoke',
-    validate: (v) => (v.ruleId ? null : rules.length === 0 ? 'This group has no rule.' : 'Choose a rule.'),
   });
-  if (answer) await revokeSecurityGroupRule(group.groupId, answer.ruleId);
+  if (ruleId) await revokeSecurityGroupRule(group.groupId, ruleId);
 }
 
 /** Chooses the 1..5 groups of an instance among those of its VPC. */
@@ -181,47 +189,31 @@ export async function addEntry(acl) {
 export async function deleteEntry(acl) {
   const entries = (acl.entries || []).filter((e) => e.ruleNumber !== 32767);
   const lines = entryLines({ entries });
-  const answer = await askForm({
+  const entry = await chooseOne({
     id: 'acl-delete',
     title: `Delete an entry of ${acl.networkAclId}`,
     intro: 'A change applies to every packet at once, flows already open included.',
-    fields: [
-      {
-        name: 'entry',
-        label: 'Entry',
-        options: [
-          { value: '', label: '(choose)' },
-          ...entries.map((e, i) => ({ value: `${e.direction}/${e.ruleNumber}`, label: lines[i] })),
-        ],
-      },
-    ],
+    label: 'Entry',
+    choices: entries.map((e, i) => ({ value: `${e.direction}/${e.ruleNumber}`, label: lines[i] })),
+    none: 'This ACL has no numbered entry.',
     submitLabel: 'Delete entry',
-    validate: (v) => (v.entry ? null : entries.length === 0 ? 'This ACL has no numbered entry.' : 'Choose an entry.'),
   });
-  if (!answer) return;
-  const [direction, ruleNumber] = answer.entry.split('/');
+  if (!entry) return;
+  const [direction, ruleNumber] = entry.split('/');
   await deleteNetworkAclEntry(acl.networkAclId, direction, ruleNumber);
 }
 
 /** Makes a subnet of the ACL's VPC use this ACL (a subnet has exactly one). */
 export async function associateSubnet(acl, world) {
   const subnets = world ? world.subnets.filter((s) => s.vpcId === acl.vpcId) : [];
-  const answer = await askForm({
+  const subnetId = await chooseOne({
     id: 'acl-associate',
     title: `Associate ${acl.networkAclId}`,
     intro: 'The subnet leaves the ACL it uses now.',
-    fields: [
-      {
-        name: 'subnetId',
-        label: 'Subnet',
-        options: [
-          { value: '', label: '(choose)' },
-          ...subnets.map((s) => ({ value: s.subnetId, label: `${s.name || s.subnetId} ${s.cidrBlock}` })),
-        ],
-      },
-    ],
+    label: 'Subnet',
+    choices: subnets.map((s) => ({ value: s.subnetId, label: `${s.name || s.subnetId} ${s.cidrBlock}` })),
+    none: 'This VPC has no subnet.',
     submitLabel: 'Associate',
-    validate: (v) => (v.subnetId ? null : 'Choose a subnet.'),
   });
-  if (answer) await associateNetworkAcl(answer.subnetId, acl.networkAclId);
+  if (subnetId) await associateNetworkAcl(subnetId, acl.networkAclId);
 }

@@ -63,7 +63,7 @@ class UiSecurityTest extends UiDemoSupport {
 
         browser.click("revoke-rule-" + groupId);
         waitForDialog("sg-revoke");
-        browser.choose("sg-revoke-ruleId", "in tcp 5432");
+        browser.choose("sg-revoke-choice", "in tcp 5432");
         browser.click("sg-revoke-submit");
         browser.until(SHORT, d -> !row("securityGroups", groupId).contains("5432"));
         assertThat(groups().getSecurityGroup(groupId).getIngressRules()).isEmpty();
@@ -123,11 +123,11 @@ class UiSecurityTest extends UiDemoSupport {
 
         browser.click("associate-" + aclId);
         waitForDialog("acl-associate");
-        assertThat(browser.text("acl-associate-subnetId"))
+        assertThat(browser.text("acl-associate-choice"))
                 .as("only the ACL's VPC's subnets are offered")
                 .contains("globex-")
                 .doesNotContain("acme-");
-        browser.choose("acl-associate-subnetId", "globex-web");
+        browser.choose("acl-associate-choice", "globex-web");
         browser.screenshot("ui-network-acl-associate");
         browser.click("acl-associate-submit");
         String subnetId = browser.until(SHORT, d -> {
@@ -146,7 +146,7 @@ class UiSecurityTest extends UiDemoSupport {
 
         browser.click("delete-entry-" + aclId);
         waitForDialog("acl-delete");
-        browser.choose("acl-delete-entry", "in 100 allow");
+        browser.choose("acl-delete-choice", "in 100 allow");
         browser.click("acl-delete-submit");
         browser.until(SHORT, d -> !row("networkAcls", aclId).contains("in 100 allow"));
         assertThat(new NetworkAclsApi(admin()).getNetworkAcl(aclId).getEntries())
@@ -189,6 +189,16 @@ class UiSecurityTest extends UiDemoSupport {
         return browser.driver.findElements(By.cssSelector("#list-" + kind + " tbody tr[data-id]")).stream()
                 .map(r -> r.getDomAttribute("data-id"))
                 .toList();
+    }
+
+    /** The id of a row that was not in {@code before} and whose text contains {@code text}, once it shows. */
+    private String newRow(String kind, List<String> before, String text) {
+        return browser.until(
+                SHORT,
+                d -> rows(kind).stream()
+                        .filter(id -> !before.contains(id) && row(kind, id).contains(text))
+                        .findFirst()
+                        .orElse(null));
     }
 
     private String row(String kind, String id) {

@@ -2,8 +2,8 @@ package io.vpclab.benchmarks;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.vpclab.dataplane.offload.GsoSegmenter;
 import io.vpclab.dataplane.offload.TcpCoalescer;
-import io.vpclab.dataplane.offload.TcpSegmenter;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
 import io.vpclab.dataplane.packet.Checksums;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +50,7 @@ public class OffloadCodecBenchmark {
     private ByteBuf wire;
     private ByteBuf segments;
     private ByteBuf scratch;
-    private TcpSegmenter segmenter;
+    private GsoSegmenter segmenter;
     private TcpCoalescer coalescer;
     private int segmentLength;
     private int lastSegmentLength;
@@ -64,7 +64,7 @@ public class OffloadCodecBenchmark {
         wire = allocator.directBuffer(SEGMENTS * (VXLAN_GAP + HEADERS + MSS));
         segments = allocator.directBuffer(SEGMENTS * (VXLAN_GAP + HEADERS + MSS));
         scratch = allocator.directBuffer(TcpCoalescer.scratchCapacity(VirtioNetHeader.LENGTH));
-        segmenter = new TcpSegmenter(VirtioNetHeader.LENGTH);
+        segmenter = new GsoSegmenter(VirtioNetHeader.LENGTH);
         coalescer = new TcpCoalescer(
                 VirtioNetHeader.LENGTH, scratch, frame -> this.blackhole.consume(frame.readableBytes()));
         if (segmenter.segment(burst, segments, VXLAN_GAP) != SEGMENTS) {

@@ -9,7 +9,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.vpclab.dataplane.capture.Capture;
 import io.vpclab.dataplane.capture.CaptureTest;
-import io.vpclab.dataplane.offload.TcpSegmenter;
+import io.vpclab.dataplane.offload.GsoSegmenter;
 import io.vpclab.dataplane.offload.TestFrames;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
 import io.vpclab.dataplane.packet.Ethernet;
@@ -283,7 +283,7 @@ class BurstThroughVtepsTest {
     private static List<byte[]> assertEverySegmentValidAndPayloadIs(byte[] headerAndFrame, byte[] expected) {
         ByteBuf in = Unpooled.wrappedBuffer(headerAndFrame);
         ByteBuf out = Unpooled.buffer(2 * headerAndFrame.length);
-        TcpSegmenter segmenter = new TcpSegmenter(TapOffloads.VNET_HEADER_BYTES);
+        GsoSegmenter segmenter = new GsoSegmenter(TapOffloads.VNET_HEADER_BYTES);
         int count = segmenter.segment(in, out, 0);
         assertThat(count).as("segments in the burst").isEqualTo(SEGMENTS);
         ByteArrayOutputStream joined = new ByteArrayOutputStream();

@@ -14,6 +14,7 @@ import static io.vpclab.dataplane.ElasticIpTest.VPC_VNI;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.vpclab.dataplane.offload.TestFrames;
 import io.vpclab.dataplane.packet.Ethernet;
@@ -50,6 +51,9 @@ class ElasticIpBurstTest {
 
     private static final int MSS = 1398;
     private static final int SEGMENTS = 21;
+    /** Payload per datagram of a USO burst: with 42 bytes of headers, a frame as large as the inner MTU allows. */
+    private static final int UDP_GSO_SIZE = 1422;
+
     private static final TapOffloads TSO = new TapOffloads(
             true, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4, TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
     private static final int HEADER = TapOffloads.VNET_HEADER_BYTES;
@@ -130,18 +134,41 @@ class ElasticIpBurstTest {
         assertThat(gsoSendsFromA).hasValue(0);
     }
 
+    @Test
+    void aUdpBurstLeavesThroughTheElasticIpInOneGsoSendWithEveryDatagramValid() throws Exception {
+        spec.destinationIp = INTERNET_IP.bits();
+        spec.sourcePort = 40002;
+        spec.destinationPort = 33000;
+        byte[] datagrams = TestFrames.pattern(20 * UDP_GSO_SIZE + 100, 10);
+
+        vmTap.inject(TestFrames.usoInput(HEADER, spec, datagrams, UDP_GSO_SIZE));
+
+        byte[] joined = TestFrames.assertDatagramsAndJoin(
+                TestFrames.takeSingleFrames(internetTap, SEGMENTS), frame -> assertHopOnce(frame, INTERNET_MAC));
+        assertThat(joined).isEqualTo(datagrams);
+        assertThat(gsoSendsFromA).as("translated whole at A: one GSO send").hasValue(1);
+        assertThat(a.counters().port("vm").packetsIn())
+                .as("datagrams on the wire")
+                .isEqualTo(SEGMENTS);
+        assertThat(a.counters().segment(PUBLIC_VNI).packetsOut()).isEqualTo(SEGMENTS);
+        assertThat(a.counters().host().totalDrops()).isZero();
+    }
+
     private static void assertTranslatedOnce(List<byte[]> segments, MacAddress nextHop) {
         assertThat(segments).hasSize(SEGMENTS);
-        byte[] joined = TestFrames.assertSegmentsAndJoin(segments, frame -> {
-            assertThat(frame.getInt(Ethernet.HEADER_LENGTH + 12))
-                    .as("source: the elastic IP")
-                    .isEqualTo(EIP.bits());
-            assertThat(frame.getUnsignedByte(Ethernet.HEADER_LENGTH + 8))
-                    .as("TTL: one hop")
-                    .isEqualTo((short) 63);
-            assertThat(frame.getLong(0) >>> 16).as("destination MAC").isEqualTo(nextHop.bits());
-            assertThat(frame.getLong(6) >>> 16).as("source MAC").isEqualTo(PUBLIC_ROUTER_MAC.bits());
-        });
+        byte[] joined = TestFrames.assertSegmentsAndJoin(segments, frame -> assertHopOnce(frame, nextHop));
         assertThat(joined).isEqualTo(TestFrames.pattern(20 * MSS + 100, 9));
+    }
+
+    /** The elastic IP as source, one hop (TTL 63), the public router's MACs toward {@code nextHop}. */
+    private static void assertHopOnce(ByteBuf frame, MacAddress nextHop) {
+        assertThat(frame.getInt(Ethernet.HEADER_LENGTH + 12))
+                .as("source: the elastic IP")
+                .isEqualTo(EIP.bits());
+        assertThat(frame.getUnsignedByte(Ethernet.HEADER_LENGTH + 8))
+                .as("TTL: one hop")
+                .isEqualTo((short) 63);
+        assertThat(frame.getLong(0) >>> 16).as("destination MAC").isEqualTo(nextHop.bits());
+        assertThat(frame.getLong(6) >>> 16).as("source MAC").isEqualTo(PUBLIC_ROUTER_MAC.bits());
     }
 }

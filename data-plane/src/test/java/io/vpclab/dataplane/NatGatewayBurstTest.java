@@ -69,6 +69,9 @@ class NatGatewayBurstTest {
 
     private static final int MSS = 1398;
     private static final int SEGMENTS = 21;
+    /** Payload per datagram of a USO burst: with 42 bytes of headers, a frame as large as the inner MTU allows. */
+    private static final int UDP_GSO_SIZE = 1422;
+
     private static final int HEADER = TapOffloads.VNET_HEADER_BYTES;
     private static final MacAddress NEAR_MAC = MacAddress.parse("02:00:c6:33:64:1e");
     private static final Ipv4Address NEAR_IP = Ipv4Address.parse("198.51.100.30");
@@ -268,6 +271,55 @@ class NatGatewayBurstTest {
         start(EgressPolicy.WHITELIST);
 
         vmTap.inject(TestFrames.tsoInput(HEADER, spec, payload, MSS));
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> a.counters().host().dropped(DropReason.NAT_EGRESS_DENIED) == SEGMENTS);
+        assertThat(a.natGateways(10).get(0).drops()).containsEntry(DropReason.NAT_EGRESS_DENIED, (long) SEGMENTS);
+        assertThat(gsoSendsFromA).hasValue(0);
+        assertThat(internetTap.pending()).isZero();
+    }
+
+    @Test
+    void aUdpBurstOfAnOpenSessionIsTranslatedOnceWithEveryDatagramValid() throws Exception {
+        start(EgressPolicy.ALLOW_ALL);
+        spec.destinationPort = 33000;
+        // the flow's first datagram, a frame of its own, opens the session
+        vmTap.inject(TestFrames.concat(
+                TestFrames.virtio(HEADER, 0, 0, 0, 0, 0, 0), TestFrames.udpFrame(spec, new byte[] {1, 2, 3}, true)));
+        byte[] first = internetTap.take(Duration.ofSeconds(5));
+        assertThat(first).as("the first datagram made the session").isNotNull();
+        int publicPort = Unpooled.wrappedBuffer(first).getUnsignedShort(HEADER + Ethernet.HEADER_LENGTH + 20);
+        byte[] datagrams = TestFrames.pattern(20 * UDP_GSO_SIZE + 100, 12);
+
+        vmTap.inject(TestFrames.usoInput(HEADER, spec, datagrams, UDP_GSO_SIZE));
+
+        byte[] joined = TestFrames.assertDatagramsAndJoin(TestFrames.takeSingleFrames(internetTap, SEGMENTS), frame -> {
+            assertThat(frame.getInt(Ethernet.HEADER_LENGTH + 12))
+                    .as("source: the public address")
+                    .isEqualTo(NAT_PUBLIC.bits());
+            assertThat(frame.getUnsignedShort(Ethernet.HEADER_LENGTH + 20))
+                    .as("source port: the session's")
+                    .isEqualTo(publicPort);
+            assertThat(frame.getUnsignedByte(Ethernet.HEADER_LENGTH + 8))
+                    .as("TTL: the router and the gateway")
+                    .isEqualTo((short) 62);
+            assertThat(frame.getLong(6) >>> 16).as("source MAC").isEqualTo(PUBLIC_ROUTER_MAC.bits());
+        });
+        assertThat(joined).isEqualTo(datagrams);
+        assertThat(gsoSendsFromA).as("translated whole: one GSO send").hasValue(1);
+        NatGatewaySnapshot figures = a.natGateways(10).get(0);
+        assertThat(figures.packetsOut())
+                .as("the first datagram and the burst's datagrams")
+                .isEqualTo(1 + SEGMENTS);
+        assertThat(figures.sessionsCreated()).isEqualTo(1);
+        assertThat(a.counters().host().totalDrops()).isZero();
+    }
+
+    @Test
+    void aUdpBurstWithoutASessionUnderAWhitelistWithoutAFilterIsDroppedAndCountedPerDatagram() throws Exception {
+        start(EgressPolicy.WHITELIST);
+
+        vmTap.inject(TestFrames.usoInput(HEADER, spec, TestFrames.pattern(20 * UDP_GSO_SIZE + 100, 13), UDP_GSO_SIZE));
 
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> a.counters().host().dropped(DropReason.NAT_EGRESS_DENIED) == SEGMENTS);

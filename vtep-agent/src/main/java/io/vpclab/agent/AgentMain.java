@@ -74,8 +74,8 @@ public final class AgentMain implements Callable<Integer> {
             names = "--offloads",
             paramLabel = "LIST",
             defaultValue = "all",
-            description = "all (default), none, or a list of csum,tso,udp-gso,udp-gro. Each is probed at start-up "
-                    + "and used only where the kernel has it; none is the plain path. csum and tso apply to every "
+            description = "all (default), none, or a list of csum,tso,uso,udp-gso,udp-gro. Each is probed at start-up "
+                    + "and used only where the kernel has it; none is the plain path. csum, tso and uso apply to every "
                     + "TAP (point-to-point, and the netns/tap ports of --table and --control-plane); udp-gso and "
                     + "udp-gro to the underlay socket of every mode.")
     String offloads;

@@ -9,6 +9,7 @@ import io.vpclab.agent.southbound.HostRegistrar;
 import io.vpclab.agent.southbound.StatsReporter;
 import io.vpclab.agent.southbound.TableStreamFollower;
 import io.vpclab.agent.southbound.TokenRefusedException;
+import io.vpclab.agent.stats.LoopStatsSection;
 import io.vpclab.agent.stats.NatGatewayStatsSection;
 import io.vpclab.agent.stats.StatsSection;
 import io.vpclab.agent.stats.TrafficStatsSection;
@@ -196,7 +197,8 @@ public final class FollowAgent implements RunningAgent {
         return List.of(
                 new TrafficStatsSection(ported.vtep()::counters),
                 new WhitelistStatsSection(ported.vtep()::whitelistCounters),
-                new NatGatewayStatsSection(ported.vtep()::natGateways));
+                new NatGatewayStatsSection(ported.vtep()::natGateways),
+                new LoopStatsSection(ported.vtep()::countersPerLoop));
     }
 
     /** Registers (or reuses the saved identity), binds the underlay and starts following. */

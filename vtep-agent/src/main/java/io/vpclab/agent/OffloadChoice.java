@@ -23,6 +23,12 @@ public record OffloadChoice(Set<Feature> features) {
         CSUM,
         /** TAP TCP segmentation offload (TUN_F_TSO4, implies CSUM): 64 KB bursts, segmented in userspace. */
         TSO,
+        /**
+         * TAP UDP segmentation offload (TUN_F_USO4 and USO6, which Linux 6.2+ takes only together;
+         * implies CSUM): an instance's UDP_SEGMENT writes arrive as one burst of datagrams. The data
+         * plane is IPv4: an IPv6 burst is refused and counted.
+         */
+        USO,
         /** UDP_SEGMENT sends: a run of equal-sized VXLAN datagrams in one syscall. */
         UDP_GSO,
         /** UDP_GRO receive, and TCP segments merged into bursts for the TAP (which needs a virtio-net header). */
@@ -42,7 +48,7 @@ public record OffloadChoice(Set<Feature> features) {
 
     /**
      * Parses {@code all}, {@code none}, or a comma-separated list of {@code csum}, {@code tso},
-     * {@code udp-gso}, {@code udp-gro}; throws with the accepted words otherwise.
+     * {@code uso}, {@code udp-gso}, {@code udp-gro}; throws with the accepted words otherwise.
      */
     public static OffloadChoice parse(String text) {
         String value = text.strip().toLowerCase(Locale.ROOT);
@@ -59,7 +65,7 @@ public record OffloadChoice(Set<Feature> features) {
                     .filter(f -> f.optionName().equals(name))
                     .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("--offloads: unknown '" + name
-                            + "' (give all, none, or a list of csum,tso,udp-gso,udp-gro)"));
+                            + "' (give all, none, or a list of csum,tso,uso,udp-gso,udp-gro)"));
             features.add(feature);
         }
         return new OffloadChoice(features);
@@ -78,14 +84,17 @@ public record OffloadChoice(Set<Feature> features) {
         return UnderlayOptions.forUnderlayMtu(underlayMtu).withOffloads(has(Feature.UDP_GSO), has(Feature.UDP_GRO));
     }
 
-    /** The TUN_F_* flags to ask the TAP for; TSO is refused by the kernel without CSUM, so it brings it. */
+    /** The TUN_F_* flags to ask the TAP for; TSO and USO are refused by the kernel without CSUM, so they bring it. */
     public int tunFlags() {
         int flags = 0;
-        if (has(Feature.CSUM) || has(Feature.TSO)) {
+        if (has(Feature.CSUM) || has(Feature.TSO) || has(Feature.USO)) {
             flags |= TapOffloads.TUN_F_CSUM;
         }
         if (has(Feature.TSO)) {
             flags |= TapOffloads.TUN_F_TSO4;
+        }
+        if (has(Feature.USO)) {
+            flags |= TapOffloads.TUN_F_USO4 | TapOffloads.TUN_F_USO6;
         }
         return flags;
     }

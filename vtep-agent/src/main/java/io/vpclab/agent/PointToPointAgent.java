@@ -231,6 +231,7 @@ final class PointToPointAgent implements RunningAgent {
         features.put("vnetHeader", probed.vnetHeader() ? 1L : 0L);
         features.put("csum", probed.checksum() ? 1L : 0L);
         features.put("tso4", probed.tso4() ? 1L : 0L);
+        features.put("uso", probed.uso() ? 1L : 0L);
         features.put("udpGso", underlay.isGso() ? 1L : 0L);
         features.put("udpGro", underlay.isGro() ? 1L : 0L);
         groups.put("offloads", features);

@@ -15,7 +15,11 @@ class OffloadChoiceTest {
         assertThat(OffloadChoice.parse(" ON ")).isEqualTo(OffloadChoice.ALL);
         assertThat(OffloadChoice.parse("none").any()).isFalse();
         assertThat(OffloadChoice.parse("off")).isEqualTo(OffloadChoice.NONE);
-        assertThat(OffloadChoice.ALL.tunFlags()).isEqualTo(TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_TSO4);
+        assertThat(OffloadChoice.ALL.tunFlags())
+                .isEqualTo(TapOffloads.TUN_F_CSUM
+                        | TapOffloads.TUN_F_TSO4
+                        | TapOffloads.TUN_F_USO4
+                        | TapOffloads.TUN_F_USO6);
         assertThat(OffloadChoice.NONE.tunFlags()).isZero();
     }
 
@@ -31,10 +35,21 @@ class OffloadChoiceTest {
     }
 
     @Test
+    void usoAsksForBothFamiliesWithChecksumAndCanBeLeftOut() {
+        assertThat(OffloadChoice.parse("uso").tunFlags())
+                .isEqualTo(TapOffloads.TUN_F_CSUM | TapOffloads.TUN_F_USO4 | TapOffloads.TUN_F_USO6);
+        OffloadChoice withoutUso = OffloadChoice.parse("csum,tso,udp-gso,udp-gro");
+        assertThat(withoutUso.has(Feature.USO)).isFalse();
+        assertThat(withoutUso.tunFlags() & (TapOffloads.TUN_F_USO4 | TapOffloads.TUN_F_USO6))
+                .isZero();
+        assertThat(OffloadChoice.NONE.tunFlags()).isZero();
+    }
+
+    @Test
     void anUnknownWordIsRefusedWithTheAcceptedOnes() {
         assertThatThrownBy(() -> OffloadChoice.parse("tso,lro"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'lro'")
-                .hasMessageContaining("csum,tso,udp-gso,udp-gro");
+                .hasMessageContaining("csum,tso,uso,udp-gso,udp-gro");
     }
 }

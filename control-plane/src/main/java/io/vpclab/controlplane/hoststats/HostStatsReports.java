@@ -1,6 +1,7 @@
 package io.vpclab.controlplane.hoststats;
 
 import io.vpclab.api.model.HostStatsReport;
+import io.vpclab.api.model.LoopStats;
 import io.vpclab.api.model.NatGatewayStats;
 import io.vpclab.api.model.PortStats;
 import io.vpclab.api.model.SegmentStats;
@@ -32,6 +33,8 @@ final class HostStatsReports {
         report.setSegments(orEmpty(report.getSegments()));
         report.setNatGateways(orEmpty(report.getNatGateways()));
         report.setWhitelists(orEmpty(report.getWhitelists()));
+        report.setLoops(orEmpty(report.getLoops()));
+        unique("loops", report.getLoops(), LoopStats::getLoop);
         dropCounts("host", report.getHost().getDropsByReason());
         unique("ports", report.getPorts(), PortStats::getPortId);
         report.getPorts().forEach(p -> dropCounts("port " + p.getPortId(), p.getDropsByReason()));

@@ -17,6 +17,7 @@ import io.vpclab.client.model.HostStatsReport;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.InstanceCreate;
 import io.vpclab.client.model.InstanceKind;
+import io.vpclab.client.model.LoopStats;
 import io.vpclab.client.model.PortStats;
 import io.vpclab.client.model.SubnetCreate;
 import io.vpclab.client.model.TenantCreate;
@@ -133,6 +134,19 @@ class HostStatsReportTest {
         assertThat(port(stored, vm2.getInstanceId()).orElseThrow().getPacketsIn())
                 .as("echo replies from vm2")
                 .isGreaterThanOrEqualTo(2);
+        assertThat(stored.getReport().getLoops())
+                .as("each event loop's share")
+                .isNotEmpty()
+                .extracting(LoopStats::getLoop)
+                .isEqualTo(java.util.stream.IntStream.range(
+                                0, stored.getReport().getLoops().size())
+                        .boxed()
+                        .toList());
+        assertThat(stored.getReport().getLoops().stream()
+                        .mapToLong(LoopStats::getPortFramesIn)
+                        .sum())
+                .as("the loops' port frames in count vm2's echo replies")
+                .isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -152,6 +166,10 @@ class HostStatsReportTest {
         HostStatsReport duplicatePort = report(OffsetDateTime.now().plusMinutes(1));
         duplicatePort.addPortsItem(portStats(vm2.getInstanceId())).addPortsItem(portStats(vm2.getInstanceId()));
         assertRefusedAsInvalid(duplicatePort);
+
+        HostStatsReport duplicateLoop = report(OffsetDateTime.now().plusMinutes(1));
+        duplicateLoop.addLoopsItem(loopStats(0)).addLoopsItem(loopStats(0));
+        assertRefusedAsInvalid(duplicateLoop);
 
         assertThat(latest(quiet)).contains(stored);
     }
@@ -196,6 +214,15 @@ class HostStatsReportTest {
                         ApiException.class, e -> assertThat(e.getCode()).isEqualTo(403));
         asQuiet.reportHostStats(quiet.hostId(), report(later));
         assertThat(latest(quiet).orElseThrow().getReport().getTakenAt()).isEqualTo(later);
+    }
+
+    private static LoopStats loopStats(int loop) {
+        return new LoopStats()
+                .loop(loop)
+                .underlayIn(0L)
+                .underlayOut(0L)
+                .portFramesIn(0L)
+                .portFramesOut(0L);
     }
 
     private void assertRefusedAsInvalid(HostStatsReport report) {

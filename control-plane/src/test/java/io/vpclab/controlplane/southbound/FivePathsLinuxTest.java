@@ -2,6 +2,7 @@ package io.vpclab.controlplane.southbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vpclab.agent.linux.Lab;
 import io.vpclab.client.api.InstancesApi;
@@ -45,6 +46,7 @@ class FivePathsLinuxTest {
 
     private static final Path TOPOLOGY = Path.of("..", "benchmarks", "scripts", "instances-topology.yaml");
     private static final int IPERF3_PORT = 5201;
+    private static final int UDP_PORT = 5301;
     /** Enough to show a stream, far below what the slowest path moves in the run's 2 seconds. */
     private static final long MIN_BYTES = 1_000_000L;
 
@@ -148,6 +150,47 @@ class FivePathsLinuxTest {
         assertThat(iperf3(path, ends, true))
                 .as("iperf3 -R bytes from the server to the client, on a connection the client opened")
                 .isGreaterThan(MIN_BYTES);
+    }
+
+    /**
+     * An instance's UDP_SEGMENT writes (with {@code --offloads all}, USO bursts that cross the
+     * pipeline whole: translated once by a NAT gateway or elastic IP, cut into datagrams at
+     * encapsulation) arrive as every datagram, each with its own length and an intact payload
+     * (the receiving kernel drops any whose UDP checksum is wrong).
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(DataPath.class)
+    void udpSegmentWritesArriveAsEveryDatagramIntact(DataPath path) {
+        assumeTrue(Lab.succeeds("python3", "-c", "pass"), "python3 is not installed");
+        Ends ends = ENDS.get(path);
+        assertThat(ends).as("%s with --offloads %s was set up", path, offloads).isNotNull();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Lab.succeeds(
+                        "ip", "netns", "exec", ends.clientNamespace(), "ping", "-c", "1", "-W", "1", ends.serverIp()));
+        int gsoSize = routeMtu(ends.clientNamespace(), ends.serverIp()) - 20 - 8;
+        int writes = 10;
+        int perWrite = 40;
+
+        UdpSegmentProbe.Received received = UdpSegmentProbe.send(
+                machines.lab,
+                ends.clientNamespace(),
+                ends.serverNamespace(),
+                ends.serverIp(),
+                UDP_PORT,
+                gsoSize,
+                writes,
+                perWrite);
+
+        assertThat(received.good()).as("datagrams arrived intact over %s", path).isEqualTo(writes * perWrite);
+        assertThat(received.bad())
+                .as("datagrams with a wrong length or payload")
+                .isZero();
+        String agentA = machines.agentOutput(machines.agentA);
+        if (offloads.equals("all") && agentA.matches("(?s).*kernel offers:[a-z0-9_ ]* uso4.*")) {
+            assertThat(agentA).as("the instances' TAPs took USO").contains("uso=on");
+        } else {
+            assertThat(agentA).doesNotContain("uso=on");
+        }
     }
 
     private static Ends symmetric(String client, String clientIp, Instance server) {

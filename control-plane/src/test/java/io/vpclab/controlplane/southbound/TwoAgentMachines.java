@@ -12,7 +12,9 @@ import io.vpclab.client.model.Instance;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -34,6 +36,8 @@ final class TwoAgentMachines implements AutoCloseable {
     final String agentA;
 
     final String agentB;
+
+    private final Map<String, Lab.Background> agents = new HashMap<>();
 
     private TwoAgentMachines(Lab lab, ControlPlaneLab controlPlane) {
         this.lab = lab;
@@ -85,7 +89,7 @@ final class TwoAgentMachines implements AutoCloseable {
     private void startAgent(String namespace, String name, String controlPlaneUrl, String underlayIp, String offloads)
             throws Exception {
         Path state = Files.createTempDirectory("vl-agent").resolve(name + ".properties");
-        lab.start(
+        Lab.Background agent = lab.start(
                 name,
                 Lab.agentCommand(
                         namespace,
@@ -101,6 +105,12 @@ final class TwoAgentMachines implements AutoCloseable {
                         state.toString(),
                         "--offloads",
                         offloads));
+        agents.put(name, agent);
+    }
+
+    /** What agent {@code name} has logged so far. */
+    String agentOutput(String name) {
+        return agents.get(name).output();
     }
 
     long connectedHosts() {

@@ -1,7 +1,7 @@
 package io.vpclab.dataplane.offload;
 
 /**
- * Why {@link TcpSegmenter} refused a frame from the TAP. Each refusal is counted under exactly one
+ * Why {@link GsoSegmenter} refused a frame from the TAP. Each refusal is counted under exactly one
  * reason and nothing is written to the destination; the caller drops the frame (and counts it).
  */
 public enum SegmentRefusal {

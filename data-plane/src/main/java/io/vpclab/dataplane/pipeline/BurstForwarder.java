@@ -2,26 +2,27 @@ package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.vpclab.dataplane.offload.TcpSegmenter;
+import io.vpclab.dataplane.offload.GsoSegmenter;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
 import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.packet.Tcp;
+import io.vpclab.dataplane.packet.Udp;
 import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.net.MacAddress;
 
 /**
- * The path of a TSO burst read from a {@link BurstPort}, as one unit: stages 1 port ingress, 3
+ * The path of a TSO or USO burst read from a {@link BurstPort}, as one unit: stages 1 port ingress, 3
  * classification, 5 the router ({@link L3Router#decide}, then its MAC and TTL rewrite once for the
  * whole burst), 6 public addresses (6a an elastic IP's outbound side, 6b a NAT gateway's private
  * side of a live session) and 7 the L2 lookup on the egress segment run once per burst; toward a remote VTEP the burst is cut by
- * {@link TcpSegmenter} into wire frames laid out with a gap for the VXLAN header, which is written
+ * {@link GsoSegmenter} into wire frames (TCP segments, or UDP datagrams of gso_size payload) laid out with a gap for the VXLAN header, which is written
  * in place, and the run leaves in UDP GSO sends; toward a local burst port it is written whole,
- * with its virtio-net header.
+ * with its virtio-net header (a UDP burst only to a port whose TAP has USO, which the kernel needs).
  *
  * <p>Everything else is refused before anything is counted or changed ({@link #offer} returns
  * false), so the port segments the burst and every stage sees frames one by one exactly as on the
@@ -59,7 +60,7 @@ final class BurstForwarder {
     private int countedEgress;
     private int elasticIp;
     private int natGateway;
-    private final TcpSegmenter segmenter = new TcpSegmenter(HEADER);
+    private final GsoSegmenter segmenter = new GsoSegmenter(HEADER);
     private final SegmentCapture captures = new SegmentCapture();
 
     BurstForwarder(
@@ -86,7 +87,9 @@ final class BurstForwarder {
         int frame = header + HEADER;
         int frameLength = headerAndFrame.writerIndex() - frame;
         int gsoSize = VirtioNetHeader.gsoSize(headerAndFrame, header);
-        if (VirtioNetHeader.gsoType(headerAndFrame, header) != VirtioNetHeader.GSO_TCPV4 || gsoSize < MIN_GSO_SIZE) {
+        int gsoType = VirtioNetHeader.gsoType(headerAndFrame, header);
+        boolean udp = gsoType == VirtioNetHeader.GSO_UDP_L4;
+        if ((gsoType != VirtioNetHeader.GSO_TCPV4 && !udp) || gsoSize < MIN_GSO_SIZE) {
             return false;
         }
         int segment = t.state.portSegment(port);
@@ -106,8 +109,11 @@ final class BurstForwarder {
         }
         elasticIp = ForwardingState.NONE;
         natGateway = ForwardingState.NONE;
-        int headersLength = headersLength(headerAndFrame, frame, frameLength);
-        if (headersLength < 0 || headersLength + gsoSize > t.state.maxInnerFrameLength()) {
+        int headersLength = headersLength(headerAndFrame, frame, frameLength, udp);
+        if (headersLength < 0 || headersLength >= frameLength) {
+            return false; // not a burst of this protocol, or one without payload: a frame of its own
+        }
+        if (headersLength + gsoSize > t.state.maxInnerFrameLength()) {
             return false; // InnerMtu answers each oversize frame, with its ICMP error
         }
         // a routed burst crosses the router (and an elastic IP or NAT gateway) once; every other
@@ -136,7 +142,8 @@ final class BurstForwarder {
             if (ForwardingState.isLocalPortEntry(entry)) {
                 if (target == port
                         || !(t.devices[target] instanceof BurstPort burstPort)
-                        || !burstPort.writesBursts()) {
+                        || !burstPort.writesBursts()
+                        || (udp && !burstPort.writesUdpBursts())) {
                     return false;
                 }
                 local = burstPort;
@@ -204,7 +211,7 @@ final class BurstForwarder {
      * What the hops of {@link #route} do to the burst, once: the router's MAC and TTL rewrite; for
      * an instance leaving through its elastic IP (its connection already recorded) the elastic IP
      * as source, TTL - 1 and the public router's MACs; then the NAT gateway's translation. Address
-     * rewrites of a partial TCP checksum take the pseudo-header update.
+     * rewrites of a partial TCP or UDP checksum take the pseudo-header update.
      */
     private void translate(Tables t, int segment, ByteBuf headerAndFrame, int frame, int frames, long wireBytes) {
         boolean partial = VirtioNetHeader.needsChecksum(headerAndFrame, frame - HEADER);
@@ -221,17 +228,24 @@ final class BurstForwarder {
         }
     }
 
-    /** Ethernet + IPv4 + TCP headers of an untagged TCP/IPv4 frame, or -1 when it is not one. */
-    private static int headersLength(ByteBuf buf, int frame, int frameLength) {
+    /**
+     * Ethernet + IPv4 + TCP (or, for a USO burst, UDP) headers of an untagged IPv4 frame of that
+     * protocol, or -1 when it is not one.
+     */
+    private static int headersLength(ByteBuf buf, int frame, int frameLength, boolean udp) {
         int ip = frame + Ethernet.HEADER_LENGTH;
-        if (frameLength < Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH + Tcp.MIN_HEADER_LENGTH
+        int minL4 = udp ? Udp.HEADER_LENGTH : Tcp.MIN_HEADER_LENGTH;
+        if (frameLength < Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH + minL4
                 || Ethernet.etherType(buf, frame) != EtherType.IPV4_VALUE
-                || Ipv4.protocol(buf, ip) != IpProtocol.TCP_VALUE
+                || Ipv4.protocol(buf, ip) != (udp ? IpProtocol.UDP_VALUE : IpProtocol.TCP_VALUE)
                 || Ipv4.isFragment(buf, ip)) {
             return -1;
         }
-        int tcp = ip + Ipv4.headerLength(buf, ip);
-        int length = tcp + Tcp.MIN_HEADER_LENGTH <= frame + frameLength ? tcp - frame + Tcp.headerLength(buf, tcp) : -1;
+        int l4 = ip + Ipv4.headerLength(buf, ip);
+        if (l4 + minL4 > frame + frameLength) {
+            return -1;
+        }
+        int length = l4 - frame + (udp ? Udp.HEADER_LENGTH : Tcp.headerLength(buf, l4));
         return length <= frameLength ? length : -1;
     }
 

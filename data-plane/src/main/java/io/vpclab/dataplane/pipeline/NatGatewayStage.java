@@ -359,10 +359,11 @@ final class NatGatewayStage {
     }
 
     /**
-     * The private side for a TCP burst ({@link BurstForwarder}), decided once and changing nothing:
+     * The private side for a TCP or UDP burst ({@link BurstForwarder}), decided once and changing nothing:
      * the public segment, with the next hop's MAC in {@link #nextHopMac()}, when gateway {@code nat}
      * serves the source, {@code ttl} (as the packet reaches the gateway) allows one more hop, the
-     * flow has a live session (a new one starts with a SYN, a frame of its own) and the public
+     * flow has a live session (a new one starts with a SYN, or the first datagram of a UDP flow,
+     * which goes the per-frame way and opens it) and the public
      * router has a next hop that is not an elastic IP of this host; else {@link ForwardingState#NONE}
      * and the frames go the per-frame way.
      */
@@ -379,7 +380,7 @@ final class NatGatewayStage {
         }
         int l4 = ip + Ipv4.headerLength(frame, ip);
         int session = sessions.findOutbound(
-                IpProtocol.TCP_VALUE,
+                Ipv4.protocol(frame, ip),
                 source,
                 frame.getUnsignedShort(l4),
                 destination,
@@ -404,8 +405,8 @@ final class NatGatewayStage {
     /**
      * Translates the burst {@link #privateBurstEgress} accepted, once: counted out at the gateway's
      * port as its {@code frames} wire frames, the session refreshed (its TCP flags are the burst's:
-     * FIN and RST sit on its last segment), the public address and port as source (a partial TCP
-     * checksum takes the pseudo-header update for the address and nothing for the port), TTL - 1
+     * FIN and RST sit on its last segment; a UDP burst has none), the public address and port as
+     * source (a partial TCP or UDP checksum takes the pseudo-header update for the address and nothing for the port), TTL - 1
      * and the public router's MACs.
      */
     void translatePrivateBurst(
@@ -418,9 +419,10 @@ final class NatGatewayStage {
         t.segments[natSegment].out(frames, bytes);
         int ip = offset + Ethernet.HEADER_LENGTH;
         int l4 = ip + Ipv4.headerLength(frame, ip);
-        sessions.outbound(burstSession, frames, bytes, tcpFlags(frame, IpProtocol.TCP_VALUE, l4), sessions.now());
+        int protocol = Ipv4.protocol(frame, ip);
+        sessions.outbound(burstSession, frames, bytes, tcpFlags(frame, protocol, l4), sessions.now());
         Ipv4.rewriteAddress(frame, ip, Ipv4.SOURCE_OFFSET, sessions.publicIp(), partialL4);
-        rewritePort(frame, IpProtocol.TCP_VALUE, l4, 0, sessions.publicPort(burstSession), partialL4);
+        rewritePort(frame, protocol, l4, 0, sessions.publicPort(burstSession), partialL4);
         Ipv4.decrementTtl(frame, ip);
         Ethernet.setDestination(frame, offset, nextHopMac);
         Ethernet.setSource(frame, offset, state.routerMac(state.segmentRouter(state.publicSegment())));

@@ -44,7 +44,7 @@ import java.util.function.LongSupplier;
  *   10 LocalDelivery      a public address or NAT gateway's port held here (-> 6), else a local port's device;
  *                         a burst: 6a inbound or 6b public side once and one write whole to the instance's burst port, or,
  *                         where nothing takes it whole, its segments one by one
- * a TSO burst ({@link #fromPortBurst}):
+ * a TSO or USO burst ({@link #fromPortBurst}):
  *      BurstForwarder     1, 3, 5, 6 (6a outbound, 6b private side of a live session) and 7 once for
  *                         the burst, then 8 segment by segment in one UDP GSO send, or the burst whole
  *                         to a local burst port; a burst it cannot carry whole enters at 1 as frames

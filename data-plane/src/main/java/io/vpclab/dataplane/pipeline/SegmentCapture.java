@@ -2,7 +2,7 @@ package io.vpclab.dataplane.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.vpclab.dataplane.capture.Capture;
-import io.vpclab.dataplane.offload.TcpSegmenter;
+import io.vpclab.dataplane.offload.GsoSegmenter;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.port.BurstPort;
@@ -20,7 +20,7 @@ final class SegmentCapture {
     /** Linux's smallest MSS (TCP_MIN_SND_MSS): no burst is cut finer. */
     static final int MIN_GSO_SIZE = 48;
 
-    private final TcpSegmenter segmenter = new TcpSegmenter(HEADER);
+    private final GsoSegmenter segmenter = new GsoSegmenter(HEADER);
 
     /** Writes the burst (virtio-net header at readerIndex, borrowed) to {@code capture}, if any, cut into a pooled scratch buffer. */
     void write(Capture capture, ByteBuf headerAndFrame) {

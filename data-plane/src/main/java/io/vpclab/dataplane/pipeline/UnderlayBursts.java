@@ -3,8 +3,8 @@ package io.vpclab.dataplane.pipeline;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.vpclab.dataplane.offload.GsoSegmenter;
 import io.vpclab.dataplane.offload.TcpCoalescer;
-import io.vpclab.dataplane.offload.TcpSegmenter;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
 import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.port.FrameDevice;
@@ -19,7 +19,7 @@ import java.nio.ByteBuffer;
  * and the stages behind it run once per burst and the instance's TAP takes one write. The pending
  * burst is emitted at the end of the read batch ({@link Forwarding#flushAll}), as a TAP port
  * flushes its own coalescer. A burst no stage takes whole (TTL expiry, an instance on a simulated
- * host or a port without a burst device) is cut back into wire frames by the {@link TcpSegmenter}
+ * host or a port without a burst device) is cut back into wire frames by the {@link GsoSegmenter}
  * and delivered frame by frame, as is every frame the coalescer passes on alone (SYN, FIN, an ACK).
  * Counters stay per wire frame: decapsulation counted each segment in. Loop-confined.
  */
@@ -31,7 +31,7 @@ final class UnderlayBursts {
 
     private final Forwarding forwarding;
     private final LocalDelivery delivery;
-    private final TcpSegmenter segmenter = new TcpSegmenter(HEADER);
+    private final GsoSegmenter segmenter = new GsoSegmenter(HEADER);
     /** Created with its 64 KB scratch on the first candidate frame: most VTEPs hold no public address. */
     private TcpCoalescer coalescer;
 

@@ -3,8 +3,8 @@ package io.vpclab.dataplane.tap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
+import io.vpclab.dataplane.offload.GsoSegmenter;
 import io.vpclab.dataplane.offload.TcpCoalescer;
-import io.vpclab.dataplane.offload.TcpSegmenter;
 import io.vpclab.dataplane.offload.VirtioNetHeader;
 import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.port.BurstSink;
@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link BurstPort}: the pipeline takes a TSO burst whole where it can, and every stage that is
  * not burst-aware still sees frames one by one, exactly as on the plain path.
  *
- * <p>Read side: a TSO burst is first offered whole to the {@link BurstSink}. A burst it refuses,
- * and every other read (a USO burst, one frame whose checksum the kernel left partial), is cut by
- * the {@link TcpSegmenter} into the frames a NIC would put on the wire, every checksum complete,
+ * <p>Read side: a TSO or USO burst is first offered whole to the {@link BurstSink}. A burst it
+ * refuses, and every other read (one frame whose checksum the kernel left partial), is cut by
+ * the {@link GsoSegmenter} into the frames a NIC would put on the wire, every checksum complete,
  * and each is handed to the frame sink in its own pooled buffer with {@link FrameDevice#HEADROOM}
  * in front. A read the segmenter refuses is dropped and counted ({@link #refusals()}).
  *
@@ -38,7 +38,7 @@ public final class SegmentingTapPort implements BurstPort {
     private final VnetFrameDevice device;
     private final int maxFrameBytes;
     private final ByteBufAllocator allocator;
-    private final TcpSegmenter segmenter = new TcpSegmenter(TapOffloads.VNET_HEADER_BYTES);
+    private final GsoSegmenter segmenter = new GsoSegmenter(TapOffloads.VNET_HEADER_BYTES);
     private FrameSink sink;
     private BurstSink bursts = burst -> false;
     private final AtomicLong refusals = new AtomicLong();
@@ -49,6 +49,8 @@ public final class SegmentingTapPort implements BurstPort {
     private long burstsWrittenWhole;
     private long tsoReads;
     private long tsoReadsTakenWhole;
+    private long usoReads;
+    private long usoReadsTakenWhole;
 
     /**
      * @param device        a device with a virtio-net header (one without still works: its header is zero)
@@ -108,6 +110,12 @@ public final class SegmentingTapPort implements BurstPort {
             tsoReads++;
             if (bursts.offer(headerAndFrame)) {
                 tsoReadsTakenWhole++;
+                return;
+            }
+        } else if (gsoType == VirtioNetHeader.GSO_UDP_L4) {
+            usoReads++;
+            if (bursts.offer(headerAndFrame)) {
+                usoReadsTakenWhole++;
                 return;
             }
         }
@@ -184,6 +192,12 @@ public final class SegmentingTapPort implements BurstPort {
         return device.offloads().vnetHeader();
     }
 
+    /** The kernel takes a GSO_UDP_L4 write only when USO is on (TUN_F_USO4/6 set its feature). */
+    @Override
+    public boolean writesUdpBursts() {
+        return device.offloads().uso();
+    }
+
     @Override
     public void writeBurst(ByteBuf headerAndFrame) {
         flush(); // whatever the coalescer holds of this flow goes first
@@ -199,6 +213,16 @@ public final class SegmentingTapPort implements BurstPort {
     /** TSO bursts the pipeline took whole (the rest were segmented here). */
     public long tsoReadsTakenWhole() {
         return tsoReadsTakenWhole;
+    }
+
+    /** USO bursts (an instance's UDP_SEGMENT writes) read from the TAP. */
+    public long usoReads() {
+        return usoReads;
+    }
+
+    /** USO bursts the pipeline took whole (the rest were segmented here). */
+    public long usoReadsTakenWhole() {
+        return usoReadsTakenWhole;
     }
 
     /** Merged bursts the coalescer wrote. */

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Root only: the Linux TCP stack judges the codec. A TAP (plain, no virtio-net header) sits in a
  * private namespace where a socket listens; the test plays the other end of one TCP connection
- * by writing and reading raw frames. It sends a TSO burst cut by {@link TcpSegmenter} and the
+ * by writing and reading raw frames. It sends a TSO burst cut by {@link GsoSegmenter} and the
  * kernel acknowledges every byte (so it accepted every checksum, length and sequence number) and
  * the listener reads exactly those bytes; then the kernel sends data, segmented by its own stack,
  * and {@link TcpCoalescer} merges those real segments into bursts that carry the same stream.
@@ -138,7 +138,7 @@ class KernelTcpPeerTest {
             ByteBuf input = TestFrames.buf(TestFrames.tsoInput(VirtioNetHeader.LENGTH_V1, burst, upload, MSS));
             ByteBuf wire = Unpooled.directBuffer(UPLOAD + 30 * 100);
             try {
-                TcpSegmenter segmenter = new TcpSegmenter(VirtioNetHeader.LENGTH_V1);
+                GsoSegmenter segmenter = new GsoSegmenter(VirtioNetHeader.LENGTH_V1);
                 int count = segmenter.segment(input, wire, 0);
                 assertThat(count).isEqualTo((UPLOAD + MSS - 1) / MSS);
                 int at = 0;

@@ -160,7 +160,7 @@ class KernelVnetTapTest {
         long end = firstSequence + download.length & 0xFFFF_FFFFL;
         int multiSegmentBursts = 0;
         int segmentsChecked = 0;
-        TcpSegmenter segmenter = new TcpSegmenter(HEADER);
+        GsoSegmenter segmenter = new GsoSegmenter(HEADER);
         ByteBuf wire = Unpooled.directBuffer(80_000);
         try {
             while (expected != end) {

@@ -27,7 +27,7 @@ class OffloadFuzzTest {
         ByteBuf destination = ByteBufAllocator.DEFAULT.directBuffer(256);
         destination.writeByte(0x77);
         try {
-            TcpSegmenter segmenter = new TcpSegmenter(virtioLength);
+            GsoSegmenter segmenter = new GsoSegmenter(virtioLength);
             int count = segmenter.segment(input, destination, GAP);
 
             assertThat(input.readerIndex()).isZero();

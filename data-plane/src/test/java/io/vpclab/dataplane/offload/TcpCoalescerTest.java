@@ -527,7 +527,7 @@ class TcpCoalescerTest {
     void segmentingThenCoalescingGivesBackTheOriginalBurst() {
         long seed = Long.getLong("prop.seed", 7L);
         SplittableRandom random = new SplittableRandom(seed);
-        TcpSegmenter segmenter = new TcpSegmenter(HEADER);
+        GsoSegmenter segmenter = new GsoSegmenter(HEADER);
         ByteBuf wire = Unpooled.buffer(70_000);
         try {
             for (int iteration = 0; iteration < 300; iteration++) {

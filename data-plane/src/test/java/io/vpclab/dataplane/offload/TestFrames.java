@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.vpclab.dataplane.tap.InMemoryVnetDevice;
 import io.vpclab.dataplane.tap.SegmentingTapPort;
 import io.vpclab.dataplane.tap.TapOffloads;
 import java.io.ByteArrayOutputStream;
@@ -194,6 +195,16 @@ public final class TestFrames {
                 frame(s, payload, false));
     }
 
+    /**
+     * The USO burst a TAP with TUN_F_USO4 hands up for an instance's UDP_SEGMENT write: NEEDS_CSUM,
+     * GSO_UDP_L4, gso_size = payload per datagram, partial UDP checksum over the whole burst.
+     */
+    public static byte[] usoInput(int virtioLength, Spec s, byte[] payload, int gsoSize) {
+        return concat(
+                virtio(virtioLength, 1, 5, ETHERNET + IPV4 + 8, gsoSize, ETHERNET + IPV4, 6),
+                udpFrame(s, payload, false));
+    }
+
     static ByteBuf buf(byte[]... parts) {
         return Unpooled.wrappedBuffer(concat(parts));
     }
@@ -328,13 +339,13 @@ public final class TestFrames {
 
     /**
      * The wire frames of a TAP write (virtio-net header of {@code header} bytes first), cut by
-     * {@link TcpSegmenter}, which recomputes every checksum: tests then verify them with the naive
+     * {@link GsoSegmenter}, which recomputes every checksum: tests then verify them with the naive
      * sums here.
      */
     public static java.util.List<byte[]> segmentsOf(int header, byte[] headerAndFrame) {
         ByteBuf in = Unpooled.wrappedBuffer(headerAndFrame);
         ByteBuf out = Unpooled.buffer(2 * headerAndFrame.length);
-        TcpSegmenter segmenter = new TcpSegmenter(header);
+        GsoSegmenter segmenter = new GsoSegmenter(header);
         int count = segmenter.segment(in, out, 0);
         java.util.List<byte[]> segments = new java.util.ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -405,6 +416,63 @@ public final class TestFrames {
             joined.writeBytes(payload(frame));
         }
         return joined.toByteArray();
+    }
+
+    /**
+     * {@link #assertSegmentsAndJoin} for UDP datagrams: valid IPv4 and UDP checksums (present,
+     * summed byte by byte), the UDP length the IPv4 length says, then {@code fields}. Returns the
+     * datagrams' payloads joined in order.
+     */
+    public static byte[] assertDatagramsAndJoin(java.util.List<byte[]> datagrams, Consumer<ByteBuf> fields) {
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (byte[] frame : datagrams) {
+            assertThat(ipv4ChecksumValid(frame)).as("IPv4 checksum").isTrue();
+            assertThat(udpChecksumValid(frame)).as("UDP checksum").isTrue();
+            assertThat(u16(frame, TCP_OFFSET + 4)).as("UDP length").isEqualTo(ipTotalLength(frame) - IPV4);
+            fields.accept(Unpooled.wrappedBuffer(frame));
+            joined.writeBytes(udpPayload(frame));
+        }
+        return joined.toByteArray();
+    }
+
+    /**
+     * The next {@code count} writes at {@code tap}, each one frame behind a virtio-net header that
+     * asks for no segmentation, without their headers; then nothing else pending.
+     */
+    public static java.util.List<byte[]> takeSingleFrames(InMemoryVnetDevice tap, int count)
+            throws InterruptedException {
+        java.util.List<byte[]> frames = new java.util.ArrayList<>();
+        int header = TapOffloads.VNET_HEADER_BYTES;
+        for (int i = 0; i < count; i++) {
+            byte[] written = tap.take(java.time.Duration.ofSeconds(5));
+            assertThat(written).as("frame %d at %s", i, tap.name()).isNotNull();
+            assertThat(written[1] & 0xFF)
+                    .as("gso_type of write %d: one frame", i)
+                    .isZero();
+            frames.add(Arrays.copyOfRange(written, header, written.length));
+        }
+        assertThat(tap.pending()).as("nothing else written at %s", tap.name()).isZero();
+        return frames;
+    }
+
+    /** The UDP payload of an untagged IPv4 frame without IP options. */
+    public static byte[] udpPayload(byte[] f) {
+        return Arrays.copyOfRange(f, TCP_OFFSET + 8, ETHERNET + ipTotalLength(f));
+    }
+
+    /**
+     * A USO burst written to a TAP whole ({@code written}, virtio-net header of {@code header} bytes
+     * first): IPv4 checksum valid and the partial UDP checksum valid over the whole burst once
+     * finished from csum_start as the receiving stack does. Returns the frame without the header.
+     */
+    public static byte[] assertWholeUdpBurstChecksums(int header, byte[] written) {
+        byte[] burst = Arrays.copyOfRange(written, header, written.length);
+        assertThat(ipv4ChecksumValid(burst)).as("IPv4 checksum of the burst").isTrue();
+        finishPartialChecksum(burst, le16(written, VIRTIO_CSUM_START), 6);
+        assertThat(udpChecksumValid(burst))
+                .as("the stack's finished checksum over the whole burst")
+                .isTrue();
+        return burst;
     }
 
     /** The TCP payload of an untagged IPv4 frame without IP options. */

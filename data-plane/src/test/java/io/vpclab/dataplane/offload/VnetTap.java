@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Predicate;
 
 /**
- * A minimal TAP with a 12-byte virtio-net header and checksum + TSO4 offloads, for tests only (the
+ * A minimal TAP with a 12-byte virtio-net header and checksum + TSO4 offloads (or the flags given), for tests only (the
  * data plane's own TAP is the I/O side's business): blocking fd, one reader thread that waits in
  * poll(2) and queues the reads that {@code keep} accepts, header included.
  */
@@ -55,6 +55,11 @@ final class VnetTap implements AutoCloseable {
     private volatile boolean open = true;
 
     VnetTap(String name, Predicate<byte[]> keep) {
+        this(name, TUN_F_CSUM | TUN_F_TSO4, keep);
+    }
+
+    /** @param tunFlags the TUN_F_* flags for TUNSETOFFLOAD (refused ones throw: the kernel lacks them) */
+    VnetTap(String name, int tunFlags, Predicate<byte[]> keep) {
         fd = LIBC.open("/dev/net/tun", O_RDWR | O_CLOEXEC);
         try (Memory ifr = new Memory(40);
                 Memory headerSize = new Memory(4)) {
@@ -64,7 +69,7 @@ final class VnetTap implements AutoCloseable {
             LIBC.ioctl(fd, new NativeLong(TUNSETIFF), ifr);
             headerSize.setInt(0, VirtioNetHeader.LENGTH_V1);
             LIBC.ioctl(fd, new NativeLong(TUNSETVNETHDRSZ), headerSize);
-            LIBC.ioctl(fd, new NativeLong(TUNSETOFFLOAD), new NativeLong(TUN_F_CSUM | TUN_F_TSO4));
+            LIBC.ioctl(fd, new NativeLong(TUNSETOFFLOAD), new NativeLong(tunFlags));
         } catch (LastErrorException e) {
             LIBC.close(fd);
             throw e;

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * segment's lengths, IP ID, sequence number, flags and both checksums, and the payload put back
  * together.
  */
-class TcpSegmenterTest {
+class GsoSegmenterTest {
 
     private static final int MSS = 1448;
     private static final int VXLAN_GAP = 8;
@@ -49,7 +49,7 @@ class TcpSegmenterTest {
 
     private static List<Segment> segmentBurst(
             TestFrames.Spec spec, byte[] payload, int mss, int virtioLength, int gap) {
-        TcpSegmenter segmenter = new TcpSegmenter(virtioLength);
+        GsoSegmenter segmenter = new GsoSegmenter(virtioLength);
         ByteBuf input = TestFrames.buf(TestFrames.tsoInput(virtioLength, spec, payload, mss));
         ByteBuf destination = Unpooled.buffer(16);
         try {
@@ -125,7 +125,7 @@ class TcpSegmenterTest {
     void anExactMultipleOfTheMssGivesEqualSegments() {
         TestFrames.Spec spec = new TestFrames.Spec();
         byte[] payload = TestFrames.pattern(4 * MSS, 2);
-        TcpSegmenter segmenter = new TcpSegmenter(VirtioNetHeader.LENGTH);
+        GsoSegmenter segmenter = new GsoSegmenter(VirtioNetHeader.LENGTH);
         ByteBuf input = TestFrames.buf(TestFrames.tsoInput(VirtioNetHeader.LENGTH, spec, payload, MSS));
         ByteBuf destination = Unpooled.buffer();
         try {
@@ -202,7 +202,7 @@ class TcpSegmenterTest {
                 TestFrames.buf(new byte[] {7, 7}, TestFrames.tsoInput(VirtioNetHeader.LENGTH, spec, payload, MSS));
         input.readerIndex(2);
         ByteBuf destination = Unpooled.buffer().writeBytes(prefix);
-        TcpSegmenter segmenter = new TcpSegmenter(VirtioNetHeader.LENGTH);
+        GsoSegmenter segmenter = new GsoSegmenter(VirtioNetHeader.LENGTH);
         try {
             assertThat(segmenter.segment(input, destination, VXLAN_GAP)).isEqualTo(3);
 
@@ -239,7 +239,7 @@ class TcpSegmenterTest {
                         VirtioNetHeader.TCP_CSUM_OFFSET),
                 frame);
         ByteBuf destination = Unpooled.buffer();
-        TcpSegmenter segmenter = new TcpSegmenter(VirtioNetHeader.LENGTH);
+        GsoSegmenter segmenter = new GsoSegmenter(VirtioNetHeader.LENGTH);
         try {
             assertThat(segmenter.segment(input, destination, VXLAN_GAP)).isOne();
 
@@ -286,7 +286,7 @@ class TcpSegmenterTest {
                 frame);
         ByteBuf destination = Unpooled.buffer();
         try {
-            assertThat(new TcpSegmenter(VirtioNetHeader.LENGTH).segment(input, destination, 0))
+            assertThat(new GsoSegmenter(VirtioNetHeader.LENGTH).segment(input, destination, 0))
                     .isOne();
 
             byte[] out = TestFrames.readable(destination);
@@ -305,7 +305,7 @@ class TcpSegmenterTest {
         ByteBuf input = TestFrames.buf(new byte[VirtioNetHeader.LENGTH_V1], arp);
         ByteBuf destination = Unpooled.buffer();
         try {
-            assertThat(new TcpSegmenter(VirtioNetHeader.LENGTH_V1).segment(input, destination, VXLAN_GAP))
+            assertThat(new GsoSegmenter(VirtioNetHeader.LENGTH_V1).segment(input, destination, VXLAN_GAP))
                     .isOne();
 
             assertThat(TestFrames.readable(destination)).isEqualTo(TestFrames.concat(new byte[VXLAN_GAP], arp));
@@ -334,7 +334,7 @@ class TcpSegmenterTest {
                 TestFrames.udpFrame(spec, payload, false));
         ByteBuf input = TestFrames.buf(burst);
         ByteBuf destination = Unpooled.buffer();
-        TcpSegmenter segmenter = new TcpSegmenter(VirtioNetHeader.LENGTH);
+        GsoSegmenter segmenter = new GsoSegmenter(VirtioNetHeader.LENGTH);
         try {
             int count = segmenter.segment(input, destination, VXLAN_GAP);
 
@@ -361,6 +361,40 @@ class TcpSegmenterTest {
                 joined.writeBytes(Arrays.copyOfRange(f, 42, f.length));
             }
             assertThat(joined.toByteArray()).isEqualTo(payload);
+        } finally {
+            input.release();
+            destination.release();
+        }
+    }
+
+    /**
+     * RFC 768: a datagram whose checksum computes to 0 carries all ones (0 would mean "no checksum").
+     * Two bytes of the first datagram are set to what its checksum was, which makes it compute to 0.
+     */
+    @Test
+    void aUsoDatagramWhoseChecksumComputesToZeroCarriesAllOnes() {
+        int gsoSize = 1000;
+        TestFrames.Spec spec = new TestFrames.Spec();
+        byte[] payload = TestFrames.pattern(2 * gsoSize, 3);
+        payload[gsoSize - 2] = 0;
+        payload[gsoSize - 1] = 0;
+        int before = firstUdpChecksum(spec, payload, gsoSize);
+        TestFrames.put16(payload, gsoSize - 2, before);
+
+        int after = firstUdpChecksum(spec, payload, gsoSize);
+
+        assertThat(after).as("computed 0, sent as all ones").isEqualTo(0xFFFF);
+    }
+
+    private static int firstUdpChecksum(TestFrames.Spec spec, byte[] payload, int gsoSize) {
+        ByteBuf input = TestFrames.buf(TestFrames.usoInput(VirtioNetHeader.LENGTH, spec, payload, gsoSize));
+        ByteBuf destination = Unpooled.buffer();
+        try {
+            assertThat(new GsoSegmenter(VirtioNetHeader.LENGTH).segment(input, destination, 0))
+                    .isEqualTo(2);
+            byte[] first = TestFrames.bytes(destination, 0, TCP_OFFSET + 8 + gsoSize);
+            assertThat(TestFrames.udpChecksumValid(first)).isTrue();
+            return TestFrames.u16(first, TCP_OFFSET + 6);
         } finally {
             input.release();
             destination.release();
@@ -433,7 +467,7 @@ class TcpSegmenterTest {
         ByteBuf input =
                 TestFrames.buf(TestFrames.tsoInput(VirtioNetHeader.LENGTH, spec, TestFrames.pattern(3000, 11), MSS));
         ByteBuf destination = Unpooled.buffer(64, 3000);
-        TcpSegmenter segmenter = new TcpSegmenter(VirtioNetHeader.LENGTH);
+        GsoSegmenter segmenter = new GsoSegmenter(VirtioNetHeader.LENGTH);
         try {
             assertThat(segmenter.segment(input, destination, VXLAN_GAP)).isZero();
             assertThat(segmenter.lastRefusal()).isEqualTo(SegmentRefusal.DESTINATION_FULL);
@@ -449,7 +483,7 @@ class TcpSegmenterTest {
         TestFrames.Spec spec = new TestFrames.Spec();
         TestFrames.Spec withOptions = spec.copy();
         withOptions.ipOptions = new byte[4];
-        TcpSegmenter segmenter = new TcpSegmenter(VirtioNetHeader.LENGTH);
+        GsoSegmenter segmenter = new GsoSegmenter(VirtioNetHeader.LENGTH);
         ByteBuf bad = TestFrames.buf(TestFrames.tsoInput(VirtioNetHeader.LENGTH, withOptions, new byte[2000], MSS));
         ByteBuf good = TestFrames.buf(TestFrames.tsoInput(VirtioNetHeader.LENGTH, spec, new byte[2000], MSS));
         ByteBuf destination = Unpooled.buffer();
@@ -469,12 +503,12 @@ class TcpSegmenterTest {
 
     @Test
     void rejectsConfigurationErrorsLoudly() {
-        assertThatThrownBy(() -> new TcpSegmenter(11))
+        assertThatThrownBy(() -> new GsoSegmenter(11))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("10 or 12");
         ByteBuf input = Unpooled.buffer(1);
         try {
-            assertThatThrownBy(() -> new TcpSegmenter(10).segment(input, input, -1))
+            assertThatThrownBy(() -> new GsoSegmenter(10).segment(input, input, -1))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("gap");
         } finally {
@@ -489,7 +523,7 @@ class TcpSegmenterTest {
     }
 
     private static void assertRefused(byte[] inputBytes, SegmentRefusal reason) {
-        TcpSegmenter segmenter = new TcpSegmenter(VirtioNetHeader.LENGTH);
+        GsoSegmenter segmenter = new GsoSegmenter(VirtioNetHeader.LENGTH);
         ByteBuf input = Unpooled.wrappedBuffer(inputBytes);
         ByteBuf destination = Unpooled.buffer().writeBytes(new byte[] {1, 2});
         try {

@@ -10,6 +10,7 @@ import io.vpclab.agent.southbound.StatsReporter;
 import io.vpclab.agent.southbound.TableStreamFollower;
 import io.vpclab.agent.southbound.TokenRefusedException;
 import io.vpclab.agent.stats.NatGatewayStatsSection;
+import io.vpclab.agent.stats.SecurityPolicyStatsSection;
 import io.vpclab.agent.stats.StatsSection;
 import io.vpclab.agent.stats.TrafficStatsSection;
 import io.vpclab.agent.stats.WhitelistStatsSection;
@@ -196,6 +197,7 @@ public final class FollowAgent implements RunningAgent {
         return List.of(
                 new TrafficStatsSection(ported.vtep()::counters),
                 new WhitelistStatsSection(ported.vtep()::whitelistCounters),
+                new SecurityPolicyStatsSection(ported.vtep()::securityPolicyCounters),
                 new NatGatewayStatsSection(ported.vtep()::natGateways));
     }
 

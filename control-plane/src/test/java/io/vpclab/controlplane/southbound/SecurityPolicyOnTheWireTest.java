@@ -126,8 +126,11 @@ class SecurityPolicyOnTheWireTest {
                     .as("counted where the group is enforced: db's host")
                     .containsKey("SECURITY_GROUP_DENIED");
             assertThat(report.getSecurityGroupRules())
-                    .extracting(RuleHitStats::getId, RuleHitStats::getHits)
-                    .contains(org.assertj.core.groups.Tuple.tuple(dbGroup + "/" + pgRule, 1L));
+                    .as("new flows the postgres rule admitted (a probe the first reply of which is lost retries)")
+                    .anySatisfy(hit -> {
+                        assertThat(hit.getId()).isEqualTo(dbGroup + "/" + pgRule);
+                        assertThat(hit.getHits()).isPositive();
+                    });
         });
     }
 

@@ -10,6 +10,7 @@ import io.vpclab.dataplane.port.LoopHandoff;
 import io.vpclab.dataplane.port.MultiQueueDevice;
 import io.vpclab.dataplane.stats.CountersSnapshot;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
+import io.vpclab.dataplane.stats.SecurityPolicySnapshot;
 import io.vpclab.dataplane.stats.WhitelistSnapshot;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.TableHost;
@@ -237,6 +238,15 @@ public final class Vtep implements AutoCloseable {
         Map<String, WhitelistSnapshot> total = new LinkedHashMap<>();
         for (Map<String, WhitelistSnapshot> loopCounters : onEveryLoop(i -> pipelines[i].whitelistCounters())) {
             loopCounters.forEach((id, snapshot) -> total.merge(id, snapshot, WhitelistSnapshot::plus));
+        }
+        return total;
+    }
+
+    /** Security group rule and network ACL entry hits of every loop, summed. */
+    public SecurityPolicySnapshot securityPolicyCounters() {
+        SecurityPolicySnapshot total = SecurityPolicySnapshot.EMPTY;
+        for (SecurityPolicySnapshot loopCounters : onEveryLoop(i -> pipelines[i].securityPolicyCounters())) {
+            total = total.plus(loopCounters);
         }
         return total;
     }

@@ -11,6 +11,7 @@ import io.vpclab.agent.southbound.TableStreamFollower;
 import io.vpclab.agent.southbound.TokenRefusedException;
 import io.vpclab.agent.stats.LoopStatsSection;
 import io.vpclab.agent.stats.NatGatewayStatsSection;
+import io.vpclab.agent.stats.SecurityPolicyStatsSection;
 import io.vpclab.agent.stats.StatsSection;
 import io.vpclab.agent.stats.TrafficStatsSection;
 import io.vpclab.agent.stats.WhitelistStatsSection;
@@ -197,6 +198,7 @@ public final class FollowAgent implements RunningAgent {
         return List.of(
                 new TrafficStatsSection(ported.vtep()::counters),
                 new WhitelistStatsSection(ported.vtep()::whitelistCounters),
+                new SecurityPolicyStatsSection(ported.vtep()::securityPolicyCounters),
                 new NatGatewayStatsSection(ported.vtep()::natGateways),
                 new LoopStatsSection(ported.vtep()::countersPerLoop));
     }

@@ -7,7 +7,7 @@ import io.vpclab.client.model.TableHost;
  * {@code (network snapshot, host) -> forwarding table}. The concerns compile in the order an
  * agent applies them: L2 (VTEPs, segments, ports, remote MACs), then ARP bindings, then the
  * routers that resolve next hops through those bindings, and last the security groups of the
- * ports L2 placed.
+ * ports L2 placed and the network ACLs of their subnets.
  */
 public final class ForwardingTableCompiler {
 
@@ -31,6 +31,7 @@ public final class ForwardingTableCompiler {
         PublicCompiler.compile(scope, table);
         NatGatewayCompiler.compile(scope, table);
         SecurityGroupCompiler.compile(scope, table);
+        NetworkAclCompiler.compile(scope, table);
         return table;
     }
 }

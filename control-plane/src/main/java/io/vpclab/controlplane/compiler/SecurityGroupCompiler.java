@@ -82,6 +82,7 @@ final class SecurityGroupCompiler {
             }
             members.values().forEach(table::addGroupMembersItem);
         }
+        AdmissionGroups.compile(scope, table, groups);
     }
 
     private static List<TableSecurityGroupRule> rules(

@@ -4,16 +4,22 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A security group as the compiler needs it: its rules per direction and the instances that carry
- * it (by id; their addresses come from the VPC's instances).
+ * A security group as the compiler needs it: its rules per direction, the instances that carry
+ * it (by id; their addresses come from the VPC's instances) and whether it is its VPC's default group.
  */
-public record SecurityGroupNode(String id, List<Rule> ingress, List<Rule> egress, List<String> memberInstanceIds) {
+public record SecurityGroupNode(
+        String id, List<Rule> ingress, List<Rule> egress, List<String> memberInstanceIds, boolean isDefault) {
 
     public SecurityGroupNode {
         Objects.requireNonNull(id, "id");
         ingress = List.copyOf(ingress);
         egress = List.copyOf(egress);
         memberInstanceIds = List.copyOf(memberInstanceIds);
+    }
+
+    /** A group that is not its VPC's default group. */
+    public SecurityGroupNode(String id, List<Rule> ingress, List<Rule> egress, List<String> memberInstanceIds) {
+        this(id, ingress, egress, memberInstanceIds, false);
     }
 
     /**

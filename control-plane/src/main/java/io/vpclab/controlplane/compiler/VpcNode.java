@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * A VPC with its subnets, instances, their elastic IPs, its NAT gateways (placed, with an
- * elastic IP) and its security groups (with their members): the unit the store reloads after a change.
+ * elastic IP), its security groups (with their members) and its network ACLs (with their subnets): the unit the store reloads after a change.
  */
 public record VpcNode(
         String id,
@@ -17,7 +17,8 @@ public record VpcNode(
         List<InstanceNode> instances,
         List<ElasticIpNode> elasticIps,
         List<NatGatewayNode> natGateways,
-        List<SecurityGroupNode> securityGroups) {
+        List<SecurityGroupNode> securityGroups,
+        List<NetworkAclNode> networkAcls) {
 
     public VpcNode {
         Objects.requireNonNull(id, "id");
@@ -26,6 +27,18 @@ public record VpcNode(
         elasticIps = List.copyOf(elasticIps);
         natGateways = List.copyOf(natGateways);
         securityGroups = List.copyOf(securityGroups);
+        networkAcls = List.copyOf(networkAcls);
+    }
+
+    public VpcNode(
+            String id,
+            String tenantId,
+            List<SubnetNode> subnets,
+            List<InstanceNode> instances,
+            List<ElasticIpNode> elasticIps,
+            List<NatGatewayNode> natGateways,
+            List<SecurityGroupNode> securityGroups) {
+        this(id, tenantId, subnets, instances, elasticIps, natGateways, securityGroups, List.of());
     }
 
     public VpcNode(

@@ -5,6 +5,7 @@ import io.vpclab.controlplane.host.HostChanged;
 import io.vpclab.controlplane.instance.InstanceChanged;
 import io.vpclab.controlplane.internethost.InternetHostChanged;
 import io.vpclab.controlplane.natgateway.NatGatewayChanged;
+import io.vpclab.controlplane.networkacl.NetworkAclChanged;
 import io.vpclab.controlplane.peering.PeeringChanged;
 import io.vpclab.controlplane.securitygroup.InstanceSecurityGroupsChanged;
 import io.vpclab.controlplane.securitygroup.SecurityGroupChanged;
@@ -94,6 +95,12 @@ class StoreChangeListener {
 
     @TransactionalEventListener(fallbackExecution = true)
     void on(InstanceSecurityGroupsChanged event) {
+        compilation.submit(StoreChange.vpc(event.vpcId()));
+    }
+
+    /** A network ACL, its entries or a subnet's association changed: its VPC's hosts enforce it. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(NetworkAclChanged event) {
         compilation.submit(StoreChange.vpc(event.vpcId()));
     }
 

@@ -5,6 +5,7 @@ import io.vpclab.controlplane.compiler.HostNode;
 import io.vpclab.controlplane.compiler.InstanceNode;
 import io.vpclab.controlplane.compiler.InternetHostNode;
 import io.vpclab.controlplane.compiler.NatGatewayNode;
+import io.vpclab.controlplane.compiler.NetworkAclNode;
 import io.vpclab.controlplane.compiler.PublicNetwork;
 import io.vpclab.controlplane.compiler.SecurityGroupNode;
 import io.vpclab.controlplane.compiler.SubnetNode;
@@ -19,6 +20,8 @@ import io.vpclab.controlplane.instance.InstanceService;
 import io.vpclab.controlplane.internethost.InternetHostService;
 import io.vpclab.controlplane.natgateway.NatGateway;
 import io.vpclab.controlplane.natgateway.NatGatewayService;
+import io.vpclab.controlplane.networkacl.AclEntry;
+import io.vpclab.controlplane.networkacl.NetworkAclService;
 import io.vpclab.controlplane.peering.PeeringService;
 import io.vpclab.controlplane.publicnetwork.PublicNetworkProperties;
 import io.vpclab.controlplane.securitygroup.Permission;
@@ -63,6 +66,7 @@ class StoreNetworkReader implements NetworkReader {
     private final int natPortMax;
     private final WhitelistService whitelists;
     private final SecurityGroupService securityGroups;
+    private final NetworkAclService networkAcls;
 
     /**
      * @param natPortMin lowest public port a NAT gateway allocates ({@code vpclab.nat-gateway.port-min}, default 1024)
@@ -80,6 +84,7 @@ class StoreNetworkReader implements NetworkReader {
             NatGatewayService natGateways,
             InternetHostService internetHosts,
             SecurityGroupService securityGroups,
+            NetworkAclService networkAcls,
             @Value("${vpclab.nat-gateway.port-min:1024}") int natPortMin,
             @Value("${vpclab.nat-gateway.port-max:65535}") int natPortMax) {
         this.internetHosts = internetHosts;
@@ -90,6 +95,7 @@ class StoreNetworkReader implements NetworkReader {
         }
         this.whitelists = whitelists;
         this.securityGroups = securityGroups;
+        this.networkAcls = networkAcls;
         this.natGateways = natGateways;
         this.natPortMin = natPortMin;
         this.natPortMax = natPortMax;
@@ -180,7 +186,14 @@ class StoreNetworkReader implements NetworkReader {
             }
         }
         return Optional.of(new VpcNode(
-                vpc.id(), vpc.tenantId(), subnetNodes, instanceNodes, eipNodes, natNodes, securityGroups(vpcId)));
+                vpc.id(),
+                vpc.tenantId(),
+                subnetNodes,
+                instanceNodes,
+                eipNodes,
+                natNodes,
+                securityGroups(vpcId),
+                networkAcls(vpcId)));
     }
 
     @Override
@@ -231,7 +244,28 @@ class StoreNetworkReader implements NetworkReader {
                     view.group().id(),
                     securityGroupRules(view.rules(Permission.Direction.INGRESS)),
                     securityGroupRules(view.rules(Permission.Direction.EGRESS)),
-                    group.memberInstanceIds()));
+                    group.memberInstanceIds(),
+                    view.group().isDefault()));
+        }
+        return nodes;
+    }
+
+    private List<NetworkAclNode> networkAcls(String vpcId) {
+        List<NetworkAclNode> nodes = new ArrayList<>();
+        for (NetworkAclService.NetworkAclView view : networkAcls.ofVpc(vpcId)) {
+            List<NetworkAclNode.Entry> entries = new ArrayList<>();
+            for (AclEntry entry : view.entries()) {
+                Permission match = entry.match();
+                entries.add(new NetworkAclNode.Entry(
+                        entry.ruleNumber(),
+                        entry.egress(),
+                        entry.allow(),
+                        match.protocol().name(),
+                        match.fromPort(),
+                        match.toPort(),
+                        match.cidr().toString()));
+            }
+            nodes.add(new NetworkAclNode(view.acl().id(), entries, view.subnetIds()));
         }
         return nodes;
     }

@@ -2,6 +2,7 @@ package io.vpclab.controlplane.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.GroupMember;
 import io.vpclab.client.model.Port;
@@ -12,6 +13,7 @@ import io.vpclab.client.table.TableDiff;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 class SecurityGroupCompilerTest {
 
@@ -123,6 +125,68 @@ class SecurityGroupCompilerTest {
         ForwardingTable applied = TableDiff.apply(ForwardingTableCompiler.compile(network(3, true), "h2", 1), delta);
         assertThat(applied).isEqualTo(ForwardingTableCompiler.compile(network(3, false), "h2", 2));
     }
+
+    /**
+     * Peering predates security groups: a port whose only group is its VPC's default group admits
+     * the active peers' subnets through a group of its own; a port with a group of the user's
+     * choice does not (the user writes the peer rules there).
+     */
+    @Test
+    void aDefaultGroupPortAdmitsItsPeersSubnetsAndAPortWithItsOwnGroupDoesNot() {
+        NetworkSnapshot network = new Networks()
+                .host("h1", "192.168.77.1")
+                .host("h2", "192.168.77.2")
+                .vpc("vpc-a", "t1")
+                .subnet("vpc-a", "subnet-a", "10.0.1.0/24")
+                .instance("vpc-a", "subnet-a", "a-1", "h1", "10.0.1.10")
+                .vpc("vpc-b", "t1")
+                .subnet("vpc-b", "subnet-b", "10.1.1.0/24")
+                .instance("vpc-b", "subnet-b", "b-1", "h2", "10.1.1.10")
+                .instance("vpc-b", "subnet-b", "b-2", "h2", "10.1.1.20")
+                .peering("vpc-a", "vpc-b")
+                .securityGroup(
+                        "vpc-a", new SecurityGroupNode("sg-a", List.of(), List.of(ALL_OUT), List.of("a-1"), true))
+                .securityGroup(
+                        "vpc-b", new SecurityGroupNode("sg-b", List.of(), List.of(ALL_OUT), List.of("b-1"), true))
+                .securityGroup("vpc-b", new SecurityGroupNode("sg-b-web", List.of(), List.of(ALL_OUT), List.of("b-2")))
+                .build();
+
+        ForwardingTable b = ForwardingTableCompiler.compile(network, "h2", 1);
+
+        assertThat(b.getPorts())
+                .extracting(Port::getId, Port::getSecurityGroupIds)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("b-1", List.of("sg-b", "peering-ingress:vpc-b")),
+                        org.assertj.core.groups.Tuple.tuple("b-2", List.of("sg-b-web")));
+        TableSecurityGroup peering = b.getSecurityGroups().stream()
+                .filter(g -> g.getId().equals("peering-ingress:vpc-b"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(peering.getIngress())
+                .extracting(TableSecurityGroupRule::getCidrBlock)
+                .containsExactly("10.0.1.0/24");
+        assertThat(peering.getEgress()).isEmpty();
+    }
+
+    /**
+     * The bytes the table stream carries (JSON as the southbound writes it: empty values left out)
+     * to the host whose rules name the group when one instance joins it: the same for 1 and 1,000
+     * rules naming the group.
+     */
+    @Test
+    void theBytesPushedWhenAnInstanceJoinsAGroupDoNotGrowWithTheRulesNamingIt() {
+        JsonMapper json = JsonMapper.builder()
+                .changeDefaultPropertyInclusion(
+                        inclusion -> inclusion.withValueInclusion(JsonInclude.Include.NON_EMPTY))
+                .build();
+        int one = json.writeValueAsString(delta(1, "h2")).length();
+        int thousand = json.writeValueAsString(delta(1_000, "h2")).length();
+
+        assertThat(thousand).isEqualTo(one).isEqualTo(PUSHED_BYTES_WHEN_JOINING);
+    }
+
+    /** Measured: the delta {generation, baseGeneration, upsert: {groupMembers: [one entry]}}. */
+    private static final int PUSHED_BYTES_WHEN_JOINING = 120;
 
     private static TableDelta delta(int rulesNamingWeb, String hostId) {
         ForwardingTable before = ForwardingTableCompiler.compile(network(rulesNamingWeb, false), hostId, 1);

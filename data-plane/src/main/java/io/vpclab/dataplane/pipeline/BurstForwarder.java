@@ -12,6 +12,7 @@ import io.vpclab.dataplane.packet.Tcp;
 import io.vpclab.dataplane.packet.Udp;
 import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.port.BurstPort;
+import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.net.MacAddress;
 
@@ -152,6 +153,11 @@ final class BurstForwarder {
         if (elasticIp != ForwardingState.NONE
                 && !elasticIps.admitOutbound(t, elasticIp, headerAndFrame, frame + Ethernet.HEADER_LENGTH)) {
             return false; // connection table full: each frame is refused and counted on the per-frame path
+        }
+        DropReason refused = forwarding.securityPolicy.burst(t, port, headerAndFrame, frame, true, frames);
+        if (refused != null) { // stage 2b, once for the burst
+            forwarding.dropBurst(t, port, segment, refused, frames);
+            return true;
         }
         // from here on the burst is ours: captured as read, translated once, counted, sent
         captures.write(t.portCaptures[port], headerAndFrame);

@@ -31,6 +31,8 @@ public final class Forwarding {
 
     private static final int SEGMENT_FLUSH_BYTES = 256 * 1024;
     Tables tables;
+    /** Security groups and ACLs of the port a frame is delivered to; set by the pipeline. */
+    SecurityPolicy securityPolicy;
     /** Emits what the receive side holds back until the end of a batch (merged bursts), first in {@link #flushAll}. */
     Runnable endOfReceiveBatch = () -> {};
 
@@ -78,6 +80,9 @@ public final class Forwarding {
             drop(t, port, segment, DropReason.NO_LOCAL_PORT, frame);
             return;
         }
+        if (!securityPolicy.admitsIn(t, port, frame)) {
+            return;
+        }
         int length = frame.readableBytes();
         t.ports[port].out(length);
         t.segments[segment].out(length);
@@ -94,6 +99,12 @@ public final class Forwarding {
      * device, counted as the {@code frames} frames of {@code bytes} it stands for on the wire.
      */
     void toPortWhole(Tables t, int port, BurstPort device, ByteBuf headerAndFrame, int frames, long bytes) {
+        DropReason refused = securityPolicy.burst(
+                t, port, headerAndFrame, headerAndFrame.readerIndex() + BurstPort.VNET_HEADER_BYTES, false, frames);
+        if (refused != null) { // decided once for the burst, counted per wire frame
+            dropBurst(t, port, t.state.portSegment(port), refused, frames);
+            return;
+        }
         t.ports[port].out(frames, bytes);
         t.segments[t.state.portSegment(port)].out(frames, bytes);
         device.writeBurst(headerAndFrame);

@@ -6,6 +6,7 @@ import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.CountersSnapshot;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
+import io.vpclab.dataplane.stats.SecurityPolicySnapshot;
 import io.vpclab.dataplane.stats.TrafficCounters;
 import io.vpclab.dataplane.stats.VtepCounters;
 import io.vpclab.dataplane.stats.WhitelistSnapshot;
@@ -28,6 +29,8 @@ import java.util.function.LongSupplier;
  * from a port ({@link #fromPort}):
  *   1  PortIngress        anti-spoofing: a port sends only its own MAC and IPv4 source
  *   2  InnerMtu           oversize frames dropped; DF gets ICMP fragmentation needed
+ *   2b SecurityPolicy     out of the port: its security groups' egress rules (stateful), its subnet's outbound ACL;
+ *                         into a local port (Forwarding.toPort, toPortWhole): inbound ACL, then ingress rules
  *   3  Classifier         ARP -> 4, to the router MAC -> 5, anything else -> 7
  *   4  ArpResponder       requests answered in place from the bindings; other ARP -> 7
  *   5  L3Router           gateway ping, TTL (ICMP time exceeded), MACs and TTL - 1; public traffic -> 6, else -> 7
@@ -45,7 +48,7 @@ import java.util.function.LongSupplier;
  *                         a burst: 6a inbound or 6b public side once and one write whole to the instance's burst port, or,
  *                         where nothing takes it whole, its segments one by one
  * a TSO or USO burst ({@link #fromPortBurst}):
- *      BurstForwarder     1, 3, 5, 6 (6a outbound, 6b private side of a live session) and 7 once for
+ *      BurstForwarder     1, 2b, 3, 5, 6 (6a outbound, 6b private side of a live session) and 7 once for
  *                         the burst, then 8 segment by segment in one UDP GSO send, or the burst whole
  *                         to a local burst port; a burst it cannot carry whole enters at 1 as frames
  * </pre>
@@ -66,6 +69,7 @@ public final class Pipeline {
     private final PortIngress ingress = new PortIngress();
     private final BurstForwarder bursts;
     private final InnerMtu innerMtu;
+    private final SecurityPolicy securityPolicy;
     private final Classifier classifier = new Classifier();
     private final ArpResponder arpResponder;
     private final L3Router router;
@@ -130,6 +134,8 @@ public final class Pipeline {
         this.state = initial;
         this.forwarding = new Forwarding(underlay);
         this.innerMtu = new InnerMtu(forwarding);
+        this.securityPolicy = new SecurityPolicy(forwarding, shared.securityGroupFlows);
+        this.forwarding.securityPolicy = securityPolicy;
         VxlanEncapsulator encapsulator = new VxlanEncapsulator(forwarding);
         this.bridge = new L2Forwarder(forwarding, encapsulator);
         this.arpResponder = new ArpResponder(forwarding, bridge);
@@ -169,7 +175,7 @@ public final class Pipeline {
             forwarding.drop(t, port, segment, refused, frame);
             return;
         }
-        if (!innerMtu.admits(t, port, segment, frame)) {
+        if (!innerMtu.admits(t, port, segment, frame) || !securityPolicy.admitsOut(t, port, frame)) {
             return;
         }
         t.segments[segment].in(length);
@@ -297,6 +303,11 @@ public final class Pipeline {
     /** Rule hits and drops of the installed table's whitelists, by whitelist id. */
     public Map<String, WhitelistSnapshot> whitelistCounters() {
         return whitelists.snapshot();
+    }
+
+    /** Hits of the installed table's security group rules and network ACL entries. */
+    public SecurityPolicySnapshot securityPolicyCounters() {
+        return securityPolicy.snapshot();
     }
 
     /** Stops every capture; the caller closes devices and the underlay. */

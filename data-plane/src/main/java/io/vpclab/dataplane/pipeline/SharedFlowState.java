@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * The flow state every event loop of one VTEP shares: the NAT gateways' sessions and the elastic
- * IPs' connection table. A reply can arrive on another loop than its request (the remote VTEP
+ * The flow state every event loop of one VTEP shares: the NAT gateways' sessions, the elastic
+ * IPs' connection table and the flows security groups admitted. A reply can arrive on another loop than its request (the remote VTEP
  * picks the outer UDP source port from the inner flow hash, which differs for the reverse
  * direction, and the kernel steers each underlay 4-tuple to one socket), so each loop's
  * {@link Pipeline} gets the same instance. The tables themselves take their own monitor per call.
@@ -21,6 +21,9 @@ public final class SharedFlowState {
     private final LongSupplier clock;
     private final int natSessionCapacity;
     final ConnectionTable connections;
+    /** Flows security groups admitted, per port: kept across table installs, so rule changes keep them. */
+    final ConnectionTable securityGroupFlows;
+
     private final Map<String, NatSessions> sessionsById = new HashMap<>();
     private ForwardingState installedFor;
     private NatSessions[] installed = new NatSessions[0];
@@ -33,6 +36,8 @@ public final class SharedFlowState {
         this.clock = nanoClock;
         this.natSessionCapacity = natSessionCapacity;
         this.connections =
+                new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY, ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock);
+        this.securityGroupFlows =
                 new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY, ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock);
     }
 

@@ -61,7 +61,11 @@ public enum DropReason {
     /** A new flow its NAT gateway's egress policy (WHITELIST) does not allow. */
     NAT_EGRESS_DENIED,
     /** A packet a NAT gateway cannot translate: not TCP, UDP or ICMP echo, or a non-first fragment. */
-    NAT_UNSUPPORTED;
+    NAT_UNSUPPORTED,
+    /** No rule of the port's security groups admits a new flow (egress out of it, ingress into it). */
+    SECURITY_GROUP_DENIED,
+    /** The subnet's network ACL denies the packet: a deny entry, or no entry (the final {@code *} deny). */
+    NETWORK_ACL_DENIED;
 
     private static final DropReason[] VALUES = values();
 

@@ -60,6 +60,8 @@ public final class ForwardingState {
     private final WhitelistLookup[] whitelistLookups;
     /** Security groups of the local ports, with the members of the groups their rules name. */
     private final SecurityPolicyLookup securityPolicy;
+    /** Network ACLs of the local ports' segments, by VNI. */
+    private final NetworkAclLookup networkAcls;
 
     private ForwardingState(Builder b) {
         this.generation = b.generation;
@@ -166,13 +168,19 @@ public final class ForwardingState {
         whitelistById = indexById(whitelists, Whitelist::id);
         whitelistLookups = whitelists.stream().map(WhitelistLookup::new).toArray(WhitelistLookup[]::new);
         securityPolicy = b.securityPolicy;
+        networkAcls = b.networkAcls;
         // last: the provider lookup reads the segment, port and whitelist indexes built above
         provider = new ProviderLookup(this);
     }
 
-    /** The security groups this table enforces (not yet consulted by the pipeline). */
+    /** The security groups this table enforces on its local ports. */
     public SecurityPolicyLookup securityPolicy() {
         return securityPolicy;
+    }
+
+    /** The network ACLs this table enforces on its segments' local ports. */
+    public NetworkAclLookup networkAcls() {
+        return networkAcls;
     }
 
     /**
@@ -514,6 +522,7 @@ public final class ForwardingState {
         private final List<Whitelist> whitelists = new ArrayList<>();
         private Vni publicVni;
         private SecurityPolicyLookup securityPolicy = SecurityPolicyLookup.EMPTY;
+        private NetworkAclLookup networkAcls = NetworkAclLookup.EMPTY;
 
         private Builder() {}
 
@@ -592,6 +601,12 @@ public final class ForwardingState {
         /** The table's security groups, members and ports' groups, already indexed. */
         public Builder securityPolicy(SecurityPolicyLookup securityPolicy) {
             this.securityPolicy = require(securityPolicy, "securityPolicy");
+            return this;
+        }
+
+        /** The table's network ACLs and each segment's ACL, already indexed. */
+        public Builder networkAcls(NetworkAclLookup networkAcls) {
+            this.networkAcls = require(networkAcls, "networkAcls");
             return this;
         }
 

@@ -26,7 +26,16 @@ public record SecurityGroupRule(
             throw new IllegalArgumentException(
                     "security group rule " + id + ": needs exactly one of a CIDR and a peer group");
         }
-        boolean valid = switch (protocol) {
+        boolean valid = validPorts(protocol, fromPort, toPort);
+        if (!valid) {
+            throw new IllegalArgumentException("security group rule " + id + ": " + fromPort + ".." + toPort
+                    + " is not a valid range for " + protocol);
+        }
+    }
+
+    /** The ports {@code protocol} takes: a TCP/UDP range, an ICMP type and code (or ANY), nothing for ALL. */
+    static boolean validPorts(WhitelistProtocol protocol, int fromPort, int toPort) {
+        return switch (protocol) {
             case TCP, UDP -> fromPort >= 0 && toPort <= MAX_PORT && fromPort <= toPort;
             case ICMP ->
                 fromPort >= ANY
@@ -36,9 +45,5 @@ public record SecurityGroupRule(
                         && (fromPort != ANY || toPort == ANY);
             case ALL -> fromPort == ANY && toPort == ANY;
         };
-        if (!valid) {
-            throw new IllegalArgumentException("security group rule " + id + ": " + fromPort + ".." + toPort
-                    + " is not a valid range for " + protocol);
-        }
     }
 }

@@ -27,6 +27,7 @@ public final class SecurityPolicyLookup {
     private final int[] ingressStart; // rules of group g: [ingressStart[g], egressStart[g])
     private final int[] egressStart; // and [egressStart[g], ingressStart[g + 1])
     private final String[] ruleIds;
+    private final String[] ruleGroupIds;
     private final int[] protocols; // IPv4 protocol number, -1 = any
     private final int[] fromPorts;
     private final int[] toPorts;
@@ -63,6 +64,7 @@ public final class SecurityPolicyLookup {
                 .mapToInt(g -> g.ingress().size() + g.egress().size())
                 .sum();
         ruleIds = new String[ruleCount];
+        ruleGroupIds = new String[ruleCount];
         protocols = new int[ruleCount];
         fromPorts = new int[ruleCount];
         toPorts = new int[ruleCount];
@@ -75,10 +77,12 @@ public final class SecurityPolicyLookup {
         for (int g = 0; g < groups.size(); g++) {
             ingressStart[g] = next;
             for (SecurityGroupRule rule : groups.get(g).ingress()) {
+                ruleGroupIds[next] = groups.get(g).id();
                 put(next++, rule, groupSlots);
             }
             egressStart[g] = next;
             for (SecurityGroupRule rule : groups.get(g).egress()) {
+                ruleGroupIds[next] = groups.get(g).id();
                 put(next++, rule, groupSlots);
             }
         }
@@ -134,6 +138,16 @@ public final class SecurityPolicyLookup {
         return match(port, false, protocol, destinationIp, portOrType, icmpCode);
     }
 
+    /** Rules of every group, numbered as matches return them. */
+    public int ruleCount() {
+        return ruleIds.length;
+    }
+
+    /** The group a rule belongs to. */
+    public String ruleGroupId(int rule) {
+        return ruleGroupIds[rule];
+    }
+
     /** The id of a rule a match returned (for counters and the drop's reason). */
     public String ruleId(int rule) {
         return ruleIds[rule];
@@ -170,12 +184,20 @@ public final class SecurityPolicyLookup {
         if (!peer) {
             return false;
         }
-        return switch (protocols[i]) {
+        return portsMatch(protocols[i], fromPorts[i], toPorts[i], portOrType, icmpCode);
+    }
+
+    /**
+     * Whether a rule's ports admit a packet: any for ALL, the type and code (or ANY) for ICMP, the
+     * destination port range for TCP and UDP. Shared with {@link NetworkAclLookup}.
+     */
+    static boolean portsMatch(int protocol, int fromPort, int toPort, int portOrType, int icmpCode) {
+        return switch (protocol) {
             case -1 -> true;
             case IpProtocol.ICMP_VALUE ->
-                (fromPorts[i] == SecurityGroupRule.ANY || fromPorts[i] == portOrType)
-                        && (toPorts[i] == SecurityGroupRule.ANY || toPorts[i] == icmpCode);
-            default -> portOrType >= fromPorts[i] && portOrType <= toPorts[i];
+                (fromPort == SecurityGroupRule.ANY || fromPort == portOrType)
+                        && (toPort == SecurityGroupRule.ANY || toPort == icmpCode);
+            default -> portOrType >= fromPort && portOrType <= toPort;
         };
     }
 }

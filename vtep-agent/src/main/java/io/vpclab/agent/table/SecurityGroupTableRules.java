@@ -104,12 +104,18 @@ final class SecurityGroupTableRules {
             validator.issue(at + "/protocol", "is required (TCP, UDP, ICMP or ALL)");
             return;
         }
-        Integer from = rule.getFromPort();
-        Integer to = rule.getToPort();
-        switch (rule.getProtocol()) {
-            case TCP, UDP -> {
+        ports(validator, at, rule.getProtocol().getValue(), rule.getFromPort(), rule.getToPort());
+    }
+
+    /**
+     * The ports {@code protocol} (TCP, UDP, ICMP, ALL) takes: TCP/UDP a range within 0..65535,
+     * ICMP a type and code within -1..255, ALL none. Network ACL entries take the same.
+     */
+    static void ports(TableValidator validator, String at, String protocol, Integer from, Integer to) {
+        switch (protocol) {
+            case "TCP", "UDP" -> {
                 if (from == null || to == null) {
-                    validator.issue(at, rule.getProtocol() + " rules need fromPort and toPort");
+                    validator.issue(at, protocol + " rules need fromPort and toPort");
                     return;
                 }
                 validator.range(at + "/fromPort", from, 0, MAX_PORT);
@@ -118,14 +124,14 @@ final class SecurityGroupTableRules {
                     validator.issue(at, "port range " + from + "-" + to + " is inverted (fromPort <= toPort)");
                 }
             }
-            case ICMP -> {
+            case "ICMP" -> {
                 validator.range(at + "/fromPort", from, ANY, MAX_ICMP_VALUE);
                 validator.range(at + "/toPort", to, ANY, MAX_ICMP_VALUE);
                 if ((from == null || from == ANY) && to != null && to != ANY) {
                     validator.issue(at + "/toPort", "an ICMP code needs an ICMP type (fromPort)");
                 }
             }
-            case ALL -> {
+            default -> {
                 if ((from != null && from != ANY) || (to != null && to != ANY)) {
                     validator.issue(at, "ports apply to TCP, UDP and ICMP only, not to ALL");
                 }

@@ -3,6 +3,7 @@ package io.vpclab.agent.table;
 import io.vpclab.client.document.DocumentProblem;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.PortNatGateway;
+import io.vpclab.client.model.TableNetworkAclEntry;
 import io.vpclab.client.model.TableSecurityGroupRule;
 import io.vpclab.client.model.TableWhitelistRule;
 import io.vpclab.dataplane.packet.Vxlan;
@@ -15,6 +16,9 @@ import io.vpclab.dataplane.table.IpBinding;
 import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.table.MacEntry;
 import io.vpclab.dataplane.table.NatGateway;
+import io.vpclab.dataplane.table.NetworkAcl;
+import io.vpclab.dataplane.table.NetworkAclEntry;
+import io.vpclab.dataplane.table.NetworkAclLookup;
 import io.vpclab.dataplane.table.PortKind;
 import io.vpclab.dataplane.table.RemoteVtep;
 import io.vpclab.dataplane.table.Route;
@@ -150,7 +154,46 @@ public final class TableTranslator {
                             .toList()));
         }
         b.securityPolicy(securityPolicy(table));
+        b.networkAcls(networkAcls(table));
         return b.build();
+    }
+
+    /** The ACLs and each segment's ACL, as the validator accepted them. */
+    private static NetworkAclLookup networkAcls(ForwardingTable table) {
+        if (list(table.getNetworkAcls()).isEmpty()) {
+            return NetworkAclLookup.EMPTY;
+        }
+        List<NetworkAcl> acls = list(table.getNetworkAcls()).stream()
+                .map(acl -> new NetworkAcl(
+                        acl.getId(),
+                        list(acl.getEntries()).stream()
+                                .map(TableTranslator::networkAclEntry)
+                                .toList()))
+                .toList();
+        Map<Integer, String> aclOfVni = new LinkedHashMap<>();
+        for (var segment : list(table.getSegments())) {
+            if (segment.getNetworkAclId() != null) {
+                aclOfVni.put(segment.getVni(), segment.getNetworkAclId());
+            }
+        }
+        return new NetworkAclLookup(acls, aclOfVni);
+    }
+
+    /** As a security group rule: ICMP without a type or code means any (-1); ALL takes no ports. */
+    private static NetworkAclEntry networkAclEntry(TableNetworkAclEntry entry) {
+        WhitelistProtocol protocol =
+                WhitelistProtocol.valueOf(entry.getProtocol().getValue());
+        int any = SecurityGroupRule.ANY;
+        int from = protocol == WhitelistProtocol.ALL ? any : orDefault(entry.getFromPort(), any);
+        int to = protocol == WhitelistProtocol.ALL ? any : orDefault(entry.getToPort(), any);
+        return new NetworkAclEntry(
+                entry.getRuleNumber(),
+                entry.getEgress(),
+                entry.getAction() == TableNetworkAclEntry.ActionEnum.ALLOW,
+                protocol,
+                from,
+                to,
+                Ipv4Prefix.parse(entry.getCidrBlock()));
     }
 
     /** Groups, members and each port's groups, as the validator accepted them. */

@@ -80,6 +80,7 @@ final class TableValidator {
         elasticIpWhitelists(table.getPorts(), whitelistIds);
         new RoutedSegmentRules(this, table).check(whitelistIds);
         new SecurityGroupTableRules(this, table).check();
+        new NetworkAclTableRules(this, table).check();
     }
 
     /** Whitelist ids (unique) and their rules: unique ids, a CIDR, ports only for TCP/UDP within 0..65535. */

@@ -1,0 +1,273 @@
+package io.vpclab.dataplane.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.vpclab.dataplane.packet.EtherType;
+import io.vpclab.dataplane.packet.Ethernet;
+import io.vpclab.dataplane.packet.Icmp;
+import io.vpclab.dataplane.packet.IcmpType;
+import io.vpclab.dataplane.packet.IpProtocol;
+import io.vpclab.dataplane.packet.Ipv4;
+import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.stats.SecurityPolicySnapshot;
+import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.dataplane.table.NetworkAclLookup;
+import io.vpclab.dataplane.table.SecurityPolicyLookup;
+import io.vpclab.dataplane.table.Segment;
+import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.MacAddress;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Security groups and network ACLs, at the instance's own host: on the way out of a local port
+ * ({@link #admitsOut}, right after port ingress) the port's groups' egress rules, then its subnet's
+ * outbound ACL; on the way into a local port ({@link #admitsIn}, at delivery) the inbound ACL, then
+ * the groups' ingress rules.
+ *
+ * <p>Groups are stateful: a flow a rule admitted is tracked per port (VNI and address of the port,
+ * peer, protocol, ports: the ICMP echo id for echo) in the VTEP's {@link ConnectionTable}, shared
+ * by its event loops and kept across table installs, so its later packets and its replies pass
+ * whatever the rules become, until the flow idles out. ACLs are stateless: every packet is
+ * evaluated, replies included, so an ACL change cuts a flow at once; they filter only what leaves
+ * or enters the subnet (a peer inside the port's own subnet is not filtered, as in AWS).
+ *
+ * <p>Not filtered: non-IPv4 frames (ARP is answered by the router), group destinations (floods),
+ * and traffic between a port and its own gateway address (the router's ping answers and ICMP
+ * errors). A port without groups (tables written by hand) is not filtered by groups, a segment
+ * without an ACL not by ACLs. Drops count as {@link DropReason#SECURITY_GROUP_DENIED} (on the port)
+ * and {@link DropReason#NETWORK_ACL_DENIED} (on the deciding entry too); admitted new flows count
+ * on the rule that admitted them. Loop-confined; allocation-free per packet.
+ */
+final class SecurityPolicy {
+
+    private final Forwarding forwarding;
+    private final ConnectionTable flows;
+
+    private ForwardingState state;
+    private int[] portGroups = new int[0]; // SecurityPolicyLookup port slot, or NONE
+    private int[] portAcl = new int[0]; // NetworkAclLookup ACL slot, or NONE
+    private int[] portVni = new int[0];
+    private int[] portSubnetNetwork = new int[0];
+    private int[] portSubnetMask = new int[0];
+    private int[] portGateway = new int[0];
+    /** Hits per rule of the installed lookup, kept by (group id, rule id) across installs. */
+    private long[][] ruleHits = new long[0][];
+    /** Hits per ACL entry of the installed lookup, kept by (ACL id, entry label) across installs. */
+    private long[][] entryHits = new long[0][];
+    /** Final-deny hits per ACL of the installed lookup, kept by ACL id. */
+    private long[][] finalDenies = new long[0][];
+
+    private final Map<String, long[]> ruleHitsByKey = new HashMap<>();
+    private final Map<String, long[]> entryHitsByKey = new HashMap<>();
+
+    // what the last decision read from the packet (loop-confined, like every stage)
+    private int protocol;
+    private int portOrType;
+    private int icmpCode;
+    private int sourcePort;
+    private int destinationPort;
+
+    SecurityPolicy(Forwarding forwarding, ConnectionTable flows) {
+        this.forwarding = forwarding;
+        this.flows = flows;
+    }
+
+    /**
+     * A frame (Ethernet header at readerIndex) leaving local port {@code port}: true when it may go
+     * on; false when it was dropped (counted and released).
+     */
+    boolean admitsOut(Tables t, int port, ByteBuf frame) {
+        DropReason refused = decide(t, port, frame, frame.readerIndex(), true, 1);
+        if (refused == null) {
+            return true;
+        }
+        forwarding.drop(t, port, t.state.portSegment(port), refused, frame);
+        return false;
+    }
+
+    /** As {@link #admitsOut} for a frame about to be delivered to local port {@code port}. */
+    boolean admitsIn(Tables t, int port, ByteBuf frame) {
+        DropReason refused = decide(t, port, frame, frame.readerIndex(), false, 1);
+        if (refused == null) {
+            return true;
+        }
+        forwarding.drop(t, port, t.state.portSegment(port), refused, frame);
+        return false;
+    }
+
+    /**
+     * The decision for a burst standing for {@code frames} wire frames (Ethernet header at
+     * {@code offset}, buffer borrowed), taken once: null when it passes, else why it may not (the
+     * caller counts the drop per frame and keeps the buffer).
+     */
+    DropReason burst(Tables t, int port, ByteBuf buf, int offset, boolean out, int frames) {
+        return decide(t, port, buf, offset, out, frames);
+    }
+
+    private DropReason decide(Tables t, int port, ByteBuf buf, int offset, boolean out, int packets) {
+        install(t.state);
+        int groups = portGroups[port];
+        int acl = portAcl[port];
+        if ((groups == ForwardingState.NONE && acl == ForwardingState.NONE)
+                || Ethernet.etherType(buf, offset) != EtherType.IPV4_VALUE
+                || MacAddress.isMulticast(Ethernet.destination(buf, offset))) {
+            return null;
+        }
+        int ip = offset + Ethernet.HEADER_LENGTH;
+        int local = out ? Ipv4.source(buf, ip) : Ipv4.destination(buf, ip);
+        int peer = out ? Ipv4.destination(buf, ip) : Ipv4.source(buf, ip);
+        if (peer == portGateway[port]) {
+            return null;
+        }
+        readFlow(buf, ip);
+        int localPort = out ? sourcePort : destinationPort;
+        int peerPort = out ? destinationPort : sourcePort;
+        long addresses = ConnectionTable.addresses(local, peer);
+        long flow = ((long) portVni[port] << 40) | ConnectionTable.flow(protocol, peerPort, localPort);
+
+        boolean outsideSubnet = (peer & portSubnetMask[port]) != portSubnetNetwork[port];
+        // DESIGN order: out of a port the groups, then the ACL; into a port the ACL, then the groups
+        if (!out && outsideSubnet) {
+            DropReason refused = acl(t, acl, false, peer, packets);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        int rule = ForwardingState.NONE;
+        if (groups != ForwardingState.NONE && !flows.isReply(addresses, flow)) {
+            SecurityPolicyLookup lookup = t.state.securityPolicy();
+            rule = out
+                    ? lookup.egressRule(groups, protocol, peer, portOrType, icmpCode)
+                    : lookup.ingressRule(groups, protocol, peer, portOrType, icmpCode);
+            if (rule == ForwardingState.NONE) {
+                return DropReason.SECURITY_GROUP_DENIED;
+            }
+        }
+        if (out && outsideSubnet) {
+            DropReason refused = acl(t, acl, true, peer, packets);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        if (rule != ForwardingState.NONE) {
+            if (!flows.touch(addresses, flow)) {
+                return DropReason.CONNECTION_TABLE_FULL;
+            }
+            ruleHits[rule][0]++;
+        }
+        return null;
+    }
+
+    /** The ACL's verdict on the packet read by {@link #readFlow}, counted on the deciding entry. */
+    private DropReason acl(Tables t, int acl, boolean out, int peer, int packets) {
+        if (acl == ForwardingState.NONE) {
+            return null;
+        }
+        NetworkAclLookup acls = t.state.networkAcls();
+        int entry = acls.evaluate(acl, out, protocol, peer, portOrType, icmpCode);
+        if (entry == NetworkAclLookup.FINAL_DENY) {
+            finalDenies[acl][0] += packets;
+            return DropReason.NETWORK_ACL_DENIED;
+        }
+        entryHits[entry][0] += packets;
+        return acls.allows(entry) ? null : DropReason.NETWORK_ACL_DENIED;
+    }
+
+    /** Protocol, the ports (the ICMP echo id as both) and what rules match on: destination port or ICMP type and code. */
+    private void readFlow(ByteBuf buf, int ip) {
+        protocol = Ipv4.protocol(buf, ip);
+        portOrType = 0;
+        icmpCode = 0;
+        sourcePort = 0;
+        destinationPort = 0;
+        if ((Ipv4.flagsAndFragment(buf, ip) & Ipv4.FRAGMENT_OFFSET_MASK) != 0) {
+            return; // a later fragment carries no ports: it is judged on addresses and protocol
+        }
+        int l4 = ip + Ipv4.headerLength(buf, ip);
+        int available = ip + Ipv4.totalLength(buf, ip) - l4;
+        switch (protocol) {
+            case IpProtocol.TCP_VALUE, IpProtocol.UDP_VALUE -> {
+                if (available >= 4) { // TCP and UDP put both ports first
+                    sourcePort = buf.getUnsignedShort(l4);
+                    destinationPort = buf.getUnsignedShort(l4 + 2);
+                    portOrType = destinationPort;
+                }
+            }
+            case IpProtocol.ICMP_VALUE -> {
+                if (available >= Icmp.HEADER_LENGTH) {
+                    portOrType = Icmp.type(buf, l4);
+                    icmpCode = Icmp.code(buf, l4);
+                    if (portOrType == IcmpType.ECHO_REQUEST_VALUE || portOrType == IcmpType.ECHO_REPLY_VALUE) {
+                        sourcePort = Icmp.identifier(buf, l4);
+                        destinationPort = sourcePort;
+                    }
+                }
+            }
+            default -> {}
+        }
+    }
+
+    /** Per-port slots and counters for a newly installed table; a no-op for the installed one. */
+    private void install(ForwardingState next) {
+        if (next == state) {
+            return;
+        }
+        SecurityPolicyLookup groups = next.securityPolicy();
+        NetworkAclLookup acls = next.networkAcls();
+        int count = next.portCount();
+        portGroups = new int[count];
+        portAcl = new int[count];
+        portVni = new int[count];
+        portSubnetNetwork = new int[count];
+        portSubnetMask = new int[count];
+        portGateway = new int[count];
+        for (int p = 0; p < count; p++) {
+            int segment = next.portSegment(p);
+            boolean servesNat = next.natGatewayOfPort(p) != ForwardingState.NONE;
+            portGroups[p] =
+                    servesNat ? ForwardingState.NONE : groups.port(next.port(p).id());
+            portVni[p] = next.segmentVni(segment);
+            portAcl[p] = servesNat ? ForwardingState.NONE : acls.aclOfVni(portVni[p]);
+            Segment of = next.segments().get(segment);
+            Ipv4Prefix subnet = of.cidrBlock();
+            // without a subnet every peer is outside it: (peer & 0) never equals 1
+            portSubnetMask[p] = subnet == null ? 0 : Ipv4Prefix.mask(subnet.length());
+            portSubnetNetwork[p] = subnet == null ? 1 : subnet.network();
+            portGateway[p] = of.gatewayIp() == null ? 0 : of.gatewayIp().bits();
+        }
+        ruleHits = new long[groups.ruleCount()][];
+        for (int r = 0; r < ruleHits.length; r++) {
+            ruleHits[r] =
+                    ruleHitsByKey.computeIfAbsent(groups.ruleGroupId(r) + "/" + groups.ruleId(r), k -> new long[1]);
+        }
+        entryHits = new long[acls.entryCount()][];
+        for (int e = 0; e < entryHits.length; e++) {
+            entryHits[e] = entryHitsByKey.computeIfAbsent(
+                    acls.aclId(acls.entryAcl(e)) + "/" + acls.entryLabel(e), k -> new long[1]);
+        }
+        finalDenies = new long[acls.aclCount()][];
+        for (int a = 0; a < finalDenies.length; a++) {
+            finalDenies[a] = entryHitsByKey.computeIfAbsent(acls.aclId(a) + "/*", k -> new long[1]);
+        }
+        state = next;
+    }
+
+    /** Hits of the installed table's rules and entries (read on the loop, like every counter). */
+    SecurityPolicySnapshot snapshot() {
+        Map<String, Long> rules = new LinkedHashMap<>();
+        SecurityPolicyLookup groups = state == null ? SecurityPolicyLookup.EMPTY : state.securityPolicy();
+        for (int r = 0; r < ruleHits.length; r++) {
+            rules.put(groups.ruleGroupId(r) + "/" + groups.ruleId(r), ruleHits[r][0]);
+        }
+        Map<String, Long> entries = new LinkedHashMap<>();
+        NetworkAclLookup acls = state == null ? NetworkAclLookup.EMPTY : state.networkAcls();
+        for (int e = 0; e < entryHits.length; e++) {
+            entries.put(acls.aclId(acls.entryAcl(e)) + "/" + acls.entryLabel(e), entryHits[e][0]);
+        }
+        for (int a = 0; a < finalDenies.length; a++) {
+            entries.put(acls.aclId(a) + "/*", finalDenies[a][0]);
+        }
+        return new SecurityPolicySnapshot(rules, entries);
+    }
+}

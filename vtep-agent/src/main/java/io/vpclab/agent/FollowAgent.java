@@ -12,6 +12,7 @@ import io.vpclab.agent.southbound.TokenRefusedException;
 import io.vpclab.agent.stats.NatGatewayStatsSection;
 import io.vpclab.agent.stats.StatsSection;
 import io.vpclab.agent.stats.TrafficStatsSection;
+import io.vpclab.agent.stats.VpnTunnelStatsSection;
 import io.vpclab.agent.stats.WhitelistStatsSection;
 import io.vpclab.agent.table.TableRefusedException;
 import io.vpclab.agent.table.TableTranslator;
@@ -196,7 +197,8 @@ public final class FollowAgent implements RunningAgent {
         return List.of(
                 new TrafficStatsSection(ported.vtep()::counters),
                 new WhitelistStatsSection(ported.vtep()::whitelistCounters),
-                new NatGatewayStatsSection(ported.vtep()::natGateways));
+                new NatGatewayStatsSection(ported.vtep()::natGateways),
+                new VpnTunnelStatsSection(ported::vpnGateways));
     }
 
     /** Registers (or reuses the saved identity), binds the underlay and starts following. */

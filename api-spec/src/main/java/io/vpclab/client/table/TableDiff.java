@@ -13,6 +13,7 @@ import io.vpclab.client.model.TableDelta;
 import io.vpclab.client.model.TableEntries;
 import io.vpclab.client.model.TableKeys;
 import io.vpclab.client.model.TableSecurityGroup;
+import io.vpclab.client.model.TableVpnGateway;
 import io.vpclab.client.model.TableWhitelist;
 import io.vpclab.client.model.Vtep;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ import java.util.function.Function;
  * The difference between two generations of one host's table, keyed as the stream documents:
  * vteps by id, segments by vni, ports by id, macs by (vni, mac), bindings by (vni, ipAddress),
  * routers by id, whitelists by id, securityGroups by id, groupMembers by the whole (groupId, ipAddress)
- * entry. Its size grows with what changed, not with the table.
+ * entry, vpnGateways by id. Its size grows with what changed, not with the table.
  */
 public final class TableDiff {
 
@@ -65,6 +66,12 @@ public final class TableDiff {
                 Function.identity(),
                 upsert::addGroupMembersItem,
                 remove::addGroupMembersItem);
+        diff(
+                from.getVpnGateways(),
+                to.getVpnGateways(),
+                TableVpnGateway::getId,
+                upsert::addVpnGatewaysItem,
+                remove::addVpnGatewaysItem);
         TableDelta delta = new TableDelta()
                 .generation(to.getGeneration())
                 .baseGeneration(from.getGeneration())
@@ -98,7 +105,9 @@ public final class TableDiff {
                 && upsert.getSecurityGroups().isEmpty()
                 && remove.getSecurityGroups().isEmpty()
                 && upsert.getGroupMembers().isEmpty()
-                && remove.getGroupMembers().isEmpty();
+                && remove.getGroupMembers().isEmpty()
+                && upsert.getVpnGateways().isEmpty()
+                && remove.getVpnGateways().isEmpty();
     }
 
     /** The table a delta leads to; the inverse of {@link #between}. The agent applies deltas with it. */
@@ -150,6 +159,12 @@ public final class TableDiff {
                         upsert.getGroupMembers(),
                         remove.getGroupMembers(),
                         Function.<GroupMember>identity(),
+                        Function.identity()))
+                .vpnGateways(merge(
+                        from.getVpnGateways(),
+                        upsert.getVpnGateways(),
+                        remove.getVpnGateways(),
+                        TableVpnGateway::getId,
                         Function.identity()));
     }
 

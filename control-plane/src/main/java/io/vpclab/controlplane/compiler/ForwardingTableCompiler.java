@@ -31,6 +31,7 @@ public final class ForwardingTableCompiler {
         PublicCompiler.compile(scope, table);
         NatGatewayCompiler.compile(scope, table);
         SecurityGroupCompiler.compile(scope, table);
+        VpnGatewayCompiler.compile(scope, table);
         return table;
     }
 }

@@ -32,6 +32,8 @@ final class HostStatsReports {
         report.setSegments(orEmpty(report.getSegments()));
         report.setNatGateways(orEmpty(report.getNatGateways()));
         report.setWhitelists(orEmpty(report.getWhitelists()));
+        report.setVpnTunnels(orEmpty(report.getVpnTunnels()));
+        unique("vpnTunnels", report.getVpnTunnels(), t -> t.getVpnConnectionId());
         dropCounts("host", report.getHost().getDropsByReason());
         unique("ports", report.getPorts(), PortStats::getPortId);
         report.getPorts().forEach(p -> dropCounts("port " + p.getPortId(), p.getDropsByReason()));

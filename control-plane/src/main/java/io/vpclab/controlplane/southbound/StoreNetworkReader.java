@@ -9,6 +9,7 @@ import io.vpclab.controlplane.compiler.PublicNetwork;
 import io.vpclab.controlplane.compiler.SecurityGroupNode;
 import io.vpclab.controlplane.compiler.SubnetNode;
 import io.vpclab.controlplane.compiler.VpcNode;
+import io.vpclab.controlplane.compiler.VpnGatewayNode;
 import io.vpclab.controlplane.compiler.WhitelistNode;
 import io.vpclab.controlplane.elasticip.ElasticIp;
 import io.vpclab.controlplane.elasticip.ElasticIpService;
@@ -30,6 +31,7 @@ import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.vpc.VpcService;
+import io.vpclab.controlplane.vpn.VpnGatewayService;
 import io.vpclab.controlplane.whitelist.RuleMatch;
 import io.vpclab.controlplane.whitelist.WhitelistService;
 import io.vpclab.net.Ipv4Prefix;
@@ -63,6 +65,7 @@ class StoreNetworkReader implements NetworkReader {
     private final int natPortMax;
     private final WhitelistService whitelists;
     private final SecurityGroupService securityGroups;
+    private final VpnGatewayService vpnGateways;
 
     /**
      * @param natPortMin lowest public port a NAT gateway allocates ({@code vpclab.nat-gateway.port-min}, default 1024)
@@ -80,6 +83,7 @@ class StoreNetworkReader implements NetworkReader {
             NatGatewayService natGateways,
             InternetHostService internetHosts,
             SecurityGroupService securityGroups,
+            VpnGatewayService vpnGateways,
             @Value("${vpclab.nat-gateway.port-min:1024}") int natPortMin,
             @Value("${vpclab.nat-gateway.port-max:65535}") int natPortMax) {
         this.internetHosts = internetHosts;
@@ -90,6 +94,7 @@ class StoreNetworkReader implements NetworkReader {
         }
         this.whitelists = whitelists;
         this.securityGroups = securityGroups;
+        this.vpnGateways = vpnGateways;
         this.natGateways = natGateways;
         this.natPortMin = natPortMin;
         this.natPortMax = natPortMax;
@@ -180,7 +185,46 @@ class StoreNetworkReader implements NetworkReader {
             }
         }
         return Optional.of(new VpcNode(
-                vpc.id(), vpc.tenantId(), subnetNodes, instanceNodes, eipNodes, natNodes, securityGroups(vpcId)));
+                vpc.id(),
+                vpc.tenantId(),
+                subnetNodes,
+                instanceNodes,
+                eipNodes,
+                natNodes,
+                securityGroups(vpcId),
+                vpnGateway(vpcId, subnetNodes)));
+    }
+
+    /**
+     * The VPC's VPN gateway once placed, its side in the VPC's first subnet at that subnet's
+     * reserved base + 3 address; none while the VPC has no subnet (nothing to route from).
+     */
+    private List<VpnGatewayNode> vpnGateway(String vpcId, List<SubnetNode> subnetNodes) {
+        if (subnetNodes.isEmpty()) {
+            return List.of();
+        }
+        SubnetNode first = subnetNodes.get(0);
+        String tunnelIp =
+                Ipv4Prefix.formatAddress(Ipv4Prefix.parse(first.cidrBlock()).first() + 3);
+        return vpnGateways
+                .wiring(vpcId)
+                .map(wiring -> List.of(new VpnGatewayNode(
+                        wiring.gatewayId(),
+                        wiring.name(),
+                        first.id(),
+                        wiring.hostId(),
+                        tunnelIp,
+                        wiring.listenPort(),
+                        wiring.privateKey(),
+                        wiring.peers().stream()
+                                .map(peer -> new VpnGatewayNode.Peer(
+                                        peer.connectionId(),
+                                        peer.publicKey(),
+                                        peer.presharedKey(),
+                                        peer.endpointIp(),
+                                        peer.onPremisesCidrs()))
+                                .toList())))
+                .orElse(List.of());
     }
 
     @Override

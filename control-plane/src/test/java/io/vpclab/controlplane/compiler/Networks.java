@@ -15,6 +15,7 @@ final class Networks {
     private final Map<String, String> tenants = new HashMap<>();
     private final Map<String, Set<String>> peers = new HashMap<>();
     private final Map<String, List<SecurityGroupNode>> securityGroups = new HashMap<>();
+    private final Map<String, List<VpnGatewayNode>> vpnGateways = new HashMap<>();
     private int nextVni = 100;
     private int nextMac = 1;
 
@@ -62,6 +63,11 @@ final class Networks {
         return this;
     }
 
+    Networks vpnGateway(String vpc, VpnGatewayNode gateway) {
+        vpnGateways.computeIfAbsent(vpc, k -> new ArrayList<>()).add(gateway);
+        return this;
+    }
+
     NetworkSnapshot build() {
         Map<String, VpcNode> vpcs = new HashMap<>();
         tenants.forEach((id, tenant) -> vpcs.put(
@@ -73,7 +79,8 @@ final class Networks {
                         instances.get(id),
                         List.of(),
                         List.of(),
-                        securityGroups.getOrDefault(id, List.of()))));
+                        securityGroups.getOrDefault(id, List.of()),
+                        vpnGateways.getOrDefault(id, List.of()))));
         return new NetworkSnapshot(hosts, vpcs, peers);
     }
 }

@@ -14,6 +14,7 @@ import io.vpclab.agent.stats.NatGatewayStatsSection;
 import io.vpclab.agent.stats.SecurityPolicyStatsSection;
 import io.vpclab.agent.stats.StatsSection;
 import io.vpclab.agent.stats.TrafficStatsSection;
+import io.vpclab.agent.stats.VpnTunnelStatsSection;
 import io.vpclab.agent.stats.WhitelistStatsSection;
 import io.vpclab.agent.table.TableRefusedException;
 import io.vpclab.agent.table.TableTranslator;
@@ -200,7 +201,8 @@ public final class FollowAgent implements RunningAgent {
                 new WhitelistStatsSection(ported.vtep()::whitelistCounters),
                 new SecurityPolicyStatsSection(ported.vtep()::securityPolicyCounters),
                 new NatGatewayStatsSection(ported.vtep()::natGateways),
-                new LoopStatsSection(ported.vtep()::countersPerLoop));
+                new LoopStatsSection(ported.vtep()::countersPerLoop),
+                new VpnTunnelStatsSection(ported::vpnGateways));
     }
 
     /** Registers (or reuses the saved identity), binds the underlay and starts following. */

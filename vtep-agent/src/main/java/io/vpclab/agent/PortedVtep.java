@@ -2,6 +2,7 @@ package io.vpclab.agent;
 
 import io.vpclab.agent.port.PortProvisioner;
 import io.vpclab.agent.port.ProvisionedPort;
+import io.vpclab.agent.port.VpnGatewayPorts;
 import io.vpclab.dataplane.Vtep;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.CountersSnapshot;
@@ -9,6 +10,7 @@ import io.vpclab.dataplane.stats.TrafficSnapshot;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.table.PortKind;
+import io.vpclab.dataplane.wireguard.WireGuardPort;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,13 +47,28 @@ final class PortedVtep implements AutoCloseable {
         return Optional.ofNullable(ports.get(portId)).map(ProvisionedPort::device);
     }
 
+    /** The WireGuard ports of the VPN gateways served here, by gateway (port) id. */
+    synchronized Map<String, WireGuardPort> vpnGateways() {
+        Map<String, WireGuardPort> gateways = new java.util.TreeMap<>();
+        ports.forEach((id, port) -> {
+            if (port.device() instanceof WireGuardPort wireGuard) {
+                gateways.put(id, wireGuard);
+            }
+        });
+        return gateways;
+    }
+
     synchronized void install(ForwardingState next) {
         Map<String, LocalPort> wanted = new LinkedHashMap<>();
         next.ports().forEach(p -> wanted.put(p.id(), p));
         List<String> retired = new ArrayList<>();
         if (state != null) {
             for (LocalPort old : state.ports()) {
-                if (!old.equals(wanted.get(old.id()))) {
+                // a VPN gateway's port also follows its gateway's key, listen port and peers
+                if (!old.equals(wanted.get(old.id()))
+                        || (old.kind() == PortKind.VPN_GATEWAY
+                                && !VpnGatewayPorts.gatewayOf(state, old.id())
+                                        .equals(VpnGatewayPorts.gatewayOf(next, old.id())))) {
                     retired.add(old.id());
                 }
             }
@@ -66,7 +83,9 @@ final class PortedVtep implements AutoCloseable {
         try {
             for (LocalPort port : wanted.values()) {
                 // a NAT gateway's port is served by the data plane itself: nothing to create
-                if (!ports.containsKey(port.id()) && port.kind() != PortKind.NAT_GATEWAY) {
+                if (!ports.containsKey(port.id()) && port.kind() == PortKind.VPN_GATEWAY) {
+                    created.add(VpnGatewayPorts.open(next, port));
+                } else if (!ports.containsKey(port.id()) && port.kind() != PortKind.NAT_GATEWAY) {
                     created.add(provisioner.provision(port));
                 }
             }
@@ -100,7 +119,23 @@ final class PortedVtep implements AutoCloseable {
 
     /** Counters grouped for printing: host, then each segment, then each port, then each event loop. */
     Map<String, Map<String, Long>> counterGroups() {
-        return counterGroups(vtep);
+        Map<String, Map<String, Long>> groups = counterGroups(vtep);
+        vpnGateways().forEach((id, port) -> {
+            Map<String, Long> drops = new LinkedHashMap<>();
+            for (io.vpclab.dataplane.wireguard.DropReason reason : io.vpclab.dataplane.wireguard.DropReason.values()) {
+                drops.put("drop" + camel(reason.name()), port.drops(reason));
+            }
+            groups.put("vpnGateway/" + id, drops);
+            port.tunnels().forEach(tunnel -> {
+                Map<String, Long> figures = new LinkedHashMap<>();
+                figures.put("packetsIn", tunnel.peer().rxPackets());
+                figures.put("bytesIn", tunnel.peer().rxBytes());
+                figures.put("packetsOut", tunnel.peer().txPackets());
+                figures.put("bytesOut", tunnel.peer().txBytes());
+                groups.put("vpnTunnel/" + tunnel.connectionId(), figures);
+            });
+        });
+        return groups;
     }
 
     /**

@@ -14,6 +14,7 @@ import io.vpclab.client.model.TableEntries;
 import io.vpclab.client.model.TableKeys;
 import io.vpclab.client.model.TableNetworkAcl;
 import io.vpclab.client.model.TableSecurityGroup;
+import io.vpclab.client.model.TableVpnGateway;
 import io.vpclab.client.model.TableWhitelist;
 import io.vpclab.client.model.Vtep;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ import java.util.function.Function;
  * The difference between two generations of one host's table, keyed as the stream documents:
  * vteps by id, segments by vni, ports by id, macs by (vni, mac), bindings by (vni, ipAddress),
  * routers by id, whitelists by id, securityGroups by id, groupMembers by the whole (groupId, ipAddress)
- * entry, networkAcls by id. Its size grows with what changed, not with the table.
+ * entry, networkAcls by id, vpnGateways by id. Its size grows with what changed, not with the table.
  */
 public final class TableDiff {
 
@@ -72,6 +73,12 @@ public final class TableDiff {
                 TableNetworkAcl::getId,
                 upsert::addNetworkAclsItem,
                 remove::addNetworkAclsItem);
+        diff(
+                from.getVpnGateways(),
+                to.getVpnGateways(),
+                TableVpnGateway::getId,
+                upsert::addVpnGatewaysItem,
+                remove::addVpnGatewaysItem);
         TableDelta delta = new TableDelta()
                 .generation(to.getGeneration())
                 .baseGeneration(from.getGeneration())
@@ -107,7 +114,9 @@ public final class TableDiff {
                 && upsert.getGroupMembers().isEmpty()
                 && remove.getGroupMembers().isEmpty()
                 && upsert.getNetworkAcls().isEmpty()
-                && remove.getNetworkAcls().isEmpty();
+                && remove.getNetworkAcls().isEmpty()
+                && upsert.getVpnGateways().isEmpty()
+                && remove.getVpnGateways().isEmpty();
     }
 
     /** The table a delta leads to; the inverse of {@link #between}. The agent applies deltas with it. */
@@ -165,6 +174,12 @@ public final class TableDiff {
                         upsert.getNetworkAcls(),
                         remove.getNetworkAcls(),
                         TableNetworkAcl::getId,
+                        Function.identity()))
+                .vpnGateways(merge(
+                        from.getVpnGateways(),
+                        upsert.getVpnGateways(),
+                        remove.getVpnGateways(),
+                        TableVpnGateway::getId,
                         Function.identity()));
     }
 

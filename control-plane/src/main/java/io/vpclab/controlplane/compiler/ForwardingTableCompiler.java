@@ -32,6 +32,7 @@ public final class ForwardingTableCompiler {
         NatGatewayCompiler.compile(scope, table);
         SecurityGroupCompiler.compile(scope, table);
         NetworkAclCompiler.compile(scope, table);
+        VpnGatewayCompiler.compile(scope, table);
         return table;
     }
 }

@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /**
  * A VPC with its subnets, instances, their elastic IPs, its NAT gateways (placed, with an
- * elastic IP), its security groups (with their members) and its network ACLs (with their subnets): the unit the store reloads after a change.
+ * elastic IP), its security groups (with their members), its network ACLs (with their subnets) and its
+ * VPN gateway (placed): the unit the store reloads after a change.
  */
 public record VpcNode(
         String id,
@@ -18,7 +19,8 @@ public record VpcNode(
         List<ElasticIpNode> elasticIps,
         List<NatGatewayNode> natGateways,
         List<SecurityGroupNode> securityGroups,
-        List<NetworkAclNode> networkAcls) {
+        List<NetworkAclNode> networkAcls,
+        List<VpnGatewayNode> vpnGateways) {
 
     public VpcNode {
         Objects.requireNonNull(id, "id");
@@ -28,6 +30,7 @@ public record VpcNode(
         natGateways = List.copyOf(natGateways);
         securityGroups = List.copyOf(securityGroups);
         networkAcls = List.copyOf(networkAcls);
+        vpnGateways = List.copyOf(vpnGateways);
     }
 
     public VpcNode(
@@ -48,7 +51,7 @@ public record VpcNode(
             List<InstanceNode> instances,
             List<ElasticIpNode> elasticIps,
             List<NatGatewayNode> natGateways) {
-        this(id, tenantId, subnets, instances, elasticIps, natGateways, List.of());
+        this(id, tenantId, subnets, instances, elasticIps, natGateways, List.of(), List.of());
     }
 
     public VpcNode(
@@ -57,20 +60,21 @@ public record VpcNode(
             List<SubnetNode> subnets,
             List<InstanceNode> instances,
             List<ElasticIpNode> elasticIps) {
-        this(id, tenantId, subnets, instances, elasticIps, List.of(), List.of());
+        this(id, tenantId, subnets, instances, elasticIps, List.of(), List.of(), List.of());
     }
 
     public VpcNode(String id, String tenantId, List<SubnetNode> subnets, List<InstanceNode> instances) {
-        this(id, tenantId, subnets, instances, List.of(), List.of(), List.of());
+        this(id, tenantId, subnets, instances, List.of(), List.of(), List.of(), List.of());
     }
 
-    /** Every port of the VPC: its instances, then its NAT gateways' private sides. */
+    /** Every port of the VPC: its instances, then its NAT gateways' private sides, then its VPN gateways' sides. */
     public List<InstanceNode> ports() {
-        if (natGateways.isEmpty()) {
+        if (natGateways.isEmpty() && vpnGateways.isEmpty()) {
             return instances;
         }
         List<InstanceNode> all = new java.util.ArrayList<>(instances);
         natGateways.forEach(nat -> all.add(nat.port()));
+        vpnGateways.forEach(vpn -> all.add(vpn.port()));
         return all;
     }
 

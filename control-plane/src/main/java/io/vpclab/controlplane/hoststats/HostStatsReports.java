@@ -35,6 +35,8 @@ final class HostStatsReports {
         report.setWhitelists(orEmpty(report.getWhitelists()));
         report.setLoops(orEmpty(report.getLoops()));
         unique("loops", report.getLoops(), LoopStats::getLoop);
+        report.setVpnTunnels(orEmpty(report.getVpnTunnels()));
+        unique("vpnTunnels", report.getVpnTunnels(), t -> t.getVpnConnectionId());
         dropCounts("host", report.getHost().getDropsByReason());
         unique("ports", report.getPorts(), PortStats::getPortId);
         report.getPorts().forEach(p -> dropCounts("port " + p.getPortId(), p.getDropsByReason()));

@@ -11,6 +11,7 @@ import io.vpclab.controlplane.securitygroup.InstanceSecurityGroupsChanged;
 import io.vpclab.controlplane.securitygroup.SecurityGroupChanged;
 import io.vpclab.controlplane.subnet.SubnetChanged;
 import io.vpclab.controlplane.vpc.VpcChanged;
+import io.vpclab.controlplane.vpn.VpnChanged;
 import io.vpclab.controlplane.whitelist.WhitelistChanged;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -101,6 +102,12 @@ class StoreChangeListener {
     /** A network ACL, its entries or a subnet's association changed: its VPC's hosts enforce it. */
     @TransactionalEventListener(fallbackExecution = true)
     void on(NetworkAclChanged event) {
+        compilation.submit(StoreChange.vpc(event.vpcId()));
+    }
+
+    /** A VPN gateway or connection changed: the VPC's routes to on premises and the gateway's host follow. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(VpnChanged event) {
         compilation.submit(StoreChange.vpc(event.vpcId()));
     }
 

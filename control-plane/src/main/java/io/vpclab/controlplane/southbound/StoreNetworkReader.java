@@ -10,6 +10,7 @@ import io.vpclab.controlplane.compiler.PublicNetwork;
 import io.vpclab.controlplane.compiler.SecurityGroupNode;
 import io.vpclab.controlplane.compiler.SubnetNode;
 import io.vpclab.controlplane.compiler.VpcNode;
+import io.vpclab.controlplane.compiler.VpnGatewayNode;
 import io.vpclab.controlplane.compiler.WhitelistNode;
 import io.vpclab.controlplane.elasticip.ElasticIp;
 import io.vpclab.controlplane.elasticip.ElasticIpService;
@@ -33,6 +34,7 @@ import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.vpc.VpcService;
+import io.vpclab.controlplane.vpn.VpnGatewayService;
 import io.vpclab.controlplane.whitelist.RuleMatch;
 import io.vpclab.controlplane.whitelist.WhitelistService;
 import io.vpclab.net.Ipv4Prefix;
@@ -67,6 +69,7 @@ class StoreNetworkReader implements NetworkReader {
     private final WhitelistService whitelists;
     private final SecurityGroupService securityGroups;
     private final NetworkAclService networkAcls;
+    private final VpnGatewayService vpnGateways;
 
     /**
      * @param natPortMin lowest public port a NAT gateway allocates ({@code vpclab.nat-gateway.port-min}, default 1024)
@@ -85,6 +88,7 @@ class StoreNetworkReader implements NetworkReader {
             InternetHostService internetHosts,
             SecurityGroupService securityGroups,
             NetworkAclService networkAcls,
+            VpnGatewayService vpnGateways,
             @Value("${vpclab.nat-gateway.port-min:1024}") int natPortMin,
             @Value("${vpclab.nat-gateway.port-max:65535}") int natPortMax) {
         this.internetHosts = internetHosts;
@@ -96,6 +100,7 @@ class StoreNetworkReader implements NetworkReader {
         this.whitelists = whitelists;
         this.securityGroups = securityGroups;
         this.networkAcls = networkAcls;
+        this.vpnGateways = vpnGateways;
         this.natGateways = natGateways;
         this.natPortMin = natPortMin;
         this.natPortMax = natPortMax;
@@ -193,7 +198,40 @@ class StoreNetworkReader implements NetworkReader {
                 eipNodes,
                 natNodes,
                 securityGroups(vpcId),
-                networkAcls(vpcId)));
+                networkAcls(vpcId),
+                vpnGateway(vpcId, subnetNodes)));
+    }
+
+    /**
+     * The VPC's VPN gateway once placed, its side in the VPC's first subnet at that subnet's
+     * reserved base + 3 address; none while the VPC has no subnet (nothing to route from).
+     */
+    private List<VpnGatewayNode> vpnGateway(String vpcId, List<SubnetNode> subnetNodes) {
+        if (subnetNodes.isEmpty()) {
+            return List.of();
+        }
+        SubnetNode first = subnetNodes.get(0);
+        String tunnelIp =
+                Ipv4Prefix.formatAddress(Ipv4Prefix.parse(first.cidrBlock()).first() + 3);
+        return vpnGateways
+                .wiring(vpcId)
+                .map(wiring -> List.of(new VpnGatewayNode(
+                        wiring.gatewayId(),
+                        wiring.name(),
+                        first.id(),
+                        wiring.hostId(),
+                        tunnelIp,
+                        wiring.listenPort(),
+                        wiring.privateKey(),
+                        wiring.peers().stream()
+                                .map(peer -> new VpnGatewayNode.Peer(
+                                        peer.connectionId(),
+                                        peer.publicKey(),
+                                        peer.presharedKey(),
+                                        peer.endpointIp(),
+                                        peer.onPremisesCidrs()))
+                                .toList())))
+                .orElse(List.of());
     }
 
     @Override

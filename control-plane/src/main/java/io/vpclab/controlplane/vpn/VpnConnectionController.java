@@ -17,10 +17,12 @@ class VpnConnectionController implements VpnConnectionsApi {
 
     private final VpnConnectionService connections;
     private final WgQuickConfiguration configuration;
+    private final VpnTunnels tunnels;
 
-    VpnConnectionController(VpnConnectionService connections, WgQuickConfiguration configuration) {
+    VpnConnectionController(VpnConnectionService connections, WgQuickConfiguration configuration, VpnTunnels tunnels) {
         this.connections = connections;
         this.configuration = configuration;
+        this.tunnels = tunnels;
     }
 
     @Override
@@ -47,7 +49,9 @@ class VpnConnectionController implements VpnConnectionsApi {
 
     @Override
     public ResponseEntity<io.vpclab.api.model.VpnConnection> getVpnConnection(String vpnConnectionId) {
-        return ResponseEntity.ok(toDto(connections.get(Callers.current(), vpnConnectionId)));
+        VpnConnection connection = connections.get(Callers.current(), vpnConnectionId);
+        return ResponseEntity.ok(toDto(connection)
+                .tunnel(tunnels.of(Callers.current(), connection).orElse(null)));
     }
 
     @Override

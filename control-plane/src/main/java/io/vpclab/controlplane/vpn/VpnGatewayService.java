@@ -33,6 +33,7 @@ public class VpnGatewayService {
 
     private final VpnGatewayRepository gateways;
     private final VpnConnectionRepository connections;
+    private final CustomerGatewayRepository customerGateways;
     private final VpcService vpcs;
     private final HostService hosts;
     private final ApplicationEventPublisher events;
@@ -41,12 +42,14 @@ public class VpnGatewayService {
     VpnGatewayService(
             VpnGatewayRepository gateways,
             VpnConnectionRepository connections,
+            CustomerGatewayRepository customerGateways,
             VpcService vpcs,
             HostService hosts,
             ApplicationEventPublisher events,
             EntityManager entityManager) {
         this.gateways = gateways;
         this.connections = connections;
+        this.customerGateways = customerGateways;
         this.vpcs = vpcs;
         this.hosts = hosts;
         this.events = events;
@@ -102,6 +105,55 @@ public class VpnGatewayService {
                         gateways.page(caller.tenantScope(), vpcId, page.afterId(), Limit.of(page.fetchSize())),
                         VpnGateway::id)
                 .map(this::view);
+    }
+
+    /**
+     * What a placed VPN gateway needs on the wire, its private key included: for its host's table
+     * only (the southbound reader), never for a response.
+     */
+    public record Wiring(
+            String gatewayId, String name, String hostId, int listenPort, String privateKey, List<Peer> peers) {
+
+        /** One VPN connection: its customer gateway's key and address, and the on-premises CIDRs. */
+        public record Peer(
+                String connectionId,
+                String publicKey,
+                String presharedKey,
+                String endpointIp,
+                List<String> onPremisesCidrs) {}
+
+        @Override
+        public String toString() {
+            return "Wiring[" + gatewayId + ", host " + hostId + ", UDP " + listenPort + ", " + peers.size() + " peers]";
+        }
+    }
+
+    /** The VPC's gateway once placed on a host, with its connections in id order; empty otherwise. */
+    @Transactional(readOnly = true)
+    public java.util.Optional<Wiring> wiring(String vpcId) {
+        return gateways.findByVpcId(vpcId)
+                .filter(gateway -> gateway.hostId() != null)
+                .map(gateway -> new Wiring(
+                        gateway.id(),
+                        gateway.name(),
+                        gateway.hostId(),
+                        gateway.listenPort(),
+                        gateway.privateKey(),
+                        connections.findByVpcIdOrderById(vpcId).stream()
+                                .map(connection -> {
+                                    CustomerGateway customer = customerGateways
+                                            .findById(connection.customerGatewayId())
+                                            .orElseThrow();
+                                    return new Wiring.Peer(
+                                            connection.id(),
+                                            customer.publicKey(),
+                                            connection.presharedKey(),
+                                            customer.ipAddress(),
+                                            connection.onPremisesCidrs().stream()
+                                                    .map(Object::toString)
+                                                    .toList());
+                                })
+                                .toList()));
     }
 
     @Transactional

@@ -16,6 +16,7 @@ final class Networks {
     private final Map<String, Set<String>> peers = new HashMap<>();
     private final Map<String, List<SecurityGroupNode>> securityGroups = new HashMap<>();
     private final Map<String, List<NetworkAclNode>> networkAcls = new HashMap<>();
+    private final Map<String, List<VpnGatewayNode>> vpnGateways = new HashMap<>();
     private int nextVni = 100;
     private int nextMac = 1;
 
@@ -68,6 +69,11 @@ final class Networks {
         return this;
     }
 
+    Networks vpnGateway(String vpc, VpnGatewayNode gateway) {
+        vpnGateways.computeIfAbsent(vpc, k -> new ArrayList<>()).add(gateway);
+        return this;
+    }
+
     NetworkSnapshot build() {
         Map<String, VpcNode> vpcs = new HashMap<>();
         tenants.forEach((id, tenant) -> vpcs.put(
@@ -80,7 +86,8 @@ final class Networks {
                         List.of(),
                         List.of(),
                         securityGroups.getOrDefault(id, List.of()),
-                        networkAcls.getOrDefault(id, List.of()))));
+                        networkAcls.getOrDefault(id, List.of())),
+                        vpnGateways.getOrDefault(id, List.of()))));
         return new NetworkSnapshot(hosts, vpcs, peers);
     }
 }

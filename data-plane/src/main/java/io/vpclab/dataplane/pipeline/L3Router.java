@@ -98,7 +98,7 @@ final class L3Router {
             return TTL_EXPIRED;
         }
         int egress = state.route(router, destination);
-        int nextHop = destination;
+        int nextHop = state.routeNextHop(router, destination);
         if (egress == ForwardingState.NONE) {
             // an elastic IP first: an instance with one never leaves through the NAT gateway
             if (state.elasticIpByPrivate(segment, Ipv4.source(frame, ip)) != ForwardingState.NONE) {

@@ -40,6 +40,7 @@ public final class ForwardingState {
     private final List<DefaultRoute> defaultRoutes;
     private final List<NatGateway> natGateways;
     private final List<Whitelist> whitelists;
+    private final List<VpnGateway> vpnGateways;
 
     private final InetSocketAddress[] vtepAddresses;
     private final LongIntMap vtepByIp;
@@ -77,6 +78,7 @@ public final class ForwardingState {
         this.defaultRoutes = List.copyOf(b.defaultRoutes);
         this.natGateways = List.copyOf(b.natGateways);
         this.whitelists = List.copyOf(b.whitelists);
+        this.vpnGateways = List.copyOf(b.vpnGateways);
 
         Map<String, Integer> vtepById = indexById(vteps, RemoteVtep::id);
         LongIntMap.Builder vtepIpIndex = new LongIntMap.Builder();
@@ -390,6 +392,16 @@ public final class ForwardingState {
         return routerLookups[router].lookup(destination);
     }
 
+    /** Where {@link #route} sends {@code destination}: the route's next hop, or the destination itself. */
+    public int routeNextHop(int router, int destination) {
+        return routerLookups[router].nextHop(destination);
+    }
+
+    /** The VPN gateways served here; each one's side in its VPC is a local port of kind vpn-gateway. */
+    public List<VpnGateway> vpnGateways() {
+        return vpnGateways;
+    }
+
     /** The segment whose gateway address is {@code ip} on this router, or {@link #NONE}. */
     public int gatewaySegment(int router, int ip) {
         return routerLookups[router].gatewaySegment(ip);
@@ -520,6 +532,7 @@ public final class ForwardingState {
         private final List<DefaultRoute> defaultRoutes = new ArrayList<>();
         private final List<NatGateway> natGateways = new ArrayList<>();
         private final List<Whitelist> whitelists = new ArrayList<>();
+        private final List<VpnGateway> vpnGateways = new ArrayList<>();
         private Vni publicVni;
         private SecurityPolicyLookup securityPolicy = SecurityPolicyLookup.EMPTY;
         private NetworkAclLookup networkAcls = NetworkAclLookup.EMPTY;
@@ -583,6 +596,12 @@ public final class ForwardingState {
         /** Where packets routed from a segment go when its router has no route (a NAT gateway). */
         public Builder defaultRoute(DefaultRoute route) {
             defaultRoutes.add(require(route, "defaultRoute"));
+            return this;
+        }
+
+        /** A VPN gateway served here; its side in the VPC is a local port of kind vpn-gateway. */
+        public Builder vpnGateway(VpnGateway vpnGateway) {
+            vpnGateways.add(require(vpnGateway, "vpnGateway"));
             return this;
         }
 

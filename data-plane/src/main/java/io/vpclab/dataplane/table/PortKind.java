@@ -8,7 +8,9 @@ public enum PortKind {
     NETNS("netns"),
     TAP("tap"),
     /** A NAT gateway's private side, served by the data plane itself: no device is attached. */
-    NAT_GATEWAY("nat-gateway");
+    NAT_GATEWAY("nat-gateway"),
+    /** A VPN gateway's side in its VPC: its device is the gateway's WireGuard interface. */
+    VPN_GATEWAY("vpn-gateway");
 
     private final String wireName;
 
@@ -23,6 +25,7 @@ public enum PortKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("port kind must be simulated, netns, tap or nat-gateway: " + text);
+        throw new IllegalArgumentException(
+                "port kind must be simulated, netns, tap, nat-gateway or vpn-gateway: " + text);
     }
 }

@@ -17,15 +17,25 @@ final class RouterLookup {
     private final int[] networks;
     private final int[] masks;
     private final int[] segments;
+    /** Per route, the next hop's address, or 0: the destination itself. */
+    private final int[] nextHops;
+
     private final int[] gatewayIps;
     private final int[] gatewaySegments;
 
     private RouterLookup(
-            long mac, int[] networks, int[] masks, int[] segments, int[] gatewayIps, int[] gatewaySegments) {
+            long mac,
+            int[] networks,
+            int[] masks,
+            int[] segments,
+            int[] nextHops,
+            int[] gatewayIps,
+            int[] gatewaySegments) {
         this.mac = mac;
         this.networks = networks;
         this.masks = masks;
         this.segments = segments;
+        this.nextHops = nextHops;
         this.gatewayIps = gatewayIps;
         this.gatewaySegments = gatewaySegments;
     }
@@ -37,12 +47,14 @@ final class RouterLookup {
         int[] networks = new int[sorted.size()];
         int[] masks = new int[sorted.size()];
         int[] segments = new int[sorted.size()];
+        int[] nextHops = new int[sorted.size()];
         for (int i = 0; i < sorted.size(); i++) {
             Route route = sorted.get(i);
             int segment = segmentOfVni.applyAsInt(route.vni().value());
             networks[i] = route.destination().network();
             masks[i] = Ipv4Prefix.mask(route.destination().length());
             segments[i] = segment;
+            nextHops[i] = route.nextHop() == null ? 0 : route.nextHop().bits();
         }
         int[] gatewayIps = new int[gateways.size()];
         int[] gatewaySegments = new int[gateways.size()];
@@ -50,7 +62,7 @@ final class RouterLookup {
             gatewayIps[i] = gateways.get(i)[0];
             gatewaySegments[i] = gateways.get(i)[1];
         }
-        return new RouterLookup(router.mac().bits(), networks, masks, segments, gatewayIps, gatewaySegments);
+        return new RouterLookup(router.mac().bits(), networks, masks, segments, nextHops, gatewayIps, gatewaySegments);
     }
 
     long mac() {
@@ -64,6 +76,16 @@ final class RouterLookup {
             }
         }
         return ForwardingState.NONE;
+    }
+
+    /** The next hop of the route {@link #lookup} matches for {@code destination}: its own, or the destination. */
+    int nextHop(int destination) {
+        for (int i = 0; i < networks.length; i++) {
+            if ((destination & masks[i]) == networks[i]) {
+                return nextHops[i] == 0 ? destination : nextHops[i];
+            }
+        }
+        return destination;
     }
 
     int gatewaySegment(int ip) {

@@ -136,7 +136,7 @@ class ForwardingStateTest {
                         VNI, Ipv4Prefix.parse("10.0.1.0/24"), Ipv4Address.parse("10.0.2.1"), "r", List.of(), null))
                 .hasMessage("segment 8388608: gatewayIp 10.0.2.1 is outside 10.0.1.0/24");
         assertThatThrownBy(() -> PortKind.parse("vm"))
-                .hasMessage("port kind must be simulated, netns, tap or nat-gateway: vm");
+                .hasMessage("port kind must be simulated, netns, tap, nat-gateway or vpn-gateway: vm");
         assertThat(PortKind.parse("NetNS")).isEqualTo(PortKind.NETNS);
         assertThatThrownBy(() -> ForwardingState.builder().generation(-1)).hasMessage("generation must be >= 0: -1");
     }

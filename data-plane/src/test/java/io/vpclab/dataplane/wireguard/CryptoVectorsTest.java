@@ -77,6 +77,27 @@ class CryptoVectorsTest {
     }
 
     @Test
+    void aReusedSessionCipherSealsEachCounterAsAFreshOneAndOpensInPlace() {
+        byte[] key = WireGuardKeys.generatePrivateKey();
+        ChaChaPoly session = new ChaChaPoly(key);
+        byte[] packet = new byte[1400];
+        for (int i = 0; i < packet.length; i++) {
+            packet[i] = (byte) (i * 7);
+        }
+        byte[] out = new byte[4 + packet.length + ChaChaPoly.TAG_LENGTH];
+        for (long counter : new long[] {0, 1, 2, 0xffffffffL, Long.MIN_VALUE}) {
+            int written = session.seal(counter, packet, 0, packet.length, out, 4);
+
+            byte[] sealed = java.util.Arrays.copyOfRange(out, 4, 4 + written);
+            assertThat(sealed).isEqualTo(ChaChaPoly.seal(key, counter, packet, new byte[0]));
+            assertThat(session.open(counter, out, 4, written, out, 4)).isEqualTo(packet.length);
+            assertThat(java.util.Arrays.copyOfRange(out, 4, 4 + packet.length)).isEqualTo(packet);
+            assertThat(session.open(counter + 1, sealed, 0, sealed.length, new byte[sealed.length], 0))
+                    .isEqualTo(-1);
+        }
+    }
+
+    @Test
     void blake2sMatchesRfc7693AppendixB() {
         assertThat(HEX.formatHex(Blake2s.hash("abc".getBytes(StandardCharsets.US_ASCII))))
                 .isEqualTo("508c5e8c327c14e2e1a72ba34eeb452f37458b209ed63a294d999b4c86675982");

@@ -83,6 +83,9 @@ public final class PortProvisioner {
             case NAT_GATEWAY ->
                 throw new IllegalArgumentException("port " + port.id()
                         + ": a nat-gateway port is served by the data plane and has no device to provision");
+            case VPN_GATEWAY ->
+                throw new IllegalArgumentException(
+                        "port " + port.id() + ": a vpn-gateway port's device comes from its table (VpnGatewayPorts)");
         };
     }
 

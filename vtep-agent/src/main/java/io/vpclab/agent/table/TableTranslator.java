@@ -5,6 +5,7 @@ import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.PortNatGateway;
 import io.vpclab.client.model.TableNetworkAclEntry;
 import io.vpclab.client.model.TableSecurityGroupRule;
+import io.vpclab.client.model.TableVpnGateway;
 import io.vpclab.client.model.TableWhitelistRule;
 import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.table.DefaultRoute;
@@ -29,6 +30,7 @@ import io.vpclab.dataplane.table.SecurityGroupRule;
 import io.vpclab.dataplane.table.SecurityPolicyLookup;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
+import io.vpclab.dataplane.table.VpnGateway;
 import io.vpclab.dataplane.table.Whitelist;
 import io.vpclab.dataplane.table.WhitelistProtocol;
 import io.vpclab.dataplane.table.WhitelistRule;
@@ -37,6 +39,7 @@ import io.vpclab.net.Ipv4Prefix;
 import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
 import io.vpclab.net.VxlanSpec;
+import io.vpclab.net.WireGuardKeys;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,13 +107,16 @@ public final class TableTranslator {
             }
         }
         for (var port : list(table.getPorts())) {
+            PortKind kind = PortKind.parse(port.getKind().getValue());
             b.port(new LocalPort(
                     port.getId(),
                     port.getName(),
-                    PortKind.parse(port.getKind().getValue()),
+                    kind,
                     Vni.of(port.getVni()),
                     MacAddress.parse(port.getMac()),
-                    ip(port.getIpAddress()),
+                    // a VPN gateway's port sends the peers' packets: WireGuard's allowed IPs check their
+                    // sources, so the port itself is held to its MAC only (its address is the next hop)
+                    kind == PortKind.VPN_GATEWAY ? null : ip(port.getIpAddress()),
                     orDefault(port.getPrefixLength(), port.getIpAddress() == null ? 0 : 24),
                     ip(port.getGatewayIp()),
                     orDefault(port.getMtu(), underlayMtu - VxlanSpec.OVERHEAD),
@@ -142,7 +148,7 @@ public final class TableTranslator {
         }
         for (var router : list(table.getRouters())) {
             List<Route> routes = list(router.getRoutes()).stream()
-                    .map(r -> new Route(Ipv4Prefix.parse(r.getDestination()), Vni.of(r.getVni())))
+                    .map(r -> new Route(Ipv4Prefix.parse(r.getDestination()), Vni.of(r.getVni()), ip(r.getNextHop())))
                     .toList();
             b.router(new Router(router.getId(), MacAddress.parse(router.getMac()), routes));
         }
@@ -152,6 +158,9 @@ public final class TableTranslator {
                     list(whitelist.getRules()).stream()
                             .map(TableTranslator::whitelistRule)
                             .toList()));
+        }
+        for (var gateway : list(table.getVpnGateways())) {
+            b.vpnGateway(vpnGateway(gateway));
         }
         b.securityPolicy(securityPolicy(table));
         b.networkAcls(networkAcls(table));
@@ -256,6 +265,25 @@ public final class TableTranslator {
                         : EgressPolicy.valueOf(nat.getEgressPolicy().getValue()),
                 sources,
                 nat.getWhitelistId());
+    }
+
+    /** The contract's default listen port is WireGuard's customary 51820. */
+    private static VpnGateway vpnGateway(TableVpnGateway gateway) {
+        List<VpnGateway.Peer> peers = list(gateway.getPeers()).stream()
+                .map(peer -> new VpnGateway.Peer(
+                        peer.getId(),
+                        WireGuardKeys.fromBase64(peer.getPublicKey()),
+                        peer.getPresharedKey() == null ? null : WireGuardKeys.fromBase64(peer.getPresharedKey()),
+                        ip(peer.getEndpointIp()),
+                        list(peer.getAllowedIps()).stream()
+                                .map(Ipv4Prefix::parse)
+                                .toList()))
+                .toList();
+        return new VpnGateway(
+                gateway.getId(),
+                WireGuardKeys.fromBase64(gateway.getPrivateKey()),
+                orDefault(gateway.getListenPort(), VpnGateway.DEFAULT_LISTEN_PORT),
+                peers);
     }
 
     /** TCP/UDP without ports means every port; one bound alone means that single port (as in the API). */

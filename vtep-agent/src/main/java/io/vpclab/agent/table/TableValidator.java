@@ -81,6 +81,7 @@ final class TableValidator {
         new RoutedSegmentRules(this, table).check(whitelistIds);
         new SecurityGroupTableRules(this, table).check();
         new NetworkAclTableRules(this, table).check();
+        new VpnGatewayTableRules(this, table).check();
     }
 
     /** Whitelist ids (unique) and their rules: unique ids, a CIDR, ports only for TCP/UDP within 0..65535. */
@@ -362,7 +363,7 @@ final class TableValidator {
                 issue(at + "/id", "duplicate port id '" + port.getId() + "'");
             }
             if (port.getKind() == null) {
-                issue(at + "/kind", "is required: simulated, netns, tap or nat-gateway");
+                issue(at + "/kind", "is required: simulated, netns, tap, nat-gateway or vpn-gateway");
             } else if ((port.getKind() == io.vpclab.client.model.PortKind.NAT_GATEWAY)
                     != (port.getNatGateway() != null)) {
                 issue(at + "/natGateway", "a port has natGateway exactly when its kind is nat-gateway");
@@ -531,6 +532,11 @@ final class TableValidator {
                 Integer vni = requiredVni(routeAt + "/vni", route.getVni());
                 if (vni != null && !segments.containsKey(vni)) {
                     issue(routeAt + "/vni", "vni " + vni + " is not a segment of this table");
+                }
+                Integer nextHop = optionalIp(routeAt + "/nextHop", route.getNextHop());
+                Ipv4Prefix cidr = vni == null ? null : segments.get(vni);
+                if (nextHop != null && cidr != null && !cidr.contains(nextHop.intValue())) {
+                    issue(routeAt + "/nextHop", route.getNextHop() + " is outside the segment's cidrBlock " + cidr);
                 }
             }
         }

@@ -1,0 +1,260 @@
+package io.vpclab.controlplane.southbound;
+
+import static io.vpclab.controlplane.southbound.ControlPlaneLab.ping;
+import static io.vpclab.controlplane.southbound.OnTheWireFixture.CONVERGENCE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vpclab.agent.FollowAgent;
+import io.vpclab.client.ApiClient;
+import io.vpclab.client.api.CustomerGatewaysApi;
+import io.vpclab.client.api.SubnetsApi;
+import io.vpclab.client.api.TenantsApi;
+import io.vpclab.client.api.VpnConnectionsApi;
+import io.vpclab.client.api.VpnGatewaysApi;
+import io.vpclab.client.model.CustomerGatewayCreate;
+import io.vpclab.client.model.Instance;
+import io.vpclab.client.model.RouteTargetType;
+import io.vpclab.client.model.TokenCreate;
+import io.vpclab.client.model.VpnConnection;
+import io.vpclab.client.model.VpnConnectionCreate;
+import io.vpclab.client.model.VpnGateway;
+import io.vpclab.client.model.VpnGatewayCreate;
+import io.vpclab.client.model.VpnTunnelState;
+import io.vpclab.client.model.VpnTunnelStats;
+import io.vpclab.controlplane.TestServers;
+import io.vpclab.dataplane.wireguard.WireGuardClock;
+import io.vpclab.dataplane.wireguard.WireGuardEndpoint;
+import io.vpclab.dataplane.wireguard.WireGuardPeerConfig;
+import io.vpclab.net.Ipv4Address;
+import io.vpclab.net.Ipv4Prefix;
+import io.vpclab.net.WireGuardKeys;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The site-to-site VPN through the whole chain: a tenant makes a VPN gateway (on vpn-1), a
+ * customer gateway and a connection over the REST API, downloads the on-premises configuration,
+ * and the on-premises site is the project's own WireGuard endpoint configured from that file,
+ * answering for 192.168.50.10. The instance runs on vpn-2, so both directions cross VXLAN to the
+ * gateway's host before the tunnel: instance -> on premises (ping from the instance) and on
+ * premises -> instance (echo requests the site sends into the tunnel).
+ */
+class VpnOnTheWireTest {
+
+    static final String ON_PREMISES_IP = "192.168.50.10";
+    static final String INSTANCE_IP = "10.7.2.10";
+
+    private OnTheWireFixture wire;
+    private WireGuardEndpoint onPremises;
+
+    @AfterEach
+    void stop() {
+        if (onPremises != null) {
+            onPremises.close();
+        }
+        if (wire != null) {
+            wire.close();
+        }
+    }
+
+    @Test
+    void anInstanceAndAnOnPremisesHostPingEachOtherThroughTheApiMadeVpn() throws Exception {
+        wire = OnTheWireFixture.server();
+        List<FollowAgent> agents = wire.agents("vpn", 2);
+        FollowAgent gatewayHost = agents.get(0);
+        FollowAgent instanceHost = agents.get(1);
+        String tenantId = wire.tenant("vpn");
+        ApiClient tenant = TestServers.client(
+                wire.lab().uri().toString(),
+                new TenantsApi(wire.admin())
+                        .createTenantToken(tenantId, new TokenCreate().description("vpn"))
+                        .getToken());
+        String vpcId = wire.vpc(tenantId, "10.7.0.0/16");
+        wire.subnet(vpcId, "10.7.1.0/24");
+        String instanceSubnet = wire.subnet(vpcId, "10.7.2.0/24");
+        Instance vm = wire.instance(instanceSubnet, instanceHost, INSTANCE_IP);
+
+        byte[] customerKey = WireGuardKeys.generatePrivateKey();
+        VpnGateway gateway = new VpnGatewaysApi(tenant)
+                .createVpnGateway(new VpnGatewayCreate()
+                        .vpcId(vpcId)
+                        .hostId(gatewayHost.hostId())
+                        .listenPort(FreeUdpPorts.consecutive(1)));
+        String customerGatewayId = new CustomerGatewaysApi(tenant)
+                .createCustomerGateway(new CustomerGatewayCreate()
+                        .ipAddress("127.0.0.1")
+                        .publicKey(WireGuardKeys.toBase64(WireGuardKeys.publicKey(customerKey))))
+                .getCustomerGatewayId();
+        VpnConnectionsApi connections = new VpnConnectionsApi(tenant);
+        VpnConnection connection = connections.createVpnConnection(new VpnConnectionCreate()
+                .vpnGatewayId(gateway.getVpnGatewayId())
+                .customerGatewayId(customerGatewayId)
+                .onPremisesCidrBlocks(List.of("192.168.50.0/24"))
+                .generatePresharedKey(true));
+        assertThat(new SubnetsApi(tenant).getSubnetRoutes(instanceSubnet).getRoutes())
+                .anySatisfy(route -> {
+                    assertThat(route.getDestinationCidrBlock()).isEqualTo("192.168.50.0/24");
+                    assertThat(route.getTargetType()).isEqualTo(RouteTargetType.VPN_GATEWAY);
+                });
+        Map<String, String> peer =
+                peerSection(connections.getVpnConnectionConfiguration(connection.getVpnConnectionId()));
+        wire.awaitConverged();
+
+        AtomicInteger echoReplies = new AtomicInteger();
+        onPremises = WireGuardEndpoint.open(
+                customerKey, new InetSocketAddress("127.0.0.1", 0), WireGuardClock.system(), (from, packet) -> {
+                    byte[] bytes = new byte[packet.readableBytes()];
+                    packet.getBytes(packet.readerIndex(), bytes);
+                    if (isEcho(bytes, ECHO_REPLY)) {
+                        echoReplies.incrementAndGet();
+                    } else if (isEcho(bytes, ECHO_REQUEST) && destination(bytes).equals(ON_PREMISES_IP)) {
+                        onPremises.send(Unpooled.wrappedBuffer(echoReplyTo(bytes)));
+                    }
+                });
+        String endpoint = peer.get("Endpoint");
+        int colon = endpoint.lastIndexOf(':');
+        onPremises.addPeer(new WireGuardPeerConfig(
+                        WireGuardKeys.fromBase64(peer.get("PublicKey")),
+                        null,
+                        new InetSocketAddress(
+                                endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1))),
+                        Arrays.stream(peer.get("AllowedIPs").split(","))
+                                .map(block -> Ipv4Prefix.parse(block.strip()))
+                                .toList(),
+                        Integer.parseInt(peer.get("PersistentKeepalive")))
+                .withPresharedKey(WireGuardKeys.fromBase64(peer.get("PresharedKey"))));
+
+        await().atMost(CONVERGENCE)
+                .until(() ->
+                        ping(instanceHost, vm.getInstanceId(), ON_PREMISES_IP).getReceived() > 0);
+
+        await().atMost(CONVERGENCE).until(() -> {
+            ByteBuf request = Unpooled.wrappedBuffer(echoRequest(ON_PREMISES_IP, INSTANCE_IP));
+            try {
+                onPremises.send(request);
+            } finally {
+                request.release();
+            }
+            return echoReplies.get() > 0;
+        });
+        assertThat(onPremises.peers()).singleElement().satisfies(p -> {
+            assertThat(p.lastHandshakeEpochNanos()).isPositive();
+            assertThat(p.rxPackets()).isPositive();
+        });
+
+        // the gateway's host reports the tunnel, and the connection shows it
+        await().atMost(CONVERGENCE).untilAsserted(() -> {
+            VpnTunnelStats tunnel = connections
+                    .getVpnConnection(connection.getVpnConnectionId())
+                    .getTunnel();
+            assertThat(tunnel).isNotNull();
+            assertThat(tunnel.getState()).isEqualTo(VpnTunnelState.UP);
+            assertThat(tunnel.getLastHandshakeAt()).isNotNull();
+            assertThat(tunnel.getPeerEndpoint())
+                    .isEqualTo("127.0.0.1:" + onPremises.localAddress().getPort());
+            assertThat(tunnel.getPacketsIn())
+                    .as("echo request and reply from on premises")
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(tunnel.getPacketsOut()).isGreaterThanOrEqualTo(2);
+            assertThat(tunnel.getBytesIn()).isPositive();
+        });
+        assertThat(gatewayHost.counterGroups())
+                .as("the agent's metrics")
+                .containsKey("vpnTunnel/" + connection.getVpnConnectionId());
+    }
+
+    /** The [Peer] keys of a wg-quick file. */
+    private static Map<String, String> peerSection(String file) {
+        Map<String, String> values = new LinkedHashMap<>();
+        boolean inPeer = false;
+        for (String line : file.split("\n")) {
+            String text = line.strip();
+            if (text.startsWith("[")) {
+                inPeer = text.equals("[Peer]");
+            } else if (inPeer && !text.startsWith("#") && text.contains("=")) {
+                int equals = text.indexOf('=');
+                values.put(
+                        text.substring(0, equals).strip(),
+                        text.substring(equals + 1).strip());
+            }
+        }
+        return values;
+    }
+
+    static final int ECHO_REQUEST = 8;
+    static final int ECHO_REPLY = 0;
+
+    private static boolean isEcho(byte[] packet, int type) {
+        return packet.length >= 28 && (packet[9] & 0xff) == 1 && (packet[20] & 0xff) == type;
+    }
+
+    private static String destination(byte[] packet) {
+        return Ipv4Address.parse((packet[16] & 0xff) + "." + (packet[17] & 0xff) + "." + (packet[18] & 0xff) + "."
+                        + (packet[19] & 0xff))
+                .toString();
+    }
+
+    /** IPv4 + ICMP echo request with 8 bytes of payload. */
+    private static byte[] echoRequest(String source, String destination) {
+        byte[] packet = new byte[36];
+        packet[0] = 0x45;
+        packet[3] = (byte) packet.length;
+        packet[8] = 64;
+        packet[9] = 1;
+        putAddress(packet, 12, source);
+        putAddress(packet, 16, destination);
+        packet[20] = ECHO_REQUEST;
+        packet[25] = 0x2a; // id 0x002a
+        packet[27] = 1; // sequence 1
+        checksum(packet, 0, 20, 10);
+        checksum(packet, 20, 16, 22);
+        return packet;
+    }
+
+    /** The reply: addresses swapped, type 0, checksums recomputed. */
+    private static byte[] echoReplyTo(byte[] request) {
+        byte[] reply = request.clone();
+        System.arraycopy(request, 12, reply, 16, 4);
+        System.arraycopy(request, 16, reply, 12, 4);
+        reply[8] = 64;
+        reply[20] = ECHO_REPLY;
+        int headerLength = (reply[0] & 0x0f) * 4;
+        checksum(reply, 0, headerLength, 10);
+        checksum(reply, headerLength, reply.length - headerLength, headerLength + 2);
+        return reply;
+    }
+
+    private static void putAddress(byte[] packet, int at, String address) {
+        int bits = Ipv4Address.parse(address).bits();
+        for (int i = 0; i < 4; i++) {
+            packet[at + i] = (byte) (bits >>> (24 - 8 * i));
+        }
+    }
+
+    /** RFC 1071 over {@code length} bytes from {@code from}, written at {@code field}. */
+    private static void checksum(byte[] packet, int from, int length, int field) {
+        packet[field] = 0;
+        packet[field + 1] = 0;
+        long sum = 0;
+        for (int i = 0; i < length; i += 2) {
+            int high = packet[from + i] & 0xff;
+            int low = i + 1 < length ? packet[from + i + 1] & 0xff : 0;
+            sum += (high << 8) | low;
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        int value = (int) ~sum & 0xffff;
+        packet[field] = (byte) (value >>> 8);
+        packet[field + 1] = (byte) value;
+    }
+}

@@ -41,7 +41,7 @@ public record VpcNode(
             List<ElasticIpNode> elasticIps,
             List<NatGatewayNode> natGateways,
             List<SecurityGroupNode> securityGroups) {
-        this(id, tenantId, subnets, instances, elasticIps, natGateways, securityGroups, List.of());
+        this(id, tenantId, subnets, instances, elasticIps, natGateways, securityGroups, List.of(), List.of());
     }
 
     public VpcNode(
@@ -51,7 +51,7 @@ public record VpcNode(
             List<InstanceNode> instances,
             List<ElasticIpNode> elasticIps,
             List<NatGatewayNode> natGateways) {
-        this(id, tenantId, subnets, instances, elasticIps, natGateways, List.of(), List.of());
+        this(id, tenantId, subnets, instances, elasticIps, natGateways, List.of(), List.of(), List.of());
     }
 
     public VpcNode(
@@ -60,11 +60,11 @@ public record VpcNode(
             List<SubnetNode> subnets,
             List<InstanceNode> instances,
             List<ElasticIpNode> elasticIps) {
-        this(id, tenantId, subnets, instances, elasticIps, List.of(), List.of(), List.of());
+        this(id, tenantId, subnets, instances, elasticIps, List.of(), List.of(), List.of(), List.of());
     }
 
     public VpcNode(String id, String tenantId, List<SubnetNode> subnets, List<InstanceNode> instances) {
-        this(id, tenantId, subnets, instances, List.of(), List.of(), List.of(), List.of());
+        this(id, tenantId, subnets, instances, List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     /** Every port of the VPC: its instances, then its NAT gateways' private sides, then its VPN gateways' sides. */

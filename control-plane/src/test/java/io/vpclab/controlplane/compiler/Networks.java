@@ -86,7 +86,7 @@ final class Networks {
                         List.of(),
                         List.of(),
                         securityGroups.getOrDefault(id, List.of()),
-                        networkAcls.getOrDefault(id, List.of())),
+                        networkAcls.getOrDefault(id, List.of()),
                         vpnGateways.getOrDefault(id, List.of()))));
         return new NetworkSnapshot(hosts, vpcs, peers);
     }

@@ -61,7 +61,12 @@ public enum DropReason {
     /** A new flow its NAT gateway's egress policy (WHITELIST) does not allow. */
     NAT_EGRESS_DENIED,
     /** A packet a NAT gateway cannot translate: not TCP, UDP or ICMP echo, or a non-first fragment. */
-    NAT_UNSUPPORTED;
+    NAT_UNSUPPORTED,
+    /**
+     * A DHCP message the port's server takes without answer: RELEASE, DECLINE (the address stays
+     * the port's) or a REQUEST naming another server.
+     */
+    DHCP_UNANSWERED;
 
     private static final DropReason[] VALUES = values();
 

@@ -1,10 +1,12 @@
 package io.vpclab.agent;
 
+import io.vpclab.agent.port.NetnsExec;
 import io.vpclab.agent.port.NetnsProbes;
 import io.vpclab.agent.southbound.ProbeRunner;
 import io.vpclab.client.model.ProbeReply;
 import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.ProbeResult;
+import io.vpclab.client.model.ProbeType;
 import io.vpclab.dataplane.host.PingResult;
 import io.vpclab.dataplane.host.PortState;
 import io.vpclab.dataplane.host.SimulatedHost;
@@ -48,6 +50,12 @@ final class AgentProbes implements ProbeRunner {
         if (port == null || device == null) {
             return failed(request, "port " + request.getPortId() + " is not on this host (yet)");
         }
+        if (request.getType() == ProbeType.EXEC) {
+            return exec(port, device, request)
+                    .requestId(request.getRequestId())
+                    .type(request.getType())
+                    .target(request.getTarget());
+        }
         // the probing port's own drops: the host's would mix in whatever else runs meanwhile
         Map<DropReason, Long> before = ported.vtep().counters().port(port.id()).drops();
         ProbeResult result;
@@ -70,6 +78,44 @@ final class AgentProbes implements ProbeRunner {
                     increase(before, ported.vtep().counters().port(port.id()).drops()));
         }
         return result.requestId(request.getRequestId()).type(request.getType()).target(request.getTarget());
+    }
+
+    /** An exec request: a command in a netns instance's namespace, or one a simulated instance knows. */
+    private static ProbeResult exec(LocalPort port, FrameDevice device, ProbeRequest request) {
+        if (request.getCommand() == null || request.getCommand().isEmpty()) {
+            return new ProbeResult().sent(0).received(0).error("exec needs a command");
+        }
+        try {
+            if (device instanceof SimulatedHost host) {
+                ProbeResult result = new SimulatedShell(host, port)
+                        .run(request.getCommand(), Duration.ofMillis(request.getTimeoutMillis()));
+                return capped(result, request.getMaxOutputBytes());
+            }
+            if (port.kind() == PortKind.NETNS) {
+                return NetnsExec.run(port, request);
+            }
+        } catch (ExecutionException e) {
+            return new ProbeResult().sent(0).received(0).error(e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ProbeResult().sent(0).received(0).error("interrupted");
+        }
+        return new ProbeResult().sent(0).received(0).error("a " + port.kind() + " port cannot run commands");
+    }
+
+    /** Cuts a simulated command's outputs at the request's limit, as {@link NetnsExec} cuts a real one's. */
+    private static ProbeResult capped(ProbeResult result, Integer maxOutputBytes) {
+        if (maxOutputBytes == null) {
+            return result;
+        }
+        byte[] out = result.getStdout().getBytes(StandardCharsets.UTF_8);
+        byte[] err = result.getStderr().getBytes(StandardCharsets.UTF_8);
+        if (out.length <= maxOutputBytes && err.length <= maxOutputBytes) {
+            return result;
+        }
+        return result.stdout(new String(out, 0, Math.min(out.length, maxOutputBytes), StandardCharsets.UTF_8))
+                .stderr(new String(err, 0, Math.min(err.length, maxOutputBytes), StandardCharsets.UTF_8))
+                .outputTruncated(true);
     }
 
     private static ProbeResult simulated(SimulatedHost host, ProbeRequest request)
@@ -107,6 +153,7 @@ final class AgentProbes implements ProbeRunner {
                 };
                 yield counted(replies(List.of(reply))).outcome(outcome);
             }
+            case EXEC -> throw new IllegalStateException("exec is not a probe");
         };
     }
 
@@ -116,6 +163,7 @@ final class AgentProbes implements ProbeRunner {
             case TRACEROUTE -> NetnsProbes.traceroute(port, request);
             case TCP -> NetnsProbes.tcp(port, request);
             case UDP -> new ProbeResult().sent(0).received(0).error("UDP probes from netns ports are not supported");
+            case EXEC -> throw new IllegalStateException("exec is not a probe");
         };
     }
 

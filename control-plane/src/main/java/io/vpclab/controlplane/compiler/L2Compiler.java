@@ -60,6 +60,8 @@ final class L2Compiler {
                 .name(instance.name())
                 .ipAddress(instance.privateIp())
                 .prefixLength(prefixLength)
-                .gatewayIp(subnet.gatewayIp());
+                .gatewayIp(subnet.gatewayIp())
+                .device(instance.deviceName())
+                .namespace(instance.namespace());
     }
 }

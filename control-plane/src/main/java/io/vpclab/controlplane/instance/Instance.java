@@ -1,5 +1,6 @@
 package io.vpclab.controlplane.instance;
 
+import io.vpclab.net.DeviceName;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -46,6 +47,10 @@ public class Instance {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    /** The TAP device name chosen at creation, or null: then derived from the id ({@link #deviceName()}). */
+    @Column(name = "device_name")
+    private String chosenDeviceName;
+
     protected Instance() {}
 
     Instance(
@@ -58,7 +63,8 @@ public class Instance {
             String name,
             String privateIpAddress,
             String macAddress,
-            Instant createdAt) {
+            Instant createdAt,
+            String chosenDeviceName) {
         this.id = id;
         this.tenantId = tenantId;
         this.vpcId = vpcId;
@@ -69,6 +75,7 @@ public class Instance {
         this.privateIpAddress = privateIpAddress;
         this.macAddress = macAddress;
         this.createdAt = createdAt;
+        this.chosenDeviceName = chosenDeviceName;
     }
 
     public String id() {
@@ -109,6 +116,21 @@ public class Instance {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    /** The TAP device of a tap or netns instance (chosen or derived from the id), null for a simulated one. */
+    public String deviceName() {
+        if (kind() == Kind.SIMULATED) {
+            return null;
+        }
+        return chosenDeviceName != null
+                ? chosenDeviceName
+                : DeviceName.derivedFrom(id).value();
+    }
+
+    /** The network namespace of a netns instance (derived from the id), else null. */
+    public String namespace() {
+        return kind() == Kind.NETNS ? DeviceName.namespaceFor(id) : null;
     }
 
     void moveTo(String newHostId) {

@@ -4,6 +4,7 @@ import io.vpclab.api.InstancesApi;
 import io.vpclab.api.model.InstanceCreate;
 import io.vpclab.api.model.InstanceKind;
 import io.vpclab.api.model.InstanceList;
+import io.vpclab.api.model.InstancePort;
 import io.vpclab.api.model.InstanceState;
 import io.vpclab.api.model.InstanceUpdate;
 import io.vpclab.controlplane.system.Callers;
@@ -41,7 +42,8 @@ class InstanceController implements InstancesApi {
                         kind,
                         body.getName(),
                         body.getPrivateIpAddress(),
-                        body.getSecurityGroupIds()));
+                        body.getSecurityGroupIds(),
+                        body.getDeviceName()));
         // as RunInstances: a new instance is pending, its host's agent cannot have applied it yet
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(toDto(instance, null).state(InstanceState.PENDING));
@@ -97,6 +99,9 @@ class InstanceController implements InstancesApi {
                         instance.macAddress(),
                         Times.utc(instance.createdAt()))
                 .name(instance.name())
-                .publicIp(publicIp);
+                .publicIp(publicIp)
+                .port(new InstancePort(InstanceKind.valueOf(instance.kind().name()))
+                        .deviceName(instance.deviceName())
+                        .namespace(instance.namespace()));
     }
 }

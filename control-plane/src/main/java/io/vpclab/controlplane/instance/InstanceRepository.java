@@ -16,6 +16,8 @@ interface InstanceRepository extends JpaRepository<Instance, String> {
 
     boolean existsByHostId(String hostId);
 
+    List<Instance> findByHostId(String hostId);
+
     @Query("select i from Instance i where (:tenantId is null or i.tenantId = :tenantId)"
             + " and (:vpcId is null or i.vpcId = :vpcId) and (:subnetId is null or i.subnetId = :subnetId)"
             + " and (:hostId is null or i.hostId = :hostId) and i.id > :afterId order by i.id")

@@ -11,6 +11,7 @@ import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.vpc.VpcService;
+import io.vpclab.net.DeviceName;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
@@ -57,7 +58,8 @@ public class InstanceService {
             Instance.Kind kind,
             String name,
             String privateIpAddress,
-            List<String> securityGroupIds) {}
+            List<String> securityGroupIds,
+            String deviceName) {}
 
     @Transactional
     public Instance launch(Caller caller, Launch launch) {
@@ -66,11 +68,18 @@ public class InstanceService {
             throw ApiException.badRequest("MissingParameter", "hostId is required");
         }
         Instance.Kind kind = launch.kind() == null ? Instance.Kind.SIMULATED : launch.kind();
+        checkDeviceName(kind, launch.deviceName());
         String instanceId = Ids.newId(Ids.INSTANCE);
         // Lock order everywhere: VPC, subnet (both inside reserveAddress), then host.
         SubnetService.AddressReservation address =
                 subnets.reserveAddress(caller, launch.subnetId(), launch.privateIpAddress(), instanceId);
         Host host = hosts.lockForPlacement(launch.hostId(), Host.Capability.valueOf(kind.name()));
+        String deviceName = launch.deviceName() != null
+                ? launch.deviceName()
+                : kind == Instance.Kind.SIMULATED
+                        ? null
+                        : DeviceName.derivedFrom(instanceId).value();
+        requireFreeDeviceName(host.id(), deviceName, instanceId);
         String mac = uniqueMac(address.subnet().id());
         Instance instance = instances.saveAndFlush(new Instance(
                 instanceId,
@@ -82,7 +91,8 @@ public class InstanceService {
                 launch.name(),
                 address.ipAddress(),
                 mac,
-                Instant.now()));
+                Instant.now(),
+                launch.deviceName()));
         events.publishEvent(new InstanceLaunching(
                 instance.id(),
                 instance.vpcId(),
@@ -90,6 +100,39 @@ public class InstanceService {
                 launch.securityGroupIds() == null ? List.of() : List.copyOf(launch.securityGroupIds())));
         events.publishEvent(changed(instance, null, ChangeKind.CREATED));
         return instance;
+    }
+
+    private static void checkDeviceName(Instance.Kind kind, String deviceName) {
+        if (deviceName == null) {
+            return;
+        }
+        if (kind == Instance.Kind.SIMULATED) {
+            throw ApiException.badRequest(
+                    "InvalidParameterCombination",
+                    "deviceName is for tap and netns instances; a simulated one has no device");
+        }
+        if (!DeviceName.isValid(deviceName)) {
+            throw ApiException.invalidParameter("deviceName '" + deviceName + "' must be " + DeviceName.RULE);
+        }
+    }
+
+    /**
+     * One device of each name per host (the agent creates TAPs in its own namespace before moving
+     * a netns instance's in). Called with the host locked for placement, so two launches cannot
+     * both take a name.
+     */
+    private void requireFreeDeviceName(String hostId, String deviceName, String instanceId) {
+        if (deviceName == null) {
+            return;
+        }
+        for (Instance other : instances.findByHostId(hostId)) {
+            if (!other.id().equals(instanceId) && deviceName.equals(other.deviceName())) {
+                throw ApiException.conflict(
+                        "InvalidDeviceName.InUse",
+                        "device name " + deviceName + " is already used on host " + hostId + " by instance "
+                                + other.id());
+            }
+        }
     }
 
     @Transactional(readOnly = true)
@@ -118,6 +161,7 @@ public class InstanceService {
         if (newHostId != null && !newHostId.equals(previousHost)) {
             Host host = hosts.lockForPlacement(
                     newHostId, Host.Capability.valueOf(instance.kind().name()));
+            requireFreeDeviceName(host.id(), instance.deviceName(), instance.id());
             instance.moveTo(host.id());
         }
         if (newName != null) {

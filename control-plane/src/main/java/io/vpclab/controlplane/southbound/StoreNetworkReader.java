@@ -159,7 +159,9 @@ class StoreNetworkReader implements NetworkReader {
                     instance.hostId(),
                     instance.kind().name().toLowerCase(),
                     instance.privateIpAddress(),
-                    instance.macAddress()));
+                    instance.macAddress(),
+                    instance.deviceName(),
+                    instance.namespace()));
         }
         List<ElasticIpNode> eipNodes = new ArrayList<>();
         for (ElasticIp eip : everyPage(page -> eips.list(SYSTEM, vpcId, page))) {

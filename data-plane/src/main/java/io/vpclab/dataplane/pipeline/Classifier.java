@@ -6,19 +6,25 @@ import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.table.ForwardingState;
 
 /**
- * Stage 3, classify: ARP goes to the responder (4), frames addressed to the segment's router MAC
- * go to the router (5), everything else is bridged (7).
+ * Stage 3, classify: ARP goes to the responder (4), a client's DHCP to the DHCP responder (4b),
+ * frames addressed to the segment's router MAC go to the router (5), everything else is bridged (7).
  */
 final class Classifier {
 
     static final int ARP = 0;
     static final int ROUTE = 1;
     static final int BRIDGE = 2;
+    static final int DHCP = 3;
 
     int classify(Tables t, int segment, ByteBuf frame) {
         int offset = frame.readerIndex();
-        if (Ethernet.etherType(frame, offset) == EtherType.ARP_VALUE) {
+        int etherType = Ethernet.etherType(frame, offset);
+        if (etherType == EtherType.ARP_VALUE) {
             return ARP;
+        }
+        if (etherType == EtherType.IPV4_VALUE
+                && DhcpResponder.isClientMessage(frame, offset + Ethernet.HEADER_LENGTH)) {
+            return DHCP;
         }
         int router = t.state.segmentRouter(segment);
         if (router != ForwardingState.NONE && Ethernet.destination(frame, offset) == t.state.routerMac(router)) {

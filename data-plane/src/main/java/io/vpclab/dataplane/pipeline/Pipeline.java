@@ -31,8 +31,9 @@ import java.util.function.LongSupplier;
  *   2  InnerMtu           oversize frames dropped; DF gets ICMP fragmentation needed
  *   2b SecurityPolicy     out of the port: its security groups' egress rules (stateful), its subnet's outbound ACL;
  *                         into a local port (Forwarding.toPort, toPortWhole): inbound ACL, then ingress rules
- *   3  Classifier         ARP -> 4, to the router MAC -> 5, anything else -> 7
+ *   3  Classifier         ARP -> 4, a client's DHCP -> 4b, to the router MAC -> 5, anything else -> 7
  *   4  ArpResponder       requests answered in place from the bindings; other ARP -> 7
+ *   4b DhcpResponder      DISCOVER, REQUEST, INFORM answered from the port's binding (OVN's native DHCP)
  *   5  L3Router           gateway ping, TTL (ICMP time exceeded), MACs and TTL - 1; public traffic -> 6, else -> 7
  *   6  PublicAddresses    the elastic IPs and NAT gateways held here:
  *        6a ElasticIpNat      1:1 NAT both ways (WhitelistFilter, ConnectionTable), then -> 7
@@ -73,6 +74,7 @@ public final class Pipeline {
     private final Classifier classifier = new Classifier();
     private final ArpResponder arpResponder;
     private final L3Router router;
+    private final DhcpResponder dhcpResponder;
     private final L2Forwarder bridge;
     private final VxlanDecapsulator decapsulator;
     private final ElasticIpNat elasticIps;
@@ -144,6 +146,7 @@ public final class Pipeline {
         PublicAddresses publicAddresses = new PublicAddresses(elasticIps, natGateways);
         this.bridge.publicAddresses = publicAddresses;
         this.router = new L3Router(forwarding, bridge, publicAddresses);
+        this.dhcpResponder = new DhcpResponder(forwarding, router, bridge);
         this.bursts = new BurstForwarder(forwarding, ingress, classifier, router, elasticIps, natGateways);
         LocalDelivery delivery = new LocalDelivery(forwarding, publicAddresses);
         UnderlayBursts underlayBursts = new UnderlayBursts(forwarding, delivery);
@@ -181,6 +184,7 @@ public final class Pipeline {
         t.segments[segment].in(length);
         switch (classifier.classify(t, segment, frame)) {
             case Classifier.ARP -> arpResponder.handle(t, port, segment, frame);
+            case Classifier.DHCP -> dhcpResponder.handle(t, port, segment, frame);
             case Classifier.ROUTE -> router.route(t, port, segment, frame);
             default -> bridge.forward(t, segment, port, frame);
         }

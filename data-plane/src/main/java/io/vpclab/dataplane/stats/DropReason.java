@@ -65,7 +65,12 @@ public enum DropReason {
     /** No rule of the port's security groups admits a new flow (egress out of it, ingress into it). */
     SECURITY_GROUP_DENIED,
     /** The subnet's network ACL denies the packet: a deny entry, or no entry (the final {@code *} deny). */
-    NETWORK_ACL_DENIED;
+    NETWORK_ACL_DENIED,
+    /**
+     * A DHCP message the port's server takes without answer: RELEASE, DECLINE (the address stays
+     * the port's) or a REQUEST naming another server.
+     */
+    DHCP_UNANSWERED;
 
     private static final DropReason[] VALUES = values();
 

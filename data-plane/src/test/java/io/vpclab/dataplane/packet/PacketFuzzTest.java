@@ -44,6 +44,22 @@ class PacketFuzzTest {
         }
         Arp.isEthernetIpv4(buf, 0);
         Ipv4.isValid(buf, 0);
+        try {
+            decodeDhcp(buf, 0, data.length);
+        } catch (PacketFormatException expected) {
+            // the documented failure
+        }
+    }
+
+    private static void decodeDhcp(ByteBuf buf, int offset, int length) {
+        Dhcp.check(buf, offset, length);
+        Dhcp.op(buf, offset);
+        Dhcp.transactionId(buf, offset);
+        Dhcp.clientMac(buf, offset);
+        Dhcp.relayAddress(buf, offset);
+        Dhcp.messageType(buf, offset, length);
+        Dhcp.addressOption(buf, offset, length, Dhcp.OPTION_REQUESTED_ADDRESS);
+        Dhcp.addressOption(buf, offset, length, Dhcp.OPTION_SERVER_IDENTIFIER);
     }
 
     private static void decodeIpv4(ByteBuf buf, int offset) {
@@ -61,6 +77,10 @@ class PacketFuzzTest {
             case IpProtocol.UDP_VALUE -> {
                 Udp.check(buf, l4);
                 Udp.verifyChecksum(buf, l4, Ipv4.source(buf, offset), Ipv4.destination(buf, offset));
+                if (Udp.destinationPort(buf, l4) == Dhcp.SERVER_PORT
+                        || Udp.destinationPort(buf, l4) == Dhcp.CLIENT_PORT) {
+                    decodeDhcp(buf, l4 + Udp.HEADER_LENGTH, Udp.length(buf, l4) - Udp.HEADER_LENGTH);
+                }
             }
             case IpProtocol.TCP_VALUE -> {
                 Tcp.check(buf, l4, l4Length);

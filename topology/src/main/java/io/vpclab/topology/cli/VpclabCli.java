@@ -12,7 +12,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "vpclab 0.1.0",
         description = "Apply topology files and probe a VPC Lab control plane (VPCLAB_URL, VPCLAB_TOKEN).",
-        subcommands = {ApplyCommand.class, ValidateCommand.class, ProbeCommand.class, MatrixCommand.class})
+        subcommands = {
+            ApplyCommand.class,
+            ValidateCommand.class,
+            ProbeCommand.class,
+            MatrixCommand.class,
+            ExecCommand.class,
+            ShellCommand.class
+        })
 public final class VpclabCli {
 
     /** Every expectation met / the command did what it says. */

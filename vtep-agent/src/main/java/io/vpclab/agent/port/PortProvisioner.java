@@ -11,8 +11,13 @@ import io.vpclab.dataplane.tap.SegmentingTapPort;
 import io.vpclab.dataplane.tap.TapDevice;
 import io.vpclab.dataplane.tap.TapException;
 import io.vpclab.net.Ipv4Address;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -35,6 +40,9 @@ import org.slf4j.LoggerFactory;
 public final class PortProvisioner {
 
     private static final Logger log = LoggerFactory.getLogger(PortProvisioner.class);
+
+    /** How long processes left in a removed namespace get to end on SIGTERM before SIGKILL. */
+    static final Duration PROCESS_GRACE = Duration.ofSeconds(2);
 
     /** Ethernet header and an 802.1Q tag: what a frame may carry beyond its MTU. */
     private static final int ETHERNET_AND_TAG = 18;
@@ -149,7 +157,42 @@ public final class PortProvisioner {
                 port.ipAddress(),
                 port.prefixLength(),
                 port.gatewayIp());
-        return new Created(port.id(), tap, () -> ipQuietly("netns", "del", namespace));
+        return new Created(port.id(), tap, () -> removeNamespace(namespace));
+    }
+
+    /**
+     * Ends the processes still in {@code namespace} (a shell, a server an exec left running), then
+     * deletes it: {@code ip netns del} alone only unmounts the name, and the namespace with its
+     * addresses would live on as long as they do. SIGTERM first, SIGKILL after
+     * {@link #PROCESS_GRACE} to those that ignore it.
+     */
+    static void removeNamespace(String namespace) {
+        List<ProcessHandle> left = new ArrayList<>();
+        try {
+            for (String pid : ip("netns", "pids", namespace).split("\\s+")) {
+                if (!pid.isBlank()) {
+                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(left::add);
+                }
+            }
+        } catch (PortSetupException | NumberFormatException e) {
+            log.warn("namespace {}: cannot list its processes: {}", namespace, e.getMessage());
+        }
+        left.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + PROCESS_GRACE.toNanos();
+        for (ProcessHandle process : left) {
+            try {
+                process.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                process.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+        if (!left.isEmpty()) {
+            log.info("namespace {}: ended {} process(es) left in it", namespace, left.size());
+        }
+        ipQuietly("netns", "del", namespace);
     }
 
     /**

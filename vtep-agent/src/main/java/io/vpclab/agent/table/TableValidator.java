@@ -14,6 +14,7 @@ import io.vpclab.client.model.TableWhitelist;
 import io.vpclab.client.model.TableWhitelistRule;
 import io.vpclab.client.model.Vtep;
 import io.vpclab.dataplane.packet.Vxlan;
+import io.vpclab.net.DeviceName;
 import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.Ipv4Prefix;
 import io.vpclab.net.MacAddress;
@@ -37,8 +38,6 @@ import java.util.regex.Pattern;
  */
 final class TableValidator {
 
-    /** Linux IFNAMSIZ - 1, and no characters that {@code ip} or sysfs would choke on. */
-    private static final Pattern DEVICE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
     /** {@code ip netns} names become files under /run/netns. */
     private static final Pattern NAMESPACE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
@@ -396,10 +395,8 @@ final class TableValidator {
             optionalIp(at + "/gatewayIp", port.getGatewayIp());
             range(at + "/mtu", port.getMtu(), 68, 65535);
             if (port.getDevice() != null) {
-                if (!DEVICE_NAME.matcher(port.getDevice()).matches()) {
-                    issue(
-                            at + "/device",
-                            "'" + port.getDevice() + "' is not a device name (1..15 of A-Z a-z 0-9 _ . -)");
+                if (!DeviceName.isValid(port.getDevice())) {
+                    issue(at + "/device", "'" + port.getDevice() + "' is not a device name (" + DeviceName.RULE + ")");
                 } else if (!devices.add(port.getDevice())) {
                     issue(at + "/device", "device '" + port.getDevice() + "' is used by another port");
                 }

@@ -2,6 +2,7 @@ package io.vpclab.agent.port;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vpclab.dataplane.table.LocalPort;
@@ -10,7 +11,9 @@ import io.vpclab.dataplane.tap.TapDevice;
 import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -100,11 +103,21 @@ class PortProvisionerTest {
     }
 
     @Test
-    void derivedNamesFitLinuxLimitsAndStayDistinct() {
-        assertThat(PortNames.derive("vl", "web", 15)).isEqualTo("vl-web");
-        String a = PortNames.derive("vl", "instance-0123456789-a", 15);
-        String b = PortNames.derive("vl", "instance-0123456789-b", 15);
-        assertThat(a).hasSizeLessThanOrEqualTo(15).isNotEqualTo(b);
-        assertThat(PortNames.derive("vl", "a/b c", 15)).isEqualTo("vl-a-b-c");
+    void processesLeftInTheNamespaceAreEndedWhenThePortIsRemoved() throws Exception {
+        String namespace = "vlpn" + id;
+        Process stubborn;
+        Process plain;
+        try (ProvisionedPort port = provisioner.provision(port(PortKind.NETNS, "10.1.0.1", namespace))) {
+            plain = new ProcessBuilder("ip", "netns", "exec", namespace, "sleep", "300").start();
+            // one that ignores SIGTERM gets SIGKILL after the grace period
+            stubborn =
+                    new ProcessBuilder("ip", "netns", "exec", namespace, "sh", "-c", "trap '' TERM; sleep 300").start();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            IpCommand.ip("netns", "pids", namespace).lines().count() >= 2);
+        }
+        assertThat(plain.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(stubborn.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(IpCommand.ip("netns", "list")).doesNotContain(namespace);
     }
 }

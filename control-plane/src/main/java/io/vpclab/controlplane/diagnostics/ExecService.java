@@ -1,0 +1,99 @@
+package io.vpclab.controlplane.diagnostics;
+
+import io.vpclab.client.model.ProbeRequest;
+import io.vpclab.client.model.ProbeResult;
+import io.vpclab.client.model.ProbeType;
+import io.vpclab.controlplane.instance.Instance;
+import io.vpclab.controlplane.instance.InstanceService;
+import io.vpclab.controlplane.southbound.ProbeAnswers;
+import io.vpclab.controlplane.southbound.SouthboundProvider;
+import io.vpclab.controlplane.system.ApiException;
+import io.vpclab.controlplane.system.Caller;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * Runs a command in an instance through its host's agent, on the channel the probes use (an
+ * {@code exec} probe on the table stream, answered like a probe). Admin only: a netns instance's
+ * command runs as root on the agent's machine. Every exec is logged with its outcome.
+ */
+@Service
+class ExecService {
+
+    private static final Logger log = LoggerFactory.getLogger(ExecService.class);
+
+    private final InstanceService instances;
+    private final SouthboundProvider streams;
+    private final ProbeAnswers answers;
+
+    ExecService(InstanceService instances, SouthboundProvider streams, ProbeAnswers answers) {
+        this.instances = instances;
+        this.streams = streams;
+        this.answers = answers;
+    }
+
+    /** What the agent answered; {@code hostId} is where it ran. */
+    record Outcome(String hostId, ProbeResult result) {}
+
+    Outcome run(Caller caller, String instanceId, List<String> command, Duration timeout, int maxOutputBytes) {
+        caller.requireAdmin();
+        Instance instance = instances.get(caller, instanceId);
+        if (instance.kind() == Instance.Kind.TAP) {
+            throw unavailable("instance " + instanceId + " is a tap port: its stack is a VM's, the agent cannot run"
+                    + " commands in it");
+        }
+        ProbeRequest request = new ProbeRequest()
+                .requestId(UUID.randomUUID().toString())
+                .portId(instance.id())
+                .type(ProbeType.EXEC)
+                .target(instance.privateIpAddress())
+                .command(List.copyOf(command))
+                .timeoutMillis((int) timeout.toMillis())
+                .maxOutputBytes(maxOutputBytes);
+        Duration wait = timeout.plus(ProbeService.AGENT_SLACK);
+        var answer = answers.expect(instance.hostId(), request, wait);
+        if (!streams.sendProbe(instance.hostId(), request)) {
+            answer.cancel(false);
+            throw unavailable("the agent of host " + instance.hostId() + " is not connected");
+        }
+        try {
+            ProbeResult result = answer.get();
+            if (result.getError() != null) {
+                log.info(
+                        "exec in {} on host {}: {} refused: {}",
+                        instanceId,
+                        instance.hostId(),
+                        command,
+                        result.getError());
+                throw unavailable(result.getError());
+            }
+            log.info(
+                    "exec in {} on host {}: {} -> exit {}{}",
+                    instanceId,
+                    instance.hostId(),
+                    command,
+                    result.getExitCode(),
+                    Boolean.TRUE.equals(result.getTimedOut()) ? " (timed out)" : "");
+            return new Outcome(instance.hostId(), result);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                throw unavailable("the agent of host " + instance.hostId() + " did not answer within " + wait);
+            }
+            throw unavailable(e.getCause().toString());
+        }
+    }
+
+    private static ApiException unavailable(String detail) {
+        return new ApiException(HttpStatus.CONFLICT, "DiagnosticUnavailable", detail);
+    }
+}

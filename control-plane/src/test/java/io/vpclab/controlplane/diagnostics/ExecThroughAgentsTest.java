@@ -1,0 +1,196 @@
+package io.vpclab.controlplane.diagnostics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vpclab.agent.FollowAgent;
+import io.vpclab.agent.linux.Lab;
+import io.vpclab.client.ApiClient;
+import io.vpclab.client.ApiException;
+import io.vpclab.client.api.ExecApi;
+import io.vpclab.client.api.InstancesApi;
+import io.vpclab.client.api.SubnetsApi;
+import io.vpclab.client.api.TenantsApi;
+import io.vpclab.client.api.VpcsApi;
+import io.vpclab.client.model.ExecRequest;
+import io.vpclab.client.model.ExecResult;
+import io.vpclab.client.model.Instance;
+import io.vpclab.client.model.InstanceCreate;
+import io.vpclab.client.model.InstanceKind;
+import io.vpclab.client.model.SubnetCreate;
+import io.vpclab.client.model.TenantCreate;
+import io.vpclab.client.model.TokenCreate;
+import io.vpclab.client.model.VpcCreate;
+import io.vpclab.controlplane.TestServers;
+import io.vpclab.controlplane.southbound.ControlPlaneLab;
+import io.vpclab.controlplane.southbound.FreeUdpPorts;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code POST /instances/{id}/exec} end to end: the control plane relays the command to the
+ * instance's agent (in process, on loopback) and returns what it ran. Simulated instances always;
+ * netns instances as root (real namespaces), including what is left running in one.
+ */
+class ExecThroughAgentsTest {
+
+    private ControlPlaneLab lab;
+    private FollowAgent agent;
+    private String tenantId;
+    private String subnetId;
+
+    @BeforeEach
+    void start() throws Exception {
+        lab = new ControlPlaneLab();
+        lab.startServer();
+        boolean root = rootWithNamespaces();
+        agent = lab.agent(
+                "exec-host",
+                FreeUdpPorts.consecutive(1),
+                Duration.ZERO,
+                root ? List.of(InstanceKind.SIMULATED, InstanceKind.NETNS) : List.of(InstanceKind.SIMULATED));
+        tenantId = new TenantsApi(lab.admin())
+                .createTenant(new TenantCreate().name("exec"))
+                .getTenantId();
+        String vpcId = new VpcsApi(lab.admin())
+                .createVpc(new VpcCreate().cidrBlock("10.78.0.0/16").tenantId(tenantId))
+                .getVpcId();
+        subnetId = new SubnetsApi(lab.admin())
+                .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.78.1.0/24"))
+                .getSubnetId();
+    }
+
+    @AfterEach
+    void stop() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private static boolean rootWithNamespaces() {
+        return System.getProperty("os.name").toLowerCase().contains("linux")
+                && "0".equals(Lab.tryRun("id", "-u").strip());
+    }
+
+    private Instance launch(InstanceKind kind, String name, String ip) throws ApiException {
+        Instance instance = new InstancesApi(lab.admin())
+                .runInstance(new InstanceCreate()
+                        .subnetId(subnetId)
+                        .hostId(agent.hostId())
+                        .kind(kind)
+                        .name(name)
+                        .privateIpAddress(ip));
+        await().atMost(Duration.ofSeconds(20)).until(() -> lab.converged(agent));
+        return instance;
+    }
+
+    private ExecResult exec(Instance instance, ExecRequest request) throws ApiException {
+        return new ExecApi(lab.admin()).execInInstance(instance.getInstanceId(), request);
+    }
+
+    @Test
+    void aSimulatedInstanceAnswersIpViewsPingAndRefusesOtherCommands() throws Exception {
+        Instance web = launch(InstanceKind.SIMULATED, "web", "10.78.1.10");
+        launch(InstanceKind.SIMULATED, "db", "10.78.1.11");
+
+        ExecResult addresses = exec(web, new ExecRequest().command(List.of("ip", "addr")));
+        assertThat(addresses.getExitCode()).isZero();
+        assertThat(addresses.getHostId()).isEqualTo(agent.hostId());
+        assertThat(addresses.getStdout()).contains("inet 10.78.1.10/24").contains("link/ether " + web.getMacAddress());
+        assertThat(exec(web, new ExecRequest().command(List.of("ip", "route"))).getStdout())
+                .contains("default via 10.78.1.1 dev eth0")
+                .contains("10.78.1.0/24 dev eth0");
+
+        ExecResult ping = exec(web, new ExecRequest().command(List.of("ping", "-c", "2", "10.78.1.11")));
+        assertThat(ping.getExitCode()).as(ping.getStdout()).isZero();
+        assertThat(ping.getStdout()).contains("64 bytes from 10.78.1.11").contains("2 received");
+        ExecResult unanswered = exec(web, new ExecRequest().command(List.of("ping", "-c", "1", "10.78.1.99")));
+        assertThat(unanswered.getExitCode()).isEqualTo(1);
+        assertThat(unanswered.getStdout()).contains("0 received");
+
+        ExecResult unknown = exec(web, new ExecRequest().command(List.of("curl", "http://10.78.1.11")));
+        assertThat(unknown.getExitCode()).isEqualTo(127);
+        assertThat(unknown.getStderr()).contains("curl: command not found");
+
+        ExecResult capped =
+                exec(web, new ExecRequest().command(List.of("ip", "addr")).maxOutputBytes(20));
+        assertThat(capped.getStdout()).hasSize(20);
+        assertThat(capped.getOutputTruncated()).isTrue();
+    }
+
+    @Test
+    void onlyTheAdminMayExecAndUnknownInstancesAreNotFound() throws Exception {
+        Instance web = launch(InstanceKind.SIMULATED, "web", "10.78.1.10");
+        String tenantToken = new TenantsApi(lab.admin())
+                .createTenantToken(tenantId, new TokenCreate())
+                .getToken();
+        ApiClient tenant = TestServers.client(lab.uri().toString(), tenantToken);
+
+        assertThatThrownBy(() -> new ExecApi(tenant)
+                        .execInInstance(web.getInstanceId(), new ExecRequest().command(List.of("ip", "addr"))))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(403);
+                    assertThat(e.getResponseBody()).contains("UnauthorizedOperation");
+                });
+        assertThatThrownBy(() -> new ExecApi(lab.admin())
+                        .execInInstance("i-0000000000000dead", new ExecRequest().command(List.of("ip", "addr"))))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.getCode()).isEqualTo(404));
+        assertThatThrownBy(() -> new ExecApi(lab.admin())
+                        .execInInstance(web.getInstanceId(), new ExecRequest().command(List.of())))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.getCode()).isEqualTo(400));
+        assertThatThrownBy(() -> new ExecApi(lab.admin())
+                        .execInInstance(
+                                web.getInstanceId(),
+                                new ExecRequest().command(List.of("ip", "addr")).timeoutSeconds(61)))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.getCode()).isEqualTo(400));
+    }
+
+    @Test
+    void aNetnsInstanceRunsRealCommandsBoundedInTimeAndItsLeftoversEndWithIt() throws Exception {
+        assumeTrue(rootWithNamespaces(), "netns instances need root on Linux");
+        Instance ns = launch(InstanceKind.NETNS, "shell", "10.78.1.20");
+        String namespace = ns.getPort().getNamespace();
+
+        ExecResult both =
+                exec(ns, new ExecRequest().command(List.of("sh", "-c", "ip -o -4 addr show; echo oops >&2; exit 3")));
+        assertThat(both.getExitCode()).isEqualTo(3);
+        assertThat(both.getStdout())
+                .contains("10.78.1.20/24")
+                .contains(ns.getPort().getDeviceName());
+        assertThat(both.getStderr()).isEqualTo("oops\n");
+        assertThat(both.getTimedOut()).isFalse();
+
+        ExecResult slow =
+                exec(ns, new ExecRequest().command(List.of("sleep", "30")).timeoutSeconds(1));
+        assertThat(slow.getExitCode()).isEqualTo(124);
+        assertThat(slow.getTimedOut()).isTrue();
+
+        ExecResult chatty = exec(
+                ns,
+                new ExecRequest()
+                        .command(List.of("sh", "-c", "yes | head -c 1000000"))
+                        .maxOutputBytes(1000));
+        assertThat(chatty.getStdout()).hasSize(1000);
+        assertThat(chatty.getOutputTruncated()).isTrue();
+
+        // a server left running in the namespace, then the instance is terminated
+        long pid = Long.parseLong(
+                exec(ns, new ExecRequest().command(List.of("sh", "-c", "sleep 300 >/dev/null 2>&1 & echo $!")))
+                        .getStdout()
+                        .strip());
+        assertThat(Lab.run("ip", "netns", "pids", namespace)).contains(Long.toString(pid));
+        new InstancesApi(lab.admin()).terminateInstance(ns.getInstanceId());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !Lab.tryRun("ip", "netns", "list").contains(namespace));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    }
+}

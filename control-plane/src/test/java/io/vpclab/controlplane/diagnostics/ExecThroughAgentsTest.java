@@ -193,4 +193,46 @@ class ExecThroughAgentsTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
     }
+
+    @Test
+    void theCliExecsByNameExitsWithTheCommandsCodeAndSaysASimulatedInstanceHasNoShell() throws Exception {
+        launch(InstanceKind.SIMULATED, "web", "10.78.1.10");
+        String[] connection = {"--url", lab.uri().toString(), "--token", ControlPlaneLab.ADMIN};
+
+        Cli routes =
+                Cli.run("exec", connection[0], connection[1], connection[2], connection[3], "web", "--", "ip", "route");
+        assertThat(routes.exit()).isZero();
+        assertThat(routes.out()).contains("default via 10.78.1.1 dev eth0");
+
+        Cli unknown =
+                Cli.run("exec", connection[0], connection[1], connection[2], connection[3], "web", "--", "nc", "-l");
+        assertThat(unknown.exit()).isEqualTo(127);
+        assertThat(unknown.err()).contains("nc: command not found");
+
+        Cli shell = Cli.run("shell", connection[0], connection[1], connection[2], connection[3], "web");
+        assertThat(shell.exit()).isEqualTo(2);
+        assertThat(shell.err()).contains("has no shell").contains("vpclab exec web -- ip addr");
+    }
+
+    /** The real CLI's entry point, run in this JVM with its outputs captured. */
+    private record Cli(int exit, String out, String err) {
+        static synchronized Cli run(String... args) {
+            java.io.PrintStream out = System.out;
+            java.io.PrintStream err = System.err;
+            var capturedOut = new java.io.ByteArrayOutputStream();
+            var capturedErr = new java.io.ByteArrayOutputStream();
+            try {
+                System.setOut(new java.io.PrintStream(capturedOut, true, java.nio.charset.StandardCharsets.UTF_8));
+                System.setErr(new java.io.PrintStream(capturedErr, true, java.nio.charset.StandardCharsets.UTF_8));
+                int exit = io.vpclab.topology.cli.VpclabCli.run(args);
+                return new Cli(
+                        exit,
+                        capturedOut.toString(java.nio.charset.StandardCharsets.UTF_8),
+                        capturedErr.toString(java.nio.charset.StandardCharsets.UTF_8));
+            } finally {
+                System.setOut(out);
+                System.setErr(err);
+            }
+        }
+    }
 }

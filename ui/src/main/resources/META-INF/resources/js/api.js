@@ -91,6 +91,8 @@ export async function listAll(kind, filter = {}) {
 
 export const create = (kind, body) => post(collection(kind), body);
 export const remove = (kind, id) => del(one(kind, id));
+/** A tenant with everything it holds, in one transaction (admin). */
+export const removeTenantWithEverything = (tenantId) => del(one('tenants', tenantId) + '?cascade=true');
 
 /** The whole visible world in one object; lists a token may not read come back empty. */
 export async function snapshot() {

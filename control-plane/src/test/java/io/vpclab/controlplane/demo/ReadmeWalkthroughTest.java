@@ -34,7 +34,7 @@ class ReadmeWalkthroughTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("vpclab.demo.enabled", () -> "true");
-        registry.add("vpclab.demo.base-port", () -> FreeUdpPorts.consecutive(3));
+        registry.add("vpclab.demo.port", () -> FreeUdpPorts.consecutive(1));
         registry.add("vpclab.data-dir", () -> WORK.resolve("data").toString());
     }
 

@@ -73,6 +73,9 @@ class ReadmeWalkthroughTest {
         assertThat(output).as("the capture stopped").contains("\"status\": \"stopped\"");
         assertThat(output).as("the refusal").contains("\"code\":\"InvalidSubnet.Conflict\"");
         assertThat(output)
+                .as("last, the tenant goes with all it holds (cascade)")
+                .endsWith("204\n");
+        assertThat(output)
                 .as("no refusal or empty ID on the way")
                 .doesNotContain("AuthFailure")
                 .doesNotContain("NotFound");

@@ -3,9 +3,7 @@ package io.vpclab.topology.apply;
 import io.vpclab.client.ApiClient;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.EipsApi;
-import io.vpclab.client.api.HostsApi;
 import io.vpclab.client.api.InstancesApi;
-import io.vpclab.client.api.InternetHostsApi;
 import io.vpclab.client.api.NatGatewaysApi;
 import io.vpclab.client.api.PeeringsApi;
 import io.vpclab.client.api.SubnetsApi;
@@ -13,9 +11,7 @@ import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.VpcsApi;
 import io.vpclab.client.api.WhitelistsApi;
 import io.vpclab.client.model.Eip;
-import io.vpclab.client.model.Host;
 import io.vpclab.client.model.Instance;
-import io.vpclab.client.model.InternetHost;
 import io.vpclab.client.model.NatGateway;
 import io.vpclab.client.model.NatGatewayState;
 import io.vpclab.client.model.Peering;
@@ -27,9 +23,7 @@ import io.vpclab.client.model.TopologyChangeAction;
 import io.vpclab.client.model.Vpc;
 import io.vpclab.client.model.Whitelist;
 import io.vpclab.topology.Topology;
-import io.vpclab.topology.Topology.HostDecl;
 import io.vpclab.topology.Topology.InstanceDecl;
-import io.vpclab.topology.Topology.InternetHostDecl;
 import io.vpclab.topology.Topology.NatGatewayDecl;
 import io.vpclab.topology.Topology.PeeringDecl;
 import io.vpclab.topology.Topology.SubnetDecl;
@@ -44,16 +38,20 @@ import java.util.Set;
 
 /**
  * Removes what a topology file declares, in the reverse of the order {@link TopologyApplier}
- * creates it (peerings, elastic IPs, NAT gateways, instances, subnets, VPCs, whitelists, tenants,
- * internet hosts, hosts), each found by name within its parent as the apply finds it. Only what
+ * creates it (peerings, elastic IPs, NAT gateways, instances, subnets, VPCs, whitelists, tenants),
+ * each found by name within its parent as the apply finds it; hosts and internet hosts, which the
+ * lab shares, are left and listed. Only what
  * the file names is touched, with plain deletes: a VPC or tenant that still holds something the
  * file does not declare is refused by the server and kept, with the reason. What is not there is
  * nothing to do, so a second run deletes nothing.
  */
 public final class TopologyDestroyer {
 
-    /** What went (newest first) and what stayed, with why. */
-    public record Result(List<TopologyChange> deleted, List<String> kept) {}
+    /**
+     * What went (newest first), what stayed with why, and the shared lab resources the file names
+     * that destroy leaves alone (hosts and internet hosts).
+     */
+    public record Result(List<TopologyChange> deleted, List<String> kept, List<String> left) {}
 
     private interface Delete {
         void run() throws ApiException;
@@ -67,8 +65,6 @@ public final class TopologyDestroyer {
     private final NatGatewaysApi natGateways;
     private final PeeringsApi peerings;
     private final WhitelistsApi whitelists;
-    private final InternetHostsApi internetHosts;
-    private final HostsApi hosts;
     private final List<TopologyChange> deleted = new ArrayList<>();
     private final List<String> kept = new ArrayList<>();
 
@@ -81,8 +77,6 @@ public final class TopologyDestroyer {
         this.natGateways = new NatGatewaysApi(api);
         this.peerings = new PeeringsApi(api);
         this.whitelists = new WhitelistsApi(api);
-        this.internetHosts = new InternetHostsApi(api);
-        this.hosts = new HostsApi(api);
     }
 
     public Result destroy(Topology topology) throws ApiException {
@@ -108,13 +102,12 @@ public final class TopologyDestroyer {
             }
             delete("tenant", tenant.name(), tenantId, () -> tenants.deleteTenant(tenantId, false));
         }
-        for (InternetHostDecl decl : reversed(topology.internetHosts())) {
-            internetHost(decl);
-        }
-        for (HostDecl decl : reversed(topology.hosts())) {
-            host(decl);
-        }
-        return new Result(List.copyOf(deleted), List.copyOf(kept));
+        // Hosts and internet hosts are the lab's, not the file's: the apply finds them by name as often as
+        // it makes them (the demo's web and dns, agents' hosts), and other files and agents use them.
+        List<String> left = new ArrayList<>();
+        topology.internetHosts().forEach(h -> left.add("internetHost " + h.name()));
+        topology.hosts().forEach(h -> left.add("host " + h.name()));
+        return new Result(List.copyOf(deleted), List.copyOf(kept), List.copyOf(left));
     }
 
     private void vpc(String path, String vpcId, VpcDecl decl) throws ApiException {
@@ -214,28 +207,6 @@ public final class TopologyDestroyer {
             if (tenantId.equals(whitelist.getTenantId()) && decl.name().equals(whitelist.getName())) {
                 String id = whitelist.getWhitelistId();
                 delete("whitelist", tenant + "/" + decl.name(), id, () -> whitelists.deleteWhitelist(id));
-            }
-        }
-    }
-
-    private void internetHost(InternetHostDecl decl) throws ApiException {
-        List<InternetHost> all = Pages.all(
-                t -> internetHosts.listInternetHosts(Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
-        for (InternetHost host : all) {
-            // Hosts from the server's configuration (the demo's web and dns) were found by the apply, not made.
-            if (decl.name().equals(host.getName()) && host.getSource() == InternetHost.SourceEnum.API) {
-                String id = host.getInternetHostId();
-                delete("internetHost", decl.name(), id, () -> internetHosts.deleteInternetHost(id));
-            }
-        }
-    }
-
-    private void host(HostDecl decl) throws ApiException {
-        List<Host> all = Pages.all(t -> hosts.listHosts(Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
-        for (Host host : all) {
-            if (decl.name().equals(host.getName())) {
-                String id = host.getHostId();
-                delete("host", decl.name(), id, () -> hosts.deregisterHost(id));
             }
         }
     }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "destroy",
         mixinStandardHelpOptions = true,
-        description = "Remove what a topology file created (only what it names), newest first. Exit 0: all of it is "
+        description = "Remove what a topology file created (only what it names; hosts and internet hosts stay), "
+                + "newest first. Exit 0: all of it is "
                 + "gone (or was); 1: something the file names holds resources it does not declare and was kept; "
                 + "2: bad file; 3: the server refused.")
 final class DestroyCommand implements Callable<Integer> {
@@ -36,6 +37,9 @@ final class DestroyCommand implements Callable<Integer> {
         }
         try {
             TopologyDestroyer.Result result = new TopologyDestroyer(connection.client()).destroy(topology);
+            result.left()
+                    .forEach(l ->
+                            System.out.println("left " + l + " (the lab's, shared with the demo and other files)"));
             if (result.deleted().isEmpty() && result.kept().isEmpty()) {
                 System.out.println(topology.name() + ": nothing to do, none of what the file declares exists");
                 return VpclabCli.OK;

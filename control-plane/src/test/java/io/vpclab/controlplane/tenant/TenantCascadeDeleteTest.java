@@ -99,7 +99,7 @@ class TenantCascadeDeleteTest extends ApiTestSupport {
                         .getPeering(built.crossTenantPeering().getVpcPeeringConnectionId()));
         assertThat(bob.vpcs().getVpc(built.bobsVpc().getVpcId()).getVpcId())
                 .isEqualTo(built.bobsVpc().getVpcId());
-        // The freed address is the pool's again: a new allocation may get it.
+        // Her elastic IPs were released, not left behind without an owner.
         assertThat(new EipsApi(admin()).listEips(null, null, null).getItems())
                 .extracting(Eip::getTenantId)
                 .doesNotContain(alice.tenantId());

@@ -26,7 +26,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * Reads a topology file (YAML, and so JSON) and refuses a bad one with the line, column and
  * reason of every problem, in four passes: YAML syntax, the JSON schema
- * (topology-samples/topology.schema.json), then names and references, then CIDR arithmetic. Only
+ * (topology-samples/topology.schema.json), then names and references, then CIDR arithmetic (also
+ * after schema problems, where the file still binds, so one run shows everything). Only
  * {@link InvalidTopologyException} leaves this class for bad input.
  */
 public final class TopologyParser {
@@ -70,7 +71,7 @@ public final class TopologyParser {
         }
         List<DocumentProblem> problems = schemaProblems(tree, locations);
         if (!problems.isEmpty()) {
-            throw refused(source, problems);
+            throw refused(source, withReferenceProblems(problems, tree, locations));
         }
         Topology topology;
         try {
@@ -84,6 +85,28 @@ public final class TopologyParser {
             throw refused(source, problems);
         }
         return topology;
+    }
+
+    /**
+     * One pass reports all it can: a tree the schema refuses often still binds (a wrong value here,
+     * a missing field there), and then its names, references and CIDRs are checked too. The checks
+     * assume a schema-valid tree, so where they cannot run on this one they add nothing.
+     */
+    private static List<DocumentProblem> withReferenceProblems(
+            List<DocumentProblem> schema, JsonNode tree, SourceLocations locations) {
+        List<DocumentProblem> all = new ArrayList<>(schema);
+        try {
+            Topology topology = MAPPER.treeToValue(tree, Topology.class);
+            for (DocumentProblem problem : new TopologyChecks(topology, locations).problems()) {
+                if (!all.contains(problem)) {
+                    all.add(problem);
+                }
+            }
+        } catch (RuntimeException cannotCheck) {
+            return schema;
+        }
+        all.sort(Comparator.comparingInt(DocumentProblem::line).thenComparingInt(DocumentProblem::column));
+        return all;
     }
 
     private static List<DocumentProblem> schemaProblems(JsonNode tree, SourceLocations locations) {

@@ -93,6 +93,8 @@ export async function listAll(kind, filter = {}) {
 
 export const create = (kind, body) => post(collection(kind), body);
 export const remove = (kind, id) => del(one(kind, id));
+/** A tenant with everything it holds, in one transaction (admin). */
+export const removeTenantWithEverything = (tenantId) => del(one('tenants', tenantId) + '?cascade=true');
 
 /** The collections in the snapshot, true for those only the admin may list (a tenant sees them empty). */
 const SNAPSHOT_KINDS = {

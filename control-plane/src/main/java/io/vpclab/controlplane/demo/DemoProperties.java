@@ -4,14 +4,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * {@code vpclab.demo.*}: whether to run the demo ({@code --demo} sets it), how many in-process
- * agents, and their loopback UDP ports (base, base+1, ...).
+ * agents, the first of their loopback addresses (one each: 127.0.0.1, 127.0.0.2, ...) and their
+ * UDP port (0: 4789 when it is free on all of them, else a free one; see {@link DemoUnderlay}).
  */
 @ConfigurationProperties("vpclab.demo")
-public record DemoProperties(boolean enabled, int hosts, int basePort, String underlayIp) {
+public record DemoProperties(boolean enabled, int hosts, int port, String underlayIp) {
 
     public DemoProperties {
         hosts = hosts > 0 ? hosts : 3;
-        basePort = basePort > 0 ? basePort : 14789;
+        port = Math.max(port, 0);
         underlayIp = underlayIp == null || underlayIp.isBlank() ? "127.0.0.1" : underlayIp;
     }
 }

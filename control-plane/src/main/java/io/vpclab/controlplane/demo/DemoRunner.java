@@ -11,7 +11,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -70,8 +72,16 @@ class DemoRunner implements DisposableBean {
             admin.updateBaseUri(server.toString());
             admin.setRequestInterceptor(b -> b.header("Authorization", "Bearer " + adminToken));
 
+            Map<String, Host> registered = new HashMap<>();
+            new HostsApi(admin).listHosts(1000, null).getItems().forEach(h -> registered.put(h.getName(), h));
+            DemoUnderlay underlay = DemoUnderlay.choose(demo, registered);
+            if (underlay.fallback()) {
+                log.warn(underlay.describe());
+            } else {
+                log.info(underlay.describe());
+            }
             agents = DemoAgents.start(
-                    demo, server, adminToken, properties.dataDir().resolve("demo-agents"));
+                    underlay, server, adminToken, properties.dataDir().resolve("demo-agents"));
             List<String> hostIds =
                     agents.agents().stream().map(FollowAgent::hostId).toList();
             awaitCondition(
@@ -91,9 +101,8 @@ class DemoRunner implements DisposableBean {
             ReachabilityMatrix measured = ReachabilityMatrix.measure(admin, instances);
             System.out.println();
             System.out.println(measured.render());
-            System.out.println("Demo: " + hostIds.size() + " in-process agents on " + demo.underlayIp()
-                    + " UDP " + demo.basePort() + ".." + (demo.basePort() + hostIds.size() - 1) + "; API at " + server
-                    + "/api/v1 (Swagger UI: " + server + "/api-docs.html)");
+            System.out.println("Demo: " + hostIds.size() + " in-process agents; " + underlay.describe() + "; API at "
+                    + server + "/api/v1 (Swagger UI: " + server + "/api-docs.html)");
             matrix.complete(measured);
         } catch (Exception | LinkageError e) {
             log.error("the demo failed", e);

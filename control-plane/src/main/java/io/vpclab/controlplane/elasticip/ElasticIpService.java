@@ -13,6 +13,7 @@ import io.vpclab.controlplane.system.Ipv4Parameters;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.tenant.TenantDeleting;
+import io.vpclab.controlplane.tenant.TenantEmptying;
 import io.vpclab.controlplane.tenant.TenantService;
 import io.vpclab.controlplane.vpc.VpcService;
 import io.vpclab.controlplane.whitelist.WhitelistDeleting;
@@ -28,6 +29,7 @@ import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -388,5 +390,14 @@ public class ElasticIpService implements InstancePublicIps {
     private <T> T fresh(T entity) {
         entityManager.refresh(entity, LockModeType.PESSIMISTIC_WRITE);
         return entity;
+    }
+
+    @EventListener
+    @Order(TenantEmptying.ELASTIC_IPS)
+    void releaseEipsOfEmptiedTenant(TenantEmptying emptying) {
+        for (ElasticIp eip : eips.page(emptying.tenantId(), null, "", Limit.unlimited())) {
+            disassociate(Caller.admin(), eip.id());
+            release(Caller.admin(), eip.id());
+        }
     }
 }

@@ -12,6 +12,7 @@ import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
@@ -22,11 +23,17 @@ class InstanceController implements InstancesApi {
     private final InstanceService instances;
     private final InstancePublicIps publicIps;
     private final InstanceRollout rollout;
+    private final InstanceParentNames parentNames;
 
-    InstanceController(InstanceService instances, InstancePublicIps publicIps, InstanceRollout rollout) {
+    InstanceController(
+            InstanceService instances,
+            InstancePublicIps publicIps,
+            InstanceRollout rollout,
+            InstanceParentNames parentNames) {
         this.instances = instances;
         this.publicIps = publicIps;
         this.rollout = rollout;
+        this.parentNames = parentNames;
     }
 
     @Override
@@ -46,7 +53,8 @@ class InstanceController implements InstancesApi {
                         body.getDeviceName()));
         // as RunInstances: a new instance is pending, its host's agent cannot have applied it yet
         return ResponseEntity.status(HttpStatus.CREATED)
-                .body(toDto(instance, null).state(InstanceState.PENDING));
+                .body(withNames(toDto(instance, null), parentNames.lookup().apply(instance))
+                        .state(InstanceState.PENDING));
     }
 
     @Override
@@ -56,7 +64,9 @@ class InstanceController implements InstancesApi {
                 instances.list(Callers.current(), vpcId, subnetId, hostId, PageRequest.of(maxResults, nextToken));
         Map<String, String> addresses =
                 publicIps.byInstanceId(found.items().stream().map(Instance::id).toList());
-        PageRequest.Page<io.vpclab.api.model.Instance> page = found.map(i -> withState(i, addresses.get(i.id())));
+        Function<Instance, InstanceParentNames.Names> names = parentNames.lookup();
+        PageRequest.Page<io.vpclab.api.model.Instance> page =
+                found.map(i -> withState(i, addresses.get(i.id()), names));
         return ResponseEntity.ok(new InstanceList(page.items()).nextToken(page.nextToken()));
     }
 
@@ -79,12 +89,25 @@ class InstanceController implements InstancesApi {
 
     private io.vpclab.api.model.Instance withState(Instance instance) {
         return withState(
-                instance, publicIps.byInstanceId(List.of(instance.id())).get(instance.id()));
+                instance, publicIps.byInstanceId(List.of(instance.id())).get(instance.id()), parentNames.lookup());
     }
 
-    private io.vpclab.api.model.Instance withState(Instance instance, String publicIp) {
-        boolean applied = rollout.applied(instance.hostId(), instance.id());
-        return toDto(instance, publicIp).state(applied ? InstanceState.RUNNING : InstanceState.PENDING);
+    private io.vpclab.api.model.Instance withState(
+            Instance instance, String publicIp, Function<Instance, InstanceParentNames.Names> names) {
+        InstanceState state = switch (rollout.stage(instance.hostId(), instance.id())) {
+            case PENDING -> InstanceState.PENDING;
+            case RUNNING -> InstanceState.RUNNING;
+            case UNREACHABLE -> InstanceState.UNREACHABLE;
+        };
+        return withNames(toDto(instance, publicIp), names.apply(instance)).state(state);
+    }
+
+    private static io.vpclab.api.model.Instance withNames(
+            io.vpclab.api.model.Instance dto, InstanceParentNames.Names names) {
+        return dto.tenantName(names.tenant())
+                .vpcName(names.vpc())
+                .subnetName(names.subnet())
+                .hostName(names.host());
     }
 
     private static io.vpclab.api.model.Instance toDto(Instance instance, String publicIp) {

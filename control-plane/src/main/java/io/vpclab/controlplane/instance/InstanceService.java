@@ -10,6 +10,7 @@ import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.PageRequest;
+import io.vpclab.controlplane.tenant.TenantEmptying;
 import io.vpclab.controlplane.vpc.VpcService;
 import io.vpclab.net.DeviceName;
 import jakarta.persistence.EntityManager;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -227,5 +229,13 @@ public class InstanceService {
 
     static ApiException notFound(String instanceId) {
         return ApiException.notFound("InvalidInstanceID.NotFound", "instance " + instanceId + " does not exist");
+    }
+
+    @EventListener
+    @Order(TenantEmptying.INSTANCES)
+    void terminateInstancesOfEmptiedTenant(TenantEmptying emptying) {
+        for (Instance instance : instances.page(emptying.tenantId(), null, null, null, "", Limit.unlimited())) {
+            terminate(Caller.admin(), instance.id());
+        }
     }
 }

@@ -17,6 +17,7 @@ import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
+import io.vpclab.controlplane.tenant.TenantEmptying;
 import io.vpclab.controlplane.vpc.VpcDeleting;
 import io.vpclab.controlplane.vpc.VpcService;
 import io.vpclab.controlplane.whitelist.WhitelistDeleting;
@@ -27,6 +28,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -362,5 +364,13 @@ public class NatGatewayService implements NatGatewayTargets {
     private <T> T fresh(T entity) {
         entityManager.refresh(entity, LockModeType.PESSIMISTIC_WRITE);
         return entity;
+    }
+
+    @EventListener
+    @Order(TenantEmptying.NAT_GATEWAYS)
+    void deleteNatGatewaysOfEmptiedTenant(TenantEmptying emptying) {
+        for (NatGateway gateway : gateways.page(emptying.tenantId(), null, "", Limit.unlimited())) {
+            delete(Caller.admin(), gateway.id());
+        }
     }
 }

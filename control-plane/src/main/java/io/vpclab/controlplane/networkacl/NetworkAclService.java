@@ -11,6 +11,7 @@ import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
+import io.vpclab.controlplane.tenant.TenantEmptying;
 import io.vpclab.controlplane.vpc.VpcChanged;
 import io.vpclab.controlplane.vpc.VpcDeleting;
 import io.vpclab.controlplane.vpc.VpcService;
@@ -18,6 +19,7 @@ import io.vpclab.net.Ipv4Prefix;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -254,5 +256,15 @@ public class NetworkAclService {
 
     static ApiException notFound(String aclId) {
         return ApiException.notFound("InvalidNetworkAclID.NotFound", "network ACL " + aclId + " does not exist");
+    }
+
+    @EventListener
+    @Order(TenantEmptying.NETWORK_ACLS)
+    void deleteAclsOfEmptiedTenant(TenantEmptying emptying) {
+        for (NetworkAcl acl : acls.page(emptying.tenantId(), null, "", Limit.unlimited())) {
+            if (!acl.isDefault()) {
+                delete(Caller.admin(), acl.id());
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
+import io.vpclab.controlplane.tenant.TenantEmptying;
 import io.vpclab.controlplane.vpc.VpcCidrBlockAdding;
 import io.vpclab.controlplane.vpc.VpcDeleting;
 import io.vpclab.controlplane.vpc.VpcService;
@@ -15,6 +16,7 @@ import jakarta.persistence.LockModeType;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -253,5 +255,13 @@ public class PeeringService {
     private <T> T fresh(T entity) {
         entityManager.refresh(entity, LockModeType.PESSIMISTIC_WRITE);
         return entity;
+    }
+
+    @EventListener
+    @Order(TenantEmptying.PEERINGS)
+    void deletePeeringsOfEmptiedTenant(TenantEmptying emptying) {
+        for (Peering peering : peerings.page(emptying.tenantId(), null, "", Limit.unlimited())) {
+            delete(Caller.admin(), peering.id());
+        }
     }
 }

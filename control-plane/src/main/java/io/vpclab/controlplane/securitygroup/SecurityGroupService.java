@@ -11,6 +11,7 @@ import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
+import io.vpclab.controlplane.tenant.TenantEmptying;
 import io.vpclab.controlplane.vpc.VpcChanged;
 import io.vpclab.controlplane.vpc.VpcDeleting;
 import io.vpclab.controlplane.vpc.VpcService;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -359,5 +361,21 @@ public class SecurityGroupService {
 
     static ApiException notFound(String groupId) {
         return ApiException.notFound("InvalidGroup.NotFound", "security group " + groupId + " does not exist");
+    }
+
+    @EventListener
+    @Order(TenantEmptying.SECURITY_GROUPS)
+    void deleteGroupsOfEmptiedTenant(TenantEmptying emptying) {
+        List<SecurityGroup> ofTenant = groups.page(emptying.tenantId(), null, "", Limit.unlimited());
+        // Rules first: groups of the tenant that name each other would otherwise refuse each other's delete.
+        for (SecurityGroup group : ofTenant) {
+            rules.deleteByGroupId(group.id());
+        }
+        rules.flush();
+        for (SecurityGroup group : ofTenant) {
+            if (!group.isDefault()) {
+                delete(Caller.admin(), group.id());
+            }
+        }
     }
 }

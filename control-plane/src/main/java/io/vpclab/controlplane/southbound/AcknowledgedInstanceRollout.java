@@ -1,5 +1,6 @@
 package io.vpclab.controlplane.southbound;
 
+import io.vpclab.controlplane.host.Host;
 import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.instance.InstanceRollout;
 import io.vpclab.controlplane.system.Caller;
@@ -9,7 +10,8 @@ import org.springframework.stereotype.Component;
 /**
  * An instance is applied when its host's agent has acknowledged a generation at or after the one
  * that put its port, as it now is, into the host's desired table. No table yet (the compile runs
- * after the commit), no agent, or an agent behind: not applied.
+ * after the commit), no agent, or an agent behind: pending. Applied on a host that is disconnected
+ * now: unreachable.
  */
 @Component
 class AcknowledgedInstanceRollout implements InstanceRollout {
@@ -23,15 +25,20 @@ class AcknowledgedInstanceRollout implements InstanceRollout {
     }
 
     @Override
-    public boolean applied(String hostId, String instanceId) {
+    public Stage stage(String hostId, String instanceId) {
         OptionalLong since = streams.portSince(hostId, instanceId);
         if (since.isEmpty()) {
-            return false;
+            return Stage.PENDING;
         }
+        Host host;
         try {
-            return hosts.get(Caller.admin(), hostId).appliedGeneration() >= since.getAsLong();
+            host = hosts.get(Caller.admin(), hostId);
         } catch (RuntimeException deregistered) {
-            return false;
+            return Stage.PENDING;
         }
+        if (host.appliedGeneration() < since.getAsLong()) {
+            return Stage.PENDING;
+        }
+        return host.status() == Host.Status.CONNECTED ? Stage.RUNNING : Stage.UNREACHABLE;
     }
 }

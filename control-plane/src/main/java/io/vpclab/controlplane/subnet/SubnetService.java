@@ -7,6 +7,7 @@ import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.Ipv4Parameters;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.VpcLabProperties;
+import io.vpclab.controlplane.tenant.TenantEmptying;
 import io.vpclab.controlplane.vpc.VpcCidrBlockRemoving;
 import io.vpclab.controlplane.vpc.VpcDeleting;
 import io.vpclab.controlplane.vpc.VpcService;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -243,5 +245,13 @@ public class SubnetService {
 
     static ApiException notFound(String subnetId) {
         return ApiException.notFound("InvalidSubnetID.NotFound", "subnet " + subnetId + " does not exist");
+    }
+
+    @EventListener
+    @Order(TenantEmptying.SUBNETS)
+    void deleteSubnetsOfEmptiedTenant(TenantEmptying emptying) {
+        for (Subnet subnet : subnets.page(emptying.tenantId(), null, "", Limit.unlimited())) {
+            delete(Caller.admin(), subnet.id());
+        }
     }
 }

@@ -43,8 +43,8 @@ class TenantController implements TenantsApi {
     }
 
     @Override
-    public ResponseEntity<Void> deleteTenant(String tenantId) {
-        tenants.delete(Callers.current(), tenantId);
+    public ResponseEntity<Void> deleteTenant(String tenantId, Boolean cascade) {
+        tenants.delete(Callers.current(), tenantId, Boolean.TRUE.equals(cascade));
         return ResponseEntity.noContent().build();
     }
 

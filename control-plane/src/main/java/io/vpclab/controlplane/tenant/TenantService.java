@@ -81,8 +81,17 @@ public class TenantService {
 
     @Transactional
     public void delete(Caller caller, String tenantId) {
+        delete(caller, tenantId, false);
+    }
+
+    /** With {@code cascade}, everything the tenant holds goes first, in one transaction ({@link TenantEmptying}). */
+    @Transactional
+    public void delete(Caller caller, String tenantId, boolean cascade) {
         caller.requireAdmin();
         tenants.lockById(tenantId).orElseThrow(() -> notFound(tenantId));
+        if (cascade) {
+            events.publishEvent(new TenantEmptying(tenantId));
+        }
         events.publishEvent(new TenantDeleting(tenantId));
         tokens.deleteByTenantId(tenantId);
         tenants.deleteById(tenantId);

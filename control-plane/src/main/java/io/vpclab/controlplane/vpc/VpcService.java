@@ -8,6 +8,7 @@ import io.vpclab.controlplane.system.Ipv4Parameters;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.VpcLabProperties;
 import io.vpclab.controlplane.tenant.TenantDeleting;
+import io.vpclab.controlplane.tenant.TenantEmptying;
 import io.vpclab.controlplane.tenant.TenantService;
 import io.vpclab.net.CidrBlockLimits;
 import io.vpclab.net.Ipv4Prefix;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -186,5 +188,13 @@ public class VpcService {
 
     static ApiException notFound(String vpcId) {
         return ApiException.notFound("InvalidVpcID.NotFound", "VPC " + vpcId + " does not exist");
+    }
+
+    @EventListener
+    @Order(TenantEmptying.VPCS)
+    void deleteVpcsOfEmptiedTenant(TenantEmptying emptying) {
+        for (Vpc vpc : vpcs.page(emptying.tenantId(), "", Limit.unlimited())) {
+            delete(Caller.admin(), vpc.id());
+        }
     }
 }

@@ -6,7 +6,9 @@ import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.tenant.TenantDeleting;
+import io.vpclab.controlplane.tenant.TenantEmptying;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -77,5 +79,13 @@ public class CustomerGatewayService {
     static ApiException notFound(String customerGatewayId) {
         return ApiException.notFound(
                 "InvalidCustomerGatewayID.NotFound", "customer gateway " + customerGatewayId + " does not exist");
+    }
+
+    @EventListener
+    @Order(TenantEmptying.CUSTOMER_GATEWAYS)
+    void deleteCustomerGatewaysOfEmptiedTenant(TenantEmptying emptying) {
+        for (CustomerGateway gateway : gateways.page(emptying.tenantId(), "", Limit.unlimited())) {
+            delete(Caller.admin(), gateway.id());
+        }
     }
 }

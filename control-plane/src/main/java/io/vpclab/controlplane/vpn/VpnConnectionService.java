@@ -8,6 +8,7 @@ import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.Ipv4Parameters;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
+import io.vpclab.controlplane.tenant.TenantEmptying;
 import io.vpclab.controlplane.vpc.VpcCidrBlockAdding;
 import io.vpclab.controlplane.vpc.VpcService;
 import io.vpclab.net.Ipv4Prefix;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -233,5 +235,13 @@ public class VpnConnectionService {
     static ApiException notFound(String vpnConnectionId) {
         return ApiException.notFound(
                 "InvalidVpnConnectionID.NotFound", "VPN connection " + vpnConnectionId + " does not exist");
+    }
+
+    @EventListener
+    @Order(TenantEmptying.VPN_CONNECTIONS)
+    void deleteConnectionsOfEmptiedTenant(TenantEmptying emptying) {
+        for (VpnConnection connection : connections.page(emptying.tenantId(), null, "", Limit.unlimited())) {
+            delete(Caller.admin(), connection.id());
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
+import io.vpclab.controlplane.tenant.TenantEmptying;
 import io.vpclab.controlplane.vpc.VpcDeleting;
 import io.vpclab.controlplane.vpc.VpcService;
 import io.vpclab.net.WireGuardKeys;
@@ -19,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -248,5 +250,13 @@ public class VpnGatewayService {
     private <T> T fresh(T entity) {
         entityManager.refresh(entity, LockModeType.PESSIMISTIC_WRITE);
         return entity;
+    }
+
+    @EventListener
+    @Order(TenantEmptying.VPN_GATEWAYS)
+    void deleteGatewaysOfEmptiedTenant(TenantEmptying emptying) {
+        for (VpnGateway gateway : gateways.page(emptying.tenantId(), null, "", Limit.unlimited())) {
+            delete(Caller.admin(), gateway.id());
+        }
     }
 }

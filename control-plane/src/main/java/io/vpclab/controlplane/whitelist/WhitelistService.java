@@ -7,6 +7,7 @@ import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.tenant.TenantDeleting;
+import io.vpclab.controlplane.tenant.TenantEmptying;
 import io.vpclab.controlplane.tenant.TenantService;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -228,5 +230,13 @@ public class WhitelistService {
     private <T> T fresh(T entity) {
         entityManager.refresh(entity, LockModeType.PESSIMISTIC_WRITE);
         return entity;
+    }
+
+    @EventListener
+    @Order(TenantEmptying.WHITELISTS)
+    void deleteWhitelistsOfEmptiedTenant(TenantEmptying emptying) {
+        for (Whitelist whitelist : whitelists.page(emptying.tenantId(), "", Limit.unlimited())) {
+            delete(Caller.admin(), whitelist.id());
+        }
     }
 }

@@ -2,8 +2,13 @@ package io.vpclab.controlplane.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vpclab.controlplane.host.Host;
+import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.southbound.FreeUdpPorts;
+import io.vpclab.controlplane.system.Caller;
+import io.vpclab.controlplane.system.PageRequest;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -18,10 +23,12 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext
 class DemoTest {
 
+    static final int UNDERLAY_PORT = FreeUdpPorts.consecutive(1);
+
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("vpclab.demo.enabled", () -> "true");
-        registry.add("vpclab.demo.base-port", () -> FreeUdpPorts.consecutive(3));
+        registry.add("vpclab.demo.port", () -> UNDERLAY_PORT);
         registry.add(
                 "vpclab.data-dir",
                 () -> Path.of("target", "test-data", "demo-" + UUID.randomUUID())
@@ -31,6 +38,9 @@ class DemoTest {
 
     @Autowired
     DemoRunner demo;
+
+    @Autowired
+    HostService hosts;
 
     @Test
     void eachTenantReachesItsOwnInstancesAndNeverTheOthers() throws Exception {
@@ -46,6 +56,14 @@ class DemoTest {
         assertThat(cell(matrix, "acme-web-2", "globex-web-1").expected())
                 .isEqualTo(ReachabilityMatrix.Expectation.OWN_ADDRESS);
         assertThat(demo.agents()).hasSize(3).allMatch(a -> a.appliedGeneration() > 0);
+        // an underlay that looks like one: a loopback address per agent, one port for all
+        List<Host> demoHosts = hosts.list(Caller.admin(), PageRequest.of(100, null)).items().stream()
+                .filter(h -> h.name().startsWith("demo-host-"))
+                .toList();
+        assertThat(demoHosts)
+                .extracting(Host::underlayIp)
+                .containsExactlyInAnyOrder("127.0.0.1", "127.0.0.2", "127.0.0.3");
+        assertThat(demoHosts).extracting(Host::udpPort).containsOnly(UNDERLAY_PORT);
     }
 
     private static ReachabilityMatrix.Cell cell(ReachabilityMatrix matrix, String from, String to) {

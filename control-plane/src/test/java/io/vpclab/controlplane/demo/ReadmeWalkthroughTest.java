@@ -34,7 +34,7 @@ class ReadmeWalkthroughTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("vpclab.demo.enabled", () -> "true");
-        registry.add("vpclab.demo.base-port", () -> FreeUdpPorts.consecutive(3));
+        registry.add("vpclab.demo.port", () -> FreeUdpPorts.consecutive(1));
         registry.add("vpclab.data-dir", () -> WORK.resolve("data").toString());
     }
 
@@ -72,6 +72,9 @@ class ReadmeWalkthroughTest {
         assertThat(output).as("the second CIDR block").contains("10.1.0.0/16");
         assertThat(output).as("the capture stopped").contains("\"status\": \"stopped\"");
         assertThat(output).as("the refusal").contains("\"code\":\"InvalidSubnet.Conflict\"");
+        assertThat(output)
+                .as("last, the tenant goes with all it holds (cascade)")
+                .endsWith("204\n");
         assertThat(output)
                 .as("no refusal or empty ID on the way")
                 .doesNotContain("AuthFailure")

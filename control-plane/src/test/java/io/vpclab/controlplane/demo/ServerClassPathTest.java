@@ -65,7 +65,7 @@ class ServerClassPathTest {
                 ServerProcess.freePort(),
                 Map.of(),
                 "--demo",
-                "--vpclab.demo.base-port=" + FreeUdpPorts.consecutive(3))) {
+                "--vpclab.demo.port=" + FreeUdpPorts.consecutive(1))) {
             await().atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> Files.readString(log).contains("Tenant isolation holds"));

@@ -106,12 +106,12 @@ class ElasticIpRulesTest extends ApiTestSupport {
         Eip eip = theirs.allocateEip(null);
         TenantsApi tenants = new TenantsApi(admin());
         assertRefused(409, "DependencyViolation", () -> {
-            tenants.deleteTenant(holder.tenantId());
+            tenants.deleteTenant(holder.tenantId(), null);
             return null;
         });
         assertThat(theirs.getEip(eip.getAllocationId())).isEqualTo(eip);
         theirs.releaseEip(eip.getAllocationId());
-        tenants.deleteTenant(holder.tenantId());
+        tenants.deleteTenant(holder.tenantId(), null);
         assertRefused(404, "InvalidTenant.NotFound", () -> tenants.getTenant(holder.tenantId()));
     }
 

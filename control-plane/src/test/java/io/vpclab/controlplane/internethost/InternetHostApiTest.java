@@ -54,7 +54,7 @@ class InternetHostApiTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("vpclab.demo.enabled", () -> "true");
-        registry.add("vpclab.demo.base-port", () -> FreeUdpPorts.consecutive(3));
+        registry.add("vpclab.demo.port", () -> FreeUdpPorts.consecutive(1));
         registry.add("vpclab.admin-token", () -> ADMIN_TOKEN);
         registry.add("vpclab.public.internet-hosts[0].name", () -> "configured");
         registry.add("vpclab.public.internet-hosts[0].ip", () -> "198.51.100.200");

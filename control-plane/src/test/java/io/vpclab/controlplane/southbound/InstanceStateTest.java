@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An instance answers with its state: pending until its host's agent has applied a table that
- * holds it, then running. Placed on a host without an agent it stays pending, never silently.
+ * holds it, then running, unreachable while its host is disconnected. Placed on a host without an
+ * agent it stays pending, never silently. Listings name the parents.
  */
 class InstanceStateTest {
 
@@ -44,7 +45,8 @@ class InstanceStateTest {
     void pendingWithoutAnAgentRunningOnceTheAgentAppliedIt() throws Exception {
         lab = new ControlPlaneLab();
         lab.startServer();
-        FollowAgent agent = lab.agent("state-1", FreeUdpPorts.consecutive(1));
+        int agentPort = FreeUdpPorts.consecutive(1);
+        FollowAgent agent = lab.agent("state-1", agentPort);
         String agentless = new HostsApi(lab.admin())
                 .registerHost(new HostRegistration()
                         .name("no-agent")
@@ -93,8 +95,48 @@ class InstanceStateTest {
         instances.updateInstance(served.getInstanceId(), new InstanceUpdate().hostId(agentless));
         assertThat(instances.getInstance(served.getInstanceId()).getState()).isEqualTo(InstanceState.PENDING);
 
-        // an agent that goes away leaves its instances forwarding on its last table: still running
+        // an agent that goes away may still forward with its last table, but nobody can tell: unreachable,
+        // not pending (it had applied it); back to running once the agent reconnects and acknowledges again
         agent.close();
-        assertThat(instances.getInstance(orphan.getInstanceId()).getState()).isEqualTo(InstanceState.RUNNING);
+        await().atMost(CONVERGENCE)
+                .until(() -> instances.getInstance(orphan.getInstanceId()).getState() == InstanceState.UNREACHABLE);
+        assertThat(instances.getInstance(served.getInstanceId()).getState()).isEqualTo(InstanceState.PENDING);
+        lab.agent("state-1", agentPort);
+        await().atMost(CONVERGENCE)
+                .until(() -> instances.getInstance(orphan.getInstanceId()).getState() == InstanceState.RUNNING);
+    }
+
+    @Test
+    void listingsNameTheTenantVpcSubnetAndHost() throws Exception {
+        lab = new ControlPlaneLab();
+        lab.startServer();
+        FollowAgent agent = lab.agent("named-host", FreeUdpPorts.consecutive(1));
+        String tenantId = new TenantsApi(lab.admin())
+                .createTenant(new TenantCreate().name("named-tenant"))
+                .getTenantId();
+        String vpcId = new VpcsApi(lab.admin())
+                .createVpc(new VpcCreate()
+                        .cidrBlock("10.9.0.0/16")
+                        .tenantId(tenantId)
+                        .name("named-vpc"))
+                .getVpcId();
+        String subnetId = new SubnetsApi(lab.admin())
+                .createSubnet(
+                        new SubnetCreate().vpcId(vpcId).cidrBlock("10.9.1.0/24").name("named-subnet"))
+                .getSubnetId();
+        InstancesApi instances = new InstancesApi(lab.admin());
+        Instance created = instances.runInstance(
+                new InstanceCreate().subnetId(subnetId).hostId(agent.hostId()).name("web"));
+
+        for (Instance shown : List.of(
+                created,
+                instances.getInstance(created.getInstanceId()),
+                instances
+                        .listInstances(vpcId, null, null, null, null)
+                        .getItems()
+                        .get(0))) {
+            assertThat(List.of(shown.getTenantName(), shown.getVpcName(), shown.getSubnetName(), shown.getHostName()))
+                    .containsExactly("named-tenant", "named-vpc", "named-subnet", "named-host");
+        }
     }
 }

@@ -115,7 +115,7 @@ class ChangeEventsTest extends ApiTestSupport {
         tenant.subnets().deleteSubnet(subnet);
         tenant.vpcs().deleteVpc(vpc);
         new HostsApi(admin()).deregisterHost(host);
-        new TenantsApi(admin()).deleteTenant(tenant.tenantId());
+        new TenantsApi(admin()).deleteTenant(tenant.tenantId(), null);
         assertThat(drain())
                 .containsExactly(
                         new InstanceChanged(instance, vpc, subnet, other, null, tenant.tenantId(), ChangeKind.DELETED),

@@ -139,7 +139,7 @@ class TenancyTest extends ApiTestSupport {
         Vpc vpc = tenant.vpc("10.0.0.0/16");
         TenantsApi tenants = new TenantsApi(admin());
         assertRefused(409, "DependencyViolation", () -> {
-            tenants.deleteTenant(tenant.tenantId());
+            tenants.deleteTenant(tenant.tenantId(), null);
             return null;
         });
         assertRefused(
@@ -150,7 +150,7 @@ class TenancyTest extends ApiTestSupport {
         assertThat(tenant.vpcs().getVpc(vpc.getVpcId()).getVpcId()).isEqualTo(vpc.getVpcId());
 
         tenant.vpcs().deleteVpc(vpc.getVpcId());
-        tenants.deleteTenant(tenant.tenantId());
+        tenants.deleteTenant(tenant.tenantId(), null);
         assertRefused(404, "InvalidTenant.NotFound", () -> tenants.getTenant(tenant.tenantId()));
         assertRefused(401, "AuthFailure", () -> tenant.vpcs().listVpcs(null, null, null));
     }

@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.vpclab.client.ApiClient;
 import io.vpclab.client.api.HostsApi;
 import io.vpclab.client.api.InternetHostsApi;
+import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.model.ExpectationResult;
 import io.vpclab.client.model.Host;
 import io.vpclab.client.model.HostStatus;
 import io.vpclab.client.model.InternetHost;
+import io.vpclab.client.model.Tenant;
 import io.vpclab.client.model.TopologyReport;
 import io.vpclab.controlplane.TestServers;
 import io.vpclab.controlplane.southbound.FreeUdpPorts;
@@ -17,6 +19,7 @@ import io.vpclab.topology.Topology;
 import io.vpclab.topology.TopologyParser;
 import io.vpclab.topology.apply.ReportText;
 import io.vpclab.topology.apply.TopologyApplier;
+import io.vpclab.topology.apply.TopologyDestroyer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +37,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Every sample in topology-samples/, applied to the demo server (three in-process agents, real
- * packets between simulated instances) through the REST API: every expectation must be met, and a
- * second apply must change nothing and meet them again.
+ * packets between simulated instances) through the REST API: every expectation must be met, a
+ * second apply must change nothing and meet them again, and destroy must then remove all of it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
@@ -47,7 +50,7 @@ class TopologySamplesTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("vpclab.demo.enabled", () -> "true");
-        registry.add("vpclab.demo.base-port", () -> FreeUdpPorts.consecutive(3));
+        registry.add("vpclab.demo.port", () -> FreeUdpPorts.consecutive(1));
         registry.add("vpclab.admin-token", () -> ADMIN_TOKEN);
         registry.add(
                 "vpclab.data-dir",
@@ -104,6 +107,19 @@ class TopologySamplesTest {
                 .isEmpty();
         assertThat(second.getUnchanged()).isPositive();
         assertThat(second.getExpectations()).as(ReportText.render(second)).allMatch(ExpectationResult::getMet);
+
+        // destroy takes all of it, newest first, and a second destroy finds nothing left to do
+        TopologyDestroyer.Result destroyed = new TopologyDestroyer(admin).destroy(topology);
+        assertThat(destroyed.kept()).as("kept by destroy of " + file).isEmpty();
+        assertThat(destroyed.deleted()).extracting(c -> c.getKind()).contains("tenant", "vpc", "subnet", "instance");
+        assertThat(new TenantsApi(admin).listTenants(1000, null).getItems())
+                .extracting(Tenant::getName)
+                .doesNotContainAnyElementsOf(topology.tenants().stream()
+                        .map(Topology.TenantDecl::name)
+                        .toList());
+        TopologyDestroyer.Result again = new TopologyDestroyer(admin).destroy(topology);
+        assertThat(again.deleted()).isEmpty();
+        assertThat(again.kept()).isEmpty();
     }
 
     /**

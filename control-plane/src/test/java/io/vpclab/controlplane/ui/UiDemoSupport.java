@@ -29,7 +29,7 @@ abstract class UiDemoSupport {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("vpclab.admin-token", () -> ADMIN_TOKEN);
         registry.add("vpclab.demo.enabled", () -> "true");
-        registry.add("vpclab.demo.base-port", () -> FreeUdpPorts.consecutive(3));
+        registry.add("vpclab.demo.port", () -> FreeUdpPorts.consecutive(1));
         registry.add(
                 "vpclab.data-dir",
                 () -> Path.of("target", "test-data", "ui-demo-" + UUID.randomUUID())

@@ -2,7 +2,11 @@ package io.vpclab.controlplane.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vpclab.client.api.TenantsApi;
+import io.vpclab.client.model.Tenant;
+import io.vpclab.controlplane.TestServers;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -42,6 +46,17 @@ class UiVlanLessonTest {
             assertThat(browser.attribute("vlan-verdict", "data-highest")).isEqualTo("4094");
             assertThat(browser.text("vlan-progress")).startsWith("VLAN mode: 4094 subnets created");
             assertThat(browser.text("vlan-verdict")).contains("code SegmentIdsExhausted, HTTP 409");
+
+            // The clean-up button takes every lesson tenant with all it holds (cascade), so the run can repeat.
+            browser.click("vlan-clean");
+            browser.until(
+                    Duration.ofMinutes(2), d -> browser.text("vlan-progress").startsWith("Removed") ? true : null);
+            assertThat(browser.text("vlan-progress")).startsWith("Removed 1 lesson tenants");
+            assertThat(new TenantsApi(TestServers.client("http://localhost:" + port, ADMIN_TOKEN))
+                            .listTenants(1000, null)
+                            .getItems())
+                    .extracting(Tenant::getName)
+                    .noneMatch(name -> name.startsWith("lesson-"));
         }
     }
 }

@@ -344,11 +344,11 @@ class VpnRulesTest extends ApiTestSupport {
         TenantClient carol = newTenant();
         CustomerGateway carols = cgw(new CustomerGatewaysApi(carol.api()));
         assertRefused(409, "DependencyViolation", () -> {
-            new TenantsApi(admin()).deleteTenant(carol.tenantId());
+            new TenantsApi(admin()).deleteTenant(carol.tenantId(), null);
             return null;
         });
         new CustomerGatewaysApi(carol.api()).deleteCustomerGateway(carols.getCustomerGatewayId());
-        new TenantsApi(admin()).deleteTenant(carol.tenantId());
+        new TenantsApi(admin()).deleteTenant(carol.tenantId(), null);
     }
 
     @Test

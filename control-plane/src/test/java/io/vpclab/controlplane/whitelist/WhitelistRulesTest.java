@@ -179,7 +179,7 @@ class WhitelistRulesTest extends ApiTestSupport {
     void aTenantWithWhitelistsCannotBeDeleted() throws Exception {
         whitelists.createWhitelist(new WhitelistCreate().name("keep"));
         assertRefused(409, "DependencyViolation", () -> {
-            new TenantsApi(admin()).deleteTenant(tenant.tenantId());
+            new TenantsApi(admin()).deleteTenant(tenant.tenantId(), null);
             return null;
         });
         assertThat(whitelists.listWhitelists(null, null).getItems()).hasSize(1);

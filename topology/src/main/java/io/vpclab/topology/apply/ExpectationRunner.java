@@ -14,6 +14,7 @@ import io.vpclab.client.model.Eip;
 import io.vpclab.client.model.ExpectationResult;
 import io.vpclab.client.model.IngressPolicy;
 import io.vpclab.client.model.Instance;
+import io.vpclab.client.model.InstanceKind;
 import io.vpclab.client.model.NatGateway;
 import io.vpclab.client.model.PingRequest;
 import io.vpclab.client.model.PortProbeRequest;
@@ -87,6 +88,10 @@ final class ExpectationRunner {
         String detail = probe.getError() == null
                 ? whitelist
                 : whitelist == null ? probe.getError() : probe.getError() + "; " + whitelist;
+        String listener = nothingListens(expectation, observed);
+        if (listener != null) {
+            detail = detail == null ? listener : listener + "; " + detail;
+        }
         return result.detail(detail);
     }
 
@@ -131,6 +136,24 @@ final class ExpectationRunner {
             text.append(" (hits ").append(rule.getHitCount()).append("), ");
         }
         return text.append("drops ").append(whitelist.getDropCount()).toString();
+    }
+
+    /**
+     * A netns instance is a real Linux stack: a port answers only where a program listens, so an
+     * expected open port found closed there is most likely a server nobody started, and says so.
+     */
+    private String nothingListens(Expectation expectation, String observed) {
+        Instance to = applied.instances.get(expectation.to());
+        if (to == null
+                || to.getKind() != InstanceKind.NETNS
+                || expectation.probe().equals("ping")
+                || !"open".equals(expectation.outcome())
+                || !"closed".equals(observed)) {
+            return null;
+        }
+        return "nothing listens on " + expectation.probe() + " port " + expectation.port() + " in netns instance "
+                + expectation.to() + " (a real Linux stack answers only where a program listens: start a server in"
+                + " its namespace)";
     }
 
     private ProbeResult probe(Instance from, Expectation expectation, String target) throws ApiException {

@@ -56,16 +56,26 @@ final class HostDirectory {
                 .orElse(hostId);
     }
 
+    /** True when a host of that name is registered and can run the kind. */
+    boolean runs(String name, InstanceKind kind) {
+        Host host = byName.get(name);
+        return host != null && canRun(host, kind);
+    }
+
     String place(InstanceKind kind) throws Refusal {
         List<Host> candidates = byName.values().stream()
                 .filter(h -> h.getStatus() == HostStatus.CONNECTED)
-                .filter(h -> h.getCapabilities() == null || h.getCapabilities().isEmpty()
-                        ? kind == InstanceKind.SIMULATED
-                        : h.getCapabilities().contains(kind))
+                .filter(h -> canRun(h, kind))
                 .toList();
         if (candidates.isEmpty()) {
             throw new Refusal(409, "InsufficientInstanceCapacity", "no connected host can run a " + kind + " instance");
         }
         return candidates.get(placed++ % candidates.size()).getHostId();
+    }
+
+    private static boolean canRun(Host host, InstanceKind kind) {
+        return host.getCapabilities() == null || host.getCapabilities().isEmpty()
+                ? kind == InstanceKind.SIMULATED
+                : host.getCapabilities().contains(kind);
     }
 }

@@ -59,7 +59,7 @@ final class NetworkReconciler {
         if (tenant == null) {
             tenant = tenants.createTenant(new TenantCreate().name(decl.name()));
             String id = tenant.getTenantId();
-            log.created("tenant", decl.name(), id, () -> tenants.deleteTenant(id));
+            log.created("tenant", decl.name(), id, () -> tenants.deleteTenant(id, null));
         } else {
             log.unchanged();
         }
@@ -126,7 +126,7 @@ final class NetworkReconciler {
                 .findFirst()
                 .orElse(null);
         if (instance == null) {
-            String hostId = decl.host() == null ? hosts.place(kind) : hosts.id(decl.host());
+            String hostId = pinned(decl, kind) ? hosts.id(decl.host()) : hosts.place(kind);
             instance = instances.runInstance(new InstanceCreate()
                     .subnetId(subnetId)
                     .hostId(hostId)
@@ -147,6 +147,18 @@ final class NetworkReconciler {
             log.unchanged();
         }
         applied.instances.put(decl.name(), instance);
+    }
+
+    /**
+     * Whether the file's host pin holds. With --instance-kind a pin to a host that does not run that
+     * kind (the samples pin to the demo's hosts, which run simulated instances only) gives way to
+     * placement on the hosts that do, so every sample runs on a lab of real Linux hosts too.
+     */
+    private boolean pinned(InstanceDecl decl, InstanceKind kind) {
+        if (decl.host() == null) {
+            return false;
+        }
+        return kindOverride == null || hosts.runs(decl.host(), kind);
     }
 
     private InstanceKind kind(InstanceDecl decl) {

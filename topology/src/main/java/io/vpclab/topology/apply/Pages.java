@@ -6,19 +6,20 @@ import java.util.List;
 import java.util.function.Function;
 
 /** Reads every page of a list call (the API pages with maxResults and nextToken). */
-final class Pages {
+public final class Pages {
 
-    static final int PAGE_SIZE = 1000;
+    public static final int PAGE_SIZE = 1000;
     /** A lab holds thousands of resources, not millions: stop a server that never ends its pages. */
     private static final int MAX_PAGES = 1000;
 
-    interface Call<P> {
+    public interface Call<P> {
         P page(String nextToken) throws ApiException;
     }
 
     private Pages() {}
 
-    static <P, T> List<T> all(Call<P> call, Function<P, List<T>> items, Function<P, String> next) throws ApiException {
+    public static <P, T> List<T> all(Call<P> call, Function<P, List<T>> items, Function<P, String> next)
+            throws ApiException {
         List<T> all = new ArrayList<>();
         String token = null;
         for (int page = 0; page < MAX_PAGES; page++) {

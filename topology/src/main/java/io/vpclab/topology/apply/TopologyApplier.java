@@ -63,7 +63,7 @@ public final class TopologyApplier {
         try {
             hosts = HostDirectory.read(new HostsApi(api));
             registerHosts(topology, hosts, log);
-            requireHosts(topology, hosts);
+            requireHosts(topology, hosts, options.instanceKind() != null);
             reconcile(topology, hosts, log, applied);
             awaitConvergence();
         } catch (Refusal refusal) {
@@ -125,15 +125,22 @@ public final class TopologyApplier {
         }
     }
 
-    /** Every host the file names must exist before the first change, so a typo creates nothing. */
-    private static void requireHosts(Topology topology, HostDirectory hosts) throws Refusal {
+    /**
+     * Every host the file names must exist before the first change, so a typo creates nothing.
+     * With --instance-kind, instance pins give way to placement (see NetworkReconciler), so they
+     * need not exist.
+     */
+    private static void requireHosts(Topology topology, HostDirectory hosts, boolean instancePinsGiveWay)
+            throws Refusal {
         List<String> named = new ArrayList<>();
         for (TenantDecl tenant : topology.tenants()) {
             for (VpcDecl vpc : tenant.vpcs()) {
-                vpc.subnets().stream()
-                        .flatMap(s -> s.instances().stream())
-                        .map(InstanceDecl::host)
-                        .forEach(named::add);
+                if (!instancePinsGiveWay) {
+                    vpc.subnets().stream()
+                            .flatMap(s -> s.instances().stream())
+                            .map(InstanceDecl::host)
+                            .forEach(named::add);
+                }
                 vpc.natGateways().stream().map(NatGatewayDecl::host).forEach(named::add);
             }
         }

@@ -9,9 +9,12 @@ import io.vpclab.client.model.ProbeResult;
 import io.vpclab.topology.Topology;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -76,23 +79,38 @@ final class MatrixCommand implements Callable<Integer> {
     }
 
     private static String render(DiagnosticsApi diagnostics, List<Instance> members) throws ApiException {
-        int width = Math.max(
-                12, members.stream().mapToInt(i -> label(i).length()).max().orElse(0) + 2);
-        StringBuilder out = new StringBuilder(pad("", width));
-        members.forEach(i -> out.append(pad(label(i), width)));
-        out.append('\n');
-        for (Instance from : members) {
-            out.append(pad(label(from), width));
-            for (Instance to : members) {
-                out.append(pad(from == to ? "-" : cell(diagnostics, from, to), width));
+        List<Instance> sorted = members.stream()
+                .sorted(Comparator.comparing((Instance i) -> Objects.toString(i.getTenantName(), i.getTenantId()))
+                        .thenComparing(i -> Objects.toString(i.getVpcName(), i.getVpcId()))
+                        .thenComparing(i -> Objects.toString(i.getName(), i.getInstanceId())))
+                .toList();
+        List<String> header = new ArrayList<>(List.of(""));
+        sorted.forEach(i -> header.add(label(i)));
+        TextTable table = new TextTable(header.toArray(String[]::new));
+        for (Instance from : sorted) {
+            List<String> row = new ArrayList<>(List.of(label(from)));
+            for (Instance to : sorted) {
+                row.add(from == to ? "-" : cell(diagnostics, from, to, sorted));
             }
-            out.append('\n');
+            table.row(row.toArray(String[]::new));
         }
-        out.append("ok = answered (best RTT); x = no answer, with the drops the source host counted\n");
-        return out.toString();
+        return table.render()
+                + "ok = answered (best RTT); own = an address the source's VPC uses too, answered by the source's own"
+                + " instance; x = no answer, with the drops the source host counted; (same ip) = the other VPC's"
+                + " instance has the source's own address\n";
     }
 
-    private static String cell(DiagnosticsApi diagnostics, Instance from, Instance to) throws ApiException {
+    private static String cell(DiagnosticsApi diagnostics, Instance from, Instance to, List<Instance> all)
+            throws ApiException {
+        boolean otherVpc = !from.getVpcId().equals(to.getVpcId());
+        if (otherVpc && from.getPrivateIpAddress().equals(to.getPrivateIpAddress())) {
+            return "(same ip)";
+        }
+        // As the demo's matrix: another VPC's address that the source's VPC also holds is answered at home.
+        boolean ownAddress = otherVpc
+                && all.stream()
+                        .anyMatch(i -> i.getVpcId().equals(from.getVpcId())
+                                && i.getPrivateIpAddress().equals(to.getPrivateIpAddress()));
         ProbeResult result = diagnostics.pingFromInstance(
                 from.getInstanceId(),
                 new PingRequest().target(to.getPrivateIpAddress()).count(2).timeoutMillis(500));
@@ -102,20 +120,16 @@ final class MatrixCommand implements Callable<Integer> {
                     .mapToDouble(p -> p.getRttMillis())
                     .min()
                     .orElse(0);
-            return String.format("ok %.1fms", rtt);
+            return String.format("%s %.1fms", ownAddress ? "own" : "ok", rtt);
         }
         List<String> reasons = result.getDropReasons() == null
                 ? List.of()
-                : new ArrayList<>(result.getDropReasons().keySet());
+                : new ArrayList<>(new TreeSet<>(result.getDropReasons().keySet()));
         return reasons.isEmpty() ? "x no reply" : "x " + String.join(",", reasons);
     }
 
     private static String label(Instance instance) {
         return (instance.getName() == null ? instance.getInstanceId() : instance.getName()) + " "
                 + instance.getPrivateIpAddress();
-    }
-
-    private static String pad(String text, int width) {
-        return text.length() >= width ? text + " " : text + " ".repeat(width - text.length());
     }
 }

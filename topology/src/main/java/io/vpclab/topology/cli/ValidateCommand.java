@@ -26,7 +26,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Topology topology = read(file);
+        Topology topology = read(file, null);
         if (topology == null) {
             return VpclabCli.INVALID;
         }
@@ -39,8 +39,13 @@ final class ValidateCommand implements Callable<Integer> {
         return VpclabCli.OK;
     }
 
-    /** The parsed file, or null after printing why it is refused. */
+    /** The parsed file, or null after printing why it is refused (every problem found, in one pass). */
     static Topology read(Path file) throws java.io.IOException {
+        return read(file, "nothing was applied");
+    }
+
+    /** As {@link #read(Path)}; {@code consequence} (or nothing) says what the refusal means for the command. */
+    static Topology read(Path file, String consequence) throws java.io.IOException {
         if (!Files.isReadable(file)) {
             System.err.println(file + ": cannot read the file");
             return null;
@@ -48,7 +53,9 @@ final class ValidateCommand implements Callable<Integer> {
         try {
             return TopologyParser.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
         } catch (InvalidTopologyException e) {
-            System.err.println(file + ": refused, nothing was applied");
+            int count = e.problems().size();
+            System.err.println(file + ": " + count + (count == 1 ? " problem" : " problems")
+                    + (consequence == null ? "" : ", " + consequence));
             for (DocumentProblem problem : e.problems()) {
                 // file:line:column: the form editors and terminals turn into links
                 System.err.println("  " + file + ":" + problem.line() + ":" + problem.column() + ": "

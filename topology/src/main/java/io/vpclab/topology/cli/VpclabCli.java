@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
         description = "Apply topology files and probe a VPC Lab control plane (VPCLAB_URL, VPCLAB_TOKEN).",
         subcommands = {
             ApplyCommand.class,
+            DestroyCommand.class,
             ValidateCommand.class,
+            GetCommand.class,
             ProbeCommand.class,
             MatrixCommand.class,
             ExecCommand.class,
@@ -23,13 +25,13 @@ import picocli.CommandLine.Command;
 public final class VpclabCli {
 
     /** Every expectation met / the command did what it says. */
-    static final int OK = 0;
+    public static final int OK = 0;
     /** The file applied but an expectation is not met (or a probe did not show what was asked). */
-    static final int NOT_MET = 1;
+    public static final int NOT_MET = 1;
     /** Bad command line or bad topology file: nothing was sent. */
-    static final int INVALID = 2;
+    public static final int INVALID = 2;
     /** The server refused (what this apply created was rolled back) or could not be reached. */
-    static final int REFUSED = 3;
+    public static final int REFUSED = 3;
 
     public static void main(String[] args) {
         System.exit(run(args));

@@ -1,5 +1,5 @@
 // Lesson 1, VLAN vs VXLAN: creates /28 subnets until the control plane refuses one (VLAN mode) or goes past 4094 (VXLAN).
-import { listAll, listPage, create, remove } from '../api.js';
+import { listAll, create, removeTenantWithEverything } from '../api.js';
 import { el, showError } from '../dom.js';
 import { VLAN_ID_LIMIT, VNI_LIMIT, stamp } from './shared.js';
 
@@ -115,22 +115,15 @@ async function runVlan(progress, verdict) {
   }
 }
 
+/** Every tenant a lesson made (this one's and the sample setups' of the others), with all it holds. */
 async function cleanVlan(progress) {
   try {
-    const tenants = (await listAll('tenants')).filter((t) => t.name.startsWith('lesson-vlan-'));
+    const tenants = (await listAll('tenants')).filter((t) => t.name.startsWith('lesson-'));
     for (const tenant of tenants) {
-      const vpcs = await listAll('vpcs', { tenantId: tenant.tenantId });
-      for (const vpc of vpcs) {
-        let page;
-        while ((page = await listPage('subnets', { vpcId: vpc.vpcId })).items.length > 0) {
-          await Promise.all(page.items.map((s) => remove('subnets', s.subnetId)));
-          progress.textContent = `Deleting subnets of ${vpc.name} ...`;
-        }
-        await remove('vpcs', vpc.vpcId);
-      }
-      await remove('tenants', tenant.tenantId);
+      progress.textContent = `Deleting lesson tenant ${tenant.name} ...`;
+      await removeTenantWithEverything(tenant.tenantId);
     }
-    progress.textContent = `Removed ${tenants.length} lesson tenants and their segments.`;
+    progress.textContent = `Removed ${tenants.length} lesson tenants and everything they held.`;
   } catch (e) {
     showError(e);
   }

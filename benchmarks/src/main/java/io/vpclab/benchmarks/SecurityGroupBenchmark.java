@@ -220,11 +220,12 @@ public class SecurityGroupBenchmark {
                 throw new IllegalStateException("the benchmark path dropped packets: " + counters.format());
             }
         }
+        // a trial runs one of the two benchmarks: the other pipeline saw nothing
         long newFlows = fresh.securityPolicyCounters().ruleHits().getOrDefault("sg-app/pg", 0L);
         long establishedFlows = established.securityPolicyCounters().ruleHits().getOrDefault("sg-app/pg", 0L);
-        if ("groups".equals(policy) && (establishedFlows != 1 || newFlows < 2)) {
-            throw new IllegalStateException(
-                    "expected one tracked flow and a new flow per packet: " + establishedFlows + ", " + newFlows);
+        if (establishedFlows > 1 || newFlows == 1) {
+            throw new IllegalStateException("expected one tracked flow, or a new flow per packet: " + establishedFlows
+                    + " and " + newFlows + " flows admitted");
         }
         frame.release();
     }

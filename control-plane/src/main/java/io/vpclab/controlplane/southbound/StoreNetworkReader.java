@@ -21,9 +21,11 @@ import io.vpclab.controlplane.natgateway.NatGateway;
 import io.vpclab.controlplane.natgateway.NatGatewayService;
 import io.vpclab.controlplane.peering.PeeringService;
 import io.vpclab.controlplane.publicnetwork.PublicNetworkProperties;
+import io.vpclab.controlplane.routetable.RouteTableService;
 import io.vpclab.controlplane.securitygroup.Permission;
 import io.vpclab.controlplane.securitygroup.SecurityGroupRule;
 import io.vpclab.controlplane.securitygroup.SecurityGroupService;
+import io.vpclab.controlplane.subnet.RouteContributor;
 import io.vpclab.controlplane.subnet.Subnet;
 import io.vpclab.controlplane.subnet.SubnetService;
 import io.vpclab.controlplane.system.ApiException;
@@ -63,6 +65,7 @@ class StoreNetworkReader implements NetworkReader {
     private final int natPortMax;
     private final WhitelistService whitelists;
     private final SecurityGroupService securityGroups;
+    private final RouteTableService routeTables;
 
     /**
      * @param natPortMin lowest public port a NAT gateway allocates ({@code vpclab.nat-gateway.port-min}, default 1024)
@@ -80,6 +83,7 @@ class StoreNetworkReader implements NetworkReader {
             NatGatewayService natGateways,
             InternetHostService internetHosts,
             SecurityGroupService securityGroups,
+            RouteTableService routeTables,
             @Value("${vpclab.nat-gateway.port-min:1024}") int natPortMin,
             @Value("${vpclab.nat-gateway.port-max:65535}") int natPortMax) {
         this.internetHosts = internetHosts;
@@ -90,6 +94,7 @@ class StoreNetworkReader implements NetworkReader {
         }
         this.whitelists = whitelists;
         this.securityGroups = securityGroups;
+        this.routeTables = routeTables;
         this.natGateways = natGateways;
         this.natPortMin = natPortMin;
         this.natPortMax = natPortMax;
@@ -136,8 +141,22 @@ class StoreNetworkReader implements NetworkReader {
             return Optional.empty();
         }
         List<SubnetNode> subnetNodes = new ArrayList<>();
+        // NAT gateway -> the subnets whose route table sends 0.0.0.0/0 to it
+        Map<String, List<String>> natSubnets = new HashMap<>();
         for (Subnet subnet : everyPage(page -> subnets.list(SYSTEM, vpcId, page))) {
-            subnetNodes.add(node(subnet));
+            List<SubnetNode.TableRoute> tableRoutes = new ArrayList<>();
+            for (RouteContributor.RouteEntry route : routeTables.routesOf(subnet)) {
+                if (!route.active()) {
+                    tableRoutes.add(SubnetNode.TableRoute.blackhole(route.destinationCidrBlock()));
+                } else if (route.target() == RouteContributor.Target.INSTANCE) {
+                    tableRoutes.add(new SubnetNode.TableRoute(route.destinationCidrBlock(), route.targetId()));
+                } else if (route.target() == RouteContributor.Target.NAT_GATEWAY) {
+                    natSubnets
+                            .computeIfAbsent(route.targetId(), id -> new ArrayList<>())
+                            .add(subnet.id());
+                }
+            }
+            subnetNodes.add(node(subnet, tableRoutes));
         }
         List<InstanceNode> instanceNodes = new ArrayList<>();
         for (Instance instance : everyPage(page -> instances.list(SYSTEM, vpcId, null, null, page))) {
@@ -174,7 +193,9 @@ class StoreNetworkReader implements NetworkReader {
                         gateway.whitelistId() == null ? null : whitelist(gateway.whitelistId()),
                         gateway.tcpIdleTimeoutSeconds(),
                         gateway.udpIdleTimeoutSeconds(),
-                        view.associatedSubnetIds(),
+                        natSubnets.getOrDefault(gateway.id(), List.of()).stream()
+                                .filter(subnetId -> !subnetId.equals(gateway.subnetId()))
+                                .toList(),
                         natPortMin,
                         natPortMax));
             }
@@ -272,7 +293,7 @@ class StoreNetworkReader implements NetworkReader {
         return new HostNode(host.id(), host.name(), host.underlayIp(), host.udpPort(), host.underlayMtu());
     }
 
-    private static SubnetNode node(Subnet subnet) {
+    private static SubnetNode node(Subnet subnet, List<SubnetNode.TableRoute> tableRoutes) {
         boolean vlan = "vlan".equalsIgnoreCase(subnet.segmentation());
         String gateway = Ipv4Prefix.formatAddress(subnet.addressPlan().gateway());
         return new SubnetNode(
@@ -281,7 +302,8 @@ class StoreNetworkReader implements NetworkReader {
                 subnet.cidrBlock(),
                 gateway,
                 subnet.segmentId(),
-                vlan ? subnet.segmentId() : null);
+                vlan ? subnet.segmentId() : null,
+                tableRoutes);
     }
 
     private static <T> List<T> everyPage(Function<PageRequest, PageRequest.Page<T>> fetch) {

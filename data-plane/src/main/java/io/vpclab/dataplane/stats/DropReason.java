@@ -61,7 +61,9 @@ public enum DropReason {
     /** A new flow its NAT gateway's egress policy (WHITELIST) does not allow. */
     NAT_EGRESS_DENIED,
     /** A packet a NAT gateway cannot translate: not TCP, UDP or ICMP echo, or a non-first fragment. */
-    NAT_UNSUPPORTED;
+    NAT_UNSUPPORTED,
+    /** Routed by a blackhole route of the source subnet's route table (explicit, or its target is gone). */
+    BLACKHOLE_ROUTE;
 
     private static final DropReason[] VALUES = values();
 

@@ -17,12 +17,20 @@ final class RouterLookup {
     private final int[] networks;
     private final int[] masks;
     private final int[] segments;
+    private final int[] lengths;
     private final int[] gatewayIps;
     private final int[] gatewaySegments;
 
     private RouterLookup(
-            long mac, int[] networks, int[] masks, int[] segments, int[] gatewayIps, int[] gatewaySegments) {
+            long mac,
+            int[] networks,
+            int[] masks,
+            int[] segments,
+            int[] lengths,
+            int[] gatewayIps,
+            int[] gatewaySegments) {
         this.mac = mac;
+        this.lengths = lengths;
         this.networks = networks;
         this.masks = masks;
         this.segments = segments;
@@ -37,12 +45,14 @@ final class RouterLookup {
         int[] networks = new int[sorted.size()];
         int[] masks = new int[sorted.size()];
         int[] segments = new int[sorted.size()];
+        int[] lengths = new int[sorted.size()];
         for (int i = 0; i < sorted.size(); i++) {
             Route route = sorted.get(i);
             int segment = segmentOfVni.applyAsInt(route.vni().value());
             networks[i] = route.destination().network();
             masks[i] = Ipv4Prefix.mask(route.destination().length());
             segments[i] = segment;
+            lengths[i] = route.destination().length();
         }
         int[] gatewayIps = new int[gateways.size()];
         int[] gatewaySegments = new int[gateways.size()];
@@ -50,7 +60,7 @@ final class RouterLookup {
             gatewayIps[i] = gateways.get(i)[0];
             gatewaySegments[i] = gateways.get(i)[1];
         }
-        return new RouterLookup(router.mac().bits(), networks, masks, segments, gatewayIps, gatewaySegments);
+        return new RouterLookup(router.mac().bits(), networks, masks, segments, lengths, gatewayIps, gatewaySegments);
     }
 
     long mac() {
@@ -64,6 +74,16 @@ final class RouterLookup {
             }
         }
         return ForwardingState.NONE;
+    }
+
+    /** The prefix length of the route {@link #lookup} picks, or -1 when none matches. */
+    int matchLength(int destination) {
+        for (int i = 0; i < networks.length; i++) {
+            if ((destination & masks[i]) == networks[i]) {
+                return lengths[i];
+            }
+        }
+        return -1;
     }
 
     int gatewaySegment(int ip) {

@@ -21,7 +21,9 @@ import io.vpclab.controlplane.vpc.VpcDeleting;
 import io.vpclab.controlplane.vpc.VpcService;
 import io.vpclab.net.Ipv4Prefix;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
@@ -219,8 +221,13 @@ public class RouteTableService {
         if (table.isEmpty()) {
             return List.of();
         }
+        List<StoredRoute> stored =
+                routes.findByRouteTableIdOrderByDestination(table.get().id());
+        if (stored.isEmpty()) {
+            return List.of(); // the common case needs no look at the targets
+        }
         Set<String> live = targets.live(subnet.vpcId());
-        return routes.findByRouteTableIdOrderByDestination(table.get().id()).stream()
+        return stored.stream()
                 .map(r -> new RouteEntry(
                         r.destination(),
                         r.targetType(),
@@ -228,6 +235,43 @@ public class RouteTableService {
                         isActive(r, live),
                         table.get().id()))
                 .toList();
+    }
+
+    /**
+     * {@link #routesOf} for every subnet of a VPC at once, by subnet ID (for the compiler, which
+     * reloads a whole VPC after each change): the VPC's tables, associations and live targets are
+     * read once, not once per subnet.
+     */
+    @Transactional(readOnly = true)
+    public Map<String, List<RouteEntry>> routesOfVpc(String vpcId, List<String> subnetIds) {
+        List<RouteTable> ofVpc = tables.findByVpcIdOrderById(vpcId);
+        if (ofVpc.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<StoredRoute>> stored = new HashMap<>();
+        String mainId = null;
+        for (RouteTable table : ofVpc) {
+            mainId = table.isMain() ? table.id() : mainId;
+            stored.put(table.id(), routes.findByRouteTableIdOrderByDestination(table.id()));
+        }
+        Set<String> live = stored.values().stream().allMatch(List::isEmpty) ? Set.of() : targets.live(vpcId);
+        Map<String, List<RouteEntry>> byTable = new HashMap<>();
+        stored.forEach((tableId, ofTable) -> byTable.put(
+                tableId,
+                ofTable.stream()
+                        .map(r -> new RouteEntry(
+                                r.destination(), r.targetType(), r.targetId(), isActive(r, live), tableId))
+                        .toList()));
+        Map<String, String> tableOfSubnet = new HashMap<>();
+        associations
+                .findByRouteTableIdIn(byTable.keySet())
+                .forEach(a -> tableOfSubnet.put(a.subnetId(), a.routeTableId()));
+        Map<String, List<RouteEntry>> bySubnet = new HashMap<>();
+        for (String subnetId : subnetIds) {
+            String tableId = tableOfSubnet.getOrDefault(subnetId, mainId);
+            bySubnet.put(subnetId, tableId == null ? List.of() : byTable.get(tableId));
+        }
+        return bySubnet;
     }
 
     private void setAssociation(String subnetId, RouteTable table) {

@@ -1,5 +1,6 @@
 package io.vpclab.controlplane.routetable;
 
+import java.util.Collection;
 import java.util.List;
 import org.springframework.data.jpa.repository.JpaRepository;
 
@@ -8,4 +9,6 @@ interface SubnetRouteTableRepository extends JpaRepository<SubnetRouteTable, Str
     List<SubnetRouteTable> findByRouteTableIdOrderBySubnetId(String routeTableId);
 
     boolean existsByRouteTableId(String routeTableId);
+
+    List<SubnetRouteTable> findByRouteTableIdIn(Collection<String> routeTableIds);
 }

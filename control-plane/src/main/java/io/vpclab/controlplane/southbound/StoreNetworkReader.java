@@ -143,9 +143,12 @@ class StoreNetworkReader implements NetworkReader {
         List<SubnetNode> subnetNodes = new ArrayList<>();
         // NAT gateway -> the subnets whose route table sends 0.0.0.0/0 to it
         Map<String, List<String>> natSubnets = new HashMap<>();
-        for (Subnet subnet : everyPage(page -> subnets.list(SYSTEM, vpcId, page))) {
+        List<Subnet> vpcSubnets = everyPage(page -> subnets.list(SYSTEM, vpcId, page));
+        Map<String, List<RouteContributor.RouteEntry>> routesBySubnet = routeTables.routesOfVpc(
+                vpcId, vpcSubnets.stream().map(Subnet::id).toList());
+        for (Subnet subnet : vpcSubnets) {
             List<SubnetNode.TableRoute> tableRoutes = new ArrayList<>();
-            for (RouteContributor.RouteEntry route : routeTables.routesOf(subnet)) {
+            for (RouteContributor.RouteEntry route : routesBySubnet.getOrDefault(subnet.id(), List.of())) {
                 if (!route.active()) {
                     tableRoutes.add(SubnetNode.TableRoute.blackhole(route.destinationCidrBlock()));
                 } else if (route.target() == RouteContributor.Target.INSTANCE) {

@@ -31,7 +31,8 @@ class ArchitectureTest {
             "whitelist",
             "peering",
             "internethost",
-            "vpn");
+            "vpn",
+            "routetable");
     /** The jobs built on the southbound: they use its public interfaces, it never uses them. */
     private static final List<String> SOUTHBOUND_USERS = List.of("hoststats", "diagnostics", "capture", "demo", "ui");
 

@@ -52,12 +52,29 @@ public record Topology(
     /** protocol tcp|udp|icmp|all, a CIDR, and for tcp/udp an optional port range. */
     public record RuleDecl(String protocol, String cidrBlock, Integer fromPort, Integer toPort) {}
 
-    public record VpcDecl(String name, String cidrBlock, List<SubnetDecl> subnets, List<NatGatewayDecl> natGateways) {
+    public record VpcDecl(
+            String name,
+            String cidrBlock,
+            List<SubnetDecl> subnets,
+            List<NatGatewayDecl> natGateways,
+            List<RouteTableDecl> routeTables) {
         public VpcDecl {
             subnets = orEmpty(subnets);
             natGateways = orEmpty(natGateways);
+            routeTables = orEmpty(routeTables);
         }
     }
+
+    /** A custom route table of the VPC: its routes (local ones are implicit) and the subnets it serves. */
+    public record RouteTableDecl(String name, List<TableRouteDecl> routes, List<String> subnets) {
+        public RouteTableDecl {
+            routes = orEmpty(routes);
+            subnets = orEmpty(subnets);
+        }
+    }
+
+    /** A route to exactly one of: a NAT gateway of the VPC, an instance of the VPC (an appliance), a blackhole. */
+    public record TableRouteDecl(String destination, String natGateway, String instance, Boolean blackhole) {}
 
     public record SubnetDecl(String name, String cidrBlock, List<InstanceDecl> instances) {
         public SubnetDecl {

@@ -10,8 +10,10 @@ import io.vpclab.topology.Topology.Expectation;
 import io.vpclab.topology.Topology.InstanceDecl;
 import io.vpclab.topology.Topology.NatGatewayDecl;
 import io.vpclab.topology.Topology.PeeringDecl;
+import io.vpclab.topology.Topology.RouteTableDecl;
 import io.vpclab.topology.Topology.RuleDecl;
 import io.vpclab.topology.Topology.SubnetDecl;
+import io.vpclab.topology.Topology.TableRouteDecl;
 import io.vpclab.topology.Topology.TenantDecl;
 import io.vpclab.topology.Topology.VpcDecl;
 import io.vpclab.topology.Topology.WhitelistDecl;
@@ -186,6 +188,71 @@ final class TopologyChecks {
             policyWhitelist("WHITELIST".equals(nat.egressPolicy()), nat.whitelist(), whitelists, natAt, "egressPolicy");
             if (nat.eip() != null) {
                 checkEip(nat.eip(), whitelists, natAt + "/eip");
+            }
+        }
+        checkRouteTables(vpc, subnets, served, at);
+    }
+
+    /**
+     * Route tables: names unique in the VPC; routes with one target each, unique destinations, not
+     * a VPC block (the local route is fixed), NAT gateways and instances of this VPC; a subnet in at
+     * most one table, and not also served by a NAT gateway of the file (both would set its table).
+     */
+    private void checkRouteTables(VpcDecl vpc, Map<String, Ipv4Prefix> subnets, Set<String> served, String at) {
+        Set<String> vpcInstances = new HashSet<>();
+        vpc.subnets().forEach(s -> s.instances().forEach(i -> vpcInstances.add(i.name())));
+        Set<String> vpcNatGateways = new HashSet<>();
+        vpc.natGateways().forEach(n -> vpcNatGateways.add(n.name()));
+        Set<String> tableNames = new HashSet<>();
+        Set<String> associated = new HashSet<>();
+        for (int t = 0; t < vpc.routeTables().size(); t++) {
+            RouteTableDecl table = vpc.routeTables().get(t);
+            String tableAt = at + "/routeTables/" + t;
+            unique(tableNames, table.name(), tableAt + "/name", "route table");
+            Set<Ipv4Prefix> destinations = new HashSet<>();
+            for (int r = 0; r < table.routes().size(); r++) {
+                TableRouteDecl route = table.routes().get(r);
+                String routeAt = tableAt + "/routes/" + r;
+                Ipv4Prefix destination = block(route.destination(), routeAt + "/destination", null);
+                if (destination != null && !destinations.add(destination)) {
+                    problem(
+                            routeAt + "/destination",
+                            "route table " + table.name() + " routes " + destination + " twice");
+                }
+                if (destination != null && destination.toString().equals(vpc.cidrBlock())) {
+                    problem(routeAt + "/destination", "the local route to " + destination + " is implicit and fixed");
+                }
+                int targets = (route.natGateway() == null ? 0 : 1)
+                        + (route.instance() == null ? 0 : 1)
+                        + (Boolean.TRUE.equals(route.blackhole()) ? 1 : 0);
+                if (targets != 1) {
+                    problem(routeAt, "a route needs exactly one of natGateway, instance or blackhole: true");
+                }
+                if (route.natGateway() != null && !vpcNatGateways.contains(route.natGateway())) {
+                    problem(
+                            routeAt + "/natGateway",
+                            "no NAT gateway named '" + route.natGateway() + "' in VPC " + vpc.name());
+                }
+                if (route.natGateway() != null && destination != null && destination.length() != 0) {
+                    problem(routeAt + "/destination", "a route to a NAT gateway must be 0.0.0.0/0");
+                }
+                if (route.instance() != null && !vpcInstances.contains(route.instance())) {
+                    problem(routeAt + "/instance", "no instance named '" + route.instance() + "' in VPC " + vpc.name());
+                }
+            }
+            for (int s = 0; s < table.subnets().size(); s++) {
+                String subnet = table.subnets().get(s);
+                String subnetAt = tableAt + "/subnets/" + s;
+                if (!subnets.containsKey(subnet)) {
+                    problem(subnetAt, "no subnet named '" + subnet + "' in VPC " + vpc.name());
+                } else if (!associated.add(subnet)) {
+                    problem(subnetAt, "subnet " + subnet + " is already associated with another route table");
+                } else if (served.contains(subnet)) {
+                    problem(
+                            subnetAt,
+                            "subnet " + subnet + " is served by a NAT gateway of this file, which gives it"
+                                    + " the gateway's table: route it to the gateway in this table instead");
+                }
             }
         }
     }

@@ -219,6 +219,61 @@ class TopologyParserTest {
     }
 
     @Test
+    void routeTablesAreReadAndTheirRoutesChecked() throws Exception {
+        Topology topology = TopologyParser.parse("""
+                name: t
+                tenants:
+                  - name: a
+                    vpcs:
+                      - name: v
+                        cidrBlock: 10.2.0.0/16
+                        subnets:
+                          - { name: s, cidrBlock: 10.2.1.0/24, instances: [{ name: fw }] }
+                          - { name: p, cidrBlock: 10.2.2.0/24 }
+                        routeTables:
+                          - name: rt
+                            routes: [{ destination: 0.0.0.0/0, instance: fw }, { destination: 192.0.2.0/24, blackhole: true }]
+                            subnets: [p]
+                """, "t.yaml");
+        Topology.RouteTableDecl table =
+                topology.tenants().get(0).vpcs().get(0).routeTables().get(0);
+        assertThat(table.subnets()).containsExactly("p");
+        assertThat(table.routes())
+                .containsExactly(
+                        new Topology.TableRouteDecl("0.0.0.0/0", null, "fw", null),
+                        new Topology.TableRouteDecl("192.0.2.0/24", null, null, true));
+
+        assertThat(messages("""
+                name: t
+                tenants:
+                  - name: a
+                    vpcs:
+                      - name: v
+                        cidrBlock: 10.2.0.0/16
+                        subnets: [{ name: s, cidrBlock: 10.2.1.0/24 }, { name: p, cidrBlock: 10.2.2.0/24 }]
+                        natGateways: [{ name: n, subnet: s, subnets: [p] }]
+                        routeTables:
+                          - name: rt
+                            routes:
+                              - { destination: 0.0.0.0/0, instance: ghost }
+                              - { destination: 0.0.0.0/0, blackhole: true }
+                              - { destination: 10.2.0.0/16, blackhole: true }
+                              - { destination: 192.0.2.0/24 }
+                              - { destination: 198.51.100.0/24, natGateway: n }
+                            subnets: [p, nope]
+                """))
+                .containsExactly(
+                        "no instance named 'ghost' in VPC v",
+                        "route table rt routes 0.0.0.0/0 twice",
+                        "the local route to 10.2.0.0/16 is implicit and fixed",
+                        "a route needs exactly one of natGateway, instance or blackhole: true",
+                        "a route to a NAT gateway must be 0.0.0.0/0",
+                        "subnet p is served by a NAT gateway of this file, which gives it the gateway's table:"
+                                + " route it to the gateway in this table instead",
+                        "no subnet named 'nope' in VPC v");
+    }
+
+    @Test
     void overlappingPeersAndDuplicateNamesAreRefused() {
         assertThat(messages("""
                 name: t

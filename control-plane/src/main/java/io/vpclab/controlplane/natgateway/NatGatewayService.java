@@ -197,6 +197,8 @@ public class NatGatewayService implements NatGatewayTargets {
                     "subnet " + subnetId + " already goes out through NAT gateway " + existing.natGatewayId());
         });
         associations.saveAndFlush(new NatGatewaySubnet(subnetId, natGatewayId, Times.now()));
+        events.publishEvent(
+                new NatGatewaySubnetAssociated(natGatewayId, gateway.tenantId(), gateway.vpcId(), subnetId, true));
         NatGatewayView view = view(gateway);
         publish(view, ChangeKind.UPDATED);
         return view;
@@ -213,6 +215,8 @@ public class NatGatewayService implements NatGatewayTargets {
                         "subnet " + subnetId + " is not associated with NAT gateway " + natGatewayId));
         associations.delete(association);
         associations.flush();
+        events.publishEvent(
+                new NatGatewaySubnetAssociated(natGatewayId, gateway.tenantId(), gateway.vpcId(), subnetId, false));
         NatGatewayView view = view(gateway);
         publish(view, ChangeKind.UPDATED);
         return view;

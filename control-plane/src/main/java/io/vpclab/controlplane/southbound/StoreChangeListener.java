@@ -7,6 +7,7 @@ import io.vpclab.controlplane.internethost.InternetHostChanged;
 import io.vpclab.controlplane.natgateway.NatGatewayChanged;
 import io.vpclab.controlplane.networkacl.NetworkAclChanged;
 import io.vpclab.controlplane.peering.PeeringChanged;
+import io.vpclab.controlplane.routetable.RouteTableChanged;
 import io.vpclab.controlplane.securitygroup.InstanceSecurityGroupsChanged;
 import io.vpclab.controlplane.securitygroup.SecurityGroupChanged;
 import io.vpclab.controlplane.subnet.SubnetChanged;
@@ -51,6 +52,12 @@ class StoreChangeListener {
     @TransactionalEventListener(fallbackExecution = true)
     void on(PeeringChanged event) {
         compilation.submit(StoreChange.peering(event.requesterVpcId(), event.accepterVpcId()));
+    }
+
+    /** A route table, its routes or a subnet's association changed: the VPC's hosts recompile. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(RouteTableChanged event) {
+        compilation.submit(StoreChange.vpc(event.vpcId()));
     }
 
     /** A host registered or left (its underlay is fixed at registration). */

@@ -25,9 +25,11 @@ import io.vpclab.controlplane.networkacl.AclEntry;
 import io.vpclab.controlplane.networkacl.NetworkAclService;
 import io.vpclab.controlplane.peering.PeeringService;
 import io.vpclab.controlplane.publicnetwork.PublicNetworkProperties;
+import io.vpclab.controlplane.routetable.RouteTableService;
 import io.vpclab.controlplane.securitygroup.Permission;
 import io.vpclab.controlplane.securitygroup.SecurityGroupRule;
 import io.vpclab.controlplane.securitygroup.SecurityGroupService;
+import io.vpclab.controlplane.subnet.RouteContributor;
 import io.vpclab.controlplane.subnet.Subnet;
 import io.vpclab.controlplane.subnet.SubnetService;
 import io.vpclab.controlplane.system.ApiException;
@@ -70,6 +72,7 @@ class StoreNetworkReader implements NetworkReader {
     private final SecurityGroupService securityGroups;
     private final NetworkAclService networkAcls;
     private final VpnGatewayService vpnGateways;
+    private final RouteTableService routeTables;
 
     /**
      * @param natPortMin lowest public port a NAT gateway allocates ({@code vpclab.nat-gateway.port-min}, default 1024)
@@ -89,6 +92,7 @@ class StoreNetworkReader implements NetworkReader {
             SecurityGroupService securityGroups,
             NetworkAclService networkAcls,
             VpnGatewayService vpnGateways,
+            RouteTableService routeTables,
             @Value("${vpclab.nat-gateway.port-min:1024}") int natPortMin,
             @Value("${vpclab.nat-gateway.port-max:65535}") int natPortMax) {
         this.internetHosts = internetHosts;
@@ -101,6 +105,7 @@ class StoreNetworkReader implements NetworkReader {
         this.securityGroups = securityGroups;
         this.networkAcls = networkAcls;
         this.vpnGateways = vpnGateways;
+        this.routeTables = routeTables;
         this.natGateways = natGateways;
         this.natPortMin = natPortMin;
         this.natPortMax = natPortMax;
@@ -147,8 +152,25 @@ class StoreNetworkReader implements NetworkReader {
             return Optional.empty();
         }
         List<SubnetNode> subnetNodes = new ArrayList<>();
-        for (Subnet subnet : everyPage(page -> subnets.list(SYSTEM, vpcId, page))) {
-            subnetNodes.add(node(subnet));
+        // NAT gateway -> the subnets whose route table sends 0.0.0.0/0 to it
+        Map<String, List<String>> natSubnets = new HashMap<>();
+        List<Subnet> vpcSubnets = everyPage(page -> subnets.list(SYSTEM, vpcId, page));
+        Map<String, List<RouteContributor.RouteEntry>> routesBySubnet = routeTables.routesOfVpc(
+                vpcId, vpcSubnets.stream().map(Subnet::id).toList());
+        for (Subnet subnet : vpcSubnets) {
+            List<SubnetNode.TableRoute> tableRoutes = new ArrayList<>();
+            for (RouteContributor.RouteEntry route : routesBySubnet.getOrDefault(subnet.id(), List.of())) {
+                if (!route.active()) {
+                    tableRoutes.add(SubnetNode.TableRoute.blackhole(route.destinationCidrBlock()));
+                } else if (route.target() == RouteContributor.Target.INSTANCE) {
+                    tableRoutes.add(new SubnetNode.TableRoute(route.destinationCidrBlock(), route.targetId()));
+                } else if (route.target() == RouteContributor.Target.NAT_GATEWAY) {
+                    natSubnets
+                            .computeIfAbsent(route.targetId(), id -> new ArrayList<>())
+                            .add(subnet.id());
+                }
+            }
+            subnetNodes.add(node(subnet, tableRoutes));
         }
         List<InstanceNode> instanceNodes = new ArrayList<>();
         for (Instance instance : everyPage(page -> instances.list(SYSTEM, vpcId, null, null, page))) {
@@ -187,7 +209,9 @@ class StoreNetworkReader implements NetworkReader {
                         gateway.whitelistId() == null ? null : whitelist(gateway.whitelistId()),
                         gateway.tcpIdleTimeoutSeconds(),
                         gateway.udpIdleTimeoutSeconds(),
-                        view.associatedSubnetIds(),
+                        natSubnets.getOrDefault(gateway.id(), List.of()).stream()
+                                .filter(subnetId -> !subnetId.equals(gateway.subnetId()))
+                                .toList(),
                         natPortMin,
                         natPortMax));
             }
@@ -346,7 +370,7 @@ class StoreNetworkReader implements NetworkReader {
         return new HostNode(host.id(), host.name(), host.underlayIp(), host.udpPort(), host.underlayMtu());
     }
 
-    private static SubnetNode node(Subnet subnet) {
+    private static SubnetNode node(Subnet subnet, List<SubnetNode.TableRoute> tableRoutes) {
         boolean vlan = "vlan".equalsIgnoreCase(subnet.segmentation());
         String gateway = Ipv4Prefix.formatAddress(subnet.addressPlan().gateway());
         return new SubnetNode(
@@ -355,7 +379,8 @@ class StoreNetworkReader implements NetworkReader {
                 subnet.cidrBlock(),
                 gateway,
                 subnet.segmentId(),
-                vlan ? subnet.segmentId() : null);
+                vlan ? subnet.segmentId() : null,
+                tableRoutes);
     }
 
     private static <T> List<T> everyPage(Function<PageRequest, PageRequest.Page<T>> fetch) {

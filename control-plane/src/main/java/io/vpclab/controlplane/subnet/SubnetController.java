@@ -3,6 +3,7 @@ package io.vpclab.controlplane.subnet;
 import io.vpclab.api.SubnetsApi;
 import io.vpclab.api.model.EffectiveRoute;
 import io.vpclab.api.model.EffectiveRoutes;
+import io.vpclab.api.model.RouteState;
 import io.vpclab.api.model.RouteTargetType;
 import io.vpclab.api.model.Segmentation;
 import io.vpclab.api.model.SubnetCreate;
@@ -62,7 +63,9 @@ class SubnetController implements SubnetsApi {
                                         r.destinationCidrBlock(),
                                         RouteTargetType.fromValue(
                                                 r.target().name().toLowerCase().replace('_', '-')))
-                                .targetId(r.targetId()))
+                                .targetId(r.targetId())
+                                .state(r.active() ? RouteState.ACTIVE : RouteState.BLACKHOLE)
+                                .routeTableId(r.routeTableId()))
                         .toList()));
     }
 

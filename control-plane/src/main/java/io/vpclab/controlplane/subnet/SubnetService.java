@@ -131,7 +131,7 @@ public class SubnetService {
         events.publishEvent(new SubnetChanged(subnetId, subnet.vpcId(), subnet.tenantId(), ChangeKind.DELETED));
     }
 
-    /** Local routes for every VPC block, then what peerings and NAT gateways contribute. */
+    /** Local routes for every VPC block, then the routes of the subnet's table and those its VPN gateway propagates. */
     @Transactional(readOnly = true)
     public List<RouteContributor.RouteEntry> effectiveRoutes(Caller caller, String subnetId) {
         Subnet subnet = get(caller, subnetId);
@@ -149,7 +149,7 @@ public class SubnetService {
     public String natGatewayOf(Subnet subnet) {
         return routeContributors.stream()
                 .flatMap(c -> c.routesFor(subnet).stream())
-                .filter(r -> r.target() == RouteContributor.Target.NAT_GATEWAY)
+                .filter(r -> r.target() == RouteContributor.Target.NAT_GATEWAY && r.active())
                 .map(RouteContributor.RouteEntry::targetId)
                 .findFirst()
                 .orElse(null);

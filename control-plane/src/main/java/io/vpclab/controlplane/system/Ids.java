@@ -27,6 +27,7 @@ public final class Ids {
     public static final String CUSTOMER_GATEWAY = "cgw";
     public static final String VPN_GATEWAY = "vgw";
     public static final String VPN_CONNECTION = "vpn";
+    public static final String ROUTE_TABLE = "rtb";
 
     private static final int HEX_DIGITS = 17;
     private static final Pattern ANY_ID = Pattern.compile("[a-z]+(-[a-z]+)*-[0-9a-f]{17}");

@@ -41,6 +41,21 @@ final class Networks {
         return this;
     }
 
+    /** Gives a subnet added before the routes of its route table that the data plane needs. */
+    Networks tableRoutes(String vpc, String subnet, SubnetNode.TableRoute... routes) {
+        List<SubnetNode> ofVpc = subnets.get(vpc);
+        for (int i = 0; i < ofVpc.size(); i++) {
+            SubnetNode s = ofVpc.get(i);
+            if (s.id().equals(subnet)) {
+                ofVpc.set(
+                        i,
+                        new SubnetNode(
+                                s.id(), s.vpcId(), s.cidrBlock(), s.gatewayIp(), s.vni(), s.vlanId(), List.of(routes)));
+            }
+        }
+        return this;
+    }
+
     Networks instance(String vpc, String subnet, String id, String host, String ip) {
         int serial = nextMac++;
         String mac = String.format("02:00:00:%02x:%02x:%02x", serial >> 16 & 0xff, serial >> 8 & 0xff, serial & 0xff);

@@ -20,6 +20,7 @@ import io.vpclab.client.model.NatGatewayCreate;
 import io.vpclab.client.model.NatGatewayState;
 import io.vpclab.client.model.NatGatewaySubnetAssociate;
 import io.vpclab.client.model.NatGatewayUpdate;
+import io.vpclab.client.model.RouteState;
 import io.vpclab.client.model.RouteTargetType;
 import io.vpclab.client.model.Subnet;
 import io.vpclab.client.model.WhitelistCreate;
@@ -67,14 +68,18 @@ class NatGatewayRulesTest extends ApiTestSupport {
     }
 
     private List<EffectiveRoute> routes(Subnet subnet) throws ApiException {
-        return tenant.subnets().getSubnetRoutes(subnet.getSubnetId()).getRoutes();
+        // the table a route comes from is the route table feature's business
+        return tenant.subnets().getSubnetRoutes(subnet.getSubnetId()).getRoutes().stream()
+                .map(r -> r.routeTableId(null))
+                .toList();
     }
 
     private static EffectiveRoute defaultRouteVia(String natGatewayId) {
         return new EffectiveRoute()
                 .destinationCidrBlock("0.0.0.0/0")
                 .targetType(RouteTargetType.NAT_GATEWAY)
-                .targetId(natGatewayId);
+                .targetId(natGatewayId)
+                .state(RouteState.ACTIVE);
     }
 
     @Test

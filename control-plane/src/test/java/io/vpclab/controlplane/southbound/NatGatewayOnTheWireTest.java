@@ -25,6 +25,7 @@ import io.vpclab.client.model.NatGatewayFigures;
 import io.vpclab.client.model.NatGatewayState;
 import io.vpclab.client.model.NatGatewaySubnetAssociate;
 import io.vpclab.client.model.NatSession;
+import io.vpclab.client.model.RouteState;
 import io.vpclab.client.model.RouteTargetType;
 import io.vpclab.client.model.TokenCreate;
 import java.util.List;
@@ -66,9 +67,10 @@ class NatGatewayOnTheWireTest {
         assertThat(pending.getState()).isEqualTo(NatGatewayState.PENDING);
         natGateways.associateNatGatewaySubnet(natId, new NatGatewaySubnetAssociate().subnetId(privateSubnet));
         assertThat(subnets.getSubnetRoutes(privateSubnet).getRoutes())
-                .extracting(EffectiveRoute::getTargetType)
-                .as("a pending gateway routes nothing")
-                .doesNotContain(RouteTargetType.NAT_GATEWAY);
+                .filteredOn(route -> route.getTargetType() == RouteTargetType.NAT_GATEWAY)
+                .extracting(EffectiveRoute::getState)
+                .as("a pending gateway forwards nothing: its route is a blackhole until it is placed")
+                .containsExactly(RouteState.BLACKHOLE);
 
         List<FollowAgent> agents = wire.agents("nat", 3);
         FollowAgent a1 = agents.get(0);
@@ -81,6 +83,7 @@ class NatGatewayOnTheWireTest {
             assertThat(route.getDestinationCidrBlock()).isEqualTo("0.0.0.0/0");
             assertThat(route.getTargetType()).isEqualTo(RouteTargetType.NAT_GATEWAY);
             assertThat(route.getTargetId()).isEqualTo(natId);
+            assertThat(route.getState()).isEqualTo(RouteState.ACTIVE);
         });
         Instance vm = wire.instance(privateSubnet, a2, "10.8.1.5");
         wire.awaitConverged();

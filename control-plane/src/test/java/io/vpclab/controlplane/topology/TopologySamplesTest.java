@@ -100,6 +100,26 @@ class TopologySamplesTest {
                 .forEach(e -> assertThat(e.getDetail())
                         .startsWith("egress whitelist of nat-")
                         .contains("db-egress: tcp 198.51.100.10/32 443-443"));
+        // the route the report names: an instance's elastic IP is its own, not its subnet's
+        first.getExpectations().stream()
+                .filter(e -> topology.name().equals("nat-gateway") && e.getTo().equals("web"))
+                .filter(e -> !e.getFrom().equals("peer-app")) // another VPC: no route to the internet at all
+                .forEach(e -> assertThat(e.getRoute())
+                        .as(e.getFrom())
+                        .startsWith(
+                                e.getFrom().equals("bastion")
+                                        ? "elastic IP eipalloc-"
+                                        : "0.0.0.0/0 -> nat-gateway nat-"));
+        // a route table sends the protected subnet through the appliance; a /32 blackhole beats it
+        first.getExpectations().stream()
+                .filter(e -> topology.name().equals("firewall-appliance")
+                        && e.getFrom().startsWith("app-"))
+                .filter(e -> e.getTo().startsWith("fw-"))
+                .forEach(e -> assertThat(e.getRoute())
+                        .startsWith(
+                                e.getTo().equals("fw-dns")
+                                        ? "198.51.100.31/32 -> blackhole (blackhole)"
+                                        : "0.0.0.0/0 -> instance i-"));
 
         TopologyReport second = applier.apply(topology);
         assertThat(second.getChanges())

@@ -14,6 +14,7 @@ import io.vpclab.client.model.CustomerGateway;
 import io.vpclab.client.model.CustomerGatewayCreate;
 import io.vpclab.client.model.EffectiveRoute;
 import io.vpclab.client.model.PeeringCreate;
+import io.vpclab.client.model.RouteState;
 import io.vpclab.client.model.RouteTargetType;
 import io.vpclab.client.model.Subnet;
 import io.vpclab.client.model.Vpc;
@@ -211,11 +212,13 @@ class VpnRulesTest extends ApiTestSupport {
                 new EffectiveRoute()
                         .destinationCidrBlock("192.168.0.0/24")
                         .targetType(RouteTargetType.VPN_GATEWAY)
-                        .targetId(gateway.getVpnGatewayId()),
+                        .targetId(gateway.getVpnGatewayId())
+                        .state(RouteState.ACTIVE),
                 new EffectiveRoute()
                         .destinationCidrBlock("192.168.8.0/22")
                         .targetType(RouteTargetType.VPN_GATEWAY)
-                        .targetId(gateway.getVpnGatewayId()));
+                        .targetId(gateway.getVpnGatewayId())
+                        .state(RouteState.ACTIVE));
         assertThat(vpnRoutes()).containsExactlyElementsOf(expected);
         assertThat(alice.subnets().getSubnetRoutes(second.getSubnetId()).getRoutes())
                 .containsAll(expected);

@@ -20,7 +20,9 @@ import io.vpclab.dataplane.table.ForwardingState;
  * ingress segment's gateway address, so traceroute shows the router as exactly one hop. The
  * router also answers ping to its own gateway addresses. A destination no route matches leaves
  * through the source's elastic IP if it has one, else by the source segment's default route (to
- * the MAC of its NAT gateway's private address). The decision is one method, {@link #decide},
+ * the MAC of its NAT gateway's private address). A route of the source subnet's route table
+ * (to an appliance instance, or a blackhole) wins when its prefix is at least as long as the
+ * router's match: the frame goes to the appliance's MAC with its destination unchanged. The decision is one method, {@link #decide},
  * which a TSO burst ({@link BurstForwarder}) crosses too, once for the whole burst.
  */
 final class L3Router {
@@ -48,6 +50,8 @@ final class L3Router {
     static final int TO_PUBLIC_ADDRESS = -5;
     /** {@link #decide}: no route, or no MAC for the next hop. */
     static final int NO_ROUTE = -6;
+    /** {@link #decide}: the source subnet's route table sends the destination to a blackhole. */
+    static final int BLACKHOLE = -7;
 
     /** The next hop's MAC of the last {@link #decide} that returned a segment (loop-confined, like the stage). */
     private long nextHopMac;
@@ -67,6 +71,7 @@ final class L3Router {
             case VIA_ELASTIC_IP -> publicAddresses.viaElasticIp(t, port, segment, frame);
             case TO_PUBLIC_ADDRESS -> publicAddresses.toPublicAddress(t, port, Ipv4.destination(frame, ip), frame);
             case NO_ROUTE -> forwarding.drop(t, port, segment, DropReason.NO_ROUTE, frame);
+            case BLACKHOLE -> forwarding.drop(t, port, segment, DropReason.BLACKHOLE_ROUTE, frame);
             default -> {
                 rewrite(t, segment, frame, offset);
                 t.segments[egress].in(frame.readableBytes());
@@ -99,7 +104,16 @@ final class L3Router {
         }
         int egress = state.route(router, destination);
         int nextHop = state.routeNextHop(router, destination);
-        if (egress == ForwardingState.NONE) {
+        int tableRoute = state.tableRoute(segment, destination);
+        if (tableRoute != ForwardingState.NONE
+                // the subnet's own table wins over the VPC router at equal prefix length
+                && state.tableRouteLength(segment, tableRoute) >= state.routeLength(router, destination)) {
+            egress = state.tableRouteSegment(segment, tableRoute);
+            if (egress == ForwardingState.NONE) {
+                return BLACKHOLE;
+            }
+            nextHop = state.tableRouteNextHop(segment, tableRoute);
+        } else if (egress == ForwardingState.NONE) {
             // an elastic IP first: an instance with one never leaves through the NAT gateway
             if (state.elasticIpByPrivate(segment, Ipv4.source(frame, ip)) != ForwardingState.NONE) {
                 return VIA_ELASTIC_IP;

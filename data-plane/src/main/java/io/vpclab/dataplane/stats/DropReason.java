@@ -70,7 +70,9 @@ public enum DropReason {
      * A DHCP message the port's server takes without answer: RELEASE, DECLINE (the address stays
      * the port's) or a REQUEST naming another server.
      */
-    DHCP_UNANSWERED;
+    DHCP_UNANSWERED,
+    /** Routed by a blackhole route of the source subnet's route table (explicit, or its target is gone). */
+    BLACKHOLE_ROUTE;
 
     private static final DropReason[] VALUES = values();
 

@@ -38,6 +38,7 @@ public final class ForwardingState {
     private final Vni publicVni;
     private final List<ElasticIp> elasticIps;
     private final List<DefaultRoute> defaultRoutes;
+    private final List<TableRoute> tableRoutes;
     private final List<NatGateway> natGateways;
     private final List<Whitelist> whitelists;
     private final List<VpnGateway> vpnGateways;
@@ -56,6 +57,8 @@ public final class ForwardingState {
     private final RouterLookup[] routerLookups;
     /** The provider network: public segment, elastic IPs, NAT gateways, default routes toward them. */
     private final ProviderLookup provider;
+    /** Per source segment, its route table's routes to appliances and blackholes. */
+    private final TableRouteLookup tableRouteLookup;
 
     private final Map<String, Integer> whitelistById;
     private final WhitelistLookup[] whitelistLookups;
@@ -76,6 +79,7 @@ public final class ForwardingState {
         this.publicVni = b.publicVni;
         this.elasticIps = List.copyOf(b.elasticIps);
         this.defaultRoutes = List.copyOf(b.defaultRoutes);
+        this.tableRoutes = List.copyOf(b.tableRoutes);
         this.natGateways = List.copyOf(b.natGateways);
         this.whitelists = List.copyOf(b.whitelists);
         this.vpnGateways = List.copyOf(b.vpnGateways);
@@ -173,6 +177,7 @@ public final class ForwardingState {
         networkAcls = b.networkAcls;
         // last: the provider lookup reads the segment, port and whitelist indexes built above
         provider = new ProviderLookup(this);
+        tableRouteLookup = new TableRouteLookup(this, tableRoutes);
     }
 
     /** The security groups this table enforces on its local ports. */
@@ -402,6 +407,34 @@ public final class ForwardingState {
         return vpnGateways;
     }
 
+    /** The prefix length of {@code router}'s route for {@code destination}, or -1 when none matches. */
+    public int routeLength(int router, int destination) {
+        return routerLookups[router].matchLength(destination);
+    }
+
+    public List<TableRoute> tableRoutes() {
+        return tableRoutes;
+    }
+
+    /** The longest table route of source {@code segment} matching {@code destination}, or {@link #NONE}. */
+    public int tableRoute(int segment, int destination) {
+        return tableRouteLookup.lookup(segment, destination);
+    }
+
+    public int tableRouteLength(int segment, int route) {
+        return tableRouteLookup.length(segment, route);
+    }
+
+    /** The egress segment of a table route, or {@link #NONE} when it is a blackhole. */
+    public int tableRouteSegment(int segment, int route) {
+        return tableRouteLookup.via(segment, route);
+    }
+
+    /** The next hop (an appliance's address) of a table route that is not a blackhole. */
+    public int tableRouteNextHop(int segment, int route) {
+        return tableRouteLookup.nextHop(segment, route);
+    }
+
     /** The segment whose gateway address is {@code ip} on this router, or {@link #NONE}. */
     public int gatewaySegment(int router, int ip) {
         return routerLookups[router].gatewaySegment(ip);
@@ -530,6 +563,7 @@ public final class ForwardingState {
         private final List<Router> routers = new ArrayList<>();
         private final List<ElasticIp> elasticIps = new ArrayList<>();
         private final List<DefaultRoute> defaultRoutes = new ArrayList<>();
+        private final List<TableRoute> tableRoutes = new ArrayList<>();
         private final List<NatGateway> natGateways = new ArrayList<>();
         private final List<Whitelist> whitelists = new ArrayList<>();
         private final List<VpnGateway> vpnGateways = new ArrayList<>();
@@ -602,6 +636,12 @@ public final class ForwardingState {
         /** A VPN gateway served here; its side in the VPC is a local port of kind vpn-gateway. */
         public Builder vpnGateway(VpnGateway vpnGateway) {
             vpnGateways.add(require(vpnGateway, "vpnGateway"));
+            return this;
+        }
+
+        /** A source segment's route to an appliance, or its blackhole. */
+        public Builder tableRoute(TableRoute route) {
+            tableRoutes.add(require(route, "tableRoute"));
             return this;
         }
 

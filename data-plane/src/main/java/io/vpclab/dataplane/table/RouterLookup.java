@@ -20,6 +20,7 @@ final class RouterLookup {
     /** Per route, the next hop's address, or 0: the destination itself. */
     private final int[] nextHops;
 
+    private final int[] lengths;
     private final int[] gatewayIps;
     private final int[] gatewaySegments;
 
@@ -29,9 +30,11 @@ final class RouterLookup {
             int[] masks,
             int[] segments,
             int[] nextHops,
+            int[] lengths,
             int[] gatewayIps,
             int[] gatewaySegments) {
         this.mac = mac;
+        this.lengths = lengths;
         this.networks = networks;
         this.masks = masks;
         this.segments = segments;
@@ -48,6 +51,7 @@ final class RouterLookup {
         int[] masks = new int[sorted.size()];
         int[] segments = new int[sorted.size()];
         int[] nextHops = new int[sorted.size()];
+        int[] lengths = new int[sorted.size()];
         for (int i = 0; i < sorted.size(); i++) {
             Route route = sorted.get(i);
             int segment = segmentOfVni.applyAsInt(route.vni().value());
@@ -55,6 +59,7 @@ final class RouterLookup {
             masks[i] = Ipv4Prefix.mask(route.destination().length());
             segments[i] = segment;
             nextHops[i] = route.nextHop() == null ? 0 : route.nextHop().bits();
+            lengths[i] = route.destination().length();
         }
         int[] gatewayIps = new int[gateways.size()];
         int[] gatewaySegments = new int[gateways.size()];
@@ -62,7 +67,8 @@ final class RouterLookup {
             gatewayIps[i] = gateways.get(i)[0];
             gatewaySegments[i] = gateways.get(i)[1];
         }
-        return new RouterLookup(router.mac().bits(), networks, masks, segments, nextHops, gatewayIps, gatewaySegments);
+        return new RouterLookup(
+                router.mac().bits(), networks, masks, segments, nextHops, lengths, gatewayIps, gatewaySegments);
     }
 
     long mac() {
@@ -86,6 +92,16 @@ final class RouterLookup {
             }
         }
         return destination;
+    }
+
+    /** The prefix length of the route {@link #lookup} picks, or -1 when none matches. */
+    int matchLength(int destination) {
+        for (int i = 0; i < networks.length; i++) {
+            if ((destination & masks[i]) == networks[i]) {
+                return lengths[i];
+            }
+        }
+        return -1;
     }
 
     int gatewaySegment(int ip) {

@@ -15,6 +15,7 @@ import io.vpclab.dataplane.table.Route;
 import io.vpclab.dataplane.table.Router;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
+import io.vpclab.dataplane.table.TableRoute;
 import io.vpclab.dataplane.underlay.SendOnlyUnderlay;
 import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.Ipv4Prefix;
@@ -43,9 +44,15 @@ final class PipelineFixture {
     final List<ByteBuf> delivered = new ArrayList<>();
     final Pipeline pipeline;
     final Pipeline.Attachment attachment;
+    final Pipeline.Attachment attachment2;
 
     PipelineFixture() {
-        ForwardingState state = ForwardingState.builder()
+        this(List.of());
+    }
+
+    /** With routes of the segments' route tables (appliances, blackholes) besides the router's. */
+    PipelineFixture(List<TableRoute> tableRoutes) {
+        ForwardingState.Builder builder = ForwardingState.builder()
                 .host(new TableHost(Ipv4Address.parse("10.255.0.1"), 4789, 1500))
                 .vtep(new RemoteVtep("b", Ipv4Address.parse("10.255.0.2"), 4789))
                 .segment(new Segment(
@@ -80,11 +87,12 @@ final class PipelineFixture {
                         ROUTER_MAC,
                         List.of(
                                 new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(100)),
-                                new Route(Ipv4Prefix.parse("10.0.2.0/24"), Vni.of(0xFFFFFF)))))
-                .build();
+                                new Route(Ipv4Prefix.parse("10.0.2.0/24"), Vni.of(0xFFFFFF)))));
+        tableRoutes.forEach(builder::tableRoute);
+        ForwardingState state = builder.build();
         pipeline = new Pipeline(new SendOnlyUnderlay(LOCAL, sent::add), LOCAL, state);
         attachment = pipeline.attach("p1", new CollectingDevice("p1"));
-        pipeline.attach("p2", new CollectingDevice("p2"));
+        attachment2 = pipeline.attach("p2", new CollectingDevice("p2"));
     }
 
     void releaseOutputs() {

@@ -20,6 +20,8 @@ final class Applied {
     final Map<String, String> publicIps = new HashMap<>();
     /** Instance or NAT gateway name -> its elastic IP's allocation ID. */
     final Map<String, String> allocationIds = new HashMap<>();
+    /** NAT gateway name (unique in a file) -> its ID. */
+    final Map<String, String> natGatewayIds = new HashMap<>();
     /** Internet host name -> its address. */
     final Map<String, String> internetHosts = new HashMap<>();
 }

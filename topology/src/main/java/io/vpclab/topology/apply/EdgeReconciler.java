@@ -214,6 +214,7 @@ final class EdgeReconciler {
             gateway = updateNatGateway(gateway, decl, policy, whitelistId, path);
         }
         syncAssociations(gateway, decl, vpcPath, path);
+        applied.natGatewayIds.put(decl.name(), gateway.getNatGatewayId());
         applied.publicIps.put(decl.name(), gateway.getPublicIp());
         applied.allocationIds.put(decl.name(), gateway.getAllocationId());
         if (decl.eip() != null) {

@@ -19,6 +19,7 @@ import io.vpclab.client.model.NatGateway;
 import io.vpclab.client.model.PingRequest;
 import io.vpclab.client.model.PortProbeRequest;
 import io.vpclab.client.model.ProbeResult;
+import io.vpclab.client.model.RouteState;
 import io.vpclab.client.model.RouteTargetType;
 import io.vpclab.client.model.Whitelist;
 import io.vpclab.client.model.WhitelistRule;
@@ -80,10 +81,19 @@ final class ExpectationRunner {
         }
         String observed = observed(expectation, probe);
         EffectiveRoute route = route(from, target);
+        String elasticIp = leavesThroughElasticIp(expectation.from(), route);
+        if (elasticIp != null) {
+            route = null; // no subnet route decides: the instance's own elastic IP does
+        }
         result.observed(observed)
                 .met(met(expectation, observed, probe))
                 .dropReasons(probe.getDropReasons())
-                .route(route == null ? "no route to " + target + " in subnet " + from.getSubnetId() : describe(route));
+                .route(
+                        elasticIp != null
+                                ? elasticIp
+                                : route == null
+                                        ? "no route to " + target + " in subnet " + from.getSubnetId()
+                                        : describe(route));
         String whitelist = whitelistBehind(expectation, route);
         String detail = probe.getError() == null
                 ? whitelist
@@ -222,7 +232,22 @@ final class ExpectationRunner {
 
     private static String describe(EffectiveRoute route) {
         return route.getDestinationCidrBlock() + " -> " + route.getTargetType().getValue()
-                + (route.getTargetId() == null ? "" : " " + route.getTargetId());
+                + (route.getTargetId() == null ? "" : " " + route.getTargetId())
+                + (route.getState() == RouteState.BLACKHOLE ? " (blackhole)" : "");
+    }
+
+    /**
+     * An instance with an elastic IP leaves through it for what no VPC route, peering or appliance
+     * route carries, before its subnet's NAT gateway (the data plane's order): the route then names
+     * the elastic IP, a property of the instance, not of its subnet.
+     */
+    private String leavesThroughElasticIp(String from, EffectiveRoute route) {
+        String allocationId = applied.allocationIds.get(from);
+        if (allocationId == null) {
+            return null;
+        }
+        boolean subnetWide = route == null || route.getTargetType() == RouteTargetType.NAT_GATEWAY;
+        return subnetWide ? "elastic IP " + allocationId + " of " + from : null;
     }
 
     private static long address(String dotted) {

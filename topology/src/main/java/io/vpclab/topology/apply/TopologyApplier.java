@@ -160,6 +160,7 @@ public final class TopologyApplier {
             throws ApiException, Refusal {
         NetworkReconciler network = new NetworkReconciler(api, log, hosts, applied, options.instanceKind());
         EdgeReconciler edge = new EdgeReconciler(api, log, hosts, applied);
+        RouteTableReconciler routeTables = new RouteTableReconciler(api, log, applied);
         for (Topology.InternetHostDecl internetHost : topology.internetHosts()) {
             edge.internetHost(internetHost);
         }
@@ -183,6 +184,9 @@ public final class TopologyApplier {
                 for (InstanceDecl instance :
                         instancesOf(vpc).filter(i -> i.eip() != null).toList()) {
                     edge.instanceEip(tenant.name(), instance);
+                }
+                for (Topology.RouteTableDecl table : vpc.routeTables()) {
+                    routeTables.routeTable(vpcPath, table);
                 }
             }
         }

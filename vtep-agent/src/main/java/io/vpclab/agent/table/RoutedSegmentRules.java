@@ -41,6 +41,7 @@ final class RoutedSegmentRules {
 
     void check(Set<String> whitelistIds) {
         defaultRoutes();
+        tableRoutes();
         Set<Integer> publicIps = new HashSet<>();
         Set<String> natIds = new HashSet<>();
         for (Port port : ports) {
@@ -163,6 +164,69 @@ final class RoutedSegmentRules {
             return cidr == null ? null : Ipv4Prefix.parse(cidr);
         } catch (IllegalArgumentException malformed) {
             return null;
+        }
+    }
+
+    /**
+     * A segment's table routes: a valid destination, unique per segment; an appliance route
+     * (vni and nextHop together) leads to a segment of the same router with the next hop inside it;
+     * neither is a blackhole.
+     */
+    private void tableRoutes() {
+        for (int i = 0; i < segments.size(); i++) {
+            Segment segment = segments.get(i);
+            if (segment == null
+                    || segment.getRoutes() == null
+                    || segment.getRoutes().isEmpty()) {
+                continue;
+            }
+            String at = "/segments/" + i + "/routes";
+            if (segment.getRouterId() == null) {
+                validator.issue(at, "needs a routerId (the router that routes by them)");
+            }
+            Set<Ipv4Prefix> destinations = new HashSet<>();
+            for (int r = 0; r < segment.getRoutes().size(); r++) {
+                var route = segment.getRoutes().get(r);
+                String routeAt = at + "/" + r;
+                if (route == null) {
+                    validator.issue(routeAt, "must be an object");
+                    continue;
+                }
+                Ipv4Prefix destination = validator.prefix(routeAt + "/destination", route.getDestination());
+                if (destination == null && route.getDestination() == null) {
+                    validator.issue(routeAt + "/destination", "is required");
+                }
+                if (destination != null && !destinations.add(destination)) {
+                    validator.issue(routeAt + "/destination", "duplicate table route " + destination);
+                }
+                if ((route.getVni() == null) != (route.getNextHop() == null)) {
+                    validator.issue(routeAt, "vni and nextHop go together (neither: a blackhole)");
+                    continue;
+                }
+                if (route.getVni() == null) {
+                    continue;
+                }
+                Segment via = byVni.get(route.getVni());
+                if (via == null) {
+                    validator.issue(routeAt + "/vni", "unknown segment " + route.getVni());
+                    continue;
+                }
+                if (via.getRouterId() == null || !via.getRouterId().equals(segment.getRouterId())) {
+                    validator.issue(
+                            routeAt + "/vni",
+                            "segment " + route.getVni() + " is not routed by router " + segment.getRouterId());
+                }
+                Integer nextHop = bits(route.getNextHop());
+                if (nextHop == null) {
+                    validator.issue(routeAt + "/nextHop", "not an IPv4 address: '" + route.getNextHop() + "'");
+                } else if (prefix(via.getCidrBlock()) != null
+                        && !prefix(via.getCidrBlock()).contains(nextHop)) {
+                    validator.issue(
+                            routeAt + "/nextHop",
+                            route.getNextHop() + " is outside segment " + route.getVni() + " (" + via.getCidrBlock()
+                                    + ")");
+                }
+            }
         }
     }
 }

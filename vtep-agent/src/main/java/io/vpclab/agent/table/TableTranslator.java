@@ -30,6 +30,7 @@ import io.vpclab.dataplane.table.SecurityGroupRule;
 import io.vpclab.dataplane.table.SecurityPolicyLookup;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
+import io.vpclab.dataplane.table.TableRoute;
 import io.vpclab.dataplane.table.VpnGateway;
 import io.vpclab.dataplane.table.Whitelist;
 import io.vpclab.dataplane.table.WhitelistProtocol;
@@ -104,6 +105,13 @@ public final class TableTranslator {
                 var route = segment.getDefaultRoute();
                 b.defaultRoute(new DefaultRoute(
                         Vni.of(segment.getVni()), Vni.of(route.getVni()), Ipv4Address.parse(route.getNextHop())));
+            }
+            for (var route : list(segment.getRoutes())) {
+                b.tableRoute(new TableRoute(
+                        Vni.of(segment.getVni()),
+                        Ipv4Prefix.parse(route.getDestination()),
+                        route.getVni() == null ? null : Vni.of(route.getVni()),
+                        ip(route.getNextHop())));
             }
         }
         for (var port : list(table.getPorts())) {

@@ -1,0 +1,190 @@
+package io.vpclab.controlplane.ec2;
+
+import io.vpclab.controlplane.instance.Instance;
+import io.vpclab.controlplane.instance.InstanceRollout;
+import io.vpclab.controlplane.instance.InstanceService;
+import io.vpclab.controlplane.system.Caller;
+import io.vpclab.controlplane.system.PageRequest;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * RunInstances, DescribeInstances and TerminateInstances on {@link InstanceService}. VPC Lab
+ * places an instance on a host the caller names, as the REST API does: {@code Placement.HostId}.
+ * {@code ImageId} and {@code InstanceType} are accepted and not yet recorded.
+ */
+@Component
+class InstanceActions implements Ec2Action.Group {
+
+    /** The most instances one RunInstances may start (all in one transaction). */
+    static final int MAX_COUNT = 100;
+
+    private static final Map<String, Function<Instance, String>> FILTERS = Map.of(
+            "instance-id", Instance::id,
+            "vpc-id", Instance::vpcId,
+            "subnet-id", Instance::subnetId,
+            "private-ip-address", Instance::privateIpAddress,
+            "owner-id", Instance::tenantId,
+            "host-id", Instance::hostId,
+            "tag:Name", Instance::name);
+
+    private final InstanceService instances;
+    private final InstanceRollout rollout;
+    private final TransactionTemplate transaction;
+
+    InstanceActions(InstanceService instances, InstanceRollout rollout, PlatformTransactionManager transactions) {
+        this.instances = instances;
+        this.rollout = rollout;
+        this.transaction = new TransactionTemplate(transactions);
+    }
+
+    @Override
+    public Map<String, Ec2Action> actions() {
+        return Map.of(
+                "RunInstances", this::run,
+                "DescribeInstances", this::describe,
+                "TerminateInstances", this::terminate);
+    }
+
+    private void run(Caller caller, Ec2Query query, Ec2Xml response) {
+        int min = query.integer("MinCount").orElseThrow(() -> missing("MinCount"));
+        int max = query.integer("MaxCount").orElseThrow(() -> missing("MaxCount"));
+        if (min < 1 || max < min || max > MAX_COUNT) {
+            throw Ec2Exception.badRequest(
+                    "InvalidParameterValue",
+                    "MinCount and MaxCount must satisfy 1 <= MinCount <= MaxCount <= " + MAX_COUNT + ", not " + min
+                            + " and " + max);
+        }
+        String privateIp = query.string("PrivateIpAddress").orElse(null);
+        if (privateIp != null && max > 1) {
+            throw Ec2Exception.badRequest(
+                    "InvalidParameterCombination", "PrivateIpAddress can only be given for a single instance");
+        }
+        InstanceService.Launch launch = new InstanceService.Launch(
+                query.required("SubnetId"),
+                query.required("Placement.HostId"),
+                null,
+                Tags.name(query),
+                privateIp,
+                query.list("SecurityGroupId"));
+        // All or nothing: one refused launch rolls back the others.
+        List<Instance> launched = transaction.execute(status -> {
+            List<Instance> started = new ArrayList<>();
+            for (int i = 0; i < max; i++) {
+                started.add(instances.launch(caller, launch));
+            }
+            return started;
+        });
+        response.field("reservationId", reservationId(launched.get(0)))
+                .field("ownerId", launched.get(0).tenantId())
+                .open("groupSet")
+                .close()
+                .open("instancesSet");
+        for (Instance instance : launched) {
+            write(response.open("item"), instance, "pending").close();
+        }
+        response.close();
+    }
+
+    private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
+        List<String> ids = query.list("InstanceId");
+        Predicate<Instance> matches = Ec2Filters.of(query.filters(), FILTERS);
+        PageRequest.Page<Instance> page = ids.isEmpty()
+                ? Ec2Pages.collect(
+                        request -> instances.list(caller, null, null, null, request),
+                        matches,
+                        Instance::id,
+                        query.maxResults(),
+                        query.nextToken())
+                : new PageRequest.Page<>(
+                        ids.stream()
+                                .map(id -> instances.get(caller, id))
+                                .filter(matches)
+                                .toList(),
+                        null);
+        response.open("reservationSet");
+        for (Instance instance : page.items()) {
+            response.open("item")
+                    .field("reservationId", reservationId(instance))
+                    .field("ownerId", instance.tenantId())
+                    .open("groupSet")
+                    .close()
+                    .open("instancesSet");
+            write(response.open("item"), instance, state(instance)).close();
+            response.close().close();
+        }
+        response.close().field("nextToken", page.nextToken());
+    }
+
+    private void terminate(Caller caller, Ec2Query query, Ec2Xml response) {
+        List<String> ids = query.list("InstanceId");
+        if (ids.isEmpty()) {
+            throw missing("InstanceId.1");
+        }
+        List<String> previous = transaction.execute(status -> {
+            List<String> states = new ArrayList<>();
+            for (String id : ids) {
+                states.add(state(instances.get(caller, id)));
+                instances.terminate(caller, id);
+            }
+            return states;
+        });
+        response.open("instancesSet");
+        for (int i = 0; i < ids.size(); i++) {
+            response.open("item")
+                    .field("instanceId", ids.get(i))
+                    .open("currentState")
+                    .field("code", 48)
+                    .field("name", "terminated")
+                    .close()
+                    .open("previousState")
+                    .field("code", stateCode(previous.get(i)))
+                    .field("name", previous.get(i))
+                    .close()
+                    .close();
+        }
+        response.close();
+    }
+
+    /** Running once the host's agent has applied it, as the REST API reports. */
+    private String state(Instance instance) {
+        return rollout.applied(instance.hostId(), instance.id()) ? "running" : "pending";
+    }
+
+    private static int stateCode(String state) {
+        return "running".equals(state) ? 16 : 0;
+    }
+
+    private static String reservationId(Instance instance) {
+        return "r-" + instance.id().substring(instance.id().indexOf('-') + 1);
+    }
+
+    private static Ec2Xml write(Ec2Xml xml, Instance instance, String state) {
+        xml.field("instanceId", instance.id())
+                .open("instanceState")
+                .field("code", stateCode(state))
+                .field("name", state)
+                .close()
+                .open("placement")
+                .field("availabilityZone", "vpclab-1" + SubnetActions.ZONE_SUFFIX)
+                .field("hostId", instance.hostId())
+                .field("tenancy", "default")
+                .close()
+                .field("subnetId", instance.subnetId())
+                .field("vpcId", instance.vpcId())
+                .field("privateIpAddress", instance.privateIpAddress())
+                .field("launchTime", DateTimeFormatter.ISO_INSTANT.format(instance.createdAt()));
+        return Tags.write(xml, instance.name());
+    }
+
+    private static Ec2Exception missing(String name) {
+        return Ec2Exception.badRequest("MissingParameter", "the request must contain the parameter " + name);
+    }
+}

@@ -1,0 +1,93 @@
+package io.vpclab.controlplane.ec2;
+
+import io.vpclab.controlplane.system.Caller;
+import io.vpclab.controlplane.system.PageRequest;
+import io.vpclab.controlplane.vpc.VpcCidrBlock;
+import io.vpclab.controlplane.vpc.VpcService;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.springframework.stereotype.Component;
+
+/** CreateVpc, DescribeVpcs and DeleteVpc, on {@link VpcService} as the REST controller uses it. */
+@Component
+class VpcActions implements Ec2Action.Group {
+
+    private static final Map<String, Function<VpcService.VpcView, String>> FILTERS = Map.of(
+            "vpc-id", VpcService.VpcView::id,
+            "cidr", v -> v.vpc().cidrBlock(),
+            "cidr-block-association.cidr-block", v -> v.vpc().cidrBlock(),
+            "owner-id", VpcService.VpcView::tenantId,
+            "state", v -> "available",
+            "is-default", v -> "false",
+            "tag:Name", v -> v.vpc().name());
+
+    private final VpcService vpcs;
+
+    VpcActions(VpcService vpcs) {
+        this.vpcs = vpcs;
+    }
+
+    @Override
+    public Map<String, Ec2Action> actions() {
+        return Map.of("CreateVpc", this::create, "DescribeVpcs", this::describe, "DeleteVpc", this::delete);
+    }
+
+    private void create(Caller caller, Ec2Query query, Ec2Xml response) {
+        VpcService.VpcView vpc = vpcs.create(caller, query.required("CidrBlock"), Tags.name(query), null);
+        write(response.open("vpc"), vpc).close();
+    }
+
+    private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
+        List<String> ids = query.list("VpcId");
+        Predicate<VpcService.VpcView> matches = Ec2Filters.of(query.filters(), FILTERS);
+        PageRequest.Page<VpcService.VpcView> page = ids.isEmpty()
+                ? Ec2Pages.collect(
+                        request -> vpcs.list(caller, null, request),
+                        matches,
+                        VpcService.VpcView::id,
+                        query.maxResults(),
+                        query.nextToken())
+                : new PageRequest.Page<>(
+                        ids.stream()
+                                .map(id -> vpcs.get(caller, id))
+                                .filter(matches)
+                                .toList(),
+                        null);
+        response.open("vpcSet");
+        for (VpcService.VpcView vpc : page.items()) {
+            write(response.open("item"), vpc).close();
+        }
+        response.close().field("nextToken", page.nextToken());
+    }
+
+    private void delete(Caller caller, Ec2Query query, Ec2Xml response) {
+        vpcs.delete(caller, query.required("VpcId"));
+        response.field("return", true);
+    }
+
+    private static Ec2Xml write(Ec2Xml xml, VpcService.VpcView view) {
+        xml.field("vpcId", view.id())
+                .field("ownerId", view.tenantId())
+                .field("state", "available")
+                .field("cidrBlock", view.vpc().cidrBlock())
+                .open("cidrBlockAssociationSet");
+        for (VpcCidrBlock block : view.blocks()) {
+            xml.open("item")
+                    .field("cidrBlock", block.cidrBlock())
+                    .field("associationId", block.id())
+                    .open("cidrBlockState")
+                    .field("state", "associated")
+                    .close()
+                    .close();
+        }
+        xml.close()
+                .open("ipv6CidrBlockAssociationSet")
+                .close()
+                .field("dhcpOptionsId", "default")
+                .field("instanceTenancy", "default")
+                .field("isDefault", false);
+        return Tags.write(xml, view.vpc().name());
+    }
+}

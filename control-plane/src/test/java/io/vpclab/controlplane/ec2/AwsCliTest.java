@@ -1,0 +1,201 @@
+package io.vpclab.controlplane.ec2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vpclab.client.api.AccessKeysApi;
+import io.vpclab.client.model.IssuedAccessKey;
+import io.vpclab.controlplane.ApiTestSupport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The real AWS CLI (Debian's awscli, installed by CI) against the /ec2 endpoint with a tenant's
+ * access key: what it builds is what the REST API shows, and a refusal reaches it as EC2's code.
+ */
+class AwsCliTest extends ApiTestSupport {
+
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private TenantClient tenant;
+    private IssuedAccessKey key;
+
+    @BeforeEach
+    void awsCliAndAKey() throws Exception {
+        Assumptions.assumeTrue(onPath("aws"), "the aws CLI is not on the PATH (Debian package awscli); skipped");
+        tenant = newTenant();
+        key = new AccessKeysApi(admin()).createAccessKey(tenant.tenantId());
+    }
+
+    @Test
+    void theAwsCliBuildsAVpcAndASubnetTheRestApiSeesAndReadsRefusalsAsTheirCodes() throws Exception {
+        JsonNode vpc = json(aws("ec2", "create-vpc", "--cidr-block", "10.1.0.0/16")
+                        .stdout())
+                .path("Vpc");
+        String vpcId = vpc.path("VpcId").asString();
+        assertThat(vpcId).startsWith("vpc-");
+        assertThat(tenant.vpcs().getVpc(vpcId).getCidrBlock()).isEqualTo("10.1.0.0/16");
+
+        String subnetId = json(aws("ec2", "create-subnet", "--vpc-id", vpcId, "--cidr-block", "10.1.1.0/24")
+                        .stdout())
+                .path("Subnet")
+                .path("SubnetId")
+                .asString();
+        assertThat(tenant.subnets().getSubnet(subnetId).getCidrBlock()).isEqualTo("10.1.1.0/24");
+
+        Result overlap = awsRefused("ec2", "create-subnet", "--vpc-id", vpcId, "--cidr-block", "10.1.1.0/25");
+        assertThat(overlap.stderr()).contains("(InvalidSubnet.Conflict)").contains("CreateSubnet");
+        assertThat(tenant.subnets().listSubnets(vpcId, null, null).getItems()).hasSize(1);
+
+        JsonNode described = json(aws("ec2", "describe-vpcs", "--filters", "Name=cidr,Values=10.1.0.0/16")
+                .stdout());
+        assertThat(described.path("Vpcs").size()).isEqualTo(1);
+        assertThat(described.path("Vpcs").get(0).path("VpcId").asString()).isEqualTo(vpcId);
+        JsonNode subnets = json(aws("ec2", "describe-subnets", "--filters", "Name=vpc-id,Values=" + vpcId)
+                .stdout());
+        assertThat(subnets.path("Subnets")
+                        .get(0)
+                        .path("AvailableIpAddressCount")
+                        .asInt())
+                .isEqualTo(251);
+        assertThat(subnets.path("Subnets").get(0).path("MapPublicIpOnLaunch").asBoolean(true))
+                .isFalse();
+
+        assertThat(awsRefused("ec2", "delete-vpc", "--vpc-id", vpcId).stderr()).contains("(DependencyViolation)");
+
+        String host = newHost().getHost().getHostId();
+        JsonNode launched = json(aws(
+                                "ec2",
+                                "run-instances",
+                                "--image-id",
+                                "ami-12345678",
+                                "--instance-type",
+                                "t3.micro",
+                                "--subnet-id",
+                                subnetId,
+                                "--placement",
+                                "HostId=" + host,
+                                "--count",
+                                "2")
+                        .stdout())
+                .path("Instances");
+        assertThat(launched.size()).isEqualTo(2);
+        String instanceId = launched.get(0).path("InstanceId").asString();
+        assertThat(tenant.instances().getInstance(instanceId).getSubnetId()).isEqualTo(subnetId);
+        JsonNode reservations = json(aws("ec2", "describe-instances", "--instance-ids", instanceId)
+                        .stdout())
+                .path("Reservations");
+        assertThat(reservations
+                        .get(0)
+                        .path("Instances")
+                        .get(0)
+                        .path("PrivateIpAddress")
+                        .asString())
+                .isEqualTo(tenant.instances().getInstance(instanceId).getPrivateIpAddress());
+        aws(
+                "ec2",
+                "terminate-instances",
+                "--instance-ids",
+                instanceId,
+                launched.get(1).path("InstanceId").asString());
+        assertThat(tenant.instances()
+                        .listInstances(null, subnetId, null, null, null)
+                        .getItems())
+                .isEmpty();
+
+        aws("ec2", "delete-subnet", "--subnet-id", subnetId);
+        aws("ec2", "delete-vpc", "--vpc-id", vpcId);
+        assertThat(tenant.vpcs().listVpcs(null, null, null).getItems()).isEmpty();
+    }
+
+    @Test
+    void aWrongSecretIsRefusedAsSignatureDoesNotMatch() throws Exception {
+        Result refused = run(
+                Map.of("AWS_SECRET_ACCESS_KEY", key.getSecretAccessKey().substring(1) + "A"),
+                "ec2",
+                "create-vpc",
+                "--cidr-block",
+                "10.2.0.0/16");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr()).contains("(SignatureDoesNotMatch)");
+        assertThat(tenant.vpcs().listVpcs(null, null, null).getItems()).isEmpty();
+    }
+
+    record Result(int exitCode, String stdout, String stderr) {}
+
+    private Result aws(String... args) throws Exception {
+        Result result = run(Map.of(), args);
+        assertThat(result.exitCode())
+                .as("aws %s: %s", String.join(" ", args), result.stderr())
+                .isZero();
+        return result;
+    }
+
+    private Result awsRefused(String... args) throws Exception {
+        Result result = run(Map.of(), args);
+        assertThat(result.exitCode())
+                .as("aws %s should be refused", String.join(" ", args))
+                .isNotZero();
+        return result;
+    }
+
+    private Result run(Map<String, String> overrides, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("aws"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--endpoint-url", "http://127.0.0.1:" + port + "/ec2", "--output", "json"));
+        Path out = Files.createTempFile("aws-out", ".txt");
+        Path err = Files.createTempFile("aws-err", ".txt");
+        try {
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            Map<String, String> env = builder.environment();
+            env.put("AWS_ACCESS_KEY_ID", key.getAccessKeyId());
+            env.put("AWS_SECRET_ACCESS_KEY", key.getSecretAccessKey());
+            env.put("AWS_DEFAULT_REGION", "us-east-1");
+            // No profile, config or instance metadata of the machine running the test.
+            env.put("AWS_CONFIG_FILE", "/nonexistent/aws-config");
+            env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials");
+            env.put("AWS_EC2_METADATA_DISABLED", "true");
+            env.put("AWS_MAX_ATTEMPTS", "1");
+            env.remove("AWS_PROFILE");
+            env.remove("AWS_SESSION_TOKEN");
+            env.putAll(overrides);
+            Process process = builder.start();
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("aws " + String.join(" ", args) + " took over " + TIMEOUT_SECONDS + " s");
+            }
+            return new Result(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private static boolean onPath(String program) {
+        try {
+            Process process = new ProcessBuilder(program, "--version")
+                    .redirectErrorStream(true)
+                    .start();
+            process.getInputStream().readAllBytes();
+            return process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.vpclab.controlplane.ec2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vpclab.client.api.AccessKeysApi;
+import io.vpclab.client.model.IssuedAccessKey;
+import io.vpclab.controlplane.ApiTestSupport;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** boto3 (Debian's python3-boto3, installed by CI) runs a script against /ec2 with a tenant's key. */
+class Boto3Test extends ApiTestSupport {
+
+    private static final long TIMEOUT_SECONDS = 90;
+
+    @Test
+    void boto3BuildsWhatTheRestApiSeesAndReadsRefusalsAsTheirCodes() throws Exception {
+        Assumptions.assumeTrue(
+                run(List.of("python3", "-c", "import boto3"), null).exitCode() == 0,
+                "python3 with boto3 is not installed (Debian package python3-boto3); skipped");
+        TenantClient tenant = newTenant();
+        for (int i = 0; i < 6; i++) {
+            tenant.vpc("10." + (30 + i) + ".0.0/16");
+        }
+        IssuedAccessKey key = new AccessKeysApi(admin()).createAccessKey(tenant.tenantId());
+        Path script = Files.createTempFile("boto3_vpc", ".py");
+        try (var in = getClass().getResourceAsStream("/ec2/boto3_vpc.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        try {
+            AwsCliTest.Result result = run(List.of("python3", script.toString()), key);
+            assertThat(result.exitCode()).as(result.stderr()).isZero();
+            JsonNode built = json(result.stdout());
+            String vpcId = built.path("vpcId").asString();
+            assertThat(tenant.vpcs().getVpc(vpcId).getCidrBlock()).isEqualTo("10.8.0.0/16");
+            assertThat(tenant.subnets()
+                            .getSubnet(built.path("subnetId").asString())
+                            .getVpcId())
+                    .isEqualTo(vpcId);
+            assertThat(built.path("overlapCode").asString()).isEqualTo("InvalidSubnet.Conflict");
+            assertThat(built.path("describedVpcs").get(0).asString()).isEqualTo(vpcId);
+            assertThat(built.path("availableIpAddressCount").asInt()).isEqualTo(251);
+            List<String> paginated = new ArrayList<>();
+            built.path("paginatedVpcs").forEach(id -> paginated.add(id.asString()));
+            assertThat(paginated).hasSize(7).doesNotHaveDuplicates().contains(vpcId);
+        } finally {
+            Files.deleteIfExists(script);
+        }
+    }
+
+    private AwsCliTest.Result run(List<String> command, IssuedAccessKey key) throws Exception {
+        Path out = Files.createTempFile("boto3-out", ".txt");
+        Path err = Files.createTempFile("boto3-err", ".txt");
+        try {
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            if (key != null) {
+                builder.environment().put("AWS_ACCESS_KEY_ID", key.getAccessKeyId());
+                builder.environment().put("AWS_SECRET_ACCESS_KEY", key.getSecretAccessKey());
+            }
+            builder.environment().put("AWS_CONFIG_FILE", "/nonexistent/aws-config");
+            builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials");
+            builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+            builder.environment().put("VPCLAB_EC2_ENDPOINT", "http://127.0.0.1:" + port + "/ec2");
+            Process process = builder.start();
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(command + " took over " + TIMEOUT_SECONDS + " s");
+            }
+            return new AwsCliTest.Result(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+}

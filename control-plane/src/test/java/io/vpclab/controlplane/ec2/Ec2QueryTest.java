@@ -1,0 +1,50 @@
+package io.vpclab.controlplane.ec2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class Ec2QueryTest {
+
+    @Test
+    void readsListsFiltersAndPaginationAsTheAwsCliSendsThem() {
+        Ec2Query query = Ec2Query.parse("Action=DescribeVpcs&Version=2016-11-15&VpcId.2=vpc-b&VpcId.1=vpc-a"
+                + "&Filter.1.Name=cidr&Filter.1.Value.1=10.0.0.0%2F16&Filter.1.Value.2=10.1.*"
+                + "&Filter.2.Name=tag%3AName&Filter.2.Value.1=web+tier&MaxResults=5&NextToken=vpc-x");
+        assertThat(query.action()).isEqualTo("DescribeVpcs");
+        assertThat(query.version()).hasValue("2016-11-15");
+        assertThat(query.list("VpcId")).containsExactly("vpc-a", "vpc-b");
+        assertThat(query.filters())
+                .isEqualTo(Map.of("cidr", List.of("10.0.0.0/16", "10.1.*"), "tag:Name", List.of("web tier")));
+        assertThat(query.maxResults()).hasValue(5);
+        assertThat(query.nextToken()).hasValue("vpc-x");
+    }
+
+    @Test
+    void refusesWhatIsMalformedWithClearCodes() {
+        assertCode("Version=2016-11-15", "MissingParameter");
+        assertCode("Action=Describe%ZZ", "MalformedQueryString");
+        assertCode("Action=%FF", "MalformedQueryString");
+        assertCode("Action=Describe%20Vpcs", "InvalidAction");
+        assertCode("Action=A&Action=B", "InvalidParameterCombination");
+        assertThatThrownBy(() -> Ec2Query.parse("Action=A&MaxResults=4").maxResults())
+                .isInstanceOfSatisfying(
+                        Ec2Exception.class, e -> assertThat(e.code()).isEqualTo("InvalidParameterValue"));
+        assertThatThrownBy(() -> Ec2Query.parse("Action=A&Filter.1.Value.1=x").filters())
+                .isInstanceOfSatisfying(
+                        Ec2Exception.class, e -> assertThat(e.code()).isEqualTo("InvalidParameterValue"));
+        assertThatThrownBy(() -> Ec2Query.parse("Action=A&VpcId.0=x").list("VpcId"))
+                .isInstanceOfSatisfying(
+                        Ec2Exception.class, e -> assertThat(e.code()).isEqualTo("InvalidParameterValue"));
+    }
+
+    private static void assertCode(String text, String code) {
+        assertThatThrownBy(() -> Ec2Query.parse(text)).isInstanceOfSatisfying(Ec2Exception.class, e -> {
+            assertThat(e.code()).isEqualTo(code);
+            assertThat(e.status()).isEqualTo(400);
+        });
+    }
+}

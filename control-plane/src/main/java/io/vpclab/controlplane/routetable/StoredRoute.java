@@ -44,7 +44,7 @@ public class StoredRoute {
         this.createdAt = createdAt;
     }
 
-    /** The row key: the table and the canonical destination (as migration V8 writes it). */
+    /** The row key: the table and the canonical destination (as migration V7 writes it). */
     static String key(String routeTableId, String destination) {
         return routeTableId + "|" + destination;
     }

@@ -12,7 +12,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
- * A data directory written before route tables existed: after migration V8 every VPC has its main
+ * A data directory written before route tables existed: after migration V7 every VPC has its main
  * table, the subnets a NAT gateway served have the gateway's table with 0.0.0.0/0 to it, and every
  * table on either side of an active peering routes the peer's blocks to it, so stored topologies
  * behave as before, now with routes users see and can change.

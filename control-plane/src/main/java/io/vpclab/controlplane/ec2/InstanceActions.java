@@ -73,7 +73,8 @@ class InstanceActions implements Ec2Action.Group {
                 null,
                 Tags.name(query),
                 privateIp,
-                query.list("SecurityGroupId"));
+                query.list("SecurityGroupId"),
+                null);
         // All or nothing: one refused launch rolls back the others.
         List<Instance> launched = transaction.execute(status -> {
             List<Instance> started = new ArrayList<>();
@@ -153,9 +154,12 @@ class InstanceActions implements Ec2Action.Group {
         response.close();
     }
 
-    /** Running once the host's agent has applied it, as the REST API reports. */
+    /**
+     * Running once the host's agent has applied it, as the REST API reports; EC2 has no state for
+     * an unreachable host (its status checks fail instead), so such an instance stays running.
+     */
     private String state(Instance instance) {
-        return rollout.applied(instance.hostId(), instance.id()) ? "running" : "pending";
+        return rollout.stage(instance.hostId(), instance.id()) == InstanceRollout.Stage.PENDING ? "pending" : "running";
     }
 
     private static int stateCode(String state) {

@@ -14,14 +14,15 @@ import java.util.Map;
  * data plane enforces one model. An elastic IP's ingress policy is the user's own statement of
  * what may come in from the internet: ALLOW_ALL becomes a group admitting everything, WHITELIST a
  * group with the whitelist's rules (the EIP stage filters the same flows first). A port whose only
- * group is its VPC's default group also admits its VPC's active peers' subnets, as peering did
- * before groups existed; AWS would need a rule naming the peer's group, which a user now writes
+ * group is its VPC's default group also admits its VPC's active peers' subnets and its VPN
+ * connections' on-premises CIDRs, as peering and the VPN did before groups existed; AWS would need a rule naming the peer's group, which a user now writes
  * in a group of their own (a port with any other group gets no such admission).
  */
 final class AdmissionGroups {
 
     static final String ELASTIC_IP_PREFIX = "eip-ingress:";
     static final String PEERING_PREFIX = "peering-ingress:";
+    static final String VPN_PREFIX = "vpn-ingress:";
 
     private static final int MAX_PORT = 65535;
 
@@ -60,8 +61,32 @@ final class AdmissionGroups {
                 if (!rules.isEmpty()) {
                     add(table, port, PEERING_PREFIX + vpcId, rules);
                 }
+                List<TableSecurityGroupRule> onPremises =
+                        vpnRules(snapshot.vpcs().get(vpcId));
+                if (!onPremises.isEmpty()) {
+                    add(table, port, VPN_PREFIX + vpcId, onPremises);
+                }
             }
         }
+    }
+
+    /** The on-premises CIDRs of the VPC's VPN connections, admitted as the VPN admitted them before groups existed. */
+    private static List<TableSecurityGroupRule> vpnRules(VpcNode vpc) {
+        List<TableSecurityGroupRule> rules = new ArrayList<>();
+        if (vpc == null) {
+            return rules;
+        }
+        for (VpnGatewayNode gateway : vpc.vpnGateways()) {
+            for (VpnGatewayNode.Peer peer : gateway.peers()) {
+                for (String cidr : peer.onPremisesCidrs()) {
+                    rules.add(new TableSecurityGroupRule()
+                            .id(VPN_PREFIX + peer.connectionId() + "/" + cidr)
+                            .protocol(TableSecurityGroupRule.ProtocolEnum.ALL)
+                            .cidrBlock(cidr));
+                }
+            }
+        }
+        return rules;
     }
 
     private static List<TableSecurityGroupRule> elasticIpRules(ElasticIpNode eip) {

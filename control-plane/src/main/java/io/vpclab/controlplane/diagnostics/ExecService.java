@@ -12,11 +12,8 @@ import io.vpclab.controlplane.system.Caller;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -58,42 +55,23 @@ class ExecService {
                 .timeoutMillis((int) timeout.toMillis())
                 .maxOutputBytes(maxOutputBytes);
         Duration wait = timeout.plus(ProbeService.AGENT_SLACK);
-        var answer = answers.expect(instance.hostId(), request, wait);
-        if (!streams.sendProbe(instance.hostId(), request)) {
-            answer.cancel(false);
-            throw unavailable("the agent of host " + instance.hostId() + " is not connected");
-        }
-        try {
-            ProbeResult result = answer.get();
-            if (result.getError() != null) {
-                log.info(
-                        "exec in {} on host {}: {} refused: {}",
-                        instanceId,
-                        instance.hostId(),
-                        command,
-                        result.getError());
-                throw unavailable(result.getError());
-            }
+        ProbeResult result = ProbeService.ask(streams, answers, instance.hostId(), request, wait);
+        if (result.getError() != null) {
             log.info(
-                    "exec in {} on host {}: {} -> exit {}{}",
-                    instanceId,
-                    instance.hostId(),
-                    command,
-                    result.getExitCode(),
-                    Boolean.TRUE.equals(result.getTimedOut()) ? " (timed out)" : "");
-            return new Outcome(instance.hostId(), result);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable("interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TimeoutException) {
-                throw unavailable("the agent of host " + instance.hostId() + " did not answer within " + wait);
-            }
-            throw unavailable(e.getCause().toString());
+                    "exec in {} on host {}: {} refused: {}", instanceId, instance.hostId(), command, result.getError());
+            throw unavailable(result.getError());
         }
+        log.info(
+                "exec in {} on host {}: {} -> exit {}{}",
+                instanceId,
+                instance.hostId(),
+                command,
+                result.getExitCode(),
+                Boolean.TRUE.equals(result.getTimedOut()) ? " (timed out)" : "");
+        return new Outcome(instance.hostId(), result);
     }
 
     private static ApiException unavailable(String detail) {
-        return new ApiException(HttpStatus.CONFLICT, "DiagnosticUnavailable", detail);
+        return ProbeService.unavailable(detail);
     }
 }

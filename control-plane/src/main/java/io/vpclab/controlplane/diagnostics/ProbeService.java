@@ -46,29 +46,39 @@ class ProbeService {
         Duration timeout = Duration.ofMillis(
                         (long) request.getTimeoutMillis() * Math.max(request.getCount(), request.getMaxHops()))
                 .plus(AGENT_SLACK);
-        var answer = answers.expect(instance.hostId(), request, timeout);
-        if (!streams.sendProbe(instance.hostId(), request)) {
+        ProbeResult result = ask(streams, answers, instance.hostId(), request, timeout);
+        if (result.getError() != null) {
+            throw unavailable(result.getError());
+        }
+        return result;
+    }
+
+    /**
+     * Sends {@code request} to the agent of {@code hostId} and waits up to {@code wait} for its
+     * answer (which may carry the agent's own error); refused as DiagnosticUnavailable when the
+     * agent is not connected or does not answer in time.
+     */
+    static ProbeResult ask(
+            SouthboundProvider streams, ProbeAnswers answers, String hostId, ProbeRequest request, Duration wait) {
+        var answer = answers.expect(hostId, request, wait);
+        if (!streams.sendProbe(hostId, request)) {
             answer.cancel(false);
-            throw unavailable("the agent of host " + instance.hostId() + " is not connected");
+            throw unavailable("the agent of host " + hostId + " is not connected");
         }
         try {
-            ProbeResult result = answer.get();
-            if (result.getError() != null) {
-                throw unavailable(result.getError());
-            }
-            return result;
+            return answer.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable("interrupted");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TimeoutException) {
-                throw unavailable("the agent of host " + instance.hostId() + " did not answer within " + timeout);
+                throw unavailable("the agent of host " + hostId + " did not answer within " + wait);
             }
             throw unavailable(e.getCause().toString());
         }
     }
 
-    private static ApiException unavailable(String detail) {
+    static ApiException unavailable(String detail) {
         return new ApiException(HttpStatus.CONFLICT, "DiagnosticUnavailable", detail);
     }
 }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.net.MacAddress;
 
 /**
  * Stage 3, classify: ARP goes to the responder (4), a client's DHCP to the DHCP responder (4b),
@@ -22,14 +23,15 @@ final class Classifier {
         if (etherType == EtherType.ARP_VALUE) {
             return ARP;
         }
-        if (etherType == EtherType.IPV4_VALUE
+        long destination = Ethernet.destination(frame, offset);
+        int router = t.state.segmentRouter(segment);
+        boolean toRouter = router != ForwardingState.NONE && destination == t.state.routerMac(router);
+        // a client's DHCP message is broadcast, or unicast to its server (the router) when it renews
+        if ((toRouter || MacAddress.isMulticast(destination))
+                && etherType == EtherType.IPV4_VALUE
                 && DhcpResponder.isClientMessage(frame, offset + Ethernet.HEADER_LENGTH)) {
             return DHCP;
         }
-        int router = t.state.segmentRouter(segment);
-        if (router != ForwardingState.NONE && Ethernet.destination(frame, offset) == t.state.routerMac(router)) {
-            return ROUTE;
-        }
-        return BRIDGE;
+        return toRouter ? ROUTE : BRIDGE;
     }
 }

@@ -146,15 +146,9 @@ public final class Forwarding {
     /** Sends one VXLAN datagram (payload starts at the VXLAN header) to a remote VTEP. */
     void toUnderlay(Tables t, int vtep, ByteBuf payload, int sourcePort) {
         t.host.out(payload.readableBytes());
-        Capture capture = t.underlayCapture;
         InetSocketAddress destination = t.state.vtepAddress(vtep);
-        if (capture != null) {
-            capture.datagram(
-                    payload,
-                    t.localIp,
-                    t.localPort,
-                    Ipv4Address.bitsOf(destination.getAddress()),
-                    destination.getPort());
+        if (t.underlayCapture != null) {
+            captureSent(t, payload, destination);
         }
         if (batch != null) {
             batch.add(payload, destination, sourcePort);
@@ -162,6 +156,12 @@ public final class Forwarding {
             underlay.send(payload, destination, sourcePort);
         }
         scheduleFlush();
+    }
+
+    /** Writes a datagram about to leave to the underlay capture; out of line, as captures are rare. */
+    private static void captureSent(Tables t, ByteBuf payload, InetSocketAddress destination) {
+        t.underlayCapture.datagram(
+                payload, t.localIp, t.localPort, Ipv4Address.bitsOf(destination.getAddress()), destination.getPort());
     }
 
     /**

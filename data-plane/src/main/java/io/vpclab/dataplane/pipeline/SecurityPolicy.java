@@ -47,6 +47,7 @@ final class SecurityPolicy {
     private ForwardingState state;
     private int[] portGroups = new int[0]; // SecurityPolicyLookup port slot, or NONE
     private int[] portAcl = new int[0]; // NetworkAclLookup ACL slot, or NONE
+    private boolean[] portFiltered = new boolean[0]; // has groups or an ACL
     private int[] portVni = new int[0];
     private int[] portSubnetNetwork = new int[0];
     private int[] portSubnetMask = new int[0];
@@ -78,6 +79,9 @@ final class SecurityPolicy {
      * on; false when it was dropped (counted and released).
      */
     boolean admitsOut(Tables t, int port, ByteBuf frame) {
+        if (unfiltered(t, port)) {
+            return true;
+        }
         DropReason refused = decide(t, port, frame, frame.readerIndex(), true, 1);
         if (refused == null) {
             return true;
@@ -88,6 +92,9 @@ final class SecurityPolicy {
 
     /** As {@link #admitsOut} for a frame about to be delivered to local port {@code port}. */
     boolean admitsIn(Tables t, int port, ByteBuf frame) {
+        if (unfiltered(t, port)) {
+            return true;
+        }
         DropReason refused = decide(t, port, frame, frame.readerIndex(), false, 1);
         if (refused == null) {
             return true;
@@ -103,6 +110,15 @@ final class SecurityPolicy {
      */
     DropReason burst(Tables t, int port, ByteBuf buf, int offset, boolean out, int frames) {
         return decide(t, port, buf, offset, out, frames);
+    }
+
+    /**
+     * A port with neither groups nor an ACL under the installed table: small enough to inline into
+     * every stage that asks, so unfiltered ports (tables written by hand, the point-to-point mode)
+     * pay one array load per frame, not a call into {@link #decide}.
+     */
+    private boolean unfiltered(Tables t, int port) {
+        return t.state == state && !portFiltered[port];
     }
 
     private DropReason decide(Tables t, int port, ByteBuf buf, int offset, boolean out, int packets) {
@@ -218,6 +234,7 @@ final class SecurityPolicy {
         int count = next.portCount();
         portGroups = new int[count];
         portAcl = new int[count];
+        boolean[] filtered = new boolean[count];
         portVni = new int[count];
         portSubnetNetwork = new int[count];
         portSubnetMask = new int[count];
@@ -229,6 +246,7 @@ final class SecurityPolicy {
                     servesNat ? ForwardingState.NONE : groups.port(next.port(p).id());
             portVni[p] = next.segmentVni(segment);
             portAcl[p] = servesNat ? ForwardingState.NONE : acls.aclOfVni(portVni[p]);
+            filtered[p] = portGroups[p] != ForwardingState.NONE || portAcl[p] != ForwardingState.NONE;
             Segment of = next.segments().get(segment);
             Ipv4Prefix subnet = of.cidrBlock();
             // without a subnet every peer is outside it: (peer & 0) never equals 1
@@ -250,6 +268,7 @@ final class SecurityPolicy {
         for (int a = 0; a < finalDenies.length; a++) {
             finalDenies[a] = entryHitsByKey.computeIfAbsent(acls.aclId(a) + "/*", k -> new long[1]);
         }
+        portFiltered = filtered;
         state = next;
     }
 

@@ -52,12 +52,11 @@ final class VxlanEncapsulator {
      */
     private ByteBuf prepare(Tables t, int segment, int ingressPort, ByteBuf frame) {
         int length = frame.readableBytes();
-        if (length > t.state.maxInnerFrameLength()) {
-            forwarding.drop(t, ingressPort, segment, DropReason.OVERSIZE, frame);
-            return null;
-        }
-        if (frame.readerIndex() < Vxlan.HEADER_LENGTH) {
-            frame = withHeadroom(frame);
+        if (length > t.state.maxInnerFrameLength() || frame.readerIndex() < Vxlan.HEADER_LENGTH) {
+            frame = oversizeOrWithoutHeadroom(t, segment, ingressPort, frame);
+            if (frame == null) {
+                return null;
+            }
         }
         int header = frame.readerIndex() - Vxlan.HEADER_LENGTH;
         Vxlan.write(frame, header, t.state.segmentVni(segment));
@@ -67,6 +66,15 @@ final class VxlanEncapsulator {
     }
 
     /** The slow path for a device that broke the headroom contract: one copy, counted nowhere. */
+    /** The rare cases, kept out of {@link #prepare} so that the common one stays small enough to inline. */
+    private ByteBuf oversizeOrWithoutHeadroom(Tables t, int segment, int ingressPort, ByteBuf frame) {
+        if (frame.readableBytes() > t.state.maxInnerFrameLength()) {
+            forwarding.drop(t, ingressPort, segment, DropReason.OVERSIZE, frame);
+            return null;
+        }
+        return withHeadroom(frame);
+    }
+
     private static ByteBuf withHeadroom(ByteBuf frame) {
         int length = frame.readableBytes();
         ByteBuf copy = frame.alloc().directBuffer(Vxlan.HEADER_LENGTH + length);

@@ -54,6 +54,7 @@ public final class ForwardingState {
     private final Map<String, Integer> portById;
     private final int[] portSegment;
     private final SegmentLookup[] segmentLookups;
+    private final int[] segmentVnis; // by segment index: read for every frame that leaves
     private final RouterLookup[] routerLookups;
     /** The provider network: public segment, elastic IPs, NAT gateways, default routes toward them. */
     private final ProviderLookup provider;
@@ -152,6 +153,7 @@ public final class ForwardingState {
             }
         }
         segmentLookups = new SegmentLookup[segments.size()];
+        segmentVnis = segments.stream().mapToInt(s -> s.vni().value()).toArray();
         for (int i = 0; i < segmentBuilders.length; i++) {
             segmentLookups[i] = segmentBuilders[i].build();
         }
@@ -306,7 +308,7 @@ public final class ForwardingState {
     }
 
     public int segmentVni(int segment) {
-        return segments.get(segment).vni().value();
+        return segmentVnis[segment];
     }
 
     /** The port with this id, or {@link #NONE}. Not for the hot path (it hashes a String). */

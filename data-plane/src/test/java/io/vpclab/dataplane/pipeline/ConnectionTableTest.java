@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vpclab.dataplane.packet.IpProtocol;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -66,5 +67,35 @@ class ConnectionTableTest {
     @Test
     void capacityMustBeAPowerOfTwo() {
         assertThatThrownBy(() -> new ConnectionTable(100, IDLE, now::get)).hasMessageContaining("power of two");
+    }
+
+    @Test
+    void lockFreeLookupsRacingWritersNeverLoseATrackedFlowNorInventOne() {
+        // a full table whose other flows idle out within 20 ticks: their slots are rewritten all the time
+        AtomicLong clock = new AtomicLong(1);
+        ConnectionTable small = new ConnectionTable(16, 20, clock::get);
+        small.touch(address, flow);
+        long untracked = ConnectionTable.flow(IpProtocol.UDP_VALUE, 53, 40_001);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 300_000; i++) {
+                clock.incrementAndGet();
+                small.touch(address, flow); // the tracked flow stays live
+                // new flows take expired slots; a key read half from one and half from the next would be (address,
+                // untracked)
+                if (i % 2 == 0) {
+                    small.touch(address, ConnectionTable.flow(IpProtocol.UDP_VALUE, 53, 41_000 + i % 500));
+                } else {
+                    small.touch(address + 1 + i % 500, untracked);
+                }
+            }
+        });
+        int lookups = 0;
+        while (!writer.isDone() && lookups < 5_000_000) {
+            assertThat(small.isReply(address, flow)).isTrue();
+            assertThat(small.isReply(address, untracked)).isFalse();
+            lookups++;
+        }
+        writer.join();
+        assertThat(small.isReply(address, flow)).isTrue();
     }
 }

@@ -18,6 +18,13 @@ final class Ec2Pages {
 
     private Ec2Pages() {}
 
+    /** The first item of every page {@code fetch} gives that matches: for lookups by a field other than the id. */
+    static <T> Optional<T> first(
+            Function<PageRequest, PageRequest.Page<T>> fetch, Predicate<T> matches, Function<T, String> id) {
+        return collect(fetch, matches, id, Optional.of(1), Optional.empty()).items().stream()
+                .findFirst();
+    }
+
     static <T> PageRequest.Page<T> collect(
             Function<PageRequest, PageRequest.Page<T>> fetch,
             Predicate<T> matches,

@@ -31,7 +31,12 @@ class VpcActions implements Ec2Action.Group {
 
     @Override
     public Map<String, Ec2Action> actions() {
-        return Map.of("CreateVpc", this::create, "DescribeVpcs", this::describe, "DeleteVpc", this::delete);
+        return Map.of(
+                "CreateVpc", this::create,
+                "DescribeVpcs", this::describe,
+                "DeleteVpc", this::delete,
+                "AssociateVpcCidrBlock", this::associateCidrBlock,
+                "DisassociateVpcCidrBlock", this::disassociateCidrBlock);
     }
 
     private void create(Caller caller, Ec2Query query, Ec2Xml response) {
@@ -60,6 +65,50 @@ class VpcActions implements Ec2Action.Group {
             write(response.open("item"), vpc).close();
         }
         response.close().field("nextToken", page.nextToken());
+    }
+
+    private void associateCidrBlock(Caller caller, Ec2Query query, Ec2Xml response) {
+        if (query.bool("AmazonProvidedIpv6CidrBlock").orElse(false)) {
+            throw Ec2Exception.badRequest("InvalidParameterValue", "VPC Lab VPCs are IPv4 only");
+        }
+        String cidr = query.required("CidrBlock");
+        VpcService.VpcView vpc = vpcs.associateCidrBlock(caller, query.required("VpcId"), cidr);
+        VpcCidrBlock added = vpc.blocks().stream()
+                .filter(block -> block.cidrBlock().equals(cidr))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("the associated block " + cidr + " is not listed"));
+        response.field("vpcId", vpc.id());
+        cidrBlockAssociation(response.open("cidrBlockAssociation"), added, "associated")
+                .close();
+    }
+
+    private void disassociateCidrBlock(Caller caller, Ec2Query query, Ec2Xml response) {
+        String associationId = query.required("AssociationId");
+        VpcService.VpcView vpc = Ec2Pages.first(
+                        request -> vpcs.list(caller, null, request),
+                        view -> view.blocks().stream()
+                                .anyMatch(block -> block.id().equals(associationId)),
+                        VpcService.VpcView::id)
+                .orElseThrow(() -> new Ec2Exception(
+                        400,
+                        "InvalidVpcCidrBlockAssociationID.NotFound",
+                        "association " + associationId + " does not exist"));
+        VpcCidrBlock removed = vpc.blocks().stream()
+                .filter(block -> block.id().equals(associationId))
+                .findFirst()
+                .orElseThrow();
+        vpcs.disassociateCidrBlock(caller, vpc.id(), associationId);
+        response.field("vpcId", vpc.id());
+        cidrBlockAssociation(response.open("cidrBlockAssociation"), removed, "disassociated")
+                .close();
+    }
+
+    private static Ec2Xml cidrBlockAssociation(Ec2Xml xml, VpcCidrBlock block, String state) {
+        return xml.field("associationId", block.id())
+                .field("cidrBlock", block.cidrBlock())
+                .open("cidrBlockState")
+                .field("state", state)
+                .close();
     }
 
     private void delete(Caller caller, Ec2Query query, Ec2Xml response) {

@@ -12,6 +12,11 @@ import java.util.function.LongSupplier;
  *
  * <p>Every key lives within {@link #PROBES} slots of its hash, so a lookup scans at most that
  * window and never needs tombstones.
+ *
+ * <p>A counting table (flow logs) also keeps, per entry, the packets and bytes each way since the
+ * last {@link #drain}: {@link #established} and {@link #track} count on the entry they find, inside
+ * the lookup's monitor, so counting costs a few array writes and no allocation. A slot reused while
+ * it still held undrained counts loses them; {@link #lostFlows} counts how often.
  */
 final class ConnectionTable {
 
@@ -26,8 +31,22 @@ final class ConnectionTable {
     private final int mask;
     private final long idleNanos;
     private final LongSupplier clock;
+    // per-slot counts since the last drain; null in a table that does not count
+    private final long[] packetsOut;
+    private final long[] bytesOut;
+    private final long[] packetsIn;
+    private final long[] bytesIn;
+    private final long[] firstCounted;
+    private long lostFlows;
+
+    /** What {@link #established} and {@link #track} answer when they hold no entry. */
+    static final int MISS = -1;
 
     ConnectionTable(int capacity, long idleNanos, LongSupplier clock) {
+        this(capacity, idleNanos, clock, false);
+    }
+
+    ConnectionTable(int capacity, long idleNanos, LongSupplier clock, boolean counting) {
         if (Integer.bitCount(capacity) != 1 || capacity < PROBES) {
             throw new IllegalArgumentException("capacity must be a power of two >= " + PROBES + ": " + capacity);
         }
@@ -38,6 +57,11 @@ final class ConnectionTable {
         mask = capacity - 1;
         this.idleNanos = idleNanos;
         this.clock = clock;
+        packetsOut = counting ? new long[capacity] : null;
+        bytesOut = counting ? new long[capacity] : null;
+        packetsIn = counting ? new long[capacity] : null;
+        bytesIn = counting ? new long[capacity] : null;
+        firstCounted = counting ? new long[capacity] : null;
     }
 
     static long addresses(int publicIp, int remoteIp) {
@@ -50,6 +74,19 @@ final class ConnectionTable {
 
     /** Records (or refreshes) an outbound flow; false when its whole probe window is busy. */
     synchronized boolean touch(long address, long flow) {
+        return track(address, flow, true, 0, 0) != MISS;
+    }
+
+    /** True (and refreshed) when the flow is recorded and has not been idle too long. */
+    synchronized boolean isReply(long address, long flow) {
+        return established(address, flow, true, 0, 0) != MISS;
+    }
+
+    /**
+     * Records (or refreshes) a flow and counts {@code packets} of {@code bytes} on it, outbound or
+     * inbound: its slot, or {@link #MISS} when its whole probe window is busy.
+     */
+    synchronized int track(long address, long flow, boolean out, long bytes, int packets) {
         long now = clock.getAsLong();
         int free = -1;
         int slot = slot(address, flow);
@@ -57,36 +94,113 @@ final class ConnectionTable {
             boolean live = used[slot] && now - lastSeen[slot] < idleNanos;
             if (live && addresses[slot] == address && flows[slot] == flow) {
                 lastSeen[slot] = now;
-                return true;
+                count(slot, out, bytes, packets, now);
+                return slot;
             }
             if (!live && free < 0) {
                 free = slot;
             }
         }
         if (free < 0) {
-            return false;
+            if (packetsOut != null && packets > 0) {
+                lostFlows++;
+            }
+            return MISS;
+        }
+        if (packetsOut != null && used[free]) {
+            if (packetsOut[free] != 0 || packetsIn[free] != 0) {
+                lostFlows++;
+            }
+            packetsOut[free] = bytesOut[free] = packetsIn[free] = bytesIn[free] = firstCounted[free] = 0;
         }
         used[free] = true;
         addresses[free] = address;
         flows[free] = flow;
         lastSeen[free] = now;
-        return true;
+        count(free, out, bytes, packets, now);
+        return free;
     }
 
-    /** True (and refreshed) when the flow is recorded and has not been idle too long. */
-    synchronized boolean isReply(long address, long flow) {
+    /**
+     * The slot of a recorded flow that has not been idle too long, refreshed and with
+     * {@code packets} of {@code bytes} counted on it; {@link #MISS} otherwise.
+     */
+    synchronized int established(long address, long flow, boolean out, long bytes, int packets) {
         long now = clock.getAsLong();
         int slot = slot(address, flow);
         for (int i = 0; i < PROBES; i++, slot = (slot + 1) & mask) {
             if (used[slot] && addresses[slot] == address && flows[slot] == flow) {
                 if (now - lastSeen[slot] >= idleNanos) {
-                    return false;
+                    return MISS;
                 }
                 lastSeen[slot] = now;
-                return true;
+                count(slot, out, bytes, packets, now);
+                return slot;
             }
         }
-        return false;
+        return MISS;
+    }
+
+    /** Takes back a count {@link #established} made for a packet a later stage refused. */
+    synchronized void uncount(int slot, boolean out, long bytes, int packets) {
+        count(slot, out, -bytes, -packets, 0);
+    }
+
+    private void count(int slot, boolean out, long bytes, int packets, long now) {
+        if (packetsOut == null || packets == 0) {
+            return;
+        }
+        if (out) {
+            packetsOut[slot] += packets;
+            bytesOut[slot] += bytes;
+        } else {
+            packetsIn[slot] += packets;
+            bytesIn[slot] += bytes;
+        }
+        if (firstCounted[slot] == 0 && now != 0) {
+            firstCounted[slot] = now;
+        }
+    }
+
+    /** The (VNI, local address) of an entry of a per-port table, as {@code vni << 32 | local address}. */
+    static long localKey(long address, long flow) {
+        return ((flow >>> 40) << 32) | (address >>> 32);
+    }
+
+    /** Receives one entry's counts from {@link #drain}. */
+    interface CountSink {
+        void counted(
+                long address,
+                long flow,
+                long packetsOut,
+                long bytesOut,
+                long packetsIn,
+                long bytesIn,
+                long firstNanos,
+                long lastNanos);
+    }
+
+    /**
+     * Hands every entry with counts whose key {@code due} accepts to {@code sink} and clears its
+     * counts (the entry itself stays); a full scan, once per flow-log interval, off the packet
+     * path. Returns, and resets, the flows lost to slot reuse since the last drain.
+     */
+    synchronized long drain(java.util.function.LongPredicate due, CountSink sink) {
+        if (packetsOut == null) {
+            return 0;
+        }
+        for (int i = 0; i <= mask; i++) {
+            if (!used[i] || (packetsOut[i] == 0 && packetsIn[i] == 0) || !due.test(localKey(addresses[i], flows[i]))) {
+                continue;
+            }
+            sink.counted(
+                    addresses[i], flows[i], packetsOut[i], bytesOut[i], packetsIn[i], bytesIn[i], firstCounted[i],
+                    lastSeen[i]);
+            packetsOut[i] = bytesOut[i] = packetsIn[i] = bytesIn[i] = firstCounted[i] = 0;
+        }
+        long lost = lostFlows;
+        lostFlows = 0;
+        return lost;
     }
 
     /** Live entries; a full scan, for counters and tests, not the hot path. */

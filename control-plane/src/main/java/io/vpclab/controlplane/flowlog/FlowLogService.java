@@ -12,6 +12,7 @@ import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.tenant.TenantEmptying;
+import io.vpclab.controlplane.vpc.VpcDeleting;
 import io.vpclab.controlplane.vpc.VpcService;
 import io.vpclab.net.FlowLogRecord;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /** Flow log configurations and the records hosts report for them. */
 @Service
@@ -115,7 +117,6 @@ public class FlowLogService {
         FlowLog flowLog = visible(caller, flowLogId);
         flowLogs.delete(flowLog);
         flowLogs.flush();
-        records.forget(flowLogId);
         events.publishEvent(
                 new FlowLogChanged(flowLogId, flowLog.vpcId(), flowLog.tenantId(), ChangeKind.DELETED));
     }
@@ -174,6 +175,22 @@ public class FlowLogService {
             kept += keptOnce.size();
         }
         return kept;
+    }
+
+    /** The records of a deleted configuration go once the deletion is committed (a rolled-back one keeps them). */
+    @TransactionalEventListener(fallbackExecution = true)
+    void forgetRecordsOfDeleted(FlowLogChanged changed) {
+        if (changed.kind() == ChangeKind.DELETED) {
+            records.forget(changed.flowLogId());
+        }
+    }
+
+    /** A VPC goes with its flow logs and those of its subnets and instances. */
+    @EventListener
+    void deleteFlowLogsWithVpc(VpcDeleting deleting) {
+        for (FlowLog flowLog : flowLogs.findByVpcIdOrderById(deleting.vpcId())) {
+            delete(Caller.admin(), flowLog.id());
+        }
     }
 
     @EventListener

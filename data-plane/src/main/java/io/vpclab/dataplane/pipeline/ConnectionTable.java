@@ -73,12 +73,12 @@ final class ConnectionTable {
     }
 
     /** Records (or refreshes) an outbound flow; false when its whole probe window is busy. */
-    synchronized boolean touch(long address, long flow) {
+    boolean touch(long address, long flow) {
         return track(address, flow, true, 0, 0) != MISS;
     }
 
     /** True (and refreshed) when the flow is recorded and has not been idle too long. */
-    synchronized boolean isReply(long address, long flow) {
+    boolean isReply(long address, long flow) {
         return established(address, flow, true, 0, 0) != MISS;
     }
 

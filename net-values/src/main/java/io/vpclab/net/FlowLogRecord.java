@@ -65,7 +65,7 @@ public record FlowLogRecord(
 
     /**
      * Reads one line of the text format strictly: 14 fields separated by single spaces, version 2,
-     * dotted-quad addresses, decimal numbers without signs, action ACCEPT or REJECT, status OK.
+     * dotted-quad addresses, decimal numbers without signs or leading zeros, action ACCEPT or REJECT, status OK.
      *
      * @throws IllegalArgumentException naming the first field that is wrong
      */
@@ -118,6 +118,9 @@ public record FlowLogRecord(
     private static long number(String field, String text, long max) {
         if (text.isEmpty() || text.length() > 19 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new IllegalArgumentException(field + " must be a decimal number, got '" + shown(text) + "'");
+        }
+        if (text.length() > 1 && text.charAt(0) == '0') {
+            throw new IllegalArgumentException(field + " must have no leading zeros, got '" + shown(text) + "'");
         }
         long value = Long.parseLong(text);
         if (value > max) {

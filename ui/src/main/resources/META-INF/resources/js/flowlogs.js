@@ -46,10 +46,9 @@ export function startFlowLogs(root) {
         maxAggregationInterval: Number(interval.value),
       });
       clearError();
-      status.textContent = `Flow log ${made.id} created: records arrive every ${made.maxAggregationInterval} s.`;
       await polling.now();
       chosen.value = made.id;
-      await showRecords(true);
+      status.textContent = `Flow log ${made.id} created: records arrive every ${made.maxAggregationInterval} s.`;
     } catch (e) {
       status.textContent = `Flow log refused: ${e.message}`;
       showError(e);

@@ -65,8 +65,13 @@ class FlowLogOnTheWireTest {
                     assertThat(port.getFlowLog().getIntervalSeconds()).isEqualTo(600);
                 });
 
-        assertThat(ControlPlaneLab.ping(a1, app.getInstanceId(), "10.40.2.5").getReceived())
-                .isEqualTo(2);
+        // the first packets of a path wait for ARP: a TCP probe warms it (its flow is another record)
+        await().atMost(CONVERGENCE).until(() -> "closed".equals(tcp(a1, app.getInstanceId(), "10.40.2.5", 5432)));
+        int[] pings = {0}; // on a loaded machine a ping may time out: each attempt is two more echo requests
+        await().atMost(CONVERGENCE).until(() -> {
+            pings[0]++;
+            return ControlPlaneLab.ping(a1, app.getInstanceId(), "10.40.2.5").getReceived() == 2;
+        });
         SecurityGroupsApi groups = new SecurityGroupsApi(wire.admin());
         String dbGroup = groups.createSecurityGroup(new SecurityGroupCreate().vpcId(vpcId).groupName("db"))
                 .getGroupId();
@@ -90,14 +95,24 @@ class FlowLogOnTheWireTest {
         FlowLogRecord requestAtDb = only(records, db, "10.40.1.5", "10.40.2.5", 1, FlowLogAction.ACCEPT);
         FlowLogRecord replyAtDb = only(records, db, "10.40.2.5", "10.40.1.5", 1, FlowLogAction.ACCEPT);
         FlowLogRecord requestAtApp = only(records, app, "10.40.1.5", "10.40.2.5", 1, FlowLogAction.ACCEPT);
-        assertThat(requestAtDb.getPackets()).as("two echo requests").isEqualTo(2);
-        assertThat(replyAtDb.getPackets()).isEqualTo(2);
-        assertThat(requestAtApp.getPackets()).isEqualTo(2);
-        assertThat(requestAtDb.getBytes())
-                .as("an echo reply is as long as its request; IPv4 + ICMP headers at least")
-                .isEqualTo(replyAtDb.getBytes())
-                .isEqualTo(requestAtApp.getBytes())
-                .isGreaterThanOrEqualTo(2 * 28);
+        assertThat(replyAtDb.getPackets())
+                .as("db answered every echo request that reached it")
+                .isEqualTo(requestAtDb.getPackets());
+        assertThat(requestAtApp.getPackets())
+                .as("every request left app; all reached db unless a ping was retried")
+                .isGreaterThanOrEqualTo(requestAtDb.getPackets())
+                .isLessThanOrEqualTo(2L * pings[0]);
+        assertThat(requestAtDb.getPackets()).isGreaterThanOrEqualTo(2);
+        if (pings[0] == 1) {
+            assertThat(List.of(requestAtApp.getPackets(), requestAtDb.getPackets(), replyAtDb.getPackets()))
+                    .as("one ping of two echo requests")
+                    .containsOnly(2L);
+        }
+        long echoLength = requestAtApp.getBytes() / requestAtApp.getPackets();
+        assertThat(echoLength).as("IPv4 + ICMP echo headers at least").isGreaterThanOrEqualTo(28);
+        assertThat(List.of(requestAtApp, requestAtDb, replyAtDb))
+                .as("every echo request and reply is as long as the others: bytes = packets x length")
+                .allSatisfy(r -> assertThat(r.getBytes()).isEqualTo(r.getPackets() * echoLength));
         assertThat(requestAtDb.getAccountId()).isEqualTo(tenantId);
         assertThat(requestAtDb.getSrcport()).as("ICMP has no ports").isZero();
         assertThat(requestAtDb.getStart()).isLessThanOrEqualTo(requestAtDb.getEnd());

@@ -75,20 +75,18 @@ public record FlowLogRecord(
         }
         String[] fields = line.split(" ", -1);
         if (fields.length != FIELDS) {
-            throw new IllegalArgumentException(
-                    "a record has " + FIELDS + " fields separated by single spaces (" + HEADER + "), got "
-                            + fields.length);
+            throw new IllegalArgumentException("a record has " + FIELDS + " fields separated by single spaces ("
+                    + HEADER + "), got " + fields.length);
         }
         if (!String.valueOf(VERSION).equals(fields[0])) {
             throw new IllegalArgumentException("version must be " + VERSION + ", got '" + shown(fields[0]) + "'");
         }
-        boolean accepted =
-                switch (fields[12]) {
-                    case "ACCEPT" -> true;
-                    case "REJECT" -> false;
-                    default -> throw new IllegalArgumentException(
-                            "action must be ACCEPT or REJECT, got '" + shown(fields[12]) + "'");
-                };
+        boolean accepted = switch (fields[12]) {
+            case "ACCEPT" -> true;
+            case "REJECT" -> false;
+            default ->
+                throw new IllegalArgumentException("action must be ACCEPT or REJECT, got '" + shown(fields[12]) + "'");
+        };
         if (!"OK".equals(fields[13])) {
             throw new IllegalArgumentException("log-status must be OK, got '" + shown(fields[13]) + "'");
         }

@@ -53,9 +53,19 @@ class FlowLogRecordTest {
     @Test
     void eachDamagedFieldIsNamed() {
         String[][] damage = {
-            {"version", "3"}, {"account-id", "a b"}, {"interface-id", "-"}, {"srcaddr", "10.0.1.05"},
-            {"dstaddr", "10.0.2"}, {"srcport", "65536"}, {"dstport", "-1"}, {"protocol", "256"}, {"packets", "0"},
-            {"bytes", "1e3"}, {"start", "253402300800"}, {"end", "1699999999"}, {"action", "DROP"},
+            {"version", "3"},
+            {"account-id", "a b"},
+            {"interface-id", "-"},
+            {"srcaddr", "10.0.1.05"},
+            {"dstaddr", "10.0.2"},
+            {"srcport", "65536"},
+            {"dstport", "-1"},
+            {"protocol", "256"},
+            {"packets", "0"},
+            {"bytes", "1e3"},
+            {"start", "253402300800"},
+            {"end", "1699999999"},
+            {"action", "DROP"},
             {"log-status", "SKIPDATA"}
         };
         for (int field = 0; field < damage.length; field++) {
@@ -89,6 +99,8 @@ class FlowLogRecordTest {
                 assertThat(refused.getMessage()).isNotBlank().hasSizeLessThan(400);
             }
         }
-        assertThat(parsed).as("some flips keep a valid line (a digit for a digit)").isPositive();
+        assertThat(parsed)
+                .as("some flips keep a valid line (a digit for a digit)")
+                .isPositive();
     }
 }

@@ -16,7 +16,10 @@ export function startFlowLogs(root) {
 
   const resource = el('select', { id: 'fl-resource' });
   const trafficType = el('select', { id: 'fl-traffic' });
-  fill(trafficType, ['ALL', 'ACCEPT', 'REJECT'].map((v) => ({ value: v, label: v })));
+  fill(
+    trafficType,
+    ['ALL', 'ACCEPT', 'REJECT'].map((v) => ({ value: v, label: v })),
+  );
   const interval = el('input', { id: 'fl-interval', type: 'number', value: '60', min: 10, max: 600, size: 4 });
   const configurations = el('div', { id: 'flow-logs' });
   const chosen = el('select', { id: 'fl-chosen' });
@@ -107,11 +110,29 @@ export function startFlowLogs(root) {
 
   function table(items) {
     if (items.length === 0) return el('p', { id: 'fl-empty' }, 'No records match.');
-    const headers = ['Interface', 'Source', 'Destination', 'Protocol', 'Packets', 'Bytes', 'Start (UTC)', 'End', 'Action'];
+    const headers = [
+      'Interface',
+      'Source',
+      'Destination',
+      'Protocol',
+      'Packets',
+      'Bytes',
+      'Start (UTC)',
+      'End',
+      'Action',
+    ];
     return el(
       'table',
       { 'aria-label': 'Flow log records', id: 'fl-record-table' },
-      el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col' }, h)))),
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          headers.map((h) => el('th', { scope: 'col' }, h)),
+        ),
+      ),
       el(
         'tbody',
         {},
@@ -138,7 +159,11 @@ export function startFlowLogs(root) {
     const instance = world.instances.find((i) => i.instanceId === id);
     return instance ? `${instance.name || id} ${instance.privateIpAddress}` : id;
   };
-  const utc = (seconds) => new Date(seconds * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+  const utc = (seconds) =>
+    new Date(seconds * 1000)
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, '');
 
   let shown = '';
   async function refresh() {
@@ -270,7 +295,10 @@ export function startFlowLogs(root) {
       ]);
       fill(interfaceId, [
         { value: '', label: 'any' },
-        ...world.instances.map((i) => ({ value: i.instanceId, label: `${i.name || i.instanceId} ${i.privateIpAddress}` })),
+        ...world.instances.map((i) => ({
+          value: i.instanceId,
+          label: `${i.name || i.instanceId} ${i.privateIpAddress}`,
+        })),
       ]);
     },
   };

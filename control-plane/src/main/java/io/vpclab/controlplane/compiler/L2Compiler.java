@@ -53,7 +53,9 @@ final class L2Compiler {
     /** What the port's host needs to log its flows: the account (tenant) and the interval; null when none covers it. */
     private static PortFlowLog flowLog(VpcNode vpc, InstanceNode instance) {
         Integer interval = vpc.flowLogIntervalOf(instance);
-        return interval == null ? null : new PortFlowLog().accountId(vpc.tenantId()).intervalSeconds(interval);
+        return interval == null
+                ? null
+                : new PortFlowLog().accountId(vpc.tenantId()).intervalSeconds(interval);
     }
 
     private static Port port(InstanceNode instance, SubnetNode subnet) {

@@ -46,7 +46,15 @@ public record VpcNode(
             List<NetworkAclNode> networkAcls,
             List<VpnGatewayNode> vpnGateways) {
         this(
-                id, tenantId, subnets, instances, elasticIps, natGateways, securityGroups, networkAcls, vpnGateways,
+                id,
+                tenantId,
+                subnets,
+                instances,
+                elasticIps,
+                natGateways,
+                securityGroups,
+                networkAcls,
+                vpnGateways,
                 List.of());
     }
 
@@ -59,9 +67,7 @@ public record VpcNode(
         for (FlowLogNode flowLog : flowLogs) {
             String resource = flowLog.resourceId();
             if (resource.equals(id) || resource.equals(instance.subnetId()) || resource.equals(instance.id())) {
-                shortest = shortest == null
-                        ? flowLog.intervalSeconds()
-                        : Math.min(shortest, flowLog.intervalSeconds());
+                shortest = shortest == null ? flowLog.intervalSeconds() : Math.min(shortest, flowLog.intervalSeconds());
             }
         }
         return shortest;

@@ -45,7 +45,9 @@ class FlowLogController implements FlowLogsApi {
         FlowLogService.FlowLogView created = flowLogs.create(
                 Callers.current(),
                 body.getResourceId(),
-                body.getTrafficType() == null ? null : FlowLog.TrafficType.valueOf(body.getTrafficType().getValue()),
+                body.getTrafficType() == null
+                        ? null
+                        : FlowLog.TrafficType.valueOf(body.getTrafficType().getValue()),
                 body.getMaxAggregationInterval());
         return ResponseEntity.status(HttpStatus.CREATED).body(toDto(created));
     }
@@ -85,22 +87,19 @@ class FlowLogController implements FlowLogsApi {
         PageRequest page = PageRequest.of(maxResults, nextToken);
         long after = after(nextToken);
         Predicate<FlowLogRecord> filter = filter(interfaceId, address, port, action, startTime, endTime);
-        List<FlowLogRecords.Held> found =
-                flowLogs.records(caller, flowLogId, after, filter, page.fetchSize());
+        List<FlowLogRecords.Held> found = flowLogs.records(caller, flowLogId, after, filter, page.fetchSize());
         String next = null;
         if (found.size() > page.maxResults()) {
             found = found.subList(0, page.maxResults());
             next = String.format("flr-%017x", found.get(found.size() - 1).sequence());
         }
-        return ResponseEntity.ok(new FlowLogRecordList(
-                        found.stream().map(h -> toDto(h.record())).toList())
-                .nextToken(next));
+        return ResponseEntity.ok(
+                new FlowLogRecordList(found.stream().map(h -> toDto(h.record())).toList()).nextToken(next));
     }
 
     @Override
     public ResponseEntity<String> downloadFlowLogRecords(String flowLogId) {
-        List<FlowLogRecords.Held> all =
-                flowLogs.records(Callers.current(), flowLogId, 0, r -> true, Integer.MAX_VALUE);
+        List<FlowLogRecords.Held> all = flowLogs.records(Callers.current(), flowLogId, 0, r -> true, Integer.MAX_VALUE);
         StringBuilder text = new StringBuilder(FlowLogRecord.HEADER).append('\n');
         all.forEach(held -> text.append(held.record().line()).append('\n'));
         return ResponseEntity.ok()

@@ -3,7 +3,6 @@ package io.vpclab.controlplane.flowlog;
 import io.vpclab.controlplane.compiler.FlowLogNode;
 import io.vpclab.controlplane.instance.Instance;
 import io.vpclab.controlplane.instance.InstanceService;
-import io.vpclab.controlplane.subnet.Subnet;
 import io.vpclab.controlplane.subnet.SubnetService;
 import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
@@ -76,12 +75,11 @@ public class FlowLogService {
         }
         FlowLog.TrafficType traffic = trafficType == null ? FlowLog.TrafficType.ALL : trafficType;
         FlowLog.ResourceType type = typeOf(resourceId);
-        String vpcId =
-                switch (type) {
-                    case VPC -> vpcs.get(caller, resourceId).id();
-                    case SUBNET -> subnets.get(caller, resourceId).vpcId();
-                    case INSTANCE -> instances.get(caller, resourceId).vpcId();
-                };
+        String vpcId = switch (type) {
+            case VPC -> vpcs.get(caller, resourceId).id();
+            case SUBNET -> subnets.get(caller, resourceId).vpcId();
+            case INSTANCE -> instances.get(caller, resourceId).vpcId();
+        };
         VpcService.VpcView vpc = vpcs.lockForMutation(caller, vpcId);
         List<FlowLog> existing = flowLogs.findByResourceIdOrderById(resourceId);
         if (existing.stream().anyMatch(f -> f.trafficType() == traffic)) {
@@ -117,8 +115,7 @@ public class FlowLogService {
         FlowLog flowLog = visible(caller, flowLogId);
         flowLogs.delete(flowLog);
         flowLogs.flush();
-        events.publishEvent(
-                new FlowLogChanged(flowLogId, flowLog.vpcId(), flowLog.tenantId(), ChangeKind.DELETED));
+        events.publishEvent(new FlowLogChanged(flowLogId, flowLog.vpcId(), flowLog.tenantId(), ChangeKind.DELETED));
     }
 
     /** The held records of a visible configuration after {@code after} that {@code filter} keeps, oldest first. */
@@ -147,7 +144,9 @@ public class FlowLogService {
     @Transactional(readOnly = true)
     public int accept(String hostId, List<FlowLogRecord> reported) {
         Map<String, List<FlowLogRecord>> byInterface = new LinkedHashMap<>();
-        reported.forEach(r -> byInterface.computeIfAbsent(r.interfaceId(), k -> new ArrayList<>()).add(r));
+        reported.forEach(r -> byInterface
+                .computeIfAbsent(r.interfaceId(), k -> new ArrayList<>())
+                .add(r));
         int kept = 0;
         for (Map.Entry<String, List<FlowLogRecord>> entry : byInterface.entrySet()) {
             Instance instance;
@@ -162,8 +161,8 @@ public class FlowLogService {
             List<FlowLogRecord> own = entry.getValue().stream()
                     .filter(r -> r.accountId().equals(instance.tenantId()))
                     .toList();
-            List<FlowLog> covering = flowLogs.findByResourceIdInOrderById(
-                    List.of(instance.id(), instance.subnetId(), instance.vpcId()));
+            List<FlowLog> covering =
+                    flowLogs.findByResourceIdInOrderById(List.of(instance.id(), instance.subnetId(), instance.vpcId()));
             Map<String, Boolean> keptOnce = new HashMap<>();
             for (FlowLog flowLog : covering) {
                 List<FlowLogRecord> wanted = own.stream()

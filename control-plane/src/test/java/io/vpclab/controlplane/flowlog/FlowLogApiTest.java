@@ -88,9 +88,13 @@ class FlowLogApiTest {
 
     @Test
     void badConfigurationsAreRefusedWithTheirCodesAndCreateNothing() throws Exception {
-        refused(() -> api.createFlowLog(new FlowLogCreate().resourceId(vpcId).maxAggregationInterval(9)), 400,
+        refused(
+                () -> api.createFlowLog(new FlowLogCreate().resourceId(vpcId).maxAggregationInterval(9)),
+                400,
                 "InvalidParameterValue");
-        refused(() -> api.createFlowLog(new FlowLogCreate().resourceId(vpcId).maxAggregationInterval(601)), 400,
+        refused(
+                () -> api.createFlowLog(new FlowLogCreate().resourceId(vpcId).maxAggregationInterval(601)),
+                400,
                 "InvalidParameterValue");
         refused(() -> api.createFlowLog(new FlowLogCreate().resourceId("eni-1234")), 400, "InvalidParameterValue");
         refused(() -> api.createFlowLog(new FlowLogCreate().resourceId("")), 400, "MissingParameter");
@@ -102,8 +106,8 @@ class FlowLogApiTest {
 
     @Test
     void aResourceHasOneConfigurationPerTrafficTypeAndTwoAtMost() throws Exception {
-        FlowLog accept = api.createFlowLog(
-                new FlowLogCreate().resourceId(subnetId).trafficType(FlowLogTrafficType.ACCEPT));
+        FlowLog accept =
+                api.createFlowLog(new FlowLogCreate().resourceId(subnetId).trafficType(FlowLogTrafficType.ACCEPT));
         assertThat(accept.getMaxAggregationInterval()).as("the default, as AWS").isEqualTo(60);
         assertThat(accept.getResourceType()).isEqualTo(FlowLog.ResourceTypeEnum.SUBNET);
         refused(
@@ -111,8 +115,8 @@ class FlowLogApiTest {
                         new FlowLogCreate().resourceId(subnetId).trafficType(FlowLogTrafficType.ACCEPT)),
                 409,
                 "FlowLogAlreadyExists");
-        FlowLog reject = api.createFlowLog(
-                new FlowLogCreate().resourceId(subnetId).trafficType(FlowLogTrafficType.REJECT));
+        FlowLog reject =
+                api.createFlowLog(new FlowLogCreate().resourceId(subnetId).trafficType(FlowLogTrafficType.REJECT));
         refused(
                 () -> api.createFlowLog(new FlowLogCreate().resourceId(subnetId).trafficType(FlowLogTrafficType.ALL)),
                 409,
@@ -132,8 +136,14 @@ class FlowLogApiTest {
         long now = Instant.now().getEpochSecond();
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
-            lines.add(line(vm.getInstanceId(), "10.9.1.5", "10.9.2." + (i + 1), 40_000 + i, i % 5 == 0 ? 22 : 443,
-                    now - 100 + i, i % 5 == 0 ? "REJECT" : "ACCEPT"));
+            lines.add(line(
+                    vm.getInstanceId(),
+                    "10.9.1.5",
+                    "10.9.2." + (i + 1),
+                    40_000 + i,
+                    i % 5 == 0 ? 22 : 443,
+                    now - 100 + i,
+                    i % 5 == 0 ? "REJECT" : "ACCEPT"));
         }
         List<String> malformed = new ArrayList<>(lines);
         malformed.set(1, lines.get(1).replace(" 6 ", " 6  "));
@@ -141,7 +151,9 @@ class FlowLogApiTest {
                 () -> api.reportFlowLogRecords(host1.hostId(), new FlowLogReport().records(malformed)),
                 400,
                 "records[1]");
-        assertThat(api.getFlowLog(flowLog.getId()).getHeldRecords()).as("nothing of a refused report").isZero();
+        assertThat(api.getFlowLog(flowLog.getId()).getHeldRecords())
+                .as("nothing of a refused report")
+                .isZero();
 
         api.reportFlowLogRecords(host2.hostId(), new FlowLogReport().records(lines));
         assertThat(api.getFlowLog(flowLog.getId()).getHeldRecords())
@@ -162,8 +174,10 @@ class FlowLogApiTest {
             token = page.getNextToken();
             assertThat(token == null || tokens.add(token)).as("tokens move on").isTrue();
         } while (token != null && tokens.size() < 10);
-        assertThat(paged).extracting(FlowLogRecord::getSrcport)
-                .containsExactlyElementsOf(IntStream.range(0, 25).map(i -> 40_000 + i).boxed().toList());
+        assertThat(paged)
+                .extracting(FlowLogRecord::getSrcport)
+                .containsExactlyElementsOf(
+                        IntStream.range(0, 25).map(i -> 40_000 + i).boxed().toList());
 
         assertThat(api.listFlowLogRecords(flowLog.getId(), null, null, 22, null, null, null, null, null)
                         .getItems())
@@ -191,17 +205,23 @@ class FlowLogApiTest {
                         .getItems())
                 .extracting(FlowLogRecord::getStart)
                 .containsExactly(now - 80, now - 79, now - 78);
-        assertThat(api.listFlowLogRecords(flowLog.getId(), "i-0123456789abcdef0", null, null, null, null, null, null,
-                                null)
+        assertThat(api.listFlowLogRecords(
+                                flowLog.getId(), "i-0123456789abcdef0", null, null, null, null, null, null, null)
                         .getItems())
                 .isEmpty();
 
-        refused(() -> api.listFlowLogRecords(flowLog.getId(), null, "10.9.2.03", null, null, null, null, null, null),
-                400, "InvalidParameterValue");
-        refused(() -> api.listFlowLogRecords(flowLog.getId(), null, null, null, null, null, null, 10,
-                        "vpc-0123456789abcdef0"),
-                400, "InvalidParameterValue");
-        refused(() -> api.listFlowLogRecords(flowLog.getId(), null, null, null, null, null, null, 0, null), 400,
+        refused(
+                () -> api.listFlowLogRecords(flowLog.getId(), null, "10.9.2.03", null, null, null, null, null, null),
+                400,
+                "InvalidParameterValue");
+        refused(
+                () -> api.listFlowLogRecords(
+                        flowLog.getId(), null, null, null, null, null, null, 10, "vpc-0123456789abcdef0"),
+                400,
+                "InvalidParameterValue");
+        refused(
+                () -> api.listFlowLogRecords(flowLog.getId(), null, null, null, null, null, null, 0, null),
+                400,
                 "InvalidParameterValue");
 
         String download = api.downloadFlowLogRecords(flowLog.getId());
@@ -213,15 +233,14 @@ class FlowLogApiTest {
     }
 
     private String line(String eni, String src, String dst, int srcPort, int dstPort, long start, String action) {
-        return "2 " + tenantId + " " + eni + " " + src + " " + dst + " " + srcPort + " " + dstPort + " 6 3 180 "
-                + start + " " + start + " " + action + " OK";
+        return "2 " + tenantId + " " + eni + " " + src + " " + dst + " " + srcPort + " " + dstPort + " 6 3 180 " + start
+                + " " + start + " " + action + " OK";
     }
 
     private static void refused(Executable call, int status, String inBody) {
-        assertThatThrownBy(call::execute)
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.getCode()).as(e.getResponseBody()).isEqualTo(status);
-                    assertThat(e.getResponseBody()).contains(inBody);
-                });
+        assertThatThrownBy(call::execute).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.getCode()).as(e.getResponseBody()).isEqualTo(status);
+            assertThat(e.getResponseBody()).contains(inBody);
+        });
     }
 }

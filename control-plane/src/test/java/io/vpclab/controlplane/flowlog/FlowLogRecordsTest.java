@@ -22,7 +22,9 @@ class FlowLogRecordsTest {
     void aFullRingDropsItsOldestAndCountsThem() {
         FlowLogRecords records = new FlowLogRecords(3, "", DataSize.ofMegabytes(1));
 
-        records.append("fl-1", IntStream.range(0, 5).mapToObj(FlowLogRecordsTest::record).toList());
+        records.append(
+                "fl-1",
+                IntStream.range(0, 5).mapToObj(FlowLogRecordsTest::record).toList());
 
         assertThat(records.held("fl-1")).isEqualTo(3);
         assertThat(records.dropped("fl-1")).isEqualTo(2);
@@ -35,11 +37,12 @@ class FlowLogRecordsTest {
     @Test
     void pagesStartAfterAPositionAndStopAtTheLimit() {
         FlowLogRecords records = new FlowLogRecords(100, "", DataSize.ofMegabytes(1));
-        records.append("fl-1", IntStream.range(0, 10).mapToObj(FlowLogRecordsTest::record).toList());
+        records.append(
+                "fl-1",
+                IntStream.range(0, 10).mapToObj(FlowLogRecordsTest::record).toList());
 
         List<FlowLogRecords.Held> first = records.page("fl-1", 0, r -> r.srcport() % 2 == 0, 3);
-        List<FlowLogRecords.Held> second =
-                records.page("fl-1", first.get(2).sequence(), r -> r.srcport() % 2 == 0, 3);
+        List<FlowLogRecords.Held> second = records.page("fl-1", first.get(2).sequence(), r -> r.srcport() % 2 == 0, 3);
 
         assertThat(first).extracting(h -> h.record().srcport()).containsExactly(0, 2, 4);
         assertThat(second).extracting(h -> h.record().srcport()).containsExactly(6, 8);
@@ -60,7 +63,9 @@ class FlowLogRecordsTest {
         assertThat(Files.size(rolled)).isLessThanOrEqualTo(cap);
         List<String> written = Files.readAllLines(current);
         assertThat(written.get(written.size() - 1)).isEqualTo(record(49).line());
-        assertThat(records.held("fl-1")).as("memory holds what the files rolled away").isEqualTo(50);
+        assertThat(records.held("fl-1"))
+                .as("memory holds what the files rolled away")
+                .isEqualTo(50);
 
         records.forget("fl-1");
         assertThat(current).doesNotExist();

@@ -73,7 +73,8 @@ class FlowLogOnTheWireTest {
             return ControlPlaneLab.ping(a1, app.getInstanceId(), "10.40.2.5").getReceived() == 2;
         });
         SecurityGroupsApi groups = new SecurityGroupsApi(wire.admin());
-        String dbGroup = groups.createSecurityGroup(new SecurityGroupCreate().vpcId(vpcId).groupName("db"))
+        String dbGroup = groups.createSecurityGroup(
+                        new SecurityGroupCreate().vpcId(vpcId).groupName("db"))
                 .getGroupId();
         groups.authorizeSecurityGroupRule(
                 dbGroup,
@@ -150,13 +151,11 @@ class FlowLogOnTheWireTest {
     }
 
     /** Every record, one per page, so paging is walked too. */
-    private static List<FlowLogRecord> all(FlowLogsApi api, String flowLogId, FlowLogAction action)
-            throws Exception {
+    private static List<FlowLogRecord> all(FlowLogsApi api, String flowLogId, FlowLogAction action) throws Exception {
         List<FlowLogRecord> found = new ArrayList<>();
         String token = null;
         for (int page = 0; page < 1_000; page++) {
-            FlowLogRecordList list =
-                    api.listFlowLogRecords(flowLogId, null, null, null, action, null, null, 1, token);
+            FlowLogRecordList list = api.listFlowLogRecords(flowLogId, null, null, null, action, null, null, 1, token);
             found.addAll(list.getItems());
             token = list.getNextToken();
             if (token == null) {

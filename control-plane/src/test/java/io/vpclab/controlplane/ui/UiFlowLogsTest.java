@@ -41,7 +41,7 @@ class UiFlowLogsTest extends UiDemoSupport {
         FlowLog flowLog = flowLogs().getFlowLog(flowLogId);
         assertThat(flowLog.getMaxAggregationInterval()).isEqualTo(10);
         assertThat(flowLog.getResourceType()).isEqualTo(FlowLog.ResourceTypeEnum.VPC);
-        browser.until(SHORT, d -> browser.text("flow-log-list").contains(flowLogId));
+        browser.until(SHORT, d -> browser.text("flow-logs").contains(flowLogId));
 
         browser.screen("diagnostics");
         browser.choose("diag-source", "acme-web-1 ");
@@ -79,7 +79,9 @@ class UiFlowLogsTest extends UiDemoSupport {
         assertThat(browser.driver.findElements(By.cssSelector("#fl-record-table tbody tr[data-action='ACCEPT']")))
                 .as("the action filter leaves no ACCEPT row")
                 .isEmpty();
-        assertThat(browser.attribute("fl-previous", "disabled")).as("the first page").isNotNull();
+        assertThat(browser.attribute("fl-previous", "disabled"))
+                .as("the first page")
+                .isNotNull();
 
         browser.click("fl-download-" + flowLogId);
         Path file = browser.downloaded(flowLogId + ".log", SHORT);
@@ -88,7 +90,7 @@ class UiFlowLogsTest extends UiDemoSupport {
         assertThat(lines).anySatisfy(line -> assertThat(line).contains(" 1 ").endsWith(" ACCEPT OK"));
 
         browser.click("fl-delete-" + flowLogId);
-        browser.until(SHORT, d -> !browser.text("flow-log-list").contains(flowLogId));
+        browser.until(SHORT, d -> !browser.text("flow-logs").contains(flowLogId));
         assertThat(flowLogs().listFlowLogs(null, null, null).getItems())
                 .extracting(FlowLog::getId)
                 .doesNotContain(flowLogId);
@@ -101,5 +103,4 @@ class UiFlowLogsTest extends UiDemoSupport {
     private ApiClient admin() {
         return TestServers.client("http://localhost:" + port, ADMIN_TOKEN);
     }
-
 }

@@ -194,7 +194,13 @@ final class ConnectionTable {
                 continue;
             }
             sink.counted(
-                    addresses[i], flows[i], packetsOut[i], bytesOut[i], packetsIn[i], bytesIn[i], firstCounted[i],
+                    addresses[i],
+                    flows[i],
+                    packetsOut[i],
+                    bytesOut[i],
+                    packetsIn[i],
+                    bytesIn[i],
+                    firstCounted[i],
                     lastSeen[i]);
             packetsOut[i] = bytesOut[i] = packetsIn[i] = bytesIn[i] = firstCounted[i] = 0;
         }

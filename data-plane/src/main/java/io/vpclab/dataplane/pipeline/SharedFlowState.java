@@ -6,13 +6,13 @@ import io.vpclab.dataplane.stats.FlowCounts;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.NatGateway;
+import io.vpclab.net.Ipv4Address;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
-import io.vpclab.net.Ipv4Address;
 
 /**
  * The flow state every event loop of one VTEP shares: the NAT gateways' sessions, the elastic
@@ -52,8 +52,8 @@ public final class SharedFlowState {
                 new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY, ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock);
         this.securityGroupFlows = new ConnectionTable(
                 ConnectionTable.DEFAULT_CAPACITY, ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock, true);
-        this.rejectedFlows = new ConnectionTable(
-                REJECTED_FLOW_CAPACITY, ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock, true);
+        this.rejectedFlows =
+                new ConnectionTable(REJECTED_FLOW_CAPACITY, ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock, true);
     }
 
     /**
@@ -92,10 +92,14 @@ public final class SharedFlowState {
      */
     public FlowCounts drainFlowCounts(LongPredicate due) {
         List<FlowCount> counted = new ArrayList<>();
-        long lost = securityGroupFlows.drain(due, (address, flow, pOut, bOut, pIn, bIn, first, last) ->
-                        add(counted, address, flow, true, pOut, bOut, pIn, bIn, first, last))
-                + rejectedFlows.drain(due, (address, flow, pOut, bOut, pIn, bIn, first, last) ->
-                        add(counted, address, flow, false, pOut, bOut, pIn, bIn, first, last));
+        long lost = securityGroupFlows.drain(
+                        due,
+                        (address, flow, pOut, bOut, pIn, bIn, first, last) ->
+                                add(counted, address, flow, true, pOut, bOut, pIn, bIn, first, last))
+                + rejectedFlows.drain(
+                        due,
+                        (address, flow, pOut, bOut, pIn, bIn, first, last) ->
+                                add(counted, address, flow, false, pOut, bOut, pIn, bIn, first, last));
         return new FlowCounts(counted, lost);
     }
 
@@ -119,7 +123,18 @@ public final class SharedFlowState {
         int localPort = ported ? (int) flow & 0xFFFF : 0;
         if (packetsOut > 0) {
             into.add(new FlowCount(
-                    vni, local, peer, protocol, localPort, peerPort, true, accepted, packetsOut, bytesOut, first, last));
+                    vni,
+                    local,
+                    peer,
+                    protocol,
+                    localPort,
+                    peerPort,
+                    true,
+                    accepted,
+                    packetsOut,
+                    bytesOut,
+                    first,
+                    last));
         }
         if (packetsIn > 0) {
             into.add(new FlowCount(

@@ -37,10 +37,32 @@ class FlowCountingTest {
         assertThat(drained.lostFlows()).isZero();
         assertThat(drained.flows())
                 .containsExactlyInAnyOrder(
-                        new FlowCount(VNI, new Ipv4Address(LOCAL), new Ipv4Address(PEER), 6, 40_000, 443, true, true,
-                                2, 112, 5_000, 5_020),
-                        new FlowCount(VNI, new Ipv4Address(LOCAL), new Ipv4Address(PEER), 6, 40_000, 443, false, true,
-                                7, 10_500, 5_000, 5_020));
+                        new FlowCount(
+                                VNI,
+                                new Ipv4Address(LOCAL),
+                                new Ipv4Address(PEER),
+                                6,
+                                40_000,
+                                443,
+                                true,
+                                true,
+                                2,
+                                112,
+                                5_000,
+                                5_020),
+                        new FlowCount(
+                                VNI,
+                                new Ipv4Address(LOCAL),
+                                new Ipv4Address(PEER),
+                                6,
+                                40_000,
+                                443,
+                                false,
+                                true,
+                                7,
+                                10_500,
+                                5_000,
+                                5_020));
         assertThat(shared.drainFlowCounts(key -> true).flows()).isEmpty();
         assertThat(flows.established(address, flow, true, 0, 0)).isEqualTo(slot); // the entry itself stays
     }
@@ -69,12 +91,10 @@ class FlowCountingTest {
         int slot = flows.established(address, flow, true, 100, 1);
         flows.uncount(slot, true, 100, 1);
 
-        assertThat(shared.drainFlowCounts(key -> true).flows())
-                .singleElement()
-                .satisfies(count -> {
-                    assertThat(count.packets()).isEqualTo(1);
-                    assertThat(count.bytes()).isEqualTo(100);
-                });
+        assertThat(shared.drainFlowCounts(key -> true).flows()).singleElement().satisfies(count -> {
+            assertThat(count.packets()).isEqualTo(1);
+            assertThat(count.bytes()).isEqualTo(100);
+        });
     }
 
     @Test
@@ -85,7 +105,17 @@ class FlowCountingTest {
 
         assertThat(shared.drainFlowCounts(key -> true).flows())
                 .containsExactly(new FlowCount(
-                        VNI, new Ipv4Address(LOCAL), new Ipv4Address(PEER), 1, 0, 0, false, false, 2, 168, 5_000,
+                        VNI,
+                        new Ipv4Address(LOCAL),
+                        new Ipv4Address(PEER),
+                        1,
+                        0,
+                        0,
+                        false,
+                        false,
+                        2,
+                        168,
+                        5_000,
                         5_000));
     }
 

@@ -110,21 +110,18 @@ class SecurityPolicyTest {
 
         assertThat(counted)
                 .filteredOn(c -> c.localIp().equals(db) && c.accepted())
-                .extracting(c -> c.outbound() + " " + c.peerPort() + "->" + c.localPort() + " " + c.packets() + " "
-                        + c.bytes())
+                .extracting(c ->
+                        c.outbound() + " " + c.peerPort() + "->" + c.localPort() + " " + c.packets() + " " + c.bytes())
                 .as("at db: two segments in, one reply out")
                 .containsExactlyInAnyOrder("false 40000->5432 2 " + 2 * length, "true 40000->5432 1 " + length);
-        assertThat(counted)
-                .filteredOn(c -> !c.accepted())
-                .singleElement()
-                .satisfies(refused -> {
-                    assertThat(refused.localIp()).as("refused at db's ingress").isEqualTo(db);
-                    assertThat(refused.peerIp()).isEqualTo(web);
-                    assertThat(refused.outbound()).isFalse();
-                    assertThat(refused.localPort()).isEqualTo(22);
-                    assertThat(refused.packets()).isEqualTo(1);
-                    assertThat(refused.bytes()).isEqualTo(length);
-                });
+        assertThat(counted).filteredOn(c -> !c.accepted()).singleElement().satisfies(refused -> {
+            assertThat(refused.localIp()).as("refused at db's ingress").isEqualTo(db);
+            assertThat(refused.peerIp()).isEqualTo(web);
+            assertThat(refused.outbound()).isFalse();
+            assertThat(refused.localPort()).isEqualTo(22);
+            assertThat(refused.packets()).isEqualTo(1);
+            assertThat(refused.bytes()).isEqualTo(length);
+        });
         assertThat(counted)
                 .filteredOn(c -> c.localIp().equals(web) && c.accepted() && c.outbound())
                 .extracting(c -> c.localPort() + " " + c.packets())

@@ -39,7 +39,8 @@ class FlowLogReporterTest {
 
     @Test
     void aRefusedCountIsAReject() {
-        assertThat(FlowLogReporter.record(PORT, count(false, false), NOW_NANOS, WALL_MILLIS).accepted())
+        assertThat(FlowLogReporter.record(PORT, count(false, false), NOW_NANOS, WALL_MILLIS)
+                        .accepted())
                 .isFalse();
     }
 

@@ -9,6 +9,8 @@ import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.port.LoopHandoff;
 import io.vpclab.dataplane.port.MultiQueueDevice;
 import io.vpclab.dataplane.stats.CountersSnapshot;
+import io.vpclab.dataplane.stats.FlowCount;
+import io.vpclab.dataplane.stats.FlowCounts;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
 import io.vpclab.dataplane.stats.SecurityPolicySnapshot;
 import io.vpclab.dataplane.stats.WhitelistSnapshot;
@@ -64,6 +66,7 @@ public final class Vtep implements AutoCloseable {
     private final List<Underlay> underlays;
     private final EventLoop[] loops;
     private final Pipeline[] pipelines;
+    private final SharedFlowState shared;
     /** The device attached per port, as given (a multi-queue device whole). */
     private final Map<String, FrameDevice> devices = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -103,6 +106,7 @@ public final class Vtep implements AutoCloseable {
                 local.getPort() == 0 ? io.vpclab.dataplane.packet.Vxlan.PORT : local.getPort(),
                 TableHost.DEFAULT_UNDERLAY_MTU));
         SharedFlowState shared = new SharedFlowState(nanoClock, natSessionCapacity);
+        this.shared = shared;
         int count = this.underlays.size();
         this.loops = new EventLoop[count];
         this.pipelines = new Pipeline[count];
@@ -249,6 +253,14 @@ public final class Vtep implements AutoCloseable {
             total = total.plus(loopCounters);
         }
         return total;
+    }
+
+    /**
+     * Flow-log counts of the local ports {@code due} accepts (by {@link FlowCount#localKey}) since
+     * their last drain, which restarts them; thread-safe, a scan of the bounded flow tables.
+     */
+    public FlowCounts drainFlowCounts(java.util.function.LongPredicate due) {
+        return shared.drainFlowCounts(due);
     }
 
     /**

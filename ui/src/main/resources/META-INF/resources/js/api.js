@@ -18,6 +18,7 @@ const COLLECTIONS = {
   securityGroups: '/security-groups',
   networkAcls: '/network-acls',
   captures: '/captures',
+  flowLogs: '/flow-logs',
 };
 
 export class ApiError extends Error {
@@ -174,4 +175,19 @@ export async function capturePcap(captureId) {
   const disposition = response.headers.get('Content-Disposition') || '';
   const fileName = (disposition.match(/filename="?([^";]+)"?/) || [])[1] || `${captureId}.pcap`;
   return { fileName, blob: await response.blob() };
+}
+
+// --- flow logs ---------------------------------------------------------------------------------------
+
+/** One page of a flow log's records, filtered ({ interfaceId, address, port, action, maxResults, nextToken }). */
+export const flowLogRecords = (flowLogId, filter = {}) => get(one('flowLogs', flowLogId) + '/records?' + query(filter));
+
+/** Every held record in the AWS text format, as a file (a plain link could not send the token). */
+export async function flowLogText(flowLogId) {
+  const response = await fetch(one('flowLogs', flowLogId) + '/download', { headers: authorization() });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({}));
+    throw new ApiError(response.status, problem.code, problem.detail || 'download refused');
+  }
+  return { fileName: `${flowLogId}.log`, blob: await response.blob() };
 }

@@ -7,6 +7,7 @@ import { startResources } from './resources.js';
 import { startDiagnostics } from './diagnostics.js';
 import { startLessons } from './lessons/index.js';
 import { startFigures } from './figures.js';
+import { startFlowLogs } from './flowlogs.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -46,13 +47,15 @@ function start() {
   const diagnostics = startDiagnostics($('diagnostics'));
   const lessons = startLessons($('lessons'));
   const figures = startFigures($('figures'));
+  const flowlogs = startFlowLogs($('flowlogs'));
   const topology = startTopology($('cy'), $('topology-summary'), (world) => {
     resources.onWorld(world);
     diagnostics.onWorld(world);
     lessons.onWorld(world);
     figures.onWorld(world);
+    flowlogs.onWorld(world);
   });
-  const screens = { topology, resources, diagnostics, figures, lessons };
+  const screens = { topology, resources, diagnostics, flowlogs, figures, lessons };
   for (const button of document.querySelectorAll('nav button'))
     button.addEventListener('click', () => showScreen(screens, button.dataset.screen));
   showScreen(screens, (location.hash || '#topology').slice(1));

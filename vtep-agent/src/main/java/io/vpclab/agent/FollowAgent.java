@@ -4,6 +4,7 @@ import io.vpclab.agent.capture.AgentCaptures;
 import io.vpclab.agent.capture.CaptureUplink;
 import io.vpclab.agent.port.PortProvisioner;
 import io.vpclab.agent.southbound.ControlPlaneEndpoint;
+import io.vpclab.agent.southbound.FlowLogReporter;
 import io.vpclab.agent.southbound.HostIdentity;
 import io.vpclab.agent.southbound.HostRegistrar;
 import io.vpclab.agent.southbound.StatsReporter;
@@ -171,6 +172,7 @@ public final class FollowAgent implements RunningAgent {
     private final AgentProbes probes;
     private final AgentCaptures captures;
     private final StatsReporter stats;
+    private final FlowLogReporter flowLogs;
     private final CompletableFuture<String> failure;
     private final ObjectMapper json;
 
@@ -184,6 +186,13 @@ public final class FollowAgent implements RunningAgent {
         this.captures = new AgentCaptures(ported.vtep(), new CaptureUplink(endpoint, identity.hostId()));
         this.follower = new TableStreamFollower(endpoint, identity.hostId(), this::apply, probes, captures::handle);
         this.stats = new StatsReporter(endpoint, identity.hostId(), statsSections(ported));
+        this.flowLogs = new FlowLogReporter(
+                endpoint,
+                identity.hostId(),
+                follower::appliedTable,
+                ported.vtep()::drainFlowCounts,
+                System::nanoTime,
+                java.time.Clock.systemUTC());
         this.failure = follower.tokenRefused().thenApply(status -> refusedHostToken(options, identity, status));
     }
 
@@ -240,6 +249,7 @@ public final class FollowAgent implements RunningAgent {
             throw new TokenRefusedException(refused);
         }
         agent.stats.start(options.statsInterval());
+        agent.flowLogs.start();
         log.info(
                 "agent {} is host {}, underlay {}:{}, following {}",
                 options.name(),
@@ -274,6 +284,11 @@ public final class FollowAgent implements RunningAgent {
     /** Posts a counters report now (tests and shutdown use it; the reporter also posts on its own). */
     public void reportStats() throws ApiException {
         stats.report();
+    }
+
+    /** Drains and posts every covered port's flow-log records now, whatever their interval (tests use it). */
+    public void reportFlowLogs() throws ApiException {
+        flowLogs.flush();
     }
 
     public boolean isConnected() {
@@ -319,6 +334,7 @@ public final class FollowAgent implements RunningAgent {
     public void close() {
         try {
             stats.close();
+            flowLogs.close();
             follower.close();
             captures.close();
         } finally {

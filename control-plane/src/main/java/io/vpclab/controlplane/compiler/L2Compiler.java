@@ -3,6 +3,7 @@ package io.vpclab.controlplane.compiler;
 import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.MacEntry;
 import io.vpclab.client.model.Port;
+import io.vpclab.client.model.PortFlowLog;
 import io.vpclab.client.model.PortKind;
 import io.vpclab.client.model.Segment;
 import io.vpclab.client.model.Vtep;
@@ -21,7 +22,7 @@ final class L2Compiler {
             Set<String> floodList = new TreeSet<>();
             for (InstanceNode instance : visible.instances()) {
                 if (scope.isLocal(instance)) {
-                    table.addPortsItem(port(instance, subnet));
+                    table.addPortsItem(port(instance, subnet).flowLog(flowLog(visible.vpc(), instance)));
                 } else {
                     floodList.add(instance.hostId());
                     table.addMacsItem(
@@ -47,6 +48,14 @@ final class L2Compiler {
                         new Vtep().id(remote.id()).ip(remote.underlayIp()).port(remote.udpPort()));
             }
         }
+    }
+
+    /** What the port's host needs to log its flows: the account (tenant) and the interval; null when none covers it. */
+    private static PortFlowLog flowLog(VpcNode vpc, InstanceNode instance) {
+        Integer interval = vpc.flowLogIntervalOf(instance);
+        return interval == null
+                ? null
+                : new PortFlowLog().accountId(vpc.tenantId()).intervalSeconds(interval);
     }
 
     private static Port port(InstanceNode instance, SubnetNode subnet) {

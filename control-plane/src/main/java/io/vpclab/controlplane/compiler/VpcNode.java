@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * A VPC with its subnets, instances, their elastic IPs, its NAT gateways (placed, with an
  * elastic IP), its security groups (with their members), its network ACLs (with their subnets) and its
- * VPN gateway (placed): the unit the store reloads after a change.
+ * VPN gateway (placed) and its flow log configurations: the unit the store reloads after a change.
  */
 public record VpcNode(
         String id,
@@ -20,7 +20,8 @@ public record VpcNode(
         List<NatGatewayNode> natGateways,
         List<SecurityGroupNode> securityGroups,
         List<NetworkAclNode> networkAcls,
-        List<VpnGatewayNode> vpnGateways) {
+        List<VpnGatewayNode> vpnGateways,
+        List<FlowLogNode> flowLogs) {
 
     public VpcNode {
         Objects.requireNonNull(id, "id");
@@ -31,6 +32,45 @@ public record VpcNode(
         securityGroups = List.copyOf(securityGroups);
         networkAcls = List.copyOf(networkAcls);
         vpnGateways = List.copyOf(vpnGateways);
+        flowLogs = List.copyOf(flowLogs);
+    }
+
+    public VpcNode(
+            String id,
+            String tenantId,
+            List<SubnetNode> subnets,
+            List<InstanceNode> instances,
+            List<ElasticIpNode> elasticIps,
+            List<NatGatewayNode> natGateways,
+            List<SecurityGroupNode> securityGroups,
+            List<NetworkAclNode> networkAcls,
+            List<VpnGatewayNode> vpnGateways) {
+        this(
+                id,
+                tenantId,
+                subnets,
+                instances,
+                elasticIps,
+                natGateways,
+                securityGroups,
+                networkAcls,
+                vpnGateways,
+                List.of());
+    }
+
+    /**
+     * The flow-log interval of an instance's port: the shortest of the configurations covering
+     * it (its own, its subnet's, its VPC's), or null when none does.
+     */
+    public Integer flowLogIntervalOf(InstanceNode instance) {
+        Integer shortest = null;
+        for (FlowLogNode flowLog : flowLogs) {
+            String resource = flowLog.resourceId();
+            if (resource.equals(id) || resource.equals(instance.subnetId()) || resource.equals(instance.id())) {
+                shortest = shortest == null ? flowLog.intervalSeconds() : Math.min(shortest, flowLog.intervalSeconds());
+            }
+        }
+        return shortest;
     }
 
     public VpcNode(

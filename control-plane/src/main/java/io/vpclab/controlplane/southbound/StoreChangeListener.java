@@ -1,6 +1,7 @@
 package io.vpclab.controlplane.southbound;
 
 import io.vpclab.controlplane.elasticip.ElasticIpChanged;
+import io.vpclab.controlplane.flowlog.FlowLogChanged;
 import io.vpclab.controlplane.host.HostChanged;
 import io.vpclab.controlplane.instance.InstanceChanged;
 import io.vpclab.controlplane.internethost.InternetHostChanged;
@@ -57,6 +58,12 @@ class StoreChangeListener {
     /** A route table, its routes or a subnet's association changed: the VPC's hosts recompile. */
     @TransactionalEventListener(fallbackExecution = true)
     void on(RouteTableChanged event) {
+        compilation.submit(StoreChange.vpc(event.vpcId()));
+    }
+
+    /** A flow log configuration came or went: the VPC's hosts learn which ports log their flows. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(FlowLogChanged event) {
         compilation.submit(StoreChange.vpc(event.vpcId()));
     }
 

@@ -14,6 +14,7 @@ import io.vpclab.controlplane.compiler.VpnGatewayNode;
 import io.vpclab.controlplane.compiler.WhitelistNode;
 import io.vpclab.controlplane.elasticip.ElasticIp;
 import io.vpclab.controlplane.elasticip.ElasticIpService;
+import io.vpclab.controlplane.flowlog.FlowLogService;
 import io.vpclab.controlplane.host.Host;
 import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.instance.Instance;
@@ -73,6 +74,7 @@ class StoreNetworkReader implements NetworkReader {
     private final NetworkAclService networkAcls;
     private final VpnGatewayService vpnGateways;
     private final RouteTableService routeTables;
+    private final FlowLogService flowLogs;
 
     /**
      * @param natPortMin lowest public port a NAT gateway allocates ({@code vpclab.nat-gateway.port-min}, default 1024)
@@ -93,6 +95,7 @@ class StoreNetworkReader implements NetworkReader {
             NetworkAclService networkAcls,
             VpnGatewayService vpnGateways,
             RouteTableService routeTables,
+            FlowLogService flowLogs,
             @Value("${vpclab.nat-gateway.port-min:1024}") int natPortMin,
             @Value("${vpclab.nat-gateway.port-max:65535}") int natPortMax) {
         this.internetHosts = internetHosts;
@@ -106,6 +109,7 @@ class StoreNetworkReader implements NetworkReader {
         this.networkAcls = networkAcls;
         this.vpnGateways = vpnGateways;
         this.routeTables = routeTables;
+        this.flowLogs = flowLogs;
         this.natGateways = natGateways;
         this.natPortMin = natPortMin;
         this.natPortMax = natPortMax;
@@ -225,7 +229,8 @@ class StoreNetworkReader implements NetworkReader {
                 natNodes,
                 securityGroups(vpcId),
                 networkAcls(vpcId),
-                vpnGateway(vpcId, subnetNodes)));
+                vpnGateway(vpcId, subnetNodes),
+                flowLogs.nodesOfVpc(vpcId)));
     }
 
     /**

@@ -28,6 +28,7 @@ public final class Ids {
     public static final String VPN_GATEWAY = "vgw";
     public static final String VPN_CONNECTION = "vpn";
     public static final String ROUTE_TABLE = "rtb";
+    public static final String FLOW_LOG = "fl";
 
     private static final int HEX_DIGITS = 17;
     private static final Pattern ANY_ID = Pattern.compile("[a-z]+(-[a-z]+)*-[0-9a-f]{17}");

@@ -3,6 +3,7 @@ package io.vpclab.dataplane.pipeline;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 
 /**
@@ -12,8 +13,8 @@ import java.util.function.LongSupplier;
  * event loops of one VTEP (a reply may arrive on another loop than its request) and kept across
  * table installs (a new generation must not cut existing flows).
  *
- * <p>Writers ({@link #touch}) hold the table's monitor. {@link #isReply}, asked for every packet of
- * a tracked flow, takes no lock: a slot's last-seen time works as a sequence number (a writer
+ * <p>Writers ({@link #track}) hold the table's monitor. {@link #established}, asked for every packet
+ * of a tracked flow, takes no lock: a slot's last-seen time works as a sequence number (a writer
  * clears it before it rewrites the slot's key and publishes it again after), so a lookup that read
  * the key between two equal last-seen readings read a whole key; one that raced a writer asks
  * again under the monitor. It refreshes the time at most every {@link #refreshNanos}, by
@@ -21,6 +22,14 @@ import java.util.function.LongSupplier;
  *
  * <p>Every key lives within {@link #PROBES} slots of its hash, so a lookup scans at most that
  * window and never needs tombstones.
+ *
+ * <p>A counting table (flow logs) also keeps, per entry, the packets and bytes each way since the
+ * last {@link #drain}: {@link #established} and {@link #track} count on the entry they find, a few
+ * plain array writes and no allocation. The lock-free count is racy by design: a flow's packets of
+ * one direction are handled by one event loop (TAP queues and underlay sockets keep a flow on one
+ * loop), and a packet counted while {@link #drain} reads the slot may be lost, as a flow log record
+ * is an estimate. A slot reused while it still held undrained counts loses them; {@link #lostFlows}
+ * counts how often.
  */
 final class ConnectionTable {
 
@@ -35,12 +44,29 @@ final class ConnectionTable {
     private final int mask;
     private final long idleNanos;
     private final LongSupplier clock;
+    // per-slot counts since the last drain; null in a table that does not count
+    private final long[] packetsOut;
+    private final long[] bytesOut;
+    private final long[] packetsIn;
+    private final long[] bytesIn;
+    private final long[] firstCounted;
+    private final long[] lastCounted; // the flow record's end (the last-seen time is refreshed coarsely)
+    private long lostFlows;
     private final long refreshNanos;
 
     private static final VarHandle LAST_SEEN = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle USED = MethodHandles.arrayElementVarHandle(boolean[].class);
+    /** The last-seen value of a slot being rewritten. */
+    private static final long EMPTY = Long.MIN_VALUE;
+
+    /** What {@link #established} and {@link #track} answer when they hold no entry. */
+    static final int MISS = -1;
 
     ConnectionTable(int capacity, long idleNanos, LongSupplier clock) {
+        this(capacity, idleNanos, clock, false);
+    }
+
+    ConnectionTable(int capacity, long idleNanos, LongSupplier clock, boolean counting) {
         if (Integer.bitCount(capacity) != 1 || capacity < PROBES) {
             throw new IllegalArgumentException("capacity must be a power of two >= " + PROBES + ": " + capacity);
         }
@@ -52,6 +78,12 @@ final class ConnectionTable {
         this.idleNanos = idleNanos;
         this.clock = clock;
         this.refreshNanos = Math.min(TimeUnit.SECONDS.toNanos(1), idleNanos / 64);
+        packetsOut = counting ? new long[capacity] : null;
+        bytesOut = counting ? new long[capacity] : null;
+        packetsIn = counting ? new long[capacity] : null;
+        bytesIn = counting ? new long[capacity] : null;
+        firstCounted = counting ? new long[capacity] : null;
+        lastCounted = counting ? new long[capacity] : null;
     }
 
     static long addresses(int publicIp, int remoteIp) {
@@ -63,7 +95,20 @@ final class ConnectionTable {
     }
 
     /** Records (or refreshes) an outbound flow; false when its whole probe window is busy. */
-    synchronized boolean touch(long address, long flow) {
+    boolean touch(long address, long flow) {
+        return track(address, flow, true, 0, 0) != MISS;
+    }
+
+    /** True (and refreshed) when the flow is recorded and has not been idle too long. */
+    boolean isReply(long address, long flow) {
+        return established(address, flow, true, 0, 0) != MISS;
+    }
+
+    /**
+     * Records (or refreshes) a flow and counts {@code packets} of {@code bytes} on it, outbound or
+     * inbound: its slot, or {@link #MISS} when its whole probe window is busy.
+     */
+    synchronized int track(long address, long flow, boolean out, long bytes, int packets) {
         long now = clock.getAsLong();
         int free = -1;
         int slot = slot(address, flow);
@@ -71,65 +116,150 @@ final class ConnectionTable {
             boolean live = used[slot] && now - lastSeen[slot] < idleNanos;
             if (live && addresses[slot] == address && flows[slot] == flow) {
                 LAST_SEEN.setRelease(lastSeen, slot, now);
-                return true;
+                count(slot, out, bytes, packets, now);
+                return slot;
             }
             if (!live && free < 0) {
                 free = slot;
             }
         }
         if (free < 0) {
-            return false;
+            if (packetsOut != null && packets > 0) {
+                lostFlows++;
+            }
+            return MISS;
+        }
+        if (packetsOut != null && used[free]) {
+            if (packetsOut[free] != 0 || packetsIn[free] != 0) {
+                lostFlows++;
+            }
+            packetsOut[free] =
+                    bytesOut[free] = packetsIn[free] = bytesIn[free] = firstCounted[free] = lastCounted[free] = 0;
         }
         LAST_SEEN.setVolatile(lastSeen, free, EMPTY); // lock-free readers see the slot change
         addresses[free] = address;
         flows[free] = flow;
         USED.setRelease(used, free, true);
         LAST_SEEN.setRelease(lastSeen, free, now == EMPTY ? now + 1 : now);
-        return true;
+        count(free, out, bytes, packets, now);
+        return free;
     }
 
-    /** The last-seen value of a slot being rewritten. */
-    private static final long EMPTY = Long.MIN_VALUE;
-
-    /** True (and refreshed) when the flow is recorded and has not been idle too long. Lock-free. */
-    boolean isReply(long address, long flow) {
+    /**
+     * The slot of a recorded flow that has not been idle too long, refreshed and with
+     * {@code packets} of {@code bytes} counted on it; {@link #MISS} otherwise.
+     */
+    int established(long address, long flow, boolean out, long bytes, int packets) {
         long now = clock.getAsLong();
         int slot = slot(address, flow);
         for (int i = 0; i < PROBES; i++, slot = (slot + 1) & mask) {
             long seen = (long) LAST_SEEN.getAcquire(lastSeen, slot);
             if (seen == EMPTY) {
-                return isReplyLocked(address, flow); // a writer is rewriting this slot
+                return establishedLocked(address, flow, out, bytes, packets); // a writer is rewriting this slot
             }
             if ((boolean) USED.getAcquire(used, slot) && addresses[slot] == address && flows[slot] == flow) {
                 VarHandle.acquireFence(); // the key was read before the second reading of the time
                 if ((long) LAST_SEEN.getAcquire(lastSeen, slot) != seen) {
-                    return isReplyLocked(address, flow);
+                    return establishedLocked(address, flow, out, bytes, packets);
                 }
                 if (now - seen >= idleNanos) {
-                    return false;
+                    return MISS;
                 }
                 if (now - seen > refreshNanos) {
                     LAST_SEEN.compareAndSet(lastSeen, slot, seen, now);
                 }
-                return true;
+                count(slot, out, bytes, packets, now);
+                return slot;
             }
         }
-        return false;
+        return MISS;
     }
 
-    private synchronized boolean isReplyLocked(long address, long flow) {
+    private synchronized int establishedLocked(long address, long flow, boolean out, long bytes, int packets) {
         long now = clock.getAsLong();
         int slot = slot(address, flow);
         for (int i = 0; i < PROBES; i++, slot = (slot + 1) & mask) {
             if (used[slot] && addresses[slot] == address && flows[slot] == flow) {
                 if (now - lastSeen[slot] >= idleNanos) {
-                    return false;
+                    return MISS;
                 }
                 LAST_SEEN.setRelease(lastSeen, slot, now);
-                return true;
+                count(slot, out, bytes, packets, now);
+                return slot;
             }
         }
-        return false;
+        return MISS;
+    }
+
+    /** Takes back a count {@link #established} made for a packet a later stage refused. */
+    void uncount(int slot, boolean out, long bytes, int packets) {
+        count(slot, out, -bytes, -packets, 0);
+    }
+
+    private void count(int slot, boolean out, long bytes, int packets, long now) {
+        if (packetsOut == null || packets == 0) {
+            return;
+        }
+        if (out) {
+            packetsOut[slot] += packets;
+            bytesOut[slot] += bytes;
+        } else {
+            packetsIn[slot] += packets;
+            bytesIn[slot] += bytes;
+        }
+        if (now != 0) {
+            if (firstCounted[slot] == 0) {
+                firstCounted[slot] = now;
+            }
+            lastCounted[slot] = now;
+        }
+    }
+
+    /** The (VNI, local address) of an entry of a per-port table, as {@code vni << 32 | local address}. */
+    static long localKey(long address, long flow) {
+        return ((flow >>> 40) << 32) | (address >>> 32);
+    }
+
+    /** Receives one entry's counts from {@link #drain}. */
+    interface CountSink {
+        void counted(
+                long address,
+                long flow,
+                long packetsOut,
+                long bytesOut,
+                long packetsIn,
+                long bytesIn,
+                long firstNanos,
+                long lastNanos);
+    }
+
+    /**
+     * Hands every entry with counts whose key {@code due} accepts to {@code sink} and clears its
+     * counts (the entry itself stays); a full scan, once per flow-log interval, off the packet
+     * path. Returns, and resets, the flows lost to slot reuse since the last drain.
+     */
+    synchronized long drain(LongPredicate due, CountSink sink) {
+        if (packetsOut == null) {
+            return 0;
+        }
+        for (int i = 0; i <= mask; i++) {
+            if (!used[i] || (packetsOut[i] == 0 && packetsIn[i] == 0) || !due.test(localKey(addresses[i], flows[i]))) {
+                continue;
+            }
+            sink.counted(
+                    addresses[i],
+                    flows[i],
+                    packetsOut[i],
+                    bytesOut[i],
+                    packetsIn[i],
+                    bytesIn[i],
+                    firstCounted[i],
+                    lastCounted[i]);
+            packetsOut[i] = bytesOut[i] = packetsIn[i] = bytesIn[i] = firstCounted[i] = lastCounted[i] = 0;
+        }
+        long lost = lostFlows;
+        lostFlows = 0;
+        return lost;
     }
 
     /** Live entries; a full scan, for counters and tests, not the hot path. */

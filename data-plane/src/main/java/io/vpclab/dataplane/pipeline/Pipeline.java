@@ -136,7 +136,7 @@ public final class Pipeline {
         this.state = initial;
         this.forwarding = new Forwarding(underlay);
         this.innerMtu = new InnerMtu(forwarding);
-        this.securityPolicy = new SecurityPolicy(forwarding, shared.securityGroupFlows);
+        this.securityPolicy = new SecurityPolicy(forwarding, shared.securityGroupFlows, shared.rejectedFlows);
         this.forwarding.securityPolicy = securityPolicy;
         VxlanEncapsulator encapsulator = new VxlanEncapsulator(forwarding);
         this.bridge = new L2Forwarder(forwarding, encapsulator);

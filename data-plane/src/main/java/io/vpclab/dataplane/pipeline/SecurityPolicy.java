@@ -43,6 +43,7 @@ final class SecurityPolicy {
 
     private final Forwarding forwarding;
     private final ConnectionTable flows;
+    private final ConnectionTable rejected;
 
     private ForwardingState state;
     private int[] portGroups = new int[0]; // SecurityPolicyLookup port slot, or NONE
@@ -69,9 +70,10 @@ final class SecurityPolicy {
     private int sourcePort;
     private int destinationPort;
 
-    SecurityPolicy(Forwarding forwarding, ConnectionTable flows) {
+    SecurityPolicy(Forwarding forwarding, ConnectionTable flows, ConnectionTable rejected) {
         this.forwarding = forwarding;
         this.flows = flows;
+        this.rejected = rejected;
     }
 
     /**
@@ -143,36 +145,51 @@ final class SecurityPolicy {
         long flow = ((long) portVni[port] << 40) | ConnectionTable.flow(protocol, peerPort, localPort);
 
         boolean outsideSubnet = (peer & portSubnetMask[port]) != portSubnetNetwork[port];
+        long bytes = (long) Ipv4.totalLength(buf, ip) * packets; // a burst: its frames' size, roughly
         // DESIGN order: out of a port the groups, then the ACL; into a port the ACL, then the groups
         if (!out && outsideSubnet) {
             DropReason refused = acl(t, acl, false, peer, packets);
             if (refused != null) {
-                return refused;
+                return reject(refused, addresses, flow, out, bytes, packets);
             }
         }
         int rule = ForwardingState.NONE;
-        if (groups != ForwardingState.NONE && !flows.isReply(addresses, flow)) {
-            SecurityPolicyLookup lookup = t.state.securityPolicy();
-            rule = out
-                    ? lookup.egressRule(groups, protocol, peer, portOrType, icmpCode)
-                    : lookup.ingressRule(groups, protocol, peer, portOrType, icmpCode);
-            if (rule == ForwardingState.NONE) {
-                return DropReason.SECURITY_GROUP_DENIED;
+        int tracked = ConnectionTable.MISS;
+        if (groups != ForwardingState.NONE) {
+            // an established flow is counted for flow logs on the entry this lookup finds
+            tracked = flows.established(addresses, flow, out, bytes, packets);
+            if (tracked == ConnectionTable.MISS) {
+                SecurityPolicyLookup lookup = t.state.securityPolicy();
+                rule = out
+                        ? lookup.egressRule(groups, protocol, peer, portOrType, icmpCode)
+                        : lookup.ingressRule(groups, protocol, peer, portOrType, icmpCode);
+                if (rule == ForwardingState.NONE) {
+                    return reject(DropReason.SECURITY_GROUP_DENIED, addresses, flow, out, bytes, packets);
+                }
             }
         }
         if (out && outsideSubnet) {
             DropReason refused = acl(t, acl, true, peer, packets);
             if (refused != null) {
-                return refused;
+                if (tracked != ConnectionTable.MISS) {
+                    flows.uncount(tracked, out, bytes, packets);
+                }
+                return reject(refused, addresses, flow, out, bytes, packets);
             }
         }
         if (rule != ForwardingState.NONE) {
-            if (!flows.touch(addresses, flow)) {
+            if (flows.track(addresses, flow, out, bytes, packets) == ConnectionTable.MISS) {
                 return DropReason.CONNECTION_TABLE_FULL;
             }
             ruleHits[rule][0]++;
         }
         return null;
+    }
+
+    /** Counts a refused packet for flow logs' REJECT records (bounded: a full table loses it, counted) and says why. */
+    private DropReason reject(DropReason why, long addresses, long flow, boolean out, long bytes, int packets) {
+        rejected.track(addresses, flow, out, bytes, packets);
+        return why;
     }
 
     /** The ACL's verdict on the packet read by {@link #readFlow}, counted on the deciding entry. */

@@ -1,12 +1,17 @@
 package io.vpclab.dataplane.pipeline;
 
+import io.vpclab.dataplane.packet.IpProtocol;
+import io.vpclab.dataplane.stats.FlowCount;
+import io.vpclab.dataplane.stats.FlowCounts;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.NatGateway;
+import io.vpclab.net.Ipv4Address;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 
 /**
@@ -21,8 +26,16 @@ public final class SharedFlowState {
     private final LongSupplier clock;
     private final int natSessionCapacity;
     final ConnectionTable connections;
-    /** Flows security groups admitted, per port: kept across table installs, so rule changes keep them. */
+    /**
+     * Flows security groups admitted, per port: kept across table installs, so rule changes keep
+     * them. It counts packets and bytes per flow for flow logs.
+     */
     final ConnectionTable securityGroupFlows;
+    /** Flows security groups or ACLs refused, per port and interval, for flow logs' REJECT records. */
+    final ConnectionTable rejectedFlows;
+
+    /** Refused flows tracked per interval; more are counted as lost (flow logs' SKIPDATA). */
+    static final int REJECTED_FLOW_CAPACITY = 1 << 12;
 
     private final Map<String, NatSessions> sessionsById = new HashMap<>();
     private ForwardingState installedFor;
@@ -37,8 +50,10 @@ public final class SharedFlowState {
         this.natSessionCapacity = natSessionCapacity;
         this.connections =
                 new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY, ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock);
-        this.securityGroupFlows =
-                new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY, ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock);
+        this.securityGroupFlows = new ConnectionTable(
+                ConnectionTable.DEFAULT_CAPACITY, ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock, true);
+        this.rejectedFlows =
+                new ConnectionTable(REJECTED_FLOW_CAPACITY, ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock, true);
     }
 
     /**
@@ -68,6 +83,63 @@ public final class SharedFlowState {
         installedFor = state;
         installed = next;
         return next;
+    }
+
+    /**
+     * The flows counted since the last drain at the local ports {@code due} accepts (by
+     * {@link FlowCount#localKey}), accepted and refused, each direction its own entry; their counts
+     * restart from zero. Other ports' counts stay for a later drain.
+     */
+    public FlowCounts drainFlowCounts(LongPredicate due) {
+        List<FlowCount> counted = new ArrayList<>();
+        long lost = securityGroupFlows.drain(
+                        due,
+                        (address, flow, pOut, bOut, pIn, bIn, first, last) ->
+                                add(counted, address, flow, true, pOut, bOut, pIn, bIn, first, last))
+                + rejectedFlows.drain(
+                        due,
+                        (address, flow, pOut, bOut, pIn, bIn, first, last) ->
+                                add(counted, address, flow, false, pOut, bOut, pIn, bIn, first, last));
+        return new FlowCounts(counted, lost);
+    }
+
+    private static void add(
+            List<FlowCount> into,
+            long address,
+            long flow,
+            boolean accepted,
+            long packetsOut,
+            long bytesOut,
+            long packetsIn,
+            long bytesIn,
+            long first,
+            long last) {
+        int vni = (int) (flow >>> 40);
+        Ipv4Address local = new Ipv4Address((int) (address >>> 32));
+        Ipv4Address peer = new Ipv4Address((int) address);
+        int protocol = (int) (flow >>> 32) & 0xFF;
+        boolean ported = protocol == IpProtocol.TCP_VALUE || protocol == IpProtocol.UDP_VALUE;
+        int peerPort = ported ? (int) (flow >>> 16) & 0xFFFF : 0;
+        int localPort = ported ? (int) flow & 0xFFFF : 0;
+        if (packetsOut > 0) {
+            into.add(new FlowCount(
+                    vni,
+                    local,
+                    peer,
+                    protocol,
+                    localPort,
+                    peerPort,
+                    true,
+                    accepted,
+                    packetsOut,
+                    bytesOut,
+                    first,
+                    last));
+        }
+        if (packetsIn > 0) {
+            into.add(new FlowCount(
+                    vni, local, peer, protocol, localPort, peerPort, false, accepted, packetsIn, bytesIn, first, last));
+        }
     }
 
     synchronized List<NatGatewaySnapshot> snapshots(int listedSessions) {

@@ -65,11 +65,12 @@ class SecurityPolicyTest {
     private final List<ByteBuf> outputs = new ArrayList<>();
     private final List<String> deliveredTo = new ArrayList<>();
     private final AtomicLong clock = new AtomicLong();
+    private final SharedFlowState shared = new SharedFlowState(clock::get, 16);
     private final Pipeline pipeline = new Pipeline(
             new SendOnlyUnderlay(LOCAL, outputs::add),
             LOCAL,
             state(List.of(PG_FROM_WEB), List.of(TCP_IN, EPHEMERAL_OUT)),
-            new SharedFlowState(clock::get, 16));
+            shared);
     private final Pipeline.Attachment web = pipeline.attach("web", new Device("web"));
     private final Pipeline.Attachment db = pipeline.attach("db", new Device("db"));
 
@@ -92,6 +93,40 @@ class SecurityPolicyTest {
         assertThat(pipeline.securityPolicyCounters().ruleHits())
                 .containsEntry("sg-db/db-pg", 1L)
                 .containsEntry("sg-web/out", 2L);
+    }
+
+    @Test
+    void flowLogCountsEachDirectionOnTheTrackedEntryAndARefusedSynApart() {
+        clock.set(1_000); // the counters take 0 as "no packet yet"
+        pipeline.fromPort(web, tcp(WEB_MAC, WEB, 40000, DB, 5432));
+        pipeline.fromPort(db, tcp(DB_MAC, DB, 5432, WEB, 40000)); // the reply
+        pipeline.fromPort(web, tcp(WEB_MAC, WEB, 40000, DB, 5432));
+        pipeline.fromPort(web, tcp(WEB_MAC, WEB, 40001, DB, 22));
+        int length = Ipv4.MIN_HEADER_LENGTH + 20; // each segment's IPv4 total length
+        Ipv4Address web = Ipv4Address.parse(WEB);
+        Ipv4Address db = Ipv4Address.parse(DB);
+
+        var counted = shared.drainFlowCounts(key -> true).flows();
+
+        assertThat(counted)
+                .filteredOn(c -> c.localIp().equals(db) && c.accepted())
+                .extracting(c ->
+                        c.outbound() + " " + c.peerPort() + "->" + c.localPort() + " " + c.packets() + " " + c.bytes())
+                .as("at db: two segments in, one reply out")
+                .containsExactlyInAnyOrder("false 40000->5432 2 " + 2 * length, "true 40000->5432 1 " + length);
+        assertThat(counted).filteredOn(c -> !c.accepted()).singleElement().satisfies(refused -> {
+            assertThat(refused.localIp()).as("refused at db's ingress").isEqualTo(db);
+            assertThat(refused.peerIp()).isEqualTo(web);
+            assertThat(refused.outbound()).isFalse();
+            assertThat(refused.localPort()).isEqualTo(22);
+            assertThat(refused.packets()).isEqualTo(1);
+            assertThat(refused.bytes()).isEqualTo(length);
+        });
+        assertThat(counted)
+                .filteredOn(c -> c.localIp().equals(web) && c.accepted() && c.outbound())
+                .extracting(c -> c.localPort() + " " + c.packets())
+                .as("at web, both flows left (its egress allows all)")
+                .containsExactlyInAnyOrder("40000 2", "40001 1");
     }
 
     @Test

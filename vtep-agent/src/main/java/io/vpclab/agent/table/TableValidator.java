@@ -370,6 +370,10 @@ final class TableValidator {
             if (port.getNatGateway() != null) {
                 natGateway(at + "/natGateway", port.getNatGateway());
             }
+            if (port.getFlowLog() != null) {
+                requiredText(at + "/flowLog/accountId", port.getFlowLog().getAccountId());
+                range(at + "/flowLog/intervalSeconds", port.getFlowLog().getIntervalSeconds(), 10, 600);
+            }
             Integer vni = requiredVni(at + "/vni", port.getVni());
             if (vni != null && !segments.containsKey(vni)) {
                 issue(at + "/vni", "vni " + vni + " is not a segment of this table (add it to segments)");

@@ -7,6 +7,7 @@ import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.table.NatGateway;
 import io.vpclab.dataplane.table.NetworkAclLookup;
+import io.vpclab.dataplane.table.PortFilter;
 import io.vpclab.dataplane.table.PortKind;
 import io.vpclab.dataplane.table.RemoteVtep;
 import io.vpclab.dataplane.table.RouteDecision;
@@ -369,7 +370,8 @@ final class PathWalker {
     // ---- security groups and ACLs, in the order of the data plane's SecurityPolicy stage ----
 
     private boolean admitsOut(ForwardingState state, String hostId, int port) {
-        PortPolicy policy = PortPolicy.of(state, port);
+        PortFilter policy = PortFilter.of(state, port);
+        LocalPort local = state.port(port);
         if (policy.skips(destination)) {
             return true;
         }
@@ -378,8 +380,8 @@ final class PathWalker {
             int rule = groups.egressRule(policy.groups(), flow.protocol(), destination, portOrType(), icmpCode());
             if (rule == ForwardingState.NONE) {
                 hops.add(PathHop.block(
-                        PathComponent.SECURITY_GROUP_EGRESS, policy.portId(), hostId, null,
-                        "no outbound rule of " + policy.portName() + "'s security groups allows " + flow.describe()
+                        PathComponent.SECURITY_GROUP_EGRESS, local.id(), hostId, null,
+                        "no outbound rule of " + local.name() + "'s security groups allows " + flow.describe()
                                 + " to " + format(destination)));
                 return false;
             }
@@ -387,16 +389,17 @@ final class PathWalker {
                     PathComponent.SECURITY_GROUP_EGRESS, groups.ruleGroupId(rule), hostId, groups.ruleId(rule),
                     "outbound rule " + groups.ruleId(rule) + " of " + groups.ruleGroupId(rule) + " allows it"));
         }
-        return !policy.filtersAcl(destination)
+        return !policy.aclFilters(destination)
                 || acl(state, hostId, policy.acl(), true, destination, portOrType(), PathComponent.NETWORK_ACL_OUTBOUND);
     }
 
     private boolean admitsIn(ForwardingState state, String hostId, int port) {
-        PortPolicy policy = PortPolicy.of(state, port);
+        PortFilter policy = PortFilter.of(state, port);
+        LocalPort local = state.port(port);
         if (policy.skips(source)) {
             return true;
         }
-        if (policy.filtersAcl(source)
+        if (policy.aclFilters(source)
                 && !acl(state, hostId, policy.acl(), false, source, portOrType(), PathComponent.NETWORK_ACL_INBOUND)) {
             return false;
         }
@@ -405,8 +408,8 @@ final class PathWalker {
             int rule = groups.ingressRule(policy.groups(), flow.protocol(), source, portOrType(), icmpCode());
             if (rule == ForwardingState.NONE) {
                 hops.add(PathHop.block(
-                        PathComponent.SECURITY_GROUP_INGRESS, policy.portId(), hostId, null,
-                        "no inbound rule of " + policy.portName() + "'s security groups allows " + flow.describe()
+                        PathComponent.SECURITY_GROUP_INGRESS, local.id(), hostId, null,
+                        "no inbound rule of " + local.name() + "'s security groups allows " + flow.describe()
                                 + " from " + format(source)));
                 return false;
             }
@@ -423,17 +426,17 @@ final class PathWalker {
      * to the source's port.
      */
     private boolean replyPasses(ForwardingState state, String hostId, int port) {
-        PortPolicy there = PortPolicy.of(state, port);
+        PortFilter there = PortFilter.of(state, port);
         if (!there.skips(source)
-                && there.filtersAcl(source)
+                && there.aclFilters(source)
                 && !acl(state, hostId, there.acl(), true, source, flow.replyPortOrType(),
                         PathComponent.REPLY_NETWORK_ACL_OUTBOUND)) {
             return false;
         }
         ForwardingState origin = state(sourceHost);
-        PortPolicy here = PortPolicy.of(origin, sourcePortIndex);
+        PortFilter here = PortFilter.of(origin, sourcePortIndex);
         return here.skips(originalDestination)
-                || !here.filtersAcl(originalDestination)
+                || !here.aclFilters(originalDestination)
                 || acl(origin, sourceHost, here.acl(), false, originalDestination, flow.replyPortOrType(),
                         PathComponent.REPLY_NETWORK_ACL_INBOUND);
     }
@@ -472,38 +475,5 @@ final class PathWalker {
 
     private static String format(int address) {
         return Ipv4Address.format(address);
-    }
-
-    /**
-     * What the data plane's SecurityPolicy stage filters at a port: its groups (none for a NAT
-     * gateway's port), its segment's ACL, only for peers outside its subnet, never its gateway.
-     */
-    private record PortPolicy(
-            String portId, String portName, int groups, int acl, int network, int mask, int gateway) {
-
-        static PortPolicy of(ForwardingState state, int port) {
-            LocalPort local = state.port(port);
-            boolean servesNat = state.natGatewayOfPort(port) != ForwardingState.NONE;
-            int segment = state.portSegment(port);
-            var of = state.segments().get(segment);
-            Ipv4Prefix subnet = of.cidrBlock();
-            return new PortPolicy(
-                    local.id(),
-                    local.name(),
-                    servesNat ? ForwardingState.NONE : state.securityPolicy().port(local.id()),
-                    servesNat ? ForwardingState.NONE : state.networkAcls().aclOfVni(state.segmentVni(segment)),
-                    subnet == null ? 1 : subnet.network(),
-                    subnet == null ? 0 : Ipv4Prefix.mask(subnet.length()),
-                    of.gatewayIp() == null ? 0 : of.gatewayIp().bits());
-        }
-
-        /** Nothing filtered: no groups and no ACL, or the port's own gateway as the peer. */
-        boolean skips(int peer) {
-            return (groups == ForwardingState.NONE && acl == ForwardingState.NONE) || peer == gateway;
-        }
-
-        boolean filtersAcl(int peer) {
-            return acl != ForwardingState.NONE && (peer & mask) != network;
-        }
     }
 }

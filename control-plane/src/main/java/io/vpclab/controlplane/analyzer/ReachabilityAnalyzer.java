@@ -247,18 +247,7 @@ public class ReachabilityAnalyzer {
 
     /** The internet is public: any caller may name its hosts (their list stays admin only). */
     private Optional<InternetHostView> internetHost(String idNameOrIp) {
-        String next = null;
-        do {
-            PageRequest.Page<InternetHostView> page =
-                    internetHosts.list(Caller.admin(), PageRequest.of(PageRequest.LIMIT_MAX_RESULTS, next));
-            for (InternetHostView host : page.items()) {
-                if (host.id().equals(idNameOrIp) || host.name().equals(idNameOrIp) || host.ip().equals(idNameOrIp)) {
-                    return Optional.of(host);
-                }
-            }
-            next = page.nextToken();
-        } while (next != null);
-        return Optional.empty();
+        return internetHosts.find(idNameOrIp);
     }
 
     private ElasticIp elasticIp(Caller caller, String idOrAddress, String role) {

@@ -52,7 +52,7 @@ export function startAnalyzer(root) {
     el(
       'p',
       {},
-      'Answered from the forwarding tables the agents hold, with the data plane\'s own rules: no packet is sent.',
+      "Answered from the forwarding tables the agents hold, with the data plane's own rules: no packet is sent.",
     ),
     el(
       'div',

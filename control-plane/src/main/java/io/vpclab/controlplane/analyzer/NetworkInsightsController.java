@@ -72,7 +72,8 @@ class NetworkInsightsController implements NetworkInsightsApi {
     private static NetworkPathHop hop(int index, PathHop hop) {
         return new NetworkPathHop()
                 .index(index)
-                .component(NetworkPathHop.ComponentEnum.fromValue(hop.component().apiName()))
+                .component(
+                        NetworkPathHop.ComponentEnum.fromValue(hop.component().apiName()))
                 .componentId(hop.componentId())
                 .hostId(hop.hostId())
                 .ruleId(hop.ruleId())

@@ -88,7 +88,11 @@ final class PathWalker {
         int port = state == null ? ForwardingState.NONE : state.portIndexOf(portId);
         if (port == ForwardingState.NONE) {
             hops.add(PathHop.block(
-                    PathComponent.SOURCE, portId, hostId, null, "port " + portId + " is not in host " + hostId
+                    PathComponent.SOURCE,
+                    portId,
+                    hostId,
+                    null,
+                    "port " + portId + " is not in host " + hostId
                             + "'s table yet (not placed, or its host has not registered)"));
             return new Result(false, List.copyOf(hops));
         }
@@ -116,7 +120,10 @@ final class PathWalker {
             long mac = state.bindingMac(segment, destination);
             if (mac == ForwardingState.NO_MAC) {
                 hops.add(PathHop.block(
-                        PathComponent.ROUTE, null, hostId, null,
+                        PathComponent.ROUTE,
+                        null,
+                        hostId,
+                        null,
                         "no instance holds " + format(destination) + " on its own subnet (ARP gets no answer)"));
                 return blocked();
             }
@@ -149,20 +156,30 @@ final class PathWalker {
             case RouteDecision.TO_GATEWAY -> {
                 boolean answered = flow.isIcmp();
                 hops.add(new PathHop(
-                        PathComponent.DESTINATION, null, hostId, null,
+                        PathComponent.DESTINATION,
+                        null,
+                        hostId,
+                        null,
                         format(destination) + " is the subnet's gateway: the router answers "
-                                + (answered ? "pings" : "nothing else"), answered));
+                                + (answered ? "pings" : "nothing else"),
+                        answered));
                 return answered;
             }
             case RouteDecision.BLACKHOLE -> {
                 hops.add(PathHop.block(
-                        PathComponent.ROUTE, null, hostId, routeId,
+                        PathComponent.ROUTE,
+                        null,
+                        hostId,
+                        routeId,
                         "the subnet's route table sends " + format(destination) + " to a blackhole (" + routeId + ")"));
                 return false;
             }
             case RouteDecision.NO_ROUTE, RouteDecision.TTL_EXPIRED -> {
                 hops.add(PathHop.block(
-                        PathComponent.ROUTE, null, hostId, routeId,
+                        PathComponent.ROUTE,
+                        null,
+                        hostId,
+                        routeId,
                         "no route to " + format(destination) + " from the subnet"
                                 + (decision.decidedBy() == 0 ? "" : " reaches an address (" + routeId + ")")));
                 return false;
@@ -171,23 +188,35 @@ final class PathWalker {
                 int eip = state.elasticIpByPrivate(segment, source);
                 int publicIp = state.elasticIps().get(eip).publicIp().bits();
                 hops.add(PathHop.pass(
-                        PathComponent.ROUTE, null, hostId, routeId,
+                        PathComponent.ROUTE,
+                        null,
+                        hostId,
+                        routeId,
                         "no VPC route to " + format(destination) + ": the instance's elastic IP carries it"));
                 hops.add(PathHop.pass(
-                        PathComponent.ELASTIC_IP_SNAT, format(publicIp), hostId, null,
+                        PathComponent.ELASTIC_IP_SNAT,
+                        format(publicIp),
+                        hostId,
+                        null,
                         "source " + format(source) + " becomes elastic IP " + format(publicIp)));
                 source = publicIp;
                 return toInternet(state, hostId);
             }
             case RouteDecision.TO_PUBLIC_ADDRESS -> {
                 hops.add(PathHop.pass(
-                        PathComponent.ROUTE, null, hostId, routeId,
+                        PathComponent.ROUTE,
+                        null,
+                        hostId,
+                        routeId,
                         "routed to public address " + format(destination) + ", held on this host"));
                 return toPublicAddress(state, hostId);
             }
             default -> {
                 hops.add(PathHop.pass(
-                        PathComponent.ROUTE, null, hostId, routeId,
+                        PathComponent.ROUTE,
+                        null,
+                        hostId,
+                        routeId,
                         "routed to " + format(destination) + " by " + routeId + ", out on VNI "
                                 + state.segmentVni(egress)));
                 return deliver(state, hostId, egress, decision.nextHopMac(), 0);
@@ -218,7 +247,10 @@ final class PathWalker {
         int entry = state.macEntry(segment, mac);
         if (entry == ForwardingState.NONE) {
             hops.add(PathHop.block(
-                    PathComponent.VXLAN, null, hostId, null,
+                    PathComponent.VXLAN,
+                    null,
+                    hostId,
+                    null,
                     "no port or VTEP holds the next hop's MAC on VNI " + state.segmentVni(segment)));
             return false;
         }
@@ -226,14 +258,21 @@ final class PathWalker {
             RemoteVtep vtep = state.vteps().get(ForwardingState.entryIndex(entry));
             int vni = state.segmentVni(segment);
             hops.add(PathHop.pass(
-                    PathComponent.VXLAN, vtep.id(), hostId, null,
-                    "VXLAN VNI " + vni + " from VTEP " + hostId + " (" + state.host().underlayIp() + ") to VTEP "
-                            + vtep.id() + " (" + vtep.ip() + ":" + vtep.udpPort() + ")"));
+                    PathComponent.VXLAN,
+                    vtep.id(),
+                    hostId,
+                    null,
+                    "VXLAN VNI " + vni + " from VTEP " + hostId + " ("
+                            + state.host().underlayIp() + ") to VTEP " + vtep.id() + " (" + vtep.ip() + ":"
+                            + vtep.udpPort() + ")"));
             ForwardingState remote = state(vtep.id());
             int remoteSegment = remote == null ? ForwardingState.NONE : remote.segmentIndexOf(vni);
             if (remoteSegment == ForwardingState.NONE) {
                 hops.add(PathHop.block(
-                        PathComponent.VXLAN, vtep.id(), vtep.id(), null,
+                        PathComponent.VXLAN,
+                        vtep.id(),
+                        vtep.id(),
+                        null,
                         "host " + vtep.id() + " does not serve VNI " + vni));
                 return false;
             }
@@ -253,19 +292,28 @@ final class PathWalker {
         }
         if (target.kind() == PortKind.VPN_GATEWAY) {
             hops.add(PathHop.block(
-                    PathComponent.DESTINATION, target.id(), hostId, null,
+                    PathComponent.DESTINATION,
+                    target.id(),
+                    hostId,
+                    null,
                     "enters the VPN tunnel at " + target.name() + ": the analyzer stops at the tunnel"));
             return false;
         }
         if (target.ipAddress() == null || target.ipAddress().bits() != destination) {
             hops.add(PathHop.block(
-                    PathComponent.APPLIANCE, target.id(), hostId, null,
+                    PathComponent.APPLIANCE,
+                    target.id(),
+                    hostId,
+                    null,
                     "delivered to appliance " + target.name() + " (" + target.ipAddress() + ") with destination "
                             + format(destination) + " unchanged; an instance forwards only if its own stack does"));
             return false;
         }
         hops.add(PathHop.pass(
-                PathComponent.DESTINATION, target.id(), hostId, null,
+                PathComponent.DESTINATION,
+                target.id(),
+                hostId,
+                null,
                 target.name() + " (" + target.ipAddress() + ") receives " + flow.describe()));
         return replyPasses(state, hostId, port);
     }
@@ -275,7 +323,10 @@ final class PathWalker {
         NatGateway gateway = state.natGateways().get(nat);
         if (!gateway.serves(source)) {
             hops.add(PathHop.block(
-                    PathComponent.NAT_GATEWAY, gateway.id(), hostId, null,
+                    PathComponent.NAT_GATEWAY,
+                    gateway.id(),
+                    hostId,
+                    null,
                     "NAT gateway " + gateway.id() + " serves " + gateway.sources() + ", not " + format(source)));
             return false;
         }
@@ -286,15 +337,22 @@ final class PathWalker {
                     : state.whitelistMatch(whitelist, flow.protocol(), destination, whitelistPort());
             if (rule == ForwardingState.NONE) {
                 hops.add(PathHop.block(
-                        PathComponent.NAT_GATEWAY, gateway.id(), hostId,
-                        whitelist == ForwardingState.NONE ? null : state.whitelists().get(whitelist).id(),
-                        "NAT gateway " + gateway.id() + "'s egress policy " + gateway.egress()
-                                + " lets no new flow to " + format(destination) + " out"));
+                        PathComponent.NAT_GATEWAY,
+                        gateway.id(),
+                        hostId,
+                        whitelist == ForwardingState.NONE
+                                ? null
+                                : state.whitelists().get(whitelist).id(),
+                        "NAT gateway " + gateway.id() + "'s egress policy " + gateway.egress() + " lets no new flow to "
+                                + format(destination) + " out"));
                 return false;
             }
         }
         hops.add(PathHop.pass(
-                PathComponent.NAT_GATEWAY, gateway.id(), hostId, null,
+                PathComponent.NAT_GATEWAY,
+                gateway.id(),
+                hostId,
+                null,
                 "NAT gateway " + gateway.id() + ": source " + format(source) + " becomes " + gateway.publicIp()));
         source = gateway.publicIp().bits();
         return toInternet(state, hostId);
@@ -312,7 +370,10 @@ final class PathWalker {
                 : ForwardingState.NO_MAC;
         if (mac == ForwardingState.NO_MAC) {
             hops.add(PathHop.block(
-                    PathComponent.ROUTE, null, hostId, null,
+                    PathComponent.ROUTE,
+                    null,
+                    hostId,
+                    null,
                     "nothing on the public network answers for " + format(destination)));
             return false;
         }
@@ -324,9 +385,14 @@ final class PathWalker {
         int eip = state.elasticIpByPublic(destination);
         if (eip == ForwardingState.NONE) {
             int nat = state.natGatewayByPublic(destination);
-            String id = nat == ForwardingState.NONE ? null : state.natGateways().get(nat).id();
+            String id = nat == ForwardingState.NONE
+                    ? null
+                    : state.natGateways().get(nat).id();
             hops.add(PathHop.block(
-                    PathComponent.NAT_GATEWAY, id, hostId, null,
+                    PathComponent.NAT_GATEWAY,
+                    id,
+                    hostId,
+                    null,
                     "a NAT gateway's public address admits only replies to flows its subnets started"));
             return false;
         }
@@ -338,19 +404,26 @@ final class PathWalker {
                     : state.whitelistMatch(whitelist, flow.protocol(), source, whitelistPort());
             if (rule == ForwardingState.NONE) {
                 hops.add(PathHop.block(
-                        PathComponent.ELASTIC_IP_DNAT, publicIp, hostId,
-                        whitelist == ForwardingState.NONE ? null : state.whitelists().get(whitelist).id(),
+                        PathComponent.ELASTIC_IP_DNAT,
+                        publicIp,
+                        hostId,
+                        whitelist == ForwardingState.NONE
+                                ? null
+                                : state.whitelists().get(whitelist).id(),
                         whitelist == ForwardingState.NONE
                                 ? "elastic IP " + publicIp + "'s ingress policy denies new inbound flows"
-                                : "no rule of elastic IP " + publicIp + "'s ingress whitelist admits "
-                                        + flow.describe() + " from " + format(source)));
+                                : "no rule of elastic IP " + publicIp + "'s ingress whitelist admits " + flow.describe()
+                                        + " from " + format(source)));
                 return false;
             }
         }
         int segment = state.elasticIpSegment(eip);
         int privateIp = state.elasticIpPrivate(eip);
         hops.add(PathHop.pass(
-                PathComponent.ELASTIC_IP_DNAT, publicIp, hostId, null,
+                PathComponent.ELASTIC_IP_DNAT,
+                publicIp,
+                hostId,
+                null,
                 "destination elastic IP " + publicIp + " becomes " + format(privateIp)));
         destination = privateIp;
         long mac = state.bindingMac(segment, privateIp);
@@ -380,17 +453,30 @@ final class PathWalker {
             int rule = groups.egressRule(policy.groups(), flow.protocol(), destination, portOrType(), icmpCode());
             if (rule == ForwardingState.NONE) {
                 hops.add(PathHop.block(
-                        PathComponent.SECURITY_GROUP_EGRESS, local.id(), hostId, null,
-                        "no outbound rule of " + local.name() + "'s security groups allows " + flow.describe()
-                                + " to " + format(destination)));
+                        PathComponent.SECURITY_GROUP_EGRESS,
+                        local.id(),
+                        hostId,
+                        null,
+                        "no outbound rule of " + local.name() + "'s security groups allows " + flow.describe() + " to "
+                                + format(destination)));
                 return false;
             }
             hops.add(PathHop.pass(
-                    PathComponent.SECURITY_GROUP_EGRESS, groups.ruleGroupId(rule), hostId, groups.ruleId(rule),
+                    PathComponent.SECURITY_GROUP_EGRESS,
+                    groups.ruleGroupId(rule),
+                    hostId,
+                    groups.ruleId(rule),
                     "outbound rule " + groups.ruleId(rule) + " of " + groups.ruleGroupId(rule) + " allows it"));
         }
         return !policy.aclFilters(destination)
-                || acl(state, hostId, policy.acl(), true, destination, portOrType(), PathComponent.NETWORK_ACL_OUTBOUND);
+                || acl(
+                        state,
+                        hostId,
+                        policy.acl(),
+                        true,
+                        destination,
+                        portOrType(),
+                        PathComponent.NETWORK_ACL_OUTBOUND);
     }
 
     private boolean admitsIn(ForwardingState state, String hostId, int port) {
@@ -408,13 +494,19 @@ final class PathWalker {
             int rule = groups.ingressRule(policy.groups(), flow.protocol(), source, portOrType(), icmpCode());
             if (rule == ForwardingState.NONE) {
                 hops.add(PathHop.block(
-                        PathComponent.SECURITY_GROUP_INGRESS, local.id(), hostId, null,
-                        "no inbound rule of " + local.name() + "'s security groups allows " + flow.describe()
-                                + " from " + format(source)));
+                        PathComponent.SECURITY_GROUP_INGRESS,
+                        local.id(),
+                        hostId,
+                        null,
+                        "no inbound rule of " + local.name() + "'s security groups allows " + flow.describe() + " from "
+                                + format(source)));
                 return false;
             }
             hops.add(PathHop.pass(
-                    PathComponent.SECURITY_GROUP_INGRESS, groups.ruleGroupId(rule), hostId, groups.ruleId(rule),
+                    PathComponent.SECURITY_GROUP_INGRESS,
+                    groups.ruleGroupId(rule),
+                    hostId,
+                    groups.ruleId(rule),
                     "inbound rule " + groups.ruleId(rule) + " of " + groups.ruleGroupId(rule) + " allows it"));
         }
         return true;
@@ -429,7 +521,13 @@ final class PathWalker {
         PortFilter there = PortFilter.of(state, port);
         if (!there.skips(source)
                 && there.aclFilters(source)
-                && !acl(state, hostId, there.acl(), true, source, flow.replyPortOrType(),
+                && !acl(
+                        state,
+                        hostId,
+                        there.acl(),
+                        true,
+                        source,
+                        flow.replyPortOrType(),
                         PathComponent.REPLY_NETWORK_ACL_OUTBOUND)) {
             return false;
         }
@@ -437,7 +535,13 @@ final class PathWalker {
         PortFilter here = PortFilter.of(origin, sourcePortIndex);
         return here.skips(originalDestination)
                 || !here.aclFilters(originalDestination)
-                || acl(origin, sourceHost, here.acl(), false, originalDestination, flow.replyPortOrType(),
+                || acl(
+                        origin,
+                        sourceHost,
+                        here.acl(),
+                        false,
+                        originalDestination,
+                        flow.replyPortOrType(),
                         PathComponent.REPLY_NETWORK_ACL_INBOUND);
     }
 
@@ -452,7 +556,8 @@ final class PathWalker {
         NetworkAclLookup acls = state.networkAcls();
         int entry = acls.evaluate(acl, egress, flow.protocol(), peer, portOrType, icmpCode());
         String aclId = acls.aclId(acl);
-        String label = entry == NetworkAclLookup.FINAL_DENY ? (egress ? "egress" : "ingress") + "/*" : acls.entryLabel(entry);
+        String label =
+                entry == NetworkAclLookup.FINAL_DENY ? (egress ? "egress" : "ingress") + "/*" : acls.entryLabel(entry);
         boolean allows = acls.allows(entry);
         String subject = component == PathComponent.REPLY_NETWORK_ACL_OUTBOUND
                         || component == PathComponent.REPLY_NETWORK_ACL_INBOUND

@@ -42,7 +42,8 @@ public class ReachabilityAnalyzer {
     public record EndpointRequest(String instance, String internetHost, String elasticIp, String ip) {}
 
     /** A resolved end: {@code portId} and {@code hostId} are set for an end that can send. */
-    public record Endpoint(String type, String id, String name, String ip, String hostId, String portId, String subnetId) {}
+    public record Endpoint(
+            String type, String id, String name, String ip, String hostId, String portId, String subnetId) {}
 
     /** What the API answers. */
     public record Analysis(
@@ -142,18 +143,21 @@ public class ReachabilityAnalyzer {
 
     /** The host's current table as the agent would build it, or null when the host has none. */
     private ForwardingState state(String hostId) {
-        return compilation.currentTable(hostId).map(table -> {
-            try {
-                return TableTranslator.translate(hostId, table);
-            } catch (TableRefusedException refused) {
-                // the agent refuses it too: its host keeps its last table, which the analyzer cannot see
-                throw new ApiException(
-                        org.springframework.http.HttpStatus.CONFLICT,
-                        "IncorrectState",
-                        "the table of host " + hostId + " is refused by the agent's validator: "
-                                + refused.getMessage());
-            }
-        }).orElse(null);
+        return compilation
+                .currentTable(hostId)
+                .map(table -> {
+                    try {
+                        return TableTranslator.translate(hostId, table);
+                    } catch (TableRefusedException refused) {
+                        // the agent refuses it too: its host keeps its last table, which the analyzer cannot see
+                        throw new ApiException(
+                                org.springframework.http.HttpStatus.CONFLICT,
+                                "IncorrectState",
+                                "the table of host " + hostId + " is refused by the agent's validator: "
+                                        + refused.getMessage());
+                    }
+                })
+                .orElse(null);
     }
 
     // ---- ends ----
@@ -162,7 +166,9 @@ public class ReachabilityAnalyzer {
         if (request == null) {
             throw ApiException.badRequest("MissingParameter", role + " is required");
         }
-        int set = count(request.instance()) + count(request.internetHost()) + count(request.elasticIp())
+        int set = count(request.instance())
+                + count(request.internetHost())
+                + count(request.elasticIp())
                 + count(request.ip());
         if (set != 1) {
             throw ApiException.invalidParameter(
@@ -255,7 +261,10 @@ public class ReachabilityAnalyzer {
             return elasticIps.get(caller, idOrAddress);
         }
         String address = Ipv4Prefix.formatAddress(Ipv4Prefix.parseAddress(idOrAddress));
-        return all(page -> elasticIps.list(caller, null, page), eip -> eip.publicIp().equals(address)).stream()
+        return all(
+                        page -> elasticIps.list(caller, null, page),
+                        eip -> eip.publicIp().equals(address))
+                .stream()
                 .findFirst()
                 .orElseThrow(() -> ApiException.notFound(
                         "InvalidAllocationID.NotFound", role + ": no elastic IP of yours has address " + address));
@@ -304,9 +313,13 @@ public class ReachabilityAnalyzer {
         List<PathHop> named = new ArrayList<>();
         boolean first = true;
         for (PathHop hop : hops) {
-            if (first && hop.component() == PathComponent.ROUTE && hop.ruleId() != null && hop.ruleId().contains("/")) {
+            if (first
+                    && hop.component() == PathComponent.ROUTE
+                    && hop.ruleId() != null
+                    && hop.ruleId().contains("/")) {
                 first = false;
-                int length = Integer.parseInt(hop.ruleId().substring(hop.ruleId().indexOf('/') + 1));
+                int length =
+                        Integer.parseInt(hop.ruleId().substring(hop.ruleId().indexOf('/') + 1));
                 RouteEntry route = routes.stream()
                         .filter(r -> {
                             Ipv4Prefix cidr = Ipv4Prefix.parseOrNull(r.destinationCidrBlock());

@@ -58,12 +58,13 @@ class ProbeService {
      */
     ProbeResult runFromInternetHost(Caller caller, String idOrName, ProbeRequest request) {
         caller.requireAdminOrTenant();
-        var host = internetHosts.find(idOrName)
+        var host = internetHosts
+                .find(idOrName)
                 .orElseThrow(() -> ApiException.notFound(
                         "InvalidInternetHost.NotFound", "no internet host has id or name " + idOrName));
         if (host.hostId() == null) {
-            throw unavailable("internet host " + host.name() + " runs on host " + host.hostName()
-                    + ", which has not registered");
+            throw unavailable(
+                    "internet host " + host.name() + " runs on host " + host.hostName() + ", which has not registered");
         }
         return send(host.hostId(), PublicNetworkProperties.internetHostId(host.name()), request);
     }

@@ -100,7 +100,10 @@ class AnalyzerAgreementRandomTest {
                     boolean analyzed = Boolean.TRUE.equals(insights.analyzeNetworkPath(new NetworkPathRequest()
                                     .source(new NetworkPathEndpoint().instance(from.getInstanceId()))
                                     .destination(new NetworkPathEndpoint().instance(to.getInstanceId()))
-                                    .protocol(port < 0 ? NetworkPathRequest.ProtocolEnum.ICMP : NetworkPathRequest.ProtocolEnum.TCP)
+                                    .protocol(
+                                            port < 0
+                                                    ? NetworkPathRequest.ProtocolEnum.ICMP
+                                                    : NetworkPathRequest.ProtocolEnum.TCP)
                                     .port(port < 0 ? null : port)
                                     .sourcePort(EPHEMERAL))
                             .getReachable());
@@ -144,8 +147,8 @@ class AnalyzerAgreementRandomTest {
                 .get(0);
         List<String> all = new ArrayList<>(List.of(defaultGroup));
         for (int g = 0; g < 2; g++) {
-            SecurityGroup group =
-                    groups.createSecurityGroup(new SecurityGroupCreate().vpcId(vpcId).groupName("g" + g));
+            SecurityGroup group = groups.createSecurityGroup(
+                    new SecurityGroupCreate().vpcId(vpcId).groupName("g" + g));
             all.add(group.getGroupId());
         }
         for (String groupId : all.subList(1, all.size())) {
@@ -212,7 +215,8 @@ class AnalyzerAgreementRandomTest {
             if (random.nextInt(5) < 2) {
                 continue; // the default ACL: everything allowed
             }
-            String aclId = acls.createNetworkAcl(new NetworkAclCreate().vpcId(vpcId)).getNetworkAclId();
+            String aclId =
+                    acls.createNetworkAcl(new NetworkAclCreate().vpcId(vpcId)).getNetworkAclId();
             for (SecurityGroupRuleDirection direction : SecurityGroupRuleDirection.values()) {
                 List<Integer> numbers = new ArrayList<>(List.of(50, 100, 150, 200));
                 for (int e = 1 + random.nextInt(3); e > 0; e--) {
@@ -307,7 +311,8 @@ class AnalyzerAgreementRandomTest {
                     && (!crossing
                             || aclAllows(subnetOf.get(b), SecurityGroupRuleDirection.EGRESS, protocol, reply(port), a))
                     && (!crossing
-                            || aclAllows(subnetOf.get(a), SecurityGroupRuleDirection.INGRESS, protocol, reply(port), b));
+                            || aclAllows(
+                                    subnetOf.get(a), SecurityGroupRuleDirection.INGRESS, protocol, reply(port), b));
         }
 
         private static int reply(int port) {
@@ -322,10 +327,12 @@ class AnalyzerAgreementRandomTest {
                         : group.getEgressRules();
                 for (SecurityGroupRule rule : rules) {
                     if (protocolMatches(rule.getIpProtocol(), protocol)
-                            && portsMatch(protocol, rule.getIpProtocol(), rule.getFromPort(), rule.getToPort(), portOrType)
+                            && portsMatch(
+                                    protocol, rule.getIpProtocol(), rule.getFromPort(), rule.getToPort(), portOrType)
                             && (rule.getCidrIp() != null
                                     ? contains(rule.getCidrIp(), peer)
-                                    : membersOf.getOrDefault(rule.getReferencedGroupId(), Set.of())
+                                    : membersOf
+                                            .getOrDefault(rule.getReferencedGroupId(), Set.of())
                                             .contains(peer))) {
                         return true;
                     }

@@ -104,7 +104,8 @@ class ReachabilityAnalyzerOnTheWireTest {
         fw = wire.instance(fwSubnet, a3, "10.40.9.10");
 
         SecurityGroupsApi groups = new SecurityGroupsApi(wire.admin());
-        dbGroup = groups.createSecurityGroup(new SecurityGroupCreate().vpcId(vpcId).groupName("db"))
+        dbGroup = groups.createSecurityGroup(
+                        new SecurityGroupCreate().vpcId(vpcId).groupName("db"))
                 .getGroupId();
         for (String protocol : List.of("tcp", "icmp")) {
             groups.authorizeSecurityGroupRule(
@@ -147,8 +148,12 @@ class ReachabilityAnalyzerOnTheWireTest {
         tableId = tables.createRouteTable(new RouteTableCreate().vpcId(vpcId)).getRouteTableId();
         tables.createRoute(
                 tableId,
-                new RouteTableRouteCreate().destinationCidrBlock("198.18.0.0/15").instanceId(fw.getInstanceId()));
-        tables.createRoute(tableId, new RouteTableRouteCreate().destinationCidrBlock("192.0.2.0/24").blackhole(true));
+                new RouteTableRouteCreate()
+                        .destinationCidrBlock("198.18.0.0/15")
+                        .instanceId(fw.getInstanceId()));
+        tables.createRoute(
+                tableId,
+                new RouteTableRouteCreate().destinationCidrBlock("192.0.2.0/24").blackhole(true));
         tables.replaceRouteTableAssociation(webSubnet, new RouteTableAssociation().routeTableId(tableId));
 
         EipsApi eips = new EipsApi(wire.admin());
@@ -157,18 +162,15 @@ class ReachabilityAnalyzerOnTheWireTest {
         eips.updateEip(webEip.getAllocationId(), new EipUpdate().ingressPolicy(IngressPolicy.ALLOW_ALL));
         Eip natEip = eips.allocateEip(new EipAllocate().tenantId(tenantId));
         NatGatewaysApi nats = new NatGatewaysApi(wire.admin());
-        natId = nats.createNatGateway(
-                        new NatGatewayCreate().subnetId(natSubnet).allocationId(natEip.getAllocationId()))
+        natId = nats.createNatGateway(new NatGatewayCreate().subnetId(natSubnet).allocationId(natEip.getAllocationId()))
                 .getNatGatewayId();
         nats.associateNatGatewaySubnet(natId, new NatGatewaySubnetAssociate().subnetId(privSubnet));
 
         String otherVpc = wire.vpc(tenantId, "10.50.0.0/16");
         peer = wire.instance(wire.subnet(otherVpc, "10.50.1.0/24"), a3, "10.50.1.5");
         PeeringsApi peerings = new PeeringsApi(wire.admin());
-        String peeringId = peerings.createPeering(
-                        new PeeringCreate().requesterVpcId(vpcId).accepterVpcId(otherVpc))
-                .getVpcPeeringConnectionId();
-        peerings.acceptPeering(peeringId);
+        // one tenant's own VPCs: the peering is active at once
+        peerings.createPeering(new PeeringCreate().requesterVpcId(vpcId).accepterVpcId(otherVpc));
         wire.awaitConverged();
         insights = new NetworkInsightsApi(wire.admin());
     }
@@ -213,8 +215,7 @@ class ReachabilityAnalyzerOnTheWireTest {
         NetworkPathAnalysis path = analyze(instance(web.getInstanceId()), ip("10.40.2.5"), "tcp", 22);
 
         assertThat(path.getReachable()).isFalse();
-        assertThat(path.getExplanation().getComponent())
-                .isEqualTo(NetworkPathHop.ComponentEnum.SECURITY_GROUP_INGRESS);
+        assertThat(path.getExplanation().getComponent()).isEqualTo(NetworkPathHop.ComponentEnum.SECURITY_GROUP_INGRESS);
         assertThat(path.getExplanation().getComponentId()).isEqualTo(db.getInstanceId());
         assertThat(path.getExplanation().getAllowed()).isFalse();
         assertThat(tcp(a1, web.getInstanceId(), "10.40.2.5", 22)).isEqualTo("filtered");
@@ -231,7 +232,8 @@ class ReachabilityAnalyzerOnTheWireTest {
         assertThat(tcp(a1, web.getInstanceId(), "10.40.3.5", 8080)).isEqualTo("filtered");
         NetworkPathAnalysis other = analyze(instance(web.getInstanceId()), instance(priv.getInstanceId()), "tcp", 80);
         assertThat(other.getReachable()).isTrue();
-        assertThat(hop(other, NetworkPathHop.ComponentEnum.NETWORK_ACL_INBOUND).getRuleId()).isEqualTo("ingress/100");
+        assertThat(hop(other, NetworkPathHop.ComponentEnum.NETWORK_ACL_INBOUND).getRuleId())
+                .isEqualTo("ingress/100");
         assertThat(tcp(a1, web.getInstanceId(), "10.40.3.5", 80)).isEqualTo("closed");
     }
 
@@ -265,7 +267,8 @@ class ReachabilityAnalyzerOnTheWireTest {
         NetworkPathHop nat = hop(path, NetworkPathHop.ComponentEnum.NAT_GATEWAY);
         assertThat(nat.getComponentId()).isEqualTo(natId);
         assertThat(hop(path, NetworkPathHop.ComponentEnum.ROUTE).getDetail()).contains("nat-gateway " + natId);
-        assertThat(path.getHops().get(path.getHops().size() - 1).getComponentId()).isEqualTo(INTERNET_PORT);
+        assertThat(path.getHops().get(path.getHops().size() - 1).getComponentId())
+                .isEqualTo(INTERNET_PORT);
         await().atMost(CONVERGENCE)
                 .until(() -> ping(a2, priv.getInstanceId(), INTERNET_IP).getReceived() == 2);
     }
@@ -279,12 +282,15 @@ class ReachabilityAnalyzerOnTheWireTest {
         NetworkPathHop dnat = hop(path, NetworkPathHop.ComponentEnum.ELASTIC_IP_DNAT);
         assertThat(dnat.getComponentId()).isEqualTo(webEip.getPublicIp());
         assertThat(dnat.getHostId()).isEqualTo(a1.hostId());
-        assertThat(path.getHops().get(path.getHops().size() - 1).getComponentId()).isEqualTo(web.getInstanceId());
+        assertThat(path.getHops().get(path.getHops().size() - 1).getComponentId())
+                .isEqualTo(web.getInstanceId());
         await().atMost(CONVERGENCE)
                 .until(() -> ping(a3, INTERNET_PORT, webEip.getPublicIp()).getReceived() == 2);
 
         NetworkPathAnalysis toPrivate = analyze(ip(INTERNET_IP), ip("10.40.1.5"), "icmp", null);
-        assertThat(toPrivate.getReachable()).as("a private address is not routed on the internet").isFalse();
+        assertThat(toPrivate.getReachable())
+                .as("a private address is not routed on the internet")
+                .isFalse();
         assertThat(ping(a3, INTERNET_PORT, "10.40.1.5").getReceived()).isZero();
     }
 

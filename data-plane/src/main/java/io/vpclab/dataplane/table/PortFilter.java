@@ -24,7 +24,9 @@ public record PortFilter(int groups, int acl, int subnetNetwork, int subnetMask,
         Segment of = state.segments().get(segment);
         Ipv4Prefix subnet = of.cidrBlock();
         return new PortFilter(
-                servesNat ? ForwardingState.NONE : state.securityPolicy().port(state.port(port).id()),
+                servesNat
+                        ? ForwardingState.NONE
+                        : state.securityPolicy().port(state.port(port).id()),
                 servesNat ? ForwardingState.NONE : state.networkAcls().aclOfVni(state.segmentVni(segment)),
                 subnet == null ? 1 : subnet.network(),
                 subnet == null ? 0 : Ipv4Prefix.mask(subnet.length()),

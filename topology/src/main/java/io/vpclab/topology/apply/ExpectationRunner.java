@@ -4,8 +4,8 @@ import io.vpclab.client.ApiClient;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.DiagnosticsApi;
 import io.vpclab.client.api.EipsApi;
-import io.vpclab.client.api.NetworkInsightsApi;
 import io.vpclab.client.api.NatGatewaysApi;
+import io.vpclab.client.api.NetworkInsightsApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.api.WhitelistsApi;
 import io.vpclab.client.model.EffectiveRoute;
@@ -154,7 +154,8 @@ final class ExpectationRunner {
     private ProbeResult probeFromInternet(Expectation expectation, String target) throws ApiException {
         if (expectation.probe().equals("ping")) {
             return diagnostics.pingFromInternetHost(
-                    expectation.from(), new PingRequest().target(target).count(PING_COUNT).timeoutMillis(TIMEOUT_MILLIS));
+                    expectation.from(),
+                    new PingRequest().target(target).count(PING_COUNT).timeoutMillis(TIMEOUT_MILLIS));
         }
         return diagnostics.probePortFromInternetHost(
                 expectation.from(),
@@ -193,15 +194,17 @@ final class ExpectationRunner {
         NetworkPathHop why = path.getExplanation();
         String analyzer = analyzed
                 ? "the analyzer finds it reachable"
-                : "the analyzer finds it blocked by " + (why == null
-                        ? "an unknown step"
-                        : why.getComponent().getValue()
-                                + (why.getComponentId() == null ? "" : " " + why.getComponentId())
-                                + (why.getRuleId() == null ? "" : " rule " + why.getRuleId()) + ": "
-                                + why.getDetail());
+                : "the analyzer finds it blocked by "
+                        + (why == null
+                                ? "an unknown step"
+                                : why.getComponent().getValue()
+                                        + (why.getComponentId() == null ? "" : " " + why.getComponentId())
+                                        + (why.getRuleId() == null ? "" : " rule " + why.getRuleId()) + ": "
+                                        + why.getDetail());
         if (packets != null && packets != analyzed) {
             return result.met(false)
-                    .detail(append(result.getDetail(), "DISAGREEMENT: the packets say " + observed + " but " + analyzer));
+                    .detail(append(
+                            result.getDetail(), "DISAGREEMENT: the packets say " + observed + " but " + analyzer));
         }
         return analyzed ? result : result.detail(append(result.getDetail(), analyzer));
     }

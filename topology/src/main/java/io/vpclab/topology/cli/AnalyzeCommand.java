@@ -26,8 +26,9 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Parameters(
             index = "0",
-            description = "Source: instance name or ID, internet:NAME (an internet host), eip:ALLOCATION-OR-IP, or an IPv4"
-                    + " address.")
+            description =
+                    "Source: instance name or ID, internet:NAME (an internet host), eip:ALLOCATION-OR-IP, or an IPv4"
+                            + " address.")
     String from;
 
     @Parameters(index = "1", description = "Destination, in the same forms.")

@@ -23,8 +23,14 @@ class AnalyzeCommandTest {
                 .allowed(false);
         NetworkPathAnalysis path = new NetworkPathAnalysis()
                 .reachable(false)
-                .source(new NetworkPathEnd().type(NetworkPathEnd.TypeEnum.INSTANCE).name("web").ip("10.0.1.5"))
-                .destination(new NetworkPathEnd().type(NetworkPathEnd.TypeEnum.IP).name("10.0.2.5").ip("10.0.2.5"))
+                .source(new NetworkPathEnd()
+                        .type(NetworkPathEnd.TypeEnum.INSTANCE)
+                        .name("web")
+                        .ip("10.0.1.5"))
+                .destination(new NetworkPathEnd()
+                        .type(NetworkPathEnd.TypeEnum.IP)
+                        .name("10.0.2.5")
+                        .ip("10.0.2.5"))
                 .protocol(NetworkPathAnalysis.ProtocolEnum.TCP)
                 .port(5432)
                 .hops(List.of(

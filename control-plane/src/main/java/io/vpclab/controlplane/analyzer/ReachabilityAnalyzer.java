@@ -19,8 +19,10 @@ import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.net.Ipv4Prefix;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -301,8 +303,10 @@ public class ReachabilityAnalyzer {
     // ---- routes by name ----
 
     /**
-     * The walker knows a route by its kind and prefix length (what the data plane's tables keep);
-     * the source subnet's effective routes give it its CIDR, target and route table.
+     * The walker knows a route by its kind and prefix length (what the data plane's tables keep:
+     * the VPC router holds one route per subnet where the view shows the VPC's local block); the
+     * source subnet's effective routes name it: the longest of them that covers the destination,
+     * with its CIDR, target and route table.
      */
     private List<PathHop> nameRoutes(Caller caller, Endpoint source, Endpoint destination, List<PathHop> hops) {
         if (source.subnetId() == null || hops.stream().noneMatch(h -> h.component() == PathComponent.ROUTE)) {
@@ -310,35 +314,30 @@ public class ReachabilityAnalyzer {
         }
         List<RouteEntry> routes = subnets.effectiveRoutes(caller, source.subnetId());
         long target = Ipv4Prefix.parseAddress(destination.ip());
+        RouteEntry route = routes.stream()
+                .filter(r -> {
+                    Ipv4Prefix cidr = Ipv4Prefix.parseOrNull(r.destinationCidrBlock());
+                    return cidr != null && cidr.contains(target);
+                })
+                .max(Comparator.comparingInt(
+                        r -> Ipv4Prefix.parse(r.destinationCidrBlock()).length()))
+                .orElse(null);
         List<PathHop> named = new ArrayList<>();
         boolean first = true;
         for (PathHop hop : hops) {
-            if (first
-                    && hop.component() == PathComponent.ROUTE
-                    && hop.ruleId() != null
-                    && hop.ruleId().contains("/")) {
+            boolean byTable = hop.ruleId() != null && hop.ruleId().contains("/");
+            if (first && hop.component() == PathComponent.ROUTE && byTable && route != null) {
                 first = false;
-                int length =
-                        Integer.parseInt(hop.ruleId().substring(hop.ruleId().indexOf('/') + 1));
-                RouteEntry route = routes.stream()
-                        .filter(r -> {
-                            Ipv4Prefix cidr = Ipv4Prefix.parseOrNull(r.destinationCidrBlock());
-                            return cidr != null && cidr.length() == length && cidr.contains(target);
-                        })
-                        .findFirst()
-                        .orElse(null);
-                if (route != null) {
-                    hop = new PathHop(
-                            hop.component(),
-                            route.routeTableId() == null ? hop.componentId() : route.routeTableId(),
-                            hop.hostId(),
-                            route.destinationCidrBlock(),
-                            hop.detail() + " [route " + route.destinationCidrBlock() + " -> "
-                                    + route.target().name().toLowerCase().replace('_', '-')
-                                    + (route.targetId() == null ? "" : " " + route.targetId())
-                                    + (route.routeTableId() == null ? "" : " in " + route.routeTableId()) + "]",
-                            hop.allowed());
-                }
+                hop = new PathHop(
+                        hop.component(),
+                        route.routeTableId() == null ? hop.componentId() : route.routeTableId(),
+                        hop.hostId(),
+                        route.destinationCidrBlock(),
+                        hop.detail() + " [route " + route.destinationCidrBlock() + " -> "
+                                + route.target().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                                + (route.targetId() == null ? "" : " " + route.targetId())
+                                + (route.routeTableId() == null ? "" : " in " + route.routeTableId()) + "]",
+                        hop.allowed());
             }
             named.add(hop);
         }

@@ -21,10 +21,12 @@ import io.vpclab.net.Ipv4Prefix;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.springframework.stereotype.Service;
@@ -68,13 +70,16 @@ public class ReachabilityAnalyzer {
     private final InternetHostService internetHosts;
     private final SubnetService subnets;
     private final NetworkCompilation compilation;
+    private final CallerView callerView;
 
     ReachabilityAnalyzer(
             InstanceService instances,
             ElasticIpService elasticIps,
             InternetHostService internetHosts,
             SubnetService subnets,
-            NetworkCompilation compilation) {
+            NetworkCompilation compilation,
+            CallerView callerView) {
+        this.callerView = callerView;
         this.instances = instances;
         this.elasticIps = elasticIps;
         this.internetHosts = internetHosts;
@@ -103,7 +108,13 @@ public class ReachabilityAnalyzer {
         PathWalker walker = new PathWalker(hostId -> states.computeIfAbsent(hostId, this::state));
         PathWalker.Result result = walker.walk(
                 source.hostId(), source.portId(), (int) (long) Ipv4Prefix.parseAddress(destination.ip()), flow);
-        List<PathHop> hops = nameRoutes(caller, source, destination, result.hops());
+        Set<String> named = new HashSet<>();
+        for (Endpoint end : List.of(source, destination)) {
+            if (end.portId() != null) {
+                named.add(end.portId());
+            }
+        }
+        List<PathHop> hops = callerView.redact(caller, nameRoutes(caller, source, destination, result.hops()), named);
         return new Analysis(
                 result.reachable(),
                 source,

@@ -19,6 +19,7 @@ import io.vpclab.client.api.NetworkInsightsApi;
 import io.vpclab.client.api.PeeringsApi;
 import io.vpclab.client.api.RouteTablesApi;
 import io.vpclab.client.api.SecurityGroupsApi;
+import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.model.Eip;
 import io.vpclab.client.model.EipAllocate;
 import io.vpclab.client.model.EipAssociate;
@@ -44,6 +45,7 @@ import io.vpclab.client.model.RouteTableRouteCreate;
 import io.vpclab.client.model.SecurityGroupCreate;
 import io.vpclab.client.model.SecurityGroupRuleCreate;
 import io.vpclab.client.model.SecurityGroupRuleDirection;
+import io.vpclab.client.model.TokenCreate;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -267,7 +269,7 @@ class ReachabilityAnalyzerOnTheWireTest {
         NetworkPathHop nat = hop(path, NetworkPathHop.ComponentEnum.NAT_GATEWAY);
         assertThat(nat.getComponentId()).isEqualTo(natId);
         assertThat(hop(path, NetworkPathHop.ComponentEnum.ROUTE).getDetail()).contains("nat-gateway " + natId);
-        assertThat(path.getHops().get(path.getHops().size() - 1).getComponentId())
+        assertThat(hop(path, NetworkPathHop.ComponentEnum.DESTINATION).getComponentId())
                 .isEqualTo(INTERNET_PORT);
         await().atMost(CONVERGENCE)
                 .until(() -> ping(a2, priv.getInstanceId(), INTERNET_IP).getReceived() == 2);
@@ -282,7 +284,7 @@ class ReachabilityAnalyzerOnTheWireTest {
         NetworkPathHop dnat = hop(path, NetworkPathHop.ComponentEnum.ELASTIC_IP_DNAT);
         assertThat(dnat.getComponentId()).isEqualTo(webEip.getPublicIp());
         assertThat(dnat.getHostId()).isEqualTo(a1.hostId());
-        assertThat(path.getHops().get(path.getHops().size() - 1).getComponentId())
+        assertThat(hop(path, NetworkPathHop.ComponentEnum.DESTINATION).getComponentId())
                 .isEqualTo(web.getInstanceId());
         await().atMost(CONVERGENCE)
                 .until(() -> ping(a3, INTERNET_PORT, webEip.getPublicIp()).getReceived() == 2);
@@ -302,6 +304,52 @@ class ReachabilityAnalyzerOnTheWireTest {
         assertThat(hop(path, NetworkPathHop.ComponentEnum.ROUTE).getDetail()).contains("vpc-peering-connection");
         await().atMost(CONVERGENCE)
                 .until(() -> ping(a1, web.getInstanceId(), "10.50.1.5").getReceived() == 2);
+    }
+
+    @Test
+    void aTenantAnalyzesItsOwnInstancesAndAnotherTenantCannotNameThem() throws Exception {
+        TenantsApi tenants = new TenantsApi(wire.admin());
+        String owner = tenants.listTenants(null, null).getItems().stream()
+                .filter(t -> t.getName().equals("an"))
+                .findFirst()
+                .orElseThrow()
+                .getTenantId();
+        NetworkInsightsApi asOwner = new NetworkInsightsApi(io.vpclab.controlplane.TestServers.client(
+                wire.lab().uri().toString(),
+                tenants.createTenantToken(owner, new TokenCreate().description("t"))
+                        .getToken()));
+        NetworkPathAnalysis path = asOwner.analyzeNetworkPath(new NetworkPathRequest()
+                .source(instance(web.getInstanceId()))
+                .destination(instance("db"))
+                .protocol(NetworkPathRequest.ProtocolEnum.TCP)
+                .port(5432));
+        assertThat(path.getReachable()).isTrue();
+        assertThat(hop(path, NetworkPathHop.ComponentEnum.SECURITY_GROUP_INGRESS)
+                        .getComponentId())
+                .as("its own group, shown")
+                .isEqualTo(dbGroup);
+
+        String stranger = wire.tenant("stranger");
+        NetworkInsightsApi asStranger = new NetworkInsightsApi(io.vpclab.controlplane.TestServers.client(
+                wire.lab().uri().toString(),
+                tenants.createTenantToken(stranger, new TokenCreate().description("t"))
+                        .getToken()));
+        assertThatThrownBy(() -> asStranger.analyzeNetworkPath(new NetworkPathRequest()
+                        .source(instance(web.getInstanceId()))
+                        .destination(ip("10.40.2.5"))
+                        .protocol(NetworkPathRequest.ProtocolEnum.ICMP)))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.getCode()).isEqualTo(404));
+        NetworkPathAnalysis fromInternet = asStranger.analyzeNetworkPath(new NetworkPathRequest()
+                .source(internetHost("web"))
+                .destination(ip(webEip.getPublicIp()))
+                .protocol(NetworkPathRequest.ProtocolEnum.ICMP));
+        assertThat(fromInternet.getReachable())
+                .as("anyone may ask about the internet")
+                .isTrue();
+        assertThat(hop(fromInternet, NetworkPathHop.ComponentEnum.DESTINATION).getComponentId())
+                .as("another account's instance is not named")
+                .isNull();
     }
 
     @Test

@@ -174,17 +174,36 @@ class ArchitectureTest {
         }
     }
 
-    /** DESIGN.md: the demo may start agents in this JVM, but only through the agent's entry point. */
+    /**
+     * DESIGN.md: the demo may start agents in this JVM, but only through the agent's entry point.
+     * The reachability analyzer alone reads the data plane's tables: it must judge a path with the
+     * agent's table translator and the data plane's own (pure) evaluators, never a copy of them,
+     * and it touches nothing that forwards.
+     */
     @Test
     void onlyTheDemoStartsAgentsAndNothingReachesIntoTheDataPlane() {
         noClasses()
                 .that()
-                .resideOutsideOfPackage(ROOT + ".demo..")
+                .resideOutsideOfPackages(ROOT + ".demo..", ROOT + ".analyzer..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("io.vpclab.agent..")
                 .check(CLASSES);
         noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".analyzer..")
+                .should()
+                .dependOnClassesThat(DescribedPredicate.describe(
+                        "agent or data-plane code beyond the tables",
+                        (JavaClass c) -> (c.getPackageName().startsWith("io.vpclab.agent")
+                                        && !c.getPackageName().equals("io.vpclab.agent.table"))
+                                || (c.getPackageName().startsWith("io.vpclab.dataplane")
+                                        && !c.getPackageName().equals("io.vpclab.dataplane.table")
+                                        && !c.getPackageName().equals("io.vpclab.dataplane.packet"))))
+                .check(CLASSES);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".analyzer..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("io.vpclab.dataplane..")

@@ -337,8 +337,8 @@ final class TopologyChecks {
     }
 
     private void checkExpectation(Expectation expectation, String at) {
-        if (!instances.containsKey(expectation.from())) {
-            problem(at + "/from", "no instance named '" + expectation.from() + "' in this file");
+        if (!instances.containsKey(expectation.from()) && !internetHosts.contains(expectation.from())) {
+            problem(at + "/from", "no instance or internet host named '" + expectation.from() + "' in this file");
         }
         String to = expectation.to();
         if (to.startsWith("eip:")) {

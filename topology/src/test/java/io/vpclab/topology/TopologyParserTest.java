@@ -210,7 +210,7 @@ class TopologyParserTest {
                         "no subnet named 'nope' in VPC v",
                         "egressPolicy WHITELIST needs a whitelist",
                         "no VPC 'b/w' (tenant/vpc) in this file",
-                        "no instance named 'ghost' in this file",
+                        "no instance or internet host named 'ghost' in this file",
                         "'i1' is neither an instance with an eip nor a NAT gateway of this file",
                         "a tcp probe needs a port",
                         "a ping has no port",

@@ -151,6 +151,8 @@ export const associateNetworkAcl = (subnetId, networkAclId) =>
 export const ping = (instanceId, probe) => post(one('instances', instanceId) + '/ping', probe);
 export const traceroute = (instanceId, probe) => post(one('instances', instanceId) + '/traceroute', probe);
 export const probePort = (instanceId, probe) => post(one('instances', instanceId) + '/port-probe', probe);
+/** The reachability analyzer: a path answered from the forwarding tables, no packet sent. */
+export const analyzePath = (request) => post(V1 + '/network-insights/paths', request);
 
 // --- figures reported by the agents (null before the first report) --------------------------------
 

@@ -2,6 +2,7 @@
 import { ping, traceroute, probePort } from './api.js';
 import { el, fill, showError, clearError } from './dom.js';
 import { startCaptures } from './captures.js';
+import { startAnalyzer } from './analyzer.js';
 
 export function startDiagnostics(root) {
   let world = { instances: [], vpcs: [], tenants: [] };
@@ -91,6 +92,7 @@ export function startDiagnostics(root) {
     ),
     matrix,
   );
+  const analyzer = startAnalyzer(root);
   const captures = startCaptures(root);
 
   return {
@@ -98,6 +100,7 @@ export function startDiagnostics(root) {
     hide: captures.hide,
     onWorld(next) {
       world = next;
+      analyzer.onWorld(next);
       captures.onWorld(next);
       const tenantName = (id) => (world.tenants.find((t) => t.tenantId === id) || {}).name || id;
       const instanceOption = (i) => ({

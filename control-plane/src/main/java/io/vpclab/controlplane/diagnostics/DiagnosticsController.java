@@ -61,6 +61,36 @@ class DiagnosticsController implements DiagnosticsApi {
                         .maxHops(1));
     }
 
+    @Override
+    public ResponseEntity<ProbeResult> pingFromInternetHost(String internetHostId, PingRequest body) {
+        var result = probes.runFromInternetHost(
+                Callers.current(),
+                internetHostId,
+                new ProbeRequest()
+                        .type(ProbeType.PING)
+                        .target(body.getTarget())
+                        .count(body.getCount())
+                        .timeoutMillis(body.getTimeoutMillis())
+                        .maxHops(1));
+        return ResponseEntity.ok(json.convertValue(result, ProbeResult.class));
+    }
+
+    @Override
+    public ResponseEntity<ProbeResult> probePortFromInternetHost(String internetHostId, PortProbeRequest body) {
+        ProbeType type = body.getProtocol() == PortProbeRequest.ProtocolEnum.UDP ? ProbeType.UDP : ProbeType.TCP;
+        var result = probes.runFromInternetHost(
+                Callers.current(),
+                internetHostId,
+                new ProbeRequest()
+                        .type(type)
+                        .target(body.getTarget())
+                        .port(body.getPort())
+                        .timeoutMillis(body.getTimeoutMillis())
+                        .count(1)
+                        .maxHops(1));
+        return ResponseEntity.ok(json.convertValue(result, ProbeResult.class));
+    }
+
     private ResponseEntity<ProbeResult> run(String instanceId, ProbeRequest request) {
         var result = probes.run(Callers.current(), instanceId, request);
         return ResponseEntity.ok(json.convertValue(result, ProbeResult.class));

@@ -4,6 +4,8 @@ import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.ProbeResult;
 import io.vpclab.controlplane.instance.Instance;
 import io.vpclab.controlplane.instance.InstanceService;
+import io.vpclab.controlplane.internethost.InternetHostService;
+import io.vpclab.controlplane.publicnetwork.PublicNetworkProperties;
 import io.vpclab.controlplane.southbound.ProbeAnswers;
 import io.vpclab.controlplane.southbound.SouthboundProvider;
 import io.vpclab.controlplane.system.ApiException;
@@ -27,11 +29,17 @@ class ProbeService {
     static final Duration AGENT_SLACK = Duration.ofSeconds(5);
 
     private final InstanceService instances;
+    private final InternetHostService internetHosts;
     private final SouthboundProvider streams;
     private final ProbeAnswers answers;
 
-    ProbeService(InstanceService instances, SouthboundProvider streams, ProbeAnswers answers) {
+    ProbeService(
+            InstanceService instances,
+            InternetHostService internetHosts,
+            SouthboundProvider streams,
+            ProbeAnswers answers) {
         this.instances = instances;
+        this.internetHosts = internetHosts;
         this.streams = streams;
         this.answers = answers;
     }
@@ -41,12 +49,33 @@ class ProbeService {
         if (instance.kind() == Instance.Kind.TAP) {
             throw unavailable("instance " + instanceId + " is a tap port: the agent cannot send from a VM's stack");
         }
+        return send(instance.hostId(), instance.id(), request);
+    }
+
+    /**
+     * As {@link #run} from an internet host (id or name), whatever the caller: anyone may send from
+     * the internet. The packets leave the internet host's port on the public network.
+     */
+    ProbeResult runFromInternetHost(Caller caller, String idOrName, ProbeRequest request) {
+        caller.requireAdminOrTenant();
+        var host = internetHosts
+                .find(idOrName)
+                .orElseThrow(() -> ApiException.notFound(
+                        "InvalidInternetHost.NotFound", "no internet host has id or name " + idOrName));
+        if (host.hostId() == null) {
+            throw unavailable(
+                    "internet host " + host.name() + " runs on host " + host.hostName() + ", which has not registered");
+        }
+        return send(host.hostId(), PublicNetworkProperties.internetHostId(host.name()), request);
+    }
+
+    private ProbeResult send(String hostId, String portId, ProbeRequest request) {
         Ipv4Parameters.address(request.getTarget(), "target");
-        request.requestId(UUID.randomUUID().toString()).portId(instance.id());
+        request.requestId(UUID.randomUUID().toString()).portId(portId);
         Duration timeout = Duration.ofMillis(
                         (long) request.getTimeoutMillis() * Math.max(request.getCount(), request.getMaxHops()))
                 .plus(AGENT_SLACK);
-        ProbeResult result = ask(streams, answers, instance.hostId(), request, timeout);
+        ProbeResult result = ask(streams, answers, hostId, request, timeout);
         if (result.getError() != null) {
             throw unavailable(result.getError());
         }

@@ -171,6 +171,17 @@ public class InternetHostService {
                 .orElseThrow(() -> notFound(internetHostId));
     }
 
+    /**
+     * The internet host with this id, name or address, for any caller: the internet is public
+     * (the analyzer and probes start from it); listing and changing stay admin only.
+     */
+    @Transactional(readOnly = true)
+    public Optional<InternetHostView> find(String idNameOrIp) {
+        return all().stream()
+                .filter(v -> v.id().equals(idNameOrIp) || v.name().equals(idNameOrIp) || v.ip().equals(idNameOrIp))
+                .findFirst();
+    }
+
     @Transactional
     public void delete(Caller caller, String internetHostId) {
         caller.requireAdmin();

@@ -10,6 +10,7 @@ import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.packet.Packets;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.dataplane.table.RouteDecision;
 
 /**
  * Stage 5, L3 route: the distributed router of a VPC, at the ingress host (asymmetric IRB).
@@ -40,21 +41,15 @@ final class L3Router {
         this.publicAddresses = publicAddresses;
     }
 
-    /** {@link #decide}: the destination is one of the router's gateway addresses. */
-    static final int TO_GATEWAY = -2;
-    /** {@link #decide}: TTL 1 or 0, the packet may not be forwarded. */
-    static final int TTL_EXPIRED = -3;
-    /** {@link #decide}: no VPC route, and the source has an elastic IP: {@link PublicAddresses#viaElasticIp}. */
-    static final int VIA_ELASTIC_IP = -4;
-    /** {@link #decide}: routed onto the public segment to a public address served here (elastic IP, NAT gateway). */
-    static final int TO_PUBLIC_ADDRESS = -5;
-    /** {@link #decide}: no route, or no MAC for the next hop. */
-    static final int NO_ROUTE = -6;
-    /** {@link #decide}: the source subnet's route table sends the destination to a blackhole. */
-    static final int BLACKHOLE = -7;
+    static final int TO_GATEWAY = RouteDecision.TO_GATEWAY;
+    static final int TTL_EXPIRED = RouteDecision.TTL_EXPIRED;
+    static final int VIA_ELASTIC_IP = RouteDecision.VIA_ELASTIC_IP;
+    static final int TO_PUBLIC_ADDRESS = RouteDecision.TO_PUBLIC_ADDRESS;
+    static final int NO_ROUTE = RouteDecision.NO_ROUTE;
+    static final int BLACKHOLE = RouteDecision.BLACKHOLE;
 
-    /** The next hop's MAC of the last {@link #decide} that returned a segment (loop-confined, like the stage). */
-    private long nextHopMac;
+    /** The decision itself, shared with the control plane's analyzer; keeps the last next hop's MAC (loop-confined). */
+    private final RouteDecision decision = new RouteDecision();
 
     void route(Tables t, int port, int segment, ByteBuf frame) {
         int offset = frame.readerIndex();
@@ -75,7 +70,7 @@ final class L3Router {
             default -> {
                 rewrite(t, segment, frame, offset);
                 t.segments[egress].in(frame.readableBytes());
-                int entry = t.state.macEntry(egress, nextHopMac);
+                int entry = t.state.macEntry(egress, decision.nextHopMac());
                 int nat = PublicAddresses.natGatewayBehind(t, entry);
                 if (nat != ForwardingState.NONE) { // the default route's next hop: a NAT gateway held here
                     publicAddresses.toNatGateway(t, ForwardingState.entryIndex(entry), nat, frame);
@@ -93,51 +88,13 @@ final class L3Router {
      * outcomes above. Reads the packet, changes nothing.
      */
     int decide(Tables t, int segment, ByteBuf frame, int ip) {
-        ForwardingState state = t.state;
-        int router = state.segmentRouter(segment);
-        int destination = Ipv4.destination(frame, ip);
-        if (state.gatewaySegment(router, destination) != ForwardingState.NONE) {
-            return TO_GATEWAY;
-        }
-        if (Ipv4.ttl(frame, ip) <= 1) {
-            return TTL_EXPIRED;
-        }
-        int egress = state.route(router, destination);
-        int nextHop = state.routeNextHop(router, destination);
-        int tableRoute = state.tableRoute(segment, destination);
-        if (tableRoute != ForwardingState.NONE
-                // the subnet's own table wins over the VPC router at equal prefix length
-                && state.tableRouteLength(segment, tableRoute) >= state.routeLength(router, destination)) {
-            egress = state.tableRouteSegment(segment, tableRoute);
-            if (egress == ForwardingState.NONE) {
-                return BLACKHOLE;
-            }
-            nextHop = state.tableRouteNextHop(segment, tableRoute);
-        } else if (egress == ForwardingState.NONE) {
-            // an elastic IP first: an instance with one never leaves through the NAT gateway
-            if (state.elasticIpByPrivate(segment, Ipv4.source(frame, ip)) != ForwardingState.NONE) {
-                return VIA_ELASTIC_IP;
-            }
-            egress = state.defaultRouteSegment(segment);
-            nextHop = state.defaultRouteNextHop(segment);
-            if (egress == ForwardingState.NONE) {
-                return NO_ROUTE;
-            }
-        }
-        if (PublicAddresses.isHeld(state, egress, destination)) {
-            return TO_PUBLIC_ADDRESS;
-        }
-        long mac = state.bindingMac(egress, nextHop);
-        if (mac == ForwardingState.NO_MAC) {
-            return NO_ROUTE;
-        }
-        nextHopMac = mac;
-        return egress;
+        return decision.decide(
+                t.state, segment, Ipv4.source(frame, ip), Ipv4.destination(frame, ip), Ipv4.ttl(frame, ip));
     }
 
     /** The next hop's MAC of the last {@link #decide} that returned an egress segment. */
     long nextHopMac() {
-        return nextHopMac;
+        return decision.nextHopMac();
     }
 
     /**
@@ -146,7 +103,7 @@ final class L3Router {
      * own length, id and checksum).
      */
     void rewrite(Tables t, int segment, ByteBuf frame, int offset) {
-        Ethernet.setDestination(frame, offset, nextHopMac);
+        Ethernet.setDestination(frame, offset, decision.nextHopMac());
         Ethernet.setSource(frame, offset, t.state.routerMac(t.state.segmentRouter(segment)));
         Ipv4.decrementTtl(frame, offset + Ethernet.HEADER_LENGTH);
     }

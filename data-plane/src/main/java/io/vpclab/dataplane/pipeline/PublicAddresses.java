@@ -7,6 +7,7 @@ import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.dataplane.table.RouteDecision;
 import io.vpclab.net.MacAddress;
 
 /**
@@ -31,9 +32,7 @@ final class PublicAddresses {
 
     /** Whether {@code destination} on {@code segment} is an elastic IP or NAT gateway address held here. */
     static boolean isHeld(ForwardingState state, int segment, int destination) {
-        return segment == state.publicSegment()
-                && (localElasticIp(state, destination) != ForwardingState.NONE
-                        || state.natGatewayByPublic(destination) != ForwardingState.NONE);
+        return RouteDecision.isHeld(state, segment, destination);
     }
 
     /**

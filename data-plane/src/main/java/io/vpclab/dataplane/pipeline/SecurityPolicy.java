@@ -11,9 +11,8 @@ import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.stats.SecurityPolicySnapshot;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.NetworkAclLookup;
+import io.vpclab.dataplane.table.PortFilter;
 import io.vpclab.dataplane.table.SecurityPolicyLookup;
-import io.vpclab.dataplane.table.Segment;
-import io.vpclab.net.Ipv4Prefix;
 import io.vpclab.net.MacAddress;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -257,19 +256,14 @@ final class SecurityPolicy {
         portSubnetMask = new int[count];
         portGateway = new int[count];
         for (int p = 0; p < count; p++) {
-            int segment = next.portSegment(p);
-            boolean servesNat = next.natGatewayOfPort(p) != ForwardingState.NONE;
-            portGroups[p] =
-                    servesNat ? ForwardingState.NONE : groups.port(next.port(p).id());
-            portVni[p] = next.segmentVni(segment);
-            portAcl[p] = servesNat ? ForwardingState.NONE : acls.aclOfVni(portVni[p]);
+            PortFilter filter = PortFilter.of(next, p);
+            portGroups[p] = filter.groups();
+            portVni[p] = next.segmentVni(next.portSegment(p));
+            portAcl[p] = filter.acl();
             filtered[p] = portGroups[p] != ForwardingState.NONE || portAcl[p] != ForwardingState.NONE;
-            Segment of = next.segments().get(segment);
-            Ipv4Prefix subnet = of.cidrBlock();
-            // without a subnet every peer is outside it: (peer & 0) never equals 1
-            portSubnetMask[p] = subnet == null ? 0 : Ipv4Prefix.mask(subnet.length());
-            portSubnetNetwork[p] = subnet == null ? 1 : subnet.network();
-            portGateway[p] = of.gatewayIp() == null ? 0 : of.gatewayIp().bits();
+            portSubnetMask[p] = filter.subnetMask();
+            portSubnetNetwork[p] = filter.subnetNetwork();
+            portGateway[p] = filter.gateway();
         }
         ruleHits = new long[groups.ruleCount()][];
         for (int r = 0; r < ruleHits.length; r++) {

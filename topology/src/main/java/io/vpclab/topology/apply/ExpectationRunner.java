@@ -5,6 +5,7 @@ import io.vpclab.client.ApiException;
 import io.vpclab.client.api.DiagnosticsApi;
 import io.vpclab.client.api.EipsApi;
 import io.vpclab.client.api.NatGatewaysApi;
+import io.vpclab.client.api.NetworkInsightsApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.api.WhitelistsApi;
 import io.vpclab.client.model.EffectiveRoute;
@@ -16,6 +17,10 @@ import io.vpclab.client.model.IngressPolicy;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.InstanceKind;
 import io.vpclab.client.model.NatGateway;
+import io.vpclab.client.model.NetworkPathAnalysis;
+import io.vpclab.client.model.NetworkPathEndpoint;
+import io.vpclab.client.model.NetworkPathHop;
+import io.vpclab.client.model.NetworkPathRequest;
 import io.vpclab.client.model.PingRequest;
 import io.vpclab.client.model.PortProbeRequest;
 import io.vpclab.client.model.ProbeResult;
@@ -28,9 +33,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Runs an expectation as a real probe from its source instance (the diagnostics API: ICMP echo,
- * TCP SYN, UDP request through the agents) and explains the outcome with the drop reasons the
- * source host counted and the source subnet's effective route toward the target.
+ * Runs an expectation as a real probe from its source instance or internet host (the diagnostics
+ * API: ICMP echo, TCP SYN, UDP request through the agents) and explains the outcome with the drop
+ * reasons the source host counted and the source subnet's effective route toward the target. The
+ * reachability analyzer answers the same flow from the tables, without a packet: when it disagrees
+ * with the packets, the expectation is not met, whatever the file expected.
  */
 final class ExpectationRunner {
 
@@ -45,6 +52,7 @@ final class ExpectationRunner {
     private final NatGatewaysApi natGateways;
     private final EipsApi eips;
     private final WhitelistsApi whitelists;
+    private final NetworkInsightsApi insights;
     private final Applied applied;
     private final Map<String, EffectiveRoutes> routes = new HashMap<>();
 
@@ -54,11 +62,15 @@ final class ExpectationRunner {
         this.natGateways = new NatGatewaysApi(api);
         this.eips = new EipsApi(api);
         this.whitelists = new WhitelistsApi(api);
+        this.insights = new NetworkInsightsApi(api);
         this.applied = applied;
     }
 
     ExpectationResult run(String step, Expectation expectation) throws ApiException {
         Instance from = applied.instances.get(expectation.from());
+        if (from == null && applied.internetHosts.containsKey(expectation.from())) {
+            return runFromInternet(step, expectation);
+        }
         String target = targetIp(expectation.to());
         ExpectationResult result = new ExpectationResult()
                 .step(step)
@@ -102,7 +114,121 @@ final class ExpectationRunner {
         if (listener != null) {
             detail = detail == null ? listener : listener + "; " + detail;
         }
-        return result.detail(detail);
+        return compareWithAnalyzer(result.detail(detail), expectation, observed);
+    }
+
+    /** An expectation from an internet host: the probe leaves its port on the public network. */
+    private ExpectationResult runFromInternet(String step, Expectation expectation) throws ApiException {
+        String target = targetIp(expectation.to());
+        ExpectationResult result = new ExpectationResult()
+                .step(step)
+                .from(expectation.from())
+                .to(expectation.to())
+                .targetIp(target)
+                .probe(ExpectationResult.ProbeEnum.fromValue(expectation.probe()))
+                .port(expectation.port())
+                .expected(expectation.outcome())
+                .expectedDropReason(expectation.dropReason());
+        if (target == null) {
+            return result.observed("unknown target").met(false).detail(expectation.to() + " has no address (yet)");
+        }
+        ProbeResult probe = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            probe = probeFromInternet(expectation, target);
+            if (met(expectation, observed(expectation, probe), probe)) {
+                break;
+            }
+        }
+        String observed = observed(expectation, probe);
+        result.observed(observed)
+                .met(met(expectation, observed, probe))
+                .dropReasons(probe.getDropReasons())
+                .route("the internet (public network)");
+        String whitelist = whitelistBehind(expectation, null);
+        String detail = probe.getError() == null
+                ? whitelist
+                : whitelist == null ? probe.getError() : probe.getError() + "; " + whitelist;
+        return compareWithAnalyzer(result.detail(detail), expectation, observed);
+    }
+
+    private ProbeResult probeFromInternet(Expectation expectation, String target) throws ApiException {
+        if (expectation.probe().equals("ping")) {
+            return diagnostics.pingFromInternetHost(
+                    expectation.from(),
+                    new PingRequest().target(target).count(PING_COUNT).timeoutMillis(TIMEOUT_MILLIS));
+        }
+        return diagnostics.probePortFromInternetHost(
+                expectation.from(),
+                new PortProbeRequest()
+                        .target(target)
+                        .protocol(PortProbeRequest.ProtocolEnum.fromValue(expectation.probe()))
+                        .port(expectation.port())
+                        .timeoutMillis(TIMEOUT_MILLIS));
+    }
+
+    /**
+     * Asks the analyzer about the same flow and compares: a ping is reachable when answered; a TCP
+     * port when it answers at all (open or closed); a UDP port only says so when it answers (silence
+     * may be a server that does not reply), so a filtered UDP port is not compared. A disagreement
+     * fails the expectation; a blocked path names the analyzer's deciding component and rule.
+     */
+    private ExpectationResult compareWithAnalyzer(ExpectationResult result, Expectation expectation, String observed) {
+        NetworkPathAnalysis path;
+        try {
+            path = insights.analyzeNetworkPath(new NetworkPathRequest()
+                    .source(endpoint(expectation.from()))
+                    .destination(endpoint(expectation.to()))
+                    .protocol(NetworkPathRequest.ProtocolEnum.fromValue(
+                            expectation.probe().equals("ping") ? "icmp" : expectation.probe()))
+                    .port(expectation.port()));
+        } catch (ApiException e) {
+            return result.detail(append(result.getDetail(), "the analyzer could not answer: HTTP " + e.getCode()));
+        }
+        boolean analyzed = Boolean.TRUE.equals(path.getReachable());
+        Boolean packets = switch (observed) {
+            case "reachable", "open", "closed" -> true;
+            case "unreachable" -> false;
+            case "filtered" -> expectation.probe().equals("udp") ? null : false;
+            default -> null;
+        };
+        NetworkPathHop why = path.getExplanation();
+        String analyzer = analyzed
+                ? "the analyzer finds it reachable"
+                : "the analyzer finds it blocked by "
+                        + (why == null
+                                ? "an unknown step"
+                                : why.getComponent().getValue()
+                                        + (why.getComponentId() == null ? "" : " " + why.getComponentId())
+                                        + (why.getRuleId() == null ? "" : " rule " + why.getRuleId()) + ": "
+                                        + why.getDetail());
+        if (packets != null && packets != analyzed) {
+            return result.met(false)
+                    .detail(append(
+                            result.getDetail(), "DISAGREEMENT: the packets say " + observed + " but " + analyzer));
+        }
+        return analyzed ? result : result.detail(append(result.getDetail(), analyzer));
+    }
+
+    private static String append(String detail, String more) {
+        return detail == null ? more : detail + "; " + more;
+    }
+
+    /** A file's name for an end, as the analyzer reads it. */
+    private NetworkPathEndpoint endpoint(String name) {
+        if (name.startsWith("eip:")) {
+            String allocationId = applied.allocationIds.get(name.substring(4));
+            return allocationId != null
+                    ? new NetworkPathEndpoint().elasticIp(allocationId)
+                    : new NetworkPathEndpoint().ip(targetIp(name));
+        }
+        Instance instance = applied.instances.get(name);
+        if (instance != null) {
+            return new NetworkPathEndpoint().instance(instance.getInstanceId());
+        }
+        if (applied.internetHosts.containsKey(name)) {
+            return new NetworkPathEndpoint().internetHost(name);
+        }
+        return new NetworkPathEndpoint().ip(name);
     }
 
     /**

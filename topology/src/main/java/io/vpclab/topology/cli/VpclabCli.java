@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
             ProbeCommand.class,
             MatrixCommand.class,
             ExecCommand.class,
-            ShellCommand.class
+            ShellCommand.class,
+            AnalyzeCommand.class
         })
 public final class VpclabCli {
 

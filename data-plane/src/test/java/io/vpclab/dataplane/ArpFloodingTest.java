@@ -13,8 +13,8 @@ import io.vpclab.dataplane.table.IpBinding;
 import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.table.MacEntry;
 import io.vpclab.dataplane.table.RemoteVtep;
-import io.vpclab.dataplane.table.Router;
 import io.vpclab.dataplane.table.Route;
+import io.vpclab.dataplane.table.Router;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.underlay.InMemoryUnderlay;
@@ -74,8 +74,7 @@ class ArpFloodingTest {
 
     @ParameterizedTest(name = "arpSuppression={0}")
     @ValueSource(booleans = {false, true})
-    void aPingsFirstArpIsFloodedToEveryVtepOfTheSegmentOnlyWithoutSuppression(boolean arpSuppression)
-            throws Exception {
+    void aPingsFirstArpIsFloodedToEveryVtepOfTheSegmentOnlyWithoutSuppression(boolean arpSuppression) throws Exception {
         start(arpSuppression);
 
         PingResult ping = hosts.get("a1").ping(ip("b1"), 2, TIMEOUT).get(10, TimeUnit.SECONDS);
@@ -126,7 +125,10 @@ class ArpFloodingTest {
     void theGatewayIsAnsweredByTheLocalRouterEitherWay(boolean arpSuppression) throws Exception {
         start(arpSuppression);
 
-        assertThat(hosts.get("a1").ping(GATEWAY, 1, TIMEOUT).get(10, TimeUnit.SECONDS).received())
+        assertThat(hosts.get("a1")
+                        .ping(GATEWAY, 1, TIMEOUT)
+                        .get(10, TimeUnit.SECONDS)
+                        .received())
                 .isEqualTo(1);
 
         CountersSnapshot a = vteps.get("A").counters();
@@ -156,7 +158,10 @@ class ArpFloodingTest {
         for (String other : VTEPS) {
             if (!other.equals(self)) {
                 InMemoryUnderlay underlay = underlays.get(other);
-                b.vtep(new RemoteVtep(other, TwoVteps.address(underlay), underlay.localAddress().getPort()));
+                b.vtep(new RemoteVtep(
+                        other,
+                        TwoVteps.address(underlay),
+                        underlay.localAddress().getPort()));
                 floodList.add(other);
             }
         }
@@ -170,9 +175,7 @@ class ArpFloodingTest {
                         false,
                         arpSuppression))
                 .router(new Router(
-                        "r1",
-                        TwoVteps.ROUTER_MAC,
-                        List.of(new Route(Ipv4Prefix.parse("10.3.1.0/24"), Vni.of(VNI)))));
+                        "r1", TwoVteps.ROUTER_MAC, List.of(new Route(Ipv4Prefix.parse("10.3.1.0/24"), Vni.of(VNI)))));
         PLACEMENT.forEach((id, vtep) -> {
             b.binding(new IpBinding(Vni.of(VNI), ip(id), mac(id)));
             if (vtep.equals(self)) {
@@ -189,10 +192,12 @@ class ArpFloodingTest {
     }
 
     static Ipv4Address ip(String id) {
-        return Ipv4Address.parse("10.3.1." + (10 + List.copyOf(PLACEMENT.keySet()).indexOf(id)));
+        return Ipv4Address.parse(
+                "10.3.1." + (10 + List.copyOf(PLACEMENT.keySet()).indexOf(id)));
     }
 
     static MacAddress mac(String id) {
-        return MacAddress.parse(String.format("02:00:0a:03:01:%02x", 10 + List.copyOf(PLACEMENT.keySet()).indexOf(id)));
+        return MacAddress.parse(String.format(
+                "02:00:0a:03:01:%02x", 10 + List.copyOf(PLACEMENT.keySet()).indexOf(id)));
     }
 }

@@ -50,8 +50,9 @@ class PathMtuProbeTest {
         PingResult fits = ping("h4", largest);
         PingResult tooBig = ping("h4", largest + 1);
 
-        assertThat(fits.probes()).singleElement().satisfies(p -> assertThat(p.kind())
-                .isEqualTo(ProbeReply.Kind.ECHO_REPLY));
+        assertThat(fits.probes())
+                .singleElement()
+                .satisfies(p -> assertThat(p.kind()).isEqualTo(ProbeReply.Kind.ECHO_REPLY));
         assertThat(tooBig.probes()).singleElement().satisfies(p -> {
             assertThat(p.kind()).isEqualTo(ProbeReply.Kind.FRAGMENTATION_NEEDED);
             assertThat(p.nextHopMtu()).isEqualTo(INNER_MTU);

@@ -20,7 +20,8 @@ public record VpcNode(
         List<NatGatewayNode> natGateways,
         List<SecurityGroupNode> securityGroups,
         List<NetworkAclNode> networkAcls,
-        List<VpnGatewayNode> vpnGateways) {
+        List<VpnGatewayNode> vpnGateways,
+        boolean arpSuppression) {
 
     public VpcNode {
         Objects.requireNonNull(id, "id");
@@ -31,6 +32,20 @@ public record VpcNode(
         securityGroups = List.copyOf(securityGroups);
         networkAcls = List.copyOf(networkAcls);
         vpnGateways = List.copyOf(vpnGateways);
+    }
+
+    /** A VPC whose agents answer ARP locally (the default). */
+    public VpcNode(
+            String id,
+            String tenantId,
+            List<SubnetNode> subnets,
+            List<InstanceNode> instances,
+            List<ElasticIpNode> elasticIps,
+            List<NatGatewayNode> natGateways,
+            List<SecurityGroupNode> securityGroups,
+            List<NetworkAclNode> networkAcls,
+            List<VpnGatewayNode> vpnGateways) {
+        this(id, tenantId, subnets, instances, elasticIps, natGateways, securityGroups, networkAcls, vpnGateways, true);
     }
 
     public VpcNode(

@@ -225,7 +225,8 @@ class StoreNetworkReader implements NetworkReader {
                 natNodes,
                 securityGroups(vpcId),
                 networkAcls(vpcId),
-                vpnGateway(vpcId, subnetNodes)));
+                vpnGateway(vpcId, subnetNodes),
+                vpc.vpc().arpSuppression()));
     }
 
     /**

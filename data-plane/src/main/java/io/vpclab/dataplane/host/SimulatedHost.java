@@ -50,7 +50,7 @@ public final class SimulatedHost implements FrameDevice {
     /** First destination port of UDP traceroute probes (traceroute(8) default). */
     public static final int TRACEROUTE_BASE_PORT = 33434;
     /** Bytes of data in an echo request, as ping(8) sends by default. */
-    static final int ECHO_DATA = 56;
+    public static final int ECHO_DATA = 56;
     /**
      * The largest IPv4 packet a sized probe may be: the Ethernet MTU a host assumes when it ignores
      * the MTU its DHCP offer carries, so an oversize probe reaches the VTEP and is answered there.
@@ -60,6 +60,7 @@ public final class SimulatedHost implements FrameDevice {
     public static final int MAX_BURST = 1000;
     /** TCP option kind of the maximum segment size (RFC 9293 s3.2), 4 bytes long. */
     private static final int TCP_OPTION_MSS = 2;
+
     private static final int TCP_MSS_OPTION_LENGTH = 4;
     /** How long an unresolved neighbour keeps its queued packets. */
     static final Duration ARP_TIMEOUT = Duration.ofSeconds(1);
@@ -145,7 +146,8 @@ public final class SimulatedHost implements FrameDevice {
 
     /** Sends {@code count} echo requests one after the other, each waiting up to {@code timeout}. */
     public CompletableFuture<PingResult> ping(Ipv4Address target, int count, Duration timeout) {
-        return onLoop(() -> pingLoop(target.bits(), count, timeout, new Echo(ECHO_DATA, false, mtu), new ArrayList<>()));
+        return onLoop(
+                () -> pingLoop(target.bits(), count, timeout, new Echo(ECHO_DATA, false, mtu), new ArrayList<>()));
     }
 
     /**
@@ -160,7 +162,8 @@ public final class SimulatedHost implements FrameDevice {
                     + (ETHERNET_MTU - Ipv4.MIN_HEADER_LENGTH - Icmp.HEADER_LENGTH) + " bytes: " + dataBytes);
         }
         int linkMtu = Math.max(mtu, ETHERNET_MTU);
-        return onLoop(() -> pingLoop(target.bits(), count, timeout, new Echo(dataBytes, dontFragment, linkMtu), new ArrayList<>()));
+        return onLoop(() ->
+                pingLoop(target.bits(), count, timeout, new Echo(dataBytes, dontFragment, linkMtu), new ArrayList<>()));
     }
 
     /**
@@ -471,11 +474,7 @@ public final class SimulatedHost implements FrameDevice {
     // ---- probes ----------------------------------------------------------------------------
 
     private CompletableFuture<PingResult> pingLoop(
-            int target,
-            int remaining,
-            Duration timeout,
-            Echo echo,
-            List<ProbeReply> replies) {
+            int target, int remaining, Duration timeout, Echo echo, List<ProbeReply> replies) {
         if (remaining <= 0) {
             return CompletableFuture.completedFuture(new PingResult(replies));
         }

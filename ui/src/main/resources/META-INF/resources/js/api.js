@@ -150,6 +150,11 @@ export const associateNetworkAcl = (subnetId, networkAclId) =>
 export const ping = (instanceId, probe) => post(one('instances', instanceId) + '/ping', probe);
 export const traceroute = (instanceId, probe) => post(one('instances', instanceId) + '/traceroute', probe);
 export const probePort = (instanceId, probe) => post(one('instances', instanceId) + '/port-probe', probe);
+/** A bounded burst of broadcast ARP requests from a simulated instance: { target, count }. */
+export const broadcastBurst = (instanceId, burst) => post(one('instances', instanceId) + '/broadcast-burst', burst);
+/** ARP suppression of every subnet of a VPC, on (true) or off. */
+export const setArpSuppression = (vpcId, on) =>
+  call('PUT', one('vpcs', vpcId) + '/arp-suppression', { arpSuppression: on });
 
 // --- figures reported by the agents (null before the first report) --------------------------------
 

@@ -63,7 +63,9 @@ export const KINDS = [
       { name: 'arpSuppression', type: 'boolean', options: fixed(['true', 'false']) },
     ],
     // on: agents answer ARP locally; off: broadcast ARP floods to every VTEP and port of the segment
-    actions: [{ label: 'Toggle ARP suppression', run: (vpc) => setArpSuppression(vpc.vpcId, vpc.arpSuppression === false) }],
+    actions: [
+      { label: 'Toggle ARP suppression', run: (vpc) => setArpSuppression(vpc.vpcId, vpc.arpSuppression === false) },
+    ],
   },
   {
     key: 'subnets',
@@ -304,7 +306,8 @@ function createForm(kind, world, after) {
     for (const field of kind.fields) {
       const value = form.elements[field.name].value.trim();
       if (value !== '')
-        body[field.name] = field.type === 'number' ? Number(value) : field.type === 'boolean' ? value === 'true' : value;
+        body[field.name] =
+          field.type === 'number' ? Number(value) : field.type === 'boolean' ? value === 'true' : value;
     }
     try {
       const created = await create(kind.key, body);

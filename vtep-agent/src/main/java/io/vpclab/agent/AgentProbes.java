@@ -133,7 +133,8 @@ final class AgentProbes implements ProbeRunner {
                                         request.getSize() == null ? SimulatedHost.ECHO_DATA : request.getSize(),
                                         Boolean.TRUE.equals(request.getDontFragment()))
                                 .get();
-                yield counted(replies(ping.probes()));
+                // received counts echo replies: a fragmentation needed answers the probe but is no reply
+                yield counted(replies(ping.probes())).received((int) ping.received());
             }
             case ARP_BURST -> {
                 int sent = host.arpBurst(target, request.getCount()).get();

@@ -25,7 +25,8 @@ final class SimulatedShell {
 
     static final int NOT_FOUND = 127;
     static final String KNOWN =
-            "ping [-c N] [-s SIZE] [-M do] TARGET, traceroute TARGET, tcp TARGET PORT, udp TARGET PORT," + " ip addr, ip route, hostname";
+            "ping [-c N] [-s SIZE] [-M do] TARGET, traceroute TARGET, tcp TARGET PORT, udp TARGET PORT,"
+                    + " ip addr, ip route, hostname";
 
     /** The wait for each probe's answer, as ping -W 1. */
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
@@ -87,7 +88,8 @@ final class SimulatedShell {
         // the whole run stays within the exec's timeout
         count = (int) Math.min(count, Math.max(1, timeout.toMillis() / PROBE_TIMEOUT.toMillis()));
         Ipv4Address address = Ipv4Address.parse(target);
-        PingResult result = host.ping(address, count, PROBE_TIMEOUT, size, dontFragment).get();
+        PingResult result =
+                host.ping(address, count, PROBE_TIMEOUT, size, dontFragment).get();
         StringBuilder out = new StringBuilder(
                 "PING " + address + " from " + host.ip() + " " + size + "(" + (size + 28) + ") bytes of data.\n");
         int sequence = 1;

@@ -22,7 +22,11 @@ class UiMeasuringLessonsTest extends UiDemoSupport {
 
     @BeforeAll
     void tallWindow() {
-        browser.driver.manage().window().setSize(new Dimension(1400, 2600)); // a whole lesson in one screenshot
+        // a whole lesson in one screenshot: a viewport taller than any lesson
+        browser.driver.manage().window().setSize(new Dimension(1400, 3200));
+        browser.driver.executeCdpCommand(
+                "Emulation.setDeviceMetricsOverride",
+                java.util.Map.of("width", 1400, "height", 3200, "deviceScaleFactor", 1, "mobile", false));
         browser.screen("topology");
         browser.until(DEMO_BUILT, d -> count("node.instance") == 6 && count("edge.tunnel") == 3);
         browser.screen("lessons");
@@ -90,8 +94,7 @@ class UiMeasuringLessonsTest extends UiDemoSupport {
         browser.script("document.getElementById('lesson-" + lesson + "').scrollIntoView()");
         browser.click(lesson + "-setup");
         browser.until(
-                RUN,
-                d -> "true".equals(d.findElement(By.id(lesson + "-status")).getDomAttribute("data-done")));
+                RUN, d -> "true".equals(d.findElement(By.id(lesson + "-status")).getDomAttribute("data-done")));
         assertThat(browser.text(lesson + "-status")).startsWith("Created lesson-");
     }
 
@@ -104,8 +107,7 @@ class UiMeasuringLessonsTest extends UiDemoSupport {
     private void cleanUp(String lesson) {
         browser.click(lesson + "-clean");
         browser.until(
-                RUN,
-                d -> "true".equals(d.findElement(By.id(lesson + "-status")).getDomAttribute("data-done")));
+                RUN, d -> "true".equals(d.findElement(By.id(lesson + "-status")).getDomAttribute("data-done")));
         assertThat(browser.text(lesson + "-status")).matches("Removed [1-9]\\d* lesson-\\S+ tenant\\(s\\).*");
     }
 
@@ -117,6 +119,7 @@ class UiMeasuringLessonsTest extends UiDemoSupport {
     private void shoot(String lesson) throws Exception {
         Path dir = Path.of("target", "screenshots");
         Files.createDirectories(dir);
+        browser.script("document.getElementById('" + lesson + "').scrollIntoView()");
         byte[] png = browser.driver.findElement(By.id(lesson)).getScreenshotAs(OutputType.BYTES);
         Files.write(dir.resolve(lesson + ".png"), png);
     }

@@ -82,7 +82,8 @@ class ArpSuppressionOnTheWireTest {
         Vpc vpc = vpcs.createVpc(
                 new VpcCreate().cidrBlock("10.40.0.0/16").tenantId(tenantId).arpSuppression(false));
         assertThat(vpc.getArpSuppression()).isFalse();
-        Subnet subnet = new SubnetsApi(admin).createSubnet(new SubnetCreate().vpcId(vpc.getVpcId()).cidrBlock("10.40.1.0/24"));
+        Subnet subnet = new SubnetsApi(admin)
+                .createSubnet(new SubnetCreate().vpcId(vpc.getVpcId()).cidrBlock("10.40.1.0/24"));
         List<Instance> instances = new ArrayList<>();
         for (Host host : hosts) {
             instances.add(new InstancesApi(admin)
@@ -99,7 +100,9 @@ class ArpSuppressionOnTheWireTest {
                 .until(() -> diagnostics
                                 .pingFromInstance(
                                         source.getInstanceId(),
-                                        new PingRequest().target(owner.getPrivateIpAddress()).count(1))
+                                        new PingRequest()
+                                                .target(owner.getPrivateIpAddress())
+                                                .count(1))
                                 .getReceived()
                         == 1);
 
@@ -108,7 +111,9 @@ class ArpSuppressionOnTheWireTest {
         assertThat(diagnostics
                         .broadcastBurstFromInstance(
                                 source.getInstanceId(),
-                                new BroadcastBurstRequest().target(owner.getPrivateIpAddress()).count(broadcasts))
+                                new BroadcastBurstRequest()
+                                        .target(owner.getPrivateIpAddress())
+                                        .count(broadcasts))
                         .getSent())
                 .isEqualTo(broadcasts);
         OffsetDateTime sent = OffsetDateTime.now();
@@ -128,7 +133,8 @@ class ArpSuppressionOnTheWireTest {
         assertThat(floodCopies(admin, source.getHostId(), subnet.getSegmentId(), quiet))
                 .as("answered by the source agent: no copy on the underlay")
                 .isEqualTo(afterOff);
-        assertThat(segment(report(admin, source.getHostId(), quiet), subnet.getSegmentId()).getArpSuppressed())
+        assertThat(segment(report(admin, source.getHostId(), quiet), subnet.getSegmentId())
+                        .getArpSuppressed())
                 .isGreaterThanOrEqualTo(broadcasts);
     }
 
@@ -149,7 +155,8 @@ class ArpSuppressionOnTheWireTest {
                 .isEqualTo("404 InvalidVpcID.NotFound");
         assertThat(problem(() -> new DiagnosticsApi(admin)
                         .broadcastBurstFromInstance(
-                                "i-00000000000000000", new BroadcastBurstRequest().target("10.41.1.5").count(1))))
+                                "i-00000000000000000",
+                                new BroadcastBurstRequest().target("10.41.1.5").count(1))))
                 .startsWith("404 ");
         assertThat(vpcs.getVpc(vpc.getVpcId()).getArpSuppression()).isTrue();
     }
@@ -169,7 +176,8 @@ class ArpSuppressionOnTheWireTest {
 
     /** The host's first report taken after {@code after} (agents report about once a second). */
     private static HostStatsReport report(ApiClient admin, String hostId, OffsetDateTime after) {
-        return await().atMost(CONVERGENCE).until(
+        return await().atMost(CONVERGENCE)
+                .until(
                         () -> new HostStatsApi(admin).getHostStats(hostId).getReport(),
                         r -> r != null && r.getTakenAt().isAfter(after));
     }
@@ -194,7 +202,11 @@ class ArpSuppressionOnTheWireTest {
     private static String problem(Call call) {
         ApiException e = catchThrowableOfType(ApiException.class, call::run);
         assertThat(e).as("refused").isNotNull();
-        String code = JsonMapper.builder().build().readTree(e.getResponseBody()).path("code").asString();
+        String code = JsonMapper.builder()
+                .build()
+                .readTree(e.getResponseBody())
+                .path("code")
+                .asString();
         return e.getCode() + " " + code;
     }
 }

@@ -123,7 +123,10 @@ async function run(sample, status) {
   const heard = (m, hostId) =>
     instances
       .filter((i) => i.hostId === hostId)
-      .reduce((n, i) => n + delta(m.before, m.after, hostId, (r) => portOf(r, i.instanceId).broadcastsReceived || 0), 0);
+      .reduce(
+        (n, i) => n + delta(m.before, m.after, hostId, (r) => portOf(r, i.instanceId).broadcastsReceived || 0),
+        0,
+      );
   const underlayOut = (m, hostId) => delta(m.before, m.after, hostId, (r) => r.host.packetsOut);
   const underlayBytes = (m, hostId) => delta(m.before, m.after, hostId, (r) => r.host.bytesOut);
   const total = (f, m) => hosts.reduce((n, h) => n + f(m, h.hostId), 0);
@@ -139,7 +142,10 @@ async function run(sample, status) {
   const ports = (hostId) =>
     instances
       .filter((i) => i.hostId === hostId)
-      .map((i) => `${i.name}: ${delta(modes.off.storm.before, modes.off.storm.after, hostId, (r) => portOf(r, i.instanceId).broadcastsReceived || 0)}`)
+      .map(
+        (i) =>
+          `${i.name}: ${delta(modes.off.storm.before, modes.off.storm.after, hostId, (r) => portOf(r, i.instanceId).broadcastsReceived || 0)}`,
+      )
       .join(', ');
   const stormRows = hosts.map((h) => [
     el('td', {}, h.name + (h.hostId === firstHost ? ' (source)' : '')),

@@ -1,7 +1,15 @@
 // What the measuring lessons share: a tenant of their own made in one click and removed in one click, waiting until
 // every host applied the latest table, the agents' counters before and after, an underlay capture around an action,
 // and the "try it yourself" box of CLI commands.
-import { listAll, create, removeTenantWithEverything, hostStats, getCapture, stopCapture, capturePcap } from '../api.js';
+import {
+  listAll,
+  create,
+  removeTenantWithEverything,
+  hostStats,
+  getCapture,
+  stopCapture,
+  capturePcap,
+} from '../api.js';
 import { el, showError, clearError } from '../dom.js';
 import { waitFor } from '../poller.js';
 import { stamp } from './shared.js';
@@ -11,9 +19,17 @@ import { pcapRecords } from './anatomy.js';
  * A tenant named {prefix}-{stamp}, one VPC and one subnet, and {perHost} simulated instances on each of the first
  * {hosts} hosts (all hosts when absent). Answers { tenant, vpc, subnet, instances, hosts }.
  */
-export async function setupLessonTenant({ prefix, cidr, subnetCidr, perHost = 1, hosts: wanted, vpc: vpcOptions = {} }) {
+export async function setupLessonTenant({
+  prefix,
+  cidr,
+  subnetCidr,
+  perHost = 1,
+  hosts: wanted,
+  vpc: vpcOptions = {},
+}) {
   const all = await listAll('hosts');
-  if (all.length === 0) throw new Error('no hosts registered: start the server with --demo, or register an agent first');
+  if (all.length === 0)
+    throw new Error('no hosts registered: start the server with --demo, or register an agent first');
   const hosts = all.slice(0, wanted || all.length);
   const tenant = await create('tenants', { name: `${prefix}-${stamp()}` });
   const vpc = await create('vpcs', { tenantId: tenant.tenantId, name: prefix, cidrBlock: cidr, ...vpcOptions });
@@ -141,12 +157,7 @@ export function setupAndCleanup(id, prefix, onSetup) {
 
 /** The "try it yourself" box: the CLI commands that reproduce the lesson. */
 export function tryItYourself(lines) {
-  return el(
-    'details',
-    { class: 'try-it' },
-    el('summary', {}, 'Try it yourself'),
-    el('pre', {}, lines.join('\n')),
-  );
+  return el('details', { class: 'try-it' }, el('summary', {}, 'Try it yourself'), el('pre', {}, lines.join('\n')));
 }
 
 /** A small table: a header row and body rows of cells (strings, numbers or elements). */
@@ -154,11 +165,25 @@ export function table(label, head, rows, attributes = {}) {
   return el(
     'table',
     { 'aria-label': label, ...attributes },
-    el('thead', {}, el('tr', {}, head.map((h) => el('th', { scope: 'col' }, h)))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        head.map((h) => el('th', { scope: 'col' }, h)),
+      ),
+    ),
     el(
       'tbody',
       {},
-      rows.map((cells) => el('tr', {}, cells.map((c) => (c instanceof Node ? c : el('td', { class: 'num' }, c))))),
+      rows.map((cells) =>
+        el(
+          'tr',
+          {},
+          cells.map((c) => (c instanceof Node ? c : el('td', { class: 'num' }, c))),
+        ),
+      ),
     ),
   );
 }

@@ -76,7 +76,7 @@ async function probe(source, target, size) {
     dontFragment: true,
   });
   const reply = (result.probes || [])[0] || {};
-  return { size, passed: result.received > 0, reply };
+  return { size, passed: result.received > 0 && reply.kind !== 'fragmentation-needed', reply };
 }
 
 function outcome(step) {
@@ -115,7 +115,12 @@ async function run(sample, status) {
   status.textContent = `Capturing the underlay of the source host: a ${low}-byte DF ping and a TCP SYN ...`;
   const { capture, records } = await captureAround(source.hostId, async () => {
     await probe(source, target, low);
-    await probePort(source.instanceId, { target: target.privateIpAddress, protocol: 'tcp', port: 80, timeoutMillis: 1000 });
+    await probePort(source.instanceId, {
+      target: target.privateIpAddress,
+      protocol: 'tcp',
+      port: 80,
+      timeoutMillis: 1000,
+    });
   });
   const largest = records.map((r) => echoFields(r, low)).find(Boolean);
   const mss = records.map(synMss).find((m) => m !== null);

@@ -74,7 +74,8 @@ async function run(sample, status) {
     ping(source.instanceId, { target: target.privateIpAddress, count: 2, timeoutMillis: 1000 }),
   );
   const datagram = records.map(vxlanInner).find(Boolean);
-  if (!datagram) return [el('p', {}, `Capture ${capture.captureId} holds no VXLAN datagram: did the ping cross hosts?`)];
+  if (!datagram)
+    return [el('p', {}, `Capture ${capture.captureId} holds no VXLAN datagram: did the ping cross hosts?`)];
   const inner = datagram.inner;
   const vlanId = segment.vlanId;
   const vid = vlanId || (datagram.vni <= VLAN_ID_LIMIT ? datagram.vni : null);

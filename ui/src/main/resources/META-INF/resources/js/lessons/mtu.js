@@ -184,8 +184,8 @@ function echoFields(f, data) {
     length: f.length,
     fields: [
       part('outer Ethernet (written by the capture point)', 0, 14),
-      part('outer IPv4 (DF set, never fragmented)', 14, inner.udp),
-      part('outer UDP to 4789', inner.udp, inner.udp + 8),
+      part(`outer IPv4, total length ${(f[16] << 8) | f[17]}`, 14, inner.udp),
+      part(`outer UDP to port ${(f[inner.udp + 2] << 8) | f[inner.udp + 3]}`, inner.udp, inner.udp + 8),
       part(`VXLAN, VNI ${inner.vni}`, inner.udp + 8, inner.at),
       part('inner Ethernet', inner.at, ip),
       part('inner IPv4', ip, icmp),

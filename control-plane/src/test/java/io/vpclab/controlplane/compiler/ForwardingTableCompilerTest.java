@@ -64,14 +64,16 @@ class ForwardingTableCompilerTest {
                 .build();
 
         for (String host : new String[] {"h1", "h2"}) {
-            assertThat(segment(ForwardingTableCompiler.compile(off, host, 1), "sa1").getArpSuppression())
+            assertThat(segment(ForwardingTableCompiler.compile(off, host, 1), "sa1")
+                            .getArpSuppression())
                     .as(host)
                     .isFalse();
         }
         // the default is not written: tables of VPCs that keep it compile as before
         assertThat(segment(ForwardingTableCompiler.compile(off, "h1", 1), "sb1").getArpSuppression())
                 .isNotEqualTo(Boolean.FALSE);
-        assertThat(segment(ForwardingTableCompiler.compile(twoTenants, "h1", 1), "sa1").getArpSuppression())
+        assertThat(segment(ForwardingTableCompiler.compile(twoTenants, "h1", 1), "sa1")
+                        .getArpSuppression())
                 .isNotEqualTo(Boolean.FALSE);
     }
 

@@ -52,12 +52,14 @@ public record Topology(
     /** protocol tcp|udp|icmp|all, a CIDR, and for tcp/udp an optional port range. */
     public record RuleDecl(String protocol, String cidrBlock, Integer fromPort, Integer toPort) {}
 
+    /** {@code arpSuppression} null keeps the API's default (on) for a new VPC and leaves an existing one as it is. */
     public record VpcDecl(
             String name,
             String cidrBlock,
             List<SubnetDecl> subnets,
             List<NatGatewayDecl> natGateways,
-            List<RouteTableDecl> routeTables) {
+            List<RouteTableDecl> routeTables,
+            Boolean arpSuppression) {
         public VpcDecl {
             subnets = orEmpty(subnets);
             natGateways = orEmpty(natGateways);

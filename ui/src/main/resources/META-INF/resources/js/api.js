@@ -154,6 +154,12 @@ export const probePort = (instanceId, probe) => post(one('instances', instanceId
 /** The reachability analyzer: a path answered from the forwarding tables, no packet sent. */
 export const analyzePath = (request) => post(V1 + '/network-insights/paths', request);
 
+/** A bounded burst of broadcast ARP requests from a simulated instance: { target, count }. */
+export const broadcastBurst = (instanceId, burst) => post(one('instances', instanceId) + '/broadcast-burst', burst);
+/** ARP suppression of every subnet of a VPC, on (true) or off. */
+export const setArpSuppression = (vpcId, on) =>
+  call('PUT', one('vpcs', vpcId) + '/arp-suppression', { arpSuppression: on });
+
 // --- figures reported by the agents (null before the first report) --------------------------------
 
 export const hostStats = (hostId) => getOrNull(one('hosts', hostId) + '/stats');

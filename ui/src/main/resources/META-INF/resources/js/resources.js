@@ -1,5 +1,5 @@
 // Lists with create and delete forms for every resource; refusals show the problem's code and detail.
-import { listAll, create, remove, associateEip, acceptPeering, rejectPeering } from './api.js';
+import { listAll, create, remove, associateEip, acceptPeering, rejectPeering, setArpSuppression } from './api.js';
 import { el, fill, replaceKeepingFocus, showError, clearError } from './dom.js';
 import { askForm } from './dialog.js';
 import {
@@ -55,11 +55,16 @@ export const KINDS = [
     key: 'vpcs',
     title: 'VPCs',
     id: 'vpcId',
-    columns: ['name', 'vpcId', 'tenantId', 'cidrBlock'],
+    columns: ['name', 'vpcId', 'tenantId', 'cidrBlock', 'arpSuppression'],
     fields: [
       { name: 'tenantId', options: tenantOptions },
       { name: 'name' },
       { name: 'cidrBlock', required: true, placeholder: '10.0.0.0/16' },
+      { name: 'arpSuppression', type: 'boolean', options: fixed(['true', 'false']) },
+    ],
+    // on: agents answer ARP locally; off: broadcast ARP floods to every VTEP and port of the segment
+    actions: [
+      { label: 'Toggle ARP suppression', run: (vpc) => setArpSuppression(vpc.vpcId, vpc.arpSuppression === false) },
     ],
   },
   {
@@ -300,7 +305,9 @@ function createForm(kind, world, after) {
     const body = {};
     for (const field of kind.fields) {
       const value = form.elements[field.name].value.trim();
-      if (value !== '') body[field.name] = field.type === 'number' ? Number(value) : value;
+      if (value !== '')
+        body[field.name] =
+          field.type === 'number' ? Number(value) : field.type === 'boolean' ? value === 'true' : value;
     }
     try {
       const created = await create(kind.key, body);

@@ -124,8 +124,21 @@ final class AgentProbes implements ProbeRunner {
         Duration timeout = Duration.ofMillis(request.getTimeoutMillis());
         return switch (request.getType()) {
             case PING -> {
-                PingResult ping = host.ping(target, request.getCount(), timeout).get();
-                yield counted(replies(ping.probes()));
+                PingResult ping = request.getSize() == null && !Boolean.TRUE.equals(request.getDontFragment())
+                        ? host.ping(target, request.getCount(), timeout).get()
+                        : host.ping(
+                                        target,
+                                        request.getCount(),
+                                        timeout,
+                                        request.getSize() == null ? SimulatedHost.ECHO_DATA : request.getSize(),
+                                        Boolean.TRUE.equals(request.getDontFragment()))
+                                .get();
+                // received counts echo replies: a fragmentation needed answers the probe but is no reply
+                yield counted(replies(ping.probes())).received((int) ping.received());
+            }
+            case ARP_BURST -> {
+                int sent = host.arpBurst(target, request.getCount()).get();
+                yield new ProbeResult().sent(sent).received(0).probes(List.of());
             }
             case TRACEROUTE -> {
                 TracerouteResult trace = host.traceroute(
@@ -163,6 +176,8 @@ final class AgentProbes implements ProbeRunner {
             case TRACEROUTE -> NetnsProbes.traceroute(port, request);
             case TCP -> NetnsProbes.tcp(port, request);
             case UDP -> new ProbeResult().sent(0).received(0).error("UDP probes from netns ports are not supported");
+            case ARP_BURST ->
+                new ProbeResult().sent(0).received(0).error("broadcast bursts come from simulated instances only");
             case EXEC -> throw new IllegalStateException("exec is not a probe");
         };
     }
@@ -175,7 +190,14 @@ final class AgentProbes implements ProbeRunner {
             if (probe.answered()) {
                 reply.from(probe.from().toString())
                         .ttl(probe.ttl())
-                        .rttMillis(probe.rtt().toNanos() / 1e6);
+                        .rttMillis(probe.rtt().toNanos() / 1e6)
+                        .kind(probe.kind()
+                                .name()
+                                .toLowerCase(java.util.Locale.ROOT)
+                                .replace('_', '-'));
+                if (probe.nextHopMtu() > 0) {
+                    reply.nextHopMtu(probe.nextHopMtu());
+                }
             }
             out.add(reply);
         }

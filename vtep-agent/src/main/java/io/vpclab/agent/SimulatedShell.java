@@ -17,7 +17,7 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * The commands a simulated instance answers through exec, from its own small stack, printed the
- * way their Linux namesakes print: {@code ping [-c N] TARGET}, {@code traceroute TARGET},
+ * way their Linux namesakes print: {@code ping [-c N] [-s SIZE] [-M do] TARGET}, {@code traceroute TARGET},
  * {@code tcp TARGET PORT}, {@code udp TARGET PORT}, {@code ip addr}, {@code ip route},
  * {@code hostname}. Anything else exits 127, as a shell's "command not found".
  */
@@ -25,7 +25,8 @@ final class SimulatedShell {
 
     static final int NOT_FOUND = 127;
     static final String KNOWN =
-            "ping [-c N] TARGET, traceroute TARGET, tcp TARGET PORT, udp TARGET PORT," + " ip addr, ip route, hostname";
+            "ping [-c N] [-s SIZE] [-M do] TARGET, traceroute TARGET, tcp TARGET PORT, udp TARGET PORT,"
+                    + " ip addr, ip route, hostname";
 
     /** The wait for each probe's answer, as ping -W 1. */
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
@@ -63,28 +64,48 @@ final class SimulatedShell {
 
     private ProbeResult ping(List<String> args, Duration timeout) throws ExecutionException, InterruptedException {
         int count = 3;
+        int size = SimulatedHost.ECHO_DATA;
+        boolean dontFragment = false;
         String target = null;
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).equals("-c")) {
                 count = Integer.parseInt(args.get(++i));
+            } else if (args.get(i).equals("-s")) {
+                size = Integer.parseInt(args.get(++i));
+            } else if (args.get(i).equals("-M")) {
+                dontFragment = switch (args.get(++i)) {
+                    case "do" -> true;
+                    case "dont" -> false;
+                    default -> throw new IllegalArgumentException("-M takes do or dont");
+                };
             } else {
                 target = args.get(i);
             }
         }
         if (target == null || count < 1) {
-            throw new IllegalArgumentException("usage: ping [-c N] TARGET");
+            throw new IllegalArgumentException("usage: ping [-c N] [-s SIZE] [-M do] TARGET");
         }
         // the whole run stays within the exec's timeout
         count = (int) Math.min(count, Math.max(1, timeout.toMillis() / PROBE_TIMEOUT.toMillis()));
         Ipv4Address address = Ipv4Address.parse(target);
-        PingResult result = host.ping(address, count, PROBE_TIMEOUT).get();
-        StringBuilder out = new StringBuilder("PING " + address + " from " + host.ip() + "\n");
+        PingResult result =
+                host.ping(address, count, PROBE_TIMEOUT, size, dontFragment).get();
+        StringBuilder out = new StringBuilder(
+                "PING " + address + " from " + host.ip() + " " + size + "(" + (size + 28) + ") bytes of data.\n");
         int sequence = 1;
         for (ProbeReply reply : result.probes()) {
-            if (reply.answered()) {
+            if (reply.kind() == ProbeReply.Kind.FRAGMENTATION_NEEDED) {
                 out.append(String.format(
                         Locale.ROOT,
-                        "64 bytes from %s: icmp_seq=%d ttl=%d time=%.3f ms%n",
+                        "From %s icmp_seq=%d Frag needed and DF set (mtu = %d)%n",
+                        reply.from(),
+                        sequence,
+                        reply.nextHopMtu()));
+            } else if (reply.answered()) {
+                out.append(String.format(
+                        Locale.ROOT,
+                        "%d bytes from %s: icmp_seq=%d ttl=%d time=%.3f ms%n",
+                        size + 8,
                         reply.from(),
                         sequence,
                         reply.ttl(),

@@ -39,7 +39,9 @@ final class L2Compiler {
                     .cidrBlock(subnet.cidrBlock())
                     .gatewayIp(routedHere ? subnet.gatewayIp() : null)
                     .routerId(routedHere ? visible.vpc().id() : null)
-                    .floodList(floodList.stream().toList()));
+                    .floodList(floodList.stream().toList())
+                    // only an exception is written: tables of VPCs that keep the default stay as they were
+                    .arpSuppression(visible.vpc().arpSuppression() ? null : false));
         }
         for (String hostId : remoteHosts) {
             HostNode remote = scope.snapshot().hosts().get(hostId);

@@ -21,7 +21,8 @@ public record VpcNode(
         List<SecurityGroupNode> securityGroups,
         List<NetworkAclNode> networkAcls,
         List<VpnGatewayNode> vpnGateways,
-        List<FlowLogNode> flowLogs) {
+        List<FlowLogNode> flowLogs,
+        boolean arpSuppression) {
 
     public VpcNode {
         Objects.requireNonNull(id, "id");
@@ -55,7 +56,23 @@ public record VpcNode(
                 securityGroups,
                 networkAcls,
                 vpnGateways,
-                List.of());
+                List.of(),
+                true);
+    }
+
+    public VpcNode(
+            String id,
+            String tenantId,
+            List<SubnetNode> subnets,
+            List<InstanceNode> instances,
+            List<ElasticIpNode> elasticIps,
+            List<NatGatewayNode> natGateways,
+            List<SecurityGroupNode> securityGroups,
+            List<NetworkAclNode> networkAcls,
+            List<VpnGatewayNode> vpnGateways,
+            boolean arpSuppression) {
+        this(id, tenantId, subnets, instances, elasticIps, natGateways, securityGroups, networkAcls, vpnGateways,
+                List.of(), arpSuppression);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.vpclab.controlplane.diagnostics;
 
 import io.vpclab.api.DiagnosticsApi;
+import io.vpclab.api.model.BroadcastBurstRequest;
 import io.vpclab.api.model.PingRequest;
 import io.vpclab.api.model.PortProbeRequest;
 import io.vpclab.api.model.ProbeResult;
@@ -32,6 +33,20 @@ class DiagnosticsController implements DiagnosticsApi {
                         .target(body.getTarget())
                         .count(body.getCount())
                         .timeoutMillis(body.getTimeoutMillis())
+                        .size(body.getSize())
+                        .dontFragment(body.getDontFragment())
+                        .maxHops(1));
+    }
+
+    @Override
+    public ResponseEntity<ProbeResult> broadcastBurstFromInstance(String instanceId, BroadcastBurstRequest body) {
+        return run(
+                instanceId,
+                new ProbeRequest()
+                        .type(ProbeType.ARP_BURST)
+                        .target(body.getTarget())
+                        .count(body.getCount())
+                        .timeoutMillis(10) // the burst waits for nothing: only the agent's round trip counts
                         .maxHops(1));
     }
 

@@ -230,7 +230,8 @@ class StoreNetworkReader implements NetworkReader {
                 securityGroups(vpcId),
                 networkAcls(vpcId),
                 vpnGateway(vpcId, subnetNodes),
-                flowLogs.nodesOfVpc(vpcId)));
+                flowLogs.nodesOfVpc(vpcId),
+                vpc.vpc().arpSuppression()));
     }
 
     /**

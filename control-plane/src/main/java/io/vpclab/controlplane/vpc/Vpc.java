@@ -25,6 +25,10 @@ public class Vpc {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    /** Agents answer ARP from their bindings (true) or flood broadcast ARP to the segment (false). */
+    @Column(name = "arp_suppression", nullable = false)
+    private boolean arpSuppression = true;
+
     protected Vpc() {}
 
     Vpc(String id, String tenantId, String name, String cidrBlock, Instant createdAt) {
@@ -53,5 +57,13 @@ public class Vpc {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    public boolean arpSuppression() {
+        return arpSuppression;
+    }
+
+    void arpSuppression(boolean on) {
+        this.arpSuppression = on;
     }
 }

@@ -1,6 +1,7 @@
 package io.vpclab.controlplane.vpc;
 
 import io.vpclab.api.VpcsApi;
+import io.vpclab.api.model.ArpSuppressionSetting;
 import io.vpclab.api.model.CidrBlockCreate;
 import io.vpclab.api.model.VpcCidrBlockAssociation;
 import io.vpclab.api.model.VpcCreate;
@@ -24,7 +25,12 @@ class VpcController implements VpcsApi {
     @Override
     public ResponseEntity<io.vpclab.api.model.Vpc> createVpc(VpcCreate body) {
         return ResponseEntity.status(HttpStatus.CREATED)
-                .body(toDto(vpcs.create(Callers.current(), body.getCidrBlock(), body.getName(), body.getTenantId())));
+                .body(toDto(vpcs.create(
+                        Callers.current(),
+                        body.getCidrBlock(),
+                        body.getName(),
+                        body.getTenantId(),
+                        !Boolean.FALSE.equals(body.getArpSuppression()))));
     }
 
     @Override
@@ -53,6 +59,11 @@ class VpcController implements VpcsApi {
     }
 
     @Override
+    public ResponseEntity<io.vpclab.api.model.Vpc> setVpcArpSuppression(String vpcId, ArpSuppressionSetting body) {
+        return ResponseEntity.ok(toDto(vpcs.setArpSuppression(Callers.current(), vpcId, body.getArpSuppression())));
+    }
+
+    @Override
     public ResponseEntity<io.vpclab.api.model.Vpc> disassociateVpcCidrBlock(String vpcId, String associationId) {
         return ResponseEntity.ok(toDto(vpcs.disassociateCidrBlock(Callers.current(), vpcId, associationId)));
     }
@@ -67,6 +78,7 @@ class VpcController implements VpcsApi {
                                 .map(b -> new VpcCidrBlockAssociation(b.id(), b.cidrBlock(), b.primary()))
                                 .toList(),
                         Times.utc(vpc.createdAt()))
-                .name(vpc.name());
+                .name(vpc.name())
+                .arpSuppression(vpc.arpSuppression());
     }
 }

@@ -69,6 +69,12 @@ public class VpcService {
 
     @Transactional
     public VpcView create(Caller caller, String cidrText, String name, String requestedTenantId) {
+        return create(caller, cidrText, name, requestedTenantId, true);
+    }
+
+    @Transactional
+    public VpcView create(
+            Caller caller, String cidrText, String name, String requestedTenantId, boolean arpSuppression) {
         String tenantId = caller.owningTenant(requestedTenantId);
         tenants.lockForUse(caller, tenantId);
         Ipv4Prefix cidr = Ipv4Parameters.prefix(cidrText, "cidrBlock");
@@ -80,7 +86,9 @@ public class VpcService {
                     "tenant " + tenantId + " already has " + quota + " VPCs (quota vpclab.quota.vpcs-per-tenant)");
         }
         Instant now = Instant.now();
-        Vpc vpc = vpcs.save(new Vpc(Ids.newId(Ids.VPC), tenantId, name, cidr.toString(), now));
+        Vpc created = new Vpc(Ids.newId(Ids.VPC), tenantId, name, cidr.toString(), now);
+        created.arpSuppression(arpSuppression);
+        Vpc vpc = vpcs.save(created);
         blocks.save(new VpcCidrBlock(Ids.newId(Ids.VPC_CIDR_ASSOCIATION), vpc.id(), cidr, true, now));
         vpcs.flush();
         events.publishEvent(new VpcChanged(vpc.id(), tenantId, ChangeKind.CREATED));
@@ -132,6 +140,18 @@ public class VpcService {
         events.publishEvent(new VpcCidrBlockAdding(vpcId, cidr));
         blocks.saveAndFlush(new VpcCidrBlock(Ids.newId(Ids.VPC_CIDR_ASSOCIATION), vpcId, cidr, false, Instant.now()));
         events.publishEvent(new VpcChanged(vpcId, vpc.tenantId(), ChangeKind.UPDATED));
+        return view(vpc.vpc());
+    }
+
+    /** Switches ARP suppression for every subnet of the VPC; the hosts get it with the next generation. */
+    @Transactional
+    public VpcView setArpSuppression(Caller caller, String vpcId, boolean on) {
+        VpcView vpc = lockForMutation(caller, vpcId);
+        if (vpc.vpc().arpSuppression() != on) {
+            vpc.vpc().arpSuppression(on);
+            vpcs.flush();
+            events.publishEvent(new VpcChanged(vpcId, vpc.tenantId(), ChangeKind.UPDATED));
+        }
         return view(vpc.vpc());
     }
 

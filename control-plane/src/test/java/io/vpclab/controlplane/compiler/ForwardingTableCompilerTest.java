@@ -49,6 +49,35 @@ class ForwardingTableCompilerTest {
     }
 
     @Test
+    void aVpcWithoutArpSuppressionTellsEveryHostPerSegmentAndOnlyItsOwnSegments() {
+        NetworkSnapshot off = new Networks()
+                .host("h1", "192.0.2.1")
+                .host("h2", "192.0.2.2")
+                .vpc("vpc-a", "tenant-a")
+                .subnet("vpc-a", "sa1", "10.0.1.0/24")
+                .vpc("vpc-b", "tenant-b")
+                .subnet("vpc-b", "sb1", "10.0.1.0/24")
+                .instance("vpc-a", "sa1", "a1", "h1", "10.0.1.5")
+                .instance("vpc-a", "sa1", "a2", "h2", "10.0.1.6")
+                .instance("vpc-b", "sb1", "b1", "h1", "10.0.1.5")
+                .arpSuppressionOff("vpc-a")
+                .build();
+
+        for (String host : new String[] {"h1", "h2"}) {
+            assertThat(segment(ForwardingTableCompiler.compile(off, host, 1), "sa1")
+                            .getArpSuppression())
+                    .as(host)
+                    .isFalse();
+        }
+        // the default is not written: tables of VPCs that keep it compile as before
+        assertThat(segment(ForwardingTableCompiler.compile(off, "h1", 1), "sb1").getArpSuppression())
+                .isNotEqualTo(Boolean.FALSE);
+        assertThat(segment(ForwardingTableCompiler.compile(twoTenants, "h1", 1), "sa1")
+                        .getArpSuppression())
+                .isNotEqualTo(Boolean.FALSE);
+    }
+
+    @Test
     void overlappingAddressesStayApartByVni() {
         ForwardingTable h1 = ForwardingTableCompiler.compile(twoTenants, "h1", 1);
         int vniA = segment(h1, "sa1").getVni();

@@ -17,6 +17,7 @@ final class Networks {
     private final Map<String, List<SecurityGroupNode>> securityGroups = new HashMap<>();
     private final Map<String, List<NetworkAclNode>> networkAcls = new HashMap<>();
     private final Map<String, List<VpnGatewayNode>> vpnGateways = new HashMap<>();
+    private final java.util.Set<String> arpSuppressionOff = new java.util.HashSet<>();
     private int nextVni = 100;
     private int nextMac = 1;
 
@@ -84,6 +85,12 @@ final class Networks {
         return this;
     }
 
+    /** The VPC's agents flood broadcast ARP instead of answering it. */
+    Networks arpSuppressionOff(String vpc) {
+        arpSuppressionOff.add(vpc);
+        return this;
+    }
+
     Networks vpnGateway(String vpc, VpnGatewayNode gateway) {
         vpnGateways.computeIfAbsent(vpc, k -> new ArrayList<>()).add(gateway);
         return this;
@@ -102,7 +109,8 @@ final class Networks {
                         List.of(),
                         securityGroups.getOrDefault(id, List.of()),
                         networkAcls.getOrDefault(id, List.of()),
-                        vpnGateways.getOrDefault(id, List.of()))));
+                        vpnGateways.getOrDefault(id, List.of()),
+                        !arpSuppressionOff.contains(id))));
         return new NetworkSnapshot(hosts, vpcs, peers);
     }
 }

@@ -11,13 +11,16 @@ import java.time.Duration;
  * @param ttl     the IPv4 TTL of the answer (0 on timeout)
  * @param rtt     time from send to answer (the timeout on timeout)
  * @param payload UDP reply payload (empty otherwise)
+ * @param nextHopMtu the MTU an ICMP fragmentation needed names (RFC 1191), else 0
  */
-public record ProbeReply(Kind kind, Ipv4Address from, int ttl, Duration rtt, byte[] payload) {
+public record ProbeReply(Kind kind, Ipv4Address from, int ttl, Duration rtt, byte[] payload, int nextHopMtu) {
 
     public enum Kind {
         ECHO_REPLY,
         TIME_EXCEEDED,
         UNREACHABLE,
+        /** ICMP destination unreachable, fragmentation needed and DF set: {@link #nextHopMtu} says how much fits. */
+        FRAGMENTATION_NEEDED,
         TCP_SYN_ACK,
         TCP_RESET,
         UDP_REPLY,
@@ -29,6 +32,6 @@ public record ProbeReply(Kind kind, Ipv4Address from, int ttl, Duration rtt, byt
     }
 
     static ProbeReply timeout(Duration waited) {
-        return new ProbeReply(Kind.TIMEOUT, null, 0, waited, new byte[0]);
+        return new ProbeReply(Kind.TIMEOUT, null, 0, waited, new byte[0], 0);
     }
 }

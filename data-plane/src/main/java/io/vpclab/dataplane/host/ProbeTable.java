@@ -62,6 +62,11 @@ final class ProbeTable {
 
     /** Completes the probe waiting under {@code key}; false when none was. */
     boolean complete(long key, ProbeReply.Kind kind, int from, int ttl, byte[] payload) {
+        return complete(key, kind, from, ttl, payload, 0);
+    }
+
+    /** As {@link #complete(long, ProbeReply.Kind, int, int, byte[])}, with the MTU a fragmentation needed names. */
+    boolean complete(long key, ProbeReply.Kind kind, int from, int ttl, byte[] payload, int nextHopMtu) {
         Probe probe = probes.remove(key);
         if (probe == null) {
             return false;
@@ -72,7 +77,8 @@ final class ProbeTable {
                 new Ipv4Address(from),
                 ttl,
                 Duration.ofNanos(System.nanoTime() - probe.sentNanos),
-                payload == null ? new byte[0] : payload));
+                payload == null ? new byte[0] : payload,
+                nextHopMtu));
         return true;
     }
 

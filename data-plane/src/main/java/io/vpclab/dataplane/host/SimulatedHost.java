@@ -50,7 +50,18 @@ public final class SimulatedHost implements FrameDevice {
     /** First destination port of UDP traceroute probes (traceroute(8) default). */
     public static final int TRACEROUTE_BASE_PORT = 33434;
     /** Bytes of data in an echo request, as ping(8) sends by default. */
-    static final int ECHO_DATA = 56;
+    public static final int ECHO_DATA = 56;
+    /**
+     * The largest IPv4 packet a sized probe may be: the Ethernet MTU a host assumes when it ignores
+     * the MTU its DHCP offer carries, so an oversize probe reaches the VTEP and is answered there.
+     */
+    public static final int ETHERNET_MTU = 1500;
+    /** Most broadcasts one burst may send: a lesson's storm stays bounded. */
+    public static final int MAX_BURST = 1000;
+    /** TCP option kind of the maximum segment size (RFC 9293 s3.2), 4 bytes long. */
+    private static final int TCP_OPTION_MSS = 2;
+
+    private static final int TCP_MSS_OPTION_LENGTH = 4;
     /** How long an unresolved neighbour keeps its queued packets. */
     static final Duration ARP_TIMEOUT = Duration.ofSeconds(1);
     /** TCP window advertised in SYN-ACKs; the listener never receives data, so any value works. */
@@ -135,7 +146,40 @@ public final class SimulatedHost implements FrameDevice {
 
     /** Sends {@code count} echo requests one after the other, each waiting up to {@code timeout}. */
     public CompletableFuture<PingResult> ping(Ipv4Address target, int count, Duration timeout) {
-        return onLoop(() -> pingLoop(target.bits(), count, timeout, new ArrayList<>()));
+        return onLoop(
+                () -> pingLoop(target.bits(), count, timeout, new Echo(ECHO_DATA, false, mtu), new ArrayList<>()));
+    }
+
+    /**
+     * Sends {@code count} echo requests of {@code dataBytes} bytes of data (ping -s), with DF set when
+     * {@code dontFragment} (ping -M do). Up to {@link #ETHERNET_MTU}, a probe larger than this host's
+     * own MTU still leaves, as from a host on a 1500-byte link: the VTEP's answer is what it shows.
+     */
+    public CompletableFuture<PingResult> ping(
+            Ipv4Address target, int count, Duration timeout, int dataBytes, boolean dontFragment) {
+        if (dataBytes < 0 || Ipv4.MIN_HEADER_LENGTH + Icmp.HEADER_LENGTH + dataBytes > ETHERNET_MTU) {
+            throw new IllegalArgumentException("ping data must be 0.."
+                    + (ETHERNET_MTU - Ipv4.MIN_HEADER_LENGTH - Icmp.HEADER_LENGTH) + " bytes: " + dataBytes);
+        }
+        int linkMtu = Math.max(mtu, ETHERNET_MTU);
+        return onLoop(() ->
+                pingLoop(target.bits(), count, timeout, new Echo(dataBytes, dontFragment, linkMtu), new ArrayList<>()));
+    }
+
+    /**
+     * Sends {@code count} broadcast ARP requests for {@code target} back to back (a bounded broadcast
+     * storm) and completes with the number sent; answers are learned as usual.
+     */
+    public CompletableFuture<Integer> arpBurst(Ipv4Address target, int count) {
+        if (count < 1 || count > MAX_BURST) {
+            throw new IllegalArgumentException("a burst is 1.." + MAX_BURST + " broadcasts: " + count);
+        }
+        return onLoop(() -> {
+            for (int i = 0; i < count; i++) {
+                sendArpRequest(target.bits());
+            }
+            return CompletableFuture.completedFuture(count);
+        });
     }
 
     /** One echo request with a chosen TTL. */
@@ -301,11 +345,15 @@ public final class SimulatedHost implements FrameDevice {
             }
             case IcmpType.TIME_EXCEEDED_VALUE, IcmpType.DESTINATION_UNREACHABLE_VALUE -> {
                 long key = quotedProbeKey(frame, Icmp.quotedPacket(icmp), length - Icmp.HEADER_LENGTH);
+                boolean fragmentationNeeded = Icmp.type(frame, icmp) == IcmpType.DESTINATION_UNREACHABLE_VALUE
+                        && Icmp.code(frame, icmp) == Icmp.CODE_FRAGMENTATION_NEEDED;
                 ProbeReply.Kind kind = Icmp.type(frame, icmp) == IcmpType.TIME_EXCEEDED_VALUE
                         ? ProbeReply.Kind.TIME_EXCEEDED
-                        : ProbeReply.Kind.UNREACHABLE;
+                        : fragmentationNeeded ? ProbeReply.Kind.FRAGMENTATION_NEEDED : ProbeReply.Kind.UNREACHABLE;
+                // RFC 1191 s4: the next-hop MTU is the low 16 bits of the word after the checksum
+                int nextHopMtu = fragmentationNeeded ? frame.getUnsignedShort(icmp + 6) : 0;
                 if (key != 0) {
-                    complete(key, kind, source, ttl, null);
+                    probes.complete(key, kind, source, ttl, null, nextHopMtu);
                 }
             }
             default -> {}
@@ -426,15 +474,18 @@ public final class SimulatedHost implements FrameDevice {
     // ---- probes ----------------------------------------------------------------------------
 
     private CompletableFuture<PingResult> pingLoop(
-            int target, int remaining, Duration timeout, List<ProbeReply> replies) {
+            int target, int remaining, Duration timeout, Echo echo, List<ProbeReply> replies) {
         if (remaining <= 0) {
             return CompletableFuture.completedFuture(new PingResult(replies));
         }
-        return sendEcho(target, DEFAULT_TTL, timeout).thenCompose(reply -> {
+        return sendEcho(target, DEFAULT_TTL, timeout, echo).thenCompose(reply -> {
             replies.add(reply);
-            return pingLoop(target, remaining - 1, timeout, replies);
+            return pingLoop(target, remaining - 1, timeout, echo, replies);
         });
     }
+
+    /** What an echo request carries: its data length, whether DF is set, and the link MTU it is sent on. */
+    private record Echo(int dataBytes, boolean dontFragment, int linkMtu) {}
 
     private CompletableFuture<List<ProbeReply>> traceLoop(
             int target, int ttl, int maxHops, TracerouteProbe probe, Duration timeout, List<ProbeReply> hops) {
@@ -456,16 +507,26 @@ public final class SimulatedHost implements FrameDevice {
     }
 
     private CompletableFuture<ProbeReply> sendEcho(int target, int ttl, Duration timeout) {
+        return sendEcho(target, ttl, timeout, new Echo(ECHO_DATA, false, mtu));
+    }
+
+    private CompletableFuture<ProbeReply> sendEcho(int target, int ttl, Duration timeout, Echo echo) {
+        int dataBytes = echo.dataBytes();
         int sequence = nextSequence++ & 0xFFFF;
-        int length = Icmp.HEADER_LENGTH + ECHO_DATA;
+        int length = Icmp.HEADER_LENGTH + dataBytes;
         return probe(ProbeTable.echoKey(sequence), timeout, () -> {
             ByteBuf packet = newIpPacket(target, IpProtocol.ICMP_VALUE, ttl, length);
             int at = l4Offset(packet);
-            for (int i = 0; i < ECHO_DATA; i++) {
+            for (int i = 0; i < dataBytes; i++) {
                 packet.setByte(at + Icmp.HEADER_LENGTH + i, i);
             }
             Icmp.write(packet, at, length, IcmpType.ECHO_REQUEST_VALUE, 0, (echoIdentifier << 16) | sequence);
-            sendIp(packet, target);
+            if (echo.dontFragment()) {
+                int ipOffset = packet.readerIndex() + Ethernet.HEADER_LENGTH;
+                packet.setShort(ipOffset + 6, Ipv4.FLAG_DONT_FRAGMENT);
+                Ipv4.updateChecksum(packet, ipOffset);
+            }
+            sendIp(packet, target, echo.linkMtu());
         });
     }
 
@@ -513,10 +574,19 @@ public final class SimulatedHost implements FrameDevice {
 
     private void sendTcp(
             int target, int sourcePort, int destinationPort, long sequence, long acknowledgment, int flags) {
-        ByteBuf packet = newIpPacket(target, IpProtocol.TCP_VALUE, DEFAULT_TTL, Tcp.MIN_HEADER_LENGTH);
+        // a SYN announces the largest segment this host takes: its MTU minus the IPv4 and TCP headers
+        boolean syn = (flags & Tcp.SYN) != 0;
+        int headerLength = Tcp.MIN_HEADER_LENGTH + (syn ? TCP_MSS_OPTION_LENGTH : 0);
+        ByteBuf packet = newIpPacket(target, IpProtocol.TCP_VALUE, DEFAULT_TTL, headerLength);
         int at = l4Offset(packet);
         Tcp.write(packet, at, sourcePort, destinationPort, sequence, acknowledgment, flags, TCP_WINDOW);
-        Tcp.updateChecksum(packet, at, Tcp.MIN_HEADER_LENGTH, ip, target);
+        if (syn) {
+            packet.setByte(at + 12, (headerLength / 4) << 4);
+            packet.setByte(at + Tcp.MIN_HEADER_LENGTH, TCP_OPTION_MSS);
+            packet.setByte(at + Tcp.MIN_HEADER_LENGTH + 1, TCP_MSS_OPTION_LENGTH);
+            packet.setShort(at + Tcp.MIN_HEADER_LENGTH + 2, mtu - Ipv4.MIN_HEADER_LENGTH - Tcp.MIN_HEADER_LENGTH);
+        }
+        Tcp.updateChecksum(packet, at, headerLength, ip, target);
         sendIp(packet, target);
     }
 
@@ -540,9 +610,13 @@ public final class SimulatedHost implements FrameDevice {
         return frame.readerIndex() + Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH;
     }
 
-    /** Resolves the next hop (the target on-link, else the gateway) and sends, or queues behind an ARP request. */
     private void sendIp(ByteBuf frame, int destination) {
-        if (closed || frame.readableBytes() - Ethernet.HEADER_LENGTH > mtu) {
+        sendIp(frame, destination, mtu);
+    }
+
+    /** Resolves the next hop (the target on-link, else the gateway) and sends, or queues behind an ARP request. */
+    private void sendIp(ByteBuf frame, int destination, int linkMtu) {
+        if (closed || frame.readableBytes() - Ethernet.HEADER_LENGTH > linkMtu) {
             frame.release();
             return;
         }
@@ -558,11 +632,7 @@ public final class SimulatedHost implements FrameDevice {
             return;
         }
         if (arp.hold(nextHop, frame)) {
-            ByteBuf request = newFrame(Arp.LENGTH);
-            int at = Ethernet.write(
-                    request, request.readerIndex(), MacAddress.BROADCAST.bits(), mac, EtherType.ARP_VALUE);
-            Arp.write(request, at, ArpOperation.REQUEST, mac, ip, 0, nextHop);
-            emit(request);
+            sendArpRequest(nextHop);
             loop.schedule(
                     () -> {
                         if (arp.lookup(nextHop) < 0) {
@@ -572,6 +642,13 @@ public final class SimulatedHost implements FrameDevice {
                     ARP_TIMEOUT.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
+    }
+
+    private void sendArpRequest(int target) {
+        ByteBuf request = newFrame(Arp.LENGTH);
+        int at = Ethernet.write(request, request.readerIndex(), MacAddress.BROADCAST.bits(), mac, EtherType.ARP_VALUE);
+        Arp.write(request, at, ArpOperation.REQUEST, mac, ip, 0, target);
+        emit(request);
     }
 
     private void learn(int neighbour, long neighbourMac) {

@@ -12,6 +12,9 @@ import io.vpclab.dataplane.table.ForwardingState;
  * segment's bindings or, for a gateway address, with the router MAC. A request without a binding
  * is dropped and counted, never flooded, except toward a segment's learning peer
  * ({@link ForwardingState#learningPeer}), whose instances the table does not know.
+ * On a segment with suppression off ({@link ForwardingState#arpSuppression}) a request for
+ * anything but the gateway is bridged as it came (a broadcast floods to every port and VTEP of
+ * the segment) and its owner answers; the gateway is the distributed router's, on this host.
  * Replies are bridged like any unicast frame.
  */
 final class ArpResponder {
@@ -42,6 +45,10 @@ final class ArpResponder {
             forwarding.drop(t, port, segment, DropReason.ARP_OWN_ADDRESS, frame);
             return;
         }
+        if (!t.state.arpSuppression(segment) && !isGateway(t.state, segment, target)) {
+            bridge.forward(t, segment, port, frame);
+            return;
+        }
         long mac = resolve(t.state, segment, target);
         if (mac == ForwardingState.NO_MAC) {
             if (t.state.learningPeer(segment, port) != ForwardingState.NONE) {
@@ -62,10 +69,15 @@ final class ArpResponder {
     }
 
     private static long resolve(ForwardingState state, int segment, int target) {
-        int router = state.segmentRouter(segment);
-        if (router != ForwardingState.NONE && target != 0 && target == state.segmentGateway(segment)) {
-            return state.routerMac(router);
+        if (isGateway(state, segment, target)) {
+            return state.routerMac(state.segmentRouter(segment));
         }
         return state.bindingMac(segment, target);
+    }
+
+    private static boolean isGateway(ForwardingState state, int segment, int target) {
+        return state.segmentRouter(segment) != ForwardingState.NONE
+                && target != 0
+                && target == state.segmentGateway(segment);
     }
 }

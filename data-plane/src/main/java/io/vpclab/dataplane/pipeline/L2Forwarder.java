@@ -63,6 +63,7 @@ final class L2Forwarder {
         for (int i = 0; i < locals; i++) {
             int port = t.state.localPort(segment, i);
             if (port != ingressPort && t.devices[port] != null) {
+                t.ports[port].broadcastReceived();
                 forwarding.toPort(t, port, frame.retainedDuplicate());
             }
         }

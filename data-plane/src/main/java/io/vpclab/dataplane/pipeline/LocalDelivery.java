@@ -32,6 +32,7 @@ final class LocalDelivery {
             for (int i = 0; i < locals; i++) {
                 int port = t.state.localPort(segment, i);
                 if (t.devices[port] != null && (!tagged || PortIngress.passesVlanTags(t, port))) {
+                    t.ports[port].broadcastReceived();
                     forwarding.toPort(t, port, frame.retainedDuplicate());
                 }
             }

@@ -40,6 +40,8 @@ final class VxlanEncapsulator {
         if (datagram == null) {
             return;
         }
+        t.segments[segment].floodCopies(copies);
+        t.host.floodCopies(copies);
         for (int i = 0; i < copies - 1; i++) {
             forwarding.toUnderlay(t, t.state.floodVtep(segment, i), datagram.retainedDuplicate(), sourcePort);
         }

@@ -12,6 +12,8 @@ public final class TrafficCounters {
     private long bytesOut;
     private long floods;
     private long arpRepliesSuppressed;
+    private long floodCopies;
+    private long broadcastsReceived;
     private final long[] drops = new long[DropReason.count()];
 
     public void in(int bytes) {
@@ -39,6 +41,16 @@ public final class TrafficCounters {
         floods++;
     }
 
+    /** {@code copies} datagrams sent to remote VTEPs for one flood (head-end replication). */
+    public void floodCopies(int copies) {
+        floodCopies += copies;
+    }
+
+    /** A broadcast or multicast frame handed to a port. */
+    public void broadcastReceived() {
+        broadcastsReceived++;
+    }
+
     public void arpReplySuppressed() {
         arpRepliesSuppressed++;
     }
@@ -54,6 +66,15 @@ public final class TrafficCounters {
 
     /** A copy of the current values; call on the writer thread. */
     public TrafficSnapshot snapshot() {
-        return TrafficSnapshot.of(packetsIn, bytesIn, packetsOut, bytesOut, floods, arpRepliesSuppressed, drops);
+        return TrafficSnapshot.of(
+                packetsIn,
+                bytesIn,
+                packetsOut,
+                bytesOut,
+                floods,
+                arpRepliesSuppressed,
+                drops,
+                floodCopies,
+                broadcastsReceived);
     }
 }

@@ -8,6 +8,8 @@ import java.util.Map;
  * Immutable copy of one {@link TrafficCounters}.
  *
  * @param drops drops by reason; reasons never seen are absent
+ * @param floodCopies underlay datagrams sent by head-end replication (one per remote VTEP per flood)
+ * @param broadcastsReceived group-addressed frames (broadcast, multicast) handed to a port
  */
 public record TrafficSnapshot(
         long packetsIn,
@@ -16,9 +18,11 @@ public record TrafficSnapshot(
         long bytesOut,
         long floods,
         long arpRepliesSuppressed,
-        Map<DropReason, Long> drops) {
+        Map<DropReason, Long> drops,
+        long floodCopies,
+        long broadcastsReceived) {
 
-    public static final TrafficSnapshot ZERO = new TrafficSnapshot(0, 0, 0, 0, 0, 0, Map.of());
+    public static final TrafficSnapshot ZERO = new TrafficSnapshot(0, 0, 0, 0, 0, 0, Map.of(), 0, 0);
 
     public TrafficSnapshot {
         drops = Collections.unmodifiableMap(drops.isEmpty() ? new EnumMap<>(DropReason.class) : new EnumMap<>(drops));
@@ -31,14 +35,25 @@ public record TrafficSnapshot(
             long bytesOut,
             long floods,
             long arpRepliesSuppressed,
-            long[] drops) {
+            long[] drops,
+            long floodCopies,
+            long broadcastsReceived) {
         Map<DropReason, Long> byReason = new EnumMap<>(DropReason.class);
         for (int i = 0; i < drops.length; i++) {
             if (drops[i] != 0) {
                 byReason.put(DropReason.ofOrdinal(i), drops[i]);
             }
         }
-        return new TrafficSnapshot(packetsIn, bytesIn, packetsOut, bytesOut, floods, arpRepliesSuppressed, byReason);
+        return new TrafficSnapshot(
+                packetsIn,
+                bytesIn,
+                packetsOut,
+                bytesOut,
+                floods,
+                arpRepliesSuppressed,
+                byReason,
+                floodCopies,
+                broadcastsReceived);
     }
 
     /** The sum of this and {@code other}: one VTEP's counters over its event loops. */
@@ -53,7 +68,9 @@ public record TrafficSnapshot(
                 bytesOut + other.bytesOut,
                 floods + other.floods,
                 arpRepliesSuppressed + other.arpRepliesSuppressed,
-                byReason);
+                byReason,
+                floodCopies + other.floodCopies,
+                broadcastsReceived + other.broadcastsReceived);
     }
 
     public long dropped(DropReason reason) {

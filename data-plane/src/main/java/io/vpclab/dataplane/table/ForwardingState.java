@@ -347,6 +347,11 @@ public final class ForwardingState {
         return segmentLookups[segment].bindingMac(ip);
     }
 
+    /** Whether ARP requests on the segment are answered by the agent (true) or flooded (false). */
+    public boolean arpSuppression(int segment) {
+        return segmentLookups[segment].arpSuppression();
+    }
+
     public int floodCount(int segment) {
         return segmentLookups[segment].floodCount();
     }

@@ -26,7 +26,8 @@ public record Segment(
         String routerId,
         List<String> floodList,
         Integer vlanId,
-        boolean learningPeer) {
+        boolean learningPeer,
+        boolean arpSuppression) {
 
     public Segment {
         TableHost.requireNonNull(vni, "segment.vni");
@@ -47,6 +48,18 @@ public record Segment(
         }
     }
 
+    /** A segment with ARP suppression on. */
+    public Segment(
+            Vni vni,
+            Ipv4Prefix cidrBlock,
+            Ipv4Address gatewayIp,
+            String routerId,
+            List<String> floodList,
+            Integer vlanId,
+            boolean learningPeer) {
+        this(vni, cidrBlock, gatewayIp, routerId, floodList, vlanId, learningPeer, true);
+    }
+
     /** A segment whose unknown unicast is dropped: the table knows every MAC. */
     public Segment(
             Vni vni,
@@ -55,7 +68,7 @@ public record Segment(
             String routerId,
             List<String> floodList,
             Integer vlanId) {
-        this(vni, cidrBlock, gatewayIp, routerId, floodList, vlanId, false);
+        this(vni, cidrBlock, gatewayIp, routerId, floodList, vlanId, false, true);
     }
 
     /** A pure L2 segment: no subnet, no router. */
@@ -65,6 +78,6 @@ public record Segment(
 
     /** A pure L2 segment whose one remote VTEP learns MACs itself, as the point-to-point mode's. */
     public static Segment toLearningPeer(Vni vni, String vtepId) {
-        return new Segment(vni, null, null, null, List.of(vtepId), null, true);
+        return new Segment(vni, null, null, null, List.of(vtepId), null, true, true);
     }
 }

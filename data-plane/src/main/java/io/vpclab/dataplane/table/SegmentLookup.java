@@ -20,6 +20,7 @@ final class SegmentLookup {
     private final int[] localPorts;
     private final int router;
     private final boolean learningPeer;
+    private final boolean arpSuppression;
 
     private SegmentLookup(Builder b) {
         this.macs = b.macs.build();
@@ -29,6 +30,7 @@ final class SegmentLookup {
         this.localPorts = b.localPorts.stream().mapToInt(Integer::intValue).toArray();
         this.router = b.router;
         this.learningPeer = b.learningPeer;
+        this.arpSuppression = b.segment.arpSuppression();
     }
 
     static int localPortEntry(int port) {
@@ -80,6 +82,11 @@ final class SegmentLookup {
     /** Whether the one VTEP of the flood list is a learning peer ({@link Segment#learningPeer}). */
     boolean learningPeer() {
         return learningPeer;
+    }
+
+    /** Whether the agent answers ARP here ({@link Segment#arpSuppression}) rather than flooding it. */
+    boolean arpSuppression() {
+        return arpSuppression;
     }
 
     static final class Builder {

@@ -69,7 +69,11 @@ class SimulatedHostTest {
         int tcp = Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH;
         assertThat(Tcp.flags(synAck, tcp)).isEqualTo(Tcp.SYN | Tcp.ACK);
         assertThat(Tcp.acknowledgment(synAck, tcp)).isEqualTo(1001);
-        assertThat(Tcp.verifyChecksum(synAck, tcp, Tcp.MIN_HEADER_LENGTH, HOST_IP, CLIENT_IP))
+        // the SYN-ACK carries one option, the MSS: the host's MTU (1450) minus 40 bytes of headers
+        assertThat(Tcp.headerLength(synAck, tcp)).isEqualTo(Tcp.MIN_HEADER_LENGTH + 4);
+        assertThat((int) synAck.getUnsignedByte(tcp + Tcp.MIN_HEADER_LENGTH)).isEqualTo(2);
+        assertThat(synAck.getUnsignedShort(tcp + Tcp.MIN_HEADER_LENGTH + 2)).isEqualTo(1450 - 40);
+        assertThat(Tcp.verifyChecksum(synAck, tcp, Tcp.MIN_HEADER_LENGTH + 4, HOST_IP, CLIENT_IP))
                 .isTrue();
 
         client.inject(tcp(50000, 3306, 1001, Tcp.sequence(synAck, tcp) + 1, Tcp.ACK));

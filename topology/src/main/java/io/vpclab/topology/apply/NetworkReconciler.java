@@ -6,6 +6,7 @@ import io.vpclab.client.api.InstancesApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.VpcsApi;
+import io.vpclab.client.model.ArpSuppressionSetting;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.InstanceCreate;
 import io.vpclab.client.model.InstanceKind;
@@ -13,6 +14,7 @@ import io.vpclab.client.model.Subnet;
 import io.vpclab.client.model.SubnetCreate;
 import io.vpclab.client.model.Tenant;
 import io.vpclab.client.model.TenantCreate;
+import io.vpclab.client.model.TopologyChangeAction;
 import io.vpclab.client.model.Vpc;
 import io.vpclab.client.model.VpcCreate;
 import io.vpclab.topology.Topology.InstanceDecl;
@@ -79,12 +81,22 @@ final class NetworkReconciler {
             vpc = vpcs.createVpc(new VpcCreate()
                     .cidrBlock(decl.cidrBlock())
                     .name(decl.name())
-                    .tenantId(tenantId));
+                    .tenantId(tenantId)
+                    .arpSuppression(decl.arpSuppression()));
             String id = vpc.getVpcId();
             log.created("vpc", path, id, () -> vpcs.deleteVpc(id));
         } else if (!decl.cidrBlock().equals(vpc.getCidrBlock())) {
             throw Refusal.conflict("VPC " + path + " exists (" + vpc.getVpcId() + ") with CIDR " + vpc.getCidrBlock()
                     + ", the file says " + decl.cidrBlock());
+        } else if (decl.arpSuppression() != null && !decl.arpSuppression().equals(vpc.getArpSuppression())) {
+            vpc = vpcs.setVpcArpSuppression(
+                    vpc.getVpcId(), new ArpSuppressionSetting().arpSuppression(decl.arpSuppression()));
+            log.changed(
+                    TopologyChangeAction.UPDATED,
+                    "vpc",
+                    path,
+                    vpc.getVpcId(),
+                    "ARP suppression " + (decl.arpSuppression() ? "on" : "off"));
         } else {
             log.unchanged();
         }

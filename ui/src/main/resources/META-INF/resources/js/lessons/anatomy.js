@@ -57,7 +57,7 @@ export function anatomyLesson(world) {
 }
 
 /** The records of a classic pcap file (either byte order), as byte arrays. */
-function pcapRecords(buffer) {
+export function pcapRecords(buffer) {
   const view = new DataView(buffer);
   const little = [0xa1b2c3d4, 0xa1b23c4d].includes(view.getUint32(0, true));
   if (!little && ![0xa1b2c3d4, 0xa1b23c4d].includes(view.getUint32(0, false))) throw new Error('not a pcap file');

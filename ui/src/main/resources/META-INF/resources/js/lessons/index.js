@@ -3,6 +3,9 @@ import { vlanLesson } from './vlan.js';
 import { anatomyLesson } from './anatomy.js';
 import { macTableLesson } from './mac-tables.js';
 import { floodLesson } from './flood.js';
+import { floodingLesson } from './flooding.js';
+import { mtuLesson } from './mtu.js';
+import { vlanWireLesson } from './vlan-wire.js';
 
 export function startLessons(root) {
   let world = null;
@@ -11,6 +14,7 @@ export function startLessons(root) {
   const macs = macTableLesson(() => world);
   const flood = floodLesson(() => world);
   root.append(vlan.node, anatomy.node, macs.node, flood.node);
+  root.append(floodingLesson().node, mtuLesson().node, vlanWireLesson().node);
   return {
     onWorld(next) {
       const first = !world;

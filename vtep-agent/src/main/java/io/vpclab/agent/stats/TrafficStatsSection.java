@@ -32,6 +32,8 @@ public final class TrafficStatsSection implements StatsSection {
                 .bytesOut(host.bytesOut())
                 .floods(host.floods())
                 .arpSuppressed(host.arpRepliesSuppressed())
+                .floodCopies(host.floodCopies())
+                .broadcastsReceived(host.broadcastsReceived())
                 .drops(host.totalDrops())
                 .dropsByReason(byName(host)));
         snapshot.ports().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
@@ -44,6 +46,8 @@ public final class TrafficStatsSection implements StatsSection {
                     .bytesOut(s.bytesOut())
                     .floods(s.floods())
                     .arpSuppressed(s.arpRepliesSuppressed())
+                    .floodCopies(s.floodCopies())
+                    .broadcastsReceived(s.broadcastsReceived())
                     .drops(s.totalDrops())
                     .dropsByReason(byName(s)));
         });
@@ -59,6 +63,8 @@ public final class TrafficStatsSection implements StatsSection {
                             .bytesOut(s.bytesOut())
                             .floods(s.floods())
                             .arpSuppressed(s.arpRepliesSuppressed())
+                            .floodCopies(s.floodCopies())
+                            .broadcastsReceived(s.broadcastsReceived())
                             .drops(s.totalDrops())
                             .dropsByReason(byName(s)));
                 });

@@ -97,7 +97,8 @@ public final class TableTranslator {
                     segment.getRouterId(),
                     segment.getFloodList(),
                     segment.getVlanId(),
-                    Boolean.TRUE.equals(segment.getLearningPeer())));
+                    Boolean.TRUE.equals(segment.getLearningPeer()),
+                    !Boolean.FALSE.equals(segment.getArpSuppression())));
             if (Boolean.TRUE.equals(segment.getProvider())) {
                 b.publicVni(Vni.of(segment.getVni()));
             }

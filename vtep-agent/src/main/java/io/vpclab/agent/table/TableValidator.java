@@ -74,6 +74,7 @@ final class TableValidator {
         bindings(table.getBindings(), segments, portMacByIp);
         routers(routers, segments);
         learningPeers(table);
+        arpSuppression(table);
         elasticIps(table.getSegments(), table.getPorts());
         Set<String> whitelistIds = whitelists(table.getWhitelists());
         elasticIpWhitelists(table.getPorts(), whitelistIds);
@@ -297,6 +298,22 @@ final class TableValidator {
             }
         }
         return byVni;
+    }
+
+    /**
+     * The provider segment keeps ARP suppression: its public addresses (elastic IPs, NAT gateways)
+     * have no stack that would answer a flooded request, only the agent that holds them.
+     */
+    private void arpSuppression(ForwardingTable table) {
+        List<Segment> segments = nonNull(table.getSegments());
+        for (int i = 0; i < segments.size(); i++) {
+            Segment segment = segments.get(i);
+            if (segment != null
+                    && Boolean.TRUE.equals(segment.getProvider())
+                    && Boolean.FALSE.equals(segment.getArpSuppression())) {
+                issue("/segments/" + i + "/arpSuppression", "the provider segment always answers ARP locally");
+            }
+        }
     }
 
     /**

@@ -379,6 +379,15 @@ class TableValidatorTest {
                         },
                         "/segments/2/learningPeer",
                         "the provider segment has no learning peer"),
+                refusal(
+                        "ARP suppression off on the provider segment",
+                        withProvider(),
+                        t -> {
+                            t.getSegments().get(2).arpSuppression(false);
+                            return t;
+                        },
+                        "/segments/2/arpSuppression",
+                        "the provider segment always answers ARP locally"),
                 // whitelists
                 refusal(
                         "elastic IP behind an unknown whitelist",

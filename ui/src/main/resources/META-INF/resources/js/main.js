@@ -39,7 +39,8 @@ function signedIn(role) {
   $('sign-in').hidden = true;
   $('session').hidden = false;
   document.querySelector('main').classList.remove('signed-out');
-  $('session-state').textContent = role === 'admin' ? 'signed in as admin' : 'signed in with a tenant token';
+  $('session-state').textContent =
+    role === 'admin' ? 'signed in as admin' : role === 'tenant' ? 'signed in with a tenant token' : 'signed in';
   $('token-state').textContent = '';
 }
 
@@ -87,7 +88,12 @@ function start() {
   onRoute((route) => showScreen(screens, route));
   showScreen(screens, currentRoute());
   if (!token()) signedOut();
-  else tokenRole().then(signedIn, (e) => (e.status === 401 ? signedOut('The remembered token was refused: sign in again.') : signedIn('')));
+  else {
+    signedIn('');
+    tokenRole().then(signedIn, (e) => {
+      if (e.status === 401) signedOut('The remembered token was refused: sign in again.');
+    });
+  }
 }
 
 start();

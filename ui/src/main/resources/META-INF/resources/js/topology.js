@@ -5,7 +5,7 @@ import { snapshot, token } from './api.js';
 import { poller } from './poller.js';
 import { el, fill, showError } from './dom.js';
 import { navigate } from './route.js';
-import { layout } from './layout.js';
+import { layout, LABEL_ROOM, COMPACT_CELL } from './layout.js';
 import { showDetails } from './details.js';
 
 const POLL_MILLIS = 1000;
@@ -56,6 +56,10 @@ const STYLE = [
   { selector: 'node.instance.unreachable', style: { 'background-color': '#a40000' } },
   { selector: 'node.host', style: { 'background-color': '#b35c00', shape: 'hexagon', width: 36, height: 32, 'font-size': 15 } },
   { selector: 'node.nat', style: { 'background-color': '#7a3fa0', shape: 'diamond', width: 22, height: 22 } },
+  // boxes and hosts of a big lab: labels sized to read at the zoom that shows it all, as wide as their box
+  { selector: 'node[fontSize]:parent', style: { 'font-size': 'data(fontSize)', 'text-max-width': 'data(labelWidth)' } },
+  { selector: 'node.host[fontSize]', style: { 'font-size': 'data(fontSize)', 'text-max-width': 1000 } },
+  { selector: 'node.compact', style: { label: '' } },
   { selector: 'edge', style: { width: 1.5, 'line-color': '#999', 'curve-style': 'bezier' } },
   { selector: 'edge.placement', style: { 'line-style': 'dotted', 'line-color': '#c9a070' } },
   { selector: 'edge.tunnel', style: { width: 5, 'line-color': '#e07b00' } },
@@ -90,8 +94,13 @@ export function filtered(world, { tenant, vpc } = {}) {
   };
 }
 
-/** Nodes (with their parent box and position) and edges of the graph from one (filtered) snapshot. */
-export function elements(world, aspect) {
+/** Screen pixels a label should have at the zoom that shows the whole graph, and the size it never goes over. */
+/** Below this zoom, instance labels (13 px at zoom 1) would be unreadable specks. */
+const COMPACT_BELOW_ZOOM = 0.45;
+const READABLE = { tenant: [15, 26, 150], vpc: [11, 19, 90], host: [12, 15, 90] };
+
+/** Nodes (with their parent box, position and label size) and edges of the graph from one (filtered) snapshot. */
+export function elements(world, view) {
   const nodes = [];
   const edges = [];
   const present = new Set();
@@ -166,8 +175,30 @@ export function elements(world, aspect) {
   }
   for (const [a, b] of tunnels(world)) edge(a, b, 'tunnel');
 
-  const positions = layout(tree, hostIds, aspect);
-  for (const n of nodes) if (positions[n.data.id]) n.position = positions[n.data.id];
+  // laid out once to learn the zoom that fits, then again with room above each box for labels that read there
+  let first = layout(tree, hostIds, view);
+  // too big to read instance labels at the zoom that shows it all: dots only (a click or a filter tells more)
+  const compact = first.zoom < COMPACT_BELOW_ZOOM;
+  if (compact) first = layout(tree, hostIds, view, LABEL_ROOM, COMPACT_CELL);
+  const fonts = Object.fromEntries(
+    Object.entries(READABLE).map(([kind, [pixels, least, most]]) => [kind, Math.min(most, Math.max(least, pixels / first.zoom))]),
+  );
+  const rooms = {
+    tenant: Math.max(LABEL_ROOM.tenant, fonts.tenant * 1.3 + 10),
+    vpc: Math.max(LABEL_ROOM.vpc, fonts.vpc * 2.6 + 8),
+    subnet: LABEL_ROOM.subnet, // a subnet's name is for zooming in: the overview reads by tenant and VPC
+  };
+  const { positions, widths } =
+    fonts.tenant > READABLE.tenant[1] ? layout(tree, hostIds, view, rooms, compact ? COMPACT_CELL : undefined) : first;
+  for (const n of nodes) {
+    if (compact && (n.data.kind === 'instance' || n.data.kind === 'nat')) n.classes += ' compact';
+    if (positions[n.data.id]) n.position = positions[n.data.id];
+    const kind = n.data.kind;
+    if (READABLE[kind] && fonts[kind] > READABLE[kind][1]) {
+      n.data.fontSize = Math.round(fonts[kind]);
+      n.data.labelWidth = Math.round(widths[n.data.id] || 1000);
+    }
+  }
   return [...nodes, ...edges];
 }
 
@@ -255,9 +286,8 @@ export function startTopology({ graph: container, summary, filters, details }, o
     if (!world) return;
     fillFilters();
     const shown = filtered(world, view);
-    const aspect = Math.max(0.8, container.clientWidth / Math.max(1, container.clientHeight));
-    const wanted = elements(shown, aspect);
-    const signature = wanted.map((e) => e.data.id + '>' + (e.data.parent || '')).join('|');
+    const wanted = elements(shown, { w: container.clientWidth || 1000, h: container.clientHeight || 700 });
+    const signature = wanted.map((e) => `${e.data.id}>${e.data.parent || ''}@${e.data.fontSize || ''}`).join('|');
     const filter = view.tenant + '|' + view.vpc;
     if (signature !== drawn.signature) {
       cy.batch(() => {

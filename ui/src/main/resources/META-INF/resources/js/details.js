@@ -36,13 +36,14 @@ export function showDetails(panel, world, id) {
   }
   const groups = el('div', { id: 'details-groups' });
   const figures = el('div', { id: 'details-counters' });
-  panel.replaceChildren(
+  const parts = [
     el('h3', { id: 'details-title' }, el('small', {}, what.title + ' '), what.name),
     fields(what.fields),
-    what.kind === 'instance' ? [el('h4', {}, 'Security groups'), groups] : null,
-    what.hostId ? [el('h4', {}, what.kind === 'host' ? 'Host counters' : 'Port counters'), figures] : null,
+    what.kind === 'instance' ? [el('h4', {}, 'Security groups'), groups] : [],
+    what.hostId ? [el('h4', {}, what.kind === 'host' ? 'Host counters' : 'Port counters'), figures] : [],
     el('p', { class: 'links' }, what.links.map(([label, onclick, idAttr]) => el('button', { type: 'button', id: idAttr, onclick }, label))),
-  );
+  ];
+  panel.replaceChildren(...parts.flat());
   if (what.kind === 'instance') loadGroups(world, id, groups);
   if (what.hostId) {
     if (sameNode && counters) counters.now();

@@ -30,7 +30,7 @@ function showScreen(screens, route) {
 function signedOut(message) {
   $('sign-in').hidden = false;
   $('session').hidden = true;
-  document.querySelector('main').classList.add('signed-out');
+  document.body.classList.add('signed-out');
   $('token-state').textContent = message || '';
   $('token').focus();
 }
@@ -38,7 +38,7 @@ function signedOut(message) {
 function signedIn(role) {
   $('sign-in').hidden = true;
   $('session').hidden = false;
-  document.querySelector('main').classList.remove('signed-out');
+  document.body.classList.remove('signed-out');
   $('session-state').textContent =
     role === 'admin' ? 'signed in as admin' : role === 'tenant' ? 'signed in with a tenant token' : 'signed in';
   $('token-state').textContent = '';

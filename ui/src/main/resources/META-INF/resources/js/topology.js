@@ -57,7 +57,9 @@ const STYLE = [
   { selector: 'node.host', style: { 'background-color': '#b35c00', shape: 'hexagon', width: 36, height: 32, 'font-size': 15 } },
   { selector: 'node.nat', style: { 'background-color': '#7a3fa0', shape: 'diamond', width: 22, height: 22 } },
   // boxes and hosts of a big lab: labels sized to read at the zoom that shows it all, as wide as their box
-  { selector: 'node[fontSize]:parent', style: { 'font-size': 'data(fontSize)', 'text-max-width': 'data(labelWidth)' } },
+  // a box's label wraps within the box, so the box (which grows to hold its children's labels) keeps its size
+  { selector: 'node[labelWidth]:parent', style: { 'text-max-width': 'data(labelWidth)' } },
+  { selector: 'node[fontSize]:parent', style: { 'font-size': 'data(fontSize)' } },
   { selector: 'node.host[fontSize]', style: { 'font-size': 'data(fontSize)', 'text-max-width': 1000 } },
   { selector: 'node.compact', style: { label: '' } },
   { selector: 'edge', style: { width: 1.5, 'line-color': '#999', 'curve-style': 'bezier' } },
@@ -193,11 +195,11 @@ export function elements(world, view) {
   for (const n of nodes) {
     if (compact && (n.data.kind === 'instance' || n.data.kind === 'nat')) n.classes += ' compact';
     if (positions[n.data.id]) n.position = positions[n.data.id];
+    // a subnet box of dots is narrow: its name alone fits above it
+    if (compact && n.data.kind === 'subnet') n.data.label = n.data.label.split(' ')[0];
     const kind = n.data.kind;
-    if (READABLE[kind] && fonts[kind] > READABLE[kind][1]) {
-      n.data.fontSize = Math.round(fonts[kind]);
-      n.data.labelWidth = Math.round(widths[n.data.id] || 1000);
-    }
+    if (widths[n.data.id]) n.data.labelWidth = Math.round(widths[n.data.id]);
+    if (READABLE[kind] && fonts[kind] > READABLE[kind][1]) n.data.fontSize = Math.round(fonts[kind]);
   }
   return [...nodes, ...edges];
 }

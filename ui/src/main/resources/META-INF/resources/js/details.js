@@ -41,7 +41,11 @@ export function showDetails(panel, world, id) {
     fields(what.fields),
     what.kind === 'instance' ? [el('h4', {}, 'Security groups'), groups] : [],
     what.hostId ? [el('h4', {}, what.kind === 'host' ? 'Host counters' : 'Port counters'), figures] : [],
-    el('p', { class: 'links' }, what.links.map(([label, onclick, idAttr]) => el('button', { type: 'button', id: idAttr, onclick }, label))),
+    el(
+      'p',
+      { class: 'links' },
+      what.links.map(([label, onclick, idAttr]) => el('button', { type: 'button', id: idAttr, onclick }, label)),
+    ),
   ];
   panel.replaceChildren(...parts.flat());
   if (what.kind === 'instance') loadGroups(world, id, groups);
@@ -60,13 +64,16 @@ function fields(pairs) {
     { class: 'details' },
     pairs
       .filter(([, value]) => value !== undefined && value !== null && value !== '')
-      .map(([label, value, key]) => el('div', {}, el('dt', {}, label), el('dd', { 'data-field': key || label }, value))),
+      .map(([label, value, key]) =>
+        el('div', {}, el('dt', {}, label), el('dd', { 'data-field': key || label }, value)),
+      ),
   );
 }
 
 /** What the panel says about a node: its kind, title, fields and links, or null when the world lacks it. */
 function describe(world, id) {
-  const tenantName = (tenantId, fallback) => nameOf(find(world.tenants, 'tenantId', tenantId), 'tenantId') || fallback || tenantId;
+  const tenantName = (tenantId, fallback) =>
+    nameOf(find(world.tenants, 'tenantId', tenantId), 'tenantId') || fallback || tenantId;
   const vpcLabel = (vpcId) => {
     const v = find(world.vpcs, 'vpcId', vpcId);
     return v ? `${nameOf(v, 'vpcId')} ${v.cidrBlock} (${vpcId})` : vpcId;
@@ -241,7 +248,13 @@ async function loadCounters(what, out, id) {
   try {
     stats = await hostStats(what.hostId);
   } catch (e) {
-    out.replaceChildren(el('p', { class: 'nodata' }, e.status === 403 ? 'Counters are for the admin.' : 'Cannot read counters: ' + e.message));
+    out.replaceChildren(
+      el(
+        'p',
+        { class: 'nodata' },
+        e.status === 403 ? 'Counters are for the admin.' : 'Cannot read counters: ' + e.message,
+      ),
+    );
     return;
   }
   if (shown.id !== id) return;

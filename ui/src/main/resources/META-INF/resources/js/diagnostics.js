@@ -273,7 +273,8 @@ export function expectation(world, from, to) {
 
 /** One cell: its class, text and hover title from the expectation and the answer. */
 function cell(expected, r) {
-  if (expected === 'same-ip') return { class: 'self', text: '(same ip)', title: 'the other VPC uses the source address' };
+  if (expected === 'same-ip')
+    return { class: 'self', text: '(same ip)', title: 'the other VPC uses the source address' };
   if (r.error) return { class: 'bad', text: '!', title: r.error };
   const reasons = Object.keys(r.dropReasons || {}).join(', ');
   const answered = r.received > 0;
@@ -314,7 +315,9 @@ async function measure(world, choice, out) {
   }
   await Promise.all([worker(), worker(), worker(), worker()]);
   const tenantName = (id) => (world.tenants.find((t) => t.tenantId === id) || {}).name;
-  const name = (i) => `${i.name || i.instanceId} ${i.privateIpAddress}` + (choice === ACROSS_TENANTS ? ` (${tenantName(i.tenantId) || i.tenantName || i.tenantId})` : '');
+  const name = (i) =>
+    `${i.name || i.instanceId} ${i.privateIpAddress}` +
+    (choice === ACROSS_TENANTS ? ` (${tenantName(i.tenantId) || i.tenantName || i.tenantId})` : '');
   // a thick line where the tenant changes, so each tenant's block reads at a glance
   const edge = (k) => (k > 0 && members[k].tenantId !== members[k - 1].tenantId ? 'tenant-edge' : undefined);
   let leaks = 0;
@@ -342,7 +345,7 @@ async function measure(world, choice, out) {
   const verdict = !crossTenant
     ? null
     : leaks === 0
-      ? el('p', { class: 'ok', id: 'matrix-verdict' }, 'Tenant isolation holds: no instance reached another tenant\'s.')
+      ? el('p', { class: 'ok', id: 'matrix-verdict' }, "Tenant isolation holds: no instance reached another tenant's.")
       : el('p', { class: 'bad', id: 'matrix-verdict' }, `Isolation broken: ${leaks} pairs answered across tenants.`);
   out.replaceChildren(
     el(
@@ -364,9 +367,9 @@ async function measure(world, choice, out) {
     el(
       'p',
       {},
-      '✓ = answered; ✗ = no answer, with the drop reason the source host counted; ✗ isolated = another tenant\'s or ' +
+      "✓ = answered; ✗ = no answer, with the drop reason the source host counted; ✗ isolated = another tenant's or " +
         "VPC's instance, rightly unreachable; own = an address the source's VPC also uses, answered at home; " +
-        '(same ip) = the other instance has the source\'s own address, nothing to measure.' +
+        "(same ip) = the other instance has the source's own address, nothing to measure." +
         (broken ? ` ${broken} expected answers are missing.` : ''),
     ),
   );

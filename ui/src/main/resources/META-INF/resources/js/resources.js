@@ -158,7 +158,16 @@ export const KINDS = [
     key: 'natGateways',
     title: 'NAT gateways',
     id: 'natGatewayId',
-    columns: ['name', 'natGatewayId', subnetColumn, 'publicIp', 'privateIpAddress', hostColumn, 'egressPolicy', 'state'],
+    columns: [
+      'name',
+      'natGatewayId',
+      subnetColumn,
+      'publicIp',
+      'privateIpAddress',
+      hostColumn,
+      'egressPolicy',
+      'state',
+    ],
     fields: [
       { name: 'subnetId', required: true, options: subnetOptions },
       { name: 'allocationId', required: true, options: eipOptions },

@@ -7,7 +7,10 @@ const listeners = new Set();
 export function parseRoute(hash) {
   const text = (hash || '').replace(/^#/, '');
   const [where, query = ''] = text.split('?', 2);
-  const [screen, ...path] = where.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const [screen, ...path] = where
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
   const params = {};
   for (const pair of query.split('&').filter((p) => p !== '')) {
     const [key, value = ''] = pair.split('=', 2);

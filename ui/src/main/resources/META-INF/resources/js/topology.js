@@ -47,14 +47,20 @@ const STYLE = [
   },
   { selector: 'node.tenant', style: { 'background-color': '#444', 'border-color': '#444', shape: 'round-rectangle' } },
   { selector: 'node.tenant:parent', style: { 'font-size': 26, 'font-weight': 'bold' } },
-  { selector: 'node.vpc', style: { 'background-color': '#0b5cad', 'border-color': '#0b5cad', shape: 'round-rectangle' } },
+  {
+    selector: 'node.vpc',
+    style: { 'background-color': '#0b5cad', 'border-color': '#0b5cad', shape: 'round-rectangle' },
+  },
   { selector: 'node.vpc:parent', style: { 'font-size': 19, color: '#0b3d75' } },
   { selector: 'node.subnet', style: { 'background-color': '#2a8f8f', 'border-color': '#2a8f8f', shape: 'rectangle' } },
   { selector: 'node.subnet:parent', style: { 'font-size': 14, 'border-style': 'dashed', color: '#1d6363' } },
   { selector: 'node.instance', style: { 'background-color': '#2b7a2b', shape: 'ellipse', width: 18, height: 18 } },
   { selector: 'node.instance.pending', style: { 'background-color': '#c9a000' } },
   { selector: 'node.instance.unreachable', style: { 'background-color': '#a40000' } },
-  { selector: 'node.host', style: { 'background-color': '#b35c00', shape: 'hexagon', width: 36, height: 32, 'font-size': 15 } },
+  {
+    selector: 'node.host',
+    style: { 'background-color': '#b35c00', shape: 'hexagon', width: 36, height: 32, 'font-size': 15 },
+  },
   { selector: 'node.nat', style: { 'background-color': '#7a3fa0', shape: 'diamond', width: 22, height: 22 } },
   // boxes and hosts of a big lab: labels sized to read at the zoom that shows it all, as wide as their box
   // a box's label wraps within the box, so the box (which grows to hold its children's labels) keeps its size
@@ -115,7 +121,8 @@ export function elements(world, view) {
 
   // the boxes: a tenant token lists no tenants, so its VPCs' tenant is named from its instances
   const tenantName = new Map(world.tenants.map((t) => [t.tenantId, t.name]));
-  for (const i of world.instances) if (!tenantName.has(i.tenantId)) tenantName.set(i.tenantId, i.tenantName || i.tenantId);
+  for (const i of world.instances)
+    if (!tenantName.has(i.tenantId)) tenantName.set(i.tenantId, i.tenantName || i.tenantId);
   for (const v of world.vpcs) if (!tenantName.has(v.tenantId)) tenantName.set(v.tenantId, v.tenantId);
   const tree = [...tenantName.keys()]
     .sort((a, b) => tenantName.get(a).localeCompare(tenantName.get(b)))
@@ -183,7 +190,10 @@ export function elements(world, view) {
   const compact = first.zoom < COMPACT_BELOW_ZOOM;
   if (compact) first = layout(tree, hostIds, view, LABEL_ROOM, COMPACT_CELL);
   const fonts = Object.fromEntries(
-    Object.entries(READABLE).map(([kind, [pixels, least, most]]) => [kind, Math.min(most, Math.max(least, pixels / first.zoom))]),
+    Object.entries(READABLE).map(([kind, [pixels, least, most]]) => [
+      kind,
+      Math.min(most, Math.max(least, pixels / first.zoom)),
+    ]),
   );
   const rooms = {
     tenant: Math.max(LABEL_ROOM.tenant, fonts.tenant * 1.3 + 10),
@@ -273,12 +283,20 @@ export function startTopology({ graph: container, summary, filters, details }, o
 
   function fillFilters() {
     const tenants = [...world.tenants].sort((a, b) => a.name.localeCompare(b.name));
-    fill(tenantSelect, [{ value: '', label: `all tenants (${tenants.length})` }, ...tenants.map((t) => ({ value: t.tenantId, label: t.name }))]);
+    fill(tenantSelect, [
+      { value: '', label: `all tenants (${tenants.length})` },
+      ...tenants.map((t) => ({ value: t.tenantId, label: t.name })),
+    ]);
     tenantSelect.value = view.tenant;
     const tenantName = new Map(world.tenants.map((t) => [t.tenantId, t.name]));
     const vpcs = world.vpcs
       .filter((v) => !view.tenant || v.tenantId === view.tenant)
-      .map((v) => ({ value: v.vpcId, label: `${nameOf(v, 'vpcId')} ${v.cidrBlock}` + (view.tenant ? '' : ` (${tenantName.get(v.tenantId) || v.tenantId})`) }))
+      .map((v) => ({
+        value: v.vpcId,
+        label:
+          `${nameOf(v, 'vpcId')} ${v.cidrBlock}` +
+          (view.tenant ? '' : ` (${tenantName.get(v.tenantId) || v.tenantId})`),
+      }))
       .sort((a, b) => a.label.localeCompare(b.label));
     fill(vpcSelect, [{ value: '', label: `all VPCs (${vpcs.length})` }, ...vpcs]);
     vpcSelect.value = view.vpc;

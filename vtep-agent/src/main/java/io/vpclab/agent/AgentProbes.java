@@ -88,7 +88,10 @@ final class AgentProbes implements ProbeRunner {
 
     /** An exec request: a command in a netns instance's namespace, or one a simulated instance knows. */
     private static ProbeResult exec(
-            LocalPort port, FrameDevice device, ProbeRequest request, java.util.function.Consumer<ProbeResult> partials) {
+            LocalPort port,
+            FrameDevice device,
+            ProbeRequest request,
+            java.util.function.Consumer<ProbeResult> partials) {
         if (request.getCommand() == null || request.getCommand().isEmpty()) {
             return new ProbeResult().sent(0).received(0).error("exec needs a command");
         }
@@ -102,9 +105,7 @@ final class AgentProbes implements ProbeRunner {
                 return NetnsExec.run(
                         port,
                         request,
-                        partials == null
-                                ? null
-                                : (stream, text) -> partials.accept(piece(request, stream, text)));
+                        partials == null ? null : (stream, text) -> partials.accept(piece(request, stream, text)));
             }
         } catch (ExecutionException e) {
             return new ProbeResult().sent(0).received(0).error(e.getCause().toString());

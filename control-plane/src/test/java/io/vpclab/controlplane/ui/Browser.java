@@ -129,15 +129,13 @@ final class Browser implements AutoCloseable {
     /** Clicks a node of the topology graph where it is drawn, as a user would (the graph is a canvas). */
     void clickNode(String nodeId) {
         @SuppressWarnings("unchecked")
-        java.util.List<Number> at = (java.util.List<Number>) script(
-                "const p = cy.getElementById('" + nodeId + "').renderedPosition(); return [p.x, p.y];");
+        java.util.List<Number> at = (java.util.List<Number>)
+                script("const p = cy.getElementById('" + nodeId + "').renderedPosition(); return [p.x, p.y];");
         WebElement graph = driver.findElement(By.id("cy"));
         org.openqa.selenium.Dimension size = graph.getSize();
         new org.openqa.selenium.interactions.Actions(driver)
-                .moveToElement(
-                        graph,
-                        (int) Math.round(at.get(0).doubleValue() - size.getWidth() / 2.0),
-                        (int) Math.round(at.get(1).doubleValue() - size.getHeight() / 2.0))
+                .moveToElement(graph, (int) Math.round(at.get(0).doubleValue() - size.getWidth() / 2.0), (int)
+                        Math.round(at.get(1).doubleValue() - size.getHeight() / 2.0))
                 .click()
                 .perform();
     }

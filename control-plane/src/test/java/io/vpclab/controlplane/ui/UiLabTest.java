@@ -32,7 +32,9 @@ class UiLabTest extends UiDemoSupport {
         assertThat(browser.text("sign-in")).contains("data/admin-token");
 
         browser.type("token", "not-a-token");
-        browser.driver.findElement(By.cssSelector("#token-form button[type=submit]")).click();
+        browser.driver
+                .findElement(By.cssSelector("#token-form button[type=submit]"))
+                .click();
         browser.until(SHORT, d -> browser.text("token-state").contains("refused"));
         assertThat(browser.text("token-state")).contains("HTTP 401");
         assertThat(browser.driver.findElement(By.id("sign-in")).isDisplayed()).isTrue();
@@ -45,8 +47,7 @@ class UiLabTest extends UiDemoSupport {
     }
 
     @Test
-    void theGraphFiltersByTenantAndVpcAndAClickedInstanceShowsItsDetailsAndBackUndoesEachStep()
-            throws Exception {
+    void theGraphFiltersByTenantAndVpcAndAClickedInstanceShowsItsDetailsAndBackUndoesEachStep() throws Exception {
         open("topology");
         browser.until(DEMO_BUILT, d -> count("node.instance") == 6 && count("edge.tunnel") == 3);
         assertThat(browser.script("return cy.nodes('.instance').every(i => i.parent().is('.subnet')"
@@ -73,12 +74,17 @@ class UiLabTest extends UiDemoSupport {
         assertThat(field("host")).contains("127.0.0.1");
         assertThat(field("state")).isEqualTo("running");
         browser.until(SHORT, d -> browser.text("details-groups").startsWith("default"));
-        long packetsIn = browser.until(DEMO_BUILT, d -> d.findElements(By.cssSelector("#details-counters dd[data-counter=packetsIn]")).stream()
-                .findFirst()
-                .map(e -> Long.valueOf(e.getText()))
-                .orElse(null));
-        assertThat(packetsIn).as("the port's counters as its host reported them").isNotNegative();
-        assertThat(browser.script("return cy.getElementById('" + web1 + "').selected()")).isEqualTo(true);
+        long packetsIn = browser.until(
+                DEMO_BUILT,
+                d -> d.findElements(By.cssSelector("#details-counters dd[data-counter=packetsIn]")).stream()
+                        .findFirst()
+                        .map(e -> Long.valueOf(e.getText()))
+                        .orElse(null));
+        assertThat(packetsIn)
+                .as("the port's counters as its host reported them")
+                .isNotNegative();
+        assertThat(browser.script("return cy.getElementById('" + web1 + "').selected()"))
+                .isEqualTo(true);
         browser.screenshot("ui-instance-details");
 
         browser.driver.navigate().back();
@@ -109,10 +115,9 @@ class UiLabTest extends UiDemoSupport {
         String web1 = nodeLabelled("acme-web-1");
         String db1 = nodeLabelled("acme-db-1");
         String host = (String) browser.script("return cy.nodes('.host').first().id()");
-        Object found = browser.driver.executeAsyncScript(
-                "const done = arguments[arguments.length - 1];"
-                        + "import('/js/topology.js').then(m => done(m.highlight(['" + web1 + "', '" + db1
-                        + "', 'no-such-node', '" + host + "'])));");
+        Object found = browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "import('/js/topology.js').then(m => done(m.highlight(['" + web1 + "', '" + db1
+                + "', 'no-such-node', '" + host + "'])));");
         assertThat(found).isEqualTo(3L);
         assertThat(count("node.highlighted")).isEqualTo(3);
         browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
@@ -135,7 +140,9 @@ class UiLabTest extends UiDemoSupport {
         browser.until(SHORT, d -> "vpcs".equals(browser.attribute("resource-panel", "data-kind")));
         assertThat(browser.driver.findElements(By.xpath("//table[@id='list-vpcs']//tr[td='acme-vpc']/td[3]")))
                 .singleElement()
-                .satisfies(cell -> assertThat(cell.getText()).as("the VPC's tenant by name").isEqualTo("acme"));
+                .satisfies(cell -> assertThat(cell.getText())
+                        .as("the VPC's tenant by name")
+                        .isEqualTo("acme"));
         browser.driver.navigate().back();
         browser.until(SHORT, d -> "instances".equals(browser.attribute("resource-panel", "data-kind")));
 
@@ -143,8 +150,11 @@ class UiLabTest extends UiDemoSupport {
         browser.until(SHORT, d -> web1.equals(browser.attribute("details", "data-id")));
         assertThat(browser.hash()).isEqualTo("topology?node=" + web1);
         browser.click("details-row");
-        browser.until(SHORT, d -> d.findElements(By.cssSelector("#list-instances tr.selected[data-id='" + web1 + "']"))
-                .size() == 1);
+        browser.until(
+                SHORT,
+                d -> d.findElements(By.cssSelector("#list-instances tr.selected[data-id='" + web1 + "']"))
+                                .size()
+                        == 1);
         assertThat(browser.hash()).isEqualTo("resources/instances/" + web1);
         browser.screenshot("ui-resources-instances");
     }
@@ -153,7 +163,8 @@ class UiLabTest extends UiDemoSupport {
     void diagnosticsStartWithASensiblePairProbeUdpAndShowIsolationAcrossTenants() throws Exception {
         browser.driver.get("http://localhost:" + port + "/#diagnostics");
         browser.driver.navigate().refresh();
-        browser.until(SHORT, d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+        browser.until(
+                SHORT, d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
         browser.until(DEMO_BUILT, d -> count("node.instance") == 6);
         String source = browser.until(SHORT, d -> selected("diag-source"));
         String target = selected("diag-target");
@@ -194,13 +205,15 @@ class UiLabTest extends UiDemoSupport {
     private void open(String hash) {
         browser.driver.get("http://localhost:" + port + "/#" + hash);
         browser.driver.navigate().refresh();
-        browser.until(SHORT, d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+        browser.until(
+                SHORT, d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
     }
 
     private String nodeLabelled(String name) {
-        return browser.until(SHORT, d -> (String) browser.script(
-                "const n = cy.nodes().filter(n => n.data('label').split('\\n')[0] === '" + name + "');"
-                        + " return n.nonempty() ? n.id() : null;"));
+        return browser.until(
+                SHORT,
+                d -> (String) browser.script("const n = cy.nodes().filter(n => n.data('label').split('\\n')[0] === '"
+                        + name + "');" + " return n.nonempty() ? n.id() : null;"));
     }
 
     private String vpcOfHash() {
@@ -224,7 +237,9 @@ class UiLabTest extends UiDemoSupport {
     }
 
     private String rowText(String kind, String id) {
-        return browser.until(SHORT, d -> d.findElement(By.cssSelector("#list-" + kind + " tr[data-id='" + id + "']"))
-                .getText());
+        return browser.until(
+                SHORT,
+                d -> d.findElement(By.cssSelector("#list-" + kind + " tr[data-id='" + id + "']"))
+                        .getText());
     }
 }

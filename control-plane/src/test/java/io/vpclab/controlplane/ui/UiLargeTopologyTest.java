@@ -79,11 +79,17 @@ class UiLargeTopologyTest {
                     .createTenant(new TenantCreate().name(tenant))
                     .getTenantId();
             String vpcId = new VpcsApi(admin)
-                    .createVpc(new VpcCreate().tenantId(tenantId).name(tenant + "-vpc").cidrBlock("10.0.0.0/16"))
+                    .createVpc(new VpcCreate()
+                            .tenantId(tenantId)
+                            .name(tenant + "-vpc")
+                            .cidrBlock("10.0.0.0/16"))
                     .getVpcId();
             for (String[] tier : new String[][] {{"web", "10.0.1.0/24"}, {"db", "10.0.2.0/24"}}) {
                 String subnetId = new SubnetsApi(admin)
-                        .createSubnet(new SubnetCreate().vpcId(vpcId).name(tenant + "-" + tier[0]).cidrBlock(tier[1]))
+                        .createSubnet(new SubnetCreate()
+                                .vpcId(vpcId)
+                                .name(tenant + "-" + tier[0])
+                                .cidrBlock(tier[1]))
                         .getSubnetId();
                 int count = tier[0].equals("web") ? WEB_PER_TENANT : DB_PER_TENANT;
                 for (int i = 1; i <= count; i++) {
@@ -115,19 +121,16 @@ class UiLargeTopologyTest {
                 .isZero();
         browser.screenshot("ui-topology-50-tenants");
 
-        assertThat(browser.script(
-                        """
+        assertThat(browser.script("""
                         const boxes = cy.nodes('.tenant').map(n => n.boundingBox({ includeLabels: true }));
                         let overlaps = 0;
                         for (let a = 0; a < boxes.length; a++)
                           for (let b = a + 1; b < boxes.length; b++)
                             if (boxes[a].x1 < boxes[b].x2 && boxes[b].x1 < boxes[a].x2
                                 && boxes[a].y1 < boxes[b].y2 && boxes[b].y1 < boxes[a].y2) overlaps++;
-                        return overlaps;"""))
-                .as("tenant boxes that overlap another")
-                .isEqualTo(0L);
-        double tenantLabelPixels = ((Number) browser.script(
-                        "return cy.zoom() * parseFloat(cy.nodes('.tenant').first().style('font-size'))"))
+                        return overlaps;""")).as("tenant boxes that overlap another").isEqualTo(0L);
+        double tenantLabelPixels = ((Number)
+                        browser.script("return cy.zoom() * parseFloat(cy.nodes('.tenant').first().style('font-size'))"))
                 .doubleValue();
         assertThat(tenantLabelPixels)
                 .as("a tenant's name at the zoom that shows all fifty, in screen pixels")
@@ -140,7 +143,9 @@ class UiLargeTopologyTest {
 
         browser.choose("topo-tenant", "t17");
         browser.until(Duration.ofSeconds(20), d -> count("node.instance") == WEB_PER_TENANT + DB_PER_TENANT);
-        assertThat(count("edge.placement")).as("few enough instances now to draw their hosts").isEqualTo(10);
+        assertThat(count("edge.placement"))
+                .as("few enough instances now to draw their hosts")
+                .isEqualTo(10);
         assertThat(browser.text("topology-summary")).contains("showing 10 instances of 1 VPCs");
         String instance = (String) browser.script(
                 "return cy.nodes('.instance').filter(n => n.data('label').startsWith('t17-web-3\\n')).id()");

@@ -12,11 +12,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import tools.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code vpclab exec INSTANCE -- COMMAND...}: runs the command in the instance wherever its agent
@@ -72,8 +72,8 @@ final class ExecCommand implements Callable<Integer> {
                 api.getHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofLines());
         try (Stream<String> lines = response.body()) {
             if (response.statusCode() != 200) {
-                System.err.println("the server refused: HTTP " + response.statusCode() + " "
-                        + String.join("\n", lines.toList()));
+                System.err.println(
+                        "the server refused: HTTP " + response.statusCode() + " " + String.join("\n", lines.toList()));
                 return VpclabCli.REFUSED;
             }
             for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
@@ -91,8 +91,9 @@ final class ExecCommand implements Callable<Integer> {
                     }
                     return event.path("exitCode").asInt();
                 } else {
-                    System.err.println("the server could not run it: " + event.path("code").asString() + " "
-                            + event.path("error").asString());
+                    System.err.println(
+                            "the server could not run it: " + event.path("code").asString() + " "
+                                    + event.path("error").asString());
                     return VpclabCli.REFUSED;
                 }
             }

@@ -74,7 +74,9 @@ public final class ReachabilityMatrix {
                 return (expected == Expectation.OWN_ADDRESS ? "own " : "ok ") + String.format("%.1fms", rtt);
             }
             Map<String, Long> reasons = result.getDropReasons();
-            return reasons == null || reasons.isEmpty() ? "x no reply" : "x " + String.join(",", new TreeSet<>(reasons.keySet()));
+            return reasons == null || reasons.isEmpty()
+                    ? "x no reply"
+                    : "x " + String.join(",", new TreeSet<>(reasons.keySet()));
         }
     }
 
@@ -87,7 +89,8 @@ public final class ReachabilityMatrix {
     }
 
     /** Measures every ordered pair of these instances, sorted by tenant, VPC and name. */
-    public static ReachabilityMatrix measure(ApiClient api, List<Instance> members) throws ApiException, InterruptedException {
+    public static ReachabilityMatrix measure(ApiClient api, List<Instance> members)
+            throws ApiException, InterruptedException {
         List<Instance> sorted = members.stream()
                 .sorted(Comparator.comparing((Instance i) -> Objects.toString(i.getTenantName(), i.getTenantId()))
                         .thenComparing(i -> Objects.toString(i.getVpcName(), i.getVpcId()))

@@ -244,7 +244,8 @@ public final class TableStreamFollower implements AutoCloseable {
                         try {
                             southbound.reportProbeResult(hostId, piece);
                         } catch (ApiException e) {
-                            log.debug("a piece of exec {} was not reported: {}", request.getRequestId(), e.getMessage());
+                            log.debug(
+                                    "a piece of exec {} was not reported: {}", request.getRequestId(), e.getMessage());
                         }
                     }
                 });

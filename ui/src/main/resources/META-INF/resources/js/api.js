@@ -38,6 +38,21 @@ export function setToken(value) {
   localStorage.setItem(TOKEN_KEY, value.trim());
 }
 
+export function forgetToken() {
+  localStorage.removeItem(TOKEN_KEY);
+}
+
+/** Who the token speaks for: 'admin' (may list tenants) or 'tenant'; an ApiError (401) when it is refused. */
+export async function tokenRole() {
+  try {
+    await get(collection('tenants') + '?maxResults=1');
+    return 'admin';
+  } catch (e) {
+    if (e.status === 403) return 'tenant';
+    throw e;
+  }
+}
+
 const authorization = () => ({ Authorization: 'Bearer ' + token() });
 
 async function call(method, path, body) {

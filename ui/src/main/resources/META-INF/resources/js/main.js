@@ -1,7 +1,9 @@
-// Wires the screens together: token, navigation, and the topology snapshot that feeds every screen.
-// A screen may have show() and hide(): its own polling runs only while it shows.
-import { token, setToken } from './api.js';
+// Wires the screens together: sign-in, navigation by URL, and the topology snapshot that feeds every screen.
+// A screen may have show(), hide() and route(route): its own polling runs only while it shows, and route() hands
+// it the URL's selection (on load, on a link, on Back and Forward).
+import { token, setToken, forgetToken, tokenRole } from './api.js';
 import { clearError } from './dom.js';
+import { currentRoute, navigate, onRoute } from './route.js';
 import { startTopology } from './topology.js';
 import { startResources } from './resources.js';
 import { startDiagnostics } from './diagnostics.js';
@@ -11,7 +13,8 @@ import { startFlowLogs } from './flowlogs.js';
 
 const $ = (id) => document.getElementById(id);
 
-function showScreen(screens, name) {
+function showScreen(screens, route) {
+  const name = screens[route.screen] ? route.screen : 'topology';
   for (const button of document.querySelectorAll('nav button')) {
     if (button.dataset.screen === name) button.setAttribute('aria-current', 'page');
     else button.removeAttribute('aria-current');
@@ -21,26 +24,49 @@ function showScreen(screens, name) {
     if (key === name) screen.show?.();
     else screen.hide?.();
   }
-  if (name === 'topology' && window.cy) {
-    window.cy.resize();
-    window.cy.fit(undefined, 30);
-  }
-  // replaceState, not location.hash: a hash naming an element id would move the keyboard's place to it
-  history.replaceState(null, '', '#' + name);
+  screens[name].route?.(route);
+}
+
+/** The sign-in panel instead of the screens: on the first visit, after signing out, and when a token is refused. */
+function signedOut(message) {
+  $('sign-in').hidden = false;
+  $('session').hidden = true;
+  document.body.classList.add('signed-out');
+  $('token-state').textContent = message || '';
+  $('token').focus();
+}
+
+function signedIn(role) {
+  $('sign-in').hidden = true;
+  $('session').hidden = false;
+  document.body.classList.remove('signed-out');
+  $('session-state').textContent =
+    role === 'admin' ? 'signed in as admin' : role === 'tenant' ? 'signed in with a tenant token' : 'signed in';
+  $('token-state').textContent = '';
 }
 
 function start() {
-  const tokenInput = $('token');
-  tokenInput.value = token();
-  $('token-state').textContent = token()
-    ? 'token remembered'
-    : 'paste the admin token the server printed at start (also in ./data/admin-token), or a tenant token';
-  $('token-form').addEventListener('submit', (event) => {
+  let topology = null;
+  $('token-form').addEventListener('submit', async (event) => {
     event.preventDefault();
-    setToken(tokenInput.value);
-    $('token-state').textContent = 'token saved';
-    clearError();
-    topology.refresh();
+    setToken($('token').value);
+    $('token').value = '';
+    try {
+      signedIn(await tokenRole());
+      clearError();
+      topology.refresh();
+    } catch (e) {
+      forgetToken();
+      signedOut(
+        e.status === 401
+          ? 'The server refused this token (HTTP 401). Check it and try again.'
+          : 'Could not reach the server: ' + e.message,
+      );
+    }
+  });
+  $('sign-out').addEventListener('click', () => {
+    forgetToken();
+    signedOut('Signed out.');
   });
 
   const resources = startResources($('resource-tabs'), $('resource-panel'));
@@ -48,17 +74,29 @@ function start() {
   const lessons = startLessons($('lessons'));
   const figures = startFigures($('figures'));
   const flowlogs = startFlowLogs($('flowlogs'));
-  const topology = startTopology($('cy'), $('topology-summary'), (world) => {
-    resources.onWorld(world);
-    diagnostics.onWorld(world);
-    lessons.onWorld(world);
-    figures.onWorld(world);
-    flowlogs.onWorld(world);
-  });
+  topology = startTopology(
+    { graph: $('cy'), summary: $('topology-summary'), filters: $('topology-filters'), details: $('details') },
+    (world) => {
+      resources.onWorld(world);
+      diagnostics.onWorld(world);
+      lessons.onWorld(world);
+      figures.onWorld(world);
+      flowlogs.onWorld(world);
+    },
+    () => signedOut('The server refused the token (HTTP 401): sign in again.'),
+  );
   const screens = { topology, resources, diagnostics, flowlogs, figures, lessons };
   for (const button of document.querySelectorAll('nav button'))
-    button.addEventListener('click', () => showScreen(screens, button.dataset.screen));
-  showScreen(screens, (location.hash || '#topology').slice(1));
+    button.addEventListener('click', () => navigate({ screen: button.dataset.screen }));
+  onRoute((route) => showScreen(screens, route));
+  showScreen(screens, currentRoute());
+  if (!token()) signedOut();
+  else {
+    signedIn('');
+    tokenRole().then(signedIn, (e) => {
+      if (e.status === 401) signedOut('The remembered token was refused: sign in again.');
+    });
+  }
 }
 
 start();

@@ -1,6 +1,7 @@
 // Lists with create and delete forms for every resource; refusals show the problem's code and detail.
 import { listAll, create, remove, associateEip, acceptPeering, rejectPeering, setArpSuppression } from './api.js';
 import { el, fill, replaceKeepingFocus, showError, clearError } from './dom.js';
+import { navigate } from './route.js';
 import { askForm } from './dialog.js';
 import {
   ruleLines,
@@ -22,6 +23,26 @@ const instanceOptions = opt('instances', 'instanceId', (i) => `${i.name || i.ins
 const eipOptions = opt('eips', 'allocationId', (e) => e.publicIp);
 const fixed = (values) => () => values.map((v) => ({ value: v, label: v }));
 
+/** A column that shows a parent by its name (the ID is in the row's other columns or one click away). */
+const named = (title, list, idKey, key = idKey) => ({
+  title,
+  value: (item, world) => {
+    const id = item[key];
+    const found = world && id ? world[list].find((x) => x[idKey] === id) : null;
+    return found ? found.name || found.groupName || found[idKey] : id;
+  },
+});
+const tenantColumn = named('tenant', 'tenants', 'tenantId');
+const vpcColumn = named('VPC', 'vpcs', 'vpcId');
+const subnetColumn = named('subnet', 'subnets', 'subnetId');
+const hostColumn = named('host', 'hosts', 'hostId');
+/** Shows the resource as the selected node of the topology graph. */
+const inGraph = (idKey) => ({
+  label: 'Show',
+  run: (item) => navigate({ screen: 'topology', params: { node: item[idKey] } }),
+  stays: true,
+});
+
 /** What the UI knows about each resource (its key names its API collection): what to show, what creating it takes. */
 export const KINDS = [
   {
@@ -30,6 +51,7 @@ export const KINDS = [
     id: 'tenantId',
     columns: ['name', 'tenantId', 'createdAt'],
     fields: [{ name: 'name', required: true }],
+    actions: [inGraph('tenantId')],
   },
   {
     key: 'hosts',
@@ -50,12 +72,13 @@ export const KINDS = [
       { name: 'underlayIp', required: true, placeholder: '127.0.0.1' },
       { name: 'udpPort', type: 'number', placeholder: '4789' },
     ],
+    actions: [inGraph('hostId')],
   },
   {
     key: 'vpcs',
     title: 'VPCs',
     id: 'vpcId',
-    columns: ['name', 'vpcId', 'tenantId', 'cidrBlock', 'arpSuppression'],
+    columns: ['name', 'vpcId', tenantColumn, 'cidrBlock', 'arpSuppression'],
     fields: [
       { name: 'tenantId', options: tenantOptions },
       { name: 'name' },
@@ -66,6 +89,7 @@ export const KINDS = [
     actions: [
       { label: 'Toggle ARP suppression', run: (vpc) => setArpSuppression(vpc.vpcId, vpc.arpSuppression === false) },
     ],
+    actions: [inGraph('vpcId')],
   },
   {
     key: 'subnets',
@@ -74,7 +98,8 @@ export const KINDS = [
     columns: [
       'name',
       'subnetId',
-      'vpcId',
+      vpcColumn,
+      tenantColumn,
       'cidrBlock',
       'segmentation',
       'segmentId',
@@ -86,6 +111,7 @@ export const KINDS = [
       { name: 'name' },
       { name: 'cidrBlock', required: true, placeholder: '10.0.1.0/24' },
     ],
+    actions: [inGraph('subnetId')],
   },
   {
     key: 'instances',
@@ -96,10 +122,13 @@ export const KINDS = [
       'instanceId',
       'privateIpAddress',
       'macAddress',
-      'subnetId',
-      'hostId',
+      { title: 'tenant', value: (i) => i.tenantName || i.tenantId },
+      { title: 'VPC', value: (i) => i.vpcName || i.vpcId },
+      { title: 'subnet', value: (i) => i.subnetName || i.subnetId },
+      { title: 'host', value: (i) => i.hostName || i.hostId },
       'kind',
       'state',
+      { title: 'device', value: (i) => (i.port && i.port.deviceName) || '' },
       'publicIp',
     ],
     fields: [
@@ -109,13 +138,21 @@ export const KINDS = [
       { name: 'kind', options: fixed(['simulated', 'netns', 'tap']) },
       { name: 'privateIpAddress' },
     ],
-    actions: [{ label: 'Groups', run: chooseGroups }],
+    actions: [inGraph('instanceId'), { label: 'Groups', run: chooseGroups }],
   },
   {
     key: 'eips',
     title: 'Elastic IPs',
     id: 'allocationId',
-    columns: ['publicIp', 'allocationId', 'tenantId', 'instanceId', 'natGatewayId', 'ingressPolicy'],
+    columns: [
+      'publicIp',
+      'allocationId',
+      tenantColumn,
+      'instanceId',
+      named('instance', 'instances', 'instanceId'),
+      'natGatewayId',
+      'ingressPolicy',
+    ],
     fields: [
       { name: 'tenantId', options: tenantOptions },
       { name: 'ingressPolicy', options: fixed(['DENY_ALL', 'ALLOW_ALL', 'WHITELIST']) },
@@ -126,7 +163,16 @@ export const KINDS = [
     key: 'natGateways',
     title: 'NAT gateways',
     id: 'natGatewayId',
-    columns: ['name', 'natGatewayId', 'subnetId', 'publicIp', 'privateIpAddress', 'hostId', 'egressPolicy', 'state'],
+    columns: [
+      'name',
+      'natGatewayId',
+      subnetColumn,
+      'publicIp',
+      'privateIpAddress',
+      hostColumn,
+      'egressPolicy',
+      'state',
+    ],
     fields: [
       { name: 'subnetId', required: true, options: subnetOptions },
       { name: 'allocationId', required: true, options: eipOptions },
@@ -138,7 +184,7 @@ export const KINDS = [
     key: 'whitelists',
     title: 'Whitelists',
     id: 'whitelistId',
-    columns: ['name', 'whitelistId', 'tenantId', 'dropCount'],
+    columns: ['name', 'whitelistId', tenantColumn, 'dropCount'],
     fields: [
       { name: 'tenantId', options: tenantOptions },
       { name: 'name', required: true },
@@ -148,7 +194,12 @@ export const KINDS = [
     key: 'peerings',
     title: 'Peerings',
     id: 'vpcPeeringConnectionId',
-    columns: ['vpcPeeringConnectionId', 'requesterVpcId', 'accepterVpcId', 'status'],
+    columns: [
+      'vpcPeeringConnectionId',
+      named('requester', 'vpcs', 'vpcId', 'requesterVpcId'),
+      named('accepter', 'vpcs', 'vpcId', 'accepterVpcId'),
+      'status',
+    ],
     fields: [
       { name: 'requesterVpcId', required: true, options: vpcOptions },
       { name: 'accepterVpcId', required: true, options: vpcOptions },
@@ -162,7 +213,7 @@ export const KINDS = [
     key: 'securityGroups',
     title: 'Security groups',
     id: 'groupId',
-    columns: ['groupName', 'groupId', 'vpcId', 'isDefault', { title: 'rules', lines: ruleLines }],
+    columns: ['groupName', 'groupId', vpcColumn, 'isDefault', { title: 'rules', lines: ruleLines }],
     fields: [
       { name: 'vpcId', required: true, options: vpcOptions },
       { name: 'groupName', required: true, placeholder: 'db' },
@@ -177,7 +228,7 @@ export const KINDS = [
     key: 'networkAcls',
     title: 'Network ACLs',
     id: 'networkAclId',
-    columns: ['networkAclId', 'vpcId', 'isDefault', 'subnetIds', { title: 'entries', lines: entryLines }],
+    columns: ['networkAclId', vpcColumn, 'isDefault', 'subnetIds', { title: 'entries', lines: entryLines }],
     fields: [{ name: 'vpcId', required: true, options: vpcOptions }],
     actions: [
       { label: 'Add entry', run: addEntry },
@@ -217,9 +268,11 @@ async function associate(eip, world) {
   if (answer) await associateEip(eip.allocationId, answer.instanceId);
 }
 
+/** The Resources screen: one tab per kind; the URL names the tab and a selected row (#resources/instances/i-1). */
 export function startResources(tabs, panel) {
   let world = null;
   let current = KINDS[0];
+  let selected = '';
   for (const kind of KINDS) {
     tabs.append(
       el(
@@ -229,10 +282,7 @@ export function startResources(tabs, panel) {
           role: 'tab',
           id: 'tab-' + kind.key,
           'aria-selected': String(kind === current),
-          onclick: () => {
-            current = kind;
-            select();
-          },
+          onclick: () => navigate({ screen: 'resources', path: [kind.key] }),
         },
         kind.title,
       ),
@@ -256,11 +306,22 @@ export function startResources(tabs, panel) {
     replaceKeepingFocus(
       panel,
       createForm(kind, world, render),
-      table(kind, items, () => world, render),
+      table(kind, items, () => world, render, selected),
     );
     panel.dataset.kind = kind.key; // which list is on screen (the browser tests wait for it)
+    const row = selected && panel.querySelector(`tr[data-id="${CSS.escape(selected)}"]`);
+    if (row) row.scrollIntoView({ block: 'center' });
   }
   return {
+    route(route) {
+      const kind = KINDS.find((k) => k.key === route.path[0]) || current;
+      const changed = kind !== current || (route.path[1] || '') !== selected;
+      selected = route.path[1] || '';
+      if (kind !== current || !panel.dataset.kind || changed) {
+        current = kind;
+        select();
+      }
+    },
     onWorld(next) {
       const first = world === null;
       world = next;
@@ -326,7 +387,7 @@ function fieldOptions(field, world) {
   return [{ value: '', label: field.required ? '(choose)' : '(none)' }, ...(world ? field.options(world) : [])];
 }
 
-function table(kind, items, currentWorld, after) {
+function table(kind, items, currentWorld, after, selected) {
   const rows = items.map((item) => {
     const id = item[kind.id] || (item.host && item.host.hostId);
     const buttons = [
@@ -336,7 +397,7 @@ function table(kind, items, currentWorld, after) {
           {
             type: 'button',
             id: `${a.label.toLowerCase().replaceAll(' ', '-')}-${id}`,
-            onclick: () => act(() => a.run(item, currentWorld()), after),
+            onclick: () => (a.stays ? a.run(item) : act(() => a.run(item, currentWorld()), after)),
           },
           a.label,
         ),
@@ -349,10 +410,12 @@ function table(kind, items, currentWorld, after) {
     ];
     return el(
       'tr',
-      { 'data-id': id },
-      kind.columns.map((c) =>
-        typeof c === 'string' ? el('td', {}, format(item[c])) : el('td', { class: 'lines' }, c.lines(item).join('\n')),
-      ),
+      { 'data-id': id, class: id === selected ? 'selected' : undefined },
+      kind.columns.map((c) => {
+        if (typeof c === 'string') return el('td', {}, format(item[c]));
+        if (c.value) return el('td', {}, format(c.value(item, currentWorld())));
+        return el('td', { class: 'lines' }, c.lines(item).join('\n'));
+      }),
       el('td', {}, buttons),
     );
   });

@@ -40,6 +40,12 @@ final class AgentProbes implements ProbeRunner {
 
     @Override
     public ProbeResult run(ProbeRequest request) {
+        return run(request, null);
+    }
+
+    /** A netns exec that streams tells {@code partials} each piece of output as it is read. */
+    @Override
+    public ProbeResult run(ProbeRequest request, java.util.function.Consumer<ProbeResult> partials) {
         LocalPort port = ported.state() == null
                 ? null
                 : ported.state().ports().stream()
@@ -51,7 +57,7 @@ final class AgentProbes implements ProbeRunner {
             return failed(request, "port " + request.getPortId() + " is not on this host (yet)");
         }
         if (request.getType() == ProbeType.EXEC) {
-            return exec(port, device, request)
+            return exec(port, device, request, Boolean.TRUE.equals(request.getStream()) ? partials : null)
                     .requestId(request.getRequestId())
                     .type(request.getType())
                     .target(request.getTarget());
@@ -81,7 +87,11 @@ final class AgentProbes implements ProbeRunner {
     }
 
     /** An exec request: a command in a netns instance's namespace, or one a simulated instance knows. */
-    private static ProbeResult exec(LocalPort port, FrameDevice device, ProbeRequest request) {
+    private static ProbeResult exec(
+            LocalPort port,
+            FrameDevice device,
+            ProbeRequest request,
+            java.util.function.Consumer<ProbeResult> partials) {
         if (request.getCommand() == null || request.getCommand().isEmpty()) {
             return new ProbeResult().sent(0).received(0).error("exec needs a command");
         }
@@ -92,7 +102,10 @@ final class AgentProbes implements ProbeRunner {
                 return capped(result, request.getMaxOutputBytes());
             }
             if (port.kind() == PortKind.NETNS) {
-                return NetnsExec.run(port, request);
+                return NetnsExec.run(
+                        port,
+                        request,
+                        partials == null ? null : (stream, text) -> partials.accept(piece(request, stream, text)));
             }
         } catch (ExecutionException e) {
             return new ProbeResult().sent(0).received(0).error(e.getCause().toString());
@@ -101,6 +114,17 @@ final class AgentProbes implements ProbeRunner {
             return new ProbeResult().sent(0).received(0).error("interrupted");
         }
         return new ProbeResult().sent(0).received(0).error("a " + port.kind() + " port cannot run commands");
+    }
+
+    /** One piece of a streamed exec's output: the new text in stdout or stderr. */
+    private static ProbeResult piece(ProbeRequest request, String stream, String text) {
+        ProbeResult piece = new ProbeResult()
+                .requestId(request.getRequestId())
+                .type(request.getType())
+                .sent(0)
+                .received(0)
+                .partial(true);
+        return "stderr".equals(stream) ? piece.stderr(text) : piece.stdout(text);
     }
 
     /** Cuts a simulated command's outputs at the request's limit, as {@link NetnsExec} cuts a real one's. */

@@ -5,6 +5,7 @@ import io.vpclab.client.ApiClient;
 import io.vpclab.client.api.HostsApi;
 import io.vpclab.client.model.Host;
 import io.vpclab.client.model.Instance;
+import io.vpclab.topology.cli.ReachabilityMatrix;
 import io.vpclab.controlplane.system.VpcLabProperties;
 import java.io.IOException;
 import java.net.URI;

@@ -40,12 +40,34 @@ class ExecService {
     record Outcome(String hostId, ProbeResult result) {}
 
     Outcome run(Caller caller, String instanceId, List<String> command, Duration timeout, int maxOutputBytes) {
+        return run(check(caller, instanceId), command, timeout, maxOutputBytes, null);
+    }
+
+    /**
+     * The instance a caller may exec in; refused (admin only, not found, a tap port) before anything
+     * runs, so a streamed exec can still answer its refusal as problem+json.
+     */
+    Instance check(Caller caller, String instanceId) {
         caller.requireAdmin();
         Instance instance = instances.get(caller, instanceId);
         if (instance.kind() == Instance.Kind.TAP) {
             throw unavailable("instance " + instanceId + " is a tap port: its stack is a VM's, the agent cannot run"
                     + " commands in it");
         }
+        return instance;
+    }
+
+    /**
+     * Runs the command in a {@link #check checked} instance; with {@code pieces}, the agent streams the
+     * output and each piece is handed over as it arrives (stdout or stderr set to the new text).
+     */
+    Outcome run(
+            Instance instance,
+            List<String> command,
+            Duration timeout,
+            int maxOutputBytes,
+            java.util.function.Consumer<ProbeResult> pieces) {
+        String instanceId = instance.id();
         ProbeRequest request = new ProbeRequest()
                 .requestId(UUID.randomUUID().toString())
                 .portId(instance.id())
@@ -53,9 +75,11 @@ class ExecService {
                 .target(instance.privateIpAddress())
                 .command(List.copyOf(command))
                 .timeoutMillis((int) timeout.toMillis())
-                .maxOutputBytes(maxOutputBytes);
+                .maxOutputBytes(maxOutputBytes)
+                .stream(pieces != null);
         Duration wait = timeout.plus(ProbeService.AGENT_SLACK);
-        ProbeResult result = ProbeService.ask(streams, answers, instance.hostId(), request, wait);
+        ProbeResult result = ProbeService.ask(
+                streams, answers, instance.hostId(), request, wait, pieces == null ? piece -> {} : pieces);
         if (result.getError() != null) {
             log.info(
                     "exec in {} on host {}: {} refused: {}", instanceId, instance.hostId(), command, result.getError());

@@ -89,7 +89,18 @@ class ProbeService {
      */
     static ProbeResult ask(
             SouthboundProvider streams, ProbeAnswers answers, String hostId, ProbeRequest request, Duration wait) {
-        var answer = answers.expect(hostId, request, wait);
+        return ask(streams, answers, hostId, request, wait, piece -> {});
+    }
+
+    /** As above, handing {@code partials} each partial result the agent sends before its answer. */
+    static ProbeResult ask(
+            SouthboundProvider streams,
+            ProbeAnswers answers,
+            String hostId,
+            ProbeRequest request,
+            Duration wait,
+            java.util.function.Consumer<ProbeResult> partials) {
+        var answer = answers.expect(hostId, request, wait, partials);
         if (!streams.sendProbe(hostId, request)) {
             answer.cancel(false);
             throw unavailable("the agent of host " + hostId + " is not connected");

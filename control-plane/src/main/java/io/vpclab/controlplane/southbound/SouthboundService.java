@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -158,19 +159,25 @@ class SouthboundService implements SouthboundProviderService, ProbeAnswers, Smar
         PendingProbe waiting = pendingProbes.get(result.getRequestId());
         // only the host that was asked may answer
         if (waiting != null && waiting.hostId().equals(hostId)) {
+            if (Boolean.TRUE.equals(result.getPartial())) {
+                waiting.partials().accept(result);
+                return;
+            }
             pendingProbes.remove(result.getRequestId());
             waiting.result().complete(result);
         }
     }
 
     @Override
-    public CompletableFuture<ProbeResult> expect(String hostId, ProbeRequest request, Duration timeout) {
+    public CompletableFuture<ProbeResult> expect(
+            String hostId, ProbeRequest request, Duration timeout, Consumer<ProbeResult> partials) {
         CompletableFuture<ProbeResult> future =
                 new CompletableFuture<ProbeResult>().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        pendingProbes.put(request.getRequestId(), new PendingProbe(hostId, future));
+        pendingProbes.put(request.getRequestId(), new PendingProbe(hostId, future, partials));
         future.whenComplete((result, failure) -> pendingProbes.remove(request.getRequestId()));
         return future;
     }
 
-    private record PendingProbe(String hostId, CompletableFuture<ProbeResult> result) {}
+    private record PendingProbe(
+            String hostId, CompletableFuture<ProbeResult> result, Consumer<ProbeResult> partials) {}
 }

@@ -7,6 +7,7 @@ import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.southbound.FreeUdpPorts;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.PageRequest;
+import io.vpclab.topology.cli.ReachabilityMatrix;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;

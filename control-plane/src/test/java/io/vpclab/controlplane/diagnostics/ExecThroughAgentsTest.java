@@ -194,6 +194,120 @@ class ExecThroughAgentsTest {
                 .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
     }
 
+    /**
+     * With {@code Accept: application/x-ndjson} the output arrives while the command still runs: the command
+     * prints, then waits for a file only the test creates after it has read that line.
+     */
+    @Test
+    void aNetnsExecStreamsItsOutputWhileTheCommandRuns() throws Exception {
+        assumeTrue(rootWithNamespaces(), "netns instances need root on Linux");
+        Instance ns = launch(InstanceKind.NETNS, "streamer", "10.78.1.21");
+        java.nio.file.Path go = java.nio.file.Files.createTempDirectory("lu-exec-").resolve("go");
+        String script = "echo ready; while [ ! -e " + go + " ]; do sleep 0.05; done; echo done >&2; exit 3";
+        var response = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        streamRequest(ns, "{\"command\":[\"sh\",\"-c\"," + quoted(script) + "],\"timeoutSeconds\":30}"),
+                        java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("application/x-ndjson"));
+        try (var lines = response.body()) {
+            var events = lines.iterator();
+            assertThat(events.next())
+                    .as("the first line, read while the command waits for the test")
+                    .isEqualTo("{\"stream\":\"stdout\",\"data\":\"ready\\n\"}");
+            assertThat(java.nio.file.Files.exists(go)).isFalse();
+            java.nio.file.Files.createFile(go);
+            assertThat(events.next()).isEqualTo("{\"stream\":\"stderr\",\"data\":\"done\\n\"}");
+            assertThat(events.next())
+                    .startsWith("{\"exitCode\":3,\"timedOut\":false,\"outputTruncated\":false,\"hostId\":");
+            assertThat(events.hasNext()).isFalse();
+        }
+
+        // bounded as before: the timeout ends it with 124, the cap cuts the streamed output too
+        var slow = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        streamRequest(ns, "{\"command\":[\"sleep\",\"30\"],\"timeoutSeconds\":1}"),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(slow.body()).startsWith("{\"exitCode\":124,\"timedOut\":true");
+        var chatty = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        streamRequest(
+                                ns,
+                                "{\"command\":[\"sh\",\"-c\",\"yes | head -c 100000\"],\"maxOutputBytes\":1000}"),
+                        java.net.http.HttpResponse.BodyHandlers.ofLines());
+        StringBuilder kept = new StringBuilder();
+        String last = null;
+        for (String line : chatty.body().toList()) {
+            var event = new tools.jackson.databind.ObjectMapper().readTree(line);
+            if (event.has("stream")) {
+                kept.append(event.path("data").asString());
+            }
+            last = line;
+        }
+        assertThat(kept).hasSize(1000);
+        assertThat(last).contains("\"outputTruncated\":true");
+    }
+
+    @Test
+    void aStreamedExecIsRefusedAsProblemJsonBeforeItStartsAndAnyAcceptGetsTheWholeAnswer() throws Exception {
+        Instance web = launch(InstanceKind.SIMULATED, "web", "10.78.1.10");
+        String tenantToken = new TenantsApi(lab.admin())
+                .createTenantToken(tenantId, new TokenCreate())
+                .getToken();
+        var refused = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(execUri(web))
+                                .header("Authorization", "Bearer " + tenantToken)
+                                .header("Content-Type", "application/json")
+                                .header("Accept", "application/x-ndjson")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"command\":[\"ip\",\"addr\"]}"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("UnauthorizedOperation");
+
+        // a simulated instance answers at the end: its output comes whole, then the exit code
+        var streamed = java.net.http.HttpClient.newHttpClient()
+                .send(streamRequest(web, "{\"command\":[\"ip\",\"route\"]}"), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(streamed.body().lines().toList())
+                .hasSize(2)
+                .satisfies(l -> assertThat(l.get(0)).startsWith("{\"stream\":\"stdout\"").contains("default via 10.78.1.1"))
+                .satisfies(l -> assertThat(l.get(1)).startsWith("{\"exitCode\":0,"));
+
+        // curl's default Accept: */* keeps getting the one JSON document
+        var whole = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(execUri(web))
+                                .header("Authorization", "Bearer " + ControlPlaneLab.ADMIN)
+                                .header("Content-Type", "application/json")
+                                .header("Accept", "*/*")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"command\":[\"ip\",\"route\"]}"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+        assertThat(whole.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("application/json"));
+        assertThat(whole.body()).contains("\"exitCode\":0").contains("default via 10.78.1.1");
+    }
+
+    private java.net.URI execUri(Instance instance) {
+        return java.net.URI.create(lab.uri() + "/api/v1/instances/" + instance.getInstanceId() + "/exec");
+    }
+
+    private java.net.http.HttpRequest streamRequest(Instance instance, String body) {
+        return java.net.http.HttpRequest.newBuilder(execUri(instance))
+                .header("Authorization", "Bearer " + ControlPlaneLab.ADMIN)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/x-ndjson")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build();
+    }
+
+    private static String quoted(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     @Test
     void theCliExecsByNameExitsWithTheCommandsCodeAndSaysASimulatedInstanceHasNoShell() throws Exception {
         launch(InstanceKind.SIMULATED, "web", "10.78.1.10");

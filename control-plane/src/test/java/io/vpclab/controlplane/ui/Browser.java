@@ -80,6 +80,11 @@ final class Browser implements AutoCloseable {
     void signIn(int port, String token) {
         driver.get("http://localhost:" + port + "/");
         WebElement input = driver.findElement(By.id("token"));
+        if (!input.isDisplayed()) {
+            // a token is remembered from before: sign out first, so the panel shows
+            click("sign-out");
+            until(Duration.ofSeconds(5), d -> input.isDisplayed());
+        }
         input.clear();
         input.sendKeys(token);
         driver.findElement(By.cssSelector("#token-form button[type=submit]")).click();
@@ -119,6 +124,25 @@ final class Browser implements AutoCloseable {
                     })
                     .orElse(null);
         });
+    }
+
+    /** Clicks a node of the topology graph where it is drawn, as a user would (the graph is a canvas). */
+    void clickNode(String nodeId) {
+        @SuppressWarnings("unchecked")
+        java.util.List<Number> at = (java.util.List<Number>)
+                script("const p = cy.getElementById('" + nodeId + "').renderedPosition(); return [p.x, p.y];");
+        WebElement graph = driver.findElement(By.id("cy"));
+        org.openqa.selenium.Dimension size = graph.getSize();
+        new org.openqa.selenium.interactions.Actions(driver)
+                .moveToElement(graph, (int) Math.round(at.get(0).doubleValue() - size.getWidth() / 2.0), (int)
+                        Math.round(at.get(1).doubleValue() - size.getHeight() / 2.0))
+                .click()
+                .perform();
+    }
+
+    /** The page's URL fragment without the '#'. */
+    String hash() {
+        return (String) script("return decodeURIComponent(location.hash.slice(1))");
     }
 
     String text(String id) {

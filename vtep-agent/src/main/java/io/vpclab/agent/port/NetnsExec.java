@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,14 @@ public final class NetnsExec {
     private NetnsExec() {}
 
     public static ProbeResult run(LocalPort port, ProbeRequest request) {
+        return run(port, request, null);
+    }
+
+    /**
+     * As {@link #run(LocalPort, ProbeRequest)}, telling {@code pieces} ("stdout" or "stderr", text)
+     * each piece of output as it is read, when the caller streams it.
+     */
+    public static ProbeResult run(LocalPort port, ProbeRequest request, BiConsumer<String, String> pieces) {
         List<String> line = new ArrayList<>(List.of("ip", "netns", "exec", PortNames.namespace(port)));
         line.addAll(request.getCommand());
         int limit = request.getMaxOutputBytes() == null ? 65536 : request.getMaxOutputBytes();
@@ -36,8 +45,10 @@ public final class NetnsExec {
         try {
             Process process = new ProcessBuilder(line).start();
             process.getOutputStream().close();
-            BoundedOutput out = BoundedOutput.start(process.getInputStream(), limit, "exec-out-" + port.id());
-            BoundedOutput err = BoundedOutput.start(process.getErrorStream(), limit, "exec-err-" + port.id());
+            BoundedOutput out = BoundedOutput.start(
+                    process.getInputStream(), limit, "exec-out-" + port.id(), listener(pieces, "stdout"));
+            BoundedOutput err = BoundedOutput.start(
+                    process.getErrorStream(), limit, "exec-err-" + port.id(), listener(pieces, "stderr"));
             boolean finished = process.waitFor(request.getTimeoutMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -57,5 +68,9 @@ public final class NetnsExec {
             Thread.currentThread().interrupt();
             throw new PortSetupException("interrupted: " + String.join(" ", line), e);
         }
+    }
+
+    private static java.util.function.Consumer<String> listener(BiConsumer<String, String> pieces, String stream) {
+        return pieces == null ? null : text -> pieces.accept(stream, text);
     }
 }

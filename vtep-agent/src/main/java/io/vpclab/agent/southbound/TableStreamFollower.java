@@ -236,8 +236,19 @@ public final class TableStreamFollower implements AutoCloseable {
     private void runProbe(ProbeRequest request) {
         probeExecutor.execute(() -> {
             ProbeResult result;
+            // pieces of a streamed exec go out one at a time, in the order they were read
+            Object reporting = new Object();
             try {
-                result = probes.run(request);
+                result = probes.run(request, piece -> {
+                    synchronized (reporting) {
+                        try {
+                            southbound.reportProbeResult(hostId, piece);
+                        } catch (ApiException e) {
+                            log.debug(
+                                    "a piece of exec {} was not reported: {}", request.getRequestId(), e.getMessage());
+                        }
+                    }
+                });
             } catch (RuntimeException e) {
                 result = new ProbeResult()
                         .requestId(request.getRequestId())
@@ -248,7 +259,9 @@ public final class TableStreamFollower implements AutoCloseable {
                         .error(e.toString());
             }
             try {
-                southbound.reportProbeResult(hostId, result.requestId(request.getRequestId()));
+                synchronized (reporting) {
+                    southbound.reportProbeResult(hostId, result.requestId(request.getRequestId()));
+                }
             } catch (ApiException e) {
                 log.warn("could not report probe {}: {}", request.getRequestId(), e.getMessage());
             }

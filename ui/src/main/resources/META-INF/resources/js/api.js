@@ -150,6 +150,12 @@ export const associateNetworkAcl = (subnetId, networkAclId) =>
 export const ping = (instanceId, probe) => post(one('instances', instanceId) + '/ping', probe);
 export const traceroute = (instanceId, probe) => post(one('instances', instanceId) + '/traceroute', probe);
 export const probePort = (instanceId, probe) => post(one('instances', instanceId) + '/port-probe', probe);
+/** Runs a command in an instance (admin): a netns instance runs it in its namespace. */
+export const execInInstance = (instanceId, command, timeoutSeconds = 10) =>
+  post(one('instances', instanceId) + '/exec', { command, timeoutSeconds });
+export const getInstance = (instanceId) => get(one('instances', instanceId));
+/** Live migration: the instance moves to another host and keeps its IP and MAC. */
+export const moveInstance = (instanceId, hostId) => call('PATCH', one('instances', instanceId), { hostId });
 
 // --- figures reported by the agents (null before the first report) --------------------------------
 

@@ -3,6 +3,8 @@ import { vlanLesson } from './vlan.js';
 import { anatomyLesson } from './anatomy.js';
 import { macTableLesson } from './mac-tables.js';
 import { floodLesson } from './flood.js';
+import { reactorLesson } from './reactor.js';
+import { migrationLesson } from './migration.js';
 
 export function startLessons(root) {
   let world = null;
@@ -10,7 +12,9 @@ export function startLessons(root) {
   const anatomy = anatomyLesson(() => world);
   const macs = macTableLesson(() => world);
   const flood = floodLesson(() => world);
-  root.append(vlan.node, anatomy.node, macs.node, flood.node);
+  const reactor = reactorLesson();
+  const migration = migrationLesson();
+  root.append(vlan.node, anatomy.node, macs.node, flood.node, reactor.node, migration.node);
   return {
     onWorld(next) {
       const first = !world;

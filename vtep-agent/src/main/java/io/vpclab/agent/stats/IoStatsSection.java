@@ -23,7 +23,7 @@ public final class IoStatsSection implements StatsSection {
         this.taps = taps;
     }
 
-    /** The figures by name, in report order; the offload flags as 0 or 1. */
+    /** The counters by name, in report order (metrics {@code vpclab_io_*_total}). */
     public Map<String, Long> counters() {
         Map<String, Long> tap = taps.snapshot();
         long[] socket = new long[8];
@@ -50,8 +50,6 @@ public final class IoStatsSection implements StatsSection {
         values.put("gsoSends", socket[5]);
         values.put("gsoSegments", socket[6]);
         values.put("bytesCopied", tap.get("bytesCopied"));
-        values.put("udpGso", underlays.stream().anyMatch(NettyUdpUnderlay::isGso) ? 1L : 0L);
-        values.put("udpGro", underlays.stream().anyMatch(NettyUdpUnderlay::isGro) ? 1L : 0L);
         return values;
     }
 
@@ -71,7 +69,7 @@ public final class IoStatsSection implements StatsSection {
                 .gsoSends(c.get("gsoSends"))
                 .gsoSegments(c.get("gsoSegments"))
                 .bytesCopied(c.get("bytesCopied"))
-                .udpGso(c.get("udpGso") == 1)
-                .udpGro(c.get("udpGro") == 1));
+                .udpGso(underlays.stream().anyMatch(NettyUdpUnderlay::isGso))
+                .udpGro(underlays.stream().anyMatch(NettyUdpUnderlay::isGro)));
     }
 }

@@ -3,7 +3,9 @@ package io.vpclab.dataplane;
 import io.netty.channel.EventLoop;
 import io.vpclab.dataplane.capture.Capture;
 import io.vpclab.dataplane.pipeline.Pipeline;
+import io.vpclab.dataplane.pipeline.ConnectionCensus;
 import io.vpclab.dataplane.pipeline.SharedFlowState;
+import io.vpclab.dataplane.stats.ConnectionSnapshot;
 import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.port.LoopHandoff;
@@ -68,6 +70,7 @@ public final class Vtep implements AutoCloseable {
     private final Map<String, FrameDevice> devices = new java.util.concurrent.ConcurrentHashMap<>();
 
     private volatile ForwardingState state;
+    private final ConnectionCensus census;
     private volatile boolean closed;
 
     /** Starts a VTEP on {@code underlay} with an empty table (everything dropped and counted). */
@@ -103,6 +106,7 @@ public final class Vtep implements AutoCloseable {
                 local.getPort() == 0 ? io.vpclab.dataplane.packet.Vxlan.PORT : local.getPort(),
                 TableHost.DEFAULT_UNDERLAY_MTU));
         SharedFlowState shared = new SharedFlowState(nanoClock, natSessionCapacity);
+        this.census = new ConnectionCensus(shared);
         int count = this.underlays.size();
         this.loops = new EventLoop[count];
         this.pipelines = new Pipeline[count];
@@ -249,6 +253,14 @@ public final class Vtep implements AutoCloseable {
             total = total.plus(loopCounters);
         }
         return total;
+    }
+
+    /**
+     * Connections per instance, elastic IP and NAT gateway served here, from the connection
+     * tracking (a scan per call: call it once per report, not per packet).
+     */
+    public List<ConnectionSnapshot> connections() {
+        return census.take(state);
     }
 
     /**

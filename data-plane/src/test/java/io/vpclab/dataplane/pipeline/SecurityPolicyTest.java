@@ -12,6 +12,7 @@ import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.packet.Tcp;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.port.FrameSink;
+import io.vpclab.dataplane.stats.ConnectionSnapshot;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.IpBinding;
@@ -65,11 +66,12 @@ class SecurityPolicyTest {
     private final List<ByteBuf> outputs = new ArrayList<>();
     private final List<String> deliveredTo = new ArrayList<>();
     private final AtomicLong clock = new AtomicLong();
+    private final SharedFlowState shared = new SharedFlowState(clock::get, 16);
     private final Pipeline pipeline = new Pipeline(
             new SendOnlyUnderlay(LOCAL, outputs::add),
             LOCAL,
             state(List.of(PG_FROM_WEB), List.of(TCP_IN, EPHEMERAL_OUT)),
-            new SharedFlowState(clock::get, 16));
+            shared);
     private final Pipeline.Attachment web = pipeline.attach("web", new Device("web"));
     private final Pipeline.Attachment db = pipeline.attach("db", new Device("db"));
 
@@ -92,6 +94,37 @@ class SecurityPolicyTest {
         assertThat(pipeline.securityPolicyCounters().ruleHits())
                 .containsEntry("sg-db/db-pg", 1L)
                 .containsEntry("sg-web/out", 2L);
+    }
+
+    @Test
+    void theCensusCountsEachInstancesConnectionsActiveThenInactiveAndNewOnlyOnce() {
+        ConnectionCensus census = new ConnectionCensus(shared);
+        ForwardingState state = state(List.of(PG_FROM_WEB), List.of(TCP_IN, EPHEMERAL_OUT));
+        pipeline.fromPort(web, tcp(WEB_MAC, WEB, 40000, DB, 5432));
+        pipeline.fromPort(db, tcp(DB_MAC, DB, 5432, WEB, 40000)); // the reply: the same connection
+        pipeline.fromPort(web, tcp(WEB_MAC, WEB, 40001, DB, 22)); // web's group lets it out, db's refuses it
+
+        assertThat(census.take(state))
+                .containsExactly(
+                        new ConnectionSnapshot(ConnectionSnapshot.INSTANCE, "db", 1, 0, 1),
+                        new ConnectionSnapshot(ConnectionSnapshot.INSTANCE, "web", 2, 0, 2));
+        assertThat(dropped("db", DropReason.SECURITY_GROUP_DENIED)).isEqualTo(1);
+
+        clock.addAndGet(ConnectionCensus.ACTIVE_NANOS);
+        pipeline.fromPort(web, tcp(WEB_MAC, WEB, 40000, DB, 5432)); // keeps the first one busy
+        assertThat(census.take(state))
+                .as("quiet connections turn inactive; nothing new was opened")
+                .containsExactly(
+                        new ConnectionSnapshot(ConnectionSnapshot.INSTANCE, "db", 1, 0, 1),
+                        new ConnectionSnapshot(ConnectionSnapshot.INSTANCE, "web", 1, 1, 2));
+
+        clock.addAndGet(ConnectionTable.DEFAULT_IDLE_NANOS);
+        pipeline.fromPort(web, tcp(WEB_MAC, WEB, 40002, DB, 5432));
+        assertThat(census.take(state))
+                .as("idled-out connections leave the census; a new one counts once")
+                .containsExactly(
+                        new ConnectionSnapshot(ConnectionSnapshot.INSTANCE, "db", 1, 0, 2),
+                        new ConnectionSnapshot(ConnectionSnapshot.INSTANCE, "web", 1, 0, 3));
     }
 
     @Test

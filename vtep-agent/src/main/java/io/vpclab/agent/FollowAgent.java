@@ -9,6 +9,7 @@ import io.vpclab.agent.southbound.HostRegistrar;
 import io.vpclab.agent.southbound.StatsReporter;
 import io.vpclab.agent.southbound.TableStreamFollower;
 import io.vpclab.agent.southbound.TokenRefusedException;
+import io.vpclab.agent.stats.ConnectionStatsSection;
 import io.vpclab.agent.stats.IoStatsSection;
 import io.vpclab.agent.stats.LoopStatsSection;
 import io.vpclab.agent.stats.NatGatewayStatsSection;
@@ -176,18 +177,21 @@ public final class FollowAgent implements RunningAgent {
     private final CompletableFuture<String> failure;
     private final ObjectMapper json;
     private final IoStatsSection io;
+    private final ConnectionStatsSection connections;
 
     private FollowAgent(Options options, HostIdentity identity, PortedVtep ported, IoStatsSection io) {
         this.identity = identity;
         this.ported = ported;
         this.io = io;
+        this.connections = new ConnectionStatsSection(
+                ported.vtep()::connections, ported.vtep()::counters, ported.vtep()::natGateways);
         this.bound = new TableHost(Ipv4Address.parse(options.underlayIp()), options.udpPort(), options.underlayMtu());
         ControlPlaneEndpoint endpoint = new ControlPlaneEndpoint(options.controlPlane(), identity.token());
         this.json = endpoint.apiClient().getObjectMapper();
         this.probes = new AgentProbes(ported);
         this.captures = new AgentCaptures(ported.vtep(), new CaptureUplink(endpoint, identity.hostId()));
         this.follower = new TableStreamFollower(endpoint, identity.hostId(), this::apply, probes, captures::handle);
-        this.stats = new StatsReporter(endpoint, identity.hostId(), statsSections(ported, io));
+        this.stats = new StatsReporter(endpoint, identity.hostId(), statsSections(ported, io, connections));
         this.failure = follower.tokenRefused().thenApply(status -> refusedHostToken(options, identity, status));
     }
 
@@ -199,7 +203,8 @@ public final class FollowAgent implements RunningAgent {
     }
 
     /** What the counters report is made of, in report order. */
-    private static List<StatsSection> statsSections(PortedVtep ported, IoStatsSection io) {
+    private static List<StatsSection> statsSections(
+            PortedVtep ported, IoStatsSection io, ConnectionStatsSection connections) {
         return List.of(
                 new TrafficStatsSection(ported.vtep()::counters),
                 new WhitelistStatsSection(ported.vtep()::whitelistCounters),
@@ -207,7 +212,8 @@ public final class FollowAgent implements RunningAgent {
                 new NatGatewayStatsSection(ported.vtep()::natGateways),
                 new LoopStatsSection(ported.vtep()::countersPerLoop),
                 new VpnTunnelStatsSection(ported::vpnGateways),
-                io);
+                io,
+                connections);
     }
 
     /** Registers (or reuses the saved identity), binds the underlay and starts following. */
@@ -321,6 +327,7 @@ public final class FollowAgent implements RunningAgent {
     public Map<String, Map<String, Long>> counterGroups() {
         Map<String, Map<String, Long>> groups = ported.counterGroups();
         groups.put("io", io.counters());
+        groups.putAll(connections.counterGroups());
         return groups;
     }
 

@@ -2,14 +2,14 @@ package io.vpclab.dataplane;
 
 import io.netty.channel.EventLoop;
 import io.vpclab.dataplane.capture.Capture;
-import io.vpclab.dataplane.pipeline.Pipeline;
 import io.vpclab.dataplane.pipeline.ConnectionCensus;
+import io.vpclab.dataplane.pipeline.Pipeline;
 import io.vpclab.dataplane.pipeline.SharedFlowState;
-import io.vpclab.dataplane.stats.ConnectionSnapshot;
 import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.port.LoopHandoff;
 import io.vpclab.dataplane.port.MultiQueueDevice;
+import io.vpclab.dataplane.stats.ConnectionSnapshot;
 import io.vpclab.dataplane.stats.CountersSnapshot;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
 import io.vpclab.dataplane.stats.SecurityPolicySnapshot;

@@ -231,7 +231,10 @@ public final class FollowAgent implements RunningAgent {
                         new InetSocketAddress(options.underlayIp(), options.udpPort()),
                         options.offloads().underlayOptions(options.underlayMtu()));
         PortProvisioner provisioner = new PortProvisioner(
-                SimulatedPorts::create, options.underlayMtu(), options.offloads().tunFlags(), underlays.size());
+                SimulatedPorts::create,
+                options.underlayMtu(),
+                options.offloads().tunFlags(),
+                underlays.size());
         PortedVtep ported = new PortedVtep(EventLoopChoice.vtepOn(underlays), provisioner);
         FollowAgent agent =
                 new FollowAgent(options, identity, ported, new IoStatsSection(underlays, provisioner.tapIo()));

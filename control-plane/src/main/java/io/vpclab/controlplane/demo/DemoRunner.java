@@ -81,11 +81,7 @@ class DemoRunner implements DisposableBean {
                 log.info(underlay.describe());
             }
             agents = DemoAgents.start(
-                    underlay,
-                    server,
-                    adminToken,
-                    properties.dataDir().resolve("demo-agents"),
-                    demo.reactorHosts());
+                    underlay, server, adminToken, properties.dataDir().resolve("demo-agents"), demo.reactorHosts());
             // the demo topology lives on the first hosts; the reactor lesson's hosts stay empty until it runs
             List<String> hostIds = agents.agents().stream()
                     .limit(underlay.endpoints().size())

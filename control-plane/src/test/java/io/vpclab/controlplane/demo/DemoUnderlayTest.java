@@ -31,7 +31,8 @@ class DemoUnderlayTest {
     void aPortTakenOnAnyAddressGivesWayToOneFreeOnAllWithAWarning() throws Exception {
         int port = FreeUdpPorts.consecutive(1);
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("127.0.0.2", port))) {
-            DemoUnderlay underlay = DemoUnderlay.choose(new DemoProperties(true, 3, port, "127.0.0.1", false), Map.of());
+            DemoUnderlay underlay =
+                    DemoUnderlay.choose(new DemoProperties(true, 3, port, "127.0.0.1", false), Map.of());
 
             assertThat(underlay.fallback()).isTrue();
             int chosen = underlay.endpoints().get(0).getPort();

@@ -24,7 +24,9 @@ class UiMigrationLessonTest extends UiDemoSupport {
         // the three demo hosts register while the demo builds; a loaded machine takes its time
         browser.until(DEMO_BUILT.multipliedBy(3), d -> {
             try {
-                return http.send(hosts, HttpResponse.BodyHandlers.ofString()).body().contains("demo-host-3");
+                return http.send(hosts, HttpResponse.BodyHandlers.ofString())
+                        .body()
+                        .contains("demo-host-3");
             } catch (Exception e) {
                 return false;
             }
@@ -32,11 +34,14 @@ class UiMigrationLessonTest extends UiDemoSupport {
         browser.screen("lessons");
         browser.script("document.getElementById('lesson-migration').scrollIntoView()");
         browser.click("migration-setup");
-        browser.until(Duration.ofMinutes(1), d -> browser.text("migration-status").startsWith("Created tenant"));
+        browser.until(
+                Duration.ofMinutes(1), d -> browser.text("migration-status").startsWith("Created tenant"));
         String status = browser.text("migration-status");
 
         browser.click("migration-run");
-        browser.until(Duration.ofMinutes(2), d -> !d.findElements(By.id("migration-verdict")).isEmpty());
+        browser.until(
+                Duration.ofMinutes(2),
+                d -> !d.findElements(By.id("migration-verdict")).isEmpty());
         browser.script("document.getElementById('migration-figures').scrollIntoView()");
         browser.screenshot("ui-lesson-migration");
 
@@ -69,7 +74,8 @@ class UiMigrationLessonTest extends UiDemoSupport {
 
     private String cell(String host, String when) {
         return browser.driver
-                .findElement(By.cssSelector("#migration-macs tr[data-host='" + host + "'] td[data-when='" + when + "']"))
+                .findElement(
+                        By.cssSelector("#migration-macs tr[data-host='" + host + "'] td[data-when='" + when + "']"))
                 .getText();
     }
 }

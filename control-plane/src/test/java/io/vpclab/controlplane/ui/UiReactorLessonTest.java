@@ -2,13 +2,13 @@ package io.vpclab.controlplane.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.util.ResourceLeakDetector;
 import io.vpclab.agent.linux.Lab;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,9 @@ class UiReactorLessonTest extends UiDemoSupport {
                 .build();
         browser.until(DEMO_BUILT.multipliedBy(3), d -> {
             try {
-                return http.send(hosts, HttpResponse.BodyHandlers.ofString()).body().contains("demo-fast-2");
+                return http.send(hosts, HttpResponse.BodyHandlers.ofString())
+                        .body()
+                        .contains("demo-fast-2");
             } catch (Exception e) {
                 return false;
             }
@@ -66,7 +68,9 @@ class UiReactorLessonTest extends UiDemoSupport {
         browser.until(Duration.ofMinutes(2), d -> browser.text("reactor-status").startsWith("Created tenant"));
 
         browser.click("reactor-run");
-        browser.until(Duration.ofMinutes(3), d -> !d.findElements(By.id("reactor-verdict")).isEmpty());
+        browser.until(
+                Duration.ofMinutes(3),
+                d -> !d.findElements(By.id("reactor-verdict")).isEmpty());
         browser.script("document.getElementById('reactor-figures').scrollIntoView()");
         browser.screenshot("ui-lesson-reactor");
 
@@ -78,7 +82,10 @@ class UiReactorLessonTest extends UiDemoSupport {
         assertThat(Long.parseLong(browser.attribute("reactor-verdict", "data-fast-packets")))
                 .as("iperf3 moved packets on the fast path")
                 .isGreaterThan(100);
-        assertThat(fast).as("system calls per packet, fast against plain").isPositive().isLessThan(plain);
+        assertThat(fast)
+                .as("system calls per packet, fast against plain")
+                .isPositive()
+                .isLessThan(plain);
         assertThat(browser.text("reactor-verdict")).startsWith("The fast path needed");
 
         browser.click("reactor-cleanup");

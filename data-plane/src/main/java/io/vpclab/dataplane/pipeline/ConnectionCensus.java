@@ -42,7 +42,8 @@ public final class ConnectionCensus {
         Map<Long, String> portByAddress = new HashMap<>();
         for (LocalPort port : state.ports()) {
             if (port.ipAddress() != null) {
-                portByAddress.put(segmentAddress(port.vni().value(), port.ipAddress().bits()), port.id());
+                portByAddress.put(
+                        segmentAddress(port.vni().value(), port.ipAddress().bits()), port.id());
             }
         }
         Map<Integer, String> elasticIps = new HashMap<>();
@@ -74,18 +75,29 @@ public final class ConnectionCensus {
 
         List<ConnectionSnapshot> all = new ArrayList<>();
         // every port and elastic IP of the table is listed, with zeros when it has no connection
-        state.ports().forEach(p -> counts.computeIfAbsent(ConnectionSnapshot.INSTANCE + "/" + p.id(), k -> new long[2]));
-        elasticIps.values().forEach(e -> counts.computeIfAbsent(ConnectionSnapshot.ELASTIC_IP + "/" + e, k -> new long[2]));
+        state.ports()
+                .forEach(p -> counts.computeIfAbsent(ConnectionSnapshot.INSTANCE + "/" + p.id(), k -> new long[2]));
+        elasticIps
+                .values()
+                .forEach(e -> counts.computeIfAbsent(ConnectionSnapshot.ELASTIC_IP + "/" + e, k -> new long[2]));
         counts.forEach((owner, c) -> {
             int slash = owner.indexOf('/');
             all.add(new ConnectionSnapshot(
-                    owner.substring(0, slash), owner.substring(slash + 1), c[0], c[1], createdByOwner.getOrDefault(owner, 0L)));
+                    owner.substring(0, slash),
+                    owner.substring(slash + 1),
+                    c[0],
+                    c[1],
+                    createdByOwner.getOrDefault(owner, 0L)));
         });
         shared.natSessions().forEach((id, sessions) -> {
             long active = sessions.active();
             long busy = sessions.activeWithin(ACTIVE_NANOS);
             all.add(new ConnectionSnapshot(
-                    ConnectionSnapshot.NAT_GATEWAY, id, busy, active - busy, sessions.snapshot(0).sessionsCreated()));
+                    ConnectionSnapshot.NAT_GATEWAY,
+                    id,
+                    busy,
+                    active - busy,
+                    sessions.snapshot(0).sessionsCreated()));
         });
         all.sort(Comparator.comparing(ConnectionSnapshot::kind).thenComparing(ConnectionSnapshot::id));
         return all;

@@ -22,8 +22,8 @@ import java.util.function.Supplier;
 public final class ConnectionStatsSection implements StatsSection {
 
     /** A packet refused at an instance's port before its connection was tracked. */
-    private static final List<DropReason> INSTANCE_REFUSALS = List.of(
-            DropReason.SECURITY_GROUP_DENIED, DropReason.NETWORK_ACL_DENIED, DropReason.CONNECTION_TABLE_FULL);
+    private static final List<DropReason> INSTANCE_REFUSALS =
+            List.of(DropReason.SECURITY_GROUP_DENIED, DropReason.NETWORK_ACL_DENIED, DropReason.CONNECTION_TABLE_FULL);
     /** A new flow a NAT gateway could not or would not translate. */
     private static final List<DropReason> NAT_REFUSALS =
             List.of(DropReason.ERROR_PORT_ALLOCATION, DropReason.NAT_TABLE_FULL, DropReason.NAT_EGRESS_DENIED);
@@ -58,14 +58,18 @@ public final class ConnectionStatsSection implements StatsSection {
                     if (c.kind().equals(ConnectionSnapshot.INSTANCE)) {
                         TrafficSnapshot port = ports.port(c.id());
                         // the port counts in = from the instance; here in = toward it
-                        stats.dropped(INSTANCE_REFUSALS.stream().mapToLong(port::dropped).sum())
+                        stats.dropped(INSTANCE_REFUSALS.stream()
+                                        .mapToLong(port::dropped)
+                                        .sum())
                                 .packetsIn(port.packetsOut())
                                 .bytesIn(port.bytesOut())
                                 .packetsOut(port.packetsIn())
                                 .bytesOut(port.bytesIn());
                     } else if (c.kind().equals(ConnectionSnapshot.NAT_GATEWAY) && gateways.containsKey(c.id())) {
                         NatGatewaySnapshot g = gateways.get(c.id());
-                        stats.dropped(NAT_REFUSALS.stream().mapToLong(g::dropped).sum())
+                        stats.dropped(NAT_REFUSALS.stream()
+                                        .mapToLong(g::dropped)
+                                        .sum())
                                 .packetsIn(g.packetsIn())
                                 .bytesIn(g.bytesIn())
                                 .packetsOut(g.packetsOut())

@@ -83,6 +83,7 @@ public final class NettyUdpUnderlay implements Underlay {
     private long sendCalls;
     /** Datagrams handed to the kernel as on the wire (a GSO send counts its segments). */
     private long datagramsSent;
+
     private boolean mainUnflushed;
     private final boolean gso;
     private final boolean gro;

@@ -2,12 +2,14 @@ package io.vpclab.dataplane;
 
 import io.netty.channel.EventLoop;
 import io.vpclab.dataplane.capture.Capture;
+import io.vpclab.dataplane.pipeline.ConnectionCensus;
 import io.vpclab.dataplane.pipeline.Pipeline;
 import io.vpclab.dataplane.pipeline.SharedFlowState;
 import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.port.LoopHandoff;
 import io.vpclab.dataplane.port.MultiQueueDevice;
+import io.vpclab.dataplane.stats.ConnectionSnapshot;
 import io.vpclab.dataplane.stats.CountersSnapshot;
 import io.vpclab.dataplane.stats.FlowCount;
 import io.vpclab.dataplane.stats.FlowCounts;
@@ -71,6 +73,7 @@ public final class Vtep implements AutoCloseable {
     private final Map<String, FrameDevice> devices = new java.util.concurrent.ConcurrentHashMap<>();
 
     private volatile ForwardingState state;
+    private final ConnectionCensus census;
     private volatile boolean closed;
 
     /** Starts a VTEP on {@code underlay} with an empty table (everything dropped and counted). */
@@ -107,6 +110,7 @@ public final class Vtep implements AutoCloseable {
                 TableHost.DEFAULT_UNDERLAY_MTU));
         SharedFlowState shared = new SharedFlowState(nanoClock, natSessionCapacity);
         this.shared = shared;
+        this.census = new ConnectionCensus(shared);
         int count = this.underlays.size();
         this.loops = new EventLoop[count];
         this.pipelines = new Pipeline[count];
@@ -261,6 +265,14 @@ public final class Vtep implements AutoCloseable {
      */
     public FlowCounts drainFlowCounts(java.util.function.LongPredicate due) {
         return shared.drainFlowCounts(due);
+    }
+
+    /**
+     * Connections per instance, elastic IP and NAT gateway served here, from the connection
+     * tracking (a scan per call: call it once per report, not per packet).
+     */
+    public List<ConnectionSnapshot> connections() {
+        return census.take(state);
     }
 
     /**

@@ -175,6 +175,13 @@ export const broadcastBurst = (instanceId, burst) => post(one('instances', insta
 export const setArpSuppression = (vpcId, on) =>
   call('PUT', one('vpcs', vpcId) + '/arp-suppression', { arpSuppression: on });
 
+/** Runs a command in an instance (admin): a netns instance runs it in its namespace. */
+export const execInInstance = (instanceId, command, timeoutSeconds = 10) =>
+  post(one('instances', instanceId) + '/exec', { command, timeoutSeconds });
+export const getInstance = (instanceId) => get(one('instances', instanceId));
+/** Live migration: the instance moves to another host and keeps its IP and MAC. */
+export const moveInstance = (instanceId, hostId) => call('PATCH', one('instances', instanceId), { hostId });
+
 // --- figures reported by the agents (null before the first report) --------------------------------
 
 export const hostStats = (hostId) => getOrNull(one('hosts', hostId) + '/stats');

@@ -76,7 +76,8 @@ export function startFigures(root) {
   function remember(hostId, report) {
     const samples = history.get(hostId) || [];
     const t = Date.parse(report.takenAt);
-    if (samples.length === 0 || samples[samples.length - 1].t < t) samples.push({ t, host: report.host });
+    if (samples.length === 0 || samples[samples.length - 1].t < t)
+      samples.push({ t, host: report.host, connections: report.connections || [] });
     while (samples.length > HISTORY + 1) samples.shift();
     history.set(hostId, samples);
   }
@@ -158,6 +159,7 @@ function hostCard(host, stats, samples, world) {
     ),
     reasonsTable(report.host.dropsByReason),
     portsTable(report.ports || [], world),
+    connectionsTable(host, report.connections || [], samples, world),
     hostWhitelists(report.whitelists || []),
   );
 }
@@ -235,6 +237,77 @@ function reasonsTable(byReason) {
       {},
       reasons.map(([reason, n]) =>
         el('tr', { 'data-reason': reason }, el('td', {}, reason), el('td', { class: 'num' }, format(n))),
+      ),
+    ),
+  );
+}
+
+const CONNECTION_KINDS = { instance: 'instance', elasticIp: 'elastic IP', natGateway: 'NAT gateway' };
+
+/**
+ * Connections as the host tracks them, per instance, elastic IP and NAT gateway: active (a packet in the last
+ * 10 s) and inactive (quiet, still tracked), new and dropped per second between the last two reports, packets and
+ * bytes in (toward it) and out.
+ */
+function connectionsTable(host, connections, samples, world) {
+  if (connections.length === 0) return null;
+  const last = samples && samples.length >= 2 ? samples[samples.length - 2] : null;
+  const seconds = last ? (samples[samples.length - 1].t - last.t) / 1000 : 0;
+  const perSecond = (c, key) => {
+    const before = last && last.connections.find((x) => x.kind === c.kind && x.id === c.id);
+    if (!before || seconds <= 0 || c[key] == null) return '—';
+    return (Math.max(0, c[key] - (before[key] || 0)) / seconds).toFixed(1);
+  };
+  const name = (c) => {
+    if (c.kind === 'instance') {
+      const i = world.instances.find((x) => x.instanceId === c.id);
+      return i ? i.name || c.id : c.id;
+    }
+    if (c.kind === 'natGateway') {
+      const n = world.natGateways.find((x) => x.natGatewayId === c.id);
+      return n ? n.name || c.id : c.id;
+    }
+    const eip = (world.eips || []).find((x) => x.publicIp === c.id);
+    return eip ? `${c.id} (${eip.allocationId})` : c.id;
+  };
+  const cell = (value, attrs = {}) => el('td', { class: 'num', ...attrs }, value == null ? '—' : format(value));
+  return el(
+    'details',
+    { open: true, class: 'connections' },
+    el('summary', {}, `connections of ${connections.length} instance(s), elastic IP(s) and NAT gateway(s)`),
+    el(
+      'table',
+      { 'aria-label': 'Connections', id: `fig-connections-${host.hostId}` },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ['', 'name', 'active', 'inactive', 'new/s', 'dropped/s', 'packets in', 'packets out', 'bytes in', 'bytes out'].map(
+            (h) => el('th', { scope: 'col' }, h),
+          ),
+        ),
+      ),
+      el(
+        'tbody',
+        {},
+        connections.map((c) =>
+          el(
+            'tr',
+            { 'data-kind': c.kind, 'data-id': c.id },
+            el('td', {}, CONNECTION_KINDS[c.kind] || c.kind),
+            el('td', {}, name(c)),
+            cell(c.active, { 'data-figure': 'active' }),
+            cell(c.inactive, { 'data-figure': 'inactive' }),
+            el('td', { class: 'num', 'data-figure': 'new' }, perSecond(c, 'created')),
+            el('td', { class: 'num', 'data-figure': 'dropped' }, perSecond(c, 'dropped')),
+            cell(c.packetsIn),
+            cell(c.packetsOut),
+            cell(c.bytesIn),
+            cell(c.bytesOut),
+          ),
+        ),
       ),
     ),
   );

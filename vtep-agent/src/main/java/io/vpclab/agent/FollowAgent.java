@@ -10,6 +10,8 @@ import io.vpclab.agent.southbound.HostRegistrar;
 import io.vpclab.agent.southbound.StatsReporter;
 import io.vpclab.agent.southbound.TableStreamFollower;
 import io.vpclab.agent.southbound.TokenRefusedException;
+import io.vpclab.agent.stats.ConnectionStatsSection;
+import io.vpclab.agent.stats.IoStatsSection;
 import io.vpclab.agent.stats.LoopStatsSection;
 import io.vpclab.agent.stats.NatGatewayStatsSection;
 import io.vpclab.agent.stats.SecurityPolicyStatsSection;
@@ -27,6 +29,7 @@ import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.ProbeResult;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.TableHost;
+import io.vpclab.dataplane.tap.TapDevice;
 import io.vpclab.dataplane.underlay.netty.NettyUdpUnderlay;
 import io.vpclab.net.Ipv4Address;
 import java.net.InetSocketAddress;
@@ -175,17 +178,22 @@ public final class FollowAgent implements RunningAgent {
     private final FlowLogReporter flowLogs;
     private final CompletableFuture<String> failure;
     private final ObjectMapper json;
+    private final IoStatsSection io;
+    private final ConnectionStatsSection connections;
 
-    private FollowAgent(Options options, HostIdentity identity, PortedVtep ported) {
+    private FollowAgent(Options options, HostIdentity identity, PortedVtep ported, IoStatsSection io) {
         this.identity = identity;
         this.ported = ported;
+        this.io = io;
+        this.connections = new ConnectionStatsSection(
+                ported.vtep()::connections, ported.vtep()::counters, ported.vtep()::natGateways);
         this.bound = new TableHost(Ipv4Address.parse(options.underlayIp()), options.udpPort(), options.underlayMtu());
         ControlPlaneEndpoint endpoint = new ControlPlaneEndpoint(options.controlPlane(), identity.token());
         this.json = endpoint.apiClient().getObjectMapper();
         this.probes = new AgentProbes(ported);
         this.captures = new AgentCaptures(ported.vtep(), new CaptureUplink(endpoint, identity.hostId()));
         this.follower = new TableStreamFollower(endpoint, identity.hostId(), this::apply, probes, captures::handle);
-        this.stats = new StatsReporter(endpoint, identity.hostId(), statsSections(ported));
+        this.stats = new StatsReporter(endpoint, identity.hostId(), statsSections(ported, io, connections));
         this.flowLogs = new FlowLogReporter(
                 endpoint,
                 identity.hostId(),
@@ -204,14 +212,17 @@ public final class FollowAgent implements RunningAgent {
     }
 
     /** What the counters report is made of, in report order. */
-    private static List<StatsSection> statsSections(PortedVtep ported) {
+    private static List<StatsSection> statsSections(
+            PortedVtep ported, IoStatsSection io, ConnectionStatsSection connections) {
         return List.of(
                 new TrafficStatsSection(ported.vtep()::counters),
                 new WhitelistStatsSection(ported.vtep()::whitelistCounters),
                 new SecurityPolicyStatsSection(ported.vtep()::securityPolicyCounters),
                 new NatGatewayStatsSection(ported.vtep()::natGateways),
                 new LoopStatsSection(ported.vtep()::countersPerLoop),
-                new VpnTunnelStatsSection(ported::vpnGateways));
+                new VpnTunnelStatsSection(ported::vpnGateways),
+                io,
+                connections);
     }
 
     /** Registers (or reuses the saved identity), binds the underlay and starts following. */
@@ -228,14 +239,14 @@ public final class FollowAgent implements RunningAgent {
                 .bindUnderlays(
                         new InetSocketAddress(options.underlayIp(), options.udpPort()),
                         options.offloads().underlayOptions(options.underlayMtu()));
-        PortedVtep ported = new PortedVtep(
-                EventLoopChoice.vtepOn(underlays),
-                new PortProvisioner(
-                        SimulatedPorts::create,
-                        options.underlayMtu(),
-                        options.offloads().tunFlags(),
-                        underlays.size()));
-        FollowAgent agent = new FollowAgent(options, identity, ported);
+        PortProvisioner provisioner = new PortProvisioner(
+                SimulatedPorts::create,
+                options.underlayMtu(),
+                options.offloads().tunFlags(),
+                underlays.size());
+        PortedVtep ported = new PortedVtep(EventLoopChoice.vtepOn(underlays), provisioner);
+        FollowAgent agent =
+                new FollowAgent(options, identity, ported, new IoStatsSection(underlays, provisioner.tapIo()));
         agent.follower.start();
         try {
             // a refused token stops the start; a control plane that is down is retried with backoff
@@ -258,6 +269,11 @@ public final class FollowAgent implements RunningAgent {
                 options.udpPort(),
                 options.controlPlane());
         return agent;
+    }
+
+    /** True when this process can open TAP devices (Linux, root or CAP_NET_ADMIN): netns and tap instances. */
+    public static boolean canOpenTaps() {
+        return TapDevice.isSupported();
     }
 
     public String hostId() {
@@ -327,7 +343,10 @@ public final class FollowAgent implements RunningAgent {
 
     @Override
     public Map<String, Map<String, Long>> counterGroups() {
-        return ported.counterGroups();
+        Map<String, Map<String, Long>> groups = ported.counterGroups();
+        groups.put("io", io.counters());
+        groups.putAll(connections.counterGroups());
+        return groups;
     }
 
     @Override

@@ -82,9 +82,12 @@ class DemoRunner implements DisposableBean {
                 log.info(underlay.describe());
             }
             agents = DemoAgents.start(
-                    underlay, server, adminToken, properties.dataDir().resolve("demo-agents"));
-            List<String> hostIds =
-                    agents.agents().stream().map(FollowAgent::hostId).toList();
+                    underlay, server, adminToken, properties.dataDir().resolve("demo-agents"), demo.reactorHosts());
+            // the demo topology lives on the first hosts; the reactor lesson's hosts stay empty until it runs
+            List<String> hostIds = agents.agents().stream()
+                    .limit(underlay.endpoints().size())
+                    .map(FollowAgent::hostId)
+                    .toList();
             awaitCondition(
                     "agents to receive their first table",
                     () -> agents.agents().stream().allMatch(a -> a.appliedGeneration() >= 0));

@@ -37,6 +37,8 @@ final class HostStatsReports {
         unique("loops", report.getLoops(), LoopStats::getLoop);
         report.setVpnTunnels(orEmpty(report.getVpnTunnels()));
         unique("vpnTunnels", report.getVpnTunnels(), t -> t.getVpnConnectionId());
+        report.setConnections(orEmpty(report.getConnections()));
+        unique("connections", report.getConnections(), c -> c.getKind() + "/" + c.getId());
         dropCounts("host", report.getHost().getDropsByReason());
         unique("ports", report.getPorts(), PortStats::getPortId);
         report.getPorts().forEach(p -> dropCounts("port " + p.getPortId(), p.getDropsByReason()));

@@ -16,7 +16,7 @@ class DemoUnderlayTest {
     void eachAgentGetsItsOwnLoopbackAddressOnTheSamePort() throws Exception {
         int port = FreeUdpPorts.consecutive(1);
 
-        DemoUnderlay underlay = DemoUnderlay.choose(new DemoProperties(true, 3, port, "127.0.0.1"), Map.of());
+        DemoUnderlay underlay = DemoUnderlay.choose(new DemoProperties(true, 3, port, "127.0.0.1", false), Map.of());
 
         assertThat(underlay.fallback()).isFalse();
         assertThat(underlay.endpoints())
@@ -31,7 +31,8 @@ class DemoUnderlayTest {
     void aPortTakenOnAnyAddressGivesWayToOneFreeOnAllWithAWarning() throws Exception {
         int port = FreeUdpPorts.consecutive(1);
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("127.0.0.2", port))) {
-            DemoUnderlay underlay = DemoUnderlay.choose(new DemoProperties(true, 3, port, "127.0.0.1"), Map.of());
+            DemoUnderlay underlay =
+                    DemoUnderlay.choose(new DemoProperties(true, 3, port, "127.0.0.1", false), Map.of());
 
             assertThat(underlay.fallback()).isTrue();
             int chosen = underlay.endpoints().get(0).getPort();
@@ -52,7 +53,7 @@ class DemoUnderlayTest {
                 "demo-host-1", new Host().underlayIp("127.0.0.1").udpPort(14789),
                 "demo-host-2", new Host().underlayIp("127.0.0.1").udpPort(14790));
 
-        DemoUnderlay underlay = DemoUnderlay.choose(new DemoProperties(true, 2, 0, "127.0.0.1"), registered);
+        DemoUnderlay underlay = DemoUnderlay.choose(new DemoProperties(true, 2, 0, "127.0.0.1", false), registered);
 
         assertThat(underlay.endpoints())
                 .containsExactly(new InetSocketAddress("127.0.0.1", 14789), new InetSocketAddress("127.0.0.1", 14790));

@@ -70,6 +70,38 @@ class UiCountersTest extends UiDemoSupport {
     }
 
     @Test
+    void theFiguresShowEachInstancesConnectionsFromTheHostsConnectionTracking() throws Exception {
+        browser.screen("diagnostics");
+        browser.choose("diag-source", "acme-web-1 ");
+        browser.choose("diag-target", "acme-db-1 ");
+        browser.until(DEMO_BUILT, d -> "answered".equals(ping()));
+
+        browser.screen("figures");
+        // the echo flow is tracked by the instances' security groups: active for 10 s after its last packet;
+        // the screen redraws every second, so each look finds the row again
+        String newPerSecond = browser.until(
+                Duration.ofSeconds(30),
+                d -> d.findElements(By.cssSelector("table[id^='fig-connections-'] tr[data-kind='instance']")).stream()
+                        .filter(r -> r.getText().startsWith("instance acme-web-1 "))
+                        .filter(r -> Long.parseLong(r.findElement(By.cssSelector("td[data-figure='active']"))
+                                        .getText()
+                                        .replace(",", ""))
+                                >= 1)
+                        .map(r -> r.findElement(By.cssSelector("td[data-figure='new']"))
+                                .getText())
+                        .findFirst()
+                        .orElse(null));
+        browser.script("[...document.querySelectorAll(\"tr[data-kind='instance']\")]"
+                + ".find(r => r.textContent.includes('acme-web-1'))?.scrollIntoView()");
+        browser.screenshot("ui-figures-connections");
+
+        assertThat(newPerSecond)
+                .as("new connections per second, from two reports")
+                .matches("\\d+\\.\\d|—");
+        assertThat(browser.text("fig-hosts")).contains("connections of", "active", "inactive", "new/s", "dropped/s");
+    }
+
+    @Test
     void theFloodLessonSetsUpItsSampleAndTheCountersShowArpAnsweredLocallyNotFlooded() throws Exception {
         browser.screen("lessons");
         browser.click("flood-setup");

@@ -274,6 +274,22 @@ final class ConnectionTable {
         return live;
     }
 
+    /** What {@link #forEachLive} hands over: one live entry's key and how long it has been idle. */
+    interface LiveEntry {
+        void accept(long address, long flow, long idleNanos);
+    }
+
+    /** Visits every live entry under the table's monitor; a full scan, for counters, not the hot path. */
+    synchronized void forEachLive(LiveEntry visitor) {
+        long now = clock.getAsLong();
+        for (int i = 0; i <= mask; i++) {
+            long idle = now - lastSeen[i];
+            if (used[i] && idle < idleNanos) {
+                visitor.accept(addresses[i], flows[i], idle);
+            }
+        }
+    }
+
     private int slot(long address, long flow) {
         long mixed = (address * 0x9E37_79B9_7F4A_7C15L) ^ (flow * 0xC2B2_AE3D_27D4_EB4FL);
         return (int) (mixed ^ (mixed >>> 32)) & mask;

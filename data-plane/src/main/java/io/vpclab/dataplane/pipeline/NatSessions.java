@@ -334,6 +334,18 @@ final class NatSessions {
         return now - lastSeen[s] >= timeout(s);
     }
 
+    /** Live sessions that carried a packet within {@code nanos} (the rest of {@link #active()} are quiet). */
+    synchronized int activeWithin(long nanos) {
+        long now = now();
+        int busy = 0;
+        for (int s = 0; s < capacity; s++) {
+            if (state[s] != FREE && !expired(s, now) && now - lastSeen[s] < nanos) {
+                busy++;
+            }
+        }
+        return busy;
+    }
+
     private long timeout(int s) {
         if (protocol[s] != IpProtocol.TCP_VALUE) {
             return udpIdleNanos; // ICMP echo shares UDP's timeout

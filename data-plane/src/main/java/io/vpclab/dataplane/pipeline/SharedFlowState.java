@@ -142,6 +142,11 @@ public final class SharedFlowState {
         }
     }
 
+    /** Each NAT gateway's id with its sessions, for a census (read-only). */
+    synchronized Map<String, NatSessions> natSessions() {
+        return Map.copyOf(sessionsById);
+    }
+
     synchronized List<NatGatewaySnapshot> snapshots(int listedSessions) {
         List<NatGatewaySnapshot> all = new ArrayList<>();
         sessionsById.values().forEach(sessions -> all.add(sessions.snapshot(listedSessions)));

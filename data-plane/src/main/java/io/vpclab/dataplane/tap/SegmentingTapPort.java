@@ -134,6 +134,7 @@ public final class SegmentingTapPort implements BurstPort {
                 refusals.incrementAndGet();
                 return;
             }
+            device.copied(segments.readableBytes());
             int offset = segments.readerIndex();
             for (int i = 0; i < count; i++) {
                 int withGap = i == count - 1 ? segmenter.lastSegmentLength() : segmenter.segmentLength();
@@ -141,6 +142,7 @@ public final class SegmentingTapPort implements BurstPort {
                 ByteBuf frame = allocator.directBuffer(HEADROOM + Math.max(length, maxFrameBytes));
                 frame.writerIndex(HEADROOM).readerIndex(HEADROOM);
                 frame.writeBytes(segments, offset + HEADROOM, length);
+                device.copied(length);
                 offset += withGap;
                 sink.accept(frame);
             }
@@ -159,6 +161,7 @@ public final class SegmentingTapPort implements BurstPort {
             refusals.incrementAndGet();
             return;
         }
+        device.copied(length);
         sink.accept(frame);
     }
 
@@ -173,6 +176,8 @@ public final class SegmentingTapPort implements BurstPort {
             return;
         }
         try {
+            // the coalescer copies each frame into its burst buffer
+            device.copied(frame.readableBytes());
             coalescer.add(frame, frame.readerIndex(), frame.readableBytes());
         } finally {
             frame.release();

@@ -19,6 +19,21 @@ public final class TapCounters {
     /** Frames longer than the device's maximum frame size. */
     final AtomicLong oversizeDrops = new AtomicLong();
 
+    // The I/O edge, for the reactor's figures: plain longs, written on the device's event loop
+    // only (no fence per frame); another thread reads a value at most one report behind.
+    /** EPOLLIN events handled: one per wake-up that had this fd ready. */
+    long wakeups;
+    /** read(2) calls, including the one that finds the queue empty (EAGAIN) and ends a burst. */
+    long readCalls;
+    /** Frames as on the wire behind the reads: a TSO or USO burst counts its segments. */
+    long wireFramesRead;
+    /** write(2) calls. */
+    long writeCalls;
+    /** Frames as on the wire behind the writes: a coalesced burst counts its segments. */
+    long wireFramesWritten;
+    /** Bytes copied between buffers on the way to or from the fd (not the kernel's copy). */
+    long bytesCopied;
+
     public long framesRead() {
         return framesRead.get();
     }
@@ -51,6 +66,30 @@ public final class TapCounters {
         return oversizeDrops.get();
     }
 
+    public long wakeups() {
+        return wakeups;
+    }
+
+    public long readCalls() {
+        return readCalls;
+    }
+
+    public long wireFramesRead() {
+        return wireFramesRead;
+    }
+
+    public long writeCalls() {
+        return writeCalls;
+    }
+
+    public long wireFramesWritten() {
+        return wireFramesWritten;
+    }
+
+    public long bytesCopied() {
+        return bytesCopied;
+    }
+
     /** A snapshot by name, in a stable order, for printing and metrics. */
     public Map<String, Long> snapshot() {
         Map<String, Long> values = new LinkedHashMap<>();
@@ -62,6 +101,12 @@ public final class TapCounters {
         values.put("writeErrors", writeErrors());
         values.put("readErrors", readErrors());
         values.put("oversizeDrops", oversizeDrops());
+        values.put("wakeups", wakeups());
+        values.put("readCalls", readCalls());
+        values.put("wireFramesRead", wireFramesRead());
+        values.put("writeCalls", writeCalls());
+        values.put("wireFramesWritten", wireFramesWritten());
+        values.put("bytesCopied", bytesCopied());
         return values;
     }
 }

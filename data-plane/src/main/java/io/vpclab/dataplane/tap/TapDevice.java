@@ -12,6 +12,7 @@ import io.netty.channel.epoll.EpollIoEvent;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
+import io.vpclab.dataplane.offload.VirtioNetHeader;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.port.FrameSink;
 import java.io.IOException;
@@ -217,6 +218,16 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
         return name;
     }
 
+    @Override
+    public void copied(int bytes) {
+        counters.bytesCopied += bytes;
+    }
+
+    /** True once {@link #close} ran: its counters are final. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
     /** Live counters of this device. */
     public TapCounters counters() {
         return counters;
@@ -321,6 +332,7 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
             return;
         }
         ByteBuf withHeader = allocator.directBuffer(header + frame.readableBytes());
+        counters.bytesCopied += frame.readableBytes();
         withHeader.writeZero(header).writeBytes(frame);
         frame.release();
         writeRaw(withHeader, header);
@@ -350,11 +362,14 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
                 // heap or composite buffer: one copy into a reused direct buffer
                 ByteBuf direct = scratch(length);
                 direct.clear().writeBytes(buf, from, length);
+                counters.bytesCopied += length;
                 written = fd.writeAddress(direct.memoryAddress(), 0, length);
             }
+            counters.writeCalls++;
             if (written == length) {
                 counters.framesWritten.incrementAndGet();
                 counters.bytesWritten.addAndGet(length - header);
+                counters.wireFramesWritten += header == 0 ? 1 : wireFrames(buf, from, length);
             } else {
                 counters.writeDrops.incrementAndGet();
             }
@@ -429,6 +444,7 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
             try {
                 // a plain device gets a zero header written in front, so the sink sees one layout
                 n = fd.readAddress(buffer.memoryAddress(), plain, limit);
+                counters.readCalls++;
             } catch (IOException e) {
                 counters.readErrors.incrementAndGet();
                 log.debug("read from TAP {} failed: {}", name, e.toString());
@@ -448,9 +464,23 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
             buffer.setIndex(0, header + frameBytes);
             counters.framesRead.incrementAndGet();
             counters.bytesRead.addAndGet(frameBytes);
+            counters.wireFramesRead += wireFrames(buffer, 0, header + frameBytes);
             vnetSink.accept(buffer);
         }
         batchEnd.run();
+    }
+
+    /**
+     * The wire frames in a virtio-net header and the frame behind it at {@code offset}: one, or
+     * the segments of a TSO/USO burst (payload past the headers over the segment size, rounded up).
+     */
+    static int wireFrames(ByteBuf buf, int offset, int length) {
+        if (VirtioNetHeader.gsoProtocol(buf, offset) == VirtioNetHeader.GSO_NONE) {
+            return 1;
+        }
+        int segmentSize = VirtioNetHeader.gsoSize(buf, offset);
+        int payload = length - TapOffloads.VNET_HEADER_BYTES - VirtioNetHeader.hdrLen(buf, offset);
+        return segmentSize <= 0 || payload <= 0 ? 1 : (payload + segmentSize - 1) / segmentSize;
     }
 
     private void readBurst() {
@@ -463,6 +493,7 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
                 n = frame.hasMemoryAddress()
                         ? fd.readAddress(frame.memoryAddress(), HEADROOM, limit)
                         : fd.read(frame.internalNioBuffer(0, limit), HEADROOM, limit);
+                counters.readCalls++;
             } catch (IOException e) {
                 frame.release();
                 counters.readErrors.incrementAndGet();
@@ -482,6 +513,7 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
             frame.setIndex(HEADROOM, HEADROOM + n);
             counters.framesRead.incrementAndGet();
             counters.bytesRead.addAndGet(n);
+            counters.wireFramesRead++;
             sink.accept(frame);
         }
         batchEnd.run();
@@ -500,6 +532,7 @@ public final class TapDevice implements FrameDevice, VnetFrameDevice {
                 return;
             }
             if (((EpollIoEvent) event).ops().contains(EpollIoOps.EPOLLIN)) {
+                counters.wakeups++;
                 if (vnetSink != null) {
                     readVnetBurst();
                 } else {

@@ -38,6 +38,12 @@ public interface VnetFrameDevice extends AutoCloseable {
     /** Writes a plain frame (no header in the buffer) and releases it. */
     void write(ByteBuf frame);
 
+    /**
+     * Counts {@code bytes} copied between buffers on this device's behalf (a reader that copies
+     * what it was lent, on the loop), so the device's I/O figures show the copies of its path.
+     */
+    default void copied(int bytes) {}
+
     /** Stops reading and frees the device. Idempotent. */
     @Override
     void close();

@@ -12,6 +12,7 @@ import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.packet.Tcp;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.port.FrameSink;
+import io.vpclab.dataplane.stats.ConnectionSnapshot;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.IpBinding;
@@ -127,6 +128,37 @@ class SecurityPolicyTest {
                 .extracting(c -> c.localPort() + " " + c.packets())
                 .as("at web, both flows left (its egress allows all)")
                 .containsExactlyInAnyOrder("40000 2", "40001 1");
+    }
+
+    @Test
+    void theCensusCountsEachInstancesConnectionsActiveThenInactiveAndNewOnlyOnce() {
+        ConnectionCensus census = new ConnectionCensus(shared);
+        ForwardingState state = state(List.of(PG_FROM_WEB), List.of(TCP_IN, EPHEMERAL_OUT));
+        pipeline.fromPort(web, tcp(WEB_MAC, WEB, 40000, DB, 5432));
+        pipeline.fromPort(db, tcp(DB_MAC, DB, 5432, WEB, 40000)); // the reply: the same connection
+        pipeline.fromPort(web, tcp(WEB_MAC, WEB, 40001, DB, 22)); // web's group lets it out, db's refuses it
+
+        assertThat(census.take(state))
+                .containsExactly(
+                        new ConnectionSnapshot(ConnectionSnapshot.INSTANCE, "db", 1, 0, 1),
+                        new ConnectionSnapshot(ConnectionSnapshot.INSTANCE, "web", 2, 0, 2));
+        assertThat(dropped("db", DropReason.SECURITY_GROUP_DENIED)).isEqualTo(1);
+
+        clock.addAndGet(ConnectionCensus.ACTIVE_NANOS);
+        pipeline.fromPort(web, tcp(WEB_MAC, WEB, 40000, DB, 5432)); // keeps the first one busy
+        assertThat(census.take(state))
+                .as("quiet connections turn inactive; nothing new was opened")
+                .containsExactly(
+                        new ConnectionSnapshot(ConnectionSnapshot.INSTANCE, "db", 1, 0, 1),
+                        new ConnectionSnapshot(ConnectionSnapshot.INSTANCE, "web", 1, 1, 2));
+
+        clock.addAndGet(ConnectionTable.DEFAULT_IDLE_NANOS);
+        pipeline.fromPort(web, tcp(WEB_MAC, WEB, 40002, DB, 5432));
+        assertThat(census.take(state))
+                .as("idled-out connections leave the census; a new one counts once")
+                .containsExactly(
+                        new ConnectionSnapshot(ConnectionSnapshot.INSTANCE, "db", 1, 0, 2),
+                        new ConnectionSnapshot(ConnectionSnapshot.INSTANCE, "web", 1, 0, 3));
     }
 
     @Test

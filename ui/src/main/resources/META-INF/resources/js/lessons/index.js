@@ -6,6 +6,8 @@ import { floodLesson } from './flood.js';
 import { floodingLesson } from './flooding.js';
 import { mtuLesson } from './mtu.js';
 import { vlanWireLesson } from './vlan-wire.js';
+import { reactorLesson } from './reactor.js';
+import { migrationLesson } from './migration.js';
 
 export function startLessons(root) {
   let world = null;
@@ -13,8 +15,10 @@ export function startLessons(root) {
   const anatomy = anatomyLesson(() => world);
   const macs = macTableLesson(() => world);
   const flood = floodLesson(() => world);
+  const reactor = reactorLesson();
+  const migration = migrationLesson();
   root.append(vlan.node, anatomy.node, macs.node, flood.node);
-  root.append(floodingLesson().node, mtuLesson().node, vlanWireLesson().node);
+  root.append(floodingLesson().node, mtuLesson().node, vlanWireLesson().node, reactor.node, migration.node);
   return {
     onWorld(next) {
       const first = !world;

@@ -10,6 +10,7 @@ import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.tap.SegmentingTapPort;
 import io.vpclab.dataplane.tap.TapDevice;
 import io.vpclab.dataplane.tap.TapException;
+import io.vpclab.dataplane.tap.TapIoTotals;
 import io.vpclab.net.Ipv4Address;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ public final class PortProvisioner {
     private final int maxFrameBytes;
     private final int tapOffloadFlags;
     private final int tapQueues;
+    private final TapIoTotals tapIo = new TapIoTotals();
 
     /** Plain TAPs: one frame per read, no virtio-net header. */
     public PortProvisioner(Function<LocalPort, FrameDevice> simulatedHosts, int maxFrameBytes) {
@@ -236,6 +238,7 @@ public final class PortProvisioner {
                     device);
             return List.of(openTap(owner, device, readLimit));
         }
+        queues.forEach(tapIo::track);
         log.info(
                 "{}: TAP {} with {} queues, offloads: {}",
                 owner,
@@ -252,11 +255,19 @@ public final class PortProvisioner {
      */
     public TapDevice openTap(String owner, String device, int readLimit) {
         if (tapOffloadFlags == 0) {
-            return TapDevice.open(device, readLimit);
+            TapDevice tap = TapDevice.open(device, readLimit);
+            tapIo.track(tap);
+            return tap;
         }
         TapDevice tap = TapDevice.openWithOffloads(device, readLimit, tapOffloadFlags);
+        tapIo.track(tap);
         log.info("{}: TAP {} offloads: {}", owner, device, tap.offloads().describe());
         return tap;
+    }
+
+    /** The I/O edge of every TAP opened here, summed (for the agent's report and metrics). */
+    public TapIoTotals tapIo() {
+        return tapIo;
     }
 
     /** The pipeline's side of the queues of one TAP: one device, or a {@link MultiQueueDevice} of several. */

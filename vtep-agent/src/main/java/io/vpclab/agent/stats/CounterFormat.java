@@ -11,6 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class CounterFormat {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Figures that go up and down (connections open now); every other figure only grows. */
+    private static final java.util.Set<String> GAUGES = java.util.Set.of("active", "inactive");
 
     private CounterFormat() {}
 
@@ -26,9 +28,10 @@ public final class CounterFormat {
             String kind = slash < 0 ? group : group.substring(0, slash);
             String labels = slash < 0 ? "" : "{id=\"" + escape(group.substring(slash + 1)) + "\"}";
             counters.forEach((name, value) -> {
-                String metric = "vpclab_" + snake(kind) + "_" + snake(name) + "_total";
+                boolean gauge = GAUGES.contains(name);
+                String metric = "vpclab_" + snake(kind) + "_" + snake(name) + (gauge ? "" : "_total");
                 if (typed.add(metric)) {
-                    out.append("# TYPE ").append(metric).append(" counter\n");
+                    out.append("# TYPE ").append(metric).append(gauge ? " gauge\n" : " counter\n");
                 }
                 out.append(metric).append(labels).append(' ').append(value).append('\n');
             });

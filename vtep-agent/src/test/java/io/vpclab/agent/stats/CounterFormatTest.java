@@ -25,6 +25,21 @@ class CounterFormatTest {
     }
 
     @Test
+    void openConnectionsAreGaugesAndTheirCountsOfNewOnesCounters() {
+        Map<String, Long> web = new LinkedHashMap<>();
+        web.put("active", 2L);
+        web.put("inactive", 1L);
+        web.put("created", 9L);
+        String text = CounterFormat.prometheus(Map.of("connection/instance/i-1", web));
+        assertThat(text)
+                .contains("# TYPE vpclab_connection_active gauge\n")
+                .contains("vpclab_connection_active{id=\"instance/i-1\"} 2\n")
+                .contains("vpclab_connection_inactive{id=\"instance/i-1\"} 1\n")
+                .contains("# TYPE vpclab_connection_created_total counter\n")
+                .contains("vpclab_connection_created_total{id=\"instance/i-1\"} 9\n");
+    }
+
+    @Test
     void prometheusNamesAreSnakeCaseCountersWithTheIdAsALabel() {
         String text = CounterFormat.prometheus(sample());
         assertThat(text)

@@ -76,6 +76,15 @@ public final class NettyUdpUnderlay implements Underlay {
     private final AtomicLong gsoSegments = new AtomicLong();
     private final AtomicLong datagramsReceived = new AtomicLong();
     private final AtomicLong receiveBatches = new AtomicLong();
+    // The I/O edge for the reactor's figures: plain longs written on the loop only.
+    /** recvmmsg / recvmsg calls that returned data: a GRO buffer or a recvmmsg batch is one. */
+    private long receiveCalls;
+    /** sendmmsg / sendmsg calls: one per socket with something queued at a flush. */
+    private long sendCalls;
+    /** Datagrams handed to the kernel as on the wire (a GSO send counts its segments). */
+    private long datagramsSent;
+
+    private boolean mainUnflushed;
     private final boolean gso;
     private final boolean gro;
     private Runnable readComplete = () -> {};
@@ -352,6 +361,7 @@ public final class NettyUdpUnderlay implements Underlay {
             sender.write(new SegmentedDatagramPacket(payload, segmentSize, destination), sender.voidPromise());
             gsoSends.lazySet(gsoSends.get() + 1);
             gsoSegments.lazySet(gsoSegments.get() + segments);
+            datagramsSent += segments;
             if (senders.length > 0) {
                 unflushed[Math.floorMod(sourcePort, senders.length)] = true;
             }
@@ -395,6 +405,8 @@ public final class NettyUdpUnderlay implements Underlay {
             return;
         }
         channel.write(new DatagramPacket(payload, destination), channel.voidPromise());
+        datagramsSent++;
+        mainUnflushed = true;
     }
 
     @Override
@@ -411,15 +423,21 @@ public final class NettyUdpUnderlay implements Underlay {
             return;
         }
         sender.write(new DatagramPacket(payload, destination), sender.voidPromise());
+        datagramsSent++;
         unflushed[index] = true;
     }
 
     @Override
     public void flush() {
+        if (mainUnflushed) {
+            mainUnflushed = false;
+            sendCalls++;
+        }
         channel.flush();
         for (int i = 0; i < senders.length; i++) {
             if (unflushed[i]) {
                 unflushed[i] = false;
+                sendCalls++;
                 senders[i].flush();
             }
         }
@@ -443,6 +461,9 @@ public final class NettyUdpUnderlay implements Underlay {
         values.put("gsoSegments", gsoSegments.get());
         values.put("datagramsReceived", datagramsReceived.get());
         values.put("receiveBatches", receiveBatches.get());
+        values.put("receiveCalls", receiveCalls);
+        values.put("sendCalls", sendCalls);
+        values.put("datagramsSent", datagramsSent);
         return values;
     }
 
@@ -463,6 +484,19 @@ public final class NettyUdpUnderlay implements Underlay {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 
+    /**
+     * True for a datagram at the start of the buffer a receive call filled: a datagram of its
+     * own, or the first slice of a recvmmsg batch or of a GRO buffer (Netty slices the others
+     * out of the same buffer behind it).
+     */
+    private static boolean startsItsBuffer(ByteBuf content) {
+        ByteBuf parent = content.unwrap();
+        if (parent == null || !content.hasMemoryAddress() || !parent.hasMemoryAddress()) {
+            return true;
+        }
+        return content.memoryAddress() == parent.memoryAddress();
+    }
+
     private final class Receiver extends ChannelInboundHandlerAdapter {
 
         @Override
@@ -471,6 +505,9 @@ public final class NettyUdpUnderlay implements Underlay {
             if (msg instanceof DatagramPacket packet && target != null) {
                 // ownership of the content passes to the sink
                 datagramsReceived.lazySet(datagramsReceived.get() + 1);
+                if (startsItsBuffer(packet.content())) {
+                    receiveCalls++;
+                }
                 target.accept(packet.content(), packet.sender());
             } else {
                 ReferenceCountUtil.release(msg);

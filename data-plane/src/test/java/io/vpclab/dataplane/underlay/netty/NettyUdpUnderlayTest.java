@@ -60,6 +60,12 @@ class NettyUdpUnderlayTest {
                 assertThat(r.onLoop()).isTrue();
             });
             assertThat(a.sendDrops()).isZero();
+            // the I/O edge: one flush is one send call for the 100; each receive call returned at least one
+            var sent = a.loop().submit(a::offloadCounters).syncUninterruptibly().getNow();
+            var got = b.loop().submit(b::offloadCounters).syncUninterruptibly().getNow();
+            assertThat(sent).containsEntry("sendCalls", 1L).containsEntry("datagramsSent", (long) count);
+            assertThat(got.get("datagramsReceived")).isEqualTo(count);
+            assertThat(got.get("receiveCalls")).isBetween(1L, (long) count);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.vpclab.benchmarks;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
@@ -66,20 +65,12 @@ public class WireGuardTransportBenchmark {
         devices[0] = new WireGuardDevice(
                 aKey,
                 WireGuardClock.system(),
-                PooledByteBufAllocator.DEFAULT,
-                (d, to) -> {
-                    devices[1].receive(d, A);
-                    d.release();
-                },
+                (d, to) -> devices[1].receive(d, A),
                 (peer, p) -> delivered += p.readableBytes());
         devices[1] = new WireGuardDevice(
                 bKey,
                 WireGuardClock.system(),
-                PooledByteBufAllocator.DEFAULT,
-                (d, to) -> {
-                    devices[0].receive(d, B);
-                    d.release();
-                },
+                (d, to) -> devices[0].receive(d, B),
                 (peer, p) -> delivered += p.readableBytes());
         devices[0].addPeer(peer(bKey, B, "10.0.2.0/24"));
         devices[1].addPeer(peer(aKey, A, "10.0.1.0/24"));
@@ -93,24 +84,13 @@ public class WireGuardTransportBenchmark {
         byte[] cKey = WireGuardKeys.generatePrivateKey();
         WireGuardDevice[] sealing = new WireGuardDevice[1];
         WireGuardDevice sink = new WireGuardDevice(
-                bKey,
-                WireGuardClock.system(),
-                PooledByteBufAllocator.DEFAULT,
-                (d, to) -> {
-                    sealing[0].receive(d, B);
-                    d.release();
-                },
-                (peer, p) -> {});
+                bKey, WireGuardClock.system(), (d, to) -> sealing[0].receive(d, B), (peer, p) -> {});
         sealing[0] = new WireGuardDevice(
                 cKey,
                 WireGuardClock.system(),
-                PooledByteBufAllocator.DEFAULT,
                 (d, to) -> {
-                    if (d.getByte(0) == 4) {
-                        d.release(); // transport: dropped
-                    } else {
+                    if (d.getByte(d.readerIndex()) != 4) { // transport messages are dropped
                         sink.receive(d, A);
-                        d.release();
                     }
                 },
                 (peer, p) -> {});

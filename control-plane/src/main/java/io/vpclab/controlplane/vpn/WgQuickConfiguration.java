@@ -18,6 +18,8 @@ import org.springframework.transaction.annotation.Transactional;
 class WgQuickConfiguration {
 
     static final int PERSISTENT_KEEPALIVE_SECONDS = 25;
+    /** Where the on-premises side listens (WireGuard's customary port); the agents send initiations there. */
+    static final int CUSTOMER_GATEWAY_PORT = 51820;
 
     private final VpnConnectionService connections;
     private final VpnGatewayService vpnGateways;
@@ -71,6 +73,10 @@ class WgQuickConfiguration {
                 .append("# PrivateKey = <the private key of ")
                 .append(customerGateway.publicKey())
                 .append(", which only you hold>\n")
+                .append("# The VPN gateway starts the tunnel toward this port when the VPC sends first\n")
+                .append("ListenPort = ")
+                .append(CUSTOMER_GATEWAY_PORT)
+                .append("\n")
                 .append("\n[Peer]\n")
                 .append("# VPN gateway ")
                 .append(gateway.gateway().id())

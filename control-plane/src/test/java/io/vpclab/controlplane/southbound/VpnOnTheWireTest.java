@@ -10,12 +10,14 @@ import io.netty.buffer.Unpooled;
 import io.vpclab.agent.FollowAgent;
 import io.vpclab.client.ApiClient;
 import io.vpclab.client.api.CustomerGatewaysApi;
+import io.vpclab.client.api.PeeringsApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.VpnConnectionsApi;
 import io.vpclab.client.api.VpnGatewaysApi;
 import io.vpclab.client.model.CustomerGatewayCreate;
 import io.vpclab.client.model.Instance;
+import io.vpclab.client.model.PeeringCreate;
 import io.vpclab.client.model.RouteTargetType;
 import io.vpclab.client.model.TokenCreate;
 import io.vpclab.client.model.VpnConnection;
@@ -37,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -110,12 +113,16 @@ class VpnOnTheWireTest {
         wire.awaitConverged();
 
         AtomicInteger echoReplies = new AtomicInteger();
+        AtomicInteger repliesFromPeeredVpc = new AtomicInteger();
         onPremises = WireGuardEndpoint.open(
                 customerKey, new InetSocketAddress("127.0.0.1", 0), WireGuardClock.system(), (from, packet) -> {
                     byte[] bytes = new byte[packet.readableBytes()];
                     packet.getBytes(packet.readerIndex(), bytes);
                     if (isEcho(bytes, ECHO_REPLY)) {
                         echoReplies.incrementAndGet();
+                        if (source(bytes).equals(PEERED_IP)) {
+                            repliesFromPeeredVpc.incrementAndGet();
+                        }
                     } else if (isEcho(bytes, ECHO_REQUEST) && destination(bytes).equals(ON_PREMISES_IP)) {
                         onPremises.send(Unpooled.wrappedBuffer(echoReplyTo(bytes)));
                     }
@@ -127,7 +134,8 @@ class VpnOnTheWireTest {
                         null,
                         new InetSocketAddress(
                                 endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1))),
-                        Arrays.stream(peer.get("AllowedIPs").split(","))
+                        // the file's VPC CIDR, and a peered VPC's the site routes into the tunnel too
+                        Stream.concat(Arrays.stream(peer.get("AllowedIPs").split(",")), Stream.of("10.9.0.0/16"))
                                 .map(block -> Ipv4Prefix.parse(block.strip()))
                                 .toList(),
                         Integer.parseInt(peer.get("PersistentKeepalive")))
@@ -170,6 +178,44 @@ class VpnOnTheWireTest {
         assertThat(gatewayHost.counterGroups())
                 .as("the agent's metrics")
                 .containsKey("vpnTunnel/" + connection.getVpnConnectionId());
+
+        // no transit (AWS): a VPC peered with this one is beyond the tunnel's reach; the gateway's
+        // host drops what on premises sends there, counted by its own reason
+        String peeredVpc = wire.vpc(tenantId, "10.9.0.0/16");
+        wire.instance(wire.subnet(peeredVpc, "10.9.1.0/24"), instanceHost, PEERED_IP);
+        new PeeringsApi(tenant)
+                .createPeering(new PeeringCreate().requesterVpcId(vpcId).accepterVpcId(peeredVpc));
+        wire.awaitConverged();
+        await().atMost(CONVERGENCE).until(() -> {
+            ByteBuf request = Unpooled.wrappedBuffer(echoRequest(ON_PREMISES_IP, PEERED_IP));
+            try {
+                onPremises.send(request);
+            } finally {
+                request.release();
+            }
+            return gatewayHost.counterGroups().get("host").getOrDefault("dropVpnNoTransit", 0L) > 0;
+        });
+        int repliesBefore = echoReplies.get();
+        await().atMost(CONVERGENCE).until(() -> {
+            ByteBuf request = Unpooled.wrappedBuffer(echoRequest(ON_PREMISES_IP, INSTANCE_IP));
+            try {
+                onPremises.send(request);
+            } finally {
+                request.release();
+            }
+            return echoReplies.get() > repliesBefore;
+        });
+        assertThat(repliesFromPeeredVpc)
+                .as("echo replies from the peered VPC's instance")
+                .hasValue(0);
+    }
+
+    private static final String PEERED_IP = "10.9.1.10";
+
+    private static String source(byte[] packet) {
+        return Ipv4Address.parse((packet[12] & 0xff) + "." + (packet[13] & 0xff) + "." + (packet[14] & 0xff) + "."
+                        + (packet[15] & 0xff))
+                .toString();
     }
 
     /** The [Peer] keys of a wg-quick file. */

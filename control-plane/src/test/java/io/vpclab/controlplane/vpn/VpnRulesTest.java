@@ -412,7 +412,7 @@ class VpnRulesTest extends ApiTestSupport {
                 .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
         WgQuickFile file = WgQuickFile.parse(answer.body());
         assertThat(file.sections()).containsExactly("Interface", "Peer");
-        assertThat(file.values("Interface")).isEmpty();
+        assertThat(file.values("Interface")).containsExactly(java.util.Map.entry("ListenPort", "51820"));
         assertThat(file.commentsOf("Interface"))
                 .anySatisfy(comment ->
                         assertThat(comment).startsWith("PrivateKey = ").contains(office.getPublicKey()));

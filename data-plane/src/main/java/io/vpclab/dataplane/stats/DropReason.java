@@ -72,7 +72,12 @@ public enum DropReason {
      */
     DHCP_UNANSWERED,
     /** Routed by a blackhole route of the source subnet's route table (explicit, or its target is gone). */
-    BLACKHOLE_ROUTE;
+    BLACKHOLE_ROUTE,
+    /**
+     * A packet out of a VPN tunnel routed beyond the VPC's own subnets (a peered VPC, a NAT gateway,
+     * an elastic IP, the public network, or back into a tunnel): a VPN gateway allows no transit (AWS).
+     */
+    VPN_NO_TRANSIT;
 
     private static final DropReason[] VALUES = values();
 

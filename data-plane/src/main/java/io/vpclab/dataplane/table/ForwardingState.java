@@ -53,6 +53,9 @@ public final class ForwardingState {
     private final LongIntMap segmentByVni;
     private final Map<String, Integer> portById;
     private final int[] portSegment;
+    /** By local port: whether it is a VPN gateway's side in its VPC (traffic out of a tunnel). */
+    private final boolean[] vpnGatewayPort;
+
     private final SegmentLookup[] segmentLookups;
     private final int[] segmentVnis; // by segment index: read for every frame that leaves
     private final RouterLookup[] routerLookups;
@@ -125,8 +128,10 @@ public final class ForwardingState {
 
         portById = indexById(ports, LocalPort::id);
         portSegment = new int[ports.size()];
+        vpnGatewayPort = new boolean[ports.size()];
         for (int i = 0; i < ports.size(); i++) {
             LocalPort port = ports.get(i);
+            vpnGatewayPort[i] = port.kind() == PortKind.VPN_GATEWAY;
             portSegment[i] = segmentOf(port.vni(), "port " + port.id());
             SegmentLookup.Builder sb = segmentBuilders[portSegment[i]];
             sb.macs.put(port.mac().bits(), SegmentLookup.localPortEntry(i));
@@ -405,6 +410,11 @@ public final class ForwardingState {
     }
 
     /** Where {@link #route} sends {@code destination}: the route's next hop, or the destination itself. */
+    /** Whether local port {@code port} is a VPN gateway's (its frames come out of a tunnel). */
+    public boolean isVpnGatewayPort(int port) {
+        return port >= 0 && port < vpnGatewayPort.length && vpnGatewayPort[port];
+    }
+
     public int routeNextHop(int router, int destination) {
         return routerLookups[router].nextHop(destination);
     }

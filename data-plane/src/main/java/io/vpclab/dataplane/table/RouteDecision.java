@@ -36,6 +36,7 @@ public final class RouteDecision {
     public static final int BY_DEFAULT_ROUTE = 4;
 
     private long nextHopMac;
+    private int nextHopIp;
     private int decidedBy;
     private int prefixLength;
 
@@ -94,6 +95,7 @@ public final class RouteDecision {
             return NO_ROUTE;
         }
         nextHopMac = mac;
+        nextHopIp = nextHop;
         return egress;
     }
 
@@ -107,6 +109,11 @@ public final class RouteDecision {
     /** The next hop's MAC of the last {@link #decide} that returned an egress segment. */
     public long nextHopMac() {
         return nextHopMac;
+    }
+
+    /** The next hop's address of that decision: the destination itself on a route without a gateway. */
+    public int nextHopIp() {
+        return nextHopIp;
     }
 
     /** Which kind of route took the last decision ({@code BY_*}), or 0 when none did. */

@@ -1,7 +1,6 @@
 package io.vpclab.dataplane.wireguard;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.util.collection.IntObjectHashMap;
 import io.vpclab.dataplane.packet.Ipv4;
@@ -23,7 +22,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class WireGuardDevice {
 
-    /** Where the device sends datagrams; it takes ownership of the buffer. */
+    /**
+     * Where the device sends datagrams. The buffer is lent for the call only (the device reuses it
+     * for the next datagram), so sending a transport packet allocates nothing here; a socket copies
+     * it into the direct buffer it writes from anyway.
+     */
     public interface DatagramOut {
         void send(ByteBuf datagram, InetSocketAddress recipient);
     }
@@ -41,7 +44,6 @@ public final class WireGuardDevice {
     private final WireGuardClock clock;
     private final DatagramOut out;
     private final PacketHandler handler;
-    private final ByteBufAllocator alloc;
     private final SecureRandom random = new SecureRandom();
     private final CookieChecker cookieChecker;
     private final List<WireGuardPeer> peers = new ArrayList<>();
@@ -52,15 +54,17 @@ public final class WireGuardDevice {
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
     private final ByteBuf sealedMessage = Unpooled.buffer(MAX_PACKET, MAX_PACKET);
     private final ByteBuf plaintext = Unpooled.buffer(MAX_PACKET + WireGuardTimes.PADDING_MULTIPLE);
+    /** Every transport message is sealed here, then lent to {@link #out}. */
+    private final ByteBuf transportMessage =
+            Unpooled.buffer(WireGuardMessages.TRANSPORT_MIN_LENGTH + MAX_PACKET + WireGuardTimes.PADDING_MULTIPLE);
+
     private int underLoadThreshold = DEFAULT_UNDER_LOAD_THRESHOLD;
     private long handshakeSecondStart = Long.MIN_VALUE;
     private int handshakesThisSecond;
 
-    public WireGuardDevice(
-            byte[] privateKey, WireGuardClock clock, ByteBufAllocator alloc, DatagramOut out, PacketHandler handler) {
+    public WireGuardDevice(byte[] privateKey, WireGuardClock clock, DatagramOut out, PacketHandler handler) {
         this.identity = Noise.Identity.of(privateKey);
         this.clock = clock;
-        this.alloc = alloc;
         this.out = out;
         this.handler = handler;
         this.cookieChecker = new CookieChecker(identity.publicKey(), random);
@@ -382,9 +386,8 @@ public final class WireGuardDevice {
 
     /** Seals the {@code length} bytes at the start of {@link #plaintext} and sends them. */
     private void transmit(WireGuardPeer peer, Keypair keypair, int length, long now) {
-        ByteBuf datagram = alloc.heapBuffer(WireGuardMessages.TRANSPORT_MIN_LENGTH + Keypair.paddedLength(length));
-        keypair.seal(plaintext, 0, length, datagram);
-        out.send(datagram, peer.endpoint);
+        keypair.seal(plaintext, 0, length, transportMessage.clear());
+        out.send(transportMessage, peer.endpoint);
         if (length > 0) {
             peer.sent(length);
         }

@@ -2,7 +2,6 @@ package io.vpclab.dataplane.wireguard;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
@@ -57,8 +56,12 @@ public final class WireGuardEndpoint implements AutoCloseable {
             WireGuardDevice device = new WireGuardDevice(
                     privateKey,
                     clock,
-                    PooledByteBufAllocator.DEFAULT,
-                    (datagram, recipient) -> socket[0].writeAndFlush(new DatagramPacket(datagram, recipient)),
+                    (datagram, recipient) -> socket[0].writeAndFlush(new DatagramPacket(
+                            socket[0]
+                                    .alloc()
+                                    .directBuffer(datagram.readableBytes())
+                                    .writeBytes(datagram),
+                            recipient)),
                     handler);
             Channel channel = new Bootstrap()
                     .group(group)

@@ -3,7 +3,6 @@ package io.vpclab.dataplane.wireguard;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.vpclab.net.WireGuardKeys;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -61,10 +60,8 @@ final class DevicePair {
         return new WireGuardDevice(
                 key,
                 clock,
-                UnpooledByteBufAllocator.DEFAULT,
                 (datagram, to) -> {
                     Datagram sent = new Datagram(self, to, ByteBufUtil.getBytes(datagram));
-                    datagram.release();
                     inFlight.add(sent);
                     wire.add(sent);
                 },

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.vpclab.net.Ipv4Prefix;
 import io.vpclab.net.WireGuardKeys;
 import java.io.IOException;
@@ -68,11 +67,7 @@ class RecordedWireGuardGoInitiationTest {
         WireGuardDevice device = new WireGuardDevice(
                 key("responder-private"),
                 new FakeClock(),
-                UnpooledByteBufAllocator.DEFAULT,
-                (datagram, to) -> {
-                    sent.add(ByteBufUtil.getBytes(datagram));
-                    datagram.release();
-                },
+                (datagram, to) -> sent.add(ByteBufUtil.getBytes(datagram)),
                 (peer, packet) -> {});
         WireGuardPeer peer = device.addPeer(new WireGuardPeerConfig(
                 key("initiator-public"), key("preshared-key"), null, List.of(Ipv4Prefix.parse("10.99.0.1/32")), 0));
@@ -97,11 +92,7 @@ class RecordedWireGuardGoInitiationTest {
     @Test
     void aResponderWithAnotherKeyRefusesTheRecordedInitiation() {
         WireGuardDevice device = new WireGuardDevice(
-                WireGuardKeys.generatePrivateKey(),
-                new FakeClock(),
-                UnpooledByteBufAllocator.DEFAULT,
-                (datagram, to) -> datagram.release(),
-                (peer, packet) -> {});
+                WireGuardKeys.generatePrivateKey(), new FakeClock(), (datagram, to) -> {}, (peer, packet) -> {});
         device.addPeer(new WireGuardPeerConfig(
                 key("initiator-public"), null, null, List.of(Ipv4Prefix.parse("10.99.0.1/32")), 0));
 

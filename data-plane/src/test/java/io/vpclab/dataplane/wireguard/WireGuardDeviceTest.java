@@ -325,12 +325,8 @@ class WireGuardDeviceTest {
         WireGuardDevice twin = new WireGuardDevice(
                 pair.aKey,
                 pair.clock,
-                io.netty.buffer.UnpooledByteBufAllocator.DEFAULT,
-                (datagram, to) -> {
-                    fromTwin.add(
-                            new DevicePair.Datagram(A_ADDRESS, to, io.netty.buffer.ByteBufUtil.getBytes(datagram)));
-                    datagram.release();
-                },
+                (datagram, to) -> fromTwin.add(
+                        new DevicePair.Datagram(A_ADDRESS, to, io.netty.buffer.ByteBufUtil.getBytes(datagram))),
                 (peer, packet) -> {});
         twin.addPeer(pair.peerB(WireGuardKeys.publicKey(pair.bKey)));
         pair.aSends("first");

@@ -3,7 +3,6 @@ package io.vpclab.dataplane.wireguard;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.vpclab.net.WireGuardKeys;
 import java.net.InetSocketAddress;
 
@@ -19,11 +18,7 @@ class WireGuardMessagesFuzzTest {
 
     private static WireGuardDevice device() {
         WireGuardDevice device = new WireGuardDevice(
-                WireGuardKeys.generatePrivateKey(),
-                new FakeClock(),
-                UnpooledByteBufAllocator.DEFAULT,
-                (datagram, to) -> datagram.release(),
-                (peer, packet) -> {});
+                WireGuardKeys.generatePrivateKey(), new FakeClock(), (datagram, to) -> {}, (peer, packet) -> {});
         device.addPeer(WireGuardPeerConfig.of(
                 WireGuardKeys.toBase64(WireGuardKeys.publicKey(WireGuardKeys.generatePrivateKey())),
                 SOURCE,

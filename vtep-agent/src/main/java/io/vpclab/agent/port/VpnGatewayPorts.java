@@ -48,7 +48,14 @@ public final class VpnGatewayPorts {
                 new InetSocketAddress(state.host().underlayIp().toInetAddress(), gateway.listenPort());
         WireGuardPort device;
         try {
-            device = WireGuardPort.open(port.name(), gateway, local, port.mac(), router.mac(), WireGuardClock.system());
+            device = WireGuardPort.open(
+                    port.name(),
+                    gateway,
+                    local,
+                    VpnGateway.DEFAULT_LISTEN_PORT, // the ListenPort of the downloaded configuration
+                    port.mac(),
+                    router.mac(),
+                    WireGuardClock.system());
         } catch (IllegalStateException e) {
             throw new PortSetupException(e.getMessage(), e);
         }

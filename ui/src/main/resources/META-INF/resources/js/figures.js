@@ -284,9 +284,18 @@ function connectionsTable(host, connections, samples, world) {
         el(
           'tr',
           {},
-          ['', 'name', 'active', 'inactive', 'new/s', 'dropped/s', 'packets in', 'packets out', 'bytes in', 'bytes out'].map(
-            (h) => el('th', { scope: 'col' }, h),
-          ),
+          [
+            '',
+            'name',
+            'active',
+            'inactive',
+            'new/s',
+            'dropped/s',
+            'packets in',
+            'packets out',
+            'bytes in',
+            'bytes out',
+          ].map((h) => el('th', { scope: 'col' }, h)),
         ),
       ),
       el(

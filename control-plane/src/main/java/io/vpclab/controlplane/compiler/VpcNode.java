@@ -71,8 +71,18 @@ public record VpcNode(
             List<NetworkAclNode> networkAcls,
             List<VpnGatewayNode> vpnGateways,
             boolean arpSuppression) {
-        this(id, tenantId, subnets, instances, elasticIps, natGateways, securityGroups, networkAcls, vpnGateways,
-                List.of(), arpSuppression);
+        this(
+                id,
+                tenantId,
+                subnets,
+                instances,
+                elasticIps,
+                natGateways,
+                securityGroups,
+                networkAcls,
+                vpnGateways,
+                List.of(),
+                arpSuppression);
     }
 
     /**

@@ -69,14 +69,14 @@ class ExecService {
             java.util.function.Consumer<ProbeResult> pieces) {
         String instanceId = instance.id();
         ProbeRequest request = new ProbeRequest()
-                .requestId(UUID.randomUUID().toString())
-                .portId(instance.id())
-                .type(ProbeType.EXEC)
-                .target(instance.privateIpAddress())
-                .command(List.copyOf(command))
-                .timeoutMillis((int) timeout.toMillis())
-                .maxOutputBytes(maxOutputBytes)
-                .stream(pieces != null);
+                        .requestId(UUID.randomUUID().toString())
+                        .portId(instance.id())
+                        .type(ProbeType.EXEC)
+                        .target(instance.privateIpAddress())
+                        .command(List.copyOf(command))
+                        .timeoutMillis((int) timeout.toMillis())
+                        .maxOutputBytes(maxOutputBytes)
+                        .stream(pieces != null);
         Duration wait = timeout.plus(ProbeService.AGENT_SLACK);
         ProbeResult result = ProbeService.ask(
                 streams, answers, instance.hostId(), request, wait, pieces == null ? piece -> {} : pieces);

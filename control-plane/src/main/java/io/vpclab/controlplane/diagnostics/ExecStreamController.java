@@ -67,10 +67,14 @@ class ExecStreamController {
                     });
             ProbeResult result = outcome.result();
             // a simulated instance answers at the end only: its output goes out whole, before the exit code
-            if (!streamed.contains("stdout") && result.getStdout() != null && !result.getStdout().isEmpty()) {
+            if (!streamed.contains("stdout")
+                    && result.getStdout() != null
+                    && !result.getStdout().isEmpty()) {
                 line(out, Map.of("stream", "stdout", "data", result.getStdout()));
             }
-            if (!streamed.contains("stderr") && result.getStderr() != null && !result.getStderr().isEmpty()) {
+            if (!streamed.contains("stderr")
+                    && result.getStderr() != null
+                    && !result.getStderr().isEmpty()) {
                 line(out, Map.of("stream", "stderr", "data", result.getStderr()));
             }
             end.put("exitCode", result.getExitCode() == null ? -1 : result.getExitCode());

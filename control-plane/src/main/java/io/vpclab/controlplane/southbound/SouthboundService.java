@@ -178,6 +178,5 @@ class SouthboundService implements SouthboundProviderService, ProbeAnswers, Smar
         return future;
     }
 
-    private record PendingProbe(
-            String hostId, CompletableFuture<ProbeResult> result, Consumer<ProbeResult> partials) {}
+    private record PendingProbe(String hostId, CompletableFuture<ProbeResult> result, Consumer<ProbeResult> partials) {}
 }

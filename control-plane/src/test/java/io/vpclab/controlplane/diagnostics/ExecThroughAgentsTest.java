@@ -202,15 +202,16 @@ class ExecThroughAgentsTest {
     void aNetnsExecStreamsItsOutputWhileTheCommandRuns() throws Exception {
         assumeTrue(rootWithNamespaces(), "netns instances need root on Linux");
         Instance ns = launch(InstanceKind.NETNS, "streamer", "10.78.1.21");
-        java.nio.file.Path go = java.nio.file.Files.createTempDirectory("lu-exec-").resolve("go");
+        java.nio.file.Path go =
+                java.nio.file.Files.createTempDirectory("lu-exec-").resolve("go");
         String script = "echo ready; while [ ! -e " + go + " ]; do sleep 0.05; done; echo done >&2; exit 3";
         var response = java.net.http.HttpClient.newHttpClient()
                 .send(
                         streamRequest(ns, "{\"command\":[\"sh\",\"-c\"," + quoted(script) + "],\"timeoutSeconds\":30}"),
                         java.net.http.HttpResponse.BodyHandlers.ofLines());
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
-                .startsWith("application/x-ndjson"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/x-ndjson"));
         try (var lines = response.body()) {
             var events = lines.iterator();
             assertThat(events.next())
@@ -233,8 +234,7 @@ class ExecThroughAgentsTest {
         var chatty = java.net.http.HttpClient.newHttpClient()
                 .send(
                         streamRequest(
-                                ns,
-                                "{\"command\":[\"sh\",\"-c\",\"yes | head -c 100000\"],\"maxOutputBytes\":1000}"),
+                                ns, "{\"command\":[\"sh\",\"-c\",\"yes | head -c 100000\"],\"maxOutputBytes\":1000}"),
                         java.net.http.HttpResponse.BodyHandlers.ofLines());
         StringBuilder kept = new StringBuilder();
         String last = null;
@@ -261,7 +261,8 @@ class ExecThroughAgentsTest {
                                 .header("Authorization", "Bearer " + tenantToken)
                                 .header("Content-Type", "application/json")
                                 .header("Accept", "application/x-ndjson")
-                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"command\":[\"ip\",\"addr\"]}"))
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                        "{\"command\":[\"ip\",\"addr\"]}"))
                                 .build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(403);
@@ -269,10 +270,14 @@ class ExecThroughAgentsTest {
 
         // a simulated instance answers at the end: its output comes whole, then the exit code
         var streamed = java.net.http.HttpClient.newHttpClient()
-                .send(streamRequest(web, "{\"command\":[\"ip\",\"route\"]}"), java.net.http.HttpResponse.BodyHandlers.ofString());
+                .send(
+                        streamRequest(web, "{\"command\":[\"ip\",\"route\"]}"),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(streamed.body().lines().toList())
                 .hasSize(2)
-                .satisfies(l -> assertThat(l.get(0)).startsWith("{\"stream\":\"stdout\"").contains("default via 10.78.1.1"))
+                .satisfies(l -> assertThat(l.get(0))
+                        .startsWith("{\"stream\":\"stdout\"")
+                        .contains("default via 10.78.1.1"))
                 .satisfies(l -> assertThat(l.get(1)).startsWith("{\"exitCode\":0,"));
 
         // curl's default Accept: */* keeps getting the one JSON document
@@ -282,12 +287,13 @@ class ExecThroughAgentsTest {
                                 .header("Authorization", "Bearer " + ControlPlaneLab.ADMIN)
                                 .header("Content-Type", "application/json")
                                 .header("Accept", "*/*")
-                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"command\":[\"ip\",\"route\"]}"))
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                        "{\"command\":[\"ip\",\"route\"]}"))
                                 .build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
-        assertThat(whole.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
-                .startsWith("application/json"));
+        assertThat(whole.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         assertThat(whole.body()).contains("\"exitCode\":0").contains("default via 10.78.1.1");
     }
 

@@ -86,7 +86,12 @@ async function setupLab(status) {
   const from = hosts[0];
   const pingerHost = hosts[1];
   const to = hosts[2] || hosts[1];
-  const mover = await create('instances', { subnetId: subnet.subnetId, hostId: from.hostId, kind: 'simulated', name: 'mover' });
+  const mover = await create('instances', {
+    subnetId: subnet.subnetId,
+    hostId: from.hostId,
+    kind: 'simulated',
+    name: 'mover',
+  });
   const pinger = await create('instances', {
     subnetId: subnet.subnetId,
     hostId: pingerHost.hostId,
@@ -96,8 +101,11 @@ async function setupLab(status) {
   // the ports exist once their hosts applied the new tables: until then the API answers 409
   await waitFor(
     async () =>
-      (await ping(pinger.instanceId, { target: mover.privateIpAddress, count: 1, timeoutMillis: 500 }).catch(() => ({})))
-        .received === 1,
+      (
+        await ping(pinger.instanceId, { target: mover.privateIpAddress, count: 1, timeoutMillis: 500 }).catch(
+          () => ({}),
+        )
+      ).received === 1,
     { every: 300, tries: 60 },
   );
   status.textContent = `Created tenant ${tenant.name}: mover ${mover.privateIpAddress} on ${from.name}, pinger on ${pingerHost.name}; the move goes to ${to.name}.`;
@@ -114,11 +122,7 @@ async function macEntries(lab) {
       if (!table) return { host, entry: 'no table', generation: null };
       const local = (table.ports || []).find((p) => (p.mac || '').toLowerCase() === mac);
       const remote = (table.macs || []).find((m) => (m.mac || '').toLowerCase() === mac);
-      const entry = local
-        ? 'local port'
-        : remote
-          ? `behind VTEP ${names.get(remote.vtep) || remote.vtep}`
-          : 'no entry';
+      const entry = local ? 'local port' : remote ? `behind VTEP ${names.get(remote.vtep) || remote.vtep}` : 'no entry';
       return { host, entry, generation: table.generation };
     }),
   );
@@ -176,12 +180,14 @@ async function runMove(lab, status) {
         id: 'migration-verdict',
         'data-lost': lost.length,
         'data-sent': sequence.length,
-        'data-address-kept': String(moved.privateIpAddress === lab.mover.privateIpAddress && moved.macAddress === lab.mover.macAddress),
+        'data-address-kept': String(
+          moved.privateIpAddress === lab.mover.privateIpAddress && moved.macAddress === lab.mover.macAddress,
+        ),
         'data-host': moved.hostId,
         'data-convergence-millis': convergence,
       },
       `${sequence.length} pings, one after the other; the move was asked for before ping ${MOVE_AFTER + 1}
-      (the API answered after ${((moveAnsweredAt - moveAskedAt) || 0).toFixed(0)} ms). `,
+      (the API answered after ${(moveAnsweredAt - moveAskedAt || 0).toFixed(0)} ms). `,
       lost.length === 0
         ? 'No reply was lost. '
         : `Lost: ${lost.map((p) => '#' + p.seq).join(', ')} (${lost.length} of ${sequence.length}). `,
@@ -210,7 +216,11 @@ async function runMove(lab, status) {
       el(
         'thead',
         {},
-        el('tr', {}, ['host', 'before the move', 'after the move'].map((h) => el('th', { scope: 'col' }, h))),
+        el(
+          'tr',
+          {},
+          ['host', 'before the move', 'after the move'].map((h) => el('th', { scope: 'col' }, h)),
+        ),
       ),
       el(
         'tbody',

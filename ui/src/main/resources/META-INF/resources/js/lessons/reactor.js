@@ -234,38 +234,83 @@ export function figuresOf(m) {
     bytesCopiedPerPacket: ratio(io.bytesCopied, io.tapFramesRead),
     mbps: m.bitsPerSecond == null ? null : m.bitsPerSecond / 1e6,
     retransmits: m.retransmits,
-    drops: Object.entries(m.drops || {}).map(([reason, n]) => `${reason} ${n}`).join(', ') || 'none',
+    drops:
+      Object.entries(m.drops || {})
+        .map(([reason, n]) => `${reason} ${n}`)
+        .join(', ') || 'none',
   };
 }
 
 function render(measured) {
   const [plain, fast] = measured.map(figuresOf);
   const rows = [
-    ['packets', 'packets moved (frames the instances sent)', (f) => f.packets.toLocaleString('en'),
-      'Both paths moved the traffic iperf3 offered in the same time; the fast path moves more of it.'],
-    ['wakeup', 'packets per epoll wake-up', (f) => fixed(f.packetsPerWakeup),
-      'One epoll_wait serves every descriptor that is ready: the busier the loop, the more packets each wake-up finds.'],
-    ['tap-read', 'frames per TAP read', (f) => fixed(f.framesPerTapRead),
-      'Plain, each read(2) returns one frame (and one more read finds the queue empty); with TSO a read returns a 64 KB burst of many frames.'],
-    ['tap-write', 'frames per TAP write', (f) => fixed(f.framesPerTapWrite),
-      'Toward the instance the fast path merges a flow\'s segments into one write (GRO-like coalescing).'],
-    ['udp-receive', measured[1].gro ? 'datagrams per UDP receive (per GRO buffer on the fast path)' : 'datagrams per UDP receive',
+    [
+      'packets',
+      'packets moved (frames the instances sent)',
+      (f) => f.packets.toLocaleString('en'),
+      'Both paths moved the traffic iperf3 offered in the same time; the fast path moves more of it.',
+    ],
+    [
+      'wakeup',
+      'packets per epoll wake-up',
+      (f) => fixed(f.packetsPerWakeup),
+      'One epoll_wait serves every descriptor that is ready: the busier the loop, the more packets each wake-up finds.',
+    ],
+    [
+      'tap-read',
+      'frames per TAP read',
+      (f) => fixed(f.framesPerTapRead),
+      'Plain, each read(2) returns one frame (and one more read finds the queue empty); with TSO a read returns a 64 KB burst of many frames.',
+    ],
+    [
+      'tap-write',
+      'frames per TAP write',
+      (f) => fixed(f.framesPerTapWrite),
+      "Toward the instance the fast path merges a flow's segments into one write (GRO-like coalescing).",
+    ],
+    [
+      'udp-receive',
+      measured[1].gro ? 'datagrams per UDP receive (per GRO buffer on the fast path)' : 'datagrams per UDP receive',
       (f) => fixed(f.datagramsPerReceive),
-      'recvmmsg fills a batch in one call; UDP_GRO hands over a run of one sender\'s datagrams as one buffer.'],
-    ['udp-send', 'datagrams per UDP send call', (f) => fixed(f.datagramsPerSend),
-      'The loop flushes once per burst: sendmmsg takes the burst\'s datagrams in one call.'],
-    ['gso', 'segments per GSO send', (f) => (f.segmentsPerGsoSend ? fixed(f.segmentsPerGsoSend) : '—'),
-      'UDP_SEGMENT: one buffer of equal-sized VXLAN datagrams, one call, the kernel cuts them (none on the plain path).'],
-    ['syscalls', 'system calls per packet (both hosts)', (f) => fixed(f.syscallsPerPacket),
-      'Reads, writes, receives, sends and wake-ups over packets: batching and offloads cut what each packet costs in kernel crossings.'],
-    ['copied', 'bytes copied per packet (at the TAPs)', (f) => fixed(f.bytesCopiedPerPacket),
-      'Plain reads land after 8 bytes of headroom in their own buffer, so the VXLAN header is written in place: zero copies. The fast path reads into one reused buffer and copies what it keeps.'],
-    ['rate', 'iperf3 throughput, Mbit/s (loaded machine)', (f) => (f.mbps == null ? 'no result' : f.mbps.toFixed(0)),
-      'What the savings buy on this machine, under whatever else it runs.'],
-    ['retransmits', 'TCP retransmits (iperf3)', (f) => (f.retransmits == null ? '—' : String(f.retransmits)),
-      'Segments TCP sent again: a lost frame anywhere on the path costs a retransmit and a slower window.'],
-    ['drops', 'drops on the two hosts', (f) => f.drops,
-      'What the data planes refused while the test ran, by reason.'],
+      "recvmmsg fills a batch in one call; UDP_GRO hands over a run of one sender's datagrams as one buffer.",
+    ],
+    [
+      'udp-send',
+      'datagrams per UDP send call',
+      (f) => fixed(f.datagramsPerSend),
+      "The loop flushes once per burst: sendmmsg takes the burst's datagrams in one call.",
+    ],
+    [
+      'gso',
+      'segments per GSO send',
+      (f) => (f.segmentsPerGsoSend ? fixed(f.segmentsPerGsoSend) : '—'),
+      'UDP_SEGMENT: one buffer of equal-sized VXLAN datagrams, one call, the kernel cuts them (none on the plain path).',
+    ],
+    [
+      'syscalls',
+      'system calls per packet (both hosts)',
+      (f) => fixed(f.syscallsPerPacket),
+      'Reads, writes, receives, sends and wake-ups over packets: batching and offloads cut what each packet costs in kernel crossings.',
+    ],
+    [
+      'copied',
+      'bytes copied per packet (at the TAPs)',
+      (f) => fixed(f.bytesCopiedPerPacket),
+      'Plain reads land after 8 bytes of headroom in their own buffer, so the VXLAN header is written in place: zero copies. The fast path reads into one reused buffer and copies what it keeps.',
+    ],
+    [
+      'rate',
+      'iperf3 throughput, Mbit/s (loaded machine)',
+      (f) => (f.mbps == null ? 'no result' : f.mbps.toFixed(0)),
+      'What the savings buy on this machine, under whatever else it runs.',
+    ],
+    [
+      'retransmits',
+      'TCP retransmits (iperf3)',
+      (f) => (f.retransmits == null ? '—' : String(f.retransmits)),
+      'Segments TCP sent again: a lost frame anywhere on the path costs a retransmit and a slower window.',
+    ],
+    ['drops', 'drops on the two hosts', (f) => f.drops, 'What the data planes refused while the test ran, by reason.'],
   ];
   return [
     el(
@@ -274,7 +319,11 @@ function render(measured) {
       el(
         'thead',
         {},
-        el('tr', {}, ['figure', 'plain path', 'fast path', 'what it shows'].map((h) => el('th', { scope: 'col' }, h))),
+        el(
+          'tr',
+          {},
+          ['figure', 'plain path', 'fast path', 'what it shows'].map((h) => el('th', { scope: 'col' }, h)),
+        ),
       ),
       el(
         'tbody',

@@ -17,6 +17,7 @@ final class Networks {
     private final Map<String, List<SecurityGroupNode>> securityGroups = new HashMap<>();
     private final Map<String, List<NetworkAclNode>> networkAcls = new HashMap<>();
     private final Map<String, List<VpnGatewayNode>> vpnGateways = new HashMap<>();
+    private final Map<String, List<ElasticIpNode>> elasticIps = new HashMap<>();
     private int nextVni = 100;
     private int nextMac = 1;
 
@@ -84,6 +85,11 @@ final class Networks {
         return this;
     }
 
+    Networks elasticIp(String vpc, ElasticIpNode eip) {
+        elasticIps.computeIfAbsent(vpc, k -> new ArrayList<>()).add(eip);
+        return this;
+    }
+
     Networks vpnGateway(String vpc, VpnGatewayNode gateway) {
         vpnGateways.computeIfAbsent(vpc, k -> new ArrayList<>()).add(gateway);
         return this;
@@ -98,7 +104,7 @@ final class Networks {
                         tenant,
                         subnets.get(id),
                         instances.get(id),
-                        List.of(),
+                        elasticIps.getOrDefault(id, List.of()),
                         List.of(),
                         securityGroups.getOrDefault(id, List.of()),
                         networkAcls.getOrDefault(id, List.of()),

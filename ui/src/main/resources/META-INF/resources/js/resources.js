@@ -12,6 +12,13 @@ import {
   deleteEntry,
   associateSubnet,
 } from './security.js';
+import {
+  routeLines,
+  associationLines,
+  addTableRoute,
+  deleteTableRoute,
+  associateTableSubnet,
+} from './routetables.js';
 
 const opt = (list, id, label) => (world) => world[list].map((x) => ({ value: x[id], label: label(x) }));
 const tenantOptions = opt('tenants', 'tenantId', (t) => t.name);
@@ -180,6 +187,28 @@ export const KINDS = [
       { label: 'Associate', run: associateSubnet },
     ],
   },
+  {
+    key: 'routeTables',
+    title: 'Route tables',
+    id: 'routeTableId',
+    columns: [
+      'name',
+      'routeTableId',
+      'vpcId',
+      'main',
+      { title: 'routes', lines: routeLines },
+      { title: 'subnets', lines: associationLines },
+    ],
+    fields: [
+      { name: 'vpcId', required: true, options: vpcOptions },
+      { name: 'name', placeholder: 'through-firewall' },
+    ],
+    actions: [
+      { label: 'Add route', run: addTableRoute },
+      { label: 'Delete route', run: deleteTableRoute },
+      { label: 'Associate subnet', run: associateTableSubnet },
+    ],
+  },
 ];
 
 /** Asks which of the tenant's instances gets the elastic IP, then associates it; cancelling changes nothing. */
@@ -344,7 +373,7 @@ function table(kind, items, currentWorld, after) {
       'tr',
       { 'data-id': id },
       kind.columns.map((c) =>
-        typeof c === 'string' ? el('td', {}, format(item[c])) : el('td', { class: 'lines' }, c.lines(item).join('\n')),
+        typeof c === 'string' ? el('td', {}, format(item[c])) : el('td', { class: 'lines' }, c.lines(item, currentWorld()).join('\n')),
       ),
       el('td', {}, buttons),
     );

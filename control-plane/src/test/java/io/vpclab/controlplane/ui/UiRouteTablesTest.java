@@ -44,7 +44,8 @@ class UiRouteTablesTest extends UiDemoSupport {
         waitForDialog("rt-route");
         browser.type("rt-route-destinationCidrBlock", "192.0.2.0/24");
         browser.click("rt-route-submit");
-        assertThat(browser.until(SHORT, d -> shownText("rt-route-error"))).isEqualTo("Choose a target.");
+        String refusal = browser.until(SHORT, d -> shownText("rt-route-error"));
+        assertThat(refusal).isEqualTo("Choose a target.");
         browser.choose("rt-route-target", "blackhole");
         browser.click("rt-route-submit");
         browser.until(SHORT, d -> row(tableId).contains("192.0.2.0/24 -> blackhole (blackhole)"));

@@ -61,7 +61,9 @@ final class IsolationChecks {
             if (DEFAULT_GROUP.equals(group.name())) {
                 problem.accept(groupAt + "/name", "'default' is the VPC's own group; it is not declared");
             } else if (!groupNames.add(group.name())) {
-                problem.accept(groupAt + "/name", "security group '" + group.name() + "' is declared twice (InvalidGroup.Duplicate)");
+                problem.accept(
+                        groupAt + "/name",
+                        "security group '" + group.name() + "' is declared twice (InvalidGroup.Duplicate)");
             }
             Set<String> ruleNames = new HashSet<>();
             Set<String> ruleKeys = new HashSet<>();
@@ -86,7 +88,12 @@ final class IsolationChecks {
     }
 
     private void checkRules(
-            String vpcPath, List<GroupRuleDecl> rules, String at, String direction, Set<String> names, Set<String> keys) {
+            String vpcPath,
+            List<GroupRuleDecl> rules,
+            String at,
+            String direction,
+            Set<String> names,
+            Set<String> keys) {
         for (int r = 0; r < rules.size(); r++) {
             GroupRuleDecl rule = rules.get(r);
             String ruleAt = at + "/" + r;
@@ -124,7 +131,10 @@ final class IsolationChecks {
         } else if (otherPath.equals(vpcPath)) {
             problem.accept(at, "a group of this VPC is named without tenant/vpc/");
         } else if (!peered.contains(Set.of(vpcPath, otherPath))) {
-            problem.accept(at, "VPC " + otherPath + " is not peered with " + vpcPath + " in this file: its groups cannot be named");
+            problem.accept(
+                    at,
+                    "VPC " + otherPath + " is not peered with " + vpcPath
+                            + " in this file: its groups cannot be named");
         } else if (!DEFAULT_GROUP.equals(name) && !declaresGroup(other, name)) {
             problem.accept(at, "no security group named '" + name + "' in VPC " + otherPath);
         }
@@ -146,7 +156,9 @@ final class IsolationChecks {
                 if (!subnetNames.contains(subnet)) {
                     problem.accept(aclAt + "/subnets/" + s, "no subnet named '" + subnet + "' in VPC " + vpc.name());
                 } else if (!associated.add(subnet)) {
-                    problem.accept(aclAt + "/subnets/" + s, "subnet " + subnet + " already has another network ACL (a subnet has one)");
+                    problem.accept(
+                            aclAt + "/subnets/" + s,
+                            "subnet " + subnet + " already has another network ACL (a subnet has one)");
                 }
             }
             checkEntries(acl.inbound(), aclAt + "/inbound");
@@ -160,7 +172,9 @@ final class IsolationChecks {
             AclEntryDecl entry = entries.get(e);
             String entryAt = at + "/" + e;
             if (!numbers.add(entry.rule())) {
-                problem.accept(entryAt + "/rule", "rule " + entry.rule() + " is used twice in this direction (NetworkAclEntryAlreadyExists)");
+                problem.accept(
+                        entryAt + "/rule",
+                        "rule " + entry.rule() + " is used twice in this direction (NetworkAclEntryAlreadyExists)");
             }
             ports(entry.protocol(), entry.fromPort(), entry.toPort(), entryAt);
         }
@@ -221,12 +235,14 @@ final class IsolationChecks {
                 .findFirst()
                 .orElse(null);
         if (group == null && !DEFAULT_GROUP.equals(by.securityGroup())) {
-            problem.accept(at + "/securityGroup", "no security group '" + by.securityGroup() + "' in the VPC of from or to");
+            problem.accept(
+                    at + "/securityGroup", "no security group '" + by.securityGroup() + "' in the VPC of from or to");
             return;
         }
         if (by.rule() == null) {
             if (passes) {
-                problem.accept(at, "a security group without rule decides a refusal: the outcome is unreachable or filtered");
+                problem.accept(
+                        at, "a security group without rule decides a refusal: the outcome is unreachable or filtered");
             }
             return;
         }
@@ -237,7 +253,8 @@ final class IsolationChecks {
                 && (group.inbound().stream().anyMatch(r -> by.rule().equals(r.name()))
                         || group.outbound().stream().anyMatch(r -> by.rule().equals(r.name())));
         if (!named) {
-            problem.accept(at + "/rule", "security group " + by.securityGroup() + " has no rule named '" + by.rule() + "'");
+            problem.accept(
+                    at + "/rule", "security group " + by.securityGroup() + " has no rule named '" + by.rule() + "'");
         }
     }
 
@@ -254,7 +271,8 @@ final class IsolationChecks {
         }
         Integer number = ruleNumber(by.rule());
         if (number == null) {
-            problem.accept(at + "/rule", "a network ACL decision names its entry's rule number (32767: the final deny)");
+            problem.accept(
+                    at + "/rule", "a network ACL decision names its entry's rule number (32767: the final deny)");
             return;
         }
         if (number == FINAL_DENY) {
@@ -275,8 +293,10 @@ final class IsolationChecks {
                 .findFirst()
                 .orElse(null);
         if (entry == null) {
-            problem.accept(at + "/rule", "network ACL " + acl.name() + " has no entry " + number
-                    + (by.direction() == null ? "" : " " + by.direction()));
+            problem.accept(
+                    at + "/rule",
+                    "network ACL " + acl.name() + " has no entry " + number
+                            + (by.direction() == null ? "" : " " + by.direction()));
         } else if (entry.action().equals("deny") && passes) {
             problem.accept(at + "/rule", "entry " + number + " denies: the outcome is unreachable or filtered");
         }
@@ -339,6 +359,7 @@ final class IsolationChecks {
     }
 
     private static boolean declaresGroup(VpcDecl vpc, String name) {
-        return vpc != null && vpc.securityGroups().stream().anyMatch(g -> g.name().equals(name));
+        return vpc != null
+                && vpc.securityGroups().stream().anyMatch(g -> g.name().equals(name));
     }
 }

@@ -160,7 +160,13 @@ public record Topology(
      * eip:NAME (the public IP of the instance or NAT gateway NAME) or an IPv4 address.
      */
     public record Expectation(
-            String from, String to, String probe, Integer port, String outcome, String dropReason, DecidedBy decidedBy) {
+            String from,
+            String to,
+            String probe,
+            Integer port,
+            String outcome,
+            String dropReason,
+            DecidedBy decidedBy) {
 
         public String describe() {
             return from + " -> " + to + " " + probe + (port == null ? "" : " " + port) + " " + outcome

@@ -304,12 +304,16 @@ class TopologyParserTest {
         assertThat(vpc.securityGroups().get(0).outbound())
                 .as("absent outbound: the new group's own all-traffic rule")
                 .containsExactly(Topology.SecurityGroupDecl.ALL_OUT);
-        assertThat(vpc.securityGroups().get(1).outbound()).as("written out, exactly the list").isEmpty();
+        assertThat(vpc.securityGroups().get(1).outbound())
+                .as("written out, exactly the list")
+                .isEmpty();
         assertThat(vpc.securityGroups().get(1).inbound().get(0).group()).isEqualTo("web");
         assertThat(vpc.subnets().get(0).instances().get(1).securityGroups()).containsExactly("db", "default");
         assertThat(vpc.networkAcls().get(0).inbound().get(0).rule()).isEqualTo(100);
         assertThat(topology.expect().get(0).decidedBy().rule()).isEqualTo("pg");
-        assertThat(topology.expect().get(2).decidedBy().rule()).as("a number reads as its text").isEqualTo("100");
+        assertThat(topology.expect().get(2).decidedBy().rule())
+                .as("a number reads as its text")
+                .isEqualTo("100");
         assertThat(topology.expect().get(0).describe()).endsWith("decided by security group db rule pg");
     }
 

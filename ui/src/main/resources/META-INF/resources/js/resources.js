@@ -12,13 +12,7 @@ import {
   deleteEntry,
   associateSubnet,
 } from './security.js';
-import {
-  routeLines,
-  associationLines,
-  addTableRoute,
-  deleteTableRoute,
-  associateTableSubnet,
-} from './routetables.js';
+import { routeLines, associationLines, addTableRoute, deleteTableRoute, associateTableSubnet } from './routetables.js';
 
 const opt = (list, id, label) => (world) => world[list].map((x) => ({ value: x[id], label: label(x) }));
 const tenantOptions = opt('tenants', 'tenantId', (t) => t.name);
@@ -373,7 +367,9 @@ function table(kind, items, currentWorld, after) {
       'tr',
       { 'data-id': id },
       kind.columns.map((c) =>
-        typeof c === 'string' ? el('td', {}, format(item[c])) : el('td', { class: 'lines' }, c.lines(item, currentWorld()).join('\n')),
+        typeof c === 'string'
+          ? el('td', {}, format(item[c]))
+          : el('td', { class: 'lines' }, c.lines(item, currentWorld()).join('\n')),
       ),
       el('td', {}, buttons),
     );

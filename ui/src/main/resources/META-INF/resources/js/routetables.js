@@ -29,7 +29,10 @@ function targetChoices(table, world) {
   return [
     ...world.instances
       .filter((i) => subnets.has(i.subnetId))
-      .map((i) => ({ value: `instanceId:${i.instanceId}`, label: `instance ${i.name || i.instanceId} ${i.privateIpAddress}` })),
+      .map((i) => ({
+        value: `instanceId:${i.instanceId}`,
+        label: `instance ${i.name || i.instanceId} ${i.privateIpAddress}`,
+      })),
     ...world.natGateways
       .filter((n) => subnets.has(n.subnetId))
       .map((n) => ({ value: `natGatewayId:${n.natGatewayId}`, label: `NAT gateway ${n.name || n.natGatewayId}` })),

@@ -228,8 +228,18 @@ class TopologyNetnsSamplesLinuxTest {
                 lab.start(
                         "http-" + port,
                         List.of(
-                                "ip", "netns", "exec", namespace(app), "timeout", "90", "python3", "-m", "http.server",
-                                String.valueOf(port), "--bind", app.getPrivateIpAddress()));
+                                "ip",
+                                "netns",
+                                "exec",
+                                namespace(app),
+                                "timeout",
+                                "90",
+                                "python3",
+                                "-m",
+                                "http.server",
+                                String.valueOf(port),
+                                "--bind",
+                                app.getPrivateIpAddress()));
             }
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> Lab.tryRun("ip", "netns", "exec", namespace(app), "ss", "-ltn")
@@ -239,7 +249,9 @@ class TopologyNetnsSamplesLinuxTest {
             assertThat(curl(web, app, 8081).exit())
                     .as("no rule of the app group admits 8081: the SYN never arrives")
                     .isEqualTo(CURL_TIMED_OUT);
-            assertThat(curl(db, app, 8080).exit()).as("db-1 is not in the web group").isEqualTo(CURL_TIMED_OUT);
+            assertThat(curl(db, app, 8080).exit())
+                    .as("db-1 is not in the web group")
+                    .isEqualTo(CURL_TIMED_OUT);
 
             lab.start(
                     "iperf3-db",
@@ -248,8 +260,20 @@ class TopologyNetnsSamplesLinuxTest {
                     .until(() -> Lab.tryRun("ip", "netns", "exec", namespace(db), "ss", "-ltn")
                             .contains(":5432"));
             String result = Lab.run(
-                    "ip", "netns", "exec", namespace(app), "timeout", "20", "iperf3", "-c", db.getPrivateIpAddress(),
-                    "-p", "5432", "-t", "1", "-J");
+                    "ip",
+                    "netns",
+                    "exec",
+                    namespace(app),
+                    "timeout",
+                    "20",
+                    "iperf3",
+                    "-c",
+                    db.getPrivateIpAddress(),
+                    "-p",
+                    "5432",
+                    "-t",
+                    "1",
+                    "-J");
             assertThat(result).contains("\"sum_received\"").doesNotContain("\"error\"");
         }
     }
@@ -257,8 +281,19 @@ class TopologyNetnsSamplesLinuxTest {
     /** curl from one namespace to another: its exit code and the HTTP status it printed. */
     private static Lab.Result curl(Instance from, Instance to, int port) {
         return Lab.exec(
-                "ip", "netns", "exec", namespace(from), "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m",
-                "3", "http://" + to.getPrivateIpAddress() + ":" + port + "/");
+                "ip",
+                "netns",
+                "exec",
+                namespace(from),
+                "curl",
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "-m",
+                "3",
+                "http://" + to.getPrivateIpAddress() + ":" + port + "/");
     }
 
     /** Applies the sample with netns instances, keeping only its ping expectations (what a bare namespace answers). */

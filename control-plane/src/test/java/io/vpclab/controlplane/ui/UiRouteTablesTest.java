@@ -74,22 +74,29 @@ class UiRouteTablesTest extends UiDemoSupport {
         browser.screenshot("ui-route-tables");
 
         RouteTable table = tables().getRouteTable(tableId);
-        String dbSubnet = new SubnetsApi(admin()).listSubnets(table.getVpcId(), 100, null).getItems().stream()
-                .filter(s -> "acme-db".equals(s.getName()))
-                .findFirst()
-                .orElseThrow()
-                .getSubnetId();
+        String dbSubnet = new SubnetsApi(admin())
+                .listSubnets(table.getVpcId(), 100, null).getItems().stream()
+                        .filter(s -> "acme-db".equals(s.getName()))
+                        .findFirst()
+                        .orElseThrow()
+                        .getSubnetId();
         assertThat(table.getSubnetIds()).containsExactly(dbSubnet);
         assertThat(table.getRoutes())
                 .filteredOn(r -> r.getTargetType() != RouteTargetType.LOCAL)
-                .extracting(RouteTableRoute::getDestinationCidrBlock, RouteTableRoute::getTargetType, RouteTableRoute::getState)
+                .extracting(
+                        RouteTableRoute::getDestinationCidrBlock,
+                        RouteTableRoute::getTargetType,
+                        RouteTableRoute::getState)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple("0.0.0.0/0", RouteTargetType.INSTANCE, RouteState.ACTIVE),
-                        org.assertj.core.groups.Tuple.tuple("192.0.2.0/24", RouteTargetType.BLACKHOLE, RouteState.BLACKHOLE));
+                        org.assertj.core.groups.Tuple.tuple(
+                                "192.0.2.0/24", RouteTargetType.BLACKHOLE, RouteState.BLACKHOLE));
 
         browser.click("delete-route-" + tableId);
         waitForDialog("rt-delete");
-        assertThat(browser.text("rt-delete-choice")).as("local routes cannot be deleted").doesNotContain("local");
+        assertThat(browser.text("rt-delete-choice"))
+                .as("local routes cannot be deleted")
+                .doesNotContain("local");
         browser.choose("rt-delete-choice", "192.0.2.0/24");
         browser.click("rt-delete-submit");
         browser.until(SHORT, d -> !row(tableId).contains("192.0.2.0/24"));

@@ -145,11 +145,13 @@ final class DecidingRuleCheck {
                     false,
                     "the source subnet uses " + route.getDestinationCidrBlock() + " of " + route.getRouteTableId());
         }
-        boolean blackhole = route.getTargetType() == RouteTargetType.BLACKHOLE || route.getState() == RouteState.BLACKHOLE;
+        boolean blackhole =
+                route.getTargetType() == RouteTargetType.BLACKHOLE || route.getState() == RouteState.BLACKHOLE;
         if (!blackhole) {
             return new Decision(true, "route " + by.route() + " of " + tableId);
         }
-        boolean counted = probe.getDropReasons() != null && probe.getDropReasons().containsKey("BLACKHOLE_ROUTE");
+        boolean counted =
+                probe.getDropReasons() != null && probe.getDropReasons().containsKey("BLACKHOLE_ROUTE");
         return new Decision(
                 counted,
                 "route " + by.route() + " of " + tableId + " is a blackhole; BLACKHOLE_ROUTE "

@@ -72,7 +72,9 @@ final class ExpectationRunner {
                 .expected(expectation.outcome())
                 .expectedDropReason(expectation.dropReason())
                 .expectedDecidedBy(
-                        expectation.decidedBy() == null ? null : expectation.decidedBy().describe());
+                        expectation.decidedBy() == null
+                                ? null
+                                : expectation.decidedBy().describe());
         if (target == null) {
             return result.observed("unknown target").met(false).detail(expectation.to() + " has no address (yet)");
         }

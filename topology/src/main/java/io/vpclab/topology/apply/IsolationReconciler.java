@@ -68,8 +68,10 @@ final class IsolationReconciler {
                 log.unchanged();
                 continue;
             }
-            SecurityGroup created = groups.createSecurityGroup(
-                    new SecurityGroupCreate().vpcId(vpcId).groupName(decl.name()).description(decl.description()));
+            SecurityGroup created = groups.createSecurityGroup(new SecurityGroupCreate()
+                    .vpcId(vpcId)
+                    .groupName(decl.name())
+                    .description(decl.description()));
             String id = created.getGroupId();
             log.created("securityGroup", path, id, () -> groups.deleteSecurityGroup(id));
             applied.groupIds.put(path, id);
@@ -119,7 +121,8 @@ final class IsolationReconciler {
                     .filter(w -> key(w).equals(key(rule)))
                     .findFirst()
                     .orElse(null);
-            if (match == null || !Objects.equals(blankToNull(match.getDescription()), blankToNull(rule.getDescription()))) {
+            if (match == null
+                    || !Objects.equals(blankToNull(match.getDescription()), blankToNull(rule.getDescription()))) {
                 groups.revokeSecurityGroupRule(groupId, rule.getSecurityGroupRuleId());
                 present.remove(key(rule));
                 log.changed(TopologyChangeAction.UPDATED, "securityGroup", path, groupId, "rule revoked: " + key(rule));
@@ -220,7 +223,8 @@ final class IsolationReconciler {
                         "networkAclEntry",
                         path + " " + slot,
                         aclId,
-                        () -> acls.deleteNetworkAclEntry(aclId, entry.getDirection().getValue(), entry.getRuleNumber()));
+                        () -> acls.deleteNetworkAclEntry(
+                                aclId, entry.getDirection().getValue(), entry.getRuleNumber()));
             } else {
                 log.changed(TopologyChangeAction.UPDATED, "networkAcl", path, aclId, "entry " + slot + " replaced");
             }
@@ -264,7 +268,9 @@ final class IsolationReconciler {
 
     private static boolean same(NetworkAclEntry existing, NetworkAclEntryCreate wanted) {
         return existing.getProtocol().equals(wanted.getProtocol())
-                && existing.getRuleAction().getValue().equals(wanted.getRuleAction().getValue())
+                && existing.getRuleAction()
+                        .getValue()
+                        .equals(wanted.getRuleAction().getValue())
                 && existing.getCidrBlock().equals(wanted.getCidrBlock())
                 && Objects.equals(existing.getFromPort(), wanted.getFromPort())
                 && Objects.equals(existing.getToPort(), wanted.getToPort());
@@ -307,7 +313,12 @@ final class IsolationReconciler {
     }
 
     private static String key(
-            SecurityGroupRuleDirection direction, String protocol, Integer from, Integer to, String cidr, String group) {
+            SecurityGroupRuleDirection direction,
+            String protocol,
+            Integer from,
+            Integer to,
+            String cidr,
+            String group) {
         return direction.getValue() + " " + protocol + (from == null ? "" : " " + from + "-" + to) + " "
                 + (cidr != null ? cidr : group);
     }

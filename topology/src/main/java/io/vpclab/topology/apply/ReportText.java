@@ -78,7 +78,10 @@ public final class ReportText {
             line.append("; ").append(r.getDetail());
         }
         if (r.getExpectedDecidedBy() != null) {
-            line.append("; decided by ").append(r.getExpectedDecidedBy()).append(": ").append(r.getDecidedBy());
+            line.append("; decided by ")
+                    .append(r.getExpectedDecidedBy())
+                    .append(": ")
+                    .append(r.getDecidedBy());
         }
         return line.toString();
     }

@@ -4,10 +4,10 @@ import io.vpclab.client.ApiClient;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.EipsApi;
 import io.vpclab.client.api.InstancesApi;
-import io.vpclab.client.api.NetworkAclsApi;
-import io.vpclab.client.api.SecurityGroupsApi;
 import io.vpclab.client.api.NatGatewaysApi;
+import io.vpclab.client.api.NetworkAclsApi;
 import io.vpclab.client.api.PeeringsApi;
+import io.vpclab.client.api.SecurityGroupsApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.VpcsApi;
@@ -15,12 +15,12 @@ import io.vpclab.client.api.WhitelistsApi;
 import io.vpclab.client.model.Eip;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.NatGateway;
-import io.vpclab.client.model.NetworkAcl;
-import io.vpclab.client.model.SecurityGroup;
-import io.vpclab.client.model.SecurityGroupRule;
 import io.vpclab.client.model.NatGatewayState;
+import io.vpclab.client.model.NetworkAcl;
 import io.vpclab.client.model.Peering;
 import io.vpclab.client.model.PeeringStatus;
+import io.vpclab.client.model.SecurityGroup;
+import io.vpclab.client.model.SecurityGroupRule;
 import io.vpclab.client.model.Subnet;
 import io.vpclab.client.model.Tenant;
 import io.vpclab.client.model.TopologyChange;
@@ -132,8 +132,7 @@ public final class TopologyDestroyer {
         return new Result(List.copyOf(deleted), List.copyOf(kept), List.copyOf(left));
     }
 
-    private void vpc(String path, String vpcId, VpcDecl decl, List<SecurityGroup> declaredGroups)
-            throws ApiException {
+    private void vpc(String path, String vpcId, VpcDecl decl, List<SecurityGroup> declaredGroups) throws ApiException {
         List<Subnet> inVpc = Pages.all(
                 t -> subnets.listSubnets(vpcId, Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
         Map<String, String> subnetIds = new HashMap<>();

@@ -92,7 +92,7 @@ final class DecidingRuleCheck {
             return new Decision(false, "the hosts' counters are read with the admin token only: not checked");
         }
         if (before.values().isEmpty() && !probeCounted(by, probe)) {
-            return new Decision(false, "the server has no " + describe(by) + " on the path of this probe");
+            return new Decision(false, "the server has no " + by.describe() + " on the path of this probe");
         }
         long deadline = System.nanoTime() + REPORT_WAIT.toNanos();
         Map<String, Long> delta;
@@ -122,10 +122,6 @@ final class DecidingRuleCheck {
                                     : ""));
         }
         return new Decision(true, "counted " + delta);
-    }
-
-    private static String describe(DecidedBy by) {
-        return by.describe();
     }
 
     /** What the counters showed: met, and the text the report carries. */

@@ -59,13 +59,56 @@ public record Topology(
             List<SubnetDecl> subnets,
             List<NatGatewayDecl> natGateways,
             List<RouteTableDecl> routeTables,
-            Boolean arpSuppression) {
+            Boolean arpSuppression,
+            List<SecurityGroupDecl> securityGroups,
+            List<NetworkAclDecl> networkAcls) {
         public VpcDecl {
             subnets = orEmpty(subnets);
             natGateways = orEmpty(natGateways);
             routeTables = orEmpty(routeTables);
+            securityGroups = orEmpty(securityGroups);
+            networkAcls = orEmpty(networkAcls);
         }
     }
+
+    /**
+     * A security group of the VPC (stateful, allow-only). outbound absent: the new group's own
+     * rule, all traffic to 0.0.0.0/0, as in AWS; written out, it is exactly the list.
+     */
+    public record SecurityGroupDecl(
+            String name, String description, List<GroupRuleDecl> inbound, List<GroupRuleDecl> outbound) {
+        public static final GroupRuleDecl ALL_OUT = new GroupRuleDecl(null, "all", null, null, "0.0.0.0/0", null);
+
+        public SecurityGroupDecl {
+            inbound = orEmpty(inbound);
+            outbound = outbound == null ? List.of(ALL_OUT) : List.copyOf(outbound);
+        }
+    }
+
+    /**
+     * A rule: protocol tcp|udp|icmp|all, ports for tcp/udp, and exactly one of cidrBlock or group
+     * (a group of this VPC by name, or tenant/vpc/group of a VPC peered in this file). name: what
+     * an expectation's decidedBy calls it (stored as the rule's description).
+     */
+    public record GroupRuleDecl(
+            String name, String protocol, Integer fromPort, Integer toPort, String cidrBlock, String group) {}
+
+    /**
+     * A custom network ACL (stateless, numbered entries, evaluated lowest first, then a final deny).
+     * The API keeps no ACL names: the apply finds the ACL again by its subnets, so it needs one.
+     */
+    public record NetworkAclDecl(
+            String name, List<String> subnets, List<AclEntryDecl> inbound, List<AclEntryDecl> outbound) {
+        public NetworkAclDecl {
+            subnets = orEmpty(subnets);
+            inbound = orEmpty(inbound);
+            outbound = orEmpty(outbound);
+        }
+    }
+
+    /** rule 1..32766, action allow|deny, protocol tcp|udp|icmp|all, a CIDR, destination ports for tcp/udp. */
+    public record AclEntryDecl(
+            Integer rule, String action, String protocol, String cidrBlock, Integer fromPort, Integer toPort) {}
 
     /** A custom route table of the VPC: its routes (local ones are implicit) and the subnets it serves. */
     public record RouteTableDecl(String name, List<TableRouteDecl> routes, List<String> subnets) {
@@ -85,7 +128,12 @@ public record Topology(
     }
 
     /** host absent: the applier spreads instances over the connected hosts that run the kind. */
-    public record InstanceDecl(String name, String host, String kind, String privateIpAddress, EipDecl eip) {}
+    public record InstanceDecl(
+            String name, String host, String kind, String privateIpAddress, EipDecl eip, List<String> securityGroups) {
+        public InstanceDecl {
+            securityGroups = orEmpty(securityGroups);
+        }
+    }
 
     /** An elastic IP associated with the instance (or the NAT gateway) that declares it. */
     public record EipDecl(String ingressPolicy, String whitelist) {}
@@ -113,11 +161,40 @@ public record Topology(
      * A probe from an instance and the outcome it must have. to: an instance, an internet host,
      * eip:NAME (the public IP of the instance or NAT gateway NAME) or an IPv4 address.
      */
-    public record Expectation(String from, String to, String probe, Integer port, String outcome, String dropReason) {
+    public record Expectation(
+            String from,
+            String to,
+            String probe,
+            Integer port,
+            String outcome,
+            String dropReason,
+            DecidedBy decidedBy) {
 
         public String describe() {
             return from + " -> " + to + " " + probe + (port == null ? "" : " " + port) + " " + outcome
-                    + (dropReason == null ? "" : " (" + dropReason + ")");
+                    + (dropReason == null ? "" : " (" + dropReason + ")")
+                    + (decidedBy == null ? "" : " decided by " + decidedBy.describe());
+        }
+    }
+
+    /**
+     * The rule an expectation's outcome must come from, checked against the counters of the real
+     * probe: exactly one of a security group (with rule: the rule that admitted the flow; without:
+     * none of its rules did, SECURITY_GROUP_DENIED), a network ACL entry (rule number, 32767 for the
+     * final deny; direction inbound|outbound optional), or a route table's route (to a blackhole:
+     * BLACKHOLE_ROUTE counted).
+     */
+    public record DecidedBy(
+            String securityGroup, String networkAcl, String rule, String direction, String routeTable, String route) {
+
+        public String describe() {
+            if (securityGroup != null) {
+                return "security group " + securityGroup + (rule == null ? " (no rule admits)" : " rule " + rule);
+            }
+            if (networkAcl != null) {
+                return "network ACL " + networkAcl + " rule " + rule + (direction == null ? "" : " " + direction);
+            }
+            return "route table " + routeTable + " route " + route;
         }
     }
 

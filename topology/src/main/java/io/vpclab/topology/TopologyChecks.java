@@ -43,9 +43,12 @@ final class TopologyChecks {
     /** "tenant/vpc" -> its block. */
     private final Map<String, Ipv4Prefix> vpcs = new HashMap<>();
 
+    private final IsolationChecks isolation;
+
     TopologyChecks(Topology topology, SourceLocations locations) {
         this.topology = topology;
         this.locations = locations;
+        this.isolation = new IsolationChecks(topology, this::problem);
     }
 
     List<DocumentProblem> problems() {
@@ -122,6 +125,35 @@ final class TopologyChecks {
                 vpcs.put(tenant.name() + "/" + vpc.name(), block);
             }
             checkVpc(vpc, block, whitelists, vpcAt);
+            isolation.checkVpc(tenant.name() + "/" + vpc.name(), vpc, vpcAt);
+            checkIsolationCidrs(vpc, vpcAt);
+        }
+    }
+
+    private void checkIsolationCidrs(VpcDecl vpc, String at) {
+        for (int g = 0; g < vpc.securityGroups().size(); g++) {
+            Topology.SecurityGroupDecl group = vpc.securityGroups().get(g);
+            for (int r = 0; r < group.inbound().size(); r++) {
+                optionalBlock(group.inbound().get(r).cidrBlock(), at + "/securityGroups/" + g + "/inbound/" + r);
+            }
+            for (int r = 0; r < group.outbound().size(); r++) {
+                optionalBlock(group.outbound().get(r).cidrBlock(), at + "/securityGroups/" + g + "/outbound/" + r);
+            }
+        }
+        for (int a = 0; a < vpc.networkAcls().size(); a++) {
+            Topology.NetworkAclDecl acl = vpc.networkAcls().get(a);
+            for (int e = 0; e < acl.inbound().size(); e++) {
+                optionalBlock(acl.inbound().get(e).cidrBlock(), at + "/networkAcls/" + a + "/inbound/" + e);
+            }
+            for (int e = 0; e < acl.outbound().size(); e++) {
+                optionalBlock(acl.outbound().get(e).cidrBlock(), at + "/networkAcls/" + a + "/outbound/" + e);
+            }
+        }
+    }
+
+    private void optionalBlock(String cidr, String at) {
+        if (cidr != null) {
+            block(cidr, at + "/cidrBlock", null);
         }
     }
 
@@ -337,6 +369,7 @@ final class TopologyChecks {
     }
 
     private void checkExpectation(Expectation expectation, String at) {
+        isolation.checkDecidedBy(expectation, at);
         if (!instances.containsKey(expectation.from()) && !internetHosts.contains(expectation.from())) {
             problem(at + "/from", "no instance or internet host named '" + expectation.from() + "' in this file");
         }

@@ -274,6 +274,113 @@ class TopologyParserTest {
     }
 
     @Test
+    void securityGroupsAclsAndDecidedByAreRead() throws Exception {
+        Topology topology = TopologyParser.parse("""
+                name: t
+                tenants:
+                  - name: a
+                    vpcs:
+                      - name: v
+                        cidrBlock: 10.2.0.0/16
+                        securityGroups:
+                          - name: web
+                            inbound: [{ name: http, protocol: tcp, fromPort: 80, toPort: 80, cidrBlock: 0.0.0.0/0 }]
+                          - name: db
+                            inbound: [{ name: pg, protocol: tcp, fromPort: 5432, toPort: 5432, group: web }]
+                            outbound: []
+                        subnets:
+                          - { name: s, cidrBlock: 10.2.1.0/24, instances: [{ name: w, securityGroups: [web] }, { name: d, securityGroups: [db, default] }] }
+                        networkAcls:
+                          - name: acl
+                            subnets: [s]
+                            inbound: [{ rule: 100, action: deny, protocol: all, cidrBlock: 10.3.0.0/16 }]
+                expect:
+                  - { from: w, to: d, probe: tcp, port: 5432, outcome: closed, decidedBy: { securityGroup: db, rule: pg } }
+                  - { from: w, to: d, probe: tcp, port: 22, outcome: filtered, decidedBy: { securityGroup: db } }
+                  - { from: w, to: d, probe: ping, outcome: unreachable, decidedBy: { networkAcl: acl, rule: 100 } }
+                """, "t.yaml");
+
+        Topology.VpcDecl vpc = topology.tenants().get(0).vpcs().get(0);
+        assertThat(vpc.securityGroups().get(0).outbound())
+                .as("absent outbound: the new group's own all-traffic rule")
+                .containsExactly(Topology.SecurityGroupDecl.ALL_OUT);
+        assertThat(vpc.securityGroups().get(1).outbound())
+                .as("written out, exactly the list")
+                .isEmpty();
+        assertThat(vpc.securityGroups().get(1).inbound().get(0).group()).isEqualTo("web");
+        assertThat(vpc.subnets().get(0).instances().get(1).securityGroups()).containsExactly("db", "default");
+        assertThat(vpc.networkAcls().get(0).inbound().get(0).rule()).isEqualTo(100);
+        assertThat(topology.expect().get(0).decidedBy().rule()).isEqualTo("pg");
+        assertThat(topology.expect().get(2).decidedBy().rule())
+                .as("a number reads as its text")
+                .isEqualTo("100");
+        assertThat(topology.expect().get(0).describe()).endsWith("decided by security group db rule pg");
+    }
+
+    @Test
+    void securityGroupAndAclProblemsAreAllReportedInOnePass() {
+        assertThat(messages("""
+                name: t
+                tenants:
+                  - name: a
+                    vpcs:
+                      - name: v
+                        cidrBlock: 10.2.0.0/16
+                        securityGroups:
+                          - name: web
+                            inbound:
+                              - { name: r, protocol: tcp, fromPort: 80, toPort: 80, cidrBlock: 0.0.0.0/0 }
+                              - { name: r, protocol: tcp, fromPort: 90, toPort: 80, cidrBlock: 0.0.0.0/0 }
+                              - { protocol: tcp, cidrBlock: 10.0.0.1/8 }
+                              - { protocol: icmp, fromPort: 1, toPort: 1, group: ghost }
+                              - { protocol: all, cidrBlock: 10.0.0.0/8, group: web }
+                              - { protocol: all, group: b/w/x }
+                          - { name: web }
+                          - { name: default }
+                        subnets:
+                          - { name: s, cidrBlock: 10.2.1.0/24, instances: [{ name: i, securityGroups: [nope] }] }
+                        networkAcls:
+                          - name: acl
+                            subnets: [s, gone]
+                            inbound:
+                              - { rule: 100, action: deny, protocol: all, cidrBlock: 10.3.0.0/16 }
+                              - { rule: 100, action: allow, protocol: udp, cidrBlock: 10.3.0.0/16 }
+                          - { name: acl2, subnets: [s] }
+                  - name: b
+                    vpcs: [{ name: w, cidrBlock: 10.5.0.0/16 }]
+                expect:
+                  - { from: i, to: i, probe: ping, outcome: reachable, decidedBy: { securityGroup: web } }
+                  - { from: i, to: i, probe: ping, outcome: reachable, decidedBy: { securityGroup: web, rule: nah } }
+                  - { from: i, to: i, probe: ping, outcome: reachable, decidedBy: { networkAcl: acl, rule: 100 } }
+                  - { from: i, to: i, probe: ping, outcome: reachable, decidedBy: { networkAcl: acl, rule: 7 } }
+                  - { from: i, to: i, probe: ping, outcome: reachable, decidedBy: { routeTable: rt, route: 0.0.0.0/0 } }
+                  - { from: i, to: i, probe: ping, outcome: reachable, decidedBy: { securityGroup: web, networkAcl: acl } }
+                """))
+                .containsExactly(
+                        "two rules of this group are named 'r'",
+                        "fromPort 90 is above toPort 80",
+                        "a tcp rule needs fromPort and toPort",
+                        "10.0.0.1/8 has host bits set; write 10.0.0.0/8",
+                        "ports are only for tcp and udp rules, not icmp",
+                        "no security group named 'ghost' in this VPC",
+                        "a rule needs exactly one of cidrBlock and group",
+                        "VPC b/w is not peered with a/v in this file: its groups cannot be named",
+                        "security group 'web' is declared twice (InvalidGroup.Duplicate)",
+                        "'default' is the VPC's own group; it is not declared",
+                        "no security group named 'nope' in VPC v",
+                        "no subnet named 'gone' in VPC v",
+                        "a udp rule needs fromPort and toPort",
+                        "rule 100 is used twice in this direction (NetworkAclEntryAlreadyExists)",
+                        "subnet s already has another network ACL (a subnet has one)",
+                        "a security group without rule decides a refusal: the outcome is unreachable or filtered",
+                        "security group web has no rule named 'nah'",
+                        "entry 100 denies: the outcome is unreachable or filtered",
+                        "network ACL acl has no entry 7",
+                        "no route table 'rt' in the VPC of from",
+                        "decidedBy names exactly one of securityGroup, networkAcl or routeTable");
+    }
+
+    @Test
     void overlappingPeersAndDuplicateNamesAreRefused() {
         assertThat(messages("""
                 name: t

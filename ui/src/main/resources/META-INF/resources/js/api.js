@@ -17,6 +17,7 @@ const COLLECTIONS = {
   whitelists: '/whitelists',
   securityGroups: '/security-groups',
   networkAcls: '/network-acls',
+  routeTables: '/route-tables',
   captures: '/captures',
   flowLogs: '/flow-logs',
 };
@@ -160,6 +161,15 @@ export const deleteNetworkAclEntry = (networkAclId, direction, ruleNumber) =>
   del(one('networkAcls', networkAclId) + `/entries/${encodeURIComponent(direction)}/${encodeURIComponent(ruleNumber)}`);
 export const associateNetworkAcl = (subnetId, networkAclId) =>
   call('PUT', one('subnets', subnetId) + '/network-acl', { networkAclId });
+
+// --- route tables ---------------------------------------------------------------------------------------
+
+export const addRoute = (routeTableId, route) => post(one('routeTables', routeTableId) + '/routes', route);
+export const deleteRoute = (routeTableId, destinationCidrBlock) =>
+  del(one('routeTables', routeTableId) + '/routes?' + query({ destinationCidrBlock }));
+export const associateRouteTable = (subnetId, routeTableId) =>
+  call('PUT', one('subnets', subnetId) + '/route-table', { routeTableId });
+export const disassociateRouteTable = (subnetId) => del(one('subnets', subnetId) + '/route-table');
 
 // --- diagnostics: probes sent by the source instance's host ----------------------------------------
 

@@ -13,6 +13,7 @@ import {
   deleteEntry,
   associateSubnet,
 } from './security.js';
+import { routeLines, associationLines, addTableRoute, deleteTableRoute, associateTableSubnet } from './routetables.js';
 
 const opt = (list, id, label) => (world) => world[list].map((x) => ({ value: x[id], label: label(x) }));
 const tenantOptions = opt('tenants', 'tenantId', (t) => t.name);
@@ -236,6 +237,28 @@ export const KINDS = [
       { label: 'Associate', run: associateSubnet },
     ],
   },
+  {
+    key: 'routeTables',
+    title: 'Route tables',
+    id: 'routeTableId',
+    columns: [
+      'name',
+      'routeTableId',
+      'vpcId',
+      'main',
+      { title: 'routes', lines: routeLines },
+      { title: 'subnets', lines: associationLines },
+    ],
+    fields: [
+      { name: 'vpcId', required: true, options: vpcOptions },
+      { name: 'name', placeholder: 'through-firewall' },
+    ],
+    actions: [
+      { label: 'Add route', run: addTableRoute },
+      { label: 'Delete route', run: deleteTableRoute },
+      { label: 'Associate subnet', run: associateTableSubnet },
+    ],
+  },
 ];
 
 /** Asks which of the tenant's instances gets the elastic IP, then associates it; cancelling changes nothing. */
@@ -414,7 +437,7 @@ function table(kind, items, currentWorld, after, selected) {
       kind.columns.map((c) => {
         if (typeof c === 'string') return el('td', {}, format(item[c]));
         if (c.value) return el('td', {}, format(c.value(item, currentWorld())));
-        return el('td', { class: 'lines' }, c.lines(item).join('\n'));
+        return el('td', { class: 'lines' }, c.lines(item, currentWorld()).join('\n'));
       }),
       el('td', {}, buttons),
     );

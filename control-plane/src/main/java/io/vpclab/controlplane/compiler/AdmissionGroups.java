@@ -11,12 +11,13 @@ import java.util.Map;
 
 /**
  * Admissions that predate security groups, written into the table as groups of their own so the
- * data plane enforces one model. An elastic IP's ingress policy is the user's own statement of
- * what may come in from the internet: ALLOW_ALL becomes a group admitting everything, WHITELIST a
- * group with the whitelist's rules (the EIP stage filters the same flows first). A port whose only
- * group is its VPC's default group also admits its VPC's active peers' subnets and its VPN
- * connections' on-premises CIDRs, as peering and the VPN did before groups existed; AWS would need a rule naming the peer's group, which a user now writes
- * in a group of their own (a port with any other group gets no such admission).
+ * data plane enforces one model, for ports whose only group is their VPC's default group (what
+ * every instance had before groups existed, and what an instance gets when nobody chose its
+ * groups). Such a port admits what its elastic IP's ingress policy admits (ALLOW_ALL: everything;
+ * WHITELIST: the whitelist's rules, which the EIP stage also checks first), its VPC's active
+ * peers' subnets, and its VPN connections' on-premises CIDRs, as the elastic IP, peering and the
+ * VPN did before. AWS would need rules for all three, which a user now writes in groups of their
+ * own: a port with any other group gets no admission, its groups alone decide.
  */
 final class AdmissionGroups {
 
@@ -40,12 +41,12 @@ final class AdmissionGroups {
             if (port.getNatGateway() != null || ofPort == null || ofPort.isEmpty()) {
                 continue;
             }
-            ElasticIpNode eip = snapshot.elasticIpOf(port.getId());
-            if (eip != null && !"DENY_ALL".equals(eip.ingressPolicy())) {
-                add(table, port, ELASTIC_IP_PREFIX + eip.publicIp(), elasticIpRules(eip));
-            }
             SecurityGroupNode only = ofPort.size() == 1 ? groups.get(ofPort.get(0)) : null;
             if (only != null && only.isDefault()) {
+                ElasticIpNode eip = snapshot.elasticIpOf(port.getId());
+                if (eip != null && !"DENY_ALL".equals(eip.ingressPolicy())) {
+                    add(table, port, ELASTIC_IP_PREFIX + eip.publicIp(), elasticIpRules(eip));
+                }
                 String vpcId = vpcOf(scope, port.getId());
                 List<TableSecurityGroupRule> rules = new ArrayList<>();
                 for (String peer : snapshot.peersOf(vpcId)) {

@@ -18,6 +18,7 @@ final class Networks {
     private final Map<String, List<NetworkAclNode>> networkAcls = new HashMap<>();
     private final Map<String, List<VpnGatewayNode>> vpnGateways = new HashMap<>();
     private final java.util.Set<String> arpSuppressionOff = new java.util.HashSet<>();
+    private final Map<String, List<ElasticIpNode>> elasticIps = new HashMap<>();
     private int nextVni = 100;
     private int nextMac = 1;
 
@@ -91,6 +92,11 @@ final class Networks {
         return this;
     }
 
+    Networks elasticIp(String vpc, ElasticIpNode eip) {
+        elasticIps.computeIfAbsent(vpc, k -> new ArrayList<>()).add(eip);
+        return this;
+    }
+
     Networks vpnGateway(String vpc, VpnGatewayNode gateway) {
         vpnGateways.computeIfAbsent(vpc, k -> new ArrayList<>()).add(gateway);
         return this;
@@ -105,7 +111,7 @@ final class Networks {
                         tenant,
                         subnets.get(id),
                         instances.get(id),
-                        List.of(),
+                        elasticIps.getOrDefault(id, List.of()),
                         List.of(),
                         securityGroups.getOrDefault(id, List.of()),
                         networkAcls.getOrDefault(id, List.of()),

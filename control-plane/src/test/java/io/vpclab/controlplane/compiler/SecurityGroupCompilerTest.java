@@ -169,6 +169,44 @@ class SecurityGroupCompilerTest {
     }
 
     /**
+     * An elastic IP's ingress policy admits what it says into a port of the default group only (what
+     * instances had before groups); a port whose groups were chosen gets exactly its groups, so a
+     * web group admitting 80 is not widened by an ALLOW_ALL elastic IP.
+     */
+    @Test
+    void anElasticIpPolicyAdmitsIntoDefaultGroupPortsOnly() {
+        NetworkSnapshot network = new Networks()
+                .host("h1", "192.168.77.1")
+                .vpc("vpc-a", "t1")
+                .subnet("vpc-a", "subnet-a", "10.0.1.0/24")
+                .instance("vpc-a", "subnet-a", "plain-1", "h1", "10.0.1.10")
+                .instance("vpc-a", "subnet-a", "web-1", "h1", "10.0.1.20")
+                .elasticIp("vpc-a", new ElasticIpNode("203.0.113.10", "plain-1", "ALLOW_ALL", null))
+                .elasticIp("vpc-a", new ElasticIpNode("203.0.113.20", "web-1", "ALLOW_ALL", null))
+                .securityGroup(
+                        "vpc-a", new SecurityGroupNode("sg-a", List.of(), List.of(ALL_OUT), List.of("plain-1"), true))
+                .securityGroup(
+                        "vpc-a",
+                        new SecurityGroupNode(
+                                "sg-web",
+                                List.of(new SecurityGroupNode.Rule("sgr-http", "TCP", 80, 80, "0.0.0.0/0", null)),
+                                List.of(ALL_OUT),
+                                List.of("web-1")))
+                .build();
+
+        ForwardingTable table = ForwardingTableCompiler.compile(network, "h1", 1);
+
+        assertThat(table.getPorts())
+                .extracting(Port::getId, Port::getSecurityGroupIds)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("plain-1", List.of("sg-a", "eip-ingress:203.0.113.10")),
+                        org.assertj.core.groups.Tuple.tuple("web-1", List.of("sg-web")));
+        assertThat(table.getSecurityGroups())
+                .extracting(TableSecurityGroup::getId)
+                .doesNotContain("eip-ingress:203.0.113.20");
+    }
+
+    /**
      * The bytes the table stream carries (JSON as the southbound writes it: empty values left out)
      * to the host whose rules name the group when one instance joins it: the same for 1 and 1,000
      * rules naming the group.

@@ -47,6 +47,8 @@ class TopologyNetnsSamplesLinuxTest {
     static final String ADMIN_TOKEN = "netns-samples-" + UUID.randomUUID();
     static final Path SAMPLES = Path.of("..", "topology-samples");
     static final String NETNS_WEB_IP = "198.51.100.90";
+    /** curl's exit code for a timeout (a refused connection is 7). */
+    static final int CURL_TIMED_OUT = 28;
 
     static ConfigurableApplicationContext server;
     static final List<FollowAgent> agents = new ArrayList<>();
@@ -200,6 +202,98 @@ class TopologyNetnsSamplesLinuxTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> web.output().contains(gatewayIp + " - - "));
             assertThat(web.output()).doesNotContain(db.getPrivateIpAddress());
         }
+    }
+
+    /**
+     * The three-tier sample's security groups, declared in the file, between real Linux stacks: a web
+     * server in app-1's namespace answers web-1 on 8080 (the app group's rule) but not on 8081 (no
+     * rule: the SYN never arrives, curl times out), nor db-1 on 8080 (not in the web group); iperf3
+     * runs from app-1 to db-1 through the db group's 5432 rule, its replies passing as a tracked flow.
+     */
+    @Test
+    void threeTierGroupsFromTheFileHoldBetweenNamespaces() throws Exception {
+        Lab.assumeLinuxRootWith("curl", "python3");
+        TopologyReport report = applyPingsOnly("three-tier");
+
+        assertThat(report.getExpectations())
+                .as(ReportText.render(report))
+                .isNotEmpty()
+                .allMatch(ExpectationResult::getMet);
+        Instance web = instance("web-1");
+        Instance app = instance("app-1");
+        Instance db = instance("db-1");
+        assertThat(app.getKind()).isEqualTo(InstanceKind.NETNS);
+        try (Lab lab = new Lab()) {
+            for (int port : new int[] {8080, 8081}) {
+                lab.start(
+                        "http-" + port,
+                        List.of(
+                                "ip",
+                                "netns",
+                                "exec",
+                                namespace(app),
+                                "timeout",
+                                "90",
+                                "python3",
+                                "-m",
+                                "http.server",
+                                String.valueOf(port),
+                                "--bind",
+                                app.getPrivateIpAddress()));
+            }
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Lab.tryRun("ip", "netns", "exec", namespace(app), "ss", "-ltn")
+                            .contains(":8081"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> curl(web, app, 8080).output().strip().equals("200"));
+            assertThat(curl(web, app, 8081).exit())
+                    .as("no rule of the app group admits 8081: the SYN never arrives")
+                    .isEqualTo(CURL_TIMED_OUT);
+            assertThat(curl(db, app, 8080).exit())
+                    .as("db-1 is not in the web group")
+                    .isEqualTo(CURL_TIMED_OUT);
+
+            lab.start(
+                    "iperf3-db",
+                    List.of("ip", "netns", "exec", namespace(db), "timeout", "60", "iperf3", "-s", "-1", "-p", "5432"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Lab.tryRun("ip", "netns", "exec", namespace(db), "ss", "-ltn")
+                            .contains(":5432"));
+            String result = Lab.run(
+                    "ip",
+                    "netns",
+                    "exec",
+                    namespace(app),
+                    "timeout",
+                    "20",
+                    "iperf3",
+                    "-c",
+                    db.getPrivateIpAddress(),
+                    "-p",
+                    "5432",
+                    "-t",
+                    "1",
+                    "-J");
+            assertThat(result).contains("\"sum_received\"").doesNotContain("\"error\"");
+        }
+    }
+
+    /** curl from one namespace to another: its exit code and the HTTP status it printed. */
+    private static Lab.Result curl(Instance from, Instance to, int port) {
+        return Lab.exec(
+                "ip",
+                "netns",
+                "exec",
+                namespace(from),
+                "curl",
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "-m",
+                "3",
+                "http://" + to.getPrivateIpAddress() + ":" + port + "/");
     }
 
     /** Applies the sample with netns instances, keeping only its ping expectations (what a bare namespace answers). */

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -121,6 +122,13 @@ class TopologySamplesTest {
                                         ? "198.51.100.31/32 -> blackhole (blackhole)"
                                         : "0.0.0.0/0 -> instance i-"));
 
+        // where the file names the deciding rule, the real probe's counters showed it
+        first.getExpectations().stream()
+                .filter(e -> e.getExpectedDecidedBy() != null)
+                .forEach(e -> assertThat(e.getDecidedBy())
+                        .as(e.getFrom() + " -> " + e.getTo() + " " + e.getExpectedDecidedBy())
+                        .matches("(counted \\{.+=\\d+.*\\}|SECURITY_GROUP_DENIED counted .+|route .+)"));
+
         TopologyReport second = applier.apply(topology);
         assertThat(second.getChanges())
                 .as("second apply of " + file + ":\n" + ReportText.render(second))
@@ -140,6 +148,58 @@ class TopologySamplesTest {
         TopologyDestroyer.Result again = new TopologyDestroyer(admin).destroy(topology);
         assertThat(again.deleted()).isEmpty();
         assertThat(again.kept()).isEmpty();
+    }
+
+    /**
+     * decidedBy is checked, not echoed: the acl-deny-subnet sample with expectations whose outcome
+     * holds but whose named entry is not the one that decided is not met, and says what the
+     * counters showed.
+     */
+    @Test
+    void aDecidedByNamingAnotherRuleThanTheDecidingOneIsNotMet() throws Exception {
+        ApiClient admin = TestServers.client("http://127.0.0.1:" + port, ADMIN_TOKEN);
+        awaitDemoHosts(admin);
+        Path file = SAMPLES.resolve("acl-deny-subnet").resolve("topology.yaml");
+        Topology sample = TopologyParser.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        Topology wrong = new Topology(
+                sample.name(),
+                sample.description(),
+                sample.hosts(),
+                sample.internetHosts(),
+                sample.tenants(),
+                sample.peerings(),
+                List.of(
+                        // SSH comes in by 120, not by the ephemeral-port entry 130
+                        new Topology.Expectation(
+                                "office-1",
+                                "srv-1",
+                                "tcp",
+                                22,
+                                "open",
+                                null,
+                                new Topology.DecidedBy(null, "servers-acl", "130", "inbound", null, null)),
+                        // the lab is denied by 100 before the final deny is reached
+                        new Topology.Expectation(
+                                "lab-1",
+                                "srv-1",
+                                "ping",
+                                null,
+                                "unreachable",
+                                null,
+                                new Topology.DecidedBy(null, "servers-acl", "32767", null, null, null))),
+                List.of());
+        try {
+            TopologyReport report = new TopologyApplier(admin, TopologyApplier.Options.defaults()).apply(wrong);
+
+            assertThat(report.getAllMet()).isFalse();
+            assertThat(report.getExpectations()).as(ReportText.render(report)).allSatisfy(e -> {
+                assertThat(e.getObserved()).isEqualTo(e.getExpected());
+                assertThat(e.getMet()).isFalse();
+                assertThat(e.getDecidedBy()).startsWith("no packets of acl-").contains("counted while the probe ran");
+            });
+        } finally {
+            new TopologyDestroyer(admin).destroy(wrong);
+        }
     }
 
     /**

@@ -98,8 +98,12 @@ final class Browser implements AutoCloseable {
                 .click();
     }
 
+    /** Clicks the element with this id; a list redrawn between the lookup and the click is looked up again. */
     void click(String id) {
-        driver.findElement(By.id(id)).click();
+        until(Duration.ofSeconds(10), d -> {
+            d.findElement(By.id(id)).click();
+            return true;
+        });
     }
 
     void type(String id, String text) {

@@ -22,6 +22,14 @@ final class Applied {
     final Map<String, String> allocationIds = new HashMap<>();
     /** NAT gateway name (unique in a file) -> its ID. */
     final Map<String, String> natGatewayIds = new HashMap<>();
+    /** "tenant/vpc/group" -> security group ID; each VPC's own group as "tenant/vpc/default". */
+    final Map<String, String> groupIds = new HashMap<>();
+    /** "tenant/vpc/acl" -> network ACL ID. */
+    final Map<String, String> aclIds = new HashMap<>();
+    /** "tenant/vpc/table" -> route table ID. */
+    final Map<String, String> routeTableIds = new HashMap<>();
+    /** Instance name -> "tenant/vpc". */
+    final Map<String, String> instanceVpcs = new HashMap<>();
     /** Internet host name -> its address. */
     final Map<String, String> internetHosts = new HashMap<>();
 }

@@ -55,8 +55,10 @@ final class ExpectationRunner {
     private final NetworkInsightsApi insights;
     private final Applied applied;
     private final Map<String, EffectiveRoutes> routes = new HashMap<>();
+    private final DecidingRuleCheck deciding;
 
     ExpectationRunner(ApiClient api, Applied applied) {
+        this.deciding = new DecidingRuleCheck(api, applied);
         this.diagnostics = new DiagnosticsApi(api);
         this.subnets = new SubnetsApi(api);
         this.natGateways = new NatGatewaysApi(api);
@@ -66,7 +68,7 @@ final class ExpectationRunner {
         this.applied = applied;
     }
 
-    ExpectationResult run(String step, Expectation expectation) throws ApiException {
+    ExpectationResult run(String step, Expectation expectation) throws ApiException, InterruptedException {
         Instance from = applied.instances.get(expectation.from());
         if (from == null && applied.internetHosts.containsKey(expectation.from())) {
             return runFromInternet(step, expectation);
@@ -80,25 +82,33 @@ final class ExpectationRunner {
                 .probe(ExpectationResult.ProbeEnum.fromValue(expectation.probe()))
                 .port(expectation.port())
                 .expected(expectation.outcome())
-                .expectedDropReason(expectation.dropReason());
+                .expectedDropReason(expectation.dropReason())
+                .expectedDecidedBy(
+                        expectation.decidedBy() == null
+                                ? null
+                                : expectation.decidedBy().describe());
         if (target == null) {
             return result.observed("unknown target").met(false).detail(expectation.to() + " has no address (yet)");
         }
         ProbeResult probe = null;
+        EffectiveRoute route = route(from, target);
+        DecidingRuleCheck.Decision decision = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            DecidingRuleCheck.Counters before = deciding.before(expectation);
             probe = probe(from, expectation, target);
-            if (met(expectation, observed(expectation, probe), probe)) {
+            decision = deciding.after(expectation, before, probe, route);
+            if (met(expectation, observed(expectation, probe), probe) && (decision == null || decision.met())) {
                 break;
             }
         }
         String observed = observed(expectation, probe);
-        EffectiveRoute route = route(from, target);
         String elasticIp = leavesThroughElasticIp(expectation.from(), route);
         if (elasticIp != null) {
             route = null; // no subnet route decides: the instance's own elastic IP does
         }
         result.observed(observed)
-                .met(met(expectation, observed, probe))
+                .met(met(expectation, observed, probe) && (decision == null || decision.met()))
+                .decidedBy(decision == null ? null : decision.text())
                 .dropReasons(probe.getDropReasons())
                 .route(
                         elasticIp != null

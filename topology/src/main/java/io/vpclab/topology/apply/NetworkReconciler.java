@@ -126,7 +126,11 @@ final class NetworkReconciler {
         applied.subnetIds.put(path, subnet.getSubnetId());
     }
 
-    void instance(String subnetPath, InstanceDecl decl) throws ApiException, Refusal {
+    /**
+     * groupIds: the instance's security groups at launch, null for its VPC's default group.
+     * Returns whether the instance existed before (its groups are then the caller's to compare).
+     */
+    boolean instance(String subnetPath, InstanceDecl decl, List<String> groupIds) throws ApiException, Refusal {
         String subnetId = applied.subnetIds.get(subnetPath);
         InstanceKind kind = kind(decl);
         List<Instance> all = Pages.all(
@@ -137,6 +141,7 @@ final class NetworkReconciler {
                 .filter(i -> decl.name().equals(i.getName()))
                 .findFirst()
                 .orElse(null);
+        boolean existed = instance != null;
         if (instance == null) {
             String hostId = pinned(decl, kind) ? hosts.id(decl.host()) : hosts.place(kind);
             instance = instances.runInstance(new InstanceCreate()
@@ -144,7 +149,8 @@ final class NetworkReconciler {
                     .hostId(hostId)
                     .kind(kind)
                     .name(decl.name())
-                    .privateIpAddress(decl.privateIpAddress()));
+                    .privateIpAddress(decl.privateIpAddress())
+                    .securityGroupIds(groupIds));
             String id = instance.getInstanceId();
             log.created("instance", decl.name(), id, () -> instances.terminateInstance(id));
         } else if (decl.privateIpAddress() != null && !decl.privateIpAddress().equals(instance.getPrivateIpAddress())) {
@@ -159,6 +165,7 @@ final class NetworkReconciler {
             log.unchanged();
         }
         applied.instances.put(decl.name(), instance);
+        return existed;
     }
 
     /**

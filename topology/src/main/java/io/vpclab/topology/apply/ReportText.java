@@ -77,6 +77,12 @@ public final class ReportText {
         if (r.getDetail() != null) {
             line.append("; ").append(r.getDetail());
         }
+        if (r.getExpectedDecidedBy() != null) {
+            line.append("; decided by ")
+                    .append(r.getExpectedDecidedBy())
+                    .append(": ")
+                    .append(r.getDecidedBy());
+        }
         return line.toString();
     }
 }

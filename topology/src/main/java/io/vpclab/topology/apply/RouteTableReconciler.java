@@ -50,6 +50,7 @@ final class RouteTableReconciler {
         } else {
             log.unchanged();
         }
+        applied.routeTableIds.put(path, table.getRouteTableId());
         syncRoutes(table, decl, path);
         for (String subnet : decl.subnets()) {
             String subnetId = applied.subnetIds.get(vpcPath + "/" + subnet);

@@ -161,6 +161,7 @@ public final class TopologyApplier {
         NetworkReconciler network = new NetworkReconciler(api, log, hosts, applied, options.instanceKind());
         EdgeReconciler edge = new EdgeReconciler(api, log, hosts, applied);
         RouteTableReconciler routeTables = new RouteTableReconciler(api, log, applied);
+        IsolationReconciler isolation = new IsolationReconciler(api, log, applied);
         for (Topology.InternetHostDecl internetHost : topology.internetHosts()) {
             edge.internetHost(internetHost);
         }
@@ -172,10 +173,16 @@ public final class TopologyApplier {
             for (VpcDecl vpc : tenant.vpcs()) {
                 network.vpc(tenant, vpc);
                 String vpcPath = tenant.name() + "/" + vpc.name();
+                isolation.groups(vpcPath, vpc.securityGroups());
                 for (SubnetDecl subnet : vpc.subnets()) {
                     network.subnet(vpcPath, subnet);
                     for (InstanceDecl instance : subnet.instances()) {
-                        network.instance(vpcPath + "/" + subnet.name(), instance);
+                        boolean existed = network.instance(
+                                vpcPath + "/" + subnet.name(), instance, isolation.launchGroups(vpcPath, instance));
+                        if (existed) {
+                            isolation.instanceGroups(vpcPath, instance);
+                        }
+                        applied.instanceVpcs.put(instance.name(), vpcPath);
                     }
                 }
                 for (NatGatewayDecl nat : vpc.natGateways()) {
@@ -188,10 +195,21 @@ public final class TopologyApplier {
                 for (Topology.RouteTableDecl table : vpc.routeTables()) {
                     routeTables.routeTable(vpcPath, table);
                 }
+                for (Topology.NetworkAclDecl acl : vpc.networkAcls()) {
+                    isolation.networkAcl(vpcPath, acl);
+                }
             }
         }
         for (PeeringDecl peering : topology.peerings()) {
             edge.peering(peering);
+        }
+        // after the peerings: a rule may name a peered VPC's group
+        for (TenantDecl tenant : topology.tenants()) {
+            for (VpcDecl vpc : tenant.vpcs()) {
+                for (Topology.SecurityGroupDecl group : vpc.securityGroups()) {
+                    isolation.rules(tenant.name() + "/" + vpc.name(), group);
+                }
+            }
         }
     }
 

@@ -5,7 +5,9 @@ import io.vpclab.client.ApiException;
 import io.vpclab.client.api.EipsApi;
 import io.vpclab.client.api.InstancesApi;
 import io.vpclab.client.api.NatGatewaysApi;
+import io.vpclab.client.api.NetworkAclsApi;
 import io.vpclab.client.api.PeeringsApi;
+import io.vpclab.client.api.SecurityGroupsApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.VpcsApi;
@@ -14,8 +16,11 @@ import io.vpclab.client.model.Eip;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.NatGateway;
 import io.vpclab.client.model.NatGatewayState;
+import io.vpclab.client.model.NetworkAcl;
 import io.vpclab.client.model.Peering;
 import io.vpclab.client.model.PeeringStatus;
+import io.vpclab.client.model.SecurityGroup;
+import io.vpclab.client.model.SecurityGroupRule;
 import io.vpclab.client.model.Subnet;
 import io.vpclab.client.model.Tenant;
 import io.vpclab.client.model.TopologyChange;
@@ -38,7 +43,8 @@ import java.util.Set;
 
 /**
  * Removes what a topology file declares, in the reverse of the order {@link TopologyApplier}
- * creates it (peerings, elastic IPs, NAT gateways, instances, subnets, VPCs, whitelists, tenants),
+ * creates it (security group rules, peerings, elastic IPs, NAT gateways, instances, subnets, network
+ * ACLs, security groups, VPCs, whitelists, tenants),
  * each found by name within its parent as the apply finds it; hosts and internet hosts, which the
  * lab shares, are left and listed. Only what
  * the file names is touched, with plain deletes: a VPC or tenant that still holds something the
@@ -65,6 +71,8 @@ public final class TopologyDestroyer {
     private final NatGatewaysApi natGateways;
     private final PeeringsApi peerings;
     private final WhitelistsApi whitelists;
+    private final SecurityGroupsApi groups;
+    private final NetworkAclsApi acls;
     private final List<TopologyChange> deleted = new ArrayList<>();
     private final List<String> kept = new ArrayList<>();
 
@@ -77,11 +85,25 @@ public final class TopologyDestroyer {
         this.natGateways = new NatGatewaysApi(api);
         this.peerings = new PeeringsApi(api);
         this.whitelists = new WhitelistsApi(api);
+        this.groups = new SecurityGroupsApi(api);
+        this.acls = new NetworkAclsApi(api);
     }
 
     public Result destroy(Topology topology) throws ApiException {
         Map<String, String> tenantIds = tenantIds(topology);
         Map<String, String> vpcIds = vpcIds(topology, tenantIds);
+        // a group still named by another group's rule (of this VPC or a peer's) cannot go: rules first
+        Map<String, List<SecurityGroup>> groupsByVpc = new HashMap<>();
+        for (TenantDecl tenant : topology.tenants()) {
+            for (VpcDecl vpc : tenant.vpcs()) {
+                String path = tenant.name() + "/" + vpc.name();
+                String vpcId = vpcIds.get(path);
+                if (vpcId != null && !vpc.securityGroups().isEmpty()) {
+                    groupsByVpc.put(path, declaredGroups(vpcId, vpc));
+                    revokeRules(path, groupsByVpc.get(path));
+                }
+            }
+        }
         for (PeeringDecl peering : reversed(topology.peerings())) {
             peering(peering, vpcIds);
         }
@@ -94,7 +116,7 @@ public final class TopologyDestroyer {
                 String path = tenant.name() + "/" + vpc.name();
                 String vpcId = vpcIds.get(path);
                 if (vpcId != null) {
-                    vpc(path, vpcId, vpc);
+                    vpc(path, vpcId, vpc, groupsByVpc.getOrDefault(path, List.of()));
                 }
             }
             for (WhitelistDecl whitelist : reversed(tenant.whitelists())) {
@@ -110,7 +132,7 @@ public final class TopologyDestroyer {
         return new Result(List.copyOf(deleted), List.copyOf(kept), List.copyOf(left));
     }
 
-    private void vpc(String path, String vpcId, VpcDecl decl) throws ApiException {
+    private void vpc(String path, String vpcId, VpcDecl decl, List<SecurityGroup> declaredGroups) throws ApiException {
         List<Subnet> inVpc = Pages.all(
                 t -> subnets.listSubnets(vpcId, Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
         Map<String, String> subnetIds = new HashMap<>();
@@ -131,6 +153,7 @@ public final class TopologyDestroyer {
         for (NatGatewayDecl nat : reversed(decl.natGateways())) {
             natGateway(path, vpcId, nat);
         }
+        Map<String, String> aclIds = declaredAcls(vpcId, decl, subnetIds);
         for (SubnetDecl subnet : reversed(decl.subnets())) {
             String subnetId = subnetIds.get(subnet.name());
             if (subnetId == null) {
@@ -145,7 +168,70 @@ public final class TopologyDestroyer {
             }
             delete("subnet", path + "/" + subnet.name(), subnetId, () -> subnets.deleteSubnet(subnetId));
         }
+        for (Map.Entry<String, String> acl : aclIds.entrySet()) {
+            String id = acl.getValue();
+            delete("networkAcl", path + "/" + acl.getKey(), id, () -> acls.deleteNetworkAcl(id));
+        }
+        for (SecurityGroup group : declaredGroups) {
+            String id = group.getGroupId();
+            delete("securityGroup", path + "/" + group.getGroupName(), id, () -> groups.deleteSecurityGroup(id));
+        }
         delete("vpc", path, vpcId, () -> vpcs.deleteVpc(vpcId));
+    }
+
+    /** The VPC's groups the file declares, as they are now. */
+    private List<SecurityGroup> declaredGroups(String vpcId, VpcDecl decl) throws ApiException {
+        Set<String> names = new java.util.HashSet<>();
+        decl.securityGroups().forEach(g -> names.add(g.name()));
+        return Pages.all(
+                        t -> groups.listSecurityGroups(vpcId, Pages.PAGE_SIZE, t),
+                        p -> p.getItems(),
+                        p -> p.getNextToken())
+                .stream()
+                .filter(g -> !Boolean.TRUE.equals(g.getIsDefault()) && names.contains(g.getGroupName()))
+                .toList();
+    }
+
+    private void revokeRules(String path, List<SecurityGroup> declared) throws ApiException {
+        for (SecurityGroup group : declared) {
+            List<SecurityGroupRule> rules = new ArrayList<>(group.getIngressRules());
+            rules.addAll(group.getEgressRules());
+            for (SecurityGroupRule rule : rules) {
+                String groupId = group.getGroupId();
+                String ruleId = rule.getSecurityGroupRuleId();
+                delete(
+                        "securityGroupRule",
+                        path + "/" + group.getGroupName() + " " + ruleId,
+                        ruleId,
+                        () -> groups.revokeSecurityGroupRule(groupId, ruleId));
+            }
+        }
+    }
+
+    /**
+     * The custom ACLs the file declares, found (the API keeps no ACL names) as the custom ACL
+     * associated with one of their subnets, while those subnets still exist.
+     */
+    private Map<String, String> declaredAcls(String vpcId, VpcDecl decl, Map<String, String> subnetIds)
+            throws ApiException {
+        Map<String, String> found = new java.util.LinkedHashMap<>();
+        if (decl.networkAcls().isEmpty()) {
+            return found;
+        }
+        List<NetworkAcl> all = Pages.all(
+                t -> acls.listNetworkAcls(vpcId, Pages.PAGE_SIZE, t), p -> p.getItems(), p -> p.getNextToken());
+        for (Topology.NetworkAclDecl acl : reversed(decl.networkAcls())) {
+            List<String> ids = acl.subnets().stream()
+                    .map(subnetIds::get)
+                    .filter(java.util.Objects::nonNull)
+                    .toList();
+            all.stream()
+                    .filter(a -> !Boolean.TRUE.equals(a.getIsDefault()))
+                    .filter(a -> a.getSubnetIds().stream().anyMatch(ids::contains))
+                    .findFirst()
+                    .ifPresent(a -> found.put(acl.name(), a.getNetworkAclId()));
+        }
+        return found;
     }
 
     private void instanceEip(InstanceDecl decl, Instance instance, List<Eip> allEips) throws ApiException {

@@ -13,6 +13,7 @@ import {
   segmentOf,
   portOf,
   table,
+  measureButton,
 } from './kit.js';
 
 const PREFIX = 'lesson-flooding';
@@ -46,24 +47,7 @@ export function floodingLesson() {
       status.textContent = `Created ${sample.tenant.name}: subnet 10.30.1.0/24 (VNI ${sample.subnet.segmentId}), ${sample.instances.length} instances on ${sample.hosts.length} hosts.`;
     }),
     ' ',
-    el(
-      'button',
-      {
-        type: 'button',
-        id: 'flooding-run',
-        onclick: async () => {
-          out.dataset.done = 'false';
-          try {
-            if (!sample) throw new Error('set up the lesson first');
-            out.replaceChildren(...(await run(sample, out)));
-          } catch (e) {
-            out.textContent = `Could not measure: ${e.message}`;
-          }
-          out.dataset.done = 'true';
-        },
-      },
-      'Run with and without suppression',
-    ),
+    measureButton('flooding-run', 'Run with and without suppression', out, () => sample, run),
     out,
     tryItYourself([
       '# a topology file can say it too: vpcs: [{ name: v, cidrBlock: 10.30.0.0/16, arpSuppression: false, ... }]',

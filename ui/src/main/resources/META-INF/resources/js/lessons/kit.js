@@ -155,6 +155,32 @@ export function setupAndCleanup(id, prefix, onSetup) {
   ];
 }
 
+/**
+ * The button that runs a lesson's measurement into {@code out}: refused before set-up, the error
+ * shown in place of the figures, and {@code out.dataset.done} flipped for whoever waits (the tests).
+ */
+export function measureButton(id, label, out, sample, measure) {
+  return el(
+    'button',
+    {
+      type: 'button',
+      id,
+      onclick: async () => {
+        out.dataset.done = 'false';
+        try {
+          const current = sample();
+          if (!current) throw new Error('set up the lesson first');
+          out.replaceChildren(...(await measure(current, out)));
+        } catch (e) {
+          out.textContent = `Could not measure: ${e.message}`;
+        }
+        out.dataset.done = 'true';
+      },
+    },
+    label,
+  );
+}
+
 /** The "try it yourself" box: the CLI commands that reproduce the lesson. */
 export function tryItYourself(lines) {
   return el('details', { class: 'try-it' }, el('summary', {}, 'Try it yourself'), el('pre', {}, lines.join('\n')));

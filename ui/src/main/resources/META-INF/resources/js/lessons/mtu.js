@@ -4,7 +4,7 @@
 import { ping, probePort } from '../api.js';
 import { el } from '../dom.js';
 import { VXLAN_OVERHEAD } from './shared.js';
-import { setupLessonTenant, setupAndCleanup, tryItYourself, captureAround, table } from './kit.js';
+import { setupLessonTenant, setupAndCleanup, tryItYourself, captureAround, table, measureButton } from './kit.js';
 
 const PREFIX = 'lesson-mtu';
 const IP_ICMP_HEADERS = 28; // IPv4 20 + ICMP echo 8
@@ -37,24 +37,7 @@ export function mtuLesson() {
       status.textContent = `Created ${sample.tenant.name}: ${sample.instances.map((i) => `${i.name} ${i.privateIpAddress}`).join(', ')}.`;
     }),
     ' ',
-    el(
-      'button',
-      {
-        type: 'button',
-        id: 'mtu-run',
-        onclick: async () => {
-          out.dataset.done = 'false';
-          try {
-            if (!sample) throw new Error('set up the lesson first');
-            out.replaceChildren(...(await run(sample, out)));
-          } catch (e) {
-            out.textContent = `Could not measure: ${e.message}`;
-          }
-          out.dataset.done = 'true';
-        },
-      },
-      'Find the largest DF ping',
-    ),
+    measureButton('mtu-run', 'Find the largest DF ping', out, () => sample, run),
     out,
     tryItYourself([
       'export VPCLAB_TOKEN=$(cat data/admin-token)',

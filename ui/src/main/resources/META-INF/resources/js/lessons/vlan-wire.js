@@ -3,7 +3,7 @@
 import { ping, forwardingTable } from '../api.js';
 import { el } from '../dom.js';
 import { VLAN_ID_LIMIT, VXLAN_OVERHEAD, DOT1Q_OVERHEAD } from './shared.js';
-import { setupLessonTenant, setupAndCleanup, tryItYourself, captureAround, table } from './kit.js';
+import { setupLessonTenant, setupAndCleanup, tryItYourself, captureAround, table, measureButton } from './kit.js';
 
 const PREFIX = 'lesson-vlanwire';
 
@@ -33,24 +33,7 @@ export function vlanWireLesson() {
       status.textContent = `Created ${sample.tenant.name}: subnet 10.32.1.0/24, segment ${sample.subnet.segmentId} (${sample.subnet.segmentation}).`;
     }),
     ' ',
-    el(
-      'button',
-      {
-        type: 'button',
-        id: 'vlanwire-run',
-        onclick: async () => {
-          out.dataset.done = 'false';
-          try {
-            if (!sample) throw new Error('set up the lesson first');
-            out.replaceChildren(...(await run(sample, out)));
-          } catch (e) {
-            out.textContent = `Could not capture: ${e.message}`;
-          }
-          out.dataset.done = 'true';
-        },
-      },
-      'Capture and compare',
-    ),
+    measureButton('vlanwire-run', 'Capture and compare', out, () => sample, run),
     out,
     tryItYourself([
       'export VPCLAB_TOKEN=$(cat data/admin-token)',

@@ -1,8 +1,10 @@
 // The reachability analyzer panel of the Diagnostics screen: a path answered from the forwarding tables
 // (POST /network-insights/paths), no packet sent; every hop in a table, the deciding rule highlighted.
-// The answer's componentIds are kept on the panel (data-component-ids) for the topology graph to light up.
+// The answer's componentIds are kept on the panel (data-component-ids); "Show on the graph" lights them up there.
 import { analyzePath } from './api.js';
 import { el, fill, showError, clearError } from './dom.js';
+import { navigate } from './route.js';
+import { highlight } from './topology.js';
 
 export function startAnalyzer(root) {
   let world = { instances: [], tenants: [] };
@@ -37,7 +39,21 @@ export function startAnalyzer(root) {
     try {
       const path = await analyzePath(request);
       clearError();
-      result.replaceChildren(...renderPath(path));
+      result.replaceChildren(
+        ...renderPath(path),
+        el(
+          'button',
+          {
+            type: 'button',
+            id: 'analyzer-show',
+            onclick: () => {
+              navigate({ screen: 'topology' });
+              result.dataset.highlighted = String(highlight(path.componentIds));
+            },
+          },
+          'Show on the graph',
+        ),
+      );
       result.dataset.reachable = String(path.reachable);
       result.dataset.componentIds = path.componentIds.join(' ');
     } catch (e) {

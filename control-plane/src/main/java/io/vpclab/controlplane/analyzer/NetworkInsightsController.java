@@ -12,10 +12,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+// the analyzer reads tables with the agent's own translator: a server built without the agent has none
+@ConditionalOnClass(name = "io.vpclab.agent.table.TableTranslator")
 class NetworkInsightsController implements NetworkInsightsApi {
 
     private final ReachabilityAnalyzer analyzer;

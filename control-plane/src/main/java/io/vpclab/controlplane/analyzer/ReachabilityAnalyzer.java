@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.stereotype.Service;
 
 /**
@@ -37,6 +38,8 @@ import org.springframework.stereotype.Service;
  * names the routes it took from the source subnet's route table.
  */
 @Service
+// the analyzer reads tables with the agent's own translator: a server built without the agent has none
+@ConditionalOnClass(name = "io.vpclab.agent.table.TableTranslator")
 public class ReachabilityAnalyzer {
 
     /** The default source port: in both Linux's and IANA's ephemeral ranges. */

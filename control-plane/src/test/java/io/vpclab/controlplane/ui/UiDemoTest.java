@@ -385,6 +385,11 @@ class UiDemoTest extends UiDemoSupport {
                     .sendKeys(org.openqa.selenium.Keys.TAB)
                     .keyUp(org.openqa.selenium.Keys.SHIFT)
                     .perform();
+            assertThat(focusedScreenButton()).isEqualTo("flowlogs");
+            keys.keyDown(org.openqa.selenium.Keys.SHIFT)
+                    .sendKeys(org.openqa.selenium.Keys.TAB)
+                    .keyUp(org.openqa.selenium.Keys.SHIFT)
+                    .perform();
             assertThat(focusedScreenButton()).isEqualTo("diagnostics");
             keys.sendKeys(org.openqa.selenium.Keys.ENTER).perform();
             browser.until(

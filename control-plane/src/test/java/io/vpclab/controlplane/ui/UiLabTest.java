@@ -123,6 +123,22 @@ class UiLabTest extends UiDemoSupport {
         browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
                 + "import('/js/topology.js').then(m => done(m.highlight([])));");
         assertThat(count(".highlighted")).isZero();
+
+        // the reachability analyzer's answer, drawn on the graph from the Diagnostics screen
+        browser.screen("diagnostics");
+        browser.choose("analyzer-source", "acme-web-1 ");
+        browser.choose("analyzer-target", "acme-db-1 ");
+        browser.click("analyzer-run");
+        browser.until(SHORT, d -> browser.attribute("analyzer-result", "data-reachable") != null);
+        assertThat(browser.attribute("analyzer-result", "data-component-ids")).contains(web1, db1);
+        browser.click("analyzer-show");
+        browser.until(SHORT, d -> d.findElement(By.id("screen-topology")).isDisplayed());
+        assertThat(browser.hash()).startsWith("topology");
+        assertThat(count("node.highlighted"))
+                .as("the path's instances and hosts")
+                .isGreaterThanOrEqualTo(2);
+        assertThat((Boolean) browser.script("return cy.getElementById('" + web1 + "').hasClass('highlighted')"))
+                .isTrue();
     }
 
     @Test

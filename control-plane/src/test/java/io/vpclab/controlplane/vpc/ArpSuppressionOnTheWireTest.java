@@ -177,6 +177,7 @@ class ArpSuppressionOnTheWireTest {
     /** The host's first report taken after {@code after} (agents report about once a second). */
     private static HostStatsReport report(ApiClient admin, String hostId, OffsetDateTime after) {
         return await().atMost(CONVERGENCE)
+                .ignoreExceptionsInstanceOf(ApiException.class) // 404 until the host's first report
                 .until(
                         () -> new HostStatsApi(admin).getHostStats(hostId).getReport(),
                         r -> r != null && r.getTakenAt().isAfter(after));

@@ -448,25 +448,8 @@ final class PathWalker {
         if (policy.skips(destination)) {
             return true;
         }
-        if (policy.groups() != ForwardingState.NONE) {
-            SecurityPolicyLookup groups = state.securityPolicy();
-            int rule = groups.egressRule(policy.groups(), flow.protocol(), destination, portOrType(), icmpCode());
-            if (rule == ForwardingState.NONE) {
-                hops.add(PathHop.block(
-                        PathComponent.SECURITY_GROUP_EGRESS,
-                        local.id(),
-                        hostId,
-                        null,
-                        "no outbound rule of " + local.name() + "'s security groups allows " + flow.describe() + " to "
-                                + format(destination)));
-                return false;
-            }
-            hops.add(PathHop.pass(
-                    PathComponent.SECURITY_GROUP_EGRESS,
-                    groups.ruleGroupId(rule),
-                    hostId,
-                    groups.ruleId(rule),
-                    "outbound rule " + groups.ruleId(rule) + " of " + groups.ruleGroupId(rule) + " allows it"));
+        if (policy.groups() != ForwardingState.NONE && !groupRule(state, hostId, local, policy.groups(), true)) {
+            return false;
         }
         return !policy.aclFilters(destination)
                 || acl(
@@ -479,6 +462,34 @@ final class PathWalker {
                         PathComponent.NETWORK_ACL_OUTBOUND);
     }
 
+    /** The rule of the port's groups that admits the flow out of ({@code egress}) or into the port, as a hop. */
+    private boolean groupRule(ForwardingState state, String hostId, LocalPort local, int portGroups, boolean egress) {
+        SecurityPolicyLookup groups = state.securityPolicy();
+        int peer = egress ? destination : source;
+        int rule = egress
+                ? groups.egressRule(portGroups, flow.protocol(), peer, portOrType(), icmpCode())
+                : groups.ingressRule(portGroups, flow.protocol(), peer, portOrType(), icmpCode());
+        PathComponent component = egress ? PathComponent.SECURITY_GROUP_EGRESS : PathComponent.SECURITY_GROUP_INGRESS;
+        String direction = egress ? "outbound" : "inbound";
+        if (rule == ForwardingState.NONE) {
+            hops.add(PathHop.block(
+                    component,
+                    local.id(),
+                    hostId,
+                    null,
+                    "no " + direction + " rule of " + local.name() + "'s security groups allows " + flow.describe()
+                            + (egress ? " to " : " from ") + format(peer)));
+            return false;
+        }
+        hops.add(PathHop.pass(
+                component,
+                groups.ruleGroupId(rule),
+                hostId,
+                groups.ruleId(rule),
+                direction + " rule " + groups.ruleId(rule) + " of " + groups.ruleGroupId(rule) + " allows it"));
+        return true;
+    }
+
     private boolean admitsIn(ForwardingState state, String hostId, int port) {
         PortFilter policy = PortFilter.of(state, port);
         LocalPort local = state.port(port);
@@ -489,27 +500,7 @@ final class PathWalker {
                 && !acl(state, hostId, policy.acl(), false, source, portOrType(), PathComponent.NETWORK_ACL_INBOUND)) {
             return false;
         }
-        if (policy.groups() != ForwardingState.NONE) {
-            SecurityPolicyLookup groups = state.securityPolicy();
-            int rule = groups.ingressRule(policy.groups(), flow.protocol(), source, portOrType(), icmpCode());
-            if (rule == ForwardingState.NONE) {
-                hops.add(PathHop.block(
-                        PathComponent.SECURITY_GROUP_INGRESS,
-                        local.id(),
-                        hostId,
-                        null,
-                        "no inbound rule of " + local.name() + "'s security groups allows " + flow.describe() + " from "
-                                + format(source)));
-                return false;
-            }
-            hops.add(PathHop.pass(
-                    PathComponent.SECURITY_GROUP_INGRESS,
-                    groups.ruleGroupId(rule),
-                    hostId,
-                    groups.ruleId(rule),
-                    "inbound rule " + groups.ruleId(rule) + " of " + groups.ruleGroupId(rule) + " allows it"));
-        }
-        return true;
+        return policy.groups() == ForwardingState.NONE || groupRule(state, hostId, local, policy.groups(), false);
     }
 
     /**

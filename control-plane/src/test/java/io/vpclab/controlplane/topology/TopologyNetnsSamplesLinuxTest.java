@@ -102,8 +102,8 @@ class TopologyNetnsSamplesLinuxTest {
                 .as(ReportText.render(report))
                 .hasSize(3)
                 .allMatch(ExpectationResult::getMet);
-        Instance server = instance("pay-db-1");
-        Instance client = instance("shop-app-1");
+        Instance server = instance("pay-vpc", "pay-db-1");
+        Instance client = instance("shop-vpc", "shop-app-1");
         assertThat(server.getKind()).isEqualTo(InstanceKind.NETNS);
         Lab.Background iperf = null;
         try (Lab lab = new Lab()) {
@@ -138,7 +138,7 @@ class TopologyNetnsSamplesLinuxTest {
                 .as(ReportText.render(report))
                 .hasSize(5)
                 .allMatch(ExpectationResult::getMet);
-        assertThat(instance("tri-a").getKind()).isEqualTo(InstanceKind.NETNS);
+        assertThat(instance("vpc-a", "tri-a").getKind()).isEqualTo(InstanceKind.NETNS);
     }
 
     @Test
@@ -156,7 +156,7 @@ class TopologyNetnsSamplesLinuxTest {
                 .as(ReportText.render(report))
                 .hasSize(4)
                 .allMatch(ExpectationResult::getMet);
-        Instance db = instance("db-1");
+        Instance db = instance("nat-vpc", "db-1");
         assertThat(db.getKind()).isEqualTo(InstanceKind.NETNS);
         String gatewayIp = new NatGatewaysApi(admin)
                 .listNatGateways(db.getVpcId(), 10, null)
@@ -219,9 +219,9 @@ class TopologyNetnsSamplesLinuxTest {
                 .as(ReportText.render(report))
                 .isNotEmpty()
                 .allMatch(ExpectationResult::getMet);
-        Instance web = instance("web-1");
-        Instance app = instance("app-1");
-        Instance db = instance("db-1");
+        Instance web = instance("tiers-vpc", "web-1");
+        Instance app = instance("tiers-vpc", "app-1");
+        Instance db = instance("tiers-vpc", "db-1");
         assertThat(app.getKind()).isEqualTo(InstanceKind.NETNS);
         try (Lab lab = new Lab()) {
             for (int port : new int[] {8080, 8081}) {
@@ -313,10 +313,11 @@ class TopologyNetnsSamplesLinuxTest {
                 .apply(pings);
     }
 
-    private static Instance instance(String name) throws Exception {
+    /** An instance by VPC and name: the samples share one server, and two of them name an instance db-1. */
+    private static Instance instance(String vpcName, String name) throws Exception {
         return new InstancesApi(admin)
                 .listInstances(null, null, null, 1000, null).getItems().stream()
-                        .filter(i -> name.equals(i.getName()))
+                        .filter(i -> vpcName.equals(i.getVpcName()) && name.equals(i.getName()))
                         .findFirst()
                         .orElseThrow();
     }

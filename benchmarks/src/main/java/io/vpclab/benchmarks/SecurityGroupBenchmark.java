@@ -8,6 +8,7 @@ import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.packet.Vxlan;
+import io.vpclab.dataplane.pipeline.CoarseNanoClock;
 import io.vpclab.dataplane.pipeline.Pipeline;
 import io.vpclab.dataplane.pipeline.SharedFlowState;
 import io.vpclab.dataplane.port.FrameDevice;
@@ -103,7 +104,7 @@ public class SecurityGroupBenchmark {
     public void setUp() {
         ForwardingState state = state("groups".equals(policy));
         SendOnlyUnderlay underlay = new SendOnlyUnderlay(LOCAL, sent -> lastSent = sent);
-        established = new Pipeline(underlay, LOCAL, state, new SharedFlowState(System::nanoTime, 16));
+        established = new Pipeline(underlay, LOCAL, state, new SharedFlowState(CoarseNanoClock.get(), 16));
         fresh = new Pipeline(
                 underlay, LOCAL, state, new SharedFlowState(() -> freshClock += TimeUnit.SECONDS.toNanos(121), 16));
         establishedPort = established.attach("vm", new NoDevice());

@@ -2,6 +2,7 @@ package io.vpclab.dataplane;
 
 import io.netty.channel.EventLoop;
 import io.vpclab.dataplane.capture.Capture;
+import io.vpclab.dataplane.pipeline.CoarseNanoClock;
 import io.vpclab.dataplane.pipeline.ConnectionCensus;
 import io.vpclab.dataplane.pipeline.Pipeline;
 import io.vpclab.dataplane.pipeline.SharedFlowState;
@@ -78,7 +79,7 @@ public final class Vtep implements AutoCloseable {
 
     /** Starts a VTEP on {@code underlay} with an empty table (everything dropped and counted). */
     public Vtep(Underlay underlay) {
-        this(underlay, System::nanoTime, NAT_SESSION_CAPACITY);
+        this(underlay, CoarseNanoClock.get(), NAT_SESSION_CAPACITY);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.vpclab.agent;
 
 import io.vpclab.dataplane.Vtep;
+import io.vpclab.dataplane.pipeline.CoarseNanoClock;
 import io.vpclab.dataplane.underlay.netty.NettyUdpUnderlay;
 import io.vpclab.dataplane.underlay.netty.UnderlayOptions;
 import java.net.InetSocketAddress;
@@ -59,7 +60,7 @@ public record EventLoopChoice(int count, boolean auto) {
 
     /** A VTEP running one loop per underlay of {@code underlays}. */
     static Vtep vtepOn(List<NettyUdpUnderlay> underlays) {
-        return new Vtep(underlays, System::nanoTime, Vtep.NAT_SESSION_CAPACITY);
+        return new Vtep(underlays, CoarseNanoClock.get(), Vtep.NAT_SESSION_CAPACITY);
     }
 
     @Override

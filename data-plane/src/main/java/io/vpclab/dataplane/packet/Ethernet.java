@@ -25,6 +25,11 @@ public final class Ethernet {
         return mac(buf, offset + 6);
     }
 
+    /** Whether the destination is a group (multicast or broadcast) address: the I/G bit, in one byte read. */
+    public static boolean isGroupDestination(ByteBuf buf, int offset) {
+        return (buf.getByte(offset) & 1) != 0;
+    }
+
     /** The outer EtherType: {@link EtherType#VLAN_VALUE} when tagged. */
     public static int etherType(ByteBuf buf, int offset) {
         return buf.getUnsignedShort(offset + 12);

@@ -25,6 +25,43 @@ public final class Ipv4 {
 
     private Ipv4() {}
 
+    /**
+     * Bytes 0..7 of the header (version and IHL, DSCP/ECN, total length, identification, flags
+     * and fragment offset) in one read, for a stage that needs several of them for every packet;
+     * decode with {@link #headerLengthOf}, {@link #totalLengthOf} and {@link #flagsAndFragmentOf}.
+     */
+    public static long firstWords(ByteBuf buf, int offset) {
+        return buf.getLong(offset);
+    }
+
+    public static int headerLengthOf(long firstWords) {
+        return (int) (firstWords >>> 56 & 0x0F) * 4;
+    }
+
+    public static int totalLengthOf(long firstWords) {
+        return (int) (firstWords >>> 32) & 0xFFFF;
+    }
+
+    public static int flagsAndFragmentOf(long firstWords) {
+        return (int) firstWords & 0xFFFF;
+    }
+
+    /**
+     * Bytes 8..15 of the header (TTL, protocol, checksum, source address) in one read; decode with
+     * {@link #protocolOf} and {@link #sourceOf}.
+     */
+    public static long middleWords(ByteBuf buf, int offset) {
+        return buf.getLong(offset + 8);
+    }
+
+    public static int protocolOf(long middleWords) {
+        return (int) (middleWords >>> 48) & 0xFF;
+    }
+
+    public static int sourceOf(long middleWords) {
+        return (int) middleWords;
+    }
+
     public static int version(ByteBuf buf, int offset) {
         return buf.getUnsignedByte(offset) >>> 4;
     }

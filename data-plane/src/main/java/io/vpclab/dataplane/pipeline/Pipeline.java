@@ -110,7 +110,7 @@ public final class Pipeline {
     }
 
     public Pipeline(Underlay underlay, InetSocketAddress localAddress, ForwardingState initial) {
-        this(underlay, localAddress, initial, System::nanoTime, NatSessions.DEFAULT_CAPACITY);
+        this(underlay, localAddress, initial, CoarseNanoClock.get(), NatSessions.DEFAULT_CAPACITY);
     }
 
     /**

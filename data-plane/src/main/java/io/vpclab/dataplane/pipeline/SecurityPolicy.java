@@ -13,7 +13,6 @@ import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.NetworkAclLookup;
 import io.vpclab.dataplane.table.PortFilter;
 import io.vpclab.dataplane.table.SecurityPolicyLookup;
-import io.vpclab.net.MacAddress;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,6 +47,7 @@ final class SecurityPolicy {
     private int[] portGroups = new int[0]; // SecurityPolicyLookup port slot, or NONE
     private int[] portAcl = new int[0]; // NetworkAclLookup ACL slot, or NONE
     private boolean[] portFiltered = new boolean[0]; // has groups or an ACL
+    private boolean[] portFlowLogged = new boolean[0]; // a flow log covers it: its flows are counted
     private int[] portVni = new int[0];
     private int[] portSubnetNetwork = new int[0];
     private int[] portSubnetMask = new int[0];
@@ -63,6 +63,10 @@ final class SecurityPolicy {
     private final Map<String, long[]> entryHitsByKey = new HashMap<>();
 
     // what the last decision read from the packet (loop-confined, like every stage)
+    private int peer;
+    private int totalLength;
+    private long addresses; // ConnectionTable key: port address, peer
+    private long flow; // ConnectionTable key: VNI, protocol, peer port, port's port
     private int protocol;
     private int portOrType;
     private int icmpCode;
@@ -122,72 +126,89 @@ final class SecurityPolicy {
         return t.state == state && !portFiltered[port];
     }
 
+    /**
+     * The decision for one packet or burst. The tracked-flow path (most packets) is kept in small
+     * methods the JIT inlines; a flow's first packet goes on in {@link #newFlow}.
+     */
     private DropReason decide(Tables t, int port, ByteBuf buf, int offset, boolean out, int packets) {
-        install(t.state);
-        int groups = portGroups[port];
-        int acl = portAcl[port];
-        if ((groups == ForwardingState.NONE && acl == ForwardingState.NONE)
-                || Ethernet.etherType(buf, offset) != EtherType.IPV4_VALUE
-                || MacAddress.isMulticast(Ethernet.destination(buf, offset))) {
-            return null;
+        if (t.state != state) {
+            install(t.state);
         }
-        int ip = offset + Ethernet.HEADER_LENGTH;
-        int local = out ? Ipv4.source(buf, ip) : Ipv4.destination(buf, ip);
-        int peer = out ? Ipv4.destination(buf, ip) : Ipv4.source(buf, ip);
-        if (peer == portGateway[port]) {
-            return null;
+        if (portFiltered[port]
+                && Ethernet.etherType(buf, offset) == EtherType.IPV4_VALUE
+                && !Ethernet.isGroupDestination(buf, offset)
+                && readFlow(buf, offset + Ethernet.HEADER_LENGTH, port, out)) {
+            return judge(t, port, out, packets);
         }
-        readFlow(buf, ip);
-        int localPort = out ? sourcePort : destinationPort;
-        int peerPort = out ? destinationPort : sourcePort;
-        long addresses = ConnectionTable.addresses(local, peer);
-        long flow = ((long) portVni[port] << 40) | ConnectionTable.flow(protocol, peerPort, localPort);
+        return null;
+    }
 
+    /** {@link #decide} for the IPv4 unicast packet {@link #readFlow} read. */
+    private DropReason judge(Tables t, int port, boolean out, int packets) {
+        int acl = portAcl[port];
         boolean outsideSubnet = (peer & portSubnetMask[port]) != portSubnetNetwork[port];
-        long bytes = (long) Ipv4.totalLength(buf, ip) * packets; // a burst: its frames' size, roughly
+        // flow logs count packets and bytes per flow; a port no flow log covers counts nothing
+        int counted = portFlowLogged[port] ? packets : 0;
+        long bytes = (long) totalLength * counted; // a burst: its frames' size, roughly
         // DESIGN order: out of a port the groups, then the ACL; into a port the ACL, then the groups
         if (!out && outsideSubnet) {
             DropReason refused = acl(t, acl, false, peer, packets);
             if (refused != null) {
-                return reject(refused, addresses, flow, out, bytes, packets);
+                return reject(refused, out, bytes, counted);
             }
         }
-        int rule = ForwardingState.NONE;
         int tracked = ConnectionTable.MISS;
-        if (groups != ForwardingState.NONE) {
+        if (portGroups[port] != ForwardingState.NONE) {
             // an established flow is counted for flow logs on the entry this lookup finds
-            tracked = flows.established(addresses, flow, out, bytes, packets);
+            tracked = flows.established(addresses, flow, out, bytes, counted);
             if (tracked == ConnectionTable.MISS) {
-                SecurityPolicyLookup lookup = t.state.securityPolicy();
-                rule = out
-                        ? lookup.egressRule(groups, protocol, peer, portOrType, icmpCode)
-                        : lookup.ingressRule(groups, protocol, peer, portOrType, icmpCode);
-                if (rule == ForwardingState.NONE) {
-                    return reject(DropReason.SECURITY_GROUP_DENIED, addresses, flow, out, bytes, packets);
-                }
+                return newFlow(t, port, out, outsideSubnet, bytes, counted, packets);
             }
         }
         if (out && outsideSubnet) {
             DropReason refused = acl(t, acl, true, peer, packets);
             if (refused != null) {
                 if (tracked != ConnectionTable.MISS) {
-                    flows.uncount(tracked, out, bytes, packets);
+                    flows.uncount(tracked, out, bytes, counted);
                 }
-                return reject(refused, addresses, flow, out, bytes, packets);
+                return reject(refused, out, bytes, counted);
             }
-        }
-        if (rule != ForwardingState.NONE) {
-            if (flows.track(addresses, flow, out, bytes, packets) == ConnectionTable.MISS) {
-                return DropReason.CONNECTION_TABLE_FULL;
-            }
-            ruleHits[rule][0]++;
         }
         return null;
     }
 
-    /** Counts a refused packet for flow logs' REJECT records (bounded: a full table loses it, counted) and says why. */
-    private DropReason reject(DropReason why, long addresses, long flow, boolean out, long bytes, int packets) {
-        rejected.track(addresses, flow, out, bytes, packets);
+    /** A flow the port's groups do not track yet: a rule must admit it, then the outbound ACL; then it is tracked. */
+    private DropReason newFlow(
+            Tables t, int port, boolean out, boolean outsideSubnet, long bytes, int counted, int packets) {
+        SecurityPolicyLookup lookup = t.state.securityPolicy();
+        int groups = portGroups[port];
+        int rule = out
+                ? lookup.egressRule(groups, protocol, peer, portOrType, icmpCode)
+                : lookup.ingressRule(groups, protocol, peer, portOrType, icmpCode);
+        if (rule == ForwardingState.NONE) {
+            return reject(DropReason.SECURITY_GROUP_DENIED, out, bytes, counted);
+        }
+        if (out && outsideSubnet) {
+            DropReason refused = acl(t, portAcl[port], true, peer, packets);
+            if (refused != null) {
+                return reject(refused, out, bytes, counted);
+            }
+        }
+        if (flows.track(addresses, flow, out, bytes, counted) == ConnectionTable.MISS) {
+            return DropReason.CONNECTION_TABLE_FULL;
+        }
+        ruleHits[rule][0]++;
+        return null;
+    }
+
+    /**
+     * Counts a refused packet of a flow-logged port for flow logs' REJECT records (bounded: a full
+     * table loses it, counted) and says why. Other ports take no lock for a refusal.
+     */
+    private DropReason reject(DropReason why, boolean out, long bytes, int counted) {
+        if (counted != 0) {
+            rejected.track(addresses, flow, out, bytes, counted);
+        }
         return why;
     }
 
@@ -206,23 +227,48 @@ final class SecurityPolicy {
         return acls.allows(entry) ? null : DropReason.NETWORK_ACL_DENIED;
     }
 
-    /** Protocol, the ports (the ICMP echo id as both) and what rules match on: destination port or ICMP type and code. */
-    private void readFlow(ByteBuf buf, int ip) {
-        protocol = Ipv4.protocol(buf, ip);
+    /**
+     * Reads the packet's flow as seen from the port (addresses, protocol, ports: the ICMP echo id
+     * as both) and what rules match on (destination port, or ICMP type and code); false when its
+     * peer is the port's own gateway (not filtered).
+     */
+    private boolean readFlow(ByteBuf buf, int ip, int port, boolean out) {
+        // the header in three reads: every packet of a filtered port pays for each buffer access
+        long first = Ipv4.firstWords(buf, ip);
+        long middle = Ipv4.middleWords(buf, ip);
+        int source = Ipv4.sourceOf(middle);
+        int destination = Ipv4.destination(buf, ip);
+        peer = out ? destination : source;
+        if (peer == portGateway[port]) {
+            return false;
+        }
+        totalLength = Ipv4.totalLengthOf(first);
+        readPorts(buf, ip, first, Ipv4.protocolOf(middle));
+        addresses = ConnectionTable.addresses(out ? source : destination, peer);
+        flow = ((long) portVni[port] << 40)
+                | ConnectionTable.flow(
+                        protocol, out ? destinationPort : sourcePort, out ? sourcePort : destinationPort);
+        return true;
+    }
+
+    private void readPorts(ByteBuf buf, int ip, long firstWords, int protocol) {
+        this.protocol = protocol;
         portOrType = 0;
         icmpCode = 0;
         sourcePort = 0;
         destinationPort = 0;
-        if ((Ipv4.flagsAndFragment(buf, ip) & Ipv4.FRAGMENT_OFFSET_MASK) != 0) {
+        if ((Ipv4.flagsAndFragmentOf(firstWords) & Ipv4.FRAGMENT_OFFSET_MASK) != 0) {
             return; // a later fragment carries no ports: it is judged on addresses and protocol
         }
-        int l4 = ip + Ipv4.headerLength(buf, ip);
-        int available = ip + Ipv4.totalLength(buf, ip) - l4;
+        int headerLength = Ipv4.headerLengthOf(firstWords);
+        int l4 = ip + headerLength;
+        int available = totalLength - headerLength;
         switch (protocol) {
             case IpProtocol.TCP_VALUE, IpProtocol.UDP_VALUE -> {
                 if (available >= 4) { // TCP and UDP put both ports first
-                    sourcePort = buf.getUnsignedShort(l4);
-                    destinationPort = buf.getUnsignedShort(l4 + 2);
+                    int ports = buf.getInt(l4);
+                    sourcePort = ports >>> 16;
+                    destinationPort = ports & 0xFFFF;
                     portOrType = destinationPort;
                 }
             }
@@ -240,17 +286,15 @@ final class SecurityPolicy {
         }
     }
 
-    /** Per-port slots and counters for a newly installed table; a no-op for the installed one. */
+    /** Per-port slots and counters for a newly installed table. */
     private void install(ForwardingState next) {
-        if (next == state) {
-            return;
-        }
         SecurityPolicyLookup groups = next.securityPolicy();
         NetworkAclLookup acls = next.networkAcls();
         int count = next.portCount();
         portGroups = new int[count];
         portAcl = new int[count];
         boolean[] filtered = new boolean[count];
+        portFlowLogged = new boolean[count];
         portVni = new int[count];
         portSubnetNetwork = new int[count];
         portSubnetMask = new int[count];
@@ -264,6 +308,7 @@ final class SecurityPolicy {
             portSubnetMask[p] = filter.subnetMask();
             portSubnetNetwork[p] = filter.subnetNetwork();
             portGateway[p] = filter.gateway();
+            portFlowLogged[p] = next.flowLogged(p);
         }
         ruleHits = new long[groups.ruleCount()][];
         for (int r = 0; r < ruleHits.length; r++) {

@@ -67,8 +67,10 @@ final class VxlanEncapsulator {
         return frame;
     }
 
-    /** The slow path for a device that broke the headroom contract: one copy, counted nowhere. */
-    /** The rare cases, kept out of {@link #prepare} so that the common one stays small enough to inline. */
+    /**
+     * The rare cases, kept out of {@link #prepare} so that the common one stays small enough to
+     * inline: an oversize frame is dropped; a device that broke the headroom contract costs one copy.
+     */
     private ByteBuf oversizeOrWithoutHeadroom(Tables t, int segment, int ingressPort, ByteBuf frame) {
         if (frame.readableBytes() > t.state.maxInnerFrameLength()) {
             forwarding.drop(t, ingressPort, segment, DropReason.OVERSIZE, frame);

@@ -7,8 +7,10 @@ import io.vpclab.net.Vni;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -70,6 +72,8 @@ public final class ForwardingState {
     private final SecurityPolicyLookup securityPolicy;
     /** Network ACLs of the local ports' segments, by VNI. */
     private final NetworkAclLookup networkAcls;
+    /** Ports a flow log covers: only their flows are counted per packet. */
+    private final Set<String> flowLoggedPorts;
 
     private ForwardingState(Builder b) {
         this.generation = b.generation;
@@ -182,6 +186,7 @@ public final class ForwardingState {
         whitelistLookups = whitelists.stream().map(WhitelistLookup::new).toArray(WhitelistLookup[]::new);
         securityPolicy = b.securityPolicy;
         networkAcls = b.networkAcls;
+        flowLoggedPorts = Set.copyOf(b.flowLoggedPorts);
         // last: the provider lookup reads the segment, port and whitelist indexes built above
         provider = new ProviderLookup(this);
         tableRouteLookup = new TableRouteLookup(this, tableRoutes);
@@ -195,6 +200,11 @@ public final class ForwardingState {
     /** The network ACLs this table enforces on its segments' local ports. */
     public NetworkAclLookup networkAcls() {
         return networkAcls;
+    }
+
+    /** Whether a flow log covers local port {@code port}, so its flows' packets and bytes are counted. */
+    public boolean flowLogged(int port) {
+        return flowLoggedPorts.contains(ports.get(port).id());
     }
 
     /**
@@ -409,24 +419,42 @@ public final class ForwardingState {
         return routerLookups[router].lookup(destination);
     }
 
+    /**
+     * The router's route for {@code destination} (longest prefix), for {@link #routeSegmentAt},
+     * {@link #routeNextHopAt} and {@link #routeLengthAt}: one scan for all three; or {@link #NONE}.
+     */
+    public int routeMatch(int router, int destination) {
+        return routerLookups[router].match(destination);
+    }
+
+    public int routeSegmentAt(int router, int match) {
+        return routerLookups[router].segmentAt(match);
+    }
+
+    /** Where route {@code match} sends {@code destination}: the route's next hop, or the destination itself. */
+    public int routeNextHopAt(int router, int match, int destination) {
+        return routerLookups[router].nextHopAt(match, destination);
+    }
+
+    /** The prefix length of route {@code match}. */
+    public int routeLengthAt(int router, int match) {
+        return routerLookups[router].lengthAt(match);
+    }
+
     /** Where {@link #route} sends {@code destination}: the route's next hop, or the destination itself. */
+    public int routeNextHop(int router, int destination) {
+        int match = routeMatch(router, destination);
+        return match == NONE ? destination : routeNextHopAt(router, match, destination);
+    }
+
     /** Whether local port {@code port} is a VPN gateway's (its frames come out of a tunnel). */
     public boolean isVpnGatewayPort(int port) {
         return port >= 0 && port < vpnGatewayPort.length && vpnGatewayPort[port];
     }
 
-    public int routeNextHop(int router, int destination) {
-        return routerLookups[router].nextHop(destination);
-    }
-
     /** The VPN gateways served here; each one's side in its VPC is a local port of kind vpn-gateway. */
     public List<VpnGateway> vpnGateways() {
         return vpnGateways;
-    }
-
-    /** The prefix length of {@code router}'s route for {@code destination}, or -1 when none matches. */
-    public int routeLength(int router, int destination) {
-        return routerLookups[router].matchLength(destination);
     }
 
     public List<TableRoute> tableRoutes() {
@@ -587,6 +615,7 @@ public final class ForwardingState {
         private Vni publicVni;
         private SecurityPolicyLookup securityPolicy = SecurityPolicyLookup.EMPTY;
         private NetworkAclLookup networkAcls = NetworkAclLookup.EMPTY;
+        private final Set<String> flowLoggedPorts = new HashSet<>();
 
         private Builder() {}
 
@@ -683,6 +712,12 @@ public final class ForwardingState {
         /** The table's network ACLs and each segment's ACL, already indexed. */
         public Builder networkAcls(NetworkAclLookup networkAcls) {
             this.networkAcls = require(networkAcls, "networkAcls");
+            return this;
+        }
+
+        /** A port a flow log covers (its flows are counted per packet for the flow log's records). */
+        public Builder flowLogged(String portId) {
+            flowLoggedPorts.add(require(portId, "flowLogged"));
             return this;
         }
 

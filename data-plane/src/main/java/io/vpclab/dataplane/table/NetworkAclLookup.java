@@ -32,6 +32,12 @@ public final class NetworkAclLookup {
     private final int[] toPorts;
     private final int[] networks;
     private final int[] masks;
+    /**
+     * Per ACL and direction ({@code 2 * acl + (egress ? 1 : 0)}), its first entry when that entry
+     * matches every packet (all protocols from 0.0.0.0/0, as AWS's default ACL), else -1: such an
+     * ACL decides without a scan.
+     */
+    private final int[] firstMatchingAll;
 
     /**
      * @param acls        every ACL the table holds
@@ -78,6 +84,15 @@ public final class NetworkAclLookup {
             }
         }
         inboundStart[acls.size()] = next;
+        firstMatchingAll = new int[2 * acls.size()];
+        for (int a = 0; a < acls.size(); a++) {
+            firstMatchingAll[2 * a] = matchesAll(inboundStart[a], outboundStart[a]);
+            firstMatchingAll[2 * a + 1] = matchesAll(outboundStart[a], inboundStart[a + 1]);
+        }
+    }
+
+    private int matchesAll(int from, int to) {
+        return from < to && protocols[from] == -1 && masks[from] == 0 && networks[from] == 0 ? from : -1;
     }
 
     private void put(int i, int acl, NetworkAclEntry entry) {
@@ -110,6 +125,10 @@ public final class NetworkAclLookup {
      * {@code portOrType} is the TCP/UDP destination port or the ICMP type; {@code icmpCode} counts for ICMP only.
      */
     public int evaluate(int acl, boolean egress, int protocol, int peerIp, int portOrType, int icmpCode) {
+        int first = firstMatchingAll[2 * acl + (egress ? 1 : 0)];
+        if (first >= 0) {
+            return first;
+        }
         int from = egress ? outboundStart[acl] : inboundStart[acl];
         int to = egress ? inboundStart[acl + 1] : outboundStart[acl];
         for (int i = from; i < to; i++) {

@@ -55,9 +55,10 @@ public final class RouteDecision {
         if (ttl <= 1) {
             return TTL_EXPIRED;
         }
-        int egress = state.route(router, destination);
-        int nextHop = state.routeNextHop(router, destination);
-        int routerLength = state.routeLength(router, destination);
+        int match = state.routeMatch(router, destination);
+        int egress = match == ForwardingState.NONE ? ForwardingState.NONE : state.routeSegmentAt(router, match);
+        int nextHop = match == ForwardingState.NONE ? destination : state.routeNextHopAt(router, match, destination);
+        int routerLength = match == ForwardingState.NONE ? -1 : state.routeLengthAt(router, match);
         int tableRoute = state.tableRoute(segment, destination);
         if (tableRoute != ForwardingState.NONE
                 // the subnet's own table wins over the VPC router at equal prefix length

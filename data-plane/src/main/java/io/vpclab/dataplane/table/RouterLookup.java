@@ -75,33 +75,34 @@ final class RouterLookup {
         return mac;
     }
 
-    int lookup(int destination) {
+    /** The index of the longest route that matches {@code destination} (routes are kept longest first), or NONE. */
+    int match(int destination) {
         for (int i = 0; i < networks.length; i++) {
             if ((destination & masks[i]) == networks[i]) {
-                return segments[i];
+                return i;
             }
         }
         return ForwardingState.NONE;
     }
 
-    /** The next hop of the route {@link #lookup} matches for {@code destination}: its own, or the destination. */
-    int nextHop(int destination) {
-        for (int i = 0; i < networks.length; i++) {
-            if ((destination & masks[i]) == networks[i]) {
-                return nextHops[i] == 0 ? destination : nextHops[i];
-            }
-        }
-        return destination;
+    int lookup(int destination) {
+        int match = match(destination);
+        return match == ForwardingState.NONE ? ForwardingState.NONE : segments[match];
     }
 
-    /** The prefix length of the route {@link #lookup} picks, or -1 when none matches. */
-    int matchLength(int destination) {
-        for (int i = 0; i < networks.length; i++) {
-            if ((destination & masks[i]) == networks[i]) {
-                return lengths[i];
-            }
-        }
-        return -1;
+    /** The egress segment of route {@code match}. */
+    int segmentAt(int match) {
+        return segments[match];
+    }
+
+    /** The next hop of route {@code match} for {@code destination}: its own, or the destination. */
+    int nextHopAt(int match, int destination) {
+        return nextHops[match] == 0 ? destination : nextHops[match];
+    }
+
+    /** The prefix length of route {@code match}. */
+    int lengthAt(int match) {
+        return lengths[match];
     }
 
     int gatewaySegment(int ip) {

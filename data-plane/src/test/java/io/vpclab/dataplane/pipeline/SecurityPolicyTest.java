@@ -226,6 +226,24 @@ class SecurityPolicyTest {
     }
 
     @Test
+    void aPortNoFlowLogCoversCountsNothingButIsFilteredAlike() {
+        pipeline.install(state(List.of(PG_FROM_WEB), List.of(TCP_IN, EPHEMERAL_OUT), "web"));
+        pipeline.fromPort(web, tcp(WEB_MAC, WEB, 40000, DB, 5432));
+        pipeline.fromPort(db, tcp(DB_MAC, DB, 5432, WEB, 40000));
+        pipeline.fromPort(web, tcp(WEB_MAC, WEB, 40001, DB, 22));
+
+        var counted = shared.drainFlowCounts(key -> true).flows();
+
+        assertThat(deliveredTo).containsExactly("db", "web");
+        assertThat(dropped("db", DropReason.SECURITY_GROUP_DENIED)).isEqualTo(1);
+        assertThat(counted)
+                .as("only web's flows are counted: two out (one refused further on), one reply in")
+                .allMatch(c -> c.localIp().equals(Ipv4Address.parse(WEB)))
+                .extracting(c -> c.outbound() + " " + c.localPort() + "->" + c.peerPort() + " " + c.packets())
+                .containsExactlyInAnyOrder("true 40000->5432 1", "false 40000->5432 1", "true 40001->22 1");
+    }
+
+    @Test
     void aTableWithoutGroupsOrAclsFiltersNothing() {
         pipeline.install(ForwardingState.builder()
                 .host(HOST)
@@ -253,7 +271,17 @@ class SecurityPolicyTest {
                     new Route(Ipv4Prefix.parse("10.0.1.0/24"), Vni.of(100)),
                     new Route(Ipv4Prefix.parse("10.0.2.0/24"), Vni.of(200))));
 
+    /** Both ports covered by a flow log. */
     private static ForwardingState state(List<SecurityGroupRule> dbIngress, List<NetworkAclEntry> dbAcl) {
+        return state(dbIngress, dbAcl, "web", "db");
+    }
+
+    private static ForwardingState state(
+            List<SecurityGroupRule> dbIngress, List<NetworkAclEntry> dbAcl, String... flowLoggedPorts) {
+        ForwardingState.Builder b = ForwardingState.builder();
+        for (String port : flowLoggedPorts) {
+            b.flowLogged(port);
+        }
         SecurityPolicyLookup groups = new SecurityPolicyLookup(
                 List.of(
                         new SecurityGroup("sg-web", List.of(), List.of(ALL_OUT)),
@@ -261,8 +289,7 @@ class SecurityPolicyTest {
                 List.of(new SecurityGroupMember("sg-web", Ipv4Address.parse(WEB))),
                 Map.of("web", List.of("sg-web"), "db", List.of("sg-db")));
         NetworkAclLookup acls = new NetworkAclLookup(List.of(new NetworkAcl("acl-db", dbAcl)), Map.of(200, "acl-db"));
-        return ForwardingState.builder()
-                .host(HOST)
+        return b.host(HOST)
                 .segment(segment(100, "10.0.1.0/24", "10.0.1.1"))
                 .segment(segment(200, "10.0.2.0/24", "10.0.2.1"))
                 .port(port("web", 100, WEB_MAC, WEB, "10.0.1.1"))

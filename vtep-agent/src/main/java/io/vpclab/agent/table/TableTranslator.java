@@ -131,6 +131,9 @@ public final class TableTranslator {
                     orDefault(port.getMtu(), underlayMtu - VxlanSpec.OVERHEAD),
                     port.getDevice(),
                     port.getNamespace()));
+            if (port.getFlowLog() != null) {
+                b.flowLogged(port.getId());
+            }
             if (port.getElasticIp() != null) {
                 var eip = port.getElasticIp();
                 b.elasticIp(new ElasticIp(

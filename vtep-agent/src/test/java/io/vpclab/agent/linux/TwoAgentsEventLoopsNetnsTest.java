@@ -79,18 +79,27 @@ class TwoAgentsEventLoopsNetnsTest {
                                 "2", IP_A))
                         .contains("2 received");
 
+                // one server per direction: a server still closing the last test answers "busy"
                 Lab.Background server = lab.start(
                         "iperf3-server", List.of("ip", "netns", "exec", instanceB, "iperf3", "-s", "-B", IP_B));
+                Lab.Background reverseServer = lab.start(
+                        "iperf3-server-reverse",
+                        List.of("ip", "netns", "exec", instanceB, "iperf3", "-s", "-B", IP_B, "-p", "5202"));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> Lab.tryRun("ip", "netns", "exec", instanceB, "ss", "-Htln")
+                                .contains(":5202"));
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> Lab.tryRun("ip", "netns", "exec", instanceB, "ss", "-Htln", "sport", "=", ":5201")
                                 .contains("5201"));
                 long bytes = AgentVersusKernelVxlanTest.iperfBytes(
                         run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-P", "4", "-J"));
                 assertThat(bytes).as("TCP bytes, 4 streams A to B").isGreaterThan(1_000_000);
-                long reverse = AgentVersusKernelVxlanTest.iperfBytes(
-                        run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-P", "4", "-R", "-J"));
+                long reverse = AgentVersusKernelVxlanTest.iperfBytes(run(
+                        "ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-p", "5202", "-t", "3", "-P", "4",
+                        "-R", "-J"));
                 assertThat(reverse).as("TCP bytes, 4 streams B to A").isGreaterThan(1_000_000);
                 server.stop();
+                reverseServer.stop();
 
                 assertThat(agentA.stop()).as(agentA.output()).isZero();
                 assertThat(agentB.stop()).as(agentB.output()).isZero();

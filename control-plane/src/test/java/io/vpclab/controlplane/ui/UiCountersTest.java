@@ -102,34 +102,6 @@ class UiCountersTest extends UiDemoSupport {
     }
 
     @Test
-    void theFloodLessonSetsUpItsSampleAndTheCountersShowArpAnsweredLocallyNotFlooded() throws Exception {
-        browser.screen("lessons");
-        browser.click("flood-setup");
-        browser.until(
-                Duration.ofSeconds(60), d -> browser.text("flood-setup-status").startsWith("Created tenant"));
-
-        // the sample converges in the background: measure again until its first ARP requests were answered
-        browser.until(DEMO_BUILT, d -> {
-            browser.script("document.getElementById('flood-counters').dataset.done = 'false'");
-            browser.click("flood-measure");
-            browser.until(Duration.ofSeconds(60), x -> "true".equals(browser.attribute("flood-counters", "data-done")));
-            return !d.findElements(By.id("flood-arp-answered")).isEmpty()
-                    && Long.parseLong(browser.text("flood-arp-answered")) > 0;
-        });
-        browser.script("document.getElementById('flood-measure').scrollIntoView()");
-        browser.screenshot("ui-lesson-flood-counters");
-
-        assertThat(Long.parseLong(browser.text("flood-floods")))
-                .as("ARP is answered or dropped at the source, never flooded")
-                .isZero();
-        assertThat(Long.parseLong(browser.text("flood-unknown")))
-                .as("the ARP for an address nobody has")
-                .isPositive();
-        assertThat(count("#flood-counters tbody tr")).isEqualTo(3);
-        assertThat(browser.text("flood-counters")).contains("(source)");
-    }
-
-    @Test
     void theMacTableAndAnatomyLessonsOneClickSetupsAddTheirSamples() throws Exception {
         browser.screen("topology");
         browser.until(DEMO_BUILT, d -> count("node.instance") >= 6 && count("edge.tunnel") == 3);

@@ -66,6 +66,8 @@ function outcome(step) {
   if (step.passed) return 'echo reply';
   if (step.reply.kind === 'fragmentation-needed')
     return `ICMP fragmentation needed from ${step.reply.from}: mtu ${step.reply.nextHopMtu}`;
+  if (step.reply.kind === 'message-too-long')
+    return `refused by the instance's own stack (a netns instance knows its MTU): mtu ${step.reply.nextHopMtu}`;
   return step.reply.replied ? step.reply.kind || 'answered' : 'no answer';
 }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -19,15 +20,18 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * README's curl walkthrough, pasted into bash as a user would after the demo ran: every fenced
- * block of its "REST API with curl" section, in order, against a demo server (only the port
- * differs; {@code data/admin-token} is the server's, read from the working directory).
+ * README's first screens followed as written against the demo it starts (its matrix, all as
+ * expected): the curl walkthrough, pasted into bash as a user would after the demo ran (every
+ * fenced block of its "REST API with curl" section, in order; only the port differs;
+ * {@code data/admin-token} is the server's, read from the working directory), and the
+ * {@code bin/vpclab} commands of "Topology files and bin/vpclab".
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
 class ReadmeWalkthroughTest {
 
-    private static final Path README = Path.of("..", "README.md");
+    private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+    private static final Path README = REPOSITORY.resolve("README.md");
     private static final Path WORK =
             Path.of("target", "test-data", "readme-" + UUID.randomUUID()).toAbsolutePath();
 
@@ -81,19 +85,78 @@ class ReadmeWalkthroughTest {
                 .doesNotContain("NotFound");
     }
 
+    /**
+     * README's "Topology files and bin/vpclab" commands, run by {@code bin/vpclab} from the
+     * repository's root as written, with the CLI jar the build made; the lines that start a server
+     * or an agent are the demo this test runs. The server is found through VPCLAB_URL and
+     * VPCLAB_TOKEN, as README says (only the port differs).
+     */
+    @Test
+    void theTopologyCommandsWorkAsWrittenWithBinVpclab() throws Exception {
+        assertThat(REPOSITORY.resolve("topology/target/vpclab-cli.jar"))
+                .as("the CLI jar, made by the topology module's package phase before these tests")
+                .exists();
+        assertThat(demo.matrix().get(120, TimeUnit.SECONDS).allAsExpected()).isTrue();
+        String commands = blocks("## Topology files and bin/vpclab").get(0).lines()
+                .filter(line -> !line.startsWith("bin/vpclab demo") && !line.startsWith("bin/vpclab server"))
+                .collect(Collectors.joining("\n"));
+        assertThat(commands).contains("bin/vpclab apply", "bin/vpclab matrix", "bin/vpclab destroy");
+        Files.createDirectories(WORK);
+        Path outputFile = WORK.resolve("topology-commands.out");
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", "set -e -o pipefail\n" + commands)
+                .directory(REPOSITORY.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(outputFile.toFile());
+        builder.environment().put("VPCLAB_URL", "http://localhost:" + port);
+        builder.environment()
+                .put("VPCLAB_TOKEN", Files.readString(WORK.resolve("data").resolve("admin-token")).strip());
+        Process bash = builder.start();
+        assertThat(bash.waitFor(300, TimeUnit.SECONDS)).as("the commands end").isTrue();
+        String output = Files.readString(outputFile);
+
+        assertThat(bash.exitValue()).as(output).isZero();
+        assertThat(output)
+                .as("the matrix of the applied sample: every cell as expected")
+                .contains("shop-app-1 10.41.1.10")
+                .doesNotContain("UNEXPECTED");
+        assertThat(output).as("get, as a table and as YAML").contains("PRIVATE IP", "cidrBlock: \"10.41.0.0/16\"");
+        assertThat(output).as("destroy removed what the file made").contains("deleted tenant peer-pay");
+    }
+
     /** The fenced blocks of README's "REST API with curl" section, joined in order. */
     private static String walkthrough() throws IOException {
-        String readme = Files.readString(README);
-        int start = readme.indexOf("## REST API with curl");
-        int end = readme.indexOf("\n## ", start + 1);
-        List<String> blocks = new ArrayList<>();
-        String section = readme.substring(start, end);
-        for (int open = section.indexOf("```\n"); open >= 0; open = section.indexOf("```\n", open)) {
-            int close = section.indexOf("\n```", open + 4);
-            blocks.add(section.substring(open + 4, close + 1));
-            open = close + 4;
-        }
+        List<String> blocks = blocks("## REST API with curl");
         assertThat(blocks).as("README's curl blocks").hasSizeGreaterThanOrEqualTo(3);
         return String.join("\n", blocks);
+    }
+
+    /**
+     * The shell blocks of README's section that starts with {@code heading}, in order: fenced with
+     * a bare ``` (a block fenced as ```yaml or another language is shown, not run).
+     */
+    private static List<String> blocks(String heading) throws IOException {
+        String readme = Files.readString(README);
+        int start = readme.indexOf(heading + "\n");
+        assertThat(start).as("README has " + heading).isNotNegative();
+        int end = readme.indexOf("\n## ", start + 1);
+        List<String> blocks = new ArrayList<>();
+        StringBuilder block = null;
+        boolean shell = false;
+        for (String line : readme.substring(start, end < 0 ? readme.length() : end).split("\n", -1)) {
+            if (line.startsWith("```")) {
+                if (block == null) {
+                    block = new StringBuilder();
+                    shell = line.equals("```");
+                } else {
+                    if (shell) {
+                        blocks.add(block.toString());
+                    }
+                    block = null;
+                }
+            } else if (block != null) {
+                block.append(line).append('\n');
+            }
+        }
+        return blocks;
     }
 }

@@ -1,6 +1,7 @@
 package io.vpclab.controlplane.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vpclab.controlplane.southbound.FreeUdpPorts;
 import java.io.IOException;
@@ -121,6 +122,93 @@ class ReadmeWalkthroughTest {
                 .doesNotContain("UNEXPECTED");
         assertThat(output).as("get, as a table and as YAML").contains("PRIVATE IP", "cidrBlock: \"10.41.0.0/16\"");
         assertThat(output).as("destroy removed what the file made").contains("deleted tenant peer-pay");
+    }
+
+    /**
+     * A lab with a real host, as README's "Agents that follow the control plane" starts one (the
+     * agent jar the build made, as root, its placeholders filled in: this server, its admin token,
+     * loopback and a free port), then "VMs on TAP ports": a tap instance on that host and, in place
+     * of the QEMU guest (the block between, which needs a VM image), a namespace whose udhcpc gets
+     * the lease. The namespace's name carries this test's prefix.
+     */
+    @Test
+    void aRealAgentRunsATapInstanceAndUdhcpcGetsItsLeaseAsWritten() throws Exception {
+        assumeTrue(
+                "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip())
+                        && Files.exists(Path.of("/dev/net/tun")),
+                "a real agent with tap instances needs root and /dev/net/tun");
+        assertThat(REPOSITORY.resolve("vtep-agent/target/vpclab-agent.jar"))
+                .as("the agent jar, made by the vtep-agent module's package phase before these tests")
+                .exists();
+        assertThat(demo.matrix().get(120, TimeUnit.SECONDS).allAsExpected()).isTrue();
+        String token = Files.readString(WORK.resolve("data").resolve("admin-token")).strip();
+        String agentCommand = blocks("## Agents that follow the control plane").get(0)
+                .replace("\\\n", " ")
+                .replace("http://SERVER:8080", "http://localhost:" + port)
+                .replace("BOOTSTRAP_OR_ADMIN_TOKEN", token)
+                .replace("192.168.77.1", "127.0.0.1")
+                .replace("[--name lab1]", "--name readme-lab")
+                .replace("[--port 4789]", "--port " + FreeUdpPorts.consecutive(1))
+                .strip();
+        assertThat(agentCommand).startsWith("java -jar vtep-agent/target/vpclab-agent.jar --control-plane");
+        Path agentState = REPOSITORY.resolve("vpclab-agent-readme-lab.properties");
+        Process agent = new ProcessBuilder("bash", "-c", "exec " + agentCommand)
+                .directory(REPOSITORY.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(WORK.resolve("agent.out").toFile())
+                .start();
+        String namespace = "hl-readme-guest";
+        try {
+            List<String> vms = blocks("## VMs on TAP ports");
+            assertThat(vms).hasSize(3);
+            assertThat(vms.get(1)).as("the QEMU block").startsWith("qemu-system-x86_64");
+            String script = (vms.get(0) + vms.get(2))
+                    .replace("http://localhost:8080", "http://localhost:" + port)
+                    .replace("NS=guest", "NS=" + namespace);
+            // the host is there once the agent registered and follows its stream
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> connected(token, "readme-lab"));
+            Path scriptFile = WORK.resolve("vms.sh");
+            Files.writeString(scriptFile, "set -e -o pipefail\n" + script);
+            Process bash = new ProcessBuilder("bash", scriptFile.toString())
+                    .directory(WORK.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(WORK.resolve("vms.out").toFile())
+                    .start();
+            assertThat(bash.waitFor(180, TimeUnit.SECONDS)).as("the VM blocks end").isTrue();
+            String output = Files.readString(WORK.resolve("vms.out"));
+
+            assertThat(bash.exitValue()).as(output + Files.readString(WORK.resolve("agent.out"))).isZero();
+            assertThat(output).contains("\"deviceName\": \"tap-vm1\"");
+            assertThat(output)
+                    .as("udhcpc in the namespace got the instance's address from the agent")
+                    .containsPattern("lease of 10\\.0\\.1\\.\\d+ obtained from 10\\.0\\.1\\.1, lease time 3600");
+            assertThat(output).as("the tenant goes with its instance").endsWith("204\n");
+        } finally {
+            new ProcessBuilder("ip", "netns", "del", namespace).start().waitFor(10, TimeUnit.SECONDS);
+            agent.destroy();
+            if (!agent.waitFor(30, TimeUnit.SECONDS)) {
+                agent.destroyForcibly();
+            }
+            Files.deleteIfExists(agentState);
+        }
+    }
+
+    /** True when the host named {@code name} is connected. */
+    private boolean connected(String token, String name) throws IOException, InterruptedException {
+        String hosts = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://localhost:" + port + "/api/v1/hosts"))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        return new tools.jackson.databind.ObjectMapper()
+                .readTree(hosts).path("items").valueStream()
+                .anyMatch(h -> h.path("name").asString().equals(name)
+                        && h.path("status").asString().equals("connected"));
     }
 
     /** The fenced blocks of README's "REST API with curl" section, joined in order. */

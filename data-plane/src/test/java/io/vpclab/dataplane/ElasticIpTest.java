@@ -149,11 +149,15 @@ class ElasticIpTest {
         TrafficSnapshot eip = a.counters().elasticIp(EIP.toString());
         assertThat(eip.packetsOut()).as("requests translated from the instance").isEqualTo(3);
         assertThat(eip.bytesOut()).isEqualTo(3L * frameBytes);
-        assertThat(eip.packetsIn()).as("replies translated toward it; refused pings not").isEqualTo(3);
+        assertThat(eip.packetsIn())
+                .as("replies translated toward it; refused pings not")
+                .isEqualTo(3);
         assertThat(eip.bytesIn()).isEqualTo(3L * frameBytes);
         assertThat(eip.dropped(DropReason.EIP_INGRESS_DENIED)).isEqualTo(2);
         assertThat(eip.totalDrops()).isEqualTo(2);
-        assertThat(b.counters().elasticIps()).as("counted where the NAT happens only").isEmpty();
+        assertThat(b.counters().elasticIps())
+                .as("counted where the NAT happens only")
+                .isEmpty();
     }
 
     @Test

@@ -98,7 +98,9 @@ class ReadmeWalkthroughTest {
                 .as("the CLI jar, made by the topology module's package phase before these tests")
                 .exists();
         assertThat(demo.matrix().get(120, TimeUnit.SECONDS).allAsExpected()).isTrue();
-        String commands = blocks("## Topology files and bin/vpclab").get(0).lines()
+        String commands = blocks("## Topology files and bin/vpclab")
+                .get(0)
+                .lines()
                 .filter(line -> !line.startsWith("bin/vpclab demo") && !line.startsWith("bin/vpclab server"))
                 .collect(Collectors.joining("\n"));
         assertThat(commands).contains("bin/vpclab apply", "bin/vpclab matrix", "bin/vpclab destroy");
@@ -110,7 +112,10 @@ class ReadmeWalkthroughTest {
                 .redirectOutput(outputFile.toFile());
         builder.environment().put("VPCLAB_URL", "http://localhost:" + port);
         builder.environment()
-                .put("VPCLAB_TOKEN", Files.readString(WORK.resolve("data").resolve("admin-token")).strip());
+                .put(
+                        "VPCLAB_TOKEN",
+                        Files.readString(WORK.resolve("data").resolve("admin-token"))
+                                .strip());
         Process bash = builder.start();
         assertThat(bash.waitFor(300, TimeUnit.SECONDS)).as("the commands end").isTrue();
         String output = Files.readString(outputFile);
@@ -134,15 +139,22 @@ class ReadmeWalkthroughTest {
     @Test
     void aRealAgentRunsATapInstanceAndUdhcpcGetsItsLeaseAsWritten() throws Exception {
         assumeTrue(
-                "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip())
+                "0"
+                                .equals(new String(new ProcessBuilder("id", "-u")
+                                                .start()
+                                                .getInputStream()
+                                                .readAllBytes())
+                                        .strip())
                         && Files.exists(Path.of("/dev/net/tun")),
                 "a real agent with tap instances needs root and /dev/net/tun");
         assertThat(REPOSITORY.resolve("vtep-agent/target/vpclab-agent.jar"))
                 .as("the agent jar, made by the vtep-agent module's package phase before these tests")
                 .exists();
         assertThat(demo.matrix().get(120, TimeUnit.SECONDS).allAsExpected()).isTrue();
-        String token = Files.readString(WORK.resolve("data").resolve("admin-token")).strip();
-        String agentCommand = blocks("## Agents that follow the control plane").get(0)
+        String token =
+                Files.readString(WORK.resolve("data").resolve("admin-token")).strip();
+        String agentCommand = blocks("## Agents that follow the control plane")
+                .get(0)
                 .replace("\\\n", " ")
                 .replace("http://SERVER:8080", "http://localhost:" + port)
                 .replace("BOOTSTRAP_OR_ADMIN_TOKEN", token)
@@ -176,10 +188,14 @@ class ReadmeWalkthroughTest {
                     .redirectErrorStream(true)
                     .redirectOutput(WORK.resolve("vms.out").toFile())
                     .start();
-            assertThat(bash.waitFor(180, TimeUnit.SECONDS)).as("the VM blocks end").isTrue();
+            assertThat(bash.waitFor(180, TimeUnit.SECONDS))
+                    .as("the VM blocks end")
+                    .isTrue();
             String output = Files.readString(WORK.resolve("vms.out"));
 
-            assertThat(bash.exitValue()).as(output + Files.readString(WORK.resolve("agent.out"))).isZero();
+            assertThat(bash.exitValue())
+                    .as(output + Files.readString(WORK.resolve("agent.out")))
+                    .isZero();
             assertThat(output).contains("\"deviceName\": \"tap-vm1\"");
             assertThat(output)
                     .as("udhcpc in the namespace got the instance's address from the agent")
@@ -206,7 +222,9 @@ class ReadmeWalkthroughTest {
                         java.net.http.HttpResponse.BodyHandlers.ofString())
                 .body();
         return new tools.jackson.databind.ObjectMapper()
-                .readTree(hosts).path("items").valueStream()
+                .readTree(hosts)
+                .path("items")
+                .valueStream()
                 .anyMatch(h -> h.path("name").asString().equals(name)
                         && h.path("status").asString().equals("connected"));
     }
@@ -230,7 +248,8 @@ class ReadmeWalkthroughTest {
         List<String> blocks = new ArrayList<>();
         StringBuilder block = null;
         boolean shell = false;
-        for (String line : readme.substring(start, end < 0 ? readme.length() : end).split("\n", -1)) {
+        for (String line :
+                readme.substring(start, end < 0 ? readme.length() : end).split("\n", -1)) {
             if (line.startsWith("```")) {
                 if (block == null) {
                     block = new StringBuilder();

@@ -215,7 +215,8 @@ class ExecThroughAgentsTest {
 
         int broadcasts = 50;
         ProbeResult storm = diagnostics.broadcastBurstFromInstance(
-                a.getInstanceId(), new BroadcastBurstRequest().target(b.getPrivateIpAddress()).count(broadcasts));
+                a.getInstanceId(),
+                new BroadcastBurstRequest().target(b.getPrivateIpAddress()).count(broadcasts));
 
         assertThat(storm.getSent()).isEqualTo(broadcasts);
         // ARP suppression is on: the agent answers every request the namespace's kernel sent
@@ -224,28 +225,50 @@ class ExecThroughAgentsTest {
                         >= broadcasts);
 
         String link = Lab.run(
-                "ip", "-n", a.getPort().getNamespace(), "-o", "link", "show", "dev", a.getPort().getDeviceName());
-        java.util.regex.Matcher mtu = java.util.regex.Pattern.compile(" mtu (\\d+) ").matcher(link);
+                "ip",
+                "-n",
+                a.getPort().getNamespace(),
+                "-o",
+                "link",
+                "show",
+                "dev",
+                a.getPort().getDeviceName());
+        java.util.regex.Matcher mtu =
+                java.util.regex.Pattern.compile(" mtu (\\d+) ").matcher(link);
         assertThat(mtu.find()).as(link).isTrue();
         int innerMtu = Integer.parseInt(mtu.group(1)); // the agent gave the device the segment's inner MTU
         int largest = innerMtu - 28; // IPv4 20 + ICMP 8
         ProbeResult fits = diagnostics.pingFromInstance(
                 a.getInstanceId(),
-                new PingRequest().target(b.getPrivateIpAddress()).count(1).size(largest).dontFragment(true));
+                new PingRequest()
+                        .target(b.getPrivateIpAddress())
+                        .count(1)
+                        .size(largest)
+                        .dontFragment(true));
         assertThat(fits.getReceived()).as("a %d-byte packet fits", innerMtu).isEqualTo(1);
         assertThat(fits.getProbes().get(0).getKind()).isEqualTo("echo-reply");
 
         ProbeResult tooLong = diagnostics.pingFromInstance(
                 a.getInstanceId(),
-                new PingRequest().target(b.getPrivateIpAddress()).count(1).size(largest + 1).dontFragment(true));
+                new PingRequest()
+                        .target(b.getPrivateIpAddress())
+                        .count(1)
+                        .size(largest + 1)
+                        .dontFragment(true));
         assertThat(tooLong.getReceived()).isZero();
         assertThat(tooLong.getProbes().get(0).getKind()).isEqualTo("message-too-long");
         assertThat(tooLong.getProbes().get(0).getNextHopMtu()).isEqualTo(innerMtu);
 
         ProbeResult fragmented = diagnostics.pingFromInstance(
                 a.getInstanceId(),
-                new PingRequest().target(b.getPrivateIpAddress()).count(1).size(1472).dontFragment(false));
-        assertThat(fragmented.getReceived()).as("without DF the kernel fragments it").isEqualTo(1);
+                new PingRequest()
+                        .target(b.getPrivateIpAddress())
+                        .count(1)
+                        .size(1472)
+                        .dontFragment(false));
+        assertThat(fragmented.getReceived())
+                .as("without DF the kernel fragments it")
+                .isEqualTo(1);
     }
 
     /**

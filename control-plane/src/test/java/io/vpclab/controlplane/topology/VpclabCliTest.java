@@ -160,7 +160,10 @@ class VpclabCliTest {
 
         // a custom network ACL (it denies everything) on red-db: red's own pings to red-db-1 go unanswered,
         // the matrix says UNEXPECTED and exits non-zero; the default ACL back, the matrix is all as expected
-        JsonNode redDb = JsonMapper.builder().build().readTree(cli("get", "subnets", "-o", "json").out()).valueStream()
+        JsonNode redDb = JsonMapper.builder()
+                .build()
+                .readTree(cli("get", "subnets", "-o", "json").out())
+                .valueStream()
                 .filter(n -> n.path("name").asString().equals("red-db"))
                 .findFirst()
                 .orElseThrow();
@@ -172,7 +175,8 @@ class VpclabCliTest {
                 .findFirst()
                 .orElseThrow()
                 .getNetworkAclId();
-        String denyAll = acls.createNetworkAcl(new NetworkAclCreate().vpcId(redVpc)).getNetworkAclId();
+        String denyAll =
+                acls.createNetworkAcl(new NetworkAclCreate().vpcId(redVpc)).getNetworkAclId();
         acls.replaceNetworkAclAssociation(redDbSubnet, new NetworkAclAssociation().networkAclId(denyAll));
         Run broken = await().atMost(Duration.ofSeconds(60))
                 .until(() -> cli("matrix", "-f", ISOLATION.toString()), r -> r.exit() != VpclabCli.OK);

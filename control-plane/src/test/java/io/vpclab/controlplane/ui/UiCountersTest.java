@@ -110,7 +110,9 @@ class UiCountersTest extends UiDemoSupport {
     void theFiguresShowAnElasticIpsPacketsInAndOut() throws Exception {
         browser.screen("topology");
         browser.until(DEMO_BUILT, d -> count("node.instance") >= 6 && count("edge.tunnel") == 3);
-        var web1 = api("GET", "/api/v1/instances?maxResults=1000", null).path("items").valueStream()
+        var web1 = api("GET", "/api/v1/instances?maxResults=1000", null)
+                .path("items")
+                .valueStream()
                 .filter(i -> i.path("name").asString().equals("acme-web-1"))
                 .findFirst()
                 .orElseThrow();
@@ -127,7 +129,10 @@ class UiCountersTest extends UiDemoSupport {
         try {
             browser.until(DEMO_BUILT, d -> {
                 try {
-                    return api("POST", "/api/v1/internet-hosts/web/ping", "{\"target\":\"" + publicIp + "\",\"count\":2}")
+                    return api(
+                                            "POST",
+                                            "/api/v1/internet-hosts/web/ping",
+                                            "{\"target\":\"" + publicIp + "\",\"count\":2}")
                                     .path("received")
                                     .asInt()
                             == 2;
@@ -141,13 +146,18 @@ class UiCountersTest extends UiDemoSupport {
                     Duration.ofSeconds(30),
                     d -> d.findElements(By.cssSelector(row)).stream()
                             .anyMatch(r -> figure(r, "packetsIn") >= 2 && figure(r, "packetsOut") >= 2));
-            // the packets columns, scrolled into the table's view
-            browser.script("document.querySelector(\"" + row
-                    + " td[data-figure='packetsIn']\").scrollIntoView({block: 'center', inline: 'center'})");
+            // the row in view, and its table scrolled to the packets and bytes columns
+            browser.script("const cell = document.querySelector(\"" + row + " td[data-figure='packetsIn']\");"
+                    + "cell.scrollIntoView({block: 'center'});"
+                    + "let box = cell.parentElement;"
+                    + "while (box && box.scrollWidth <= box.clientWidth) box = box.parentElement;"
+                    + "if (box) box.scrollLeft = box.scrollWidth;");
             browser.screenshot("ui-figures-elastic-ip");
             WebElement counted = browser.driver.findElement(By.cssSelector(row));
             assertThat(counted.getText()).startsWith("elastic IP " + publicIp + " (" + allocation + ")");
-            assertThat(figure(counted, "bytesIn")).as("two echo requests of 98 bytes").isGreaterThanOrEqualTo(2 * 98);
+            assertThat(figure(counted, "bytesIn"))
+                    .as("two echo requests of 98 bytes")
+                    .isGreaterThanOrEqualTo(2 * 98);
         } finally {
             api("DELETE", "/api/v1/eips/" + allocation + "/association", null);
             api("DELETE", "/api/v1/eips/" + allocation, null);
@@ -155,7 +165,9 @@ class UiCountersTest extends UiDemoSupport {
     }
 
     private static long figure(WebElement row, String name) {
-        String text = row.findElement(By.cssSelector("td[data-figure='" + name + "']")).getText().replace(",", "");
+        String text = row.findElement(By.cssSelector("td[data-figure='" + name + "']"))
+                .getText()
+                .replace(",", "");
         return text.matches("\\d+") ? Long.parseLong(text) : -1;
     }
 

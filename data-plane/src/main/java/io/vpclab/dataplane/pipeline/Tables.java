@@ -18,6 +18,7 @@ final class Tables {
     final TrafficCounters[] segments;
     /** Counters of the state's elastic IPs, indexed like {@code state.elasticIps()}. */
     final TrafficCounters[] elasticIps;
+
     final FrameDevice[] devices;
     final Capture[] portCaptures;
     final Capture underlayCapture;

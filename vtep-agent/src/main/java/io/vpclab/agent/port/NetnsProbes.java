@@ -35,8 +35,7 @@ public final class NetnsProbes {
      * Writes argv[5] broadcast ARP requests (who has argv[4]? tell argv[3] at MAC argv[2]) on
      * device argv[1] back to back, as the simulated instance's burst does, and prints how many.
      */
-    private static final String ARP_BURST_SCRIPT =
-            """
+    private static final String ARP_BURST_SCRIPT = """
             import socket, sys
             device, mac, ip, target, count = sys.argv[1], bytes.fromhex(sys.argv[2]), \\
                 socket.inet_aton(sys.argv[3]), socket.inet_aton(sys.argv[4]), int(sys.argv[5])
@@ -57,10 +56,8 @@ public final class NetnsProbes {
             probes.add(echo(port, request, 64, sequence));
         }
         // received counts echo replies: a fragmentation needed answers the probe but is no reply
-        return result(request, probes)
-                .received((int) probes.stream()
-                        .filter(p -> ECHO_REPLY.equals(p.getKind()))
-                        .count());
+        return result(request, probes).received((int)
+                probes.stream().filter(p -> ECHO_REPLY.equals(p.getKind())).count());
     }
 
     /**
@@ -83,8 +80,9 @@ public final class NetnsProbes {
                 request.getTarget(),
                 Integer.toString(request.getCount()));
         if (run.exit != 0) {
-            return result(request, List.of()).error("broadcast burst in " + PortNames.namespace(port) + " failed: "
-                    + (run.err.isBlank() ? "exit " + run.exit : run.err.strip()));
+            return result(request, List.of())
+                    .error("broadcast burst in " + PortNames.namespace(port) + " failed: "
+                            + (run.err.isBlank() ? "exit " + run.exit : run.err.strip()));
         }
         return result(request, List.of()).sent(Integer.parseInt(run.out.strip()));
     }
@@ -125,8 +123,8 @@ public final class NetnsProbes {
 
     private static ProbeReply echo(LocalPort port, ProbeRequest request, int ttl, int sequence) {
         int waitSeconds = Math.max(1, (int) Math.ceil(request.getTimeoutMillis() / 1000.0));
-        List<String> ping = new ArrayList<>(List.of(
-                "ping", "-n", "-c", "1", "-W", Integer.toString(waitSeconds), "-t", Integer.toString(ttl)));
+        List<String> ping = new ArrayList<>(
+                List.of("ping", "-n", "-c", "1", "-W", Integer.toString(waitSeconds), "-t", Integer.toString(ttl)));
         if (request.getSize() != null) {
             ping.addAll(List.of("-s", Integer.toString(request.getSize())));
         }

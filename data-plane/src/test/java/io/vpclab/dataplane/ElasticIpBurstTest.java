@@ -116,6 +116,11 @@ class ElasticIpBurstTest {
         assertThat(gsoSendsFromA).as("translated whole at A: one GSO send").hasValue(1);
         assertThat(a.counters().port("vm").packetsIn()).as("frames on the wire").isEqualTo(SEGMENTS);
         assertThat(a.counters().segment(PUBLIC_VNI).packetsOut()).isEqualTo(SEGMENTS);
+        assertThat(a.counters().elasticIp(EIP.toString()).packetsOut())
+                .as("the elastic IP counts the burst's wire frames")
+                .isEqualTo(SEGMENTS);
+        assertThat(a.counters().elasticIp(EIP.toString()).bytesOut())
+                .isEqualTo(a.counters().port("vm").bytesIn());
         assertThat(a.counters().host().totalDrops()).isZero();
     }
 

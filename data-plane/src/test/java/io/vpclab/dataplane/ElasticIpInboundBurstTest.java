@@ -140,6 +140,9 @@ class ElasticIpInboundBurstTest {
                 .until(() -> a.counters().port("vm").packetsOut() == SEGMENTS);
         assertThat(a.counters().segment(VPC_VNI).packetsIn()).as("wire frames").isEqualTo(SEGMENTS);
         assertThat(a.counters().segment(PUBLIC_VNI).packetsIn()).isEqualTo(SEGMENTS);
+        assertThat(a.counters().elasticIp(EIP.toString()).packetsIn())
+                .as("the elastic IP counts the burst's wire frames")
+                .isEqualTo(SEGMENTS);
         assertThat(a.counters().host().totalDrops()).isZero();
     }
 
@@ -153,6 +156,8 @@ class ElasticIpInboundBurstTest {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> a.counters().segment(PUBLIC_VNI).dropped(DropReason.WHITELIST_DENIED) == SEGMENTS);
         assertThat(a.counters().host().dropped(DropReason.WHITELIST_DENIED)).isEqualTo(SEGMENTS);
+        assertThat(a.counters().elasticIp(EIP.toString()).dropped(DropReason.WHITELIST_DENIED))
+                .isEqualTo(SEGMENTS);
         assertThat(a.whitelistCounters().get(WHITELIST).drops())
                 .as("decided once for the burst, counted per wire frame as on the per-frame path")
                 .isEqualTo(SEGMENTS);

@@ -14,6 +14,7 @@ import io.vpclab.dataplane.packet.Ipv4;
 import io.vpclab.dataplane.packet.Vxlan;
 import io.vpclab.dataplane.port.InMemoryFrameDevice;
 import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.stats.TrafficSnapshot;
 import io.vpclab.dataplane.table.ElasticIp;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.IngressPolicy;
@@ -133,6 +134,30 @@ class ElasticIpTest {
         // vm -> VPC router + public router (one hop, at A); back: public router at B, then into the VPC at A
         assertThat(result.probes()).allSatisfy(p -> assertThat(p.ttl()).isEqualTo(SimulatedHost.DEFAULT_TTL - 2));
         assertThat(a.counters().host().totalDrops()).isZero();
+    }
+
+    @Test
+    void theElasticIpCountsPacketsAndBytesEachWayAndWhatItRefuses() throws Exception {
+        start(IngressPolicy.DENY_ALL);
+        int frameBytes = Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH + Icmp.HEADER_LENGTH + 100;
+
+        PingResult out = vm.ping(INTERNET_IP, 3, TIMEOUT, 100, false).get(10, TimeUnit.SECONDS);
+        PingResult in = internet.ping(EIP, 2, SHORT).get(10, TimeUnit.SECONDS);
+
+        assertThat(out.received()).isEqualTo(3);
+        assertThat(in.received()).isZero();
+        TrafficSnapshot eip = a.counters().elasticIp(EIP.toString());
+        assertThat(eip.packetsOut()).as("requests translated from the instance").isEqualTo(3);
+        assertThat(eip.bytesOut()).isEqualTo(3L * frameBytes);
+        assertThat(eip.packetsIn())
+                .as("replies translated toward it; refused pings not")
+                .isEqualTo(3);
+        assertThat(eip.bytesIn()).isEqualTo(3L * frameBytes);
+        assertThat(eip.dropped(DropReason.EIP_INGRESS_DENIED)).isEqualTo(2);
+        assertThat(eip.totalDrops()).isEqualTo(2);
+        assertThat(b.counters().elasticIps())
+                .as("counted where the NAT happens only")
+                .isEmpty();
     }
 
     @Test

@@ -200,8 +200,7 @@ final class AgentProbes implements ProbeRunner {
             case TRACEROUTE -> NetnsProbes.traceroute(port, request);
             case TCP -> NetnsProbes.tcp(port, request);
             case UDP -> new ProbeResult().sent(0).received(0).error("UDP probes from netns ports are not supported");
-            case ARP_BURST ->
-                new ProbeResult().sent(0).received(0).error("broadcast bursts come from simulated instances only");
+            case ARP_BURST -> NetnsProbes.arpBurst(port, request);
             case EXEC -> throw new IllegalStateException("exec is not a probe");
         };
     }

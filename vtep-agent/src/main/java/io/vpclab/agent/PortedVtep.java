@@ -173,7 +173,7 @@ final class PortedVtep implements AutoCloseable {
         return values;
     }
 
-    /** A VTEP's counters grouped for printing: host, then each segment, then each port. */
+    /** A VTEP's counters grouped for printing: host, then each segment, each port, each elastic IP. */
     static Map<String, Map<String, Long>> counterGroups(CountersSnapshot counters) {
         Map<String, Map<String, Long>> groups = new LinkedHashMap<>();
         groups.put("host", flat(counters.host()));
@@ -183,7 +183,22 @@ final class PortedVtep implements AutoCloseable {
         counters.ports().entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> groups.put("port/" + e.getKey(), flat(e.getValue())));
+        counters.elasticIps().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> groups.put("elasticIp/" + e.getKey(), elasticIp(e.getValue())));
         return groups;
+    }
+
+    /** An elastic IP's figures: in = translated toward the instance, out = from it, and its drops. */
+    private static Map<String, Long> elasticIp(TrafficSnapshot s) {
+        Map<String, Long> values = new LinkedHashMap<>();
+        values.put("packetsIn", s.packetsIn());
+        values.put("bytesIn", s.bytesIn());
+        values.put("packetsOut", s.packetsOut());
+        values.put("bytesOut", s.bytesOut());
+        values.put("dropped", s.totalDrops());
+        s.drops().forEach((reason, count) -> values.put("drop" + camel(reason.name()), count));
+        return values;
     }
 
     private static Map<String, Long> flat(TrafficSnapshot s) {

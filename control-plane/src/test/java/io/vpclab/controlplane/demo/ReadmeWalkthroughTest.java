@@ -1,6 +1,7 @@
 package io.vpclab.controlplane.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vpclab.controlplane.southbound.FreeUdpPorts;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -19,15 +21,18 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * README's curl walkthrough, pasted into bash as a user would after the demo ran: every fenced
- * block of its "REST API with curl" section, in order, against a demo server (only the port
- * differs; {@code data/admin-token} is the server's, read from the working directory).
+ * README's first screens followed as written against the demo it starts (its matrix, all as
+ * expected): the curl walkthrough, pasted into bash as a user would after the demo ran (every
+ * fenced block of its "REST API with curl" section, in order; only the port differs;
+ * {@code data/admin-token} is the server's, read from the working directory), and the
+ * {@code bin/vpclab} commands of "Topology files and bin/vpclab".
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
 class ReadmeWalkthroughTest {
 
-    private static final Path README = Path.of("..", "README.md");
+    private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+    private static final Path README = REPOSITORY.resolve("README.md");
     private static final Path WORK =
             Path.of("target", "test-data", "readme-" + UUID.randomUUID()).toAbsolutePath();
 
@@ -81,19 +86,184 @@ class ReadmeWalkthroughTest {
                 .doesNotContain("NotFound");
     }
 
+    /**
+     * README's "Topology files and bin/vpclab" commands, run by {@code bin/vpclab} from the
+     * repository's root as written, with the CLI jar the build made; the lines that start a server
+     * or an agent are the demo this test runs. The server is found through VPCLAB_URL and
+     * VPCLAB_TOKEN, as README says (only the port differs).
+     */
+    @Test
+    void theTopologyCommandsWorkAsWrittenWithBinVpclab() throws Exception {
+        assertThat(REPOSITORY.resolve("topology/target/vpclab-cli.jar"))
+                .as("the CLI jar, made by the topology module's package phase before these tests")
+                .exists();
+        assertThat(demo.matrix().get(120, TimeUnit.SECONDS).allAsExpected()).isTrue();
+        String commands = blocks("## Topology files and bin/vpclab")
+                .get(0)
+                .lines()
+                .filter(line -> !line.startsWith("bin/vpclab demo") && !line.startsWith("bin/vpclab server"))
+                .collect(Collectors.joining("\n"));
+        assertThat(commands).contains("bin/vpclab apply", "bin/vpclab matrix", "bin/vpclab destroy");
+        Files.createDirectories(WORK);
+        Path outputFile = WORK.resolve("topology-commands.out");
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", "set -e -o pipefail\n" + commands)
+                .directory(REPOSITORY.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(outputFile.toFile());
+        builder.environment().put("VPCLAB_URL", "http://localhost:" + port);
+        builder.environment()
+                .put(
+                        "VPCLAB_TOKEN",
+                        Files.readString(WORK.resolve("data").resolve("admin-token"))
+                                .strip());
+        Process bash = builder.start();
+        assertThat(bash.waitFor(300, TimeUnit.SECONDS)).as("the commands end").isTrue();
+        String output = Files.readString(outputFile);
+
+        assertThat(bash.exitValue()).as(output).isZero();
+        assertThat(output)
+                .as("the matrix of the applied sample: every cell as expected")
+                .contains("shop-app-1 10.41.1.10")
+                .doesNotContain("UNEXPECTED");
+        assertThat(output).as("get, as a table and as YAML").contains("PRIVATE IP", "cidrBlock: \"10.41.0.0/16\"");
+        assertThat(output).as("destroy removed what the file made").contains("deleted tenant peer-pay");
+    }
+
+    /**
+     * A lab with a real host, as README's "Agents that follow the control plane" starts one (the
+     * agent jar the build made, as root, its placeholders filled in: this server, its admin token,
+     * loopback and a free port), then "VMs on TAP ports": a tap instance on that host and, in place
+     * of the QEMU guest (the block between, which needs a VM image), a namespace whose udhcpc gets
+     * the lease. The namespace's name carries this test's prefix.
+     */
+    @Test
+    void aRealAgentRunsATapInstanceAndUdhcpcGetsItsLeaseAsWritten() throws Exception {
+        assumeTrue(
+                "0"
+                                .equals(new String(new ProcessBuilder("id", "-u")
+                                                .start()
+                                                .getInputStream()
+                                                .readAllBytes())
+                                        .strip())
+                        && Files.exists(Path.of("/dev/net/tun")),
+                "a real agent with tap instances needs root and /dev/net/tun");
+        assertThat(REPOSITORY.resolve("vtep-agent/target/vpclab-agent.jar"))
+                .as("the agent jar, made by the vtep-agent module's package phase before these tests")
+                .exists();
+        assertThat(demo.matrix().get(120, TimeUnit.SECONDS).allAsExpected()).isTrue();
+        String token =
+                Files.readString(WORK.resolve("data").resolve("admin-token")).strip();
+        String agentCommand = blocks("## Agents that follow the control plane")
+                .get(0)
+                .replace("\\\n", " ")
+                .replace("http://SERVER:8080", "http://localhost:" + port)
+                .replace("BOOTSTRAP_OR_ADMIN_TOKEN", token)
+                .replace("192.168.77.1", "127.0.0.1")
+                .replace("[--name lab1]", "--name readme-lab")
+                .replace("[--port 4789]", "--port " + FreeUdpPorts.consecutive(1))
+                .strip();
+        assertThat(agentCommand).startsWith("java -jar vtep-agent/target/vpclab-agent.jar --control-plane");
+        Path agentState = REPOSITORY.resolve("vpclab-agent-readme-lab.properties");
+        Process agent = new ProcessBuilder("bash", "-c", "exec " + agentCommand)
+                .directory(REPOSITORY.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(WORK.resolve("agent.out").toFile())
+                .start();
+        String namespace = "hl-readme-guest";
+        try {
+            List<String> vms = blocks("## VMs on TAP ports");
+            assertThat(vms).hasSize(3);
+            assertThat(vms.get(1)).as("the QEMU block").startsWith("qemu-system-x86_64");
+            String script = (vms.get(0) + vms.get(2))
+                    .replace("http://localhost:8080", "http://localhost:" + port)
+                    .replace("NS=guest", "NS=" + namespace);
+            // the host is there once the agent registered and follows its stream
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> connected(token, "readme-lab"));
+            Path scriptFile = WORK.resolve("vms.sh");
+            Files.writeString(scriptFile, "set -e -o pipefail\n" + script);
+            Process bash = new ProcessBuilder("bash", scriptFile.toString())
+                    .directory(WORK.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(WORK.resolve("vms.out").toFile())
+                    .start();
+            assertThat(bash.waitFor(180, TimeUnit.SECONDS))
+                    .as("the VM blocks end")
+                    .isTrue();
+            String output = Files.readString(WORK.resolve("vms.out"));
+
+            assertThat(bash.exitValue())
+                    .as(output + Files.readString(WORK.resolve("agent.out")))
+                    .isZero();
+            assertThat(output).contains("\"deviceName\": \"tap-vm1\"");
+            assertThat(output)
+                    .as("udhcpc in the namespace got the instance's address from the agent")
+                    .containsPattern("lease of 10\\.0\\.1\\.\\d+ obtained from 10\\.0\\.1\\.1, lease time 3600");
+            assertThat(output).as("the tenant goes with its instance").endsWith("204\n");
+        } finally {
+            new ProcessBuilder("ip", "netns", "del", namespace).start().waitFor(10, TimeUnit.SECONDS);
+            agent.destroy();
+            if (!agent.waitFor(30, TimeUnit.SECONDS)) {
+                agent.destroyForcibly();
+            }
+            Files.deleteIfExists(agentState);
+        }
+    }
+
+    /** True when the host named {@code name} is connected. */
+    private boolean connected(String token, String name) throws IOException, InterruptedException {
+        String hosts = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://localhost:" + port + "/api/v1/hosts"))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        return new tools.jackson.databind.ObjectMapper()
+                .readTree(hosts)
+                .path("items")
+                .valueStream()
+                .anyMatch(h -> h.path("name").asString().equals(name)
+                        && h.path("status").asString().equals("connected"));
+    }
+
     /** The fenced blocks of README's "REST API with curl" section, joined in order. */
     private static String walkthrough() throws IOException {
-        String readme = Files.readString(README);
-        int start = readme.indexOf("## REST API with curl");
-        int end = readme.indexOf("\n## ", start + 1);
-        List<String> blocks = new ArrayList<>();
-        String section = readme.substring(start, end);
-        for (int open = section.indexOf("```\n"); open >= 0; open = section.indexOf("```\n", open)) {
-            int close = section.indexOf("\n```", open + 4);
-            blocks.add(section.substring(open + 4, close + 1));
-            open = close + 4;
-        }
+        List<String> blocks = blocks("## REST API with curl");
         assertThat(blocks).as("README's curl blocks").hasSizeGreaterThanOrEqualTo(3);
         return String.join("\n", blocks);
+    }
+
+    /**
+     * The shell blocks of README's section that starts with {@code heading}, in order: fenced with
+     * a bare ``` (a block fenced as ```yaml or another language is shown, not run).
+     */
+    private static List<String> blocks(String heading) throws IOException {
+        String readme = Files.readString(README);
+        int start = readme.indexOf(heading + "\n");
+        assertThat(start).as("README has " + heading).isNotNegative();
+        int end = readme.indexOf("\n## ", start + 1);
+        List<String> blocks = new ArrayList<>();
+        StringBuilder block = null;
+        boolean shell = false;
+        for (String line :
+                readme.substring(start, end < 0 ? readme.length() : end).split("\n", -1)) {
+            if (line.startsWith("```")) {
+                if (block == null) {
+                    block = new StringBuilder();
+                    shell = line.equals("```");
+                } else {
+                    if (shell) {
+                        blocks.add(block.toString());
+                    }
+                    block = null;
+                }
+            } else if (block != null) {
+                block.append(line).append('\n');
+            }
+        }
+        return blocks;
     }
 }

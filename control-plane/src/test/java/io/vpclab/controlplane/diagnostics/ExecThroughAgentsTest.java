@@ -9,16 +9,20 @@ import io.vpclab.agent.FollowAgent;
 import io.vpclab.agent.linux.Lab;
 import io.vpclab.client.ApiClient;
 import io.vpclab.client.ApiException;
+import io.vpclab.client.api.DiagnosticsApi;
 import io.vpclab.client.api.ExecApi;
 import io.vpclab.client.api.InstancesApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.VpcsApi;
+import io.vpclab.client.model.BroadcastBurstRequest;
 import io.vpclab.client.model.ExecRequest;
 import io.vpclab.client.model.ExecResult;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.InstanceCreate;
 import io.vpclab.client.model.InstanceKind;
+import io.vpclab.client.model.PingRequest;
+import io.vpclab.client.model.ProbeResult;
 import io.vpclab.client.model.SubnetCreate;
 import io.vpclab.client.model.TenantCreate;
 import io.vpclab.client.model.TokenCreate;
@@ -192,6 +196,79 @@ class ExecThroughAgentsTest {
                 .until(() -> !Lab.tryRun("ip", "netns", "list").contains(namespace));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    /**
+     * The diagnostics the lessons use, from a netns instance's own Linux stack: a broadcast storm
+     * (the agent writes it on a packet socket inside the namespace) that the data plane counts, and
+     * sized pings: DF up to the device's MTU passes, one byte more is refused by the instance's
+     * stack, and a larger ping without DF leaves as fragments and is answered.
+     */
+    @Test
+    void aNetnsInstanceSendsABroadcastStormAndSizedPingsFromItsOwnStack() throws Exception {
+        assumeTrue(rootWithNamespaces(), "netns instances need root on Linux");
+        Instance a = launch(InstanceKind.NETNS, "storm-a", "10.78.1.30");
+        Instance b = launch(InstanceKind.NETNS, "storm-b", "10.78.1.31");
+        DiagnosticsApi diagnostics = new DiagnosticsApi(lab.admin());
+        String portGroup = "port/" + a.getInstanceId();
+        long answeredBefore = agent.counterGroups().get(portGroup).get("arpRepliesSuppressed");
+
+        int broadcasts = 50;
+        ProbeResult storm = diagnostics.broadcastBurstFromInstance(
+                a.getInstanceId(),
+                new BroadcastBurstRequest().target(b.getPrivateIpAddress()).count(broadcasts));
+
+        assertThat(storm.getSent()).isEqualTo(broadcasts);
+        // ARP suppression is on: the agent answers every request the namespace's kernel sent
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> agent.counterGroups().get(portGroup).get("arpRepliesSuppressed") - answeredBefore
+                        >= broadcasts);
+
+        String link = Lab.run(
+                "ip",
+                "-n",
+                a.getPort().getNamespace(),
+                "-o",
+                "link",
+                "show",
+                "dev",
+                a.getPort().getDeviceName());
+        java.util.regex.Matcher mtu =
+                java.util.regex.Pattern.compile(" mtu (\\d+) ").matcher(link);
+        assertThat(mtu.find()).as(link).isTrue();
+        int innerMtu = Integer.parseInt(mtu.group(1)); // the agent gave the device the segment's inner MTU
+        int largest = innerMtu - 28; // IPv4 20 + ICMP 8
+        ProbeResult fits = diagnostics.pingFromInstance(
+                a.getInstanceId(),
+                new PingRequest()
+                        .target(b.getPrivateIpAddress())
+                        .count(1)
+                        .size(largest)
+                        .dontFragment(true));
+        assertThat(fits.getReceived()).as("a %d-byte packet fits", innerMtu).isEqualTo(1);
+        assertThat(fits.getProbes().get(0).getKind()).isEqualTo("echo-reply");
+
+        ProbeResult tooLong = diagnostics.pingFromInstance(
+                a.getInstanceId(),
+                new PingRequest()
+                        .target(b.getPrivateIpAddress())
+                        .count(1)
+                        .size(largest + 1)
+                        .dontFragment(true));
+        assertThat(tooLong.getReceived()).isZero();
+        assertThat(tooLong.getProbes().get(0).getKind()).isEqualTo("message-too-long");
+        assertThat(tooLong.getProbes().get(0).getNextHopMtu()).isEqualTo(innerMtu);
+
+        ProbeResult fragmented = diagnostics.pingFromInstance(
+                a.getInstanceId(),
+                new PingRequest()
+                        .target(b.getPrivateIpAddress())
+                        .count(1)
+                        .size(1472)
+                        .dontFragment(false));
+        assertThat(fragmented.getReceived())
+                .as("without DF the kernel fragments it")
+                .isEqualTo(1);
     }
 
     /**

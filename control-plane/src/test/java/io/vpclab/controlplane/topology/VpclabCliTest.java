@@ -1,10 +1,15 @@
 package io.vpclab.controlplane.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.vpclab.client.ApiClient;
+import io.vpclab.client.api.NetworkAclsApi;
 import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.VpcsApi;
+import io.vpclab.client.model.NetworkAcl;
+import io.vpclab.client.model.NetworkAclAssociation;
+import io.vpclab.client.model.NetworkAclCreate;
 import io.vpclab.client.model.Tenant;
 import io.vpclab.client.model.VpcCreate;
 import io.vpclab.controlplane.TestServers;
@@ -15,6 +20,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -151,6 +157,35 @@ class VpclabCliTest {
         int red1Column = rows.get(0).indexOf("red-1 10.0.1.10");
         assertThat(blue2.substring(red1Column)).startsWith("own ");
         assertThat(rows.get(1).substring(red1Column)).startsWith("(same ip)");
+
+        // a custom network ACL (it denies everything) on red-db: red's own pings to red-db-1 go unanswered,
+        // the matrix says UNEXPECTED and exits non-zero; the default ACL back, the matrix is all as expected
+        JsonNode redDb = JsonMapper.builder()
+                .build()
+                .readTree(cli("get", "subnets", "-o", "json").out())
+                .valueStream()
+                .filter(n -> n.path("name").asString().equals("red-db"))
+                .findFirst()
+                .orElseThrow();
+        String redVpc = redDb.path("vpcId").asString();
+        String redDbSubnet = redDb.path("subnetId").asString();
+        NetworkAclsApi acls = new NetworkAclsApi(admin);
+        String defaultAcl = acls.listNetworkAcls(redVpc, 100, null).getItems().stream()
+                .filter(NetworkAcl::getIsDefault)
+                .findFirst()
+                .orElseThrow()
+                .getNetworkAclId();
+        String denyAll =
+                acls.createNetworkAcl(new NetworkAclCreate().vpcId(redVpc)).getNetworkAclId();
+        acls.replaceNetworkAclAssociation(redDbSubnet, new NetworkAclAssociation().networkAclId(denyAll));
+        Run broken = await().atMost(Duration.ofSeconds(60))
+                .until(() -> cli("matrix", "-f", ISOLATION.toString()), r -> r.exit() != VpclabCli.OK);
+        assertThat(broken.exit()).isEqualTo(VpclabCli.NOT_MET);
+        assertThat(broken.out()).contains("UNEXPECTED: ").contains("red-1 10.0.1.10 -> red-db-1 10.0.2.10 x");
+        acls.replaceNetworkAclAssociation(redDbSubnet, new NetworkAclAssociation().networkAclId(defaultAcl));
+        acls.deleteNetworkAcl(denyAll);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> cli("matrix", "-f", ISOLATION.toString()).exit() == VpclabCli.OK);
 
         // Something the file does not declare, in a tenant it does: destroy keeps that tenant and says why
         TenantsApi tenants = new TenantsApi(admin);

@@ -65,7 +65,10 @@ class UiMeasuringLessonsTest extends UiDemoSupport {
         assertThat(browser.text("mtu-steps")).contains("ICMP fragmentation needed from", "mtu 1450");
         assertThat(number("mtu-mss-value")).isEqualTo(innerMtu - 40);
         assertThat(browser.attribute("mtu-frame", "data-outer-ip")).isEqualTo("1500");
-        assertThat(browser.text("mtu-labels")).contains("VXLAN, VNI", "ping data");
+        assertThat(browser.text("mtu-labels"))
+                .contains("VXLAN, VNI", "ping data")
+                .contains("outer IPv4, total length " + (innerMtu + 50))
+                .contains("inner IPv4, total length " + innerMtu + ", DF");
         shoot("lesson-mtu");
 
         cleanUp("mtu");

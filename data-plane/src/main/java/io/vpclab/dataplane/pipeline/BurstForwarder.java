@@ -222,7 +222,8 @@ final class BurstForwarder {
     private void translate(Tables t, int segment, ByteBuf headerAndFrame, int frame, int frames, long wireBytes) {
         boolean partial = VirtioNetHeader.needsChecksum(headerAndFrame, frame - HEADER);
         if (elasticIp != ForwardingState.NONE) {
-            elasticIps.translateOutbound(t, elasticIp, headerAndFrame, frame + Ethernet.HEADER_LENGTH, partial);
+            elasticIps.translateOutbound(
+                    t, elasticIp, headerAndFrame, frame + Ethernet.HEADER_LENGTH, partial, frames, wireBytes);
             elasticIps.setHopMacs(t, headerAndFrame, frame);
             return;
         }

@@ -25,6 +25,10 @@ import io.vpclab.dataplane.table.ForwardingState;
  * as outbound flows, so its later packets and the instance's replies pass without matching again.
  * ICMP errors about a recorded flow are related traffic: they pass under every policy, with the
  * quoted packet translated back too ({@link IcmpErrors}).
+ *
+ * <p>Each elastic IP counts what crosses it ({@code Tables.elasticIps}, plain counters of the
+ * loop): in, packets translated toward the instance; out, packets translated from it; and every
+ * packet refused or dropped at the address, by reason. A burst counts as its wire frames.
  */
 final class ElasticIpNat {
 
@@ -60,16 +64,18 @@ final class ElasticIpNat {
             return false;
         }
         if (!admitOutbound(t, eip, frame, ip)) {
-            forwarding.drop(t, port, segment, DropReason.CONNECTION_TABLE_FULL, frame);
+            drop(t, eip, port, segment, DropReason.CONNECTION_TABLE_FULL, frame);
             return true;
         }
         int destination = Ipv4.destination(frame, ip);
         int egress = outboundEgress(t, destination);
-        translateOutbound(t, eip, frame, ip, Ipv4.hasPartialL4Checksum(frame, ip));
+        if (egress == ForwardingState.NONE) {
+            drop(t, eip, port, segment, DropReason.NO_ROUTE, frame);
+            return true;
+        }
+        translateOutbound(t, eip, frame, ip, Ipv4.hasPartialL4Checksum(frame, ip), 1, frame.readableBytes());
         if (egress == HAIRPIN) {
             inbound(t, port, PublicAddresses.localElasticIp(state, destination), frame);
-        } else if (egress == ForwardingState.NONE) {
-            forwarding.drop(t, port, segment, DropReason.NO_ROUTE, frame);
         } else {
             setHopMacs(t, frame, offset);
             t.segments[egress].in(frame.readableBytes());
@@ -110,11 +116,13 @@ final class ElasticIpNat {
     }
 
     /**
-     * The elastic IP as source and TTL - 1 (the VPC router and the public router are one hop).
+     * The elastic IP as source and TTL - 1 (the VPC router and the public router are one hop),
+     * counted out at the elastic IP as {@code frames} wire frames of {@code bytes} in all.
      * {@code partialL4}: the L4 checksum is partial (a burst that says NEEDS_CSUM, or a frame that
      * {@link Ipv4#hasPartialL4Checksum}), so it takes the pseudo-header update.
      */
-    void translateOutbound(Tables t, int eip, ByteBuf frame, int ip, boolean partialL4) {
+    void translateOutbound(Tables t, int eip, ByteBuf frame, int ip, boolean partialL4, int frames, long bytes) {
+        t.elasticIps[eip].out(frames, bytes);
         Ipv4.rewriteAddress(
                 frame,
                 ip,
@@ -143,11 +151,11 @@ final class ElasticIpNat {
         // frames from the underlay were not checked at a port; a bad checksum would survive the
         // incremental updates below and reach the instance looking forwarded
         if (!Ipv4.isValid(frame, ip) || !Ipv4.verifyChecksum(frame, ip)) {
-            forwarding.drop(t, port, publicSegment, DropReason.MALFORMED, frame);
+            drop(t, eip, port, publicSegment, DropReason.MALFORMED, frame);
             return;
         }
         if (Ipv4.ttl(frame, ip) <= 1) {
-            forwarding.drop(t, port, publicSegment, DropReason.TTL_EXCEEDED, frame);
+            drop(t, eip, port, publicSegment, DropReason.TTL_EXCEEDED, frame);
             return;
         }
         int publicIp = Ipv4.destination(frame, ip);
@@ -155,7 +163,7 @@ final class ElasticIpNat {
         if (!related && !state.elasticIpAllowsAll(eip)) {
             DropReason refused = admitInbound(state.elasticIpWhitelist(eip), publicIp, frame, ip, 1);
             if (refused != null) {
-                forwarding.drop(t, port, publicSegment, refused, frame);
+                drop(t, eip, port, publicSegment, refused, frame);
                 return;
             }
         }
@@ -163,7 +171,7 @@ final class ElasticIpNat {
         int privateIp = state.elasticIpPrivate(eip);
         long mac = state.bindingMac(segment, privateIp);
         if (mac == ForwardingState.NO_MAC) {
-            forwarding.drop(t, port, publicSegment, DropReason.NO_ROUTE, frame);
+            drop(t, eip, port, publicSegment, DropReason.NO_ROUTE, frame);
             return;
         }
         rewriteAddress(frame, ip, 16, privateIp);
@@ -173,8 +181,15 @@ final class ElasticIpNat {
         Ipv4.decrementTtl(frame, ip);
         Ethernet.setDestination(frame, offset, mac);
         Ethernet.setSource(frame, offset, state.routerMac(state.segmentRouter(segment)));
+        t.elasticIps[eip].in(frame.readableBytes());
         t.segments[segment].in(frame.readableBytes());
         bridge.forward(t, segment, port, frame);
+    }
+
+    /** {@link Forwarding#drop}, counted at the elastic IP too. */
+    private void drop(Tables t, int eip, int port, int segment, DropReason reason, ByteBuf frame) {
+        t.elasticIps[eip].drop(reason);
+        forwarding.drop(t, port, segment, reason, frame);
     }
 
     /**
@@ -207,6 +222,7 @@ final class ElasticIpNat {
         if (!state.elasticIpAllowsAll(eip)) {
             DropReason refused = admitInbound(state.elasticIpWhitelist(eip), publicIp, headerAndFrame, ip, frames);
             if (refused != null) {
+                t.elasticIps[eip].drop(refused, frames);
                 forwarding.dropBurst(t, -1, state.publicSegment(), refused, frames);
                 return true;
             }
@@ -216,6 +232,7 @@ final class ElasticIpNat {
         Ipv4.decrementTtl(headerAndFrame, ip);
         Ethernet.setDestination(headerAndFrame, frame, mac);
         Ethernet.setSource(headerAndFrame, frame, state.routerMac(state.segmentRouter(segment)));
+        t.elasticIps[eip].in(frames, wireBytes);
         t.segments[segment].in(frames, wireBytes);
         captures.write(t.portCaptures[target], headerAndFrame);
         forwarding.toPortWhole(t, target, device, headerAndFrame, frames, wireBytes);

@@ -346,6 +346,9 @@ public final class Pipeline {
         for (int i = 0; i < segments.length; i++) {
             segments[i] = counters.segment(state.segmentVni(i));
         }
+        TrafficCounters[] elasticIpCounters = state.elasticIps().stream()
+                .map(eip -> counters.elasticIp(eip.publicIp().toString()))
+                .toArray(TrafficCounters[]::new);
         int localIp = Ipv4Address.bitsOf(localAddress.getAddress());
         if (localIp == 0) { // bound to the wildcard address: captures show the table's underlay address
             localIp = state.host().underlayIp().bits();
@@ -355,6 +358,7 @@ public final class Pipeline {
                 counters.host(),
                 ports,
                 segments,
+                elasticIpCounters,
                 devices,
                 captures,
                 underlayCapture,

@@ -16,6 +16,9 @@ final class Tables {
     final TrafficCounters host;
     final TrafficCounters[] ports;
     final TrafficCounters[] segments;
+    /** Counters of the state's elastic IPs, indexed like {@code state.elasticIps()}. */
+    final TrafficCounters[] elasticIps;
+
     final FrameDevice[] devices;
     final Capture[] portCaptures;
     final Capture underlayCapture;
@@ -33,6 +36,7 @@ final class Tables {
             TrafficCounters host,
             TrafficCounters[] ports,
             TrafficCounters[] segments,
+            TrafficCounters[] elasticIps,
             FrameDevice[] devices,
             Capture[] portCaptures,
             Capture underlayCapture,
@@ -43,6 +47,7 @@ final class Tables {
         this.host = host;
         this.ports = ports;
         this.segments = segments;
+        this.elasticIps = elasticIps;
         this.devices = devices;
         this.portCaptures = portCaptures;
         this.underlayCapture = underlayCapture;

@@ -12,6 +12,7 @@ public final class VtepCounters {
     private final TrafficCounters host = new TrafficCounters();
     private final Map<String, TrafficCounters> ports = new HashMap<>();
     private final Map<Integer, TrafficCounters> segments = new HashMap<>();
+    private final Map<String, TrafficCounters> elasticIps = new HashMap<>();
 
     public TrafficCounters host() {
         return host;
@@ -25,11 +26,18 @@ public final class VtepCounters {
         return segments.computeIfAbsent(vni, v -> new TrafficCounters());
     }
 
+    /** The counters of the elastic IP {@code publicIp} (its dotted address), kept like a port's across generations. */
+    public TrafficCounters elasticIp(String publicIp) {
+        return elasticIps.computeIfAbsent(publicIp, a -> new TrafficCounters());
+    }
+
     public CountersSnapshot snapshot() {
         Map<String, TrafficSnapshot> portSnapshots = new HashMap<>();
         ports.forEach((id, c) -> portSnapshots.put(id, c.snapshot()));
         Map<Integer, TrafficSnapshot> segmentSnapshots = new HashMap<>();
         segments.forEach((vni, c) -> segmentSnapshots.put(vni, c.snapshot()));
-        return new CountersSnapshot(host.snapshot(), portSnapshots, segmentSnapshots);
+        Map<String, TrafficSnapshot> elasticIpSnapshots = new HashMap<>();
+        elasticIps.forEach((address, c) -> elasticIpSnapshots.put(address, c.snapshot()));
+        return new CountersSnapshot(host.snapshot(), portSnapshots, segmentSnapshots, elasticIpSnapshots);
     }
 }

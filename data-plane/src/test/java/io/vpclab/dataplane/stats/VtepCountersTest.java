@@ -34,6 +34,26 @@ class VtepCountersTest {
     }
 
     @Test
+    void elasticIpCountersSumOverLoopsAndPrintALineEach() {
+        VtepCounters loop0 = new VtepCounters();
+        VtepCounters loop1 = new VtepCounters();
+        loop0.elasticIp("203.0.113.10").in(98);
+        loop1.elasticIp("203.0.113.10").out(3, 294);
+        loop1.elasticIp("203.0.113.10").drop(DropReason.EIP_INGRESS_DENIED);
+
+        CountersSnapshot total = loop0.snapshot().plus(loop1.snapshot());
+
+        TrafficSnapshot eip = total.elasticIp("203.0.113.10");
+        assertThat(eip.packetsIn()).isEqualTo(1);
+        assertThat(eip.bytesIn()).isEqualTo(98);
+        assertThat(eip.packetsOut()).isEqualTo(3);
+        assertThat(eip.bytesOut()).isEqualTo(294);
+        assertThat(eip.dropped(DropReason.EIP_INGRESS_DENIED)).isEqualTo(1);
+        assertThat(total.elasticIp("203.0.113.99")).isEqualTo(TrafficSnapshot.ZERO);
+        assertThat(total.format()).contains("elastic-ip 203.0.113.10 in 1 pkts 98 B, out 3 pkts 294 B");
+    }
+
+    @Test
     void formatsOneLinePerHostSegmentAndPort() {
         VtepCounters counters = new VtepCounters();
         counters.port("p1").drop(DropReason.UNKNOWN_DESTINATION);

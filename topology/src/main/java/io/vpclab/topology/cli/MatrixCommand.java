@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "matrix",
         mixinStandardHelpOptions = true,
-        description = "Reachability matrix by real pings: the instances of a VPC (--vpc) or of a topology file (-f).")
+        description = "Reachability matrix by real pings: the instances of a VPC (--vpc) or of a topology file (-f)."
+                + " Exit 1 when a cell is UNEXPECTED.")
 final class MatrixCommand implements Callable<Integer> {
 
     static final class Scope {
@@ -63,8 +64,10 @@ final class MatrixCommand implements Callable<Integer> {
                 System.err.println("no instances to measure");
                 return VpclabCli.NOT_MET;
             }
-            System.out.print(ReachabilityMatrix.measure(api, members).render());
-            return VpclabCli.OK;
+            ReachabilityMatrix matrix = ReachabilityMatrix.measure(api, members);
+            System.out.print(matrix.render());
+            // scripts and CI read the verdict from the exit code, as apply's expectations
+            return matrix.allAsExpected() ? VpclabCli.OK : VpclabCli.NOT_MET;
         } catch (ApiException e) {
             System.err.println("the server refused: HTTP " + e.getCode() + " " + e.getResponseBody());
             return VpclabCli.REFUSED;

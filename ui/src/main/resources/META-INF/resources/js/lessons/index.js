@@ -2,7 +2,6 @@
 import { vlanLesson } from './vlan.js';
 import { anatomyLesson } from './anatomy.js';
 import { macTableLesson } from './mac-tables.js';
-import { floodLesson } from './flood.js';
 import { floodingLesson } from './flooding.js';
 import { mtuLesson } from './mtu.js';
 import { vlanWireLesson } from './vlan-wire.js';
@@ -14,10 +13,9 @@ export function startLessons(root) {
   const vlan = vlanLesson();
   const anatomy = anatomyLesson(() => world);
   const macs = macTableLesson(() => world);
-  const flood = floodLesson(() => world);
   const reactor = reactorLesson();
   const migration = migrationLesson();
-  root.append(vlan.node, anatomy.node, macs.node, flood.node);
+  root.append(vlan.node, anatomy.node, macs.node);
   root.append(floodingLesson().node, mtuLesson().node, vlanWireLesson().node, reactor.node, migration.node);
   return {
     onWorld(next) {

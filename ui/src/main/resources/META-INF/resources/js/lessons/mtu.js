@@ -65,7 +65,9 @@ async function probe(source, target, size) {
 function outcome(step) {
   if (step.passed) return 'echo reply';
   if (step.reply.kind === 'fragmentation-needed')
-    return `ICMP fragmentation needed from ${step.reply.from}: mtu ${step.reply.nextHopMtu}`;
+    return `ICMP fragmentation needed from ${step.reply.from} (the VTEP writes it in that name): mtu ${step.reply.nextHopMtu}`;
+  if (step.reply.kind === 'message-too-long')
+    return `refused by the instance's own stack (a netns instance knows its MTU): mtu ${step.reply.nextHopMtu}`;
   return step.reply.replied ? step.reply.kind || 'answered' : 'no answer';
 }
 
@@ -171,7 +173,7 @@ function echoFields(f, data) {
       part(`outer UDP to port ${(f[inner.udp + 2] << 8) | f[inner.udp + 3]}`, inner.udp, inner.udp + 8),
       part(`VXLAN, VNI ${inner.vni}`, inner.udp + 8, inner.at),
       part('inner Ethernet', inner.at, ip),
-      part('inner IPv4', ip, icmp),
+      part(`inner IPv4, total length ${(f[ip + 2] << 8) | f[ip + 3]}${f[ip + 6] & 0x40 ? ', DF' : ''}`, ip, icmp),
       part('ICMP echo request', icmp, icmp + 8),
       part('ping data', icmp + 8, f.length),
     ],

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 /**
  * Connections per instance, elastic IP and NAT gateway: the data plane's census (active,
  * inactive, new) with the packets, bytes and refused connection starts its counters already
- * keep per port and per NAT gateway. The counter groups {@code connection/KIND/ID} carry the same
+ * keep per port, per elastic IP and per NAT gateway. The counter groups {@code connection/KIND/ID} carry the same
  * figures for metrics.
  */
 public final class ConnectionStatsSection implements StatsSection {
@@ -24,6 +24,9 @@ public final class ConnectionStatsSection implements StatsSection {
     /** A packet refused at an instance's port before its connection was tracked. */
     private static final List<DropReason> INSTANCE_REFUSALS =
             List.of(DropReason.SECURITY_GROUP_DENIED, DropReason.NETWORK_ACL_DENIED, DropReason.CONNECTION_TABLE_FULL);
+    /** A packet an elastic IP refused before its connection was tracked. */
+    private static final List<DropReason> ELASTIC_IP_REFUSALS =
+            List.of(DropReason.EIP_INGRESS_DENIED, DropReason.WHITELIST_DENIED, DropReason.CONNECTION_TABLE_FULL);
     /** A new flow a NAT gateway could not or would not translate. */
     private static final List<DropReason> NAT_REFUSALS =
             List.of(DropReason.ERROR_PORT_ALLOCATION, DropReason.NAT_TABLE_FULL, DropReason.NAT_EGRESS_DENIED);
@@ -65,6 +68,16 @@ public final class ConnectionStatsSection implements StatsSection {
                                 .bytesIn(port.bytesOut())
                                 .packetsOut(port.packetsIn())
                                 .bytesOut(port.bytesIn());
+                    } else if (c.kind().equals(ConnectionSnapshot.ELASTIC_IP)) {
+                        // the elastic IP counts in = translated toward the instance, as here
+                        TrafficSnapshot eip = ports.elasticIp(c.id());
+                        stats.dropped(ELASTIC_IP_REFUSALS.stream()
+                                        .mapToLong(eip::dropped)
+                                        .sum())
+                                .packetsIn(eip.packetsIn())
+                                .bytesIn(eip.bytesIn())
+                                .packetsOut(eip.packetsOut())
+                                .bytesOut(eip.bytesOut());
                     } else if (c.kind().equals(ConnectionSnapshot.NAT_GATEWAY) && gateways.containsKey(c.id())) {
                         NatGatewaySnapshot g = gateways.get(c.id());
                         stats.dropped(NAT_REFUSALS.stream()

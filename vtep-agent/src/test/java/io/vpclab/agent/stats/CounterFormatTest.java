@@ -40,6 +40,18 @@ class CounterFormatTest {
     }
 
     @Test
+    void anElasticIpsFiguresAreVpclabElasticIpCountersByAddress() {
+        Map<String, Long> eip = new LinkedHashMap<>();
+        eip.put("packetsIn", 3L);
+        eip.put("dropEipIngressDenied", 2L);
+        String text = CounterFormat.prometheus(Map.of("elasticIp/203.0.113.10", eip));
+        assertThat(text)
+                .contains("# TYPE vpclab_elastic_ip_packets_in_total counter\n")
+                .contains("vpclab_elastic_ip_packets_in_total{id=\"203.0.113.10\"} 3\n")
+                .contains("vpclab_elastic_ip_drop_eip_ingress_denied_total{id=\"203.0.113.10\"} 2\n");
+    }
+
+    @Test
     void prometheusNamesAreSnakeCaseCountersWithTheIdAsALabel() {
         String text = CounterFormat.prometheus(sample());
         assertThat(text)

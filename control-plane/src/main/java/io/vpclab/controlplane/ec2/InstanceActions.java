@@ -3,6 +3,8 @@ package io.vpclab.controlplane.ec2;
 import io.vpclab.controlplane.instance.Instance;
 import io.vpclab.controlplane.instance.InstanceRollout;
 import io.vpclab.controlplane.instance.InstanceService;
+import io.vpclab.controlplane.securitygroup.SecurityGroupService;
+import io.vpclab.controlplane.securitygroup.SecurityGroupService.SecurityGroupView;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.PageRequest;
 import java.time.format.DateTimeFormatter;
@@ -32,16 +34,24 @@ class InstanceActions implements Ec2Action.Group {
             "subnet-id", Instance::subnetId,
             "private-ip-address", Instance::privateIpAddress,
             "owner-id", Instance::tenantId,
-            "host-id", Instance::hostId,
-            "tag:Name", Instance::name);
+            "host-id", Instance::hostId);
 
     private final InstanceService instances;
     private final InstanceRollout rollout;
+    private final SecurityGroupService securityGroups;
+    private final Tags tags;
     private final TransactionTemplate transaction;
 
-    InstanceActions(InstanceService instances, InstanceRollout rollout, PlatformTransactionManager transactions) {
+    InstanceActions(
+            InstanceService instances,
+            InstanceRollout rollout,
+            SecurityGroupService securityGroups,
+            Tags tags,
+            PlatformTransactionManager transactions) {
         this.instances = instances;
         this.rollout = rollout;
+        this.securityGroups = securityGroups;
+        this.tags = tags;
         this.transaction = new TransactionTemplate(transactions);
     }
 
@@ -79,24 +89,28 @@ class InstanceActions implements Ec2Action.Group {
         List<Instance> launched = transaction.execute(status -> {
             List<Instance> started = new ArrayList<>();
             for (int i = 0; i < max; i++) {
-                started.add(instances.launch(caller, launch));
+                Instance instance = instances.launch(caller, launch);
+                tags.tagNew(instance.tenantId(), instance.id(), query);
+                started.add(instance);
             }
             return started;
         });
-        response.field("reservationId", reservationId(launched.get(0)))
-                .field("ownerId", launched.get(0).tenantId())
-                .open("groupSet")
-                .close()
+        List<SecurityGroupView> groups = groupsOf(caller, launched.get(0));
+        writeGroups(
+                        response.field("reservationId", reservationId(launched.get(0)))
+                                .field("ownerId", launched.get(0).tenantId()),
+                        groups)
                 .open("instancesSet");
         for (Instance instance : launched) {
-            write(response.open("item"), instance, "pending").close();
+            writeGroups(write(response.open("item"), instance, "pending"), groups)
+                    .close();
         }
         response.close();
     }
 
     private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
         List<String> ids = query.list("InstanceId");
-        Predicate<Instance> matches = Ec2Filters.of(query.filters(), FILTERS);
+        Predicate<Instance> matches = tags.filter(query.filters(), FILTERS, Instance::id, Instance::name);
         PageRequest.Page<Instance> page = ids.isEmpty()
                 ? Ec2Pages.collect(
                         request -> instances.list(caller, null, null, null, request),
@@ -112,13 +126,15 @@ class InstanceActions implements Ec2Action.Group {
                         null);
         response.open("reservationSet");
         for (Instance instance : page.items()) {
-            response.open("item")
-                    .field("reservationId", reservationId(instance))
-                    .field("ownerId", instance.tenantId())
-                    .open("groupSet")
-                    .close()
+            List<SecurityGroupView> groups = groupsOf(caller, instance);
+            writeGroups(
+                            response.open("item")
+                                    .field("reservationId", reservationId(instance))
+                                    .field("ownerId", instance.tenantId()),
+                            groups)
                     .open("instancesSet");
-            write(response.open("item"), instance, state(instance)).close();
+            writeGroups(write(response.open("item"), instance, state(instance)), groups)
+                    .close();
             response.close().close();
         }
         response.close().field("nextToken", page.nextToken());
@@ -170,7 +186,7 @@ class InstanceActions implements Ec2Action.Group {
         return "r-" + instance.id().substring(instance.id().indexOf('-') + 1);
     }
 
-    private static Ec2Xml write(Ec2Xml xml, Instance instance, String state) {
+    private Ec2Xml write(Ec2Xml xml, Instance instance, String state) {
         xml.field("instanceId", instance.id())
                 .open("instanceState")
                 .field("code", stateCode(state))
@@ -185,7 +201,25 @@ class InstanceActions implements Ec2Action.Group {
                 .field("vpcId", instance.vpcId())
                 .field("privateIpAddress", instance.privateIpAddress())
                 .field("launchTime", DateTimeFormatter.ISO_INSTANT.format(instance.createdAt()));
-        return Tags.write(xml, instance.name());
+        return tags.write(xml, instance.id(), instance.name());
+    }
+
+    private List<SecurityGroupView> groupsOf(Caller caller, Instance instance) {
+        return securityGroups.groupsOf(caller, instance.id()).stream()
+                .map(id -> securityGroups.get(caller, id))
+                .toList();
+    }
+
+    /** {@code <groupSet>}: the instance's security groups, by ID and name. */
+    private static Ec2Xml writeGroups(Ec2Xml xml, List<SecurityGroupView> groups) {
+        xml.open("groupSet");
+        for (SecurityGroupView group : groups) {
+            xml.open("item")
+                    .field("groupId", group.group().id())
+                    .field("groupName", group.group().name())
+                    .close();
+        }
+        return xml.close();
     }
 
     private static Ec2Exception missing(String name) {

@@ -35,7 +35,7 @@ class Boto3Test extends ApiTestSupport {
             Files.write(script, in.readAllBytes());
         }
         try {
-            AwsCliTest.Result result = run(List.of("python3", script.toString()), key);
+            AwsCli.Result result = run(List.of("python3", script.toString()), key);
             assertThat(result.exitCode()).as(result.stderr()).isZero();
             JsonNode built = json(result.stdout());
             String vpcId = built.path("vpcId").asString();
@@ -55,7 +55,7 @@ class Boto3Test extends ApiTestSupport {
         }
     }
 
-    private AwsCliTest.Result run(List<String> command, IssuedAccessKey key) throws Exception {
+    private AwsCli.Result run(List<String> command, IssuedAccessKey key) throws Exception {
         Path out = Files.createTempFile("boto3-out", ".txt");
         Path err = Files.createTempFile("boto3-err", ".txt");
         try {
@@ -74,7 +74,7 @@ class Boto3Test extends ApiTestSupport {
                 process.destroyForcibly();
                 throw new AssertionError(command + " took over " + TIMEOUT_SECONDS + " s");
             }
-            return new AwsCliTest.Result(
+            return new AwsCli.Result(
                     process.exitValue(),
                     Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));

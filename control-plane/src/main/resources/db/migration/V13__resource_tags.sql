@@ -11,3 +11,8 @@ create table resource_tag (
 );
 create index ix_resource_tag_resource on resource_tag (resource_id, tag_key);
 create index ix_resource_tag_tenant on resource_tag (tenant_id, id);
+
+-- What RunInstances was asked to run (EC2's ImageId and InstanceType): recorded and shown, not
+-- interpreted, since an instance here is a simulated or namespaced network endpoint.
+alter table instance add column image_id varchar(64);
+alter table instance add column instance_type varchar(32);

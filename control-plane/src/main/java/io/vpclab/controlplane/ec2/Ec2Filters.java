@@ -25,8 +25,7 @@ final class Ec2Filters {
     }
 
     /** As {@link #of}, for fields with several values (a route table's subnets): one of them must match. */
-    static <T> Predicate<T> ofMany(
-            Map<String, List<String>> filters, Map<String, Function<T, List<String>>> fields) {
+    static <T> Predicate<T> ofMany(Map<String, List<String>> filters, Map<String, Function<T, List<String>>> fields) {
         Predicate<T> all = item -> true;
         for (Map.Entry<String, List<String>> filter : filters.entrySet()) {
             Function<T, List<String>> field = fields.get(filter.getKey());
@@ -45,7 +44,8 @@ final class Ec2Filters {
     /** A text that matches one of the filter's values, with EC2's wildcards. */
     static Predicate<String> anyOf(List<String> values) {
         List<Pattern> patterns = values.stream().map(Ec2Filters::wildcard).toList();
-        return value -> value != null && patterns.stream().anyMatch(p -> p.matcher(value).matches());
+        return value -> value != null
+                && patterns.stream().anyMatch(p -> p.matcher(value).matches());
     }
 
     /** Items whose ID is in {@code ids}, or every item when {@code ids} is empty. */

@@ -20,7 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * RunInstances, DescribeInstances and TerminateInstances on {@link InstanceService}. VPC Lab
  * places an instance on a host the caller names, as the REST API does: {@code Placement.HostId}.
- * {@code ImageId} and {@code InstanceType} are accepted and not yet recorded.
+ * {@code ImageId} and {@code InstanceType} are recorded and shown, not interpreted.
  */
 @Component
 class InstanceActions implements Ec2Action.Group {
@@ -34,7 +34,9 @@ class InstanceActions implements Ec2Action.Group {
             "subnet-id", Instance::subnetId,
             "private-ip-address", Instance::privateIpAddress,
             "owner-id", Instance::tenantId,
-            "host-id", Instance::hostId);
+            "host-id", Instance::hostId,
+            "image-id", Instance::imageId,
+            "instance-type", Instance::instanceType);
 
     private final InstanceService instances;
     private final InstanceRollout rollout;
@@ -84,7 +86,9 @@ class InstanceActions implements Ec2Action.Group {
                 Tags.name(query),
                 privateIp,
                 query.list("SecurityGroupId"),
-                null);
+                null,
+                query.string("ImageId").orElse(null),
+                query.string("InstanceType").orElse(null));
         // All or nothing: one refused launch rolls back the others.
         List<Instance> launched = transaction.execute(status -> {
             List<Instance> started = new ArrayList<>();
@@ -188,6 +192,8 @@ class InstanceActions implements Ec2Action.Group {
 
     private Ec2Xml write(Ec2Xml xml, Instance instance, String state) {
         xml.field("instanceId", instance.id())
+                .field("imageId", instance.imageId())
+                .field("instanceType", instance.instanceType())
                 .open("instanceState")
                 .field("code", stateCode(state))
                 .field("name", state)

@@ -57,6 +57,13 @@ final class IpPermissions {
         String protocol = protocol(query.required(prefix + "IpProtocol"));
         Integer from = port(query, prefix + "FromPort");
         Integer to = port(query, prefix + "ToPort");
+        if ((protocol.equals("tcp") || protocol.equals("udp"))
+                && Integer.valueOf(-1).equals(from)
+                && Integer.valueOf(-1).equals(to)) {
+            // EC2 reads -1 to -1 for tcp or udp as every port
+            from = 0;
+            to = Permission.MAX_PORT;
+        }
         List<Requested> requested = new ArrayList<>();
         for (String range : query.members(prefix + "IpRanges")) {
             requested.add(new Requested(
@@ -86,6 +93,7 @@ final class IpPermissions {
             case "6" -> "tcp";
             case "17" -> "udp";
             case "1" -> "icmp";
+            case "all" -> "-1";
             default -> text;
         };
     }

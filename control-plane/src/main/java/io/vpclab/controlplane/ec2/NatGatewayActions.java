@@ -69,7 +69,11 @@ class NatGatewayActions implements Ec2Action.Group {
 
     private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
         List<String> ids = query.list("NatGatewayId");
-        Predicate<NatGatewayView> matches = tags.filter(query.filters(), FILTERS, v -> v.gateway().id(), v -> v.gateway().name());
+        Predicate<NatGatewayView> matches = tags.filter(
+                query.filters(),
+                FILTERS,
+                v -> v.gateway().id(),
+                v -> v.gateway().name());
         PageRequest.Page<NatGatewayView> page = ids.isEmpty()
                 ? Ec2Pages.collect(
                         request -> gateways.list(caller, null, request),

@@ -29,10 +29,12 @@ class NetworkAclActions implements Ec2Action.Group {
             "default", v -> List.of(String.valueOf(v.acl().isDefault())),
             "owner-id", v -> List.of(v.acl().tenantId()),
             "association.subnet-id", NetworkAclView::subnetIds,
-            "association.network-acl-id", v -> v.subnetIds().isEmpty() ? List.of() : List.of(v.acl().id()),
-            "association.association-id", v -> v.subnetIds().stream()
-                    .map(s -> SubnetAssociations.id(SubnetAssociations.NETWORK_ACL, s))
-                    .toList());
+            "association.network-acl-id",
+                    v -> v.subnetIds().isEmpty() ? List.of() : List.of(v.acl().id()),
+            "association.association-id",
+                    v -> v.subnetIds().stream()
+                            .map(s -> SubnetAssociations.id(SubnetAssociations.NETWORK_ACL, s))
+                            .toList());
 
     private final NetworkAclService acls;
     private final Tags tags;
@@ -95,15 +97,15 @@ class NetworkAclActions implements Ec2Action.Group {
     }
 
     private void replaceAssociation(Caller caller, Ec2Query query, Ec2Xml response) {
-        String subnetId =
-                SubnetAssociations.subnetId(SubnetAssociations.NETWORK_ACL, query.required("AssociationId"));
+        String subnetId = SubnetAssociations.subnetId(SubnetAssociations.NETWORK_ACL, query.required("AssociationId"));
         acls.replaceAssociation(caller, subnetId, query.required("NetworkAclId"));
         response.field("newAssociationId", SubnetAssociations.id(SubnetAssociations.NETWORK_ACL, subnetId));
     }
 
     private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
         List<String> ids = query.list("NetworkAclId");
-        Predicate<NetworkAclView> matches = tags.filterMany(query.filters(), FILTERS, v -> v.acl().id(), v -> null);
+        Predicate<NetworkAclView> matches =
+                tags.filterMany(query.filters(), FILTERS, v -> v.acl().id(), v -> null);
         PageRequest.Page<NetworkAclView> page = ids.isEmpty()
                 ? Ec2Pages.collect(
                         request -> acls.list(caller, null, request),
@@ -112,7 +114,11 @@ class NetworkAclActions implements Ec2Action.Group {
                         query.maxResults(),
                         query.nextToken())
                 : new PageRequest.Page<>(
-                        ids.stream().map(id -> acls.get(caller, id)).filter(matches).toList(), null);
+                        ids.stream()
+                                .map(id -> acls.get(caller, id))
+                                .filter(matches)
+                                .toList(),
+                        null);
         response.open("networkAclSet");
         for (NetworkAclView view : page.items()) {
             write(response.open("item"), view).close();

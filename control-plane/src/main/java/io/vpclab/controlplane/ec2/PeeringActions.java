@@ -71,7 +71,8 @@ class PeeringActions implements Ec2Action.Group {
 
     private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
         List<String> ids = query.list("VpcPeeringConnectionId");
-        Predicate<PeeringView> matches = tags.filter(query.filters(), FILTERS, v -> v.peering().id(), v -> null);
+        Predicate<PeeringView> matches =
+                tags.filter(query.filters(), FILTERS, v -> v.peering().id(), v -> null);
         PageRequest.Page<PeeringView> page = ids.isEmpty()
                 ? Ec2Pages.collect(
                         request -> peerings.list(caller, null, request),

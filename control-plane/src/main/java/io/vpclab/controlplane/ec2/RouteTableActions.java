@@ -28,9 +28,10 @@ class RouteTableActions implements Ec2Action.Group {
             "owner-id", v -> List.of(v.table().tenantId()),
             "association.main", v -> List.of(String.valueOf(v.table().isMain())),
             "association.subnet-id", RouteTableView::subnetIds,
-            "association.route-table-association-id", v -> v.subnetIds().stream()
-                    .map(s -> SubnetAssociations.id(SubnetAssociations.ROUTE_TABLE, s))
-                    .toList());
+            "association.route-table-association-id",
+                    v -> v.subnetIds().stream()
+                            .map(s -> SubnetAssociations.id(SubnetAssociations.ROUTE_TABLE, s))
+                            .toList());
 
     private final RouteTableService tables;
     private final Tags tags;
@@ -89,8 +90,7 @@ class RouteTableActions implements Ec2Action.Group {
     }
 
     private void disassociate(Caller caller, Ec2Query query, Ec2Xml response) {
-        String subnetId =
-                SubnetAssociations.subnetId(SubnetAssociations.ROUTE_TABLE, query.required("AssociationId"));
+        String subnetId = SubnetAssociations.subnetId(SubnetAssociations.ROUTE_TABLE, query.required("AssociationId"));
         if (tables.association(caller, subnetId).main()) {
             throw new Ec2Exception(
                     400,
@@ -103,7 +103,8 @@ class RouteTableActions implements Ec2Action.Group {
 
     private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
         List<String> ids = query.list("RouteTableId");
-        Predicate<RouteTableView> matches = tags.filterMany(query.filters(), FILTERS, v -> v.table().id(), v -> v.table().name());
+        Predicate<RouteTableView> matches = tags.filterMany(
+                query.filters(), FILTERS, v -> v.table().id(), v -> v.table().name());
         PageRequest.Page<RouteTableView> page = ids.isEmpty()
                 ? Ec2Pages.collect(
                         request -> tables.list(caller, null, request),
@@ -112,7 +113,11 @@ class RouteTableActions implements Ec2Action.Group {
                         query.maxResults(),
                         query.nextToken())
                 : new PageRequest.Page<>(
-                        ids.stream().map(id -> tables.get(caller, id)).filter(matches).toList(), null);
+                        ids.stream()
+                                .map(id -> tables.get(caller, id))
+                                .filter(matches)
+                                .toList(),
+                        null);
         response.open("routeTableSet");
         for (RouteTableView view : page.items()) {
             write(response.open("item"), view).close();
@@ -148,7 +153,10 @@ class RouteTableActions implements Ec2Action.Group {
         xml.close().open("associationSet");
         if (view.table().isMain()) {
             xml.open("item")
-                    .field("routeTableAssociationId", SubnetAssociations.id(SubnetAssociations.ROUTE_TABLE, view.table().id()))
+                    .field(
+                            "routeTableAssociationId",
+                            SubnetAssociations.id(
+                                    SubnetAssociations.ROUTE_TABLE, view.table().id()))
                     .field("routeTableId", view.table().id())
                     .field("main", true)
                     .open("associationState")
@@ -182,8 +190,10 @@ class RouteTableActions implements Ec2Action.Group {
             case BLACKHOLE -> {}
         }
         return xml.field("state", route.active() ? "active" : "blackhole")
-                .field("origin", route.target() == io.vpclab.controlplane.subnet.RouteContributor.Target.LOCAL
-                        ? "CreateRouteTable"
-                        : "CreateRoute");
+                .field(
+                        "origin",
+                        route.target() == io.vpclab.controlplane.subnet.RouteContributor.Target.LOCAL
+                                ? "CreateRouteTable"
+                                : "CreateRoute");
     }
 }

@@ -46,23 +46,31 @@ class SecurityGroupActions implements Ec2Action.Group {
     @Override
     public Map<String, Ec2Action> actions() {
         return Map.of(
-                "CreateSecurityGroup", this::create,
-                "DeleteSecurityGroup", this::delete,
-                "DescribeSecurityGroups", this::describe,
-                "AuthorizeSecurityGroupIngress", (c, q, r) -> authorize(c, q, r, Permission.Direction.INGRESS),
-                "AuthorizeSecurityGroupEgress", (c, q, r) -> authorize(c, q, r, Permission.Direction.EGRESS),
-                "RevokeSecurityGroupIngress", (c, q, r) -> revoke(c, q, r, Permission.Direction.INGRESS),
-                "RevokeSecurityGroupEgress", (c, q, r) -> revoke(c, q, r, Permission.Direction.EGRESS),
-                "ModifyInstanceAttribute", this::modifyInstanceGroups);
+                "CreateSecurityGroup",
+                this::create,
+                "DeleteSecurityGroup",
+                this::delete,
+                "DescribeSecurityGroups",
+                this::describe,
+                "AuthorizeSecurityGroupIngress",
+                (c, q, r) -> authorize(c, q, r, Permission.Direction.INGRESS),
+                "AuthorizeSecurityGroupEgress",
+                (c, q, r) -> authorize(c, q, r, Permission.Direction.EGRESS),
+                "RevokeSecurityGroupIngress",
+                (c, q, r) -> revoke(c, q, r, Permission.Direction.INGRESS),
+                "RevokeSecurityGroupEgress",
+                (c, q, r) -> revoke(c, q, r, Permission.Direction.EGRESS),
+                "ModifyInstanceAttribute",
+                this::modifyInstanceGroups);
     }
 
     private void create(Caller caller, Ec2Query query, Ec2Xml response) {
         String vpcId = query.string("VpcId")
-                .orElseThrow(() -> Ec2Exception.badRequest(
-                        "VPCIdNotSpecified", "VPC Lab has no default VPC: give VpcId"));
+                .orElseThrow(
+                        () -> Ec2Exception.badRequest("VPCIdNotSpecified", "VPC Lab has no default VPC: give VpcId"));
         Tags.name(query);
-        SecurityGroupView view = groups.create(
-                caller, vpcId, query.required("GroupName"), query.required("GroupDescription"));
+        SecurityGroupView view =
+                groups.create(caller, vpcId, query.required("GroupName"), query.required("GroupDescription"));
         tags.tagNew(view.group().tenantId(), view.group().id(), query);
         response.field("return", true).field("groupId", view.group().id());
     }
@@ -75,7 +83,8 @@ class SecurityGroupActions implements Ec2Action.Group {
     private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
         List<String> ids = query.list("GroupId");
         List<String> names = query.list("GroupName");
-        Predicate<SecurityGroupView> matches = tags.filter(query.filters(), FILTERS, v -> v.group().id(), v -> null)
+        Predicate<SecurityGroupView> matches = tags.filter(
+                        query.filters(), FILTERS, v -> v.group().id(), v -> null)
                 .and(v -> names.isEmpty() || names.contains(v.group().name()));
         PageRequest.Page<SecurityGroupView> page = ids.isEmpty()
                 ? Ec2Pages.collect(
@@ -199,7 +208,9 @@ class SecurityGroupActions implements Ec2Action.Group {
                 .field("ipProtocol", permission.protocol().apiName())
                 .field("fromPort", permission.fromPort() == null ? -1 : permission.fromPort())
                 .field("toPort", permission.toPort() == null ? -1 : permission.toPort())
-                .field("cidrIpv4", permission.cidr() == null ? null : permission.cidr().toString())
+                .field(
+                        "cidrIpv4",
+                        permission.cidr() == null ? null : permission.cidr().toString())
                 .field("description", rule.description());
     }
 }

@@ -41,6 +41,7 @@ class TagActions implements Ec2Action.Group {
 
     /** By ID prefix: how to find the tenant of a resource of that kind, as the caller. */
     private final Map<String, BiFunction<Caller, String, String>> kinds = new LinkedHashMap<>();
+
     private final TagService tags;
     private final TransactionTemplate transaction;
 
@@ -62,23 +63,16 @@ class TagActions implements Ec2Action.Group {
         kinds.put(Ids.VPC, (c, id) -> vpcs.get(c, id).tenantId());
         kinds.put(Ids.SUBNET, (c, id) -> subnets.get(c, id).tenantId());
         kinds.put(Ids.INSTANCE, (c, id) -> instances.get(c, id).tenantId());
-        kinds.put(
-                Ids.SECURITY_GROUP,
-                (c, id) -> groups.get(c, id).group().tenantId());
+        kinds.put(Ids.SECURITY_GROUP, (c, id) -> groups.get(c, id).group().tenantId());
         kinds.put(Ids.NETWORK_ACL, (c, id) -> acls.get(c, id).acl().tenantId());
-        kinds.put(
-                Ids.ROUTE_TABLE, (c, id) -> tables.get(c, id).table().tenantId());
-        kinds.put(
-                Ids.NAT_GATEWAY,
-                (c, id) -> nats.get(c, id).gateway().tenantId());
+        kinds.put(Ids.ROUTE_TABLE, (c, id) -> tables.get(c, id).table().tenantId());
+        kinds.put(Ids.NAT_GATEWAY, (c, id) -> nats.get(c, id).gateway().tenantId());
         kinds.put(Ids.EIP, (c, id) -> eips.get(c, id).tenantId());
-        kinds.put(
-                Ids.PEERING,
-                (c, id) -> {
-                    // Either side of a peering may tag it; the tag is the caller's.
-                    String requester = peerings.get(c, id).peering().requesterTenantId();
-                    return c.tenantScope() != null ? c.tenantScope() : requester;
-                });
+        kinds.put(Ids.PEERING, (c, id) -> {
+            // Either side of a peering may tag it; the tag is the caller's.
+            String requester = peerings.get(c, id).peering().requesterTenantId();
+            return c.tenantScope() != null ? c.tenantScope() : requester;
+        });
     }
 
     @Override
@@ -93,7 +87,8 @@ class TagActions implements Ec2Action.Group {
         List<String> resourceIds = resourceIds(query);
         Map<String, String> keyValues = new LinkedHashMap<>();
         for (String tag : query.members("Tag")) {
-            keyValues.put(query.required(tag + ".Key"), query.string(tag + ".Value").orElse(""));
+            keyValues.put(
+                    query.required(tag + ".Key"), query.string(tag + ".Value").orElse(""));
         }
         if (keyValues.isEmpty()) {
             throw Ec2Exception.badRequest("MissingParameter", "the request must contain the parameter Tag.1.Key");
@@ -153,7 +148,8 @@ class TagActions implements Ec2Action.Group {
         BiFunction<Caller, String, String> kind = kinds.get(prefix(resourceId));
         if (kind == null) {
             throw Ec2Exception.badRequest(
-                    "InvalidID", "the ID '" + Ec2Query.abbreviated(resourceId) + "' is not of a resource that takes tags");
+                    "InvalidID",
+                    "the ID '" + Ec2Query.abbreviated(resourceId) + "' is not of a resource that takes tags");
         }
         return kind.apply(caller, resourceId);
     }

@@ -36,10 +36,9 @@ class Tags {
 
     Ec2Xml write(Ec2Xml xml, String resourceId, String name) {
         xml.open("tagSet");
-        of(resourceId, name).forEach((key, value) -> xml.open("item")
-                .field("key", key)
-                .field("value", value)
-                .close());
+        of(resourceId, name)
+                .forEach((key, value) ->
+                        xml.open("item").field("key", key).field("value", value).close());
         return xml.close();
     }
 
@@ -61,7 +60,8 @@ class Tags {
         return Ec2Filters.ofMany(others(filters), fields).and(byTags(filters, id, name));
     }
 
-    private <T> Predicate<T> byTags(Map<String, List<String>> filters, Function<T, String> id, Function<T, String> name) {
+    private <T> Predicate<T> byTags(
+            Map<String, List<String>> filters, Function<T, String> id, Function<T, String> name) {
         Map<String, List<String>> tagFilters = new LinkedHashMap<>(filters);
         tagFilters.keySet().removeIf(filter -> !isTagFilter(filter));
         if (tagFilters.isEmpty()) {
@@ -120,10 +120,11 @@ class Tags {
         Map<String, String> tags = new LinkedHashMap<>();
         for (String spec : query.members("TagSpecification")) {
             for (String tag : query.members(spec + ".Tag")) {
-                tags.put(query.required(tag + ".Key"), query.string(tag + ".Value").orElse(""));
+                tags.put(
+                        query.required(tag + ".Key"),
+                        query.string(tag + ".Value").orElse(""));
             }
         }
         return tags;
     }
-
 }

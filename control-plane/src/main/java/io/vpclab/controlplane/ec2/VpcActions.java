@@ -48,7 +48,8 @@ class VpcActions implements Ec2Action.Group {
 
     private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
         List<String> ids = query.list("VpcId");
-        Predicate<VpcService.VpcView> matches = tags.filter(query.filters(), FILTERS, v -> v.vpc().id(), v -> v.vpc().name());
+        Predicate<VpcService.VpcView> matches = tags.filter(
+                query.filters(), FILTERS, v -> v.vpc().id(), v -> v.vpc().name());
         PageRequest.Page<VpcService.VpcView> page = ids.isEmpty()
                 ? Ec2Pages.collect(
                         request -> vpcs.list(caller, null, request),

@@ -4,16 +4,21 @@ import io.vpclab.controlplane.elasticip.ElasticIpChanged;
 import io.vpclab.controlplane.instance.InstanceChanged;
 import io.vpclab.controlplane.natgateway.NatGatewayChanged;
 import io.vpclab.controlplane.networkacl.NetworkAclChanged;
+import io.vpclab.controlplane.networkacl.NetworkAclService;
 import io.vpclab.controlplane.peering.PeeringChanged;
 import io.vpclab.controlplane.routetable.RouteTableChanged;
+import io.vpclab.controlplane.routetable.RouteTableService;
 import io.vpclab.controlplane.securitygroup.SecurityGroupChanged;
+import io.vpclab.controlplane.securitygroup.SecurityGroupService;
 import io.vpclab.controlplane.subnet.SubnetChanged;
 import io.vpclab.controlplane.system.ApiException;
+import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.tenant.TenantDeleting;
 import io.vpclab.controlplane.vpc.VpcChanged;
+import io.vpclab.controlplane.vpc.VpcDeleting;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -21,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -40,9 +47,19 @@ public class TagService {
     private static final String RESERVED_PREFIX = "aws:";
 
     private final ResourceTagRepository tags;
+    private final SecurityGroupService securityGroups;
+    private final NetworkAclService networkAcls;
+    private final RouteTableService routeTables;
 
-    TagService(ResourceTagRepository tags) {
+    TagService(
+            ResourceTagRepository tags,
+            SecurityGroupService securityGroups,
+            NetworkAclService networkAcls,
+            RouteTableService routeTables) {
         this.tags = tags;
+        this.securityGroups = securityGroups;
+        this.networkAcls = networkAcls;
+        this.routeTables = routeTables;
     }
 
     /** Sets each tag on each resource (a key already there takes the new value); all or nothing. */
@@ -184,6 +201,26 @@ public class TagService {
     @EventListener
     void forgetPeering(PeeringChanged changed) {
         forget(changed.peeringId(), changed.kind());
+    }
+
+    /**
+     * A VPC's default security group, default ACL and main route table go with it without an
+     * event of their own: their tags go first (a refused VPC delete rolls this back too).
+     */
+    @EventListener
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    void forgetDefaultsOfVpc(VpcDeleting deleting) {
+        List<String> ids = new ArrayList<>();
+        securityGroups
+                .ofVpc(deleting.vpcId())
+                .forEach(g -> ids.add(g.view().group().id()));
+        networkAcls.ofVpc(deleting.vpcId()).forEach(acl -> ids.add(acl.acl().id()));
+        routeTables
+                .list(Caller.admin(), deleting.vpcId(), PageRequest.of(PageRequest.LIMIT_MAX_RESULTS, null))
+                .items()
+                .forEach(table -> ids.add(table.table().id()));
+        ids.forEach(tags::deleteByResourceId);
+        tags.flush();
     }
 
     @EventListener

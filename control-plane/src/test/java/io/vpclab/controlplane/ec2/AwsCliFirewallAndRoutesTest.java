@@ -47,15 +47,27 @@ class AwsCliFirewallAndRoutesTest extends ApiTestSupport {
         SecurityGroupsApi rest = new SecurityGroupsApi(tenant.api());
 
         String web = aws.ok(
-                        "ec2", "create-security-group", "--group-name", "web", "--description", "web tier", "--vpc-id",
+                        "ec2",
+                        "create-security-group",
+                        "--group-name",
+                        "web",
+                        "--description",
+                        "web tier",
+                        "--vpc-id",
                         vpcId)
                 .path("GroupId")
                 .asString();
         assertThat(web).startsWith("sg-");
         assertThat(rest.getSecurityGroup(web).getDescription()).isEqualTo("web tier");
         assertThat(aws.refused(
-                                "ec2", "create-security-group", "--group-name", "web", "--description", "again",
-                                "--vpc-id", vpcId)
+                                "ec2",
+                                "create-security-group",
+                                "--group-name",
+                                "web",
+                                "--description",
+                                "again",
+                                "--vpc-id",
+                                vpcId)
                         .stderr())
                 .contains("(InvalidGroup.Duplicate)");
         String defaultGroup = aws.ok(
@@ -69,10 +81,28 @@ class AwsCliFirewallAndRoutesTest extends ApiTestSupport {
                 .path("GroupId")
                 .asString();
 
-        aws.ok("ec2", "authorize-security-group-ingress", "--group-id", web, "--protocol", "tcp", "--port", "22",
-                "--cidr", "10.0.0.0/8");
-        assertThat(aws.refused("ec2", "authorize-security-group-ingress", "--group-id", web, "--protocol", "tcp",
-                                "--port", "22", "--cidr", "10.0.0.0/8")
+        aws.ok(
+                "ec2",
+                "authorize-security-group-ingress",
+                "--group-id",
+                web,
+                "--protocol",
+                "tcp",
+                "--port",
+                "22",
+                "--cidr",
+                "10.0.0.0/8");
+        assertThat(aws.refused(
+                                "ec2",
+                                "authorize-security-group-ingress",
+                                "--group-id",
+                                web,
+                                "--protocol",
+                                "tcp",
+                                "--port",
+                                "22",
+                                "--cidr",
+                                "10.0.0.0/8")
                         .stderr())
                 .contains("(InvalidPermission.Duplicate)");
         JsonNode added = aws.ok(
@@ -85,7 +115,12 @@ class AwsCliFirewallAndRoutesTest extends ApiTestSupport {
                         + ",Description=from the default group}]");
         assertThat(added.path("SecurityGroupRules").get(0).path("FromPort").asInt())
                 .isEqualTo(5432);
-        aws.ok("ec2", "authorize-security-group-egress", "--group-id", web, "--ip-permissions",
+        aws.ok(
+                "ec2",
+                "authorize-security-group-egress",
+                "--group-id",
+                web,
+                "--ip-permissions",
                 "IpProtocol=udp,FromPort=53,ToPort=53,IpRanges=[{CidrIp=10.5.0.2/32}]");
         assertThat(rest.getSecurityGroup(web).getIngressRules())
                 .extracting(SecurityGroupRule::getFromPort, SecurityGroupRule::getReferencedGroupId)
@@ -98,8 +133,7 @@ class AwsCliFirewallAndRoutesTest extends ApiTestSupport {
         String sixty = IntStream.rangeClosed(1, 60)
                 .mapToObj(i -> "{CidrIp=10.9.0." + i + "/32}")
                 .collect(Collectors.joining(",", "IpProtocol=tcp,FromPort=80,ToPort=80,IpRanges=[", "]"));
-        assertThat(aws.refused("ec2", "authorize-security-group-ingress", "--group-id", web, "--ip-permissions",
-                                sixty)
+        assertThat(aws.refused("ec2", "authorize-security-group-ingress", "--group-id", web, "--ip-permissions", sixty)
                         .stderr())
                 .contains("(RulesPerSecurityGroupLimitExceeded)");
         assertThat(rest.getSecurityGroup(web).getIngressRules()).hasSize(2);
@@ -114,18 +148,47 @@ class AwsCliFirewallAndRoutesTest extends ApiTestSupport {
                         .stderr())
                 .contains("(InvalidGroup.NotFound)");
 
-        aws.ok("ec2", "revoke-security-group-ingress", "--group-id", web, "--protocol", "tcp", "--port", "22",
-                "--cidr", "10.0.0.0/8");
+        aws.ok(
+                "ec2",
+                "revoke-security-group-ingress",
+                "--group-id",
+                web,
+                "--protocol",
+                "tcp",
+                "--port",
+                "22",
+                "--cidr",
+                "10.0.0.0/8");
         assertThat(rest.getSecurityGroup(web).getIngressRules()).hasSize(1);
-        assertThat(aws.refused("ec2", "revoke-security-group-ingress", "--group-id", web, "--protocol", "tcp",
-                                "--port", "22", "--cidr", "10.0.0.0/8")
+        assertThat(aws.refused(
+                                "ec2",
+                                "revoke-security-group-ingress",
+                                "--group-id",
+                                web,
+                                "--protocol",
+                                "tcp",
+                                "--port",
+                                "22",
+                                "--cidr",
+                                "10.0.0.0/8")
                         .stderr())
                 .contains("(InvalidPermission.NotFound)");
 
         // an instance launched into the group, then given both groups
         String host = newHost().getHost().getHostId();
-        String instance = aws.ok("ec2", "run-instances", "--image-id", "ami-12345678", "--subnet-id", subnetId,
-                        "--security-group-ids", web, "--placement", "HostId=" + host, "--count", "1")
+        String instance = aws.ok(
+                        "ec2",
+                        "run-instances",
+                        "--image-id",
+                        "ami-12345678",
+                        "--subnet-id",
+                        subnetId,
+                        "--security-group-ids",
+                        web,
+                        "--placement",
+                        "HostId=" + host,
+                        "--count",
+                        "1")
                 .path("Instances")
                 .get(0)
                 .path("InstanceId")
@@ -143,7 +206,8 @@ class AwsCliFirewallAndRoutesTest extends ApiTestSupport {
                         .path("SecurityGroups")
                         .findValuesAsString("GroupName"))
                 .containsExactlyInAnyOrder("web", "default");
-        assertThat(aws.refused("ec2", "delete-security-group", "--group-id", web).stderr())
+        assertThat(aws.refused("ec2", "delete-security-group", "--group-id", web)
+                        .stderr())
                 .contains("(DependencyViolation)");
 
         aws.ok("ec2", "terminate-instances", "--instance-ids", instance);
@@ -171,31 +235,91 @@ class AwsCliFirewallAndRoutesTest extends ApiTestSupport {
                 .path("NetworkAcls")
                 .get(0);
         assertThat(defaultAcl.path("IsDefault").asBoolean()).isTrue();
-        String association = defaultAcl.path("Associations").get(0).path("NetworkAclAssociationId").asString();
+        String association = defaultAcl
+                .path("Associations")
+                .get(0)
+                .path("NetworkAclAssociationId")
+                .asString();
         String aclId = aws.ok("ec2", "create-network-acl", "--vpc-id", vpcId)
                 .path("NetworkAcl")
                 .path("NetworkAclId")
                 .asString();
-        aws.ok("ec2", "create-network-acl-entry", "--network-acl-id", aclId, "--ingress", "--rule-number", "100",
-                "--protocol", "tcp", "--port-range", "From=22,To=22", "--cidr-block", "0.0.0.0/0", "--rule-action",
+        aws.ok(
+                "ec2",
+                "create-network-acl-entry",
+                "--network-acl-id",
+                aclId,
+                "--ingress",
+                "--rule-number",
+                "100",
+                "--protocol",
+                "tcp",
+                "--port-range",
+                "From=22,To=22",
+                "--cidr-block",
+                "0.0.0.0/0",
+                "--rule-action",
                 "allow");
-        aws.ok("ec2", "create-network-acl-entry", "--network-acl-id", aclId, "--egress", "--rule-number", "100",
-                "--protocol", "-1", "--cidr-block", "0.0.0.0/0", "--rule-action", "allow");
-        assertThat(aws.refused("ec2", "create-network-acl-entry", "--network-acl-id", aclId, "--ingress",
-                                "--rule-number", "100", "--protocol", "udp", "--port-range", "From=53,To=53",
-                                "--cidr-block", "0.0.0.0/0", "--rule-action", "allow")
+        aws.ok(
+                "ec2",
+                "create-network-acl-entry",
+                "--network-acl-id",
+                aclId,
+                "--egress",
+                "--rule-number",
+                "100",
+                "--protocol",
+                "-1",
+                "--cidr-block",
+                "0.0.0.0/0",
+                "--rule-action",
+                "allow");
+        assertThat(aws.refused(
+                                "ec2",
+                                "create-network-acl-entry",
+                                "--network-acl-id",
+                                aclId,
+                                "--ingress",
+                                "--rule-number",
+                                "100",
+                                "--protocol",
+                                "udp",
+                                "--port-range",
+                                "From=53,To=53",
+                                "--cidr-block",
+                                "0.0.0.0/0",
+                                "--rule-action",
+                                "allow")
                         .stderr())
                 .contains("(NetworkAclEntryAlreadyExists)");
-        aws.ok("ec2", "replace-network-acl-entry", "--network-acl-id", aclId, "--ingress", "--rule-number", "100",
-                "--protocol", "icmp", "--icmp-type-code", "Type=8,Code=-1", "--cidr-block", "10.0.0.0/8",
-                "--rule-action", "deny");
+        aws.ok(
+                "ec2",
+                "replace-network-acl-entry",
+                "--network-acl-id",
+                aclId,
+                "--ingress",
+                "--rule-number",
+                "100",
+                "--protocol",
+                "icmp",
+                "--icmp-type-code",
+                "Type=8,Code=-1",
+                "--cidr-block",
+                "10.0.0.0/8",
+                "--rule-action",
+                "deny");
         assertThat(acls.getNetworkAcl(aclId).getEntries())
                 .filteredOn(entry -> entry.getRuleNumber() == 100)
                 .extracting(entry -> entry.getDirection().getValue() + " " + entry.getProtocol() + " "
                         + entry.getRuleAction().getValue())
                 .containsExactlyInAnyOrder("ingress icmp deny", "egress -1 allow");
-        String newAssociation = aws.ok("ec2", "replace-network-acl-association", "--association-id", association,
-                        "--network-acl-id", aclId)
+        String newAssociation = aws.ok(
+                        "ec2",
+                        "replace-network-acl-association",
+                        "--association-id",
+                        association,
+                        "--network-acl-id",
+                        aclId)
                 .path("NewAssociationId")
                 .asString();
         assertThat(acls.getNetworkAcl(aclId).getSubnetIds()).containsExactly(subnetId);
@@ -203,15 +327,31 @@ class AwsCliFirewallAndRoutesTest extends ApiTestSupport {
                 .path("NetworkAcls")
                 .get(0);
         assertThat(shown.path("Entries").findValuesAsString("RuleAction")).contains("deny", "allow");
-        assertThat(shown.path("Entries").findValues("IcmpTypeCode").get(0).path("Type").asInt())
+        assertThat(shown.path("Entries")
+                        .findValues("IcmpTypeCode")
+                        .get(0)
+                        .path("Type")
+                        .asInt())
                 .isEqualTo(8);
-        assertThat(aws.refused("ec2", "delete-network-acl", "--network-acl-id", aclId).stderr())
+        assertThat(aws.refused("ec2", "delete-network-acl", "--network-acl-id", aclId)
+                        .stderr())
                 .contains("(DependencyViolation)");
-        aws.ok("ec2", "replace-network-acl-association", "--association-id", newAssociation, "--network-acl-id",
+        aws.ok(
+                "ec2",
+                "replace-network-acl-association",
+                "--association-id",
+                newAssociation,
+                "--network-acl-id",
                 defaultAcl.path("NetworkAclId").asString());
         aws.ok("ec2", "delete-network-acl-entry", "--network-acl-id", aclId, "--egress", "--rule-number", "100");
-        assertThat(aws.refused("ec2", "delete-network-acl-entry", "--network-acl-id", aclId, "--egress",
-                                "--rule-number", "100")
+        assertThat(aws.refused(
+                                "ec2",
+                                "delete-network-acl-entry",
+                                "--network-acl-id",
+                                aclId,
+                                "--egress",
+                                "--rule-number",
+                                "100")
                         .stderr())
                 .contains("(InvalidNetworkAclEntry.NotFound)");
         aws.ok("ec2", "delete-network-acl", "--network-acl-id", aclId);
@@ -226,24 +366,50 @@ class AwsCliFirewallAndRoutesTest extends ApiTestSupport {
                 .path("VpcPeeringConnection")
                 .path("VpcPeeringConnectionId")
                 .asString();
-        String tableId = aws.ok("ec2", "create-route-table", "--vpc-id", vpcId, "--tag-specifications",
+        String tableId = aws.ok(
+                        "ec2",
+                        "create-route-table",
+                        "--vpc-id",
+                        vpcId,
+                        "--tag-specifications",
                         "ResourceType=route-table,Tags=[{Key=Name,Value=to-peer}]")
                 .path("RouteTable")
                 .path("RouteTableId")
                 .asString();
         assertThat(tables.getRouteTable(tableId).getName()).isEqualTo("to-peer");
-        aws.ok("ec2", "create-route", "--route-table-id", tableId, "--destination-cidr-block", "10.60.0.0/16",
-                "--vpc-peering-connection-id", peering);
-        assertThat(aws.refused("ec2", "create-route", "--route-table-id", tableId, "--destination-cidr-block",
-                                "10.60.0.0/16", "--vpc-peering-connection-id", peering)
+        aws.ok(
+                "ec2",
+                "create-route",
+                "--route-table-id",
+                tableId,
+                "--destination-cidr-block",
+                "10.60.0.0/16",
+                "--vpc-peering-connection-id",
+                peering);
+        assertThat(aws.refused(
+                                "ec2",
+                                "create-route",
+                                "--route-table-id",
+                                tableId,
+                                "--destination-cidr-block",
+                                "10.60.0.0/16",
+                                "--vpc-peering-connection-id",
+                                peering)
                         .stderr())
                 .contains("(RouteAlreadyExists)");
-        assertThat(aws.refused("ec2", "create-route", "--route-table-id", tableId, "--destination-cidr-block",
-                                "0.0.0.0/0", "--gateway-id", "igw-12345678")
+        assertThat(aws.refused(
+                                "ec2",
+                                "create-route",
+                                "--route-table-id",
+                                tableId,
+                                "--destination-cidr-block",
+                                "0.0.0.0/0",
+                                "--gateway-id",
+                                "igw-12345678")
                         .stderr())
                 .contains("(InvalidGatewayID.NotFound)");
-        String rtbAssociation = aws.ok("ec2", "associate-route-table", "--route-table-id", tableId, "--subnet-id",
-                        subnetId)
+        String rtbAssociation = aws.ok(
+                        "ec2", "associate-route-table", "--route-table-id", tableId, "--subnet-id", subnetId)
                 .path("AssociationId")
                 .asString();
         assertThat(tables.getRouteTable(tableId).getSubnetIds()).containsExactly(subnetId);
@@ -255,12 +421,17 @@ class AwsCliFirewallAndRoutesTest extends ApiTestSupport {
                 .containsExactly(peering);
         assertThat(ofSubnet.get(0).path("Routes").findValuesAsString("GatewayId"))
                 .containsExactly("local");
-        assertThat(aws.ok("ec2", "describe-route-tables", "--filters", "Name=vpc-id,Values=" + vpcId,
+        assertThat(aws.ok(
+                                "ec2",
+                                "describe-route-tables",
+                                "--filters",
+                                "Name=vpc-id,Values=" + vpcId,
                                 "Name=association.main,Values=true")
                         .path("RouteTables")
                         .size())
                 .isEqualTo(1);
-        assertThat(aws.refused("ec2", "delete-route-table", "--route-table-id", tableId).stderr())
+        assertThat(aws.refused("ec2", "delete-route-table", "--route-table-id", tableId)
+                        .stderr())
                 .contains("(DependencyViolation)");
         aws.ok("ec2", "disassociate-route-table", "--association-id", rtbAssociation);
         assertThat(tables.getRouteTable(tableId).getSubnetIds()).isEmpty();

@@ -32,7 +32,12 @@ class AwsCliTagsTest extends ApiTestSupport {
 
     @Test
     void tagsAreShownFilteredListedDeletedAndGoWithTheirResource() throws Exception {
-        JsonNode vpc = aws.ok("ec2", "create-vpc", "--cidr-block", "10.7.0.0/16", "--tag-specifications",
+        JsonNode vpc = aws.ok(
+                        "ec2",
+                        "create-vpc",
+                        "--cidr-block",
+                        "10.7.0.0/16",
+                        "--tag-specifications",
                         "ResourceType=vpc,Tags=[{Key=Name,Value=lab},{Key=env,Value=test}]")
                 .path("Vpc");
         String vpcId = vpc.path("VpcId").asString();
@@ -42,12 +47,27 @@ class AwsCliTagsTest extends ApiTestSupport {
                 .path("Subnet")
                 .path("SubnetId")
                 .asString();
-        String groupId = aws.ok("ec2", "create-security-group", "--group-name", "web", "--description", "web",
-                        "--vpc-id", vpcId)
+        String groupId = aws.ok(
+                        "ec2",
+                        "create-security-group",
+                        "--group-name",
+                        "web",
+                        "--description",
+                        "web",
+                        "--vpc-id",
+                        vpcId)
                 .path("GroupId")
                 .asString();
 
-        aws.ok("ec2", "create-tags", "--resources", vpcId, subnetId, groupId, "--tags", "Key=team,Value=net",
+        aws.ok(
+                "ec2",
+                "create-tags",
+                "--resources",
+                vpcId,
+                subnetId,
+                groupId,
+                "--tags",
+                "Key=team,Value=net",
                 "Key=tier,Value=web");
         assertThat(aws.ok("ec2", "describe-vpcs", "--filters", "Name=tag:env,Values=test")
                         .path("Vpcs")
@@ -57,8 +77,8 @@ class AwsCliTagsTest extends ApiTestSupport {
                         .path("Vpcs")
                         .size())
                 .isZero();
-        JsonNode subnets = aws.ok("ec2", "describe-subnets", "--filters", "Name=tag:team,Values=n*",
-                        "Name=tag-key,Values=tier")
+        JsonNode subnets = aws.ok(
+                        "ec2", "describe-subnets", "--filters", "Name=tag:team,Values=n*", "Name=tag-key,Values=tier")
                 .path("Subnets");
         assertThat(subnets.size()).isEqualTo(1);
         assertThat(tags(subnets.get(0))).containsExactlyInAnyOrder("team=net", "tier=web");
@@ -77,7 +97,13 @@ class AwsCliTagsTest extends ApiTestSupport {
                 .containsExactlyInAnyOrder("Name", "env", "team", "tier");
 
         // refusals tag nothing: an unknown resource among known ones, a reserved key
-        assertThat(aws.refused("ec2", "create-tags", "--resources", subnetId, "vpc-00000000000000000", "--tags",
+        assertThat(aws.refused(
+                                "ec2",
+                                "create-tags",
+                                "--resources",
+                                subnetId,
+                                "vpc-00000000000000000",
+                                "--tags",
                                 "Key=cost,Value=1")
                         .stderr())
                 .contains("NotFound");
@@ -105,7 +131,9 @@ class AwsCliTagsTest extends ApiTestSupport {
 
     private static List<String> tags(JsonNode resource) {
         List<String> tags = new ArrayList<>();
-        resource.path("Tags").forEach(tag -> tags.add(tag.path("Key").asString() + "=" + tag.path("Value").asString()));
+        resource.path("Tags")
+                .forEach(tag -> tags.add(
+                        tag.path("Key").asString() + "=" + tag.path("Value").asString()));
         return tags;
     }
 }

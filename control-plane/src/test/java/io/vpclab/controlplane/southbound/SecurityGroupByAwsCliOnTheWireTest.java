@@ -39,8 +39,7 @@ class SecurityGroupByAwsCliOnTheWireTest {
         FollowAgent a1 = agents.get(0);
         FollowAgent a2 = agents.get(1);
         IssuedAccessKey key = new AccessKeysApi(wire.admin()).createAccessKey(wire.tenant("ec2"));
-        AwsCli aws = new AwsCli(
-                wire.lab().uri() + "/ec2", key.getAccessKeyId(), key.getSecretAccessKey());
+        AwsCli aws = new AwsCli(wire.lab().uri() + "/ec2", key.getAccessKeyId(), key.getSecretAccessKey());
 
         String vpc = aws.ok("ec2", "create-vpc", "--cidr-block", "10.30.0.0/16")
                 .path("Vpc")
@@ -49,7 +48,13 @@ class SecurityGroupByAwsCliOnTheWireTest {
         String appSubnet = subnet(aws, vpc, "10.30.1.0/24");
         String dbSubnet = subnet(aws, vpc, "10.30.2.0/24");
         String dbGroup = aws.ok(
-                        "ec2", "create-security-group", "--group-name", "db", "--description", "postgres", "--vpc-id",
+                        "ec2",
+                        "create-security-group",
+                        "--group-name",
+                        "db",
+                        "--description",
+                        "postgres",
+                        "--vpc-id",
                         vpc)
                 .path("GroupId")
                 .asString();
@@ -71,17 +76,24 @@ class SecurityGroupByAwsCliOnTheWireTest {
                 .isEqualTo("filtered");
 
         long before = a2.appliedGeneration();
-        aws.ok("ec2", "authorize-security-group-ingress", "--group-id", dbGroup, "--protocol", "tcp", "--port",
-                "5432", "--source-group", defaultGroup);
+        aws.ok(
+                "ec2",
+                "authorize-security-group-ingress",
+                "--group-id",
+                dbGroup,
+                "--protocol",
+                "tcp",
+                "--port",
+                "5432",
+                "--source-group",
+                defaultGroup);
         wire.awaitNewGeneration(a2, before);
         await().atMost(CONVERGENCE).until(() -> "closed".equals(tcp(a1, app, "10.30.2.5", 5432)));
-        assertThat(tcp(a1, app, "10.30.2.5", 22))
-                .as("only the port authorized")
-                .isEqualTo("filtered");
+        assertThat(tcp(a1, app, "10.30.2.5", 22)).as("only the port authorized").isEqualTo("filtered");
 
         // a network ACL without entries on the db subnet: its final deny filters what the group admits
-        String association = aws.ok(
-                        "ec2", "describe-network-acls", "--filters", "Name=association.subnet-id,Values=" + dbSubnet)
+        String association = aws
+                .ok("ec2", "describe-network-acls", "--filters", "Name=association.subnet-id,Values=" + dbSubnet)
                 .path("NetworkAcls")
                 .get(0)
                 .path("Associations")
@@ -100,15 +112,36 @@ class SecurityGroupByAwsCliOnTheWireTest {
         assertThat(tcp(a1, app, "10.30.2.5", 5432)).isEqualTo("filtered");
         before = a2.appliedGeneration();
         for (String direction : List.of("--ingress", "--egress")) {
-            aws.ok("ec2", "create-network-acl-entry", "--network-acl-id", acl, direction, "--rule-number", "100",
-                    "--protocol", "-1", "--cidr-block", "10.30.0.0/16", "--rule-action", "allow");
+            aws.ok(
+                    "ec2",
+                    "create-network-acl-entry",
+                    "--network-acl-id",
+                    acl,
+                    direction,
+                    "--rule-number",
+                    "100",
+                    "--protocol",
+                    "-1",
+                    "--cidr-block",
+                    "10.30.0.0/16",
+                    "--rule-action",
+                    "allow");
         }
         wire.awaitNewGeneration(a2, before);
         await().atMost(CONVERGENCE).until(() -> "closed".equals(tcp(a1, app, "10.30.2.5", 5432)));
 
         before = a2.appliedGeneration();
-        aws.ok("ec2", "revoke-security-group-ingress", "--group-id", dbGroup, "--protocol", "tcp", "--port", "5432",
-                "--source-group", defaultGroup);
+        aws.ok(
+                "ec2",
+                "revoke-security-group-ingress",
+                "--group-id",
+                dbGroup,
+                "--protocol",
+                "tcp",
+                "--port",
+                "5432",
+                "--source-group",
+                defaultGroup);
         wire.awaitNewGeneration(a2, before);
         assertThat(tcp(a1, app, "10.30.2.5", 5432))
                 .as("a new connection after the rule is revoked")
@@ -124,9 +157,21 @@ class SecurityGroupByAwsCliOnTheWireTest {
 
     private static String instance(AwsCli aws, String subnet, FollowAgent host, String ip, String group)
             throws Exception {
-        return aws.ok("ec2", "run-instances", "--image-id", "ami-12345678", "--subnet-id", subnet, "--placement",
-                        "HostId=" + host.hostId(), "--private-ip-address", ip, "--security-group-ids", group,
-                        "--count", "1")
+        return aws.ok(
+                        "ec2",
+                        "run-instances",
+                        "--image-id",
+                        "ami-12345678",
+                        "--subnet-id",
+                        subnet,
+                        "--placement",
+                        "HostId=" + host.hostId(),
+                        "--private-ip-address",
+                        ip,
+                        "--security-group-ids",
+                        group,
+                        "--count",
+                        "1")
                 .path("Instances")
                 .get(0)
                 .path("InstanceId")

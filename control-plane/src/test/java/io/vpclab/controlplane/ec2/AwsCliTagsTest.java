@@ -123,6 +123,31 @@ class AwsCliTagsTest extends ApiTestSupport {
                 .as("the subnet's team tag is gone; the VPC's env tag stays, its value was not 'other'")
                 .containsExactlyInAnyOrder(vpcId, vpcId, groupId);
 
+        // the VPC's default group, default ACL and main route table go with it, and so do their tags
+        String defaultGroup = aws.ok("ec2", "describe-security-groups", "--filters", "Name=vpc-id,Values=" + vpcId,
+                        "Name=group-name,Values=default")
+                .path("SecurityGroups")
+                .get(0)
+                .path("GroupId")
+                .asString();
+        String defaultAcl = aws.ok("ec2", "describe-network-acls", "--filters", "Name=vpc-id,Values=" + vpcId)
+                .path("NetworkAcls")
+                .get(0)
+                .path("NetworkAclId")
+                .asString();
+        String mainTable = aws.ok("ec2", "describe-route-tables", "--filters", "Name=vpc-id,Values=" + vpcId,
+                        "Name=association.main,Values=true")
+                .path("RouteTables")
+                .get(0)
+                .path("RouteTableId")
+                .asString();
+        aws.ok("ec2", "create-tags", "--resources", defaultGroup, defaultAcl, mainTable, "--tags",
+                "Key=scope,Value=default");
+        assertThat(aws.ok("ec2", "describe-route-tables", "--filters", "Name=tag:scope,Values=default")
+                        .path("RouteTables")
+                        .size())
+                .isEqualTo(1);
+
         aws.ok("ec2", "delete-security-group", "--group-id", groupId);
         aws.ok("ec2", "delete-subnet", "--subnet-id", subnetId);
         aws.ok("ec2", "delete-vpc", "--vpc-id", vpcId);

@@ -4,6 +4,7 @@ import io.vpclab.controlplane.tag.TagService;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
@@ -17,6 +18,9 @@ import org.springframework.stereotype.Component;
 class Tags {
 
     private static final String TAG_FILTER = "tag:";
+    /** Resource types RunInstances may tag alongside an instance that VPC Lab does not have. */
+    private static final Set<String> COMPANIONS =
+            Set.of("volume", "network-interface", "spot-instances-request", "elastic-gpu");
 
     private final TagService stored;
 
@@ -119,6 +123,11 @@ class Tags {
     static Map<String, String> specified(Ec2Query query) {
         Map<String, String> tags = new LinkedHashMap<>();
         for (String spec : query.members("TagSpecification")) {
+            if (query.string(spec + ".ResourceType")
+                    .filter(COMPANIONS::contains)
+                    .isPresent()) {
+                continue;
+            }
             for (String tag : query.members(spec + ".Tag")) {
                 tags.put(
                         query.required(tag + ".Key"),

@@ -124,7 +124,11 @@ class AwsCliTagsTest extends ApiTestSupport {
                 .containsExactlyInAnyOrder(vpcId, vpcId, groupId);
 
         // the VPC's default group, default ACL and main route table go with it, and so do their tags
-        String defaultGroup = aws.ok("ec2", "describe-security-groups", "--filters", "Name=vpc-id,Values=" + vpcId,
+        String defaultGroup = aws.ok(
+                        "ec2",
+                        "describe-security-groups",
+                        "--filters",
+                        "Name=vpc-id,Values=" + vpcId,
                         "Name=group-name,Values=default")
                 .path("SecurityGroups")
                 .get(0)
@@ -135,13 +139,24 @@ class AwsCliTagsTest extends ApiTestSupport {
                 .get(0)
                 .path("NetworkAclId")
                 .asString();
-        String mainTable = aws.ok("ec2", "describe-route-tables", "--filters", "Name=vpc-id,Values=" + vpcId,
+        String mainTable = aws.ok(
+                        "ec2",
+                        "describe-route-tables",
+                        "--filters",
+                        "Name=vpc-id,Values=" + vpcId,
                         "Name=association.main,Values=true")
                 .path("RouteTables")
                 .get(0)
                 .path("RouteTableId")
                 .asString();
-        aws.ok("ec2", "create-tags", "--resources", defaultGroup, defaultAcl, mainTable, "--tags",
+        aws.ok(
+                "ec2",
+                "create-tags",
+                "--resources",
+                defaultGroup,
+                defaultAcl,
+                mainTable,
+                "--tags",
                 "Key=scope,Value=default");
         assertThat(aws.ok("ec2", "describe-route-tables", "--filters", "Name=tag:scope,Values=default")
                         .path("RouteTables")

@@ -1,10 +1,10 @@
 package io.vpclab.controlplane.ec2;
 
-import io.vpclab.controlplane.securitygroup.Permission;
-import io.vpclab.controlplane.system.ApiException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.vpclab.controlplane.securitygroup.Permission;
+import io.vpclab.controlplane.system.ApiException;
 
 /**
  * Query strings and form bodies are untrusted text before anything else looks at them: whatever

@@ -1,9 +1,9 @@
 package io.vpclab.controlplane.ec2;
 
-import io.vpclab.controlplane.securitygroup.Permission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vpclab.controlplane.securitygroup.Permission;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,8 @@ class Ec2QueryTest {
         List<IpPermissions.Requested> read = IpPermissions.read(query, Permission.Direction.INGRESS);
         assertThat(read)
                 .extracting(
-                        r -> r.permission().protocol().apiName() + " " + r.permission().fromPort() + ".."
+                        r -> r.permission().protocol().apiName() + " "
+                                + r.permission().fromPort() + ".."
                                 + r.permission().toPort() + " "
                                 + (r.permission().cidr() != null
                                         ? r.permission().cidr().toString()
@@ -51,6 +52,17 @@ class Ec2QueryTest {
         assertThatThrownBy(() -> IpPermissions.read(withoutPeer, Permission.Direction.INGRESS))
                 .isInstanceOfSatisfying(
                         Ec2Exception.class, e -> assertThat(e.code()).isEqualTo("MissingParameter"));
+    }
+
+    @Test
+    void tagSpecificationsOfResourcesVpcLabLacksAreNotTheInstancesTags() {
+        Ec2Query query = Ec2Query.parse("Action=RunInstances"
+                + "&TagSpecification.1.ResourceType=instance&TagSpecification.1.Tag.1.Key=Name"
+                + "&TagSpecification.1.Tag.1.Value=web&TagSpecification.1.Tag.2.Key=env"
+                + "&TagSpecification.1.Tag.2.Value=lab&TagSpecification.2.ResourceType=volume"
+                + "&TagSpecification.2.Tag.1.Key=Name&TagSpecification.2.Tag.1.Value=disk");
+        assertThat(Tags.specified(query)).isEqualTo(Map.of("Name", "web", "env", "lab"));
+        assertThat(Tags.name(query)).isEqualTo("web");
     }
 
     @Test

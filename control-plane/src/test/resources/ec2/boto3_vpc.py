@@ -31,8 +31,78 @@ subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId
 paginated = [
     v["VpcId"] for page in ec2.get_paginator("describe_vpcs").paginate(PaginationConfig={"PageSize": 5}) for v in page["Vpcs"]
 ]
+
+
+def refusal_code(call, **params):
+    try:
+        call(**params)
+    except ClientError as refused:
+        return refused.response["Error"]["Code"]
+    sys.exit("%s(%s) was accepted" % (call.__name__, params))
+
+
+# a security group with a rule from a CIDR and one from the VPC's default group
+vpc_id = vpc["VpcId"]
+group_id = ec2.create_security_group(GroupName="db", Description="postgres", VpcId=vpc_id)["GroupId"]
+default_group = ec2.describe_security_groups(
+    Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}]
+)["SecurityGroups"][0]["GroupId"]
+pg = {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": default_group}]}
+ssh = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.8.0.0/16", "Description": "ssh"}]}
+ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=[pg, ssh])
+duplicate_code = refusal_code(ec2.authorize_security_group_ingress, GroupId=group_id, IpPermissions=[ssh])
+ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=[ssh])
+described_group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
+missing_group_code = refusal_code(ec2.describe_security_groups, GroupIds=["sg-00000000000000000"])
+
+# an instance in that group, with an image and type recorded
+instance = ec2.run_instances(
+    ImageId="ami-0abcdef1234567890",
+    InstanceType="t3.micro",
+    MinCount=1,
+    MaxCount=1,
+    SubnetId=subnet["SubnetId"],
+    SecurityGroupIds=[group_id],
+    Placement={"HostId": os.environ["VPCLAB_HOST_ID"]},
+)["Instances"][0]
+shown = ec2.describe_instances(InstanceIds=[instance["InstanceId"]])["Reservations"][0]["Instances"][0]
+
+# a network ACL for the subnet, and a route table
+acl_id = ec2.create_network_acl(VpcId=vpc_id)["NetworkAcl"]["NetworkAclId"]
+ec2.create_network_acl_entry(
+    NetworkAclId=acl_id, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=False,
+    CidrBlock="10.0.0.0/8", PortRange={"From": 5432, "To": 5432},
+)
+association = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [subnet["SubnetId"]]}])[
+    "NetworkAcls"][0]["Associations"][0]["NetworkAclAssociationId"]
+ec2.replace_network_acl_association(AssociationId=association, NetworkAclId=acl_id)
+table_id = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+ec2.create_route(RouteTableId=table_id, DestinationCidrBlock="192.0.2.0/24", InstanceId=instance["InstanceId"])
+ec2.associate_route_table(RouteTableId=table_id, SubnetId=subnet["SubnetId"])
+route_tables = ec2.describe_route_tables(Filters=[{"Name": "association.subnet-id", "Values": [subnet["SubnetId"]]}])[
+    "RouteTables"]
+
+# tags beyond Name, as filters and listed
+ec2.create_tags(Resources=[vpc_id, group_id, table_id], Tags=[{"Key": "env", "Value": "lab"}])
+tagged_vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:env", "Values": ["lab"]}])["Vpcs"]
+tag_types = sorted(t["ResourceType"] for t in ec2.describe_tags(Filters=[{"Name": "key", "Values": ["env"]}])["Tags"])
+
 json.dump(
     {
+        "groupId": group_id,
+        "duplicateCode": duplicate_code,
+        "missingGroupCode": missing_group_code,
+        "groupIngress": [[p["FromPort"], [g["GroupId"] for g in p["UserIdGroupPairs"]]] for p in described_group["IpPermissions"]],
+        "instanceId": instance["InstanceId"],
+        "imageId": shown.get("ImageId"),
+        "instanceType": shown.get("InstanceType"),
+        "instanceGroups": [g["GroupId"] for g in shown["SecurityGroups"]],
+        "aclId": acl_id,
+        "routeTableId": table_id,
+        "routeTablesOfSubnet": [t["RouteTableId"] for t in route_tables],
+        "routeTargets": [r.get("InstanceId", r.get("GatewayId")) for r in route_tables[0]["Routes"]],
+        "taggedVpcs": [v["VpcId"] for v in tagged_vpcs],
+        "tagTypes": tag_types,
         "vpcId": vpc["VpcId"],
         "subnetId": subnet["SubnetId"],
         "overlapCode": overlap_code,

@@ -106,6 +106,23 @@ final class Ec2Query {
         return new ArrayList<>(items.values());
     }
 
+    /**
+     * The prefixes of a list of structures ({@code IpPermissions.1}, {@code IpPermissions.2}, ...
+     * for {@code IpPermissions}), in index order: each names the parameters {@code prefix.N.Field}.
+     */
+    List<String> members(String prefix) {
+        TreeMap<Integer, String> items = new TreeMap<>();
+        Pattern member = Pattern.compile(Pattern.quote(prefix) + "\\.(\\d{1,4})\\..+");
+        for (String name : parameters.keySet()) {
+            Matcher matcher = member.matcher(name);
+            if (matcher.matches()) {
+                int index = index(name, matcher.group(1));
+                items.put(index, prefix + "." + index);
+            }
+        }
+        return new ArrayList<>(items.values());
+    }
+
     /** Filters by name, each with its values; a filter without a name or without values is refused. */
     Map<String, List<String>> filters() {
         TreeMap<Integer, String> names = new TreeMap<>();

@@ -29,9 +29,11 @@ class ElasticIpActions implements Ec2Action.Group {
             "domain", e -> "vpc");
 
     private final ElasticIpService eips;
+    private final Tags tags;
 
-    ElasticIpActions(ElasticIpService eips) {
+    ElasticIpActions(ElasticIpService eips, Tags tags) {
         this.eips = eips;
+        this.tags = tags;
     }
 
     @Override
@@ -82,7 +84,7 @@ class ElasticIpActions implements Ec2Action.Group {
     private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
         List<String> ids = query.list("AllocationId");
         List<String> publicIps = query.list("PublicIp");
-        Predicate<ElasticIp> matches = Ec2Filters.of(query.filters(), FILTERS)
+        Predicate<ElasticIp> matches = tags.filter(query.filters(), FILTERS, ElasticIp::id, e -> null)
                 .and(eip -> publicIps.isEmpty() || publicIps.contains(eip.publicIp()));
         PageRequest.Page<ElasticIp> page = ids.isEmpty()
                 ? Ec2Pages.collect(
@@ -106,8 +108,8 @@ class ElasticIpActions implements Ec2Action.Group {
                     .field("instanceId", eip.instanceId())
                     .field("associationId", eip.associationId())
                     .field("privateIpAddress", eip.privateIpAddress())
-                    .field("networkBorderGroup", "vpclab")
-                    .close();
+                    .field("networkBorderGroup", "vpclab");
+            tags.write(response, eip.id(), null).close();
         }
         response.close().field("nextToken", page.nextToken());
     }

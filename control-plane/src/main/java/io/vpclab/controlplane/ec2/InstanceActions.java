@@ -3,6 +3,8 @@ package io.vpclab.controlplane.ec2;
 import io.vpclab.controlplane.instance.Instance;
 import io.vpclab.controlplane.instance.InstanceRollout;
 import io.vpclab.controlplane.instance.InstanceService;
+import io.vpclab.controlplane.securitygroup.SecurityGroupService;
+import io.vpclab.controlplane.securitygroup.SecurityGroupService.SecurityGroupView;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.PageRequest;
 import java.time.format.DateTimeFormatter;
@@ -18,7 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * RunInstances, DescribeInstances and TerminateInstances on {@link InstanceService}. VPC Lab
  * places an instance on a host the caller names, as the REST API does: {@code Placement.HostId}.
- * {@code ImageId} and {@code InstanceType} are accepted and not yet recorded.
+ * {@code ImageId} and {@code InstanceType} are recorded and shown, not interpreted.
  */
 @Component
 class InstanceActions implements Ec2Action.Group {
@@ -33,15 +35,25 @@ class InstanceActions implements Ec2Action.Group {
             "private-ip-address", Instance::privateIpAddress,
             "owner-id", Instance::tenantId,
             "host-id", Instance::hostId,
-            "tag:Name", Instance::name);
+            "image-id", Instance::imageId,
+            "instance-type", Instance::instanceType);
 
     private final InstanceService instances;
     private final InstanceRollout rollout;
+    private final SecurityGroupService securityGroups;
+    private final Tags tags;
     private final TransactionTemplate transaction;
 
-    InstanceActions(InstanceService instances, InstanceRollout rollout, PlatformTransactionManager transactions) {
+    InstanceActions(
+            InstanceService instances,
+            InstanceRollout rollout,
+            SecurityGroupService securityGroups,
+            Tags tags,
+            PlatformTransactionManager transactions) {
         this.instances = instances;
         this.rollout = rollout;
+        this.securityGroups = securityGroups;
+        this.tags = tags;
         this.transaction = new TransactionTemplate(transactions);
     }
 
@@ -74,29 +86,35 @@ class InstanceActions implements Ec2Action.Group {
                 Tags.name(query),
                 privateIp,
                 query.list("SecurityGroupId"),
-                null);
+                null,
+                query.string("ImageId").orElse(null),
+                query.string("InstanceType").orElse(null));
         // All or nothing: one refused launch rolls back the others.
         List<Instance> launched = transaction.execute(status -> {
             List<Instance> started = new ArrayList<>();
             for (int i = 0; i < max; i++) {
-                started.add(instances.launch(caller, launch));
+                Instance instance = instances.launch(caller, launch);
+                tags.tagNew(instance.tenantId(), instance.id(), query);
+                started.add(instance);
             }
             return started;
         });
-        response.field("reservationId", reservationId(launched.get(0)))
-                .field("ownerId", launched.get(0).tenantId())
-                .open("groupSet")
-                .close()
+        List<SecurityGroupView> groups = groupsOf(caller, launched.get(0));
+        writeGroups(
+                        response.field("reservationId", reservationId(launched.get(0)))
+                                .field("ownerId", launched.get(0).tenantId()),
+                        groups)
                 .open("instancesSet");
         for (Instance instance : launched) {
-            write(response.open("item"), instance, "pending").close();
+            writeGroups(write(response.open("item"), instance, "pending"), groups)
+                    .close();
         }
         response.close();
     }
 
     private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
         List<String> ids = query.list("InstanceId");
-        Predicate<Instance> matches = Ec2Filters.of(query.filters(), FILTERS);
+        Predicate<Instance> matches = tags.filter(query.filters(), FILTERS, Instance::id, Instance::name);
         PageRequest.Page<Instance> page = ids.isEmpty()
                 ? Ec2Pages.collect(
                         request -> instances.list(caller, null, null, null, request),
@@ -112,13 +130,15 @@ class InstanceActions implements Ec2Action.Group {
                         null);
         response.open("reservationSet");
         for (Instance instance : page.items()) {
-            response.open("item")
-                    .field("reservationId", reservationId(instance))
-                    .field("ownerId", instance.tenantId())
-                    .open("groupSet")
-                    .close()
+            List<SecurityGroupView> groups = groupsOf(caller, instance);
+            writeGroups(
+                            response.open("item")
+                                    .field("reservationId", reservationId(instance))
+                                    .field("ownerId", instance.tenantId()),
+                            groups)
                     .open("instancesSet");
-            write(response.open("item"), instance, state(instance)).close();
+            writeGroups(write(response.open("item"), instance, state(instance)), groups)
+                    .close();
             response.close().close();
         }
         response.close().field("nextToken", page.nextToken());
@@ -170,8 +190,10 @@ class InstanceActions implements Ec2Action.Group {
         return "r-" + instance.id().substring(instance.id().indexOf('-') + 1);
     }
 
-    private static Ec2Xml write(Ec2Xml xml, Instance instance, String state) {
+    private Ec2Xml write(Ec2Xml xml, Instance instance, String state) {
         xml.field("instanceId", instance.id())
+                .field("imageId", instance.imageId())
+                .field("instanceType", instance.instanceType())
                 .open("instanceState")
                 .field("code", stateCode(state))
                 .field("name", state)
@@ -185,7 +207,25 @@ class InstanceActions implements Ec2Action.Group {
                 .field("vpcId", instance.vpcId())
                 .field("privateIpAddress", instance.privateIpAddress())
                 .field("launchTime", DateTimeFormatter.ISO_INSTANT.format(instance.createdAt()));
-        return Tags.write(xml, instance.name());
+        return tags.write(xml, instance.id(), instance.name());
+    }
+
+    private List<SecurityGroupView> groupsOf(Caller caller, Instance instance) {
+        return securityGroups.groupsOf(caller, instance.id()).stream()
+                .map(id -> securityGroups.get(caller, id))
+                .toList();
+    }
+
+    /** {@code <groupSet>}: the instance's security groups, by ID and name. */
+    private static Ec2Xml writeGroups(Ec2Xml xml, List<SecurityGroupView> groups) {
+        xml.open("groupSet");
+        for (SecurityGroupView group : groups) {
+            xml.open("item")
+                    .field("groupId", group.group().id())
+                    .field("groupName", group.group().name())
+                    .close();
+        }
+        return xml.close();
     }
 
     private static Ec2Exception missing(String name) {

@@ -22,13 +22,14 @@ class NatGatewayActions implements Ec2Action.Group {
             "nat-gateway-id", v -> v.gateway().id(),
             "state", v -> v.gateway().state(),
             "subnet-id", v -> v.gateway().subnetId(),
-            "vpc-id", v -> v.gateway().vpcId(),
-            "tag:Name", v -> v.gateway().name());
+            "vpc-id", v -> v.gateway().vpcId());
 
     private final NatGatewayService gateways;
+    private final Tags tags;
 
-    NatGatewayActions(NatGatewayService gateways) {
+    NatGatewayActions(NatGatewayService gateways, Tags tags) {
         this.gateways = gateways;
+        this.tags = tags;
     }
 
     @Override
@@ -56,6 +57,7 @@ class NatGatewayActions implements Ec2Action.Group {
                         null,
                         null,
                         null));
+        tags.tagNew(view.gateway().tenantId(), view.gateway().id(), query);
         write(response.open("natGateway"), view).close();
     }
 
@@ -67,7 +69,11 @@ class NatGatewayActions implements Ec2Action.Group {
 
     private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
         List<String> ids = query.list("NatGatewayId");
-        Predicate<NatGatewayView> matches = Ec2Filters.of(query.filters(), FILTERS);
+        Predicate<NatGatewayView> matches = tags.filter(
+                query.filters(),
+                FILTERS,
+                v -> v.gateway().id(),
+                v -> v.gateway().name());
         PageRequest.Page<NatGatewayView> page = ids.isEmpty()
                 ? Ec2Pages.collect(
                         request -> gateways.list(caller, null, request),
@@ -88,7 +94,7 @@ class NatGatewayActions implements Ec2Action.Group {
         response.close().field("nextToken", page.nextToken());
     }
 
-    private static Ec2Xml write(Ec2Xml xml, NatGatewayView view) {
+    private Ec2Xml write(Ec2Xml xml, NatGatewayView view) {
         xml.field("natGatewayId", view.gateway().id())
                 .field("subnetId", view.gateway().subnetId())
                 .field("vpcId", view.gateway().vpcId())
@@ -106,6 +112,6 @@ class NatGatewayActions implements Ec2Action.Group {
                     .close();
         }
         xml.close();
-        return Tags.write(xml, view.gateway().name());
+        return tags.write(xml, view.gateway().id(), view.gateway().name());
     }
 }

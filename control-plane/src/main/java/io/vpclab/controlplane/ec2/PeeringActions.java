@@ -29,9 +29,11 @@ class PeeringActions implements Ec2Action.Group {
             "accepter-vpc-info.owner-id", v -> v.peering().accepterTenantId());
 
     private final PeeringService peerings;
+    private final Tags tags;
 
-    PeeringActions(PeeringService peerings) {
+    PeeringActions(PeeringService peerings, Tags tags) {
         this.peerings = peerings;
+        this.tags = tags;
     }
 
     @Override
@@ -69,7 +71,8 @@ class PeeringActions implements Ec2Action.Group {
 
     private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
         List<String> ids = query.list("VpcPeeringConnectionId");
-        Predicate<PeeringView> matches = Ec2Filters.of(query.filters(), FILTERS);
+        Predicate<PeeringView> matches =
+                tags.filter(query.filters(), FILTERS, v -> v.peering().id(), v -> null);
         PageRequest.Page<PeeringView> page = ids.isEmpty()
                 ? Ec2Pages.collect(
                         request -> peerings.list(caller, null, request),
@@ -90,7 +93,7 @@ class PeeringActions implements Ec2Action.Group {
         response.close().field("nextToken", page.nextToken());
     }
 
-    private static Ec2Xml write(Ec2Xml xml, PeeringView view) {
+    private Ec2Xml write(Ec2Xml xml, PeeringView view) {
         xml.field("vpcPeeringConnectionId", view.peering().id());
         vpcInfo(
                         xml.open("requesterVpcInfo"),
@@ -105,7 +108,7 @@ class PeeringActions implements Ec2Action.Group {
                         view.accepterBlocks())
                 .close();
         String status = view.peering().status().value();
-        return xml.open("status")
+        xml.open("status")
                 .field("code", status)
                 .field(
                         "message",
@@ -115,9 +118,8 @@ class PeeringActions implements Ec2Action.Group {
                                 "Pending Acceptance by " + view.peering().accepterTenantId();
                             case REJECTED -> "Rejected";
                         })
-                .close()
-                .open("tagSet")
                 .close();
+        return tags.write(xml, view.peering().id(), null);
     }
 
     private static Ec2Xml vpcInfo(Ec2Xml xml, String vpcId, String ownerId, List<Ipv4Prefix> blocks) {

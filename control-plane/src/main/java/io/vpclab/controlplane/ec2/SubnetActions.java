@@ -25,13 +25,14 @@ class SubnetActions implements Ec2Action.Group {
             "owner-id", Subnet::tenantId,
             "state", s -> "available",
             "available-ip-address-count", s -> Long.toString(s.availableAddressCount()),
-            "map-public-ip-on-launch", s -> "false",
-            "tag:Name", Subnet::name);
+            "map-public-ip-on-launch", s -> "false");
 
     private final SubnetService subnets;
+    private final Tags tags;
 
-    SubnetActions(SubnetService subnets) {
+    SubnetActions(SubnetService subnets, Tags tags) {
         this.subnets = subnets;
+        this.tags = tags;
     }
 
     @Override
@@ -41,12 +42,13 @@ class SubnetActions implements Ec2Action.Group {
 
     private void create(Caller caller, Ec2Query query, Ec2Xml response) {
         Subnet subnet = subnets.create(caller, query.required("VpcId"), query.required("CidrBlock"), Tags.name(query));
+        tags.tagNew(subnet.tenantId(), subnet.id(), query);
         write(response.open("subnet"), subnet).close();
     }
 
     private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
         List<String> ids = query.list("SubnetId");
-        Predicate<Subnet> matches = Ec2Filters.of(query.filters(), FILTERS);
+        Predicate<Subnet> matches = tags.filter(query.filters(), FILTERS, Subnet::id, Subnet::name);
         PageRequest.Page<Subnet> page = ids.isEmpty()
                 ? Ec2Pages.collect(
                         request -> subnets.list(caller, null, request),
@@ -72,7 +74,7 @@ class SubnetActions implements Ec2Action.Group {
         response.field("return", true);
     }
 
-    private static Ec2Xml write(Ec2Xml xml, Subnet subnet) {
+    private Ec2Xml write(Ec2Xml xml, Subnet subnet) {
         xml.field("subnetId", subnet.id())
                 .field("subnetArn", "arn:aws:ec2:vpclab:" + subnet.tenantId() + ":subnet/" + subnet.id())
                 .field("state", "available")
@@ -86,6 +88,6 @@ class SubnetActions implements Ec2Action.Group {
                 .field("defaultForAz", false)
                 .field("mapPublicIpOnLaunch", false)
                 .field("assignIpv6AddressOnCreation", false);
-        return Tags.write(xml, subnet.name());
+        return tags.write(xml, subnet.id(), subnet.name());
     }
 }

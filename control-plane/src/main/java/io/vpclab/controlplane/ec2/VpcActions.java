@@ -20,13 +20,14 @@ class VpcActions implements Ec2Action.Group {
             "cidr-block-association.cidr-block", v -> v.vpc().cidrBlock(),
             "owner-id", VpcService.VpcView::tenantId,
             "state", v -> "available",
-            "is-default", v -> "false",
-            "tag:Name", v -> v.vpc().name());
+            "is-default", v -> "false");
 
     private final VpcService vpcs;
+    private final Tags tags;
 
-    VpcActions(VpcService vpcs) {
+    VpcActions(VpcService vpcs, Tags tags) {
         this.vpcs = vpcs;
+        this.tags = tags;
     }
 
     @Override
@@ -41,12 +42,14 @@ class VpcActions implements Ec2Action.Group {
 
     private void create(Caller caller, Ec2Query query, Ec2Xml response) {
         VpcService.VpcView vpc = vpcs.create(caller, query.required("CidrBlock"), Tags.name(query), null);
+        tags.tagNew(vpc.tenantId(), vpc.id(), query);
         write(response.open("vpc"), vpc).close();
     }
 
     private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
         List<String> ids = query.list("VpcId");
-        Predicate<VpcService.VpcView> matches = Ec2Filters.of(query.filters(), FILTERS);
+        Predicate<VpcService.VpcView> matches = tags.filter(
+                query.filters(), FILTERS, v -> v.vpc().id(), v -> v.vpc().name());
         PageRequest.Page<VpcService.VpcView> page = ids.isEmpty()
                 ? Ec2Pages.collect(
                         request -> vpcs.list(caller, null, request),
@@ -116,7 +119,7 @@ class VpcActions implements Ec2Action.Group {
         response.field("return", true);
     }
 
-    private static Ec2Xml write(Ec2Xml xml, VpcService.VpcView view) {
+    private Ec2Xml write(Ec2Xml xml, VpcService.VpcView view) {
         xml.field("vpcId", view.id())
                 .field("ownerId", view.tenantId())
                 .field("state", "available")
@@ -137,6 +140,6 @@ class VpcActions implements Ec2Action.Group {
                 .field("dhcpOptionsId", "default")
                 .field("instanceTenancy", "default")
                 .field("isDefault", false);
-        return Tags.write(xml, view.vpc().name());
+        return tags.write(xml, view.vpc().id(), view.vpc().name());
     }
 }

@@ -51,6 +51,13 @@ public class Instance {
     @Column(name = "device_name")
     private String chosenDeviceName;
 
+    /** EC2's ImageId and InstanceType as RunInstances gave them, or null. */
+    @Column(name = "image_id")
+    private String imageId;
+
+    @Column(name = "instance_type")
+    private String instanceType;
+
     protected Instance() {}
 
     Instance(
@@ -64,7 +71,9 @@ public class Instance {
             String privateIpAddress,
             String macAddress,
             Instant createdAt,
-            String chosenDeviceName) {
+            String chosenDeviceName,
+            String imageId,
+            String instanceType) {
         this.id = id;
         this.tenantId = tenantId;
         this.vpcId = vpcId;
@@ -76,6 +85,16 @@ public class Instance {
         this.macAddress = macAddress;
         this.createdAt = createdAt;
         this.chosenDeviceName = chosenDeviceName;
+        this.imageId = imageId;
+        this.instanceType = instanceType;
+    }
+
+    public String imageId() {
+        return imageId;
+    }
+
+    public String instanceType() {
+        return instanceType;
     }
 
     public String id() {

@@ -61,7 +61,27 @@ public class InstanceService {
             String name,
             String privateIpAddress,
             List<String> securityGroupIds,
-            String deviceName) {}
+            String deviceName,
+            String imageId,
+            String instanceType) {
+
+        /** A launch without EC2's image and instance type (the REST API has neither). */
+        public Launch(
+                String subnetId,
+                String hostId,
+                Instance.Kind kind,
+                String name,
+                String privateIpAddress,
+                List<String> securityGroupIds,
+                String deviceName) {
+            this(subnetId, hostId, kind, name, privateIpAddress, securityGroupIds, deviceName, null, null);
+        }
+    }
+
+    /** The longest ImageId and InstanceType recorded (EC2's are far shorter). */
+    public static final int MAX_IMAGE_ID_LENGTH = 64;
+
+    public static final int MAX_INSTANCE_TYPE_LENGTH = 32;
 
     @Transactional
     public Instance launch(Caller caller, Launch launch) {
@@ -70,6 +90,8 @@ public class InstanceService {
             throw ApiException.badRequest("MissingParameter", "hostId is required");
         }
         Instance.Kind kind = launch.kind() == null ? Instance.Kind.SIMULATED : launch.kind();
+        requirePrintable("ImageId", launch.imageId(), MAX_IMAGE_ID_LENGTH);
+        requirePrintable("InstanceType", launch.instanceType(), MAX_INSTANCE_TYPE_LENGTH);
         checkDeviceName(kind, launch.deviceName());
         String instanceId = Ids.newId(Ids.INSTANCE);
         // Lock order everywhere: VPC, subnet (both inside reserveAddress), then host.
@@ -94,7 +116,9 @@ public class InstanceService {
                 address.ipAddress(),
                 mac,
                 Instant.now(),
-                launch.deviceName()));
+                launch.deviceName(),
+                launch.imageId(),
+                launch.instanceType()));
         events.publishEvent(new InstanceLaunching(
                 instance.id(),
                 instance.vpcId(),
@@ -102,6 +126,12 @@ public class InstanceService {
                 launch.securityGroupIds() == null ? List.of() : List.copyOf(launch.securityGroupIds())));
         events.publishEvent(changed(instance, null, ChangeKind.CREATED));
         return instance;
+    }
+
+    private static void requirePrintable(String name, String value, int maxLength) {
+        if (value != null && (value.length() > maxLength || value.chars().anyMatch(Character::isISOControl))) {
+            throw ApiException.invalidParameter(name + " must be at most " + maxLength + " printable characters");
+        }
     }
 
     private static void checkDeviceName(Instance.Kind kind, String deviceName) {

@@ -8,14 +8,8 @@ import io.vpclab.client.api.NatGatewaysApi;
 import io.vpclab.client.api.PeeringsApi;
 import io.vpclab.client.model.IssuedAccessKey;
 import io.vpclab.controlplane.ApiTestSupport;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import io.vpclab.controlplane.ec2.AwsCli.Result;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,16 +21,16 @@ import tools.jackson.databind.JsonNode;
  */
 class AwsCliTest extends ApiTestSupport {
 
-    private static final long TIMEOUT_SECONDS = 60;
-
     private TenantClient tenant;
     private IssuedAccessKey key;
+    private AwsCli cli;
 
     @BeforeEach
     void awsCliAndAKey() throws Exception {
-        Assumptions.assumeTrue(onPath("aws"), "the aws CLI is not on the PATH (Debian package awscli); skipped");
+        Assumptions.assumeTrue(AwsCli.installed(), "the aws CLI is not on the PATH (Debian package awscli); skipped");
         tenant = newTenant();
         key = new AccessKeysApi(admin()).createAccessKey(tenant.tenantId());
+        cli = new AwsCli("http://127.0.0.1:" + port + "/ec2", key.getAccessKeyId(), key.getSecretAccessKey());
     }
 
     @Test
@@ -270,10 +264,8 @@ class AwsCliTest extends ApiTestSupport {
         assertThat(tenant.vpcs().listVpcs(null, null, null).getItems()).isEmpty();
     }
 
-    record Result(int exitCode, String stdout, String stderr) {}
-
     private Result aws(String... args) throws Exception {
-        Result result = run(Map.of(), args);
+        Result result = cli.run(Map.of(), args);
         assertThat(result.exitCode())
                 .as("aws %s: %s", String.join(" ", args), result.stderr())
                 .isZero();
@@ -281,61 +273,10 @@ class AwsCliTest extends ApiTestSupport {
     }
 
     private Result awsRefused(String... args) throws Exception {
-        Result result = run(Map.of(), args);
-        assertThat(result.exitCode())
-                .as("aws %s should be refused", String.join(" ", args))
-                .isNotZero();
-        return result;
+        return cli.refused(args);
     }
 
     private Result run(Map<String, String> overrides, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("aws"));
-        command.addAll(List.of(args));
-        command.addAll(List.of("--endpoint-url", "http://127.0.0.1:" + port + "/ec2", "--output", "json"));
-        Path out = Files.createTempFile("aws-out", ".txt");
-        Path err = Files.createTempFile("aws-err", ".txt");
-        try {
-            ProcessBuilder builder =
-                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-            Map<String, String> env = builder.environment();
-            env.put("AWS_ACCESS_KEY_ID", key.getAccessKeyId());
-            env.put("AWS_SECRET_ACCESS_KEY", key.getSecretAccessKey());
-            env.put("AWS_DEFAULT_REGION", "us-east-1");
-            // No profile, config or instance metadata of the machine running the test.
-            env.put("AWS_CONFIG_FILE", "/nonexistent/aws-config");
-            env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials");
-            env.put("AWS_EC2_METADATA_DISABLED", "true");
-            env.put("AWS_MAX_ATTEMPTS", "1");
-            env.remove("AWS_PROFILE");
-            env.remove("AWS_SESSION_TOKEN");
-            env.putAll(overrides);
-            Process process = builder.start();
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("aws " + String.join(" ", args) + " took over " + TIMEOUT_SECONDS + " s");
-            }
-            return new Result(
-                    process.exitValue(),
-                    Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
-    }
-
-    private static boolean onPath(String program) {
-        try {
-            Process process = new ProcessBuilder(program, "--version")
-                    .redirectErrorStream(true)
-                    .start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return cli.run(overrides, args);
     }
 }

@@ -3,6 +3,9 @@ package io.vpclab.controlplane.ec2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vpclab.client.api.AccessKeysApi;
+import io.vpclab.client.api.NetworkAclsApi;
+import io.vpclab.client.api.RouteTablesApi;
+import io.vpclab.client.api.SecurityGroupsApi;
 import io.vpclab.client.model.IssuedAccessKey;
 import io.vpclab.controlplane.ApiTestSupport;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +26,7 @@ class Boto3Test extends ApiTestSupport {
     @Test
     void boto3BuildsWhatTheRestApiSeesAndReadsRefusalsAsTheirCodes() throws Exception {
         Assumptions.assumeTrue(
-                run(List.of("python3", "-c", "import boto3"), null).exitCode() == 0,
+                run(List.of("python3", "-c", "import boto3"), null, null).exitCode() == 0,
                 "python3 with boto3 is not installed (Debian package python3-boto3); skipped");
         TenantClient tenant = newTenant();
         for (int i = 0; i < 6; i++) {
@@ -35,7 +38,8 @@ class Boto3Test extends ApiTestSupport {
             Files.write(script, in.readAllBytes());
         }
         try {
-            AwsCliTest.Result result = run(List.of("python3", script.toString()), key);
+            String hostId = newHost().getHost().getHostId();
+            AwsCli.Result result = run(List.of("python3", script.toString()), key, hostId);
             assertThat(result.exitCode()).as(result.stderr()).isZero();
             JsonNode built = json(result.stdout());
             String vpcId = built.path("vpcId").asString();
@@ -50,12 +54,40 @@ class Boto3Test extends ApiTestSupport {
             List<String> paginated = new ArrayList<>();
             built.path("paginatedVpcs").forEach(id -> paginated.add(id.asString()));
             assertThat(paginated).hasSize(7).doesNotHaveDuplicates().contains(vpcId);
+
+            // security groups, the instance's image and type, an ACL, a route table and tags
+            SecurityGroupsApi groups = new SecurityGroupsApi(tenant.api());
+            String groupId = built.path("groupId").asString();
+            assertThat(built.path("duplicateCode").asString()).isEqualTo("InvalidPermission.Duplicate");
+            assertThat(built.path("missingGroupCode").asString()).isEqualTo("InvalidGroup.NotFound");
+            assertThat(groups.getSecurityGroup(groupId).getIngressRules())
+                    .singleElement()
+                    .satisfies(rule -> assertThat(rule.getFromPort()).isEqualTo(5432));
+            assertThat(built.path("groupIngress").get(0).path(0).asInt()).isEqualTo(5432);
+            String instanceId = built.path("instanceId").asString();
+            assertThat(built.path("imageId").asString()).isEqualTo("ami-0abcdef1234567890");
+            assertThat(built.path("instanceType").asString()).isEqualTo("t3.micro");
+            assertThat(groups.getInstanceSecurityGroups(instanceId).getSecurityGroupIds())
+                    .containsExactly(groupId);
+            assertThat(built.path("instanceGroups").get(0).asString()).isEqualTo(groupId);
+            String subnetId = built.path("subnetId").asString();
+            assertThat(new NetworkAclsApi(tenant.api())
+                            .getNetworkAcl(built.path("aclId").asString())
+                            .getSubnetIds())
+                    .containsExactly(subnetId);
+            String tableId = built.path("routeTableId").asString();
+            assertThat(new RouteTablesApi(tenant.api()).getRouteTable(tableId).getSubnetIds())
+                    .containsExactly(subnetId);
+            assertThat(built.path("routeTablesOfSubnet").get(0).asString()).isEqualTo(tableId);
+            assertThat(built.path("routeTargets").toString()).contains("local", instanceId);
+            assertThat(built.path("taggedVpcs").get(0).asString()).isEqualTo(vpcId);
+            assertThat(built.path("tagTypes").toString()).isEqualTo("[\"route-table\",\"security-group\",\"vpc\"]");
         } finally {
             Files.deleteIfExists(script);
         }
     }
 
-    private AwsCliTest.Result run(List<String> command, IssuedAccessKey key) throws Exception {
+    private AwsCli.Result run(List<String> command, IssuedAccessKey key, String hostId) throws Exception {
         Path out = Files.createTempFile("boto3-out", ".txt");
         Path err = Files.createTempFile("boto3-err", ".txt");
         try {
@@ -69,12 +101,15 @@ class Boto3Test extends ApiTestSupport {
             builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials");
             builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
             builder.environment().put("VPCLAB_EC2_ENDPOINT", "http://127.0.0.1:" + port + "/ec2");
+            if (hostId != null) {
+                builder.environment().put("VPCLAB_HOST_ID", hostId);
+            }
             Process process = builder.start();
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError(command + " took over " + TIMEOUT_SECONDS + " s");
             }
-            return new AwsCliTest.Result(
+            return new AwsCli.Result(
                     process.exitValue(),
                     Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));

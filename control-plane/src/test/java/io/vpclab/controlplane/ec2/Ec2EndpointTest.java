@@ -129,6 +129,15 @@ class Ec2EndpointTest extends ApiTestSupport {
                 "InvalidVpcID.NotFound");
         assertThat(texts(ok(asBob.send("Action=DescribeVpcs")), "/DescribeVpcsResponse/vpcSet/item/vpcId"))
                 .isEmpty();
+        assertError(
+                asBob.send("Action=CreateTags&ResourceId.1=" + aliceVpc + "&Tag.1.Key=owner&Tag.1.Value=bob"),
+                400,
+                "InvalidVpcID.NotFound");
+        assertError(
+                asBob.send("Action=DescribeSecurityGroups&Filter.1.Name=vpc-id&Filter.1.Value.1=" + aliceVpc
+                        + "&GroupName.1=default&GroupId.1=sg-00000000000000000"),
+                400,
+                "InvalidGroup.NotFound");
         assertError(asBob.send("Action=CreateCustomerGatewayX"), 400, "InvalidAction");
         assertError(asBob.send("Action=CreateVpc"), 400, "MissingParameter");
         assertError(asBob.send("Action=CreateVpc&CidrBlock=10.0.0.0%2F8"), 400, "InvalidVpc.Range");

@@ -244,6 +244,14 @@ public final class AgentMain implements Callable<Integer> {
                         spec.commandLine(),
                         "--control-plane cannot be combined with --table or --tap/--vni/--local/--remote");
             }
+            for (URI replica : controlPlane) {
+                if (replica.getHost() == null
+                        || !("http".equals(replica.getScheme()) || "https".equals(replica.getScheme()))) {
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(),
+                            "--control-plane: '" + replica + "' is not an http(s) URL such as http://10.0.0.1:8080");
+                }
+            }
             return followControlPlane(choice, loops);
         }
         if (table != null && pointToPoint) {

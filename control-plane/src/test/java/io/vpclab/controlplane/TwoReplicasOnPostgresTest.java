@@ -27,11 +27,11 @@ import io.vpclab.client.model.TenantCreate;
 import io.vpclab.client.model.TokenCreate;
 import io.vpclab.client.model.VpcCreate;
 import java.net.URI;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -229,15 +229,16 @@ class TwoReplicasOnPostgresTest {
 
     @Test
     void oneReplicaLeadsAndTheOtherTakesOverWhenItStops() throws Exception {
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> leads(replicaA) || leads(replicaB));
+        await().atMost(Duration.ofSeconds(30)).until(() -> leads(replicaA) || leads(replicaB));
         assertThat(leads(replicaA) && leads(replicaB)).as("never two leaders").isFalse();
         ConfigurableApplicationContext leader = leads(replicaA) ? replicaA : replicaB;
         ConfigurableApplicationContext follower = leader == replicaA ? replicaB : replicaA;
 
         leader.close();
 
-        await().atMost(Duration.ofSeconds(30)).alias("the other replica takes over").until(() -> leads(follower));
+        await().atMost(Duration.ofSeconds(30))
+                .alias("the other replica takes over")
+                .until(() -> leads(follower));
         try (Connection connection = DriverManager.getConnection(
                         PostgresSupport.urlWithSchema(SCHEMA), PostgresSupport.USER, PostgresSupport.PASSWORD);
                 Statement statement = connection.createStatement()) {
@@ -246,8 +247,8 @@ class TwoReplicasOnPostgresTest {
             await().atMost(Duration.ofSeconds(30))
                     .alias("the new leader runs the jobs: old changes are pruned")
                     .until(() -> {
-                        try (ResultSet left = statement.executeQuery(
-                                "select count(*) from replica_change where origin = 'gone'")) {
+                        try (ResultSet left =
+                                statement.executeQuery("select count(*) from replica_change where origin = 'gone'")) {
                             return left.next() && left.getLong(1) == 0;
                         }
                     });
@@ -258,13 +259,17 @@ class TwoReplicasOnPostgresTest {
         if (!replica.isActive()) {
             return false;
         }
-        return replica.getBean(MeterRegistry.class).get("vpclab.replica.leader").gauge().value() == 1;
+        return replica.getBean(MeterRegistry.class)
+                        .get("vpclab.replica.leader")
+                        .gauge()
+                        .value()
+                == 1;
     }
 
     private ApiClient tenantClient(ConfigurableApplicationContext replica) throws ApiException {
         TenantsApi tenants = new TenantsApi(client(replica, ADMIN));
-        String tenantId = tenants.createTenant(new TenantCreate().name("replicas"))
-                .getTenantId();
+        String tenantId =
+                tenants.createTenant(new TenantCreate().name("replicas")).getTenantId();
         tenantToken = tenants.createTenantToken(tenantId, new TokenCreate()).getToken();
         return client(replica, tenantToken);
     }

@@ -59,8 +59,8 @@ final class HostTableLog {
      */
     TableDelta advance(ForwardingTable next, String nextDigest) {
         if (next.getGeneration() == null || next.getGeneration() <= current.getGeneration()) {
-            throw new IllegalArgumentException("generation " + next.getGeneration() + " does not follow "
-                    + current.getGeneration());
+            throw new IllegalArgumentException(
+                    "generation " + next.getGeneration() + " does not follow " + current.getGeneration());
         }
         TableDelta delta = TableDiff.between(current, next);
         if (TableDiff.isEmpty(delta)) {

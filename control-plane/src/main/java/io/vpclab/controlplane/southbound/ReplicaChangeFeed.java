@@ -96,8 +96,9 @@ class ReplicaChangeFeed implements DisposableBean {
             String vpcIds = String.join(",", change.vpcIds());
             String hostIds = String.join(",", change.hostIds());
             if (vpcIds.length() > MAX_IDS_CHARS || hostIds.length() > MAX_IDS_CHARS) {
-                throw new IllegalStateException("a change touching " + change.vpcIds().size() + " VPCs and "
-                        + change.hostIds().size() + " hosts does not fit the replicas' change log");
+                throw new IllegalStateException(
+                        "a change touching " + change.vpcIds().size() + " VPCs and "
+                                + change.hostIds().size() + " hosts does not fit the replicas' change log");
             }
             jdbc.update(
                     "insert into replica_change (origin, vpc_ids, host_ids, peerings, created_at) values (?, ?, ?, ?, ?)",
@@ -183,7 +184,11 @@ class ReplicaChangeFeed implements DisposableBean {
         if (holeSeenNanos == 0) {
             holeSeenNanos = now;
         } else if (now - holeSeenNanos > GAP_PATIENCE.toNanos()) {
-            watermark = handledAboveWatermark.stream().mapToLong(Long::longValue).min().orElseThrow() - 1;
+            watermark = handledAboveWatermark.stream()
+                            .mapToLong(Long::longValue)
+                            .min()
+                            .orElseThrow()
+                    - 1;
             holeSeenNanos = 0;
             advanceWatermark();
         }

@@ -45,9 +45,7 @@ class SouthboundService implements SouthboundProviderService, ProbeAnswers, Smar
     private final boolean replicated;
 
     SouthboundService(
-            HostService hosts,
-            MeterRegistry meters,
-            @Value("${vpclab.replicas.enabled:false}") boolean replicated) {
+            HostService hosts, MeterRegistry meters, @Value("${vpclab.replicas.enabled:false}") boolean replicated) {
         this.hosts = hosts;
         this.meters = meters;
         this.replicated = replicated;

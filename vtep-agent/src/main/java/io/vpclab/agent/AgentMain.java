@@ -98,10 +98,12 @@ public final class AgentMain implements Callable<Integer> {
 
     @Option(
             names = "--control-plane",
-            paramLabel = "URL",
-            description =
-                    "Follow this control plane (e.g. http://10.0.0.1:8080): register, then forward by its tables.")
-    URI controlPlane;
+            paramLabel = "URL[,URL...]",
+            split = ",",
+            description = "Follow this control plane (e.g. http://10.0.0.1:8080): register, then forward by its tables."
+                    + " Several URLs are replicas of one control plane: the agent uses the first and moves to the"
+                    + " next when the current one fails, forwarding all along.")
+    List<URI> controlPlane;
 
     @Option(
             names = "--token",
@@ -242,6 +244,14 @@ public final class AgentMain implements Callable<Integer> {
                         spec.commandLine(),
                         "--control-plane cannot be combined with --table or --tap/--vni/--local/--remote");
             }
+            for (URI replica : controlPlane) {
+                if (replica.getHost() == null
+                        || !("http".equals(replica.getScheme()) || "https".equals(replica.getScheme()))) {
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(),
+                            "--control-plane: '" + replica + "' is not an http(s) URL such as http://10.0.0.1:8080");
+                }
+            }
             return followControlPlane(choice, loops);
         }
         if (table != null && pointToPoint) {
@@ -284,7 +294,13 @@ public final class AgentMain implements Callable<Integer> {
         }
         Duration statsInterval = Duration.ofNanos(Math.round(statsIntervalSeconds * 1e9));
         return FollowAgent.start(FollowAgent.Options.builder(
-                        controlPlane, token == null ? "" : token, hostName, underlayIp.getHostAddress(), port, state)
+                        controlPlane.get(0),
+                        token == null ? "" : token,
+                        hostName,
+                        underlayIp.getHostAddress(),
+                        port,
+                        state)
+                .otherControlPlanes(controlPlane.subList(1, controlPlane.size()))
                 .underlayMtu(mtu)
                 .capabilities(kinds())
                 .statsInterval(statsInterval)

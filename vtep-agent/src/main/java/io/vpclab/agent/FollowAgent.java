@@ -62,6 +62,7 @@ public final class FollowAgent implements RunningAgent {
      * @param stateFile    where the host token issued at registration is kept (mode 0600)
      * @param capabilities instance kinds this host can run
      * @param statsInterval how often counters are posted to the control plane; zero turns reports off
+     * @param otherControlPlanes replicas of the same control plane, tried in order after {@code controlPlane} fails
      */
     public record Options(
             URI controlPlane,
@@ -74,7 +75,8 @@ public final class FollowAgent implements RunningAgent {
             List<InstanceKind> capabilities,
             Duration statsInterval,
             OffloadChoice offloads,
-            EventLoopChoice eventLoops) {
+            EventLoopChoice eventLoops,
+            List<URI> otherControlPlanes) {
 
         public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(1);
 
@@ -88,6 +90,15 @@ public final class FollowAgent implements RunningAgent {
             Objects.requireNonNull(offloads, "offloads");
             Objects.requireNonNull(eventLoops, "eventLoops");
             capabilities = List.copyOf(capabilities);
+            otherControlPlanes = List.copyOf(otherControlPlanes);
+        }
+
+        /** Every replica, {@code controlPlane} first. */
+        public List<URI> controlPlanes() {
+            List<URI> all = new java.util.ArrayList<>();
+            all.add(controlPlane);
+            all.addAll(otherControlPlanes);
+            return all;
         }
 
         /**
@@ -117,6 +128,7 @@ public final class FollowAgent implements RunningAgent {
         private Duration statsInterval = Options.DEFAULT_STATS_INTERVAL;
         private OffloadChoice offloads = OffloadChoice.ALL;
         private EventLoopChoice eventLoops = EventLoopChoice.ONE;
+        private List<URI> otherControlPlanes = List.of();
 
         private Builder(URI controlPlane, String token, String name, String underlayIp, int udpPort, Path stateFile) {
             this.controlPlane = controlPlane;
@@ -152,6 +164,12 @@ public final class FollowAgent implements RunningAgent {
             return this;
         }
 
+        /** Replicas of the same control plane (sharing its database), tried in order when the current one fails. */
+        public Builder otherControlPlanes(List<URI> otherControlPlanes) {
+            this.otherControlPlanes = otherControlPlanes;
+            return this;
+        }
+
         public Options build() {
             return new Options(
                     controlPlane,
@@ -164,7 +182,8 @@ public final class FollowAgent implements RunningAgent {
                     capabilities,
                     statsInterval,
                     offloads,
-                    eventLoops);
+                    eventLoops,
+                    otherControlPlanes);
         }
     }
 
@@ -188,7 +207,7 @@ public final class FollowAgent implements RunningAgent {
         this.connections = new ConnectionStatsSection(
                 ported.vtep()::connections, ported.vtep()::counters, ported.vtep()::natGateways);
         this.bound = new TableHost(Ipv4Address.parse(options.underlayIp()), options.udpPort(), options.underlayMtu());
-        ControlPlaneEndpoint endpoint = new ControlPlaneEndpoint(options.controlPlane(), identity.token());
+        ControlPlaneEndpoint endpoint = new ControlPlaneEndpoint(options.controlPlanes(), identity.token());
         this.json = endpoint.apiClient().getObjectMapper();
         this.probes = new AgentProbes(ported);
         this.captures = new AgentCaptures(ported.vtep(), new CaptureUplink(endpoint, identity.hostId()));
@@ -205,7 +224,10 @@ public final class FollowAgent implements RunningAgent {
     }
 
     private static String refusedHostToken(Options options, HostIdentity identity, int status) {
-        return "the control plane at " + options.controlPlane() + " refused the token of host " + identity.hostId()
+        return "the control plane at "
+                + String.join(
+                        ",", options.controlPlanes().stream().map(URI::toString).toList())
+                + " refused the token of host " + identity.hostId()
                 + " (HTTP " + status + "), saved in " + options.stateFile() + ": the host was deregistered or the"
                 + " server's data was reset. Delete " + options.stateFile() + " and start again with --token to"
                 + " register anew";
@@ -228,7 +250,7 @@ public final class FollowAgent implements RunningAgent {
     /** Registers (or reuses the saved identity), binds the underlay and starts following. */
     public static FollowAgent start(Options options) throws ApiException {
         HostIdentity identity = new HostRegistrar(
-                        new ControlPlaneEndpoint(options.controlPlane(), options.token()), options.stateFile())
+                        new ControlPlaneEndpoint(options.controlPlanes(), options.token()), options.stateFile())
                 .identity(
                         options.name(),
                         options.underlayIp(),
@@ -267,7 +289,7 @@ public final class FollowAgent implements RunningAgent {
                 identity.hostId(),
                 options.underlayIp(),
                 options.udpPort(),
-                options.controlPlane());
+                options.controlPlanes());
         return agent;
     }
 

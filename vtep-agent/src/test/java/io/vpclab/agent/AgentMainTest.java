@@ -38,6 +38,13 @@ class AgentMainTest {
     }
 
     @Test
+    void refusesAControlPlaneReplicaThatIsNotAnHttpUrl() {
+        assertThat(run("--control-plane", "http://127.0.0.1:8081,ftp://127.0.0.1:8082", "--underlay-ip", "127.0.0.1"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--control-plane: 'ftp://127.0.0.1:8082' is not an http(s) URL");
+    }
+
+    @Test
     void refusesAVniOutOfRange() {
         assertThat(run("--tap", "vtep0", "--vni", "16777216", "--local", "127.0.0.1", "--remote", "127.0.0.2"))
                 .isEqualTo(2);

@@ -20,11 +20,29 @@ final class HostTableLog {
     static final int RETAINED_DELTAS = 256;
 
     private ForwardingTable current;
+    private String digest;
     private final ArrayDeque<TableDelta> recent = new ArrayDeque<>();
 
-    /** @param first the first table; its generation must already be set */
-    HostTableLog(ForwardingTable first) {
+    /**
+     * @param first the first table; its generation must already be set
+     * @param digest what {@link TableGenerations} knows the table by
+     */
+    HostTableLog(ForwardingTable first, String digest) {
         this.current = first;
+        this.digest = digest;
+    }
+
+    String digest() {
+        return digest;
+    }
+
+    /** True when {@code next} (whatever its generation) holds what the current table holds. */
+    boolean unchanged(ForwardingTable next) {
+        Long generation = next.getGeneration();
+        next.setGeneration(current.getGeneration());
+        boolean same = TableDiff.isEmpty(TableDiff.between(current, next));
+        next.setGeneration(generation);
+        return same;
     }
 
     ForwardingTable current() {
@@ -35,20 +53,41 @@ final class HostTableLog {
         return current.getGeneration();
     }
 
-    /** Moves to {@code next} at the next generation; null when nothing changed. */
-    TableDelta advance(ForwardingTable next) {
-        next.setGeneration(current.getGeneration() + 1);
+    /**
+     * Moves to {@code next}, whose generation (set, and above the current one) was allocated for
+     * {@code nextDigest}; null when nothing changed.
+     */
+    TableDelta advance(ForwardingTable next, String nextDigest) {
+        if (next.getGeneration() == null || next.getGeneration() <= current.getGeneration()) {
+            throw new IllegalArgumentException(
+                    "generation " + next.getGeneration() + " does not follow " + current.getGeneration());
+        }
         TableDelta delta = TableDiff.between(current, next);
         if (TableDiff.isEmpty(delta)) {
-            next.setGeneration(current.getGeneration());
             return null;
         }
         current = next;
+        digest = nextDigest;
+        remember(delta);
+        return delta;
+    }
+
+    /**
+     * The same table is known by a later generation (another replica allocated it): moves to
+     * that number with a delta that changes nothing, so agents acknowledge what every replica shows.
+     */
+    TableDelta relabel(long generation) {
+        TableDelta delta = TableDiff.between(current, current).generation(generation);
+        current.setGeneration(generation);
+        remember(delta);
+        return delta;
+    }
+
+    private void remember(TableDelta delta) {
         recent.addLast(delta);
         if (recent.size() > RETAINED_DELTAS) {
             recent.removeFirst();
         }
-        return delta;
     }
 
     /**

@@ -5,8 +5,6 @@ import io.vpclab.controlplane.compiler.ForwardingTableCompiler;
 import io.vpclab.controlplane.compiler.HostNode;
 import io.vpclab.controlplane.compiler.NetworkSnapshot;
 import io.vpclab.controlplane.compiler.PublicNetwork;
-import io.vpclab.controlplane.host.HostService;
-import io.vpclab.controlplane.system.Caller;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -36,7 +34,7 @@ public class NetworkCompilation implements DisposableBean {
     private final NetworkReader reader;
     private final SseSouthboundProvider streams;
     private final SouthboundService southbound;
-    private final HostService hosts;
+    private final TableGenerations tableGenerations;
     private final ExecutorService compiler = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "table-compiler");
         thread.setDaemon(true);
@@ -46,11 +44,14 @@ public class NetworkCompilation implements DisposableBean {
     private NetworkSnapshot snapshot;
 
     NetworkCompilation(
-            NetworkReader reader, SseSouthboundProvider streams, SouthboundService southbound, HostService hosts) {
+            NetworkReader reader,
+            SseSouthboundProvider streams,
+            SouthboundService southbound,
+            TableGenerations tableGenerations) {
         this.reader = reader;
         this.streams = streams;
         this.southbound = southbound;
-        this.hosts = hosts;
+        this.tableGenerations = tableGenerations;
     }
 
     /** Queues a committed change; returns at once. */
@@ -184,28 +185,33 @@ public class NetworkCompilation implements DisposableBean {
             long before = streams.desiredTable(hostId)
                     .map(ForwardingTable::getGeneration)
                     .orElse(-1L);
-            long after = streams.publish(hostId, table, () -> generationSeed(hostId));
-            if (after != before) {
-                generations.put(hostId, after);
-                recordDesired(hostId, after);
-            }
+            // a host deregistered meanwhile gets no generation: its HostChanged follows
+            streams.publish(hostId, table, tableGenerations::allocate).ifPresent(after -> {
+                if (after != before) {
+                    generations.put(hostId, after);
+                }
+            });
         }
         southbound.changed(commitNanos, generations);
     }
 
-    private void recordDesired(String hostId, long generation) {
-        try {
-            hosts.recordDesiredGeneration(hostId, generation);
-        } catch (RuntimeException e) {
-            // a host deregistered meanwhile has nothing to record
-            log.debug("desired generation {} of {} not recorded: {}", generation, hostId, e.toString());
-        }
-    }
-
-    /** Generations keep rising across restarts: continue from what the store remembers. */
-    private long generationSeed(String hostId) {
-        var host = hosts.get(Caller.admin(), hostId);
-        return Math.max(host.desiredGeneration(), host.appliedGeneration());
+    /**
+     * Reads the whole network again and publishes what differs (hosts gone are forgotten): after
+     * this replica may have missed changes made on another. Returns at once.
+     */
+    void resync() {
+        compiler.execute(() -> {
+            try {
+                snapshot = null;
+                loadIfNeeded();
+                streams.hostIds().stream()
+                        .filter(hostId -> !snapshot.hosts().containsKey(hostId))
+                        .forEach(streams::forget);
+            } catch (RuntimeException e) {
+                log.error("resynchronising the network failed; reloading it on the next change", e);
+                snapshot = null;
+            }
+        });
     }
 
     @Override

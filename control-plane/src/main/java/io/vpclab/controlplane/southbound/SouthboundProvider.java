@@ -8,14 +8,6 @@ import java.util.Optional;
 /** Control plane -> agent: tables, probe requests and capture commands. */
 public interface SouthboundProvider {
 
-    /**
-     * Makes {@code table} the host's desired table. Hosts whose table did not change get
-     * nothing; others get a delta at the next generation.
-     *
-     * @return the host's generation after the call
-     */
-    long publish(String hostId, ForwardingTable table);
-
     /** Forgets a deregistered host and closes its streams. */
     void forget(String hostId);
 

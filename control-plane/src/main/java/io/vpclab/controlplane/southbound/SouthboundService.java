@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**
@@ -41,10 +42,13 @@ class SouthboundService implements SouthboundProviderService, ProbeAnswers, Smar
     private final ArrayDeque<Long> recent = new ArrayDeque<>();
     private long completedChanges;
     private final MeterRegistry meters;
+    private final boolean replicated;
 
-    SouthboundService(HostService hosts, MeterRegistry meters) {
+    SouthboundService(
+            HostService hosts, MeterRegistry meters, @Value("${vpclab.replicas.enabled:false}") boolean replicated) {
         this.hosts = hosts;
         this.meters = meters;
+        this.replicated = replicated;
         this.convergenceTimer = Timer.builder("vpclab.convergence")
                 .description("API commit to the last affected agent's ack")
                 .publishPercentiles(0.5, 0.99)
@@ -54,10 +58,14 @@ class SouthboundService implements SouthboundProviderService, ProbeAnswers, Smar
     /**
      * Runs before the web server takes requests: a host the store shows connected was connected
      * to an earlier run of this server (which may have been killed without a word), so it is
-     * disconnected until its agent follows this server's stream.
+     * disconnected until its agent follows this server's stream. Not with replicas: the other
+     * replicas' agents are connected.
      */
     @Override
     public void afterSingletonsInstantiated() {
+        if (replicated) {
+            return;
+        }
         int stale = hosts.markAllDisconnected();
         if (stale > 0) {
             log.info(

@@ -9,6 +9,8 @@ import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.TableDelta;
 import io.vpclab.client.table.TableEventId;
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -21,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -83,27 +85,63 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
     }
 
     /**
-     * Publishes a table whose generation field is ignored; the first table of a host (since this
-     * process started) gets {@code seed + 1}, so generations keep rising across restarts.
+     * Publishes a table whose generation field is ignored: a host whose table did not change
+     * gets nothing, another gets the generation {@code allocate} gives for the table's digest
+     * (a snapshot for the host's first table since this process started, else a delta).
+     *
+     * @param allocate (host, digest) -> generation, empty when the host is gone
+     * @return the host's generation after the call; empty when the host is gone
      */
-    synchronized long publish(String hostId, ForwardingTable table, LongSupplier seed) {
+    synchronized OptionalLong publish(
+            String hostId, ForwardingTable table, BiFunction<String, String, OptionalLong> allocate) {
         HostTableLog hostLog = logs.get(hostId);
-        if (hostLog == null) {
-            table.setGeneration(seed.getAsLong() + 1);
-            logs.put(hostId, new HostTableLog(table));
-            send(hostId, "snapshot", table.getGeneration(), table);
-            return table.getGeneration();
+        if (hostLog != null && hostLog.unchanged(table)) {
+            return OptionalLong.of(hostLog.generation());
         }
-        TableDelta delta = hostLog.advance(table);
-        if (delta != null) {
+        String digest = digest(table);
+        OptionalLong generation = allocate.apply(hostId, digest);
+        if (generation.isEmpty()) {
+            return generation;
+        }
+        table.setGeneration(generation.getAsLong());
+        if (hostLog == null) {
+            logs.put(hostId, new HostTableLog(table, digest));
+            send(hostId, "snapshot", table.getGeneration(), table);
+        } else if (table.getGeneration() <= hostLog.generation()) {
+            // the database knows this table by an older number than the one held: a stale compile, keep ours
+            return OptionalLong.of(hostLog.generation());
+        } else {
+            TableDelta delta = hostLog.advance(table, digest);
             send(hostId, "delta", delta.getGeneration(), delta);
         }
-        return hostLog.generation();
+        return generation;
     }
 
-    @Override
-    public long publish(String hostId, ForwardingTable table) {
-        return publish(hostId, table, () -> 0L);
+    /**
+     * Another replica allocated {@code generation} for the table this replica holds for the host
+     * (same digest): agents here move to that number with an empty delta. Returns whether it did.
+     */
+    synchronized boolean relabel(String hostId, String digest, long generation) {
+        HostTableLog hostLog = logs.get(hostId);
+        if (hostLog == null || !hostLog.digest().equals(digest) || generation <= hostLog.generation()) {
+            return false;
+        }
+        TableDelta delta = hostLog.relabel(generation);
+        send(hostId, "delta", delta.getGeneration(), delta);
+        return true;
+    }
+
+    /** SHA-256 of the table's JSON without its generation: equal tables compile to equal JSON. */
+    private String digest(ForwardingTable table) {
+        Long generation = table.getGeneration();
+        table.setGeneration(null);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json.writeValueAsBytes(table)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        } finally {
+            table.setGeneration(generation);
+        }
     }
 
     @Override
@@ -118,6 +156,11 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
     @Override
     public synchronized Optional<ForwardingTable> desiredTable(String hostId) {
         return Optional.ofNullable(logs.get(hostId)).map(HostTableLog::current);
+    }
+
+    /** The hosts this replica holds a table for. */
+    synchronized List<String> hostIds() {
+        return List.copyOf(logs.keySet());
     }
 
     /** The generation since which the port stands as it is in the host's desired table; empty when it is not there. */

@@ -15,6 +15,7 @@ import io.vpclab.controlplane.subnet.SubnetChanged;
 import io.vpclab.controlplane.vpc.VpcChanged;
 import io.vpclab.controlplane.vpn.VpnChanged;
 import io.vpclab.controlplane.whitelist.WhitelistChanged;
+import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
@@ -22,7 +23,8 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * Turns the features' change events into compilation work, after their transaction commits (so
  * the compiler reads what was committed, and a rolled-back request pushes nothing). Each event
  * names what it touched: the VPCs to reload, or the host whose VTEP (and the internet hosts on
- * it) came or went.
+ * it) came or went. {@link #changesOf} is the one mapping: the replicas' change feed writes the
+ * same changes for the other replicas.
  */
 @Component
 class StoreChangeListener {
@@ -36,104 +38,66 @@ class StoreChangeListener {
     }
 
     @TransactionalEventListener(fallbackExecution = true)
-    void on(VpcChanged event) {
-        compilation.submit(StoreChange.vpc(event.vpcId()));
+    void on(Object event) {
+        changesOf(event).forEach(compilation::submit);
     }
 
-    @TransactionalEventListener(fallbackExecution = true)
-    void on(SubnetChanged event) {
-        compilation.submit(StoreChange.vpc(event.vpcId()));
-    }
-
-    @TransactionalEventListener(fallbackExecution = true)
-    void on(InstanceChanged event) {
-        compilation.submit(StoreChange.vpc(event.vpcId()));
-    }
-
-    @TransactionalEventListener(fallbackExecution = true)
-    void on(PeeringChanged event) {
-        compilation.submit(StoreChange.peering(event.requesterVpcId(), event.accepterVpcId()));
-    }
-
-    /** A route table, its routes or a subnet's association changed: the VPC's hosts recompile. */
-    @TransactionalEventListener(fallbackExecution = true)
-    void on(RouteTableChanged event) {
-        compilation.submit(StoreChange.vpc(event.vpcId()));
-    }
-
-    /** A flow log configuration came or went: the VPC's hosts learn which ports log their flows. */
-    @TransactionalEventListener(fallbackExecution = true)
-    void on(FlowLogChanged event) {
-        compilation.submit(StoreChange.vpc(event.vpcId()));
-    }
-
-    /** A host registered or left (its underlay is fixed at registration). */
-    @TransactionalEventListener(fallbackExecution = true)
-    void on(HostChanged event) {
-        compilation.submit(StoreChange.host(event.hostId()));
-    }
-
-    /** A NAT gateway was created, placed, changed or deleted: its VPC's hosts and the provider segment follow. */
-    @TransactionalEventListener(fallbackExecution = true)
-    void on(NatGatewayChanged event) {
-        compilation.submit(StoreChange.vpc(event.vpcId()));
+    /** What {@code event} touched, as far as forwarding goes; empty for events that change no table. */
+    List<StoreChange> changesOf(Object event) {
+        // a route table, its routes or a subnet's association; a flow log configuration; a NAT gateway
+        // created, placed, changed or deleted; a security group or its rules (peers' rules may name
+        // it); a network ACL; a VPN gateway or connection: the VPC's hosts recompile
+        if (event instanceof VpcChanged e) {
+            return List.of(StoreChange.vpc(e.vpcId()));
+        } else if (event instanceof SubnetChanged e) {
+            return List.of(StoreChange.vpc(e.vpcId()));
+        } else if (event instanceof InstanceChanged e) {
+            return List.of(StoreChange.vpc(e.vpcId()));
+        } else if (event instanceof PeeringChanged e) {
+            return List.of(StoreChange.peering(e.requesterVpcId(), e.accepterVpcId()));
+        } else if (event instanceof RouteTableChanged e) {
+            return List.of(StoreChange.vpc(e.vpcId()));
+        } else if (event instanceof FlowLogChanged e) {
+            return List.of(StoreChange.vpc(e.vpcId()));
+        } else if (event instanceof NatGatewayChanged e) {
+            return List.of(StoreChange.vpc(e.vpcId()));
+        } else if (event instanceof SecurityGroupChanged e) {
+            return List.of(StoreChange.vpc(e.vpcId()));
+        } else if (event instanceof InstanceSecurityGroupsChanged e) {
+            return List.of(StoreChange.vpc(e.vpcId()));
+        } else if (event instanceof NetworkAclChanged e) {
+            return List.of(StoreChange.vpc(e.vpcId()));
+        } else if (event instanceof VpnChanged e) {
+            return List.of(StoreChange.vpc(e.vpcId()));
+        } else if (event instanceof HostChanged e) {
+            // a host registered or left (its underlay is fixed at registration)
+            return List.of(StoreChange.host(e.hostId()));
+        } else if (event instanceof InternetHostChanged e) {
+            // a host change of its VTEP host re-reads the public network
+            return List.of(StoreChange.host(e.hostId()));
+        } else if (event instanceof ElasticIpChanged e) {
+            return elasticIp(e);
+        } else if (event instanceof WhitelistChanged e) {
+            // a whitelist in use cannot be deleted, so only its rules matter: the VPCs whose elastic IPs use it
+            return reader.vpcIdsUsingWhitelist(e.whitelistId()).stream()
+                    .map(StoreChange::vpc)
+                    .toList();
+        }
+        return List.of();
     }
 
     /**
-     * An elastic IP's association or policy changed: reload the VPC it is in and the one it left,
-     * so the instance's host gets (or loses) its 1:1 NAT and every provider-segment host its binding.
+     * An elastic IP's association or policy: the VPC it is in and the one it left, so the
+     * instance's host gets (or loses) its 1:1 NAT and every provider-segment host its binding.
      */
-    @TransactionalEventListener(fallbackExecution = true)
-    void on(ElasticIpChanged event) {
+    private static List<StoreChange> elasticIp(ElasticIpChanged event) {
+        List<StoreChange> changes = new java.util.ArrayList<>();
         if (event.vpcId() != null) {
-            compilation.submit(StoreChange.vpc(event.vpcId()));
+            changes.add(StoreChange.vpc(event.vpcId()));
         }
         if (event.previousVpcId() != null && !event.previousVpcId().equals(event.vpcId())) {
-            compilation.submit(StoreChange.vpc(event.previousVpcId()));
+            changes.add(StoreChange.vpc(event.previousVpcId()));
         }
-    }
-
-    /**
-     * An internet host came or went: a host change of its VTEP host makes the compilation re-read
-     * the public network and recompile every host on the provider segment.
-     */
-    @TransactionalEventListener(fallbackExecution = true)
-    void on(InternetHostChanged event) {
-        compilation.submit(StoreChange.host(event.hostId()));
-    }
-
-    /** A security group or its rules changed: its VPC's hosts and those of its peers (whose rules may name it). */
-    @TransactionalEventListener(fallbackExecution = true)
-    void on(SecurityGroupChanged event) {
-        compilation.submit(StoreChange.vpc(event.vpcId()));
-    }
-
-    @TransactionalEventListener(fallbackExecution = true)
-    void on(InstanceSecurityGroupsChanged event) {
-        compilation.submit(StoreChange.vpc(event.vpcId()));
-    }
-
-    /** A network ACL, its entries or a subnet's association changed: its VPC's hosts enforce it. */
-    @TransactionalEventListener(fallbackExecution = true)
-    void on(NetworkAclChanged event) {
-        compilation.submit(StoreChange.vpc(event.vpcId()));
-    }
-
-    /** A VPN gateway or connection changed: the VPC's routes to on premises and the gateway's host follow. */
-    @TransactionalEventListener(fallbackExecution = true)
-    void on(VpnChanged event) {
-        compilation.submit(StoreChange.vpc(event.vpcId()));
-    }
-
-    /**
-     * A whitelist's rules changed: reload the VPCs whose elastic IPs use it, so their hosts get the
-     * new rules (as one whitelist upsert in the table delta). A whitelist in use cannot be deleted,
-     * so only rule changes matter here.
-     */
-    @TransactionalEventListener(fallbackExecution = true)
-    void on(WhitelistChanged event) {
-        for (String vpcId : reader.vpcIdsUsingWhitelist(event.whitelistId())) {
-            compilation.submit(StoreChange.vpc(vpcId));
-        }
+        return changes;
     }
 }

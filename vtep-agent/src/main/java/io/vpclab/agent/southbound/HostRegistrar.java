@@ -7,6 +7,7 @@ import io.vpclab.client.model.InstanceKind;
 import io.vpclab.client.model.RegisteredHost;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -39,14 +40,15 @@ public final class HostRegistrar {
             return saved;
         }
         RegisteredHost registered;
+        HostsApi hosts = new HostsApi(bootstrap.apiClient());
+        HostRegistration registration = new HostRegistration()
+                .name(name)
+                .underlayIp(underlayIp)
+                .udpPort(udpPort)
+                .underlayMtu(underlayMtu)
+                .capabilities(capabilities);
         try {
-            registered = new HostsApi(bootstrap.apiClient())
-                    .registerHost(new HostRegistration()
-                            .name(name)
-                            .underlayIp(underlayIp)
-                            .udpPort(udpPort)
-                            .underlayMtu(underlayMtu)
-                            .capabilities(capabilities));
+            registered = registerOnAnyReplica(hosts, registration);
         } catch (ApiException e) {
             if (e.getCode() == 401 || e.getCode() == 403) {
                 throw new TokenRefusedException("the control plane at " + bootstrap.baseUri()
@@ -59,6 +61,21 @@ public final class HostRegistrar {
         HostIdentity identity = new HostIdentity(registered.getHost().getHostId(), registered.getToken());
         save(identity);
         return identity;
+    }
+
+    /** Tries each replica in turn while the calls fail without an answer (code 0: not reachable). */
+    private RegisteredHost registerOnAnyReplica(HostsApi hosts, HostRegistration registration) throws ApiException {
+        for (int attempt = 1; ; attempt++) {
+            URI replica = bootstrap.baseUri();
+            try {
+                return hosts.registerHost(registration);
+            } catch (ApiException e) {
+                if (e.getCode() != 0 || attempt >= bootstrap.baseUris().size()) {
+                    throw e;
+                }
+                bootstrap.failedOver(replica);
+            }
+        }
     }
 
     private HostIdentity load() {

@@ -132,22 +132,29 @@ public final class TableStreamFollower implements AutoCloseable {
             return;
         }
         Held held = applied.get();
+        URI replica = endpoint.baseUri();
         HttpRequest.Builder request = HttpRequest.newBuilder(
-                        URI.create(endpoint.baseUri() + "/api/v1/hosts/" + hostId + "/table-stream"))
+                        URI.create(replica + "/api/v1/hosts/" + hostId + "/table-stream"))
                 .header("Authorization", "Bearer " + endpoint.token())
                 .header("Accept", "text/event-stream")
                 .GET();
         if (held != null && resumable) {
             request.header("Last-Event-ID", held.eventId().toString());
         }
-        Connection connection = new Connection();
+        Connection connection = new Connection(replica);
         current = connection;
         http.sendAsync(request.build(), connection::bodyHandler).whenComplete((response, failure) -> {
             firstAnswer.countDown();
             if (failure != null) {
-                log.debug("table stream of {} ended: {}", hostId, failure.toString());
+                log.debug("table stream of {} at {} ended: {}", hostId, replica, failure.toString());
+                if (!connection.open) {
+                    failOver(replica); // never answered: down, or not a control plane
+                }
             } else if (response.statusCode() != 200) {
-                log.warn("table stream of {} refused with HTTP {}", hostId, response.statusCode());
+                log.warn("table stream of {} refused by {} with HTTP {}", hostId, replica, response.statusCode());
+                if (response.statusCode() >= 500) {
+                    failOver(replica);
+                }
             }
             connection.end();
         });
@@ -157,7 +164,16 @@ public final class TableStreamFollower implements AutoCloseable {
         Connection connection = current;
         if (connection != null && connection.idleNanos() > IDLE_TIMEOUT.toNanos()) {
             log.debug("table stream of {} silent for {}, reconnecting", hostId, IDLE_TIMEOUT);
+            failOver(connection.replica);
             connection.end();
+        }
+    }
+
+    /** The next connection (and every other call of the agent) goes to the next replica, if there is one. */
+    private void failOver(URI replica) {
+        URI next = endpoint.failedOver(replica);
+        if (!next.equals(replica)) {
+            log.info("control plane {} failed for the table stream of {}, moving to {}", replica, hostId, next);
         }
     }
 
@@ -310,10 +326,15 @@ public final class TableStreamFollower implements AutoCloseable {
     private final class Connection implements Flow.Subscriber<String> {
 
         private final SseParser parser = new SseParser(TableStreamFollower.this::onEvent, MAX_EVENT_CHARS);
+        private final URI replica;
         private final AtomicBoolean ended = new AtomicBoolean();
         private final AtomicLong lastLineNanos = new AtomicLong(System.nanoTime());
         private volatile Flow.Subscription subscription;
         private volatile boolean open;
+
+        Connection(URI replica) {
+            this.replica = replica;
+        }
 
         HttpResponse.BodySubscriber<Void> bodyHandler(HttpResponse.ResponseInfo info) {
             if (info.statusCode() == 401 || info.statusCode() == 403) {
@@ -376,6 +397,7 @@ public final class TableStreamFollower implements AutoCloseable {
         @Override
         public void onError(Throwable throwable) {
             log.debug("table stream of {} failed: {}", hostId, throwable.toString());
+            failOver(replica); // the replica died mid-stream (a reset, not a clean close)
             end();
         }
 

@@ -1,0 +1,216 @@
+package io.vpclab.controlplane.southbound;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * How a write on one replica reaches the agents of every other (PostgreSQL only): each change a
+ * transaction makes is written to {@code replica_change} inside that transaction, with a
+ * {@code NOTIFY} that PostgreSQL delivers at commit. Every replica listens on a dedicated
+ * connection and reads the log after a notification or at least every poll interval (a
+ * notification is only a hint and can be missed), then recompiles the hosts the change touched.
+ * After its listening connection was lost a replica resynchronises the whole network.
+ */
+@Component
+@ConditionalOnProperty(name = "vpclab.replicas.enabled", havingValue = "true")
+class ReplicaChangeFeed implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicaChangeFeed.class);
+
+    static final String CHANNEL = "vpclab_store_changes";
+    /** A hole in the log's ids older than this is a transaction that rolled back, not one still committing. */
+    static final Duration GAP_PATIENCE = Duration.ofSeconds(10);
+
+    private static final int BATCH = 1000;
+    private static final int MAX_IDS_CHARS = 4000;
+
+    private final JdbcTemplate jdbc;
+    private final DataSourceProperties dataSource;
+    private final StoreChangeListener changes;
+    private final NetworkCompilation compilation;
+    private final SseSouthboundProvider streams;
+    private final Duration pollInterval;
+    private final Thread listener;
+    private volatile boolean stopped;
+
+    /** Every id up to here was handled (or is a hole given up); only the listener thread touches these. */
+    private long watermark;
+
+    private final Set<Long> handledAboveWatermark = new HashSet<>();
+    private long holeSeenNanos;
+
+    ReplicaChangeFeed(
+            JdbcTemplate jdbc,
+            DataSourceProperties dataSource,
+            StoreChangeListener changes,
+            NetworkCompilation compilation,
+            SseSouthboundProvider streams,
+            @Value("${vpclab.replicas.poll-interval:1s}") Duration pollInterval) {
+        this.jdbc = jdbc;
+        this.dataSource = dataSource;
+        this.changes = changes;
+        this.compilation = compilation;
+        this.streams = streams;
+        this.pollInterval = pollInterval;
+        this.listener = new Thread(this::listen, "replica-change-feed");
+        listener.setDaemon(true);
+    }
+
+    /** Starts listening once the application is up; what the log held before, the first compile reads anyway. */
+    @EventListener(ContextRefreshedEvent.class)
+    void start() {
+        if (listener.getState() == Thread.State.NEW) {
+            watermark = jdbc.queryForObject("select coalesce(max(id), 0) from replica_change", Long.class);
+            listener.start();
+        }
+    }
+
+    /** Writes the event's changes for the other replicas, in the writing transaction (so both or neither commit). */
+    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT, fallbackExecution = true)
+    void announce(Object event) {
+        List<StoreChange> touched = changes.changesOf(event);
+        for (StoreChange change : touched) {
+            String vpcIds = String.join(",", change.vpcIds());
+            String hostIds = String.join(",", change.hostIds());
+            if (vpcIds.length() > MAX_IDS_CHARS || hostIds.length() > MAX_IDS_CHARS) {
+                throw new IllegalStateException(
+                        "a change touching " + change.vpcIds().size() + " VPCs and "
+                                + change.hostIds().size() + " hosts does not fit the replicas' change log");
+            }
+            jdbc.update(
+                    "insert into replica_change (origin, vpc_ids, host_ids, peerings, created_at) values (?, ?, ?, ?, ?)",
+                    streams.incarnation(),
+                    vpcIds,
+                    hostIds,
+                    change.peerings(),
+                    java.sql.Timestamp.from(Instant.now()));
+        }
+        if (!touched.isEmpty()) {
+            jdbc.queryForList("select pg_notify(?, '')", CHANNEL);
+        }
+    }
+
+    private void listen() {
+        boolean listenedBefore = false;
+        Duration backoff = Duration.ofMillis(200);
+        while (!stopped) {
+            try (Connection connection = DriverManager.getConnection(
+                    dataSource.determineUrl(), dataSource.determineUsername(), dataSource.determinePassword())) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("LISTEN " + CHANNEL);
+                }
+                if (listenedBefore) {
+                    log.info("listening to the other replicas again; resynchronising the network");
+                    compilation.resync();
+                }
+                listenedBefore = true;
+                backoff = Duration.ofMillis(200);
+                PGConnection notifications = connection.unwrap(PGConnection.class);
+                while (!stopped) {
+                    // returns at the first notification, else after the poll interval: either way read the log
+                    notifications.getNotifications((int) pollInterval.toMillis());
+                    poll();
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (stopped) {
+                    return;
+                }
+                log.warn("lost the replicas' change feed ({}); retrying in {}", e.toString(), backoff);
+                LockSupport.parkNanos(backoff.toNanos());
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
+                        ? Duration.ofSeconds(5)
+                        : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Reads the changes after the watermark, hands the other replicas' ones to the compiler, and relabels. */
+    void poll() {
+        List<Row> rows = jdbc.query(
+                "select id, origin, vpc_ids, host_ids, peerings from replica_change where id > ? order by id limit "
+                        + BATCH,
+                (result, n) -> new Row(
+                        result.getLong(1),
+                        result.getString(2),
+                        ids(result.getString(3)),
+                        ids(result.getString(4)),
+                        result.getBoolean(5)),
+                watermark);
+        for (Row row : rows) {
+            if (handledAboveWatermark.add(row.id()) && !row.origin().equals(streams.incarnation())) {
+                compilation.submit(new StoreChange(row.vpcIds(), row.hostIds(), row.peerings(), System.nanoTime()));
+            }
+        }
+        advanceWatermark();
+        relabel();
+    }
+
+    /**
+     * Moves the watermark over the ids handled in a row. A hole (an id taken by a transaction not
+     * yet committed, or rolled back) holds it for {@link #GAP_PATIENCE}, then is given up.
+     */
+    private void advanceWatermark() {
+        while (handledAboveWatermark.remove(watermark + 1)) {
+            watermark++;
+        }
+        if (handledAboveWatermark.isEmpty()) {
+            holeSeenNanos = 0;
+            return;
+        }
+        long now = System.nanoTime();
+        if (holeSeenNanos == 0) {
+            holeSeenNanos = now;
+        } else if (now - holeSeenNanos > GAP_PATIENCE.toNanos()) {
+            watermark = handledAboveWatermark.stream()
+                            .mapToLong(Long::longValue)
+                            .min()
+                            .orElseThrow()
+                    - 1;
+            holeSeenNanos = 0;
+            advanceWatermark();
+        }
+    }
+
+    /** Tables this replica holds under an older number than another replica gave the same table move to that number. */
+    private void relabel() {
+        jdbc.query("select host_id, generation, table_sha256 from host_table_generation", result -> {
+            streams.relabel(result.getString(1), result.getString(3), result.getLong(2));
+        });
+    }
+
+    private static Set<String> ids(String joined) {
+        return joined.isEmpty() ? Set.of() : new HashSet<>(Arrays.asList(joined.split(",")));
+    }
+
+    private record Row(long id, String origin, Set<String> vpcIds, Set<String> hostIds, boolean peerings) {}
+
+    @Override
+    public void destroy() throws InterruptedException {
+        stopped = true;
+        listener.interrupt();
+        listener.join(TimeUnit.SECONDS.toMillis(5));
+    }
+}

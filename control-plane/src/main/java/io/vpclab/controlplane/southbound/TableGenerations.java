@@ -1,0 +1,75 @@
+package io.vpclab.controlplane.southbound;
+
+import java.util.List;
+import java.util.OptionalLong;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Host table generations allocated by the database, never in one JVM's memory, so that they
+ * mean the same on every replica: the host's row is locked, a table with the digest already
+ * stored keeps its generation (another replica compiled the same table), any other table takes
+ * the next one. A host's first generation continues from what the store remembers (desired or
+ * applied), so generations keep rising across restarts.
+ */
+@Component
+class TableGenerations {
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+
+    TableGenerations(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+        this.jdbc = jdbc;
+        this.transaction = new TransactionTemplate(transactions);
+        transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    /**
+     * The generation of the host's table with digest {@code tableSha256}, also recorded as the
+     * host's desired generation; empty when the host is not registered (any more).
+     */
+    OptionalLong allocate(String hostId, String tableSha256) {
+        Long generation = transaction.execute(status -> {
+            List<Long> seed = jdbc.queryForList(
+                    "select greatest(desired_generation, applied_generation) from host where id = ? for update",
+                    Long.class,
+                    hostId);
+            if (seed.isEmpty()) {
+                return null;
+            }
+            List<Allocated> allocated = jdbc.query(
+                    "select generation, table_sha256 from host_table_generation where host_id = ?",
+                    (row, n) -> new Allocated(row.getLong(1), row.getString(2)),
+                    hostId);
+            long result;
+            if (allocated.isEmpty()) {
+                result = seed.get(0) + 1;
+                jdbc.update(
+                        "insert into host_table_generation (host_id, generation, table_sha256) values (?, ?, ?)",
+                        hostId,
+                        result,
+                        tableSha256);
+            } else if (allocated.get(0).tableSha256().equals(tableSha256)) {
+                result = allocated.get(0).generation();
+            } else {
+                result = allocated.get(0).generation() + 1;
+                jdbc.update(
+                        "update host_table_generation set generation = ?, table_sha256 = ? where host_id = ?",
+                        result,
+                        tableSha256,
+                        hostId);
+            }
+            jdbc.update(
+                    "update host set desired_generation = greatest(desired_generation, ?) where id = ?",
+                    result,
+                    hostId);
+            return result;
+        });
+        return generation == null ? OptionalLong.empty() : OptionalLong.of(generation);
+    }
+
+    private record Allocated(long generation, String tableSha256) {}
+}

@@ -134,6 +134,8 @@ class UiLabTest extends UiDemoSupport {
         browser.click("analyzer-show");
         browser.until(SHORT, d -> d.findElement(By.id("screen-topology")).isDisplayed());
         assertThat(browser.hash()).startsWith("topology");
+        // the graph highlights once it has drawn the screen it was switched to
+        browser.until(SHORT, d -> count("node.highlighted") >= 2 ? true : null);
         assertThat(count("node.highlighted"))
                 .as("the path's instances and hosts")
                 .isGreaterThanOrEqualTo(2);

@@ -50,7 +50,7 @@ class UiVlanLessonTest {
             // The clean-up button takes every lesson tenant with all it holds (cascade), so the run can repeat.
             browser.click("vlan-clean");
             browser.until(
-                    Duration.ofMinutes(2), d -> browser.text("vlan-progress").startsWith("Removed") ? true : null);
+                    Duration.ofMinutes(5), d -> browser.text("vlan-progress").startsWith("Removed") ? true : null);
             assertThat(browser.text("vlan-progress")).startsWith("Removed 1 lesson tenants");
             assertThat(new TenantsApi(TestServers.client("http://localhost:" + port, ADMIN_TOKEN))
                             .listTenants(1000, null)

@@ -434,7 +434,9 @@ class VpnRulesTest extends ApiTestSupport {
                 .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
         WgQuickFile file = WgQuickFile.parse(answer.body());
         assertThat(file.sections()).containsExactly("Interface", "Peer");
-        assertThat(file.values("Interface")).containsExactly(java.util.Map.entry("ListenPort", "51820"));
+        assertThat(file.values("Interface"))
+                .as("an address inside the first on-premises block, for wg-quick up")
+                .containsExactly(java.util.Map.entry("Address", "192.168.0.1/32"), java.util.Map.entry("ListenPort", "51820"));
         assertThat(file.commentsOf("Interface"))
                 .anySatisfy(comment ->
                         assertThat(comment).startsWith("PrivateKey = ").contains(office.getPublicKey()));

@@ -23,7 +23,7 @@ class CustomerGatewayController implements CustomerGatewaysApi {
     public ResponseEntity<io.vpclab.api.model.CustomerGateway> createCustomerGateway(CustomerGatewayCreate body) {
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(toDto(
-                        gateways.create(Callers.current(), body.getName(), body.getIpAddress(), body.getPublicKey())));
+                        gateways.create(Callers.current(), body.getTenantId(), body.getName(), body.getIpAddress(), body.getPublicKey())));
     }
 
     @Override

@@ -398,7 +398,10 @@ function createForm(kind, world, after) {
             : field.type === 'boolean'
               ? value === 'true'
               : field.type === 'list'
-                ? value.split(',').map((part) => part.trim()).filter((part) => part !== '')
+                ? value
+                    .split(',')
+                    .map((part) => part.trim())
+                    .filter((part) => part !== '')
                 : value;
     }
     try {

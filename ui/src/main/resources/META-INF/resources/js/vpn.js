@@ -7,7 +7,9 @@ import { el, showError, clearError } from './dom.js';
 export function tunnelLines(connection) {
   const t = connection.tunnel;
   if (!t) return ['(no report yet)'];
-  const handshake = t.lastHandshakeAt ? `handshake ${new Date(t.lastHandshakeAt).toLocaleTimeString()}` : 'no handshake';
+  const handshake = t.lastHandshakeAt
+    ? `handshake ${new Date(t.lastHandshakeAt).toLocaleTimeString()}`
+    : 'no handshake';
   return [
     `${t.state}, ${handshake}`,
     ...(t.peerEndpoint ? [`peer ${t.peerEndpoint}`] : []),
@@ -98,7 +100,11 @@ export const VPN_KINDS = [
       { title: 'tunnel', lines: tunnelLines },
     ],
     fields: [
-      { name: 'vpnGatewayId', required: true, options: opt('vpnGateways', 'vpnGatewayId', (g) => `${g.name || g.vpnGatewayId} ${g.vpcId}`) },
+      {
+        name: 'vpnGatewayId',
+        required: true,
+        options: opt('vpnGateways', 'vpnGatewayId', (g) => `${g.name || g.vpnGatewayId} ${g.vpcId}`),
+      },
       {
         name: 'customerGatewayId',
         required: true,

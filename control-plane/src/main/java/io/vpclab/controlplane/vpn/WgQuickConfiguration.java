@@ -79,7 +79,8 @@ class WgQuickConfiguration {
                 .append(connection.onPremisesCidrs().get(0))
                 .append(" here if it has one\n")
                 .append("Address = ")
-                .append(Ipv4Prefix.formatAddress(interfaceAddress(connection.onPremisesCidrs().get(0))))
+                .append(Ipv4Prefix.formatAddress(
+                        interfaceAddress(connection.onPremisesCidrs().get(0))))
                 .append("/32\n")
                 .append("# The VPN gateway starts the tunnel toward this port when the VPC sends first\n")
                 .append("ListenPort = ")

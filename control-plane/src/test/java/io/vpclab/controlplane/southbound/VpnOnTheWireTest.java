@@ -15,26 +15,20 @@ import io.vpclab.client.ApiClient;
 import io.vpclab.client.api.CustomerGatewaysApi;
 import io.vpclab.client.api.EipsApi;
 import io.vpclab.client.api.NatGatewaysApi;
-import io.vpclab.client.model.Eip;
-import io.vpclab.client.model.EipAllocate;
-import io.vpclab.client.model.EipAssociate;
-import io.vpclab.client.model.EipUpdate;
-import io.vpclab.client.model.IngressPolicy;
-import io.vpclab.client.model.NatGatewayCreate;
-import io.vpclab.client.model.NatGatewaySubnetAssociate;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Base64;
-import javax.sql.DataSource;
 import io.vpclab.client.api.PeeringsApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.VpnConnectionsApi;
 import io.vpclab.client.api.VpnGatewaysApi;
 import io.vpclab.client.model.CustomerGatewayCreate;
+import io.vpclab.client.model.Eip;
+import io.vpclab.client.model.EipAllocate;
+import io.vpclab.client.model.EipAssociate;
+import io.vpclab.client.model.EipUpdate;
+import io.vpclab.client.model.IngressPolicy;
 import io.vpclab.client.model.Instance;
+import io.vpclab.client.model.NatGatewayCreate;
+import io.vpclab.client.model.NatGatewaySubnetAssociate;
 import io.vpclab.client.model.PeeringCreate;
 import io.vpclab.client.model.RouteTargetType;
 import io.vpclab.client.model.TokenCreate;
@@ -52,12 +46,18 @@ import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.Ipv4Prefix;
 import io.vpclab.net.WireGuardKeys;
 import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -245,10 +245,12 @@ class VpnOnTheWireTest {
         Instance vm = wire.instance(wire.subnet(vpcId, "10.7.2.0/24"), instanceHost, INSTANCE_IP);
         byte[] customerKey = WireGuardKeys.generatePrivateKey();
         Vpn vpn = vpn(tenant, vpcId, gatewayHost, customerKey);
-        await().atMost(CONVERGENCE).until(() -> wire.lab().converged(gatewayHost) && wire.lab().converged(instanceHost));
+        await().atMost(CONVERGENCE)
+                .until(() -> wire.lab().converged(gatewayHost) && wire.lab().converged(instanceHost));
         onPremises = site(vpn.peer(), customerKey, List.of());
         await().atMost(CONVERGENCE)
-                .until(() -> ping(instanceHost, vm.getInstanceId(), ON_PREMISES_IP).getReceived() > 0);
+                .until(() ->
+                        ping(instanceHost, vm.getInstanceId(), ON_PREMISES_IP).getReceived() > 0);
 
         String publicKey = vpn.gateway().getPublicKey();
         try (Connection db = wire.lab().bean(DataSource.class).getConnection();
@@ -264,7 +266,8 @@ class VpnOnTheWireTest {
                     .hasSize(12 + 44 + 16);
             assertThat(stored).doesNotContain(appliedPrivateKey(gatewayHost));
         }
-        assertThat(WireGuardKeys.toBase64(WireGuardKeys.publicKey(WireGuardKeys.fromBase64(appliedPrivateKey(gatewayHost)))))
+        assertThat(WireGuardKeys.toBase64(
+                        WireGuardKeys.publicKey(WireGuardKeys.fromBase64(appliedPrivateKey(gatewayHost)))))
                 .as("the host got the key the public key belongs to")
                 .isEqualTo(publicKey);
 
@@ -273,16 +276,20 @@ class VpnOnTheWireTest {
         wire.lab().stopServer();
         wire.lab().startServer();
         FollowAgent restarted = wire.lab().agent("vpr-1", udpBase);
-        await().atMost(CONVERGENCE).until(() -> wire.lab().converged(restarted) && wire.lab().converged(instanceHost));
-        assertThat(WireGuardKeys.toBase64(WireGuardKeys.publicKey(WireGuardKeys.fromBase64(appliedPrivateKey(restarted)))))
+        await().atMost(CONVERGENCE)
+                .until(() -> wire.lab().converged(restarted) && wire.lab().converged(instanceHost));
+        assertThat(WireGuardKeys.toBase64(
+                        WireGuardKeys.publicKey(WireGuardKeys.fromBase64(appliedPrivateKey(restarted)))))
                 .as("opened after the restart")
                 .isEqualTo(publicKey);
 
         onPremises = site(vpn.peer(), customerKey, List.of());
         await().atMost(CONVERGENCE)
-                .until(() -> ping(instanceHost, vm.getInstanceId(), ON_PREMISES_IP).getReceived() > 0);
-        assertThat(onPremises.peers()).singleElement().satisfies(p -> assertThat(p.lastHandshakeEpochNanos())
-                .isPositive());
+                .until(() ->
+                        ping(instanceHost, vm.getInstanceId(), ON_PREMISES_IP).getReceived() > 0);
+        assertThat(onPremises.peers())
+                .singleElement()
+                .satisfies(p -> assertThat(p.lastHandshakeEpochNanos()).isPositive());
     }
 
     /**
@@ -317,7 +324,8 @@ class VpnOnTheWireTest {
                                 .getAllocationId()))
                 .getNatGatewayId();
         natGateways.associateNatGatewaySubnet(natId, new NatGatewaySubnetAssociate().subnetId(gatewaySubnet));
-        String privateIp = address(new SubnetsApi(tenant).getSubnet(gatewaySubnet).getCidrBlock(), 10);
+        String privateIp =
+                address(new SubnetsApi(tenant).getSubnet(gatewaySubnet).getCidrBlock(), 10);
         String publicIp = address(new SubnetsApi(tenant).getSubnet(publicSubnet).getCidrBlock(), 20);
         Instance inside = wire.instance(gatewaySubnet, instanceHost, privateIp);
         Instance exposed = wire.instance(publicSubnet, instanceHost, publicIp);
@@ -334,9 +342,12 @@ class VpnOnTheWireTest {
 
         // both ways out exist for the VPC's own traffic
         await().atMost(CONVERGENCE)
-                .until(() -> ping(instanceHost, inside.getInstanceId(), INTERNET_IP).getReceived() == 2);
+                .until(() ->
+                        ping(instanceHost, inside.getInstanceId(), INTERNET_IP).getReceived() == 2);
         await().atMost(CONVERGENCE)
-                .until(() -> ping(instanceHost, INTERNET_PORT, elasticIp.getPublicIp()).getReceived() == 2);
+                .until(() -> ping(instanceHost, INTERNET_PORT, elasticIp.getPublicIp())
+                                .getReceived()
+                        == 2);
 
         onPremises = site(vpn.peer(), customerKey, List.of("0.0.0.0/0"));
         awaitAnswerFrom(privateIp);
@@ -383,7 +394,8 @@ class VpnOnTheWireTest {
                 .vpnGatewayId(gateway.getVpnGatewayId())
                 .customerGatewayId(customerGatewayId)
                 .onPremisesCidrBlocks(List.of("192.168.50.0/24")));
-        return new Vpn(gateway, peerSection(connections.getVpnConnectionConfiguration(connection.getVpnConnectionId())));
+        return new Vpn(
+                gateway, peerSection(connections.getVpnConnectionConfiguration(connection.getVpnConnectionId())));
     }
 
     private final Map<String, AtomicInteger> repliesBySource = new java.util.concurrent.ConcurrentHashMap<>();
@@ -401,7 +413,9 @@ class VpnOnTheWireTest {
                     byte[] bytes = new byte[packet.readableBytes()];
                     packet.getBytes(packet.readerIndex(), bytes);
                     if (isEcho(bytes, ECHO_REPLY)) {
-                        repliesBySource.computeIfAbsent(source(bytes), s -> new AtomicInteger()).incrementAndGet();
+                        repliesBySource
+                                .computeIfAbsent(source(bytes), s -> new AtomicInteger())
+                                .incrementAndGet();
                     } else if (isEcho(bytes, ECHO_REQUEST) && destination(bytes).equals(ON_PREMISES_IP)) {
                         self[0].send(Unpooled.wrappedBuffer(echoReplyTo(bytes)));
                     }

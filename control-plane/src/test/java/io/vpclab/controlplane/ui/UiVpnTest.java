@@ -105,7 +105,10 @@ class UiVpnTest extends UiDemoSupport {
         List<String> ids = browser.driver.findElements(By.cssSelector("#list-" + kind + " tbody tr[data-id]")).stream()
                 .map(r -> r.getDomAttribute("data-id"))
                 .toList();
-        return ids.stream().filter(id -> row(kind, id).startsWith(prefix)).findFirst().orElse(null);
+        return ids.stream()
+                .filter(id -> row(kind, id).startsWith(prefix))
+                .findFirst()
+                .orElse(null);
     }
 
     private String row(String kind, String id) {

@@ -67,10 +67,8 @@ class VpnRulesTest extends ApiTestSupport {
 
     /** The stored private key, opened as the host's table is given it. */
     private String storedPrivateKey(VpnGateway gateway) {
-        String sealed = storedGateways
-                .findById(gateway.getVpnGatewayId())
-                .orElseThrow()
-                .sealedPrivateKey();
+        String sealed =
+                storedGateways.findById(gateway.getVpnGatewayId()).orElseThrow().sealedPrivateKey();
         return sealer.open(gateway.getVpnGatewayId(), sealed);
     }
 
@@ -170,10 +168,8 @@ class VpnRulesTest extends ApiTestSupport {
         // The public key belongs to the stored private key, which is stored sealed: the column is
         // not the key, and it does not open for another row.
         String privateKey = storedPrivateKey(gateway);
-        String column = storedGateways
-                .findById(gateway.getVpnGatewayId())
-                .orElseThrow()
-                .sealedPrivateKey();
+        String column =
+                storedGateways.findById(gateway.getVpnGatewayId()).orElseThrow().sealedPrivateKey();
         assertThat(column).doesNotContain(privateKey);
         assertThat(Base64.getDecoder().decode(column)).hasSize(12 + 44 + 16);
         assertThatThrownBy(() -> sealer.open("vgw-0000000000000000f", column))
@@ -436,7 +432,8 @@ class VpnRulesTest extends ApiTestSupport {
         assertThat(file.sections()).containsExactly("Interface", "Peer");
         assertThat(file.values("Interface"))
                 .as("an address inside the first on-premises block, for wg-quick up")
-                .containsExactly(java.util.Map.entry("Address", "192.168.0.1/32"), java.util.Map.entry("ListenPort", "51820"));
+                .containsExactly(
+                        java.util.Map.entry("Address", "192.168.0.1/32"), java.util.Map.entry("ListenPort", "51820"));
         assertThat(file.commentsOf("Interface"))
                 .anySatisfy(comment ->
                         assertThat(comment).startsWith("PrivateKey = ").contains(office.getPublicKey()));

@@ -177,12 +177,19 @@ class WireGuardPortTest {
             packet.release();
             await("round " + round + " (" + (round + 1) * 10 + " s)")
                     .atMost(Duration.ofSeconds(20))
-                    .until(() -> onPremises.contains(fromVpc) && payloadsIntoVpc().contains(fromSite));
+                    .until(() ->
+                            onPremises.contains(fromVpc) && payloadsIntoVpc().contains(fromSite));
             handshakes.add(customerGateway.peers().get(0).lastHandshakeEpochNanos());
         }
 
-        assertThat(onPremises).as("every packet from the VPC, once").hasSize(rounds).doesNotHaveDuplicates();
-        assertThat(payloadsIntoVpc()).as("every packet from on premises, once").hasSize(rounds).doesNotHaveDuplicates();
+        assertThat(onPremises)
+                .as("every packet from the VPC, once")
+                .hasSize(rounds)
+                .doesNotHaveDuplicates();
+        assertThat(payloadsIntoVpc())
+                .as("every packet from on premises, once")
+                .hasSize(rounds)
+                .doesNotHaveDuplicates();
         assertThat(handshakes)
                 .as("a first handshake and a rekey every 120 s or so over 400 s")
                 .hasSizeGreaterThanOrEqualTo(4);

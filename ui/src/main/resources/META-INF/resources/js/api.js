@@ -20,6 +20,9 @@ const COLLECTIONS = {
   routeTables: '/route-tables',
   captures: '/captures',
   flowLogs: '/flow-logs',
+  customerGateways: '/customer-gateways',
+  vpnGateways: '/vpn-gateways',
+  vpnConnections: '/vpn-connections',
 };
 
 export class ApiError extends Error {
@@ -56,12 +59,15 @@ export async function tokenRole() {
 
 const authorization = () => ({ Authorization: 'Bearer ' + token() });
 
-async function call(method, path, body) {
+/** asText: the answer is a text file (a refusal is still problem+json). */
+async function call(method, path, body, asText = false) {
   const headers = authorization();
+  if (asText) headers.Accept = 'text/plain, application/problem+json';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (response.status === 204) return null;
   const text = await response.text();
+  if (asText && response.ok) return text;
   const json = text ? JSON.parse(text) : null;
   if (!response.ok) {
     // problem+json: code is the stable name, detail the sentence for humans.
@@ -126,6 +132,8 @@ const SNAPSHOT_KINDS = {
   whitelists: false,
   securityGroups: false,
   networkAcls: false,
+  customerGateways: false,
+  vpnGateways: false,
 };
 
 /** The whole visible world in one object; lists a token may not read come back empty. */
@@ -170,6 +178,12 @@ export const deleteRoute = (routeTableId, destinationCidrBlock) =>
 export const associateRouteTable = (subnetId, routeTableId) =>
   call('PUT', one('subnets', subnetId) + '/route-table', { routeTableId });
 export const disassociateRouteTable = (subnetId) => del(one('subnets', subnetId) + '/route-table');
+
+// --- site-to-site VPN -------------------------------------------------------------------------------------
+
+/** The on-premises side's wg-quick file of a VPN connection, as text. */
+export const vpnConfiguration = (vpnConnectionId) =>
+  call('GET', one('vpnConnections', vpnConnectionId) + '/configuration', undefined, true);
 
 // --- diagnostics: probes sent by the source instance's host ----------------------------------------
 

@@ -14,6 +14,7 @@ import {
   associateSubnet,
 } from './security.js';
 import { routeLines, associationLines, addTableRoute, deleteTableRoute, associateTableSubnet } from './routetables.js';
+import { VPN_KINDS } from './vpn.js';
 
 const opt = (list, id, label) => (world) => world[list].map((x) => ({ value: x[id], label: label(x) }));
 const tenantOptions = opt('tenants', 'tenantId', (t) => t.name);
@@ -259,6 +260,7 @@ export const KINDS = [
       { label: 'Associate subnet', run: associateTableSubnet },
     ],
   },
+  ...VPN_KINDS,
 ];
 
 /** Asks which of the tenant's instances gets the elastic IP, then associates it; cancelling changes nothing. */
@@ -391,7 +393,16 @@ function createForm(kind, world, after) {
       const value = form.elements[field.name].value.trim();
       if (value !== '')
         body[field.name] =
-          field.type === 'number' ? Number(value) : field.type === 'boolean' ? value === 'true' : value;
+          field.type === 'number'
+            ? Number(value)
+            : field.type === 'boolean'
+              ? value === 'true'
+              : field.type === 'list'
+                ? value
+                    .split(',')
+                    .map((part) => part.trim())
+                    .filter((part) => part !== '')
+                : value;
     }
     try {
       const created = await create(kind.key, body);

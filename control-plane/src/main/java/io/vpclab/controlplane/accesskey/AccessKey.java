@@ -6,7 +6,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** An access key: its ID (AKIA...), its tenant and its secret, sealed by {@link SecretSealer}. */
+/** An access key: its ID (AKIA...), its tenant and its secret, sealed by {@link io.vpclab.controlplane.system.SecretSealer}. */
 @Entity
 @Table(name = "access_key")
 public class AccessKey {

@@ -2,6 +2,8 @@ package io.vpclab.controlplane.accesskey;
 
 import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
+import io.vpclab.controlplane.system.SecretSealer;
+import io.vpclab.controlplane.system.VpcLabProperties;
 import io.vpclab.controlplane.tenant.TenantDeleting;
 import io.vpclab.controlplane.tenant.TenantService;
 import java.security.SecureRandom;
@@ -24,9 +26,14 @@ public class AccessKeyService {
     private final SecretSealer sealer;
     private final TenantService tenants;
 
-    AccessKeyService(AccessKeyRepository keys, SecretSealer sealer, TenantService tenants) {
+    /** The sealing key file, beside the admin token. */
+    static final String SEALING_KEY_FILE = "access-key-encryption-key";
+
+    AccessKeyService(AccessKeyRepository keys, VpcLabProperties properties, TenantService tenants) {
         this.keys = keys;
-        this.sealer = sealer;
+        this.sealer = new SecretSealer(
+                SecretSealer.keyInDataDir(properties.dataDir(), SEALING_KEY_FILE),
+                properties.dataDir().resolve(SEALING_KEY_FILE).toString());
         this.tenants = tenants;
     }
 

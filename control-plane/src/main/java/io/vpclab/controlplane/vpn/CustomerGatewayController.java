@@ -22,8 +22,12 @@ class CustomerGatewayController implements CustomerGatewaysApi {
     @Override
     public ResponseEntity<io.vpclab.api.model.CustomerGateway> createCustomerGateway(CustomerGatewayCreate body) {
         return ResponseEntity.status(HttpStatus.CREATED)
-                .body(toDto(
-                        gateways.create(Callers.current(), body.getName(), body.getIpAddress(), body.getPublicKey())));
+                .body(toDto(gateways.create(
+                        Callers.current(),
+                        body.getTenantId(),
+                        body.getName(),
+                        body.getIpAddress(),
+                        body.getPublicKey())));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.tenant.TenantDeleting;
 import io.vpclab.controlplane.tenant.TenantEmptying;
+import io.vpclab.controlplane.tenant.TenantService;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Limit;
@@ -20,14 +21,20 @@ public class CustomerGatewayService {
     private final CustomerGatewayRepository gateways;
     private final VpnConnectionRepository connections;
 
-    CustomerGatewayService(CustomerGatewayRepository gateways, VpnConnectionRepository connections) {
+    private final TenantService tenants;
+
+    CustomerGatewayService(
+            CustomerGatewayRepository gateways, VpnConnectionRepository connections, TenantService tenants) {
+        this.tenants = tenants;
         this.gateways = gateways;
         this.connections = connections;
     }
 
     @Transactional
-    public CustomerGateway create(Caller caller, String name, String ipAddress, String publicKey) {
-        String tenantId = caller.owningTenant(null);
+    public CustomerGateway create(
+            Caller caller, String requestedTenantId, String name, String ipAddress, String publicKey) {
+        String tenantId = caller.owningTenant(requestedTenantId);
+        tenants.lockForUse(caller, tenantId);
         String address = WireGuardParameters.unicastAddress(ipAddress, "ipAddress");
         String key = WireGuardParameters.key(publicKey, "publicKey");
         return gateways.saveAndFlush(

@@ -41,9 +41,11 @@ class VpnConnectionController implements VpnConnectionsApi {
 
     @Override
     public ResponseEntity<VpnConnectionList> listVpnConnections(String vpcId, Integer maxResults, String nextToken) {
+        // with each tunnel, as AWS lists a connection with its tunnels' telemetry
         PageRequest.Page<io.vpclab.api.model.VpnConnection> page = connections
                 .list(Callers.current(), vpcId, PageRequest.of(maxResults, nextToken))
-                .map(VpnConnectionController::toDto);
+                .map(connection -> toDto(connection)
+                        .tunnel(tunnels.of(Callers.current(), connection).orElse(null)));
         return ResponseEntity.ok(new VpnConnectionList(page.items()).nextToken(page.nextToken()));
     }
 

@@ -7,8 +7,9 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * A VPC's WireGuard endpoint. The private key is stored (its host needs it) but has no public
- * accessor outside this package's table section: no response and no log line carries it.
+ * A VPC's WireGuard endpoint. The private key is stored sealed ({@link VpnKeySealer}: its host
+ * needs it, a copy of the database must not reveal it) and only this package opens it, for the
+ * host's table: no response and no log line carries it.
  */
 @Entity
 @Table(name = "vpn_gateway")
@@ -37,8 +38,8 @@ public class VpnGateway {
     @Column(name = "public_key", nullable = false)
     private String publicKey;
 
-    @Column(name = "private_key", nullable = false)
-    private String privateKey;
+    @Column(name = "private_key_sealed", nullable = false)
+    private String sealedPrivateKey;
 
     /** "available" when placed on a host, "pending" while no host is registered. */
     @Column(nullable = false)
@@ -57,7 +58,7 @@ public class VpnGateway {
             String hostId,
             int listenPort,
             String publicKey,
-            String privateKey,
+            String sealedPrivateKey,
             Instant createdAt) {
         this.id = id;
         this.tenantId = tenantId;
@@ -66,7 +67,7 @@ public class VpnGateway {
         this.hostId = hostId;
         this.listenPort = listenPort;
         this.publicKey = publicKey;
-        this.privateKey = privateKey;
+        this.sealedPrivateKey = sealedPrivateKey;
         this.state = hostId == null ? "pending" : "available";
         this.createdAt = createdAt;
     }
@@ -99,9 +100,9 @@ public class VpnGateway {
         return publicKey;
     }
 
-    /** For the host's table only (next session's data-plane wiring). */
-    String privateKey() {
-        return privateKey;
+    /** The private key as {@link VpnKeySealer} sealed it, with this gateway's ID as associated data. */
+    String sealedPrivateKey() {
+        return sealedPrivateKey;
     }
 
     public String state() {

@@ -40,6 +40,7 @@ public class VpnGatewayService {
     private final HostService hosts;
     private final ApplicationEventPublisher events;
     private final EntityManager entityManager;
+    private final VpnKeySealer sealer;
 
     VpnGatewayService(
             VpnGatewayRepository gateways,
@@ -48,7 +49,9 @@ public class VpnGatewayService {
             VpcService vpcs,
             HostService hosts,
             ApplicationEventPublisher events,
-            EntityManager entityManager) {
+            EntityManager entityManager,
+            VpnKeySealer sealer) {
+        this.sealer = sealer;
         this.gateways = gateways;
         this.connections = connections;
         this.customerGateways = customerGateways;
@@ -81,15 +84,16 @@ public class VpnGatewayService {
         });
         String hostId = place(creation.hostId());
         byte[] privateKey = WireGuardKeys.generatePrivateKey();
+        String gatewayId = Ids.newId(Ids.VPN_GATEWAY);
         VpnGateway gateway = gateways.saveAndFlush(new VpnGateway(
-                Ids.newId(Ids.VPN_GATEWAY),
+                gatewayId,
                 vpc.tenantId(),
                 vpc.id(),
                 creation.name(),
                 hostId,
                 listenPort,
                 WireGuardKeys.toBase64(WireGuardKeys.publicKey(privateKey)),
-                WireGuardKeys.toBase64(privateKey),
+                sealer.seal(gatewayId, WireGuardKeys.toBase64(privateKey)),
                 Times.now()));
         publish(gateway, ChangeKind.CREATED);
         return view(gateway);
@@ -140,7 +144,7 @@ public class VpnGatewayService {
                         gateway.name(),
                         gateway.hostId(),
                         gateway.listenPort(),
-                        gateway.privateKey(),
+                        sealer.open(gateway.id(), gateway.sealedPrivateKey()),
                         connections.findByVpcIdOrderById(vpcId).stream()
                                 .map(connection -> {
                                     CustomerGateway customer = customerGateways

@@ -12,7 +12,9 @@ import org.springframework.transaction.annotation.Transactional;
  * The on-premises side's {@code wg-quick} file for a VPN connection. The customer's private key
  * stays with the customer: the file has a commented placeholder for it. The on-premises peer
  * initiates (it is usually behind NAT) and keeps the path open with a 25 s keepalive, as
- * wg-quick's documentation recommends behind NAT.
+ * wg-quick's documentation recommends behind NAT. {@code Address} gives the interface an address
+ * inside the first on-premises block (a /32, so wg-quick routes only the VPC's blocks through the
+ * tunnel), so the file works with {@code wg-quick up} once the private key is filled in.
  */
 @Component
 class WgQuickConfiguration {
@@ -73,6 +75,13 @@ class WgQuickConfiguration {
                 .append("# PrivateKey = <the private key of ")
                 .append(customerGateway.publicKey())
                 .append(", which only you hold>\n")
+                .append("# This machine's address on premises as the VPC sees it; put its own LAN address in ")
+                .append(connection.onPremisesCidrs().get(0))
+                .append(" here if it has one\n")
+                .append("Address = ")
+                .append(Ipv4Prefix.formatAddress(
+                        interfaceAddress(connection.onPremisesCidrs().get(0))))
+                .append("/32\n")
                 .append("# The VPN gateway starts the tunnel toward this port when the VPC sends first\n")
                 .append("ListenPort = ")
                 .append(CUSTOMER_GATEWAY_PORT)
@@ -99,5 +108,10 @@ class WgQuickConfiguration {
                 .append(PERSISTENT_KEEPALIVE_SECONDS)
                 .append("\n")
                 .toString();
+    }
+
+    /** The block's first host address (the block itself for a /31 or /32). */
+    static long interfaceAddress(Ipv4Prefix onPremises) {
+        return onPremises.length() >= 31 ? onPremises.first() : onPremises.first() + 1;
     }
 }

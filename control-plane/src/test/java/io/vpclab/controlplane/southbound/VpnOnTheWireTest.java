@@ -2,7 +2,10 @@ package io.vpclab.controlplane.southbound;
 
 import static io.vpclab.controlplane.southbound.ControlPlaneLab.ping;
 import static io.vpclab.controlplane.southbound.OnTheWireFixture.CONVERGENCE;
+import static io.vpclab.controlplane.southbound.OnTheWireFixture.INTERNET_IP;
+import static io.vpclab.controlplane.southbound.OnTheWireFixture.INTERNET_PORT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.ByteBuf;
@@ -10,13 +13,22 @@ import io.netty.buffer.Unpooled;
 import io.vpclab.agent.FollowAgent;
 import io.vpclab.client.ApiClient;
 import io.vpclab.client.api.CustomerGatewaysApi;
+import io.vpclab.client.api.EipsApi;
+import io.vpclab.client.api.NatGatewaysApi;
 import io.vpclab.client.api.PeeringsApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.VpnConnectionsApi;
 import io.vpclab.client.api.VpnGatewaysApi;
 import io.vpclab.client.model.CustomerGatewayCreate;
+import io.vpclab.client.model.Eip;
+import io.vpclab.client.model.EipAllocate;
+import io.vpclab.client.model.EipAssociate;
+import io.vpclab.client.model.EipUpdate;
+import io.vpclab.client.model.IngressPolicy;
 import io.vpclab.client.model.Instance;
+import io.vpclab.client.model.NatGatewayCreate;
+import io.vpclab.client.model.NatGatewaySubnetAssociate;
 import io.vpclab.client.model.PeeringCreate;
 import io.vpclab.client.model.RouteTargetType;
 import io.vpclab.client.model.TokenCreate;
@@ -34,12 +46,18 @@ import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.Ipv4Prefix;
 import io.vpclab.net.WireGuardKeys;
 import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -208,6 +226,248 @@ class VpnOnTheWireTest {
         assertThat(repliesFromPeeredVpc)
                 .as("echo replies from the peered VPC's instance")
                 .hasValue(0);
+    }
+
+    /**
+     * The gateway's private key is stored sealed (the column is not the key, and no plain column
+     * is left), and after the server and the gateway's agent restart, the agent's table carries the
+     * opened key and a new on-premises session comes up through it.
+     */
+    @Test
+    void theSealedKeyBringsTheTunnelBackAfterTheServerAndTheGatewaysHostRestart() throws Exception {
+        wire = OnTheWireFixture.server();
+        int udpBase = FreeUdpPorts.consecutive(2);
+        FollowAgent gatewayHost = wire.lab().agent("vpr-1", udpBase);
+        FollowAgent instanceHost = wire.lab().agent("vpr-2", udpBase + 1);
+        String tenantId = wire.tenant("vpr");
+        ApiClient tenant = tenantClient(tenantId);
+        String vpcId = wire.vpc(tenantId, "10.7.0.0/16");
+        Instance vm = wire.instance(wire.subnet(vpcId, "10.7.2.0/24"), instanceHost, INSTANCE_IP);
+        byte[] customerKey = WireGuardKeys.generatePrivateKey();
+        Vpn vpn = vpn(tenant, vpcId, gatewayHost, customerKey);
+        await().atMost(CONVERGENCE)
+                .until(() -> wire.lab().converged(gatewayHost) && wire.lab().converged(instanceHost));
+        onPremises = site(vpn.peer(), customerKey, List.of());
+        await().atMost(CONVERGENCE)
+                .until(() ->
+                        ping(instanceHost, vm.getInstanceId(), ON_PREMISES_IP).getReceived() > 0);
+
+        String publicKey = vpn.gateway().getPublicKey();
+        try (Connection db = wire.lab().bean(DataSource.class).getConnection();
+                Statement sql = db.createStatement();
+                ResultSet row = sql.executeQuery("select * from vpn_gateway")) {
+            assertThat(row.next()).isTrue();
+            assertThatThrownBy(() -> row.findColumn("private_key"))
+                    .as("no plain column")
+                    .isInstanceOf(SQLException.class);
+            String stored = row.getString("private_key_sealed");
+            assertThat(Base64.getDecoder().decode(stored))
+                    .as("nonce, the sealed 44-character key, tag")
+                    .hasSize(12 + 44 + 16);
+            assertThat(stored).doesNotContain(appliedPrivateKey(gatewayHost));
+        }
+        assertThat(WireGuardKeys.toBase64(
+                        WireGuardKeys.publicKey(WireGuardKeys.fromBase64(appliedPrivateKey(gatewayHost)))))
+                .as("the host got the key the public key belongs to")
+                .isEqualTo(publicKey);
+
+        gatewayHost.close();
+        onPremises.close();
+        wire.lab().stopServer();
+        wire.lab().startServer();
+        FollowAgent restarted = wire.lab().agent("vpr-1", udpBase);
+        await().atMost(CONVERGENCE)
+                .until(() -> wire.lab().converged(restarted) && wire.lab().converged(instanceHost));
+        assertThat(WireGuardKeys.toBase64(
+                        WireGuardKeys.publicKey(WireGuardKeys.fromBase64(appliedPrivateKey(restarted)))))
+                .as("opened after the restart")
+                .isEqualTo(publicKey);
+
+        onPremises = site(vpn.peer(), customerKey, List.of());
+        await().atMost(CONVERGENCE)
+                .until(() ->
+                        ping(instanceHost, vm.getInstanceId(), ON_PREMISES_IP).getReceived() > 0);
+        assertThat(onPremises.peers())
+                .singleElement()
+                .satisfies(p -> assertThat(p.lastHandshakeEpochNanos()).isPositive());
+    }
+
+    /**
+     * No transit toward the NAT gateway or an elastic IP (AWS): the gateway's subnet routes
+     * 0.0.0.0/0 to a NAT gateway that its instance uses to reach the internet host, and another
+     * instance's elastic IP answers the internet; yet what on premises sends to the internet host or
+     * to that elastic IP is dropped at the gateway's host as VPN_NO_TRANSIT and nothing answers,
+     * while the instance keeps answering through the tunnel.
+     */
+    @Test
+    void onPremisesReachesNeitherTheInternetThroughTheNatGatewayNorAnElasticIp() throws Exception {
+        wire = OnTheWireFixture.withInternetHostOn("vpt-2");
+        List<FollowAgent> agents = wire.agents("vpt", 2);
+        FollowAgent gatewayHost = agents.get(0);
+        FollowAgent instanceHost = agents.get(1);
+        String tenantId = wire.tenant("vpt");
+        ApiClient tenant = tenantClient(tenantId);
+        String vpcId = wire.vpc(tenantId, "10.7.0.0/16");
+        List<String> subnetIds = Stream.of(wire.subnet(vpcId, "10.7.1.0/24"), wire.subnet(vpcId, "10.7.2.0/24"))
+                .sorted()
+                .toList();
+        // the VPN gateway's side sits in the VPC's first subnet (by id): that one routes to the NAT gateway
+        String gatewaySubnet = subnetIds.get(0);
+        String publicSubnet = subnetIds.get(1);
+        EipsApi eips = new EipsApi(wire.admin());
+        NatGatewaysApi natGateways = new NatGatewaysApi(wire.admin());
+        String natId = natGateways
+                .createNatGateway(new NatGatewayCreate()
+                        .subnetId(publicSubnet)
+                        .hostId(gatewayHost.hostId())
+                        .allocationId(eips.allocateEip(new EipAllocate().tenantId(tenantId))
+                                .getAllocationId()))
+                .getNatGatewayId();
+        natGateways.associateNatGatewaySubnet(natId, new NatGatewaySubnetAssociate().subnetId(gatewaySubnet));
+        String privateIp =
+                address(new SubnetsApi(tenant).getSubnet(gatewaySubnet).getCidrBlock(), 10);
+        String publicIp = address(new SubnetsApi(tenant).getSubnet(publicSubnet).getCidrBlock(), 20);
+        Instance inside = wire.instance(gatewaySubnet, instanceHost, privateIp);
+        Instance exposed = wire.instance(publicSubnet, instanceHost, publicIp);
+        Eip elasticIp = eips.allocateEip(new EipAllocate().tenantId(tenantId));
+        eips.associateEip(elasticIp.getAllocationId(), new EipAssociate().instanceId(exposed.getInstanceId()));
+        eips.updateEip(elasticIp.getAllocationId(), new EipUpdate().ingressPolicy(IngressPolicy.ALLOW_ALL));
+        byte[] customerKey = WireGuardKeys.generatePrivateKey();
+        Vpn vpn = vpn(tenant, vpcId, gatewayHost, customerKey);
+        assertThat(new SubnetsApi(tenant).getSubnetRoutes(gatewaySubnet).getRoutes())
+                .as("the gateway's subnet: the internet through the NAT gateway, on premises through the tunnel")
+                .anySatisfy(route -> assertThat(route.getTargetType()).isEqualTo(RouteTargetType.NAT_GATEWAY))
+                .anySatisfy(route -> assertThat(route.getTargetType()).isEqualTo(RouteTargetType.VPN_GATEWAY));
+        wire.awaitConverged();
+
+        // both ways out exist for the VPC's own traffic
+        await().atMost(CONVERGENCE)
+                .until(() ->
+                        ping(instanceHost, inside.getInstanceId(), INTERNET_IP).getReceived() == 2);
+        await().atMost(CONVERGENCE)
+                .until(() -> ping(instanceHost, INTERNET_PORT, elasticIp.getPublicIp())
+                                .getReceived()
+                        == 2);
+
+        onPremises = site(vpn.peer(), customerKey, List.of("0.0.0.0/0"));
+        awaitAnswerFrom(privateIp);
+
+        for (String beyond : List.of(INTERNET_IP, elasticIp.getPublicIp())) {
+            long dropsBefore = noTransitDrops(gatewayHost);
+            await().atMost(CONVERGENCE).until(() -> {
+                sendEcho(beyond);
+                return noTransitDrops(gatewayHost) > dropsBefore;
+            });
+        }
+        awaitAnswerFrom(privateIp);
+        assertThat(repliesBySource)
+                .as("echo replies that reached on premises, by source")
+                .containsOnlyKeys(privateIp);
+    }
+
+    private ApiClient tenantClient(String tenantId) throws io.vpclab.client.ApiException {
+        return TestServers.client(
+                wire.lab().uri().toString(),
+                new TenantsApi(wire.admin())
+                        .createTenantToken(tenantId, new TokenCreate().description("vpn"))
+                        .getToken());
+    }
+
+    /** A VPN gateway, its gateway's public key, and the [Peer] section of the connection's downloaded file. */
+    private record Vpn(VpnGateway gateway, Map<String, String> peer) {}
+
+    /** A VPN gateway on {@code host}, a customer gateway at 127.0.0.1 with {@code customerKey}, a connection for 192.168.50.0/24. */
+    private static Vpn vpn(ApiClient tenant, String vpcId, FollowAgent host, byte[] customerKey)
+            throws io.vpclab.client.ApiException {
+        VpnGateway gateway = new VpnGatewaysApi(tenant)
+                .createVpnGateway(new VpnGatewayCreate()
+                        .vpcId(vpcId)
+                        .hostId(host.hostId())
+                        .listenPort(FreeUdpPorts.consecutive(1)));
+        String customerGatewayId = new CustomerGatewaysApi(tenant)
+                .createCustomerGateway(new CustomerGatewayCreate()
+                        .ipAddress("127.0.0.1")
+                        .publicKey(WireGuardKeys.toBase64(WireGuardKeys.publicKey(customerKey))))
+                .getCustomerGatewayId();
+        VpnConnectionsApi connections = new VpnConnectionsApi(tenant);
+        VpnConnection connection = connections.createVpnConnection(new VpnConnectionCreate()
+                .vpnGatewayId(gateway.getVpnGatewayId())
+                .customerGatewayId(customerGatewayId)
+                .onPremisesCidrBlocks(List.of("192.168.50.0/24")));
+        return new Vpn(
+                gateway, peerSection(connections.getVpnConnectionConfiguration(connection.getVpnConnectionId())));
+    }
+
+    private final Map<String, AtomicInteger> repliesBySource = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The on-premises site as a Java WireGuard endpoint configured from the downloaded [Peer]
+     * section (plus {@code moreAllowed} it routes into the tunnel too): it answers echo requests to
+     * 192.168.50.10 and counts the echo replies it gets, by source.
+     */
+    private WireGuardEndpoint site(Map<String, String> peer, byte[] customerKey, List<String> moreAllowed)
+            throws java.io.IOException {
+        WireGuardEndpoint[] self = new WireGuardEndpoint[1];
+        self[0] = WireGuardEndpoint.open(
+                customerKey, new InetSocketAddress("127.0.0.1", 0), WireGuardClock.system(), (from, packet) -> {
+                    byte[] bytes = new byte[packet.readableBytes()];
+                    packet.getBytes(packet.readerIndex(), bytes);
+                    if (isEcho(bytes, ECHO_REPLY)) {
+                        repliesBySource
+                                .computeIfAbsent(source(bytes), s -> new AtomicInteger())
+                                .incrementAndGet();
+                    } else if (isEcho(bytes, ECHO_REQUEST) && destination(bytes).equals(ON_PREMISES_IP)) {
+                        self[0].send(Unpooled.wrappedBuffer(echoReplyTo(bytes)));
+                    }
+                });
+        String endpoint = peer.get("Endpoint");
+        int colon = endpoint.lastIndexOf(':');
+        self[0].addPeer(new WireGuardPeerConfig(
+                WireGuardKeys.fromBase64(peer.get("PublicKey")),
+                null,
+                new InetSocketAddress(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1))),
+                Stream.concat(Arrays.stream(peer.get("AllowedIPs").split(",")), moreAllowed.stream())
+                        .map(block -> Ipv4Prefix.parse(block.strip()))
+                        .toList(),
+                Integer.parseInt(peer.get("PersistentKeepalive"))));
+        return self[0];
+    }
+
+    private void sendEcho(String destination) {
+        ByteBuf request = Unpooled.wrappedBuffer(echoRequest(ON_PREMISES_IP, destination));
+        try {
+            onPremises.send(request);
+        } finally {
+            request.release();
+        }
+    }
+
+    private int repliesFrom(String source) {
+        AtomicInteger count = repliesBySource.get(source);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Sends echo requests from on premises to {@code destination} until one more reply than before arrives. */
+    private void awaitAnswerFrom(String destination) {
+        int before = repliesFrom(destination);
+        await().atMost(CONVERGENCE).until(() -> {
+            sendEcho(destination);
+            return repliesFrom(destination) > before;
+        });
+    }
+
+    private static long noTransitDrops(FollowAgent host) {
+        return host.counterGroups().get("host").getOrDefault("dropVpnNoTransit", 0L);
+    }
+
+    /** The private key in the host's applied table. */
+    private static String appliedPrivateKey(FollowAgent host) {
+        return host.appliedTable().getVpnGateways().get(0).getPrivateKey();
+    }
+
+    /** The address {@code offset} into a /24 block. */
+    private static String address(String block, int offset) {
+        return Ipv4Prefix.formatAddress(Ipv4Prefix.parse(block).first() + offset);
     }
 
     private static final String PEERED_IP = "10.9.1.10";

@@ -148,7 +148,8 @@ class VpnWireGuardGoLinuxTest {
                         .map(line -> line.startsWith("# PrivateKey =")
                                 ? "PrivateKey = " + WireGuardKeys.toBase64(siteKey)
                                 : line)
-                        .filter(line -> !line.startsWith("#"))
+                        // wg-quick strip: Address is wg-quick's, set by hand below
+                        .filter(line -> !line.startsWith("#") && !line.startsWith("Address"))
                         .collect(Collectors.joining("\n", "", "\n")));
         String tun = "wgv" + lab.id;
         lab.start(

@@ -1,6 +1,7 @@
 package io.vpclab.controlplane.vpn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.CustomerGatewaysApi;
@@ -26,6 +27,7 @@ import io.vpclab.client.model.VpnGatewayState;
 import io.vpclab.controlplane.ApiTestSupport;
 import io.vpclab.net.WireGuardKeys;
 import java.net.http.HttpResponse;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,9 @@ class VpnRulesTest extends ApiTestSupport {
 
     @Autowired
     private VpnConnectionRepository storedConnections;
+
+    @Autowired
+    private VpnKeySealer sealer;
 
     private TenantClient alice;
     private TenantClient bob;
@@ -58,6 +63,13 @@ class VpnRulesTest extends ApiTestSupport {
         host = newHost().getHost().getHostId();
         vpc = alice.vpc("10.0.0.0/16");
         subnet = alice.subnet(vpc.getVpcId(), "10.0.1.0/24");
+    }
+
+    /** The stored private key, opened as the host's table is given it. */
+    private String storedPrivateKey(VpnGateway gateway) {
+        String sealed =
+                storedGateways.findById(gateway.getVpnGatewayId()).orElseThrow().sealedPrivateKey();
+        return sealer.open(gateway.getVpnGatewayId(), sealed);
     }
 
     static String newPublicKey() {
@@ -153,9 +165,16 @@ class VpnRulesTest extends ApiTestSupport {
         assertThat(gateway.getHostId()).isEqualTo(host);
         assertThat(gateway.getEndpointIp()).isEqualTo("127.0.0.1");
         assertThat(gateway.getListenPort()).isEqualTo(51820);
-        // The public key belongs to the stored private key.
-        String privateKey =
-                storedGateways.findById(gateway.getVpnGatewayId()).orElseThrow().privateKey();
+        // The public key belongs to the stored private key, which is stored sealed: the column is
+        // not the key, and it does not open for another row.
+        String privateKey = storedPrivateKey(gateway);
+        String column =
+                storedGateways.findById(gateway.getVpnGatewayId()).orElseThrow().sealedPrivateKey();
+        assertThat(column).doesNotContain(privateKey);
+        assertThat(Base64.getDecoder().decode(column)).hasSize(12 + 44 + 16);
+        assertThatThrownBy(() -> sealer.open("vgw-0000000000000000f", column))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("vgw-0000000000000000f");
         assertThat(gateway.getPublicKey())
                 .isEqualTo(WireGuardKeys.toBase64(WireGuardKeys.publicKey(WireGuardKeys.fromBase64(privateKey))));
 
@@ -363,8 +382,7 @@ class VpnRulesTest extends ApiTestSupport {
         String psk = created.getPresharedKey();
         assertThat(WireGuardKeys.fromBase64(psk)).hasSize(32);
         assertThat(created.getPresharedKeySet()).isTrue();
-        String privateKey =
-                storedGateways.findById(gateway.getVpnGatewayId()).orElseThrow().privateKey();
+        String privateKey = storedPrivateKey(gateway);
 
         List<String> reads = List.of(
                 "/api/v1/vpn-gateways",
@@ -412,7 +430,10 @@ class VpnRulesTest extends ApiTestSupport {
                 .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
         WgQuickFile file = WgQuickFile.parse(answer.body());
         assertThat(file.sections()).containsExactly("Interface", "Peer");
-        assertThat(file.values("Interface")).containsExactly(java.util.Map.entry("ListenPort", "51820"));
+        assertThat(file.values("Interface"))
+                .as("an address inside the first on-premises block, for wg-quick up")
+                .containsExactly(
+                        java.util.Map.entry("Address", "192.168.0.1/32"), java.util.Map.entry("ListenPort", "51820"));
         assertThat(file.commentsOf("Interface"))
                 .anySatisfy(comment ->
                         assertThat(comment).startsWith("PrivateKey = ").contains(office.getPublicKey()));

@@ -2,11 +2,14 @@ package io.vpclab.dataplane.wireguard;
 
 import java.time.Duration;
 
-/** A clock the test advances; monotonic and wall time move together. */
+/**
+ * A clock the test advances; monotonic and wall time move together. Volatile: the test thread
+ * advances it while event loops (a port's, an endpoint's) read it.
+ */
 final class FakeClock implements WireGuardClock {
 
-    private long nanos = 1_000_000_000L;
-    private long epochNanos = 1_796_000_000_000_000_000L;
+    private volatile long nanos = 1_000_000_000L;
+    private volatile long epochNanos = 1_796_000_000_000_000_000L;
 
     @Override
     public long nanos() {
@@ -18,6 +21,7 @@ final class FakeClock implements WireGuardClock {
         return epochNanos;
     }
 
+    /** Only one thread advances it, so the read-then-write below loses nothing. */
     void advance(Duration duration) {
         nanos += duration.toNanos();
         epochNanos += duration.toNanos();

@@ -121,6 +121,96 @@ class WireGuardPortTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> onPremises.contains("back again"));
     }
 
+    /**
+     * A transfer both ways keeps flowing across three rekeys: the test drives both sides' protocol
+     * clock 10 s per round over 400 s (rekey after 120 s of a session's age), and every round's
+     * packets arrive over loopback UDP, while new handshakes replace the session each time.
+     */
+    @Test
+    void aTransferBothWaysKeepsFlowingAcrossRekeys() throws IOException {
+        FakeClock clock = new FakeClock();
+        customerGateway = WireGuardEndpoint.open(
+                customerKey,
+                new InetSocketAddress("127.0.0.1", 0),
+                clock,
+                (peer, packet) -> onPremises.add(IpPackets.payload(ByteBufUtil.getBytes(packet))));
+        VpnGateway gateway = new VpnGateway(
+                "vgw-1",
+                gatewayKey,
+                freeUdpPort(),
+                List.of(new VpnGateway.Peer(
+                        "vpn-1",
+                        WireGuardKeys.fromBase64(customerGateway.publicKey()),
+                        null,
+                        Ipv4Address.parse("127.0.0.1"),
+                        List.of(Ipv4Prefix.parse("192.168.50.0/24")))));
+        port = WireGuardPort.open(
+                "vgw-1",
+                gateway,
+                new InetSocketAddress("127.0.0.1", gateway.listenPort()),
+                customerGateway.localAddress().getPort(),
+                PORT_MAC,
+                ROUTER_MAC,
+                clock);
+        port.start(pipelineLoop, intoVpc::add);
+        customerGateway.addPeer(new WireGuardPeerConfig(
+                WireGuardKeys.publicKey(gatewayKey),
+                null,
+                port.localAddress(),
+                List.of(Ipv4Prefix.parse("10.7.0.0/16")),
+                0));
+
+        java.util.Set<Long> handshakes = new java.util.TreeSet<>();
+        int rounds = 40;
+        for (int round = 0; round < rounds; round++) {
+            clock.advance(Duration.ofSeconds(10));
+            String fromVpc = "vpc-" + round;
+            String fromSite = "site-" + round;
+            port.write(frame(IpPackets.udp("10.7.2.10", "192.168.50.10", fromVpc)));
+            if (round == 0) {
+                // the VPC side starts: initiations crossing on the wire would each be answered as a
+                // responder and wait for the 5 s retransmission, which this clock only moves per round
+                await().atMost(Duration.ofSeconds(20)).until(() -> onPremises.contains(fromVpc));
+            }
+            ByteBuf packet = IpPackets.udp("192.168.50.10", "10.7.2.10", fromSite);
+            customerGateway.send(packet);
+            packet.release();
+            await("round " + round + " (" + (round + 1) * 10 + " s)")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() ->
+                            onPremises.contains(fromVpc) && payloadsIntoVpc().contains(fromSite));
+            handshakes.add(customerGateway.peers().get(0).lastHandshakeEpochNanos());
+        }
+
+        assertThat(onPremises)
+                .as("every packet from the VPC, once")
+                .hasSize(rounds)
+                .doesNotHaveDuplicates();
+        assertThat(payloadsIntoVpc())
+                .as("every packet from on premises, once")
+                .hasSize(rounds)
+                .doesNotHaveDuplicates();
+        assertThat(handshakes)
+                .as("a first handshake and a rekey every 120 s or so over 400 s")
+                .hasSizeGreaterThanOrEqualTo(4);
+        assertThat(port.drops(DropReason.STALE) + customerGateway.drops(DropReason.STALE))
+                .as("no packet sealed on expired keys")
+                .isZero();
+        assertThat(port.tunnels())
+                .singleElement()
+                .satisfies(tunnel -> assertThat(tunnel.state()).isEqualTo(WireGuardPort.TunnelState.UP));
+    }
+
+    /** The payloads of the frames the port handed to the VPC's router so far. */
+    private List<String> payloadsIntoVpc() {
+        return intoVpc.stream()
+                .map(frame -> IpPackets.payload(ByteBufUtil.getBytes(
+                        frame,
+                        frame.readerIndex() + Ethernet.HEADER_LENGTH,
+                        frame.readableBytes() - Ethernet.HEADER_LENGTH)))
+                .toList();
+    }
+
     /** Sends {@code payload} from on premises until a frame carrying it leaves the port toward the VPC's router. */
     private void assertReachesTheVpc(String payload) {
         await().atMost(Duration.ofSeconds(20)).until(() -> {

@@ -36,8 +36,12 @@ class ReplicaLeadership implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaLeadership.class);
 
-    /** The advisory lock's key: "vpclab" in ASCII, so other users of the database are unlikely to share it. */
-    static final long LOCK_KEY = 0x7670636c6162L;
+    /**
+     * The advisory lock's first key: "vplb" in ASCII, so other users of the database are unlikely
+     * to share it. The second is the schema's hash: deployments in two schemas of one database
+     * (and test classes running side by side) each elect their own leader.
+     */
+    static final int LOCK_CLASS = 0x76706c62;
 
     /** Changes older than this were read by every live replica long ago (they poll every second). */
     static final Duration CHANGE_LOG_KEPT = Duration.ofMinutes(10);
@@ -85,7 +89,8 @@ class ReplicaLeadership implements DisposableBean {
             }
             if (!leader) {
                 try (Statement statement = session.createStatement();
-                        ResultSet taken = statement.executeQuery("select pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+                        ResultSet taken = statement.executeQuery(
+                                "select pg_try_advisory_lock(" + LOCK_CLASS + ", hashtext(current_schema()))")) {
                     leader = taken.next() && taken.getBoolean(1);
                 }
                 if (leader) {

@@ -64,25 +64,7 @@ class WireGuardPortTest {
         // the customer gateway knows no endpoint: it cannot start a handshake itself
         customerGateway.addPeer(new WireGuardPeerConfig(
                 WireGuardKeys.publicKey(gatewayKey), null, null, List.of(Ipv4Prefix.parse("10.7.0.0/16")), 0));
-        VpnGateway gateway = new VpnGateway(
-                "vgw-1",
-                gatewayKey,
-                freeUdpPort(),
-                List.of(new VpnGateway.Peer(
-                        "vpn-1",
-                        WireGuardKeys.fromBase64(customerGateway.publicKey()),
-                        null,
-                        Ipv4Address.parse("127.0.0.1"),
-                        List.of(Ipv4Prefix.parse("192.168.50.0/24")))));
-        port = WireGuardPort.open(
-                "vgw-1",
-                gateway,
-                new InetSocketAddress("127.0.0.1", gateway.listenPort()),
-                customerGateway.localAddress().getPort(),
-                PORT_MAC,
-                ROUTER_MAC,
-                WireGuardClock.system());
-        port.start(pipelineLoop, intoVpc::add);
+        openGatewayPort(WireGuardClock.system());
 
         port.write(frame(IpPackets.udp("10.7.2.10", "192.168.50.10", "from the VPC")));
 
@@ -134,25 +116,7 @@ class WireGuardPortTest {
                 new InetSocketAddress("127.0.0.1", 0),
                 clock,
                 (peer, packet) -> onPremises.add(IpPackets.payload(ByteBufUtil.getBytes(packet))));
-        VpnGateway gateway = new VpnGateway(
-                "vgw-1",
-                gatewayKey,
-                freeUdpPort(),
-                List.of(new VpnGateway.Peer(
-                        "vpn-1",
-                        WireGuardKeys.fromBase64(customerGateway.publicKey()),
-                        null,
-                        Ipv4Address.parse("127.0.0.1"),
-                        List.of(Ipv4Prefix.parse("192.168.50.0/24")))));
-        port = WireGuardPort.open(
-                "vgw-1",
-                gateway,
-                new InetSocketAddress("127.0.0.1", gateway.listenPort()),
-                customerGateway.localAddress().getPort(),
-                PORT_MAC,
-                ROUTER_MAC,
-                clock);
-        port.start(pipelineLoop, intoVpc::add);
+        openGatewayPort(clock);
         customerGateway.addPeer(new WireGuardPeerConfig(
                 WireGuardKeys.publicKey(gatewayKey),
                 null,
@@ -242,5 +206,27 @@ class WireGuardPortTest {
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
+    }
+    /** The VPC side: gateway vgw-1 with the customer gateway as its one peer (192.168.50.0/24), started on the pipeline's loop. */
+    private void openGatewayPort(WireGuardClock clock) throws IOException {
+        VpnGateway gateway = new VpnGateway(
+                "vgw-1",
+                gatewayKey,
+                freeUdpPort(),
+                List.of(new VpnGateway.Peer(
+                        "vpn-1",
+                        WireGuardKeys.fromBase64(customerGateway.publicKey()),
+                        null,
+                        Ipv4Address.parse("127.0.0.1"),
+                        List.of(Ipv4Prefix.parse("192.168.50.0/24")))));
+        port = WireGuardPort.open(
+                "vgw-1",
+                gateway,
+                new InetSocketAddress("127.0.0.1", gateway.listenPort()),
+                customerGateway.localAddress().getPort(),
+                PORT_MAC,
+                ROUTER_MAC,
+                clock);
+        port.start(pipelineLoop, intoVpc::add);
     }
 }

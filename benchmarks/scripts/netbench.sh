@@ -148,6 +148,7 @@ nb_median() { # values... -> the median
 
 # nb_measure LABEL CLIENT_NS SERVER_NS SERVER_IP : TCP 1 stream and UDP 64 B, NB_REPS runs each,
 # medians into NB_TCP1[LABEL] and NB_UDP64[LABEL]; returns 1 (and records nothing) if iperf3 fails
+# (the TCP median is printed as soon as it is known)
 nb_measure() {
     local label=$1 cns=$2 sns=$3 ip=$4 r f spid tcp=() rx=() tx=()
     nb_start_bg "$NB_WORK/iperf3-$label.log" ip netns exec "$sns" iperf3 -s -p "$NB_IPERF_PORT"
@@ -165,19 +166,21 @@ nb_measure() {
         fi
         tcp+=("$(jq '.end.sum_received.bits_per_second / 1e9' "$f")")
     done
+    # printed before the UDP runs, so that a path whose UDP flood fails still shows its TCP figure
+    NB_TCP1[$label]=$(nb_median "${tcp[@]}")
+    printf '  %-12s TCP %s stream(s) median %-8s Gbit/s  runs: %s\n' "$label" "${NB_PARALLEL:-1}" "${NB_TCP1[$label]}" "${tcp[*]}"
     for r in $(seq 1 "$NB_REPS"); do
         f="$NB_WORK/$label-udp64-$r.json"
         if ! timeout $((NB_SECONDS + 20)) ip netns exec "$cns" iperf3 -c "$ip" -p "$NB_IPERF_PORT" -t "$NB_SECONDS" \
                 -u -l 64 -b 0 -J >"$f"; then
-            echo "  $label: iperf3 UDP failed: $(jq -r .error "$f" 2>/dev/null)" >&2; nb_stop_bg "$spid"; return 1
+            echo "  $label: iperf3 UDP failed: $(jq -r .error "$f" 2>/dev/null)" >&2; nb_stop_bg "$spid"
+            unset "NB_TCP1[$label]"; return 1
         fi
         rx+=("$(jq '(.end.sum.packets - .end.sum.lost_packets) / .end.sum.seconds' "$f")")
         tx+=("$(jq '.end.sum_sent.packets / .end.sum_sent.seconds' "$f")")
     done
     nb_stop_bg "$spid"
-    NB_TCP1[$label]=$(nb_median "${tcp[@]}")
     NB_UDP64[$label]=$(nb_median "${rx[@]}")
-    printf '  %-12s TCP %s stream(s) median %-8s Gbit/s  runs: %s\n' "$label" "${NB_PARALLEL:-1}" "${NB_TCP1[$label]}" "${tcp[*]}"
     printf '  %-12s UDP 64 B      median %-8s pkt/s received (sent by iperf3: %s)  runs: %s\n' "$label" \
         "${NB_UDP64[$label]}" "$(nb_median "${tx[@]}")" "${rx[*]}"
 }

@@ -2,17 +2,12 @@ package io.vpclab.controlplane.ec2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vpclab.client.api.AccessKeysApi;
 import io.vpclab.client.api.NetworkAclsApi;
 import io.vpclab.client.api.RouteTablesApi;
 import io.vpclab.client.api.SecurityGroupsApi;
-import io.vpclab.client.model.IssuedAccessKey;
 import io.vpclab.client.model.SecurityGroupRule;
-import io.vpclab.controlplane.ApiTestSupport;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -21,18 +16,7 @@ import tools.jackson.databind.JsonNode;
  * builds is what the REST API shows, each refusal reaches it as EC2's code, and a refused request
  * changes nothing. {@code SecurityGroupByAwsCliOnTheWireTest} shows such a rule on the wire.
  */
-class AwsCliFirewallAndRoutesTest extends ApiTestSupport {
-
-    private TenantClient tenant;
-    private AwsCli aws;
-
-    @BeforeEach
-    void awsCliAndAKey() throws Exception {
-        Assumptions.assumeTrue(AwsCli.installed(), "the aws CLI is not on the PATH (Debian package awscli); skipped");
-        tenant = newTenant();
-        IssuedAccessKey key = new AccessKeysApi(admin()).createAccessKey(tenant.tenantId());
-        aws = new AwsCli("http://127.0.0.1:" + port + "/ec2", key.getAccessKeyId(), key.getSecretAccessKey());
-    }
+class AwsCliFirewallAndRoutesTest extends AwsCliTestSupport {
 
     @Test
     void securityGroupsAreCreatedAuthorizedRevokedCarriedByInstancesAndDeleted() throws Exception {

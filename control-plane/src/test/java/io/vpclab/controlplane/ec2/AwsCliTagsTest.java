@@ -2,13 +2,8 @@ package io.vpclab.controlplane.ec2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vpclab.client.api.AccessKeysApi;
-import io.vpclab.client.model.IssuedAccessKey;
-import io.vpclab.controlplane.ApiTestSupport;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -17,18 +12,7 @@ import tools.jackson.databind.JsonNode;
  * Describe actions' tag sets, usable as {@code tag:Key} filters, listed by describe-tags, removed
  * by delete-tags and gone with their resource. A refused create-tags tags nothing.
  */
-class AwsCliTagsTest extends ApiTestSupport {
-
-    private TenantClient tenant;
-    private AwsCli aws;
-
-    @BeforeEach
-    void awsCliAndAKey() throws Exception {
-        Assumptions.assumeTrue(AwsCli.installed(), "the aws CLI is not on the PATH (Debian package awscli); skipped");
-        tenant = newTenant();
-        IssuedAccessKey key = new AccessKeysApi(admin()).createAccessKey(tenant.tenantId());
-        aws = new AwsCli("http://127.0.0.1:" + port + "/ec2", key.getAccessKeyId(), key.getSecretAccessKey());
-    }
+class AwsCliTagsTest extends AwsCliTestSupport {
 
     @Test
     void tagsAreShownFilteredListedDeletedAndGoWithTheirResource() throws Exception {

@@ -52,15 +52,10 @@ final class SecurityPolicy {
     private int[] portSubnetNetwork = new int[0];
     private int[] portSubnetMask = new int[0];
     private int[] portGateway = new int[0];
-    // per port and direction, the ACL entry that matches every packet (a default ACL), else NONE
-    private int[] portAclAllIn = new int[0];
-    private int[] portAclAllOut = new int[0];
     /** Hits per rule of the installed lookup, kept by (group id, rule id) across installs. */
     private long[][] ruleHits = new long[0][];
     /** Hits per ACL entry of the installed lookup, kept by (ACL id, entry label) across installs. */
     private long[][] entryHits = new long[0][];
-    /** Whether each ACL entry of the installed lookup allows. */
-    private boolean[] allowsAll = new boolean[0];
     /** Final-deny hits per ACL of the installed lookup, kept by ACL id. */
     private long[][] finalDenies = new long[0][];
 
@@ -157,7 +152,7 @@ final class SecurityPolicy {
         long bytes = (long) totalLength * counted; // a burst: its frames' size, roughly
         // DESIGN order: out of a port the groups, then the ACL; into a port the ACL, then the groups
         if (!out && outsideSubnet) {
-            DropReason refused = aclVerdict(t, port, acl, false, packets);
+            DropReason refused = acl(t, acl, false, peer, packets);
             if (refused != null) {
                 return reject(refused, out, bytes, counted);
             }
@@ -171,7 +166,7 @@ final class SecurityPolicy {
             }
         }
         if (out && outsideSubnet) {
-            DropReason refused = aclVerdict(t, port, acl, true, packets);
+            DropReason refused = acl(t, acl, true, peer, packets);
             if (refused != null) {
                 if (tracked != ConnectionTable.MISS) {
                     flows.uncount(tracked, out, bytes, counted);
@@ -194,7 +189,7 @@ final class SecurityPolicy {
             return reject(DropReason.SECURITY_GROUP_DENIED, out, bytes, counted);
         }
         if (out && outsideSubnet) {
-            DropReason refused = aclVerdict(t, port, portAcl[port], true, packets);
+            DropReason refused = acl(t, portAcl[port], true, peer, packets);
             if (refused != null) {
                 return reject(refused, out, bytes, counted);
             }
@@ -215,19 +210,6 @@ final class SecurityPolicy {
             rejected.track(addresses, flow, out, bytes, counted);
         }
         return why;
-    }
-
-    /**
-     * The port's ACL's verdict, counted on the deciding entry: an entry that matches every packet
-     * (AWS's default ACL allows all) is counted without evaluating the ACL.
-     */
-    private DropReason aclVerdict(Tables t, int port, int acl, boolean out, int packets) {
-        int all = out ? portAclAllOut[port] : portAclAllIn[port];
-        if (all != ForwardingState.NONE) {
-            entryHits[all][0] += packets;
-            return allowsAll[all] ? null : DropReason.NETWORK_ACL_DENIED;
-        }
-        return acl(t, acl, out, peer, packets);
     }
 
     /** The ACL's verdict on the packet read by {@link #readFlow}, counted on the deciding entry. */
@@ -317,8 +299,6 @@ final class SecurityPolicy {
         portSubnetNetwork = new int[count];
         portSubnetMask = new int[count];
         portGateway = new int[count];
-        portAclAllIn = new int[count];
-        portAclAllOut = new int[count];
         for (int p = 0; p < count; p++) {
             PortFilter filter = PortFilter.of(next, p);
             portGroups[p] = filter.groups();
@@ -329,10 +309,6 @@ final class SecurityPolicy {
             portSubnetNetwork[p] = filter.subnetNetwork();
             portGateway[p] = filter.gateway();
             portFlowLogged[p] = next.flowLogged(p);
-            portAclAllIn[p] =
-                    portAcl[p] == ForwardingState.NONE ? ForwardingState.NONE : acls.matchingAll(portAcl[p], false);
-            portAclAllOut[p] =
-                    portAcl[p] == ForwardingState.NONE ? ForwardingState.NONE : acls.matchingAll(portAcl[p], true);
         }
         ruleHits = new long[groups.ruleCount()][];
         for (int r = 0; r < ruleHits.length; r++) {
@@ -343,10 +319,6 @@ final class SecurityPolicy {
         for (int e = 0; e < entryHits.length; e++) {
             entryHits[e] = entryHitsByKey.computeIfAbsent(
                     acls.aclId(acls.entryAcl(e)) + "/" + acls.entryLabel(e), k -> new long[1]);
-        }
-        allowsAll = new boolean[acls.entryCount()];
-        for (int e = 0; e < allowsAll.length; e++) {
-            allowsAll[e] = acls.allows(e);
         }
         finalDenies = new long[acls.aclCount()][];
         for (int a = 0; a < finalDenies.length; a++) {

@@ -34,8 +34,8 @@ public final class NetworkAclLookup {
     private final int[] masks;
     /**
      * Per ACL and direction ({@code 2 * acl + (egress ? 1 : 0)}), its first entry when that entry
-     * matches every packet (all protocols from 0.0.0.0/0, as AWS's default ACL), else
-     * {@link ForwardingState#NONE}: such an ACL decides without a scan.
+     * matches every packet (all protocols from 0.0.0.0/0, as AWS's default ACL), else -1: such an
+     * ACL decides without a scan.
      */
     private final int[] firstMatchingAll;
 
@@ -92,9 +92,7 @@ public final class NetworkAclLookup {
     }
 
     private int matchesAll(int from, int to) {
-        return from < to && protocols[from] == -1 && masks[from] == 0 && networks[from] == 0
-                ? from
-                : ForwardingState.NONE;
+        return from < to && protocols[from] == -1 && masks[from] == 0 && networks[from] == 0 ? from : -1;
     }
 
     private void put(int i, int acl, NetworkAclEntry entry) {
@@ -127,8 +125,8 @@ public final class NetworkAclLookup {
      * {@code portOrType} is the TCP/UDP destination port or the ICMP type; {@code icmpCode} counts for ICMP only.
      */
     public int evaluate(int acl, boolean egress, int protocol, int peerIp, int portOrType, int icmpCode) {
-        int first = matchingAll(acl, egress);
-        if (first != ForwardingState.NONE) {
+        int first = firstMatchingAll[2 * acl + (egress ? 1 : 0)];
+        if (first >= 0) {
             return first;
         }
         int from = egress ? outboundStart[acl] : inboundStart[acl];
@@ -141,14 +139,6 @@ public final class NetworkAclLookup {
             }
         }
         return FINAL_DENY;
-    }
-
-    /**
-     * The entry of {@code acl} that decides every packet of a direction, when its first entry
-     * matches everything (all protocols from 0.0.0.0/0); else {@link ForwardingState#NONE}.
-     */
-    public int matchingAll(int acl, boolean egress) {
-        return firstMatchingAll[2 * acl + (egress ? 1 : 0)];
     }
 
     /** True when the entry {@link #evaluate} returned lets the packet pass. */

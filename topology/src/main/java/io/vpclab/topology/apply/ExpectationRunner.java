@@ -162,18 +162,23 @@ final class ExpectationRunner {
     }
 
     private ProbeResult probeFromInternet(Expectation expectation, String target) throws ApiException {
-        if (expectation.probe().equals("ping")) {
-            return diagnostics.pingFromInternetHost(
-                    expectation.from(),
-                    new PingRequest().target(target).count(PING_COUNT).timeoutMillis(TIMEOUT_MILLIS));
-        }
-        return diagnostics.probePortFromInternetHost(
-                expectation.from(),
-                new PortProbeRequest()
-                        .target(target)
-                        .protocol(PortProbeRequest.ProtocolEnum.fromValue(expectation.probe()))
-                        .port(expectation.port())
-                        .timeoutMillis(TIMEOUT_MILLIS));
+        return expectation.probe().equals("ping")
+                ? diagnostics.pingFromInternetHost(expectation.from(), ping(target))
+                : diagnostics.probePortFromInternetHost(expectation.from(), portProbe(expectation, target));
+    }
+
+    /** The ping an expectation sends, from an instance or an internet host. */
+    private static PingRequest ping(String target) {
+        return new PingRequest().target(target).count(PING_COUNT).timeoutMillis(TIMEOUT_MILLIS);
+    }
+
+    /** The TCP or UDP probe an expectation sends, from an instance or an internet host. */
+    private static PortProbeRequest portProbe(Expectation expectation, String target) {
+        return new PortProbeRequest()
+                .target(target)
+                .protocol(PortProbeRequest.ProtocolEnum.fromValue(expectation.probe()))
+                .port(expectation.port())
+                .timeoutMillis(TIMEOUT_MILLIS);
     }
 
     /**
@@ -303,18 +308,9 @@ final class ExpectationRunner {
     }
 
     private ProbeResult probe(Instance from, Expectation expectation, String target) throws ApiException {
-        if (expectation.probe().equals("ping")) {
-            return diagnostics.pingFromInstance(
-                    from.getInstanceId(),
-                    new PingRequest().target(target).count(PING_COUNT).timeoutMillis(TIMEOUT_MILLIS));
-        }
-        return diagnostics.probePortFromInstance(
-                from.getInstanceId(),
-                new PortProbeRequest()
-                        .target(target)
-                        .protocol(PortProbeRequest.ProtocolEnum.fromValue(expectation.probe()))
-                        .port(expectation.port())
-                        .timeoutMillis(TIMEOUT_MILLIS));
+        return expectation.probe().equals("ping")
+                ? diagnostics.pingFromInstance(from.getInstanceId(), ping(target))
+                : diagnostics.probePortFromInstance(from.getInstanceId(), portProbe(expectation, target));
     }
 
     private static String observed(Expectation expectation, ProbeResult probe) {

@@ -1,6 +1,10 @@
 package io.vpclab.controlplane.ui;
 
 import io.vpclab.controlplane.southbound.FreeUdpPorts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -78,5 +82,22 @@ abstract class UiDemoSupport {
                 ? "return document.querySelectorAll(\"" + selector + "\").length"
                 : "return cy.elements('" + selector + "').length";
         return (Long) browser.script(script);
+    }
+
+    /** Waits until {@code hostName} has registered: the demo's hosts register while it builds, and a loaded machine takes its time. */
+    void awaitHostRegistered(String hostName) {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest hosts = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/hosts"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .build();
+        browser.until(DEMO_BUILT.multipliedBy(3), d -> {
+            try {
+                return http.send(hosts, HttpResponse.BodyHandlers.ofString())
+                        .body()
+                        .contains(hostName);
+            } catch (Exception e) {
+                return false;
+            }
+        });
     }
 }

@@ -2,10 +2,6 @@ package io.vpclab.controlplane.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,20 +13,7 @@ class UiMigrationLessonTest extends UiDemoSupport {
 
     @Test
     void theMovedInstanceKeepsItsAddressAndEveryHostPointsItsMacAtTheNewHost() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest hosts = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/hosts"))
-                .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .build();
-        // the three demo hosts register while the demo builds; a loaded machine takes its time
-        browser.until(DEMO_BUILT.multipliedBy(3), d -> {
-            try {
-                return http.send(hosts, HttpResponse.BodyHandlers.ofString())
-                        .body()
-                        .contains("demo-host-3");
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        awaitHostRegistered("demo-host-3");
         browser.screen("lessons");
         browser.script("document.getElementById('lesson-migration').scrollIntoView()");
         browser.click("migration-setup");

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.util.ResourceLeakDetector;
 import io.vpclab.agent.linux.Lab;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,19 +45,7 @@ class UiReactorLessonTest extends UiDemoSupport {
 
     @Test
     void theFastPathNeedsFewerSystemCallsPerPacketThanThePlainPath() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest hosts = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/hosts"))
-                .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .build();
-        browser.until(DEMO_BUILT.multipliedBy(3), d -> {
-            try {
-                return http.send(hosts, HttpResponse.BodyHandlers.ofString())
-                        .body()
-                        .contains("demo-fast-2");
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        awaitHostRegistered("demo-fast-2");
         browser.screen("lessons");
         browser.script("document.getElementById('lesson-reactor').scrollIntoView()");
         browser.click("reactor-setup");

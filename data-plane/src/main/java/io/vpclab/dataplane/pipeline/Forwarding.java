@@ -80,18 +80,29 @@ public final class Forwarding {
             drop(t, port, segment, DropReason.NO_LOCAL_PORT, frame);
             return;
         }
-        if (!securityPolicy.admitsIn(t, port, frame)) {
+        if (!t.plainPort[port] && !filteredOrCaptured(t, port, frame)) {
             return;
         }
         int length = frame.readableBytes();
         t.ports[port].out(length);
         t.segments[segment].out(length);
+        device.write(frame);
+        scheduleFlush();
+    }
+
+    /**
+     * What {@link #toPort} does for a port that is not {@link Tables#plainPort}: its security
+     * policy decides, then its capture sees the frame. False after a drop.
+     */
+    private boolean filteredOrCaptured(Tables t, int port, ByteBuf frame) {
+        if (!securityPolicy.admitsIn(t, port, frame)) {
+            return false;
+        }
         Capture capture = t.portCaptures[port];
         if (capture != null) {
             capture.frame(frame);
         }
-        device.write(frame);
-        scheduleFlush();
+        return true;
     }
 
     /**

@@ -39,11 +39,12 @@ final class LocalDelivery {
             frame.release();
             return;
         }
-        if (publicAddresses.fromUnderlay(t, segment, frame)) {
+        boolean plain = t.plainSegment[segment];
+        if (!plain && publicAddresses.fromUnderlay(t, segment, frame)) {
             return;
         }
         int entry = t.state.macEntry(segment, destination);
-        if (entry == ForwardingState.NONE && t.state.localPortCount(segment) == 1) {
+        if (entry == ForwardingState.NONE && !plain && t.state.localPortCount(segment) == 1) {
             int only = t.state.localPort(segment, 0);
             if (t.state.learningPeer(segment, only) != ForwardingState.NONE) {
                 toPort(t, segment, only, tagged, frame); // the learning peer's frame for a MAC behind the port

@@ -178,7 +178,8 @@ public final class Pipeline {
             forwarding.drop(t, port, segment, refused, frame);
             return;
         }
-        if (!innerMtu.admits(t, port, segment, frame) || !securityPolicy.admitsOut(t, port, frame)) {
+        if (!innerMtu.admits(t, port, segment, frame)
+                || !(t.plainPort[port] || securityPolicy.admitsOut(t, port, frame))) {
             return;
         }
         t.segments[segment].in(length);

@@ -304,7 +304,7 @@ final class SecurityPolicy {
             portGroups[p] = filter.groups();
             portVni[p] = next.segmentVni(next.portSegment(p));
             portAcl[p] = filter.acl();
-            filtered[p] = portGroups[p] != ForwardingState.NONE || portAcl[p] != ForwardingState.NONE;
+            filtered[p] = filter.filters();
             portSubnetMask[p] = filter.subnetMask();
             portSubnetNetwork[p] = filter.subnetNetwork();
             portGateway[p] = filter.gateway();

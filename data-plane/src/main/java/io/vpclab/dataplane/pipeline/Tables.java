@@ -4,6 +4,7 @@ import io.vpclab.dataplane.capture.Capture;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.stats.TrafficCounters;
 import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.dataplane.table.PortFilter;
 
 /**
  * One installed generation: the forwarding state plus everything indexed like it (counters,
@@ -28,6 +29,15 @@ final class Tables {
     final long[] portMacs;
     final int[] portIps;
     final boolean[] portHasIp;
+    /**
+     * A port whose frames need none of the rare checks: a device is attached, and it has no
+     * security groups or ACL, no capture, no NAT gateway behind it, no VLAN trunk and no learning
+     * peer. One array load on the per-frame path stands for those six.
+     */
+    final boolean[] plainPort;
+    /** A segment that is neither the provider network nor led by a learning peer. */
+    final boolean[] plainSegment;
+
     final int localIp;
     final int localPort;
 
@@ -62,6 +72,19 @@ final class Tables {
             portMacs[i] = state.port(i).mac().bits();
             portHasIp[i] = state.port(i).ipAddress() != null;
             portIps[i] = portHasIp[i] ? state.port(i).ipAddress().bits() : 0;
+        }
+        plainSegment = new boolean[state.segmentCount()];
+        for (int s = 0; s < plainSegment.length; s++) {
+            plainSegment[s] = s != state.publicSegment() && !state.hasLearningPeer(s);
+        }
+        plainPort = new boolean[count];
+        for (int p = 0; p < count; p++) {
+            plainPort[p] = devices[p] != null
+                    && !devices[p].passesVlanTags()
+                    && portCaptures[p] == null
+                    && plainSegment[state.portSegment(p)]
+                    && state.natGatewayOfPort(p) == ForwardingState.NONE
+                    && !PortFilter.of(state, p).filters();
         }
     }
 }

@@ -69,7 +69,7 @@ final class VxlanDecapsulator {
         }
         payload.readerIndex(inner);
         t.segments[segment].in(length - Vxlan.HEADER_LENGTH);
-        if (!bursts.offer(t, segment, payload)) {
+        if (t.plainSegment[segment] || !bursts.offer(t, segment, payload)) {
             delivery.deliver(t, segment, payload);
         }
     }

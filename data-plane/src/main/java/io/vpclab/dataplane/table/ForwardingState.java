@@ -383,6 +383,11 @@ public final class ForwardingState {
      * plane knows every MAC of its peers. {@code port} is the segment's one local port, or
      * {@link #NONE} when the caller has none in hand.
      */
+    /** Whether {@code segment} leads to a learning peer (see {@link #learningPeer}). */
+    public boolean hasLearningPeer(int segment) {
+        return segmentLookups[segment].learningPeer();
+    }
+
     public int learningPeer(int segment, int port) {
         SegmentLookup lookup = segmentLookups[segment];
         if (!lookup.learningPeer()) {

@@ -33,9 +33,14 @@ public record PortFilter(int groups, int acl, int subnetNetwork, int subnetMask,
                 of.gatewayIp() == null ? 0 : of.gatewayIp().bits());
     }
 
+    /** Whether the port has groups or an ACL at all. */
+    public boolean filters() {
+        return groups != ForwardingState.NONE || acl != ForwardingState.NONE;
+    }
+
     /** Nothing to filter for this peer: no groups and no ACL, or the port's own gateway. */
     public boolean skips(int peer) {
-        return (groups == ForwardingState.NONE && acl == ForwardingState.NONE) || peer == gateway;
+        return !filters() || peer == gateway;
     }
 
     /** Whether the port's ACL judges traffic with {@code peer}: it has one and the peer is outside the subnet. */

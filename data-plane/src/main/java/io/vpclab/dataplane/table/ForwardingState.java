@@ -301,17 +301,19 @@ public final class ForwardingState {
         if (mac == 0 || MacAddress.isMulticast(mac)) {
             return false;
         }
-        if (!vtepHoldsMacs[vtep] || routerByMac.get(mac) != NONE) {
+        if (!vtepHoldsMacs[vtep]) {
             return true;
         }
         SegmentLookup lookup = segmentLookups[segment];
         if (lookup.learningPeer()) { // any MAC may sit behind it
-            return vtepIps[lookup.floodVtep(0)] == vtepIps[vtep];
+            return vtepIps[lookup.floodVtep(0)] == vtepIps[vtep] || routerByMac.get(mac) != NONE;
         }
+        // an instance's MAC first: most frames come from one, and a router's MAC costs a second lookup
         int entry = lookup.macEntry(mac);
-        return entry != NONE
-                && !SegmentLookup.isLocalPort(entry)
-                && vtepIps[SegmentLookup.index(entry)] == vtepIps[vtep];
+        return (entry != NONE
+                        && !SegmentLookup.isLocalPort(entry)
+                        && vtepIps[SegmentLookup.index(entry)] == vtepIps[vtep])
+                || routerByMac.get(mac) != NONE;
     }
 
     public int segmentIndexOf(int vni) {

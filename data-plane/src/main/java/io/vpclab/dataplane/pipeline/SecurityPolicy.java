@@ -13,8 +13,6 @@ import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.NetworkAclLookup;
 import io.vpclab.dataplane.table.PortFilter;
 import io.vpclab.dataplane.table.SecurityPolicyLookup;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -44,6 +42,7 @@ final class SecurityPolicy {
     private final ConnectionTable rejected;
 
     private ForwardingState state;
+    private NetworkAclLookup acls = NetworkAclLookup.EMPTY; // the installed state's
     private int[] portGroups = new int[0]; // SecurityPolicyLookup port slot, or NONE
     private int[] portAcl = new int[0]; // NetworkAclLookup ACL slot, or NONE
     private boolean[] portFiltered = new boolean[0]; // has groups or an ACL
@@ -52,15 +51,16 @@ final class SecurityPolicy {
     private int[] portSubnetNetwork = new int[0];
     private int[] portSubnetMask = new int[0];
     private int[] portGateway = new int[0];
-    /** Hits per rule of the installed lookup, kept by (group id, rule id) across installs. */
-    private long[][] ruleHits = new long[0][];
-    /** Hits per ACL entry of the installed lookup, kept by (ACL id, entry label) across installs. */
-    private long[][] entryHits = new long[0][];
-    /** Final-deny hits per ACL of the installed lookup, kept by ACL id. */
-    private long[][] finalDenies = new long[0][];
-
-    private final Map<String, long[]> ruleHitsByKey = new HashMap<>();
-    private final Map<String, long[]> entryHitsByKey = new HashMap<>();
+    /** Hits per rule of the installed lookup, kept by "group id/rule id" across installs. */
+    private final KeyedCounters ruleHits = new KeyedCounters();
+    /** Hits per ACL entry of the installed lookup, kept by "ACL id/entry label" across installs. */
+    private final KeyedCounters entryHits = new KeyedCounters();
+    /** Final-deny hits per ACL of the installed lookup, kept by "ACL id/*". */
+    private final KeyedCounters finalDenies = new KeyedCounters();
+    // the three's slots, read on every counted packet
+    private long[] ruleCounts = new long[0];
+    private long[] entryCounts = new long[0];
+    private long[] finalDenyCounts = new long[0];
 
     // what the last decision read from the packet (loop-confined, like every stage)
     private int peer;
@@ -197,7 +197,7 @@ final class SecurityPolicy {
         if (flows.track(addresses, flow, out, bytes, counted) == ConnectionTable.MISS) {
             return DropReason.CONNECTION_TABLE_FULL;
         }
-        ruleHits[rule][0]++;
+        ruleCounts[rule]++;
         return null;
     }
 
@@ -217,13 +217,12 @@ final class SecurityPolicy {
         if (acl == ForwardingState.NONE) {
             return null;
         }
-        NetworkAclLookup acls = t.state.networkAcls();
         int entry = acls.evaluate(acl, out, protocol, peer, portOrType, icmpCode);
         if (entry == NetworkAclLookup.FINAL_DENY) {
-            finalDenies[acl][0] += packets;
+            finalDenyCounts[acl] += packets;
             return DropReason.NETWORK_ACL_DENIED;
         }
-        entryHits[entry][0] += packets;
+        entryCounts[entry] += packets;
         return acls.allows(entry) ? null : DropReason.NETWORK_ACL_DENIED;
     }
 
@@ -310,39 +309,34 @@ final class SecurityPolicy {
             portGateway[p] = filter.gateway();
             portFlowLogged[p] = next.flowLogged(p);
         }
-        ruleHits = new long[groups.ruleCount()][];
-        for (int r = 0; r < ruleHits.length; r++) {
-            ruleHits[r] =
-                    ruleHitsByKey.computeIfAbsent(groups.ruleGroupId(r) + "/" + groups.ruleId(r), k -> new long[1]);
+        String[] rules = new String[groups.ruleCount()];
+        for (int r = 0; r < rules.length; r++) {
+            rules[r] = groups.ruleGroupId(r) + "/" + groups.ruleId(r);
         }
-        entryHits = new long[acls.entryCount()][];
-        for (int e = 0; e < entryHits.length; e++) {
-            entryHits[e] = entryHitsByKey.computeIfAbsent(
-                    acls.aclId(acls.entryAcl(e)) + "/" + acls.entryLabel(e), k -> new long[1]);
+        String[] entries = new String[acls.entryCount()];
+        for (int e = 0; e < entries.length; e++) {
+            entries[e] = acls.aclId(acls.entryAcl(e)) + "/" + acls.entryLabel(e);
         }
-        finalDenies = new long[acls.aclCount()][];
-        for (int a = 0; a < finalDenies.length; a++) {
-            finalDenies[a] = entryHitsByKey.computeIfAbsent(acls.aclId(a) + "/*", k -> new long[1]);
+        String[] acl = new String[acls.aclCount()];
+        for (int a = 0; a < acl.length; a++) {
+            acl[a] = acls.aclId(a) + "/*";
         }
+        ruleHits.install(rules);
+        entryHits.install(entries);
+        finalDenies.install(acl);
+        ruleCounts = ruleHits.counts();
+        entryCounts = entryHits.counts();
+        finalDenyCounts = finalDenies.counts();
         portFiltered = filtered;
+        this.acls = acls;
         state = next;
     }
 
     /** Hits of the installed table's rules and entries (read on the loop, like every counter). */
     SecurityPolicySnapshot snapshot() {
-        Map<String, Long> rules = new LinkedHashMap<>();
-        SecurityPolicyLookup groups = state == null ? SecurityPolicyLookup.EMPTY : state.securityPolicy();
-        for (int r = 0; r < ruleHits.length; r++) {
-            rules.put(groups.ruleGroupId(r) + "/" + groups.ruleId(r), ruleHits[r][0]);
-        }
-        Map<String, Long> entries = new LinkedHashMap<>();
-        NetworkAclLookup acls = state == null ? NetworkAclLookup.EMPTY : state.networkAcls();
-        for (int e = 0; e < entryHits.length; e++) {
-            entries.put(acls.aclId(acls.entryAcl(e)) + "/" + acls.entryLabel(e), entryHits[e][0]);
-        }
-        for (int a = 0; a < finalDenies.length; a++) {
-            entries.put(acls.aclId(a) + "/*", finalDenies[a][0]);
-        }
+        Map<String, Long> rules = ruleHits.snapshot();
+        Map<String, Long> entries = entryHits.snapshot();
+        finalDenies.addTo(entries);
         return new SecurityPolicySnapshot(rules, entries);
     }
 }

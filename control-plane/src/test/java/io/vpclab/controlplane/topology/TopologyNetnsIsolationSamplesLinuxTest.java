@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.vpclab.agent.linux.Lab;
 import io.vpclab.client.api.DiagnosticsApi;
+import io.vpclab.client.api.ExecApi;
+import io.vpclab.client.model.ExecRequest;
+import io.vpclab.client.model.ExecResult;
 import io.vpclab.client.model.ExpectationResult;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.InstanceKind;
@@ -170,6 +173,64 @@ class TopologyNetnsIsolationSamplesLinuxTest {
                     .as("nothing listens on UDP 9: peer-1's stack answers port unreachable")
                     .isEqualTo("closed");
         }
+    }
+
+    /**
+     * The firewall as a namespace is a real Linux host. As the file is written its stack does not
+     * forward (ip_forward is off in a new namespace), and the file holds as for a simulated
+     * appliance. Turned into a router through the control plane's exec, it forwards the protected
+     * subnet's packets to the NAT gateway (its port may send their sources: it is the route's next
+     * hop), so app-1's ping and app-2's TCP 80 reach the internet host; the blackhole still drops.
+     */
+    @Test
+    void aNetnsFirewallForwardsTheProtectedSubnetOnceItsStackRoutes() throws Exception {
+        lab.network("firewall-appliance");
+        Instance firewall = lab.instance("fw-vpc", "firewall");
+        assertAllMet(lab.apply("firewall-appliance", e -> true), 6);
+
+        ExecResult routing = new ExecApi(lab.admin)
+                .execInInstance(
+                        firewall.getInstanceId(),
+                        new ExecRequest().command(List.of("sysctl", "-w", "net.ipv4.ip_forward=1")));
+        assertThat(routing.getExitCode()).as(routing.getStderr()).isZero();
+        long forwardedBefore = forwardedDatagrams(firewall);
+        Topology file = NetnsSamplesLab.sample("firewall-appliance");
+        List<Topology.Expectation> forwarded = file.expect().stream()
+                .map(e -> !e.from().startsWith("app-") || !e.to().equals("fw-web")
+                        ? e
+                        : new Topology.Expectation(
+                                e.from(),
+                                e.to(),
+                                e.probe(),
+                                e.port(),
+                                e.probe().equals("ping") ? "reachable" : "open",
+                                null,
+                                null))
+                .toList();
+        TopologyReport report = lab.apply(new Topology(
+                file.name(),
+                file.description(),
+                file.hosts(),
+                file.internetHosts(),
+                file.tenants(),
+                file.peerings(),
+                forwarded,
+                List.of()));
+
+        assertAllMet(report, 6);
+        assertThat(forwardedDatagrams(firewall))
+                .as("the firewall's own kernel forwarded them")
+                .isGreaterThan(forwardedBefore);
+    }
+
+    /** The namespace's IP ForwDatagrams counter (RFC 4293 ipSystemStatsOutForwDatagrams), from its /proc/net/snmp. */
+    private static long forwardedDatagrams(Instance instance) {
+        List<String> ip = Lab.run("ip", "netns", "exec", NetnsSamplesLab.namespace(instance), "cat", "/proc/net/snmp")
+                .lines()
+                .filter(line -> line.startsWith("Ip:"))
+                .toList();
+        List<String> names = List.of(ip.get(0).split("\\s+"));
+        return Long.parseLong(ip.get(1).split("\\s+")[names.indexOf("ForwDatagrams")]);
     }
 
     private static void assertAllMet(TopologyReport report, int expectations) {

@@ -28,6 +28,8 @@ final class Tables {
     final long[] portMacs;
     final int[] portIps;
     final boolean[] portHasIp;
+    /** Ports of appliances ({@link ForwardingState#isAppliance}): they may send packets of other sources. */
+    final boolean[] portForwards;
     final int localIp;
     final int localPort;
 
@@ -58,7 +60,9 @@ final class Tables {
         portMacs = new long[count];
         portIps = new int[count];
         portHasIp = new boolean[count];
+        portForwards = new boolean[count];
         for (int i = 0; i < count; i++) {
+            portForwards[i] = state.isAppliance(i);
             portMacs[i] = state.port(i).mac().bits();
             portHasIp[i] = state.port(i).ipAddress() != null;
             portIps[i] = portHasIp[i] ? state.port(i).ipAddress().bits() : 0;

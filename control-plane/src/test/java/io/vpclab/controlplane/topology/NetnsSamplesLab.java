@@ -86,8 +86,9 @@ final class NetnsSamplesLab implements AutoCloseable {
     /** Terminates every instance (this fresh server's are all the class's), then removes any namespace left behind. */
     @Override
     public void close() throws Exception {
-        List<Instance> instances =
-                new InstancesApi(admin).listInstances(null, null, null, 1000, null).getItems();
+        List<Instance> instances = new InstancesApi(admin)
+                .listInstances(null, null, null, 1000, null)
+                .getItems();
         for (Instance instance : instances) {
             new InstancesApi(admin).terminateInstance(instance.getInstanceId());
         }

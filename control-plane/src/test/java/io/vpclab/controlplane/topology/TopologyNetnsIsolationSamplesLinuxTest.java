@@ -71,7 +71,8 @@ class TopologyNetnsIsolationSamplesLinuxTest {
             NetnsSamplesLab.tcpServer(servers, office, 22);
 
             assertAllMet(lab.apply("acl-deny-subnet", e -> true), 9);
-            assertThat(NetnsSamplesLab.curl(lab1, server.getPrivateIpAddress(), 22).exit())
+            assertThat(NetnsSamplesLab.curl(lab1, server.getPrivateIpAddress(), 22)
+                            .exit())
                     .as("entry 100 denies the lab subnet: the SYN never arrives")
                     .isEqualTo(NetnsSamplesLab.CURL_TIMED_OUT);
         }
@@ -184,9 +185,8 @@ class TopologyNetnsIsolationSamplesLinuxTest {
      */
     @Test
     void aNetnsFirewallForwardsTheProtectedSubnetOnceItsStackRoutes() throws Exception {
-        lab.network("firewall-appliance");
-        Instance firewall = lab.instance("fw-vpc", "firewall");
         assertAllMet(lab.apply("firewall-appliance", e -> true), 6);
+        Instance firewall = lab.instance("fw-vpc", "firewall");
 
         ExecResult routing = new ExecApi(lab.admin)
                 .execInInstance(
@@ -195,17 +195,17 @@ class TopologyNetnsIsolationSamplesLinuxTest {
         assertThat(routing.getExitCode()).as(routing.getStderr()).isZero();
         long forwardedBefore = forwardedDatagrams(firewall);
         Topology file = NetnsSamplesLab.sample("firewall-appliance");
+        // the two probes through the firewall, now answered; the rest of the file does not change
         List<Topology.Expectation> forwarded = file.expect().stream()
-                .map(e -> !e.from().startsWith("app-") || !e.to().equals("fw-web")
-                        ? e
-                        : new Topology.Expectation(
-                                e.from(),
-                                e.to(),
-                                e.probe(),
-                                e.port(),
-                                e.probe().equals("ping") ? "reachable" : "open",
-                                null,
-                                null))
+                .filter(e -> e.from().startsWith("app-") && e.to().equals("fw-web"))
+                .map(e -> new Topology.Expectation(
+                        e.from(),
+                        e.to(),
+                        e.probe(),
+                        e.port(),
+                        e.probe().equals("ping") ? "reachable" : "open",
+                        null,
+                        null))
                 .toList();
         TopologyReport report = lab.apply(new Topology(
                 file.name(),
@@ -217,7 +217,7 @@ class TopologyNetnsIsolationSamplesLinuxTest {
                 forwarded,
                 List.of()));
 
-        assertAllMet(report, 6);
+        assertAllMet(report, 2);
         assertThat(forwardedDatagrams(firewall))
                 .as("the firewall's own kernel forwarded them")
                 .isGreaterThan(forwardedBefore);

@@ -3,10 +3,8 @@ package io.vpclab.controlplane.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vpclab.agent.FollowAgent;
 import io.vpclab.agent.linux.Lab;
 import io.vpclab.client.ApiClient;
-import io.vpclab.client.api.InstancesApi;
 import io.vpclab.client.api.InternetHostsApi;
 import io.vpclab.client.api.NatGatewaysApi;
 import io.vpclab.client.model.ExpectationResult;
@@ -15,23 +13,14 @@ import io.vpclab.client.model.InstanceKind;
 import io.vpclab.client.model.InternetHostCreate;
 import io.vpclab.client.model.InternetHostKind;
 import io.vpclab.client.model.TopologyReport;
-import io.vpclab.controlplane.TestServers;
-import io.vpclab.controlplane.southbound.FreeUdpPorts;
-import io.vpclab.topology.Topology;
-import io.vpclab.topology.TopologyParser;
 import io.vpclab.topology.apply.ReportText;
-import io.vpclab.topology.apply.TopologyApplier;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The peering and NAT gateway samples with every instance a network namespace (root): the applier's

@@ -30,6 +30,7 @@ final class Tables {
     final boolean[] portHasIp;
     /** Ports of appliances ({@link ForwardingState#isAppliance}): they may send packets of other sources. */
     final boolean[] portForwards;
+
     final int localIp;
     final int localPort;
 

@@ -214,7 +214,9 @@ public final class ForwardingState {
             return false;
         }
         for (TableRoute route : tableRoutes) {
-            if (!route.isBlackhole() && route.nextHop().equals(local.ipAddress()) && route.via().equals(local.vni())) {
+            if (!route.isBlackhole()
+                    && route.nextHop().equals(local.ipAddress())
+                    && route.via().equals(local.vni())) {
                 return true;
             }
         }

@@ -63,7 +63,6 @@ class TopologyNetnsIsolationSamplesLinuxTest {
         lab.network("acl-deny-subnet");
         Instance server = lab.instance("campus-vpc", "srv-1");
         Instance office = lab.instance("campus-vpc", "office-1");
-        Instance lab1 = lab.instance("campus-vpc", "lab-1");
         try (Lab servers = new Lab()) {
             NetnsSamplesLab.tcpServer(servers, server, 22);
             // a server on 80 too: the final deny, not an empty port, keeps it filtered
@@ -71,10 +70,6 @@ class TopologyNetnsIsolationSamplesLinuxTest {
             NetnsSamplesLab.tcpServer(servers, office, 22);
 
             assertAllMet(lab.apply("acl-deny-subnet", e -> true), 9);
-            assertThat(NetnsSamplesLab.curl(lab1, server.getPrivateIpAddress(), 22)
-                            .exit())
-                    .as("entry 100 denies the lab subnet: the SYN never arrives")
-                    .isEqualTo(NetnsSamplesLab.CURL_TIMED_OUT);
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * Diagnostics from a {@code netns} port, run by the namespace's own Linux stack: iputils ping
  * (one process per probe, so each probe has its own result and TTL; sized and DF pings as
  * {@code ping -s N -M do}), bash's /dev/tcp for TCP ports, a connected python3 UDP socket for UDP
- * ports, and a broadcast ARP burst written by python3 on a packet socket. Nothing here needs packages beyond iputils-ping, bash and python3.
+ * ports, and a broadcast ARP burst written by python3 on a packet socket. Nothing here needs
+ * packages beyond iputils-ping, bash and python3.
  */
 public final class NetnsProbes {
 

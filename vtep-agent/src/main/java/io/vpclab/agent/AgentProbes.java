@@ -199,7 +199,7 @@ final class AgentProbes implements ProbeRunner {
             case PING -> NetnsProbes.ping(port, request);
             case TRACEROUTE -> NetnsProbes.traceroute(port, request);
             case TCP -> NetnsProbes.tcp(port, request);
-            case UDP -> new ProbeResult().sent(0).received(0).error("UDP probes from netns ports are not supported");
+            case UDP -> NetnsProbes.udp(port, request);
             case ARP_BURST -> NetnsProbes.arpBurst(port, request);
             case EXEC -> throw new IllegalStateException("exec is not a probe");
         };

@@ -10,7 +10,9 @@ import io.vpclab.client.model.SegmentDefaultRoute;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * NAT gateways, after L2, ARP, routes and the provider segment are compiled:
@@ -18,7 +20,8 @@ import java.util.TreeMap;
  * <li>every routed segment of an associated subnet gets a default route to its gateway's private
  *     address (the gateway's port and binding come with the VPC's ports, like an instance's);</li>
  * <li>the gateway's own host gets the port's {@code natGateway} block (public address, port
- *     range, timeouts, egress policy, the associated subnets' CIDRs as allowed sources);</li>
+ *     range, timeouts, egress policy, the CIDRs of the subnets it serves as allowed sources: the
+ *     associated ones and those an appliance of theirs forwards, see {@link #servedSubnets});</li>
  * <li>every provider-segment host binds the gateway's public address to its port's MAC behind
  *     the gateway's host, as it does for an instance's elastic IP.</li>
  * </ul>
@@ -73,7 +76,7 @@ final class NatGatewayCompiler {
     private static void attach(ForwardingTable table, VpcNode vpc, NatGatewayNode nat) {
         Map<String, String> cidrs = new HashMap<>();
         vpc.subnets().forEach(subnet -> cidrs.put(subnet.id(), subnet.cidrBlock()));
-        List<String> sources = nat.associatedSubnetIds().stream()
+        List<String> sources = servedSubnets(vpc, nat).stream()
                 .map(cidrs::get)
                 .filter(c -> c != null)
                 .sorted()
@@ -96,6 +99,26 @@ final class NatGatewayCompiler {
                 port.natGateway(block);
             }
         }
+    }
+
+    /**
+     * The associated subnets, and each subnet whose route table sends packets to an appliance
+     * instance of an associated subnet: the appliance forwards them with their own sources, and
+     * the gateway translates what its subnets' routes bring it (as AWS's translates what reaches it).
+     */
+    static Set<String> servedSubnets(VpcNode vpc, NatGatewayNode nat) {
+        Set<String> served = new TreeSet<>(nat.associatedSubnetIds());
+        Map<String, String> subnetOfInstance = new HashMap<>();
+        vpc.instances().forEach(instance -> subnetOfInstance.put(instance.id(), instance.subnetId()));
+        for (SubnetNode subnet : vpc.subnets()) {
+            for (SubnetNode.TableRoute route : subnet.tableRoutes()) {
+                String applianceSubnet = route.instanceId() == null ? null : subnetOfInstance.get(route.instanceId());
+                if (applianceSubnet != null && nat.associatedSubnetIds().contains(applianceSubnet)) {
+                    served.add(subnet.id());
+                }
+            }
+        }
+        return served;
     }
 
     private static <T> List<T> list(List<T> list) {

@@ -46,6 +46,11 @@ class NatGatewayCompilerTest {
             new InternetHostNode("inet-1", "internet", "h2", "simulated", "198.51.100.10", "02:00:c6:33:64:0a");
 
     static NetworkSnapshot network(List<NatGatewayNode> gateways) {
+        return network(gateways, List.of());
+    }
+
+    /** The network, s-other's route table sending {@code otherRoutes} (to appliances or blackholes). */
+    static NetworkSnapshot network(List<NatGatewayNode> gateways, List<SubnetNode.TableRoute> otherRoutes) {
         Map<String, HostNode> hosts = Map.of(
                 "h1", new HostNode("h1", "h1", "192.168.77.1", 4789, 1500),
                 "h2", new HostNode("h2", "h2", "192.168.77.2", 4789, 1500),
@@ -56,7 +61,7 @@ class NatGatewayCompilerTest {
                 List.of(
                         new SubnetNode("s-nat", "vpc-1", "10.0.1.0/24", "10.0.1.1", 100, null),
                         new SubnetNode("s-priv", "vpc-1", "10.0.2.0/24", "10.0.2.1", 200, null),
-                        new SubnetNode("s-other", "vpc-1", "10.0.3.0/24", "10.0.3.1", 300, null)),
+                        new SubnetNode("s-other", "vpc-1", "10.0.3.0/24", "10.0.3.1", 300, null, otherRoutes)),
                 List.of(VM, OTHER),
                 List.of(),
                 gateways);
@@ -115,6 +120,35 @@ class NatGatewayCompilerTest {
         ForwardingState state = TableTranslator.translate("h3", table);
         assertThat(state.natGatewayByPublic(Ipv4Address.parseBits("203.0.113.20")))
                 .isZero();
+    }
+
+    /**
+     * s-other's default route leads to the VM, an appliance in the associated subnet: the VM
+     * forwards s-other's packets with their own sources, so the gateway translates them too; a
+     * blackhole or an appliance elsewhere brings the gateway nothing.
+     */
+    @Test
+    void aSubnetRoutedThroughAnApplianceOfAnAssociatedSubnetIsServedToo() {
+        List<String> throughTheVm = natBlock(
+                        network(List.of(NAT), List.of(new SubnetNode.TableRoute("0.0.0.0/0", VM.id()))))
+                .getSources();
+        List<String> elsewhere = natBlock(network(
+                        List.of(NAT),
+                        List.of(
+                                new SubnetNode.TableRoute("0.0.0.0/0", OTHER.id()),
+                                SubnetNode.TableRoute.blackhole("192.0.2.0/24"))))
+                .getSources();
+
+        assertThat(throughTheVm).containsExactly("10.0.2.0/24", "10.0.3.0/24");
+        assertThat(elsewhere).containsExactly("10.0.2.0/24");
+    }
+
+    private static PortNatGateway natBlock(NetworkSnapshot network) {
+        return ForwardingTableCompiler.compile(network, "h3", 1).getPorts().stream()
+                .filter(p -> p.getId().equals("nat-1"))
+                .findFirst()
+                .orElseThrow()
+                .getNatGateway();
     }
 
     @Test

@@ -3,10 +3,8 @@ package io.vpclab.controlplane.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vpclab.agent.FollowAgent;
 import io.vpclab.agent.linux.Lab;
 import io.vpclab.client.ApiClient;
-import io.vpclab.client.api.InstancesApi;
 import io.vpclab.client.api.InternetHostsApi;
 import io.vpclab.client.api.NatGatewaysApi;
 import io.vpclab.client.model.ExpectationResult;
@@ -15,23 +13,14 @@ import io.vpclab.client.model.InstanceKind;
 import io.vpclab.client.model.InternetHostCreate;
 import io.vpclab.client.model.InternetHostKind;
 import io.vpclab.client.model.TopologyReport;
-import io.vpclab.controlplane.TestServers;
-import io.vpclab.controlplane.southbound.FreeUdpPorts;
-import io.vpclab.topology.Topology;
-import io.vpclab.topology.TopologyParser;
 import io.vpclab.topology.apply.ReportText;
-import io.vpclab.topology.apply.TopologyApplier;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The peering and NAT gateway samples with every instance a network namespace (root): the applier's
@@ -44,53 +33,21 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class TopologyNetnsSamplesLinuxTest {
 
-    static final String ADMIN_TOKEN = "netns-samples-" + UUID.randomUUID();
-    static final Path SAMPLES = Path.of("..", "topology-samples");
     static final String NETNS_WEB_IP = "198.51.100.90";
-    /** curl's exit code for a timeout (a refused connection is 7). */
-    static final int CURL_TIMED_OUT = 28;
 
-    static ConfigurableApplicationContext server;
-    static final List<FollowAgent> agents = new ArrayList<>();
+    static NetnsSamplesLab lab;
     static ApiClient admin;
 
     @BeforeAll
     static void lab() throws Exception {
-        Lab.assumeLinuxRootWith("ip", "ping", "iperf3", "timeout");
-        server = TestServers.start(
-                Path.of("target", "test-data", "netns-samples-" + UUID.randomUUID()),
-                "--vpclab.admin-token=" + ADMIN_TOKEN);
-        admin = TestServers.client(server, ADMIN_TOKEN);
-        java.net.URI uri = java.net.URI.create(
-                "http://127.0.0.1:" + server.getEnvironment().getProperty("local.server.port"));
-        int udpBase = FreeUdpPorts.consecutive(3);
-        Path state = Files.createTempDirectory("netns-samples-agents");
-        for (int i = 1; i <= 3; i++) {
-            String name = "demo-host-" + i;
-            agents.add(FollowAgent.start(FollowAgent.Options.builder(
-                            uri, ADMIN_TOKEN, name, "127.0.0.1", udpBase + i - 1, state.resolve(name + ".properties"))
-                    .capabilities(List.of(InstanceKind.SIMULATED, InstanceKind.NETNS))
-                    .build()));
-        }
-        await().atMost(Duration.ofSeconds(60)).until(() -> agents.stream().allMatch(a -> a.appliedGeneration() >= 0));
+        lab = NetnsSamplesLab.start("netns-samples", "iperf3");
+        admin = lab.admin;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (admin != null) {
-            // every instance of this fresh server is this test's: terminate them, then remove any namespace left behind
-            List<Instance> instances = new InstancesApi(admin)
-                    .listInstances(null, null, null, 1000, null)
-                    .getItems();
-            for (Instance instance : instances) {
-                new InstancesApi(admin).terminateInstance(instance.getInstanceId());
-            }
-            agents.forEach(FollowAgent::close);
-            instances.forEach(i -> Lab.tryRun("ip", "netns", "del", namespace(i)));
-        }
-        agents.forEach(FollowAgent::close);
-        if (server != null) {
-            server.close();
+        if (lab != null) {
+            lab.close();
         }
     }
 
@@ -248,10 +205,10 @@ class TopologyNetnsSamplesLinuxTest {
                     .until(() -> curl(web, app, 8080).output().strip().equals("200"));
             assertThat(curl(web, app, 8081).exit())
                     .as("no rule of the app group admits 8081: the SYN never arrives")
-                    .isEqualTo(CURL_TIMED_OUT);
+                    .isEqualTo(NetnsSamplesLab.CURL_TIMED_OUT);
             assertThat(curl(db, app, 8080).exit())
                     .as("db-1 is not in the web group")
-                    .isEqualTo(CURL_TIMED_OUT);
+                    .isEqualTo(NetnsSamplesLab.CURL_TIMED_OUT);
 
             lab.start(
                     "iperf3-db",
@@ -278,52 +235,19 @@ class TopologyNetnsSamplesLinuxTest {
         }
     }
 
-    /** curl from one namespace to another: its exit code and the HTTP status it printed. */
     private static Lab.Result curl(Instance from, Instance to, int port) {
-        return Lab.exec(
-                "ip",
-                "netns",
-                "exec",
-                namespace(from),
-                "curl",
-                "-s",
-                "-o",
-                "/dev/null",
-                "-w",
-                "%{http_code}",
-                "-m",
-                "3",
-                "http://" + to.getPrivateIpAddress() + ":" + port + "/");
+        return NetnsSamplesLab.curl(from, to.getPrivateIpAddress(), port);
     }
 
-    /** Applies the sample with netns instances, keeping only its ping expectations (what a bare namespace answers). */
     private static TopologyReport applyPingsOnly(String sample) throws Exception {
-        Path file = SAMPLES.resolve(sample).resolve("topology.yaml");
-        Topology topology = TopologyParser.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
-        Topology pings = new Topology(
-                topology.name(),
-                topology.description(),
-                topology.hosts(),
-                topology.internetHosts(),
-                topology.tenants(),
-                topology.peerings(),
-                topology.expect().stream().filter(e -> e.probe().equals("ping")).toList(),
-                List.of());
-        return new TopologyApplier(admin, new TopologyApplier.Options(InstanceKind.NETNS, Duration.ofSeconds(60)))
-                .apply(pings);
+        return lab.apply(sample, e -> e.probe().equals("ping"));
     }
 
-    /** An instance by VPC and name: the samples share one server, and two of them name an instance db-1. */
     private static Instance instance(String vpcName, String name) throws Exception {
-        return new InstancesApi(admin)
-                .listInstances(null, null, null, 1000, null).getItems().stream()
-                        .filter(i -> vpcName.equals(i.getVpcName()) && name.equals(i.getName()))
-                        .findFirst()
-                        .orElseThrow();
+        return lab.instance(vpcName, name);
     }
 
-    /** The agent names an instance's namespace after its port, the instance ID. */
     private static String namespace(Instance instance) {
-        return "vl-" + instance.getInstanceId();
+        return NetnsSamplesLab.namespace(instance);
     }
 }

@@ -12,7 +12,8 @@ import io.vpclab.dataplane.table.ForwardingState;
 /**
  * Stage 1, port ingress: anti-spoofing. A port sends only with its own MAC and, when it has an
  * address, its own IPv4 source, in IPv4 headers and in ARP sender fields alike (0.0.0.0 only to a
- * DHCP server). Access ports
+ * DHCP server); an appliance's port (the next hop of a route table's route) forwards, so its IPv4
+ * packets may carry other sources, never its ARP. Access ports
  * carry untagged frames; a trunk port's tagged frames pass untouched. Other EtherTypes (IPv6 neighbour discovery, for example) pass on the
  * MAC check alone. The one port of a segment with a learning peer
  * ({@link ForwardingState#learningPeer}, the point-to-point mode) may send from any MAC, as a
@@ -51,9 +52,11 @@ final class PortIngress {
                     return DropReason.MALFORMED;
                 }
                 int source = Ipv4.source(frame, payload);
-                // 0.0.0.0 to a DHCP server is a client that has no address yet (RFC 2131 s4.1)
+                // 0.0.0.0 to a DHCP server is a client that has no address yet (RFC 2131 s4.1);
+                // an appliance forwards other instances' packets with their sources
                 if (t.portHasIp[port]
                         && source != t.portIps[port]
+                        && !t.portForwards[port]
                         && !(source == 0 && DhcpResponder.isClientMessage(frame, payload))) {
                     return DropReason.SPOOFED_SOURCE;
                 }

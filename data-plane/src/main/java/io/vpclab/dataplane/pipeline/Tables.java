@@ -37,6 +37,8 @@ final class Tables {
     final boolean[] plainPort;
     /** A segment that is neither the provider network nor led by a learning peer. */
     final boolean[] plainSegment;
+    /** Ports of appliances ({@link ForwardingState#isAppliance}): they may send packets of other sources. */
+    final boolean[] portForwards;
 
     final int localIp;
     final int localPort;
@@ -68,7 +70,9 @@ final class Tables {
         portMacs = new long[count];
         portIps = new int[count];
         portHasIp = new boolean[count];
+        portForwards = new boolean[count];
         for (int i = 0; i < count; i++) {
+            portForwards[i] = state.isAppliance(i);
             portMacs[i] = state.port(i).mac().bits();
             portHasIp[i] = state.port(i).ipAddress() != null;
             portIps[i] = portHasIp[i] ? state.port(i).ipAddress().bits() : 0;

@@ -202,6 +202,27 @@ public final class ForwardingState {
         return networkAcls;
     }
 
+    /**
+     * Whether local port {@code port} is an appliance: the next hop of a route of some subnet's
+     * route table (every host of a VPC holds all its segments and their routes). Its instance
+     * forwards other instances' packets, so it may send from their addresses (AWS: the
+     * source/destination check is off).
+     */
+    public boolean isAppliance(int port) {
+        LocalPort local = ports.get(port);
+        if (local.ipAddress() == null) {
+            return false;
+        }
+        for (TableRoute route : tableRoutes) {
+            if (!route.isBlackhole()
+                    && route.nextHop().equals(local.ipAddress())
+                    && route.via().equals(local.vni())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a flow log covers local port {@code port}, so its flows' packets and bytes are counted. */
     public boolean flowLogged(int port) {
         return flowLoggedPorts.contains(ports.get(port).id());

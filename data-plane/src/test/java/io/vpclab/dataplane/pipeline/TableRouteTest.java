@@ -123,6 +123,36 @@ class TableRouteTest {
         assertThat(counters.host().dropped(DropReason.BLACKHOLE_ROUTE)).isZero();
     }
 
+    /**
+     * The local port p2 (10.0.2.5) is the next hop of web's default route: an appliance, which
+     * forwards web's packets with their sources. Any other port sending a foreign source is spoofing.
+     */
+    @Test
+    void anAppliancesPortSendsPacketsOfOtherSourcesAndOtherPortsStillCannot() {
+        fixture = new PipelineFixture(
+                List.of(new TableRoute(WEB, Ipv4Prefix.parse("0.0.0.0/0"), APP, Ipv4Address.parse("10.0.2.5"))));
+
+        fixture.pipeline.fromPort(fixture.attachment2, forwardedByP2());
+        fixture.pipeline.fromPort(
+                fixture.attachment,
+                frame(PipelineFixture.LOCAL_MAC, "10.0.2.77", PipelineFixture.ROUTER_MAC.bits(), "10.0.2.6"));
+
+        assertThat(fixture.sent).as("routed to web's 10.0.1.6 with its source").hasSize(1);
+        int ip = fixture.sent.get(0).readerIndex() + Vxlan.HEADER_LENGTH + Ethernet.HEADER_LENGTH;
+        assertThat(Ipv4.source(fixture.sent.get(0), ip)).isEqualTo(Ipv4Address.parseBits("10.0.1.77"));
+        var counters = fixture.pipeline.counters();
+        assertThat(counters.port("p2").dropped(DropReason.SPOOFED_SOURCE)).isZero();
+        assertThat(counters.port("p1").dropped(DropReason.SPOOFED_SOURCE)).isEqualTo(1);
+        fixture.assertEverythingReleased();
+
+        // without the route p2 is an ordinary instance again
+        fixture = new PipelineFixture(List.of());
+        fixture.pipeline.fromPort(fixture.attachment2, forwardedByP2());
+        assertThat(fixture.sent).isEmpty();
+        assertThat(fixture.pipeline.counters().port("p2").dropped(DropReason.SPOOFED_SOURCE))
+                .isEqualTo(1);
+    }
+
     @Test
     void anApplianceRouteNeedsBothSegmentAndNextHop() {
         assertThatThrownBy(() -> new TableRoute(WEB, Ipv4Prefix.parse("0.0.0.0/0"), APP, null))
@@ -130,6 +160,11 @@ class TableRouteTest {
                 .hasMessageContaining("vni and nextHop go together");
         assertThat(TableRoute.blackhole(WEB, Ipv4Prefix.parse("0.0.0.0/0")).isBlackhole())
                 .isTrue();
+    }
+
+    /** A packet of web's 10.0.1.77 that p2 (10.0.2.5) forwards to 10.0.1.6. */
+    private static ByteBuf forwardedByP2() {
+        return frame(PipelineFixture.LOCAL_MAC_2, "10.0.1.77", PipelineFixture.ROUTER_MAC.bits(), "10.0.1.6");
     }
 
     private static ByteBuf fromWeb(String destination) {

@@ -184,7 +184,8 @@ final class ExpectationRunner {
     /**
      * Asks the analyzer about the same flow and compares: a ping is reachable when answered; a TCP
      * port when it answers at all (open or closed); a UDP port only says so when it answers (silence
-     * may be a server that does not reply), so a filtered UDP port is not compared. A disagreement
+     * may be a server that does not reply), so a filtered UDP port is not compared, nor a path the
+     * analyzer follows only up to an appliance instance (its own stack decides). A disagreement
      * fails the expectation; a blocked path names the analyzer's deciding component and rule.
      */
     private ExpectationResult compareWithAnalyzer(ExpectationResult result, Expectation expectation, String observed) {
@@ -207,6 +208,11 @@ final class ExpectationRunner {
             default -> null;
         };
         NetworkPathHop why = path.getExplanation();
+        if (!analyzed && why != null && why.getComponent() == NetworkPathHop.ComponentEnum.APPLIANCE) {
+            // the tables end at the appliance; whether it forwards is its own stack's business (a
+            // netns appliance with ip_forward on does), so only the packets can tell
+            packets = null;
+        }
         String analyzer = analyzed
                 ? "the analyzer finds it reachable"
                 : "the analyzer finds it blocked by "

@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 /**
  * Diagnostics from a {@code netns} port, run by the namespace's own Linux stack: iputils ping
  * (one process per probe, so each probe has its own result and TTL; sized and DF pings as
- * {@code ping -s N -M do}), bash's /dev/tcp for TCP ports, and a broadcast ARP burst written by
- * python3 on a packet socket. Nothing here needs packages beyond iputils-ping, bash and python3.
+ * {@code ping -s N -M do}), bash's /dev/tcp for TCP ports, a connected python3 UDP socket for UDP
+ * ports, and a broadcast ARP burst written by python3 on a packet socket. Nothing here needs
+ * packages beyond iputils-ping, bash and python3.
  */
 public final class NetnsProbes {
 
@@ -46,6 +47,26 @@ public final class NetnsProbes {
             s.bind((device, 0))
             sent = sum(1 for _ in range(count) if s.send(frame) == len(frame))
             print(sent)
+            """;
+
+    /**
+     * Sends one datagram to argv[1]:argv[2] on a connected socket and prints what came back
+     * within argv[3] seconds: a datagram (open), an ICMP port unreachable, which the kernel
+     * reports to a connected socket as ECONNREFUSED (closed), or nothing (filtered).
+     */
+    private static final String UDP_REQUEST_SCRIPT = """
+            import socket, sys
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.settimeout(float(sys.argv[3]))
+            s.connect((sys.argv[1], int(sys.argv[2])))
+            try:
+                s.send(b"vpclab-probe")
+                s.recv(65535)
+                print("open")
+            except ConnectionRefusedError:
+                print("closed")
+            except OSError:
+                print("filtered")
             """;
 
     private NetnsProbes() {}
@@ -112,6 +133,30 @@ public final class NetnsProbes {
                 "-c",
                 connect);
         String outcome = run.exit == 0 ? "open" : run.err.contains("refused") ? "closed" : "filtered";
+        ProbeReply reply = new ProbeReply()
+                .sequence(1)
+                .replied(!"filtered".equals(outcome))
+                .from(request.getTarget());
+        return result(request, List.of(reply)).outcome(outcome);
+    }
+
+    /** A UDP request from the namespace's stack: open (answered), closed (port unreachable) or filtered (silence). */
+    public static ProbeResult udp(LocalPort port, ProbeRequest request) {
+        Run run = exec(
+                port,
+                request.getTimeoutMillis() + 2000L,
+                "python3",
+                "-c",
+                UDP_REQUEST_SCRIPT,
+                request.getTarget(),
+                Integer.toString(request.getPort()),
+                String.format("%.3f", request.getTimeoutMillis() / 1000.0));
+        String outcome = run.out.strip();
+        if (run.exit != 0 || !List.of("open", "closed", "filtered").contains(outcome)) {
+            return result(request, List.of())
+                    .error("UDP probe in " + PortNames.namespace(port) + " failed: "
+                            + (run.err.isBlank() ? "exit " + run.exit : run.err.strip()));
+        }
         ProbeReply reply = new ProbeReply()
                 .sequence(1)
                 .replied(!"filtered".equals(outcome))

@@ -12,6 +12,9 @@ import io.vpclab.dataplane.tap.TapDevice;
 import io.vpclab.dataplane.tap.TapException;
 import io.vpclab.dataplane.tap.TapIoTotals;
 import io.vpclab.net.Ipv4Address;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +48,12 @@ public final class PortProvisioner {
     /** How long processes left in a removed namespace get to end on SIGTERM before SIGKILL. */
     static final Duration PROCESS_GRACE = Duration.ofSeconds(2);
 
+    /** How long a new netns port waits for another agent of this machine to remove its namespace (a move). */
+    static final Duration NAMESPACE_HANDOVER = Duration.ofSeconds(15);
+
+    private static final Duration HANDOVER_POLL = Duration.ofMillis(50);
+    private static final Path NETNS_DIR = Path.of("/run/netns");
+
     /** Ethernet header and an 802.1Q tag: what a frame may carry beyond its MTU. */
     private static final int ETHERNET_AND_TAG = 18;
 
@@ -53,6 +62,7 @@ public final class PortProvisioner {
     private final int tapOffloadFlags;
     private final int tapQueues;
     private final TapIoTotals tapIo = new TapIoTotals();
+    private Duration namespaceHandover = NAMESPACE_HANDOVER;
 
     /** Plain TAPs: one frame per read, no virtio-net header. */
     public PortProvisioner(Function<LocalPort, FrameDevice> simulatedHosts, int maxFrameBytes) {
@@ -85,6 +95,11 @@ public final class PortProvisioner {
         this.tapQueues = tapQueues;
     }
 
+    /** How long a netns port waits for a namespace of its name to go before it is refused (tests shorten it). */
+    void namespaceHandover(Duration wait) {
+        this.namespaceHandover = wait;
+    }
+
     public ProvisionedPort provision(LocalPort port) {
         return switch (port.kind()) {
             case SIMULATED -> new Created(port.id(), simulatedHosts.apply(port), () -> {});
@@ -115,11 +130,12 @@ public final class PortProvisioner {
     private ProvisionedPort netns(LocalPort port) {
         String device = PortNames.device(port);
         String namespace = PortNames.namespace(port);
-        if (ip("netns", "list").lines().anyMatch(line -> line.split(" ")[0].equals(namespace))) {
+        if (!awaitNamespaceGone(namespace, namespaceHandover)) {
             throw new PortSetupException("port " + port.id() + ": namespace " + namespace
                     + " already exists; the agent only uses namespaces it creates (delete it or name another)");
         }
         ip("netns", "add", namespace);
+        Object identity = identity(namespace);
         FrameDevice tap = null;
         try {
             tap = openTap(port, device);
@@ -159,7 +175,37 @@ public final class PortProvisioner {
                 port.ipAddress(),
                 port.prefixLength(),
                 port.gatewayIp());
-        return new Created(port.id(), tap, () -> removeNamespace(namespace));
+        return new Created(port.id(), tap, () -> removeNamespace(namespace, identity));
+    }
+
+    /**
+     * Whether {@code namespace} is absent, or goes within {@code wait}: an instance that moves
+     * between two agents of one machine (live migration in the demo) keeps its namespace name, and
+     * the new host may apply its table before the old one has removed the old namespace.
+     */
+    static boolean awaitNamespaceGone(String namespace, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (Files.exists(NETNS_DIR.resolve(namespace))) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(HANDOVER_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The inode of the namespace's name under /run/netns: another namespace of the same name has another. */
+    static Object identity(String namespace) {
+        try {
+            return Files.getAttribute(NETNS_DIR.resolve(namespace), "unix:ino");
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
     }
 
     /**
@@ -168,7 +214,12 @@ public final class PortProvisioner {
      * addresses would live on as long as they do. SIGTERM first, SIGKILL after
      * {@link #PROCESS_GRACE} to those that ignore it.
      */
-    static void removeNamespace(String namespace) {
+    static void removeNamespace(String namespace, Object identity) {
+        if (identity != null && !identity.equals(identity(namespace))) {
+            // gone, or already another agent's: the instance moved to a host on this machine
+            log.info("namespace {}: no longer the one this agent created, left alone", namespace);
+            return;
+        }
         List<ProcessHandle> left = new ArrayList<>();
         try {
             for (String pid : ip("netns", "pids", namespace).split("\\s+")) {

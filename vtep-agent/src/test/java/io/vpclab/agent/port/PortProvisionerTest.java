@@ -12,6 +12,7 @@ import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +35,10 @@ class PortProvisionerTest {
     }
 
     private LocalPort port(PortKind kind, String gateway, String namespace) {
+        return port(kind, gateway, namespace, "vlpp" + id);
+    }
+
+    private LocalPort port(PortKind kind, String gateway, String namespace, String device) {
         return new LocalPort(
                 "p" + id,
                 null,
@@ -44,7 +49,7 @@ class PortProvisionerTest {
                 24,
                 gateway == null ? null : Ipv4Address.parse(gateway),
                 1400,
-                "vlpp" + id,
+                device,
                 namespace);
     }
 
@@ -82,12 +87,60 @@ class PortProvisionerTest {
     void refusesANamespaceItDidNotCreateAndLeavesItAlone() {
         String namespace = "vlpn" + id;
         IpCommand.ip("netns", "add", namespace);
+        provisioner.namespaceHandover(Duration.ofMillis(300));
         try {
             assertThatThrownBy(() -> provisioner.provision(port(PortKind.NETNS, null, namespace)))
                     .isInstanceOf(PortSetupException.class)
                     .hasMessageContaining("already exists");
             assertThat(IpCommand.ip("netns", "list")).contains(namespace);
         } finally {
+            IpCommand.ipQuietly("netns", "del", namespace);
+        }
+    }
+
+    /**
+     * Live migration between two agents of one machine: the new host's port waits for the old
+     * host to remove the namespace of the same name, then creates its own.
+     */
+    @Test
+    void aMovedPortTakesOverItsNamespaceOnceTheOldHostRemovedIt() throws Exception {
+        String namespace = "s7npn" + id;
+        PortProvisioner newHost = new PortProvisioner(
+                port -> {
+                    throw new PortSetupException("no simulated hosts here");
+                },
+                1518);
+        LocalPort moved = port(PortKind.NETNS, "10.1.0.1", namespace, "s7npp" + id);
+        ProvisionedPort old = provisioner.provision(moved);
+        CompletableFuture<ProvisionedPort> taken = CompletableFuture.supplyAsync(() -> newHost.provision(moved));
+        try {
+            // the old namespace is still there: the new host waits instead of refusing
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !taken.isDone());
+            old.close();
+            try (ProvisionedPort port = taken.get(20, TimeUnit.SECONDS)) {
+                assertThat(IpCommand.ip("-n", namespace, "-o", "addr", "show", "s7npp" + id))
+                        .contains("10.1.0.5/24");
+                assertThat(port.device().name()).isEqualTo("s7npp" + id);
+            }
+            assertThat(IpCommand.ip("netns", "list")).doesNotContain(namespace);
+        } finally {
+            old.close();
+            IpCommand.ipQuietly("netns", "del", namespace);
+        }
+    }
+
+    /** The old host removes its port after the new host created the namespace again: the new one stays. */
+    @Test
+    void removingAPortLeavesANamespaceOfTheSameNameItDidNotCreate() {
+        String namespace = "s7npn" + id;
+        ProvisionedPort old = provisioner.provision(port(PortKind.NETNS, "10.1.0.1", namespace, "s7npp" + id));
+        try {
+            IpCommand.ip("netns", "del", namespace);
+            IpCommand.ip("netns", "add", namespace);
+            old.close();
+            assertThat(IpCommand.ip("netns", "list")).contains(namespace);
+        } finally {
+            old.close();
             IpCommand.ipQuietly("netns", "del", namespace);
         }
     }

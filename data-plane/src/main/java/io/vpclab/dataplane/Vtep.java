@@ -9,6 +9,7 @@ import io.vpclab.dataplane.pipeline.SharedFlowState;
 import io.vpclab.dataplane.port.BurstPort;
 import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.port.LoopHandoff;
+import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.port.MultiQueueDevice;
 import io.vpclab.dataplane.stats.ConnectionSnapshot;
 import io.vpclab.dataplane.stats.CountersSnapshot;
@@ -190,7 +191,10 @@ public final class Vtep implements AutoCloseable {
                 if (device instanceof MultiQueueDevice || i == 0) {
                     start(pipelines[i], loops[i], portId, own);
                 } else {
-                    pipelines[i].attach(portId, new LoopHandoff(device, loops[0]));
+                    Pipeline writer = pipelines[i];
+                    writer.attach(
+                            portId,
+                            new LoopHandoff(device, loops[0], () -> writer.countHostDrop(DropReason.PORT_QUEUE_FULL)));
                 }
                 return null;
             });

@@ -73,6 +73,10 @@ public final class TopologyDestroyer {
     private final WhitelistsApi whitelists;
     private final SecurityGroupsApi groups;
     private final NetworkAclsApi acls;
+    private final io.vpclab.client.api.CustomerGatewaysApi customerGateways;
+    private final io.vpclab.client.api.VpnGatewaysApi vpnGateways;
+    private final io.vpclab.client.api.VpnConnectionsApi vpnConnections;
+    private final String server;
     private final List<TopologyChange> deleted = new ArrayList<>();
     private final List<String> kept = new ArrayList<>();
 
@@ -87,6 +91,10 @@ public final class TopologyDestroyer {
         this.whitelists = new WhitelistsApi(api);
         this.groups = new SecurityGroupsApi(api);
         this.acls = new NetworkAclsApi(api);
+        this.customerGateways = new io.vpclab.client.api.CustomerGatewaysApi(api);
+        this.vpnGateways = new io.vpclab.client.api.VpnGatewaysApi(api);
+        this.vpnConnections = new io.vpclab.client.api.VpnConnectionsApi(api);
+        this.server = api.getBaseUri();
     }
 
     public Result destroy(Topology topology) throws ApiException {
@@ -116,9 +124,11 @@ public final class TopologyDestroyer {
                 String path = tenant.name() + "/" + vpc.name();
                 String vpcId = vpcIds.get(path);
                 if (vpcId != null) {
+                    vpn(path, vpcId, vpc);
                     vpc(path, vpcId, vpc, groupsByVpc.getOrDefault(path, List.of()));
                 }
             }
+            customerGateways(tenant, tenantId);
             for (WhitelistDecl whitelist : reversed(tenant.whitelists())) {
                 whitelist(tenant.name(), tenantId, whitelist);
             }
@@ -126,6 +136,7 @@ public final class TopologyDestroyer {
         }
         // Hosts and internet hosts are the lab's, not the file's: the apply finds them by name as often as
         // it makes them (the demo's web and dns, agents' hosts), and other files and agents use them.
+        topology.onPremisesSites().forEach(site -> OnPremisesSites.stop(server, site.name()));
         List<String> left = new ArrayList<>();
         topology.internetHosts().forEach(h -> left.add("internetHost " + h.name()));
         topology.hosts().forEach(h -> left.add("host " + h.name()));
@@ -177,6 +188,45 @@ public final class TopologyDestroyer {
             delete("securityGroup", path + "/" + group.getGroupName(), id, () -> groups.deleteSecurityGroup(id));
         }
         delete("vpc", path, vpcId, () -> vpcs.deleteVpc(vpcId));
+    }
+
+    /** The VPC's VPN connections, then its VPN gateway, when the file declares one. */
+    private void vpn(String path, String vpcId, VpcDecl decl) throws ApiException {
+        if (decl.vpnGateway() == null) {
+            return;
+        }
+        for (io.vpclab.client.model.VpnConnection connection : Pages.all(
+                t -> vpnConnections.listVpnConnections(vpcId, Pages.PAGE_SIZE, t),
+                p -> p.getItems(),
+                p -> p.getNextToken())) {
+            String id = connection.getVpnConnectionId();
+            delete("vpnConnection", path + " <-> " + connection.getCustomerGatewayId(), id, () -> vpnConnections
+                    .deleteVpnConnection(id));
+        }
+        for (io.vpclab.client.model.VpnGateway gateway :
+                vpnGateways.listVpnGateways(vpcId, Pages.PAGE_SIZE, null).getItems()) {
+            String id = gateway.getVpnGatewayId();
+            delete("vpnGateway", path + "/" + gateway.getName(), id, () -> vpnGateways.deleteVpnGateway(id));
+        }
+    }
+
+    /** The tenant's customer gateways the file declares, by name. */
+    private void customerGateways(TenantDecl tenant, String tenantId) throws ApiException {
+        if (tenant.customerGateways().isEmpty()) {
+            return;
+        }
+        Set<String> names = new java.util.HashSet<>();
+        tenant.customerGateways().forEach(g -> names.add(g.name()));
+        for (io.vpclab.client.model.CustomerGateway gateway : Pages.all(
+                t -> customerGateways.listCustomerGateways(Pages.PAGE_SIZE, t),
+                p -> p.getItems(),
+                p -> p.getNextToken())) {
+            if (tenantId.equals(gateway.getTenantId()) && names.contains(gateway.getName())) {
+                String id = gateway.getCustomerGatewayId();
+                delete("customerGateway", tenant.name() + "/" + gateway.getName(), id, () -> customerGateways
+                        .deleteCustomerGateway(id));
+            }
+        }
     }
 
     /** The VPC's groups the file declares, as they are now. */

@@ -154,7 +154,7 @@ public final class OnPremisesSite implements AutoCloseable {
     private static ByteBuf framed(SimulatedHost to, ByteBuf source, int ipOffset, int length) {
         ByteBuf frame = PooledByteBufAllocator.DEFAULT.directBuffer(HEADROOM + Ethernet.HEADER_LENGTH + length);
         frame.writerIndex(HEADROOM).readerIndex(HEADROOM);
-        frame.writerIndex(HEADROOM + Ethernet.write(frame, HEADROOM, to.mac().bits(), ROUTER_MAC, EtherType.IPV4_VALUE));
+        frame.writerIndex(Ethernet.write(frame, HEADROOM, to.mac().bits(), ROUTER_MAC, EtherType.IPV4_VALUE));
         frame.writeBytes(source, ipOffset, length);
         return frame;
     }

@@ -88,7 +88,10 @@ public record Topology(
     public record InternetHostDecl(String name, String ip, String host, String kind) {}
 
     public record TenantDecl(
-            String name, List<WhitelistDecl> whitelists, List<VpcDecl> vpcs, List<CustomerGatewayDecl> customerGateways) {
+            String name,
+            List<WhitelistDecl> whitelists,
+            List<VpcDecl> vpcs,
+            List<CustomerGatewayDecl> customerGateways) {
         public TenantDecl {
             whitelists = orEmpty(whitelists);
             vpcs = orEmpty(vpcs);
@@ -139,7 +142,17 @@ public record Topology(
                 Boolean arpSuppression,
                 List<SecurityGroupDecl> securityGroups,
                 List<NetworkAclDecl> networkAcls) {
-            this(name, cidrBlock, subnets, natGateways, routeTables, arpSuppression, securityGroups, networkAcls, null, null);
+            this(
+                    name,
+                    cidrBlock,
+                    subnets,
+                    natGateways,
+                    routeTables,
+                    arpSuppression,
+                    securityGroups,
+                    networkAcls,
+                    null,
+                    null);
         }
     }
 

@@ -25,6 +25,7 @@ final class VpnChecks {
     private final BiConsumer<String, String> problem;
     /** Site name -> its LAN (null when the LAN is not a CIDR). */
     private final Map<String, Ipv4Prefix> sites = new HashMap<>();
+
     private final Set<String> siteHosts = new HashSet<>();
     private final Set<String> sitesUsed = new HashSet<>();
 
@@ -49,7 +50,8 @@ final class VpnChecks {
             }
             Ipv4Prefix lan = Ipv4Prefix.parseOrNull(site.lanCidrBlock());
             if (lan == null || lan.length() > 30) {
-                problem.accept(at + "/lanCidrBlock", "'" + site.lanCidrBlock() + "' is not an IPv4 CIDR of /30 or wider");
+                problem.accept(
+                        at + "/lanCidrBlock", "'" + site.lanCidrBlock() + "' is not an IPv4 CIDR of /30 or wider");
                 lan = null;
             }
             sites.put(site.name(), lan);
@@ -60,15 +62,19 @@ final class VpnChecks {
                 SiteHostDecl host = site.hosts().get(h);
                 String hostAt = at + "/hosts/" + h;
                 if (otherNames.contains(host.name()) || !siteHosts.add(host.name())) {
-                    problem.accept(hostAt + "/name", "'" + host.name() + "' is used twice in this file (expectations name it)");
+                    problem.accept(
+                            hostAt + "/name",
+                            "'" + host.name() + "' is used twice in this file (expectations name it)");
                 }
                 Long ip = Ipv4Prefix.parseAddress(host.ip());
                 if (ip == null) {
                     problem.accept(hostAt + "/ip", "'" + host.ip() + "' is not an IPv4 address");
-                } else if (lan != null && (!lan.contains(ip) || ip == lan.first() || ip == lan.first() + 1 || ip == lan.last())) {
+                } else if (lan != null
+                        && (!lan.contains(ip) || ip == lan.first() || ip == lan.first() + 1 || ip == lan.last())) {
                     problem.accept(
                             hostAt + "/ip",
-                            host.ip() + " is not a host address of " + lan + " (its first address is the site's router)");
+                            host.ip() + " is not a host address of " + lan
+                                    + " (its first address is the site's router)");
                 } else if (!lanAddresses.add(ip)) {
                     problem.accept(hostAt + "/ip", host.ip() + " is already used by another site host of this file");
                 }
@@ -90,9 +96,11 @@ final class VpnChecks {
                     problem.accept(gatewayAt, "a site's customer gateway takes its address and key from the site");
                 }
                 if (!sites.containsKey(gateway.site())) {
-                    problem.accept(gatewayAt + "/site", "no on-premises site named '" + gateway.site() + "' in this file");
+                    problem.accept(
+                            gatewayAt + "/site", "no on-premises site named '" + gateway.site() + "' in this file");
                 } else if (!sitesUsed.add(gateway.site())) {
-                    problem.accept(gatewayAt + "/site", "site " + gateway.site() + " is already another customer gateway");
+                    problem.accept(
+                            gatewayAt + "/site", "site " + gateway.site() + " is already another customer gateway");
                 }
             }
         }
@@ -131,7 +139,8 @@ final class VpnChecks {
                 } else {
                     for (Map.Entry<Ipv4Prefix, String> earlier : blocks.entrySet()) {
                         if (earlier.getKey().overlaps(block)) {
-                            problem.accept(blockAt, text + " overlaps " + earlier.getKey() + " of " + earlier.getValue());
+                            problem.accept(
+                                    blockAt, text + " overlaps " + earlier.getKey() + " of " + earlier.getValue());
                         }
                     }
                     blocks.put(block, connection.customerGateway());

@@ -11,6 +11,13 @@ import org.springframework.stereotype.Component;
 class SealPresharedKeysMigration extends SealColumnMigration {
 
     SealPresharedKeysMigration(VpnKeySealer sealer) {
-        super(sealer, "15", "vpn preshared keys sealed", "vpn_connection", "preshared_key", "preshared_key_sealed", false);
+        super(
+                sealer,
+                "15",
+                "vpn preshared keys sealed",
+                "vpn_connection",
+                "preshared_key",
+                "preshared_key_sealed",
+                false);
     }
 }

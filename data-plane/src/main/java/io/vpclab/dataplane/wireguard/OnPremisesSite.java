@@ -85,8 +85,8 @@ public final class OnPremisesSite implements AutoCloseable {
             InetSocketAddress peerEndpoint,
             List<Ipv4Prefix> allowedIps,
             int persistentKeepaliveSeconds) {
-        WireGuardPeerConfig config = new WireGuardPeerConfig(
-                peerPublicKey, null, peerEndpoint, allowedIps, persistentKeepaliveSeconds);
+        WireGuardPeerConfig config =
+                new WireGuardPeerConfig(peerPublicKey, null, peerEndpoint, allowedIps, persistentKeepaliveSeconds);
         return endpoint.addPeer(presharedKey == null ? config : config.withPresharedKey(presharedKey));
     }
 
@@ -125,7 +125,8 @@ public final class OnPremisesSite implements AutoCloseable {
                 }
                 return;
             }
-            if (etherType != EtherType.IPV4_VALUE || frame.readableBytes() < Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH) {
+            if (etherType != EtherType.IPV4_VALUE
+                    || frame.readableBytes() < Ethernet.HEADER_LENGTH + Ipv4.MIN_HEADER_LENGTH) {
                 return;
             }
             int length = Math.min(frame.readableBytes() - Ethernet.HEADER_LENGTH, Ipv4.totalLength(frame, payload));

@@ -74,7 +74,8 @@ final class ExpectationRunner {
             return runFromInternet(step, expectation);
         }
         if (from == null && applied.siteHosts.containsKey(expectation.from())) {
-            return SiteProbes.run(step, expectation, targetIp(expectation.to()), applied.siteHosts.get(expectation.from()));
+            return SiteProbes.run(
+                    step, expectation, targetIp(expectation.to()), applied.siteHosts.get(expectation.from()));
         }
         String target = targetIp(expectation.to());
         ExpectationResult result = new ExpectationResult()

@@ -60,11 +60,13 @@ final class SiteProbes {
         try {
             return switch (expectation.probe()) {
                 case "ping" -> {
-                    PingResult ping = from.ping(target, ExpectationRunner.PING_COUNT, TIMEOUT).get();
+                    PingResult ping = from.ping(target, ExpectationRunner.PING_COUNT, TIMEOUT)
+                            .get();
                     yield new ProbeResult().sent(ExpectationRunner.PING_COUNT).received((int) ping.received());
                 }
                 case "tcp" -> {
-                    PortState state = from.probeTcp(target, expectation.port(), TIMEOUT).get();
+                    PortState state =
+                            from.probeTcp(target, expectation.port(), TIMEOUT).get();
                     yield new ProbeResult().outcome(state.name().toLowerCase(java.util.Locale.ROOT));
                 }
                 default -> {

@@ -2,6 +2,7 @@ package io.vpclab.topology.apply;
 
 import io.vpclab.client.ApiClient;
 import io.vpclab.client.ApiException;
+import io.vpclab.client.api.CustomerGatewaysApi;
 import io.vpclab.client.api.EipsApi;
 import io.vpclab.client.api.InstancesApi;
 import io.vpclab.client.api.NatGatewaysApi;
@@ -11,7 +12,10 @@ import io.vpclab.client.api.SecurityGroupsApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.VpcsApi;
+import io.vpclab.client.api.VpnConnectionsApi;
+import io.vpclab.client.api.VpnGatewaysApi;
 import io.vpclab.client.api.WhitelistsApi;
+import io.vpclab.client.model.CustomerGateway;
 import io.vpclab.client.model.Eip;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.NatGateway;
@@ -26,6 +30,8 @@ import io.vpclab.client.model.Tenant;
 import io.vpclab.client.model.TopologyChange;
 import io.vpclab.client.model.TopologyChangeAction;
 import io.vpclab.client.model.Vpc;
+import io.vpclab.client.model.VpnConnection;
+import io.vpclab.client.model.VpnGateway;
 import io.vpclab.client.model.Whitelist;
 import io.vpclab.topology.Topology;
 import io.vpclab.topology.Topology.InstanceDecl;
@@ -43,8 +49,9 @@ import java.util.Set;
 
 /**
  * Removes what a topology file declares, in the reverse of the order {@link TopologyApplier}
- * creates it (security group rules, peerings, elastic IPs, NAT gateways, instances, subnets, network
- * ACLs, security groups, VPCs, whitelists, tenants),
+ * creates it (security group rules, peerings, VPN connections and gateways, elastic IPs, NAT
+ * gateways, instances, subnets, network ACLs, security groups, VPCs, whitelists, customer gateways,
+ * tenants; then the file's on-premises sites this process runs stop),
  * each found by name within its parent as the apply finds it; hosts and internet hosts, which the
  * lab shares, are left and listed. Only what
  * the file names is touched, with plain deletes: a VPC or tenant that still holds something the
@@ -73,9 +80,9 @@ public final class TopologyDestroyer {
     private final WhitelistsApi whitelists;
     private final SecurityGroupsApi groups;
     private final NetworkAclsApi acls;
-    private final io.vpclab.client.api.CustomerGatewaysApi customerGateways;
-    private final io.vpclab.client.api.VpnGatewaysApi vpnGateways;
-    private final io.vpclab.client.api.VpnConnectionsApi vpnConnections;
+    private final CustomerGatewaysApi customerGateways;
+    private final VpnGatewaysApi vpnGateways;
+    private final VpnConnectionsApi vpnConnections;
     private final String server;
     private final List<TopologyChange> deleted = new ArrayList<>();
     private final List<String> kept = new ArrayList<>();
@@ -91,9 +98,9 @@ public final class TopologyDestroyer {
         this.whitelists = new WhitelistsApi(api);
         this.groups = new SecurityGroupsApi(api);
         this.acls = new NetworkAclsApi(api);
-        this.customerGateways = new io.vpclab.client.api.CustomerGatewaysApi(api);
-        this.vpnGateways = new io.vpclab.client.api.VpnGatewaysApi(api);
-        this.vpnConnections = new io.vpclab.client.api.VpnConnectionsApi(api);
+        this.customerGateways = new CustomerGatewaysApi(api);
+        this.vpnGateways = new VpnGatewaysApi(api);
+        this.vpnConnections = new VpnConnectionsApi(api);
         this.server = api.getBaseUri();
     }
 
@@ -195,15 +202,18 @@ public final class TopologyDestroyer {
         if (decl.vpnGateway() == null) {
             return;
         }
-        for (io.vpclab.client.model.VpnConnection connection : Pages.all(
+        for (VpnConnection connection : Pages.all(
                 t -> vpnConnections.listVpnConnections(vpcId, Pages.PAGE_SIZE, t),
                 p -> p.getItems(),
                 p -> p.getNextToken())) {
             String id = connection.getVpnConnectionId();
-            delete("vpnConnection", path + " <-> " + connection.getCustomerGatewayId(), id, () -> vpnConnections
-                    .deleteVpnConnection(id));
+            delete(
+                    "vpnConnection",
+                    path + " <-> " + connection.getCustomerGatewayId(),
+                    id,
+                    () -> vpnConnections.deleteVpnConnection(id));
         }
-        for (io.vpclab.client.model.VpnGateway gateway :
+        for (VpnGateway gateway :
                 vpnGateways.listVpnGateways(vpcId, Pages.PAGE_SIZE, null).getItems()) {
             String id = gateway.getVpnGatewayId();
             delete("vpnGateway", path + "/" + gateway.getName(), id, () -> vpnGateways.deleteVpnGateway(id));
@@ -217,14 +227,17 @@ public final class TopologyDestroyer {
         }
         Set<String> names = new java.util.HashSet<>();
         tenant.customerGateways().forEach(g -> names.add(g.name()));
-        for (io.vpclab.client.model.CustomerGateway gateway : Pages.all(
+        for (CustomerGateway gateway : Pages.all(
                 t -> customerGateways.listCustomerGateways(Pages.PAGE_SIZE, t),
                 p -> p.getItems(),
                 p -> p.getNextToken())) {
             if (tenantId.equals(gateway.getTenantId()) && names.contains(gateway.getName())) {
                 String id = gateway.getCustomerGatewayId();
-                delete("customerGateway", tenant.name() + "/" + gateway.getName(), id, () -> customerGateways
-                        .deleteCustomerGateway(id));
+                delete(
+                        "customerGateway",
+                        tenant.name() + "/" + gateway.getName(),
+                        id,
+                        () -> customerGateways.deleteCustomerGateway(id));
             }
         }
     }

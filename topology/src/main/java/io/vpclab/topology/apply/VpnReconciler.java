@@ -125,7 +125,10 @@ final class VpnReconciler {
             VpnGatewayCreate create = new VpnGatewayCreate()
                     .vpcId(vpcId)
                     .name(decl.vpnGateway().name())
-                    .hostId(decl.vpnGateway().host() == null ? null : hosts.id(decl.vpnGateway().host()));
+                    .hostId(
+                            decl.vpnGateway().host() == null
+                                    ? null
+                                    : hosts.id(decl.vpnGateway().host()));
             if (decl.vpnGateway().listenPort() != null) {
                 create.listenPort(decl.vpnGateway().listenPort());
             }
@@ -134,7 +137,8 @@ final class VpnReconciler {
             log.created("vpnGateway", path, id, () -> vpnGateways.deleteVpnGateway(id));
         } else if (!decl.vpnGateway().name().equals(gateway.getName())) {
             throw Refusal.conflict("VPC " + vpcPath + " already has VPN gateway " + gateway.getVpnGatewayId() + " ("
-                    + gateway.getName() + "); a VPC has one, the file names it " + decl.vpnGateway().name());
+                    + gateway.getName() + "); a VPC has one, the file names it "
+                    + decl.vpnGateway().name());
         } else {
             log.unchanged();
         }
@@ -201,7 +205,9 @@ final class VpnReconciler {
                 configured = site.site()
                         .connect(
                                 WireGuardKeys.fromBase64(gatewayKey),
-                                peer.containsKey("PresharedKey") ? WireGuardKeys.fromBase64(peer.get("PresharedKey")) : null,
+                                peer.containsKey("PresharedKey")
+                                        ? WireGuardKeys.fromBase64(peer.get("PresharedKey"))
+                                        : null,
                                 new InetSocketAddress(
                                         endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1))),
                                 Arrays.stream(peer.get("AllowedIPs").split(","))
@@ -227,7 +233,9 @@ final class VpnReconciler {
                 inPeer = text.equals("[Peer]");
             } else if (inPeer && !text.startsWith("#") && text.contains("=")) {
                 int equals = text.indexOf('=');
-                peer.put(text.substring(0, equals).strip(), text.substring(equals + 1).strip());
+                peer.put(
+                        text.substring(0, equals).strip(),
+                        text.substring(equals + 1).strip());
             }
         }
         return peer;

@@ -12,6 +12,7 @@ import io.vpclab.dataplane.port.LoopHandoff;
 import io.vpclab.dataplane.port.MultiQueueDevice;
 import io.vpclab.dataplane.stats.ConnectionSnapshot;
 import io.vpclab.dataplane.stats.CountersSnapshot;
+import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.stats.FlowCount;
 import io.vpclab.dataplane.stats.FlowCounts;
 import io.vpclab.dataplane.stats.NatGatewaySnapshot;
@@ -190,7 +191,10 @@ public final class Vtep implements AutoCloseable {
                 if (device instanceof MultiQueueDevice || i == 0) {
                     start(pipelines[i], loops[i], portId, own);
                 } else {
-                    pipelines[i].attach(portId, new LoopHandoff(device, loops[0]));
+                    Pipeline writer = pipelines[i];
+                    writer.attach(
+                            portId,
+                            new LoopHandoff(device, loops[0], () -> writer.countHostDrop(DropReason.PORT_QUEUE_FULL)));
                 }
                 return null;
             });

@@ -15,15 +15,66 @@ public record Topology(
         List<TenantDecl> tenants,
         List<PeeringDecl> peerings,
         List<Expectation> expect,
-        List<Step> steps) {
+        List<Step> steps,
+        List<OnPremisesSiteDecl> onPremisesSites) {
 
     public Topology {
+        onPremisesSites = orEmpty(onPremisesSites);
         hosts = orEmpty(hosts);
         internetHosts = orEmpty(internetHosts);
         tenants = orEmpty(tenants);
         peerings = orEmpty(peerings);
         expect = orEmpty(expect);
         steps = orEmpty(steps);
+    }
+
+    /** A topology without on-premises sites. */
+    public Topology(
+            String name,
+            String description,
+            List<HostDecl> hosts,
+            List<InternetHostDecl> internetHosts,
+            List<TenantDecl> tenants,
+            List<PeeringDecl> peerings,
+            List<Expectation> expect,
+            List<Step> steps) {
+        this(name, description, hosts, internetHosts, tenants, peerings, expect, steps, List.of());
+    }
+
+    /**
+     * A simulated on-premises site the applying process runs: a LAN of simulated hosts behind a
+     * WireGuard router (the project's own WireGuard) whose socket is on {@code address} (absent:
+     * 127.0.0.1). A customer gateway with {@code site:} stands for it.
+     */
+    public record OnPremisesSiteDecl(String name, String lanCidrBlock, String address, List<SiteHostDecl> hosts) {
+        public OnPremisesSiteDecl {
+            hosts = orEmpty(hosts);
+        }
+    }
+
+    /** A host of an on-premises site: it answers pings, SYN-ACKs its tcpPorts (RST elsewhere), echoes its udpEchoPorts. */
+    public record SiteHostDecl(String name, String ip, List<Integer> tcpPorts, List<Integer> udpEchoPorts) {
+        public SiteHostDecl {
+            tcpPorts = orEmpty(tcpPorts);
+            udpEchoPorts = orEmpty(udpEchoPorts);
+        }
+    }
+
+    /**
+     * The on-premises end of VPN connections: exactly one of {@code site} (a site of this file; its
+     * address and key come from the site) or {@code ipAddress} with {@code publicKey} (a real
+     * machine, which holds its own private key).
+     */
+    public record CustomerGatewayDecl(String name, String site, String ipAddress, String publicKey) {}
+
+    /** The VPC's VPN gateway (one per VPC), placed on a host (absent: the server places it), UDP listenPort (absent: 51820). */
+    public record VpnGatewayDecl(String name, String host, Integer listenPort) {}
+
+    /** A VPN connection of the VPC's gateway to a customer gateway of the tenant; presharedKey true: one is generated. */
+    public record VpnConnectionDecl(String customerGateway, List<String> onPremisesCidrBlocks, Boolean presharedKey) {
+        public VpnConnectionDecl {
+            onPremisesCidrBlocks = orEmpty(onPremisesCidrBlocks);
+        }
     }
 
     /** A VTEP host to register when no host of that name exists (demo hosts need no entry). */
@@ -36,10 +87,19 @@ public record Topology(
     /** A host on the simulated public network, placed on a VTEP host by name. */
     public record InternetHostDecl(String name, String ip, String host, String kind) {}
 
-    public record TenantDecl(String name, List<WhitelistDecl> whitelists, List<VpcDecl> vpcs) {
+    public record TenantDecl(
+            String name,
+            List<WhitelistDecl> whitelists,
+            List<VpcDecl> vpcs,
+            List<CustomerGatewayDecl> customerGateways) {
         public TenantDecl {
             whitelists = orEmpty(whitelists);
             vpcs = orEmpty(vpcs);
+            customerGateways = orEmpty(customerGateways);
+        }
+
+        public TenantDecl(String name, List<WhitelistDecl> whitelists, List<VpcDecl> vpcs) {
+            this(name, whitelists, vpcs, List.of());
         }
     }
 
@@ -61,13 +121,38 @@ public record Topology(
             List<RouteTableDecl> routeTables,
             Boolean arpSuppression,
             List<SecurityGroupDecl> securityGroups,
-            List<NetworkAclDecl> networkAcls) {
+            List<NetworkAclDecl> networkAcls,
+            VpnGatewayDecl vpnGateway,
+            List<VpnConnectionDecl> vpnConnections) {
         public VpcDecl {
             subnets = orEmpty(subnets);
             natGateways = orEmpty(natGateways);
             routeTables = orEmpty(routeTables);
             securityGroups = orEmpty(securityGroups);
             networkAcls = orEmpty(networkAcls);
+            vpnConnections = orEmpty(vpnConnections);
+        }
+
+        public VpcDecl(
+                String name,
+                String cidrBlock,
+                List<SubnetDecl> subnets,
+                List<NatGatewayDecl> natGateways,
+                List<RouteTableDecl> routeTables,
+                Boolean arpSuppression,
+                List<SecurityGroupDecl> securityGroups,
+                List<NetworkAclDecl> networkAcls) {
+            this(
+                    name,
+                    cidrBlock,
+                    subnets,
+                    natGateways,
+                    routeTables,
+                    arpSuppression,
+                    securityGroups,
+                    networkAcls,
+                    null,
+                    null);
         }
     }
 

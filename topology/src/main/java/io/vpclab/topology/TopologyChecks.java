@@ -44,11 +44,13 @@ final class TopologyChecks {
     private final Map<String, Ipv4Prefix> vpcs = new HashMap<>();
 
     private final IsolationChecks isolation;
+    private final VpnChecks vpn;
 
     TopologyChecks(Topology topology, SourceLocations locations) {
         this.topology = topology;
         this.locations = locations;
         this.isolation = new IsolationChecks(topology, this::problem);
+        this.vpn = new VpnChecks(topology, this::problem);
     }
 
     List<DocumentProblem> problems() {
@@ -59,6 +61,12 @@ final class TopologyChecks {
             String at = "/tenants/" + t;
             unique(tenantNames, tenant.name(), at + "/name", "tenant");
             checkTenant(tenant, at);
+        }
+        Set<String> named = new HashSet<>(instances.keySet());
+        named.addAll(internetHosts);
+        vpn.checkSites(named);
+        for (int t = 0; t < topology.tenants().size(); t++) {
+            vpn.checkTenant(topology.tenants().get(t), "/tenants/" + t);
         }
         checkPeerings();
         for (int i = 0; i < topology.expect().size(); i++) {
@@ -370,8 +378,13 @@ final class TopologyChecks {
 
     private void checkExpectation(Expectation expectation, String at) {
         isolation.checkDecidedBy(expectation, at);
-        if (!instances.containsKey(expectation.from()) && !internetHosts.contains(expectation.from())) {
-            problem(at + "/from", "no instance or internet host named '" + expectation.from() + "' in this file");
+        if (!instances.containsKey(expectation.from())
+                && !internetHosts.contains(expectation.from())
+                && !vpn.isSiteHost(expectation.from())) {
+            problem(
+                    at + "/from",
+                    "no instance, internet host or on-premises site host named '" + expectation.from()
+                            + "' in this file");
         }
         String to = expectation.to();
         if (to.startsWith("eip:")) {
@@ -381,7 +394,10 @@ final class TopologyChecks {
                         at + "/to",
                         "'" + owner + "' is neither an instance with an eip nor a NAT gateway of this file");
             }
-        } else if (!instances.containsKey(to) && !internetHosts.contains(to) && Ipv4Prefix.parseAddress(to) == null) {
+        } else if (!instances.containsKey(to)
+                && !internetHosts.contains(to)
+                && !vpn.isSiteHost(to)
+                && Ipv4Prefix.parseAddress(to) == null) {
             problem(at + "/to", "'" + to + "' is not an instance, an internet host, eip:NAME or an IPv4 address");
         }
         boolean ping = expectation.probe().equals("ping");

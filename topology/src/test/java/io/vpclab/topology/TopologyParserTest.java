@@ -210,12 +210,66 @@ class TopologyParserTest {
                         "no subnet named 'nope' in VPC v",
                         "egressPolicy WHITELIST needs a whitelist",
                         "no VPC 'b/w' (tenant/vpc) in this file",
-                        "no instance or internet host named 'ghost' in this file",
+                        "no instance, internet host or on-premises site host named 'ghost' in this file",
                         "'i1' is neither an instance with an eip nor a NAT gateway of this file",
                         "a tcp probe needs a port",
                         "a ping has no port",
                         "a ping is reachable or unreachable, not open",
                         "no instance named 'phantom' in this file");
+    }
+
+    @Test
+    void vpnPartsAreReadAndCheckedAsTheApiWould() throws Exception {
+        Topology topology = TopologyParser.parse(
+                Files.readString(SAMPLES.resolve("hybrid-vpn").resolve("topology.yaml")), "hybrid-vpn");
+        assertThat(topology.onPremisesSites()).singleElement().satisfies(site -> {
+            assertThat(site.lanCidrBlock()).isEqualTo("192.168.40.0/24");
+            assertThat(site.hosts()).extracting(Topology.SiteHostDecl::name).containsExactly("office-pc", "office-nas");
+        });
+        Topology.VpcDecl cloud = topology.tenants().get(0).vpcs().get(0);
+        assertThat(cloud.vpnGateway().host()).isEqualTo("demo-host-2");
+        assertThat(cloud.vpnConnections()).singleElement().satisfies(c -> {
+            assertThat(c.customerGateway()).isEqualTo("office-router");
+            assertThat(c.presharedKey()).isTrue();
+        });
+
+        assertThat(messages("""
+                name: t
+                onPremisesSites:
+                  - name: office
+                    lanCidrBlock: 192.168.40.0/24
+                    hosts: [{ name: pc, ip: 192.168.41.10 }, { name: i1, ip: 192.168.40.1 }]
+                tenants:
+                  - name: a
+                    customerGateways:
+                      - { name: home, site: nowhere }
+                      - { name: office, site: office }
+                    vpcs:
+                      - name: v
+                        cidrBlock: 10.1.0.0/16
+                        subnets: [{ name: s, cidrBlock: 10.1.1.0/24, instances: [{ name: i1 }] }]
+                        vpnConnections:
+                          - { customerGateway: office, onPremisesCidrBlocks: [10.1.200.0/24] }
+                          - { customerGateway: branch, onPremisesCidrBlocks: [192.168.40.0/25] }
+                expect:
+                  - { from: pc, to: i1, probe: ping, outcome: reachable }
+                """))
+                .containsExactlyInAnyOrder(
+                        "192.168.41.10 is not a host address of 192.168.40.0/24 (its first address is the site's router)",
+                        "'i1' is used twice in this file (expectations name it)",
+                        "192.168.40.1 is not a host address of 192.168.40.0/24 (its first address is the site's router)",
+                        "no on-premises site named 'nowhere' in this file",
+                        "VPN connections need the VPC's vpnGateway",
+                        "10.1.200.0/24 overlaps the VPC's 10.1.0.0/16",
+                        "no customer gateway named 'branch' in this tenant");
+        assertThat(messages("""
+                name: t
+                tenants:
+                  - name: a
+                    customerGateways: [{ name: real, ipAddress: 203.0.113.7 }]
+                """))
+                .as("a real machine's customer gateway needs its public key")
+                .isNotEmpty();
     }
 
     @Test

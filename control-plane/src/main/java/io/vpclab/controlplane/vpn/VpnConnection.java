@@ -34,8 +34,9 @@ public class VpnConnection {
     @Column(name = "on_premises_cidrs", nullable = false)
     private String onPremisesCidrs;
 
-    @Column(name = "preshared_key")
-    private String presharedKey;
+    /** Sealed by {@link VpnKeySealer} with the connection's ID; null when the connection has none. */
+    @Column(name = "preshared_key_sealed")
+    private String sealedPresharedKey;
 
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
@@ -49,7 +50,7 @@ public class VpnConnection {
             String vpnGatewayId,
             String customerGatewayId,
             List<Ipv4Prefix> onPremisesCidrs,
-            String presharedKey,
+            String sealedPresharedKey,
             Instant createdAt) {
         this.id = id;
         this.tenantId = tenantId;
@@ -58,7 +59,7 @@ public class VpnConnection {
         this.customerGatewayId = customerGatewayId;
         this.onPremisesCidrs =
                 onPremisesCidrs.stream().map(Ipv4Prefix::toString).collect(Collectors.joining(","));
-        this.presharedKey = presharedKey;
+        this.sealedPresharedKey = sealedPresharedKey;
         this.createdAt = createdAt;
     }
 
@@ -86,13 +87,13 @@ public class VpnConnection {
         return Arrays.stream(onPremisesCidrs.split(",")).map(Ipv4Prefix::parse).toList();
     }
 
-    /** Null when the connection has none; shown only in the creation answer and the configuration. */
-    String presharedKey() {
-        return presharedKey;
+    /** Null when the connection has none; opened only for the creation answer, the configuration and the table. */
+    String sealedPresharedKey() {
+        return sealedPresharedKey;
     }
 
     public boolean hasPresharedKey() {
-        return presharedKey != null;
+        return sealedPresharedKey != null;
     }
 
     public Instant createdAt() {

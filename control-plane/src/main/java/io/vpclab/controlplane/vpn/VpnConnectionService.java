@@ -43,6 +43,7 @@ public class VpnConnectionService {
     private final VpcService vpcs;
     private final PeeringService peerings;
     private final ApplicationEventPublisher events;
+    private final VpnKeySealer sealer;
 
     VpnConnectionService(
             VpnConnectionRepository connections,
@@ -50,7 +51,9 @@ public class VpnConnectionService {
             CustomerGatewayService customerGateways,
             VpcService vpcs,
             PeeringService peerings,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events,
+            VpnKeySealer sealer) {
+        this.sealer = sealer;
         this.connections = connections;
         this.vpnGateways = vpnGateways;
         this.customerGateways = customerGateways;
@@ -89,17 +92,23 @@ public class VpnConnectionService {
         List<VpnConnection> ofVpc = connections.findByVpcIdOrderById(vpnGateway.vpcId());
         requireDistinctPeer(customerGateway, ofVpc);
         requireNoOverlap(vpnGateway.vpcId(), blocks, ofVpc);
+        String connectionId = Ids.newId(Ids.VPN_CONNECTION);
         VpnConnection connection = connections.saveAndFlush(new VpnConnection(
-                Ids.newId(Ids.VPN_CONNECTION),
+                connectionId,
                 vpnGateway.tenantId(),
                 vpnGateway.vpcId(),
                 vpnGateway.id(),
                 customerGateway.id(),
                 blocks,
-                presharedKey,
+                presharedKey == null ? null : sealer.seal(connectionId, presharedKey),
                 Times.now()));
         events.publishEvent(new VpnChanged(connection.vpcId(), connection.id(), ChangeKind.CREATED));
         return new Created(connection, presharedKey);
+    }
+
+    /** The connection's preshared key in WireGuard base64, null when it has none: never for a listing. */
+    String presharedKey(VpnConnection connection) {
+        return sealer.presharedKey(connection);
     }
 
     @Transactional(readOnly = true)

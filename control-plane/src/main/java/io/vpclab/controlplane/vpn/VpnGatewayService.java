@@ -153,7 +153,7 @@ public class VpnGatewayService {
                                     return new Wiring.Peer(
                                             connection.id(),
                                             customer.publicKey(),
-                                            connection.presharedKey(),
+                                            sealer.presharedKey(connection),
                                             customer.ipAddress(),
                                             connection.onPremisesCidrs().stream()
                                                     .map(Object::toString)

@@ -5,8 +5,9 @@ import io.vpclab.controlplane.system.VpcLabProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * Seals VPN gateways' private keys at rest with the key of {@link VpnProperties#sealingKey()},
- * else of {@code <data-dir>/vpn-sealing-key}. The gateway's ID is the associated data.
+ * Seals the VPN's secrets at rest (gateways' private keys, connections' preshared keys) with the
+ * key of {@link VpnProperties#sealingKey()}, else of {@code <data-dir>/vpn-sealing-key}. The
+ * owning row's ID (gateway or connection) is the associated data.
  */
 @Component
 class VpnKeySealer {
@@ -25,11 +26,16 @@ class VpnKeySealer {
                         properties.dataDir().resolve(KEY_FILE).toString());
     }
 
-    String seal(String gatewayId, String privateKeyBase64) {
-        return sealer.seal(gatewayId, privateKeyBase64);
+    String seal(String rowId, String secretBase64) {
+        return sealer.seal(rowId, secretBase64);
     }
 
-    String open(String gatewayId, String sealedPrivateKey) {
-        return sealer.open(gatewayId, sealedPrivateKey);
+    String open(String rowId, String sealed) {
+        return sealer.open(rowId, sealed);
+    }
+
+    /** The connection's preshared key in WireGuard base64; null when it has none. */
+    String presharedKey(VpnConnection connection) {
+        return connection.hasPresharedKey() ? open(connection.id(), connection.sealedPresharedKey()) : null;
     }
 }

@@ -94,7 +94,9 @@ class WgQuickConfiguration {
                 .append(gateway.gateway().publicKey())
                 .append("\n");
         if (connection.hasPresharedKey()) {
-            file.append("PresharedKey = ").append(connection.presharedKey()).append("\n");
+            file.append("PresharedKey = ")
+                    .append(connections.presharedKey(connection))
+                    .append("\n");
         }
         return file.append("Endpoint = ")
                 .append(gateway.endpointIp())

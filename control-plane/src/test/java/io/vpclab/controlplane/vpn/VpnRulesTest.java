@@ -406,6 +406,12 @@ class VpnRulesTest extends ApiTestSupport {
                 alice.token(),
                 null);
         assertThat(configuration.body()).contains("PresharedKey = " + psk).doesNotContain(privateKey);
+        String sealedPsk = storedConnections
+                .findById(created.getVpnConnectionId())
+                .orElseThrow()
+                .sealedPresharedKey();
+        assertThat(sealedPsk).as("stored sealed, not plain").doesNotContain(psk);
+        assertThat(sealer.open(created.getVpnConnectionId(), sealedPsk)).isEqualTo(psk);
 
         // A given preshared key is kept as given.
         String given = WireGuardKeys.toBase64(WireGuardKeys.generatePrivateKey());

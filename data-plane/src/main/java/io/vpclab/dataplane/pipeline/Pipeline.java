@@ -158,6 +158,11 @@ public final class Pipeline {
 
     // ---- packets ------------------------------------------------------------------------
 
+    /** Counts a drop on the host that happened before the pipeline saw the frame (on this pipeline's loop). */
+    public void countHostDrop(DropReason reason) {
+        forwarding.tables.host.drop(reason);
+    }
+
     /** A frame read from an attached device. Takes ownership of {@code frame}. */
     public void fromPort(Attachment attachment, ByteBuf frame) {
         Tables t = forwarding.tables;

@@ -77,7 +77,13 @@ public enum DropReason {
      * A packet out of a VPN tunnel routed beyond the VPC's own subnets (a peered VPC, a NAT gateway,
      * an elastic IP, the public network, or back into a tunnel): a VPN gateway allows no transit (AWS).
      */
-    VPN_NO_TRANSIT;
+    VPN_NO_TRANSIT,
+    /**
+     * A frame for a device that lives on another event loop, while that loop already had its fill
+     * of frames waiting (a flood faster than the device): dropped rather than queued without bound,
+     * as wireguard-go's bounded queues do.
+     */
+    PORT_QUEUE_FULL;
 
     private static final DropReason[] VALUES = values();
 

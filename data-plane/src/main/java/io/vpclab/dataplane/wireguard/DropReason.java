@@ -22,6 +22,9 @@ public enum DropReason {
     NO_PEER_FOR_DESTINATION,
     /** An outgoing packet for a peer whose endpoint is not known yet. */
     NO_ENDPOINT,
-    /** An outgoing packet pushed out of the full handshake queue. */
+    /**
+     * An outgoing packet pushed out of the full handshake queue, or refused while the socket's send
+     * buffer is full (a flood faster than the underlay: dropped, not queued without bound).
+     */
     QUEUE_FULL
 }

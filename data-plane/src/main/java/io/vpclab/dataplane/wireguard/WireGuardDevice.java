@@ -590,7 +590,7 @@ public final class WireGuardDevice {
         return best;
     }
 
-    private void drop(DropReason reason) {
+    void drop(DropReason reason) {
         drops.incrementAndGet(reason.ordinal());
     }
 

@@ -346,6 +346,11 @@ public final class WireGuardPort implements FrameDevice {
      * for the 100 ms tick's flush; not found yet.)
      */
     private void queue(ByteBuf datagram, InetSocketAddress recipient) {
+        if (!channel.isWritable()) {
+            // past the channel's high water mark: Netty would otherwise hold every datagram
+            device.drop(DropReason.QUEUE_FULL);
+            return;
+        }
         ByteBuf copy = PooledByteBufAllocator.DEFAULT
                 .directBuffer(datagram.readableBytes())
                 .writeBytes(datagram);

@@ -32,4 +32,6 @@ final class Applied {
     final Map<String, String> instanceVpcs = new HashMap<>();
     /** Internet host name -> its address. */
     final Map<String, String> internetHosts = new HashMap<>();
+    /** On-premises site host name -> the simulated host this process runs behind the site's router. */
+    final Map<String, io.vpclab.dataplane.host.SimulatedHost> siteHosts = new HashMap<>();
 }

@@ -44,8 +44,8 @@ final class ExpectationRunner {
     /** A first packet may race ARP or conntrack warm-up; a stable mismatch survives three tries. */
     static final int ATTEMPTS = 3;
 
-    private static final int PING_COUNT = 2;
-    private static final int TIMEOUT_MILLIS = 700;
+    static final int PING_COUNT = 2;
+    static final int TIMEOUT_MILLIS = 700;
 
     private final DiagnosticsApi diagnostics;
     private final SubnetsApi subnets;
@@ -72,6 +72,10 @@ final class ExpectationRunner {
         Instance from = applied.instances.get(expectation.from());
         if (from == null && applied.internetHosts.containsKey(expectation.from())) {
             return runFromInternet(step, expectation);
+        }
+        if (from == null && applied.siteHosts.containsKey(expectation.from())) {
+            return SiteProbes.run(
+                    step, expectation, targetIp(expectation.to()), applied.siteHosts.get(expectation.from()));
         }
         String target = targetIp(expectation.to());
         ExpectationResult result = new ExpectationResult()
@@ -123,6 +127,10 @@ final class ExpectationRunner {
         String listener = nothingListens(expectation, observed);
         if (listener != null) {
             detail = detail == null ? listener : listener + "; " + detail;
+        }
+        if (applied.siteHosts.containsKey(expectation.to())) {
+            // the analyzer stops where the tunnel starts: the packets are the only evidence beyond it
+            return result.detail(detail);
         }
         return compareWithAnalyzer(result.detail(detail), expectation, observed);
     }
@@ -319,14 +327,14 @@ final class ExpectationRunner {
                 : diagnostics.probePortFromInstance(from.getInstanceId(), portProbe(expectation, target));
     }
 
-    private static String observed(Expectation expectation, ProbeResult probe) {
+    static String observed(Expectation expectation, ProbeResult probe) {
         if (expectation.probe().equals("ping")) {
             return probe.getReceived() != null && probe.getReceived() > 0 ? "reachable" : "unreachable";
         }
         return probe.getOutcome() == null ? "no outcome" : probe.getOutcome();
     }
 
-    private static boolean met(Expectation expectation, String observed, ProbeResult probe) {
+    static boolean met(Expectation expectation, String observed, ProbeResult probe) {
         if (!expectation.outcome().equals(observed)) {
             return false;
         }
@@ -343,7 +351,11 @@ final class ExpectationRunner {
             return instance.getPrivateIpAddress();
         }
         String internet = applied.internetHosts.get(to);
-        return internet != null ? internet : to;
+        if (internet != null) {
+            return internet;
+        }
+        io.vpclab.dataplane.host.SimulatedHost siteHost = applied.siteHosts.get(to);
+        return siteHost != null ? siteHost.ip().toString() : to;
     }
 
     /** The longest-prefix route of the source subnet that covers the target, or null when none does. */

@@ -32,8 +32,9 @@ import java.util.stream.Stream;
 
 /**
  * Applies a parsed topology through the REST API, in dependency order (hosts, internet hosts, tenants,
- * whitelists, VPCs, subnets, instances, NAT gateways, elastic IPs, peerings), waits until every
- * host has applied its new table, runs the expectations, then each step (moves, then its
+ * customer gateways, whitelists, VPCs, subnets, instances, NAT gateways, elastic IPs, VPN gateways
+ * and connections, peerings), waits until every host has applied its new table, brings up the
+ * simulated on-premises sites (see {@link OnPremisesSites}), runs the expectations, then each step (moves, then its
  * expectations). Resources are found by name within their parent, so applying the same file
  * again changes nothing. A refusal deletes what this apply created and throws
  * {@link ApplyFailedException}.
@@ -64,8 +65,10 @@ public final class TopologyApplier {
             hosts = HostDirectory.read(new HostsApi(api));
             registerHosts(topology, hosts, log);
             requireHosts(topology, hosts, options.instanceKind() != null);
-            reconcile(topology, hosts, log, applied);
+            VpnReconciler vpn = new VpnReconciler(api, log, hosts, applied, topology);
+            reconcile(topology, hosts, log, applied, vpn);
             awaitConvergence();
+            vpn.bringUpSites(topology);
         } catch (Refusal refusal) {
             throw failed(refusal, log);
         } catch (ApiException e) {
@@ -142,6 +145,9 @@ public final class TopologyApplier {
                             .forEach(named::add);
                 }
                 vpc.natGateways().stream().map(NatGatewayDecl::host).forEach(named::add);
+                if (vpc.vpnGateway() != null) {
+                    named.add(vpc.vpnGateway().host());
+                }
             }
         }
         topology.internetHosts().forEach(h -> named.add(h.host()));
@@ -156,7 +162,7 @@ public final class TopologyApplier {
         }
     }
 
-    private void reconcile(Topology topology, HostDirectory hosts, ChangeLog log, Applied applied)
+    private void reconcile(Topology topology, HostDirectory hosts, ChangeLog log, Applied applied, VpnReconciler vpn)
             throws ApiException, Refusal {
         NetworkReconciler network = new NetworkReconciler(api, log, hosts, applied, options.instanceKind());
         EdgeReconciler edge = new EdgeReconciler(api, log, hosts, applied);
@@ -167,6 +173,7 @@ public final class TopologyApplier {
         }
         for (TenantDecl tenant : topology.tenants()) {
             network.tenant(tenant);
+            vpn.customerGateways(tenant);
             for (WhitelistDecl whitelist : tenant.whitelists()) {
                 edge.whitelist(tenant.name(), whitelist);
             }
@@ -198,6 +205,7 @@ public final class TopologyApplier {
                 for (Topology.NetworkAclDecl acl : vpc.networkAcls()) {
                     isolation.networkAcl(vpcPath, acl);
                 }
+                vpn.vpc(tenant.name(), vpcPath, vpc);
             }
         }
         for (PeeringDecl peering : topology.peerings()) {

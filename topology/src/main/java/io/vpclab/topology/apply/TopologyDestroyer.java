@@ -2,6 +2,7 @@ package io.vpclab.topology.apply;
 
 import io.vpclab.client.ApiClient;
 import io.vpclab.client.ApiException;
+import io.vpclab.client.api.CustomerGatewaysApi;
 import io.vpclab.client.api.EipsApi;
 import io.vpclab.client.api.InstancesApi;
 import io.vpclab.client.api.NatGatewaysApi;
@@ -11,7 +12,10 @@ import io.vpclab.client.api.SecurityGroupsApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.api.TenantsApi;
 import io.vpclab.client.api.VpcsApi;
+import io.vpclab.client.api.VpnConnectionsApi;
+import io.vpclab.client.api.VpnGatewaysApi;
 import io.vpclab.client.api.WhitelistsApi;
+import io.vpclab.client.model.CustomerGateway;
 import io.vpclab.client.model.Eip;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.NatGateway;
@@ -26,6 +30,8 @@ import io.vpclab.client.model.Tenant;
 import io.vpclab.client.model.TopologyChange;
 import io.vpclab.client.model.TopologyChangeAction;
 import io.vpclab.client.model.Vpc;
+import io.vpclab.client.model.VpnConnection;
+import io.vpclab.client.model.VpnGateway;
 import io.vpclab.client.model.Whitelist;
 import io.vpclab.topology.Topology;
 import io.vpclab.topology.Topology.InstanceDecl;
@@ -43,8 +49,9 @@ import java.util.Set;
 
 /**
  * Removes what a topology file declares, in the reverse of the order {@link TopologyApplier}
- * creates it (security group rules, peerings, elastic IPs, NAT gateways, instances, subnets, network
- * ACLs, security groups, VPCs, whitelists, tenants),
+ * creates it (security group rules, peerings, VPN connections and gateways, elastic IPs, NAT
+ * gateways, instances, subnets, network ACLs, security groups, VPCs, whitelists, customer gateways,
+ * tenants; then the file's on-premises sites this process runs stop),
  * each found by name within its parent as the apply finds it; hosts and internet hosts, which the
  * lab shares, are left and listed. Only what
  * the file names is touched, with plain deletes: a VPC or tenant that still holds something the
@@ -73,6 +80,10 @@ public final class TopologyDestroyer {
     private final WhitelistsApi whitelists;
     private final SecurityGroupsApi groups;
     private final NetworkAclsApi acls;
+    private final CustomerGatewaysApi customerGateways;
+    private final VpnGatewaysApi vpnGateways;
+    private final VpnConnectionsApi vpnConnections;
+    private final String server;
     private final List<TopologyChange> deleted = new ArrayList<>();
     private final List<String> kept = new ArrayList<>();
 
@@ -87,6 +98,10 @@ public final class TopologyDestroyer {
         this.whitelists = new WhitelistsApi(api);
         this.groups = new SecurityGroupsApi(api);
         this.acls = new NetworkAclsApi(api);
+        this.customerGateways = new CustomerGatewaysApi(api);
+        this.vpnGateways = new VpnGatewaysApi(api);
+        this.vpnConnections = new VpnConnectionsApi(api);
+        this.server = api.getBaseUri();
     }
 
     public Result destroy(Topology topology) throws ApiException {
@@ -116,9 +131,11 @@ public final class TopologyDestroyer {
                 String path = tenant.name() + "/" + vpc.name();
                 String vpcId = vpcIds.get(path);
                 if (vpcId != null) {
+                    vpn(path, vpcId, vpc);
                     vpc(path, vpcId, vpc, groupsByVpc.getOrDefault(path, List.of()));
                 }
             }
+            customerGateways(tenant, tenantId);
             for (WhitelistDecl whitelist : reversed(tenant.whitelists())) {
                 whitelist(tenant.name(), tenantId, whitelist);
             }
@@ -126,6 +143,7 @@ public final class TopologyDestroyer {
         }
         // Hosts and internet hosts are the lab's, not the file's: the apply finds them by name as often as
         // it makes them (the demo's web and dns, agents' hosts), and other files and agents use them.
+        topology.onPremisesSites().forEach(site -> OnPremisesSites.stop(server, site.name()));
         List<String> left = new ArrayList<>();
         topology.internetHosts().forEach(h -> left.add("internetHost " + h.name()));
         topology.hosts().forEach(h -> left.add("host " + h.name()));
@@ -177,6 +195,51 @@ public final class TopologyDestroyer {
             delete("securityGroup", path + "/" + group.getGroupName(), id, () -> groups.deleteSecurityGroup(id));
         }
         delete("vpc", path, vpcId, () -> vpcs.deleteVpc(vpcId));
+    }
+
+    /** The VPC's VPN connections, then its VPN gateway, when the file declares one. */
+    private void vpn(String path, String vpcId, VpcDecl decl) throws ApiException {
+        if (decl.vpnGateway() == null) {
+            return;
+        }
+        for (VpnConnection connection : Pages.all(
+                t -> vpnConnections.listVpnConnections(vpcId, Pages.PAGE_SIZE, t),
+                p -> p.getItems(),
+                p -> p.getNextToken())) {
+            String id = connection.getVpnConnectionId();
+            delete(
+                    "vpnConnection",
+                    path + " <-> " + connection.getCustomerGatewayId(),
+                    id,
+                    () -> vpnConnections.deleteVpnConnection(id));
+        }
+        for (VpnGateway gateway :
+                vpnGateways.listVpnGateways(vpcId, Pages.PAGE_SIZE, null).getItems()) {
+            String id = gateway.getVpnGatewayId();
+            delete("vpnGateway", path + "/" + gateway.getName(), id, () -> vpnGateways.deleteVpnGateway(id));
+        }
+    }
+
+    /** The tenant's customer gateways the file declares, by name. */
+    private void customerGateways(TenantDecl tenant, String tenantId) throws ApiException {
+        if (tenant.customerGateways().isEmpty()) {
+            return;
+        }
+        Set<String> names = new java.util.HashSet<>();
+        tenant.customerGateways().forEach(g -> names.add(g.name()));
+        for (CustomerGateway gateway : Pages.all(
+                t -> customerGateways.listCustomerGateways(Pages.PAGE_SIZE, t),
+                p -> p.getItems(),
+                p -> p.getNextToken())) {
+            if (tenantId.equals(gateway.getTenantId()) && names.contains(gateway.getName())) {
+                String id = gateway.getCustomerGatewayId();
+                delete(
+                        "customerGateway",
+                        tenant.name() + "/" + gateway.getName(),
+                        id,
+                        () -> customerGateways.deleteCustomerGateway(id));
+            }
+        }
     }
 
     /** The VPC's groups the file declares, as they are now. */

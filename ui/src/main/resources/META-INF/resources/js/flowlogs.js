@@ -108,6 +108,18 @@ export function startFlowLogs(root) {
     showRecords(false);
   }
 
+  // The interface's host lost records in this window (its flow table was full): AWS's SKIPDATA.
+  const skippedRow = (r) =>
+    el(
+      'tr',
+      { 'data-action': 'SKIPDATA' },
+      el('td', {}, instanceName(r.interfaceId)),
+      el('td', { colspan: '5' }, "records lost: the host's flow table was full"),
+      el('td', {}, utc(r.start)),
+      el('td', {}, utc(r.end)),
+      el('td', { class: 'bad' }, 'SKIPDATA'),
+    );
+
   function table(items) {
     if (items.length === 0) return el('p', { id: 'fl-empty' }, 'No records match.');
     const headers = [
@@ -137,7 +149,9 @@ export function startFlowLogs(root) {
         'tbody',
         {},
         items.map((r) =>
-          el(
+          r.logStatus === 'SKIPDATA'
+            ? skippedRow(r)
+            : el(
             'tr',
             { 'data-action': r.action },
             el('td', {}, instanceName(r.interfaceId)),
@@ -303,3 +317,4 @@ export function startFlowLogs(root) {
     },
   };
 }
+

@@ -127,13 +127,7 @@ final class PathWalker {
         if (fromTunnel) {
             VpnGateway.Peer peer = peerCovering(state, local, source);
             if (peer == null) {
-                hops.add(PathHop.block(
-                        PathComponent.VPN_GATEWAY,
-                        local.id(),
-                        hostId,
-                        null,
-                        "no VPN connection of " + local.name() + " carries " + format(source)
-                                + " in this host's table"));
+                noVpnConnection(hostId, local, source);
                 return blocked();
             }
             hops.add(PathHop.pass(
@@ -384,13 +378,7 @@ final class PathWalker {
         VpnGateway gateway = vpnGateway(state, gatewayPort);
         VpnGateway.Peer peer = peerCovering(state, gatewayPort, destination);
         if (peer == null) {
-            hops.add(PathHop.block(
-                    PathComponent.VPN_GATEWAY,
-                    gatewayPort.id(),
-                    hostId,
-                    null,
-                    "no VPN connection of " + gatewayPort.name() + " has an on-premises CIDR holding "
-                            + format(destination)));
+            noVpnConnection(hostId, gatewayPort, destination);
             return false;
         }
         Ipv4Prefix cidr = cidrCovering(peer, destination);
@@ -426,6 +414,16 @@ final class PathWalker {
                 format(destination) + " is on premises, behind VPN connection " + peer.id()
                         + ": the analysis ends at the tunnel (the on-premises network decides the rest)"));
         return replyPasses(state, hostId, port);
+    }
+
+    private void noVpnConnection(String hostId, LocalPort gatewayPort, int address) {
+        hops.add(PathHop.block(
+                PathComponent.VPN_GATEWAY,
+                gatewayPort.id(),
+                hostId,
+                null,
+                "no VPN connection of " + gatewayPort.name() + " in host " + hostId
+                        + "'s table has an on-premises CIDR holding " + format(address)));
     }
 
     private static VpnGateway vpnGateway(ForwardingState state, LocalPort gatewayPort) {

@@ -165,7 +165,7 @@ public class ReachabilityAnalyzer {
         }
         return switch (protocol) {
             case "icmp" -> {
-                if (port != null || sourcePort != null) {
+                if (port != null) {
                     throw ApiException.invalidParameter("icmp takes no port (the path of an echo request is analyzed)");
                 }
                 yield PathWalker.Flow.ping();

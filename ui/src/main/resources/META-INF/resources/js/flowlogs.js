@@ -152,18 +152,18 @@ export function startFlowLogs(root) {
           r.logStatus === 'SKIPDATA'
             ? skippedRow(r)
             : el(
-            'tr',
-            { 'data-action': r.action },
-            el('td', {}, instanceName(r.interfaceId)),
-            el('td', {}, r.srcport ? `${r.srcaddr}:${r.srcport}` : r.srcaddr),
-            el('td', {}, r.dstport ? `${r.dstaddr}:${r.dstport}` : r.dstaddr),
-            el('td', {}, PROTOCOLS[r.protocol] || String(r.protocol)),
-            el('td', { class: 'num' }, r.packets),
-            el('td', { class: 'num' }, r.bytes),
-            el('td', {}, utc(r.start)),
-            el('td', {}, utc(r.end)),
-            el('td', { class: r.action === 'REJECT' ? 'bad' : 'ok' }, r.action),
-          ),
+                'tr',
+                { 'data-action': r.action },
+                el('td', {}, instanceName(r.interfaceId)),
+                el('td', {}, r.srcport ? `${r.srcaddr}:${r.srcport}` : r.srcaddr),
+                el('td', {}, r.dstport ? `${r.dstaddr}:${r.dstport}` : r.dstaddr),
+                el('td', {}, PROTOCOLS[r.protocol] || String(r.protocol)),
+                el('td', { class: 'num' }, r.packets),
+                el('td', { class: 'num' }, r.bytes),
+                el('td', {}, utc(r.start)),
+                el('td', {}, utc(r.end)),
+                el('td', { class: r.action === 'REJECT' ? 'bad' : 'ok' }, r.action),
+              ),
         ),
       ),
     );
@@ -317,4 +317,3 @@ export function startFlowLogs(root) {
     },
   };
 }
-

@@ -103,4 +103,24 @@ class FlowLogRecordTest {
                 .as("some flips keep a valid line (a digit for a digit)")
                 .isPositive();
     }
+
+    @Test
+    void aSkipDataRecordHasOnlyItsInterfaceAndWindowAsAwsWritesIt() {
+        String line = "2 tenant-1 i-0123456789abcdef0 - - - - - - - 1700000000 1700000060 - SKIPDATA";
+
+        FlowLogRecord record = FlowLogRecord.parse(line);
+
+        assertThat(record).isEqualTo(FlowLogRecord.skipData("tenant-1", "i-0123456789abcdef0", 1700000000, 1700000060));
+        assertThat(record.skipped()).isTrue();
+        assertThat(record.srcaddr()).isNull();
+        assertThat(record.line()).isEqualTo(line);
+        assertThatThrownBy(
+                        () -> FlowLogRecord.parse(line.replace("1700000060 - SKIPDATA", "1700000060 ACCEPT SKIPDATA")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("SKIPDATA");
+        assertThatThrownBy(() -> FlowLogRecord.parse(line.replace("- - - - - - -", "10.0.0.1 - - - - - -")))
+                .hasMessageContaining("field 4");
+        assertThatThrownBy(() -> FlowLogRecord.parse(line.replace("1700000060", "1600000000")))
+                .hasMessageContaining("end");
+    }
 }

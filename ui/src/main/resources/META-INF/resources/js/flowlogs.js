@@ -108,6 +108,18 @@ export function startFlowLogs(root) {
     showRecords(false);
   }
 
+  // The interface's host lost records in this window (its flow table was full): AWS's SKIPDATA.
+  const skippedRow = (r) =>
+    el(
+      'tr',
+      { 'data-action': 'SKIPDATA' },
+      el('td', {}, instanceName(r.interfaceId)),
+      el('td', { colspan: '5' }, "records lost: the host's flow table was full"),
+      el('td', {}, utc(r.start)),
+      el('td', {}, utc(r.end)),
+      el('td', { class: 'bad' }, 'SKIPDATA'),
+    );
+
   function table(items) {
     if (items.length === 0) return el('p', { id: 'fl-empty' }, 'No records match.');
     const headers = [
@@ -137,19 +149,21 @@ export function startFlowLogs(root) {
         'tbody',
         {},
         items.map((r) =>
-          el(
-            'tr',
-            { 'data-action': r.action },
-            el('td', {}, instanceName(r.interfaceId)),
-            el('td', {}, r.srcport ? `${r.srcaddr}:${r.srcport}` : r.srcaddr),
-            el('td', {}, r.dstport ? `${r.dstaddr}:${r.dstport}` : r.dstaddr),
-            el('td', {}, PROTOCOLS[r.protocol] || String(r.protocol)),
-            el('td', { class: 'num' }, r.packets),
-            el('td', { class: 'num' }, r.bytes),
-            el('td', {}, utc(r.start)),
-            el('td', {}, utc(r.end)),
-            el('td', { class: r.action === 'REJECT' ? 'bad' : 'ok' }, r.action),
-          ),
+          r.logStatus === 'SKIPDATA'
+            ? skippedRow(r)
+            : el(
+                'tr',
+                { 'data-action': r.action },
+                el('td', {}, instanceName(r.interfaceId)),
+                el('td', {}, r.srcport ? `${r.srcaddr}:${r.srcport}` : r.srcaddr),
+                el('td', {}, r.dstport ? `${r.dstaddr}:${r.dstport}` : r.dstaddr),
+                el('td', {}, PROTOCOLS[r.protocol] || String(r.protocol)),
+                el('td', { class: 'num' }, r.packets),
+                el('td', { class: 'num' }, r.bytes),
+                el('td', {}, utc(r.start)),
+                el('td', {}, utc(r.end)),
+                el('td', { class: r.action === 'REJECT' ? 'bad' : 'ok' }, r.action),
+              ),
         ),
       ),
     );

@@ -67,6 +67,8 @@ class NetworkInsightsController implements NetworkInsightsApi {
                 .protocol(NetworkPathAnalysis.ProtocolEnum.fromValue(analysis.protocol()))
                 .port(analysis.port())
                 .sourcePort(analysis.sourcePort())
+                .sourcePortFrom(analysis.sourcePortFrom())
+                .sourcePortTo(analysis.sourcePortTo())
                 .hops(hops)
                 .explanation(explanation == null ? null : hop(analysis.hops().size() - 1, explanation))
                 .componentIds(new ArrayList<>(ids));

@@ -13,6 +13,7 @@ enum PathComponent {
     NETWORK_ACL_INBOUND("network-acl-inbound"),
     SECURITY_GROUP_INGRESS("security-group-ingress"),
     APPLIANCE("appliance"),
+    VPN_GATEWAY("vpn-gateway"),
     DESTINATION("destination"),
     REPLY_NETWORK_ACL_OUTBOUND("reply-network-acl-outbound"),
     REPLY_NETWORK_ACL_INBOUND("reply-network-acl-inbound");

@@ -15,8 +15,12 @@ import io.vpclab.controlplane.subnet.SubnetService;
 import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.PageRequest;
+import io.vpclab.controlplane.vpn.VpnConnectionService;
+import io.vpclab.controlplane.vpn.VpnGatewayService;
+import io.vpclab.dataplane.host.SimulatedHost;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.table.ForwardingState;
+import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.Ipv4Prefix;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,13 +46,15 @@ import org.springframework.stereotype.Service;
 @ConditionalOnClass(name = "io.vpclab.agent.table.TableTranslator")
 public class ReachabilityAnalyzer {
 
-    /** The default source port: in both Linux's and IANA's ephemeral ranges. */
-    public static final int DEFAULT_SOURCE_PORT = 49152;
+    private static final String ON_PREMISES = "on-premises";
 
     /** One end of a path request: exactly one field set. */
     public record EndpointRequest(String instance, String internetHost, String elasticIp, String ip) {}
 
-    /** A resolved end: {@code portId} and {@code hostId} are set for an end that can send. */
+    /**
+     * A resolved end: {@code portId} and {@code hostId} are set for an end that can send (for an
+     * on-premises address, its VPN gateway's port and host; {@code id} is then the VPN connection).
+     */
     public record Endpoint(
             String type, String id, String name, String ip, String hostId, String portId, String subnetId) {}
 
@@ -59,7 +65,9 @@ public class ReachabilityAnalyzer {
             Endpoint destination,
             String protocol,
             Integer port,
-            int sourcePort,
+            Integer sourcePort,
+            Integer sourcePortFrom,
+            Integer sourcePortTo,
             List<PathHop> hops) {
 
         /** The blocking hop, or null when the path is reachable. */
@@ -74,6 +82,8 @@ public class ReachabilityAnalyzer {
     private final SubnetService subnets;
     private final NetworkCompilation compilation;
     private final CallerView callerView;
+    private final VpnConnectionService vpnConnections;
+    private final VpnGatewayService vpnGateways;
 
     ReachabilityAnalyzer(
             InstanceService instances,
@@ -81,8 +91,12 @@ public class ReachabilityAnalyzer {
             InternetHostService internetHosts,
             SubnetService subnets,
             NetworkCompilation compilation,
-            CallerView callerView) {
+            CallerView callerView,
+            VpnConnectionService vpnConnections,
+            VpnGatewayService vpnGateways) {
         this.callerView = callerView;
+        this.vpnConnections = vpnConnections;
+        this.vpnGateways = vpnGateways;
         this.instances = instances;
         this.elasticIps = elasticIps;
         this.internetHosts = internetHosts;
@@ -102,7 +116,8 @@ public class ReachabilityAnalyzer {
         Endpoint destination = resolve(caller, destinationRequest, "destination");
         if (source.portId() == null) {
             throw ApiException.invalidParameter("source " + source.ip() + " cannot send: it must be an instance, an"
-                    + " internet host, an elastic IP of an instance, or an address one of them holds");
+                    + " internet host, an elastic IP of an instance, an address one of them holds, or an"
+                    + " on-premises address of one of your VPN connections");
         }
         if (source.hostId() == null) {
             throw ApiException.invalidParameter("source " + source.name() + " is not placed on a host yet");
@@ -110,11 +125,19 @@ public class ReachabilityAnalyzer {
         Map<String, ForwardingState> states = new HashMap<>();
         PathWalker walker = new PathWalker(hostId -> states.computeIfAbsent(hostId, this::state));
         PathWalker.Result result = walker.walk(
-                source.hostId(), source.portId(), (int) (long) Ipv4Prefix.parseAddress(destination.ip()), flow);
+                source.hostId(),
+                source.portId(),
+                source.type().equals(ON_PREMISES) ? Ipv4Address.parse(source.ip()) : null,
+                (int) (long) Ipv4Prefix.parseAddress(destination.ip()),
+                flow);
         Set<String> named = new HashSet<>();
         for (Endpoint end : List.of(source, destination)) {
+            // the caller could name these ends, so it may see them (an on-premises end: its VPN connection)
             if (end.portId() != null) {
                 named.add(end.portId());
+            }
+            if (end.id() != null) {
+                named.add(end.id());
             }
         }
         List<PathHop> hops = callerView.redact(caller, nameRoutes(caller, source, destination, result.hops()), named);
@@ -124,15 +147,19 @@ public class ReachabilityAnalyzer {
                 destination,
                 protocol,
                 flow.isIcmp() ? null : flow.destinationPort(),
-                flow.sourcePort(),
+                flow.isIcmp() || flow.sourcePortFrom() != flow.sourcePortTo() ? null : flow.sourcePortFrom(),
+                flow.isIcmp() ? null : flow.sourcePortFrom(),
+                flow.isIcmp() ? null : flow.sourcePortTo(),
                 hops);
     }
 
     private static PathWalker.Flow flow(String protocol, Integer port, Integer sourcePort) {
-        int from = sourcePort == null ? DEFAULT_SOURCE_PORT : sourcePort;
-        if (from < 1 || from > 65535) {
+        if (sourcePort != null && (sourcePort < 1 || sourcePort > 65535)) {
             throw ApiException.invalidParameter("sourcePort must be 1..65535: " + sourcePort);
         }
+        // without a port named, the source may pick any of its ephemeral ports: the replies must reach them all
+        int from = sourcePort == null ? SimulatedHost.EPHEMERAL_FIRST : sourcePort;
+        int to = sourcePort == null ? SimulatedHost.EPHEMERAL_LAST : sourcePort;
         if (protocol == null) {
             throw ApiException.badRequest("MissingParameter", "protocol is required: tcp, udp or icmp");
         }
@@ -151,7 +178,7 @@ public class ReachabilityAnalyzer {
                     throw ApiException.invalidParameter("port must be 1..65535: " + port);
                 }
                 yield new PathWalker.Flow(
-                        protocol.equals("tcp") ? IpProtocol.TCP_VALUE : IpProtocol.UDP_VALUE, port, from);
+                        protocol.equals("tcp") ? IpProtocol.TCP_VALUE : IpProtocol.UDP_VALUE, port, from, to);
             }
             default -> throw ApiException.invalidParameter("protocol must be tcp, udp or icmp: " + protocol);
         };
@@ -220,8 +247,35 @@ public class ReachabilityAnalyzer {
             if (host.isPresent()) {
                 return internetHostEnd(host.get());
             }
+            Optional<Endpoint> onPremises = onPremisesEnd(caller, address, ip);
+            if (onPremises.isPresent()) {
+                return onPremises.get();
+            }
         }
         return new Endpoint("ip", null, ip, ip, null, null, null);
+    }
+
+    /**
+     * An address inside an on-premises CIDR of one of the caller's VPN connections: it sends into
+     * the VPC out of the tunnel, so from the VPN gateway's port on the gateway's host.
+     */
+    private Optional<Endpoint> onPremisesEnd(Caller caller, long address, String ip) {
+        return all(
+                        page -> vpnConnections.list(caller, null, page),
+                        connection -> connection.onPremisesCidrs().stream().anyMatch(cidr -> cidr.contains(address)))
+                .stream()
+                .findFirst()
+                .map(connection -> {
+                    VpnGatewayService.VpnGatewayView gateway = vpnGateways.get(caller, connection.vpnGatewayId());
+                    return new Endpoint(
+                            ON_PREMISES,
+                            connection.id(),
+                            "on premises of " + connection.id(),
+                            ip,
+                            gateway.gateway().hostId(),
+                            gateway.gateway().id(),
+                            null);
+                });
     }
 
     private static int count(String field) {

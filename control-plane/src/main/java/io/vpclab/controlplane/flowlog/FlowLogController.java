@@ -159,18 +159,19 @@ class FlowLogController implements FlowLogsApi {
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalidParameter("address: " + e.getMessage());
             }
-            keep = keep.and(r -> r.srcaddr().equals(wanted) || r.dstaddr().equals(wanted));
+            keep = keep.and(r ->
+                    !r.skipped() && (r.srcaddr().equals(wanted) || r.dstaddr().equals(wanted)));
         }
         if (port != null) {
             if (port < 0 || port > 65535) {
                 throw ApiException.invalidParameter("port must be 0..65535, got " + port);
             }
             int wanted = port;
-            keep = keep.and(r -> r.srcport() == wanted || r.dstport() == wanted);
+            keep = keep.and(r -> !r.skipped() && (r.srcport() == wanted || r.dstport() == wanted));
         }
         if (action != null) {
             boolean accepted = action == FlowLogAction.ACCEPT;
-            keep = keep.and(r -> r.accepted() == accepted);
+            keep = keep.and(r -> !r.skipped() && r.accepted() == accepted);
         }
         if (startTime != null && endTime != null && startTime.isAfter(endTime)) {
             throw ApiException.invalidParameter("startTime must not be after endTime");
@@ -202,20 +203,29 @@ class FlowLogController implements FlowLogsApi {
     }
 
     private static io.vpclab.api.model.FlowLogRecord toDto(FlowLogRecord record) {
+        if (record.skipped()) {
+            return new io.vpclab.api.model.FlowLogRecord(
+                    FlowLogRecord.VERSION,
+                    record.accountId(),
+                    record.interfaceId(),
+                    record.start(),
+                    record.end(),
+                    io.vpclab.api.model.FlowLogRecord.LogStatusEnum.SKIPDATA);
+        }
         return new io.vpclab.api.model.FlowLogRecord(
-                FlowLogRecord.VERSION,
-                record.accountId(),
-                record.interfaceId(),
-                record.srcaddr().toString(),
-                record.dstaddr().toString(),
-                record.srcport(),
-                record.dstport(),
-                record.protocol(),
-                record.packets(),
-                record.bytes(),
-                record.start(),
-                record.end(),
-                record.accepted() ? FlowLogAction.ACCEPT : FlowLogAction.REJECT,
-                io.vpclab.api.model.FlowLogRecord.LogStatusEnum.OK);
+                        FlowLogRecord.VERSION,
+                        record.accountId(),
+                        record.interfaceId(),
+                        record.start(),
+                        record.end(),
+                        io.vpclab.api.model.FlowLogRecord.LogStatusEnum.OK)
+                .srcaddr(record.srcaddr().toString())
+                .dstaddr(record.dstaddr().toString())
+                .srcport(record.srcport())
+                .dstport(record.dstport())
+                .protocol(record.protocol())
+                .packets(record.packets())
+                .bytes(record.bytes())
+                .action(record.accepted() ? FlowLogAction.ACCEPT : FlowLogAction.REJECT);
     }
 }

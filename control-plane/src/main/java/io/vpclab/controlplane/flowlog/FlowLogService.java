@@ -166,7 +166,8 @@ public class FlowLogService {
             Map<String, Boolean> keptOnce = new HashMap<>();
             for (FlowLog flowLog : covering) {
                 List<FlowLogRecord> wanted = own.stream()
-                        .filter(r -> flowLog.trafficType().keeps(r.accepted()))
+                        // a SKIPDATA record says records of any action may be missing: every configuration keeps it
+                        .filter(r -> r.skipped() || flowLog.trafficType().keeps(r.accepted()))
                         .toList();
                 records.append(flowLog.id(), wanted);
                 wanted.forEach(r -> keptOnce.put(r.line(), true));

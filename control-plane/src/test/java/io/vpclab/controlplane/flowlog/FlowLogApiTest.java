@@ -232,6 +232,54 @@ class FlowLogApiTest {
         api.deleteFlowLog(flowLog.getId());
     }
 
+    /**
+     * A host that lost records of an interface reports AWS's SKIPDATA record for the window: every
+     * configuration covering the interface keeps it (a REJECT-only one too: rejects may be among
+     * the lost), it is listed with its window and no flow fields, and downloaded as AWS writes it.
+     */
+    @Test
+    void aSkipDataRecordIsKeptListedAndDownloadedAsAwsWritesIt() throws Exception {
+        FlowLog rejects = api.createFlowLog(
+                new FlowLogCreate().resourceId(subnetId).trafficType(io.vpclab.client.model.FlowLogTrafficType.REJECT));
+        long now = Instant.now().getEpochSecond();
+        String skipData =
+                "2 " + tenantId + " " + vm.getInstanceId() + " - - - - - - - " + (now - 60) + " " + now + " - SKIPDATA";
+        refused(
+                () -> api.reportFlowLogRecords(
+                        host1.hostId(),
+                        new FlowLogReport().records(List.of(skipData.replace(" - - - - - - - ", " - - 1 - - - - ")))),
+                400,
+                "SKIPDATA");
+
+        api.reportFlowLogRecords(
+                host1.hostId(),
+                new FlowLogReport()
+                        .records(List.of(
+                                skipData,
+                                line(vm.getInstanceId(), "10.9.1.5", "10.9.2.1", 40_000, 443, now, "ACCEPT"))));
+
+        assertThat(api.listFlowLogRecords(rejects.getId(), null, null, null, null, null, null, null, null)
+                        .getItems())
+                .as("the accepted record is not a REJECT; the SKIPDATA one is kept")
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.getLogStatus()).isEqualTo(FlowLogRecord.LogStatusEnum.SKIPDATA);
+                    assertThat(r.getInterfaceId()).isEqualTo(vm.getInstanceId());
+                    assertThat(r.getStart()).isEqualTo(now - 60);
+                    assertThat(r.getEnd()).isEqualTo(now);
+                    assertThat(r.getSrcaddr()).isNull();
+                    assertThat(r.getAction()).isNull();
+                });
+        assertThat(api.listFlowLogRecords(
+                                rejects.getId(), null, null, null, FlowLogAction.REJECT, null, null, null, null)
+                        .getItems())
+                .as("an action filter asks for flows; a SKIPDATA record has none")
+                .isEmpty();
+        assertThat(api.downloadFlowLogRecords(rejects.getId()).lines().toList())
+                .containsExactly(io.vpclab.net.FlowLogRecord.HEADER, skipData);
+        api.deleteFlowLog(rejects.getId());
+    }
+
     private String line(String eni, String src, String dst, int srcPort, int dstPort, long start, String action) {
         return "2 " + tenantId + " " + eni + " " + src + " " + dst + " " + srcPort + " " + dstPort + " 6 3 180 " + start
                 + " " + start + " " + action + " OK";

@@ -79,6 +79,7 @@ class ReachabilityAnalyzerOnTheWireTest {
     private String tableId;
     private String natId;
     private Eip webEip;
+    private String vpcId;
 
     @BeforeAll
     void network() throws Exception {
@@ -88,7 +89,7 @@ class ReachabilityAnalyzerOnTheWireTest {
         a2 = agents.get(1);
         a3 = agents.get(2);
         String tenantId = wire.tenant("an");
-        String vpcId = wire.vpc(tenantId, "10.40.0.0/16");
+        vpcId = wire.vpc(tenantId, "10.40.0.0/16");
         String webSubnet = wire.subnet(vpcId, "10.40.1.0/24");
         String dbSubnet = wire.subnet(vpcId, "10.40.2.0/24");
         String privSubnet = wire.subnet(vpcId, "10.40.3.0/24");
@@ -237,6 +238,82 @@ class ReachabilityAnalyzerOnTheWireTest {
         assertThat(hop(other, NetworkPathHop.ComponentEnum.NETWORK_ACL_INBOUND).getRuleId())
                 .isEqualTo("ingress/100");
         assertThat(tcp(a1, web.getInstanceId(), "10.40.3.5", 80)).isNotEqualTo("filtered");
+    }
+
+    /**
+     * Replies go to the client's ephemeral port, 32768-60999 for Linux and simulated hosts alike:
+     * an ACL whose reply entry misses all of it, part of it, or holds it all is explained as such,
+     * and a request that names its source port is answered for that port.
+     */
+    @Test
+    void theRepliesMustReachTheWholeEphemeralRangeOfTheSource() throws Exception {
+        String subnet = wire.subnet(vpcId, "10.40.4.0/24");
+        Instance eph = wire.instance(subnet, a2, "10.40.4.5");
+        NetworkAclsApi acls = new NetworkAclsApi(wire.admin());
+        String acl = acls.createNetworkAcl(new NetworkAclCreate().vpcId(vpcId)).getNetworkAclId();
+        acls.createNetworkAclEntry(acl, aclEntry(SecurityGroupRuleDirection.INGRESS, 22, 22));
+        acls.createNetworkAclEntry(acl, aclEntry(SecurityGroupRuleDirection.EGRESS, 1024, 32767));
+        acls.replaceNetworkAclAssociation(subnet, new NetworkAclAssociation().networkAclId(acl));
+        wire.awaitConverged();
+
+        NetworkPathAnalysis none = analyze(instance(web.getInstanceId()), instance(eph.getInstanceId()), "tcp", 22);
+        assertThat(none.getReachable()).isFalse();
+        assertThat(none.getSourcePort()).isNull();
+        assertThat(none.getSourcePortFrom()).isEqualTo(32768);
+        assertThat(none.getSourcePortTo()).isEqualTo(60999);
+        assertThat(none.getExplanation().getComponent())
+                .isEqualTo(NetworkPathHop.ComponentEnum.REPLY_NETWORK_ACL_OUTBOUND);
+        assertThat(none.getExplanation().getRuleId()).isEqualTo("egress/*");
+        assertThat(none.getExplanation().getDetail()).contains("ports 32768-60999 by egress/*");
+        assertThat(tcp(a1, web.getInstanceId(), "10.40.4.5", 22))
+                .as("the SYN-ACK goes to an ephemeral port the ACL denies")
+                .isEqualTo("filtered");
+
+        // the IANA range 49152-65535 holds only part of Linux's: the old single-port guess (49152) said reachable
+        acls.deleteNetworkAclEntry(acl, "egress", 100);
+        acls.createNetworkAclEntry(acl, aclEntry(SecurityGroupRuleDirection.EGRESS, 49152, 65535));
+        NetworkPathAnalysis part = analyze(instance(web.getInstanceId()), instance(eph.getInstanceId()), "tcp", 22);
+        assertThat(part.getReachable()).isFalse();
+        assertThat(part.getExplanation().getRuleId()).isEqualTo("egress/*");
+        assertThat(part.getExplanation().getDetail())
+                .contains("ports 32768-49151 by egress/*")
+                .contains("allowed only 49152-60999 by egress/100");
+        NetworkPathAnalysis named = insights.analyzeNetworkPath(new NetworkPathRequest()
+                .source(instance(web.getInstanceId()))
+                .destination(instance(eph.getInstanceId()))
+                .protocol(NetworkPathRequest.ProtocolEnum.TCP)
+                .port(22)
+                .sourcePort(50000));
+        assertThat(named.getReachable())
+                .as("from port 50000 the reply is allowed")
+                .isTrue();
+        assertThat(named.getSourcePort()).isEqualTo(50000);
+        assertThat(hop(named, NetworkPathHop.ComponentEnum.REPLY_NETWORK_ACL_OUTBOUND)
+                        .getRuleId())
+                .isEqualTo("egress/100");
+
+        acls.deleteNetworkAclEntry(acl, "egress", 100);
+        acls.createNetworkAclEntry(acl, aclEntry(SecurityGroupRuleDirection.EGRESS, 32768, 60999));
+        wire.awaitConverged();
+        NetworkPathAnalysis all = analyze(instance(web.getInstanceId()), instance(eph.getInstanceId()), "tcp", 22);
+        assertThat(all.getReachable()).isTrue();
+        NetworkPathHop reply = hop(all, NetworkPathHop.ComponentEnum.REPLY_NETWORK_ACL_OUTBOUND);
+        assertThat(reply.getRuleId()).isEqualTo("egress/100");
+        assertThat(reply.getDetail())
+                .contains("allows the reply to port 32768-60999")
+                .contains("32768-60999 by egress/100");
+        await().atMost(CONVERGENCE).until(() -> "open".equals(tcp(a1, web.getInstanceId(), "10.40.4.5", 22)));
+    }
+
+    private static NetworkAclEntryCreate aclEntry(SecurityGroupRuleDirection direction, int from, int to) {
+        return new NetworkAclEntryCreate()
+                .ruleNumber(100)
+                .direction(direction)
+                .protocol("tcp")
+                .fromPort(from)
+                .toPort(to)
+                .ruleAction(NetworkAclEntryCreate.RuleActionEnum.ALLOW)
+                .cidrBlock("10.40.0.0/16");
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.vpclab.client.ApiClient;
 import io.vpclab.client.api.CustomerGatewaysApi;
 import io.vpclab.client.api.EipsApi;
 import io.vpclab.client.api.NatGatewaysApi;
+import io.vpclab.client.api.NetworkInsightsApi;
 import io.vpclab.client.api.PeeringsApi;
 import io.vpclab.client.api.SubnetsApi;
 import io.vpclab.client.api.TenantsApi;
@@ -29,6 +30,11 @@ import io.vpclab.client.model.IngressPolicy;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.NatGatewayCreate;
 import io.vpclab.client.model.NatGatewaySubnetAssociate;
+import io.vpclab.client.model.NetworkPathAnalysis;
+import io.vpclab.client.model.NetworkPathEnd;
+import io.vpclab.client.model.NetworkPathEndpoint;
+import io.vpclab.client.model.NetworkPathHop;
+import io.vpclab.client.model.NetworkPathRequest;
 import io.vpclab.client.model.PeeringCreate;
 import io.vpclab.client.model.RouteTargetType;
 import io.vpclab.client.model.TokenCreate;
@@ -363,6 +369,66 @@ class VpnOnTheWireTest {
         assertThat(repliesBySource)
                 .as("echo replies that reached on premises, by source")
                 .containsOnlyKeys(privateIp);
+        theAnalyzerWalksThroughTheTunnelAsThePacketsDid(tenant, vpn, inside, privateIp, elasticIp.getPublicIp());
+    }
+
+    /**
+     * The reachability analyzer agrees with the packets above: the instance reaches on premises by
+     * its route table's VPN gateway route and the tunnel; on premises reaches the instance; and no
+     * transit blocks on premises from the internet and the elastic IP, naming the gateway.
+     */
+    private void theAnalyzerWalksThroughTheTunnelAsThePacketsDid(
+            ApiClient tenant, Vpn vpn, Instance inside, String privateIp, String elasticIp) throws Exception {
+        NetworkInsightsApi insights = new NetworkInsightsApi(tenant);
+        String gatewayId = vpn.gateway().getVpnGatewayId();
+        String connectionId = new VpnConnectionsApi(tenant)
+                .listVpnConnections(null, null, null)
+                .getItems()
+                .get(0)
+                .getVpnConnectionId();
+        NetworkPathAnalysis out = insights.analyzeNetworkPath(new NetworkPathRequest()
+                .source(new NetworkPathEndpoint().instance(inside.getInstanceId()))
+                .destination(new NetworkPathEndpoint().ip(ON_PREMISES_IP))
+                .protocol(NetworkPathRequest.ProtocolEnum.ICMP));
+        assertThat(out.getReachable()).as(out.getHops().toString()).isTrue();
+        assertThat(out.getDestination().getType()).isEqualTo(NetworkPathEnd.TypeEnum.ON_PREMISES);
+        assertThat(hop(out, NetworkPathHop.ComponentEnum.ROUTE).getRuleId()).isEqualTo("192.168.50.0/24");
+        assertThat(hop(out, NetworkPathHop.ComponentEnum.ROUTE).getDetail()).contains("vpn-gateway " + gatewayId);
+        NetworkPathHop tunnel = hop(out, NetworkPathHop.ComponentEnum.VPN_GATEWAY);
+        assertThat(tunnel.getComponentId()).isEqualTo(gatewayId);
+        assertThat(tunnel.getRuleId()).isEqualTo("192.168.50.0/24");
+        assertThat(tunnel.getDetail()).contains("WireGuard tunnel of VPN connection " + connectionId);
+        assertThat(hop(out, NetworkPathHop.ComponentEnum.DESTINATION).getComponentId())
+                .isEqualTo(connectionId);
+
+        NetworkPathAnalysis in = insights.analyzeNetworkPath(new NetworkPathRequest()
+                .source(new NetworkPathEndpoint().ip(ON_PREMISES_IP))
+                .destination(new NetworkPathEndpoint().ip(privateIp))
+                .protocol(NetworkPathRequest.ProtocolEnum.ICMP));
+        assertThat(in.getReachable()).as(in.getHops().toString()).isTrue();
+        assertThat(in.getSource().getType()).isEqualTo(NetworkPathEnd.TypeEnum.ON_PREMISES);
+        assertThat(in.getSource().getId()).isEqualTo(connectionId);
+        assertThat(in.getHops().get(1).getComponent()).isEqualTo(NetworkPathHop.ComponentEnum.VPN_GATEWAY);
+        assertThat(hop(in, NetworkPathHop.ComponentEnum.DESTINATION).getComponentId())
+                .isEqualTo(inside.getInstanceId());
+
+        for (String beyond : List.of(INTERNET_IP, elasticIp)) {
+            NetworkPathAnalysis transit = insights.analyzeNetworkPath(new NetworkPathRequest()
+                    .source(new NetworkPathEndpoint().ip(ON_PREMISES_IP))
+                    .destination(new NetworkPathEndpoint().ip(beyond))
+                    .protocol(NetworkPathRequest.ProtocolEnum.ICMP));
+            assertThat(transit.getReachable()).as(beyond).isFalse();
+            assertThat(transit.getExplanation().getComponent()).isEqualTo(NetworkPathHop.ComponentEnum.VPN_GATEWAY);
+            assertThat(transit.getExplanation().getComponentId()).isEqualTo(gatewayId);
+            assertThat(transit.getExplanation().getDetail()).startsWith("no transit");
+        }
+    }
+
+    private static NetworkPathHop hop(NetworkPathAnalysis path, NetworkPathHop.ComponentEnum component) {
+        return path.getHops().stream()
+                .filter(h -> h.getComponent() == component)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + component + " hop in " + path.getHops()));
     }
 
     private ApiClient tenantClient(String tenantId) throws io.vpclab.client.ApiException {

@@ -67,8 +67,12 @@ public final class SimulatedHost implements FrameDevice {
     /** TCP window advertised in SYN-ACKs; the listener never receives data, so any value works. */
     private static final int TCP_WINDOW = 64240;
 
-    private static final int EPHEMERAL_FIRST = 32768;
-    private static final int EPHEMERAL_COUNT = 28232; // Linux ip_local_port_range 32768..60999
+    /** The first source port of a connection this host starts: Linux's default ip_local_port_range. */
+    public static final int EPHEMERAL_FIRST = 32768;
+    /** The last one, as Linux's default (netns instances are Linux, so both kinds pick alike). */
+    public static final int EPHEMERAL_LAST = 60999;
+
+    private static final int EPHEMERAL_COUNT = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1;
 
     private final String name;
     private final long mac;

@@ -2,6 +2,7 @@ package io.vpclab.dataplane.pipeline;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
@@ -29,7 +30,8 @@ import java.util.function.LongSupplier;
  * one direction are handled by one event loop (TAP queues and underlay sockets keep a flow on one
  * loop), and a packet counted while {@link #drain} reads the slot may be lost, as a flow log record
  * is an estimate. A slot reused while it still held undrained counts loses them; {@link #lostFlows}
- * counts how often.
+ * counts how often, and per port ({@link #drainLost}) for as many ports as {@link #LOST_PORTS}, so
+ * flow logs can say which interface lost records (SKIPDATA).
  */
 final class ConnectionTable {
 
@@ -52,6 +54,11 @@ final class ConnectionTable {
     private final long[] firstCounted;
     private final long[] lastCounted; // the flow record's end (the last-seen time is refreshed coarsely)
     private long lostFlows;
+    /** Ports whose lost flows are kept apart until their drain; more ports count in the total only. */
+    static final int LOST_PORTS = 256;
+    // open addressing by localKey; a count of 0 is a free slot (null in a table that does not count)
+    private final long[] lostKeys;
+    private final long[] lostCounts;
     private final long refreshNanos;
 
     private static final VarHandle LAST_SEEN = MethodHandles.arrayElementVarHandle(long[].class);
@@ -84,6 +91,8 @@ final class ConnectionTable {
         bytesIn = counting ? new long[capacity] : null;
         firstCounted = counting ? new long[capacity] : null;
         lastCounted = counting ? new long[capacity] : null;
+        lostKeys = counting ? new long[LOST_PORTS] : null;
+        lostCounts = counting ? new long[LOST_PORTS] : null;
     }
 
     static long addresses(int publicIp, int remoteIp) {
@@ -125,13 +134,13 @@ final class ConnectionTable {
         }
         if (free < 0) {
             if (packetsOut != null && packets > 0) {
-                lostFlows++;
+                lost(localKey(address, flow));
             }
             return MISS;
         }
         if (packetsOut != null && used[free]) {
             if (packetsOut[free] != 0 || packetsIn[free] != 0) {
-                lostFlows++;
+                lost(localKey(addresses[free], flows[free]));
             }
             packetsOut[free] =
                     bytesOut[free] = packetsIn[free] = bytesIn[free] = firstCounted[free] = lastCounted[free] = 0;
@@ -212,6 +221,57 @@ final class ConnectionTable {
                 firstCounted[slot] = now;
             }
             lastCounted[slot] = now;
+        }
+    }
+
+    /** One flow's counts lost at the port {@code key}: in the total, and in the port's own count while there is room. */
+    private void lost(long key) {
+        lostFlows++;
+        addLost(key, 1);
+    }
+
+    private void addLost(long key, long flows) {
+        int slot = (int) (key ^ (key >>> 29)) & (LOST_PORTS - 1);
+        for (int i = 0; i < LOST_PORTS; i++, slot = (slot + 1) & (LOST_PORTS - 1)) {
+            if (lostCounts[slot] == 0 || lostKeys[slot] == key) {
+                lostKeys[slot] = key;
+                lostCounts[slot] += flows;
+                return;
+            }
+        }
+    }
+
+    /** Receives one port's lost flows from {@link #drainLost}. */
+    interface LostSink {
+        void lost(long localKey, long flows);
+    }
+
+    /**
+     * Hands the ports {@code due} accepts that lost flows since their last drain to {@code sink},
+     * with how many, and forgets them; other ports keep theirs. Off the packet path.
+     */
+    synchronized void drainLost(LongPredicate due, LostSink sink) {
+        if (lostCounts == null) {
+            return;
+        }
+        long[] keptKeys = new long[LOST_PORTS];
+        long[] keptCounts = new long[LOST_PORTS];
+        int kept = 0;
+        for (int i = 0; i < LOST_PORTS; i++) {
+            if (lostCounts[i] == 0) {
+                continue;
+            }
+            if (due.test(lostKeys[i])) {
+                sink.lost(lostKeys[i], lostCounts[i]);
+            } else {
+                keptKeys[kept] = lostKeys[i];
+                keptCounts[kept++] = lostCounts[i];
+            }
+        }
+        // rebuilt rather than cleared slot by slot: open addressing has no tombstones
+        Arrays.fill(lostCounts, 0);
+        for (int i = 0; i < kept; i++) {
+            addLost(keptKeys[i], keptCounts[i]);
         }
     }
 

@@ -60,7 +60,8 @@ final class L3Router {
             return;
         }
         int egress = decide(t, segment, frame, ip);
-        if (t.state.isVpnGatewayPort(port) && !staysInVpc(t, segment, egress, Ipv4.destination(frame, ip))) {
+        if (t.state.isVpnGatewayPort(port)
+                && !decision.staysInVpc(t.state, segment, egress, Ipv4.destination(frame, ip))) {
             forwarding.drop(t, port, segment, DropReason.VPN_NO_TRANSIT, frame);
             return;
         }
@@ -94,25 +95,6 @@ final class L3Router {
     int decide(Tables t, int segment, ByteBuf frame, int ip) {
         return decision.decide(
                 t.state, segment, Ipv4.source(frame, ip), Ipv4.destination(frame, ip), Ipv4.ttl(frame, ip));
-    }
-
-    /**
-     * Whether a packet out of a VPN tunnel may take the decision {@code egress}: only to an address
-     * of one of the VPC's own subnets, delivered there directly (AWS: a VPN reaches its VPC and
-     * nothing beyond). Not through a peering (another router's segment), a gateway (a NAT gateway, a
-     * VPN tunnel, an appliance), an elastic IP or the public network; the router's own answers
-     * (ping to a gateway address, TTL exceeded) stay allowed.
-     */
-    private boolean staysInVpc(Tables t, int segment, int egress, int destination) {
-        if (egress == TO_GATEWAY || egress == TTL_EXPIRED) {
-            return true;
-        }
-        ForwardingState state = t.state;
-        return egress >= 0
-                && state.segmentRouter(egress) == state.segmentRouter(segment)
-                && decision.nextHopIp() == destination
-                && PublicAddresses.natGatewayBehind(t, state.macEntry(egress, decision.nextHopMac()))
-                        == ForwardingState.NONE;
     }
 
     /** The next hop's MAC of the last {@link #decide} that returned an egress segment. */

@@ -100,7 +100,11 @@ public final class SharedFlowState {
                         due,
                         (address, flow, pOut, bOut, pIn, bIn, first, last) ->
                                 add(counted, address, flow, false, pOut, bOut, pIn, bIn, first, last));
-        return new FlowCounts(counted, lost);
+        Map<Long, Long> lostByPort = new HashMap<>();
+        ConnectionTable.LostSink sink = (port, flows) -> lostByPort.merge(port, flows, Long::sum);
+        securityGroupFlows.drainLost(due, sink);
+        rejectedFlows.drainLost(due, sink);
+        return new FlowCounts(counted, lost, lostByPort);
     }
 
     private static void add(

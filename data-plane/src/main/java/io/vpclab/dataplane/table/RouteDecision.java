@@ -100,6 +100,27 @@ public final class RouteDecision {
         return egress;
     }
 
+    /**
+     * Whether a packet out of a VPN tunnel that entered {@code segment} may take the last decision
+     * ({@code egress}, for {@code destination}): only to an address of one of the VPC's own subnets,
+     * delivered there directly (AWS: a VPN reaches its VPC and nothing beyond). Not through a peering
+     * (another router's segment), a gateway (a NAT gateway, a VPN tunnel, an appliance), an elastic
+     * IP or the public network; the router's own answers (ping to a gateway address, TTL exceeded)
+     * stay allowed.
+     */
+    public boolean staysInVpc(ForwardingState state, int segment, int egress, int destination) {
+        if (egress == TO_GATEWAY || egress == TTL_EXPIRED) {
+            return true;
+        }
+        if (egress < 0 || state.segmentRouter(egress) != state.segmentRouter(segment) || nextHopIp != destination) {
+            return false;
+        }
+        int entry = state.macEntry(egress, nextHopMac);
+        return entry == ForwardingState.NONE
+                || !ForwardingState.isLocalPortEntry(entry)
+                || state.natGatewayOfPort(ForwardingState.entryIndex(entry)) == ForwardingState.NONE;
+    }
+
     /** Whether {@code destination} on {@code segment} is an elastic IP or NAT gateway address held here. */
     public static boolean isHeld(ForwardingState state, int segment, int destination) {
         return segment == state.publicSegment()

@@ -14,6 +14,7 @@ import io.vpclab.dataplane.port.FrameDevice;
 import io.vpclab.dataplane.port.FrameSink;
 import io.vpclab.dataplane.stats.ConnectionSnapshot;
 import io.vpclab.dataplane.stats.DropReason;
+import io.vpclab.dataplane.stats.FlowCount;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.IpBinding;
 import io.vpclab.dataplane.table.LocalPort;
@@ -241,6 +242,37 @@ class SecurityPolicyTest {
                 .allMatch(c -> c.localIp().equals(Ipv4Address.parse(WEB)))
                 .extracting(c -> c.outbound() + " " + c.localPort() + "->" + c.peerPort() + " " + c.packets())
                 .containsExactlyInAnyOrder("true 40000->5432 1", "false 40000->5432 1", "true 40001->22 1");
+    }
+
+    /**
+     * More refused flows in one interval than the bounded reject table holds: the flows it cannot
+     * keep are lost, and the drain says which port lost them (flow logs' SKIPDATA record), once.
+     */
+    @Test
+    void refusedFlowsPastTheTableAreLostAndChargedToTheirPort() {
+        int offered = SharedFlowState.REJECTED_FLOW_CAPACITY + 512;
+        for (int i = 0; i < offered; i++) { // each SYN its own flow: another source port
+            pipeline.fromPort(web, tcp(WEB_MAC, WEB, 1024 + i, DB, 22));
+        }
+        long dbKey = FlowCount.localKey(200, Ipv4Address.parse(DB));
+
+        var webOnly = shared.drainFlowCounts(key -> key != dbKey);
+        var drained = shared.drainFlowCounts(key -> key == dbKey);
+
+        assertThat(dropped("db", DropReason.SECURITY_GROUP_DENIED)).isEqualTo(offered);
+        assertThat(webOnly.lostFlowsByPort())
+                .as("web lost nothing; db's loss waits for db's drain")
+                .isEmpty();
+        assertThat(drained.flows()).filteredOn(c -> !c.accepted()).hasSizeLessThan(offered);
+        assertThat(drained.lostFlowsByPort())
+                .as("db lost what its refused flows did not keep")
+                .containsOnlyKeys(dbKey);
+        assertThat(drained.flows().stream().filter(c -> !c.accepted()).count()
+                        + drained.lostFlowsByPort().get(dbKey))
+                .isEqualTo(offered);
+        assertThat(shared.drainFlowCounts(key -> true).lostFlowsByPort())
+                .as("reported once")
+                .isEmpty();
     }
 
     @Test

@@ -40,7 +40,10 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--port", description = "Destination port (tcp and udp).")
     Integer port;
 
-    @Option(names = "--source-port", description = "The source's port, which the reply must reach (default 49152).")
+    @Option(
+            names = "--source-port",
+            description =
+                    "The source's port, which the reply must reach (default: every port of its ephemeral range 32768-60999).")
     Integer sourcePort;
 
     @Mixin

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * Sends this host's flow-log records to the control plane
  * ({@code POST /api/v1/hosts/{hostId}/flow-log-records}). Every second it drains the VTEP's flow
  * counts of the ports whose interval is up (ports whose table entry has a {@code flowLog}), turns
- * each counted flow direction into one version 2 record and posts what is pending. Records are
+ * each counted flow direction into one version 2 record, and a port whose flows the bounded flow
+ * tables lost into a SKIPDATA record for the window since its previous drain (AWS writes one when
+ * it could not record everything), and posts what is pending. Records are
  * not cumulative, so a failed post keeps them for the next tick, at most {@link #MAX_PENDING}:
  * past that the oldest are dropped and counted ({@link #droppedRecords}). Runs on its own thread,
  * never on an event loop.
@@ -55,6 +57,9 @@ public final class FlowLogReporter implements AutoCloseable {
     private final Clock wallClock;
     private final ScheduledExecutorService scheduler;
     private final Map<Long, Long> nextDueNanos = new HashMap<>();
+    /** Unix seconds where each port's current window began: a SKIPDATA record spans it. */
+    private final Map<Long, Long> windowStartSeconds = new HashMap<>();
+
     private final ArrayDeque<String> pending = new ArrayDeque<>();
     private long droppedRecords;
     private long lostFlows;
@@ -112,15 +117,18 @@ public final class FlowLogReporter implements AutoCloseable {
             return;
         }
         long now = nanoClock.getAsLong();
+        long nowSeconds = wallClock.millis() / 1000;
         Map<Long, Port> covered = new HashMap<>();
         for (Port port : current.getPorts()) {
             if (port.getFlowLog() != null && port.getIpAddress() != null) {
                 long key = FlowCount.localKey(port.getVni(), Ipv4Address.parse(port.getIpAddress()));
                 covered.put(key, port);
                 nextDueNanos.putIfAbsent(key, now + intervalNanos(port));
+                windowStartSeconds.putIfAbsent(key, nowSeconds);
             }
         }
         nextDueNanos.keySet().retainAll(covered.keySet());
+        windowStartSeconds.keySet().retainAll(covered.keySet());
         Set<Long> due = new HashSet<>();
         nextDueNanos.forEach((key, dueAt) -> {
             if (all || now - dueAt >= 0) {
@@ -143,6 +151,15 @@ public final class FlowLogReporter implements AutoCloseable {
                 enqueue(record(port, count, now, wallMillis).line());
             }
         }
+        drained.lostFlowsByPort().forEach((key, flows) -> {
+            Port port = covered.get(key);
+            if (port != null) {
+                long start = Math.min(windowStartSeconds.getOrDefault(key, nowSeconds), nowSeconds);
+                enqueue(FlowLogRecord.skipData(port.getFlowLog().getAccountId(), port.getId(), start, nowSeconds)
+                        .line());
+            }
+        });
+        due.forEach(key -> windowStartSeconds.put(key, nowSeconds));
     }
 
     /** A counted direction as a record; start and end move from the VTEP's nano clock to Unix seconds. */

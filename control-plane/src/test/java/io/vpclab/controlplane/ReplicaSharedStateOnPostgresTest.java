@@ -44,6 +44,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -62,6 +63,9 @@ class ReplicaSharedStateOnPostgresTest {
 
     private static ConfigurableApplicationContext replicaA;
     private static ConfigurableApplicationContext replicaB;
+    @TempDir
+    static Path identities;
+
     private static FollowAgent a1;
     private static FollowAgent a2;
     private static Instance web;
@@ -73,7 +77,6 @@ class ReplicaSharedStateOnPostgresTest {
         replicaA = replica("a");
         replicaB = replica("b");
         int udpBase = FreeUdpPorts.consecutive(2);
-        Path identities = Files.createTempDirectory("replica-state-agents-");
         a1 = FollowAgent.start(FollowAgent.Options.builder(
                         uri(replicaA), ADMIN, "state-a1", "127.0.0.1", udpBase, identities.resolve("a1.properties"))
                 .build());

@@ -38,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two replica processes on one real PostgreSQL behind HAProxy with the repository's sample
@@ -52,6 +53,9 @@ class ReplicasBehindHaproxyLinuxTest {
     private static final String SCHEMA = "vpclab_it_haproxy";
     private static final Duration CONVERGENCE = TwoAgentMachines.CONVERGENCE;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path data;
 
     private final List<ServerProcess> replicas = new ArrayList<>();
     private Lab.Background haproxy;
@@ -73,7 +77,6 @@ class ReplicasBehindHaproxyLinuxTest {
     void iperf3BetweenNetnsInstancesOutlivesASigkilledReplicaAndLaterChangesReachBothAgents() throws Exception {
         Lab.assumeLinuxRootWith("ip", "nsenter", "haproxy", "iperf3", "ping");
         PostgresSupport.requireServerAndRecreate(SCHEMA);
-        Path data = Files.createTempDirectory("replicas-haproxy-");
         for (String name : List.of("a", "b")) {
             replicas.add(ServerProcess.start(
                     data.resolve(name),
@@ -85,7 +88,7 @@ class ReplicasBehindHaproxyLinuxTest {
                     "--spring.profiles.active=postgres"));
         }
         proxyPort = ServerProcess.freePort();
-        haproxy = startHaproxy(data, replicas.get(0).port(), replicas.get(1).port());
+        haproxy = startHaproxy(replicas.get(0).port(), replicas.get(1).port());
         machines = TwoAgentMachines.following(proxyPort, ServerProcess.ADMIN_TOKEN, "all", "iperf3", "haproxy");
         ApiClient admin = TestServers.client("http://127.0.0.1:" + proxyPort, ServerProcess.ADMIN_TOKEN);
 
@@ -166,7 +169,7 @@ class ReplicasBehindHaproxyLinuxTest {
     }
 
     /** HAProxy with the sample configuration, listening on {@link #proxyPort} in front of the two replicas. */
-    private Lab.Background startHaproxy(Path data, int portA, int portB) throws Exception {
+    private Lab.Background startHaproxy(int portA, int portB) throws Exception {
         String sample = Files.readString(Path.of("..", "docs", "haproxy-two-replicas.cfg"));
         String config = sample.replace("bind *:8080", "bind *:" + proxyPort)
                 .replace("127.0.0.1:8081", "127.0.0.1:" + portA)

@@ -63,6 +63,7 @@ class ReplicaSharedStateOnPostgresTest {
 
     private static ConfigurableApplicationContext replicaA;
     private static ConfigurableApplicationContext replicaB;
+
     @TempDir
     static Path identities;
 
@@ -122,7 +123,9 @@ class ReplicaSharedStateOnPostgresTest {
                 .alias("B relays the ping to A's agent and gets its answer back")
                 .until(() -> throughB.pingFromInstance(
                                         web.getInstanceId(),
-                                        new PingRequest().target(db.getPrivateIpAddress()).count(2))
+                                        new PingRequest()
+                                                .target(db.getPrivateIpAddress())
+                                                .count(2))
                                 .getReceived()
                         == 2);
     }
@@ -141,7 +144,9 @@ class ReplicaSharedStateOnPostgresTest {
                 .until(() -> throughAPing
                                 .pingFromInstance(
                                         web.getInstanceId(),
-                                        new PingRequest().target(db.getPrivateIpAddress()).count(2))
+                                        new PingRequest()
+                                                .target(db.getPrivateIpAddress())
+                                                .count(2))
                                 .getReceived()
                         == 2);
         throughB.stopCapture(capture.getCaptureId());
@@ -151,7 +156,8 @@ class ReplicaSharedStateOnPostgresTest {
 
         Capture stopped = throughB.getCapture(capture.getCaptureId());
         HttpResponse<byte[]> file = HTTP.send(
-                HttpRequest.newBuilder(URI.create(uri(replicaB) + "/api/v1/captures/" + capture.getCaptureId() + "/pcap"))
+                HttpRequest.newBuilder(
+                                URI.create(uri(replicaB) + "/api/v1/captures/" + capture.getCaptureId() + "/pcap"))
                         .header("Authorization", "Bearer " + ADMIN)
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
@@ -178,17 +184,15 @@ class ReplicaSharedStateOnPostgresTest {
         HostStatsApi throughB = new HostStatsApi(client(replicaB));
         await().atMost(Duration.ofSeconds(30))
                 .alias("a1's latest report, posted to A, read through B")
-                .untilAsserted(() -> assertThat(throughB.getHostStats(a1.hostId())
-                                .getReport()
-                                .getPorts())
+                .untilAsserted(() -> assertThat(
+                                throughB.getHostStats(a1.hostId()).getReport().getPorts())
                         .extracting(PortStats::getPortId)
                         .contains(web.getInstanceId()));
         HostStatsApi throughA = new HostStatsApi(client(replicaA));
         await().atMost(Duration.ofSeconds(30))
                 .alias("a2's reports, posted to B, read through A")
-                .untilAsserted(() -> assertThat(throughA.getHostStats(a2.hostId())
-                                .getReport()
-                                .getPorts())
+                .untilAsserted(() -> assertThat(
+                                throughA.getHostStats(a2.hostId()).getReport().getPorts())
                         .extracting(PortStats::getPortId)
                         .contains(db.getInstanceId()));
     }
@@ -208,8 +212,8 @@ class ReplicaSharedStateOnPostgresTest {
             // a replica killed an hour ago, which served the orphan's stream
             statement.executeUpdate(
                     "insert into replica_lease (replica_id, heartbeat_at) values ('killed', now() - interval '1 hour')");
-            statement.executeUpdate("update host set status = 'CONNECTED', connected_replica = 'killed' where id = '"
-                    + orphan + "'");
+            statement.executeUpdate(
+                    "update host set status = 'CONNECTED', connected_replica = 'killed' where id = '" + orphan + "'");
         }
         await().atMost(Duration.ofSeconds(30))
                 .alias("the dead replica's host shows disconnected on both replicas")

@@ -66,8 +66,8 @@ class ReplicasRandomizedOnPostgresTest {
     @Test
     void randomWritesAndRestartsLeaveEveryAgentWithTheDatabasesTables() throws Exception {
         long seed = Long.getLong("vpclab.replicas.seed", System.nanoTime());
-        System.out.println("ReplicasRandomizedOnPostgresTest seed " + seed + " (replay with -Dvpclab.replicas.seed="
-                + seed + ")");
+        System.out.println(
+                "ReplicasRandomizedOnPostgresTest seed " + seed + " (replay with -Dvpclab.replicas.seed=" + seed + ")");
         Random random = new Random(seed);
         PostgresSupport.requireServerAndRecreate(SCHEMA);
         List<TableStreamFollower> agents = new ArrayList<>();
@@ -150,7 +150,9 @@ class ReplicasRandomizedOnPostgresTest {
                     assertThat(shown.getAppliedGeneration()).isEqualTo(shown.getDesiredGeneration());
                 });
             }
-            assertThat(violations).as("generations applied for two tables, or backwards").isEmpty();
+            assertThat(violations)
+                    .as("generations applied for two tables, or backwards")
+                    .isEmpty();
             assertThat(applied.values().stream().mapToInt(Map::size).sum())
                     .as("generations applied in all")
                     .isGreaterThan(AGENTS);
@@ -173,7 +175,8 @@ class ReplicasRandomizedOnPostgresTest {
         if (before != null && !before.equals(content)) {
             violations.add(hostId + ": generation " + generation + " was applied for two different tables");
         }
-        long highest = byGeneration.keySet().stream().mapToLong(Long::longValue).max().orElse(generation);
+        long highest =
+                byGeneration.keySet().stream().mapToLong(Long::longValue).max().orElse(generation);
         if (generation < highest && before == null) {
             violations.add(hostId + ": generation " + generation + " applied after " + highest);
         }

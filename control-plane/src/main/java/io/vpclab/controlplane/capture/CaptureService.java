@@ -100,8 +100,7 @@ class CaptureService implements DisposableBean {
 
     @EventListener(ContextRefreshedEvent.class)
     void startDeadlines() {
-        deadlines.scheduleWithFixedDelay(
-                this::expireOverdue, 0, CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        deadlines.scheduleWithFixedDelay(this::expireOverdue, 0, CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** What to capture: an instance's port, or (instanceId null) a host's underlay. */
@@ -185,7 +184,8 @@ class CaptureService implements DisposableBean {
         try {
             Instant now = Times.now();
             for (Capture capture : captures.findByStatusInAndStartedAtBefore(ACTIVE, now.minus(START_DEADLINE))) {
-                Duration uploadDeadline = Duration.ofSeconds(capture.maxSeconds()).plus(UPLOAD_SLACK);
+                Duration uploadDeadline =
+                        Duration.ofSeconds(capture.maxSeconds()).plus(UPLOAD_SLACK);
                 if (capture.status() == Capture.Status.STARTING) {
                     expire(
                             capture.id(),
@@ -195,8 +195,8 @@ class CaptureService implements DisposableBean {
                 } else if (capture.startedAt().plus(uploadDeadline).isBefore(now)) {
                     expire(
                             capture.id(),
-                            "no pcap arrived from host " + capture.hostId() + " within "
-                                    + uploadDeadline.toSeconds() + " s",
+                            "no pcap arrived from host " + capture.hostId() + " within " + uploadDeadline.toSeconds()
+                                    + " s",
                             null);
                 }
             }
@@ -218,9 +218,7 @@ class CaptureService implements DisposableBean {
     }
 
     Capture get(Caller caller, String captureId) {
-        return captures.findById(captureId)
-                .filter(c -> visible(caller, c))
-                .orElseThrow(() -> notFound(captureId));
+        return captures.findById(captureId).filter(c -> visible(caller, c)).orElseThrow(() -> notFound(captureId));
     }
 
     /** Newest first. */
@@ -247,7 +245,9 @@ class CaptureService implements DisposableBean {
         // the upload may reach another replica: wait by reading the stored capture
         long deadline = System.nanoTime() + STOP_WAIT.toNanos();
         Capture current = capture;
-        while (current.isActive() && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+        while (current.isActive()
+                && System.nanoTime() < deadline
+                && !Thread.currentThread().isInterrupted()) {
             LockSupport.parkNanos(CHECK_INTERVAL.toNanos());
             current = captures.findById(captureId).orElse(current);
         }
@@ -324,10 +324,8 @@ class CaptureService implements DisposableBean {
                     "capture " + captureId + " is " + capture.status().name().toLowerCase()
                             + (capture.isActive() ? ": stop it first" : ", it has no pcap"));
         }
-        return jdbc.query(
-                        "select data from capture_pcap where capture_id = ?",
-                        (row, n) -> row.getBytes(1),
-                        captureId)
+        return jdbc
+                .query("select data from capture_pcap where capture_id = ?", (row, n) -> row.getBytes(1), captureId)
                 .stream()
                 .findFirst()
                 .orElseThrow(() -> notFound(captureId));

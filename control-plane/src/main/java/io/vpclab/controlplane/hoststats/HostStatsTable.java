@@ -79,7 +79,8 @@ class HostStatsTable {
     }
 
     Optional<ReceivedStats> latest(String hostId) {
-        return jdbc.query(
+        return jdbc
+                .query(
                         "select latest_received_at, latest_report from host_stats where host_id = ?",
                         (row, n) -> received(row),
                         hostId)
@@ -88,7 +89,8 @@ class HostStatsTable {
     }
 
     Optional<ReceivedStats> previous(String hostId) {
-        return jdbc.query(
+        return jdbc
+                .query(
                         "select previous_received_at, previous_report from host_stats"
                                 + " where host_id = ? and previous_report is not null",
                         (row, n) -> received(row),
@@ -99,11 +101,9 @@ class HostStatsTable {
 
     Map<String, ReceivedStats> latestOfAllHosts() {
         Map<String, ReceivedStats> latest = new HashMap<>();
-        jdbc.query(
-                "select latest_received_at, latest_report, host_id from host_stats",
-                row -> {
-                    latest.put(row.getString(3), received(row));
-                });
+        jdbc.query("select latest_received_at, latest_report, host_id from host_stats", row -> {
+            latest.put(row.getString(3), received(row));
+        });
         return Map.copyOf(latest);
     }
 

@@ -157,7 +157,10 @@ class AgentRelay implements DisposableBean {
         List<Row> rows = jdbc.query(
                 "select id, host_id, kind, payload from agent_relay order by id",
                 (result, n) -> new Row(
-                        result.getLong(1), result.getString(2), Kind.valueOf(result.getString(3)), result.getString(4)));
+                        result.getLong(1),
+                        result.getString(2),
+                        Kind.valueOf(result.getString(3)),
+                        result.getString(4)));
         for (Row row : rows) {
             switch (row.kind()) {
                 case PROBE -> {
@@ -179,7 +182,8 @@ class AgentRelay implements DisposableBean {
             }
         }
         jdbc.update(
-                "delete from agent_relay where created_at < ?", Timestamp.from(Instant.now().minus(KEPT)));
+                "delete from agent_relay where created_at < ?",
+                Timestamp.from(Instant.now().minus(KEPT)));
     }
 
     private boolean take(Row row) {

@@ -84,10 +84,9 @@ class ReplicaLease implements DisposableBean {
         int dropped = jdbc.update(
                 "delete from replica_lease where heartbeat_at < now() - (? * interval '1 millisecond')",
                 lease.toMillis());
-        int disconnected = jdbc.update(
-                "update host set status = 'DISCONNECTED', connected_replica = null"
-                        + " where status = 'CONNECTED' and not exists"
-                        + " (select 1 from replica_lease l where l.replica_id = host.connected_replica)");
+        int disconnected = jdbc.update("update host set status = 'DISCONNECTED', connected_replica = null"
+                + " where status = 'CONNECTED' and not exists"
+                + " (select 1 from replica_lease l where l.replica_id = host.connected_replica)");
         if (dropped > 0 || disconnected > 0) {
             log.info(
                     "{} replicas stopped renewing their lease; {} of their hosts are disconnected until their agents"

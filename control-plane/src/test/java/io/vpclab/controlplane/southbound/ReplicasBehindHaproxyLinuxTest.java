@@ -107,8 +107,8 @@ class ReplicasBehindHaproxyLinuxTest {
         launch(admin, subnetId, hostB, "10.78.1.11");
         await().atMost(CONVERGENCE).until(machines::converged);
         String leftNamespace = TwoAgentMachines.namespaceOf(left);
-        String rightNamespace = TwoAgentMachines.namespaceOf(
-                new InstancesApi(admin).listInstances(null, subnetId, null, null, null).getItems().stream()
+        String rightNamespace = TwoAgentMachines.namespaceOf(new InstancesApi(admin)
+                .listInstances(null, subnetId, null, null, null).getItems().stream()
                         .filter(i -> "10.78.1.11".equals(i.getPrivateIpAddress()))
                         .findFirst()
                         .orElseThrow());
@@ -152,7 +152,8 @@ class ReplicasBehindHaproxyLinuxTest {
         await().atMost(CONVERGENCE)
                 .alias("the change made through HAProxy after the kill reaches the right agent too")
                 .until(() -> new HostsApi(admin).getHost(hostB).getAppliedGeneration() > rightHeld
-                        && Lab.succeeds("ip", "netns", "exec", rightNamespace, "ping", "-c", "1", "-W", "1", "10.78.1.12"));
+                        && Lab.succeeds(
+                                "ip", "netns", "exec", rightNamespace, "ping", "-c", "1", "-W", "1", "10.78.1.12"));
         await().atMost(CONVERGENCE).until(machines::converged);
         for (String hostId : List.of(hostA, hostB)) {
             Host shown = new HostsApi(admin).getHost(hostId);

@@ -74,8 +74,7 @@ final class TwoAgentMachines implements AutoCloseable {
      * As {@link #start}, the agents following the control plane this class neither starts nor
      * stops, at {@code port} on every address of this machine (a proxy in front of replicas).
      */
-    static TwoAgentMachines following(int port, String adminToken, String offloads, String... tools)
-            throws Exception {
+    static TwoAgentMachines following(int port, String adminToken, String offloads, String... tools) throws Exception {
         Lab.assumeLinuxRootWith(
                 Stream.concat(Stream.of("ip", "nsenter"), Stream.of(tools)).toArray(String[]::new));
         TwoAgentMachines machines = new TwoAgentMachines(new Lab(), null, port, adminToken);
@@ -169,7 +168,8 @@ final class TwoAgentMachines implements AutoCloseable {
     }
 
     private List<Host> hosts() throws ApiException {
-        return new HostsApi(io.vpclab.controlplane.TestServers.client("http://127.0.0.1:" + controlPlanePort, adminToken))
+        return new HostsApi(
+                        io.vpclab.controlplane.TestServers.client("http://127.0.0.1:" + controlPlanePort, adminToken))
                 .listHosts(100, null)
                 .getItems();
     }

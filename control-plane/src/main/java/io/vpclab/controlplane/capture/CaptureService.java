@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,7 @@ class CaptureService implements DisposableBean {
     /** Uploads land here while they are checked, then move into the database. */
     private final Path directory;
 
+    private final AtomicBoolean deadlinesStarted = new AtomicBoolean();
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "capture-deadlines");
         thread.setDaemon(true);
@@ -100,6 +102,9 @@ class CaptureService implements DisposableBean {
 
     @EventListener(ContextRefreshedEvent.class)
     void startDeadlines() {
+        if (deadlinesStarted.getAndSet(true)) {
+            return;
+        }
         deadlines.scheduleWithFixedDelay(this::expireOverdue, 0, CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -12,14 +12,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 public final class PostgresSupport {
 
-    static final String URL = System.getenv("VPCLAB_TEST_POSTGRES_URL");
-    static final String USER = System.getenv("VPCLAB_TEST_POSTGRES_USER");
-    static final String PASSWORD = System.getenv("VPCLAB_TEST_POSTGRES_PASSWORD");
+    public static final String URL = System.getenv("VPCLAB_TEST_POSTGRES_URL");
+    public static final String USER = System.getenv("VPCLAB_TEST_POSTGRES_USER");
+    public static final String PASSWORD = System.getenv("VPCLAB_TEST_POSTGRES_PASSWORD");
 
     private PostgresSupport() {}
 
     /** The test server's JDBC URL with {@code schema} as the connection's current schema. */
-    static String urlWithSchema(String schema) {
+    public static String urlWithSchema(String schema) {
         return URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 

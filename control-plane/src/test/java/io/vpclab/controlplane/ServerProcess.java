@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 public final class ServerProcess implements AutoCloseable {
 
     public static final String ADMIN_TOKEN = "crash-test-admin-token";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    // generous: a loaded machine (several JVMs on two cores) starts a server in over a minute
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
 
     private final Process process;
     private final int port;

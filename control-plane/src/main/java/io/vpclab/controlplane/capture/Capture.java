@@ -1,14 +1,19 @@
 package io.vpclab.controlplane.capture;
 
-import java.nio.file.Path;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * One capture as the control plane books it. Lives only in memory: its state changes as the
- * agent reports, and every accessor and transition is synchronized on the capture itself.
+ * One capture as the control plane books it. Stored, so that the agent may report to any
+ * replica and the user ask any: every transition runs under the row's lock
+ * ({@link CaptureRepository#lockById}) and only moves an active capture.
  */
-final class Capture {
+@Entity
+@Table(name = "capture")
+class Capture {
 
     enum Status {
         STARTING,
@@ -27,21 +32,49 @@ final class Capture {
     /** The agent's name for the underlay capture point (the data plane's {@code Vtep.UNDERLAY}). */
     static final String UNDERLAY_POINT = "underlay";
 
-    private final String id;
-    private final String tenantId;
-    private final String hostId;
-    private final String instanceId;
-    private final int maxPackets;
-    private final int maxSeconds;
-    private final Instant startedAt;
-    private final CompletableFuture<Capture> finished = new CompletableFuture<>();
-    private Status status = Status.STARTING;
+    /** The stored error's column width; an agent's longer reason is cut. */
+    static final int ERROR_CHARS = 2000;
+
+    @Id
+    private String id;
+
+    @Column(name = "tenant_id")
+    private String tenantId;
+
+    @Column(name = "host_id", nullable = false)
+    private String hostId;
+
+    @Column(name = "instance_id")
+    private String instanceId;
+
+    @Column(name = "max_packets", nullable = false)
+    private int maxPackets;
+
+    @Column(name = "max_seconds", nullable = false)
+    private int maxSeconds;
+
+    @Column(name = "started_at", nullable = false)
+    private Instant startedAt;
+
+    @Column(nullable = false)
+    private String status;
+
+    @Column(nullable = false)
     private long packets;
+
+    @Column(nullable = false)
     private long bytes;
+
+    @Column(name = "stopped_at")
     private Instant stoppedAt;
-    private StopReason stopReason;
+
+    @Column(name = "stop_reason")
+    private String stopReason;
+
+    @Column
     private String error;
-    private Path file;
+
+    protected Capture() {}
 
     /** @param instanceId null for the host's underlay (then tenantId is null too: admin only) */
     Capture(
@@ -59,6 +92,7 @@ final class Capture {
         this.maxPackets = maxPackets;
         this.maxSeconds = maxSeconds;
         this.startedAt = startedAt;
+        this.status = Status.STARTING.name();
     }
 
     String id() {
@@ -98,79 +132,63 @@ final class Capture {
         return startedAt;
     }
 
-    /** Completes when the capture is stopped or failed. */
-    CompletableFuture<Capture> finished() {
-        return finished;
+    Status status() {
+        return Status.valueOf(status);
     }
 
-    synchronized Status status() {
-        return status;
+    boolean isActive() {
+        return status() == Status.STARTING || status() == Status.RUNNING;
     }
 
-    synchronized boolean isActive() {
-        return status == Status.STARTING || status == Status.RUNNING;
-    }
-
-    synchronized long packets() {
+    long packets() {
         return packets;
     }
 
-    synchronized long bytes() {
+    long bytes() {
         return bytes;
     }
 
-    synchronized Instant stoppedAt() {
+    Instant stoppedAt() {
         return stoppedAt;
     }
 
-    synchronized StopReason stopReason() {
-        return stopReason;
+    StopReason stopReason() {
+        return stopReason == null ? null : StopReason.valueOf(stopReason);
     }
 
-    synchronized String error() {
+    String error() {
         return error;
     }
 
-    synchronized Path file() {
-        return file;
-    }
-
     /** The agent writes: a started capture becomes running; later reports only move the count. */
-    synchronized void running(long packetsSoFar) {
+    void running(long packetsSoFar) {
         if (isActive()) {
-            status = Status.RUNNING;
+            status = Status.RUNNING.name();
             packets = Math.max(packets, packetsSoFar);
         }
     }
 
     /** Ends an active capture as failed; false (and no change) when it had already ended. */
     boolean fail(String why, Instant at) {
-        synchronized (this) {
-            if (!isActive()) {
-                return false;
-            }
-            status = Status.FAILED;
-            error = why;
-            stoppedAt = at;
+        if (!isActive()) {
+            return false;
         }
-        finished.complete(this);
+        status = Status.FAILED.name();
+        error = why.length() > ERROR_CHARS ? why.substring(0, ERROR_CHARS) : why;
+        stoppedAt = at;
         return true;
     }
 
     /** Ends an active capture with its checked pcap; false (and no change) when it had already ended. */
-    boolean stopped(Path pcap, PcapSummary summary, long size, StopReason reason, Instant at) {
-        synchronized (this) {
-            if (!isActive()) {
-                return false;
-            }
-            status = Status.STOPPED;
-            file = pcap;
-            packets = summary.packets();
-            bytes = size;
-            stopReason = reason;
-            stoppedAt = at;
+    boolean stopped(PcapSummary summary, long size, StopReason reason, Instant at) {
+        if (!isActive()) {
+            return false;
         }
-        finished.complete(this);
+        status = Status.STOPPED.name();
+        packets = summary.packets();
+        bytes = size;
+        stopReason = reason.name();
+        stoppedAt = at;
         return true;
     }
 }

@@ -6,7 +6,7 @@ import io.vpclab.controlplane.system.Callers;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.Locale;
-import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -35,13 +35,7 @@ class CaptureFileController {
 
     @GetMapping("/api/v1/captures/{captureId}/pcap")
     ResponseEntity<Resource> download(@PathVariable String captureId) {
-        Capture capture = captures.get(Callers.current(), captureId);
-        if (capture.status() != Capture.Status.STOPPED) {
-            throw ApiException.conflict(
-                    "IncorrectCaptureState",
-                    "capture " + captureId + " is " + capture.status().name().toLowerCase()
-                            + (capture.isActive() ? ": stop it first" : ", it has no pcap"));
-        }
+        byte[] pcap = captures.pcap(Callers.current(), captureId);
         return ResponseEntity.ok()
                 .contentType(PCAP)
                 .header(
@@ -50,7 +44,7 @@ class CaptureFileController {
                                 .filename(captureId + ".pcap")
                                 .build()
                                 .toString())
-                .body(new FileSystemResource(capture.file()));
+                .body(new ByteArrayResource(pcap));
     }
 
     @PutMapping(

@@ -15,25 +15,31 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Books captures and drives them through the host's agent: start and stop travel as
  * {@code capture} events on the table stream, the agent answers with progress reports and
- * finally the pcap upload, which is checked before it is kept.
+ * finally the pcap upload, which is checked before it is kept. Captures and their pcaps are
+ * stored, so with several replicas the agent may report to any of them and any user may ask any.
+ * Every replica checks the deadlines of the stored captures; the row lock lets one of them act.
  */
 @Service
 class CaptureService implements DisposableBean {
@@ -55,23 +61,51 @@ class CaptureService implements DisposableBean {
     static final Duration UPLOAD_SLACK = Duration.ofSeconds(30);
     /** How long a stop request waits for the upload before answering with the capture still running. */
     static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    /** How often deadlines are checked, and a waiting stop re-reads the capture. */
+    static final Duration CHECK_INTERVAL = Duration.ofMillis(200);
+
+    private static final Set<String> ACTIVE = Set.of(Capture.Status.STARTING.name(), Capture.Status.RUNNING.name());
+    private static final Set<String> FINISHED = Set.of(Capture.Status.STOPPED.name(), Capture.Status.FAILED.name());
 
     private final InstanceService instances;
     private final HostService hosts;
     private final SouthboundProvider agents;
-    private final Map<String, Capture> captures = new LinkedHashMap<>();
+    private final CaptureRepository captures;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    /** Uploads land here while they are checked, then move into the database. */
     private final Path directory;
+
+    private final AtomicBoolean deadlinesStarted = new AtomicBoolean();
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "capture-deadlines");
         thread.setDaemon(true);
         return thread;
     });
 
-    CaptureService(InstanceService instances, HostService hosts, SouthboundProvider agents) throws IOException {
+    CaptureService(
+            InstanceService instances,
+            HostService hosts,
+            SouthboundProvider agents,
+            CaptureRepository captures,
+            JdbcTemplate jdbc,
+            PlatformTransactionManager transactions)
+            throws IOException {
         this.instances = instances;
         this.hosts = hosts;
         this.agents = agents;
+        this.captures = captures;
+        this.jdbc = jdbc;
+        this.transaction = new TransactionTemplate(transactions);
         this.directory = Files.createTempDirectory("vpclab-captures-");
+    }
+
+    @EventListener(ContextRefreshedEvent.class)
+    void startDeadlines() {
+        if (deadlinesStarted.getAndSet(true)) {
+            return;
+        }
+        deadlines.scheduleWithFixedDelay(this::expireOverdue, 0, CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** What to capture: an instance's port, or (instanceId null) a host's underlay. */
@@ -88,29 +122,10 @@ class CaptureService implements DisposableBean {
                 .maxSeconds(capture.maxSeconds())
                 .maxBytes(AGENT_MAX_BYTES);
         if (!agents.sendCapture(capture.hostId(), command)) {
-            synchronized (captures) {
-                forget(capture);
-            }
+            transaction.executeWithoutResult(s -> captures.deleteById(capture.id()));
             throw ApiException.conflict(
                     "CaptureUnavailable", "the agent of host " + capture.hostId() + " is not connected");
         }
-        deadlines.schedule(
-                () -> expire(
-                        capture,
-                        "the agent of host " + capture.hostId() + " did not confirm the start within "
-                                + START_DEADLINE.toSeconds() + " s",
-                        Capture.Status.STARTING),
-                START_DEADLINE.toMillis(),
-                TimeUnit.MILLISECONDS);
-        Duration uploadDeadline = Duration.ofSeconds(capture.maxSeconds()).plus(UPLOAD_SLACK);
-        deadlines.schedule(
-                () -> expire(
-                        capture,
-                        "no pcap arrived from host " + capture.hostId() + " within " + uploadDeadline.toSeconds()
-                                + " s",
-                        null),
-                uploadDeadline.toMillis(),
-                TimeUnit.MILLISECONDS);
         return capture;
     }
 
@@ -145,62 +160,78 @@ class CaptureService implements DisposableBean {
             }
             hostId = hosts.get(caller, request.hostId()).id();
         }
-        synchronized (captures) {
-            long active = captures.values().stream().filter(Capture::isActive).count();
+        Capture capture = new Capture(
+                Ids.newId(ID_PREFIX),
+                tenantId,
+                hostId,
+                instanceId,
+                request.maxPackets(),
+                request.maxSeconds(),
+                Times.now());
+        return transaction.execute(s -> {
+            long active = captures.countByStatusIn(ACTIVE);
             if (active >= ACTIVE_LIMIT) {
                 throw ApiException.conflict(
                         "CaptureLimitExceeded",
                         active + " captures are running; stop one first (limit " + ACTIVE_LIMIT + ")");
             }
-            if (captures.size() >= RETAINED) {
-                captures.values().stream()
-                        .filter(c -> !c.isActive())
+            if (captures.count() >= RETAINED) {
+                captures.findByStatusInOrderByStartedAtAsc(FINISHED).stream()
                         .findFirst()
-                        .ifPresent(this::forget);
+                        .ifPresent(captures::delete);
             }
-            Capture capture = new Capture(
-                    Ids.newId(ID_PREFIX),
-                    tenantId,
-                    hostId,
-                    instanceId,
-                    request.maxPackets(),
-                    request.maxSeconds(),
-                    Times.now());
-            captures.put(capture.id(), capture);
-            return capture;
+            return captures.save(capture);
+        });
+    }
+
+    /** Fails the active captures whose start was not confirmed, or whose pcap did not arrive, in time. */
+    void expireOverdue() {
+        try {
+            Instant now = Times.now();
+            for (Capture capture : captures.findByStatusInAndStartedAtBefore(ACTIVE, now.minus(START_DEADLINE))) {
+                Duration uploadDeadline =
+                        Duration.ofSeconds(capture.maxSeconds()).plus(UPLOAD_SLACK);
+                if (capture.status() == Capture.Status.STARTING) {
+                    expire(
+                            capture.id(),
+                            "the agent of host " + capture.hostId() + " did not confirm the start within "
+                                    + START_DEADLINE.toSeconds() + " s",
+                            Capture.Status.STARTING);
+                } else if (capture.startedAt().plus(uploadDeadline).isBefore(now)) {
+                    expire(
+                            capture.id(),
+                            "no pcap arrived from host " + capture.hostId() + " within " + uploadDeadline.toSeconds()
+                                    + " s",
+                            null);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("checking the captures' deadlines: {}", e.toString());
         }
     }
 
-    /** Fails a capture that is still active (or still in {@code onlyIn}) when its deadline passes. */
-    private void expire(Capture capture, String why, Capture.Status onlyIn) {
-        if (onlyIn != null && capture.status() != onlyIn) {
-            return;
-        }
-        if (capture.fail(why, Times.now())) {
-            log.warn("capture {} failed: {}", capture.id(), why);
-            agents.sendCapture(capture.hostId(), stopCommand(capture));
+    /** Fails a capture that is still active (or still in {@code onlyIn}); whoever failed it tells the agent. */
+    private void expire(String captureId, String why, Capture.Status onlyIn) {
+        Capture failed = transaction.execute(s -> captures.lockById(captureId)
+                .filter(c -> onlyIn == null || c.status() == onlyIn)
+                .filter(c -> c.fail(why, Times.now()))
+                .orElse(null));
+        if (failed != null) {
+            log.warn("capture {} failed: {}", captureId, why);
+            agents.sendCapture(failed.hostId(), stopCommand(failed));
         }
     }
 
     Capture get(Caller caller, String captureId) {
-        synchronized (captures) {
-            Capture capture = captures.get(captureId);
-            if (capture == null || !visible(caller, capture)) {
-                throw notFound(captureId);
-            }
-            return capture;
-        }
+        return captures.findById(captureId).filter(c -> visible(caller, c)).orElseThrow(() -> notFound(captureId));
     }
 
     /** Newest first. */
     List<Capture> list(Caller caller) {
         caller.requireAdminOrTenant();
-        synchronized (captures) {
-            return captures.values().stream()
-                    .filter(c -> visible(caller, c))
-                    .sorted(Comparator.comparing(Capture::startedAt).reversed())
-                    .toList();
-        }
+        return captures.findAllByOrderByStartedAtDesc().stream()
+                .filter(c -> visible(caller, c))
+                .toList();
     }
 
     /** Asks the agent to stop and waits (a while) for its upload; a finished capture is returned as it is. */
@@ -210,56 +241,61 @@ class CaptureService implements DisposableBean {
             return capture;
         }
         if (!agents.sendCapture(capture.hostId(), stopCommand(capture))) {
-            capture.fail(
-                    "the agent of host " + capture.hostId() + " is not connected; the capture is lost", Times.now());
-            return capture;
+            return transition(
+                    captureId,
+                    c -> c.fail(
+                            "the agent of host " + capture.hostId() + " is not connected; the capture is lost",
+                            Times.now()));
         }
-        try {
-            return capture.finished().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return capture;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return capture;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+        // the upload may reach another replica: wait by reading the stored capture
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        Capture current = capture;
+        while (current.isActive()
+                && System.nanoTime() < deadline
+                && !Thread.currentThread().isInterrupted()) {
+            LockSupport.parkNanos(CHECK_INTERVAL.toNanos());
+            current = captures.findById(captureId).orElse(current);
         }
+        return current;
     }
 
     void delete(Caller caller, String captureId) {
         Capture capture = get(caller, captureId);
         if (capture.isActive()) {
             agents.sendCapture(capture.hostId(), stopCommand(capture));
-            capture.fail("deleted", Times.now());
         }
-        synchronized (captures) {
-            forget(capture);
-        }
+        transaction.executeWithoutResult(s -> captures.deleteById(captureId));
     }
 
     /** A progress report from the host's agent (a host may only report its own captures). */
     void progress(String hostId, String captureId, boolean failed, long packets, String error) {
-        Capture capture = ofHost(hostId, captureId);
+        ofHost(hostId, captureId);
         if (failed) {
-            if (capture.fail(error == null || error.isBlank() ? "the agent gave no reason" : error, Times.now())) {
-                log.info("capture {} failed on host {}: {}", captureId, hostId, error);
-            }
+            String why = error == null || error.isBlank() ? "the agent gave no reason" : error;
+            transition(captureId, c -> {
+                if (c.fail(why, Times.now())) {
+                    log.info("capture {} failed on host {}: {}", captureId, hostId, why);
+                }
+                return true;
+            });
         } else {
-            capture.running(packets);
+            transition(captureId, c -> {
+                c.running(packets);
+                return true;
+            });
         }
     }
 
     /**
      * The agent's upload: copied to a file (at most {@link #MAX_UPLOAD_BYTES}), checked to be
-     * classic pcap, and kept. A refused upload leaves the capture as it was.
+     * classic pcap, and stored with the capture. A refused upload leaves the capture as it was.
      */
     void upload(String hostId, String captureId, InputStream body, Capture.StopReason reason) {
         Capture capture = ofHost(hostId, captureId);
         if (!capture.isActive()) {
             throw conflict(capture);
         }
-        Path file = directory.resolve(captureId + ".pcap");
-        Path partial = directory.resolve(captureId + ".pcap.part");
+        Path partial = directory.resolve(captureId + "-" + System.nanoTime() + ".pcap.part");
         try {
             long size = copyBounded(body, partial);
             PcapSummary summary;
@@ -269,16 +305,35 @@ class CaptureService implements DisposableBean {
                 throw ApiException.badRequest(
                         "InvalidCapture.Malformed", "the upload is not classic pcap: " + e.getMessage());
             }
-            Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            if (!capture.stopped(file, summary, size, reason, Times.now())) {
-                Files.deleteIfExists(file);
-                throw conflict(capture);
-            }
+            byte[] pcap = Files.readAllBytes(partial);
+            transaction.executeWithoutResult(s -> {
+                Capture locked = captures.lockById(captureId).orElseThrow(() -> notFound(captureId));
+                if (!locked.stopped(summary, size, reason, Times.now())) {
+                    throw conflict(locked);
+                }
+                jdbc.update("insert into capture_pcap (capture_id, data) values (?, ?)", captureId, pcap);
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the pcap of " + captureId, e);
         } finally {
             deleteQuietly(partial);
         }
+    }
+
+    /** The stored pcap of a stopped capture the caller may see. */
+    byte[] pcap(Caller caller, String captureId) {
+        Capture capture = get(caller, captureId);
+        if (capture.status() != Capture.Status.STOPPED) {
+            throw ApiException.conflict(
+                    "IncorrectCaptureState",
+                    "capture " + captureId + " is " + capture.status().name().toLowerCase()
+                            + (capture.isActive() ? ": stop it first" : ", it has no pcap"));
+        }
+        return jdbc
+                .query("select data from capture_pcap where capture_id = ?", (row, n) -> row.getBytes(1), captureId)
+                .stream()
+                .findFirst()
+                .orElseThrow(() -> notFound(captureId));
     }
 
     private static long copyBounded(InputStream body, Path to) throws IOException {
@@ -300,14 +355,19 @@ class CaptureService implements DisposableBean {
         return size;
     }
 
+    /** Runs {@code change} on the locked capture in one transaction; returns the capture after it. */
+    private Capture transition(String captureId, java.util.function.Predicate<Capture> change) {
+        return transaction.execute(s -> {
+            Capture locked = captures.lockById(captureId).orElseThrow(() -> notFound(captureId));
+            change.test(locked);
+            return locked;
+        });
+    }
+
     private Capture ofHost(String hostId, String captureId) {
-        synchronized (captures) {
-            Capture capture = captures.get(captureId);
-            if (capture == null || !capture.hostId().equals(hostId)) {
-                throw notFound(captureId);
-            }
-            return capture;
-        }
+        return captures.findById(captureId)
+                .filter(c -> c.hostId().equals(hostId))
+                .orElseThrow(() -> notFound(captureId));
     }
 
     private static boolean visible(Caller caller, Capture capture) {
@@ -316,15 +376,6 @@ class CaptureService implements DisposableBean {
 
     private static CaptureCommand stopCommand(Capture capture) {
         return new CaptureCommand().captureId(capture.id()).action(CaptureCommand.ActionEnum.STOP);
-    }
-
-    /** Call holding the captures lock. */
-    private void forget(Capture capture) {
-        captures.remove(capture.id());
-        Path file = capture.file();
-        if (file != null) {
-            deleteQuietly(file);
-        }
     }
 
     private static ApiException notFound(String captureId) {
@@ -346,7 +397,6 @@ class CaptureService implements DisposableBean {
         }
     }
 
-    /** Captures survive nothing across a restart: the files go with the process. */
     @Override
     public void destroy() throws IOException {
         deadlines.shutdownNow();

@@ -5,8 +5,9 @@
  * with the data plane's capture points and uploads the file, and the control plane checks that
  * the upload is well-formed pcap before anyone can download it.
  *
- * <p>Captures live in memory and in a temporary directory, so none survives a restart of the
- * control plane (nor is shared between replicas). Growth is bounded: at most
+ * <p>Captures and their pcaps are stored in the database, so every replica sees them and the
+ * agent may report to any; every replica checks their deadlines and the row lock lets one act.
+ * Growth is bounded: at most
  * {@value io.vpclab.controlplane.capture.CaptureService#ACTIVE_LIMIT} run at once, at most
  * {@value io.vpclab.controlplane.capture.CaptureService#RETAINED} are kept (the oldest finished
  * go first), and each file is at most {@value io.vpclab.controlplane.capture.CaptureService#MAX_UPLOAD_BYTES} bytes.

@@ -63,6 +63,10 @@ public class Host {
     @Column(name = "last_seen")
     private Instant lastSeen;
 
+    /** The replica that serves the host's table stream; null while none does. */
+    @Column(name = "connected_replica")
+    private String connectedReplica;
+
     @Column(name = "convergence_millis")
     private Long convergenceMillis;
 
@@ -152,6 +156,23 @@ public class Host {
     void markSeen(Status newStatus, Instant when) {
         this.status = newStatus.name();
         this.lastSeen = when;
+    }
+
+    /** The agent follows the stream of replica {@code replicaId} as of {@code when}. */
+    void connectedTo(String replicaId, Instant when) {
+        markSeen(Status.CONNECTED, when);
+        this.connectedReplica = replicaId;
+    }
+
+    /**
+     * Replica {@code replicaId} lost the agent's stream at {@code when}; no change when the
+     * agent follows another replica by now (its old stream may close late).
+     */
+    void disconnectedFrom(String replicaId, Instant when) {
+        if (connectedReplica == null || connectedReplica.equals(replicaId)) {
+            markSeen(Status.DISCONNECTED, when);
+            this.connectedReplica = null;
+        }
     }
 
     /** A table of this generation was compiled for the host; generations only rise. */

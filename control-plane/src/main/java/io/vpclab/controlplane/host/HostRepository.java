@@ -22,6 +22,6 @@ interface HostRepository extends JpaRepository<Host, String> {
     Optional<Host> lockById(String id);
 
     @Modifying
-    @Query("update Host h set h.status = 'DISCONNECTED' where h.status <> 'DISCONNECTED'")
+    @Query("update Host h set h.status = 'DISCONNECTED', h.connectedReplica = null where h.status <> 'DISCONNECTED'")
     int markAllDisconnected();
 }

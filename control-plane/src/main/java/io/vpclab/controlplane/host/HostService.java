@@ -159,6 +159,18 @@ public class HostService {
         lock(hostId).markSeen(status, when);
     }
 
+    /** The host's agent opened a table stream on replica {@code replicaId} at {@code when}. */
+    @Transactional
+    public void recordConnected(String hostId, String replicaId, Instant when) {
+        lock(hostId).connectedTo(replicaId, when);
+    }
+
+    /** Replica {@code replicaId} lost the host's last table stream at {@code when}. */
+    @Transactional
+    public void recordDisconnected(String hostId, String replicaId, Instant when) {
+        lock(hostId).disconnectedFrom(replicaId, when);
+    }
+
     private Host lock(String hostId) {
         return hosts.lockById(hostId).orElseThrow(() -> notFound(hostId));
     }

@@ -7,6 +7,7 @@ import io.vpclab.api.model.TableAck;
 import io.vpclab.controlplane.host.HostService;
 import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Callers;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.ObjectMapper;
@@ -19,18 +20,21 @@ class SouthboundController implements SouthboundApi {
     private final SouthboundService southbound;
     private final HostService hosts;
     private final ObjectMapper json;
+    private final boolean replicated;
 
     SouthboundController(
             SseSouthboundProvider streams,
             NetworkCompilation compilation,
             SouthboundService southbound,
             HostService hosts,
-            ObjectMapper json) {
+            ObjectMapper json,
+            @Value("${vpclab.replicas.enabled:false}") boolean replicated) {
         this.streams = streams;
         this.compilation = compilation;
         this.southbound = southbound;
         this.hosts = hosts;
         this.json = json;
+        this.replicated = replicated;
     }
 
     @Override
@@ -44,8 +48,20 @@ class SouthboundController implements SouthboundApi {
 
     @Override
     public ResponseEntity<Void> acknowledgeGeneration(String hostId, TableAck tableAck) {
-        hosts.requireSelfOrAdmin(Callers.current(), hostId);
-        if (!streams.incarnation().equals(tableAck.getIncarnation())) {
+        io.vpclab.controlplane.host.Host host = hosts.requireSelfOrAdmin(Callers.current(), hostId);
+        boolean streamedHere = streams.incarnation().equals(tableAck.getIncarnation());
+        if (!streamedHere && replicated) {
+            // behind a proxy an ack may reach another replica than the one that streamed the table;
+            // generations are allocated in the database and mean the same table on every replica
+            long desired = host.desiredGeneration();
+            if (tableAck.getGeneration() > desired) {
+                throw ApiException.invalidParameter("generation " + tableAck.getGeneration()
+                        + " was never allocated for " + hostId + " (latest is " + desired + ")");
+            }
+            southbound.acknowledged(hostId, tableAck.getGeneration());
+            return ResponseEntity.noContent().build();
+        }
+        if (!streamedHere) {
             // a table of an earlier run of the server: its generation numbers may mean other tables now
             throw ApiException.conflict(
                     "IncarnationMismatch",

@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
@@ -43,12 +45,23 @@ class SouthboundService implements SouthboundProviderService, ProbeAnswers, Smar
     private long completedChanges;
     private final MeterRegistry meters;
     private final boolean replicated;
+    private final ReplicaIdentity replica;
+    /** Hosts whose agent follows a stream of this replica. */
+    private final Set<String> connectedHere = ConcurrentHashMap.newKeySet();
+    /** Hands an answer to the replica waiting for it; absent with one replica. */
+    private final ObjectProvider<AgentRelay> relay;
 
     SouthboundService(
-            HostService hosts, MeterRegistry meters, @Value("${vpclab.replicas.enabled:false}") boolean replicated) {
+            HostService hosts,
+            MeterRegistry meters,
+            @Value("${vpclab.replicas.enabled:false}") boolean replicated,
+            ReplicaIdentity replica,
+            ObjectProvider<AgentRelay> relay) {
         this.hosts = hosts;
         this.meters = meters;
         this.replicated = replicated;
+        this.replica = replica;
+        this.relay = relay;
         this.convergenceTimer = Timer.builder("vpclab.convergence")
                 .description("API commit to the last affected agent's ack")
                 .publishPercentiles(0.5, 0.99)
@@ -144,36 +157,73 @@ class SouthboundService implements SouthboundProviderService, ProbeAnswers, Smar
 
     @Override
     public void connected(String hostId) {
+        connectedHere.add(hostId);
         markSeen(hostId, Host.Status.CONNECTED);
     }
 
     @Override
     public void disconnected(String hostId) {
+        connectedHere.remove(hostId);
         markSeen(hostId, Host.Status.DISCONNECTED);
+    }
+
+    /** Whether the host's agent follows a stream of this replica. */
+    boolean isConnectedHere(String hostId) {
+        return connectedHere.contains(hostId);
+    }
+
+    /** Shows every host this replica serves as connected here again (after its lease was dropped). */
+    void reassertConnections() {
+        connectedHere.forEach(hostId -> markSeen(hostId, Host.Status.CONNECTED));
     }
 
     private void markSeen(String hostId, Host.Status status) {
         gauges(hostId).connected.set(status == Host.Status.CONNECTED ? 1 : 0);
         try {
-            hosts.recordSeen(hostId, status, Instant.now());
+            if (status == Host.Status.CONNECTED) {
+                hosts.recordConnected(hostId, replica.id(), Instant.now());
+            } else {
+                hosts.recordDisconnected(hostId, replica.id(), Instant.now());
+            }
         } catch (RuntimeException e) {
             // the host may have been deregistered while its stream closed
             log.debug("status {} of {} not recorded: {}", status, hostId, e.toString());
         }
     }
 
+    /**
+     * An agent's answer: handed to the request waiting for it here, else (several replicas) to
+     * the replica that waits for it, since an agent answers through whichever replica it reaches.
+     */
     @Override
     public void probeResult(String hostId, ProbeResult result) {
+        if (!answerHere(hostId, result)) {
+            AgentRelay toOthers = relay.getIfAvailable();
+            if (toOthers != null) {
+                toOthers.toWaitingReplica(hostId, result);
+            }
+        }
+    }
+
+    /** Whether a request of this replica waits for {@code requestId}. */
+    boolean awaits(String requestId) {
+        return requestId != null && pendingProbes.containsKey(requestId);
+    }
+
+    /** Hands the answer to the request waiting here; false when none waits for it. */
+    boolean answerHere(String hostId, ProbeResult result) {
         PendingProbe waiting = pendingProbes.get(result.getRequestId());
         // only the host that was asked may answer
         if (waiting != null && waiting.hostId().equals(hostId)) {
             if (Boolean.TRUE.equals(result.getPartial())) {
                 waiting.partials().accept(result);
-                return;
+                return true;
             }
             pendingProbes.remove(result.getRequestId());
             waiting.result().complete(result);
+            return true;
         }
+        return false;
     }
 
     @Override

@@ -16,7 +16,14 @@
  *
  * <p>Store changes reach it as the features' change events, after commit ({@code StoreChangeListener});
  * {@code NetworkCompilation} recompiles the hosts a change touches and publishes their tables.
- * Counter reports live in {@code hoststats}, diagnostics in {@code diagnostics}, the provider
+ * With several replicas on PostgreSQL ({@code vpclab.replicas.enabled}): {@code ReplicaChangeFeed}
+ * carries changes between them, {@code ReplicaLeadership} elects who runs the jobs that must run
+ * once, {@code ReplicaLease} shows a dead replica's hosts disconnected, and {@code AgentRelay}
+ * (used by {@code RelayingSouthboundProvider}) passes probes and capture commands to the replica
+ * that serves the agent and the agent's answers back; an ack counts on any replica, since
+ * generations are allocated in the database.
+ *
+ * <p>Counter reports live in {@code hoststats}, diagnostics in {@code diagnostics}, the provider
  * network's configuration in {@code publicnetwork}.
  */
 package io.vpclab.controlplane.southbound;

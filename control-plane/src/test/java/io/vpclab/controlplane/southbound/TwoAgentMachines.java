@@ -31,7 +31,11 @@ final class TwoAgentMachines implements AutoCloseable {
     static final String UNDERLAY_B = "192.168.231.2";
 
     final Lab lab;
+    /** The in-JVM control plane; null when the agents follow one this class does not run. */
     final ControlPlaneLab controlPlane;
+
+    private final int controlPlanePort;
+    private final String adminToken;
     /** The agents' names as registered (host names in the API and in topology files). */
     final String agentA;
 
@@ -40,8 +44,14 @@ final class TwoAgentMachines implements AutoCloseable {
     private final Map<String, Lab.Background> agents = new HashMap<>();
 
     private TwoAgentMachines(Lab lab, ControlPlaneLab controlPlane) {
+        this(lab, controlPlane, controlPlane.uri().getPort(), ControlPlaneLab.ADMIN);
+    }
+
+    private TwoAgentMachines(Lab lab, ControlPlaneLab controlPlane, int controlPlanePort, String adminToken) {
         this.lab = lab;
         this.controlPlane = controlPlane;
+        this.controlPlanePort = controlPlanePort;
+        this.adminToken = adminToken;
         this.agentA = "agent-a-" + lab.id;
         this.agentB = "agent-b-" + lab.id;
     }
@@ -60,8 +70,29 @@ final class TwoAgentMachines implements AutoCloseable {
         return machines;
     }
 
+    /**
+     * As {@link #start}, the agents following the control plane this class neither starts nor
+     * stops, at {@code port} on every address of this machine (a proxy in front of replicas).
+     */
+    static TwoAgentMachines following(int port, String adminToken, String offloads, String... tools) throws Exception {
+        Lab.assumeLinuxRootWith(
+                Stream.concat(Stream.of("ip", "nsenter"), Stream.of(tools)).toArray(String[]::new));
+        TwoAgentMachines machines = new TwoAgentMachines(new Lab(), null, port, adminToken);
+        try {
+            machines.bootAgents(offloads);
+        } catch (Exception | Error e) {
+            machines.close();
+            throw e;
+        }
+        return machines;
+    }
+
     private void boot(String offloads) throws Exception {
         controlPlane.startServer();
+        bootAgents(offloads);
+    }
+
+    private void bootAgents(String offloads) throws Exception {
         String a = lab.namespace("ma");
         String b = lab.namespace("mb");
         lab.joinByVeth(a, b, "u", UNDERLAY_A, UNDERLAY_B);
@@ -83,7 +114,7 @@ final class TwoAgentMachines implements AutoCloseable {
         run("ip", "link", "set", root, "up");
         run("ip", "-n", namespace, "addr", "add", machineEnd + "/30", "dev", "mgmt0");
         run("ip", "-n", namespace, "link", "set", "mgmt0", "up");
-        return "http://" + rootEnd + ":" + controlPlane.uri().getPort();
+        return "http://" + rootEnd + ":" + controlPlanePort;
     }
 
     private void startAgent(String namespace, String name, String controlPlaneUrl, String underlayIp, String offloads)
@@ -96,7 +127,7 @@ final class TwoAgentMachines implements AutoCloseable {
                         "--control-plane",
                         controlPlaneUrl,
                         "--token",
-                        ControlPlaneLab.ADMIN,
+                        adminToken,
                         "--underlay-ip",
                         underlayIp,
                         "--name",
@@ -137,7 +168,10 @@ final class TwoAgentMachines implements AutoCloseable {
     }
 
     private List<Host> hosts() throws ApiException {
-        return new HostsApi(controlPlane.admin()).listHosts(100, null).getItems();
+        return new HostsApi(
+                        io.vpclab.controlplane.TestServers.client("http://127.0.0.1:" + controlPlanePort, adminToken))
+                .listHosts(100, null)
+                .getItems();
     }
 
     /** The agent names an instance's namespace after its id (vl-<id>); find it among the namespaces. */
@@ -157,7 +191,9 @@ final class TwoAgentMachines implements AutoCloseable {
 
     @Override
     public void close() {
-        controlPlane.close();
+        if (controlPlane != null) {
+            controlPlane.close();
+        }
         lab.close(); // stops the agents, which remove their instances' namespaces, then deletes the machines
     }
 }

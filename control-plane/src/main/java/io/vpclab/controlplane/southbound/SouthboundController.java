@@ -46,11 +46,11 @@ class SouthboundController implements SouthboundApi {
     public ResponseEntity<Void> acknowledgeGeneration(String hostId, TableAck tableAck) {
         hosts.requireSelfOrAdmin(Callers.current(), hostId);
         if (!streams.incarnation().equals(tableAck.getIncarnation())) {
-            // a table of an earlier run of the server: its generation numbers may mean other tables now
+            // a table of another store (a data reset, another database): its generation numbers mean other tables here
             throw ApiException.conflict(
                     "IncarnationMismatch",
                     "generation " + tableAck.getGeneration() + " of incarnation '"
-                            + tableAck.getIncarnation() + "' was not sent by this server (incarnation "
+                            + tableAck.getIncarnation() + "' was not sent by this control plane (incarnation "
                             + streams.incarnation()
                             + "); follow the table stream for a snapshot");
         }

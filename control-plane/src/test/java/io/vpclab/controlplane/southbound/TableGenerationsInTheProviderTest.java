@@ -18,7 +18,12 @@ import tools.jackson.databind.json.JsonMapper;
 class TableGenerationsInTheProviderTest {
 
     private final SseSouthboundProvider provider =
-            new SseSouthboundProvider(JsonMapper.builder().build(), new NoAgents(), new SimpleMeterRegistry());
+            new SseSouthboundProvider(
+                    JsonMapper.builder().build(),
+                    new NoAgents(),
+                    new SimpleMeterRegistry(),
+                    StreamIncarnation.fixed("0123456789abcdef"),
+                    1);
     private final List<String> allocatedDigests = new ArrayList<>();
     private long nextGeneration = 5;
 

@@ -130,6 +130,16 @@ public final class LightAgents implements AutoCloseable {
             return now == null ? null : now.table();
         }
 
+        /** True when the held table has the instance: its port on this host, or its MAC behind another. */
+        public boolean knows(String instanceId, String mac) {
+            ForwardingTable table = table();
+            return table != null
+                    && ((table.getPorts() != null
+                                    && table.getPorts().stream().anyMatch(p -> instanceId.equals(p.getId())))
+                            || (table.getMacs() != null
+                                    && table.getMacs().stream().anyMatch(m -> mac.equals(m.getMac()))));
+        }
+
         public long snapshots() {
             return snapshots.get();
         }

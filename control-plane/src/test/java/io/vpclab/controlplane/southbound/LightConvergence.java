@@ -215,7 +215,8 @@ public final class LightConvergence {
                 affected.add(agents.get(vpc.hostIndex(k, hostIds.size())));
             }
             await("change " + change + " acknowledged", () -> affected.stream()
-                    .allMatch(agent -> knows(agent.table(), launched) && agent.acknowledged() == agent.generation()));
+                    .allMatch(agent -> agent.knows(launched.getInstanceId(), launched.getMacAddress())
+                            && agent.acknowledged() == agent.generation()));
             long lastAck = affected.stream()
                     .mapToLong(LightAgents.Agent::acknowledgedAtNanos)
                     .max()
@@ -360,16 +361,6 @@ public final class LightConvergence {
                 .orElseThrow();
         long desired = replica.running() ? replica.desired(agent.hostId()) : -2;
         return agent.isConnected() && agent.generation() == desired && agent.acknowledged() == desired;
-    }
-
-    private static boolean knows(ForwardingTable table, Instance instance) {
-        if (table == null) {
-            return false;
-        }
-        return (table.getPorts() != null
-                        && table.getPorts().stream().anyMatch(p -> instance.getInstanceId().equals(p.getId())))
-                || (table.getMacs() != null
-                        && table.getMacs().stream().anyMatch(m -> instance.getMacAddress().equals(m.getMac())));
     }
 
     private Map<String, Long> generations(Replica replica, List<String> hostIds) {

@@ -57,6 +57,7 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
     private final String incarnation;
     /** This process among the replicas (random per start): the origin of the changes it announces. */
     private final String replicaId = HexFormat.of().toHexDigits(new SecureRandom().nextLong());
+
     private final ObjectMapper json;
     private final Counter pushedBytes;
     private final Counter pushedEvents;
@@ -214,9 +215,7 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
         if (streams == null || streams.isEmpty()) {
             return false;
         }
-        return streams.iterator()
-                .next()
-                .offer(SseEmitter.event().name(name).data(json.writeValueAsString(payload)));
+        return streams.iterator().next().offer(SseEmitter.event().name(name).data(json.writeValueAsString(payload)));
     }
 
     /**

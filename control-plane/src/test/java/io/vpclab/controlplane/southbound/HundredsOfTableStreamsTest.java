@@ -81,7 +81,8 @@ class HundredsOfTableStreamsTest {
                     .as("threads added for %d open streams (server and agents in this JVM)", STREAMS)
                     .isLessThan(STREAMS / 10);
 
-            long[] before = agents.stream().mapToLong(LightAgents.Agent::generation).toArray();
+            long[] before =
+                    agents.stream().mapToLong(LightAgents.Agent::generation).toArray();
             String tenant = new TenantsApi(admin)
                     .createTenant(new TenantCreate().name("many"))
                     .getTenantId();

@@ -51,7 +51,8 @@ public final class LightAgents implements AutoCloseable {
     public LightAgents(String token, int workerThreads) {
         this.token = token;
         AtomicInteger number = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(workerThreads, r -> daemon(r, "light-agent-" + number.incrementAndGet()));
+        this.workers =
+                Executors.newFixedThreadPool(workerThreads, r -> daemon(r, "light-agent-" + number.incrementAndGet()));
         this.reconnects = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "light-agent-reconnect"));
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -224,9 +225,8 @@ public final class LightAgents implements AutoCloseable {
             HttpRequest ack = HttpRequest.newBuilder(URI.create(replica() + "/api/v1/hosts/" + hostId + "/acks"))
                     .header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(new TableAck()
-                            .generation(eventId.generation())
-                            .incarnation(eventId.incarnation()))))
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
+                            new TableAck().generation(eventId.generation()).incarnation(eventId.incarnation()))))
                     .build();
             http.sendAsync(ack, HttpResponse.BodyHandlers.discarding()).thenAccept(response -> {
                 if (response.statusCode() == 204) {

@@ -156,7 +156,8 @@ public final class LightConvergence {
         this.instanceCount = instanceCount;
         this.changes = changes;
         this.postgres = postgres;
-        this.dataDir = Path.of("target", "test-data", "light-" + UUID.randomUUID()).toAbsolutePath();
+        this.dataDir =
+                Path.of("target", "test-data", "light-" + UUID.randomUUID()).toAbsolutePath();
     }
 
     public Figures run() throws Exception {
@@ -188,7 +189,8 @@ public final class LightConvergence {
         List<LightAgents.Agent> agents = new ArrayList<>();
         for (int i = 0; i < hostIds.size(); i++) {
             // with two replicas, half the agents start on each
-            List<URI> order = new ArrayList<>(replicas.stream().map(Replica::uri).toList());
+            List<URI> order =
+                    new ArrayList<>(replicas.stream().map(Replica::uri).toList());
             java.util.Collections.rotate(order, i % order.size());
             agents.add(fleet.follow(hostIds.get(i), order));
         }
@@ -214,9 +216,11 @@ public final class LightConvergence {
             for (int k = 0; k < HOSTS_PER_VPC; k++) {
                 affected.add(agents.get(vpc.hostIndex(k, hostIds.size())));
             }
-            await("change " + change + " acknowledged", () -> affected.stream()
-                    .allMatch(agent -> agent.knows(launched.getInstanceId(), launched.getMacAddress())
-                            && agent.acknowledged() == agent.generation()));
+            await(
+                    "change " + change + " acknowledged",
+                    () -> affected.stream()
+                            .allMatch(agent -> agent.knows(launched.getInstanceId(), launched.getMacAddress())
+                                    && agent.acknowledged() == agent.generation()));
             long lastAck = affected.stream()
                     .mapToLong(LightAgents.Agent::acknowledgedAtNanos)
                     .max()
@@ -241,7 +245,9 @@ public final class LightConvergence {
             failoverSnapshots = (long) failover[1];
             Map<String, Long> before = generations(b, hostIds);
             a.start();
-            await("the restarted replica compiled every host", () -> hostIds.stream().allMatch(this::compiledEverywhere));
+            await(
+                    "the restarted replica compiled every host",
+                    () -> hostIds.stream().allMatch(this::compiledEverywhere));
             Map<String, Long> after = generations(b, hostIds);
             moved = hostIds.stream()
                     .filter(id -> !before.get(id).equals(after.get(id)))
@@ -277,8 +283,9 @@ public final class LightConvergence {
         double snapshotsBefore = to.counter("vpclab.table.stream.snapshots");
         long stopped = System.nanoTime();
         from.stop();
-        await("every agent converged on " + to.name, () -> agents.stream()
-                .allMatch(agent -> agent.replica().equals(to.uri()) && converged(agent)));
+        await(
+                "every agent converged on " + to.name,
+                () -> agents.stream().allMatch(agent -> agent.replica().equals(to.uri()) && converged(agent)));
         return new double[] {
             seconds(System.nanoTime() - stopped), to.counter("vpclab.table.stream.snapshots") - snapshotsBefore
         };
@@ -380,8 +387,8 @@ public final class LightConvergence {
         long deadline = System.nanoTime() + WAIT_NANOS;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(what + ": not within " + TimeUnit.NANOSECONDS.toMinutes(WAIT_NANOS)
-                        + " minutes");
+                throw new IllegalStateException(
+                        what + ": not within " + TimeUnit.NANOSECONDS.toMinutes(WAIT_NANOS) + " minutes");
             }
             LockSupport.parkNanos(100_000);
         }

@@ -6,13 +6,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The id of a table-stream event, {@code <incarnation>-<generation>}: which run of the server
- * compiled the table, and its generation in that run. A generation means a table only together
- * with its incarnation; after a restart the server has a new incarnation and an agent that names
- * an old one gets a snapshot. The control plane writes these ids and the agent sends the last one
- * back as {@code Last-Event-ID}.
+ * The id of a table-stream event, {@code <incarnation>-<generation>}: which control-plane store
+ * allocated the generation, and the generation. The store allocates generations for every
+ * replica, so an id means one table on all of them and across restarts; an agent that names
+ * another store's incarnation gets a snapshot. The control plane writes these ids and the agent
+ * sends the last one back as {@code Last-Event-ID}.
  *
- * @param incarnation 1 to 32 characters of [0-9a-z], random per server start
+ * @param incarnation 1 to 32 characters of [0-9a-z], random per store
  * @param generation  0 or more
  */
 public record TableEventId(String incarnation, long generation) {

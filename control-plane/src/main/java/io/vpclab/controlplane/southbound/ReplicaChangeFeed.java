@@ -102,7 +102,7 @@ class ReplicaChangeFeed implements DisposableBean {
             }
             jdbc.update(
                     "insert into replica_change (origin, vpc_ids, host_ids, peerings, created_at) values (?, ?, ?, ?, ?)",
-                    streams.incarnation(),
+                    streams.replicaId(),
                     vpcIds,
                     hostIds,
                     change.peerings(),
@@ -160,7 +160,7 @@ class ReplicaChangeFeed implements DisposableBean {
                         result.getBoolean(5)),
                 watermark);
         for (Row row : rows) {
-            if (handledAboveWatermark.add(row.id()) && !row.origin().equals(streams.incarnation())) {
+            if (handledAboveWatermark.add(row.id()) && !row.origin().equals(streams.replicaId())) {
                 compilation.submit(new StoreChange(row.vpcIds(), row.hostIds(), row.peerings(), System.nanoTime()));
             }
         }

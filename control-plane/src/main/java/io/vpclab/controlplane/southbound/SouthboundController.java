@@ -49,30 +49,22 @@ class SouthboundController implements SouthboundApi {
     @Override
     public ResponseEntity<Void> acknowledgeGeneration(String hostId, TableAck tableAck) {
         io.vpclab.controlplane.host.Host host = hosts.requireSelfOrAdmin(Callers.current(), hostId);
-        boolean streamedHere = streams.incarnation().equals(tableAck.getIncarnation());
-        if (!streamedHere && replicated) {
-            // behind a proxy an ack may reach another replica than the one that streamed the table;
-            // generations are allocated in the database and mean the same table on every replica
-            long desired = host.desiredGeneration();
-            if (tableAck.getGeneration() > desired) {
-                throw ApiException.invalidParameter("generation " + tableAck.getGeneration()
-                        + " was never allocated for " + hostId + " (latest is " + desired + ")");
-            }
-            southbound.acknowledged(hostId, tableAck.getGeneration());
-            return ResponseEntity.noContent().build();
-        }
-        if (!streamedHere) {
-            // a table of an earlier run of the server: its generation numbers may mean other tables now
+        if (!streams.incarnation().equals(tableAck.getIncarnation())) {
+            // a table of another store (a data reset, another database): its generation numbers mean other tables here
             throw ApiException.conflict(
                     "IncarnationMismatch",
                     "generation " + tableAck.getGeneration() + " of incarnation '"
-                            + tableAck.getIncarnation() + "' was not sent by this server (incarnation "
+                            + tableAck.getIncarnation() + "' was not sent by this control plane (incarnation "
                             + streams.incarnation()
                             + "); follow the table stream for a snapshot");
         }
-        long desired = streams.desiredTable(hostId)
-                .map(io.vpclab.client.model.ForwardingTable::getGeneration)
-                .orElse(0L);
+        // behind a proxy an ack may reach another replica than the one that streamed the table: the
+        // database's desired generation is the one every replica knows
+        long desired = replicated
+                ? host.desiredGeneration()
+                : streams.desiredTable(hostId)
+                        .map(io.vpclab.client.model.ForwardingTable::getGeneration)
+                        .orElse(0L);
         if (tableAck.getGeneration() > desired) {
             throw ApiException.invalidParameter("generation " + tableAck.getGeneration() + " was never sent to "
                     + hostId + " (latest is " + desired + ")");

@@ -8,7 +8,6 @@ import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.TableDelta;
 import io.vpclab.client.table.TableEventId;
-import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -20,13 +19,16 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -35,11 +37,14 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The table streams of all hosts. Publishing and subscribing share one lock so a subscriber
- * never misses or doubles a delta between its snapshot and the next change.
+ * never misses or doubles a delta between its snapshot and the next change; both only queue
+ * events, which a small pool of writers sends ({@link OutboundStream}), so no thread waits per
+ * stream and no agent waits for another.
  *
- * <p>Every event id names this server's incarnation (random per start) with the generation,
- * because the logs live in memory: after a restart the same generation number may stand for
- * another table, so an agent that names another incarnation gets a snapshot, never a delta.
+ * <p>Every event id names the store's incarnation ({@link StreamIncarnation}) with the
+ * generation, which the store allocated: the id means the same table on every replica and
+ * after a restart, so an agent that moves or reconnects resumes with the deltas this replica
+ * holds since its generation. An id of another store gets a snapshot.
  */
 @Component
 class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
@@ -49,20 +54,37 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
     /** Comments keep idle connections from being cut and let both ends notice a dead peer. */
     static final long KEEPALIVE_SECONDS = 5;
 
-    private final String incarnation = HexFormat.of().toHexDigits(new SecureRandom().nextLong());
+    private final String incarnation;
+    /** This process among the replicas (random per start): the origin of the changes it announces. */
+    private final String replicaId = HexFormat.of().toHexDigits(new SecureRandom().nextLong());
+
     private final ObjectMapper json;
     private final Counter pushedBytes;
     private final Counter pushedEvents;
+    private final Counter pushedSnapshots;
     private final SouthboundProviderService hosts;
     private final Map<String, HostTableLog> logs = new HashMap<>();
-    private final Map<String, Set<SseEmitter>> subscribers = new ConcurrentHashMap<>();
+    private final Map<String, Set<OutboundStream>> subscribers = new ConcurrentHashMap<>();
+    private final ExecutorService writers;
     private final ScheduledExecutorService keepalive = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "table-stream-keepalive");
         thread.setDaemon(true);
         return thread;
     });
 
-    SseSouthboundProvider(ObjectMapper json, SouthboundProviderService hosts, MeterRegistry meters) {
+    SseSouthboundProvider(
+            ObjectMapper json,
+            SouthboundProviderService hosts,
+            MeterRegistry meters,
+            StreamIncarnation incarnation,
+            @Value("${vpclab.table-stream.writers:4}") int writerThreads) {
+        this.incarnation = incarnation.value();
+        AtomicInteger writerNumber = new AtomicInteger();
+        this.writers = Executors.newFixedThreadPool(writerThreads, r -> {
+            Thread thread = new Thread(r, "table-stream-writer-" + writerNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         // absent means empty to the agent's generated model, so nulls and empty lists need not travel
         this.json = json.rebuild()
                 .changeDefaultPropertyInclusion(
@@ -76,12 +98,20 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
         this.pushedEvents = Counter.builder("vpclab.table.stream.events")
                 .description("Snapshots and deltas sent to agents")
                 .register(meters);
+        this.pushedSnapshots = Counter.builder("vpclab.table.stream.snapshots")
+                .description("Whole tables sent to agents (a first table, or a stream that could not resume)")
+                .register(meters);
         keepalive.scheduleWithFixedDelay(this::sendKeepalives, KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, TimeUnit.SECONDS);
     }
 
-    /** This server run's incarnation: the first part of every event id, and what acks must name. */
+    /** The store's incarnation: the first part of every event id, and what acks must name. */
     String incarnation() {
         return incarnation;
+    }
+
+    /** This process among the replicas, random per start. */
+    String replicaId() {
+        return replicaId;
     }
 
     /**
@@ -147,9 +177,9 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
     @Override
     public synchronized void forget(String hostId) {
         logs.remove(hostId);
-        Set<SseEmitter> emitters = subscribers.remove(hostId);
-        if (emitters != null) {
-            emitters.forEach(SseSouthboundProvider::completeQuietly);
+        Set<OutboundStream> streams = subscribers.remove(hostId);
+        if (streams != null) {
+            streams.forEach(OutboundStream::close);
         }
     }
 
@@ -181,22 +211,26 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
 
     /** A request for one agent (no generation): the first stream of the host carries it. */
     private boolean sendToOne(String hostId, String name, Object payload) {
-        Set<SseEmitter> emitters = subscribers.get(hostId);
-        if (emitters == null || emitters.isEmpty()) {
+        Set<OutboundStream> streams = subscribers.get(hostId);
+        if (streams == null || streams.isEmpty()) {
             return false;
         }
-        SseEmitter first = emitters.iterator().next();
-        return trySend(hostId, first, SseEmitter.event().name(name).data(json.writeValueAsString(payload)));
+        return streams.iterator().next().offer(SseEmitter.event().name(name).data(json.writeValueAsString(payload)));
     }
 
     /**
-     * Opens a stream: the deltas after {@code lastEventId} when it names this incarnation and the
-     * log still holds them, else a snapshot. A host with no table yet gets its snapshot as soon as
+     * Opens a stream: the deltas after {@code lastEventId} when it names this store's incarnation
+     * and this replica's log holds them (a generation means one table on every replica, so the
+     * agent may come from another), else a snapshot. A host with no table yet gets its snapshot as soon as
      * one is published.
      */
     synchronized SseEmitter subscribe(String hostId, TableEventId lastEventId) {
         SseEmitter emitter = new SseEmitter(0L);
-        Set<SseEmitter> emitters = subscribers.computeIfAbsent(hostId, h -> ConcurrentHashMap.newKeySet());
+        Set<OutboundStream> streams = subscribers.computeIfAbsent(hostId, h -> ConcurrentHashMap.newKeySet());
+        OutboundStream stream = new OutboundStream(emitter, writers, failure -> {
+            log.debug("stream of {} is gone: {}", hostId, failure.toString());
+            unsubscribe(hostId, emitter);
+        });
         emitter.onCompletion(() -> unsubscribe(hostId, emitter));
         emitter.onError(e -> unsubscribe(hostId, emitter));
         emitter.onTimeout(() -> unsubscribe(hostId, emitter));
@@ -208,44 +242,41 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
                             : hostLog.since(lastEventId.generation());
             if (resumed.isPresent()) {
                 for (TableDelta delta : resumed.get()) {
-                    trySend(hostId, emitter, event("delta", delta.getGeneration(), delta));
+                    stream.offer(event("delta", delta.getGeneration(), delta));
                 }
             } else {
-                trySend(hostId, emitter, event("snapshot", hostLog.generation(), hostLog.current()));
+                stream.offer(event("snapshot", hostLog.generation(), hostLog.current()));
             }
         }
-        emitters.add(emitter);
+        streams.add(stream);
         hosts.connected(hostId);
         return emitter;
     }
 
     private void unsubscribe(String hostId, SseEmitter emitter) {
-        Set<SseEmitter> emitters = subscribers.get(hostId);
-        if (emitters != null && emitters.remove(emitter) && emitters.isEmpty()) {
+        Set<OutboundStream> streams = subscribers.get(hostId);
+        if (streams != null && streams.removeIf(stream -> stream.emitter() == emitter) && streams.isEmpty()) {
             hosts.disconnected(hostId);
         }
     }
 
     private void send(String hostId, String name, long generation, Object payload) {
-        Set<SseEmitter> emitters = subscribers.get(hostId);
-        if (emitters == null || emitters.isEmpty()) {
+        Set<OutboundStream> streams = subscribers.get(hostId);
+        if (streams == null || streams.isEmpty()) {
             return;
         }
         String data = json.writeValueAsString(payload);
         log.debug("{} {} to {}: {}", name, generation, hostId, data);
-        for (SseEmitter emitter : emitters) {
-            count(data);
-            // a builder accumulates text as it is built, so each emitter gets its own
-            trySend(
-                    hostId,
-                    emitter,
-                    SseEmitter.event().id(eventId(generation)).name(name).data(data));
+        for (OutboundStream stream : streams) {
+            count(name, data);
+            // a builder accumulates text as it is built, so each stream gets its own
+            stream.offer(SseEmitter.event().id(eventId(generation)).name(name).data(data));
         }
     }
 
     private SseEmitter.SseEventBuilder event(String name, long generation, Object payload) {
         String data = json.writeValueAsString(payload);
-        count(data);
+        count(name, data);
         return SseEmitter.event().id(eventId(generation)).name(name).data(data);
     }
 
@@ -253,27 +284,21 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
         return new TableEventId(incarnation, generation).toString();
     }
 
-    private void count(String data) {
+    private void count(String name, String data) {
         pushedBytes.increment(data.length());
         pushedEvents.increment();
-    }
-
-    private boolean trySend(String hostId, SseEmitter emitter, SseEmitter.SseEventBuilder event) {
-        try {
-            emitter.send(event);
-            return true;
-        } catch (IOException | IllegalStateException e) {
-            log.debug("stream of {} is gone: {}", hostId, e.toString());
-            emitter.completeWithError(e);
-            unsubscribe(hostId, emitter);
-            return false;
+        if (name.equals("snapshot")) {
+            pushedSnapshots.increment();
         }
     }
 
+    /** Only to streams with nothing queued: any event shows the agent the stream is alive. */
     private void sendKeepalives() {
-        subscribers.forEach((hostId, emitters) -> {
-            for (SseEmitter emitter : emitters) {
-                trySend(hostId, emitter, SseEmitter.event().comment("keepalive"));
+        subscribers.values().forEach(streams -> {
+            for (OutboundStream stream : streams) {
+                if (stream.idle()) {
+                    stream.offer(SseEmitter.event().comment("keepalive"));
+                }
             }
         });
     }
@@ -284,21 +309,13 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
      */
     @EventListener(ContextClosedEvent.class)
     void closeStreams() {
-        subscribers.values().forEach(emitters -> emitters.forEach(SseSouthboundProvider::completeQuietly));
+        subscribers.values().forEach(streams -> streams.forEach(OutboundStream::close));
     }
 
     @Override
     public void destroy() {
         keepalive.shutdownNow();
         closeStreams();
-    }
-
-    /** At shutdown the web server may already have recycled the response; the agent reconnects anyway. */
-    private static void completeQuietly(SseEmitter emitter) {
-        try {
-            emitter.complete();
-        } catch (IllegalStateException alreadyGone) {
-            log.debug("stream already closed by the server: {}", alreadyGone.getMessage());
-        }
+        writers.shutdownNow();
     }
 }

@@ -17,8 +17,12 @@ import tools.jackson.databind.json.JsonMapper;
 /** The provider takes generations from the database's allocation and moves to another replica's number for the same table. */
 class TableGenerationsInTheProviderTest {
 
-    private final SseSouthboundProvider provider =
-            new SseSouthboundProvider(JsonMapper.builder().build(), new NoAgents(), new SimpleMeterRegistry());
+    private final SseSouthboundProvider provider = new SseSouthboundProvider(
+            JsonMapper.builder().build(),
+            new NoAgents(),
+            new SimpleMeterRegistry(),
+            StreamIncarnation.fixed("0123456789abcdef"),
+            1);
     private final List<String> allocatedDigests = new ArrayList<>();
     private long nextGeneration = 5;
 

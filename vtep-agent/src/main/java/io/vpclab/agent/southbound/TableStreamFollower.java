@@ -39,8 +39,9 @@ import tools.jackson.databind.ObjectMapper;
  *
  * <p>A delta for a generation other than the one held, or one the applier refuses, ends the
  * stream and the next connection asks for a snapshot: the agent never holds half a table. A
- * generation counts only with the server incarnation of its event id: a delta from another
- * incarnation (the server restarted) is out of step too, whatever its numbers say.
+ * generation counts only with the incarnation of its event id (one per control-plane store, the
+ * same on every replica): a delta from another incarnation is out of step too, whatever its
+ * numbers say.
  */
 public final class TableStreamFollower implements AutoCloseable {
 
@@ -197,7 +198,7 @@ public final class TableStreamFollower implements AutoCloseable {
         }
     }
 
-    /** A table event's id says which incarnation of the server its generation belongs to; without one it cannot be acknowledged. */
+    /** A table event's id says which store's incarnation its generation belongs to; without one it cannot be acknowledged. */
     private static TableEventId tableEventId(SseEvent event) {
         return TableEventId.parse(event.id())
                 .orElseThrow(() -> new StreamOutOfStep("table event " + event.name() + " has id '" + event.id()

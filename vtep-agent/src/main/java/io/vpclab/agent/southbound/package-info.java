@@ -5,7 +5,7 @@
  *
  * <p>While the control plane is away the agent keeps its last applied table and reconnects with
  * backoff, resuming with {@code Last-Event-ID}; any gap or inconsistency, or a delta of another
- * server incarnation, falls back to a fresh snapshot. Nothing here touches packets: applying a table is the {@link
+ * incarnation (another control-plane store), falls back to a fresh snapshot. Nothing here touches packets: applying a table is the {@link
  * io.vpclab.agent.southbound.TableApplier}'s job.
  */
 package io.vpclab.agent.southbound;

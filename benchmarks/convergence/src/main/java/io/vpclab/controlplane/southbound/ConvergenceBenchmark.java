@@ -29,6 +29,11 @@ import java.util.concurrent.Future;
  * this JVM), and the table-stream bytes per change. Not a test: run it with bin/bench-convergence.
  *
  * <p>Arguments: {@code [agents=100] [instances=10000] [changes=100]}.
+ *
+ * <p>{@code --light [hosts=1000] [instances=100000] [changes=100]}: light in-process agents
+ * ({@link LightConvergence}, no data plane) against one replica (H2), then two replicas on
+ * PostgreSQL (VPCLAB_BENCH_POSTGRES_URL / _USER / _PASSWORD, default the CI's vpclab_test on
+ * 127.0.0.1:5432), and a summary with the issue's floors at the end.
  */
 public final class ConvergenceBenchmark {
 
@@ -36,6 +41,10 @@ public final class ConvergenceBenchmark {
     static final int INSTANCES_PER_SUBNET = 100;
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--light")) {
+            light(java.util.Arrays.copyOfRange(args, 1, args.length));
+            System.exit(0);
+        }
         int agentCount = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int instanceCount = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int changes = args.length > 2 ? Integer.parseInt(args[2]) : 100;
@@ -44,6 +53,60 @@ public final class ConvergenceBenchmark {
             run(lab, agentCount, instanceCount, changes);
         }
         System.exit(0);
+    }
+
+    private static void light(String[] args) throws Exception {
+        int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int instances = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+        int changes = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+        List<LightConvergence.Figures> results = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        LightConvergence.Figures one = new LightConvergence(hosts, instances, changes, null).run();
+        System.out.print(one.summary());
+        results.add(one);
+        LightConvergence.Postgres postgres = new LightConvergence.Postgres(
+                env("VPCLAB_BENCH_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/vpclab_test"),
+                env("VPCLAB_BENCH_POSTGRES_USER", "vpclab"),
+                env("VPCLAB_BENCH_POSTGRES_PASSWORD", "vpclab"),
+                "vpclab_bench_light");
+        try {
+            LightConvergence.Figures two = new LightConvergence(hosts, instances, changes, postgres).run();
+            System.out.print(two.summary());
+            results.add(two);
+        } catch (java.sql.SQLException e) {
+            notes.add("two replicas not measured: no PostgreSQL at " + postgres.url() + " (" + e.getMessage() + ")");
+        }
+        System.out.println();
+        System.out.println("==== summary (issue 20 floors) ====");
+        for (LightConvergence.Figures f : results) {
+            System.out.print(f.summary());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  floors: p99 < 100 ms %s; full sync < 60 s %s%s%n",
+                    verdict(f.p99Millis() < 100),
+                    verdict(f.fullSyncSeconds() < 60),
+                    f.replicas() > 1
+                            ? "; killed replica's agents converged within 10 s "
+                                    + verdict(f.failoverSeconds() < 10 && f.failbackSeconds() < 10)
+                            : "");
+        }
+        if (results.size() > 1) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "  bytes per change: %.0f (one replica) and %.0f (two): one VPC's 5 hosts, whatever the total%n",
+                    results.get(0).bytesPerChange(),
+                    results.get(1).bytesPerChange());
+        }
+        notes.forEach(note -> System.out.println("  " + note));
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "MET" : "NOT MET";
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
     }
 
     private static void run(ControlPlaneLab lab, int agentCount, int instanceCount, int changes) throws Exception {

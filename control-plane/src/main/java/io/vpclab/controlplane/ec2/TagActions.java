@@ -1,6 +1,7 @@
 package io.vpclab.controlplane.ec2;
 
 import io.vpclab.controlplane.system.Caller;
+import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.tag.TagService;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,20 +66,10 @@ class TagActions implements Ec2Action.Group {
 
     private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
         Predicate<TagService.Tag> matches = Ec2Filters.of(query.filters(), FILTERS);
-        String after = query.nextToken().orElse("");
-        int max = query.maxResults().orElse(Integer.MAX_VALUE);
-        List<TagService.Tag> shown = tags.list(caller).stream()
-                .filter(tag -> tag.id().compareTo(after) > 0)
-                .filter(matches)
-                .limit(max == Integer.MAX_VALUE ? max : max + 1L)
-                .toList();
-        String nextToken = null;
-        if (shown.size() > max) {
-            shown = shown.subList(0, max);
-            nextToken = shown.get(max - 1).id();
-        }
+        PageRequest.Page<TagService.Tag> page = tags.page(
+                caller, matches, query.maxResults().orElse(Integer.MAX_VALUE - 1), query.nextToken().orElse(null));
         response.open("tagSet");
-        for (TagService.Tag tag : shown) {
+        for (TagService.Tag tag : page.items()) {
             response.open("item")
                     .field("resourceId", tag.resourceId())
                     .field("resourceType", tag.resourceType())
@@ -86,7 +77,7 @@ class TagActions implements Ec2Action.Group {
                     .field("value", tag.value())
                     .close();
         }
-        response.close().field("nextToken", nextToken);
+        response.close().field("nextToken", page.nextToken());
     }
 
     private static List<String> resourceIds(Ec2Query query) {

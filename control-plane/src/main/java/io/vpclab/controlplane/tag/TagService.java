@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -93,22 +94,42 @@ public class TagService {
      */
     public void tag(Caller caller, List<String> resourceIds, Map<String, String> keyValues) {
         requireValid(keyValues);
+        retryingCollisions(() -> set(caller, resourceIds, keyValues));
+    }
+
+    /** Removes the keys given, then sets the tags given, on one resource: all or nothing, as {@link #tag}. */
+    public void update(Caller caller, String resourceId, List<String> remove, Map<String, String> set) {
+        requireValid(set);
+        retryingCollisions(() -> {
+            if (!remove.isEmpty()) {
+                Map<String, Optional<String>> keys = new LinkedHashMap<>();
+                remove.forEach(key -> keys.put(key, Optional.empty()));
+                untag(caller, List.of(resourceId), keys);
+            }
+            set(caller, List.of(resourceId), set);
+        });
+    }
+
+    private void set(Caller caller, List<String> resourceIds, Map<String, String> keyValues) {
+        for (String resourceId : resourceIds) {
+            TaggedResources.Found found = resources.find(caller, resourceId);
+            for (Map.Entry<String, String> tag : keyValues.entrySet()) {
+                if (isName(resourceId, tag.getKey())) {
+                    resources.rename(caller, resourceId, tag.getValue());
+                } else {
+                    upsert(found.tenantId(), resourceId, tag.getKey(), tag.getValue());
+                }
+            }
+            requireWithinLimit(resourceId);
+        }
+    }
+
+    /** Runs the write in a transaction, again when it lost a race to insert a key another write inserted first. */
+    private void retryingCollisions(Runnable write) {
         boolean outer = TransactionSynchronizationManager.isActualTransactionActive();
         for (int attempt = 1; ; attempt++) {
             try {
-                transaction.executeWithoutResult(status -> {
-                    for (String resourceId : resourceIds) {
-                        TaggedResources.Found found = resources.find(caller, resourceId);
-                        for (Map.Entry<String, String> tag : keyValues.entrySet()) {
-                            if (isName(resourceId, tag.getKey())) {
-                                resources.rename(caller, resourceId, tag.getValue());
-                            } else {
-                                upsert(found.tenantId(), resourceId, tag.getKey(), tag.getValue());
-                            }
-                        }
-                        requireWithinLimit(resourceId);
-                    }
-                });
+                transaction.executeWithoutResult(status -> write.run());
                 return;
             } catch (DataIntegrityViolationException | ConcurrencyFailureException collided) {
                 // Inside a caller's transaction the collision has spoiled it: only the caller can retry.
@@ -201,6 +222,21 @@ public class TagService {
         }
         all.sort(Comparator.comparing(Tag::id));
         return all;
+    }
+
+    /**
+     * The tags the caller sees that match, at most {@code maxResults} after the tag {@code afterId}
+     * names; the next token is the last tag's ID when more match.
+     */
+    @Transactional(readOnly = true)
+    public PageRequest.Page<Tag> page(Caller caller, Predicate<Tag> matches, int maxResults, String afterId) {
+        String after = afterId == null ? "" : afterId;
+        List<Tag> fetched = list(caller).stream()
+                .filter(tag -> tag.id().compareTo(after) > 0)
+                .filter(matches)
+                .limit(maxResults + 1L)
+                .toList();
+        return new PageRequest(maxResults, after).page(fetched, Tag::id);
     }
 
     private Map<String, String> shown(TaggedResources.Found found) {

@@ -19,6 +19,7 @@ import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.tenant.TenantDeleting;
 import io.vpclab.controlplane.vpc.VpcChanged;
 import io.vpclab.controlplane.vpc.VpcDeleting;
+import io.vpclab.controlplane.vpn.VpnChanged;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -296,11 +297,22 @@ public class TagService {
         }
     }
 
+    /** Drops a deleted resource's tags, for a feature that announces no delete. */
+    @Transactional
+    public void forget(String resourceId) {
+        tags.deleteByResourceId(resourceId);
+        tags.flush();
+    }
+
     private void forget(String resourceId, ChangeKind kind) {
         if (kind == ChangeKind.DELETED) {
-            tags.deleteByResourceId(resourceId);
-            tags.flush();
+            forget(resourceId);
         }
+    }
+
+    @EventListener
+    void forgetVpnGatewayOrConnection(VpnChanged changed) {
+        forget(changed.resourceId(), changed.kind());
     }
 
     @EventListener

@@ -87,9 +87,10 @@ public abstract class ConcurrencyScenarios extends ApiTestSupport {
                 i -> () -> tags.updateResourceTags(
                         vpc.getVpcId(), new ResourceTagsUpdate().set(Map.of("owner", "writer-" + i))));
 
-        assertThat(outcomes).allSatisfy(o -> assertThat(o.succeeded())
-                .as("status %d %s", o.status(), o.code())
-                .isTrue());
+        assertThat(outcomes)
+                .allSatisfy(o -> assertThat(o.succeeded())
+                        .as("status %d %s", o.status(), o.code())
+                        .isTrue());
         List<ResourceTag> stored =
                 tags.listTags(vpc.getVpcId(), null, "owner", null, null, null).getItems();
         assertThat(stored).hasSize(1);

@@ -194,12 +194,14 @@ class InstanceActions implements Ec2Action.Group {
      */
     private Map<String, Function<Instance, List<String>>> fields(Caller caller) {
         Map<String, Function<Instance, List<String>>> fields = new HashMap<>();
-        FILTERS.forEach((name, field) -> fields.put(name, instance -> Stream.ofNullable(field.apply(instance))
-                .toList()));
+        FILTERS.forEach((name, field) -> fields.put(
+                name, instance -> Stream.ofNullable(field.apply(instance)).toList()));
         fields.put("instance.group-id", instance -> securityGroups.groupsOf(caller, instance.id()));
-        fields.put("instance.group-name", instance -> groupsOf(caller, instance).stream()
-                .map(group -> group.group().name())
-                .toList());
+        fields.put(
+                "instance.group-name",
+                instance -> groupsOf(caller, instance).stream()
+                        .map(group -> group.group().name())
+                        .toList());
         return fields;
     }
 

@@ -67,7 +67,10 @@ class TagActions implements Ec2Action.Group {
     private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
         Predicate<TagService.Tag> matches = Ec2Filters.of(query.filters(), FILTERS);
         PageRequest.Page<TagService.Tag> page = tags.page(
-                caller, matches, query.maxResults().orElse(Integer.MAX_VALUE - 1), query.nextToken().orElse(null));
+                caller,
+                matches,
+                query.maxResults().orElse(Integer.MAX_VALUE - 1),
+                query.nextToken().orElse(null));
         response.open("tagSet");
         for (TagService.Tag tag : page.items()) {
             response.open("item")

@@ -1,7 +1,6 @@
 package io.vpclab.controlplane.ec2;
 
 import io.vpclab.controlplane.system.Caller;
-import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.vpn.CustomerGateway;
 import io.vpclab.controlplane.vpn.CustomerGatewayService;
 import io.vpclab.controlplane.vpn.VpnConnection;
@@ -55,9 +54,8 @@ class VpnActions implements Ec2Action.Group {
             "customer-gateway-id", c -> List.of(c.customerGatewayId()),
             "vpn-gateway-id", c -> List.of(c.vpnGatewayId()),
             "option.static-routes-only", c -> List.of("true"),
-            "route.destination-cidr-block", c -> c.onPremisesCidrs().stream()
-                    .map(Ipv4Prefix::toString)
-                    .toList());
+            "route.destination-cidr-block",
+                    c -> c.onPremisesCidrs().stream().map(Ipv4Prefix::toString).toList());
 
     private final CustomerGatewayService customerGateways;
     private final VpnGatewayService vpnGateways;
@@ -89,19 +87,26 @@ class VpnActions implements Ec2Action.Group {
                 Map.entry("CreateVpnConnection", this::createVpnConnection),
                 Map.entry("DescribeVpnConnections", this::describeVpnConnections),
                 Map.entry("DeleteVpnConnection", this::deleteVpnConnection),
-                Map.entry("CreateVpnGateway", unsupported(
-                        "a VPN gateway is made in its VPC, attached from the start: POST /api/v1/vpn-gateways"
-                                + " {\"vpcId\": ...}; DescribeVpnGateways then shows it")),
-                Map.entry("AttachVpnGateway", unsupported(
-                        "a VPN gateway is attached to the VPC it was made in (POST /api/v1/vpn-gateways) for its"
-                                + " whole life")),
-                Map.entry("DetachVpnGateway", unsupported(
-                        "a VPN gateway stays in the VPC it was made in; DeleteVpnGateway removes it")),
-                Map.entry("CreateVpnConnectionRoute", unsupported(
-                        "a VPN connection's on-premises block is given when it is created"
+                Map.entry(
+                        "CreateVpnGateway",
+                        unsupported(
+                                "a VPN gateway is made in its VPC, attached from the start: POST /api/v1/vpn-gateways"
+                                        + " {\"vpcId\": ...}; DescribeVpnGateways then shows it")),
+                Map.entry(
+                        "AttachVpnGateway",
+                        unsupported(
+                                "a VPN gateway is attached to the VPC it was made in (POST /api/v1/vpn-gateways) for its"
+                                        + " whole life")),
+                Map.entry(
+                        "DetachVpnGateway",
+                        unsupported("a VPN gateway stays in the VPC it was made in; DeleteVpnGateway removes it")),
+                Map.entry(
+                        "CreateVpnConnectionRoute",
+                        unsupported("a VPN connection's on-premises block is given when it is created"
                                 + " (Options.LocalIpv4NetworkCidr)")),
-                Map.entry("DeleteVpnConnectionRoute", unsupported(
-                        "a VPN connection's on-premises block stays for its life; delete the connection")));
+                Map.entry(
+                        "DeleteVpnConnectionRoute",
+                        unsupported("a VPN connection's on-premises block stays for its life; delete the connection")));
     }
 
     private void createCustomerGateway(Caller caller, Ec2Query query, Ec2Xml response) {
@@ -116,8 +121,7 @@ class VpnActions implements Ec2Action.Group {
                         "the request must contain the parameter DeviceName: the customer device's WireGuard"
                                 + " public key (base64)"));
         CustomerGateway gateway = transaction.execute(status -> {
-            CustomerGateway created =
-                    customerGateways.create(caller, null, Tags.name(query), ipAddress, publicKey);
+            CustomerGateway created = customerGateways.create(caller, null, Tags.name(query), ipAddress, publicKey);
             tags.tagNew(created.tenantId(), created.id(), query);
             return created;
         });
@@ -126,8 +130,8 @@ class VpnActions implements Ec2Action.Group {
 
     private void describeCustomerGateways(Caller caller, Ec2Query query, Ec2Xml response) {
         List<String> ids = query.list("CustomerGatewayId");
-        Predicate<CustomerGateway> matches = tags.filter(
-                query.filters(), CUSTOMER_GATEWAY_FILTERS, CustomerGateway::id, CustomerGateway::name);
+        Predicate<CustomerGateway> matches =
+                tags.filter(query.filters(), CUSTOMER_GATEWAY_FILTERS, CustomerGateway::id, CustomerGateway::name);
         List<CustomerGateway> shown = ids.isEmpty()
                 ? Ec2Pages.collect(
                                 request -> customerGateways.list(caller, request),
@@ -136,7 +140,10 @@ class VpnActions implements Ec2Action.Group {
                                 java.util.Optional.empty(),
                                 java.util.Optional.empty())
                         .items()
-                : ids.stream().map(id -> customerGateways.get(caller, id)).filter(matches).toList();
+                : ids.stream()
+                        .map(id -> customerGateways.get(caller, id))
+                        .filter(matches)
+                        .toList();
         response.open("customerGatewaySet");
         shown.forEach(gateway -> write(response.open("item"), gateway).close());
         response.close();
@@ -155,7 +162,10 @@ class VpnActions implements Ec2Action.Group {
     private void describeVpnGateways(Caller caller, Ec2Query query, Ec2Xml response) {
         List<String> ids = query.list("VpnGatewayId");
         Predicate<VpnGatewayView> matches = tags.filter(
-                query.filters(), VPN_GATEWAY_FILTERS, v -> v.gateway().id(), v -> v.gateway().name());
+                query.filters(),
+                VPN_GATEWAY_FILTERS,
+                v -> v.gateway().id(),
+                v -> v.gateway().name());
         List<VpnGatewayView> shown = ids.isEmpty()
                 ? Ec2Pages.collect(
                                 request -> vpnGateways.list(caller, null, request),
@@ -164,7 +174,10 @@ class VpnActions implements Ec2Action.Group {
                                 java.util.Optional.empty(),
                                 java.util.Optional.empty())
                         .items()
-                : ids.stream().map(id -> vpnGateways.get(caller, id)).filter(matches).toList();
+                : ids.stream()
+                        .map(id -> vpnGateways.get(caller, id))
+                        .filter(matches)
+                        .toList();
         response.open("vpnGatewaySet");
         for (VpnGatewayView view : shown) {
             response.open("item")
@@ -190,9 +203,12 @@ class VpnActions implements Ec2Action.Group {
 
     private void createVpnConnection(Caller caller, Ec2Query query, Ec2Xml response) {
         requireType(query);
-        if (query.bool("Options.StaticRoutesOnly").filter(staticOnly -> !staticOnly).isPresent()) {
+        if (query.bool("Options.StaticRoutesOnly")
+                .filter(staticOnly -> !staticOnly)
+                .isPresent()) {
             throw Ec2Exception.badRequest(
-                    "InvalidParameterValue", "VPC Lab's VPN connections route statically: StaticRoutesOnly must be true");
+                    "InvalidParameterValue",
+                    "VPC Lab's VPN connections route statically: StaticRoutesOnly must be true");
         }
         String onPremises = query.string("Options.LocalIpv4NetworkCidr")
                 .orElseThrow(() -> Ec2Exception.badRequest(
@@ -230,7 +246,10 @@ class VpnActions implements Ec2Action.Group {
                                 java.util.Optional.empty(),
                                 java.util.Optional.empty())
                         .items()
-                : ids.stream().map(id -> connections.get(caller, id)).filter(matches).toList();
+                : ids.stream()
+                        .map(id -> connections.get(caller, id))
+                        .filter(matches)
+                        .toList();
         response.open("vpnConnectionSet");
         shown.forEach(connection -> write(response.open("item"), connection).close());
         response.close();
@@ -252,9 +271,8 @@ class VpnActions implements Ec2Action.Group {
     }
 
     private Ec2Xml write(Ec2Xml xml, VpnConnection connection) {
-        List<String> blocks = connection.onPremisesCidrs().stream()
-                .map(Ipv4Prefix::toString)
-                .toList();
+        List<String> blocks =
+                connection.onPremisesCidrs().stream().map(Ipv4Prefix::toString).toList();
         xml.field("vpnConnectionId", connection.id())
                 .field("state", "available")
                 .field("type", TYPE)

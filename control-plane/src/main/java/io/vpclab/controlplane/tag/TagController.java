@@ -39,8 +39,7 @@ class TagController implements ResourceTagsApi {
                 .and(equal(key, TagService.Tag::key))
                 .and(equal(value, TagService.Tag::value));
         int size = PageRequest.of(maxResults, null).maxResults();
-        PageRequest.Page<io.vpclab.api.model.ResourceTag> page = tags.page(
-                        Callers.current(), matches, size, nextToken)
+        PageRequest.Page<io.vpclab.api.model.ResourceTag> page = tags.page(Callers.current(), matches, size, nextToken)
                 .map(tag -> new io.vpclab.api.model.ResourceTag(
                         tag.resourceId(), tag.resourceType(), tag.key(), tag.value()));
         return ResponseEntity.ok(new ResourceTagList(page.items()).nextToken(page.nextToken()));
@@ -62,7 +61,8 @@ class TagController implements ResourceTagsApi {
     }
 
     private io.vpclab.api.model.ResourceTags shown(Caller caller, String resourceId) {
-        return new io.vpclab.api.model.ResourceTags(resourceId, resources.type(resourceId), tags.of(caller, resourceId));
+        return new io.vpclab.api.model.ResourceTags(
+                resourceId, resources.type(resourceId), tags.of(caller, resourceId));
     }
 
     private static Predicate<TagService.Tag> equal(String wanted, Function<TagService.Tag, String> field) {

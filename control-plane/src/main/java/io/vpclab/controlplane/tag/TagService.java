@@ -173,7 +173,10 @@ public class TagService {
                     continue;
                 }
                 if (isName(resourceId, tag.getKey())) {
-                    resources.rename(caller, resourceId, null);
+                    // Removing every tag leaves a name that cannot change (a VPN gateway's) as it is.
+                    if (!keys.isEmpty() || resources.canRename(resourceId)) {
+                        resources.rename(caller, resourceId, null);
+                    }
                 } else {
                     tags.deleteById(ResourceTag.id(resourceId, tag.getKey()));
                 }
@@ -209,7 +212,11 @@ public class TagService {
             for (ResourceTag tag : page) {
                 if (!isName(tag.resourceId(), tag.key())) {
                     all.add(new Tag(
-                            tag.tenantId(), tag.resourceId(), resources.type(tag.resourceId()), tag.key(), tag.value()));
+                            tag.tenantId(),
+                            tag.resourceId(),
+                            resources.type(tag.resourceId()),
+                            tag.key(),
+                            tag.value()));
                 }
             }
             if (!page.isEmpty()) {

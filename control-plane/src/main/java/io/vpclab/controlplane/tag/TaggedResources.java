@@ -14,11 +14,11 @@ import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.PageRequest;
+import io.vpclab.controlplane.vpc.VpcService;
 import io.vpclab.controlplane.vpn.CustomerGateway;
 import io.vpclab.controlplane.vpn.CustomerGatewayService;
 import io.vpclab.controlplane.vpn.VpnConnectionService;
 import io.vpclab.controlplane.vpn.VpnGatewayService;
-import io.vpclab.controlplane.vpc.VpcService;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,7 +104,10 @@ public class TaggedResources {
                         },
                         c -> all(
                                 p -> tables.list(c, null, p),
-                                v -> found(v.table().id(), v.table().tenantId(), v.table().name())),
+                                v -> found(
+                                        v.table().id(),
+                                        v.table().tenantId(),
+                                        v.table().name())),
                         tables::rename));
         kinds.put(
                 Ids.NAT_GATEWAY,
@@ -116,7 +119,10 @@ public class TaggedResources {
                         },
                         c -> all(
                                 p -> nats.list(c, null, p),
-                                v -> found(v.gateway().id(), v.gateway().tenantId(), v.gateway().name())),
+                                v -> found(
+                                        v.gateway().id(),
+                                        v.gateway().tenantId(),
+                                        v.gateway().name())),
                         nats::rename));
         // A VPN gateway's and a customer gateway's names are given at creation only.
         kinds.put(
@@ -136,16 +142,22 @@ public class TaggedResources {
                         },
                         c -> all(
                                 p -> vpnGateways.list(c, null, p),
-                                v -> found(v.gateway().id(), v.gateway().tenantId(), v.gateway().name())),
+                                v -> found(
+                                        v.gateway().id(),
+                                        v.gateway().tenantId(),
+                                        v.gateway().name())),
                         null));
         // Kinds without a name of their own: a Name tag on them is a tag like any other.
-        kinds.put(Ids.SECURITY_GROUP, unnamed("security-group", (c, id) -> groups.get(c, id)
-                .group()
-                .tenantId()));
-        kinds.put(Ids.NETWORK_ACL, unnamed("network-acl", (c, id) -> acls.get(c, id).acl().tenantId()));
+        kinds.put(
+                Ids.SECURITY_GROUP,
+                unnamed("security-group", (c, id) -> groups.get(c, id).group().tenantId()));
+        kinds.put(
+                Ids.NETWORK_ACL,
+                unnamed("network-acl", (c, id) -> acls.get(c, id).acl().tenantId()));
         kinds.put(Ids.EIP, unnamed("elastic-ip", (c, id) -> eips.get(c, id).tenantId()));
-        kinds.put(Ids.VPN_CONNECTION, unnamed("vpn-connection", (c, id) -> vpnConnections.get(c, id)
-                .tenantId()));
+        kinds.put(
+                Ids.VPN_CONNECTION,
+                unnamed("vpn-connection", (c, id) -> vpnConnections.get(c, id).tenantId()));
         kinds.put(Ids.PEERING, unnamed("vpc-peering-connection", (c, id) -> {
             // Either side of a peering may tag it; the tag is the caller's.
             String requester = peerings.get(c, id).peering().requesterTenantId();
@@ -168,6 +180,12 @@ public class TaggedResources {
     public boolean isNamed(String resourceId) {
         Kind kind = kinds.get(prefix(resourceId));
         return kind != null && kind.named() != null;
+    }
+
+    /** Whether the resource's name can change after its creation. */
+    boolean canRename(String resourceId) {
+        Kind kind = kinds.get(prefix(resourceId));
+        return kind != null && kind.renamer() != null;
     }
 
     /** Every resource of a named kind the caller sees that has a name. */

@@ -160,8 +160,12 @@ class ReadmeWalkthroughTest {
         String output = Files.readString(outputFile);
 
         assertThat(bash.exitValue()).as(output).isZero();
-        assertThat(output).as("the REST API finds the instance by its Name tag").containsPattern("(?m)^i-[0-9a-f]{17} is aws-app-1$");
-        assertThat(output).as("the probe's pings answered").containsPattern("aws-web-1 \\(10\\.60\\.1\\.\\d+\\) -> 10\\.60\\.2\\.\\d+: [1-9]\\d*/\\d+ answered");
+        assertThat(output)
+                .as("the REST API finds the instance by its Name tag")
+                .containsPattern("(?m)^i-[0-9a-f]{17} is aws-app-1$");
+        assertThat(output)
+                .as("the probe's pings answered")
+                .containsPattern("aws-web-1 \\(10\\.60\\.1\\.\\d+\\) -> 10\\.60\\.2\\.\\d+: [1-9]\\d*/\\d+ answered");
     }
 
     /**

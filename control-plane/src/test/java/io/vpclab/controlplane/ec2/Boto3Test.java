@@ -106,12 +106,14 @@ class Boto3Test extends ApiTestSupport {
             assertThat(vpn.path("vpnStaticOnly").asBoolean()).isTrue();
             assertThat(vpn.path("vgwVpcs").toString()).isEqualTo("[\"" + vpnVpc.getVpcId() + "/attached\"]");
             assertThat(vpn.path("cgwInUseCode").asString()).isEqualTo("IncorrectState");
-            assertThat(vpn.path("namedCgws").toString()).contains(vpn.path("customerGatewayId").asString());
+            assertThat(vpn.path("namedCgws").toString())
+                    .contains(vpn.path("customerGatewayId").asString());
             assertThat(vpn.path("cgwsLeft").asInt()).isZero();
             assertRefused(
                     404,
                     "InvalidVpnConnectionID.NotFound",
-                    () -> new VpnConnectionsApi(tenant.api()).getVpnConnection(vpn.path("vpnConnectionId").asString()));
+                    () -> new VpnConnectionsApi(tenant.api())
+                            .getVpnConnection(vpn.path("vpnConnectionId").asString()));
         } finally {
             Files.deleteIfExists(script);
         }

@@ -259,7 +259,8 @@ class Ec2EndpointTest extends ApiTestSupport {
         String vpcId = tenant.vpc("10.4.0.0/16").getVpcId();
         String subnetId = tenant.subnet(vpcId, "10.4.1.0/24").getSubnetId();
         String instanceId = tenant.instances()
-                .runInstance(new InstanceCreate().subnetId(subnetId).hostId(hostId).name("web-1"))
+                .runInstance(
+                        new InstanceCreate().subnetId(subnetId).hostId(hostId).name("web-1"))
                 .getInstanceId();
 
         ok(ec2.send("Action=CreateTags&ResourceId.1=" + vpcId + "&ResourceId.2=" + subnetId
@@ -271,7 +272,8 @@ class Ec2EndpointTest extends ApiTestSupport {
         Document described = ok(ec2.send("Action=DescribeTags&Filter.1.Name=key&Filter.1.Value.1=Name"));
         assertThat(texts(described, "/DescribeTagsResponse/tagSet/item/resourceId"))
                 .containsExactly(instanceId, subnetId, vpcId);
-        assertThat(texts(described, "/DescribeTagsResponse/tagSet/item/value")).containsExactly("web-2", "blue", "blue");
+        assertThat(texts(described, "/DescribeTagsResponse/tagSet/item/value"))
+                .containsExactly("web-2", "blue", "blue");
         assertThat(texts(
                         ok(ec2.send("Action=DescribeInstances&Filter.1.Name=tag:Name&Filter.1.Value.1=web-2")),
                         "//instancesSet/item/instanceId"))
@@ -315,7 +317,8 @@ class Ec2EndpointTest extends ApiTestSupport {
                         "//instancesSet/item/instanceId"))
                 .containsExactly(inGroup);
         assertThat(texts(
-                        ok(ec2.send("Action=DescribeInstances&Filter.1.Name=instance.group-name&Filter.1.Value.1=default")),
+                        ok(ec2.send(
+                                "Action=DescribeInstances&Filter.1.Name=instance.group-name&Filter.1.Value.1=default")),
                         "//instancesSet/item/instanceId"))
                 .hasSize(1)
                 .doesNotContain(inGroup);

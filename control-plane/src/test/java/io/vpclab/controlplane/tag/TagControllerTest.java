@@ -19,13 +19,15 @@ class TagControllerTest extends ApiTestSupport {
         TenantClient alice = newTenant();
         ResourceTagsApi tags = new ResourceTagsApi(alice.api());
         String vpcId = alice.vpcs()
-                .createVpc(new io.vpclab.client.model.VpcCreate().cidrBlock("10.0.0.0/16").name("blue"))
+                .createVpc(new io.vpclab.client.model.VpcCreate()
+                        .cidrBlock("10.0.0.0/16")
+                        .name("blue"))
                 .getVpcId();
         String subnetId = alice.subnet(vpcId, "10.0.1.0/24").getSubnetId();
 
         assertThat(tags.getResourceTags(vpcId).getTags()).containsExactly(Map.entry("Name", "blue"));
-        var updated = tags.updateResourceTags(
-                vpcId, new ResourceTagsUpdate().set(Map.of("Name", "green", "env", "prod")));
+        var updated =
+                tags.updateResourceTags(vpcId, new ResourceTagsUpdate().set(Map.of("Name", "green", "env", "prod")));
         assertThat(updated.getResourceType()).isEqualTo("vpc");
         assertThat(updated.getTags()).containsEntry("Name", "green").containsEntry("env", "prod");
         assertThat(alice.vpcs().getVpc(vpcId).getName()).isEqualTo("green");
@@ -37,11 +39,14 @@ class TagControllerTest extends ApiTestSupport {
         assertThat(tags.listTags(null, "subnet", null, null, null, null).getItems())
                 .extracting(ResourceTag::getKey)
                 .containsExactly("env");
-        List<ResourceTag> firstPage = tags.listTags(null, null, null, null, 2, null).getItems();
+        List<ResourceTag> firstPage =
+                tags.listTags(null, null, null, null, 2, null).getItems();
         String token = tags.listTags(null, null, null, null, 2, null).getNextToken();
         List<ResourceTag> rest = tags.listTags(null, null, null, null, 2, token).getItems();
         assertThat(firstPage).hasSize(2);
-        assertThat(rest).singleElement().satisfies(tag -> assertThat(tag.getResourceId()).isEqualTo(vpcId));
+        assertThat(rest)
+                .singleElement()
+                .satisfies(tag -> assertThat(tag.getResourceId()).isEqualTo(vpcId));
 
         tags.updateResourceTags(vpcId, new ResourceTagsUpdate().remove(List.of("Name", "absent")));
         assertThat(alice.vpcs().getVpc(vpcId).getName()).isNull();
@@ -80,7 +85,8 @@ class TagControllerTest extends ApiTestSupport {
                 404,
                 "InvalidVpcID.NotFound",
                 () -> bobTags.updateResourceTags(vpcId, new ResourceTagsUpdate().set(Map.of("env", "mine"))));
-        assertThat(bobTags.listTags(null, null, null, null, null, null).getItems()).isEmpty();
+        assertThat(bobTags.listTags(null, null, null, null, null, null).getItems())
+                .isEmpty();
         assertThat(tags.getResourceTags(vpcId).getTags()).containsExactly(Map.entry("env", "prod"));
     }
 }

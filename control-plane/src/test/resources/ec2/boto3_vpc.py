@@ -87,8 +87,48 @@ ec2.create_tags(Resources=[vpc_id, group_id, table_id], Tags=[{"Key": "env", "Va
 tagged_vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:env", "Values": ["lab"]}])["Vpcs"]
 tag_types = sorted(t["ResourceType"] for t in ec2.describe_tags(Filters=[{"Name": "key", "Values": ["env"]}])["Tags"])
 
+# site-to-site VPN (WireGuard): the device's public key is the customer gateway's DeviceName, the
+# on-premises block the connection's LocalIpv4NetworkCidr; the VPN gateway was made by REST
+vgw_id = os.environ["VPCLAB_VPN_GATEWAY_ID"]
+cgw = ec2.create_customer_gateway(
+    Type="ipsec.1", PublicIp="198.51.100.7", BgpAsn=65000, DeviceName=os.environ["VPCLAB_CGW_PUBLIC_KEY"],
+    TagSpecifications=[{"ResourceType": "customer-gateway", "Tags": [{"Key": "Name", "Value": "branch"}]}],
+)["CustomerGateway"]
+try:
+    ec2.create_vpn_gateway(Type="ipsec.1")
+    sys.exit("CreateVpnGateway was accepted")
+except ClientError as refused:
+    create_vgw_code = refused.response["Error"]["Code"]
+vpn = ec2.create_vpn_connection(
+    Type="ipsec.1", CustomerGatewayId=cgw["CustomerGatewayId"], VpnGatewayId=vgw_id,
+    Options={"StaticRoutesOnly": True, "LocalIpv4NetworkCidr": "192.168.50.0/24"},
+)["VpnConnection"]
+described_vpn = ec2.describe_vpn_connections(Filters=[{"Name": "vpn-gateway-id", "Values": [vgw_id]}])["VpnConnections"]
+vgw = ec2.describe_vpn_gateways(VpnGatewayIds=[vgw_id])["VpnGateways"][0]
+try:
+    ec2.delete_customer_gateway(CustomerGatewayId=cgw["CustomerGatewayId"])
+    sys.exit("a customer gateway in use was deleted")
+except ClientError as refused:
+    cgw_in_use_code = refused.response["Error"]["Code"]
+named_cgws = ec2.describe_customer_gateways(Filters=[{"Name": "tag:Name", "Values": ["branch"]}])["CustomerGateways"]
+ec2.delete_vpn_connection(VpnConnectionId=vpn["VpnConnectionId"])
+ec2.delete_customer_gateway(CustomerGatewayId=cgw["CustomerGatewayId"])
+vpn_after = {
+    "customerGatewayId": cgw["CustomerGatewayId"],
+    "deviceName": cgw["DeviceName"],
+    "createVgwCode": create_vgw_code,
+    "vpnConnectionId": vpn["VpnConnectionId"],
+    "vpnRoutes": [r["DestinationCidrBlock"] for r in described_vpn[0]["Routes"]],
+    "vpnStaticOnly": described_vpn[0]["Options"]["StaticRoutesOnly"],
+    "vgwVpcs": [a["VpcId"] + "/" + a["State"] for a in vgw["VpcAttachments"]],
+    "cgwInUseCode": cgw_in_use_code,
+    "namedCgws": [g["CustomerGatewayId"] for g in named_cgws],
+    "cgwsLeft": len(ec2.describe_customer_gateways()["CustomerGateways"]),
+}
+
 json.dump(
     {
+        "vpn": vpn_after,
         "groupId": group_id,
         "duplicateCode": duplicate_code,
         "missingGroupCode": missing_group_code,

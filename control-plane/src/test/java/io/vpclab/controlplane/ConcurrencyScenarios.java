@@ -3,8 +3,12 @@ package io.vpclab.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vpclab.client.ApiException;
+import io.vpclab.client.api.ResourceTagsApi;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.InstanceCreate;
+import io.vpclab.client.model.ResourceTag;
+import io.vpclab.client.model.ResourceTags;
+import io.vpclab.client.model.ResourceTagsUpdate;
 import io.vpclab.client.model.Subnet;
 import io.vpclab.client.model.SubnetCreate;
 import io.vpclab.client.model.Vpc;
@@ -70,6 +74,27 @@ public abstract class ConcurrencyScenarios extends ApiTestSupport {
             pool.shutdownNow();
             assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         }
+    }
+
+    /** Tag writes are upserts: racing writers of one new key all succeed, and one row holds the last value. */
+    @Test
+    void racingWritesOfOneNewTagKeyAllSucceed() throws Exception {
+        TenantClient tenant = newTenant();
+        Vpc vpc = tenant.vpc("10.0.0.0/16");
+        ResourceTagsApi tags = new ResourceTagsApi(tenant.api());
+        List<Outcome<ResourceTags>> outcomes = race(
+                THREADS,
+                i -> () -> tags.updateResourceTags(
+                        vpc.getVpcId(), new ResourceTagsUpdate().set(Map.of("owner", "writer-" + i))));
+
+        assertThat(outcomes)
+                .allSatisfy(o -> assertThat(o.succeeded())
+                        .as("status %d %s", o.status(), o.code())
+                        .isTrue());
+        List<ResourceTag> stored =
+                tags.listTags(vpc.getVpcId(), null, "owner", null, null, null).getItems();
+        assertThat(stored).hasSize(1);
+        assertThat(stored.get(0).getValue()).matches("writer-\\d+");
     }
 
     @Test

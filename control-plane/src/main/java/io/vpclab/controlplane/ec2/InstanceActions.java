@@ -9,10 +9,12 @@ import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.PageRequest;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -114,7 +116,7 @@ class InstanceActions implements Ec2Action.Group {
 
     private void describe(Caller caller, Ec2Query query, Ec2Xml response) {
         List<String> ids = query.list("InstanceId");
-        Predicate<Instance> matches = tags.filter(query.filters(), FILTERS, Instance::id, Instance::name);
+        Predicate<Instance> matches = tags.filterMany(query.filters(), fields(caller), Instance::id, Instance::name);
         PageRequest.Page<Instance> page = ids.isEmpty()
                 ? Ec2Pages.collect(
                         request -> instances.list(caller, null, null, null, request),
@@ -184,6 +186,23 @@ class InstanceActions implements Ec2Action.Group {
 
     private static int stateCode(String state) {
         return "running".equals(state) ? 16 : 0;
+    }
+
+    /**
+     * The filters: the instance's own fields, and its security groups by ID and name
+     * ({@code instance.group-id}, {@code instance.group-name}), read only when asked for.
+     */
+    private Map<String, Function<Instance, List<String>>> fields(Caller caller) {
+        Map<String, Function<Instance, List<String>>> fields = new HashMap<>();
+        FILTERS.forEach((name, field) -> fields.put(
+                name, instance -> Stream.ofNullable(field.apply(instance)).toList()));
+        fields.put("instance.group-id", instance -> securityGroups.groupsOf(caller, instance.id()));
+        fields.put(
+                "instance.group-name",
+                instance -> groupsOf(caller, instance).stream()
+                        .map(group -> group.group().name())
+                        .toList());
+        return fields;
     }
 
     private static String reservationId(Instance instance) {

@@ -10,8 +10,8 @@ import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
 
 /**
- * A resource's tags as EC2 shows them: the name VPC Lab stores on the resource as the
- * {@code Name} tag, overlaid with the tags stored by CreateTags. Writes {@code tagSet} and answers
+ * A resource's tags as EC2 shows them ({@link TagService}: a named resource's name is its
+ * {@code Name} tag). Writes {@code tagSet} and answers
  * the {@code tag:Key}, {@code tag-key} and {@code tag-value} filters of every Describe action.
  */
 @Component
@@ -30,12 +30,12 @@ class Tags {
 
     /** The resource's tags by key: its name, then what CreateTags stored. */
     Map<String, String> of(String resourceId, String name) {
-        Map<String, String> tags = new LinkedHashMap<>();
-        if (name != null) {
-            tags.put("Name", name);
-        }
-        tags.putAll(stored.of(resourceId));
-        return tags;
+        return stored.of(resourceId, name);
+    }
+
+    /** Drops the stored tags of a resource just deleted. */
+    void forget(String resourceId) {
+        stored.forget(resourceId);
     }
 
     Ec2Xml write(Ec2Xml xml, String resourceId, String name) {
@@ -111,11 +111,11 @@ class Tags {
         return specified.get("Name");
     }
 
-    /** Stores the request's TagSpecification tags on the resource it created, Name too, so DescribeTags lists it. */
+    /** Stores the request's TagSpecification tags on the resource it created (a named resource's Name is its name). */
     void tagNew(String tenantId, String resourceId, Ec2Query query) {
         Map<String, String> specified = specified(query);
         if (!specified.isEmpty()) {
-            stored.tag(tenantId, List.of(resourceId), specified);
+            stored.tagNew(tenantId, resourceId, specified);
         }
     }
 

@@ -9,6 +9,7 @@ import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
+import io.vpclab.controlplane.system.Names;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.tenant.TenantEmptying;
 import io.vpclab.controlplane.vpc.VpcService;
@@ -79,6 +80,9 @@ public class InstanceService {
     }
 
     /** The longest ImageId and InstanceType recorded (EC2's are far shorter). */
+    /** The width of the name column. */
+    public static final int MAX_NAME_LENGTH = 63;
+
     public static final int MAX_IMAGE_ID_LENGTH = 64;
 
     public static final int MAX_INSTANCE_TYPE_LENGTH = 32;
@@ -90,6 +94,7 @@ public class InstanceService {
             throw ApiException.badRequest("MissingParameter", "hostId is required");
         }
         Instance.Kind kind = launch.kind() == null ? Instance.Kind.SIMULATED : launch.kind();
+        requirePrintable("name", launch.name(), MAX_NAME_LENGTH);
         requirePrintable("ImageId", launch.imageId(), MAX_IMAGE_ID_LENGTH);
         requirePrintable("InstanceType", launch.instanceType(), MAX_INSTANCE_TYPE_LENGTH);
         checkDeviceName(kind, launch.deviceName());
@@ -129,9 +134,7 @@ public class InstanceService {
     }
 
     private static void requirePrintable(String name, String value, int maxLength) {
-        if (value != null && (value.length() > maxLength || value.chars().anyMatch(Character::isISOControl))) {
-            throw ApiException.invalidParameter(name + " must be at most " + maxLength + " printable characters");
-        }
+        Names.requirePrintable(name, value, maxLength);
     }
 
     private static void checkDeviceName(Instance.Kind kind, String deviceName) {
@@ -201,6 +204,17 @@ public class InstanceService {
         }
         instances.flush();
         events.publishEvent(changed(instance, previousHost, ChangeKind.UPDATED));
+        return instance;
+    }
+
+    /** Sets or clears (null) the instance's name, which EC2 shows as its Name tag. */
+    @Transactional
+    public Instance rename(Caller caller, String instanceId, String newName) {
+        Names.requirePrintable("name", newName, MAX_NAME_LENGTH);
+        Instance instance = lockFresh(caller, instanceId);
+        instance.rename(newName);
+        instances.flush();
+        events.publishEvent(changed(instance, instance.hostId(), ChangeKind.UPDATED));
         return instance;
     }
 

@@ -109,6 +109,10 @@ public class NatGateway {
         return name;
     }
 
+    void rename(String newName) {
+        this.name = newName;
+    }
+
     public String hostId() {
         return hostId;
     }

@@ -15,6 +15,7 @@ import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
+import io.vpclab.controlplane.system.Names;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.tenant.TenantEmptying;
@@ -40,6 +41,9 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class NatGatewayService implements NatGatewayTargets {
+
+    /** The width of the name column. */
+    public static final int MAX_NAME_LENGTH = 128;
 
     private final NatGatewayRepository gateways;
     private final NatGatewaySubnetRepository associations;
@@ -154,6 +158,18 @@ public class NatGatewayService implements NatGatewayTargets {
                 gateway.tenantId(), egress == NatGateway.EgressPolicy.WHITELIST, gateway.whitelistId(), whitelistId);
         gateway.applyPolicy(egress, whitelist);
         gateway.idleTimeouts(tcpTimeout, udpTimeout);
+        gateways.flush();
+        NatGatewayView view = view(gateway);
+        publish(view, ChangeKind.UPDATED);
+        return view;
+    }
+
+    /** Sets or clears (null) the gateway's name, which EC2 shows as its Name tag. */
+    @Transactional
+    public NatGatewayView rename(Caller caller, String natGatewayId, String newName) {
+        Names.requirePrintable("name", newName, MAX_NAME_LENGTH);
+        NatGateway gateway = lockForMutation(caller, natGatewayId);
+        gateway.rename(newName);
         gateways.flush();
         NatGatewayView view = view(gateway);
         publish(view, ChangeKind.UPDATED);

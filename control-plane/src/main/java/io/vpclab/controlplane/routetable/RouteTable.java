@@ -66,6 +66,10 @@ public class RouteTable {
         return name;
     }
 
+    void rename(String newName) {
+        this.name = newName;
+    }
+
     public boolean isMain() {
         return main;
     }

@@ -14,6 +14,7 @@ import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.Ipv4Parameters;
+import io.vpclab.controlplane.system.Names;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.vpc.VpcChanged;
@@ -84,13 +85,22 @@ public class RouteTableService {
         if (vpcId == null || vpcId.isBlank()) {
             throw ApiException.badRequest("MissingParameter", "vpcId is required");
         }
-        if (name != null && (name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl))) {
-            throw ApiException.invalidParameter("name must be at most " + MAX_NAME_LENGTH + " printable characters");
-        }
+        Names.requirePrintable("name", name, MAX_NAME_LENGTH);
         VpcService.VpcView vpc = vpcs.lockForMutation(caller, vpcId);
         RouteTable table = tables.saveAndFlush(
                 new RouteTable(Ids.newId(Ids.ROUTE_TABLE), vpc.tenantId(), vpcId, name, false, null, Times.now()));
         publish(table, ChangeKind.CREATED);
+        return view(table);
+    }
+
+    /** Sets or clears (null) the table's name, which EC2 shows as its Name tag. */
+    @Transactional
+    public RouteTableView rename(Caller caller, String routeTableId, String newName) {
+        Names.requirePrintable("name", newName, MAX_NAME_LENGTH);
+        RouteTable table = lockVisible(caller, routeTableId);
+        table.rename(newName);
+        tables.flush();
+        publish(table, ChangeKind.UPDATED);
         return view(table);
     }
 

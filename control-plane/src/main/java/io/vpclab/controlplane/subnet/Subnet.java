@@ -83,6 +83,10 @@ public class Subnet {
         return name;
     }
 
+    void rename(String newName) {
+        this.name = newName;
+    }
+
     public String cidrBlock() {
         return cidrBlock;
     }

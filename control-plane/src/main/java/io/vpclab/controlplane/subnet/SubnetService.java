@@ -5,6 +5,7 @@ import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.Ipv4Parameters;
+import io.vpclab.controlplane.system.Names;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.VpcLabProperties;
 import io.vpclab.controlplane.tenant.TenantEmptying;
@@ -31,6 +32,9 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class SubnetService {
+
+    /** The width of the name column. */
+    public static final int MAX_NAME_LENGTH = 128;
 
     private final SubnetRepository subnets;
     private final AddressAllocationRepository addresses;
@@ -118,6 +122,17 @@ public class SubnetService {
         caller.requireAdminOrTenant();
         return page.page(
                 subnets.page(caller.tenantScope(), vpcId, page.afterId(), Limit.of(page.fetchSize())), Subnet::id);
+    }
+
+    /** Sets or clears (null) the subnet's name, which EC2 shows as its Name tag. */
+    @Transactional
+    public Subnet rename(Caller caller, String subnetId, String newName) {
+        Names.requirePrintable("name", newName, MAX_NAME_LENGTH);
+        Subnet subnet = lockFresh(caller, subnetId);
+        subnet.rename(newName);
+        subnets.flush();
+        events.publishEvent(new SubnetChanged(subnetId, subnet.vpcId(), subnet.tenantId(), ChangeKind.UPDATED));
+        return subnet;
     }
 
     @Transactional

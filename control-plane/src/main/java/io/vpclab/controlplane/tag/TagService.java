@@ -19,22 +19,31 @@ import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.tenant.TenantDeleting;
 import io.vpclab.controlplane.vpc.VpcChanged;
 import io.vpclab.controlplane.vpc.VpcDeleting;
+import io.vpclab.controlplane.vpn.VpnChanged;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Stores and reads tags by resource ID. The caller has checked that each resource exists and is
- * the tenant's; this service checks the tags themselves against AWS's limits.
+ * Reads and sets tags on resources of every kind, for the EC2 actions and the REST API alike.
+ * Each resource is found as the caller through {@link TaggedResources}, so another tenant's
+ * answers as not found. A named resource's {@code Name} tag is its own name (renaming it renames
+ * the resource, and a rename shows as the tag); every other tag is a row of this store.
  */
 @Service
 public class TagService {
@@ -45,89 +54,233 @@ public class TagService {
     public static final int MAX_KEY_LENGTH = 128;
     public static final int MAX_VALUE_LENGTH = 256;
     private static final String RESERVED_PREFIX = "aws:";
+    private static final String NAME = TaggedResources.NAME_KEY;
+    /** Attempts of a tag write that lost a race to insert the same key (the next attempt updates). */
+    private static final int WRITE_ATTEMPTS = 3;
+
+    /** One tag as shown: stored, or a named resource's name. */
+    public record Tag(String tenantId, String resourceId, String resourceType, String key, String value) {
+        /** The tag's place in listings and the token of the page that ends with it. */
+        public String id() {
+            return ResourceTag.id(resourceId, key);
+        }
+    }
 
     private final ResourceTagRepository tags;
+    private final TaggedResources resources;
     private final SecurityGroupService securityGroups;
     private final NetworkAclService networkAcls;
     private final RouteTableService routeTables;
+    private final TransactionTemplate transaction;
 
     TagService(
             ResourceTagRepository tags,
+            TaggedResources resources,
             SecurityGroupService securityGroups,
             NetworkAclService networkAcls,
-            RouteTableService routeTables) {
+            RouteTableService routeTables,
+            PlatformTransactionManager transactions) {
         this.tags = tags;
+        this.resources = resources;
         this.securityGroups = securityGroups;
         this.networkAcls = networkAcls;
         this.routeTables = routeTables;
+        this.transaction = new TransactionTemplate(transactions);
     }
 
-    /** Sets each tag on each resource (a key already there takes the new value); all or nothing. */
-    @Transactional
-    public void tag(String tenantId, List<String> resourceIds, Map<String, String> keyValues) {
+    /**
+     * Sets each tag on each resource as the caller (a key already there takes the new value), all
+     * or nothing. Two callers setting one new key at once both succeed, the later value winning:
+     * the one whose insert collides runs again and finds the row to update.
+     */
+    public void tag(Caller caller, List<String> resourceIds, Map<String, String> keyValues) {
         requireValid(keyValues);
+        retryingCollisions(() -> set(caller, resourceIds, keyValues));
+    }
+
+    /** Removes the keys given, then sets the tags given, on one resource: all or nothing, as {@link #tag}. */
+    public void update(Caller caller, String resourceId, List<String> remove, Map<String, String> set) {
+        requireValid(set);
+        retryingCollisions(() -> {
+            if (!remove.isEmpty()) {
+                Map<String, Optional<String>> keys = new LinkedHashMap<>();
+                remove.forEach(key -> keys.put(key, Optional.empty()));
+                untag(caller, List.of(resourceId), keys);
+            }
+            set(caller, List.of(resourceId), set);
+        });
+    }
+
+    private void set(Caller caller, List<String> resourceIds, Map<String, String> keyValues) {
         for (String resourceId : resourceIds) {
+            TaggedResources.Found found = resources.find(caller, resourceId);
             for (Map.Entry<String, String> tag : keyValues.entrySet()) {
-                Optional<ResourceTag> existing = tags.findById(ResourceTag.id(resourceId, tag.getKey()));
-                if (existing.isPresent()) {
-                    existing.get().revalue(tag.getValue());
+                if (isName(resourceId, tag.getKey())) {
+                    resources.rename(caller, resourceId, tag.getValue());
                 } else {
-                    tags.save(new ResourceTag(tenantId, resourceId, tag.getKey(), tag.getValue(), Times.now()));
+                    upsert(found.tenantId(), resourceId, tag.getKey(), tag.getValue());
                 }
             }
-            tags.flush();
-            if (tags.countByResourceId(resourceId) > MAX_TAGS_PER_RESOURCE) {
-                throw ApiException.badRequest(
-                        "TagLimitExceeded",
-                        "resource " + resourceId + " would have more than " + MAX_TAGS_PER_RESOURCE + " tags");
+            requireWithinLimit(resourceId);
+        }
+    }
+
+    /** Runs the write in a transaction, again when it lost a race to insert a key another write inserted first. */
+    private void retryingCollisions(Runnable write) {
+        boolean outer = TransactionSynchronizationManager.isActualTransactionActive();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                transaction.executeWithoutResult(status -> write.run());
+                return;
+            } catch (DataIntegrityViolationException | ConcurrencyFailureException collided) {
+                // Inside a caller's transaction the collision has spoiled it: only the caller can retry.
+                if (outer || attempt == WRITE_ATTEMPTS) {
+                    throw collided;
+                }
             }
         }
     }
 
     /**
-     * Removes tags: each key given (only where its value matches, when a value is given), or every
-     * tag of the resources when no key is given, as EC2's DeleteTags does.
+     * Stores the tags given when the resource was created, in the creating transaction; a named
+     * resource's Name was its name at creation, so it is not stored again.
+     */
+    public void tagNew(String tenantId, String resourceId, Map<String, String> keyValues) {
+        requireValid(keyValues);
+        keyValues.forEach((key, value) -> {
+            if (!isName(resourceId, key)) {
+                upsert(tenantId, resourceId, key, value);
+            }
+        });
+        requireWithinLimit(resourceId);
+    }
+
+    /**
+     * Removes tags as the caller: each key given (only where its value matches, when a value is
+     * given), or every tag of the resources when no key is given, as EC2's DeleteTags does.
+     * Removing a named resource's Name clears its name.
      */
     @Transactional
-    public void untag(List<String> resourceIds, Map<String, Optional<String>> keys) {
+    public void untag(Caller caller, List<String> resourceIds, Map<String, Optional<String>> keys) {
         for (String resourceId : resourceIds) {
-            for (ResourceTag tag : tags.findByResourceIdOrderByKey(resourceId)) {
-                Optional<String> value = keys.get(tag.key());
+            TaggedResources.Found found = resources.find(caller, resourceId);
+            for (Map.Entry<String, String> tag : shown(found).entrySet()) {
+                Optional<String> value = keys.get(tag.getKey());
                 boolean named = keys.isEmpty()
-                        || (keys.containsKey(tag.key())
-                                && value.map(v -> v.equals(tag.value())).orElse(true));
-                if (named) {
-                    tags.delete(tag);
+                        || (keys.containsKey(tag.getKey())
+                                && value.map(v -> v.equals(tag.getValue())).orElse(true));
+                if (!named) {
+                    continue;
+                }
+                if (isName(resourceId, tag.getKey())) {
+                    // Removing every tag leaves a name that cannot change (a VPN gateway's) as it is.
+                    if (!keys.isEmpty() || resources.canRename(resourceId)) {
+                        resources.rename(caller, resourceId, null);
+                    }
+                } else {
+                    tags.deleteById(ResourceTag.id(resourceId, tag.getKey()));
                 }
             }
         }
         tags.flush();
     }
 
-    /** A resource's tags by key, in key order. */
+    /** The resource's tags by key as the caller sees them: its name first, then the stored ones in key order. */
     @Transactional(readOnly = true)
-    public Map<String, String> of(String resourceId) {
+    public Map<String, String> of(Caller caller, String resourceId) {
+        return shown(resources.find(caller, resourceId));
+    }
+
+    /**
+     * The tags of a resource the caller has already read, with the name it carries: for listings
+     * that show many resources' tags.
+     */
+    @Transactional(readOnly = true)
+    public Map<String, String> of(String resourceId, String name) {
+        return shown(new TaggedResources.Found(resourceId, null, name));
+    }
+
+    /** Every tag the caller sees, names included, in ID order (resource, then key). */
+    @Transactional(readOnly = true)
+    public List<Tag> list(Caller caller) {
+        caller.requireAdminOrTenant();
+        List<Tag> all = new ArrayList<>();
+        String after = "";
+        List<ResourceTag> page;
+        do {
+            page = tags.page(caller.tenantScope(), after, Limit.of(PageRequest.LIMIT_MAX_RESULTS));
+            for (ResourceTag tag : page) {
+                if (!isName(tag.resourceId(), tag.key())) {
+                    all.add(new Tag(
+                            tag.tenantId(),
+                            tag.resourceId(),
+                            resources.type(tag.resourceId()),
+                            tag.key(),
+                            tag.value()));
+                }
+            }
+            if (!page.isEmpty()) {
+                ResourceTag last = page.get(page.size() - 1);
+                after = ResourceTag.id(last.resourceId(), last.key());
+            }
+        } while (page.size() == PageRequest.LIMIT_MAX_RESULTS);
+        for (TaggedResources.Found named : resources.named(caller)) {
+            all.add(new Tag(
+                    named.tenantId(), named.resourceId(), resources.type(named.resourceId()), NAME, named.name()));
+        }
+        all.sort(Comparator.comparing(Tag::id));
+        return all;
+    }
+
+    /**
+     * The tags the caller sees that match, at most {@code maxResults} after the tag {@code afterId}
+     * names; the next token is the last tag's ID when more match.
+     */
+    @Transactional(readOnly = true)
+    public PageRequest.Page<Tag> page(Caller caller, Predicate<Tag> matches, int maxResults, String afterId) {
+        String after = afterId == null ? "" : afterId;
+        List<Tag> fetched = list(caller).stream()
+                .filter(tag -> tag.id().compareTo(after) > 0)
+                .filter(matches)
+                .limit(maxResults + 1L)
+                .toList();
+        return new PageRequest(maxResults, after).page(fetched, Tag::id);
+    }
+
+    private Map<String, String> shown(TaggedResources.Found found) {
         Map<String, String> byKey = new LinkedHashMap<>();
-        tags.findByResourceIdOrderByKey(resourceId).forEach(tag -> byKey.put(tag.key(), tag.value()));
+        boolean named = resources.isNamed(found.resourceId());
+        if (named && found.name() != null) {
+            byKey.put(NAME, found.name());
+        }
+        for (ResourceTag tag : tags.findByResourceIdOrderByKey(found.resourceId())) {
+            if (!(named && NAME.equals(tag.key()))) {
+                byKey.put(tag.key(), tag.value());
+            }
+        }
         return byKey;
     }
 
-    /** Several resources' tags, by resource and then by key. */
-    @Transactional(readOnly = true)
-    public Map<String, Map<String, String>> of(Collection<String> resourceIds) {
-        Map<String, Map<String, String>> byResource = new LinkedHashMap<>();
-        tags.findByResourceIdInOrderByResourceIdAscKeyAsc(resourceIds)
-                .forEach(tag -> byResource
-                        .computeIfAbsent(tag.resourceId(), r -> new LinkedHashMap<>())
-                        .put(tag.key(), tag.value()));
-        return byResource;
+    private boolean isName(String resourceId, String key) {
+        return NAME.equals(key) && resources.isNamed(resourceId);
     }
 
-    /** A page of the tags of a tenant (of every tenant when {@code tenantScope} is null). */
-    @Transactional(readOnly = true)
-    public PageRequest.Page<ResourceTag> list(String tenantScope, PageRequest page) {
-        List<ResourceTag> fetched = new ArrayList<>(tags.page(tenantScope, page.afterId(), Limit.of(page.fetchSize())));
-        return page.page(fetched, tag -> ResourceTag.id(tag.resourceId(), tag.key()));
+    private void upsert(String tenantId, String resourceId, String key, String value) {
+        Optional<ResourceTag> existing = tags.findById(ResourceTag.id(resourceId, key));
+        if (existing.isPresent()) {
+            existing.get().revalue(value);
+        } else {
+            tags.save(new ResourceTag(tenantId, resourceId, key, value, Times.now()));
+        }
+    }
+
+    private void requireWithinLimit(String resourceId) {
+        tags.flush();
+        if (tags.countByResourceId(resourceId) > MAX_TAGS_PER_RESOURCE) {
+            throw ApiException.badRequest(
+                    "TagLimitExceeded",
+                    "resource " + resourceId + " would have more than " + MAX_TAGS_PER_RESOURCE + " tags");
+        }
     }
 
     /** Refuses tags no resource may carry, before anything is created or changed. */
@@ -151,11 +304,22 @@ public class TagService {
         }
     }
 
+    /** Drops a deleted resource's tags, for a feature that announces no delete. */
+    @Transactional
+    public void forget(String resourceId) {
+        tags.deleteByResourceId(resourceId);
+        tags.flush();
+    }
+
     private void forget(String resourceId, ChangeKind kind) {
         if (kind == ChangeKind.DELETED) {
-            tags.deleteByResourceId(resourceId);
-            tags.flush();
+            forget(resourceId);
         }
+    }
+
+    @EventListener
+    void forgetVpnGatewayOrConnection(VpnChanged changed) {
+        forget(changed.resourceId(), changed.kind());
     }
 
     @EventListener

@@ -51,6 +51,10 @@ public class Vpc {
         return name;
     }
 
+    void rename(String newName) {
+        this.name = newName;
+    }
+
     public String cidrBlock() {
         return cidrBlock;
     }

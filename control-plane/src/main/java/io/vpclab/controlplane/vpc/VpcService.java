@@ -5,6 +5,7 @@ import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.Ipv4Parameters;
+import io.vpclab.controlplane.system.Names;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.VpcLabProperties;
 import io.vpclab.controlplane.tenant.TenantDeleting;
@@ -31,6 +32,9 @@ public class VpcService {
 
     /** RULES.md: up to 5 blocks in all, primary included (AWS's default quota). */
     public static final int MAX_CIDR_BLOCKS = 5;
+
+    /** The width of the name column. */
+    public static final int MAX_NAME_LENGTH = 128;
 
     private final VpcRepository vpcs;
     private final VpcCidrBlockRepository blocks;
@@ -139,6 +143,17 @@ public class VpcService {
         }
         events.publishEvent(new VpcCidrBlockAdding(vpcId, cidr));
         blocks.saveAndFlush(new VpcCidrBlock(Ids.newId(Ids.VPC_CIDR_ASSOCIATION), vpcId, cidr, false, Instant.now()));
+        events.publishEvent(new VpcChanged(vpcId, vpc.tenantId(), ChangeKind.UPDATED));
+        return view(vpc.vpc());
+    }
+
+    /** Sets or clears (null) the VPC's name, which EC2 shows as its Name tag. */
+    @Transactional
+    public VpcView rename(Caller caller, String vpcId, String newName) {
+        Names.requirePrintable("name", newName, MAX_NAME_LENGTH);
+        VpcView vpc = lockForMutation(caller, vpcId);
+        vpc.vpc().rename(newName);
+        vpcs.flush();
         events.publishEvent(new VpcChanged(vpcId, vpc.tenantId(), ChangeKind.UPDATED));
         return view(vpc.vpc());
     }

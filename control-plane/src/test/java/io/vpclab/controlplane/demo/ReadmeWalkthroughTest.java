@@ -130,6 +130,45 @@ class ReadmeWalkthroughTest {
     }
 
     /**
+     * README's worked example of "AWS CLI and boto3" (its bare fenced block), pasted into bash as
+     * written after the demo ran: the network is built with the real aws CLI only, the REST API
+     * finds the instance by its Name tag, and {@code bin/vpclab probe} gets its pings answered. Only
+     * the port and the path of {@code bin/vpclab} differ.
+     */
+    @Test
+    void theAwsCliExampleBuildsANetworkThatBinVpclabProbes() throws Exception {
+        assumeTrue(io.vpclab.controlplane.ec2.AwsCli.installed(), "the aws CLI is not on the PATH (Debian's awscli)");
+        assertThat(REPOSITORY.resolve("topology/target/vpclab-cli.jar"))
+                .as("the CLI jar, made by the topology module's package phase before these tests")
+                .exists();
+        assertThat(demo.matrix().get(120, TimeUnit.SECONDS).allAsExpected()).isTrue();
+        List<String> blocks = blocks("## AWS CLI and boto3");
+        assertThat(blocks).as("the section's worked example").hasSize(1);
+        String script = blocks.get(0)
+                .replace("http://localhost:8080", "http://localhost:" + port)
+                .replace("bin/vpclab ", REPOSITORY.resolve("bin/vpclab") + " ");
+        Path outputFile = WORK.resolve("aws-example.out");
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", "set -e -o pipefail\n" + script)
+                .directory(WORK.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(outputFile.toFile());
+        builder.environment().put("VPCLAB_URL", "http://localhost:" + port);
+        builder.environment().put("AWS_CONFIG_FILE", "/nonexistent/aws-config");
+        builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials");
+        Process bash = builder.start();
+        assertThat(bash.waitFor(300, TimeUnit.SECONDS)).as("the example ends").isTrue();
+        String output = Files.readString(outputFile);
+
+        assertThat(bash.exitValue()).as(output).isZero();
+        assertThat(output)
+                .as("the REST API finds the instance by its Name tag")
+                .containsPattern("(?m)^i-[0-9a-f]{17} is aws-app-1$");
+        assertThat(output)
+                .as("the probe's pings answered")
+                .containsPattern("aws-web-1 \\(10\\.60\\.1\\.\\d+\\) -> 10\\.60\\.2\\.\\d+: [1-9]\\d*/\\d+ answered");
+    }
+
+    /**
      * A lab with a real host, as README's "Agents that follow the control plane" starts one (the
      * agent jar the build made, as root, its placeholders filled in: this server, its admin token,
      * loopback and a free port), then "VMs on TAP ports": a tap instance on that host and, in place

@@ -6,13 +6,19 @@ import io.vpclab.client.api.AccessKeysApi;
 import io.vpclab.client.api.NetworkAclsApi;
 import io.vpclab.client.api.RouteTablesApi;
 import io.vpclab.client.api.SecurityGroupsApi;
+import io.vpclab.client.api.VpnConnectionsApi;
+import io.vpclab.client.api.VpnGatewaysApi;
 import io.vpclab.client.model.IssuedAccessKey;
+import io.vpclab.client.model.Vpc;
+import io.vpclab.client.model.VpnGatewayCreate;
 import io.vpclab.controlplane.ApiTestSupport;
+import io.vpclab.net.WireGuardKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -22,6 +28,9 @@ import tools.jackson.databind.JsonNode;
 class Boto3Test extends ApiTestSupport {
 
     private static final long TIMEOUT_SECONDS = 90;
+
+    /** The REST-made VPN gateway and the customer device's key the script's VPN part uses. */
+    private Map<String, String> vpnEnvironment = Map.of();
 
     @Test
     void boto3BuildsWhatTheRestApiSeesAndReadsRefusalsAsTheirCodes() throws Exception {
@@ -39,6 +48,12 @@ class Boto3Test extends ApiTestSupport {
         }
         try {
             String hostId = newHost().getHost().getHostId();
+            Vpc vpnVpc = tenant.vpc("10.70.0.0/16");
+            String vpnGatewayId = new VpnGatewaysApi(tenant.api())
+                    .createVpnGateway(new VpnGatewayCreate().vpcId(vpnVpc.getVpcId()))
+                    .getVpnGatewayId();
+            String customerKey = WireGuardKeys.toBase64(WireGuardKeys.publicKey(WireGuardKeys.generatePrivateKey()));
+            vpnEnvironment = Map.of("VPCLAB_VPN_GATEWAY_ID", vpnGatewayId, "VPCLAB_CGW_PUBLIC_KEY", customerKey);
             AwsCli.Result result = run(List.of("python3", script.toString()), key, hostId);
             assertThat(result.exitCode()).as(result.stderr()).isZero();
             JsonNode built = json(result.stdout());
@@ -53,7 +68,7 @@ class Boto3Test extends ApiTestSupport {
             assertThat(built.path("availableIpAddressCount").asInt()).isEqualTo(251);
             List<String> paginated = new ArrayList<>();
             built.path("paginatedVpcs").forEach(id -> paginated.add(id.asString()));
-            assertThat(paginated).hasSize(7).doesNotHaveDuplicates().contains(vpcId);
+            assertThat(paginated).hasSize(8).doesNotHaveDuplicates().contains(vpcId);
 
             // security groups, the instance's image and type, an ACL, a route table and tags
             SecurityGroupsApi groups = new SecurityGroupsApi(tenant.api());
@@ -82,6 +97,23 @@ class Boto3Test extends ApiTestSupport {
             assertThat(built.path("routeTargets").toString()).contains("local", instanceId);
             assertThat(built.path("taggedVpcs").get(0).asString()).isEqualTo(vpcId);
             assertThat(built.path("tagTypes").toString()).isEqualTo("[\"route-table\",\"security-group\",\"vpc\"]");
+
+            // the VPN: a customer gateway and a connection made and removed by boto3 on a REST-made gateway
+            JsonNode vpn = built.path("vpn");
+            assertThat(vpn.path("deviceName").asString()).isEqualTo(customerKey);
+            assertThat(vpn.path("createVgwCode").asString()).isEqualTo("UnsupportedOperation");
+            assertThat(vpn.path("vpnRoutes").toString()).isEqualTo("[\"192.168.50.0/24\"]");
+            assertThat(vpn.path("vpnStaticOnly").asBoolean()).isTrue();
+            assertThat(vpn.path("vgwVpcs").toString()).isEqualTo("[\"" + vpnVpc.getVpcId() + "/attached\"]");
+            assertThat(vpn.path("cgwInUseCode").asString()).isEqualTo("IncorrectState");
+            assertThat(vpn.path("namedCgws").toString())
+                    .contains(vpn.path("customerGatewayId").asString());
+            assertThat(vpn.path("cgwsLeft").asInt()).isZero();
+            assertRefused(
+                    404,
+                    "InvalidVpnConnectionID.NotFound",
+                    () -> new VpnConnectionsApi(tenant.api())
+                            .getVpnConnection(vpn.path("vpnConnectionId").asString()));
         } finally {
             Files.deleteIfExists(script);
         }
@@ -104,6 +136,7 @@ class Boto3Test extends ApiTestSupport {
             if (hostId != null) {
                 builder.environment().put("VPCLAB_HOST_ID", hostId);
             }
+            builder.environment().putAll(vpnEnvironment);
             Process process = builder.start();
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -3,6 +3,8 @@ package io.vpclab.controlplane.ec2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vpclab.client.api.AccessKeysApi;
+import io.vpclab.client.model.InstanceCreate;
+import io.vpclab.client.model.InstanceUpdate;
 import io.vpclab.client.model.IssuedAccessKey;
 import io.vpclab.controlplane.ApiTestSupport;
 import java.io.ByteArrayInputStream;
@@ -247,6 +249,79 @@ class Ec2EndpointTest extends ApiTestSupport {
                         .getItems())
                 .singleElement()
                 .satisfies(i -> assertThat(i.getInstanceId()).isEqualTo(pinned));
+    }
+
+    @Test
+    void theNameTagIsTheResourcesNameBothWays() throws Exception {
+        TenantClient tenant = newTenant();
+        Ec2Signer ec2 = signer(tenant);
+        String hostId = newHost().getHost().getHostId();
+        String vpcId = tenant.vpc("10.4.0.0/16").getVpcId();
+        String subnetId = tenant.subnet(vpcId, "10.4.1.0/24").getSubnetId();
+        String instanceId = tenant.instances()
+                .runInstance(
+                        new InstanceCreate().subnetId(subnetId).hostId(hostId).name("web-1"))
+                .getInstanceId();
+
+        ok(ec2.send("Action=CreateTags&ResourceId.1=" + vpcId + "&ResourceId.2=" + subnetId
+                + "&Tag.1.Key=Name&Tag.1.Value=blue&Tag.2.Key=env&Tag.2.Value=lab"));
+        assertThat(tenant.vpcs().getVpc(vpcId).getName()).isEqualTo("blue");
+        assertThat(tenant.subnets().getSubnet(subnetId).getName()).isEqualTo("blue");
+
+        tenant.instances().updateInstance(instanceId, new InstanceUpdate().name("web-2"));
+        Document described = ok(ec2.send("Action=DescribeTags&Filter.1.Name=key&Filter.1.Value.1=Name"));
+        assertThat(texts(described, "/DescribeTagsResponse/tagSet/item/resourceId"))
+                .containsExactly(instanceId, subnetId, vpcId);
+        assertThat(texts(described, "/DescribeTagsResponse/tagSet/item/value"))
+                .containsExactly("web-2", "blue", "blue");
+        assertThat(texts(
+                        ok(ec2.send("Action=DescribeInstances&Filter.1.Name=tag:Name&Filter.1.Value.1=web-2")),
+                        "//instancesSet/item/instanceId"))
+                .containsExactly(instanceId);
+
+        ok(ec2.send("Action=DeleteTags&ResourceId.1=" + vpcId + "&Tag.1.Key=Name"));
+        assertThat(tenant.vpcs().getVpc(vpcId).getName()).isNull();
+        assertThat(texts(ok(ec2.send("Action=DescribeVpcs&VpcId.1=" + vpcId)), "//tagSet/item/key"))
+                .containsExactly("env");
+        assertError(
+                ec2.send("Action=CreateTags&ResourceId.1=" + vpcId + "&Tag.1.Key=Name&Tag.1.Value=" + "x".repeat(129)),
+                400,
+                "InvalidParameterValue");
+        assertThat(tenant.vpcs().getVpc(vpcId).getName()).isNull();
+    }
+
+    /** DescribeInstances' instance.group-id and instance.group-name filters. */
+    @Test
+    void instancesAreFoundByTheirSecurityGroups() throws Exception {
+        TenantClient tenant = newTenant();
+        Ec2Signer ec2 = signer(tenant);
+        String hostId = newHost().getHost().getHostId();
+        String vpcId = tenant.vpc("10.5.0.0/16").getVpcId();
+        String subnetId = tenant.subnet(vpcId, "10.5.1.0/24").getSubnetId();
+        String groupId = text(
+                ok(ec2.send("Action=CreateSecurityGroup&GroupName=db&GroupDescription=postgres&VpcId=" + vpcId)),
+                "/CreateSecurityGroupResponse/groupId");
+        String inGroup = text(
+                ok(ec2.send("Action=RunInstances&MinCount=1&MaxCount=1&SubnetId=" + subnetId + "&Placement.HostId="
+                        + hostId + "&SecurityGroupId.1=" + groupId)),
+                "//instancesSet/item/instanceId");
+        ok(ec2.send("Action=RunInstances&MinCount=1&MaxCount=1&SubnetId=" + subnetId + "&Placement.HostId=" + hostId));
+
+        assertThat(texts(
+                        ok(ec2.send("Action=DescribeInstances&Filter.1.Name=instance.group-id&Filter.1.Value.1="
+                                + groupId)),
+                        "//instancesSet/item/instanceId"))
+                .containsExactly(inGroup);
+        assertThat(texts(
+                        ok(ec2.send("Action=DescribeInstances&Filter.1.Name=instance.group-name&Filter.1.Value.1=d?")),
+                        "//instancesSet/item/instanceId"))
+                .containsExactly(inGroup);
+        assertThat(texts(
+                        ok(ec2.send(
+                                "Action=DescribeInstances&Filter.1.Name=instance.group-name&Filter.1.Value.1=default")),
+                        "//instancesSet/item/instanceId"))
+                .hasSize(1)
+                .doesNotContain(inGroup);
     }
 
     private Ec2Signer signer(TenantClient tenant) throws Exception {

@@ -153,9 +153,13 @@ class UiCountersTest extends UiDemoSupport {
                     + "while (box && box.scrollWidth <= box.clientWidth) box = box.parentElement;"
                     + "if (box) box.scrollLeft = box.scrollWidth;");
             browser.screenshot("ui-figures-elastic-ip");
-            WebElement counted = browser.driver.findElement(By.cssSelector(row));
-            assertThat(counted.getText()).startsWith("elastic IP " + publicIp + " (" + allocation + ")");
-            assertThat(figure(counted, "bytesIn"))
+            // the table redraws on every stats report: the row's text and figure are read in one look
+            List<Object> counted = browser.until(Duration.ofSeconds(30), d -> {
+                WebElement current = d.findElement(By.cssSelector(row));
+                return List.of(current.getText(), figure(current, "bytesIn"));
+            });
+            assertThat((String) counted.get(0)).startsWith("elastic IP " + publicIp + " (" + allocation + ")");
+            assertThat((Long) counted.get(1))
                     .as("two echo requests of 98 bytes")
                     .isGreaterThanOrEqualTo(2 * 98);
         } finally {

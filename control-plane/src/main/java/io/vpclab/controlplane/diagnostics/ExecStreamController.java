@@ -70,12 +70,12 @@ class ExecStreamController {
             if (!streamed.contains("stdout")
                     && result.getStdout() != null
                     && !result.getStdout().isEmpty()) {
-                line(out, Map.of("stream", "stdout", "data", result.getStdout()));
+                line(out, output("stdout", result.getStdout()));
             }
             if (!streamed.contains("stderr")
                     && result.getStderr() != null
                     && !result.getStderr().isEmpty()) {
-                line(out, Map.of("stream", "stderr", "data", result.getStderr()));
+                line(out, output("stderr", result.getStderr()));
             }
             end.put("exitCode", result.getExitCode() == null ? -1 : result.getExitCode());
             end.put("timedOut", Boolean.TRUE.equals(result.getTimedOut()));
@@ -97,8 +97,16 @@ class ExecStreamController {
 
     private static Map<String, Object> piece(ProbeResult piece) {
         return piece.getStderr() != null
-                ? Map.of("stream", "stderr", "data", piece.getStderr())
-                : Map.of("stream", "stdout", "data", piece.getStdout() == null ? "" : piece.getStdout());
+                ? output("stderr", piece.getStderr())
+                : output("stdout", piece.getStdout() == null ? "" : piece.getStdout());
+    }
+
+    /** An output event, "stream" first: Map.of would order its keys differently from one JVM to the next. */
+    private static Map<String, Object> output(String stream, String data) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("stream", stream);
+        event.put("data", data);
+        return event;
     }
 
     /** One event on its own line, sent at once (pieces come from the agent's reports, the end from here). */

@@ -236,21 +236,27 @@ export function tunnels(world) {
 }
 
 let graph = null; // the one cytoscape instance, for highlight()
+let path = []; // the node ids highlight() marked: marked again after every redraw, which resets classes
 
 /**
  * Marks a path on the graph: the nodes with these ids, and the edges between consecutive ones (diagnostics
  * show the way a packet takes); an empty list clears the marks. Answers how many nodes were found.
  */
 export function highlight(nodeIds = []) {
+  path = nodeIds;
+  return markPath();
+}
+
+function markPath() {
   if (!graph) return 0;
   graph.elements('.highlighted').removeClass('highlighted');
   let found = 0;
-  nodeIds.forEach((id, k) => {
+  path.forEach((id, k) => {
     const node = graph.getElementById(id);
     if (node.empty()) return;
     found++;
     node.addClass('highlighted');
-    if (k > 0) node.edgesWith(graph.getElementById(nodeIds[k - 1])).addClass('highlighted');
+    if (k > 0) node.edgesWith(graph.getElementById(path[k - 1])).addClass('highlighted');
   });
   return found;
 }
@@ -325,6 +331,7 @@ export function startTopology({ graph: container, summary, filters, details }, o
       });
     }
     drawn = { signature, filter };
+    if (path.length > 0) markPath();
     select();
     summary.textContent =
       `${world.tenants.length} tenants, ${world.vpcs.length} VPCs, ${world.subnets.length} subnets, ` +

@@ -153,10 +153,12 @@ class UiCountersTest extends UiDemoSupport {
                     + "while (box && box.scrollWidth <= box.clientWidth) box = box.parentElement;"
                     + "if (box) box.scrollLeft = box.scrollWidth;");
             browser.screenshot("ui-figures-elastic-ip");
-            // the table redraws on every stats report: the row's text and figure are read in one look
+            // the table redraws on every stats report: the row's text and figure are read in one look;
+            // the row names the allocation once the page's snapshot (polled every second) holds the address
             List<Object> counted = browser.until(Duration.ofSeconds(30), d -> {
                 WebElement current = d.findElement(By.cssSelector(row));
-                return List.of(current.getText(), figure(current, "bytesIn"));
+                String text = current.getText();
+                return text.contains(allocation) ? List.of(text, figure(current, "bytesIn")) : null;
             });
             assertThat((String) counted.get(0)).startsWith("elastic IP " + publicIp + " (" + allocation + ")");
             assertThat((Long) counted.get(1))

@@ -155,6 +155,12 @@ class StoreNetworkReader implements NetworkReader {
         } catch (ApiException notFound) {
             return Optional.empty();
         }
+        List<Instance> vpcInstances = everyPage(page -> instances.list(SYSTEM, vpcId, null, null, page));
+        List<NatGatewayService.NatGatewayView> vpcNatGateways =
+                everyPage(page -> natGateways.list(SYSTEM, vpcId, page));
+        if (holdsNothingForAnyHost(vpcId, vpcInstances, vpcNatGateways)) {
+            return Optional.of(unplaced(vpc));
+        }
         List<SubnetNode> subnetNodes = new ArrayList<>();
         // NAT gateway -> the subnets whose route table sends 0.0.0.0/0 to it
         Map<String, List<String>> natSubnets = new HashMap<>();
@@ -177,7 +183,7 @@ class StoreNetworkReader implements NetworkReader {
             subnetNodes.add(node(subnet, tableRoutes));
         }
         List<InstanceNode> instanceNodes = new ArrayList<>();
-        for (Instance instance : everyPage(page -> instances.list(SYSTEM, vpcId, null, null, page))) {
+        for (Instance instance : vpcInstances) {
             instanceNodes.add(new InstanceNode(
                     instance.id(),
                     instance.name(),
@@ -198,7 +204,7 @@ class StoreNetworkReader implements NetworkReader {
             }
         }
         List<NatGatewayNode> natNodes = new ArrayList<>();
-        for (NatGatewayService.NatGatewayView view : everyPage(page -> natGateways.list(SYSTEM, vpcId, page))) {
+        for (NatGatewayService.NatGatewayView view : vpcNatGateways) {
             NatGateway gateway = view.gateway();
             // forwarded only once placed on a host and given its public address
             if (gateway.hostId() != null && view.eip() != null) {
@@ -232,6 +238,37 @@ class StoreNetworkReader implements NetworkReader {
                 vpnGateway(vpcId, subnetNodes),
                 flowLogs.nodesOfVpc(vpcId),
                 vpc.vpc().arpSuppression()));
+    }
+
+    /**
+     * A VPC with no instance, no NAT gateway or VPN gateway on a host and no active peering puts
+     * nothing into any host's table: its subnets, routes, ACLs and groups are read once something
+     * lands (that change names the VPC again). Filling a VPC with thousands of empty subnets, as
+     * the VLAN lesson does, then costs no whole-VPC read per subnet.
+     */
+    private boolean holdsNothingForAnyHost(
+            String vpcId, List<Instance> vpcInstances, List<NatGatewayService.NatGatewayView> vpcNatGateways) {
+        return vpcInstances.isEmpty()
+                && vpcNatGateways.stream().allMatch(view -> view.gateway().hostId() == null)
+                && vpnGateways.wiring(vpcId).isEmpty()
+                && peerings.activePairs().stream()
+                        .noneMatch(pair -> pair.requesterVpcId().equals(vpcId)
+                                || pair.accepterVpcId().equals(vpcId));
+    }
+
+    private static VpcNode unplaced(VpcService.VpcView vpc) {
+        return new VpcNode(
+                vpc.id(),
+                vpc.tenantId(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                vpc.vpc().arpSuppression());
     }
 
     /**

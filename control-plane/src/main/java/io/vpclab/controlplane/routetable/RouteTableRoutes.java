@@ -3,6 +3,7 @@ package io.vpclab.controlplane.routetable;
 import io.vpclab.controlplane.subnet.RouteContributor;
 import io.vpclab.controlplane.subnet.Subnet;
 import java.util.List;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
@@ -22,5 +23,11 @@ class RouteTableRoutes implements RouteContributor {
     @Override
     public List<RouteEntry> routesFor(Subnet subnet) {
         return tables.getObject().routesOf(subnet);
+    }
+
+    @Override
+    public Map<String, List<RouteEntry>> routesForEach(String vpcId, List<Subnet> subnetsOfVpc) {
+        return tables.getObject()
+                .routesOfVpc(vpcId, subnetsOfVpc.stream().map(Subnet::id).toList());
     }
 }

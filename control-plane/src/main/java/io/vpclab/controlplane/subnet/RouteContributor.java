@@ -1,6 +1,8 @@
 package io.vpclab.controlplane.subnet;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Adds routes to a subnet's effective route table: the route table feature adds the routes of
@@ -10,6 +12,13 @@ import java.util.List;
 public interface RouteContributor {
 
     List<RouteEntry> routesFor(Subnet subnet);
+
+    /** {@link #routesFor} of each of these subnets of one VPC, by subnet ID; override to read the VPC once. */
+    default Map<String, List<RouteEntry>> routesForEach(String vpcId, List<Subnet> subnetsOfVpc) {
+        Map<String, List<RouteEntry>> bySubnet = new HashMap<>();
+        subnetsOfVpc.forEach(subnet -> bySubnet.put(subnet.id(), routesFor(subnet)));
+        return bySubnet;
+    }
 
     /**
      * @param active       false when the route is a blackhole (explicit, or its target is gone)

@@ -13,6 +13,7 @@ import io.vpclab.controlplane.system.Callers;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
 import io.vpclab.net.Ipv4Prefix;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
@@ -34,10 +35,11 @@ class SubnetController implements SubnetsApi {
 
     @Override
     public ResponseEntity<SubnetList> listSubnets(String vpcId, Integer maxResults, String nextToken) {
-        PageRequest.Page<io.vpclab.api.model.Subnet> page = subnets.list(
-                        Callers.current(), vpcId, PageRequest.of(maxResults, nextToken))
-                .map(this::toDto);
-        return ResponseEntity.ok(new SubnetList(page.items()).nextToken(page.nextToken()));
+        PageRequest.Page<Subnet> page = subnets.list(Callers.current(), vpcId, PageRequest.of(maxResults, nextToken));
+        Map<String, String> natGateways = subnets.natGatewaysOf(page.items());
+        PageRequest.Page<io.vpclab.api.model.Subnet> listed =
+                page.map(subnet -> toDto(subnet, natGateways.get(subnet.id())));
+        return ResponseEntity.ok(new SubnetList(listed.items()).nextToken(listed.nextToken()));
     }
 
     @Override
@@ -70,6 +72,10 @@ class SubnetController implements SubnetsApi {
     }
 
     private io.vpclab.api.model.Subnet toDto(Subnet subnet) {
+        return toDto(subnet, subnets.natGatewayOf(subnet));
+    }
+
+    private static io.vpclab.api.model.Subnet toDto(Subnet subnet, String natGatewayId) {
         return new io.vpclab.api.model.Subnet(
                         subnet.id(),
                         subnet.tenantId(),
@@ -82,6 +88,6 @@ class SubnetController implements SubnetsApi {
                         Ipv4Prefix.formatAddress(subnet.addressPlan().gateway()),
                         Times.utc(subnet.createdAt()))
                 .name(subnet.name())
-                .natGatewayId(subnets.natGatewayOf(subnet));
+                .natGatewayId(natGatewayId);
     }
 }

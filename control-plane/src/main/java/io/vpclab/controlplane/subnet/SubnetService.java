@@ -18,7 +18,10 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
@@ -162,12 +165,30 @@ public class SubnetService {
     /** The NAT gateway the subnet's default route goes through, from the contributed routes; null if none. */
     @Transactional(readOnly = true)
     public String natGatewayOf(Subnet subnet) {
-        return routeContributors.stream()
-                .flatMap(c -> c.routesFor(subnet).stream())
-                .filter(r -> r.target() == RouteContributor.Target.NAT_GATEWAY && r.active())
-                .map(RouteContributor.RouteEntry::targetId)
-                .findFirst()
-                .orElse(null);
+        return natGatewaysOf(List.of(subnet)).get(subnet.id());
+    }
+
+    /**
+     * {@link #natGatewayOf} for a page of subnets, by subnet ID (absent: none): each contributor
+     * reads a VPC's routes once, not once per subnet, so a listing costs a few queries per VPC.
+     */
+    @Transactional(readOnly = true)
+    public Map<String, String> natGatewaysOf(List<Subnet> page) {
+        Map<String, String> natGateways = new HashMap<>();
+        Map<String, List<Subnet>> byVpc = new LinkedHashMap<>();
+        page.forEach(subnet ->
+                byVpc.computeIfAbsent(subnet.vpcId(), vpc -> new ArrayList<>()).add(subnet));
+        byVpc.forEach((vpcId, subnetsOfVpc) -> {
+            for (RouteContributor contributor : routeContributors) {
+                contributor
+                        .routesForEach(vpcId, subnetsOfVpc)
+                        .forEach((subnetId, routes) -> routes.stream()
+                                .filter(r -> r.target() == RouteContributor.Target.NAT_GATEWAY && r.active())
+                                .findFirst()
+                                .ifPresent(route -> natGateways.putIfAbsent(subnetId, route.targetId())));
+            }
+        });
+        return natGateways;
     }
 
     /**

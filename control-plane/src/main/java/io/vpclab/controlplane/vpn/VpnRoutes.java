@@ -3,7 +3,9 @@ package io.vpclab.controlplane.vpn;
 import io.vpclab.controlplane.subnet.RouteContributor;
 import io.vpclab.controlplane.subnet.Subnet;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,5 +37,17 @@ class VpnRoutes implements RouteContributor {
                     }
                 });
         return routes;
+    }
+
+    /** A VPC's gateway propagates the same routes to each of its subnets. */
+    @Override
+    public Map<String, List<RouteEntry>> routesForEach(String vpcId, List<Subnet> subnetsOfVpc) {
+        if (subnetsOfVpc.isEmpty()) {
+            return Map.of();
+        }
+        List<RouteEntry> routes = routesFor(subnetsOfVpc.get(0));
+        Map<String, List<RouteEntry>> bySubnet = new HashMap<>();
+        subnetsOfVpc.forEach(subnet -> bySubnet.put(subnet.id(), routes));
+        return bySubnet;
     }
 }

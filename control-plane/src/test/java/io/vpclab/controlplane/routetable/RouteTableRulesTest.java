@@ -1,6 +1,7 @@
 package io.vpclab.controlplane.routetable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.EipsApi;
@@ -303,6 +304,10 @@ class RouteTableRulesTest extends ApiTestSupport {
                 .hasSize(1);
         assertThat(tenant.subnets().getSubnet(app.getSubnetId()).getNatGatewayId())
                 .isEqualTo(natId);
+        // a listing reads each VPC's routes once and names the same gateway, and none for the others
+        assertThat(tenant.subnets().listSubnets(vpcId, 1000, null).getItems())
+                .extracting(Subnet::getSubnetId, Subnet::getNatGatewayId)
+                .contains(tuple(app.getSubnetId(), natId), tuple(web.getSubnetId(), null));
         // users see and can change it: a blackhole replaces it
         String natTable = tenant.subnets().getSubnetRoutes(app.getSubnetId()).getRoutes().stream()
                 .map(EffectiveRoute::getRouteTableId)

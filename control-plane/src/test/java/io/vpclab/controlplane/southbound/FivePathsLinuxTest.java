@@ -47,7 +47,7 @@ class FivePathsLinuxTest {
     private static final Path TOPOLOGY = Path.of("..", "benchmarks", "scripts", "instances-topology.yaml");
     private static final int IPERF3_PORT = 5201;
     private static final int UDP_PORT = 5301;
-    /** Enough to show a stream, far below what the slowest path moves in the run's 2 seconds. */
+    /** Enough to show a stream; each run sends 4 MB (bounded by bytes, not seconds: CI time). */
     private static final long MIN_BYTES = 1_000_000L;
 
     /** The agents' --offloads for this invocation (the machines are started with it, once). */
@@ -257,8 +257,8 @@ class FivePathsLinuxTest {
                     ends.serverIp(),
                     "-p",
                     "" + port,
-                    "-t",
-                    "2",
+                    "-n",
+                    "4M",
                     "--connect-timeout",
                     "5000",
                     "-J"));

@@ -128,8 +128,8 @@ class NetnsAgentsLinuxTest {
                 "10.77.1.11",
                 "-p",
                 "5202",
-                "-t",
-                "3",
+                "-n",
+                "4M",
                 "-R",
                 "-J");
         assertThat(TwoAgentMachines.receivedBytes(reverse))

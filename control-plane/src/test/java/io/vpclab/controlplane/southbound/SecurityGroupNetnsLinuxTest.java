@@ -129,7 +129,7 @@ class SecurityGroupNetnsLinuxTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() ->
                         Lab.succeeds("ip", "netns", "exec", rightNamespace, "sh", "-c", "ss -ltn | grep -q ':5201'"));
-        String report = run("ip", "netns", "exec", leftNamespace, "iperf3", "-c", "10.78.1.11", "-t", "3", "-J");
+        String report = run("ip", "netns", "exec", leftNamespace, "iperf3", "-c", "10.78.1.11", "-n", "4M", "-J");
         assertThat(TwoAgentMachines.receivedBytes(report))
                 .as("iperf3 bytes through the 5201 rule")
                 .isGreaterThan(1_000_000L);

@@ -227,8 +227,8 @@ class VpnWireGuardGoLinuxTest {
                                 ON_PREMISES_IP,
                                 "-p",
                                 "5299",
-                                "-t",
-                                "2"),
+                                "-n",
+                                "4M"),
                         result -> result.exit() == 0);
         System.out.println("iperf3 TCP, netns instance -> wireguard-go site through the VPN:\n" + iperf.output());
         assertThat(iperf.output()).contains("receiver");

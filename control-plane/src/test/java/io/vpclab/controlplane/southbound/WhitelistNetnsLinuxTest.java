@@ -133,8 +133,8 @@ class WhitelistNetnsLinuxTest {
                         eip.getPublicIp(),
                         "-p",
                         "5201",
-                        "-t",
-                        "2",
+                        "-n",
+                        "4M",
                         "--connect-timeout",
                         "3000",
                         "-J"));

@@ -3,6 +3,7 @@ package io.vpclab.controlplane.vpn;
 import io.vpclab.api.VpnConnectionsApi;
 import io.vpclab.api.model.VpnConnectionCreate;
 import io.vpclab.api.model.VpnConnectionList;
+import io.vpclab.api.model.VpnConnectionRoute;
 import io.vpclab.controlplane.system.Callers;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
@@ -60,6 +61,20 @@ class VpnConnectionController implements VpnConnectionsApi {
     public ResponseEntity<Void> deleteVpnConnection(String vpnConnectionId) {
         connections.delete(Callers.current(), vpnConnectionId);
         return ResponseEntity.noContent().build();
+    }
+
+    @Override
+    public ResponseEntity<io.vpclab.api.model.VpnConnection> createVpnConnectionRoute(
+            String vpnConnectionId, VpnConnectionRoute body) {
+        return ResponseEntity.ok(toDto(
+                connections.addRoute(Callers.current(), vpnConnectionId, body.getDestinationCidrBlock())));
+    }
+
+    @Override
+    public ResponseEntity<io.vpclab.api.model.VpnConnection> deleteVpnConnectionRoute(
+            String vpnConnectionId, String destinationCidrBlock) {
+        return ResponseEntity.ok(
+                toDto(connections.removeRoute(Callers.current(), vpnConnectionId, destinationCidrBlock)));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.vpclab.api.VpnConnectionsApi;
 import io.vpclab.api.model.VpnConnectionCreate;
 import io.vpclab.api.model.VpnConnectionList;
 import io.vpclab.api.model.VpnConnectionRoute;
+import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Callers;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
@@ -28,6 +29,11 @@ class VpnConnectionController implements VpnConnectionsApi {
 
     @Override
     public ResponseEntity<io.vpclab.api.model.VpnConnection> createVpnConnection(VpnConnectionCreate body) {
+        if (body.getOnPremisesCidrBlocks() == null || body.getOnPremisesCidrBlocks().isEmpty()) {
+            // EC2's CreateVpnConnection may start without and add static routes; REST names one at least
+            throw ApiException.badRequest(
+                    "MissingParameter", "onPremisesCidrBlocks needs at least one CIDR block (add more with /routes)");
+        }
         VpnConnectionService.Created created = connections.create(
                 Callers.current(),
                 new VpnConnectionService.Creation(

@@ -68,12 +68,15 @@ async function attach(gateway, world) {
   const answer = await askForm({
     id: 'vgw-attach',
     title: `Attach ${gateway.name || gateway.vpnGatewayId}`,
-    intro: 'The VPC routes the connections\' on-premises blocks into the tunnel once attached.',
+    intro: "The VPC routes the connections' on-premises blocks into the tunnel once attached.",
     fields: [
       {
         name: 'vpcId',
         label: 'VPC',
-        options: [{ value: '', label: '(choose)' }, ...vpcs.map((v) => ({ value: v.vpcId, label: `${v.name || v.vpcId} ${v.cidrBlock}` }))],
+        options: [
+          { value: '', label: '(choose)' },
+          ...vpcs.map((v) => ({ value: v.vpcId, label: `${v.name || v.vpcId} ${v.cidrBlock}` })),
+        ],
       },
     ],
     submitLabel: 'Attach',
@@ -110,7 +113,8 @@ async function deleteRouteOf(connection) {
       },
     ],
     submitLabel: 'Delete route',
-    validate: (v) => (v.destinationCidrBlock ? null : blocks.length === 0 ? 'This connection has no route.' : 'Choose a route.'),
+    validate: (v) =>
+      v.destinationCidrBlock ? null : blocks.length === 0 ? 'This connection has no route.' : 'Choose a route.',
   });
   if (answer) await deleteVpnRoute(connection.vpnConnectionId, answer.destinationCidrBlock);
 }

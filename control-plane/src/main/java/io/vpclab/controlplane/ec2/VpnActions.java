@@ -153,8 +153,7 @@ class VpnActions implements Ec2Action.Group {
     }
 
     private void attachVpnGateway(Caller caller, Ec2Query query, Ec2Xml response) {
-        VpnGatewayView gateway =
-                vpnGateways.attach(caller, query.required("VpnGatewayId"), query.required("VpcId"));
+        VpnGatewayView gateway = vpnGateways.attach(caller, query.required("VpnGatewayId"), query.required("VpcId"));
         response.open("attachment")
                 .field("vpcId", gateway.gateway().vpcId())
                 .field("state", gateway.gateway().attachmentState())
@@ -321,5 +320,4 @@ class VpnActions implements Ec2Action.Group {
                     "InvalidParameterValue", "Type " + Ec2Query.abbreviated(type) + " is not supported: " + TYPE);
         });
     }
-
 }

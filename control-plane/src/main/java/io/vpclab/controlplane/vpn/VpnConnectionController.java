@@ -29,7 +29,8 @@ class VpnConnectionController implements VpnConnectionsApi {
 
     @Override
     public ResponseEntity<io.vpclab.api.model.VpnConnection> createVpnConnection(VpnConnectionCreate body) {
-        if (body.getOnPremisesCidrBlocks() == null || body.getOnPremisesCidrBlocks().isEmpty()) {
+        if (body.getOnPremisesCidrBlocks() == null
+                || body.getOnPremisesCidrBlocks().isEmpty()) {
             // EC2's CreateVpnConnection may start without and add static routes; REST names one at least
             throw ApiException.badRequest(
                     "MissingParameter", "onPremisesCidrBlocks needs at least one CIDR block (add more with /routes)");
@@ -72,8 +73,8 @@ class VpnConnectionController implements VpnConnectionsApi {
     @Override
     public ResponseEntity<io.vpclab.api.model.VpnConnection> createVpnConnectionRoute(
             String vpnConnectionId, VpnConnectionRoute body) {
-        return ResponseEntity.ok(toDto(
-                connections.addRoute(Callers.current(), vpnConnectionId, body.getDestinationCidrBlock())));
+        return ResponseEntity.ok(
+                toDto(connections.addRoute(Callers.current(), vpnConnectionId, body.getDestinationCidrBlock())));
     }
 
     @Override

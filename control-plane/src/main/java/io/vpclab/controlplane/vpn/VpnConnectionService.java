@@ -187,8 +187,7 @@ public class VpnConnectionService {
     private VpnConnection lockForRouteChange(Caller caller, String vpnConnectionId) {
         VpnConnection visible = get(caller, vpnConnectionId);
         vpnGateways.lockForMutation(caller, visible.vpnGatewayId());
-        VpnConnection connection =
-                connections.findById(vpnConnectionId).orElseThrow(() -> notFound(vpnConnectionId));
+        VpnConnection connection = connections.findById(vpnConnectionId).orElseThrow(() -> notFound(vpnConnectionId));
         // the instance read before the locks may predate another route change
         entityManager.refresh(connection);
         return connection;

@@ -43,8 +43,7 @@ class VpnGatewayController implements VpnGatewaysApi {
     }
 
     @Override
-    public ResponseEntity<io.vpclab.api.model.VpnGateway> attachVpnGateway(
-            String vpnGatewayId, VpnGatewayAttach body) {
+    public ResponseEntity<io.vpclab.api.model.VpnGateway> attachVpnGateway(String vpnGatewayId, VpnGatewayAttach body) {
         return ResponseEntity.ok(toDto(gateways.attach(Callers.current(), vpnGatewayId, body.getVpcId())));
     }
 

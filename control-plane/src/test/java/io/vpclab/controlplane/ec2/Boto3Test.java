@@ -164,7 +164,7 @@ class Boto3Test extends ApiTestSupport {
             assertThat(tags.listTags(null, null, null, null, null, null).getItems())
                     .extracting(ResourceTag::getResourceId)
                     .doesNotContain(cgwId, vgwId);
-                } finally {
+        } finally {
             Files.deleteIfExists(script);
         }
     }

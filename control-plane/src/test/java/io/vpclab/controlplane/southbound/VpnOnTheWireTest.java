@@ -310,7 +310,9 @@ class VpnOnTheWireTest {
         sendEcho(INSTANCE_IP);
         assertThat(ping(instanceHost, vm.getInstanceId(), ON_PREMISES_IP).getReceived())
                 .isZero();
-        assertThat(repliesFrom(INSTANCE_IP)).as("echo replies through a detached gateway").isEqualTo(repliesBefore);
+        assertThat(repliesFrom(INSTANCE_IP))
+                .as("echo replies through a detached gateway")
+                .isEqualTo(repliesBefore);
 
         gateways.attachVpnGateway(gatewayId, new VpnGatewayAttach().vpcId(vpcId));
         await().atMost(CONVERGENCE)

@@ -129,6 +129,7 @@ class Boto3Test extends ApiTestSupport {
             assertThat(detached.getAttachmentState()).isEqualTo(VpnGatewayAttachmentState.DETACHED);
             assertThat(detached.getVpcId()).isEqualTo(vpnVpcId);
             assertThat(vpns.getVpnConnection(connectionId).getVpcId()).isNull();
+            assertRefused(409, "IncorrectState", () -> vpns.getVpnConnectionConfiguration(connectionId));
             assertThat(vpns.getVpnConnection(connectionId).getOnPremisesCidrBlocks())
                     .containsExactly("192.168.60.0/24");
             assertThat(vgws.attachVpnGateway(vgwId, new VpnGatewayAttach().vpcId(vpnVpcId))

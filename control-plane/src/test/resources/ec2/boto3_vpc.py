@@ -88,42 +88,60 @@ tagged_vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:env", "Values": ["lab"]}]
 tag_types = sorted(t["ResourceType"] for t in ec2.describe_tags(Filters=[{"Name": "key", "Values": ["env"]}])["Tags"])
 
 # site-to-site VPN (WireGuard): the device's public key is the customer gateway's DeviceName, the
-# on-premises block the connection's LocalIpv4NetworkCidr; the VPN gateway was made by REST
-vgw_id = os.environ["VPCLAB_VPN_GATEWAY_ID"]
+# first on-premises block the connection's LocalIpv4NetworkCidr, more as static routes. The VPN
+# gateway is made detached and attached to the REST-made VPC, as in EC2; the script leaves it
+# detached again with its connection, for the Java test to read and drive through REST.
+vpn_vpc_id = os.environ["VPCLAB_VPN_VPC_ID"]
 cgw = ec2.create_customer_gateway(
     Type="ipsec.1", PublicIp="198.51.100.7", BgpAsn=65000, DeviceName=os.environ["VPCLAB_CGW_PUBLIC_KEY"],
-    TagSpecifications=[{"ResourceType": "customer-gateway", "Tags": [{"Key": "Name", "Value": "branch"}]}],
+    TagSpecifications=[{"ResourceType": "customer-gateway",
+                        "Tags": [{"Key": "Name", "Value": "branch"}, {"Key": "site", "Value": "lyon"}]}],
 )["CustomerGateway"]
-try:
-    ec2.create_vpn_gateway(Type="ipsec.1")
-    sys.exit("CreateVpnGateway was accepted")
-except ClientError as refused:
-    create_vgw_code = refused.response["Error"]["Code"]
+created_vgw = ec2.create_vpn_gateway(
+    Type="ipsec.1", TagSpecifications=[{"ResourceType": "vpn-gateway", "Tags": [{"Key": "env", "Value": "lab"}]}],
+)["VpnGateway"]
+vgw_id = created_vgw["VpnGatewayId"]
+not_attached_code = refusal_code(ec2.detach_vpn_gateway, VpnGatewayId=vgw_id, VpcId=vpn_vpc_id)
+attachment = ec2.attach_vpn_gateway(VpnGatewayId=vgw_id, VpcId=vpn_vpc_id)["VpcAttachment"]
+attached_twice_code = refusal_code(ec2.attach_vpn_gateway, VpnGatewayId=vgw_id, VpcId=vpn_vpc_id)
 vpn = ec2.create_vpn_connection(
     Type="ipsec.1", CustomerGatewayId=cgw["CustomerGatewayId"], VpnGatewayId=vgw_id,
     Options={"StaticRoutesOnly": True, "LocalIpv4NetworkCidr": "192.168.50.0/24"},
 )["VpnConnection"]
+ec2.create_vpn_connection_route(VpnConnectionId=vpn["VpnConnectionId"], DestinationCidrBlock="192.168.60.0/24")
+duplicate_route_code = refusal_code(
+    ec2.create_vpn_connection_route, VpnConnectionId=vpn["VpnConnectionId"], DestinationCidrBlock="192.168.60.0/24")
+missing_route_code = refusal_code(
+    ec2.delete_vpn_connection_route, VpnConnectionId=vpn["VpnConnectionId"], DestinationCidrBlock="192.168.70.0/24")
 described_vpn = ec2.describe_vpn_connections(Filters=[{"Name": "vpn-gateway-id", "Values": [vgw_id]}])["VpnConnections"]
-vgw = ec2.describe_vpn_gateways(VpnGatewayIds=[vgw_id])["VpnGateways"][0]
-try:
-    ec2.delete_customer_gateway(CustomerGatewayId=cgw["CustomerGatewayId"])
-    sys.exit("a customer gateway in use was deleted")
-except ClientError as refused:
-    cgw_in_use_code = refused.response["Error"]["Code"]
+attached_vgws = ec2.describe_vpn_gateways(Filters=[
+    {"Name": "attachment.vpc-id", "Values": [vpn_vpc_id]}, {"Name": "attachment.state", "Values": ["attached"]},
+])["VpnGateways"]
+delete_attached_code = refusal_code(ec2.delete_vpn_gateway, VpnGatewayId=vgw_id)
+cgw_in_use_code = refusal_code(ec2.delete_customer_gateway, CustomerGatewayId=cgw["CustomerGatewayId"])
 named_cgws = ec2.describe_customer_gateways(Filters=[{"Name": "tag:Name", "Values": ["branch"]}])["CustomerGateways"]
-ec2.delete_vpn_connection(VpnConnectionId=vpn["VpnConnectionId"])
-ec2.delete_customer_gateway(CustomerGatewayId=cgw["CustomerGatewayId"])
+ec2.delete_vpn_connection_route(VpnConnectionId=vpn["VpnConnectionId"], DestinationCidrBlock="192.168.50.0/24")
+ec2.detach_vpn_gateway(VpnGatewayId=vgw_id, VpcId=vpn_vpc_id)
+detached_vgw = ec2.describe_vpn_gateways(
+    Filters=[{"Name": "tag:env", "Values": ["lab"]}, {"Name": "attachment.state", "Values": ["detached"]}])["VpnGateways"]
 vpn_after = {
     "customerGatewayId": cgw["CustomerGatewayId"],
     "deviceName": cgw["DeviceName"],
-    "createVgwCode": create_vgw_code,
+    "vpnGatewayId": vgw_id,
+    "createdVgw": [created_vgw["State"], len(created_vgw.get("VpcAttachments", []))],
+    "notAttachedCode": not_attached_code,
+    "attachment": attachment["VpcId"] + "/" + attachment["State"],
+    "attachedTwiceCode": attached_twice_code,
     "vpnConnectionId": vpn["VpnConnectionId"],
-    "vpnRoutes": [r["DestinationCidrBlock"] for r in described_vpn[0]["Routes"]],
+    "vpnRoutes": sorted(r["DestinationCidrBlock"] for r in described_vpn[0]["Routes"]),
     "vpnStaticOnly": described_vpn[0]["Options"]["StaticRoutesOnly"],
-    "vgwVpcs": [a["VpcId"] + "/" + a["State"] for a in vgw["VpcAttachments"]],
+    "duplicateRouteCode": duplicate_route_code,
+    "missingRouteCode": missing_route_code,
+    "attachedVgws": [g["VpnGatewayId"] for g in attached_vgws],
+    "deleteAttachedCode": delete_attached_code,
     "cgwInUseCode": cgw_in_use_code,
     "namedCgws": [g["CustomerGatewayId"] for g in named_cgws],
-    "cgwsLeft": len(ec2.describe_customer_gateways()["CustomerGateways"]),
+    "detachedVgws": [[a["VpcId"] + "/" + a["State"] for a in g["VpcAttachments"]] for g in detached_vgw],
 }
 
 json.dump(

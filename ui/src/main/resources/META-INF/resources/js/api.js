@@ -184,6 +184,12 @@ export const disassociateRouteTable = (subnetId) => del(one('subnets', subnetId)
 /** The on-premises side's wg-quick file of a VPN connection, as text. */
 export const vpnConfiguration = (vpnConnectionId) =>
   call('GET', one('vpnConnections', vpnConnectionId) + '/configuration', undefined, true);
+export const attachVpnGateway = (vpnGatewayId, vpcId) => post(one('vpnGateways', vpnGatewayId) + '/attach', { vpcId });
+export const detachVpnGateway = (vpnGatewayId) => post(one('vpnGateways', vpnGatewayId) + '/detach');
+export const addVpnRoute = (vpnConnectionId, destinationCidrBlock) =>
+  post(one('vpnConnections', vpnConnectionId) + '/routes', { destinationCidrBlock });
+export const deleteVpnRoute = (vpnConnectionId, destinationCidrBlock) =>
+  del(one('vpnConnections', vpnConnectionId) + '/routes?' + query({ destinationCidrBlock }));
 
 // --- diagnostics: probes sent by the source instance's host ----------------------------------------
 

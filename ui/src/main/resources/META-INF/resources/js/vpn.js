@@ -1,7 +1,8 @@
 // Site-to-site VPN on the Resources screen: customer gateways, VPN gateways and connections, each
 // connection's tunnel as its gateway's agent last reported it, and its wg-quick file to download.
-import { vpnConfiguration } from './api.js';
+import { vpnConfiguration, attachVpnGateway, detachVpnGateway, addVpnRoute, deleteVpnRoute } from './api.js';
 import { el, showError, clearError } from './dom.js';
+import { askForm } from './dialog.js';
 
 /** The tunnel in words: "up, handshake 12:01:02", "in 3 packets / 240 B", "out ..."; "(no report yet)" before the first. */
 export function tunnelLines(connection) {
@@ -61,6 +62,63 @@ const named = (title, list, idKey) => ({
   },
 });
 
+/** Attaches a detached gateway to a VPC of its tenant (only an attached gateway forwards). */
+async function attach(gateway, world) {
+  const vpcs = world ? world.vpcs.filter((v) => v.tenantId === gateway.tenantId) : [];
+  const answer = await askForm({
+    id: 'vgw-attach',
+    title: `Attach ${gateway.name || gateway.vpnGatewayId}`,
+    intro: "The VPC routes the connections' on-premises blocks into the tunnel once attached.",
+    fields: [
+      {
+        name: 'vpcId',
+        label: 'VPC',
+        options: [
+          { value: '', label: '(choose)' },
+          ...vpcs.map((v) => ({ value: v.vpcId, label: `${v.name || v.vpcId} ${v.cidrBlock}` })),
+        ],
+      },
+    ],
+    submitLabel: 'Attach',
+    validate: (v) => (v.vpcId ? null : vpcs.length === 0 ? 'This tenant has no VPC.' : 'Choose a VPC.'),
+  });
+  if (answer) await attachVpnGateway(gateway.vpnGatewayId, answer.vpcId);
+}
+
+/** Adds a static route (an on-premises block) to a connection. */
+async function addRouteTo(connection) {
+  const answer = await askForm({
+    id: 'vpn-route',
+    title: `Add a static route to ${connection.vpnConnectionId}`,
+    intro: 'An on-premises block every subnet of the VPC sends into the tunnel.',
+    fields: [{ name: 'destinationCidrBlock', label: 'On-premises CIDR', placeholder: '192.168.70.0/24' }],
+    submitLabel: 'Add route',
+    validate: (v) => (v.destinationCidrBlock ? null : 'Give a CIDR block.'),
+  });
+  if (answer) await addVpnRoute(connection.vpnConnectionId, answer.destinationCidrBlock);
+}
+
+/** Removes one of the connection's static routes. */
+async function deleteRouteOf(connection) {
+  const blocks = connection.onPremisesCidrBlocks || [];
+  const answer = await askForm({
+    id: 'vpn-route-delete',
+    title: `Delete a static route of ${connection.vpnConnectionId}`,
+    intro: 'The VPC stops sending that block into the tunnel.',
+    fields: [
+      {
+        name: 'destinationCidrBlock',
+        label: 'Route',
+        options: [{ value: '', label: '(choose)' }, ...blocks.map((b) => ({ value: b, label: b }))],
+      },
+    ],
+    submitLabel: 'Delete route',
+    validate: (v) =>
+      v.destinationCidrBlock ? null : blocks.length === 0 ? 'This connection has no route.' : 'Choose a route.',
+  });
+  if (answer) await deleteVpnRoute(connection.vpnConnectionId, answer.destinationCidrBlock);
+}
+
 /** The three VPN kinds of the Resources screen (see resources.js KINDS for what each entry says). */
 export const VPN_KINDS = [
   {
@@ -79,12 +137,25 @@ export const VPN_KINDS = [
     key: 'vpnGateways',
     title: 'VPN gateways',
     id: 'vpnGatewayId',
-    columns: ['name', 'vpnGatewayId', named('VPC', 'vpcs', 'vpcId'), 'state', 'endpointIp', 'listenPort', 'publicKey'],
+    columns: [
+      'name',
+      'vpnGatewayId',
+      named('VPC', 'vpcs', 'vpcId'),
+      'attachmentState',
+      'state',
+      'endpointIp',
+      'listenPort',
+      'publicKey',
+    ],
     fields: [
-      { name: 'vpcId', required: true, options: opt('vpcs', 'vpcId', (v) => `${v.name || v.vpcId} ${v.cidrBlock}`) },
+      { name: 'vpcId', options: opt('vpcs', 'vpcId', (v) => `${v.name || v.vpcId} ${v.cidrBlock}`) },
       { name: 'name', placeholder: 'vgw' },
       { name: 'hostId', options: opt('hosts', 'hostId', (h) => `${h.name} ${h.underlayIp}`) },
       { name: 'listenPort', type: 'number', placeholder: '51820' },
+    ],
+    actions: [
+      { label: 'Attach', run: attach },
+      { label: 'Detach', run: (g) => detachVpnGateway(g.vpnGatewayId) },
     ],
   },
   {
@@ -113,6 +184,10 @@ export const VPN_KINDS = [
       { name: 'onPremisesCidrBlocks', type: 'list', required: true, placeholder: '192.168.50.0/24, 192.168.60.0/24' },
       { name: 'generatePresharedKey', type: 'boolean', options: () => [{ value: 'true', label: 'true' }] },
     ],
-    actions: [{ label: 'Download configuration', run: downloadConfiguration, stays: true }],
+    actions: [
+      { label: 'Download configuration', run: downloadConfiguration, stays: true },
+      { label: 'Add route', run: addRouteTo },
+      { label: 'Delete route', run: deleteRouteOf },
+    ],
   },
 ];

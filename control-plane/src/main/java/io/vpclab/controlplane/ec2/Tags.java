@@ -33,11 +33,6 @@ class Tags {
         return stored.of(resourceId, name);
     }
 
-    /** Drops the stored tags of a resource just deleted. */
-    void forget(String resourceId) {
-        stored.forget(resourceId);
-    }
-
     Ec2Xml write(Ec2Xml xml, String resourceId, String name) {
         xml.open("tagSet");
         of(resourceId, name)

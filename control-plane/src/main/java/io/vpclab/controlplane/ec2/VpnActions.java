@@ -5,6 +5,7 @@ import io.vpclab.controlplane.vpn.CustomerGateway;
 import io.vpclab.controlplane.vpn.CustomerGatewayService;
 import io.vpclab.controlplane.vpn.VpnConnection;
 import io.vpclab.controlplane.vpn.VpnConnectionService;
+import io.vpclab.controlplane.vpn.VpnGateway;
 import io.vpclab.controlplane.vpn.VpnGatewayService;
 import io.vpclab.controlplane.vpn.VpnGatewayService.VpnGatewayView;
 import io.vpclab.net.Ipv4Prefix;
@@ -19,11 +20,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Site-to-site VPN actions on the VPN services. VPC Lab's VPN is WireGuard, so a customer gateway
  * carries its device's WireGuard public key, given as {@code DeviceName}; a connection's
- * on-premises block is {@code Options.LocalIpv4NetworkCidr} (static routing: the connection's
- * routes are that block) and its preshared key {@code Options.TunnelOptions.1.PreSharedKey}. A VPN
- * gateway is made in its VPC by the REST API (attached from the start), so CreateVpnGateway,
- * AttachVpnGateway, DetachVpnGateway and the connection-route actions answer UnsupportedOperation
- * with the way to do it instead.
+ * first on-premises block may be given as {@code Options.LocalIpv4NetworkCidr} (static routing:
+ * CreateVpnConnectionRoute adds more) and its preshared key {@code Options.TunnelOptions.1.PreSharedKey}.
+ * A VPN gateway is made detached and attached to a VPC, as in EC2; the REST API shows and drives the
+ * same states.
  */
 @Component
 class VpnActions implements Ec2Action.Group {
@@ -44,8 +44,8 @@ class VpnActions implements Ec2Action.Group {
             "vpn-gateway-id", v -> v.gateway().id(),
             "state", v -> v.gateway().state(),
             "type", v -> TYPE,
-            "attachment.vpc-id", v -> v.gateway().vpcId(),
-            "attachment.state", v -> "attached",
+            "attachment.vpc-id", v -> v.gateway().attachmentVpcId(),
+            "attachment.state", v -> v.gateway().attachmentState(),
             "amazon-side-asn", v -> AMAZON_SIDE_ASN);
     private static final Map<String, Function<VpnConnection, List<String>>> VPN_CONNECTION_FILTERS = Map.of(
             "vpn-connection-id", c -> List.of(c.id()),
@@ -82,31 +82,16 @@ class VpnActions implements Ec2Action.Group {
                 Map.entry("CreateCustomerGateway", this::createCustomerGateway),
                 Map.entry("DescribeCustomerGateways", this::describeCustomerGateways),
                 Map.entry("DeleteCustomerGateway", this::deleteCustomerGateway),
+                Map.entry("CreateVpnGateway", this::createVpnGateway),
+                Map.entry("AttachVpnGateway", this::attachVpnGateway),
+                Map.entry("DetachVpnGateway", this::detachVpnGateway),
                 Map.entry("DescribeVpnGateways", this::describeVpnGateways),
                 Map.entry("DeleteVpnGateway", this::deleteVpnGateway),
                 Map.entry("CreateVpnConnection", this::createVpnConnection),
                 Map.entry("DescribeVpnConnections", this::describeVpnConnections),
                 Map.entry("DeleteVpnConnection", this::deleteVpnConnection),
-                Map.entry(
-                        "CreateVpnGateway",
-                        unsupported(
-                                "a VPN gateway is made in its VPC, attached from the start: POST /api/v1/vpn-gateways"
-                                        + " {\"vpcId\": ...}; DescribeVpnGateways then shows it")),
-                Map.entry(
-                        "AttachVpnGateway",
-                        unsupported(
-                                "a VPN gateway is attached to the VPC it was made in (POST /api/v1/vpn-gateways) for its"
-                                        + " whole life")),
-                Map.entry(
-                        "DetachVpnGateway",
-                        unsupported("a VPN gateway stays in the VPC it was made in; DeleteVpnGateway removes it")),
-                Map.entry(
-                        "CreateVpnConnectionRoute",
-                        unsupported("a VPN connection's on-premises block is given when it is created"
-                                + " (Options.LocalIpv4NetworkCidr)")),
-                Map.entry(
-                        "DeleteVpnConnectionRoute",
-                        unsupported("a VPN connection's on-premises block stays for its life; delete the connection")));
+                Map.entry("CreateVpnConnectionRoute", this::createVpnConnectionRoute),
+                Map.entry("DeleteVpnConnectionRoute", this::deleteVpnConnectionRoute));
     }
 
     private void createCustomerGateway(Caller caller, Ec2Query query, Ec2Xml response) {
@@ -150,12 +135,43 @@ class VpnActions implements Ec2Action.Group {
     }
 
     private void deleteCustomerGateway(Caller caller, Ec2Query query, Ec2Xml response) {
-        String id = query.required("CustomerGatewayId");
-        // The customer gateway service announces no delete, so its tags go here, with it.
-        transaction.executeWithoutResult(status -> {
-            customerGateways.delete(caller, id);
-            tags.forget(id);
+        customerGateways.delete(caller, query.required("CustomerGatewayId"));
+        response.field("return", true);
+    }
+
+    private void createVpnGateway(Caller caller, Ec2Query query, Ec2Xml response) {
+        requireType(query);
+        // AmazonSideAsn is accepted and not kept: VPC Lab routes statically
+        query.string("AmazonSideAsn");
+        VpnGatewayView gateway = transaction.execute(status -> {
+            VpnGatewayView created = vpnGateways.create(
+                    caller, new VpnGatewayService.Creation(null, null, Tags.name(query), null, null));
+            tags.tagNew(created.gateway().tenantId(), created.gateway().id(), query);
+            return created;
         });
+        write(response.open("vpnGateway"), gateway).close();
+    }
+
+    private void attachVpnGateway(Caller caller, Ec2Query query, Ec2Xml response) {
+        VpnGatewayView gateway = vpnGateways.attach(caller, query.required("VpnGatewayId"), query.required("VpcId"));
+        response.open("attachment")
+                .field("vpcId", gateway.gateway().vpcId())
+                .field("state", gateway.gateway().attachmentState())
+                .close();
+    }
+
+    private void detachVpnGateway(Caller caller, Ec2Query query, Ec2Xml response) {
+        vpnGateways.detach(caller, query.required("VpnGatewayId"), query.required("VpcId"));
+        response.field("return", true);
+    }
+
+    private void createVpnConnectionRoute(Caller caller, Ec2Query query, Ec2Xml response) {
+        connections.addRoute(caller, query.required("VpnConnectionId"), query.required("DestinationCidrBlock"));
+        response.field("return", true);
+    }
+
+    private void deleteVpnConnectionRoute(Caller caller, Ec2Query query, Ec2Xml response) {
+        connections.removeRoute(caller, query.required("VpnConnectionId"), query.required("DestinationCidrBlock"));
         response.field("return", true);
     }
 
@@ -179,20 +195,7 @@ class VpnActions implements Ec2Action.Group {
                         .filter(matches)
                         .toList();
         response.open("vpnGatewaySet");
-        for (VpnGatewayView view : shown) {
-            response.open("item")
-                    .field("vpnGatewayId", view.gateway().id())
-                    .field("state", view.gateway().state())
-                    .field("type", TYPE)
-                    .field("amazonSideAsn", AMAZON_SIDE_ASN)
-                    .open("attachments")
-                    .open("item")
-                    .field("vpcId", view.gateway().vpcId())
-                    .field("state", "attached")
-                    .close()
-                    .close();
-            tags.write(response, view.gateway().id(), view.gateway().name()).close();
-        }
+        shown.forEach(view -> write(response.open("item"), view).close());
         response.close();
     }
 
@@ -210,10 +213,9 @@ class VpnActions implements Ec2Action.Group {
                     "InvalidParameterValue",
                     "VPC Lab's VPN connections route statically: StaticRoutesOnly must be true");
         }
-        String onPremises = query.string("Options.LocalIpv4NetworkCidr")
-                .orElseThrow(() -> Ec2Exception.badRequest(
-                        "MissingParameter",
-                        "the request must contain the parameter Options.LocalIpv4NetworkCidr: the on-premises block"));
+        // without it the connection routes nothing until CreateVpnConnectionRoute
+        List<String> onPremises =
+                query.string("Options.LocalIpv4NetworkCidr").map(List::of).orElse(List.of());
         String presharedKey =
                 query.string("Options.TunnelOptions.1.PreSharedKey").orElse(null);
         Tags.name(query);
@@ -224,7 +226,7 @@ class VpnActions implements Ec2Action.Group {
                             new VpnConnectionService.Creation(
                                     query.required("VpnGatewayId"),
                                     query.required("CustomerGatewayId"),
-                                    List.of(onPremises),
+                                    onPremises,
                                     presharedKey,
                                     false))
                     .connection();
@@ -270,6 +272,23 @@ class VpnActions implements Ec2Action.Group {
         return tags.write(xml, gateway.id(), gateway.name());
     }
 
+    private Ec2Xml write(Ec2Xml xml, VpnGatewayView view) {
+        VpnGateway gateway = view.gateway();
+        xml.field("vpnGatewayId", gateway.id())
+                .field("state", gateway.state())
+                .field("type", TYPE)
+                .field("amazonSideAsn", AMAZON_SIDE_ASN)
+                .open("attachments");
+        if (gateway.attachmentState() != null) {
+            xml.open("item")
+                    .field("vpcId", gateway.attachmentVpcId())
+                    .field("state", gateway.attachmentState())
+                    .close();
+        }
+        xml.close();
+        return tags.write(xml, gateway.id(), gateway.name());
+    }
+
     private Ec2Xml write(Ec2Xml xml, VpnConnection connection) {
         List<String> blocks =
                 connection.onPremisesCidrs().stream().map(Ipv4Prefix::toString).toList();
@@ -300,11 +319,5 @@ class VpnActions implements Ec2Action.Group {
             throw Ec2Exception.badRequest(
                     "InvalidParameterValue", "Type " + Ec2Query.abbreviated(type) + " is not supported: " + TYPE);
         });
-    }
-
-    private static Ec2Action unsupported(String instead) {
-        return (caller, query, response) -> {
-            throw Ec2Exception.badRequest("UnsupportedOperation", "VPC Lab does not support this action: " + instead);
-        };
     }
 }

@@ -68,7 +68,8 @@ class StoreChangeListener {
         } else if (event instanceof NetworkAclChanged e) {
             return List.of(StoreChange.vpc(e.vpcId()));
         } else if (event instanceof VpnChanged e) {
-            return List.of(StoreChange.vpc(e.vpcId()));
+            // a detached VPN gateway and its connections are in no VPC's tables
+            return e.vpcId() == null ? List.of() : List.of(StoreChange.vpc(e.vpcId()));
         } else if (event instanceof HostChanged e) {
             // a host registered or left (its underlay is fixed at registration)
             return List.of(StoreChange.host(e.hostId()));

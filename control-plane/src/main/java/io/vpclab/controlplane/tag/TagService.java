@@ -304,9 +304,11 @@ public class TagService {
         }
     }
 
-    /** Drops a deleted resource's tags, for a feature that announces no delete. */
-    @Transactional
-    public void forget(String resourceId) {
+    /**
+     * Drops a deleted resource's tags, in the delete's transaction. The one place for it: every
+     * taggable kind's delete announces itself to a listener below.
+     */
+    private void forget(String resourceId) {
         tags.deleteByResourceId(resourceId);
         tags.flush();
     }
@@ -318,7 +320,7 @@ public class TagService {
     }
 
     @EventListener
-    void forgetVpnGatewayOrConnection(VpnChanged changed) {
+    void forgetVpnGatewayConnectionOrCustomerGateway(VpnChanged changed) {
         forget(changed.resourceId(), changed.kind());
     }
 

@@ -2,12 +2,14 @@ package io.vpclab.controlplane.vpn;
 
 import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
+import io.vpclab.controlplane.system.ChangeKind;
 import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.tenant.TenantDeleting;
 import io.vpclab.controlplane.tenant.TenantEmptying;
 import io.vpclab.controlplane.tenant.TenantService;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.data.domain.Limit;
@@ -22,10 +24,15 @@ public class CustomerGatewayService {
     private final VpnConnectionRepository connections;
 
     private final TenantService tenants;
+    private final ApplicationEventPublisher events;
 
     CustomerGatewayService(
-            CustomerGatewayRepository gateways, VpnConnectionRepository connections, TenantService tenants) {
+            CustomerGatewayRepository gateways,
+            VpnConnectionRepository connections,
+            TenantService tenants,
+            ApplicationEventPublisher events) {
         this.tenants = tenants;
+        this.events = events;
         this.gateways = gateways;
         this.connections = connections;
     }
@@ -69,6 +76,8 @@ public class CustomerGatewayService {
         }
         gateways.delete(gateway);
         gateways.flush();
+        // in no VPC's tables: announced for what else goes with it (its tags)
+        events.publishEvent(new VpnChanged(null, gateway.id(), ChangeKind.DELETED));
     }
 
     CustomerGateway lockVisible(Caller caller, String customerGatewayId) {

@@ -21,7 +21,8 @@ public class VpnConnection {
     @Column(name = "tenant_id", nullable = false)
     private String tenantId;
 
-    @Column(name = "vpc_id", nullable = false)
+    /** Its gateway's VPC; null while the gateway is detached. */
+    @Column(name = "vpc_id")
     private String vpcId;
 
     @Column(name = "vpn_gateway_id", nullable = false)
@@ -30,7 +31,7 @@ public class VpnConnection {
     @Column(name = "customer_gateway_id", nullable = false)
     private String customerGatewayId;
 
-    /** Canonical CIDR blocks, comma separated (a handful per connection). */
+    /** Canonical CIDR blocks, comma separated (a handful per connection); empty when it has no static route. */
     @Column(name = "on_premises_cidrs", nullable = false)
     private String onPremisesCidrs;
 
@@ -57,8 +58,7 @@ public class VpnConnection {
         this.vpcId = vpcId;
         this.vpnGatewayId = vpnGatewayId;
         this.customerGatewayId = customerGatewayId;
-        this.onPremisesCidrs =
-                onPremisesCidrs.stream().map(Ipv4Prefix::toString).collect(Collectors.joining(","));
+        this.onPremisesCidrs = join(onPremisesCidrs);
         this.sealedPresharedKey = sealedPresharedKey;
         this.createdAt = createdAt;
     }
@@ -84,7 +84,22 @@ public class VpnConnection {
     }
 
     public List<Ipv4Prefix> onPremisesCidrs() {
+        if (onPremisesCidrs.isEmpty()) {
+            return List.of();
+        }
         return Arrays.stream(onPremisesCidrs.split(",")).map(Ipv4Prefix::parse).toList();
+    }
+
+    void routeOnPremises(List<Ipv4Prefix> blocks) {
+        this.onPremisesCidrs = join(blocks);
+    }
+
+    void followGateway(String gatewayVpcId) {
+        this.vpcId = gatewayVpcId;
+    }
+
+    private static String join(List<Ipv4Prefix> blocks) {
+        return blocks.stream().map(Ipv4Prefix::toString).collect(Collectors.joining(","));
     }
 
     /** Null when the connection has none; opened only for the creation answer, the configuration and the table. */

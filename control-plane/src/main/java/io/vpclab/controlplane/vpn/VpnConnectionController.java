@@ -3,6 +3,8 @@ package io.vpclab.controlplane.vpn;
 import io.vpclab.api.VpnConnectionsApi;
 import io.vpclab.api.model.VpnConnectionCreate;
 import io.vpclab.api.model.VpnConnectionList;
+import io.vpclab.api.model.VpnConnectionRoute;
+import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Callers;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
@@ -27,6 +29,12 @@ class VpnConnectionController implements VpnConnectionsApi {
 
     @Override
     public ResponseEntity<io.vpclab.api.model.VpnConnection> createVpnConnection(VpnConnectionCreate body) {
+        if (body.getOnPremisesCidrBlocks() == null
+                || body.getOnPremisesCidrBlocks().isEmpty()) {
+            // EC2's CreateVpnConnection may start without and add static routes; REST names one at least
+            throw ApiException.badRequest(
+                    "MissingParameter", "onPremisesCidrBlocks needs at least one CIDR block (add more with /routes)");
+        }
         VpnConnectionService.Created created = connections.create(
                 Callers.current(),
                 new VpnConnectionService.Creation(
@@ -60,6 +68,20 @@ class VpnConnectionController implements VpnConnectionsApi {
     public ResponseEntity<Void> deleteVpnConnection(String vpnConnectionId) {
         connections.delete(Callers.current(), vpnConnectionId);
         return ResponseEntity.noContent().build();
+    }
+
+    @Override
+    public ResponseEntity<io.vpclab.api.model.VpnConnection> createVpnConnectionRoute(
+            String vpnConnectionId, VpnConnectionRoute body) {
+        return ResponseEntity.ok(
+                toDto(connections.addRoute(Callers.current(), vpnConnectionId, body.getDestinationCidrBlock())));
+    }
+
+    @Override
+    public ResponseEntity<io.vpclab.api.model.VpnConnection> deleteVpnConnectionRoute(
+            String vpnConnectionId, String destinationCidrBlock) {
+        return ResponseEntity.ok(
+                toDto(connections.removeRoute(Callers.current(), vpnConnectionId, destinationCidrBlock)));
     }
 
     @Override

@@ -13,6 +13,8 @@ interface VpnConnectionRepository extends JpaRepository<VpnConnection, String> {
 
     List<VpnConnection> findByVpcIdOrderById(String vpcId);
 
+    List<VpnConnection> findByVpnGatewayIdOrderById(String vpnGatewayId);
+
     boolean existsByVpnGatewayId(String vpnGatewayId);
 
     boolean existsByCustomerGatewayId(String customerGatewayId);

@@ -1,6 +1,5 @@
 package io.vpclab.controlplane.vpn;
 
-import io.vpclab.controlplane.peering.PeeringService;
 import io.vpclab.controlplane.system.ApiException;
 import io.vpclab.controlplane.system.Caller;
 import io.vpclab.controlplane.system.ChangeKind;
@@ -10,9 +9,9 @@ import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.tenant.TenantEmptying;
 import io.vpclab.controlplane.vpc.VpcCidrBlockAdding;
-import io.vpclab.controlplane.vpc.VpcService;
 import io.vpclab.net.Ipv4Prefix;
 import io.vpclab.net.WireGuardKeys;
+import jakarta.persistence.EntityManager;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,25 +39,25 @@ public class VpnConnectionService {
     private final VpnConnectionRepository connections;
     private final VpnGatewayService vpnGateways;
     private final CustomerGatewayService customerGateways;
-    private final VpcService vpcs;
-    private final PeeringService peerings;
+    private final OnPremisesOverlap overlap;
     private final ApplicationEventPublisher events;
     private final VpnKeySealer sealer;
+    private final EntityManager entityManager;
 
     VpnConnectionService(
             VpnConnectionRepository connections,
             VpnGatewayService vpnGateways,
             CustomerGatewayService customerGateways,
-            VpcService vpcs,
-            PeeringService peerings,
+            OnPremisesOverlap overlap,
             ApplicationEventPublisher events,
-            VpnKeySealer sealer) {
+            VpnKeySealer sealer,
+            EntityManager entityManager) {
         this.sealer = sealer;
+        this.entityManager = entityManager;
         this.connections = connections;
         this.vpnGateways = vpnGateways;
         this.customerGateways = customerGateways;
-        this.vpcs = vpcs;
-        this.peerings = peerings;
+        this.overlap = overlap;
         this.events = events;
     }
 
@@ -89,9 +88,10 @@ public class VpnConnectionService {
             // Another tenant's customer gateway is as unknown as a missing one.
             throw CustomerGatewayService.notFound(customerGateway.id());
         }
-        List<VpnConnection> ofVpc = connections.findByVpcIdOrderById(vpnGateway.vpcId());
-        requireDistinctPeer(customerGateway, ofVpc);
-        requireNoOverlap(vpnGateway.vpcId(), blocks, ofVpc);
+        // a VPC has one gateway: the gateway's connections are the VPC's
+        List<VpnConnection> ofGateway = connections.findByVpnGatewayIdOrderById(vpnGateway.id());
+        requireDistinctPeer(customerGateway, ofGateway);
+        overlap.refuse(vpnGateway.vpcId(), blocks, ofGateway);
         String connectionId = Ids.newId(Ids.VPN_CONNECTION);
         VpnConnection connection = connections.saveAndFlush(new VpnConnection(
                 connectionId,
@@ -138,6 +138,68 @@ public class VpnConnectionService {
         events.publishEvent(new VpnChanged(connection.vpcId(), connection.id(), ChangeKind.DELETED));
     }
 
+    /**
+     * Adds a static route: one more on-premises block the VPC sends into the tunnel (EC2's
+     * CreateVpnConnectionRoute). A block already routed answers RouteAlreadyExists, an overlapping
+     * one InvalidVpnConnection.Overlap.
+     */
+    @Transactional
+    public VpnConnection addRoute(Caller caller, String vpnConnectionId, String destinationCidrBlock) {
+        Ipv4Prefix block = Ipv4Parameters.prefix(requireCidr(destinationCidrBlock), "destinationCidrBlock");
+        VpnConnection connection = lockForRouteChange(caller, vpnConnectionId);
+        List<Ipv4Prefix> blocks = new ArrayList<>(connection.onPremisesCidrs());
+        if (blocks.contains(block)) {
+            throw ApiException.conflict(
+                    "RouteAlreadyExists", "VPN connection " + vpnConnectionId + " already routes " + block);
+        }
+        if (blocks.size() >= MAX_ON_PREMISES_CIDR_BLOCKS) {
+            throw ApiException.badRequest(
+                    "RouteLimitExceeded",
+                    "VPN connection " + vpnConnectionId + " has " + blocks.size() + " static routes; at most "
+                            + MAX_ON_PREMISES_CIDR_BLOCKS);
+        }
+        overlap.refuse(
+                connection.vpcId(), List.of(block), connections.findByVpnGatewayIdOrderById(connection.vpnGatewayId()));
+        blocks.add(block);
+        connection.routeOnPremises(blocks);
+        connections.flush();
+        events.publishEvent(new VpnChanged(connection.vpcId(), connection.id(), ChangeKind.UPDATED));
+        return connection;
+    }
+
+    /** Removes a static route (EC2's DeleteVpnConnectionRoute); one the connection lacks answers InvalidRoute.NotFound. */
+    @Transactional
+    public VpnConnection removeRoute(Caller caller, String vpnConnectionId, String destinationCidrBlock) {
+        Ipv4Prefix block = Ipv4Parameters.prefix(requireCidr(destinationCidrBlock), "destinationCidrBlock");
+        VpnConnection connection = lockForRouteChange(caller, vpnConnectionId);
+        List<Ipv4Prefix> blocks = new ArrayList<>(connection.onPremisesCidrs());
+        if (!blocks.remove(block)) {
+            throw ApiException.notFound(
+                    "InvalidRoute.NotFound", "VPN connection " + vpnConnectionId + " has no static route to " + block);
+        }
+        connection.routeOnPremises(blocks);
+        connections.flush();
+        events.publishEvent(new VpnChanged(connection.vpcId(), connection.id(), ChangeKind.UPDATED));
+        return connection;
+    }
+
+    /** The connection re-read after its VPC and gateway are locked, as every change to a gateway's connections is. */
+    private VpnConnection lockForRouteChange(Caller caller, String vpnConnectionId) {
+        VpnConnection visible = get(caller, vpnConnectionId);
+        vpnGateways.lockForMutation(caller, visible.vpnGatewayId());
+        VpnConnection connection = connections.findById(vpnConnectionId).orElseThrow(() -> notFound(vpnConnectionId));
+        // the instance read before the locks may predate another route change
+        entityManager.refresh(connection);
+        return connection;
+    }
+
+    private static String requireCidr(String destinationCidrBlock) {
+        if (destinationCidrBlock == null || destinationCidrBlock.isBlank()) {
+            throw ApiException.badRequest("MissingParameter", "destinationCidrBlock is required");
+        }
+        return destinationCidrBlock;
+    }
+
     /** The connections of a VPC, for its routes and its gateway's table section. */
     @Transactional(readOnly = true)
     public List<VpnConnection> ofVpc(String vpcId) {
@@ -160,8 +222,9 @@ public class VpnConnectionService {
     }
 
     private static List<Ipv4Prefix> onPremisesBlocks(List<String> texts) {
-        if (texts == null || texts.isEmpty()) {
-            throw ApiException.badRequest("MissingParameter", "onPremisesCidrBlocks needs at least one CIDR block");
+        if (texts == null) {
+            throw ApiException.badRequest(
+                    "MissingParameter", "onPremisesCidrBlocks is required ([] for none yet: add static routes later)");
         }
         if (texts.size() > MAX_ON_PREMISES_CIDR_BLOCKS) {
             throw ApiException.invalidParameter("onPremisesCidrBlocks has " + texts.size() + " blocks; at most "
@@ -206,38 +269,6 @@ public class VpnConnectionService {
                         "VPN connection " + existing.id() + " already reaches a customer gateway with public key "
                                 + customerGateway.publicKey() + " through this VPN gateway");
             }
-        }
-    }
-
-    private void requireNoOverlap(String vpcId, List<Ipv4Prefix> blocks, List<VpnConnection> ofVpc) {
-        for (Ipv4Prefix block : blocks) {
-            for (Ipv4Prefix own : vpcs.get(Caller.admin(), vpcId).cidrs()) {
-                refuseOverlap(block, own, "CIDR block " + own + " of VPC " + vpcId);
-            }
-            for (VpnConnection existing : ofVpc) {
-                for (Ipv4Prefix routed : existing.onPremisesCidrs()) {
-                    refuseOverlap(block, routed, "on-premises block " + routed + " of VPN connection " + existing.id());
-                }
-            }
-            for (PeeringService.VpcPair pair : peerings.activePairs()) {
-                String peer = pair.requesterVpcId().equals(vpcId)
-                        ? pair.accepterVpcId()
-                        : pair.accepterVpcId().equals(vpcId) ? pair.requesterVpcId() : null;
-                if (peer == null) {
-                    continue;
-                }
-                for (Ipv4Prefix peerBlock : vpcs.get(Caller.admin(), peer).cidrs()) {
-                    refuseOverlap(block, peerBlock, "CIDR block " + peerBlock + " of peered VPC " + peer);
-                }
-            }
-        }
-    }
-
-    private static void refuseOverlap(Ipv4Prefix block, Ipv4Prefix routed, String what) {
-        if (block.overlaps(routed)) {
-            throw ApiException.conflict(
-                    "InvalidVpnConnection.Overlap",
-                    "on-premises block " + block + " overlaps " + what + "; the VPC would not know where to route it");
         }
     }
 

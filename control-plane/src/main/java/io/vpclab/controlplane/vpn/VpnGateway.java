@@ -24,8 +24,13 @@ public class VpnGateway {
     @Column(name = "tenant_id", nullable = false)
     private String tenantId;
 
-    @Column(name = "vpc_id", nullable = false)
+    /** The VPC it is attached to now; null while detached. */
+    @Column(name = "vpc_id")
     private String vpcId;
+
+    /** The VPC it was last detached from (EC2 shows that attachment as "detached"); null once attached. */
+    @Column(name = "detached_vpc_id")
+    private String detachedVpcId;
 
     private String name;
 
@@ -84,6 +89,19 @@ public class VpnGateway {
         return vpcId;
     }
 
+    /** "attached", "detached", or null for a gateway never attached (EC2 lists no attachment then). */
+    public String attachmentState() {
+        if (vpcId != null) {
+            return "attached";
+        }
+        return detachedVpcId == null ? null : "detached";
+    }
+
+    /** The VPC of its attachment, attached or detached; null when it never was. */
+    public String attachmentVpcId() {
+        return vpcId != null ? vpcId : detachedVpcId;
+    }
+
     public String name() {
         return name;
     }
@@ -111,6 +129,16 @@ public class VpnGateway {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    void attachTo(String newVpcId) {
+        this.vpcId = newVpcId;
+        this.detachedVpcId = null;
+    }
+
+    void detach() {
+        this.detachedVpcId = vpcId;
+        this.vpcId = null;
     }
 
     void placeOn(String newHostId) {

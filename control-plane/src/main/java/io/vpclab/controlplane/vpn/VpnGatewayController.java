@@ -1,6 +1,8 @@
 package io.vpclab.controlplane.vpn;
 
 import io.vpclab.api.VpnGatewaysApi;
+import io.vpclab.api.model.VpnGatewayAttach;
+import io.vpclab.api.model.VpnGatewayAttachmentState;
 import io.vpclab.api.model.VpnGatewayCreate;
 import io.vpclab.api.model.VpnGatewayList;
 import io.vpclab.api.model.VpnGatewayState;
@@ -22,8 +24,8 @@ class VpnGatewayController implements VpnGatewaysApi {
 
     @Override
     public ResponseEntity<io.vpclab.api.model.VpnGateway> createVpnGateway(VpnGatewayCreate body) {
-        VpnGatewayService.Creation creation =
-                new VpnGatewayService.Creation(body.getVpcId(), body.getName(), body.getHostId(), body.getListenPort());
+        VpnGatewayService.Creation creation = new VpnGatewayService.Creation(
+                body.getTenantId(), body.getVpcId(), body.getName(), body.getHostId(), body.getListenPort());
         return ResponseEntity.status(HttpStatus.CREATED).body(toDto(gateways.create(Callers.current(), creation)));
     }
 
@@ -41,6 +43,16 @@ class VpnGatewayController implements VpnGatewaysApi {
     }
 
     @Override
+    public ResponseEntity<io.vpclab.api.model.VpnGateway> attachVpnGateway(String vpnGatewayId, VpnGatewayAttach body) {
+        return ResponseEntity.ok(toDto(gateways.attach(Callers.current(), vpnGatewayId, body.getVpcId())));
+    }
+
+    @Override
+    public ResponseEntity<io.vpclab.api.model.VpnGateway> detachVpnGateway(String vpnGatewayId) {
+        return ResponseEntity.ok(toDto(gateways.detach(Callers.current(), vpnGatewayId, null)));
+    }
+
+    @Override
     public ResponseEntity<Void> deleteVpnGateway(String vpnGatewayId) {
         gateways.delete(Callers.current(), vpnGatewayId);
         return ResponseEntity.noContent().build();
@@ -52,11 +64,15 @@ class VpnGatewayController implements VpnGatewaysApi {
         return new io.vpclab.api.model.VpnGateway(
                         gateway.id(),
                         gateway.tenantId(),
-                        gateway.vpcId(),
+                        gateway.attachmentVpcId(),
                         gateway.listenPort(),
                         gateway.publicKey(),
                         VpnGatewayState.fromValue(gateway.state()),
                         Times.utc(gateway.createdAt()))
+                .attachmentState(
+                        gateway.attachmentState() == null
+                                ? null
+                                : VpnGatewayAttachmentState.fromValue(gateway.attachmentState()))
                 .name(gateway.name())
                 .hostId(gateway.hostId())
                 .endpointIp(view.endpointIp());

@@ -11,6 +11,7 @@ import io.vpclab.controlplane.system.Ids;
 import io.vpclab.controlplane.system.PageRequest;
 import io.vpclab.controlplane.system.Times;
 import io.vpclab.controlplane.tenant.TenantEmptying;
+import io.vpclab.controlplane.tenant.TenantService;
 import io.vpclab.controlplane.vpc.VpcDeleting;
 import io.vpclab.controlplane.vpc.VpcService;
 import io.vpclab.net.WireGuardKeys;
@@ -26,8 +27,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * VPN gateways, one per VPC. Every change locks the VPC first (as all mutations inside a VPC do),
- * then the gateway row. Placed on a host as NAT gateways are: the named host, else the host with
+ * VPN gateways, at most one attached to a VPC. Made attached (given a VPC) or detached, and
+ * attached to or detached from a VPC later, as EC2 has them; only an attached gateway forwards
+ * (its connections follow its VPC). Every change locks the gateway's VPC first (as all mutations
+ * inside a VPC do), then the gateway row. Placed on a host as NAT gateways are: the named host, else the host with
  * the fewest VPN gateways, else pending until a host registers.
  */
 @Service
@@ -41,7 +44,10 @@ public class VpnGatewayService {
     private final ApplicationEventPublisher events;
     private final EntityManager entityManager;
     private final VpnKeySealer sealer;
+    private final TenantService tenants;
+    private final OnPremisesOverlap overlap;
 
+    @SuppressWarnings("java:S107") // the repositories and services a gateway's lifecycle touches
     VpnGatewayService(
             VpnGatewayRepository gateways,
             VpnConnectionRepository connections,
@@ -50,8 +56,12 @@ public class VpnGatewayService {
             HostService hosts,
             ApplicationEventPublisher events,
             EntityManager entityManager,
-            VpnKeySealer sealer) {
+            VpnKeySealer sealer,
+            TenantService tenants,
+            OnPremisesOverlap overlap) {
         this.sealer = sealer;
+        this.tenants = tenants;
+        this.overlap = overlap;
         this.gateways = gateways;
         this.connections = connections;
         this.customerGateways = customerGateways;
@@ -61,7 +71,8 @@ public class VpnGatewayService {
         this.entityManager = entityManager;
     }
 
-    public record Creation(String vpcId, String name, String hostId, Integer listenPort) {}
+    /** Without {@code vpcId} the gateway is made detached, for {@code tenantId} (the caller's own when a tenant). */
+    public record Creation(String tenantId, String vpcId, String name, String hostId, Integer listenPort) {}
 
     /** A gateway with the underlay address of its host (null while pending). */
     public record VpnGatewayView(VpnGateway gateway, String endpointIp) {}
@@ -69,26 +80,32 @@ public class VpnGatewayService {
     @Transactional
     public VpnGatewayView create(Caller caller, Creation creation) {
         caller.requireAdminOrTenant();
-        if (creation.vpcId() == null || creation.vpcId().isBlank()) {
-            throw ApiException.badRequest("MissingParameter", "vpcId is required");
-        }
         int listenPort = creation.listenPort() == null ? VpnGateway.DEFAULT_LISTEN_PORT : creation.listenPort();
         if (listenPort < 1 || listenPort > 65_535) {
             throw ApiException.invalidParameter("listenPort " + listenPort + " is outside 1..65535");
         }
-        VpcService.VpcView vpc = vpcs.lockForMutation(caller, creation.vpcId());
-        gateways.findByVpcId(vpc.id()).ifPresent(existing -> {
-            throw ApiException.conflict(
-                    "InvalidVpcState",
-                    "VPC " + vpc.id() + " already has VPN gateway " + existing.id() + "; a VPC has at most one");
-        });
+        String tenantId;
+        String vpcId = null;
+        if (creation.vpcId() == null || creation.vpcId().isBlank()) {
+            tenantId = caller.owningTenant(creation.tenantId());
+            tenants.lockForUse(caller, tenantId);
+        } else {
+            VpcService.VpcView vpc = vpcs.lockForMutation(caller, creation.vpcId());
+            if (creation.tenantId() != null && !creation.tenantId().equals(vpc.tenantId())) {
+                throw ApiException.invalidParameter(
+                        "tenantId " + creation.tenantId() + " is not the tenant of VPC " + vpc.id());
+            }
+            refuseSecondGateway(vpc.id());
+            tenantId = vpc.tenantId();
+            vpcId = vpc.id();
+        }
         String hostId = place(creation.hostId());
         byte[] privateKey = WireGuardKeys.generatePrivateKey();
         String gatewayId = Ids.newId(Ids.VPN_GATEWAY);
         VpnGateway gateway = gateways.saveAndFlush(new VpnGateway(
                 gatewayId,
-                vpc.tenantId(),
-                vpc.id(),
+                tenantId,
+                vpcId,
                 creation.name(),
                 hostId,
                 listenPort,
@@ -162,9 +179,68 @@ public class VpnGatewayService {
                                 .toList()));
     }
 
+    /**
+     * Attaches a detached gateway to a VPC of its tenant that has none; its connections' on-premises
+     * blocks must not overlap what the VPC routes. From then on it forwards, with its connections.
+     */
+    @Transactional
+    public VpnGatewayView attach(Caller caller, String vpnGatewayId, String vpcId) {
+        if (vpcId == null || vpcId.isBlank()) {
+            throw ApiException.badRequest("MissingParameter", "vpcId is required");
+        }
+        refuseAttached(visible(caller, vpnGatewayId));
+        VpcService.VpcView vpc = vpcs.lockForMutation(caller, vpcId);
+        VpnGateway gateway = lockForMutation(caller, vpnGatewayId);
+        refuseAttached(gateway);
+        if (!vpc.tenantId().equals(gateway.tenantId())) {
+            // another tenant's VPC is as unknown to the gateway as a missing one
+            throw ApiException.notFound("InvalidVpcID.NotFound", "VPC " + vpcId + " does not exist");
+        }
+        refuseSecondGateway(vpc.id());
+        List<VpnConnection> ofGateway = connections.findByVpnGatewayIdOrderById(gateway.id());
+        for (VpnConnection connection : ofGateway) {
+            overlap.refuse(vpc.id(), connection.onPremisesCidrs(), List.of());
+        }
+        gateway.attachTo(vpc.id());
+        ofGateway.forEach(connection -> connection.followGateway(vpc.id()));
+        gateways.flush();
+        connections.flush();
+        publish(gateway, ChangeKind.UPDATED);
+        return view(gateway);
+    }
+
+    /**
+     * Detaches the gateway from {@code vpcId}: it and its connections leave the VPC's tables (the
+     * tunnel stops and the VPC no longer routes the on-premises blocks), and are kept for a later
+     * attach. {@code expectedVpcId} (EC2 names the VPC) may be null: whatever VPC it is attached to.
+     */
+    @Transactional
+    public VpnGatewayView detach(Caller caller, String vpnGatewayId, String expectedVpcId) {
+        VpnGateway gateway = lockForMutation(caller, vpnGatewayId);
+        String vpcId = gateway.vpcId();
+        if (vpcId == null || (expectedVpcId != null && !expectedVpcId.equals(vpcId))) {
+            throw ApiException.notFound(
+                    "InvalidVpnGatewayAttachment.NotFound",
+                    "VPN gateway " + vpnGatewayId + " is not attached to "
+                            + (expectedVpcId == null ? "a VPC" : "VPC " + expectedVpcId));
+        }
+        gateway.detach();
+        connections.findByVpnGatewayIdOrderById(gateway.id()).forEach(c -> c.followGateway(null));
+        gateways.flush();
+        connections.flush();
+        events.publishEvent(new VpnChanged(vpcId, gateway.id(), ChangeKind.UPDATED));
+        return view(gateway);
+    }
+
     @Transactional
     public void delete(Caller caller, String vpnGatewayId) {
         VpnGateway gateway = lockForMutation(caller, vpnGatewayId);
+        if (gateway.vpcId() != null) {
+            // EC2's answer: a gateway is detached before it is deleted
+            throw ApiException.conflict(
+                    "IncorrectState",
+                    "VPN gateway " + vpnGatewayId + " is attached to VPC " + gateway.vpcId() + "; detach it first");
+        }
         if (connections.existsByVpnGatewayId(vpnGatewayId)) {
             throw ApiException.dependencyViolation(
                     "VPN gateway " + vpnGatewayId + " is used by a VPN connection; delete the connection first");
@@ -174,11 +250,40 @@ public class VpnGatewayService {
         publish(gateway, ChangeKind.DELETED);
     }
 
-    /** The gateway, locked after its VPC, for a change to the gateway or its connections. */
+    /**
+     * The gateway, locked after its VPC (if attached), for a change to the gateway or its
+     * connections. An attach or detach racing in between is caught: the VPC is locked again.
+     */
     VpnGateway lockForMutation(Caller caller, String vpnGatewayId) {
-        VpnGateway gateway = visible(caller, vpnGatewayId);
-        vpcs.lockForMutation(caller, gateway.vpcId());
-        return gateways.lockById(vpnGatewayId).map(this::fresh).orElseThrow(() -> notFound(vpnGatewayId));
+        String vpcId = visible(caller, vpnGatewayId).vpcId();
+        while (true) {
+            if (vpcId != null) {
+                vpcs.lockForMutation(caller, vpcId);
+            }
+            VpnGateway gateway =
+                    gateways.lockById(vpnGatewayId).map(this::fresh).orElseThrow(() -> notFound(vpnGatewayId));
+            if (gateway.vpcId() == null || gateway.vpcId().equals(vpcId)) {
+                return gateway;
+            }
+            vpcId = gateway.vpcId();
+        }
+    }
+
+    private void refuseSecondGateway(String vpcId) {
+        gateways.findByVpcId(vpcId).ifPresent(existing -> {
+            throw ApiException.conflict(
+                    "InvalidVpcState",
+                    "VPC " + vpcId + " already has VPN gateway " + existing.id() + " attached; a VPC has at most one");
+        });
+    }
+
+    private static void refuseAttached(VpnGateway gateway) {
+        if (gateway.vpcId() != null) {
+            throw ApiException.conflict(
+                    "VpnGatewayAttachmentLimitExceeded",
+                    "VPN gateway " + gateway.id() + " is already attached to VPC " + gateway.vpcId()
+                            + "; a VPN gateway is attached to one VPC at a time");
+        }
     }
 
     @EventListener
@@ -203,10 +308,13 @@ public class VpnGatewayService {
             return;
         }
         for (VpnGateway pending : gateways.findByHostIdIsNullOrderById()) {
-            vpcs.lockForMutation(Caller.admin(), pending.vpcId());
-            VpnGateway gateway =
-                    gateways.lockById(pending.id()).map(this::fresh).orElse(null);
-            if (gateway == null || gateway.hostId() != null) {
+            VpnGateway gateway;
+            try {
+                gateway = lockForMutation(Caller.admin(), pending.id());
+            } catch (ApiException deletedMeanwhile) {
+                continue;
+            }
+            if (gateway.hostId() != null) {
                 continue;
             }
             gateway.placeOn(hosts.lockForPlacement(changed.hostId(), null).id());
@@ -260,6 +368,9 @@ public class VpnGatewayService {
     @Order(TenantEmptying.VPN_GATEWAYS)
     void deleteGatewaysOfEmptiedTenant(TenantEmptying emptying) {
         for (VpnGateway gateway : gateways.page(emptying.tenantId(), null, "", Limit.unlimited())) {
+            if (gateway.vpcId() != null) {
+                detach(Caller.admin(), gateway.id(), gateway.vpcId());
+            }
             delete(Caller.admin(), gateway.id());
         }
     }

@@ -49,6 +49,18 @@ class WgQuickConfiguration {
                     "VPN gateway " + connection.vpnGatewayId()
                             + " is pending (no host registered yet), so it has no endpoint to connect to");
         }
+        if (connection.vpcId() == null) {
+            throw ApiException.conflict(
+                    "IncorrectState",
+                    "VPN gateway " + connection.vpnGatewayId()
+                            + " is detached: attach it to a VPC first (the file routes the VPC's blocks)");
+        }
+        if (connection.onPremisesCidrs().isEmpty()) {
+            throw ApiException.conflict(
+                    "IncorrectState",
+                    "VPN connection " + connection.id()
+                            + " has no static route yet: add its on-premises block first (the file's address is in it)");
+        }
         CustomerGateway customerGateway = customerGateways.get(caller, connection.customerGatewayId());
         String allowedIps = vpcs.get(Caller.admin(), connection.vpcId()).cidrs().stream()
                 .map(Ipv4Prefix::toString)

@@ -3,14 +3,20 @@ package io.vpclab.controlplane.ec2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vpclab.client.api.AccessKeysApi;
+import io.vpclab.client.api.CustomerGatewaysApi;
 import io.vpclab.client.api.NetworkAclsApi;
+import io.vpclab.client.api.ResourceTagsApi;
 import io.vpclab.client.api.RouteTablesApi;
 import io.vpclab.client.api.SecurityGroupsApi;
 import io.vpclab.client.api.VpnConnectionsApi;
 import io.vpclab.client.api.VpnGatewaysApi;
 import io.vpclab.client.model.IssuedAccessKey;
+import io.vpclab.client.model.ResourceTag;
 import io.vpclab.client.model.Vpc;
-import io.vpclab.client.model.VpnGatewayCreate;
+import io.vpclab.client.model.VpnConnectionRoute;
+import io.vpclab.client.model.VpnGateway;
+import io.vpclab.client.model.VpnGatewayAttach;
+import io.vpclab.client.model.VpnGatewayAttachmentState;
 import io.vpclab.controlplane.ApiTestSupport;
 import io.vpclab.net.WireGuardKeys;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +35,7 @@ class Boto3Test extends ApiTestSupport {
 
     private static final long TIMEOUT_SECONDS = 90;
 
-    /** The REST-made VPN gateway and the customer device's key the script's VPN part uses. */
+    /** The REST-made VPC the script attaches its VPN gateway to, and the customer device's key. */
     private Map<String, String> vpnEnvironment = Map.of();
 
     @Test
@@ -49,11 +55,8 @@ class Boto3Test extends ApiTestSupport {
         try {
             String hostId = newHost().getHost().getHostId();
             Vpc vpnVpc = tenant.vpc("10.70.0.0/16");
-            String vpnGatewayId = new VpnGatewaysApi(tenant.api())
-                    .createVpnGateway(new VpnGatewayCreate().vpcId(vpnVpc.getVpcId()))
-                    .getVpnGatewayId();
             String customerKey = WireGuardKeys.toBase64(WireGuardKeys.publicKey(WireGuardKeys.generatePrivateKey()));
-            vpnEnvironment = Map.of("VPCLAB_VPN_GATEWAY_ID", vpnGatewayId, "VPCLAB_CGW_PUBLIC_KEY", customerKey);
+            vpnEnvironment = Map.of("VPCLAB_VPN_VPC_ID", vpnVpc.getVpcId(), "VPCLAB_CGW_PUBLIC_KEY", customerKey);
             AwsCli.Result result = run(List.of("python3", script.toString()), key, hostId);
             assertThat(result.exitCode()).as(result.stderr()).isZero();
             JsonNode built = json(result.stdout());
@@ -98,22 +101,70 @@ class Boto3Test extends ApiTestSupport {
             assertThat(built.path("taggedVpcs").get(0).asString()).isEqualTo(vpcId);
             assertThat(built.path("tagTypes").toString()).isEqualTo("[\"route-table\",\"security-group\",\"vpc\"]");
 
-            // the VPN: a customer gateway and a connection made and removed by boto3 on a REST-made gateway
+            // the VPN: boto3 made a gateway, attached it, routed two blocks, removed one and detached it
             JsonNode vpn = built.path("vpn");
+            String vpnVpcId = vpnVpc.getVpcId();
             assertThat(vpn.path("deviceName").asString()).isEqualTo(customerKey);
-            assertThat(vpn.path("createVgwCode").asString()).isEqualTo("UnsupportedOperation");
-            assertThat(vpn.path("vpnRoutes").toString()).isEqualTo("[\"192.168.50.0/24\"]");
+            assertThat(vpn.path("createdVgw").toString()).isEqualTo("[\"available\",0]");
+            assertThat(vpn.path("notAttachedCode").asString()).isEqualTo("InvalidVpnGatewayAttachment.NotFound");
+            assertThat(vpn.path("attachment").asString()).isEqualTo(vpnVpcId + "/attached");
+            assertThat(vpn.path("attachedTwiceCode").asString()).isEqualTo("VpnGatewayAttachmentLimitExceeded");
+            assertThat(vpn.path("vpnRoutes").toString()).isEqualTo("[\"192.168.50.0/24\",\"192.168.60.0/24\"]");
             assertThat(vpn.path("vpnStaticOnly").asBoolean()).isTrue();
-            assertThat(vpn.path("vgwVpcs").toString()).isEqualTo("[\"" + vpnVpc.getVpcId() + "/attached\"]");
+            assertThat(vpn.path("duplicateRouteCode").asString()).isEqualTo("RouteAlreadyExists");
+            assertThat(vpn.path("missingRouteCode").asString()).isEqualTo("InvalidRoute.NotFound");
+            String vgwId = vpn.path("vpnGatewayId").asString();
+            assertThat(vpn.path("attachedVgws").toString()).isEqualTo("[\"" + vgwId + "\"]");
+            assertThat(vpn.path("deleteAttachedCode").asString()).isEqualTo("IncorrectState");
             assertThat(vpn.path("cgwInUseCode").asString()).isEqualTo("IncorrectState");
             assertThat(vpn.path("namedCgws").toString())
                     .contains(vpn.path("customerGatewayId").asString());
-            assertThat(vpn.path("cgwsLeft").asInt()).isZero();
+            assertThat(vpn.path("detachedVgws").toString()).isEqualTo("[[\"" + vpnVpcId + "/detached\"]]");
+
+            // the REST API shows the same states and drives the same model
+            VpnGatewaysApi vgws = new VpnGatewaysApi(tenant.api());
+            VpnConnectionsApi vpns = new VpnConnectionsApi(tenant.api());
+            String connectionId = vpn.path("vpnConnectionId").asString();
+            VpnGateway detached = vgws.getVpnGateway(vgwId);
+            assertThat(detached.getAttachmentState()).isEqualTo(VpnGatewayAttachmentState.DETACHED);
+            assertThat(detached.getVpcId()).isEqualTo(vpnVpcId);
+            assertThat(vpns.getVpnConnection(connectionId).getVpcId()).isNull();
+            assertRefused(409, "IncorrectState", () -> vpns.getVpnConnectionConfiguration(connectionId));
+            assertThat(vpns.getVpnConnection(connectionId).getOnPremisesCidrBlocks())
+                    .containsExactly("192.168.60.0/24");
+            assertThat(vgws.attachVpnGateway(vgwId, new VpnGatewayAttach().vpcId(vpnVpcId))
+                            .getAttachmentState())
+                    .isEqualTo(VpnGatewayAttachmentState.ATTACHED);
+            assertThat(vpns.getVpnConnection(connectionId).getVpcId()).isEqualTo(vpnVpcId);
+            assertThat(vpns.createVpnConnectionRoute(
+                                    connectionId, new VpnConnectionRoute().destinationCidrBlock("192.168.70.0/24"))
+                            .getOnPremisesCidrBlocks())
+                    .containsExactly("192.168.60.0/24", "192.168.70.0/24");
             assertRefused(
-                    404,
-                    "InvalidVpnConnectionID.NotFound",
-                    () -> new VpnConnectionsApi(tenant.api())
-                            .getVpnConnection(vpn.path("vpnConnectionId").asString()));
+                    409,
+                    "InvalidVpnConnection.Overlap",
+                    () -> vpns.createVpnConnectionRoute(
+                            connectionId, new VpnConnectionRoute().destinationCidrBlock("10.70.3.0/24")));
+            assertRefused(409, "IncorrectState", () -> {
+                vgws.deleteVpnGateway(vgwId);
+                return null;
+            });
+            assertThat(vgws.getVpnGateway(vgwId).getAttachmentState()).isEqualTo(VpnGatewayAttachmentState.ATTACHED);
+            vgws.detachVpnGateway(vgwId);
+            assertRefused(404, "InvalidVpnGatewayAttachment.NotFound", () -> vgws.detachVpnGateway(vgwId));
+            vpns.deleteVpnConnection(connectionId);
+            vgws.deleteVpnGateway(vgwId);
+            assertRefused(404, "InvalidVpnGatewayID.NotFound", () -> vgws.getVpnGateway(vgwId));
+            // deleted through REST, both gateways take their tags with them
+            String cgwId = vpn.path("customerGatewayId").asString();
+            ResourceTagsApi tags = new ResourceTagsApi(tenant.api());
+            assertThat(tags.listTags(null, null, "site", null, null, null).getItems())
+                    .extracting(ResourceTag::getResourceId)
+                    .containsExactly(cgwId);
+            new CustomerGatewaysApi(tenant.api()).deleteCustomerGateway(cgwId);
+            assertThat(tags.listTags(null, null, null, null, null, null).getItems())
+                    .extracting(ResourceTag::getResourceId)
+                    .doesNotContain(cgwId, vgwId);
         } finally {
             Files.deleteIfExists(script);
         }

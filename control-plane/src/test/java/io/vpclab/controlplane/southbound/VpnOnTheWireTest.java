@@ -41,6 +41,7 @@ import io.vpclab.client.model.TokenCreate;
 import io.vpclab.client.model.VpnConnection;
 import io.vpclab.client.model.VpnConnectionCreate;
 import io.vpclab.client.model.VpnGateway;
+import io.vpclab.client.model.VpnGatewayAttach;
 import io.vpclab.client.model.VpnGatewayCreate;
 import io.vpclab.client.model.VpnTunnelState;
 import io.vpclab.client.model.VpnTunnelStats;
@@ -296,6 +297,32 @@ class VpnOnTheWireTest {
         assertThat(onPremises.peers())
                 .singleElement()
                 .satisfies(p -> assertThat(p.lastHandshakeEpochNanos()).isPositive());
+
+        // detached, the gateway leaves its host's table and the tunnel carries nothing; attached
+        // again, with its connection, a new on-premises session comes up through it
+        VpnGatewaysApi gateways = new VpnGatewaysApi(tenant);
+        String gatewayId = vpn.gateway().getVpnGatewayId();
+        gateways.detachVpnGateway(gatewayId);
+        await().atMost(CONVERGENCE)
+                .until(() -> wire.lab().converged(restarted) && wire.lab().converged(instanceHost));
+        assertThat(restarted.appliedTable().getVpnGateways()).isEmpty();
+        int repliesBefore = repliesFrom(INSTANCE_IP);
+        sendEcho(INSTANCE_IP);
+        assertThat(ping(instanceHost, vm.getInstanceId(), ON_PREMISES_IP).getReceived())
+                .isZero();
+        assertThat(repliesFrom(INSTANCE_IP))
+                .as("echo replies through a detached gateway")
+                .isEqualTo(repliesBefore);
+
+        gateways.attachVpnGateway(gatewayId, new VpnGatewayAttach().vpcId(vpcId));
+        await().atMost(CONVERGENCE)
+                .until(() -> wire.lab().converged(restarted) && wire.lab().converged(instanceHost));
+        onPremises.close();
+        onPremises = site(vpn.peer(), customerKey, List.of());
+        awaitAnswerFrom(INSTANCE_IP);
+        await().atMost(CONVERGENCE)
+                .until(() ->
+                        ping(instanceHost, vm.getInstanceId(), ON_PREMISES_IP).getReceived() > 0);
     }
 
     /**

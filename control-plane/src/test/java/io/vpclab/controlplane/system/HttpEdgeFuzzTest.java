@@ -69,6 +69,13 @@ class HttpEdgeFuzzTest extends ApiTestSupport {
             "/api/v1/captures",
             "/api/v1/captures/{id}/pcap",
             "/api/v1/topology-applications",
+            "/api/v1/tags",
+            "/api/v1/tags/{id}",
+            "/api/v1/tags?resourceType={id}&key={id}",
+            "/api/v1/vpn-gateways/{id}/attach",
+            "/api/v1/vpn-gateways/{id}/detach",
+            "/api/v1/vpn-connections/{id}/routes",
+            "/api/v1/vpn-connections/{id}/routes?destinationCidrBlock={id}",
             "/",
             "/index.html",
             "/openapi.yaml",
@@ -130,7 +137,11 @@ class HttpEdgeFuzzTest extends ApiTestSupport {
             "{\"vpcId\":{\"$ne\":1}}",
             "'); DROP TABLE vpc; --",
             "<html></html>",
-            "{\"target\":\"10.0.0.1\",\"count\":-5}");
+            "{\"target\":\"10.0.0.1\",\"count\":-5}",
+            "{\"set\":{\"Name\":\"x\",\"\":\"y\"},\"remove\":[\"aws:k\",null]}",
+            "{\"set\":{\"k\":\"v\"},\"remove\":\"k\"}",
+            "{\"destinationCidrBlock\":\"192.168.0.0/33\"}",
+            "{\"vpcId\":[\"vpc-00000000000000000\"]}");
 
     private final SplittableRandom random = new SplittableRandom(Long.getLong("fuzz.seed", 20261206L));
 

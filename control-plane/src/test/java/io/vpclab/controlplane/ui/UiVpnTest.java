@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vpclab.client.ApiClient;
 import io.vpclab.client.api.VpnConnectionsApi;
+import io.vpclab.client.api.VpnGatewaysApi;
 import io.vpclab.client.model.VpnConnection;
+import io.vpclab.client.model.VpnGatewayAttachmentState;
 import io.vpclab.controlplane.TestServers;
 import io.vpclab.net.WireGuardKeys;
 import java.time.Duration;
@@ -83,6 +85,35 @@ class UiVpnTest extends UiDemoSupport {
                 .contains("[Interface]", "Address = 192.168.50.1/32", "ListenPort = 51820", "[Peer]")
                 .contains("AllowedIPs = 10.0.0.0/16", "PresharedKey = ")
                 .isEqualTo(new VpnConnectionsApi(admin()).getVpnConnectionConfiguration(connectionId));
+
+        // the gateway's row detaches and attaches it; the connection's row adds a static route
+        VpnGatewaysApi gateways = new VpnGatewaysApi(admin());
+        showList("vpnGateways");
+        browser.click("detach-" + vpnGatewayId);
+        browser.until(SHORT, d -> row("vpnGateways", vpnGatewayId).contains("detached") ? true : null);
+        assertThat(gateways.getVpnGateway(vpnGatewayId).getAttachmentState())
+                .isEqualTo(VpnGatewayAttachmentState.DETACHED);
+        browser.click("attach-" + vpnGatewayId);
+        browser.until(SHORT, d -> d.findElement(By.id("vgw-attach")).isDisplayed());
+        browser.choose("vgw-attach-vpcId", "acme-vpc");
+        browser.click("vgw-attach-submit");
+        browser.until(SHORT, d -> attachmentState(vpnGatewayId) == VpnGatewayAttachmentState.ATTACHED ? true : null);
+        showList("vpnConnections");
+        browser.click("add-route-" + connectionId);
+        browser.until(SHORT, d -> d.findElement(By.id("vpn-route")).isDisplayed());
+        browser.type("vpn-route-destinationCidrBlock", "192.168.70.0/24");
+        browser.click("vpn-route-submit");
+        browser.until(SHORT, d -> row("vpnConnections", connectionId).contains("192.168.70.0/24") ? true : null);
+        assertThat(new VpnConnectionsApi(admin()).getVpnConnection(connectionId).getOnPremisesCidrBlocks())
+                .containsExactly("192.168.50.0/24", "192.168.60.0/24", "192.168.70.0/24");
+    }
+
+    private VpnGatewayAttachmentState attachmentState(String vpnGatewayId) {
+        try {
+            return new VpnGatewaysApi(admin()).getVpnGateway(vpnGatewayId).getAttachmentState();
+        } catch (io.vpclab.client.ApiException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private ApiClient admin() {

@@ -22,6 +22,7 @@ import io.vpclab.client.model.Vpc;
 import io.vpclab.client.model.VpnConnection;
 import io.vpclab.client.model.VpnConnectionCreate;
 import io.vpclab.client.model.VpnGateway;
+import io.vpclab.client.model.VpnGatewayAttach;
 import io.vpclab.client.model.VpnGatewayCreate;
 import io.vpclab.client.model.VpnGatewayState;
 import io.vpclab.controlplane.ApiTestSupport;
@@ -209,6 +210,12 @@ class VpnRulesTest extends ApiTestSupport {
             alice.vpcs().deleteVpc(vpc.getVpcId());
             return null;
         });
+        // detached before deleted, as in EC2
+        assertRefused(409, "IncorrectState", () -> {
+            aliceVgws.deleteVpnGateway(custom.getVpnGatewayId());
+            return null;
+        });
+        aliceVgws.detachVpnGateway(custom.getVpnGatewayId());
         aliceVgws.deleteVpnGateway(custom.getVpnGatewayId());
         assertRefused(404, "InvalidVpnGatewayID.NotFound", () -> aliceVgws.getVpnGateway(custom.getVpnGatewayId()));
     }
@@ -243,7 +250,7 @@ class VpnRulesTest extends ApiTestSupport {
                 .containsAll(expected);
 
         // The gateway and the customer gateway are in use; a VPC block may not take on-premises addresses.
-        assertRefused(409, "DependencyViolation", () -> {
+        assertRefused(409, "IncorrectState", () -> {
             aliceVgws.deleteVpnGateway(gateway.getVpnGatewayId());
             return null;
         });
@@ -266,9 +273,22 @@ class VpnRulesTest extends ApiTestSupport {
         });
         assertThat(bobVpns.listVpnConnections(null, null, null).getItems()).isEmpty();
 
+        // detached, the gateway routes nothing and its connection stays; attached again, the routes return
+        aliceVgws.detachVpnGateway(gateway.getVpnGatewayId());
+        assertThat(vpnRoutes()).isEmpty();
+        assertThat(aliceVpns.getVpnConnection(created.getVpnConnectionId()).getVpcId())
+                .isNull();
+        assertRefused(409, "DependencyViolation", () -> {
+            aliceVgws.deleteVpnGateway(gateway.getVpnGatewayId());
+            return null;
+        });
+        aliceVgws.attachVpnGateway(gateway.getVpnGatewayId(), new VpnGatewayAttach().vpcId(vpc.getVpcId()));
+        assertThat(vpnRoutes()).containsExactlyElementsOf(expected);
+
         aliceVpns.deleteVpnConnection(created.getVpnConnectionId());
         assertThat(vpnRoutes()).isEmpty();
         aliceCgws.deleteCustomerGateway(office.getCustomerGatewayId());
+        aliceVgws.detachVpnGateway(gateway.getVpnGatewayId());
         aliceVgws.deleteVpnGateway(gateway.getVpnGatewayId());
     }
 
@@ -360,6 +380,7 @@ class VpnRulesTest extends ApiTestSupport {
             new HostsApi(admin()).deregisterHost(ownHost);
             return null;
         });
+        aliceVgws.detachVpnGateway(gateway.getVpnGatewayId());
         aliceVgws.deleteVpnGateway(gateway.getVpnGatewayId());
         new HostsApi(admin()).deregisterHost(ownHost);
 

@@ -16,12 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class NetworkAclLookup {
 
+    /** Before {@link #EMPTY}, which takes the first generation. */
+    private static final AtomicInteger GENERATIONS = new AtomicInteger();
+
     public static final NetworkAclLookup EMPTY = new NetworkAclLookup(List.of(), Map.of());
 
     /** {@link #evaluate}'s answer when no entry matches: the implicit final deny (rule 32767). */
     public static final int FINAL_DENY = -2;
-
-    private static final AtomicInteger GENERATIONS = new AtomicInteger();
 
     /**
      * Unique per lookup (from 1): the data plane caches a flow's ACL verdict with it, and every

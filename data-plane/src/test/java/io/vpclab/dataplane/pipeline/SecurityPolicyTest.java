@@ -201,6 +201,21 @@ class SecurityPolicyTest {
     }
 
     @Test
+    void aTrackedFlowsOutboundAclVerdictIsCountedPerPacketAndDecidedAgainAfterAChange() {
+        pipeline.fromPort(web, tcp(WEB_MAC, WEB, 40000, DB, 5432));
+        pipeline.fromPort(db, tcp(DB_MAC, DB, 5432, WEB, 40000)); // decided, and kept with the flow
+        pipeline.fromPort(db, tcp(DB_MAC, DB, 5432, WEB, 40000)); // the kept verdict
+
+        NetworkAclEntry denyReplies = aclEntry(100, true, false, 1024, 65535, "10.0.1.0/24");
+        pipeline.install(state(List.of(PG_FROM_WEB), List.of(TCP_IN, denyReplies)));
+        pipeline.fromPort(db, tcp(DB_MAC, DB, 5432, WEB, 40000));
+
+        assertThat(deliveredTo).containsExactly("db", "web", "web");
+        assertThat(dropped("db", DropReason.NETWORK_ACL_DENIED)).isEqualTo(1);
+        assertThat(pipeline.securityPolicyCounters().entryHits()).containsEntry("acl-db/egress/100", 3L);
+    }
+
+    @Test
     void entriesAreEvaluatedLowestNumberFirst() {
         NetworkAclEntry denyWebHost = aclEntry(50, false, false, 0, 65535, WEB + "/32");
         pipeline.install(state(List.of(PG_FROM_WEB), List.of(TCP_IN, denyWebHost, EPHEMERAL_OUT)));

@@ -288,6 +288,13 @@ final class SecurityPolicy {
             sourcePort = (int) last >>> 16;
             destinationPort = (int) last & 0xFFFF;
             portOrType = destinationPort;
+            if (out && ip == buf.readerIndex() + Ethernet.HEADER_LENGTH) {
+                // a frame's (not a burst's) VXLAN source port from what was read: no second read of the 5-tuple
+                forwarding.rememberFlowHash(
+                        buf,
+                        FlowHash.ofIpv4(
+                                ((long) source << 32) | (last >>> 32), protocol, last & 0xFFFF_FFFFL));
+            }
         } else {
             destination = Ipv4.destination(buf, ip);
             readPorts(buf, ip, first, Ipv4.protocolOf(middle));

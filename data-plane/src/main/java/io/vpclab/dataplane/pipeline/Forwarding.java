@@ -39,8 +39,9 @@ public final class Forwarding {
     /**
      * The frame whose flow hash stage 2b computed from the header it read ({@link #rememberFlowHash}),
      * or null: the encapsulator then takes the hash instead of reading and hashing the 5-tuple again.
-     * Valid only within the {@link Pipeline#fromPort} call that set it (cleared on entry and exit),
-     * and forgotten by any stage that rewrites the 5-tuple ({@link PublicAddresses}).
+     * Taken once, by the frame's encapsulation in the {@link Pipeline#fromPort} call that set it:
+     * every entry into the pipeline (and every flush) forgets it, as does any stage that rewrites the
+     * 5-tuple ({@link PublicAddresses}).
      */
     private ByteBuf hashedFrame;
 

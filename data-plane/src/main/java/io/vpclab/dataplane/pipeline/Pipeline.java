@@ -165,12 +165,7 @@ public final class Pipeline {
 
     /** A frame read from an attached device. Takes ownership of {@code frame}. */
     public void fromPort(Attachment attachment, ByteBuf frame) {
-        forwarding.forgetFlowHash(); // a nested call (a device answering from its write) starts clean
-        handleFromPort(attachment, frame);
-        forwarding.forgetFlowHash();
-    }
-
-    private void handleFromPort(Attachment attachment, ByteBuf frame) {
+        forwarding.forgetFlowHash(); // every entry starts clean: a nested call too (a device answering from its write)
         Tables t = forwarding.tables;
         int port = attachment.index;
         if (port == ForwardingState.NONE) {
@@ -208,6 +203,7 @@ public final class Pipeline {
      * nothing was done and the port must hand it on as frames.
      */
     public boolean fromPortBurst(Attachment attachment, ByteBuf headerAndFrame) {
+        forwarding.forgetFlowHash();
         int port = attachment.index;
         return port != ForwardingState.NONE && bursts.offer(forwarding.tables, port, headerAndFrame);
     }

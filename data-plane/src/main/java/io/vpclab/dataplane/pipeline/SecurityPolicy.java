@@ -291,9 +291,7 @@ final class SecurityPolicy {
             if (out && ip == buf.readerIndex() + Ethernet.HEADER_LENGTH) {
                 // a frame's (not a burst's) VXLAN source port from what was read: no second read of the 5-tuple
                 forwarding.rememberFlowHash(
-                        buf,
-                        FlowHash.ofIpv4(
-                                ((long) source << 32) | (last >>> 32), protocol, last & 0xFFFF_FFFFL));
+                        buf, FlowHash.ofIpv4(((long) source << 32) | (last >>> 32), protocol, last & 0xFFFF_FFFFL));
             }
         } else {
             destination = Ipv4.destination(buf, ip);

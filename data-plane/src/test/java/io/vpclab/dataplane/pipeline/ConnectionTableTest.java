@@ -36,7 +36,8 @@ class ConnectionTableTest {
         int slot = caching.track(address, flow, true, 0, 0);
         caching.cacheVerdict(slot, 7, -2);
 
-        assertThat(caching.verdict(caching.established(address, flow, true, 0, 0), 7)).isEqualTo(-2);
+        assertThat(caching.verdict(caching.established(address, flow, true, 0, 0), 7))
+                .isEqualTo(-2);
         assertThat(caching.verdict(slot, 8)).isEqualTo(ConnectionTable.NO_VERDICT); // another ACL generation
 
         now.addAndGet(IDLE);

@@ -224,36 +224,36 @@ class SecurityPolicyTest {
     void aFilteredPortsFramesLeaveWithTheVxlanSourcePortOfTheirFlowHash() {
         List<Integer> sentPorts = new ArrayList<>();
         Underlay recording = new Underlay() { // keeps each datagram's UDP source port
-            @Override
-            public EventLoop loop() {
-                return null;
-            }
+                    @Override
+                    public EventLoop loop() {
+                        return null;
+                    }
 
-            @Override
-            public InetSocketAddress localAddress() {
-                return LOCAL;
-            }
+                    @Override
+                    public InetSocketAddress localAddress() {
+                        return LOCAL;
+                    }
 
-            @Override
-            public void start(DatagramSink sink) {}
+                    @Override
+                    public void start(DatagramSink sink) {}
 
-            @Override
-            public void send(ByteBuf payload, InetSocketAddress destination) {
-                send(payload, destination, -1);
-            }
+                    @Override
+                    public void send(ByteBuf payload, InetSocketAddress destination) {
+                        send(payload, destination, -1);
+                    }
 
-            @Override
-            public void send(ByteBuf payload, InetSocketAddress destination, int sourcePort) {
-                sentPorts.add(sourcePort);
-                payload.release();
-            }
+                    @Override
+                    public void send(ByteBuf payload, InetSocketAddress destination, int sourcePort) {
+                        sentPorts.add(sourcePort);
+                        payload.release();
+                    }
 
-            @Override
-            public void flush() {}
+                    @Override
+                    public void flush() {}
 
-            @Override
-            public void close() {}
-        };
+                    @Override
+                    public void close() {}
+                };
         ForwardingState toRemote = ForwardingState.builder()
                 .host(HOST)
                 .vtep(new RemoteVtep("b", Ipv4Address.parse("10.255.0.2"), 4789))

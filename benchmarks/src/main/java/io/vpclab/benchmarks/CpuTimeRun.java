@@ -21,8 +21,9 @@ import java.util.Arrays;
  * </pre>
  *
  * Prints the median and the minimum CPU ns/op of the given number of one-million-operation chunks,
- * after 25 million warm-up operations. Reflection only: put an older build's benchmarks.jar first on
- * the class path (this class comes from the newer one) to time the older build's code.
+ * after 25 million warm-up operations, and the bytes the thread allocated per measured operation.
+ * Reflection only: put an older build's benchmarks.jar first on the class path (this class comes
+ * from the newer one) to time the older build's code.
  */
 public final class CpuTimeRun {
 
@@ -68,16 +69,28 @@ public final class CpuTimeRun {
             run();
         }
         double[] nanosPerOperation = new double[chunks];
+        long allocatedBefore = allocatedBytes(threads);
         for (int c = 0; c < chunks; c++) {
             long start = threads.getCurrentThreadCpuTime();
             run();
             nanosPerOperation[c] = (threads.getCurrentThreadCpuTime() - start) / (double) CHUNK;
         }
+        double bytesPerOperation = (allocatedBytes(threads) - allocatedBefore) / ((double) CHUNK * chunks);
         TEAR_DOWN.invoke(STATE); // throws when the path dropped frames
         Arrays.sort(nanosPerOperation);
         System.out.printf(
-                "%s %s: median %.1f, min %.1f CPU ns/op%n",
-                BENCHMARK, System.getProperty("params", ""), nanosPerOperation[chunks / 2], nanosPerOperation[0]);
+                "%s %s: median %.1f, min %.1f CPU ns/op, %.4f B/op%n",
+                BENCHMARK,
+                System.getProperty("params", ""),
+                nanosPerOperation[chunks / 2],
+                nanosPerOperation[0],
+                bytesPerOperation);
+    }
+
+    /** Bytes this thread allocated so far (HotSpot's thread allocation counter). */
+    private static long allocatedBytes(ThreadMXBean threads) {
+        return ((com.sun.management.ThreadMXBean) threads)
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
     private static void run() throws Throwable {

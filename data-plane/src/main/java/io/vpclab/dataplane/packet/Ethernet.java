@@ -25,6 +25,22 @@ public final class Ethernet {
         return mac(buf, offset + 6);
     }
 
+    /**
+     * The source MAC and the outer EtherType (bytes 6..13) in one read, for a stage that needs
+     * both for every frame; decode with {@link #sourceOf} and {@link #etherTypeOf}.
+     */
+    public static long sourceAndType(ByteBuf buf, int offset) {
+        return buf.getLong(offset + 6);
+    }
+
+    public static long sourceOf(long sourceAndType) {
+        return sourceAndType >>> 16;
+    }
+
+    public static int etherTypeOf(long sourceAndType) {
+        return (int) sourceAndType & 0xFFFF;
+    }
+
     /** Whether the destination is a group (multicast or broadcast) address: the I/G bit, in one byte read. */
     public static boolean isGroupDestination(ByteBuf buf, int offset) {
         return (buf.getByte(offset) & 1) != 0;

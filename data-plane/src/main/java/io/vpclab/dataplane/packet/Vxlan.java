@@ -43,6 +43,23 @@ public final class Vxlan {
         return buf.getUnsignedMedium(offset + 4);
     }
 
+    /**
+     * The whole 8-byte header in one read, for the per-datagram path; decode with
+     * {@link #hasVniOf} and {@link #vniOf}.
+     */
+    public static long header(ByteBuf buf, int offset) {
+        return buf.getLong(offset);
+    }
+
+    public static boolean hasVniOf(long header) {
+        return (header >>> 56 & FLAG_I) != 0;
+    }
+
+    /** The 24-bit VNI of a {@link #header}, unsigned. */
+    public static int vniOf(long header) {
+        return (int) (header >>> 8) & 0xFF_FFFF;
+    }
+
     /** Writes the header with the I flag and reserved fields zero (RFC 7348 s5). */
     public static void write(ByteBuf buf, int offset, int vni) {
         buf.setInt(offset, FLAG_I << 24);

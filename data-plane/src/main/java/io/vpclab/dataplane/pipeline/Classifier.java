@@ -3,7 +3,6 @@ package io.vpclab.dataplane.pipeline;
 import io.netty.buffer.ByteBuf;
 import io.vpclab.dataplane.packet.EtherType;
 import io.vpclab.dataplane.packet.Ethernet;
-import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.net.MacAddress;
 
 /**
@@ -24,8 +23,7 @@ final class Classifier {
             return ARP;
         }
         long destination = Ethernet.destination(frame, offset);
-        int router = t.state.segmentRouter(segment);
-        boolean toRouter = router != ForwardingState.NONE && destination == t.state.routerMac(router);
+        boolean toRouter = destination == t.segmentRouterMacs[segment];
         // a client's DHCP message is broadcast, or unicast to its server (the router) when it renews
         if ((toRouter || MacAddress.isMulticast(destination))
                 && etherType == EtherType.IPV4_VALUE

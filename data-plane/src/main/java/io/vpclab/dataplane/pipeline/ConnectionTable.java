@@ -60,6 +60,11 @@ final class ConnectionTable {
     private final long[] lostKeys;
     private final long[] lostCounts;
     private final long refreshNanos;
+    /**
+     * Per slot, a verdict its user decided once for the flow and tagged with what it depends on
+     * ({@link #verdict}); 0 is none. Null in a table that caches none.
+     */
+    private final long[] verdicts;
 
     private static final VarHandle LAST_SEEN = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle USED = MethodHandles.arrayElementVarHandle(boolean[].class);
@@ -74,6 +79,11 @@ final class ConnectionTable {
     }
 
     ConnectionTable(int capacity, long idleNanos, LongSupplier clock, boolean counting) {
+        this(capacity, idleNanos, clock, counting, false);
+    }
+
+    /** @param cachesVerdicts whether entries keep a {@link #verdict} (the per-port flow table's ACL verdicts) */
+    ConnectionTable(int capacity, long idleNanos, LongSupplier clock, boolean counting, boolean cachesVerdicts) {
         if (Integer.bitCount(capacity) != 1 || capacity < PROBES) {
             throw new IllegalArgumentException("capacity must be a power of two >= " + PROBES + ": " + capacity);
         }
@@ -93,6 +103,7 @@ final class ConnectionTable {
         lastCounted = counting ? new long[capacity] : null;
         lostKeys = counting ? new long[LOST_PORTS] : null;
         lostCounts = counting ? new long[LOST_PORTS] : null;
+        verdicts = cachesVerdicts ? new long[capacity] : null;
     }
 
     static long addresses(int publicIp, int remoteIp) {
@@ -148,6 +159,9 @@ final class ConnectionTable {
         LAST_SEEN.setVolatile(lastSeen, free, EMPTY); // lock-free readers see the slot change
         addresses[free] = address;
         flows[free] = flow;
+        if (verdicts != null) {
+            verdicts[free] = 0; // the previous flow's
+        }
         USED.setRelease(used, free, true);
         LAST_SEEN.setRelease(lastSeen, free, now == EMPTY ? now + 1 : now);
         count(free, out, bytes, packets, now);
@@ -199,6 +213,25 @@ final class ConnectionTable {
         }
         return MISS;
     }
+
+    /**
+     * The verdict cached for the flow in {@code slot} (as {@link #established} or {@link #track}
+     * answered it, on this loop, for this packet) under {@code tag}, or {@link #NO_VERDICT}.
+     * Racy by design, like the counts: a slot is reused only after its flow idled out, and a
+     * reused slot's verdict is cleared before its new key is published.
+     */
+    int verdict(int slot, int tag) {
+        long cached = verdicts[slot];
+        return (int) (cached >>> 32) == tag ? (int) cached : NO_VERDICT;
+    }
+
+    /** Caches {@code verdict} (not {@link #NO_VERDICT}) for the flow in {@code slot} under {@code tag} (not 0). */
+    void cacheVerdict(int slot, int tag, int verdict) {
+        verdicts[slot] = ((long) tag << 32) | (verdict & 0xFFFF_FFFFL);
+    }
+
+    /** What {@link #verdict} answers when none is cached under the tag. */
+    static final int NO_VERDICT = Integer.MIN_VALUE;
 
     /** Takes back a count {@link #established} made for a packet a later stage refused. */
     void uncount(int slot, boolean out, long bytes, int packets) {

@@ -36,11 +36,43 @@ public final class Forwarding {
     /** Emits what the receive side holds back until the end of a batch (merged bursts), first in {@link #flushAll}. */
     Runnable endOfReceiveBatch = () -> {};
 
+    /**
+     * The frame whose flow hash stage 2b computed from the header it read ({@link #rememberFlowHash}),
+     * or null: the encapsulator then takes the hash instead of reading and hashing the 5-tuple again.
+     * Taken once, by the frame's encapsulation in the {@link Pipeline#fromPort} call that set it:
+     * every entry into the pipeline (and every flush) forgets it, as does any stage that rewrites the
+     * 5-tuple ({@link PublicAddresses}).
+     */
+    private ByteBuf hashedFrame;
+
+    private int hashedFrameFlowHash;
+
     /** The pipeline installs the first {@link Tables} right after construction. */
     Forwarding(Underlay underlay) {
         this.underlay = underlay;
         this.batch = underlay.sendsSegmentsAtOnce() ? new DatagramBatch(underlay) : null;
         this.loop = underlay.loop(); // null when a benchmark drives the pipeline without a loop
+    }
+
+    /** {@code frame}'s {@link FlowHash}, computed by a stage that read its 5-tuple anyway. */
+    void rememberFlowHash(ByteBuf frame, int flowHash) {
+        hashedFrame = frame;
+        hashedFrameFlowHash = flowHash;
+    }
+
+    void forgetFlowHash() {
+        if (hashedFrame != null) {
+            hashedFrame = null;
+        }
+    }
+
+    /** {@link FlowHash#of} the frame (Ethernet header at readerIndex): remembered once, else read and hashed. */
+    int flowHashOf(ByteBuf frame) {
+        if (hashedFrame == frame) {
+            hashedFrame = null;
+            return hashedFrameFlowHash;
+        }
+        return FlowHash.of(frame, frame.readerIndex());
     }
 
     /**
@@ -187,6 +219,7 @@ public final class Forwarding {
     }
 
     void flushAll() {
+        forgetFlowHash();
         endOfReceiveBatch.run(); // while flushScheduled is still set: what it delivers leaves in this flush
         flushScheduled = false;
         unflushedSegmentBytes = 0;

@@ -33,7 +33,14 @@ final class L2Forwarder {
             flood(t, segment, ingressPort, frame);
             return;
         }
-        int entry = t.state.macEntry(segment, destination);
+        forwardUnicast(t, segment, ingressPort, t.state.macEntry(segment, destination), frame);
+    }
+
+    /**
+     * {@link #forward} for a unicast destination whose MAC table {@code entry} on {@code segment}
+     * the caller has looked up already (the router has: one probe per routed frame, not two).
+     */
+    void forwardUnicast(Tables t, int segment, int ingressPort, int entry, ByteBuf frame) {
         if (entry == ForwardingState.NONE) {
             int learningPeer = t.state.learningPeer(segment, ingressPort);
             if (learningPeer != ForwardingState.NONE) {

@@ -11,6 +11,7 @@ import io.vpclab.dataplane.packet.Packets;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.RouteDecision;
+import io.vpclab.net.MacAddress;
 
 /**
  * Stage 5, L3 route: the distributed router of a VPC, at the ingress host (asymmetric IRB).
@@ -75,12 +76,17 @@ final class L3Router {
             default -> {
                 rewrite(t, segment, frame, offset);
                 t.segments[egress].in(frame.readableBytes());
-                int entry = t.state.macEntry(egress, decision.nextHopMac());
+                long nextHopMac = decision.nextHopMac();
+                if (MacAddress.isMulticast(nextHopMac)) {
+                    bridge.forward(t, egress, port, frame);
+                    return;
+                }
+                int entry = t.state.macEntry(egress, nextHopMac);
                 int nat = PublicAddresses.natGatewayBehind(t, entry);
                 if (nat != ForwardingState.NONE) { // the default route's next hop: a NAT gateway held here
                     publicAddresses.toNatGateway(t, ForwardingState.entryIndex(entry), nat, frame);
                 } else {
-                    bridge.forward(t, egress, port, frame);
+                    bridge.forwardUnicast(t, egress, port, entry, frame);
                 }
             }
         }

@@ -143,7 +143,7 @@ public final class Pipeline {
         this.arpResponder = new ArpResponder(forwarding, bridge);
         this.elasticIps = new ElasticIpNat(forwarding, bridge, shared.connections, whitelists);
         this.natGateways = new NatGatewayStage(forwarding, bridge, elasticIps, whitelists, shared);
-        PublicAddresses publicAddresses = new PublicAddresses(elasticIps, natGateways);
+        PublicAddresses publicAddresses = new PublicAddresses(forwarding, elasticIps, natGateways);
         this.bridge.publicAddresses = publicAddresses;
         this.router = new L3Router(forwarding, bridge, publicAddresses);
         this.dhcpResponder = new DhcpResponder(forwarding, router, bridge);
@@ -165,6 +165,7 @@ public final class Pipeline {
 
     /** A frame read from an attached device. Takes ownership of {@code frame}. */
     public void fromPort(Attachment attachment, ByteBuf frame) {
+        forwarding.forgetFlowHash(); // every entry starts clean: a nested call too (a device answering from its write)
         Tables t = forwarding.tables;
         int port = attachment.index;
         if (port == ForwardingState.NONE) {
@@ -202,12 +203,14 @@ public final class Pipeline {
      * nothing was done and the port must hand it on as frames.
      */
     public boolean fromPortBurst(Attachment attachment, ByteBuf headerAndFrame) {
+        forwarding.forgetFlowHash();
         int port = attachment.index;
         return port != ForwardingState.NONE && bursts.offer(forwarding.tables, port, headerAndFrame);
     }
 
     /** A datagram from the underlay (VXLAN header first). Takes ownership of {@code payload}. */
     public void fromUnderlay(ByteBuf payload, InetSocketAddress sender) {
+        forwarding.forgetFlowHash();
         decapsulator.receive(forwarding.tables, payload, sender);
     }
 

@@ -27,11 +27,12 @@ final class PortIngress {
         if (frame.readableBytes() < Ethernet.HEADER_LENGTH) {
             return DropReason.TRUNCATED;
         }
-        if (Ethernet.source(frame, offset) != t.portMacs[port] && !sendsForAWholeStack(t, port)) {
+        long sourceAndType = Ethernet.sourceAndType(frame, offset);
+        if (Ethernet.sourceOf(sourceAndType) != t.portMacs[port] && !sendsForAWholeStack(t, port)) {
             return DropReason.SPOOFED_SOURCE;
         }
         int payload = offset + Ethernet.HEADER_LENGTH;
-        switch (Ethernet.etherType(frame, offset)) {
+        switch (Ethernet.etherTypeOf(sourceAndType)) {
             case EtherType.VLAN_VALUE:
                 return passesVlanTags(t, port) ? null : DropReason.VLAN_TAGGED;
             case EtherType.ARP_VALUE:

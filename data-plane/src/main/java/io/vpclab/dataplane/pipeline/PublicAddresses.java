@@ -22,10 +22,12 @@ import io.vpclab.net.MacAddress;
  */
 final class PublicAddresses {
 
+    private final Forwarding forwarding;
     private final ElasticIpNat elasticIps;
     private final NatGatewayStage natGateways;
 
-    PublicAddresses(ElasticIpNat elasticIps, NatGatewayStage natGateways) {
+    PublicAddresses(Forwarding forwarding, ElasticIpNat elasticIps, NatGatewayStage natGateways) {
+        this.forwarding = forwarding;
         this.elasticIps = elasticIps;
         this.natGateways = natGateways;
     }
@@ -58,6 +60,7 @@ final class PublicAddresses {
 
     /** A routed packet with no VPC route from an instance with an elastic IP ({@link L3Router#VIA_ELASTIC_IP}). Takes ownership. */
     void viaElasticIp(Tables t, int port, int segment, ByteBuf frame) {
+        forwarding.forgetFlowHash(); // NAT rewrites the 5-tuple
         elasticIps.outbound(t, port, segment, frame);
     }
 
@@ -66,6 +69,7 @@ final class PublicAddresses {
      * {@code port} is the local ingress port, or -1. Takes ownership.
      */
     void toPublicAddress(Tables t, int port, int destination, ByteBuf frame) {
+        forwarding.forgetFlowHash(); // NAT rewrites the 5-tuple
         int eip = localElasticIp(t.state, destination);
         if (eip != ForwardingState.NONE) {
             elasticIps.inbound(t, port, eip, frame);
@@ -131,6 +135,7 @@ final class PublicAddresses {
 
     /** A frame for the private port {@code port} of NAT gateway {@code nat} ({@link #natGatewayBehind}). Takes ownership. */
     void toNatGateway(Tables t, int port, int nat, ByteBuf frame) {
+        forwarding.forgetFlowHash(); // NAT rewrites the 5-tuple
         natGateways.fromPrivate(t, port, nat, frame);
     }
 }

@@ -7,6 +7,7 @@ import io.vpclab.dataplane.packet.Icmp;
 import io.vpclab.dataplane.packet.IcmpType;
 import io.vpclab.dataplane.packet.IpProtocol;
 import io.vpclab.dataplane.packet.Ipv4;
+import io.vpclab.dataplane.packet.Packets;
 import io.vpclab.dataplane.stats.DropReason;
 import io.vpclab.dataplane.stats.SecurityPolicySnapshot;
 import io.vpclab.dataplane.table.ForwardingState;
@@ -87,7 +88,7 @@ final class SecurityPolicy {
         if (unfiltered(t, port)) {
             return true;
         }
-        DropReason refused = decide(t, port, frame, frame.readerIndex(), true, 1);
+        DropReason refused = decideFiltered(t, port, frame, frame.readerIndex(), true, 1);
         if (refused == null) {
             return true;
         }
@@ -100,7 +101,7 @@ final class SecurityPolicy {
         if (unfiltered(t, port)) {
             return true;
         }
-        DropReason refused = decide(t, port, frame, frame.readerIndex(), false, 1);
+        DropReason refused = decideFiltered(t, port, frame, frame.readerIndex(), false, 1);
         if (refused == null) {
             return true;
         }
@@ -123,7 +124,10 @@ final class SecurityPolicy {
      * pay one array load per frame, not a call into {@link #decide}.
      */
     private boolean unfiltered(Tables t, int port) {
-        return t.state == state && !portFiltered[port];
+        if (t.state != state) {
+            install(t.state);
+        }
+        return !portFiltered[port];
     }
 
     /**
@@ -131,11 +135,12 @@ final class SecurityPolicy {
      * methods the JIT inlines; a flow's first packet goes on in {@link #newFlow}.
      */
     private DropReason decide(Tables t, int port, ByteBuf buf, int offset, boolean out, int packets) {
-        if (t.state != state) {
-            install(t.state);
-        }
-        if (portFiltered[port]
-                && Ethernet.etherType(buf, offset) == EtherType.IPV4_VALUE
+        return unfiltered(t, port) ? null : decideFiltered(t, port, buf, offset, out, packets);
+    }
+
+    /** {@link #decide} for a port with groups or an ACL, under the installed table. */
+    private DropReason decideFiltered(Tables t, int port, ByteBuf buf, int offset, boolean out, int packets) {
+        if (Ethernet.etherType(buf, offset) == EtherType.IPV4_VALUE
                 && !Ethernet.isGroupDestination(buf, offset)
                 && readFlow(buf, offset + Ethernet.HEADER_LENGTH, port, out)) {
             return judge(t, port, out, packets);
@@ -165,8 +170,11 @@ final class SecurityPolicy {
                 return newFlow(t, port, out, outsideSubnet, bytes, counted, packets);
             }
         }
-        if (out && outsideSubnet) {
-            DropReason refused = acl(t, acl, true, peer, packets);
+        if (out && outsideSubnet && acl != ForwardingState.NONE) {
+            int entry = tracked == ConnectionTable.MISS
+                    ? acls.evaluate(acl, true, protocol, peer, portOrType, icmpCode)
+                    : trackedAclEntry(acl, tracked);
+            DropReason refused = countAcl(acl, entry, packets);
             if (refused != null) {
                 if (tracked != ConnectionTable.MISS) {
                     flows.uncount(tracked, out, bytes, counted);
@@ -175,6 +183,28 @@ final class SecurityPolicy {
             }
         }
         return null;
+    }
+
+    /**
+     * The outbound ACL entry deciding the packet of the tracked flow in {@code slot}: decided once
+     * per flow and installed ACLs, then read from the flow table with the lookup it was taken
+     * under (a stateless ACL changes only with the table). TCP and UDP only: what the ACL matches
+     * on (protocol, peer, destination port) is the flow's key one way; an ICMP flow's packets
+     * differ in type.
+     */
+    private int trackedAclEntry(int acl, int slot) {
+        int entry = flows.verdict(slot, acls.generation());
+        if (entry == ConnectionTable.NO_VERDICT) {
+            entry = acls.evaluate(acl, true, protocol, peer, portOrType, icmpCode);
+            cacheAclEntry(slot, entry);
+        }
+        return entry;
+    }
+
+    private void cacheAclEntry(int slot, int entry) {
+        if (protocol == IpProtocol.TCP_VALUE || protocol == IpProtocol.UDP_VALUE) {
+            flows.cacheVerdict(slot, acls.generation(), entry);
+        }
     }
 
     /** A flow the port's groups do not track yet: a rule must admit it, then the outbound ACL; then it is tracked. */
@@ -188,14 +218,21 @@ final class SecurityPolicy {
         if (rule == ForwardingState.NONE) {
             return reject(DropReason.SECURITY_GROUP_DENIED, out, bytes, counted);
         }
-        if (out && outsideSubnet) {
-            DropReason refused = acl(t, portAcl[port], true, peer, packets);
+        int acl = portAcl[port];
+        int entry = ConnectionTable.NO_VERDICT;
+        if (out && outsideSubnet && acl != ForwardingState.NONE) {
+            entry = acls.evaluate(acl, true, protocol, peer, portOrType, icmpCode);
+            DropReason refused = countAcl(acl, entry, packets);
             if (refused != null) {
                 return reject(refused, out, bytes, counted);
             }
         }
-        if (flows.track(addresses, flow, out, bytes, counted) == ConnectionTable.MISS) {
+        int slot = flows.track(addresses, flow, out, bytes, counted);
+        if (slot == ConnectionTable.MISS) {
             return DropReason.CONNECTION_TABLE_FULL;
+        }
+        if (entry != ConnectionTable.NO_VERDICT) {
+            cacheAclEntry(slot, entry);
         }
         ruleCounts[rule]++;
         return null;
@@ -217,7 +254,11 @@ final class SecurityPolicy {
         if (acl == ForwardingState.NONE) {
             return null;
         }
-        int entry = acls.evaluate(acl, out, protocol, peer, portOrType, icmpCode);
+        return countAcl(acl, acls.evaluate(acl, out, protocol, peer, portOrType, icmpCode), packets);
+    }
+
+    /** Counts {@code packets} on the deciding {@code entry} of {@code acl} (or its final deny) and gives its verdict. */
+    private DropReason countAcl(int acl, int entry, int packets) {
         if (entry == NetworkAclLookup.FINAL_DENY) {
             finalDenyCounts[acl] += packets;
             return DropReason.NETWORK_ACL_DENIED;
@@ -232,22 +273,48 @@ final class SecurityPolicy {
      * peer is the port's own gateway (not filtered).
      */
     private boolean readFlow(ByteBuf buf, int ip, int port, boolean out) {
-        // the header in three reads: every packet of a filtered port pays for each buffer access
+        // the header in three reads (four with options, or for ICMP): a filtered port pays for each buffer access
         long first = Ipv4.firstWords(buf, ip);
         long middle = Ipv4.middleWords(buf, ip);
         int source = Ipv4.sourceOf(middle);
-        int destination = Ipv4.destination(buf, ip);
+        totalLength = Ipv4.totalLengthOf(first);
+        int destination;
+        if (portsFollowDestination(buf, ip, first, Ipv4.protocolOf(middle))) {
+            // TCP or UDP without options (most packets): the destination and both ports in one read
+            long last = buf.getLong(ip + Ipv4.DESTINATION_OFFSET);
+            destination = (int) (last >>> 32);
+            protocol = Ipv4.protocolOf(middle);
+            icmpCode = 0;
+            sourcePort = (int) last >>> 16;
+            destinationPort = (int) last & 0xFFFF;
+            portOrType = destinationPort;
+            if (out && ip == buf.readerIndex() + Ethernet.HEADER_LENGTH) {
+                // a frame's (not a burst's) VXLAN source port from what was read: no second read of the 5-tuple
+                forwarding.rememberFlowHash(
+                        buf, FlowHash.ofIpv4(((long) source << 32) | (last >>> 32), protocol, last & 0xFFFF_FFFFL));
+            }
+        } else {
+            destination = Ipv4.destination(buf, ip);
+            readPorts(buf, ip, first, Ipv4.protocolOf(middle));
+        }
         peer = out ? destination : source;
         if (peer == portGateway[port]) {
             return false;
         }
-        totalLength = Ipv4.totalLengthOf(first);
-        readPorts(buf, ip, first, Ipv4.protocolOf(middle));
         addresses = ConnectionTable.addresses(out ? source : destination, peer);
         flow = ((long) portVni[port] << 40)
                 | ConnectionTable.flow(
                         protocol, out ? destinationPort : sourcePort, out ? sourcePort : destinationPort);
         return true;
+    }
+
+    /** A TCP or UDP first fragment without IPv4 options whose ports lie within the packet and the frame. */
+    private boolean portsFollowDestination(ByteBuf buf, int ip, long firstWords, int protocol) {
+        return (protocol == IpProtocol.TCP_VALUE || protocol == IpProtocol.UDP_VALUE)
+                && Ipv4.headerLengthOf(firstWords) == Ipv4.MIN_HEADER_LENGTH
+                && totalLength >= Ipv4.MIN_HEADER_LENGTH + 4
+                && (Ipv4.flagsAndFragmentOf(firstWords) & Ipv4.FRAGMENT_OFFSET_MASK) == 0
+                && Packets.fits(buf, ip + Ipv4.DESTINATION_OFFSET, 8);
     }
 
     private void readPorts(ByteBuf buf, int ip, long firstWords, int protocol) {

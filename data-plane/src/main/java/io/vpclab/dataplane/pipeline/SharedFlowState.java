@@ -51,7 +51,7 @@ public final class SharedFlowState {
         this.connections =
                 new ConnectionTable(ConnectionTable.DEFAULT_CAPACITY, ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock);
         this.securityGroupFlows = new ConnectionTable(
-                ConnectionTable.DEFAULT_CAPACITY, ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock, true);
+                ConnectionTable.DEFAULT_CAPACITY, ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock, true, true);
         this.rejectedFlows =
                 new ConnectionTable(REJECTED_FLOW_CAPACITY, ConnectionTable.DEFAULT_IDLE_NANOS, nanoClock, true);
     }

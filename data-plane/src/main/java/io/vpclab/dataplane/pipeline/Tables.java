@@ -37,6 +37,13 @@ final class Tables {
     final boolean[] plainPort;
     /** A segment that is neither the provider network nor led by a learning peer. */
     final boolean[] plainSegment;
+    /**
+     * Each segment's router MAC, or {@link #NO_ROUTER_MAC} (never equal to a 48-bit MAC) when it is
+     * not routed: the classifier's "to the router?" in one load.
+     */
+    final long[] segmentRouterMacs;
+
+    static final long NO_ROUTER_MAC = -1L;
     /** Ports of appliances ({@link ForwardingState#isAppliance}): they may send packets of other sources. */
     final boolean[] portForwards;
 
@@ -76,6 +83,11 @@ final class Tables {
             portMacs[i] = state.port(i).mac().bits();
             portHasIp[i] = state.port(i).ipAddress() != null;
             portIps[i] = portHasIp[i] ? state.port(i).ipAddress().bits() : 0;
+        }
+        segmentRouterMacs = new long[state.segmentCount()];
+        for (int s = 0; s < segmentRouterMacs.length; s++) {
+            int router = state.segmentRouter(s);
+            segmentRouterMacs[s] = router == ForwardingState.NONE ? NO_ROUTER_MAC : state.routerMac(router);
         }
         plainSegment = new boolean[state.segmentCount()];
         for (int s = 0; s < plainSegment.length; s++) {

@@ -49,11 +49,12 @@ final class VxlanDecapsulator {
             return;
         }
         int offset = payload.readerIndex();
-        if (!Vxlan.hasVni(payload, offset)) {
+        long header = Vxlan.header(payload, offset);
+        if (!Vxlan.hasVniOf(header)) {
             forwarding.drop(t, -1, -1, DropReason.NO_I_FLAG, payload);
             return;
         }
-        int segment = t.state.segmentIndexOf(Vxlan.vni(payload, offset));
+        int segment = t.state.segmentIndexOf(Vxlan.vniOf(header));
         if (segment == ForwardingState.NONE) {
             forwarding.drop(t, -1, -1, DropReason.UNKNOWN_VNI, payload);
             return;

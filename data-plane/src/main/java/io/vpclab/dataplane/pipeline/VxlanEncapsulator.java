@@ -21,7 +21,7 @@ final class VxlanEncapsulator {
 
     /** Encapsulates {@code frame} on {@code segment}'s VNI and sends it to {@code vtep}. */
     void encapsulate(Tables t, int segment, int ingressPort, int vtep, ByteBuf frame) {
-        int sourcePort = sourcePort(frame);
+        int sourcePort = Vxlan.sourcePort(forwarding.flowHashOf(frame));
         ByteBuf datagram = prepare(t, segment, ingressPort, frame);
         if (datagram != null) {
             forwarding.toUnderlay(t, vtep, datagram, sourcePort);
@@ -35,7 +35,7 @@ final class VxlanEncapsulator {
             frame.release();
             return;
         }
-        int sourcePort = sourcePort(frame);
+        int sourcePort = Vxlan.sourcePort(forwarding.flowHashOf(frame));
         ByteBuf datagram = prepare(t, segment, ingressPort, frame);
         if (datagram == null) {
             return;

@@ -4,6 +4,7 @@ import io.vpclab.net.Ipv4Prefix;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The network ACLs of one table as flat arrays, so the data plane evaluates every packet without
@@ -15,10 +16,19 @@ import java.util.Map;
  */
 public final class NetworkAclLookup {
 
+    /** Before {@link #EMPTY}, which takes the first generation. */
+    private static final AtomicInteger GENERATIONS = new AtomicInteger();
+
     public static final NetworkAclLookup EMPTY = new NetworkAclLookup(List.of(), Map.of());
 
     /** {@link #evaluate}'s answer when no entry matches: the implicit final deny (rule 32767). */
     public static final int FINAL_DENY = -2;
+
+    /**
+     * Unique per lookup (from 1): the data plane caches a flow's ACL verdict with it, and every
+     * table install builds a new lookup, so a change re-decides every flow at its next packet.
+     */
+    private final int generation = GENERATIONS.incrementAndGet();
 
     private final Map<Integer, Integer> aclByVni = new HashMap<>();
     private final String[] aclIds;
@@ -104,6 +114,10 @@ public final class NetworkAclLookup {
         toPorts[i] = entry.toPort();
         networks[i] = entry.cidr().network();
         masks[i] = Ipv4Prefix.mask(entry.cidr().length());
+    }
+
+    public int generation() {
+        return generation;
     }
 
     /** The ACL slot of the segment with {@code vni}, or {@link ForwardingState#NONE} (no ACL: all pass). */

@@ -31,6 +31,23 @@ class ConnectionTableTest {
     }
 
     @Test
+    void aCachedVerdictHoldsForItsTagOnlyAndAFlowTrackedAgainAfterIdlingStartsWithout() {
+        ConnectionTable caching = new ConnectionTable(64, IDLE, now::get, false, true);
+        int slot = caching.track(address, flow, true, 0, 0);
+        caching.cacheVerdict(slot, 7, -2);
+
+        assertThat(caching.verdict(caching.established(address, flow, true, 0, 0), 7))
+                .isEqualTo(-2);
+        assertThat(caching.verdict(slot, 8)).isEqualTo(ConnectionTable.NO_VERDICT); // another ACL generation
+
+        now.addAndGet(IDLE);
+        int again = caching.track(address, flow, true, 0, 0);
+
+        assertThat(again).isEqualTo(slot); // the idle slot is reused for the same key
+        assertThat(caching.verdict(again, 7)).isEqualTo(ConnectionTable.NO_VERDICT);
+    }
+
+    @Test
     void anIdleFlowExpiresAndItsLateReplyIsRefused() {
         table.touch(address, flow);
         now.addAndGet(IDLE - 1);

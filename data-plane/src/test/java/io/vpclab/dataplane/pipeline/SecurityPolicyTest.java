@@ -18,9 +18,11 @@ import io.vpclab.dataplane.stats.FlowCount;
 import io.vpclab.dataplane.table.ForwardingState;
 import io.vpclab.dataplane.table.IpBinding;
 import io.vpclab.dataplane.table.LocalPort;
+import io.vpclab.dataplane.table.MacEntry;
 import io.vpclab.dataplane.table.NetworkAcl;
 import io.vpclab.dataplane.table.NetworkAclEntry;
 import io.vpclab.dataplane.table.NetworkAclLookup;
+import io.vpclab.dataplane.table.RemoteVtep;
 import io.vpclab.dataplane.table.Route;
 import io.vpclab.dataplane.table.Router;
 import io.vpclab.dataplane.table.SecurityGroup;
@@ -30,7 +32,9 @@ import io.vpclab.dataplane.table.SecurityPolicyLookup;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
 import io.vpclab.dataplane.table.WhitelistProtocol;
+import io.vpclab.dataplane.underlay.DatagramSink;
 import io.vpclab.dataplane.underlay.SendOnlyUnderlay;
+import io.vpclab.dataplane.underlay.Underlay;
 import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.Ipv4Prefix;
 import io.vpclab.net.MacAddress;
@@ -39,6 +43,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -198,6 +203,92 @@ class SecurityPolicyTest {
         assertThat(deliveredTo).containsExactly("db");
         assertThat(dropped("db", DropReason.NETWORK_ACL_DENIED)).isEqualTo(1);
         assertThat(pipeline.securityPolicyCounters().entryHits()).containsEntry("acl-db/ingress/100", 2L);
+    }
+
+    @Test
+    void aTrackedFlowsOutboundAclVerdictIsCountedPerPacketAndDecidedAgainAfterAChange() {
+        pipeline.fromPort(web, tcp(WEB_MAC, WEB, 40000, DB, 5432));
+        pipeline.fromPort(db, tcp(DB_MAC, DB, 5432, WEB, 40000)); // decided, and kept with the flow
+        pipeline.fromPort(db, tcp(DB_MAC, DB, 5432, WEB, 40000)); // the kept verdict
+
+        NetworkAclEntry denyReplies = aclEntry(100, true, false, 1024, 65535, "10.0.1.0/24");
+        pipeline.install(state(List.of(PG_FROM_WEB), List.of(TCP_IN, denyReplies)));
+        pipeline.fromPort(db, tcp(DB_MAC, DB, 5432, WEB, 40000));
+
+        assertThat(deliveredTo).containsExactly("db", "web", "web");
+        assertThat(dropped("db", DropReason.NETWORK_ACL_DENIED)).isEqualTo(1);
+        assertThat(pipeline.securityPolicyCounters().entryHits()).containsEntry("acl-db/egress/100", 3L);
+    }
+
+    @Test
+    void aFilteredPortsFramesLeaveWithTheVxlanSourcePortOfTheirFlowHash() {
+        List<Integer> sentPorts = new ArrayList<>();
+        Underlay recording = new Underlay() { // keeps each datagram's UDP source port
+                    @Override
+                    public EventLoop loop() {
+                        return null;
+                    }
+
+                    @Override
+                    public InetSocketAddress localAddress() {
+                        return LOCAL;
+                    }
+
+                    @Override
+                    public void start(DatagramSink sink) {}
+
+                    @Override
+                    public void send(ByteBuf payload, InetSocketAddress destination) {
+                        send(payload, destination, -1);
+                    }
+
+                    @Override
+                    public void send(ByteBuf payload, InetSocketAddress destination, int sourcePort) {
+                        sentPorts.add(sourcePort);
+                        payload.release();
+                    }
+
+                    @Override
+                    public void flush() {}
+
+                    @Override
+                    public void close() {}
+                };
+        ForwardingState toRemote = ForwardingState.builder()
+                .host(HOST)
+                .vtep(new RemoteVtep("b", Ipv4Address.parse("10.255.0.2"), 4789))
+                .segment(segment(100, "10.0.1.0/24", "10.0.1.1"))
+                .segment(new Segment(
+                        Vni.of(200),
+                        Ipv4Prefix.parse("10.0.2.0/24"),
+                        Ipv4Address.parse("10.0.2.1"),
+                        "r",
+                        List.of("b"),
+                        null))
+                .port(port("web", 100, WEB_MAC, WEB, "10.0.1.1"))
+                .mac(new MacEntry(Vni.of(200), DB_MAC, "b"))
+                .binding(new IpBinding(Vni.of(200), Ipv4Address.parse(DB), DB_MAC))
+                .router(ROUTER)
+                .securityPolicy(new SecurityPolicyLookup(
+                        List.of(new SecurityGroup("sg-web", List.of(), List.of(ALL_OUT))),
+                        List.of(new SecurityGroupMember("sg-web", Ipv4Address.parse(WEB))),
+                        Map.of("web", List.of("sg-web"))))
+                .build();
+        Pipeline filtered = new Pipeline(recording, LOCAL, toRemote, new SharedFlowState(clock::get, 16));
+        Pipeline.Attachment port = filtered.attach("web", new Device("web"));
+
+        List<Integer> expected = new ArrayList<>();
+        for (int flow = 0; flow < 8; flow++) {
+            for (int packet = 0; packet < 2; packet++) { // a new flow, then its tracked one
+                ByteBuf frame = tcp(WEB_MAC, WEB, 40000 + flow, DB, 5432);
+                expected.add(VxlanEncapsulator.sourcePort(frame));
+                filtered.fromPort(port, frame);
+            }
+        }
+
+        assertThat(filtered.counters().host().totalDrops()).isZero();
+        assertThat(sentPorts).isEqualTo(expected);
+        assertThat(Set.copyOf(expected)).hasSizeGreaterThan(4);
     }
 
     @Test

@@ -110,30 +110,13 @@ class VpnOnTheWireTest {
         Instance vm = wire.instance(instanceSubnet, instanceHost, INSTANCE_IP);
 
         byte[] customerKey = WireGuardKeys.generatePrivateKey();
-        VpnGateway gateway = new VpnGatewaysApi(tenant)
-                .createVpnGateway(new VpnGatewayCreate()
-                        .vpcId(vpcId)
-                        .hostId(gatewayHost.hostId())
-                        .listenPort(FreeUdpPorts.consecutive(1)));
-        String customerGatewayId = new CustomerGatewaysApi(tenant)
-                .createCustomerGateway(new CustomerGatewayCreate()
-                        .ipAddress("127.0.0.1")
-                        .publicKey(WireGuardKeys.toBase64(WireGuardKeys.publicKey(customerKey))))
-                .getCustomerGatewayId();
-        VpnConnectionsApi connections = new VpnConnectionsApi(tenant);
-        VpnConnection connection = connections.createVpnConnection(new VpnConnectionCreate()
-                .vpnGatewayId(gateway.getVpnGatewayId())
-                .customerGatewayId(customerGatewayId)
-                .onPremisesCidrBlocks(List.of("192.168.50.0/24"))
-                .generatePresharedKey(true));
+        Vpn vpn = vpn(tenant, vpcId, gatewayHost, customerKey, true);
         assertThat(new SubnetsApi(tenant).getSubnetRoutes(instanceSubnet).getRoutes())
                 .anySatisfy(route -> {
                     assertThat(route.getDestinationCidrBlock()).isEqualTo("192.168.50.0/24");
                     assertThat(route.getTargetType()).isEqualTo(RouteTargetType.VPN_GATEWAY);
                 });
-        WireGuardPeerConfig peer = WgQuickFile.parse(
-                        connections.getVpnConnectionConfiguration(connection.getVpnConnectionId()))
-                .peer();
+        WireGuardPeerConfig peer = vpn.peer();
         wire.awaitConverged();
 
         AtomicInteger echoReplies = new AtomicInteger();
@@ -174,8 +157,8 @@ class VpnOnTheWireTest {
 
         // the gateway's host reports the tunnel, and the connection shows it
         await().atMost(CONVERGENCE).untilAsserted(() -> {
-            VpnTunnelStats tunnel = connections
-                    .getVpnConnection(connection.getVpnConnectionId())
+            VpnTunnelStats tunnel = new VpnConnectionsApi(tenant)
+                    .getVpnConnection(vpn.connectionId())
                     .getTunnel();
             assertThat(tunnel).isNotNull();
             assertThat(tunnel.getState()).isEqualTo(VpnTunnelState.UP);
@@ -190,7 +173,7 @@ class VpnOnTheWireTest {
         });
         assertThat(gatewayHost.counterGroups())
                 .as("the agent's metrics")
-                .containsKey("vpnTunnel/" + connection.getVpnConnectionId());
+                .containsKey("vpnTunnel/" + vpn.connectionId());
 
         // no transit (AWS): a VPC peered with this one is beyond the tunnel's reach; the gateway's
         // host drops what on premises sends there, counted by its own reason
@@ -428,11 +411,17 @@ class VpnOnTheWireTest {
                         .getToken());
     }
 
-    /** A VPN gateway, its gateway's public key, and the [Peer] section of the connection's downloaded file. */
-    private record Vpn(VpnGateway gateway, WireGuardPeerConfig peer) {}
+    /** A VPN gateway, its connection, and the [Peer] of the connection's downloaded file. */
+    private record Vpn(VpnGateway gateway, String connectionId, WireGuardPeerConfig peer) {}
 
     /** A VPN gateway on {@code host}, a customer gateway at 127.0.0.1 with {@code customerKey}, a connection for 192.168.50.0/24. */
     private static Vpn vpn(ApiClient tenant, String vpcId, FollowAgent host, byte[] customerKey)
+            throws io.vpclab.client.ApiException {
+        return vpn(tenant, vpcId, host, customerKey, false);
+    }
+
+    /** The same, the connection with a generated preshared key when {@code presharedKey}. */
+    private static Vpn vpn(ApiClient tenant, String vpcId, FollowAgent host, byte[] customerKey, boolean presharedKey)
             throws io.vpclab.client.ApiException {
         VpnGateway gateway = new VpnGatewaysApi(tenant)
                 .createVpnGateway(new VpnGatewayCreate()
@@ -448,9 +437,11 @@ class VpnOnTheWireTest {
         VpnConnection connection = connections.createVpnConnection(new VpnConnectionCreate()
                 .vpnGatewayId(gateway.getVpnGatewayId())
                 .customerGatewayId(customerGatewayId)
-                .onPremisesCidrBlocks(List.of("192.168.50.0/24")));
+                .onPremisesCidrBlocks(List.of("192.168.50.0/24"))
+                .generatePresharedKey(presharedKey ? true : null));
         return new Vpn(
                 gateway,
+                connection.getVpnConnectionId(),
                 WgQuickFile.parse(connections.getVpnConnectionConfiguration(connection.getVpnConnectionId()))
                         .peer());
     }

@@ -2,10 +2,7 @@ package io.vpclab.agent.linux;
 
 import static io.vpclab.agent.linux.Lab.run;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,11 +34,7 @@ class PathMtuNetnsTest {
                     .contains("mtu 1500");
 
             // TCP starts with 1460-byte segments (both ends have MTU 1500): A's kernel must learn 1450
-            Lab.Background server = lab.start(
-                    "iperf3-server", List.of("ip", "netns", "exec", instanceB, "iperf3", "-s", "-1", "-B", IP_B));
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> Lab.tryRun("ip", "netns", "exec", instanceB, "ss", "-Htln", "sport", "=", ":5201")
-                            .contains("5201"));
+            Lab.Background server = pair.iperf3ServerInB("iperf3-server", 5201, true);
             long bytes = AgentVersusKernelVxlanTest.iperfBytes(
                     run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "2", "-J"));
             assertThat(bytes).as("TCP bytes after path MTU discovery").isGreaterThan(1_000_000);

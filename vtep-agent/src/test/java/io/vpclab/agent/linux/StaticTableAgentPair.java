@@ -30,6 +30,8 @@ final class StaticTableAgentPair implements AutoCloseable {
     final Lab.Background agentA;
     final Lab.Background agentB;
 
+    private final Lab lab;
+    private final String ipB;
     private final List<Path> tables = new ArrayList<>();
 
     /**
@@ -49,6 +51,8 @@ final class StaticTableAgentPair implements AutoCloseable {
             Instance b,
             String... agentOptions)
             throws IOException {
+        this.lab = lab;
+        this.ipB = b.ip;
         hostA = lab.namespace("h");
         hostB = lab.namespace("g");
         lab.joinByVeth(hostA, hostB, vethPrefix, underlay + ".1", underlay + ".2");
@@ -73,6 +77,23 @@ final class StaticTableAgentPair implements AutoCloseable {
             close(); // the caller gets no pair to close
             throw e;
         }
+    }
+
+    /**
+     * An iperf3 server in instance B, bound to its address, on TCP {@code port}; listening when
+     * this returns. {@code oneOff}: it serves one test, then exits.
+     */
+    Lab.Background iperf3ServerInB(String name, int port, boolean oneOff) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", instanceB, "iperf3", "-s"));
+        if (oneOff) {
+            command.add("-1");
+        }
+        command.addAll(List.of("-B", ipB, "-p", Integer.toString(port)));
+        Lab.Background server = lab.start(name, command);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Lab.tryRun("ip", "netns", "exec", instanceB, "ss", "-Htln", "sport", "=", ":" + port)
+                        .contains(Integer.toString(port)));
+        return server;
     }
 
     /** One side's instance: its MAC and IPv4 address. */

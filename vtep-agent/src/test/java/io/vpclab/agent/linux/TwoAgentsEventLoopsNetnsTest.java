@@ -2,9 +2,7 @@ package io.vpclab.agent.linux;
 
 import static io.vpclab.agent.linux.Lab.run;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -57,17 +55,8 @@ class TwoAgentsEventLoopsNetnsTest {
                     .contains("2 received");
 
             // one server per direction: a server still closing the last test answers "busy"
-            Lab.Background server =
-                    lab.start("iperf3-server", List.of("ip", "netns", "exec", instanceB, "iperf3", "-s", "-B", IP_B));
-            Lab.Background reverseServer = lab.start(
-                    "iperf3-server-reverse",
-                    List.of("ip", "netns", "exec", instanceB, "iperf3", "-s", "-B", IP_B, "-p", "5202"));
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> Lab.tryRun("ip", "netns", "exec", instanceB, "ss", "-Htln")
-                            .contains(":5202"));
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> Lab.tryRun("ip", "netns", "exec", instanceB, "ss", "-Htln", "sport", "=", ":5201")
-                            .contains("5201"));
+            Lab.Background server = pair.iperf3ServerInB("iperf3-server", 5201, false);
+            Lab.Background reverseServer = pair.iperf3ServerInB("iperf3-server-reverse", 5202, false);
             long bytes = AgentVersusKernelVxlanTest.iperfBytes(
                     run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-P", "4", "-J"));
             assertThat(bytes).as("TCP bytes, 4 streams A to B").isGreaterThan(1_000_000);

@@ -2,10 +2,7 @@ package io.vpclab.agent.linux;
 
 import static io.vpclab.agent.linux.Lab.run;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -55,11 +52,7 @@ class TwoAgentsNetnsTest {
                     .contains("mtu 1450")
                     .contains(MAC_A);
 
-            Lab.Background server =
-                    lab.start("iperf3-server", List.of("ip", "netns", "exec", instanceB, "iperf3", "-s", "-B", IP_B));
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> Lab.tryRun("ip", "netns", "exec", instanceB, "ss", "-Htln", "sport", "=", ":5201")
-                            .contains("5201"));
+            Lab.Background server = pair.iperf3ServerInB("iperf3-server", 5201, false);
             long bytes = AgentVersusKernelVxlanTest.iperfBytes(
                     run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-J"));
             assertThat(bytes).as("TCP bytes across two agents, A to B").isGreaterThan(1_000_000);

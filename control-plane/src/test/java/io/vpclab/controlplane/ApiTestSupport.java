@@ -139,6 +139,18 @@ public abstract class ApiTestSupport {
         }
     }
 
+    /** "ok", or the status and problem code of the refusal: for racing calls, where either may be refused. */
+    protected static String outcome(Call call) {
+        try {
+            call.run();
+            return "ok";
+        } catch (ApiException e) {
+            return e.getCode() + " " + json(e.getResponseBody()).path("code").asString();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** A raw HTTP call, for bodies the generated client cannot produce (broken JSON, wrong types). */
     protected HttpResponse<String> raw(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))

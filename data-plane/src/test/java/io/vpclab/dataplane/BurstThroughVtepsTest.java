@@ -15,16 +15,11 @@ import io.vpclab.dataplane.offload.VirtioNetHeader;
 import io.vpclab.dataplane.packet.Ethernet;
 import io.vpclab.dataplane.port.InMemoryFrameDevice;
 import io.vpclab.dataplane.stats.DropReason;
-import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.tap.InMemoryVnetDevice;
 import io.vpclab.dataplane.tap.SegmentingTapPort;
 import io.vpclab.dataplane.tap.TapOffloads;
-import io.vpclab.dataplane.underlay.InMemoryUnderlay;
-import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.MacAddress;
-import io.vpclab.net.Vni;
 import java.io.ByteArrayOutputStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,14 +64,7 @@ class BurstThroughVtepsTest {
 
     @BeforeEach
     void start() {
-        InMemoryUnderlay.Hub hub = new InMemoryUnderlay.Hub();
-        net = new TwoVteps(
-                name -> name.equals("A")
-                        ? new CountingGsoSends(hub.join(new InetSocketAddress("10.255.0.1", 4789)), gsoSendsFromA)
-                        : hub.join(new InetSocketAddress("10.255.0.2", 4789)),
-                1500,
-                List.of(LocalPort.simulated(
-                        "h5", Vni.of(TwoVteps.VNI_1), H5_MAC, Ipv4Address.parse("10.0.1.7"), 24, TwoVteps.GATEWAY_1)));
+        net = TwoVteps.countingGsoSendsFromA(gsoSendsFromA, H5_MAC);
         net.a.detachPort("h1");
         net.a.attachPort("h1", new SegmentingTapPort(h1Tap, 1518, PooledByteBufAllocator.DEFAULT));
         h5 = new SegmentingTapPort(h5Tap, 1518, PooledByteBufAllocator.DEFAULT);

@@ -10,13 +10,16 @@ import io.vpclab.dataplane.table.Route;
 import io.vpclab.dataplane.table.Router;
 import io.vpclab.dataplane.table.Segment;
 import io.vpclab.dataplane.table.TableHost;
+import io.vpclab.dataplane.underlay.InMemoryUnderlay;
 import io.vpclab.dataplane.underlay.Underlay;
 import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.Ipv4Prefix;
 import io.vpclab.net.MacAddress;
 import io.vpclab.net.Vni;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -87,6 +90,21 @@ final class TwoVteps implements AutoCloseable {
             hosts.add(host);
             (instance.vtep().equals("A") ? a : b).attachPort(instance.id(), host);
         }
+    }
+
+    /**
+     * The burst tests' pair: on an in-memory underlay (MTU 1500), A counting the GSO sends it
+     * makes into {@code gsoSendsFromA}, and simulated h5 (10.0.1.7, {@code h5Mac}) on A's first
+     * segment.
+     */
+    static TwoVteps countingGsoSendsFromA(AtomicInteger gsoSendsFromA, MacAddress h5Mac) {
+        InMemoryUnderlay.Hub hub = new InMemoryUnderlay.Hub();
+        return new TwoVteps(
+                name -> name.equals("A")
+                        ? new CountingGsoSends(hub.join(new InetSocketAddress("10.255.0.1", 4789)), gsoSendsFromA)
+                        : hub.join(new InetSocketAddress("10.255.0.2", 4789)),
+                1500,
+                List.of(LocalPort.simulated("h5", Vni.of(VNI_1), h5Mac, Ipv4Address.parse("10.0.1.7"), 24, GATEWAY_1)));
     }
 
     SimulatedHost host(String id) {

@@ -9,15 +9,11 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.vpclab.dataplane.capture.Capture;
 import io.vpclab.dataplane.capture.CaptureTest;
 import io.vpclab.dataplane.offload.TestFrames;
-import io.vpclab.dataplane.table.LocalPort;
 import io.vpclab.dataplane.tap.InMemoryVnetDevice;
 import io.vpclab.dataplane.tap.SegmentingTapPort;
 import io.vpclab.dataplane.tap.TapOffloads;
-import io.vpclab.dataplane.underlay.InMemoryUnderlay;
 import io.vpclab.net.Ipv4Address;
 import io.vpclab.net.MacAddress;
-import io.vpclab.net.Vni;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,14 +59,7 @@ class UdpBurstThroughVtepsTest {
 
     @BeforeEach
     void start() {
-        InMemoryUnderlay.Hub hub = new InMemoryUnderlay.Hub();
-        net = new TwoVteps(
-                name -> name.equals("A")
-                        ? new CountingGsoSends(hub.join(new InetSocketAddress("10.255.0.1", 4789)), gsoSendsFromA)
-                        : hub.join(new InetSocketAddress("10.255.0.2", 4789)),
-                1500,
-                List.of(LocalPort.simulated(
-                        "h5", Vni.of(TwoVteps.VNI_1), H5_MAC, Ipv4Address.parse("10.0.1.7"), 24, TwoVteps.GATEWAY_1)));
+        net = TwoVteps.countingGsoSendsFromA(gsoSendsFromA, H5_MAC);
         net.a.detachPort("h1");
         h1 = new SegmentingTapPort(h1Tap, 1518, PooledByteBufAllocator.DEFAULT);
         net.a.attachPort("h1", h1);

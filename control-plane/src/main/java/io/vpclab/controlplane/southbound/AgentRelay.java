@@ -3,19 +3,10 @@ package io.vpclab.controlplane.southbound;
 import io.vpclab.client.model.CaptureCommand;
 import io.vpclab.client.model.ProbeRequest;
 import io.vpclab.client.model.ProbeResult;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import org.postgresql.PGConnection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -38,8 +29,6 @@ import tools.jackson.databind.ObjectMapper;
 @ConditionalOnProperty(name = "vpclab.replicas.enabled", havingValue = "true")
 class AgentRelay implements DisposableBean {
 
-    private static final Logger log = LoggerFactory.getLogger(AgentRelay.class);
-
     static final String CHANNEL = "vpclab_agent_relay";
     /** Longer than any probe waits; a row older than this has nobody left to act on it. */
     static final Duration KEPT = Duration.ofMinutes(2);
@@ -51,15 +40,12 @@ class AgentRelay implements DisposableBean {
     }
 
     private final JdbcTemplate jdbc;
-    private final DataSourceProperties dataSource;
     private final ObjectMapper json;
     private final SseSouthboundProvider streams;
     private final SouthboundService southbound;
     private final ReplicaIdentity replica;
-    private final Duration pollInterval;
     private final Duration lease;
-    private final Thread listener;
-    private volatile boolean stopped;
+    private final PostgresNotifications listener;
 
     AgentRelay(
             JdbcTemplate jdbc,
@@ -71,22 +57,18 @@ class AgentRelay implements DisposableBean {
             @Value("${vpclab.replicas.poll-interval:1s}") Duration pollInterval,
             @Value("${vpclab.replicas.lease:5s}") Duration lease) {
         this.jdbc = jdbc;
-        this.dataSource = dataSource;
         this.json = json;
         this.streams = streams;
         this.southbound = southbound;
         this.replica = replica;
-        this.pollInterval = pollInterval;
         this.lease = lease;
-        this.listener = new Thread(this::listen, "agent-relay");
-        listener.setDaemon(true);
+        this.listener = new PostgresNotifications(
+                "agent-relay", "the agents' relay", dataSource, CHANNEL, pollInterval, session -> poll());
     }
 
     @EventListener(ContextRefreshedEvent.class)
     void start() {
-        if (listener.getState() == Thread.State.NEW) {
-            listener.start();
-        }
+        listener.start();
     }
 
     /**
@@ -122,34 +104,6 @@ class AgentRelay implements DisposableBean {
                 json.writeValueAsString(payload),
                 Timestamp.from(Instant.now()));
         jdbc.queryForList("select pg_notify(?, '')", CHANNEL);
-    }
-
-    private void listen() {
-        Duration backoff = Duration.ofMillis(200);
-        while (!stopped) {
-            try (Connection connection = DriverManager.getConnection(
-                    dataSource.determineUrl(), dataSource.determineUsername(), dataSource.determinePassword())) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN " + CHANNEL);
-                }
-                backoff = Duration.ofMillis(200);
-                PGConnection notifications = connection.unwrap(PGConnection.class);
-                while (!stopped) {
-                    // returns at the first notification, else after the poll interval: either way read the table
-                    notifications.getNotifications((int) pollInterval.toMillis());
-                    poll();
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (stopped) {
-                    return;
-                }
-                log.warn("lost the agents' relay ({}); retrying in {}", e.toString(), backoff);
-                LockSupport.parkNanos(backoff.toNanos());
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
-                        ? Duration.ofSeconds(5)
-                        : backoff.multipliedBy(2);
-            }
-        }
     }
 
     /** Takes and acts on the rows this replica can act on, oldest first (an exec's pieces stay in order). */
@@ -194,8 +148,6 @@ class AgentRelay implements DisposableBean {
 
     @Override
     public void destroy() throws InterruptedException {
-        stopped = true;
-        listener.interrupt();
-        listener.join(TimeUnit.SECONDS.toMillis(5));
+        listener.stop();
     }
 }

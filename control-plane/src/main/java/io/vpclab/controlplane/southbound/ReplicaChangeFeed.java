@@ -1,18 +1,12 @@
 package io.vpclab.controlplane.southbound;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -48,13 +42,10 @@ class ReplicaChangeFeed implements DisposableBean {
     private static final int MAX_IDS_CHARS = 4000;
 
     private final JdbcTemplate jdbc;
-    private final DataSourceProperties dataSource;
     private final StoreChangeListener changes;
     private final NetworkCompilation compilation;
     private final SseSouthboundProvider streams;
-    private final Duration pollInterval;
-    private final Thread listener;
-    private volatile boolean stopped;
+    private final PostgresNotifications listener;
 
     /** Every id up to here was handled (or is a hole given up); only the listener thread touches these. */
     private long watermark;
@@ -70,19 +61,35 @@ class ReplicaChangeFeed implements DisposableBean {
             SseSouthboundProvider streams,
             @Value("${vpclab.replicas.poll-interval:1s}") Duration pollInterval) {
         this.jdbc = jdbc;
-        this.dataSource = dataSource;
         this.changes = changes;
         this.compilation = compilation;
         this.streams = streams;
-        this.pollInterval = pollInterval;
-        this.listener = new Thread(this::listen, "replica-change-feed");
-        listener.setDaemon(true);
+        this.listener = new PostgresNotifications(
+                "replica-change-feed",
+                "the replicas' change feed",
+                dataSource,
+                CHANNEL,
+                pollInterval,
+                new PostgresNotifications.Handler() {
+                    @Override
+                    public void connected(Connection session, boolean again) {
+                        if (again) {
+                            log.info("listening to the other replicas again; resynchronising the network");
+                            compilation.resync();
+                        }
+                    }
+
+                    @Override
+                    public void wake(Connection session) {
+                        poll();
+                    }
+                });
     }
 
     /** Starts listening once the application is up; what the log held before, the first compile reads anyway. */
     @EventListener(ContextRefreshedEvent.class)
     void start() {
-        if (listener.getState() == Thread.State.NEW) {
+        if (!listener.started()) {
             watermark = jdbc.queryForObject("select coalesce(max(id), 0) from replica_change", Long.class);
             listener.start();
         }
@@ -110,40 +117,6 @@ class ReplicaChangeFeed implements DisposableBean {
         }
         if (!touched.isEmpty()) {
             jdbc.queryForList("select pg_notify(?, '')", CHANNEL);
-        }
-    }
-
-    private void listen() {
-        boolean listenedBefore = false;
-        Duration backoff = Duration.ofMillis(200);
-        while (!stopped) {
-            try (Connection connection = DriverManager.getConnection(
-                    dataSource.determineUrl(), dataSource.determineUsername(), dataSource.determinePassword())) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN " + CHANNEL);
-                }
-                if (listenedBefore) {
-                    log.info("listening to the other replicas again; resynchronising the network");
-                    compilation.resync();
-                }
-                listenedBefore = true;
-                backoff = Duration.ofMillis(200);
-                PGConnection notifications = connection.unwrap(PGConnection.class);
-                while (!stopped) {
-                    // returns at the first notification, else after the poll interval: either way read the log
-                    notifications.getNotifications((int) pollInterval.toMillis());
-                    poll();
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (stopped) {
-                    return;
-                }
-                log.warn("lost the replicas' change feed ({}); retrying in {}", e.toString(), backoff);
-                LockSupport.parkNanos(backoff.toNanos());
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
-                        ? Duration.ofSeconds(5)
-                        : backoff.multipliedBy(2);
-            }
         }
     }
 
@@ -209,8 +182,6 @@ class ReplicaChangeFeed implements DisposableBean {
 
     @Override
     public void destroy() throws InterruptedException {
-        stopped = true;
-        listener.interrupt();
-        listener.join(TimeUnit.SECONDS.toMillis(5));
+        listener.stop();
     }
 }

@@ -3,16 +3,12 @@ package io.vpclab.controlplane.southbound;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -46,15 +42,8 @@ class ReplicaLeadership implements DisposableBean {
     /** Changes older than this were read by every live replica long ago (they poll every second). */
     static final Duration CHANGE_LOG_KEPT = Duration.ofMinutes(10);
 
-    private final DataSourceProperties dataSource;
     private final JdbcTemplate jdbc;
-    private final Duration checkInterval;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "replica-leadership");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private Connection session;
+    private final PostgresNotifications lockSession;
     private volatile boolean leader;
 
     ReplicaLeadership(
@@ -62,9 +51,24 @@ class ReplicaLeadership implements DisposableBean {
             JdbcTemplate jdbc,
             MeterRegistry meters,
             @Value("${vpclab.replicas.poll-interval:1s}") Duration checkInterval) {
-        this.dataSource = dataSource;
         this.jdbc = jdbc;
-        this.checkInterval = checkInterval;
+        this.lockSession = new PostgresNotifications(
+                "replica-leadership",
+                "the replicas' leadership session",
+                dataSource,
+                null,
+                checkInterval,
+                new PostgresNotifications.Handler() {
+                    @Override
+                    public void wake(Connection session) throws SQLException {
+                        check(session);
+                    }
+
+                    @Override
+                    public void lost() {
+                        sessionLost();
+                    }
+                });
         Gauge.builder("vpclab.replica.leader", this, l -> l.leader ? 1 : 0)
                 .description("1 on the replica that runs the jobs that must run once")
                 .register(meters);
@@ -72,7 +76,7 @@ class ReplicaLeadership implements DisposableBean {
 
     @EventListener(ContextRefreshedEvent.class)
     void start() {
-        scheduler.scheduleWithFixedDelay(this::check, 0, checkInterval.toMillis(), TimeUnit.MILLISECONDS);
+        lockSession.start();
     }
 
     /** True while this replica holds the lock (as of the last check). */
@@ -80,34 +84,29 @@ class ReplicaLeadership implements DisposableBean {
         return leader;
     }
 
-    private void check() {
-        try {
-            if (session == null || !session.isValid(5)) {
-                closeSession();
-                session = DriverManager.getConnection(
-                        dataSource.determineUrl(), dataSource.determineUsername(), dataSource.determinePassword());
-            }
-            if (!leader) {
-                try (Statement statement = session.createStatement();
-                        ResultSet taken = statement.executeQuery(
-                                "select pg_try_advisory_lock(" + LOCK_CLASS + ", hashtext(current_schema()))")) {
-                    leader = taken.next() && taken.getBoolean(1);
-                }
-                if (leader) {
-                    log.info("this replica now runs the jobs that must run once");
-                }
+    /** Takes the lock if no replica holds it, and runs the jobs while this one does. */
+    private void check(Connection session) throws SQLException {
+        if (!leader) {
+            try (Statement statement = session.createStatement();
+                    ResultSet taken = statement.executeQuery(
+                            "select pg_try_advisory_lock(" + LOCK_CLASS + ", hashtext(current_schema()))")) {
+                leader = taken.next() && taken.getBoolean(1);
             }
             if (leader) {
-                runJobs();
+                log.info("this replica now runs the jobs that must run once");
             }
-        } catch (SQLException | RuntimeException e) {
-            // a lost session lost the lock with it
-            if (leader) {
-                log.warn("lost the leadership of the replicas: {}", e.toString());
-            }
-            leader = false;
-            closeSession();
         }
+        if (leader) {
+            runJobs();
+        }
+    }
+
+    /** A lost session lost the lock with it. */
+    private void sessionLost() {
+        if (leader) {
+            log.warn("lost the leadership of the replicas");
+        }
+        leader = false;
     }
 
     private void runJobs() {
@@ -116,22 +115,9 @@ class ReplicaLeadership implements DisposableBean {
                 Timestamp.from(Instant.now().minus(CHANGE_LOG_KEPT)));
     }
 
-    private void closeSession() {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (SQLException e) {
-                log.debug("closing the leadership session: {}", e.toString());
-            }
-            session = null;
-        }
-    }
-
     @Override
     public void destroy() throws InterruptedException {
-        scheduler.shutdownNow();
-        scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        lockSession.stop();
         leader = false;
-        closeSession();
     }
 }

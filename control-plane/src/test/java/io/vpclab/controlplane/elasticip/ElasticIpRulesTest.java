@@ -392,16 +392,4 @@ class ElasticIpRulesTest extends ApiTestSupport {
             pool.shutdownNow();
         }
     }
-
-    /** "ok", or the status and problem code of the refusal. */
-    static String outcome(Call call) {
-        try {
-            call.run();
-            return "ok";
-        } catch (ApiException e) {
-            return e.getCode() + " " + json(e.getResponseBody()).path("code").asString();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
 }

@@ -375,18 +375,6 @@ class NatGatewayRulesTest extends ApiTestSupport {
         assertThat(gateways.getNatGateway(id)).isEqualTo(gateway);
     }
 
-    /** "ok", or the status and problem code of the refusal. */
-    private static String outcome(Call call) {
-        try {
-            call.run();
-            return "ok";
-        } catch (ApiException e) {
-            return e.getCode() + " " + json(e.getResponseBody()).path("code").asString();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
     @Test
     void parallelGatewaysOnOneEipNeverBothSucceed() throws Exception {
         int contenders = 10;

@@ -225,18 +225,6 @@ class PeeringRulesTest extends ApiTestSupport {
         assertThat(peeringRoutes(alice, inA)).containsExactly(via("10.1.0.0/16", ab));
     }
 
-    /** "ok", or the status and problem code of the refusal. */
-    private static String outcome(Call call) {
-        try {
-            call.run();
-            return "ok";
-        } catch (ApiException e) {
-            return e.getCode() + " " + json(e.getResponseBody()).path("code").asString();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
     @Test
     void parallelRequestsForOnePairNeverBothSucceed() throws Exception {
         Vpc a = alice.vpc("10.0.0.0/16");

@@ -5,20 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vpclab.agent.linux.Lab;
-import io.vpclab.client.ApiException;
 import io.vpclab.client.api.DiagnosticsApi;
-import io.vpclab.client.api.InstancesApi;
-import io.vpclab.client.api.SubnetsApi;
-import io.vpclab.client.api.TenantsApi;
-import io.vpclab.client.api.VpcsApi;
 import io.vpclab.client.model.Instance;
-import io.vpclab.client.model.InstanceCreate;
-import io.vpclab.client.model.InstanceKind;
 import io.vpclab.client.model.PingRequest;
 import io.vpclab.client.model.ProbeResult;
-import io.vpclab.client.model.SubnetCreate;
-import io.vpclab.client.model.TenantCreate;
-import io.vpclab.client.model.VpcCreate;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -57,17 +47,10 @@ class NetnsAgentsLinuxTest {
     @ValueSource(strings = {"all", "none"})
     void netnsInstancesPingAndCarryIperf3AcrossAControlPlaneRestart(String offloads) throws Exception {
         machines(offloads);
-        String tenantId = new TenantsApi(controlPlane.admin())
-                .createTenant(new TenantCreate().name("linux"))
-                .getTenantId();
-        String vpcId = new VpcsApi(controlPlane.admin())
-                .createVpc(new VpcCreate().cidrBlock("10.77.0.0/16").tenantId(tenantId))
-                .getVpcId();
-        String subnetId = new SubnetsApi(controlPlane.admin())
-                .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.77.1.0/24"))
-                .getSubnetId();
-        Instance left = launch(subnetId, hostId(machines.agentA), "10.77.1.10");
-        Instance right = launch(subnetId, hostId(machines.agentB), "10.77.1.11");
+        TwoAgentMachines.Network network =
+                TwoAgentMachines.Network.create(controlPlane.admin(), "linux", "10.77.0.0/16", "10.77.1.0/24");
+        Instance left = network.launchNetns(controlPlane.admin(), machines.hostId(machines.agentA), "10.77.1.10");
+        Instance right = network.launchNetns(controlPlane.admin(), machines.hostId(machines.agentB), "10.77.1.11");
         await().atMost(CONVERGENCE).until(machines::converged);
         String leftNamespace = TwoAgentMachines.namespaceOf(left);
         String rightNamespace = TwoAgentMachines.namespaceOf(right);
@@ -113,11 +96,7 @@ class NetnsAgentsLinuxTest {
                         "2",
                         "10.77.1.10"))
                 .contains("2 received");
-        Lab.Background reverseServer = machines.lab.start(
-                "iperf3-reverse", List.of("ip", "netns", "exec", rightNamespace, "iperf3", "-s", "-1", "-p", "5202"));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() ->
-                        Lab.succeeds("ip", "netns", "exec", rightNamespace, "sh", "-c", "ss -ltn | grep -q ':5202'"));
+        Lab.Background reverseServer = machines.iperf3Server("iperf3-reverse", rightNamespace, 5202);
         String reverse = run(
                 "ip",
                 "netns",
@@ -137,24 +116,11 @@ class NetnsAgentsLinuxTest {
                 .isGreaterThan(1_000_000L);
         reverseServer.stop();
 
-        Lab.Background server = machines.lab.start(
-                "iperf3-server", List.of("ip", "netns", "exec", rightNamespace, "iperf3", "-s", "-1"));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() ->
-                        Lab.succeeds("ip", "netns", "exec", rightNamespace, "sh", "-c", "ss -ltn | grep -q ':5201'"));
+        Lab.Background server = machines.iperf3Server("iperf3-server", rightNamespace, 5201);
         Lab.Background client = machines.lab.start(
                 "iperf3-client",
                 List.of("ip", "netns", "exec", leftNamespace, "iperf3", "-c", "10.77.1.11", "-t", "20", "-J"));
-        // iperf3 -J reports only at the end; an established connection on the server side means the run is on
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> Lab.succeeds(
-                        "ip",
-                        "netns",
-                        "exec",
-                        rightNamespace,
-                        "sh",
-                        "-c",
-                        "ss -tn state established '( sport = :5201 )' | grep -q 10.77.1.10"));
+        TwoAgentMachines.awaitEstablished(rightNamespace, 5201, "10.77.1.10");
 
         controlPlane.stopServer();
         controlPlane.startServer();
@@ -169,18 +135,5 @@ class NetnsAgentsLinuxTest {
                 .as("bytes received by iperf3 across the restart")
                 .isGreaterThan(10_000_000L);
         server.stop();
-    }
-
-    private String hostId(String agentName) throws ApiException {
-        return machines.hostId(agentName);
-    }
-
-    private Instance launch(String subnetId, String hostId, String ip) throws ApiException {
-        return new InstancesApi(controlPlane.admin())
-                .runInstance(new InstanceCreate()
-                        .subnetId(subnetId)
-                        .hostId(hostId)
-                        .kind(InstanceKind.NETNS)
-                        .privateIpAddress(ip));
     }
 }

@@ -5,22 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.vpclab.agent.linux.Lab;
 import io.vpclab.client.ApiClient;
-import io.vpclab.client.ApiException;
 import io.vpclab.client.api.DiagnosticsApi;
 import io.vpclab.client.api.HostsApi;
-import io.vpclab.client.api.InstancesApi;
-import io.vpclab.client.api.SubnetsApi;
-import io.vpclab.client.api.TenantsApi;
-import io.vpclab.client.api.VpcsApi;
 import io.vpclab.client.model.Host;
 import io.vpclab.client.model.HostStatus;
 import io.vpclab.client.model.Instance;
-import io.vpclab.client.model.InstanceCreate;
-import io.vpclab.client.model.InstanceKind;
 import io.vpclab.client.model.PingRequest;
-import io.vpclab.client.model.SubnetCreate;
-import io.vpclab.client.model.TenantCreate;
-import io.vpclab.client.model.VpcCreate;
 import io.vpclab.controlplane.PostgresSupport;
 import io.vpclab.controlplane.ServerProcess;
 import io.vpclab.controlplane.TestServers;
@@ -92,45 +82,22 @@ class ReplicasBehindHaproxyLinuxTest {
         machines = TwoAgentMachines.following(proxyPort, ServerProcess.ADMIN_TOKEN, "all", "iperf3", "haproxy");
         ApiClient admin = TestServers.client("http://127.0.0.1:" + proxyPort, ServerProcess.ADMIN_TOKEN);
 
-        String tenantId = new TenantsApi(admin)
-                .createTenant(new TenantCreate().name("haproxy"))
-                .getTenantId();
-        String vpcId = new VpcsApi(admin)
-                .createVpc(new VpcCreate().cidrBlock("10.78.0.0/16").tenantId(tenantId))
-                .getVpcId();
-        String subnetId = new SubnetsApi(admin)
-                .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.78.1.0/24"))
-                .getSubnetId();
+        TwoAgentMachines.Network network =
+                TwoAgentMachines.Network.create(admin, "haproxy", "10.78.0.0/16", "10.78.1.0/24");
         String hostA = machines.hostId(machines.agentA);
         String hostB = machines.hostId(machines.agentB);
-        Instance left = launch(admin, subnetId, hostA, "10.78.1.10");
-        launch(admin, subnetId, hostB, "10.78.1.11");
+        Instance left = network.launchNetns(admin, hostA, "10.78.1.10");
+        Instance right = network.launchNetns(admin, hostB, "10.78.1.11");
         await().atMost(CONVERGENCE).until(machines::converged);
         String leftNamespace = TwoAgentMachines.namespaceOf(left);
-        String rightNamespace = TwoAgentMachines.namespaceOf(new InstancesApi(admin)
-                .listInstances(null, subnetId, null, null, null).getItems().stream()
-                        .filter(i -> "10.78.1.11".equals(i.getPrivateIpAddress()))
-                        .findFirst()
-                        .orElseThrow());
+        String rightNamespace = TwoAgentMachines.namespaceOf(right);
         ServerProcess doomed = replicaServingMostAgents(List.of(hostA, hostB));
 
-        Lab.Background server = machines.lab.start(
-                "iperf3-server", List.of("ip", "netns", "exec", rightNamespace, "iperf3", "-s", "-1"));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() ->
-                        Lab.succeeds("ip", "netns", "exec", rightNamespace, "sh", "-c", "ss -ltn | grep -q ':5201'"));
+        Lab.Background server = machines.iperf3Server("iperf3-server", rightNamespace, 5201);
         Lab.Background client = machines.lab.start(
                 "iperf3-client",
                 List.of("ip", "netns", "exec", leftNamespace, "iperf3", "-c", "10.78.1.11", "-t", "20", "-J"));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> Lab.succeeds(
-                        "ip",
-                        "netns",
-                        "exec",
-                        rightNamespace,
-                        "sh",
-                        "-c",
-                        "ss -tn state established '( sport = :5201 )' | grep -q 10.78.1.10"));
+        TwoAgentMachines.awaitEstablished(rightNamespace, 5201, "10.78.1.10");
 
         doomed.kill();
         ServerProcess survivor = replicas.get(0) == doomed ? replicas.get(1) : replicas.get(0);
@@ -148,7 +115,7 @@ class ReplicasBehindHaproxyLinuxTest {
         server.stop();
 
         long rightHeld = new HostsApi(admin).getHost(hostB).getAppliedGeneration();
-        Instance added = launch(admin, subnetId, hostA, "10.78.1.12");
+        Instance added = network.launchNetns(admin, hostA, "10.78.1.12");
         await().atMost(CONVERGENCE)
                 .alias("the change made through HAProxy after the kill reaches the right agent too")
                 .until(() -> new HostsApi(admin).getHost(hostB).getAppliedGeneration() > rightHeld
@@ -223,14 +190,5 @@ class ReplicasBehindHaproxyLinuxTest {
         } catch (Exception e) {
             return 0;
         }
-    }
-
-    private static Instance launch(ApiClient admin, String subnetId, String hostId, String ip) throws ApiException {
-        return new InstancesApi(admin)
-                .runInstance(new InstanceCreate()
-                        .subnetId(subnetId)
-                        .hostId(hostId)
-                        .kind(InstanceKind.NETNS)
-                        .privateIpAddress(ip));
     }
 }

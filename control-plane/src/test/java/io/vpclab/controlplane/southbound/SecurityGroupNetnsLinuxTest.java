@@ -6,21 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.vpclab.agent.linux.Lab;
 import io.vpclab.client.ApiClient;
-import io.vpclab.client.api.InstancesApi;
 import io.vpclab.client.api.SecurityGroupsApi;
-import io.vpclab.client.api.SubnetsApi;
-import io.vpclab.client.api.TenantsApi;
-import io.vpclab.client.api.VpcsApi;
 import io.vpclab.client.model.Instance;
-import io.vpclab.client.model.InstanceCreate;
-import io.vpclab.client.model.InstanceKind;
 import io.vpclab.client.model.InstanceSecurityGroupsUpdate;
 import io.vpclab.client.model.SecurityGroupCreate;
 import io.vpclab.client.model.SecurityGroupRuleCreate;
 import io.vpclab.client.model.SecurityGroupRuleDirection;
-import io.vpclab.client.model.SubnetCreate;
-import io.vpclab.client.model.TenantCreate;
-import io.vpclab.client.model.VpcCreate;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -51,17 +42,10 @@ class SecurityGroupNetnsLinuxTest {
     void curlReachesTheAllowedPortOnlyAndIperf3RunsThroughAnAllowedRule() throws Exception {
         machines = TwoAgentMachines.start("all", "curl", "/usr/bin/python3", "iperf3", "ss");
         ApiClient admin = machines.controlPlane.admin();
-        String tenantId = new TenantsApi(admin)
-                .createTenant(new TenantCreate().name("sg"))
-                .getTenantId();
-        String vpcId = new VpcsApi(admin)
-                .createVpc(new VpcCreate().cidrBlock("10.78.0.0/16").tenantId(tenantId))
-                .getVpcId();
-        String subnetId = new SubnetsApi(admin)
-                .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.78.1.0/24"))
-                .getSubnetId();
-        Instance left = launch(admin, subnetId, machines.hostId(machines.agentA), "10.78.1.10");
-        Instance right = launch(admin, subnetId, machines.hostId(machines.agentB), "10.78.1.11");
+        TwoAgentMachines.Network network = TwoAgentMachines.Network.create(admin, "sg", "10.78.0.0/16", "10.78.1.0/24");
+        String vpcId = network.vpcId();
+        Instance left = network.launchNetns(admin, machines.hostId(machines.agentA), "10.78.1.10");
+        Instance right = network.launchNetns(admin, machines.hostId(machines.agentB), "10.78.1.11");
         SecurityGroupsApi groups = new SecurityGroupsApi(admin);
         String web = groups.createSecurityGroup(
                         new SecurityGroupCreate().vpcId(vpcId).groupName("web"))
@@ -97,9 +81,7 @@ class SecurityGroupNetnsLinuxTest {
                             "--bind",
                             "10.78.1.11"));
             // a Python interpreter starts slowly on a busy machine
-            await().atMost(Duration.ofSeconds(60))
-                    .until(() -> Lab.succeeds(
-                            "ip", "netns", "exec", rightNamespace, "sh", "-c", "ss -ltn | grep -q ':" + port + "'"));
+            TwoAgentMachines.awaitListening(rightNamespace, port, Duration.ofSeconds(60));
         }
         await().atMost(CONVERGENCE)
                 .until(() -> "200"
@@ -124,24 +106,11 @@ class SecurityGroupNetnsLinuxTest {
                 .as("9090 listens too, but no rule admits it: %s", refused.output())
                 .isEqualTo(CURL_TIMED_OUT);
 
-        Lab.Background server = machines.lab.start(
-                "iperf3-server", List.of("ip", "netns", "exec", rightNamespace, "iperf3", "-s", "-1"));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() ->
-                        Lab.succeeds("ip", "netns", "exec", rightNamespace, "sh", "-c", "ss -ltn | grep -q ':5201'"));
+        Lab.Background server = machines.iperf3Server("iperf3-server", rightNamespace, 5201);
         String report = run("ip", "netns", "exec", leftNamespace, "iperf3", "-c", "10.78.1.11", "-n", "4M", "-J");
         assertThat(TwoAgentMachines.receivedBytes(report))
                 .as("iperf3 bytes through the 5201 rule")
                 .isGreaterThan(1_000_000L);
         server.stop();
-    }
-
-    private static Instance launch(ApiClient admin, String subnetId, String hostId, String ip) throws Exception {
-        return new InstancesApi(admin)
-                .runInstance(new InstanceCreate()
-                        .subnetId(subnetId)
-                        .hostId(hostId)
-                        .kind(InstanceKind.NETNS)
-                        .privateIpAddress(ip));
     }
 }

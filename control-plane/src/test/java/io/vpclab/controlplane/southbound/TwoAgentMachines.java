@@ -4,11 +4,21 @@ import static io.vpclab.agent.linux.Lab.run;
 import static org.awaitility.Awaitility.await;
 
 import io.vpclab.agent.linux.Lab;
+import io.vpclab.client.ApiClient;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.HostsApi;
+import io.vpclab.client.api.InstancesApi;
+import io.vpclab.client.api.SubnetsApi;
+import io.vpclab.client.api.TenantsApi;
+import io.vpclab.client.api.VpcsApi;
 import io.vpclab.client.model.Host;
 import io.vpclab.client.model.HostStatus;
 import io.vpclab.client.model.Instance;
+import io.vpclab.client.model.InstanceCreate;
+import io.vpclab.client.model.InstanceKind;
+import io.vpclab.client.model.SubnetCreate;
+import io.vpclab.client.model.TenantCreate;
+import io.vpclab.client.model.VpcCreate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -181,6 +191,64 @@ final class TwoAgentMachines implements AutoCloseable {
                 .filter(name -> name.contains(instance.getInstanceId()))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no namespace for " + instance.getInstanceId()));
+    }
+
+    /** A tenant, its VPC and one subnet in it, as the tests on these machines start. */
+    record Network(String tenantId, String vpcId, String subnetId) {
+
+        static Network create(ApiClient admin, String tenant, String vpcCidr, String subnetCidr) throws ApiException {
+            String tenantId = new TenantsApi(admin)
+                    .createTenant(new TenantCreate().name(tenant))
+                    .getTenantId();
+            String vpcId = new VpcsApi(admin)
+                    .createVpc(new VpcCreate().cidrBlock(vpcCidr).tenantId(tenantId))
+                    .getVpcId();
+            String subnetId = new SubnetsApi(admin)
+                    .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock(subnetCidr))
+                    .getSubnetId();
+            return new Network(tenantId, vpcId, subnetId);
+        }
+
+        /** A netns instance (a real Linux stack) at {@code ip} in the subnet, on {@code hostId}. */
+        Instance launchNetns(ApiClient admin, String hostId, String ip) throws ApiException {
+            return new InstancesApi(admin)
+                    .runInstance(new InstanceCreate()
+                            .subnetId(subnetId)
+                            .hostId(hostId)
+                            .kind(InstanceKind.NETNS)
+                            .privateIpAddress(ip));
+        }
+    }
+
+    /** Waits until a program listens on TCP {@code port} in {@code namespace}. */
+    static void awaitListening(String namespace, int port, Duration within) {
+        await().atMost(within)
+                .until(() -> Lab.succeeds(
+                        "ip", "netns", "exec", namespace, "sh", "-c", "ss -ltn | grep -q ':" + port + "'"));
+    }
+
+    /** A one-shot iperf3 server on {@code port} in {@code namespace}, listening when this returns. */
+    Lab.Background iperf3Server(String name, String namespace, int port) {
+        Lab.Background server = lab.start(
+                name, List.of("ip", "netns", "exec", namespace, "iperf3", "-s", "-1", "-p", String.valueOf(port)));
+        awaitListening(namespace, port, Duration.ofSeconds(10));
+        return server;
+    }
+
+    /**
+     * Waits until {@code namespace} holds an established connection on its TCP {@code port} from
+     * {@code clientIp}: iperf3 -J reports only at the end, so this is how a test knows a run is on.
+     */
+    static void awaitEstablished(String namespace, int port, String clientIp) {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Lab.succeeds(
+                        "ip",
+                        "netns",
+                        "exec",
+                        namespace,
+                        "sh",
+                        "-c",
+                        "ss -tn state established '( sport = :" + port + " )' | grep -q " + clientIp));
     }
 
     /** The bytes the iperf3 server received, from the client's {@code -J} report. */

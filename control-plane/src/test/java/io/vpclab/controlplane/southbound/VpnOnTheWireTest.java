@@ -46,6 +46,7 @@ import io.vpclab.client.model.VpnGatewayCreate;
 import io.vpclab.client.model.VpnTunnelState;
 import io.vpclab.client.model.VpnTunnelStats;
 import io.vpclab.controlplane.TestServers;
+import io.vpclab.dataplane.wireguard.WgQuickFile;
 import io.vpclab.dataplane.wireguard.WireGuardClock;
 import io.vpclab.dataplane.wireguard.WireGuardEndpoint;
 import io.vpclab.dataplane.wireguard.WireGuardPeerConfig;
@@ -57,9 +58,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -112,29 +111,13 @@ class VpnOnTheWireTest {
         Instance vm = wire.instance(instanceSubnet, instanceHost, INSTANCE_IP);
 
         byte[] customerKey = WireGuardKeys.generatePrivateKey();
-        VpnGateway gateway = new VpnGatewaysApi(tenant)
-                .createVpnGateway(new VpnGatewayCreate()
-                        .vpcId(vpcId)
-                        .hostId(gatewayHost.hostId())
-                        .listenPort(FreeUdpPorts.consecutive(1)));
-        String customerGatewayId = new CustomerGatewaysApi(tenant)
-                .createCustomerGateway(new CustomerGatewayCreate()
-                        .ipAddress("127.0.0.1")
-                        .publicKey(WireGuardKeys.toBase64(WireGuardKeys.publicKey(customerKey))))
-                .getCustomerGatewayId();
-        VpnConnectionsApi connections = new VpnConnectionsApi(tenant);
-        VpnConnection connection = connections.createVpnConnection(new VpnConnectionCreate()
-                .vpnGatewayId(gateway.getVpnGatewayId())
-                .customerGatewayId(customerGatewayId)
-                .onPremisesCidrBlocks(List.of("192.168.50.0/24"))
-                .generatePresharedKey(true));
+        Vpn vpn = vpn(tenant, vpcId, gatewayHost, customerKey, true);
         assertThat(new SubnetsApi(tenant).getSubnetRoutes(instanceSubnet).getRoutes())
                 .anySatisfy(route -> {
                     assertThat(route.getDestinationCidrBlock()).isEqualTo("192.168.50.0/24");
                     assertThat(route.getTargetType()).isEqualTo(RouteTargetType.VPN_GATEWAY);
                 });
-        Map<String, String> peer =
-                peerSection(connections.getVpnConnectionConfiguration(connection.getVpnConnectionId()));
+        WireGuardPeerConfig peer = vpn.peer();
         wire.awaitConverged();
 
         AtomicInteger echoReplies = new AtomicInteger();
@@ -152,19 +135,8 @@ class VpnOnTheWireTest {
                         onPremises.send(Unpooled.wrappedBuffer(echoReplyTo(bytes)));
                     }
                 });
-        String endpoint = peer.get("Endpoint");
-        int colon = endpoint.lastIndexOf(':');
-        onPremises.addPeer(new WireGuardPeerConfig(
-                        WireGuardKeys.fromBase64(peer.get("PublicKey")),
-                        null,
-                        new InetSocketAddress(
-                                endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1))),
-                        // the file's VPC CIDR, and a peered VPC's the site routes into the tunnel too
-                        Stream.concat(Arrays.stream(peer.get("AllowedIPs").split(",")), Stream.of("10.9.0.0/16"))
-                                .map(block -> Ipv4Prefix.parse(block.strip()))
-                                .toList(),
-                        Integer.parseInt(peer.get("PersistentKeepalive")))
-                .withPresharedKey(WireGuardKeys.fromBase64(peer.get("PresharedKey"))));
+        // the file's VPC CIDR, and a peered VPC's the site routes into the tunnel too
+        onPremises.addPeer(allowingMore(peer, List.of("10.9.0.0/16")));
 
         await().atMost(CONVERGENCE)
                 .until(() ->
@@ -186,8 +158,8 @@ class VpnOnTheWireTest {
 
         // the gateway's host reports the tunnel, and the connection shows it
         await().atMost(CONVERGENCE).untilAsserted(() -> {
-            VpnTunnelStats tunnel = connections
-                    .getVpnConnection(connection.getVpnConnectionId())
+            VpnTunnelStats tunnel = new VpnConnectionsApi(tenant)
+                    .getVpnConnection(vpn.connectionId())
                     .getTunnel();
             assertThat(tunnel).isNotNull();
             assertThat(tunnel.getState()).isEqualTo(VpnTunnelState.UP);
@@ -202,7 +174,7 @@ class VpnOnTheWireTest {
         });
         assertThat(gatewayHost.counterGroups())
                 .as("the agent's metrics")
-                .containsKey("vpnTunnel/" + connection.getVpnConnectionId());
+                .containsKey("vpnTunnel/" + vpn.connectionId());
 
         // no transit (AWS): a VPC peered with this one is beyond the tunnel's reach; the gateway's
         // host drops what on premises sends there, counted by its own reason
@@ -466,11 +438,17 @@ class VpnOnTheWireTest {
                         .getToken());
     }
 
-    /** A VPN gateway, its gateway's public key, and the [Peer] section of the connection's downloaded file. */
-    private record Vpn(VpnGateway gateway, Map<String, String> peer) {}
+    /** A VPN gateway, its connection, and the [Peer] of the connection's downloaded file. */
+    private record Vpn(VpnGateway gateway, String connectionId, WireGuardPeerConfig peer) {}
 
     /** A VPN gateway on {@code host}, a customer gateway at 127.0.0.1 with {@code customerKey}, a connection for 192.168.50.0/24. */
     private static Vpn vpn(ApiClient tenant, String vpcId, FollowAgent host, byte[] customerKey)
+            throws io.vpclab.client.ApiException {
+        return vpn(tenant, vpcId, host, customerKey, false);
+    }
+
+    /** The same, the connection with a generated preshared key when {@code presharedKey}. */
+    private static Vpn vpn(ApiClient tenant, String vpcId, FollowAgent host, byte[] customerKey, boolean presharedKey)
             throws io.vpclab.client.ApiException {
         VpnGateway gateway = new VpnGatewaysApi(tenant)
                 .createVpnGateway(new VpnGatewayCreate()
@@ -486,9 +464,13 @@ class VpnOnTheWireTest {
         VpnConnection connection = connections.createVpnConnection(new VpnConnectionCreate()
                 .vpnGatewayId(gateway.getVpnGatewayId())
                 .customerGatewayId(customerGatewayId)
-                .onPremisesCidrBlocks(List.of("192.168.50.0/24")));
+                .onPremisesCidrBlocks(List.of("192.168.50.0/24"))
+                .generatePresharedKey(presharedKey ? true : null));
         return new Vpn(
-                gateway, peerSection(connections.getVpnConnectionConfiguration(connection.getVpnConnectionId())));
+                gateway,
+                connection.getVpnConnectionId(),
+                WgQuickFile.parse(connections.getVpnConnectionConfiguration(connection.getVpnConnectionId()))
+                        .peer());
     }
 
     private final Map<String, AtomicInteger> repliesBySource = new java.util.concurrent.ConcurrentHashMap<>();
@@ -498,7 +480,7 @@ class VpnOnTheWireTest {
      * section (plus {@code moreAllowed} it routes into the tunnel too): it answers echo requests to
      * 192.168.50.10 and counts the echo replies it gets, by source.
      */
-    private WireGuardEndpoint site(Map<String, String> peer, byte[] customerKey, List<String> moreAllowed)
+    private WireGuardEndpoint site(WireGuardPeerConfig peer, byte[] customerKey, List<String> moreAllowed)
             throws java.io.IOException {
         WireGuardEndpoint[] self = new WireGuardEndpoint[1];
         self[0] = WireGuardEndpoint.open(
@@ -513,16 +495,7 @@ class VpnOnTheWireTest {
                         self[0].send(Unpooled.wrappedBuffer(echoReplyTo(bytes)));
                     }
                 });
-        String endpoint = peer.get("Endpoint");
-        int colon = endpoint.lastIndexOf(':');
-        self[0].addPeer(new WireGuardPeerConfig(
-                WireGuardKeys.fromBase64(peer.get("PublicKey")),
-                null,
-                new InetSocketAddress(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1))),
-                Stream.concat(Arrays.stream(peer.get("AllowedIPs").split(",")), moreAllowed.stream())
-                        .map(block -> Ipv4Prefix.parse(block.strip()))
-                        .toList(),
-                Integer.parseInt(peer.get("PersistentKeepalive"))));
+        self[0].addPeer(allowingMore(peer, moreAllowed));
         return self[0];
     }
 
@@ -571,22 +544,15 @@ class VpnOnTheWireTest {
                 .toString();
     }
 
-    /** The [Peer] keys of a wg-quick file. */
-    private static Map<String, String> peerSection(String file) {
-        Map<String, String> values = new LinkedHashMap<>();
-        boolean inPeer = false;
-        for (String line : file.split("\n")) {
-            String text = line.strip();
-            if (text.startsWith("[")) {
-                inPeer = text.equals("[Peer]");
-            } else if (inPeer && !text.startsWith("#") && text.contains("=")) {
-                int equals = text.indexOf('=');
-                values.put(
-                        text.substring(0, equals).strip(),
-                        text.substring(equals + 1).strip());
-            }
-        }
-        return values;
+    /** The downloaded peer, also routing {@code moreAllowed} into the tunnel. */
+    private static WireGuardPeerConfig allowingMore(WireGuardPeerConfig peer, List<String> moreAllowed) {
+        return new WireGuardPeerConfig(
+                peer.publicKey(),
+                peer.presharedKey(),
+                peer.endpoint(),
+                Stream.concat(peer.allowedIps().stream(), moreAllowed.stream().map(Ipv4Prefix::parse))
+                        .toList(),
+                peer.persistentKeepaliveSeconds());
     }
 
     static final int ECHO_REQUEST = 8;

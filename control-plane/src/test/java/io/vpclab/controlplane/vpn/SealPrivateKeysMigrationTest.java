@@ -1,18 +1,18 @@
 package io.vpclab.controlplane.vpn;
 
+import static io.vpclab.controlplane.vpn.PlainKeysDatabase.GATEWAY;
+import static io.vpclab.controlplane.vpn.PlainKeysDatabase.TENANT;
+import static io.vpclab.controlplane.vpn.PlainKeysDatabase.VPC;
+import static io.vpclab.controlplane.vpn.PlainKeysDatabase.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vpclab.controlplane.system.VpcLabProperties;
 import io.vpclab.net.WireGuardKeys;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Base64;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,32 +23,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SealPrivateKeysMigrationTest {
 
-    private static final String URL = "jdbc:h2:mem:vpn-seal-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
-    private static final String TENANT = "tenant-0123456789abcdef0";
-    private static final String VPC = "vpc-0000000000000000a";
-    private static final String GATEWAY = "vgw-0000000000000000a";
-
     @Test
     void storedPlainKeysAreSealedAndThePlainColumnIsDropped(@TempDir Path dataDir) throws SQLException {
-        String configured = Base64.getEncoder().encodeToString(new byte[32]).replace('A', 'B');
-        VpnKeySealer sealer = new VpnKeySealer(new VpnProperties(configured), properties(dataDir));
+        PlainKeysDatabase database = new PlainKeysDatabase("11", dataDir);
+        VpnKeySealer sealer = database.sealer();
         byte[] privateKey = WireGuardKeys.generatePrivateKey();
         String plain = WireGuardKeys.toBase64(privateKey);
-        flyway("11", sealer).migrate();
-        try (Connection db = DriverManager.getConnection(URL, "sa", "");
-                Statement sql = db.createStatement()) {
-            sql.execute("insert into tenant (id, name, created_at) values ('" + TENANT + "', 't', current_timestamp)");
-            sql.execute("insert into vpc (id, tenant_id, cidr_block, created_at) values ('" + VPC + "', '" + TENANT
-                    + "', '10.0.0.0/16', current_timestamp)");
-            sql.execute("insert into vpn_gateway (id, tenant_id, vpc_id, listen_port, public_key, private_key, state,"
-                    + " created_at) values ('" + GATEWAY + "', '" + TENANT + "', '" + VPC + "', 51820, '"
-                    + WireGuardKeys.toBase64(WireGuardKeys.publicKey(privateKey)) + "', '" + plain
-                    + "', 'pending', current_timestamp)");
-        }
+        database.execute("insert into vpn_gateway (id, tenant_id, vpc_id, listen_port, public_key, private_key, state,"
+                + " created_at) values ('" + GATEWAY + "', '" + TENANT + "', '" + VPC + "', 51820, '"
+                + WireGuardKeys.toBase64(WireGuardKeys.publicKey(privateKey)) + "', '" + plain
+                + "', 'pending', current_timestamp)");
 
-        flyway(null, sealer).migrate();
+        database.upgrade();
 
-        try (Connection db = DriverManager.getConnection(URL, "sa", "");
+        try (Connection db = database.connect();
                 Statement sql = db.createStatement();
                 ResultSet row = sql.executeQuery("select * from vpn_gateway")) {
             assertThat(row.next()).isTrue();
@@ -76,17 +64,5 @@ class SealPrivateKeysMigrationTest {
                 .hasMessageContaining("32 bytes");
         assertThatThrownBy(() -> new VpnKeySealer(new VpnProperties("not base64!"), properties(dataDir)))
                 .hasMessageContaining(VpnKeySealer.PROPERTY);
-    }
-
-    private static VpcLabProperties properties(Path dataDir) {
-        return new VpcLabProperties(dataDir, null, null, null, null);
-    }
-
-    private static Flyway flyway(String target, VpnKeySealer sealer) {
-        var configuration = Flyway.configure()
-                .dataSource(URL, "sa", "")
-                .locations("classpath:db/migration")
-                .javaMigrations(new SealPrivateKeysMigration(sealer));
-        return (target == null ? configuration : configuration.target(target)).load();
     }
 }

@@ -26,10 +26,16 @@ import io.vpclab.client.model.VpnGatewayAttach;
 import io.vpclab.client.model.VpnGatewayCreate;
 import io.vpclab.client.model.VpnGatewayState;
 import io.vpclab.controlplane.ApiTestSupport;
+import io.vpclab.dataplane.wireguard.WgQuickFile;
+import io.vpclab.dataplane.wireguard.WireGuardPeerConfig;
+import io.vpclab.net.Ipv4Prefix;
 import io.vpclab.net.WireGuardKeys;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -471,17 +477,71 @@ class VpnRulesTest extends ApiTestSupport {
                 .containsEntry("AllowedIPs", "10.0.0.0/16, 10.1.0.0/16")
                 .containsEntry("PersistentKeepalive", "25")
                 .hasSize(5);
+        WireGuardPeerConfig peer = file.peer();
+        assertThat(peer.publicKey())
+                .as("the file read back, as the on-premises side configures its peer")
+                .isEqualTo(WireGuardKeys.fromBase64(gateway.getPublicKey()));
+        assertThat(peer.presharedKey()).isEqualTo(WireGuardKeys.fromBase64(created.getPresharedKey()));
+        assertThat(peer.endpoint()).isEqualTo(new InetSocketAddress("127.0.0.1", 51821));
+        assertThat(peer.allowedIps()).containsExactly(Ipv4Prefix.parse("10.0.0.0/16"), Ipv4Prefix.parse("10.1.0.0/16"));
+        assertThat(peer.persistentKeepaliveSeconds()).isEqualTo(WgQuickConfiguration.PERSISTENT_KEEPALIVE_SECONDS);
         // Once the customer fills the private key in, `wg setconf` accepts every key (after wg-quick strip).
         String filled = answer.body()
                 .replace(
                         "[Interface]\n",
                         "[Interface]\nPrivateKey = " + WireGuardKeys.toBase64(WireGuardKeys.generatePrivateKey())
                                 + "\n");
-        WgQuickFile.parse(filled).requireWgSetconfKeys();
+        requireWgSetconfKeys(WgQuickFile.parse(filled));
 
         assertRefused(
                 404,
                 "InvalidVpnConnectionID.NotFound",
                 () -> new VpnConnectionsApi(bob.api()).getVpnConnectionConfiguration(created.getVpnConnectionId()));
+    }
+
+    private static final Set<String> WG_QUICK_ONLY =
+            Set.of("Address", "DNS", "MTU", "Table", "PreUp", "PostUp", "PreDown", "PostDown", "SaveConfig");
+    private static final Map<String, Set<String>> WG_SETCONF_KEYS = Map.of(
+            "Interface", Set.of("PrivateKey", "ListenPort", "FwMark"),
+            "Peer", Set.of("PublicKey", "PresharedKey", "AllowedIPs", "Endpoint", "PersistentKeepalive"));
+
+    /**
+     * Applies {@code wg-quick strip} (drops the keys only wg-quick knows) and checks that what is
+     * left is what {@code wg setconf} accepts, with values of the right shape.
+     */
+    private static void requireWgSetconfKeys(WgQuickFile file) {
+        file.valuesBySection()
+                .forEach((section, values) -> values.forEach((key, value) -> {
+                    if (WG_QUICK_ONLY.contains(key)) {
+                        return;
+                    }
+                    assertThat(WG_SETCONF_KEYS.get(section))
+                            .as("wg setconf knows %s in [%s]", key, section)
+                            .contains(key);
+                    switch (key) {
+                        case "PrivateKey", "PublicKey", "PresharedKey" ->
+                            assertThat(WireGuardKeys.fromBase64(value)).hasSize(WireGuardKeys.KEY_LENGTH);
+                        case "Endpoint" -> {
+                            int colon = value.lastIndexOf(':');
+                            assertThat(Ipv4Prefix.parseAddress(value.substring(0, colon)))
+                                    .isNotNull();
+                            assertThat(Integer.parseInt(value.substring(colon + 1)))
+                                    .isBetween(1, 65_535);
+                        }
+                        case "AllowedIPs" -> {
+                            for (String block : value.split(",")) {
+                                assertThat(Ipv4Prefix.parseOrNull(block.strip()))
+                                        .as(block)
+                                        .isNotNull();
+                            }
+                        }
+                        case "PersistentKeepalive", "ListenPort" ->
+                            assertThat(Integer.parseInt(value)).isBetween(1, 65_535);
+                        default -> {}
+                    }
+                }));
+        assertThat(file.values("Interface"))
+                .as("a usable interface has its private key")
+                .containsKey("PrivateKey");
     }
 }

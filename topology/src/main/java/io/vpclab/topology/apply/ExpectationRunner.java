@@ -1,5 +1,10 @@
 package io.vpclab.topology.apply;
 
+import static io.vpclab.topology.apply.ProbeVerdict.PING_COUNT;
+import static io.vpclab.topology.apply.ProbeVerdict.TIMEOUT_MILLIS;
+import static io.vpclab.topology.apply.ProbeVerdict.met;
+import static io.vpclab.topology.apply.ProbeVerdict.observed;
+
 import io.vpclab.client.ApiClient;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.DiagnosticsApi;
@@ -41,12 +46,6 @@ import java.util.Map;
  */
 final class ExpectationRunner {
 
-    /** A first packet may race ARP or conntrack warm-up; a stable mismatch survives three tries. */
-    static final int ATTEMPTS = 3;
-
-    static final int PING_COUNT = 2;
-    static final int TIMEOUT_MILLIS = 700;
-
     private final DiagnosticsApi diagnostics;
     private final SubnetsApi subnets;
     private final NatGatewaysApi natGateways;
@@ -78,33 +77,28 @@ final class ExpectationRunner {
                     step, expectation, targetIp(expectation.to()), applied.siteHosts.get(expectation.from()));
         }
         String target = targetIp(expectation.to());
-        ExpectationResult result = new ExpectationResult()
-                .step(step)
-                .from(expectation.from())
-                .to(expectation.to())
-                .targetIp(target)
-                .probe(ExpectationResult.ProbeEnum.fromValue(expectation.probe()))
-                .port(expectation.port())
-                .expected(expectation.outcome())
-                .expectedDropReason(expectation.dropReason())
+        ExpectationResult result = ProbeVerdict.heading(step, expectation, target)
                 .expectedDecidedBy(
                         expectation.decidedBy() == null
                                 ? null
                                 : expectation.decidedBy().describe());
         if (target == null) {
-            return result.observed("unknown target").met(false).detail(expectation.to() + " has no address (yet)");
+            return ProbeVerdict.unknownTarget(result, expectation);
         }
-        ProbeResult probe = null;
-        EffectiveRoute route = route(from, target);
-        DecidingRuleCheck.Decision decision = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            DecidingRuleCheck.Counters before = deciding.before(expectation);
-            probe = probe(from, expectation, target);
-            decision = deciding.after(expectation, before, probe, route);
-            if (met(expectation, observed(expectation, probe), probe) && (decision == null || decision.met())) {
-                break;
-            }
-        }
+        EffectiveRoute subnetRoute = route(from, target);
+        // the deciding rule of the last try, which the verdict needs as much as the packets
+        DecidingRuleCheck.Decision[] lastDecision = {null};
+        ProbeResult probe = ProbeVerdict.untilMet(
+                () -> {
+                    DecidingRuleCheck.Counters before = deciding.before(expectation);
+                    ProbeResult sent = probe(from, expectation, target);
+                    lastDecision[0] = deciding.after(expectation, before, sent, subnetRoute);
+                    return sent;
+                },
+                sent -> met(expectation, observed(expectation, sent), sent)
+                        && (lastDecision[0] == null || lastDecision[0].met()));
+        DecidingRuleCheck.Decision decision = lastDecision[0];
+        EffectiveRoute route = subnetRoute;
         String observed = observed(expectation, probe);
         String elasticIp = leavesThroughElasticIp(expectation.from(), route);
         if (elasticIp != null) {
@@ -136,27 +130,14 @@ final class ExpectationRunner {
     }
 
     /** An expectation from an internet host: the probe leaves its port on the public network. */
-    private ExpectationResult runFromInternet(String step, Expectation expectation) throws ApiException {
+    private ExpectationResult runFromInternet(String step, Expectation expectation)
+            throws ApiException, InterruptedException {
         String target = targetIp(expectation.to());
-        ExpectationResult result = new ExpectationResult()
-                .step(step)
-                .from(expectation.from())
-                .to(expectation.to())
-                .targetIp(target)
-                .probe(ExpectationResult.ProbeEnum.fromValue(expectation.probe()))
-                .port(expectation.port())
-                .expected(expectation.outcome())
-                .expectedDropReason(expectation.dropReason());
+        ExpectationResult result = ProbeVerdict.heading(step, expectation, target);
         if (target == null) {
-            return result.observed("unknown target").met(false).detail(expectation.to() + " has no address (yet)");
+            return ProbeVerdict.unknownTarget(result, expectation);
         }
-        ProbeResult probe = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            probe = probeFromInternet(expectation, target);
-            if (met(expectation, observed(expectation, probe), probe)) {
-                break;
-            }
-        }
+        ProbeResult probe = ProbeVerdict.untilMet(expectation, () -> probeFromInternet(expectation, target));
         String observed = observed(expectation, probe);
         result.observed(observed)
                 .met(met(expectation, observed, probe))
@@ -325,21 +306,6 @@ final class ExpectationRunner {
         return expectation.probe().equals("ping")
                 ? diagnostics.pingFromInstance(from.getInstanceId(), ping(target))
                 : diagnostics.probePortFromInstance(from.getInstanceId(), portProbe(expectation, target));
-    }
-
-    static String observed(Expectation expectation, ProbeResult probe) {
-        if (expectation.probe().equals("ping")) {
-            return probe.getReceived() != null && probe.getReceived() > 0 ? "reachable" : "unreachable";
-        }
-        return probe.getOutcome() == null ? "no outcome" : probe.getOutcome();
-    }
-
-    static boolean met(Expectation expectation, String observed, ProbeResult probe) {
-        if (!expectation.outcome().equals(observed)) {
-            return false;
-        }
-        return expectation.dropReason() == null
-                || (probe.getDropReasons() != null && probe.getDropReasons().containsKey(expectation.dropReason()));
     }
 
     String targetIp(String to) {

@@ -20,37 +20,23 @@ import java.util.concurrent.ExecutionException;
  */
 final class SiteProbes {
 
-    private static final Duration TIMEOUT = Duration.ofMillis(ExpectationRunner.TIMEOUT_MILLIS);
+    private static final Duration TIMEOUT = Duration.ofMillis(ProbeVerdict.TIMEOUT_MILLIS);
 
     private SiteProbes() {}
 
     static ExpectationResult run(String step, Expectation expectation, String target, SimulatedHost from)
             throws InterruptedException {
-        ExpectationResult result = new ExpectationResult()
-                .step(step)
-                .from(expectation.from())
-                .to(expectation.to())
-                .targetIp(target)
-                .probe(ExpectationResult.ProbeEnum.fromValue(expectation.probe()))
-                .port(expectation.port())
-                .expected(expectation.outcome())
-                .expectedDropReason(expectation.dropReason());
+        ExpectationResult result = ProbeVerdict.heading(step, expectation, target);
         Ipv4Address address;
         try {
             address = Ipv4Address.parse(target);
         } catch (IllegalArgumentException e) {
-            return result.observed("unknown target").met(false).detail(expectation.to() + " has no address (yet)");
+            return ProbeVerdict.unknownTarget(result, expectation);
         }
-        ProbeResult probe = null;
-        for (int attempt = 1; attempt <= ExpectationRunner.ATTEMPTS; attempt++) {
-            probe = probe(from, expectation, address);
-            if (ExpectationRunner.met(expectation, ExpectationRunner.observed(expectation, probe), probe)) {
-                break;
-            }
-        }
-        String observed = ExpectationRunner.observed(expectation, probe);
+        ProbeResult probe = ProbeVerdict.untilMet(expectation, () -> probe(from, expectation, address));
+        String observed = ProbeVerdict.observed(expectation, probe);
         return result.observed(observed)
-                .met(ExpectationRunner.met(expectation, observed, probe))
+                .met(ProbeVerdict.met(expectation, observed, probe))
                 .route("on premises: through the site's WireGuard tunnel")
                 .detail(probe.getError());
     }
@@ -60,9 +46,9 @@ final class SiteProbes {
         try {
             return switch (expectation.probe()) {
                 case "ping" -> {
-                    PingResult ping = from.ping(target, ExpectationRunner.PING_COUNT, TIMEOUT)
-                            .get();
-                    yield new ProbeResult().sent(ExpectationRunner.PING_COUNT).received((int) ping.received());
+                    PingResult ping =
+                            from.ping(target, ProbeVerdict.PING_COUNT, TIMEOUT).get();
+                    yield new ProbeResult().sent(ProbeVerdict.PING_COUNT).received((int) ping.received());
                 }
                 case "tcp" -> {
                     PortState state =

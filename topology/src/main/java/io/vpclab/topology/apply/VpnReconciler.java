@@ -11,7 +11,9 @@ import io.vpclab.client.model.VpnConnection;
 import io.vpclab.client.model.VpnConnectionCreate;
 import io.vpclab.client.model.VpnGateway;
 import io.vpclab.client.model.VpnGatewayCreate;
+import io.vpclab.dataplane.wireguard.WgQuickFile;
 import io.vpclab.dataplane.wireguard.WireGuardPeer;
+import io.vpclab.dataplane.wireguard.WireGuardPeerConfig;
 import io.vpclab.net.Ipv4Prefix;
 import io.vpclab.net.WireGuardKeys;
 import io.vpclab.topology.Topology;
@@ -20,10 +22,8 @@ import io.vpclab.topology.Topology.OnPremisesSiteDecl;
 import io.vpclab.topology.Topology.TenantDecl;
 import io.vpclab.topology.Topology.VpcDecl;
 import io.vpclab.topology.Topology.VpnConnectionDecl;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -193,27 +193,21 @@ final class VpnReconciler {
         List<WireGuardPeer> peers = new ArrayList<>();
         for (Map.Entry<String, String> connection : siteConnections.entrySet()) {
             OnPremisesSites.Running site = running.get(connection.getValue());
-            Map<String, String> peer = peerSection(connections.getVpnConnectionConfiguration(connection.getKey()));
-            String gatewayKey = peer.get("PublicKey");
+            WireGuardPeerConfig peer = WgQuickFile.parse(connections.getVpnConnectionConfiguration(connection.getKey()))
+                    .peer();
+            String gatewayKey = WireGuardKeys.toBase64(peer.publicKey());
             WireGuardPeer configured = site.site().peers().stream()
                     .filter(p -> p.publicKey().equals(gatewayKey))
                     .findFirst()
                     .orElse(null);
             if (configured == null) {
-                String endpoint = peer.get("Endpoint");
-                int colon = endpoint.lastIndexOf(':');
                 configured = site.site()
                         .connect(
-                                WireGuardKeys.fromBase64(gatewayKey),
-                                peer.containsKey("PresharedKey")
-                                        ? WireGuardKeys.fromBase64(peer.get("PresharedKey"))
-                                        : null,
-                                new InetSocketAddress(
-                                        endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1))),
-                                Arrays.stream(peer.get("AllowedIPs").split(","))
-                                        .map(block -> Ipv4Prefix.parse(block.strip()))
-                                        .toList(),
-                                Integer.parseInt(peer.getOrDefault("PersistentKeepalive", "25")));
+                                peer.publicKey(),
+                                peer.presharedKey(),
+                                peer.endpoint(),
+                                peer.allowedIps(),
+                                peer.persistentKeepaliveSeconds());
             }
             peers.add(configured);
         }
@@ -221,24 +215,6 @@ final class VpnReconciler {
         while (peers.stream().anyMatch(p -> p.lastHandshakeEpochNanos() == 0) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-    }
-
-    /** The [Peer] section of a wg-quick file, key to value. */
-    static Map<String, String> peerSection(String file) {
-        Map<String, String> peer = new HashMap<>();
-        boolean inPeer = false;
-        for (String line : file.split("\n")) {
-            String text = line.strip();
-            if (text.startsWith("[")) {
-                inPeer = text.equals("[Peer]");
-            } else if (inPeer && !text.startsWith("#") && text.contains("=")) {
-                int equals = text.indexOf('=');
-                peer.put(
-                        text.substring(0, equals).strip(),
-                        text.substring(equals + 1).strip());
-            }
-        }
-        return peer;
     }
 
     private static List<String> canonical(List<String> blocks) {

@@ -1,13 +1,8 @@
 package io.vpclab.agent.linux;
 
 import static io.vpclab.agent.linux.Lab.run;
-import static io.vpclab.agent.linux.Lab.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,113 +17,78 @@ class TwoAgentsEventLoopsNetnsTest {
     private static final int LOOPS = 2;
     private static final int VNI = 0x5E0002;
     private static final NetnsPairTable TABLE = new NetnsPairTable(VNI, "10.95.0.0/24", 0);
-    private static final String MAC_A = "02:00:0a:5f:00:0a";
-    private static final String MAC_B = "02:00:0a:5f:00:0b";
     private static final String IP_A = "10.95.0.10";
     private static final String IP_B = "10.95.0.11";
+    private static final StaticTableAgentPair.Instance A = new StaticTableAgentPair.Instance("02:00:0a:5f:00:0a", IP_A);
+    private static final StaticTableAgentPair.Instance B = new StaticTableAgentPair.Instance("02:00:0a:5f:00:0b", IP_B);
 
     @Test
     void fourStreamsBothWaysSpreadOverTwoLoopsAndTwoTapQueues() throws Exception {
         Lab.assumeLinuxRootWith("iperf3");
-        try (Lab lab = new Lab()) {
-            String hostA = lab.namespace("h");
-            String hostB = lab.namespace("g");
-            lab.joinByVeth(hostA, hostB, "v", "192.168.95.1", "192.168.95.2");
+        try (Lab lab = new Lab();
+                StaticTableAgentPair pair = new StaticTableAgentPair(
+                        lab, TABLE, "vli", "192.168.95", "v", A, B, "--event-loops", Integer.toString(LOOPS))) {
+            String hostA = pair.hostA;
+            String instanceA = pair.instanceA;
+            String instanceB = pair.instanceB;
+            String tapA = pair.tapA;
+            Lab.Background agentA = pair.agentA;
+            Lab.Background agentB = pair.agentB;
+            // the instance's TAP really has one queue per loop
+            assertThat(run("ip", "-n", instanceA, "-d", "link", "show", "dev", tapA))
+                    .contains("multi_queue");
+            assertThat(run("ip", "netns", "exec", instanceA, "ls", "/sys/class/net/" + tapA + "/queues"))
+                    .contains("rx-0")
+                    .contains("rx-1")
+                    .doesNotContain("rx-2");
+            // both agents' underlay sockets share the VXLAN port
+            assertThat(run("ip", "netns", "exec", hostA, "ss", "-Huan", "sport", "=", ":4789")
+                            .lines()
+                            .count())
+                    .isEqualTo(LOOPS);
 
-            String instanceA = "vlia" + lab.id;
-            String instanceB = "vlib" + lab.id;
-            String tapA = "vlta" + lab.id;
-            Path tableA = Files.createTempFile("vl-table-a-", ".yaml");
-            Path tableB = Files.createTempFile("vl-table-b-", ".yaml");
-            Files.writeString(
-                    tableA, TABLE.yaml("192.168.95.1", "192.168.95.2", "a", MAC_A, IP_A, instanceA, MAC_B, IP_B));
-            Files.writeString(
-                    tableB, TABLE.yaml("192.168.95.2", "192.168.95.1", "b", MAC_B, IP_B, instanceB, MAC_A, IP_A));
-            try {
-                String loops = Integer.toString(LOOPS);
-                Lab.Background agentA = lab.start(
-                        "agent-a", Lab.agentCommand(hostA, "--table", tableA.toString(), "--event-loops", loops));
-                Lab.Background agentB = lab.start(
-                        "agent-b", Lab.agentCommand(hostB, "--table", tableB.toString(), "--event-loops", loops));
+            assertThat(run("ip", "netns", "exec", instanceA, "ping", "-c", "3", "-i", "0.2", "-W", "2", IP_B))
+                    .contains("3 received");
+            assertThat(run(
+                            "ip", "netns", "exec", instanceB, "ping", "-c", "2", "-M", "do", "-s", "1422", "-W", "2",
+                            IP_A))
+                    .contains("2 received");
 
-                await().atMost(Duration.ofSeconds(40))
-                        .pollInterval(Duration.ofMillis(500))
-                        .until(() -> !agentA.process.isAlive()
-                                || !agentB.process.isAlive()
-                                || succeeds("ip", "netns", "exec", instanceA, "ping", "-c", "1", "-W", "1", IP_B));
-                assertThat(agentA.process.isAlive()).as(agentA.output()).isTrue();
-                assertThat(agentB.process.isAlive()).as(agentB.output()).isTrue();
+            // one server per direction: a server still closing the last test answers "busy"
+            Lab.Background server = pair.iperf3ServerInB("iperf3-server", 5201, false);
+            Lab.Background reverseServer = pair.iperf3ServerInB("iperf3-server-reverse", 5202, false);
+            long bytes = AgentVersusKernelVxlanTest.iperfBytes(
+                    run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-P", "4", "-J"));
+            assertThat(bytes).as("TCP bytes, 4 streams A to B").isGreaterThan(1_000_000);
+            long reverse = AgentVersusKernelVxlanTest.iperfBytes(run(
+                    "ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-p", "5202", "-t", "3", "-P", "4", "-R",
+                    "-J"));
+            assertThat(reverse).as("TCP bytes, 4 streams B to A").isGreaterThan(1_000_000);
+            server.stop();
+            reverseServer.stop();
 
-                // the instance's TAP really has one queue per loop
-                assertThat(run("ip", "-n", instanceA, "-d", "link", "show", "dev", tapA))
-                        .contains("multi_queue");
-                assertThat(run("ip", "netns", "exec", instanceA, "ls", "/sys/class/net/" + tapA + "/queues"))
-                        .contains("rx-0")
-                        .contains("rx-1")
-                        .doesNotContain("rx-2");
-                // both agents' underlay sockets share the VXLAN port
-                assertThat(run("ip", "netns", "exec", hostA, "ss", "-Huan", "sport", "=", ":4789")
-                                .lines()
-                                .count())
-                        .isEqualTo(LOOPS);
-
-                assertThat(run("ip", "netns", "exec", instanceA, "ping", "-c", "3", "-i", "0.2", "-W", "2", IP_B))
-                        .contains("3 received");
-                assertThat(run(
-                                "ip", "netns", "exec", instanceB, "ping", "-c", "2", "-M", "do", "-s", "1422", "-W",
-                                "2", IP_A))
-                        .contains("2 received");
-
-                // one server per direction: a server still closing the last test answers "busy"
-                Lab.Background server = lab.start(
-                        "iperf3-server", List.of("ip", "netns", "exec", instanceB, "iperf3", "-s", "-B", IP_B));
-                Lab.Background reverseServer = lab.start(
-                        "iperf3-server-reverse",
-                        List.of("ip", "netns", "exec", instanceB, "iperf3", "-s", "-B", IP_B, "-p", "5202"));
-                await().atMost(Duration.ofSeconds(10))
-                        .until(() -> Lab.tryRun("ip", "netns", "exec", instanceB, "ss", "-Htln")
-                                .contains(":5202"));
-                await().atMost(Duration.ofSeconds(10))
-                        .until(() -> Lab.tryRun("ip", "netns", "exec", instanceB, "ss", "-Htln", "sport", "=", ":5201")
-                                .contains("5201"));
-                long bytes = AgentVersusKernelVxlanTest.iperfBytes(
-                        run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-P", "4", "-J"));
-                assertThat(bytes).as("TCP bytes, 4 streams A to B").isGreaterThan(1_000_000);
-                long reverse = AgentVersusKernelVxlanTest.iperfBytes(run(
-                        "ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-p", "5202", "-t", "3", "-P", "4",
-                        "-R", "-J"));
-                assertThat(reverse).as("TCP bytes, 4 streams B to A").isGreaterThan(1_000_000);
-                server.stop();
-                reverseServer.stop();
-
-                assertThat(agentA.stop()).as(agentA.output()).isZero();
-                assertThat(agentB.stop()).as(agentB.output()).isZero();
-                for (Lab.Background agent : List.of(agentA, agentB)) {
-                    assertThat(agent.output()).contains("event loops: " + LOOPS).contains("with 2 queues");
-                    AgentCounters counters = AgentCounters.lastIn(agent.output());
-                    long underlayIn = 0;
-                    long portFramesIn = 0;
-                    for (int loop = 0; loop < LOOPS; loop++) {
-                        String group = "loop/" + loop;
-                        long carried = counters.get(group, "underlayIn") + counters.get(group, "portFramesIn");
-                        assertThat(carried)
-                                .as("frames carried by loop %d of %s: %s", loop, agent.name, counters)
-                                .isPositive();
-                        underlayIn += counters.get(group, "underlayIn");
-                        portFramesIn += counters.get(group, "portFramesIn");
-                    }
-                    assertThat(underlayIn).as(counters.toString()).isEqualTo(counters.get("host", "packetsIn"));
-                    String port = agent == agentA ? "port/a" : "port/b";
-                    assertThat(portFramesIn).as(counters.toString()).isEqualTo(counters.get(port, "packetsIn"));
+            assertThat(agentA.stop()).as(agentA.output()).isZero();
+            assertThat(agentB.stop()).as(agentB.output()).isZero();
+            for (Lab.Background agent : List.of(agentA, agentB)) {
+                assertThat(agent.output()).contains("event loops: " + LOOPS).contains("with 2 queues");
+                AgentCounters counters = AgentCounters.lastIn(agent.output());
+                long underlayIn = 0;
+                long portFramesIn = 0;
+                for (int loop = 0; loop < LOOPS; loop++) {
+                    String group = "loop/" + loop;
+                    long carried = counters.get(group, "underlayIn") + counters.get(group, "portFramesIn");
+                    assertThat(carried)
+                            .as("frames carried by loop %d of %s: %s", loop, agent.name, counters)
+                            .isPositive();
+                    underlayIn += counters.get(group, "underlayIn");
+                    portFramesIn += counters.get(group, "portFramesIn");
                 }
-                String namespaces = run("ip", "netns", "list");
-                assertThat(namespaces).doesNotContain(instanceA).doesNotContain(instanceB);
-            } finally {
-                Lab.tryRun("ip", "netns", "del", instanceA);
-                Lab.tryRun("ip", "netns", "del", instanceB);
-                Files.deleteIfExists(tableA);
-                Files.deleteIfExists(tableB);
+                assertThat(underlayIn).as(counters.toString()).isEqualTo(counters.get("host", "packetsIn"));
+                String port = agent == agentA ? "port/a" : "port/b";
+                assertThat(portFramesIn).as(counters.toString()).isEqualTo(counters.get(port, "packetsIn"));
             }
+            String namespaces = run("ip", "netns", "list");
+            assertThat(namespaces).doesNotContain(instanceA).doesNotContain(instanceB);
         }
     }
 }

@@ -1,14 +1,8 @@
 package io.vpclab.agent.linux;
 
 import static io.vpclab.agent.linux.Lab.run;
-import static io.vpclab.agent.linux.Lab.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,91 +18,62 @@ class TwoAgentsNetnsTest {
     private static final int VNI = 0xFFFFFF;
     private static final NetnsPairTable TABLE = new NetnsPairTable(VNI, "10.94.0.0/24", 0);
     private static final String MAC_A = "02:00:0a:5e:00:0a";
-    private static final String MAC_B = "02:00:0a:5e:00:0b";
     private static final String IP_A = "10.94.0.10";
     private static final String IP_B = "10.94.0.11";
+    private static final StaticTableAgentPair.Instance A = new StaticTableAgentPair.Instance(MAC_A, IP_A);
+    private static final StaticTableAgentPair.Instance B = new StaticTableAgentPair.Instance("02:00:0a:5e:00:0b", IP_B);
 
     @ParameterizedTest(name = "--offloads {0}")
     @ValueSource(strings = {"all", "none"})
     void instancesBehindTwoAgentsPingAndMoveTcpBytes(String offloads) throws Exception {
         Lab.assumeLinuxRootWith("iperf3");
-        try (Lab lab = new Lab()) {
-            String hostA = lab.namespace("h");
-            String hostB = lab.namespace("g");
-            lab.joinByVeth(hostA, hostB, "v", "192.168.94.1", "192.168.94.2");
+        try (Lab lab = new Lab();
+                StaticTableAgentPair pair =
+                        new StaticTableAgentPair(lab, TABLE, "vli", "192.168.94", "v", A, B, "--offloads", offloads)) {
+            String instanceA = pair.instanceA;
+            String instanceB = pair.instanceB;
+            Lab.Background agentA = pair.agentA;
+            Lab.Background agentB = pair.agentB;
+            assertThat(run("ip", "netns", "exec", instanceA, "ping", "-c", "3", "-i", "0.2", "-W", "2", IP_B))
+                    .contains("3 received");
+            assertThat(run("ip", "netns", "exec", instanceB, "ping", "-c", "3", "-i", "0.2", "-W", "2", IP_A))
+                    .contains("3 received");
+            // a full-size frame (1450-byte packet in a 1500-byte underlay datagram), DF set, both ways
+            assertThat(run(
+                            "ip", "netns", "exec", instanceA, "ping", "-c", "2", "-M", "do", "-s", "1422", "-W", "2",
+                            IP_B))
+                    .contains("2 received");
+            assertThat(run(
+                            "ip", "netns", "exec", instanceB, "ping", "-c", "2", "-M", "do", "-s", "1422", "-W", "2",
+                            IP_A))
+                    .contains("2 received");
+            // the instance got the table's MAC, address and MTU
+            assertThat(run("ip", "-n", instanceA, "-o", "link", "show", pair.tapA))
+                    .contains("mtu 1450")
+                    .contains(MAC_A);
 
-            String instanceA = "vlia" + lab.id;
-            String instanceB = "vlib" + lab.id;
-            Path tableA = Files.createTempFile("vl-table-a-", ".yaml");
-            Path tableB = Files.createTempFile("vl-table-b-", ".yaml");
-            Files.writeString(
-                    tableA, TABLE.yaml("192.168.94.1", "192.168.94.2", "a", MAC_A, IP_A, instanceA, MAC_B, IP_B));
-            Files.writeString(
-                    tableB, TABLE.yaml("192.168.94.2", "192.168.94.1", "b", MAC_B, IP_B, instanceB, MAC_A, IP_A));
-            try {
-                Lab.Background agentA = lab.start(
-                        "agent-a", Lab.agentCommand(hostA, "--table", tableA.toString(), "--offloads", offloads));
-                Lab.Background agentB = lab.start(
-                        "agent-b", Lab.agentCommand(hostB, "--table", tableB.toString(), "--offloads", offloads));
+            Lab.Background server = pair.iperf3ServerInB("iperf3-server", 5201, false);
+            long bytes = AgentVersusKernelVxlanTest.iperfBytes(
+                    run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-J"));
+            assertThat(bytes).as("TCP bytes across two agents, A to B").isGreaterThan(1_000_000);
+            long reverse = AgentVersusKernelVxlanTest.iperfBytes(
+                    run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-R", "-J"));
+            assertThat(reverse).as("TCP bytes across two agents, B to A").isGreaterThan(1_000_000);
+            server.stop();
 
-                await().atMost(Duration.ofSeconds(40))
-                        .pollInterval(Duration.ofMillis(500))
-                        .until(() -> !agentA.process.isAlive()
-                                || !agentB.process.isAlive()
-                                || succeeds("ip", "netns", "exec", instanceA, "ping", "-c", "1", "-W", "1", IP_B));
-                assertThat(agentA.process.isAlive()).as(agentA.output()).isTrue();
-                assertThat(agentB.process.isAlive()).as(agentB.output()).isTrue();
-
-                assertThat(run("ip", "netns", "exec", instanceA, "ping", "-c", "3", "-i", "0.2", "-W", "2", IP_B))
-                        .contains("3 received");
-                assertThat(run("ip", "netns", "exec", instanceB, "ping", "-c", "3", "-i", "0.2", "-W", "2", IP_A))
-                        .contains("3 received");
-                // a full-size frame (1450-byte packet in a 1500-byte underlay datagram), DF set, both ways
-                assertThat(run(
-                                "ip", "netns", "exec", instanceA, "ping", "-c", "2", "-M", "do", "-s", "1422", "-W",
-                                "2", IP_B))
-                        .contains("2 received");
-                assertThat(run(
-                                "ip", "netns", "exec", instanceB, "ping", "-c", "2", "-M", "do", "-s", "1422", "-W",
-                                "2", IP_A))
-                        .contains("2 received");
-                // the instance got the table's MAC, address and MTU
-                assertThat(run("ip", "-n", instanceA, "-o", "link", "show", "vlta" + lab.id))
-                        .contains("mtu 1450")
-                        .contains(MAC_A);
-
-                Lab.Background server = lab.start(
-                        "iperf3-server", List.of("ip", "netns", "exec", instanceB, "iperf3", "-s", "-B", IP_B));
-                await().atMost(Duration.ofSeconds(10))
-                        .until(() -> Lab.tryRun("ip", "netns", "exec", instanceB, "ss", "-Htln", "sport", "=", ":5201")
-                                .contains("5201"));
-                long bytes = AgentVersusKernelVxlanTest.iperfBytes(
-                        run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-J"));
-                assertThat(bytes).as("TCP bytes across two agents, A to B").isGreaterThan(1_000_000);
-                long reverse = AgentVersusKernelVxlanTest.iperfBytes(
-                        run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-R", "-J"));
-                assertThat(reverse).as("TCP bytes across two agents, B to A").isGreaterThan(1_000_000);
-                server.stop();
-
-                assertThat(agentA.stop()).as(agentA.output()).isZero();
-                assertThat(agentB.stop()).as(agentB.output()).isZero();
-                assertThat(agentA.output()).contains("\"port/a\"").contains("stopped");
-                if (offloads.equals("all")) {
-                    assertThat(agentA.output())
-                            .as("the port's TAP got the virtio-net header and TSO")
-                            .contains("offloads: vnet_hdr=on csum=on tso4=on");
-                } else {
-                    assertThat(agentA.output()).doesNotContain("vnet_hdr=on");
-                }
-                // each agent removed the namespace it created for its instance
-                String namespaces = run("ip", "netns", "list");
-                assertThat(namespaces).doesNotContain(instanceA).doesNotContain(instanceB);
-            } finally {
-                Lab.tryRun("ip", "netns", "del", instanceA);
-                Lab.tryRun("ip", "netns", "del", instanceB);
-                Files.deleteIfExists(tableA);
-                Files.deleteIfExists(tableB);
+            assertThat(agentA.stop()).as(agentA.output()).isZero();
+            assertThat(agentB.stop()).as(agentB.output()).isZero();
+            assertThat(agentA.output()).contains("\"port/a\"").contains("stopped");
+            if (offloads.equals("all")) {
+                assertThat(agentA.output())
+                        .as("the port's TAP got the virtio-net header and TSO")
+                        .contains("offloads: vnet_hdr=on csum=on tso4=on");
+            } else {
+                assertThat(agentA.output()).doesNotContain("vnet_hdr=on");
             }
+            // each agent removed the namespace it created for its instance
+            String namespaces = run("ip", "netns", "list");
+            assertThat(namespaces).doesNotContain(instanceA).doesNotContain(instanceB);
         }
     }
 }

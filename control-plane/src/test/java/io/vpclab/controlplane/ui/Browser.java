@@ -190,7 +190,8 @@ final class Browser implements AutoCloseable {
     void runSegmentLesson(String screenshot) throws IOException {
         screen("lessons");
         click("vlan-run");
-        until(Duration.ofMinutes(5), d -> {
+        // about 4,100 creations, each holding the segment pool's row lock until its commit: minutes on a busy CI
+        until(Duration.ofMinutes(10), d -> {
             String result = d.findElement(By.id("vlan-verdict")).getDomAttribute("data-result");
             return result != null && !result.equals("running");
         });

@@ -216,7 +216,11 @@ public final class TopologyDestroyer {
         for (VpnGateway gateway :
                 vpnGateways.listVpnGateways(vpcId, Pages.PAGE_SIZE, null).getItems()) {
             String id = gateway.getVpnGatewayId();
-            delete("vpnGateway", path + "/" + gateway.getName(), id, () -> vpnGateways.deleteVpnGateway(id));
+            // an attached gateway is not deleted (AWS's order): detach it first
+            delete("vpnGateway", path + "/" + gateway.getName(), id, () -> {
+                vpnGateways.detachVpnGateway(id);
+                vpnGateways.deleteVpnGateway(id);
+            });
         }
     }
 

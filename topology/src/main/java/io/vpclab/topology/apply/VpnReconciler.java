@@ -134,7 +134,10 @@ final class VpnReconciler {
             }
             gateway = vpnGateways.createVpnGateway(create);
             String id = gateway.getVpnGatewayId();
-            log.created("vpnGateway", path, id, () -> vpnGateways.deleteVpnGateway(id));
+            log.created("vpnGateway", path, id, () -> {
+                vpnGateways.detachVpnGateway(id); // an attached gateway is not deleted
+                vpnGateways.deleteVpnGateway(id);
+            });
         } else if (!decl.vpnGateway().name().equals(gateway.getName())) {
             throw Refusal.conflict("VPC " + vpcPath + " already has VPN gateway " + gateway.getVpnGatewayId() + " ("
                     + gateway.getName() + "); a VPC has one, the file names it "

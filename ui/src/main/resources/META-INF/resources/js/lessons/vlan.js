@@ -50,6 +50,20 @@ function lessonCidr(n) {
   return `10.${Math.floor(n / 4096)}.${inVpc >> 4}.${(inVpc & 15) * 16}/28`;
 }
 
+/**
+ * Creates one subnet; a request that got no HTTP answer (the browser's fetch failed on the way) is sent again,
+ * up to three times. An answered refusal is final: it is what the lesson is looking for.
+ */
+async function createSubnet(body) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create('subnets', body);
+    } catch (e) {
+      if (e.status !== undefined || attempt === 3) throw e;
+    }
+  }
+}
+
 async function runVlan(progress, verdict) {
   verdict.textContent = '';
   verdict.dataset.result = 'running';
@@ -79,7 +93,7 @@ async function runVlan(progress, verdict) {
       while (!refusal && next < goal && next < 4096 * 8) {
         const n = next++;
         try {
-          const subnet = await create('subnets', {
+          const subnet = await createSubnet({
             vpcId: (await vpcFor(Math.floor(n / 4096))).vpcId,
             cidrBlock: lessonCidr(n),
           });
@@ -102,8 +116,10 @@ async function runVlan(progress, verdict) {
       verdict.dataset.code = refusal.code || '';
       verdict.className = 'bad';
       verdict.textContent =
-        `The next subnet was refused: ${refusal.detail} (code ${refusal.code}, HTTP ${refusal.status}).` +
-        (mode === 'vlan' ? ` A 12-bit VLAN ID ends at ${VLAN_ID_LIMIT}.` : '');
+        refusal.status === undefined
+          ? `The lesson stopped: a request got no answer three times (${refusal.message}).`
+          : `The next subnet was refused: ${refusal.detail} (code ${refusal.code}, HTTP ${refusal.status}).` +
+            (mode === 'vlan' ? ` A 12-bit VLAN ID ends at ${VLAN_ID_LIMIT}.` : '');
     } else {
       verdict.dataset.result = 'not-refused';
       verdict.className = 'ok';

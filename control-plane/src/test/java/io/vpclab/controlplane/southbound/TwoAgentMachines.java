@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -184,13 +185,20 @@ final class TwoAgentMachines implements AutoCloseable {
                 .getItems();
     }
 
-    /** The agent names an instance's namespace after its id (vl-<id>); find it among the namespaces. */
+    /**
+     * The agent names an instance's namespace after its id (vl-<id>); find it among the namespaces,
+     * waiting for it: the agent provisions the port after it acknowledged the table.
+     */
     static String namespaceOf(Instance instance) {
-        return Stream.of(run("ip", "netns", "list").split("\n"))
-                .map(line -> line.split(" ")[0])
-                .filter(name -> name.contains(instance.getInstanceId()))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no namespace for " + instance.getInstanceId()));
+        return await().alias("the namespace of " + instance.getInstanceId())
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> Stream.of(run("ip", "netns", "list").split("\n"))
+                                .map(line -> line.split(" ")[0])
+                                .filter(name -> name.contains(instance.getInstanceId()))
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
     }
 
     /** A tenant, its VPC and one subnet in it, as the tests on these machines start. */

@@ -1,6 +1,7 @@
 package io.vpclab.controlplane.southbound;
 
 import static io.vpclab.controlplane.southbound.ControlPlaneLab.ping;
+import static io.vpclab.controlplane.southbound.ControlPlaneLab.unansweredPing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -138,7 +139,7 @@ class AgentLifecycleTest {
                 .getSubnetId();
         Instance there = launch(otherSubnet, a2, "10.9.1.60");
         awaitConverged();
-        assertThat(ping(a1, here.getInstanceId(), "10.9.1.60").getReceived()).isZero();
+        assertThat(unansweredPing(a1, here.getInstanceId(), "10.9.1.60").getReceived()).isZero();
 
         Peering peering = new PeeringsApi(lab.admin())
                 .createPeering(new PeeringCreate().requesterVpcId(vpcId).accepterVpcId(otherVpc));
@@ -149,9 +150,12 @@ class AgentLifecycleTest {
         assertReachable(a1, here, "10.9.1.60");
         assertReachable(a2, there, "10.8.1.60");
 
+        // the tables are recompiled after the response: wait for a1's next generation, not just convergence
+        long withPeering = a1.appliedGeneration();
         new PeeringsApi(lab.admin()).deletePeering(peering.getVpcPeeringConnectionId());
+        await().atMost(CONVERGENCE).until(() -> a1.appliedGeneration() > withPeering);
         awaitConverged();
-        assertThat(ping(a1, here.getInstanceId(), "10.9.1.60").getReceived()).isZero();
+        assertThat(unansweredPing(a1, here.getInstanceId(), "10.9.1.60").getReceived()).isZero();
     }
 
     /**

@@ -113,15 +113,28 @@ public final class ControlPlaneLab implements AutoCloseable {
         }
     }
 
-    /** A ping straight from the agent's port, so it works while the control plane is down. */
+    /**
+     * A ping straight from the agent's port, so it works while the control plane is down. Each echo
+     * waits up to two seconds: a reply returns at once, but the first frames of a fresh JVM on a
+     * loaded CI machine can take longer than half a second.
+     */
     public static ProbeResult ping(FollowAgent from, String portId, String target) {
+        return ping(from, portId, target, 2000);
+    }
+
+    /** A ping that is expected to go unanswered: a short wait, since no reply will come. */
+    public static ProbeResult unansweredPing(FollowAgent from, String portId, String target) {
+        return ping(from, portId, target, 500);
+    }
+
+    private static ProbeResult ping(FollowAgent from, String portId, String target, int timeoutMillis) {
         return from.probe(new ProbeRequest()
                 .requestId(UUID.randomUUID().toString())
                 .portId(portId)
                 .type(ProbeType.PING)
                 .target(target)
                 .count(2)
-                .timeoutMillis(500));
+                .timeoutMillis(timeoutMillis));
     }
 
     @Override

@@ -139,7 +139,8 @@ class AgentLifecycleTest {
                 .getSubnetId();
         Instance there = launch(otherSubnet, a2, "10.9.1.60");
         awaitConverged();
-        assertThat(unansweredPing(a1, here.getInstanceId(), "10.9.1.60").getReceived()).isZero();
+        assertThat(unansweredPing(a1, here.getInstanceId(), "10.9.1.60").getReceived())
+                .isZero();
 
         Peering peering = new PeeringsApi(lab.admin())
                 .createPeering(new PeeringCreate().requesterVpcId(vpcId).accepterVpcId(otherVpc));
@@ -155,7 +156,8 @@ class AgentLifecycleTest {
         new PeeringsApi(lab.admin()).deletePeering(peering.getVpcPeeringConnectionId());
         await().atMost(CONVERGENCE).until(() -> a1.appliedGeneration() > withPeering);
         awaitConverged();
-        assertThat(unansweredPing(a1, here.getInstanceId(), "10.9.1.60").getReceived()).isZero();
+        assertThat(unansweredPing(a1, here.getInstanceId(), "10.9.1.60").getReceived())
+                .isZero();
     }
 
     /**

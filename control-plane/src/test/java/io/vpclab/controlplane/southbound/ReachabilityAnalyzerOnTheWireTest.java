@@ -336,7 +336,8 @@ class ReachabilityAnalyzerOnTheWireTest {
         assertThat(path.getExplanation().getComponent()).isEqualTo(NetworkPathHop.ComponentEnum.APPLIANCE);
         assertThat(path.getExplanation().getComponentId()).isEqualTo(fw.getInstanceId());
         assertThat(hop(path, NetworkPathHop.ComponentEnum.ROUTE).getRuleId()).isEqualTo("198.18.0.0/15");
-        assertThat(unansweredPing(a1, web.getInstanceId(), "198.18.0.1").getReceived()).isZero();
+        assertThat(unansweredPing(a1, web.getInstanceId(), "198.18.0.1").getReceived())
+                .isZero();
     }
 
     @Test

@@ -117,9 +117,10 @@ class NetnsAgentsLinuxTest {
         reverseServer.stop();
 
         Lab.Background server = machines.iperf3Server("iperf3-server", rightNamespace, 5201);
+        // 20 s paced at 20 Mbit/s (50 MB): long enough to span the outage, light enough not to starve CI
         Lab.Background client = machines.lab.start(
                 "iperf3-client",
-                List.of("ip", "netns", "exec", leftNamespace, "iperf3", "-c", "10.77.1.11", "-t", "20", "-J"));
+                List.of("ip", "netns", "exec", leftNamespace, "iperf3", "-c", "10.77.1.11", "-t", "20", "-b", "20M", "-J"));
         TwoAgentMachines.awaitEstablished(rightNamespace, 5201, "10.77.1.10");
 
         controlPlane.stopServer();

@@ -166,9 +166,9 @@ class AgentVersusKernelVxlanTest {
                     .until(() -> Lab.tryRun("ip", "netns", "exec", kernelNs, "ss", "-Htln", "sport", "=", ":5201")
                             .contains("5201"));
             long agentToKernel =
-                    iperfBytes(run("ip", "netns", "exec", agentNs, "iperf3", "-c", KERNEL_OVERLAY, "-t", "3", "-J"));
+                    iperfBytes(run("ip", "netns", "exec", agentNs, "iperf3", "-c", KERNEL_OVERLAY, "-n", "4M", "-J"));
             long kernelToAgent = iperfBytes(
-                    run("ip", "netns", "exec", agentNs, "iperf3", "-c", KERNEL_OVERLAY, "-t", "3", "-R", "-J"));
+                    run("ip", "netns", "exec", agentNs, "iperf3", "-c", KERNEL_OVERLAY, "-n", "4M", "-R", "-J"));
             assertThat(agentToKernel).as("TCP bytes agent -> kernel").isGreaterThan(1_000_000);
             assertThat(kernelToAgent).as("TCP bytes kernel -> agent").isGreaterThan(1_000_000);
 

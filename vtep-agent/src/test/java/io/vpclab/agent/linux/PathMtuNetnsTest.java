@@ -36,7 +36,7 @@ class PathMtuNetnsTest {
             // TCP starts with 1460-byte segments (both ends have MTU 1500): A's kernel must learn 1450
             Lab.Background server = pair.iperf3ServerInB("iperf3-server", 5201, true);
             long bytes = AgentVersusKernelVxlanTest.iperfBytes(
-                    run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "2", "-J"));
+                    run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-n", "4M", "-J"));
             assertThat(bytes).as("TCP bytes after path MTU discovery").isGreaterThan(1_000_000);
             server.stop();
             assertThat(run("ip", "-n", instanceA, "route", "get", IP_B)).contains("mtu 1450");

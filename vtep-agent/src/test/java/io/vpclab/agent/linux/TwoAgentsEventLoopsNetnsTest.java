@@ -58,10 +58,10 @@ class TwoAgentsEventLoopsNetnsTest {
             Lab.Background server = pair.iperf3ServerInB("iperf3-server", 5201, false);
             Lab.Background reverseServer = pair.iperf3ServerInB("iperf3-server-reverse", 5202, false);
             long bytes = AgentVersusKernelVxlanTest.iperfBytes(
-                    run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-P", "4", "-J"));
+                    run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-n", "4M", "-P", "4", "-J"));
             assertThat(bytes).as("TCP bytes, 4 streams A to B").isGreaterThan(1_000_000);
             long reverse = AgentVersusKernelVxlanTest.iperfBytes(run(
-                    "ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-p", "5202", "-t", "3", "-P", "4", "-R",
+                    "ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-p", "5202", "-n", "4M", "-P", "4", "-R",
                     "-J"));
             assertThat(reverse).as("TCP bytes, 4 streams B to A").isGreaterThan(1_000_000);
             server.stop();

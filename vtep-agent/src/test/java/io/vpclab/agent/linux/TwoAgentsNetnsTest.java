@@ -54,10 +54,10 @@ class TwoAgentsNetnsTest {
 
             Lab.Background server = pair.iperf3ServerInB("iperf3-server", 5201, false);
             long bytes = AgentVersusKernelVxlanTest.iperfBytes(
-                    run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-J"));
+                    run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-n", "4M", "-J"));
             assertThat(bytes).as("TCP bytes across two agents, A to B").isGreaterThan(1_000_000);
             long reverse = AgentVersusKernelVxlanTest.iperfBytes(
-                    run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-t", "3", "-R", "-J"));
+                    run("ip", "netns", "exec", instanceA, "iperf3", "-c", IP_B, "-n", "4M", "-R", "-J"));
             assertThat(reverse).as("TCP bytes across two agents, B to A").isGreaterThan(1_000_000);
             server.stop();
 

@@ -90,9 +90,9 @@ class TwoPointToPointAgentsTest {
                     .until(() -> Lab.tryRun("ip", "netns", "exec", hostB, "ss", "-Htln", "sport", "=", ":5201")
                             .contains("5201"));
             long aToB = AgentVersusKernelVxlanTest.iperfBytes(
-                    run("ip", "netns", "exec", hostA, "iperf3", "-c", OVERLAY_B, "-t", "3", "-J"));
+                    run("ip", "netns", "exec", hostA, "iperf3", "-c", OVERLAY_B, "-n", "4M", "-J"));
             long bToA = AgentVersusKernelVxlanTest.iperfBytes(
-                    run("ip", "netns", "exec", hostA, "iperf3", "-c", OVERLAY_B, "-t", "3", "-R", "-J"));
+                    run("ip", "netns", "exec", hostA, "iperf3", "-c", OVERLAY_B, "-n", "4M", "-R", "-J"));
             assertThat(aToB).as("TCP bytes A -> B").isGreaterThan(1_000_000);
             assertThat(bToA).as("TCP bytes B -> A").isGreaterThan(1_000_000);
 

@@ -47,14 +47,8 @@ public final class ServerProcess implements AutoCloseable {
     /** As {@link #start(Path, int, Map, String...)}, on {@code classPath} instead of this test's. */
     public static ServerProcess start(
             String classPath, Path dataDir, int port, Map<String, String> environment, String... arguments) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Xmx256m",
-                "-cp",
-                classPath,
-                VpcLabApplication.class.getName(),
+        List<String> command = ChildJvm.command(classPath, "256m", VpcLabApplication.class.getName());
+        command.addAll(List.of(
                 "--server.port=" + port,
                 "--vpclab.data-dir=" + dataDir.toAbsolutePath(),
                 "--vpclab.admin-token=" + ADMIN_TOKEN));

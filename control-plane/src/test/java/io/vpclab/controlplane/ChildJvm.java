@@ -8,7 +8,9 @@ import java.util.List;
  * The command line of a JVM that a test starts (a server or an agent in its own process). Such
  * a JVM lives seconds to minutes on a machine whose cores the other test JVMs already keep
  * busy, so it gets the options that spend the least CPU on starting: C1 only (C2 compiles for
- * a long run this process never has) and the serial collector (no GC threads).
+ * a long run this process never has), the serial collector (no GC threads), and no bytecode
+ * verification of the class path's classes (javac's and Maven's own jars; measured, loaded: a
+ * server start took about 13 s of CPU instead of 15).
  */
 public final class ChildJvm {
 
@@ -20,6 +22,8 @@ public final class ChildJvm {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
+                "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:-BytecodeVerificationRemote",
                 "-Xmx" + maxHeap));
         command.addAll(List.of("-cp", classPath, mainClass));
         return command;

@@ -106,8 +106,10 @@ class RestartTest {
 
     private CoreWrites writeCore(ConfigurableApplicationContext first) throws ApiException {
         TenantsApi tenants = new TenantsApi(TestServers.client(first, adminToken));
-        String tenantId = tenants.createTenant(new TenantCreate().name("survivor")).getTenantId();
-        String tenantToken = tenants.createTenantToken(tenantId, new TokenCreate()).getToken();
+        String tenantId =
+                tenants.createTenant(new TenantCreate().name("survivor")).getTenantId();
+        String tenantToken =
+                tenants.createTenantToken(tenantId, new TokenCreate()).getToken();
         String vpcId = new VpcsApi(TestServers.client(first, tenantToken))
                 .createVpc(new VpcCreate().cidrBlock("10.3.0.0/16"))
                 .getVpcId();
@@ -122,7 +124,8 @@ class RestartTest {
     private ServiceWrites writeServices(ConfigurableApplicationContext first) throws ApiException {
         ApiClient admin = TestServers.client(first, adminToken);
         TenantsApi tenants = new TenantsApi(admin);
-        String tenantId = tenants.createTenant(new TenantCreate().name("keeper")).getTenantId();
+        String tenantId =
+                tenants.createTenant(new TenantCreate().name("keeper")).getTenantId();
         String token = tenants.createTenantToken(tenantId, new TokenCreate()).getToken();
         String host = new HostsApi(admin)
                 .registerHost(new HostRegistration().name("h1").underlayIp("127.0.0.1"))
@@ -134,7 +137,8 @@ class RestartTest {
         String vpc = vpcs.createVpc(new VpcCreate().cidrBlock("10.0.0.0/16")).getVpcId();
         String publicSubnet = subnets.createSubnet(new SubnetCreate().vpcId(vpc).cidrBlock("10.0.0.0/24"))
                 .getSubnetId();
-        String privateSubnet = subnets.createSubnet(new SubnetCreate().vpcId(vpc).cidrBlock("10.0.1.0/24"))
+        String privateSubnet = subnets.createSubnet(
+                        new SubnetCreate().vpcId(vpc).cidrBlock("10.0.1.0/24"))
                 .getSubnetId();
         Whitelist whitelist = new WhitelistsApi(api)
                 .createWhitelist(new WhitelistCreate()
@@ -156,8 +160,8 @@ class RestartTest {
         NatGateway gateway =
                 gateways.associateNatGatewaySubnet(nat, new NatGatewaySubnetAssociate().subnetId(privateSubnet));
         String peer = vpcs.createVpc(new VpcCreate().cidrBlock("10.1.0.0/16")).getVpcId();
-        Peering peering =
-                new PeeringsApi(api).createPeering(new PeeringCreate().requesterVpcId(vpc).accepterVpcId(peer));
+        Peering peering = new PeeringsApi(api)
+                .createPeering(new PeeringCreate().requesterVpcId(vpc).accepterVpcId(peer));
         return new ServiceWrites(token, whitelist, gateway, new EipsApi(api).getEip(eip.getAllocationId()), peering);
     }
 }

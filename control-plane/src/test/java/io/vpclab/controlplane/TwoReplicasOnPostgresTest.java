@@ -297,8 +297,7 @@ class TwoReplicasOnPostgresTest {
 
     private ApiClient tenantClient(ConfigurableApplicationContext replica) throws ApiException {
         TenantsApi tenants = new TenantsApi(client(replica, ADMIN));
-        String tenantId =
-                tenants.createTenant(new TenantCreate().name("replicas-" + UUID.randomUUID()))
+        String tenantId = tenants.createTenant(new TenantCreate().name("replicas-" + UUID.randomUUID()))
                 .getTenantId();
         tenantToken = tenants.createTenantToken(tenantId, new TokenCreate()).getToken();
         return client(replica, tenantToken);

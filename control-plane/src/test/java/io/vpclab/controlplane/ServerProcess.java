@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +25,8 @@ public final class ServerProcess implements AutoCloseable {
     public static final String ADMIN_TOKEN = "crash-test-admin-token";
     // generous: a loaded machine (several JVMs on two cores) starts a server in over a minute
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+    // one client for every health poll: each new client starts its own selector thread
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Process process;
     private final int port;
@@ -47,14 +48,8 @@ public final class ServerProcess implements AutoCloseable {
     /** As {@link #start(Path, int, Map, String...)}, on {@code classPath} instead of this test's. */
     public static ServerProcess start(
             String classPath, Path dataDir, int port, Map<String, String> environment, String... arguments) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Xmx256m",
-                "-cp",
-                classPath,
-                VpcLabApplication.class.getName(),
+        List<String> command = ChildJvm.command(classPath, "256m", VpcLabApplication.class.getName());
+        command.addAll(List.of(
                 "--server.port=" + port,
                 "--vpclab.data-dir=" + dataDir.toAbsolutePath(),
                 "--vpclab.admin-token=" + ADMIN_TOKEN));
@@ -112,12 +107,11 @@ public final class ServerProcess implements AutoCloseable {
 
     private boolean healthy() {
         try {
-            HttpResponse<Void> response = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(baseUri() + "/actuator/health"))
-                                    .timeout(Duration.ofSeconds(2))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(baseUri() + "/actuator/health"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
             return false;

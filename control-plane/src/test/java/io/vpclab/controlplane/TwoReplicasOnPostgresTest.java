@@ -42,16 +42,26 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Two control-plane replicas (two application contexts on free ports) on one real PostgreSQL
- * schema, fresh for each test: what is written on one reaches the agents of the other, and the
- * database, not a replica's memory, decides between conflicting writes.
+ * schema: what is written on one reaches the agents of the other, and the database, not a
+ * replica's memory, decides between conflicting writes. The replicas and the schema are the
+ * class's (a replica start is the costly part; each test uses its own host, tenant and VPC); the
+ * tests that stop a replica run last, and a stopped replica is started again before the next test.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoReplicasOnPostgresTest {
 
     private static final String SCHEMA = "vpclab_it_replicas";
@@ -63,18 +73,33 @@ class TwoReplicasOnPostgresTest {
     private TableStreamFollower agentOnB;
     private String tenantToken;
 
-    @BeforeEach
+    @BeforeAll
     void twoReplicasOnAFreshSchema() throws Exception {
         PostgresSupport.requireServerAndRecreate(SCHEMA);
         replicaA = replica("a");
         replicaB = replica("b");
     }
 
+    @BeforeEach
+    void bothReplicasRunning() {
+        if (!replicaA.isActive()) {
+            replicaA = replica("a");
+        }
+        if (!replicaB.isActive()) {
+            replicaB = replica("b");
+        }
+    }
+
     @AfterEach
-    void stop() {
+    void stopTheAgent() {
         if (agentOnB != null) {
             agentOnB.close();
+            agentOnB = null;
         }
+    }
+
+    @AfterAll
+    void stop() {
         for (ConfigurableApplicationContext replica : new ConfigurableApplicationContext[] {replicaA, replicaB}) {
             if (replica != null) {
                 replica.close();
@@ -103,6 +128,7 @@ class TwoReplicasOnPostgresTest {
     }
 
     @Test
+    @Order(1)
     void aWriteOnReplicaAReachesTheAgentThatFollowsReplicaB() throws Exception {
         RegisteredHost host = new HostsApi(client(replicaB, ADMIN))
                 .registerHost(new HostRegistration()
@@ -150,6 +176,7 @@ class TwoReplicasOnPostgresTest {
     }
 
     @Test
+    @Order(3)
     void anAgentOfAStoppedReplicaMovesToTheOtherAndGetsItsWrites() throws Exception {
         RegisteredHost host = new HostsApi(client(replicaA, ADMIN))
                 .registerHost(new HostRegistration()
@@ -186,6 +213,7 @@ class TwoReplicasOnPostgresTest {
     }
 
     @Test
+    @Order(2)
     void conflictingWritesSpreadOverBothReplicasHaveExactlyOneWinner() throws Exception {
         RegisteredHost host = new HostsApi(client(replicaA, ADMIN))
                 .registerHost(new HostRegistration()
@@ -228,6 +256,7 @@ class TwoReplicasOnPostgresTest {
     }
 
     @Test
+    @Order(4)
     void oneReplicaLeadsAndTheOtherTakesOverWhenItStops() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> leads(replicaA) || leads(replicaB));
         assertThat(leads(replicaA) && leads(replicaB)).as("never two leaders").isFalse();
@@ -268,8 +297,8 @@ class TwoReplicasOnPostgresTest {
 
     private ApiClient tenantClient(ConfigurableApplicationContext replica) throws ApiException {
         TenantsApi tenants = new TenantsApi(client(replica, ADMIN));
-        String tenantId =
-                tenants.createTenant(new TenantCreate().name("replicas")).getTenantId();
+        String tenantId = tenants.createTenant(new TenantCreate().name("replicas-" + UUID.randomUUID()))
+                .getTenantId();
         tenantToken = tenants.createTenantToken(tenantId, new TokenCreate()).getToken();
         return client(replica, tenantToken);
     }

@@ -1,5 +1,6 @@
 package io.vpclab.controlplane.southbound;
 
+import io.vpclab.controlplane.ChildJvm;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,14 +34,8 @@ final class AgentProcess implements AutoCloseable {
     static AgentProcess start(String controlPlane, String token, String name, int udpPort, Path dir)
             throws IOException {
         int statsPort = FreeUdpPorts.tcp();
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Xmx96m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.vpclab.agent.AgentMain",
+        List<String> command = ChildJvm.command("96m", "io.vpclab.agent.AgentMain");
+        command.addAll(List.of(
                 "--control-plane",
                 controlPlane,
                 "--token",
@@ -58,7 +53,7 @@ final class AgentProcess implements AutoCloseable {
                 "--stats-port",
                 Integer.toString(statsPort),
                 "--stats-interval",
-                "0");
+                "0"));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.vpclab.client.api.HostsApi;
 import io.vpclab.client.model.Host;
 import io.vpclab.client.model.HostStatus;
+import io.vpclab.controlplane.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +14,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * refused token ends it with a clear message and exit code 1, never "ready" and a 401 retried
  * forever; a control plane that is down is waited for, as before.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RefusedAgentTokenTest {
 
     private static final Duration EXIT = Duration.ofSeconds(60);
@@ -30,22 +38,30 @@ class RefusedAgentTokenTest {
     @TempDir
     Path dir;
 
+    /** One server for the class (each agent has its own name and state file); the test that restarts it runs last. */
     private ControlPlaneLab lab;
+
     private final List<Process> agents = new ArrayList<>();
 
-    @BeforeEach
+    @BeforeAll
     void startServer() throws IOException {
         lab = new ControlPlaneLab();
         lab.startServer();
     }
 
     @AfterEach
-    void stop() {
+    void stopAgents() {
         agents.forEach(Process::destroyForcibly);
+        agents.clear();
+    }
+
+    @AfterAll
+    void stopServer() {
         lab.close();
     }
 
     @Test
+    @Order(1)
     void aWrongBootstrapTokenEndsTheAgentAtRegistration() throws Exception {
         Process agent = agent("wrong", "--token", "not-a-token");
 
@@ -61,6 +77,7 @@ class RefusedAgentTokenTest {
     }
 
     @Test
+    @Order(2)
     void aSavedHostTokenTheServerDoesNotKnowEndsTheAgentBeforeReady() throws Exception {
         Files.writeString(
                 dir.resolve("stale.properties"), "hostId=host-0123456789abcdef0\ntoken=forgotten-host-token\n");
@@ -77,6 +94,7 @@ class RefusedAgentTokenTest {
     }
 
     @Test
+    @Order(3)
     void aServerThatIsDownIsWaitedForButADeregisteredHostEndsTheAgent() throws Exception {
         Process agent = agent("lab", "--token", ControlPlaneLab.ADMIN);
         await().atMost(EXIT).until(() -> stdout("lab").contains("ready"));
@@ -105,11 +123,8 @@ class RefusedAgentTokenTest {
     }
 
     private Process agent(String name, String... extra) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.vpclab.agent.AgentMain",
+        List<String> command = ChildJvm.command("96m", "io.vpclab.agent.AgentMain");
+        command.addAll(List.of(
                 "--control-plane",
                 lab.uri().toString(),
                 "--underlay-ip",

@@ -26,9 +26,15 @@ final class ExpectationWaves {
     /** Enough for the widest wave of the samples; a wave wider than this runs in parts of this size. */
     private static final int MAX_CONCURRENT_PROBES = 8;
 
-    private final ExpectationRunner runner;
+    /** Runs one expectation's probe and judges it ({@link ExpectationRunner#run}). */
+    @FunctionalInterface
+    interface Probe {
+        ExpectationResult run(String step, Expectation expectation) throws ApiException, InterruptedException;
+    }
 
-    ExpectationWaves(ExpectationRunner runner) {
+    private final Probe runner;
+
+    ExpectationWaves(Probe runner) {
         this.runner = runner;
     }
 

@@ -75,7 +75,7 @@ public final class TopologyApplier {
         }
         List<ExpectationResult> results = new ArrayList<>();
         ExpectationRunner runner = new ExpectationRunner(api, applied);
-        ExpectationWaves waves = new ExpectationWaves(runner);
+        ExpectationWaves waves = new ExpectationWaves(runner::run);
         try {
             results.addAll(waves.run(null, topology.expect()));
             for (Step step : topology.steps()) {

@@ -19,6 +19,7 @@ import io.vpclab.topology.Topology.Expectation;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,14 +41,26 @@ final class DecidingRuleCheck {
     /** How long the counters may take to show a probe: a few of the agents' one-second reports. */
     private static final Duration REPORT_WAIT = Duration.ofSeconds(5);
 
-    /** The counters a decision is read from, summed over the source's and the target's hosts. */
-    record Counters(Map<String, Long> values) {}
+    /**
+     * The counters a decision is read from, summed over the source's and the target's hosts, and
+     * when each host's report was taken.
+     */
+    record Counters(Map<String, Long> values, Map<String, OffsetDateTime> takenAt) {}
+
+    /**
+     * Reports a host must send, taken after the one it had when the probe's answer came back,
+     * before counters that have not moved are taken as final. The probe's packets are counted before
+     * its answer leaves the agent, so the first such report holds them unless it was still on its
+     * way; the second leaves no doubt. Agents that report slowly make the wait longer, up to
+     * {@link #REPORT_WAIT}.
+     */
+    private static final int REPORTS_UNTIL_STILL = 2;
 
     private final HostStatsApi stats;
     private final SecurityGroupsApi groups;
     private final Applied applied;
     /** Host counters are the admin's to read; a tenant's token cannot check decidedBy against them. */
-    private boolean countersHidden;
+    private volatile boolean countersHidden;
 
     DecidingRuleCheck(ApiClient api, Applied applied) {
         this.stats = new HostStatsApi(api);
@@ -72,7 +85,7 @@ final class DecidingRuleCheck {
                 Thread.sleep(50);
             }
         }
-        return read(expectation);
+        return read(expectation, keys(expectation));
     }
 
     /**
@@ -95,14 +108,30 @@ final class DecidingRuleCheck {
             return new Decision(false, "the server has no " + by.describe() + " on the path of this probe");
         }
         long deadline = System.nanoTime() + REPORT_WAIT.toNanos();
+        // the keys do not change while the probe runs: read them once (a group's rules are an API call)
+        Set<String> keys = new LinkedHashSet<>(before.values().keySet());
+        Counters now = read(expectation, keys);
+        Map<String, OffsetDateTime> lastReport = new HashMap<>(now.takenAt());
+        Map<String, Integer> reportsSince = new HashMap<>();
         Map<String, Long> delta;
-        do {
-            delta = delta(before.values(), read(expectation).values());
-            if (probeCounted(by, probe) || !delta.isEmpty()) {
+        while (true) {
+            delta = delta(before.values(), now.values());
+            if (probeCounted(by, probe) || !delta.isEmpty() || still(expectation, reportsSince)) {
+                break;
+            }
+            if (System.nanoTime() >= deadline) {
                 break;
             }
             Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
+            now = read(expectation, keys);
+            now.takenAt().forEach((host, taken) -> {
+                OffsetDateTime last = lastReport.get(host);
+                if (last == null || taken.isAfter(last)) {
+                    lastReport.put(host, taken);
+                    reportsSince.merge(host, 1, Integer::sum);
+                }
+            });
+        }
         if (by.securityGroup() != null && by.rule() == null) {
             boolean denied = probeCounted(by, probe) || !delta.isEmpty();
             return new Decision(
@@ -162,16 +191,22 @@ final class DecidingRuleCheck {
                 && probe.getDropReasons().containsKey("SECURITY_GROUP_DENIED");
     }
 
+    /** True when every host of the probe has sent {@link #REPORTS_UNTIL_STILL} reports since it came back. */
+    private boolean still(Expectation expectation, Map<String, Integer> reportsSince) {
+        return hosts(expectation).stream().allMatch(h -> reportsSince.getOrDefault(h, 0) >= REPORTS_UNTIL_STILL);
+    }
+
     /** The decision's counters now, summed over the source's and target's hosts (absent ones as 0). */
-    private Counters read(Expectation expectation) throws ApiException {
-        Set<String> keys = keys(expectation);
+    private Counters read(Expectation expectation, Set<String> keys) throws ApiException {
         Map<String, Long> values = new LinkedHashMap<>();
+        Map<String, OffsetDateTime> takenAt = new HashMap<>();
         keys.forEach(k -> values.put(k, 0L));
         for (String hostId : hosts(expectation)) {
             HostStatsReport report = report(hostId);
             if (report == null) {
                 continue;
             }
+            takenAt.put(hostId, report.getTakenAt());
             List<RuleHitStats> hits = new ArrayList<>();
             if (report.getSecurityGroupRules() != null) {
                 hits.addAll(report.getSecurityGroupRules());
@@ -191,7 +226,7 @@ final class DecidingRuleCheck {
                 }
             }
         }
-        return new Counters(values);
+        return new Counters(values, takenAt);
     }
 
     /**

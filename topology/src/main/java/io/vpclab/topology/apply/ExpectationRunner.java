@@ -34,8 +34,8 @@ import io.vpclab.client.model.RouteTargetType;
 import io.vpclab.client.model.Whitelist;
 import io.vpclab.client.model.WhitelistRule;
 import io.vpclab.topology.Topology.Expectation;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs an expectation as a real probe from its source instance or internet host (the diagnostics
@@ -53,7 +53,9 @@ final class ExpectationRunner {
     private final WhitelistsApi whitelists;
     private final NetworkInsightsApi insights;
     private final Applied applied;
-    private final Map<String, EffectiveRoutes> routes = new HashMap<>();
+    /** Source subnet ID -> its effective routes; probes of one wave read it at once. */
+    private final Map<String, EffectiveRoutes> routes = new ConcurrentHashMap<>();
+
     private final DecidingRuleCheck deciding;
 
     ExpectationRunner(ApiClient api, Applied applied) {

@@ -14,7 +14,6 @@ import io.vpclab.client.model.InstanceUpdate;
 import io.vpclab.client.model.TopologyChangeAction;
 import io.vpclab.client.model.TopologyReport;
 import io.vpclab.topology.Topology;
-import io.vpclab.topology.Topology.Expectation;
 import io.vpclab.topology.Topology.HostDecl;
 import io.vpclab.topology.Topology.InstanceDecl;
 import io.vpclab.topology.Topology.Move;
@@ -76,18 +75,15 @@ public final class TopologyApplier {
         }
         List<ExpectationResult> results = new ArrayList<>();
         ExpectationRunner runner = new ExpectationRunner(api, applied);
+        ExpectationWaves waves = new ExpectationWaves(runner::run);
         try {
-            for (Expectation expectation : topology.expect()) {
-                results.add(runner.run(null, expectation));
-            }
+            results.addAll(waves.run(null, topology.expect()));
             for (Step step : topology.steps()) {
                 if (move(step, hosts, applied, log)) {
                     awaitConvergence();
                     runner.forgetRoutes();
                 }
-                for (Expectation expectation : step.expect()) {
-                    results.add(runner.run(step.name(), expectation));
-                }
+                results.addAll(waves.run(step.name(), step.expect()));
             }
         } catch (ApiException e) {
             // Everything is applied; a probe the server could not run is a finding, not a reason to undo the network.

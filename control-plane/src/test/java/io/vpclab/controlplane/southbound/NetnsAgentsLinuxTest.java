@@ -120,7 +120,19 @@ class NetnsAgentsLinuxTest {
         // 20 s paced at 20 Mbit/s (50 MB): long enough to span the outage, light enough not to starve CI
         Lab.Background client = machines.lab.start(
                 "iperf3-client",
-                List.of("ip", "netns", "exec", leftNamespace, "iperf3", "-c", "10.77.1.11", "-t", "20", "-b", "20M", "-J"));
+                List.of(
+                        "ip",
+                        "netns",
+                        "exec",
+                        leftNamespace,
+                        "iperf3",
+                        "-c",
+                        "10.77.1.11",
+                        "-t",
+                        "20",
+                        "-b",
+                        "20M",
+                        "-J"));
         TwoAgentMachines.awaitEstablished(rightNamespace, 5201, "10.77.1.10");
 
         controlPlane.stopServer();

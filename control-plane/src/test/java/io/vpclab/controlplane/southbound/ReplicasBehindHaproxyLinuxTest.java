@@ -97,7 +97,19 @@ class ReplicasBehindHaproxyLinuxTest {
         // 20 s paced at 20 Mbit/s (50 MB): long enough to span the outage, light enough not to starve CI
         Lab.Background client = machines.lab.start(
                 "iperf3-client",
-                List.of("ip", "netns", "exec", leftNamespace, "iperf3", "-c", "10.78.1.11", "-t", "20", "-b", "20M", "-J"));
+                List.of(
+                        "ip",
+                        "netns",
+                        "exec",
+                        leftNamespace,
+                        "iperf3",
+                        "-c",
+                        "10.78.1.11",
+                        "-t",
+                        "20",
+                        "-b",
+                        "20M",
+                        "-J"));
         TwoAgentMachines.awaitEstablished(rightNamespace, 5201, "10.78.1.10");
 
         doomed.kill();

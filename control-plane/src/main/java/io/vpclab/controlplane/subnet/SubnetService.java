@@ -98,7 +98,8 @@ public class SubnetService {
         if (clash.isPresent()) {
             throw ApiException.conflict(
                     "InvalidSubnet.Conflict",
-                    "subnet " + cidr + " overlaps " + clash.get().cidrBlock() + " (" + clash.get().id() + ")");
+                    "subnet " + cidr + " overlaps " + clash.get().cidrBlock() + " ("
+                            + clash.get().id() + ")");
         }
         int quota = properties.quota().subnetsPerVpc();
         if (smallestSubnetsFitting(vpc.cidrs()) > quota && subnets.countByVpcId(vpcId) >= quota) {

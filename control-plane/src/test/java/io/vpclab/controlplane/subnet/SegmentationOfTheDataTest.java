@@ -66,7 +66,8 @@ class SegmentationOfTheDataTest {
             assertThat(first.getSegmentId()).isEqualTo(1);
         }
 
-        Throwable refusedVxlan = catchThrowable(() -> TestServers.start(dataDir, ADMIN).close());
+        Throwable refusedVxlan =
+                catchThrowable(() -> TestServers.start(dataDir, ADMIN).close());
 
         assertThat(analyzed(refusedVxlan).analysis().getDescription()).contains("holds 1 subnet with VLAN IDs");
     }

@@ -2,6 +2,22 @@
 // A run never overlaps the previous one, failures back off exponentially, and nothing runs while the tab is hidden.
 
 const pollers = new Set();
+let holds = 0; // bulk actions running: while any runs, no poller runs on its timer
+
+/**
+ * Runs work (a bulk action, such as a lesson creating thousands of subnets) with every poller held: the
+ * snapshot of the whole network would otherwise be listed again every second, thousands of rows each time,
+ * racing the action on the server and in the browser. When the last hold ends every poller runs at once.
+ */
+export async function withPollersHeld(work) {
+  holds++;
+  try {
+    return await work();
+  } finally {
+    holds--;
+    if (holds === 0) for (const p of pollers) p.released();
+  }
+}
 
 document.addEventListener('visibilitychange', () => {
   for (const p of pollers) p.visibilityChanged();
@@ -22,7 +38,7 @@ export function poller(task, { every = 1000, maxDelay = 16000 } = {}) {
 
   function schedule() {
     clearTimeout(timer);
-    timer = started && !document.hidden ? setTimeout(now, delay()) : null;
+    timer = started && !document.hidden && holds === 0 ? setTimeout(now, delay()) : null;
   }
 
   /** Runs the task now (or right after the run in progress); resolves when that run has finished. */
@@ -73,6 +89,9 @@ export function poller(task, { every = 1000, maxDelay = 16000 } = {}) {
     /** The wait before the next run, in ms (grows while runs fail). */
     get delay() {
       return delay();
+    },
+    released() {
+      if (!document.hidden && !inFlight) now();
     },
     visibilityChanged() {
       if (document.hidden) {

@@ -66,6 +66,14 @@ class UiVlanLessonTest {
             assertThat(browser.attribute("vlan-verdict", "data-highest")).isEqualTo("4094");
             assertThat(browser.text("vlan-progress")).startsWith("VLAN mode: 4094 subnets created");
             assertThat(browser.text("vlan-verdict")).contains("code SegmentIdsExhausted, HTTP 409");
+            // the page's pollers, held while the lesson ran, run again: the network snapshot counts the subnets
+            browser.until(
+                    Duration.ofSeconds(60),
+                    d -> String.valueOf(browser.script(
+                                            "return document.getElementById('topology-summary').textContent"))
+                                    .contains(" 4094 subnets,")
+                            ? true
+                            : null);
             theApiShowsEachVlanIdOnceAndReusesAReleasedOne();
 
             // The clean-up button takes every lesson tenant with all it holds (cascade), so the run can repeat.

@@ -1,6 +1,7 @@
 // Lesson 1, VLAN vs VXLAN: creates /28 subnets until the control plane refuses one (VLAN mode) or goes past 4094 (VXLAN).
 import { listAll, create, removeTenantWithEverything } from '../api.js';
 import { el, showError } from '../dom.js';
+import { withPollersHeld } from '../poller.js';
 import { VLAN_ID_LIMIT, VNI_LIMIT, stamp } from './shared.js';
 
 export function vlanLesson() {
@@ -33,7 +34,8 @@ export function vlanLesson() {
     ),
     el(
       'button',
-      { type: 'button', id: 'vlan-run', onclick: () => runVlan(progress, verdict) },
+      // thousands of subnets: the one-second snapshot of the whole network waits until the run ends
+      { type: 'button', id: 'vlan-run', onclick: () => withPollersHeld(() => runVlan(progress, verdict)) },
       'Create subnets until the limit',
     ),
     ' ',

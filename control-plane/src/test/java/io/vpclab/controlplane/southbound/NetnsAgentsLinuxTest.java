@@ -10,7 +10,6 @@ import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.PingRequest;
 import io.vpclab.client.model.ProbeResult;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -117,22 +116,7 @@ class NetnsAgentsLinuxTest {
         reverseServer.stop();
 
         Lab.Background server = machines.iperf3Server("iperf3-server", rightNamespace, 5201);
-        // 20 s paced at 20 Mbit/s (50 MB): long enough to span the outage, light enough not to starve CI
-        Lab.Background client = machines.lab.start(
-                "iperf3-client",
-                List.of(
-                        "ip",
-                        "netns",
-                        "exec",
-                        leftNamespace,
-                        "iperf3",
-                        "-c",
-                        "10.77.1.11",
-                        "-t",
-                        "20",
-                        "-b",
-                        "20M",
-                        "-J"));
+        Lab.Background client = machines.iperf3AcrossAnOutage(leftNamespace, "10.77.1.11");
         TwoAgentMachines.awaitEstablished(rightNamespace, 5201, "10.77.1.10");
 
         controlPlane.stopServer();

@@ -94,22 +94,7 @@ class ReplicasBehindHaproxyLinuxTest {
         ServerProcess doomed = replicaServingMostAgents(List.of(hostA, hostB));
 
         Lab.Background server = machines.iperf3Server("iperf3-server", rightNamespace, 5201);
-        // 20 s paced at 20 Mbit/s (50 MB): long enough to span the outage, light enough not to starve CI
-        Lab.Background client = machines.lab.start(
-                "iperf3-client",
-                List.of(
-                        "ip",
-                        "netns",
-                        "exec",
-                        leftNamespace,
-                        "iperf3",
-                        "-c",
-                        "10.78.1.11",
-                        "-t",
-                        "20",
-                        "-b",
-                        "20M",
-                        "-J"));
+        Lab.Background client = machines.iperf3AcrossAnOutage(leftNamespace, "10.78.1.11");
         TwoAgentMachines.awaitEstablished(rightNamespace, 5201, "10.78.1.10");
 
         doomed.kill();

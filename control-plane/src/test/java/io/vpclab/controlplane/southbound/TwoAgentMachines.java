@@ -244,6 +244,16 @@ final class TwoAgentMachines implements AutoCloseable {
     }
 
     /**
+     * An iperf3 client in {@code namespace} that sends to {@code serverIp} for 20 s, paced at 20 Mbit/s
+     * (50 MB): long enough to span an outage of the control plane, light enough not to starve CI.
+     */
+    Lab.Background iperf3AcrossAnOutage(String namespace, String serverIp) {
+        return lab.start(
+                "iperf3-client",
+                List.of("ip", "netns", "exec", namespace, "iperf3", "-c", serverIp, "-t", "20", "-b", "20M", "-J"));
+    }
+
+    /**
      * Waits until {@code namespace} holds an established connection on its TCP {@code port} from
      * {@code clientIp}: iperf3 -J reports only at the end, so this is how a test knows a run is on.
      */

@@ -90,6 +90,14 @@ class ExecThroughAgentsTest {
                         .name(name)
                         .privateIpAddress(ip));
         await().atMost(Duration.ofSeconds(20)).until(() -> lab.converged(agent));
+        if (kind == InstanceKind.NETNS) {
+            // the agent provisions a netns port after it acknowledged the table: exec answers once it is there
+            await().atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> exec(instance, new ExecRequest().command(List.of("true")))
+                                    .getExitCode()
+                            == 0);
+        }
         return instance;
     }
 

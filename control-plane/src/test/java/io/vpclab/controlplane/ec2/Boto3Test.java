@@ -19,13 +19,12 @@ import io.vpclab.client.model.VpnGatewayAttach;
 import io.vpclab.client.model.VpnGatewayAttachmentState;
 import io.vpclab.controlplane.ApiTestSupport;
 import io.vpclab.net.WireGuardKeys;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -171,35 +170,19 @@ class Boto3Test extends ApiTestSupport {
     }
 
     private AwsCli.Result run(List<String> command, IssuedAccessKey key, String hostId) throws Exception {
-        Path out = Files.createTempFile("boto3-out", ".txt");
-        Path err = Files.createTempFile("boto3-err", ".txt");
-        try {
-            ProcessBuilder builder =
-                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-            if (key != null) {
-                builder.environment().put("AWS_ACCESS_KEY_ID", key.getAccessKeyId());
-                builder.environment().put("AWS_SECRET_ACCESS_KEY", key.getSecretAccessKey());
-            }
-            builder.environment().put("AWS_CONFIG_FILE", "/nonexistent/aws-config");
-            builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials");
-            builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
-            builder.environment().put("VPCLAB_EC2_ENDPOINT", "http://127.0.0.1:" + port + "/ec2");
-            if (hostId != null) {
-                builder.environment().put("VPCLAB_HOST_ID", hostId);
-            }
-            builder.environment().putAll(vpnEnvironment);
-            Process process = builder.start();
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError(command + " took over " + TIMEOUT_SECONDS + " s");
-            }
-            return new AwsCli.Result(
-                    process.exitValue(),
-                    Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
+        Map<String, String> env = new HashMap<>();
+        if (key != null) {
+            env.put("AWS_ACCESS_KEY_ID", key.getAccessKeyId());
+            env.put("AWS_SECRET_ACCESS_KEY", key.getSecretAccessKey());
         }
+        env.put("AWS_CONFIG_FILE", "/nonexistent/aws-config");
+        env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials");
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("VPCLAB_EC2_ENDPOINT", "http://127.0.0.1:" + port + "/ec2");
+        if (hostId != null) {
+            env.put("VPCLAB_HOST_ID", hostId);
+        }
+        env.putAll(vpnEnvironment);
+        return SpawnedAwsCli.command(command, env, List.of(), TIMEOUT_SECONDS);
     }
 }

@@ -33,18 +33,23 @@ final class SpawnedAwsCli {
     static Result run(List<String> args, Map<String, String> env, List<String> unset) throws Exception {
         List<String> command = new ArrayList<>(List.of("aws"));
         command.addAll(args);
-        Path out = Files.createTempFile("aws-out", ".txt");
-        Path err = Files.createTempFile("aws-err", ".txt");
+        return command(command, env, unset, AwsCli.TIMEOUT_SECONDS);
+    }
+
+    /** Runs {@code command} with {@code env} added and {@code unset} removed, and reads what it printed. */
+    static Result command(List<String> command, Map<String, String> env, List<String> unset, long timeoutSeconds)
+            throws Exception {
+        Path out = Files.createTempFile("command-out", ".txt");
+        Path err = Files.createTempFile("command-err", ".txt");
         try {
             ProcessBuilder builder =
                     new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             unset.forEach(builder.environment()::remove);
             builder.environment().putAll(env);
             Process process = builder.start();
-            if (!process.waitFor(AwsCli.TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError(
-                        "aws " + String.join(" ", args) + " took over " + AwsCli.TIMEOUT_SECONDS + " s");
+                throw new AssertionError(String.join(" ", command) + " took over " + timeoutSeconds + " s");
             }
             return new Result(
                     process.exitValue(),

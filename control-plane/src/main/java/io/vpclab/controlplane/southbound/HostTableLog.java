@@ -36,13 +36,13 @@ final class HostTableLog {
         return digest;
     }
 
-    /** True when {@code next} (whatever its generation) holds what the current table holds. */
-    boolean unchanged(ForwardingTable next) {
-        Long generation = next.getGeneration();
-        next.setGeneration(current.getGeneration());
-        boolean same = TableDiff.isEmpty(TableDiff.between(current, next));
-        next.setGeneration(generation);
-        return same;
+    /**
+     * What {@code next} (whatever its generation) changes in the current table, generation not
+     * yet set; null when it holds what the current table holds.
+     */
+    TableDelta changesTo(ForwardingTable next) {
+        TableDelta delta = TableDiff.between(current, next);
+        return TableDiff.isEmpty(delta) ? null : delta;
     }
 
     ForwardingTable current() {
@@ -55,17 +55,14 @@ final class HostTableLog {
 
     /**
      * Moves to {@code next}, whose generation (set, and above the current one) was allocated for
-     * {@code nextDigest}; null when nothing changed.
+     * {@code nextDigest}; {@code delta} is {@link #changesTo}'s answer for it.
      */
-    TableDelta advance(ForwardingTable next, String nextDigest) {
+    TableDelta advance(ForwardingTable next, String nextDigest, TableDelta delta) {
         if (next.getGeneration() == null || next.getGeneration() <= current.getGeneration()) {
             throw new IllegalArgumentException(
                     "generation " + next.getGeneration() + " does not follow " + current.getGeneration());
         }
-        TableDelta delta = TableDiff.between(current, next);
-        if (TableDiff.isEmpty(delta)) {
-            return null;
-        }
+        delta.baseGeneration(current.getGeneration()).generation(next.getGeneration());
         current = next;
         digest = nextDigest;
         remember(delta);

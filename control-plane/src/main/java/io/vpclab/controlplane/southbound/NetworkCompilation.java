@@ -179,19 +179,19 @@ public class NetworkCompilation implements DisposableBean {
     }
 
     private void publish(Set<String> hostIds, long commitNanos) {
-        Map<String, Long> generations = new HashMap<>();
+        Map<String, ForwardingTable> tables = new HashMap<>();
+        Map<String, Long> before = new HashMap<>();
         for (String hostId : hostIds) {
-            ForwardingTable table = ForwardingTableCompiler.compile(snapshot, hostId, 0);
-            long before = streams.desiredTable(hostId)
-                    .map(ForwardingTable::getGeneration)
-                    .orElse(-1L);
-            // a host deregistered meanwhile gets no generation: its HostChanged follows
-            streams.publish(hostId, table, tableGenerations::allocate).ifPresent(after -> {
-                if (after != before) {
-                    generations.put(hostId, after);
-                }
-            });
+            tables.put(hostId, ForwardingTableCompiler.compile(snapshot, hostId, 0));
+            before.put(
+                    hostId,
+                    streams.desiredTable(hostId)
+                            .map(ForwardingTable::getGeneration)
+                            .orElse(-1L));
         }
+        // a host deregistered meanwhile gets no generation: its HostChanged follows
+        Map<String, Long> generations = new HashMap<>(streams.publish(tables, tableGenerations::allocate));
+        generations.entrySet().removeIf(moved -> moved.getValue().equals(before.get(moved.getKey())));
         southbound.changed(commitNanos, generations);
     }
 

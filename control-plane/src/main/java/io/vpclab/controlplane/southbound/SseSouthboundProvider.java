@@ -18,13 +18,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -114,36 +114,66 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
         return replicaId;
     }
 
+    /** Allocates generations for the tables of several hosts at once (see {@link TableGenerations#allocate}). */
+    @FunctionalInterface
+    interface Allocator {
+        /** @return host -> generation for each host of {@code digests}; a host that is gone is absent */
+        Map<String, Long> allocate(Map<String, String> digests);
+    }
+
     /**
-     * Publishes a table whose generation field is ignored: a host whose table did not change
-     * gets nothing, another gets the generation {@code allocate} gives for the table's digest
-     * (a snapshot for the host's first table since this process started, else a delta).
+     * Publishes tables whose generation fields are ignored: a host whose table did not change
+     * gets nothing, the others get the generations {@code allocator} gives for their tables'
+     * digests, all in one call (a snapshot for a host's first table since this process
+     * started, else a delta).
      *
-     * @param allocate (host, digest) -> generation, empty when the host is gone
-     * @return the host's generation after the call; empty when the host is gone
+     * @return host -> its generation after the call; a host that is gone is absent
      */
-    synchronized OptionalLong publish(
-            String hostId, ForwardingTable table, BiFunction<String, String, OptionalLong> allocate) {
-        HostTableLog hostLog = logs.get(hostId);
-        if (hostLog != null && hostLog.unchanged(table)) {
-            return OptionalLong.of(hostLog.generation());
+    synchronized Map<String, Long> publish(Map<String, ForwardingTable> tables, Allocator allocator) {
+        Map<String, Long> generations = new HashMap<>();
+        Map<String, Change> changes = new TreeMap<>();
+        tables.forEach((hostId, table) -> {
+            HostTableLog hostLog = logs.get(hostId);
+            TableDelta delta = hostLog == null ? null : hostLog.changesTo(table);
+            if (hostLog != null && delta == null) {
+                generations.put(hostId, hostLog.generation());
+            } else {
+                changes.put(hostId, new Change(table, delta, digest(table)));
+            }
+        });
+        if (changes.isEmpty()) {
+            return generations;
         }
-        String digest = digest(table);
-        OptionalLong generation = allocate.apply(hostId, digest);
-        if (generation.isEmpty()) {
+        Map<String, String> digests = new TreeMap<>();
+        changes.forEach((hostId, change) -> digests.put(hostId, change.digest()));
+        Map<String, Long> allocated = allocator.allocate(digests);
+        changes.forEach((hostId, change) -> {
+            Long generation = allocated.get(hostId);
+            if (generation != null) {
+                generations.put(hostId, apply(hostId, change, generation));
+            }
+        });
+        return generations;
+    }
+
+    /** A host's new table, what it changes in the held one (null for a first table), and its digest. */
+    private record Change(ForwardingTable table, TableDelta delta, String digest) {}
+
+    private long apply(String hostId, Change change, long generation) {
+        ForwardingTable table = change.table();
+        table.setGeneration(generation);
+        HostTableLog hostLog = logs.get(hostId);
+        if (hostLog == null) {
+            logs.put(hostId, new HostTableLog(table, change.digest()));
+            send(hostId, "snapshot", generation, table);
             return generation;
         }
-        table.setGeneration(generation.getAsLong());
-        if (hostLog == null) {
-            logs.put(hostId, new HostTableLog(table, digest));
-            send(hostId, "snapshot", table.getGeneration(), table);
-        } else if (table.getGeneration() <= hostLog.generation()) {
+        if (generation <= hostLog.generation()) {
             // the database knows this table by an older number than the one held: a stale compile, keep ours
-            return OptionalLong.of(hostLog.generation());
-        } else {
-            TableDelta delta = hostLog.advance(table, digest);
-            send(hostId, "delta", delta.getGeneration(), delta);
+            return hostLog.generation();
         }
+        TableDelta delta = hostLog.advance(table, change.digest(), change.delta());
+        send(hostId, "delta", generation, delta);
         return generation;
     }
 

@@ -51,6 +51,8 @@ import java.util.Set;
 import java.util.function.Function;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Reads the store through the features' services, with the admin's view of every tenant. */
 @Component
@@ -75,6 +77,7 @@ class StoreNetworkReader implements NetworkReader {
     private final VpnGatewayService vpnGateways;
     private final RouteTableService routeTables;
     private final FlowLogService flowLogs;
+    private final TransactionTemplate readOnly;
 
     /**
      * @param natPortMin lowest public port a NAT gateway allocates ({@code vpclab.nat-gateway.port-min}, default 1024)
@@ -96,6 +99,7 @@ class StoreNetworkReader implements NetworkReader {
             VpnGatewayService vpnGateways,
             RouteTableService routeTables,
             FlowLogService flowLogs,
+            PlatformTransactionManager transactions,
             @Value("${vpclab.nat-gateway.port-min:1024}") int natPortMin,
             @Value("${vpclab.nat-gateway.port-max:65535}") int natPortMax) {
         this.internetHosts = internetHosts;
@@ -110,6 +114,8 @@ class StoreNetworkReader implements NetworkReader {
         this.vpnGateways = vpnGateways;
         this.routeTables = routeTables;
         this.flowLogs = flowLogs;
+        this.readOnly = new TransactionTemplate(transactions);
+        readOnly.setReadOnly(true);
         this.natGateways = natGateways;
         this.natPortMin = natPortMin;
         this.natPortMax = natPortMax;
@@ -155,11 +161,17 @@ class StoreNetworkReader implements NetworkReader {
         } catch (ApiException notFound) {
             return Optional.empty();
         }
+        // a dozen reads, one transaction: one connection and session instead of one per read
+        return Optional.of(readOnly.execute(status -> read(vpc)));
+    }
+
+    private VpcNode read(VpcService.VpcView vpc) {
+        String vpcId = vpc.id();
         List<Instance> vpcInstances = everyPage(page -> instances.list(SYSTEM, vpcId, null, null, page));
         List<NatGatewayService.NatGatewayView> vpcNatGateways =
                 everyPage(page -> natGateways.list(SYSTEM, vpcId, page));
         if (holdsNothingForAnyHost(vpcId, vpcInstances, vpcNatGateways)) {
-            return Optional.of(unplaced(vpc));
+            return unplaced(vpc);
         }
         List<SubnetNode> subnetNodes = new ArrayList<>();
         // NAT gateway -> the subnets whose route table sends 0.0.0.0/0 to it
@@ -226,7 +238,7 @@ class StoreNetworkReader implements NetworkReader {
                         natPortMax));
             }
         }
-        return Optional.of(new VpcNode(
+        return new VpcNode(
                 vpc.id(),
                 vpc.tenantId(),
                 subnetNodes,
@@ -237,7 +249,7 @@ class StoreNetworkReader implements NetworkReader {
                 networkAcls(vpcId),
                 vpnGateway(vpcId, subnetNodes),
                 flowLogs.nodesOfVpc(vpcId),
-                vpc.vpc().arpSuppression()));
+                vpc.vpc().arpSuppression());
     }
 
     /**

@@ -1,7 +1,10 @@
 package io.vpclab.controlplane.southbound;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -28,47 +31,53 @@ class TableGenerations {
     }
 
     /**
-     * The generation of the host's table with digest {@code tableSha256}, also recorded as the
-     * host's desired generation; empty when the host is not registered (any more).
+     * The generations of the hosts' tables with these digests, each also recorded as its host's
+     * desired generation, in one transaction; a host that is not registered (any more) is absent.
+     * Host rows are locked in ID order, so two replicas allocating for overlapping hosts queue
+     * rather than deadlock.
      */
-    OptionalLong allocate(String hostId, String tableSha256) {
-        Long generation = transaction.execute(status -> {
-            List<Long> seed = jdbc.queryForList(
-                    "select greatest(desired_generation, applied_generation) from host where id = ? for update",
-                    Long.class,
-                    hostId);
-            if (seed.isEmpty()) {
-                return null;
-            }
-            List<Allocated> allocated = jdbc.query(
-                    "select generation, table_sha256 from host_table_generation where host_id = ?",
-                    (row, n) -> new Allocated(row.getLong(1), row.getString(2)),
-                    hostId);
-            long result;
-            if (allocated.isEmpty()) {
-                result = seed.get(0) + 1;
-                jdbc.update(
-                        "insert into host_table_generation (host_id, generation, table_sha256) values (?, ?, ?)",
-                        hostId,
-                        result,
-                        tableSha256);
-            } else if (allocated.get(0).tableSha256().equals(tableSha256)) {
-                result = allocated.get(0).generation();
-            } else {
-                result = allocated.get(0).generation() + 1;
-                jdbc.update(
-                        "update host_table_generation set generation = ?, table_sha256 = ? where host_id = ?",
-                        result,
-                        tableSha256,
-                        hostId);
-            }
-            jdbc.update(
-                    "update host set desired_generation = greatest(desired_generation, ?) where id = ?",
-                    result,
-                    hostId);
-            return result;
+    Map<String, Long> allocate(Map<String, String> tableSha256ByHost) {
+        return transaction.execute(status -> {
+            Map<String, Long> generations = new HashMap<>();
+            new TreeMap<>(tableSha256ByHost)
+                    .forEach((hostId, digest) -> allocate(hostId, digest).ifPresent(g -> generations.put(hostId, g)));
+            return generations;
         });
-        return generation == null ? OptionalLong.empty() : OptionalLong.of(generation);
+    }
+
+    private OptionalLong allocate(String hostId, String tableSha256) {
+        List<Long> seed = jdbc.queryForList(
+                "select greatest(desired_generation, applied_generation) from host where id = ? for update",
+                Long.class,
+                hostId);
+        if (seed.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        List<Allocated> allocated = jdbc.query(
+                "select generation, table_sha256 from host_table_generation where host_id = ?",
+                (row, n) -> new Allocated(row.getLong(1), row.getString(2)),
+                hostId);
+        long result;
+        if (allocated.isEmpty()) {
+            result = seed.get(0) + 1;
+            jdbc.update(
+                    "insert into host_table_generation (host_id, generation, table_sha256) values (?, ?, ?)",
+                    hostId,
+                    result,
+                    tableSha256);
+        } else if (allocated.get(0).tableSha256().equals(tableSha256)) {
+            result = allocated.get(0).generation();
+        } else {
+            result = allocated.get(0).generation() + 1;
+            jdbc.update(
+                    "update host_table_generation set generation = ?, table_sha256 = ? where host_id = ?",
+                    result,
+                    tableSha256,
+                    hostId);
+        }
+        jdbc.update(
+                "update host set desired_generation = greatest(desired_generation, ?) where id = ?", result, hostId);
+        return OptionalLong.of(result);
     }
 
     private record Allocated(long generation, String tableSha256) {}

@@ -16,7 +16,7 @@ import java.util.Map;
  * Signs and sends form POSTs to {@code /ec2} as an AWS SDK does (SigV4 over content-type, host
  * and x-amz-date); {@link #tampered} lets a test change the request after signing it.
  */
-final class Ec2Signer {
+public final class Ec2Signer {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final DateTimeFormatter AMZ_DATE =
@@ -27,7 +27,7 @@ final class Ec2Signer {
     private final String accessKeyId;
     private final String secret;
 
-    Ec2Signer(int port, String accessKeyId, String secret) {
+    public Ec2Signer(int port, String accessKeyId, String secret) {
         this.port = port;
         this.accessKeyId = accessKeyId;
         this.secret = secret;
@@ -36,7 +36,7 @@ final class Ec2Signer {
     /** What to change after signing: the body sent, or the time signed. */
     record Tampering(String sentBody, Instant signedAt) {}
 
-    HttpResponse<String> send(String form) throws Exception {
+    public HttpResponse<String> send(String form) throws Exception {
         return tampered(form, new Tampering(form, Instant.now()));
     }
 

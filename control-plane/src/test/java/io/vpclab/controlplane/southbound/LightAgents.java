@@ -82,6 +82,14 @@ public final class LightAgents implements AutoCloseable {
         workers.shutdownNow();
     }
 
+    /** The live threads of every fleet in this JVM: workers and reconnect timer (each fleet adds one HTTP selector). */
+    public static int threads() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName)
+                .filter(name -> name.startsWith("light-agent"))
+                .count();
+    }
+
     private static Thread daemon(Runnable runnable, String name) {
         Thread thread = new Thread(runnable, name);
         thread.setDaemon(true);
@@ -99,6 +107,7 @@ public final class LightAgents implements AutoCloseable {
         private final AtomicLong deltas = new AtomicLong();
         private final AtomicLong acked = new AtomicLong(-1);
         private volatile long ackedAtNanos;
+        private volatile long heldAtNanos;
         private volatile Stream current;
 
         private Agent(String hostId, List<URI> replicas) {
@@ -119,6 +128,11 @@ public final class LightAgents implements AutoCloseable {
         /** The latest generation the control plane answered an ack of with 204, -1 before any. */
         public long acknowledged() {
             return acked.get();
+        }
+
+        /** {@link System#nanoTime} when the latest table was applied, before its ack was sent. */
+        public long heldAtNanos() {
+            return heldAtNanos;
         }
 
         /** {@link System#nanoTime} when the answer to the latest acknowledged generation's ack arrived. */
@@ -218,6 +232,7 @@ public final class LightAgents implements AutoCloseable {
         private void apply(ForwardingTable table, TableEventId eventId) {
             TableTranslator.translate("generation " + eventId.generation(), table);
             held.set(new Held(table, eventId));
+            heldAtNanos = System.nanoTime();
             acknowledge(eventId);
         }
 

@@ -3,6 +3,7 @@ package io.vpclab.controlplane.southbound;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vpclab.client.ApiClient;
 import io.vpclab.client.ApiException;
+import io.vpclab.client.api.AccessKeysApi;
 import io.vpclab.client.api.HostsApi;
 import io.vpclab.client.api.InstancesApi;
 import io.vpclab.client.api.SubnetsApi;
@@ -13,13 +14,16 @@ import io.vpclab.client.model.HostRegistration;
 import io.vpclab.client.model.Instance;
 import io.vpclab.client.model.InstanceCreate;
 import io.vpclab.client.model.InstanceKind;
+import io.vpclab.client.model.IssuedAccessKey;
 import io.vpclab.client.model.SubnetCreate;
 import io.vpclab.client.model.TenantCreate;
 import io.vpclab.client.model.VpcCreate;
 import io.vpclab.controlplane.TestServers;
 import io.vpclab.controlplane.VpcLabApplication;
+import io.vpclab.controlplane.ec2.Ec2Signer;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -82,6 +86,10 @@ public final class LightConvergence {
             double p50Millis,
             double p99Millis,
             double maxMillis,
+            double compiledP50Millis,
+            double compiledP99Millis,
+            double heldP50Millis,
+            double heldP99Millis,
             double bytesPerChange,
             double eventsPerChange,
             double serverHeapMiB,
@@ -112,6 +120,13 @@ public final class LightConvergence {
                     p50Millis,
                     p99Millis,
                     maxMillis));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "    of which: tables published p50=%.1f p99=%.1f ms, held by every agent p50=%.1f p99=%.1f ms%n",
+                    compiledP50Millis,
+                    compiledP99Millis,
+                    heldP50Millis,
+                    heldP99Millis));
             out.append(String.format(
                     Locale.ROOT,
                     "  pushed per single-instance change: %.0f bytes in %.1f events%n",
@@ -184,7 +199,6 @@ public final class LightConvergence {
         double buildSeconds = seconds(System.nanoTime() - started);
         double serverHeap = heapMiB();
 
-        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
         started = System.nanoTime();
         List<LightAgents.Agent> agents = new ArrayList<>();
         for (int i = 0; i < hostIds.size(); i++) {
@@ -196,15 +210,27 @@ public final class LightConvergence {
         }
         await("every agent converged", () -> agents.stream().allMatch(this::converged));
         double fullSyncSeconds = seconds(System.nanoTime() - started);
-        int agentThreads = ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore;
+        int agentThreads = LightAgents.threads();
         double heapWithAgents = heapMiB();
 
         double bytesBefore = sum("vpclab.table.stream.bytes");
         double eventsBefore = sum("vpclab.table.stream.events");
         List<Long> samples = new ArrayList<>();
+        List<Long> compiled = new ArrayList<>();
+        List<Long> delivered = new ArrayList<>();
         for (int change = 0; change < changes; change++) {
             Vpc vpc = vpcs.get((change * 7) % vpcs.size());
             String hostId = hostIds.get(vpc.hostIndex(change % HOSTS_PER_VPC, hostIds.size()));
+            List<LightAgents.Agent> affected = new ArrayList<>();
+            for (int k = 0; k < HOSTS_PER_VPC; k++) {
+                affected.add(agents.get(vpc.hostIndex(k, hostIds.size())));
+            }
+            Map<LightAgents.Agent, Long> desiredBefore = new HashMap<>();
+            Map<LightAgents.Agent, Long> heldBefore = new HashMap<>();
+            affected.forEach(agent -> {
+                desiredBefore.put(agent, desiredFor(agent));
+                heldBefore.put(agent, agent.generation());
+            });
             ApiClient admin = replicas.get(change % replicas.size()).admin();
             Instance launched = new InstancesApi(admin)
                     .runInstance(new InstanceCreate()
@@ -212,25 +238,36 @@ public final class LightConvergence {
                             .hostId(hostId)
                             .kind(InstanceKind.SIMULATED));
             long committed = System.nanoTime();
-            List<LightAgents.Agent> affected = new ArrayList<>();
-            for (int k = 0; k < HOSTS_PER_VPC; k++) {
-                affected.add(agents.get(vpc.hostIndex(k, hostIds.size())));
-            }
-            await(
-                    "change " + change + " acknowledged",
-                    () -> affected.stream()
-                            .allMatch(agent -> agent.knows(launched.getInstanceId(), launched.getMacAddress())
-                                    && agent.acknowledged() == agent.generation()));
+            long[] compiledAt = {0};
+            await("change " + change + " acknowledged", () -> {
+                if (compiledAt[0] == 0
+                        && affected.stream().allMatch(agent -> desiredFor(agent) != desiredBefore.get(agent))) {
+                    compiledAt[0] = System.nanoTime();
+                }
+                // cheap checks first: this loop shares the machine with what it measures
+                return affected.stream()
+                        .allMatch(agent -> agent.generation() != heldBefore.get(agent)
+                                && agent.acknowledged() == agent.generation()
+                                && agent.knows(launched.getInstanceId(), launched.getMacAddress()));
+            });
             long lastAck = affected.stream()
                     .mapToLong(LightAgents.Agent::acknowledgedAtNanos)
                     .max()
                     .orElseThrow();
+            long lastHeld = affected.stream()
+                    .mapToLong(LightAgents.Agent::heldAtNanos)
+                    .max()
+                    .orElseThrow();
             samples.add(lastAck - committed);
+            compiled.add((compiledAt[0] == 0 ? lastHeld : compiledAt[0]) - committed);
+            delivered.add(lastHeld - committed);
         }
         await("every agent converged after the changes", () -> agents.stream().allMatch(this::converged));
         double bytesPerChange = (sum("vpclab.table.stream.bytes") - bytesBefore) / changes;
         double eventsPerChange = (sum("vpclab.table.stream.events") - eventsBefore) / changes;
         samples.sort(Long::compare);
+        compiled.sort(Long::compare);
+        delivered.sort(Long::compare);
 
         double failoverSeconds = Double.NaN;
         long failoverSnapshots = -1;
@@ -264,6 +301,10 @@ public final class LightConvergence {
                 percentile(samples, 0.50) / 1e6,
                 percentile(samples, 0.99) / 1e6,
                 samples.get(samples.size() - 1) / 1e6,
+                percentile(compiled, 0.50) / 1e6,
+                percentile(compiled, 0.99) / 1e6,
+                percentile(delivered, 0.50) / 1e6,
+                percentile(delivered, 0.99) / 1e6,
                 bytesPerChange,
                 eventsPerChange,
                 serverHeap,
@@ -303,7 +344,11 @@ public final class LightConvergence {
         return ids;
     }
 
-    /** A tenant of one VPC each, two subnets, instances spread over 5 hosts per VPC, 8 calls at a time. */
+    /**
+     * A tenant of one VPC each, two subnets, instances spread over 5 hosts per VPC. Instances
+     * are launched as an EC2 client launches many: RunInstances with MaxCount, one call per
+     * subnet and host, 8 calls at a time.
+     */
     private List<Vpc> build(List<String> hostIds) throws Exception {
         int perVpc = 2 * INSTANCES_PER_SUBNET;
         int vpcCount = Math.max(1, instanceCount / perVpc);
@@ -312,10 +357,13 @@ public final class LightConvergence {
         try {
             List<Future<?>> pending = new ArrayList<>();
             for (int v = 0; v < vpcCount; v++) {
-                ApiClient admin = replicas.get(v % replicas.size()).admin();
+                Replica replica = replicas.get(v % replicas.size());
+                ApiClient admin = replica.admin();
                 String tenant = new TenantsApi(admin)
                         .createTenant(new TenantCreate().name("light-" + v))
                         .getTenantId();
+                IssuedAccessKey key = new AccessKeysApi(admin).createAccessKey(tenant);
+                Ec2Signer ec2 = new Ec2Signer(replica.port, key.getAccessKeyId(), key.getSecretAccessKey());
                 String vpcId = new VpcsApi(admin)
                         .createVpc(new VpcCreate().cidrBlock("10.0.0.0/16").tenantId(tenant))
                         .getVpcId();
@@ -328,13 +376,9 @@ public final class LightConvergence {
                 Vpc vpc = new Vpc(v, subnets);
                 vpcs.add(vpc);
                 for (String subnet : subnets) {
-                    for (int i = 0; i < INSTANCES_PER_SUBNET; i++) {
-                        String hostId = hostIds.get(vpc.hostIndex(i % HOSTS_PER_VPC, hostIds.size()));
-                        pending.add(pool.submit(() -> new InstancesApi(admin)
-                                .runInstance(new InstanceCreate()
-                                        .subnetId(subnet)
-                                        .hostId(hostId)
-                                        .kind(InstanceKind.SIMULATED))));
+                    for (int k = 0; k < HOSTS_PER_VPC; k++) {
+                        String hostId = hostIds.get(vpc.hostIndex(k, hostIds.size()));
+                        pending.add(pool.submit(() -> runInstances(ec2, subnet, hostId)));
                     }
                 }
             }
@@ -345,6 +389,16 @@ public final class LightConvergence {
             pool.shutdownNow();
         }
         return vpcs;
+    }
+
+    private static Void runInstances(Ec2Signer ec2, String subnetId, String hostId) throws Exception {
+        int count = INSTANCES_PER_SUBNET / HOSTS_PER_VPC;
+        HttpResponse<String> answer = ec2.send("Action=RunInstances&Version=2016-11-15&SubnetId=" + subnetId
+                + "&Placement.HostId=" + hostId + "&MinCount=" + count + "&MaxCount=" + count);
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("RunInstances answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return null;
     }
 
     /** The VPC's instances live on hosts 2v .. 2v+4 (modulo the host count), so hosts share VPCs. */
@@ -366,6 +420,15 @@ public final class LightConvergence {
                 .orElseThrow();
         long desired = replica.running() ? replica.desired(agent.hostId()) : -2;
         return agent.isConnected() && agent.generation() == desired && agent.acknowledged() == desired;
+    }
+
+    /** The generation the replica the agent follows holds for its host; -2 when that replica is down. */
+    private long desiredFor(LightAgents.Agent agent) {
+        return replicas.stream()
+                .filter(r -> r.uri().equals(agent.replica()) && r.running())
+                .findFirst()
+                .map(r -> r.desired(agent.hostId()))
+                .orElse(-2L);
     }
 
     private Map<String, Long> generations(Replica replica, List<String> hostIds) {

@@ -8,7 +8,9 @@ import io.vpclab.client.model.IpBinding;
 import io.vpclab.client.model.ProbeResult;
 import io.vpclab.client.model.Segment;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,32 +33,61 @@ class TableGenerationsInTheProviderTest {
         provider.destroy();
     }
 
-    private OptionalLong allocate(String hostId, String digest) {
-        allocatedDigests.add(digest);
-        return OptionalLong.of(nextGeneration++);
+    private Map<String, Long> allocate(Map<String, String> digests) {
+        Map<String, Long> generations = new HashMap<>();
+        digests.forEach((hostId, digest) -> {
+            allocatedDigests.add(digest);
+            generations.put(hostId, nextGeneration++);
+        });
+        return generations;
+    }
+
+    private OptionalLong publish(String hostId, ForwardingTable table) {
+        Long generation =
+                provider.publish(Map.of(hostId, table), this::allocate).get(hostId);
+        return generation == null ? OptionalLong.empty() : OptionalLong.of(generation);
     }
 
     @Test
     void anUnchangedTableAsksTheDatabaseForNothingAndAChangedOneTakesItsNumber() {
-        assertThat(provider.publish("h", table("10.0.0.5"), this::allocate)).hasValue(5);
-        assertThat(provider.publish("h", table("10.0.0.5"), this::allocate)).hasValue(5);
+        assertThat(publish("h", table("10.0.0.5"))).hasValue(5);
+        assertThat(publish("h", table("10.0.0.5"))).hasValue(5);
         assertThat(allocatedDigests).hasSize(1);
 
-        assertThat(provider.publish("h", table("10.0.0.6"), this::allocate)).hasValue(6);
+        assertThat(publish("h", table("10.0.0.6"))).hasValue(6);
         assertThat(allocatedDigests).hasSize(2).doesNotHaveDuplicates();
         assertThat(provider.desiredTable("h").orElseThrow().getGeneration()).isEqualTo(6);
     }
 
     @Test
+    void severalHostsAskTheDatabaseOnceForTheTablesThatChanged() {
+        List<Map<String, String>> calls = new ArrayList<>();
+        SseSouthboundProvider.Allocator counting = digests -> {
+            calls.add(digests);
+            return allocate(digests);
+        };
+        provider.publish(Map.of("a", table("10.0.0.5"), "b", table("10.0.0.5")), counting);
+        Map<String, Long> second = provider.publish(Map.of("a", table("10.0.0.5"), "b", table("10.0.0.6")), counting);
+
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0)).containsOnlyKeys("a", "b");
+        assertThat(calls.get(1)).as("a's table did not change").containsOnlyKeys("b");
+        assertThat(second).containsEntry("a", 5L).containsEntry("b", 7L);
+        assertThat(provider.desiredTable("b").orElseThrow().getBindings())
+                .extracting(IpBinding::getIpAddress)
+                .containsExactly("10.0.0.6");
+    }
+
+    @Test
     void aHostGoneFromTheDatabaseGetsNoTable() {
-        assertThat(provider.publish("gone", table("10.0.0.5"), (host, digest) -> OptionalLong.empty()))
+        assertThat(provider.publish(Map.of("gone", table("10.0.0.5")), digests -> Map.of()))
                 .isEmpty();
         assertThat(provider.desiredTable("gone")).isEmpty();
     }
 
     @Test
     void theSameTableUnderALaterNumberIsRelabelledAnotherTableIsNot() {
-        provider.publish("h", table("10.0.0.5"), this::allocate);
+        publish("h", table("10.0.0.5"));
         String digest = allocatedDigests.get(0);
 
         assertThat(provider.relabel("h", "another-table", 9)).isFalse();
@@ -66,7 +97,7 @@ class TableGenerationsInTheProviderTest {
         ForwardingTable held = provider.desiredTable("h").orElseThrow();
         assertThat(held.getGeneration()).isEqualTo(9);
         assertThat(held.getBindings()).extracting(IpBinding::getIpAddress).containsExactly("10.0.0.5");
-        assertThat(provider.publish("h", table("10.0.0.5"), this::allocate))
+        assertThat(publish("h", table("10.0.0.5")))
                 .as("the relabelled table is still the same table")
                 .hasValue(9);
     }

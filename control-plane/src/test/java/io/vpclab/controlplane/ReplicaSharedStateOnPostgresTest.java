@@ -40,8 +40,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -178,6 +185,80 @@ class ReplicaSharedStateOnPostgresTest {
         } finally {
             Files.deleteIfExists(pcapFile);
         }
+    }
+
+    @Test
+    void bookingsOnBothReplicasAtOnceNeverExceedTheCaptureLimit() throws Exception {
+        int limit = 16; // CaptureService.ACTIVE_LIMIT
+        int attempts = limit + 8;
+        // a port captures once at a time, and an agent fails a second capture at once (freeing its
+        // place): one port per booking, so every booking stays active
+        InstancesApi instances = new InstancesApi(client(replicaA));
+        List<String> ports = new ArrayList<>();
+        for (int i = 0; i < attempts; i++) {
+            ports.add(instances
+                    .runInstance(new InstanceCreate()
+                            .subnetId(web.getSubnetId())
+                            .hostId((i % 2 == 0 ? a1 : a2).hostId())
+                            .kind(InstanceKind.SIMULATED))
+                    .getInstanceId());
+        }
+        List<CapturesApi> replicas = List.of(new CapturesApi(client(replicaA)), new CapturesApi(client(replicaB)));
+        List<String> booked = new CopyOnWriteArrayList<>();
+        List<String> refused = new CopyOnWriteArrayList<>();
+        ExecutorService bookers = Executors.newFixedThreadPool(attempts);
+        try {
+            await().atMost(CONVERGENCE)
+                    .alias("both agents hold every new port")
+                    .until(() -> converged(a1) && converged(a2));
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < attempts; i++) {
+                CapturesApi replica = replicas.get(i % 2);
+                String instanceId = ports.get(i);
+                done.add(bookers.submit(() -> {
+                    start.await();
+                    try {
+                        booked.add(replica.startCapture(new CaptureCreate()
+                                        .instanceId(instanceId)
+                                        .maxSeconds(120))
+                                .getCaptureId());
+                    } catch (ApiException e) {
+                        assertThat(e.getCode()).isEqualTo(409);
+                        refused.add(e.getResponseBody());
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> attempt : done) {
+                attempt.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(booked).as("bookings over both replicas").hasSize(limit);
+            assertThat(refused).hasSize(attempts - limit).allMatch(body -> body.contains("CaptureLimitExceeded"));
+        } finally {
+            bookers.shutdownNow();
+            CapturesApi throughA = replicas.get(0);
+            for (String captureId : booked) {
+                throughA.stopCapture(captureId);
+            }
+            await().atMost(Duration.ofSeconds(60))
+                    .alias("every booked capture ended, so the class's other capture has room")
+                    .until(() -> noneActive(throughA, booked));
+            for (String instanceId : ports) {
+                instances.terminateInstance(instanceId);
+            }
+        }
+    }
+
+    private static boolean noneActive(CapturesApi captures, List<String> captureIds) throws ApiException {
+        for (String captureId : captureIds) {
+            CaptureStatus status = captures.getCapture(captureId).getStatus();
+            if (status == CaptureStatus.STARTING || status == CaptureStatus.RUNNING) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test

@@ -169,6 +169,8 @@ class CaptureService implements DisposableBean {
                 request.maxSeconds(),
                 Times.now());
         return transaction.execute(s -> {
+            // bookings queue on one row, so the count below is still true when this one commits
+            jdbc.queryForList("select singleton from capture_booking where singleton = 1 for update", Integer.class);
             long active = captures.countByStatusIn(ACTIVE);
             if (active >= ACTIVE_LIMIT) {
                 throw ApiException.conflict(

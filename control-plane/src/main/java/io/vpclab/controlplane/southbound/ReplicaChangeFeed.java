@@ -2,7 +2,6 @@ package io.vpclab.controlplane.southbound;
 
 import java.sql.Connection;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -107,13 +106,14 @@ class ReplicaChangeFeed implements DisposableBean {
                         "a change touching " + change.vpcIds().size() + " VPCs and "
                                 + change.hostIds().size() + " hosts does not fit the replicas' change log");
             }
+            // the database's clock, which poll() reads too: replicas' own clocks may differ
             jdbc.update(
-                    "insert into replica_change (origin, vpc_ids, host_ids, peerings, created_at) values (?, ?, ?, ?, ?)",
+                    "insert into replica_change (origin, vpc_ids, host_ids, peerings, created_at)"
+                            + " values (?, ?, ?, ?, clock_timestamp())",
                     streams.replicaId(),
                     vpcIds,
                     hostIds,
-                    change.peerings(),
-                    java.sql.Timestamp.from(Instant.now()));
+                    change.peerings());
         }
         if (!touched.isEmpty()) {
             jdbc.queryForList("select pg_notify(?, '')", CHANNEL);
@@ -123,18 +123,23 @@ class ReplicaChangeFeed implements DisposableBean {
     /** Reads the changes after the watermark, hands the other replicas' ones to the compiler, and relabels. */
     void poll() {
         List<Row> rows = jdbc.query(
-                "select id, origin, vpc_ids, host_ids, peerings from replica_change where id > ? order by id limit "
-                        + BATCH,
+                "select id, origin, vpc_ids, host_ids, peerings,"
+                        + " extract(epoch from clock_timestamp() - created_at) from replica_change"
+                        + " where id > ? order by id limit " + BATCH,
                 (result, n) -> new Row(
                         result.getLong(1),
                         result.getString(2),
                         ids(result.getString(3)),
                         ids(result.getString(4)),
-                        result.getBoolean(5)),
+                        result.getBoolean(5),
+                        result.getDouble(6)),
                 watermark);
+        long now = System.nanoTime();
         for (Row row : rows) {
             if (handledAboveWatermark.add(row.id()) && !row.origin().equals(streams.replicaId())) {
-                compilation.submit(new StoreChange(row.vpcIds(), row.hostIds(), row.peerings(), System.nanoTime()));
+                // convergence counts from the commit on the other replica, not from this replica's read
+                long commitNanos = now - (long) (Math.max(0, row.ageSeconds()) * 1e9);
+                compilation.submit(new StoreChange(row.vpcIds(), row.hostIds(), row.peerings(), commitNanos));
             }
         }
         advanceWatermark();
@@ -178,7 +183,8 @@ class ReplicaChangeFeed implements DisposableBean {
         return joined.isEmpty() ? Set.of() : new HashSet<>(Arrays.asList(joined.split(",")));
     }
 
-    private record Row(long id, String origin, Set<String> vpcIds, Set<String> hostIds, boolean peerings) {}
+    private record Row(
+            long id, String origin, Set<String> vpcIds, Set<String> hostIds, boolean peerings, double ageSeconds) {}
 
     @Override
     public void destroy() throws InterruptedException {

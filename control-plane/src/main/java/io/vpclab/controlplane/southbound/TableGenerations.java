@@ -21,6 +21,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class TableGenerations {
 
+    static final int HOSTS_PER_TRANSACTION = 64;
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
 
@@ -32,17 +34,21 @@ class TableGenerations {
 
     /**
      * The generations of the hosts' tables with these digests, each also recorded as its host's
-     * desired generation, in one transaction; a host that is not registered (any more) is absent.
+     * desired generation, in one transaction per 64 hosts; a host that is not registered (any more) is absent.
      * Host rows are locked in ID order, so two replicas allocating for overlapping hosts queue
      * rather than deadlock.
      */
     Map<String, Long> allocate(Map<String, String> tableSha256ByHost) {
-        return transaction.execute(status -> {
-            Map<String, Long> generations = new HashMap<>();
-            new TreeMap<>(tableSha256ByHost)
-                    .forEach((hostId, digest) -> allocate(hostId, digest).ifPresent(g -> generations.put(hostId, g)));
-            return generations;
-        });
+        Map<String, Long> generations = new HashMap<>();
+        List<Map.Entry<String, String>> sorted = List.copyOf(new TreeMap<>(tableSha256ByHost).entrySet());
+        // a whole network's first compile comes in chunks: acks wait on these row locks
+        for (int from = 0; from < sorted.size(); from += HOSTS_PER_TRANSACTION) {
+            List<Map.Entry<String, String>> chunk =
+                    sorted.subList(from, Math.min(sorted.size(), from + HOSTS_PER_TRANSACTION));
+            transaction.executeWithoutResult(status -> chunk.forEach(host -> allocate(host.getKey(), host.getValue())
+                    .ifPresent(generation -> generations.put(host.getKey(), generation))));
+        }
+        return generations;
     }
 
     private OptionalLong allocate(String hostId, String tableSha256) {

@@ -46,6 +46,7 @@ public final class LightAgents implements AutoCloseable {
     private final HttpClient http;
     private final List<Agent> agents = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private final AtomicLong ackRetries = new AtomicLong();
 
     /** @param token a token every host accepts (the admin's) */
     public LightAgents(String token, int workerThreads) {
@@ -80,6 +81,11 @@ public final class LightAgents implements AutoCloseable {
             }
         }
         workers.shutdownNow();
+    }
+
+    /** Acks sent again after no answer or a server error, over the whole fleet. */
+    public long ackRetries() {
+        return ackRetries.get();
     }
 
     /** The live threads of every fleet in this JVM: workers and reconnect timer (each fleet adds one HTTP selector). */
@@ -236,15 +242,19 @@ public final class LightAgents implements AutoCloseable {
             acknowledge(eventId);
         }
 
+        /** As the real agent: an ack without an answer or with a server error is sent again while the table is held. */
         private void acknowledge(TableEventId eventId) {
+            if (closed || held.get() == null || !held.get().eventId().equals(eventId)) {
+                return;
+            }
             HttpRequest ack = HttpRequest.newBuilder(URI.create(replica() + "/api/v1/hosts/" + hostId + "/acks"))
                     .header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
                             new TableAck().generation(eventId.generation()).incarnation(eventId.incarnation()))))
                     .build();
-            http.sendAsync(ack, HttpResponse.BodyHandlers.discarding()).thenAccept(response -> {
-                if (response.statusCode() == 204) {
+            http.sendAsync(ack, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+                if (response != null && response.statusCode() == 204) {
                     long answered = System.nanoTime();
                     synchronized (this) {
                         if (eventId.generation() > acked.get()) {
@@ -252,6 +262,9 @@ public final class LightAgents implements AutoCloseable {
                             acked.set(eventId.generation());
                         }
                     }
+                } else if ((failure != null || response.statusCode() >= 500) && !closed) {
+                    ackRetries.incrementAndGet();
+                    reconnects.schedule(() -> acknowledge(eventId), RECONNECT_DELAY.toMillis(), TimeUnit.MILLISECONDS);
                 }
             });
         }

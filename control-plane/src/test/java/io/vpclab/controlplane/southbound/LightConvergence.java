@@ -95,6 +95,7 @@ public final class LightConvergence {
             double serverHeapMiB,
             double heapWithAgentsMiB,
             int agentThreads,
+            long ackRetries,
             double failoverSeconds,
             long failoverSnapshots,
             long generationsMovedByRestart,
@@ -140,6 +141,7 @@ public final class LightConvergence {
                     hosts,
                     heapWithAgentsMiB,
                     agentThreads));
+            out.append(String.format(Locale.ROOT, "  acks sent again (no answer or a server error): %d%n", ackRetries));
             if (replicas > 1) {
                 out.append(String.format(
                         Locale.ROOT,
@@ -310,6 +312,7 @@ public final class LightConvergence {
                 serverHeap,
                 heapWithAgents,
                 agentThreads,
+                fleet.ackRetries(),
                 failoverSeconds,
                 failoverSnapshots,
                 moved,

@@ -234,8 +234,20 @@ public final class TableStreamFollower implements AutoCloseable {
         acknowledge(held);
     }
 
-    /** Refused (409) when the server restarted since: it then streams a snapshot, which is acknowledged in turn. */
+    /**
+     * Refused (409) when the server restarted since: it then streams a snapshot, which is
+     * acknowledged in turn. An ack that got no answer or a server error is sent again with backoff
+     * while the table is still the one held, so a host is not shown unconverged until its next
+     * change (a thousand agents reconnecting at once can overrun a control plane's accept queue).
+     */
     private void acknowledge(Held held) {
+        acknowledge(held, MIN_BACKOFF);
+    }
+
+    private void acknowledge(Held held, Duration retryIn) {
+        if (closed || applied.get() != held) {
+            return;
+        }
         try {
             southbound.acknowledgeGeneration(
                     hostId,
@@ -243,7 +255,16 @@ public final class TableStreamFollower implements AutoCloseable {
                             .generation(held.eventId().generation())
                             .incarnation(held.eventId().incarnation()));
         } catch (ApiException e) {
-            log.debug("ack of {} failed: {}", held.eventId(), e.getMessage());
+            boolean unanswered = e.getCode() == 0 || e.getCode() >= 500;
+            log.debug("ack of {} failed{}: {}", held.eventId(), unanswered ? ", trying again" : "", e.getMessage());
+            if (unanswered && !closed) {
+                Duration next =
+                        retryIn.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : retryIn.multipliedBy(2);
+                scheduler.schedule(
+                        () -> httpExecutor.execute(() -> acknowledge(held, next)),
+                        retryIn.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
         }
     }
 

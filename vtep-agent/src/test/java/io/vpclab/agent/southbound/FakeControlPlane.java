@@ -31,6 +31,8 @@ final class FakeControlPlane implements AutoCloseable {
     final List<String> probeResults = new CopyOnWriteArrayList<>();
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     final List<String> statsReports = new CopyOnWriteArrayList<>();
+    /** Acks still to refuse with 503 before recording again. */
+    final java.util.concurrent.atomic.AtomicInteger ackFailures = new java.util.concurrent.atomic.AtomicInteger();
     /** Stats posts still to refuse with 503 before recording again. */
     final java.util.concurrent.atomic.AtomicInteger statsFailures = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -38,7 +40,7 @@ final class FakeControlPlane implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/api/v1/hosts/" + HOST + "/table-stream", this::stream);
-        server.createContext("/api/v1/hosts/" + HOST + "/acks", exchange -> record(exchange, acks));
+        server.createContext("/api/v1/hosts/" + HOST + "/acks", this::ack);
         server.createContext("/api/v1/hosts/" + HOST + "/probe-results", exchange -> record(exchange, probeResults));
         server.createContext("/api/v1/hosts/" + HOST + "/stats", this::stats);
         server.start();
@@ -79,6 +81,16 @@ final class FakeControlPlane implements AutoCloseable {
             body.flush();
         }
         // Leave the stream open, as the real server does between changes.
+    }
+
+    private void ack(HttpExchange exchange) throws IOException {
+        if (ackFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+            return;
+        }
+        record(exchange, acks);
     }
 
     private void stats(HttpExchange exchange) throws IOException {

@@ -65,6 +65,20 @@ class TableStreamFollowerTest {
     }
 
     @Test
+    void anAckTheControlPlaneFailedIsSentAgainOnTheSameStream() {
+        controlPlane.ackFailures.set(2);
+        controlPlane.script(SNAPSHOT_1);
+        follow(appliedTables::add);
+
+        await().atMost(Duration.ofSeconds(10))
+                .alias("the third try of generation 1's ack is answered")
+                .until(() -> !controlPlane.acks.isEmpty());
+        assertThat(controlPlane.ackFailures).hasValue(0);
+        assertThat(controlPlane.acks).allMatch(a -> a.contains("\"generation\":1"));
+        assertThat(controlPlane.lastEventIds).as("no reconnect was needed").hasSize(1);
+    }
+
+    @Test
     void droppedStreamResumesFromTheHeldGeneration() {
         controlPlane.script(SNAPSHOT_1, DELTA_1_TO_2, null);
         controlPlane.script();

@@ -53,6 +53,12 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
 
     /** Comments keep idle connections from being cut and let both ends notice a dead peer. */
     static final long KEEPALIVE_SECONDS = 5;
+    /**
+     * How long a stream may wait for this replica to reach the generation its agent holds; the
+     * change feed brings it within a poll interval, so a longer wait means it never will, and the
+     * stream is closed (the agent reconnects, perhaps to another replica).
+     */
+    static final long AHEAD_PATIENCE_SECONDS = 15;
 
     private final String incarnation;
     /** This process among the replicas (random per start): the origin of the changes it announces. */
@@ -65,6 +71,9 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
     private final SouthboundProviderService hosts;
     private final Map<String, HostTableLog> logs = new HashMap<>();
     private final Map<String, Set<OutboundStream>> subscribers = new ConcurrentHashMap<>();
+    /** Streams whose agent holds a later generation than this replica's log (see {@link #subscribe}). */
+    private final Map<OutboundStream, Ahead> ahead = new ConcurrentHashMap<>();
+
     private final ExecutorService writers;
     private final ScheduledExecutorService keepalive = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "table-stream-keepalive");
@@ -209,7 +218,10 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
         logs.remove(hostId);
         Set<OutboundStream> streams = subscribers.remove(hostId);
         if (streams != null) {
-            streams.forEach(OutboundStream::close);
+            streams.forEach(stream -> {
+                ahead.remove(stream);
+                stream.close();
+            });
         }
     }
 
@@ -251,8 +263,10 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
     /**
      * Opens a stream: the deltas after {@code lastEventId} when it names this store's incarnation
      * and this replica's log holds them (a generation means one table on every replica, so the
-     * agent may come from another), else a snapshot. A host with no table yet gets its snapshot as soon as
-     * one is published.
+     * agent may come from another), else a snapshot. A host with no table yet gets its snapshot as
+     * soon as one is published. An agent that holds a later generation than this replica (another
+     * replica's change, not read here yet) gets nothing until this replica's log reaches it, so its
+     * table never goes back: then the deltas after it, or a snapshot of a later table.
      */
     synchronized SseEmitter subscribe(String hostId, TableEventId lastEventId) {
         SseEmitter emitter = new SseEmitter(0L);
@@ -265,25 +279,55 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
         emitter.onError(e -> unsubscribe(hostId, emitter));
         emitter.onTimeout(() -> unsubscribe(hostId, emitter));
         HostTableLog hostLog = logs.get(hostId);
-        if (hostLog != null) {
-            Optional<List<TableDelta>> resumed =
-                    lastEventId == null || !lastEventId.incarnation().equals(incarnation)
-                            ? Optional.empty()
-                            : hostLog.since(lastEventId.generation());
-            if (resumed.isPresent()) {
-                for (TableDelta delta : resumed.get()) {
-                    stream.offer(event("delta", delta.getGeneration(), delta));
-                }
-            } else {
-                stream.offer(event("snapshot", hostLog.generation(), hostLog.current()));
-            }
+        boolean sameStore = lastEventId != null && lastEventId.incarnation().equals(incarnation);
+        if (sameStore && (hostLog == null || lastEventId.generation() > hostLog.generation())) {
+            ahead.put(stream, new Ahead(lastEventId.generation(), System.nanoTime()));
+        } else if (hostLog != null) {
+            resume(stream, hostLog, sameStore ? lastEventId.generation() : -1);
         }
         streams.add(stream);
         hosts.connected(hostId);
         return emitter;
     }
 
+    /** The deltas after {@code generation} when the log holds them, else a snapshot. */
+    private void resume(OutboundStream stream, HostTableLog hostLog, long generation) {
+        Optional<List<TableDelta>> resumed = generation < 0 ? Optional.empty() : hostLog.since(generation);
+        if (resumed.isPresent()) {
+            for (TableDelta delta : resumed.get()) {
+                stream.offer(event("delta", delta.getGeneration(), delta));
+            }
+        } else {
+            stream.offer(event("snapshot", hostLog.generation(), hostLog.current()));
+        }
+    }
+
+    /** A stream whose agent holds {@code generation}, waiting since {@code sinceNanos} for this replica to reach it. */
+    private record Ahead(long generation, long sinceNanos) {}
+
+    /** Resumes a stream that was {@link #ahead} once the host's log has reached its agent's generation. */
+    private void catchUp(HostTableLog hostLog, OutboundStream stream, Ahead waiting) {
+        if (hostLog.generation() >= waiting.generation() && ahead.remove(stream) != null) {
+            resume(stream, hostLog, waiting.generation());
+        }
+    }
+
+    /** Closes the streams that waited too long for this replica to reach their agents' tables. */
+    private void dropStaleAhead() {
+        long patience = TimeUnit.SECONDS.toNanos(AHEAD_PATIENCE_SECONDS);
+        ahead.forEach((stream, waiting) -> {
+            if (System.nanoTime() - waiting.sinceNanos() > patience && ahead.remove(stream) != null) {
+                log.info(
+                        "an agent holds generation {}, which this replica did not reach in {} s: closing its stream",
+                        waiting.generation(),
+                        AHEAD_PATIENCE_SECONDS);
+                stream.close();
+            }
+        });
+    }
+
     private void unsubscribe(String hostId, SseEmitter emitter) {
+        ahead.keySet().removeIf(stream -> stream.emitter() == emitter);
         Set<OutboundStream> streams = subscribers.get(hostId);
         if (streams != null && streams.removeIf(stream -> stream.emitter() == emitter) && streams.isEmpty()) {
             hosts.disconnected(hostId);
@@ -298,6 +342,11 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
         String data = json.writeValueAsString(payload);
         log.debug("{} {} to {}: {}", name, generation, hostId, data);
         for (OutboundStream stream : streams) {
+            Ahead waiting = ahead.get(stream);
+            if (waiting != null) {
+                catchUp(logs.get(hostId), stream, waiting);
+                continue;
+            }
             count(name, data);
             // a builder accumulates text as it is built, so each stream gets its own
             stream.offer(SseEmitter.event().id(eventId(generation)).name(name).data(data));
@@ -324,6 +373,9 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
 
     /** Only to streams with nothing queued: any event shows the agent the stream is alive. */
     private void sendKeepalives() {
+        synchronized (this) {
+            dropStaleAhead();
+        }
         subscribers.values().forEach(streams -> {
             for (OutboundStream stream : streams) {
                 if (stream.idle()) {

@@ -51,6 +51,13 @@ class TableGenerations {
         return generations;
     }
 
+    /** The latest generation any replica allocated for the host's table; -1 when none. */
+    long latest(String hostId) {
+        List<Long> generation =
+                jdbc.queryForList("select generation from host_table_generation where host_id = ?", Long.class, hostId);
+        return generation.isEmpty() ? -1 : generation.get(0);
+    }
+
     private OptionalLong allocate(String hostId, String tableSha256) {
         List<Long> seed = jdbc.queryForList(
                 "select greatest(desired_generation, applied_generation) from host where id = ? for update",

@@ -20,11 +20,17 @@ class TableStreamController {
     private final SseSouthboundProvider streams;
     private final NetworkCompilation compilation;
     private final HostService hosts;
+    private final TableGenerations generations;
 
-    TableStreamController(SseSouthboundProvider streams, NetworkCompilation compilation, HostService hosts) {
+    TableStreamController(
+            SseSouthboundProvider streams,
+            NetworkCompilation compilation,
+            HostService hosts,
+            TableGenerations generations) {
         this.streams = streams;
         this.compilation = compilation;
         this.hosts = hosts;
+        this.generations = generations;
     }
 
     @GetMapping(path = "/api/v1/hosts/{hostId}/table-stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -32,7 +38,10 @@ class TableStreamController {
             @PathVariable String hostId, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         hosts.requireSelfOrAdmin(Callers.current(), hostId);
         compilation.ensureCompiled(hostId);
-        // an id we never sent (another format, garbage) starts over with a snapshot
-        return streams.subscribe(hostId, TableEventId.parse(lastEventId).orElse(null));
+        // an id we never sent (another format, garbage, a generation no replica allocated) starts over with a snapshot
+        TableEventId held = TableEventId.parse(lastEventId)
+                .filter(id -> id.generation() <= generations.latest(hostId))
+                .orElse(null);
+        return streams.subscribe(hostId, held);
     }
 }

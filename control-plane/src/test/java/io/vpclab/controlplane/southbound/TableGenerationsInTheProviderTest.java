@@ -7,6 +7,7 @@ import io.vpclab.client.model.ForwardingTable;
 import io.vpclab.client.model.IpBinding;
 import io.vpclab.client.model.ProbeResult;
 import io.vpclab.client.model.Segment;
+import io.vpclab.client.table.TableEventId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,12 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
 /** The provider takes generations from the database's allocation and moves to another replica's number for the same table. */
 class TableGenerationsInTheProviderTest {
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final SseSouthboundProvider provider = new SseSouthboundProvider(
-            JsonMapper.builder().build(),
-            new NoAgents(),
-            new SimpleMeterRegistry(),
-            StreamIncarnation.fixed("0123456789abcdef"),
-            1);
+            JsonMapper.builder().build(), new NoAgents(), meters, StreamIncarnation.fixed("0123456789abcdef"), 1);
     private final List<String> allocatedDigests = new ArrayList<>();
     private long nextGeneration = 5;
 
@@ -76,6 +74,35 @@ class TableGenerationsInTheProviderTest {
         assertThat(provider.desiredTable("b").orElseThrow().getBindings())
                 .extracting(IpBinding::getIpAddress)
                 .containsExactly("10.0.0.6");
+    }
+
+    @Test
+    void anAgentAheadOfThisReplicaGetsNothingUntilTheReplicaReachesItsTableThenWhatFollows() {
+        publish("h", table("10.0.0.5"));
+        provider.subscribe("h", new TableEventId("0123456789abcdef", 6));
+        assertThat(pushed("vpclab.table.stream.events"))
+                .as("generation 5 would take the agent back from 6")
+                .isZero();
+
+        assertThat(publish("h", table("10.0.0.6")))
+                .as("another replica gave this table 6")
+                .hasValue(6);
+        assertThat(pushed("vpclab.table.stream.events"))
+                .as("the agent holds 6 already")
+                .isZero();
+
+        assertThat(publish("h", table("10.0.0.7"))).hasValue(7);
+        assertThat(pushed("vpclab.table.stream.events")).as("the delta 6 -> 7").isEqualTo(1);
+        assertThat(pushed("vpclab.table.stream.snapshots")).isZero();
+
+        provider.subscribe("h", new TableEventId("0123456789abcdef", 3));
+        assertThat(pushed("vpclab.table.stream.snapshots"))
+                .as("an agent behind what the log holds gets a snapshot")
+                .isEqualTo(1);
+    }
+
+    private double pushed(String counter) {
+        return meters.counter(counter).count();
     }
 
     @Test

@@ -7,21 +7,47 @@ import java.util.TreeSet;
 
 /**
  * An immutable picture of the network: hosts, VPCs (with subnets and instances) and active
- * peerings. Indexes are built once, so compiling a host's table never scans the whole network.
+ * peerings. Indexes are built once, so compiling a host's table never scans the whole network,
+ * and kept per VPC, so replacing one VPC ({@link #withVpc}, every change) re-indexes that VPC
+ * only, not the hundred thousand instances of the others.
  */
 public final class NetworkSnapshot {
 
     public static final NetworkSnapshot EMPTY = new NetworkSnapshot(Map.of(), Map.of(), Map.of());
 
     private final PublicNetwork publicNetwork;
-    private final Map<String, ElasticIpNode> elasticIpByInstance = new HashMap<>();
-    private final Set<String> publicHosts = new TreeSet<>();
-
     private final Map<String, HostNode> hosts;
     private final Map<String, VpcNode> vpcs;
     private final Map<String, Set<String>> activePeers;
-    private final Map<String, Set<String>> vpcsByHost = new HashMap<>();
-    private final Map<String, Set<String>> hostsByVpc = new HashMap<>();
+    private final Map<String, VpcIndex> indexes;
+    /** The inverse of the indexes' hosts. */
+    private final Map<String, Set<String>> vpcsByHost;
+
+    private final Map<String, ElasticIpNode> elasticIpByInstance;
+    private final Set<String> publicHosts;
+
+    /** What one VPC puts where: the hosts of its ports, its placed elastic IPs, its provider-segment hosts. */
+    private record VpcIndex(Set<String> hosts, Map<String, ElasticIpNode> elasticIps, Set<String> publicHosts) {
+
+        static VpcIndex of(VpcNode vpc) {
+            Set<String> hosts = new TreeSet<>();
+            vpc.ports().forEach(port -> hosts.add(port.hostId()));
+            Map<String, String> hostOfInstance = new HashMap<>();
+            vpc.instances().forEach(instance -> hostOfInstance.put(instance.id(), instance.hostId()));
+            Map<String, ElasticIpNode> elasticIps = new HashMap<>();
+            Set<String> publicHosts = new TreeSet<>();
+            for (ElasticIpNode eip : vpc.elasticIps()) {
+                String hostId = hostOfInstance.get(eip.instanceId());
+                if (hostId != null) {
+                    elasticIps.put(eip.instanceId(), eip);
+                    publicHosts.add(hostId);
+                }
+            }
+            // a NAT gateway's public side is on the provider segment
+            vpc.natGateways().forEach(nat -> publicHosts.add(nat.hostId()));
+            return new VpcIndex(hosts, elasticIps, publicHosts);
+        }
+    }
 
     /**
      * @param activePeers for each VPC id, the VPC ids it has an active peering with (symmetric)
@@ -36,32 +62,60 @@ public final class NetworkSnapshot {
             Map<String, VpcNode> vpcs,
             Map<String, Set<String>> activePeers,
             PublicNetwork publicNetwork) {
+        this(Map.copyOf(hosts), Map.copyOf(vpcs), copyOfPeers(activePeers), publicNetwork, indexesOf(vpcs));
+    }
+
+    private NetworkSnapshot(
+            Map<String, HostNode> hosts,
+            Map<String, VpcNode> vpcs,
+            Map<String, Set<String>> activePeers,
+            PublicNetwork publicNetwork,
+            Map<String, VpcIndex> indexes) {
+        this(hosts, vpcs, activePeers, publicNetwork, indexes, invert(indexes));
+    }
+
+    private NetworkSnapshot(
+            Map<String, HostNode> hosts,
+            Map<String, VpcNode> vpcs,
+            Map<String, Set<String>> activePeers,
+            PublicNetwork publicNetwork,
+            Map<String, VpcIndex> indexes,
+            Map<String, Set<String>> vpcsByHost) {
+        this.hosts = hosts;
+        this.vpcs = vpcs;
+        this.activePeers = activePeers;
         this.publicNetwork = publicNetwork;
-        this.hosts = Map.copyOf(hosts);
-        this.vpcs = Map.copyOf(vpcs);
+        this.indexes = indexes;
+        this.vpcsByHost = vpcsByHost;
+        Map<String, ElasticIpNode> eips = new HashMap<>();
+        Set<String> provider = new TreeSet<>();
+        for (VpcIndex index : indexes.values()) {
+            eips.putAll(index.elasticIps());
+            provider.addAll(index.publicHosts());
+        }
+        publicNetwork.internetHosts().forEach(host -> provider.add(host.hostId()));
+        this.elasticIpByInstance = eips;
+        this.publicHosts = provider;
+    }
+
+    private static Map<String, Set<String>> copyOfPeers(Map<String, Set<String>> activePeers) {
         Map<String, Set<String>> peers = new HashMap<>();
         activePeers.forEach((vpc, others) -> peers.put(vpc, Set.copyOf(others)));
-        this.activePeers = Map.copyOf(peers);
-        for (VpcNode vpc : this.vpcs.values()) {
-            for (InstanceNode instance : vpc.ports()) {
-                vpcsByHost
-                        .computeIfAbsent(instance.hostId(), h -> new TreeSet<>())
-                        .add(vpc.id());
-                hostsByVpc.computeIfAbsent(vpc.id(), v -> new TreeSet<>()).add(instance.hostId());
-            }
-            Map<String, String> hostOfInstance = new HashMap<>();
-            vpc.instances().forEach(instance -> hostOfInstance.put(instance.id(), instance.hostId()));
-            for (ElasticIpNode eip : vpc.elasticIps()) {
-                String hostId = hostOfInstance.get(eip.instanceId());
-                if (hostId != null) {
-                    elasticIpByInstance.put(eip.instanceId(), eip);
-                    publicHosts.add(hostId);
-                }
-            }
-            vpc.natGateways()
-                    .forEach(nat -> publicHosts.add(nat.hostId())); // its public side is on the provider segment
-        }
-        publicNetwork.internetHosts().forEach(host -> publicHosts.add(host.hostId()));
+        return Map.copyOf(peers);
+    }
+
+    private static Map<String, VpcIndex> indexesOf(Map<String, VpcNode> vpcs) {
+        Map<String, VpcIndex> indexes = new HashMap<>();
+        vpcs.forEach((id, vpc) -> indexes.put(id, VpcIndex.of(vpc)));
+        return indexes;
+    }
+
+    private static Map<String, Set<String>> invert(Map<String, VpcIndex> indexes) {
+        Map<String, Set<String>> vpcsByHost = new HashMap<>();
+        indexes.forEach((vpcId, index) -> index.hosts()
+                .forEach(hostId ->
+                        vpcsByHost.computeIfAbsent(hostId, h -> new TreeSet<>()).add(vpcId)));
+        return vpcsByHost;
     }
 
     public PublicNetwork publicNetwork() {
@@ -101,7 +155,8 @@ public final class NetworkSnapshot {
 
     /** Hosts with at least one instance of the VPC, sorted. */
     public Set<String> hostsOf(String vpcId) {
-        return hostsByVpc.getOrDefault(vpcId, Set.of());
+        VpcIndex index = indexes.get(vpcId);
+        return index == null ? Set.of() : index.hosts();
     }
 
     /** VPCs the given VPC has an active peering with. */
@@ -136,26 +191,50 @@ public final class NetworkSnapshot {
         return affected;
     }
 
-    /** A copy with one VPC replaced (or removed when {@code vpc} is null). */
+    /** A copy with one VPC replaced (or removed when {@code vpc} is null); only that VPC is indexed again. */
     public NetworkSnapshot withVpc(String vpcId, VpcNode vpc) {
-        Map<String, VpcNode> next = new HashMap<>(vpcs);
+        Map<String, VpcNode> nextVpcs = new HashMap<>(vpcs);
+        Map<String, VpcIndex> nextIndexes = new HashMap<>(indexes);
+        VpcIndex previous = indexes.get(vpcId);
+        VpcIndex next = null;
         if (vpc == null) {
-            next.remove(vpcId);
+            nextVpcs.remove(vpcId);
+            nextIndexes.remove(vpcId);
         } else {
-            next.put(vpcId, vpc);
+            next = VpcIndex.of(vpc);
+            nextVpcs.put(vpcId, vpc);
+            nextIndexes.put(vpcId, next);
         }
-        return new NetworkSnapshot(hosts, next, activePeers, publicNetwork);
+        Map<String, Set<String>> nextVpcsByHost = new HashMap<>(vpcsByHost);
+        Set<String> moved = new TreeSet<>(previous == null ? Set.of() : previous.hosts());
+        if (next != null) {
+            moved.addAll(next.hosts());
+        }
+        for (String hostId : moved) { // copy on write: the sets of other snapshots stay as they are
+            Set<String> onHost = new TreeSet<>(vpcsByHost.getOrDefault(hostId, Set.of()));
+            onHost.remove(vpcId);
+            if (next != null && next.hosts().contains(hostId)) {
+                onHost.add(vpcId);
+            }
+            if (onHost.isEmpty()) {
+                nextVpcsByHost.remove(hostId);
+            } else {
+                nextVpcsByHost.put(hostId, onHost);
+            }
+        }
+        return new NetworkSnapshot(
+                hosts, Map.copyOf(nextVpcs), activePeers, publicNetwork, nextIndexes, nextVpcsByHost);
     }
 
     public NetworkSnapshot withHosts(Map<String, HostNode> nextHosts) {
-        return new NetworkSnapshot(nextHosts, vpcs, activePeers, publicNetwork);
+        return new NetworkSnapshot(Map.copyOf(nextHosts), vpcs, activePeers, publicNetwork, indexes, vpcsByHost);
     }
 
     public NetworkSnapshot withPeers(Map<String, Set<String>> nextPeers) {
-        return new NetworkSnapshot(hosts, vpcs, nextPeers, publicNetwork);
+        return new NetworkSnapshot(hosts, vpcs, copyOfPeers(nextPeers), publicNetwork, indexes, vpcsByHost);
     }
 
     public NetworkSnapshot withPublicNetwork(PublicNetwork next) {
-        return new NetworkSnapshot(hosts, vpcs, activePeers, next);
+        return new NetworkSnapshot(hosts, vpcs, activePeers, next, indexes, vpcsByHost);
     }
 }

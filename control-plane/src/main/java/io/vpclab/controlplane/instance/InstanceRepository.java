@@ -18,6 +18,9 @@ interface InstanceRepository extends JpaRepository<Instance, String> {
 
     List<Instance> findByHostId(String hostId);
 
+    /** A VPC's instances, by the index on (vpc_id, id). */
+    List<Instance> findByVpcIdOrderById(String vpcId);
+
     @Query("select i from Instance i where (:tenantId is null or i.tenantId = :tenantId)"
             + " and (:vpcId is null or i.vpcId = :vpcId) and (:subnetId is null or i.subnetId = :subnetId)"
             + " and (:hostId is null or i.hostId = :hostId) and i.id > :afterId order by i.id")

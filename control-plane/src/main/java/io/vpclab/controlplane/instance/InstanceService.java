@@ -188,6 +188,12 @@ public class InstanceService {
                 Instance::id);
     }
 
+    /** Every instance of the VPC, in id order, for the table compiler (no tenant scope: the system reads). */
+    @Transactional(readOnly = true)
+    public List<Instance> ofVpc(String vpcId) {
+        return instances.findByVpcIdOrderById(vpcId);
+    }
+
     /** Moves (live-migrates) and/or renames; IP and MAC stay. */
     @Transactional
     public Instance update(Caller caller, String instanceId, String newHostId, String newName) {

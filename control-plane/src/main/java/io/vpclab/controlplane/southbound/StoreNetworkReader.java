@@ -167,7 +167,7 @@ class StoreNetworkReader implements NetworkReader {
 
     private VpcNode read(VpcService.VpcView vpc) {
         String vpcId = vpc.id();
-        List<Instance> vpcInstances = everyPage(page -> instances.list(SYSTEM, vpcId, null, null, page));
+        List<Instance> vpcInstances = instances.ofVpc(vpcId);
         List<NatGatewayService.NatGatewayView> vpcNatGateways =
                 everyPage(page -> natGateways.list(SYSTEM, vpcId, page));
         if (holdsNothingForAnyHost(vpcId, vpcInstances, vpcNatGateways)) {

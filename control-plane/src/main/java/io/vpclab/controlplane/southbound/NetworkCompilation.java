@@ -19,6 +19,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 /**
@@ -75,6 +77,32 @@ public class NetworkCompilation implements DisposableBean {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
             throw new IllegalStateException("compiling the table of " + hostId + " failed", e.getCause());
+        }
+    }
+
+    /**
+     * Compiles the whole network before this replica reports itself ready (readiness follows this
+     * event; a proxy sends it nothing before), so that the agents of a replica that died find
+     * every table here already, rather than all waiting on the first one's subscription. After
+     * the change feed has started, so no change falls between the load and the feed.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void compileEverything() {
+        try {
+            compiler.submit(() -> {
+                        try {
+                            loadIfNeeded();
+                        } catch (RuntimeException e) {
+                            log.warn(
+                                    "compiling the network at start failed; compiling it on the first subscription", e);
+                            snapshot = null;
+                        }
+                    })
+                    .get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.warn("compiling the network at start failed", e.getCause());
         }
     }
 

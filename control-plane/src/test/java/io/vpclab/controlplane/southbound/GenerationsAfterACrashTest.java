@@ -18,6 +18,7 @@ import io.vpclab.client.model.InstanceCreate;
 import io.vpclab.client.model.RegisteredHost;
 import io.vpclab.client.model.SubnetCreate;
 import io.vpclab.client.model.TableAck;
+import io.vpclab.client.model.TableDelta;
 import io.vpclab.client.model.TenantCreate;
 import io.vpclab.client.model.VpcCreate;
 import io.vpclab.client.table.TableEventId;
@@ -35,8 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Generations after a {@code kill -9} of the server. The test plays the agent over the real
  * stream, so it decides when to reconnect. The store allocated the agent's generation before it
  * was sent, so it keeps meaning the agent's table: the restarted server numbers its tables
- * after it, in the same incarnation, and the host shows neither connected nor converged until
- * the agent holds and acknowledged the new table.
+ * after it, in the same incarnation (the same table keeps its number, so the agent resumes with a
+ * delta), and the host shows neither connected nor converged until the agent holds and
+ * acknowledged the new table.
  */
 class GenerationsAfterACrashTest {
 
@@ -106,13 +108,15 @@ class GenerationsAfterACrashTest {
             SouthboundApi southbound = new SouthboundApi(TestServers.client(second.baseUri(), host.getToken()));
             try (SseClient resumed = new SseClient(streamUri(second, host), host.getToken(), held.toString())) {
                 SseClient.Event event = resumed.next();
-                // the restarted server never held the agent's table (its first already lacks the instance)
-                assertThat(event.name()).as("resuming from %s", held).isEqualTo("snapshot");
-                ForwardingTable snapshot = JSON.readValue(event.data(), ForwardingTable.class);
-                assertThat(snapshot.getPorts()).extracting(p -> p.getId()).containsExactly(keptInstance);
+                // the restarted server compiled the network before it was ready: the same table as
+                // before the crash, under the same generation, so the agent resumes with the delta
+                assertThat(event.name()).as("resuming from %s", held).isEqualTo("delta");
+                TableDelta delta = JSON.readValue(event.data(), TableDelta.class);
+                assertThat(delta.getBaseGeneration()).isEqualTo(held.generation());
+                assertThat(delta.getRemove().getPorts()).containsExactly(lostInstance);
                 TableEventId now = TableEventId.parse(event.id()).orElseThrow();
                 assertThat(now.generation())
-                        .isEqualTo(snapshot.getGeneration())
+                        .isEqualTo(delta.getGeneration())
                         .isEqualTo(desired.getGeneration())
                         .isGreaterThan(held.generation());
                 assertThat(now.incarnation()).as("the same store").isEqualTo(held.incarnation());

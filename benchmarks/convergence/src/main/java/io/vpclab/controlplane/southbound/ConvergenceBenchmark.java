@@ -61,18 +61,24 @@ public final class ConvergenceBenchmark {
         int changes = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         List<LightConvergence.Figures> results = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        LightConvergence.Figures one = new LightConvergence(hosts, instances, changes, null).run();
-        System.out.print(one.summary());
-        results.add(one);
+        // VPCLAB_BENCH_SETUPS: "one" (H2), "two" (PostgreSQL) or both, the default
+        String setups = env("VPCLAB_BENCH_SETUPS", "one,two");
+        if (setups.contains("one")) {
+            LightConvergence.Figures one = new LightConvergence(hosts, instances, changes, null).run();
+            System.out.print(one.summary());
+            results.add(one);
+        }
         LightConvergence.Postgres postgres = new LightConvergence.Postgres(
                 env("VPCLAB_BENCH_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/vpclab_test"),
                 env("VPCLAB_BENCH_POSTGRES_USER", "vpclab"),
                 env("VPCLAB_BENCH_POSTGRES_PASSWORD", "vpclab"),
                 "vpclab_bench_light");
         try {
-            LightConvergence.Figures two = new LightConvergence(hosts, instances, changes, postgres).run();
-            System.out.print(two.summary());
-            results.add(two);
+            if (setups.contains("two")) {
+                LightConvergence.Figures two = new LightConvergence(hosts, instances, changes, postgres).run();
+                System.out.print(two.summary());
+                results.add(two);
+            }
         } catch (java.sql.SQLException e) {
             notes.add("two replicas not measured: no PostgreSQL at " + postgres.url() + " (" + e.getMessage() + ")");
         }
@@ -90,7 +96,7 @@ public final class ConvergenceBenchmark {
                                     + verdict(f.failoverSeconds() < 10 && f.failbackSeconds() < 10)
                             : "");
         }
-        if (results.size() > 1) {
+        if (results.size() > 1 && results.get(0).replicas() == 1) {
             System.out.printf(
                     Locale.ROOT,
                     "  bytes per change: %.0f (one replica) and %.0f (two): one VPC's 5 hosts, whatever the total%n",

@@ -84,24 +84,25 @@ final class FakeControlPlane implements AutoCloseable {
     }
 
     private void ack(HttpExchange exchange) throws IOException {
-        if (ackFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(503, -1);
-            exchange.close();
-            return;
-        }
-        record(exchange, acks);
+        recordUnlessFailing(exchange, ackFailures, acks);
     }
 
     private void stats(HttpExchange exchange) throws IOException {
         authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
-        if (statsFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        recordUnlessFailing(exchange, statsFailures, statsReports);
+    }
+
+    /** Answers 503 while {@code failures} is above zero (counting it down), else records the body. */
+    private static void recordUnlessFailing(
+            HttpExchange exchange, java.util.concurrent.atomic.AtomicInteger failures, List<String> into)
+            throws IOException {
+        if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             exchange.getRequestBody().readAllBytes();
             exchange.sendResponseHeaders(503, -1);
             exchange.close();
             return;
         }
-        record(exchange, statsReports);
+        record(exchange, into);
     }
 
     private static void record(HttpExchange exchange, List<String> into) throws IOException {

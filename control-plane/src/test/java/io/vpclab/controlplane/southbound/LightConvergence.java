@@ -162,6 +162,7 @@ public final class LightConvergence {
 
     private final int hostCount;
     private final int instanceCount;
+    private final int warmup;
     private final int changes;
     private final Postgres postgres;
     private final Path dataDir;
@@ -169,8 +170,14 @@ public final class LightConvergence {
 
     /** @param postgres null for one replica on H2, else two replicas on this database */
     public LightConvergence(int hostCount, int instanceCount, int changes, Postgres postgres) {
+        this(hostCount, instanceCount, 0, changes, postgres);
+    }
+
+    /** @param warmup changes made before the {@code changes} that are measured, and not counted */
+    public LightConvergence(int hostCount, int instanceCount, int warmup, int changes, Postgres postgres) {
         this.hostCount = hostCount;
         this.instanceCount = instanceCount;
+        this.warmup = warmup;
         this.changes = changes;
         this.postgres = postgres;
         this.dataDir =
@@ -215,14 +222,20 @@ public final class LightConvergence {
         int agentThreads = LightAgents.threads();
         double heapWithAgents = heapMiB();
 
-        double bytesBefore = sum("vpclab.table.stream.bytes");
-        double eventsBefore = sum("vpclab.table.stream.events");
+        double bytesBefore = 0;
+        double eventsBefore = 0;
         List<Long> samples = new ArrayList<>();
         List<Long> compiled = new ArrayList<>();
         List<Long> delivered = new ArrayList<>();
-        for (int change = 0; change < changes; change++) {
-            Vpc vpc = vpcs.get((change * 7) % vpcs.size());
-            String hostId = hostIds.get(vpc.hostIndex(change % HOSTS_PER_VPC, hostIds.size()));
+        // the first warmup changes are made the same way but not measured: the JIT, not the design
+        for (int change = -warmup; change < changes; change++) {
+            if (change == 0) {
+                bytesBefore = sum("vpclab.table.stream.bytes");
+                eventsBefore = sum("vpclab.table.stream.events");
+            }
+            int n = change + warmup;
+            Vpc vpc = vpcs.get((n * 7) % vpcs.size());
+            String hostId = hostIds.get(vpc.hostIndex(n % HOSTS_PER_VPC, hostIds.size()));
             List<LightAgents.Agent> affected = new ArrayList<>();
             for (int k = 0; k < HOSTS_PER_VPC; k++) {
                 affected.add(agents.get(vpc.hostIndex(k, hostIds.size())));
@@ -233,10 +246,10 @@ public final class LightConvergence {
                 desiredBefore.put(agent, desiredFor(agent));
                 heldBefore.put(agent, agent.generation());
             });
-            ApiClient admin = replicas.get(change % replicas.size()).admin();
+            ApiClient admin = replicas.get(n % replicas.size()).admin();
             Instance launched = new InstancesApi(admin)
                     .runInstance(new InstanceCreate()
-                            .subnetId(vpc.subnetIds().get(change % 2))
+                            .subnetId(vpc.subnetIds().get(n % 2))
                             .hostId(hostId)
                             .kind(InstanceKind.SIMULATED));
             long committed = System.nanoTime();
@@ -260,9 +273,11 @@ public final class LightConvergence {
                     .mapToLong(LightAgents.Agent::heldAtNanos)
                     .max()
                     .orElseThrow();
-            samples.add(lastAck - committed);
-            compiled.add((compiledAt[0] == 0 ? lastHeld : compiledAt[0]) - committed);
-            delivered.add(lastHeld - committed);
+            if (change >= 0) {
+                samples.add(lastAck - committed);
+                compiled.add((compiledAt[0] == 0 ? lastHeld : compiledAt[0]) - committed);
+                delivered.add(lastHeld - committed);
+            }
         }
         await("every agent converged after the changes", () -> agents.stream().allMatch(this::converged));
         double bytesPerChange = (sum("vpclab.table.stream.bytes") - bytesBefore) / changes;

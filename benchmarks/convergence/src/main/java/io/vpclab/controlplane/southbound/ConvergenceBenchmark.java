@@ -63,8 +63,10 @@ public final class ConvergenceBenchmark {
         List<String> notes = new ArrayList<>();
         // VPCLAB_BENCH_SETUPS: "one" (H2), "two" (PostgreSQL) or both, the default
         String setups = env("VPCLAB_BENCH_SETUPS", "one,two");
+        // changes made first and not measured (VPCLAB_BENCH_WARMUP, default 0): a young JVM's JIT
+        int warmup = Integer.parseInt(env("VPCLAB_BENCH_WARMUP", "0"));
         if (setups.contains("one")) {
-            LightConvergence.Figures one = new LightConvergence(hosts, instances, changes, null).run();
+            LightConvergence.Figures one = new LightConvergence(hosts, instances, warmup, changes, null).run();
             System.out.print(one.summary());
             results.add(one);
         }
@@ -75,7 +77,7 @@ public final class ConvergenceBenchmark {
                 "vpclab_bench_light");
         try {
             if (setups.contains("two")) {
-                LightConvergence.Figures two = new LightConvergence(hosts, instances, changes, postgres).run();
+                LightConvergence.Figures two = new LightConvergence(hosts, instances, warmup, changes, postgres).run();
                 System.out.print(two.summary());
                 results.add(two);
             }

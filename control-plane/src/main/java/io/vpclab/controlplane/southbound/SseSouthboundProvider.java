@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -140,7 +139,7 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
      */
     synchronized Map<String, Long> publish(Map<String, ForwardingTable> tables, Allocator allocator) {
         Map<String, Long> generations = new HashMap<>();
-        Map<String, Change> changes = new TreeMap<>();
+        Map<String, Change> changes = new HashMap<>();
         tables.forEach((hostId, table) -> {
             HostTableLog hostLog = logs.get(hostId);
             TableDelta delta = hostLog == null ? null : hostLog.changesTo(table);
@@ -153,7 +152,7 @@ class SseSouthboundProvider implements SouthboundProvider, DisposableBean {
         if (changes.isEmpty()) {
             return generations;
         }
-        Map<String, String> digests = new TreeMap<>();
+        Map<String, String> digests = new HashMap<>(); // the allocator takes the hosts in order
         changes.forEach((hostId, change) -> digests.put(hostId, change.digest()));
         Map<String, Long> allocated = allocator.allocate(digests);
         changes.forEach((hostId, change) -> {

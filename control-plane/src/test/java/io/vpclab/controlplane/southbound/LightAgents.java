@@ -244,7 +244,8 @@ public final class LightAgents implements AutoCloseable {
 
         /** As the real agent: an ack without an answer or with a server error is sent again while the table is held. */
         private void acknowledge(TableEventId eventId) {
-            if (closed || held.get() == null || !held.get().eventId().equals(eventId)) {
+            Held now = held.get();
+            if (closed || now == null || !now.eventId().equals(eventId)) {
                 return;
             }
             HttpRequest ack = HttpRequest.newBuilder(URI.create(replica() + "/api/v1/hosts/" + hostId + "/acks"))

@@ -178,13 +178,19 @@ public final class TableStreamFollower implements AutoCloseable {
         }
     }
 
+    /** The next backoff step: twice this one, at most {@link #MAX_BACKOFF}. */
+    private static Duration doubled(Duration backoff) {
+        Duration twice = backoff.multipliedBy(2);
+        return twice.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : twice;
+    }
+
     private void scheduleReconnect() {
         if (closed) {
             return;
         }
         long jitter = ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2 + 1);
         scheduler.schedule(this::connect, backoff.toMillis() / 2 + jitter, TimeUnit.MILLISECONDS);
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        backoff = doubled(backoff);
     }
 
     /** Handles one event; package-private so tests can drive it without HTTP. */
@@ -258,8 +264,7 @@ public final class TableStreamFollower implements AutoCloseable {
             boolean unanswered = e.getCode() == 0 || e.getCode() >= 500;
             log.debug("ack of {} failed{}: {}", held.eventId(), unanswered ? ", trying again" : "", e.getMessage());
             if (unanswered && !closed) {
-                Duration next =
-                        retryIn.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : retryIn.multipliedBy(2);
+                Duration next = doubled(retryIn);
                 scheduler.schedule(
                         () -> httpExecutor.execute(() -> acknowledge(held, next)),
                         retryIn.toMillis(),

@@ -1,6 +1,7 @@
 package io.vpclab.controlplane.southbound;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vpclab.client.ApiClient;
 import io.vpclab.client.ApiException;
 import io.vpclab.client.api.AccessKeysApi;
@@ -90,6 +91,10 @@ public final class LightConvergence {
             double compiledP99Millis,
             double heldP50Millis,
             double heldP99Millis,
+            double ackP50Millis,
+            double ackP99Millis,
+            double serverAckMeanMillis,
+            double serverAckMaxMillis,
             double bytesPerChange,
             double eventsPerChange,
             double serverHeapMiB,
@@ -128,6 +133,14 @@ public final class LightConvergence {
                     compiledP99Millis,
                     heldP50Millis,
                     heldP99Millis));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "    then: last held -> last ack answered p50=%.1f p99=%.1f ms (ack requests inside the"
+                            + " replicas: mean %.1f ms, max %.1f ms)%n",
+                    ackP50Millis,
+                    ackP99Millis,
+                    serverAckMeanMillis,
+                    serverAckMaxMillis));
             out.append(String.format(
                     Locale.ROOT,
                     "  pushed per single-instance change: %.0f bytes in %.1f events%n",
@@ -227,6 +240,7 @@ public final class LightConvergence {
         List<Long> samples = new ArrayList<>();
         List<Long> compiled = new ArrayList<>();
         List<Long> delivered = new ArrayList<>();
+        List<Long> acked = new ArrayList<>();
         // the first warmup changes are made the same way but not measured: the JIT, not the design
         for (int change = -warmup; change < changes; change++) {
             if (change == 0) {
@@ -277,6 +291,7 @@ public final class LightConvergence {
                 samples.add(lastAck - committed);
                 compiled.add((compiledAt[0] == 0 ? lastHeld : compiledAt[0]) - committed);
                 delivered.add(lastHeld - committed);
+                acked.add(lastAck - lastHeld);
             }
         }
         await("every agent converged after the changes", () -> agents.stream().allMatch(this::converged));
@@ -285,6 +300,8 @@ public final class LightConvergence {
         samples.sort(Long::compare);
         compiled.sort(Long::compare);
         delivered.sort(Long::compare);
+        acked.sort(Long::compare);
+        double[] serverAcks = serverAckMillis();
 
         double failoverSeconds = Double.NaN;
         long failoverSnapshots = -1;
@@ -322,6 +339,10 @@ public final class LightConvergence {
                 percentile(compiled, 0.99) / 1e6,
                 percentile(delivered, 0.50) / 1e6,
                 percentile(delivered, 0.99) / 1e6,
+                percentile(acked, 0.50) / 1e6,
+                percentile(acked, 0.99) / 1e6,
+                serverAcks[0],
+                serverAcks[1],
                 bytesPerChange,
                 eventsPerChange,
                 serverHeap,
@@ -453,6 +474,31 @@ public final class LightConvergence {
         Map<String, Long> generations = new HashMap<>();
         hostIds.forEach(id -> generations.put(id, replica.desired(id)));
         return generations;
+    }
+
+    /**
+     * Mean and max milliseconds the running replicas spent in ack requests (Spring's
+     * {@code http.server.requests} timer; its max covers the last minutes only).
+     */
+    private double[] serverAckMillis() {
+        double total = 0;
+        long count = 0;
+        double max = 0;
+        for (Replica replica : replicas) {
+            if (!replica.running()) {
+                continue;
+            }
+            for (Timer timer : replica.context
+                    .getBean(MeterRegistry.class)
+                    .find("http.server.requests")
+                    .tag("uri", "/api/v1/hosts/{hostId}/acks")
+                    .timers()) {
+                total += timer.totalTime(TimeUnit.MILLISECONDS);
+                count += timer.count();
+                max = Math.max(max, timer.max(TimeUnit.MILLISECONDS));
+            }
+        }
+        return new double[] {count == 0 ? Double.NaN : total / count, max};
     }
 
     private double sum(String counter) {

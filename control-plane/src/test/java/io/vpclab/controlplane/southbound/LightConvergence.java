@@ -136,7 +136,7 @@ public final class LightConvergence {
             out.append(String.format(
                     Locale.ROOT,
                     "    then: last held -> last ack answered p50=%.1f p99=%.1f ms (ack requests inside the"
-                            + " replicas: mean %.1f ms, max %.1f ms)%n",
+                            + " replicas over the whole run, full sync included: mean %.1f ms, max %.1f ms)%n",
                     ackP50Millis,
                     ackP99Millis,
                     serverAckMeanMillis,

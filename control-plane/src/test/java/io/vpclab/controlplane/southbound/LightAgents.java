@@ -114,6 +114,9 @@ public final class LightAgents implements AutoCloseable {
         private final AtomicLong acked = new AtomicLong(-1);
         private volatile long ackedAtNanos;
         private volatile long heldAtNanos;
+        /** When the ack of the generation last acknowledged was sent (its last attempt). */
+        private volatile long ackSentAtNanos;
+
         private volatile Stream current;
 
         private Agent(String hostId, List<URI> replicas) {
@@ -142,6 +145,11 @@ public final class LightAgents implements AutoCloseable {
         }
 
         /** {@link System#nanoTime} when the answer to the latest acknowledged generation's ack arrived. */
+        /** When the ack that {@link #acknowledgedAtNanos} answered was sent. */
+        public long ackSentAtNanos() {
+            return ackSentAtNanos;
+        }
+
         public long acknowledgedAtNanos() {
             return ackedAtNanos;
         }
@@ -254,11 +262,13 @@ public final class LightAgents implements AutoCloseable {
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
                             new TableAck().generation(eventId.generation()).incarnation(eventId.incarnation()))))
                     .build();
+            long sent = System.nanoTime();
             http.sendAsync(ack, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
                 if (response != null && response.statusCode() == 204) {
                     long answered = System.nanoTime();
                     synchronized (this) {
                         if (eventId.generation() > acked.get()) {
+                            ackSentAtNanos = sent;
                             ackedAtNanos = answered;
                             acked.set(eventId.generation());
                         }

@@ -138,13 +138,13 @@ final class SecurityPolicy {
         if (Ethernet.etherType(buf, offset) == EtherType.IPV4_VALUE
                 && !Ethernet.isGroupDestination(buf, offset)
                 && readFlow(buf, offset + Ethernet.HEADER_LENGTH, policy, out)) {
-            return judge(t, port, policy, out, packets);
+            return judge(t, policy, out, packets);
         }
         return null;
     }
 
     /** {@link #decide} for the IPv4 unicast packet {@link #readFlow} read. */
-    private DropReason judge(Tables t, int port, PortPolicy policy, boolean out, int packets) {
+    private DropReason judge(Tables t, PortPolicy policy, boolean out, int packets) {
         int acl = policy.acl;
         boolean outsideSubnet = (peer & policy.subnetMask) != policy.subnetNetwork;
         // flow logs count packets and bytes per flow; a port no flow log covers counts nothing

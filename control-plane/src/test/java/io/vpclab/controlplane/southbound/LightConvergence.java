@@ -30,6 +30,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -245,7 +246,7 @@ public final class LightConvergence {
         List<Long> delivered = new ArrayList<>();
         List<Long> acked = new ArrayList<>();
         List<Long> ackRoundTrips = new ArrayList<>(); // the last ack's request, sent -> answered
-        double[] acksBefore = serverAckTotals(); // read again as the measured changes begin
+        double[] acksBefore = {0, 0}; // read as the measured changes begin
         // the first warmup changes are made the same way but not measured: the JIT, not the design
         for (int change = -warmup; change < changes; change++) {
             if (change == 0) {
@@ -286,7 +287,7 @@ public final class LightConvergence {
                                 && agent.knows(launched.getInstanceId(), launched.getMacAddress()));
             });
             LightAgents.Agent lastAcked = affected.stream()
-                    .max(java.util.Comparator.comparingLong(LightAgents.Agent::acknowledgedAtNanos))
+                    .max(Comparator.comparingLong(LightAgents.Agent::acknowledgedAtNanos))
                     .orElseThrow();
             long lastAck = lastAcked.acknowledgedAtNanos();
             long lastHeld = affected.stream()

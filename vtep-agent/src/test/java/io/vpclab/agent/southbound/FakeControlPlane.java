@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The control plane's southbound as seen by one agent, on loopback: each table-stream request
@@ -32,9 +33,9 @@ final class FakeControlPlane implements AutoCloseable {
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     final List<String> statsReports = new CopyOnWriteArrayList<>();
     /** Acks still to refuse with 503 before recording again. */
-    final java.util.concurrent.atomic.AtomicInteger ackFailures = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger ackFailures = new AtomicInteger();
     /** Stats posts still to refuse with 503 before recording again. */
-    final java.util.concurrent.atomic.AtomicInteger statsFailures = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger statsFailures = new AtomicInteger();
 
     FakeControlPlane() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -93,8 +94,7 @@ final class FakeControlPlane implements AutoCloseable {
     }
 
     /** Answers 503 while {@code failures} is above zero (counting it down), else records the body. */
-    private static void recordUnlessFailing(
-            HttpExchange exchange, java.util.concurrent.atomic.AtomicInteger failures, List<String> into)
+    private static void recordUnlessFailing(HttpExchange exchange, AtomicInteger failures, List<String> into)
             throws IOException {
         if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             exchange.getRequestBody().readAllBytes();

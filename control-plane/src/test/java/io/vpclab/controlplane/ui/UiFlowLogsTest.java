@@ -51,20 +51,22 @@ class UiFlowLogsTest extends UiDemoSupport {
         browser.screen("flowlogs");
         browser.choose("fl-chosen", flowLogId);
         browser.choose("fl-filter-interface", "acme-db-1 ");
-        WebElement echo = browser.until(RECORDS, d -> {
+        // The row's text, not the row: a click's answer can arrive after the wait and redraw the table.
+        String echo = browser.until(RECORDS, d -> {
             browser.click("fl-show");
             return d.findElements(By.cssSelector("#fl-record-table tbody tr[data-action='ACCEPT']")).stream()
-                    .filter(row -> row.getText().contains(" icmp "))
+                    .map(WebElement::getText)
+                    .filter(text -> text.contains(" icmp "))
                     .findFirst()
                     .orElse(null);
         });
         browser.screenshot("ui-flow-log-records");
-        assertThat(echo.getText()).startsWith("acme-db-1 ");
+        assertThat(echo).startsWith("acme-db-1 ");
         List<FlowLogRecord> atDb = flowLogs()
                 .listFlowLogRecords(flowLogId, null, null, null, FlowLogAction.ACCEPT, null, null, 1000, null)
                 .getItems()
                 .stream()
-                .filter(r -> r.getProtocol() == 1 && echo.getText().contains(r.getSrcaddr() + " " + r.getDstaddr()))
+                .filter(r -> r.getProtocol() == 1 && echo.contains(r.getSrcaddr() + " " + r.getDstaddr()))
                 .toList();
         assertThat(atDb).as("the row is a record the API holds").isNotEmpty();
         assertThat(atDb.get(0).getPackets()).isPositive();

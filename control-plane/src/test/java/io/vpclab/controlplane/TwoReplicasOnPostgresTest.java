@@ -3,6 +3,7 @@ package io.vpclab.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vpclab.agent.southbound.ControlPlaneEndpoint;
 import io.vpclab.agent.southbound.TableStreamFollower;
@@ -177,6 +178,61 @@ class TwoReplicasOnPostgresTest {
 
     @Test
     @Order(3)
+    void theOtherReplicaCompilesAHostItDoesNotServeSoThatItsAgentMovesWithoutASnapshot() throws Exception {
+        RegisteredHost host = new HostsApi(client(replicaA, ADMIN))
+                .registerHost(new HostRegistration()
+                        .name("replicas-ready-host")
+                        .underlayIp("127.0.0.1")
+                        .capabilities(List.of(InstanceKind.SIMULATED)));
+        String hostId = host.getHost().getHostId();
+        ControlPlaneEndpoint both = new ControlPlaneEndpoint(List.of(uri(replicaA), uri(replicaB)), host.getToken());
+        agentOnB = new TableStreamFollower(both, hostId, table -> {}, request -> new ProbeResult(), command -> {});
+        agentOnB.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> agentOnB.appliedTable() != null);
+
+        ApiClient tenantOnA = tenantClient(replicaA);
+        String vpcId = new VpcsApi(tenantOnA)
+                .createVpc(new VpcCreate().cidrBlock("10.50.0.0/16"))
+                .getVpcId();
+        Subnet subnet = new SubnetsApi(tenantOnA)
+                .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.50.1.0/24"));
+        Instance instance = new InstancesApi(tenantOnA)
+                .runInstance(new InstanceCreate().subnetId(subnet.getSubnetId()).hostId(hostId));
+        await().atMost(Duration.ofSeconds(30)).until(() -> hasPort(agentOnB.appliedTable(), instance.getInstanceId()));
+        long generation = agentOnB.appliedTable().getGeneration();
+        await().atMost(Duration.ofSeconds(30))
+                .alias("B compiled the table of a host whose agent follows A, unasked, once no change waited")
+                .until(() -> gauge(replicaB, "vpclab.host.generation.desired", hostId) == generation);
+        double snapshotsOnB = replicaB.getBean(MeterRegistry.class)
+                .get("vpclab.table.stream.snapshots")
+                .counter()
+                .count();
+
+        replicaA.close();
+
+        await().atMost(Duration.ofSeconds(30))
+                .alias("the agent follows B")
+                .until(() -> gauge(replicaB, "vpclab.host.connected", hostId) == 1);
+        assertThat(agentOnB.appliedTable().getGeneration()).isEqualTo(generation);
+        assertThat(replicaB.getBean(MeterRegistry.class)
+                        .get("vpclab.table.stream.snapshots")
+                        .counter()
+                        .count())
+                .as("B resumed the agent's stream at the generation it held: no snapshot")
+                .isEqualTo(snapshotsOnB);
+    }
+
+    /** A per-host gauge of the replica; -1 while it has none for the host. */
+    private static double gauge(ConfigurableApplicationContext replica, String name, String hostId) {
+        Gauge gauge = replica.getBean(MeterRegistry.class)
+                .find(name)
+                .tag("host", hostId)
+                .gauge();
+        return gauge == null ? -1 : gauge.value();
+    }
+
+    @Test
+    @Order(4)
     void anAgentOfAStoppedReplicaMovesToTheOtherAndGetsItsWrites() throws Exception {
         RegisteredHost host = new HostsApi(client(replicaA, ADMIN))
                 .registerHost(new HostRegistration()
@@ -256,7 +312,7 @@ class TwoReplicasOnPostgresTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void oneReplicaLeadsAndTheOtherTakesOverWhenItStops() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> leads(replicaA) || leads(replicaB));
         assertThat(leads(replicaA) && leads(replicaB)).as("never two leaders").isFalse();

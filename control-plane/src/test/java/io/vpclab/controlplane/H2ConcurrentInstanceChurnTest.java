@@ -49,7 +49,7 @@ class H2ConcurrentInstanceChurnTest {
     /** Launches per client; every other instance is terminated right after its launch. */
     private static final int LAUNCHES_PER_CLIENT = 250;
     /** The clients stop early when this runs out (a slow CI machine), so the test stays bounded. */
-    private static final long WORKLOAD_SECONDS = 20;
+    private static final long WORKLOAD_SECONDS = 15;
 
     @Test
     void concurrentLaunchesAndTerminationsAreAllStoredWithTheShippedUrl(@TempDir Path dataDir) throws Exception {

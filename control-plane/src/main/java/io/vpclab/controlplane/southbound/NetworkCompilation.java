@@ -13,14 +13,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -29,50 +27,33 @@ import org.springframework.stereotype.Service;
  * Keeps an in-memory {@link NetworkSnapshot} in step with the store and recompiles the tables
  * of exactly the hosts a change touches. All of it runs on one thread, in commit order;
  * changes that queue up while a compile runs are merged into the next one.
- *
- * <p>With several replicas every replica hears every change, but a host's agent follows one of
- * them: a replica compiles at once only the hosts whose agents it serves, and the others once no
- * change waits ({@link #DEFER_MILLIS} later, at most {@link #MAX_DEFER_MILLIS}), so that their
- * tables are ready if those agents move here. Compiling them at once would double the work on
- * each change's path and lock the rows the serving replica's acks update.
  */
 @Service
 public class NetworkCompilation implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(NetworkCompilation.class);
 
-    static final long DEFER_MILLIS = 200;
-    static final long MAX_DEFER_MILLIS = 2000;
-
     private final NetworkReader reader;
     private final SseSouthboundProvider streams;
     private final SouthboundService southbound;
     private final TableGenerations tableGenerations;
-    private final boolean replicated;
-    private final ScheduledExecutorService compiler = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ExecutorService compiler = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "table-compiler");
         thread.setDaemon(true);
         return thread;
     });
     private final LinkedBlockingQueue<StoreChange> pending = new LinkedBlockingQueue<>();
     private NetworkSnapshot snapshot;
-    /** Changed hosts whose agents follow another replica, not compiled yet; compiler thread only. */
-    private final Set<String> deferred = new TreeSet<>();
-
-    private long deferredSinceNanos;
-    private boolean flushScheduled;
 
     NetworkCompilation(
             NetworkReader reader,
             SseSouthboundProvider streams,
             SouthboundService southbound,
-            TableGenerations tableGenerations,
-            @Value("${vpclab.replicas.enabled:false}") boolean replicated) {
+            TableGenerations tableGenerations) {
         this.reader = reader;
         this.streams = streams;
         this.southbound = southbound;
         this.tableGenerations = tableGenerations;
-        this.replicated = replicated;
     }
 
     /** Queues a committed change; returns at once. */
@@ -86,8 +67,7 @@ public class NetworkCompilation implements DisposableBean {
         try {
             compiler.submit(() -> {
                         loadIfNeeded();
-                        boolean stale = deferred.remove(hostId);
-                        if ((stale || streams.desiredTable(hostId).isEmpty())
+                        if (streams.desiredTable(hostId).isEmpty()
                                 && snapshot.hosts().containsKey(hostId)) {
                             publish(Set.of(hostId), System.nanoTime());
                         }
@@ -161,7 +141,6 @@ public class NetworkCompilation implements DisposableBean {
             loaded = loaded.withVpc(vpcId, reader.vpc(vpcId).orElse(null));
         }
         snapshot = loaded;
-        deferred.clear();
         publish(new TreeSet<>(snapshot.hosts().keySet()), System.nanoTime());
     }
 
@@ -212,60 +191,7 @@ public class NetworkCompilation implements DisposableBean {
         }
         snapshot = after;
         affected.retainAll(after.hosts().keySet());
-        if (replicated) {
-            publishHereDeferOthers(affected, change.commitNanos());
-        } else {
-            publish(affected, change.commitNanos());
-        }
-    }
-
-    private void publishHereDeferOthers(Set<String> affected, long commitNanos) {
-        Set<String> here = new TreeSet<>();
-        for (String hostId : affected) {
-            if (southbound.isConnectedHere(hostId)) {
-                here.add(hostId);
-                deferred.remove(hostId);
-            } else {
-                if (deferred.isEmpty()) {
-                    deferredSinceNanos = System.nanoTime();
-                }
-                deferred.add(hostId);
-            }
-        }
-        publish(here, commitNanos);
-        scheduleDeferred();
-    }
-
-    private void scheduleDeferred() {
-        if (!deferred.isEmpty() && !flushScheduled) {
-            flushScheduled = true;
-            compiler.schedule(this::compileDeferred, DEFER_MILLIS, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** Compiles the deferred hosts, unless a change waits and they have not waited too long. */
-    private void compileDeferred() {
-        flushScheduled = false;
-        if (deferred.isEmpty()) {
-            return;
-        }
-        long waited = System.nanoTime() - deferredSinceNanos;
-        if (!pending.isEmpty() && waited < TimeUnit.MILLISECONDS.toNanos(MAX_DEFER_MILLIS)) {
-            scheduleDeferred();
-            return;
-        }
-        try {
-            loadIfNeeded();
-            Set<String> hostIds = new TreeSet<>(deferred);
-            deferred.clear();
-            hostIds.retainAll(snapshot.hosts().keySet());
-            southbound.published(publishedGenerations(hostIds));
-        } catch (RuntimeException e) {
-            log.error(
-                    "compiling the tables of other replicas' hosts failed; reloading the network on the next change",
-                    e);
-            snapshot = null;
-        }
+        publish(affected, change.commitNanos());
     }
 
     private static Set<String> changedPeers(NetworkSnapshot before, Map<String, Set<String>> peers) {
@@ -281,14 +207,6 @@ public class NetworkCompilation implements DisposableBean {
     }
 
     private void publish(Set<String> hostIds, long commitNanos) {
-        southbound.changed(commitNanos, publishedGenerations(hostIds));
-    }
-
-    /** Compiles and publishes the hosts' tables; returns the hosts whose generation moved. */
-    private Map<String, Long> publishedGenerations(Set<String> hostIds) {
-        if (hostIds.isEmpty()) {
-            return Map.of();
-        }
         Map<String, ForwardingTable> tables = new HashMap<>();
         Map<String, Long> before = new HashMap<>();
         for (String hostId : hostIds) {
@@ -302,7 +220,7 @@ public class NetworkCompilation implements DisposableBean {
         // a host deregistered meanwhile gets no generation: its HostChanged follows
         Map<String, Long> generations = new HashMap<>(streams.publish(tables, tableGenerations::allocate));
         generations.entrySet().removeIf(moved -> moved.getValue().equals(before.get(moved.getKey())));
-        return generations;
+        southbound.changed(commitNanos, generations);
     }
 
     /**

@@ -90,11 +90,6 @@ class SouthboundService implements SouthboundProviderService, ProbeAnswers, Smar
     /** A committed change gave these hosts new generations; start its convergence clock. */
     void changed(long commitNanos, Map<String, Long> generations) {
         convergence.changed(commitNanos, generations, System.nanoTime(), this::recordConvergence);
-        published(generations);
-    }
-
-    /** Hosts whose agents follow another replica got new generations: the gauges show them, no clock starts. */
-    void published(Map<String, Long> generations) {
         generations.forEach((hostId, generation) -> gauges(hostId).desired.set(generation));
     }
 

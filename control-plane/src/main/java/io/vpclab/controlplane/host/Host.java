@@ -179,4 +179,11 @@ public class Host {
     void raiseDesiredGeneration(long generation) {
         this.desiredGeneration = Math.max(desiredGeneration, generation);
     }
+
+    /** The agent acknowledged {@code generation}, {@code millis} after the API commit. */
+    void acknowledge(long generation, Long millis, Instant when) {
+        this.appliedGeneration = Math.max(appliedGeneration, generation);
+        this.convergenceMillis = millis;
+        this.lastSeen = when;
+    }
 }

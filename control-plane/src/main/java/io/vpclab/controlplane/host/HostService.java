@@ -146,12 +146,11 @@ public class HostService {
      */
     @Transactional
     public void recordAcknowledged(String hostId, long generation, OptionalLong convergenceMillis, Instant when) {
-        int updated = convergenceMillis.isPresent()
-                ? hosts.acknowledgeConverged(hostId, generation, when, convergenceMillis.getAsLong())
-                : hosts.acknowledge(hostId, generation, when);
-        if (updated == 0) {
-            throw notFound(hostId);
-        }
+        Host host = lock(hostId);
+        host.acknowledge(
+                generation,
+                convergenceMillis.isPresent() ? Long.valueOf(convergenceMillis.getAsLong()) : host.convergenceMillis(),
+                when);
     }
 
     /** The host's agent opened (or lost its last) table stream at {@code when}. */

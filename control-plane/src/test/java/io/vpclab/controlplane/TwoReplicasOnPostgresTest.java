@@ -201,7 +201,7 @@ class TwoReplicasOnPostgresTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> hasPort(agentOnB.appliedTable(), instance.getInstanceId()));
         long generation = agentOnB.appliedTable().getGeneration();
         await().atMost(Duration.ofSeconds(30))
-                .alias("B compiled the table of a host whose agent follows A, unasked, once no change waited")
+                .alias("B compiled the table of a host whose agent follows A, unasked")
                 .until(() -> gauge(replicaB, "vpclab.host.generation.desired", hostId) == generation);
         double snapshotsOnB = replicaB.getBean(MeterRegistry.class)
                 .get("vpclab.table.stream.snapshots")

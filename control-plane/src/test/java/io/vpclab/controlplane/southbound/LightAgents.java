@@ -14,7 +14,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -47,6 +51,8 @@ public final class LightAgents implements AutoCloseable {
     private final List<Agent> agents = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private final AtomicLong ackRetries = new AtomicLong();
+    /** Why acks were sent again: the failure's class and message, or the HTTP status. */
+    private final Map<String, AtomicLong> ackRetryCauses = new ConcurrentHashMap<>();
 
     /** @param token a token every host accepts (the admin's) */
     public LightAgents(String token, int workerThreads) {
@@ -86,6 +92,23 @@ public final class LightAgents implements AutoCloseable {
     /** Acks sent again after no answer or a server error, over the whole fleet. */
     public long ackRetries() {
         return ackRetries.get();
+    }
+
+    /** {@link #ackRetries} by cause, so far. */
+    public Map<String, Long> ackRetryCauses() {
+        Map<String, Long> causes = new TreeMap<>();
+        ackRetryCauses.forEach((cause, count) -> causes.put(cause, count.get()));
+        return causes;
+    }
+
+    private void countRetry(HttpResponse<?> response, Throwable failure) {
+        ackRetries.incrementAndGet();
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        String why = cause == null
+                ? "HTTP " + response.statusCode()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        ackRetryCauses.computeIfAbsent(why, k -> new AtomicLong()).incrementAndGet();
     }
 
     /** The live threads of every fleet in this JVM: workers and reconnect timer (each fleet adds one HTTP selector). */
@@ -274,7 +297,7 @@ public final class LightAgents implements AutoCloseable {
                         }
                     }
                 } else if ((failure != null || response.statusCode() >= 500) && !closed) {
-                    ackRetries.incrementAndGet();
+                    countRetry(response, failure);
                     reconnects.schedule(() -> acknowledge(eventId), RECONNECT_DELAY.toMillis(), TimeUnit.MILLISECONDS);
                 }
             });

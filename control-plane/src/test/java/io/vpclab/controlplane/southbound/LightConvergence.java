@@ -103,6 +103,8 @@ public final class LightConvergence {
             double heapWithAgentsMiB,
             int agentThreads,
             long ackRetries,
+            long ackRetriesInChanges,
+            Map<String, Long> ackRetryCauses,
             double failoverSeconds,
             long failoverSnapshots,
             long generationsMovedByRestart,
@@ -158,7 +160,13 @@ public final class LightConvergence {
                     hosts,
                     heapWithAgentsMiB,
                     agentThreads));
-            out.append(String.format(Locale.ROOT, "  acks sent again (no answer or a server error): %d%n", ackRetries));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "  acks sent again (no answer or a server error): %d in the measured changes, %d in the whole"
+                            + " run; why: %s%n",
+                    ackRetriesInChanges,
+                    ackRetries,
+                    ackRetryCauses));
             if (replicas > 1) {
                 out.append(String.format(
                         Locale.ROOT,
@@ -247,10 +255,12 @@ public final class LightConvergence {
         List<Long> acked = new ArrayList<>();
         List<Long> ackRoundTrips = new ArrayList<>(); // the last ack's request, sent -> answered
         double[] acksBefore = {0, 0}; // read as the measured changes begin
+        long retriesBefore = 0;
         // the first warmup changes are made the same way but not measured: the JIT, not the design
         for (int change = -warmup; change < changes; change++) {
             if (change == 0) {
                 acksBefore = serverAckTotals();
+                retriesBefore = fleet.ackRetries();
                 bytesBefore = sum("vpclab.table.stream.bytes");
                 eventsBefore = sum("vpclab.table.stream.events");
             }
@@ -311,6 +321,7 @@ public final class LightConvergence {
         acked.sort(Long::compare);
         ackRoundTrips.sort(Long::compare);
         double[] acksAfter = serverAckTotals();
+        long retriesInChanges = fleet.ackRetries() - retriesBefore;
         double serverAckMeanMillis = (acksAfter[0] - acksBefore[0]) / Math.max(1, acksAfter[1] - acksBefore[1]);
 
         double failoverSeconds = Double.NaN;
@@ -360,6 +371,8 @@ public final class LightConvergence {
                 heapWithAgents,
                 agentThreads,
                 fleet.ackRetries(),
+                retriesInChanges,
+                fleet.ackRetryCauses(),
                 failoverSeconds,
                 failoverSnapshots,
                 moved,

@@ -275,6 +275,10 @@ public final class LightAgents implements AutoCloseable {
 
         /** As the real agent: an ack without an answer or with a server error is sent again while the table is held. */
         private void acknowledge(TableEventId eventId) {
+            acknowledge(eventId, true);
+        }
+
+        private void acknowledge(TableEventId eventId, boolean first) {
             Held now = held.get();
             if (closed || now == null || !now.eventId().equals(eventId)) {
                 return;
@@ -298,7 +302,10 @@ public final class LightAgents implements AutoCloseable {
                     }
                 } else if ((failure != null || response.statusCode() >= 500) && !closed) {
                     countRetry(response, failure);
-                    reconnects.schedule(() -> acknowledge(eventId), RECONNECT_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+                    // as the real agent: a first attempt with no answer at all (a pooled connection the
+                    // server closed as idle) is sent again at once, anything else after the delay
+                    long delay = first && failure != null ? 0 : RECONNECT_DELAY.toMillis();
+                    reconnects.schedule(() -> acknowledge(eventId, false), delay, TimeUnit.MILLISECONDS);
                 }
             });
         }

@@ -247,9 +247,15 @@ public final class TableStreamFollower implements AutoCloseable {
      * change (a thousand agents reconnecting at once can overrun a control plane's accept queue).
      */
     private void acknowledge(Held held) {
-        acknowledge(held, MIN_BACKOFF);
+        acknowledge(held, Duration.ZERO);
     }
 
+    /**
+     * @param retryIn the wait before sending again if this attempt is unanswered. Zero for the
+     *     first: an ack with no answer at all most often went out on a pooled connection the server
+     *     had just closed as idle (Tomcat's keep-alive timeout; an agent acks only when its table
+     *     changes), and a new connection answers at once. Then {@link #MIN_BACKOFF}, doubling.
+     */
     private void acknowledge(Held held, Duration retryIn) {
         if (closed || applied.get() != held) {
             return;
@@ -264,10 +270,12 @@ public final class TableStreamFollower implements AutoCloseable {
             boolean unanswered = e.getCode() == 0 || e.getCode() >= 500;
             log.debug("ack of {} failed{}: {}", held.eventId(), unanswered ? ", trying again" : "", e.getMessage());
             if (unanswered && !closed) {
-                Duration next = doubled(retryIn);
+                // only a first attempt with no answer at all is sent again at once; a server error waits
+                Duration wait = retryIn.isZero() && e.getCode() != 0 ? MIN_BACKOFF : retryIn;
+                Duration next = wait.isZero() ? MIN_BACKOFF : doubled(wait);
                 scheduler.schedule(
                         () -> httpExecutor.execute(() -> acknowledge(held, next)),
-                        retryIn.toMillis(),
+                        wait.toMillis(),
                         TimeUnit.MILLISECONDS);
             }
         }

@@ -34,6 +34,8 @@ final class FakeControlPlane implements AutoCloseable {
     final List<String> statsReports = new CopyOnWriteArrayList<>();
     /** Acks still to refuse with 503 before recording again. */
     final AtomicInteger ackFailures = new AtomicInteger();
+    /** Acks still to drop, closing their connection without an answer, as a server closing an idle one does. */
+    final AtomicInteger ackDrops = new AtomicInteger();
     /** Stats posts still to refuse with 503 before recording again. */
     final AtomicInteger statsFailures = new AtomicInteger();
 
@@ -85,6 +87,11 @@ final class FakeControlPlane implements AutoCloseable {
     }
 
     private void ack(HttpExchange exchange) throws IOException {
+        if (ackDrops.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            exchange.getRequestBody().readAllBytes();
+            exchange.close(); // no status line: the client reads end of stream
+            return;
+        }
         recordUnlessFailing(exchange, ackFailures, acks);
     }
 

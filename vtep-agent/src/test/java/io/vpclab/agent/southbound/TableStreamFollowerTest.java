@@ -79,6 +79,20 @@ class TableStreamFollowerTest {
     }
 
     @Test
+    void anAckWhoseConnectionClosedWithoutAnAnswerIsSentAgain() {
+        controlPlane.ackDrops.set(1);
+        controlPlane.script(SNAPSHOT_1);
+        follow(appliedTables::add);
+
+        await().atMost(Duration.ofSeconds(10))
+                .alias("the second try of generation 1's ack is answered")
+                .until(() -> !controlPlane.acks.isEmpty());
+        assertThat(controlPlane.ackDrops).hasValue(0);
+        assertThat(controlPlane.acks).allMatch(a -> a.contains("\"generation\":1"));
+        assertThat(controlPlane.lastEventIds).as("no reconnect was needed").hasSize(1);
+    }
+
+    @Test
     void droppedStreamResumesFromTheHeldGeneration() {
         controlPlane.script(SNAPSHOT_1, DELTA_1_TO_2, null);
         controlPlane.script();

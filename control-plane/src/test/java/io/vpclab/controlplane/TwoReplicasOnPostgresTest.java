@@ -147,13 +147,7 @@ class TwoReplicasOnPostgresTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> agentOnB.appliedTable() != null);
 
         ApiClient tenantOnA = tenantClient(replicaA);
-        String vpcId = new VpcsApi(tenantOnA)
-                .createVpc(new VpcCreate().cidrBlock("10.20.0.0/16"))
-                .getVpcId();
-        Subnet subnet = new SubnetsApi(tenantOnA)
-                .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.20.1.0/24"));
-        Instance instance = new InstancesApi(tenantOnA)
-                .runInstance(new InstanceCreate().subnetId(subnet.getSubnetId()).hostId(hostId));
+        Instance instance = runInstance(tenantOnA, "10.20", hostId);
 
         await().atMost(Duration.ofSeconds(30))
                 .alias("the instance made on A is in the table B streams")
@@ -179,25 +173,9 @@ class TwoReplicasOnPostgresTest {
     @Test
     @Order(3)
     void theOtherReplicaCompilesAHostItDoesNotServeSoThatItsAgentMovesWithoutASnapshot() throws Exception {
-        RegisteredHost host = new HostsApi(client(replicaA, ADMIN))
-                .registerHost(new HostRegistration()
-                        .name("replicas-ready-host")
-                        .underlayIp("127.0.0.1")
-                        .capabilities(List.of(InstanceKind.SIMULATED)));
-        String hostId = host.getHost().getHostId();
-        ControlPlaneEndpoint both = new ControlPlaneEndpoint(List.of(uri(replicaA), uri(replicaB)), host.getToken());
-        agentOnB = new TableStreamFollower(both, hostId, table -> {}, request -> new ProbeResult(), command -> {});
-        agentOnB.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> agentOnB.appliedTable() != null);
-
-        ApiClient tenantOnA = tenantClient(replicaA);
-        String vpcId = new VpcsApi(tenantOnA)
-                .createVpc(new VpcCreate().cidrBlock("10.50.0.0/16"))
-                .getVpcId();
-        Subnet subnet = new SubnetsApi(tenantOnA)
-                .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.50.1.0/24"));
-        Instance instance = new InstancesApi(tenantOnA)
-                .runInstance(new InstanceCreate().subnetId(subnet.getSubnetId()).hostId(hostId));
+        FollowedHost host = followFromAThenB("replicas-ready-host");
+        String hostId = host.hostId();
+        Instance instance = runInstance(tenantClient(replicaA), "10.50", hostId);
         await().atMost(Duration.ofSeconds(30)).until(() -> hasPort(agentOnB.appliedTable(), instance.getInstanceId()));
         long generation = agentOnB.appliedTable().getGeneration();
         await().atMost(Duration.ofSeconds(30))
@@ -234,28 +212,14 @@ class TwoReplicasOnPostgresTest {
     @Test
     @Order(4)
     void anAgentOfAStoppedReplicaMovesToTheOtherAndGetsItsWrites() throws Exception {
-        RegisteredHost host = new HostsApi(client(replicaA, ADMIN))
-                .registerHost(new HostRegistration()
-                        .name("replicas-moving-host")
-                        .underlayIp("127.0.0.1")
-                        .capabilities(List.of(InstanceKind.SIMULATED)));
-        String hostId = host.getHost().getHostId();
-        ControlPlaneEndpoint both = new ControlPlaneEndpoint(List.of(uri(replicaA), uri(replicaB)), host.getToken());
-        agentOnB = new TableStreamFollower(both, hostId, table -> {}, request -> new ProbeResult(), command -> {});
-        agentOnB.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> agentOnB.appliedTable() != null);
+        FollowedHost host = followFromAThenB("replicas-moving-host");
+        String hostId = host.hostId();
+        ControlPlaneEndpoint both = host.endpoint();
         long heldFromA = agentOnB.appliedTable().getGeneration();
 
         replicaA.close();
 
-        ApiClient tenantOnB = tenantClient(replicaB);
-        String vpcId = new VpcsApi(tenantOnB)
-                .createVpc(new VpcCreate().cidrBlock("10.40.0.0/16"))
-                .getVpcId();
-        Subnet subnet = new SubnetsApi(tenantOnB)
-                .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock("10.40.1.0/24"));
-        Instance instance = new InstancesApi(tenantOnB)
-                .runInstance(new InstanceCreate().subnetId(subnet.getSubnetId()).hostId(hostId));
+        Instance instance = runInstance(tenantClient(replicaB), "10.40", hostId);
 
         await().atMost(Duration.ofSeconds(30))
                 .alias("the agent moved to B and follows its writes")
@@ -349,6 +313,34 @@ class TwoReplicasOnPostgresTest {
                         .gauge()
                         .value()
                 == 1;
+    }
+
+    /** A host registered on A, its agent given A then B and holding its first table (from A). */
+    private record FollowedHost(String hostId, ControlPlaneEndpoint endpoint) {}
+
+    private FollowedHost followFromAThenB(String name) throws ApiException {
+        RegisteredHost host = new HostsApi(client(replicaA, ADMIN))
+                .registerHost(new HostRegistration()
+                        .name(name)
+                        .underlayIp("127.0.0.1")
+                        .capabilities(List.of(InstanceKind.SIMULATED)));
+        String hostId = host.getHost().getHostId();
+        ControlPlaneEndpoint both = new ControlPlaneEndpoint(List.of(uri(replicaA), uri(replicaB)), host.getToken());
+        agentOnB = new TableStreamFollower(both, hostId, table -> {}, request -> new ProbeResult(), command -> {});
+        agentOnB.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> agentOnB.appliedTable() != null);
+        return new FollowedHost(hostId, both);
+    }
+
+    /** An instance on the host in a new VPC {@code prefix}.0.0/16 of the tenant. */
+    private static Instance runInstance(ApiClient tenant, String prefix, String hostId) throws ApiException {
+        String vpcId = new VpcsApi(tenant)
+                .createVpc(new VpcCreate().cidrBlock(prefix + ".0.0/16"))
+                .getVpcId();
+        Subnet subnet = new SubnetsApi(tenant)
+                .createSubnet(new SubnetCreate().vpcId(vpcId).cidrBlock(prefix + ".1.0/24"));
+        return new InstancesApi(tenant)
+                .runInstance(new InstanceCreate().subnetId(subnet.getSubnetId()).hostId(hostId));
     }
 
     private ApiClient tenantClient(ConfigurableApplicationContext replica) throws ApiException {

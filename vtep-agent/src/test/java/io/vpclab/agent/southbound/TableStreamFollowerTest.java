@@ -9,9 +9,13 @@ import io.vpclab.client.model.ProbeResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class TableStreamFollowerTest {
 
@@ -64,30 +68,30 @@ class TableStreamFollowerTest {
         assertThat(controlPlane.lastEventIds).containsExactly("null");
     }
 
-    @Test
-    void anAckTheControlPlaneFailedIsSentAgainOnTheSameStream() {
-        controlPlane.ackFailures.set(2);
+    /** How the fake control plane fails an ack: its count of acks still to fail that way. */
+    enum AckFailure {
+        SERVER_ERROR(controlPlane -> controlPlane.ackFailures),
+        CLOSED_WITHOUT_AN_ANSWER(controlPlane -> controlPlane.ackDrops);
+
+        final Function<FakeControlPlane, AtomicInteger> toFail;
+
+        AckFailure(Function<FakeControlPlane, AtomicInteger> toFail) {
+            this.toFail = toFail;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(AckFailure.class)
+    void anAckTheControlPlaneFailedIsSentAgainOnTheSameStream(AckFailure failure) {
+        AtomicInteger toFail = failure.toFail.apply(controlPlane);
+        toFail.set(2);
         controlPlane.script(SNAPSHOT_1);
         follow(appliedTables::add);
 
         await().atMost(Duration.ofSeconds(10))
                 .alias("the third try of generation 1's ack is answered")
                 .until(() -> !controlPlane.acks.isEmpty());
-        assertThat(controlPlane.ackFailures).hasValue(0);
-        assertThat(controlPlane.acks).allMatch(a -> a.contains("\"generation\":1"));
-        assertThat(controlPlane.lastEventIds).as("no reconnect was needed").hasSize(1);
-    }
-
-    @Test
-    void anAckWhoseConnectionClosedWithoutAnAnswerIsSentAgain() {
-        controlPlane.ackDrops.set(1);
-        controlPlane.script(SNAPSHOT_1);
-        follow(appliedTables::add);
-
-        await().atMost(Duration.ofSeconds(10))
-                .alias("the second try of generation 1's ack is answered")
-                .until(() -> !controlPlane.acks.isEmpty());
-        assertThat(controlPlane.ackDrops).hasValue(0);
+        assertThat(toFail).hasValue(0);
         assertThat(controlPlane.acks).allMatch(a -> a.contains("\"generation\":1"));
         assertThat(controlPlane.lastEventIds).as("no reconnect was needed").hasSize(1);
     }
